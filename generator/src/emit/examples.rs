@@ -1,0 +1,62 @@
+//! Emits `src/spec_examples.rs`: a test that every `example` in the spec deserializes into
+//! the type generated for its schema.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::types::{self, ident};
+use crate::ir::{Api, TypeRef};
+
+pub fn emit(api: &Api) -> TokenStream {
+    let cases = api.examples.iter().map(|e| {
+        let mut ty = qualified(api, &e.ty);
+        if e.nullable {
+            ty = quote!(Option<#ty>);
+        }
+        let pointer = format!("#{}", e.pointer);
+        let json = serde_json::to_string(&e.value).unwrap_or_default();
+        quote!( (#pointer, check::<#ty>, #json), )
+    });
+    let count = api.examples.len();
+    quote! {
+        //! Every `example` the spec gives for a schema, a response or a request body
+        //! deserializes into the type generated for it.
+
+        type Check = fn(&str) -> Result<(), crate::DecodeError>;
+
+        fn check<T: serde::de::DeserializeOwned>(json: &str) -> Result<(), crate::DecodeError> {
+            crate::decode::<T>(json).map(drop)
+        }
+
+        const CASES: [(&str, Check, &str); #count] = [
+            #( #cases )*
+        ];
+
+        #[test]
+        fn every_spec_example_deserializes() {
+            let failures: Vec<String> = CASES
+                .iter()
+                .filter_map(|(pointer, check, json)| check(json).err().map(|e| format!("{pointer}: {e}")))
+                .collect();
+            assert!(failures.is_empty(), "{} of {} examples failed:\n{}", failures.len(), CASES.len(), failures.join("\n"));
+        }
+    }
+}
+
+fn qualified(api: &Api, t: &TypeRef) -> TokenStream {
+    match t {
+        TypeRef::Named(id) => {
+            let name = ident(&api.ty(*id).name);
+            quote!(crate::models::#name)
+        }
+        TypeRef::Array(inner) => {
+            let inner = qualified(api, inner);
+            quote!(Vec<#inner>)
+        }
+        TypeRef::Map(inner) => {
+            let inner = qualified(api, inner);
+            quote!(std::collections::BTreeMap<String, #inner>)
+        }
+        other => types::ty(api, other, false),
+    }
+}

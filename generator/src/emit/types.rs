@@ -1,0 +1,297 @@
+//! Emits model types: structs, open enums and unions.
+
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::quote;
+use serde_json::Value;
+use std::collections::BTreeSet;
+
+use super::docs;
+use crate::ir::{Api, Field, TypeDef, TypeId, TypeKind, TypeRef, Variant};
+
+/// An identifier token; raw identifiers (`r#type`) are supported.
+pub fn ident(name: &str) -> Ident {
+    let valid = |s: &str| {
+        !s.is_empty()
+            && !s.starts_with(|c: char| c.is_ascii_digit())
+            && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && s != "_"
+    };
+    match name.strip_prefix("r#") {
+        Some(raw) if valid(raw) => Ident::new_raw(raw, Span::call_site()),
+        None if valid(name) => Ident::new(name, Span::call_site()),
+        _ => Ident::new("invalid_identifier", Span::call_site()),
+    }
+}
+
+/// `#[doc = " …"]` attributes for a description, with optional extra paragraphs.
+pub fn doc_attrs(doc: Option<&str>, extra: &[String]) -> TokenStream {
+    let mut lines = doc.map(docs::lines).unwrap_or_default();
+    for paragraph in extra {
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines.extend(docs::lines(paragraph));
+    }
+    quote! { #( #[doc = #lines] )* }
+}
+
+/// The Rust type for a [`TypeRef`]; named types by their bare name (the file imports them).
+pub fn ty(api: &Api, t: &TypeRef, multipart: bool) -> TokenStream {
+    match t {
+        TypeRef::Named(id) => {
+            let name = ident(&api.ty(*id).name);
+            quote!(#name)
+        }
+        TypeRef::String => quote!(String),
+        TypeRef::Integer { bits: 32 } => quote!(i32),
+        TypeRef::Integer { .. } => quote!(i64),
+        TypeRef::Number => quote!(f64),
+        TypeRef::Boolean => quote!(bool),
+        TypeRef::Json => quote!(serde_json::Value),
+        TypeRef::JsonObject => quote!(serde_json::Map<String, serde_json::Value>),
+        TypeRef::Map(inner) => {
+            let inner = ty(api, inner, multipart);
+            quote!(std::collections::BTreeMap<String, #inner>)
+        }
+        TypeRef::Array(inner) => {
+            let inner = ty(api, inner, multipart);
+            quote!(Vec<#inner>)
+        }
+        TypeRef::File if multipart => quote!(crate::FilePart),
+        TypeRef::File => quote!(String),
+    }
+}
+
+/// Named types a type reference mentions.
+pub fn referenced(t: &TypeRef, out: &mut BTreeSet<TypeId>) {
+    match t {
+        TypeRef::Named(id) => {
+            out.insert(*id);
+        }
+        TypeRef::Array(inner) | TypeRef::Map(inner) => referenced(inner, out),
+        _ => {}
+    }
+}
+
+/// Named types a type definition mentions.
+pub fn dependencies(t: &TypeDef) -> BTreeSet<TypeId> {
+    let mut out = BTreeSet::new();
+    match &t.kind {
+        TypeKind::Struct { fields, .. } => fields.iter().for_each(|f| referenced(&f.ty, &mut out)),
+        TypeKind::Tagged { variants, .. } | TypeKind::Untagged { variants } => {
+            variants.iter().for_each(|v| referenced(&v.ty, &mut out))
+        }
+        TypeKind::Alias { target, .. } => referenced(target, &mut out),
+        TypeKind::Enum { .. } => {}
+    }
+    out
+}
+
+/// Whether a struct can derive `Default`: every field may be left out.
+fn defaultable(t: &TypeDef) -> bool {
+    match &t.kind {
+        TypeKind::Struct { fields, .. } => fields.iter().all(|f| !f.required),
+        _ => false,
+    }
+}
+
+/// Emits one type definition.
+pub fn emit(api: &Api, t: &TypeDef) -> TokenStream {
+    let name = ident(&t.name);
+    let deprecated = t.deprecated.then(|| quote!(#[deprecated]));
+    let doc = doc_attrs(t.doc.as_deref(), &[]);
+    match &t.kind {
+        TypeKind::Struct { fields, multipart } => {
+            let default = defaultable(t).then(|| quote!(Default,));
+            let derives = if *multipart {
+                quote!(#[derive(Debug, Clone, PartialEq, #default)])
+            } else {
+                quote!(#[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)])
+            };
+            let fields = fields.iter().map(|f| field(api, t, f, *multipart));
+            quote! {
+                #doc
+                #deprecated
+                #derives
+                pub struct #name {
+                    #( #fields )*
+                }
+            }
+        }
+        TypeKind::Enum { values } => {
+            let snake = values.iter().any(|v| serde_snake(&v.name) == v.value);
+            let rename_all = snake.then(|| quote!(#[serde(rename_all = "snake_case")]));
+            let variants = values.iter().map(|v| {
+                let variant = ident(&v.name);
+                let value = &v.value;
+                let renamed = if snake { serde_snake(&v.name) } else { v.name.clone() };
+                let rename = (renamed != v.value).then(|| quote!(#[serde(rename = #value)]));
+                let doc = format!(" `{value}`");
+                quote! { #[doc = #doc] #rename #variant, }
+            });
+            let arms = values.iter().map(|v| {
+                let variant = ident(&v.name);
+                let value = &v.value;
+                quote!(Self::#variant => #value,)
+            });
+            quote! {
+                #doc
+                #deprecated
+                #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+                #rename_all
+                pub enum #name {
+                    #( #variants )*
+                    /// A value this version of the SDK does not know, kept as sent.
+                    #[serde(untagged)]
+                    Unknown(String),
+                }
+
+                impl #name {
+                    /// The value as it is sent on the wire.
+                    pub fn as_str(&self) -> &str {
+                        match self {
+                            #( #arms )*
+                            Self::Unknown(value) => value,
+                        }
+                    }
+                }
+
+                impl std::fmt::Display for #name {
+                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(self.as_str())
+                    }
+                }
+            }
+        }
+        TypeKind::Tagged { property, variants } => {
+            let list = variants.iter().map(|v| {
+                let tags: Vec<String> = v.tags.iter().map(|t| format!("`{t}`")).collect();
+                let doc = format!(" `{property}`: {}", tags.join(", "));
+                let payload = variant_payload(api, v);
+                let variant = ident(&v.name);
+                quote! { #[doc = #doc] #variant(#payload), }
+            });
+            let arms = variants.iter().filter(|v| !v.tags.is_empty()).map(|v| {
+                let variant = ident(&v.name);
+                let tags = &v.tags;
+                quote!( #(Some(#tags))|* => Self::#variant(crate::decode::variant(value)?), )
+            });
+            quote! {
+                #doc
+                #deprecated
+                #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+                #[serde(untagged)]
+                pub enum #name {
+                    #( #list )*
+                    /// A variant this version of the SDK does not know, kept as sent.
+                    Unknown(serde_json::Value),
+                }
+
+                impl<'de> serde::Deserialize<'de> for #name {
+                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        let value = serde_json::Value::deserialize(deserializer)?;
+                        Ok(match crate::decode::tag(&value, #property) {
+                            #( #arms )*
+                            _ => Self::Unknown(value),
+                        })
+                    }
+                }
+            }
+        }
+        TypeKind::Untagged { variants } => {
+            let list = variants.iter().map(|v| {
+                let payload = variant_payload(api, v);
+                let variant = ident(&v.name);
+                quote! { #variant(#payload), }
+            });
+            quote! {
+                #doc
+                #deprecated
+                #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+                #[serde(untagged)]
+                pub enum #name {
+                    #( #list )*
+                    /// A shape this version of the SDK does not know, kept as sent.
+                    Unknown(serde_json::Value),
+                }
+            }
+        }
+        TypeKind::Alias { target, .. } => {
+            let target = ty(api, target, false);
+            quote! {
+                #doc
+                pub type #name = #target;
+            }
+        }
+    }
+}
+
+fn variant_payload(api: &Api, v: &Variant) -> TokenStream {
+    let payload = ty(api, &v.ty, false);
+    if v.boxed { quote!(Box<#payload>) } else { payload }
+}
+
+fn field(api: &Api, owner: &TypeDef, f: &Field, multipart: bool) -> TokenStream {
+    let name = ident(&f.name);
+    let mut base = ty(api, &f.ty, multipart);
+    if f.boxed {
+        base = quote!(Box<#base>);
+    }
+    let rename = (f.name.trim_start_matches("r#") != f.wire).then(|| {
+        let wire = &f.wire;
+        quote!(#[serde(rename = #wire)])
+    });
+    let three_state = !f.required && f.nullable && owner.in_request;
+    let (ty, serde) = if three_state {
+        (quote!(crate::Nullable<#base>), quote!(#[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]))
+    } else if !f.required {
+        (quote!(Option<#base>), quote!(#[serde(default, skip_serializing_if = "Option::is_none")]))
+    } else if f.nullable {
+        (quote!(Option<#base>), quote!(#[serde(default)]))
+    } else {
+        (base, quote!())
+    };
+    let serde = if multipart { quote!() } else { serde };
+    let rename = if multipart { None } else { rename };
+    let mut extra = Vec::new();
+    if let Some(default) = &f.default {
+        let shown = match default {
+            Value::String(s) => format!("`{s:?}`"),
+            other => format!("`{other}`"),
+        };
+        extra.push(if owner.in_request {
+            format!("The server uses {shown} when this is not sent.")
+        } else {
+            format!("Defaults to {shown}.")
+        });
+    }
+    if f.required && f.nullable && !multipart {
+        extra.push("Always present, but may be `null`.".to_owned());
+    }
+    let doc = doc_attrs(f.doc.as_deref(), &extra);
+    let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
+    quote! {
+        #doc
+        #deprecated
+        #rename
+        #serde
+        pub #name: #ty,
+    }
+}
+
+/// serde's `snake_case` renaming of a variant name.
+fn serde_snake(variant: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in variant.char_indices() {
+        if i > 0 && c.is_uppercase() {
+            out.push('_');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
+/// A string literal token.
+pub fn lit(s: &str) -> Literal {
+    Literal::string(s)
+}

@@ -1,0 +1,296 @@
+//! The intermediate representation: resolved types, operations and names, with no token
+//! streams. Everything the emitters need is decided here; they only print it.
+
+mod build;
+mod view;
+
+pub use build::build;
+
+use serde_json::Value;
+
+/// Index into [`Api::types`].
+pub type TypeId = usize;
+
+/// One API, ready to emit.
+#[derive(Debug, Clone)]
+pub struct Api {
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`: the API version sent as `Clerk-API-Version`.
+    pub version: String,
+    /// `info.description`.
+    pub description: Option<String>,
+    /// The first server URL.
+    pub server: Option<String>,
+    /// Every named type, in a stable order (components in spec order, then inline types
+    /// in the order they were found).
+    pub types: Vec<TypeDef>,
+    /// Every operation, in spec order.
+    pub operations: Vec<Operation>,
+    /// Every `example` the spec gives for a schema, a response or a request body.
+    pub examples: Vec<Example>,
+}
+
+/// A named Rust type.
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    /// The Rust name.
+    pub name: String,
+    /// Where the schema is, as a JSON pointer.
+    pub pointer: String,
+    /// The file (module path below `models/`, `/`-separated) that holds it.
+    pub module: String,
+    /// Rustdoc source: the schema's description.
+    pub doc: Option<String>,
+    /// `deprecated: true` on the schema.
+    pub deprecated: bool,
+    /// What it is.
+    pub kind: TypeKind,
+    /// Reachable from a request body or parameter.
+    pub in_request: bool,
+    /// Reachable from a response (component schemas count as responses).
+    pub in_response: bool,
+}
+
+/// The shape of a named type.
+#[derive(Debug, Clone)]
+pub enum TypeKind {
+    /// An object with known properties.
+    Struct {
+        /// Fields in spec order.
+        fields: Vec<Field>,
+        /// Sent as `multipart/form-data` rather than JSON.
+        multipart: bool,
+    },
+    /// A string enum; always open (unknown values are kept).
+    Enum {
+        /// Known values.
+        values: Vec<EnumValue>,
+    },
+    /// A union told apart by a property (`discriminator`, or a constant property every
+    /// variant requires).
+    Tagged {
+        /// The tag property's wire name.
+        property: String,
+        /// Known variants.
+        variants: Vec<Variant>,
+    },
+    /// A union without a tag: the first variant that deserializes wins.
+    Untagged {
+        /// Known variants.
+        variants: Vec<Variant>,
+    },
+    /// Another name for a type (`type: array` components, single-`allOf` components, …).
+    Alias {
+        /// The aliased type.
+        target: TypeRef,
+        /// The component itself is `nullable`.
+        nullable: bool,
+    },
+}
+
+/// A struct field.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// Rust identifier.
+    pub name: String,
+    /// JSON key.
+    pub wire: String,
+    /// The value type, without optionality.
+    pub ty: TypeRef,
+    /// Listed in `required`.
+    pub required: bool,
+    /// `nullable: true` (on the property or the type it refers to).
+    pub nullable: bool,
+    /// Rustdoc source.
+    pub doc: Option<String>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// The spec's `default`.
+    pub default: Option<Value>,
+    /// Boxed to break a cycle.
+    pub boxed: bool,
+}
+
+/// A known enum value.
+#[derive(Debug, Clone)]
+pub struct EnumValue {
+    /// Variant identifier.
+    pub name: String,
+    /// Wire value.
+    pub value: String,
+}
+
+/// A union variant.
+#[derive(Debug, Clone)]
+pub struct Variant {
+    /// Variant identifier.
+    pub name: String,
+    /// Tag values that select it (tagged unions only).
+    pub tags: Vec<String>,
+    /// Its payload.
+    pub ty: TypeRef,
+    /// Boxed to break a cycle.
+    pub boxed: bool,
+}
+
+/// A type as used in a field, parameter, body or response.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TypeRef {
+    /// A generated type.
+    Named(TypeId),
+    /// `String`.
+    String,
+    /// `i32` (`format: int32`) or `i64`.
+    Integer {
+        /// 32 for `int32`, else 64.
+        bits: u8,
+    },
+    /// `f64`.
+    Number,
+    /// `bool`.
+    Boolean,
+    /// Any JSON value.
+    Json,
+    /// A free-form JSON object.
+    JsonObject,
+    /// An object with only `additionalProperties: {schema}`.
+    Map(Box<TypeRef>),
+    /// An array.
+    Array(Box<TypeRef>),
+    /// A `format: binary` file part of a multipart body.
+    File,
+}
+
+/// One API operation.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// `operationId`.
+    pub id: String,
+    /// Method name (`snake_case` of the operationId).
+    pub name: String,
+    /// Resource group (`snake_case` of the first tag).
+    pub group: String,
+    /// The tag the group comes from.
+    pub tag: String,
+    /// HTTP method, upper case.
+    pub method: String,
+    /// Path template, e.g. `/users/{user_id}`.
+    pub path: String,
+    /// `summary`.
+    pub summary: Option<String>,
+    /// `description`.
+    pub description: Option<String>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// Path, query and header parameters.
+    pub params: Vec<Param>,
+    /// The request body.
+    pub body: Option<Body>,
+    /// The success response.
+    pub response: Response,
+    /// `security: []`: sent without credentials.
+    pub no_auth: bool,
+    /// JSON pointer of the operation.
+    pub pointer: String,
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    /// In the path.
+    Path,
+    /// In the query string.
+    Query,
+    /// As a header.
+    Header,
+    /// As a cookie.
+    Cookie,
+}
+
+/// An operation parameter.
+#[derive(Debug, Clone)]
+pub struct Param {
+    /// Wire name.
+    pub wire: String,
+    /// Rust identifier.
+    pub name: String,
+    /// Where it goes.
+    pub location: ParamLocation,
+    /// `required: true`.
+    pub required: bool,
+    /// `nullable: true`.
+    pub nullable: bool,
+    /// Its type.
+    pub ty: TypeRef,
+    /// For arrays: repeat the key (`form`, `explode: true`) instead of joining with commas.
+    pub explode: bool,
+    /// Rustdoc source.
+    pub doc: Option<String>,
+    /// `deprecated: true`.
+    pub deprecated: bool,
+    /// The spec's `default` (never sent unless the caller sets it).
+    pub default: Option<Value>,
+}
+
+/// How a request body is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyMedia {
+    /// `application/json`.
+    Json,
+    /// `multipart/form-data`.
+    Multipart,
+    /// `application/x-www-form-urlencoded`.
+    Form,
+}
+
+/// A request body.
+#[derive(Debug, Clone)]
+pub struct Body {
+    /// Its type.
+    pub ty: TypeRef,
+    /// `required: true`.
+    pub required: bool,
+    /// Its encoding.
+    pub media: BodyMedia,
+}
+
+/// What a successful response carries.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ResponseBody {
+    /// A JSON document.
+    Json(TypeRef),
+    /// Text (or content the spec does not describe).
+    Text,
+    /// Nothing.
+    Empty,
+}
+
+/// The success response of an operation.
+#[derive(Debug, Clone)]
+pub struct Response {
+    /// Its status code.
+    pub status: u16,
+    /// Its body.
+    pub body: ResponseBody,
+}
+
+/// An `example` from the spec and the type it must deserialize into.
+#[derive(Debug, Clone)]
+pub struct Example {
+    /// Where it is.
+    pub pointer: String,
+    /// The type.
+    pub ty: TypeRef,
+    /// The schema allows `null`.
+    pub nullable: bool,
+    /// The example value.
+    pub value: Value,
+}
+
+impl Api {
+    /// The type a `TypeId` names.
+    pub fn ty(&self, id: TypeId) -> &TypeDef {
+        &self.types[id]
+    }
+}

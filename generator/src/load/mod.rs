@@ -1,0 +1,215 @@
+//! Loading: read the file, apply overlays, normalise what `openapiv3` would lose, then
+//! parse into `openapiv3`'s typed model.
+
+pub mod overlay;
+pub mod yaml;
+
+use serde_json::{Map, Value};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+
+use crate::error::{Diagnostic, Errors, join};
+
+/// A loaded, normalised spec.
+#[derive(Debug)]
+pub struct Spec {
+    /// The typed document.
+    pub api: openapiv3::OpenAPI,
+    /// The normalised raw document (overlays applied), for what the typed model drops.
+    pub raw: Value,
+    /// Where it came from, for diagnostics.
+    pub path: PathBuf,
+    /// The source text, to map pointers back to lines.
+    pub text: String,
+}
+
+impl Spec {
+    /// Reads and loads the spec at `path`, then applies each overlay file in order.
+    pub fn from_file(path: &Path, overlays: &[PathBuf]) -> Result<Self, Errors> {
+        let text = std::fs::read(path).map_err(|e| io_error(path, &e))?;
+        let text = String::from_utf8(text)
+            .map_err(|_| Errors::from(Diagnostic::at("", "the file is not UTF-8 text")).in_file(path, |_| None))?;
+        let mut loaded = Vec::new();
+        for overlay in overlays {
+            let text = std::fs::read_to_string(overlay).map_err(|e| io_error(overlay, &e))?;
+            let parsed = overlay::Overlay::parse(&text)
+                .map_err(|e| Errors::from(e).in_file(overlay, |p| yaml::locate(&text, p)))?;
+            loaded.push((overlay.clone(), text, parsed));
+        }
+        Self::from_text(path, text, &loaded)
+    }
+
+    /// Loads a spec from text; `path` is only used in diagnostics.
+    pub fn from_text(
+        path: &Path,
+        text: String,
+        overlays: &[(PathBuf, String, overlay::Overlay)],
+    ) -> Result<Self, Errors> {
+        let locate = |p: &str| yaml::locate(&text, p);
+        let mut raw = yaml::parse(&text).map_err(|e| Errors::from(e).in_file(path, locate))?;
+        for (overlay_path, overlay_text, overlay) in overlays {
+            overlay
+                .apply(&mut raw)
+                .map_err(|e| Errors::from(e).in_file(overlay_path, |p| yaml::locate(overlay_text, p)))?;
+        }
+        Self::from_value(path, raw, &text)
+    }
+
+    /// Loads a spec from an already parsed document.
+    pub fn from_value(path: &Path, mut raw: Value, text: &str) -> Result<Self, Errors> {
+        let locate = |p: &str| yaml::locate(text, p);
+        check_header(&raw).map_err(|e| Errors::from(e).in_file(path, locate))?;
+        normalize(&mut raw);
+        let api = typed(&raw).map_err(|e| Errors::from(e).in_file(path, locate))?;
+        Ok(Spec { api, raw, path: path.to_path_buf(), text: text.to_owned() })
+    }
+
+    /// Maps a pointer to (line, column) in the source.
+    pub fn locate(&self, pointer: &str) -> Option<(usize, usize)> {
+        yaml::locate(&self.text, pointer)
+    }
+
+    /// Attaches file and line to diagnostics about this spec.
+    pub fn errors(&self, errors: Vec<Diagnostic>) -> Errors {
+        Errors(errors).in_file(&self.path, |p| self.locate(p))
+    }
+
+    /// The raw node at a JSON pointer.
+    pub fn raw_at(&self, pointer: &str) -> Option<&Value> {
+        self.raw.pointer(pointer)
+    }
+}
+
+fn io_error(path: &Path, e: &std::io::Error) -> Errors {
+    Errors::from(Diagnostic { file: path.to_path_buf(), ..Diagnostic::at("", format!("cannot read: {e}")) })
+}
+
+fn check_header(raw: &Value) -> Result<(), Diagnostic> {
+    let Some(doc) = raw.as_object() else {
+        return Err(Diagnostic::at("", "an OpenAPI document must be a mapping at the top level"));
+    };
+    match doc.get("openapi") {
+        None => return Err(Diagnostic::at("", "missing `openapi` (the OpenAPI version, e.g. 3.0.3)")),
+        Some(Value::String(v)) if v.starts_with("3.0") => {}
+        Some(Value::String(v)) => {
+            return Err(Diagnostic::at("/openapi", format!("OpenAPI {v} is not supported; only 3.0.x is")));
+        }
+        Some(_) => return Err(Diagnostic::at("/openapi", "`openapi` must be a version string such as \"3.0.3\"")),
+    }
+    match doc.get("info") {
+        None => Err(Diagnostic::at("", "missing `info` (title and version)")),
+        Some(Value::Object(info)) if !info.get("version").is_some_and(Value::is_string) => {
+            Err(Diagnostic::at("/info", "`info.version` must be a string"))
+        }
+        Some(Value::Object(_)) => Ok(()),
+        Some(_) => Err(Diagnostic::at("/info", "`info` must be a mapping")),
+    }
+}
+
+/// Rewrites the raw document so that `openapiv3` keeps everything the generator needs.
+///
+/// * A schema `$ref` with siblings (`nullable`, `description`, …) becomes
+///   `allOf: [{$ref}]` plus the siblings, because `openapiv3` drops a reference's siblings
+///   and upstream means them (a `nullable` reference must become an `Option`).
+/// * Siblings of non-schema references are dropped, as OpenAPI 3.0 says.
+/// * A document without `paths` (a webhooks-only document) gets an empty one.
+pub fn normalize(raw: &mut Value) {
+    if let Some(doc) = raw.as_object_mut() {
+        doc.entry("paths").or_insert_with(|| Value::Object(Map::new()));
+    }
+    walk(raw, false);
+}
+
+fn walk(node: &mut Value, is_schema: bool) {
+    match node {
+        Value::Array(items) => items.iter_mut().for_each(|i| walk(i, false)),
+        Value::Object(map) => {
+            if map.len() > 1 && map.get("$ref").is_some_and(Value::is_string) {
+                let reference = map.shift_remove("$ref").unwrap_or_default();
+                if is_schema {
+                    let mut only_ref = Map::new();
+                    only_ref.insert("$ref".into(), reference);
+                    map.insert("allOf".into(), Value::Array(vec![Value::Object(only_ref)]));
+                } else {
+                    map.clear();
+                    map.insert("$ref".into(), reference);
+                    return;
+                }
+            }
+            for (key, child) in map.iter_mut() {
+                if key.starts_with("x-") || key == "example" || key == "examples" || key == "default" || key == "enum" {
+                    continue;
+                }
+                match key.as_str() {
+                    "schema" | "items" | "additionalProperties" | "not" => walk(child, true),
+                    "allOf" | "oneOf" | "anyOf" if is_schema => {
+                        if let Value::Array(items) = child {
+                            items.iter_mut().for_each(|i| walk(i, true));
+                        }
+                    }
+                    "properties" if is_schema => walk_map(child),
+                    "schemas" => walk_map(child),
+                    _ => walk(child, false),
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn walk_map(node: &mut Value) {
+    if let Value::Object(map) = node {
+        map.values_mut().for_each(|v| walk(v, true));
+    }
+}
+
+fn typed(raw: &Value) -> Result<openapiv3::OpenAPI, Diagnostic> {
+    let result = catch_unwind(AssertUnwindSafe(|| serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(raw)));
+    match result {
+        Ok(Ok(api)) => Ok(api),
+        Ok(Err(e)) => {
+            let mut pointer = String::new();
+            for segment in e.path().iter() {
+                match segment {
+                    serde_path_to_error::Segment::Seq { index } => pointer = join(&pointer, &index.to_string()),
+                    serde_path_to_error::Segment::Map { key } => pointer = join(&pointer, key),
+                    _ => {}
+                }
+            }
+            let message = e.into_inner().to_string();
+            let message = if message.contains("did not match any variant") {
+                "this node is neither a `$ref` nor a valid object of the kind expected here (check its types and required keys)"
+                    .to_owned()
+            } else {
+                message
+            };
+            Err(Diagnostic::at(pointer, message))
+        }
+        Err(_) => Err(Diagnostic::at("", "the OpenAPI parser failed on this document")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn ref_siblings_become_an_all_of_wrapper_in_schemas_only() {
+        let mut raw = json!({
+            "openapi": "3.0.3",
+            "components": {
+                "schemas": {"A": {"type": "object", "properties": {
+                    "b": {"$ref": "#/components/schemas/B", "nullable": true, "description": "d"}}}},
+                "parameters": {"P": {"$ref": "#/components/parameters/Q", "description": "x"}}
+            }
+        });
+        normalize(&mut raw);
+        assert_eq!(
+            raw["components"]["schemas"]["A"]["properties"]["b"],
+            json!({"nullable": true, "description": "d", "allOf": [{"$ref": "#/components/schemas/B"}]})
+        );
+        assert_eq!(raw["components"]["parameters"]["P"], json!({"$ref": "#/components/parameters/Q"}));
+        assert_eq!(raw["paths"], json!({}));
+    }
+}
