@@ -2,20 +2,14 @@
 
 #![doc = include_str!("../README.md")]
 pub mod models;
-
 mod decode;
-
 mod file;
-
 mod nullable;
 
 #[cfg(test)]
 mod spec_examples;
-
 pub use decode::{decode, DecodeError};
-
 pub use file::FilePart;
-
 pub use nullable::Nullable;
 
 /// The Backend API version these types describe: send it as `Clerk-API-Version`.

@@ -13,8 +13,7 @@ pub struct JwksEcdsaPublicKey {
     pub x5c: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5t: Option<String>,
-    #[serde(rename = "x5t#S256")]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "x5t#S256", default, skip_serializing_if = "Option::is_none")]
     pub x5t_s256: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub x5u: Option<String>,

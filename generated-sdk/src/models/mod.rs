@@ -2,291 +2,280 @@
 
 //! Typed models for every schema, request body and response of the API.
 mod actor_token;
-
-pub use actor_token::{ActorToken, ActorTokenStatus};
-
 mod adjust_credit_balance_request;
-
+mod admin;
+mod agent_task;
+mod allowlist_identifier;
+mod apply_commerce_discount_request;
+mod billing_discounts_response;
+mod billing_payment_attempt;
+mod billing_price_response;
+mod billing_proration_discount_detail;
+mod billing_statement;
+mod blocklist_identifier;
+mod blocklist_identifiers;
+mod c_name_target;
+mod clerk_error;
+mod clerk_errors;
+mod client;
+mod commerce_credit_balance_response;
+mod commerce_credit_ledger_response;
+mod commerce_credits_response;
+mod commerce_discount_redemption_response;
+mod commerce_discounts_response;
+mod commerce_money_response;
+mod commerce_payer_credit_response;
+mod commerce_payer_response;
+mod commerce_payer_response2;
+mod commerce_payment_method_response;
+mod commerce_payment_source_response;
+mod commerce_per_unit_total;
+mod commerce_per_unit_total2;
+mod commerce_per_unit_total_tier;
+mod commerce_per_unit_total_tier2;
+mod commerce_plan;
+mod commerce_plan2;
+mod commerce_plan_unit_price;
+mod commerce_plan_unit_price_tier;
+mod commerce_price_transition_details;
+mod commerce_price_transition_response;
+mod commerce_proration_credit_detail_response;
+mod commerce_proration_discount_response;
+mod commerce_subscription;
+mod commerce_subscription_credit_response;
+mod commerce_subscription_item;
+mod commerce_subscription_item2;
+mod commerce_subscription_item_next_payment_response;
+mod commerce_subscription_item_seats_response;
+mod commerce_subscription_next_payment;
+mod commerce_totals_response;
+mod commerce_totals_response2;
+mod cookies;
+mod create_billing_price_request;
+mod deleted_object;
+mod directories;
+mod directory;
+mod directory_group_role_mapping;
+mod directory_group_role_mappings;
+mod domain;
+mod domains;
+mod email_address;
+mod email_link;
+mod enterprise_account;
+mod enterprise_account_connection;
+mod enterprise_connection;
+mod enterprise_connection_test_run;
+mod enterprise_connection_test_run_response;
+mod enterprise_connection_test_runs;
+mod enterprise_connections;
+mod extend_free_trial_request;
+mod external_account_with_verification;
+mod feature_response;
+mod feature_response2;
+mod from_oauth;
+mod google_one_tap;
+mod identification_link;
+mod instance;
+mod instance_communication;
+mod instance_protect;
+mod instance_restrictions;
+mod invitation;
+mod jwks;
+mod jwks_ecdsa_private_key;
+mod jwks_ecdsa_public_key;
+mod jwks_ed25519_private_key;
+mod jwks_ed25519_public_key;
+mod jwks_rsa_private_key;
+mod jwks_rsa_public_key;
+mod jwks_symmetric_key;
+mod jwt_template;
+mod machine;
+mod machine_scope;
+mod machine_without_scoped_machines;
+mod oauth;
+mod oauth_access_token;
+mod oauth_application;
+mod oauth_application_settings;
+mod oauth_application_with_secret;
+mod oauth_applications;
+mod organization;
+mod organization_domain;
+mod organization_domain_verification;
+mod organization_domains;
+mod organization_invitation;
+mod organization_invitation_public_organization_data;
+mod organization_invitation_public_user_data;
+mod organization_invitation_with_public_organization_data;
+mod organization_invitations;
+mod organization_invitations_with_public_organization_data;
+mod organization_membership;
+mod organization_membership_public_user_data;
+mod organization_memberships;
+mod organization_settings;
+mod organization_with_logo;
+mod organizations;
+mod otp;
+mod paginated_billing_payment_attempt_response;
+mod paginated_billing_price_response;
+mod paginated_billing_statement_response;
+mod paginated_commerce_plan_response;
+mod paginated_commerce_subscription_item_response;
+mod passkey;
+mod password_hasher;
+mod permission;
+mod permissions;
+mod phone_number;
+mod price_transition_request;
+mod proxy_check;
+mod reassignment_mappings;
+mod redirect_url;
+mod responses;
+mod role;
+mod role_set;
+mod role_set_item;
+mod role_set_migration;
+mod role_sets;
+mod roles;
+mod saml;
+mod saml_account;
+mod saml_account_connection;
+mod saml_connection;
+mod saml_connection_attribute_mapping;
+mod saml_connection_login_hint;
+mod saml_connections;
+mod scim;
+mod scim_directories;
+mod scim_directory;
+mod scim_group_role_mapping;
+mod scim_group_role_mappings;
+mod scim_user_metadata;
+mod session;
+mod session_activity_response;
+mod session_refresh;
+mod session_task;
+mod sign_in_token;
+mod sign_up;
+mod sign_up_verification;
+mod sign_up_verifications;
+mod svix_url;
+mod template;
+mod testing_token;
+mod ticket;
+mod token;
+mod total_count;
+mod trusted_device;
+mod user;
+mod verification_passkey;
+mod waitlist_entry;
+mod web3_signature;
+mod web3_wallet;
+pub use actor_token::{ActorToken, ActorTokenStatus};
 pub use adjust_credit_balance_request::{
     AdjustCreditBalanceRequest, AdjustCreditBalanceRequestAction,
 };
 
-mod admin;
-
 pub use admin::Admin;
-
-mod agent_task;
-
 pub use agent_task::AgentTask;
-
-mod allowlist_identifier;
-
 pub use allowlist_identifier::{AllowlistIdentifier, AllowlistIdentifierIdentifierType};
-
-mod apply_commerce_discount_request;
-
 pub use apply_commerce_discount_request::ApplyCommerceDiscountRequest;
-
-mod billing_discounts_response;
-
 pub use billing_discounts_response::BillingDiscountsResponse;
-
-mod billing_payment_attempt;
-
 pub use billing_payment_attempt::{BillingPaymentAttempt, BillingPaymentAttemptStatus};
-
-mod billing_price_response;
-
 pub use billing_price_response::{
     BillingPriceResponse, BillingPriceResponseSupportedBillingPeriods,
 };
 
-mod billing_proration_discount_detail;
-
 pub use billing_proration_discount_detail::BillingProrationDiscountDetail;
-
-mod billing_statement;
-
 pub use billing_statement::{
     BillingStatement, BillingStatementStatus, BillingStatementTotals,
     BillingStatementGroupsItem,
 };
 
-mod blocklist_identifier;
-
 pub use blocklist_identifier::BlocklistIdentifier;
-
-mod blocklist_identifiers;
-
 pub use blocklist_identifiers::BlocklistIdentifiers;
-
-mod c_name_target;
-
 pub use c_name_target::CNameTarget;
-
-mod clerk_error;
-
 pub use clerk_error::ClerkError;
-
-mod clerk_errors;
-
 pub use clerk_errors::ClerkErrors;
-
-mod client;
-
 pub use client::Client;
-
-mod commerce_credit_balance_response;
-
 pub use commerce_credit_balance_response::CommerceCreditBalanceResponse;
-
-mod commerce_credit_ledger_response;
-
 pub use commerce_credit_ledger_response::CommerceCreditLedgerResponse;
-
-mod commerce_credits_response;
-
 pub use commerce_credits_response::CommerceCreditsResponse;
-
-mod commerce_discount_redemption_response;
-
 pub use commerce_discount_redemption_response::{
     CommerceDiscountRedemptionResponse, CommerceDiscountRedemptionResponseSource,
     CommerceDiscountRedemptionResponseEffect, CommerceDiscountRedemptionResponseStatus,
 };
 
-mod commerce_discounts_response;
-
 pub use commerce_discounts_response::CommerceDiscountsResponse;
-
-mod commerce_money_response;
-
 pub use commerce_money_response::CommerceMoneyResponse;
-
-mod commerce_payer_credit_response;
-
 pub use commerce_payer_credit_response::CommercePayerCreditResponse;
-
-mod commerce_payer_response;
-
 pub use commerce_payer_response::CommercePayerResponse;
-
-mod commerce_payer_response2;
-
 pub use commerce_payer_response2::CommercePayerResponse2;
-
-mod commerce_payment_method_response;
-
 pub use commerce_payment_method_response::{
     CommercePaymentMethodResponse, CommercePaymentMethodResponsePaymentType,
     CommercePaymentMethodResponseStatus,
 };
-
-mod commerce_payment_source_response;
 
 pub use commerce_payment_source_response::{
     CommercePaymentSourceResponse, CommercePaymentSourceResponsePaymentMethod,
     CommercePaymentSourceResponseStatus,
 };
 
-mod commerce_per_unit_total;
-
 pub use commerce_per_unit_total::CommercePerUnitTotal;
-
-mod commerce_per_unit_total2;
-
 pub use commerce_per_unit_total2::CommercePerUnitTotal2;
-
-mod commerce_per_unit_total_tier;
-
 pub use commerce_per_unit_total_tier::CommercePerUnitTotalTier;
-
-mod commerce_per_unit_total_tier2;
-
 pub use commerce_per_unit_total_tier2::CommercePerUnitTotalTier2;
-
-mod commerce_plan;
-
 pub use commerce_plan::CommercePlan;
-
-mod commerce_plan2;
-
 pub use commerce_plan2::CommercePlan2;
-
-mod commerce_plan_unit_price;
-
 pub use commerce_plan_unit_price::CommercePlanUnitPrice;
-
-mod commerce_plan_unit_price_tier;
-
 pub use commerce_plan_unit_price_tier::CommercePlanUnitPriceTier;
-
-mod commerce_price_transition_details;
-
 pub use commerce_price_transition_details::{
     CommercePriceTransitionDetails, CommercePriceTransitionDetailsEffectiveMode,
     CommercePriceTransitionDetailsPreviousSubscriptionItemStatus,
 };
 
-mod commerce_price_transition_response;
-
 pub use commerce_price_transition_response::CommercePriceTransitionResponse;
-
-mod commerce_proration_credit_detail_response;
-
 pub use commerce_proration_credit_detail_response::CommerceProrationCreditDetailResponse;
-
-mod commerce_proration_discount_response;
-
 pub use commerce_proration_discount_response::CommerceProrationDiscountResponse;
-
-mod commerce_subscription;
-
 pub use commerce_subscription::{CommerceSubscription, CommerceSubscriptionStatus};
-
-mod commerce_subscription_credit_response;
-
 pub use commerce_subscription_credit_response::CommerceSubscriptionCreditResponse;
-
-mod commerce_subscription_item;
-
 pub use commerce_subscription_item::{
     CommerceSubscriptionItem, CommerceSubscriptionItemStatus,
     CommerceSubscriptionItemPlanPeriod,
 };
-
-mod commerce_subscription_item2;
 
 pub use commerce_subscription_item2::{
     CommerceSubscriptionItem2, CommerceSubscriptionItem2Status,
     CommerceSubscriptionItem2PlanPeriod,
 };
 
-mod commerce_subscription_item_next_payment_response;
-
 pub use commerce_subscription_item_next_payment_response::CommerceSubscriptionItemNextPaymentResponse;
-
-mod commerce_subscription_item_seats_response;
-
 pub use commerce_subscription_item_seats_response::CommerceSubscriptionItemSeatsResponse;
-
-mod commerce_subscription_next_payment;
-
 pub use commerce_subscription_next_payment::CommerceSubscriptionNextPayment;
-
-mod commerce_totals_response;
-
 pub use commerce_totals_response::CommerceTotalsResponse;
-
-mod commerce_totals_response2;
-
 pub use commerce_totals_response2::CommerceTotalsResponse2;
-
-mod cookies;
-
 pub use cookies::Cookies;
-
-mod create_billing_price_request;
-
 pub use create_billing_price_request::{
     CreateBillingPriceRequest, CreateBillingPriceRequestSupportedBillingPeriods,
 };
 
-mod deleted_object;
-
 pub use deleted_object::DeletedObject;
-
-mod directories;
-
 pub use directories::Directories;
-
-mod directory;
-
 pub use directory::{Directory, DirectoryCustomAttributesItem};
-
-mod directory_group_role_mapping;
-
 pub use directory_group_role_mapping::DirectoryGroupRoleMapping;
-
-mod directory_group_role_mappings;
-
 pub use directory_group_role_mappings::DirectoryGroupRoleMappings;
-
-mod domain;
-
 pub use domain::Domain;
-
-mod domains;
-
 pub use domains::Domains;
-
-mod email_address;
-
 pub use email_address::{EmailAddress, EmailAddressVerification};
-
-mod email_link;
-
 pub use email_link::EmailLink;
-
-mod enterprise_account;
-
 pub use enterprise_account::{
     EnterpriseAccount, EnterpriseAccountProtocol, EnterpriseAccountVerification,
 };
 
-mod enterprise_account_connection;
-
 pub use enterprise_account_connection::EnterpriseAccountConnection;
-
-mod enterprise_connection;
-
 pub use enterprise_connection::{
     EnterpriseConnection, EnterpriseConnectionCustomAttributesItem,
     EnterpriseConnectionSamlConnection, EnterpriseConnectionSamlConnectionLoginHint,
     EnterpriseConnectionOAuthConfig,
 };
-
-mod enterprise_connection_test_run;
 
 pub use enterprise_connection_test_run::{
     EnterpriseConnectionTestRun, EnterpriseConnectionTestRunStatus,
@@ -295,269 +284,77 @@ pub use enterprise_connection_test_run::{
     EnterpriseConnectionTestRunOAuth,
 };
 
-mod enterprise_connection_test_run_response;
-
 pub use enterprise_connection_test_run_response::EnterpriseConnectionTestRunResponse;
-
-mod enterprise_connection_test_runs;
-
 pub use enterprise_connection_test_runs::EnterpriseConnectionTestRuns;
-
-mod enterprise_connections;
-
 pub use enterprise_connections::EnterpriseConnections;
-
-mod extend_free_trial_request;
-
 pub use extend_free_trial_request::ExtendFreeTrialRequest;
-
-mod external_account_with_verification;
-
 pub use external_account_with_verification::{
     ExternalAccountWithVerification, ExternalAccountWithVerificationObject,
     ExternalAccountWithVerificationVerification,
 };
 
-mod feature_response;
-
 pub use feature_response::FeatureResponse;
-
-mod feature_response2;
-
 pub use feature_response2::FeatureResponse2;
-
-mod from_oauth;
-
 pub use from_oauth::{FromOAuth, FromOAuthStatus};
-
-mod google_one_tap;
-
 pub use google_one_tap::GoogleOneTap;
-
-mod identification_link;
-
 pub use identification_link::IdentificationLink;
-
-mod instance;
-
 pub use instance::Instance;
-
-mod instance_communication;
-
 pub use instance_communication::InstanceCommunication;
-
-mod instance_protect;
-
 pub use instance_protect::InstanceProtect;
-
-mod instance_restrictions;
-
 pub use instance_restrictions::InstanceRestrictions;
-
-mod invitation;
-
 pub use invitation::{Invitation, InvitationStatus};
-
-mod jwks;
-
 pub use jwks::{Jwks, JwksKeysItem};
-
-mod jwks_ecdsa_private_key;
-
 pub use jwks_ecdsa_private_key::JwksEcdsaPrivateKey;
-
-mod jwks_ecdsa_public_key;
-
 pub use jwks_ecdsa_public_key::JwksEcdsaPublicKey;
-
-mod jwks_ed25519_private_key;
-
 pub use jwks_ed25519_private_key::JwksEd25519PrivateKey;
-
-mod jwks_ed25519_public_key;
-
 pub use jwks_ed25519_public_key::JwksEd25519PublicKey;
-
-mod jwks_rsa_private_key;
-
 pub use jwks_rsa_private_key::JwksRsaPrivateKey;
-
-mod jwks_rsa_public_key;
-
 pub use jwks_rsa_public_key::JwksRsaPublicKey;
-
-mod jwks_symmetric_key;
-
 pub use jwks_symmetric_key::JwksSymmetricKey;
-
-mod jwt_template;
-
 pub use jwt_template::JwtTemplate;
-
-mod machine;
-
 pub use machine::Machine;
-
-mod machine_scope;
-
 pub use machine_scope::MachineScope;
-
-mod machine_without_scoped_machines;
-
 pub use machine_without_scoped_machines::MachineWithoutScopedMachines;
-
-mod oauth;
-
 pub use oauth::{OAuth, OAuthStatus};
-
-mod oauth_access_token;
-
 pub use oauth_access_token::{OAuthAccessToken, OAuthAccessTokenItem};
-
-mod oauth_application;
-
 pub use oauth_application::OAuthApplication;
-
-mod oauth_application_settings;
-
 pub use oauth_application_settings::OAuthApplicationSettings;
-
-mod oauth_application_with_secret;
-
 pub use oauth_application_with_secret::OAuthApplicationWithSecret;
-
-mod oauth_applications;
-
 pub use oauth_applications::OAuthApplications;
-
-mod organization;
-
 pub use organization::Organization;
-
-mod organization_domain;
-
 pub use organization_domain::{OrganizationDomain, OrganizationDomainEnrollmentMode};
-
-mod organization_domain_verification;
-
 pub use organization_domain_verification::OrganizationDomainVerification;
-
-mod organization_domains;
-
 pub use organization_domains::OrganizationDomains;
-
-mod organization_invitation;
-
 pub use organization_invitation::OrganizationInvitation;
-
-mod organization_invitation_public_organization_data;
-
 pub use organization_invitation_public_organization_data::OrganizationInvitationPublicOrganizationData;
-
-mod organization_invitation_public_user_data;
-
 pub use organization_invitation_public_user_data::OrganizationInvitationPublicUserData;
-
-mod organization_invitation_with_public_organization_data;
-
 pub use organization_invitation_with_public_organization_data::OrganizationInvitationWithPublicOrganizationData;
-
-mod organization_invitations;
-
 pub use organization_invitations::OrganizationInvitations;
-
-mod organization_invitations_with_public_organization_data;
-
 pub use organization_invitations_with_public_organization_data::OrganizationInvitationsWithPublicOrganizationData;
-
-mod organization_membership;
-
 pub use organization_membership::OrganizationMembership;
-
-mod organization_membership_public_user_data;
-
 pub use organization_membership_public_user_data::OrganizationMembershipPublicUserData;
-
-mod organization_memberships;
-
 pub use organization_memberships::OrganizationMemberships;
-
-mod organization_settings;
-
 pub use organization_settings::{
     OrganizationSettings, OrganizationSettingsDomainsEnrollmentModesItem,
 };
 
-mod organization_with_logo;
-
 pub use organization_with_logo::OrganizationWithLogo;
-
-mod organizations;
-
 pub use organizations::Organizations;
-
-mod otp;
-
 pub use otp::{Otp, OtpStatus, OtpStrategy};
-
-mod paginated_billing_payment_attempt_response;
-
 pub use paginated_billing_payment_attempt_response::PaginatedBillingPaymentAttemptResponse;
-
-mod paginated_billing_price_response;
-
 pub use paginated_billing_price_response::PaginatedBillingPriceResponse;
-
-mod paginated_billing_statement_response;
-
 pub use paginated_billing_statement_response::PaginatedBillingStatementResponse;
-
-mod paginated_commerce_plan_response;
-
 pub use paginated_commerce_plan_response::PaginatedCommercePlanResponse;
-
-mod paginated_commerce_subscription_item_response;
-
 pub use paginated_commerce_subscription_item_response::PaginatedCommerceSubscriptionItemResponse;
-
-mod passkey;
-
 pub use passkey::{Passkey, PasskeyVerification};
-
-mod password_hasher;
-
 pub use password_hasher::PasswordHasher;
-
-mod permission;
-
 pub use permission::Permission;
-
-mod permissions;
-
 pub use permissions::Permissions;
-
-mod phone_number;
-
 pub use phone_number::{PhoneNumber, PhoneNumberVerification};
-
-mod price_transition_request;
-
 pub use price_transition_request::PriceTransitionRequest;
-
-mod proxy_check;
-
 pub use proxy_check::ProxyCheck;
-
-mod reassignment_mappings;
-
 pub use reassignment_mappings::ReassignmentMappings;
-
-mod redirect_url;
-
 pub use redirect_url::RedirectUrl;
-
-mod responses;
-
 pub use responses::{
     VerificationResponse, TrustedDeviceList, InvitationRevoked, InstanceSettings,
     MachineList, MachineCreated, MachineDeleted, MachineSecretKey, MachineScopeDeleted,
@@ -566,166 +363,49 @@ pub use responses::{
     DirectoryGroupRoleMappingDeleted,
 };
 
-mod role;
-
 pub use role::Role;
-
-mod role_set;
-
 pub use role_set::{RoleSet, RoleSetType};
-
-mod role_set_item;
-
 pub use role_set_item::RoleSetItem;
-
-mod role_set_migration;
-
 pub use role_set_migration::RoleSetMigration;
-
-mod role_sets;
-
 pub use role_sets::RoleSets;
-
-mod roles;
-
 pub use roles::Roles;
-
-mod saml;
-
 pub use saml::{Saml, SamlStatus};
-
-mod saml_account;
-
 pub use saml_account::{SamlAccount, SamlAccountVerification};
-
-mod saml_account_connection;
-
 pub use saml_account_connection::SamlAccountConnection;
-
-mod saml_connection;
-
 pub use saml_connection::SamlConnection;
-
-mod saml_connection_attribute_mapping;
-
 pub use saml_connection_attribute_mapping::SamlConnectionAttributeMapping;
-
-mod saml_connection_login_hint;
-
 pub use saml_connection_login_hint::{
     SamlConnectionLoginHint, SamlConnectionLoginHintMode,
 };
 
-mod saml_connections;
-
 pub use saml_connections::SamlConnections;
-
-mod scim;
-
 pub use scim::Scim;
-
-mod scim_directories;
-
 pub use scim_directories::ScimDirectories;
-
-mod scim_directory;
-
 pub use scim_directory::{ScimDirectory, ScimDirectoryCustomAttributesItem};
-
-mod scim_group_role_mapping;
-
 pub use scim_group_role_mapping::ScimGroupRoleMapping;
-
-mod scim_group_role_mappings;
-
 pub use scim_group_role_mappings::ScimGroupRoleMappings;
-
-mod scim_user_metadata;
-
 pub use scim_user_metadata::ScimUserMetadata;
-
-mod session;
-
 pub use session::{Session, SessionStatus};
-
-mod session_activity_response;
-
 pub use session_activity_response::SessionActivityResponse;
-
-mod session_refresh;
-
 pub use session_refresh::SessionRefresh;
-
-mod session_task;
-
 pub use session_task::SessionTask;
-
-mod sign_in_token;
-
 pub use sign_in_token::SignInToken;
-
-mod sign_up;
-
 pub use sign_up::{SignUp, SignUpStatus};
-
-mod sign_up_verification;
-
 pub use sign_up_verification::{SignUpVerification, SignUpVerificationNextAction};
-
-mod sign_up_verifications;
-
 pub use sign_up_verifications::SignUpVerifications;
-
-mod svix_url;
-
 pub use svix_url::SvixUrl;
-
-mod template;
-
 pub use template::Template;
-
-mod testing_token;
-
 pub use testing_token::TestingToken;
-
-mod ticket;
-
 pub use ticket::{Ticket, TicketStatus};
-
-mod token;
-
 pub use token::Token;
-
-mod total_count;
-
 pub use total_count::TotalCount;
-
-mod trusted_device;
-
 pub use trusted_device::{TrustedDevice, TrustedDevicePlatform, TrustedDeviceStatus};
-
-mod user;
-
 pub use user::User;
-
-mod verification_passkey;
-
 pub use verification_passkey::VerificationPasskey;
-
-mod waitlist_entry;
-
 pub use waitlist_entry::{WaitlistEntry, WaitlistEntryStatus};
-
-mod web3_signature;
-
 pub use web3_signature::{Web3Signature, Web3SignatureStrategy};
-
-mod web3_wallet;
-
 pub use web3_wallet::{Web3Wallet, Web3WalletVerification};
-
 mod operations;
-
 pub use operations::{
     CreateActorTokenRequest, CreateActorTokenRequestActor,
     CreateAdminPortalLinkTokenRequest, CreateAdminPortalLinkTokenResponse,

@@ -12,7 +12,9 @@ pub struct OAuth {
     pub external_verification_redirect_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<ClerkError>,
-    pub expire_at: i64,
+    /// Always present, but may be `null`.
+    #[serde(default)]
+    pub expire_at: Option<i64>,
     /// Always present, but may be `null`.
     #[serde(default)]
     pub attempts: Option<i64>,

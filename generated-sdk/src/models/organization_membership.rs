@@ -11,7 +11,9 @@ pub struct OrganizationMembership {
     pub role: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_name: Option<String>,
-    pub permissions: Vec<String>,
+    /// Always present, but may be `null`.
+    #[serde(default)]
+    pub permissions: Option<Vec<String>>,
     /// Metadata saved on the organization membership, accessible from both Frontend and Backend APIs
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
     /// Metadata saved on the organization membership, accessible only from the Backend API

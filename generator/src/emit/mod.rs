@@ -115,16 +115,29 @@ fn rust_file(path: &str, header: &str, tokens: TokenStream) -> Result<File, Erro
     Ok(File { path: path.to_owned(), contents: format!("{header}{}", spaced(&prettyplease::unparse(&parsed))) })
 }
 
-/// Puts a blank line between top-level items, which `prettyplease` does not.
+/// Puts a blank line between top-level items, which `prettyplease` does not, and none
+/// inside a run of `mod`/`use` declarations.
 fn spaced(source: &str) -> String {
+    let declaration = |line: &str| ["mod ", "pub mod ", "use ", "pub use "].iter().any(|p| line.starts_with(p));
+    let lines: Vec<&str> = source.lines().collect();
     let mut out = String::with_capacity(source.len() + source.len() / 20);
-    let mut previous_ended_item = false;
-    for line in source.lines() {
-        let top_level = !line.is_empty() && !line.starts_with(char::is_whitespace);
-        if previous_ended_item && top_level && !line.starts_with('}') {
+    let mut previous = "";
+    for (i, &line) in lines.iter().enumerate() {
+        if line.is_empty() {
+            let next = lines[i + 1..].iter().find(|l| !l.is_empty()).copied().unwrap_or("");
+            if !(declaration(previous) && declaration(next)) {
+                out.push('\n');
+            }
+            continue;
+        }
+        let top_level = !line.starts_with(char::is_whitespace);
+        let ended = previous == "}" || previous.ends_with(';') || previous.ends_with('}');
+        if top_level && ended && !line.starts_with('}') && !(declaration(previous) && declaration(line)) && !out.ends_with("\n\n") {
             out.push('\n');
         }
-        previous_ended_item = top_level && (line == "}" || line.ends_with(';') || line.ends_with('}'));
+        if top_level {
+            previous = line;
+        }
         out.push_str(line);
         out.push('\n');
     }
@@ -154,21 +167,16 @@ fn lib(api: &Api) -> TokenStream {
 }
 
 fn mod_file(modules: &[(String, Vec<&str>)], doc: TokenStream) -> TokenStream {
-    let decls = modules.iter().map(|(m, names)| {
+    let decls = modules.iter().map(|(m, _)| ident(m));
+    let uses = modules.iter().map(|(m, names)| {
         let module = ident(m);
-        if names.is_empty() {
-            quote!(pub mod #module;)
-        } else {
-            let names = names.iter().map(|n| ident(n));
-            quote! {
-                mod #module;
-                pub use #module::{ #(#names),* };
-            }
-        }
+        let names = names.iter().map(|n| ident(n));
+        quote!(pub use #module::{ #(#names),* };)
     });
     quote! {
         #doc
-        #( #decls )*
+        #( mod #decls; )*
+        #( #uses )*
     }
 }
 

@@ -98,8 +98,10 @@ fn defaultable(t: &TypeDef) -> bool {
 /// Emits one type definition.
 pub fn emit(api: &Api, t: &TypeDef) -> TokenStream {
     let name = ident(&t.name);
-    let deprecated = t.deprecated.then(|| quote!(#[deprecated]));
-    let doc = doc_attrs(t.doc.as_deref(), &[]);
+    // Types are marked deprecated in their docs only: `#[deprecated]` would warn in every
+    // generated type that refers to them.
+    let deprecated = t.deprecated.then(|| "**Deprecated** by the API.".to_owned());
+    let doc = doc_attrs(t.doc.as_deref(), deprecated.as_slice());
     match &t.kind {
         TypeKind::Struct { fields, multipart } => {
             let default = defaultable(t).then(|| quote!(Default,));
@@ -111,7 +113,6 @@ pub fn emit(api: &Api, t: &TypeDef) -> TokenStream {
             let fields = fields.iter().map(|f| field(api, t, f, *multipart));
             quote! {
                 #doc
-                #deprecated
                 #derives
                 pub struct #name {
                     #( #fields )*
@@ -136,7 +137,6 @@ pub fn emit(api: &Api, t: &TypeDef) -> TokenStream {
             });
             quote! {
                 #doc
-                #deprecated
                 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
                 #rename_all
                 pub enum #name {
@@ -178,7 +178,6 @@ pub fn emit(api: &Api, t: &TypeDef) -> TokenStream {
             });
             quote! {
                 #doc
-                #deprecated
                 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
                 #[serde(untagged)]
                 pub enum #name {
@@ -206,7 +205,6 @@ pub fn emit(api: &Api, t: &TypeDef) -> TokenStream {
             });
             quote! {
                 #doc
-                #deprecated
                 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
                 #[serde(untagged)]
                 pub enum #name {
@@ -239,20 +237,20 @@ fn field(api: &Api, owner: &TypeDef, f: &Field, multipart: bool) -> TokenStream 
     }
     let rename = (f.name.trim_start_matches("r#") != f.wire).then(|| {
         let wire = &f.wire;
-        quote!(#[serde(rename = #wire)])
+        quote!(rename = #wire)
     });
     let three_state = !f.required && f.nullable && owner.in_request;
-    let (ty, serde) = if three_state {
-        (quote!(crate::Nullable<#base>), quote!(#[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]))
+    let (ty, presence) = if three_state {
+        (quote!(crate::Nullable<#base>), Some(quote!(default, skip_serializing_if = "crate::Nullable::is_unset")))
     } else if !f.required {
-        (quote!(Option<#base>), quote!(#[serde(default, skip_serializing_if = "Option::is_none")]))
+        (quote!(Option<#base>), Some(quote!(default, skip_serializing_if = "Option::is_none")))
     } else if f.nullable {
-        (quote!(Option<#base>), quote!(#[serde(default)]))
+        (quote!(Option<#base>), Some(quote!(default)))
     } else {
-        (base, quote!())
+        (base, None)
     };
-    let serde = if multipart { quote!() } else { serde };
-    let rename = if multipart { None } else { rename };
+    let serde_args: Vec<TokenStream> = rename.into_iter().chain(presence).collect();
+    let serde = (!multipart && !serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
     let mut extra = Vec::new();
     if let Some(default) = &f.default {
         let shown = match default {
@@ -273,7 +271,6 @@ fn field(api: &Api, owner: &TypeDef, f: &Field, multipart: bool) -> TokenStream 
     quote! {
         #doc
         #deprecated
-        #rename
         #serde
         pub #name: #ty,
     }

@@ -2,27 +2,52 @@
 
 //! Request bodies, responses and parameter types of operations, by resource.
 mod actor_tokens;
-
-pub use actor_tokens::{CreateActorTokenRequest, CreateActorTokenRequestActor};
-
 mod admin_portal_link_tokens;
-
+mod agent_tasks;
+mod allow_list_block_list;
+mod api_keys;
+mod beta_features;
+mod billing;
+mod clients;
+mod directories;
+mod domains;
+mod email_addresses;
+mod email_sms_templates;
+mod enterprise_connections;
+mod instance_settings;
+mod invitations;
+mod jwt_templates;
+mod m2m_tokens;
+mod machines;
+mod oauth_access_tokens;
+mod oauth_applications;
+mod organization_domains;
+mod organization_invitations;
+mod organization_memberships;
+mod organization_permissions;
+mod organization_roles;
+mod organizations;
+mod phone_numbers;
+mod proxy_checks;
+mod redirect_urls;
+mod role_sets;
+mod saml_connections;
+mod scim_directories;
+mod sessions;
+mod sign_in_tokens;
+mod sign_ups;
+mod users;
+mod waitlist_entries;
+pub use actor_tokens::{CreateActorTokenRequest, CreateActorTokenRequestActor};
 pub use admin_portal_link_tokens::{
     CreateAdminPortalLinkTokenRequest, CreateAdminPortalLinkTokenResponse,
     RevokeAdminPortalLinkTokenRequest, RevokeAdminPortalLinkTokenResponse,
 };
 
-mod agent_tasks;
-
 pub use agent_tasks::{CreateAgentTaskRequest, CreateAgentTaskRequestOnBehalfOf};
-
-mod allow_list_block_list;
-
 pub use allow_list_block_list::{
     CreateAllowlistIdentifierRequest, CreateBlocklistIdentifierRequest,
 };
-
-mod api_keys;
 
 pub use api_keys::{
     GetApiKeysIncludeInvalid, GetApiKeysResponse, GetApiKeysResponseDataItem,
@@ -30,23 +55,13 @@ pub use api_keys::{
     GetApiKeySecretResponse, VerifyApiKeyRequest,
 };
 
-mod beta_features;
-
 pub use beta_features::{
     UpdateInstanceAuthConfigRequest, UpdateProductionInstanceDomainRequest,
     ChangeProductionInstanceDomainRequest,
 };
 
-mod billing;
-
 pub use billing::{GetCommercePlanListPayerType, GetCommerceSubscriptionItemListStatus};
-
-mod clients;
-
 pub use clients::VerifyClientRequest;
-
-mod directories;
-
 pub use directories::{
     CreateDirectoryRequest, CreateDirectoryRequestGroupRoleMappingsItem,
     UpdateDirectoryRequest, ReplaceDirectoryGroupRoleMappingsRequest,
@@ -54,26 +69,17 @@ pub use directories::{
     CreateDirectoryGroupRoleMappingRequest,
 };
 
-mod domains;
-
 pub use domains::{AddDomainRequest, UpdateDomainRequest};
-
-mod email_addresses;
-
 pub use email_addresses::{
     CreateEmailAddressRequest, UpdateEmailAddressRequest,
     AttemptEmailAddressVerificationRequest, ReplaceUserEmailAddressRequest,
     ReplaceUserEmailAddressRequestIdentificationStatus,
 };
 
-mod email_sms_templates;
-
 pub use email_sms_templates::{
     GetTemplateListTemplateType, UpsertTemplateRequest, PreviewTemplateRequest,
     ToggleTemplateDeliveryRequest,
 };
-
-mod enterprise_connections;
 
 pub use enterprise_connections::{
     CreateEnterpriseConnectionRequest, CreateEnterpriseConnectionRequestProvider,
@@ -85,8 +91,6 @@ pub use enterprise_connections::{
     UpdateEnterpriseConnectionRequestOidc, ListEnterpriseConnectionTestRunsStatusItem,
 };
 
-mod instance_settings;
-
 pub use instance_settings::{
     UpdateInstanceRequest,
     UpdateInstanceRequestPreferredSignInStrategyWhenPasswordRequired,
@@ -95,78 +99,53 @@ pub use instance_settings::{
     UpdateInstanceOrganizationSettingsRequest,
 };
 
-mod invitations;
-
 pub use invitations::{
     CreateInvitationRequest, CreateInvitationRequestTemplateSlug,
     CreateBulkInvitationsRequestItem, CreateBulkInvitationsRequestItemTemplateSlug,
 };
 
-mod jwt_templates;
-
 pub use jwt_templates::CreateJwtTemplateRequest;
-
-mod m2m_tokens;
-
 pub use m2m_tokens::{
     GetM2mTokensResponse, GetM2mTokensResponseM2mTokensItem, CreateM2mTokenRequest,
     CreateM2mTokenRequestTokenFormat, CreateM2mTokenResponse, VerifyM2mTokenRequest,
 };
-
-mod machines;
 
 pub use machines::{
     CreateMachineRequest, UpdateMachineRequest, RotateMachineSecretKeyRequest,
     CreateMachineScopeRequest,
 };
 
-mod oauth_access_tokens;
-
 pub use oauth_access_tokens::{
     VerifyOAuthAccessTokenRequest, VerifyOAuthAccessTokenResponse,
     VerifyOAuthAccessTokenResponseVariant1, VerifyOAuthAccessTokenResponseVariant2,
 };
-
-mod oauth_applications;
 
 pub use oauth_applications::{
     CreateOAuthApplicationRequest, UpdateOAuthApplicationRequest,
     RevokeOAuthApplicationTokenRequest,
 };
 
-mod organization_domains;
-
 pub use organization_domains::{
     CreateOrganizationDomainRequest, UpdateOrganizationDomainRequest,
     ListAllOrganizationDomainsVerified, ListAllOrganizationDomainsEnrollmentModeItem,
 };
 
-mod organization_invitations;
-
 pub use organization_invitations::{
     CreateOrganizationInvitationRequest, RevokeOrganizationInvitationRequest,
 };
-
-mod organization_memberships;
 
 pub use organization_memberships::{
     CreateOrganizationMembershipRequest, UpdateOrganizationMembershipRequest,
     UpdateOrganizationMembershipMetadataRequest,
 };
 
-mod organization_permissions;
-
 pub use organization_permissions::{
     CreateOrganizationPermissionRequest, UpdateOrganizationPermissionRequest,
 };
 
-mod organization_roles;
-
 pub use organization_roles::{
     CreateOrganizationRoleRequest, UpdateOrganizationRoleRequest,
 };
-
-mod organizations;
 
 pub use organizations::{
     CreateOrganizationRequest, UpdateOrganizationRequest,
@@ -174,30 +153,18 @@ pub use organizations::{
     UploadOrganizationLogoRequest,
 };
 
-mod phone_numbers;
-
 pub use phone_numbers::{
     CreatePhoneNumberRequest, UpdatePhoneNumberRequest,
     AttemptPhoneNumberVerificationRequest, ReplaceUserPhoneNumberRequest,
     ReplaceUserPhoneNumberRequestIdentificationStatus,
 };
 
-mod proxy_checks;
-
 pub use proxy_checks::VerifyDomainProxyRequest;
-
-mod redirect_urls;
-
 pub use redirect_urls::CreateRedirectUrlRequest;
-
-mod role_sets;
-
 pub use role_sets::{
     CreateRoleSetRequest, CreateRoleSetRequestType, UpdateRoleSetRequest,
     ReplaceRoleSetRequest, AddRolesToRoleSetRequest, ReplaceRoleInRoleSetRequest,
 };
-
-mod saml_connections;
 
 pub use saml_connections::{
     CreateSamlConnectionRequest, CreateSamlConnectionRequestProvider,
@@ -205,15 +172,11 @@ pub use saml_connections::{
     UpdateSamlConnectionRequest,
 };
 
-mod scim_directories;
-
 pub use scim_directories::{
     CreateScimDirectoryRequest, CreateScimDirectoryRequestGroupRoleMappingsItem,
     UpdateScimDirectoryRequest, ReplaceScimGroupRoleMappingsRequest,
     ReplaceScimGroupRoleMappingsRequestMappingsItem, CreateScimGroupRoleMappingRequest,
 };
-
-mod sessions;
 
 pub use sessions::{
     GetSessionListStatus, CreateSessionRequest, RefreshSessionRequest,
@@ -221,16 +184,8 @@ pub use sessions::{
     CreateSessionTokenFromTemplateRequest,
 };
 
-mod sign_in_tokens;
-
 pub use sign_in_tokens::CreateSignInTokenRequest;
-
-mod sign_ups;
-
 pub use sign_ups::UpdateSignUpRequest;
-
-mod users;
-
 pub use users::{
     CreateUserRequest, CreateUserRequestEmailAddressIdentificationStatusItem,
     UpdateUserRequest, UsersBanRequest, UsersUnbanRequest, SetUserProfileImageRequest,
@@ -238,8 +193,6 @@ pub use users::{
     VerifyPasswordRequest, VerifyPasswordResponse, VerifyTotpRequest, VerifyTotpResponse,
     VerifyTotpResponseCodeType, DisableMfaResponse, SetUserPasswordCompromisedRequest,
 };
-
-mod waitlist_entries;
 
 pub use waitlist_entries::{
     ListWaitlistEntriesStatus, CreateWaitlistEntryRequest,

@@ -1,0 +1,90 @@
+//! Generates a crate from every spec in `$CLERK_SPECS_DIR` (every snapshot, every API
+//! version) and from every golden fixture, then `cargo check`s them all in one throwaway
+//! workspace under `target/`, with warnings as errors.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::{Result, overlays, pin};
+
+pub fn check_all(root: &Path) -> Result {
+    let dir = pin::specs_dir(root)
+        .ok_or("set CLERK_SPECS_DIR to a folder laid out like Clerk's spec snapshots (see README)")?;
+    let mut specs = Vec::new();
+    find_yaml(&dir, &mut specs).map_err(|e| format!("{}: {e}", dir.display()))?;
+    specs.sort();
+    if specs.is_empty() {
+        return Err(format!("no specs found in {}", dir.display()));
+    }
+    let work = root.join("target/spec-check");
+    let _ = std::fs::remove_dir_all(&work);
+    std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
+    let overlays = overlays(root)?;
+    let mut members = Vec::new();
+    for spec in &specs {
+        let relative = spec.strip_prefix(&dir).unwrap_or(spec);
+        let name = format!(
+            "spec-{}",
+            relative.with_extension("").to_string_lossy().replace(['/', '\\', '.', '_'], "-").to_lowercase()
+        );
+        let options = clerk_codegen::emit::Options { crate_name: name.clone(), crate_version: "0.0.0".into() };
+        let files = clerk_codegen::generate(spec, &overlays, &options).map_err(|e| e.to_string())?;
+        clerk_codegen::write::write(&work.join(&name), &files).map_err(|e| e.to_string())?;
+        eprintln!("    generated {name} from {}", relative.display());
+        members.push(name);
+    }
+    let golden = root.join("generator/tests/golden");
+    for entry in std::fs::read_dir(&golden).map_err(|e| format!("{}: {e}", golden.display()))? {
+        let entry = entry.map_err(|e| e.to_string())?;
+        let name = format!("golden-{}", entry.file_name().to_string_lossy());
+        copy_dir(&entry.path(), &work.join(&name)).map_err(|e| e.to_string())?;
+        members.push(name);
+    }
+    members.sort();
+    let manifest = format!(
+        "[workspace]\nresolver = \"3\"\nmembers = [\n{}]\n",
+        members.iter().map(|m| format!("    \"{m}\",\n")).collect::<String>()
+    );
+    std::fs::write(work.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
+    // The same dependency versions as the workspace.
+    let _ = std::fs::copy(root.join("Cargo.lock"), work.join("Cargo.lock"));
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = Command::new(cargo)
+        .args(["check", "--workspace", "--quiet"])
+        .env("CARGO_TARGET_DIR", root.join("target/spec-check-target"))
+        .env("RUSTFLAGS", "-D warnings")
+        .current_dir(&work)
+        .status()
+        .map_err(|e| e.to_string())?;
+    if !status.success() {
+        return Err(format!("a crate generated in {} does not compile", work.display()));
+    }
+    eprintln!("    {} crates compile: {} specs, {} golden fixtures", members.len(), specs.len(), members.len() - specs.len());
+    Ok(())
+}
+
+fn find_yaml(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.is_dir() {
+            find_yaml(&path, out)?;
+        } else if path.extension().is_some_and(|x| x == "yml" || x == "yaml" || x == "json") {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        if entry.file_type()?.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), target)?;
+        }
+    }
+    Ok(())
+}
