@@ -5,6 +5,7 @@ pub mod models;
 mod decode;
 mod file;
 mod nullable;
+mod tagged;
 
 #[cfg(test)]
 mod spec_examples;

@@ -19,7 +19,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    /// A problem at a JSON pointer; the line is filled in later by [`Errors::locate`].
+    /// A problem at a JSON pointer; the line is filled in later by [`Errors::in_file`].
     pub fn at(pointer: impl Into<String>, message: impl Into<String>) -> Self {
         Self {
             file: PathBuf::new(),

@@ -2,7 +2,7 @@
 //!
 //! The pipeline is: [`load`] (read, apply overlays, normalise, parse into `openapiv3`) →
 //! [`ir`] (types, operations and names; no token streams) → [`emit`] (`quote` templates,
-//! formatted with `prettyplease`) → [`write`].
+//! formatted with `prettyplease`) → [`write`](mod@write).
 
 pub mod emit;
 pub mod error;

@@ -96,7 +96,7 @@ pub fn value_ident(input: &str, fallback: &str) -> String {
         name = fallback.to_owned();
     }
     if name.starts_with(|c: char| c.is_ascii_digit()) {
-        name.insert_str(0, "n");
+        name.insert(0, 'n');
     }
     if NOT_RAW.contains(&name.as_str()) {
         name.push('_');
@@ -232,7 +232,7 @@ mod tests {
         assert_eq!(camel("JWKS.ed25519.PublicKey"), "JwksEd25519PublicKey");
         assert_eq!(camel("CommercePlan-2"), "CommercePlan2");
         assert_eq!(snake("x5t#S256"), "x5t_s256");
-        assert_eq!(camel("verification_from_oauth"), "VerificationFromOauth");
+        assert_eq!(camel("verification_from_oauth"), "VerificationFromOAuth");
         assert_eq!(camel("FromOAuth"), "FromOAuth");
         assert_eq!(snake("Sign Ups"), "sign_ups");
         assert_eq!(snake("OAuthorized"), "o_authorized");

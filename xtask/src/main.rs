@@ -124,7 +124,8 @@ pub fn cargo(args: &[&str], env: &[(&str, &str)]) -> Result {
 fn test() -> Result {
     let root = root();
     let started = Instant::now();
-    let steps: Vec<(&str, Box<dyn Fn() -> Result>)> = vec![
+    type Step<'a> = (&'a str, Box<dyn Fn() -> Result + 'a>);
+    let steps: Vec<Step> = vec![
         ("regen --check", Box::new(|| regen(true, None))),
         ("clippy", Box::new(|| cargo(&["clippy", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"], &[]))),
         ("tests", Box::new(|| cargo(&["test", "--workspace", "--quiet"], &[]))),

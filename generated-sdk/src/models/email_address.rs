@@ -52,20 +52,20 @@ impl<'de> serde::Deserialize<'de> for EmailAddressVerification {
     ) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
         Ok(
-            match crate::decode::tag(&value, "object") {
-                Some("verification_otp") => Self::Otp(crate::decode::variant(value)?),
-                Some("verification_admin") => Self::Admin(crate::decode::variant(value)?),
+            match crate::tagged::tag(&value, "object") {
+                Some("verification_otp") => Self::Otp(crate::tagged::variant(value)?),
+                Some("verification_admin") => Self::Admin(crate::tagged::variant(value)?),
                 Some("verification_from_oauth") => {
-                    Self::FromOAuth(crate::decode::variant(value)?)
+                    Self::FromOAuth(crate::tagged::variant(value)?)
                 }
                 Some("verification_ticket") => {
-                    Self::Ticket(crate::decode::variant(value)?)
+                    Self::Ticket(crate::tagged::variant(value)?)
                 }
-                Some("verification_saml") => Self::Saml(crate::decode::variant(value)?),
+                Some("verification_saml") => Self::Saml(crate::tagged::variant(value)?),
                 Some("verification_email_link") => {
-                    Self::EmailLink(crate::decode::variant(value)?)
+                    Self::EmailLink(crate::tagged::variant(value)?)
                 }
-                Some("verification_scim") => Self::Scim(crate::decode::variant(value)?),
+                Some("verification_scim") => Self::Scim(crate::tagged::variant(value)?),
                 _ => Self::Unknown(value),
             },
         )

@@ -90,10 +90,10 @@ impl<'de> serde::Deserialize<'de> for ExternalAccountWithVerificationVerificatio
     ) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
         Ok(
-            match crate::decode::tag(&value, "object") {
-                Some("verification_oauth") => Self::OAuth(crate::decode::variant(value)?),
+            match crate::tagged::tag(&value, "object") {
+                Some("verification_oauth") => Self::OAuth(crate::tagged::variant(value)?),
                 Some("verification_google_one_tap") => {
-                    Self::GoogleOneTap(crate::decode::variant(value)?)
+                    Self::GoogleOneTap(crate::tagged::variant(value)?)
                 }
                 _ => Self::Unknown(value),
             },

@@ -31,9 +31,9 @@ impl<'de> serde::Deserialize<'de> for PasskeyVerification {
     ) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
         Ok(
-            match crate::decode::tag(&value, "object") {
+            match crate::tagged::tag(&value, "object") {
                 Some("verification_passkey") => {
-                    Self::VerificationPasskey(crate::decode::variant(value)?)
+                    Self::VerificationPasskey(crate::tagged::variant(value)?)
                 }
                 _ => Self::Unknown(value),
             },

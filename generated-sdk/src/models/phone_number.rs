@@ -43,9 +43,9 @@ impl<'de> serde::Deserialize<'de> for PhoneNumberVerification {
     ) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
         Ok(
-            match crate::decode::tag(&value, "object") {
-                Some("verification_otp") => Self::Otp(crate::decode::variant(value)?),
-                Some("verification_admin") => Self::Admin(crate::decode::variant(value)?),
+            match crate::tagged::tag(&value, "object") {
+                Some("verification_otp") => Self::Otp(crate::tagged::variant(value)?),
+                Some("verification_admin") => Self::Admin(crate::tagged::variant(value)?),
                 _ => Self::Unknown(value),
             },
         )

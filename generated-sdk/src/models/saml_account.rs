@@ -45,10 +45,10 @@ impl<'de> serde::Deserialize<'de> for SamlAccountVerification {
     ) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
         Ok(
-            match crate::decode::tag(&value, "object") {
-                Some("verification_saml") => Self::Saml(crate::decode::variant(value)?),
+            match crate::tagged::tag(&value, "object") {
+                Some("verification_saml") => Self::Saml(crate::tagged::variant(value)?),
                 Some("verification_ticket") => {
-                    Self::Ticket(crate::decode::variant(value)?)
+                    Self::Ticket(crate::tagged::variant(value)?)
                 }
                 _ => Self::Unknown(value),
             },

@@ -35,11 +35,11 @@ impl<'de> serde::Deserialize<'de> for Web3WalletVerification {
     ) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
         Ok(
-            match crate::decode::tag(&value, "object") {
+            match crate::tagged::tag(&value, "object") {
                 Some("verification_web3") => {
-                    Self::Web3Signature(crate::decode::variant(value)?)
+                    Self::Web3Signature(crate::tagged::variant(value)?)
                 }
-                Some("verification_admin") => Self::Admin(crate::decode::variant(value)?),
+                Some("verification_admin") => Self::Admin(crate::tagged::variant(value)?),
                 _ => Self::Unknown(value),
             },
         )

@@ -174,7 +174,7 @@ pub fn emit(api: &Api, t: &TypeDef) -> TokenStream {
             let arms = variants.iter().filter(|v| !v.tags.is_empty()).map(|v| {
                 let variant = ident(&v.name);
                 let tags = &v.tags;
-                quote!( #(Some(#tags))|* => Self::#variant(crate::decode::variant(value)?), )
+                quote!( #(Some(#tags))|* => Self::#variant(crate::tagged::variant(value)?), )
             });
             quote! {
                 #doc
@@ -189,7 +189,7 @@ pub fn emit(api: &Api, t: &TypeDef) -> TokenStream {
                 impl<'de> serde::Deserialize<'de> for #name {
                     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                         let value = serde_json::Value::deserialize(deserializer)?;
-                        Ok(match crate::decode::tag(&value, #property) {
+                        Ok(match crate::tagged::tag(&value, #property) {
                             #( #arms )*
                             _ => Self::Unknown(value),
                         })

@@ -251,10 +251,7 @@ impl<'a> Builder<'a> {
 
     /// Lowers a schema in a position (field, item, parameter, body) to a type reference
     /// and whether it is nullable. Inline objects, enums and unions become named types.
-    fn lower<T: SchemaLike>(&mut self, schema: &'a ReferenceOr<T>, hint: &Hint, pointer: &str) -> (TypeRef, bool)
-    where
-        T: 'a,
-    {
+    fn lower<T: SchemaLike + 'a>(&mut self, schema: &'a ReferenceOr<T>, hint: &Hint, pointer: &str) -> (TypeRef, bool) {
         match as_schema(schema) {
             SchemaRef::Ref(reference) => {
                 let ty = self.resolve_ref(reference, pointer);

@@ -164,11 +164,22 @@ fn walk_map(node: &mut Value) {
 }
 
 fn typed(raw: &Value) -> Result<openapiv3::OpenAPI, Diagnostic> {
-    let result = catch_unwind(AssertUnwindSafe(|| serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(raw)));
+    match parse_at::<openapiv3::OpenAPI>(raw, "") {
+        Ok(api) => Ok(api),
+        // `openapiv3` flattens and untags much of its model, which cuts serde's path
+        // short; find the deepest part that fails on its own.
+        Err(shallow) => Err(refine(raw).unwrap_or(shallow)),
+    }
+}
+
+/// Deserializes `value` as `T`, turning any error (or panic) into a diagnostic at the
+/// path where it happened, below `base`.
+fn parse_at<T: serde::de::DeserializeOwned>(value: &Value, base: &str) -> Result<T, Diagnostic> {
+    let result = catch_unwind(AssertUnwindSafe(|| serde_path_to_error::deserialize::<_, T>(value)));
     match result {
-        Ok(Ok(api)) => Ok(api),
+        Ok(Ok(parsed)) => Ok(parsed),
         Ok(Err(e)) => {
-            let mut pointer = String::new();
+            let mut pointer = base.to_owned();
             for segment in e.path().iter() {
                 match segment {
                     serde_path_to_error::Segment::Seq { index } => pointer = join(&pointer, &index.to_string()),
@@ -178,15 +189,109 @@ fn typed(raw: &Value) -> Result<openapiv3::OpenAPI, Diagnostic> {
             }
             let message = e.into_inner().to_string();
             let message = if message.contains("did not match any variant") {
-                "this node is neither a `$ref` nor a valid object of the kind expected here (check its types and required keys)"
-                    .to_owned()
+                "neither a `$ref` nor a valid object of the kind expected here (check its keys and their types)".to_owned()
             } else {
                 message
             };
             Err(Diagnostic::at(pointer, message))
         }
-        Err(_) => Err(Diagnostic::at("", "the OpenAPI parser failed on this document")),
+        Err(_) => Err(Diagnostic::at(base, "the OpenAPI parser failed on this node")),
     }
+}
+
+/// Checks the document piece by piece to find the innermost node that does not parse.
+fn refine(raw: &Value) -> Option<Diagnostic> {
+    use openapiv3::{Operation, Parameter, PathItem, ReferenceOr, RequestBody, Response};
+    let entries = |pointer: &str| -> Vec<(String, &Value)> {
+        match raw.pointer(pointer) {
+            Some(Value::Object(map)) => map.iter().map(|(k, v)| (join(pointer, k), v)).collect(),
+            _ => Vec::new(),
+        }
+    };
+    for (pointer, item) in entries("/paths") {
+        if parse_at::<ReferenceOr<PathItem>>(item, &pointer).is_ok() {
+            continue;
+        }
+        for method in ["get", "put", "post", "delete", "options", "head", "patch", "trace"] {
+            if let Some(op) = item.get(method) {
+                let op_pointer = join(&pointer, method);
+                if let Err(e) = parse_at::<Operation>(op, &op_pointer) {
+                    return Some(deepest_schema(op, &op_pointer).unwrap_or(e));
+                }
+            }
+        }
+        if let Some(params) = item.get("parameters") {
+            if let Err(e) = parse_at::<Vec<ReferenceOr<Parameter>>>(params, &join(&pointer, "parameters")) {
+                return Some(e);
+            }
+        }
+        return parse_at::<ReferenceOr<PathItem>>(item, &pointer).err();
+    }
+    for (pointer, schema) in entries("/components/schemas") {
+        if parse_at::<ReferenceOr<openapiv3::Schema>>(schema, &pointer).is_err() {
+            return deepest_schema(schema, &pointer);
+        }
+    }
+    for (section, check) in [
+        ("/components/responses", parse_at::<ReferenceOr<Response>> as fn(&Value, &str) -> Result<_, _>),
+    ] {
+        for (pointer, value) in entries(section) {
+            if let Err(e) = check(value, &pointer) {
+                return Some(deepest_schema(value, &pointer).unwrap_or(e));
+            }
+        }
+    }
+    for (pointer, value) in entries("/components/parameters") {
+        if let Err(e) = parse_at::<ReferenceOr<Parameter>>(value, &pointer) {
+            return Some(deepest_schema(value, &pointer).unwrap_or(e));
+        }
+    }
+    for (pointer, value) in entries("/components/requestBodies") {
+        if let Err(e) = parse_at::<ReferenceOr<RequestBody>>(value, &pointer) {
+            return Some(deepest_schema(value, &pointer).unwrap_or(e));
+        }
+    }
+    None
+}
+
+/// The innermost schema below `node` (following `schema`, `properties`, `items`, …) that
+/// does not parse on its own.
+fn deepest_schema(node: &Value, pointer: &str) -> Option<Diagnostic> {
+    let Value::Object(map) = node else { return None };
+    for (key, child) in map {
+        let child_pointer = join(pointer, key);
+        let found = match key.as_str() {
+            "schema" | "items" | "not" | "additionalProperties" if child.is_object() => {
+                deepest_schema(child, &child_pointer).or_else(|| {
+                    parse_at::<openapiv3::ReferenceOr<openapiv3::Schema>>(child, &child_pointer).err()
+                })
+            }
+            "properties" | "content" | "responses" | "parameters" | "requestBody" | "allOf" | "oneOf" | "anyOf" => {
+                let children: Vec<(String, &Value)> = match child {
+                    Value::Object(m) => m.iter().map(|(k, v)| (join(&child_pointer, k), v)).collect(),
+                    Value::Array(items) => {
+                        items.iter().enumerate().map(|(i, v)| (join(&child_pointer, &i.to_string()), v)).collect()
+                    }
+                    _ => Vec::new(),
+                };
+                let is_schema_list = matches!(key.as_str(), "properties" | "allOf" | "oneOf" | "anyOf");
+                children.into_iter().find_map(|(p, v)| {
+                    deepest_schema(v, &p).or_else(|| {
+                        if is_schema_list {
+                            parse_at::<openapiv3::ReferenceOr<openapiv3::Schema>>(v, &p).err()
+                        } else {
+                            None
+                        }
+                    })
+                })
+            }
+            _ => None,
+        };
+        if found.is_some() {
+            return found;
+        }
+    }
+    None
 }
 
 #[cfg(test)]

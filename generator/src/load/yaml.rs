@@ -9,7 +9,6 @@
 
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span, Tag};
 use serde_json::{Map, Number, Value};
-use std::borrow::Cow;
 use std::collections::HashMap;
 
 use crate::error::{Diagnostic, join};
@@ -166,7 +165,7 @@ fn scan_error(e: &ScanError) -> Diagnostic {
 }
 
 /// Resolves a scalar with the YAML 1.2 core schema (plain scalars) or as a string (quoted).
-fn scalar(text: &Cow<'_, str>, style: ScalarStyle, tag: Option<&Tag>) -> Result<Value, String> {
+fn scalar(text: &str, style: ScalarStyle, tag: Option<&Tag>) -> Result<Value, String> {
     if let Some(tag) = tag.filter(|t| t.handle == "tag:yaml.org,2002:" || t.handle == "!!") {
         return match tag.suffix.as_str() {
             "str" => Ok(Value::String(text.to_string())),

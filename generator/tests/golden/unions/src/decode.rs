@@ -50,20 +50,44 @@ impl std::error::Error for DecodeError {}
 /// ```
 pub fn decode<T: DeserializeOwned>(body: &str) -> Result<T, DecodeError> {
     let de = &mut serde_json::Deserializer::from_str(body);
-    serde_path_to_error::deserialize(de).map_err(|e| DecodeError {
-        path: e.path().to_string(),
-        message: e.inner().to_string(),
-        body: body.to_owned(),
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let message = e.inner().to_string();
+        DecodeError { path: field_path(&e.path().to_string(), &message), message, body: body.to_owned() }
     })
 }
 
-/// The string value of `property`, used to pick the variant of a tagged union.
-pub(crate) fn tag<'v>(value: &'v serde_json::Value, property: &str) -> Option<&'v str> {
-    value.get(property)?.as_str()
+/// serde reports a missing field at the object that lacks it; name the field itself.
+pub(crate) fn field_path(path: &str, message: &str) -> String {
+    let missing = message.strip_prefix("missing field `").and_then(|rest| rest.split('`').next());
+    match missing {
+        Some(field) if path == "." => field.to_owned(),
+        Some(field) => format!("{path}.{field}"),
+        None => path.to_owned(),
+    }
 }
 
-/// Decodes one variant of a tagged union, keeping the path inside the variant in the
-/// error message.
-pub(crate) fn variant<T: DeserializeOwned, E: serde::de::Error>(value: serde_json::Value) -> Result<T, E> {
-    serde_path_to_error::deserialize(value).map_err(|e| E::custom(format_args!("{}: {}", e.path(), e.inner())))
+#[cfg(test)]
+mod tests {
+    use super::decode;
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Outer {
+        #[allow(dead_code)]
+        inner: Vec<Inner>,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Inner {
+        #[allow(dead_code)]
+        id: String,
+    }
+
+    #[test]
+    fn errors_name_the_missing_or_wrong_field() {
+        let err = decode::<Outer>(r#"{"inner": [{"id": "a"}, {}]}"#).unwrap_err();
+        assert_eq!(err.path(), "inner[1].id");
+        assert_eq!(decode::<Outer>("{}").unwrap_err().path(), "inner");
+        assert_eq!(decode::<Outer>(r#"{"inner": [{"id": 1}]}"#).unwrap_err().path(), "inner[0].id");
+        assert!(decode::<Outer>("not json").unwrap_err().to_string().starts_with("cannot decode the response at `.`"));
+    }
 }

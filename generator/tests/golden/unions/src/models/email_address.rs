@@ -27,10 +27,10 @@ impl<'de> serde::Deserialize<'de> for EmailAddressVerification {
     ) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
         Ok(
-            match crate::decode::tag(&value, "object") {
-                Some("verification_otp") => Self::Otp(crate::decode::variant(value)?),
+            match crate::tagged::tag(&value, "object") {
+                Some("verification_otp") => Self::Otp(crate::tagged::variant(value)?),
                 Some("verification_admin") => {
-                    Self::VerificationAdmin(crate::decode::variant(value)?)
+                    Self::VerificationAdmin(crate::tagged::variant(value)?)
                 }
                 _ => Self::Unknown(value),
             },

@@ -19,9 +19,9 @@ impl<'de> serde::Deserialize<'de> for SessionRefresh {
     ) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
         Ok(
-            match crate::decode::tag(&value, "object") {
-                Some("token") => Self::Token(crate::decode::variant(value)?),
-                Some("cookies") => Self::Cookies(crate::decode::variant(value)?),
+            match crate::tagged::tag(&value, "object") {
+                Some("token") => Self::Token(crate::tagged::variant(value)?),
+                Some("cookies") => Self::Cookies(crate::tagged::variant(value)?),
                 _ => Self::Unknown(value),
             },
         )

@@ -25,12 +25,12 @@ impl<'de> serde::Deserialize<'de> for Web3WalletVerification {
     ) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(deserializer)?;
         Ok(
-            match crate::decode::tag(&value, "object") {
+            match crate::tagged::tag(&value, "object") {
                 Some("verification_web3") => {
-                    Self::VerificationWeb3(crate::decode::variant(value)?)
+                    Self::VerificationWeb3(crate::tagged::variant(value)?)
                 }
                 Some("verification_admin") => {
-                    Self::VerificationAdmin(crate::decode::variant(value)?)
+                    Self::VerificationAdmin(crate::tagged::variant(value)?)
                 }
                 _ => Self::Unknown(value),
             },
