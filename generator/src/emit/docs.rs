@@ -54,7 +54,8 @@ fn inline(line: &str) -> String {
             continue;
         }
         let prev = if i == 0 { b' ' } else { bytes[i - 1] };
-        if (rest.starts_with("https://") || rest.starts_with("http://")) && !matches!(prev, b'(' | b'<' | b'"' | b'\'' | b'=') {
+        let in_link = prev == b'(' && i >= 2 && bytes[i - 2] == b']';
+        if (rest.starts_with("https://") || rest.starts_with("http://")) && !in_link && !matches!(prev, b'<' | b'"' | b'\'' | b'=') {
             let end = rest.find(|ch: char| ch.is_whitespace() || ch == '>' || ch == '"').unwrap_or(rest.len());
             let url = rest[..end].trim_end_matches(['.', ',', ';', ':', ')', '!', '?']);
             out.push('<');
@@ -104,6 +105,7 @@ mod tests {
         assert_eq!(lines("See https://clerk.com/docs."), vec![" See <https://clerk.com/docs>."]);
         assert_eq!(lines("[link](https://x.y) and [note]"), vec![" [link](https://x.y) and \\[note\\]"]);
         assert_eq!(lines("a <user_id> b"), vec![" a &lt;user_id> b"]);
+        assert_eq!(lines("[a] (https://x.y/z)"), vec![" \\[a\\] (<https://x.y/z>)"]);
         assert_eq!(lines("`[x] <y>` ok"), vec![" `[x] <y>` ok"]);
         assert_eq!(lines("```\nfn main() {}\n```"), vec![" ```text", " fn main() {}", " ```"]);
         assert_eq!(lines("\n    indented\n\n"), vec![" indented"]);

@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::types::{self, ident};
+use super::types;
 use crate::ir::{Api, TypeRef};
 
 pub fn emit(api: &Api) -> TokenStream {
@@ -44,19 +44,5 @@ pub fn emit(api: &Api) -> TokenStream {
 }
 
 fn qualified(api: &Api, t: &TypeRef) -> TokenStream {
-    match t {
-        TypeRef::Named(id) => {
-            let name = ident(&api.ty(*id).name);
-            quote!(crate::models::#name)
-        }
-        TypeRef::Array(inner) => {
-            let inner = qualified(api, inner);
-            quote!(Vec<#inner>)
-        }
-        TypeRef::Map(inner) => {
-            let inner = qualified(api, inner);
-            quote!(std::collections::BTreeMap<String, #inner>)
-        }
-        other => types::ty(api, other, false),
-    }
+    types::ty_in(api, t, false, &quote!(crate::models::))
 }

@@ -37,10 +37,16 @@ pub fn doc_attrs(doc: Option<&str>, extra: &[String]) -> TokenStream {
 
 /// The Rust type for a [`TypeRef`]; named types by their bare name (the file imports them).
 pub fn ty(api: &Api, t: &TypeRef, multipart: bool) -> TokenStream {
+    ty_in(api, t, multipart, &quote!())
+}
+
+/// The Rust type for a [`TypeRef`], named types prefixed with `prefix` (e.g. `models::`).
+pub fn ty_in(api: &Api, t: &TypeRef, multipart: bool, prefix: &TokenStream) -> TokenStream {
+    let ty = |t: &TypeRef| ty_in(api, t, multipart, prefix);
     match t {
         TypeRef::Named(id) => {
             let name = ident(&api.ty(*id).name);
-            quote!(#name)
+            quote!(#prefix #name)
         }
         TypeRef::String => quote!(String),
         TypeRef::Integer { bits: 32 } => quote!(i32),
@@ -50,11 +56,11 @@ pub fn ty(api: &Api, t: &TypeRef, multipart: bool) -> TokenStream {
         TypeRef::Json => quote!(serde_json::Value),
         TypeRef::JsonObject => quote!(serde_json::Map<String, serde_json::Value>),
         TypeRef::Map(inner) => {
-            let inner = ty(api, inner, multipart);
+            let inner = ty(inner);
             quote!(std::collections::BTreeMap<String, #inner>)
         }
         TypeRef::Array(inner) => {
-            let inner = ty(api, inner, multipart);
+            let inner = ty(inner);
             quote!(Vec<#inner>)
         }
         TypeRef::File if multipart => quote!(crate::FilePart),

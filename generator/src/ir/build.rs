@@ -29,6 +29,7 @@ pub fn build(spec: &Spec) -> Result<Api, Errors> {
         types,
         operations,
         examples,
+        retry: retry_spec(&spec.raw),
     };
     let mut errors = errors;
     mark_usage(&mut api);
@@ -711,6 +712,10 @@ impl<'a> Builder<'a> {
                 let mut lowered = Vec::new();
                 for ((param, at), name) in params.into_iter().zip(idents) {
                     let data = param.parameter_data_ref();
+                    if location(param) == ParamLocation::Cookie {
+                        self.error(&at, "cookie parameters are not supported");
+                        continue;
+                    }
                     let (ty, nullable) = match &data.format {
                         ParameterSchemaOrContent::Schema(schema) => {
                             self.lower(schema, &hint.child(&data.name), &join(&at, "schema"))
@@ -852,6 +857,17 @@ impl<'a> Builder<'a> {
         };
         Response { status, body }
     }
+}
+
+fn retry_spec(raw: &Value) -> Option<RetrySpec> {
+    let backoff = raw.get("x-speakeasy-retries")?.get("backoff")?;
+    let ms = |key: &str| backoff.get(key).and_then(Value::as_u64);
+    Some(RetrySpec {
+        initial_ms: ms("initialInterval")?,
+        max_interval_ms: ms("maxInterval")?,
+        exponent: backoff.get("exponent").and_then(Value::as_f64)?,
+        max_elapsed_ms: ms("maxElapsedTime")?,
+    })
 }
 
 fn location(p: &Parameter) -> ParamLocation {

@@ -29,6 +29,21 @@ pub struct Api {
     pub operations: Vec<Operation>,
     /// Every `example` the spec gives for a schema, a response or a request body.
     pub examples: Vec<Example>,
+    /// The backoff policy of `x-speakeasy-retries`, when the spec has one.
+    pub retry: Option<RetrySpec>,
+}
+
+/// A retry backoff policy declared by the spec (`x-speakeasy-retries`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RetrySpec {
+    /// First backoff, in milliseconds.
+    pub initial_ms: u64,
+    /// Longest backoff, in milliseconds.
+    pub max_interval_ms: u64,
+    /// Growth factor.
+    pub exponent: f64,
+    /// Longest total time, in milliseconds.
+    pub max_elapsed_ms: u64,
 }
 
 /// A named Rust type.

@@ -1,0 +1,201 @@
+//! [`Client`]: configuration, credentials and the HTTP connection pool.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::{Error, RetryPolicy};
+
+/// A Clerk secret key (`sk_…`). It is never printed: `Debug` shows `[redacted]`.
+#[derive(Clone)]
+pub struct SecretKey(String);
+
+impl SecretKey {
+    /// Wraps a secret key.
+    pub fn new(key: impl Into<String>) -> Self {
+        SecretKey(key.into())
+    }
+
+    pub(crate) fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SecretKey([redacted])")
+    }
+}
+
+impl From<String> for SecretKey {
+    fn from(key: String) -> Self {
+        SecretKey(key)
+    }
+}
+
+impl From<&str> for SecretKey {
+    fn from(key: &str) -> Self {
+        SecretKey(key.to_owned())
+    }
+}
+
+/// A client for Clerk's Backend API. Cheap to clone: clones share one connection pool.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), clerk_sdk::Error> {
+/// let clerk = clerk_sdk::Client::from_env()?;
+/// let users = clerk.users().get_user_list().limit(10).await?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub http: reqwest::Client,
+    pub base_url: String,
+    pub secret: SecretKey,
+    pub timeout: Option<Duration>,
+    pub total_timeout: Option<Duration>,
+    pub retry: RetryPolicy,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.inner.base_url)
+            .field("secret_key", &self.inner.secret)
+            .field("timeout", &self.inner.timeout)
+            .field("total_timeout", &self.inner.total_timeout)
+            .field("retry", &self.inner.retry)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// A client with default settings for a secret key.
+    pub fn new(secret_key: impl Into<SecretKey>) -> Result<Self, Error> {
+        Self::builder(secret_key).build()
+    }
+
+    /// A client for the secret key in `CLERK_SECRET_KEY`.
+    pub fn from_env() -> Result<Self, Error> {
+        let key = std::env::var("CLERK_SECRET_KEY")
+            .map_err(|_| Error::Config("CLERK_SECRET_KEY is not set".to_owned()))?;
+        Self::new(key)
+    }
+
+    /// A builder to configure the base URL, timeouts, retries and HTTP client.
+    pub fn builder(secret_key: impl Into<SecretKey>) -> ClientBuilder {
+        ClientBuilder {
+            secret: secret_key.into(),
+            base_url: crate::DEFAULT_BASE_URL.to_owned(),
+            connect_timeout: Some(Duration::from_secs(10)),
+            timeout: Some(Duration::from_secs(30)),
+            total_timeout: None,
+            user_agent: concat!("clerk-sdk-rust/", env!("CARGO_PKG_VERSION")).to_owned(),
+            retry: RetryPolicy::default(),
+            http: None,
+        }
+    }
+
+    /// The base URL requests go to.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+}
+
+/// Configures a [`Client`].
+#[derive(Debug)]
+#[must_use]
+pub struct ClientBuilder {
+    secret: SecretKey,
+    base_url: String,
+    connect_timeout: Option<Duration>,
+    timeout: Option<Duration>,
+    total_timeout: Option<Duration>,
+    user_agent: String,
+    retry: RetryPolicy,
+    http: Option<reqwest::Client>,
+}
+
+impl ClientBuilder {
+    /// The API's base URL, e.g. a proxy or a mock server (default: the spec's server).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
+    /// How long to wait for a connection (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// How long one attempt may take (default 30 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// How long a call may take in total, retries and backoff included (default: no limit
+    /// beyond the retry policy's).
+    pub fn total_timeout(mut self, timeout: Duration) -> Self {
+        self.total_timeout = Some(timeout);
+        self
+    }
+
+    /// The `User-Agent` header.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// The retry policy; [`RetryPolicy::none`] turns retries off.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Uses this `reqwest::Client` (its own timeouts, proxy and TLS settings apply; the
+    /// user agent and connect timeout set here do not).
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// Builds the client.
+    pub fn build(self) -> Result<Client, Error> {
+        let base_url = self.base_url.trim_end_matches('/').to_owned();
+        reqwest::Url::parse(&base_url).map_err(|e| Error::Config(format!("invalid base URL {base_url:?}: {e}")))?;
+        if self.secret.expose().is_empty() {
+            return Err(Error::Config("the secret key is empty".to_owned()));
+        }
+        let http = match self.http {
+            Some(http) => http,
+            None => {
+                #[cfg(feature = "rustls")]
+                {
+                    // Installs ring as the process default unless a provider is installed.
+                    let _ = rustls::crypto::ring::default_provider().install_default();
+                }
+                let mut builder = reqwest::Client::builder().user_agent(self.user_agent);
+                if let Some(timeout) = self.connect_timeout {
+                    builder = builder.connect_timeout(timeout);
+                }
+                builder.build().map_err(|e| Error::Config(format!("cannot build the HTTP client: {e}")))?
+            }
+        };
+        Ok(Client {
+            inner: Arc::new(Inner {
+                http,
+                base_url,
+                secret: self.secret,
+                timeout: self.timeout,
+                total_timeout: self.total_timeout,
+                retry: self.retry,
+            }),
+        })
+    }
+}

@@ -1,0 +1,170 @@
+//! [`Error`]: everything a call can fail with.
+
+use std::fmt;
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+use serde::Deserialize;
+
+use crate::DecodeError;
+
+/// The error of every SDK call.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error {
+    /// The API answered with a non-success status.
+    Api(Box<ApiError>),
+    /// The request could not be sent or the response not received (DNS, TLS, connection
+    /// reset, …).
+    Transport(reqwest::Error),
+    /// The call did not finish within its timeout (per attempt or in total).
+    Timeout(Duration),
+    /// A success response whose body does not match the operation's response type.
+    Decode {
+        /// The response status.
+        status: StatusCode,
+        /// Which field failed, why, and the body.
+        error: DecodeError,
+    },
+    /// The client or the request was set up wrongly (bad base URL, missing secret key,
+    /// invalid header, body that cannot be serialized).
+    Config(String),
+}
+
+impl Error {
+    /// The HTTP status, when the server answered.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Api(e) => Some(e.status),
+            Error::Decode { status, .. } => Some(*status),
+            Error::Transport(e) => e.status(),
+            Error::Timeout(_) | Error::Config(_) => None,
+        }
+    }
+
+    /// The API error, when the server answered with a non-success status.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// Whether trying again later may succeed: 429, 5xx, timeouts and connection errors.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Api(e) => e.status == StatusCode::TOO_MANY_REQUESTS || e.status.is_server_error(),
+            Error::Transport(e) => e.is_connect() || e.is_timeout() || e.is_request(),
+            Error::Timeout(_) => true,
+            Error::Decode { .. } | Error::Config(_) => false,
+        }
+    }
+
+    /// The Clerk error codes of an API error (`form_identifier_not_found`, …).
+    pub fn codes(&self) -> Vec<&str> {
+        self.api().map(|e| e.errors.iter().map(|d| d.code.as_str()).collect()).unwrap_or_default()
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Api(e) => e.fmt(f),
+            Error::Transport(e) => write!(f, "request failed: {e}"),
+            Error::Timeout(after) => write!(f, "request timed out after {after:?}"),
+            Error::Decode { status, error } => write!(f, "{status}: {error}"),
+            Error::Config(message) => write!(f, "invalid configuration: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Transport(e) => Some(e),
+            Error::Decode { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+}
+
+/// A non-success response from the API, with everything it carried.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// The response headers.
+    pub headers: HeaderMap,
+    /// The errors of a Clerk error body; empty when the body was not one.
+    pub errors: Vec<ClerkError>,
+    /// `meta` of a Clerk error body.
+    pub meta: Option<serde_json::Value>,
+    /// Clerk's trace id, from the body or the `x-clerk-trace-id` header: quote it to support.
+    pub clerk_trace_id: Option<String>,
+    /// How long the server asked to wait (`Retry-After`, seconds or HTTP date).
+    pub retry_after: Option<Duration>,
+    /// The raw body, whatever its format.
+    pub body: String,
+}
+
+impl ApiError {
+    pub(crate) fn new(status: StatusCode, headers: HeaderMap, body: String) -> Self {
+        let parsed = serde_json::from_str::<ClerkErrors>(&body).ok();
+        let header_trace = headers.get("x-clerk-trace-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let retry_after = crate::retry::retry_after(&headers, std::time::SystemTime::now());
+        let (errors, meta, trace) = match parsed {
+            Some(p) => (p.errors, p.meta, p.clerk_trace_id),
+            None => (Vec::new(), None, None),
+        };
+        ApiError { status, headers, errors, meta, clerk_trace_id: trace.or(header_trace), retry_after, body }
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Clerk API error {}", self.status)?;
+        match self.errors.first() {
+            Some(e) => write!(f, ": {} ({})", e.long_message.as_deref().unwrap_or(&e.message), e.code)?,
+            None if !self.body.is_empty() => {
+                let snippet: String = self.body.chars().take(200).collect();
+                write!(f, ": {snippet}")?;
+            }
+            None => {}
+        }
+        if let Some(trace) = &self.clerk_trace_id {
+            write!(f, " [trace {trace}]")?;
+        }
+        Ok(())
+    }
+}
+
+/// The body of a Clerk error response, read leniently: any missing part is tolerated.
+#[derive(Debug, Clone, Default, Deserialize)]
+struct ClerkErrors {
+    #[serde(default)]
+    errors: Vec<ClerkError>,
+    #[serde(default)]
+    meta: Option<serde_json::Value>,
+    #[serde(default)]
+    clerk_trace_id: Option<String>,
+}
+
+/// One error of a Clerk error body.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[non_exhaustive]
+pub struct ClerkError {
+    /// A stable, machine-readable code, e.g. `form_identifier_not_found`.
+    #[serde(default)]
+    pub code: String,
+    /// A short, human-readable message.
+    #[serde(default)]
+    pub message: String,
+    /// A longer message with details.
+    #[serde(default)]
+    pub long_message: Option<String>,
+    /// Extra data about the error (e.g. the offending parameter).
+    #[serde(default)]
+    pub meta: Option<serde_json::Value>,
+}

@@ -1,0 +1,380 @@
+//! Building and sending one API call: URL encoding, bodies, authentication, retries,
+//! timeouts and response decoding. Generated operations only describe their call.
+
+use std::fmt::{Display, Write};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::{Method, StatusCode};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::{Client, Error, FilePart, RetryPolicy};
+
+/// What the generated code knows about an operation.
+#[derive(Debug)]
+pub(crate) struct Operation {
+    pub id: &'static str,
+    pub method: Method,
+    pub path: &'static str,
+    pub auth: bool,
+}
+
+/// Per-call settings that override the client's.
+#[derive(Debug, Clone, Default)]
+pub struct RequestOptions {
+    timeout: Option<Duration>,
+    retry: Option<RetryPolicy>,
+    headers: HeaderMap,
+}
+
+impl RequestOptions {
+    /// Overrides the per-attempt timeout.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the retry policy.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+
+    /// Adds a header (e.g. an idempotency key for your own proxy).
+    pub fn header(mut self, name: HeaderName, value: HeaderValue) -> Self {
+        self.headers.append(name, value);
+        self
+    }
+}
+
+enum Body {
+    Empty,
+    Json(Vec<u8>),
+    Form(Vec<u8>),
+    Multipart(Vec<(&'static str, Part)>),
+}
+
+enum Part {
+    Text(String),
+    File(FilePart),
+}
+
+/// One call being put together by a generated operation.
+pub(crate) struct Call<'c> {
+    client: &'c Client,
+    op: &'static Operation,
+    path: String,
+    query: String,
+    body: Body,
+    options: RequestOptions,
+}
+
+/// Percent-encodes everything but RFC 3986 unreserved characters.
+pub(crate) fn encode(value: &str, out: &mut String) {
+    for b in value.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+}
+
+/// A path parameter as one encoded path segment (`/` and `?` included).
+#[allow(dead_code, reason = "only operations with path parameters use it")]
+pub(crate) fn segment(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    encode(value, &mut out);
+    out
+}
+
+impl<'c> Call<'c> {
+    pub fn new(client: &'c Client, op: &'static Operation, path: String, options: RequestOptions) -> Self {
+        Call { client, op, path, query: String::new(), body: Body::Empty, options }
+    }
+
+    fn pair(&mut self, name: &str, value: &str) {
+        self.query.push(if self.query.is_empty() { '?' } else { '&' });
+        encode(name, &mut self.query);
+        self.query.push('=');
+        encode(value, &mut self.query);
+    }
+
+    /// `name=value`, when set.
+    #[allow(dead_code, reason = "only operations with query parameters use it")]
+    pub fn query(&mut self, name: &str, value: Option<&impl Display>) {
+        if let Some(value) = value {
+            self.pair(name, &value.to_string());
+        }
+    }
+
+    /// An array: `name=a&name=b` when exploded, else `name=a,b`.
+    #[allow(dead_code, reason = "only operations with array query parameters use it")]
+    pub fn query_list<T: Display>(&mut self, name: &str, values: Option<&Vec<T>>, explode: bool) {
+        let Some(values) = values else { return };
+        if explode {
+            for value in values {
+                self.pair(name, &value.to_string());
+            }
+        } else {
+            let joined: Vec<String> = values.iter().map(ToString::to_string).collect();
+            self.pair(name, &joined.join(","));
+        }
+    }
+
+    #[allow(dead_code, reason = "only operations with JSON bodies use it")]
+    pub fn json(&mut self, body: &impl Serialize) -> Result<(), Error> {
+        let bytes = serde_json::to_vec(body).map_err(|e| Error::Config(format!("cannot serialize the body: {e}")))?;
+        self.body = Body::Json(bytes);
+        Ok(())
+    }
+
+    /// A header parameter, when set.
+    #[allow(dead_code, reason = "only operations with header parameters use it")]
+    pub fn header(&mut self, name: &str, value: Option<&impl Display>) -> Result<(), Error> {
+        if let Some(value) = value {
+            let name = HeaderName::from_bytes(name.as_bytes()).map_err(|e| Error::Config(format!("header {name}: {e}")))?;
+            let value = HeaderValue::from_str(&value.to_string()).map_err(|e| Error::Config(format!("header {name}: {e}")))?;
+            self.options.headers.append(name, value);
+        }
+        Ok(())
+    }
+
+    /// An `application/x-www-form-urlencoded` body: scalars as they are, arrays as repeated
+    /// keys, nested objects as JSON text; unset and `null` fields are left out.
+    #[allow(dead_code, reason = "only operations with form bodies use it")]
+    pub fn form(&mut self, body: &impl Serialize) -> Result<(), Error> {
+        let value = serde_json::to_value(body).map_err(|e| Error::Config(format!("cannot serialize the body: {e}")))?;
+        let serde_json::Value::Object(map) = value else {
+            return Err(Error::Config("a form body must be an object".to_owned()));
+        };
+        let mut out = String::new();
+        let mut pair = |key: &str, value: &serde_json::Value| {
+            let text = match value {
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Null => return,
+                other => other.to_string(),
+            };
+            if !out.is_empty() {
+                out.push('&');
+            }
+            encode(key, &mut out);
+            out.push('=');
+            encode(&text, &mut out);
+        };
+        for (key, value) in &map {
+            match value {
+                serde_json::Value::Array(items) => items.iter().for_each(|item| pair(key, item)),
+                other => pair(key, other),
+            }
+        }
+        self.body = Body::Form(out.into_bytes());
+        Ok(())
+    }
+
+    /// A file part of a multipart body, when set.
+    #[allow(dead_code, reason = "only operations with multipart bodies use it")]
+    pub fn file(&mut self, name: &'static str, file: Option<&FilePart>) {
+        if let Some(file) = file {
+            self.part(name, Part::File(file.clone()));
+        }
+    }
+
+    /// A text part of a multipart body, when set.
+    #[allow(dead_code, reason = "only multipart bodies with non-file fields use it")]
+    pub fn text(&mut self, name: &'static str, value: Option<&impl Display>) {
+        if let Some(value) = value {
+            self.part(name, Part::Text(value.to_string()));
+        }
+    }
+
+    fn part(&mut self, name: &'static str, part: Part) {
+        match &mut self.body {
+            Body::Multipart(parts) => parts.push((name, part)),
+            _ => self.body = Body::Multipart(vec![(name, part)]),
+        }
+    }
+
+    fn build(&self) -> Result<reqwest::Request, Error> {
+        let inner = &self.client.inner;
+        let url = format!("{}{}{}", inner.base_url, self.path, self.query);
+        let mut request = inner.http.request(self.op.method.clone(), &url);
+        request = request.header("Clerk-API-Version", crate::API_VERSION);
+        if self.op.auth {
+            request = request.bearer_auth(inner.secret.expose());
+        }
+        if let Some(timeout) = self.options.timeout.or(inner.timeout) {
+            request = request.timeout(timeout);
+        }
+        request = match &self.body {
+            Body::Empty => request,
+            Body::Json(bytes) => request.header(reqwest::header::CONTENT_TYPE, "application/json").body(bytes.clone()),
+            Body::Form(bytes) => request
+                .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(bytes.clone()),
+            Body::Multipart(parts) => {
+                let mut form = reqwest::multipart::Form::new();
+                for (name, part) in parts {
+                    form = match part {
+                        Part::Text(text) => form.text(*name, text.clone()),
+                        Part::File(file) => {
+                            let mut p = reqwest::multipart::Part::bytes(file.bytes().to_vec());
+                            if let Some(file_name) = file.name() {
+                                p = p.file_name(file_name.to_owned());
+                            }
+                            if let Some(mime) = file.mime() {
+                                p = p.mime_str(mime).map_err(|e| Error::Config(format!("invalid content type: {e}")))?;
+                            }
+                            form.part(*name, p)
+                        }
+                    };
+                }
+                request.multipart(form)
+            }
+        };
+        let mut request = request
+            .build()
+            .map_err(|e| Error::Config(format!("{} ({} {}): invalid request: {e}", self.op.id, self.op.method, self.op.path)))?;
+        for (name, value) in &self.options.headers {
+            request.headers_mut().append(name, value.clone());
+        }
+        Ok(request)
+    }
+
+    fn idempotent(&self) -> bool {
+        matches!(self.op.method, Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS)
+    }
+
+    /// Sends with retries and returns the status, headers and body of a success.
+    async fn execute(self) -> Result<(StatusCode, HeaderMap, Bytes), Error> {
+        let total = self.client.inner.total_timeout;
+        let work = self.attempts();
+        match total {
+            Some(limit) => tokio::time::timeout(limit, work).await.unwrap_or(Err(Error::Timeout(limit))),
+            None => work.await,
+        }
+    }
+
+    async fn attempts(self) -> Result<(StatusCode, HeaderMap, Bytes), Error> {
+        let policy = self.options.retry.clone().unwrap_or_else(|| self.client.inner.retry.clone());
+        let started = Instant::now();
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let outcome = self.attempt(attempt).await;
+            let (retry, wait) = match &outcome {
+                Ok(_) => (false, None),
+                Err(Error::Api(e)) => {
+                    let status = e.status;
+                    let retry = status == StatusCode::TOO_MANY_REQUESTS || (self.idempotent() && status.is_server_error());
+                    (retry, e.retry_after.filter(|_| policy.respect_retry_after))
+                }
+                // A connection that never opened: the server did not see the request.
+                Err(Error::Transport(e)) if e.is_connect() => (true, None),
+                Err(Error::Transport(e)) => (self.idempotent() && (e.is_timeout() || e.is_request()), None),
+                Err(Error::Timeout(_)) => (self.idempotent(), None),
+                Err(_) => (false, None),
+            };
+            if !retry || attempt >= policy.max_attempts {
+                return outcome;
+            }
+            let wait = wait.map_or_else(|| policy.backoff(attempt), |w| w.min(policy.max_backoff));
+            if started.elapsed() + wait > policy.max_elapsed {
+                return outcome;
+            }
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    async fn attempt(&self, attempt: u32) -> Result<(StatusCode, HeaderMap, Bytes), Error> {
+        let request = self.build()?;
+        #[cfg(feature = "tracing")]
+        let span = tracing::info_span!(
+            "clerk.request",
+            operation = self.op.id,
+            method = %self.op.method,
+            path = self.op.path,
+            attempt,
+            status = tracing::field::Empty,
+        );
+        #[cfg(not(feature = "tracing"))]
+        let _ = attempt;
+        let send = async {
+            let timeout = request.timeout().copied();
+            let response = self.client.inner.http.execute(request).await.map_err(|e| match timeout {
+                Some(limit) if e.is_timeout() => Error::Timeout(limit),
+                _ => Error::Transport(e),
+            })?;
+            let status = response.status();
+            let headers = response.headers().clone();
+            let body = response.bytes().await.map_err(|e| match timeout {
+                Some(limit) if e.is_timeout() => Error::Timeout(limit),
+                _ => Error::Transport(e),
+            })?;
+            Ok::<_, Error>((status, headers, body))
+        };
+        #[cfg(feature = "tracing")]
+        let (status, headers, body) = tracing::Instrument::instrument(send, span.clone()).await?;
+        #[cfg(not(feature = "tracing"))]
+        let (status, headers, body) = send.await?;
+        #[cfg(feature = "tracing")]
+        span.record("status", status.as_u16());
+        if status.is_success() {
+            Ok((status, headers, body))
+        } else {
+            Err(Error::Api(Box::new(crate::ApiError::new(status, headers, String::from_utf8_lossy(&body).into_owned()))))
+        }
+    }
+
+    /// Sends and decodes a JSON body.
+    #[allow(dead_code, reason = "only operations with JSON responses use it")]
+    pub async fn send_json<T: DeserializeOwned>(self) -> Result<T, Error> {
+        let (status, _, body) = self.execute().await?;
+        let text = String::from_utf8_lossy(&body);
+        crate::decode::<T>(&text).map_err(|error| Error::Decode { status, error })
+    }
+
+    /// Sends and ignores the body.
+    #[allow(dead_code, reason = "only operations without a response body use it")]
+    pub async fn send_empty(self) -> Result<(), Error> {
+        self.execute().await.map(drop)
+    }
+
+    /// Sends and returns the body as text.
+    #[allow(dead_code, reason = "only operations with text responses use it")]
+    pub async fn send_text(self) -> Result<String, Error> {
+        let (_, _, body) = self.execute().await?;
+        Ok(String::from_utf8_lossy(&body).into_owned())
+    }
+}
+
+/// `.await` on a request builder sends it.
+macro_rules! into_future {
+    ($builder:ident, $output:ty) => {
+        impl<'c> std::future::IntoFuture for $builder<'c> {
+            type Output = Result<$output, crate::Error>;
+            type IntoFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'c>>;
+
+            fn into_future(self) -> Self::IntoFuture {
+                Box::pin(self.send())
+            }
+        }
+    };
+}
+
+pub(crate) use into_future;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encoding_leaves_only_unreserved_characters() {
+        assert_eq!(segment("user_1"), "user_1");
+        assert_eq!(segment("a/b?c#d e%f+g&h=i"), "a%2Fb%3Fc%23d%20e%25f%2Bg%26h%3Di");
+        assert_eq!(segment("é"), "%C3%A9");
+    }
+}
+
