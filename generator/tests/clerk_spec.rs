@@ -81,3 +81,56 @@ fn every_schema_and_inline_object_of_2026_05_12_has_a_committed_type() {
     assert!(bodies >= 102 && responses >= 20, "{bodies} inline bodies, {responses} inline responses");
     assert_eq!(api.operations.len(), 249);
 }
+
+#[test]
+fn every_operation_of_2026_05_12_is_a_method_of_the_committed_sdk() {
+    let path = specs_dir().join("2026-08-14/bapi/2026-05-12.yml");
+    let spec = Spec::from_file(&path, &[]).unwrap_or_else(|e| panic!("{e}"));
+    let api = clerk_codegen::ir::build(&spec).unwrap_or_else(|e| panic!("{e}"));
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../generated-sdk/src/api");
+    let accessors = std::fs::read_to_string(root.join("mod.rs")).unwrap();
+    for op in &api.operations {
+        let group = std::fs::read_to_string(root.join(format!("{}.rs", op.group))).unwrap();
+        assert!(accessors.contains(&format!("pub fn {}(&self)", op.group)), "no client.{}()", op.group);
+        assert!(
+            group.contains(&format!("pub fn {}(", op.name)) || group.contains(&format!("pub fn {}(\n", op.name)),
+            "{} ({} {}) is not client.{}().{}()",
+            op.id,
+            op.method,
+            op.path,
+            op.group,
+            op.name
+        );
+    }
+    assert_eq!(api.operations.len(), 249);
+}
+
+/// The seed SDK's README lists its operations as `UsersApi | get_user_list | GET /users | …`.
+#[test]
+fn the_seed_sdks_110_operations_have_the_same_names_in_the_same_groups() {
+    let readme = std::fs::read_to_string(specs_dir().join("../../seed/python-sdk-readme.txt")).unwrap_or_else(|_| {
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/seed/python-sdk-readme.txt"))
+            .unwrap()
+    });
+    let seed: Vec<(String, String, String)> = readme
+        .lines()
+        .filter_map(|line| {
+            let cells: Vec<&str> = line.split(" | ").collect();
+            let class = cells.first()?.strip_suffix("Api")?;
+            (cells.len() >= 3 && class.chars().all(|c| c.is_ascii_alphanumeric()))
+                .then(|| (class.to_owned(), cells[1].to_owned(), cells[2].to_owned()))
+        })
+        .collect();
+    assert_eq!(seed.len(), 110, "the seed README lists 110 operations");
+
+    let path = specs_dir().join("2024-10-01/bapi/2021-02-05.yml");
+    let spec = Spec::from_file(&path, &[]).unwrap_or_else(|e| panic!("{e}"));
+    let api = clerk_codegen::ir::build(&spec).unwrap_or_else(|e| panic!("{e}"));
+    let flat = |s: &str| s.replace('_', "").to_lowercase();
+    for (class, method, route) in &seed {
+        let found = api.operations.iter().find(|op| flat(&op.name) == flat(method));
+        let op = found.unwrap_or_else(|| panic!("{class}Api.{method} ({route}) has no counterpart"));
+        assert_eq!(flat(&op.group), flat(class), "{method}: group {} vs the seed's {class}Api", op.group);
+        assert_eq!(format!("{} {}", op.method, op.path), *route, "{method}");
+    }
+}

@@ -16,6 +16,23 @@ pub struct AdjustCreditBalanceRequest {
     pub note: Option<String>,
 }
 
+impl AdjustCreditBalanceRequest {
+    /// A [`AdjustCreditBalanceRequest`] with its required fields; the others start unset.
+    pub fn new(
+        amount: i64,
+        action: AdjustCreditBalanceRequestAction,
+        idempotency_key: impl Into<String>,
+    ) -> Self {
+        Self {
+            amount,
+            action,
+            currency: Default::default(),
+            idempotency_key: idempotency_key.into(),
+            note: Default::default(),
+        }
+    }
+}
+
 /// Whether to increase or decrease the credit balance.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]

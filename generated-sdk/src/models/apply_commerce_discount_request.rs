@@ -5,3 +5,12 @@ pub struct ApplyCommerceDiscountRequest {
     /// The ID of the discount to apply to the subscription item.
     pub discount_id: String,
 }
+
+impl ApplyCommerceDiscountRequest {
+    /// A [`ApplyCommerceDiscountRequest`] with its required fields; the others start unset.
+    pub fn new(discount_id: impl Into<String>) -> Self {
+        Self {
+            discount_id: discount_id.into(),
+        }
+    }
+}

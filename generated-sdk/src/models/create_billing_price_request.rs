@@ -27,6 +27,20 @@ pub struct CreateBillingPriceRequest {
     >,
 }
 
+impl CreateBillingPriceRequest {
+    /// A [`CreateBillingPriceRequest`] with its required fields; the others start unset.
+    pub fn new(plan_id: impl Into<String>, amount: Option<i64>) -> Self {
+        Self {
+            plan_id: plan_id.into(),
+            currency: Default::default(),
+            amount,
+            annual_monthly_amount: Default::default(),
+            description: Default::default(),
+            supported_billing_periods: Default::default(),
+        }
+    }
+}
+
 /// Which billing periods this price supports. Inferred from amounts if omitted.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]

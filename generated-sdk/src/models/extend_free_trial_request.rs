@@ -6,3 +6,12 @@ pub struct ExtendFreeTrialRequest {
     /// Must be in the future and not more than 365 days from now.
     pub extend_to: String,
 }
+
+impl ExtendFreeTrialRequest {
+    /// A [`ExtendFreeTrialRequest`] with its required fields; the others start unset.
+    pub fn new(extend_to: impl Into<String>) -> Self {
+        Self {
+            extend_to: extend_to.into(),
+        }
+    }
+}

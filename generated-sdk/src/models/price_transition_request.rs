@@ -7,3 +7,16 @@ pub struct PriceTransitionRequest {
     /// The target price ID to transition to.
     pub to_price_id: String,
 }
+
+impl PriceTransitionRequest {
+    /// A [`PriceTransitionRequest`] with its required fields; the others start unset.
+    pub fn new(
+        from_price_id: impl Into<String>,
+        to_price_id: impl Into<String>,
+    ) -> Self {
+        Self {
+            from_price_id: from_price_id.into(),
+            to_price_id: to_price_id.into(),
+        }
+    }
+}

@@ -116,6 +116,7 @@ pub fn emit(api: &Api, t: &TypeDef) -> TokenStream {
             } else {
                 quote!(#[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)])
             };
+            let constructor = constructor(api, t, fields, *multipart);
             let fields = fields.iter().map(|f| field(api, t, f, *multipart));
             quote! {
                 #doc
@@ -123,6 +124,8 @@ pub fn emit(api: &Api, t: &TypeDef) -> TokenStream {
                 pub struct #name {
                     #( #fields )*
                 }
+
+                #constructor
             }
         }
         TypeKind::Enum { values } => {
@@ -228,6 +231,51 @@ pub fn emit(api: &Api, t: &TypeDef) -> TokenStream {
             }
         }
     }
+}
+
+/// `new(required fields…)` for request types that have required fields (and so no
+/// `Default`): everything else starts unset.
+fn constructor(api: &Api, t: &TypeDef, fields: &[Field], multipart: bool) -> Option<TokenStream> {
+    if !t.in_request || fields.iter().all(|f| !f.required) {
+        return None;
+    }
+    let mut args = Vec::new();
+    let mut inits = Vec::new();
+    for f in fields {
+        let name = ident(&f.name);
+        if f.required {
+            let mut ty = ty(api, &f.ty, multipart);
+            if f.boxed {
+                ty = quote!(Box<#ty>);
+            }
+            if f.nullable {
+                ty = quote!(Option<#ty>);
+            }
+            if f.ty == TypeRef::String && !f.nullable && !f.boxed {
+                args.push(quote!(#name: impl Into<String>));
+                inits.push(quote!(#name: #name.into()));
+            } else {
+                args.push(quote!(#name: #ty));
+                inits.push(quote!(#name));
+            }
+        } else {
+            inits.push(quote!(#name: Default::default()));
+        }
+    }
+    let type_name = ident(&t.name);
+    let doc = format!(" A [`{}`] with its required fields; the others start unset.", t.name);
+    let allow = fields.iter().any(|f| f.deprecated && !f.required).then(|| {
+        quote!(#[allow(deprecated, reason = "a constructor sets every field, deprecated ones to unset")])
+    });
+    Some(quote! {
+        impl #type_name {
+            #[doc = #doc]
+            #allow
+            pub fn new(#(#args),*) -> Self {
+                Self { #(#inits),* }
+            }
+        }
+    })
 }
 
 fn variant_payload(api: &Api, v: &Variant) -> TokenStream {

@@ -21,10 +21,29 @@ pub struct CreateActorTokenRequest {
     pub session_max_duration_in_seconds: Option<i64>,
 }
 
+impl CreateActorTokenRequest {
+    /// A [`CreateActorTokenRequest`] with its required fields; the others start unset.
+    pub fn new(user_id: impl Into<String>, actor: CreateActorTokenRequestActor) -> Self {
+        Self {
+            user_id: user_id.into(),
+            actor,
+            expires_in_seconds: Default::default(),
+            session_max_duration_in_seconds: Default::default(),
+        }
+    }
+}
+
 /// The actor payload. It needs to include a sub property which should contain the ID of the actor.
 /// This whole payload will be also included in the JWT session token.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateActorTokenRequestActor {
     /// The ID of the actor.
     pub sub: String,
+}
+
+impl CreateActorTokenRequestActor {
+    /// A [`CreateActorTokenRequestActor`] with its required fields; the others start unset.
+    pub fn new(sub: impl Into<String>) -> Self {
+        Self { sub: sub.into() }
+    }
 }

@@ -27,6 +27,26 @@ pub struct CreateAgentTaskRequest {
     pub session_max_duration_in_seconds: Option<i64>,
 }
 
+impl CreateAgentTaskRequest {
+    /// A [`CreateAgentTaskRequest`] with its required fields; the others start unset.
+    pub fn new(
+        on_behalf_of: CreateAgentTaskRequestOnBehalfOf,
+        permissions: impl Into<String>,
+        agent_name: impl Into<String>,
+        task_description: impl Into<String>,
+        redirect_url: impl Into<String>,
+    ) -> Self {
+        Self {
+            on_behalf_of,
+            permissions: permissions.into(),
+            agent_name: agent_name.into(),
+            task_description: task_description.into(),
+            redirect_url: redirect_url.into(),
+            session_max_duration_in_seconds: Default::default(),
+        }
+    }
+}
+
 /// Identifies the user on whose behalf the agent task is created.
 /// Exactly one of user_id or identifier must be provided.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

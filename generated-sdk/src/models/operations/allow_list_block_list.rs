@@ -13,9 +13,28 @@ pub struct CreateAllowlistIdentifierRequest {
     pub notify: Option<bool>,
 }
 
+impl CreateAllowlistIdentifierRequest {
+    /// A [`CreateAllowlistIdentifierRequest`] with its required fields; the others start unset.
+    pub fn new(identifier: impl Into<String>) -> Self {
+        Self {
+            identifier: identifier.into(),
+            notify: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateBlocklistIdentifierRequest {
     /// The identifier to be added in the block-list.
     /// This can be an email address, a phone number, or a web3 wallet.
     pub identifier: String,
+}
+
+impl CreateBlocklistIdentifierRequest {
+    /// A [`CreateBlocklistIdentifierRequest`] with its required fields; the others start unset.
+    pub fn new(identifier: impl Into<String>) -> Self {
+        Self {
+            identifier: identifier.into(),
+        }
+    }
 }

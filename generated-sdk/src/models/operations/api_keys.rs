@@ -92,6 +92,22 @@ pub struct CreateApiKeyRequest {
     pub seconds_until_expiration: crate::Nullable<f64>,
 }
 
+impl CreateApiKeyRequest {
+    /// A [`CreateApiKeyRequest`] with its required fields; the others start unset.
+    pub fn new(name: impl Into<String>, subject: impl Into<String>) -> Self {
+        Self {
+            r#type: Default::default(),
+            name: name.into(),
+            description: Default::default(),
+            subject: subject.into(),
+            claims: Default::default(),
+            scopes: Default::default(),
+            created_by: Default::default(),
+            seconds_until_expiration: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateApiKeyResponse {
     pub object: String,
@@ -159,4 +175,11 @@ pub struct GetApiKeySecretResponse {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct VerifyApiKeyRequest {
     pub secret: String,
+}
+
+impl VerifyApiKeyRequest {
+    /// A [`VerifyApiKeyRequest`] with its required fields; the others start unset.
+    pub fn new(secret: impl Into<String>) -> Self {
+        Self { secret: secret.into() }
+    }
 }

@@ -5,3 +5,10 @@ pub struct VerifyClientRequest {
     /// A JWT that represents the active client.
     pub token: String,
 }
+
+impl VerifyClientRequest {
+    /// A [`VerifyClientRequest`] with its required fields; the others start unset.
+    pub fn new(token: impl Into<String>) -> Self {
+        Self { token: token.into() }
+    }
+}

@@ -14,6 +14,21 @@ pub struct CreateDirectoryRequest {
     pub group_role_mappings: Option<Vec<CreateDirectoryRequestGroupRoleMappingsItem>>,
 }
 
+impl CreateDirectoryRequest {
+    /// A [`CreateDirectoryRequest`] with its required fields; the others start unset.
+    pub fn new(
+        enterprise_connection_id: impl Into<String>,
+        provider: impl Into<String>,
+    ) -> Self {
+        Self {
+            enterprise_connection_id: enterprise_connection_id.into(),
+            name: Default::default(),
+            provider: provider.into(),
+            group_role_mappings: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateDirectoryRequestGroupRoleMappingsItem {
     /// The group ID from the identity provider. Exactly one of `directory_group_id` or `scim_group_id` is required.
@@ -33,6 +48,20 @@ pub struct CreateDirectoryRequestGroupRoleMappingsItem {
     /// The precedence for this mapping. If omitted, precedence is assigned by array order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub precedence: Option<i64>,
+}
+
+impl CreateDirectoryRequestGroupRoleMappingsItem {
+    /// A [`CreateDirectoryRequestGroupRoleMappingsItem`] with its required fields; the others start unset.
+    pub fn new(role_id: impl Into<String>) -> Self {
+        Self {
+            directory_group_id: Default::default(),
+            scim_group_id: Default::default(),
+            directory_group_display_name: Default::default(),
+            scim_group_display_name: Default::default(),
+            role_id: role_id.into(),
+            precedence: Default::default(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -61,6 +90,15 @@ pub struct ReplaceDirectoryGroupRoleMappingsRequest {
     pub mappings: Vec<ReplaceDirectoryGroupRoleMappingsRequestMappingsItem>,
 }
 
+impl ReplaceDirectoryGroupRoleMappingsRequest {
+    /// A [`ReplaceDirectoryGroupRoleMappingsRequest`] with its required fields; the others start unset.
+    pub fn new(
+        mappings: Vec<ReplaceDirectoryGroupRoleMappingsRequestMappingsItem>,
+    ) -> Self {
+        Self { mappings }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReplaceDirectoryGroupRoleMappingsRequestMappingsItem {
     /// The group ID from the identity provider. Exactly one of `directory_group_id` or `scim_group_id` is required.
@@ -71,6 +109,17 @@ pub struct ReplaceDirectoryGroupRoleMappingsRequestMappingsItem {
     pub scim_group_id: Option<String>,
     /// The ID of the organization role to assign to members of the group.
     pub role_id: String,
+}
+
+impl ReplaceDirectoryGroupRoleMappingsRequestMappingsItem {
+    /// A [`ReplaceDirectoryGroupRoleMappingsRequestMappingsItem`] with its required fields; the others start unset.
+    pub fn new(role_id: impl Into<String>) -> Self {
+        Self {
+            directory_group_id: Default::default(),
+            scim_group_id: Default::default(),
+            role_id: role_id.into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -88,4 +137,16 @@ pub struct CreateDirectoryGroupRoleMappingRequest {
     /// next-highest precedence.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub precedence: Option<i64>,
+}
+
+impl CreateDirectoryGroupRoleMappingRequest {
+    /// A [`CreateDirectoryGroupRoleMappingRequest`] with its required fields; the others start unset.
+    pub fn new(role_id: impl Into<String>) -> Self {
+        Self {
+            directory_group_id: Default::default(),
+            scim_group_id: Default::default(),
+            role_id: role_id.into(),
+            precedence: Default::default(),
+        }
+    }
 }

@@ -11,6 +11,17 @@ pub struct AddDomainRequest {
     pub proxy_url: crate::Nullable<String>,
 }
 
+impl AddDomainRequest {
+    /// A [`AddDomainRequest`] with its required fields; the others start unset.
+    pub fn new(name: impl Into<String>, is_satellite: bool) -> Self {
+        Self {
+            name: name.into(),
+            is_satellite,
+            proxy_url: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateDomainRequest {
     /// The new domain name. For development instances, can contain the port,

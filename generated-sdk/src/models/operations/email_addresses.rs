@@ -22,6 +22,19 @@ pub struct CreateEmailAddressRequest {
     pub notify_primary_email_address_changed: crate::Nullable<bool>,
 }
 
+impl CreateEmailAddressRequest {
+    /// A [`CreateEmailAddressRequest`] with its required fields; the others start unset.
+    pub fn new(user_id: impl Into<String>, email_address: impl Into<String>) -> Self {
+        Self {
+            user_id: user_id.into(),
+            email_address: email_address.into(),
+            verified: Default::default(),
+            primary: Default::default(),
+            notify_primary_email_address_changed: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateEmailAddressRequest {
     /// The email address will be marked as verified.
@@ -45,6 +58,16 @@ pub struct AttemptEmailAddressVerificationRequest {
     pub verification_id: String,
     /// The verification code that was sent to the email address
     pub code: String,
+}
+
+impl AttemptEmailAddressVerificationRequest {
+    /// A [`AttemptEmailAddressVerificationRequest`] with its required fields; the others start unset.
+    pub fn new(verification_id: impl Into<String>, code: impl Into<String>) -> Self {
+        Self {
+            verification_id: verification_id.into(),
+            code: code.into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -74,6 +97,17 @@ pub struct ReplaceUserEmailAddressRequest {
     /// The server uses `false` when this is not sent.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
     pub notify_primary_email_address_changed: crate::Nullable<bool>,
+}
+
+impl ReplaceUserEmailAddressRequest {
+    /// A [`ReplaceUserEmailAddressRequest`] with its required fields; the others start unset.
+    pub fn new(email_address: impl Into<String>) -> Self {
+        Self {
+            email_address: email_address.into(),
+            identification_status: Default::default(),
+            notify_primary_email_address_changed: Default::default(),
+        }
+    }
 }
 
 /// Controls the status of the replacement email address. Defaults to `verified`. Set to

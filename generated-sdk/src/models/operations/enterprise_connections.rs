@@ -33,6 +33,27 @@ pub struct CreateEnterpriseConnectionRequest {
     >,
 }
 
+impl CreateEnterpriseConnectionRequest {
+    /// A [`CreateEnterpriseConnectionRequest`] with its required fields; the others start unset.
+    pub fn new(
+        name: impl Into<String>,
+        provider: CreateEnterpriseConnectionRequestProvider,
+        domains: Vec<String>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            provider,
+            domains,
+            organization_id: Default::default(),
+            allow_organization_account_linking: Default::default(),
+            active: Default::default(),
+            saml: Default::default(),
+            oidc: Default::default(),
+            custom_attributes: Default::default(),
+        }
+    }
+}
+
 /// The identity provider (e.g. saml_custom, oidc_custom, oidc_github_enterprise, oidc_gitlab)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -170,6 +191,20 @@ pub struct CreateEnterpriseConnectionRequestCustomAttributesItem {
     /// When true, the attribute supports multiple values; values from the IdP are written to public_metadata as an array. Defaults to false.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub multi_valued: Option<bool>,
+}
+
+impl CreateEnterpriseConnectionRequestCustomAttributesItem {
+    /// A [`CreateEnterpriseConnectionRequestCustomAttributesItem`] with its required fields; the others start unset.
+    pub fn new(name: impl Into<String>, key: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            key: key.into(),
+            sso_path: Default::default(),
+            scim_path: Default::default(),
+            directory_path: Default::default(),
+            multi_valued: Default::default(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

@@ -32,6 +32,21 @@ pub struct CreateInvitationRequest {
     pub template_slug: Option<CreateInvitationRequestTemplateSlug>,
 }
 
+impl CreateInvitationRequest {
+    /// A [`CreateInvitationRequest`] with its required fields; the others start unset.
+    pub fn new(email_address: impl Into<String>) -> Self {
+        Self {
+            email_address: email_address.into(),
+            public_metadata: Default::default(),
+            redirect_url: Default::default(),
+            notify: Default::default(),
+            ignore_existing: Default::default(),
+            expires_in_days: Default::default(),
+            template_slug: Default::default(),
+        }
+    }
+}
+
 /// The slug of the email template to use for the invitation email.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -94,6 +109,21 @@ pub struct CreateBulkInvitationsRequestItem {
     /// The server uses `"invitation"` when this is not sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub template_slug: Option<CreateBulkInvitationsRequestItemTemplateSlug>,
+}
+
+impl CreateBulkInvitationsRequestItem {
+    /// A [`CreateBulkInvitationsRequestItem`] with its required fields; the others start unset.
+    pub fn new(email_address: impl Into<String>) -> Self {
+        Self {
+            email_address: email_address.into(),
+            public_metadata: Default::default(),
+            redirect_url: Default::default(),
+            notify: Default::default(),
+            ignore_existing: Default::default(),
+            expires_in_days: Default::default(),
+            template_slug: Default::default(),
+        }
+    }
 }
 
 /// The slug of the email template to use for the invitation email.

@@ -22,3 +22,21 @@ pub struct CreateJwtTemplateRequest {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
     pub signing_key: crate::Nullable<String>,
 }
+
+impl CreateJwtTemplateRequest {
+    /// A [`CreateJwtTemplateRequest`] with its required fields; the others start unset.
+    pub fn new(
+        name: impl Into<String>,
+        claims: serde_json::Map<String, serde_json::Value>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            claims,
+            lifetime: Default::default(),
+            allowed_clock_skew: Default::default(),
+            custom_signing_key: Default::default(),
+            signing_algorithm: Default::default(),
+            signing_key: Default::default(),
+        }
+    }
+}

@@ -122,3 +122,10 @@ pub struct CreateM2mTokenResponse {
 pub struct VerifyM2mTokenRequest {
     pub token: String,
 }
+
+impl VerifyM2mTokenRequest {
+    /// A [`VerifyM2mTokenRequest`] with its required fields; the others start unset.
+    pub fn new(token: impl Into<String>) -> Self {
+        Self { token: token.into() }
+    }
+}

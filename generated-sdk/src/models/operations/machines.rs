@@ -14,6 +14,17 @@ pub struct CreateMachineRequest {
     pub default_token_ttl: Option<i64>,
 }
 
+impl CreateMachineRequest {
+    /// A [`CreateMachineRequest`] with its required fields; the others start unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            scoped_machines: Default::default(),
+            default_token_ttl: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateMachineRequest {
     /// The name of the machine
@@ -32,8 +43,24 @@ pub struct RotateMachineSecretKeyRequest {
     pub previous_token_ttl: i64,
 }
 
+impl RotateMachineSecretKeyRequest {
+    /// A [`RotateMachineSecretKeyRequest`] with its required fields; the others start unset.
+    pub fn new(previous_token_ttl: i64) -> Self {
+        Self { previous_token_ttl }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateMachineScopeRequest {
     /// The ID of the machine that will be scoped to the current machine
     pub to_machine_id: String,
+}
+
+impl CreateMachineScopeRequest {
+    /// A [`CreateMachineScopeRequest`] with its required fields; the others start unset.
+    pub fn new(to_machine_id: impl Into<String>) -> Self {
+        Self {
+            to_machine_id: to_machine_id.into(),
+        }
+    }
 }

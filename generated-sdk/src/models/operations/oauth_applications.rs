@@ -32,6 +32,25 @@ pub struct CreateOAuthApplicationRequest {
     pub public: crate::Nullable<bool>,
 }
 
+impl CreateOAuthApplicationRequest {
+    /// A [`CreateOAuthApplicationRequest`] with its required fields; the others start unset.
+    #[allow(
+        deprecated,
+        reason = "a constructor sets every field, deprecated ones to unset"
+    )]
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            redirect_uris: Default::default(),
+            callback_url: Default::default(),
+            scopes: Default::default(),
+            consent_screen_enabled: Default::default(),
+            pkce_required: Default::default(),
+            public: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateOAuthApplicationRequest {
     /// The new name of the OAuth application.
@@ -65,4 +84,11 @@ pub struct UpdateOAuthApplicationRequest {
 pub struct RevokeOAuthApplicationTokenRequest {
     /// The opaque OAuth access token or refresh token to revoke. All tokens associated with the same OAuth grant are also revoked.
     pub token: String,
+}
+
+impl RevokeOAuthApplicationTokenRequest {
+    /// A [`RevokeOAuthApplicationTokenRequest`] with its required fields; the others start unset.
+    pub fn new(token: impl Into<String>) -> Self {
+        Self { token: token.into() }
+    }
 }

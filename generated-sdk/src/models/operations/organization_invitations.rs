@@ -32,6 +32,22 @@ pub struct CreateOrganizationInvitationRequest {
     pub notify: crate::Nullable<bool>,
 }
 
+impl CreateOrganizationInvitationRequest {
+    /// A [`CreateOrganizationInvitationRequest`] with its required fields; the others start unset.
+    pub fn new(email_address: impl Into<String>, role: impl Into<String>) -> Self {
+        Self {
+            email_address: email_address.into(),
+            inviter_user_id: Default::default(),
+            role: role.into(),
+            public_metadata: Default::default(),
+            private_metadata: Default::default(),
+            redirect_url: Default::default(),
+            expires_in_days: Default::default(),
+            notify: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct RevokeOrganizationInvitationRequest {
     /// The ID of the user that revokes the invitation.

@@ -15,10 +15,29 @@ pub struct CreateOrganizationMembershipRequest {
     pub private_metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
 }
 
+impl CreateOrganizationMembershipRequest {
+    /// A [`CreateOrganizationMembershipRequest`] with its required fields; the others start unset.
+    pub fn new(user_id: impl Into<String>, role: impl Into<String>) -> Self {
+        Self {
+            user_id: user_id.into(),
+            role: role.into(),
+            public_metadata: Default::default(),
+            private_metadata: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UpdateOrganizationMembershipRequest {
     /// The new role of the given membership.
     pub role: String,
+}
+
+impl UpdateOrganizationMembershipRequest {
+    /// A [`UpdateOrganizationMembershipRequest`] with its required fields; the others start unset.
+    pub fn new(role: impl Into<String>) -> Self {
+        Self { role: role.into() }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

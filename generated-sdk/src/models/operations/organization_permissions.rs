@@ -11,6 +11,17 @@ pub struct CreateOrganizationPermissionRequest {
     pub description: Option<String>,
 }
 
+impl CreateOrganizationPermissionRequest {
+    /// A [`CreateOrganizationPermissionRequest`] with its required fields; the others start unset.
+    pub fn new(name: impl Into<String>, key: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            key: key.into(),
+            description: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateOrganizationPermissionRequest {
     /// The name of the permission.

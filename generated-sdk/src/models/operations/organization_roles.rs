@@ -17,6 +17,19 @@ pub struct CreateOrganizationRoleRequest {
     pub include_in_initial_role_set: crate::Nullable<bool>,
 }
 
+impl CreateOrganizationRoleRequest {
+    /// A [`CreateOrganizationRoleRequest`] with its required fields; the others start unset.
+    pub fn new(name: impl Into<String>, key: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            key: key.into(),
+            description: Default::default(),
+            permissions: Default::default(),
+            include_in_initial_role_set: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateOrganizationRoleRequest {
     /// The new name for the organization role

@@ -32,6 +32,22 @@ pub struct CreateOrganizationRequest {
     pub role_set_key: crate::Nullable<String>,
 }
 
+impl CreateOrganizationRequest {
+    /// A [`CreateOrganizationRequest`] with its required fields; the others start unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            created_by: Default::default(),
+            private_metadata: Default::default(),
+            public_metadata: Default::default(),
+            slug: Default::default(),
+            max_allowed_memberships: Default::default(),
+            created_at: Default::default(),
+            role_set_key: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdateOrganizationRequest {
     /// The new name of the organization.
@@ -85,4 +101,14 @@ pub struct UploadOrganizationLogoRequest {
     /// The ID of the user that will be credited with the image upload.
     pub uploader_user_id: Option<String>,
     pub file: crate::FilePart,
+}
+
+impl UploadOrganizationLogoRequest {
+    /// A [`UploadOrganizationLogoRequest`] with its required fields; the others start unset.
+    pub fn new(file: crate::FilePart) -> Self {
+        Self {
+            uploader_user_id: Default::default(),
+            file,
+        }
+    }
 }

@@ -18,6 +18,19 @@ pub struct CreatePhoneNumberRequest {
     pub reserved_for_second_factor: crate::Nullable<bool>,
 }
 
+impl CreatePhoneNumberRequest {
+    /// A [`CreatePhoneNumberRequest`] with its required fields; the others start unset.
+    pub fn new(user_id: impl Into<String>, phone_number: impl Into<String>) -> Self {
+        Self {
+            user_id: user_id.into(),
+            phone_number: phone_number.into(),
+            verified: Default::default(),
+            primary: Default::default(),
+            reserved_for_second_factor: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct UpdatePhoneNumberRequest {
     /// The phone number will be marked as verified.
@@ -41,6 +54,16 @@ pub struct AttemptPhoneNumberVerificationRequest {
     pub code: String,
 }
 
+impl AttemptPhoneNumberVerificationRequest {
+    /// A [`AttemptPhoneNumberVerificationRequest`] with its required fields; the others start unset.
+    pub fn new(verification_id: impl Into<String>, code: impl Into<String>) -> Self {
+        Self {
+            verification_id: verification_id.into(),
+            code: code.into(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReplaceUserPhoneNumberRequest {
     /// The new phone number. Must adhere to the E.164 standard for phone number format.
@@ -59,6 +82,16 @@ pub struct ReplaceUserPhoneNumberRequest {
     /// The server uses `"verified"` when this is not sent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identification_status: Option<ReplaceUserPhoneNumberRequestIdentificationStatus>,
+}
+
+impl ReplaceUserPhoneNumberRequest {
+    /// A [`ReplaceUserPhoneNumberRequest`] with its required fields; the others start unset.
+    pub fn new(phone_number: impl Into<String>) -> Self {
+        Self {
+            phone_number: phone_number.into(),
+            identification_status: Default::default(),
+        }
+    }
 }
 
 /// Controls the status of the replacement phone number. Defaults to `verified`. Set to

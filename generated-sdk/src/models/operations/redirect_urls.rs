@@ -5,3 +5,10 @@ pub struct CreateRedirectUrlRequest {
     /// The full URL value prefixed with `https://` or a custom scheme e.g. `"https://my-app.com/oauth-callback"` or `"my-app://oauth-callback"`
     pub url: String,
 }
+
+impl CreateRedirectUrlRequest {
+    /// A [`CreateRedirectUrlRequest`] with its required fields; the others start unset.
+    pub fn new(url: impl Into<String>) -> Self {
+        Self { url: url.into() }
+    }
+}

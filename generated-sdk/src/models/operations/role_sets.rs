@@ -28,6 +28,26 @@ pub struct CreateRoleSetRequest {
     pub roles: Vec<String>,
 }
 
+impl CreateRoleSetRequest {
+    /// A [`CreateRoleSetRequest`] with its required fields; the others start unset.
+    pub fn new(
+        name: impl Into<String>,
+        default_role_key: impl Into<String>,
+        creator_role_key: impl Into<String>,
+        roles: Vec<String>,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            key: Default::default(),
+            description: Default::default(),
+            default_role_key: default_role_key.into(),
+            creator_role_key: creator_role_key.into(),
+            r#type: Default::default(),
+            roles,
+        }
+    }
+}
+
 /// The type of the role set. "initial" role sets are the default for new organizations.
 /// Only one role set can be "initial" per instance.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -94,6 +114,16 @@ pub struct ReplaceRoleSetRequest {
     pub reassignment_mappings: Option<ReassignmentMappings>,
 }
 
+impl ReplaceRoleSetRequest {
+    /// A [`ReplaceRoleSetRequest`] with its required fields; the others start unset.
+    pub fn new(dest_role_set_key: impl Into<String>) -> Self {
+        Self {
+            dest_role_set_key: dest_role_set_key.into(),
+            reassignment_mappings: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AddRolesToRoleSetRequest {
     /// Array of role keys to add to the role set.
@@ -107,10 +137,31 @@ pub struct AddRolesToRoleSetRequest {
     pub creator_role_key: Option<String>,
 }
 
+impl AddRolesToRoleSetRequest {
+    /// A [`AddRolesToRoleSetRequest`] with its required fields; the others start unset.
+    pub fn new(role_keys: Vec<String>) -> Self {
+        Self {
+            role_keys,
+            default_role_key: Default::default(),
+            creator_role_key: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReplaceRoleInRoleSetRequest {
     /// The key of the role to remove from the role set
     pub role_key: String,
     /// The key of the role to reassign members to
     pub to_role_key: String,
+}
+
+impl ReplaceRoleInRoleSetRequest {
+    /// A [`ReplaceRoleInRoleSetRequest`] with its required fields; the others start unset.
+    pub fn new(role_key: impl Into<String>, to_role_key: impl Into<String>) -> Self {
+        Self {
+            role_key: role_key.into(),
+            to_role_key: to_role_key.into(),
+        }
+    }
 }

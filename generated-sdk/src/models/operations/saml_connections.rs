@@ -44,6 +44,34 @@ pub struct CreateSamlConnectionRequest {
     pub login_hint: crate::Nullable<CreateSamlConnectionRequestLoginHint>,
 }
 
+impl CreateSamlConnectionRequest {
+    /// A [`CreateSamlConnectionRequest`] with its required fields; the others start unset.
+    #[allow(
+        deprecated,
+        reason = "a constructor sets every field, deprecated ones to unset"
+    )]
+    pub fn new(
+        name: impl Into<String>,
+        provider: CreateSamlConnectionRequestProvider,
+    ) -> Self {
+        Self {
+            name: name.into(),
+            domain: Default::default(),
+            domains: Default::default(),
+            provider,
+            idp_entity_id: Default::default(),
+            idp_sso_url: Default::default(),
+            idp_certificate: Default::default(),
+            idp_metadata_url: Default::default(),
+            idp_metadata: Default::default(),
+            organization_id: Default::default(),
+            attribute_mapping: Default::default(),
+            force_authn: Default::default(),
+            login_hint: Default::default(),
+        }
+    }
+}
+
 /// The IdP provider of the connection.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -101,6 +129,16 @@ pub struct CreateSamlConnectionRequestLoginHint {
     /// The user public_metadata key whose value is sent as the login_hint when mode is custom_attribute
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+}
+
+impl CreateSamlConnectionRequestLoginHint {
+    /// A [`CreateSamlConnectionRequestLoginHint`] with its required fields; the others start unset.
+    pub fn new(mode: SamlConnectionLoginHintMode) -> Self {
+        Self {
+            mode,
+            source: Default::default(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

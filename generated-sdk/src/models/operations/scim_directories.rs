@@ -16,6 +16,21 @@ pub struct CreateScimDirectoryRequest {
     >,
 }
 
+impl CreateScimDirectoryRequest {
+    /// A [`CreateScimDirectoryRequest`] with its required fields; the others start unset.
+    pub fn new(
+        enterprise_connection_id: impl Into<String>,
+        provider: impl Into<String>,
+    ) -> Self {
+        Self {
+            enterprise_connection_id: enterprise_connection_id.into(),
+            name: Default::default(),
+            provider: provider.into(),
+            group_role_mappings: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateScimDirectoryRequestGroupRoleMappingsItem {
     /// The SCIM group ID from the identity provider.
@@ -28,6 +43,18 @@ pub struct CreateScimDirectoryRequestGroupRoleMappingsItem {
     /// The precedence for this mapping. If omitted, precedence is assigned by array order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub precedence: Option<i64>,
+}
+
+impl CreateScimDirectoryRequestGroupRoleMappingsItem {
+    /// A [`CreateScimDirectoryRequestGroupRoleMappingsItem`] with its required fields; the others start unset.
+    pub fn new(scim_group_id: impl Into<String>, role_id: impl Into<String>) -> Self {
+        Self {
+            scim_group_id: scim_group_id.into(),
+            scim_group_display_name: Default::default(),
+            role_id: role_id.into(),
+            precedence: Default::default(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -56,12 +83,29 @@ pub struct ReplaceScimGroupRoleMappingsRequest {
     pub mappings: Vec<ReplaceScimGroupRoleMappingsRequestMappingsItem>,
 }
 
+impl ReplaceScimGroupRoleMappingsRequest {
+    /// A [`ReplaceScimGroupRoleMappingsRequest`] with its required fields; the others start unset.
+    pub fn new(mappings: Vec<ReplaceScimGroupRoleMappingsRequestMappingsItem>) -> Self {
+        Self { mappings }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ReplaceScimGroupRoleMappingsRequestMappingsItem {
     /// The SCIM group ID from the identity provider.
     pub scim_group_id: String,
     /// The ID of the organization role to assign to members of the SCIM group.
     pub role_id: String,
+}
+
+impl ReplaceScimGroupRoleMappingsRequestMappingsItem {
+    /// A [`ReplaceScimGroupRoleMappingsRequestMappingsItem`] with its required fields; the others start unset.
+    pub fn new(scim_group_id: impl Into<String>, role_id: impl Into<String>) -> Self {
+        Self {
+            scim_group_id: scim_group_id.into(),
+            role_id: role_id.into(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -75,4 +119,15 @@ pub struct CreateScimGroupRoleMappingRequest {
     /// next-highest precedence.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub precedence: Option<i64>,
+}
+
+impl CreateScimGroupRoleMappingRequest {
+    /// A [`CreateScimGroupRoleMappingRequest`] with its required fields; the others start unset.
+    pub fn new(scim_group_id: impl Into<String>, role_id: impl Into<String>) -> Self {
+        Self {
+            scim_group_id: scim_group_id.into(),
+            role_id: role_id.into(),
+            precedence: Default::default(),
+        }
+    }
 }

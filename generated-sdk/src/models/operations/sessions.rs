@@ -53,6 +53,16 @@ pub struct CreateSessionRequest {
     pub active_organization_id: Option<String>,
 }
 
+impl CreateSessionRequest {
+    /// A [`CreateSessionRequest`] with its required fields; the others start unset.
+    pub fn new(user_id: impl Into<String>) -> Self {
+        Self {
+            user_id: user_id.into(),
+            active_organization_id: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RefreshSessionRequest {
     /// The JWT that is sent via the `__session` cookie from your frontend.
@@ -73,6 +83,24 @@ pub struct RefreshSessionRequest {
     /// The IP address of the request.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
     pub request_originating_ip: crate::Nullable<String>,
+}
+
+impl RefreshSessionRequest {
+    /// A [`RefreshSessionRequest`] with its required fields; the others start unset.
+    pub fn new(
+        expired_token: impl Into<String>,
+        refresh_token: impl Into<String>,
+        request_origin: impl Into<String>,
+    ) -> Self {
+        Self {
+            expired_token: expired_token.into(),
+            refresh_token: refresh_token.into(),
+            request_origin: request_origin.into(),
+            request_headers: Default::default(),
+            format: Default::default(),
+            request_originating_ip: Default::default(),
+        }
+    }
 }
 
 /// The format of the response.

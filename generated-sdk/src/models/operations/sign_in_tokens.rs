@@ -15,3 +15,14 @@ pub struct CreateSignInTokenRequest {
     #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
     pub expires_in_seconds: crate::Nullable<i64>,
 }
+
+impl CreateSignInTokenRequest {
+    /// A [`CreateSignInTokenRequest`] with its required fields; the others start unset.
+    pub fn new(user_id: impl Into<String>) -> Self {
+        Self {
+            user_id: user_id.into(),
+            org_id: Default::default(),
+            expires_in_seconds: Default::default(),
+        }
+    }
+}

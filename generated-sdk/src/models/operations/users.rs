@@ -259,10 +259,24 @@ pub struct UsersBanRequest {
     pub user_ids: Vec<String>,
 }
 
+impl UsersBanRequest {
+    /// A [`UsersBanRequest`] with its required fields; the others start unset.
+    pub fn new(user_ids: Vec<String>) -> Self {
+        Self { user_ids }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UsersUnbanRequest {
     /// Array of user IDs to unban
     pub user_ids: Vec<String>,
+}
+
+impl UsersUnbanRequest {
+    /// A [`UsersUnbanRequest`] with its required fields; the others start unset.
+    pub fn new(user_ids: Vec<String>) -> Self {
+        Self { user_ids }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -321,6 +335,13 @@ pub struct VerifyPasswordRequest {
     pub password: String,
 }
 
+impl VerifyPasswordRequest {
+    /// A [`VerifyPasswordRequest`] with its required fields; the others start unset.
+    pub fn new(password: impl Into<String>) -> Self {
+        Self { password: password.into() }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct VerifyPasswordResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -331,6 +352,13 @@ pub struct VerifyPasswordResponse {
 pub struct VerifyTotpRequest {
     /// The TOTP or backup code to verify
     pub code: String,
+}
+
+impl VerifyTotpRequest {
+    /// A [`VerifyTotpRequest`] with its required fields; the others start unset.
+    pub fn new(code: impl Into<String>) -> Self {
+        Self { code: code.into() }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

@@ -47,6 +47,16 @@ pub struct CreateWaitlistEntryRequest {
     pub notify: crate::Nullable<bool>,
 }
 
+impl CreateWaitlistEntryRequest {
+    /// A [`CreateWaitlistEntryRequest`] with its required fields; the others start unset.
+    pub fn new(email_address: impl Into<String>) -> Self {
+        Self {
+            email_address: email_address.into(),
+            notify: Default::default(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct CreateBulkWaitlistEntriesRequestItem {
     /// The email address to add to the waitlist
@@ -57,6 +67,16 @@ pub struct CreateBulkWaitlistEntriesRequestItem {
     /// The server uses `true` when this is not sent.
     #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
     pub notify: crate::Nullable<bool>,
+}
+
+impl CreateBulkWaitlistEntriesRequestItem {
+    /// A [`CreateBulkWaitlistEntriesRequestItem`] with its required fields; the others start unset.
+    pub fn new(email_address: impl Into<String>) -> Self {
+        Self {
+            email_address: email_address.into(),
+            notify: Default::default(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]

@@ -5,12 +5,12 @@ pub mod models;
 mod decode;
 mod file;
 mod nullable;
-
-#[cfg(test)]
-mod spec_examples;
 pub use decode::{decode, DecodeError};
 pub use file::FilePart;
 pub use nullable::Nullable;
 
-/// The Backend API version these types describe: send it as `Clerk-API-Version`.
+/// The Backend API version this crate speaks; sent as `Clerk-API-Version` with every request.
 pub const API_VERSION: &str = "2026-01-01";
+
+#[cfg(test)]
+mod spec_examples;

@@ -2,15 +2,35 @@
 
 #![doc = include_str!("../README.md")]
 pub mod models;
+mod client;
 mod decode;
+mod error;
 mod file;
 mod nullable;
-
-#[cfg(test)]
-mod spec_examples;
+mod request;
+mod retry;
 pub use decode::{decode, DecodeError};
 pub use file::FilePart;
 pub use nullable::Nullable;
+pub mod api;
+pub use client::{Client, ClientBuilder, SecretKey};
+pub use error::{ApiError, ClerkError, Error};
+pub use request::RequestOptions;
+pub use retry::RetryPolicy;
 
-/// The Backend API version these types describe: send it as `Clerk-API-Version`.
+/// The server requests go to unless the client is given another base URL.
+pub const DEFAULT_BASE_URL: &str = "http://localhost";
+
+/// The spec's backoff policy (`x-speakeasy-retries`), the base of [`RetryPolicy::default`].
+const DEFAULT_RETRY: retry::SpecRetry = retry::SpecRetry {
+    initial_backoff: std::time::Duration::from_millis(500u64),
+    max_backoff: std::time::Duration::from_millis(60000u64),
+    multiplier: 1.5f64,
+    max_elapsed: std::time::Duration::from_millis(120000u64),
+};
+
+/// The Backend API version this crate speaks; sent as `Clerk-API-Version` with every request.
 pub const API_VERSION: &str = "2026-01-01";
+
+#[cfg(test)]
+mod spec_examples;

@@ -15,3 +15,17 @@ pub struct CreateOAuthApplicationRequest {
     #[serde(rename = "2fa", default, skip_serializing_if = "Option::is_none")]
     pub n2fa: Option<bool>,
 }
+
+impl CreateOAuthApplicationRequest {
+    /// A [`CreateOAuthApplicationRequest`] with its required fields; the others start unset.
+    pub fn new(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            r#type: Default::default(),
+            r#use: Default::default(),
+            self_: Default::default(),
+            x5t_s256: Default::default(),
+            n2fa: Default::default(),
+        }
+    }
+}
