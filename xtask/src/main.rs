@@ -128,6 +128,13 @@ fn test() -> Result {
     let steps: Vec<Step> = vec![
         ("regen --check", Box::new(|| regen(true, None))),
         ("clippy", Box::new(|| cargo(&["clippy", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"], &[]))),
+        (
+            "clippy, clerk-sdk with tracing",
+            Box::new(|| {
+                let args = ["clippy", "-p", "clerk-sdk", "--features", "tracing", "--all-targets", "--quiet", "--", "-D", "warnings"];
+                cargo(&args, &[])
+            }),
+        ),
         ("tests", Box::new(|| cargo(&["test", "--workspace", "--quiet"], &[]))),
         ("docs", Box::new(|| cargo(&["doc", "--workspace", "--no-deps", "--quiet"], &[("RUSTDOCFLAGS", "-D warnings")]))),
         ("every spec and golden fixture compiles", Box::new(|| specs::check_all(&root))),

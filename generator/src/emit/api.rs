@@ -134,7 +134,7 @@ fn group_method(api: &Api, op: &Operation, builder: &str) -> TokenStream {
         if required_params.iter().any(|r| std::ptr::eq(*r, *p)) {
             let (arg_ty, convert) = setter_type(api, &p.ty, &f);
             args.push(quote!(#f: #arg_ty));
-            if convert.to_string() == f.to_string() {
+            if f == convert.to_string() {
                 inits.push(quote!(#f));
             } else {
                 inits.push(quote!(#f: #convert));

@@ -72,18 +72,17 @@ mod tests {
 
     #[derive(Debug, serde::Deserialize)]
     struct Outer {
-        #[allow(dead_code)]
         inner: Vec<Inner>,
     }
 
     #[derive(Debug, serde::Deserialize)]
     struct Inner {
-        #[allow(dead_code)]
         id: String,
     }
 
     #[test]
     fn errors_name_the_missing_or_wrong_field() {
+        assert_eq!(decode::<Outer>(r#"{"inner": [{"id": "a"}]}"#).unwrap().inner[0].id, "a");
         let err = decode::<Outer>(r#"{"inner": [{"id": "a"}, {}]}"#).unwrap_err();
         assert_eq!(err.path(), "inner[1].id");
         assert_eq!(decode::<Outer>("{}").unwrap_err().path(), "inner");
