@@ -36,3 +36,6 @@ pub const API_VERSION: &str = "2026-05-12";
 
 #[cfg(test)]
 mod spec_examples;
+
+#[cfg(test)]
+mod conformance;

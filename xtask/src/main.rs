@@ -5,6 +5,7 @@
 //! - `cargo xtask test`: everything CI runs.
 
 mod pin;
+mod prism;
 mod specs;
 
 use clap::{Parser, Subcommand};
@@ -37,6 +38,8 @@ enum Task {
     CheckSpecs,
     /// Rewrite the golden snapshots of the fixture specs.
     Golden,
+    /// Call every operation of the SDK against a Prism mock server of the pinned spec.
+    Conformance,
 }
 
 type Result<T = ()> = std::result::Result<T, String>;
@@ -46,6 +49,7 @@ fn main() -> ExitCode {
         Task::Regen { check, spec } => regen(check, spec.as_deref()),
         Task::Test => test(),
         Task::CheckSpecs => specs::check_all(&root()),
+        Task::Conformance => prism::run(&root()),
         Task::Golden => cargo(&["test", "-p", "clerk-codegen", "--test", "golden"], &[("UPDATE_GOLDEN", "1")]),
     };
     match result {
@@ -138,6 +142,7 @@ fn test() -> Result {
         ("tests", Box::new(|| cargo(&["test", "--workspace", "--quiet"], &[]))),
         ("docs", Box::new(|| cargo(&["doc", "--workspace", "--no-deps", "--quiet"], &[("RUSTDOCFLAGS", "-D warnings")]))),
         ("every spec and golden fixture compiles", Box::new(|| specs::check_all(&root))),
+        ("every operation against Prism", Box::new(|| prism::run(&root))),
     ];
     for (name, step) in steps {
         let t = Instant::now();

@@ -29,12 +29,23 @@ fn model_ty(api: &Api, t: &TypeRef, multipart: bool) -> TokenStream {
     types::ty_in(api, t, multipart, &quote!(models::))
 }
 
+/// The name of the accessor on `Client` for each group, in group order.
+fn accessors(api: &Api) -> Vec<(String, String)> {
+    let mut ns = Namespace::new();
+    for reserved in ["new", "builder", "from_env", "base_url", "inner"] {
+        ns.claim(reserved);
+    }
+    groups(api).keys().map(|g| ((*g).to_owned(), ns.claim(g))).collect()
+}
+
+/// The accessor on `Client` for a group: `users` for `client.users()`.
+pub fn group_accessor(api: &Api, group: &str) -> String {
+    accessors(api).into_iter().find(|(g, _)| g == group).map(|(_, a)| a).unwrap_or_else(|| group.to_owned())
+}
+
 /// `src/api/mod.rs`: the group modules and the accessors on `Client`.
 pub fn module(api: &Api) -> TokenStream {
-    let mut accessors = Namespace::new();
-    for reserved in ["new", "builder", "from_env", "base_url", "inner"] {
-        accessors.claim(reserved);
-    }
+    let accessors = accessors(api);
     let groups = groups(api);
     let modules = groups.keys().map(|g| ident(g));
     let uses = groups.keys().map(|g| {
@@ -42,8 +53,8 @@ pub fn module(api: &Api) -> TokenStream {
         let ty = ident(&group_type(g));
         quote!(pub use #module::#ty;)
     });
-    let methods = groups.iter().map(|(group, ops)| {
-        let method = ident(&accessors.claim(group));
+    let methods = groups.iter().zip(&accessors).map(|((group, ops), (_, accessor))| {
+        let method = ident(accessor);
         let ty = ident(&group_type(group));
         let doc = format!(" Operations on {} ({} operations).", ops[0].tag, ops.len());
         quote! {

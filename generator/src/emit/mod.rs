@@ -2,6 +2,7 @@
 //! runtime templates and the crate's manifest and README.
 
 mod api;
+mod conformance;
 pub mod docs;
 mod examples;
 pub mod types;
@@ -109,6 +110,7 @@ pub fn emit(api: &Api, options: &Options) -> Result<Vec<File>, Errors> {
         for (group, ops) in api::groups(api) {
             files.push(rust_file(&format!("src/api/{group}.rs"), &header, api::group(api, group, &ops))?);
         }
+        files.push(rust_file("src/conformance.rs", &header, conformance::emit(api))?);
     }
 
     // Group types by module; `operations/x` modules live under `models/operations/`.
@@ -201,6 +203,7 @@ fn lib(api: &Api, runtime: &[&str]) -> TokenStream {
     let version = &api.version;
     let version_doc = " The Backend API version this crate speaks; sent as `Clerk-API-Version` with every request.";
     let modules = runtime.iter().map(|m| ident(m));
+    let conformance = runtime.contains(&"client").then(|| quote!(#[cfg(test)] mod conformance;));
     let client = runtime.contains(&"client").then(|| {
         let server = api.server.clone().unwrap_or_else(|| "http://localhost".to_owned());
         let retry = api.retry.clone().unwrap_or(crate::ir::RetrySpec {
@@ -246,6 +249,7 @@ fn lib(api: &Api, runtime: &[&str]) -> TokenStream {
 
         #[cfg(test)]
         mod spec_examples;
+        #conformance
     }
 }
 

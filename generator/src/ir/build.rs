@@ -730,7 +730,13 @@ impl<'a> Builder<'a> {
                         Parameter::Query { style: QueryStyle::Form, .. } | Parameter::Cookie { .. } => data.explode.unwrap_or(true),
                         _ => data.explode.unwrap_or(false),
                     };
+                    let sample = data
+                        .required
+                        .then(|| spec.raw.pointer(&join(&at, "schema")))
+                        .flatten()
+                        .and_then(|schema| super::sample::sample(&spec.raw, schema));
                     lowered.push(Param {
+                        sample,
                         wire: data.name.clone(),
                         name,
                         location: location(param),
@@ -824,7 +830,12 @@ impl<'a> Builder<'a> {
                 }
             }
         }
-        Some(Body { ty: lowered.0, required: body.required, media })
+        let sample = self
+            .spec
+            .raw
+            .pointer(&join(&media_pointer, "schema"))
+            .and_then(|schema| super::sample::sample(&self.spec.raw, schema));
+        Some(Body { ty: lowered.0, required: body.required, media, sample })
     }
 
     fn success(&mut self, responses: &'a openapiv3::Responses, hint: &Hint, pointer: &str) -> Response {

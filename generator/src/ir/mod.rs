@@ -2,6 +2,7 @@
 //! streams. Everything the emitters need is decided here; they only print it.
 
 mod build;
+pub mod sample;
 mod view;
 
 pub use build::build;
@@ -246,6 +247,8 @@ pub struct Param {
     pub deprecated: bool,
     /// The spec's `default` (never sent unless the caller sets it).
     pub default: Option<Value>,
+    /// A valid value, for the conformance test (required parameters only).
+    pub sample: Option<Value>,
 }
 
 /// How a request body is encoded.
@@ -268,6 +271,8 @@ pub struct Body {
     pub required: bool,
     /// Its encoding.
     pub media: BodyMedia,
+    /// A valid JSON value, for the conformance test.
+    pub sample: Option<Value>,
 }
 
 /// What a successful response carries.

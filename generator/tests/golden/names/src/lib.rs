@@ -34,3 +34,6 @@ pub const API_VERSION: &str = "2026-01-01";
 
 #[cfg(test)]
 mod spec_examples;
+
+#[cfg(test)]
+mod conformance;

@@ -323,6 +323,8 @@ impl<'c> Call<'c> {
         let (status, headers, body) = send.await?;
         #[cfg(feature = "tracing")]
         span.record("status", status.as_u16());
+        #[cfg(test)]
+        observe(self.op.id, &headers);
         if status.is_success() {
             Ok((status, headers, body))
         } else {
@@ -350,6 +352,23 @@ impl<'c> Call<'c> {
         let (_, _, body) = self.execute().await?;
         Ok(String::from_utf8_lossy(&body).into_owned())
     }
+}
+
+/// Response headers of each operation, for tests that look at what the server said.
+#[cfg(test)]
+static OBSERVED: std::sync::Mutex<Vec<(&str, HeaderMap)>> = std::sync::Mutex::new(Vec::new());
+
+#[cfg(test)]
+fn observe(operation: &'static str, headers: &HeaderMap) {
+    OBSERVED.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push((operation, headers.clone()));
+}
+
+/// The headers of the last response to `operation`, removed from the record.
+#[cfg(test)]
+pub(crate) fn observed(operation: &str) -> Option<HeaderMap> {
+    let mut observed = OBSERVED.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let index = observed.iter().rposition(|(op, _)| *op == operation)?;
+    Some(observed.remove(index).1)
 }
 
 /// `.await` on a request builder sends it.
