@@ -139,6 +139,10 @@ fn test() -> Result {
                 cargo(&args, &[])
             }),
         ),
+        (
+            "check, clerk-sdk with native-tls instead of rustls",
+            Box::new(|| cargo(&["check", "-p", "clerk-sdk", "--no-default-features", "--features", "native-tls", "--quiet"], &[])),
+        ),
         ("tests", Box::new(|| cargo(&["test", "--workspace", "--quiet"], &[]))),
         ("docs", Box::new(|| cargo(&["doc", "--workspace", "--no-deps", "--quiet"], &[("RUSTDOCFLAGS", "-D warnings")]))),
         ("every spec and golden fixture compiles", Box::new(|| specs::check_all(&root))),

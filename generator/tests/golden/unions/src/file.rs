@@ -25,6 +25,29 @@ impl FilePart {
         Self { bytes: bytes.into(), file_name: None, content_type: None }
     }
 
+    /// Reads a file from disk (blocking); its name is sent with the part and its content
+    /// type is guessed from the extension for common image types.
+    pub fn from_path(path: impl AsRef<std::path::Path>) -> std::io::Result<Self> {
+        let path = path.as_ref();
+        let mut part = FilePart::new(std::fs::read(path)?);
+        if let Some(name) = path.file_name().and_then(|n| n.to_str()) {
+            part = part.file_name(name);
+        }
+        let extension = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+        let mime = match extension.as_deref() {
+            Some("png") => Some("image/png"),
+            Some("jpg" | "jpeg") => Some("image/jpeg"),
+            Some("gif") => Some("image/gif"),
+            Some("webp") => Some("image/webp"),
+            Some("svg") => Some("image/svg+xml"),
+            _ => None,
+        };
+        Ok(match mime {
+            Some(mime) => part.content_type(mime),
+            None => part,
+        })
+    }
+
     /// Sets the file name sent with the part.
     pub fn file_name(mut self, name: impl Into<String>) -> Self {
         self.file_name = Some(name.into());
@@ -60,5 +83,22 @@ impl fmt::Debug for FilePart {
             .field("file_name", &self.file_name)
             .field("content_type", &self.content_type)
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FilePart;
+
+    #[test]
+    fn from_path_reads_the_file_and_names_it() {
+        let dir = std::env::temp_dir().join(format!("file-part-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("Logo.PNG");
+        std::fs::write(&path, b"png bytes").unwrap();
+        let part = FilePart::from_path(&path).unwrap();
+        assert_eq!((part.bytes(), part.name(), part.mime()), (&b"png bytes"[..], Some("Logo.PNG"), Some("image/png")));
+        assert!(FilePart::from_path(dir.join("missing.png")).is_err());
+        std::fs::remove_dir_all(dir).unwrap();
     }
 }
