@@ -4,6 +4,7 @@
 //! [`ir`] (types, operations and names; no token streams) → [`emit`] (`quote` templates,
 //! formatted with `prettyplease`) → [`write`](mod@write).
 
+pub mod diff;
 pub mod emit;
 pub mod error;
 pub mod ir;
@@ -17,7 +18,41 @@ use std::path::{Path, PathBuf};
 
 /// Loads a spec, applies overlays, and returns every file of the generated crate.
 pub fn generate(spec: &Path, overlays: &[PathBuf], options: &emit::Options) -> Result<Vec<emit::File>, Errors> {
-    let spec = load::Spec::from_file(spec, overlays)?;
-    let api = ir::build(&spec)?;
+    let api = load_api(spec, overlays, &options.names)?;
     emit::emit(&api, options)
+}
+
+/// Loads a spec, applies overlays, and builds its IR with pinned names.
+pub fn load_api(spec: &Path, overlays: &[PathBuf], names: &ir::NameMap) -> Result<ir::Api, Errors> {
+    let spec = load::Spec::from_file(spec, overlays)?;
+    ir::build_with(&spec, names)
+}
+
+/// Reads a names map: lines of `"<JSON pointer>" = "RustName"`, `#` comments.
+pub fn read_names(path: &Path) -> Result<ir::NameMap, Errors> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Errors::from(Diagnostic { file: path.to_path_buf(), ..Diagnostic::at("", format!("cannot read: {e}")) })
+    })?;
+    let mut names = ir::NameMap::new();
+    for (n, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let unquote = |s: &str| s.trim().strip_prefix('"').and_then(|s| s.strip_suffix('"')).map(str::to_owned);
+        let entry = line.split_once('=').and_then(|(k, v)| Some((unquote(k)?, unquote(v)?)));
+        match entry {
+            Some((pointer, name)) => {
+                names.insert(pointer, name);
+            }
+            None => {
+                return Err(Errors::from(Diagnostic {
+                    file: path.to_path_buf(),
+                    line: Some(n + 1),
+                    ..Diagnostic::at("", "expected `\"<JSON pointer>\" = \"RustName\"`")
+                }));
+            }
+        }
+    }
+    Ok(names)
 }

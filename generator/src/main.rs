@@ -30,6 +30,9 @@ enum Command {
         /// Overlay files (OpenAPI Overlay 1.0 subset) applied in order before generation.
         #[arg(long = "overlay")]
         overlays: Vec<PathBuf>,
+        /// A names map (`"<JSON pointer>" = "RustName"` lines) that pins type names.
+        #[arg(long)]
+        names: Option<PathBuf>,
         /// Do not write; fail with a diff if the crate on disk is not up to date.
         #[arg(long)]
         check: bool,
@@ -37,8 +40,15 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let Command::Generate { spec, out, crate_name, crate_version, overlays, check } = Cli::parse().command;
-    let options = clerk_codegen::emit::Options { crate_name, crate_version };
+    let Command::Generate { spec, out, crate_name, crate_version, overlays, names, check } = Cli::parse().command;
+    let names = match names.map(|n| clerk_codegen::read_names(&n)).transpose() {
+        Ok(names) => names.unwrap_or_default(),
+        Err(errors) => {
+            eprintln!("{errors}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let options = clerk_codegen::emit::Options { crate_name, crate_version, names };
     let files = match clerk_codegen::generate(&spec, &overlays, &options) {
         Ok(files) => files,
         Err(errors) => {

@@ -28,8 +28,19 @@ enum Task {
         #[arg(long)]
         check: bool,
         /// Generate from this file instead of the pinned spec (no download, no hash check).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "api_version")]
         spec: Option<PathBuf>,
+        /// Switch the pin to this API version (see spec/versions.toml), then regenerate.
+        #[arg(long)]
+        api_version: Option<String>,
+    },
+    /// Print what changed in the generated Rust API between two specs (files, or API
+    /// versions from spec/versions.toml), each change marked breaking or not.
+    ApiDiff {
+        /// The old spec: a file or an API version.
+        old: String,
+        /// The new spec: a file or an API version.
+        new: String,
     },
     /// Run every check CI runs: regen --check, clippy, tests, docs, and a compile check of
     /// the crates generated from every spec in $CLERK_SPECS_DIR and from the golden fixtures.
@@ -46,7 +57,8 @@ type Result<T = ()> = std::result::Result<T, String>;
 
 fn main() -> ExitCode {
     let result = match Cli::parse().task {
-        Task::Regen { check, spec } => regen(check, spec.as_deref()),
+        Task::Regen { check, spec, api_version } => regen(&root(), check, spec.as_deref(), api_version.as_deref()),
+        Task::ApiDiff { old, new } => api_diff(&root(), &old, &new),
         Task::Test => test(),
         Task::CheckSpecs => specs::check_all(&root()),
         Task::Conformance => prism::run(&root()),
@@ -77,17 +89,99 @@ fn overlays(root: &Path) -> Result<Vec<PathBuf>> {
     Ok(list)
 }
 
-fn regen(check: bool, spec: Option<&Path>) -> Result {
-    let root = root();
-    let pin = pin::Pin::read(&root.join("spec/clerk.toml"))?;
+fn names(root: &Path) -> Result<clerk_codegen::ir::NameMap> {
+    clerk_codegen::read_names(&root.join("spec/names.toml")).map_err(|e| e.to_string())
+}
+
+/// A spec given on the command line: a file, or an API version from spec/versions.toml.
+fn spec_arg(root: &Path, arg: &str) -> Result<PathBuf> {
+    let path = Path::new(arg);
+    if path.exists() { Ok(path.to_path_buf()) } else { pin::version(root, arg)?.resolve(root) }
+}
+
+fn load(root: &Path, spec: &Path) -> Result<clerk_codegen::ir::Api> {
+    clerk_codegen::load_api(spec, &overlays(root)?, &names(root)?).map_err(|e| e.to_string())
+}
+
+fn api_diff(root: &Path, old: &str, new: &str) -> Result {
+    let pin = pin::Pin::read(root)?;
+    let (old_api, new_api) = (load(root, &spec_arg(root, old)?)?, load(root, &spec_arg(root, new)?)?);
+    let changes = clerk_codegen::diff::diff(&old_api, &new_api);
+    let title = format!("clerk-sdk API changes: {} ({old}) to {} ({new})", old_api.version, new_api.version);
+    print!("{}", clerk_codegen::diff::render(&title, &pin.crate_version, &changes));
+    Ok(())
+}
+
+const CHANGELOG_INTRO: &str = "# Changelog\n\n\
+All notable changes to `clerk-sdk`. `cargo xtask regen` writes the Unreleased section: the\n\
+change to the generated API from the last release's API version (`baseline_api_version` in\n\
+`spec/clerk.toml`) to the pinned one. A release renames it to the new crate version.\n";
+
+/// The changelog with its Unreleased section recomputed (or removed when the pinned API
+/// version is the released one).
+fn changelog(root: &Path, pin: &pin::Pin, api: &clerk_codegen::ir::Api, from_pin: bool) -> Result<String> {
+    let path = root.join("generated-sdk/CHANGELOG.md");
+    let current = std::fs::read_to_string(&path).unwrap_or_else(|_| CHANGELOG_INTRO.to_owned());
+    let (intro, rest) = match current.find("\n## ") {
+        Some(i) => current.split_at(i + 1),
+        None => (current.as_str(), ""),
+    };
+    let mut released = String::new();
+    for section in rest.split_inclusive("\n## ").collect::<Vec<_>>().join("").split("\n## ") {
+        let section = section.trim_start_matches("## ");
+        if section.trim().is_empty() || section.starts_with("Unreleased") {
+            continue;
+        }
+        released.push_str("\n## ");
+        released.push_str(section.trim_end());
+        released.push('\n');
+    }
+    let unreleased = if from_pin && pin.baseline_api_version == pin.source.api_version {
+        String::new()
+    } else {
+        let baseline = pin::version(root, &pin.baseline_api_version)?.resolve(root)?;
+        let old = load(root, &baseline)?;
+        let changes = clerk_codegen::diff::diff(&old, api);
+        if changes.is_empty() {
+            String::new()
+        } else {
+            let title = format!("Unreleased: Clerk Backend API {} to {}", old.version, api.version);
+            let report = clerk_codegen::diff::render(&title, &pin.crate_version, &changes);
+            let breaking = changes.iter().filter(|c| c.breaking).count();
+            eprintln!("    {} changes to the generated API since {} ({breaking} breaking)", changes.len(), old.version);
+            for change in changes.iter().filter(|c| c.text.contains("spec/names.toml")) {
+                eprintln!("    renamed upstream: {}", change.text);
+            }
+            format!("\n{}", report.trim_end())
+        }
+    };
+    let intro = intro.trim_end();
+    Ok(format!("{intro}\n{unreleased}{}{released}", if unreleased.is_empty() { "" } else { "\n" }))
+}
+
+/// Regenerates (or checks) `generated-sdk/` below `root`.
+fn regen(root: &Path, check: bool, spec: Option<&Path>, api_version: Option<&str>) -> Result {
+    let mut pin = pin::Pin::read(root)?;
+    if let Some(version) = api_version {
+        pin.source = pin::version(root, version)?;
+        if !check {
+            pin.write(root)?;
+        }
+    }
     let spec = match spec {
         Some(path) => path.to_path_buf(),
-        None => pin.resolve(&root)?,
+        None => pin.source.resolve(root)?,
     };
-    let options =
-        clerk_codegen::emit::Options { crate_name: "clerk-sdk".into(), crate_version: pin.crate_version.clone() };
     let started = Instant::now();
-    let files = clerk_codegen::generate(&spec, &overlays(&root)?, &options).map_err(|e| e.to_string())?;
+    let api = load(root, &spec)?;
+    let options = clerk_codegen::emit::Options {
+        crate_name: "clerk-sdk".into(),
+        crate_version: pin.crate_version.clone(),
+        names: names(root)?,
+    };
+    let mut files = clerk_codegen::emit::emit(&api, &options).map_err(|e| e.to_string())?;
+    let changelog = changelog(root, &pin, &api, spec_is_pinned(&spec, &pin, root))?;
+    files.push(clerk_codegen::emit::File { path: "CHANGELOG.md".into(), contents: changelog });
     let out = root.join("generated-sdk");
     if check {
         let report = clerk_codegen::write::check(&out, &files).map_err(|e| e.to_string())?;
@@ -103,13 +197,45 @@ fn regen(check: bool, spec: Option<&Path>) -> Result {
     } else {
         let report = clerk_codegen::write::write(&out, &files).map_err(|e| e.to_string())?;
         eprintln!(
-            "regenerated generated-sdk/ from {} in {:.0?}: {} files changed, {} removed",
+            "regenerated generated-sdk/ from {} (API {}) in {:.0?}: {} files changed, {} removed",
             spec.display(),
+            api.version,
             started.elapsed(),
             report.changed.len(),
             report.stale.len()
         );
     }
+    Ok(())
+}
+
+fn spec_is_pinned(spec: &Path, pin: &pin::Pin, root: &Path) -> bool {
+    pin.source.resolve(root).is_ok_and(|pinned| pinned == spec)
+}
+
+/// Switches a copy of the project to another API version and back, and checks that the
+/// copy is byte for byte what it was.
+fn switch_round_trip(root: &Path) -> Result {
+    let work = root.join("target/switch-check");
+    let _ = std::fs::remove_dir_all(&work);
+    for dir in ["spec", "generated-sdk"] {
+        specs::copy_dir(&root.join(dir), &work.join(dir)).map_err(|e| e.to_string())?;
+    }
+    let pin = pin::Pin::read(root)?;
+    let other = if pin.source.api_version == "2025-11-10" { "2026-05-12" } else { "2025-11-10" };
+    regen(&work, false, None, Some(other))?;
+    let switched = std::fs::read_to_string(work.join("generated-sdk/src/lib.rs")).map_err(|e| e.to_string())?;
+    if !switched.contains(&format!("\"{other}\"")) {
+        return Err(format!("switching to {other} did not change the generated crate"));
+    }
+    regen(&work, false, None, Some(&pin.source.api_version))?;
+    let mut differences = Vec::new();
+    for dir in ["spec", "generated-sdk"] {
+        specs::compare_dirs(&root.join(dir), &work.join(dir), dir, &mut differences).map_err(|e| e.to_string())?;
+    }
+    if !differences.is_empty() {
+        return Err(format!("switching to {other} and back changed: {}", differences.join(", ")));
+    }
+    eprintln!("    switched a copy to {other} and back: no trace");
     Ok(())
 }
 
@@ -130,7 +256,7 @@ fn test() -> Result {
     let started = Instant::now();
     type Step<'a> = (&'a str, Box<dyn Fn() -> Result + 'a>);
     let steps: Vec<Step> = vec![
-        ("regen --check", Box::new(|| regen(true, None))),
+        ("regen --check", Box::new(|| regen(&root, true, None, None))),
         ("clippy", Box::new(|| cargo(&["clippy", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"], &[]))),
         (
             "clippy, clerk-sdk with tracing",
@@ -147,6 +273,7 @@ fn test() -> Result {
         ("docs", Box::new(|| cargo(&["doc", "--workspace", "--no-deps", "--quiet"], &[("RUSTDOCFLAGS", "-D warnings")]))),
         ("every spec and golden fixture compiles", Box::new(|| specs::check_all(&root))),
         ("every operation against Prism", Box::new(|| prism::run(&root))),
+        ("switching the API version and back leaves no trace", Box::new(|| switch_round_trip(&root))),
     ];
     for (name, step) in steps {
         let t = Instant::now();

@@ -30,8 +30,9 @@ pub fn run(root: &Path) -> Result {
         return Err("`npm ci` in xtask/prism failed".into());
     }
 
-    let pin = pin::Pin::read(&root.join("spec/clerk.toml"))?;
-    let spec = clerk_codegen::load::Spec::from_file(&pin.resolve(root)?, &overlays(root)?).map_err(|e| e.to_string())?;
+    let pin = pin::Pin::read(root)?;
+    let spec =
+        clerk_codegen::load::Spec::from_file(&pin.source.resolve(root)?, &overlays(root)?).map_err(|e| e.to_string())?;
     let work = root.join("target/prism");
     std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
     let spec_file = work.join("spec.json");

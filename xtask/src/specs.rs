@@ -8,8 +8,7 @@ use std::process::Command;
 use crate::{Result, overlays, pin};
 
 pub fn check_all(root: &Path) -> Result {
-    let dir = pin::specs_dir(root)
-        .ok_or("set CLERK_SPECS_DIR to a folder laid out like Clerk's spec snapshots (see README)")?;
+    let dir = pin::specs_dir().ok_or("set CLERK_SPECS_DIR to a folder laid out like Clerk's spec snapshots (see README)")?;
     let mut specs = Vec::new();
     find_yaml(&dir, &mut specs).map_err(|e| format!("{}: {e}", dir.display()))?;
     specs.sort();
@@ -27,7 +26,7 @@ pub fn check_all(root: &Path) -> Result {
             "spec-{}",
             relative.with_extension("").to_string_lossy().replace(['/', '\\', '.', '_'], "-").to_lowercase()
         );
-        let options = clerk_codegen::emit::Options { crate_name: name.clone(), crate_version: "0.0.0".into() };
+        let options = clerk_codegen::emit::Options { crate_name: name.clone(), crate_version: "0.0.0".into(), ..Default::default() };
         let files = clerk_codegen::generate(spec, &overlays, &options).map_err(|e| e.to_string())?;
         clerk_codegen::write::write(&work.join(&name), &files).map_err(|e| e.to_string())?;
         eprintln!("    generated {name} from {}", relative.display());
@@ -75,7 +74,29 @@ fn find_yaml(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
-fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
+/// Lists the files that differ between two trees (missing on either side included).
+pub fn compare_dirs(a: &Path, b: &Path, label: &str, out: &mut Vec<String>) -> std::io::Result<()> {
+    let mut names = std::collections::BTreeSet::new();
+    for dir in [a, b] {
+        if let Ok(entries) = std::fs::read_dir(dir) {
+            for entry in entries {
+                names.insert(entry?.file_name());
+            }
+        }
+    }
+    for name in names {
+        let (x, y) = (a.join(&name), b.join(&name));
+        let label = format!("{label}/{}", name.to_string_lossy());
+        if x.is_dir() || y.is_dir() {
+            compare_dirs(&x, &y, &label, out)?;
+        } else if std::fs::read(&x).ok() != std::fs::read(&y).ok() {
+            out.push(label);
+        }
+    }
+    Ok(())
+}
+
+pub fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(to)?;
     for entry in std::fs::read_dir(from)? {
         let entry = entry?;

@@ -36,6 +36,7 @@ impl AdjustCreditBalanceRequest {
 /// Whether to increase or decrease the credit balance.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum AdjustCreditBalanceRequestAction {
     /// `increase`
     Increase,

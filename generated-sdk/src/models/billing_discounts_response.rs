@@ -3,6 +3,7 @@
 use crate::models::{BillingProrationDiscountDetail, CommerceMoneyResponse};
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BillingDiscountsResponse {
     /// Proration details from passed subscription time
     ///

@@ -6,6 +6,7 @@ use crate::models::{
 };
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BillingPaymentAttempt {
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
@@ -73,6 +74,7 @@ pub struct BillingPaymentAttempt {
 /// The current status of the payment attempt.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum BillingPaymentAttemptStatus {
     /// `pending`
     Pending,

@@ -3,6 +3,7 @@
 use crate::models::CommerceMoneyResponse;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BillingPriceResponse {
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
@@ -40,6 +41,7 @@ pub struct BillingPriceResponse {
 /// Which billing periods this price supports.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum BillingPriceResponseSupportedBillingPeriods {
     /// `month`
     Month,

@@ -3,6 +3,7 @@
 use crate::models::CommerceMoneyResponse;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BillingProrationDiscountDetail {
     /// Credit amount with formatting
     pub amount: CommerceMoneyResponse,

@@ -3,6 +3,7 @@
 use crate::models::{BillingPaymentAttempt, CommerceMoneyResponse, CommercePayerResponse};
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BillingStatement {
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
@@ -25,6 +26,7 @@ pub struct BillingStatement {
 /// The current status of the statement.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum BillingStatementStatus {
     /// `open`
     Open,
@@ -54,6 +56,7 @@ impl std::fmt::Display for BillingStatementStatus {
 
 /// Totals for the statement.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BillingStatementTotals {
     /// The grand total amount for the statement.
     pub grand_total: CommerceMoneyResponse,
@@ -67,6 +70,7 @@ pub struct BillingStatementTotals {
 
 /// A statement group.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct BillingStatementGroupsItem {
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,

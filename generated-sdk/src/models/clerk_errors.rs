@@ -3,6 +3,7 @@
 use crate::models::ClerkError;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ClerkErrors {
     pub errors: Vec<ClerkError>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

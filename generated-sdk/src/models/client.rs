@@ -3,6 +3,7 @@
 use crate::models::Session;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Client {
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,

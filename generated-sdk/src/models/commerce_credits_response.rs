@@ -6,6 +6,7 @@ use crate::models::{
 };
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CommerceCreditsResponse {
     /// Always present, but may be `null`.
     #[serde(default)]

@@ -3,6 +3,7 @@
 use crate::models::CommerceMoneyResponse;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CommerceDiscountRedemptionResponse {
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
@@ -55,6 +56,7 @@ pub struct CommerceDiscountRedemptionResponse {
 /// How the discount was applied to the subscription item.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum CommerceDiscountRedemptionResponseSource {
     /// `promotion`
     Promotion,
@@ -88,6 +90,7 @@ impl std::fmt::Display for CommerceDiscountRedemptionResponseSource {
 /// The snapshotted discount effect.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum CommerceDiscountRedemptionResponseEffect {
     /// `percentage`
     Percentage,
@@ -118,6 +121,7 @@ impl std::fmt::Display for CommerceDiscountRedemptionResponseEffect {
 /// Current status of the discount redemption.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum CommerceDiscountRedemptionResponseStatus {
     /// `active`
     Active,

@@ -3,6 +3,7 @@
 use crate::models::{CommerceMoneyResponse, CommerceProrationDiscountResponse};
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CommerceDiscountsResponse {
     /// Always present, but may be `null`.
     #[serde(default)]

@@ -3,6 +3,7 @@
 use crate::models::CommercePerUnitTotalTier2;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CommercePerUnitTotal2 {
     /// Name of the billable unit (for example, seats)
     pub name: String,

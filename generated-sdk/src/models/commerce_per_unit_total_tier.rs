@@ -3,6 +3,7 @@
 use crate::models::CommerceMoneyResponse;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CommercePerUnitTotalTier {
     /// Units billed in this tier; null means unlimited.
     #[serde(default, skip_serializing_if = "Option::is_none")]

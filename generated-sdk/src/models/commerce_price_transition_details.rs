@@ -3,6 +3,7 @@
 use crate::models::{BillingPriceResponse, CommerceMoneyResponse, CommercePlan2};
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CommercePriceTransitionDetails {
     pub previous_plan: CommercePlan2,
     pub previous_price: BillingPriceResponse,
@@ -27,6 +28,7 @@ pub struct CommercePriceTransitionDetails {
 /// When the new price takes effect.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum CommercePriceTransitionDetailsEffectiveMode {
     /// `immediate`
     Immediate,
@@ -57,6 +59,7 @@ impl std::fmt::Display for CommercePriceTransitionDetailsEffectiveMode {
 /// The status of the previous subscription item after transition.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
     /// `canceled`
     Canceled,

@@ -3,6 +3,7 @@
 use crate::models::CommerceMoneyResponse;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CommerceProrationCreditDetailResponse {
     pub amount: CommerceMoneyResponse,
     pub cycle_days_remaining: i64,

@@ -3,6 +3,7 @@
 use crate::models::{CommerceSubscriptionItem, CommerceSubscriptionNextPayment};
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CommerceSubscription {
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
@@ -41,6 +42,7 @@ pub struct CommerceSubscription {
 /// The current status of the subscription.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum CommerceSubscriptionStatus {
     /// `active`
     Active,

@@ -8,6 +8,7 @@ use crate::models::{
 };
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CommerceSubscriptionItem {
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
@@ -94,6 +95,7 @@ pub struct CommerceSubscriptionItem {
 /// Current status of the subscription item.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum CommerceSubscriptionItemStatus {
     /// `active`
     Active,
@@ -142,6 +144,7 @@ impl std::fmt::Display for CommerceSubscriptionItemStatus {
 /// The billing period for this subscription item.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum CommerceSubscriptionItemPlanPeriod {
     /// `month`
     Month,

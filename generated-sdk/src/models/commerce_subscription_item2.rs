@@ -7,6 +7,7 @@ use crate::models::{
 };
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CommerceSubscriptionItem2 {
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
@@ -81,6 +82,7 @@ pub struct CommerceSubscriptionItem2 {
 /// Current status of the subscription item.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum CommerceSubscriptionItem2Status {
     /// `active`
     Active,
@@ -123,6 +125,7 @@ impl std::fmt::Display for CommerceSubscriptionItem2Status {
 /// The billing period for this subscription.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum CommerceSubscriptionItem2PlanPeriod {
     /// `month`
     Month,

@@ -3,6 +3,7 @@
 use crate::models::{CommerceMoneyResponse, CommercePerUnitTotal, CommerceTotalsResponse};
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CommerceSubscriptionItemNextPaymentResponse {
     /// Base plan fee for the next payment. Does not include per-unit (e.g. seat) charges; see `totals.grand_total` for the full amount.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -6,6 +6,7 @@ use crate::models::{
 };
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CommerceTotalsResponse2 {
     pub subtotal: CommerceMoneyResponse,
     pub base_fee: CommerceMoneyResponse,

@@ -44,6 +44,7 @@ impl CreateBillingPriceRequest {
 /// Which billing periods this price supports. Inferred from amounts if omitted.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum CreateBillingPriceRequestSupportedBillingPeriods {
     /// `month`
     Month,

@@ -2,6 +2,7 @@
 
 /// A directory configuration for provisioning users from an identity provider.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Directory {
     /// String representing the object's type. Always "directory".
     pub object: String,
@@ -35,6 +36,7 @@ pub struct Directory {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DirectoryCustomAttributesItem {
     /// Display name for the custom attribute
     #[serde(default, skip_serializing_if = "Option::is_none")]

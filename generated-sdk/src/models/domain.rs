@@ -3,6 +3,7 @@
 use crate::models::CNameTarget;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Domain {
     pub object: String,
     pub id: String,

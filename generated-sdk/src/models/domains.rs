@@ -3,6 +3,7 @@
 use crate::models::Domain;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Domains {
     pub data: Vec<Domain>,
     /// Total number of domains

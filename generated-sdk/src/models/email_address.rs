@@ -5,6 +5,7 @@ use crate::models::{
 };
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct EmailAddress {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -27,6 +28,7 @@ pub struct EmailAddress {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum EmailAddressVerification {
     /// `object`: `verification_otp`
     Otp(Otp),

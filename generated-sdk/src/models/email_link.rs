@@ -3,6 +3,7 @@
 use crate::models::OtpStatus;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct EmailLink {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,

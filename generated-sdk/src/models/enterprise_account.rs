@@ -3,6 +3,7 @@
 use crate::models::{EnterpriseAccountConnection, OAuth, Saml, Ticket};
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct EnterpriseAccount {
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
@@ -37,6 +38,7 @@ pub struct EnterpriseAccount {
 /// The authentication protocol used to sign in.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum EnterpriseAccountProtocol {
     /// `oauth`
     #[serde(rename = "oauth")]
@@ -67,6 +69,7 @@ impl std::fmt::Display for EnterpriseAccountProtocol {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum EnterpriseAccountVerification {
     /// `object`: `verification_ticket`
     Ticket(Ticket),

@@ -3,6 +3,7 @@
 use crate::models::SamlConnectionLoginHintMode;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct EnterpriseConnection {
     pub object: String,
     /// The enterprise connection ID
@@ -44,6 +45,7 @@ pub struct EnterpriseConnection {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct EnterpriseConnectionCustomAttributesItem {
     /// Display name for the custom attribute
     pub name: String,
@@ -65,6 +67,7 @@ pub struct EnterpriseConnectionCustomAttributesItem {
 
 /// Present when the enterprise connection uses SAML
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct EnterpriseConnectionSamlConnection {
     /// SAML connection ID
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -109,6 +112,7 @@ pub struct EnterpriseConnectionSamlConnection {
 
 /// Configuration for the login_hint sent to the IdP on SSO sign-in
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct EnterpriseConnectionSamlConnectionLoginHint {
     /// Controls the login_hint sent to the IdP on SSO sign-in
     pub mode: SamlConnectionLoginHintMode,
@@ -119,6 +123,7 @@ pub struct EnterpriseConnectionSamlConnectionLoginHint {
 
 /// Present when the enterprise connection uses OIDC or EASIE
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct EnterpriseConnectionOAuthConfig {
     /// OAuth config ID
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -3,6 +3,7 @@
 use crate::models::EnterpriseConnectionTestRun;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct EnterpriseConnectionTestRuns {
     pub data: Vec<EnterpriseConnectionTestRun>,
     /// Total number of test runs

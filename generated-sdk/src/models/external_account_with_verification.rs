@@ -3,6 +3,7 @@
 use crate::models::{GoogleOneTap, OAuth};
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ExternalAccountWithVerification {
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: ExternalAccountWithVerificationObject,
@@ -43,6 +44,7 @@ pub struct ExternalAccountWithVerification {
 /// String representing the object's type. Objects of the same type share the same value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ExternalAccountWithVerificationObject {
     /// `external_account`
     ExternalAccount,
@@ -75,6 +77,7 @@ impl std::fmt::Display for ExternalAccountWithVerificationObject {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum ExternalAccountWithVerificationVerification {
     /// `object`: `verification_oauth`
     OAuth(OAuth),

@@ -2,6 +2,7 @@
 
 /// Per-instance SMS communication settings, including the SMS country blocklist.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct InstanceCommunication {
     pub object: String,
     /// ISO 3166-1 alpha-2 country codes that are blocked for SMS delivery on this instance. Codes that aren't recognized are silently dropped.

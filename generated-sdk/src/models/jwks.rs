@@ -6,6 +6,7 @@ use crate::models::{
 };
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Jwks {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keys: Option<Vec<JwksKeysItem>>,
@@ -13,6 +14,7 @@ pub struct Jwks {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum JwksKeysItem {
     JwksEd25519PublicKey(JwksEd25519PublicKey),
     JwksEcdsaPublicKey(JwksEcdsaPublicKey),

@@ -3,6 +3,7 @@
 use crate::models::MachineWithoutScopedMachines;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Machine {
     pub object: String,
     /// Unique identifier for the machine.

@@ -3,6 +3,7 @@
 pub type OAuthAccessToken = Vec<OAuthAccessTokenItem>;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OAuthAccessTokenItem {
     pub object: String,
     /// External account ID

@@ -6,6 +6,7 @@ use crate::models::{
 
 /// An organization domain
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationDomain {
     /// String representing the object's type. Objects of the same type share the same value. Always `organization_domain`
     pub object: String,
@@ -54,6 +55,7 @@ pub struct OrganizationDomain {
 /// Mode of enrollment for the domain
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum OrganizationDomainEnrollmentMode {
     /// `manual_invitation`
     ManualInvitation,

@@ -4,6 +4,7 @@ use crate::models::OrganizationInvitationPublicUserData;
 
 /// An organization invitation
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationInvitation {
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,

@@ -2,6 +2,7 @@
 
 /// An organization inviter's public user data
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationInvitationPublicUserData {
     pub user_id: String,
     /// Always present, but may be `null`.

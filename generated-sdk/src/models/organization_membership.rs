@@ -4,6 +4,7 @@ use crate::models::{Organization, OrganizationMembershipPublicUserData};
 
 /// A user's membership in an organization
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationMembership {
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.

@@ -2,6 +2,7 @@
 
 /// An organization membership with public user data populated
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationMembershipPublicUserData {
     pub user_id: String,
     /// Always present, but may be `null`.

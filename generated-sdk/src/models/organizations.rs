@@ -3,6 +3,7 @@
 use crate::models::Organization;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Organizations {
     pub data: Vec<Organization>,
     /// Total number of organizations

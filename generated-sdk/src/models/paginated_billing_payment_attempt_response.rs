@@ -3,6 +3,7 @@
 use crate::models::BillingPaymentAttempt;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PaginatedBillingPaymentAttemptResponse {
     /// Array of billing payment attempts.
     pub data: Vec<BillingPaymentAttempt>,

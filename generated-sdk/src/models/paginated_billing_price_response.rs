@@ -3,6 +3,7 @@
 use crate::models::BillingPriceResponse;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PaginatedBillingPriceResponse {
     /// Array of prices.
     pub data: Vec<BillingPriceResponse>,

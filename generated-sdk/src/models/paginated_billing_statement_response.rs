@@ -3,6 +3,7 @@
 use crate::models::BillingStatement;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PaginatedBillingStatementResponse {
     /// Array of billing statements.
     pub data: Vec<BillingStatement>,

@@ -3,6 +3,7 @@
 use crate::models::CommercePlan;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PaginatedCommercePlanResponse {
     /// Array of plans.
     pub data: Vec<CommercePlan>,

@@ -3,6 +3,7 @@
 use crate::models::CommerceSubscriptionItem;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PaginatedCommerceSubscriptionItemResponse {
     /// Array of subscription items.
     pub data: Vec<CommerceSubscriptionItem>,

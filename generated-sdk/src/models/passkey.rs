@@ -3,6 +3,7 @@
 use crate::models::VerificationPasskey;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Passkey {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -18,6 +19,7 @@ pub struct Passkey {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum PasskeyVerification {
     /// `object`: `verification_passkey`
     VerificationPasskey(VerificationPasskey),

@@ -3,6 +3,7 @@
 use crate::models::{Admin, IdentificationLink, Otp};
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct PhoneNumber {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -28,6 +29,7 @@ pub struct PhoneNumber {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum PhoneNumberVerification {
     /// `object`: `verification_otp`
     Otp(Otp),

@@ -6,6 +6,7 @@ use crate::models::{
 };
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerificationResponse {
     /// The type of the verification object.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -31,6 +32,7 @@ pub struct VerificationResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct TrustedDeviceList {
     pub data: Vec<TrustedDevice>,
     /// Total number of trusted devices
@@ -38,6 +40,7 @@ pub struct TrustedDeviceList {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct InvitationRevoked {
     pub object: String,
     pub id: String,
@@ -58,6 +61,7 @@ pub struct InvitationRevoked {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct InstanceSettings {
     /// String representing the object's type. Objects of the same type share the same value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -77,6 +81,7 @@ pub struct InstanceSettings {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MachineList {
     pub data: Vec<Machine>,
     /// Total number of machines
@@ -84,6 +89,7 @@ pub struct MachineList {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MachineCreated {
     pub object: String,
     /// Unique identifier for the machine.
@@ -108,6 +114,7 @@ pub struct MachineCreated {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MachineDeleted {
     /// String representing the object's type.
     pub object: String,
@@ -118,6 +125,7 @@ pub struct MachineDeleted {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MachineSecretKey {
     /// String representing the object's type.
     pub object: String,
@@ -126,6 +134,7 @@ pub struct MachineSecretKey {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MachineScopeDeleted {
     /// String representing the object's type.
     pub object: String,
@@ -138,6 +147,7 @@ pub struct MachineScopeDeleted {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WaitlistEntries {
     pub data: Vec<WaitlistEntry>,
     /// Total number of waitlist entries
@@ -145,6 +155,7 @@ pub struct WaitlistEntries {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ScimDirectoryList {
     pub data: ScimDirectories,
     /// Total number of directories.
@@ -152,6 +163,7 @@ pub struct ScimDirectoryList {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ScimGroupRoleMappingList {
     pub data: ScimGroupRoleMappings,
     /// Total number of SCIM group role mappings in the directory.
@@ -159,6 +171,7 @@ pub struct ScimGroupRoleMappingList {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ScimGroupRoleMappingDeleted {
     /// String representing the object's type.
     pub object: String,
@@ -169,6 +182,7 @@ pub struct ScimGroupRoleMappingDeleted {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DirectoryList {
     pub data: Directories,
     /// Total number of directories.
@@ -176,6 +190,7 @@ pub struct DirectoryList {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DirectoryGroupRoleMappingList {
     pub data: DirectoryGroupRoleMappings,
     /// Total number of directory group role mappings in the directory.
@@ -183,6 +198,7 @@ pub struct DirectoryGroupRoleMappingList {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DirectoryGroupRoleMappingDeleted {
     /// String representing the object's type.
     pub object: String,

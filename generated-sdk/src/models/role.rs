@@ -3,6 +3,7 @@
 use crate::models::Permission;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Role {
     pub object: String,
     pub id: String,

@@ -4,6 +4,7 @@ use crate::models::{RoleSetItem, RoleSetMigration};
 
 /// A role set defines a collection of roles that can be assigned to organization members
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RoleSet {
     pub object: String,
     /// The unique identifier of the role set
@@ -39,6 +40,7 @@ pub struct RoleSet {
 /// The type of the role set ("initial" or "custom")
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum RoleSetType {
     /// `initial`
     Initial,

@@ -2,6 +2,7 @@
 
 /// A role within a role set
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RoleSetItem {
     pub object: String,
     /// The unique identifier of the role

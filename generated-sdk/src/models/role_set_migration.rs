@@ -2,6 +2,7 @@
 
 /// Information about an ongoing role set migration
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RoleSetMigration {
     pub object: String,
     /// The unique identifier of the migration

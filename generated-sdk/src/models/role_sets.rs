@@ -3,6 +3,7 @@
 use crate::models::RoleSet;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RoleSets {
     pub data: Vec<RoleSet>,
     /// Total number of role sets

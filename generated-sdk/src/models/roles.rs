@@ -3,6 +3,7 @@
 use crate::models::Role;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Roles {
     pub data: Vec<Role>,
     /// Total number of roles

@@ -3,6 +3,7 @@
 use crate::models::ClerkError;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Saml {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
@@ -23,6 +24,7 @@ pub struct Saml {
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum SamlStatus {
     /// `unverified`
     Unverified,

@@ -3,6 +3,7 @@
 use crate::models::{Saml, SamlAccountConnection, Ticket};
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SamlAccount {
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
@@ -30,6 +31,7 @@ pub struct SamlAccount {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum SamlAccountVerification {
     /// `object`: `verification_saml`
     Saml(Saml),

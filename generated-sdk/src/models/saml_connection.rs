@@ -3,6 +3,7 @@
 use crate::models::{SamlConnectionAttributeMapping, SamlConnectionLoginHint};
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SamlConnection {
     pub object: String,
     pub id: String,

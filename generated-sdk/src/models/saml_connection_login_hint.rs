@@ -2,6 +2,7 @@
 
 /// Configuration for the login_hint sent to the IdP on SSO sign-in
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SamlConnectionLoginHint {
     /// Controls the login_hint sent to the IdP on SSO sign-in
     pub mode: SamlConnectionLoginHintMode,
@@ -13,6 +14,7 @@ pub struct SamlConnectionLoginHint {
 /// Controls the login_hint sent to the IdP on SSO sign-in
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum SamlConnectionLoginHintMode {
     /// `email_address`
     EmailAddress,

@@ -2,6 +2,7 @@
 
 /// A directory configuration for provisioning users via SCIM protocol.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ScimDirectory {
     /// String representing the object's type. Always "scim_directory".
     pub object: String,
@@ -35,6 +36,7 @@ pub struct ScimDirectory {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct ScimDirectoryCustomAttributesItem {
     /// Display name for the custom attribute
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -3,6 +3,7 @@
 use crate::models::{SessionActivityResponse, SessionTask};
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Session {
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
@@ -31,6 +32,7 @@ pub struct Session {
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum SessionStatus {
     /// `active`
     Active,

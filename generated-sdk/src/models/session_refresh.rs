@@ -4,6 +4,7 @@ use crate::models::{Cookies, Token};
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum SessionRefresh {
     /// `object`: `token`
     Token(Token),

@@ -3,6 +3,7 @@
 use crate::models::ActorTokenStatus;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SignInToken {
     pub object: String,
     pub id: String,

@@ -3,6 +3,7 @@
 use crate::models::SignUpVerifications;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SignUp {
     pub object: String,
     pub id: String,
@@ -62,6 +63,7 @@ pub struct SignUp {
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum SignUpStatus {
     /// `missing_requirements`
     MissingRequirements,

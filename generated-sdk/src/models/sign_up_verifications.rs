@@ -3,6 +3,7 @@
 use crate::models::SignUpVerification;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SignUpVerifications {
     /// Always present, but may be `null`.
     #[serde(default)]

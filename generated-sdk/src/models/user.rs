@@ -7,6 +7,7 @@ use crate::models::{
 };
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct User {
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.

@@ -3,6 +3,7 @@
 use crate::models::Invitation;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct WaitlistEntry {
     pub object: String,
     pub id: String,
@@ -21,6 +22,7 @@ pub struct WaitlistEntry {
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum WaitlistEntryStatus {
     /// `pending`
     Pending,

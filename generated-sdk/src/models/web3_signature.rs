@@ -3,6 +3,7 @@
 use crate::models::OtpStatus;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Web3Signature {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
@@ -24,6 +25,7 @@ pub struct Web3Signature {
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Web3SignatureStrategy {
     /// `web3_metamask_signature`
     Web3MetamaskSignature,

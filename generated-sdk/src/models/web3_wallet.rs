@@ -3,6 +3,7 @@
 use crate::models::{Admin, Web3Signature};
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Web3Wallet {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
@@ -20,6 +21,7 @@ pub struct Web3Wallet {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Web3WalletVerification {
     /// `object`: `verification_web3`
     Web3Signature(Web3Signature),

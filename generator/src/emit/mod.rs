@@ -22,11 +22,13 @@ pub struct Options {
     pub crate_name: String,
     /// The package version.
     pub crate_version: String,
+    /// Type names pinned by spec location.
+    pub names: crate::ir::NameMap,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Self { crate_name: "clerk-sdk".to_owned(), crate_version: "0.1.0".to_owned() }
+        Self { crate_name: "clerk-sdk".to_owned(), crate_version: "0.1.0".to_owned(), names: Default::default() }
     }
 }
 

@@ -117,10 +117,14 @@ pub fn emit(api: &Api, t: &TypeDef) -> TokenStream {
                 quote!(#[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)])
             };
             let constructor = constructor(api, t, fields, *multipart);
+            // What the server sends may grow: new fields are not breaking changes. Types
+            // callers build (request bodies) stay constructible with struct literals.
+            let non_exhaustive = (!t.in_request).then(|| quote!(#[non_exhaustive]));
             let fields = fields.iter().map(|f| field(api, t, f, *multipart));
             quote! {
                 #doc
                 #derives
+                #non_exhaustive
                 pub struct #name {
                     #( #fields )*
                 }
@@ -148,6 +152,7 @@ pub fn emit(api: &Api, t: &TypeDef) -> TokenStream {
                 #doc
                 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
                 #rename_all
+                #[non_exhaustive]
                 pub enum #name {
                     #( #variants )*
                     /// A value this version of the SDK does not know, kept as sent.
@@ -189,6 +194,7 @@ pub fn emit(api: &Api, t: &TypeDef) -> TokenStream {
                 #doc
                 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
                 #[serde(untagged)]
+                #[non_exhaustive]
                 pub enum #name {
                     #( #list )*
                     /// A variant this version of the SDK does not know, kept as sent.
@@ -216,6 +222,7 @@ pub fn emit(api: &Api, t: &TypeDef) -> TokenStream {
                 #doc
                 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
                 #[serde(untagged)]
+                #[non_exhaustive]
                 pub enum #name {
                     #( #list )*
                     /// A shape this version of the SDK does not know, kept as sent.

@@ -16,7 +16,22 @@ use crate::names::{self, Namespace};
 
 /// Builds the IR for a loaded spec, collecting every problem it finds.
 pub fn build(spec: &Spec) -> Result<Api, Errors> {
+    build_with(spec, &NameMap::new())
+}
+
+/// Rust type names pinned by spec location (JSON pointer), so that a type keeps its name
+/// when upstream renames or extracts its schema (`spec/names.toml`).
+pub type NameMap = std::collections::BTreeMap<String, String>;
+
+/// Builds the IR, naming the types at the locations in `names` as the map says.
+pub fn build_with(spec: &Spec, names: &NameMap) -> Result<Api, Errors> {
     let mut b = Builder::new(spec);
+    b.pinned = names.clone();
+    for (pointer, name) in names {
+        if !pointer.starts_with('/') || names::type_ident(name, "") != *name {
+            b.error("", format!("names map: `{pointer}` = `{name}` needs a JSON pointer and an UpperCamelCase name"));
+        }
+    }
     b.components();
     b.component_responses();
     b.operations();
@@ -112,9 +127,18 @@ struct Builder<'a> {
     examples: Vec<Example>,
     errors: Vec<Diagnostic>,
     merging: Vec<String>,
+    pinned: NameMap,
 }
 
 impl<'a> Builder<'a> {
+    /// The name pinned for the schema at `pointer`, else `default`, made unique.
+    fn claim_name(&mut self, pointer: &str, default: &str) -> String {
+        match self.pinned.get(pointer) {
+            Some(name) if !self.type_names.contains(name) => self.type_names.claim(name),
+            _ => self.type_names.claim(default),
+        }
+    }
+
     fn new(spec: &'a Spec) -> Self {
         let mut modules = Namespace::new();
         modules.claim("operations");
@@ -132,6 +156,7 @@ impl<'a> Builder<'a> {
             examples: Vec::new(),
             errors: Vec::new(),
             merging: Vec::new(),
+            pinned: NameMap::new(),
         }
     }
 
@@ -172,12 +197,18 @@ impl<'a> Builder<'a> {
             .collect();
         let mut chosen: Vec<Option<String>> = vec![None; overrides.len()];
         for (i, name) in components.schemas.keys().enumerate() {
-            if overrides[i].is_none() {
+            let pinned = self.pinned.get(&join("/components/schemas", name)).cloned();
+            if let Some(pinned) = pinned.filter(|p| !self.type_names.contains(p)) {
+                chosen[i] = Some(self.type_names.claim(&pinned));
+            }
+        }
+        for (i, name) in components.schemas.keys().enumerate() {
+            if chosen[i].is_none() && overrides[i].is_none() {
                 chosen[i] = Some(self.type_names.claim(&names::type_ident(name, "Schema")));
             }
         }
         for (i, name) in components.schemas.keys().enumerate() {
-            if let Some(over) = &overrides[i] {
+            if let Some(over) = overrides[i].as_ref().filter(|_| chosen[i].is_none()) {
                 let preferred = names::type_ident(over, "Schema");
                 let name = if self.type_names.contains(&preferred) { names::type_ident(name, "Schema") } else { preferred };
                 chosen[i] = Some(self.type_names.claim(&name));
@@ -291,7 +322,7 @@ impl<'a> Builder<'a> {
                 if let Some(&id) = key.as_ref().and_then(|k| self.dedup.get(k)) {
                     return (TypeRef::Named(id), nullable || self.enum_has_null(s));
                 }
-                let name = self.type_names.claim(&hint.name);
+                let name = self.claim_name(pointer, &hint.name);
                 let id = self.new_type(name.clone(), pointer, &hint.module, Some(s));
                 if let Some(key) = key {
                     self.dedup.insert(key, id);

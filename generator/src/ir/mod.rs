@@ -5,7 +5,7 @@ mod build;
 pub mod sample;
 mod view;
 
-pub use build::build;
+pub use build::{NameMap, build, build_with};
 
 use serde_json::Value;
 

@@ -14,6 +14,7 @@ pub struct CreateAdminPortalLinkTokenRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateAdminPortalLinkTokenResponse {
     pub object: String,
     pub id: String,
@@ -60,6 +61,7 @@ pub struct RevokeAdminPortalLinkTokenRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct RevokeAdminPortalLinkTokenResponse {
     pub object: String,
     pub id: String,

@@ -2,6 +2,7 @@
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum GetApiKeysIncludeInvalid {
     /// `true`
     True,
@@ -30,12 +31,14 @@ impl std::fmt::Display for GetApiKeysIncludeInvalid {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetApiKeysResponse {
     pub data: Vec<GetApiKeysResponseDataItem>,
     pub total_count: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetApiKeysResponseDataItem {
     pub object: String,
     pub id: String,
@@ -109,6 +112,7 @@ impl CreateApiKeyRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateApiKeyResponse {
     pub object: String,
     pub id: String,
@@ -147,6 +151,7 @@ pub struct CreateApiKeyResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct DeleteApiKeyResponse {
     pub id: String,
     pub object: String,
@@ -168,6 +173,7 @@ pub struct UpdateApiKeyRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetApiKeySecretResponse {
     pub secret: String,
 }

@@ -2,6 +2,7 @@
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum GetCommercePlanListPayerType {
     /// `user`
     User,
@@ -31,6 +32,7 @@ impl std::fmt::Display for GetCommercePlanListPayerType {
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum GetCommerceSubscriptionItemListStatus {
     /// `active`
     Active,

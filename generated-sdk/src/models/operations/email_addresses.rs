@@ -122,6 +122,7 @@ impl ReplaceUserEmailAddressRequest {
 /// example so that another user can also hold it until one of them verifies it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ReplaceUserEmailAddressRequestIdentificationStatus {
     /// `verified`
     Verified,

@@ -57,6 +57,7 @@ impl CreateEnterpriseConnectionRequest {
 /// The identity provider (e.g. saml_custom, oidc_custom, oidc_github_enterprise, oidc_gitlab)
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum CreateEnterpriseConnectionRequestProvider {
     /// `saml_custom`
     SamlCustom,
@@ -311,6 +312,7 @@ pub struct UpdateEnterpriseConnectionRequestOidc {
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ListEnterpriseConnectionTestRunsStatusItem {
     /// `pending`
     Pending,

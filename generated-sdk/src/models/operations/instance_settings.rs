@@ -36,6 +36,7 @@ pub struct UpdateInstanceRequest {
 /// When password is required at the instance level, sets the preferred sign-in strategy surfaced to Clerk components. Has no effect when password is not required. Defaults to `password`. Set to an empty string to clear the override.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum UpdateInstanceRequestPreferredSignInStrategyWhenPasswordRequired {
     /// `password`
     Password,

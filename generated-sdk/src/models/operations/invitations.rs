@@ -50,6 +50,7 @@ impl CreateInvitationRequest {
 /// The slug of the email template to use for the invitation email.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum CreateInvitationRequestTemplateSlug {
     /// `invitation`
     Invitation,
@@ -129,6 +130,7 @@ impl CreateBulkInvitationsRequestItem {
 /// The slug of the email template to use for the invitation email.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum CreateBulkInvitationsRequestItemTemplateSlug {
     /// `invitation`
     Invitation,

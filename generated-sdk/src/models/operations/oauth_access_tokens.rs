@@ -13,6 +13,7 @@ pub struct VerifyOAuthAccessTokenRequest {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum VerifyOAuthAccessTokenResponse {
     Variant1(VerifyOAuthAccessTokenResponseVariant1),
     Variant2(VerifyOAuthAccessTokenResponseVariant2),
@@ -21,6 +22,7 @@ pub enum VerifyOAuthAccessTokenResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerifyOAuthAccessTokenResponseVariant1 {
     pub object: String,
     pub id: String,
@@ -40,6 +42,7 @@ pub struct VerifyOAuthAccessTokenResponseVariant1 {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerifyOAuthAccessTokenResponseVariant2 {
     /// Indicates that a JWT access token is not active (expired)
     pub active: bool,

@@ -25,6 +25,7 @@ pub struct UpdateOrganizationDomainRequest {
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ListAllOrganizationDomainsVerified {
     /// `true`
     True,
@@ -54,6 +55,7 @@ impl std::fmt::Display for ListAllOrganizationDomainsVerified {
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ListAllOrganizationDomainsEnrollmentModeItem {
     /// `manual_invitation`
     ManualInvitation,

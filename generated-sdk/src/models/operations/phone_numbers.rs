@@ -106,6 +106,7 @@ impl ReplaceUserPhoneNumberRequest {
 /// example so that another user can also hold it until one of them verifies it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ReplaceUserPhoneNumberRequestIdentificationStatus {
     /// `verified`
     Verified,

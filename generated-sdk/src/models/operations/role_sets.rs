@@ -52,6 +52,7 @@ impl CreateRoleSetRequest {
 /// Only one role set can be "initial" per instance.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum CreateRoleSetRequestType {
     /// `initial`
     Initial,

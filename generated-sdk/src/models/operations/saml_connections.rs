@@ -75,6 +75,7 @@ impl CreateSamlConnectionRequest {
 /// The IdP provider of the connection.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum CreateSamlConnectionRequestProvider {
     /// `saml_custom`
     SamlCustom,

@@ -2,6 +2,7 @@
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum GetSessionListStatus {
     /// `abandoned`
     Abandoned,
@@ -106,6 +107,7 @@ impl RefreshSessionRequest {
 /// The format of the response.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum RefreshSessionRequestFormat {
     /// `token`
     Token,
@@ -141,6 +143,7 @@ pub struct CreateSessionTokenRequest {
 }
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CreateSessionTokenResponse {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,

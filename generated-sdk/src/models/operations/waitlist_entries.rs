@@ -2,6 +2,7 @@
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ListWaitlistEntriesStatus {
     /// `pending`
     Pending,

@@ -3,6 +3,7 @@
 use crate::models::MachineWithoutScopes;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct MachineCreated {
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -2,6 +2,7 @@
 
 /// Refers to itself, so the direct reference is boxed.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Node {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,

@@ -3,6 +3,7 @@
 use crate::models::OrganizationRole;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct OrganizationWithLogo {
     pub id: String,
     /// Re-declared; the later part wins.

@@ -2,6 +2,7 @@
 
 /// An older shape of `CommercePlan` with a collision-suffixed name.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct CommercePlan2 {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,

@@ -2,6 +2,7 @@
 
 /// Wants the name `Passkey`, which a component already has.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerificationPasskey {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,

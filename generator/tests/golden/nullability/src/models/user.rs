@@ -7,6 +7,7 @@ use crate::models::Email;
 ///
 /// an indented line that must not become a doctest
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct User {
     pub id: String,
     /// Required but nullable.

@@ -3,6 +3,7 @@
 use crate::models::{Otp, VerificationAdmin};
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct EmailAddress {
     pub id: String,
     /// Always present, but may be `null`.
@@ -12,6 +13,7 @@ pub struct EmailAddress {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum EmailAddressVerification {
     /// `object`: `verification_otp`
     Otp(Otp),

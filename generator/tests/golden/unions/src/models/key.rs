@@ -2,6 +2,7 @@
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Key {
     Variant1(KeyVariant1),
     Variant2(KeyVariant2),
@@ -11,12 +12,14 @@ pub enum Key {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct KeyVariant1 {
     pub kty: String,
     pub n: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct KeyVariant2 {
     pub kty: String,
     pub x: String,

@@ -2,6 +2,7 @@
 
 /// "domain or domains": the anyOf only constrains, it is not a union.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct SamlConnection {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,

@@ -3,6 +3,7 @@
 use crate::models::{VerificationAdmin, VerificationWeb3};
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct Web3Wallet {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verification: Option<Web3WalletVerification>,
@@ -10,6 +11,7 @@ pub struct Web3Wallet {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum Web3WalletVerification {
     /// `object`: `verification_web3`
     VerificationWeb3(VerificationWeb3),

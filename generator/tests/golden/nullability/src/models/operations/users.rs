@@ -21,6 +21,7 @@ pub struct UpdateUserRequest {
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum UpdateUserRequestPasswordHasher {
     /// `bcrypt`
     Bcrypt,

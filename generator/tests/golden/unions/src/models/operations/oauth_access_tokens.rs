@@ -2,6 +2,7 @@
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
+#[non_exhaustive]
 pub enum VerifyOAuthAccessTokenResponse {
     Variant1(VerifyOAuthAccessTokenResponseVariant1),
     Variant2(VerifyOAuthAccessTokenResponseVariant2),
@@ -10,12 +11,14 @@ pub enum VerifyOAuthAccessTokenResponse {
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerifyOAuthAccessTokenResponseVariant1 {
     pub object: String,
     pub id: String,
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
 pub struct VerifyOAuthAccessTokenResponseVariant2 {
     pub active: bool,
 }

@@ -1,0 +1,134 @@
+//! API evolution: small spec changes give small, correctly classified differences, and
+//! the names map keeps Rust names stable when upstream reorganises schemas.
+
+use clerk_codegen::diff::{self, How, Item};
+use clerk_codegen::emit::{self, Options};
+use clerk_codegen::ir::{self, Api, NameMap};
+use clerk_codegen::load::{Spec, yaml};
+use serde_json::{Value, json};
+use std::path::Path;
+
+fn fixture(name: &str) -> Value {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/fixtures").join(name);
+    yaml::parse(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn api(doc: &Value, names: &NameMap) -> Api {
+    let spec = Spec::from_value(Path::new("test.yaml"), doc.clone(), "").unwrap_or_else(|e| panic!("{e}"));
+    ir::build_with(&spec, names).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn an_added_optional_field_changes_only_that_field() {
+    let old = fixture("nullability.yaml");
+    let mut new = old.clone();
+    new["components"]["schemas"]["User"]["properties"]
+        .as_object_mut()
+        .unwrap()
+        .insert("nickname".into(), json!({"type": "string", "description": "What friends call them."}));
+    let (old_api, new_api) = (api(&old, &NameMap::new()), api(&new, &NameMap::new()));
+
+    let (a, b) = (emit::emit(&old_api, &Options::default()).unwrap(), emit::emit(&new_api, &Options::default()).unwrap());
+    assert_eq!(a.len(), b.len());
+    let changed: Vec<(&str, &str, &str)> = a
+        .iter()
+        .zip(&b)
+        .filter(|(x, y)| x.contents != y.contents)
+        .map(|(x, y)| (x.path.as_str(), x.contents.as_str(), y.contents.as_str()))
+        .collect();
+    assert_eq!(changed.len(), 1, "{:?}", changed.iter().map(|c| c.0).collect::<Vec<_>>());
+    let (path, before, after) = changed[0];
+    assert_eq!(path, "src/models/user.rs");
+    let text_diff = similar::TextDiff::from_lines(before, after);
+    let edits: Vec<String> = text_diff
+        .iter_all_changes()
+        .filter(|c| c.tag() != similar::ChangeTag::Equal)
+        .map(|c| format!("{}{}", c.tag(), c.value().trim_end()))
+        .collect();
+    assert_eq!(
+        edits,
+        [
+            "+    /// What friends call them.",
+            "+    #[serde(default, skip_serializing_if = \"Option::is_none\")]",
+            "+    pub nickname: Option<String>,",
+        ]
+    );
+
+    let changes = diff::diff(&old_api, &new_api);
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    assert_eq!((changes[0].item, changes[0].how, changes[0].breaking), (Item::Field, How::Added, false));
+    assert!(changes[0].text.contains("User.nickname"));
+    assert_eq!(diff::suggest_version("0.1.0", &changes), "0.1.1");
+}
+
+fn membership(extracted: bool) -> Value {
+    let user_data = json!({"type": "object", "properties": {"user_id": {"type": "string"}, "identifier": {"type": "string"}}});
+    let mut schemas = json!({"Membership": {"type": "object", "properties": {"id": {"type": "string"}}}});
+    if extracted {
+        schemas["Membership"]["properties"]["public_user_data"] = json!({"$ref": "#/components/schemas/PublicUserData"});
+        schemas["PublicUserData"] = user_data;
+    } else {
+        schemas["Membership"]["properties"]["public_user_data"] = user_data;
+    }
+    json!({"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}, "components": {"schemas": schemas}})
+}
+
+#[test]
+fn an_inline_schema_that_becomes_a_component_keeps_its_name_through_the_name_map() {
+    let before = api(&membership(false), &NameMap::new());
+    assert!(before.types.iter().any(|t| t.name == "MembershipPublicUserData"));
+
+    // Without the map, the extracted component takes its own name, and the diff says how
+    // to keep the old one.
+    let unpinned = api(&membership(true), &NameMap::new());
+    let changes = diff::diff(&before, &unpinned);
+    let removed = changes.iter().find(|c| c.item == Item::Type && c.how == How::Removed).expect("a removed type");
+    assert!(removed.breaking);
+    assert!(
+        removed.text.contains(r#""/components/schemas/PublicUserData" = "MembershipPublicUserData""#),
+        "{}",
+        removed.text
+    );
+
+    // With the line it suggests, nothing changes for users.
+    let names = NameMap::from([("/components/schemas/PublicUserData".to_owned(), "MembershipPublicUserData".to_owned())]);
+    let pinned = api(&membership(true), &names);
+    assert!(pinned.types.iter().any(|t| t.name == "MembershipPublicUserData" && t.pointer == "/components/schemas/PublicUserData"));
+    assert_eq!(diff::diff(&before, &pinned), vec![]);
+}
+
+#[test]
+fn a_removed_operation_and_an_added_enum_value_are_classified() {
+    let old = fixture("operations.yaml");
+    let mut new = old.clone();
+    new["paths"].as_object_mut().unwrap().shift_remove("/users/{user_id}");
+    new["paths"]["/users"]["get"]["parameters"][2]["schema"]["enum"].as_array_mut().unwrap().push(json!("locked"));
+    let changes = diff::diff(&api(&old, &NameMap::new()), &api(&new, &NameMap::new()));
+    let find = |item, how| changes.iter().filter(move |c| c.item == item && c.how == how).collect::<Vec<_>>();
+
+    let removed = find(Item::Operation, How::Removed);
+    assert_eq!(removed.len(), 1, "{changes:#?}");
+    assert!(removed[0].breaking && removed[0].text.contains("client.users().delete_user()"), "{}", removed[0].text);
+    let added = find(Item::Value, How::Added);
+    assert_eq!(added.len(), 1, "{changes:#?}");
+    assert!(!added[0].breaking && added[0].text.contains("`locked`"), "{}", added[0].text);
+    assert_eq!(changes.len(), 2, "{changes:#?}");
+    assert_eq!(diff::suggest_version("0.1.0", &changes), "0.2.0");
+    assert_eq!(diff::suggest_version("1.4.2", &changes), "2.0.0");
+
+    let report = diff::render("t", "0.1.0", &changes);
+    assert!(report.contains("### Breaking") && report.contains("### Not breaking"), "{report}");
+}
+
+#[test]
+fn a_field_that_becomes_nullable_is_breaking_and_a_new_required_request_field_too() {
+    let old = fixture("nullability.yaml");
+    let mut new = old.clone();
+    new["components"]["schemas"]["User"]["properties"]["banned"]["nullable"] = json!(true);
+    let body = &mut new["paths"]["/users/{user_id}"]["patch"]["requestBody"]["content"]["application/json"]["schema"];
+    body["properties"]["reason"] = json!({"type": "string"});
+    body["required"] = json!(["reason"]);
+    let changes = diff::diff(&api(&old, &NameMap::new()), &api(&new, &NameMap::new()));
+    assert!(changes.iter().any(|c| c.breaking && c.text.contains("User.banned`: `Option<bool>` (was `bool`)")), "{changes:#?}");
+    assert!(changes.iter().any(|c| c.breaking && c.how == How::Added && c.text.contains("UpdateUserRequest.reason")), "{changes:#?}");
+}
