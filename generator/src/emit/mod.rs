@@ -55,6 +55,12 @@ const RUNTIME: &[(&str, &str, Needs)] = &[
     ("tagged", include_str!("../../../templates/src/tagged.rs"), Needs::TaggedUnions),
 ];
 
+/// Paths of the runtime files copied verbatim from `templates/` (not generated from the
+/// spec), e.g. to leave them out of snapshots.
+pub fn runtime_paths() -> Vec<String> {
+    RUNTIME.iter().map(|(name, ..)| format!("src/{name}.rs")).collect()
+}
+
 #[derive(Clone, Copy, PartialEq)]
 enum Needs {
     Always,
