@@ -11,6 +11,12 @@ mod pagination;
 mod request;
 mod retry;
 mod tagged;
+
+#[cfg(feature = "auth")]
+pub mod auth;
+
+#[cfg(feature = "webhooks")]
+pub mod webhooks;
 pub use decode::{decode, DecodeError};
 pub use file::FilePart;
 pub use nullable::Nullable;

@@ -9,6 +9,9 @@ mod file;
 mod nullable;
 mod request;
 mod retry;
+
+#[cfg(feature = "webhooks")]
+pub mod webhooks;
 pub use decode::{decode, DecodeError};
 pub use file::FilePart;
 pub use nullable::Nullable;

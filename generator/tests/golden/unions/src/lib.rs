@@ -10,6 +10,9 @@ mod nullable;
 mod request;
 mod retry;
 mod tagged;
+
+#[cfg(feature = "webhooks")]
+pub mod webhooks;
 pub use decode::{decode, DecodeError};
 pub use file::FilePart;
 pub use nullable::Nullable;
