@@ -403,7 +403,12 @@ impl TokenVerifier {
     /// Authenticates an incoming request by its session token: `Authorization: Bearer …`,
     /// else the `__session` cookie.
     pub async fn authenticate_request<B>(&self, request: &http::Request<B>) -> AuthState {
-        let Some(token) = session_token(request.headers()) else {
+        self.authenticate_token(session_token(request.headers())).await
+    }
+
+    /// The auth state for a session token taken from a request, if there was one.
+    pub async fn authenticate_token(&self, token: Option<String>) -> AuthState {
+        let Some(token) = token else {
             return AuthState::SignedOut(SignedOutReason::NoToken);
         };
         match self.verify(&token).await {
@@ -540,4 +545,67 @@ fn der_read(input: &[u8], tag: u8) -> Option<(&[u8], &[u8])> {
         bytes.iter().fold(0usize, |acc, b| (acc << 8) | usize::from(*b))
     };
     (rest.len() >= len).then(|| rest.split_at(len))
+}
+
+/// A tower layer (feature `axum`) that authenticates every request and puts the outcome
+/// in its extensions as `Arc<AuthState>`; handlers read it with
+/// `Extension<Arc<AuthState>>`. It never rejects: routes decide what signed-out means.
+#[cfg(feature = "axum")]
+#[derive(Debug, Clone)]
+pub struct ClerkAuthLayer {
+    verifier: std::sync::Arc<TokenVerifier>,
+}
+
+#[cfg(feature = "axum")]
+impl ClerkAuthLayer {
+    /// A layer that verifies with `verifier`.
+    pub fn new(verifier: std::sync::Arc<TokenVerifier>) -> Self {
+        ClerkAuthLayer { verifier }
+    }
+}
+
+#[cfg(feature = "axum")]
+impl<S> tower_layer::Layer<S> for ClerkAuthLayer {
+    type Service = ClerkAuth<S>;
+
+    fn layer(&self, inner: S) -> Self::Service {
+        ClerkAuth { inner, verifier: self.verifier.clone() }
+    }
+}
+
+/// The service [`ClerkAuthLayer`] wraps around yours.
+#[cfg(feature = "axum")]
+#[derive(Debug, Clone)]
+pub struct ClerkAuth<S> {
+    inner: S,
+    verifier: std::sync::Arc<TokenVerifier>,
+}
+
+#[cfg(feature = "axum")]
+impl<S, B> tower_service::Service<http::Request<B>> for ClerkAuth<S>
+where
+    S: tower_service::Service<http::Request<B>> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+    B: Send + 'static,
+{
+    type Response = S::Response;
+    type Error = S::Error;
+    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<S::Response, S::Error>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut std::task::Context<'_>) -> std::task::Poll<Result<(), S::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut request: http::Request<B>) -> Self::Future {
+        // The clone that was polled ready serves this request; a fresh clone stays behind.
+        let clone = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, clone);
+        let verifier = self.verifier.clone();
+        let token = session_token(request.headers());
+        Box::pin(async move {
+            let state = verifier.authenticate_token(token).await;
+            request.extensions_mut().insert(std::sync::Arc::new(state));
+            inner.call(request).await
+        })
+    }
 }

@@ -227,3 +227,45 @@ async fn requests_authenticate_by_bearer_header_or_session_cookie() {
     let state = verifier.authenticate_request(&request(Some(("authorization", "Basic dXNlcjpwYXNz".into())))).await;
     assert!(matches!(state, AuthState::SignedOut(SignedOutReason::NoToken)));
 }
+
+#[cfg(feature = "axum")]
+#[tokio::test]
+async fn an_axum_route_reads_the_auth_state_the_layer_put_in_the_request() {
+    use axum::routing::get;
+    use axum::{Extension, Router};
+    use clerk_sdk::auth::ClerkAuthLayer;
+    use std::sync::Arc;
+    use tower::ServiceExt;
+
+    let verifier = Arc::new(pem_verifier(VerifyOptions::default()));
+    let app = Router::new()
+        .route(
+            "/me",
+            get(|Extension(state): Extension<Arc<AuthState>>| async move {
+                match state.claims() {
+                    Some(claims) => claims.sub.clone(),
+                    None => "signed out".to_owned(),
+                }
+            }),
+        )
+        .layer(ClerkAuthLayer::new(verifier));
+    let call = async |request: http::Request<axum::body::Body>| {
+        let response = app.clone().oneshot(request).await.unwrap();
+        let body = axum::body::to_bytes(response.into_body(), 1024).await.unwrap();
+        String::from_utf8(body.to_vec()).unwrap()
+    };
+    let signed_in = http::Request::builder()
+        .uri("/me")
+        .header("authorization", format!("Bearer {}", token(&claims())))
+        .body(axum::body::Body::empty())
+        .unwrap();
+    assert_eq!(call(signed_in).await, "user_1");
+    let by_cookie = http::Request::builder()
+        .uri("/me")
+        .header("cookie", format!("__session={}", token(&claims())))
+        .body(axum::body::Body::empty())
+        .unwrap();
+    assert_eq!(call(by_cookie).await, "user_1");
+    let anonymous = http::Request::builder().uri("/me").body(axum::body::Body::empty()).unwrap();
+    assert_eq!(call(anonymous).await, "signed out");
+}

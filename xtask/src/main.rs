@@ -257,7 +257,13 @@ fn test() -> Result {
     type Step<'a> = (&'a str, Box<dyn Fn() -> Result + 'a>);
     let steps: Vec<Step> = vec![
         ("regen --check", Box::new(|| regen(&root, true, None, None))),
-        ("clippy", Box::new(|| cargo(&["clippy", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"], &[]))),
+        (
+            "clippy",
+            Box::new(|| {
+                let args = ["clippy", "--workspace", "--all-targets", "--features", "clerk-sdk/axum", "--quiet", "--", "-D", "warnings"];
+                cargo(&args, &[])
+            }),
+        ),
         (
             "clippy, clerk-sdk with tracing",
             Box::new(|| {
@@ -269,7 +275,7 @@ fn test() -> Result {
             "check, clerk-sdk with native-tls instead of rustls",
             Box::new(|| cargo(&["check", "-p", "clerk-sdk", "--no-default-features", "--features", "native-tls", "--quiet"], &[])),
         ),
-        ("tests", Box::new(|| cargo(&["test", "--workspace", "--quiet"], &[]))),
+        ("tests", Box::new(|| cargo(&["test", "--workspace", "--features", "clerk-sdk/axum", "--quiet"], &[]))),
         ("docs", Box::new(|| cargo(&["doc", "--workspace", "--no-deps", "--quiet"], &[("RUSTDOCFLAGS", "-D warnings")]))),
         ("every spec and golden fixture compiles", Box::new(|| specs::check_all(&root))),
         ("every operation against Prism", Box::new(|| prism::run(&root))),
