@@ -22,6 +22,18 @@ pub fn generate(spec: &Path, overlays: &[PathBuf], options: &emit::Options) -> R
     emit::emit(&api, options)
 }
 
+/// Like [`generate`], with typed webhook events from a webhooks document.
+pub fn generate_with_webhooks(
+    spec: &Path,
+    webhooks: &Path,
+    overlays: &[PathBuf],
+    options: &emit::Options,
+) -> Result<Vec<emit::File>, Errors> {
+    let api = load_api(spec, overlays, &options.names)?;
+    let events = load_api(webhooks, overlays, &ir::NameMap::new())?;
+    emit::emit_with_webhooks(&api, Some(&events), options)
+}
+
 /// Loads a spec, applies overlays, and builds its IR with pinned names.
 pub fn load_api(spec: &Path, overlays: &[PathBuf], names: &ir::NameMap) -> Result<ir::Api, Errors> {
     let spec = load::Spec::from_file(spec, overlays)?;

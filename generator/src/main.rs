@@ -33,6 +33,9 @@ enum Command {
         /// A names map (`"<JSON pointer>" = "RustName"` lines) that pins type names.
         #[arg(long)]
         names: Option<PathBuf>,
+        /// A webhooks document (`x-webhooks`) to generate typed webhook events from.
+        #[arg(long)]
+        webhooks: Option<PathBuf>,
         /// Do not write; fail with a diff if the crate on disk is not up to date.
         #[arg(long)]
         check: bool,
@@ -40,7 +43,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let Command::Generate { spec, out, crate_name, crate_version, overlays, names, check } = Cli::parse().command;
+    let Command::Generate { spec, out, crate_name, crate_version, overlays, names, webhooks, check } = Cli::parse().command;
     let names = match names.map(|n| clerk_codegen::read_names(&n)).transpose() {
         Ok(names) => names.unwrap_or_default(),
         Err(errors) => {
@@ -49,7 +52,11 @@ fn main() -> ExitCode {
         }
     };
     let options = clerk_codegen::emit::Options { crate_name, crate_version, names };
-    let files = match clerk_codegen::generate(&spec, &overlays, &options) {
+    let generated = match &webhooks {
+        Some(webhooks) => clerk_codegen::generate_with_webhooks(&spec, webhooks, &overlays, &options),
+        None => clerk_codegen::generate(&spec, &overlays, &options),
+    };
+    let files = match generated {
         Ok(files) => files,
         Err(errors) => {
             eprintln!("{errors}");

@@ -1,8 +1,9 @@
 //! Every example payload of Clerk's webhooks spec, signed like Svix signs it, verifies with
-//! the SDK's `Webhook` and parses into a `WebhookEvent`.
+//! the SDK's `Webhook`, parses into a `WebhookEvent`, and its data into the typed payload
+//! generated for its event type.
 
 use clerk_codegen::load::yaml;
-use clerk_sdk::webhooks::Webhook;
+use clerk_sdk::webhooks::{EventData, Webhook};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, UNIX_EPOCH};
 
@@ -38,6 +39,7 @@ fn every_example_payload_verifies_and_parses() {
     let webhook = Webhook::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").unwrap();
     let now = 1_700_000_000;
     let mut types = std::collections::BTreeSet::new();
+    let mut failures = Vec::new();
     for (name, example) in &examples {
         let body = serde_json::to_vec(example).unwrap();
         let mut headers = http::HeaderMap::new();
@@ -48,8 +50,23 @@ fn every_example_payload_verifies_and_parses() {
             .verify_at(&headers, &body, UNIX_EPOCH + Duration::from_secs(now as u64))
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         assert!(!event.event_type.is_empty() && event.data.is_object(), "{name}");
+        match event.typed_data() {
+            Ok(EventData::Unknown(_)) => failures.push(format!("{name}: {} has no typed payload", event.event_type)),
+            Ok(_) => {}
+            Err(e) => failures.push(format!("{name}: {e}")),
+        }
         types.insert(event.event_type);
     }
+    assert!(failures.is_empty(), "{} of {} examples:\n{}", failures.len(), examples.len(), failures.join("\n"));
     assert!(types.contains("user.created") && types.contains("session.created"), "{types:?}");
     assert!(types.len() >= 45, "{} event types: {types:?}", types.len());
+
+    // An event type this version does not know is kept, not an error.
+    let body = br#"{"type": "agent.awakened", "object": "event", "data": {"id": "agt_1"}}"#;
+    let mut headers = http::HeaderMap::new();
+    headers.insert("svix-id", "msg_2".parse().unwrap());
+    headers.insert("svix-timestamp", now.to_string().parse().unwrap());
+    headers.insert("svix-signature", webhook.sign("msg_2", now, body).parse().unwrap());
+    let event = webhook.verify_at(&headers, body, UNIX_EPOCH + Duration::from_secs(now as u64)).unwrap();
+    assert!(matches!(event.typed_data(), Ok(EventData::Unknown(data)) if data["id"] == "agt_1"));
 }

@@ -100,7 +100,11 @@ fn spec_arg(root: &Path, arg: &str) -> Result<PathBuf> {
 }
 
 fn load(root: &Path, spec: &Path) -> Result<clerk_codegen::ir::Api> {
-    clerk_codegen::load_api(spec, &overlays(root)?, &names(root)?).map_err(|e| e.to_string())
+    load_with(root, spec, &names(root)?)
+}
+
+fn load_with(root: &Path, spec: &Path, names: &clerk_codegen::ir::NameMap) -> Result<clerk_codegen::ir::Api> {
+    clerk_codegen::load_api(spec, &overlays(root)?, names).map_err(|e| e.to_string())
 }
 
 fn api_diff(root: &Path, old: &str, new: &str) -> Result {
@@ -179,7 +183,8 @@ fn regen(root: &Path, check: bool, spec: Option<&Path>, api_version: Option<&str
         crate_version: pin.crate_version.clone(),
         names: names(root)?,
     };
-    let mut files = clerk_codegen::emit::emit(&api, &options).map_err(|e| e.to_string())?;
+    let events = load_with(root, &pin.webhooks.resolve(root)?, &clerk_codegen::ir::NameMap::new())?;
+    let mut files = clerk_codegen::emit::emit_with_webhooks(&api, Some(&events), &options).map_err(|e| e.to_string())?;
     let changelog = changelog(root, &pin, &api, spec_is_pinned(&spec, &pin, root))?;
     files.push(clerk_codegen::emit::File { path: "CHANGELOG.md".into(), contents: changelog });
     let out = root.join("generated-sdk");

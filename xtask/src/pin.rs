@@ -24,6 +24,8 @@ pub struct Source {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pin {
     pub source: Source,
+    /// The webhooks document the typed webhook events come from.
+    pub webhooks: Source,
     pub crate_version: String,
     pub baseline_api_version: String,
 }
@@ -110,7 +112,16 @@ impl Pin {
         let mut sections = read_sections(&file)?;
         let mut values = sections.remove("").unwrap_or_default();
         let api_version = take(&mut values, "api_version", &file)?;
+        let webhooks = Source {
+            api_version: "webhooks".into(),
+            snapshot: String::new(),
+            path: take(&mut values, "webhooks_path", &file)?,
+            upstream_path: take(&mut values, "webhooks_upstream_path", &file)?,
+            upstream_commit: take(&mut values, "webhooks_upstream_commit", &file)?,
+            sha256: take(&mut values, "webhooks_sha256", &file)?,
+        };
         Ok(Pin {
+            webhooks,
             crate_version: take(&mut values, "crate_version", &file)?,
             baseline_api_version: take(&mut values, "baseline_api_version", &file)?,
             source: source(api_version, &mut values, &file)?,
@@ -127,7 +138,9 @@ impl Pin {
              # refuses a file whose sha256 differs. The changelog's Unreleased section is the API diff\n\
              # from baseline_api_version (the last release) to api_version.\n\
              api_version = \"{}\"\nsnapshot = \"{}\"\npath = \"{}\"\nupstream_path = \"{}\"\nupstream_commit = \"{}\"\n\
-             url = \"{}\"\nsha256 = \"{}\"\ncrate_version = \"{}\"\nbaseline_api_version = \"{}\"\n",
+             url = \"{}\"\nsha256 = \"{}\"\ncrate_version = \"{}\"\nbaseline_api_version = \"{}\"\n\
+             # The webhooks document the typed webhook events are generated from.\n\
+             webhooks_path = \"{}\"\nwebhooks_upstream_path = \"{}\"\nwebhooks_upstream_commit = \"{}\"\nwebhooks_sha256 = \"{}\"\n",
             s.api_version,
             s.snapshot,
             s.path,
@@ -136,7 +149,11 @@ impl Pin {
             s.url(),
             s.sha256,
             self.crate_version,
-            self.baseline_api_version
+            self.baseline_api_version,
+            self.webhooks.path,
+            self.webhooks.upstream_path,
+            self.webhooks.upstream_commit,
+            self.webhooks.sha256
         );
         let file = root.join("spec/clerk.toml");
         std::fs::write(&file, text).map_err(|e| format!("{}: {e}", file.display()))

@@ -6,7 +6,9 @@ pub struct Invitation {
     pub object: String,
     pub id: String,
     pub email_address: String,
-    pub public_metadata: serde_json::Map<String, serde_json::Value>,
+    /// Always present, but may be `null`.
+    #[serde(default)]
+    pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revoked: Option<bool>,
     pub status: InvitationStatus,

@@ -13,7 +13,10 @@ pub struct Role {
     #[serde(default)]
     pub description: Option<String>,
     /// Whether this role is eligible to be an organization creator role
-    pub is_creator_eligible: bool,
+    ///
+    /// Always present, but may be `null`.
+    #[serde(default)]
+    pub is_creator_eligible: Option<bool>,
     pub permissions: Vec<Permission>,
     /// Unix timestamp of creation.
     pub created_at: i64,

@@ -35,7 +35,8 @@ pub fn build_with(spec: &Spec, names: &NameMap) -> Result<Api, Errors> {
     b.components();
     b.component_responses();
     b.operations();
-    let Builder { types, operations, examples, errors, .. } = b;
+    b.events();
+    let Builder { types, operations, examples, errors, events, .. } = b;
     let mut api = Api {
         title: spec.api.info.title.clone(),
         version: spec.api.info.version.clone(),
@@ -45,6 +46,7 @@ pub fn build_with(spec: &Spec, names: &NameMap) -> Result<Api, Errors> {
         operations,
         examples,
         retry: retry_spec(&spec.raw),
+        events,
     };
     let mut errors = errors;
     mark_usage(&mut api);
@@ -128,6 +130,7 @@ struct Builder<'a> {
     errors: Vec<Diagnostic>,
     merging: Vec<String>,
     pinned: NameMap,
+    events: Vec<Event>,
 }
 
 impl<'a> Builder<'a> {
@@ -157,6 +160,7 @@ impl<'a> Builder<'a> {
             errors: Vec::new(),
             merging: Vec::new(),
             pinned: NameMap::new(),
+            events: Vec::new(),
         }
     }
 
@@ -800,6 +804,37 @@ impl<'a> Builder<'a> {
                     pointer,
                 });
             }
+        }
+    }
+
+    /// Webhook events: each `x-webhooks` entry's body is the event envelope, and its `data`
+    /// property (on the schema or one of its `allOf` parts) is the payload type.
+    fn events(&mut self) {
+        let spec = self.spec;
+        let mut variants = Namespace::new();
+        variants.claim("Unknown");
+        for (name, item) in &spec.webhooks {
+            let pointer = join("/x-webhooks", name);
+            let Some(op) = item.post.as_ref() else { continue };
+            let Some(ReferenceOr::Item(body)) = op.request_body.as_ref() else { continue };
+            let Some((media, _)) = pick_media(&body.content) else { continue };
+            let Some(ReferenceOr::Item(schema)) = body.content[media].schema.as_ref() else { continue };
+            let schema_pointer = join(&join(&join(&join(&join(&pointer, "post"), "requestBody"), "content"), media), "schema");
+            let variant = variants.claim(&names::type_ident(name, "Event"));
+            let hint = Hint { name: format!("{variant}Data"), module: "events".to_owned() };
+            let view = View::of(schema);
+            let own = view.properties.and_then(|p| p.get("data")).map(|d| (d, join(&join(&schema_pointer, "properties"), "data")));
+            let from_parts = view.all_of.iter().enumerate().find_map(|(i, part)| match part {
+                ReferenceOr::Item(part) => View::of(part).properties.and_then(|p| p.get("data")).map(|d| {
+                    (d, join(&join(&join(&join(&schema_pointer, "allOf"), &i.to_string()), "properties"), "data"))
+                }),
+                ReferenceOr::Reference { .. } => None,
+            });
+            let data = match own.or(from_parts) {
+                Some((data, data_pointer)) => self.lower(data, &hint, &data_pointer).0,
+                None => TypeRef::Json,
+            };
+            self.events.push(Event { name: name.clone(), variant, data, doc: op.description.clone().or(op.summary.clone()) });
         }
     }
 

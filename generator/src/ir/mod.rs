@@ -32,6 +32,21 @@ pub struct Api {
     pub examples: Vec<Example>,
     /// The backoff policy of `x-speakeasy-retries`, when the spec has one.
     pub retry: Option<RetrySpec>,
+    /// Webhook events (`x-webhooks`), in spec order.
+    pub events: Vec<Event>,
+}
+
+/// A webhook event type.
+#[derive(Debug, Clone)]
+pub struct Event {
+    /// The event type as sent, e.g. `user.created`.
+    pub name: String,
+    /// The Rust variant name, e.g. `UserCreated`.
+    pub variant: String,
+    /// The type of the event's `data`.
+    pub data: TypeRef,
+    /// Rustdoc source.
+    pub doc: Option<String>,
 }
 
 /// A retry backoff policy declared by the spec (`x-speakeasy-retries`).

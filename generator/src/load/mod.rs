@@ -21,6 +21,8 @@ pub struct Spec {
     pub path: PathBuf,
     /// The source text, to map pointers back to lines.
     pub text: String,
+    /// `x-webhooks` (a webhooks document): event name to its path item.
+    pub webhooks: indexmap::IndexMap<String, openapiv3::PathItem>,
 }
 
 impl Spec {
@@ -61,7 +63,15 @@ impl Spec {
         check_header(&raw).map_err(|e| Errors::from(e).in_file(path, locate))?;
         normalize(&mut raw);
         let api = typed(&raw).map_err(|e| Errors::from(e).in_file(path, locate))?;
-        Ok(Spec { api, raw, path: path.to_path_buf(), text: text.to_owned() })
+        let mut webhooks = indexmap::IndexMap::new();
+        if let Some(Value::Object(entries)) = raw.get("x-webhooks") {
+            for (name, item) in entries {
+                let pointer = join("/x-webhooks", name);
+                let item = parse_at::<openapiv3::PathItem>(item, &pointer).map_err(|e| Errors::from(e).in_file(path, locate))?;
+                webhooks.insert(name.clone(), item);
+            }
+        }
+        Ok(Spec { api, raw, path: path.to_path_buf(), text: text.to_owned(), webhooks })
     }
 
     /// Maps a pointer to (line, column) in the source.
@@ -112,10 +122,20 @@ fn check_header(raw: &Value) -> Result<(), Diagnostic> {
 ///   `allOf: [{$ref}]` plus the siblings, because `openapiv3` drops a reference's siblings
 ///   and upstream means them (a `nullable` reference must become an `Option`).
 /// * Siblings of non-schema references are dropped, as OpenAPI 3.0 says.
-/// * A document without `paths` (a webhooks-only document) gets an empty one.
+/// * A document without `paths` (a webhooks-only document) gets an empty one, and its
+///   `x-webhooks` operations get the empty `responses` they lack.
 pub fn normalize(raw: &mut Value) {
     if let Some(doc) = raw.as_object_mut() {
         doc.entry("paths").or_insert_with(|| Value::Object(Map::new()));
+        // Webhook operations describe requests Clerk sends, so they have no `responses`,
+        // which OpenAPI 3.0 (and `openapiv3`) require of an operation.
+        if let Some(Value::Object(webhooks)) = doc.get_mut("x-webhooks") {
+            for item in webhooks.values_mut().filter_map(Value::as_object_mut) {
+                for op in item.values_mut().filter_map(Value::as_object_mut) {
+                    op.entry("responses").or_insert_with(|| Value::Object(Map::new()));
+                }
+            }
+        }
     }
     walk(raw, false);
 }

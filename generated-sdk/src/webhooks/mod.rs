@@ -149,3 +149,9 @@ impl Webhook {
         format!("v1,{}", STANDARD.encode(ring::hmac::sign(&self.key, &signed).as_ref()))
     }
 }
+
+/// The models of webhook payloads, generated from the webhooks document.
+pub mod models;
+mod events;
+
+pub use events::EventData;
