@@ -4,6 +4,7 @@
 //!   pinned spec (`spec/clerk.toml`), or check that it is up to date.
 //! - `cargo xtask test`: everything CI runs.
 
+mod bench;
 mod pin;
 mod prism;
 mod specs;
@@ -51,6 +52,8 @@ enum Task {
     Golden,
     /// Call every operation of the SDK against a Prism mock server of the pinned spec.
     Conformance,
+    /// Measure generation (by phase, memory, at scale), compile time and per-call overhead.
+    Bench,
 }
 
 type Result<T = ()> = std::result::Result<T, String>;
@@ -62,6 +65,7 @@ fn main() -> ExitCode {
         Task::Test => test(),
         Task::CheckSpecs => specs::check_all(&root()),
         Task::Conformance => prism::run(&root()),
+        Task::Bench => bench::run(&root()),
         Task::Golden => cargo(&["test", "-p", "clerk-codegen", "--test", "golden"], &[("UPDATE_GOLDEN", "1")]),
     };
     match result {

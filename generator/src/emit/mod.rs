@@ -215,11 +215,25 @@ fn models(api: &Api, dir: &str, path: &TokenStream, header: &str) -> Result<Vec<
     Ok(files)
 }
 
+thread_local! {
+    /// Time spent formatting (`syn` parse + `prettyplease`) on this thread, for benchmarks.
+    static FORMAT_TIME: std::cell::Cell<std::time::Duration> = const { std::cell::Cell::new(std::time::Duration::ZERO) };
+}
+
+/// Takes the time spent formatting on this thread since the last call: the part of
+/// [`emit`] that is `prettyplease` rather than building token streams.
+pub fn take_format_time() -> std::time::Duration {
+    FORMAT_TIME.with(|t| t.replace(std::time::Duration::ZERO))
+}
+
 fn rust_file(path: &str, header: &str, tokens: TokenStream) -> Result<File, Errors> {
+    let started = std::time::Instant::now();
     let parsed = syn::parse2::<syn::File>(tokens).map_err(|e| {
         Errors::from(Diagnostic::at("", format!("internal error: generated {path} does not parse: {e}")))
     })?;
-    Ok(File { path: path.to_owned(), contents: format!("{header}{}", spaced(&prettyplease::unparse(&parsed))) })
+    let contents = format!("{header}{}", spaced(&prettyplease::unparse(&parsed)));
+    FORMAT_TIME.with(|t| t.set(t.get() + started.elapsed()));
+    Ok(File { path: path.to_owned(), contents })
 }
 
 /// Puts a blank line between top-level items, which `prettyplease` does not, and none
