@@ -47,11 +47,24 @@ impl std::error::Error for DecodeError {}
 /// assert_eq!(err.body(), r#"[1, "two"]"#);
 /// ```
 pub fn decode<T: DeserializeOwned>(body: &str) -> Result<T, DecodeError> {
-    let de = &mut serde_json::Deserializer::from_str(body);
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let message = e.inner().to_string();
-        DecodeError { path: field_path(&e.path().to_string(), &message), message, body: body.to_owned() }
-    })
+    decode_bytes(body.as_bytes())
+}
+
+/// [`decode`] for a body as received. Decoding takes serde_json's fast path; only a body
+/// that fails is decoded again, tracking the path, to say where.
+pub(crate) fn decode_bytes<T: DeserializeOwned>(body: &[u8]) -> Result<T, DecodeError> {
+    if let Ok(value) = serde_json::from_slice(body) {
+        return Ok(value);
+    }
+    let de = &mut serde_json::Deserializer::from_slice(body);
+    match serde_path_to_error::deserialize(de) {
+        Ok(value) => Ok(value),
+        Err(e) => {
+            let message = e.inner().to_string();
+            let body = String::from_utf8_lossy(body).into_owned();
+            Err(DecodeError { path: field_path(&e.path().to_string(), &message), message, body })
+        }
+    }
 }
 
 /// serde reports a missing field at the object that lacks it; name the field itself.

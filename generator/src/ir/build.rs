@@ -1090,6 +1090,55 @@ fn mark_usage(api: &mut Api) {
 
 /// Boxes every direct (not behind `Vec`/map) reference that closes a cycle, and rejects
 /// cycles made only of aliases, which no Rust type can express.
+/// The strongly connected component of every node (iterative Tarjan).
+fn strongly_connected(edges: &[Vec<TypeId>]) -> Vec<usize> {
+    const UNSEEN: usize = usize::MAX;
+    let n = edges.len();
+    let (mut index, mut low, mut component) = (vec![UNSEEN; n], vec![0; n], vec![UNSEEN; n]);
+    let (mut on_stack, mut stack) = (vec![false; n], Vec::new());
+    let (mut next_index, mut next_component) = (0, 0);
+    for root in 0..n {
+        if index[root] != UNSEEN {
+            continue;
+        }
+        // (node, position in its edge list)
+        let mut work = vec![(root, 0)];
+        while let Some(&mut (node, ref mut position)) = work.last_mut() {
+            if *position == 0 && index[node] == UNSEEN {
+                index[node] = next_index;
+                low[node] = next_index;
+                next_index += 1;
+                stack.push(node);
+                on_stack[node] = true;
+            }
+            if let Some(&next) = edges[node].get(*position) {
+                *position += 1;
+                if index[next] == UNSEEN {
+                    work.push((next, 0));
+                } else if on_stack[next] {
+                    low[node] = low[node].min(index[next]);
+                }
+                continue;
+            }
+            work.pop();
+            if let Some(&(parent, _)) = work.last() {
+                low[parent] = low[parent].min(low[node]);
+            }
+            if low[node] == index[node] {
+                while let Some(member) = stack.pop() {
+                    on_stack[member] = false;
+                    component[member] = next_component;
+                    if member == node {
+                        break;
+                    }
+                }
+                next_component += 1;
+            }
+        }
+    }
+    component
+}
+
 fn mark_boxes(api: &mut Api) -> Result<(), Diagnostic> {
     let direct = |kind: &TypeKind| -> Vec<TypeId> {
         match kind {
@@ -1104,23 +1153,13 @@ fn mark_boxes(api: &mut Api) -> Result<(), Diagnostic> {
         }
     };
     let edges: Vec<Vec<TypeId>> = api.types.iter().map(|t| direct(&t.kind)).collect();
-    let reaches = |from: TypeId, to: TypeId| -> bool {
-        let mut seen = vec![false; edges.len()];
-        let mut stack = vec![from];
-        while let Some(n) = stack.pop() {
-            if n == to {
-                return true;
-            }
-            if !std::mem::replace(&mut seen[n], true) {
-                stack.extend(&edges[n]);
-            }
-        }
-        false
-    };
+    // An edge closes a cycle when both ends are in the same strongly connected component
+    // (or it is a self-edge). Tarjan's algorithm: linear in types and references.
+    let component = strongly_connected(&edges);
     let mut boxes = Vec::new();
     for (owner, targets) in edges.iter().enumerate() {
         for &target in targets {
-            if reaches(target, owner) {
+            if component[target] == component[owner] {
                 if let TypeKind::Alias { .. } = api.types[owner].kind {
                     let only_aliases = |id: TypeId| matches!(api.types[id].kind, TypeKind::Alias { .. });
                     if only_aliases(target) {
