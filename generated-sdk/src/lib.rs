@@ -7,15 +7,54 @@ mod decode;
 mod error;
 mod file;
 mod nullable;
+
+#[cfg(
+    any(
+        feature = "allow_list_block_list",
+        feature = "api_keys",
+        feature = "billing",
+        feature = "clients",
+        feature = "email_sms_templates",
+        feature = "enterprise_connections",
+        feature = "invitations",
+        feature = "jwt_templates",
+        feature = "machines",
+        feature = "oauth_applications",
+        feature = "organization_domains",
+        feature = "organization_invitations",
+        feature = "organization_memberships",
+        feature = "organization_permissions",
+        feature = "organization_roles",
+        feature = "organizations",
+        feature = "redirect_urls",
+        feature = "role_sets",
+        feature = "saml_connections",
+        feature = "sessions",
+        feature = "users",
+        feature = "waitlist_entries"
+    )
+)]
 mod pagination;
 mod request;
 mod retry;
+
+#[cfg(
+    any(
+        feature = "webhook-verification",
+        any(
+            feature = "email_addresses",
+            feature = "phone_numbers",
+            feature = "sessions",
+            feature = "users"
+        )
+    )
+)]
 mod tagged;
 
 #[cfg(feature = "auth")]
 pub mod auth;
 
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "webhook-verification")]
 pub mod webhooks;
 pub use decode::{decode, DecodeError};
 pub use file::FilePart;
@@ -40,8 +79,8 @@ const DEFAULT_RETRY: retry::SpecRetry = retry::SpecRetry {
 /// The Backend API version this crate speaks; sent as `Clerk-API-Version` with every request.
 pub const API_VERSION: &str = "2026-05-12";
 
-#[cfg(test)]
+#[cfg(all(test, feature = "full"))]
 mod spec_examples;
 
-#[cfg(test)]
+#[cfg(all(test, feature = "full"))]
 mod conformance;

@@ -218,9 +218,12 @@ fn compile(root: &Path) -> Result {
     let lib = root.join("generated-sdk/src/lib.rs");
     timed_cargo(root, &["build", "--quiet", "-p", "clerk-sdk"])?;
     let mut rows = Vec::new();
+    let one = ["--no-default-features", "--features", "rustls,users"];
+    timed_cargo(root, &[&["build", "--quiet", "-p", "clerk-sdk"][..], &one[..]].concat())?;
     for (name, args) in [
         ("cargo check", vec!["check", "--quiet", "-p", "clerk-sdk"]),
         ("cargo build (debug)", vec!["build", "--quiet", "-p", "clerk-sdk"]),
+        ("cargo build (debug), feature `users` only", [&["build", "--quiet", "-p", "clerk-sdk"][..], &one[..]].concat()),
     ] {
         let mut samples = Vec::new();
         for _ in 0..2 {

@@ -281,6 +281,16 @@ fn test() -> Result {
             }),
         ),
         (
+            "clippy, clerk-sdk with one resource group (users) and with auth only",
+            Box::new(|| {
+                for features in ["rustls,users", "rustls,auth"] {
+                    let args = ["clippy", "-p", "clerk-sdk", "--no-default-features", "--features", features, "--quiet", "--", "-D", "warnings"];
+                    cargo(&args, &[])?;
+                }
+                Ok(())
+            }),
+        ),
+        (
             "check, clerk-sdk with native-tls instead of rustls",
             Box::new(|| cargo(&["check", "-p", "clerk-sdk", "--no-default-features", "--features", "native-tls", "--quiet"], &[])),
         ),

@@ -19,6 +19,12 @@ pub fn groups(api: &Api) -> BTreeMap<&str, Vec<&Operation>> {
     groups
 }
 
+/// The cargo feature of a group: its module name, unless another feature has that name.
+pub fn group_feature(group: &str) -> String {
+    const TAKEN: &[&str] = &["full", "rustls", "native-tls", "tracing", "auth", "axum", "webhook-verification", "default"];
+    if TAKEN.contains(&group) { format!("{group}-api") } else { group.to_owned() }
+}
+
 /// The group handle's type name: `UsersApi`, as the groups of Clerk's other SDKs.
 pub fn group_type(group: &str) -> String {
     format!("{}Api", names::type_ident(group, "Default"))
@@ -47,18 +53,29 @@ pub fn group_accessor(api: &Api, group: &str) -> String {
 pub fn module(api: &Api) -> TokenStream {
     let accessors = accessors(api);
     let groups = groups(api);
-    let modules = groups.keys().map(|g| ident(g));
+    let cfg = |g: &str| {
+        let feature = group_feature(g);
+        quote!(#[cfg(feature = #feature)])
+    };
+    let modules = groups.keys().map(|g| {
+        let gate = cfg(g);
+        let module = ident(g);
+        quote!(#gate pub mod #module;)
+    });
     let uses = groups.keys().map(|g| {
+        let gate = cfg(g);
         let module = ident(g);
         let ty = ident(&group_type(g));
-        quote!(pub use #module::#ty;)
+        quote!(#gate pub use #module::#ty;)
     });
     let methods = groups.iter().zip(&accessors).map(|((group, ops), (_, accessor))| {
+        let gate = cfg(group);
         let method = ident(accessor);
         let ty = ident(&group_type(group));
-        let doc = format!(" Operations on {} ({} operations).", ops[0].tag, ops.len());
+        let doc = format!(" Operations on {} ({} operations; feature `{}`).", ops[0].tag, ops.len(), group_feature(group));
         quote! {
             #[doc = #doc]
+            #gate
             pub fn #method(&self) -> #ty<'_> {
                 #ty::new(self)
             }
@@ -66,7 +83,7 @@ pub fn module(api: &Api) -> TokenStream {
     });
     quote! {
         //! The API's operations, grouped by resource: `client.users().get_user_list()`.
-        #( pub mod #modules; )*
+        #( #modules )*
         #( #uses )*
 
         impl crate::Client {

@@ -57,8 +57,13 @@ const RUNTIME: &[(&str, &str, Needs)] = &[
     ("webhooks", include_str!("../../../templates/src/webhooks.rs"), Needs::Operations),
 ];
 
-/// Runtime modules that are public and behind a cargo feature of the same name.
-const FEATURE_MODULES: &[&str] = &["auth", "webhooks"];
+/// Runtime modules that are public and behind a cargo feature: (module, feature).
+const FEATURE_MODULES: &[(&str, &str)] = &[("auth", "auth"), ("webhooks", "webhook-verification")];
+
+/// The cargo feature that turns a module on, if it is feature-gated.
+fn module_feature(module: &str) -> Option<&'static str> {
+    FEATURE_MODULES.iter().find(|(m, _)| *m == module).map(|(_, f)| *f)
+}
 
 /// Paths of the runtime files copied verbatim from `templates/` (not generated from the
 /// spec), e.g. to leave them out of snapshots.
@@ -82,6 +87,82 @@ const CLIENT_TOML: &str = include_str!("../../../templates/client.toml.in");
 const README: &str = include_str!("../../../templates/README.md.in");
 const README_MODELS: &str = include_str!("../../../templates/README.models.md.in");
 const README_AUTH: &str = include_str!("../../../templates/README.auth.md.in");
+
+/// Which resource groups (cargo features) reach each type through their operations.
+fn type_groups(api: &Api) -> Vec<BTreeSet<&str>> {
+    let mut out = vec![BTreeSet::new(); api.types.len()];
+    for op in &api.operations {
+        let mut stack = BTreeSet::new();
+        op.params.iter().for_each(|p| types::referenced(&p.ty, &mut stack));
+        if let Some(body) = &op.body {
+            types::referenced(&body.ty, &mut stack);
+        }
+        if let crate::ir::ResponseBody::Json(t) = &op.response.body {
+            types::referenced(t, &mut stack);
+        }
+        let mut stack: Vec<TypeId> = stack.into_iter().collect();
+        while let Some(id) = stack.pop() {
+            if out[id].insert(op.group.as_str()) {
+                stack.extend(types::dependencies(api.ty(id)));
+            }
+        }
+    }
+    out
+}
+
+/// The resource groups each model file is compiled for: the groups that reach its types,
+/// widened until closed, so that a file is on whenever a file that imports from it is.
+fn module_groups(api: &Api) -> BTreeMap<&str, BTreeSet<&str>> {
+    let reach = type_groups(api);
+    let mut groups: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    let mut imports: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for (id, t) in api.types.iter().enumerate() {
+        groups.entry(t.module.as_str()).or_default().extend(reach[id].iter().copied());
+        for dep in types::dependencies(t) {
+            let module = api.ty(dep).module.as_str();
+            if module != t.module {
+                imports.entry(t.module.as_str()).or_default().insert(module);
+            }
+        }
+    }
+    loop {
+        let mut changed = false;
+        for (module, deps) in &imports {
+            let needed = groups.get(module).cloned().unwrap_or_default();
+            for dep in deps {
+                let set = groups.entry(dep).or_default();
+                let before = set.len();
+                set.extend(needed.iter().copied());
+                changed |= set.len() != before;
+            }
+        }
+        if !changed {
+            return groups;
+        }
+    }
+}
+
+/// The `cfg` for code that only some resource features need: none when every group needs
+/// it, `full` when no operation reaches it. Exact sets keep the gating closed: whatever an
+/// enabled file refers to is reached by the same features, so it is enabled too.
+fn predicate(groups: &BTreeSet<&str>, all: usize) -> Option<TokenStream> {
+    if all == 0 || groups.len() >= all {
+        return None;
+    }
+    if groups.is_empty() {
+        return Some(quote!(feature = "full"));
+    }
+    let features: Vec<String> = groups.iter().map(|g| api::group_feature(g)).collect();
+    match features.as_slice() {
+        [one] => Some(quote!(feature = #one)),
+        many => Some(quote!(any(#(feature = #many),*))),
+    }
+}
+
+/// [`predicate`] as a `#[cfg(...)]` attribute.
+fn gate(groups: &BTreeSet<&str>, all: usize) -> Option<TokenStream> {
+    predicate(groups, all).map(|p| quote!(#[cfg(#p)]))
+}
 
 /// Every file of the generated crate, in a stable order.
 pub fn emit(api: &Api, options: &Options) -> Result<Vec<File>, Errors> {
@@ -115,12 +196,16 @@ pub fn emit_with_webhooks(api: &Api, webhooks: Option<&Api>, options: &Options) 
         false => ("", ""),
     };
     let auth_feature = if needs(Needs::Jwks) {
-        "# Session token verification and request authentication.\nauth = [\"dep:ring\", \"dep:base64\", \"dep:http\"]\n\
+        "# Session token verification and request authentication.\nauth = [\"dep:ring\", \"dep:base64\", \"dep:http\", \"jwks\"]\n\
          # A tower/axum layer that authenticates every request.\naxum = [\"auth\", \"dep:tower-layer\", \"dep:tower-service\"]\n"
     } else {
         ""
     };
-    let default_features = if needs(Needs::Jwks) { "\"rustls\", \"auth\", \"webhooks\"" } else { "\"rustls\", \"webhooks\"" };
+    let default_features = if needs(Needs::Jwks) {
+        "\"rustls\", \"auth\", \"webhook-verification\", \"full\""
+    } else {
+        "\"rustls\", \"webhook-verification\", \"full\""
+    };
     let auth_dependencies = if needs(Needs::Jwks) {
         "tower-layer = { version = \"0.3\", optional = true }\ntower-service = { version = \"0.3\", optional = true }\n"
     } else {
@@ -131,7 +216,14 @@ pub fn emit_with_webhooks(api: &Api, webhooks: Option<&Api>, options: &Options) 
     } else {
         ""
     };
+    let groups = api::groups(api);
+    let group_features = format!(
+        "# Resource groups: each turns on its operations and the models they use.\nfull = [{}]\n{}",
+        groups.keys().map(|g| format!("\"{}\"", api::group_feature(g))).collect::<Vec<_>>().join(", "),
+        groups.keys().map(|g| format!("{} = []\n", api::group_feature(g))).collect::<String>()
+    );
     let client_manifest = client_manifest
+        .replace("{group_features}", &group_features)
         .replace("{auth_feature}", auth_feature)
         .replace("{default_features}", default_features)
         .replace("{auth_dev_dependencies}", auth_dev_dependencies);
@@ -154,12 +246,36 @@ pub fn emit_with_webhooks(api: &Api, webhooks: Option<&Api>, options: &Options) 
                 let typed = "\n/// The models of webhook payloads, generated from the webhooks document.\npub mod models;\nmod events;\n\npub use events::EventData;\n";
                 files.push(File { path: "src/webhooks/mod.rs".into(), contents: format!("{header}{source}{typed}") });
                 files.push(rust_file("src/webhooks/events.rs", &header, events_file(events))?);
-                files.extend(models(events, "src/webhooks/models", &quote!(crate::webhooks::models), &header)?);
+                files.extend(models(events, "src/webhooks/models", &quote!(crate::webhooks::models), &header, &|_: &str| None)?);
             }
             None => files.push(File { path: format!("src/{name}.rs"), contents: format!("{header}{source}") }),
         }
     }
-    files.push(rust_file("src/lib.rs", &header, lib(api, &runtime))?);
+    // Runtime helpers only some groups use are compiled only with them.
+    let all_groups = api::groups(api).len();
+    let helper_groups = module_groups(api);
+    let union_of = |pick: &dyn Fn(&str) -> bool| -> BTreeSet<&str> {
+        helper_groups.iter().filter(|(m, _)| pick(m)).flat_map(|(_, g)| g.iter().copied()).collect()
+    };
+    let tagged_modules: BTreeSet<&str> = api
+        .types
+        .iter()
+        .filter(|t| matches!(t.kind, crate::ir::TypeKind::Tagged { .. }))
+        .map(|t| t.module.as_str())
+        .collect();
+    let paginating: BTreeSet<&str> =
+        api.operations.iter().filter(|op| api::pages(api, op).is_some()).map(|op| op.group.as_str()).collect();
+    let mut runtime_gates: BTreeMap<&str, Option<TokenStream>> = BTreeMap::new();
+    let tagged_groups = predicate(&union_of(&|m| tagged_modules.contains(m)), all_groups);
+    let tagged_gate = match (tagged_groups, webhooks.is_some()) {
+        // The webhook payload models use it too.
+        (Some(p), true) => Some(quote!(#[cfg(any(feature = "webhook-verification", #p))])),
+        (Some(p), false) => Some(quote!(#[cfg(#p)])),
+        (None, _) => None,
+    };
+    runtime_gates.insert("tagged", tagged_gate);
+    runtime_gates.insert("pagination", gate(&paginating, all_groups));
+    files.push(rust_file("src/lib.rs", &header, lib(api, &runtime, &runtime_gates))?);
     if !api.operations.is_empty() {
         files.push(rust_file("src/api/mod.rs", &header, api::module(api))?);
         for (group, ops) in api::groups(api) {
@@ -169,14 +285,23 @@ pub fn emit_with_webhooks(api: &Api, webhooks: Option<&Api>, options: &Options) 
     }
 
     // Group types by module; `operations/x` modules live under `models/operations/`.
-    files.extend(models(api, "src/models", &quote!(crate::models), &header)?);
+    let module_groups = module_groups(api);
+    let group_count = api::groups(api).len();
+    let file_gate = |module: &str| -> Option<TokenStream> { predicate(module_groups.get(module)?, group_count) };
+    files.extend(models(api, "src/models", &quote!(crate::models), &header, &file_gate)?);
     files.push(rust_file("src/spec_examples.rs", &header, examples::emit(api))?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
 
 /// The model files of an API below `dir`, whose module is `path` (`crate::models`).
-fn models(api: &Api, dir: &str, path: &TokenStream, header: &str) -> Result<Vec<File>, Errors> {
+fn models(
+    api: &Api,
+    dir: &str,
+    path: &TokenStream,
+    header: &str,
+    file_gate: &dyn Fn(&str) -> Option<TokenStream>,
+) -> Result<Vec<File>, Errors> {
     let mut files = Vec::new();
     let mut modules: BTreeMap<&str, Vec<TypeId>> = BTreeMap::new();
     for (id, t) in api.types.iter().enumerate() {
@@ -191,7 +316,7 @@ fn models(api: &Api, dir: &str, path: &TokenStream, header: &str) -> Result<Vec<
         };
         let name = module.rsplit('/').next().unwrap_or(module);
         let names: Vec<&str> = ids.iter().map(|&id| api.ty(id).name.as_str()).collect();
-        list.push((name.to_owned(), names));
+        list.push((name.to_owned(), names, file_gate(module).map(|p| quote!(#[cfg(#p)]))));
         files.push(rust_file(&file, header, model_file(api, ids, path))?);
     }
     let has_ops = !ops.is_empty();
@@ -205,10 +330,15 @@ fn models(api: &Api, dir: &str, path: &TokenStream, header: &str) -> Result<Vec<
     let mut models_tokens =
         mod_file(&top, quote!(#![doc = " Typed models for every schema, request body and response of the API."]));
     if has_ops {
-        let names = ops.iter().flat_map(|(_, names)| names.iter().map(|n| ident(n)));
+        // On when any group module is on: a gate of its own only if every group module has one.
+        let predicates: Option<Vec<TokenStream>> =
+            modules.keys().filter(|m| m.starts_with("operations/")).map(|m| file_gate(m)).collect();
+        let gate = predicates.map(|p| quote!(#[cfg(any(#(#p),*))]));
         models_tokens.extend(quote! {
+            #gate
             mod operations;
-            pub use operations::{ #(#names),* };
+            #gate
+            pub use operations::*;
         });
     }
     files.push(rust_file(&format!("{dir}/mod.rs"), header, models_tokens)?);
@@ -275,15 +405,21 @@ fn spaced(source: &str) -> String {
     out
 }
 
-fn lib(api: &Api, runtime: &[&str]) -> TokenStream {
+fn lib(api: &Api, runtime: &[&str], gates: &BTreeMap<&str, Option<TokenStream>>) -> TokenStream {
     let version = &api.version;
     let version_doc = " The Backend API version this crate speaks; sent as `Clerk-API-Version` with every request.";
-    let modules = runtime.iter().filter(|m| !FEATURE_MODULES.contains(m)).map(|m| ident(m));
-    let feature_modules = runtime.iter().filter(|m| FEATURE_MODULES.contains(m)).map(|m| {
+    let modules = runtime.iter().filter(|m| module_feature(m).is_none()).map(|m| {
+        let gate = gates.get(m).cloned().flatten();
         let module = ident(m);
-        quote!(#[cfg(feature = #m)] pub mod #module;)
+        quote!(#gate mod #module;)
     });
-    let conformance = runtime.contains(&"client").then(|| quote!(#[cfg(test)] mod conformance;));
+    let feature_modules = runtime.iter().filter_map(|m| {
+        let feature = module_feature(m)?;
+        let module = ident(m);
+        Some(quote!(#[cfg(feature = #feature)] pub mod #module;))
+    });
+    let conformance = runtime.contains(&"client").then(|| quote!(#[cfg(all(test, feature = "full"))] mod conformance;));
+    let examples_cfg = if runtime.contains(&"client") { quote!(#[cfg(all(test, feature = "full"))]) } else { quote!(#[cfg(test)]) };
     let client = runtime.contains(&"client").then(|| {
         let server = api.server.clone().unwrap_or_else(|| "http://localhost".to_owned());
         let retry = api.retry.clone().unwrap_or(crate::ir::RetrySpec {
@@ -317,7 +453,7 @@ fn lib(api: &Api, runtime: &[&str]) -> TokenStream {
         #![doc = include_str!("../README.md")]
 
         pub mod models;
-        #( mod #modules; )*
+        #( #modules )*
         #( #feature_modules )*
 
         pub use decode::{decode, DecodeError};
@@ -328,22 +464,25 @@ fn lib(api: &Api, runtime: &[&str]) -> TokenStream {
         #[doc = #version_doc]
         pub const API_VERSION: &str = #version;
 
-        #[cfg(test)]
+        #examples_cfg
         mod spec_examples;
         #conformance
     }
 }
 
-fn mod_file(modules: &[(String, Vec<&str>)], doc: TokenStream) -> TokenStream {
-    let decls = modules.iter().map(|(m, _)| ident(m));
-    let uses = modules.iter().map(|(m, names)| {
+fn mod_file(modules: &[(String, Vec<&str>, Option<TokenStream>)], doc: TokenStream) -> TokenStream {
+    let decls = modules.iter().map(|(m, _, gate)| {
+        let module = ident(m);
+        quote!(#gate mod #module;)
+    });
+    let uses = modules.iter().map(|(m, names, gate)| {
         let module = ident(m);
         let names = names.iter().map(|n| ident(n));
-        quote!(pub use #module::{ #(#names),* };)
+        quote!(#gate pub use #module::{ #(#names),* };)
     });
     quote! {
         #doc
-        #( mod #decls; )*
+        #( #decls )*
         #( #uses )*
     }
 }

@@ -10,7 +10,7 @@ mod nullable;
 mod request;
 mod retry;
 
-#[cfg(feature = "webhooks")]
+#[cfg(feature = "webhook-verification")]
 pub mod webhooks;
 pub use decode::{decode, DecodeError};
 pub use file::FilePart;
@@ -35,8 +35,8 @@ const DEFAULT_RETRY: retry::SpecRetry = retry::SpecRetry {
 /// The Backend API version this crate speaks; sent as `Clerk-API-Version` with every request.
 pub const API_VERSION: &str = "2026-01-01";
 
-#[cfg(test)]
+#[cfg(all(test, feature = "full"))]
 mod spec_examples;
 
-#[cfg(test)]
+#[cfg(all(test, feature = "full"))]
 mod conformance;

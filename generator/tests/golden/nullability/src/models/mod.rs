@@ -6,4 +6,4 @@ mod user;
 pub use email::Email;
 pub use user::User;
 mod operations;
-pub use operations::{UpdateUserRequest, UpdateUserRequestPasswordHasher};
+pub use operations::*;

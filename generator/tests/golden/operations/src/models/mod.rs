@@ -4,4 +4,4 @@
 mod responses;
 pub use responses::{UserListItem, Verification};
 mod operations;
-pub use operations::{GetUserListStatus, CreateUserRequest, UploadProfileImageRequest};
+pub use operations::*;
