@@ -41,8 +41,68 @@ pub fn run(root: &Path) -> Result {
     scale(root, &spec_path)?;
     compile(root)?;
     overhead(root)?;
-    println!("\nbaselines: not measured by this bench yet (OpenAPI Generator, ploidy, openapi-to-rust, progenitor, clerk-rs)");
+    baselines(root, &spec_path)?;
     Ok(())
+}
+
+/// Other generators on the same spec, in the same run. Each is installed under
+/// `target/bench/baselines/`; one that cannot be installed is reported, not fatal.
+fn baselines(root: &Path, spec_path: &Path) -> Result {
+    let dir = root.join("target/bench/baselines");
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    println!("\n## Baselines (same spec, whole process, median of 3)\n");
+    println!("| generator | generation | ours is faster by |\n|---|---|---|");
+    let ours = {
+        let out = dir.join("ours");
+        let mut runs = Vec::new();
+        for _ in 0..3 {
+            let _ = std::fs::remove_dir_all(&out);
+            runs.push(generate_process(root, spec_path, &out)?.0);
+        }
+        median(runs)
+    };
+    println!("| clerk-codegen | {} | 1x |", ms(ours));
+    match openapi_generator(&dir, spec_path) {
+        Ok(time) => println!("| OpenAPI Generator 7.26.0 (`-g rust`) | {} | {:.0}x |", ms(time), time.as_secs_f64() / ours.as_secs_f64()),
+        Err(why) => println!("| OpenAPI Generator | not measured: {why} | |"),
+    }
+    println!(
+        "\nNot measured yet: ploidy, openapi-to-rust and cargo-progenitor (`cargo install` takes 2 to 4 minutes \
+         each here), the compile time of the baselines' output, and the clerk-rs crate."
+    );
+    Ok(())
+}
+
+/// OpenAPI Generator from PyPI (the package ships the jar; Java 17 runs it).
+fn openapi_generator(dir: &Path, spec_path: &Path) -> Result<Duration> {
+    let venv = dir.join("oag-venv");
+    let cli = venv.join("bin/openapi-generator-cli");
+    if !cli.exists() {
+        let run = |program: &Path, args: &[&str]| -> Result {
+            let status = Command::new(program).args(args).status().map_err(|e| format!("{}: {e}", program.display()))?;
+            if status.success() { Ok(()) } else { Err(format!("`{} {}` failed", program.display(), args.join(" "))) }
+        };
+        run(Path::new("python3"), &["-m", "venv", &venv.to_string_lossy()])?;
+        run(&venv.join("bin/pip"), &["install", "--quiet", "openapi-generator-cli==7.26.0"])?;
+    }
+    let out = dir.join("openapi-generator");
+    let mut runs = Vec::new();
+    for _ in 0..3 {
+        let _ = std::fs::remove_dir_all(&out);
+        let started = Instant::now();
+        let output = Command::new(&cli)
+            .args(["generate", "-g", "rust", "--additional-properties=packageName=clerk_oag,packageVersion=0.1.0", "-i"])
+            .arg(spec_path)
+            .arg("-o")
+            .arg(&out)
+            .output()
+            .map_err(|e| e.to_string())?;
+        if !output.status.success() {
+            return Err(format!("generation failed: {}", String::from_utf8_lossy(&output.stderr).lines().last().unwrap_or_default()));
+        }
+        runs.push(started.elapsed());
+    }
+    Ok(median(runs))
 }
 
 /// Generation of the pinned spec, phase by phase (median of 7 runs).
