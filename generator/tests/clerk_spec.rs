@@ -1,16 +1,14 @@
 //! The committed `clerk-sdk` covers Clerk's Backend API 2026-05-12: a type for every
 //! component schema and for every inline request and response object.
 
+mod common;
+use common::specs_dir;
+
 use clerk_codegen::ir::{ResponseBody, TypeKind, TypeRef};
 use clerk_codegen::load::Spec;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-fn specs_dir() -> PathBuf {
-    std::env::var_os("CLERK_SPECS_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs/clerk"))
-}
 
 fn committed_sources() -> String {
     fn read(dir: &Path, out: &mut String) {

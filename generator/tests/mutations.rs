@@ -4,10 +4,12 @@
 //!
 //! The seed is fixed so a failure reproduces; set `MUTATION_SEED` to explore others.
 
+mod common;
+
 use clerk_codegen::load::{Spec, yaml};
 use serde_json::{Map, Value, json};
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// xorshift64*: small, deterministic, good enough to pick mutations.
 struct Rng(u64);
@@ -26,10 +28,7 @@ impl Rng {
 }
 
 fn spec_path(name: &str) -> PathBuf {
-    let dir = std::env::var_os("CLERK_SPECS_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs/clerk"));
-    let path = dir.join(name);
+    let path = common::specs_dir().join(name);
     assert!(path.exists(), "{} not found: set CLERK_SPECS_DIR", path.display());
     path
 }

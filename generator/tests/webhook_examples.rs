@@ -2,16 +2,13 @@
 //! the SDK's `Webhook`, parses into a `WebhookEvent`, and its data into the typed payload
 //! generated for its event type.
 
+mod common;
+use common::specs_dir;
+
 use clerk_codegen::load::yaml;
 use clerk_sdk::webhooks::{EventData, Webhook};
-use std::path::{Path, PathBuf};
 use std::time::{Duration, UNIX_EPOCH};
 
-fn specs_dir() -> PathBuf {
-    std::env::var_os("CLERK_SPECS_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/specs/clerk"))
-}
 
 #[test]
 fn every_example_payload_verifies_and_parses() {

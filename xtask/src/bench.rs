@@ -26,7 +26,7 @@ fn ms(d: Duration) -> String {
 pub fn run(root: &Path) -> Result {
     if cfg!(debug_assertions) {
         // Timings of a debug build mean nothing: run again, optimized.
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+        let cargo = crate::cargo_bin();
         let status = Command::new(cargo)
             .args(["run", "--quiet", "--release", "-p", "xtask", "--", "bench"])
             .current_dir(root)
@@ -156,7 +156,7 @@ fn phases(root: &Path, spec_path: &Path) -> Result {
 }
 
 fn codegen_binary(root: &Path) -> Result<PathBuf> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let cargo = crate::cargo_bin();
     let status = Command::new(cargo)
         .args(["build", "--quiet", "--release", "-p", "clerk-codegen", "--bin", "clerk-codegen"])
         .current_dir(root)
@@ -259,7 +259,7 @@ fn scale(root: &Path, spec_path: &Path) -> Result {
 }
 
 fn timed_cargo(root: &Path, args: &[&str]) -> Result<Duration> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let cargo = crate::cargo_bin();
     let started = Instant::now();
     let status = Command::new(cargo)
         .args(args)
@@ -304,7 +304,7 @@ fn compile(root: &Path) -> Result {
 
 /// Per-call overhead and decode throughput, from the SDK's `bench_overhead` example.
 fn overhead(root: &Path) -> Result {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let cargo = crate::cargo_bin();
     let output = Command::new(cargo)
         .args(["run", "--quiet", "--release", "-p", "clerk-sdk", "--example", "bench_overhead"])
         .current_dir(root)

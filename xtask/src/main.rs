@@ -248,9 +248,14 @@ fn switch_round_trip(root: &Path) -> Result {
     Ok(())
 }
 
+/// The cargo that runs this task (`$CARGO`), else `cargo` from the path.
+pub fn cargo_bin() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
+}
+
 /// Runs cargo in the workspace root.
 pub fn cargo(args: &[&str], env: &[(&str, &str)]) -> Result {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let cargo = cargo_bin();
     let status = Command::new(&cargo)
         .args(args)
         .envs(env.iter().copied())

@@ -56,7 +56,7 @@ pub fn check_all(root: &Path) -> Result {
     std::fs::write(work.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
     // The same dependency versions as the workspace.
     let _ = std::fs::copy(root.join("Cargo.lock"), work.join("Cargo.lock"));
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let cargo = crate::cargo_bin();
     let status = Command::new(cargo)
         .args(["check", "--workspace", "--quiet"])
         .env("CARGO_TARGET_DIR", root.join("target/spec-check-target"))

@@ -332,7 +332,6 @@ fn builder_items(api: &Api, op: &Operation, builder: &str, group_ty: &proc_macro
         }
     }
     if let Some(body) = &op.body {
-        let value = if body.required { quote!(Some(&self.body)) } else { quote!(self.body.as_ref()) };
         let encode = |method: TokenStream| {
             if body.required {
                 quote!(call.#method(&self.body)?;)
@@ -344,7 +343,6 @@ fn builder_items(api: &Api, op: &Operation, builder: &str, group_ty: &proc_macro
                 }
             }
         };
-        let _ = &value;
         match body.media {
             BodyMedia::Multipart => {
                 if let TypeRef::Named(id) = body.ty {

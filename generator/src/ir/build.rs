@@ -243,7 +243,7 @@ impl<'a> Builder<'a> {
                 }
                 ReferenceOr::Item(s) => {
                     self.example(s, &pointer, TypeRef::Named(id));
-                    match self.shape(s, &hint, &pointer, Some(id)) {
+                    match self.shape(s, &hint, &pointer) {
                         Ok(kind) => kind,
                         Err((target, nullable)) => TypeKind::Alias { target, nullable },
                     }
@@ -332,7 +332,7 @@ impl<'a> Builder<'a> {
                     self.dedup.insert(key, id);
                 }
                 let own = Hint { name, module: hint.module.clone() };
-                match self.shape(s, &own, pointer, Some(id)) {
+                match self.shape(s, &own, pointer) {
                     Ok(kind) => self.types[id].kind = kind,
                     Err((target, _)) => self.types[id].kind = TypeKind::Alias { target, nullable: false },
                 }
@@ -403,29 +403,23 @@ impl<'a> Builder<'a> {
     }
 
     /// The shape of a named type: a [`TypeKind`], or `Err` with a plain type for an alias.
-    fn shape(
-        &mut self,
-        s: &'a Schema,
-        hint: &Hint,
-        pointer: &str,
-        id: Option<TypeId>,
-    ) -> Result<TypeKind, (TypeRef, bool)> {
+    fn shape(&mut self, s: &'a Schema, hint: &Hint, pointer: &str) -> Result<TypeKind, (TypeRef, bool)> {
         match self.classify(s) {
             Class::Merge => {
                 let mut props = IndexMap::new();
                 let mut required = Vec::new();
                 self.merging.clear();
                 self.collect_fields(s, hint, pointer, &mut props, &mut required);
-                Ok(self.fields(props, &required, hint, pointer))
+                Ok(self.fields(props, &required))
             }
             Class::Struct => {
                 let mut props = IndexMap::new();
                 let mut required = Vec::new();
                 self.own_fields(s, hint, pointer, &mut props, &mut required);
-                Ok(self.fields(props, &required, hint, pointer))
+                Ok(self.fields(props, &required))
             }
-            Class::Enum => Ok(self.enumeration(s, pointer)),
-            Class::Union => Ok(self.union(s, hint, pointer, id)),
+            Class::Enum => Ok(self.enumeration(s)),
+            Class::Union => Ok(self.union(s, hint, pointer)),
             _ => Err(self.lower_item(s, hint, pointer)),
         }
     }
@@ -485,8 +479,7 @@ impl<'a> Builder<'a> {
         self.own_fields(s, hint, pointer, props, required);
     }
 
-    fn fields(&mut self, props: IndexMap<String, FieldSrc<'a>>, required: &[String], hint: &Hint, pointer: &str) -> TypeKind {
-        let _ = pointer;
+    fn fields(&mut self, props: IndexMap<String, FieldSrc<'a>>, required: &[String]) -> TypeKind {
         let idents = names::unique_value_idents(props.keys().map(String::as_str));
         let mut fields = Vec::with_capacity(props.len());
         for ((wire, src), name) in props.into_iter().zip(idents) {
@@ -508,11 +501,10 @@ impl<'a> Builder<'a> {
                 boxed: false,
             });
         }
-        let _ = hint;
         TypeKind::Struct { fields, multipart: false }
     }
 
-    fn enumeration(&mut self, s: &Schema, _pointer: &str) -> TypeKind {
+    fn enumeration(&mut self, s: &Schema) -> TypeKind {
         let mut ns = Namespace::new();
         ns.claim("Unknown");
         let values = View::of(s)
@@ -527,7 +519,7 @@ impl<'a> Builder<'a> {
         TypeKind::Enum { values }
     }
 
-    fn union(&mut self, s: &'a Schema, hint: &Hint, pointer: &str, _id: Option<TypeId>) -> TypeKind {
+    fn union(&mut self, s: &'a Schema, hint: &Hint, pointer: &str) -> TypeKind {
         let v = View::of(s);
         let members: Vec<(&'a ReferenceOr<Schema>, String)> = v
             .one_of
