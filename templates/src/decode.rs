@@ -50,21 +50,41 @@ pub fn decode<T: DeserializeOwned>(body: &str) -> Result<T, DecodeError> {
     decode_bytes(body.as_bytes())
 }
 
-/// [`decode`] for a body as received. Decoding takes serde_json's fast path; only a body
-/// that fails is decoded again, tracking the path, to say where.
+/// [`decode`] for a body as received.
+///
+/// The body is decoded once, on serde_json's fast path; the path of a failing field is
+/// worked out afterwards from the error's position in the body. Decoding a second time
+/// with a path-tracking deserializer would instantiate every model's `Deserialize` impl
+/// twice, which is most of the crate's code size.
 pub(crate) fn decode_bytes<T: DeserializeOwned>(body: &[u8]) -> Result<T, DecodeError> {
-    if let Ok(value) = serde_json::from_slice(body) {
-        return Ok(value);
+    serde_json::from_slice(body).map_err(|error| DecodeError::new(body, &error))
+}
+
+impl DecodeError {
+    fn new(body: &[u8], error: &serde_json::Error) -> Self {
+        let text = error.to_string();
+        let suffix = format!(" at line {} column {}", error.line(), error.column());
+        let message = text.strip_suffix(&suffix).unwrap_or(&text).to_owned();
+        let path = if error.line() == 0 {
+            ".".to_owned()
+        } else {
+            let at = offset(body, error.line(), error.column());
+            field_path(&Locator::path_at(body, at), &message)
+        };
+        DecodeError { path, message, body: String::from_utf8_lossy(body).into_owned() }
     }
-    let de = &mut serde_json::Deserializer::from_slice(body);
-    match serde_path_to_error::deserialize(de) {
-        Ok(value) => Ok(value),
-        Err(e) => {
-            let message = e.inner().to_string();
-            let body = String::from_utf8_lossy(body).into_owned();
-            Err(DecodeError { path: field_path(&e.path().to_string(), &message), message, body })
-        }
-    }
+}
+
+/// The byte offset serde_json means by `line` (1-based) and `column`: the first byte it
+/// has not read, which is right after a value it rejected, or at the start of one it
+/// rejected without reading.
+fn offset(body: &[u8], line: usize, column: usize) -> usize {
+    let start = if line <= 1 {
+        0
+    } else {
+        body.iter().enumerate().filter(|(_, b)| **b == b'\n').nth(line - 2).map_or(body.len(), |(i, _)| i + 1)
+    };
+    (start + column).min(body.len())
 }
 
 /// serde reports a missing field at the object that lacks it; name the field itself.
@@ -74,6 +94,159 @@ pub(crate) fn field_path(path: &str, message: &str) -> String {
         Some(field) if path == "." => field.to_owned(),
         Some(field) => format!("{path}.{field}"),
         None => path.to_owned(),
+    }
+}
+
+enum Segment {
+    Key(String),
+    Index(usize),
+}
+
+/// Finds the innermost JSON value whose text spans a byte offset (the byte right after a
+/// value counts as part of it) and names its path, `email_addresses[0].id`.
+struct Locator<'a> {
+    text: &'a [u8],
+    i: usize,
+    at: usize,
+    path: Vec<Segment>,
+    found: Option<String>,
+}
+
+/// Nesting deeper than serde_json accepts is not walked.
+const MAX_DEPTH: usize = 128;
+
+impl<'a> Locator<'a> {
+    fn path_at(text: &'a [u8], at: usize) -> String {
+        let mut locator = Locator { text, i: 0, at, path: Vec::new(), found: None };
+        // `None` means the walk stopped early: the target was found, passed, or the text
+        // ended (a truncated body); the open containers are then the best answer.
+        if locator.value(0).is_none() && locator.found.is_none() {
+            return locator.render(locator.path.len());
+        }
+        locator.found.unwrap_or_else(|| ".".to_owned())
+    }
+
+    fn render(&self, len: usize) -> String {
+        let mut out = String::new();
+        for segment in &self.path[..len] {
+            match segment {
+                Segment::Key(key) if out.is_empty() => out.push_str(key),
+                Segment::Key(key) => {
+                    out.push('.');
+                    out.push_str(key);
+                }
+                Segment::Index(index) => {
+                    out.push('[');
+                    out.push_str(&index.to_string());
+                    out.push(']');
+                }
+            }
+        }
+        if out.is_empty() { ".".to_owned() } else { out }
+    }
+
+    fn peek(&mut self) -> Option<u8> {
+        while let Some(&b) = self.text.get(self.i) {
+            if !b.is_ascii_whitespace() {
+                return Some(b);
+            }
+            self.i += 1;
+        }
+        None
+    }
+
+    fn eat(&mut self, byte: u8) -> Option<()> {
+        (self.peek()? == byte).then(|| self.i += 1)
+    }
+
+    /// Walks one value; `None` stops the walk.
+    fn value(&mut self, depth: usize) -> Option<()> {
+        let first = self.peek()?;
+        let start = self.i;
+        if start > self.at {
+            // The offset lies between values: name the container around it.
+            let len = self.path.len().saturating_sub(1);
+            self.found = Some(self.render(len));
+            return None;
+        }
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        match first {
+            b'{' => {
+                self.i += 1;
+                if self.eat(b'}').is_none() {
+                    loop {
+                        let key = self.string()?;
+                        self.eat(b':')?;
+                        self.path.push(Segment::Key(key));
+                        self.value(depth + 1)?;
+                        self.path.pop();
+                        if self.eat(b',').is_none() {
+                            self.eat(b'}')?;
+                            break;
+                        }
+                    }
+                }
+            }
+            b'[' => {
+                self.i += 1;
+                if self.eat(b']').is_none() {
+                    let mut index = 0;
+                    loop {
+                        self.path.push(Segment::Index(index));
+                        self.value(depth + 1)?;
+                        self.path.pop();
+                        index += 1;
+                        if self.eat(b',').is_none() {
+                            self.eat(b']')?;
+                            break;
+                        }
+                    }
+                }
+            }
+            b'"' => {
+                self.string()?;
+            }
+            _ => {
+                let rest = &self.text[self.i..];
+                let len = rest.iter().position(|b| matches!(b, b',' | b']' | b'}') || b.is_ascii_whitespace()).unwrap_or(rest.len());
+                self.i += len.max(1);
+            }
+        }
+        if self.at <= self.i {
+            self.found = Some(self.render(self.path.len()));
+            return None;
+        }
+        Some(())
+    }
+
+    /// A string's content (escapes other than `\"` and `\\` kept as written).
+    fn string(&mut self) -> Option<String> {
+        if self.peek()? != b'"' {
+            return None;
+        }
+        let mut content = Vec::new();
+        let mut i = self.i + 1;
+        loop {
+            match *self.text.get(i)? {
+                b'"' => break,
+                b'\\' => {
+                    let escaped = *self.text.get(i + 1)?;
+                    if !matches!(escaped, b'"' | b'\\') {
+                        content.push(b'\\');
+                    }
+                    content.push(escaped);
+                    i += 2;
+                }
+                b => {
+                    content.push(b);
+                    i += 1;
+                }
+            }
+        }
+        self.i = i + 1;
+        Some(String::from_utf8_lossy(&content).into_owned())
     }
 }
 
@@ -99,5 +272,17 @@ mod tests {
         assert_eq!(decode::<Outer>("{}").unwrap_err().path(), "inner");
         assert_eq!(decode::<Outer>(r#"{"inner": [{"id": 1}]}"#).unwrap_err().path(), "inner[0].id");
         assert!(decode::<Outer>("not json").unwrap_err().to_string().starts_with("cannot decode the response at `.`"));
+    }
+
+    #[test]
+    fn paths_survive_layout_escapes_and_truncation() {
+        let pretty = "{\n  \"inner\": [\n    {\"id\": \"a\"},\n    {\"id\": [1]}\n  ]\n}";
+        assert_eq!(decode::<Outer>(pretty).unwrap_err().path(), "inner[1].id");
+        let err = decode::<Outer>(r#"{"x\"y": {"inner": 1}, "inner": [{"id": "a", "id": "b"}]}"#).unwrap_err();
+        assert_eq!((err.path(), err.message()), ("inner[0]", "duplicate field `id`"));
+        assert_eq!(decode::<Outer>(r#"{"inner": [{"id": "a"}, {"id": "#).unwrap_err().path(), "inner[1].id");
+        assert_eq!(decode::<Outer>(r#"{"inner": [{"id": "a"}]} trailing"#).unwrap_err().path(), ".");
+        assert_eq!(decode::<std::collections::BTreeMap<String, u8>>(r#"{"a": 1, "b": 300}"#).unwrap_err().path(), "b");
+        assert_eq!(decode::<Vec<Vec<bool>>>("[[true], [false, null]]").unwrap_err().path(), "[1][1]");
     }
 }

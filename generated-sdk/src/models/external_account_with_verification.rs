@@ -91,14 +91,20 @@ impl<'de> serde::Deserialize<'de> for ExternalAccountWithVerificationVerificatio
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match crate::tagged::tag(&value, "object") {
-                Some("verification_oauth") => Self::OAuth(crate::tagged::variant(value)?),
-                Some("verification_google_one_tap") => {
-                    Self::GoogleOneTap(crate::tagged::variant(value)?)
-                }
-                _ => Self::Unknown(value),
+        crate::tagged::union(
+            deserializer,
+            |value| {
+                Ok(
+                    match crate::tagged::tag(&value, "object") {
+                        Some("verification_oauth") => {
+                            Self::OAuth(serde_json::from_value(value)?)
+                        }
+                        Some("verification_google_one_tap") => {
+                            Self::GoogleOneTap(serde_json::from_value(value)?)
+                        }
+                        _ => Self::Unknown(value),
+                    },
+                )
             },
         )
     }

@@ -43,12 +43,20 @@ impl<'de> serde::Deserialize<'de> for PhoneNumberVerification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match crate::tagged::tag(&value, "object") {
-                Some("verification_otp") => Self::Otp(crate::tagged::variant(value)?),
-                Some("verification_admin") => Self::Admin(crate::tagged::variant(value)?),
-                _ => Self::Unknown(value),
+        crate::tagged::union(
+            deserializer,
+            |value| {
+                Ok(
+                    match crate::tagged::tag(&value, "object") {
+                        Some("verification_otp") => {
+                            Self::Otp(serde_json::from_value(value)?)
+                        }
+                        Some("verification_admin") => {
+                            Self::Admin(serde_json::from_value(value)?)
+                        }
+                        _ => Self::Unknown(value),
+                    },
+                )
             },
         )
     }

@@ -188,7 +188,7 @@ pub fn emit(api: &Api, t: &TypeDef) -> TokenStream {
             let arms = variants.iter().filter(|v| !v.tags.is_empty()).map(|v| {
                 let variant = ident(&v.name);
                 let tags = &v.tags;
-                quote!( #(Some(#tags))|* => Self::#variant(crate::tagged::variant(value)?), )
+                quote!( #(Some(#tags))|* => Self::#variant(serde_json::from_value(value)?), )
             });
             quote! {
                 #doc
@@ -203,10 +203,11 @@ pub fn emit(api: &Api, t: &TypeDef) -> TokenStream {
 
                 impl<'de> serde::Deserialize<'de> for #name {
                     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                        let value = serde_json::Value::deserialize(deserializer)?;
-                        Ok(match crate::tagged::tag(&value, #property) {
-                            #( #arms )*
-                            _ => Self::Unknown(value),
+                        crate::tagged::union(deserializer, |value| {
+                            Ok(match crate::tagged::tag(&value, #property) {
+                                #( #arms )*
+                                _ => Self::Unknown(value),
+                            })
                         })
                     }
                 }

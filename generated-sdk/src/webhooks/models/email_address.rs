@@ -52,23 +52,35 @@ impl<'de> serde::Deserialize<'de> for EmailAddressVerification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match crate::tagged::tag(&value, "object") {
-                Some("verification_otp") => Self::Otp(crate::tagged::variant(value)?),
-                Some("verification_admin") => Self::Admin(crate::tagged::variant(value)?),
-                Some("verification_from_oauth") => {
-                    Self::FromOAuth(crate::tagged::variant(value)?)
-                }
-                Some("verification_ticket") => {
-                    Self::Ticket(crate::tagged::variant(value)?)
-                }
-                Some("verification_saml") => Self::Saml(crate::tagged::variant(value)?),
-                Some("verification_email_link") => {
-                    Self::EmailLink(crate::tagged::variant(value)?)
-                }
-                Some("verification_scim") => Self::Scim(crate::tagged::variant(value)?),
-                _ => Self::Unknown(value),
+        crate::tagged::union(
+            deserializer,
+            |value| {
+                Ok(
+                    match crate::tagged::tag(&value, "object") {
+                        Some("verification_otp") => {
+                            Self::Otp(serde_json::from_value(value)?)
+                        }
+                        Some("verification_admin") => {
+                            Self::Admin(serde_json::from_value(value)?)
+                        }
+                        Some("verification_from_oauth") => {
+                            Self::FromOAuth(serde_json::from_value(value)?)
+                        }
+                        Some("verification_ticket") => {
+                            Self::Ticket(serde_json::from_value(value)?)
+                        }
+                        Some("verification_saml") => {
+                            Self::Saml(serde_json::from_value(value)?)
+                        }
+                        Some("verification_email_link") => {
+                            Self::EmailLink(serde_json::from_value(value)?)
+                        }
+                        Some("verification_scim") => {
+                            Self::Scim(serde_json::from_value(value)?)
+                        }
+                        _ => Self::Unknown(value),
+                    },
+                )
             },
         )
     }

@@ -31,13 +31,17 @@ impl<'de> serde::Deserialize<'de> for PasskeyVerification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match crate::tagged::tag(&value, "object") {
-                Some("verification_passkey") => {
-                    Self::VerificationPasskey(crate::tagged::variant(value)?)
-                }
-                _ => Self::Unknown(value),
+        crate::tagged::union(
+            deserializer,
+            |value| {
+                Ok(
+                    match crate::tagged::tag(&value, "object") {
+                        Some("verification_passkey") => {
+                            Self::VerificationPasskey(serde_json::from_value(value)?)
+                        }
+                        _ => Self::Unknown(value),
+                    },
+                )
             },
         )
     }

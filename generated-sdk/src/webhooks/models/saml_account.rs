@@ -45,14 +45,20 @@ impl<'de> serde::Deserialize<'de> for SamlAccountVerification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match crate::tagged::tag(&value, "object") {
-                Some("verification_saml") => Self::Saml(crate::tagged::variant(value)?),
-                Some("verification_ticket") => {
-                    Self::Ticket(crate::tagged::variant(value)?)
-                }
-                _ => Self::Unknown(value),
+        crate::tagged::union(
+            deserializer,
+            |value| {
+                Ok(
+                    match crate::tagged::tag(&value, "object") {
+                        Some("verification_saml") => {
+                            Self::Saml(serde_json::from_value(value)?)
+                        }
+                        Some("verification_ticket") => {
+                            Self::Ticket(serde_json::from_value(value)?)
+                        }
+                        _ => Self::Unknown(value),
+                    },
+                )
             },
         )
     }

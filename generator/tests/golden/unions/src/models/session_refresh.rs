@@ -18,12 +18,16 @@ impl<'de> serde::Deserialize<'de> for SessionRefresh {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match crate::tagged::tag(&value, "object") {
-                Some("token") => Self::Token(crate::tagged::variant(value)?),
-                Some("cookies") => Self::Cookies(crate::tagged::variant(value)?),
-                _ => Self::Unknown(value),
+        crate::tagged::union(
+            deserializer,
+            |value| {
+                Ok(
+                    match crate::tagged::tag(&value, "object") {
+                        Some("token") => Self::Token(serde_json::from_value(value)?),
+                        Some("cookies") => Self::Cookies(serde_json::from_value(value)?),
+                        _ => Self::Unknown(value),
+                    },
+                )
             },
         )
     }

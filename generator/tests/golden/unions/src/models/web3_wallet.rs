@@ -25,16 +25,20 @@ impl<'de> serde::Deserialize<'de> for Web3WalletVerification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        let value = serde_json::Value::deserialize(deserializer)?;
-        Ok(
-            match crate::tagged::tag(&value, "object") {
-                Some("verification_web3") => {
-                    Self::VerificationWeb3(crate::tagged::variant(value)?)
-                }
-                Some("verification_admin") => {
-                    Self::VerificationAdmin(crate::tagged::variant(value)?)
-                }
-                _ => Self::Unknown(value),
+        crate::tagged::union(
+            deserializer,
+            |value| {
+                Ok(
+                    match crate::tagged::tag(&value, "object") {
+                        Some("verification_web3") => {
+                            Self::VerificationWeb3(serde_json::from_value(value)?)
+                        }
+                        Some("verification_admin") => {
+                            Self::VerificationAdmin(serde_json::from_value(value)?)
+                        }
+                        _ => Self::Unknown(value),
+                    },
+                )
             },
         )
     }
