@@ -4,6 +4,9 @@
 //! timeouts and response decoding. Generated operations only describe their call.
 
 use std::fmt::{Display, Write};
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
@@ -71,6 +74,8 @@ pub(crate) struct Call<'c> {
     query: String,
     body: Body,
     options: RequestOptions,
+    /// The first thing that went wrong while putting the call together; sending returns it.
+    error: Option<Error>,
 }
 
 /// Percent-encodes everything but RFC 3986 unreserved characters.
@@ -94,7 +99,7 @@ pub(crate) fn segment(value: &str) -> String {
 
 impl<'c> Call<'c> {
     pub fn new(client: &'c Client, op: &'static Operation, path: String, options: RequestOptions) -> Self {
-        Call { client, op, path, query: String::new(), body: Body::Empty, options }
+        Call { client, op, path, query: String::new(), body: Body::Empty, options, error: None }
     }
 
     fn pair(&mut self, name: &str, value: &str) {
@@ -126,31 +131,41 @@ impl<'c> Call<'c> {
         }
     }
 
+    fn fail(&mut self, error: Error) {
+        self.error.get_or_insert(error);
+    }
+
     #[allow(dead_code, reason = "only operations with JSON bodies use it")]
-    pub fn json(&mut self, body: &impl Serialize) -> Result<(), Error> {
-        let bytes = serde_json::to_vec(body).map_err(|e| Error::Config(format!("cannot serialize the body: {e}")))?;
-        self.body = Body::Json(bytes);
-        Ok(())
+    pub fn json(&mut self, body: &impl Serialize) {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => self.body = Body::Json(bytes),
+            Err(e) => self.fail(Error::Config(format!("cannot serialize the body: {e}"))),
+        }
     }
 
     /// A header parameter, when set.
     #[allow(dead_code, reason = "only operations with header parameters use it")]
-    pub fn header(&mut self, name: &str, value: Option<&impl Display>) -> Result<(), Error> {
-        if let Some(value) = value {
-            let name = HeaderName::from_bytes(name.as_bytes()).map_err(|e| Error::Config(format!("header {name}: {e}")))?;
-            let value = HeaderValue::from_str(&value.to_string()).map_err(|e| Error::Config(format!("header {name}: {e}")))?;
-            self.options.headers.append(name, value);
+    pub fn header(&mut self, name: &str, value: Option<&impl Display>) {
+        let Some(value) = value else { return };
+        let header = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|e| e.to_string())
+            .and_then(|name| Ok((name, HeaderValue::from_str(&value.to_string()).map_err(|e| e.to_string())?)));
+        match header {
+            Ok((name, value)) => {
+                self.options.headers.append(name, value);
+            }
+            Err(e) => self.fail(Error::Config(format!("header {name}: {e}"))),
         }
-        Ok(())
     }
 
     /// An `application/x-www-form-urlencoded` body: scalars as they are, arrays as repeated
     /// keys, nested objects as JSON text; unset and `null` fields are left out.
     #[allow(dead_code, reason = "only operations with form bodies use it")]
-    pub fn form(&mut self, body: &impl Serialize) -> Result<(), Error> {
-        let value = serde_json::to_value(body).map_err(|e| Error::Config(format!("cannot serialize the body: {e}")))?;
-        let serde_json::Value::Object(map) = value else {
-            return Err(Error::Config("a form body must be an object".to_owned()));
+    pub fn form(&mut self, body: &impl Serialize) {
+        let map = match serde_json::to_value(body) {
+            Ok(serde_json::Value::Object(map)) => map,
+            Ok(_) => return self.fail(Error::Config("a form body must be an object".to_owned())),
+            Err(e) => return self.fail(Error::Config(format!("cannot serialize the body: {e}"))),
         };
         let mut out = String::new();
         let mut pair = |key: &str, value: &serde_json::Value| {
@@ -173,7 +188,6 @@ impl<'c> Call<'c> {
             }
         }
         self.body = Body::Form(out.into_bytes());
-        Ok(())
     }
 
     /// A file part of a multipart body, when set.
@@ -249,8 +263,11 @@ impl<'c> Call<'c> {
         matches!(self.op.method, Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS)
     }
 
-    /// Sends with retries and returns the status, headers and body of a success.
-    async fn execute(self) -> Result<(StatusCode, HeaderMap, Bytes), Error> {
+    /// Sends with retries and returns the status and body of a success.
+    async fn execute(mut self) -> Result<(StatusCode, Bytes), Error> {
+        if let Some(error) = self.error.take() {
+            return Err(error);
+        }
         let total = self.client.inner.total_timeout;
         let work = self.attempts();
         match total {
@@ -259,7 +276,7 @@ impl<'c> Call<'c> {
         }
     }
 
-    async fn attempts(self) -> Result<(StatusCode, HeaderMap, Bytes), Error> {
+    async fn attempts(self) -> Result<(StatusCode, Bytes), Error> {
         let policy = self.options.retry.clone().unwrap_or_else(|| self.client.inner.retry.clone());
         let started = Instant::now();
         let mut attempt = 0;
@@ -290,7 +307,7 @@ impl<'c> Call<'c> {
         }
     }
 
-    async fn attempt(&self, attempt: u32) -> Result<(StatusCode, HeaderMap, Bytes), Error> {
+    async fn attempt(&self, attempt: u32) -> Result<(StatusCode, Bytes), Error> {
         let request = self.build()?;
         #[cfg(feature = "tracing")]
         let span = tracing::info_span!(
@@ -327,30 +344,58 @@ impl<'c> Call<'c> {
         #[cfg(test)]
         observe(self.op.id, &headers);
         if status.is_success() {
-            Ok((status, headers, body))
+            Ok((status, body))
         } else {
             Err(Error::Api(Box::new(crate::ApiError::new(status, headers, String::from_utf8_lossy(&body).into_owned()))))
         }
     }
 
+    fn send<T>(self, read: fn(StatusCode, Bytes) -> Result<T, Error>) -> Pending<'c, T> {
+        Pending { sent: Box::pin(self.execute()), read }
+    }
+
     /// Sends and decodes a JSON body.
     #[allow(dead_code, reason = "only operations with JSON responses use it")]
-    pub async fn send_json<T: DeserializeOwned>(self) -> Result<T, Error> {
-        let (status, _, body) = self.execute().await?;
-        crate::decode::decode_bytes::<T>(&body).map_err(|error| Error::Decode { status, error })
+    pub fn send_json<T: DeserializeOwned>(self) -> Pending<'c, T> {
+        self.send(|status, body| crate::decode::decode_bytes(&body).map_err(|error| Error::Decode { status, error }))
     }
 
     /// Sends and ignores the body.
     #[allow(dead_code, reason = "only operations without a response body use it")]
-    pub async fn send_empty(self) -> Result<(), Error> {
-        self.execute().await.map(drop)
+    pub fn send_empty(self) -> Pending<'c, ()> {
+        self.send(|_, _| Ok(()))
     }
 
     /// Sends and returns the body as text.
     #[allow(dead_code, reason = "only operations with text responses use it")]
-    pub async fn send_text(self) -> Result<String, Error> {
-        let (_, _, body) = self.execute().await?;
-        Ok(String::from_utf8_lossy(&body).into_owned())
+    pub fn send_text(self) -> Pending<'c, String> {
+        self.send(|_, body| Ok(String::from_utf8_lossy(&body).into_owned()))
+    }
+}
+
+/// The call in flight: the status and body of a success.
+type Sent<'c> = Pin<Box<dyn Future<Output = Result<(StatusCode, Bytes), Error>> + Send + 'c>>;
+
+/// A request on its way: the future every operation's `send()` returns (and `.await` on a
+/// request builder runs). It resolves to the decoded response or an [`Error`].
+#[must_use = "a request does nothing until it is awaited"]
+pub struct Pending<'c, T> {
+    sent: Sent<'c>,
+    read: fn(StatusCode, Bytes) -> Result<T, Error>,
+}
+
+impl<T> Future for Pending<'_, T> {
+    type Output = Result<T, Error>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let read = self.read;
+        self.sent.as_mut().poll(cx).map(|sent| sent.and_then(|(status, body)| read(status, body)))
+    }
+}
+
+impl<T> std::fmt::Debug for Pending<'_, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Pending { .. }")
     }
 }
 
@@ -376,10 +421,10 @@ macro_rules! into_future {
     ($builder:ident, $output:ty) => {
         impl<'c> std::future::IntoFuture for $builder<'c> {
             type Output = Result<$output, crate::Error>;
-            type IntoFuture = std::pin::Pin<Box<dyn std::future::Future<Output = Self::Output> + Send + 'c>>;
+            type IntoFuture = crate::Pending<'c, $output>;
 
             fn into_future(self) -> Self::IntoFuture {
-                Box::pin(self.send())
+                self.send()
             }
         }
     };
@@ -390,6 +435,18 @@ pub(crate) use into_future;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_call_that_cannot_be_put_together_fails_without_sending() {
+        static OP: Operation = Operation { id: "Test", method: Method::GET, path: "/test", auth: true };
+        // Nothing listens on port 1: a request that went out would fail with a transport error.
+        let client = Client::builder("sk_test_key").base_url("http://127.0.0.1:1").build().unwrap();
+        let mut call = Call::new(&client, &OP, "/test".to_owned(), RequestOptions::default());
+        call.header("X-Note", Some(&"two\nlines"));
+        call.header("X-Fine", Some(&"ok"));
+        let error = call.send_empty().await.unwrap_err();
+        assert!(matches!(&error, Error::Config(message) if message.starts_with("header X-Note")), "{error}");
+    }
 
     #[test]
     fn encoding_leaves_only_unreserved_characters() {

@@ -49,8 +49,12 @@ fn an_added_optional_field_changes_only_that_field() {
         edits,
         [
             "+    /// What friends call them.",
-            "+    #[serde(default, skip_serializing_if = \"Option::is_none\")]",
+            "+    #[serde(skip_serializing_if = \"Option::is_none\")]",
             "+    pub nickname: Option<String>,",
+            // Its slot, key and value in the `Deserialize` impl.
+            "+                let mut nickname = None;",
+            "+                        \"nickname\" => map.field(&mut nickname, \"nickname\")?,",
+            "+                    nickname: nickname.flatten(),",
         ]
     );
 

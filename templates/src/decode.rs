@@ -87,6 +87,90 @@ fn offset(body: &[u8], line: usize, column: usize) -> usize {
     (start + column).min(body.len())
 }
 
+/// A JSON object key, borrowed from the body when it has no escapes.
+pub(crate) struct Key<'de>(std::borrow::Cow<'de, str>);
+
+impl Key<'_> {
+    pub(crate) fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Key<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Key<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object key")
+            }
+
+            fn visit_borrowed_str<E: serde::de::Error>(self, key: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(key.into()))
+            }
+
+            fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<Key<'de>, E> {
+                Ok(Key(key.to_owned().into()))
+            }
+
+            fn visit_string<E: serde::de::Error>(self, key: String) -> Result<Key<'de>, E> {
+                Ok(Key(key.into()))
+            }
+        }
+
+        deserializer.deserialize_str(Visitor)
+    }
+}
+
+/// Reading the fields of a generated struct from a JSON object.
+pub(crate) trait Fields<'de>: serde::de::MapAccess<'de> {
+    /// Reads the value of field `name` into its slot; a second value for it is an error.
+    fn field<T: serde::Deserialize<'de>>(&mut self, slot: &mut Option<T>, name: &'static str) -> Result<(), Self::Error> {
+        if slot.is_some() {
+            return Err(serde::de::Error::duplicate_field(name));
+        }
+        *slot = Some(self.next_value()?);
+        Ok(())
+    }
+
+    /// Skips the value of a key this version does not know.
+    fn skip(&mut self) -> Result<(), Self::Error> {
+        self.next_value::<serde::de::IgnoredAny>().map(drop)
+    }
+}
+
+impl<'de, A: serde::de::MapAccess<'de>> Fields<'de> for A {}
+
+/// The value of a required field, or the error naming it.
+pub(crate) fn required<T, E: serde::de::Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
+    slot.ok_or_else(|| E::missing_field(name))
+}
+
+/// Reads an open enum from its wire string, borrowing it when the deserializer can.
+pub(crate) fn open_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: for<'a> From<&'a str>,
+{
+    struct Wire<T>(std::marker::PhantomData<T>);
+
+    impl<T: for<'a> From<&'a str>> serde::de::Visitor<'_> for Wire<T> {
+        type Value = T;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a string")
+        }
+
+        fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
+            Ok(T::from(value))
+        }
+    }
+
+    deserializer.deserialize_str(Wire(std::marker::PhantomData))
+}
+
 /// serde reports a missing field at the object that lacks it; name the field itself.
 pub(crate) fn field_path(path: &str, message: &str) -> String {
     let missing = message.strip_prefix("missing field `").and_then(|rest| rest.split('`').next());

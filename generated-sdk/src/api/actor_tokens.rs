@@ -76,7 +76,7 @@ impl<'c> CreateActorToken<'c> {
     }
 
     /// Sends `POST /actor_tokens`.
-    pub async fn send(self) -> Result<models::ActorToken, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::ActorToken> {
         let mut call = Call::new(
             self.client,
             &CREATE_ACTOR_TOKEN,
@@ -84,9 +84,9 @@ impl<'c> CreateActorToken<'c> {
             self.options,
         );
         if let Some(body) = &self.body {
-            call.json(body)?;
+            call.json(body);
         }
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -116,7 +116,7 @@ impl<'c> RevokeActorToken<'c> {
     }
 
     /// Sends `POST /actor_tokens/{actor_token_id}/revoke`.
-    pub async fn send(self) -> Result<models::ActorToken, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::ActorToken> {
         let call = Call::new(
             self.client,
             &REVOKE_ACTOR_TOKEN,
@@ -126,7 +126,7 @@ impl<'c> RevokeActorToken<'c> {
             ),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 

@@ -70,17 +70,15 @@ impl<'c> CreateAdminPortalLinkToken<'c> {
     }
 
     /// Sends `POST /admin_portal_link_tokens`.
-    pub async fn send(
-        self,
-    ) -> Result<models::CreateAdminPortalLinkTokenResponse, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::CreateAdminPortalLinkTokenResponse> {
         let mut call = Call::new(
             self.client,
             &CREATE_ADMIN_PORTAL_LINK_TOKEN,
             "/admin_portal_link_tokens".to_owned(),
             self.options,
         );
-        call.json(&self.body)?;
-        call.send_json().await
+        call.json(&self.body);
+        call.send_json()
     }
 }
 
@@ -113,9 +111,7 @@ impl<'c> RevokeAdminPortalLinkToken<'c> {
     }
 
     /// Sends `POST /admin_portal_link_tokens/{adminPortalLinkTokenID}/revoke`.
-    pub async fn send(
-        self,
-    ) -> Result<models::RevokeAdminPortalLinkTokenResponse, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::RevokeAdminPortalLinkTokenResponse> {
         let mut call = Call::new(
             self.client,
             &REVOKE_ADMIN_PORTAL_LINK_TOKEN,
@@ -125,8 +121,8 @@ impl<'c> RevokeAdminPortalLinkToken<'c> {
             ),
             self.options,
         );
-        call.json(&self.body)?;
-        call.send_json().await
+        call.json(&self.body);
+        call.send_json()
     }
 }
 

@@ -77,7 +77,7 @@ impl<'c> CreateAgentTask<'c> {
     }
 
     /// Sends `POST /agents/tasks`.
-    pub async fn send(self) -> Result<models::AgentTask, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::AgentTask> {
         let mut call = Call::new(
             self.client,
             &CREATE_AGENT_TASK,
@@ -85,9 +85,9 @@ impl<'c> CreateAgentTask<'c> {
             self.options,
         );
         if let Some(body) = &self.body {
-            call.json(body)?;
+            call.json(body);
         }
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -117,7 +117,7 @@ impl<'c> RevokeAgentTask<'c> {
     }
 
     /// Sends `POST /agents/tasks/{agent_task_id}/revoke`.
-    pub async fn send(self) -> Result<models::AgentTask, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::AgentTask> {
         let call = Call::new(
             self.client,
             &REVOKE_AGENT_TASK,
@@ -126,7 +126,7 @@ impl<'c> RevokeAgentTask<'c> {
             ),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 

@@ -154,7 +154,7 @@ impl<'c> ListAllowlistIdentifiers<'c> {
     }
 
     /// Sends `GET /allowlist_identifiers`.
-    pub async fn send(self) -> Result<Vec<models::AllowlistIdentifier>, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, Vec<models::AllowlistIdentifier>> {
         let mut call = Call::new(
             self.client,
             &LIST_ALLOWLIST_IDENTIFIERS,
@@ -164,7 +164,7 @@ impl<'c> ListAllowlistIdentifiers<'c> {
         call.query("paginated", self.paginated.as_ref());
         call.query("limit", self.limit.as_ref());
         call.query("offset", self.offset.as_ref());
-        call.send_json().await
+        call.send_json()
     }
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
@@ -226,7 +226,7 @@ impl<'c> CreateAllowlistIdentifier<'c> {
     }
 
     /// Sends `POST /allowlist_identifiers`.
-    pub async fn send(self) -> Result<models::AllowlistIdentifier, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::AllowlistIdentifier> {
         let mut call = Call::new(
             self.client,
             &CREATE_ALLOWLIST_IDENTIFIER,
@@ -234,9 +234,9 @@ impl<'c> CreateAllowlistIdentifier<'c> {
             self.options,
         );
         if let Some(body) = &self.body {
-            call.json(body)?;
+            call.json(body);
         }
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -266,7 +266,7 @@ impl<'c> DeleteAllowlistIdentifier<'c> {
     }
 
     /// Sends `DELETE /allowlist_identifiers/{identifier_id}`.
-    pub async fn send(self) -> Result<models::DeletedObject, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::DeletedObject> {
         let call = Call::new(
             self.client,
             &DELETE_ALLOWLIST_IDENTIFIER,
@@ -276,7 +276,7 @@ impl<'c> DeleteAllowlistIdentifier<'c> {
             ),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -305,14 +305,14 @@ impl<'c> ListBlocklistIdentifiers<'c> {
     }
 
     /// Sends `GET /blocklist_identifiers`.
-    pub async fn send(self) -> Result<models::BlocklistIdentifiers, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::BlocklistIdentifiers> {
         let call = Call::new(
             self.client,
             &LIST_BLOCKLIST_IDENTIFIERS,
             "/blocklist_identifiers".to_owned(),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -348,7 +348,7 @@ impl<'c> CreateBlocklistIdentifier<'c> {
     }
 
     /// Sends `POST /blocklist_identifiers`.
-    pub async fn send(self) -> Result<models::BlocklistIdentifier, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::BlocklistIdentifier> {
         let mut call = Call::new(
             self.client,
             &CREATE_BLOCKLIST_IDENTIFIER,
@@ -356,9 +356,9 @@ impl<'c> CreateBlocklistIdentifier<'c> {
             self.options,
         );
         if let Some(body) = &self.body {
-            call.json(body)?;
+            call.json(body);
         }
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -388,7 +388,7 @@ impl<'c> DeleteBlocklistIdentifier<'c> {
     }
 
     /// Sends `DELETE /blocklist_identifiers/{identifier_id}`.
-    pub async fn send(self) -> Result<models::DeletedObject, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::DeletedObject> {
         let call = Call::new(
             self.client,
             &DELETE_BLOCKLIST_IDENTIFIER,
@@ -398,7 +398,7 @@ impl<'c> DeleteBlocklistIdentifier<'c> {
             ),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 

@@ -183,7 +183,7 @@ impl<'c> GetApiKeys<'c> {
     }
 
     /// Sends `GET /api_keys`.
-    pub async fn send(self) -> Result<models::GetApiKeysResponse, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::GetApiKeysResponse> {
         let mut call = Call::new(
             self.client,
             &GET_API_KEYS,
@@ -196,7 +196,7 @@ impl<'c> GetApiKeys<'c> {
         call.query("limit", self.limit.as_ref());
         call.query("offset", self.offset.as_ref());
         call.query("query", self.query.as_ref());
-        call.send_json().await
+        call.send_json()
     }
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
@@ -250,15 +250,15 @@ impl<'c> CreateApiKey<'c> {
     }
 
     /// Sends `POST /api_keys`.
-    pub async fn send(self) -> Result<models::CreateApiKeyResponse, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::CreateApiKeyResponse> {
         let mut call = Call::new(
             self.client,
             &CREATE_API_KEY,
             "/api_keys".to_owned(),
             self.options,
         );
-        call.json(&self.body)?;
-        call.send_json().await
+        call.json(&self.body);
+        call.send_json()
     }
 }
 
@@ -288,14 +288,14 @@ impl<'c> GetApiKey<'c> {
     }
 
     /// Sends `GET /api_keys/{apiKeyID}`.
-    pub async fn send(self) -> Result<models::GetApiKeysResponseDataItem, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::GetApiKeysResponseDataItem> {
         let call = Call::new(
             self.client,
             &GET_API_KEY,
             format!("/api_keys/{}", crate ::request::segment(& self.api_key_id)),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -325,14 +325,14 @@ impl<'c> DeleteApiKey<'c> {
     }
 
     /// Sends `DELETE /api_keys/{apiKeyID}`.
-    pub async fn send(self) -> Result<models::DeleteApiKeyResponse, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::DeleteApiKeyResponse> {
         let call = Call::new(
             self.client,
             &DELETE_API_KEY,
             format!("/api_keys/{}", crate ::request::segment(& self.api_key_id)),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -363,15 +363,15 @@ impl<'c> UpdateApiKey<'c> {
     }
 
     /// Sends `PATCH /api_keys/{apiKeyID}`.
-    pub async fn send(self) -> Result<models::GetApiKeysResponseDataItem, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::GetApiKeysResponseDataItem> {
         let mut call = Call::new(
             self.client,
             &UPDATE_API_KEY,
             format!("/api_keys/{}", crate ::request::segment(& self.api_key_id)),
             self.options,
         );
-        call.json(&self.body)?;
-        call.send_json().await
+        call.json(&self.body);
+        call.send_json()
     }
 }
 
@@ -401,14 +401,14 @@ impl<'c> GetApiKeySecret<'c> {
     }
 
     /// Sends `GET /api_keys/{apiKeyID}/secret`.
-    pub async fn send(self) -> Result<models::GetApiKeySecretResponse, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::GetApiKeySecretResponse> {
         let call = Call::new(
             self.client,
             &GET_API_KEY_SECRET,
             format!("/api_keys/{}/secret", crate ::request::segment(& self.api_key_id)),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -439,15 +439,15 @@ impl<'c> RevokeApiKey<'c> {
     }
 
     /// Sends `POST /api_keys/{apiKeyID}/revoke`.
-    pub async fn send(self) -> Result<models::GetApiKeysResponseDataItem, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::GetApiKeysResponseDataItem> {
         let mut call = Call::new(
             self.client,
             &REVOKE_API_KEY,
             format!("/api_keys/{}/revoke", crate ::request::segment(& self.api_key_id)),
             self.options,
         );
-        call.json(&self.body)?;
-        call.send_json().await
+        call.json(&self.body);
+        call.send_json()
     }
 }
 
@@ -477,15 +477,15 @@ impl<'c> VerifyApiKey<'c> {
     }
 
     /// Sends `POST /api_keys/verify`.
-    pub async fn send(self) -> Result<models::GetApiKeysResponseDataItem, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::GetApiKeysResponseDataItem> {
         let mut call = Call::new(
             self.client,
             &VERIFY_API_KEY,
             "/api_keys/verify".to_owned(),
             self.options,
         );
-        call.json(&self.body)?;
-        call.send_json().await
+        call.json(&self.body);
+        call.send_json()
     }
 }
 

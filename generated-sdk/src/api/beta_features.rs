@@ -98,7 +98,7 @@ impl<'c> UpdateInstanceAuthConfig<'c> {
     }
 
     /// Sends `PATCH /beta_features/instance_settings`.
-    pub async fn send(self) -> Result<models::InstanceSettings, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::InstanceSettings> {
         let mut call = Call::new(
             self.client,
             &UPDATE_INSTANCE_AUTH_CONFIG,
@@ -106,9 +106,9 @@ impl<'c> UpdateInstanceAuthConfig<'c> {
             self.options,
         );
         if let Some(body) = &self.body {
-            call.json(body)?;
+            call.json(body);
         }
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -144,7 +144,7 @@ impl<'c> UpdateProductionInstanceDomain<'c> {
     }
 
     /// Sends `PUT /beta_features/domain`.
-    pub async fn send(self) -> Result<(), crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, ()> {
         let mut call = Call::new(
             self.client,
             &UPDATE_PRODUCTION_INSTANCE_DOMAIN,
@@ -152,9 +152,9 @@ impl<'c> UpdateProductionInstanceDomain<'c> {
             self.options,
         );
         if let Some(body) = &self.body {
-            call.json(body)?;
+            call.json(body);
         }
-        call.send_empty().await
+        call.send_empty()
     }
 }
 
@@ -190,7 +190,7 @@ impl<'c> ChangeProductionInstanceDomain<'c> {
     }
 
     /// Sends `POST /instance/change_domain`.
-    pub async fn send(self) -> Result<(), crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, ()> {
         let mut call = Call::new(
             self.client,
             &CHANGE_PRODUCTION_INSTANCE_DOMAIN,
@@ -198,9 +198,9 @@ impl<'c> ChangeProductionInstanceDomain<'c> {
             self.options,
         );
         if let Some(body) = &self.body {
-            call.json(body)?;
+            call.json(body);
         }
-        call.send_empty().await
+        call.send_empty()
     }
 }
 

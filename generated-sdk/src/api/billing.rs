@@ -302,9 +302,7 @@ impl<'c> GetCommercePlanList<'c> {
     }
 
     /// Sends `GET /billing/plans`.
-    pub async fn send(
-        self,
-    ) -> Result<models::PaginatedCommercePlanResponse, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::PaginatedCommercePlanResponse> {
         let mut call = Call::new(
             self.client,
             &GET_COMMERCE_PLAN_LIST,
@@ -315,7 +313,7 @@ impl<'c> GetCommercePlanList<'c> {
         call.query("limit", self.limit.as_ref());
         call.query("offset", self.offset.as_ref());
         call.query("payer_type", self.payer_type.as_ref());
-        call.send_json().await
+        call.send_json()
     }
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
@@ -405,9 +403,7 @@ impl<'c> GetBillingPriceList<'c> {
     }
 
     /// Sends `GET /billing/prices`.
-    pub async fn send(
-        self,
-    ) -> Result<models::PaginatedBillingPriceResponse, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::PaginatedBillingPriceResponse> {
         let mut call = Call::new(
             self.client,
             &GET_BILLING_PRICE_LIST,
@@ -418,7 +414,7 @@ impl<'c> GetBillingPriceList<'c> {
         call.query("limit", self.limit.as_ref());
         call.query("offset", self.offset.as_ref());
         call.query("plan_id", self.plan_id.as_ref());
-        call.send_json().await
+        call.send_json()
     }
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
@@ -472,15 +468,15 @@ impl<'c> CreateBillingPrice<'c> {
     }
 
     /// Sends `POST /billing/prices`.
-    pub async fn send(self) -> Result<models::BillingPriceResponse, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::BillingPriceResponse> {
         let mut call = Call::new(
             self.client,
             &CREATE_BILLING_PRICE,
             "/billing/prices".to_owned(),
             self.options,
         );
-        call.json(&self.body)?;
-        call.send_json().await
+        call.json(&self.body);
+        call.send_json()
     }
 }
 
@@ -582,9 +578,9 @@ impl<'c> GetCommerceSubscriptionItemList<'c> {
     }
 
     /// Sends `GET /billing/subscription_items`.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::PaginatedCommerceSubscriptionItemResponse, crate::Error> {
+    ) -> crate::Pending<'c, models::PaginatedCommerceSubscriptionItemResponse> {
         let mut call = Call::new(
             self.client,
             &GET_COMMERCE_SUBSCRIPTION_ITEM_LIST,
@@ -599,7 +595,7 @@ impl<'c> GetCommerceSubscriptionItemList<'c> {
         call.query("plan_id", self.plan_id.as_ref());
         call.query("include_free", self.include_free.as_ref());
         call.query("query", self.query.as_ref());
-        call.send_json().await
+        call.send_json()
     }
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
@@ -664,7 +660,7 @@ impl<'c> CancelCommerceSubscriptionItem<'c> {
     }
 
     /// Sends `DELETE /billing/subscription_items/{subscription_item_id}`.
-    pub async fn send(self) -> Result<models::CommerceSubscriptionItem, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::CommerceSubscriptionItem> {
         let mut call = Call::new(
             self.client,
             &CANCEL_COMMERCE_SUBSCRIPTION_ITEM,
@@ -675,7 +671,7 @@ impl<'c> CancelCommerceSubscriptionItem<'c> {
             self.options,
         );
         call.query("end_now", self.end_now.as_ref());
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -708,7 +704,7 @@ impl<'c> ExtendBillingSubscriptionItemFreeTrial<'c> {
     }
 
     /// Sends `POST /billing/subscription_items/{subscription_item_id}/extend_free_trial`.
-    pub async fn send(self) -> Result<models::CommerceSubscriptionItem2, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::CommerceSubscriptionItem2> {
         let mut call = Call::new(
             self.client,
             &EXTEND_BILLING_SUBSCRIPTION_ITEM_FREE_TRIAL,
@@ -718,8 +714,8 @@ impl<'c> ExtendBillingSubscriptionItemFreeTrial<'c> {
             ),
             self.options,
         );
-        call.json(&self.body)?;
-        call.send_json().await
+        call.json(&self.body);
+        call.send_json()
     }
 }
 
@@ -752,9 +748,7 @@ impl<'c> CreateBillingPriceTransition<'c> {
     }
 
     /// Sends `POST /billing/subscription_items/{subscription_item_id}/price_transition`.
-    pub async fn send(
-        self,
-    ) -> Result<models::CommercePriceTransitionResponse, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::CommercePriceTransitionResponse> {
         let mut call = Call::new(
             self.client,
             &CREATE_BILLING_PRICE_TRANSITION,
@@ -764,8 +758,8 @@ impl<'c> CreateBillingPriceTransition<'c> {
             ),
             self.options,
         );
-        call.json(&self.body)?;
-        call.send_json().await
+        call.json(&self.body);
+        call.send_json()
     }
 }
 
@@ -798,9 +792,7 @@ impl<'c> ApplyBillingSubscriptionItemDiscount<'c> {
     }
 
     /// Sends `POST /billing/subscription_items/{subscription_item_id}/discounts`.
-    pub async fn send(
-        self,
-    ) -> Result<models::CommerceDiscountRedemptionResponse, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::CommerceDiscountRedemptionResponse> {
         let mut call = Call::new(
             self.client,
             &APPLY_BILLING_SUBSCRIPTION_ITEM_DISCOUNT,
@@ -810,8 +802,8 @@ impl<'c> ApplyBillingSubscriptionItemDiscount<'c> {
             ),
             self.options,
         );
-        call.json(&self.body)?;
-        call.send_json().await
+        call.json(&self.body);
+        call.send_json()
     }
 }
 
@@ -844,9 +836,7 @@ impl<'c> RemoveBillingSubscriptionItemDiscount<'c> {
     }
 
     /// Sends `DELETE /billing/subscription_items/{subscription_item_id}/discounts/{discount_id}`.
-    pub async fn send(
-        self,
-    ) -> Result<models::CommerceDiscountRedemptionResponse, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::CommerceDiscountRedemptionResponse> {
         let call = Call::new(
             self.client,
             &REMOVE_BILLING_SUBSCRIPTION_ITEM_DISCOUNT,
@@ -856,7 +846,7 @@ impl<'c> RemoveBillingSubscriptionItemDiscount<'c> {
             ),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -917,9 +907,7 @@ impl<'c> GetBillingStatementList<'c> {
     }
 
     /// Sends `GET /billing/statements`.
-    pub async fn send(
-        self,
-    ) -> Result<models::PaginatedBillingStatementResponse, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::PaginatedBillingStatementResponse> {
         let mut call = Call::new(
             self.client,
             &GET_BILLING_STATEMENT_LIST,
@@ -929,7 +917,7 @@ impl<'c> GetBillingStatementList<'c> {
         call.query("paginated", self.paginated.as_ref());
         call.query("limit", self.limit.as_ref());
         call.query("offset", self.offset.as_ref());
-        call.send_json().await
+        call.send_json()
     }
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
@@ -985,7 +973,7 @@ impl<'c> GetBillingStatement<'c> {
     }
 
     /// Sends `GET /billing/statements/{statementID}`.
-    pub async fn send(self) -> Result<models::BillingStatement, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::BillingStatement> {
         let call = Call::new(
             self.client,
             &GET_BILLING_STATEMENT,
@@ -994,7 +982,7 @@ impl<'c> GetBillingStatement<'c> {
             ),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -1054,9 +1042,9 @@ impl<'c> GetBillingStatementPaymentAttempts<'c> {
     }
 
     /// Sends `GET /billing/statements/{statementID}/payment_attempts`.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::PaginatedBillingPaymentAttemptResponse, crate::Error> {
+    ) -> crate::Pending<'c, models::PaginatedBillingPaymentAttemptResponse> {
         let mut call = Call::new(
             self.client,
             &GET_BILLING_STATEMENT_PAYMENT_ATTEMPTS,
@@ -1069,7 +1057,7 @@ impl<'c> GetBillingStatementPaymentAttempts<'c> {
         call.query("paginated", self.paginated.as_ref());
         call.query("limit", self.limit.as_ref());
         call.query("offset", self.offset.as_ref());
-        call.send_json().await
+        call.send_json()
     }
 
     /// Every item across pages, fetched lazily, starting at this request's offset;

@@ -113,7 +113,7 @@ impl<'c> GetClientList<'c> {
     }
 
     /// Sends `GET /clients`.
-    pub async fn send(self) -> Result<Vec<models::Client>, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, Vec<models::Client>> {
         let mut call = Call::new(
             self.client,
             &GET_CLIENT_LIST,
@@ -123,7 +123,7 @@ impl<'c> GetClientList<'c> {
         call.query("paginated", self.paginated.as_ref());
         call.query("limit", self.limit.as_ref());
         call.query("offset", self.offset.as_ref());
-        call.send_json().await
+        call.send_json()
     }
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
@@ -181,7 +181,7 @@ impl<'c> VerifyClient<'c> {
     }
 
     /// Sends `POST /clients/verify`.
-    pub async fn send(self) -> Result<models::Client, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::Client> {
         let mut call = Call::new(
             self.client,
             &VERIFY_CLIENT,
@@ -189,9 +189,9 @@ impl<'c> VerifyClient<'c> {
             self.options,
         );
         if let Some(body) = &self.body {
-            call.json(body)?;
+            call.json(body);
         }
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -221,14 +221,14 @@ impl<'c> GetClient<'c> {
     }
 
     /// Sends `GET /clients/{client_id}`.
-    pub async fn send(self) -> Result<models::Client, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::Client> {
         let call = Call::new(
             self.client,
             &GET_CLIENT,
             format!("/clients/{}", crate ::request::segment(& self.client_id)),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 

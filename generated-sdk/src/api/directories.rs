@@ -228,7 +228,7 @@ impl<'c> ListDirectories<'c> {
     }
 
     /// Sends `GET /directories`.
-    pub async fn send(self) -> Result<models::DirectoryList, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::DirectoryList> {
         let mut call = Call::new(
             self.client,
             &LIST_DIRECTORIES,
@@ -237,7 +237,7 @@ impl<'c> ListDirectories<'c> {
         );
         call.query("limit", self.limit.as_ref());
         call.query("offset", self.offset.as_ref());
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -273,7 +273,7 @@ impl<'c> CreateDirectory<'c> {
     }
 
     /// Sends `POST /directories`.
-    pub async fn send(self) -> Result<models::Directory, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::Directory> {
         let mut call = Call::new(
             self.client,
             &CREATE_DIRECTORY,
@@ -281,9 +281,9 @@ impl<'c> CreateDirectory<'c> {
             self.options,
         );
         if let Some(body) = &self.body {
-            call.json(body)?;
+            call.json(body);
         }
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -313,14 +313,14 @@ impl<'c> GetDirectory<'c> {
     }
 
     /// Sends `GET /directories/{directory_id}`.
-    pub async fn send(self) -> Result<models::Directory, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::Directory> {
         let call = Call::new(
             self.client,
             &GET_DIRECTORY,
             format!("/directories/{}", crate ::request::segment(& self.directory_id)),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -350,14 +350,14 @@ impl<'c> DeleteDirectory<'c> {
     }
 
     /// Sends `DELETE /directories/{directory_id}`.
-    pub async fn send(self) -> Result<models::DeletedObject, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::DeletedObject> {
         let call = Call::new(
             self.client,
             &DELETE_DIRECTORY,
             format!("/directories/{}", crate ::request::segment(& self.directory_id)),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -394,7 +394,7 @@ impl<'c> UpdateDirectory<'c> {
     }
 
     /// Sends `PATCH /directories/{directory_id}`.
-    pub async fn send(self) -> Result<models::Directory, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::Directory> {
         let mut call = Call::new(
             self.client,
             &UPDATE_DIRECTORY,
@@ -402,9 +402,9 @@ impl<'c> UpdateDirectory<'c> {
             self.options,
         );
         if let Some(body) = &self.body {
-            call.json(body)?;
+            call.json(body);
         }
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -434,7 +434,7 @@ impl<'c> RotateDirectoryApiKey<'c> {
     }
 
     /// Sends `POST /directories/{directory_id}/rotate_api_key`.
-    pub async fn send(self) -> Result<models::Directory, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::Directory> {
         let call = Call::new(
             self.client,
             &ROTATE_DIRECTORY_API_KEY,
@@ -444,7 +444,7 @@ impl<'c> RotateDirectoryApiKey<'c> {
             ),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -474,9 +474,7 @@ impl<'c> ListDirectoryGroupRoleMappings<'c> {
     }
 
     /// Sends `GET /directories/{directory_id}/group_role_mappings`.
-    pub async fn send(
-        self,
-    ) -> Result<models::DirectoryGroupRoleMappingList, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::DirectoryGroupRoleMappingList> {
         let call = Call::new(
             self.client,
             &LIST_DIRECTORY_GROUP_ROLE_MAPPINGS,
@@ -486,7 +484,7 @@ impl<'c> ListDirectoryGroupRoleMappings<'c> {
             ),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -519,9 +517,7 @@ impl<'c> ReplaceDirectoryGroupRoleMappings<'c> {
     }
 
     /// Sends `PUT /directories/{directory_id}/group_role_mappings`.
-    pub async fn send(
-        self,
-    ) -> Result<models::DirectoryGroupRoleMappingList, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::DirectoryGroupRoleMappingList> {
         let mut call = Call::new(
             self.client,
             &REPLACE_DIRECTORY_GROUP_ROLE_MAPPINGS,
@@ -531,8 +527,8 @@ impl<'c> ReplaceDirectoryGroupRoleMappings<'c> {
             ),
             self.options,
         );
-        call.json(&self.body)?;
-        call.send_json().await
+        call.json(&self.body);
+        call.send_json()
     }
 }
 
@@ -565,7 +561,7 @@ impl<'c> CreateDirectoryGroupRoleMapping<'c> {
     }
 
     /// Sends `POST /directories/{directory_id}/group_role_mappings`.
-    pub async fn send(self) -> Result<models::DirectoryGroupRoleMapping, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::DirectoryGroupRoleMapping> {
         let mut call = Call::new(
             self.client,
             &CREATE_DIRECTORY_GROUP_ROLE_MAPPING,
@@ -575,8 +571,8 @@ impl<'c> CreateDirectoryGroupRoleMapping<'c> {
             ),
             self.options,
         );
-        call.json(&self.body)?;
-        call.send_json().await
+        call.json(&self.body);
+        call.send_json()
     }
 }
 
@@ -609,9 +605,7 @@ impl<'c> DeleteDirectoryGroupRoleMapping<'c> {
     }
 
     /// Sends `DELETE /directories/{directory_id}/group_role_mappings/{mapping_id}`.
-    pub async fn send(
-        self,
-    ) -> Result<models::DirectoryGroupRoleMappingDeleted, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::DirectoryGroupRoleMappingDeleted> {
         let call = Call::new(
             self.client,
             &DELETE_DIRECTORY_GROUP_ROLE_MAPPING,
@@ -621,7 +615,7 @@ impl<'c> DeleteDirectoryGroupRoleMapping<'c> {
             ),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 

@@ -108,14 +108,14 @@ impl<'c> ListDomains<'c> {
     }
 
     /// Sends `GET /domains`.
-    pub async fn send(self) -> Result<models::Domains, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::Domains> {
         let call = Call::new(
             self.client,
             &LIST_DOMAINS,
             "/domains".to_owned(),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -151,7 +151,7 @@ impl<'c> AddDomain<'c> {
     }
 
     /// Sends `POST /domains`.
-    pub async fn send(self) -> Result<models::Domain, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::Domain> {
         let mut call = Call::new(
             self.client,
             &ADD_DOMAIN,
@@ -159,9 +159,9 @@ impl<'c> AddDomain<'c> {
             self.options,
         );
         if let Some(body) = &self.body {
-            call.json(body)?;
+            call.json(body);
         }
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -191,14 +191,14 @@ impl<'c> DeleteDomain<'c> {
     }
 
     /// Sends `DELETE /domains/{domain_id}`.
-    pub async fn send(self) -> Result<models::DeletedObject, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::DeletedObject> {
         let call = Call::new(
             self.client,
             &DELETE_DOMAIN,
             format!("/domains/{}", crate ::request::segment(& self.domain_id)),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -229,15 +229,15 @@ impl<'c> UpdateDomain<'c> {
     }
 
     /// Sends `PATCH /domains/{domain_id}`.
-    pub async fn send(self) -> Result<models::Domain, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::Domain> {
         let mut call = Call::new(
             self.client,
             &UPDATE_DOMAIN,
             format!("/domains/{}", crate ::request::segment(& self.domain_id)),
             self.options,
         );
-        call.json(&self.body)?;
-        call.send_json().await
+        call.json(&self.body);
+        call.send_json()
     }
 }
 

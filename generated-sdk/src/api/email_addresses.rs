@@ -185,7 +185,7 @@ impl<'c> CreateEmailAddress<'c> {
     }
 
     /// Sends `POST /email_addresses`.
-    pub async fn send(self) -> Result<models::EmailAddress, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::EmailAddress> {
         let mut call = Call::new(
             self.client,
             &CREATE_EMAIL_ADDRESS,
@@ -193,9 +193,9 @@ impl<'c> CreateEmailAddress<'c> {
             self.options,
         );
         if let Some(body) = &self.body {
-            call.json(body)?;
+            call.json(body);
         }
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -225,7 +225,7 @@ impl<'c> GetEmailAddress<'c> {
     }
 
     /// Sends `GET /email_addresses/{email_address_id}`.
-    pub async fn send(self) -> Result<models::EmailAddress, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::EmailAddress> {
         let call = Call::new(
             self.client,
             &GET_EMAIL_ADDRESS,
@@ -234,7 +234,7 @@ impl<'c> GetEmailAddress<'c> {
             ),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -264,7 +264,7 @@ impl<'c> DeleteEmailAddress<'c> {
     }
 
     /// Sends `DELETE /email_addresses/{email_address_id}`.
-    pub async fn send(self) -> Result<models::DeletedObject, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::DeletedObject> {
         let call = Call::new(
             self.client,
             &DELETE_EMAIL_ADDRESS,
@@ -273,7 +273,7 @@ impl<'c> DeleteEmailAddress<'c> {
             ),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -310,7 +310,7 @@ impl<'c> UpdateEmailAddress<'c> {
     }
 
     /// Sends `PATCH /email_addresses/{email_address_id}`.
-    pub async fn send(self) -> Result<models::EmailAddress, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::EmailAddress> {
         let mut call = Call::new(
             self.client,
             &UPDATE_EMAIL_ADDRESS,
@@ -320,9 +320,9 @@ impl<'c> UpdateEmailAddress<'c> {
             self.options,
         );
         if let Some(body) = &self.body {
-            call.json(body)?;
+            call.json(body);
         }
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -352,7 +352,7 @@ impl<'c> PrepareEmailAddressVerification<'c> {
     }
 
     /// Sends `POST /email_addresses/{email_address_id}/prepare_verification`.
-    pub async fn send(self) -> Result<models::VerificationResponse, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::VerificationResponse> {
         let call = Call::new(
             self.client,
             &PREPARE_EMAIL_ADDRESS_VERIFICATION,
@@ -362,7 +362,7 @@ impl<'c> PrepareEmailAddressVerification<'c> {
             ),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -395,7 +395,7 @@ impl<'c> AttemptEmailAddressVerification<'c> {
     }
 
     /// Sends `POST /email_addresses/{email_address_id}/attempt_verification`.
-    pub async fn send(self) -> Result<models::VerificationResponse, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::VerificationResponse> {
         let mut call = Call::new(
             self.client,
             &ATTEMPT_EMAIL_ADDRESS_VERIFICATION,
@@ -405,8 +405,8 @@ impl<'c> AttemptEmailAddressVerification<'c> {
             ),
             self.options,
         );
-        call.json(&self.body)?;
-        call.send_json().await
+        call.json(&self.body);
+        call.send_json()
     }
 }
 
@@ -439,15 +439,15 @@ impl<'c> ReplaceUserEmailAddress<'c> {
     }
 
     /// Sends `PUT /users/{user_id}/email_address`.
-    pub async fn send(self) -> Result<models::EmailAddress, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::EmailAddress> {
         let mut call = Call::new(
             self.client,
             &REPLACE_USER_EMAIL_ADDRESS,
             format!("/users/{}/email_address", crate ::request::segment(& self.user_id)),
             self.options,
         );
-        call.json(&self.body)?;
-        call.send_json().await
+        call.json(&self.body);
+        call.send_json()
     }
 }
 

@@ -191,7 +191,7 @@ impl<'c> GetTemplateList<'c> {
     }
 
     /// Sends `GET /templates/{template_type}`.
-    pub async fn send(self) -> Result<Vec<models::Template>, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, Vec<models::Template>> {
         let mut call = Call::new(
             self.client,
             &GET_TEMPLATE_LIST,
@@ -204,7 +204,7 @@ impl<'c> GetTemplateList<'c> {
         call.query("paginated", self.paginated.as_ref());
         call.query("limit", self.limit.as_ref());
         call.query("offset", self.offset.as_ref());
-        call.send_json().await
+        call.send_json()
     }
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
@@ -257,7 +257,7 @@ impl<'c> GetTemplate<'c> {
     }
 
     /// Sends `GET /templates/{template_type}/{slug}`.
-    pub async fn send(self) -> Result<models::Template, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::Template> {
         let call = Call::new(
             self.client,
             &GET_TEMPLATE,
@@ -267,7 +267,7 @@ impl<'c> GetTemplate<'c> {
             ),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -305,7 +305,7 @@ impl<'c> UpsertTemplate<'c> {
     }
 
     /// Sends `PUT /templates/{template_type}/{slug}`.
-    pub async fn send(self) -> Result<models::Template, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::Template> {
         let mut call = Call::new(
             self.client,
             &UPSERT_TEMPLATE,
@@ -316,9 +316,9 @@ impl<'c> UpsertTemplate<'c> {
             self.options,
         );
         if let Some(body) = &self.body {
-            call.json(body)?;
+            call.json(body);
         }
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -349,7 +349,7 @@ impl<'c> RevertTemplate<'c> {
     }
 
     /// Sends `POST /templates/{template_type}/{slug}/revert`.
-    pub async fn send(self) -> Result<models::Template, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::Template> {
         let call = Call::new(
             self.client,
             &REVERT_TEMPLATE,
@@ -359,7 +359,7 @@ impl<'c> RevertTemplate<'c> {
             ),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -397,9 +397,7 @@ impl<'c> PreviewTemplate<'c> {
     }
 
     /// Sends `POST /templates/{template_type}/{slug}/preview`.
-    pub async fn send(
-        self,
-    ) -> Result<serde_json::Map<String, serde_json::Value>, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, serde_json::Map<String, serde_json::Value>> {
         let mut call = Call::new(
             self.client,
             &PREVIEW_TEMPLATE,
@@ -410,9 +408,9 @@ impl<'c> PreviewTemplate<'c> {
             self.options,
         );
         if let Some(body) = &self.body {
-            call.json(body)?;
+            call.json(body);
         }
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -452,7 +450,7 @@ impl<'c> ToggleTemplateDelivery<'c> {
     }
 
     /// Sends `POST /templates/{template_type}/{slug}/toggle_delivery`.
-    pub async fn send(self) -> Result<models::Template, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::Template> {
         let mut call = Call::new(
             self.client,
             &TOGGLE_TEMPLATE_DELIVERY,
@@ -463,9 +461,9 @@ impl<'c> ToggleTemplateDelivery<'c> {
             self.options,
         );
         if let Some(body) = &self.body {
-            call.json(body)?;
+            call.json(body);
         }
-        call.send_json().await
+        call.send_json()
     }
 }
 

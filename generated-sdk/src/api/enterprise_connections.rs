@@ -190,7 +190,7 @@ impl<'c> ListEnterpriseConnections<'c> {
     }
 
     /// Sends `GET /enterprise_connections`.
-    pub async fn send(self) -> Result<models::EnterpriseConnections, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::EnterpriseConnections> {
         let mut call = Call::new(
             self.client,
             &LIST_ENTERPRISE_CONNECTIONS,
@@ -201,7 +201,7 @@ impl<'c> ListEnterpriseConnections<'c> {
         call.query("offset", self.offset.as_ref());
         call.query("organization_id", self.organization_id.as_ref());
         call.query("active", self.active.as_ref());
-        call.send_json().await
+        call.send_json()
     }
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
@@ -261,7 +261,7 @@ impl<'c> CreateEnterpriseConnection<'c> {
     }
 
     /// Sends `POST /enterprise_connections`.
-    pub async fn send(self) -> Result<models::EnterpriseConnection, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::EnterpriseConnection> {
         let mut call = Call::new(
             self.client,
             &CREATE_ENTERPRISE_CONNECTION,
@@ -269,9 +269,9 @@ impl<'c> CreateEnterpriseConnection<'c> {
             self.options,
         );
         if let Some(body) = &self.body {
-            call.json(body)?;
+            call.json(body);
         }
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -301,7 +301,7 @@ impl<'c> GetEnterpriseConnection<'c> {
     }
 
     /// Sends `GET /enterprise_connections/{enterprise_connection_id}`.
-    pub async fn send(self) -> Result<models::EnterpriseConnection, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::EnterpriseConnection> {
         let call = Call::new(
             self.client,
             &GET_ENTERPRISE_CONNECTION,
@@ -311,7 +311,7 @@ impl<'c> GetEnterpriseConnection<'c> {
             ),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -341,7 +341,7 @@ impl<'c> DeleteEnterpriseConnection<'c> {
     }
 
     /// Sends `DELETE /enterprise_connections/{enterprise_connection_id}`.
-    pub async fn send(self) -> Result<models::DeletedObject, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::DeletedObject> {
         let call = Call::new(
             self.client,
             &DELETE_ENTERPRISE_CONNECTION,
@@ -351,7 +351,7 @@ impl<'c> DeleteEnterpriseConnection<'c> {
             ),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -382,7 +382,7 @@ impl<'c> UpdateEnterpriseConnection<'c> {
     }
 
     /// Sends `PATCH /enterprise_connections/{enterprise_connection_id}`.
-    pub async fn send(self) -> Result<models::EnterpriseConnection, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::EnterpriseConnection> {
         let mut call = Call::new(
             self.client,
             &UPDATE_ENTERPRISE_CONNECTION,
@@ -392,8 +392,8 @@ impl<'c> UpdateEnterpriseConnection<'c> {
             ),
             self.options,
         );
-        call.json(&self.body)?;
-        call.send_json().await
+        call.json(&self.body);
+        call.send_json()
     }
 }
 
@@ -456,9 +456,7 @@ impl<'c> ListEnterpriseConnectionTestRuns<'c> {
     }
 
     /// Sends `GET /enterprise_connections/{enterprise_connection_id}/test_runs`.
-    pub async fn send(
-        self,
-    ) -> Result<models::EnterpriseConnectionTestRuns, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::EnterpriseConnectionTestRuns> {
         let mut call = Call::new(
             self.client,
             &LIST_ENTERPRISE_CONNECTION_TEST_RUNS,
@@ -471,7 +469,7 @@ impl<'c> ListEnterpriseConnectionTestRuns<'c> {
         call.query_list("status", self.status.as_ref(), true);
         call.query("limit", self.limit.as_ref());
         call.query("offset", self.offset.as_ref());
-        call.send_json().await
+        call.send_json()
     }
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
@@ -527,9 +525,9 @@ impl<'c> CreateEnterpriseConnectionTestRun<'c> {
     }
 
     /// Sends `POST /enterprise_connections/{enterprise_connection_id}/test_runs`.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<models::EnterpriseConnectionTestRunResponse, crate::Error> {
+    ) -> crate::Pending<'c, models::EnterpriseConnectionTestRunResponse> {
         let call = Call::new(
             self.client,
             &CREATE_ENTERPRISE_CONNECTION_TEST_RUN,
@@ -539,7 +537,7 @@ impl<'c> CreateEnterpriseConnectionTestRun<'c> {
             ),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 

@@ -184,14 +184,14 @@ impl<'c> GetInstance<'c> {
     }
 
     /// Sends `GET /instance`.
-    pub async fn send(self) -> Result<models::Instance, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::Instance> {
         let call = Call::new(
             self.client,
             &GET_INSTANCE,
             "/instance".to_owned(),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -227,7 +227,7 @@ impl<'c> UpdateInstance<'c> {
     }
 
     /// Sends `PATCH /instance`.
-    pub async fn send(self) -> Result<(), crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, ()> {
         let mut call = Call::new(
             self.client,
             &UPDATE_INSTANCE,
@@ -235,9 +235,9 @@ impl<'c> UpdateInstance<'c> {
             self.options,
         );
         if let Some(body) = &self.body {
-            call.json(body)?;
+            call.json(body);
         }
-        call.send_empty().await
+        call.send_empty()
     }
 }
 
@@ -273,7 +273,7 @@ impl<'c> UpdateInstanceRestrictions<'c> {
     }
 
     /// Sends `PATCH /instance/restrictions`.
-    pub async fn send(self) -> Result<models::InstanceRestrictions, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::InstanceRestrictions> {
         let mut call = Call::new(
             self.client,
             &UPDATE_INSTANCE_RESTRICTIONS,
@@ -281,9 +281,9 @@ impl<'c> UpdateInstanceRestrictions<'c> {
             self.options,
         );
         if let Some(body) = &self.body {
-            call.json(body)?;
+            call.json(body);
         }
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -312,14 +312,14 @@ impl<'c> GetInstanceProtect<'c> {
     }
 
     /// Sends `GET /instance/protect`.
-    pub async fn send(self) -> Result<models::InstanceProtect, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::InstanceProtect> {
         let call = Call::new(
             self.client,
             &GET_INSTANCE_PROTECT,
             "/instance/protect".to_owned(),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -355,7 +355,7 @@ impl<'c> UpdateInstanceProtect<'c> {
     }
 
     /// Sends `PATCH /instance/protect`.
-    pub async fn send(self) -> Result<models::InstanceProtect, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::InstanceProtect> {
         let mut call = Call::new(
             self.client,
             &UPDATE_INSTANCE_PROTECT,
@@ -363,9 +363,9 @@ impl<'c> UpdateInstanceProtect<'c> {
             self.options,
         );
         if let Some(body) = &self.body {
-            call.json(body)?;
+            call.json(body);
         }
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -394,14 +394,14 @@ impl<'c> GetInstanceCommunication<'c> {
     }
 
     /// Sends `GET /instance/communication`.
-    pub async fn send(self) -> Result<models::InstanceCommunication, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::InstanceCommunication> {
         let call = Call::new(
             self.client,
             &GET_INSTANCE_COMMUNICATION,
             "/instance/communication".to_owned(),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -437,7 +437,7 @@ impl<'c> UpdateInstanceCommunication<'c> {
     }
 
     /// Sends `PATCH /instance/communication`.
-    pub async fn send(self) -> Result<models::InstanceCommunication, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::InstanceCommunication> {
         let mut call = Call::new(
             self.client,
             &UPDATE_INSTANCE_COMMUNICATION,
@@ -445,9 +445,9 @@ impl<'c> UpdateInstanceCommunication<'c> {
             self.options,
         );
         if let Some(body) = &self.body {
-            call.json(body)?;
+            call.json(body);
         }
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -476,14 +476,14 @@ impl<'c> GetInstanceOAuthApplicationSettings<'c> {
     }
 
     /// Sends `GET /instance/oauth_application_settings`.
-    pub async fn send(self) -> Result<models::OAuthApplicationSettings, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::OAuthApplicationSettings> {
         let call = Call::new(
             self.client,
             &GET_INSTANCE_OAUTH_APPLICATION_SETTINGS,
             "/instance/oauth_application_settings".to_owned(),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -524,7 +524,7 @@ impl<'c> UpdateInstanceOAuthApplicationSettings<'c> {
     }
 
     /// Sends `PATCH /instance/oauth_application_settings`.
-    pub async fn send(self) -> Result<models::OAuthApplicationSettings, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::OAuthApplicationSettings> {
         let mut call = Call::new(
             self.client,
             &UPDATE_INSTANCE_OAUTH_APPLICATION_SETTINGS,
@@ -532,9 +532,9 @@ impl<'c> UpdateInstanceOAuthApplicationSettings<'c> {
             self.options,
         );
         if let Some(body) = &self.body {
-            call.json(body)?;
+            call.json(body);
         }
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -565,14 +565,14 @@ impl<'c> GetInstanceOrganizationSettings<'c> {
     }
 
     /// Sends `GET /instance/organization_settings`.
-    pub async fn send(self) -> Result<models::OrganizationSettings, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::OrganizationSettings> {
         let call = Call::new(
             self.client,
             &GET_INSTANCE_ORGANIZATION_SETTINGS,
             "/instance/organization_settings".to_owned(),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -613,7 +613,7 @@ impl<'c> UpdateInstanceOrganizationSettings<'c> {
     }
 
     /// Sends `PATCH /instance/organization_settings`.
-    pub async fn send(self) -> Result<models::OrganizationSettings, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::OrganizationSettings> {
         let mut call = Call::new(
             self.client,
             &UPDATE_INSTANCE_ORGANIZATION_SETTINGS,
@@ -621,9 +621,9 @@ impl<'c> UpdateInstanceOrganizationSettings<'c> {
             self.options,
         );
         if let Some(body) = &self.body {
-            call.json(body)?;
+            call.json(body);
         }
-        call.send_json().await
+        call.send_json()
     }
 }
 

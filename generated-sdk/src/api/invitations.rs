@@ -167,7 +167,7 @@ impl<'c> ListInvitations<'c> {
     }
 
     /// Sends `GET /invitations`.
-    pub async fn send(self) -> Result<Vec<models::Invitation>, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, Vec<models::Invitation>> {
         let mut call = Call::new(
             self.client,
             &LIST_INVITATIONS,
@@ -180,7 +180,7 @@ impl<'c> ListInvitations<'c> {
         call.query("paginated", self.paginated.as_ref());
         call.query("limit", self.limit.as_ref());
         call.query("offset", self.offset.as_ref());
-        call.send_json().await
+        call.send_json()
     }
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
@@ -240,7 +240,7 @@ impl<'c> CreateInvitation<'c> {
     }
 
     /// Sends `POST /invitations`.
-    pub async fn send(self) -> Result<models::Invitation, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::Invitation> {
         let mut call = Call::new(
             self.client,
             &CREATE_INVITATION,
@@ -248,9 +248,9 @@ impl<'c> CreateInvitation<'c> {
             self.options,
         );
         if let Some(body) = &self.body {
-            call.json(body)?;
+            call.json(body);
         }
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -286,7 +286,7 @@ impl<'c> CreateBulkInvitations<'c> {
     }
 
     /// Sends `POST /invitations/bulk`.
-    pub async fn send(self) -> Result<Vec<models::Invitation>, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, Vec<models::Invitation>> {
         let mut call = Call::new(
             self.client,
             &CREATE_BULK_INVITATIONS,
@@ -294,9 +294,9 @@ impl<'c> CreateBulkInvitations<'c> {
             self.options,
         );
         if let Some(body) = &self.body {
-            call.json(body)?;
+            call.json(body);
         }
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -326,7 +326,7 @@ impl<'c> RevokeInvitation<'c> {
     }
 
     /// Sends `POST /invitations/{invitation_id}/revoke`.
-    pub async fn send(self) -> Result<models::InvitationRevoked, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::InvitationRevoked> {
         let call = Call::new(
             self.client,
             &REVOKE_INVITATION,
@@ -335,7 +335,7 @@ impl<'c> RevokeInvitation<'c> {
             ),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 

@@ -51,9 +51,9 @@ impl<'c> GetJwks<'c> {
     }
 
     /// Sends `GET /jwks`.
-    pub async fn send(self) -> Result<models::Jwks, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::Jwks> {
         let call = Call::new(self.client, &GET_JWKS, "/jwks".to_owned(), self.options);
-        call.send_json().await
+        call.send_json()
     }
 }
 

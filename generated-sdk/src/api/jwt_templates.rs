@@ -143,7 +143,7 @@ impl<'c> ListJwtTemplates<'c> {
     }
 
     /// Sends `GET /jwt_templates`.
-    pub async fn send(self) -> Result<Vec<models::JwtTemplate>, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, Vec<models::JwtTemplate>> {
         let mut call = Call::new(
             self.client,
             &LIST_JWT_TEMPLATES,
@@ -153,7 +153,7 @@ impl<'c> ListJwtTemplates<'c> {
         call.query("paginated", self.paginated.as_ref());
         call.query("limit", self.limit.as_ref());
         call.query("offset", self.offset.as_ref());
-        call.send_json().await
+        call.send_json()
     }
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
@@ -213,7 +213,7 @@ impl<'c> CreateJwtTemplate<'c> {
     }
 
     /// Sends `POST /jwt_templates`.
-    pub async fn send(self) -> Result<models::JwtTemplate, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::JwtTemplate> {
         let mut call = Call::new(
             self.client,
             &CREATE_JWT_TEMPLATE,
@@ -221,9 +221,9 @@ impl<'c> CreateJwtTemplate<'c> {
             self.options,
         );
         if let Some(body) = &self.body {
-            call.json(body)?;
+            call.json(body);
         }
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -253,14 +253,14 @@ impl<'c> GetJwtTemplate<'c> {
     }
 
     /// Sends `GET /jwt_templates/{template_id}`.
-    pub async fn send(self) -> Result<models::JwtTemplate, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::JwtTemplate> {
         let call = Call::new(
             self.client,
             &GET_JWT_TEMPLATE,
             format!("/jwt_templates/{}", crate ::request::segment(& self.template_id)),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -290,14 +290,14 @@ impl<'c> DeleteJwtTemplate<'c> {
     }
 
     /// Sends `DELETE /jwt_templates/{template_id}`.
-    pub async fn send(self) -> Result<models::DeletedObject, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::DeletedObject> {
         let call = Call::new(
             self.client,
             &DELETE_JWT_TEMPLATE,
             format!("/jwt_templates/{}", crate ::request::segment(& self.template_id)),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -334,7 +334,7 @@ impl<'c> UpdateJwtTemplate<'c> {
     }
 
     /// Sends `PATCH /jwt_templates/{template_id}`.
-    pub async fn send(self) -> Result<models::JwtTemplate, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::JwtTemplate> {
         let mut call = Call::new(
             self.client,
             &UPDATE_JWT_TEMPLATE,
@@ -342,9 +342,9 @@ impl<'c> UpdateJwtTemplate<'c> {
             self.options,
         );
         if let Some(body) = &self.body {
-            call.json(body)?;
+            call.json(body);
         }
-        call.send_json().await
+        call.send_json()
     }
 }
 

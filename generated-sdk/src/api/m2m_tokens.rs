@@ -154,7 +154,7 @@ impl<'c> GetM2mTokens<'c> {
     }
 
     /// Sends `GET /m2m_tokens`.
-    pub async fn send(self) -> Result<models::GetM2mTokensResponse, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::GetM2mTokensResponse> {
         let mut call = Call::new(
             self.client,
             &GET_M2M_TOKENS,
@@ -166,7 +166,7 @@ impl<'c> GetM2mTokens<'c> {
         call.query("expired", self.expired.as_ref());
         call.query("limit", self.limit.as_ref());
         call.query("offset", self.offset.as_ref());
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -196,15 +196,15 @@ impl<'c> CreateM2mToken<'c> {
     }
 
     /// Sends `POST /m2m_tokens`.
-    pub async fn send(self) -> Result<models::CreateM2mTokenResponse, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::CreateM2mTokenResponse> {
         let mut call = Call::new(
             self.client,
             &CREATE_M2M_TOKEN,
             "/m2m_tokens".to_owned(),
             self.options,
         );
-        call.json(&self.body)?;
-        call.send_json().await
+        call.json(&self.body);
+        call.send_json()
     }
 }
 
@@ -235,9 +235,7 @@ impl<'c> RevokeM2mToken<'c> {
     }
 
     /// Sends `POST /m2m_tokens/{m2m_token_id}/revoke`.
-    pub async fn send(
-        self,
-    ) -> Result<models::GetM2mTokensResponseM2mTokensItem, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::GetM2mTokensResponseM2mTokensItem> {
         let mut call = Call::new(
             self.client,
             &REVOKE_M2M_TOKEN,
@@ -246,8 +244,8 @@ impl<'c> RevokeM2mToken<'c> {
             ),
             self.options,
         );
-        call.json(&self.body)?;
-        call.send_json().await
+        call.json(&self.body);
+        call.send_json()
     }
 }
 
@@ -277,17 +275,15 @@ impl<'c> VerifyM2mToken<'c> {
     }
 
     /// Sends `POST /m2m_tokens/verify`.
-    pub async fn send(
-        self,
-    ) -> Result<models::GetM2mTokensResponseM2mTokensItem, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::GetM2mTokensResponseM2mTokensItem> {
         let mut call = Call::new(
             self.client,
             &VERIFY_M2M_TOKEN,
             "/m2m_tokens/verify".to_owned(),
             self.options,
         );
-        call.json(&self.body)?;
-        call.send_json().await
+        call.json(&self.body);
+        call.send_json()
     }
 }
 

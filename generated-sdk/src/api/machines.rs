@@ -225,7 +225,7 @@ impl<'c> ListMachines<'c> {
     }
 
     /// Sends `GET /machines`.
-    pub async fn send(self) -> Result<models::MachineList, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::MachineList> {
         let mut call = Call::new(
             self.client,
             &LIST_MACHINES,
@@ -236,7 +236,7 @@ impl<'c> ListMachines<'c> {
         call.query("offset", self.offset.as_ref());
         call.query("query", self.query.as_ref());
         call.query("order_by", self.order_by.as_ref());
-        call.send_json().await
+        call.send_json()
     }
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
@@ -294,7 +294,7 @@ impl<'c> CreateMachine<'c> {
     }
 
     /// Sends `POST /machines`.
-    pub async fn send(self) -> Result<models::MachineCreated, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::MachineCreated> {
         let mut call = Call::new(
             self.client,
             &CREATE_MACHINE,
@@ -302,9 +302,9 @@ impl<'c> CreateMachine<'c> {
             self.options,
         );
         if let Some(body) = &self.body {
-            call.json(body)?;
+            call.json(body);
         }
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -334,14 +334,14 @@ impl<'c> GetMachine<'c> {
     }
 
     /// Sends `GET /machines/{machine_id}`.
-    pub async fn send(self) -> Result<models::Machine, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::Machine> {
         let call = Call::new(
             self.client,
             &GET_MACHINE,
             format!("/machines/{}", crate ::request::segment(& self.machine_id)),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -371,14 +371,14 @@ impl<'c> DeleteMachine<'c> {
     }
 
     /// Sends `DELETE /machines/{machine_id}`.
-    pub async fn send(self) -> Result<models::MachineDeleted, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::MachineDeleted> {
         let call = Call::new(
             self.client,
             &DELETE_MACHINE,
             format!("/machines/{}", crate ::request::segment(& self.machine_id)),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -415,7 +415,7 @@ impl<'c> UpdateMachine<'c> {
     }
 
     /// Sends `PATCH /machines/{machine_id}`.
-    pub async fn send(self) -> Result<models::Machine, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::Machine> {
         let mut call = Call::new(
             self.client,
             &UPDATE_MACHINE,
@@ -423,9 +423,9 @@ impl<'c> UpdateMachine<'c> {
             self.options,
         );
         if let Some(body) = &self.body {
-            call.json(body)?;
+            call.json(body);
         }
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -455,7 +455,7 @@ impl<'c> GetMachineSecretKey<'c> {
     }
 
     /// Sends `GET /machines/{machine_id}/secret_key`.
-    pub async fn send(self) -> Result<models::MachineSecretKey, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::MachineSecretKey> {
         let call = Call::new(
             self.client,
             &GET_MACHINE_SECRET_KEY,
@@ -464,7 +464,7 @@ impl<'c> GetMachineSecretKey<'c> {
             ),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -495,7 +495,7 @@ impl<'c> RotateMachineSecretKey<'c> {
     }
 
     /// Sends `POST /machines/{machine_id}/secret_key/rotate`.
-    pub async fn send(self) -> Result<models::MachineSecretKey, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::MachineSecretKey> {
         let mut call = Call::new(
             self.client,
             &ROTATE_MACHINE_SECRET_KEY,
@@ -505,8 +505,8 @@ impl<'c> RotateMachineSecretKey<'c> {
             ),
             self.options,
         );
-        call.json(&self.body)?;
-        call.send_json().await
+        call.json(&self.body);
+        call.send_json()
     }
 }
 
@@ -543,7 +543,7 @@ impl<'c> CreateMachineScope<'c> {
     }
 
     /// Sends `POST /machines/{machine_id}/scopes`.
-    pub async fn send(self) -> Result<models::MachineScope, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::MachineScope> {
         let mut call = Call::new(
             self.client,
             &CREATE_MACHINE_SCOPE,
@@ -551,9 +551,9 @@ impl<'c> CreateMachineScope<'c> {
             self.options,
         );
         if let Some(body) = &self.body {
-            call.json(body)?;
+            call.json(body);
         }
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -584,7 +584,7 @@ impl<'c> DeleteMachineScope<'c> {
     }
 
     /// Sends `DELETE /machines/{machine_id}/scopes/{other_machine_id}`.
-    pub async fn send(self) -> Result<models::MachineScopeDeleted, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::MachineScopeDeleted> {
         let call = Call::new(
             self.client,
             &DELETE_MACHINE_SCOPE,
@@ -594,7 +594,7 @@ impl<'c> DeleteMachineScope<'c> {
             ),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 

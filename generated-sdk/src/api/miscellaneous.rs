@@ -108,7 +108,7 @@ impl<'c> GetPublicInterstitial<'c> {
     }
 
     /// Sends `GET /public/interstitial`.
-    pub async fn send(self) -> Result<String, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, String> {
         let mut call = Call::new(
             self.client,
             &GET_PUBLIC_INTERSTITIAL,
@@ -122,7 +122,7 @@ impl<'c> GetPublicInterstitial<'c> {
         call.query("domain", self.domain.as_ref());
         call.query("sign_in_url", self.sign_in_url.as_ref());
         call.query("use_domain_for_script", self.use_domain_for_script.as_ref());
-        call.send_text().await
+        call.send_text()
     }
 }
 

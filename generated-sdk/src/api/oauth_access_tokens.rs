@@ -54,17 +54,15 @@ impl<'c> VerifyOAuthAccessToken<'c> {
     }
 
     /// Sends `POST /oauth_applications/access_tokens/verify`.
-    pub async fn send(
-        self,
-    ) -> Result<models::VerifyOAuthAccessTokenResponse, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::VerifyOAuthAccessTokenResponse> {
         let mut call = Call::new(
             self.client,
             &VERIFY_OAUTH_ACCESS_TOKEN,
             "/oauth_applications/access_tokens/verify".to_owned(),
             self.options,
         );
-        call.json(&self.body)?;
-        call.send_json().await
+        call.json(&self.body);
+        call.send_json()
     }
 }
 

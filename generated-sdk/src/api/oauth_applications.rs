@@ -225,7 +225,7 @@ impl<'c> ListOAuthApplications<'c> {
     }
 
     /// Sends `GET /oauth_applications`.
-    pub async fn send(self) -> Result<models::OAuthApplications, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::OAuthApplications> {
         let mut call = Call::new(
             self.client,
             &LIST_OAUTH_APPLICATIONS,
@@ -236,7 +236,7 @@ impl<'c> ListOAuthApplications<'c> {
         call.query("offset", self.offset.as_ref());
         call.query("order_by", self.order_by.as_ref());
         call.query("name_query", self.name_query.as_ref());
-        call.send_json().await
+        call.send_json()
     }
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
@@ -296,7 +296,7 @@ impl<'c> CreateOAuthApplication<'c> {
     }
 
     /// Sends `POST /oauth_applications`.
-    pub async fn send(self) -> Result<models::OAuthApplicationWithSecret, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::OAuthApplicationWithSecret> {
         let mut call = Call::new(
             self.client,
             &CREATE_OAUTH_APPLICATION,
@@ -304,9 +304,9 @@ impl<'c> CreateOAuthApplication<'c> {
             self.options,
         );
         if let Some(body) = &self.body {
-            call.json(body)?;
+            call.json(body);
         }
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -336,7 +336,7 @@ impl<'c> GetOAuthApplication<'c> {
     }
 
     /// Sends `GET /oauth_applications/{oauth_application_id}`.
-    pub async fn send(self) -> Result<models::OAuthApplication, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::OAuthApplication> {
         let call = Call::new(
             self.client,
             &GET_OAUTH_APPLICATION,
@@ -346,7 +346,7 @@ impl<'c> GetOAuthApplication<'c> {
             ),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -376,7 +376,7 @@ impl<'c> DeleteOAuthApplication<'c> {
     }
 
     /// Sends `DELETE /oauth_applications/{oauth_application_id}`.
-    pub async fn send(self) -> Result<models::DeletedObject, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::DeletedObject> {
         let call = Call::new(
             self.client,
             &DELETE_OAUTH_APPLICATION,
@@ -386,7 +386,7 @@ impl<'c> DeleteOAuthApplication<'c> {
             ),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -417,7 +417,7 @@ impl<'c> UpdateOAuthApplication<'c> {
     }
 
     /// Sends `PATCH /oauth_applications/{oauth_application_id}`.
-    pub async fn send(self) -> Result<models::OAuthApplication, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::OAuthApplication> {
         let mut call = Call::new(
             self.client,
             &UPDATE_OAUTH_APPLICATION,
@@ -427,8 +427,8 @@ impl<'c> UpdateOAuthApplication<'c> {
             ),
             self.options,
         );
-        call.json(&self.body)?;
-        call.send_json().await
+        call.json(&self.body);
+        call.send_json()
     }
 }
 
@@ -465,7 +465,7 @@ impl<'c> UploadOAuthApplicationLogo<'c> {
     }
 
     /// Sends `PUT /oauth_applications/{oauth_application_id}/logo`.
-    pub async fn send(self) -> Result<models::OAuthApplication, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::OAuthApplication> {
         let mut call = Call::new(
             self.client,
             &UPLOAD_OAUTH_APPLICATION_LOGO,
@@ -480,7 +480,7 @@ impl<'c> UploadOAuthApplicationLogo<'c> {
             self.body.as_ref().and_then(|b| b.uploader_user_id.as_ref()),
         );
         call.file("file", self.body.as_ref().map(|b| &b.file));
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -510,7 +510,7 @@ impl<'c> RotateOAuthApplicationSecret<'c> {
     }
 
     /// Sends `POST /oauth_applications/{oauth_application_id}/rotate_secret`.
-    pub async fn send(self) -> Result<models::OAuthApplicationWithSecret, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::OAuthApplicationWithSecret> {
         let call = Call::new(
             self.client,
             &ROTATE_OAUTH_APPLICATION_SECRET,
@@ -520,7 +520,7 @@ impl<'c> RotateOAuthApplicationSecret<'c> {
             ),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -553,7 +553,7 @@ impl<'c> RevokeOAuthApplicationToken<'c> {
     }
 
     /// Sends `POST /oauth_applications/{oauth_application_id}/revoke_token`.
-    pub async fn send(self) -> Result<(), crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, ()> {
         let mut call = Call::new(
             self.client,
             &REVOKE_OAUTH_APPLICATION_TOKEN,
@@ -563,8 +563,8 @@ impl<'c> RevokeOAuthApplicationToken<'c> {
             ),
             self.options,
         );
-        call.json(&self.body)?;
-        call.send_empty().await
+        call.json(&self.body);
+        call.send_empty()
     }
 }
 

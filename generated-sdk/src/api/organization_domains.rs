@@ -202,7 +202,7 @@ impl<'c> ListOrganizationDomains<'c> {
     }
 
     /// Sends `GET /organizations/{organization_id}/domains`.
-    pub async fn send(self) -> Result<models::OrganizationDomains, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::OrganizationDomains> {
         let mut call = Call::new(
             self.client,
             &LIST_ORGANIZATION_DOMAINS,
@@ -216,7 +216,7 @@ impl<'c> ListOrganizationDomains<'c> {
         call.query("enrollment_mode", self.enrollment_mode.as_ref());
         call.query("limit", self.limit.as_ref());
         call.query("offset", self.offset.as_ref());
-        call.send_json().await
+        call.send_json()
     }
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
@@ -271,7 +271,7 @@ impl<'c> CreateOrganizationDomain<'c> {
     }
 
     /// Sends `POST /organizations/{organization_id}/domains`.
-    pub async fn send(self) -> Result<models::OrganizationDomain, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::OrganizationDomain> {
         let mut call = Call::new(
             self.client,
             &CREATE_ORGANIZATION_DOMAIN,
@@ -281,8 +281,8 @@ impl<'c> CreateOrganizationDomain<'c> {
             ),
             self.options,
         );
-        call.json(&self.body)?;
-        call.send_json().await
+        call.json(&self.body);
+        call.send_json()
     }
 }
 
@@ -313,7 +313,7 @@ impl<'c> DeleteOrganizationDomain<'c> {
     }
 
     /// Sends `DELETE /organizations/{organization_id}/domains/{domain_id}`.
-    pub async fn send(self) -> Result<models::DeletedObject, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::DeletedObject> {
         let call = Call::new(
             self.client,
             &DELETE_ORGANIZATION_DOMAIN,
@@ -323,7 +323,7 @@ impl<'c> DeleteOrganizationDomain<'c> {
             ),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -355,7 +355,7 @@ impl<'c> UpdateOrganizationDomain<'c> {
     }
 
     /// Sends `PATCH /organizations/{organization_id}/domains/{domain_id}`.
-    pub async fn send(self) -> Result<models::OrganizationDomain, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::OrganizationDomain> {
         let mut call = Call::new(
             self.client,
             &UPDATE_ORGANIZATION_DOMAIN,
@@ -365,8 +365,8 @@ impl<'c> UpdateOrganizationDomain<'c> {
             ),
             self.options,
         );
-        call.json(&self.body)?;
-        call.send_json().await
+        call.json(&self.body);
+        call.send_json()
     }
 }
 
@@ -397,7 +397,7 @@ impl<'c> VerifyOrganizationDomainOwnership<'c> {
     }
 
     /// Sends `POST /organizations/{organization_id}/domains/{domain_id}/verify_ownership`.
-    pub async fn send(self) -> Result<models::OrganizationDomain, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::OrganizationDomain> {
         let call = Call::new(
             self.client,
             &VERIFY_ORGANIZATION_DOMAIN_OWNERSHIP,
@@ -408,7 +408,7 @@ impl<'c> VerifyOrganizationDomainOwnership<'c> {
             ),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -525,7 +525,7 @@ impl<'c> ListAllOrganizationDomains<'c> {
     }
 
     /// Sends `GET /organization_domains`.
-    pub async fn send(self) -> Result<models::OrganizationDomains, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::OrganizationDomains> {
         let mut call = Call::new(
             self.client,
             &LIST_ALL_ORGANIZATION_DOMAINS,
@@ -540,7 +540,7 @@ impl<'c> ListAllOrganizationDomains<'c> {
         call.query("order_by", self.order_by.as_ref());
         call.query("offset", self.offset.as_ref());
         call.query("limit", self.limit.as_ref());
-        call.send_json().await
+        call.send_json()
     }
 
     /// Every item across pages, fetched lazily, starting at this request's offset;

@@ -268,12 +268,9 @@ impl<'c> ListInstanceOrganizationInvitations<'c> {
     }
 
     /// Sends `GET /organization_invitations`.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        models::OrganizationInvitationsWithPublicOrganizationData,
-        crate::Error,
-    > {
+    ) -> crate::Pending<'c, models::OrganizationInvitationsWithPublicOrganizationData> {
         let mut call = Call::new(
             self.client,
             &LIST_INSTANCE_ORGANIZATION_INVITATIONS,
@@ -285,7 +282,7 @@ impl<'c> ListInstanceOrganizationInvitations<'c> {
         call.query("query", self.query.as_ref());
         call.query("limit", self.limit.as_ref());
         call.query("offset", self.offset.as_ref());
-        call.send_json().await
+        call.send_json()
     }
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
@@ -394,7 +391,7 @@ impl<'c> ListOrganizationInvitations<'c> {
     }
 
     /// Sends `GET /organizations/{organization_id}/invitations`.
-    pub async fn send(self) -> Result<models::OrganizationInvitations, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::OrganizationInvitations> {
         let mut call = Call::new(
             self.client,
             &LIST_ORGANIZATION_INVITATIONS,
@@ -409,7 +406,7 @@ impl<'c> ListOrganizationInvitations<'c> {
         call.query("order_by", self.order_by.as_ref());
         call.query("limit", self.limit.as_ref());
         call.query("offset", self.offset.as_ref());
-        call.send_json().await
+        call.send_json()
     }
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
@@ -472,7 +469,7 @@ impl<'c> CreateOrganizationInvitation<'c> {
     }
 
     /// Sends `POST /organizations/{organization_id}/invitations`.
-    pub async fn send(self) -> Result<models::OrganizationInvitation, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::OrganizationInvitation> {
         let mut call = Call::new(
             self.client,
             &CREATE_ORGANIZATION_INVITATION,
@@ -483,9 +480,9 @@ impl<'c> CreateOrganizationInvitation<'c> {
             self.options,
         );
         if let Some(body) = &self.body {
-            call.json(body)?;
+            call.json(body);
         }
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -518,7 +515,7 @@ impl<'c> CreateOrganizationInvitationBulk<'c> {
     }
 
     /// Sends `POST /organizations/{organization_id}/invitations/bulk`.
-    pub async fn send(self) -> Result<models::OrganizationInvitations, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::OrganizationInvitations> {
         let mut call = Call::new(
             self.client,
             &CREATE_ORGANIZATION_INVITATION_BULK,
@@ -528,8 +525,8 @@ impl<'c> CreateOrganizationInvitationBulk<'c> {
             ),
             self.options,
         );
-        call.json(&self.body)?;
-        call.send_json().await
+        call.json(&self.body);
+        call.send_json()
     }
 }
 
@@ -582,7 +579,7 @@ impl<'c> ListPendingOrganizationInvitations<'c> {
     }
 
     /// Sends `GET /organizations/{organization_id}/invitations/pending`.
-    pub async fn send(self) -> Result<models::OrganizationInvitations, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::OrganizationInvitations> {
         let mut call = Call::new(
             self.client,
             &LIST_PENDING_ORGANIZATION_INVITATIONS,
@@ -594,7 +591,7 @@ impl<'c> ListPendingOrganizationInvitations<'c> {
         );
         call.query("limit", self.limit.as_ref());
         call.query("offset", self.offset.as_ref());
-        call.send_json().await
+        call.send_json()
     }
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
@@ -651,7 +648,7 @@ impl<'c> GetOrganizationInvitation<'c> {
     }
 
     /// Sends `GET /organizations/{organization_id}/invitations/{invitation_id}`.
-    pub async fn send(self) -> Result<models::OrganizationInvitation, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::OrganizationInvitation> {
         let call = Call::new(
             self.client,
             &GET_ORGANIZATION_INVITATION,
@@ -661,7 +658,7 @@ impl<'c> GetOrganizationInvitation<'c> {
             ),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -699,7 +696,7 @@ impl<'c> RevokeOrganizationInvitation<'c> {
     }
 
     /// Sends `POST /organizations/{organization_id}/invitations/{invitation_id}/revoke`.
-    pub async fn send(self) -> Result<models::OrganizationInvitation, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::OrganizationInvitation> {
         let mut call = Call::new(
             self.client,
             &REVOKE_ORGANIZATION_INVITATION,
@@ -710,9 +707,9 @@ impl<'c> RevokeOrganizationInvitation<'c> {
             self.options,
         );
         if let Some(body) = &self.body {
-            call.json(body)?;
+            call.json(body);
         }
-        call.send_json().await
+        call.send_json()
     }
 }
 

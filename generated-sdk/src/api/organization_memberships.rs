@@ -340,7 +340,7 @@ impl<'c> ListOrganizationMemberships<'c> {
     }
 
     /// Sends `GET /organizations/{organization_id}/memberships`.
-    pub async fn send(self) -> Result<models::OrganizationMemberships, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::OrganizationMemberships> {
         let mut call = Call::new(
             self.client,
             &LIST_ORGANIZATION_MEMBERSHIPS,
@@ -368,7 +368,7 @@ impl<'c> ListOrganizationMemberships<'c> {
         call.query("created_at_after", self.created_at_after.as_ref());
         call.query("limit", self.limit.as_ref());
         call.query("offset", self.offset.as_ref());
-        call.send_json().await
+        call.send_json()
     }
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
@@ -425,7 +425,7 @@ impl<'c> CreateOrganizationMembership<'c> {
     }
 
     /// Sends `POST /organizations/{organization_id}/memberships`.
-    pub async fn send(self) -> Result<models::OrganizationMembership, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::OrganizationMembership> {
         let mut call = Call::new(
             self.client,
             &CREATE_ORGANIZATION_MEMBERSHIP,
@@ -435,8 +435,8 @@ impl<'c> CreateOrganizationMembership<'c> {
             ),
             self.options,
         );
-        call.json(&self.body)?;
-        call.send_json().await
+        call.json(&self.body);
+        call.send_json()
     }
 }
 
@@ -469,7 +469,7 @@ impl<'c> DeleteOrganizationMembership<'c> {
     }
 
     /// Sends `DELETE /organizations/{organization_id}/memberships/{user_id}`.
-    pub async fn send(self) -> Result<models::OrganizationMembership, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::OrganizationMembership> {
         let call = Call::new(
             self.client,
             &DELETE_ORGANIZATION_MEMBERSHIP,
@@ -479,7 +479,7 @@ impl<'c> DeleteOrganizationMembership<'c> {
             ),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -513,7 +513,7 @@ impl<'c> UpdateOrganizationMembership<'c> {
     }
 
     /// Sends `PATCH /organizations/{organization_id}/memberships/{user_id}`.
-    pub async fn send(self) -> Result<models::OrganizationMembership, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::OrganizationMembership> {
         let mut call = Call::new(
             self.client,
             &UPDATE_ORGANIZATION_MEMBERSHIP,
@@ -523,8 +523,8 @@ impl<'c> UpdateOrganizationMembership<'c> {
             ),
             self.options,
         );
-        call.json(&self.body)?;
-        call.send_json().await
+        call.json(&self.body);
+        call.send_json()
     }
 }
 
@@ -567,7 +567,7 @@ impl<'c> UpdateOrganizationMembershipMetadata<'c> {
     }
 
     /// Sends `PATCH /organizations/{organization_id}/memberships/{user_id}/metadata`.
-    pub async fn send(self) -> Result<models::OrganizationMembership, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::OrganizationMembership> {
         let mut call = Call::new(
             self.client,
             &UPDATE_ORGANIZATION_MEMBERSHIP_METADATA,
@@ -578,9 +578,9 @@ impl<'c> UpdateOrganizationMembershipMetadata<'c> {
             self.options,
         );
         if let Some(body) = &self.body {
-            call.json(body)?;
+            call.json(body);
         }
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -641,7 +641,7 @@ impl<'c> InstanceGetOrganizationMemberships<'c> {
     }
 
     /// Sends `GET /organization_memberships`.
-    pub async fn send(self) -> Result<models::OrganizationMemberships, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::OrganizationMemberships> {
         let mut call = Call::new(
             self.client,
             &INSTANCE_GET_ORGANIZATION_MEMBERSHIPS,
@@ -651,7 +651,7 @@ impl<'c> InstanceGetOrganizationMemberships<'c> {
         call.query("order_by", self.order_by.as_ref());
         call.query("limit", self.limit.as_ref());
         call.query("offset", self.offset.as_ref());
-        call.send_json().await
+        call.send_json()
     }
 
     /// Every item across pages, fetched lazily, starting at this request's offset;

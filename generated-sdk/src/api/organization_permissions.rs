@@ -162,7 +162,7 @@ impl<'c> ListOrganizationPermissions<'c> {
     }
 
     /// Sends `GET /organization_permissions`.
-    pub async fn send(self) -> Result<models::Permissions, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::Permissions> {
         let mut call = Call::new(
             self.client,
             &LIST_ORGANIZATION_PERMISSIONS,
@@ -173,7 +173,7 @@ impl<'c> ListOrganizationPermissions<'c> {
         call.query("order_by", self.order_by.as_ref());
         call.query("limit", self.limit.as_ref());
         call.query("offset", self.offset.as_ref());
-        call.send_json().await
+        call.send_json()
     }
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
@@ -227,15 +227,15 @@ impl<'c> CreateOrganizationPermission<'c> {
     }
 
     /// Sends `POST /organization_permissions`.
-    pub async fn send(self) -> Result<models::Permission, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::Permission> {
         let mut call = Call::new(
             self.client,
             &CREATE_ORGANIZATION_PERMISSION,
             "/organization_permissions".to_owned(),
             self.options,
         );
-        call.json(&self.body)?;
-        call.send_json().await
+        call.json(&self.body);
+        call.send_json()
     }
 }
 
@@ -265,7 +265,7 @@ impl<'c> GetOrganizationPermission<'c> {
     }
 
     /// Sends `GET /organization_permissions/{permission_id}`.
-    pub async fn send(self) -> Result<models::Permission, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::Permission> {
         let call = Call::new(
             self.client,
             &GET_ORGANIZATION_PERMISSION,
@@ -275,7 +275,7 @@ impl<'c> GetOrganizationPermission<'c> {
             ),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -305,7 +305,7 @@ impl<'c> DeleteOrganizationPermission<'c> {
     }
 
     /// Sends `DELETE /organization_permissions/{permission_id}`.
-    pub async fn send(self) -> Result<models::DeletedObject, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::DeletedObject> {
         let call = Call::new(
             self.client,
             &DELETE_ORGANIZATION_PERMISSION,
@@ -315,7 +315,7 @@ impl<'c> DeleteOrganizationPermission<'c> {
             ),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -346,7 +346,7 @@ impl<'c> UpdateOrganizationPermission<'c> {
     }
 
     /// Sends `PATCH /organization_permissions/{permission_id}`.
-    pub async fn send(self) -> Result<models::Permission, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::Permission> {
         let mut call = Call::new(
             self.client,
             &UPDATE_ORGANIZATION_PERMISSION,
@@ -356,8 +356,8 @@ impl<'c> UpdateOrganizationPermission<'c> {
             ),
             self.options,
         );
-        call.json(&self.body)?;
-        call.send_json().await
+        call.json(&self.body);
+        call.send_json()
     }
 }
 

@@ -210,7 +210,7 @@ impl<'c> ListOrganizationRoles<'c> {
     }
 
     /// Sends `GET /organization_roles`.
-    pub async fn send(self) -> Result<models::Roles, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::Roles> {
         let mut call = Call::new(
             self.client,
             &LIST_ORGANIZATION_ROLES,
@@ -221,7 +221,7 @@ impl<'c> ListOrganizationRoles<'c> {
         call.query("order_by", self.order_by.as_ref());
         call.query("limit", self.limit.as_ref());
         call.query("offset", self.offset.as_ref());
-        call.send_json().await
+        call.send_json()
     }
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
@@ -273,15 +273,15 @@ impl<'c> CreateOrganizationRole<'c> {
     }
 
     /// Sends `POST /organization_roles`.
-    pub async fn send(self) -> Result<models::Role, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::Role> {
         let mut call = Call::new(
             self.client,
             &CREATE_ORGANIZATION_ROLE,
             "/organization_roles".to_owned(),
             self.options,
         );
-        call.json(&self.body)?;
-        call.send_json().await
+        call.json(&self.body);
+        call.send_json()
     }
 }
 
@@ -311,7 +311,7 @@ impl<'c> GetOrganizationRole<'c> {
     }
 
     /// Sends `GET /organization_roles/{organization_role_id}`.
-    pub async fn send(self) -> Result<models::Role, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::Role> {
         let call = Call::new(
             self.client,
             &GET_ORGANIZATION_ROLE,
@@ -321,7 +321,7 @@ impl<'c> GetOrganizationRole<'c> {
             ),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -351,7 +351,7 @@ impl<'c> DeleteOrganizationRole<'c> {
     }
 
     /// Sends `DELETE /organization_roles/{organization_role_id}`.
-    pub async fn send(self) -> Result<models::DeletedObject, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::DeletedObject> {
         let call = Call::new(
             self.client,
             &DELETE_ORGANIZATION_ROLE,
@@ -361,7 +361,7 @@ impl<'c> DeleteOrganizationRole<'c> {
             ),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -392,7 +392,7 @@ impl<'c> UpdateOrganizationRole<'c> {
     }
 
     /// Sends `PATCH /organization_roles/{organization_role_id}`.
-    pub async fn send(self) -> Result<models::Role, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::Role> {
         let mut call = Call::new(
             self.client,
             &UPDATE_ORGANIZATION_ROLE,
@@ -402,8 +402,8 @@ impl<'c> UpdateOrganizationRole<'c> {
             ),
             self.options,
         );
-        call.json(&self.body)?;
-        call.send_json().await
+        call.json(&self.body);
+        call.send_json()
     }
 }
 
@@ -434,7 +434,7 @@ impl<'c> AssignPermissionToOrganizationRole<'c> {
     }
 
     /// Sends `POST /organization_roles/{organization_role_id}/permissions/{permission_id}`.
-    pub async fn send(self) -> Result<models::Role, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::Role> {
         let call = Call::new(
             self.client,
             &ASSIGN_PERMISSION_TO_ORGANIZATION_ROLE,
@@ -444,7 +444,7 @@ impl<'c> AssignPermissionToOrganizationRole<'c> {
             ),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -475,7 +475,7 @@ impl<'c> RemovePermissionFromOrganizationRole<'c> {
     }
 
     /// Sends `DELETE /organization_roles/{organization_role_id}/permissions/{permission_id}`.
-    pub async fn send(self) -> Result<models::Role, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::Role> {
         let call = Call::new(
             self.client,
             &REMOVE_PERMISSION_FROM_ORGANIZATION_ROLE,
@@ -485,7 +485,7 @@ impl<'c> RemovePermissionFromOrganizationRole<'c> {
             ),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 

@@ -368,7 +368,7 @@ impl<'c> ListOrganizations<'c> {
     }
 
     /// Sends `GET /organizations`.
-    pub async fn send(self) -> Result<models::Organizations, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::Organizations> {
         let mut call = Call::new(
             self.client,
             &LIST_ORGANIZATIONS,
@@ -386,7 +386,7 @@ impl<'c> ListOrganizations<'c> {
         call.query("order_by", self.order_by.as_ref());
         call.query("limit", self.limit.as_ref());
         call.query("offset", self.offset.as_ref());
-        call.send_json().await
+        call.send_json()
     }
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
@@ -446,7 +446,7 @@ impl<'c> CreateOrganization<'c> {
     }
 
     /// Sends `POST /organizations`.
-    pub async fn send(self) -> Result<models::Organization, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::Organization> {
         let mut call = Call::new(
             self.client,
             &CREATE_ORGANIZATION,
@@ -454,9 +454,9 @@ impl<'c> CreateOrganization<'c> {
             self.options,
         );
         if let Some(body) = &self.body {
-            call.json(body)?;
+            call.json(body);
         }
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -505,7 +505,7 @@ impl<'c> GetOrganization<'c> {
     }
 
     /// Sends `GET /organizations/{organization_id}`.
-    pub async fn send(self) -> Result<models::Organization, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::Organization> {
         let mut call = Call::new(
             self.client,
             &GET_ORGANIZATION,
@@ -519,7 +519,7 @@ impl<'c> GetOrganization<'c> {
             "include_missing_member_with_elevated_permissions",
             self.include_missing_member_with_elevated_permissions.as_ref(),
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -549,7 +549,7 @@ impl<'c> DeleteOrganization<'c> {
     }
 
     /// Sends `DELETE /organizations/{organization_id}`.
-    pub async fn send(self) -> Result<models::DeletedObject, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::DeletedObject> {
         let call = Call::new(
             self.client,
             &DELETE_ORGANIZATION,
@@ -558,7 +558,7 @@ impl<'c> DeleteOrganization<'c> {
             ),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -589,7 +589,7 @@ impl<'c> UpdateOrganization<'c> {
     }
 
     /// Sends `PATCH /organizations/{organization_id}`.
-    pub async fn send(self) -> Result<models::Organization, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::Organization> {
         let mut call = Call::new(
             self.client,
             &UPDATE_ORGANIZATION,
@@ -598,8 +598,8 @@ impl<'c> UpdateOrganization<'c> {
             ),
             self.options,
         );
-        call.json(&self.body)?;
-        call.send_json().await
+        call.json(&self.body);
+        call.send_json()
     }
 }
 
@@ -630,7 +630,7 @@ impl<'c> ReplaceOrganizationMetadata<'c> {
     }
 
     /// Sends `PUT /organizations/{organization_id}/metadata`.
-    pub async fn send(self) -> Result<models::Organization, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::Organization> {
         let mut call = Call::new(
             self.client,
             &REPLACE_ORGANIZATION_METADATA,
@@ -640,8 +640,8 @@ impl<'c> ReplaceOrganizationMetadata<'c> {
             ),
             self.options,
         );
-        call.json(&self.body)?;
-        call.send_json().await
+        call.json(&self.body);
+        call.send_json()
     }
 }
 
@@ -672,7 +672,7 @@ impl<'c> MergeOrganizationMetadata<'c> {
     }
 
     /// Sends `PATCH /organizations/{organization_id}/metadata`.
-    pub async fn send(self) -> Result<models::Organization, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::Organization> {
         let mut call = Call::new(
             self.client,
             &MERGE_ORGANIZATION_METADATA,
@@ -682,8 +682,8 @@ impl<'c> MergeOrganizationMetadata<'c> {
             ),
             self.options,
         );
-        call.json(&self.body)?;
-        call.send_json().await
+        call.json(&self.body);
+        call.send_json()
     }
 }
 
@@ -720,7 +720,7 @@ impl<'c> UploadOrganizationLogo<'c> {
     }
 
     /// Sends `PUT /organizations/{organization_id}/logo`.
-    pub async fn send(self) -> Result<models::OrganizationWithLogo, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::OrganizationWithLogo> {
         let mut call = Call::new(
             self.client,
             &UPLOAD_ORGANIZATION_LOGO,
@@ -735,7 +735,7 @@ impl<'c> UploadOrganizationLogo<'c> {
             self.body.as_ref().and_then(|b| b.uploader_user_id.as_ref()),
         );
         call.file("file", self.body.as_ref().map(|b| &b.file));
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -765,7 +765,7 @@ impl<'c> DeleteOrganizationLogo<'c> {
     }
 
     /// Sends `DELETE /organizations/{organization_id}/logo`.
-    pub async fn send(self) -> Result<models::Organization, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::Organization> {
         let call = Call::new(
             self.client,
             &DELETE_ORGANIZATION_LOGO,
@@ -775,7 +775,7 @@ impl<'c> DeleteOrganizationLogo<'c> {
             ),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -805,7 +805,7 @@ impl<'c> GetOrganizationBillingSubscription<'c> {
     }
 
     /// Sends `GET /organizations/{organization_id}/billing/subscription`.
-    pub async fn send(self) -> Result<models::CommerceSubscription, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::CommerceSubscription> {
         let call = Call::new(
             self.client,
             &GET_ORGANIZATION_BILLING_SUBSCRIPTION,
@@ -815,7 +815,7 @@ impl<'c> GetOrganizationBillingSubscription<'c> {
             ),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -847,9 +847,7 @@ impl<'c> GetOrganizationBillingCreditBalance<'c> {
     }
 
     /// Sends `GET /organizations/{organization_id}/billing/credits`.
-    pub async fn send(
-        self,
-    ) -> Result<models::CommerceCreditBalanceResponse, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::CommerceCreditBalanceResponse> {
         let call = Call::new(
             self.client,
             &GET_ORGANIZATION_BILLING_CREDIT_BALANCE,
@@ -859,7 +857,7 @@ impl<'c> GetOrganizationBillingCreditBalance<'c> {
             ),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -892,9 +890,7 @@ impl<'c> AdjustOrganizationBillingCreditBalance<'c> {
     }
 
     /// Sends `POST /organizations/{organization_id}/billing/credits`.
-    pub async fn send(
-        self,
-    ) -> Result<models::CommerceCreditLedgerResponse, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::CommerceCreditLedgerResponse> {
         let mut call = Call::new(
             self.client,
             &ADJUST_ORGANIZATION_BILLING_CREDIT_BALANCE,
@@ -904,8 +900,8 @@ impl<'c> AdjustOrganizationBillingCreditBalance<'c> {
             ),
             self.options,
         );
-        call.json(&self.body)?;
-        call.send_json().await
+        call.json(&self.body);
+        call.send_json()
     }
 }
 

@@ -185,7 +185,7 @@ impl<'c> CreatePhoneNumber<'c> {
     }
 
     /// Sends `POST /phone_numbers`.
-    pub async fn send(self) -> Result<models::PhoneNumber, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::PhoneNumber> {
         let mut call = Call::new(
             self.client,
             &CREATE_PHONE_NUMBER,
@@ -193,9 +193,9 @@ impl<'c> CreatePhoneNumber<'c> {
             self.options,
         );
         if let Some(body) = &self.body {
-            call.json(body)?;
+            call.json(body);
         }
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -225,7 +225,7 @@ impl<'c> GetPhoneNumber<'c> {
     }
 
     /// Sends `GET /phone_numbers/{phone_number_id}`.
-    pub async fn send(self) -> Result<models::PhoneNumber, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::PhoneNumber> {
         let call = Call::new(
             self.client,
             &GET_PHONE_NUMBER,
@@ -234,7 +234,7 @@ impl<'c> GetPhoneNumber<'c> {
             ),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -264,7 +264,7 @@ impl<'c> DeletePhoneNumber<'c> {
     }
 
     /// Sends `DELETE /phone_numbers/{phone_number_id}`.
-    pub async fn send(self) -> Result<models::DeletedObject, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::DeletedObject> {
         let call = Call::new(
             self.client,
             &DELETE_PHONE_NUMBER,
@@ -273,7 +273,7 @@ impl<'c> DeletePhoneNumber<'c> {
             ),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -310,7 +310,7 @@ impl<'c> UpdatePhoneNumber<'c> {
     }
 
     /// Sends `PATCH /phone_numbers/{phone_number_id}`.
-    pub async fn send(self) -> Result<models::PhoneNumber, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::PhoneNumber> {
         let mut call = Call::new(
             self.client,
             &UPDATE_PHONE_NUMBER,
@@ -320,9 +320,9 @@ impl<'c> UpdatePhoneNumber<'c> {
             self.options,
         );
         if let Some(body) = &self.body {
-            call.json(body)?;
+            call.json(body);
         }
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -352,7 +352,7 @@ impl<'c> PreparePhoneNumberVerification<'c> {
     }
 
     /// Sends `POST /phone_numbers/{phone_number_id}/prepare_verification`.
-    pub async fn send(self) -> Result<models::VerificationResponse, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::VerificationResponse> {
         let call = Call::new(
             self.client,
             &PREPARE_PHONE_NUMBER_VERIFICATION,
@@ -362,7 +362,7 @@ impl<'c> PreparePhoneNumberVerification<'c> {
             ),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -395,7 +395,7 @@ impl<'c> AttemptPhoneNumberVerification<'c> {
     }
 
     /// Sends `POST /phone_numbers/{phone_number_id}/attempt_verification`.
-    pub async fn send(self) -> Result<models::VerificationResponse, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::VerificationResponse> {
         let mut call = Call::new(
             self.client,
             &ATTEMPT_PHONE_NUMBER_VERIFICATION,
@@ -405,8 +405,8 @@ impl<'c> AttemptPhoneNumberVerification<'c> {
             ),
             self.options,
         );
-        call.json(&self.body)?;
-        call.send_json().await
+        call.json(&self.body);
+        call.send_json()
     }
 }
 
@@ -439,15 +439,15 @@ impl<'c> ReplaceUserPhoneNumber<'c> {
     }
 
     /// Sends `PUT /users/{user_id}/phone_number`.
-    pub async fn send(self) -> Result<models::PhoneNumber, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::PhoneNumber> {
         let mut call = Call::new(
             self.client,
             &REPLACE_USER_PHONE_NUMBER,
             format!("/users/{}/phone_number", crate ::request::segment(& self.user_id)),
             self.options,
         );
-        call.json(&self.body)?;
-        call.send_json().await
+        call.json(&self.body);
+        call.send_json()
     }
 }
 

@@ -66,7 +66,7 @@ impl<'c> VerifyDomainProxy<'c> {
     }
 
     /// Sends `POST /proxy_checks`.
-    pub async fn send(self) -> Result<models::ProxyCheck, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::ProxyCheck> {
         let mut call = Call::new(
             self.client,
             &VERIFY_DOMAIN_PROXY,
@@ -74,9 +74,9 @@ impl<'c> VerifyDomainProxy<'c> {
             self.options,
         );
         if let Some(body) = &self.body {
-            call.json(body)?;
+            call.json(body);
         }
-        call.send_json().await
+        call.send_json()
     }
 }
 

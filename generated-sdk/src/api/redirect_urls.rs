@@ -123,7 +123,7 @@ impl<'c> ListRedirectUrls<'c> {
     }
 
     /// Sends `GET /redirect_urls`.
-    pub async fn send(self) -> Result<Vec<models::RedirectUrl>, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, Vec<models::RedirectUrl>> {
         let mut call = Call::new(
             self.client,
             &LIST_REDIRECT_URLS,
@@ -133,7 +133,7 @@ impl<'c> ListRedirectUrls<'c> {
         call.query("paginated", self.paginated.as_ref());
         call.query("limit", self.limit.as_ref());
         call.query("offset", self.offset.as_ref());
-        call.send_json().await
+        call.send_json()
     }
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
@@ -193,7 +193,7 @@ impl<'c> CreateRedirectUrl<'c> {
     }
 
     /// Sends `POST /redirect_urls`.
-    pub async fn send(self) -> Result<models::RedirectUrl, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::RedirectUrl> {
         let mut call = Call::new(
             self.client,
             &CREATE_REDIRECT_URL,
@@ -201,9 +201,9 @@ impl<'c> CreateRedirectUrl<'c> {
             self.options,
         );
         if let Some(body) = &self.body {
-            call.json(body)?;
+            call.json(body);
         }
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -233,14 +233,14 @@ impl<'c> GetRedirectUrl<'c> {
     }
 
     /// Sends `GET /redirect_urls/{id}`.
-    pub async fn send(self) -> Result<models::RedirectUrl, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::RedirectUrl> {
         let call = Call::new(
             self.client,
             &GET_REDIRECT_URL,
             format!("/redirect_urls/{}", crate ::request::segment(& self.id)),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -270,14 +270,14 @@ impl<'c> DeleteRedirectUrl<'c> {
     }
 
     /// Sends `DELETE /redirect_urls/{id}`.
-    pub async fn send(self) -> Result<models::DeletedObject, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::DeletedObject> {
         let call = Call::new(
             self.client,
             &DELETE_REDIRECT_URL,
             format!("/redirect_urls/{}", crate ::request::segment(& self.id)),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 

@@ -209,7 +209,7 @@ impl<'c> ListRoleSets<'c> {
     }
 
     /// Sends `GET /role_sets`.
-    pub async fn send(self) -> Result<models::RoleSets, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::RoleSets> {
         let mut call = Call::new(
             self.client,
             &LIST_ROLE_SETS,
@@ -220,7 +220,7 @@ impl<'c> ListRoleSets<'c> {
         call.query("order_by", self.order_by.as_ref());
         call.query("limit", self.limit.as_ref());
         call.query("offset", self.offset.as_ref());
-        call.send_json().await
+        call.send_json()
     }
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
@@ -272,15 +272,15 @@ impl<'c> CreateRoleSet<'c> {
     }
 
     /// Sends `POST /role_sets`.
-    pub async fn send(self) -> Result<models::RoleSet, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::RoleSet> {
         let mut call = Call::new(
             self.client,
             &CREATE_ROLE_SET,
             "/role_sets".to_owned(),
             self.options,
         );
-        call.json(&self.body)?;
-        call.send_json().await
+        call.json(&self.body);
+        call.send_json()
     }
 }
 
@@ -310,7 +310,7 @@ impl<'c> GetRoleSet<'c> {
     }
 
     /// Sends `GET /role_sets/{role_set_key_or_id}`.
-    pub async fn send(self) -> Result<models::RoleSet, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::RoleSet> {
         let call = Call::new(
             self.client,
             &GET_ROLE_SET,
@@ -319,7 +319,7 @@ impl<'c> GetRoleSet<'c> {
             ),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -350,7 +350,7 @@ impl<'c> UpdateRoleSet<'c> {
     }
 
     /// Sends `PATCH /role_sets/{role_set_key_or_id}`.
-    pub async fn send(self) -> Result<models::RoleSet, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::RoleSet> {
         let mut call = Call::new(
             self.client,
             &UPDATE_ROLE_SET,
@@ -359,8 +359,8 @@ impl<'c> UpdateRoleSet<'c> {
             ),
             self.options,
         );
-        call.json(&self.body)?;
-        call.send_json().await
+        call.json(&self.body);
+        call.send_json()
     }
 }
 
@@ -391,7 +391,7 @@ impl<'c> ReplaceRoleSet<'c> {
     }
 
     /// Sends `POST /role_sets/{role_set_key_or_id}/replace`.
-    pub async fn send(self) -> Result<models::DeletedObject, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::DeletedObject> {
         let mut call = Call::new(
             self.client,
             &REPLACE_ROLE_SET,
@@ -401,8 +401,8 @@ impl<'c> ReplaceRoleSet<'c> {
             ),
             self.options,
         );
-        call.json(&self.body)?;
-        call.send_json().await
+        call.json(&self.body);
+        call.send_json()
     }
 }
 
@@ -433,7 +433,7 @@ impl<'c> AddRolesToRoleSet<'c> {
     }
 
     /// Sends `POST /role_sets/{role_set_key_or_id}/roles`.
-    pub async fn send(self) -> Result<models::RoleSet, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::RoleSet> {
         let mut call = Call::new(
             self.client,
             &ADD_ROLES_TO_ROLE_SET,
@@ -443,8 +443,8 @@ impl<'c> AddRolesToRoleSet<'c> {
             ),
             self.options,
         );
-        call.json(&self.body)?;
-        call.send_json().await
+        call.json(&self.body);
+        call.send_json()
     }
 }
 
@@ -475,7 +475,7 @@ impl<'c> ReplaceRoleInRoleSet<'c> {
     }
 
     /// Sends `POST /role_sets/{role_set_key_or_id}/roles/replace`.
-    pub async fn send(self) -> Result<models::RoleSet, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::RoleSet> {
         let mut call = Call::new(
             self.client,
             &REPLACE_ROLE_IN_ROLE_SET,
@@ -485,8 +485,8 @@ impl<'c> ReplaceRoleInRoleSet<'c> {
             ),
             self.options,
         );
-        call.json(&self.body)?;
-        call.send_json().await
+        call.json(&self.body);
+        call.send_json()
     }
 }
 

@@ -186,7 +186,7 @@ impl<'c> ListSamlConnections<'c> {
     }
 
     /// Sends `GET /saml_connections`.
-    pub async fn send(self) -> Result<models::SamlConnections, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::SamlConnections> {
         let mut call = Call::new(
             self.client,
             &LIST_SAML_CONNECTIONS,
@@ -198,7 +198,7 @@ impl<'c> ListSamlConnections<'c> {
         call.query("query", self.query.as_ref());
         call.query("order_by", self.order_by.as_ref());
         call.query_list("organization_id", self.organization_id.as_ref(), true);
-        call.send_json().await
+        call.send_json()
     }
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
@@ -258,7 +258,7 @@ impl<'c> CreateSamlConnection<'c> {
     }
 
     /// Sends `POST /saml_connections`.
-    pub async fn send(self) -> Result<models::SamlConnection, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::SamlConnection> {
         let mut call = Call::new(
             self.client,
             &CREATE_SAML_CONNECTION,
@@ -266,9 +266,9 @@ impl<'c> CreateSamlConnection<'c> {
             self.options,
         );
         if let Some(body) = &self.body {
-            call.json(body)?;
+            call.json(body);
         }
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -298,7 +298,7 @@ impl<'c> GetSamlConnection<'c> {
     }
 
     /// Sends `GET /saml_connections/{saml_connection_id}`.
-    pub async fn send(self) -> Result<models::SamlConnection, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::SamlConnection> {
         let call = Call::new(
             self.client,
             &GET_SAML_CONNECTION,
@@ -308,7 +308,7 @@ impl<'c> GetSamlConnection<'c> {
             ),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -338,7 +338,7 @@ impl<'c> DeleteSamlConnection<'c> {
     }
 
     /// Sends `DELETE /saml_connections/{saml_connection_id}`.
-    pub async fn send(self) -> Result<models::DeletedObject, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::DeletedObject> {
         let call = Call::new(
             self.client,
             &DELETE_SAML_CONNECTION,
@@ -348,7 +348,7 @@ impl<'c> DeleteSamlConnection<'c> {
             ),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -379,7 +379,7 @@ impl<'c> UpdateSamlConnection<'c> {
     }
 
     /// Sends `PATCH /saml_connections/{saml_connection_id}`.
-    pub async fn send(self) -> Result<models::SamlConnection, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::SamlConnection> {
         let mut call = Call::new(
             self.client,
             &UPDATE_SAML_CONNECTION,
@@ -389,8 +389,8 @@ impl<'c> UpdateSamlConnection<'c> {
             ),
             self.options,
         );
-        call.json(&self.body)?;
-        call.send_json().await
+        call.json(&self.body);
+        call.send_json()
     }
 }
 

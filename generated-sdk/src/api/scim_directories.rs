@@ -231,7 +231,7 @@ impl<'c> ListScimDirectories<'c> {
     }
 
     /// Sends `GET /scim_directories`.
-    pub async fn send(self) -> Result<models::ScimDirectoryList, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::ScimDirectoryList> {
         let mut call = Call::new(
             self.client,
             &LIST_SCIM_DIRECTORIES,
@@ -240,7 +240,7 @@ impl<'c> ListScimDirectories<'c> {
         );
         call.query("limit", self.limit.as_ref());
         call.query("offset", self.offset.as_ref());
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -276,7 +276,7 @@ impl<'c> CreateScimDirectory<'c> {
     }
 
     /// Sends `POST /scim_directories`.
-    pub async fn send(self) -> Result<models::ScimDirectory, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::ScimDirectory> {
         let mut call = Call::new(
             self.client,
             &CREATE_SCIM_DIRECTORY,
@@ -284,9 +284,9 @@ impl<'c> CreateScimDirectory<'c> {
             self.options,
         );
         if let Some(body) = &self.body {
-            call.json(body)?;
+            call.json(body);
         }
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -316,7 +316,7 @@ impl<'c> GetScimDirectory<'c> {
     }
 
     /// Sends `GET /scim_directories/{scim_directory_id}`.
-    pub async fn send(self) -> Result<models::ScimDirectory, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::ScimDirectory> {
         let call = Call::new(
             self.client,
             &GET_SCIM_DIRECTORY,
@@ -326,7 +326,7 @@ impl<'c> GetScimDirectory<'c> {
             ),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -356,7 +356,7 @@ impl<'c> DeleteScimDirectory<'c> {
     }
 
     /// Sends `DELETE /scim_directories/{scim_directory_id}`.
-    pub async fn send(self) -> Result<models::DeletedObject, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::DeletedObject> {
         let call = Call::new(
             self.client,
             &DELETE_SCIM_DIRECTORY,
@@ -366,7 +366,7 @@ impl<'c> DeleteScimDirectory<'c> {
             ),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -403,7 +403,7 @@ impl<'c> UpdateScimDirectory<'c> {
     }
 
     /// Sends `PATCH /scim_directories/{scim_directory_id}`.
-    pub async fn send(self) -> Result<models::ScimDirectory, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::ScimDirectory> {
         let mut call = Call::new(
             self.client,
             &UPDATE_SCIM_DIRECTORY,
@@ -414,9 +414,9 @@ impl<'c> UpdateScimDirectory<'c> {
             self.options,
         );
         if let Some(body) = &self.body {
-            call.json(body)?;
+            call.json(body);
         }
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -446,7 +446,7 @@ impl<'c> RotateScimDirectoryApiKey<'c> {
     }
 
     /// Sends `POST /scim_directories/{scim_directory_id}/rotate_api_key`.
-    pub async fn send(self) -> Result<models::ScimDirectory, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::ScimDirectory> {
         let call = Call::new(
             self.client,
             &ROTATE_SCIM_DIRECTORY_API_KEY,
@@ -456,7 +456,7 @@ impl<'c> RotateScimDirectoryApiKey<'c> {
             ),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -486,7 +486,7 @@ impl<'c> ListScimGroupRoleMappings<'c> {
     }
 
     /// Sends `GET /scim_directories/{scim_directory_id}/group_role_mappings`.
-    pub async fn send(self) -> Result<models::ScimGroupRoleMappingList, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::ScimGroupRoleMappingList> {
         let call = Call::new(
             self.client,
             &LIST_SCIM_GROUP_ROLE_MAPPINGS,
@@ -496,7 +496,7 @@ impl<'c> ListScimGroupRoleMappings<'c> {
             ),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -529,7 +529,7 @@ impl<'c> ReplaceScimGroupRoleMappings<'c> {
     }
 
     /// Sends `PUT /scim_directories/{scim_directory_id}/group_role_mappings`.
-    pub async fn send(self) -> Result<models::ScimGroupRoleMappingList, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::ScimGroupRoleMappingList> {
         let mut call = Call::new(
             self.client,
             &REPLACE_SCIM_GROUP_ROLE_MAPPINGS,
@@ -539,8 +539,8 @@ impl<'c> ReplaceScimGroupRoleMappings<'c> {
             ),
             self.options,
         );
-        call.json(&self.body)?;
-        call.send_json().await
+        call.json(&self.body);
+        call.send_json()
     }
 }
 
@@ -573,7 +573,7 @@ impl<'c> CreateScimGroupRoleMapping<'c> {
     }
 
     /// Sends `POST /scim_directories/{scim_directory_id}/group_role_mappings`.
-    pub async fn send(self) -> Result<models::ScimGroupRoleMapping, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::ScimGroupRoleMapping> {
         let mut call = Call::new(
             self.client,
             &CREATE_SCIM_GROUP_ROLE_MAPPING,
@@ -583,8 +583,8 @@ impl<'c> CreateScimGroupRoleMapping<'c> {
             ),
             self.options,
         );
-        call.json(&self.body)?;
-        call.send_json().await
+        call.json(&self.body);
+        call.send_json()
     }
 }
 
@@ -615,9 +615,7 @@ impl<'c> DeleteScimGroupRoleMapping<'c> {
     }
 
     /// Sends `DELETE /scim_directories/{scim_directory_id}/group_role_mappings/{mapping_id}`.
-    pub async fn send(
-        self,
-    ) -> Result<models::ScimGroupRoleMappingDeleted, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::ScimGroupRoleMappingDeleted> {
         let call = Call::new(
             self.client,
             &DELETE_SCIM_GROUP_ROLE_MAPPING,
@@ -627,7 +625,7 @@ impl<'c> DeleteScimGroupRoleMapping<'c> {
             ),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 

@@ -208,7 +208,7 @@ impl<'c> GetSessionList<'c> {
     }
 
     /// Sends `GET /sessions`.
-    pub async fn send(self) -> Result<Vec<models::Session>, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, Vec<models::Session>> {
         let mut call = Call::new(
             self.client,
             &GET_SESSION_LIST,
@@ -221,7 +221,7 @@ impl<'c> GetSessionList<'c> {
         call.query("paginated", self.paginated.as_ref());
         call.query("limit", self.limit.as_ref());
         call.query("offset", self.offset.as_ref());
-        call.send_json().await
+        call.send_json()
     }
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
@@ -279,7 +279,7 @@ impl<'c> CreateSession<'c> {
     }
 
     /// Sends `POST /sessions`.
-    pub async fn send(self) -> Result<models::Session, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::Session> {
         let mut call = Call::new(
             self.client,
             &CREATE_SESSION,
@@ -287,9 +287,9 @@ impl<'c> CreateSession<'c> {
             self.options,
         );
         if let Some(body) = &self.body {
-            call.json(body)?;
+            call.json(body);
         }
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -319,14 +319,14 @@ impl<'c> GetSession<'c> {
     }
 
     /// Sends `GET /sessions/{session_id}`.
-    pub async fn send(self) -> Result<models::Session, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::Session> {
         let call = Call::new(
             self.client,
             &GET_SESSION,
             format!("/sessions/{}", crate ::request::segment(& self.session_id)),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -363,7 +363,7 @@ impl<'c> RefreshSession<'c> {
     }
 
     /// Sends `POST /sessions/{session_id}/refresh`.
-    pub async fn send(self) -> Result<models::SessionRefresh, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::SessionRefresh> {
         let mut call = Call::new(
             self.client,
             &REFRESH_SESSION,
@@ -371,9 +371,9 @@ impl<'c> RefreshSession<'c> {
             self.options,
         );
         if let Some(body) = &self.body {
-            call.json(body)?;
+            call.json(body);
         }
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -403,14 +403,14 @@ impl<'c> RevokeSession<'c> {
     }
 
     /// Sends `POST /sessions/{session_id}/revoke`.
-    pub async fn send(self) -> Result<models::Session, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::Session> {
         let call = Call::new(
             self.client,
             &REVOKE_SESSION,
             format!("/sessions/{}/revoke", crate ::request::segment(& self.session_id)),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -447,7 +447,7 @@ impl<'c> CreateSessionToken<'c> {
     }
 
     /// Sends `POST /sessions/{session_id}/tokens`.
-    pub async fn send(self) -> Result<models::CreateSessionTokenResponse, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::CreateSessionTokenResponse> {
         let mut call = Call::new(
             self.client,
             &CREATE_SESSION_TOKEN,
@@ -455,9 +455,9 @@ impl<'c> CreateSessionToken<'c> {
             self.options,
         );
         if let Some(body) = &self.body {
-            call.json(body)?;
+            call.json(body);
         }
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -495,7 +495,7 @@ impl<'c> CreateSessionTokenFromTemplate<'c> {
     }
 
     /// Sends `POST /sessions/{session_id}/tokens/{template_name}`.
-    pub async fn send(self) -> Result<models::CreateSessionTokenResponse, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::CreateSessionTokenResponse> {
         let mut call = Call::new(
             self.client,
             &CREATE_SESSION_TOKEN_FROM_TEMPLATE,
@@ -506,9 +506,9 @@ impl<'c> CreateSessionTokenFromTemplate<'c> {
             self.options,
         );
         if let Some(body) = &self.body {
-            call.json(body)?;
+            call.json(body);
         }
-        call.send_json().await
+        call.send_json()
     }
 }
 

@@ -77,7 +77,7 @@ impl<'c> CreateSignInToken<'c> {
     }
 
     /// Sends `POST /sign_in_tokens`.
-    pub async fn send(self) -> Result<models::SignInToken, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::SignInToken> {
         let mut call = Call::new(
             self.client,
             &CREATE_SIGN_IN_TOKEN,
@@ -85,9 +85,9 @@ impl<'c> CreateSignInToken<'c> {
             self.options,
         );
         if let Some(body) = &self.body {
-            call.json(body)?;
+            call.json(body);
         }
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -117,7 +117,7 @@ impl<'c> RevokeSignInToken<'c> {
     }
 
     /// Sends `POST /sign_in_tokens/{sign_in_token_id}/revoke`.
-    pub async fn send(self) -> Result<models::SignInToken, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::SignInToken> {
         let call = Call::new(
             self.client,
             &REVOKE_SIGN_IN_TOKEN,
@@ -127,7 +127,7 @@ impl<'c> RevokeSignInToken<'c> {
             ),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 

@@ -67,14 +67,14 @@ impl<'c> GetSignUp<'c> {
     }
 
     /// Sends `GET /sign_ups/{id}`.
-    pub async fn send(self) -> Result<models::SignUp, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::SignUp> {
         let call = Call::new(
             self.client,
             &GET_SIGN_UP,
             format!("/sign_ups/{}", crate ::request::segment(& self.id)),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -111,7 +111,7 @@ impl<'c> UpdateSignUp<'c> {
     }
 
     /// Sends `PATCH /sign_ups/{id}`.
-    pub async fn send(self) -> Result<models::SignUp, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::SignUp> {
         let mut call = Call::new(
             self.client,
             &UPDATE_SIGN_UP,
@@ -119,9 +119,9 @@ impl<'c> UpdateSignUp<'c> {
             self.options,
         );
         if let Some(body) = &self.body {
-            call.json(body)?;
+            call.json(body);
         }
-        call.send_json().await
+        call.send_json()
     }
 }
 

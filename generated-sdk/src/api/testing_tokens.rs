@@ -51,14 +51,14 @@ impl<'c> CreateTestingToken<'c> {
     }
 
     /// Sends `POST /testing_tokens`.
-    pub async fn send(self) -> Result<models::TestingToken, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::TestingToken> {
         let call = Call::new(
             self.client,
             &CREATE_TESTING_TOKEN,
             "/testing_tokens".to_owned(),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 

@@ -961,7 +961,7 @@ impl<'c> GetUserList<'c> {
     }
 
     /// Sends `GET /users`.
-    pub async fn send(self) -> Result<Vec<models::User>, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, Vec<models::User>> {
         let mut call = Call::new(
             self.client,
             &GET_USER_LIST,
@@ -994,7 +994,7 @@ impl<'c> GetUserList<'c> {
         call.query("offset", self.offset.as_ref());
         call.query("starting_after", self.starting_after.as_ref());
         call.query("order_by", self.order_by.as_ref());
-        call.send_json().await
+        call.send_json()
     }
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
@@ -1046,15 +1046,15 @@ impl<'c> CreateUser<'c> {
     }
 
     /// Sends `POST /users`.
-    pub async fn send(self) -> Result<models::User, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::User> {
         let mut call = Call::new(
             self.client,
             &CREATE_USER,
             "/users".to_owned(),
             self.options,
         );
-        call.json(&self.body)?;
-        call.send_json().await
+        call.json(&self.body);
+        call.send_json()
     }
 }
 
@@ -1306,7 +1306,7 @@ impl<'c> GetUsersCount<'c> {
     }
 
     /// Sends `GET /users/count`.
-    pub async fn send(self) -> Result<models::TotalCount, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::TotalCount> {
         let mut call = Call::new(
             self.client,
             &GET_USERS_COUNT,
@@ -1335,7 +1335,7 @@ impl<'c> GetUsersCount<'c> {
         call.query("last_sign_in_at_after", self.last_sign_in_at_after.as_ref());
         call.query("provider", self.provider.as_ref());
         call.query_list("provider_user_id", self.provider_user_id.as_ref(), true);
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -1365,14 +1365,14 @@ impl<'c> GetUser<'c> {
     }
 
     /// Sends `GET /users/{user_id}`.
-    pub async fn send(self) -> Result<models::User, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::User> {
         let call = Call::new(
             self.client,
             &GET_USER,
             format!("/users/{}", crate ::request::segment(& self.user_id)),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -1402,14 +1402,14 @@ impl<'c> DeleteUser<'c> {
     }
 
     /// Sends `DELETE /users/{user_id}`.
-    pub async fn send(self) -> Result<models::DeletedObject, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::DeletedObject> {
         let call = Call::new(
             self.client,
             &DELETE_USER,
             format!("/users/{}", crate ::request::segment(& self.user_id)),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -1440,15 +1440,15 @@ impl<'c> UpdateUser<'c> {
     }
 
     /// Sends `PATCH /users/{user_id}`.
-    pub async fn send(self) -> Result<models::User, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::User> {
         let mut call = Call::new(
             self.client,
             &UPDATE_USER,
             format!("/users/{}", crate ::request::segment(& self.user_id)),
             self.options,
         );
-        call.json(&self.body)?;
-        call.send_json().await
+        call.json(&self.body);
+        call.send_json()
     }
 }
 
@@ -1478,14 +1478,14 @@ impl<'c> BanUser<'c> {
     }
 
     /// Sends `POST /users/{user_id}/ban`.
-    pub async fn send(self) -> Result<models::User, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::User> {
         let call = Call::new(
             self.client,
             &BAN_USER,
             format!("/users/{}/ban", crate ::request::segment(& self.user_id)),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -1515,14 +1515,14 @@ impl<'c> UnbanUser<'c> {
     }
 
     /// Sends `POST /users/{user_id}/unban`.
-    pub async fn send(self) -> Result<models::User, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::User> {
         let call = Call::new(
             self.client,
             &UNBAN_USER,
             format!("/users/{}/unban", crate ::request::segment(& self.user_id)),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -1552,15 +1552,15 @@ impl<'c> UsersBan<'c> {
     }
 
     /// Sends `POST /users/ban`.
-    pub async fn send(self) -> Result<Vec<models::User>, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, Vec<models::User>> {
         let mut call = Call::new(
             self.client,
             &USERS_BAN,
             "/users/ban".to_owned(),
             self.options,
         );
-        call.json(&self.body)?;
-        call.send_json().await
+        call.json(&self.body);
+        call.send_json()
     }
 }
 
@@ -1590,15 +1590,15 @@ impl<'c> UsersUnban<'c> {
     }
 
     /// Sends `POST /users/unban`.
-    pub async fn send(self) -> Result<Vec<models::User>, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, Vec<models::User>> {
         let mut call = Call::new(
             self.client,
             &USERS_UNBAN,
             "/users/unban".to_owned(),
             self.options,
         );
-        call.json(&self.body)?;
-        call.send_json().await
+        call.json(&self.body);
+        call.send_json()
     }
 }
 
@@ -1628,14 +1628,14 @@ impl<'c> LockUser<'c> {
     }
 
     /// Sends `POST /users/{user_id}/lock`.
-    pub async fn send(self) -> Result<models::User, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::User> {
         let call = Call::new(
             self.client,
             &LOCK_USER,
             format!("/users/{}/lock", crate ::request::segment(& self.user_id)),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -1665,14 +1665,14 @@ impl<'c> UnlockUser<'c> {
     }
 
     /// Sends `POST /users/{user_id}/unlock`.
-    pub async fn send(self) -> Result<models::User, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::User> {
         let call = Call::new(
             self.client,
             &UNLOCK_USER,
             format!("/users/{}/unlock", crate ::request::segment(& self.user_id)),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -1703,7 +1703,7 @@ impl<'c> SetUserProfileImage<'c> {
     }
 
     /// Sends `POST /users/{user_id}/profile_image`.
-    pub async fn send(self) -> Result<models::User, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::User> {
         let mut call = Call::new(
             self.client,
             &SET_USER_PROFILE_IMAGE,
@@ -1711,7 +1711,7 @@ impl<'c> SetUserProfileImage<'c> {
             self.options,
         );
         call.file("file", self.body.file.as_ref());
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -1741,14 +1741,14 @@ impl<'c> DeleteUserProfileImage<'c> {
     }
 
     /// Sends `DELETE /users/{user_id}/profile_image`.
-    pub async fn send(self) -> Result<models::User, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::User> {
         let call = Call::new(
             self.client,
             &DELETE_USER_PROFILE_IMAGE,
             format!("/users/{}/profile_image", crate ::request::segment(& self.user_id)),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -1785,7 +1785,7 @@ impl<'c> ReplaceUserMetadata<'c> {
     }
 
     /// Sends `PUT /users/{user_id}/metadata`.
-    pub async fn send(self) -> Result<models::User, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::User> {
         let mut call = Call::new(
             self.client,
             &REPLACE_USER_METADATA,
@@ -1793,9 +1793,9 @@ impl<'c> ReplaceUserMetadata<'c> {
             self.options,
         );
         if let Some(body) = &self.body {
-            call.json(body)?;
+            call.json(body);
         }
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -1832,7 +1832,7 @@ impl<'c> UpdateUserMetadata<'c> {
     }
 
     /// Sends `PATCH /users/{user_id}/metadata`.
-    pub async fn send(self) -> Result<models::User, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::User> {
         let mut call = Call::new(
             self.client,
             &UPDATE_USER_METADATA,
@@ -1840,9 +1840,9 @@ impl<'c> UpdateUserMetadata<'c> {
             self.options,
         );
         if let Some(body) = &self.body {
-            call.json(body)?;
+            call.json(body);
         }
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -1872,7 +1872,7 @@ impl<'c> GetUserBillingSubscription<'c> {
     }
 
     /// Sends `GET /users/{user_id}/billing/subscription`.
-    pub async fn send(self) -> Result<models::CommerceSubscription, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::CommerceSubscription> {
         let call = Call::new(
             self.client,
             &GET_USER_BILLING_SUBSCRIPTION,
@@ -1882,7 +1882,7 @@ impl<'c> GetUserBillingSubscription<'c> {
             ),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -1912,9 +1912,7 @@ impl<'c> GetUserBillingCreditBalance<'c> {
     }
 
     /// Sends `GET /users/{user_id}/billing/credits`.
-    pub async fn send(
-        self,
-    ) -> Result<models::CommerceCreditBalanceResponse, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::CommerceCreditBalanceResponse> {
         let call = Call::new(
             self.client,
             &GET_USER_BILLING_CREDIT_BALANCE,
@@ -1923,7 +1921,7 @@ impl<'c> GetUserBillingCreditBalance<'c> {
             ),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -1956,9 +1954,7 @@ impl<'c> AdjustUserBillingCreditBalance<'c> {
     }
 
     /// Sends `POST /users/{user_id}/billing/credits`.
-    pub async fn send(
-        self,
-    ) -> Result<models::CommerceCreditLedgerResponse, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::CommerceCreditLedgerResponse> {
         let mut call = Call::new(
             self.client,
             &ADJUST_USER_BILLING_CREDIT_BALANCE,
@@ -1967,8 +1963,8 @@ impl<'c> AdjustUserBillingCreditBalance<'c> {
             ),
             self.options,
         );
-        call.json(&self.body)?;
-        call.send_json().await
+        call.json(&self.body);
+        call.send_json()
     }
 }
 
@@ -2031,7 +2027,7 @@ impl<'c> GetOAuthAccessToken<'c> {
     }
 
     /// Sends `GET /users/{user_id}/oauth_access_tokens/{provider}`.
-    pub async fn send(self) -> Result<models::OAuthAccessToken, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::OAuthAccessToken> {
         let mut call = Call::new(
             self.client,
             &GET_OAUTH_ACCESS_TOKEN,
@@ -2044,7 +2040,7 @@ impl<'c> GetOAuthAccessToken<'c> {
         call.query("paginated", self.paginated.as_ref());
         call.query("limit", self.limit.as_ref());
         call.query("offset", self.offset.as_ref());
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -2095,7 +2091,7 @@ impl<'c> UsersGetOrganizationMemberships<'c> {
     }
 
     /// Sends `GET /users/{user_id}/organization_memberships`.
-    pub async fn send(self) -> Result<models::OrganizationMemberships, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::OrganizationMemberships> {
         let mut call = Call::new(
             self.client,
             &USERS_GET_ORGANIZATION_MEMBERSHIPS,
@@ -2107,7 +2103,7 @@ impl<'c> UsersGetOrganizationMemberships<'c> {
         );
         call.query("limit", self.limit.as_ref());
         call.query("offset", self.offset.as_ref());
-        call.send_json().await
+        call.send_json()
     }
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
@@ -2191,12 +2187,9 @@ impl<'c> UsersGetOrganizationInvitations<'c> {
     }
 
     /// Sends `GET /users/{user_id}/organization_invitations`.
-    pub async fn send(
+    pub fn send(
         self,
-    ) -> Result<
-        models::OrganizationInvitationsWithPublicOrganizationData,
-        crate::Error,
-    > {
+    ) -> crate::Pending<'c, models::OrganizationInvitationsWithPublicOrganizationData> {
         let mut call = Call::new(
             self.client,
             &USERS_GET_ORGANIZATION_INVITATIONS,
@@ -2209,7 +2202,7 @@ impl<'c> UsersGetOrganizationInvitations<'c> {
         call.query("limit", self.limit.as_ref());
         call.query("offset", self.offset.as_ref());
         call.query("status", self.status.as_ref());
-        call.send_json().await
+        call.send_json()
     }
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
@@ -2276,7 +2269,7 @@ impl<'c> RemoveUserPassword<'c> {
     }
 
     /// Sends `POST /users/{user_id}/remove_password`.
-    pub async fn send(self) -> Result<models::User, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::User> {
         let mut call = Call::new(
             self.client,
             &REMOVE_USER_PASSWORD,
@@ -2286,9 +2279,9 @@ impl<'c> RemoveUserPassword<'c> {
             self.options,
         );
         if let Some(body) = &self.body {
-            call.json(body)?;
+            call.json(body);
         }
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -2325,7 +2318,7 @@ impl<'c> VerifyPassword<'c> {
     }
 
     /// Sends `POST /users/{user_id}/verify_password`.
-    pub async fn send(self) -> Result<models::VerifyPasswordResponse, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::VerifyPasswordResponse> {
         let mut call = Call::new(
             self.client,
             &VERIFY_PASSWORD,
@@ -2335,9 +2328,9 @@ impl<'c> VerifyPassword<'c> {
             self.options,
         );
         if let Some(body) = &self.body {
-            call.json(body)?;
+            call.json(body);
         }
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -2374,7 +2367,7 @@ impl<'c> VerifyTotp<'c> {
     }
 
     /// Sends `POST /users/{user_id}/verify_totp`.
-    pub async fn send(self) -> Result<models::VerifyTotpResponse, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::VerifyTotpResponse> {
         let mut call = Call::new(
             self.client,
             &VERIFY_TOTP,
@@ -2382,9 +2375,9 @@ impl<'c> VerifyTotp<'c> {
             self.options,
         );
         if let Some(body) = &self.body {
-            call.json(body)?;
+            call.json(body);
         }
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -2414,14 +2407,14 @@ impl<'c> DisableMfa<'c> {
     }
 
     /// Sends `DELETE /users/{user_id}/mfa`.
-    pub async fn send(self) -> Result<models::DisableMfaResponse, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::DisableMfaResponse> {
         let call = Call::new(
             self.client,
             &DISABLE_MFA,
             format!("/users/{}/mfa", crate ::request::segment(& self.user_id)),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -2451,14 +2444,14 @@ impl<'c> DeleteBackupCode<'c> {
     }
 
     /// Sends `DELETE /users/{user_id}/backup_code`.
-    pub async fn send(self) -> Result<models::DisableMfaResponse, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::DisableMfaResponse> {
         let call = Call::new(
             self.client,
             &DELETE_BACKUP_CODE,
             format!("/users/{}/backup_code", crate ::request::segment(& self.user_id)),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -2489,7 +2482,7 @@ impl<'c> UserPasskeyDelete<'c> {
     }
 
     /// Sends `DELETE /users/{user_id}/passkeys/{passkey_identification_id}`.
-    pub async fn send(self) -> Result<models::DeletedObject, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::DeletedObject> {
         let call = Call::new(
             self.client,
             &USER_PASSKEY_DELETE,
@@ -2499,7 +2492,7 @@ impl<'c> UserPasskeyDelete<'c> {
             ),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -2529,7 +2522,7 @@ impl<'c> ListUserTrustedDevices<'c> {
     }
 
     /// Sends `GET /users/{user_id}/trusted_devices`.
-    pub async fn send(self) -> Result<models::TrustedDeviceList, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::TrustedDeviceList> {
         let call = Call::new(
             self.client,
             &LIST_USER_TRUSTED_DEVICES,
@@ -2538,7 +2531,7 @@ impl<'c> ListUserTrustedDevices<'c> {
             ),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -2569,7 +2562,7 @@ impl<'c> RevokeUserTrustedDevice<'c> {
     }
 
     /// Sends `DELETE /users/{user_id}/trusted_devices/{trusted_device_id}`.
-    pub async fn send(self) -> Result<models::TrustedDevice, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::TrustedDevice> {
         let call = Call::new(
             self.client,
             &REVOKE_USER_TRUSTED_DEVICE,
@@ -2579,7 +2572,7 @@ impl<'c> RevokeUserTrustedDevice<'c> {
             ),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -2610,7 +2603,7 @@ impl<'c> UserWeb3WalletDelete<'c> {
     }
 
     /// Sends `DELETE /users/{user_id}/web3_wallets/{web3_wallet_identification_id}`.
-    pub async fn send(self) -> Result<models::DeletedObject, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::DeletedObject> {
         let call = Call::new(
             self.client,
             &USER_WEB3_WALLET_DELETE,
@@ -2620,7 +2613,7 @@ impl<'c> UserWeb3WalletDelete<'c> {
             ),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -2650,14 +2643,14 @@ impl<'c> DeleteTotp<'c> {
     }
 
     /// Sends `DELETE /users/{user_id}/totp`.
-    pub async fn send(self) -> Result<models::DisableMfaResponse, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::DisableMfaResponse> {
         let call = Call::new(
             self.client,
             &DELETE_TOTP,
             format!("/users/{}/totp", crate ::request::segment(& self.user_id)),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -2688,7 +2681,7 @@ impl<'c> DeleteExternalAccount<'c> {
     }
 
     /// Sends `DELETE /users/{user_id}/external_accounts/{external_account_id}`.
-    pub async fn send(self) -> Result<models::DeletedObject, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::DeletedObject> {
         let call = Call::new(
             self.client,
             &DELETE_EXTERNAL_ACCOUNT,
@@ -2698,7 +2691,7 @@ impl<'c> DeleteExternalAccount<'c> {
             ),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -2735,7 +2728,7 @@ impl<'c> SetUserPasswordCompromised<'c> {
     }
 
     /// Sends `POST /users/{user_id}/password/set_compromised`.
-    pub async fn send(self) -> Result<models::User, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::User> {
         let mut call = Call::new(
             self.client,
             &SET_USER_PASSWORD_COMPROMISED,
@@ -2746,9 +2739,9 @@ impl<'c> SetUserPasswordCompromised<'c> {
             self.options,
         );
         if let Some(body) = &self.body {
-            call.json(body)?;
+            call.json(body);
         }
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -2778,7 +2771,7 @@ impl<'c> UnsetUserPasswordCompromised<'c> {
     }
 
     /// Sends `POST /users/{user_id}/password/unset_compromised`.
-    pub async fn send(self) -> Result<models::User, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::User> {
         let call = Call::new(
             self.client,
             &UNSET_USER_PASSWORD_COMPROMISED,
@@ -2788,7 +2781,7 @@ impl<'c> UnsetUserPasswordCompromised<'c> {
             ),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 

@@ -190,7 +190,7 @@ impl<'c> ListWaitlistEntries<'c> {
     }
 
     /// Sends `GET /waitlist_entries`.
-    pub async fn send(self) -> Result<models::WaitlistEntries, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::WaitlistEntries> {
         let mut call = Call::new(
             self.client,
             &LIST_WAITLIST_ENTRIES,
@@ -202,7 +202,7 @@ impl<'c> ListWaitlistEntries<'c> {
         call.query("query", self.query.as_ref());
         call.query("status", self.status.as_ref());
         call.query("order_by", self.order_by.as_ref());
-        call.send_json().await
+        call.send_json()
     }
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
@@ -262,7 +262,7 @@ impl<'c> CreateWaitlistEntry<'c> {
     }
 
     /// Sends `POST /waitlist_entries`.
-    pub async fn send(self) -> Result<models::WaitlistEntry, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::WaitlistEntry> {
         let mut call = Call::new(
             self.client,
             &CREATE_WAITLIST_ENTRY,
@@ -270,9 +270,9 @@ impl<'c> CreateWaitlistEntry<'c> {
             self.options,
         );
         if let Some(body) = &self.body {
-            call.json(body)?;
+            call.json(body);
         }
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -311,7 +311,7 @@ impl<'c> CreateBulkWaitlistEntries<'c> {
     }
 
     /// Sends `POST /waitlist_entries/bulk`.
-    pub async fn send(self) -> Result<Vec<models::WaitlistEntry>, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, Vec<models::WaitlistEntry>> {
         let mut call = Call::new(
             self.client,
             &CREATE_BULK_WAITLIST_ENTRIES,
@@ -319,9 +319,9 @@ impl<'c> CreateBulkWaitlistEntries<'c> {
             self.options,
         );
         if let Some(body) = &self.body {
-            call.json(body)?;
+            call.json(body);
         }
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -351,7 +351,7 @@ impl<'c> DeleteWaitlistEntry<'c> {
     }
 
     /// Sends `DELETE /waitlist_entries/{waitlist_entry_id}`.
-    pub async fn send(self) -> Result<models::DeletedObject, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::DeletedObject> {
         let call = Call::new(
             self.client,
             &DELETE_WAITLIST_ENTRY,
@@ -361,7 +361,7 @@ impl<'c> DeleteWaitlistEntry<'c> {
             ),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -398,7 +398,7 @@ impl<'c> InviteWaitlistEntry<'c> {
     }
 
     /// Sends `POST /waitlist_entries/{waitlist_entry_id}/invite`.
-    pub async fn send(self) -> Result<models::WaitlistEntry, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::WaitlistEntry> {
         let mut call = Call::new(
             self.client,
             &INVITE_WAITLIST_ENTRY,
@@ -409,9 +409,9 @@ impl<'c> InviteWaitlistEntry<'c> {
             self.options,
         );
         if let Some(body) = &self.body {
-            call.json(body)?;
+            call.json(body);
         }
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -441,7 +441,7 @@ impl<'c> RejectWaitlistEntry<'c> {
     }
 
     /// Sends `POST /waitlist_entries/{waitlist_entry_id}/reject`.
-    pub async fn send(self) -> Result<models::WaitlistEntry, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::WaitlistEntry> {
         let call = Call::new(
             self.client,
             &REJECT_WAITLIST_ENTRY,
@@ -451,7 +451,7 @@ impl<'c> RejectWaitlistEntry<'c> {
             ),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 

@@ -75,14 +75,14 @@ impl<'c> CreateSvixApp<'c> {
     }
 
     /// Sends `POST /webhooks/svix`.
-    pub async fn send(self) -> Result<models::SvixUrl, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::SvixUrl> {
         let call = Call::new(
             self.client,
             &CREATE_SVIX_APP,
             "/webhooks/svix".to_owned(),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -111,14 +111,14 @@ impl<'c> DeleteSvixApp<'c> {
     }
 
     /// Sends `DELETE /webhooks/svix`.
-    pub async fn send(self) -> Result<(), crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, ()> {
         let call = Call::new(
             self.client,
             &DELETE_SVIX_APP,
             "/webhooks/svix".to_owned(),
             self.options,
         );
-        call.send_empty().await
+        call.send_empty()
     }
 }
 
@@ -147,14 +147,14 @@ impl<'c> GenerateSvixAuthUrl<'c> {
     }
 
     /// Sends `POST /webhooks/svix_url`.
-    pub async fn send(self) -> Result<models::SvixUrl, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::SvixUrl> {
         let call = Call::new(
             self.client,
             &GENERATE_SVIX_AUTH_URL,
             "/webhooks/svix_url".to_owned(),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 

@@ -2,7 +2,7 @@
 
 use crate::models::CommerceMoneyResponse;
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BillingPriceResponse {
     /// String representing the object's type. Objects of the same type share the same value.
@@ -22,13 +22,11 @@ pub struct BillingPriceResponse {
     /// The monthly amount in cents when billed annually.
     pub annual_monthly_amount: i64,
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub fee: Option<CommerceMoneyResponse>,
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub annual_monthly_fee: Option<CommerceMoneyResponse>,
     /// The description of the price.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Whether this price is the default price for its plan.
     pub is_default: bool,
@@ -38,9 +36,102 @@ pub struct BillingPriceResponse {
     pub supported_billing_periods: BillingPriceResponseSupportedBillingPeriods,
 }
 
+impl<'de> serde::Deserialize<'de> for BillingPriceResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = BillingPriceResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a BillingPriceResponse object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BillingPriceResponse, A::Error> {
+                use crate::decode::Fields as _;
+                let mut object = None;
+                let mut id = None;
+                let mut plan_id = None;
+                let mut instance_id = None;
+                let mut currency = None;
+                let mut currency_symbol = None;
+                let mut amount = None;
+                let mut annual_monthly_amount = None;
+                let mut fee = None;
+                let mut annual_monthly_fee = None;
+                let mut description = None;
+                let mut is_default = None;
+                let mut created_at = None;
+                let mut supported_billing_periods = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "object" => map.field(&mut object, "object")?,
+                        "id" => map.field(&mut id, "id")?,
+                        "plan_id" => map.field(&mut plan_id, "plan_id")?,
+                        "instance_id" => map.field(&mut instance_id, "instance_id")?,
+                        "currency" => map.field(&mut currency, "currency")?,
+                        "currency_symbol" => {
+                            map.field(&mut currency_symbol, "currency_symbol")?
+                        }
+                        "amount" => map.field(&mut amount, "amount")?,
+                        "annual_monthly_amount" => {
+                            map.field(
+                                &mut annual_monthly_amount,
+                                "annual_monthly_amount",
+                            )?
+                        }
+                        "fee" => map.field(&mut fee, "fee")?,
+                        "annual_monthly_fee" => {
+                            map.field(&mut annual_monthly_fee, "annual_monthly_fee")?
+                        }
+                        "description" => map.field(&mut description, "description")?,
+                        "is_default" => map.field(&mut is_default, "is_default")?,
+                        "created_at" => map.field(&mut created_at, "created_at")?,
+                        "supported_billing_periods" => {
+                            map.field(
+                                &mut supported_billing_periods,
+                                "supported_billing_periods",
+                            )?
+                        }
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(BillingPriceResponse {
+                    object: crate::decode::required(object, "object")?,
+                    id: crate::decode::required(id, "id")?,
+                    plan_id: crate::decode::required(plan_id, "plan_id")?,
+                    instance_id: crate::decode::required(instance_id, "instance_id")?,
+                    currency: crate::decode::required(currency, "currency")?,
+                    currency_symbol: crate::decode::required(
+                        currency_symbol,
+                        "currency_symbol",
+                    )?,
+                    amount: crate::decode::required(amount, "amount")?,
+                    annual_monthly_amount: crate::decode::required(
+                        annual_monthly_amount,
+                        "annual_monthly_amount",
+                    )?,
+                    fee: fee.flatten(),
+                    annual_monthly_fee: annual_monthly_fee.flatten(),
+                    description: description.flatten(),
+                    is_default: crate::decode::required(is_default, "is_default")?,
+                    created_at: crate::decode::required(created_at, "created_at")?,
+                    supported_billing_periods: crate::decode::required(
+                        supported_billing_periods,
+                        "supported_billing_periods",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 /// Which billing periods this price supports.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BillingPriceResponseSupportedBillingPeriods {
     /// `month`
@@ -50,7 +141,6 @@ pub enum BillingPriceResponseSupportedBillingPeriods {
     /// `both`
     Both,
     /// A value this version of the SDK does not know, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -66,8 +156,35 @@ impl BillingPriceResponseSupportedBillingPeriods {
     }
 }
 
+impl From<&str> for BillingPriceResponseSupportedBillingPeriods {
+    /// The variant for a wire value; a value this version does not know is kept
+    /// in `Unknown`.
+    fn from(value: &str) -> Self {
+        match value {
+            "month" => Self::Month,
+            "annual" => Self::Annual,
+            "both" => Self::Both,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+
 impl std::fmt::Display for BillingPriceResponseSupportedBillingPeriods {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for BillingPriceResponseSupportedBillingPeriods {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BillingPriceResponseSupportedBillingPeriods {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::open_enum(deserializer)
     }
 }

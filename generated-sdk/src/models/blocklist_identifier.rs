@@ -2,25 +2,77 @@
 
 use crate::models::AllowlistIdentifierIdentifierType;
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct BlocklistIdentifier {
     /// String representing the object's type. Objects of the same type share the same value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// An email address, email domain, phone number or web3 wallet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub identifier_type: Option<AllowlistIdentifierIdentifierType>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// Unix timestamp of creation
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// Unix timestamp of last update.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
+}
+
+impl<'de> serde::Deserialize<'de> for BlocklistIdentifier {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = BlocklistIdentifier;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a BlocklistIdentifier object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BlocklistIdentifier, A::Error> {
+                use crate::decode::Fields as _;
+                let mut object = None;
+                let mut id = None;
+                let mut identifier = None;
+                let mut identifier_type = None;
+                let mut instance_id = None;
+                let mut created_at = None;
+                let mut updated_at = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "object" => map.field(&mut object, "object")?,
+                        "id" => map.field(&mut id, "id")?,
+                        "identifier" => map.field(&mut identifier, "identifier")?,
+                        "identifier_type" => {
+                            map.field(&mut identifier_type, "identifier_type")?
+                        }
+                        "instance_id" => map.field(&mut instance_id, "instance_id")?,
+                        "created_at" => map.field(&mut created_at, "created_at")?,
+                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(BlocklistIdentifier {
+                    object: object.flatten(),
+                    id: id.flatten(),
+                    identifier: identifier.flatten(),
+                    identifier_type: identifier_type.flatten(),
+                    instance_id: instance_id.flatten(),
+                    created_at: created_at.flatten(),
+                    updated_at: updated_at.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }

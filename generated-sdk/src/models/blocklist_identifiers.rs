@@ -2,10 +2,45 @@
 
 use crate::models::BlocklistIdentifier;
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BlocklistIdentifiers {
     pub data: Vec<BlocklistIdentifier>,
     /// Total number of blocklist identifiers
     pub total_count: i64,
+}
+
+impl<'de> serde::Deserialize<'de> for BlocklistIdentifiers {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = BlocklistIdentifiers;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a BlocklistIdentifiers object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BlocklistIdentifiers, A::Error> {
+                use crate::decode::Fields as _;
+                let mut data = None;
+                let mut total_count = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "data" => map.field(&mut data, "data")?,
+                        "total_count" => map.field(&mut total_count, "total_count")?,
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(BlocklistIdentifiers {
+                    data: crate::decode::required(data, "data")?,
+                    total_count: crate::decode::required(total_count, "total_count")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }

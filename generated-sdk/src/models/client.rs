@@ -2,7 +2,7 @@
 
 use crate::models::Session;
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Client {
     /// String representing the object's type. Objects of the same type share the same value.
@@ -12,23 +12,88 @@ pub struct Client {
     pub session_ids: Vec<String>,
     pub sessions: Vec<Session>,
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub sign_in_id: Option<String>,
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub sign_up_id: Option<String>,
     /// Last active session_id.
     ///
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub last_active_session_id: Option<String>,
     /// The authentication strategy that was last used to authenticate the user on this client.
     ///
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub last_authentication_strategy: Option<String>,
     /// Unix timestamp of last update.
     pub updated_at: i64,
     /// Unix timestamp of creation.
     pub created_at: i64,
+}
+
+impl<'de> serde::Deserialize<'de> for Client {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Client;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a Client object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Client, A::Error> {
+                use crate::decode::Fields as _;
+                let mut object = None;
+                let mut id = None;
+                let mut session_ids = None;
+                let mut sessions = None;
+                let mut sign_in_id = None;
+                let mut sign_up_id = None;
+                let mut last_active_session_id = None;
+                let mut last_authentication_strategy = None;
+                let mut updated_at = None;
+                let mut created_at = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "object" => map.field(&mut object, "object")?,
+                        "id" => map.field(&mut id, "id")?,
+                        "session_ids" => map.field(&mut session_ids, "session_ids")?,
+                        "sessions" => map.field(&mut sessions, "sessions")?,
+                        "sign_in_id" => map.field(&mut sign_in_id, "sign_in_id")?,
+                        "sign_up_id" => map.field(&mut sign_up_id, "sign_up_id")?,
+                        "last_active_session_id" => {
+                            map.field(
+                                &mut last_active_session_id,
+                                "last_active_session_id",
+                            )?
+                        }
+                        "last_authentication_strategy" => {
+                            map.field(
+                                &mut last_authentication_strategy,
+                                "last_authentication_strategy",
+                            )?
+                        }
+                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
+                        "created_at" => map.field(&mut created_at, "created_at")?,
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(Client {
+                    object: crate::decode::required(object, "object")?,
+                    id: crate::decode::required(id, "id")?,
+                    session_ids: crate::decode::required(session_ids, "session_ids")?,
+                    sessions: crate::decode::required(sessions, "sessions")?,
+                    sign_in_id: sign_in_id.flatten(),
+                    sign_up_id: sign_up_id.flatten(),
+                    last_active_session_id: last_active_session_id.flatten(),
+                    last_authentication_strategy: last_authentication_strategy.flatten(),
+                    updated_at: crate::decode::required(updated_at, "updated_at")?,
+                    created_at: crate::decode::required(created_at, "created_at")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }

@@ -2,7 +2,7 @@
 
 use crate::models::CommerceMoneyResponse;
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CommerceDiscountRedemptionResponse {
     /// String representing the object's type. Objects of the same type share the same value.
@@ -14,48 +14,134 @@ pub struct CommerceDiscountRedemptionResponse {
     /// Unique identifier for the discount that was applied.
     pub discount_id: String,
     /// The display name of the discount.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// How the discount was applied to the subscription item.
     pub source: CommerceDiscountRedemptionResponseSource,
     /// The promo code used to redeem the discount, when applicable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub promo_code: Option<String>,
     /// The snapshotted discount effect.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub effect: Option<CommerceDiscountRedemptionResponseEffect>,
     /// Percent off when the effect is percentage.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub percent_off: Option<f64>,
     /// Fixed amount off when the effect is fixed_amount.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount_off: Option<CommerceMoneyResponse>,
     /// How much this discount takes off the subscription item's next renewal charge.
     /// Present for either effect when next-payment data is available.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<CommerceMoneyResponse>,
     /// Remaining billing cycles the discount applies to. Null means the discount lasts forever.
     ///
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub cycles_remaining: Option<i32>,
     /// Number of billing cycles the discount has already been applied to.
     pub cycles_applied: i32,
     /// Current status of the discount redemption.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<CommerceDiscountRedemptionResponseStatus>,
     /// Unix timestamp (in milliseconds) when the discount was redeemed.
     pub redeemed_at: i64,
     /// Identifier of the actor that redeemed the discount, when available.
     ///
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub redeemed_by: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for CommerceDiscountRedemptionResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CommerceDiscountRedemptionResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CommerceDiscountRedemptionResponse object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CommerceDiscountRedemptionResponse, A::Error> {
+                use crate::decode::Fields as _;
+                let mut object = None;
+                let mut id = None;
+                let mut subscription_item_id = None;
+                let mut discount_id = None;
+                let mut name = None;
+                let mut source = None;
+                let mut promo_code = None;
+                let mut effect = None;
+                let mut percent_off = None;
+                let mut amount_off = None;
+                let mut amount = None;
+                let mut cycles_remaining = None;
+                let mut cycles_applied = None;
+                let mut status = None;
+                let mut redeemed_at = None;
+                let mut redeemed_by = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "object" => map.field(&mut object, "object")?,
+                        "id" => map.field(&mut id, "id")?,
+                        "subscription_item_id" => {
+                            map.field(&mut subscription_item_id, "subscription_item_id")?
+                        }
+                        "discount_id" => map.field(&mut discount_id, "discount_id")?,
+                        "name" => map.field(&mut name, "name")?,
+                        "source" => map.field(&mut source, "source")?,
+                        "promo_code" => map.field(&mut promo_code, "promo_code")?,
+                        "effect" => map.field(&mut effect, "effect")?,
+                        "percent_off" => map.field(&mut percent_off, "percent_off")?,
+                        "amount_off" => map.field(&mut amount_off, "amount_off")?,
+                        "amount" => map.field(&mut amount, "amount")?,
+                        "cycles_remaining" => {
+                            map.field(&mut cycles_remaining, "cycles_remaining")?
+                        }
+                        "cycles_applied" => {
+                            map.field(&mut cycles_applied, "cycles_applied")?
+                        }
+                        "status" => map.field(&mut status, "status")?,
+                        "redeemed_at" => map.field(&mut redeemed_at, "redeemed_at")?,
+                        "redeemed_by" => map.field(&mut redeemed_by, "redeemed_by")?,
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(CommerceDiscountRedemptionResponse {
+                    object: crate::decode::required(object, "object")?,
+                    id: crate::decode::required(id, "id")?,
+                    subscription_item_id: crate::decode::required(
+                        subscription_item_id,
+                        "subscription_item_id",
+                    )?,
+                    discount_id: crate::decode::required(discount_id, "discount_id")?,
+                    name: name.flatten(),
+                    source: crate::decode::required(source, "source")?,
+                    promo_code: promo_code.flatten(),
+                    effect: effect.flatten(),
+                    percent_off: percent_off.flatten(),
+                    amount_off: amount_off.flatten(),
+                    amount: amount.flatten(),
+                    cycles_remaining: cycles_remaining.flatten(),
+                    cycles_applied: crate::decode::required(
+                        cycles_applied,
+                        "cycles_applied",
+                    )?,
+                    status: status.flatten(),
+                    redeemed_at: crate::decode::required(redeemed_at, "redeemed_at")?,
+                    redeemed_by: redeemed_by.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 /// How the discount was applied to the subscription item.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CommerceDiscountRedemptionResponseSource {
     /// `promotion`
@@ -65,7 +151,6 @@ pub enum CommerceDiscountRedemptionResponseSource {
     /// `promo_code`
     PromoCode,
     /// A value this version of the SDK does not know, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -81,15 +166,41 @@ impl CommerceDiscountRedemptionResponseSource {
     }
 }
 
+impl From<&str> for CommerceDiscountRedemptionResponseSource {
+    /// The variant for a wire value; a value this version does not know is kept
+    /// in `Unknown`.
+    fn from(value: &str) -> Self {
+        match value {
+            "promotion" => Self::Promotion,
+            "manual" => Self::Manual,
+            "promo_code" => Self::PromoCode,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+
 impl std::fmt::Display for CommerceDiscountRedemptionResponseSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+impl serde::Serialize for CommerceDiscountRedemptionResponseSource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CommerceDiscountRedemptionResponseSource {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::open_enum(deserializer)
+    }
+}
+
 /// The snapshotted discount effect.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CommerceDiscountRedemptionResponseEffect {
     /// `percentage`
@@ -97,7 +208,6 @@ pub enum CommerceDiscountRedemptionResponseEffect {
     /// `fixed_amount`
     FixedAmount,
     /// A value this version of the SDK does not know, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -112,15 +222,40 @@ impl CommerceDiscountRedemptionResponseEffect {
     }
 }
 
+impl From<&str> for CommerceDiscountRedemptionResponseEffect {
+    /// The variant for a wire value; a value this version does not know is kept
+    /// in `Unknown`.
+    fn from(value: &str) -> Self {
+        match value {
+            "percentage" => Self::Percentage,
+            "fixed_amount" => Self::FixedAmount,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+
 impl std::fmt::Display for CommerceDiscountRedemptionResponseEffect {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+impl serde::Serialize for CommerceDiscountRedemptionResponseEffect {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CommerceDiscountRedemptionResponseEffect {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::open_enum(deserializer)
+    }
+}
+
 /// Current status of the discount redemption.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CommerceDiscountRedemptionResponseStatus {
     /// `active`
@@ -130,7 +265,6 @@ pub enum CommerceDiscountRedemptionResponseStatus {
     /// `removed`
     Removed,
     /// A value this version of the SDK does not know, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -146,8 +280,35 @@ impl CommerceDiscountRedemptionResponseStatus {
     }
 }
 
+impl From<&str> for CommerceDiscountRedemptionResponseStatus {
+    /// The variant for a wire value; a value this version does not know is kept
+    /// in `Unknown`.
+    fn from(value: &str) -> Self {
+        match value {
+            "active" => Self::Active,
+            "exhausted" => Self::Exhausted,
+            "removed" => Self::Removed,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+
 impl std::fmt::Display for CommerceDiscountRedemptionResponseStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for CommerceDiscountRedemptionResponseStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CommerceDiscountRedemptionResponseStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::open_enum(deserializer)
     }
 }

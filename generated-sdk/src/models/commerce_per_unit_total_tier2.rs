@@ -2,14 +2,57 @@
 
 use crate::models::CommerceMoneyResponse;
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CommercePerUnitTotalTier2 {
     /// Units billed in this tier; null means unlimited
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// Price charged per block in this tier
     pub fee_per_block: CommerceMoneyResponse,
     /// Total charge for this tier
     pub total: CommerceMoneyResponse,
+}
+
+impl<'de> serde::Deserialize<'de> for CommercePerUnitTotalTier2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CommercePerUnitTotalTier2;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CommercePerUnitTotalTier2 object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CommercePerUnitTotalTier2, A::Error> {
+                use crate::decode::Fields as _;
+                let mut quantity = None;
+                let mut fee_per_block = None;
+                let mut total = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "quantity" => map.field(&mut quantity, "quantity")?,
+                        "fee_per_block" => {
+                            map.field(&mut fee_per_block, "fee_per_block")?
+                        }
+                        "total" => map.field(&mut total, "total")?,
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(CommercePerUnitTotalTier2 {
+                    quantity: quantity.flatten(),
+                    fee_per_block: crate::decode::required(
+                        fee_per_block,
+                        "fee_per_block",
+                    )?,
+                    total: crate::decode::required(total, "total")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }

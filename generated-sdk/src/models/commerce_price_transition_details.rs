@@ -2,7 +2,7 @@
 
 use crate::models::{BillingPriceResponse, CommerceMoneyResponse, CommercePlan2};
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CommercePriceTransitionDetails {
     pub previous_plan: CommercePlan2,
@@ -12,12 +12,12 @@ pub struct CommercePriceTransitionDetails {
     /// When the new price takes effect.
     pub effective_mode: CommercePriceTransitionDetailsEffectiveMode,
     /// Unix timestamp (milliseconds) for the next billing date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_billing_date: Option<i64>,
     /// Whether an immediate charge was made.
     pub charged_immediately: bool,
     /// Amount charged immediately, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub immediate_charge: Option<CommerceMoneyResponse>,
     /// The status of the previous subscription item after transition.
     pub previous_subscription_item_status: CommercePriceTransitionDetailsPreviousSubscriptionItemStatus,
@@ -25,9 +25,104 @@ pub struct CommercePriceTransitionDetails {
     pub previous_subscription_item_id: String,
 }
 
+impl<'de> serde::Deserialize<'de> for CommercePriceTransitionDetails {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CommercePriceTransitionDetails;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CommercePriceTransitionDetails object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CommercePriceTransitionDetails, A::Error> {
+                use crate::decode::Fields as _;
+                let mut previous_plan = None;
+                let mut previous_price = None;
+                let mut effective_at = None;
+                let mut effective_mode = None;
+                let mut next_billing_date = None;
+                let mut charged_immediately = None;
+                let mut immediate_charge = None;
+                let mut previous_subscription_item_status = None;
+                let mut previous_subscription_item_id = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "previous_plan" => {
+                            map.field(&mut previous_plan, "previous_plan")?
+                        }
+                        "previous_price" => {
+                            map.field(&mut previous_price, "previous_price")?
+                        }
+                        "effective_at" => map.field(&mut effective_at, "effective_at")?,
+                        "effective_mode" => {
+                            map.field(&mut effective_mode, "effective_mode")?
+                        }
+                        "next_billing_date" => {
+                            map.field(&mut next_billing_date, "next_billing_date")?
+                        }
+                        "charged_immediately" => {
+                            map.field(&mut charged_immediately, "charged_immediately")?
+                        }
+                        "immediate_charge" => {
+                            map.field(&mut immediate_charge, "immediate_charge")?
+                        }
+                        "previous_subscription_item_status" => {
+                            map.field(
+                                &mut previous_subscription_item_status,
+                                "previous_subscription_item_status",
+                            )?
+                        }
+                        "previous_subscription_item_id" => {
+                            map.field(
+                                &mut previous_subscription_item_id,
+                                "previous_subscription_item_id",
+                            )?
+                        }
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(CommercePriceTransitionDetails {
+                    previous_plan: crate::decode::required(
+                        previous_plan,
+                        "previous_plan",
+                    )?,
+                    previous_price: crate::decode::required(
+                        previous_price,
+                        "previous_price",
+                    )?,
+                    effective_at: crate::decode::required(effective_at, "effective_at")?,
+                    effective_mode: crate::decode::required(
+                        effective_mode,
+                        "effective_mode",
+                    )?,
+                    next_billing_date: next_billing_date.flatten(),
+                    charged_immediately: crate::decode::required(
+                        charged_immediately,
+                        "charged_immediately",
+                    )?,
+                    immediate_charge: immediate_charge.flatten(),
+                    previous_subscription_item_status: crate::decode::required(
+                        previous_subscription_item_status,
+                        "previous_subscription_item_status",
+                    )?,
+                    previous_subscription_item_id: crate::decode::required(
+                        previous_subscription_item_id,
+                        "previous_subscription_item_id",
+                    )?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 /// When the new price takes effect.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CommercePriceTransitionDetailsEffectiveMode {
     /// `immediate`
@@ -35,7 +130,6 @@ pub enum CommercePriceTransitionDetailsEffectiveMode {
     /// `end_of_period`
     EndOfPeriod,
     /// A value this version of the SDK does not know, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -50,15 +144,40 @@ impl CommercePriceTransitionDetailsEffectiveMode {
     }
 }
 
+impl From<&str> for CommercePriceTransitionDetailsEffectiveMode {
+    /// The variant for a wire value; a value this version does not know is kept
+    /// in `Unknown`.
+    fn from(value: &str) -> Self {
+        match value {
+            "immediate" => Self::Immediate,
+            "end_of_period" => Self::EndOfPeriod,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+
 impl std::fmt::Display for CommercePriceTransitionDetailsEffectiveMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+impl serde::Serialize for CommercePriceTransitionDetailsEffectiveMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CommercePriceTransitionDetailsEffectiveMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::open_enum(deserializer)
+    }
+}
+
 /// The status of the previous subscription item after transition.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
     /// `canceled`
@@ -68,7 +187,6 @@ pub enum CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
     /// `abandoned`
     Abandoned,
     /// A value this version of the SDK does not know, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -84,8 +202,36 @@ impl CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
     }
 }
 
+impl From<&str> for CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
+    /// The variant for a wire value; a value this version does not know is kept
+    /// in `Unknown`.
+    fn from(value: &str) -> Self {
+        match value {
+            "canceled" => Self::Canceled,
+            "ended" => Self::Ended,
+            "abandoned" => Self::Abandoned,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+
 impl std::fmt::Display for CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de>
+for CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::open_enum(deserializer)
     }
 }

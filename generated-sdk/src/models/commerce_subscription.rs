@@ -2,7 +2,7 @@
 
 use crate::models::{CommerceSubscriptionItem, CommerceSubscriptionNextPayment};
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CommerceSubscription {
     /// String representing the object's type. Objects of the same type share the same value.
@@ -22,26 +22,98 @@ pub struct CommerceSubscription {
     /// Unix timestamp (milliseconds) when the subscription became active.
     ///
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub active_at: Option<i64>,
     /// Unix timestamp (milliseconds) when the subscription became past due.
     ///
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub past_due_at: Option<i64>,
     /// Array of subscription items in this subscription.
     pub subscription_items: Vec<CommerceSubscriptionItem>,
     /// Information about the next scheduled payment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_payment: Option<CommerceSubscriptionNextPayment>,
     /// Whether the payer is eligible for a free trial.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub eligible_for_free_trial: Option<bool>,
 }
 
+impl<'de> serde::Deserialize<'de> for CommerceSubscription {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CommerceSubscription;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CommerceSubscription object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CommerceSubscription, A::Error> {
+                use crate::decode::Fields as _;
+                let mut object = None;
+                let mut id = None;
+                let mut instance_id = None;
+                let mut status = None;
+                let mut payer_id = None;
+                let mut created_at = None;
+                let mut updated_at = None;
+                let mut active_at = None;
+                let mut past_due_at = None;
+                let mut subscription_items = None;
+                let mut next_payment = None;
+                let mut eligible_for_free_trial = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "object" => map.field(&mut object, "object")?,
+                        "id" => map.field(&mut id, "id")?,
+                        "instance_id" => map.field(&mut instance_id, "instance_id")?,
+                        "status" => map.field(&mut status, "status")?,
+                        "payer_id" => map.field(&mut payer_id, "payer_id")?,
+                        "created_at" => map.field(&mut created_at, "created_at")?,
+                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
+                        "active_at" => map.field(&mut active_at, "active_at")?,
+                        "past_due_at" => map.field(&mut past_due_at, "past_due_at")?,
+                        "subscription_items" => {
+                            map.field(&mut subscription_items, "subscription_items")?
+                        }
+                        "next_payment" => map.field(&mut next_payment, "next_payment")?,
+                        "eligible_for_free_trial" => {
+                            map.field(
+                                &mut eligible_for_free_trial,
+                                "eligible_for_free_trial",
+                            )?
+                        }
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(CommerceSubscription {
+                    object: crate::decode::required(object, "object")?,
+                    id: crate::decode::required(id, "id")?,
+                    instance_id: crate::decode::required(instance_id, "instance_id")?,
+                    status: crate::decode::required(status, "status")?,
+                    payer_id: crate::decode::required(payer_id, "payer_id")?,
+                    created_at: crate::decode::required(created_at, "created_at")?,
+                    updated_at: crate::decode::required(updated_at, "updated_at")?,
+                    active_at: active_at.flatten(),
+                    past_due_at: past_due_at.flatten(),
+                    subscription_items: crate::decode::required(
+                        subscription_items,
+                        "subscription_items",
+                    )?,
+                    next_payment: next_payment.flatten(),
+                    eligible_for_free_trial: eligible_for_free_trial.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 /// The current status of the subscription.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CommerceSubscriptionStatus {
     /// `active`
@@ -57,7 +129,6 @@ pub enum CommerceSubscriptionStatus {
     /// `incomplete`
     Incomplete,
     /// A value this version of the SDK does not know, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -76,8 +147,38 @@ impl CommerceSubscriptionStatus {
     }
 }
 
+impl From<&str> for CommerceSubscriptionStatus {
+    /// The variant for a wire value; a value this version does not know is kept
+    /// in `Unknown`.
+    fn from(value: &str) -> Self {
+        match value {
+            "active" => Self::Active,
+            "past_due" => Self::PastDue,
+            "canceled" => Self::Canceled,
+            "ended" => Self::Ended,
+            "abandoned" => Self::Abandoned,
+            "incomplete" => Self::Incomplete,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+
 impl std::fmt::Display for CommerceSubscriptionStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for CommerceSubscriptionStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CommerceSubscriptionStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::open_enum(deserializer)
     }
 }

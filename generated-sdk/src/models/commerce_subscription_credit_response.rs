@@ -2,13 +2,53 @@
 
 use crate::models::CommerceMoneyResponse;
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct CommerceSubscriptionCreditResponse {
     /// Credit amount.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<CommerceMoneyResponse>,
     /// Percentage of the billing cycle remaining.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cycle_remaining_percent: Option<f64>,
+}
+
+impl<'de> serde::Deserialize<'de> for CommerceSubscriptionCreditResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CommerceSubscriptionCreditResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CommerceSubscriptionCreditResponse object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CommerceSubscriptionCreditResponse, A::Error> {
+                use crate::decode::Fields as _;
+                let mut amount = None;
+                let mut cycle_remaining_percent = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "amount" => map.field(&mut amount, "amount")?,
+                        "cycle_remaining_percent" => {
+                            map.field(
+                                &mut cycle_remaining_percent,
+                                "cycle_remaining_percent",
+                            )?
+                        }
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(CommerceSubscriptionCreditResponse {
+                    amount: amount.flatten(),
+                    cycle_remaining_percent: cycle_remaining_percent.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }

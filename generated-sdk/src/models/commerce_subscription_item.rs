@@ -7,7 +7,7 @@ use crate::models::{
     CommerceTotalsResponse2,
 };
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CommerceSubscriptionItem {
     /// String representing the object's type. Objects of the same type share the same value.
@@ -19,37 +19,36 @@ pub struct CommerceSubscriptionItem {
     /// Current status of the subscription item.
     pub status: CommerceSubscriptionItemStatus,
     /// Credit information (only available in PaymentAttempt events).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub credit: Option<CommerceSubscriptionCreditResponse>,
     /// Unified credits breakdown for this subscription item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub credits: Option<CommerceCreditsResponse>,
     /// Unique identifier for the associated plan.
     ///
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub plan_id: Option<String>,
     /// Unique identifier for the associated price
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_id: Option<String>,
     /// The associated plan.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub plan: Option<CommercePlan>,
     /// The billing period for this subscription item.
     pub plan_period: CommerceSubscriptionItemPlanPeriod,
     /// The payment method used for this subscription item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<CommercePaymentMethodResponse>,
     /// Total amount paid over the lifetime of this subscription item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub lifetime_paid: Option<CommerceMoneyResponse>,
     /// Information about the next payment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_payment: Option<CommerceSubscriptionItemNextPaymentResponse>,
     /// Unique identifier for the payer.
     pub payer_id: String,
     /// The payer associated with this subscription item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payer: Option<CommercePayerResponse>,
     /// Whether this subscription item includes a free trial.
     pub is_free_trial: bool,
@@ -58,43 +57,156 @@ pub struct CommerceSubscriptionItem {
     /// Unix timestamp (in milliseconds) when the current period ends.
     ///
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub period_end: Option<i64>,
     /// The day the subscription item was prorated from. Only available in some responses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub proration_date: Option<String>,
     /// Unix timestamp (in milliseconds) when the subscription item was canceled.
     ///
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub canceled_at: Option<i64>,
     /// Unix timestamp (in milliseconds) when the subscription item became past due.
     ///
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub past_due_at: Option<i64>,
     /// Unix timestamp (in milliseconds) when the subscription item ended.
     ///
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub ended_at: Option<i64>,
     /// Unix timestamp (in milliseconds) when the subscription item was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// Unix timestamp (in milliseconds) when the subscription item was last updated.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
     /// Seat quantity for seat-based billing.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub seats: Option<CommerceSubscriptionItemSeatsResponse>,
     /// Totals for this subscription item.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub totals: Option<CommerceTotalsResponse2>,
 }
 
+impl<'de> serde::Deserialize<'de> for CommerceSubscriptionItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CommerceSubscriptionItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CommerceSubscriptionItem object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CommerceSubscriptionItem, A::Error> {
+                use crate::decode::Fields as _;
+                let mut object = None;
+                let mut id = None;
+                let mut instance_id = None;
+                let mut status = None;
+                let mut credit = None;
+                let mut credits = None;
+                let mut plan_id = None;
+                let mut price_id = None;
+                let mut plan = None;
+                let mut plan_period = None;
+                let mut payment_method = None;
+                let mut lifetime_paid = None;
+                let mut next_payment = None;
+                let mut payer_id = None;
+                let mut payer = None;
+                let mut is_free_trial = None;
+                let mut period_start = None;
+                let mut period_end = None;
+                let mut proration_date = None;
+                let mut canceled_at = None;
+                let mut past_due_at = None;
+                let mut ended_at = None;
+                let mut created_at = None;
+                let mut updated_at = None;
+                let mut seats = None;
+                let mut totals = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "object" => map.field(&mut object, "object")?,
+                        "id" => map.field(&mut id, "id")?,
+                        "instance_id" => map.field(&mut instance_id, "instance_id")?,
+                        "status" => map.field(&mut status, "status")?,
+                        "credit" => map.field(&mut credit, "credit")?,
+                        "credits" => map.field(&mut credits, "credits")?,
+                        "plan_id" => map.field(&mut plan_id, "plan_id")?,
+                        "price_id" => map.field(&mut price_id, "price_id")?,
+                        "plan" => map.field(&mut plan, "plan")?,
+                        "plan_period" => map.field(&mut plan_period, "plan_period")?,
+                        "payment_method" => {
+                            map.field(&mut payment_method, "payment_method")?
+                        }
+                        "lifetime_paid" => {
+                            map.field(&mut lifetime_paid, "lifetime_paid")?
+                        }
+                        "next_payment" => map.field(&mut next_payment, "next_payment")?,
+                        "payer_id" => map.field(&mut payer_id, "payer_id")?,
+                        "payer" => map.field(&mut payer, "payer")?,
+                        "is_free_trial" => {
+                            map.field(&mut is_free_trial, "is_free_trial")?
+                        }
+                        "period_start" => map.field(&mut period_start, "period_start")?,
+                        "period_end" => map.field(&mut period_end, "period_end")?,
+                        "proration_date" => {
+                            map.field(&mut proration_date, "proration_date")?
+                        }
+                        "canceled_at" => map.field(&mut canceled_at, "canceled_at")?,
+                        "past_due_at" => map.field(&mut past_due_at, "past_due_at")?,
+                        "ended_at" => map.field(&mut ended_at, "ended_at")?,
+                        "created_at" => map.field(&mut created_at, "created_at")?,
+                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
+                        "seats" => map.field(&mut seats, "seats")?,
+                        "totals" => map.field(&mut totals, "totals")?,
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(CommerceSubscriptionItem {
+                    object: crate::decode::required(object, "object")?,
+                    id: crate::decode::required(id, "id")?,
+                    instance_id: crate::decode::required(instance_id, "instance_id")?,
+                    status: crate::decode::required(status, "status")?,
+                    credit: credit.flatten(),
+                    credits: credits.flatten(),
+                    plan_id: plan_id.flatten(),
+                    price_id: price_id.flatten(),
+                    plan: plan.flatten(),
+                    plan_period: crate::decode::required(plan_period, "plan_period")?,
+                    payment_method: payment_method.flatten(),
+                    lifetime_paid: lifetime_paid.flatten(),
+                    next_payment: next_payment.flatten(),
+                    payer_id: crate::decode::required(payer_id, "payer_id")?,
+                    payer: payer.flatten(),
+                    is_free_trial: crate::decode::required(
+                        is_free_trial,
+                        "is_free_trial",
+                    )?,
+                    period_start: crate::decode::required(period_start, "period_start")?,
+                    period_end: period_end.flatten(),
+                    proration_date: proration_date.flatten(),
+                    canceled_at: canceled_at.flatten(),
+                    past_due_at: past_due_at.flatten(),
+                    ended_at: ended_at.flatten(),
+                    created_at: created_at.flatten(),
+                    updated_at: updated_at.flatten(),
+                    seats: seats.flatten(),
+                    totals: totals.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 /// Current status of the subscription item.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CommerceSubscriptionItemStatus {
     /// `active`
@@ -114,7 +226,6 @@ pub enum CommerceSubscriptionItemStatus {
     /// `abandoned`
     Abandoned,
     /// A value this version of the SDK does not know, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -135,15 +246,46 @@ impl CommerceSubscriptionItemStatus {
     }
 }
 
+impl From<&str> for CommerceSubscriptionItemStatus {
+    /// The variant for a wire value; a value this version does not know is kept
+    /// in `Unknown`.
+    fn from(value: &str) -> Self {
+        match value {
+            "active" => Self::Active,
+            "canceled" => Self::Canceled,
+            "expired" => Self::Expired,
+            "ended" => Self::Ended,
+            "past_due" => Self::PastDue,
+            "upcoming" => Self::Upcoming,
+            "incomplete" => Self::Incomplete,
+            "abandoned" => Self::Abandoned,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+
 impl std::fmt::Display for CommerceSubscriptionItemStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+impl serde::Serialize for CommerceSubscriptionItemStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CommerceSubscriptionItemStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::open_enum(deserializer)
+    }
+}
+
 /// The billing period for this subscription item.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CommerceSubscriptionItemPlanPeriod {
     /// `month`
@@ -151,7 +293,6 @@ pub enum CommerceSubscriptionItemPlanPeriod {
     /// `annual`
     Annual,
     /// A value this version of the SDK does not know, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -166,8 +307,34 @@ impl CommerceSubscriptionItemPlanPeriod {
     }
 }
 
+impl From<&str> for CommerceSubscriptionItemPlanPeriod {
+    /// The variant for a wire value; a value this version does not know is kept
+    /// in `Unknown`.
+    fn from(value: &str) -> Self {
+        match value {
+            "month" => Self::Month,
+            "annual" => Self::Annual,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+
 impl std::fmt::Display for CommerceSubscriptionItemPlanPeriod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for CommerceSubscriptionItemPlanPeriod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CommerceSubscriptionItemPlanPeriod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::open_enum(deserializer)
     }
 }

@@ -6,7 +6,7 @@ use crate::models::{
     CommerceSubscriptionItemNextPaymentResponse,
 };
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CommerceSubscriptionItem2 {
     /// String representing the object's type. Objects of the same type share the same value.
@@ -18,60 +18,59 @@ pub struct CommerceSubscriptionItem2 {
     /// Current status of the subscription item.
     pub status: CommerceSubscriptionItem2Status,
     /// Credit information (only available in PaymentAttempt events).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub credit: Option<CommerceSubscriptionCreditResponse>,
     /// Unique identifier for the associated plan.
     pub plan_id: String,
     /// Unique identifier for the associated price
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_id: Option<String>,
     /// The associated commerce plan.
     ///
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub plan: Option<CommercePlan2>,
     /// The billing period for this subscription.
     pub plan_period: CommerceSubscriptionItem2PlanPeriod,
     /// Unique identifier for the payment source.
     pub payment_source_id: String,
     /// The payment source associated with this subscription.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_source: Option<CommercePaymentSourceResponse>,
     /// Total amount paid over the lifetime of this subscription.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub lifetime_paid: Option<CommerceMoneyResponse>,
     /// Current amount for this subscription.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<CommerceMoneyResponse>,
     /// Information about the next invoice.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_invoice: Option<CommerceSubscriptionItemNextPaymentResponse>,
     /// Information about the next payment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_payment: Option<CommerceSubscriptionItemNextPaymentResponse>,
     /// Unique identifier for the payer.
     pub payer_id: String,
     /// The payer associated with this subscription.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payer: Option<CommercePayerResponse2>,
     /// Whether this subscription is currently on a free trial.
     pub is_free_trial: bool,
     /// Unix timestamp (in milliseconds) when the current period started.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub period_start: Option<i64>,
     /// Unix timestamp (in milliseconds) when the current period ends.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub period_end: Option<i64>,
     /// Date used for proration calculations.
     pub proration_date: String,
     /// Unix timestamp (in milliseconds) when the subscription was canceled.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub canceled_at: Option<i64>,
     /// Unix timestamp (in milliseconds) when the subscription became past due.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub past_due_at: Option<i64>,
     /// Unix timestamp (in milliseconds) when the subscription ended.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub ended_at: Option<i64>,
     /// Unix timestamp (in milliseconds) when the subscription was created.
     pub created_at: i64,
@@ -79,9 +78,134 @@ pub struct CommerceSubscriptionItem2 {
     pub updated_at: i64,
 }
 
+impl<'de> serde::Deserialize<'de> for CommerceSubscriptionItem2 {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CommerceSubscriptionItem2;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CommerceSubscriptionItem2 object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CommerceSubscriptionItem2, A::Error> {
+                use crate::decode::Fields as _;
+                let mut object = None;
+                let mut id = None;
+                let mut instance_id = None;
+                let mut status = None;
+                let mut credit = None;
+                let mut plan_id = None;
+                let mut price_id = None;
+                let mut plan = None;
+                let mut plan_period = None;
+                let mut payment_source_id = None;
+                let mut payment_source = None;
+                let mut lifetime_paid = None;
+                let mut amount = None;
+                let mut next_invoice = None;
+                let mut next_payment = None;
+                let mut payer_id = None;
+                let mut payer = None;
+                let mut is_free_trial = None;
+                let mut period_start = None;
+                let mut period_end = None;
+                let mut proration_date = None;
+                let mut canceled_at = None;
+                let mut past_due_at = None;
+                let mut ended_at = None;
+                let mut created_at = None;
+                let mut updated_at = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "object" => map.field(&mut object, "object")?,
+                        "id" => map.field(&mut id, "id")?,
+                        "instance_id" => map.field(&mut instance_id, "instance_id")?,
+                        "status" => map.field(&mut status, "status")?,
+                        "credit" => map.field(&mut credit, "credit")?,
+                        "plan_id" => map.field(&mut plan_id, "plan_id")?,
+                        "price_id" => map.field(&mut price_id, "price_id")?,
+                        "plan" => map.field(&mut plan, "plan")?,
+                        "plan_period" => map.field(&mut plan_period, "plan_period")?,
+                        "payment_source_id" => {
+                            map.field(&mut payment_source_id, "payment_source_id")?
+                        }
+                        "payment_source" => {
+                            map.field(&mut payment_source, "payment_source")?
+                        }
+                        "lifetime_paid" => {
+                            map.field(&mut lifetime_paid, "lifetime_paid")?
+                        }
+                        "amount" => map.field(&mut amount, "amount")?,
+                        "next_invoice" => map.field(&mut next_invoice, "next_invoice")?,
+                        "next_payment" => map.field(&mut next_payment, "next_payment")?,
+                        "payer_id" => map.field(&mut payer_id, "payer_id")?,
+                        "payer" => map.field(&mut payer, "payer")?,
+                        "is_free_trial" => {
+                            map.field(&mut is_free_trial, "is_free_trial")?
+                        }
+                        "period_start" => map.field(&mut period_start, "period_start")?,
+                        "period_end" => map.field(&mut period_end, "period_end")?,
+                        "proration_date" => {
+                            map.field(&mut proration_date, "proration_date")?
+                        }
+                        "canceled_at" => map.field(&mut canceled_at, "canceled_at")?,
+                        "past_due_at" => map.field(&mut past_due_at, "past_due_at")?,
+                        "ended_at" => map.field(&mut ended_at, "ended_at")?,
+                        "created_at" => map.field(&mut created_at, "created_at")?,
+                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(CommerceSubscriptionItem2 {
+                    object: crate::decode::required(object, "object")?,
+                    id: crate::decode::required(id, "id")?,
+                    instance_id: crate::decode::required(instance_id, "instance_id")?,
+                    status: crate::decode::required(status, "status")?,
+                    credit: credit.flatten(),
+                    plan_id: crate::decode::required(plan_id, "plan_id")?,
+                    price_id: price_id.flatten(),
+                    plan: plan.flatten(),
+                    plan_period: crate::decode::required(plan_period, "plan_period")?,
+                    payment_source_id: crate::decode::required(
+                        payment_source_id,
+                        "payment_source_id",
+                    )?,
+                    payment_source: payment_source.flatten(),
+                    lifetime_paid: lifetime_paid.flatten(),
+                    amount: amount.flatten(),
+                    next_invoice: next_invoice.flatten(),
+                    next_payment: next_payment.flatten(),
+                    payer_id: crate::decode::required(payer_id, "payer_id")?,
+                    payer: payer.flatten(),
+                    is_free_trial: crate::decode::required(
+                        is_free_trial,
+                        "is_free_trial",
+                    )?,
+                    period_start: period_start.flatten(),
+                    period_end: period_end.flatten(),
+                    proration_date: crate::decode::required(
+                        proration_date,
+                        "proration_date",
+                    )?,
+                    canceled_at: canceled_at.flatten(),
+                    past_due_at: past_due_at.flatten(),
+                    ended_at: ended_at.flatten(),
+                    created_at: crate::decode::required(created_at, "created_at")?,
+                    updated_at: crate::decode::required(updated_at, "updated_at")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 /// Current status of the subscription item.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CommerceSubscriptionItem2Status {
     /// `active`
@@ -97,7 +221,6 @@ pub enum CommerceSubscriptionItem2Status {
     /// `abandoned`
     Abandoned,
     /// A value this version of the SDK does not know, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -116,15 +239,44 @@ impl CommerceSubscriptionItem2Status {
     }
 }
 
+impl From<&str> for CommerceSubscriptionItem2Status {
+    /// The variant for a wire value; a value this version does not know is kept
+    /// in `Unknown`.
+    fn from(value: &str) -> Self {
+        match value {
+            "active" => Self::Active,
+            "ended" => Self::Ended,
+            "past_due" => Self::PastDue,
+            "upcoming" => Self::Upcoming,
+            "incomplete" => Self::Incomplete,
+            "abandoned" => Self::Abandoned,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+
 impl std::fmt::Display for CommerceSubscriptionItem2Status {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+impl serde::Serialize for CommerceSubscriptionItem2Status {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CommerceSubscriptionItem2Status {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::open_enum(deserializer)
+    }
+}
+
 /// The billing period for this subscription.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CommerceSubscriptionItem2PlanPeriod {
     /// `month`
@@ -132,7 +284,6 @@ pub enum CommerceSubscriptionItem2PlanPeriod {
     /// `annual`
     Annual,
     /// A value this version of the SDK does not know, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -147,8 +298,34 @@ impl CommerceSubscriptionItem2PlanPeriod {
     }
 }
 
+impl From<&str> for CommerceSubscriptionItem2PlanPeriod {
+    /// The variant for a wire value; a value this version does not know is kept
+    /// in `Unknown`.
+    fn from(value: &str) -> Self {
+        match value {
+            "month" => Self::Month,
+            "annual" => Self::Annual,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+
 impl std::fmt::Display for CommerceSubscriptionItem2PlanPeriod {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for CommerceSubscriptionItem2PlanPeriod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CommerceSubscriptionItem2PlanPeriod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::open_enum(deserializer)
     }
 }

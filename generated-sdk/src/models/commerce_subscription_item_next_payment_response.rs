@@ -2,19 +2,62 @@
 
 use crate::models::{CommerceMoneyResponse, CommercePerUnitTotal, CommerceTotalsResponse};
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct CommerceSubscriptionItemNextPaymentResponse {
     /// Base plan fee for the next payment. Does not include per-unit (e.g. seat) charges; see `totals.grand_total` for the full amount.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<CommerceMoneyResponse>,
     /// Unix timestamp (in milliseconds) for the next payment date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<i64>,
     /// Per-unit total breakdown (for example, seats) for the next payment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub per_unit_totals: Option<Vec<CommercePerUnitTotal>>,
     /// Breakdown of the recurring amount that will be billed at renewal (base fee + per-unit charges). Tax and credits are not previewed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub totals: Option<CommerceTotalsResponse>,
+}
+
+impl<'de> serde::Deserialize<'de> for CommerceSubscriptionItemNextPaymentResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CommerceSubscriptionItemNextPaymentResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CommerceSubscriptionItemNextPaymentResponse object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CommerceSubscriptionItemNextPaymentResponse, A::Error> {
+                use crate::decode::Fields as _;
+                let mut amount = None;
+                let mut date = None;
+                let mut per_unit_totals = None;
+                let mut totals = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "amount" => map.field(&mut amount, "amount")?,
+                        "date" => map.field(&mut date, "date")?,
+                        "per_unit_totals" => {
+                            map.field(&mut per_unit_totals, "per_unit_totals")?
+                        }
+                        "totals" => map.field(&mut totals, "totals")?,
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(CommerceSubscriptionItemNextPaymentResponse {
+                    amount: amount.flatten(),
+                    date: date.flatten(),
+                    per_unit_totals: per_unit_totals.flatten(),
+                    totals: totals.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }

@@ -4,7 +4,7 @@ use crate::models::{
     CommerceMoneyResponse, CommercePerUnitTotal2, CommerceTotalsResponse2,
 };
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CommerceSubscriptionNextPayment {
     /// Unix timestamp (milliseconds) of the next payment date.
@@ -12,9 +12,52 @@ pub struct CommerceSubscriptionNextPayment {
     /// The base plan fee for the next payment. Does not include per-unit charges; see `totals.grand_total` for the full amount.
     pub amount: CommerceMoneyResponse,
     /// Per-unit total breakdown (for example, seats) for the next payment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub per_unit_totals: Option<Vec<CommercePerUnitTotal2>>,
     /// Breakdown of the recurring amount that will be billed at renewal (base fee + per-unit charges). Tax and credits are not previewed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub totals: Option<CommerceTotalsResponse2>,
+}
+
+impl<'de> serde::Deserialize<'de> for CommerceSubscriptionNextPayment {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CommerceSubscriptionNextPayment;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CommerceSubscriptionNextPayment object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CommerceSubscriptionNextPayment, A::Error> {
+                use crate::decode::Fields as _;
+                let mut date = None;
+                let mut amount = None;
+                let mut per_unit_totals = None;
+                let mut totals = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "date" => map.field(&mut date, "date")?,
+                        "amount" => map.field(&mut amount, "amount")?,
+                        "per_unit_totals" => {
+                            map.field(&mut per_unit_totals, "per_unit_totals")?
+                        }
+                        "totals" => map.field(&mut totals, "totals")?,
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(CommerceSubscriptionNextPayment {
+                    date: crate::decode::required(date, "date")?,
+                    amount: crate::decode::required(amount, "amount")?,
+                    per_unit_totals: per_unit_totals.flatten(),
+                    totals: totals.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }

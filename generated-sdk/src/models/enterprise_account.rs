@@ -2,51 +2,142 @@
 
 use crate::models::{EnterpriseAccountConnection, OAuth, Saml, Ticket};
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct EnterpriseAccount {
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// The authentication protocol used to sign in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub protocol: Option<EnterpriseAccountProtocol>,
     pub provider: String,
     pub active: bool,
     pub email_address: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// The unique ID of the user in the external provider's system
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_user_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enterprise_connection_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub verification: Option<EnterpriseAccountVerification>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enterprise_connection: Option<EnterpriseAccountConnection>,
     /// Unix timestamp of last authentication.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_authenticated_at: Option<i64>,
 }
 
+impl<'de> serde::Deserialize<'de> for EnterpriseAccount {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = EnterpriseAccount;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a EnterpriseAccount object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EnterpriseAccount, A::Error> {
+                use crate::decode::Fields as _;
+                let mut id = None;
+                let mut object = None;
+                let mut protocol = None;
+                let mut provider = None;
+                let mut active = None;
+                let mut email_address = None;
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut provider_user_id = None;
+                let mut enterprise_connection_id = None;
+                let mut public_metadata = None;
+                let mut verification = None;
+                let mut enterprise_connection = None;
+                let mut last_authenticated_at = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => map.field(&mut id, "id")?,
+                        "object" => map.field(&mut object, "object")?,
+                        "protocol" => map.field(&mut protocol, "protocol")?,
+                        "provider" => map.field(&mut provider, "provider")?,
+                        "active" => map.field(&mut active, "active")?,
+                        "email_address" => {
+                            map.field(&mut email_address, "email_address")?
+                        }
+                        "first_name" => map.field(&mut first_name, "first_name")?,
+                        "last_name" => map.field(&mut last_name, "last_name")?,
+                        "provider_user_id" => {
+                            map.field(&mut provider_user_id, "provider_user_id")?
+                        }
+                        "enterprise_connection_id" => {
+                            map.field(
+                                &mut enterprise_connection_id,
+                                "enterprise_connection_id",
+                            )?
+                        }
+                        "public_metadata" => {
+                            map.field(&mut public_metadata, "public_metadata")?
+                        }
+                        "verification" => map.field(&mut verification, "verification")?,
+                        "enterprise_connection" => {
+                            map.field(
+                                &mut enterprise_connection,
+                                "enterprise_connection",
+                            )?
+                        }
+                        "last_authenticated_at" => {
+                            map.field(
+                                &mut last_authenticated_at,
+                                "last_authenticated_at",
+                            )?
+                        }
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(EnterpriseAccount {
+                    id: crate::decode::required(id, "id")?,
+                    object: crate::decode::required(object, "object")?,
+                    protocol: protocol.flatten(),
+                    provider: crate::decode::required(provider, "provider")?,
+                    active: crate::decode::required(active, "active")?,
+                    email_address: crate::decode::required(
+                        email_address,
+                        "email_address",
+                    )?,
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    provider_user_id: provider_user_id.flatten(),
+                    enterprise_connection_id: enterprise_connection_id.flatten(),
+                    public_metadata: public_metadata.flatten(),
+                    verification: verification.flatten(),
+                    enterprise_connection: enterprise_connection.flatten(),
+                    last_authenticated_at: last_authenticated_at.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 /// The authentication protocol used to sign in.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum EnterpriseAccountProtocol {
     /// `oauth`
-    #[serde(rename = "oauth")]
     OAuth,
     /// `saml`
     Saml,
     /// A value this version of the SDK does not know, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -61,9 +152,35 @@ impl EnterpriseAccountProtocol {
     }
 }
 
+impl From<&str> for EnterpriseAccountProtocol {
+    /// The variant for a wire value; a value this version does not know is kept
+    /// in `Unknown`.
+    fn from(value: &str) -> Self {
+        match value {
+            "oauth" => Self::OAuth,
+            "saml" => Self::Saml,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+
 impl std::fmt::Display for EnterpriseAccountProtocol {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for EnterpriseAccountProtocol {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EnterpriseAccountProtocol {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::open_enum(deserializer)
     }
 }
 

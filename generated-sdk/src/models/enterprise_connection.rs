@@ -2,7 +2,7 @@
 
 use crate::models::SamlConnectionLoginHintMode;
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct EnterpriseConnection {
     pub object: String,
@@ -11,32 +11,32 @@ pub struct EnterpriseConnection {
     /// The display name of the connection
     pub name: String,
     pub provider: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub logo_public_url: Option<String>,
     /// Whether the enterprise connection is active
     pub active: bool,
     /// Domains associated with the enterprise connection
     pub domains: Vec<String>,
     /// Organization ID when the connection is linked to an organization
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
     /// Controls whether to update the user's attributes on each sign-in
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sync_user_attributes: Option<bool>,
     /// When true, users cannot add additional identifications when using this connection
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_additional_identifications: Option<bool>,
     /// Whether this connection supports account linking via organization membership
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_organization_account_linking: Option<bool>,
     /// Custom attributes to map from the IdP to the user's profile via SSO or SCIM provisioning
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<Vec<EnterpriseConnectionCustomAttributesItem>>,
     /// Present when the enterprise connection uses SAML
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub saml_connection: Option<EnterpriseConnectionSamlConnection>,
     /// Present when the enterprise connection uses OIDC or EASIE
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub oauth_config: Option<EnterpriseConnectionOAuthConfig>,
     /// Unix timestamp in milliseconds when the connection was created
     pub created_at: i64,
@@ -44,7 +44,106 @@ pub struct EnterpriseConnection {
     pub updated_at: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for EnterpriseConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = EnterpriseConnection;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a EnterpriseConnection object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EnterpriseConnection, A::Error> {
+                use crate::decode::Fields as _;
+                let mut object = None;
+                let mut id = None;
+                let mut name = None;
+                let mut provider = None;
+                let mut logo_public_url = None;
+                let mut active = None;
+                let mut domains = None;
+                let mut organization_id = None;
+                let mut sync_user_attributes = None;
+                let mut disable_additional_identifications = None;
+                let mut allow_organization_account_linking = None;
+                let mut custom_attributes = None;
+                let mut saml_connection = None;
+                let mut oauth_config = None;
+                let mut created_at = None;
+                let mut updated_at = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "object" => map.field(&mut object, "object")?,
+                        "id" => map.field(&mut id, "id")?,
+                        "name" => map.field(&mut name, "name")?,
+                        "provider" => map.field(&mut provider, "provider")?,
+                        "logo_public_url" => {
+                            map.field(&mut logo_public_url, "logo_public_url")?
+                        }
+                        "active" => map.field(&mut active, "active")?,
+                        "domains" => map.field(&mut domains, "domains")?,
+                        "organization_id" => {
+                            map.field(&mut organization_id, "organization_id")?
+                        }
+                        "sync_user_attributes" => {
+                            map.field(&mut sync_user_attributes, "sync_user_attributes")?
+                        }
+                        "disable_additional_identifications" => {
+                            map.field(
+                                &mut disable_additional_identifications,
+                                "disable_additional_identifications",
+                            )?
+                        }
+                        "allow_organization_account_linking" => {
+                            map.field(
+                                &mut allow_organization_account_linking,
+                                "allow_organization_account_linking",
+                            )?
+                        }
+                        "custom_attributes" => {
+                            map.field(&mut custom_attributes, "custom_attributes")?
+                        }
+                        "saml_connection" => {
+                            map.field(&mut saml_connection, "saml_connection")?
+                        }
+                        "oauth_config" => map.field(&mut oauth_config, "oauth_config")?,
+                        "created_at" => map.field(&mut created_at, "created_at")?,
+                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(EnterpriseConnection {
+                    object: crate::decode::required(object, "object")?,
+                    id: crate::decode::required(id, "id")?,
+                    name: crate::decode::required(name, "name")?,
+                    provider: crate::decode::required(provider, "provider")?,
+                    logo_public_url: logo_public_url.flatten(),
+                    active: crate::decode::required(active, "active")?,
+                    domains: crate::decode::required(domains, "domains")?,
+                    organization_id: organization_id.flatten(),
+                    sync_user_attributes: sync_user_attributes.flatten(),
+                    disable_additional_identifications: disable_additional_identifications
+                        .flatten(),
+                    allow_organization_account_linking: allow_organization_account_linking
+                        .flatten(),
+                    custom_attributes: custom_attributes.flatten(),
+                    saml_connection: saml_connection.flatten(),
+                    oauth_config: oauth_config.flatten(),
+                    created_at: crate::decode::required(created_at, "created_at")?,
+                    updated_at: crate::decode::required(updated_at, "updated_at")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct EnterpriseConnectionCustomAttributesItem {
     /// Display name for the custom attribute
@@ -52,113 +151,348 @@ pub struct EnterpriseConnectionCustomAttributesItem {
     /// Key used to store the attribute in the user's public/private/unsafe metadata
     pub key: String,
     /// Path to extract the attribute value from SSO claims (SAML assertions or OIDC claims)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sso_path: Option<String>,
     /// GJSON path to extract the attribute value from SCIM user resources
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scim_path: Option<String>,
     /// GJSON path to extract the attribute value from directory sync user resources. Same value as `scim_path`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub directory_path: Option<String>,
     /// When true, the attribute supports multiple values; values from the IdP are written to public_metadata as an array. Defaults to false.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub multi_valued: Option<bool>,
 }
 
+impl<'de> serde::Deserialize<'de> for EnterpriseConnectionCustomAttributesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = EnterpriseConnectionCustomAttributesItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a EnterpriseConnectionCustomAttributesItem object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EnterpriseConnectionCustomAttributesItem, A::Error> {
+                use crate::decode::Fields as _;
+                let mut name = None;
+                let mut key = None;
+                let mut sso_path = None;
+                let mut scim_path = None;
+                let mut directory_path = None;
+                let mut multi_valued = None;
+                while let Some(wire_key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match wire_key.as_str() {
+                        "name" => map.field(&mut name, "name")?,
+                        "key" => map.field(&mut key, "key")?,
+                        "sso_path" => map.field(&mut sso_path, "sso_path")?,
+                        "scim_path" => map.field(&mut scim_path, "scim_path")?,
+                        "directory_path" => {
+                            map.field(&mut directory_path, "directory_path")?
+                        }
+                        "multi_valued" => map.field(&mut multi_valued, "multi_valued")?,
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(EnterpriseConnectionCustomAttributesItem {
+                    name: crate::decode::required(name, "name")?,
+                    key: crate::decode::required(key, "key")?,
+                    sso_path: sso_path.flatten(),
+                    scim_path: scim_path.flatten(),
+                    directory_path: directory_path.flatten(),
+                    multi_valued: multi_valued.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 /// Present when the enterprise connection uses SAML
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct EnterpriseConnectionSamlConnection {
     /// SAML connection ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// SAML connection display name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// IdP entity ID (optional, when connection details are loaded)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub idp_entity_id: Option<String>,
     /// IdP SSO URL (optional, when connection details are loaded)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub idp_sso_url: Option<String>,
     /// IdP metadata URL (optional, when connection details are loaded)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub idp_metadata_url: Option<String>,
     /// Assertion Consumer Service URL
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub acs_url: Option<String>,
     /// Service Provider entity ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sp_entity_id: Option<String>,
     /// Service Provider metadata URL
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sp_metadata_url: Option<String>,
     /// Whether the SAML connection is active
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// Whether IdP-initiated SSO is allowed
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_idp_initiated: Option<bool>,
     /// Whether subdomains are allowed for domain matching
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_subdomains: Option<bool>,
     /// Whether to force re-authentication
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub force_authn: Option<bool>,
     /// Configuration for the login_hint sent to the IdP on SSO sign-in
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub login_hint: Option<EnterpriseConnectionSamlConnectionLoginHint>,
 }
 
+impl<'de> serde::Deserialize<'de> for EnterpriseConnectionSamlConnection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = EnterpriseConnectionSamlConnection;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a EnterpriseConnectionSamlConnection object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EnterpriseConnectionSamlConnection, A::Error> {
+                use crate::decode::Fields as _;
+                let mut id = None;
+                let mut name = None;
+                let mut idp_entity_id = None;
+                let mut idp_sso_url = None;
+                let mut idp_metadata_url = None;
+                let mut acs_url = None;
+                let mut sp_entity_id = None;
+                let mut sp_metadata_url = None;
+                let mut active = None;
+                let mut allow_idp_initiated = None;
+                let mut allow_subdomains = None;
+                let mut force_authn = None;
+                let mut login_hint = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => map.field(&mut id, "id")?,
+                        "name" => map.field(&mut name, "name")?,
+                        "idp_entity_id" => {
+                            map.field(&mut idp_entity_id, "idp_entity_id")?
+                        }
+                        "idp_sso_url" => map.field(&mut idp_sso_url, "idp_sso_url")?,
+                        "idp_metadata_url" => {
+                            map.field(&mut idp_metadata_url, "idp_metadata_url")?
+                        }
+                        "acs_url" => map.field(&mut acs_url, "acs_url")?,
+                        "sp_entity_id" => map.field(&mut sp_entity_id, "sp_entity_id")?,
+                        "sp_metadata_url" => {
+                            map.field(&mut sp_metadata_url, "sp_metadata_url")?
+                        }
+                        "active" => map.field(&mut active, "active")?,
+                        "allow_idp_initiated" => {
+                            map.field(&mut allow_idp_initiated, "allow_idp_initiated")?
+                        }
+                        "allow_subdomains" => {
+                            map.field(&mut allow_subdomains, "allow_subdomains")?
+                        }
+                        "force_authn" => map.field(&mut force_authn, "force_authn")?,
+                        "login_hint" => map.field(&mut login_hint, "login_hint")?,
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(EnterpriseConnectionSamlConnection {
+                    id: id.flatten(),
+                    name: name.flatten(),
+                    idp_entity_id: idp_entity_id.flatten(),
+                    idp_sso_url: idp_sso_url.flatten(),
+                    idp_metadata_url: idp_metadata_url.flatten(),
+                    acs_url: acs_url.flatten(),
+                    sp_entity_id: sp_entity_id.flatten(),
+                    sp_metadata_url: sp_metadata_url.flatten(),
+                    active: active.flatten(),
+                    allow_idp_initiated: allow_idp_initiated.flatten(),
+                    allow_subdomains: allow_subdomains.flatten(),
+                    force_authn: force_authn.flatten(),
+                    login_hint: login_hint.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 /// Configuration for the login_hint sent to the IdP on SSO sign-in
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct EnterpriseConnectionSamlConnectionLoginHint {
     /// Controls the login_hint sent to the IdP on SSO sign-in
     pub mode: SamlConnectionLoginHintMode,
     /// The user public_metadata key whose value is sent as the login_hint when mode is custom_attribute
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for EnterpriseConnectionSamlConnectionLoginHint {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = EnterpriseConnectionSamlConnectionLoginHint;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a EnterpriseConnectionSamlConnectionLoginHint object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EnterpriseConnectionSamlConnectionLoginHint, A::Error> {
+                use crate::decode::Fields as _;
+                let mut mode = None;
+                let mut source = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "mode" => map.field(&mut mode, "mode")?,
+                        "source" => map.field(&mut source, "source")?,
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(EnterpriseConnectionSamlConnectionLoginHint {
+                    mode: crate::decode::required(mode, "mode")?,
+                    source: source.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 /// Present when the enterprise connection uses OIDC or EASIE
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct EnterpriseConnectionOAuthConfig {
     /// OAuth config ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Custom OIDC provider display name
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// OAuth provider key (e.g. oidc_custom, oidc_ghe_*, oidc_gitlab_ent_*)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_key: Option<String>,
     /// OAuth client ID
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// OIDC discovery URL
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub discovery_url: Option<String>,
     /// OAuth authorization endpoint URL (present when configured or resolved from discovery)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auth_url: Option<String>,
     /// OAuth token endpoint URL (present when configured or resolved from discovery)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_url: Option<String>,
     /// OIDC userinfo endpoint URL (present when configured or resolved from discovery)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_info_url: Option<String>,
     /// Whether PKCE is required for this OAuth client
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub requires_pkce: Option<bool>,
     /// Logo URL for the provider
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub logo_public_url: Option<String>,
     /// Unix timestamp in milliseconds when the config was created
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// Unix timestamp in milliseconds when the config was last updated
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
+}
+
+impl<'de> serde::Deserialize<'de> for EnterpriseConnectionOAuthConfig {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = EnterpriseConnectionOAuthConfig;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a EnterpriseConnectionOAuthConfig object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EnterpriseConnectionOAuthConfig, A::Error> {
+                use crate::decode::Fields as _;
+                let mut id = None;
+                let mut name = None;
+                let mut provider_key = None;
+                let mut client_id = None;
+                let mut discovery_url = None;
+                let mut auth_url = None;
+                let mut token_url = None;
+                let mut user_info_url = None;
+                let mut requires_pkce = None;
+                let mut logo_public_url = None;
+                let mut created_at = None;
+                let mut updated_at = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => map.field(&mut id, "id")?,
+                        "name" => map.field(&mut name, "name")?,
+                        "provider_key" => map.field(&mut provider_key, "provider_key")?,
+                        "client_id" => map.field(&mut client_id, "client_id")?,
+                        "discovery_url" => {
+                            map.field(&mut discovery_url, "discovery_url")?
+                        }
+                        "auth_url" => map.field(&mut auth_url, "auth_url")?,
+                        "token_url" => map.field(&mut token_url, "token_url")?,
+                        "user_info_url" => {
+                            map.field(&mut user_info_url, "user_info_url")?
+                        }
+                        "requires_pkce" => {
+                            map.field(&mut requires_pkce, "requires_pkce")?
+                        }
+                        "logo_public_url" => {
+                            map.field(&mut logo_public_url, "logo_public_url")?
+                        }
+                        "created_at" => map.field(&mut created_at, "created_at")?,
+                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(EnterpriseConnectionOAuthConfig {
+                    id: id.flatten(),
+                    name: name.flatten(),
+                    provider_key: provider_key.flatten(),
+                    client_id: client_id.flatten(),
+                    discovery_url: discovery_url.flatten(),
+                    auth_url: auth_url.flatten(),
+                    token_url: token_url.flatten(),
+                    user_info_url: user_info_url.flatten(),
+                    requires_pkce: requires_pkce.flatten(),
+                    logo_public_url: logo_public_url.flatten(),
+                    created_at: created_at.flatten(),
+                    updated_at: updated_at.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }

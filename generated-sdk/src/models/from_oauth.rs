@@ -2,27 +2,76 @@
 
 use crate::models::ClerkError;
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct FromOAuth {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     pub status: FromOAuthStatus,
     pub strategy: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<ClerkError>,
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub expire_at: Option<i64>,
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub attempts: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
+impl<'de> serde::Deserialize<'de> for FromOAuth {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = FromOAuth;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a FromOAuth object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<FromOAuth, A::Error> {
+                use crate::decode::Fields as _;
+                let mut object = None;
+                let mut status = None;
+                let mut strategy = None;
+                let mut error = None;
+                let mut expire_at = None;
+                let mut attempts = None;
+                let mut verified_at_client = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "object" => map.field(&mut object, "object")?,
+                        "status" => map.field(&mut status, "status")?,
+                        "strategy" => map.field(&mut strategy, "strategy")?,
+                        "error" => map.field(&mut error, "error")?,
+                        "expire_at" => map.field(&mut expire_at, "expire_at")?,
+                        "attempts" => map.field(&mut attempts, "attempts")?,
+                        "verified_at_client" => {
+                            map.field(&mut verified_at_client, "verified_at_client")?
+                        }
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(FromOAuth {
+                    object: object.flatten(),
+                    status: crate::decode::required(status, "status")?,
+                    strategy: crate::decode::required(strategy, "strategy")?,
+                    error: error.flatten(),
+                    expire_at: expire_at.flatten(),
+                    attempts: attempts.flatten(),
+                    verified_at_client: verified_at_client.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FromOAuthStatus {
     /// `unverified`
@@ -30,7 +79,6 @@ pub enum FromOAuthStatus {
     /// `verified`
     Verified,
     /// A value this version of the SDK does not know, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -45,8 +93,34 @@ impl FromOAuthStatus {
     }
 }
 
+impl From<&str> for FromOAuthStatus {
+    /// The variant for a wire value; a value this version does not know is kept
+    /// in `Unknown`.
+    fn from(value: &str) -> Self {
+        match value {
+            "unverified" => Self::Unverified,
+            "verified" => Self::Verified,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+
 impl std::fmt::Display for FromOAuthStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for FromOAuthStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for FromOAuthStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::open_enum(deserializer)
     }
 }

@@ -5,33 +5,83 @@ use crate::models::{
     ScimDirectories, ScimGroupRoleMappings, TrustedDevice, WaitlistEntry,
 };
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationResponse {
     /// The type of the verification object.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// The ID of the verification. Pass this to attempt_verification.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The status of the verification (unverified, verified, expired, or failed).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// The verification strategy (email_code or phone_code).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub strategy: Option<String>,
     /// The number of attempts made against this verification.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub attempts: Option<i64>,
     /// Unix timestamp (milliseconds) at which the code expires.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expire_at: Option<i64>,
     /// The channel the code was sent over (phone numbers only).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub channel: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for VerificationResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = VerificationResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a VerificationResponse object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerificationResponse, A::Error> {
+                use crate::decode::Fields as _;
+                let mut object = None;
+                let mut id = None;
+                let mut status = None;
+                let mut strategy = None;
+                let mut attempts = None;
+                let mut expire_at = None;
+                let mut channel = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "object" => map.field(&mut object, "object")?,
+                        "id" => map.field(&mut id, "id")?,
+                        "status" => map.field(&mut status, "status")?,
+                        "strategy" => map.field(&mut strategy, "strategy")?,
+                        "attempts" => map.field(&mut attempts, "attempts")?,
+                        "expire_at" => map.field(&mut expire_at, "expire_at")?,
+                        "channel" => map.field(&mut channel, "channel")?,
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(VerificationResponse {
+                    object: object.flatten(),
+                    id: id.flatten(),
+                    status: status.flatten(),
+                    strategy: strategy.flatten(),
+                    attempts: attempts.flatten(),
+                    expire_at: expire_at.flatten(),
+                    channel: channel.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct TrustedDeviceList {
     pub data: Vec<TrustedDevice>,
@@ -39,22 +89,56 @@ pub struct TrustedDeviceList {
     pub total_count: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for TrustedDeviceList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = TrustedDeviceList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a TrustedDeviceList object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<TrustedDeviceList, A::Error> {
+                use crate::decode::Fields as _;
+                let mut data = None;
+                let mut total_count = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "data" => map.field(&mut data, "data")?,
+                        "total_count" => map.field(&mut total_count, "total_count")?,
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(TrustedDeviceList {
+                    data: crate::decode::required(data, "data")?,
+                    total_count: crate::decode::required(total_count, "total_count")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct InvitationRevoked {
     pub object: String,
     pub id: String,
     pub email_address: String,
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub revoked: Option<bool>,
     pub status: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Unix timestamp of expiration.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<i64>,
     /// Unix timestamp of creation.
     pub created_at: i64,
@@ -62,27 +146,159 @@ pub struct InvitationRevoked {
     pub updated_at: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for InvitationRevoked {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = InvitationRevoked;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a InvitationRevoked object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<InvitationRevoked, A::Error> {
+                use crate::decode::Fields as _;
+                let mut object = None;
+                let mut id = None;
+                let mut email_address = None;
+                let mut public_metadata = None;
+                let mut revoked = None;
+                let mut status = None;
+                let mut url = None;
+                let mut expires_at = None;
+                let mut created_at = None;
+                let mut updated_at = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "object" => map.field(&mut object, "object")?,
+                        "id" => map.field(&mut id, "id")?,
+                        "email_address" => {
+                            map.field(&mut email_address, "email_address")?
+                        }
+                        "public_metadata" => {
+                            map.field(&mut public_metadata, "public_metadata")?
+                        }
+                        "revoked" => map.field(&mut revoked, "revoked")?,
+                        "status" => map.field(&mut status, "status")?,
+                        "url" => map.field(&mut url, "url")?,
+                        "expires_at" => map.field(&mut expires_at, "expires_at")?,
+                        "created_at" => map.field(&mut created_at, "created_at")?,
+                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(InvitationRevoked {
+                    object: crate::decode::required(object, "object")?,
+                    id: crate::decode::required(id, "id")?,
+                    email_address: crate::decode::required(
+                        email_address,
+                        "email_address",
+                    )?,
+                    public_metadata: public_metadata.flatten(),
+                    revoked: revoked.flatten(),
+                    status: crate::decode::required(status, "status")?,
+                    url: url.flatten(),
+                    expires_at: expires_at.flatten(),
+                    created_at: crate::decode::required(created_at, "created_at")?,
+                    updated_at: crate::decode::required(updated_at, "updated_at")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct InstanceSettings {
     /// String representing the object's type. Objects of the same type share the same value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub restricted_to_allowlist: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub from_email_address: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub progressive_sign_up: Option<bool>,
     /// Deprecated. When enabled, production authentication emails for this instance are sent through Clerk's legacy managed email delivery path. This setting is being retired; use the instance's configured email sending domain instead.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub enhanced_email_deliverability: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for InstanceSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = InstanceSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a InstanceSettings object")
+            }
+
+            #[allow(
+                deprecated,
+                reason = "decoding sets every field, deprecated ones too"
+            )]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<InstanceSettings, A::Error> {
+                use crate::decode::Fields as _;
+                let mut object = None;
+                let mut id = None;
+                let mut restricted_to_allowlist = None;
+                let mut from_email_address = None;
+                let mut progressive_sign_up = None;
+                let mut enhanced_email_deliverability = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "object" => map.field(&mut object, "object")?,
+                        "id" => map.field(&mut id, "id")?,
+                        "restricted_to_allowlist" => {
+                            map.field(
+                                &mut restricted_to_allowlist,
+                                "restricted_to_allowlist",
+                            )?
+                        }
+                        "from_email_address" => {
+                            map.field(&mut from_email_address, "from_email_address")?
+                        }
+                        "progressive_sign_up" => {
+                            map.field(&mut progressive_sign_up, "progressive_sign_up")?
+                        }
+                        "enhanced_email_deliverability" => {
+                            map.field(
+                                &mut enhanced_email_deliverability,
+                                "enhanced_email_deliverability",
+                            )?
+                        }
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(InstanceSettings {
+                    object: object.flatten(),
+                    id: id.flatten(),
+                    restricted_to_allowlist: restricted_to_allowlist.flatten(),
+                    from_email_address: from_email_address.flatten(),
+                    progressive_sign_up: progressive_sign_up.flatten(),
+                    enhanced_email_deliverability: enhanced_email_deliverability
+                        .flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MachineList {
     pub data: Vec<Machine>,
@@ -90,7 +306,42 @@ pub struct MachineList {
     pub total_count: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for MachineList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MachineList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a MachineList object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MachineList, A::Error> {
+                use crate::decode::Fields as _;
+                let mut data = None;
+                let mut total_count = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "data" => map.field(&mut data, "data")?,
+                        "total_count" => map.field(&mut total_count, "total_count")?,
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(MachineList {
+                    data: crate::decode::required(data, "data")?,
+                    total_count: crate::decode::required(total_count, "total_count")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MachineCreated {
     pub object: String,
@@ -107,7 +358,7 @@ pub struct MachineCreated {
     /// The default time-to-live (TTL) in seconds for tokens created by this machine.
     ///
     /// Defaults to `3600`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_token_ttl: Option<i64>,
     /// Array of machines this machine has access to.
     pub scoped_machines: Vec<MachineWithoutScopedMachines>,
@@ -115,7 +366,70 @@ pub struct MachineCreated {
     pub secret_key: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for MachineCreated {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MachineCreated;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a MachineCreated object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MachineCreated, A::Error> {
+                use crate::decode::Fields as _;
+                let mut object = None;
+                let mut id = None;
+                let mut name = None;
+                let mut instance_id = None;
+                let mut created_at = None;
+                let mut updated_at = None;
+                let mut default_token_ttl = None;
+                let mut scoped_machines = None;
+                let mut secret_key = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "object" => map.field(&mut object, "object")?,
+                        "id" => map.field(&mut id, "id")?,
+                        "name" => map.field(&mut name, "name")?,
+                        "instance_id" => map.field(&mut instance_id, "instance_id")?,
+                        "created_at" => map.field(&mut created_at, "created_at")?,
+                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
+                        "default_token_ttl" => {
+                            map.field(&mut default_token_ttl, "default_token_ttl")?
+                        }
+                        "scoped_machines" => {
+                            map.field(&mut scoped_machines, "scoped_machines")?
+                        }
+                        "secret_key" => map.field(&mut secret_key, "secret_key")?,
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(MachineCreated {
+                    object: crate::decode::required(object, "object")?,
+                    id: crate::decode::required(id, "id")?,
+                    name: crate::decode::required(name, "name")?,
+                    instance_id: crate::decode::required(instance_id, "instance_id")?,
+                    created_at: crate::decode::required(created_at, "created_at")?,
+                    updated_at: crate::decode::required(updated_at, "updated_at")?,
+                    default_token_ttl: default_token_ttl.flatten(),
+                    scoped_machines: crate::decode::required(
+                        scoped_machines,
+                        "scoped_machines",
+                    )?,
+                    secret_key: crate::decode::required(secret_key, "secret_key")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MachineDeleted {
     /// String representing the object's type.
@@ -126,7 +440,45 @@ pub struct MachineDeleted {
     pub deleted: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for MachineDeleted {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MachineDeleted;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a MachineDeleted object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MachineDeleted, A::Error> {
+                use crate::decode::Fields as _;
+                let mut object = None;
+                let mut id = None;
+                let mut deleted = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "object" => map.field(&mut object, "object")?,
+                        "id" => map.field(&mut id, "id")?,
+                        "deleted" => map.field(&mut deleted, "deleted")?,
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(MachineDeleted {
+                    object: crate::decode::required(object, "object")?,
+                    id: crate::decode::required(id, "id")?,
+                    deleted: crate::decode::required(deleted, "deleted")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MachineSecretKey {
     /// String representing the object's type.
@@ -135,7 +487,42 @@ pub struct MachineSecretKey {
     pub secret: String,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for MachineSecretKey {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MachineSecretKey;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a MachineSecretKey object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MachineSecretKey, A::Error> {
+                use crate::decode::Fields as _;
+                let mut object = None;
+                let mut secret = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "object" => map.field(&mut object, "object")?,
+                        "secret" => map.field(&mut secret, "secret")?,
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(MachineSecretKey {
+                    object: crate::decode::required(object, "object")?,
+                    secret: crate::decode::required(secret, "secret")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MachineScopeDeleted {
     /// String representing the object's type.
@@ -148,7 +535,58 @@ pub struct MachineScopeDeleted {
     pub deleted: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for MachineScopeDeleted {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MachineScopeDeleted;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a MachineScopeDeleted object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MachineScopeDeleted, A::Error> {
+                use crate::decode::Fields as _;
+                let mut object = None;
+                let mut from_machine_id = None;
+                let mut to_machine_id = None;
+                let mut deleted = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "object" => map.field(&mut object, "object")?,
+                        "from_machine_id" => {
+                            map.field(&mut from_machine_id, "from_machine_id")?
+                        }
+                        "to_machine_id" => {
+                            map.field(&mut to_machine_id, "to_machine_id")?
+                        }
+                        "deleted" => map.field(&mut deleted, "deleted")?,
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(MachineScopeDeleted {
+                    object: crate::decode::required(object, "object")?,
+                    from_machine_id: crate::decode::required(
+                        from_machine_id,
+                        "from_machine_id",
+                    )?,
+                    to_machine_id: crate::decode::required(
+                        to_machine_id,
+                        "to_machine_id",
+                    )?,
+                    deleted: crate::decode::required(deleted, "deleted")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct WaitlistEntries {
     pub data: Vec<WaitlistEntry>,
@@ -156,7 +594,42 @@ pub struct WaitlistEntries {
     pub total_count: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for WaitlistEntries {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = WaitlistEntries;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a WaitlistEntries object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WaitlistEntries, A::Error> {
+                use crate::decode::Fields as _;
+                let mut data = None;
+                let mut total_count = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "data" => map.field(&mut data, "data")?,
+                        "total_count" => map.field(&mut total_count, "total_count")?,
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(WaitlistEntries {
+                    data: crate::decode::required(data, "data")?,
+                    total_count: crate::decode::required(total_count, "total_count")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ScimDirectoryList {
     pub data: ScimDirectories,
@@ -164,7 +637,42 @@ pub struct ScimDirectoryList {
     pub total_count: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ScimDirectoryList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ScimDirectoryList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ScimDirectoryList object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ScimDirectoryList, A::Error> {
+                use crate::decode::Fields as _;
+                let mut data = None;
+                let mut total_count = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "data" => map.field(&mut data, "data")?,
+                        "total_count" => map.field(&mut total_count, "total_count")?,
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(ScimDirectoryList {
+                    data: crate::decode::required(data, "data")?,
+                    total_count: crate::decode::required(total_count, "total_count")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ScimGroupRoleMappingList {
     pub data: ScimGroupRoleMappings,
@@ -172,7 +680,42 @@ pub struct ScimGroupRoleMappingList {
     pub total_count: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ScimGroupRoleMappingList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ScimGroupRoleMappingList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ScimGroupRoleMappingList object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ScimGroupRoleMappingList, A::Error> {
+                use crate::decode::Fields as _;
+                let mut data = None;
+                let mut total_count = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "data" => map.field(&mut data, "data")?,
+                        "total_count" => map.field(&mut total_count, "total_count")?,
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(ScimGroupRoleMappingList {
+                    data: crate::decode::required(data, "data")?,
+                    total_count: crate::decode::required(total_count, "total_count")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ScimGroupRoleMappingDeleted {
     /// String representing the object's type.
@@ -183,7 +726,45 @@ pub struct ScimGroupRoleMappingDeleted {
     pub deleted: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ScimGroupRoleMappingDeleted {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ScimGroupRoleMappingDeleted;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ScimGroupRoleMappingDeleted object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ScimGroupRoleMappingDeleted, A::Error> {
+                use crate::decode::Fields as _;
+                let mut object = None;
+                let mut id = None;
+                let mut deleted = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "object" => map.field(&mut object, "object")?,
+                        "id" => map.field(&mut id, "id")?,
+                        "deleted" => map.field(&mut deleted, "deleted")?,
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(ScimGroupRoleMappingDeleted {
+                    object: crate::decode::required(object, "object")?,
+                    id: crate::decode::required(id, "id")?,
+                    deleted: crate::decode::required(deleted, "deleted")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DirectoryList {
     pub data: Directories,
@@ -191,7 +772,42 @@ pub struct DirectoryList {
     pub total_count: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for DirectoryList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = DirectoryList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a DirectoryList object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DirectoryList, A::Error> {
+                use crate::decode::Fields as _;
+                let mut data = None;
+                let mut total_count = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "data" => map.field(&mut data, "data")?,
+                        "total_count" => map.field(&mut total_count, "total_count")?,
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(DirectoryList {
+                    data: crate::decode::required(data, "data")?,
+                    total_count: crate::decode::required(total_count, "total_count")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DirectoryGroupRoleMappingList {
     pub data: DirectoryGroupRoleMappings,
@@ -199,7 +815,42 @@ pub struct DirectoryGroupRoleMappingList {
     pub total_count: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for DirectoryGroupRoleMappingList {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = DirectoryGroupRoleMappingList;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a DirectoryGroupRoleMappingList object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DirectoryGroupRoleMappingList, A::Error> {
+                use crate::decode::Fields as _;
+                let mut data = None;
+                let mut total_count = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "data" => map.field(&mut data, "data")?,
+                        "total_count" => map.field(&mut total_count, "total_count")?,
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(DirectoryGroupRoleMappingList {
+                    data: crate::decode::required(data, "data")?,
+                    total_count: crate::decode::required(total_count, "total_count")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DirectoryGroupRoleMappingDeleted {
     /// String representing the object's type.
@@ -208,4 +859,42 @@ pub struct DirectoryGroupRoleMappingDeleted {
     pub id: String,
     /// Whether the directory group role mapping was successfully deleted.
     pub deleted: bool,
+}
+
+impl<'de> serde::Deserialize<'de> for DirectoryGroupRoleMappingDeleted {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = DirectoryGroupRoleMappingDeleted;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a DirectoryGroupRoleMappingDeleted object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DirectoryGroupRoleMappingDeleted, A::Error> {
+                use crate::decode::Fields as _;
+                let mut object = None;
+                let mut id = None;
+                let mut deleted = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "object" => map.field(&mut object, "object")?,
+                        "id" => map.field(&mut id, "id")?,
+                        "deleted" => map.field(&mut deleted, "deleted")?,
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(DirectoryGroupRoleMappingDeleted {
+                    object: crate::decode::required(object, "object")?,
+                    id: crate::decode::required(id, "id")?,
+                    deleted: crate::decode::required(deleted, "deleted")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }

@@ -3,7 +3,7 @@
 use crate::models::{RoleSetItem, RoleSetMigration};
 
 /// A role set defines a collection of roles that can be assigned to organization members
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RoleSet {
     pub object: String,
@@ -16,20 +16,19 @@ pub struct RoleSet {
     /// Optional description of the role set
     ///
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub description: Option<String>,
     /// The list of roles in this role set
     pub roles: Vec<RoleSetItem>,
     /// The default role assigned to new organization members
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_role: Option<RoleSetItem>,
     /// The role assigned to the creator of an organization
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creator_role: Option<RoleSetItem>,
     /// The type of the role set ("initial" or "custom")
     pub r#type: RoleSetType,
     /// Active migration information, only present when status is "enqueued" or "in_progress"
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub role_set_migration: Option<RoleSetMigration>,
     /// Unix timestamp of role set creation
     pub created_at: i64,
@@ -37,9 +36,75 @@ pub struct RoleSet {
     pub updated_at: i64,
 }
 
+impl<'de> serde::Deserialize<'de> for RoleSet {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RoleSet;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a RoleSet object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RoleSet, A::Error> {
+                use crate::decode::Fields as _;
+                let mut object = None;
+                let mut id = None;
+                let mut name = None;
+                let mut key = None;
+                let mut description = None;
+                let mut roles = None;
+                let mut default_role = None;
+                let mut creator_role = None;
+                let mut r#type = None;
+                let mut role_set_migration = None;
+                let mut created_at = None;
+                let mut updated_at = None;
+                while let Some(wire_key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match wire_key.as_str() {
+                        "object" => map.field(&mut object, "object")?,
+                        "id" => map.field(&mut id, "id")?,
+                        "name" => map.field(&mut name, "name")?,
+                        "key" => map.field(&mut key, "key")?,
+                        "description" => map.field(&mut description, "description")?,
+                        "roles" => map.field(&mut roles, "roles")?,
+                        "default_role" => map.field(&mut default_role, "default_role")?,
+                        "creator_role" => map.field(&mut creator_role, "creator_role")?,
+                        "type" => map.field(&mut r#type, "type")?,
+                        "role_set_migration" => {
+                            map.field(&mut role_set_migration, "role_set_migration")?
+                        }
+                        "created_at" => map.field(&mut created_at, "created_at")?,
+                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(RoleSet {
+                    object: crate::decode::required(object, "object")?,
+                    id: crate::decode::required(id, "id")?,
+                    name: crate::decode::required(name, "name")?,
+                    key: crate::decode::required(key, "key")?,
+                    description: description.flatten(),
+                    roles: crate::decode::required(roles, "roles")?,
+                    default_role: default_role.flatten(),
+                    creator_role: creator_role.flatten(),
+                    r#type: crate::decode::required(r#type, "type")?,
+                    role_set_migration: role_set_migration.flatten(),
+                    created_at: crate::decode::required(created_at, "created_at")?,
+                    updated_at: crate::decode::required(updated_at, "updated_at")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 /// The type of the role set ("initial" or "custom")
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RoleSetType {
     /// `initial`
@@ -47,7 +112,6 @@ pub enum RoleSetType {
     /// `custom`
     Custom,
     /// A value this version of the SDK does not know, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -62,8 +126,34 @@ impl RoleSetType {
     }
 }
 
+impl From<&str> for RoleSetType {
+    /// The variant for a wire value; a value this version does not know is kept
+    /// in `Unknown`.
+    fn from(value: &str) -> Self {
+        match value {
+            "initial" => Self::Initial,
+            "custom" => Self::Custom,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+
 impl std::fmt::Display for RoleSetType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for RoleSetType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for RoleSetType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::open_enum(deserializer)
     }
 }

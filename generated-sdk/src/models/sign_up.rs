@@ -2,7 +2,7 @@
 
 use crate::models::SignUpVerifications;
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SignUp {
     pub object: String,
@@ -14,55 +14,201 @@ pub struct SignUp {
     pub unverified_fields: Vec<String>,
     pub verifications: SignUpVerifications,
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub username: Option<String>,
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub email_address: Option<String>,
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub phone_number: Option<String>,
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub web3_wallet: Option<String>,
     pub password_enabled: bool,
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub first_name: Option<String>,
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub last_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub unsafe_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     pub custom_action: bool,
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub external_id: Option<String>,
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub created_session_id: Option<String>,
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub created_user_id: Option<String>,
     /// Unix timestamp at which the user abandoned the sign up attempt.
     pub abandon_at: i64,
     /// Unix timestamp at which the user accepted the legal requirements.
     ///
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub legal_accepted_at: Option<i64>,
     /// The user locale preference for the sign-up specified as a BCP-47 language tag.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_account: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
+impl<'de> serde::Deserialize<'de> for SignUp {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SignUp;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a SignUp object")
+            }
+
+            #[allow(
+                deprecated,
+                reason = "decoding sets every field, deprecated ones too"
+            )]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SignUp, A::Error> {
+                use crate::decode::Fields as _;
+                let mut object = None;
+                let mut id = None;
+                let mut status = None;
+                let mut required_fields = None;
+                let mut optional_fields = None;
+                let mut missing_fields = None;
+                let mut unverified_fields = None;
+                let mut verifications = None;
+                let mut username = None;
+                let mut email_address = None;
+                let mut phone_number = None;
+                let mut web3_wallet = None;
+                let mut password_enabled = None;
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut unsafe_metadata = None;
+                let mut public_metadata = None;
+                let mut custom_action = None;
+                let mut external_id = None;
+                let mut created_session_id = None;
+                let mut created_user_id = None;
+                let mut abandon_at = None;
+                let mut legal_accepted_at = None;
+                let mut locale = None;
+                let mut external_account = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "object" => map.field(&mut object, "object")?,
+                        "id" => map.field(&mut id, "id")?,
+                        "status" => map.field(&mut status, "status")?,
+                        "required_fields" => {
+                            map.field(&mut required_fields, "required_fields")?
+                        }
+                        "optional_fields" => {
+                            map.field(&mut optional_fields, "optional_fields")?
+                        }
+                        "missing_fields" => {
+                            map.field(&mut missing_fields, "missing_fields")?
+                        }
+                        "unverified_fields" => {
+                            map.field(&mut unverified_fields, "unverified_fields")?
+                        }
+                        "verifications" => {
+                            map.field(&mut verifications, "verifications")?
+                        }
+                        "username" => map.field(&mut username, "username")?,
+                        "email_address" => {
+                            map.field(&mut email_address, "email_address")?
+                        }
+                        "phone_number" => map.field(&mut phone_number, "phone_number")?,
+                        "web3_wallet" => map.field(&mut web3_wallet, "web3_wallet")?,
+                        "password_enabled" => {
+                            map.field(&mut password_enabled, "password_enabled")?
+                        }
+                        "first_name" => map.field(&mut first_name, "first_name")?,
+                        "last_name" => map.field(&mut last_name, "last_name")?,
+                        "unsafe_metadata" => {
+                            map.field(&mut unsafe_metadata, "unsafe_metadata")?
+                        }
+                        "public_metadata" => {
+                            map.field(&mut public_metadata, "public_metadata")?
+                        }
+                        "custom_action" => {
+                            map.field(&mut custom_action, "custom_action")?
+                        }
+                        "external_id" => map.field(&mut external_id, "external_id")?,
+                        "created_session_id" => {
+                            map.field(&mut created_session_id, "created_session_id")?
+                        }
+                        "created_user_id" => {
+                            map.field(&mut created_user_id, "created_user_id")?
+                        }
+                        "abandon_at" => map.field(&mut abandon_at, "abandon_at")?,
+                        "legal_accepted_at" => {
+                            map.field(&mut legal_accepted_at, "legal_accepted_at")?
+                        }
+                        "locale" => map.field(&mut locale, "locale")?,
+                        "external_account" => {
+                            map.field(&mut external_account, "external_account")?
+                        }
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(SignUp {
+                    object: crate::decode::required(object, "object")?,
+                    id: crate::decode::required(id, "id")?,
+                    status: crate::decode::required(status, "status")?,
+                    required_fields: crate::decode::required(
+                        required_fields,
+                        "required_fields",
+                    )?,
+                    optional_fields: crate::decode::required(
+                        optional_fields,
+                        "optional_fields",
+                    )?,
+                    missing_fields: crate::decode::required(
+                        missing_fields,
+                        "missing_fields",
+                    )?,
+                    unverified_fields: crate::decode::required(
+                        unverified_fields,
+                        "unverified_fields",
+                    )?,
+                    verifications: crate::decode::required(
+                        verifications,
+                        "verifications",
+                    )?,
+                    username: username.flatten(),
+                    email_address: email_address.flatten(),
+                    phone_number: phone_number.flatten(),
+                    web3_wallet: web3_wallet.flatten(),
+                    password_enabled: crate::decode::required(
+                        password_enabled,
+                        "password_enabled",
+                    )?,
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                    unsafe_metadata: unsafe_metadata.flatten(),
+                    public_metadata: public_metadata.flatten(),
+                    custom_action: crate::decode::required(
+                        custom_action,
+                        "custom_action",
+                    )?,
+                    external_id: external_id.flatten(),
+                    created_session_id: created_session_id.flatten(),
+                    created_user_id: created_user_id.flatten(),
+                    abandon_at: crate::decode::required(abandon_at, "abandon_at")?,
+                    legal_accepted_at: legal_accepted_at.flatten(),
+                    locale: locale.flatten(),
+                    external_account: external_account.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SignUpStatus {
     /// `missing_requirements`
@@ -72,7 +218,6 @@ pub enum SignUpStatus {
     /// `abandoned`
     Abandoned,
     /// A value this version of the SDK does not know, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -88,8 +233,35 @@ impl SignUpStatus {
     }
 }
 
+impl From<&str> for SignUpStatus {
+    /// The variant for a wire value; a value this version does not know is kept
+    /// in `Unknown`.
+    fn from(value: &str) -> Self {
+        match value {
+            "missing_requirements" => Self::MissingRequirements,
+            "complete" => Self::Complete,
+            "abandoned" => Self::Abandoned,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+
 impl std::fmt::Display for SignUpStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for SignUpStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SignUpStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::open_enum(deserializer)
     }
 }

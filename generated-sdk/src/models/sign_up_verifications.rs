@@ -2,19 +2,60 @@
 
 use crate::models::SignUpVerification;
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SignUpVerifications {
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub email_address: Option<SignUpVerification>,
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub phone_number: Option<SignUpVerification>,
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub web3_wallet: Option<SignUpVerification>,
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub external_account: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+impl<'de> serde::Deserialize<'de> for SignUpVerifications {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SignUpVerifications;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a SignUpVerifications object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SignUpVerifications, A::Error> {
+                use crate::decode::Fields as _;
+                let mut email_address = None;
+                let mut phone_number = None;
+                let mut web3_wallet = None;
+                let mut external_account = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "email_address" => {
+                            map.field(&mut email_address, "email_address")?
+                        }
+                        "phone_number" => map.field(&mut phone_number, "phone_number")?,
+                        "web3_wallet" => map.field(&mut web3_wallet, "web3_wallet")?,
+                        "external_account" => {
+                            map.field(&mut external_account, "external_account")?
+                        }
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(SignUpVerifications {
+                    email_address: email_address.flatten(),
+                    phone_number: phone_number.flatten(),
+                    web3_wallet: web3_wallet.flatten(),
+                    external_account: external_account.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }

@@ -2,29 +2,81 @@
 
 use crate::models::OtpStatus;
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Web3Signature {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     pub status: OtpStatus,
     pub strategy: Web3SignatureStrategy,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub nonce: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub attempts: Option<i64>,
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub expire_at: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
+impl<'de> serde::Deserialize<'de> for Web3Signature {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Web3Signature;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a Web3Signature object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Web3Signature, A::Error> {
+                use crate::decode::Fields as _;
+                let mut object = None;
+                let mut status = None;
+                let mut strategy = None;
+                let mut nonce = None;
+                let mut message = None;
+                let mut attempts = None;
+                let mut expire_at = None;
+                let mut verified_at_client = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "object" => map.field(&mut object, "object")?,
+                        "status" => map.field(&mut status, "status")?,
+                        "strategy" => map.field(&mut strategy, "strategy")?,
+                        "nonce" => map.field(&mut nonce, "nonce")?,
+                        "message" => map.field(&mut message, "message")?,
+                        "attempts" => map.field(&mut attempts, "attempts")?,
+                        "expire_at" => map.field(&mut expire_at, "expire_at")?,
+                        "verified_at_client" => {
+                            map.field(&mut verified_at_client, "verified_at_client")?
+                        }
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(Web3Signature {
+                    object: object.flatten(),
+                    status: crate::decode::required(status, "status")?,
+                    strategy: crate::decode::required(strategy, "strategy")?,
+                    nonce: nonce.flatten(),
+                    message: message.flatten(),
+                    attempts: attempts.flatten(),
+                    expire_at: expire_at.flatten(),
+                    verified_at_client: verified_at_client.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Web3SignatureStrategy {
     /// `web3_metamask_signature`
@@ -38,7 +90,6 @@ pub enum Web3SignatureStrategy {
     /// `web3_solana_signature`
     Web3SolanaSignature,
     /// A value this version of the SDK does not know, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -56,8 +107,37 @@ impl Web3SignatureStrategy {
     }
 }
 
+impl From<&str> for Web3SignatureStrategy {
+    /// The variant for a wire value; a value this version does not know is kept
+    /// in `Unknown`.
+    fn from(value: &str) -> Self {
+        match value {
+            "web3_metamask_signature" => Self::Web3MetamaskSignature,
+            "web3_base_signature" => Self::Web3BaseSignature,
+            "web3_coinbase_wallet_signature" => Self::Web3CoinbaseWalletSignature,
+            "web3_okx_wallet_signature" => Self::Web3OkxWalletSignature,
+            "web3_solana_signature" => Self::Web3SolanaSignature,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+
 impl std::fmt::Display for Web3SignatureStrategy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for Web3SignatureStrategy {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Web3SignatureStrategy {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::open_enum(deserializer)
     }
 }

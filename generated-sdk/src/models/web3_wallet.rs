@@ -2,21 +2,67 @@
 
 use crate::models::{Admin, Web3Signature};
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Web3Wallet {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     pub web3_wallet: String,
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub verification: Option<Web3WalletVerification>,
     /// Unix timestamp of creation
     pub created_at: i64,
     /// Unix timestamp of creation
     pub updated_at: i64,
+}
+
+impl<'de> serde::Deserialize<'de> for Web3Wallet {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Web3Wallet;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a Web3Wallet object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Web3Wallet, A::Error> {
+                use crate::decode::Fields as _;
+                let mut id = None;
+                let mut object = None;
+                let mut web3_wallet = None;
+                let mut verification = None;
+                let mut created_at = None;
+                let mut updated_at = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => map.field(&mut id, "id")?,
+                        "object" => map.field(&mut object, "object")?,
+                        "web3_wallet" => map.field(&mut web3_wallet, "web3_wallet")?,
+                        "verification" => map.field(&mut verification, "verification")?,
+                        "created_at" => map.field(&mut created_at, "created_at")?,
+                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(Web3Wallet {
+                    id: id.flatten(),
+                    object: crate::decode::required(object, "object")?,
+                    web3_wallet: crate::decode::required(web3_wallet, "web3_wallet")?,
+                    verification: verification.flatten(),
+                    created_at: crate::decode::required(created_at, "created_at")?,
+                    updated_at: crate::decode::required(updated_at, "updated_at")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

@@ -319,14 +319,14 @@ fn builder_items(api: &Api, op: &Operation, builder: &str, group_ty: &proc_macro
                 };
                 statements.push(quote!(call.query(#wire, #json.as_ref());));
             }
-            (ParamLocation::Header, t) if displayable(api, t) => statements.push(quote!(call.header(#wire, #value)?;)),
+            (ParamLocation::Header, t) if displayable(api, t) => statements.push(quote!(call.header(#wire, #value);)),
             (ParamLocation::Header, _) => {
                 let json = if is_required {
                     quote!(serde_json::to_string(&self.#f).ok())
                 } else {
                     quote!(self.#f.as_ref().and_then(|v| serde_json::to_string(v).ok()))
                 };
-                statements.push(quote!(call.header(#wire, #json.as_ref())?;));
+                statements.push(quote!(call.header(#wire, #json.as_ref());));
             }
             _ => {}
         }
@@ -334,11 +334,11 @@ fn builder_items(api: &Api, op: &Operation, builder: &str, group_ty: &proc_macro
     if let Some(body) = &op.body {
         let encode = |method: TokenStream| {
             if body.required {
-                quote!(call.#method(&self.body)?;)
+                quote!(call.#method(&self.body);)
             } else {
                 quote! {
                     if let Some(body) = &self.body {
-                        call.#method(body)?;
+                        call.#method(body);
                     }
                 }
             }
@@ -370,9 +370,9 @@ fn builder_items(api: &Api, op: &Operation, builder: &str, group_ty: &proc_macro
         }
     }
     let (output, finish) = match &op.response.body {
-        ResponseBody::Json(t) => (model_ty(api, t, false), quote!(call.send_json().await)),
-        ResponseBody::Text => (quote!(String), quote!(call.send_text().await)),
-        ResponseBody::Empty => (quote!(()), quote!(call.send_empty().await)),
+        ResponseBody::Json(t) => (model_ty(api, t, false), quote!(call.send_json())),
+        ResponseBody::Text => (quote!(String), quote!(call.send_text())),
+        ResponseBody::Empty => (quote!(()), quote!(call.send_empty())),
     };
     let builder_doc = format!(
         " Request builder for [`{}::{}`]: set optional parameters, then `.send().await` or just `.await`.",
@@ -408,7 +408,7 @@ fn builder_items(api: &Api, op: &Operation, builder: &str, group_ty: &proc_macro
             }
 
             #[doc = #send_doc]
-            pub async fn send(self) -> Result<#output, crate::Error> {
+            pub fn send(self) -> crate::Pending<'c, #output> {
                 let #mutable call = Call::new(self.client, &#const_name, #path, self.options);
                 #( #statements )*
                 #finish

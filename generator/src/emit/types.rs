@@ -114,8 +114,9 @@ pub fn emit(api: &Api, t: &TypeDef) -> TokenStream {
             let derives = if *multipart {
                 quote!(#[derive(Debug, Clone, PartialEq, #default)])
             } else {
-                quote!(#[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)])
+                quote!(#[derive(Debug, Clone, PartialEq, #default serde::Serialize)])
             };
+            let deserialize = (!*multipart).then(|| deserialize_struct(t, fields));
             let constructor = constructor(api, t, fields, *multipart);
             // What the server sends may grow: new fields are not breaking changes. Types
             // callers build (request bodies) stay constructible with struct literals.
@@ -130,33 +131,35 @@ pub fn emit(api: &Api, t: &TypeDef) -> TokenStream {
                 }
 
                 #constructor
+
+                #deserialize
             }
         }
         TypeKind::Enum { values } => {
-            let snake = values.iter().any(|v| serde_snake(&v.name) == v.value);
-            let rename_all = snake.then(|| quote!(#[serde(rename_all = "snake_case")]));
+            // Serialized through `as_str` and read through `From<&str>`: no derive, so no
+            // buffering for the `Unknown` fallback and little code per enum.
             let variants = values.iter().map(|v| {
                 let variant = ident(&v.name);
-                let value = &v.value;
-                let renamed = if snake { serde_snake(&v.name) } else { v.name.clone() };
-                let rename = (renamed != v.value).then(|| quote!(#[serde(rename = #value)]));
-                let doc = format!(" `{value}`");
-                quote! { #[doc = #doc] #rename #variant, }
+                let doc = format!(" `{}`", v.value);
+                quote! { #[doc = #doc] #variant, }
             });
             let arms = values.iter().map(|v| {
                 let variant = ident(&v.name);
                 let value = &v.value;
                 quote!(Self::#variant => #value,)
             });
+            let parse = values.iter().map(|v| {
+                let variant = ident(&v.name);
+                let value = &v.value;
+                quote!(#value => Self::#variant,)
+            });
             quote! {
                 #doc
-                #[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-                #rename_all
+                #[derive(Debug, Clone, PartialEq, Eq, Hash)]
                 #[non_exhaustive]
                 pub enum #name {
                     #( #variants )*
                     /// A value this version of the SDK does not know, kept as sent.
-                    #[serde(untagged)]
                     Unknown(String),
                 }
 
@@ -170,9 +173,32 @@ pub fn emit(api: &Api, t: &TypeDef) -> TokenStream {
                     }
                 }
 
+                impl From<&str> for #name {
+                    /// The variant for a wire value; a value this version does not know is kept
+                    /// in `Unknown`.
+                    fn from(value: &str) -> Self {
+                        match value {
+                            #( #parse )*
+                            _ => Self::Unknown(value.to_owned()),
+                        }
+                    }
+                }
+
                 impl std::fmt::Display for #name {
                     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                         f.write_str(self.as_str())
+                    }
+                }
+
+                impl serde::Serialize for #name {
+                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                        serializer.serialize_str(self.as_str())
+                    }
+                }
+
+                impl<'de> serde::Deserialize<'de> for #name {
+                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                        crate::decode::open_enum(deserializer)
                     }
                 }
             }
@@ -301,15 +327,11 @@ fn field(api: &Api, owner: &TypeDef, f: &Field, multipart: bool) -> TokenStream 
         let wire = &f.wire;
         quote!(rename = #wire)
     });
-    let three_state = !f.required && f.nullable && owner.in_request;
-    let (ty, presence) = if three_state {
-        (quote!(crate::Nullable<#base>), Some(quote!(default, skip_serializing_if = "crate::Nullable::is_unset")))
-    } else if !f.required {
-        (quote!(Option<#base>), Some(quote!(default, skip_serializing_if = "Option::is_none")))
-    } else if f.nullable {
-        (quote!(Option<#base>), Some(quote!(default)))
-    } else {
-        (base, None)
+    let (ty, presence) = match presence(owner, f) {
+        Presence::ThreeState => (quote!(crate::Nullable<#base>), Some(quote!(skip_serializing_if = "crate::Nullable::is_unset"))),
+        Presence::Optional if !f.required => (quote!(Option<#base>), Some(quote!(skip_serializing_if = "Option::is_none"))),
+        Presence::Optional => (quote!(Option<#base>), None),
+        Presence::Required => (base, None),
     };
     let serde_args: Vec<TokenStream> = rename.into_iter().chain(presence).collect();
     let serde = (!multipart && !serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
@@ -338,16 +360,87 @@ fn field(api: &Api, owner: &TypeDef, f: &Field, multipart: bool) -> TokenStream 
     }
 }
 
-/// serde's `snake_case` renaming of a variant name.
-fn serde_snake(variant: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in variant.char_indices() {
-        if i > 0 && c.is_uppercase() {
-            out.push('_');
-        }
-        out.push(c.to_ascii_lowercase());
+/// How a field's absence reads.
+enum Presence {
+    /// Must be sent.
+    Required,
+    /// `Option`: a missing key and `null` are both `None`.
+    Optional,
+    /// `Nullable` (request types only): missing, `null` and a value are all distinct.
+    ThreeState,
+}
+
+fn presence(owner: &TypeDef, f: &Field) -> Presence {
+    if !f.required && f.nullable && owner.in_request {
+        Presence::ThreeState
+    } else if !f.required || f.nullable {
+        Presence::Optional
+    } else {
+        Presence::Required
     }
-    out
+}
+
+/// A `Deserialize` impl that reads a JSON object and nothing else (serde's derive also
+/// emits a sequence visitor and a field-identifier type per struct, code JSON never
+/// runs). Unknown keys are skipped; a duplicate key is an error, as with the derive.
+fn deserialize_struct(t: &TypeDef, fields: &[Field]) -> TokenStream {
+    let name = ident(&t.name);
+    let expecting = format!("a {} object", t.name);
+    // Each field's value is collected in a local of the field's own name; the map and key
+    // bindings take names no field has.
+    let taken: BTreeSet<&str> = fields.iter().map(|f| f.name.as_str()).collect();
+    let free = |candidates: &[&'static str]| {
+        let name = candidates.iter().find(|c| !taken.contains(**c)).copied().unwrap_or("map_access");
+        ident(name)
+    };
+    // Nor may the visitor type or the map's type parameter shadow the struct's own name.
+    let visitor = ident(if t.name == "Visitor" { "ObjectVisitor" } else { "Visitor" });
+    let access = ident(if t.name == "A" { "M" } else { "A" });
+    let map = free(&["map", "object", "entries"]);
+    let key = free(&["key", "wire_key", "json_key"]);
+    let slots: Vec<Ident> = fields.iter().map(|f| ident(&f.name)).collect();
+    let wires: Vec<&str> = fields.iter().map(|f| f.wire.as_str()).collect();
+    let inits = fields.iter().zip(&slots).map(|(f, slot)| match presence(t, f) {
+        Presence::Required => {
+            let wire = &f.wire;
+            quote!(#slot: crate::decode::required(#slot, #wire)?)
+        }
+        Presence::Optional => quote!(#slot: #slot.flatten()),
+        Presence::ThreeState => quote!(#slot: #slot.unwrap_or_default()),
+    });
+    let allow = fields.iter().any(|f| f.deprecated).then(|| {
+        quote!(#[allow(deprecated, reason = "decoding sets every field, deprecated ones too")])
+    });
+    quote! {
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct #visitor;
+
+                impl<'de> serde::de::Visitor<'de> for #visitor {
+                    type Value = #name;
+
+                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                        f.write_str(#expecting)
+                    }
+
+                    #allow
+                    fn visit_map<#access: serde::de::MapAccess<'de>>(self, mut #map: #access) -> Result<#name, #access::Error> {
+                        use crate::decode::Fields as _;
+                        #( let mut #slots = None; )*
+                        while let Some(#key) = #map.next_key::<crate::decode::Key<'de>>()? {
+                            match #key.as_str() {
+                                #( #wires => #map.field(&mut #slots, #wires)?, )*
+                                _ => #map.skip()?,
+                            }
+                        }
+                        Ok(#name { #( #inits ),* })
+                    }
+                }
+
+                deserializer.deserialize_map(#visitor)
+            }
+        }
+    }
 }
 
 /// A string literal token.

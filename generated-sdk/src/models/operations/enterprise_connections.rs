@@ -2,7 +2,7 @@
 
 use crate::models::CreateSamlConnectionRequestLoginHint;
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateEnterpriseConnectionRequest {
     /// The display name of the connection
     pub name: String,
@@ -11,23 +11,23 @@ pub struct CreateEnterpriseConnectionRequest {
     /// Domains associated with the enterprise connection (required; at least one). Values are normalized to lowercase. Each domain must be a valid fully qualified domain name.
     pub domains: Vec<String>,
     /// Organization ID when the connection is linked to an organization
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub organization_id: crate::Nullable<String>,
     /// Whether this connection supports account linking via organization membership
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub allow_organization_account_linking: crate::Nullable<bool>,
     /// Whether the enterprise connection is active. When true, IdP metadata must be provided via the `saml` object.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub active: crate::Nullable<bool>,
     /// SAML connection-specific properties. Only applied when the enterprise connection uses SAML (e.g. provider is saml_custom).
     /// Use this to set IdP configuration, attribute mapping, and other SAML-specific settings at creation time.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub saml: crate::Nullable<CreateEnterpriseConnectionRequestSaml>,
     /// OIDC connection-specific properties. Only applied when the enterprise connection uses OIDC (e.g. provider is oidc_custom, oidc_github_enterprise, or oidc_gitlab).
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub oidc: crate::Nullable<CreateEnterpriseConnectionRequestOidc>,
     /// Custom attributes to map from the IdP to the user's profile via SSO or SCIM provisioning. Requires the custom attributes feature to be enabled for the instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<
         Vec<CreateEnterpriseConnectionRequestCustomAttributesItem>,
     >,
@@ -54,9 +54,74 @@ impl CreateEnterpriseConnectionRequest {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for CreateEnterpriseConnectionRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateEnterpriseConnectionRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CreateEnterpriseConnectionRequest object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateEnterpriseConnectionRequest, A::Error> {
+                use crate::decode::Fields as _;
+                let mut name = None;
+                let mut provider = None;
+                let mut domains = None;
+                let mut organization_id = None;
+                let mut allow_organization_account_linking = None;
+                let mut active = None;
+                let mut saml = None;
+                let mut oidc = None;
+                let mut custom_attributes = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "name" => map.field(&mut name, "name")?,
+                        "provider" => map.field(&mut provider, "provider")?,
+                        "domains" => map.field(&mut domains, "domains")?,
+                        "organization_id" => {
+                            map.field(&mut organization_id, "organization_id")?
+                        }
+                        "allow_organization_account_linking" => {
+                            map.field(
+                                &mut allow_organization_account_linking,
+                                "allow_organization_account_linking",
+                            )?
+                        }
+                        "active" => map.field(&mut active, "active")?,
+                        "saml" => map.field(&mut saml, "saml")?,
+                        "oidc" => map.field(&mut oidc, "oidc")?,
+                        "custom_attributes" => {
+                            map.field(&mut custom_attributes, "custom_attributes")?
+                        }
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(CreateEnterpriseConnectionRequest {
+                    name: crate::decode::required(name, "name")?,
+                    provider: crate::decode::required(provider, "provider")?,
+                    domains: crate::decode::required(domains, "domains")?,
+                    organization_id: organization_id.unwrap_or_default(),
+                    allow_organization_account_linking: allow_organization_account_linking
+                        .unwrap_or_default(),
+                    active: active.unwrap_or_default(),
+                    saml: saml.unwrap_or_default(),
+                    oidc: oidc.unwrap_or_default(),
+                    custom_attributes: custom_attributes.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 /// The identity provider (e.g. saml_custom, oidc_custom, oidc_github_enterprise, oidc_gitlab)
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateEnterpriseConnectionRequestProvider {
     /// `saml_custom`
@@ -74,7 +139,6 @@ pub enum CreateEnterpriseConnectionRequestProvider {
     /// `oidc_gitlab`
     OidcGitlab,
     /// A value this version of the SDK does not know, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -94,103 +158,312 @@ impl CreateEnterpriseConnectionRequestProvider {
     }
 }
 
+impl From<&str> for CreateEnterpriseConnectionRequestProvider {
+    /// The variant for a wire value; a value this version does not know is kept
+    /// in `Unknown`.
+    fn from(value: &str) -> Self {
+        match value {
+            "saml_custom" => Self::SamlCustom,
+            "saml_okta" => Self::SamlOkta,
+            "saml_google" => Self::SamlGoogle,
+            "saml_microsoft" => Self::SamlMicrosoft,
+            "oidc_custom" => Self::OidcCustom,
+            "oidc_github_enterprise" => Self::OidcGithubEnterprise,
+            "oidc_gitlab" => Self::OidcGitlab,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+
 impl std::fmt::Display for CreateEnterpriseConnectionRequestProvider {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+impl serde::Serialize for CreateEnterpriseConnectionRequestProvider {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateEnterpriseConnectionRequestProvider {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::open_enum(deserializer)
+    }
+}
+
 /// SAML connection-specific properties. Only applied when the enterprise connection uses SAML (e.g. provider is saml_custom).
 /// Use this to set IdP configuration, attribute mapping, and other SAML-specific settings at creation time.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CreateEnterpriseConnectionRequestSaml {
     /// IdP entity ID
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub idp_entity_id: crate::Nullable<String>,
     /// IdP SSO URL
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub idp_sso_url: crate::Nullable<String>,
     /// IdP certificate (PEM)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub idp_certificate: crate::Nullable<String>,
     /// URL to IdP metadata
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub idp_metadata_url: crate::Nullable<String>,
     /// Raw IdP metadata XML
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub idp_metadata: crate::Nullable<String>,
     /// Attribute mapping for SAML attributes
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub attribute_mapping: crate::Nullable<
         CreateEnterpriseConnectionRequestSamlAttributeMapping,
     >,
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub allow_subdomains: crate::Nullable<bool>,
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub allow_idp_initiated: crate::Nullable<bool>,
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub force_authn: crate::Nullable<bool>,
     /// Configuration for the login_hint sent to the IdP on SSO sign-in
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub login_hint: crate::Nullable<CreateSamlConnectionRequestLoginHint>,
 }
 
+impl<'de> serde::Deserialize<'de> for CreateEnterpriseConnectionRequestSaml {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateEnterpriseConnectionRequestSaml;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CreateEnterpriseConnectionRequestSaml object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateEnterpriseConnectionRequestSaml, A::Error> {
+                use crate::decode::Fields as _;
+                let mut idp_entity_id = None;
+                let mut idp_sso_url = None;
+                let mut idp_certificate = None;
+                let mut idp_metadata_url = None;
+                let mut idp_metadata = None;
+                let mut attribute_mapping = None;
+                let mut allow_subdomains = None;
+                let mut allow_idp_initiated = None;
+                let mut force_authn = None;
+                let mut login_hint = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "idp_entity_id" => {
+                            map.field(&mut idp_entity_id, "idp_entity_id")?
+                        }
+                        "idp_sso_url" => map.field(&mut idp_sso_url, "idp_sso_url")?,
+                        "idp_certificate" => {
+                            map.field(&mut idp_certificate, "idp_certificate")?
+                        }
+                        "idp_metadata_url" => {
+                            map.field(&mut idp_metadata_url, "idp_metadata_url")?
+                        }
+                        "idp_metadata" => map.field(&mut idp_metadata, "idp_metadata")?,
+                        "attribute_mapping" => {
+                            map.field(&mut attribute_mapping, "attribute_mapping")?
+                        }
+                        "allow_subdomains" => {
+                            map.field(&mut allow_subdomains, "allow_subdomains")?
+                        }
+                        "allow_idp_initiated" => {
+                            map.field(&mut allow_idp_initiated, "allow_idp_initiated")?
+                        }
+                        "force_authn" => map.field(&mut force_authn, "force_authn")?,
+                        "login_hint" => map.field(&mut login_hint, "login_hint")?,
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(CreateEnterpriseConnectionRequestSaml {
+                    idp_entity_id: idp_entity_id.unwrap_or_default(),
+                    idp_sso_url: idp_sso_url.unwrap_or_default(),
+                    idp_certificate: idp_certificate.unwrap_or_default(),
+                    idp_metadata_url: idp_metadata_url.unwrap_or_default(),
+                    idp_metadata: idp_metadata.unwrap_or_default(),
+                    attribute_mapping: attribute_mapping.unwrap_or_default(),
+                    allow_subdomains: allow_subdomains.unwrap_or_default(),
+                    allow_idp_initiated: allow_idp_initiated.unwrap_or_default(),
+                    force_authn: force_authn.unwrap_or_default(),
+                    login_hint: login_hint.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 /// Attribute mapping for SAML attributes
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CreateEnterpriseConnectionRequestSamlAttributeMapping {
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub user_id: crate::Nullable<String>,
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub email_address: crate::Nullable<String>,
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub first_name: crate::Nullable<String>,
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub last_name: crate::Nullable<String>,
 }
 
+impl<'de> serde::Deserialize<'de>
+for CreateEnterpriseConnectionRequestSamlAttributeMapping {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateEnterpriseConnectionRequestSamlAttributeMapping;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a CreateEnterpriseConnectionRequestSamlAttributeMapping object",
+                )
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<
+                CreateEnterpriseConnectionRequestSamlAttributeMapping,
+                A::Error,
+            > {
+                use crate::decode::Fields as _;
+                let mut user_id = None;
+                let mut email_address = None;
+                let mut first_name = None;
+                let mut last_name = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "user_id" => map.field(&mut user_id, "user_id")?,
+                        "email_address" => {
+                            map.field(&mut email_address, "email_address")?
+                        }
+                        "first_name" => map.field(&mut first_name, "first_name")?,
+                        "last_name" => map.field(&mut last_name, "last_name")?,
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(CreateEnterpriseConnectionRequestSamlAttributeMapping {
+                    user_id: user_id.unwrap_or_default(),
+                    email_address: email_address.unwrap_or_default(),
+                    first_name: first_name.unwrap_or_default(),
+                    last_name: last_name.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 /// OIDC connection-specific properties. Only applied when the enterprise connection uses OIDC (e.g. provider is oidc_custom, oidc_github_enterprise, or oidc_gitlab).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CreateEnterpriseConnectionRequestOidc {
     /// OIDC client ID
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub client_id: crate::Nullable<String>,
     /// OIDC client secret
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub client_secret: crate::Nullable<String>,
     /// OIDC discovery URL
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub discovery_url: crate::Nullable<String>,
     /// OIDC authorization URL
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub auth_url: crate::Nullable<String>,
     /// OIDC token URL
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub token_url: crate::Nullable<String>,
     /// OIDC userinfo URL
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub user_info_url: crate::Nullable<String>,
     /// Whether PKCE is required (must be true for public clients with no client secret)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub requires_pkce: crate::Nullable<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for CreateEnterpriseConnectionRequestOidc {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateEnterpriseConnectionRequestOidc;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CreateEnterpriseConnectionRequestOidc object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateEnterpriseConnectionRequestOidc, A::Error> {
+                use crate::decode::Fields as _;
+                let mut client_id = None;
+                let mut client_secret = None;
+                let mut discovery_url = None;
+                let mut auth_url = None;
+                let mut token_url = None;
+                let mut user_info_url = None;
+                let mut requires_pkce = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "client_id" => map.field(&mut client_id, "client_id")?,
+                        "client_secret" => {
+                            map.field(&mut client_secret, "client_secret")?
+                        }
+                        "discovery_url" => {
+                            map.field(&mut discovery_url, "discovery_url")?
+                        }
+                        "auth_url" => map.field(&mut auth_url, "auth_url")?,
+                        "token_url" => map.field(&mut token_url, "token_url")?,
+                        "user_info_url" => {
+                            map.field(&mut user_info_url, "user_info_url")?
+                        }
+                        "requires_pkce" => {
+                            map.field(&mut requires_pkce, "requires_pkce")?
+                        }
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(CreateEnterpriseConnectionRequestOidc {
+                    client_id: client_id.unwrap_or_default(),
+                    client_secret: client_secret.unwrap_or_default(),
+                    discovery_url: discovery_url.unwrap_or_default(),
+                    auth_url: auth_url.unwrap_or_default(),
+                    token_url: token_url.unwrap_or_default(),
+                    user_info_url: user_info_url.unwrap_or_default(),
+                    requires_pkce: requires_pkce.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateEnterpriseConnectionRequestCustomAttributesItem {
     /// Display name for the custom attribute
     pub name: String,
     /// Key used to store the attribute in the user's metadata
     pub key: String,
     /// Path to extract the attribute value from SSO claims
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sso_path: Option<String>,
     /// GJSON path to extract the attribute value from SCIM user resources
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scim_path: Option<String>,
     /// The new name for `scim_path`. Send either one, or both with the same value; sending both with different values is rejected.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub directory_path: Option<String>,
     /// When true, the attribute supports multiple values; values from the IdP are written to public_metadata as an array. Defaults to false.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub multi_valued: Option<bool>,
 }
 
@@ -208,110 +481,373 @@ impl CreateEnterpriseConnectionRequestCustomAttributesItem {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de>
+for CreateEnterpriseConnectionRequestCustomAttributesItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateEnterpriseConnectionRequestCustomAttributesItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(
+                    "a CreateEnterpriseConnectionRequestCustomAttributesItem object",
+                )
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<
+                CreateEnterpriseConnectionRequestCustomAttributesItem,
+                A::Error,
+            > {
+                use crate::decode::Fields as _;
+                let mut name = None;
+                let mut key = None;
+                let mut sso_path = None;
+                let mut scim_path = None;
+                let mut directory_path = None;
+                let mut multi_valued = None;
+                while let Some(wire_key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match wire_key.as_str() {
+                        "name" => map.field(&mut name, "name")?,
+                        "key" => map.field(&mut key, "key")?,
+                        "sso_path" => map.field(&mut sso_path, "sso_path")?,
+                        "scim_path" => map.field(&mut scim_path, "scim_path")?,
+                        "directory_path" => {
+                            map.field(&mut directory_path, "directory_path")?
+                        }
+                        "multi_valued" => map.field(&mut multi_valued, "multi_valued")?,
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(CreateEnterpriseConnectionRequestCustomAttributesItem {
+                    name: crate::decode::required(name, "name")?,
+                    key: crate::decode::required(key, "key")?,
+                    sso_path: sso_path.flatten(),
+                    scim_path: scim_path.flatten(),
+                    directory_path: directory_path.flatten(),
+                    multi_valued: multi_valued.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UpdateEnterpriseConnectionRequest {
     /// The display name of the enterprise connection
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub name: crate::Nullable<String>,
     /// Domains associated with the enterprise connection. Values are normalized to lowercase.
     /// Empty array means ignored (no change); non-empty array means set domains to the given list (replaces existing).
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub domains: crate::Nullable<Vec<String>>,
     /// Whether the enterprise connection is active. When set to true (enabling), any existing verified organization domains for the same domain(s) will be removed so the connection can be enabled.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub active: crate::Nullable<bool>,
     /// Whether to sync user attributes on sign-in
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub sync_user_attributes: crate::Nullable<bool>,
     /// Whether to disable additional identifications
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub disable_additional_identifications: crate::Nullable<bool>,
     /// Whether this connection supports account linking via organization membership
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub allow_organization_account_linking: crate::Nullable<bool>,
     /// Organization ID to link to this enterprise connection. Only linking is supported; sending this field sets or changes the linked organization. There is no way to unlink an organization once linked.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub organization_id: crate::Nullable<String>,
     /// SAML connection-specific properties. Only applied when the enterprise connection uses SAML.
     /// Use this to update IdP configuration, attribute mapping, and other SAML-specific settings.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub saml: crate::Nullable<UpdateEnterpriseConnectionRequestSaml>,
     /// OIDC connection-specific properties. Only applied when the enterprise connection uses OIDC (e.g. oidc_custom, oidc_github_enterprise, or oidc_gitlab).
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub oidc: crate::Nullable<UpdateEnterpriseConnectionRequestOidc>,
     /// Custom attributes to map from the IdP to the user's profile via SSO or SCIM provisioning. Requires the custom attributes feature to be enabled for the instance.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub custom_attributes: crate::Nullable<
         Vec<CreateEnterpriseConnectionRequestCustomAttributesItem>,
     >,
 }
 
+impl<'de> serde::Deserialize<'de> for UpdateEnterpriseConnectionRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdateEnterpriseConnectionRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a UpdateEnterpriseConnectionRequest object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateEnterpriseConnectionRequest, A::Error> {
+                use crate::decode::Fields as _;
+                let mut name = None;
+                let mut domains = None;
+                let mut active = None;
+                let mut sync_user_attributes = None;
+                let mut disable_additional_identifications = None;
+                let mut allow_organization_account_linking = None;
+                let mut organization_id = None;
+                let mut saml = None;
+                let mut oidc = None;
+                let mut custom_attributes = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "name" => map.field(&mut name, "name")?,
+                        "domains" => map.field(&mut domains, "domains")?,
+                        "active" => map.field(&mut active, "active")?,
+                        "sync_user_attributes" => {
+                            map.field(&mut sync_user_attributes, "sync_user_attributes")?
+                        }
+                        "disable_additional_identifications" => {
+                            map.field(
+                                &mut disable_additional_identifications,
+                                "disable_additional_identifications",
+                            )?
+                        }
+                        "allow_organization_account_linking" => {
+                            map.field(
+                                &mut allow_organization_account_linking,
+                                "allow_organization_account_linking",
+                            )?
+                        }
+                        "organization_id" => {
+                            map.field(&mut organization_id, "organization_id")?
+                        }
+                        "saml" => map.field(&mut saml, "saml")?,
+                        "oidc" => map.field(&mut oidc, "oidc")?,
+                        "custom_attributes" => {
+                            map.field(&mut custom_attributes, "custom_attributes")?
+                        }
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(UpdateEnterpriseConnectionRequest {
+                    name: name.unwrap_or_default(),
+                    domains: domains.unwrap_or_default(),
+                    active: active.unwrap_or_default(),
+                    sync_user_attributes: sync_user_attributes.unwrap_or_default(),
+                    disable_additional_identifications: disable_additional_identifications
+                        .unwrap_or_default(),
+                    allow_organization_account_linking: allow_organization_account_linking
+                        .unwrap_or_default(),
+                    organization_id: organization_id.unwrap_or_default(),
+                    saml: saml.unwrap_or_default(),
+                    oidc: oidc.unwrap_or_default(),
+                    custom_attributes: custom_attributes.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 /// SAML connection-specific properties. Only applied when the enterprise connection uses SAML.
 /// Use this to update IdP configuration, attribute mapping, and other SAML-specific settings.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UpdateEnterpriseConnectionRequestSaml {
     /// Display name of the SAML connection
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub name: crate::Nullable<String>,
     /// IdP entity ID
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub idp_entity_id: crate::Nullable<String>,
     /// IdP SSO URL
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub idp_sso_url: crate::Nullable<String>,
     /// IdP certificate (PEM)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub idp_certificate: crate::Nullable<String>,
     /// URL to IdP metadata
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub idp_metadata_url: crate::Nullable<String>,
     /// Raw IdP metadata XML
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub idp_metadata: crate::Nullable<String>,
     /// Attribute mapping for SAML attributes
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub attribute_mapping: crate::Nullable<
         CreateEnterpriseConnectionRequestSamlAttributeMapping,
     >,
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub allow_subdomains: crate::Nullable<bool>,
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub allow_idp_initiated: crate::Nullable<bool>,
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub force_authn: crate::Nullable<bool>,
     /// Configuration for the login_hint sent to the IdP on SSO sign-in
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub login_hint: crate::Nullable<CreateSamlConnectionRequestLoginHint>,
 }
 
+impl<'de> serde::Deserialize<'de> for UpdateEnterpriseConnectionRequestSaml {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdateEnterpriseConnectionRequestSaml;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a UpdateEnterpriseConnectionRequestSaml object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateEnterpriseConnectionRequestSaml, A::Error> {
+                use crate::decode::Fields as _;
+                let mut name = None;
+                let mut idp_entity_id = None;
+                let mut idp_sso_url = None;
+                let mut idp_certificate = None;
+                let mut idp_metadata_url = None;
+                let mut idp_metadata = None;
+                let mut attribute_mapping = None;
+                let mut allow_subdomains = None;
+                let mut allow_idp_initiated = None;
+                let mut force_authn = None;
+                let mut login_hint = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "name" => map.field(&mut name, "name")?,
+                        "idp_entity_id" => {
+                            map.field(&mut idp_entity_id, "idp_entity_id")?
+                        }
+                        "idp_sso_url" => map.field(&mut idp_sso_url, "idp_sso_url")?,
+                        "idp_certificate" => {
+                            map.field(&mut idp_certificate, "idp_certificate")?
+                        }
+                        "idp_metadata_url" => {
+                            map.field(&mut idp_metadata_url, "idp_metadata_url")?
+                        }
+                        "idp_metadata" => map.field(&mut idp_metadata, "idp_metadata")?,
+                        "attribute_mapping" => {
+                            map.field(&mut attribute_mapping, "attribute_mapping")?
+                        }
+                        "allow_subdomains" => {
+                            map.field(&mut allow_subdomains, "allow_subdomains")?
+                        }
+                        "allow_idp_initiated" => {
+                            map.field(&mut allow_idp_initiated, "allow_idp_initiated")?
+                        }
+                        "force_authn" => map.field(&mut force_authn, "force_authn")?,
+                        "login_hint" => map.field(&mut login_hint, "login_hint")?,
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(UpdateEnterpriseConnectionRequestSaml {
+                    name: name.unwrap_or_default(),
+                    idp_entity_id: idp_entity_id.unwrap_or_default(),
+                    idp_sso_url: idp_sso_url.unwrap_or_default(),
+                    idp_certificate: idp_certificate.unwrap_or_default(),
+                    idp_metadata_url: idp_metadata_url.unwrap_or_default(),
+                    idp_metadata: idp_metadata.unwrap_or_default(),
+                    attribute_mapping: attribute_mapping.unwrap_or_default(),
+                    allow_subdomains: allow_subdomains.unwrap_or_default(),
+                    allow_idp_initiated: allow_idp_initiated.unwrap_or_default(),
+                    force_authn: force_authn.unwrap_or_default(),
+                    login_hint: login_hint.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 /// OIDC connection-specific properties. Only applied when the enterprise connection uses OIDC (e.g. oidc_custom, oidc_github_enterprise, or oidc_gitlab).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UpdateEnterpriseConnectionRequestOidc {
     /// OIDC client ID
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub client_id: crate::Nullable<String>,
     /// OIDC client secret
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub client_secret: crate::Nullable<String>,
     /// OIDC discovery URL
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub discovery_url: crate::Nullable<String>,
     /// OIDC authorization URL
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub auth_url: crate::Nullable<String>,
     /// OIDC token URL
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub token_url: crate::Nullable<String>,
     /// OIDC userinfo URL
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub user_info_url: crate::Nullable<String>,
     /// Whether PKCE is required (must be true for public clients with no client secret)
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub requires_pkce: crate::Nullable<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
+impl<'de> serde::Deserialize<'de> for UpdateEnterpriseConnectionRequestOidc {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdateEnterpriseConnectionRequestOidc;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a UpdateEnterpriseConnectionRequestOidc object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateEnterpriseConnectionRequestOidc, A::Error> {
+                use crate::decode::Fields as _;
+                let mut client_id = None;
+                let mut client_secret = None;
+                let mut discovery_url = None;
+                let mut auth_url = None;
+                let mut token_url = None;
+                let mut user_info_url = None;
+                let mut requires_pkce = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "client_id" => map.field(&mut client_id, "client_id")?,
+                        "client_secret" => {
+                            map.field(&mut client_secret, "client_secret")?
+                        }
+                        "discovery_url" => {
+                            map.field(&mut discovery_url, "discovery_url")?
+                        }
+                        "auth_url" => map.field(&mut auth_url, "auth_url")?,
+                        "token_url" => map.field(&mut token_url, "token_url")?,
+                        "user_info_url" => {
+                            map.field(&mut user_info_url, "user_info_url")?
+                        }
+                        "requires_pkce" => {
+                            map.field(&mut requires_pkce, "requires_pkce")?
+                        }
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(UpdateEnterpriseConnectionRequestOidc {
+                    client_id: client_id.unwrap_or_default(),
+                    client_secret: client_secret.unwrap_or_default(),
+                    discovery_url: discovery_url.unwrap_or_default(),
+                    auth_url: auth_url.unwrap_or_default(),
+                    token_url: token_url.unwrap_or_default(),
+                    user_info_url: user_info_url.unwrap_or_default(),
+                    requires_pkce: requires_pkce.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ListEnterpriseConnectionTestRunsStatusItem {
     /// `pending`
@@ -321,7 +857,6 @@ pub enum ListEnterpriseConnectionTestRunsStatusItem {
     /// `failed`
     Failed,
     /// A value this version of the SDK does not know, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -337,8 +872,35 @@ impl ListEnterpriseConnectionTestRunsStatusItem {
     }
 }
 
+impl From<&str> for ListEnterpriseConnectionTestRunsStatusItem {
+    /// The variant for a wire value; a value this version does not know is kept
+    /// in `Unknown`.
+    fn from(value: &str) -> Self {
+        match value {
+            "pending" => Self::Pending,
+            "success" => Self::Success,
+            "failed" => Self::Failed,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+
 impl std::fmt::Display for ListEnterpriseConnectionTestRunsStatusItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for ListEnterpriseConnectionTestRunsStatusItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ListEnterpriseConnectionTestRunsStatusItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::open_enum(deserializer)
     }
 }

@@ -2,16 +2,16 @@
 
 use crate::models::ReassignmentMappings;
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateRoleSetRequest {
     /// The name of the new role set
     pub name: String,
     /// A unique key for the role set. Must start with 'role_set:' and contain only lowercase alphanumeric characters and underscores.
     /// If not provided, a key will be generated from the name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Optional description for the role set
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub description: crate::Nullable<String>,
     /// The key of the role to use as the default role for new organization members.
     /// Must be one of the roles in the `roles` array.
@@ -21,7 +21,7 @@ pub struct CreateRoleSetRequest {
     pub creator_role_key: String,
     /// The type of the role set. "initial" role sets are the default for new organizations.
     /// Only one role set can be "initial" per instance.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<CreateRoleSetRequestType>,
     /// Array of role keys to include in the role set.
     /// Must contain at least one role and no more than 10 roles.
@@ -48,10 +48,69 @@ impl CreateRoleSetRequest {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for CreateRoleSetRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateRoleSetRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CreateRoleSetRequest object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateRoleSetRequest, A::Error> {
+                use crate::decode::Fields as _;
+                let mut name = None;
+                let mut key = None;
+                let mut description = None;
+                let mut default_role_key = None;
+                let mut creator_role_key = None;
+                let mut r#type = None;
+                let mut roles = None;
+                while let Some(wire_key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match wire_key.as_str() {
+                        "name" => map.field(&mut name, "name")?,
+                        "key" => map.field(&mut key, "key")?,
+                        "description" => map.field(&mut description, "description")?,
+                        "default_role_key" => {
+                            map.field(&mut default_role_key, "default_role_key")?
+                        }
+                        "creator_role_key" => {
+                            map.field(&mut creator_role_key, "creator_role_key")?
+                        }
+                        "type" => map.field(&mut r#type, "type")?,
+                        "roles" => map.field(&mut roles, "roles")?,
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(CreateRoleSetRequest {
+                    name: crate::decode::required(name, "name")?,
+                    key: key.flatten(),
+                    description: description.unwrap_or_default(),
+                    default_role_key: crate::decode::required(
+                        default_role_key,
+                        "default_role_key",
+                    )?,
+                    creator_role_key: crate::decode::required(
+                        creator_role_key,
+                        "creator_role_key",
+                    )?,
+                    r#type: r#type.flatten(),
+                    roles: crate::decode::required(roles, "roles")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 /// The type of the role set. "initial" role sets are the default for new organizations.
 /// Only one role set can be "initial" per instance.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateRoleSetRequestType {
     /// `initial`
@@ -59,7 +118,6 @@ pub enum CreateRoleSetRequestType {
     /// `custom`
     Custom,
     /// A value this version of the SDK does not know, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -74,44 +132,121 @@ impl CreateRoleSetRequestType {
     }
 }
 
+impl From<&str> for CreateRoleSetRequestType {
+    /// The variant for a wire value; a value this version does not know is kept
+    /// in `Unknown`.
+    fn from(value: &str) -> Self {
+        match value {
+            "initial" => Self::Initial,
+            "custom" => Self::Custom,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+
 impl std::fmt::Display for CreateRoleSetRequestType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for CreateRoleSetRequestType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateRoleSetRequestType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::open_enum(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UpdateRoleSetRequest {
     /// The new name for the role set
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub name: crate::Nullable<String>,
     /// A unique key for the role set. Must start with 'role_set:' and contain only lowercase alphanumeric characters and underscores.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub key: crate::Nullable<String>,
     /// Optional description for the role set
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub description: crate::Nullable<String>,
     /// Set to "initial" to make this the default role set for new organizations.
     /// Only one role set can be "initial" per instance; setting this will change any existing initial role set to "custom".
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub r#type: crate::Nullable<String>,
     /// The key of the role to use as the default role for new organization members.
     /// Must be an existing role in the role set.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub default_role_key: crate::Nullable<String>,
     /// The key of the role to assign to organization creators.
     /// Must be an existing role in the role set.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub creator_role_key: crate::Nullable<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for UpdateRoleSetRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdateRoleSetRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a UpdateRoleSetRequest object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateRoleSetRequest, A::Error> {
+                use crate::decode::Fields as _;
+                let mut name = None;
+                let mut key = None;
+                let mut description = None;
+                let mut r#type = None;
+                let mut default_role_key = None;
+                let mut creator_role_key = None;
+                while let Some(wire_key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match wire_key.as_str() {
+                        "name" => map.field(&mut name, "name")?,
+                        "key" => map.field(&mut key, "key")?,
+                        "description" => map.field(&mut description, "description")?,
+                        "type" => map.field(&mut r#type, "type")?,
+                        "default_role_key" => {
+                            map.field(&mut default_role_key, "default_role_key")?
+                        }
+                        "creator_role_key" => {
+                            map.field(&mut creator_role_key, "creator_role_key")?
+                        }
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(UpdateRoleSetRequest {
+                    name: name.unwrap_or_default(),
+                    key: key.unwrap_or_default(),
+                    description: description.unwrap_or_default(),
+                    r#type: r#type.unwrap_or_default(),
+                    default_role_key: default_role_key.unwrap_or_default(),
+                    creator_role_key: creator_role_key.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ReplaceRoleSetRequest {
     /// The key of the destination role set
     pub dest_role_set_key: String,
     /// Mappings from source role keys to destination role keys.
     /// Required if members have roles that need to be reassigned.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reassignment_mappings: Option<ReassignmentMappings>,
 }
 
@@ -125,16 +260,61 @@ impl ReplaceRoleSetRequest {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ReplaceRoleSetRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ReplaceRoleSetRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ReplaceRoleSetRequest object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ReplaceRoleSetRequest, A::Error> {
+                use crate::decode::Fields as _;
+                let mut dest_role_set_key = None;
+                let mut reassignment_mappings = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "dest_role_set_key" => {
+                            map.field(&mut dest_role_set_key, "dest_role_set_key")?
+                        }
+                        "reassignment_mappings" => {
+                            map.field(
+                                &mut reassignment_mappings,
+                                "reassignment_mappings",
+                            )?
+                        }
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(ReplaceRoleSetRequest {
+                    dest_role_set_key: crate::decode::required(
+                        dest_role_set_key,
+                        "dest_role_set_key",
+                    )?,
+                    reassignment_mappings: reassignment_mappings.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AddRolesToRoleSetRequest {
     /// Array of role keys to add to the role set.
     /// Must contain at least one role and no more than 10 roles.
     pub role_keys: Vec<String>,
     /// Optionally update the default role to one of the newly added roles.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_role_key: Option<String>,
     /// Optionally update the creator role to one of the newly added roles.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub creator_role_key: Option<String>,
 }
 
@@ -149,7 +329,49 @@ impl AddRolesToRoleSetRequest {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for AddRolesToRoleSetRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = AddRolesToRoleSetRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a AddRolesToRoleSetRequest object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<AddRolesToRoleSetRequest, A::Error> {
+                use crate::decode::Fields as _;
+                let mut role_keys = None;
+                let mut default_role_key = None;
+                let mut creator_role_key = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "role_keys" => map.field(&mut role_keys, "role_keys")?,
+                        "default_role_key" => {
+                            map.field(&mut default_role_key, "default_role_key")?
+                        }
+                        "creator_role_key" => {
+                            map.field(&mut creator_role_key, "creator_role_key")?
+                        }
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(AddRolesToRoleSetRequest {
+                    role_keys: crate::decode::required(role_keys, "role_keys")?,
+                    default_role_key: default_role_key.flatten(),
+                    creator_role_key: creator_role_key.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ReplaceRoleInRoleSetRequest {
     /// The key of the role to remove from the role set
     pub role_key: String,
@@ -164,5 +386,40 @@ impl ReplaceRoleInRoleSetRequest {
             role_key: role_key.into(),
             to_role_key: to_role_key.into(),
         }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ReplaceRoleInRoleSetRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ReplaceRoleInRoleSetRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ReplaceRoleInRoleSetRequest object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ReplaceRoleInRoleSetRequest, A::Error> {
+                use crate::decode::Fields as _;
+                let mut role_key = None;
+                let mut to_role_key = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "role_key" => map.field(&mut role_key, "role_key")?,
+                        "to_role_key" => map.field(&mut to_role_key, "to_role_key")?,
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(ReplaceRoleInRoleSetRequest {
+                    role_key: crate::decode::required(role_key, "role_key")?,
+                    to_role_key: crate::decode::required(to_role_key, "to_role_key")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
     }
 }

@@ -2,45 +2,45 @@
 
 use crate::models::SamlConnectionLoginHintMode;
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateSamlConnectionRequest {
     /// The name to use as a label for this SAML Connection
     pub name: String,
     /// The domain of your organization. Sign in flows using an email with this domain, will use this SAML Connection.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// The domains of your organization. Sign in flows using an email with one of these domains, will use this SAML Connection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub domains: Option<Vec<String>>,
     /// The IdP provider of the connection.
     pub provider: CreateSamlConnectionRequestProvider,
     /// The Entity ID as provided by the IdP
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub idp_entity_id: crate::Nullable<String>,
     /// The Single-Sign On URL as provided by the IdP
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub idp_sso_url: crate::Nullable<String>,
     /// The X.509 certificate as provided by the IdP
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub idp_certificate: crate::Nullable<String>,
     /// The URL which serves the IdP metadata. If present, it takes priority over the corresponding individual properties
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub idp_metadata_url: crate::Nullable<String>,
     /// The XML content of the IdP metadata file. If present, it takes priority over the corresponding individual properties
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub idp_metadata: crate::Nullable<String>,
     /// The ID of the organization to which users of this SAML Connection will be added
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub organization_id: crate::Nullable<String>,
     /// Define the attribute name mapping between Identity Provider and Clerk's user properties
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub attribute_mapping: crate::Nullable<CreateSamlConnectionRequestAttributeMapping>,
     /// Enable or deactivate ForceAuthn
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub force_authn: Option<bool>,
     /// Configuration for the login_hint sent to the IdP on SSO sign-in
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub login_hint: crate::Nullable<CreateSamlConnectionRequestLoginHint>,
 }
 
@@ -72,9 +72,90 @@ impl CreateSamlConnectionRequest {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for CreateSamlConnectionRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateSamlConnectionRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CreateSamlConnectionRequest object")
+            }
+
+            #[allow(
+                deprecated,
+                reason = "decoding sets every field, deprecated ones too"
+            )]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSamlConnectionRequest, A::Error> {
+                use crate::decode::Fields as _;
+                let mut name = None;
+                let mut domain = None;
+                let mut domains = None;
+                let mut provider = None;
+                let mut idp_entity_id = None;
+                let mut idp_sso_url = None;
+                let mut idp_certificate = None;
+                let mut idp_metadata_url = None;
+                let mut idp_metadata = None;
+                let mut organization_id = None;
+                let mut attribute_mapping = None;
+                let mut force_authn = None;
+                let mut login_hint = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "name" => map.field(&mut name, "name")?,
+                        "domain" => map.field(&mut domain, "domain")?,
+                        "domains" => map.field(&mut domains, "domains")?,
+                        "provider" => map.field(&mut provider, "provider")?,
+                        "idp_entity_id" => {
+                            map.field(&mut idp_entity_id, "idp_entity_id")?
+                        }
+                        "idp_sso_url" => map.field(&mut idp_sso_url, "idp_sso_url")?,
+                        "idp_certificate" => {
+                            map.field(&mut idp_certificate, "idp_certificate")?
+                        }
+                        "idp_metadata_url" => {
+                            map.field(&mut idp_metadata_url, "idp_metadata_url")?
+                        }
+                        "idp_metadata" => map.field(&mut idp_metadata, "idp_metadata")?,
+                        "organization_id" => {
+                            map.field(&mut organization_id, "organization_id")?
+                        }
+                        "attribute_mapping" => {
+                            map.field(&mut attribute_mapping, "attribute_mapping")?
+                        }
+                        "force_authn" => map.field(&mut force_authn, "force_authn")?,
+                        "login_hint" => map.field(&mut login_hint, "login_hint")?,
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(CreateSamlConnectionRequest {
+                    name: crate::decode::required(name, "name")?,
+                    domain: domain.flatten(),
+                    domains: domains.flatten(),
+                    provider: crate::decode::required(provider, "provider")?,
+                    idp_entity_id: idp_entity_id.unwrap_or_default(),
+                    idp_sso_url: idp_sso_url.unwrap_or_default(),
+                    idp_certificate: idp_certificate.unwrap_or_default(),
+                    idp_metadata_url: idp_metadata_url.unwrap_or_default(),
+                    idp_metadata: idp_metadata.unwrap_or_default(),
+                    organization_id: organization_id.unwrap_or_default(),
+                    attribute_mapping: attribute_mapping.unwrap_or_default(),
+                    force_authn: force_authn.flatten(),
+                    login_hint: login_hint.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 /// The IdP provider of the connection.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateSamlConnectionRequestProvider {
     /// `saml_custom`
@@ -86,7 +167,6 @@ pub enum CreateSamlConnectionRequestProvider {
     /// `saml_microsoft`
     SamlMicrosoft,
     /// A value this version of the SDK does not know, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -103,32 +183,103 @@ impl CreateSamlConnectionRequestProvider {
     }
 }
 
+impl From<&str> for CreateSamlConnectionRequestProvider {
+    /// The variant for a wire value; a value this version does not know is kept
+    /// in `Unknown`.
+    fn from(value: &str) -> Self {
+        match value {
+            "saml_custom" => Self::SamlCustom,
+            "saml_okta" => Self::SamlOkta,
+            "saml_google" => Self::SamlGoogle,
+            "saml_microsoft" => Self::SamlMicrosoft,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+
 impl std::fmt::Display for CreateSamlConnectionRequestProvider {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+impl serde::Serialize for CreateSamlConnectionRequestProvider {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CreateSamlConnectionRequestProvider {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::open_enum(deserializer)
+    }
+}
+
 /// Define the attribute name mapping between Identity Provider and Clerk's user properties
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CreateSamlConnectionRequestAttributeMapping {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
 }
 
+impl<'de> serde::Deserialize<'de> for CreateSamlConnectionRequestAttributeMapping {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateSamlConnectionRequestAttributeMapping;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CreateSamlConnectionRequestAttributeMapping object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSamlConnectionRequestAttributeMapping, A::Error> {
+                use crate::decode::Fields as _;
+                let mut user_id = None;
+                let mut email_address = None;
+                let mut first_name = None;
+                let mut last_name = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "user_id" => map.field(&mut user_id, "user_id")?,
+                        "email_address" => {
+                            map.field(&mut email_address, "email_address")?
+                        }
+                        "first_name" => map.field(&mut first_name, "first_name")?,
+                        "last_name" => map.field(&mut last_name, "last_name")?,
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(CreateSamlConnectionRequestAttributeMapping {
+                    user_id: user_id.flatten(),
+                    email_address: email_address.flatten(),
+                    first_name: first_name.flatten(),
+                    last_name: last_name.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 /// Configuration for the login_hint sent to the IdP on SSO sign-in
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateSamlConnectionRequestLoginHint {
     /// Controls the login_hint sent to the IdP on SSO sign-in
     pub mode: SamlConnectionLoginHintMode,
     /// The user public_metadata key whose value is sent as the login_hint when mode is custom_attribute
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
 
@@ -142,64 +293,223 @@ impl CreateSamlConnectionRequestLoginHint {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for CreateSamlConnectionRequestLoginHint {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateSamlConnectionRequestLoginHint;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CreateSamlConnectionRequestLoginHint object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateSamlConnectionRequestLoginHint, A::Error> {
+                use crate::decode::Fields as _;
+                let mut mode = None;
+                let mut source = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "mode" => map.field(&mut mode, "mode")?,
+                        "source" => map.field(&mut source, "source")?,
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(CreateSamlConnectionRequestLoginHint {
+                    mode: crate::decode::required(mode, "mode")?,
+                    source: source.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UpdateSamlConnectionRequest {
     /// The name of the new SAML Connection
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub name: crate::Nullable<String>,
     /// The domain to use for the new SAML Connection
     #[deprecated]
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub domain: crate::Nullable<String>,
     /// A list of the domains on use for the SAML connection
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub domains: crate::Nullable<Vec<String>>,
     /// The Entity ID as provided by the IdP
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub idp_entity_id: crate::Nullable<String>,
     /// The SSO URL as provided by the IdP
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub idp_sso_url: crate::Nullable<String>,
     /// The x509 certificated as provided by the IdP
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub idp_certificate: crate::Nullable<String>,
     /// The URL which serves the IdP metadata. If present, it takes priority over the corresponding individual properties and replaces them
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub idp_metadata_url: crate::Nullable<String>,
     /// The XML content of the IdP metadata file. If present, it takes priority over the corresponding individual properties
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub idp_metadata: crate::Nullable<String>,
     /// The ID of the organization to which users of this SAML Connection will be added
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub organization_id: crate::Nullable<String>,
     /// Define the attribute name mapping between Identity Provider and Clerk's user properties
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub attribute_mapping: crate::Nullable<CreateSamlConnectionRequestAttributeMapping>,
     /// Activate or de-activate the SAML Connection
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub active: crate::Nullable<bool>,
     /// Controls whether to update the user's attributes in each sign-in
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub sync_user_attributes: crate::Nullable<bool>,
     /// Allow users with an email address subdomain to use this connection in order to authenticate
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub allow_subdomains: crate::Nullable<bool>,
     /// Enable or deactivate IdP-initiated flows
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub allow_idp_initiated: crate::Nullable<bool>,
     /// Enable or deactivate additional identifications
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub disable_additional_identifications: crate::Nullable<bool>,
     /// Whether this connection supports account linking via organization membership
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub allow_organization_account_linking: crate::Nullable<bool>,
     /// Enable or deactivate ForceAuthn
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub force_authn: Option<bool>,
     /// Configuration for the login_hint sent to the IdP on SSO sign-in
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub login_hint: crate::Nullable<CreateSamlConnectionRequestLoginHint>,
     /// When enabling the connection, controls behavior when verified domains used for enrollment modes like automatic invitation or automatic suggestion already exist for the same domain. If true, those verified domains are removed and the connection is enabled. If false or omitted, the request fails when any such verified domain exists.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub consent_verified_domains_deletion: crate::Nullable<bool>,
+}
+
+impl<'de> serde::Deserialize<'de> for UpdateSamlConnectionRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdateSamlConnectionRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a UpdateSamlConnectionRequest object")
+            }
+
+            #[allow(
+                deprecated,
+                reason = "decoding sets every field, deprecated ones too"
+            )]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateSamlConnectionRequest, A::Error> {
+                use crate::decode::Fields as _;
+                let mut name = None;
+                let mut domain = None;
+                let mut domains = None;
+                let mut idp_entity_id = None;
+                let mut idp_sso_url = None;
+                let mut idp_certificate = None;
+                let mut idp_metadata_url = None;
+                let mut idp_metadata = None;
+                let mut organization_id = None;
+                let mut attribute_mapping = None;
+                let mut active = None;
+                let mut sync_user_attributes = None;
+                let mut allow_subdomains = None;
+                let mut allow_idp_initiated = None;
+                let mut disable_additional_identifications = None;
+                let mut allow_organization_account_linking = None;
+                let mut force_authn = None;
+                let mut login_hint = None;
+                let mut consent_verified_domains_deletion = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "name" => map.field(&mut name, "name")?,
+                        "domain" => map.field(&mut domain, "domain")?,
+                        "domains" => map.field(&mut domains, "domains")?,
+                        "idp_entity_id" => {
+                            map.field(&mut idp_entity_id, "idp_entity_id")?
+                        }
+                        "idp_sso_url" => map.field(&mut idp_sso_url, "idp_sso_url")?,
+                        "idp_certificate" => {
+                            map.field(&mut idp_certificate, "idp_certificate")?
+                        }
+                        "idp_metadata_url" => {
+                            map.field(&mut idp_metadata_url, "idp_metadata_url")?
+                        }
+                        "idp_metadata" => map.field(&mut idp_metadata, "idp_metadata")?,
+                        "organization_id" => {
+                            map.field(&mut organization_id, "organization_id")?
+                        }
+                        "attribute_mapping" => {
+                            map.field(&mut attribute_mapping, "attribute_mapping")?
+                        }
+                        "active" => map.field(&mut active, "active")?,
+                        "sync_user_attributes" => {
+                            map.field(&mut sync_user_attributes, "sync_user_attributes")?
+                        }
+                        "allow_subdomains" => {
+                            map.field(&mut allow_subdomains, "allow_subdomains")?
+                        }
+                        "allow_idp_initiated" => {
+                            map.field(&mut allow_idp_initiated, "allow_idp_initiated")?
+                        }
+                        "disable_additional_identifications" => {
+                            map.field(
+                                &mut disable_additional_identifications,
+                                "disable_additional_identifications",
+                            )?
+                        }
+                        "allow_organization_account_linking" => {
+                            map.field(
+                                &mut allow_organization_account_linking,
+                                "allow_organization_account_linking",
+                            )?
+                        }
+                        "force_authn" => map.field(&mut force_authn, "force_authn")?,
+                        "login_hint" => map.field(&mut login_hint, "login_hint")?,
+                        "consent_verified_domains_deletion" => {
+                            map.field(
+                                &mut consent_verified_domains_deletion,
+                                "consent_verified_domains_deletion",
+                            )?
+                        }
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(UpdateSamlConnectionRequest {
+                    name: name.unwrap_or_default(),
+                    domain: domain.unwrap_or_default(),
+                    domains: domains.unwrap_or_default(),
+                    idp_entity_id: idp_entity_id.unwrap_or_default(),
+                    idp_sso_url: idp_sso_url.unwrap_or_default(),
+                    idp_certificate: idp_certificate.unwrap_or_default(),
+                    idp_metadata_url: idp_metadata_url.unwrap_or_default(),
+                    idp_metadata: idp_metadata.unwrap_or_default(),
+                    organization_id: organization_id.unwrap_or_default(),
+                    attribute_mapping: attribute_mapping.unwrap_or_default(),
+                    active: active.unwrap_or_default(),
+                    sync_user_attributes: sync_user_attributes.unwrap_or_default(),
+                    allow_subdomains: allow_subdomains.unwrap_or_default(),
+                    allow_idp_initiated: allow_idp_initiated.unwrap_or_default(),
+                    disable_additional_identifications: disable_additional_identifications
+                        .unwrap_or_default(),
+                    allow_organization_account_linking: allow_organization_account_linking
+                        .unwrap_or_default(),
+                    force_authn: force_authn.flatten(),
+                    login_hint: login_hint.unwrap_or_default(),
+                    consent_verified_domains_deletion: consent_verified_domains_deletion
+                        .unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }

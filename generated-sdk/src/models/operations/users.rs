@@ -2,26 +2,26 @@
 
 use crate::models::PasswordHasher;
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CreateUserRequest {
     /// The ID of the user as used in your external systems or your previous authentication solution.
     /// Must be unique across your instance.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub external_id: crate::Nullable<String>,
     /// The first name to assign to the user
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub first_name: crate::Nullable<String>,
     /// The last name to assign to the user
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub last_name: crate::Nullable<String>,
     /// The locale to assign to the user (e.g., "en-US", "fr-FR")
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub locale: crate::Nullable<String>,
     /// Email addresses to add to the user.
     /// Must be unique across your instance.
     /// The first email address will be set as the user's primary email address.
     /// Created verified by default; see `email_address_identification_status` to create them reserved.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_address: Option<Vec<String>>,
     /// Controls the status each email address is created with. Runs parallel to
     /// `email_address`: when provided, it must contain exactly one item per email
@@ -29,7 +29,7 @@ pub struct CreateUserRequest {
     /// created `verified`. Set an item to `reserved` to create the corresponding
     /// email address reserved instead (unverified but usable for sign-in and locked
     /// so no other user can claim it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_address_identification_status: Option<
         Vec<CreateUserRequestEmailAddressIdentificationStatusItem>,
     >,
@@ -37,7 +37,7 @@ pub struct CreateUserRequest {
     /// Must be unique across your instance.
     /// The first phone number will be set as the user's primary phone number.
     /// Created verified by default; see `phone_number_identification_status` to create them reserved.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<Vec<String>>,
     /// Controls the status each phone number is created with. Runs parallel to
     /// `phone_number`: when provided, it must contain exactly one item per phone
@@ -45,101 +45,276 @@ pub struct CreateUserRequest {
     /// created `verified`. Set an item to `reserved` to create the corresponding
     /// phone number reserved instead (unverified but usable for sign-in and locked
     /// so no other user can claim it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_number_identification_status: Option<
         Vec<CreateUserRequestEmailAddressIdentificationStatusItem>,
     >,
     /// Web3 wallets to add to the user.
     /// Must be unique across your instance.
     /// The first wallet will be set as the user's primary wallet.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub web3_wallet: Option<Vec<String>>,
     /// The username to give to the user.
     /// It must be unique across your instance.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub username: crate::Nullable<String>,
     /// The plaintext password to give the user.
     /// Must be at least 8 characters long, and cannot be in any list of hacked passwords.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub password: crate::Nullable<String>,
     /// In case you already have the password digests and not the passwords, you can use them for the newly created user via this property.
     /// The digests should be generated with one of the supported algorithms.
     /// The hashing algorithm can be specified using the `password_hasher` property.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub password_digest: crate::Nullable<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password_hasher: Option<PasswordHasher>,
     /// When set to `true` all password checks are skipped.
     /// It is recommended to use this method only when migrating plaintext passwords to Clerk.
     /// Upon migration the user base should be prompted to pick stronger password.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub skip_password_checks: crate::Nullable<bool>,
     /// When set to `true`, `password` is not required anymore when creating the user and can be omitted.
     /// This is useful when you are trying to create a user that doesn't have a password, in an instance that is using passwords.
     /// Please note that you cannot use this flag if password is the only way for a user to sign into your instance.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub skip_password_requirement: crate::Nullable<bool>,
     /// In case TOTP is configured on the instance, you can provide the secret to enable it on the newly created user without the need to reset it.
     /// Please note that currently the supported options are:
     /// * Period: 30 seconds
     /// * Code length: 6 digits
     /// * Algorithm: SHA1
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub totp_secret: crate::Nullable<String>,
     /// If Backup Codes are configured on the instance, you can provide them to enable it on the newly created user without the need to reset them.
     /// You must provide the backup codes in plain format or the corresponding bcrypt digest.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_codes: Option<Vec<String>>,
     /// Metadata saved on the user, that is visible to both your Frontend and Backend APIs
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// Metadata saved on the user, that is only visible to your Backend API
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// Metadata saved on the user, that can be updated from both the Frontend and Backend APIs.
     /// Note: Since this data can be modified from the frontend, it is not guaranteed to be safe.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub unsafe_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// If enabled, user can delete themselves via FAPI.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub delete_self_enabled: crate::Nullable<bool>,
     /// A custom timestamp denoting _when_ the user accepted legal requirements, specified in RFC3339 format (e.g. `2012-10-20T07:15:20.902Z`).
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub legal_accepted_at: crate::Nullable<String>,
     /// When set to `true` all legal checks are skipped.
     /// It is not recommended to skip legal checks unless you are migrating a user to Clerk.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub skip_legal_checks: crate::Nullable<bool>,
     /// When set to `true`, identification types are not enforced.
     /// At least one identification type must be enabled and provided on your instance (email, phone, web3 wallet, or username).
     /// Users created without required identification types cannot use those authentication strategies
     /// It is not recommended to use this flag unless you need to allow Clerk UI components to prompt for required fields while BAPI creates users with minimal data, or for migration a user to Clerk.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub skip_user_requirement: crate::Nullable<bool>,
     /// If enabled, user can create organizations via FAPI.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub create_organization_enabled: crate::Nullable<bool>,
     /// The maximum number of organizations the user can create. 0 means unlimited.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub create_organizations_limit: crate::Nullable<i64>,
     /// A custom date/time denoting _when_ the user signed up to the application, specified in RFC3339 format (e.g. `2012-10-20T07:15:20.902Z`).
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub created_at: crate::Nullable<String>,
     /// When set to `true`, the user will bypass Device Trust checks during sign-in.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub bypass_client_trust: crate::Nullable<bool>,
     /// When set to `true`, the user is created already banned and cannot sign in.
     /// Requires the same plan support as the ban user endpoint.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub banned: crate::Nullable<bool>,
     /// When set to `true`, the user is created already locked.
     /// Requires the user lockout feature to be enabled on the instance.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub locked: crate::Nullable<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
+impl<'de> serde::Deserialize<'de> for CreateUserRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = CreateUserRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a CreateUserRequest object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<CreateUserRequest, A::Error> {
+                use crate::decode::Fields as _;
+                let mut external_id = None;
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut locale = None;
+                let mut email_address = None;
+                let mut email_address_identification_status = None;
+                let mut phone_number = None;
+                let mut phone_number_identification_status = None;
+                let mut web3_wallet = None;
+                let mut username = None;
+                let mut password = None;
+                let mut password_digest = None;
+                let mut password_hasher = None;
+                let mut skip_password_checks = None;
+                let mut skip_password_requirement = None;
+                let mut totp_secret = None;
+                let mut backup_codes = None;
+                let mut public_metadata = None;
+                let mut private_metadata = None;
+                let mut unsafe_metadata = None;
+                let mut delete_self_enabled = None;
+                let mut legal_accepted_at = None;
+                let mut skip_legal_checks = None;
+                let mut skip_user_requirement = None;
+                let mut create_organization_enabled = None;
+                let mut create_organizations_limit = None;
+                let mut created_at = None;
+                let mut bypass_client_trust = None;
+                let mut banned = None;
+                let mut locked = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "external_id" => map.field(&mut external_id, "external_id")?,
+                        "first_name" => map.field(&mut first_name, "first_name")?,
+                        "last_name" => map.field(&mut last_name, "last_name")?,
+                        "locale" => map.field(&mut locale, "locale")?,
+                        "email_address" => {
+                            map.field(&mut email_address, "email_address")?
+                        }
+                        "email_address_identification_status" => {
+                            map.field(
+                                &mut email_address_identification_status,
+                                "email_address_identification_status",
+                            )?
+                        }
+                        "phone_number" => map.field(&mut phone_number, "phone_number")?,
+                        "phone_number_identification_status" => {
+                            map.field(
+                                &mut phone_number_identification_status,
+                                "phone_number_identification_status",
+                            )?
+                        }
+                        "web3_wallet" => map.field(&mut web3_wallet, "web3_wallet")?,
+                        "username" => map.field(&mut username, "username")?,
+                        "password" => map.field(&mut password, "password")?,
+                        "password_digest" => {
+                            map.field(&mut password_digest, "password_digest")?
+                        }
+                        "password_hasher" => {
+                            map.field(&mut password_hasher, "password_hasher")?
+                        }
+                        "skip_password_checks" => {
+                            map.field(&mut skip_password_checks, "skip_password_checks")?
+                        }
+                        "skip_password_requirement" => {
+                            map.field(
+                                &mut skip_password_requirement,
+                                "skip_password_requirement",
+                            )?
+                        }
+                        "totp_secret" => map.field(&mut totp_secret, "totp_secret")?,
+                        "backup_codes" => map.field(&mut backup_codes, "backup_codes")?,
+                        "public_metadata" => {
+                            map.field(&mut public_metadata, "public_metadata")?
+                        }
+                        "private_metadata" => {
+                            map.field(&mut private_metadata, "private_metadata")?
+                        }
+                        "unsafe_metadata" => {
+                            map.field(&mut unsafe_metadata, "unsafe_metadata")?
+                        }
+                        "delete_self_enabled" => {
+                            map.field(&mut delete_self_enabled, "delete_self_enabled")?
+                        }
+                        "legal_accepted_at" => {
+                            map.field(&mut legal_accepted_at, "legal_accepted_at")?
+                        }
+                        "skip_legal_checks" => {
+                            map.field(&mut skip_legal_checks, "skip_legal_checks")?
+                        }
+                        "skip_user_requirement" => {
+                            map.field(
+                                &mut skip_user_requirement,
+                                "skip_user_requirement",
+                            )?
+                        }
+                        "create_organization_enabled" => {
+                            map.field(
+                                &mut create_organization_enabled,
+                                "create_organization_enabled",
+                            )?
+                        }
+                        "create_organizations_limit" => {
+                            map.field(
+                                &mut create_organizations_limit,
+                                "create_organizations_limit",
+                            )?
+                        }
+                        "created_at" => map.field(&mut created_at, "created_at")?,
+                        "bypass_client_trust" => {
+                            map.field(&mut bypass_client_trust, "bypass_client_trust")?
+                        }
+                        "banned" => map.field(&mut banned, "banned")?,
+                        "locked" => map.field(&mut locked, "locked")?,
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(CreateUserRequest {
+                    external_id: external_id.unwrap_or_default(),
+                    first_name: first_name.unwrap_or_default(),
+                    last_name: last_name.unwrap_or_default(),
+                    locale: locale.unwrap_or_default(),
+                    email_address: email_address.flatten(),
+                    email_address_identification_status: email_address_identification_status
+                        .flatten(),
+                    phone_number: phone_number.flatten(),
+                    phone_number_identification_status: phone_number_identification_status
+                        .flatten(),
+                    web3_wallet: web3_wallet.flatten(),
+                    username: username.unwrap_or_default(),
+                    password: password.unwrap_or_default(),
+                    password_digest: password_digest.unwrap_or_default(),
+                    password_hasher: password_hasher.flatten(),
+                    skip_password_checks: skip_password_checks.unwrap_or_default(),
+                    skip_password_requirement: skip_password_requirement
+                        .unwrap_or_default(),
+                    totp_secret: totp_secret.unwrap_or_default(),
+                    backup_codes: backup_codes.flatten(),
+                    public_metadata: public_metadata.flatten(),
+                    private_metadata: private_metadata.flatten(),
+                    unsafe_metadata: unsafe_metadata.flatten(),
+                    delete_self_enabled: delete_self_enabled.unwrap_or_default(),
+                    legal_accepted_at: legal_accepted_at.unwrap_or_default(),
+                    skip_legal_checks: skip_legal_checks.unwrap_or_default(),
+                    skip_user_requirement: skip_user_requirement.unwrap_or_default(),
+                    create_organization_enabled: create_organization_enabled
+                        .unwrap_or_default(),
+                    create_organizations_limit: create_organizations_limit
+                        .unwrap_or_default(),
+                    created_at: created_at.unwrap_or_default(),
+                    bypass_client_trust: bypass_client_trust.unwrap_or_default(),
+                    banned: banned.unwrap_or_default(),
+                    locked: locked.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateUserRequestEmailAddressIdentificationStatusItem {
     /// `verified`
@@ -147,7 +322,6 @@ pub enum CreateUserRequestEmailAddressIdentificationStatusItem {
     /// `reserved`
     Reserved,
     /// A value this version of the SDK does not know, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -162,99 +336,283 @@ impl CreateUserRequestEmailAddressIdentificationStatusItem {
     }
 }
 
+impl From<&str> for CreateUserRequestEmailAddressIdentificationStatusItem {
+    /// The variant for a wire value; a value this version does not know is kept
+    /// in `Unknown`.
+    fn from(value: &str) -> Self {
+        match value {
+            "verified" => Self::Verified,
+            "reserved" => Self::Reserved,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+
 impl std::fmt::Display for CreateUserRequestEmailAddressIdentificationStatusItem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for CreateUserRequestEmailAddressIdentificationStatusItem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de>
+for CreateUserRequestEmailAddressIdentificationStatusItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::open_enum(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UpdateUserRequest {
     /// The ID of the user as used in your external systems or your previous authentication solution.
     /// Must be unique across your instance.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub external_id: crate::Nullable<String>,
     /// The first name to assign to the user
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub first_name: crate::Nullable<String>,
     /// The last name to assign to the user
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub last_name: crate::Nullable<String>,
     /// The locale to assign to the user (e.g., "en-US", "fr-FR")
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub locale: crate::Nullable<String>,
     /// The ID of the email address to set as primary.
     /// It must be verified, and present on the current user.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub primary_email_address_id: crate::Nullable<String>,
     /// If set to `true`, the user will be notified that their primary email address has changed.
     /// By default, no notification is sent.
     ///
     /// The server uses `false` when this is not sent.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub notify_primary_email_address_changed: crate::Nullable<bool>,
     /// The ID of the phone number to set as primary.
     /// It must be verified, and present on the current user.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub primary_phone_number_id: crate::Nullable<String>,
     /// The ID of the web3 wallets to set as primary.
     /// It must be verified, and present on the current user.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub primary_web3_wallet_id: crate::Nullable<String>,
     /// The username to give to the user.
     /// It must be unique across your instance.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub username: crate::Nullable<String>,
     /// The ID of the image to set as the user's profile image
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub profile_image_id: crate::Nullable<String>,
     /// The plaintext password to give the user.
     /// Must be at least 8 characters long, and cannot be in any list of hacked passwords.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub password: crate::Nullable<String>,
     /// In case you already have the password digests and not the passwords, you can use them for the newly created user via this property.
     /// The digests should be generated with one of the supported algorithms.
     /// The hashing algorithm can be specified using the `password_hasher` property.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password_digest: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password_hasher: Option<PasswordHasher>,
     /// Set it to `true` if you're updating the user's password and want to skip any password policy settings check. This parameter can only be used when providing a `password`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub skip_password_checks: crate::Nullable<bool>,
     /// Set to `true` to sign out the user from all their active sessions once their password is updated. This parameter can only be used when providing a `password`.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub sign_out_of_other_sessions: crate::Nullable<bool>,
     /// In case TOTP is configured on the instance, you can provide the secret to enable it on the specific user without the need to reset it.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub totp_secret: crate::Nullable<String>,
     /// If Backup Codes are configured on the instance, you can provide them to enable it on the specific user without the need to reset them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_codes: Option<Vec<String>>,
     /// If true, the user can delete themselves with the Frontend API.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub delete_self_enabled: crate::Nullable<bool>,
     /// If true, the user can create organizations with the Frontend API.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub create_organization_enabled: crate::Nullable<bool>,
     /// A custom timestamp denoting _when_ the user accepted legal requirements, specified in RFC3339 format.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub legal_accepted_at: crate::Nullable<String>,
     /// When set to `true` all legal checks are skipped.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub skip_legal_checks: crate::Nullable<bool>,
     /// The maximum number of organizations the user can create. 0 means unlimited.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub create_organizations_limit: crate::Nullable<i64>,
     /// A custom date/time denoting _when_ the user signed up to the application.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub created_at: crate::Nullable<String>,
     /// When set to `true`, the user will bypass Device Trust checks during sign-in.
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub bypass_client_trust: crate::Nullable<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for UpdateUserRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdateUserRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a UpdateUserRequest object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateUserRequest, A::Error> {
+                use crate::decode::Fields as _;
+                let mut external_id = None;
+                let mut first_name = None;
+                let mut last_name = None;
+                let mut locale = None;
+                let mut primary_email_address_id = None;
+                let mut notify_primary_email_address_changed = None;
+                let mut primary_phone_number_id = None;
+                let mut primary_web3_wallet_id = None;
+                let mut username = None;
+                let mut profile_image_id = None;
+                let mut password = None;
+                let mut password_digest = None;
+                let mut password_hasher = None;
+                let mut skip_password_checks = None;
+                let mut sign_out_of_other_sessions = None;
+                let mut totp_secret = None;
+                let mut backup_codes = None;
+                let mut delete_self_enabled = None;
+                let mut create_organization_enabled = None;
+                let mut legal_accepted_at = None;
+                let mut skip_legal_checks = None;
+                let mut create_organizations_limit = None;
+                let mut created_at = None;
+                let mut bypass_client_trust = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "external_id" => map.field(&mut external_id, "external_id")?,
+                        "first_name" => map.field(&mut first_name, "first_name")?,
+                        "last_name" => map.field(&mut last_name, "last_name")?,
+                        "locale" => map.field(&mut locale, "locale")?,
+                        "primary_email_address_id" => {
+                            map.field(
+                                &mut primary_email_address_id,
+                                "primary_email_address_id",
+                            )?
+                        }
+                        "notify_primary_email_address_changed" => {
+                            map.field(
+                                &mut notify_primary_email_address_changed,
+                                "notify_primary_email_address_changed",
+                            )?
+                        }
+                        "primary_phone_number_id" => {
+                            map.field(
+                                &mut primary_phone_number_id,
+                                "primary_phone_number_id",
+                            )?
+                        }
+                        "primary_web3_wallet_id" => {
+                            map.field(
+                                &mut primary_web3_wallet_id,
+                                "primary_web3_wallet_id",
+                            )?
+                        }
+                        "username" => map.field(&mut username, "username")?,
+                        "profile_image_id" => {
+                            map.field(&mut profile_image_id, "profile_image_id")?
+                        }
+                        "password" => map.field(&mut password, "password")?,
+                        "password_digest" => {
+                            map.field(&mut password_digest, "password_digest")?
+                        }
+                        "password_hasher" => {
+                            map.field(&mut password_hasher, "password_hasher")?
+                        }
+                        "skip_password_checks" => {
+                            map.field(&mut skip_password_checks, "skip_password_checks")?
+                        }
+                        "sign_out_of_other_sessions" => {
+                            map.field(
+                                &mut sign_out_of_other_sessions,
+                                "sign_out_of_other_sessions",
+                            )?
+                        }
+                        "totp_secret" => map.field(&mut totp_secret, "totp_secret")?,
+                        "backup_codes" => map.field(&mut backup_codes, "backup_codes")?,
+                        "delete_self_enabled" => {
+                            map.field(&mut delete_self_enabled, "delete_self_enabled")?
+                        }
+                        "create_organization_enabled" => {
+                            map.field(
+                                &mut create_organization_enabled,
+                                "create_organization_enabled",
+                            )?
+                        }
+                        "legal_accepted_at" => {
+                            map.field(&mut legal_accepted_at, "legal_accepted_at")?
+                        }
+                        "skip_legal_checks" => {
+                            map.field(&mut skip_legal_checks, "skip_legal_checks")?
+                        }
+                        "create_organizations_limit" => {
+                            map.field(
+                                &mut create_organizations_limit,
+                                "create_organizations_limit",
+                            )?
+                        }
+                        "created_at" => map.field(&mut created_at, "created_at")?,
+                        "bypass_client_trust" => {
+                            map.field(&mut bypass_client_trust, "bypass_client_trust")?
+                        }
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(UpdateUserRequest {
+                    external_id: external_id.unwrap_or_default(),
+                    first_name: first_name.unwrap_or_default(),
+                    last_name: last_name.unwrap_or_default(),
+                    locale: locale.unwrap_or_default(),
+                    primary_email_address_id: primary_email_address_id
+                        .unwrap_or_default(),
+                    notify_primary_email_address_changed: notify_primary_email_address_changed
+                        .unwrap_or_default(),
+                    primary_phone_number_id: primary_phone_number_id.unwrap_or_default(),
+                    primary_web3_wallet_id: primary_web3_wallet_id.unwrap_or_default(),
+                    username: username.unwrap_or_default(),
+                    profile_image_id: profile_image_id.unwrap_or_default(),
+                    password: password.unwrap_or_default(),
+                    password_digest: password_digest.flatten(),
+                    password_hasher: password_hasher.flatten(),
+                    skip_password_checks: skip_password_checks.unwrap_or_default(),
+                    sign_out_of_other_sessions: sign_out_of_other_sessions
+                        .unwrap_or_default(),
+                    totp_secret: totp_secret.unwrap_or_default(),
+                    backup_codes: backup_codes.flatten(),
+                    delete_self_enabled: delete_self_enabled.unwrap_or_default(),
+                    create_organization_enabled: create_organization_enabled
+                        .unwrap_or_default(),
+                    legal_accepted_at: legal_accepted_at.unwrap_or_default(),
+                    skip_legal_checks: skip_legal_checks.unwrap_or_default(),
+                    create_organizations_limit: create_organizations_limit
+                        .unwrap_or_default(),
+                    created_at: created_at.unwrap_or_default(),
+                    bypass_client_trust: bypass_client_trust.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UsersBanRequest {
     /// Array of user IDs to ban
     pub user_ids: Vec<String>,
@@ -267,7 +625,39 @@ impl UsersBanRequest {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for UsersBanRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UsersBanRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a UsersBanRequest object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UsersBanRequest, A::Error> {
+                use crate::decode::Fields as _;
+                let mut user_ids = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "user_ids" => map.field(&mut user_ids, "user_ids")?,
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(UsersBanRequest {
+                    user_ids: crate::decode::required(user_ids, "user_ids")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UsersUnbanRequest {
     /// Array of user IDs to unban
     pub user_ids: Vec<String>,
@@ -280,57 +670,214 @@ impl UsersUnbanRequest {
     }
 }
 
+impl<'de> serde::Deserialize<'de> for UsersUnbanRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UsersUnbanRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a UsersUnbanRequest object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UsersUnbanRequest, A::Error> {
+                use crate::decode::Fields as _;
+                let mut user_ids = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "user_ids" => map.field(&mut user_ids, "user_ids")?,
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(UsersUnbanRequest {
+                    user_ids: crate::decode::required(user_ids, "user_ids")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SetUserProfileImageRequest {
     pub file: Option<crate::FilePart>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ReplaceUserMetadataRequest {
     /// Metadata saved on the user, that is visible to both your frontend and backend.
     /// The existing value will be replaced entirely with the new object.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// Metadata saved on the user that is only visible to your backend.
     /// The existing value will be replaced entirely with the new object.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// Metadata saved on the user, that can be updated from both the Frontend and Backend APIs.
     /// The existing value will be replaced entirely with the new object.
     ///
     /// Note: Since this data can be modified from the frontend, it is not guaranteed to be safe.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub unsafe_metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for ReplaceUserMetadataRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = ReplaceUserMetadataRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a ReplaceUserMetadataRequest object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<ReplaceUserMetadataRequest, A::Error> {
+                use crate::decode::Fields as _;
+                let mut public_metadata = None;
+                let mut private_metadata = None;
+                let mut unsafe_metadata = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "public_metadata" => {
+                            map.field(&mut public_metadata, "public_metadata")?
+                        }
+                        "private_metadata" => {
+                            map.field(&mut private_metadata, "private_metadata")?
+                        }
+                        "unsafe_metadata" => {
+                            map.field(&mut unsafe_metadata, "unsafe_metadata")?
+                        }
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(ReplaceUserMetadataRequest {
+                    public_metadata: public_metadata.flatten(),
+                    private_metadata: private_metadata.flatten(),
+                    unsafe_metadata: unsafe_metadata.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UpdateUserMetadataRequest {
     /// Metadata saved on the user, that is visible to both your frontend and backend.
     /// The new object will be merged with the existing value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// Metadata saved on the user that is only visible to your backend.
     /// The new object will be merged with the existing value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// Metadata saved on the user, that can be updated from both the Frontend and Backend APIs.
     /// The new object will be merged with the existing value.
     ///
     /// Note: Since this data can be modified from the frontend, it is not guaranteed to be safe.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub unsafe_metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for UpdateUserMetadataRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = UpdateUserMetadataRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a UpdateUserMetadataRequest object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<UpdateUserMetadataRequest, A::Error> {
+                use crate::decode::Fields as _;
+                let mut public_metadata = None;
+                let mut private_metadata = None;
+                let mut unsafe_metadata = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "public_metadata" => {
+                            map.field(&mut public_metadata, "public_metadata")?
+                        }
+                        "private_metadata" => {
+                            map.field(&mut private_metadata, "private_metadata")?
+                        }
+                        "unsafe_metadata" => {
+                            map.field(&mut unsafe_metadata, "unsafe_metadata")?
+                        }
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(UpdateUserMetadataRequest {
+                    public_metadata: public_metadata.flatten(),
+                    private_metadata: private_metadata.flatten(),
+                    unsafe_metadata: unsafe_metadata.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct RemoveUserPasswordRequest {
     /// Set to `true` to revoke all of the user's active sessions after removing the password.
     ///
     /// The server uses `false` when this is not sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub sign_out_of_other_sessions: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for RemoveUserPasswordRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = RemoveUserPasswordRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a RemoveUserPasswordRequest object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<RemoveUserPasswordRequest, A::Error> {
+                use crate::decode::Fields as _;
+                let mut sign_out_of_other_sessions = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "sign_out_of_other_sessions" => {
+                            map.field(
+                                &mut sign_out_of_other_sessions,
+                                "sign_out_of_other_sessions",
+                            )?
+                        }
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(RemoveUserPasswordRequest {
+                    sign_out_of_other_sessions: sign_out_of_other_sessions.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VerifyPasswordRequest {
     /// The user password to verify
     pub password: String,
@@ -343,14 +890,78 @@ impl VerifyPasswordRequest {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for VerifyPasswordRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = VerifyPasswordRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a VerifyPasswordRequest object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerifyPasswordRequest, A::Error> {
+                use crate::decode::Fields as _;
+                let mut password = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "password" => map.field(&mut password, "password")?,
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(VerifyPasswordRequest {
+                    password: crate::decode::required(password, "password")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerifyPasswordResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub verified: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for VerifyPasswordResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = VerifyPasswordResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a VerifyPasswordResponse object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerifyPasswordResponse, A::Error> {
+                use crate::decode::Fields as _;
+                let mut verified = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "verified" => map.field(&mut verified, "verified")?,
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(VerifyPasswordResponse {
+                    verified: verified.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VerifyTotpRequest {
     /// The TOTP or backup code to verify
     pub code: String,
@@ -363,17 +974,83 @@ impl VerifyTotpRequest {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for VerifyTotpRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = VerifyTotpRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a VerifyTotpRequest object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerifyTotpRequest, A::Error> {
+                use crate::decode::Fields as _;
+                let mut code = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "code" => map.field(&mut code, "code")?,
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(VerifyTotpRequest {
+                    code: crate::decode::required(code, "code")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerifyTotpResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub verified: Option<bool>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code_type: Option<VerifyTotpResponseCodeType>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
+impl<'de> serde::Deserialize<'de> for VerifyTotpResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = VerifyTotpResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a VerifyTotpResponse object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<VerifyTotpResponse, A::Error> {
+                use crate::decode::Fields as _;
+                let mut verified = None;
+                let mut code_type = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "verified" => map.field(&mut verified, "verified")?,
+                        "code_type" => map.field(&mut code_type, "code_type")?,
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(VerifyTotpResponse {
+                    verified: verified.flatten(),
+                    code_type: code_type.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VerifyTotpResponseCodeType {
     /// `totp`
@@ -381,7 +1058,6 @@ pub enum VerifyTotpResponseCodeType {
     /// `backup_code`
     BackupCode,
     /// A value this version of the SDK does not know, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -396,21 +1072,113 @@ impl VerifyTotpResponseCodeType {
     }
 }
 
+impl From<&str> for VerifyTotpResponseCodeType {
+    /// The variant for a wire value; a value this version does not know is kept
+    /// in `Unknown`.
+    fn from(value: &str) -> Self {
+        match value {
+            "totp" => Self::Totp,
+            "backup_code" => Self::BackupCode,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+
 impl std::fmt::Display for VerifyTotpResponseCodeType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl serde::Serialize for VerifyTotpResponseCodeType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for VerifyTotpResponseCodeType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::open_enum(deserializer)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct DisableMfaResponse {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+impl<'de> serde::Deserialize<'de> for DisableMfaResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = DisableMfaResponse;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a DisableMfaResponse object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<DisableMfaResponse, A::Error> {
+                use crate::decode::Fields as _;
+                let mut user_id = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "user_id" => map.field(&mut user_id, "user_id")?,
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(DisableMfaResponse {
+                    user_id: user_id.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct SetUserPasswordCompromisedRequest {
-    #[serde(default, skip_serializing_if = "crate::Nullable::is_unset")]
+    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub revoke_all_sessions: crate::Nullable<bool>,
+}
+
+impl<'de> serde::Deserialize<'de> for SetUserPasswordCompromisedRequest {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SetUserPasswordCompromisedRequest;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a SetUserPasswordCompromisedRequest object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SetUserPasswordCompromisedRequest, A::Error> {
+                use crate::decode::Fields as _;
+                let mut revoke_all_sessions = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "revoke_all_sessions" => {
+                            map.field(&mut revoke_all_sessions, "revoke_all_sessions")?
+                        }
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(SetUserPasswordCompromisedRequest {
+                    revoke_all_sessions: revoke_all_sessions.unwrap_or_default(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }

@@ -5,15 +5,53 @@ use crate::webhooks::models::{
 };
 
 /// Unified credits breakdown including proration and account credits
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BillingSubscriptionCredits {
     /// Proration credit details, present when switching plans mid-cycle
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub proration: Option<BillingSubscriptionCredit>,
     /// Account credit details, present when the account has a credit balance
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payer: Option<BillingSubscriptionPayerCredit>,
     /// Total combined credit amount applied
     pub total: BillingAmount,
+}
+
+impl<'de> serde::Deserialize<'de> for BillingSubscriptionCredits {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = BillingSubscriptionCredits;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a BillingSubscriptionCredits object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BillingSubscriptionCredits, A::Error> {
+                use crate::decode::Fields as _;
+                let mut proration = None;
+                let mut payer = None;
+                let mut total = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "proration" => map.field(&mut proration, "proration")?,
+                        "payer" => map.field(&mut payer, "payer")?,
+                        "total" => map.field(&mut total, "total")?,
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(BillingSubscriptionCredits {
+                    proration: proration.flatten(),
+                    payer: payer.flatten(),
+                    total: crate::decode::required(total, "total")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }

@@ -5,7 +5,7 @@ use crate::webhooks::models::{
     BillingSubscriptionCredits,
 };
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BillingSubscriptionItem {
     /// Unique identifier for the subscription item
@@ -13,19 +13,16 @@ pub struct BillingSubscriptionItem {
     /// String representing the object's type
     ///
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub object: Option<String>,
     /// Current status of the subscription item
     pub status: BillingSubscriptionItemStatus,
     /// Unix timestamp in milliseconds when the subscription item was created
     ///
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub created_at: Option<i64>,
     /// Unix timestamp in milliseconds when the subscription item was most recently updated
     ///
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub updated_at: Option<i64>,
     /// Unix timestamp in milliseconds when the subscription item period started
     pub period_start: i64,
@@ -34,36 +31,109 @@ pub struct BillingSubscriptionItem {
     /// How frequently the payer will be charged while this subscription item is active
     ///
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub interval: Option<BillingSubscriptionItemInterval>,
     /// Unique identifier for the plan associated with this subscription item
     ///
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub plan_id: Option<String>,
     /// Details of the plan associated with this subscription item
     ///
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub plan: Option<BillingPlan>,
     /// The payer responsible for this subscription item
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payer: Option<BillingPayerEventPayload>,
     /// The identifier of the subscription this subscription item belongs to
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
     /// Proration-only credit. Use credits instead.
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub credit: Option<BillingSubscriptionCredit>,
     /// Unified credits breakdown including proration and account credits
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub credits: Option<BillingSubscriptionCredits>,
 }
 
+impl<'de> serde::Deserialize<'de> for BillingSubscriptionItem {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = BillingSubscriptionItem;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a BillingSubscriptionItem object")
+            }
+
+            #[allow(
+                deprecated,
+                reason = "decoding sets every field, deprecated ones too"
+            )]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BillingSubscriptionItem, A::Error> {
+                use crate::decode::Fields as _;
+                let mut id = None;
+                let mut object = None;
+                let mut status = None;
+                let mut created_at = None;
+                let mut updated_at = None;
+                let mut period_start = None;
+                let mut period_end = None;
+                let mut interval = None;
+                let mut plan_id = None;
+                let mut plan = None;
+                let mut payer = None;
+                let mut subscription_id = None;
+                let mut credit = None;
+                let mut credits = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => map.field(&mut id, "id")?,
+                        "object" => map.field(&mut object, "object")?,
+                        "status" => map.field(&mut status, "status")?,
+                        "created_at" => map.field(&mut created_at, "created_at")?,
+                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
+                        "period_start" => map.field(&mut period_start, "period_start")?,
+                        "period_end" => map.field(&mut period_end, "period_end")?,
+                        "interval" => map.field(&mut interval, "interval")?,
+                        "plan_id" => map.field(&mut plan_id, "plan_id")?,
+                        "plan" => map.field(&mut plan, "plan")?,
+                        "payer" => map.field(&mut payer, "payer")?,
+                        "subscription_id" => {
+                            map.field(&mut subscription_id, "subscription_id")?
+                        }
+                        "credit" => map.field(&mut credit, "credit")?,
+                        "credits" => map.field(&mut credits, "credits")?,
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(BillingSubscriptionItem {
+                    id: crate::decode::required(id, "id")?,
+                    object: object.flatten(),
+                    status: crate::decode::required(status, "status")?,
+                    created_at: created_at.flatten(),
+                    updated_at: updated_at.flatten(),
+                    period_start: crate::decode::required(period_start, "period_start")?,
+                    period_end: crate::decode::required(period_end, "period_end")?,
+                    interval: interval.flatten(),
+                    plan_id: plan_id.flatten(),
+                    plan: plan.flatten(),
+                    payer: payer.flatten(),
+                    subscription_id: subscription_id.flatten(),
+                    credit: credit.flatten(),
+                    credits: credits.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 /// Current status of the subscription item
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BillingSubscriptionItemStatus {
     /// `abandoned`
@@ -83,7 +153,6 @@ pub enum BillingSubscriptionItemStatus {
     /// `upcoming`
     Upcoming,
     /// A value this version of the SDK does not know, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -104,15 +173,46 @@ impl BillingSubscriptionItemStatus {
     }
 }
 
+impl From<&str> for BillingSubscriptionItemStatus {
+    /// The variant for a wire value; a value this version does not know is kept
+    /// in `Unknown`.
+    fn from(value: &str) -> Self {
+        match value {
+            "abandoned" => Self::Abandoned,
+            "active" => Self::Active,
+            "canceled" => Self::Canceled,
+            "ended" => Self::Ended,
+            "expired" => Self::Expired,
+            "incomplete" => Self::Incomplete,
+            "past_due" => Self::PastDue,
+            "upcoming" => Self::Upcoming,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+
 impl std::fmt::Display for BillingSubscriptionItemStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
+impl serde::Serialize for BillingSubscriptionItemStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BillingSubscriptionItemStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::open_enum(deserializer)
+    }
+}
+
 /// How frequently the payer will be charged while this subscription item is active
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BillingSubscriptionItemInterval {
     /// `month`
@@ -120,7 +220,6 @@ pub enum BillingSubscriptionItemInterval {
     /// `annual`
     Annual,
     /// A value this version of the SDK does not know, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -135,8 +234,34 @@ impl BillingSubscriptionItemInterval {
     }
 }
 
+impl From<&str> for BillingSubscriptionItemInterval {
+    /// The variant for a wire value; a value this version does not know is kept
+    /// in `Unknown`.
+    fn from(value: &str) -> Self {
+        match value {
+            "month" => Self::Month,
+            "annual" => Self::Annual,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+
 impl std::fmt::Display for BillingSubscriptionItemInterval {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for BillingSubscriptionItemInterval {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BillingSubscriptionItemInterval {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::open_enum(deserializer)
     }
 }

@@ -4,7 +4,7 @@ use crate::webhooks::models::{
     BillingPayerEventPayload, BillingSeats, BillingSubscriptionItemEventPlan,
 };
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BillingSubscriptionItemEventPayload {
     /// Object type identifier for webhook events
@@ -32,31 +32,105 @@ pub struct BillingSubscriptionItemEventPayload {
     /// Unix timestamp in milliseconds when the subscription item period ends. The field is null for default plan subscription items.
     ///
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub period_end: Option<i64>,
     /// Billing interval for this subscription item (e.g., "month", "annual")
     pub interval: String,
     /// Unique identifier for the plan associated with this subscription item
     ///
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub plan_id: Option<String>,
     /// Detailed information about the plan associated with this subscription item
     ///
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub plan: Option<BillingSubscriptionItemEventPlan>,
     /// Detailed information about the payer responsible for this subscription item. Only populated when this item is sent as a standalone event, null when included within a subscription event.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub payer: Option<BillingPayerEventPayload>,
     /// Unique identifier for the parent subscription. Only populated when this item is sent as a standalone event, null when included within a subscription event.
     ///
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub subscription_id: Option<String>,
     /// Seat entitlement for this subscription item
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub seats: Option<BillingSeats>,
+}
+
+impl<'de> serde::Deserialize<'de> for BillingSubscriptionItemEventPayload {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = BillingSubscriptionItemEventPayload;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a BillingSubscriptionItemEventPayload object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<BillingSubscriptionItemEventPayload, A::Error> {
+                use crate::decode::Fields as _;
+                let mut object = None;
+                let mut id = None;
+                let mut status = None;
+                let mut is_free_trial = None;
+                let mut created_at = None;
+                let mut updated_at = None;
+                let mut period_start = None;
+                let mut period_end = None;
+                let mut interval = None;
+                let mut plan_id = None;
+                let mut plan = None;
+                let mut payer = None;
+                let mut subscription_id = None;
+                let mut seats = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "object" => map.field(&mut object, "object")?,
+                        "id" => map.field(&mut id, "id")?,
+                        "status" => map.field(&mut status, "status")?,
+                        "is_free_trial" => {
+                            map.field(&mut is_free_trial, "is_free_trial")?
+                        }
+                        "created_at" => map.field(&mut created_at, "created_at")?,
+                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
+                        "period_start" => map.field(&mut period_start, "period_start")?,
+                        "period_end" => map.field(&mut period_end, "period_end")?,
+                        "interval" => map.field(&mut interval, "interval")?,
+                        "plan_id" => map.field(&mut plan_id, "plan_id")?,
+                        "plan" => map.field(&mut plan, "plan")?,
+                        "payer" => map.field(&mut payer, "payer")?,
+                        "subscription_id" => {
+                            map.field(&mut subscription_id, "subscription_id")?
+                        }
+                        "seats" => map.field(&mut seats, "seats")?,
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(BillingSubscriptionItemEventPayload {
+                    object: crate::decode::required(object, "object")?,
+                    id: crate::decode::required(id, "id")?,
+                    status: crate::decode::required(status, "status")?,
+                    is_free_trial: crate::decode::required(
+                        is_free_trial,
+                        "is_free_trial",
+                    )?,
+                    created_at: crate::decode::required(created_at, "created_at")?,
+                    updated_at: crate::decode::required(updated_at, "updated_at")?,
+                    period_start: crate::decode::required(period_start, "period_start")?,
+                    period_end: period_end.flatten(),
+                    interval: crate::decode::required(interval, "interval")?,
+                    plan_id: plan_id.flatten(),
+                    plan: plan.flatten(),
+                    payer: payer.flatten(),
+                    subscription_id: subscription_id.flatten(),
+                    seats: seats.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 /// Current status of the subscription item.
@@ -68,8 +142,7 @@ pub struct BillingSubscriptionItemEventPayload {
 /// * **incomplete**: a subscription item that requires more user action before it can be active.
 /// * **past_due**: a subscription item that a payment is overdue on.
 /// * **upcoming**: a subscription item that is scheduled to start but has not started yet.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BillingSubscriptionItemEventPayloadStatus {
     /// `abandoned`
@@ -87,7 +160,6 @@ pub enum BillingSubscriptionItemEventPayloadStatus {
     /// `upcoming`
     Upcoming,
     /// A value this version of the SDK does not know, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -107,8 +179,39 @@ impl BillingSubscriptionItemEventPayloadStatus {
     }
 }
 
+impl From<&str> for BillingSubscriptionItemEventPayloadStatus {
+    /// The variant for a wire value; a value this version does not know is kept
+    /// in `Unknown`.
+    fn from(value: &str) -> Self {
+        match value {
+            "abandoned" => Self::Abandoned,
+            "active" => Self::Active,
+            "canceled" => Self::Canceled,
+            "ended" => Self::Ended,
+            "incomplete" => Self::Incomplete,
+            "past_due" => Self::PastDue,
+            "upcoming" => Self::Upcoming,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+
 impl std::fmt::Display for BillingSubscriptionItemEventPayloadStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for BillingSubscriptionItemEventPayloadStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BillingSubscriptionItemEventPayloadStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::open_enum(deserializer)
     }
 }

@@ -4,26 +4,91 @@ use crate::webhooks::models::{
     Admin, EmailLink, FromOAuth, IdentificationLink, Otp, Saml, Scim, Ticket,
 };
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct EmailAddress {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     pub email_address: String,
     pub reserved: bool,
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub verification: Option<EmailAddressVerification>,
     pub linked_to: Vec<IdentificationLink>,
     /// Indicates whether this email address domain matches an active enterprise connection.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub matches_sso_connection: Option<bool>,
     /// Unix timestamp of creation
     pub created_at: i64,
     /// Unix timestamp of creation
     pub updated_at: i64,
+}
+
+impl<'de> serde::Deserialize<'de> for EmailAddress {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = EmailAddress;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a EmailAddress object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<EmailAddress, A::Error> {
+                use crate::decode::Fields as _;
+                let mut id = None;
+                let mut object = None;
+                let mut email_address = None;
+                let mut reserved = None;
+                let mut verification = None;
+                let mut linked_to = None;
+                let mut matches_sso_connection = None;
+                let mut created_at = None;
+                let mut updated_at = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => map.field(&mut id, "id")?,
+                        "object" => map.field(&mut object, "object")?,
+                        "email_address" => {
+                            map.field(&mut email_address, "email_address")?
+                        }
+                        "reserved" => map.field(&mut reserved, "reserved")?,
+                        "verification" => map.field(&mut verification, "verification")?,
+                        "linked_to" => map.field(&mut linked_to, "linked_to")?,
+                        "matches_sso_connection" => {
+                            map.field(
+                                &mut matches_sso_connection,
+                                "matches_sso_connection",
+                            )?
+                        }
+                        "created_at" => map.field(&mut created_at, "created_at")?,
+                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(EmailAddress {
+                    id: id.flatten(),
+                    object: crate::decode::required(object, "object")?,
+                    email_address: crate::decode::required(
+                        email_address,
+                        "email_address",
+                    )?,
+                    reserved: crate::decode::required(reserved, "reserved")?,
+                    verification: verification.flatten(),
+                    linked_to: crate::decode::required(linked_to, "linked_to")?,
+                    matches_sso_connection: matches_sso_connection.flatten(),
+                    created_at: crate::decode::required(created_at, "created_at")?,
+                    updated_at: crate::decode::required(updated_at, "updated_at")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

@@ -5,7 +5,7 @@ use crate::webhooks::models::{
 };
 
 /// An organization domain
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OrganizationDomain {
     /// String representing the object's type. Objects of the same type share the same value. Always `organization_domain`
@@ -21,30 +21,26 @@ pub struct OrganizationDomain {
     /// Affiliation email address for the domain, if available.
     ///
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub affiliation_email_address: Option<String>,
     /// Verification details for the user-facing affiliation between the domain and the organization (e.g. affiliation_email_code).
     ///
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub affiliation_verification: Option<OrganizationDomainVerification>,
     /// Verification details for the underlying DNS domain ownership proof (TXT challenge or dashboard override). Null until ownership has been attempted.
     ///
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub ownership_verification: Option<OrganizationDomainVerification>,
     /// Deprecated alias for `affiliation_verification`. Kept for backward compatibility on the current API version; will be removed in the next API version. Prefer `affiliation_verification`.
     ///
     /// Always present, but may be `null`.
     #[deprecated]
-    #[serde(default)]
     pub verification: Option<OrganizationDomainVerification>,
     /// Total number of pending invitations associated with this domain
     pub total_pending_invitations: i32,
     /// Total number of pending suggestions associated with this domain
     pub total_pending_suggestions: i32,
     /// Public organization data associated with this domain
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_organization_data: Option<OrganizationInvitationPublicOrganizationData>,
     /// Unix timestamp when the domain was created
     pub created_at: i64,
@@ -52,9 +48,129 @@ pub struct OrganizationDomain {
     pub updated_at: i64,
 }
 
+impl<'de> serde::Deserialize<'de> for OrganizationDomain {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = OrganizationDomain;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a OrganizationDomain object")
+            }
+
+            #[allow(
+                deprecated,
+                reason = "decoding sets every field, deprecated ones too"
+            )]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationDomain, A::Error> {
+                use crate::decode::Fields as _;
+                let mut object = None;
+                let mut id = None;
+                let mut organization_id = None;
+                let mut name = None;
+                let mut enrollment_mode = None;
+                let mut affiliation_email_address = None;
+                let mut affiliation_verification = None;
+                let mut ownership_verification = None;
+                let mut verification = None;
+                let mut total_pending_invitations = None;
+                let mut total_pending_suggestions = None;
+                let mut public_organization_data = None;
+                let mut created_at = None;
+                let mut updated_at = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "object" => map.field(&mut object, "object")?,
+                        "id" => map.field(&mut id, "id")?,
+                        "organization_id" => {
+                            map.field(&mut organization_id, "organization_id")?
+                        }
+                        "name" => map.field(&mut name, "name")?,
+                        "enrollment_mode" => {
+                            map.field(&mut enrollment_mode, "enrollment_mode")?
+                        }
+                        "affiliation_email_address" => {
+                            map.field(
+                                &mut affiliation_email_address,
+                                "affiliation_email_address",
+                            )?
+                        }
+                        "affiliation_verification" => {
+                            map.field(
+                                &mut affiliation_verification,
+                                "affiliation_verification",
+                            )?
+                        }
+                        "ownership_verification" => {
+                            map.field(
+                                &mut ownership_verification,
+                                "ownership_verification",
+                            )?
+                        }
+                        "verification" => map.field(&mut verification, "verification")?,
+                        "total_pending_invitations" => {
+                            map.field(
+                                &mut total_pending_invitations,
+                                "total_pending_invitations",
+                            )?
+                        }
+                        "total_pending_suggestions" => {
+                            map.field(
+                                &mut total_pending_suggestions,
+                                "total_pending_suggestions",
+                            )?
+                        }
+                        "public_organization_data" => {
+                            map.field(
+                                &mut public_organization_data,
+                                "public_organization_data",
+                            )?
+                        }
+                        "created_at" => map.field(&mut created_at, "created_at")?,
+                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(OrganizationDomain {
+                    object: crate::decode::required(object, "object")?,
+                    id: crate::decode::required(id, "id")?,
+                    organization_id: crate::decode::required(
+                        organization_id,
+                        "organization_id",
+                    )?,
+                    name: crate::decode::required(name, "name")?,
+                    enrollment_mode: crate::decode::required(
+                        enrollment_mode,
+                        "enrollment_mode",
+                    )?,
+                    affiliation_email_address: affiliation_email_address.flatten(),
+                    affiliation_verification: affiliation_verification.flatten(),
+                    ownership_verification: ownership_verification.flatten(),
+                    verification: verification.flatten(),
+                    total_pending_invitations: crate::decode::required(
+                        total_pending_invitations,
+                        "total_pending_invitations",
+                    )?,
+                    total_pending_suggestions: crate::decode::required(
+                        total_pending_suggestions,
+                        "total_pending_suggestions",
+                    )?,
+                    public_organization_data: public_organization_data.flatten(),
+                    created_at: crate::decode::required(created_at, "created_at")?,
+                    updated_at: crate::decode::required(updated_at, "updated_at")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 /// Mode of enrollment for the domain
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OrganizationDomainEnrollmentMode {
     /// `manual_invitation`
@@ -66,7 +182,6 @@ pub enum OrganizationDomainEnrollmentMode {
     /// `enterprise_sso`
     EnterpriseSso,
     /// A value this version of the SDK does not know, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -83,8 +198,36 @@ impl OrganizationDomainEnrollmentMode {
     }
 }
 
+impl From<&str> for OrganizationDomainEnrollmentMode {
+    /// The variant for a wire value; a value this version does not know is kept
+    /// in `Unknown`.
+    fn from(value: &str) -> Self {
+        match value {
+            "manual_invitation" => Self::ManualInvitation,
+            "automatic_invitation" => Self::AutomaticInvitation,
+            "automatic_suggestion" => Self::AutomaticSuggestion,
+            "enterprise_sso" => Self::EnterpriseSso,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+
 impl std::fmt::Display for OrganizationDomainEnrollmentMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for OrganizationDomainEnrollmentMode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OrganizationDomainEnrollmentMode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::open_enum(deserializer)
     }
 }

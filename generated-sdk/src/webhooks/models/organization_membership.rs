@@ -3,28 +3,98 @@
 use crate::webhooks::models::{Organization, OrganizationMembershipPublicUserData};
 
 /// A user's membership in an organization
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OrganizationMembership {
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     pub role: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub role_name: Option<String>,
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub permissions: Option<Vec<String>>,
     /// Metadata saved on the organization membership, accessible from both Frontend and Backend APIs
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
     /// Metadata saved on the organization membership, accessible only from the Backend API
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     pub organization: Organization,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_user_data: Option<OrganizationMembershipPublicUserData>,
     /// Unix timestamp of creation.
     pub created_at: i64,
     /// Unix timestamp of last update.
     pub updated_at: i64,
+}
+
+impl<'de> serde::Deserialize<'de> for OrganizationMembership {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = OrganizationMembership;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a OrganizationMembership object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<OrganizationMembership, A::Error> {
+                use crate::decode::Fields as _;
+                let mut id = None;
+                let mut object = None;
+                let mut role = None;
+                let mut role_name = None;
+                let mut permissions = None;
+                let mut public_metadata = None;
+                let mut private_metadata = None;
+                let mut organization = None;
+                let mut public_user_data = None;
+                let mut created_at = None;
+                let mut updated_at = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => map.field(&mut id, "id")?,
+                        "object" => map.field(&mut object, "object")?,
+                        "role" => map.field(&mut role, "role")?,
+                        "role_name" => map.field(&mut role_name, "role_name")?,
+                        "permissions" => map.field(&mut permissions, "permissions")?,
+                        "public_metadata" => {
+                            map.field(&mut public_metadata, "public_metadata")?
+                        }
+                        "private_metadata" => {
+                            map.field(&mut private_metadata, "private_metadata")?
+                        }
+                        "organization" => map.field(&mut organization, "organization")?,
+                        "public_user_data" => {
+                            map.field(&mut public_user_data, "public_user_data")?
+                        }
+                        "created_at" => map.field(&mut created_at, "created_at")?,
+                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(OrganizationMembership {
+                    id: crate::decode::required(id, "id")?,
+                    object: crate::decode::required(object, "object")?,
+                    role: crate::decode::required(role, "role")?,
+                    role_name: role_name.flatten(),
+                    permissions: permissions.flatten(),
+                    public_metadata: crate::decode::required(
+                        public_metadata,
+                        "public_metadata",
+                    )?,
+                    private_metadata: private_metadata.flatten(),
+                    organization: crate::decode::required(organization, "organization")?,
+                    public_user_data: public_user_data.flatten(),
+                    created_at: crate::decode::required(created_at, "created_at")?,
+                    updated_at: crate::decode::required(updated_at, "updated_at")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }

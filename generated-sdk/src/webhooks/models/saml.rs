@@ -2,28 +2,87 @@
 
 use crate::webhooks::models::ClerkError;
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Saml {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     pub status: SamlStatus,
     pub strategy: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_verification_redirect_url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<ClerkError>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub expire_at: Option<i64>,
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub attempts: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
+impl<'de> serde::Deserialize<'de> for Saml {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Saml;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a Saml object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Saml, A::Error> {
+                use crate::decode::Fields as _;
+                let mut object = None;
+                let mut status = None;
+                let mut strategy = None;
+                let mut external_verification_redirect_url = None;
+                let mut error = None;
+                let mut expire_at = None;
+                let mut attempts = None;
+                let mut verified_at_client = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "object" => map.field(&mut object, "object")?,
+                        "status" => map.field(&mut status, "status")?,
+                        "strategy" => map.field(&mut strategy, "strategy")?,
+                        "external_verification_redirect_url" => {
+                            map.field(
+                                &mut external_verification_redirect_url,
+                                "external_verification_redirect_url",
+                            )?
+                        }
+                        "error" => map.field(&mut error, "error")?,
+                        "expire_at" => map.field(&mut expire_at, "expire_at")?,
+                        "attempts" => map.field(&mut attempts, "attempts")?,
+                        "verified_at_client" => {
+                            map.field(&mut verified_at_client, "verified_at_client")?
+                        }
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(Saml {
+                    object: object.flatten(),
+                    status: crate::decode::required(status, "status")?,
+                    strategy: crate::decode::required(strategy, "strategy")?,
+                    external_verification_redirect_url: external_verification_redirect_url
+                        .flatten(),
+                    error: error.flatten(),
+                    expire_at: expire_at.flatten(),
+                    attempts: attempts.flatten(),
+                    verified_at_client: verified_at_client.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SamlStatus {
     /// `unverified`
@@ -37,7 +96,6 @@ pub enum SamlStatus {
     /// `transferable`
     Transferable,
     /// A value this version of the SDK does not know, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -55,8 +113,37 @@ impl SamlStatus {
     }
 }
 
+impl From<&str> for SamlStatus {
+    /// The variant for a wire value; a value this version does not know is kept
+    /// in `Unknown`.
+    fn from(value: &str) -> Self {
+        match value {
+            "unverified" => Self::Unverified,
+            "verified" => Self::Verified,
+            "failed" => Self::Failed,
+            "expired" => Self::Expired,
+            "transferable" => Self::Transferable,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+
 impl std::fmt::Display for SamlStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for SamlStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SamlStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::open_enum(deserializer)
     }
 }

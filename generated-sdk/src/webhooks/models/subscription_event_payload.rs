@@ -4,7 +4,7 @@ use crate::webhooks::models::{
     BillingPayerEventPayload, BillingSubscriptionItemEventPayload,
 };
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SubscriptionEventPayload {
     /// String representing the object's type
@@ -16,31 +16,26 @@ pub struct SubscriptionEventPayload {
     /// Unix timestamp in milliseconds when the subscription became active. Null if subscription has never been active.
     ///
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub active_at: Option<i64>,
     /// Unix timestamp in milliseconds when the subscription was canceled. Null if not canceled.
     ///
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub canceled_at: Option<i64>,
     /// Unix timestamp in milliseconds when the subscription was created
     pub created_at: i64,
     /// Unix timestamp in milliseconds when the subscription ended. Null if subscription has not ended.
     ///
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub ended_at: Option<i64>,
     /// Unix timestamp in milliseconds when the subscription became past due. Null if subscription is not past due.
     ///
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub past_due_at: Option<i64>,
     /// Unix timestamp in milliseconds when the subscription was last modified
     pub updated_at: i64,
     /// Unique identifier for the most recent payment attempt associated with this subscription
     ///
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub latest_payment_id: Option<String>,
     /// Unique identifier for the payer responsible for this subscription
     pub payer_id: String,
@@ -49,15 +44,88 @@ pub struct SubscriptionEventPayload {
     /// Unique identifier for the payment method used to process charges for this subscription
     ///
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub payment_source_id: Option<String>,
     /// Array of subscription items that make up this subscription, each representing the period of time a subscription was in a given state
     pub items: Vec<BillingSubscriptionItemEventPayload>,
 }
 
+impl<'de> serde::Deserialize<'de> for SubscriptionEventPayload {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = SubscriptionEventPayload;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a SubscriptionEventPayload object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<SubscriptionEventPayload, A::Error> {
+                use crate::decode::Fields as _;
+                let mut object = None;
+                let mut id = None;
+                let mut status = None;
+                let mut active_at = None;
+                let mut canceled_at = None;
+                let mut created_at = None;
+                let mut ended_at = None;
+                let mut past_due_at = None;
+                let mut updated_at = None;
+                let mut latest_payment_id = None;
+                let mut payer_id = None;
+                let mut payer = None;
+                let mut payment_source_id = None;
+                let mut items = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "object" => map.field(&mut object, "object")?,
+                        "id" => map.field(&mut id, "id")?,
+                        "status" => map.field(&mut status, "status")?,
+                        "active_at" => map.field(&mut active_at, "active_at")?,
+                        "canceled_at" => map.field(&mut canceled_at, "canceled_at")?,
+                        "created_at" => map.field(&mut created_at, "created_at")?,
+                        "ended_at" => map.field(&mut ended_at, "ended_at")?,
+                        "past_due_at" => map.field(&mut past_due_at, "past_due_at")?,
+                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
+                        "latest_payment_id" => {
+                            map.field(&mut latest_payment_id, "latest_payment_id")?
+                        }
+                        "payer_id" => map.field(&mut payer_id, "payer_id")?,
+                        "payer" => map.field(&mut payer, "payer")?,
+                        "payment_source_id" => {
+                            map.field(&mut payment_source_id, "payment_source_id")?
+                        }
+                        "items" => map.field(&mut items, "items")?,
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(SubscriptionEventPayload {
+                    object: crate::decode::required(object, "object")?,
+                    id: crate::decode::required(id, "id")?,
+                    status: crate::decode::required(status, "status")?,
+                    active_at: active_at.flatten(),
+                    canceled_at: canceled_at.flatten(),
+                    created_at: crate::decode::required(created_at, "created_at")?,
+                    ended_at: ended_at.flatten(),
+                    past_due_at: past_due_at.flatten(),
+                    updated_at: crate::decode::required(updated_at, "updated_at")?,
+                    latest_payment_id: latest_payment_id.flatten(),
+                    payer_id: crate::decode::required(payer_id, "payer_id")?,
+                    payer: crate::decode::required(payer, "payer")?,
+                    payment_source_id: payment_source_id.flatten(),
+                    items: crate::decode::required(items, "items")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
 /// Current status of the subscription
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SubscriptionEventPayloadStatus {
     /// `ended`
@@ -73,7 +141,6 @@ pub enum SubscriptionEventPayloadStatus {
     /// `incomplete`
     Incomplete,
     /// A value this version of the SDK does not know, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -92,8 +159,38 @@ impl SubscriptionEventPayloadStatus {
     }
 }
 
+impl From<&str> for SubscriptionEventPayloadStatus {
+    /// The variant for a wire value; a value this version does not know is kept
+    /// in `Unknown`.
+    fn from(value: &str) -> Self {
+        match value {
+            "ended" => Self::Ended,
+            "canceled" => Self::Canceled,
+            "abandoned" => Self::Abandoned,
+            "past_due" => Self::PastDue,
+            "active" => Self::Active,
+            "incomplete" => Self::Incomplete,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+
 impl std::fmt::Display for SubscriptionEventPayloadStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for SubscriptionEventPayloadStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SubscriptionEventPayloadStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::open_enum(deserializer)
     }
 }

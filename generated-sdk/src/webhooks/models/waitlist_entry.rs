@@ -2,7 +2,7 @@
 
 use crate::webhooks::models::Invitation;
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct WaitlistEntry {
     pub object: String,
@@ -10,18 +10,75 @@ pub struct WaitlistEntry {
     pub email_address: String,
     pub status: WaitlistEntryStatus,
     /// Indicates if the waitlist entry is locked. Locked entries are being processed in a batch action and are unavailable for other actions.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_locked: Option<bool>,
     /// Unix timestamp of creation.
     pub created_at: i64,
     /// Unix timestamp of last update.
     pub updated_at: i64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub invitation: Option<Invitation>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "snake_case")]
+impl<'de> serde::Deserialize<'de> for WaitlistEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = WaitlistEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a WaitlistEntry object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<WaitlistEntry, A::Error> {
+                use crate::decode::Fields as _;
+                let mut object = None;
+                let mut id = None;
+                let mut email_address = None;
+                let mut status = None;
+                let mut is_locked = None;
+                let mut created_at = None;
+                let mut updated_at = None;
+                let mut invitation = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "object" => map.field(&mut object, "object")?,
+                        "id" => map.field(&mut id, "id")?,
+                        "email_address" => {
+                            map.field(&mut email_address, "email_address")?
+                        }
+                        "status" => map.field(&mut status, "status")?,
+                        "is_locked" => map.field(&mut is_locked, "is_locked")?,
+                        "created_at" => map.field(&mut created_at, "created_at")?,
+                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
+                        "invitation" => map.field(&mut invitation, "invitation")?,
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(WaitlistEntry {
+                    object: crate::decode::required(object, "object")?,
+                    id: crate::decode::required(id, "id")?,
+                    email_address: crate::decode::required(
+                        email_address,
+                        "email_address",
+                    )?,
+                    status: crate::decode::required(status, "status")?,
+                    is_locked: is_locked.flatten(),
+                    created_at: crate::decode::required(created_at, "created_at")?,
+                    updated_at: crate::decode::required(updated_at, "updated_at")?,
+                    invitation: invitation.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WaitlistEntryStatus {
     /// `pending`
@@ -33,7 +90,6 @@ pub enum WaitlistEntryStatus {
     /// `completed`
     Completed,
     /// A value this version of the SDK does not know, kept as sent.
-    #[serde(untagged)]
     Unknown(String),
 }
 
@@ -50,8 +106,36 @@ impl WaitlistEntryStatus {
     }
 }
 
+impl From<&str> for WaitlistEntryStatus {
+    /// The variant for a wire value; a value this version does not know is kept
+    /// in `Unknown`.
+    fn from(value: &str) -> Self {
+        match value {
+            "pending" => Self::Pending,
+            "invited" => Self::Invited,
+            "rejected" => Self::Rejected,
+            "completed" => Self::Completed,
+            _ => Self::Unknown(value.to_owned()),
+        }
+    }
+}
+
 impl std::fmt::Display for WaitlistEntryStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for WaitlistEntryStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WaitlistEntryStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        crate::decode::open_enum(deserializer)
     }
 }

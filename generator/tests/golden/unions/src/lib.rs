@@ -21,7 +21,7 @@ pub use nullable::Nullable;
 pub mod api;
 pub use client::{Client, ClientBuilder, SecretKey};
 pub use error::{ApiError, ClerkError, Error};
-pub use request::RequestOptions;
+pub use request::{Pending, RequestOptions};
 pub use retry::RetryPolicy;
 
 /// The server requests go to unless the client is given another base URL.

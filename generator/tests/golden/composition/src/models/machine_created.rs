@@ -2,11 +2,51 @@
 
 use crate::models::MachineWithoutScopes;
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MachineCreated {
     pub id: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub scoped_machines: Option<Vec<MachineWithoutScopes>>,
     pub secret_key: String,
+}
+
+impl<'de> serde::Deserialize<'de> for MachineCreated {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = MachineCreated;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a MachineCreated object")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<MachineCreated, A::Error> {
+                use crate::decode::Fields as _;
+                let mut id = None;
+                let mut scoped_machines = None;
+                let mut secret_key = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => map.field(&mut id, "id")?,
+                        "scoped_machines" => {
+                            map.field(&mut scoped_machines, "scoped_machines")?
+                        }
+                        "secret_key" => map.field(&mut secret_key, "secret_key")?,
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(MachineCreated {
+                    id: crate::decode::required(id, "id")?,
+                    scoped_machines: scoped_machines.flatten(),
+                    secret_key: crate::decode::required(secret_key, "secret_key")?,
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }

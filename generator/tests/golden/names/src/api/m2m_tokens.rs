@@ -72,7 +72,7 @@ impl<'c> GetM2mTokens<'c> {
     }
 
     /// Sends `GET /m2m_tokens`.
-    pub async fn send(self) -> Result<Vec<models::JwksEd25519PublicKey>, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, Vec<models::JwksEd25519PublicKey>> {
         let mut call = Call::new(
             self.client,
             &GET_M2M_TOKENS,
@@ -82,7 +82,7 @@ impl<'c> GetM2mTokens<'c> {
         call.query("frontendApi", self.frontend_api_2.as_ref());
         call.query("frontend_api", self.frontend_api.as_ref());
         call.query_list("enrollment_mode", self.enrollment_mode.as_ref(), false);
-        call.send_json().await
+        call.send_json()
     }
 }
 

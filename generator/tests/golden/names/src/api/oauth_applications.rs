@@ -55,7 +55,7 @@ impl<'c> CreateOAuthApplication<'c> {
     }
 
     /// Sends `POST /oauth_applications`.
-    pub async fn send(self) -> Result<models::OAuthApplication, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::OAuthApplication> {
         let mut call = Call::new(
             self.client,
             &CREATE_OAUTH_APPLICATION,
@@ -63,9 +63,9 @@ impl<'c> CreateOAuthApplication<'c> {
             self.options,
         );
         if let Some(body) = &self.body {
-            call.json(body)?;
+            call.json(body);
         }
-        call.send_json().await
+        call.send_json()
     }
 }
 

@@ -55,15 +55,15 @@ impl<'c> UpdateUser<'c> {
     }
 
     /// Sends `PATCH /users/{user_id}`.
-    pub async fn send(self) -> Result<models::User, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::User> {
         let mut call = Call::new(
             self.client,
             &UPDATE_USER,
             format!("/users/{}", crate ::request::segment(& self.user_id)),
             self.options,
         );
-        call.json(&self.body)?;
-        call.send_json().await
+        call.json(&self.body);
+        call.send_json()
     }
 }
 

@@ -6,39 +6,113 @@ use crate::models::Email;
 /// Values in &lt;angle brackets> and \[brackets\] are not links.
 ///
 /// an indented line that must not become a doctest
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct User {
     pub id: String,
     /// Required but nullable.
     ///
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub external_id: Option<String>,
     /// Optional.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// Optional and nullable.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_sign_in_at: Option<i64>,
     pub banned: bool,
     pub created_at: i64,
     /// A nullable reference written as a `$ref` with a sibling.
     ///
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub primary_email: Option<Email>,
     /// Always present, but may be `null`.
-    #[serde(default)]
     pub backup_email: Option<Email>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub organization: Option<Email>,
     #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub profile_image_url: Option<String>,
     /// Defaults to `10`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+}
+
+impl<'de> serde::Deserialize<'de> for User {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = User;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a User object")
+            }
+
+            #[allow(
+                deprecated,
+                reason = "decoding sets every field, deprecated ones too"
+            )]
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<User, A::Error> {
+                use crate::decode::Fields as _;
+                let mut id = None;
+                let mut external_id = None;
+                let mut username = None;
+                let mut last_sign_in_at = None;
+                let mut banned = None;
+                let mut created_at = None;
+                let mut primary_email = None;
+                let mut backup_email = None;
+                let mut organization = None;
+                let mut profile_image_url = None;
+                let mut limit = None;
+                let mut public_metadata = None;
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        "id" => map.field(&mut id, "id")?,
+                        "external_id" => map.field(&mut external_id, "external_id")?,
+                        "username" => map.field(&mut username, "username")?,
+                        "last_sign_in_at" => {
+                            map.field(&mut last_sign_in_at, "last_sign_in_at")?
+                        }
+                        "banned" => map.field(&mut banned, "banned")?,
+                        "created_at" => map.field(&mut created_at, "created_at")?,
+                        "primary_email" => {
+                            map.field(&mut primary_email, "primary_email")?
+                        }
+                        "backup_email" => map.field(&mut backup_email, "backup_email")?,
+                        "organization" => map.field(&mut organization, "organization")?,
+                        "profile_image_url" => {
+                            map.field(&mut profile_image_url, "profile_image_url")?
+                        }
+                        "limit" => map.field(&mut limit, "limit")?,
+                        "public_metadata" => {
+                            map.field(&mut public_metadata, "public_metadata")?
+                        }
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(User {
+                    id: crate::decode::required(id, "id")?,
+                    external_id: external_id.flatten(),
+                    username: username.flatten(),
+                    last_sign_in_at: last_sign_in_at.flatten(),
+                    banned: crate::decode::required(banned, "banned")?,
+                    created_at: crate::decode::required(created_at, "created_at")?,
+                    primary_email: primary_email.flatten(),
+                    backup_email: backup_email.flatten(),
+                    organization: organization.flatten(),
+                    profile_image_url: profile_image_url.flatten(),
+                    limit: limit.flatten(),
+                    public_metadata: public_metadata.flatten(),
+                })
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
 }

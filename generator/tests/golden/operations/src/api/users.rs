@@ -101,7 +101,7 @@ impl<'c> GetUserList<'c> {
     }
 
     /// Sends `GET /users`.
-    pub async fn send(self) -> Result<Vec<models::UserListItem>, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, Vec<models::UserListItem>> {
         let mut call = Call::new(
             self.client,
             &GET_USER_LIST,
@@ -111,7 +111,7 @@ impl<'c> GetUserList<'c> {
         call.query("limit", self.limit.as_ref());
         call.query("order_by", self.order_by.as_ref());
         call.query("status", self.status.as_ref());
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -141,15 +141,15 @@ impl<'c> CreateUser<'c> {
     }
 
     /// Sends `POST /users`.
-    pub async fn send(self) -> Result<models::UserListItem, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::UserListItem> {
         let mut call = Call::new(
             self.client,
             &CREATE_USER,
             "/users".to_owned(),
             self.options,
         );
-        call.json(&self.body)?;
-        call.send_json().await
+        call.json(&self.body);
+        call.send_json()
     }
 }
 
@@ -186,7 +186,7 @@ impl<'c> UploadProfileImage<'c> {
     }
 
     /// Sends `POST /users/{user_id}/profile_image`.
-    pub async fn send(self) -> Result<models::Verification, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::Verification> {
         let mut call = Call::new(
             self.client,
             &UPLOAD_PROFILE_IMAGE,
@@ -194,7 +194,7 @@ impl<'c> UploadProfileImage<'c> {
             self.options,
         );
         call.file("file", self.body.as_ref().and_then(|b| b.file.as_ref()));
-        call.send_json().await
+        call.send_json()
     }
 }
 
@@ -224,14 +224,14 @@ impl<'c> DeleteUser<'c> {
     }
 
     /// Sends `DELETE /users/{user_id}`.
-    pub async fn send(self) -> Result<(), crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, ()> {
         let call = Call::new(
             self.client,
             &DELETE_USER,
             format!("/users/{}", crate ::request::segment(& self.user_id)),
             self.options,
         );
-        call.send_empty().await
+        call.send_empty()
     }
 }
 

@@ -47,16 +47,14 @@ impl<'c> VerifyOAuthAccessToken<'c> {
     }
 
     /// Sends `POST /oauth_applications/access_tokens/verify`.
-    pub async fn send(
-        self,
-    ) -> Result<models::VerifyOAuthAccessTokenResponse, crate::Error> {
+    pub fn send(self) -> crate::Pending<'c, models::VerifyOAuthAccessTokenResponse> {
         let call = Call::new(
             self.client,
             &VERIFY_OAUTH_ACCESS_TOKEN,
             "/oauth_applications/access_tokens/verify".to_owned(),
             self.options,
         );
-        call.send_json().await
+        call.send_json()
     }
 }
 
