@@ -3,6 +3,61 @@
 #![doc = include_str!("../README.md")]
 pub mod models;
 mod client;
+
+#[cfg_attr(
+    not(
+        any(
+            feature = "webhook-verification",
+            feature = "actor_tokens",
+            feature = "admin_portal_link_tokens",
+            feature = "agent_tasks",
+            feature = "allow_list_block_list",
+            feature = "api_keys",
+            feature = "beta_features",
+            feature = "billing",
+            feature = "clients",
+            feature = "directories",
+            feature = "domains",
+            feature = "email_addresses",
+            feature = "email_sms_templates",
+            feature = "enterprise_connections",
+            feature = "instance_settings",
+            feature = "invitations",
+            feature = "jwks",
+            feature = "jwt_templates",
+            feature = "m2m_tokens",
+            feature = "machines",
+            feature = "miscellaneous",
+            feature = "oauth_access_tokens",
+            feature = "oauth_applications",
+            feature = "organization_domains",
+            feature = "organization_invitations",
+            feature = "organization_memberships",
+            feature = "organization_permissions",
+            feature = "organization_roles",
+            feature = "organizations",
+            feature = "phone_numbers",
+            feature = "proxy_checks",
+            feature = "redirect_urls",
+            feature = "role_sets",
+            feature = "saml_connections",
+            feature = "scim_directories",
+            feature = "sessions",
+            feature = "sign_in_tokens",
+            feature = "sign_ups",
+            feature = "testing_tokens",
+            feature = "users",
+            feature = "waitlist_entries",
+            feature = "webhooks"
+        )
+    ),
+    allow(
+        dead_code,
+        unused_imports,
+        unused_macros,
+        reason = "no resource feature is on, so no model is decoded"
+    )
+)]
 mod decode;
 mod error;
 mod file;
@@ -35,6 +90,60 @@ mod nullable;
     )
 )]
 mod pagination;
+
+#[cfg_attr(
+    not(
+        any(
+            feature = "actor_tokens",
+            feature = "admin_portal_link_tokens",
+            feature = "agent_tasks",
+            feature = "allow_list_block_list",
+            feature = "api_keys",
+            feature = "beta_features",
+            feature = "billing",
+            feature = "clients",
+            feature = "directories",
+            feature = "domains",
+            feature = "email_addresses",
+            feature = "email_sms_templates",
+            feature = "enterprise_connections",
+            feature = "instance_settings",
+            feature = "invitations",
+            feature = "jwks",
+            feature = "jwt_templates",
+            feature = "m2m_tokens",
+            feature = "machines",
+            feature = "miscellaneous",
+            feature = "oauth_access_tokens",
+            feature = "oauth_applications",
+            feature = "organization_domains",
+            feature = "organization_invitations",
+            feature = "organization_memberships",
+            feature = "organization_permissions",
+            feature = "organization_roles",
+            feature = "organizations",
+            feature = "phone_numbers",
+            feature = "proxy_checks",
+            feature = "redirect_urls",
+            feature = "role_sets",
+            feature = "saml_connections",
+            feature = "scim_directories",
+            feature = "sessions",
+            feature = "sign_in_tokens",
+            feature = "sign_ups",
+            feature = "testing_tokens",
+            feature = "users",
+            feature = "waitlist_entries",
+            feature = "webhooks"
+        )
+    ),
+    allow(
+        dead_code,
+        unused_imports,
+        unused_macros,
+        reason = "no resource feature is on, so no operation sends a call"
+    )
+)]
 mod request;
 mod retry;
 

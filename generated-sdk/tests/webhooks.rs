@@ -63,3 +63,20 @@ fn verify_reads_the_svix_headers_and_parses_the_event() {
     headers.remove("svix-signature");
     assert_eq!(webhook.verify_at(&headers, body, at(TIMESTAMP)).unwrap_err(), WebhookError::MissingHeader("svix-signature"));
 }
+
+#[test]
+fn a_webhook_payload_uses_the_api_model_of_the_same_shape() {
+    let user = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/user.json")).unwrap();
+    let body = format!(r#"{{"type": "user.created", "object": "event", "data": {user}, "timestamp": 1}}"#);
+    let webhook = Webhook::new(SECRET).unwrap();
+    let mut headers = HeaderMap::new();
+    headers.insert("svix-id", ID.parse().unwrap());
+    headers.insert("svix-timestamp", TIMESTAMP.to_string().parse().unwrap());
+    headers.insert("svix-signature", webhook.sign(ID, TIMESTAMP, body.as_bytes()).parse().unwrap());
+    let event = webhook.verify_at(&headers, body.as_bytes(), at(TIMESTAMP)).unwrap();
+    let Ok(clerk_sdk::webhooks::EventData::UserCreated(created)) = event.typed_data() else { panic!("not a typed user.created") };
+    // The same type as the API returns, not a copy: the webhook's User is the API's.
+    let created: clerk_sdk::models::User = *created;
+    let fetched: clerk_sdk::models::User = clerk_sdk::decode(&user).unwrap();
+    assert_eq!(created, fetched);
+}

@@ -149,6 +149,7 @@ pub(crate) fn required<T, E: serde::de::Error>(slot: Option<T>, name: &'static s
 }
 
 /// Reads an open enum from its wire string, borrowing it when the deserializer can.
+#[allow(dead_code, reason = "only builds whose models include an enum use it")]
 pub(crate) fn open_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>
 where
     D: serde::Deserializer<'de>,

@@ -7,7 +7,14 @@ mod actor_token;
 #[cfg(any(feature = "organizations", feature = "users"))]
 mod adjust_credit_balance_request;
 
-#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg(
+    any(
+        feature = "webhook-verification",
+        feature = "email_addresses",
+        feature = "phone_numbers",
+        feature = "users"
+    )
+)]
 mod admin;
 
 #[cfg(feature = "agent_tasks")]
@@ -43,7 +50,9 @@ mod blocklist_identifiers;
 #[cfg(feature = "domains")]
 mod c_name_target;
 
-#[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg(
+    any(feature = "webhook-verification", feature = "email_addresses", feature = "users")
+)]
 mod clerk_error;
 
 #[cfg(feature = "full")]
@@ -156,6 +165,7 @@ mod create_billing_price_request;
 
 #[cfg(
     any(
+        feature = "webhook-verification",
         feature = "allow_list_block_list",
         feature = "directories",
         feature = "domains",
@@ -244,16 +254,20 @@ mod domain;
 #[cfg(feature = "domains")]
 mod domains;
 
-#[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg(
+    any(feature = "webhook-verification", feature = "email_addresses", feature = "users")
+)]
 mod email_address;
 
-#[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg(
+    any(feature = "webhook-verification", feature = "email_addresses", feature = "users")
+)]
 mod email_link;
 
-#[cfg(feature = "users")]
+#[cfg(any(feature = "webhook-verification", feature = "users"))]
 mod enterprise_account;
 
-#[cfg(feature = "users")]
+#[cfg(any(feature = "webhook-verification", feature = "users"))]
 mod enterprise_account_connection;
 
 #[cfg(feature = "enterprise_connections")]
@@ -274,7 +288,7 @@ mod enterprise_connections;
 #[cfg(feature = "billing")]
 mod extend_free_trial_request;
 
-#[cfg(feature = "users")]
+#[cfg(any(feature = "webhook-verification", feature = "users"))]
 mod external_account_with_verification;
 
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
@@ -283,13 +297,22 @@ mod feature_response;
 #[cfg(feature = "billing")]
 mod feature_response2;
 
-#[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg(
+    any(feature = "webhook-verification", feature = "email_addresses", feature = "users")
+)]
 mod from_oauth;
 
-#[cfg(feature = "users")]
+#[cfg(any(feature = "webhook-verification", feature = "users"))]
 mod google_one_tap;
 
-#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg(
+    any(
+        feature = "webhook-verification",
+        feature = "email_addresses",
+        feature = "phone_numbers",
+        feature = "users"
+    )
+)]
 mod identification_link;
 
 #[cfg(feature = "instance_settings")]
@@ -306,6 +329,7 @@ mod instance_restrictions;
 
 #[cfg(
     any(
+        feature = "webhook-verification",
         feature = "beta_features",
         feature = "directories",
         feature = "email_addresses",
@@ -380,7 +404,7 @@ mod machine_scope;
 )]
 mod machine_without_scoped_machines;
 
-#[cfg(feature = "users")]
+#[cfg(any(feature = "webhook-verification", feature = "users"))]
 mod oauth;
 
 #[cfg(feature = "users")]
@@ -400,6 +424,7 @@ mod oauth_applications;
 
 #[cfg(
     any(
+        feature = "webhook-verification",
         feature = "organization_memberships",
         feature = "organizations",
         feature = "users"
@@ -407,20 +432,21 @@ mod oauth_applications;
 )]
 mod organization;
 
-#[cfg(feature = "organization_domains")]
+#[cfg(any(feature = "webhook-verification", feature = "organization_domains"))]
 mod organization_domain;
 
-#[cfg(feature = "organization_domains")]
+#[cfg(any(feature = "webhook-verification", feature = "organization_domains"))]
 mod organization_domain_verification;
 
 #[cfg(feature = "organization_domains")]
 mod organization_domains;
 
-#[cfg(feature = "organization_invitations")]
+#[cfg(any(feature = "webhook-verification", feature = "organization_invitations"))]
 mod organization_invitation;
 
 #[cfg(
     any(
+        feature = "webhook-verification",
         feature = "organization_domains",
         feature = "organization_invitations",
         feature = "users"
@@ -428,7 +454,13 @@ mod organization_invitation;
 )]
 mod organization_invitation_public_organization_data;
 
-#[cfg(any(feature = "organization_invitations", feature = "users"))]
+#[cfg(
+    any(
+        feature = "webhook-verification",
+        feature = "organization_invitations",
+        feature = "users"
+    )
+)]
 mod organization_invitation_public_user_data;
 
 #[cfg(any(feature = "organization_invitations", feature = "users"))]
@@ -440,10 +472,22 @@ mod organization_invitations;
 #[cfg(any(feature = "organization_invitations", feature = "users"))]
 mod organization_invitations_with_public_organization_data;
 
-#[cfg(any(feature = "organization_memberships", feature = "users"))]
+#[cfg(
+    any(
+        feature = "webhook-verification",
+        feature = "organization_memberships",
+        feature = "users"
+    )
+)]
 mod organization_membership;
 
-#[cfg(any(feature = "organization_memberships", feature = "users"))]
+#[cfg(
+    any(
+        feature = "webhook-verification",
+        feature = "organization_memberships",
+        feature = "users"
+    )
+)]
 mod organization_membership_public_user_data;
 
 #[cfg(any(feature = "organization_memberships", feature = "users"))]
@@ -458,7 +502,14 @@ mod organization_with_logo;
 #[cfg(feature = "organizations")]
 mod organizations;
 
-#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg(
+    any(
+        feature = "webhook-verification",
+        feature = "email_addresses",
+        feature = "phone_numbers",
+        feature = "users"
+    )
+)]
 mod otp;
 
 #[cfg(feature = "billing")]
@@ -476,7 +527,7 @@ mod paginated_commerce_plan_response;
 #[cfg(feature = "billing")]
 mod paginated_commerce_subscription_item_response;
 
-#[cfg(feature = "users")]
+#[cfg(any(feature = "webhook-verification", feature = "users"))]
 mod passkey;
 
 #[cfg(feature = "users")]
@@ -484,6 +535,7 @@ mod password_hasher;
 
 #[cfg(
     any(
+        feature = "webhook-verification",
         feature = "beta_features",
         feature = "directories",
         feature = "email_addresses",
@@ -502,7 +554,9 @@ mod permission;
 #[cfg(feature = "organization_permissions")]
 mod permissions;
 
-#[cfg(any(feature = "phone_numbers", feature = "users"))]
+#[cfg(
+    any(feature = "webhook-verification", feature = "phone_numbers", feature = "users")
+)]
 mod phone_number;
 
 #[cfg(feature = "billing")]
@@ -534,6 +588,7 @@ mod responses;
 
 #[cfg(
     any(
+        feature = "webhook-verification",
         feature = "beta_features",
         feature = "directories",
         feature = "email_addresses",
@@ -563,13 +618,15 @@ mod role_sets;
 #[cfg(feature = "organization_roles")]
 mod roles;
 
-#[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg(
+    any(feature = "webhook-verification", feature = "email_addresses", feature = "users")
+)]
 mod saml;
 
-#[cfg(feature = "users")]
+#[cfg(any(feature = "webhook-verification", feature = "users"))]
 mod saml_account;
 
-#[cfg(feature = "users")]
+#[cfg(any(feature = "webhook-verification", feature = "users"))]
 mod saml_account_connection;
 
 #[cfg(feature = "saml_connections")]
@@ -584,7 +641,9 @@ mod saml_connection_login_hint;
 #[cfg(feature = "saml_connections")]
 mod saml_connections;
 
-#[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg(
+    any(feature = "webhook-verification", feature = "email_addresses", feature = "users")
+)]
 mod scim;
 
 #[cfg(
@@ -647,13 +706,13 @@ mod scim_group_role_mapping;
 )]
 mod scim_group_role_mappings;
 
-#[cfg(feature = "users")]
+#[cfg(any(feature = "webhook-verification", feature = "users"))]
 mod scim_user_metadata;
 
 #[cfg(any(feature = "clients", feature = "sessions"))]
 mod session;
 
-#[cfg(any(feature = "clients", feature = "sessions"))]
+#[cfg(any(feature = "webhook-verification", feature = "clients", feature = "sessions"))]
 mod session_activity_response;
 
 #[cfg(feature = "sessions")]
@@ -683,7 +742,9 @@ mod template;
 #[cfg(feature = "testing_tokens")]
 mod testing_token;
 
-#[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg(
+    any(feature = "webhook-verification", feature = "email_addresses", feature = "users")
+)]
 mod ticket;
 
 #[cfg(feature = "sessions")]
@@ -707,14 +768,15 @@ mod total_count;
 )]
 mod trusted_device;
 
-#[cfg(feature = "users")]
+#[cfg(any(feature = "webhook-verification", feature = "users"))]
 mod user;
 
-#[cfg(feature = "users")]
+#[cfg(any(feature = "webhook-verification", feature = "users"))]
 mod verification_passkey;
 
 #[cfg(
     any(
+        feature = "webhook-verification",
         feature = "beta_features",
         feature = "directories",
         feature = "email_addresses",
@@ -728,10 +790,10 @@ mod verification_passkey;
 )]
 mod waitlist_entry;
 
-#[cfg(feature = "users")]
+#[cfg(any(feature = "webhook-verification", feature = "users"))]
 mod web3_signature;
 
-#[cfg(feature = "users")]
+#[cfg(any(feature = "webhook-verification", feature = "users"))]
 mod web3_wallet;
 
 #[cfg(any(feature = "actor_tokens", feature = "sign_in_tokens"))]
@@ -742,7 +804,14 @@ pub use adjust_credit_balance_request::{
     AdjustCreditBalanceRequest, AdjustCreditBalanceRequestAction,
 };
 
-#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg(
+    any(
+        feature = "webhook-verification",
+        feature = "email_addresses",
+        feature = "phone_numbers",
+        feature = "users"
+    )
+)]
 pub use admin::Admin;
 
 #[cfg(feature = "agent_tasks")]
@@ -783,7 +852,9 @@ pub use blocklist_identifiers::BlocklistIdentifiers;
 #[cfg(feature = "domains")]
 pub use c_name_target::CNameTarget;
 
-#[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg(
+    any(feature = "webhook-verification", feature = "email_addresses", feature = "users")
+)]
 pub use clerk_error::ClerkError;
 
 #[cfg(feature = "full")]
@@ -916,6 +987,7 @@ pub use create_billing_price_request::{
 
 #[cfg(
     any(
+        feature = "webhook-verification",
         feature = "allow_list_block_list",
         feature = "directories",
         feature = "domains",
@@ -1004,18 +1076,22 @@ pub use domain::Domain;
 #[cfg(feature = "domains")]
 pub use domains::Domains;
 
-#[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg(
+    any(feature = "webhook-verification", feature = "email_addresses", feature = "users")
+)]
 pub use email_address::{EmailAddress, EmailAddressVerification};
 
-#[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg(
+    any(feature = "webhook-verification", feature = "email_addresses", feature = "users")
+)]
 pub use email_link::EmailLink;
 
-#[cfg(feature = "users")]
+#[cfg(any(feature = "webhook-verification", feature = "users"))]
 pub use enterprise_account::{
     EnterpriseAccount, EnterpriseAccountProtocol, EnterpriseAccountVerification,
 };
 
-#[cfg(feature = "users")]
+#[cfg(any(feature = "webhook-verification", feature = "users"))]
 pub use enterprise_account_connection::EnterpriseAccountConnection;
 
 #[cfg(feature = "enterprise_connections")]
@@ -1045,7 +1121,7 @@ pub use enterprise_connections::EnterpriseConnections;
 #[cfg(feature = "billing")]
 pub use extend_free_trial_request::ExtendFreeTrialRequest;
 
-#[cfg(feature = "users")]
+#[cfg(any(feature = "webhook-verification", feature = "users"))]
 pub use external_account_with_verification::{
     ExternalAccountWithVerification, ExternalAccountWithVerificationObject,
     ExternalAccountWithVerificationVerification,
@@ -1057,13 +1133,22 @@ pub use feature_response::FeatureResponse;
 #[cfg(feature = "billing")]
 pub use feature_response2::FeatureResponse2;
 
-#[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg(
+    any(feature = "webhook-verification", feature = "email_addresses", feature = "users")
+)]
 pub use from_oauth::{FromOAuth, FromOAuthStatus};
 
-#[cfg(feature = "users")]
+#[cfg(any(feature = "webhook-verification", feature = "users"))]
 pub use google_one_tap::GoogleOneTap;
 
-#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg(
+    any(
+        feature = "webhook-verification",
+        feature = "email_addresses",
+        feature = "phone_numbers",
+        feature = "users"
+    )
+)]
 pub use identification_link::IdentificationLink;
 
 #[cfg(feature = "instance_settings")]
@@ -1080,6 +1165,7 @@ pub use instance_restrictions::InstanceRestrictions;
 
 #[cfg(
     any(
+        feature = "webhook-verification",
         feature = "beta_features",
         feature = "directories",
         feature = "email_addresses",
@@ -1154,7 +1240,7 @@ pub use machine_scope::MachineScope;
 )]
 pub use machine_without_scoped_machines::MachineWithoutScopedMachines;
 
-#[cfg(feature = "users")]
+#[cfg(any(feature = "webhook-verification", feature = "users"))]
 pub use oauth::{OAuth, OAuthStatus};
 
 #[cfg(feature = "users")]
@@ -1174,6 +1260,7 @@ pub use oauth_applications::OAuthApplications;
 
 #[cfg(
     any(
+        feature = "webhook-verification",
         feature = "organization_memberships",
         feature = "organizations",
         feature = "users"
@@ -1181,20 +1268,21 @@ pub use oauth_applications::OAuthApplications;
 )]
 pub use organization::Organization;
 
-#[cfg(feature = "organization_domains")]
+#[cfg(any(feature = "webhook-verification", feature = "organization_domains"))]
 pub use organization_domain::{OrganizationDomain, OrganizationDomainEnrollmentMode};
 
-#[cfg(feature = "organization_domains")]
+#[cfg(any(feature = "webhook-verification", feature = "organization_domains"))]
 pub use organization_domain_verification::OrganizationDomainVerification;
 
 #[cfg(feature = "organization_domains")]
 pub use organization_domains::OrganizationDomains;
 
-#[cfg(feature = "organization_invitations")]
+#[cfg(any(feature = "webhook-verification", feature = "organization_invitations"))]
 pub use organization_invitation::OrganizationInvitation;
 
 #[cfg(
     any(
+        feature = "webhook-verification",
         feature = "organization_domains",
         feature = "organization_invitations",
         feature = "users"
@@ -1202,7 +1290,13 @@ pub use organization_invitation::OrganizationInvitation;
 )]
 pub use organization_invitation_public_organization_data::OrganizationInvitationPublicOrganizationData;
 
-#[cfg(any(feature = "organization_invitations", feature = "users"))]
+#[cfg(
+    any(
+        feature = "webhook-verification",
+        feature = "organization_invitations",
+        feature = "users"
+    )
+)]
 pub use organization_invitation_public_user_data::OrganizationInvitationPublicUserData;
 
 #[cfg(any(feature = "organization_invitations", feature = "users"))]
@@ -1214,10 +1308,22 @@ pub use organization_invitations::OrganizationInvitations;
 #[cfg(any(feature = "organization_invitations", feature = "users"))]
 pub use organization_invitations_with_public_organization_data::OrganizationInvitationsWithPublicOrganizationData;
 
-#[cfg(any(feature = "organization_memberships", feature = "users"))]
+#[cfg(
+    any(
+        feature = "webhook-verification",
+        feature = "organization_memberships",
+        feature = "users"
+    )
+)]
 pub use organization_membership::OrganizationMembership;
 
-#[cfg(any(feature = "organization_memberships", feature = "users"))]
+#[cfg(
+    any(
+        feature = "webhook-verification",
+        feature = "organization_memberships",
+        feature = "users"
+    )
+)]
 pub use organization_membership_public_user_data::OrganizationMembershipPublicUserData;
 
 #[cfg(any(feature = "organization_memberships", feature = "users"))]
@@ -1234,7 +1340,14 @@ pub use organization_with_logo::OrganizationWithLogo;
 #[cfg(feature = "organizations")]
 pub use organizations::Organizations;
 
-#[cfg(any(feature = "email_addresses", feature = "phone_numbers", feature = "users"))]
+#[cfg(
+    any(
+        feature = "webhook-verification",
+        feature = "email_addresses",
+        feature = "phone_numbers",
+        feature = "users"
+    )
+)]
 pub use otp::{Otp, OtpStatus, OtpStrategy};
 
 #[cfg(feature = "billing")]
@@ -1252,7 +1365,7 @@ pub use paginated_commerce_plan_response::PaginatedCommercePlanResponse;
 #[cfg(feature = "billing")]
 pub use paginated_commerce_subscription_item_response::PaginatedCommerceSubscriptionItemResponse;
 
-#[cfg(feature = "users")]
+#[cfg(any(feature = "webhook-verification", feature = "users"))]
 pub use passkey::{Passkey, PasskeyVerification};
 
 #[cfg(feature = "users")]
@@ -1260,6 +1373,7 @@ pub use password_hasher::PasswordHasher;
 
 #[cfg(
     any(
+        feature = "webhook-verification",
         feature = "beta_features",
         feature = "directories",
         feature = "email_addresses",
@@ -1278,7 +1392,9 @@ pub use permission::Permission;
 #[cfg(feature = "organization_permissions")]
 pub use permissions::Permissions;
 
-#[cfg(any(feature = "phone_numbers", feature = "users"))]
+#[cfg(
+    any(feature = "webhook-verification", feature = "phone_numbers", feature = "users")
+)]
 pub use phone_number::{PhoneNumber, PhoneNumberVerification};
 
 #[cfg(feature = "billing")]
@@ -1316,6 +1432,7 @@ pub use responses::{
 
 #[cfg(
     any(
+        feature = "webhook-verification",
         feature = "beta_features",
         feature = "directories",
         feature = "email_addresses",
@@ -1345,13 +1462,15 @@ pub use role_sets::RoleSets;
 #[cfg(feature = "organization_roles")]
 pub use roles::Roles;
 
-#[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg(
+    any(feature = "webhook-verification", feature = "email_addresses", feature = "users")
+)]
 pub use saml::{Saml, SamlStatus};
 
-#[cfg(feature = "users")]
+#[cfg(any(feature = "webhook-verification", feature = "users"))]
 pub use saml_account::{SamlAccount, SamlAccountVerification};
 
-#[cfg(feature = "users")]
+#[cfg(any(feature = "webhook-verification", feature = "users"))]
 pub use saml_account_connection::SamlAccountConnection;
 
 #[cfg(feature = "saml_connections")]
@@ -1368,7 +1487,9 @@ pub use saml_connection_login_hint::{
 #[cfg(feature = "saml_connections")]
 pub use saml_connections::SamlConnections;
 
-#[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg(
+    any(feature = "webhook-verification", feature = "email_addresses", feature = "users")
+)]
 pub use scim::Scim;
 
 #[cfg(
@@ -1431,13 +1552,13 @@ pub use scim_group_role_mapping::ScimGroupRoleMapping;
 )]
 pub use scim_group_role_mappings::ScimGroupRoleMappings;
 
-#[cfg(feature = "users")]
+#[cfg(any(feature = "webhook-verification", feature = "users"))]
 pub use scim_user_metadata::ScimUserMetadata;
 
 #[cfg(any(feature = "clients", feature = "sessions"))]
 pub use session::{Session, SessionStatus};
 
-#[cfg(any(feature = "clients", feature = "sessions"))]
+#[cfg(any(feature = "webhook-verification", feature = "clients", feature = "sessions"))]
 pub use session_activity_response::SessionActivityResponse;
 
 #[cfg(feature = "sessions")]
@@ -1467,7 +1588,9 @@ pub use template::Template;
 #[cfg(feature = "testing_tokens")]
 pub use testing_token::TestingToken;
 
-#[cfg(any(feature = "email_addresses", feature = "users"))]
+#[cfg(
+    any(feature = "webhook-verification", feature = "email_addresses", feature = "users")
+)]
 pub use ticket::{Ticket, TicketStatus};
 
 #[cfg(feature = "sessions")]
@@ -1491,14 +1614,15 @@ pub use total_count::TotalCount;
 )]
 pub use trusted_device::{TrustedDevice, TrustedDevicePlatform, TrustedDeviceStatus};
 
-#[cfg(feature = "users")]
+#[cfg(any(feature = "webhook-verification", feature = "users"))]
 pub use user::User;
 
-#[cfg(feature = "users")]
+#[cfg(any(feature = "webhook-verification", feature = "users"))]
 pub use verification_passkey::VerificationPasskey;
 
 #[cfg(
     any(
+        feature = "webhook-verification",
         feature = "beta_features",
         feature = "directories",
         feature = "email_addresses",
@@ -1512,10 +1636,10 @@ pub use verification_passkey::VerificationPasskey;
 )]
 pub use waitlist_entry::{WaitlistEntry, WaitlistEntryStatus};
 
-#[cfg(feature = "users")]
+#[cfg(any(feature = "webhook-verification", feature = "users"))]
 pub use web3_signature::{Web3Signature, Web3SignatureStrategy};
 
-#[cfg(feature = "users")]
+#[cfg(any(feature = "webhook-verification", feature = "users"))]
 pub use web3_wallet::{Web3Wallet, Web3WalletVerification};
 
 #[cfg(

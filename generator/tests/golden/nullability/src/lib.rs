@@ -3,10 +3,30 @@
 #![doc = include_str!("../README.md")]
 pub mod models;
 mod client;
+
+#[cfg_attr(
+    not(any(feature = "webhook-verification", feature = "users")),
+    allow(
+        dead_code,
+        unused_imports,
+        unused_macros,
+        reason = "no resource feature is on, so no model is decoded"
+    )
+)]
 mod decode;
 mod error;
 mod file;
 mod nullable;
+
+#[cfg_attr(
+    not(any(feature = "users")),
+    allow(
+        dead_code,
+        unused_imports,
+        unused_macros,
+        reason = "no resource feature is on, so no operation sends a call"
+    )
+)]
 mod request;
 mod retry;
 
