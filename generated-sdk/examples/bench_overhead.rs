@@ -1,6 +1,10 @@
 //! Per-call overhead of the SDK against a plain reqwest + serde_json call making the same
 //! request to a loopback server, and the decode throughput of a 500-user list page.
-//! `cargo xtask bench` runs it in release mode and prints the ratio.
+//! `cargo xtask bench` runs it in release mode and prints the ratios.
+//!
+//! "The same request" is the same bytes on the wire (the SDK's `User-Agent` included) with
+//! the same timeouts (the SDK's defaults: 10 s to connect, 30 s per attempt). A bare
+//! `reqwest::Client::new()` call, with no user agent and no timeout, is measured too.
 
 use std::time::{Duration, Instant};
 
@@ -8,7 +12,8 @@ use clerk_sdk::models::User;
 use clerk_sdk::{Client, RetryPolicy};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-const CALLS: usize = 3000;
+/// Calls per variant, in rounds of 100 that alternate between the variants.
+const CALLS: usize = 20_000;
 
 fn user_json() -> serde_json::Value {
     let path = format!("{}/tests/fixtures/user.json", env!("CARGO_MANIFEST_DIR"));
@@ -57,10 +62,29 @@ async fn main() {
     let addr = serve(body).await;
     let base = format!("http://{addr}");
     let clerk = Client::builder("sk_test_bench").base_url(&base).retry_policy(RetryPolicy::none()).build().expect("client");
-    let plain = reqwest::Client::new();
+    let same = reqwest::Client::builder()
+        .user_agent(concat!("clerk-sdk-rust/", env!("CARGO_PKG_VERSION")))
+        .connect_timeout(Duration::from_secs(10))
+        .build()
+        .expect("client");
+    let bare = reqwest::Client::new();
+    let plain = |http: &reqwest::Client, timeout: Option<Duration>| {
+        let mut request = http
+            .get(format!("{base}/users/user_1"))
+            .bearer_auth("sk_test_bench")
+            .header("Clerk-API-Version", clerk_sdk::API_VERSION);
+        if let Some(timeout) = timeout {
+            request = request.timeout(timeout);
+        }
+        async move {
+            let bytes = request.send().await.expect("plain call").bytes().await.expect("body");
+            let user: User = serde_json::from_slice(&bytes).expect("decode");
+            user
+        }
+    };
 
-    // Interleave rounds so that both see the same machine conditions.
-    let (mut sdk, mut raw) = (Vec::new(), Vec::new());
+    // Interleave rounds so that every variant sees the same machine conditions.
+    let (mut sdk, mut raw, mut raw_bare) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..(CALLS / 100) {
         let started = Instant::now();
         for _ in 0..100 {
@@ -70,23 +94,21 @@ async fn main() {
         sdk.push(started.elapsed() / 100);
         let started = Instant::now();
         for _ in 0..100 {
-            let response = plain
-                .get(format!("{base}/users/user_1"))
-                .bearer_auth("sk_test_bench")
-                .header("Clerk-API-Version", clerk_sdk::API_VERSION)
-                .send()
-                .await
-                .expect("plain call");
-            let bytes = response.bytes().await.expect("body");
-            let user: User = serde_json::from_slice(&bytes).expect("decode");
-            std::hint::black_box(user);
+            std::hint::black_box(plain(&same, Some(Duration::from_secs(30))).await);
         }
         raw.push(started.elapsed() / 100);
+        let started = Instant::now();
+        for _ in 0..100 {
+            std::hint::black_box(plain(&bare, None).await);
+        }
+        raw_bare.push(started.elapsed() / 100);
     }
-    let (sdk, raw) = (median(sdk), median(raw));
+    let (sdk, raw, raw_bare) = (median(sdk), median(raw), median(raw_bare));
     println!("call_sdk_us={:.1}", sdk.as_secs_f64() * 1e6);
     println!("call_plain_us={:.1}", raw.as_secs_f64() * 1e6);
     println!("call_ratio={:.3}", sdk.as_secs_f64() / raw.as_secs_f64());
+    println!("call_bare_us={:.1}", raw_bare.as_secs_f64() * 1e6);
+    println!("call_bare_ratio={:.3}", sdk.as_secs_f64() / raw_bare.as_secs_f64());
 
     // Decode throughput of a 500-user page.
     let page = serde_json::to_string(&vec![user_json(); 500]).expect("JSON");

@@ -57,6 +57,8 @@ pub struct Client {
 pub(crate) struct Inner {
     pub http: reqwest::Client,
     pub base_url: String,
+    /// `base_url` parsed once: calls only set its path and query.
+    pub base: reqwest::Url,
     pub secret: SecretKey,
     pub timeout: Option<Duration>,
     pub total_timeout: Option<Duration>,
@@ -170,7 +172,7 @@ impl ClientBuilder {
     /// Builds the client.
     pub fn build(self) -> Result<Client, Error> {
         let base_url = self.base_url.trim_end_matches('/').to_owned();
-        reqwest::Url::parse(&base_url).map_err(|e| Error::Config(format!("invalid base URL {base_url:?}: {e}")))?;
+        let base = reqwest::Url::parse(&base_url).map_err(|e| Error::Config(format!("invalid base URL {base_url:?}: {e}")))?;
         if self.secret.expose().is_empty() {
             return Err(Error::Config("the secret key is empty".to_owned()));
         }
@@ -193,6 +195,7 @@ impl ClientBuilder {
             inner: Arc::new(Inner {
                 http,
                 base_url,
+                base,
                 secret: self.secret,
                 timeout: self.timeout,
                 total_timeout: self.total_timeout,

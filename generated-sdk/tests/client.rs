@@ -87,6 +87,19 @@ async fn path_segments_and_query_values_are_percent_encoded() {
 }
 
 #[tokio::test]
+async fn a_base_url_with_a_path_prefixes_every_call() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(json!([]))).mount(&server).await;
+    for base in [format!("{}/v1", server.uri()), format!("{}/v1/", server.uri())] {
+        let clerk = Client::builder(SECRET).base_url(base).build().unwrap();
+        clerk.users().get_user_list().limit(1).await.unwrap();
+    }
+    let received = requests(&server).await;
+    let urls: Vec<(&str, Option<&str>)> = received.iter().map(|r| (r.url.path(), r.url.query())).collect();
+    assert_eq!(urls, [("/v1/users", Some("limit=1")); 2]);
+}
+
+#[tokio::test]
 async fn json_bodies_carry_only_what_was_set() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))

@@ -213,8 +213,16 @@ impl<'c> Call<'c> {
 
     fn build(&self) -> Result<reqwest::Request, Error> {
         let inner = &self.client.inner;
-        let url = format!("{}{}{}", inner.base_url, self.path, self.query);
-        let mut request = inner.http.request(self.op.method.clone(), &url);
+        // The base URL was parsed when the client was built; the path and query are
+        // already percent-encoded, so setting them leaves them as they are.
+        let mut url = inner.base.clone();
+        let prefix = inner.base.path().trim_end_matches('/');
+        let mut path = String::with_capacity(prefix.len() + self.path.len());
+        path.push_str(prefix);
+        path.push_str(&self.path);
+        url.set_path(&path);
+        url.set_query(self.query.strip_prefix('?'));
+        let mut request = inner.http.request(self.op.method.clone(), url);
         request = request.header("Clerk-API-Version", crate::API_VERSION);
         if self.op.auth {
             request = request.bearer_auth(inner.secret.expose());
@@ -275,7 +283,7 @@ impl<'c> Call<'c> {
     }
 
     async fn attempts(self) -> Result<(StatusCode, Bytes), Error> {
-        let policy = self.options.retry.clone().unwrap_or_else(|| self.client.inner.retry.clone());
+        let policy = self.options.retry.as_ref().unwrap_or(&self.client.inner.retry);
         let started = Instant::now();
         let mut attempt = 0;
         loop {
