@@ -1,12 +1,14 @@
 //! `cargo xtask bench`: generation time by phase and peak memory, generation of synthetic
-//! specs 5x and 10x Clerk's size, compile time of the generated crate, and per-call
-//! overhead against a plain reqwest call, all measured in one run on this machine.
+//! specs 5x and 10x Clerk's size, compile time of the generated crate, per-call overhead
+//! against a plain reqwest call, and the baselines, all measured in one run on this machine.
 //!
-//! Baselines (OpenAPI Generator, the Rust generators from crates.io, clerk-rs) are not
-//! measured yet; the bench says so.
+//! The baselines ([`crate::baselines`]) are OpenAPI Generator, ploidy, openapi-to-rust and
+//! cargo-progenitor on the same spec (generation time, and the crate-only debug build of
+//! their output), and the hand-written clerk-rs crate (its crate-only debug build), next to
+//! clerk-codegen and clerk-sdk. `--only SECTION` runs one section.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 use clerk_codegen::load::{Spec, overlay::Overlay, yaml};
@@ -14,7 +16,22 @@ use serde_json::Value;
 
 use crate::{Result, overlays, pin};
 
-fn median(mut samples: Vec<Duration>) -> Duration {
+/// A section of the bench, for `cargo xtask bench --only SECTION`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Section {
+    /// Generation of the pinned spec, phase by phase, and the whole process.
+    Phases,
+    /// Generation of synthetic specs 1x, 5x and 10x Clerk's size.
+    Scale,
+    /// Compile time of clerk-sdk alone.
+    Compile,
+    /// Per-call overhead against plain reqwest.
+    Overhead,
+    /// Other generators and clerk-rs (installs the generators on the first run).
+    Baselines,
+}
+
+pub(crate) fn median(mut samples: Vec<Duration>) -> Duration {
     samples.sort();
     samples[samples.len() / 2]
 }
@@ -23,86 +40,41 @@ fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1e3)
 }
 
-pub fn run(root: &Path) -> Result {
+/// Runs every section, or only `only`.
+pub fn run(root: &Path, only: Option<Section>) -> Result {
     if cfg!(debug_assertions) {
         // Timings of a debug build mean nothing: run again, optimized.
         let cargo = crate::cargo_bin();
-        let status = Command::new(cargo)
-            .args(["run", "--quiet", "--release", "-p", "xtask", "--", "bench"])
-            .current_dir(root)
-            .status()
-            .map_err(|e| e.to_string())?;
+        let mut command = Command::new(cargo);
+        command.args(["run", "--quiet", "--release", "-p", "xtask", "--", "bench"]).current_dir(root);
+        if let Some(section) = only.and_then(|s| clap::ValueEnum::to_possible_value(&s)) {
+            command.args(["--only", section.get_name()]);
+        }
+        let status = command.status().map_err(|e| e.to_string())?;
         return if status.success() { Ok(()) } else { Err("the optimized bench failed".into()) };
     }
+    let wants = |section| only.is_none_or(|only| only == section);
     let pin = pin::Pin::read(root)?;
     let spec_path = pin.source.resolve(root)?;
     println!("# clerk-sdk bench ({} cores), spec {}\n", std::thread::available_parallelism().map_or(1, |n| n.get()), pin.source.api_version);
-    phases(root, &spec_path)?;
-    scale(root, &spec_path)?;
-    compile(root)?;
-    overhead(root)?;
-    baselines(root, &spec_path)?;
-    Ok(())
-}
-
-/// Other generators on the same spec, in the same run. Each is installed under
-/// `target/bench/baselines/`; one that cannot be installed is reported, not fatal.
-fn baselines(root: &Path, spec_path: &Path) -> Result {
-    let dir = root.join("target/bench/baselines");
-    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-    println!("\n## Baselines (same spec, whole process, median of 3)\n");
-    println!("| generator | generation | ours is faster by |\n|---|---|---|");
-    let ours = {
-        let out = dir.join("ours");
-        let mut runs = Vec::new();
-        for _ in 0..3 {
-            let _ = std::fs::remove_dir_all(&out);
-            runs.push(generate_process(root, spec_path, &out)?.0);
-        }
-        median(runs)
-    };
-    println!("| clerk-codegen | {} | 1x |", ms(ours));
-    match openapi_generator(&dir, spec_path) {
-        Ok(time) => println!("| OpenAPI Generator 7.26.0 (`-g rust`) | {} | {:.0}x |", ms(time), time.as_secs_f64() / ours.as_secs_f64()),
-        Err(why) => println!("| OpenAPI Generator | not measured: {why} | |"),
+    if wants(Section::Phases) {
+        phases(root, &spec_path)?;
     }
-    println!(
-        "\nNot measured yet: ploidy, openapi-to-rust and cargo-progenitor (`cargo install` takes 2 to 4 minutes \
-         each here), the compile time of the baselines' output, and the clerk-rs crate."
-    );
-    Ok(())
-}
-
-/// OpenAPI Generator from PyPI (the package ships the jar; Java 17 runs it).
-fn openapi_generator(dir: &Path, spec_path: &Path) -> Result<Duration> {
-    let venv = dir.join("oag-venv");
-    let cli = venv.join("bin/openapi-generator-cli");
-    if !cli.exists() {
-        let run = |program: &Path, args: &[&str]| -> Result {
-            let status = Command::new(program).args(args).status().map_err(|e| format!("{}: {e}", program.display()))?;
-            if status.success() { Ok(()) } else { Err(format!("`{} {}` failed", program.display(), args.join(" "))) }
+    if wants(Section::Scale) {
+        scale(root, &spec_path)?;
+    }
+    let sdk_build = if wants(Section::Compile) { Some(compile(root)?) } else { None };
+    if wants(Section::Overhead) {
+        overhead(root)?;
+    }
+    if wants(Section::Baselines) {
+        let sdk_build = match sdk_build {
+            Some(time) => time,
+            None => sdk_crate_only(root, "build", &[])?,
         };
-        run(Path::new("python3"), &["-m", "venv", &venv.to_string_lossy()])?;
-        run(&venv.join("bin/pip"), &["install", "--quiet", "openapi-generator-cli==7.26.0"])?;
+        crate::baselines::run(root, &spec_path, sdk_build)?;
     }
-    let out = dir.join("openapi-generator");
-    let mut runs = Vec::new();
-    for _ in 0..3 {
-        let _ = std::fs::remove_dir_all(&out);
-        let started = Instant::now();
-        let output = Command::new(&cli)
-            .args(["generate", "-g", "rust", "--additional-properties=packageName=clerk_oag,packageVersion=0.1.0", "-i"])
-            .arg(spec_path)
-            .arg("-o")
-            .arg(&out)
-            .output()
-            .map_err(|e| e.to_string())?;
-        if !output.status.success() {
-            return Err(format!("generation failed: {}", String::from_utf8_lossy(&output.stderr).lines().last().unwrap_or_default()));
-        }
-        runs.push(started.elapsed());
-    }
-    Ok(median(runs))
+    Ok(())
 }
 
 /// Generation of the pinned spec, phase by phase (median of 7 runs).
@@ -170,7 +142,7 @@ fn codegen_binary(root: &Path) -> Result<PathBuf> {
 }
 
 /// Runs the generator binary under `/usr/bin/time`: wall time and peak RSS in KiB.
-fn generate_process(root: &Path, spec: &Path, out: &Path) -> Result<(Duration, u64)> {
+pub(crate) fn generate_process(root: &Path, spec: &Path, out: &Path) -> Result<(Duration, u64)> {
     let binary = codegen_binary(root)?;
     let started = Instant::now();
     let output = Command::new("/usr/bin/time")
@@ -258,48 +230,85 @@ fn scale(root: &Path, spec_path: &Path) -> Result {
     Ok(())
 }
 
-fn timed_cargo(root: &Path, args: &[&str]) -> Result<Duration> {
-    let cargo = crate::cargo_bin();
-    let started = Instant::now();
-    let status = Command::new(cargo)
-        .args(args)
-        .env("CARGO_INCREMENTAL", "0")
-        .current_dir(root)
-        .status()
-        .map_err(|e| e.to_string())?;
-    if !status.success() {
-        return Err(format!("`cargo {}` failed", args.join(" ")));
-    }
-    Ok(started.elapsed())
+/// `cargo` in `dir`, not incremental: every timed build compiles its crate from scratch.
+pub(crate) fn cargo_in(dir: &Path) -> Command {
+    let mut command = Command::new(crate::cargo_bin());
+    command.env("CARGO_INCREMENTAL", "0").current_dir(dir);
+    command
 }
 
-/// The generated crate alone, dependencies already built, not incremental.
-fn compile(root: &Path) -> Result {
+/// Runs `command` to its end, output captured: its wall time, or one line saying why it failed.
+pub(crate) fn timed(command: &mut Command) -> Result<Duration> {
+    let started = Instant::now();
+    let output = command.output().map_err(|e| format!("cannot run {}: {e}", command.get_program().to_string_lossy()))?;
+    let elapsed = started.elapsed();
+    if output.status.success() { Ok(elapsed) } else { Err(failure(&output)) }
+}
+
+/// Why a process failed, in one line: its panic message, else its first line that says
+/// error or fail (standard output first: some tools print the cause there and a generic
+/// error on standard error), else its last line.
+pub(crate) fn failure(output: &Output) -> String {
+    let text = format!("{}\n{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let says = |words: &[&str]| lines.iter().position(|l| words.iter().any(|w| l.to_lowercase().contains(w)));
+    let line = match (says(&["panicked at"]), says(&["error", "fail"])) {
+        (Some(i), _) => lines[i..].iter().take(2).copied().collect::<Vec<_>>().join(" "),
+        (None, Some(i)) => lines[i].to_owned(),
+        (None, None) => lines.last().map_or_else(|| format!("exit status {}", output.status), |l| (*l).to_owned()),
+    };
+    line.chars().take(240).collect()
+}
+
+/// Marks `file` changed for cargo (its modification time set to now), its contents untouched.
+pub(crate) fn touch(file: &Path) -> Result {
+    std::fs::File::options()
+        .append(true)
+        .open(file)
+        .and_then(|f| f.set_modified(std::time::SystemTime::now()))
+        .map_err(|e| format!("{}: {e}", file.display()))
+}
+
+fn timed_cargo(dir: &Path, args: &[&str]) -> Result<Duration> {
+    timed(cargo_in(dir).args(args)).map_err(|why| format!("`cargo {}` failed: {why}", args.join(" ")))
+}
+
+/// clerk-sdk alone with `cargo COMMAND -p clerk-sdk EXTRA`: its dependencies built first
+/// (untimed), then the crate rebuilt, not incremental; median of 2.
+fn sdk_crate_only(root: &Path, command: &str, extra: &[&str]) -> Result<Duration> {
+    let args = [&[command, "--quiet", "-p", "clerk-sdk"][..], extra].concat();
     let lib = root.join("generated-sdk/src/lib.rs");
-    timed_cargo(root, &["build", "--quiet", "-p", "clerk-sdk"])?;
-    let mut rows = Vec::new();
-    let one = ["--no-default-features", "--features", "rustls,users"];
-    timed_cargo(root, &[&["build", "--quiet", "-p", "clerk-sdk"][..], &one[..]].concat())?;
-    for (name, args) in [
-        ("cargo check", vec!["check", "--quiet", "-p", "clerk-sdk"]),
-        ("cargo build (debug)", vec!["build", "--quiet", "-p", "clerk-sdk"]),
-        ("cargo build (debug), feature `users` only", [&["build", "--quiet", "-p", "clerk-sdk"][..], &one[..]].concat()),
-    ] {
-        let mut samples = Vec::new();
-        for _ in 0..2 {
-            let text = std::fs::read(&lib).map_err(|e| e.to_string())?;
-            std::fs::write(&lib, text).map_err(|e| e.to_string())?;
-            samples.push(timed_cargo(root, &args)?);
-        }
-        rows.push((name, median(samples)));
+    timed_cargo(root, &args)?;
+    let mut samples = Vec::new();
+    for _ in 0..2 {
+        touch(&lib)?;
+        samples.push(timed_cargo(root, &args)?);
     }
-    println!("## Compile time of clerk-sdk alone (dependencies built, CARGO_INCREMENTAL=0)\n");
-    println!("| command | time |\n|---|---|");
-    for (name, time) in rows {
-        println!("| {name} | {:.1} s |", time.as_secs_f64());
+    Ok(median(samples))
+}
+
+/// Compile time of the generated crate alone (`cargo check`, debug `cargo build`, and debug
+/// `cargo build` with one resource group), dependencies built, not incremental. Returns the
+/// debug build's time, which the baselines table compares.
+fn compile(root: &Path) -> Result<Duration> {
+    let check = sdk_crate_only(root, "check", &[])?;
+    let build = sdk_crate_only(root, "build", &[])?;
+    println!("## Compile time of clerk-sdk alone (dependencies built, CARGO_INCREMENTAL=0, median of 2)\n");
+    println!("| command | time | of the full build |\n|---|---|---|");
+    println!("| cargo check (default features) | {:.1} s | |", check.as_secs_f64());
+    println!("| cargo build (debug, default features) | {:.1} s | 1.00 |", build.as_secs_f64());
+    // Single resources: the largest group (users) and two typical ones, with rustls only.
+    for group in ["users", "organizations", "sessions"] {
+        let features = format!("rustls,{group}");
+        let one = sdk_crate_only(root, "build", &["--no-default-features", "--features", &features])?;
+        println!(
+            "| cargo build (debug), feature `{group}` only | {:.1} s | {:.2} |",
+            one.as_secs_f64(),
+            one.as_secs_f64() / build.as_secs_f64()
+        );
     }
     println!();
-    Ok(())
+    Ok(build)
 }
 
 /// Per-call overhead and decode throughput, from the SDK's `bench_overhead` example.
@@ -315,11 +324,13 @@ fn overhead(root: &Path) -> Result {
     }
     let text = String::from_utf8_lossy(&output.stdout);
     let value = |key: &str| text.lines().find_map(|l| l.strip_prefix(&format!("{key}="))).unwrap_or("?").to_owned();
-    println!("## Per call (loopback server, release, median of 30 rounds of 100 calls)\n");
+    println!("## Per call (loopback server, release, median of 200 alternating rounds of 100 calls)\n");
     println!("| measure | value |\n|---|---|");
     println!("| SDK call (`client.users().get_user()`) | {} µs |", value("call_sdk_us"));
-    println!("| plain reqwest + serde_json, same request | {} µs |", value("call_plain_us"));
-    println!("| ratio SDK / plain | {} |", value("call_ratio"));
+    println!("| plain reqwest + serde_json, same request (same headers and timeouts) | {} µs |", value("call_plain_us"));
+    println!("| ratio SDK / same request | {} |", value("call_ratio"));
+    println!("| bare `reqwest::Client::new()` call (no user agent, no timeouts) | {} µs |", value("call_bare_us"));
+    println!("| ratio SDK / bare call | {} |", value("call_bare_ratio"));
     println!("| decode a 500-user page | {} ms ({} users/s, {} MB/s) |", value("decode_page_ms"), value("decode_users_per_s"), value("decode_mb_per_s"));
     Ok(())
 }

@@ -4,6 +4,7 @@
 //!   pinned spec (`spec/clerk.toml`), or check that it is up to date.
 //! - `cargo xtask test`: everything CI runs.
 
+mod baselines;
 mod bench;
 mod pin;
 mod prism;
@@ -52,8 +53,13 @@ enum Task {
     Golden,
     /// Call every operation of the SDK against a Prism mock server of the pinned spec.
     Conformance,
-    /// Measure generation (by phase, memory, at scale), compile time and per-call overhead.
-    Bench,
+    /// Measure generation (by phase, memory, at scale), compile time and per-call overhead,
+    /// and the generation and compile time of other generators and clerk-rs (the baselines).
+    Bench {
+        /// Run only this section (default: all of them).
+        #[arg(long, value_enum, value_name = "SECTION")]
+        only: Option<bench::Section>,
+    },
 }
 
 type Result<T = ()> = std::result::Result<T, String>;
@@ -65,7 +71,7 @@ fn main() -> ExitCode {
         Task::Test => test(),
         Task::CheckSpecs => specs::check_all(&root()),
         Task::Conformance => prism::run(&root()),
-        Task::Bench => bench::run(&root()),
+        Task::Bench { only } => bench::run(&root(), only),
         Task::Golden => cargo(&["test", "-p", "clerk-codegen", "--test", "golden"], &[("UPDATE_GOLDEN", "1")]),
     };
     match result {
@@ -286,9 +292,9 @@ fn test() -> Result {
             }),
         ),
         (
-            "clippy, clerk-sdk with one resource group (users) and with auth only",
+            "clippy, clerk-sdk with one resource group (users), auth only, webhook verification only, and no feature",
             Box::new(|| {
-                for features in ["rustls,users", "rustls,auth"] {
+                for features in ["rustls,users", "rustls,auth", "webhook-verification", ""] {
                     let args = ["clippy", "-p", "clerk-sdk", "--no-default-features", "--features", features, "--quiet", "--", "-D", "warnings"];
                     cargo(&args, &[])?;
                 }
