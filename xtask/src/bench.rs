@@ -82,7 +82,7 @@ fn phases(root: &Path, spec_path: &Path) -> Result {
     let overlay_files = overlays(root)?;
     let out = root.join("target/bench/generated");
     let mut rows: Vec<(&str, Vec<Duration>)> =
-        ["read", "YAML parse", "overlays", "normalize + openapiv3", "IR", "emit (quote)", "format (prettyplease)", "write", "total"]
+        ["read", "YAML parse", "overlays", "normalize + openapiv3", "IR", "emit (quote)", "format (prettyplease, files on all cores)", "write", "total"]
             .into_iter()
             .map(|name| (name, Vec::new()))
             .collect();
