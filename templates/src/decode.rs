@@ -173,7 +173,7 @@ where
 }
 
 /// serde reports a missing field at the object that lacks it; name the field itself.
-pub(crate) fn field_path(path: &str, message: &str) -> String {
+fn field_path(path: &str, message: &str) -> String {
     let missing = message.strip_prefix("missing field `").and_then(|rest| rest.split('`').next());
     match missing {
         Some(field) if path == "." => field.to_owned(),

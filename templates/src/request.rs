@@ -145,14 +145,12 @@ impl<'c> Call<'c> {
     #[allow(dead_code, reason = "only operations with header parameters use it")]
     pub fn header(&mut self, name: &str, value: Option<&impl Display>) {
         let Some(value) = value else { return };
-        let header = HeaderName::from_bytes(name.as_bytes())
-            .map_err(|e| e.to_string())
-            .and_then(|name| Ok((name, HeaderValue::from_str(&value.to_string()).map_err(|e| e.to_string())?)));
-        match header {
-            Ok((name, value)) => {
+        match (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(&value.to_string())) {
+            (Ok(name), Ok(value)) => {
                 self.options.headers.append(name, value);
             }
-            Err(e) => self.fail(Error::Config(format!("header {name}: {e}"))),
+            (Err(e), _) => self.fail(Error::Config(format!("header {name}: {e}"))),
+            (_, Err(e)) => self.fail(Error::Config(format!("header {name}: {e}"))),
         }
     }
 

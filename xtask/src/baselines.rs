@@ -25,7 +25,7 @@ use clerk_codegen::load::yaml;
 use serde_json::{Value, json};
 
 use crate::Result;
-use crate::bench::{cargo_in, generate_process, median, timed, touch};
+use crate::bench::{cargo_in, codegen_binary, median, timed, touch};
 
 const OPENAPI_GENERATOR: &str = "7.26.0";
 const PLOIDY: &str = "0.15.0";
@@ -165,13 +165,13 @@ fn generation_time(out: &Path, command: impl Fn() -> Command) -> Result<Duration
 
 /// clerk-codegen on the spec (the release binary, as the other generators are run).
 fn ours(root: &Path, scratch: &Scratch, spec: &Path) -> Result<Duration> {
+    let binary = codegen_binary(root)?;
     let out = scratch.dir.join("ours");
-    let mut runs = Vec::new();
-    for _ in 0..3 {
-        let _ = std::fs::remove_dir_all(&out);
-        runs.push(generate_process(root, spec, &out)?.0);
-    }
-    Ok(median(runs))
+    generation_time(&out, || {
+        let mut command = Command::new(&binary);
+        command.arg("generate").arg("--spec").arg(spec).arg("--out").arg(&out);
+        command
+    })
 }
 
 /// OpenAPI Generator from PyPI (the package ships the jar; Java 17 runs it), `-g rust`. The

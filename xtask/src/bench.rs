@@ -127,22 +127,15 @@ fn phases(root: &Path, spec_path: &Path) -> Result {
     Ok(())
 }
 
-fn codegen_binary(root: &Path) -> Result<PathBuf> {
-    let cargo = crate::cargo_bin();
-    let status = Command::new(cargo)
-        .args(["build", "--quiet", "--release", "-p", "clerk-codegen", "--bin", "clerk-codegen"])
-        .current_dir(root)
-        .status()
-        .map_err(|e| e.to_string())?;
-    if !status.success() {
-        return Err("cannot build clerk-codegen".into());
-    }
+/// Builds the release generator binary and returns its path.
+pub(crate) fn codegen_binary(root: &Path) -> Result<PathBuf> {
+    timed_cargo(root, &["build", "--quiet", "--release", "-p", "clerk-codegen", "--bin", "clerk-codegen"])?;
     let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target"));
     Ok(target.join("release/clerk-codegen"))
 }
 
 /// Runs the generator binary under `/usr/bin/time`: wall time and peak RSS in KiB.
-pub(crate) fn generate_process(root: &Path, spec: &Path, out: &Path) -> Result<(Duration, u64)> {
+fn generate_process(root: &Path, spec: &Path, out: &Path) -> Result<(Duration, u64)> {
     let binary = codegen_binary(root)?;
     let started = Instant::now();
     let output = Command::new("/usr/bin/time")
@@ -313,14 +306,12 @@ fn compile(root: &Path) -> Result<Duration> {
 
 /// Per-call overhead and decode throughput, from the SDK's `bench_overhead` example.
 fn overhead(root: &Path) -> Result {
-    let cargo = crate::cargo_bin();
-    let output = Command::new(cargo)
+    let output = cargo_in(root)
         .args(["run", "--quiet", "--release", "-p", "clerk-sdk", "--example", "bench_overhead"])
-        .current_dir(root)
         .output()
         .map_err(|e| e.to_string())?;
     if !output.status.success() {
-        return Err(format!("bench_overhead failed: {}", String::from_utf8_lossy(&output.stderr)));
+        return Err(format!("bench_overhead failed: {}", failure(&output)));
     }
     let text = String::from_utf8_lossy(&output.stdout);
     let value = |key: &str| text.lines().find_map(|l| l.strip_prefix(&format!("{key}="))).unwrap_or("?").to_owned();

@@ -38,8 +38,10 @@ impl<'de> serde::Deserialize<'de> for AdjustCreditBalanceRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = AdjustCreditBalanceRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a AdjustCreditBalanceRequest object")
             }

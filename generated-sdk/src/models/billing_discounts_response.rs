@@ -18,8 +18,10 @@ impl<'de> serde::Deserialize<'de> for BillingDiscountsResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = BillingDiscountsResponse;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a BillingDiscountsResponse object")
             }

@@ -72,8 +72,10 @@ impl<'de> serde::Deserialize<'de> for BillingPaymentAttempt {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = BillingPaymentAttempt;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a BillingPaymentAttempt object")
             }

@@ -41,8 +41,10 @@ impl<'de> serde::Deserialize<'de> for BillingPriceResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = BillingPriceResponse;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a BillingPriceResponse object")
             }

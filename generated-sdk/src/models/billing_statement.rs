@@ -28,8 +28,10 @@ impl<'de> serde::Deserialize<'de> for BillingStatement {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = BillingStatement;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a BillingStatement object")
             }
@@ -150,8 +152,10 @@ impl<'de> serde::Deserialize<'de> for BillingStatementTotals {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = BillingStatementTotals;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a BillingStatementTotals object")
             }
@@ -203,8 +207,10 @@ impl<'de> serde::Deserialize<'de> for BillingStatementGroupsItem {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = BillingStatementGroupsItem;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a BillingStatementGroupsItem object")
             }

@@ -17,8 +17,10 @@ impl<'de> serde::Deserialize<'de> for ClerkErrors {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = ClerkErrors;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a ClerkErrors object")
             }

@@ -18,8 +18,10 @@ impl<'de> serde::Deserialize<'de> for CommerceCreditBalanceResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CommerceCreditBalanceResponse;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CommerceCreditBalanceResponse object")
             }

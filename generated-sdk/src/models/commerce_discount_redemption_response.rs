@@ -56,8 +56,10 @@ impl<'de> serde::Deserialize<'de> for CommerceDiscountRedemptionResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CommerceDiscountRedemptionResponse;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CommerceDiscountRedemptionResponse object")
             }

@@ -15,8 +15,10 @@ impl<'de> serde::Deserialize<'de> for CommerceDiscountsResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CommerceDiscountsResponse;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CommerceDiscountsResponse object")
             }

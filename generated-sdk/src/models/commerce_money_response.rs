@@ -18,8 +18,10 @@ impl<'de> serde::Deserialize<'de> for CommerceMoneyResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CommerceMoneyResponse;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CommerceMoneyResponse object")
             }

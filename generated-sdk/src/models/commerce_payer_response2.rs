@@ -42,8 +42,10 @@ impl<'de> serde::Deserialize<'de> for CommercePayerResponse2 {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CommercePayerResponse2;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CommercePayerResponse2 object")
             }

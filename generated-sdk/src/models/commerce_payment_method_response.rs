@@ -57,8 +57,10 @@ impl<'de> serde::Deserialize<'de> for CommercePaymentMethodResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CommercePaymentMethodResponse;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CommercePaymentMethodResponse object")
             }

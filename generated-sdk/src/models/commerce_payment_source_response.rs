@@ -49,8 +49,10 @@ impl<'de> serde::Deserialize<'de> for CommercePaymentSourceResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CommercePaymentSourceResponse;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CommercePaymentSourceResponse object")
             }

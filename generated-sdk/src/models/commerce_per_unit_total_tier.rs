@@ -19,8 +19,10 @@ impl<'de> serde::Deserialize<'de> for CommercePerUnitTotalTier {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CommercePerUnitTotalTier;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CommercePerUnitTotalTier object")
             }

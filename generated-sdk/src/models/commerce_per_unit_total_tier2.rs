@@ -19,8 +19,10 @@ impl<'de> serde::Deserialize<'de> for CommercePerUnitTotalTier2 {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CommercePerUnitTotalTier2;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CommercePerUnitTotalTier2 object")
             }

@@ -30,8 +30,10 @@ impl<'de> serde::Deserialize<'de> for CommercePriceTransitionDetails {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CommercePriceTransitionDetails;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CommercePriceTransitionDetails object")
             }

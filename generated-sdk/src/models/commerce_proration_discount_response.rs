@@ -16,8 +16,10 @@ impl<'de> serde::Deserialize<'de> for CommerceProrationDiscountResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CommerceProrationDiscountResponse;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CommerceProrationDiscountResponse object")
             }

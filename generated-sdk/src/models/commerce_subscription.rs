@@ -42,8 +42,10 @@ impl<'de> serde::Deserialize<'de> for CommerceSubscription {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CommerceSubscription;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CommerceSubscription object")
             }

@@ -92,8 +92,10 @@ impl<'de> serde::Deserialize<'de> for CommerceSubscriptionItem {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CommerceSubscriptionItem;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CommerceSubscriptionItem object")
             }

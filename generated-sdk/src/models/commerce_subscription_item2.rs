@@ -83,8 +83,10 @@ impl<'de> serde::Deserialize<'de> for CommerceSubscriptionItem2 {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CommerceSubscriptionItem2;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CommerceSubscriptionItem2 object")
             }

@@ -26,8 +26,10 @@ impl<'de> serde::Deserialize<'de> for CommerceTotalsResponse2 {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CommerceTotalsResponse2;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CommerceTotalsResponse2 object")
             }

@@ -45,8 +45,10 @@ impl<'de> serde::Deserialize<'de> for CreateBillingPriceRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CreateBillingPriceRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CreateBillingPriceRequest object")
             }

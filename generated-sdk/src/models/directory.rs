@@ -40,8 +40,10 @@ impl<'de> serde::Deserialize<'de> for Directory {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = Directory;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a Directory object")
             }
@@ -151,8 +153,10 @@ impl<'de> serde::Deserialize<'de> for DirectoryCustomAttributesItem {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = DirectoryCustomAttributesItem;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a DirectoryCustomAttributesItem object")
             }

@@ -37,8 +37,10 @@ impl<'de> serde::Deserialize<'de> for DirectoryGroupRoleMapping {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = DirectoryGroupRoleMapping;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a DirectoryGroupRoleMapping object")
             }

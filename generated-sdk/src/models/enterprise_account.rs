@@ -39,8 +39,10 @@ impl<'de> serde::Deserialize<'de> for EnterpriseAccount {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = EnterpriseAccount;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a EnterpriseAccount object")
             }

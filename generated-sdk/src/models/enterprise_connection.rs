@@ -49,8 +49,10 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnection {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = EnterpriseConnection;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a EnterpriseConnection object")
             }
@@ -169,8 +171,10 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionCustomAttributesItem {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = EnterpriseConnectionCustomAttributesItem;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a EnterpriseConnectionCustomAttributesItem object")
             }
@@ -263,8 +267,10 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionSamlConnection {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = EnterpriseConnectionSamlConnection;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a EnterpriseConnectionSamlConnection object")
             }
@@ -352,8 +358,10 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionSamlConnectionLoginHin
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = EnterpriseConnectionSamlConnectionLoginHint;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a EnterpriseConnectionSamlConnectionLoginHint object")
             }
@@ -429,8 +437,10 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionOAuthConfig {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = EnterpriseConnectionOAuthConfig;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a EnterpriseConnectionOAuthConfig object")
             }

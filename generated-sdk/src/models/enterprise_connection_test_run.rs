@@ -30,8 +30,10 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRun {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = EnterpriseConnectionTestRun;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a EnterpriseConnectionTestRun object")
             }
@@ -218,8 +220,10 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunParsedUserInfo 
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = EnterpriseConnectionTestRunParsedUserInfo;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a EnterpriseConnectionTestRunParsedUserInfo object")
             }
@@ -272,8 +276,10 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunLogsItem {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = EnterpriseConnectionTestRunLogsItem;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a EnterpriseConnectionTestRunLogsItem object")
             }
@@ -327,8 +333,10 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunSaml {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = EnterpriseConnectionTestRunSaml;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a EnterpriseConnectionTestRunSaml object")
             }
@@ -379,8 +387,10 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunOAuth {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = EnterpriseConnectionTestRunOAuth;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a EnterpriseConnectionTestRunOAuth object")
             }

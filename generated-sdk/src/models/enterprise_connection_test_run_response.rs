@@ -12,8 +12,10 @@ impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = EnterpriseConnectionTestRunResponse;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a EnterpriseConnectionTestRunResponse object")
             }

@@ -26,8 +26,10 @@ impl<'de> serde::Deserialize<'de> for FeatureResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = FeatureResponse;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a FeatureResponse object")
             }

@@ -22,8 +22,10 @@ impl<'de> serde::Deserialize<'de> for FeatureResponse2 {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = FeatureResponse2;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a FeatureResponse2 object")
             }

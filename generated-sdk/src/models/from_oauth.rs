@@ -24,8 +24,10 @@ impl<'de> serde::Deserialize<'de> for FromOAuth {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = FromOAuth;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a FromOAuth object")
             }

@@ -15,8 +15,10 @@ impl<'de> serde::Deserialize<'de> for InstanceProtect {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = InstanceProtect;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a InstanceProtect object")
             }

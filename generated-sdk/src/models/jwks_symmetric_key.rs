@@ -23,8 +23,10 @@ impl<'de> serde::Deserialize<'de> for JwksSymmetricKey {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = JwksSymmetricKey;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a JwksSymmetricKey object")
             }

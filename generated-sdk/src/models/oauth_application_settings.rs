@@ -26,8 +26,10 @@ impl<'de> serde::Deserialize<'de> for OAuthApplicationSettings {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = OAuthApplicationSettings;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a OAuthApplicationSettings object")
             }

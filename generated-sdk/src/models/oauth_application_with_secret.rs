@@ -40,8 +40,10 @@ impl<'de> serde::Deserialize<'de> for OAuthApplicationWithSecret {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = OAuthApplicationWithSecret;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a OAuthApplicationWithSecret object")
             }

@@ -53,8 +53,10 @@ impl<'de> serde::Deserialize<'de> for OrganizationDomain {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = OrganizationDomain;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a OrganizationDomain object")
             }

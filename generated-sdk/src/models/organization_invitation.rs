@@ -40,8 +40,10 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitation {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = OrganizationInvitation;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a OrganizationInvitation object")
             }

@@ -44,8 +44,10 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationWithPublicOrganizati
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = OrganizationInvitationWithPublicOrganizationData;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a OrganizationInvitationWithPublicOrganizationData object")
             }

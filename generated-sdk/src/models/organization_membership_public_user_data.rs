@@ -29,8 +29,10 @@ impl<'de> serde::Deserialize<'de> for OrganizationMembershipPublicUserData {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = OrganizationMembershipPublicUserData;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a OrganizationMembershipPublicUserData object")
             }

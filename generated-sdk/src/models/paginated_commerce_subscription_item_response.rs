@@ -16,8 +16,10 @@ impl<'de> serde::Deserialize<'de> for PaginatedCommerceSubscriptionItemResponse 
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = PaginatedCommerceSubscriptionItemResponse;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a PaginatedCommerceSubscriptionItemResponse object")
             }

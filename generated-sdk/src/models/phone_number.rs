@@ -31,8 +31,10 @@ impl<'de> serde::Deserialize<'de> for PhoneNumber {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = PhoneNumber;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a PhoneNumber object")
             }

@@ -36,8 +36,10 @@ impl<'de> serde::Deserialize<'de> for VerificationResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = VerificationResponse;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a VerificationResponse object")
             }
@@ -94,8 +96,10 @@ impl<'de> serde::Deserialize<'de> for TrustedDeviceList {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = TrustedDeviceList;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a TrustedDeviceList object")
             }
@@ -151,8 +155,10 @@ impl<'de> serde::Deserialize<'de> for InvitationRevoked {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = InvitationRevoked;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a InvitationRevoked object")
             }
@@ -237,8 +243,10 @@ impl<'de> serde::Deserialize<'de> for InstanceSettings {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = InstanceSettings;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a InstanceSettings object")
             }
@@ -311,8 +319,10 @@ impl<'de> serde::Deserialize<'de> for MachineList {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = MachineList;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a MachineList object")
             }
@@ -371,8 +381,10 @@ impl<'de> serde::Deserialize<'de> for MachineCreated {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = MachineCreated;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a MachineCreated object")
             }
@@ -445,8 +457,10 @@ impl<'de> serde::Deserialize<'de> for MachineDeleted {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = MachineDeleted;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a MachineDeleted object")
             }
@@ -492,8 +506,10 @@ impl<'de> serde::Deserialize<'de> for MachineSecretKey {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = MachineSecretKey;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a MachineSecretKey object")
             }
@@ -540,8 +556,10 @@ impl<'de> serde::Deserialize<'de> for MachineScopeDeleted {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = MachineScopeDeleted;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a MachineScopeDeleted object")
             }
@@ -599,8 +617,10 @@ impl<'de> serde::Deserialize<'de> for WaitlistEntries {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = WaitlistEntries;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a WaitlistEntries object")
             }
@@ -642,8 +662,10 @@ impl<'de> serde::Deserialize<'de> for ScimDirectoryList {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = ScimDirectoryList;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a ScimDirectoryList object")
             }
@@ -685,8 +707,10 @@ impl<'de> serde::Deserialize<'de> for ScimGroupRoleMappingList {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = ScimGroupRoleMappingList;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a ScimGroupRoleMappingList object")
             }
@@ -731,8 +755,10 @@ impl<'de> serde::Deserialize<'de> for ScimGroupRoleMappingDeleted {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = ScimGroupRoleMappingDeleted;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a ScimGroupRoleMappingDeleted object")
             }
@@ -777,8 +803,10 @@ impl<'de> serde::Deserialize<'de> for DirectoryList {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = DirectoryList;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a DirectoryList object")
             }
@@ -820,8 +848,10 @@ impl<'de> serde::Deserialize<'de> for DirectoryGroupRoleMappingList {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = DirectoryGroupRoleMappingList;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a DirectoryGroupRoleMappingList object")
             }
@@ -866,8 +896,10 @@ impl<'de> serde::Deserialize<'de> for DirectoryGroupRoleMappingDeleted {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = DirectoryGroupRoleMappingDeleted;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a DirectoryGroupRoleMappingDeleted object")
             }

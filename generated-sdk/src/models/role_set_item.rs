@@ -32,8 +32,10 @@ impl<'de> serde::Deserialize<'de> for RoleSetItem {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = RoleSetItem;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a RoleSetItem object")
             }

@@ -43,8 +43,10 @@ impl<'de> serde::Deserialize<'de> for RoleSetMigration {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = RoleSetMigration;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a RoleSetMigration object")
             }

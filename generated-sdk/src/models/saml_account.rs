@@ -33,8 +33,10 @@ impl<'de> serde::Deserialize<'de> for SamlAccount {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = SamlAccount;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a SamlAccount object")
             }

@@ -30,8 +30,10 @@ impl<'de> serde::Deserialize<'de> for SamlAccountConnection {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = SamlAccountConnection;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a SamlAccountConnection object")
             }

@@ -40,8 +40,10 @@ impl<'de> serde::Deserialize<'de> for ScimDirectory {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = ScimDirectory;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a ScimDirectory object")
             }
@@ -151,8 +153,10 @@ impl<'de> serde::Deserialize<'de> for ScimDirectoryCustomAttributesItem {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = ScimDirectoryCustomAttributesItem;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a ScimDirectoryCustomAttributesItem object")
             }

@@ -25,8 +25,10 @@ impl<'de> serde::Deserialize<'de> for SessionActivityResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = SessionActivityResponse;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a SessionActivityResponse object")
             }

@@ -11,8 +11,10 @@ impl<'de> serde::Deserialize<'de> for SvixUrl {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = SvixUrl;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a SvixUrl object")
             }

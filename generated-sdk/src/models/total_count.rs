@@ -13,8 +13,10 @@ impl<'de> serde::Deserialize<'de> for TotalCount {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = TotalCount;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a TotalCount object")
             }

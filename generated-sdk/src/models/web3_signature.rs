@@ -26,8 +26,10 @@ impl<'de> serde::Deserialize<'de> for Web3Signature {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = Web3Signature;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a Web3Signature object")
             }

@@ -152,10 +152,15 @@ fn predicate(groups: &BTreeSet<&str>, all: usize) -> Option<TokenStream> {
     if groups.is_empty() {
         return Some(quote!(feature = "full"));
     }
-    let features: Vec<String> = groups.iter().map(|g| api::group_feature(g)).collect();
+    Some(any_feature(groups.iter().map(|g| api::group_feature(g))))
+}
+
+/// `feature = "a"`, or `any(feature = "a", feature = "b", …)` for several.
+fn any_feature(features: impl IntoIterator<Item = String>) -> TokenStream {
+    let features: Vec<String> = features.into_iter().collect();
     match features.as_slice() {
-        [one] => Some(quote!(feature = #one)),
-        many => Some(quote!(any(#(feature = #many),*))),
+        [one] => quote!(feature = #one),
+        many => quote!(any(#(feature = #many),*)),
     }
 }
 
@@ -304,7 +309,7 @@ pub fn emit_with_webhooks(api: &Api, webhooks: Option<&Api>, options: &Options) 
         let features = std::iter::once("webhook-verification".to_owned())
             .chain(groups.iter().map(|g| api::group_feature(g)))
             .chain(groups.is_empty().then(|| "full".to_owned()));
-        Some(quote!(any(#(feature = #features),*)))
+        Some(any_feature(features))
     };
     let all: Vec<TypeId> = (0..api.types.len()).collect();
     rust.extend(models(api, &all, &[], "src/models", &quote!(crate::models), &file_gate));
@@ -472,14 +477,17 @@ fn spaced(source: &str) -> String {
             continue;
         }
         let top_level = !line.starts_with(char::is_whitespace);
-        // Between the items of an `impl`: a line that starts an item after a `}` that
-        // closed the previous one at the same indentation.
+        // Between the items of an `impl` or a body: a line that starts an item after a `}`
+        // that closed the previous one, or after a one-line `struct`/`type` item, at the same
+        // indentation.
         let indent = line.len() - line.trim_start().len();
         let last = out.lines().last().unwrap_or("");
         let starts_item = ["///", "#[", "pub ", "fn ", "async ", "const ", "impl", "type "]
             .iter()
             .any(|p| line.trim_start().starts_with(p));
-        if !top_level && starts_item && last.trim() == "}" && last.len() - last.trim_start().len() == indent {
+        let one_line_item = ["struct ", "type "].iter().any(|p| last.trim_start().starts_with(p)) && last.ends_with(';');
+        let closed = last.trim() == "}" || one_line_item;
+        if !top_level && starts_item && closed && last.len() - last.trim_start().len() == indent {
             out.push('\n');
         }
         let ended = previous == "}" || previous.ends_with(';') || previous.ends_with('}');
@@ -502,8 +510,8 @@ fn lib(api: &Api, runtime: &[&str], gates: &BTreeMap<&str, Option<TokenStream>>)
     // no model decodes one: the helpers for that are unused in that build only.
     let group_features: Vec<String> = api::groups(api).keys().map(|g| api::group_feature(g)).collect();
     let idle = |extra: Option<&str>, reason: &str| {
-        let features = extra.map(str::to_owned).into_iter().chain(group_features.iter().cloned());
-        quote!(#[cfg_attr(not(any(#(feature = #features),*)), allow(dead_code, unused_imports, unused_macros, reason = #reason))])
+        let features = any_feature(extra.map(str::to_owned).into_iter().chain(group_features.iter().cloned()));
+        quote!(#[cfg_attr(not(#features), allow(dead_code, unused_imports, unused_macros, reason = #reason))])
     };
     let modules = runtime.iter().filter(|m| module_feature(m).is_none()).map(|m| {
         let gate = gates.get(m).cloned().flatten();

@@ -38,8 +38,10 @@ impl<'de> serde::Deserialize<'de> for CreateActorTokenRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CreateActorTokenRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CreateActorTokenRequest object")
             }
@@ -102,8 +104,10 @@ impl<'de> serde::Deserialize<'de> for CreateActorTokenRequestActor {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CreateActorTokenRequestActor;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CreateActorTokenRequestActor object")
             }

@@ -18,8 +18,10 @@ impl<'de> serde::Deserialize<'de> for CreateAdminPortalLinkTokenRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CreateAdminPortalLinkTokenRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CreateAdminPortalLinkTokenRequest object")
             }
@@ -104,8 +106,10 @@ impl<'de> serde::Deserialize<'de> for CreateAdminPortalLinkTokenResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CreateAdminPortalLinkTokenResponse;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CreateAdminPortalLinkTokenResponse object")
             }
@@ -192,8 +196,10 @@ impl<'de> serde::Deserialize<'de> for RevokeAdminPortalLinkTokenRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = RevokeAdminPortalLinkTokenRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a RevokeAdminPortalLinkTokenRequest object")
             }
@@ -260,8 +266,10 @@ impl<'de> serde::Deserialize<'de> for RevokeAdminPortalLinkTokenResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = RevokeAdminPortalLinkTokenResponse;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a RevokeAdminPortalLinkTokenResponse object")
             }

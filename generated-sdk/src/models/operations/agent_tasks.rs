@@ -52,8 +52,10 @@ impl<'de> serde::Deserialize<'de> for CreateAgentTaskRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CreateAgentTaskRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CreateAgentTaskRequest object")
             }
@@ -122,8 +124,10 @@ impl<'de> serde::Deserialize<'de> for CreateAgentTaskRequestOnBehalfOf {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CreateAgentTaskRequestOnBehalfOf;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CreateAgentTaskRequestOnBehalfOf object")
             }

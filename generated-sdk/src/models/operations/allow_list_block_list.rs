@@ -28,8 +28,10 @@ impl<'de> serde::Deserialize<'de> for CreateAllowlistIdentifierRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CreateAllowlistIdentifierRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CreateAllowlistIdentifierRequest object")
             }
@@ -79,8 +81,10 @@ impl<'de> serde::Deserialize<'de> for CreateBlocklistIdentifierRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CreateBlocklistIdentifierRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CreateBlocklistIdentifierRequest object")
             }

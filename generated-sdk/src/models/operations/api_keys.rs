@@ -66,8 +66,10 @@ impl<'de> serde::Deserialize<'de> for GetApiKeysResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = GetApiKeysResponse;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a GetApiKeysResponse object")
             }
@@ -134,8 +136,10 @@ impl<'de> serde::Deserialize<'de> for GetApiKeysResponseDataItem {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = GetApiKeysResponseDataItem;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a GetApiKeysResponseDataItem object")
             }
@@ -249,8 +253,10 @@ impl<'de> serde::Deserialize<'de> for CreateApiKeyRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CreateApiKeyRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CreateApiKeyRequest object")
             }
@@ -342,8 +348,10 @@ impl<'de> serde::Deserialize<'de> for CreateApiKeyResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CreateApiKeyResponse;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CreateApiKeyResponse object")
             }
@@ -432,8 +440,10 @@ impl<'de> serde::Deserialize<'de> for DeleteApiKeyResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = DeleteApiKeyResponse;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a DeleteApiKeyResponse object")
             }
@@ -484,8 +494,10 @@ impl<'de> serde::Deserialize<'de> for UpdateApiKeyRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = UpdateApiKeyRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a UpdateApiKeyRequest object")
             }
@@ -540,8 +552,10 @@ impl<'de> serde::Deserialize<'de> for GetApiKeySecretResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = GetApiKeySecretResponse;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a GetApiKeySecretResponse object")
             }
@@ -584,8 +598,10 @@ impl<'de> serde::Deserialize<'de> for VerifyApiKeyRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = VerifyApiKeyRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a VerifyApiKeyRequest object")
             }

@@ -26,8 +26,10 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceAuthConfigRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = UpdateInstanceAuthConfigRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a UpdateInstanceAuthConfigRequest object")
             }
@@ -86,8 +88,10 @@ impl<'de> serde::Deserialize<'de> for UpdateProductionInstanceDomainRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = UpdateProductionInstanceDomainRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a UpdateProductionInstanceDomainRequest object")
             }
@@ -133,8 +137,10 @@ impl<'de> serde::Deserialize<'de> for ChangeProductionInstanceDomainRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = ChangeProductionInstanceDomainRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a ChangeProductionInstanceDomainRequest object")
             }

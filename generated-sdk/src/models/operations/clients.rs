@@ -18,8 +18,10 @@ impl<'de> serde::Deserialize<'de> for VerifyClientRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = VerifyClientRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a VerifyClientRequest object")
             }

@@ -34,8 +34,10 @@ impl<'de> serde::Deserialize<'de> for CreateDirectoryRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CreateDirectoryRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CreateDirectoryRequest object")
             }
@@ -120,8 +122,10 @@ impl<'de> serde::Deserialize<'de> for CreateDirectoryRequestGroupRoleMappingsIte
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CreateDirectoryRequestGroupRoleMappingsItem;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CreateDirectoryRequestGroupRoleMappingsItem object")
             }
@@ -201,8 +205,10 @@ impl<'de> serde::Deserialize<'de> for UpdateDirectoryRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = UpdateDirectoryRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a UpdateDirectoryRequest object")
             }
@@ -267,8 +273,10 @@ impl<'de> serde::Deserialize<'de> for ReplaceDirectoryGroupRoleMappingsRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = ReplaceDirectoryGroupRoleMappingsRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a ReplaceDirectoryGroupRoleMappingsRequest object")
             }
@@ -323,8 +331,10 @@ for ReplaceDirectoryGroupRoleMappingsRequestMappingsItem {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = ReplaceDirectoryGroupRoleMappingsRequestMappingsItem;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(
                     "a ReplaceDirectoryGroupRoleMappingsRequestMappingsItem object",
@@ -396,8 +406,10 @@ impl<'de> serde::Deserialize<'de> for CreateDirectoryGroupRoleMappingRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CreateDirectoryGroupRoleMappingRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CreateDirectoryGroupRoleMappingRequest object")
             }

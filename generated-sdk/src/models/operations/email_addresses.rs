@@ -40,8 +40,10 @@ impl<'de> serde::Deserialize<'de> for CreateEmailAddressRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CreateEmailAddressRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CreateEmailAddressRequest object")
             }
@@ -112,8 +114,10 @@ impl<'de> serde::Deserialize<'de> for UpdateEmailAddressRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = UpdateEmailAddressRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a UpdateEmailAddressRequest object")
             }
@@ -174,8 +178,10 @@ impl<'de> serde::Deserialize<'de> for AttemptEmailAddressVerificationRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = AttemptEmailAddressVerificationRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a AttemptEmailAddressVerificationRequest object")
             }
@@ -254,8 +260,10 @@ impl<'de> serde::Deserialize<'de> for ReplaceUserEmailAddressRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = ReplaceUserEmailAddressRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a ReplaceUserEmailAddressRequest object")
             }

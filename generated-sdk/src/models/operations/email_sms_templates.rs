@@ -89,8 +89,10 @@ impl<'de> serde::Deserialize<'de> for UpsertTemplateRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = UpsertTemplateRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a UpsertTemplateRequest object")
             }
@@ -166,8 +168,10 @@ impl<'de> serde::Deserialize<'de> for PreviewTemplateRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = PreviewTemplateRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a PreviewTemplateRequest object")
             }
@@ -218,8 +222,10 @@ impl<'de> serde::Deserialize<'de> for ToggleTemplateDeliveryRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = ToggleTemplateDeliveryRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a ToggleTemplateDeliveryRequest object")
             }

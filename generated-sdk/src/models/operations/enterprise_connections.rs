@@ -59,8 +59,10 @@ impl<'de> serde::Deserialize<'de> for CreateEnterpriseConnectionRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CreateEnterpriseConnectionRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CreateEnterpriseConnectionRequest object")
             }
@@ -235,8 +237,10 @@ impl<'de> serde::Deserialize<'de> for CreateEnterpriseConnectionRequestSaml {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CreateEnterpriseConnectionRequestSaml;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CreateEnterpriseConnectionRequestSaml object")
             }
@@ -320,8 +324,10 @@ for CreateEnterpriseConnectionRequestSamlAttributeMapping {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CreateEnterpriseConnectionRequestSamlAttributeMapping;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(
                     "a CreateEnterpriseConnectionRequestSamlAttributeMapping object",
@@ -394,8 +400,10 @@ impl<'de> serde::Deserialize<'de> for CreateEnterpriseConnectionRequestOidc {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CreateEnterpriseConnectionRequestOidc;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CreateEnterpriseConnectionRequestOidc object")
             }
@@ -487,8 +495,10 @@ for CreateEnterpriseConnectionRequestCustomAttributesItem {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CreateEnterpriseConnectionRequestCustomAttributesItem;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str(
                     "a CreateEnterpriseConnectionRequestCustomAttributesItem object",
@@ -579,8 +589,10 @@ impl<'de> serde::Deserialize<'de> for UpdateEnterpriseConnectionRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = UpdateEnterpriseConnectionRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a UpdateEnterpriseConnectionRequest object")
             }
@@ -694,8 +706,10 @@ impl<'de> serde::Deserialize<'de> for UpdateEnterpriseConnectionRequestSaml {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = UpdateEnterpriseConnectionRequestSaml;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a UpdateEnterpriseConnectionRequestSaml object")
             }
@@ -794,8 +808,10 @@ impl<'de> serde::Deserialize<'de> for UpdateEnterpriseConnectionRequestOidc {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = UpdateEnterpriseConnectionRequestOidc;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a UpdateEnterpriseConnectionRequestOidc object")
             }

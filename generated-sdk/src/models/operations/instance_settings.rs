@@ -38,8 +38,10 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = UpdateInstanceRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a UpdateInstanceRequest object")
             }
@@ -196,8 +198,10 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceRestrictionsRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = UpdateInstanceRestrictionsRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a UpdateInstanceRestrictionsRequest object")
             }
@@ -266,8 +270,10 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceProtectRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = UpdateInstanceProtectRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a UpdateInstanceProtectRequest object")
             }
@@ -312,8 +318,10 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceCommunicationRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = UpdateInstanceCommunicationRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a UpdateInstanceCommunicationRequest object")
             }
@@ -375,8 +383,10 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceOAuthApplicationSettingsRequ
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = UpdateInstanceOAuthApplicationSettingsRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a UpdateInstanceOAuthApplicationSettingsRequest object")
             }
@@ -477,8 +487,10 @@ impl<'de> serde::Deserialize<'de> for UpdateInstanceOrganizationSettingsRequest 
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = UpdateInstanceOrganizationSettingsRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a UpdateInstanceOrganizationSettingsRequest object")
             }

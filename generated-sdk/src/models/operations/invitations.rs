@@ -52,8 +52,10 @@ impl<'de> serde::Deserialize<'de> for CreateInvitationRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CreateInvitationRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CreateInvitationRequest object")
             }
@@ -219,8 +221,10 @@ impl<'de> serde::Deserialize<'de> for CreateBulkInvitationsRequestItem {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CreateBulkInvitationsRequestItem;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CreateBulkInvitationsRequestItem object")
             }

@@ -12,8 +12,10 @@ impl<'de> serde::Deserialize<'de> for GetM2mTokensResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = GetM2mTokensResponse;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a GetM2mTokensResponse object")
             }
@@ -76,8 +78,10 @@ impl<'de> serde::Deserialize<'de> for GetM2mTokensResponseM2mTokensItem {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = GetM2mTokensResponseM2mTokensItem;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a GetM2mTokensResponseM2mTokensItem object")
             }
@@ -163,8 +167,10 @@ impl<'de> serde::Deserialize<'de> for CreateM2mTokenRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CreateM2mTokenRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CreateM2mTokenRequest object")
             }
@@ -299,8 +305,10 @@ impl<'de> serde::Deserialize<'de> for CreateM2mTokenResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CreateM2mTokenResponse;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CreateM2mTokenResponse object")
             }
@@ -381,8 +389,10 @@ impl<'de> serde::Deserialize<'de> for VerifyM2mTokenRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = VerifyM2mTokenRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a VerifyM2mTokenRequest object")
             }

@@ -30,8 +30,10 @@ impl<'de> serde::Deserialize<'de> for CreateMachineRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CreateMachineRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CreateMachineRequest object")
             }
@@ -82,8 +84,10 @@ impl<'de> serde::Deserialize<'de> for UpdateMachineRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = UpdateMachineRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a UpdateMachineRequest object")
             }
@@ -134,8 +138,10 @@ impl<'de> serde::Deserialize<'de> for RotateMachineSecretKeyRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = RotateMachineSecretKeyRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a RotateMachineSecretKeyRequest object")
             }
@@ -186,8 +192,10 @@ impl<'de> serde::Deserialize<'de> for CreateMachineScopeRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CreateMachineScopeRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CreateMachineScopeRequest object")
             }

@@ -16,8 +16,10 @@ impl<'de> serde::Deserialize<'de> for VerifyOAuthAccessTokenRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = VerifyOAuthAccessTokenRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a VerifyOAuthAccessTokenRequest object")
             }
@@ -83,8 +85,10 @@ impl<'de> serde::Deserialize<'de> for VerifyOAuthAccessTokenResponseVariant1 {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = VerifyOAuthAccessTokenResponseVariant1;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a VerifyOAuthAccessTokenResponseVariant1 object")
             }
@@ -154,8 +158,10 @@ impl<'de> serde::Deserialize<'de> for VerifyOAuthAccessTokenResponseVariant2 {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = VerifyOAuthAccessTokenResponseVariant2;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a VerifyOAuthAccessTokenResponseVariant2 object")
             }

@@ -56,8 +56,10 @@ impl<'de> serde::Deserialize<'de> for CreateOAuthApplicationRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CreateOAuthApplicationRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CreateOAuthApplicationRequest object")
             }
@@ -148,8 +150,10 @@ impl<'de> serde::Deserialize<'de> for UpdateOAuthApplicationRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = UpdateOAuthApplicationRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a UpdateOAuthApplicationRequest object")
             }
@@ -224,8 +228,10 @@ impl<'de> serde::Deserialize<'de> for RevokeOAuthApplicationTokenRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = RevokeOAuthApplicationTokenRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a RevokeOAuthApplicationTokenRequest object")
             }

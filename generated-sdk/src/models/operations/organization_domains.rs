@@ -18,8 +18,10 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationDomainRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CreateOrganizationDomainRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CreateOrganizationDomainRequest object")
             }
@@ -68,8 +70,10 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationDomainRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = UpdateOrganizationDomainRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a UpdateOrganizationDomainRequest object")
             }

@@ -53,8 +53,10 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationInvitationRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CreateOrganizationInvitationRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CreateOrganizationInvitationRequest object")
             }
@@ -127,8 +129,10 @@ impl<'de> serde::Deserialize<'de> for RevokeOrganizationInvitationRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = RevokeOrganizationInvitationRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a RevokeOrganizationInvitationRequest object")
             }

@@ -32,8 +32,10 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationMembershipRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CreateOrganizationMembershipRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CreateOrganizationMembershipRequest object")
             }
@@ -90,8 +92,10 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationMembershipRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = UpdateOrganizationMembershipRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a UpdateOrganizationMembershipRequest object")
             }
@@ -134,8 +138,10 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationMembershipMetadataReques
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = UpdateOrganizationMembershipMetadataRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a UpdateOrganizationMembershipMetadataRequest object")
             }

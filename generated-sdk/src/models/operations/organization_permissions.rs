@@ -27,8 +27,10 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationPermissionRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CreateOrganizationPermissionRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CreateOrganizationPermissionRequest object")
             }
@@ -78,8 +80,10 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationPermissionRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = UpdateOrganizationPermissionRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a UpdateOrganizationPermissionRequest object")
             }

@@ -35,8 +35,10 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationRoleRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CreateOrganizationRoleRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CreateOrganizationRoleRequest object")
             }
@@ -101,8 +103,10 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationRoleRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = UpdateOrganizationRoleRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a UpdateOrganizationRoleRequest object")
             }

@@ -53,8 +53,10 @@ impl<'de> serde::Deserialize<'de> for CreateOrganizationRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CreateOrganizationRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CreateOrganizationRequest object")
             }
@@ -139,8 +141,10 @@ impl<'de> serde::Deserialize<'de> for UpdateOrganizationRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = UpdateOrganizationRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a UpdateOrganizationRequest object")
             }
@@ -205,8 +209,10 @@ impl<'de> serde::Deserialize<'de> for ReplaceOrganizationMetadataRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = ReplaceOrganizationMetadataRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a ReplaceOrganizationMetadataRequest object")
             }
@@ -256,8 +262,10 @@ impl<'de> serde::Deserialize<'de> for MergeOrganizationMetadataRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = MergeOrganizationMetadataRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a MergeOrganizationMetadataRequest object")
             }

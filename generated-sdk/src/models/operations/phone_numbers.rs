@@ -36,8 +36,10 @@ impl<'de> serde::Deserialize<'de> for CreatePhoneNumberRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CreatePhoneNumberRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CreatePhoneNumberRequest object")
             }
@@ -101,8 +103,10 @@ impl<'de> serde::Deserialize<'de> for UpdatePhoneNumberRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = UpdatePhoneNumberRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a UpdatePhoneNumberRequest object")
             }
@@ -163,8 +167,10 @@ impl<'de> serde::Deserialize<'de> for AttemptPhoneNumberVerificationRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = AttemptPhoneNumberVerificationRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a AttemptPhoneNumberVerificationRequest object")
             }
@@ -233,8 +239,10 @@ impl<'de> serde::Deserialize<'de> for ReplaceUserPhoneNumberRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = ReplaceUserPhoneNumberRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a ReplaceUserPhoneNumberRequest object")
             }

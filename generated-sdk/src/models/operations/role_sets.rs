@@ -53,8 +53,10 @@ impl<'de> serde::Deserialize<'de> for CreateRoleSetRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CreateRoleSetRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CreateRoleSetRequest object")
             }
@@ -194,8 +196,10 @@ impl<'de> serde::Deserialize<'de> for UpdateRoleSetRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = UpdateRoleSetRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a UpdateRoleSetRequest object")
             }
@@ -265,8 +269,10 @@ impl<'de> serde::Deserialize<'de> for ReplaceRoleSetRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = ReplaceRoleSetRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a ReplaceRoleSetRequest object")
             }
@@ -334,8 +340,10 @@ impl<'de> serde::Deserialize<'de> for AddRolesToRoleSetRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = AddRolesToRoleSetRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a AddRolesToRoleSetRequest object")
             }
@@ -394,8 +402,10 @@ impl<'de> serde::Deserialize<'de> for ReplaceRoleInRoleSetRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = ReplaceRoleInRoleSetRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a ReplaceRoleInRoleSetRequest object")
             }

@@ -77,8 +77,10 @@ impl<'de> serde::Deserialize<'de> for CreateSamlConnectionRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CreateSamlConnectionRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CreateSamlConnectionRequest object")
             }
@@ -235,8 +237,10 @@ impl<'de> serde::Deserialize<'de> for CreateSamlConnectionRequestAttributeMappin
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CreateSamlConnectionRequestAttributeMapping;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CreateSamlConnectionRequestAttributeMapping object")
             }
@@ -298,8 +302,10 @@ impl<'de> serde::Deserialize<'de> for CreateSamlConnectionRequestLoginHint {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CreateSamlConnectionRequestLoginHint;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CreateSamlConnectionRequestLoginHint object")
             }
@@ -395,8 +401,10 @@ impl<'de> serde::Deserialize<'de> for UpdateSamlConnectionRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = UpdateSamlConnectionRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a UpdateSamlConnectionRequest object")
             }

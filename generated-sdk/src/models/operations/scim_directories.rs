@@ -36,8 +36,10 @@ impl<'de> serde::Deserialize<'de> for CreateScimDirectoryRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CreateScimDirectoryRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CreateScimDirectoryRequest object")
             }
@@ -113,8 +115,10 @@ impl<'de> serde::Deserialize<'de> for CreateScimDirectoryRequestGroupRoleMapping
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CreateScimDirectoryRequestGroupRoleMappingsItem;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CreateScimDirectoryRequestGroupRoleMappingsItem object")
             }
@@ -184,8 +188,10 @@ impl<'de> serde::Deserialize<'de> for UpdateScimDirectoryRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = UpdateScimDirectoryRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a UpdateScimDirectoryRequest object")
             }
@@ -248,8 +254,10 @@ impl<'de> serde::Deserialize<'de> for ReplaceScimGroupRoleMappingsRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = ReplaceScimGroupRoleMappingsRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a ReplaceScimGroupRoleMappingsRequest object")
             }
@@ -298,8 +306,10 @@ impl<'de> serde::Deserialize<'de> for ReplaceScimGroupRoleMappingsRequestMapping
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = ReplaceScimGroupRoleMappingsRequestMappingsItem;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a ReplaceScimGroupRoleMappingsRequestMappingsItem object")
             }
@@ -362,8 +372,10 @@ impl<'de> serde::Deserialize<'de> for CreateScimGroupRoleMappingRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CreateScimGroupRoleMappingRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CreateScimGroupRoleMappingRequest object")
             }

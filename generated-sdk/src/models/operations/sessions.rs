@@ -98,8 +98,10 @@ impl<'de> serde::Deserialize<'de> for CreateSessionRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CreateSessionRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CreateSessionRequest object")
             }
@@ -178,8 +180,10 @@ impl<'de> serde::Deserialize<'de> for RefreshSessionRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = RefreshSessionRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a RefreshSessionRequest object")
             }
@@ -309,8 +313,10 @@ impl<'de> serde::Deserialize<'de> for CreateSessionTokenRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CreateSessionTokenRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CreateSessionTokenRequest object")
             }
@@ -352,8 +358,10 @@ impl<'de> serde::Deserialize<'de> for CreateSessionTokenResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CreateSessionTokenResponse;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CreateSessionTokenResponse object")
             }
@@ -394,8 +402,10 @@ impl<'de> serde::Deserialize<'de> for CreateSessionTokenFromTemplateRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CreateSessionTokenFromTemplateRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CreateSessionTokenFromTemplateRequest object")
             }

@@ -143,8 +143,10 @@ impl<'de> serde::Deserialize<'de> for CreateUserRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CreateUserRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CreateUserRequest object")
             }
@@ -460,8 +462,10 @@ impl<'de> serde::Deserialize<'de> for UpdateUserRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = UpdateUserRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a UpdateUserRequest object")
             }
@@ -630,8 +634,10 @@ impl<'de> serde::Deserialize<'de> for UsersBanRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = UsersBanRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a UsersBanRequest object")
             }
@@ -675,8 +681,10 @@ impl<'de> serde::Deserialize<'de> for UsersUnbanRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = UsersUnbanRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a UsersUnbanRequest object")
             }
@@ -730,8 +738,10 @@ impl<'de> serde::Deserialize<'de> for ReplaceUserMetadataRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = ReplaceUserMetadataRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a ReplaceUserMetadataRequest object")
             }
@@ -792,8 +802,10 @@ impl<'de> serde::Deserialize<'de> for UpdateUserMetadataRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = UpdateUserMetadataRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a UpdateUserMetadataRequest object")
             }
@@ -845,8 +857,10 @@ impl<'de> serde::Deserialize<'de> for RemoveUserPasswordRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = RemoveUserPasswordRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a RemoveUserPasswordRequest object")
             }
@@ -895,8 +909,10 @@ impl<'de> serde::Deserialize<'de> for VerifyPasswordRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = VerifyPasswordRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a VerifyPasswordRequest object")
             }
@@ -934,8 +950,10 @@ impl<'de> serde::Deserialize<'de> for VerifyPasswordResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = VerifyPasswordResponse;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a VerifyPasswordResponse object")
             }
@@ -979,8 +997,10 @@ impl<'de> serde::Deserialize<'de> for VerifyTotpRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = VerifyTotpRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a VerifyTotpRequest object")
             }
@@ -1020,8 +1040,10 @@ impl<'de> serde::Deserialize<'de> for VerifyTotpResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = VerifyTotpResponse;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a VerifyTotpResponse object")
             }
@@ -1116,8 +1138,10 @@ impl<'de> serde::Deserialize<'de> for DisableMfaResponse {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = DisableMfaResponse;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a DisableMfaResponse object")
             }
@@ -1154,8 +1178,10 @@ impl<'de> serde::Deserialize<'de> for SetUserPasswordCompromisedRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = SetUserPasswordCompromisedRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a SetUserPasswordCompromisedRequest object")
             }

@@ -89,8 +89,10 @@ impl<'de> serde::Deserialize<'de> for CreateWaitlistEntryRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CreateWaitlistEntryRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CreateWaitlistEntryRequest object")
             }
@@ -151,8 +153,10 @@ impl<'de> serde::Deserialize<'de> for CreateBulkWaitlistEntriesRequestItem {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = CreateBulkWaitlistEntriesRequestItem;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a CreateBulkWaitlistEntriesRequestItem object")
             }
@@ -200,8 +204,10 @@ impl<'de> serde::Deserialize<'de> for InviteWaitlistEntryRequest {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = InviteWaitlistEntryRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a InviteWaitlistEntryRequest object")
             }

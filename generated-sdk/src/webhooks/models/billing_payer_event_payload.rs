@@ -39,8 +39,10 @@ impl<'de> serde::Deserialize<'de> for BillingPayerEventPayload {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = BillingPayerEventPayload;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a BillingPayerEventPayload object")
             }

@@ -32,8 +32,10 @@ impl<'de> serde::Deserialize<'de> for BillingPaymentSource {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = BillingPaymentSource;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a BillingPaymentSource object")
             }

@@ -22,8 +22,10 @@ impl<'de> serde::Deserialize<'de> for BillingPlan {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = BillingPlan;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a BillingPlan object")
             }

@@ -60,8 +60,10 @@ impl<'de> serde::Deserialize<'de> for BillingSubscriptionItem {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = BillingSubscriptionItem;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a BillingSubscriptionItem object")
             }

@@ -20,8 +20,10 @@ impl<'de> serde::Deserialize<'de> for BillingSubscriptionItemEventPlanUnitPriceT
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = BillingSubscriptionItemEventPlanUnitPriceTier;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a BillingSubscriptionItemEventPlanUnitPriceTier object")
             }

@@ -46,8 +46,10 @@ impl<'de> serde::Deserialize<'de> for EmailEventPayload {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = EmailEventPayload;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a EmailEventPayload object")
             }

@@ -43,8 +43,10 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationCreatedData {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = OrganizationInvitationCreatedData;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a OrganizationInvitationCreatedData object")
             }
@@ -143,8 +145,10 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationCreatedDataData {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = OrganizationInvitationCreatedDataData;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a OrganizationInvitationCreatedDataData object")
             }

@@ -45,8 +45,10 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationAcceptedPayload {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = OrganizationInvitationAcceptedPayload;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a OrganizationInvitationAcceptedPayload object")
             }
@@ -148,8 +150,10 @@ impl<'de> serde::Deserialize<'de> for OrganizationInvitationAcceptedPayloadData 
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = OrganizationInvitationAcceptedPayloadData;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a OrganizationInvitationAcceptedPayloadData object")
             }

@@ -62,8 +62,10 @@ impl<'de> serde::Deserialize<'de> for PaymentAttemptEventPayload {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = PaymentAttemptEventPayload;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a PaymentAttemptEventPayload object")
             }

@@ -54,8 +54,10 @@ impl<'de> serde::Deserialize<'de> for SubscriptionEventPayload {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = SubscriptionEventPayload;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a SubscriptionEventPayload object")
             }

@@ -21,8 +21,10 @@ impl<'de> serde::Deserialize<'de> for WebhookEventPayload {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = WebhookEventPayload;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a WebhookEventPayload object")
             }
@@ -76,8 +78,10 @@ impl<'de> serde::Deserialize<'de> for WebhookEventPayloadEventAttributes {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = WebhookEventPayloadEventAttributes;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a WebhookEventPayloadEventAttributes object")
             }
@@ -120,8 +124,10 @@ impl<'de> serde::Deserialize<'de> for WebhookEventPayloadEventAttributesHttpRequ
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = WebhookEventPayloadEventAttributesHttpRequest;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a WebhookEventPayloadEventAttributesHttpRequest object")
             }

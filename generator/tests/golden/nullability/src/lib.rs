@@ -19,7 +19,7 @@ mod file;
 mod nullable;
 
 #[cfg_attr(
-    not(any(feature = "users")),
+    not(feature = "users"),
     allow(
         dead_code,
         unused_imports,

@@ -19,7 +19,7 @@ mod file;
 mod nullable;
 
 #[cfg_attr(
-    not(any(feature = "oauth_access_tokens")),
+    not(feature = "oauth_access_tokens"),
     allow(
         dead_code,
         unused_imports,

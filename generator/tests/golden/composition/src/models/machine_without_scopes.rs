@@ -11,8 +11,10 @@ impl<'de> serde::Deserialize<'de> for MachineWithoutScopes {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = MachineWithoutScopes;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a MachineWithoutScopes object")
             }

@@ -21,8 +21,10 @@ impl<'de> serde::Deserialize<'de> for OrganizationWithLogo {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = OrganizationWithLogo;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a OrganizationWithLogo object")
             }

@@ -26,8 +26,10 @@ impl<'de> serde::Deserialize<'de> for Settings {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = Settings;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a Settings object")
             }
@@ -90,8 +92,10 @@ impl<'de> serde::Deserialize<'de> for SettingsFirstAddress {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = SettingsFirstAddress;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a SettingsFirstAddress object")
             }

@@ -17,8 +17,10 @@ impl<'de> serde::Deserialize<'de> for OAuthApplication {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = OAuthApplication;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a OAuthApplication object")
             }

@@ -23,8 +23,10 @@ impl<'de> serde::Deserialize<'de> for KeyVariant1 {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = KeyVariant1;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a KeyVariant1 object")
             }
@@ -65,8 +67,10 @@ impl<'de> serde::Deserialize<'de> for KeyVariant2 {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = KeyVariant2;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a KeyVariant2 object")
             }

@@ -14,8 +14,10 @@ impl<'de> serde::Deserialize<'de> for Web3Wallet {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         struct Visitor;
+
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = Web3Wallet;
+
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a Web3Wallet object")
             }
