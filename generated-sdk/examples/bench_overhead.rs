@@ -24,7 +24,12 @@ fn user_json() -> serde_json::Value {
 async fn serve(body: Vec<u8>) -> std::net::SocketAddr {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
-    let response = [format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n", body.len()).into_bytes(), body].concat();
+    let response = [
+        format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n", body.len())
+            .into_bytes(),
+        body,
+    ]
+    .concat();
     tokio::spawn(async move {
         loop {
             let Ok((mut socket, _)) = listener.accept().await else { return };
@@ -61,7 +66,8 @@ async fn main() {
     let body = serde_json::to_vec(&user_json()).expect("JSON");
     let addr = serve(body).await;
     let base = format!("http://{addr}");
-    let clerk = Client::builder("sk_test_bench").base_url(&base).retry_policy(RetryPolicy::none()).build().expect("client");
+    let clerk =
+        Client::builder("sk_test_bench").base_url(&base).retry_policy(RetryPolicy::none()).build().expect("client");
     let same = reqwest::Client::builder()
         .user_agent(concat!("clerk-sdk-rust/", env!("CARGO_PKG_VERSION")))
         .connect_timeout(Duration::from_secs(10))

@@ -24,7 +24,12 @@ struct State<R, T> {
 
 /// Lazily fetches pages with `fetch(request, offset)` and yields their items. It stops
 /// after an empty page, a page shorter than `page_size`, or once `total` items were seen.
-pub(crate) fn items<'c, R, T, F, Fut>(request: R, start: i64, page_size: i64, fetch: F) -> impl Stream<Item = Result<T, Error>> + 'c
+pub(crate) fn items<'c, R, T, F, Fut>(
+    request: R,
+    start: i64,
+    page_size: i64,
+    fetch: F,
+) -> impl Stream<Item = Result<T, Error>> + 'c
 where
     R: Clone + 'c,
     T: 'c,
@@ -44,9 +49,8 @@ where
                 Ok(page) => {
                     let count = page.items.len() as i64;
                     state.offset += count;
-                    state.done = count == 0
-                        || count < page_size
-                        || page.total.is_some_and(|total| state.offset >= total);
+                    state.done =
+                        count == 0 || count < page_size || page.total.is_some_and(|total| state.offset >= total);
                     state.buffer.extend(page.items);
                 }
                 Err(e) => {

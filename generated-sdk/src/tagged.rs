@@ -3,8 +3,8 @@
 //! Helpers for the generated `Deserialize` impls of tagged unions.
 
 use serde::Deserialize;
-use serde::de::{self, MapAccess, SeqAccess, Visitor};
 use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
+use serde::de::{self, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
 use std::fmt;
 

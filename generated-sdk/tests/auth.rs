@@ -61,11 +61,15 @@ fn pem_verifier(options: VerifyOptions) -> TokenVerifier {
 
 #[tokio::test]
 async fn a_valid_token_verifies_with_typed_claims() {
-    let verifier = pem_verifier(VerifyOptions::default().issuer(ISSUER).authorized_parties(["https://app.example.com"]));
+    let verifier =
+        pem_verifier(VerifyOptions::default().issuer(ISSUER).authorized_parties(["https://app.example.com"]));
     let claims = verifier.verify(&token(&claims())).await.unwrap();
     assert_eq!((claims.sub.as_str(), claims.sid.as_deref()), ("user_1", Some("sess_1")));
     let org = claims.organization.as_ref().unwrap();
-    assert_eq!((org.id.as_str(), org.slug.as_deref(), org.role.as_deref()), ("org_1", Some("engines"), Some("org:admin")));
+    assert_eq!(
+        (org.id.as_str(), org.slug.as_deref(), org.role.as_deref()),
+        ("org_1", Some("engines"), Some("org:admin"))
+    );
     assert_eq!(org.permissions, ["org:sys_memberships:manage"]);
     assert_eq!(claims.extra["custom"]["plan"], "pro", "unknown claims are kept");
 
@@ -77,7 +81,10 @@ async fn a_valid_token_verifies_with_typed_claims() {
     v2["pla"] = json!("o:pro");
     let claims = verifier.verify(&token(&v2)).await.unwrap();
     let org = claims.organization.unwrap();
-    assert_eq!((org.id.as_str(), org.role.as_deref(), org.permissions), ("org_2", Some("admin"), vec!["read".to_owned(), "manage".into()]));
+    assert_eq!(
+        (org.id.as_str(), org.role.as_deref(), org.permissions),
+        ("org_2", Some("admin"), vec!["read".to_owned(), "manage".into()])
+    );
     assert_eq!((claims.features.as_deref(), claims.plans.as_deref()), (Some("o:dashboard"), Some("o:pro")));
 }
 
@@ -92,7 +99,10 @@ fn claims_without_org() -> Value {
 #[tokio::test]
 async fn bad_tokens_are_rejected_with_distinct_errors() {
     let verifier = pem_verifier(
-        VerifyOptions::default().issuer(ISSUER).authorized_parties(["https://app.example.com"]).clock_skew(Duration::from_secs(5)),
+        VerifyOptions::default()
+            .issuer(ISSUER)
+            .authorized_parties(["https://app.example.com"])
+            .clock_skew(Duration::from_secs(5)),
     );
     let with = |key: &str, value: Value| {
         let mut c = claims();
@@ -155,7 +165,10 @@ async fn jwks_is_fetched_once_cached_and_fetched_again_after_a_rotation() {
         .mount(&server)
         .await;
     let client = clerk_sdk::Client::builder("sk_test_x").base_url(server.uri()).build().unwrap();
-    let verifier = TokenVerifier::with_jwks(client, VerifyOptions::default().jwks_cache(Duration::from_secs(3600), Duration::ZERO));
+    let verifier = TokenVerifier::with_jwks(
+        client,
+        VerifyOptions::default().jwks_cache(Duration::from_secs(3600), Duration::ZERO),
+    );
     for _ in 0..20 {
         verifier.verify(&token(&claims())).await.unwrap();
     }
@@ -164,7 +177,9 @@ async fn jwks_is_fetched_once_cached_and_fetched_again_after_a_rotation() {
     // The instance rotates to a new key: a token with the new kid triggers one refetch.
     Mock::given(method("GET"))
         .and(path("/jwks"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"keys": [jwk("ins_1", &first), jwk("ins_2", &second)]})))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"keys": [jwk("ins_1", &first), jwk("ins_2", &second)]})),
+        )
         .mount(&server)
         .await;
     let rotated = sign(&json!({"alg": "RS256", "kid": "ins_2"}), &claims(), &second);
@@ -184,7 +199,10 @@ async fn jwks_is_fetched_once_cached_and_fetched_again_after_a_rotation() {
 async fn unknown_kids_cannot_make_the_verifier_hammer_the_api() {
     let server = MockServer::start().await;
     Mock::given(path("/jwks"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"keys": [jwk("ins_1", &key_pair("test-rsa-private.pem"))]})))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"keys": [jwk("ins_1", &key_pair("test-rsa-private.pem"))]})),
+        )
         .expect(1)
         .mount(&server)
         .await;
@@ -192,7 +210,8 @@ async fn unknown_kids_cannot_make_the_verifier_hammer_the_api() {
     let verifier = TokenVerifier::with_jwks(client, VerifyOptions::default());
     verifier.verify(&token(&claims())).await.unwrap();
     for i in 0..10 {
-        let forged = sign(&json!({"alg": "RS256", "kid": format!("forged_{i}")}), &claims(), &key_pair("test-rsa-private.pem"));
+        let forged =
+            sign(&json!({"alg": "RS256", "kid": format!("forged_{i}")}), &claims(), &key_pair("test-rsa-private.pem"));
         assert!(matches!(verifier.verify(&forged).await, Err(TokenError::UnknownKey(_))));
     }
     assert_eq!(verifier.jwks_fetches(), 1);

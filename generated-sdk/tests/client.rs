@@ -166,7 +166,11 @@ async fn clerk_errors_become_api_errors_with_codes_and_trace_id() {
 async fn html_empty_and_invalid_bodies_keep_status_and_body() {
     let server = MockServer::start().await;
     Mock::given(path("/users/html"))
-        .respond_with(ResponseTemplate::new(502).set_body_raw("<html>Bad gateway</html>", "text/html").insert_header("x-clerk-trace-id", "t_9"))
+        .respond_with(
+            ResponseTemplate::new(502)
+                .set_body_raw("<html>Bad gateway</html>", "text/html")
+                .insert_header("x-clerk-trace-id", "t_9"),
+        )
         .mount(&server)
         .await;
     Mock::given(path("/users/empty")).respond_with(ResponseTemplate::new(500)).mount(&server).await;
@@ -206,7 +210,10 @@ async fn retry_after_is_honoured_and_attempts_are_bounded() {
         .up_to_n_times(1)
         .mount(&server)
         .await;
-    Mock::given(path("/users/limited")).respond_with(ResponseTemplate::new(200).set_body_json(user_json("user_1"))).mount(&server).await;
+    Mock::given(path("/users/limited"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(user_json("user_1")))
+        .mount(&server)
+        .await;
     Mock::given(path("/users/always-limited"))
         .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "0"))
         .mount(&server)
@@ -229,7 +236,10 @@ async fn retry_after_is_honoured_and_attempts_are_bounded() {
 async fn idempotent_calls_retry_5xx_but_a_create_is_not_retried() {
     let server = MockServer::start().await;
     Mock::given(method("GET")).respond_with(ResponseTemplate::new(503)).up_to_n_times(1).mount(&server).await;
-    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(user_json("user_1"))).mount(&server).await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(user_json("user_1")))
+        .mount(&server)
+        .await;
     Mock::given(method("POST")).respond_with(ResponseTemplate::new(500)).mount(&server).await;
     let clerk = client(&server);
 
@@ -244,7 +254,8 @@ async fn idempotent_calls_retry_5xx_but_a_create_is_not_retried() {
     // Retries can be turned off per call.
     let before = requests(&server).await.len();
     Mock::given(method("DELETE")).respond_with(ResponseTemplate::new(503)).mount(&server).await;
-    let err = clerk.users().delete_user("user_1").options(RequestOptions::default().retry_policy(RetryPolicy::none())).await;
+    let err =
+        clerk.users().delete_user("user_1").options(RequestOptions::default().retry_policy(RetryPolicy::none())).await;
     assert!(err.is_err());
     assert_eq!(requests(&server).await.len(), before + 1);
 }

@@ -25,7 +25,9 @@ fn realistic_payloads_decode() {
     assert_eq!(user.external_id, None);
     assert_eq!(user.public_metadata["plan"], "pro");
     let verification = user.email_addresses[0].verification.as_ref().unwrap();
-    let EmailAddressVerification::Otp(otp) = verification else { panic!("expected an OTP verification: {verification:?}") };
+    let EmailAddressVerification::Otp(otp) = verification else {
+        panic!("expected an OTP verification: {verification:?}")
+    };
     assert_eq!((&otp.status, &otp.strategy, otp.attempts), (&OtpStatus::Verified, &OtpStrategy::EmailCode, Some(1)));
     assert!(matches!(user.phone_numbers[0].verification, Some(PhoneNumberVerification::Admin(_))));
 
@@ -84,15 +86,19 @@ fn optional_and_nullable_keys_may_be_missing_or_null() {
     let map = user.as_object_mut().unwrap();
     // Optional keys missing, required-but-nullable keys missing (Clerk omits some), and
     // nullable keys set to null.
-    for key in ["username", "first_name", "last_active_at", "external_id", "primary_phone_number_id", "mfa_enabled_at"] {
+    for key in ["username", "first_name", "last_active_at", "external_id", "primary_phone_number_id", "mfa_enabled_at"]
+    {
         map.remove(key);
     }
     map.insert("last_name".into(), Value::Null);
     map.insert("private_metadata".into(), Value::Null);
-    map.insert("email_addresses".into(), json!([{
-        "object": "email_address", "email_address": "a@example.com", "reserved": false,
-        "verification": null, "linked_to": [], "created_at": 1, "updated_at": 1
-    }]));
+    map.insert(
+        "email_addresses".into(),
+        json!([{
+            "object": "email_address", "email_address": "a@example.com", "reserved": false,
+            "verification": null, "linked_to": [], "created_at": 1, "updated_at": 1
+        }]),
+    );
     let user: User = decode_value(&user).unwrap();
     assert_eq!((user.username, user.last_name, user.external_id), (None, None, None));
     assert_eq!(user.email_addresses[0].verification, None);

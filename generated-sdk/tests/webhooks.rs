@@ -32,7 +32,8 @@ fn svix_test_vector_verifies_and_is_reproduced() {
 #[test]
 fn tampering_replays_and_wrong_secrets_are_rejected() {
     let webhook = Webhook::new(SECRET).unwrap();
-    let verify = |id: &str, body: &[u8], now: i64| webhook.verify_parts(id, &TIMESTAMP.to_string(), SIGNATURE, body, at(now));
+    let verify =
+        |id: &str, body: &[u8], now: i64| webhook.verify_parts(id, &TIMESTAMP.to_string(), SIGNATURE, body, at(now));
     assert_eq!(verify(ID, br#"{"test": 2432232315}"#, TIMESTAMP), Err(WebhookError::InvalidSignature));
     assert_eq!(verify("msg_other", PAYLOAD, TIMESTAMP), Err(WebhookError::InvalidSignature));
     assert_eq!(verify(ID, PAYLOAD, TIMESTAMP + 301), Err(WebhookError::TimestampOutOfTolerance));
@@ -61,7 +62,10 @@ fn verify_reads_the_svix_headers_and_parses_the_event() {
     let event = webhook.verify_at(&headers, body, at(TIMESTAMP)).unwrap();
     assert_eq!((event.event_type.as_str(), event.data["id"].as_str()), ("user.created", Some("user_1")));
     headers.remove("svix-signature");
-    assert_eq!(webhook.verify_at(&headers, body, at(TIMESTAMP)).unwrap_err(), WebhookError::MissingHeader("svix-signature"));
+    assert_eq!(
+        webhook.verify_at(&headers, body, at(TIMESTAMP)).unwrap_err(),
+        WebhookError::MissingHeader("svix-signature")
+    );
 }
 
 #[test]
@@ -74,7 +78,9 @@ fn a_webhook_payload_uses_the_api_model_of_the_same_shape() {
     headers.insert("svix-timestamp", TIMESTAMP.to_string().parse().unwrap());
     headers.insert("svix-signature", webhook.sign(ID, TIMESTAMP, body.as_bytes()).parse().unwrap());
     let event = webhook.verify_at(&headers, body.as_bytes(), at(TIMESTAMP)).unwrap();
-    let Ok(clerk_sdk::webhooks::EventData::UserCreated(created)) = event.typed_data() else { panic!("not a typed user.created") };
+    let Ok(clerk_sdk::webhooks::EventData::UserCreated(created)) = event.typed_data() else {
+        panic!("not a typed user.created")
+    };
     // The same type as the API returns, not a copy: the webhook's User is the API's.
     let created: clerk_sdk::models::User = *created;
     let fetched: clerk_sdk::models::User = clerk_sdk::decode(&user).unwrap();

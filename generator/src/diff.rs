@@ -108,7 +108,8 @@ fn operations(old: &Api, new: &Api, out: &mut Vec<Change>) {
             continue;
         };
         if (before.method.as_str(), before.path.as_str()) != (op.method.as_str(), op.path.as_str()) {
-            let text = format!("`{key}` now calls `{} {}` (was `{} {}`)", op.method, op.path, before.method, before.path);
+            let text =
+                format!("`{key}` now calls `{} {}` (was `{} {}`)", op.method, op.path, before.method, before.path);
             push(out, Item::Operation, How::Changed, false, text);
         }
         if op.deprecated && !before.deprecated {
@@ -151,7 +152,9 @@ fn operations(old: &Api, new: &Api, out: &mut Vec<Change>) {
             (None, Some((required, ty))) => {
                 push(out, Item::Field, How::Added, required, format!("request body `{ty}` of `{key}`"))
             }
-            (Some((_, ty)), None) => push(out, Item::Field, How::Removed, true, format!("request body `{ty}` of `{key}`")),
+            (Some((_, ty)), None) => {
+                push(out, Item::Field, How::Removed, true, format!("request body `{ty}` of `{key}`"))
+            }
             (Some(a), Some(b)) if a != b => {
                 let text = format!("request body of `{key}`: `{}` (was `{}`)", b.1, a.1);
                 push(out, Item::Field, How::Changed, true, text);
@@ -171,7 +174,9 @@ fn operations(old: &Api, new: &Api, out: &mut Vec<Change>) {
 }
 
 fn types(old: &Api, new: &Api, out: &mut Vec<Change>) {
-    let index = |api: &Api| -> BTreeMap<String, usize> { api.types.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect() };
+    let index = |api: &Api| -> BTreeMap<String, usize> {
+        api.types.iter().enumerate().map(|(i, t)| (t.name.clone(), i)).collect()
+    };
     let (old_types, new_types) = (index(old), index(new));
     let removed: Vec<&String> = old_types.keys().filter(|n| !new_types.contains_key(*n)).collect();
     let added: Vec<&String> = new_types.keys().filter(|n| !old_types.contains_key(*n)).collect();
@@ -194,7 +199,9 @@ fn types(old: &Api, new: &Api, out: &mut Vec<Change>) {
         let text = match successor {
             Some(new_name) => {
                 let pointer = &new.ty(new_types[*new_name]).pointer;
-                format!("type `{name}` (now `{new_name}`; keep the old name with `\"{pointer}\" = \"{name}\"` in spec/names.toml)")
+                format!(
+                    "type `{name}` (now `{new_name}`; keep the old name with `\"{pointer}\" = \"{name}\"` in spec/names.toml)"
+                )
             }
             None => format!("type `{name}`"),
         };
@@ -224,9 +231,13 @@ fn types(old: &Api, new: &Api, out: &mut Vec<Change>) {
                             let breaking = b.in_request && *required;
                             push(out, Item::Field, How::Added, breaking, format!("field `{name}.{field}: {ty}`"));
                         }
-                        Some((was_ty, _)) if was_ty != ty => {
-                            push(out, Item::Field, How::Changed, true, format!("field `{name}.{field}`: `{ty}` (was `{was_ty}`)"))
-                        }
+                        Some((was_ty, _)) if was_ty != ty => push(
+                            out,
+                            Item::Field,
+                            How::Changed,
+                            true,
+                            format!("field `{name}.{field}`: `{ty}` (was `{was_ty}`)"),
+                        ),
                         Some(_) => {}
                     }
                 }
@@ -323,7 +334,13 @@ pub fn render(title: &str, current_version: &str, changes: &[Change]) -> String 
             Item::Field => "fields, arguments, bodies",
             Item::Value => "enum values, variants",
         };
-        let _ = writeln!(out, "| {name} | {} | {} | {} | {breaking} |", count(How::Added), count(How::Removed), count(How::Changed));
+        let _ = writeln!(
+            out,
+            "| {name} | {} | {} | {} | {breaking} |",
+            count(How::Added),
+            count(How::Removed),
+            count(How::Changed)
+        );
     }
     for (heading, breaking) in [("Breaking", true), ("Not breaking", false)] {
         let list: Vec<&Change> = changes.iter().filter(|c| c.breaking == breaking).collect();

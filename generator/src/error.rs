@@ -21,13 +21,7 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// A problem at a JSON pointer; the line is filled in later by [`Errors::in_file`].
     pub fn at(pointer: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            file: PathBuf::new(),
-            pointer: pointer.into(),
-            line: None,
-            column: None,
-            message: message.into(),
-        }
+        Self { file: PathBuf::new(), pointer: pointer.into(), line: None, column: None, message: message.into() }
     }
 }
 
@@ -106,9 +100,5 @@ pub fn join(pointer: &str, token: &str) -> String {
 
 /// Splits a JSON pointer into its unescaped reference tokens.
 pub fn split(pointer: &str) -> Vec<String> {
-    pointer
-        .split('/')
-        .skip(1)
-        .map(|t| t.replace("~1", "/").replace("~0", "~"))
-        .collect()
+    pointer.split('/').skip(1).map(|t| t.replace("~1", "/").replace("~0", "~")).collect()
 }

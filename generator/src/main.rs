@@ -43,7 +43,8 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let Command::Generate { spec, out, crate_name, crate_version, overlays, names, webhooks, check } = Cli::parse().command;
+    let Command::Generate { spec, out, crate_name, crate_version, overlays, names, webhooks, check } =
+        Cli::parse().command;
     let names = match names.map(|n| clerk_codegen::read_names(&n)).transpose() {
         Ok(names) => names.unwrap_or_default(),
         Err(errors) => {
@@ -63,7 +64,8 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let result = if check { clerk_codegen::write::check(&out, &files) } else { clerk_codegen::write::write(&out, &files) };
+    let result =
+        if check { clerk_codegen::write::check(&out, &files) } else { clerk_codegen::write::write(&out, &files) };
     match result {
         Ok(report) if check && !report.is_clean() => {
             print!("{}", report.diff);
@@ -72,7 +74,12 @@ fn main() -> ExitCode {
         }
         Ok(report) => {
             if !check {
-                eprintln!("wrote {} ({} files changed, {} removed)", out.display(), report.changed.len(), report.stale.len());
+                eprintln!(
+                    "wrote {} ({} files changed, {} removed)",
+                    out.display(),
+                    report.changed.len(),
+                    report.stale.len()
+                );
             }
             ExitCode::SUCCESS
         }

@@ -9,7 +9,6 @@ use clerk_codegen::load::Spec;
 use serde_json::Value;
 use std::path::Path;
 
-
 fn committed_sources() -> String {
     fn read(dir: &Path, out: &mut String) {
         for entry in std::fs::read_dir(dir).unwrap() {
@@ -69,7 +68,8 @@ fn every_schema_and_inline_object_of_2026_05_12_has_a_committed_type() {
             }
         }
         if let ResponseBody::Json(t) = &op.response.body {
-            let raw = raw_op["responses"][op.response.status.to_string()]["content"]["application/json"]["schema"].clone();
+            let raw =
+                raw_op["responses"][op.response.status.to_string()]["content"]["application/json"]["schema"].clone();
             if is_inline_object(&raw) || raw.get("items").is_some_and(is_inline_object) {
                 responses += 1;
                 assert!(named(t), "{}: response has no type", op.id);

@@ -28,7 +28,8 @@ fn an_added_optional_field_changes_only_that_field() {
         .insert("nickname".into(), json!({"type": "string", "description": "What friends call them."}));
     let (old_api, new_api) = (api(&old, &NameMap::new()), api(&new, &NameMap::new()));
 
-    let (a, b) = (emit::emit(&old_api, &Options::default()).unwrap(), emit::emit(&new_api, &Options::default()).unwrap());
+    let (a, b) =
+        (emit::emit(&old_api, &Options::default()).unwrap(), emit::emit(&new_api, &Options::default()).unwrap());
     assert_eq!(a.len(), b.len());
     let changed: Vec<(&str, &str, &str)> = a
         .iter()
@@ -66,10 +67,12 @@ fn an_added_optional_field_changes_only_that_field() {
 }
 
 fn membership(extracted: bool) -> Value {
-    let user_data = json!({"type": "object", "properties": {"user_id": {"type": "string"}, "identifier": {"type": "string"}}});
+    let user_data =
+        json!({"type": "object", "properties": {"user_id": {"type": "string"}, "identifier": {"type": "string"}}});
     let mut schemas = json!({"Membership": {"type": "object", "properties": {"id": {"type": "string"}}}});
     if extracted {
-        schemas["Membership"]["properties"]["public_user_data"] = json!({"$ref": "#/components/schemas/PublicUserData"});
+        schemas["Membership"]["properties"]["public_user_data"] =
+            json!({"$ref": "#/components/schemas/PublicUserData"});
         schemas["PublicUserData"] = user_data;
     } else {
         schemas["Membership"]["properties"]["public_user_data"] = user_data;
@@ -95,9 +98,15 @@ fn an_inline_schema_that_becomes_a_component_keeps_its_name_through_the_name_map
     );
 
     // With the line it suggests, nothing changes for users.
-    let names = NameMap::from([("/components/schemas/PublicUserData".to_owned(), "MembershipPublicUserData".to_owned())]);
+    let names =
+        NameMap::from([("/components/schemas/PublicUserData".to_owned(), "MembershipPublicUserData".to_owned())]);
     let pinned = api(&membership(true), &names);
-    assert!(pinned.types.iter().any(|t| t.name == "MembershipPublicUserData" && t.pointer == "/components/schemas/PublicUserData"));
+    assert!(
+        pinned
+            .types
+            .iter()
+            .any(|t| t.name == "MembershipPublicUserData" && t.pointer == "/components/schemas/PublicUserData")
+    );
     assert_eq!(diff::diff(&before, &pinned), vec![]);
 }
 
@@ -133,6 +142,12 @@ fn a_field_that_becomes_nullable_is_breaking_and_a_new_required_request_field_to
     body["properties"]["reason"] = json!({"type": "string"});
     body["required"] = json!(["reason"]);
     let changes = diff::diff(&api(&old, &NameMap::new()), &api(&new, &NameMap::new()));
-    assert!(changes.iter().any(|c| c.breaking && c.text.contains("User.banned`: `Option<bool>` (was `bool`)")), "{changes:#?}");
-    assert!(changes.iter().any(|c| c.breaking && c.how == How::Added && c.text.contains("UpdateUserRequest.reason")), "{changes:#?}");
+    assert!(
+        changes.iter().any(|c| c.breaking && c.text.contains("User.banned`: `Option<bool>` (was `bool`)")),
+        "{changes:#?}"
+    );
+    assert!(
+        changes.iter().any(|c| c.breaking && c.how == How::Added && c.text.contains("UpdateUserRequest.reason")),
+        "{changes:#?}"
+    );
 }

@@ -63,7 +63,9 @@ fn random_value(rng: &mut Rng, schemas: &[String]) -> Value {
         7 => json!({"$ref": format!("#/components/schemas/{}", schemas[rng.below(schemas.len())])}),
         8 => json!({"allOf": [{"$ref": format!("#/components/schemas/{}", schemas[rng.below(schemas.len())])}]}),
         9 => json!({"type": (["object", "string", "array", "integer", "bogus"][rng.below(5)])}),
-        _ => json!({"oneOf": [{"type": "string"}, {"$ref": "#/components/schemas/x"}], "discriminator": {"propertyName": "object"}}),
+        _ => {
+            json!({"oneOf": [{"type": "string"}, {"$ref": "#/components/schemas/x"}], "discriminator": {"propertyName": "object"}})
+        }
     }
 }
 
@@ -85,8 +87,22 @@ fn mutate(doc: &mut Value, rng: &mut Rng, schemas: &[String]) {
         }
         2 => {
             if let Value::Object(map) = node {
-                let key = ["type", "properties", "items", "allOf", "oneOf", "anyOf", "enum", "nullable", "required", "$ref",
-                    "additionalProperties", "discriminator", "format", "x-speakeasy-name-override"][rng.below(14)];
+                let key = [
+                    "type",
+                    "properties",
+                    "items",
+                    "allOf",
+                    "oneOf",
+                    "anyOf",
+                    "enum",
+                    "nullable",
+                    "required",
+                    "$ref",
+                    "additionalProperties",
+                    "discriminator",
+                    "format",
+                    "x-speakeasy-name-override",
+                ][rng.below(14)];
                 map.insert(key.to_owned(), replacement);
             }
         }
@@ -134,7 +150,10 @@ fn structural_mutants_never_panic() {
         }
     }
     let _ = std::panic::take_hook();
-    eprintln!("{MUTANTS} structural mutants (seed {seed:#x}): {generated} generated, {rejected} rejected, {} panicked", panics.len());
+    eprintln!(
+        "{MUTANTS} structural mutants (seed {seed:#x}): {generated} generated, {rejected} rejected, {} panicked",
+        panics.len()
+    );
     assert!(panics.is_empty(), "mutants {panics:?} panicked (seed {seed:#x})");
     assert!(generated > 0 && rejected > 0, "the mutations should produce both outcomes");
 }

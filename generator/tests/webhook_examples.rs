@@ -9,7 +9,6 @@ use clerk_codegen::load::yaml;
 use clerk_sdk::webhooks::{EventData, Webhook};
 use std::time::{Duration, UNIX_EPOCH};
 
-
 #[test]
 fn every_example_payload_verifies_and_parses() {
     let text = std::fs::read_to_string(specs_dir().join("2026-08-14/webhooks/2025-04-15.yml")).unwrap();

@@ -254,7 +254,8 @@ impl TokenVerifier {
 
     /// Networkless verification with the PEM key in `CLERK_JWT_KEY`.
     pub fn from_env(options: VerifyOptions) -> Result<Self, TokenError> {
-        let pem = std::env::var("CLERK_JWT_KEY").map_err(|_| TokenError::InvalidKey("CLERK_JWT_KEY is not set".into()))?;
+        let pem =
+            std::env::var("CLERK_JWT_KEY").map_err(|_| TokenError::InvalidKey("CLERK_JWT_KEY is not set".into()))?;
         Self::with_pem(&pem, options)
     }
 
@@ -280,7 +281,8 @@ impl TokenVerifier {
     /// [`verify`](Self::verify) as of `now`.
     pub async fn verify_at(&self, token: &str, now: SystemTime) -> Result<SessionClaims, TokenError> {
         let mut parts = token.split('.');
-        let (Some(header), Some(payload), Some(signature), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+        let (Some(header), Some(payload), Some(signature), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
         else {
             return Err(TokenError::Malformed("a JWT has three parts".into()));
         };
@@ -290,7 +292,8 @@ impl TokenVerifier {
         if header.alg != "RS256" {
             return Err(TokenError::UnsupportedAlgorithm(header.alg));
         }
-        let signature = URL_SAFE_NO_PAD.decode(signature).map_err(|e| TokenError::Malformed(format!("signature: {e}")))?;
+        let signature =
+            URL_SAFE_NO_PAD.decode(signature).map_err(|e| TokenError::Malformed(format!("signature: {e}")))?;
         let key = self.key(header.kid.as_deref()).await?;
         let signed = &token[..header_len(token)];
         ring::signature::RsaPublicKeyComponents { n: &key.n, e: &key.e }

@@ -83,8 +83,8 @@ impl Client {
 
     /// A client for the secret key in `CLERK_SECRET_KEY`.
     pub fn from_env() -> Result<Self, Error> {
-        let key = std::env::var("CLERK_SECRET_KEY")
-            .map_err(|_| Error::Config("CLERK_SECRET_KEY is not set".to_owned()))?;
+        let key =
+            std::env::var("CLERK_SECRET_KEY").map_err(|_| Error::Config("CLERK_SECRET_KEY is not set".to_owned()))?;
         Self::new(key)
     }
 
@@ -170,7 +170,8 @@ impl ClientBuilder {
     /// Builds the client.
     pub fn build(self) -> Result<Client, Error> {
         let base_url = self.base_url.trim_end_matches('/').to_owned();
-        let base = reqwest::Url::parse(&base_url).map_err(|e| Error::Config(format!("invalid base URL {base_url:?}: {e}")))?;
+        let base =
+            reqwest::Url::parse(&base_url).map_err(|e| Error::Config(format!("invalid base URL {base_url:?}: {e}")))?;
         if self.secret.expose().is_empty() {
             return Err(Error::Config("the secret key is empty".to_owned()));
         }

@@ -127,7 +127,11 @@ impl<'de> serde::Deserialize<'de> for Key<'de> {
 /// Reading the fields of a generated struct from a JSON object.
 pub(crate) trait Fields<'de>: serde::de::MapAccess<'de> {
     /// Reads the value of field `name` into its slot; a second value for it is an error.
-    fn field<T: serde::Deserialize<'de>>(&mut self, slot: &mut Option<T>, name: &'static str) -> Result<(), Self::Error> {
+    fn field<T: serde::Deserialize<'de>>(
+        &mut self,
+        slot: &mut Option<T>,
+        name: &'static str,
+    ) -> Result<(), Self::Error> {
         if slot.is_some() {
             return Err(serde::de::Error::duplicate_field(name));
         }
@@ -295,7 +299,10 @@ impl<'a> Locator<'a> {
             }
             _ => {
                 let rest = &self.text[self.i..];
-                let len = rest.iter().position(|b| matches!(b, b',' | b']' | b'}') || b.is_ascii_whitespace()).unwrap_or(rest.len());
+                let len = rest
+                    .iter()
+                    .position(|b| matches!(b, b',' | b']' | b'}') || b.is_ascii_whitespace())
+                    .unwrap_or(rest.len());
                 self.i += len.max(1);
             }
         }

@@ -231,9 +231,9 @@ impl<'c> Call<'c> {
         request = match &self.body {
             Body::Empty => request,
             Body::Json(bytes) => request.header(reqwest::header::CONTENT_TYPE, "application/json").body(bytes.clone()),
-            Body::Form(bytes) => request
-                .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(bytes.clone()),
+            Body::Form(bytes) => {
+                request.header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded").body(bytes.clone())
+            }
             Body::Multipart(parts) => {
                 let mut form = reqwest::multipart::Form::new();
                 for (name, part) in parts {
@@ -245,7 +245,9 @@ impl<'c> Call<'c> {
                                 p = p.file_name(file_name.to_owned());
                             }
                             if let Some(mime) = file.mime() {
-                                p = p.mime_str(mime).map_err(|e| Error::Config(format!("invalid content type: {e}")))?;
+                                p = p
+                                    .mime_str(mime)
+                                    .map_err(|e| Error::Config(format!("invalid content type: {e}")))?;
                             }
                             form.part(*name, p)
                         }
@@ -254,9 +256,9 @@ impl<'c> Call<'c> {
                 request.multipart(form)
             }
         };
-        let mut request = request
-            .build()
-            .map_err(|e| Error::Config(format!("{} ({} {}): invalid request: {e}", self.op.id, self.op.method, self.op.path)))?;
+        let mut request = request.build().map_err(|e| {
+            Error::Config(format!("{} ({} {}): invalid request: {e}", self.op.id, self.op.method, self.op.path))
+        })?;
         for (name, value) in &self.options.headers {
             request.headers_mut().append(name, value.clone());
         }
@@ -291,7 +293,8 @@ impl<'c> Call<'c> {
                 Ok(_) => (false, None),
                 Err(Error::Api(e)) => {
                     let status = e.status;
-                    let retry = status == StatusCode::TOO_MANY_REQUESTS || (self.idempotent() && status.is_server_error());
+                    let retry =
+                        status == StatusCode::TOO_MANY_REQUESTS || (self.idempotent() && status.is_server_error());
                     (retry, e.retry_after.filter(|_| policy.respect_retry_after))
                 }
                 // A connection that never opened: the server did not see the request.
@@ -332,7 +335,8 @@ impl<'c> Call<'c> {
             })?;
             let status = response.status();
             // Headers matter for errors (and the tests' record); a success needs only the body.
-            let headers = if status.is_success() && !cfg!(test) { HeaderMap::new() } else { response.headers().clone() };
+            let headers =
+                if status.is_success() && !cfg!(test) { HeaderMap::new() } else { response.headers().clone() };
             let body = response.bytes().await.map_err(|e| match timeout {
                 Some(limit) if e.is_timeout() => Error::Timeout(limit),
                 _ => Error::Transport(e),
@@ -350,7 +354,11 @@ impl<'c> Call<'c> {
         if status.is_success() {
             Ok((status, body))
         } else {
-            Err(Error::Api(Box::new(crate::ApiError::new(status, headers, String::from_utf8_lossy(&body).into_owned()))))
+            Err(Error::Api(Box::new(crate::ApiError::new(
+                status,
+                headers,
+                String::from_utf8_lossy(&body).into_owned(),
+            ))))
         }
     }
 
@@ -459,4 +467,3 @@ mod tests {
         assert_eq!(segment("é"), "%C3%A9");
     }
 }
-

@@ -110,7 +110,12 @@ impl Webhook {
     }
 
     /// [`verify`](Self::verify) as of `now`.
-    pub fn verify_at(&self, headers: &http::HeaderMap, body: &[u8], now: SystemTime) -> Result<WebhookEvent, WebhookError> {
+    pub fn verify_at(
+        &self,
+        headers: &http::HeaderMap,
+        body: &[u8],
+        now: SystemTime,
+    ) -> Result<WebhookEvent, WebhookError> {
         let header = |name: &'static str| {
             headers.get(name).and_then(|v| v.to_str().ok()).ok_or(WebhookError::MissingHeader(name))
         };
@@ -119,7 +124,14 @@ impl Webhook {
     }
 
     /// Verifies a signature from its parts (for frameworks without `http` headers).
-    pub fn verify_parts(&self, id: &str, timestamp: &str, signatures: &str, body: &[u8], now: SystemTime) -> Result<(), WebhookError> {
+    pub fn verify_parts(
+        &self,
+        id: &str,
+        timestamp: &str,
+        signatures: &str,
+        body: &[u8],
+        now: SystemTime,
+    ) -> Result<(), WebhookError> {
         let sent: i64 = timestamp.trim().parse().map_err(|_| WebhookError::InvalidTimestamp)?;
         let now = now.duration_since(UNIX_EPOCH).unwrap_or_default().as_secs() as i64;
         if (now - sent).unsigned_abs() > self.tolerance.as_secs() {

@@ -41,7 +41,11 @@ pub fn run(root: &Path, spec: &Path, sdk_build: Duration) -> Result {
     let generation = ours(root, &scratch, spec)?;
     let mut notes = Vec::new();
     let rows = [
-        Row { name: "clerk-codegen → clerk-sdk (ours)".into(), generation: Some(Ok(generation)), build: Some(Ok(sdk_build)) },
+        Row {
+            name: "clerk-codegen → clerk-sdk (ours)".into(),
+            generation: Some(Ok(generation)),
+            build: Some(Ok(sdk_build)),
+        },
         openapi_generator(&scratch, spec),
         ploidy(&scratch, spec),
         openapi_to_rust(&scratch, spec),
@@ -181,7 +185,12 @@ fn openapi_generator(scratch: &Scratch, spec: &Path) -> Row {
     let generation = openapi_generator_cli(scratch).and_then(|cli| {
         generation_time(&out, || {
             let mut command = Command::new(&cli);
-            command.args(["generate", "-g", "rust", "--additional-properties=packageName=clerk_oag,packageVersion=0.1.0"]);
+            command.args([
+                "generate",
+                "-g",
+                "rust",
+                "--additional-properties=packageName=clerk_oag,packageVersion=0.1.0",
+            ]);
             command.arg("-i").arg(spec).arg("-o").arg(&out);
             command
         })
@@ -196,9 +205,14 @@ fn openapi_generator_cli(scratch: &Scratch) -> Result<PathBuf> {
     let cli = venv.join("bin/openapi-generator-cli");
     if !cli.exists() {
         eprintln!("baselines: installing openapi-generator-cli {OPENAPI_GENERATOR} from PyPI");
-        timed(Command::new("python3").args(["-m", "venv"]).arg(&venv)).map_err(|why| format!("cannot make a Python venv: {why}"))?;
-        timed(Command::new(venv.join("bin/pip")).args(["install", "--quiet", &format!("openapi-generator-cli=={OPENAPI_GENERATOR}")]))
-            .map_err(|why| format!("cannot install openapi-generator-cli {OPENAPI_GENERATOR}: {why}"))?;
+        timed(Command::new("python3").args(["-m", "venv"]).arg(&venv))
+            .map_err(|why| format!("cannot make a Python venv: {why}"))?;
+        timed(Command::new(venv.join("bin/pip")).args([
+            "install",
+            "--quiet",
+            &format!("openapi-generator-cli=={OPENAPI_GENERATOR}"),
+        ]))
+        .map_err(|why| format!("cannot install openapi-generator-cli {OPENAPI_GENERATOR}: {why}"))?;
     }
     Ok(cli)
 }
@@ -222,7 +236,12 @@ fn openapi_to_rust(scratch: &Scratch, spec: &Path) -> Row {
     let generation = scratch.tool("openapi-to-rust", OPENAPI_TO_RUST, "openapi-to-rust").and_then(|generator| {
         generation_time(&out, || {
             let mut command = Command::new(&generator);
-            command.arg("generate").arg(spec).arg("--output-dir").arg(out.join("src/generated")).args(["--module-name", "clerk"]);
+            command
+                .arg("generate")
+                .arg(spec)
+                .arg("--output-dir")
+                .arg(out.join("src/generated"))
+                .args(["--module-name", "clerk"]);
             command
         })
     });
@@ -236,8 +255,11 @@ fn openapi_to_rust(scratch: &Scratch, spec: &Path) -> Row {
 /// dependencies are those the generator lists in `REQUIRED_DEPS.toml`.
 fn wrap_module(krate: &Path) -> Result {
     let deps = read(&krate.join("src/generated/REQUIRED_DEPS.toml"))?;
-    let deps = if deps.lines().any(|l| l.trim() == "[dependencies]") { deps } else { format!("[dependencies]\n{deps}") };
-    let manifest = format!("[package]\nname = \"clerk-openapi-to-rust\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n\n{deps}");
+    let deps =
+        if deps.lines().any(|l| l.trim() == "[dependencies]") { deps } else { format!("[dependencies]\n{deps}") };
+    let manifest = format!(
+        "[package]\nname = \"clerk-openapi-to-rust\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n\n{deps}"
+    );
     write(&krate.join("Cargo.toml"), &manifest)?;
     write(&krate.join("src/lib.rs"), "pub mod generated;\n")
 }
@@ -288,11 +310,15 @@ fn clerk_rs(scratch: &Scratch) -> Row {
     let manifest = format!(
         "[package]\nname = \"clerk-rs-bench\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[workspace]\n\n[dependencies]\nclerk-rs = \"={CLERK_RS}\"\n"
     );
-    let build = write(&krate.join("Cargo.toml"), &manifest).and_then(|()| write(&krate.join("src/lib.rs"), "")).and_then(|()| {
-        scratch.build_time(&krate, || {
-            timed(scratch.cargo(&krate).args(["clean", "--quiet", "-p", "clerk-rs"])).map(drop).map_err(|why| format!("cargo clean fails: {why}"))
-        })
-    });
+    let build = write(&krate.join("Cargo.toml"), &manifest)
+        .and_then(|()| write(&krate.join("src/lib.rs"), ""))
+        .and_then(|()| {
+            scratch.build_time(&krate, || {
+                timed(scratch.cargo(&krate).args(["clean", "--quiet", "-p", "clerk-rs"]))
+                    .map(drop)
+                    .map_err(|why| format!("cargo clean fails: {why}"))
+            })
+        });
     Row { name: format!("clerk-rs {CLERK_RS} (hand-written, crates.io)"), generation: None, build: Some(build) }
 }
 
@@ -385,7 +411,9 @@ fn resolve<'a>(mut value: &'a Value, components: &'a Value) -> &'a Value {
 
 fn has_multipart_body(op: &Value, components: &Value) -> bool {
     let body = op.get("requestBody").map(|body| resolve(body, components));
-    body.and_then(|b| b.get("content")).and_then(Value::as_object).is_some_and(|c| c.keys().any(|k| k.starts_with("multipart/form-data")))
+    body.and_then(|b| b.get("content"))
+        .and_then(Value::as_object)
+        .is_some_and(|c| c.keys().any(|k| k.starts_with("multipart/form-data")))
 }
 
 /// Gives every 4xx/5xx response of `op` the `ClerkErrors` body when they do not all have
@@ -408,7 +436,10 @@ fn unify_error_bodies(op: &mut Value, components: &Value) -> usize {
     let mut changed = 0;
     for (status, body, description) in errors {
         if body != unified {
-            responses.insert(status, json!({ "description": description, "content": { "application/json": { "schema": unified } } }));
+            responses.insert(
+                status,
+                json!({ "description": description, "content": { "application/json": { "schema": unified } } }),
+            );
             changed += 1;
         }
     }
@@ -418,7 +449,9 @@ fn unify_error_bodies(op: &mut Value, components: &Value) -> usize {
 /// What progenitor makes a response's type from: the JSON body's schema, else the other
 /// content types (a raw body), else null (no body).
 fn body_type(response: &Value) -> Value {
-    let Some(content) = response.get("content").and_then(Value::as_object).filter(|c| !c.is_empty()) else { return Value::Null };
+    let Some(content) = response.get("content").and_then(Value::as_object).filter(|c| !c.is_empty()) else {
+        return Value::Null;
+    };
     match content.iter().find(|(media, _)| media.split(';').next() == Some("application/json")) {
         Some((_, media)) => media.get("schema").cloned().unwrap_or(Value::Null),
         None => Value::Array(content.keys().cloned().map(Value::String).collect()),
@@ -432,7 +465,12 @@ fn drop_colliding_query_parameters(op: &mut Value, components: &Value) -> usize 
     let names: Vec<Option<String>> = parameters
         .iter()
         .map(|p| resolve(p, components))
-        .map(|p| p.get("name").and_then(Value::as_str).filter(|_| p.get("in").and_then(Value::as_str) == Some("query")).map(str::to_owned))
+        .map(|p| {
+            p.get("name")
+                .and_then(Value::as_str)
+                .filter(|_| p.get("in").and_then(Value::as_str) == Some("query"))
+                .map(str::to_owned)
+        })
         .collect();
     let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (i, name) in names.iter().enumerate() {
@@ -515,7 +553,10 @@ mod tests {
         let patch = patch_for_progenitor(&mut spec).unwrap();
         assert_eq!(patch, ProgenitorPatch { multipart_operations: 1, error_responses: 1, parameters: 1 });
         assert!(spec.pointer("/paths/~1logo").is_none());
-        assert_eq!(spec.pointer("/paths/~1verify/post/responses/400/content/application~1json/schema/$ref"), Some(&json!(ERROR_SCHEMA)));
+        assert_eq!(
+            spec.pointer("/paths/~1verify/post/responses/400/content/application~1json/schema/$ref"),
+            Some(&json!(ERROR_SCHEMA))
+        );
         assert_eq!(spec.pointer("/paths/~1verify/get/parameters/0/name"), Some(&json!("frontend_api")));
         assert_eq!(patch.to_string(), "1 multipart operation dropped, 1 error response unified, 1 parameter dropped");
     }
@@ -523,7 +564,10 @@ mod tests {
     #[test]
     fn a_baseline_not_measured_says_why_in_its_row() {
         let why: Option<Result<Duration>> = Some(Err("build fails: error[E0415]: a | b".into()));
-        assert_eq!(cells(&why, |t| format!("{t} s"), |r| format!("{r}x")), "not measured: build fails: error[E0415]: a / b | –");
+        assert_eq!(
+            cells(&why, |t| format!("{t} s"), |r| format!("{r}x")),
+            "not measured: build fails: error[E0415]: a / b | –"
+        );
         assert_eq!(cells(&Some(Ok(Duration::from_secs(2))), |t| format!("{t} s"), |r| format!("{r}x")), "2 s | 2x");
     }
 

@@ -56,7 +56,11 @@ pub fn run(root: &Path, only: Option<Section>) -> Result {
     let wants = |section| only.is_none_or(|only| only == section);
     let pin = pin::Pin::read(root)?;
     let spec_path = pin.source.resolve(root)?;
-    println!("# clerk-sdk bench ({} cores), spec {}\n", std::thread::available_parallelism().map_or(1, |n| n.get()), pin.source.api_version);
+    println!(
+        "# clerk-sdk bench ({} cores), spec {}\n",
+        std::thread::available_parallelism().map_or(1, |n| n.get()),
+        pin.source.api_version
+    );
     if wants(Section::Phases) {
         phases(root, &spec_path)?;
     }
@@ -81,11 +85,20 @@ pub fn run(root: &Path, only: Option<Section>) -> Result {
 fn phases(root: &Path, spec_path: &Path) -> Result {
     let overlay_files = overlays(root)?;
     let out = root.join("target/bench/generated");
-    let mut rows: Vec<(&str, Vec<Duration>)> =
-        ["read", "YAML parse", "overlays", "normalize + openapiv3", "IR", "emit (quote)", "format (prettyplease, files on all cores)", "write", "total"]
-            .into_iter()
-            .map(|name| (name, Vec::new()))
-            .collect();
+    let mut rows: Vec<(&str, Vec<Duration>)> = [
+        "read",
+        "YAML parse",
+        "overlays",
+        "normalize + openapiv3",
+        "IR",
+        "emit (quote)",
+        "format (prettyplease, files on all cores)",
+        "write",
+        "total",
+    ]
+    .into_iter()
+    .map(|name| (name, Vec::new()))
+    .collect();
     for _ in 0..7 {
         let _ = std::fs::remove_dir_all(&out);
         let mut t = Instant::now();
@@ -99,7 +112,8 @@ fn phases(root: &Path, spec_path: &Path) -> Result {
         let mut raw = yaml::parse(&text).map_err(|e| e.to_string())?;
         lap(1, &mut rows, &mut t);
         for file in &overlay_files {
-            let overlay = Overlay::parse(&std::fs::read_to_string(file).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+            let overlay = Overlay::parse(&std::fs::read_to_string(file).map_err(|e| e.to_string())?)
+                .map_err(|e| e.to_string())?;
             overlay.apply(&mut raw).map_err(|e| e.to_string())?;
         }
         lap(2, &mut rows, &mut t);
@@ -108,7 +122,8 @@ fn phases(root: &Path, spec_path: &Path) -> Result {
         let api = clerk_codegen::ir::build(&spec).map_err(|e| e.to_string())?;
         lap(4, &mut rows, &mut t);
         clerk_codegen::emit::take_format_time();
-        let files = clerk_codegen::emit::emit(&api, &clerk_codegen::emit::Options::default()).map_err(|e| e.to_string())?;
+        let files =
+            clerk_codegen::emit::emit(&api, &clerk_codegen::emit::Options::default()).map_err(|e| e.to_string())?;
         let format = clerk_codegen::emit::take_format_time();
         rows[5].1.push(t.elapsed().saturating_sub(format));
         rows[6].1.push(format);
@@ -117,7 +132,10 @@ fn phases(root: &Path, spec_path: &Path) -> Result {
         lap(7, &mut rows, &mut t);
         rows[8].1.push(started.elapsed());
     }
-    println!("## Generation of {} (release, median of 7)\n", spec_path.file_name().unwrap_or_default().to_string_lossy());
+    println!(
+        "## Generation of {} (release, median of 7)\n",
+        spec_path.file_name().unwrap_or_default().to_string_lossy()
+    );
     println!("| phase | time |\n|---|---|");
     for (name, samples) in rows {
         println!("| {name} | {} |", ms(median(samples)));
@@ -163,7 +181,9 @@ fn synthetic(raw: &Value, copies: usize) -> Value {
     let paths = raw["paths"].as_object().cloned().unwrap_or_default();
     for k in 2..=copies {
         let rename = |v: &Value| -> Value {
-            let text = serde_json::to_string(v).unwrap_or_default().replace("#/components/schemas/", &format!("#/components/schemas/S{k}"));
+            let text = serde_json::to_string(v)
+                .unwrap_or_default()
+                .replace("#/components/schemas/", &format!("#/components/schemas/S{k}"));
             serde_json::from_str(&text).unwrap_or(Value::Null)
         };
         for (name, schema) in &schemas {
@@ -202,7 +222,8 @@ fn scale(root: &Path, spec_path: &Path) -> Result {
         let mut runs = Vec::new();
         for _ in 0..3 {
             let started = Instant::now();
-            let files = clerk_codegen::generate(&file, &[], &clerk_codegen::emit::Options::default()).map_err(|e| e.to_string())?;
+            let files = clerk_codegen::generate(&file, &[], &clerk_codegen::emit::Options::default())
+                .map_err(|e| e.to_string())?;
             runs.push(started.elapsed());
             std::hint::black_box(files);
         }
@@ -210,7 +231,9 @@ fn scale(root: &Path, spec_path: &Path) -> Result {
         let (_, peak) = generate_process(root, &file, &out)?;
         let wall = median(runs);
         let (t0, m0) = *base.get_or_insert((wall, peak));
-        let ops = doc["paths"].as_object().map_or(0, |p| p.values().map(|i| i.as_object().map_or(0, |o| o.len())).sum::<usize>());
+        let ops = doc["paths"]
+            .as_object()
+            .map_or(0, |p| p.values().map(|i| i.as_object().map_or(0, |o| o.len())).sum::<usize>());
         println!(
             "| {copies}x | {ops} | {} | {:.2} | {:.1} MB | {:.2} |",
             ms(wall),
@@ -233,7 +256,8 @@ pub(crate) fn cargo_in(dir: &Path) -> Command {
 /// Runs `command` to its end, output captured: its wall time, or one line saying why it failed.
 pub(crate) fn timed(command: &mut Command) -> Result<Duration> {
     let started = Instant::now();
-    let output = command.output().map_err(|e| format!("cannot run {}: {e}", command.get_program().to_string_lossy()))?;
+    let output =
+        command.output().map_err(|e| format!("cannot run {}: {e}", command.get_program().to_string_lossy()))?;
     let elapsed = started.elapsed();
     if output.status.success() { Ok(elapsed) } else { Err(failure(&output)) }
 }
@@ -318,10 +342,18 @@ fn overhead(root: &Path) -> Result {
     println!("## Per call (loopback server, release, median of 200 alternating rounds of 100 calls)\n");
     println!("| measure | value |\n|---|---|");
     println!("| SDK call (`client.users().get_user()`) | {} µs |", value("call_sdk_us"));
-    println!("| plain reqwest + serde_json, same request (same headers and timeouts) | {} µs |", value("call_plain_us"));
+    println!(
+        "| plain reqwest + serde_json, same request (same headers and timeouts) | {} µs |",
+        value("call_plain_us")
+    );
     println!("| ratio SDK / same request | {} |", value("call_ratio"));
     println!("| bare `reqwest::Client::new()` call (no user agent, no timeouts) | {} µs |", value("call_bare_us"));
     println!("| ratio SDK / bare call | {} |", value("call_bare_ratio"));
-    println!("| decode a 500-user page | {} ms ({} users/s, {} MB/s) |", value("decode_page_ms"), value("decode_users_per_s"), value("decode_mb_per_s"));
+    println!(
+        "| decode a 500-user page | {} ms ({} users/s, {} MB/s) |",
+        value("decode_page_ms"),
+        value("decode_users_per_s"),
+        value("decode_mb_per_s")
+    );
     Ok(())
 }

@@ -194,7 +194,8 @@ fn regen(root: &Path, check: bool, spec: Option<&Path>, api_version: Option<&str
         names: names(root)?,
     };
     let events = load_with(root, &pin.webhooks.resolve(root)?, &clerk_codegen::ir::NameMap::new())?;
-    let mut files = clerk_codegen::emit::emit_with_webhooks(&api, Some(&events), &options).map_err(|e| e.to_string())?;
+    let mut files =
+        clerk_codegen::emit::emit_with_webhooks(&api, Some(&events), &options).map_err(|e| e.to_string())?;
     let changelog = changelog(root, &pin, &api, spec_is_pinned(&spec, &pin, root))?;
     files.push(clerk_codegen::emit::File { path: "CHANGELOG.md".into(), contents: changelog });
     let out = root.join("generated-sdk");
@@ -280,14 +281,35 @@ fn test() -> Result {
         (
             "clippy",
             Box::new(|| {
-                let args = ["clippy", "--workspace", "--all-targets", "--features", "clerk-sdk/axum", "--quiet", "--", "-D", "warnings"];
+                let args = [
+                    "clippy",
+                    "--workspace",
+                    "--all-targets",
+                    "--features",
+                    "clerk-sdk/axum",
+                    "--quiet",
+                    "--",
+                    "-D",
+                    "warnings",
+                ];
                 cargo(&args, &[])
             }),
         ),
         (
             "clippy, clerk-sdk with tracing",
             Box::new(|| {
-                let args = ["clippy", "-p", "clerk-sdk", "--features", "tracing", "--all-targets", "--quiet", "--", "-D", "warnings"];
+                let args = [
+                    "clippy",
+                    "-p",
+                    "clerk-sdk",
+                    "--features",
+                    "tracing",
+                    "--all-targets",
+                    "--quiet",
+                    "--",
+                    "-D",
+                    "warnings",
+                ];
                 cargo(&args, &[])
             }),
         ),
@@ -295,7 +317,18 @@ fn test() -> Result {
             "clippy, clerk-sdk with one resource group (users), auth only, webhook verification only, and no feature",
             Box::new(|| {
                 for features in ["rustls,users", "rustls,auth", "webhook-verification", ""] {
-                    let args = ["clippy", "-p", "clerk-sdk", "--no-default-features", "--features", features, "--quiet", "--", "-D", "warnings"];
+                    let args = [
+                        "clippy",
+                        "-p",
+                        "clerk-sdk",
+                        "--no-default-features",
+                        "--features",
+                        features,
+                        "--quiet",
+                        "--",
+                        "-D",
+                        "warnings",
+                    ];
                     cargo(&args, &[])?;
                 }
                 Ok(())
@@ -303,10 +336,18 @@ fn test() -> Result {
         ),
         (
             "check, clerk-sdk with native-tls instead of rustls",
-            Box::new(|| cargo(&["check", "-p", "clerk-sdk", "--no-default-features", "--features", "native-tls", "--quiet"], &[])),
+            Box::new(|| {
+                cargo(
+                    &["check", "-p", "clerk-sdk", "--no-default-features", "--features", "native-tls", "--quiet"],
+                    &[],
+                )
+            }),
         ),
         ("tests", Box::new(|| cargo(&["test", "--workspace", "--features", "clerk-sdk/axum", "--quiet"], &[]))),
-        ("docs", Box::new(|| cargo(&["doc", "--workspace", "--no-deps", "--quiet"], &[("RUSTDOCFLAGS", "-D warnings")]))),
+        (
+            "docs",
+            Box::new(|| cargo(&["doc", "--workspace", "--no-deps", "--quiet"], &[("RUSTDOCFLAGS", "-D warnings")])),
+        ),
         ("every spec and golden fixture compiles", Box::new(|| specs::check_all(&root))),
         ("every operation against Prism", Box::new(|| prism::run(&root))),
         ("switching the API version and back leaves no trace", Box::new(|| switch_round_trip(&root))),

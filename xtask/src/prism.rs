@@ -31,8 +31,8 @@ pub fn run(root: &Path) -> Result {
     }
 
     let pin = pin::Pin::read(root)?;
-    let spec =
-        clerk_codegen::load::Spec::from_file(&pin.source.resolve(root)?, &overlays(root)?).map_err(|e| e.to_string())?;
+    let spec = clerk_codegen::load::Spec::from_file(&pin.source.resolve(root)?, &overlays(root)?)
+        .map_err(|e| e.to_string())?;
     let work = root.join("target/prism");
     std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
     let spec_file = work.join("spec.json");

@@ -8,7 +8,8 @@ use std::process::Command;
 use crate::{Result, overlays, pin};
 
 pub fn check_all(root: &Path) -> Result {
-    let dir = pin::specs_dir().ok_or("set CLERK_SPECS_DIR to a folder laid out like Clerk's spec snapshots (see README)")?;
+    let dir =
+        pin::specs_dir().ok_or("set CLERK_SPECS_DIR to a folder laid out like Clerk's spec snapshots (see README)")?;
     let mut specs = Vec::new();
     find_yaml(&dir, &mut specs).map_err(|e| format!("{}: {e}", dir.display()))?;
     specs.sort();
@@ -26,7 +27,11 @@ pub fn check_all(root: &Path) -> Result {
             "spec-{}",
             relative.with_extension("").to_string_lossy().replace(['/', '\\', '.', '_'], "-").to_lowercase()
         );
-        let options = clerk_codegen::emit::Options { crate_name: name.clone(), crate_version: "0.0.0".into(), ..Default::default() };
+        let options = clerk_codegen::emit::Options {
+            crate_name: name.clone(),
+            crate_version: "0.0.0".into(),
+            ..Default::default()
+        };
         let files = clerk_codegen::generate(spec, &overlays, &options).map_err(|e| e.to_string())?;
         clerk_codegen::write::write(&work.join(&name), &files).map_err(|e| e.to_string())?;
         eprintln!("    generated {name} from {}", relative.display());
@@ -43,7 +48,11 @@ pub fn check_all(root: &Path) -> Result {
     fixture_specs.sort();
     for spec in fixture_specs {
         let name = format!("golden-{}", spec.file_stem().unwrap_or_default().to_string_lossy());
-        let options = clerk_codegen::emit::Options { crate_name: name.clone(), crate_version: "0.0.0".into(), ..Default::default() };
+        let options = clerk_codegen::emit::Options {
+            crate_name: name.clone(),
+            crate_version: "0.0.0".into(),
+            ..Default::default()
+        };
         let files = clerk_codegen::generate(&spec, &[], &options).map_err(|e| e.to_string())?;
         clerk_codegen::write::write(&work.join(&name), &files).map_err(|e| e.to_string())?;
         members.push(name);
@@ -67,7 +76,12 @@ pub fn check_all(root: &Path) -> Result {
     if !status.success() {
         return Err(format!("a crate generated in {} does not compile", work.display()));
     }
-    eprintln!("    {} crates compile: {} specs, {} golden fixtures", members.len(), specs.len(), members.len() - specs.len());
+    eprintln!(
+        "    {} crates compile: {} specs, {} golden fixtures",
+        members.len(),
+        specs.len(),
+        members.len() - specs.len()
+    );
     Ok(())
 }
 

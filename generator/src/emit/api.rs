@@ -21,7 +21,8 @@ pub fn groups(api: &Api) -> BTreeMap<&str, Vec<&Operation>> {
 
 /// The cargo feature of a group: its module name, unless another feature has that name.
 pub fn group_feature(group: &str) -> String {
-    const TAKEN: &[&str] = &["full", "rustls", "native-tls", "tracing", "auth", "axum", "webhook-verification", "default"];
+    const TAKEN: &[&str] =
+        &["full", "rustls", "native-tls", "tracing", "auth", "axum", "webhook-verification", "default"];
     if TAKEN.contains(&group) { format!("{group}-api") } else { group.to_owned() }
 }
 
@@ -72,7 +73,8 @@ pub fn module(api: &Api) -> TokenStream {
         let gate = cfg(group);
         let method = ident(accessor);
         let ty = ident(&group_type(group));
-        let doc = format!(" Operations on {} ({} operations; feature `{}`).", ops[0].tag, ops.len(), group_feature(group));
+        let doc =
+            format!(" Operations on {} ({} operations; feature `{}`).", ops[0].tag, ops.len(), group_feature(group));
         quote! {
             #[doc = #doc]
             #gate
@@ -97,7 +99,8 @@ pub fn group(api: &Api, group: &str, ops: &[&Operation]) -> TokenStream {
     let ty = ident(&group_type(group));
     let mut builder_names = Namespace::new();
     builder_names.claim(&group_type(group));
-    let builders: Vec<String> = ops.iter().map(|op| builder_names.claim(&names::type_ident(&op.id, "Request"))).collect();
+    let builders: Vec<String> =
+        ops.iter().map(|op| builder_names.claim(&names::type_ident(&op.id, "Request"))).collect();
     let uses_models = ops.iter().any(|op| {
         let mut ids = BTreeSet::new();
         op.params.iter().for_each(|p| types::referenced(&p.ty, &mut ids));
@@ -109,7 +112,11 @@ pub fn group(api: &Api, group: &str, ops: &[&Operation]) -> TokenStream {
         }
         !ids.is_empty()
     });
-    let imports = uses_models.then(|| quote!(use crate::models;));
+    let imports = uses_models.then(|| {
+        quote!(
+            use crate::models;
+        )
+    });
     let methods = ops.iter().zip(&builders).map(|(op, builder)| group_method(api, op, builder));
     let items = ops.iter().zip(&builders).map(|(op, builder)| builder_items(api, op, builder, &ty));
     let doc = format!(" Operations on {}.", ops[0].tag);
@@ -203,10 +210,9 @@ fn group_method(api: &Api, op: &Operation, builder: &str) -> TokenStream {
 fn setter_type(api: &Api, t: &TypeRef, value: &proc_macro2::Ident) -> (TokenStream, TokenStream) {
     match t {
         TypeRef::String => (quote!(impl Into<String>), quote!(#value.into())),
-        TypeRef::Array(inner) if **inner == TypeRef::String => (
-            quote!(impl IntoIterator<Item = impl Into<String>>),
-            quote!(#value.into_iter().map(Into::into).collect()),
-        ),
+        TypeRef::Array(inner) if **inner == TypeRef::String => {
+            (quote!(impl IntoIterator<Item = impl Into<String>>), quote!(#value.into_iter().map(Into::into).collect()))
+        }
         TypeRef::Array(inner) => {
             let inner = model_ty(api, inner, false);
             (quote!(impl IntoIterator<Item = #inner>), quote!(#value.into_iter().collect()))
@@ -447,7 +453,8 @@ pub struct Pages<'a> {
 
 /// The pagination shape of a limit/offset operation, if it has one.
 pub fn pages<'a>(api: &'a Api, op: &Operation) -> Option<Pages<'a>> {
-    let optional_query = |wire: &str| op.params.iter().any(|p| p.wire == wire && p.location == ParamLocation::Query && !p.required);
+    let optional_query =
+        |wire: &str| op.params.iter().any(|p| p.wire == wire && p.location == ParamLocation::Query && !p.required);
     if !optional_query("limit") || !optional_query("offset") {
         return None;
     }

@@ -44,8 +44,11 @@ fn body_value(api: &Api, body: &crate::ir::Body) -> Result<TokenStream, String> 
         return Ok(quote!(sample::<#ty>(#json)));
     }
     let TypeRef::Named(id) = body.ty else { return Err("a multipart body that is not an object".into()) };
-    let TypeKind::Struct { fields, .. } = &api.ty(id).kind else { return Err("a multipart body that is not an object".into()) };
-    let file = quote!(crate::FilePart::new(b"\x89PNG\r\n\x1a\n".to_vec()).file_name("sample.png").content_type("image/png"));
+    let TypeKind::Struct { fields, .. } = &api.ty(id).kind else {
+        return Err("a multipart body that is not an object".into());
+    };
+    let file =
+        quote!(crate::FilePart::new(b"\x89PNG\r\n\x1a\n".to_vec()).file_name("sample.png").content_type("image/png"));
     let values = fields.iter().map(|f| {
         let name = ident(&f.name);
         let value = match (&f.ty, f.required) {
@@ -75,7 +78,8 @@ pub fn emit(api: &Api) -> TokenStream {
         .iter()
         .find(|op| {
             op.body.as_ref().is_some_and(|b| {
-                b.media == BodyMedia::Json && b.sample.as_ref().is_some_and(|s| s.as_object().is_some_and(|o| !o.is_empty()))
+                b.media == BodyMedia::Json
+                    && b.sample.as_ref().is_some_and(|s| s.as_object().is_some_and(|o| !o.is_empty()))
             }) && op.params.iter().all(|p| !p.required)
         })
         .map(|op| {

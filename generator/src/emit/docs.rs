@@ -55,7 +55,10 @@ fn inline(line: &str) -> String {
         }
         let prev = if i == 0 { b' ' } else { bytes[i - 1] };
         let in_link = prev == b'(' && i >= 2 && bytes[i - 2] == b']';
-        if (rest.starts_with("https://") || rest.starts_with("http://")) && !in_link && !matches!(prev, b'<' | b'"' | b'\'' | b'=') {
+        if (rest.starts_with("https://") || rest.starts_with("http://"))
+            && !in_link
+            && !matches!(prev, b'<' | b'"' | b'\'' | b'=')
+        {
             let end = rest.find(|ch: char| ch.is_whitespace() || ch == '>' || ch == '"').unwrap_or(rest.len());
             let url = rest[..end].trim_end_matches(['.', ',', ';', ':', ')', '!', '?']);
             out.push('<');

@@ -298,9 +298,10 @@ fn constructor(api: &Api, t: &TypeDef, fields: &[Field], multipart: bool) -> Opt
     }
     let type_name = ident(&t.name);
     let doc = format!(" A [`{}`] with its required fields; the others start unset.", t.name);
-    let allow = fields.iter().any(|f| f.deprecated && !f.required).then(|| {
-        quote!(#[allow(deprecated, reason = "a constructor sets every field, deprecated ones to unset")])
-    });
+    let allow = fields
+        .iter()
+        .any(|f| f.deprecated && !f.required)
+        .then(|| quote!(#[allow(deprecated, reason = "a constructor sets every field, deprecated ones to unset")]));
     Some(quote! {
         impl #type_name {
             #[doc = #doc]
@@ -328,8 +329,12 @@ fn field(api: &Api, owner: &TypeDef, f: &Field, multipart: bool) -> TokenStream 
         quote!(rename = #wire)
     });
     let (ty, presence) = match presence(owner, f) {
-        Presence::ThreeState => (quote!(crate::Nullable<#base>), Some(quote!(skip_serializing_if = "crate::Nullable::is_unset"))),
-        Presence::Optional if !f.required => (quote!(Option<#base>), Some(quote!(skip_serializing_if = "Option::is_none"))),
+        Presence::ThreeState => {
+            (quote!(crate::Nullable<#base>), Some(quote!(skip_serializing_if = "crate::Nullable::is_unset")))
+        }
+        Presence::Optional if !f.required => {
+            (quote!(Option<#base>), Some(quote!(skip_serializing_if = "Option::is_none")))
+        }
         Presence::Optional => (quote!(Option<#base>), None),
         Presence::Required => (base, None),
     };
@@ -408,9 +413,10 @@ fn deserialize_struct(t: &TypeDef, fields: &[Field]) -> TokenStream {
         Presence::Optional => quote!(#slot: #slot.flatten()),
         Presence::ThreeState => quote!(#slot: #slot.unwrap_or_default()),
     });
-    let allow = fields.iter().any(|f| f.deprecated).then(|| {
-        quote!(#[allow(deprecated, reason = "decoding sets every field, deprecated ones too")])
-    });
+    let allow = fields
+        .iter()
+        .any(|f| f.deprecated)
+        .then(|| quote!(#[allow(deprecated, reason = "decoding sets every field, deprecated ones too")]));
     quote! {
         impl<'de> serde::Deserialize<'de> for #name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

@@ -2,8 +2,8 @@
 
 use indexmap::IndexMap;
 use openapiv3::{
-    AdditionalProperties, MediaType, Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, RequestBody,
-    Schema, StatusCode,
+    AdditionalProperties, MediaType, Parameter, ParameterSchemaOrContent, QueryStyle, ReferenceOr, RequestBody, Schema,
+    StatusCode,
 };
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
@@ -214,7 +214,8 @@ impl<'a> Builder<'a> {
         for (i, name) in components.schemas.keys().enumerate() {
             if let Some(over) = overrides[i].as_ref().filter(|_| chosen[i].is_none()) {
                 let preferred = names::type_ident(over, "Schema");
-                let name = if self.type_names.contains(&preferred) { names::type_ident(name, "Schema") } else { preferred };
+                let name =
+                    if self.type_names.contains(&preferred) { names::type_ident(name, "Schema") } else { preferred };
                 chosen[i] = Some(self.type_names.claim(&name));
             }
         }
@@ -379,7 +380,9 @@ impl<'a> Builder<'a> {
                 (_, true) if values.len() == 1 => Class::Plain(TypeRef::String),
                 (Kind::String | Kind::Unspecified, true) => Class::Enum,
                 (Kind::Unspecified, false) if values.iter().all(|e| e.is_boolean()) => Class::Plain(TypeRef::Boolean),
-                (Kind::Unspecified, false) if values.iter().all(|e| e.is_i64()) => Class::Plain(TypeRef::Integer { bits: 64 }),
+                (Kind::Unspecified, false) if values.iter().all(|e| e.is_i64()) => {
+                    Class::Plain(TypeRef::Integer { bits: 64 })
+                }
                 (Kind::Unspecified, false) if values.iter().all(|e| e.is_number()) => Class::Plain(TypeRef::Number),
                 _ => Class::Plain(TypeRef::Json),
             };
@@ -466,9 +469,10 @@ impl<'a> Builder<'a> {
                         self.resolve_ref(reference, &part_pointer);
                         continue;
                     };
-                    let owner = self.components.get(reference.trim_start_matches("#/components/schemas/")).map(|&id| {
-                        Hint { name: self.types[id].name.clone(), module: self.types[id].module.clone() }
-                    });
+                    let owner = self
+                        .components
+                        .get(reference.trim_start_matches("#/components/schemas/"))
+                        .map(|&id| Hint { name: self.types[id].name.clone(), module: self.types[id].module.clone() });
                     self.merging.push(reference.clone());
                     self.collect_fields(target, owner.as_ref().unwrap_or(hint), &target_pointer, props, required);
                     self.merging.pop();
@@ -483,7 +487,10 @@ impl<'a> Builder<'a> {
         let idents = names::unique_value_idents(props.keys().map(String::as_str));
         let mut fields = Vec::with_capacity(props.len());
         for ((wire, src), name) in props.into_iter().zip(idents) {
-            let child = Hint { name: format!("{}{}", src.owner.name, names::type_ident(&wire, "Value")), module: src.owner.module.clone() };
+            let child = Hint {
+                name: format!("{}{}", src.owner.name, names::type_ident(&wire, "Value")),
+                module: src.owner.module.clone(),
+            };
             let (ty, nullable) = self.lower(src.schema, &child, &src.pointer);
             let data = match src.schema {
                 ReferenceOr::Item(s) => Some(&s.schema_data),
@@ -682,7 +689,12 @@ impl<'a> Builder<'a> {
 
     fn media_examples(&mut self, m: &MediaType, pointer: &str, (ty, nullable): &(TypeRef, bool)) {
         if let Some(value) = &m.example {
-            self.examples.push(Example { pointer: join(pointer, "example"), ty: ty.clone(), nullable: *nullable, value: value.clone() });
+            self.examples.push(Example {
+                pointer: join(pointer, "example"),
+                ty: ty.clone(),
+                nullable: *nullable,
+                value: value.clone(),
+            });
         }
         for (name, example) in &m.examples {
             if let ReferenceOr::Item(example) = example {
@@ -725,7 +737,10 @@ impl<'a> Builder<'a> {
                 let hint = Hint { name: type_base.clone(), module: module.clone() };
 
                 let mut params: Vec<(&Parameter, String)> = Vec::new();
-                for (list, list_pointer) in [(&item.parameters, join(&path_pointer, "parameters")), (&op.parameters, join(&pointer, "parameters"))] {
+                for (list, list_pointer) in [
+                    (&item.parameters, join(&path_pointer, "parameters")),
+                    (&op.parameters, join(&pointer, "parameters")),
+                ] {
                     for (i, p) in list.iter().enumerate() {
                         let p_pointer = join(&list_pointer, &i.to_string());
                         if let Some((param, at)) = self.parameter(p, &p_pointer) {
@@ -735,7 +750,8 @@ impl<'a> Builder<'a> {
                         }
                     }
                 }
-                let idents = names::unique_value_idents(params.iter().map(|(p, _)| p.parameter_data_ref().name.as_str()));
+                let idents =
+                    names::unique_value_idents(params.iter().map(|(p, _)| p.parameter_data_ref().name.as_str()));
                 let mut lowered = Vec::new();
                 for ((param, at), name) in params.into_iter().zip(idents) {
                     let data = param.parameter_data_ref();
@@ -754,7 +770,9 @@ impl<'a> Builder<'a> {
                         _ => None,
                     };
                     let explode = match param {
-                        Parameter::Query { style: QueryStyle::Form, .. } | Parameter::Cookie { .. } => data.explode.unwrap_or(true),
+                        Parameter::Query { style: QueryStyle::Form, .. } | Parameter::Cookie { .. } => {
+                            data.explode.unwrap_or(true)
+                        }
                         _ => data.explode.unwrap_or(false),
                     };
                     let sample = data
@@ -777,7 +795,8 @@ impl<'a> Builder<'a> {
                     });
                 }
 
-                let body = op.request_body.as_ref().and_then(|b| self.request_body(b, &hint, &join(&pointer, "requestBody")));
+                let body =
+                    op.request_body.as_ref().and_then(|b| self.request_body(b, &hint, &join(&pointer, "requestBody")));
                 let response = self.success(&op.responses, &hint, &join(&pointer, "responses"));
                 self.operations.push(Operation {
                     name: methods.claim(&names::value_ident(&id, "operation")),
@@ -811,11 +830,15 @@ impl<'a> Builder<'a> {
             let Some(ReferenceOr::Item(body)) = op.request_body.as_ref() else { continue };
             let Some((media, _)) = pick_media(&body.content) else { continue };
             let Some(ReferenceOr::Item(schema)) = body.content[media].schema.as_ref() else { continue };
-            let schema_pointer = join(&join(&join(&join(&join(&pointer, "post"), "requestBody"), "content"), media), "schema");
+            let schema_pointer =
+                join(&join(&join(&join(&join(&pointer, "post"), "requestBody"), "content"), media), "schema");
             let variant = variants.claim(&names::type_ident(name, "Event"));
             let hint = Hint { name: format!("{variant}Data"), module: "events".to_owned() };
             let view = View::of(schema);
-            let own = view.properties.and_then(|p| p.get("data")).map(|d| (d, join(&join(&schema_pointer, "properties"), "data")));
+            let own = view
+                .properties
+                .and_then(|p| p.get("data"))
+                .map(|d| (d, join(&join(&schema_pointer, "properties"), "data")));
             let from_parts = view.all_of.iter().enumerate().find_map(|(i, part)| match part {
                 ReferenceOr::Item(part) => View::of(part).properties.and_then(|p| p.get("data")).map(|d| {
                     (d, join(&join(&join(&join(&schema_pointer, "allOf"), &i.to_string()), "properties"), "data"))
@@ -826,7 +849,12 @@ impl<'a> Builder<'a> {
                 Some((data, data_pointer)) => self.lower(data, &hint, &data_pointer).0,
                 None => TypeRef::Json,
             };
-            self.events.push(Event { name: name.clone(), variant, data, doc: op.description.clone().or(op.summary.clone()) });
+            self.events.push(Event {
+                name: name.clone(),
+                variant,
+                data,
+                doc: op.description.clone().or(op.summary.clone()),
+            });
         }
     }
 
@@ -841,7 +869,10 @@ impl<'a> Builder<'a> {
                 match found {
                     Some((ReferenceOr::Item(p), at)) => Some((p, at)),
                     _ => {
-                        self.error(pointer, format!("`$ref: {reference}` does not name a parameter in #/components/parameters"));
+                        self.error(
+                            pointer,
+                            format!("`$ref: {reference}` does not name a parameter in #/components/parameters"),
+                        );
                         None
                     }
                 }
@@ -917,7 +948,10 @@ impl<'a> Builder<'a> {
                 match self.responses.get(name) {
                     Some(body) => body.clone(),
                     None => {
-                        self.error(&pointer, format!("`$ref: {reference}` does not name a response in #/components/responses"));
+                        self.error(
+                            &pointer,
+                            format!("`$ref: {reference}` does not name a response in #/components/responses"),
+                        );
                         ResponseBody::Empty
                     }
                 }
@@ -969,15 +1003,12 @@ fn pick_media(content: &IndexMap<String, MediaType>) -> Option<(&str, MediaKind)
             MediaKind::Other
         }
     };
-    content
-        .keys()
-        .map(|m| (m.as_str(), kind(m)))
-        .min_by_key(|(_, k)| match k {
-            MediaKind::Json => 0,
-            MediaKind::Multipart => 1,
-            MediaKind::Form => 2,
-            MediaKind::Other => 3,
-        })
+    content.keys().map(|m| (m.as_str(), kind(m))).min_by_key(|(_, k)| match k {
+        MediaKind::Json => 0,
+        MediaKind::Multipart => 1,
+        MediaKind::Form => 2,
+        MediaKind::Other => 3,
+    })
 }
 
 fn integer(v: &View<'_>) -> TypeRef {
@@ -1051,7 +1082,8 @@ fn type_children(kind: &TypeKind) -> Vec<TypeId> {
 
 fn mark_usage(api: &mut Api) {
     let mut request = Vec::new();
-    let mut response: Vec<TypeId> = (0..api.types.len()).filter(|&i| api.types[i].pointer.starts_with("/components/")).collect();
+    let mut response: Vec<TypeId> =
+        (0..api.types.len()).filter(|&i| api.types[i].pointer.starts_with("/components/")).collect();
     for op in &api.operations {
         op.params.iter().for_each(|p| children(&p.ty, &mut request));
         if let Some(body) = &op.body {
@@ -1155,7 +1187,10 @@ fn mark_boxes(api: &mut Api) -> Result<(), Diagnostic> {
                 if let TypeKind::Alias { .. } = api.types[owner].kind {
                     let only_aliases = |id: TypeId| matches!(api.types[id].kind, TypeKind::Alias { .. });
                     if only_aliases(target) {
-                        return Err(Diagnostic::at(&api.types[owner].pointer, "this schema refers to itself through references alone"));
+                        return Err(Diagnostic::at(
+                            &api.types[owner].pointer,
+                            "this schema refers to itself through references alone",
+                        ));
                     }
                     continue;
                 }

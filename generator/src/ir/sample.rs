@@ -82,12 +82,17 @@ fn is_constraint(s: &Value) -> bool {
 fn object(doc: &Value, s: &Value, depth: usize) -> Option<Value> {
     let mut out = Map::new();
     let properties = s.get("properties").and_then(Value::as_object);
-    let mut required: Vec<&str> =
-        s.get("required").and_then(Value::as_array).map(|r| r.iter().filter_map(Value::as_str).collect()).unwrap_or_default();
+    let mut required: Vec<&str> = s
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|r| r.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
     // "One of these must be set" (`anyOf: [{required: [a]}, {required: [b]}]`): set the first.
     for key in ["anyOf", "oneOf"] {
         if let Some(first) = s.get(key).and_then(Value::as_array).and_then(|b| b.first()).filter(|b| is_constraint(b)) {
-            required.extend(first.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str));
+            required.extend(
+                first.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str),
+            );
         }
     }
     for name in required {
@@ -156,7 +161,8 @@ fn parse_sequence(chars: &[char], i: &mut usize, out: &mut String) -> Option<()>
             '[' => {
                 *i += 1;
                 let negated = chars.get(*i) == Some(&'^');
-                let first = if chars.get(*i) == Some(&'\\') { class_escape(*chars.get(*i + 1)?) } else { *chars.get(*i)? };
+                let first =
+                    if chars.get(*i) == Some(&'\\') { class_escape(*chars.get(*i + 1)?) } else { *chars.get(*i)? };
                 while *i < chars.len() && chars[*i] != ']' {
                     if chars[*i] == '\\' {
                         *i += 1;

@@ -67,7 +67,8 @@ impl Spec {
         if let Some(Value::Object(entries)) = raw.get("x-webhooks") {
             for (name, item) in entries {
                 let pointer = join("/x-webhooks", name);
-                let item = parse_at::<openapiv3::PathItem>(item, &pointer).map_err(|e| Errors::from(e).in_file(path, locate))?;
+                let item = parse_at::<openapiv3::PathItem>(item, &pointer)
+                    .map_err(|e| Errors::from(e).in_file(path, locate))?;
                 webhooks.insert(name.clone(), item);
             }
         }
@@ -209,7 +210,8 @@ fn parse_at<T: serde::de::DeserializeOwned>(value: &Value, base: &str) -> Result
             }
             let message = e.into_inner().to_string();
             let message = if message.contains("did not match any variant") {
-                "neither a `$ref` nor a valid object of the kind expected here (check its keys and their types)".to_owned()
+                "neither a `$ref` nor a valid object of the kind expected here (check its keys and their types)"
+                    .to_owned()
             } else {
                 message
             };
@@ -252,9 +254,9 @@ fn refine(raw: &Value) -> Option<Diagnostic> {
             return deepest_schema(schema, &pointer);
         }
     }
-    for (section, check) in [
-        ("/components/responses", parse_at::<ReferenceOr<Response>> as fn(&Value, &str) -> Result<_, _>),
-    ] {
+    for (section, check) in
+        [("/components/responses", parse_at::<ReferenceOr<Response>> as fn(&Value, &str) -> Result<_, _>)]
+    {
         for (pointer, value) in entries(section) {
             if let Err(e) = check(value, &pointer) {
                 return Some(deepest_schema(value, &pointer).unwrap_or(e));
@@ -282,9 +284,8 @@ fn deepest_schema(node: &Value, pointer: &str) -> Option<Diagnostic> {
         let child_pointer = join(pointer, key);
         let found = match key.as_str() {
             "schema" | "items" | "not" | "additionalProperties" if child.is_object() => {
-                deepest_schema(child, &child_pointer).or_else(|| {
-                    parse_at::<openapiv3::ReferenceOr<openapiv3::Schema>>(child, &child_pointer).err()
-                })
+                deepest_schema(child, &child_pointer)
+                    .or_else(|| parse_at::<openapiv3::ReferenceOr<openapiv3::Schema>>(child, &child_pointer).err())
             }
             "properties" | "content" | "responses" | "parameters" | "requestBody" | "allOf" | "oneOf" | "anyOf" => {
                 let children: Vec<(String, &Value)> = match child {

@@ -74,8 +74,8 @@ impl<'a> Reader<'a> {
 
     fn note(&mut self, pointer: &str, span: Span) {
         let Some(target) = self.target else { return };
-        let matches = target == pointer
-            || (target.starts_with(pointer) && target.as_bytes().get(pointer.len()) == Some(&b'/'));
+        let matches =
+            target == pointer || (target.starts_with(pointer) && target.as_bytes().get(pointer.len()) == Some(&b'/'));
         if matches && self.best.is_none_or(|(len, _)| pointer.len() >= len) {
             self.best = Some((pointer.len(), span));
         }
@@ -91,11 +91,9 @@ impl<'a> Reader<'a> {
                 self.anchor(anchor, &value);
                 Ok(value)
             }
-            Event::Alias(id) => self
-                .anchors
-                .get(&id)
-                .cloned()
-                .ok_or_else(|| located(&pointer, span, "alias to an unknown anchor")),
+            Event::Alias(id) => {
+                self.anchors.get(&id).cloned().ok_or_else(|| located(&pointer, span, "alias to an unknown anchor"))
+            }
             Event::SequenceStart(anchor, _) => {
                 let mut items = Vec::new();
                 loop {
@@ -149,11 +147,7 @@ impl<'a> Reader<'a> {
 }
 
 fn located(pointer: &str, span: Span, message: &str) -> Diagnostic {
-    Diagnostic {
-        line: Some(span.start.line()),
-        column: Some(span.start.col() + 1),
-        ..Diagnostic::at(pointer, message)
-    }
+    Diagnostic { line: Some(span.start.line()), column: Some(span.start.col() + 1), ..Diagnostic::at(pointer, message) }
 }
 
 fn scan_error(e: &ScanError) -> Diagnostic {
