@@ -24,13 +24,10 @@ fn fixtures_match_their_snapshots() {
     let mut stale = Vec::new();
     for spec in fixtures {
         let name = spec.file_stem().unwrap().to_string_lossy().into_owned();
-        let options = clerk_codegen::emit::Options {
-            crate_name: format!("golden-{name}"),
-            crate_version: "0.0.0".into(),
-            ..Default::default()
-        };
+        let options =
+            clerk_codegen::emit::Options { crate_name: format!("golden-{name}"), crate_version: "0.0.0".into() };
         let runtime = clerk_codegen::emit::runtime_paths();
-        let files: Vec<_> = clerk_codegen::generate(&spec, &[], &options)
+        let files: Vec<_> = clerk_codegen::generate(&spec, &[], &Default::default(), &options)
             .unwrap_or_else(|e| panic!("{e}"))
             .into_iter()
             .filter(|f| !runtime.contains(&f.path))
@@ -52,8 +49,8 @@ fn fixtures_match_their_snapshots() {
 fn generation_is_deterministic() {
     for spec in fixtures() {
         let options = clerk_codegen::emit::Options::default();
-        let first = clerk_codegen::generate(&spec, &[], &options).unwrap();
-        let second = clerk_codegen::generate(&spec, &[], &options).unwrap();
+        let first = clerk_codegen::generate(&spec, &[], &Default::default(), &options).unwrap();
+        let second = clerk_codegen::generate(&spec, &[], &Default::default(), &options).unwrap();
         assert_eq!(first, second, "{}", spec.display());
     }
 }

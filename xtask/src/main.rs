@@ -188,11 +188,8 @@ fn regen(root: &Path, check: bool, spec: Option<&Path>, api_version: Option<&str
     };
     let started = Instant::now();
     let api = load(root, &spec)?;
-    let options = clerk_codegen::emit::Options {
-        crate_name: "clerk-sdk".into(),
-        crate_version: pin.crate_version.clone(),
-        names: names(root)?,
-    };
+    let options =
+        clerk_codegen::emit::Options { crate_name: "clerk-sdk".into(), crate_version: pin.crate_version.clone() };
     let events = load_with(root, &pin.webhooks.resolve(root)?, &clerk_codegen::ir::NameMap::new())?;
     let mut files =
         clerk_codegen::emit::emit_with_webhooks(&api, Some(&events), &options).map_err(|e| e.to_string())?;

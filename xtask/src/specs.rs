@@ -27,12 +27,9 @@ pub fn check_all(root: &Path) -> Result {
             "spec-{}",
             relative.with_extension("").to_string_lossy().replace(['/', '\\', '.', '_'], "-").to_lowercase()
         );
-        let options = clerk_codegen::emit::Options {
-            crate_name: name.clone(),
-            crate_version: "0.0.0".into(),
-            ..Default::default()
-        };
-        let files = clerk_codegen::generate(spec, &overlays, &options).map_err(|e| e.to_string())?;
+        let options = clerk_codegen::emit::Options { crate_name: name.clone(), crate_version: "0.0.0".into() };
+        let files =
+            clerk_codegen::generate(spec, &overlays, &Default::default(), &options).map_err(|e| e.to_string())?;
         clerk_codegen::write::write(&work.join(&name), &files).map_err(|e| e.to_string())?;
         eprintln!("    generated {name} from {}", relative.display());
         members.push(name);
@@ -48,12 +45,8 @@ pub fn check_all(root: &Path) -> Result {
     fixture_specs.sort();
     for spec in fixture_specs {
         let name = format!("golden-{}", spec.file_stem().unwrap_or_default().to_string_lossy());
-        let options = clerk_codegen::emit::Options {
-            crate_name: name.clone(),
-            crate_version: "0.0.0".into(),
-            ..Default::default()
-        };
-        let files = clerk_codegen::generate(&spec, &[], &options).map_err(|e| e.to_string())?;
+        let options = clerk_codegen::emit::Options { crate_name: name.clone(), crate_version: "0.0.0".into() };
+        let files = clerk_codegen::generate(&spec, &[], &Default::default(), &options).map_err(|e| e.to_string())?;
         clerk_codegen::write::write(&work.join(&name), &files).map_err(|e| e.to_string())?;
         members.push(name);
     }

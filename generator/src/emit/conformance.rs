@@ -5,17 +5,18 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::api::group_accessor;
 use super::types::{self, ident};
-use crate::ir::{Api, BodyMedia, Operation, ParamLocation, TypeKind, TypeRef};
+use crate::ir::{Api, BodyMedia, Crate, Operation, ParamLocation, TypeKind, TypeRef};
 
 fn model_ty(api: &Api, t: &TypeRef, multipart: bool) -> TokenStream {
     types::ty_in(api, t, multipart, &quote!(crate::models::))
 }
 
 /// The call expression for an operation, or why it cannot be built.
-fn call(api: &Api, op: &Operation) -> Result<TokenStream, String> {
-    let group = ident(&group_accessor(api, &op.group));
+fn call(plan: &Crate<'_>, op: &Operation) -> Result<TokenStream, String> {
+    let api = plan.api;
+    let accessor = plan.groups.iter().find(|g| g.name == op.group).map_or(op.group.as_str(), |g| g.accessor.as_str());
+    let group = ident(accessor);
     let method = ident(&op.name);
     let mut args = Vec::new();
     for p in op.params.iter().filter(|p| p.required && p.location != ParamLocation::Cookie) {
@@ -61,10 +62,11 @@ fn body_value(api: &Api, body: &crate::ir::Body) -> Result<TokenStream, String> 
     Ok(quote!(#ty { #(#values),* }))
 }
 
-pub fn emit(api: &Api) -> TokenStream {
+pub fn emit(plan: &Crate<'_>) -> TokenStream {
+    let api = plan.api;
     let checks = api.operations.iter().map(|op| {
         let id = &op.id;
-        match call(api, op) {
+        match call(plan, op) {
             // Boxed: one state machine holding every call would overflow the stack.
             Ok(call) => quote!(report.check(#id, Box::pin(#call).await);),
             Err(why) => {

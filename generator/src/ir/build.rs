@@ -53,6 +53,9 @@ pub fn build_with(spec: &Spec, names: &NameMap) -> Result<Api, Errors> {
     if let Err(e) = mark_boxes(&mut api) {
         errors.push(e);
     }
+    for i in 0..api.operations.len() {
+        api.operations[i].pagination = crate::clerk::pagination(&api, &api.operations[i]);
+    }
     if errors.is_empty() { Ok(api) } else { Err(spec.errors(errors)) }
 }
 
@@ -813,6 +816,7 @@ impl<'a> Builder<'a> {
                     response,
                     no_auth: op.security.as_ref().is_some_and(|s| s.is_empty()),
                     pointer,
+                    pagination: None,
                 });
             }
         }
@@ -1059,38 +1063,17 @@ fn strip_examples(v: &mut Value) {
     }
 }
 
-fn children(t: &TypeRef, out: &mut Vec<TypeId>) {
-    match t {
-        TypeRef::Named(id) => out.push(*id),
-        TypeRef::Array(inner) | TypeRef::Map(inner) => children(inner, out),
-        _ => {}
-    }
-}
-
-fn type_children(kind: &TypeKind) -> Vec<TypeId> {
-    let mut out = Vec::new();
-    match kind {
-        TypeKind::Struct { fields, .. } => fields.iter().for_each(|f| children(&f.ty, &mut out)),
-        TypeKind::Tagged { variants, .. } | TypeKind::Untagged { variants } => {
-            variants.iter().for_each(|v| children(&v.ty, &mut out))
-        }
-        TypeKind::Alias { target, .. } => children(target, &mut out),
-        TypeKind::Enum { .. } => {}
-    }
-    out
-}
-
 fn mark_usage(api: &mut Api) {
     let mut request = Vec::new();
     let mut response: Vec<TypeId> =
         (0..api.types.len()).filter(|&i| api.types[i].pointer.starts_with("/components/")).collect();
     for op in &api.operations {
-        op.params.iter().for_each(|p| children(&p.ty, &mut request));
+        op.params.iter().for_each(|p| p.ty.refs(&mut request));
         if let Some(body) = &op.body {
-            children(&body.ty, &mut request);
+            body.ty.refs(&mut request);
         }
         if let ResponseBody::Json(t) = &op.response.body {
-            children(t, &mut response);
+            t.refs(&mut response);
         }
     }
     for (roots, is_request) in [(request, true), (response, false)] {
@@ -1100,7 +1083,7 @@ fn mark_usage(api: &mut Api) {
             let flag = if is_request { &mut t.in_request } else { &mut t.in_response };
             if !*flag {
                 *flag = true;
-                stack.extend(type_children(&t.kind));
+                stack.extend(t.kind.refs());
             }
         }
     }
