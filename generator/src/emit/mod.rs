@@ -530,3 +530,29 @@ fn model_file(api: &Api, ids: &[TypeId], path: &TokenStream) -> TokenStream {
         #( #items )*
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::spaced;
+
+    #[test]
+    fn top_level_items_get_a_blank_line_and_runs_of_declarations_do_not() {
+        let source = "mod a;\nmod b;\npub use a::A;\nstruct S;\nfn f() {}\nfn g() {\n    x();\n}\n";
+        assert_eq!(
+            spaced(source),
+            "mod a;\nmod b;\npub use a::A;\n\nstruct S;\n\nfn f() {}\n\nfn g() {\n    x();\n}\n"
+        );
+    }
+
+    #[test]
+    fn items_inside_an_impl_are_spaced_after_a_closing_brace_only() {
+        let source = "impl S {\n    fn a() {\n        x();\n    }\n    fn b() {}\n    /// Doc.\n    fn c() {}\n}\n";
+        let expected = "impl S {\n    fn a() {\n        x();\n    }\n\n    fn b() {}\n    /// Doc.\n    fn c() {}\n}\n";
+        assert_eq!(spaced(source), expected);
+    }
+
+    #[test]
+    fn blank_lines_between_declarations_are_dropped() {
+        assert_eq!(spaced("use a::A;\n\nuse b::B;\n"), "use a::A;\nuse b::B;\n");
+    }
+}

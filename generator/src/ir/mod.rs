@@ -7,6 +7,7 @@
 //! types are the API's own ([`share`]).
 
 mod build;
+mod cycles;
 pub mod gates;
 pub mod groups;
 mod plan;
