@@ -41,20 +41,41 @@ pub struct File {
     pub contents: String,
 }
 
-/// Runtime modules copied from `templates/src` into generated crates, with when each is
-/// needed (so that no crate carries code it does not use).
-const RUNTIME: &[(&str, &str, Needs)] = &[
-    ("client", include_str!("../../../templates/src/client.rs"), Needs::Operations),
-    ("decode", include_str!("../../../templates/src/decode.rs"), Needs::Always),
-    ("error", include_str!("../../../templates/src/error.rs"), Needs::Operations),
-    ("file", include_str!("../../../templates/src/file.rs"), Needs::Always),
-    ("nullable", include_str!("../../../templates/src/nullable.rs"), Needs::Always),
-    ("pagination", include_str!("../../../templates/src/pagination.rs"), Needs::Pagination),
-    ("request", include_str!("../../../templates/src/request.rs"), Needs::Operations),
-    ("retry", include_str!("../../../templates/src/retry.rs"), Needs::Operations),
-    ("tagged", include_str!("../../../templates/src/tagged.rs"), Needs::TaggedUnions),
-    ("auth", include_str!("../../../templates/src/auth.rs"), Needs::Jwks),
-    ("webhooks", include_str!("../../../templates/src/webhooks.rs"), Needs::Operations),
+/// A file of the runtime crate (`templates/`): its path below `src/`, and its text.
+type RuntimeFile = (&'static str, &'static str);
+
+/// The [`RuntimeFile`] at `path` below `templates/src/`.
+macro_rules! runtime_file {
+    ($path:literal) => {
+        ($path, include_str!(concat!("../../../templates/src/", $path)))
+    };
+}
+
+/// Runtime modules copied from `templates/src` into generated crates, each with its files
+/// and when it is needed (so that no crate carries code it does not use). The runtime
+/// crate's `lib.rs` is not copied: the generated `lib.rs` takes its place.
+const RUNTIME: &[(&str, &[RuntimeFile], Needs)] = &[
+    ("client", &[runtime_file!("client.rs")], Needs::Operations),
+    ("decode", &[runtime_file!("decode.rs")], Needs::Always),
+    ("error", &[runtime_file!("error.rs")], Needs::Operations),
+    ("file", &[runtime_file!("file.rs")], Needs::Always),
+    ("nullable", &[runtime_file!("nullable.rs")], Needs::Always),
+    ("pagination", &[runtime_file!("pagination.rs")], Needs::Pagination),
+    ("request", &[runtime_file!("request.rs")], Needs::Operations),
+    ("retry", &[runtime_file!("retry.rs")], Needs::Operations),
+    ("tagged", &[runtime_file!("tagged.rs")], Needs::TaggedUnions),
+    (
+        "auth",
+        &[
+            runtime_file!("auth/mod.rs"),
+            runtime_file!("auth/jwks.rs"),
+            runtime_file!("auth/jwt.rs"),
+            runtime_file!("auth/layer.rs"),
+            runtime_file!("auth/pem.rs"),
+        ],
+        Needs::Jwks,
+    ),
+    ("webhooks", &[runtime_file!("webhooks.rs")], Needs::Operations),
 ];
 
 /// Runtime modules that are public and behind a cargo feature: (module, feature).
@@ -68,7 +89,7 @@ fn module_feature(module: &str) -> Option<&'static str> {
 /// Paths of the runtime files copied verbatim from `templates/` (not generated from the
 /// spec), e.g. to leave them out of snapshots.
 pub fn runtime_paths() -> Vec<String> {
-    RUNTIME.iter().map(|(name, ..)| format!("src/{name}.rs")).collect()
+    RUNTIME.iter().flat_map(|(_, files, _)| files.iter().map(|(path, _)| format!("src/{path}"))).collect()
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -77,8 +98,7 @@ enum Needs {
     Operations,
     Pagination,
     TaggedUnions,
-    /// The API has Clerk's `GET /jwks` (`client.jwks().get_jwks()`), which token
-    /// verification fetches keys with.
+    /// The API has Clerk's `GET /jwks`, which token verification fetches keys from.
     Jwks,
 }
 
@@ -251,13 +271,15 @@ pub fn emit_with_webhooks(api: &Api, webhooks: Option<&Api>, options: &Options) 
     let auth_section = if needs(Needs::Jwks) { README_AUTH } else { "" };
     files.push(File { path: "README.md".into(), contents: fill(readme).replace("{auth_section}", auth_section) });
     let mut runtime = Vec::new();
-    for (name, source, need) in RUNTIME {
+    for (name, sources, need) in RUNTIME {
         if !needs(*need) {
             continue;
         }
         runtime.push(*name);
         match webhooks.filter(|_| *name == "webhooks") {
             Some(events) => {
+                // One file, the start of `webhooks/mod.rs`, which declares the typed events.
+                let source: String = sources.iter().map(|(_, text)| *text).collect();
                 let typed = "\n/// The models of webhook payloads, generated from the webhooks document.\npub mod models;\nmod events;\n\npub use events::EventData;\n";
                 files.push(File { path: "src/webhooks/mod.rs".into(), contents: format!("{header}{source}{typed}") });
                 rust.push(rust_file("src/webhooks/events.rs", events_file(events)));
@@ -273,7 +295,11 @@ pub fn emit_with_webhooks(api: &Api, webhooks: Option<&Api>, options: &Options) 
                     &|_: &str| None,
                 ));
             }
-            None => files.push(File { path: format!("src/{name}.rs"), contents: format!("{header}{source}") }),
+            None => files.extend(
+                sources
+                    .iter()
+                    .map(|(path, text)| File { path: format!("src/{path}"), contents: format!("{header}{text}") }),
+            ),
         }
     }
     // Runtime helpers only some groups use are compiled only with them.
@@ -698,5 +724,33 @@ fn model_file(api: &Api, ids: &[TypeId], path: &TokenStream) -> TokenStream {
     quote! {
         #imports
         #( #items )*
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    fn sources(dir: &Path, prefix: &str, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let entry = entry.unwrap();
+            let path = format!("{prefix}/{}", entry.file_name().to_string_lossy());
+            if entry.file_type().unwrap().is_dir() {
+                sources(&entry.path(), &path, out);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+
+    #[test]
+    fn every_runtime_source_but_the_runtime_crates_lib_is_copied() {
+        let mut on_disk = Vec::new();
+        sources(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../templates/src"), "src", &mut on_disk);
+        on_disk.retain(|path| path != "src/lib.rs");
+        on_disk.sort();
+        let mut copied = super::runtime_paths();
+        copied.sort();
+        assert_eq!(copied, on_disk);
     }
 }
