@@ -331,6 +331,25 @@ fn test() -> Result {
                 Ok(())
             }),
         ),
+        // The workspace steps build the runtime crate with its default features, which are
+        // all of them; this one builds it with none.
+        (
+            "clippy, clerk-runtime with no feature",
+            Box::new(|| {
+                let args = [
+                    "clippy",
+                    "-p",
+                    "clerk-runtime",
+                    "--no-default-features",
+                    "--all-targets",
+                    "--quiet",
+                    "--",
+                    "-D",
+                    "warnings",
+                ];
+                cargo(&args, &[])
+            }),
+        ),
         (
             "check, clerk-sdk with native-tls instead of rustls",
             Box::new(|| {

@@ -121,13 +121,12 @@ fn features(plan: &Crate<'_>) -> Vec<Feature> {
         ),
     ];
     if auth {
-        let jwks = plan
-            .groups
-            .iter()
-            .find(|g| g.members.iter().any(|m| crate::clerk::serves_jwks(&plan.api.operations[m.operation])));
-        let mut enables = vec!["dep:ring", "dep:base64", "dep:http"];
-        enables.extend(jwks.map(|g| g.feature.as_str()));
-        out.push(feature("Session token verification and request authentication.", "auth", &enables));
+        // The runtime fetches the keys itself: no resource group is needed.
+        out.push(feature(
+            "Session token verification and request authentication.",
+            "auth",
+            &["dep:ring", "dep:base64", "dep:http"],
+        ));
         out.push(feature(
             "A tower/axum layer that authenticates every request.",
             "axum",

@@ -40,20 +40,42 @@ pub struct File {
     pub contents: String,
 }
 
-/// Runtime modules copied from `templates/src` into generated crates, with when each is
-/// needed (so that no crate carries code it does not use).
-const RUNTIME: &[(&str, &str, Needs)] = &[
-    ("client", include_str!("../../../templates/src/client.rs"), Needs::Operations),
-    ("decode", include_str!("../../../templates/src/decode.rs"), Needs::Always),
-    ("error", include_str!("../../../templates/src/error.rs"), Needs::Operations),
-    ("file", include_str!("../../../templates/src/file.rs"), Needs::Always),
-    ("nullable", include_str!("../../../templates/src/nullable.rs"), Needs::Always),
-    ("pagination", include_str!("../../../templates/src/pagination.rs"), Needs::Pagination),
-    ("request", include_str!("../../../templates/src/request.rs"), Needs::Operations),
-    ("retry", include_str!("../../../templates/src/retry.rs"), Needs::Operations),
-    ("tagged", include_str!("../../../templates/src/tagged.rs"), Needs::TaggedUnions),
-    ("auth", include_str!("../../../templates/src/auth.rs"), Needs::Jwks),
-    ("webhooks", include_str!("../../../templates/src/webhooks.rs"), Needs::Operations),
+/// A file of the runtime crate (`templates/`): its path below `src/`, and its text.
+type RuntimeFile = (&'static str, &'static str);
+
+/// The [`RuntimeFile`] at `path` below `templates/src/`.
+macro_rules! runtime_file {
+    ($path:literal) => {
+        ($path, include_str!(concat!("../../../templates/src/", $path)))
+    };
+}
+
+/// Runtime modules copied from `templates/src` into generated crates, each with its files
+/// and when it is needed (so that no crate carries code it does not use). The runtime
+/// crate's `lib.rs` is not copied: the generated `lib.rs` takes its place.
+const RUNTIME: &[(&str, &[RuntimeFile], Needs)] = &[
+    ("client", &[runtime_file!("client.rs")], Needs::Operations),
+    ("decode", &[runtime_file!("decode.rs")], Needs::Always),
+    ("error", &[runtime_file!("error.rs")], Needs::Operations),
+    ("file", &[runtime_file!("file.rs")], Needs::Always),
+    ("nullable", &[runtime_file!("nullable.rs")], Needs::Always),
+    ("pagination", &[runtime_file!("pagination.rs")], Needs::Pagination),
+    ("request", &[runtime_file!("request.rs")], Needs::Operations),
+    ("response", &[runtime_file!("response.rs")], Needs::Operations),
+    ("retry", &[runtime_file!("retry.rs")], Needs::Operations),
+    ("tagged", &[runtime_file!("tagged.rs")], Needs::TaggedUnions),
+    (
+        "auth",
+        &[
+            runtime_file!("auth/mod.rs"),
+            runtime_file!("auth/jwks.rs"),
+            runtime_file!("auth/jwt.rs"),
+            runtime_file!("auth/layer.rs"),
+            runtime_file!("auth/pem.rs"),
+        ],
+        Needs::Jwks,
+    ),
+    ("webhooks", &[runtime_file!("webhooks.rs")], Needs::Operations),
 ];
 
 /// Runtime modules that are public and behind a cargo feature: (module, feature).
@@ -67,7 +89,7 @@ fn module_feature(module: &str) -> Option<&'static str> {
 /// Paths of the runtime files copied verbatim from `templates/` (not generated from the
 /// spec), e.g. to leave them out of snapshots.
 pub fn runtime_paths() -> Vec<String> {
-    RUNTIME.iter().map(|(name, ..)| format!("src/{name}.rs")).collect()
+    RUNTIME.iter().flat_map(|(_, files, _)| files.iter().map(|(path, _)| format!("src/{path}"))).collect()
 }
 
 /// Which part of [`Runtime`] a runtime module belongs to.
@@ -136,16 +158,24 @@ pub fn emit_crate(plan: &Crate<'_>, options: &Options) -> Result<Vec<File>, Erro
     ];
     // Rust sources, formatted together at the end.
     let mut rust = Vec::new();
+    // The generated tests reach the crate by its name, as users do.
+    let krate = ident(&options.crate_name.replace('-', "_"));
     let runtime: Vec<&str> =
         RUNTIME.iter().filter(|(_, _, need)| need.met_by(&plan.runtime)).map(|(name, ..)| *name).collect();
-    for (name, source, _) in RUNTIME.iter().filter(|(name, ..)| runtime.contains(name)) {
+    for (name, sources, _) in RUNTIME.iter().filter(|(name, ..)| runtime.contains(name)) {
         match plan.webhooks.as_ref().filter(|_| *name == "webhooks") {
             Some(webhooks) => {
+                // One file, the start of `webhooks/mod.rs`, which declares the typed events.
+                let source: String = sources.iter().map(|(_, text)| *text).collect();
                 let typed = "\n/// The models of webhook payloads, generated from the webhooks document.\npub mod models;\nmod events;\n\npub use events::EventData;\n";
                 files.push(File { path: "src/webhooks/mod.rs".into(), contents: format!("{HEADER}{source}{typed}") });
                 rust.extend(webhook_files(webhooks));
             }
-            None => files.push(File { path: format!("src/{name}.rs"), contents: format!("{HEADER}{source}") }),
+            None => files.extend(
+                sources
+                    .iter()
+                    .map(|(path, text)| File { path: format!("src/{path}"), contents: format!("{HEADER}{text}") }),
+            ),
         }
     }
     rust.push(rust_file("src/lib.rs", lib(plan, &runtime)));
@@ -154,11 +184,13 @@ pub fn emit_crate(plan: &Crate<'_>, options: &Options) -> Result<Vec<File>, Erro
         for group in &plan.groups {
             rust.push(rust_file(&format!("src/api/{}.rs", group.name), api::group(plan.api, group)));
         }
-        rust.push(rust_file("src/conformance.rs", conformance::emit(plan)));
+        rust.push(rust_file("tests/conformance.rs", conformance::emit(plan, &krate)));
     }
     let all: Vec<TypeId> = (0..plan.api.types.len()).collect();
     rust.extend(models(plan.api, &all, &[], "src/models", &quote!(crate::models), Some(&plan.gates)));
-    rust.push(rust_file("src/spec_examples.rs", examples::emit(plan.api)));
+    if !plan.api.examples.is_empty() {
+        rust.push(rust_file("tests/spec_examples.rs", examples::emit(plan.api, &krate, plan.runtime.client)));
+    }
     files.extend(format_all(HEADER, rust)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
@@ -387,14 +419,6 @@ fn lib(plan: &Crate<'_>, runtime: &[&str]) -> TokenStream {
         let module = ident(m);
         Some(quote!(#[cfg(feature = #feature)] pub mod #module;))
     });
-    let conformance = plan.runtime.client.then(|| {
-        quote!(
-            #[cfg(all(test, feature = "full"))]
-            mod conformance;
-        )
-    });
-    let examples_cfg =
-        if plan.runtime.client { quote!(#[cfg(all(test, feature = "full"))]) } else { quote!(#[cfg(test)]) };
     let client = plan.runtime.client.then(|| {
         let server = api.server.clone().unwrap_or_else(|| "http://localhost".to_owned());
         let retry = api.retry.clone().unwrap_or(crate::clerk::DEFAULT_RETRY);
@@ -406,7 +430,8 @@ fn lib(plan: &Crate<'_>, runtime: &[&str]) -> TokenStream {
             pub mod api;
             pub use client::{Client, ClientBuilder, SecretKey};
             pub use error::{ApiError, ClerkError, Error};
-            pub use request::{Pending, RequestOptions};
+            pub use request::{Pending, RequestOptions, WithResponse};
+            pub use response::Response;
             pub use retry::RetryPolicy;
 
             /// The server requests go to unless the client is given another base URL.
@@ -436,10 +461,6 @@ fn lib(plan: &Crate<'_>, runtime: &[&str]) -> TokenStream {
 
         #[doc = #version_doc]
         pub const API_VERSION: &str = #version;
-
-        #examples_cfg
-        mod spec_examples;
-        #conformance
     }
 }
 
@@ -534,6 +555,30 @@ fn model_file(api: &Api, ids: &[TypeId], path: &TokenStream) -> TokenStream {
 #[cfg(test)]
 mod tests {
     use super::spaced;
+    use std::path::Path;
+
+    fn sources(dir: &Path, prefix: &str, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let entry = entry.unwrap();
+            let path = format!("{prefix}/{}", entry.file_name().to_string_lossy());
+            if entry.file_type().unwrap().is_dir() {
+                sources(&entry.path(), &path, out);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+
+    #[test]
+    fn every_runtime_source_but_the_runtime_crates_lib_is_copied() {
+        let mut on_disk = Vec::new();
+        sources(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../templates/src"), "src", &mut on_disk);
+        on_disk.retain(|path| path != "src/lib.rs");
+        on_disk.sort();
+        let mut copied = super::runtime_paths();
+        copied.sort();
+        assert_eq!(copied, on_disk);
+    }
 
     #[test]
     fn top_level_items_get_a_blank_line_and_runs_of_declarations_do_not() {

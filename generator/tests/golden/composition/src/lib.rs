@@ -12,6 +12,3 @@ pub use nullable::Nullable;
 
 /// The Backend API version this crate speaks; sent as `Clerk-API-Version` with every request.
 pub const API_VERSION: &str = "2026-01-01";
-
-#[cfg(test)]
-mod spec_examples;

@@ -29,6 +29,7 @@ mod nullable;
     )
 )]
 mod request;
+mod response;
 mod retry;
 
 #[cfg(feature = "full")]
@@ -42,7 +43,8 @@ pub use nullable::Nullable;
 pub mod api;
 pub use client::{Client, ClientBuilder, SecretKey};
 pub use error::{ApiError, ClerkError, Error};
-pub use request::{Pending, RequestOptions};
+pub use request::{Pending, RequestOptions, WithResponse};
+pub use response::Response;
 pub use retry::RetryPolicy;
 
 /// The server requests go to unless the client is given another base URL.
@@ -58,9 +60,3 @@ const DEFAULT_RETRY: retry::SpecRetry = retry::SpecRetry {
 
 /// The Backend API version this crate speaks; sent as `Clerk-API-Version` with every request.
 pub const API_VERSION: &str = "2026-01-01";
-
-#[cfg(all(test, feature = "full"))]
-mod spec_examples;
-
-#[cfg(all(test, feature = "full"))]
-mod conformance;
