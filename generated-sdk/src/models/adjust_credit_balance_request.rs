@@ -33,54 +33,13 @@ impl AdjustCreditBalanceRequest {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for AdjustCreditBalanceRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = AdjustCreditBalanceRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a AdjustCreditBalanceRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AdjustCreditBalanceRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut amount = None;
-                let mut action = None;
-                let mut currency = None;
-                let mut idempotency_key = None;
-                let mut note = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "amount" => map.field(&mut amount, "amount")?,
-                        "action" => map.field(&mut action, "action")?,
-                        "currency" => map.field(&mut currency, "currency")?,
-                        "idempotency_key" => {
-                            map.field(&mut idempotency_key, "idempotency_key")?
-                        }
-                        "note" => map.field(&mut note, "note")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(AdjustCreditBalanceRequest {
-                    amount: crate::decode::required(amount, "amount")?,
-                    action: crate::decode::required(action, "action")?,
-                    currency: currency.flatten(),
-                    idempotency_key: crate::decode::required(
-                        idempotency_key,
-                        "idempotency_key",
-                    )?,
-                    note: note.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    AdjustCreditBalanceRequest {
+        amount: required "amount",
+        action: required "action",
+        currency: optional "currency",
+        idempotency_key: required "idempotency_key",
+        note: optional "note",
     }
 }
 

@@ -16,57 +16,12 @@ pub struct AgentTask {
     pub url: Option<String>,
 }
 
-impl<'de> serde::Deserialize<'de> for AgentTask {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = AgentTask;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a AgentTask object")
-            }
-
-            #[allow(
-                deprecated,
-                reason = "decoding sets every field, deprecated ones too"
-            )]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AgentTask, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut agent_id = None;
-                let mut agent_task_id = None;
-                let mut task_id = None;
-                let mut url = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "agent_id" => map.field(&mut agent_id, "agent_id")?,
-                        "agent_task_id" => {
-                            map.field(&mut agent_task_id, "agent_task_id")?
-                        }
-                        "task_id" => map.field(&mut task_id, "task_id")?,
-                        "url" => map.field(&mut url, "url")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(AgentTask {
-                    object: crate::decode::required(object, "object")?,
-                    agent_id: crate::decode::required(agent_id, "agent_id")?,
-                    agent_task_id: crate::decode::required(
-                        agent_task_id,
-                        "agent_task_id",
-                    )?,
-                    task_id: crate::decode::required(task_id, "task_id")?,
-                    url: url.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    AgentTask {
+        object: required "object",
+        agent_id: required "agent_id",
+        agent_task_id: required "agent_task_id",
+        #[deprecated] task_id: required "task_id",
+        url: optional "url",
     }
 }

@@ -15,36 +15,8 @@ impl ApplyCommerceDiscountRequest {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ApplyCommerceDiscountRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ApplyCommerceDiscountRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a ApplyCommerceDiscountRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ApplyCommerceDiscountRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut discount_id = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "discount_id" => map.field(&mut discount_id, "discount_id")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(ApplyCommerceDiscountRequest {
-                    discount_id: crate::decode::required(discount_id, "discount_id")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    ApplyCommerceDiscountRequest {
+        discount_id: required "discount_id",
     }
 }

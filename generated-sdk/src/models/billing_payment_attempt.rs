@@ -67,121 +67,31 @@ pub struct BillingPaymentAttempt {
     pub updated_at: i64,
 }
 
-impl<'de> serde::Deserialize<'de> for BillingPaymentAttempt {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BillingPaymentAttempt;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a BillingPaymentAttempt object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BillingPaymentAttempt, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut id = None;
-                let mut payment_id = None;
-                let mut instance_id = None;
-                let mut charge_type = None;
-                let mut payee_id = None;
-                let mut payee = None;
-                let mut payer_id = None;
-                let mut payer = None;
-                let mut subscription_item_id = None;
-                let mut subscription_item = None;
-                let mut amount = None;
-                let mut totals = None;
-                let mut payment_method_id = None;
-                let mut payment_method = None;
-                let mut statement_id = None;
-                let mut gateway_external_id = None;
-                let mut gateway_external_url = None;
-                let mut status = None;
-                let mut paid_at = None;
-                let mut failed_at = None;
-                let mut created_at = None;
-                let mut updated_at = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "id" => map.field(&mut id, "id")?,
-                        "payment_id" => map.field(&mut payment_id, "payment_id")?,
-                        "instance_id" => map.field(&mut instance_id, "instance_id")?,
-                        "charge_type" => map.field(&mut charge_type, "charge_type")?,
-                        "payee_id" => map.field(&mut payee_id, "payee_id")?,
-                        "payee" => map.field(&mut payee, "payee")?,
-                        "payer_id" => map.field(&mut payer_id, "payer_id")?,
-                        "payer" => map.field(&mut payer, "payer")?,
-                        "subscription_item_id" => {
-                            map.field(&mut subscription_item_id, "subscription_item_id")?
-                        }
-                        "subscription_item" => {
-                            map.field(&mut subscription_item, "subscription_item")?
-                        }
-                        "amount" => map.field(&mut amount, "amount")?,
-                        "totals" => map.field(&mut totals, "totals")?,
-                        "payment_method_id" => {
-                            map.field(&mut payment_method_id, "payment_method_id")?
-                        }
-                        "payment_method" => {
-                            map.field(&mut payment_method, "payment_method")?
-                        }
-                        "statement_id" => map.field(&mut statement_id, "statement_id")?,
-                        "gateway_external_id" => {
-                            map.field(&mut gateway_external_id, "gateway_external_id")?
-                        }
-                        "gateway_external_url" => {
-                            map.field(&mut gateway_external_url, "gateway_external_url")?
-                        }
-                        "status" => map.field(&mut status, "status")?,
-                        "paid_at" => map.field(&mut paid_at, "paid_at")?,
-                        "failed_at" => map.field(&mut failed_at, "failed_at")?,
-                        "created_at" => map.field(&mut created_at, "created_at")?,
-                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(BillingPaymentAttempt {
-                    object: crate::decode::required(object, "object")?,
-                    id: crate::decode::required(id, "id")?,
-                    payment_id: crate::decode::required(payment_id, "payment_id")?,
-                    instance_id: crate::decode::required(instance_id, "instance_id")?,
-                    charge_type: crate::decode::required(charge_type, "charge_type")?,
-                    payee_id: crate::decode::required(payee_id, "payee_id")?,
-                    payee: crate::decode::required(payee, "payee")?,
-                    payer_id: crate::decode::required(payer_id, "payer_id")?,
-                    payer: crate::decode::required(payer, "payer")?,
-                    subscription_item_id: subscription_item_id.flatten(),
-                    subscription_item: subscription_item.flatten(),
-                    amount: crate::decode::required(amount, "amount")?,
-                    totals: totals.flatten(),
-                    payment_method_id: crate::decode::required(
-                        payment_method_id,
-                        "payment_method_id",
-                    )?,
-                    payment_method: crate::decode::required(
-                        payment_method,
-                        "payment_method",
-                    )?,
-                    statement_id: crate::decode::required(statement_id, "statement_id")?,
-                    gateway_external_id: gateway_external_id.flatten(),
-                    gateway_external_url: gateway_external_url.flatten(),
-                    status: crate::decode::required(status, "status")?,
-                    paid_at: paid_at.flatten(),
-                    failed_at: failed_at.flatten(),
-                    created_at: crate::decode::required(created_at, "created_at")?,
-                    updated_at: crate::decode::required(updated_at, "updated_at")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    BillingPaymentAttempt {
+        object: required "object",
+        id: required "id",
+        payment_id: required "payment_id",
+        instance_id: required "instance_id",
+        charge_type: required "charge_type",
+        payee_id: required "payee_id",
+        payee: required "payee",
+        payer_id: required "payer_id",
+        payer: required "payer",
+        subscription_item_id: optional "subscription_item_id",
+        subscription_item: optional "subscription_item",
+        amount: required "amount",
+        totals: optional "totals",
+        payment_method_id: required "payment_method_id",
+        payment_method: required "payment_method",
+        statement_id: required "statement_id",
+        gateway_external_id: optional "gateway_external_id",
+        gateway_external_url: optional "gateway_external_url",
+        status: required "status",
+        paid_at: optional "paid_at",
+        failed_at: optional "failed_at",
+        created_at: required "created_at",
+        updated_at: required "updated_at",
     }
 }
 

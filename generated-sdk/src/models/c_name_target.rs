@@ -9,42 +9,10 @@ pub struct CNameTarget {
     pub required: bool,
 }
 
-impl<'de> serde::Deserialize<'de> for CNameTarget {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CNameTarget;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CNameTarget object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CNameTarget, A::Error> {
-                use crate::decode::Fields as _;
-                let mut host = None;
-                let mut value = None;
-                let mut required = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "host" => map.field(&mut host, "host")?,
-                        "value" => map.field(&mut value, "value")?,
-                        "required" => map.field(&mut required, "required")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CNameTarget {
-                    host: crate::decode::required(host, "host")?,
-                    value: crate::decode::required(value, "value")?,
-                    required: crate::decode::required(required, "required")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CNameTarget {
+        host: required "host",
+        value: required "value",
+        required: required "required",
     }
 }

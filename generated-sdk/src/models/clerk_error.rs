@@ -10,45 +10,11 @@ pub struct ClerkError {
     pub meta: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
-impl<'de> serde::Deserialize<'de> for ClerkError {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ClerkError;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a ClerkError object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ClerkError, A::Error> {
-                use crate::decode::Fields as _;
-                let mut message = None;
-                let mut long_message = None;
-                let mut code = None;
-                let mut meta = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "message" => map.field(&mut message, "message")?,
-                        "long_message" => map.field(&mut long_message, "long_message")?,
-                        "code" => map.field(&mut code, "code")?,
-                        "meta" => map.field(&mut meta, "meta")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(ClerkError {
-                    message: crate::decode::required(message, "message")?,
-                    long_message: crate::decode::required(long_message, "long_message")?,
-                    code: crate::decode::required(code, "code")?,
-                    meta: meta.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    ClerkError {
+        message: required "message",
+        long_message: required "long_message",
+        code: required "code",
+        meta: optional "meta",
     }
 }

@@ -44,100 +44,25 @@ pub struct CommercePaymentSourceResponse {
     pub is_removable: Option<bool>,
 }
 
-impl<'de> serde::Deserialize<'de> for CommercePaymentSourceResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CommercePaymentSourceResponse;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CommercePaymentSourceResponse object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CommercePaymentSourceResponse, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut id = None;
-                let mut payer_id = None;
-                let mut payment_method = None;
-                let mut is_default = None;
-                let mut gateway = None;
-                let mut gateway_external_id = None;
-                let mut gateway_external_account_id = None;
-                let mut last4 = None;
-                let mut status = None;
-                let mut wallet_type = None;
-                let mut card_type = None;
-                let mut expiry_year = None;
-                let mut expiry_month = None;
-                let mut created_at = None;
-                let mut updated_at = None;
-                let mut is_removable = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "id" => map.field(&mut id, "id")?,
-                        "payer_id" => map.field(&mut payer_id, "payer_id")?,
-                        "payment_method" => {
-                            map.field(&mut payment_method, "payment_method")?
-                        }
-                        "is_default" => map.field(&mut is_default, "is_default")?,
-                        "gateway" => map.field(&mut gateway, "gateway")?,
-                        "gateway_external_id" => {
-                            map.field(&mut gateway_external_id, "gateway_external_id")?
-                        }
-                        "gateway_external_account_id" => {
-                            map.field(
-                                &mut gateway_external_account_id,
-                                "gateway_external_account_id",
-                            )?
-                        }
-                        "last4" => map.field(&mut last4, "last4")?,
-                        "status" => map.field(&mut status, "status")?,
-                        "wallet_type" => map.field(&mut wallet_type, "wallet_type")?,
-                        "card_type" => map.field(&mut card_type, "card_type")?,
-                        "expiry_year" => map.field(&mut expiry_year, "expiry_year")?,
-                        "expiry_month" => map.field(&mut expiry_month, "expiry_month")?,
-                        "created_at" => map.field(&mut created_at, "created_at")?,
-                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
-                        "is_removable" => map.field(&mut is_removable, "is_removable")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CommercePaymentSourceResponse {
-                    object: crate::decode::required(object, "object")?,
-                    id: crate::decode::required(id, "id")?,
-                    payer_id: crate::decode::required(payer_id, "payer_id")?,
-                    payment_method: crate::decode::required(
-                        payment_method,
-                        "payment_method",
-                    )?,
-                    is_default: is_default.flatten(),
-                    gateway: crate::decode::required(gateway, "gateway")?,
-                    gateway_external_id: crate::decode::required(
-                        gateway_external_id,
-                        "gateway_external_id",
-                    )?,
-                    gateway_external_account_id: gateway_external_account_id.flatten(),
-                    last4: crate::decode::required(last4, "last4")?,
-                    status: crate::decode::required(status, "status")?,
-                    wallet_type: crate::decode::required(wallet_type, "wallet_type")?,
-                    card_type: crate::decode::required(card_type, "card_type")?,
-                    expiry_year: expiry_year.flatten(),
-                    expiry_month: expiry_month.flatten(),
-                    created_at: crate::decode::required(created_at, "created_at")?,
-                    updated_at: crate::decode::required(updated_at, "updated_at")?,
-                    is_removable: is_removable.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CommercePaymentSourceResponse {
+        object: required "object",
+        id: required "id",
+        payer_id: required "payer_id",
+        payment_method: required "payment_method",
+        is_default: optional "is_default",
+        gateway: required "gateway",
+        gateway_external_id: required "gateway_external_id",
+        gateway_external_account_id: optional "gateway_external_account_id",
+        last4: required "last4",
+        status: required "status",
+        wallet_type: required "wallet_type",
+        card_type: required "card_type",
+        expiry_year: optional "expiry_year",
+        expiry_month: optional "expiry_month",
+        created_at: required "created_at",
+        updated_at: required "updated_at",
+        is_removable: optional "is_removable",
     }
 }
 

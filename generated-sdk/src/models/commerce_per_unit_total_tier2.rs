@@ -14,47 +14,10 @@ pub struct CommercePerUnitTotalTier2 {
     pub total: CommerceMoneyResponse,
 }
 
-impl<'de> serde::Deserialize<'de> for CommercePerUnitTotalTier2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CommercePerUnitTotalTier2;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CommercePerUnitTotalTier2 object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CommercePerUnitTotalTier2, A::Error> {
-                use crate::decode::Fields as _;
-                let mut quantity = None;
-                let mut fee_per_block = None;
-                let mut total = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "quantity" => map.field(&mut quantity, "quantity")?,
-                        "fee_per_block" => {
-                            map.field(&mut fee_per_block, "fee_per_block")?
-                        }
-                        "total" => map.field(&mut total, "total")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CommercePerUnitTotalTier2 {
-                    quantity: quantity.flatten(),
-                    fee_per_block: crate::decode::required(
-                        fee_per_block,
-                        "fee_per_block",
-                    )?,
-                    total: crate::decode::required(total, "total")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CommercePerUnitTotalTier2 {
+        quantity: optional "quantity",
+        fee_per_block: required "fee_per_block",
+        total: required "total",
     }
 }

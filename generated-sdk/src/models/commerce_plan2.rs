@@ -69,175 +69,36 @@ pub struct CommercePlan2 {
     pub free_trial_days: Option<i64>,
 }
 
-impl<'de> serde::Deserialize<'de> for CommercePlan2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CommercePlan2;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CommercePlan2 object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CommercePlan2, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut id = None;
-                let mut name = None;
-                let mut fee = None;
-                let mut annual_monthly_fee = None;
-                let mut annual_fee = None;
-                let mut amount = None;
-                let mut amount_formatted = None;
-                let mut annual_monthly_amount = None;
-                let mut annual_monthly_amount_formatted = None;
-                let mut annual_amount = None;
-                let mut annual_amount_formatted = None;
-                let mut currency_symbol = None;
-                let mut currency = None;
-                let mut description = None;
-                let mut product_id = None;
-                let mut is_default = None;
-                let mut is_recurring = None;
-                let mut publicly_visible = None;
-                let mut has_base_fee = None;
-                let mut payer_type = None;
-                let mut for_payer_type = None;
-                let mut slug = None;
-                let mut avatar_url = None;
-                let mut period = None;
-                let mut interval = None;
-                let mut features = None;
-                let mut free_trial_enabled = None;
-                let mut free_trial_days = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "id" => map.field(&mut id, "id")?,
-                        "name" => map.field(&mut name, "name")?,
-                        "fee" => map.field(&mut fee, "fee")?,
-                        "annual_monthly_fee" => {
-                            map.field(&mut annual_monthly_fee, "annual_monthly_fee")?
-                        }
-                        "annual_fee" => map.field(&mut annual_fee, "annual_fee")?,
-                        "amount" => map.field(&mut amount, "amount")?,
-                        "amount_formatted" => {
-                            map.field(&mut amount_formatted, "amount_formatted")?
-                        }
-                        "annual_monthly_amount" => {
-                            map.field(
-                                &mut annual_monthly_amount,
-                                "annual_monthly_amount",
-                            )?
-                        }
-                        "annual_monthly_amount_formatted" => {
-                            map.field(
-                                &mut annual_monthly_amount_formatted,
-                                "annual_monthly_amount_formatted",
-                            )?
-                        }
-                        "annual_amount" => {
-                            map.field(&mut annual_amount, "annual_amount")?
-                        }
-                        "annual_amount_formatted" => {
-                            map.field(
-                                &mut annual_amount_formatted,
-                                "annual_amount_formatted",
-                            )?
-                        }
-                        "currency_symbol" => {
-                            map.field(&mut currency_symbol, "currency_symbol")?
-                        }
-                        "currency" => map.field(&mut currency, "currency")?,
-                        "description" => map.field(&mut description, "description")?,
-                        "product_id" => map.field(&mut product_id, "product_id")?,
-                        "is_default" => map.field(&mut is_default, "is_default")?,
-                        "is_recurring" => map.field(&mut is_recurring, "is_recurring")?,
-                        "publicly_visible" => {
-                            map.field(&mut publicly_visible, "publicly_visible")?
-                        }
-                        "has_base_fee" => map.field(&mut has_base_fee, "has_base_fee")?,
-                        "payer_type" => map.field(&mut payer_type, "payer_type")?,
-                        "for_payer_type" => {
-                            map.field(&mut for_payer_type, "for_payer_type")?
-                        }
-                        "slug" => map.field(&mut slug, "slug")?,
-                        "avatar_url" => map.field(&mut avatar_url, "avatar_url")?,
-                        "period" => map.field(&mut period, "period")?,
-                        "interval" => map.field(&mut interval, "interval")?,
-                        "features" => map.field(&mut features, "features")?,
-                        "free_trial_enabled" => {
-                            map.field(&mut free_trial_enabled, "free_trial_enabled")?
-                        }
-                        "free_trial_days" => {
-                            map.field(&mut free_trial_days, "free_trial_days")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CommercePlan2 {
-                    object: crate::decode::required(object, "object")?,
-                    id: crate::decode::required(id, "id")?,
-                    name: crate::decode::required(name, "name")?,
-                    fee: fee.flatten(),
-                    annual_monthly_fee: annual_monthly_fee.flatten(),
-                    annual_fee: annual_fee.flatten(),
-                    amount: crate::decode::required(amount, "amount")?,
-                    amount_formatted: crate::decode::required(
-                        amount_formatted,
-                        "amount_formatted",
-                    )?,
-                    annual_monthly_amount: crate::decode::required(
-                        annual_monthly_amount,
-                        "annual_monthly_amount",
-                    )?,
-                    annual_monthly_amount_formatted: crate::decode::required(
-                        annual_monthly_amount_formatted,
-                        "annual_monthly_amount_formatted",
-                    )?,
-                    annual_amount: crate::decode::required(
-                        annual_amount,
-                        "annual_amount",
-                    )?,
-                    annual_amount_formatted: crate::decode::required(
-                        annual_amount_formatted,
-                        "annual_amount_formatted",
-                    )?,
-                    currency_symbol: crate::decode::required(
-                        currency_symbol,
-                        "currency_symbol",
-                    )?,
-                    currency: crate::decode::required(currency, "currency")?,
-                    description: crate::decode::required(description, "description")?,
-                    product_id: crate::decode::required(product_id, "product_id")?,
-                    is_default: crate::decode::required(is_default, "is_default")?,
-                    is_recurring: crate::decode::required(is_recurring, "is_recurring")?,
-                    publicly_visible: crate::decode::required(
-                        publicly_visible,
-                        "publicly_visible",
-                    )?,
-                    has_base_fee: crate::decode::required(has_base_fee, "has_base_fee")?,
-                    payer_type: crate::decode::required(payer_type, "payer_type")?,
-                    for_payer_type: crate::decode::required(
-                        for_payer_type,
-                        "for_payer_type",
-                    )?,
-                    slug: crate::decode::required(slug, "slug")?,
-                    avatar_url: crate::decode::required(avatar_url, "avatar_url")?,
-                    period: period.flatten(),
-                    interval: interval.flatten(),
-                    features: crate::decode::required(features, "features")?,
-                    free_trial_enabled: free_trial_enabled.flatten(),
-                    free_trial_days: free_trial_days.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CommercePlan2 {
+        object: required "object",
+        id: required "id",
+        name: required "name",
+        fee: optional "fee",
+        annual_monthly_fee: optional "annual_monthly_fee",
+        annual_fee: optional "annual_fee",
+        amount: required "amount",
+        amount_formatted: required "amount_formatted",
+        annual_monthly_amount: required "annual_monthly_amount",
+        annual_monthly_amount_formatted: required "annual_monthly_amount_formatted",
+        annual_amount: required "annual_amount",
+        annual_amount_formatted: required "annual_amount_formatted",
+        currency_symbol: required "currency_symbol",
+        currency: required "currency",
+        description: required "description",
+        product_id: required "product_id",
+        is_default: required "is_default",
+        is_recurring: required "is_recurring",
+        publicly_visible: required "publicly_visible",
+        has_base_fee: required "has_base_fee",
+        payer_type: required "payer_type",
+        for_payer_type: required "for_payer_type",
+        slug: required "slug",
+        avatar_url: required "avatar_url",
+        period: optional "period",
+        interval: optional "interval",
+        features: required "features",
+        free_trial_enabled: optional "free_trial_enabled",
+        free_trial_days: optional "free_trial_days",
     }
 }

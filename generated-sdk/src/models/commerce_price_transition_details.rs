@@ -25,101 +25,17 @@ pub struct CommercePriceTransitionDetails {
     pub previous_subscription_item_id: String,
 }
 
-impl<'de> serde::Deserialize<'de> for CommercePriceTransitionDetails {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CommercePriceTransitionDetails;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CommercePriceTransitionDetails object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CommercePriceTransitionDetails, A::Error> {
-                use crate::decode::Fields as _;
-                let mut previous_plan = None;
-                let mut previous_price = None;
-                let mut effective_at = None;
-                let mut effective_mode = None;
-                let mut next_billing_date = None;
-                let mut charged_immediately = None;
-                let mut immediate_charge = None;
-                let mut previous_subscription_item_status = None;
-                let mut previous_subscription_item_id = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "previous_plan" => {
-                            map.field(&mut previous_plan, "previous_plan")?
-                        }
-                        "previous_price" => {
-                            map.field(&mut previous_price, "previous_price")?
-                        }
-                        "effective_at" => map.field(&mut effective_at, "effective_at")?,
-                        "effective_mode" => {
-                            map.field(&mut effective_mode, "effective_mode")?
-                        }
-                        "next_billing_date" => {
-                            map.field(&mut next_billing_date, "next_billing_date")?
-                        }
-                        "charged_immediately" => {
-                            map.field(&mut charged_immediately, "charged_immediately")?
-                        }
-                        "immediate_charge" => {
-                            map.field(&mut immediate_charge, "immediate_charge")?
-                        }
-                        "previous_subscription_item_status" => {
-                            map.field(
-                                &mut previous_subscription_item_status,
-                                "previous_subscription_item_status",
-                            )?
-                        }
-                        "previous_subscription_item_id" => {
-                            map.field(
-                                &mut previous_subscription_item_id,
-                                "previous_subscription_item_id",
-                            )?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CommercePriceTransitionDetails {
-                    previous_plan: crate::decode::required(
-                        previous_plan,
-                        "previous_plan",
-                    )?,
-                    previous_price: crate::decode::required(
-                        previous_price,
-                        "previous_price",
-                    )?,
-                    effective_at: crate::decode::required(effective_at, "effective_at")?,
-                    effective_mode: crate::decode::required(
-                        effective_mode,
-                        "effective_mode",
-                    )?,
-                    next_billing_date: next_billing_date.flatten(),
-                    charged_immediately: crate::decode::required(
-                        charged_immediately,
-                        "charged_immediately",
-                    )?,
-                    immediate_charge: immediate_charge.flatten(),
-                    previous_subscription_item_status: crate::decode::required(
-                        previous_subscription_item_status,
-                        "previous_subscription_item_status",
-                    )?,
-                    previous_subscription_item_id: crate::decode::required(
-                        previous_subscription_item_id,
-                        "previous_subscription_item_id",
-                    )?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CommercePriceTransitionDetails {
+        previous_plan: required "previous_plan",
+        previous_price: required "previous_price",
+        effective_at: required "effective_at",
+        effective_mode: required "effective_mode",
+        next_billing_date: optional "next_billing_date",
+        charged_immediately: required "charged_immediately",
+        immediate_charge: optional "immediate_charge",
+        previous_subscription_item_status: required "previous_subscription_item_status",
+        previous_subscription_item_id: required "previous_subscription_item_id",
     }
 }
 

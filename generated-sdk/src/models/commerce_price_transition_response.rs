@@ -11,47 +11,10 @@ pub struct CommercePriceTransitionResponse {
     pub transition: CommercePriceTransitionDetails,
 }
 
-impl<'de> serde::Deserialize<'de> for CommercePriceTransitionResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CommercePriceTransitionResponse;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CommercePriceTransitionResponse object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CommercePriceTransitionResponse, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut subscription_item = None;
-                let mut transition = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "subscription_item" => {
-                            map.field(&mut subscription_item, "subscription_item")?
-                        }
-                        "transition" => map.field(&mut transition, "transition")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CommercePriceTransitionResponse {
-                    object: crate::decode::required(object, "object")?,
-                    subscription_item: crate::decode::required(
-                        subscription_item,
-                        "subscription_item",
-                    )?,
-                    transition: crate::decode::required(transition, "transition")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CommercePriceTransitionResponse {
+        object: required "object",
+        subscription_item: required "subscription_item",
+        transition: required "transition",
     }
 }

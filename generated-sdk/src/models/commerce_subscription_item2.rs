@@ -78,131 +78,34 @@ pub struct CommerceSubscriptionItem2 {
     pub updated_at: i64,
 }
 
-impl<'de> serde::Deserialize<'de> for CommerceSubscriptionItem2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CommerceSubscriptionItem2;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CommerceSubscriptionItem2 object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CommerceSubscriptionItem2, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut id = None;
-                let mut instance_id = None;
-                let mut status = None;
-                let mut credit = None;
-                let mut plan_id = None;
-                let mut price_id = None;
-                let mut plan = None;
-                let mut plan_period = None;
-                let mut payment_source_id = None;
-                let mut payment_source = None;
-                let mut lifetime_paid = None;
-                let mut amount = None;
-                let mut next_invoice = None;
-                let mut next_payment = None;
-                let mut payer_id = None;
-                let mut payer = None;
-                let mut is_free_trial = None;
-                let mut period_start = None;
-                let mut period_end = None;
-                let mut proration_date = None;
-                let mut canceled_at = None;
-                let mut past_due_at = None;
-                let mut ended_at = None;
-                let mut created_at = None;
-                let mut updated_at = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "id" => map.field(&mut id, "id")?,
-                        "instance_id" => map.field(&mut instance_id, "instance_id")?,
-                        "status" => map.field(&mut status, "status")?,
-                        "credit" => map.field(&mut credit, "credit")?,
-                        "plan_id" => map.field(&mut plan_id, "plan_id")?,
-                        "price_id" => map.field(&mut price_id, "price_id")?,
-                        "plan" => map.field(&mut plan, "plan")?,
-                        "plan_period" => map.field(&mut plan_period, "plan_period")?,
-                        "payment_source_id" => {
-                            map.field(&mut payment_source_id, "payment_source_id")?
-                        }
-                        "payment_source" => {
-                            map.field(&mut payment_source, "payment_source")?
-                        }
-                        "lifetime_paid" => {
-                            map.field(&mut lifetime_paid, "lifetime_paid")?
-                        }
-                        "amount" => map.field(&mut amount, "amount")?,
-                        "next_invoice" => map.field(&mut next_invoice, "next_invoice")?,
-                        "next_payment" => map.field(&mut next_payment, "next_payment")?,
-                        "payer_id" => map.field(&mut payer_id, "payer_id")?,
-                        "payer" => map.field(&mut payer, "payer")?,
-                        "is_free_trial" => {
-                            map.field(&mut is_free_trial, "is_free_trial")?
-                        }
-                        "period_start" => map.field(&mut period_start, "period_start")?,
-                        "period_end" => map.field(&mut period_end, "period_end")?,
-                        "proration_date" => {
-                            map.field(&mut proration_date, "proration_date")?
-                        }
-                        "canceled_at" => map.field(&mut canceled_at, "canceled_at")?,
-                        "past_due_at" => map.field(&mut past_due_at, "past_due_at")?,
-                        "ended_at" => map.field(&mut ended_at, "ended_at")?,
-                        "created_at" => map.field(&mut created_at, "created_at")?,
-                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CommerceSubscriptionItem2 {
-                    object: crate::decode::required(object, "object")?,
-                    id: crate::decode::required(id, "id")?,
-                    instance_id: crate::decode::required(instance_id, "instance_id")?,
-                    status: crate::decode::required(status, "status")?,
-                    credit: credit.flatten(),
-                    plan_id: crate::decode::required(plan_id, "plan_id")?,
-                    price_id: price_id.flatten(),
-                    plan: plan.flatten(),
-                    plan_period: crate::decode::required(plan_period, "plan_period")?,
-                    payment_source_id: crate::decode::required(
-                        payment_source_id,
-                        "payment_source_id",
-                    )?,
-                    payment_source: payment_source.flatten(),
-                    lifetime_paid: lifetime_paid.flatten(),
-                    amount: amount.flatten(),
-                    next_invoice: next_invoice.flatten(),
-                    next_payment: next_payment.flatten(),
-                    payer_id: crate::decode::required(payer_id, "payer_id")?,
-                    payer: payer.flatten(),
-                    is_free_trial: crate::decode::required(
-                        is_free_trial,
-                        "is_free_trial",
-                    )?,
-                    period_start: period_start.flatten(),
-                    period_end: period_end.flatten(),
-                    proration_date: crate::decode::required(
-                        proration_date,
-                        "proration_date",
-                    )?,
-                    canceled_at: canceled_at.flatten(),
-                    past_due_at: past_due_at.flatten(),
-                    ended_at: ended_at.flatten(),
-                    created_at: crate::decode::required(created_at, "created_at")?,
-                    updated_at: crate::decode::required(updated_at, "updated_at")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CommerceSubscriptionItem2 {
+        object: required "object",
+        id: required "id",
+        instance_id: required "instance_id",
+        status: required "status",
+        credit: optional "credit",
+        plan_id: required "plan_id",
+        price_id: optional "price_id",
+        plan: optional "plan",
+        plan_period: required "plan_period",
+        payment_source_id: required "payment_source_id",
+        payment_source: optional "payment_source",
+        lifetime_paid: optional "lifetime_paid",
+        amount: optional "amount",
+        next_invoice: optional "next_invoice",
+        next_payment: optional "next_payment",
+        payer_id: required "payer_id",
+        payer: optional "payer",
+        is_free_trial: required "is_free_trial",
+        period_start: optional "period_start",
+        period_end: optional "period_end",
+        proration_date: required "proration_date",
+        canceled_at: optional "canceled_at",
+        past_due_at: optional "past_due_at",
+        ended_at: optional "ended_at",
+        created_at: required "created_at",
+        updated_at: required "updated_at",
     }
 }
 

@@ -14,39 +14,9 @@ pub struct CommerceSubscriptionItemSeatsResponse {
     pub tiers: Option<Vec<CommercePerUnitTotalTier2>>,
 }
 
-impl<'de> serde::Deserialize<'de> for CommerceSubscriptionItemSeatsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CommerceSubscriptionItemSeatsResponse;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CommerceSubscriptionItemSeatsResponse object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CommerceSubscriptionItemSeatsResponse, A::Error> {
-                use crate::decode::Fields as _;
-                let mut quantity = None;
-                let mut tiers = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "quantity" => map.field(&mut quantity, "quantity")?,
-                        "tiers" => map.field(&mut tiers, "tiers")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CommerceSubscriptionItemSeatsResponse {
-                    quantity: quantity.flatten(),
-                    tiers: tiers.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CommerceSubscriptionItemSeatsResponse {
+        quantity: optional "quantity",
+        tiers: optional "tiers",
     }
 }

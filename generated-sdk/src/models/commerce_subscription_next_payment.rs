@@ -19,47 +19,11 @@ pub struct CommerceSubscriptionNextPayment {
     pub totals: Option<CommerceTotalsResponse2>,
 }
 
-impl<'de> serde::Deserialize<'de> for CommerceSubscriptionNextPayment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CommerceSubscriptionNextPayment;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CommerceSubscriptionNextPayment object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CommerceSubscriptionNextPayment, A::Error> {
-                use crate::decode::Fields as _;
-                let mut date = None;
-                let mut amount = None;
-                let mut per_unit_totals = None;
-                let mut totals = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "date" => map.field(&mut date, "date")?,
-                        "amount" => map.field(&mut amount, "amount")?,
-                        "per_unit_totals" => {
-                            map.field(&mut per_unit_totals, "per_unit_totals")?
-                        }
-                        "totals" => map.field(&mut totals, "totals")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CommerceSubscriptionNextPayment {
-                    date: crate::decode::required(date, "date")?,
-                    amount: crate::decode::required(amount, "amount")?,
-                    per_unit_totals: per_unit_totals.flatten(),
-                    totals: totals.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CommerceSubscriptionNextPayment {
+        date: required "date",
+        amount: required "amount",
+        per_unit_totals: optional "per_unit_totals",
+        totals: optional "totals",
     }
 }

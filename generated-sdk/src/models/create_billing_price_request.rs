@@ -40,62 +40,14 @@ impl CreateBillingPriceRequest {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for CreateBillingPriceRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateBillingPriceRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CreateBillingPriceRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateBillingPriceRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut plan_id = None;
-                let mut currency = None;
-                let mut amount = None;
-                let mut annual_monthly_amount = None;
-                let mut description = None;
-                let mut supported_billing_periods = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "plan_id" => map.field(&mut plan_id, "plan_id")?,
-                        "currency" => map.field(&mut currency, "currency")?,
-                        "amount" => map.field(&mut amount, "amount")?,
-                        "annual_monthly_amount" => {
-                            map.field(
-                                &mut annual_monthly_amount,
-                                "annual_monthly_amount",
-                            )?
-                        }
-                        "description" => map.field(&mut description, "description")?,
-                        "supported_billing_periods" => {
-                            map.field(
-                                &mut supported_billing_periods,
-                                "supported_billing_periods",
-                            )?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CreateBillingPriceRequest {
-                    plan_id: crate::decode::required(plan_id, "plan_id")?,
-                    currency: currency.flatten(),
-                    amount: amount.flatten(),
-                    annual_monthly_amount: annual_monthly_amount.unwrap_or_default(),
-                    description: description.flatten(),
-                    supported_billing_periods: supported_billing_periods.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CreateBillingPriceRequest {
+        plan_id: required "plan_id",
+        currency: optional "currency",
+        amount: optional "amount",
+        annual_monthly_amount: nullable "annual_monthly_amount",
+        description: optional "description",
+        supported_billing_periods: optional "supported_billing_periods",
     }
 }
 

@@ -13,48 +13,12 @@ pub struct DeletedObject {
     pub external_id: Option<String>,
 }
 
-impl<'de> serde::Deserialize<'de> for DeletedObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = DeletedObject;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a DeletedObject object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DeletedObject, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut id = None;
-                let mut slug = None;
-                let mut deleted = None;
-                let mut external_id = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "id" => map.field(&mut id, "id")?,
-                        "slug" => map.field(&mut slug, "slug")?,
-                        "deleted" => map.field(&mut deleted, "deleted")?,
-                        "external_id" => map.field(&mut external_id, "external_id")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(DeletedObject {
-                    object: crate::decode::required(object, "object")?,
-                    id: id.flatten(),
-                    slug: slug.flatten(),
-                    deleted: crate::decode::required(deleted, "deleted")?,
-                    external_id: external_id.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    DeletedObject {
+        object: required "object",
+        id: optional "id",
+        slug: optional "slug",
+        deleted: required "deleted",
+        external_id: optional "external_id",
     }
 }

@@ -25,65 +25,16 @@ pub struct EnterpriseConnectionTestRun {
     pub created_at: i64,
 }
 
-impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRun {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = EnterpriseConnectionTestRun;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a EnterpriseConnectionTestRun object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EnterpriseConnectionTestRun, A::Error> {
-                use crate::decode::Fields as _;
-                let mut id = None;
-                let mut status = None;
-                let mut connection_type = None;
-                let mut parsed_user_info = None;
-                let mut logs = None;
-                let mut saml = None;
-                let mut oauth = None;
-                let mut created_at = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => map.field(&mut id, "id")?,
-                        "status" => map.field(&mut status, "status")?,
-                        "connection_type" => {
-                            map.field(&mut connection_type, "connection_type")?
-                        }
-                        "parsed_user_info" => {
-                            map.field(&mut parsed_user_info, "parsed_user_info")?
-                        }
-                        "logs" => map.field(&mut logs, "logs")?,
-                        "saml" => map.field(&mut saml, "saml")?,
-                        "oauth" => map.field(&mut oauth, "oauth")?,
-                        "created_at" => map.field(&mut created_at, "created_at")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(EnterpriseConnectionTestRun {
-                    id: crate::decode::required(id, "id")?,
-                    status: crate::decode::required(status, "status")?,
-                    connection_type: crate::decode::required(
-                        connection_type,
-                        "connection_type",
-                    )?,
-                    parsed_user_info: parsed_user_info.flatten(),
-                    logs: logs.flatten(),
-                    saml: saml.flatten(),
-                    oauth: oauth.flatten(),
-                    created_at: crate::decode::required(created_at, "created_at")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    EnterpriseConnectionTestRun {
+        id: required "id",
+        status: required "status",
+        connection_type: required "connection_type",
+        parsed_user_info: optional "parsed_user_info",
+        logs: optional "logs",
+        saml: optional "saml",
+        oauth: optional "oauth",
+        created_at: required "created_at",
     }
 }
 
@@ -215,48 +166,12 @@ pub struct EnterpriseConnectionTestRunParsedUserInfo {
     pub user_id: Option<String>,
 }
 
-impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunParsedUserInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = EnterpriseConnectionTestRunParsedUserInfo;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a EnterpriseConnectionTestRunParsedUserInfo object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EnterpriseConnectionTestRunParsedUserInfo, A::Error> {
-                use crate::decode::Fields as _;
-                let mut email_address = None;
-                let mut first_name = None;
-                let mut last_name = None;
-                let mut user_id = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "email_address" => {
-                            map.field(&mut email_address, "email_address")?
-                        }
-                        "first_name" => map.field(&mut first_name, "first_name")?,
-                        "last_name" => map.field(&mut last_name, "last_name")?,
-                        "user_id" => map.field(&mut user_id, "user_id")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(EnterpriseConnectionTestRunParsedUserInfo {
-                    email_address: email_address.flatten(),
-                    first_name: first_name.flatten(),
-                    last_name: last_name.flatten(),
-                    user_id: user_id.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    EnterpriseConnectionTestRunParsedUserInfo {
+        email_address: optional "email_address",
+        first_name: optional "first_name",
+        last_name: optional "last_name",
+        user_id: optional "user_id",
     }
 }
 
@@ -271,48 +186,12 @@ pub struct EnterpriseConnectionTestRunLogsItem {
     pub message: String,
 }
 
-impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunLogsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = EnterpriseConnectionTestRunLogsItem;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a EnterpriseConnectionTestRunLogsItem object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EnterpriseConnectionTestRunLogsItem, A::Error> {
-                use crate::decode::Fields as _;
-                let mut level = None;
-                let mut code = None;
-                let mut short_message = None;
-                let mut message = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "level" => map.field(&mut level, "level")?,
-                        "code" => map.field(&mut code, "code")?,
-                        "short_message" => {
-                            map.field(&mut short_message, "short_message")?
-                        }
-                        "message" => map.field(&mut message, "message")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(EnterpriseConnectionTestRunLogsItem {
-                    level: crate::decode::required(level, "level")?,
-                    code: code.flatten(),
-                    short_message: short_message.flatten(),
-                    message: crate::decode::required(message, "message")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    EnterpriseConnectionTestRunLogsItem {
+        level: required "level",
+        code: optional "code",
+        short_message: optional "short_message",
+        message: required "message",
     }
 }
 
@@ -328,45 +207,11 @@ pub struct EnterpriseConnectionTestRunSaml {
     pub relay_state: Option<String>,
 }
 
-impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunSaml {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = EnterpriseConnectionTestRunSaml;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a EnterpriseConnectionTestRunSaml object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EnterpriseConnectionTestRunSaml, A::Error> {
-                use crate::decode::Fields as _;
-                let mut saml_request = None;
-                let mut saml_response = None;
-                let mut relay_state = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "saml_request" => map.field(&mut saml_request, "saml_request")?,
-                        "saml_response" => {
-                            map.field(&mut saml_response, "saml_response")?
-                        }
-                        "relay_state" => map.field(&mut relay_state, "relay_state")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(EnterpriseConnectionTestRunSaml {
-                    saml_request: saml_request.flatten(),
-                    saml_response: saml_response.flatten(),
-                    relay_state: relay_state.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    EnterpriseConnectionTestRunSaml {
+        saml_request: optional "saml_request",
+        saml_response: optional "saml_response",
+        relay_state: optional "relay_state",
     }
 }
 
@@ -382,42 +227,10 @@ pub struct EnterpriseConnectionTestRunOAuth {
     pub user_info: Option<String>,
 }
 
-impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunOAuth {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = EnterpriseConnectionTestRunOAuth;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a EnterpriseConnectionTestRunOAuth object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EnterpriseConnectionTestRunOAuth, A::Error> {
-                use crate::decode::Fields as _;
-                let mut id_token = None;
-                let mut access_token = None;
-                let mut user_info = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "id_token" => map.field(&mut id_token, "id_token")?,
-                        "access_token" => map.field(&mut access_token, "access_token")?,
-                        "user_info" => map.field(&mut user_info, "user_info")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(EnterpriseConnectionTestRunOAuth {
-                    id_token: id_token.flatten(),
-                    access_token: access_token.flatten(),
-                    user_info: user_info.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    EnterpriseConnectionTestRunOAuth {
+        id_token: optional "id_token",
+        access_token: optional "access_token",
+        user_info: optional "user_info",
     }
 }

@@ -7,36 +7,8 @@ pub struct EnterpriseConnectionTestRunResponse {
     pub url: String,
 }
 
-impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = EnterpriseConnectionTestRunResponse;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a EnterpriseConnectionTestRunResponse object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EnterpriseConnectionTestRunResponse, A::Error> {
-                use crate::decode::Fields as _;
-                let mut url = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "url" => map.field(&mut url, "url")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(EnterpriseConnectionTestRunResponse {
-                    url: crate::decode::required(url, "url")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    EnterpriseConnectionTestRunResponse {
+        url: required "url",
     }
 }

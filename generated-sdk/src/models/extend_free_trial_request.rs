@@ -16,36 +16,8 @@ impl ExtendFreeTrialRequest {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ExtendFreeTrialRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ExtendFreeTrialRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a ExtendFreeTrialRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ExtendFreeTrialRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut extend_to = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "extend_to" => map.field(&mut extend_to, "extend_to")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(ExtendFreeTrialRequest {
-                    extend_to: crate::decode::required(extend_to, "extend_to")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    ExtendFreeTrialRequest {
+        extend_to: required "extend_to",
     }
 }

@@ -21,51 +21,13 @@ pub struct FeatureResponse {
     pub avatar_url: Option<String>,
 }
 
-impl<'de> serde::Deserialize<'de> for FeatureResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = FeatureResponse;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a FeatureResponse object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FeatureResponse, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut id = None;
-                let mut name = None;
-                let mut description = None;
-                let mut slug = None;
-                let mut avatar_url = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "id" => map.field(&mut id, "id")?,
-                        "name" => map.field(&mut name, "name")?,
-                        "description" => map.field(&mut description, "description")?,
-                        "slug" => map.field(&mut slug, "slug")?,
-                        "avatar_url" => map.field(&mut avatar_url, "avatar_url")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(FeatureResponse {
-                    object: crate::decode::required(object, "object")?,
-                    id: crate::decode::required(id, "id")?,
-                    name: crate::decode::required(name, "name")?,
-                    description: description.flatten(),
-                    slug: crate::decode::required(slug, "slug")?,
-                    avatar_url: avatar_url.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    FeatureResponse {
+        object: required "object",
+        id: required "id",
+        name: required "name",
+        description: optional "description",
+        slug: required "slug",
+        avatar_url: optional "avatar_url",
     }
 }

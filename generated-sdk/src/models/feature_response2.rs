@@ -17,51 +17,13 @@ pub struct FeatureResponse2 {
     pub avatar_url: String,
 }
 
-impl<'de> serde::Deserialize<'de> for FeatureResponse2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = FeatureResponse2;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a FeatureResponse2 object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FeatureResponse2, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut id = None;
-                let mut name = None;
-                let mut description = None;
-                let mut slug = None;
-                let mut avatar_url = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "id" => map.field(&mut id, "id")?,
-                        "name" => map.field(&mut name, "name")?,
-                        "description" => map.field(&mut description, "description")?,
-                        "slug" => map.field(&mut slug, "slug")?,
-                        "avatar_url" => map.field(&mut avatar_url, "avatar_url")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(FeatureResponse2 {
-                    object: crate::decode::required(object, "object")?,
-                    id: crate::decode::required(id, "id")?,
-                    name: crate::decode::required(name, "name")?,
-                    description: crate::decode::required(description, "description")?,
-                    slug: crate::decode::required(slug, "slug")?,
-                    avatar_url: crate::decode::required(avatar_url, "avatar_url")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    FeatureResponse2 {
+        object: required "object",
+        id: required "id",
+        name: required "name",
+        description: required "description",
+        slug: required "slug",
+        avatar_url: required "avatar_url",
     }
 }

@@ -7,39 +7,9 @@ pub struct IdentificationLink {
     pub id: String,
 }
 
-impl<'de> serde::Deserialize<'de> for IdentificationLink {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = IdentificationLink;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a IdentificationLink object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<IdentificationLink, A::Error> {
-                use crate::decode::Fields as _;
-                let mut r#type = None;
-                let mut id = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => map.field(&mut r#type, "type")?,
-                        "id" => map.field(&mut id, "id")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(IdentificationLink {
-                    r#type: crate::decode::required(r#type, "type")?,
-                    id: crate::decode::required(id, "id")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    IdentificationLink {
+        r#type: required "type",
+        id: required "id",
     }
 }

@@ -15,55 +15,12 @@ pub struct Instance {
     pub workspace_id: Option<String>,
 }
 
-impl<'de> serde::Deserialize<'de> for Instance {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Instance;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Instance object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Instance, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut id = None;
-                let mut environment_type = None;
-                let mut allowed_origins = None;
-                let mut workspace_id = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "id" => map.field(&mut id, "id")?,
-                        "environment_type" => {
-                            map.field(&mut environment_type, "environment_type")?
-                        }
-                        "allowed_origins" => {
-                            map.field(&mut allowed_origins, "allowed_origins")?
-                        }
-                        "workspace_id" => map.field(&mut workspace_id, "workspace_id")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(Instance {
-                    object: crate::decode::required(object, "object")?,
-                    id: crate::decode::required(id, "id")?,
-                    environment_type: crate::decode::required(
-                        environment_type,
-                        "environment_type",
-                    )?,
-                    allowed_origins: allowed_origins.flatten(),
-                    workspace_id: workspace_id.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    Instance {
+        object: required "object",
+        id: required "id",
+        environment_type: required "environment_type",
+        allowed_origins: optional "allowed_origins",
+        workspace_id: optional "workspace_id",
     }
 }

@@ -10,60 +10,11 @@ pub struct InstanceProtect {
     pub checks_bypassed: bool,
 }
 
-impl<'de> serde::Deserialize<'de> for InstanceProtect {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = InstanceProtect;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a InstanceProtect object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<InstanceProtect, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut rules_enabled = None;
-                let mut specter_enabled = None;
-                let mut checks_bypassed = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "rules_enabled" => {
-                            map.field(&mut rules_enabled, "rules_enabled")?
-                        }
-                        "specter_enabled" => {
-                            map.field(&mut specter_enabled, "specter_enabled")?
-                        }
-                        "checks_bypassed" => {
-                            map.field(&mut checks_bypassed, "checks_bypassed")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(InstanceProtect {
-                    object: crate::decode::required(object, "object")?,
-                    rules_enabled: crate::decode::required(
-                        rules_enabled,
-                        "rules_enabled",
-                    )?,
-                    specter_enabled: crate::decode::required(
-                        specter_enabled,
-                        "specter_enabled",
-                    )?,
-                    checks_bypassed: crate::decode::required(
-                        checks_bypassed,
-                        "checks_bypassed",
-                    )?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    InstanceProtect {
+        object: required "object",
+        rules_enabled: required "rules_enabled",
+        specter_enabled: required "specter_enabled",
+        checks_bypassed: required "checks_bypassed",
     }
 }

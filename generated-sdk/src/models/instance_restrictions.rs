@@ -12,75 +12,13 @@ pub struct InstanceRestrictions {
     pub block_disposable_email_domains: bool,
 }
 
-impl<'de> serde::Deserialize<'de> for InstanceRestrictions {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = InstanceRestrictions;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a InstanceRestrictions object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<InstanceRestrictions, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut allowlist = None;
-                let mut blocklist = None;
-                let mut allowlist_blocklist_disabled_on_sign_in = None;
-                let mut block_email_subaddresses = None;
-                let mut block_disposable_email_domains = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "allowlist" => map.field(&mut allowlist, "allowlist")?,
-                        "blocklist" => map.field(&mut blocklist, "blocklist")?,
-                        "allowlist_blocklist_disabled_on_sign_in" => {
-                            map.field(
-                                &mut allowlist_blocklist_disabled_on_sign_in,
-                                "allowlist_blocklist_disabled_on_sign_in",
-                            )?
-                        }
-                        "block_email_subaddresses" => {
-                            map.field(
-                                &mut block_email_subaddresses,
-                                "block_email_subaddresses",
-                            )?
-                        }
-                        "block_disposable_email_domains" => {
-                            map.field(
-                                &mut block_disposable_email_domains,
-                                "block_disposable_email_domains",
-                            )?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(InstanceRestrictions {
-                    object: crate::decode::required(object, "object")?,
-                    allowlist: crate::decode::required(allowlist, "allowlist")?,
-                    blocklist: crate::decode::required(blocklist, "blocklist")?,
-                    allowlist_blocklist_disabled_on_sign_in: crate::decode::required(
-                        allowlist_blocklist_disabled_on_sign_in,
-                        "allowlist_blocklist_disabled_on_sign_in",
-                    )?,
-                    block_email_subaddresses: crate::decode::required(
-                        block_email_subaddresses,
-                        "block_email_subaddresses",
-                    )?,
-                    block_disposable_email_domains: crate::decode::required(
-                        block_disposable_email_domains,
-                        "block_disposable_email_domains",
-                    )?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    InstanceRestrictions {
+        object: required "object",
+        allowlist: required "allowlist",
+        blocklist: required "blocklist",
+        allowlist_blocklist_disabled_on_sign_in: required "allowlist_blocklist_disabled_on_sign_in",
+        block_email_subaddresses: required "block_email_subaddresses",
+        block_disposable_email_domains: required "block_disposable_email_domains",
     }
 }

@@ -22,71 +22,18 @@ pub struct Invitation {
     pub updated_at: i64,
 }
 
-impl<'de> serde::Deserialize<'de> for Invitation {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Invitation;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Invitation object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Invitation, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut id = None;
-                let mut email_address = None;
-                let mut public_metadata = None;
-                let mut revoked = None;
-                let mut status = None;
-                let mut url = None;
-                let mut expires_at = None;
-                let mut created_at = None;
-                let mut updated_at = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "id" => map.field(&mut id, "id")?,
-                        "email_address" => {
-                            map.field(&mut email_address, "email_address")?
-                        }
-                        "public_metadata" => {
-                            map.field(&mut public_metadata, "public_metadata")?
-                        }
-                        "revoked" => map.field(&mut revoked, "revoked")?,
-                        "status" => map.field(&mut status, "status")?,
-                        "url" => map.field(&mut url, "url")?,
-                        "expires_at" => map.field(&mut expires_at, "expires_at")?,
-                        "created_at" => map.field(&mut created_at, "created_at")?,
-                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(Invitation {
-                    object: crate::decode::required(object, "object")?,
-                    id: crate::decode::required(id, "id")?,
-                    email_address: crate::decode::required(
-                        email_address,
-                        "email_address",
-                    )?,
-                    public_metadata: public_metadata.flatten(),
-                    revoked: revoked.flatten(),
-                    status: crate::decode::required(status, "status")?,
-                    url: url.flatten(),
-                    expires_at: expires_at.flatten(),
-                    created_at: crate::decode::required(created_at, "created_at")?,
-                    updated_at: crate::decode::required(updated_at, "updated_at")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    Invitation {
+        object: required "object",
+        id: required "id",
+        email_address: required "email_address",
+        public_metadata: optional "public_metadata",
+        revoked: optional "revoked",
+        status: required "status",
+        url: optional "url",
+        expires_at: optional "expires_at",
+        created_at: required "created_at",
+        updated_at: required "updated_at",
     }
 }
 

@@ -12,35 +12,9 @@ pub struct Jwks {
     pub keys: Option<Vec<JwksKeysItem>>,
 }
 
-impl<'de> serde::Deserialize<'de> for Jwks {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Jwks;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Jwks object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Jwks, A::Error> {
-                use crate::decode::Fields as _;
-                let mut keys = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "keys" => map.field(&mut keys, "keys")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(Jwks { keys: keys.flatten() })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    Jwks {
+        keys: optional "keys",
     }
 }
 

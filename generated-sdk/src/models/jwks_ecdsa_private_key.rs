@@ -21,69 +21,19 @@ pub struct JwksEcdsaPrivateKey {
     pub x5u: Option<String>,
 }
 
-impl<'de> serde::Deserialize<'de> for JwksEcdsaPrivateKey {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = JwksEcdsaPrivateKey;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a JwksEcdsaPrivateKey object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<JwksEcdsaPrivateKey, A::Error> {
-                use crate::decode::Fields as _;
-                let mut kid = None;
-                let mut alg = None;
-                let mut r#use = None;
-                let mut kty = None;
-                let mut crv = None;
-                let mut x = None;
-                let mut y = None;
-                let mut d = None;
-                let mut x5c = None;
-                let mut x5t = None;
-                let mut x5t_s256 = None;
-                let mut x5u = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "kid" => map.field(&mut kid, "kid")?,
-                        "alg" => map.field(&mut alg, "alg")?,
-                        "use" => map.field(&mut r#use, "use")?,
-                        "kty" => map.field(&mut kty, "kty")?,
-                        "crv" => map.field(&mut crv, "crv")?,
-                        "x" => map.field(&mut x, "x")?,
-                        "y" => map.field(&mut y, "y")?,
-                        "d" => map.field(&mut d, "d")?,
-                        "x5c" => map.field(&mut x5c, "x5c")?,
-                        "x5t" => map.field(&mut x5t, "x5t")?,
-                        "x5t#S256" => map.field(&mut x5t_s256, "x5t#S256")?,
-                        "x5u" => map.field(&mut x5u, "x5u")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(JwksEcdsaPrivateKey {
-                    kid: crate::decode::required(kid, "kid")?,
-                    alg: crate::decode::required(alg, "alg")?,
-                    r#use: crate::decode::required(r#use, "use")?,
-                    kty: crate::decode::required(kty, "kty")?,
-                    crv: crate::decode::required(crv, "crv")?,
-                    x: crate::decode::required(x, "x")?,
-                    y: crate::decode::required(y, "y")?,
-                    d: crate::decode::required(d, "d")?,
-                    x5c: x5c.flatten(),
-                    x5t: x5t.flatten(),
-                    x5t_s256: x5t_s256.flatten(),
-                    x5u: x5u.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    JwksEcdsaPrivateKey {
+        kid: required "kid",
+        alg: required "alg",
+        r#use: required "use",
+        kty: required "kty",
+        crv: required "crv",
+        x: required "x",
+        y: required "y",
+        d: required "d",
+        x5c: optional "x5c",
+        x5t: optional "x5t",
+        x5t_s256: optional "x5t#S256",
+        x5u: optional "x5u",
     }
 }

@@ -17,78 +17,17 @@ pub struct JwtTemplate {
     pub updated_at: i64,
 }
 
-impl<'de> serde::Deserialize<'de> for JwtTemplate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = JwtTemplate;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a JwtTemplate object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<JwtTemplate, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut id = None;
-                let mut name = None;
-                let mut claims = None;
-                let mut lifetime = None;
-                let mut allowed_clock_skew = None;
-                let mut custom_signing_key = None;
-                let mut signing_algorithm = None;
-                let mut created_at = None;
-                let mut updated_at = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "id" => map.field(&mut id, "id")?,
-                        "name" => map.field(&mut name, "name")?,
-                        "claims" => map.field(&mut claims, "claims")?,
-                        "lifetime" => map.field(&mut lifetime, "lifetime")?,
-                        "allowed_clock_skew" => {
-                            map.field(&mut allowed_clock_skew, "allowed_clock_skew")?
-                        }
-                        "custom_signing_key" => {
-                            map.field(&mut custom_signing_key, "custom_signing_key")?
-                        }
-                        "signing_algorithm" => {
-                            map.field(&mut signing_algorithm, "signing_algorithm")?
-                        }
-                        "created_at" => map.field(&mut created_at, "created_at")?,
-                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(JwtTemplate {
-                    object: crate::decode::required(object, "object")?,
-                    id: crate::decode::required(id, "id")?,
-                    name: crate::decode::required(name, "name")?,
-                    claims: crate::decode::required(claims, "claims")?,
-                    lifetime: crate::decode::required(lifetime, "lifetime")?,
-                    allowed_clock_skew: crate::decode::required(
-                        allowed_clock_skew,
-                        "allowed_clock_skew",
-                    )?,
-                    custom_signing_key: crate::decode::required(
-                        custom_signing_key,
-                        "custom_signing_key",
-                    )?,
-                    signing_algorithm: crate::decode::required(
-                        signing_algorithm,
-                        "signing_algorithm",
-                    )?,
-                    created_at: crate::decode::required(created_at, "created_at")?,
-                    updated_at: crate::decode::required(updated_at, "updated_at")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    JwtTemplate {
+        object: required "object",
+        id: required "id",
+        name: required "name",
+        claims: required "claims",
+        lifetime: required "lifetime",
+        allowed_clock_skew: required "allowed_clock_skew",
+        custom_signing_key: required "custom_signing_key",
+        signing_algorithm: required "signing_algorithm",
+        created_at: required "created_at",
+        updated_at: required "updated_at",
     }
 }

@@ -12,55 +12,11 @@ pub struct MachineScope {
     pub created_at: i64,
 }
 
-impl<'de> serde::Deserialize<'de> for MachineScope {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MachineScope;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a MachineScope object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MachineScope, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut from_machine_id = None;
-                let mut to_machine_id = None;
-                let mut created_at = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "from_machine_id" => {
-                            map.field(&mut from_machine_id, "from_machine_id")?
-                        }
-                        "to_machine_id" => {
-                            map.field(&mut to_machine_id, "to_machine_id")?
-                        }
-                        "created_at" => map.field(&mut created_at, "created_at")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(MachineScope {
-                    object: crate::decode::required(object, "object")?,
-                    from_machine_id: crate::decode::required(
-                        from_machine_id,
-                        "from_machine_id",
-                    )?,
-                    to_machine_id: crate::decode::required(
-                        to_machine_id,
-                        "to_machine_id",
-                    )?,
-                    created_at: crate::decode::required(created_at, "created_at")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    MachineScope {
+        object: required "object",
+        from_machine_id: required "from_machine_id",
+        to_machine_id: required "to_machine_id",
+        created_at: required "created_at",
     }
 }

@@ -32,81 +32,18 @@ pub struct OAuthAccessTokenItem {
     pub token_secret: Option<String>,
 }
 
-impl<'de> serde::Deserialize<'de> for OAuthAccessTokenItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = OAuthAccessTokenItem;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a OAuthAccessTokenItem object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OAuthAccessTokenItem, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut external_account_id = None;
-                let mut provider_user_id = None;
-                let mut token = None;
-                let mut expires_at = None;
-                let mut provider = None;
-                let mut public_metadata = None;
-                let mut label = None;
-                let mut scopes = None;
-                let mut id_token = None;
-                let mut token_secret = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "external_account_id" => {
-                            map.field(&mut external_account_id, "external_account_id")?
-                        }
-                        "provider_user_id" => {
-                            map.field(&mut provider_user_id, "provider_user_id")?
-                        }
-                        "token" => map.field(&mut token, "token")?,
-                        "expires_at" => map.field(&mut expires_at, "expires_at")?,
-                        "provider" => map.field(&mut provider, "provider")?,
-                        "public_metadata" => {
-                            map.field(&mut public_metadata, "public_metadata")?
-                        }
-                        "label" => map.field(&mut label, "label")?,
-                        "scopes" => map.field(&mut scopes, "scopes")?,
-                        "id_token" => map.field(&mut id_token, "id_token")?,
-                        "token_secret" => map.field(&mut token_secret, "token_secret")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(OAuthAccessTokenItem {
-                    object: crate::decode::required(object, "object")?,
-                    external_account_id: crate::decode::required(
-                        external_account_id,
-                        "external_account_id",
-                    )?,
-                    provider_user_id: crate::decode::required(
-                        provider_user_id,
-                        "provider_user_id",
-                    )?,
-                    token: crate::decode::required(token, "token")?,
-                    expires_at: expires_at.flatten(),
-                    provider: crate::decode::required(provider, "provider")?,
-                    public_metadata: crate::decode::required(
-                        public_metadata,
-                        "public_metadata",
-                    )?,
-                    label: label.flatten(),
-                    scopes: scopes.flatten(),
-                    id_token: id_token.flatten(),
-                    token_secret: token_secret.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    OAuthAccessTokenItem {
+        object: required "object",
+        external_account_id: required "external_account_id",
+        provider_user_id: required "provider_user_id",
+        token: required "token",
+        expires_at: optional "expires_at",
+        provider: required "provider",
+        public_metadata: required "public_metadata",
+        label: optional "label",
+        scopes: optional "scopes",
+        id_token: optional "id_token",
+        token_secret: optional "token_secret",
     }
 }

@@ -32,156 +32,28 @@ pub struct OAuthApplication {
     pub updated_at: i64,
 }
 
-impl<'de> serde::Deserialize<'de> for OAuthApplication {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = OAuthApplication;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a OAuthApplication object")
-            }
-
-            #[allow(
-                deprecated,
-                reason = "decoding sets every field, deprecated ones too"
-            )]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OAuthApplication, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut id = None;
-                let mut instance_id = None;
-                let mut name = None;
-                let mut client_id = None;
-                let mut client_uri = None;
-                let mut client_image_url = None;
-                let mut dynamically_registered = None;
-                let mut consent_screen_enabled = None;
-                let mut pkce_required = None;
-                let mut public = None;
-                let mut scopes = None;
-                let mut redirect_uris = None;
-                let mut callback_url = None;
-                let mut authorize_url = None;
-                let mut token_fetch_url = None;
-                let mut user_info_url = None;
-                let mut discovery_url = None;
-                let mut token_introspection_url = None;
-                let mut created_at = None;
-                let mut updated_at = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "id" => map.field(&mut id, "id")?,
-                        "instance_id" => map.field(&mut instance_id, "instance_id")?,
-                        "name" => map.field(&mut name, "name")?,
-                        "client_id" => map.field(&mut client_id, "client_id")?,
-                        "client_uri" => map.field(&mut client_uri, "client_uri")?,
-                        "client_image_url" => {
-                            map.field(&mut client_image_url, "client_image_url")?
-                        }
-                        "dynamically_registered" => {
-                            map.field(
-                                &mut dynamically_registered,
-                                "dynamically_registered",
-                            )?
-                        }
-                        "consent_screen_enabled" => {
-                            map.field(
-                                &mut consent_screen_enabled,
-                                "consent_screen_enabled",
-                            )?
-                        }
-                        "pkce_required" => {
-                            map.field(&mut pkce_required, "pkce_required")?
-                        }
-                        "public" => map.field(&mut public, "public")?,
-                        "scopes" => map.field(&mut scopes, "scopes")?,
-                        "redirect_uris" => {
-                            map.field(&mut redirect_uris, "redirect_uris")?
-                        }
-                        "callback_url" => map.field(&mut callback_url, "callback_url")?,
-                        "authorize_url" => {
-                            map.field(&mut authorize_url, "authorize_url")?
-                        }
-                        "token_fetch_url" => {
-                            map.field(&mut token_fetch_url, "token_fetch_url")?
-                        }
-                        "user_info_url" => {
-                            map.field(&mut user_info_url, "user_info_url")?
-                        }
-                        "discovery_url" => {
-                            map.field(&mut discovery_url, "discovery_url")?
-                        }
-                        "token_introspection_url" => {
-                            map.field(
-                                &mut token_introspection_url,
-                                "token_introspection_url",
-                            )?
-                        }
-                        "created_at" => map.field(&mut created_at, "created_at")?,
-                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(OAuthApplication {
-                    object: crate::decode::required(object, "object")?,
-                    id: crate::decode::required(id, "id")?,
-                    instance_id: crate::decode::required(instance_id, "instance_id")?,
-                    name: crate::decode::required(name, "name")?,
-                    client_id: crate::decode::required(client_id, "client_id")?,
-                    client_uri: client_uri.flatten(),
-                    client_image_url: client_image_url.flatten(),
-                    dynamically_registered: crate::decode::required(
-                        dynamically_registered,
-                        "dynamically_registered",
-                    )?,
-                    consent_screen_enabled: crate::decode::required(
-                        consent_screen_enabled,
-                        "consent_screen_enabled",
-                    )?,
-                    pkce_required: crate::decode::required(
-                        pkce_required,
-                        "pkce_required",
-                    )?,
-                    public: crate::decode::required(public, "public")?,
-                    scopes: crate::decode::required(scopes, "scopes")?,
-                    redirect_uris: crate::decode::required(
-                        redirect_uris,
-                        "redirect_uris",
-                    )?,
-                    callback_url: crate::decode::required(callback_url, "callback_url")?,
-                    authorize_url: crate::decode::required(
-                        authorize_url,
-                        "authorize_url",
-                    )?,
-                    token_fetch_url: crate::decode::required(
-                        token_fetch_url,
-                        "token_fetch_url",
-                    )?,
-                    user_info_url: crate::decode::required(
-                        user_info_url,
-                        "user_info_url",
-                    )?,
-                    discovery_url: crate::decode::required(
-                        discovery_url,
-                        "discovery_url",
-                    )?,
-                    token_introspection_url: crate::decode::required(
-                        token_introspection_url,
-                        "token_introspection_url",
-                    )?,
-                    created_at: crate::decode::required(created_at, "created_at")?,
-                    updated_at: crate::decode::required(updated_at, "updated_at")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    OAuthApplication {
+        object: required "object",
+        id: required "id",
+        instance_id: required "instance_id",
+        name: required "name",
+        client_id: required "client_id",
+        client_uri: optional "client_uri",
+        client_image_url: optional "client_image_url",
+        dynamically_registered: required "dynamically_registered",
+        consent_screen_enabled: required "consent_screen_enabled",
+        pkce_required: required "pkce_required",
+        public: required "public",
+        scopes: required "scopes",
+        redirect_uris: required "redirect_uris",
+        #[deprecated] callback_url: required "callback_url",
+        authorize_url: required "authorize_url",
+        token_fetch_url: required "token_fetch_url",
+        user_info_url: required "user_info_url",
+        discovery_url: required "discovery_url",
+        token_introspection_url: required "token_introspection_url",
+        created_at: required "created_at",
+        updated_at: required "updated_at",
     }
 }

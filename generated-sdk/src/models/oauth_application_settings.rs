@@ -21,96 +21,14 @@ pub struct OAuthApplicationSettings {
     pub client_id_metadata_documents_block_implicitly_allowed_clients: bool,
 }
 
-impl<'de> serde::Deserialize<'de> for OAuthApplicationSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = OAuthApplicationSettings;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a OAuthApplicationSettings object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OAuthApplicationSettings, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut dynamic_oauth_client_registration = None;
-                let mut default_scopes = None;
-                let mut oauth_jwt_access_tokens = None;
-                let mut client_id_metadata_documents_advertised = None;
-                let mut client_id_metadata_documents_only_allow_pre_registered_clients = None;
-                let mut client_id_metadata_documents_block_implicitly_allowed_clients = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "dynamic_oauth_client_registration" => {
-                            map.field(
-                                &mut dynamic_oauth_client_registration,
-                                "dynamic_oauth_client_registration",
-                            )?
-                        }
-                        "default_scopes" => {
-                            map.field(&mut default_scopes, "default_scopes")?
-                        }
-                        "oauth_jwt_access_tokens" => {
-                            map.field(
-                                &mut oauth_jwt_access_tokens,
-                                "oauth_jwt_access_tokens",
-                            )?
-                        }
-                        "client_id_metadata_documents_advertised" => {
-                            map.field(
-                                &mut client_id_metadata_documents_advertised,
-                                "client_id_metadata_documents_advertised",
-                            )?
-                        }
-                        "client_id_metadata_documents_only_allow_pre_registered_clients" => {
-                            map.field(
-                                &mut client_id_metadata_documents_only_allow_pre_registered_clients,
-                                "client_id_metadata_documents_only_allow_pre_registered_clients",
-                            )?
-                        }
-                        "client_id_metadata_documents_block_implicitly_allowed_clients" => {
-                            map.field(
-                                &mut client_id_metadata_documents_block_implicitly_allowed_clients,
-                                "client_id_metadata_documents_block_implicitly_allowed_clients",
-                            )?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(OAuthApplicationSettings {
-                    object: crate::decode::required(object, "object")?,
-                    dynamic_oauth_client_registration: crate::decode::required(
-                        dynamic_oauth_client_registration,
-                        "dynamic_oauth_client_registration",
-                    )?,
-                    default_scopes: default_scopes.flatten(),
-                    oauth_jwt_access_tokens: crate::decode::required(
-                        oauth_jwt_access_tokens,
-                        "oauth_jwt_access_tokens",
-                    )?,
-                    client_id_metadata_documents_advertised: crate::decode::required(
-                        client_id_metadata_documents_advertised,
-                        "client_id_metadata_documents_advertised",
-                    )?,
-                    client_id_metadata_documents_only_allow_pre_registered_clients: crate::decode::required(
-                        client_id_metadata_documents_only_allow_pre_registered_clients,
-                        "client_id_metadata_documents_only_allow_pre_registered_clients",
-                    )?,
-                    client_id_metadata_documents_block_implicitly_allowed_clients: crate::decode::required(
-                        client_id_metadata_documents_block_implicitly_allowed_clients,
-                        "client_id_metadata_documents_block_implicitly_allowed_clients",
-                    )?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    OAuthApplicationSettings {
+        object: required "object",
+        dynamic_oauth_client_registration: required "dynamic_oauth_client_registration",
+        default_scopes: optional "default_scopes",
+        oauth_jwt_access_tokens: required "oauth_jwt_access_tokens",
+        client_id_metadata_documents_advertised: required "client_id_metadata_documents_advertised",
+        client_id_metadata_documents_only_allow_pre_registered_clients: required "client_id_metadata_documents_only_allow_pre_registered_clients",
+        client_id_metadata_documents_block_implicitly_allowed_clients: required "client_id_metadata_documents_block_implicitly_allowed_clients",
     }
 }

@@ -35,122 +35,25 @@ pub struct Organization {
     pub role_set_key: Option<String>,
 }
 
-impl<'de> serde::Deserialize<'de> for Organization {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Organization;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Organization object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Organization, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut id = None;
-                let mut name = None;
-                let mut slug = None;
-                let mut image_url = None;
-                let mut has_image = None;
-                let mut members_count = None;
-                let mut missing_member_with_elevated_permissions = None;
-                let mut pending_invitations_count = None;
-                let mut max_allowed_memberships = None;
-                let mut admin_delete_enabled = None;
-                let mut public_metadata = None;
-                let mut private_metadata = None;
-                let mut created_by = None;
-                let mut created_at = None;
-                let mut updated_at = None;
-                let mut last_active_at = None;
-                let mut role_set_key = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "id" => map.field(&mut id, "id")?,
-                        "name" => map.field(&mut name, "name")?,
-                        "slug" => map.field(&mut slug, "slug")?,
-                        "image_url" => map.field(&mut image_url, "image_url")?,
-                        "has_image" => map.field(&mut has_image, "has_image")?,
-                        "members_count" => {
-                            map.field(&mut members_count, "members_count")?
-                        }
-                        "missing_member_with_elevated_permissions" => {
-                            map.field(
-                                &mut missing_member_with_elevated_permissions,
-                                "missing_member_with_elevated_permissions",
-                            )?
-                        }
-                        "pending_invitations_count" => {
-                            map.field(
-                                &mut pending_invitations_count,
-                                "pending_invitations_count",
-                            )?
-                        }
-                        "max_allowed_memberships" => {
-                            map.field(
-                                &mut max_allowed_memberships,
-                                "max_allowed_memberships",
-                            )?
-                        }
-                        "admin_delete_enabled" => {
-                            map.field(&mut admin_delete_enabled, "admin_delete_enabled")?
-                        }
-                        "public_metadata" => {
-                            map.field(&mut public_metadata, "public_metadata")?
-                        }
-                        "private_metadata" => {
-                            map.field(&mut private_metadata, "private_metadata")?
-                        }
-                        "created_by" => map.field(&mut created_by, "created_by")?,
-                        "created_at" => map.field(&mut created_at, "created_at")?,
-                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
-                        "last_active_at" => {
-                            map.field(&mut last_active_at, "last_active_at")?
-                        }
-                        "role_set_key" => map.field(&mut role_set_key, "role_set_key")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(Organization {
-                    object: crate::decode::required(object, "object")?,
-                    id: crate::decode::required(id, "id")?,
-                    name: crate::decode::required(name, "name")?,
-                    slug: crate::decode::required(slug, "slug")?,
-                    image_url: image_url.flatten(),
-                    has_image: crate::decode::required(has_image, "has_image")?,
-                    members_count: members_count.flatten(),
-                    missing_member_with_elevated_permissions: missing_member_with_elevated_permissions
-                        .flatten(),
-                    pending_invitations_count: pending_invitations_count.flatten(),
-                    max_allowed_memberships: crate::decode::required(
-                        max_allowed_memberships,
-                        "max_allowed_memberships",
-                    )?,
-                    admin_delete_enabled: crate::decode::required(
-                        admin_delete_enabled,
-                        "admin_delete_enabled",
-                    )?,
-                    public_metadata: crate::decode::required(
-                        public_metadata,
-                        "public_metadata",
-                    )?,
-                    private_metadata: private_metadata.flatten(),
-                    created_by: created_by.flatten(),
-                    created_at: crate::decode::required(created_at, "created_at")?,
-                    updated_at: crate::decode::required(updated_at, "updated_at")?,
-                    last_active_at: last_active_at.flatten(),
-                    role_set_key: role_set_key.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    Organization {
+        object: required "object",
+        id: required "id",
+        name: required "name",
+        slug: required "slug",
+        image_url: optional "image_url",
+        has_image: required "has_image",
+        members_count: optional "members_count",
+        missing_member_with_elevated_permissions: optional "missing_member_with_elevated_permissions",
+        pending_invitations_count: optional "pending_invitations_count",
+        max_allowed_memberships: required "max_allowed_memberships",
+        admin_delete_enabled: required "admin_delete_enabled",
+        public_metadata: required "public_metadata",
+        private_metadata: optional "private_metadata",
+        created_by: optional "created_by",
+        created_at: required "created_at",
+        updated_at: required "updated_at",
+        last_active_at: optional "last_active_at",
+        role_set_key: optional "role_set_key",
     }
 }

@@ -11,48 +11,12 @@ pub struct OrganizationInvitationPublicOrganizationData {
     pub has_image: bool,
 }
 
-impl<'de> serde::Deserialize<'de> for OrganizationInvitationPublicOrganizationData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = OrganizationInvitationPublicOrganizationData;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a OrganizationInvitationPublicOrganizationData object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OrganizationInvitationPublicOrganizationData, A::Error> {
-                use crate::decode::Fields as _;
-                let mut id = None;
-                let mut name = None;
-                let mut slug = None;
-                let mut image_url = None;
-                let mut has_image = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => map.field(&mut id, "id")?,
-                        "name" => map.field(&mut name, "name")?,
-                        "slug" => map.field(&mut slug, "slug")?,
-                        "image_url" => map.field(&mut image_url, "image_url")?,
-                        "has_image" => map.field(&mut has_image, "has_image")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(OrganizationInvitationPublicOrganizationData {
-                    id: crate::decode::required(id, "id")?,
-                    name: crate::decode::required(name, "name")?,
-                    slug: crate::decode::required(slug, "slug")?,
-                    image_url: image_url.flatten(),
-                    has_image: crate::decode::required(has_image, "has_image")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    OrganizationInvitationPublicOrganizationData {
+        id: required "id",
+        name: required "name",
+        slug: required "slug",
+        image_url: optional "image_url",
+        has_image: required "has_image",
     }
 }

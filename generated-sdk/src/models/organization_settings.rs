@@ -30,135 +30,22 @@ pub struct OrganizationSettings {
     pub initial_role_set_key: Option<String>,
 }
 
-impl<'de> serde::Deserialize<'de> for OrganizationSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = OrganizationSettings;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a OrganizationSettings object")
-            }
-
-            #[allow(
-                deprecated,
-                reason = "decoding sets every field, deprecated ones too"
-            )]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OrganizationSettings, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut enabled = None;
-                let mut max_allowed_memberships = None;
-                let mut max_allowed_roles = None;
-                let mut max_role_sets_allowed = None;
-                let mut max_allowed_domains = None;
-                let mut max_allowed_permissions = None;
-                let mut creator_role = None;
-                let mut admin_delete_enabled = None;
-                let mut domains_enabled = None;
-                let mut slug_disabled = None;
-                let mut domains_enrollment_modes = None;
-                let mut domains_default_role = None;
-                let mut initial_role_set_key = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "enabled" => map.field(&mut enabled, "enabled")?,
-                        "max_allowed_memberships" => {
-                            map.field(
-                                &mut max_allowed_memberships,
-                                "max_allowed_memberships",
-                            )?
-                        }
-                        "max_allowed_roles" => {
-                            map.field(&mut max_allowed_roles, "max_allowed_roles")?
-                        }
-                        "max_role_sets_allowed" => {
-                            map.field(
-                                &mut max_role_sets_allowed,
-                                "max_role_sets_allowed",
-                            )?
-                        }
-                        "max_allowed_domains" => {
-                            map.field(&mut max_allowed_domains, "max_allowed_domains")?
-                        }
-                        "max_allowed_permissions" => {
-                            map.field(
-                                &mut max_allowed_permissions,
-                                "max_allowed_permissions",
-                            )?
-                        }
-                        "creator_role" => map.field(&mut creator_role, "creator_role")?,
-                        "admin_delete_enabled" => {
-                            map.field(&mut admin_delete_enabled, "admin_delete_enabled")?
-                        }
-                        "domains_enabled" => {
-                            map.field(&mut domains_enabled, "domains_enabled")?
-                        }
-                        "slug_disabled" => {
-                            map.field(&mut slug_disabled, "slug_disabled")?
-                        }
-                        "domains_enrollment_modes" => {
-                            map.field(
-                                &mut domains_enrollment_modes,
-                                "domains_enrollment_modes",
-                            )?
-                        }
-                        "domains_default_role" => {
-                            map.field(&mut domains_default_role, "domains_default_role")?
-                        }
-                        "initial_role_set_key" => {
-                            map.field(&mut initial_role_set_key, "initial_role_set_key")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(OrganizationSettings {
-                    object: crate::decode::required(object, "object")?,
-                    enabled: crate::decode::required(enabled, "enabled")?,
-                    max_allowed_memberships: crate::decode::required(
-                        max_allowed_memberships,
-                        "max_allowed_memberships",
-                    )?,
-                    max_allowed_roles: crate::decode::required(
-                        max_allowed_roles,
-                        "max_allowed_roles",
-                    )?,
-                    max_role_sets_allowed: max_role_sets_allowed.flatten(),
-                    max_allowed_domains: crate::decode::required(
-                        max_allowed_domains,
-                        "max_allowed_domains",
-                    )?,
-                    max_allowed_permissions: max_allowed_permissions.flatten(),
-                    creator_role: crate::decode::required(creator_role, "creator_role")?,
-                    admin_delete_enabled: crate::decode::required(
-                        admin_delete_enabled,
-                        "admin_delete_enabled",
-                    )?,
-                    domains_enabled: crate::decode::required(
-                        domains_enabled,
-                        "domains_enabled",
-                    )?,
-                    slug_disabled: slug_disabled.flatten(),
-                    domains_enrollment_modes: crate::decode::required(
-                        domains_enrollment_modes,
-                        "domains_enrollment_modes",
-                    )?,
-                    domains_default_role: crate::decode::required(
-                        domains_default_role,
-                        "domains_default_role",
-                    )?,
-                    initial_role_set_key: initial_role_set_key.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    OrganizationSettings {
+        object: required "object",
+        enabled: required "enabled",
+        max_allowed_memberships: required "max_allowed_memberships",
+        max_allowed_roles: required "max_allowed_roles",
+        max_role_sets_allowed: optional "max_role_sets_allowed",
+        max_allowed_domains: required "max_allowed_domains",
+        #[deprecated] max_allowed_permissions: optional "max_allowed_permissions",
+        creator_role: required "creator_role",
+        admin_delete_enabled: required "admin_delete_enabled",
+        domains_enabled: required "domains_enabled",
+        slug_disabled: optional "slug_disabled",
+        domains_enrollment_modes: required "domains_enrollment_modes",
+        domains_default_role: required "domains_default_role",
+        initial_role_set_key: optional "initial_role_set_key",
     }
 }
 

@@ -21,44 +21,9 @@ impl PriceTransitionRequest {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for PriceTransitionRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = PriceTransitionRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a PriceTransitionRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PriceTransitionRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut from_price_id = None;
-                let mut to_price_id = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "from_price_id" => {
-                            map.field(&mut from_price_id, "from_price_id")?
-                        }
-                        "to_price_id" => map.field(&mut to_price_id, "to_price_id")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(PriceTransitionRequest {
-                    from_price_id: crate::decode::required(
-                        from_price_id,
-                        "from_price_id",
-                    )?,
-                    to_price_id: crate::decode::required(to_price_id, "to_price_id")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    PriceTransitionRequest {
+        from_price_id: required "from_price_id",
+        to_price_id: required "to_price_id",
     }
 }

@@ -18,57 +18,15 @@ pub struct ProxyCheck {
     pub updated_at: i64,
 }
 
-impl<'de> serde::Deserialize<'de> for ProxyCheck {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ProxyCheck;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a ProxyCheck object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ProxyCheck, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut id = None;
-                let mut domain_id = None;
-                let mut last_run_at = None;
-                let mut proxy_url = None;
-                let mut successful = None;
-                let mut created_at = None;
-                let mut updated_at = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "id" => map.field(&mut id, "id")?,
-                        "domain_id" => map.field(&mut domain_id, "domain_id")?,
-                        "last_run_at" => map.field(&mut last_run_at, "last_run_at")?,
-                        "proxy_url" => map.field(&mut proxy_url, "proxy_url")?,
-                        "successful" => map.field(&mut successful, "successful")?,
-                        "created_at" => map.field(&mut created_at, "created_at")?,
-                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(ProxyCheck {
-                    object: crate::decode::required(object, "object")?,
-                    id: crate::decode::required(id, "id")?,
-                    domain_id: crate::decode::required(domain_id, "domain_id")?,
-                    last_run_at: last_run_at.flatten(),
-                    proxy_url: crate::decode::required(proxy_url, "proxy_url")?,
-                    successful: crate::decode::required(successful, "successful")?,
-                    created_at: crate::decode::required(created_at, "created_at")?,
-                    updated_at: crate::decode::required(updated_at, "updated_at")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    ProxyCheck {
+        object: required "object",
+        id: required "id",
+        domain_id: required "domain_id",
+        last_run_at: optional "last_run_at",
+        proxy_url: required "proxy_url",
+        successful: required "successful",
+        created_at: required "created_at",
+        updated_at: required "updated_at",
     }
 }

@@ -25,88 +25,19 @@ pub struct SamlAccountConnection {
     pub updated_at: i64,
 }
 
-impl<'de> serde::Deserialize<'de> for SamlAccountConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SamlAccountConnection;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a SamlAccountConnection object")
-            }
-
-            #[allow(
-                deprecated,
-                reason = "decoding sets every field, deprecated ones too"
-            )]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SamlAccountConnection, A::Error> {
-                use crate::decode::Fields as _;
-                let mut id = None;
-                let mut name = None;
-                let mut domain = None;
-                let mut domains = None;
-                let mut active = None;
-                let mut provider = None;
-                let mut sync_user_attributes = None;
-                let mut allow_subdomains = None;
-                let mut allow_idp_initiated = None;
-                let mut disable_additional_identifications = None;
-                let mut created_at = None;
-                let mut updated_at = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => map.field(&mut id, "id")?,
-                        "name" => map.field(&mut name, "name")?,
-                        "domain" => map.field(&mut domain, "domain")?,
-                        "domains" => map.field(&mut domains, "domains")?,
-                        "active" => map.field(&mut active, "active")?,
-                        "provider" => map.field(&mut provider, "provider")?,
-                        "sync_user_attributes" => {
-                            map.field(&mut sync_user_attributes, "sync_user_attributes")?
-                        }
-                        "allow_subdomains" => {
-                            map.field(&mut allow_subdomains, "allow_subdomains")?
-                        }
-                        "allow_idp_initiated" => {
-                            map.field(&mut allow_idp_initiated, "allow_idp_initiated")?
-                        }
-                        "disable_additional_identifications" => {
-                            map.field(
-                                &mut disable_additional_identifications,
-                                "disable_additional_identifications",
-                            )?
-                        }
-                        "created_at" => map.field(&mut created_at, "created_at")?,
-                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(SamlAccountConnection {
-                    id: crate::decode::required(id, "id")?,
-                    name: crate::decode::required(name, "name")?,
-                    domain: domain.flatten(),
-                    domains: domains.flatten(),
-                    active: crate::decode::required(active, "active")?,
-                    provider: crate::decode::required(provider, "provider")?,
-                    sync_user_attributes: crate::decode::required(
-                        sync_user_attributes,
-                        "sync_user_attributes",
-                    )?,
-                    allow_subdomains: allow_subdomains.flatten(),
-                    allow_idp_initiated: allow_idp_initiated.flatten(),
-                    disable_additional_identifications: disable_additional_identifications
-                        .flatten(),
-                    created_at: crate::decode::required(created_at, "created_at")?,
-                    updated_at: crate::decode::required(updated_at, "updated_at")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    SamlAccountConnection {
+        id: required "id",
+        name: required "name",
+        #[deprecated] domain: optional "domain",
+        domains: optional "domains",
+        active: required "active",
+        provider: required "provider",
+        sync_user_attributes: required "sync_user_attributes",
+        allow_subdomains: optional "allow_subdomains",
+        allow_idp_initiated: optional "allow_idp_initiated",
+        disable_additional_identifications: optional "disable_additional_identifications",
+        created_at: required "created_at",
+        updated_at: required "updated_at",
     }
 }

@@ -9,50 +9,11 @@ pub struct SamlConnectionAttributeMapping {
     pub last_name: String,
 }
 
-impl<'de> serde::Deserialize<'de> for SamlConnectionAttributeMapping {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SamlConnectionAttributeMapping;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a SamlConnectionAttributeMapping object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SamlConnectionAttributeMapping, A::Error> {
-                use crate::decode::Fields as _;
-                let mut user_id = None;
-                let mut email_address = None;
-                let mut first_name = None;
-                let mut last_name = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "user_id" => map.field(&mut user_id, "user_id")?,
-                        "email_address" => {
-                            map.field(&mut email_address, "email_address")?
-                        }
-                        "first_name" => map.field(&mut first_name, "first_name")?,
-                        "last_name" => map.field(&mut last_name, "last_name")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(SamlConnectionAttributeMapping {
-                    user_id: crate::decode::required(user_id, "user_id")?,
-                    email_address: crate::decode::required(
-                        email_address,
-                        "email_address",
-                    )?,
-                    first_name: crate::decode::required(first_name, "first_name")?,
-                    last_name: crate::decode::required(last_name, "last_name")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    SamlConnectionAttributeMapping {
+        user_id: required "user_id",
+        email_address: required "email_address",
+        first_name: required "first_name",
+        last_name: required "last_name",
     }
 }

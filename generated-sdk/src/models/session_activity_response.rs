@@ -20,62 +20,16 @@ pub struct SessionActivityResponse {
     pub country: Option<String>,
 }
 
-impl<'de> serde::Deserialize<'de> for SessionActivityResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SessionActivityResponse;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a SessionActivityResponse object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SessionActivityResponse, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut id = None;
-                let mut device_type = None;
-                let mut is_mobile = None;
-                let mut browser_name = None;
-                let mut browser_version = None;
-                let mut ip_address = None;
-                let mut city = None;
-                let mut country = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "id" => map.field(&mut id, "id")?,
-                        "device_type" => map.field(&mut device_type, "device_type")?,
-                        "is_mobile" => map.field(&mut is_mobile, "is_mobile")?,
-                        "browser_name" => map.field(&mut browser_name, "browser_name")?,
-                        "browser_version" => {
-                            map.field(&mut browser_version, "browser_version")?
-                        }
-                        "ip_address" => map.field(&mut ip_address, "ip_address")?,
-                        "city" => map.field(&mut city, "city")?,
-                        "country" => map.field(&mut country, "country")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(SessionActivityResponse {
-                    object: crate::decode::required(object, "object")?,
-                    id: crate::decode::required(id, "id")?,
-                    device_type: device_type.flatten(),
-                    is_mobile: crate::decode::required(is_mobile, "is_mobile")?,
-                    browser_name: browser_name.flatten(),
-                    browser_version: browser_version.flatten(),
-                    ip_address: ip_address.flatten(),
-                    city: city.flatten(),
-                    country: country.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    SessionActivityResponse {
+        object: required "object",
+        id: required "id",
+        device_type: optional "device_type",
+        is_mobile: required "is_mobile",
+        browser_name: optional "browser_name",
+        browser_version: optional "browser_version",
+        ip_address: optional "ip_address",
+        city: optional "city",
+        country: optional "country",
     }
 }

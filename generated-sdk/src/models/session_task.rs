@@ -6,36 +6,8 @@ pub struct SessionTask {
     pub key: String,
 }
 
-impl<'de> serde::Deserialize<'de> for SessionTask {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SessionTask;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a SessionTask object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SessionTask, A::Error> {
-                use crate::decode::Fields as _;
-                let mut key = None;
-                while let Some(wire_key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match wire_key.as_str() {
-                        "key" => map.field(&mut key, "key")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(SessionTask {
-                    key: crate::decode::required(key, "key")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    SessionTask {
+        key: required "key",
     }
 }

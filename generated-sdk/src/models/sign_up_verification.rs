@@ -9,42 +9,10 @@ pub struct SignUpVerification {
     pub supported_strategies: Option<Vec<String>>,
 }
 
-impl<'de> serde::Deserialize<'de> for SignUpVerification {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SignUpVerification;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a SignUpVerification object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SignUpVerification, A::Error> {
-                use crate::decode::Fields as _;
-                let mut next_action = None;
-                let mut supported_strategies = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "next_action" => map.field(&mut next_action, "next_action")?,
-                        "supported_strategies" => {
-                            map.field(&mut supported_strategies, "supported_strategies")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(SignUpVerification {
-                    next_action: next_action.flatten(),
-                    supported_strategies: supported_strategies.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    SignUpVerification {
+        next_action: optional "next_action",
+        supported_strategies: optional "supported_strategies",
     }
 }
 

@@ -6,36 +6,8 @@ pub struct SvixUrl {
     pub svix_url: String,
 }
 
-impl<'de> serde::Deserialize<'de> for SvixUrl {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SvixUrl;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a SvixUrl object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SvixUrl, A::Error> {
-                use crate::decode::Fields as _;
-                let mut svix_url = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "svix_url" => map.field(&mut svix_url, "svix_url")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(SvixUrl {
-                    svix_url: crate::decode::required(svix_url, "svix_url")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    SvixUrl {
+        svix_url: required "svix_url",
     }
 }

@@ -71,126 +71,31 @@ pub struct Template {
     pub created_at: Option<i64>,
 }
 
-impl<'de> serde::Deserialize<'de> for Template {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Template;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Template object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Template, A::Error> {
-                use crate::decode::Fields as _;
-                let mut id = None;
-                let mut object = None;
-                let mut instance_id = None;
-                let mut resource_type = None;
-                let mut template_type = None;
-                let mut name = None;
-                let mut slug = None;
-                let mut position = None;
-                let mut can_revert = None;
-                let mut can_delete = None;
-                let mut can_edit_body = None;
-                let mut can_toggle = None;
-                let mut subject = None;
-                let mut markup = None;
-                let mut body = None;
-                let mut available_variables = None;
-                let mut required_variables = None;
-                let mut from_email_name = None;
-                let mut reply_to_email_name = None;
-                let mut delivered_by_clerk = None;
-                let mut enabled = None;
-                let mut flagged_as_suspicious = None;
-                let mut updated_at = None;
-                let mut created_at = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => map.field(&mut id, "id")?,
-                        "object" => map.field(&mut object, "object")?,
-                        "instance_id" => map.field(&mut instance_id, "instance_id")?,
-                        "resource_type" => {
-                            map.field(&mut resource_type, "resource_type")?
-                        }
-                        "template_type" => {
-                            map.field(&mut template_type, "template_type")?
-                        }
-                        "name" => map.field(&mut name, "name")?,
-                        "slug" => map.field(&mut slug, "slug")?,
-                        "position" => map.field(&mut position, "position")?,
-                        "can_revert" => map.field(&mut can_revert, "can_revert")?,
-                        "can_delete" => map.field(&mut can_delete, "can_delete")?,
-                        "can_edit_body" => {
-                            map.field(&mut can_edit_body, "can_edit_body")?
-                        }
-                        "can_toggle" => map.field(&mut can_toggle, "can_toggle")?,
-                        "subject" => map.field(&mut subject, "subject")?,
-                        "markup" => map.field(&mut markup, "markup")?,
-                        "body" => map.field(&mut body, "body")?,
-                        "available_variables" => {
-                            map.field(&mut available_variables, "available_variables")?
-                        }
-                        "required_variables" => {
-                            map.field(&mut required_variables, "required_variables")?
-                        }
-                        "from_email_name" => {
-                            map.field(&mut from_email_name, "from_email_name")?
-                        }
-                        "reply_to_email_name" => {
-                            map.field(&mut reply_to_email_name, "reply_to_email_name")?
-                        }
-                        "delivered_by_clerk" => {
-                            map.field(&mut delivered_by_clerk, "delivered_by_clerk")?
-                        }
-                        "enabled" => map.field(&mut enabled, "enabled")?,
-                        "flagged_as_suspicious" => {
-                            map.field(
-                                &mut flagged_as_suspicious,
-                                "flagged_as_suspicious",
-                            )?
-                        }
-                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
-                        "created_at" => map.field(&mut created_at, "created_at")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(Template {
-                    id: id.flatten(),
-                    object: object.flatten(),
-                    instance_id: instance_id.flatten(),
-                    resource_type: resource_type.flatten(),
-                    template_type: template_type.flatten(),
-                    name: name.flatten(),
-                    slug: slug.flatten(),
-                    position: position.flatten(),
-                    can_revert: can_revert.flatten(),
-                    can_delete: can_delete.flatten(),
-                    can_edit_body: can_edit_body.flatten(),
-                    can_toggle: can_toggle.flatten(),
-                    subject: subject.flatten(),
-                    markup: markup.flatten(),
-                    body: body.flatten(),
-                    available_variables: available_variables.flatten(),
-                    required_variables: required_variables.flatten(),
-                    from_email_name: from_email_name.flatten(),
-                    reply_to_email_name: reply_to_email_name.flatten(),
-                    delivered_by_clerk: delivered_by_clerk.flatten(),
-                    enabled: enabled.flatten(),
-                    flagged_as_suspicious: flagged_as_suspicious.flatten(),
-                    updated_at: updated_at.flatten(),
-                    created_at: created_at.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    Template {
+        id: optional "id",
+        object: optional "object",
+        instance_id: optional "instance_id",
+        resource_type: optional "resource_type",
+        template_type: optional "template_type",
+        name: optional "name",
+        slug: optional "slug",
+        position: optional "position",
+        can_revert: optional "can_revert",
+        can_delete: optional "can_delete",
+        can_edit_body: optional "can_edit_body",
+        can_toggle: optional "can_toggle",
+        subject: optional "subject",
+        markup: optional "markup",
+        body: optional "body",
+        available_variables: optional "available_variables",
+        required_variables: optional "required_variables",
+        from_email_name: optional "from_email_name",
+        reply_to_email_name: optional "reply_to_email_name",
+        delivered_by_clerk: optional "delivered_by_clerk",
+        enabled: optional "enabled",
+        flagged_as_suspicious: optional "flagged_as_suspicious",
+        updated_at: optional "updated_at",
+        created_at: optional "created_at",
     }
 }

@@ -10,42 +10,10 @@ pub struct TestingToken {
     pub expires_at: i64,
 }
 
-impl<'de> serde::Deserialize<'de> for TestingToken {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = TestingToken;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a TestingToken object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TestingToken, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut token = None;
-                let mut expires_at = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "token" => map.field(&mut token, "token")?,
-                        "expires_at" => map.field(&mut expires_at, "expires_at")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(TestingToken {
-                    object: crate::decode::required(object, "object")?,
-                    token: crate::decode::required(token, "token")?,
-                    expires_at: crate::decode::required(expires_at, "expires_at")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    TestingToken {
+        object: required "object",
+        token: required "token",
+        expires_at: required "expires_at",
     }
 }

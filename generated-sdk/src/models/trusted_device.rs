@@ -24,72 +24,19 @@ pub struct TrustedDevice {
     pub revoked_at: Option<i64>,
 }
 
-impl<'de> serde::Deserialize<'de> for TrustedDevice {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = TrustedDevice;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a TrustedDevice object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TrustedDevice, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut id = None;
-                let mut platform = None;
-                let mut app_identifier = None;
-                let mut name = None;
-                let mut algorithm = None;
-                let mut status = None;
-                let mut created_at = None;
-                let mut updated_at = None;
-                let mut last_used_at = None;
-                let mut revoked_at = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "id" => map.field(&mut id, "id")?,
-                        "platform" => map.field(&mut platform, "platform")?,
-                        "app_identifier" => {
-                            map.field(&mut app_identifier, "app_identifier")?
-                        }
-                        "name" => map.field(&mut name, "name")?,
-                        "algorithm" => map.field(&mut algorithm, "algorithm")?,
-                        "status" => map.field(&mut status, "status")?,
-                        "created_at" => map.field(&mut created_at, "created_at")?,
-                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
-                        "last_used_at" => map.field(&mut last_used_at, "last_used_at")?,
-                        "revoked_at" => map.field(&mut revoked_at, "revoked_at")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(TrustedDevice {
-                    object: crate::decode::required(object, "object")?,
-                    id: crate::decode::required(id, "id")?,
-                    platform: crate::decode::required(platform, "platform")?,
-                    app_identifier: crate::decode::required(
-                        app_identifier,
-                        "app_identifier",
-                    )?,
-                    name: name.flatten(),
-                    algorithm: crate::decode::required(algorithm, "algorithm")?,
-                    status: crate::decode::required(status, "status")?,
-                    created_at: crate::decode::required(created_at, "created_at")?,
-                    updated_at: crate::decode::required(updated_at, "updated_at")?,
-                    last_used_at: last_used_at.flatten(),
-                    revoked_at: revoked_at.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    TrustedDevice {
+        object: required "object",
+        id: required "id",
+        platform: required "platform",
+        app_identifier: required "app_identifier",
+        name: optional "name",
+        algorithm: required "algorithm",
+        status: required "status",
+        created_at: required "created_at",
+        updated_at: required "updated_at",
+        last_used_at: optional "last_used_at",
+        revoked_at: optional "revoked_at",
     }
 }
 

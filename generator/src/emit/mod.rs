@@ -308,7 +308,10 @@ fn format_all(header: &str, files: Vec<Unformatted>) -> Result<Vec<File>, Errors
         let parsed = syn::parse_file(&file.source).map_err(|e| {
             Errors::from(Diagnostic::at("", format!("internal error: generated {} does not parse: {e}", file.path)))
         })?;
-        Ok(File { path: file.path.clone(), contents: format!("{header}{}", spaced(&prettyplease::unparse(&parsed))) })
+        Ok(File {
+            path: file.path.clone(),
+            contents: format!("{header}{}", spaced(&types::lay_out_tables(&prettyplease::unparse(&parsed)))),
+        })
     };
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(files.len().max(1));
     // Largest first, dealt round-robin, so that the threads finish together.

@@ -1,6 +1,6 @@
 //! Emits model types: structs, open enums and unions.
 
-use proc_macro2::{Ident, Literal, Span, TokenStream};
+use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -385,71 +385,141 @@ fn presence(owner: &TypeDef, f: &Field) -> Presence {
     }
 }
 
-/// A `Deserialize` impl that reads a JSON object and nothing else (serde's derive also
-/// emits a sequence visitor and a field-identifier type per struct, code JSON never
-/// runs). Unknown keys are skipped; a duplicate key is an error, as with the derive.
+/// The struct's `Deserialize` impl as a field table for `crate::decode::object!`, one
+/// `field: presence "key"` line per field, which the macro expands into a visitor that
+/// reads a JSON object and nothing else.
 fn deserialize_struct(t: &TypeDef, fields: &[Field]) -> TokenStream {
     let name = ident(&t.name);
-    let expecting = format!("a {} object", t.name);
-    // Each field's value is collected in a local of the field's own name; the map and key
-    // bindings take names no field has.
-    let taken: BTreeSet<&str> = fields.iter().map(|f| f.name.as_str()).collect();
-    let free = |candidates: &[&'static str]| {
-        let name = candidates.iter().find(|c| !taken.contains(**c)).copied().unwrap_or("map_access");
-        ident(name)
-    };
-    // Nor may the visitor type or the map's type parameter shadow the struct's own name.
-    let visitor = ident(if t.name == "Visitor" { "ObjectVisitor" } else { "Visitor" });
-    let access = ident(if t.name == "A" { "M" } else { "A" });
-    let map = free(&["map", "object", "entries"]);
-    let key = free(&["key", "wire_key", "json_key"]);
-    let slots: Vec<Ident> = fields.iter().map(|f| ident(&f.name)).collect();
-    let wires: Vec<&str> = fields.iter().map(|f| f.wire.as_str()).collect();
-    let inits = fields.iter().zip(&slots).map(|(f, slot)| match presence(t, f) {
-        Presence::Required => {
-            let wire = &f.wire;
-            quote!(#slot: crate::decode::required(#slot, #wire)?)
-        }
-        Presence::Optional => quote!(#slot: #slot.flatten()),
-        Presence::ThreeState => quote!(#slot: #slot.unwrap_or_default()),
+    let entries = fields.iter().map(|f| {
+        let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
+        let field = ident(&f.name);
+        let presence = ident(match presence(t, f) {
+            Presence::Required => "required",
+            Presence::Optional => "optional",
+            Presence::ThreeState => "nullable",
+        });
+        let key = &f.wire;
+        quote!(#deprecated #field: #presence #key,)
     });
-    let allow = fields
-        .iter()
-        .any(|f| f.deprecated)
-        .then(|| quote!(#[allow(deprecated, reason = "decoding sets every field, deprecated ones too")]));
     quote! {
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                struct #visitor;
-
-                impl<'de> serde::de::Visitor<'de> for #visitor {
-                    type Value = #name;
-
-                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str(#expecting)
-                    }
-
-                    #allow
-                    fn visit_map<#access: serde::de::MapAccess<'de>>(self, mut #map: #access) -> Result<#name, #access::Error> {
-                        use crate::decode::Fields as _;
-                        #( let mut #slots = None; )*
-                        while let Some(#key) = #map.next_key::<crate::decode::Key<'de>>()? {
-                            match #key.as_str() {
-                                #( #wires => #map.field(&mut #slots, #wires)?, )*
-                                _ => #map.skip()?,
-                            }
-                        }
-                        Ok(#name { #( #inits ),* })
-                    }
-                }
-
-                deserializer.deserialize_map(#visitor)
+        crate::decode::object! {
+            #name {
+                #( #entries )*
             }
         }
     }
 }
 
-/// A string literal token.
-pub fn lit(s: &str) -> Literal {
-    Literal::string(s)
+/// The opening line of a field table in formatted source.
+const TABLE_START: &str = "crate::decode::object! {";
+
+/// Lays out each field table of a formatted file one field per line (`prettyplease` fills
+/// a macro's tokens into lines as they fit, with a space before every `:`).
+pub fn lay_out_tables(source: &str) -> String {
+    let mut out = String::with_capacity(source.len());
+    let mut lines = source.lines();
+    while let Some(line) = lines.next() {
+        out.push_str(line);
+        out.push('\n');
+        if line != TABLE_START {
+            continue;
+        }
+        let body: Vec<&str> = lines.by_ref().take_while(|l| *l != "}").collect();
+        match syn::parse_str::<Table>(&body.join("\n")) {
+            Ok(table) => out.push_str(&table.to_string()),
+            // Not a table this module emitted: kept as formatted.
+            Err(_) => body.iter().for_each(|l| {
+                out.push_str(l);
+                out.push('\n');
+            }),
+        }
+        out.push_str("}\n");
+    }
+    out
+}
+
+/// The body of a `crate::decode::object!` call: `Name { field: presence "key", … }`.
+struct Table {
+    name: Ident,
+    entries: Vec<Entry>,
+}
+
+/// `#[deprecated] field: presence "key"`.
+struct Entry {
+    deprecated: bool,
+    field: Ident,
+    presence: Ident,
+    key: syn::LitStr,
+}
+
+impl syn::parse::Parse for Table {
+    fn parse(input: syn::parse::ParseStream) -> syn::Result<Self> {
+        let name = input.parse()?;
+        let content;
+        syn::braced!(content in input);
+        let entries = content.parse_terminated(Entry::parse, syn::Token![,])?;
+        Ok(Table { name, entries: entries.into_iter().collect() })
+    }
+}
+
+impl Entry {
+    fn parse(input: syn::parse::ParseStream) -> syn::Result<Self> {
+        let deprecated = match input.call(syn::Attribute::parse_outer)?.as_slice() {
+            [] => false,
+            [attr] if attr.path().is_ident("deprecated") => true,
+            _ => return Err(input.error("expected at most `#[deprecated]`")),
+        };
+        let field = input.call(<Ident as syn::ext::IdentExt>::parse_any)?;
+        input.parse::<syn::Token![:]>()?;
+        Ok(Entry { deprecated, field, presence: input.parse()?, key: input.parse()? })
+    }
+}
+
+impl std::fmt::Display for Table {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "    {} {{", self.name)?;
+        for e in &self.entries {
+            let deprecated = if e.deprecated { "#[deprecated] " } else { "" };
+            writeln!(f, "        {deprecated}{}: {} {},", e.field, e.presence, e.key.token())?;
+        }
+        writeln!(f, "    }}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn formatted(tokens: TokenStream) -> String {
+        prettyplease::unparse(&syn::parse_file(&tokens.to_string()).expect("parses"))
+    }
+
+    #[test]
+    fn field_tables_get_one_line_per_field() {
+        let tokens = quote! {
+            pub struct Kept;
+
+            crate::decode::object! {
+                Pet {
+                    id: required "id",
+                    r#type: optional "type",
+                    #[deprecated] a_field_name_long_enough_to_break_the_line_of_prettyplease: nullable "a-field-name",
+                }
+            }
+        };
+        let expected = "pub struct Kept;\n\
+            crate::decode::object! {\n    Pet {\n        id: required \"id\",\n        r#type: optional \"type\",\n        \
+            #[deprecated] a_field_name_long_enough_to_break_the_line_of_prettyplease: nullable \"a-field-name\",\n    \
+            }\n}\n";
+        assert_eq!(lay_out_tables(&formatted(tokens)), expected);
+    }
+
+    #[test]
+    fn other_macros_and_malformed_tables_are_kept_as_formatted() {
+        let source = formatted(quote! {
+            crate::decode::object! { Pet { #[serde(skip)] id: required "id" } }
+            other! { a : b }
+        });
+        assert_eq!(lay_out_tables(&source), source);
+    }
 }

@@ -33,54 +33,12 @@ impl CreateActorTokenRequest {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for CreateActorTokenRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateActorTokenRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CreateActorTokenRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateActorTokenRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut user_id = None;
-                let mut actor = None;
-                let mut expires_in_seconds = None;
-                let mut session_max_duration_in_seconds = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "user_id" => map.field(&mut user_id, "user_id")?,
-                        "actor" => map.field(&mut actor, "actor")?,
-                        "expires_in_seconds" => {
-                            map.field(&mut expires_in_seconds, "expires_in_seconds")?
-                        }
-                        "session_max_duration_in_seconds" => {
-                            map.field(
-                                &mut session_max_duration_in_seconds,
-                                "session_max_duration_in_seconds",
-                            )?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CreateActorTokenRequest {
-                    user_id: crate::decode::required(user_id, "user_id")?,
-                    actor: crate::decode::required(actor, "actor")?,
-                    expires_in_seconds: expires_in_seconds.flatten(),
-                    session_max_duration_in_seconds: session_max_duration_in_seconds
-                        .flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CreateActorTokenRequest {
+        user_id: required "user_id",
+        actor: required "actor",
+        expires_in_seconds: optional "expires_in_seconds",
+        session_max_duration_in_seconds: optional "session_max_duration_in_seconds",
     }
 }
 
@@ -99,36 +57,8 @@ impl CreateActorTokenRequestActor {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for CreateActorTokenRequestActor {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateActorTokenRequestActor;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CreateActorTokenRequestActor object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateActorTokenRequestActor, A::Error> {
-                use crate::decode::Fields as _;
-                let mut sub = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "sub" => map.field(&mut sub, "sub")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CreateActorTokenRequestActor {
-                    sub: crate::decode::required(sub, "sub")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CreateActorTokenRequestActor {
+        sub: required "sub",
     }
 }

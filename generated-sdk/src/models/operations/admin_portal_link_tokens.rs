@@ -13,55 +13,12 @@ pub struct CreateAdminPortalLinkTokenRequest {
     pub seconds_until_expiration: Option<i64>,
 }
 
-impl<'de> serde::Deserialize<'de> for CreateAdminPortalLinkTokenRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateAdminPortalLinkTokenRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CreateAdminPortalLinkTokenRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateAdminPortalLinkTokenRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut organization_id = None;
-                let mut it_contact_id = None;
-                let mut scopes = None;
-                let mut seconds_until_expiration = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "organization_id" => {
-                            map.field(&mut organization_id, "organization_id")?
-                        }
-                        "it_contact_id" => {
-                            map.field(&mut it_contact_id, "it_contact_id")?
-                        }
-                        "scopes" => map.field(&mut scopes, "scopes")?,
-                        "seconds_until_expiration" => {
-                            map.field(
-                                &mut seconds_until_expiration,
-                                "seconds_until_expiration",
-                            )?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CreateAdminPortalLinkTokenRequest {
-                    organization_id: organization_id.flatten(),
-                    it_contact_id: it_contact_id.flatten(),
-                    scopes: scopes.flatten(),
-                    seconds_until_expiration: seconds_until_expiration.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CreateAdminPortalLinkTokenRequest {
+        organization_id: optional "organization_id",
+        it_contact_id: optional "it_contact_id",
+        scopes: optional "scopes",
+        seconds_until_expiration: optional "seconds_until_expiration",
     }
 }
 
@@ -101,87 +58,22 @@ pub struct CreateAdminPortalLinkTokenResponse {
     pub updated_at: f64,
 }
 
-impl<'de> serde::Deserialize<'de> for CreateAdminPortalLinkTokenResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateAdminPortalLinkTokenResponse;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CreateAdminPortalLinkTokenResponse object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateAdminPortalLinkTokenResponse, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut id = None;
-                let mut admin_portal_link_id = None;
-                let mut instance_id = None;
-                let mut organization_id = None;
-                let mut it_contact_id = None;
-                let mut scopes = None;
-                let mut token = None;
-                let mut revoked = None;
-                let mut revocation_reason = None;
-                let mut expired = None;
-                let mut expiration = None;
-                let mut created_at = None;
-                let mut updated_at = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "id" => map.field(&mut id, "id")?,
-                        "admin_portal_link_id" => {
-                            map.field(&mut admin_portal_link_id, "admin_portal_link_id")?
-                        }
-                        "instance_id" => map.field(&mut instance_id, "instance_id")?,
-                        "organization_id" => {
-                            map.field(&mut organization_id, "organization_id")?
-                        }
-                        "it_contact_id" => {
-                            map.field(&mut it_contact_id, "it_contact_id")?
-                        }
-                        "scopes" => map.field(&mut scopes, "scopes")?,
-                        "token" => map.field(&mut token, "token")?,
-                        "revoked" => map.field(&mut revoked, "revoked")?,
-                        "revocation_reason" => {
-                            map.field(&mut revocation_reason, "revocation_reason")?
-                        }
-                        "expired" => map.field(&mut expired, "expired")?,
-                        "expiration" => map.field(&mut expiration, "expiration")?,
-                        "created_at" => map.field(&mut created_at, "created_at")?,
-                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CreateAdminPortalLinkTokenResponse {
-                    object: crate::decode::required(object, "object")?,
-                    id: crate::decode::required(id, "id")?,
-                    admin_portal_link_id: crate::decode::required(
-                        admin_portal_link_id,
-                        "admin_portal_link_id",
-                    )?,
-                    instance_id: crate::decode::required(instance_id, "instance_id")?,
-                    organization_id: organization_id.flatten(),
-                    it_contact_id: it_contact_id.flatten(),
-                    scopes: scopes.flatten(),
-                    token: crate::decode::required(token, "token")?,
-                    revoked: crate::decode::required(revoked, "revoked")?,
-                    revocation_reason: revocation_reason.flatten(),
-                    expired: crate::decode::required(expired, "expired")?,
-                    expiration: expiration.flatten(),
-                    created_at: crate::decode::required(created_at, "created_at")?,
-                    updated_at: crate::decode::required(updated_at, "updated_at")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CreateAdminPortalLinkTokenResponse {
+        object: required "object",
+        id: required "id",
+        admin_portal_link_id: required "admin_portal_link_id",
+        instance_id: required "instance_id",
+        organization_id: optional "organization_id",
+        it_contact_id: optional "it_contact_id",
+        scopes: optional "scopes",
+        token: required "token",
+        revoked: required "revoked",
+        revocation_reason: optional "revocation_reason",
+        expired: required "expired",
+        expiration: optional "expiration",
+        created_at: required "created_at",
+        updated_at: required "updated_at",
     }
 }
 
@@ -191,39 +83,9 @@ pub struct RevokeAdminPortalLinkTokenRequest {
     pub revocation_reason: crate::Nullable<String>,
 }
 
-impl<'de> serde::Deserialize<'de> for RevokeAdminPortalLinkTokenRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = RevokeAdminPortalLinkTokenRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a RevokeAdminPortalLinkTokenRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RevokeAdminPortalLinkTokenRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut revocation_reason = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "revocation_reason" => {
-                            map.field(&mut revocation_reason, "revocation_reason")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(RevokeAdminPortalLinkTokenRequest {
-                    revocation_reason: revocation_reason.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    RevokeAdminPortalLinkTokenRequest {
+        revocation_reason: nullable "revocation_reason",
     }
 }
 
@@ -261,83 +123,20 @@ pub struct RevokeAdminPortalLinkTokenResponse {
     pub updated_at: f64,
 }
 
-impl<'de> serde::Deserialize<'de> for RevokeAdminPortalLinkTokenResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = RevokeAdminPortalLinkTokenResponse;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a RevokeAdminPortalLinkTokenResponse object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RevokeAdminPortalLinkTokenResponse, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut id = None;
-                let mut admin_portal_link_id = None;
-                let mut instance_id = None;
-                let mut organization_id = None;
-                let mut it_contact_id = None;
-                let mut scopes = None;
-                let mut revoked = None;
-                let mut revocation_reason = None;
-                let mut expired = None;
-                let mut expiration = None;
-                let mut created_at = None;
-                let mut updated_at = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "id" => map.field(&mut id, "id")?,
-                        "admin_portal_link_id" => {
-                            map.field(&mut admin_portal_link_id, "admin_portal_link_id")?
-                        }
-                        "instance_id" => map.field(&mut instance_id, "instance_id")?,
-                        "organization_id" => {
-                            map.field(&mut organization_id, "organization_id")?
-                        }
-                        "it_contact_id" => {
-                            map.field(&mut it_contact_id, "it_contact_id")?
-                        }
-                        "scopes" => map.field(&mut scopes, "scopes")?,
-                        "revoked" => map.field(&mut revoked, "revoked")?,
-                        "revocation_reason" => {
-                            map.field(&mut revocation_reason, "revocation_reason")?
-                        }
-                        "expired" => map.field(&mut expired, "expired")?,
-                        "expiration" => map.field(&mut expiration, "expiration")?,
-                        "created_at" => map.field(&mut created_at, "created_at")?,
-                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(RevokeAdminPortalLinkTokenResponse {
-                    object: crate::decode::required(object, "object")?,
-                    id: crate::decode::required(id, "id")?,
-                    admin_portal_link_id: crate::decode::required(
-                        admin_portal_link_id,
-                        "admin_portal_link_id",
-                    )?,
-                    instance_id: crate::decode::required(instance_id, "instance_id")?,
-                    organization_id: organization_id.flatten(),
-                    it_contact_id: it_contact_id.flatten(),
-                    scopes: scopes.flatten(),
-                    revoked: crate::decode::required(revoked, "revoked")?,
-                    revocation_reason: revocation_reason.flatten(),
-                    expired: crate::decode::required(expired, "expired")?,
-                    expiration: expiration.flatten(),
-                    created_at: crate::decode::required(created_at, "created_at")?,
-                    updated_at: crate::decode::required(updated_at, "updated_at")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    RevokeAdminPortalLinkTokenResponse {
+        object: required "object",
+        id: required "id",
+        admin_portal_link_id: required "admin_portal_link_id",
+        instance_id: required "instance_id",
+        organization_id: optional "organization_id",
+        it_contact_id: optional "it_contact_id",
+        scopes: optional "scopes",
+        revoked: required "revoked",
+        revocation_reason: optional "revocation_reason",
+        expired: required "expired",
+        expiration: optional "expiration",
+        created_at: required "created_at",
+        updated_at: required "updated_at",
     }
 }

@@ -47,63 +47,14 @@ impl CreateAgentTaskRequest {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for CreateAgentTaskRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateAgentTaskRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CreateAgentTaskRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateAgentTaskRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut on_behalf_of = None;
-                let mut permissions = None;
-                let mut agent_name = None;
-                let mut task_description = None;
-                let mut redirect_url = None;
-                let mut session_max_duration_in_seconds = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "on_behalf_of" => map.field(&mut on_behalf_of, "on_behalf_of")?,
-                        "permissions" => map.field(&mut permissions, "permissions")?,
-                        "agent_name" => map.field(&mut agent_name, "agent_name")?,
-                        "task_description" => {
-                            map.field(&mut task_description, "task_description")?
-                        }
-                        "redirect_url" => map.field(&mut redirect_url, "redirect_url")?,
-                        "session_max_duration_in_seconds" => {
-                            map.field(
-                                &mut session_max_duration_in_seconds,
-                                "session_max_duration_in_seconds",
-                            )?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CreateAgentTaskRequest {
-                    on_behalf_of: crate::decode::required(on_behalf_of, "on_behalf_of")?,
-                    permissions: crate::decode::required(permissions, "permissions")?,
-                    agent_name: crate::decode::required(agent_name, "agent_name")?,
-                    task_description: crate::decode::required(
-                        task_description,
-                        "task_description",
-                    )?,
-                    redirect_url: crate::decode::required(redirect_url, "redirect_url")?,
-                    session_max_duration_in_seconds: session_max_duration_in_seconds
-                        .flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CreateAgentTaskRequest {
+        on_behalf_of: required "on_behalf_of",
+        permissions: required "permissions",
+        agent_name: required "agent_name",
+        task_description: required "task_description",
+        redirect_url: required "redirect_url",
+        session_max_duration_in_seconds: optional "session_max_duration_in_seconds",
     }
 }
 
@@ -119,39 +70,9 @@ pub struct CreateAgentTaskRequestOnBehalfOf {
     pub identifier: Option<String>,
 }
 
-impl<'de> serde::Deserialize<'de> for CreateAgentTaskRequestOnBehalfOf {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateAgentTaskRequestOnBehalfOf;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CreateAgentTaskRequestOnBehalfOf object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateAgentTaskRequestOnBehalfOf, A::Error> {
-                use crate::decode::Fields as _;
-                let mut user_id = None;
-                let mut identifier = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "user_id" => map.field(&mut user_id, "user_id")?,
-                        "identifier" => map.field(&mut identifier, "identifier")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CreateAgentTaskRequestOnBehalfOf {
-                    user_id: user_id.flatten(),
-                    identifier: identifier.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CreateAgentTaskRequestOnBehalfOf {
+        user_id: optional "user_id",
+        identifier: optional "identifier",
     }
 }

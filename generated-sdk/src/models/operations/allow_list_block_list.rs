@@ -23,40 +23,10 @@ impl CreateAllowlistIdentifierRequest {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for CreateAllowlistIdentifierRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateAllowlistIdentifierRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CreateAllowlistIdentifierRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateAllowlistIdentifierRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut identifier = None;
-                let mut notify = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "identifier" => map.field(&mut identifier, "identifier")?,
-                        "notify" => map.field(&mut notify, "notify")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CreateAllowlistIdentifierRequest {
-                    identifier: crate::decode::required(identifier, "identifier")?,
-                    notify: notify.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CreateAllowlistIdentifierRequest {
+        identifier: required "identifier",
+        notify: optional "notify",
     }
 }
 
@@ -76,36 +46,8 @@ impl CreateBlocklistIdentifierRequest {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for CreateBlocklistIdentifierRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateBlocklistIdentifierRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CreateBlocklistIdentifierRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateBlocklistIdentifierRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut identifier = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "identifier" => map.field(&mut identifier, "identifier")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CreateBlocklistIdentifierRequest {
-                    identifier: crate::decode::required(identifier, "identifier")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CreateBlocklistIdentifierRequest {
+        identifier: required "identifier",
     }
 }

@@ -61,40 +61,10 @@ pub struct GetApiKeysResponse {
     pub total_count: f64,
 }
 
-impl<'de> serde::Deserialize<'de> for GetApiKeysResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetApiKeysResponse;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a GetApiKeysResponse object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetApiKeysResponse, A::Error> {
-                use crate::decode::Fields as _;
-                let mut data = None;
-                let mut total_count = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "data" => map.field(&mut data, "data")?,
-                        "total_count" => map.field(&mut total_count, "total_count")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(GetApiKeysResponse {
-                    data: crate::decode::required(data, "data")?,
-                    total_count: crate::decode::required(total_count, "total_count")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    GetApiKeysResponse {
+        data: required "data",
+        total_count: required "total_count",
     }
 }
 
@@ -131,84 +101,24 @@ pub struct GetApiKeysResponseDataItem {
     pub updated_at: f64,
 }
 
-impl<'de> serde::Deserialize<'de> for GetApiKeysResponseDataItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetApiKeysResponseDataItem;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a GetApiKeysResponseDataItem object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetApiKeysResponseDataItem, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut id = None;
-                let mut r#type = None;
-                let mut subject = None;
-                let mut name = None;
-                let mut description = None;
-                let mut claims = None;
-                let mut scopes = None;
-                let mut revoked = None;
-                let mut revocation_reason = None;
-                let mut expired = None;
-                let mut expiration = None;
-                let mut created_by = None;
-                let mut last_used_at = None;
-                let mut created_at = None;
-                let mut updated_at = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "id" => map.field(&mut id, "id")?,
-                        "type" => map.field(&mut r#type, "type")?,
-                        "subject" => map.field(&mut subject, "subject")?,
-                        "name" => map.field(&mut name, "name")?,
-                        "description" => map.field(&mut description, "description")?,
-                        "claims" => map.field(&mut claims, "claims")?,
-                        "scopes" => map.field(&mut scopes, "scopes")?,
-                        "revoked" => map.field(&mut revoked, "revoked")?,
-                        "revocation_reason" => {
-                            map.field(&mut revocation_reason, "revocation_reason")?
-                        }
-                        "expired" => map.field(&mut expired, "expired")?,
-                        "expiration" => map.field(&mut expiration, "expiration")?,
-                        "created_by" => map.field(&mut created_by, "created_by")?,
-                        "last_used_at" => map.field(&mut last_used_at, "last_used_at")?,
-                        "created_at" => map.field(&mut created_at, "created_at")?,
-                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(GetApiKeysResponseDataItem {
-                    object: crate::decode::required(object, "object")?,
-                    id: crate::decode::required(id, "id")?,
-                    r#type: crate::decode::required(r#type, "type")?,
-                    subject: crate::decode::required(subject, "subject")?,
-                    name: crate::decode::required(name, "name")?,
-                    description: description.flatten(),
-                    claims: claims.flatten(),
-                    scopes: crate::decode::required(scopes, "scopes")?,
-                    revoked: crate::decode::required(revoked, "revoked")?,
-                    revocation_reason: revocation_reason.flatten(),
-                    expired: crate::decode::required(expired, "expired")?,
-                    expiration: expiration.flatten(),
-                    created_by: created_by.flatten(),
-                    last_used_at: last_used_at.flatten(),
-                    created_at: crate::decode::required(created_at, "created_at")?,
-                    updated_at: crate::decode::required(updated_at, "updated_at")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    GetApiKeysResponseDataItem {
+        object: required "object",
+        id: required "id",
+        r#type: required "type",
+        subject: required "subject",
+        name: required "name",
+        description: optional "description",
+        claims: optional "claims",
+        scopes: required "scopes",
+        revoked: required "revoked",
+        revocation_reason: optional "revocation_reason",
+        expired: required "expired",
+        expiration: optional "expiration",
+        created_by: optional "created_by",
+        last_used_at: optional "last_used_at",
+        created_at: required "created_at",
+        updated_at: required "updated_at",
     }
 }
 
@@ -248,64 +158,16 @@ impl CreateApiKeyRequest {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for CreateApiKeyRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateApiKeyRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CreateApiKeyRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateApiKeyRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut r#type = None;
-                let mut name = None;
-                let mut description = None;
-                let mut subject = None;
-                let mut claims = None;
-                let mut scopes = None;
-                let mut created_by = None;
-                let mut seconds_until_expiration = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "type" => map.field(&mut r#type, "type")?,
-                        "name" => map.field(&mut name, "name")?,
-                        "description" => map.field(&mut description, "description")?,
-                        "subject" => map.field(&mut subject, "subject")?,
-                        "claims" => map.field(&mut claims, "claims")?,
-                        "scopes" => map.field(&mut scopes, "scopes")?,
-                        "created_by" => map.field(&mut created_by, "created_by")?,
-                        "seconds_until_expiration" => {
-                            map.field(
-                                &mut seconds_until_expiration,
-                                "seconds_until_expiration",
-                            )?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CreateApiKeyRequest {
-                    r#type: r#type.flatten(),
-                    name: crate::decode::required(name, "name")?,
-                    description: description.unwrap_or_default(),
-                    subject: crate::decode::required(subject, "subject")?,
-                    claims: claims.unwrap_or_default(),
-                    scopes: scopes.flatten(),
-                    created_by: created_by.unwrap_or_default(),
-                    seconds_until_expiration: seconds_until_expiration
-                        .unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CreateApiKeyRequest {
+        r#type: optional "type",
+        name: required "name",
+        description: nullable "description",
+        subject: required "subject",
+        claims: nullable "claims",
+        scopes: optional "scopes",
+        created_by: nullable "created_by",
+        seconds_until_expiration: nullable "seconds_until_expiration",
     }
 }
 
@@ -343,87 +205,25 @@ pub struct CreateApiKeyResponse {
     pub updated_at: f64,
 }
 
-impl<'de> serde::Deserialize<'de> for CreateApiKeyResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateApiKeyResponse;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CreateApiKeyResponse object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateApiKeyResponse, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut id = None;
-                let mut r#type = None;
-                let mut subject = None;
-                let mut name = None;
-                let mut description = None;
-                let mut claims = None;
-                let mut scopes = None;
-                let mut secret = None;
-                let mut revoked = None;
-                let mut revocation_reason = None;
-                let mut expired = None;
-                let mut expiration = None;
-                let mut created_by = None;
-                let mut last_used_at = None;
-                let mut created_at = None;
-                let mut updated_at = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "id" => map.field(&mut id, "id")?,
-                        "type" => map.field(&mut r#type, "type")?,
-                        "subject" => map.field(&mut subject, "subject")?,
-                        "name" => map.field(&mut name, "name")?,
-                        "description" => map.field(&mut description, "description")?,
-                        "claims" => map.field(&mut claims, "claims")?,
-                        "scopes" => map.field(&mut scopes, "scopes")?,
-                        "secret" => map.field(&mut secret, "secret")?,
-                        "revoked" => map.field(&mut revoked, "revoked")?,
-                        "revocation_reason" => {
-                            map.field(&mut revocation_reason, "revocation_reason")?
-                        }
-                        "expired" => map.field(&mut expired, "expired")?,
-                        "expiration" => map.field(&mut expiration, "expiration")?,
-                        "created_by" => map.field(&mut created_by, "created_by")?,
-                        "last_used_at" => map.field(&mut last_used_at, "last_used_at")?,
-                        "created_at" => map.field(&mut created_at, "created_at")?,
-                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CreateApiKeyResponse {
-                    object: crate::decode::required(object, "object")?,
-                    id: crate::decode::required(id, "id")?,
-                    r#type: crate::decode::required(r#type, "type")?,
-                    subject: crate::decode::required(subject, "subject")?,
-                    name: crate::decode::required(name, "name")?,
-                    description: description.flatten(),
-                    claims: claims.flatten(),
-                    scopes: crate::decode::required(scopes, "scopes")?,
-                    secret: crate::decode::required(secret, "secret")?,
-                    revoked: crate::decode::required(revoked, "revoked")?,
-                    revocation_reason: revocation_reason.flatten(),
-                    expired: crate::decode::required(expired, "expired")?,
-                    expiration: expiration.flatten(),
-                    created_by: created_by.flatten(),
-                    last_used_at: last_used_at.flatten(),
-                    created_at: crate::decode::required(created_at, "created_at")?,
-                    updated_at: crate::decode::required(updated_at, "updated_at")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CreateApiKeyResponse {
+        object: required "object",
+        id: required "id",
+        r#type: required "type",
+        subject: required "subject",
+        name: required "name",
+        description: optional "description",
+        claims: optional "claims",
+        scopes: required "scopes",
+        secret: required "secret",
+        revoked: required "revoked",
+        revocation_reason: optional "revocation_reason",
+        expired: required "expired",
+        expiration: optional "expiration",
+        created_by: optional "created_by",
+        last_used_at: optional "last_used_at",
+        created_at: required "created_at",
+        updated_at: required "updated_at",
     }
 }
 
@@ -435,43 +235,11 @@ pub struct DeleteApiKeyResponse {
     pub deleted: bool,
 }
 
-impl<'de> serde::Deserialize<'de> for DeleteApiKeyResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = DeleteApiKeyResponse;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a DeleteApiKeyResponse object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DeleteApiKeyResponse, A::Error> {
-                use crate::decode::Fields as _;
-                let mut id = None;
-                let mut object = None;
-                let mut deleted = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => map.field(&mut id, "id")?,
-                        "object" => map.field(&mut object, "object")?,
-                        "deleted" => map.field(&mut deleted, "deleted")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(DeleteApiKeyResponse {
-                    id: crate::decode::required(id, "id")?,
-                    object: crate::decode::required(object, "object")?,
-                    deleted: crate::decode::required(deleted, "deleted")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    DeleteApiKeyResponse {
+        id: required "id",
+        object: required "object",
+        deleted: required "deleted",
     }
 }
 
@@ -489,55 +257,13 @@ pub struct UpdateApiKeyRequest {
     pub seconds_until_expiration: crate::Nullable<f64>,
 }
 
-impl<'de> serde::Deserialize<'de> for UpdateApiKeyRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateApiKeyRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a UpdateApiKeyRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateApiKeyRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut claims = None;
-                let mut scopes = None;
-                let mut description = None;
-                let mut subject = None;
-                let mut seconds_until_expiration = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "claims" => map.field(&mut claims, "claims")?,
-                        "scopes" => map.field(&mut scopes, "scopes")?,
-                        "description" => map.field(&mut description, "description")?,
-                        "subject" => map.field(&mut subject, "subject")?,
-                        "seconds_until_expiration" => {
-                            map.field(
-                                &mut seconds_until_expiration,
-                                "seconds_until_expiration",
-                            )?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(UpdateApiKeyRequest {
-                    claims: claims.unwrap_or_default(),
-                    scopes: scopes.flatten(),
-                    description: description.unwrap_or_default(),
-                    subject: subject.flatten(),
-                    seconds_until_expiration: seconds_until_expiration
-                        .unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    UpdateApiKeyRequest {
+        claims: nullable "claims",
+        scopes: optional "scopes",
+        description: nullable "description",
+        subject: optional "subject",
+        seconds_until_expiration: nullable "seconds_until_expiration",
     }
 }
 
@@ -547,37 +273,9 @@ pub struct GetApiKeySecretResponse {
     pub secret: String,
 }
 
-impl<'de> serde::Deserialize<'de> for GetApiKeySecretResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetApiKeySecretResponse;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a GetApiKeySecretResponse object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetApiKeySecretResponse, A::Error> {
-                use crate::decode::Fields as _;
-                let mut secret = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "secret" => map.field(&mut secret, "secret")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(GetApiKeySecretResponse {
-                    secret: crate::decode::required(secret, "secret")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    GetApiKeySecretResponse {
+        secret: required "secret",
     }
 }
 
@@ -593,36 +291,8 @@ impl VerifyApiKeyRequest {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for VerifyApiKeyRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = VerifyApiKeyRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a VerifyApiKeyRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VerifyApiKeyRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut secret = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "secret" => map.field(&mut secret, "secret")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(VerifyApiKeyRequest {
-                    secret: crate::decode::required(secret, "secret")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    VerifyApiKeyRequest {
+        secret: required "secret",
     }
 }

@@ -21,55 +21,12 @@ pub struct UpdateInstanceAuthConfigRequest {
     pub test_mode: crate::Nullable<bool>,
 }
 
-impl<'de> serde::Deserialize<'de> for UpdateInstanceAuthConfigRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateInstanceAuthConfigRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a UpdateInstanceAuthConfigRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateInstanceAuthConfigRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut restricted_to_allowlist = None;
-                let mut from_email_address = None;
-                let mut progressive_sign_up = None;
-                let mut test_mode = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "restricted_to_allowlist" => {
-                            map.field(
-                                &mut restricted_to_allowlist,
-                                "restricted_to_allowlist",
-                            )?
-                        }
-                        "from_email_address" => {
-                            map.field(&mut from_email_address, "from_email_address")?
-                        }
-                        "progressive_sign_up" => {
-                            map.field(&mut progressive_sign_up, "progressive_sign_up")?
-                        }
-                        "test_mode" => map.field(&mut test_mode, "test_mode")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(UpdateInstanceAuthConfigRequest {
-                    restricted_to_allowlist: restricted_to_allowlist.unwrap_or_default(),
-                    from_email_address: from_email_address.unwrap_or_default(),
-                    progressive_sign_up: progressive_sign_up.unwrap_or_default(),
-                    test_mode: test_mode.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    UpdateInstanceAuthConfigRequest {
+        restricted_to_allowlist: nullable "restricted_to_allowlist",
+        from_email_address: nullable "from_email_address",
+        progressive_sign_up: nullable "progressive_sign_up",
+        test_mode: nullable "test_mode",
     }
 }
 
@@ -83,40 +40,10 @@ pub struct UpdateProductionInstanceDomainRequest {
     pub is_secondary: Option<bool>,
 }
 
-impl<'de> serde::Deserialize<'de> for UpdateProductionInstanceDomainRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateProductionInstanceDomainRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a UpdateProductionInstanceDomainRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateProductionInstanceDomainRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut home_url = None;
-                let mut is_secondary = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "home_url" => map.field(&mut home_url, "home_url")?,
-                        "is_secondary" => map.field(&mut is_secondary, "is_secondary")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(UpdateProductionInstanceDomainRequest {
-                    home_url: home_url.flatten(),
-                    is_secondary: is_secondary.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    UpdateProductionInstanceDomainRequest {
+        home_url: optional "home_url",
+        is_secondary: optional "is_secondary",
     }
 }
 
@@ -132,39 +59,9 @@ pub struct ChangeProductionInstanceDomainRequest {
     pub is_secondary: Option<bool>,
 }
 
-impl<'de> serde::Deserialize<'de> for ChangeProductionInstanceDomainRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ChangeProductionInstanceDomainRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a ChangeProductionInstanceDomainRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ChangeProductionInstanceDomainRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut home_url = None;
-                let mut is_secondary = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "home_url" => map.field(&mut home_url, "home_url")?,
-                        "is_secondary" => map.field(&mut is_secondary, "is_secondary")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(ChangeProductionInstanceDomainRequest {
-                    home_url: home_url.flatten(),
-                    is_secondary: is_secondary.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    ChangeProductionInstanceDomainRequest {
+        home_url: optional "home_url",
+        is_secondary: optional "is_secondary",
     }
 }

@@ -13,36 +13,8 @@ impl VerifyClientRequest {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for VerifyClientRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = VerifyClientRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a VerifyClientRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VerifyClientRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut token = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "token" => map.field(&mut token, "token")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(VerifyClientRequest {
-                    token: crate::decode::required(token, "token")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    VerifyClientRequest {
+        token: required "token",
     }
 }

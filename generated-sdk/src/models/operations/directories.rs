@@ -29,56 +29,12 @@ impl CreateDirectoryRequest {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for CreateDirectoryRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateDirectoryRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CreateDirectoryRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateDirectoryRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut enterprise_connection_id = None;
-                let mut name = None;
-                let mut provider = None;
-                let mut group_role_mappings = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "enterprise_connection_id" => {
-                            map.field(
-                                &mut enterprise_connection_id,
-                                "enterprise_connection_id",
-                            )?
-                        }
-                        "name" => map.field(&mut name, "name")?,
-                        "provider" => map.field(&mut provider, "provider")?,
-                        "group_role_mappings" => {
-                            map.field(&mut group_role_mappings, "group_role_mappings")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CreateDirectoryRequest {
-                    enterprise_connection_id: crate::decode::required(
-                        enterprise_connection_id,
-                        "enterprise_connection_id",
-                    )?,
-                    name: name.flatten(),
-                    provider: crate::decode::required(provider, "provider")?,
-                    group_role_mappings: group_role_mappings.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CreateDirectoryRequest {
+        enterprise_connection_id: required "enterprise_connection_id",
+        name: optional "name",
+        provider: required "provider",
+        group_role_mappings: optional "group_role_mappings",
     }
 }
 
@@ -117,66 +73,14 @@ impl CreateDirectoryRequestGroupRoleMappingsItem {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for CreateDirectoryRequestGroupRoleMappingsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateDirectoryRequestGroupRoleMappingsItem;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CreateDirectoryRequestGroupRoleMappingsItem object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateDirectoryRequestGroupRoleMappingsItem, A::Error> {
-                use crate::decode::Fields as _;
-                let mut directory_group_id = None;
-                let mut scim_group_id = None;
-                let mut directory_group_display_name = None;
-                let mut scim_group_display_name = None;
-                let mut role_id = None;
-                let mut precedence = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "directory_group_id" => {
-                            map.field(&mut directory_group_id, "directory_group_id")?
-                        }
-                        "scim_group_id" => {
-                            map.field(&mut scim_group_id, "scim_group_id")?
-                        }
-                        "directory_group_display_name" => {
-                            map.field(
-                                &mut directory_group_display_name,
-                                "directory_group_display_name",
-                            )?
-                        }
-                        "scim_group_display_name" => {
-                            map.field(
-                                &mut scim_group_display_name,
-                                "scim_group_display_name",
-                            )?
-                        }
-                        "role_id" => map.field(&mut role_id, "role_id")?,
-                        "precedence" => map.field(&mut precedence, "precedence")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CreateDirectoryRequestGroupRoleMappingsItem {
-                    directory_group_id: directory_group_id.flatten(),
-                    scim_group_id: scim_group_id.flatten(),
-                    directory_group_display_name: directory_group_display_name.flatten(),
-                    scim_group_display_name: scim_group_display_name.flatten(),
-                    role_id: crate::decode::required(role_id, "role_id")?,
-                    precedence: precedence.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CreateDirectoryRequestGroupRoleMappingsItem {
+        directory_group_id: optional "directory_group_id",
+        scim_group_id: optional "scim_group_id",
+        directory_group_display_name: optional "directory_group_display_name",
+        scim_group_display_name: optional "scim_group_display_name",
+        role_id: required "role_id",
+        precedence: optional "precedence",
     }
 }
 
@@ -200,56 +104,13 @@ pub struct UpdateDirectoryRequest {
     pub group_role_mapping_enabled: Option<bool>,
 }
 
-impl<'de> serde::Deserialize<'de> for UpdateDirectoryRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateDirectoryRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a UpdateDirectoryRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateDirectoryRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut name = None;
-                let mut enabled = None;
-                let mut provider = None;
-                let mut attribute_mapping = None;
-                let mut group_role_mapping_enabled = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "name" => map.field(&mut name, "name")?,
-                        "enabled" => map.field(&mut enabled, "enabled")?,
-                        "provider" => map.field(&mut provider, "provider")?,
-                        "attribute_mapping" => {
-                            map.field(&mut attribute_mapping, "attribute_mapping")?
-                        }
-                        "group_role_mapping_enabled" => {
-                            map.field(
-                                &mut group_role_mapping_enabled,
-                                "group_role_mapping_enabled",
-                            )?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(UpdateDirectoryRequest {
-                    name: name.flatten(),
-                    enabled: enabled.flatten(),
-                    provider: provider.flatten(),
-                    attribute_mapping: attribute_mapping.flatten(),
-                    group_role_mapping_enabled: group_role_mapping_enabled.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    UpdateDirectoryRequest {
+        name: optional "name",
+        enabled: optional "enabled",
+        provider: optional "provider",
+        attribute_mapping: optional "attribute_mapping",
+        group_role_mapping_enabled: optional "group_role_mapping_enabled",
     }
 }
 
@@ -268,37 +129,9 @@ impl ReplaceDirectoryGroupRoleMappingsRequest {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ReplaceDirectoryGroupRoleMappingsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ReplaceDirectoryGroupRoleMappingsRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a ReplaceDirectoryGroupRoleMappingsRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ReplaceDirectoryGroupRoleMappingsRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut mappings = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "mappings" => map.field(&mut mappings, "mappings")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(ReplaceDirectoryGroupRoleMappingsRequest {
-                    mappings: crate::decode::required(mappings, "mappings")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    ReplaceDirectoryGroupRoleMappingsRequest {
+        mappings: required "mappings",
     }
 }
 
@@ -325,50 +158,11 @@ impl ReplaceDirectoryGroupRoleMappingsRequestMappingsItem {
     }
 }
 
-impl<'de> serde::Deserialize<'de>
-for ReplaceDirectoryGroupRoleMappingsRequestMappingsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ReplaceDirectoryGroupRoleMappingsRequestMappingsItem;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "a ReplaceDirectoryGroupRoleMappingsRequestMappingsItem object",
-                )
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ReplaceDirectoryGroupRoleMappingsRequestMappingsItem, A::Error> {
-                use crate::decode::Fields as _;
-                let mut directory_group_id = None;
-                let mut scim_group_id = None;
-                let mut role_id = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "directory_group_id" => {
-                            map.field(&mut directory_group_id, "directory_group_id")?
-                        }
-                        "scim_group_id" => {
-                            map.field(&mut scim_group_id, "scim_group_id")?
-                        }
-                        "role_id" => map.field(&mut role_id, "role_id")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(ReplaceDirectoryGroupRoleMappingsRequestMappingsItem {
-                    directory_group_id: directory_group_id.flatten(),
-                    scim_group_id: scim_group_id.flatten(),
-                    role_id: crate::decode::required(role_id, "role_id")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    ReplaceDirectoryGroupRoleMappingsRequestMappingsItem {
+        directory_group_id: optional "directory_group_id",
+        scim_group_id: optional "scim_group_id",
+        role_id: required "role_id",
     }
 }
 
@@ -401,49 +195,11 @@ impl CreateDirectoryGroupRoleMappingRequest {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for CreateDirectoryGroupRoleMappingRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateDirectoryGroupRoleMappingRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CreateDirectoryGroupRoleMappingRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateDirectoryGroupRoleMappingRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut directory_group_id = None;
-                let mut scim_group_id = None;
-                let mut role_id = None;
-                let mut precedence = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "directory_group_id" => {
-                            map.field(&mut directory_group_id, "directory_group_id")?
-                        }
-                        "scim_group_id" => {
-                            map.field(&mut scim_group_id, "scim_group_id")?
-                        }
-                        "role_id" => map.field(&mut role_id, "role_id")?,
-                        "precedence" => map.field(&mut precedence, "precedence")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CreateDirectoryGroupRoleMappingRequest {
-                    directory_group_id: directory_group_id.flatten(),
-                    scim_group_id: scim_group_id.flatten(),
-                    role_id: crate::decode::required(role_id, "role_id")?,
-                    precedence: precedence.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CreateDirectoryGroupRoleMappingRequest {
+        directory_group_id: optional "directory_group_id",
+        scim_group_id: optional "scim_group_id",
+        role_id: required "role_id",
+        precedence: optional "precedence",
     }
 }

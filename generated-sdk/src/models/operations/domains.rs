@@ -22,43 +22,11 @@ impl AddDomainRequest {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for AddDomainRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = AddDomainRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a AddDomainRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AddDomainRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut name = None;
-                let mut is_satellite = None;
-                let mut proxy_url = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "name" => map.field(&mut name, "name")?,
-                        "is_satellite" => map.field(&mut is_satellite, "is_satellite")?,
-                        "proxy_url" => map.field(&mut proxy_url, "proxy_url")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(AddDomainRequest {
-                    name: crate::decode::required(name, "name")?,
-                    is_satellite: crate::decode::required(is_satellite, "is_satellite")?,
-                    proxy_url: proxy_url.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    AddDomainRequest {
+        name: required "name",
+        is_satellite: required "is_satellite",
+        proxy_url: nullable "proxy_url",
     }
 }
 
@@ -80,42 +48,10 @@ pub struct UpdateDomainRequest {
     pub is_secondary: crate::Nullable<bool>,
 }
 
-impl<'de> serde::Deserialize<'de> for UpdateDomainRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateDomainRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a UpdateDomainRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateDomainRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut name = None;
-                let mut proxy_url = None;
-                let mut is_secondary = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "name" => map.field(&mut name, "name")?,
-                        "proxy_url" => map.field(&mut proxy_url, "proxy_url")?,
-                        "is_secondary" => map.field(&mut is_secondary, "is_secondary")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(UpdateDomainRequest {
-                    name: name.unwrap_or_default(),
-                    proxy_url: proxy_url.unwrap_or_default(),
-                    is_secondary: is_secondary.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    UpdateDomainRequest {
+        name: nullable "name",
+        proxy_url: nullable "proxy_url",
+        is_secondary: nullable "is_secondary",
     }
 }

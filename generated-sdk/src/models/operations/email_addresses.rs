@@ -35,60 +35,13 @@ impl CreateEmailAddressRequest {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for CreateEmailAddressRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateEmailAddressRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CreateEmailAddressRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateEmailAddressRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut user_id = None;
-                let mut email_address = None;
-                let mut verified = None;
-                let mut primary = None;
-                let mut notify_primary_email_address_changed = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "user_id" => map.field(&mut user_id, "user_id")?,
-                        "email_address" => {
-                            map.field(&mut email_address, "email_address")?
-                        }
-                        "verified" => map.field(&mut verified, "verified")?,
-                        "primary" => map.field(&mut primary, "primary")?,
-                        "notify_primary_email_address_changed" => {
-                            map.field(
-                                &mut notify_primary_email_address_changed,
-                                "notify_primary_email_address_changed",
-                            )?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CreateEmailAddressRequest {
-                    user_id: crate::decode::required(user_id, "user_id")?,
-                    email_address: crate::decode::required(
-                        email_address,
-                        "email_address",
-                    )?,
-                    verified: verified.unwrap_or_default(),
-                    primary: primary.unwrap_or_default(),
-                    notify_primary_email_address_changed: notify_primary_email_address_changed
-                        .unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CreateEmailAddressRequest {
+        user_id: required "user_id",
+        email_address: required "email_address",
+        verified: nullable "verified",
+        primary: nullable "primary",
+        notify_primary_email_address_changed: nullable "notify_primary_email_address_changed",
     }
 }
 
@@ -109,49 +62,11 @@ pub struct UpdateEmailAddressRequest {
     pub notify_primary_email_address_changed: crate::Nullable<bool>,
 }
 
-impl<'de> serde::Deserialize<'de> for UpdateEmailAddressRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateEmailAddressRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a UpdateEmailAddressRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateEmailAddressRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut verified = None;
-                let mut primary = None;
-                let mut notify_primary_email_address_changed = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "verified" => map.field(&mut verified, "verified")?,
-                        "primary" => map.field(&mut primary, "primary")?,
-                        "notify_primary_email_address_changed" => {
-                            map.field(
-                                &mut notify_primary_email_address_changed,
-                                "notify_primary_email_address_changed",
-                            )?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(UpdateEmailAddressRequest {
-                    verified: verified.unwrap_or_default(),
-                    primary: primary.unwrap_or_default(),
-                    notify_primary_email_address_changed: notify_primary_email_address_changed
-                        .unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    UpdateEmailAddressRequest {
+        verified: nullable "verified",
+        primary: nullable "primary",
+        notify_primary_email_address_changed: nullable "notify_primary_email_address_changed",
     }
 }
 
@@ -173,45 +88,10 @@ impl AttemptEmailAddressVerificationRequest {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for AttemptEmailAddressVerificationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = AttemptEmailAddressVerificationRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a AttemptEmailAddressVerificationRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AttemptEmailAddressVerificationRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut verification_id = None;
-                let mut code = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "verification_id" => {
-                            map.field(&mut verification_id, "verification_id")?
-                        }
-                        "code" => map.field(&mut code, "code")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(AttemptEmailAddressVerificationRequest {
-                    verification_id: crate::decode::required(
-                        verification_id,
-                        "verification_id",
-                    )?,
-                    code: crate::decode::required(code, "code")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    AttemptEmailAddressVerificationRequest {
+        verification_id: required "verification_id",
+        code: required "code",
     }
 }
 
@@ -255,59 +135,11 @@ impl ReplaceUserEmailAddressRequest {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ReplaceUserEmailAddressRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ReplaceUserEmailAddressRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a ReplaceUserEmailAddressRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ReplaceUserEmailAddressRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut email_address = None;
-                let mut identification_status = None;
-                let mut notify_primary_email_address_changed = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "email_address" => {
-                            map.field(&mut email_address, "email_address")?
-                        }
-                        "identification_status" => {
-                            map.field(
-                                &mut identification_status,
-                                "identification_status",
-                            )?
-                        }
-                        "notify_primary_email_address_changed" => {
-                            map.field(
-                                &mut notify_primary_email_address_changed,
-                                "notify_primary_email_address_changed",
-                            )?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(ReplaceUserEmailAddressRequest {
-                    email_address: crate::decode::required(
-                        email_address,
-                        "email_address",
-                    )?,
-                    identification_status: identification_status.flatten(),
-                    notify_primary_email_address_changed: notify_primary_email_address_changed
-                        .unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    ReplaceUserEmailAddressRequest {
+        email_address: required "email_address",
+        identification_status: optional "identification_status",
+        notify_primary_email_address_changed: nullable "notify_primary_email_address_changed",
     }
 }
 

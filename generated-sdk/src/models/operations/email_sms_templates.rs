@@ -84,61 +84,15 @@ pub struct UpsertTemplateRequest {
     pub reply_to_email_name: Option<String>,
 }
 
-impl<'de> serde::Deserialize<'de> for UpsertTemplateRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpsertTemplateRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a UpsertTemplateRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpsertTemplateRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut name = None;
-                let mut subject = None;
-                let mut markup = None;
-                let mut body = None;
-                let mut delivered_by_clerk = None;
-                let mut from_email_name = None;
-                let mut reply_to_email_name = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "name" => map.field(&mut name, "name")?,
-                        "subject" => map.field(&mut subject, "subject")?,
-                        "markup" => map.field(&mut markup, "markup")?,
-                        "body" => map.field(&mut body, "body")?,
-                        "delivered_by_clerk" => {
-                            map.field(&mut delivered_by_clerk, "delivered_by_clerk")?
-                        }
-                        "from_email_name" => {
-                            map.field(&mut from_email_name, "from_email_name")?
-                        }
-                        "reply_to_email_name" => {
-                            map.field(&mut reply_to_email_name, "reply_to_email_name")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(UpsertTemplateRequest {
-                    name: name.flatten(),
-                    subject: subject.unwrap_or_default(),
-                    markup: markup.unwrap_or_default(),
-                    body: body.flatten(),
-                    delivered_by_clerk: delivered_by_clerk.unwrap_or_default(),
-                    from_email_name: from_email_name.flatten(),
-                    reply_to_email_name: reply_to_email_name.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    UpsertTemplateRequest {
+        name: optional "name",
+        subject: nullable "subject",
+        markup: nullable "markup",
+        body: optional "body",
+        delivered_by_clerk: nullable "delivered_by_clerk",
+        from_email_name: optional "from_email_name",
+        reply_to_email_name: optional "reply_to_email_name",
     }
 }
 
@@ -163,50 +117,12 @@ pub struct PreviewTemplateRequest {
     pub reply_to_email_name: Option<String>,
 }
 
-impl<'de> serde::Deserialize<'de> for PreviewTemplateRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = PreviewTemplateRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a PreviewTemplateRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PreviewTemplateRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut subject = None;
-                let mut body = None;
-                let mut from_email_name = None;
-                let mut reply_to_email_name = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "subject" => map.field(&mut subject, "subject")?,
-                        "body" => map.field(&mut body, "body")?,
-                        "from_email_name" => {
-                            map.field(&mut from_email_name, "from_email_name")?
-                        }
-                        "reply_to_email_name" => {
-                            map.field(&mut reply_to_email_name, "reply_to_email_name")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(PreviewTemplateRequest {
-                    subject: subject.unwrap_or_default(),
-                    body: body.flatten(),
-                    from_email_name: from_email_name.flatten(),
-                    reply_to_email_name: reply_to_email_name.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    PreviewTemplateRequest {
+        subject: nullable "subject",
+        body: optional "body",
+        from_email_name: optional "from_email_name",
+        reply_to_email_name: optional "reply_to_email_name",
     }
 }
 
@@ -217,38 +133,8 @@ pub struct ToggleTemplateDeliveryRequest {
     pub delivered_by_clerk: Option<bool>,
 }
 
-impl<'de> serde::Deserialize<'de> for ToggleTemplateDeliveryRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ToggleTemplateDeliveryRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a ToggleTemplateDeliveryRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ToggleTemplateDeliveryRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut delivered_by_clerk = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "delivered_by_clerk" => {
-                            map.field(&mut delivered_by_clerk, "delivered_by_clerk")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(ToggleTemplateDeliveryRequest {
-                    delivered_by_clerk: delivered_by_clerk.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    ToggleTemplateDeliveryRequest {
+        delivered_by_clerk: optional "delivered_by_clerk",
     }
 }

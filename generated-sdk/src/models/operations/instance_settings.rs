@@ -33,87 +33,17 @@ pub struct UpdateInstanceRequest {
     >,
 }
 
-impl<'de> serde::Deserialize<'de> for UpdateInstanceRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateInstanceRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a UpdateInstanceRequest object")
-            }
-
-            #[allow(
-                deprecated,
-                reason = "decoding sets every field, deprecated ones too"
-            )]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateInstanceRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut test_mode = None;
-                let mut hibp = None;
-                let mut support_email = None;
-                let mut clerk_js_version = None;
-                let mut development_origin = None;
-                let mut allowed_origins = None;
-                let mut cookieless_dev = None;
-                let mut url_based_session_syncing = None;
-                let mut preferred_sign_in_strategy_when_password_required = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "test_mode" => map.field(&mut test_mode, "test_mode")?,
-                        "hibp" => map.field(&mut hibp, "hibp")?,
-                        "support_email" => {
-                            map.field(&mut support_email, "support_email")?
-                        }
-                        "clerk_js_version" => {
-                            map.field(&mut clerk_js_version, "clerk_js_version")?
-                        }
-                        "development_origin" => {
-                            map.field(&mut development_origin, "development_origin")?
-                        }
-                        "allowed_origins" => {
-                            map.field(&mut allowed_origins, "allowed_origins")?
-                        }
-                        "cookieless_dev" => {
-                            map.field(&mut cookieless_dev, "cookieless_dev")?
-                        }
-                        "url_based_session_syncing" => {
-                            map.field(
-                                &mut url_based_session_syncing,
-                                "url_based_session_syncing",
-                            )?
-                        }
-                        "preferred_sign_in_strategy_when_password_required" => {
-                            map.field(
-                                &mut preferred_sign_in_strategy_when_password_required,
-                                "preferred_sign_in_strategy_when_password_required",
-                            )?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(UpdateInstanceRequest {
-                    test_mode: test_mode.unwrap_or_default(),
-                    hibp: hibp.unwrap_or_default(),
-                    support_email: support_email.unwrap_or_default(),
-                    clerk_js_version: clerk_js_version.unwrap_or_default(),
-                    development_origin: development_origin.unwrap_or_default(),
-                    allowed_origins: allowed_origins.flatten(),
-                    cookieless_dev: cookieless_dev.unwrap_or_default(),
-                    url_based_session_syncing: url_based_session_syncing
-                        .unwrap_or_default(),
-                    preferred_sign_in_strategy_when_password_required: preferred_sign_in_strategy_when_password_required
-                        .unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    UpdateInstanceRequest {
+        test_mode: nullable "test_mode",
+        hibp: nullable "hibp",
+        support_email: nullable "support_email",
+        clerk_js_version: nullable "clerk_js_version",
+        development_origin: nullable "development_origin",
+        allowed_origins: optional "allowed_origins",
+        #[deprecated] cookieless_dev: nullable "cookieless_dev",
+        url_based_session_syncing: nullable "url_based_session_syncing",
+        preferred_sign_in_strategy_when_password_required: nullable "preferred_sign_in_strategy_when_password_required",
     }
 }
 
@@ -193,67 +123,13 @@ pub struct UpdateInstanceRestrictionsRequest {
     pub block_disposable_email_domains: crate::Nullable<bool>,
 }
 
-impl<'de> serde::Deserialize<'de> for UpdateInstanceRestrictionsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateInstanceRestrictionsRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a UpdateInstanceRestrictionsRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateInstanceRestrictionsRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut allowlist = None;
-                let mut blocklist = None;
-                let mut allowlist_blocklist_disabled_on_sign_in = None;
-                let mut block_email_subaddresses = None;
-                let mut block_disposable_email_domains = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "allowlist" => map.field(&mut allowlist, "allowlist")?,
-                        "blocklist" => map.field(&mut blocklist, "blocklist")?,
-                        "allowlist_blocklist_disabled_on_sign_in" => {
-                            map.field(
-                                &mut allowlist_blocklist_disabled_on_sign_in,
-                                "allowlist_blocklist_disabled_on_sign_in",
-                            )?
-                        }
-                        "block_email_subaddresses" => {
-                            map.field(
-                                &mut block_email_subaddresses,
-                                "block_email_subaddresses",
-                            )?
-                        }
-                        "block_disposable_email_domains" => {
-                            map.field(
-                                &mut block_disposable_email_domains,
-                                "block_disposable_email_domains",
-                            )?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(UpdateInstanceRestrictionsRequest {
-                    allowlist: allowlist.unwrap_or_default(),
-                    blocklist: blocklist.unwrap_or_default(),
-                    allowlist_blocklist_disabled_on_sign_in: allowlist_blocklist_disabled_on_sign_in
-                        .unwrap_or_default(),
-                    block_email_subaddresses: block_email_subaddresses
-                        .unwrap_or_default(),
-                    block_disposable_email_domains: block_disposable_email_domains
-                        .unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    UpdateInstanceRestrictionsRequest {
+        allowlist: nullable "allowlist",
+        blocklist: nullable "blocklist",
+        allowlist_blocklist_disabled_on_sign_in: nullable "allowlist_blocklist_disabled_on_sign_in",
+        block_email_subaddresses: nullable "block_email_subaddresses",
+        block_disposable_email_domains: nullable "block_disposable_email_domains",
     }
 }
 
@@ -265,44 +141,10 @@ pub struct UpdateInstanceProtectRequest {
     pub specter_enabled: crate::Nullable<bool>,
 }
 
-impl<'de> serde::Deserialize<'de> for UpdateInstanceProtectRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateInstanceProtectRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a UpdateInstanceProtectRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateInstanceProtectRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut rules_enabled = None;
-                let mut specter_enabled = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "rules_enabled" => {
-                            map.field(&mut rules_enabled, "rules_enabled")?
-                        }
-                        "specter_enabled" => {
-                            map.field(&mut specter_enabled, "specter_enabled")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(UpdateInstanceProtectRequest {
-                    rules_enabled: rules_enabled.unwrap_or_default(),
-                    specter_enabled: specter_enabled.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    UpdateInstanceProtectRequest {
+        rules_enabled: nullable "rules_enabled",
+        specter_enabled: nullable "specter_enabled",
     }
 }
 
@@ -313,42 +155,9 @@ pub struct UpdateInstanceCommunicationRequest {
     pub blocked_country_codes: crate::Nullable<Vec<String>>,
 }
 
-impl<'de> serde::Deserialize<'de> for UpdateInstanceCommunicationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateInstanceCommunicationRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a UpdateInstanceCommunicationRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateInstanceCommunicationRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut blocked_country_codes = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "blocked_country_codes" => {
-                            map.field(
-                                &mut blocked_country_codes,
-                                "blocked_country_codes",
-                            )?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(UpdateInstanceCommunicationRequest {
-                    blocked_country_codes: blocked_country_codes.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    UpdateInstanceCommunicationRequest {
+        blocked_country_codes: nullable "blocked_country_codes",
     }
 }
 
@@ -378,83 +187,14 @@ pub struct UpdateInstanceOAuthApplicationSettingsRequest {
     >,
 }
 
-impl<'de> serde::Deserialize<'de> for UpdateInstanceOAuthApplicationSettingsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateInstanceOAuthApplicationSettingsRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a UpdateInstanceOAuthApplicationSettingsRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateInstanceOAuthApplicationSettingsRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut dynamic_oauth_client_registration = None;
-                let mut default_scopes = None;
-                let mut oauth_jwt_access_tokens = None;
-                let mut client_id_metadata_documents_advertised = None;
-                let mut client_id_metadata_documents_only_allow_pre_registered_clients = None;
-                let mut client_id_metadata_documents_block_implicitly_allowed_clients = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "dynamic_oauth_client_registration" => {
-                            map.field(
-                                &mut dynamic_oauth_client_registration,
-                                "dynamic_oauth_client_registration",
-                            )?
-                        }
-                        "default_scopes" => {
-                            map.field(&mut default_scopes, "default_scopes")?
-                        }
-                        "oauth_jwt_access_tokens" => {
-                            map.field(
-                                &mut oauth_jwt_access_tokens,
-                                "oauth_jwt_access_tokens",
-                            )?
-                        }
-                        "client_id_metadata_documents_advertised" => {
-                            map.field(
-                                &mut client_id_metadata_documents_advertised,
-                                "client_id_metadata_documents_advertised",
-                            )?
-                        }
-                        "client_id_metadata_documents_only_allow_pre_registered_clients" => {
-                            map.field(
-                                &mut client_id_metadata_documents_only_allow_pre_registered_clients,
-                                "client_id_metadata_documents_only_allow_pre_registered_clients",
-                            )?
-                        }
-                        "client_id_metadata_documents_block_implicitly_allowed_clients" => {
-                            map.field(
-                                &mut client_id_metadata_documents_block_implicitly_allowed_clients,
-                                "client_id_metadata_documents_block_implicitly_allowed_clients",
-                            )?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(UpdateInstanceOAuthApplicationSettingsRequest {
-                    dynamic_oauth_client_registration: dynamic_oauth_client_registration
-                        .unwrap_or_default(),
-                    default_scopes: default_scopes.unwrap_or_default(),
-                    oauth_jwt_access_tokens: oauth_jwt_access_tokens.unwrap_or_default(),
-                    client_id_metadata_documents_advertised: client_id_metadata_documents_advertised
-                        .unwrap_or_default(),
-                    client_id_metadata_documents_only_allow_pre_registered_clients: client_id_metadata_documents_only_allow_pre_registered_clients
-                        .unwrap_or_default(),
-                    client_id_metadata_documents_block_implicitly_allowed_clients: client_id_metadata_documents_block_implicitly_allowed_clients
-                        .unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    UpdateInstanceOAuthApplicationSettingsRequest {
+        dynamic_oauth_client_registration: nullable "dynamic_oauth_client_registration",
+        default_scopes: nullable "default_scopes",
+        oauth_jwt_access_tokens: nullable "oauth_jwt_access_tokens",
+        client_id_metadata_documents_advertised: nullable "client_id_metadata_documents_advertised",
+        client_id_metadata_documents_only_allow_pre_registered_clients: nullable "client_id_metadata_documents_only_allow_pre_registered_clients",
+        client_id_metadata_documents_block_implicitly_allowed_clients: nullable "client_id_metadata_documents_block_implicitly_allowed_clients",
     }
 }
 
@@ -482,80 +222,15 @@ pub struct UpdateInstanceOrganizationSettingsRequest {
     pub domains_default_role_id: crate::Nullable<String>,
 }
 
-impl<'de> serde::Deserialize<'de> for UpdateInstanceOrganizationSettingsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateInstanceOrganizationSettingsRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a UpdateInstanceOrganizationSettingsRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateInstanceOrganizationSettingsRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut enabled = None;
-                let mut max_allowed_memberships = None;
-                let mut admin_delete_enabled = None;
-                let mut domains_enabled = None;
-                let mut slug_disabled = None;
-                let mut domains_enrollment_modes = None;
-                let mut creator_role_id = None;
-                let mut domains_default_role_id = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "enabled" => map.field(&mut enabled, "enabled")?,
-                        "max_allowed_memberships" => {
-                            map.field(
-                                &mut max_allowed_memberships,
-                                "max_allowed_memberships",
-                            )?
-                        }
-                        "admin_delete_enabled" => {
-                            map.field(&mut admin_delete_enabled, "admin_delete_enabled")?
-                        }
-                        "domains_enabled" => {
-                            map.field(&mut domains_enabled, "domains_enabled")?
-                        }
-                        "slug_disabled" => {
-                            map.field(&mut slug_disabled, "slug_disabled")?
-                        }
-                        "domains_enrollment_modes" => {
-                            map.field(
-                                &mut domains_enrollment_modes,
-                                "domains_enrollment_modes",
-                            )?
-                        }
-                        "creator_role_id" => {
-                            map.field(&mut creator_role_id, "creator_role_id")?
-                        }
-                        "domains_default_role_id" => {
-                            map.field(
-                                &mut domains_default_role_id,
-                                "domains_default_role_id",
-                            )?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(UpdateInstanceOrganizationSettingsRequest {
-                    enabled: enabled.unwrap_or_default(),
-                    max_allowed_memberships: max_allowed_memberships.unwrap_or_default(),
-                    admin_delete_enabled: admin_delete_enabled.unwrap_or_default(),
-                    domains_enabled: domains_enabled.unwrap_or_default(),
-                    slug_disabled: slug_disabled.unwrap_or_default(),
-                    domains_enrollment_modes: domains_enrollment_modes.flatten(),
-                    creator_role_id: creator_role_id.unwrap_or_default(),
-                    domains_default_role_id: domains_default_role_id.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    UpdateInstanceOrganizationSettingsRequest {
+        enabled: nullable "enabled",
+        max_allowed_memberships: nullable "max_allowed_memberships",
+        admin_delete_enabled: nullable "admin_delete_enabled",
+        domains_enabled: nullable "domains_enabled",
+        slug_disabled: nullable "slug_disabled",
+        domains_enrollment_modes: optional "domains_enrollment_modes",
+        creator_role_id: nullable "creator_role_id",
+        domains_default_role_id: nullable "domains_default_role_id",
     }
 }

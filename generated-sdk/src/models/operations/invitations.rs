@@ -47,68 +47,15 @@ impl CreateInvitationRequest {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for CreateInvitationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateInvitationRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CreateInvitationRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateInvitationRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut email_address = None;
-                let mut public_metadata = None;
-                let mut redirect_url = None;
-                let mut notify = None;
-                let mut ignore_existing = None;
-                let mut expires_in_days = None;
-                let mut template_slug = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "email_address" => {
-                            map.field(&mut email_address, "email_address")?
-                        }
-                        "public_metadata" => {
-                            map.field(&mut public_metadata, "public_metadata")?
-                        }
-                        "redirect_url" => map.field(&mut redirect_url, "redirect_url")?,
-                        "notify" => map.field(&mut notify, "notify")?,
-                        "ignore_existing" => {
-                            map.field(&mut ignore_existing, "ignore_existing")?
-                        }
-                        "expires_in_days" => {
-                            map.field(&mut expires_in_days, "expires_in_days")?
-                        }
-                        "template_slug" => {
-                            map.field(&mut template_slug, "template_slug")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CreateInvitationRequest {
-                    email_address: crate::decode::required(
-                        email_address,
-                        "email_address",
-                    )?,
-                    public_metadata: public_metadata.flatten(),
-                    redirect_url: redirect_url.flatten(),
-                    notify: notify.unwrap_or_default(),
-                    ignore_existing: ignore_existing.unwrap_or_default(),
-                    expires_in_days: expires_in_days.unwrap_or_default(),
-                    template_slug: template_slug.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CreateInvitationRequest {
+        email_address: required "email_address",
+        public_metadata: optional "public_metadata",
+        redirect_url: optional "redirect_url",
+        notify: nullable "notify",
+        ignore_existing: nullable "ignore_existing",
+        expires_in_days: nullable "expires_in_days",
+        template_slug: optional "template_slug",
     }
 }
 
@@ -216,68 +163,15 @@ impl CreateBulkInvitationsRequestItem {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for CreateBulkInvitationsRequestItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateBulkInvitationsRequestItem;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CreateBulkInvitationsRequestItem object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateBulkInvitationsRequestItem, A::Error> {
-                use crate::decode::Fields as _;
-                let mut email_address = None;
-                let mut public_metadata = None;
-                let mut redirect_url = None;
-                let mut notify = None;
-                let mut ignore_existing = None;
-                let mut expires_in_days = None;
-                let mut template_slug = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "email_address" => {
-                            map.field(&mut email_address, "email_address")?
-                        }
-                        "public_metadata" => {
-                            map.field(&mut public_metadata, "public_metadata")?
-                        }
-                        "redirect_url" => map.field(&mut redirect_url, "redirect_url")?,
-                        "notify" => map.field(&mut notify, "notify")?,
-                        "ignore_existing" => {
-                            map.field(&mut ignore_existing, "ignore_existing")?
-                        }
-                        "expires_in_days" => {
-                            map.field(&mut expires_in_days, "expires_in_days")?
-                        }
-                        "template_slug" => {
-                            map.field(&mut template_slug, "template_slug")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CreateBulkInvitationsRequestItem {
-                    email_address: crate::decode::required(
-                        email_address,
-                        "email_address",
-                    )?,
-                    public_metadata: public_metadata.unwrap_or_default(),
-                    redirect_url: redirect_url.unwrap_or_default(),
-                    notify: notify.unwrap_or_default(),
-                    ignore_existing: ignore_existing.unwrap_or_default(),
-                    expires_in_days: expires_in_days.unwrap_or_default(),
-                    template_slug: template_slug.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CreateBulkInvitationsRequestItem {
+        email_address: required "email_address",
+        public_metadata: nullable "public_metadata",
+        redirect_url: nullable "redirect_url",
+        notify: nullable "notify",
+        ignore_existing: nullable "ignore_existing",
+        expires_in_days: nullable "expires_in_days",
+        template_slug: optional "template_slug",
     }
 }
 

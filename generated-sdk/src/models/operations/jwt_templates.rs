@@ -41,60 +41,14 @@ impl CreateJwtTemplateRequest {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for CreateJwtTemplateRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateJwtTemplateRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CreateJwtTemplateRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateJwtTemplateRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut name = None;
-                let mut claims = None;
-                let mut lifetime = None;
-                let mut allowed_clock_skew = None;
-                let mut custom_signing_key = None;
-                let mut signing_algorithm = None;
-                let mut signing_key = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "name" => map.field(&mut name, "name")?,
-                        "claims" => map.field(&mut claims, "claims")?,
-                        "lifetime" => map.field(&mut lifetime, "lifetime")?,
-                        "allowed_clock_skew" => {
-                            map.field(&mut allowed_clock_skew, "allowed_clock_skew")?
-                        }
-                        "custom_signing_key" => {
-                            map.field(&mut custom_signing_key, "custom_signing_key")?
-                        }
-                        "signing_algorithm" => {
-                            map.field(&mut signing_algorithm, "signing_algorithm")?
-                        }
-                        "signing_key" => map.field(&mut signing_key, "signing_key")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CreateJwtTemplateRequest {
-                    name: crate::decode::required(name, "name")?,
-                    claims: crate::decode::required(claims, "claims")?,
-                    lifetime: lifetime.unwrap_or_default(),
-                    allowed_clock_skew: allowed_clock_skew.unwrap_or_default(),
-                    custom_signing_key: custom_signing_key.flatten(),
-                    signing_algorithm: signing_algorithm.unwrap_or_default(),
-                    signing_key: signing_key.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CreateJwtTemplateRequest {
+        name: required "name",
+        claims: required "claims",
+        lifetime: nullable "lifetime",
+        allowed_clock_skew: nullable "allowed_clock_skew",
+        custom_signing_key: optional "custom_signing_key",
+        signing_algorithm: nullable "signing_algorithm",
+        signing_key: nullable "signing_key",
     }
 }

@@ -7,40 +7,10 @@ pub struct GetM2mTokensResponse {
     pub total_count: f64,
 }
 
-impl<'de> serde::Deserialize<'de> for GetM2mTokensResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetM2mTokensResponse;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a GetM2mTokensResponse object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetM2mTokensResponse, A::Error> {
-                use crate::decode::Fields as _;
-                let mut m2m_tokens = None;
-                let mut total_count = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "m2m_tokens" => map.field(&mut m2m_tokens, "m2m_tokens")?,
-                        "total_count" => map.field(&mut total_count, "total_count")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(GetM2mTokensResponse {
-                    m2m_tokens: crate::decode::required(m2m_tokens, "m2m_tokens")?,
-                    total_count: crate::decode::required(total_count, "total_count")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    GetM2mTokensResponse {
+        m2m_tokens: required "m2m_tokens",
+        total_count: required "total_count",
     }
 }
 
@@ -73,72 +43,20 @@ pub struct GetM2mTokensResponseM2mTokensItem {
     pub updated_at: f64,
 }
 
-impl<'de> serde::Deserialize<'de> for GetM2mTokensResponseM2mTokensItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GetM2mTokensResponseM2mTokensItem;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a GetM2mTokensResponseM2mTokensItem object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GetM2mTokensResponseM2mTokensItem, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut id = None;
-                let mut subject = None;
-                let mut claims = None;
-                let mut scopes = None;
-                let mut revoked = None;
-                let mut revocation_reason = None;
-                let mut expired = None;
-                let mut expiration = None;
-                let mut last_used_at = None;
-                let mut created_at = None;
-                let mut updated_at = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "id" => map.field(&mut id, "id")?,
-                        "subject" => map.field(&mut subject, "subject")?,
-                        "claims" => map.field(&mut claims, "claims")?,
-                        "scopes" => map.field(&mut scopes, "scopes")?,
-                        "revoked" => map.field(&mut revoked, "revoked")?,
-                        "revocation_reason" => {
-                            map.field(&mut revocation_reason, "revocation_reason")?
-                        }
-                        "expired" => map.field(&mut expired, "expired")?,
-                        "expiration" => map.field(&mut expiration, "expiration")?,
-                        "last_used_at" => map.field(&mut last_used_at, "last_used_at")?,
-                        "created_at" => map.field(&mut created_at, "created_at")?,
-                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(GetM2mTokensResponseM2mTokensItem {
-                    object: crate::decode::required(object, "object")?,
-                    id: crate::decode::required(id, "id")?,
-                    subject: crate::decode::required(subject, "subject")?,
-                    claims: claims.flatten(),
-                    scopes: scopes.flatten(),
-                    revoked: crate::decode::required(revoked, "revoked")?,
-                    revocation_reason: revocation_reason.flatten(),
-                    expired: crate::decode::required(expired, "expired")?,
-                    expiration: expiration.flatten(),
-                    last_used_at: last_used_at.flatten(),
-                    created_at: crate::decode::required(created_at, "created_at")?,
-                    updated_at: crate::decode::required(updated_at, "updated_at")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    GetM2mTokensResponseM2mTokensItem {
+        object: required "object",
+        id: required "id",
+        subject: required "subject",
+        claims: optional "claims",
+        scopes: optional "scopes",
+        revoked: required "revoked",
+        revocation_reason: optional "revocation_reason",
+        expired: required "expired",
+        expiration: optional "expiration",
+        last_used_at: optional "last_used_at",
+        created_at: required "created_at",
+        updated_at: required "updated_at",
     }
 }
 
@@ -162,57 +80,12 @@ pub struct CreateM2mTokenRequest {
     pub min_remaining_ttl_seconds: Option<i64>,
 }
 
-impl<'de> serde::Deserialize<'de> for CreateM2mTokenRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateM2mTokenRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CreateM2mTokenRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateM2mTokenRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut token_format = None;
-                let mut seconds_until_expiration = None;
-                let mut claims = None;
-                let mut min_remaining_ttl_seconds = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "token_format" => map.field(&mut token_format, "token_format")?,
-                        "seconds_until_expiration" => {
-                            map.field(
-                                &mut seconds_until_expiration,
-                                "seconds_until_expiration",
-                            )?
-                        }
-                        "claims" => map.field(&mut claims, "claims")?,
-                        "min_remaining_ttl_seconds" => {
-                            map.field(
-                                &mut min_remaining_ttl_seconds,
-                                "min_remaining_ttl_seconds",
-                            )?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CreateM2mTokenRequest {
-                    token_format: token_format.flatten(),
-                    seconds_until_expiration: seconds_until_expiration
-                        .unwrap_or_default(),
-                    claims: claims.unwrap_or_default(),
-                    min_remaining_ttl_seconds: min_remaining_ttl_seconds.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CreateM2mTokenRequest {
+        token_format: optional "token_format",
+        seconds_until_expiration: nullable "seconds_until_expiration",
+        claims: nullable "claims",
+        min_remaining_ttl_seconds: optional "min_remaining_ttl_seconds",
     }
 }
 
@@ -300,75 +173,21 @@ pub struct CreateM2mTokenResponse {
     pub updated_at: f64,
 }
 
-impl<'de> serde::Deserialize<'de> for CreateM2mTokenResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateM2mTokenResponse;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CreateM2mTokenResponse object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateM2mTokenResponse, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut id = None;
-                let mut subject = None;
-                let mut claims = None;
-                let mut scopes = None;
-                let mut token = None;
-                let mut revoked = None;
-                let mut revocation_reason = None;
-                let mut expired = None;
-                let mut expiration = None;
-                let mut last_used_at = None;
-                let mut created_at = None;
-                let mut updated_at = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "id" => map.field(&mut id, "id")?,
-                        "subject" => map.field(&mut subject, "subject")?,
-                        "claims" => map.field(&mut claims, "claims")?,
-                        "scopes" => map.field(&mut scopes, "scopes")?,
-                        "token" => map.field(&mut token, "token")?,
-                        "revoked" => map.field(&mut revoked, "revoked")?,
-                        "revocation_reason" => {
-                            map.field(&mut revocation_reason, "revocation_reason")?
-                        }
-                        "expired" => map.field(&mut expired, "expired")?,
-                        "expiration" => map.field(&mut expiration, "expiration")?,
-                        "last_used_at" => map.field(&mut last_used_at, "last_used_at")?,
-                        "created_at" => map.field(&mut created_at, "created_at")?,
-                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CreateM2mTokenResponse {
-                    object: crate::decode::required(object, "object")?,
-                    id: crate::decode::required(id, "id")?,
-                    subject: crate::decode::required(subject, "subject")?,
-                    claims: claims.flatten(),
-                    scopes: scopes.flatten(),
-                    token: crate::decode::required(token, "token")?,
-                    revoked: crate::decode::required(revoked, "revoked")?,
-                    revocation_reason: revocation_reason.flatten(),
-                    expired: crate::decode::required(expired, "expired")?,
-                    expiration: expiration.flatten(),
-                    last_used_at: last_used_at.flatten(),
-                    created_at: crate::decode::required(created_at, "created_at")?,
-                    updated_at: crate::decode::required(updated_at, "updated_at")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CreateM2mTokenResponse {
+        object: required "object",
+        id: required "id",
+        subject: required "subject",
+        claims: optional "claims",
+        scopes: optional "scopes",
+        token: required "token",
+        revoked: required "revoked",
+        revocation_reason: optional "revocation_reason",
+        expired: required "expired",
+        expiration: optional "expiration",
+        last_used_at: optional "last_used_at",
+        created_at: required "created_at",
+        updated_at: required "updated_at",
     }
 }
 
@@ -384,36 +203,8 @@ impl VerifyM2mTokenRequest {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for VerifyM2mTokenRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = VerifyM2mTokenRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a VerifyM2mTokenRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VerifyM2mTokenRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut token = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "token" => map.field(&mut token, "token")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(VerifyM2mTokenRequest {
-                    token: crate::decode::required(token, "token")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    VerifyM2mTokenRequest {
+        token: required "token",
     }
 }

@@ -25,47 +25,11 @@ impl CreateMachineRequest {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for CreateMachineRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateMachineRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CreateMachineRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateMachineRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut name = None;
-                let mut scoped_machines = None;
-                let mut default_token_ttl = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "name" => map.field(&mut name, "name")?,
-                        "scoped_machines" => {
-                            map.field(&mut scoped_machines, "scoped_machines")?
-                        }
-                        "default_token_ttl" => {
-                            map.field(&mut default_token_ttl, "default_token_ttl")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CreateMachineRequest {
-                    name: crate::decode::required(name, "name")?,
-                    scoped_machines: scoped_machines.flatten(),
-                    default_token_ttl: default_token_ttl.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CreateMachineRequest {
+        name: required "name",
+        scoped_machines: optional "scoped_machines",
+        default_token_ttl: optional "default_token_ttl",
     }
 }
 
@@ -79,42 +43,10 @@ pub struct UpdateMachineRequest {
     pub default_token_ttl: Option<i64>,
 }
 
-impl<'de> serde::Deserialize<'de> for UpdateMachineRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateMachineRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a UpdateMachineRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateMachineRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut name = None;
-                let mut default_token_ttl = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "name" => map.field(&mut name, "name")?,
-                        "default_token_ttl" => {
-                            map.field(&mut default_token_ttl, "default_token_ttl")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(UpdateMachineRequest {
-                    name: name.flatten(),
-                    default_token_ttl: default_token_ttl.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    UpdateMachineRequest {
+        name: optional "name",
+        default_token_ttl: optional "default_token_ttl",
     }
 }
 
@@ -133,42 +65,9 @@ impl RotateMachineSecretKeyRequest {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for RotateMachineSecretKeyRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = RotateMachineSecretKeyRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a RotateMachineSecretKeyRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RotateMachineSecretKeyRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut previous_token_ttl = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "previous_token_ttl" => {
-                            map.field(&mut previous_token_ttl, "previous_token_ttl")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(RotateMachineSecretKeyRequest {
-                    previous_token_ttl: crate::decode::required(
-                        previous_token_ttl,
-                        "previous_token_ttl",
-                    )?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    RotateMachineSecretKeyRequest {
+        previous_token_ttl: required "previous_token_ttl",
     }
 }
 
@@ -187,41 +86,8 @@ impl CreateMachineScopeRequest {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for CreateMachineScopeRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateMachineScopeRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CreateMachineScopeRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateMachineScopeRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut to_machine_id = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "to_machine_id" => {
-                            map.field(&mut to_machine_id, "to_machine_id")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CreateMachineScopeRequest {
-                    to_machine_id: crate::decode::required(
-                        to_machine_id,
-                        "to_machine_id",
-                    )?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CreateMachineScopeRequest {
+        to_machine_id: required "to_machine_id",
     }
 }

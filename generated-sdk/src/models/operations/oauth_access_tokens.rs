@@ -11,44 +11,10 @@ pub struct VerifyOAuthAccessTokenRequest {
     pub secret: Option<String>,
 }
 
-impl<'de> serde::Deserialize<'de> for VerifyOAuthAccessTokenRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = VerifyOAuthAccessTokenRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a VerifyOAuthAccessTokenRequest object")
-            }
-
-            #[allow(
-                deprecated,
-                reason = "decoding sets every field, deprecated ones too"
-            )]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VerifyOAuthAccessTokenRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut access_token = None;
-                let mut secret = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "access_token" => map.field(&mut access_token, "access_token")?,
-                        "secret" => map.field(&mut secret, "secret")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(VerifyOAuthAccessTokenRequest {
-                    access_token: access_token.flatten(),
-                    secret: secret.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    VerifyOAuthAccessTokenRequest {
+        access_token: optional "access_token",
+        #[deprecated] secret: optional "secret",
     }
 }
 
@@ -80,69 +46,19 @@ pub struct VerifyOAuthAccessTokenResponseVariant1 {
     pub updated_at: f64,
 }
 
-impl<'de> serde::Deserialize<'de> for VerifyOAuthAccessTokenResponseVariant1 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = VerifyOAuthAccessTokenResponseVariant1;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a VerifyOAuthAccessTokenResponseVariant1 object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VerifyOAuthAccessTokenResponseVariant1, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut id = None;
-                let mut client_id = None;
-                let mut subject = None;
-                let mut scopes = None;
-                let mut revoked = None;
-                let mut revocation_reason = None;
-                let mut expired = None;
-                let mut expiration = None;
-                let mut created_at = None;
-                let mut updated_at = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "id" => map.field(&mut id, "id")?,
-                        "client_id" => map.field(&mut client_id, "client_id")?,
-                        "subject" => map.field(&mut subject, "subject")?,
-                        "scopes" => map.field(&mut scopes, "scopes")?,
-                        "revoked" => map.field(&mut revoked, "revoked")?,
-                        "revocation_reason" => {
-                            map.field(&mut revocation_reason, "revocation_reason")?
-                        }
-                        "expired" => map.field(&mut expired, "expired")?,
-                        "expiration" => map.field(&mut expiration, "expiration")?,
-                        "created_at" => map.field(&mut created_at, "created_at")?,
-                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(VerifyOAuthAccessTokenResponseVariant1 {
-                    object: crate::decode::required(object, "object")?,
-                    id: crate::decode::required(id, "id")?,
-                    client_id: crate::decode::required(client_id, "client_id")?,
-                    subject: crate::decode::required(subject, "subject")?,
-                    scopes: crate::decode::required(scopes, "scopes")?,
-                    revoked: crate::decode::required(revoked, "revoked")?,
-                    revocation_reason: revocation_reason.flatten(),
-                    expired: crate::decode::required(expired, "expired")?,
-                    expiration: expiration.flatten(),
-                    created_at: crate::decode::required(created_at, "created_at")?,
-                    updated_at: crate::decode::required(updated_at, "updated_at")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    VerifyOAuthAccessTokenResponseVariant1 {
+        object: required "object",
+        id: required "id",
+        client_id: required "client_id",
+        subject: required "subject",
+        scopes: required "scopes",
+        revoked: required "revoked",
+        revocation_reason: optional "revocation_reason",
+        expired: required "expired",
+        expiration: optional "expiration",
+        created_at: required "created_at",
+        updated_at: required "updated_at",
     }
 }
 
@@ -153,36 +69,8 @@ pub struct VerifyOAuthAccessTokenResponseVariant2 {
     pub active: bool,
 }
 
-impl<'de> serde::Deserialize<'de> for VerifyOAuthAccessTokenResponseVariant2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = VerifyOAuthAccessTokenResponseVariant2;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a VerifyOAuthAccessTokenResponseVariant2 object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VerifyOAuthAccessTokenResponseVariant2, A::Error> {
-                use crate::decode::Fields as _;
-                let mut active = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "active" => map.field(&mut active, "active")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(VerifyOAuthAccessTokenResponseVariant2 {
-                    active: crate::decode::required(active, "active")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    VerifyOAuthAccessTokenResponseVariant2 {
+        active: required "active",
     }
 }

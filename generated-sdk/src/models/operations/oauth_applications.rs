@@ -51,68 +51,15 @@ impl CreateOAuthApplicationRequest {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for CreateOAuthApplicationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateOAuthApplicationRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CreateOAuthApplicationRequest object")
-            }
-
-            #[allow(
-                deprecated,
-                reason = "decoding sets every field, deprecated ones too"
-            )]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateOAuthApplicationRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut name = None;
-                let mut redirect_uris = None;
-                let mut callback_url = None;
-                let mut scopes = None;
-                let mut consent_screen_enabled = None;
-                let mut pkce_required = None;
-                let mut public = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "name" => map.field(&mut name, "name")?,
-                        "redirect_uris" => {
-                            map.field(&mut redirect_uris, "redirect_uris")?
-                        }
-                        "callback_url" => map.field(&mut callback_url, "callback_url")?,
-                        "scopes" => map.field(&mut scopes, "scopes")?,
-                        "consent_screen_enabled" => {
-                            map.field(
-                                &mut consent_screen_enabled,
-                                "consent_screen_enabled",
-                            )?
-                        }
-                        "pkce_required" => {
-                            map.field(&mut pkce_required, "pkce_required")?
-                        }
-                        "public" => map.field(&mut public, "public")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CreateOAuthApplicationRequest {
-                    name: crate::decode::required(name, "name")?,
-                    redirect_uris: redirect_uris.unwrap_or_default(),
-                    callback_url: callback_url.unwrap_or_default(),
-                    scopes: scopes.unwrap_or_default(),
-                    consent_screen_enabled: consent_screen_enabled.unwrap_or_default(),
-                    pkce_required: pkce_required.unwrap_or_default(),
-                    public: public.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CreateOAuthApplicationRequest {
+        name: required "name",
+        redirect_uris: nullable "redirect_uris",
+        #[deprecated] callback_url: nullable "callback_url",
+        scopes: nullable "scopes",
+        consent_screen_enabled: nullable "consent_screen_enabled",
+        pkce_required: nullable "pkce_required",
+        public: nullable "public",
     }
 }
 
@@ -145,68 +92,15 @@ pub struct UpdateOAuthApplicationRequest {
     pub public: crate::Nullable<bool>,
 }
 
-impl<'de> serde::Deserialize<'de> for UpdateOAuthApplicationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateOAuthApplicationRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a UpdateOAuthApplicationRequest object")
-            }
-
-            #[allow(
-                deprecated,
-                reason = "decoding sets every field, deprecated ones too"
-            )]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateOAuthApplicationRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut name = None;
-                let mut redirect_uris = None;
-                let mut callback_url = None;
-                let mut scopes = None;
-                let mut consent_screen_enabled = None;
-                let mut pkce_required = None;
-                let mut public = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "name" => map.field(&mut name, "name")?,
-                        "redirect_uris" => {
-                            map.field(&mut redirect_uris, "redirect_uris")?
-                        }
-                        "callback_url" => map.field(&mut callback_url, "callback_url")?,
-                        "scopes" => map.field(&mut scopes, "scopes")?,
-                        "consent_screen_enabled" => {
-                            map.field(
-                                &mut consent_screen_enabled,
-                                "consent_screen_enabled",
-                            )?
-                        }
-                        "pkce_required" => {
-                            map.field(&mut pkce_required, "pkce_required")?
-                        }
-                        "public" => map.field(&mut public, "public")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(UpdateOAuthApplicationRequest {
-                    name: name.unwrap_or_default(),
-                    redirect_uris: redirect_uris.unwrap_or_default(),
-                    callback_url: callback_url.unwrap_or_default(),
-                    scopes: scopes.unwrap_or_default(),
-                    consent_screen_enabled: consent_screen_enabled.unwrap_or_default(),
-                    pkce_required: pkce_required.unwrap_or_default(),
-                    public: public.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    UpdateOAuthApplicationRequest {
+        name: nullable "name",
+        redirect_uris: nullable "redirect_uris",
+        #[deprecated] callback_url: nullable "callback_url",
+        scopes: nullable "scopes",
+        consent_screen_enabled: nullable "consent_screen_enabled",
+        pkce_required: nullable "pkce_required",
+        public: nullable "public",
     }
 }
 
@@ -223,36 +117,8 @@ impl RevokeOAuthApplicationTokenRequest {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for RevokeOAuthApplicationTokenRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = RevokeOAuthApplicationTokenRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a RevokeOAuthApplicationTokenRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RevokeOAuthApplicationTokenRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut token = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "token" => map.field(&mut token, "token")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(RevokeOAuthApplicationTokenRequest {
-                    token: crate::decode::required(token, "token")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    RevokeOAuthApplicationTokenRequest {
+        token: required "token",
     }
 }

@@ -13,45 +13,11 @@ pub struct CreateOrganizationDomainRequest {
     pub verified: crate::Nullable<bool>,
 }
 
-impl<'de> serde::Deserialize<'de> for CreateOrganizationDomainRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateOrganizationDomainRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CreateOrganizationDomainRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateOrganizationDomainRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut name = None;
-                let mut enrollment_mode = None;
-                let mut verified = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "name" => map.field(&mut name, "name")?,
-                        "enrollment_mode" => {
-                            map.field(&mut enrollment_mode, "enrollment_mode")?
-                        }
-                        "verified" => map.field(&mut verified, "verified")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CreateOrganizationDomainRequest {
-                    name: name.flatten(),
-                    enrollment_mode: enrollment_mode.flatten(),
-                    verified: verified.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CreateOrganizationDomainRequest {
+        name: optional "name",
+        enrollment_mode: optional "enrollment_mode",
+        verified: nullable "verified",
     }
 }
 
@@ -65,42 +31,10 @@ pub struct UpdateOrganizationDomainRequest {
     pub verified: crate::Nullable<bool>,
 }
 
-impl<'de> serde::Deserialize<'de> for UpdateOrganizationDomainRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateOrganizationDomainRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a UpdateOrganizationDomainRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateOrganizationDomainRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut enrollment_mode = None;
-                let mut verified = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "enrollment_mode" => {
-                            map.field(&mut enrollment_mode, "enrollment_mode")?
-                        }
-                        "verified" => map.field(&mut verified, "verified")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(UpdateOrganizationDomainRequest {
-                    enrollment_mode: enrollment_mode.unwrap_or_default(),
-                    verified: verified.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    UpdateOrganizationDomainRequest {
+        enrollment_mode: nullable "enrollment_mode",
+        verified: nullable "verified",
     }
 }
 

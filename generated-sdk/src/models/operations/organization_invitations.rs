@@ -48,71 +48,16 @@ impl CreateOrganizationInvitationRequest {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for CreateOrganizationInvitationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateOrganizationInvitationRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CreateOrganizationInvitationRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateOrganizationInvitationRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut email_address = None;
-                let mut inviter_user_id = None;
-                let mut role = None;
-                let mut public_metadata = None;
-                let mut private_metadata = None;
-                let mut redirect_url = None;
-                let mut expires_in_days = None;
-                let mut notify = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "email_address" => {
-                            map.field(&mut email_address, "email_address")?
-                        }
-                        "inviter_user_id" => {
-                            map.field(&mut inviter_user_id, "inviter_user_id")?
-                        }
-                        "role" => map.field(&mut role, "role")?,
-                        "public_metadata" => {
-                            map.field(&mut public_metadata, "public_metadata")?
-                        }
-                        "private_metadata" => {
-                            map.field(&mut private_metadata, "private_metadata")?
-                        }
-                        "redirect_url" => map.field(&mut redirect_url, "redirect_url")?,
-                        "expires_in_days" => {
-                            map.field(&mut expires_in_days, "expires_in_days")?
-                        }
-                        "notify" => map.field(&mut notify, "notify")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CreateOrganizationInvitationRequest {
-                    email_address: crate::decode::required(
-                        email_address,
-                        "email_address",
-                    )?,
-                    inviter_user_id: inviter_user_id.unwrap_or_default(),
-                    role: crate::decode::required(role, "role")?,
-                    public_metadata: public_metadata.unwrap_or_default(),
-                    private_metadata: private_metadata.unwrap_or_default(),
-                    redirect_url: redirect_url.unwrap_or_default(),
-                    expires_in_days: expires_in_days.unwrap_or_default(),
-                    notify: notify.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CreateOrganizationInvitationRequest {
+        email_address: required "email_address",
+        inviter_user_id: nullable "inviter_user_id",
+        role: required "role",
+        public_metadata: nullable "public_metadata",
+        private_metadata: nullable "private_metadata",
+        redirect_url: nullable "redirect_url",
+        expires_in_days: nullable "expires_in_days",
+        notify: nullable "notify",
     }
 }
 
@@ -124,38 +69,8 @@ pub struct RevokeOrganizationInvitationRequest {
     pub requesting_user_id: crate::Nullable<String>,
 }
 
-impl<'de> serde::Deserialize<'de> for RevokeOrganizationInvitationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = RevokeOrganizationInvitationRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a RevokeOrganizationInvitationRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RevokeOrganizationInvitationRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut requesting_user_id = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "requesting_user_id" => {
-                            map.field(&mut requesting_user_id, "requesting_user_id")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(RevokeOrganizationInvitationRequest {
-                    requesting_user_id: requesting_user_id.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    RevokeOrganizationInvitationRequest {
+        requesting_user_id: nullable "requesting_user_id",
     }
 }

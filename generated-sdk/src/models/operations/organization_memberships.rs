@@ -27,50 +27,12 @@ impl CreateOrganizationMembershipRequest {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for CreateOrganizationMembershipRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateOrganizationMembershipRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CreateOrganizationMembershipRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateOrganizationMembershipRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut user_id = None;
-                let mut role = None;
-                let mut public_metadata = None;
-                let mut private_metadata = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "user_id" => map.field(&mut user_id, "user_id")?,
-                        "role" => map.field(&mut role, "role")?,
-                        "public_metadata" => {
-                            map.field(&mut public_metadata, "public_metadata")?
-                        }
-                        "private_metadata" => {
-                            map.field(&mut private_metadata, "private_metadata")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CreateOrganizationMembershipRequest {
-                    user_id: crate::decode::required(user_id, "user_id")?,
-                    role: crate::decode::required(role, "role")?,
-                    public_metadata: public_metadata.unwrap_or_default(),
-                    private_metadata: private_metadata.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CreateOrganizationMembershipRequest {
+        user_id: required "user_id",
+        role: required "role",
+        public_metadata: nullable "public_metadata",
+        private_metadata: nullable "private_metadata",
     }
 }
 
@@ -87,37 +49,9 @@ impl UpdateOrganizationMembershipRequest {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for UpdateOrganizationMembershipRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateOrganizationMembershipRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a UpdateOrganizationMembershipRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateOrganizationMembershipRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut role = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "role" => map.field(&mut role, "role")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(UpdateOrganizationMembershipRequest {
-                    role: crate::decode::required(role, "role")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    UpdateOrganizationMembershipRequest {
+        role: required "role",
     }
 }
 
@@ -133,43 +67,9 @@ pub struct UpdateOrganizationMembershipMetadataRequest {
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
-impl<'de> serde::Deserialize<'de> for UpdateOrganizationMembershipMetadataRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateOrganizationMembershipMetadataRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a UpdateOrganizationMembershipMetadataRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateOrganizationMembershipMetadataRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut public_metadata = None;
-                let mut private_metadata = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "public_metadata" => {
-                            map.field(&mut public_metadata, "public_metadata")?
-                        }
-                        "private_metadata" => {
-                            map.field(&mut private_metadata, "private_metadata")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(UpdateOrganizationMembershipMetadataRequest {
-                    public_metadata: public_metadata.flatten(),
-                    private_metadata: private_metadata.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    UpdateOrganizationMembershipMetadataRequest {
+        public_metadata: optional "public_metadata",
+        private_metadata: optional "private_metadata",
     }
 }

@@ -22,43 +22,11 @@ impl CreateOrganizationPermissionRequest {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for CreateOrganizationPermissionRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateOrganizationPermissionRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CreateOrganizationPermissionRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateOrganizationPermissionRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut name = None;
-                let mut key = None;
-                let mut description = None;
-                while let Some(wire_key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match wire_key.as_str() {
-                        "name" => map.field(&mut name, "name")?,
-                        "key" => map.field(&mut key, "key")?,
-                        "description" => map.field(&mut description, "description")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CreateOrganizationPermissionRequest {
-                    name: crate::decode::required(name, "name")?,
-                    key: crate::decode::required(key, "key")?,
-                    description: description.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CreateOrganizationPermissionRequest {
+        name: required "name",
+        key: required "key",
+        description: optional "description",
     }
 }
 
@@ -75,42 +43,10 @@ pub struct UpdateOrganizationPermissionRequest {
     pub description: Option<String>,
 }
 
-impl<'de> serde::Deserialize<'de> for UpdateOrganizationPermissionRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateOrganizationPermissionRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a UpdateOrganizationPermissionRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateOrganizationPermissionRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut name = None;
-                let mut key = None;
-                let mut description = None;
-                while let Some(wire_key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match wire_key.as_str() {
-                        "name" => map.field(&mut name, "name")?,
-                        "key" => map.field(&mut key, "key")?,
-                        "description" => map.field(&mut description, "description")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(UpdateOrganizationPermissionRequest {
-                    name: name.flatten(),
-                    key: key.flatten(),
-                    description: description.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    UpdateOrganizationPermissionRequest {
+        name: optional "name",
+        key: optional "key",
+        description: optional "description",
     }
 }

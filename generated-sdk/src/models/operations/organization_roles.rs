@@ -30,55 +30,13 @@ impl CreateOrganizationRoleRequest {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for CreateOrganizationRoleRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateOrganizationRoleRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CreateOrganizationRoleRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateOrganizationRoleRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut name = None;
-                let mut key = None;
-                let mut description = None;
-                let mut permissions = None;
-                let mut include_in_initial_role_set = None;
-                while let Some(wire_key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match wire_key.as_str() {
-                        "name" => map.field(&mut name, "name")?,
-                        "key" => map.field(&mut key, "key")?,
-                        "description" => map.field(&mut description, "description")?,
-                        "permissions" => map.field(&mut permissions, "permissions")?,
-                        "include_in_initial_role_set" => {
-                            map.field(
-                                &mut include_in_initial_role_set,
-                                "include_in_initial_role_set",
-                            )?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CreateOrganizationRoleRequest {
-                    name: crate::decode::required(name, "name")?,
-                    key: crate::decode::required(key, "key")?,
-                    description: description.unwrap_or_default(),
-                    permissions: permissions.unwrap_or_default(),
-                    include_in_initial_role_set: include_in_initial_role_set
-                        .unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CreateOrganizationRoleRequest {
+        name: required "name",
+        key: required "key",
+        description: nullable "description",
+        permissions: nullable "permissions",
+        include_in_initial_role_set: nullable "include_in_initial_role_set",
     }
 }
 
@@ -98,45 +56,11 @@ pub struct UpdateOrganizationRoleRequest {
     pub permissions: crate::Nullable<Vec<String>>,
 }
 
-impl<'de> serde::Deserialize<'de> for UpdateOrganizationRoleRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateOrganizationRoleRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a UpdateOrganizationRoleRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateOrganizationRoleRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut name = None;
-                let mut key = None;
-                let mut description = None;
-                let mut permissions = None;
-                while let Some(wire_key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match wire_key.as_str() {
-                        "name" => map.field(&mut name, "name")?,
-                        "key" => map.field(&mut key, "key")?,
-                        "description" => map.field(&mut description, "description")?,
-                        "permissions" => map.field(&mut permissions, "permissions")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(UpdateOrganizationRoleRequest {
-                    name: name.unwrap_or_default(),
-                    key: key.unwrap_or_default(),
-                    description: description.unwrap_or_default(),
-                    permissions: permissions.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    UpdateOrganizationRoleRequest {
+        name: nullable "name",
+        key: nullable "key",
+        description: nullable "description",
+        permissions: nullable "permissions",
     }
 }

@@ -48,67 +48,16 @@ impl CreateOrganizationRequest {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for CreateOrganizationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateOrganizationRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CreateOrganizationRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateOrganizationRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut name = None;
-                let mut created_by = None;
-                let mut private_metadata = None;
-                let mut public_metadata = None;
-                let mut slug = None;
-                let mut max_allowed_memberships = None;
-                let mut created_at = None;
-                let mut role_set_key = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "name" => map.field(&mut name, "name")?,
-                        "created_by" => map.field(&mut created_by, "created_by")?,
-                        "private_metadata" => {
-                            map.field(&mut private_metadata, "private_metadata")?
-                        }
-                        "public_metadata" => {
-                            map.field(&mut public_metadata, "public_metadata")?
-                        }
-                        "slug" => map.field(&mut slug, "slug")?,
-                        "max_allowed_memberships" => {
-                            map.field(
-                                &mut max_allowed_memberships,
-                                "max_allowed_memberships",
-                            )?
-                        }
-                        "created_at" => map.field(&mut created_at, "created_at")?,
-                        "role_set_key" => map.field(&mut role_set_key, "role_set_key")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CreateOrganizationRequest {
-                    name: crate::decode::required(name, "name")?,
-                    created_by: created_by.unwrap_or_default(),
-                    private_metadata: private_metadata.unwrap_or_default(),
-                    public_metadata: public_metadata.unwrap_or_default(),
-                    slug: slug.unwrap_or_default(),
-                    max_allowed_memberships: max_allowed_memberships.unwrap_or_default(),
-                    created_at: created_at.unwrap_or_default(),
-                    role_set_key: role_set_key.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CreateOrganizationRequest {
+        name: required "name",
+        created_by: nullable "created_by",
+        private_metadata: nullable "private_metadata",
+        public_metadata: nullable "public_metadata",
+        slug: nullable "slug",
+        max_allowed_memberships: nullable "max_allowed_memberships",
+        created_at: nullable "created_at",
+        role_set_key: nullable "role_set_key",
     }
 }
 
@@ -136,59 +85,14 @@ pub struct UpdateOrganizationRequest {
     pub role_set_key: crate::Nullable<String>,
 }
 
-impl<'de> serde::Deserialize<'de> for UpdateOrganizationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateOrganizationRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a UpdateOrganizationRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateOrganizationRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut name = None;
-                let mut slug = None;
-                let mut max_allowed_memberships = None;
-                let mut admin_delete_enabled = None;
-                let mut created_at = None;
-                let mut role_set_key = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "name" => map.field(&mut name, "name")?,
-                        "slug" => map.field(&mut slug, "slug")?,
-                        "max_allowed_memberships" => {
-                            map.field(
-                                &mut max_allowed_memberships,
-                                "max_allowed_memberships",
-                            )?
-                        }
-                        "admin_delete_enabled" => {
-                            map.field(&mut admin_delete_enabled, "admin_delete_enabled")?
-                        }
-                        "created_at" => map.field(&mut created_at, "created_at")?,
-                        "role_set_key" => map.field(&mut role_set_key, "role_set_key")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(UpdateOrganizationRequest {
-                    name: name.unwrap_or_default(),
-                    slug: slug.unwrap_or_default(),
-                    max_allowed_memberships: max_allowed_memberships.unwrap_or_default(),
-                    admin_delete_enabled: admin_delete_enabled.unwrap_or_default(),
-                    created_at: created_at.unwrap_or_default(),
-                    role_set_key: role_set_key.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    UpdateOrganizationRequest {
+        name: nullable "name",
+        slug: nullable "slug",
+        max_allowed_memberships: nullable "max_allowed_memberships",
+        admin_delete_enabled: nullable "admin_delete_enabled",
+        created_at: nullable "created_at",
+        role_set_key: nullable "role_set_key",
     }
 }
 
@@ -204,44 +108,10 @@ pub struct ReplaceOrganizationMetadataRequest {
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
-impl<'de> serde::Deserialize<'de> for ReplaceOrganizationMetadataRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ReplaceOrganizationMetadataRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a ReplaceOrganizationMetadataRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ReplaceOrganizationMetadataRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut public_metadata = None;
-                let mut private_metadata = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "public_metadata" => {
-                            map.field(&mut public_metadata, "public_metadata")?
-                        }
-                        "private_metadata" => {
-                            map.field(&mut private_metadata, "private_metadata")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(ReplaceOrganizationMetadataRequest {
-                    public_metadata: public_metadata.flatten(),
-                    private_metadata: private_metadata.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    ReplaceOrganizationMetadataRequest {
+        public_metadata: optional "public_metadata",
+        private_metadata: optional "private_metadata",
     }
 }
 
@@ -257,44 +127,10 @@ pub struct MergeOrganizationMetadataRequest {
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
-impl<'de> serde::Deserialize<'de> for MergeOrganizationMetadataRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MergeOrganizationMetadataRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a MergeOrganizationMetadataRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MergeOrganizationMetadataRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut public_metadata = None;
-                let mut private_metadata = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "public_metadata" => {
-                            map.field(&mut public_metadata, "public_metadata")?
-                        }
-                        "private_metadata" => {
-                            map.field(&mut private_metadata, "private_metadata")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(MergeOrganizationMetadataRequest {
-                    public_metadata: public_metadata.flatten(),
-                    private_metadata: private_metadata.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    MergeOrganizationMetadataRequest {
+        public_metadata: optional "public_metadata",
+        private_metadata: optional "private_metadata",
     }
 }
 

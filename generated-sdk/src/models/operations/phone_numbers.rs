@@ -31,55 +31,13 @@ impl CreatePhoneNumberRequest {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for CreatePhoneNumberRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreatePhoneNumberRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CreatePhoneNumberRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreatePhoneNumberRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut user_id = None;
-                let mut phone_number = None;
-                let mut verified = None;
-                let mut primary = None;
-                let mut reserved_for_second_factor = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "user_id" => map.field(&mut user_id, "user_id")?,
-                        "phone_number" => map.field(&mut phone_number, "phone_number")?,
-                        "verified" => map.field(&mut verified, "verified")?,
-                        "primary" => map.field(&mut primary, "primary")?,
-                        "reserved_for_second_factor" => {
-                            map.field(
-                                &mut reserved_for_second_factor,
-                                "reserved_for_second_factor",
-                            )?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CreatePhoneNumberRequest {
-                    user_id: crate::decode::required(user_id, "user_id")?,
-                    phone_number: crate::decode::required(phone_number, "phone_number")?,
-                    verified: verified.unwrap_or_default(),
-                    primary: primary.unwrap_or_default(),
-                    reserved_for_second_factor: reserved_for_second_factor
-                        .unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CreatePhoneNumberRequest {
+        user_id: required "user_id",
+        phone_number: required "phone_number",
+        verified: nullable "verified",
+        primary: nullable "primary",
+        reserved_for_second_factor: nullable "reserved_for_second_factor",
     }
 }
 
@@ -98,49 +56,11 @@ pub struct UpdatePhoneNumberRequest {
     pub reserved_for_second_factor: crate::Nullable<bool>,
 }
 
-impl<'de> serde::Deserialize<'de> for UpdatePhoneNumberRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdatePhoneNumberRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a UpdatePhoneNumberRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdatePhoneNumberRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut verified = None;
-                let mut primary = None;
-                let mut reserved_for_second_factor = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "verified" => map.field(&mut verified, "verified")?,
-                        "primary" => map.field(&mut primary, "primary")?,
-                        "reserved_for_second_factor" => {
-                            map.field(
-                                &mut reserved_for_second_factor,
-                                "reserved_for_second_factor",
-                            )?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(UpdatePhoneNumberRequest {
-                    verified: verified.unwrap_or_default(),
-                    primary: primary.unwrap_or_default(),
-                    reserved_for_second_factor: reserved_for_second_factor
-                        .unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    UpdatePhoneNumberRequest {
+        verified: nullable "verified",
+        primary: nullable "primary",
+        reserved_for_second_factor: nullable "reserved_for_second_factor",
     }
 }
 
@@ -162,45 +82,10 @@ impl AttemptPhoneNumberVerificationRequest {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for AttemptPhoneNumberVerificationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = AttemptPhoneNumberVerificationRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a AttemptPhoneNumberVerificationRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AttemptPhoneNumberVerificationRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut verification_id = None;
-                let mut code = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "verification_id" => {
-                            map.field(&mut verification_id, "verification_id")?
-                        }
-                        "code" => map.field(&mut code, "code")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(AttemptPhoneNumberVerificationRequest {
-                    verification_id: crate::decode::required(
-                        verification_id,
-                        "verification_id",
-                    )?,
-                    code: crate::decode::required(code, "code")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    AttemptPhoneNumberVerificationRequest {
+        verification_id: required "verification_id",
+        code: required "code",
     }
 }
 
@@ -234,45 +119,10 @@ impl ReplaceUserPhoneNumberRequest {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ReplaceUserPhoneNumberRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ReplaceUserPhoneNumberRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a ReplaceUserPhoneNumberRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ReplaceUserPhoneNumberRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut phone_number = None;
-                let mut identification_status = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "phone_number" => map.field(&mut phone_number, "phone_number")?,
-                        "identification_status" => {
-                            map.field(
-                                &mut identification_status,
-                                "identification_status",
-                            )?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(ReplaceUserPhoneNumberRequest {
-                    phone_number: crate::decode::required(phone_number, "phone_number")?,
-                    identification_status: identification_status.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    ReplaceUserPhoneNumberRequest {
+        phone_number: required "phone_number",
+        identification_status: optional "identification_status",
     }
 }
 

@@ -10,39 +10,9 @@ pub struct VerifyDomainProxyRequest {
     pub proxy_url: Option<String>,
 }
 
-impl<'de> serde::Deserialize<'de> for VerifyDomainProxyRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = VerifyDomainProxyRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a VerifyDomainProxyRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VerifyDomainProxyRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut domain_id = None;
-                let mut proxy_url = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "domain_id" => map.field(&mut domain_id, "domain_id")?,
-                        "proxy_url" => map.field(&mut proxy_url, "proxy_url")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(VerifyDomainProxyRequest {
-                    domain_id: domain_id.flatten(),
-                    proxy_url: proxy_url.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    VerifyDomainProxyRequest {
+        domain_id: optional "domain_id",
+        proxy_url: optional "proxy_url",
     }
 }

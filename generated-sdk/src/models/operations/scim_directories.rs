@@ -31,56 +31,12 @@ impl CreateScimDirectoryRequest {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for CreateScimDirectoryRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateScimDirectoryRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CreateScimDirectoryRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateScimDirectoryRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut enterprise_connection_id = None;
-                let mut name = None;
-                let mut provider = None;
-                let mut group_role_mappings = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "enterprise_connection_id" => {
-                            map.field(
-                                &mut enterprise_connection_id,
-                                "enterprise_connection_id",
-                            )?
-                        }
-                        "name" => map.field(&mut name, "name")?,
-                        "provider" => map.field(&mut provider, "provider")?,
-                        "group_role_mappings" => {
-                            map.field(&mut group_role_mappings, "group_role_mappings")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CreateScimDirectoryRequest {
-                    enterprise_connection_id: crate::decode::required(
-                        enterprise_connection_id,
-                        "enterprise_connection_id",
-                    )?,
-                    name: name.flatten(),
-                    provider: crate::decode::required(provider, "provider")?,
-                    group_role_mappings: group_role_mappings.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CreateScimDirectoryRequest {
+        enterprise_connection_id: required "enterprise_connection_id",
+        name: optional "name",
+        provider: required "provider",
+        group_role_mappings: optional "group_role_mappings",
     }
 }
 
@@ -110,56 +66,12 @@ impl CreateScimDirectoryRequestGroupRoleMappingsItem {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for CreateScimDirectoryRequestGroupRoleMappingsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateScimDirectoryRequestGroupRoleMappingsItem;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CreateScimDirectoryRequestGroupRoleMappingsItem object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateScimDirectoryRequestGroupRoleMappingsItem, A::Error> {
-                use crate::decode::Fields as _;
-                let mut scim_group_id = None;
-                let mut scim_group_display_name = None;
-                let mut role_id = None;
-                let mut precedence = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "scim_group_id" => {
-                            map.field(&mut scim_group_id, "scim_group_id")?
-                        }
-                        "scim_group_display_name" => {
-                            map.field(
-                                &mut scim_group_display_name,
-                                "scim_group_display_name",
-                            )?
-                        }
-                        "role_id" => map.field(&mut role_id, "role_id")?,
-                        "precedence" => map.field(&mut precedence, "precedence")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CreateScimDirectoryRequestGroupRoleMappingsItem {
-                    scim_group_id: crate::decode::required(
-                        scim_group_id,
-                        "scim_group_id",
-                    )?,
-                    scim_group_display_name: scim_group_display_name.flatten(),
-                    role_id: crate::decode::required(role_id, "role_id")?,
-                    precedence: precedence.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CreateScimDirectoryRequestGroupRoleMappingsItem {
+        scim_group_id: required "scim_group_id",
+        scim_group_display_name: optional "scim_group_display_name",
+        role_id: required "role_id",
+        precedence: optional "precedence",
     }
 }
 
@@ -183,56 +95,13 @@ pub struct UpdateScimDirectoryRequest {
     pub group_role_mapping_enabled: Option<bool>,
 }
 
-impl<'de> serde::Deserialize<'de> for UpdateScimDirectoryRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateScimDirectoryRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a UpdateScimDirectoryRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateScimDirectoryRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut name = None;
-                let mut enabled = None;
-                let mut provider = None;
-                let mut attribute_mapping = None;
-                let mut group_role_mapping_enabled = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "name" => map.field(&mut name, "name")?,
-                        "enabled" => map.field(&mut enabled, "enabled")?,
-                        "provider" => map.field(&mut provider, "provider")?,
-                        "attribute_mapping" => {
-                            map.field(&mut attribute_mapping, "attribute_mapping")?
-                        }
-                        "group_role_mapping_enabled" => {
-                            map.field(
-                                &mut group_role_mapping_enabled,
-                                "group_role_mapping_enabled",
-                            )?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(UpdateScimDirectoryRequest {
-                    name: name.flatten(),
-                    enabled: enabled.flatten(),
-                    provider: provider.flatten(),
-                    attribute_mapping: attribute_mapping.flatten(),
-                    group_role_mapping_enabled: group_role_mapping_enabled.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    UpdateScimDirectoryRequest {
+        name: optional "name",
+        enabled: optional "enabled",
+        provider: optional "provider",
+        attribute_mapping: optional "attribute_mapping",
+        group_role_mapping_enabled: optional "group_role_mapping_enabled",
     }
 }
 
@@ -249,37 +118,9 @@ impl ReplaceScimGroupRoleMappingsRequest {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ReplaceScimGroupRoleMappingsRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ReplaceScimGroupRoleMappingsRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a ReplaceScimGroupRoleMappingsRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ReplaceScimGroupRoleMappingsRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut mappings = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "mappings" => map.field(&mut mappings, "mappings")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(ReplaceScimGroupRoleMappingsRequest {
-                    mappings: crate::decode::required(mappings, "mappings")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    ReplaceScimGroupRoleMappingsRequest {
+        mappings: required "mappings",
     }
 }
 
@@ -301,45 +142,10 @@ impl ReplaceScimGroupRoleMappingsRequestMappingsItem {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ReplaceScimGroupRoleMappingsRequestMappingsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ReplaceScimGroupRoleMappingsRequestMappingsItem;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a ReplaceScimGroupRoleMappingsRequestMappingsItem object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ReplaceScimGroupRoleMappingsRequestMappingsItem, A::Error> {
-                use crate::decode::Fields as _;
-                let mut scim_group_id = None;
-                let mut role_id = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "scim_group_id" => {
-                            map.field(&mut scim_group_id, "scim_group_id")?
-                        }
-                        "role_id" => map.field(&mut role_id, "role_id")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(ReplaceScimGroupRoleMappingsRequestMappingsItem {
-                    scim_group_id: crate::decode::required(
-                        scim_group_id,
-                        "scim_group_id",
-                    )?,
-                    role_id: crate::decode::required(role_id, "role_id")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    ReplaceScimGroupRoleMappingsRequestMappingsItem {
+        scim_group_id: required "scim_group_id",
+        role_id: required "role_id",
     }
 }
 
@@ -367,47 +173,10 @@ impl CreateScimGroupRoleMappingRequest {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for CreateScimGroupRoleMappingRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateScimGroupRoleMappingRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CreateScimGroupRoleMappingRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateScimGroupRoleMappingRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut scim_group_id = None;
-                let mut role_id = None;
-                let mut precedence = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "scim_group_id" => {
-                            map.field(&mut scim_group_id, "scim_group_id")?
-                        }
-                        "role_id" => map.field(&mut role_id, "role_id")?,
-                        "precedence" => map.field(&mut precedence, "precedence")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CreateScimGroupRoleMappingRequest {
-                    scim_group_id: crate::decode::required(
-                        scim_group_id,
-                        "scim_group_id",
-                    )?,
-                    role_id: crate::decode::required(role_id, "role_id")?,
-                    precedence: precedence.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CreateScimGroupRoleMappingRequest {
+        scim_group_id: required "scim_group_id",
+        role_id: required "role_id",
+        precedence: optional "precedence",
     }
 }

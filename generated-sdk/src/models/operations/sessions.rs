@@ -93,45 +93,10 @@ impl CreateSessionRequest {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for CreateSessionRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateSessionRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CreateSessionRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateSessionRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut user_id = None;
-                let mut active_organization_id = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "user_id" => map.field(&mut user_id, "user_id")?,
-                        "active_organization_id" => {
-                            map.field(
-                                &mut active_organization_id,
-                                "active_organization_id",
-                            )?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CreateSessionRequest {
-                    user_id: crate::decode::required(user_id, "user_id")?,
-                    active_organization_id: active_organization_id.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CreateSessionRequest {
+        user_id: required "user_id",
+        active_organization_id: optional "active_organization_id",
     }
 }
 
@@ -175,74 +140,14 @@ impl RefreshSessionRequest {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for RefreshSessionRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = RefreshSessionRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a RefreshSessionRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RefreshSessionRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut expired_token = None;
-                let mut refresh_token = None;
-                let mut request_origin = None;
-                let mut request_headers = None;
-                let mut format = None;
-                let mut request_originating_ip = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "expired_token" => {
-                            map.field(&mut expired_token, "expired_token")?
-                        }
-                        "refresh_token" => {
-                            map.field(&mut refresh_token, "refresh_token")?
-                        }
-                        "request_origin" => {
-                            map.field(&mut request_origin, "request_origin")?
-                        }
-                        "request_headers" => {
-                            map.field(&mut request_headers, "request_headers")?
-                        }
-                        "format" => map.field(&mut format, "format")?,
-                        "request_originating_ip" => {
-                            map.field(
-                                &mut request_originating_ip,
-                                "request_originating_ip",
-                            )?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(RefreshSessionRequest {
-                    expired_token: crate::decode::required(
-                        expired_token,
-                        "expired_token",
-                    )?,
-                    refresh_token: crate::decode::required(
-                        refresh_token,
-                        "refresh_token",
-                    )?,
-                    request_origin: crate::decode::required(
-                        request_origin,
-                        "request_origin",
-                    )?,
-                    request_headers: request_headers.unwrap_or_default(),
-                    format: format.unwrap_or_default(),
-                    request_originating_ip: request_originating_ip.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    RefreshSessionRequest {
+        expired_token: required "expired_token",
+        refresh_token: required "refresh_token",
+        request_origin: required "request_origin",
+        request_headers: nullable "request_headers",
+        format: nullable "format",
+        request_originating_ip: nullable "request_originating_ip",
     }
 }
 
@@ -308,39 +213,9 @@ pub struct CreateSessionTokenRequest {
     pub expires_in_seconds: crate::Nullable<i64>,
 }
 
-impl<'de> serde::Deserialize<'de> for CreateSessionTokenRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateSessionTokenRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CreateSessionTokenRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateSessionTokenRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut expires_in_seconds = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "expires_in_seconds" => {
-                            map.field(&mut expires_in_seconds, "expires_in_seconds")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CreateSessionTokenRequest {
-                    expires_in_seconds: expires_in_seconds.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CreateSessionTokenRequest {
+        expires_in_seconds: nullable "expires_in_seconds",
     }
 }
 
@@ -353,40 +228,10 @@ pub struct CreateSessionTokenResponse {
     pub jwt: Option<String>,
 }
 
-impl<'de> serde::Deserialize<'de> for CreateSessionTokenResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateSessionTokenResponse;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CreateSessionTokenResponse object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateSessionTokenResponse, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut jwt = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "jwt" => map.field(&mut jwt, "jwt")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CreateSessionTokenResponse {
-                    object: object.flatten(),
-                    jwt: jwt.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CreateSessionTokenResponse {
+        object: optional "object",
+        jwt: optional "jwt",
     }
 }
 
@@ -397,38 +242,8 @@ pub struct CreateSessionTokenFromTemplateRequest {
     pub expires_in_seconds: crate::Nullable<i64>,
 }
 
-impl<'de> serde::Deserialize<'de> for CreateSessionTokenFromTemplateRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateSessionTokenFromTemplateRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CreateSessionTokenFromTemplateRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateSessionTokenFromTemplateRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut expires_in_seconds = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "expires_in_seconds" => {
-                            map.field(&mut expires_in_seconds, "expires_in_seconds")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CreateSessionTokenFromTemplateRequest {
-                    expires_in_seconds: expires_in_seconds.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CreateSessionTokenFromTemplateRequest {
+        expires_in_seconds: nullable "expires_in_seconds",
     }
 }

@@ -27,44 +27,10 @@ impl CreateSignInTokenRequest {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for CreateSignInTokenRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateSignInTokenRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CreateSignInTokenRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateSignInTokenRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut user_id = None;
-                let mut org_id = None;
-                let mut expires_in_seconds = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "user_id" => map.field(&mut user_id, "user_id")?,
-                        "org_id" => map.field(&mut org_id, "org_id")?,
-                        "expires_in_seconds" => {
-                            map.field(&mut expires_in_seconds, "expires_in_seconds")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CreateSignInTokenRequest {
-                    user_id: crate::decode::required(user_id, "user_id")?,
-                    org_id: org_id.unwrap_or_default(),
-                    expires_in_seconds: expires_in_seconds.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CreateSignInTokenRequest {
+        user_id: required "user_id",
+        org_id: nullable "org_id",
+        expires_in_seconds: nullable "expires_in_seconds",
     }
 }

@@ -11,41 +11,9 @@ pub struct UpdateSignUpRequest {
     pub custom_action: crate::Nullable<bool>,
 }
 
-impl<'de> serde::Deserialize<'de> for UpdateSignUpRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateSignUpRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a UpdateSignUpRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateSignUpRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut external_id = None;
-                let mut custom_action = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "external_id" => map.field(&mut external_id, "external_id")?,
-                        "custom_action" => {
-                            map.field(&mut custom_action, "custom_action")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(UpdateSignUpRequest {
-                    external_id: external_id.unwrap_or_default(),
-                    custom_action: custom_action.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    UpdateSignUpRequest {
+        external_id: nullable "external_id",
+        custom_action: nullable "custom_action",
     }
 }

@@ -84,45 +84,10 @@ impl CreateWaitlistEntryRequest {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for CreateWaitlistEntryRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateWaitlistEntryRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CreateWaitlistEntryRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateWaitlistEntryRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut email_address = None;
-                let mut notify = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "email_address" => {
-                            map.field(&mut email_address, "email_address")?
-                        }
-                        "notify" => map.field(&mut notify, "notify")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CreateWaitlistEntryRequest {
-                    email_address: crate::decode::required(
-                        email_address,
-                        "email_address",
-                    )?,
-                    notify: notify.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CreateWaitlistEntryRequest {
+        email_address: required "email_address",
+        notify: nullable "notify",
     }
 }
 
@@ -148,45 +113,10 @@ impl CreateBulkWaitlistEntriesRequestItem {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for CreateBulkWaitlistEntriesRequestItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateBulkWaitlistEntriesRequestItem;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CreateBulkWaitlistEntriesRequestItem object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateBulkWaitlistEntriesRequestItem, A::Error> {
-                use crate::decode::Fields as _;
-                let mut email_address = None;
-                let mut notify = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "email_address" => {
-                            map.field(&mut email_address, "email_address")?
-                        }
-                        "notify" => map.field(&mut notify, "notify")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CreateBulkWaitlistEntriesRequestItem {
-                    email_address: crate::decode::required(
-                        email_address,
-                        "email_address",
-                    )?,
-                    notify: notify.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CreateBulkWaitlistEntriesRequestItem {
+        email_address: required "email_address",
+        notify: nullable "notify",
     }
 }
 
@@ -199,38 +129,8 @@ pub struct InviteWaitlistEntryRequest {
     pub ignore_existing: crate::Nullable<bool>,
 }
 
-impl<'de> serde::Deserialize<'de> for InviteWaitlistEntryRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = InviteWaitlistEntryRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a InviteWaitlistEntryRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<InviteWaitlistEntryRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut ignore_existing = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "ignore_existing" => {
-                            map.field(&mut ignore_existing, "ignore_existing")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(InviteWaitlistEntryRequest {
-                    ignore_existing: ignore_existing.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    InviteWaitlistEntryRequest {
+        ignore_existing: nullable "ignore_existing",
     }
 }

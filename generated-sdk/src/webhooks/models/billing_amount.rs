@@ -13,55 +13,11 @@ pub struct BillingAmount {
     pub currency_symbol: String,
 }
 
-impl<'de> serde::Deserialize<'de> for BillingAmount {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BillingAmount;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a BillingAmount object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BillingAmount, A::Error> {
-                use crate::decode::Fields as _;
-                let mut amount = None;
-                let mut amount_formatted = None;
-                let mut currency = None;
-                let mut currency_symbol = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "amount" => map.field(&mut amount, "amount")?,
-                        "amount_formatted" => {
-                            map.field(&mut amount_formatted, "amount_formatted")?
-                        }
-                        "currency" => map.field(&mut currency, "currency")?,
-                        "currency_symbol" => {
-                            map.field(&mut currency_symbol, "currency_symbol")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(BillingAmount {
-                    amount: crate::decode::required(amount, "amount")?,
-                    amount_formatted: crate::decode::required(
-                        amount_formatted,
-                        "amount_formatted",
-                    )?,
-                    currency: crate::decode::required(currency, "currency")?,
-                    currency_symbol: crate::decode::required(
-                        currency_symbol,
-                        "currency_symbol",
-                    )?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    BillingAmount {
+        amount: required "amount",
+        amount_formatted: required "amount_formatted",
+        currency: required "currency",
+        currency_symbol: required "currency_symbol",
     }
 }

@@ -13,55 +13,11 @@ pub struct BillingPayee {
     pub gateway_status: String,
 }
 
-impl<'de> serde::Deserialize<'de> for BillingPayee {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BillingPayee;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a BillingPayee object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BillingPayee, A::Error> {
-                use crate::decode::Fields as _;
-                let mut id = None;
-                let mut gateway_type = None;
-                let mut gateway_external_id = None;
-                let mut gateway_status = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => map.field(&mut id, "id")?,
-                        "gateway_type" => map.field(&mut gateway_type, "gateway_type")?,
-                        "gateway_external_id" => {
-                            map.field(&mut gateway_external_id, "gateway_external_id")?
-                        }
-                        "gateway_status" => {
-                            map.field(&mut gateway_status, "gateway_status")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(BillingPayee {
-                    id: crate::decode::required(id, "id")?,
-                    gateway_type: crate::decode::required(gateway_type, "gateway_type")?,
-                    gateway_external_id: crate::decode::required(
-                        gateway_external_id,
-                        "gateway_external_id",
-                    )?,
-                    gateway_status: crate::decode::required(
-                        gateway_status,
-                        "gateway_status",
-                    )?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    BillingPayee {
+        id: required "id",
+        gateway_type: required "gateway_type",
+        gateway_external_id: required "gateway_external_id",
+        gateway_status: required "gateway_status",
     }
 }

@@ -34,70 +34,18 @@ pub struct BillingPayerEventPayload {
     pub updated_at: Option<i64>,
 }
 
-impl<'de> serde::Deserialize<'de> for BillingPayerEventPayload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BillingPayerEventPayload;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a BillingPayerEventPayload object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BillingPayerEventPayload, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut id = None;
-                let mut user_id = None;
-                let mut first_name = None;
-                let mut last_name = None;
-                let mut email = None;
-                let mut organization_id = None;
-                let mut organization_name = None;
-                let mut image_url = None;
-                let mut created_at = None;
-                let mut updated_at = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "id" => map.field(&mut id, "id")?,
-                        "user_id" => map.field(&mut user_id, "user_id")?,
-                        "first_name" => map.field(&mut first_name, "first_name")?,
-                        "last_name" => map.field(&mut last_name, "last_name")?,
-                        "email" => map.field(&mut email, "email")?,
-                        "organization_id" => {
-                            map.field(&mut organization_id, "organization_id")?
-                        }
-                        "organization_name" => {
-                            map.field(&mut organization_name, "organization_name")?
-                        }
-                        "image_url" => map.field(&mut image_url, "image_url")?,
-                        "created_at" => map.field(&mut created_at, "created_at")?,
-                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(BillingPayerEventPayload {
-                    object: object.flatten(),
-                    id: crate::decode::required(id, "id")?,
-                    user_id: crate::decode::required(user_id, "user_id")?,
-                    first_name: crate::decode::required(first_name, "first_name")?,
-                    last_name: crate::decode::required(last_name, "last_name")?,
-                    email: crate::decode::required(email, "email")?,
-                    organization_id: organization_id.flatten(),
-                    organization_name: organization_name.flatten(),
-                    image_url: crate::decode::required(image_url, "image_url")?,
-                    created_at: created_at.flatten(),
-                    updated_at: updated_at.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    BillingPayerEventPayload {
+        object: optional "object",
+        id: required "id",
+        user_id: required "user_id",
+        first_name: required "first_name",
+        last_name: required "last_name",
+        email: required "email",
+        organization_id: optional "organization_id",
+        organization_name: optional "organization_name",
+        image_url: required "image_url",
+        created_at: optional "created_at",
+        updated_at: optional "updated_at",
     }
 }

@@ -9,39 +9,9 @@ pub struct BillingPaymentFailedReason {
     pub decline_code: String,
 }
 
-impl<'de> serde::Deserialize<'de> for BillingPaymentFailedReason {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BillingPaymentFailedReason;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a BillingPaymentFailedReason object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BillingPaymentFailedReason, A::Error> {
-                use crate::decode::Fields as _;
-                let mut code = None;
-                let mut decline_code = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "code" => map.field(&mut code, "code")?,
-                        "decline_code" => map.field(&mut decline_code, "decline_code")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(BillingPaymentFailedReason {
-                    code: crate::decode::required(code, "code")?,
-                    decline_code: crate::decode::required(decline_code, "decline_code")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    BillingPaymentFailedReason {
+        code: required "code",
+        decline_code: required "decline_code",
     }
 }

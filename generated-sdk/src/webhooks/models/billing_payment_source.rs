@@ -27,73 +27,16 @@ pub struct BillingPaymentSource {
     pub last4: Option<String>,
 }
 
-impl<'de> serde::Deserialize<'de> for BillingPaymentSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BillingPaymentSource;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a BillingPaymentSource object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BillingPaymentSource, A::Error> {
-                use crate::decode::Fields as _;
-                let mut id = None;
-                let mut gateway = None;
-                let mut gateway_external_id = None;
-                let mut gateway_external_account_id = None;
-                let mut payment_method = None;
-                let mut status = None;
-                let mut card_type = None;
-                let mut last4 = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => map.field(&mut id, "id")?,
-                        "gateway" => map.field(&mut gateway, "gateway")?,
-                        "gateway_external_id" => {
-                            map.field(&mut gateway_external_id, "gateway_external_id")?
-                        }
-                        "gateway_external_account_id" => {
-                            map.field(
-                                &mut gateway_external_account_id,
-                                "gateway_external_account_id",
-                            )?
-                        }
-                        "payment_method" => {
-                            map.field(&mut payment_method, "payment_method")?
-                        }
-                        "status" => map.field(&mut status, "status")?,
-                        "card_type" => map.field(&mut card_type, "card_type")?,
-                        "last4" => map.field(&mut last4, "last4")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(BillingPaymentSource {
-                    id: crate::decode::required(id, "id")?,
-                    gateway: crate::decode::required(gateway, "gateway")?,
-                    gateway_external_id: crate::decode::required(
-                        gateway_external_id,
-                        "gateway_external_id",
-                    )?,
-                    gateway_external_account_id: gateway_external_account_id.flatten(),
-                    payment_method: crate::decode::required(
-                        payment_method,
-                        "payment_method",
-                    )?,
-                    status: crate::decode::required(status, "status")?,
-                    card_type: card_type.flatten(),
-                    last4: last4.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    BillingPaymentSource {
+        id: required "id",
+        gateway: required "gateway",
+        gateway_external_id: required "gateway_external_id",
+        gateway_external_account_id: optional "gateway_external_account_id",
+        payment_method: required "payment_method",
+        status: required "status",
+        card_type: optional "card_type",
+        last4: optional "last4",
     }
 }
 

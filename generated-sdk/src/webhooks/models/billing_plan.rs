@@ -17,51 +17,13 @@ pub struct BillingPlan {
     pub currency: String,
 }
 
-impl<'de> serde::Deserialize<'de> for BillingPlan {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BillingPlan;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a BillingPlan object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BillingPlan, A::Error> {
-                use crate::decode::Fields as _;
-                let mut id = None;
-                let mut slug = None;
-                let mut name = None;
-                let mut is_recurring = None;
-                let mut amount = None;
-                let mut currency = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => map.field(&mut id, "id")?,
-                        "slug" => map.field(&mut slug, "slug")?,
-                        "name" => map.field(&mut name, "name")?,
-                        "is_recurring" => map.field(&mut is_recurring, "is_recurring")?,
-                        "amount" => map.field(&mut amount, "amount")?,
-                        "currency" => map.field(&mut currency, "currency")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(BillingPlan {
-                    id: crate::decode::required(id, "id")?,
-                    slug: crate::decode::required(slug, "slug")?,
-                    name: crate::decode::required(name, "name")?,
-                    is_recurring: crate::decode::required(is_recurring, "is_recurring")?,
-                    amount: crate::decode::required(amount, "amount")?,
-                    currency: crate::decode::required(currency, "currency")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    BillingPlan {
+        id: required "id",
+        slug: required "slug",
+        name: required "name",
+        is_recurring: required "is_recurring",
+        amount: required "amount",
+        currency: required "currency",
     }
 }

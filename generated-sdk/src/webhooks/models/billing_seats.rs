@@ -9,36 +9,8 @@ pub struct BillingSeats {
     pub quantity: Option<i64>,
 }
 
-impl<'de> serde::Deserialize<'de> for BillingSeats {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BillingSeats;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a BillingSeats object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BillingSeats, A::Error> {
-                use crate::decode::Fields as _;
-                let mut quantity = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "quantity" => map.field(&mut quantity, "quantity")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(BillingSeats {
-                    quantity: quantity.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    BillingSeats {
+        quantity: optional "quantity",
     }
 }

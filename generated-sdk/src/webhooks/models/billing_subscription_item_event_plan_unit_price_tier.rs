@@ -15,57 +15,11 @@ pub struct BillingSubscriptionItemEventPlanUnitPriceTier {
     pub currency: String,
 }
 
-impl<'de> serde::Deserialize<'de> for BillingSubscriptionItemEventPlanUnitPriceTier {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BillingSubscriptionItemEventPlanUnitPriceTier;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a BillingSubscriptionItemEventPlanUnitPriceTier object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BillingSubscriptionItemEventPlanUnitPriceTier, A::Error> {
-                use crate::decode::Fields as _;
-                let mut starts_at_block = None;
-                let mut ends_after_block = None;
-                let mut amount_per_block = None;
-                let mut currency = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "starts_at_block" => {
-                            map.field(&mut starts_at_block, "starts_at_block")?
-                        }
-                        "ends_after_block" => {
-                            map.field(&mut ends_after_block, "ends_after_block")?
-                        }
-                        "amount_per_block" => {
-                            map.field(&mut amount_per_block, "amount_per_block")?
-                        }
-                        "currency" => map.field(&mut currency, "currency")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(BillingSubscriptionItemEventPlanUnitPriceTier {
-                    starts_at_block: crate::decode::required(
-                        starts_at_block,
-                        "starts_at_block",
-                    )?,
-                    ends_after_block: ends_after_block.flatten(),
-                    amount_per_block: crate::decode::required(
-                        amount_per_block,
-                        "amount_per_block",
-                    )?,
-                    currency: crate::decode::required(currency, "currency")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    BillingSubscriptionItemEventPlanUnitPriceTier {
+        starts_at_block: required "starts_at_block",
+        ends_after_block: optional "ends_after_block",
+        amount_per_block: required "amount_per_block",
+        currency: required "currency",
     }
 }

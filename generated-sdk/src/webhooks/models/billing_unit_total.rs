@@ -19,48 +19,12 @@ pub struct BillingUnitTotal {
     pub currency: Option<String>,
 }
 
-impl<'de> serde::Deserialize<'de> for BillingUnitTotal {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BillingUnitTotal;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a BillingUnitTotal object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BillingUnitTotal, A::Error> {
-                use crate::decode::Fields as _;
-                let mut name = None;
-                let mut amount = None;
-                let mut quantity = None;
-                let mut total = None;
-                let mut currency = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "name" => map.field(&mut name, "name")?,
-                        "amount" => map.field(&mut amount, "amount")?,
-                        "quantity" => map.field(&mut quantity, "quantity")?,
-                        "total" => map.field(&mut total, "total")?,
-                        "currency" => map.field(&mut currency, "currency")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(BillingUnitTotal {
-                    name: name.flatten(),
-                    amount: amount.flatten(),
-                    quantity: quantity.flatten(),
-                    total: total.flatten(),
-                    currency: currency.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    BillingUnitTotal {
+        name: optional "name",
+        amount: optional "amount",
+        quantity: optional "quantity",
+        total: optional "total",
+        currency: optional "currency",
     }
 }

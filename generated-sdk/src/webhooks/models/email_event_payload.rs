@@ -41,91 +41,21 @@ pub struct EmailEventPayload {
     pub delivered_by_clerk: bool,
 }
 
-impl<'de> serde::Deserialize<'de> for EmailEventPayload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = EmailEventPayload;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a EmailEventPayload object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EmailEventPayload, A::Error> {
-                use crate::decode::Fields as _;
-                let mut id = None;
-                let mut object = None;
-                let mut slug = None;
-                let mut from_email_name = None;
-                let mut reply_to_email_name = None;
-                let mut to_email_address = None;
-                let mut email_address_id = None;
-                let mut user_id = None;
-                let mut subject = None;
-                let mut body = None;
-                let mut body_plain = None;
-                let mut status = None;
-                let mut data = None;
-                let mut delivered_by_clerk = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => map.field(&mut id, "id")?,
-                        "object" => map.field(&mut object, "object")?,
-                        "slug" => map.field(&mut slug, "slug")?,
-                        "from_email_name" => {
-                            map.field(&mut from_email_name, "from_email_name")?
-                        }
-                        "reply_to_email_name" => {
-                            map.field(&mut reply_to_email_name, "reply_to_email_name")?
-                        }
-                        "to_email_address" => {
-                            map.field(&mut to_email_address, "to_email_address")?
-                        }
-                        "email_address_id" => {
-                            map.field(&mut email_address_id, "email_address_id")?
-                        }
-                        "user_id" => map.field(&mut user_id, "user_id")?,
-                        "subject" => map.field(&mut subject, "subject")?,
-                        "body" => map.field(&mut body, "body")?,
-                        "body_plain" => map.field(&mut body_plain, "body_plain")?,
-                        "status" => map.field(&mut status, "status")?,
-                        "data" => map.field(&mut data, "data")?,
-                        "delivered_by_clerk" => {
-                            map.field(&mut delivered_by_clerk, "delivered_by_clerk")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(EmailEventPayload {
-                    id: crate::decode::required(id, "id")?,
-                    object: crate::decode::required(object, "object")?,
-                    slug: slug.flatten(),
-                    from_email_name: crate::decode::required(
-                        from_email_name,
-                        "from_email_name",
-                    )?,
-                    reply_to_email_name: reply_to_email_name.flatten(),
-                    to_email_address: to_email_address.flatten(),
-                    email_address_id: email_address_id.flatten(),
-                    user_id: user_id.flatten(),
-                    subject: subject.flatten(),
-                    body: body.flatten(),
-                    body_plain: body_plain.flatten(),
-                    status: status.flatten(),
-                    data: crate::decode::required(data, "data")?,
-                    delivered_by_clerk: crate::decode::required(
-                        delivered_by_clerk,
-                        "delivered_by_clerk",
-                    )?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    EmailEventPayload {
+        id: required "id",
+        object: required "object",
+        slug: optional "slug",
+        from_email_name: required "from_email_name",
+        reply_to_email_name: optional "reply_to_email_name",
+        to_email_address: optional "to_email_address",
+        email_address_id: optional "email_address_id",
+        user_id: optional "user_id",
+        subject: optional "subject",
+        body: optional "body",
+        body_plain: optional "body_plain",
+        status: optional "status",
+        data: required "data",
+        delivered_by_clerk: required "delivered_by_clerk",
     }
 }

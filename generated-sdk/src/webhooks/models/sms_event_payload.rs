@@ -34,88 +34,19 @@ pub struct SmsEventPayload {
     pub created_at_ms: Option<i64>,
 }
 
-impl<'de> serde::Deserialize<'de> for SmsEventPayload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SmsEventPayload;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a SmsEventPayload object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SmsEventPayload, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut id = None;
-                let mut slug = None;
-                let mut from_phone_number = None;
-                let mut to_phone_number = None;
-                let mut phone_number_id = None;
-                let mut user_id = None;
-                let mut message = None;
-                let mut status = None;
-                let mut data = None;
-                let mut delivered_by_clerk = None;
-                let mut created_at_ms = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "id" => map.field(&mut id, "id")?,
-                        "slug" => map.field(&mut slug, "slug")?,
-                        "from_phone_number" => {
-                            map.field(&mut from_phone_number, "from_phone_number")?
-                        }
-                        "to_phone_number" => {
-                            map.field(&mut to_phone_number, "to_phone_number")?
-                        }
-                        "phone_number_id" => {
-                            map.field(&mut phone_number_id, "phone_number_id")?
-                        }
-                        "user_id" => map.field(&mut user_id, "user_id")?,
-                        "message" => map.field(&mut message, "message")?,
-                        "status" => map.field(&mut status, "status")?,
-                        "data" => map.field(&mut data, "data")?,
-                        "delivered_by_clerk" => {
-                            map.field(&mut delivered_by_clerk, "delivered_by_clerk")?
-                        }
-                        "created_at_ms" => {
-                            map.field(&mut created_at_ms, "created_at_ms")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(SmsEventPayload {
-                    object: crate::decode::required(object, "object")?,
-                    id: crate::decode::required(id, "id")?,
-                    slug: slug.flatten(),
-                    from_phone_number: crate::decode::required(
-                        from_phone_number,
-                        "from_phone_number",
-                    )?,
-                    to_phone_number: crate::decode::required(
-                        to_phone_number,
-                        "to_phone_number",
-                    )?,
-                    phone_number_id: phone_number_id.flatten(),
-                    user_id: user_id.flatten(),
-                    message: crate::decode::required(message, "message")?,
-                    status: crate::decode::required(status, "status")?,
-                    data: crate::decode::required(data, "data")?,
-                    delivered_by_clerk: crate::decode::required(
-                        delivered_by_clerk,
-                        "delivered_by_clerk",
-                    )?,
-                    created_at_ms: created_at_ms.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    SmsEventPayload {
+        object: required "object",
+        id: required "id",
+        slug: optional "slug",
+        from_phone_number: required "from_phone_number",
+        to_phone_number: required "to_phone_number",
+        phone_number_id: optional "phone_number_id",
+        user_id: optional "user_id",
+        message: required "message",
+        status: required "status",
+        data: required "data",
+        delivered_by_clerk: required "delivered_by_clerk",
+        created_at_ms: optional "created_at_ms",
     }
 }

@@ -16,51 +16,13 @@ pub struct WebhookEventPayload {
     pub instance_id: String,
 }
 
-impl<'de> serde::Deserialize<'de> for WebhookEventPayload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = WebhookEventPayload;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a WebhookEventPayload object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WebhookEventPayload, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut r#type = None;
-                let mut event_attributes = None;
-                let mut timestamp = None;
-                let mut instance_id = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "type" => map.field(&mut r#type, "type")?,
-                        "event_attributes" => {
-                            map.field(&mut event_attributes, "event_attributes")?
-                        }
-                        "timestamp" => map.field(&mut timestamp, "timestamp")?,
-                        "instance_id" => map.field(&mut instance_id, "instance_id")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(WebhookEventPayload {
-                    object: crate::decode::required(object, "object")?,
-                    r#type: crate::decode::required(r#type, "type")?,
-                    event_attributes: event_attributes.flatten(),
-                    timestamp: crate::decode::required(timestamp, "timestamp")?,
-                    instance_id: crate::decode::required(instance_id, "instance_id")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    WebhookEventPayload {
+        object: required "object",
+        r#type: required "type",
+        event_attributes: optional "event_attributes",
+        timestamp: required "timestamp",
+        instance_id: required "instance_id",
     }
 }
 
@@ -73,37 +35,9 @@ pub struct WebhookEventPayloadEventAttributes {
     pub http_request: Option<WebhookEventPayloadEventAttributesHttpRequest>,
 }
 
-impl<'de> serde::Deserialize<'de> for WebhookEventPayloadEventAttributes {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = WebhookEventPayloadEventAttributes;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a WebhookEventPayloadEventAttributes object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WebhookEventPayloadEventAttributes, A::Error> {
-                use crate::decode::Fields as _;
-                let mut http_request = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "http_request" => map.field(&mut http_request, "http_request")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(WebhookEventPayloadEventAttributes {
-                    http_request: http_request.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    WebhookEventPayloadEventAttributes {
+        http_request: optional "http_request",
     }
 }
 
@@ -119,39 +53,9 @@ pub struct WebhookEventPayloadEventAttributesHttpRequest {
     pub user_agent: Option<String>,
 }
 
-impl<'de> serde::Deserialize<'de> for WebhookEventPayloadEventAttributesHttpRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = WebhookEventPayloadEventAttributesHttpRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a WebhookEventPayloadEventAttributesHttpRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WebhookEventPayloadEventAttributesHttpRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut client_ip = None;
-                let mut user_agent = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "client_ip" => map.field(&mut client_ip, "client_ip")?,
-                        "user_agent" => map.field(&mut user_agent, "user_agent")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(WebhookEventPayloadEventAttributesHttpRequest {
-                    client_ip: client_ip.flatten(),
-                    user_agent: user_agent.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    WebhookEventPayloadEventAttributesHttpRequest {
+        client_ip: optional "client_ip",
+        user_agent: optional "user_agent",
     }
 }

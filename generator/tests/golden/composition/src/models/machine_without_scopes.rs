@@ -6,36 +6,8 @@ pub struct MachineWithoutScopes {
     pub id: String,
 }
 
-impl<'de> serde::Deserialize<'de> for MachineWithoutScopes {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MachineWithoutScopes;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a MachineWithoutScopes object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MachineWithoutScopes, A::Error> {
-                use crate::decode::Fields as _;
-                let mut id = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => map.field(&mut id, "id")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(MachineWithoutScopes {
-                    id: crate::decode::required(id, "id")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    MachineWithoutScopes {
+        id: required "id",
     }
 }

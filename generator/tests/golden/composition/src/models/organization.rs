@@ -12,46 +12,12 @@ pub struct Organization {
     pub role: Option<OrganizationRole>,
 }
 
-impl<'de> serde::Deserialize<'de> for Organization {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Organization;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Organization object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Organization, A::Error> {
-                use crate::decode::Fields as _;
-                let mut id = None;
-                let mut image_url = None;
-                let mut has_image = None;
-                let mut role = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => map.field(&mut id, "id")?,
-                        "image_url" => map.field(&mut image_url, "image_url")?,
-                        "has_image" => map.field(&mut has_image, "has_image")?,
-                        "role" => map.field(&mut role, "role")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(Organization {
-                    id: crate::decode::required(id, "id")?,
-                    image_url: image_url.flatten(),
-                    has_image: has_image.flatten(),
-                    role: role.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    Organization {
+        id: required "id",
+        image_url: optional "image_url",
+        has_image: optional "has_image",
+        role: optional "role",
     }
 }
 

@@ -21,62 +21,16 @@ pub struct Settings {
     pub second_address: Option<SettingsFirstAddress>,
 }
 
-impl<'de> serde::Deserialize<'de> for Settings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Settings;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Settings object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Settings, A::Error> {
-                use crate::decode::Fields as _;
-                let mut mappings = None;
-                let mut claims = None;
-                let mut meta = None;
-                let mut matrix = None;
-                let mut ratio = None;
-                let mut count = None;
-                let mut first_address = None;
-                let mut second_address = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "mappings" => map.field(&mut mappings, "mappings")?,
-                        "claims" => map.field(&mut claims, "claims")?,
-                        "meta" => map.field(&mut meta, "meta")?,
-                        "matrix" => map.field(&mut matrix, "matrix")?,
-                        "ratio" => map.field(&mut ratio, "ratio")?,
-                        "count" => map.field(&mut count, "count")?,
-                        "first_address" => {
-                            map.field(&mut first_address, "first_address")?
-                        }
-                        "second_address" => {
-                            map.field(&mut second_address, "second_address")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(Settings {
-                    mappings: mappings.flatten(),
-                    claims: claims.flatten(),
-                    meta: meta.flatten(),
-                    matrix: matrix.flatten(),
-                    ratio: ratio.flatten(),
-                    count: count.flatten(),
-                    first_address: first_address.flatten(),
-                    second_address: second_address.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    Settings {
+        mappings: optional "mappings",
+        claims: optional "claims",
+        meta: optional "meta",
+        matrix: optional "matrix",
+        ratio: optional "ratio",
+        count: optional "count",
+        first_address: optional "first_address",
+        second_address: optional "second_address",
     }
 }
 
@@ -87,36 +41,8 @@ pub struct SettingsFirstAddress {
     pub city: Option<String>,
 }
 
-impl<'de> serde::Deserialize<'de> for SettingsFirstAddress {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SettingsFirstAddress;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a SettingsFirstAddress object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SettingsFirstAddress, A::Error> {
-                use crate::decode::Fields as _;
-                let mut city = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "city" => map.field(&mut city, "city")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(SettingsFirstAddress {
-                    city: city.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    SettingsFirstAddress {
+        city: optional "city",
     }
 }

@@ -7,34 +7,8 @@ pub struct CommercePlan {
     pub id: Option<String>,
 }
 
-impl<'de> serde::Deserialize<'de> for CommercePlan {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CommercePlan;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CommercePlan object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CommercePlan, A::Error> {
-                use crate::decode::Fields as _;
-                let mut id = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => map.field(&mut id, "id")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CommercePlan { id: id.flatten() })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CommercePlan {
+        id: optional "id",
     }
 }

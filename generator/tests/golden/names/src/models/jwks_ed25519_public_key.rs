@@ -11,42 +11,10 @@ pub struct JwksEd25519PublicKey {
     pub x: Option<String>,
 }
 
-impl<'de> serde::Deserialize<'de> for JwksEd25519PublicKey {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = JwksEd25519PublicKey;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a JwksEd25519PublicKey object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<JwksEd25519PublicKey, A::Error> {
-                use crate::decode::Fields as _;
-                let mut kty = None;
-                let mut crv = None;
-                let mut x = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "kty" => map.field(&mut kty, "kty")?,
-                        "crv" => map.field(&mut crv, "crv")?,
-                        "x" => map.field(&mut x, "x")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(JwksEd25519PublicKey {
-                    kty: kty.flatten(),
-                    crv: crv.flatten(),
-                    x: x.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    JwksEd25519PublicKey {
+        kty: optional "kty",
+        crv: optional "crv",
+        x: optional "x",
     }
 }

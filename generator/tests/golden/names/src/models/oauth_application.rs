@@ -12,46 +12,12 @@ pub struct OAuthApplication {
     pub scope: Option<OAuthApplicationScope>,
 }
 
-impl<'de> serde::Deserialize<'de> for OAuthApplication {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = OAuthApplication;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a OAuthApplication object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OAuthApplication, A::Error> {
-                use crate::decode::Fields as _;
-                let mut id = None;
-                let mut api_key_id = None;
-                let mut redirect_urls = None;
-                let mut scope = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => map.field(&mut id, "id")?,
-                        "apiKeyID" => map.field(&mut api_key_id, "apiKeyID")?,
-                        "redirectURLs" => map.field(&mut redirect_urls, "redirectURLs")?,
-                        "scope" => map.field(&mut scope, "scope")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(OAuthApplication {
-                    id: crate::decode::required(id, "id")?,
-                    api_key_id: api_key_id.flatten(),
-                    redirect_urls: redirect_urls.flatten(),
-                    scope: scope.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    OAuthApplication {
+        id: required "id",
+        api_key_id: optional "apiKeyID",
+        redirect_urls: optional "redirectURLs",
+        scope: optional "scope",
     }
 }
 

@@ -7,36 +7,8 @@ pub struct Otp {
     pub attempts: Option<i32>,
 }
 
-impl<'de> serde::Deserialize<'de> for Otp {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Otp;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Otp object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Otp, A::Error> {
-                use crate::decode::Fields as _;
-                let mut attempts = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "attempts" => map.field(&mut attempts, "attempts")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(Otp {
-                    attempts: attempts.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    Otp {
+        attempts: optional "attempts",
     }
 }

@@ -9,39 +9,9 @@ pub struct Self_ {
     pub frontend_api: Option<String>,
 }
 
-impl<'de> serde::Deserialize<'de> for Self_ {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Self_;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Self_ object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Self_, A::Error> {
-                use crate::decode::Fields as _;
-                let mut frontend_api_2 = None;
-                let mut frontend_api = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "frontendApi" => map.field(&mut frontend_api_2, "frontendApi")?,
-                        "frontend_api" => map.field(&mut frontend_api, "frontend_api")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(Self_ {
-                    frontend_api_2: frontend_api_2.flatten(),
-                    frontend_api: frontend_api.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    Self_ {
+        frontend_api_2: optional "frontendApi",
+        frontend_api: optional "frontend_api",
     }
 }

@@ -7,44 +7,9 @@ pub struct Email {
     pub email_address: String,
 }
 
-impl<'de> serde::Deserialize<'de> for Email {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Email;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Email object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Email, A::Error> {
-                use crate::decode::Fields as _;
-                let mut id = None;
-                let mut email_address = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => map.field(&mut id, "id")?,
-                        "email_address" => {
-                            map.field(&mut email_address, "email_address")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(Email {
-                    id: crate::decode::required(id, "id")?,
-                    email_address: crate::decode::required(
-                        email_address,
-                        "email_address",
-                    )?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    Email {
+        id: required "id",
+        email_address: required "email_address",
     }
 }

@@ -6,37 +6,9 @@ pub struct UserListItem {
     pub id: String,
 }
 
-impl<'de> serde::Deserialize<'de> for UserListItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UserListItem;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a UserListItem object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UserListItem, A::Error> {
-                use crate::decode::Fields as _;
-                let mut id = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => map.field(&mut id, "id")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(UserListItem {
-                    id: crate::decode::required(id, "id")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    UserListItem {
+        id: required "id",
     }
 }
 
@@ -47,36 +19,8 @@ pub struct Verification {
     pub status: Option<String>,
 }
 
-impl<'de> serde::Deserialize<'de> for Verification {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Verification;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Verification object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Verification, A::Error> {
-                use crate::decode::Fields as _;
-                let mut status = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "status" => map.field(&mut status, "status")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(Verification {
-                    status: status.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    Verification {
+        status: optional "status",
     }
 }

@@ -7,39 +7,9 @@ pub struct Cookies {
     pub cookies: Vec<String>,
 }
 
-impl<'de> serde::Deserialize<'de> for Cookies {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Cookies;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Cookies object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Cookies, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut cookies = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "cookies" => map.field(&mut cookies, "cookies")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(Cookies {
-                    object: crate::decode::required(object, "object")?,
-                    cookies: crate::decode::required(cookies, "cookies")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    Cookies {
+        object: required "object",
+        cookies: required "cookies",
     }
 }

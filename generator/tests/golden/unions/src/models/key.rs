@@ -18,40 +18,10 @@ pub struct KeyVariant1 {
     pub n: String,
 }
 
-impl<'de> serde::Deserialize<'de> for KeyVariant1 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = KeyVariant1;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a KeyVariant1 object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<KeyVariant1, A::Error> {
-                use crate::decode::Fields as _;
-                let mut kty = None;
-                let mut n = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "kty" => map.field(&mut kty, "kty")?,
-                        "n" => map.field(&mut n, "n")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(KeyVariant1 {
-                    kty: crate::decode::required(kty, "kty")?,
-                    n: crate::decode::required(n, "n")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    KeyVariant1 {
+        kty: required "kty",
+        n: required "n",
     }
 }
 
@@ -62,39 +32,9 @@ pub struct KeyVariant2 {
     pub x: String,
 }
 
-impl<'de> serde::Deserialize<'de> for KeyVariant2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = KeyVariant2;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a KeyVariant2 object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<KeyVariant2, A::Error> {
-                use crate::decode::Fields as _;
-                let mut kty = None;
-                let mut x = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "kty" => map.field(&mut kty, "kty")?,
-                        "x" => map.field(&mut x, "x")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(KeyVariant2 {
-                    kty: crate::decode::required(kty, "kty")?,
-                    x: crate::decode::required(x, "x")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    KeyVariant2 {
+        kty: required "kty",
+        x: required "x",
     }
 }

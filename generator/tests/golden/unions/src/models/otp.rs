@@ -10,43 +10,11 @@ pub struct Otp {
     pub strategy: Option<OtpStrategy>,
 }
 
-impl<'de> serde::Deserialize<'de> for Otp {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Otp;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Otp object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Otp, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut status = None;
-                let mut strategy = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "status" => map.field(&mut status, "status")?,
-                        "strategy" => map.field(&mut strategy, "strategy")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(Otp {
-                    object: object.flatten(),
-                    status: crate::decode::required(status, "status")?,
-                    strategy: strategy.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    Otp {
+        object: optional "object",
+        status: required "status",
+        strategy: optional "strategy",
     }
 }
 

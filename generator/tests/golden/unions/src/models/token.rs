@@ -7,39 +7,9 @@ pub struct Token {
     pub jwt: String,
 }
 
-impl<'de> serde::Deserialize<'de> for Token {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Token;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Token object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Token, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut jwt = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "jwt" => map.field(&mut jwt, "jwt")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(Token {
-                    object: crate::decode::required(object, "object")?,
-                    jwt: crate::decode::required(jwt, "jwt")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    Token {
+        object: required "object",
+        jwt: required "jwt",
     }
 }

@@ -9,39 +9,9 @@ pub struct VerificationAdmin {
     pub status: Option<String>,
 }
 
-impl<'de> serde::Deserialize<'de> for VerificationAdmin {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = VerificationAdmin;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a VerificationAdmin object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VerificationAdmin, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut status = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "status" => map.field(&mut status, "status")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(VerificationAdmin {
-                    object: object.flatten(),
-                    status: status.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    VerificationAdmin {
+        object: optional "object",
+        status: optional "status",
     }
 }

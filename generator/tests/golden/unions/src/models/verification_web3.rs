@@ -9,39 +9,9 @@ pub struct VerificationWeb3 {
     pub attempts: Option<i64>,
 }
 
-impl<'de> serde::Deserialize<'de> for VerificationWeb3 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = VerificationWeb3;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a VerificationWeb3 object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VerificationWeb3, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut attempts = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "attempts" => map.field(&mut attempts, "attempts")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(VerificationWeb3 {
-                    object: object.flatten(),
-                    attempts: attempts.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    VerificationWeb3 {
+        object: optional "object",
+        attempts: optional "attempts",
     }
 }

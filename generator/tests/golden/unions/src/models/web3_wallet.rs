@@ -9,37 +9,9 @@ pub struct Web3Wallet {
     pub verification: Option<Web3WalletVerification>,
 }
 
-impl<'de> serde::Deserialize<'de> for Web3Wallet {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Web3Wallet;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Web3Wallet object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Web3Wallet, A::Error> {
-                use crate::decode::Fields as _;
-                let mut verification = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "verification" => map.field(&mut verification, "verification")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(Web3Wallet {
-                    verification: verification.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    Web3Wallet {
+        verification: optional "verification",
     }
 }
 

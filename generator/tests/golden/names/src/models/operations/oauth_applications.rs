@@ -30,51 +30,13 @@ impl CreateOAuthApplicationRequest {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for CreateOAuthApplicationRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateOAuthApplicationRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CreateOAuthApplicationRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateOAuthApplicationRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut name = None;
-                let mut r#type = None;
-                let mut r#use = None;
-                let mut self_ = None;
-                let mut x5t_s256 = None;
-                let mut n2fa = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "name" => map.field(&mut name, "name")?,
-                        "type" => map.field(&mut r#type, "type")?,
-                        "use" => map.field(&mut r#use, "use")?,
-                        "self" => map.field(&mut self_, "self")?,
-                        "x5t#S256" => map.field(&mut x5t_s256, "x5t#S256")?,
-                        "2fa" => map.field(&mut n2fa, "2fa")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CreateOAuthApplicationRequest {
-                    name: crate::decode::required(name, "name")?,
-                    r#type: r#type.flatten(),
-                    r#use: r#use.flatten(),
-                    self_: self_.flatten(),
-                    x5t_s256: x5t_s256.flatten(),
-                    n2fa: n2fa.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CreateOAuthApplicationRequest {
+        name: required "name",
+        r#type: optional "type",
+        r#use: optional "use",
+        self_: optional "self",
+        x5t_s256: optional "x5t#S256",
+        n2fa: optional "2fa",
     }
 }

@@ -19,51 +19,13 @@ pub struct UpdateUserRequest {
     pub metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
 }
 
-impl<'de> serde::Deserialize<'de> for UpdateUserRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateUserRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a UpdateUserRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateUserRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut first_name = None;
-                let mut username = None;
-                let mut notify = None;
-                let mut password_hasher = None;
-                let mut metadata = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "first_name" => map.field(&mut first_name, "first_name")?,
-                        "username" => map.field(&mut username, "username")?,
-                        "notify" => map.field(&mut notify, "notify")?,
-                        "password_hasher" => {
-                            map.field(&mut password_hasher, "password_hasher")?
-                        }
-                        "metadata" => map.field(&mut metadata, "metadata")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(UpdateUserRequest {
-                    first_name: first_name.unwrap_or_default(),
-                    username: username.flatten(),
-                    notify: notify.flatten(),
-                    password_hasher: password_hasher.unwrap_or_default(),
-                    metadata: metadata.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    UpdateUserRequest {
+        first_name: nullable "first_name",
+        username: optional "username",
+        notify: optional "notify",
+        password_hasher: nullable "password_hasher",
+        metadata: nullable "metadata",
     }
 }
 

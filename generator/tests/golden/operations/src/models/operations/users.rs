@@ -60,39 +60,9 @@ pub struct CreateUserRequest {
     pub email_address: Option<Vec<String>>,
 }
 
-impl<'de> serde::Deserialize<'de> for CreateUserRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateUserRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CreateUserRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateUserRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut email_address = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "email_address" => {
-                            map.field(&mut email_address, "email_address")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CreateUserRequest {
-                    email_address: email_address.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CreateUserRequest {
+        email_address: optional "email_address",
     }
 }
 

@@ -17,40 +17,10 @@ pub struct VerifyOAuthAccessTokenResponseVariant1 {
     pub id: String,
 }
 
-impl<'de> serde::Deserialize<'de> for VerifyOAuthAccessTokenResponseVariant1 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = VerifyOAuthAccessTokenResponseVariant1;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a VerifyOAuthAccessTokenResponseVariant1 object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VerifyOAuthAccessTokenResponseVariant1, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut id = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "id" => map.field(&mut id, "id")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(VerifyOAuthAccessTokenResponseVariant1 {
-                    object: crate::decode::required(object, "object")?,
-                    id: crate::decode::required(id, "id")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    VerifyOAuthAccessTokenResponseVariant1 {
+        object: required "object",
+        id: required "id",
     }
 }
 
@@ -60,36 +30,8 @@ pub struct VerifyOAuthAccessTokenResponseVariant2 {
     pub active: bool,
 }
 
-impl<'de> serde::Deserialize<'de> for VerifyOAuthAccessTokenResponseVariant2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = VerifyOAuthAccessTokenResponseVariant2;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a VerifyOAuthAccessTokenResponseVariant2 object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VerifyOAuthAccessTokenResponseVariant2, A::Error> {
-                use crate::decode::Fields as _;
-                let mut active = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "active" => map.field(&mut active, "active")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(VerifyOAuthAccessTokenResponseVariant2 {
-                    active: crate::decode::required(active, "active")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    VerifyOAuthAccessTokenResponseVariant2 {
+        active: required "active",
     }
 }
