@@ -425,9 +425,8 @@ fn lib(plan: &Crate<'_>, runtime: &[&str]) -> TokenStream {
     let client = plan.runtime.client.then(|| {
         let server = api.server.clone().unwrap_or_else(|| "http://localhost".to_owned());
         let retry = api.retry.clone().unwrap_or(crate::clerk::DEFAULT_RETRY);
-        let millis = proc_macro2::Literal::u64_unsuffixed;
         let (initial, max_interval, max_elapsed) =
-            (millis(retry.initial_ms), millis(retry.max_interval_ms), millis(retry.max_elapsed_ms));
+            (types::int(retry.initial_ms), types::int(retry.max_interval_ms), types::int(retry.max_elapsed_ms));
         let exponent = proc_macro2::Literal::f64_unsuffixed(retry.exponent);
         quote! {
             pub mod api;

@@ -1,6 +1,6 @@
 //! Emits model types: structs, open enums and unions.
 
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -21,6 +21,23 @@ pub fn ident(name: &str) -> Ident {
         None if valid(name) => Ident::new(name, Span::call_site()),
         _ => Ident::new("invalid_identifier", Span::call_site()),
     }
+}
+
+/// An integer literal as a hand-writer spells it: no type suffix, and digits grouped by
+/// thousands from five digits on (`114`, `60_000`).
+pub fn int(n: u64) -> Literal {
+    let digits = n.to_string();
+    if digits.len() < 5 {
+        return Literal::u64_unsuffixed(n);
+    }
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push('_');
+        }
+        grouped.push(digit);
+    }
+    grouped.parse().unwrap_or_else(|_| Literal::u64_unsuffixed(n))
 }
 
 /// `#[doc = " …"]` attributes for a description, with optional extra paragraphs.
@@ -492,6 +509,12 @@ mod tests {
 
     fn formatted(tokens: TokenStream) -> String {
         prettyplease::unparse(&syn::parse_file(&tokens.to_string()).expect("parses"))
+    }
+
+    #[test]
+    fn integers_have_no_suffix_and_long_ones_are_grouped() {
+        let shown: Vec<String> = [0, 114, 9999, 60_000, 3_600_000, u64::MAX].map(|n| int(n).to_string()).into();
+        assert_eq!(shown, ["0", "114", "9999", "60_000", "3_600_000", "18_446_744_073_709_551_615"]);
     }
 
     #[test]
