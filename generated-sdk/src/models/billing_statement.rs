@@ -20,7 +20,7 @@ pub struct BillingStatement {
     /// Totals for the statement.
     pub totals: BillingStatementTotals,
     /// Array of statement groups.
-    pub groups: Vec<BillingStatementGroupsItem>,
+    pub groups: Vec<BillingStatementGroup>,
 }
 
 crate::decode::object! {
@@ -117,7 +117,7 @@ crate::decode::object! {
 /// A statement group.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
-pub struct BillingStatementGroupsItem {
+pub struct BillingStatementGroup {
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// Unix timestamp (in milliseconds) of the date the group's payment attempts were created
@@ -127,7 +127,7 @@ pub struct BillingStatementGroupsItem {
 }
 
 crate::decode::object! {
-    BillingStatementGroupsItem {
+    BillingStatementGroup {
         object: required "object",
         timestamp: required "timestamp",
         items: required "items",

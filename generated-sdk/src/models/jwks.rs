@@ -9,7 +9,7 @@ use crate::models::{
 #[non_exhaustive]
 pub struct Jwks {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub keys: Option<Vec<JwksKeysItem>>,
+    pub keys: Option<Vec<JwksKey>>,
 }
 
 crate::decode::object! {
@@ -21,7 +21,7 @@ crate::decode::object! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum JwksKeysItem {
+pub enum JwksKey {
     JwksEd25519PublicKey(JwksEd25519PublicKey),
     JwksEcdsaPublicKey(JwksEcdsaPublicKey),
     JwksRsaPublicKey(JwksRsaPublicKey),

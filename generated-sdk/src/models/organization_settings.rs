@@ -22,7 +22,7 @@ pub struct OrganizationSettings {
     pub domains_enabled: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub slug_disabled: Option<bool>,
-    pub domains_enrollment_modes: Vec<OrganizationSettingsDomainsEnrollmentModesItem>,
+    pub domains_enrollment_modes: Vec<OrganizationSettingsEnrollmentMode>,
     /// The role key that it will be used in order to create an organization invitation or suggestion.
     pub domains_default_role: String,
     /// The role set key that it will be used to create new organizations.
@@ -51,7 +51,7 @@ crate::decode::object! {
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum OrganizationSettingsDomainsEnrollmentModesItem {
+pub enum OrganizationSettingsEnrollmentMode {
     /// `manual_invitation`
     ManualInvitation,
     /// `automatic_invitation`
@@ -62,7 +62,7 @@ pub enum OrganizationSettingsDomainsEnrollmentModesItem {
     Unknown(String),
 }
 
-impl OrganizationSettingsDomainsEnrollmentModesItem {
+impl OrganizationSettingsEnrollmentMode {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -74,7 +74,7 @@ impl OrganizationSettingsDomainsEnrollmentModesItem {
     }
 }
 
-impl From<&str> for OrganizationSettingsDomainsEnrollmentModesItem {
+impl From<&str> for OrganizationSettingsEnrollmentMode {
     /// The variant for a wire value; a value this version does not know is kept
     /// in `Unknown`.
     fn from(value: &str) -> Self {
@@ -87,19 +87,19 @@ impl From<&str> for OrganizationSettingsDomainsEnrollmentModesItem {
     }
 }
 
-impl std::fmt::Display for OrganizationSettingsDomainsEnrollmentModesItem {
+impl std::fmt::Display for OrganizationSettingsEnrollmentMode {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl serde::Serialize for OrganizationSettingsDomainsEnrollmentModesItem {
+impl serde::Serialize for OrganizationSettingsEnrollmentMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for OrganizationSettingsDomainsEnrollmentModesItem {
+impl<'de> serde::Deserialize<'de> for OrganizationSettingsEnrollmentMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {

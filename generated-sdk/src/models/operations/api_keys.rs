@@ -57,7 +57,7 @@ impl<'de> serde::Deserialize<'de> for GetApiKeysIncludeInvalid {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetApiKeysResponse {
-    pub data: Vec<GetApiKeysResponseDataItem>,
+    pub data: Vec<ApiKey>,
     pub total_count: f64,
 }
 
@@ -70,7 +70,7 @@ crate::decode::object! {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
-pub struct GetApiKeysResponseDataItem {
+pub struct ApiKey {
     pub object: String,
     pub id: String,
     pub r#type: String,
@@ -102,7 +102,7 @@ pub struct GetApiKeysResponseDataItem {
 }
 
 crate::decode::object! {
-    GetApiKeysResponseDataItem {
+    ApiKey {
         object: required "object",
         id: required "id",
         r#type: required "type",

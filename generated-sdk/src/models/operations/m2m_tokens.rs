@@ -3,7 +3,7 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetM2mTokensResponse {
-    pub m2m_tokens: Vec<GetM2mTokensResponseM2mTokensItem>,
+    pub m2m_tokens: Vec<M2mToken>,
     pub total_count: f64,
 }
 
@@ -16,7 +16,7 @@ crate::decode::object! {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
-pub struct GetM2mTokensResponseM2mTokensItem {
+pub struct M2mToken {
     pub object: String,
     pub id: String,
     pub subject: String,
@@ -44,7 +44,7 @@ pub struct GetM2mTokensResponseM2mTokensItem {
 }
 
 crate::decode::object! {
-    GetM2mTokensResponseM2mTokensItem {
+    M2mToken {
         object: required "object",
         id: required "id",
         subject: required "subject",

@@ -22,15 +22,15 @@ crate::decode::object! {
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum VerifyOAuthAccessTokenResponse {
-    Variant1(VerifyOAuthAccessTokenResponseVariant1),
-    Variant2(VerifyOAuthAccessTokenResponseVariant2),
+    Token(VerifyOAuthAccessTokenResponseToken),
+    Inactive(VerifyOAuthAccessTokenResponseInactive),
     /// A shape this version of the SDK does not know, kept as sent.
     Unknown(serde_json::Value),
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
-pub struct VerifyOAuthAccessTokenResponseVariant1 {
+pub struct VerifyOAuthAccessTokenResponseToken {
     pub object: String,
     pub id: String,
     pub client_id: String,
@@ -47,7 +47,7 @@ pub struct VerifyOAuthAccessTokenResponseVariant1 {
 }
 
 crate::decode::object! {
-    VerifyOAuthAccessTokenResponseVariant1 {
+    VerifyOAuthAccessTokenResponseToken {
         object: required "object",
         id: required "id",
         client_id: required "client_id",
@@ -64,13 +64,13 @@ crate::decode::object! {
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
-pub struct VerifyOAuthAccessTokenResponseVariant2 {
+pub struct VerifyOAuthAccessTokenResponseInactive {
     /// Indicates that a JWT access token is not active (expired)
     pub active: bool,
 }
 
 crate::decode::object! {
-    VerifyOAuthAccessTokenResponseVariant2 {
+    VerifyOAuthAccessTokenResponseInactive {
         active: required "active",
     }
 }

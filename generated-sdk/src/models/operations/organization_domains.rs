@@ -94,7 +94,7 @@ impl<'de> serde::Deserialize<'de> for ListAllOrganizationDomainsVerified {
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum ListAllOrganizationDomainsEnrollmentModeItem {
+pub enum EnrollmentModeFilter {
     /// `manual_invitation`
     ManualInvitation,
     /// `automatic_invitation`
@@ -115,7 +115,7 @@ pub enum ListAllOrganizationDomainsEnrollmentModeItem {
     Unknown(String),
 }
 
-impl ListAllOrganizationDomainsEnrollmentModeItem {
+impl EnrollmentModeFilter {
     /// The value as it is sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -132,7 +132,7 @@ impl ListAllOrganizationDomainsEnrollmentModeItem {
     }
 }
 
-impl From<&str> for ListAllOrganizationDomainsEnrollmentModeItem {
+impl From<&str> for EnrollmentModeFilter {
     /// The variant for a wire value; a value this version does not know is kept
     /// in `Unknown`.
     fn from(value: &str) -> Self {
@@ -150,19 +150,19 @@ impl From<&str> for ListAllOrganizationDomainsEnrollmentModeItem {
     }
 }
 
-impl std::fmt::Display for ListAllOrganizationDomainsEnrollmentModeItem {
+impl std::fmt::Display for EnrollmentModeFilter {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
-impl serde::Serialize for ListAllOrganizationDomainsEnrollmentModeItem {
+impl serde::Serialize for EnrollmentModeFilter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ListAllOrganizationDomainsEnrollmentModeItem {
+impl<'de> serde::Deserialize<'de> for EnrollmentModeFilter {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {

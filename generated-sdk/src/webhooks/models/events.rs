@@ -35,7 +35,7 @@ pub struct OrganizationInvitationCreatedData {
     /// Unix timestamp of last update.
     pub updated_at: i64,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub data: Option<OrganizationInvitationCreatedDataData>,
+    pub data: Option<OrganizationInvitationCreatedPublicData>,
 }
 
 crate::decode::object! {
@@ -61,13 +61,13 @@ crate::decode::object! {
 
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
-pub struct OrganizationInvitationCreatedDataData {
+pub struct OrganizationInvitationCreatedPublicData {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub public_organization_data: Option<OrganizationInvitationPublicOrganizationData>,
 }
 
 crate::decode::object! {
-    OrganizationInvitationCreatedDataData {
+    OrganizationInvitationCreatedPublicData {
         public_organization_data: optional "public_organization_data",
     }
 }

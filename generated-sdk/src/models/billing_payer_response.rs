@@ -4,7 +4,7 @@ use crate::models::CommerceMoneyResponse;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
-pub struct CommercePayerResponse2 {
+pub struct BillingPayerResponse {
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// Unique identifier for the payer.
@@ -38,7 +38,7 @@ pub struct CommercePayerResponse2 {
 }
 
 crate::decode::object! {
-    CommercePayerResponse2 {
+    BillingPayerResponse {
         object: required "object",
         id: required "id",
         instance_id: required "instance_id",

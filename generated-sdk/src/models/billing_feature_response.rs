@@ -2,7 +2,7 @@
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
-pub struct FeatureResponse2 {
+pub struct BillingFeatureResponse {
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// Unique identifier for the feature.
@@ -18,7 +18,7 @@ pub struct FeatureResponse2 {
 }
 
 crate::decode::object! {
-    FeatureResponse2 {
+    BillingFeatureResponse {
         object: required "object",
         id: required "id",
         name: required "name",

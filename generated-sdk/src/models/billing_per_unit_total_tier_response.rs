@@ -4,7 +4,7 @@ use crate::models::CommerceMoneyResponse;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
-pub struct CommercePerUnitTotalTier2 {
+pub struct BillingPerUnitTotalTierResponse {
     /// Units billed in this tier; null means unlimited
     #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
@@ -15,7 +15,7 @@ pub struct CommercePerUnitTotalTier2 {
 }
 
 crate::decode::object! {
-    CommercePerUnitTotalTier2 {
+    BillingPerUnitTotalTierResponse {
         quantity: optional "quantity",
         fee_per_block: required "fee_per_block",
         total: required "total",
