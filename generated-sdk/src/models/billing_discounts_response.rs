@@ -2,6 +2,7 @@
 
 use crate::models::{BillingProrationDiscountDetail, CommerceMoneyResponse};
 
+/// The `discounts` field of [`BillingTotalsResponse`](crate::models::BillingTotalsResponse).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BillingDiscountsResponse {

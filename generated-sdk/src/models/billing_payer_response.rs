@@ -2,6 +2,8 @@
 
 use crate::models::CommerceMoneyResponse;
 
+/// The `payer` field of
+/// [`BillingSubscriptionItemResponse`](crate::models::BillingSubscriptionItemResponse).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BillingPayerResponse {

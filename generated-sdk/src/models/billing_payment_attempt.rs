@@ -5,6 +5,9 @@ use crate::models::{
     CommercePaymentMethodResponse,
 };
 
+/// The `data` field of
+/// [`PaginatedBillingPaymentAttemptResponse`](crate::models::PaginatedBillingPaymentAttemptResponse).
+/// The `items` field of [`BillingStatementGroup`](crate::models::BillingStatementGroup).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BillingPaymentAttempt {

@@ -2,6 +2,8 @@
 
 use crate::models::BillingPerUnitTotalTierResponse;
 
+/// The `per_unit_totals` field of [`BillingTotalsResponse`](crate::models::BillingTotalsResponse) and
+/// [`CommerceSubscriptionNextPayment`](crate::models::CommerceSubscriptionNextPayment).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BillingPerUnitTotalResponse {

@@ -2,6 +2,9 @@
 
 use crate::models::CommerceMoneyResponse;
 
+/// The `tiers` field of
+/// [`CommerceSubscriptionItemSeatsResponse`](crate::models::CommerceSubscriptionItemSeatsResponse) and
+/// [`BillingPerUnitTotalResponse`](crate::models::BillingPerUnitTotalResponse).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BillingPerUnitTotalTierResponse {

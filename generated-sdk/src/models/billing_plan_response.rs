@@ -2,6 +2,10 @@
 
 use crate::models::{BillingFeatureResponse, CommerceMoneyResponse};
 
+/// The `plan` field of
+/// [`BillingSubscriptionItemResponse`](crate::models::BillingSubscriptionItemResponse). The
+/// `previous_plan` field of
+/// [`CommercePriceTransitionDetails`](crate::models::CommercePriceTransitionDetails).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BillingPlanResponse {

@@ -2,6 +2,10 @@
 
 use crate::models::CommerceMoneyResponse;
 
+/// Returned by [`BillingApi::create_billing_price`](crate::api::BillingApi::create_billing_price). The
+/// `data` field of [`PaginatedBillingPriceResponse`](crate::models::PaginatedBillingPriceResponse). The
+/// `previous_price` field of
+/// [`CommercePriceTransitionDetails`](crate::models::CommercePriceTransitionDetails).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BillingPriceResponse {

@@ -2,6 +2,9 @@
 
 use crate::models::{BillingPaymentAttempt, CommerceMoneyResponse, CommercePayerResponse};
 
+/// Returned by [`BillingApi::get_billing_statement`](crate::api::BillingApi::get_billing_statement).
+/// The `data` field of
+/// [`PaginatedBillingStatementResponse`](crate::models::PaginatedBillingStatementResponse).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BillingStatement {

@@ -6,6 +6,10 @@ use crate::models::{
     CommerceSubscriptionItemNextPaymentResponse,
 };
 
+/// Returned by
+/// [`BillingApi::extend_billing_subscription_item_free_trial`](crate::api::BillingApi::extend_billing_subscription_item_free_trial).
+/// The `subscription_item` field of
+/// [`CommercePriceTransitionResponse`](crate::models::CommercePriceTransitionResponse).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BillingSubscriptionItemResponse {

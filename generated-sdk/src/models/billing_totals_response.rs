@@ -5,6 +5,9 @@ use crate::models::{
     CommerceMoneyResponse,
 };
 
+/// The `totals` field of [`CommerceSubscriptionItem`](crate::models::CommerceSubscriptionItem),
+/// [`CommerceSubscriptionNextPayment`](crate::models::CommerceSubscriptionNextPayment) and
+/// [`BillingPaymentAttempt`](crate::models::BillingPaymentAttempt).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BillingTotalsResponse {

@@ -2,6 +2,9 @@
 
 use crate::models::AllowlistIdentifierIdentifierType;
 
+/// Returned by
+/// [`AllowListBlockListApi::create_blocklist_identifier`](crate::api::AllowListBlockListApi::create_blocklist_identifier).
+/// The `data` field of [`BlocklistIdentifiers`](crate::models::BlocklistIdentifiers).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct BlocklistIdentifier {

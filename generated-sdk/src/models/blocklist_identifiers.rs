@@ -2,6 +2,8 @@
 
 use crate::models::BlocklistIdentifier;
 
+/// Returned by
+/// [`AllowListBlockListApi::list_blocklist_identifiers`](crate::api::AllowListBlockListApi::list_blocklist_identifiers).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BlocklistIdentifiers {

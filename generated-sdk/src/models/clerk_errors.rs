@@ -2,6 +2,7 @@
 
 use crate::models::ClerkError;
 
+/// The spec's `ClerkErrors` schema, which no request, success response or webhook event uses.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ClerkErrors {

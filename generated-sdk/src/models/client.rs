@@ -2,6 +2,9 @@
 
 use crate::models::Session;
 
+/// Returned by [`ClientsApi::get_client_list`](crate::api::ClientsApi::get_client_list),
+/// [`ClientsApi::verify_client`](crate::api::ClientsApi::verify_client) and
+/// [`ClientsApi::get_client`](crate::api::ClientsApi::get_client).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Client {

@@ -2,6 +2,10 @@
 
 use crate::models::CommerceMoneyResponse;
 
+/// Returned by
+/// [`UsersApi::get_user_billing_credit_balance`](crate::api::UsersApi::get_user_billing_credit_balance)
+/// and
+/// [`OrganizationsApi::get_organization_billing_credit_balance`](crate::api::OrganizationsApi::get_organization_billing_credit_balance).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CommerceCreditBalanceResponse {

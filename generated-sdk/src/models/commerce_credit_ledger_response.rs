@@ -2,6 +2,10 @@
 
 use crate::models::CommerceMoneyResponse;
 
+/// Returned by
+/// [`UsersApi::adjust_user_billing_credit_balance`](crate::api::UsersApi::adjust_user_billing_credit_balance)
+/// and
+/// [`OrganizationsApi::adjust_organization_billing_credit_balance`](crate::api::OrganizationsApi::adjust_organization_billing_credit_balance).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CommerceCreditLedgerResponse {

@@ -5,6 +5,9 @@ use crate::models::{
     CommerceProrationCreditDetailResponse,
 };
 
+/// The `credits` field of [`CommerceTotalsResponse`](crate::models::CommerceTotalsResponse),
+/// [`BillingTotalsResponse`](crate::models::BillingTotalsResponse) and
+/// [`CommerceSubscriptionItem`](crate::models::CommerceSubscriptionItem).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CommerceCreditsResponse {

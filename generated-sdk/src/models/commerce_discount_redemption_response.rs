@@ -2,6 +2,10 @@
 
 use crate::models::CommerceMoneyResponse;
 
+/// Returned by
+/// [`BillingApi::apply_billing_subscription_item_discount`](crate::api::BillingApi::apply_billing_subscription_item_discount)
+/// and
+/// [`BillingApi::remove_billing_subscription_item_discount`](crate::api::BillingApi::remove_billing_subscription_item_discount).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CommerceDiscountRedemptionResponse {

@@ -2,6 +2,7 @@
 
 use crate::models::{CommerceMoneyResponse, CommerceProrationDiscountResponse};
 
+/// The `discounts` field of [`CommerceTotalsResponse`](crate::models::CommerceTotalsResponse).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CommerceDiscountsResponse {

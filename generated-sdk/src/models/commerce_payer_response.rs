@@ -2,6 +2,9 @@
 
 use crate::models::CommerceMoneyResponse;
 
+/// The `payer` field of [`CommerceSubscriptionItem`](crate::models::CommerceSubscriptionItem),
+/// [`BillingPaymentAttempt`](crate::models::BillingPaymentAttempt) and
+/// [`BillingStatement`](crate::models::BillingStatement).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CommercePayerResponse {

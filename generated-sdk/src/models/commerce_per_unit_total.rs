@@ -2,6 +2,8 @@
 
 use crate::models::CommercePerUnitTotalTier;
 
+/// The `per_unit_totals` field of [`CommerceTotalsResponse`](crate::models::CommerceTotalsResponse) and
+/// [`CommerceSubscriptionItemNextPaymentResponse`](crate::models::CommerceSubscriptionItemNextPaymentResponse).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CommercePerUnitTotal {

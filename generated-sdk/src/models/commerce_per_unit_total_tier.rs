@@ -2,6 +2,7 @@
 
 use crate::models::CommerceMoneyResponse;
 
+/// The `tiers` field of [`CommercePerUnitTotal`](crate::models::CommercePerUnitTotal).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CommercePerUnitTotalTier {

@@ -2,6 +2,8 @@
 
 use crate::models::{CommerceMoneyResponse, CommercePlanUnitPrice, FeatureResponse};
 
+/// The `plan` field of [`CommerceSubscriptionItem`](crate::models::CommerceSubscriptionItem). The
+/// `data` field of [`PaginatedCommercePlanResponse`](crate::models::PaginatedCommercePlanResponse).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CommercePlan {

@@ -2,6 +2,7 @@
 
 use crate::models::CommercePlanUnitPriceTier;
 
+/// The `unit_prices` field of [`CommercePlan`](crate::models::CommercePlan).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CommercePlanUnitPrice {

@@ -2,6 +2,7 @@
 
 use crate::models::CommerceMoneyResponse;
 
+/// The `tiers` field of [`CommercePlanUnitPrice`](crate::models::CommercePlanUnitPrice).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CommercePlanUnitPriceTier {

@@ -2,6 +2,8 @@
 
 use crate::models::{BillingPlanResponse, BillingPriceResponse, CommerceMoneyResponse};
 
+/// The `transition` field of
+/// [`CommercePriceTransitionResponse`](crate::models::CommercePriceTransitionResponse).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CommercePriceTransitionDetails {

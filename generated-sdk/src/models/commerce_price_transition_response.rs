@@ -2,6 +2,8 @@
 
 use crate::models::{BillingSubscriptionItemResponse, CommercePriceTransitionDetails};
 
+/// Returned by
+/// [`BillingApi::create_billing_price_transition`](crate::api::BillingApi::create_billing_price_transition).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CommercePriceTransitionResponse {

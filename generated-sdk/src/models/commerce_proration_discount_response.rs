@@ -2,6 +2,7 @@
 
 use crate::models::CommerceMoneyResponse;
 
+/// The `proration` field of [`CommerceDiscountsResponse`](crate::models::CommerceDiscountsResponse).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CommerceProrationDiscountResponse {

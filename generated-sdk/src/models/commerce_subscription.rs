@@ -2,6 +2,9 @@
 
 use crate::models::{CommerceSubscriptionItem, CommerceSubscriptionNextPayment};
 
+/// Returned by
+/// [`UsersApi::get_user_billing_subscription`](crate::api::UsersApi::get_user_billing_subscription) and
+/// [`OrganizationsApi::get_organization_billing_subscription`](crate::api::OrganizationsApi::get_organization_billing_subscription).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CommerceSubscription {

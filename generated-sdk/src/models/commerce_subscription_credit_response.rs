@@ -2,6 +2,8 @@
 
 use crate::models::CommerceMoneyResponse;
 
+/// The `credit` field of [`CommerceSubscriptionItem`](crate::models::CommerceSubscriptionItem) and
+/// [`BillingSubscriptionItemResponse`](crate::models::BillingSubscriptionItemResponse).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct CommerceSubscriptionCreditResponse {

@@ -7,6 +7,11 @@ use crate::models::{
     CommerceSubscriptionItemSeatsResponse,
 };
 
+/// Returned by
+/// [`BillingApi::cancel_commerce_subscription_item`](crate::api::BillingApi::cancel_commerce_subscription_item).
+/// The `subscription_items` field of [`CommerceSubscription`](crate::models::CommerceSubscription). The
+/// `data` field of
+/// [`PaginatedCommerceSubscriptionItemResponse`](crate::models::PaginatedCommerceSubscriptionItemResponse).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CommerceSubscriptionItem {

@@ -2,6 +2,10 @@
 
 use crate::models::{CommerceMoneyResponse, CommercePerUnitTotal, CommerceTotalsResponse};
 
+/// The `next_payment` field of [`CommerceSubscriptionItem`](crate::models::CommerceSubscriptionItem)
+/// and [`BillingSubscriptionItemResponse`](crate::models::BillingSubscriptionItemResponse). The
+/// `next_invoice` field of
+/// [`BillingSubscriptionItemResponse`](crate::models::BillingSubscriptionItemResponse).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct CommerceSubscriptionItemNextPaymentResponse {

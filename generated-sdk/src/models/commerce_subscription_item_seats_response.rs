@@ -2,6 +2,7 @@
 
 use crate::models::BillingPerUnitTotalTierResponse;
 
+/// The `seats` field of [`CommerceSubscriptionItem`](crate::models::CommerceSubscriptionItem).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CommerceSubscriptionItemSeatsResponse {

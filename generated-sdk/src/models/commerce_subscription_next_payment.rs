@@ -4,6 +4,7 @@ use crate::models::{
     BillingPerUnitTotalResponse, BillingTotalsResponse, CommerceMoneyResponse,
 };
 
+/// The `next_payment` field of [`CommerceSubscription`](crate::models::CommerceSubscription).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CommerceSubscriptionNextPayment {

@@ -5,6 +5,8 @@ use crate::models::{
     CommercePerUnitTotal,
 };
 
+/// The `totals` field of
+/// [`CommerceSubscriptionItemNextPaymentResponse`](crate::models::CommerceSubscriptionItemNextPaymentResponse).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CommerceTotalsResponse {

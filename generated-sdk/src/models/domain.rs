@@ -2,6 +2,9 @@
 
 use crate::models::CNameTarget;
 
+/// Returned by [`DomainsApi::add_domain`](crate::api::DomainsApi::add_domain) and
+/// [`DomainsApi::update_domain`](crate::api::DomainsApi::update_domain). The `data` field of
+/// [`Domains`](crate::models::Domains).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Domain {

@@ -2,6 +2,7 @@
 
 use crate::models::Domain;
 
+/// Returned by [`DomainsApi::list_domains`](crate::api::DomainsApi::list_domains).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Domains {

@@ -4,6 +4,11 @@ use crate::models::{
     Admin, EmailLink, FromOAuth, IdentificationLink, Otp, Saml, Scim, Ticket,
 };
 
+/// Returned by
+/// [`EmailAddressesApi::create_email_address`](crate::api::EmailAddressesApi::create_email_address),
+/// [`EmailAddressesApi::get_email_address`](crate::api::EmailAddressesApi::get_email_address),
+/// [`EmailAddressesApi::update_email_address`](crate::api::EmailAddressesApi::update_email_address) and
+/// 1 other operations. The `email_addresses` field of [`User`](crate::models::User).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct EmailAddress {
@@ -39,6 +44,7 @@ crate::decode::object! {
     }
 }
 
+/// The `verification` field of [`EmailAddress`](crate::models::EmailAddress).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]

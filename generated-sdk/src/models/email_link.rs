@@ -2,6 +2,7 @@
 
 use crate::models::OtpStatus;
 
+/// The `EmailLink` variant of [`EmailAddressVerification`](crate::models::EmailAddressVerification).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct EmailLink {

@@ -2,6 +2,7 @@
 
 use crate::models::{EnterpriseAccountConnection, OAuth, Saml, Ticket};
 
+/// The `enterprise_accounts` field of [`User`](crate::models::User).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct EnterpriseAccount {
@@ -108,6 +109,7 @@ impl<'de> serde::Deserialize<'de> for EnterpriseAccountProtocol {
     }
 }
 
+/// The `verification` field of [`EnterpriseAccount`](crate::models::EnterpriseAccount).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]

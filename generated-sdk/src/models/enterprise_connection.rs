@@ -2,6 +2,12 @@
 
 use crate::models::SamlConnectionLoginHintMode;
 
+/// Returned by
+/// [`EnterpriseConnectionsApi::create_enterprise_connection`](crate::api::EnterpriseConnectionsApi::create_enterprise_connection),
+/// [`EnterpriseConnectionsApi::get_enterprise_connection`](crate::api::EnterpriseConnectionsApi::get_enterprise_connection)
+/// and
+/// [`EnterpriseConnectionsApi::update_enterprise_connection`](crate::api::EnterpriseConnectionsApi::update_enterprise_connection).
+/// The `data` field of [`EnterpriseConnections`](crate::models::EnterpriseConnections).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct EnterpriseConnection {
@@ -65,6 +71,7 @@ crate::decode::object! {
     }
 }
 
+/// The `custom_attributes` field of [`EnterpriseConnection`](crate::models::EnterpriseConnection).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct EnterpriseConnectionCustomAttributesItem {

@@ -2,6 +2,8 @@
 
 use crate::models::EnterpriseConnectionTestRun;
 
+/// Returned by
+/// [`EnterpriseConnectionsApi::list_enterprise_connection_test_runs`](crate::api::EnterpriseConnectionsApi::list_enterprise_connection_test_runs).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct EnterpriseConnectionTestRuns {

@@ -2,6 +2,8 @@
 
 use crate::models::EnterpriseConnection;
 
+/// Returned by
+/// [`EnterpriseConnectionsApi::list_enterprise_connections`](crate::api::EnterpriseConnectionsApi::list_enterprise_connections).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct EnterpriseConnections {

@@ -2,6 +2,7 @@
 
 use crate::models::{GoogleOneTap, OAuth};
 
+/// The `external_accounts` field of [`User`](crate::models::User).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ExternalAccountWithVerification {
@@ -123,6 +124,8 @@ impl<'de> serde::Deserialize<'de> for ExternalAccountWithVerificationObject {
     }
 }
 
+/// The `verification` field of
+/// [`ExternalAccountWithVerification`](crate::models::ExternalAccountWithVerification).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]

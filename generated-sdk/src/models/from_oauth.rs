@@ -2,6 +2,7 @@
 
 use crate::models::ClerkError;
 
+/// The `FromOAuth` variant of [`EmailAddressVerification`](crate::models::EmailAddressVerification).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct FromOAuth {
@@ -31,6 +32,8 @@ crate::decode::object! {
     }
 }
 
+/// The `status` field of [`FromOAuth`](crate::models::FromOAuth) and
+/// [`GoogleOneTap`](crate::models::GoogleOneTap).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FromOAuthStatus {

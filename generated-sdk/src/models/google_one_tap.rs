@@ -2,6 +2,8 @@
 
 use crate::models::{ClerkError, FromOAuthStatus};
 
+/// The `GoogleOneTap` variant of
+/// [`ExternalAccountWithVerificationVerification`](crate::models::ExternalAccountWithVerificationVerification).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GoogleOneTap {

@@ -5,6 +5,7 @@ use crate::models::{
     JwksRsaPrivateKey, JwksRsaPublicKey, JwksSymmetricKey,
 };
 
+/// Returned by [`JwksApi::get_jwks`](crate::api::JwksApi::get_jwks).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct Jwks {
@@ -18,6 +19,7 @@ crate::decode::object! {
     }
 }
 
+/// The `keys` field of [`Jwks`](crate::models::Jwks).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[non_exhaustive]

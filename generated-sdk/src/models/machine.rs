@@ -2,6 +2,9 @@
 
 use crate::models::MachineWithoutScopedMachines;
 
+/// Returned by [`MachinesApi::get_machine`](crate::api::MachinesApi::get_machine) and
+/// [`MachinesApi::update_machine`](crate::api::MachinesApi::update_machine). The `data` field of
+/// [`MachineList`](crate::models::MachineList).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Machine {

@@ -2,6 +2,9 @@
 
 use crate::models::ClerkError;
 
+/// The `OAuth` variant of
+/// [`ExternalAccountWithVerificationVerification`](crate::models::ExternalAccountWithVerificationVerification)
+/// and [`EnterpriseAccountVerification`](crate::models::EnterpriseAccountVerification).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OAuth {
@@ -34,6 +37,7 @@ crate::decode::object! {
     }
 }
 
+/// The `status` field of [`OAuth`](crate::models::OAuth).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OAuthStatus {

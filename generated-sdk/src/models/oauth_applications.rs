@@ -2,6 +2,8 @@
 
 use crate::models::OAuthApplication;
 
+/// Returned by
+/// [`OAuthApplicationsApi::list_oauth_applications`](crate::api::OAuthApplicationsApi::list_oauth_applications).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OAuthApplications {

@@ -2,6 +2,10 @@
 
 use crate::models::OrganizationDomain;
 
+/// Returned by
+/// [`OrganizationDomainsApi::list_organization_domains`](crate::api::OrganizationDomainsApi::list_organization_domains)
+/// and
+/// [`OrganizationDomainsApi::list_all_organization_domains`](crate::api::OrganizationDomainsApi::list_all_organization_domains).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OrganizationDomains {

@@ -2,6 +2,11 @@
 
 use crate::models::OrganizationInvitation;
 
+/// Returned by
+/// [`OrganizationInvitationsApi::list_organization_invitations`](crate::api::OrganizationInvitationsApi::list_organization_invitations),
+/// [`OrganizationInvitationsApi::create_organization_invitation_bulk`](crate::api::OrganizationInvitationsApi::create_organization_invitation_bulk)
+/// and
+/// [`OrganizationInvitationsApi::list_pending_organization_invitations`](crate::api::OrganizationInvitationsApi::list_pending_organization_invitations).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OrganizationInvitations {

@@ -2,6 +2,10 @@
 
 use crate::models::OrganizationInvitationWithPublicOrganizationData;
 
+/// Returned by
+/// [`UsersApi::users_get_organization_invitations`](crate::api::UsersApi::users_get_organization_invitations)
+/// and
+/// [`OrganizationInvitationsApi::list_instance_organization_invitations`](crate::api::OrganizationInvitationsApi::list_instance_organization_invitations).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OrganizationInvitationsWithPublicOrganizationData {

@@ -2,6 +2,11 @@
 
 use crate::models::OrganizationMembership;
 
+/// Returned by
+/// [`UsersApi::users_get_organization_memberships`](crate::api::UsersApi::users_get_organization_memberships),
+/// [`OrganizationMembershipsApi::list_organization_memberships`](crate::api::OrganizationMembershipsApi::list_organization_memberships)
+/// and
+/// [`OrganizationMembershipsApi::instance_get_organization_memberships`](crate::api::OrganizationMembershipsApi::instance_get_organization_memberships).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OrganizationMemberships {

@@ -2,6 +2,8 @@
 
 use crate::models::Organization;
 
+/// Returned by
+/// [`OrganizationsApi::list_organizations`](crate::api::OrganizationsApi::list_organizations).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Organizations {

@@ -2,6 +2,8 @@
 
 use crate::models::BillingPaymentAttempt;
 
+/// Returned by
+/// [`BillingApi::get_billing_statement_payment_attempts`](crate::api::BillingApi::get_billing_statement_payment_attempts).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PaginatedBillingPaymentAttemptResponse {

@@ -2,6 +2,8 @@
 
 use crate::models::BillingStatement;
 
+/// Returned by
+/// [`BillingApi::get_billing_statement_list`](crate::api::BillingApi::get_billing_statement_list).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PaginatedBillingStatementResponse {

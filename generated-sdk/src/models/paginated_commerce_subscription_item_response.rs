@@ -2,6 +2,8 @@
 
 use crate::models::CommerceSubscriptionItem;
 
+/// Returned by
+/// [`BillingApi::get_commerce_subscription_item_list`](crate::api::BillingApi::get_commerce_subscription_item_list).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PaginatedCommerceSubscriptionItemResponse {

@@ -2,6 +2,7 @@
 
 use crate::models::VerificationPasskey;
 
+/// The `passkeys` field of [`User`](crate::models::User).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Passkey {
@@ -26,6 +27,7 @@ crate::decode::object! {
     }
 }
 
+/// The `verification` field of [`Passkey`](crate::models::Passkey).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]

@@ -2,6 +2,8 @@
 
 use crate::models::Permission;
 
+/// Returned by
+/// [`OrganizationPermissionsApi::list_organization_permissions`](crate::api::OrganizationPermissionsApi::list_organization_permissions).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Permissions {

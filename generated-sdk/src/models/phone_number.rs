@@ -2,6 +2,11 @@
 
 use crate::models::{Admin, IdentificationLink, Otp};
 
+/// Returned by
+/// [`PhoneNumbersApi::create_phone_number`](crate::api::PhoneNumbersApi::create_phone_number),
+/// [`PhoneNumbersApi::get_phone_number`](crate::api::PhoneNumbersApi::get_phone_number),
+/// [`PhoneNumbersApi::update_phone_number`](crate::api::PhoneNumbersApi::update_phone_number) and 1
+/// other operations. The `phone_numbers` field of [`User`](crate::models::User).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PhoneNumber {
@@ -42,6 +47,7 @@ crate::decode::object! {
     }
 }
 
+/// The `verification` field of [`PhoneNumber`](crate::models::PhoneNumber).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]

@@ -5,6 +5,11 @@ use crate::models::{
     ScimDirectories, ScimGroupRoleMappings, TrustedDevice, WaitlistEntry,
 };
 
+/// Returned by
+/// [`EmailAddressesApi::prepare_email_address_verification`](crate::api::EmailAddressesApi::prepare_email_address_verification),
+/// [`EmailAddressesApi::attempt_email_address_verification`](crate::api::EmailAddressesApi::attempt_email_address_verification),
+/// [`PhoneNumbersApi::prepare_phone_number_verification`](crate::api::PhoneNumbersApi::prepare_phone_number_verification)
+/// and 1 other operations.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationResponse {
@@ -43,6 +48,8 @@ crate::decode::object! {
     }
 }
 
+/// Returned by
+/// [`UsersApi::list_user_trusted_devices`](crate::api::UsersApi::list_user_trusted_devices).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct TrustedDeviceList {
@@ -58,6 +65,7 @@ crate::decode::object! {
     }
 }
 
+/// Returned by [`InvitationsApi::revoke_invitation`](crate::api::InvitationsApi::revoke_invitation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct InvitationRevoked {
@@ -95,6 +103,8 @@ crate::decode::object! {
     }
 }
 
+/// Returned by
+/// [`BetaFeaturesApi::update_instance_auth_config`](crate::api::BetaFeaturesApi::update_instance_auth_config).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct InstanceSettings {
@@ -126,6 +136,7 @@ crate::decode::object! {
     }
 }
 
+/// Returned by [`MachinesApi::list_machines`](crate::api::MachinesApi::list_machines).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MachineList {
@@ -141,6 +152,7 @@ crate::decode::object! {
     }
 }
 
+/// Returned by [`MachinesApi::create_machine`](crate::api::MachinesApi::create_machine).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MachineCreated {
@@ -180,6 +192,7 @@ crate::decode::object! {
     }
 }
 
+/// Returned by [`MachinesApi::delete_machine`](crate::api::MachinesApi::delete_machine).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MachineDeleted {
@@ -199,6 +212,8 @@ crate::decode::object! {
     }
 }
 
+/// Returned by [`MachinesApi::get_machine_secret_key`](crate::api::MachinesApi::get_machine_secret_key)
+/// and [`MachinesApi::rotate_machine_secret_key`](crate::api::MachinesApi::rotate_machine_secret_key).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MachineSecretKey {
@@ -215,6 +230,7 @@ crate::decode::object! {
     }
 }
 
+/// Returned by [`MachinesApi::delete_machine_scope`](crate::api::MachinesApi::delete_machine_scope).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MachineScopeDeleted {
@@ -237,6 +253,8 @@ crate::decode::object! {
     }
 }
 
+/// Returned by
+/// [`WaitlistEntriesApi::list_waitlist_entries`](crate::api::WaitlistEntriesApi::list_waitlist_entries).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct WaitlistEntries {
@@ -252,6 +270,8 @@ crate::decode::object! {
     }
 }
 
+/// Returned by
+/// [`ScimDirectoriesApi::list_scim_directories`](crate::api::ScimDirectoriesApi::list_scim_directories).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ScimDirectoryList {
@@ -267,6 +287,10 @@ crate::decode::object! {
     }
 }
 
+/// Returned by
+/// [`ScimDirectoriesApi::list_scim_group_role_mappings`](crate::api::ScimDirectoriesApi::list_scim_group_role_mappings)
+/// and
+/// [`ScimDirectoriesApi::replace_scim_group_role_mappings`](crate::api::ScimDirectoriesApi::replace_scim_group_role_mappings).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ScimGroupRoleMappingList {
@@ -282,6 +306,8 @@ crate::decode::object! {
     }
 }
 
+/// Returned by
+/// [`ScimDirectoriesApi::delete_scim_group_role_mapping`](crate::api::ScimDirectoriesApi::delete_scim_group_role_mapping).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ScimGroupRoleMappingDeleted {
@@ -301,6 +327,7 @@ crate::decode::object! {
     }
 }
 
+/// Returned by [`DirectoriesApi::list_directories`](crate::api::DirectoriesApi::list_directories).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DirectoryList {
@@ -316,6 +343,10 @@ crate::decode::object! {
     }
 }
 
+/// Returned by
+/// [`DirectoriesApi::list_directory_group_role_mappings`](crate::api::DirectoriesApi::list_directory_group_role_mappings)
+/// and
+/// [`DirectoriesApi::replace_directory_group_role_mappings`](crate::api::DirectoriesApi::replace_directory_group_role_mappings).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DirectoryGroupRoleMappingList {
@@ -331,6 +362,8 @@ crate::decode::object! {
     }
 }
 
+/// Returned by
+/// [`DirectoriesApi::delete_directory_group_role_mapping`](crate::api::DirectoriesApi::delete_directory_group_role_mapping).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DirectoryGroupRoleMappingDeleted {

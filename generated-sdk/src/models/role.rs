@@ -2,6 +2,13 @@
 
 use crate::models::Permission;
 
+/// Returned by
+/// [`OrganizationRolesApi::create_organization_role`](crate::api::OrganizationRolesApi::create_organization_role),
+/// [`OrganizationRolesApi::get_organization_role`](crate::api::OrganizationRolesApi::get_organization_role),
+/// [`OrganizationRolesApi::update_organization_role`](crate::api::OrganizationRolesApi::update_organization_role)
+/// and 2 other operations. The `data` field of [`Roles`](crate::models::Roles). The `role` field of
+/// [`ScimGroupRoleMapping`](crate::models::ScimGroupRoleMapping) and
+/// [`DirectoryGroupRoleMapping`](crate::models::DirectoryGroupRoleMapping).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Role {

@@ -2,6 +2,7 @@
 
 use crate::models::RoleSet;
 
+/// Returned by [`RoleSetsApi::list_role_sets`](crate::api::RoleSetsApi::list_role_sets).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RoleSets {

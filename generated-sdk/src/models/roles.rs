@@ -2,6 +2,8 @@
 
 use crate::models::Role;
 
+/// Returned by
+/// [`OrganizationRolesApi::list_organization_roles`](crate::api::OrganizationRolesApi::list_organization_roles).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Roles {

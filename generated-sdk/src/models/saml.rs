@@ -2,6 +2,9 @@
 
 use crate::models::ClerkError;
 
+/// The `Saml` variant of [`EmailAddressVerification`](crate::models::EmailAddressVerification),
+/// [`SamlAccountVerification`](crate::models::SamlAccountVerification) and
+/// [`EnterpriseAccountVerification`](crate::models::EnterpriseAccountVerification).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Saml {
@@ -34,6 +37,7 @@ crate::decode::object! {
     }
 }
 
+/// The `status` field of [`Saml`](crate::models::Saml).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SamlStatus {

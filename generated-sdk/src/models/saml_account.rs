@@ -2,6 +2,7 @@
 
 use crate::models::{Saml, SamlAccountConnection, Ticket};
 
+/// The `saml_accounts` field of [`User`](crate::models::User).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SamlAccount {
@@ -45,6 +46,7 @@ crate::decode::object! {
     }
 }
 
+/// The `verification` field of [`SamlAccount`](crate::models::SamlAccount).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]

@@ -2,6 +2,11 @@
 
 use crate::models::{SamlConnectionAttributeMapping, SamlConnectionLoginHint};
 
+/// Returned by
+/// [`SamlConnectionsApi::create_saml_connection`](crate::api::SamlConnectionsApi::create_saml_connection),
+/// [`SamlConnectionsApi::get_saml_connection`](crate::api::SamlConnectionsApi::get_saml_connection) and
+/// [`SamlConnectionsApi::update_saml_connection`](crate::api::SamlConnectionsApi::update_saml_connection).
+/// The `data` field of [`SamlConnections`](crate::models::SamlConnections).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SamlConnection {

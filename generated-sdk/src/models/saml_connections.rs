@@ -2,6 +2,8 @@
 
 use crate::models::SamlConnection;
 
+/// Returned by
+/// [`SamlConnectionsApi::list_saml_connections`](crate::api::SamlConnectionsApi::list_saml_connections).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SamlConnections {

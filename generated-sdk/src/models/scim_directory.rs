@@ -53,6 +53,7 @@ crate::decode::object! {
     }
 }
 
+/// The `custom_attributes` field of [`ScimDirectory`](crate::models::ScimDirectory).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct ScimDirectoryCustomAttributesItem {

@@ -2,6 +2,10 @@
 
 use crate::models::{SessionActivityResponse, SessionTask};
 
+/// Returned by [`SessionsApi::get_session_list`](crate::api::SessionsApi::get_session_list),
+/// [`SessionsApi::create_session`](crate::api::SessionsApi::create_session),
+/// [`SessionsApi::get_session`](crate::api::SessionsApi::get_session) and 1 other operations. The
+/// `sessions` field of [`Client`](crate::models::Client).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Session {
@@ -49,6 +53,7 @@ crate::decode::object! {
     }
 }
 
+/// The `status` field of [`Session`](crate::models::Session).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SessionStatus {

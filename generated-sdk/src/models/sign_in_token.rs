@@ -2,6 +2,9 @@
 
 use crate::models::ActorTokenStatus;
 
+/// Returned by
+/// [`SignInTokensApi::create_sign_in_token`](crate::api::SignInTokensApi::create_sign_in_token) and
+/// [`SignInTokensApi::revoke_sign_in_token`](crate::api::SignInTokensApi::revoke_sign_in_token).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SignInToken {

@@ -2,6 +2,8 @@
 
 use crate::models::SignUpVerifications;
 
+/// Returned by [`SignUpsApi::get_sign_up`](crate::api::SignUpsApi::get_sign_up) and
+/// [`SignUpsApi::update_sign_up`](crate::api::SignUpsApi::update_sign_up).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SignUp {
@@ -81,6 +83,7 @@ crate::decode::object! {
     }
 }
 
+/// The `status` field of [`SignUp`](crate::models::SignUp).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SignUpStatus {

@@ -2,6 +2,7 @@
 
 use crate::models::SignUpVerification;
 
+/// The `verifications` field of [`SignUp`](crate::models::SignUp).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SignUpVerifications {

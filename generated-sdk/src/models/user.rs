@@ -6,6 +6,9 @@ use crate::models::{
     Web3Wallet,
 };
 
+/// Returned by [`UsersApi::get_user_list`](crate::api::UsersApi::get_user_list),
+/// [`UsersApi::create_user`](crate::api::UsersApi::create_user),
+/// [`UsersApi::get_user`](crate::api::UsersApi::get_user) and 14 other operations.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct User {

@@ -2,6 +2,11 @@
 
 use crate::models::Invitation;
 
+/// Returned by
+/// [`WaitlistEntriesApi::create_waitlist_entry`](crate::api::WaitlistEntriesApi::create_waitlist_entry),
+/// [`WaitlistEntriesApi::create_bulk_waitlist_entries`](crate::api::WaitlistEntriesApi::create_bulk_waitlist_entries),
+/// [`WaitlistEntriesApi::invite_waitlist_entry`](crate::api::WaitlistEntriesApi::invite_waitlist_entry)
+/// and 1 other operations. The `data` field of [`WaitlistEntries`](crate::models::WaitlistEntries).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct WaitlistEntry {
@@ -33,6 +38,7 @@ crate::decode::object! {
     }
 }
 
+/// The `status` field of [`WaitlistEntry`](crate::models::WaitlistEntry).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WaitlistEntryStatus {

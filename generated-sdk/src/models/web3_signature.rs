@@ -2,6 +2,7 @@
 
 use crate::models::OtpStatus;
 
+/// The `Web3Signature` variant of [`Web3WalletVerification`](crate::models::Web3WalletVerification).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Web3Signature {
@@ -34,6 +35,7 @@ crate::decode::object! {
     }
 }
 
+/// The `strategy` field of [`Web3Signature`](crate::models::Web3Signature).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Web3SignatureStrategy {

@@ -2,6 +2,7 @@
 
 use crate::models::{Admin, Web3Signature};
 
+/// The `web3_wallets` field of [`User`](crate::models::User).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Web3Wallet {
@@ -29,6 +30,7 @@ crate::decode::object! {
     }
 }
 
+/// The `verification` field of [`Web3Wallet`](crate::models::Web3Wallet).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]

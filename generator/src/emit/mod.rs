@@ -547,7 +547,8 @@ fn model_file(api: &Api, ids: &[TypeId], path: &TokenStream) -> TokenStream {
         let names = imports.iter().map(|n| ident(n));
         quote!(use #path::{ #(#names),* };)
     });
-    let items = ids.iter().map(|&id| types::emit(api, api.ty(id)));
+    let models = path.to_string().replace(' ', "");
+    let items = ids.iter().map(|&id| types::emit(api, api.ty(id), &models));
     quote! {
         #imports
         #( #items )*

@@ -6,7 +6,7 @@ use serde_json::Value;
 use std::collections::BTreeSet;
 
 use super::docs;
-use crate::ir::{Api, Field, TypeDef, TypeId, TypeKind, TypeRef, Variant};
+use crate::ir::{Api, Field, TypeDef, TypeId, TypeKind, TypeRef, Use, Variant};
 
 /// An identifier token; raw identifiers (`r#type`) are supported.
 pub fn ident(name: &str) -> Ident {
@@ -118,13 +118,35 @@ fn defaultable(t: &TypeDef) -> bool {
     }
 }
 
-/// Emits one type definition.
-pub fn emit(api: &Api, t: &TypeDef) -> TokenStream {
-    let name = ident(&t.name);
+/// Emits one type definition; `models` is the path of the module that holds the models
+/// (`crate::models`), for the links of a doc that says where the type is used.
+pub fn emit(api: &Api, t: &TypeDef, models: &str) -> TokenStream {
+    let usage = t.doc.is_none().then(|| usage_doc(api, t, models));
+    definition(api, t, usage)
+}
+
+/// A type's doc attributes: the spec's description, else `usage`.
+fn type_doc(t: &TypeDef, usage: Option<String>) -> TokenStream {
     // Types are marked deprecated in their docs only: `#[deprecated]` would warn in every
     // generated type that refers to them.
     let deprecated = t.deprecated.then(|| "**Deprecated** by the API.".to_owned());
-    let doc = doc_attrs(t.doc.as_deref(), deprecated.as_slice());
+    match usage {
+        // Written by the emitter, intra-doc links included, so not escaped as spec text is.
+        Some(usage) => {
+            let mut lines: Vec<String> = wrapped(&usage).into_iter().map(|line| format!(" {line}")).collect();
+            if let Some(deprecated) = deprecated {
+                lines.extend([String::new(), format!(" {deprecated}")]);
+            }
+            quote! { #( #[doc = #lines] )* }
+        }
+        None => doc_attrs(t.doc.as_deref(), deprecated.as_slice()),
+    }
+}
+
+/// A type definition, documented by the spec's description or else by `usage`.
+fn definition(api: &Api, t: &TypeDef, usage: Option<String>) -> TokenStream {
+    let name = ident(&t.name);
+    let doc = type_doc(t, usage);
     match &t.kind {
         TypeKind::Struct { fields, multipart } => {
             let default = defaultable(t).then(|| quote!(Default,));
@@ -281,6 +303,130 @@ pub fn emit(api: &Api, t: &TypeDef) -> TokenStream {
                 pub type #name = #target;
             }
         }
+    }
+}
+
+/// How many places one sentence of a where-used doc names, and how many sentences it has.
+const NAMED: usize = 3;
+const SENTENCES: usize = 3;
+
+/// The role a type plays at a place it is used; places with the same role share a sentence.
+#[derive(PartialEq)]
+enum Role<'a> {
+    Returned,
+    Body,
+    Param(&'a str),
+    Field(&'a str),
+    Variant(&'a str),
+    Alias,
+    Event,
+}
+
+impl Role<'_> {
+    fn sentence(&self, places: &str, count: usize) -> String {
+        match self {
+            Role::Returned => format!("Returned by {places}."),
+            Role::Body => format!("The request body of {places}."),
+            Role::Param(name) => format!("The `{name}` parameter of {places}."),
+            Role::Field(name) => format!("The `{name}` field of {places}."),
+            Role::Variant(name) => format!("The `{name}` variant of {places}."),
+            Role::Alias => format!("Used by {places}."),
+            Role::Event if count == 1 => format!("The data of the {places} webhook event."),
+            Role::Event => format!("The data of the {places} webhook events."),
+        }
+    }
+
+    /// What the places are, for "and 3 other …".
+    fn noun(&self) -> &'static str {
+        match self {
+            Role::Returned | Role::Body | Role::Param(_) => "operations",
+            Role::Field(_) | Role::Variant(_) | Role::Alias => "types",
+            Role::Event => "events",
+        }
+    }
+}
+
+/// The role and the link of one place a type is used.
+fn place<'a>(api: &'a Api, used: &'a Use, models: &str) -> (Role<'a>, String) {
+    let operation = |i: usize| {
+        let op = &api.operations[i];
+        let method = format!("{}::{}", crate::clerk::group_handle(&op.group), op.name);
+        format!("[`{method}`](crate::api::{method})")
+    };
+    let owner = |id: TypeId| {
+        let name = &api.ty(id).name;
+        format!("[`{name}`]({models}::{name})")
+    };
+    let raw = |name: &'a str| name.trim_start_matches("r#");
+    match used {
+        Use::Response(i) => (Role::Returned, operation(*i)),
+        Use::Body(i) => (Role::Body, operation(*i)),
+        Use::Param(i, name) => (Role::Param(raw(name)), operation(*i)),
+        Use::Field(id, name) => (Role::Field(raw(name)), owner(*id)),
+        Use::Variant(id, name) => (Role::Variant(raw(name)), owner(*id)),
+        Use::Alias(id) => (Role::Alias, owner(*id)),
+        Use::Event(i) => {
+            let event = &api.events[*i];
+            (Role::Event, format!("[`{}`](crate::webhooks::EventData::{})", event.name, event.variant))
+        }
+    }
+}
+
+/// A type's doc when the spec gives none: where it is used (a few places of each role, the
+/// first roles), or where the spec defines it when nothing uses it.
+fn usage_doc(api: &Api, t: &TypeDef, models: &str) -> String {
+    let mut roles: Vec<(Role, Vec<String>)> = Vec::new();
+    for used in &t.uses {
+        let (role, link) = place(api, used, models);
+        match roles.iter_mut().find(|(r, _)| *r == role) {
+            Some((_, links)) => links.push(link),
+            None => roles.push((role, vec![link])),
+        }
+    }
+    if roles.is_empty() {
+        return match t.pointer.strip_prefix("/components/schemas/") {
+            Some(schema) => {
+                format!("The spec's `{schema}` schema, which no request, success response or webhook event uses.")
+            }
+            None => format!("The schema at `{}` in the spec.", t.pointer),
+        };
+    }
+    let mut sentences: Vec<String> = roles
+        .iter()
+        .take(SENTENCES)
+        .map(|(role, links)| role.sentence(&listed(links, role.noun()), links.len()))
+        .collect();
+    let more: usize = roles.iter().skip(SENTENCES).map(|(_, links)| links.len()).sum();
+    if more > 0 {
+        sentences.push(format!("Also used in {more} other {}.", if more == 1 { "place" } else { "places" }));
+    }
+    sentences.join(" ")
+}
+
+/// Text the emitter writes into docs, in lines of at most 100 columns where its words
+/// allow (its words hold no Markdown that a line break would split).
+fn wrapped(text: &str) -> Vec<String> {
+    const WIDTH: usize = 100;
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split(' ') {
+        match lines.last_mut() {
+            Some(line) if line.len() + 1 + word.len() <= WIDTH => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_owned()),
+        }
+    }
+    lines
+}
+
+/// `a`, `a and b`, `a, b and c`, or `a, b, c and 2 other {noun}`.
+fn listed(links: &[String], noun: &str) -> String {
+    match links {
+        [] => String::new(),
+        [one] => one.clone(),
+        _ if links.len() <= NAMED => format!("{} and {}", links[..links.len() - 1].join(", "), links[links.len() - 1]),
+        _ => format!("{} and {} other {noun}", links[..NAMED].join(", "), links.len() - NAMED),
     }
 }
 
@@ -509,6 +655,65 @@ mod tests {
 
     fn formatted(tokens: TokenStream) -> String {
         prettyplease::unparse(&syn::parse_file(&tokens.to_string()).expect("parses"))
+    }
+
+    fn api(doc: serde_json::Value) -> Api {
+        let spec = crate::load::Spec::from_value(std::path::Path::new("test.yaml"), doc, "").expect("a valid spec");
+        crate::ir::build(&spec).expect("builds")
+    }
+
+    fn doc_of(api: &Api, name: &str) -> String {
+        let t = api.types.iter().find(|t| t.name == name).unwrap_or_else(|| panic!("no type {name}"));
+        usage_doc(api, t, "crate::models")
+    }
+
+    #[test]
+    fn usage_docs_name_a_few_places_of_the_first_roles() {
+        let pet = serde_json::json!({"$ref": "#/components/schemas/Pet"});
+        let get = |id: &str| {
+            serde_json::json!({"get": {"operationId": id, "tags": ["Pets"], "responses": {"200": {
+                "description": "ok", "content": {"application/json": {"schema": pet}}
+            }}}})
+        };
+        let api = api(serde_json::json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {"/a": get("GetA"), "/b": get("GetB"), "/c": get("GetC"), "/d": get("GetD"), "/e": get("GetE")},
+            "components": {"schemas": {
+                "Pet": {"type": "object", "properties": {"name": {"type": "string"}}},
+                "Owner": {"type": "object", "properties": {"pet": pet, "other": pet, "third": pet, "type": pet}},
+                "Unused": {"type": "object"}
+            }}
+        }));
+        assert_eq!(
+            doc_of(&api, "Pet"),
+            "Returned by [`PetsApi::get_a`](crate::api::PetsApi::get_a), \
+             [`PetsApi::get_b`](crate::api::PetsApi::get_b), [`PetsApi::get_c`](crate::api::PetsApi::get_c) \
+             and 2 other operations. The `other` field of [`Owner`](crate::models::Owner). \
+             The `pet` field of [`Owner`](crate::models::Owner). Also used in 2 other places."
+        );
+        assert_eq!(
+            doc_of(&api, "Unused"),
+            "The spec's `Unused` schema, which no request, success response or webhook event uses."
+        );
+    }
+
+    #[test]
+    fn lists_of_places_read_as_prose() {
+        let links = |n: usize| (1..=n).map(|i| format!("`{i}`")).collect::<Vec<_>>();
+        assert_eq!(listed(&links(1), "types"), "`1`");
+        assert_eq!(listed(&links(2), "types"), "`1` and `2`");
+        assert_eq!(listed(&links(3), "types"), "`1`, `2` and `3`");
+        assert_eq!(listed(&links(5), "types"), "`1`, `2`, `3` and 2 other types");
+        assert_eq!(Role::Event.sentence("`a`", 1), "The data of the `a` webhook event.");
+        assert_eq!(Role::Event.sentence("`a` and `b`", 2), "The data of the `a` and `b` webhook events.");
+    }
+
+    #[test]
+    fn doc_text_wraps_at_spaces_before_column_100() {
+        let link = format!("[`{}`](crate::x)", "a".repeat(80));
+        let lines = wrapped(&format!("Returned by {link} and {link}."));
+        assert_eq!(lines, ["Returned by".to_owned(), format!("{link} and"), format!("{link}.")]);
     }
 
     #[test]

@@ -2,6 +2,8 @@
 
 use crate::models::CreateSamlConnectionRequestLoginHint;
 
+/// The request body of
+/// [`EnterpriseConnectionsApi::create_enterprise_connection`](crate::api::EnterpriseConnectionsApi::create_enterprise_connection).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateEnterpriseConnectionRequest {
     /// The display name of the connection
@@ -253,6 +255,9 @@ crate::decode::object! {
     }
 }
 
+/// The `custom_attributes` field of
+/// [`CreateEnterpriseConnectionRequest`](crate::models::CreateEnterpriseConnectionRequest) and
+/// [`UpdateEnterpriseConnectionRequest`](crate::models::UpdateEnterpriseConnectionRequest).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateEnterpriseConnectionRequestCustomAttributesItem {
     /// Display name for the custom attribute
@@ -298,6 +303,8 @@ crate::decode::object! {
     }
 }
 
+/// The request body of
+/// [`EnterpriseConnectionsApi::update_enterprise_connection`](crate::api::EnterpriseConnectionsApi::update_enterprise_connection).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UpdateEnterpriseConnectionRequest {
     /// The display name of the enterprise connection
@@ -443,6 +450,8 @@ crate::decode::object! {
     }
 }
 
+/// The `status` parameter of
+/// [`EnterpriseConnectionsApi::list_enterprise_connection_test_runs`](crate::api::EnterpriseConnectionsApi::list_enterprise_connection_test_runs).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ListEnterpriseConnectionTestRunsStatusItem {

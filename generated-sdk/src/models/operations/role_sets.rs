@@ -2,6 +2,7 @@
 
 use crate::models::ReassignmentMappings;
 
+/// The request body of [`RoleSetsApi::create_role_set`](crate::api::RoleSetsApi::create_role_set).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateRoleSetRequest {
     /// The name of the new role set
@@ -116,6 +117,7 @@ impl<'de> serde::Deserialize<'de> for CreateRoleSetRequestType {
     }
 }
 
+/// The request body of [`RoleSetsApi::update_role_set`](crate::api::RoleSetsApi::update_role_set).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UpdateRoleSetRequest {
     /// The new name for the role set
@@ -152,6 +154,7 @@ crate::decode::object! {
     }
 }
 
+/// The request body of [`RoleSetsApi::replace_role_set`](crate::api::RoleSetsApi::replace_role_set).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ReplaceRoleSetRequest {
     /// The key of the destination role set
@@ -179,6 +182,8 @@ crate::decode::object! {
     }
 }
 
+/// The request body of
+/// [`RoleSetsApi::add_roles_to_role_set`](crate::api::RoleSetsApi::add_roles_to_role_set).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AddRolesToRoleSetRequest {
     /// Array of role keys to add to the role set.
@@ -211,6 +216,8 @@ crate::decode::object! {
     }
 }
 
+/// The request body of
+/// [`RoleSetsApi::replace_role_in_role_set`](crate::api::RoleSetsApi::replace_role_in_role_set).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ReplaceRoleInRoleSetRequest {
     /// The key of the role to remove from the role set

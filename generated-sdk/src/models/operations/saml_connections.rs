@@ -2,6 +2,8 @@
 
 use crate::models::SamlConnectionLoginHintMode;
 
+/// The request body of
+/// [`SamlConnectionsApi::create_saml_connection`](crate::api::SamlConnectionsApi::create_saml_connection).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateSamlConnectionRequest {
     /// The name to use as a label for this SAML Connection
@@ -202,6 +204,8 @@ crate::decode::object! {
     }
 }
 
+/// The request body of
+/// [`SamlConnectionsApi::update_saml_connection`](crate::api::SamlConnectionsApi::update_saml_connection).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UpdateSamlConnectionRequest {
     /// The name of the new SAML Connection

@@ -2,6 +2,7 @@
 
 use crate::models::PasswordHasher;
 
+/// The request body of [`UsersApi::create_user`](crate::api::UsersApi::create_user).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CreateUserRequest {
     /// The ID of the user as used in your external systems or your previous authentication solution.
@@ -173,6 +174,9 @@ crate::decode::object! {
     }
 }
 
+/// The `email_address_identification_status` field of
+/// [`CreateUserRequest`](crate::models::CreateUserRequest). The `phone_number_identification_status`
+/// field of [`CreateUserRequest`](crate::models::CreateUserRequest).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateUserRequestEmailAddressIdentificationStatusItem {
@@ -228,6 +232,7 @@ for CreateUserRequestEmailAddressIdentificationStatusItem {
     }
 }
 
+/// The request body of [`UsersApi::update_user`](crate::api::UsersApi::update_user).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UpdateUserRequest {
     /// The ID of the user as used in your external systems or your previous authentication solution.
@@ -343,6 +348,7 @@ crate::decode::object! {
     }
 }
 
+/// The request body of [`UsersApi::users_ban`](crate::api::UsersApi::users_ban).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UsersBanRequest {
     /// Array of user IDs to ban
@@ -362,6 +368,7 @@ crate::decode::object! {
     }
 }
 
+/// The request body of [`UsersApi::users_unban`](crate::api::UsersApi::users_unban).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UsersUnbanRequest {
     /// Array of user IDs to unban
@@ -381,11 +388,15 @@ crate::decode::object! {
     }
 }
 
+/// The request body of
+/// [`UsersApi::set_user_profile_image`](crate::api::UsersApi::set_user_profile_image).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SetUserProfileImageRequest {
     pub file: Option<crate::FilePart>,
 }
 
+/// The request body of
+/// [`UsersApi::replace_user_metadata`](crate::api::UsersApi::replace_user_metadata).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ReplaceUserMetadataRequest {
     /// Metadata saved on the user, that is visible to both your frontend and backend.
@@ -412,6 +423,7 @@ crate::decode::object! {
     }
 }
 
+/// The request body of [`UsersApi::update_user_metadata`](crate::api::UsersApi::update_user_metadata).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UpdateUserMetadataRequest {
     /// Metadata saved on the user, that is visible to both your frontend and backend.
@@ -438,6 +450,7 @@ crate::decode::object! {
     }
 }
 
+/// The request body of [`UsersApi::remove_user_password`](crate::api::UsersApi::remove_user_password).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct RemoveUserPasswordRequest {
     /// Set to `true` to revoke all of the user's active sessions after removing the password.
@@ -453,6 +466,7 @@ crate::decode::object! {
     }
 }
 
+/// The request body of [`UsersApi::verify_password`](crate::api::UsersApi::verify_password).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VerifyPasswordRequest {
     /// The user password to verify
@@ -472,6 +486,7 @@ crate::decode::object! {
     }
 }
 
+/// Returned by [`UsersApi::verify_password`](crate::api::UsersApi::verify_password).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerifyPasswordResponse {
@@ -485,6 +500,7 @@ crate::decode::object! {
     }
 }
 
+/// The request body of [`UsersApi::verify_totp`](crate::api::UsersApi::verify_totp).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VerifyTotpRequest {
     /// The TOTP or backup code to verify
@@ -504,6 +520,7 @@ crate::decode::object! {
     }
 }
 
+/// Returned by [`UsersApi::verify_totp`](crate::api::UsersApi::verify_totp).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerifyTotpResponse {
@@ -520,6 +537,7 @@ crate::decode::object! {
     }
 }
 
+/// The `code_type` field of [`VerifyTotpResponse`](crate::models::VerifyTotpResponse).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VerifyTotpResponseCodeType {
@@ -574,6 +592,9 @@ impl<'de> serde::Deserialize<'de> for VerifyTotpResponseCodeType {
     }
 }
 
+/// Returned by [`UsersApi::disable_mfa`](crate::api::UsersApi::disable_mfa),
+/// [`UsersApi::delete_backup_code`](crate::api::UsersApi::delete_backup_code) and
+/// [`UsersApi::delete_totp`](crate::api::UsersApi::delete_totp).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct DisableMfaResponse {
@@ -587,6 +608,8 @@ crate::decode::object! {
     }
 }
 
+/// The request body of
+/// [`UsersApi::set_user_password_compromised`](crate::api::UsersApi::set_user_password_compromised).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct SetUserPasswordCompromisedRequest {
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]

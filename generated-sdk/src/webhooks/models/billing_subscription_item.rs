@@ -5,6 +5,8 @@ use crate::webhooks::models::{
     BillingSubscriptionCredits,
 };
 
+/// The `subscription_items` field of
+/// [`PaymentAttemptEventPayload`](crate::webhooks::models::PaymentAttemptEventPayload).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BillingSubscriptionItem {

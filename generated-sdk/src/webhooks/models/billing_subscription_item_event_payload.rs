@@ -4,6 +4,12 @@ use crate::webhooks::models::{
     BillingPayerEventPayload, BillingSeats, BillingSubscriptionItemEventPlan,
 };
 
+/// The `items` field of
+/// [`SubscriptionEventPayload`](crate::webhooks::models::SubscriptionEventPayload). The data of the
+/// [`subscriptionItem.abandoned`](crate::webhooks::EventData::SubscriptionItemAbandoned),
+/// [`subscriptionItem.active`](crate::webhooks::EventData::SubscriptionItemActive),
+/// [`subscriptionItem.canceled`](crate::webhooks::EventData::SubscriptionItemCanceled) and 6 other
+/// events webhook events.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BillingSubscriptionItemEventPayload {

@@ -2,6 +2,8 @@
 
 use crate::webhooks::models::BillingSubscriptionItemEventPlanUnitPrice;
 
+/// The `plan` field of
+/// [`BillingSubscriptionItemEventPayload`](crate::webhooks::models::BillingSubscriptionItemEventPayload).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BillingSubscriptionItemEventPlan {

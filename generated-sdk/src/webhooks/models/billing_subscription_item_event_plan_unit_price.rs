@@ -2,6 +2,8 @@
 
 use crate::webhooks::models::BillingSubscriptionItemEventPlanUnitPriceTier;
 
+/// The `unit_prices` field of
+/// [`BillingSubscriptionItemEventPlan`](crate::webhooks::models::BillingSubscriptionItemEventPlan).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BillingSubscriptionItemEventPlanUnitPrice {

@@ -2,6 +2,8 @@
 
 use crate::webhooks::models::{BillingAmount, BillingUnitTotal};
 
+/// The `totals` field of
+/// [`PaymentAttemptEventPayload`](crate::webhooks::models::PaymentAttemptEventPayload).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BillingTotals {

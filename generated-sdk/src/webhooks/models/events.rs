@@ -4,6 +4,10 @@ use crate::webhooks::models::{
     OrganizationInvitationPublicOrganizationData, OrganizationInvitationPublicUserData,
 };
 
+/// The data of the
+/// [`organizationInvitation.created`](crate::webhooks::EventData::OrganizationInvitationCreated) and
+/// [`organizationInvitation.revoked`](crate::webhooks::EventData::OrganizationInvitationRevoked)
+/// webhook events.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OrganizationInvitationCreatedData {
@@ -59,6 +63,8 @@ crate::decode::object! {
     }
 }
 
+/// The `data` field of
+/// [`OrganizationInvitationCreatedData`](crate::webhooks::models::OrganizationInvitationCreatedData).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct OrganizationInvitationCreatedPublicData {

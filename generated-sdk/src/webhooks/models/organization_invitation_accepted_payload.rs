@@ -4,6 +4,9 @@ use crate::webhooks::models::{
     OrganizationInvitationPublicOrganizationData, OrganizationInvitationPublicUserData,
 };
 
+/// The data of the
+/// [`organizationInvitation.accepted`](crate::webhooks::EventData::OrganizationInvitationAccepted)
+/// webhook event.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OrganizationInvitationAcceptedPayload {
@@ -62,6 +65,8 @@ crate::decode::object! {
     }
 }
 
+/// The `data` field of
+/// [`OrganizationInvitationAcceptedPayload`](crate::webhooks::models::OrganizationInvitationAcceptedPayload).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct OrganizationInvitationAcceptedPayloadData {

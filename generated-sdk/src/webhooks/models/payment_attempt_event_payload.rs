@@ -5,6 +5,8 @@ use crate::webhooks::models::{
     BillingPaymentSource, BillingSubscriptionItem, BillingTotals,
 };
 
+/// The data of the [`paymentAttempt.created`](crate::webhooks::EventData::PaymentAttemptCreated) and
+/// [`paymentAttempt.updated`](crate::webhooks::EventData::PaymentAttemptUpdated) webhook events.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PaymentAttemptEventPayload {

@@ -2,6 +2,7 @@
 
 use crate::webhooks::models::SessionActivityResponse;
 
+/// The spec's `Session` schema, which no request, success response or webhook event uses.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Session {
@@ -46,6 +47,8 @@ crate::decode::object! {
     }
 }
 
+/// The `status` field of [`Session`](crate::webhooks::models::Session) and
+/// [`SessionEventPayload`](crate::webhooks::models::SessionEventPayload).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SessionStatus {

@@ -2,6 +2,9 @@
 
 use crate::webhooks::models::{SessionActivityResponse, SessionStatus, User};
 
+/// The data of the [`session.created`](crate::webhooks::EventData::SessionCreated),
+/// [`session.pending`](crate::webhooks::EventData::SessionPending),
+/// [`session.ended`](crate::webhooks::EventData::SessionEnded) and 2 other events webhook events.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SessionEventPayload {

@@ -4,6 +4,10 @@ use crate::webhooks::models::{
     BillingPayerEventPayload, BillingSubscriptionItemEventPayload,
 };
 
+/// The data of the [`subscription.created`](crate::webhooks::EventData::SubscriptionCreated),
+/// [`subscription.updated`](crate::webhooks::EventData::SubscriptionUpdated),
+/// [`subscription.active`](crate::webhooks::EventData::SubscriptionActive) and 1 other events webhook
+/// events.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SubscriptionEventPayload {

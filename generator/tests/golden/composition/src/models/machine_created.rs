@@ -2,6 +2,7 @@
 
 use crate::models::MachineWithoutScopes;
 
+/// The spec's `MachineCreated` schema, which no request, success response or webhook event uses.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MachineCreated {

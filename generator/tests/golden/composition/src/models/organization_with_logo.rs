@@ -2,6 +2,7 @@
 
 use crate::models::OrganizationRole;
 
+/// The spec's `OrganizationWithLogo` schema, which no request, success response or webhook event uses.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OrganizationWithLogo {

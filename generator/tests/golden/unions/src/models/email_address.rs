@@ -2,6 +2,7 @@
 
 use crate::models::{Otp, VerificationAdmin};
 
+/// The spec's `EmailAddress` schema, which no request, success response or webhook event uses.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct EmailAddress {
@@ -17,6 +18,7 @@ crate::decode::object! {
     }
 }
 
+/// The `verification` field of [`EmailAddress`](crate::models::EmailAddress).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]

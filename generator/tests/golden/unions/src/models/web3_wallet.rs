@@ -2,6 +2,7 @@
 
 use crate::models::{VerificationAdmin, VerificationWeb3};
 
+/// The spec's `Web3Wallet` schema, which no request, success response or webhook event uses.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct Web3Wallet {
@@ -15,6 +16,7 @@ crate::decode::object! {
     }
 }
 
+/// The `verification` field of [`Web3Wallet`](crate::models::Web3Wallet).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
