@@ -233,9 +233,37 @@ macro_rules! object {
 
 pub(crate) use object;
 
+/// `Display`, `Serialize` and `Deserialize` for a generated open enum, all through its wire
+/// string: `as_str` and `From<&str>`.
+#[allow(unused_macros, reason = "only builds whose models include an enum use it")]
+macro_rules! open_enum {
+    ($name:ident) => {
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::decode::wire_str(deserializer)
+            }
+        }
+    };
+}
+
+#[allow(unused_imports, reason = "only builds whose models include an enum use it")]
+pub(crate) use open_enum;
+
 /// Reads an open enum from its wire string, borrowing it when the deserializer can.
 #[allow(dead_code, reason = "only builds whose models include an enum use it")]
-pub(crate) fn open_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+pub(crate) fn wire_str<'de, D, T>(deserializer: D) -> Result<T, D::Error>
 where
     D: serde::Deserializer<'de>,
     T: for<'a> From<&'a str>,
@@ -490,6 +518,40 @@ mod tests {
         let err = decode::<Table>(r#"{"map": null}"#).unwrap_err();
         assert_eq!((err.path(), err.message()), ("map", "invalid type: null, expected a string"));
         assert_eq!(decode::<Table>("[]").unwrap_err().message(), "invalid type: sequence, expected a Table object");
+    }
+
+    #[derive(Debug, PartialEq)]
+    enum Color {
+        Red,
+        Unknown(String),
+    }
+
+    impl Color {
+        fn as_str(&self) -> &str {
+            match self {
+                Self::Red => "red",
+                Self::Unknown(value) => value,
+            }
+        }
+    }
+
+    impl From<&str> for Color {
+        fn from(value: &str) -> Self {
+            if value == "red" { Self::Red } else { Self::Unknown(value.to_owned()) }
+        }
+    }
+
+    super::open_enum!(Color);
+
+    #[test]
+    fn open_enums_go_through_their_wire_string() {
+        assert_eq!(
+            decode::<Vec<Color>>(r#"["red", "r\u0065d", "blue"]"#).unwrap(),
+            [Color::Red, Color::Red, Color::Unknown("blue".to_owned())]
+        );
+        assert_eq!(serde_json::to_string(&[Color::Red, Color::Unknown("x".to_owned())]).unwrap(), r#"["red","x"]"#);
+        assert_eq!(Color::Unknown("blue".to_owned()).to_string(), "blue");
+        assert_eq!(decode::<Color>("1").unwrap_err().message(), "invalid type: integer `1`, expected a string");
     }
 
     #[test]

@@ -17,7 +17,7 @@ mod client;
     dead_code,
     unused_imports,
     unused_macros,
-    reason = "generated models decode through `object!`, which calls the rest"
+    reason = "generated models decode through `object!` and `open_enum!`, which call the rest"
 )]
 mod decode;
 mod error;

@@ -164,25 +164,7 @@ impl From<&str> for BillingSubscriptionItemResponseStatus {
     }
 }
 
-impl std::fmt::Display for BillingSubscriptionItemResponseStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for BillingSubscriptionItemResponseStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BillingSubscriptionItemResponseStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(BillingSubscriptionItemResponseStatus);
 
 /// The billing period for this subscription.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -219,22 +201,4 @@ impl From<&str> for BillingSubscriptionItemResponsePlanPeriod {
     }
 }
 
-impl std::fmt::Display for BillingSubscriptionItemResponsePlanPeriod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for BillingSubscriptionItemResponsePlanPeriod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BillingSubscriptionItemResponsePlanPeriod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(BillingSubscriptionItemResponsePlanPeriod);

@@ -115,25 +115,7 @@ impl From<&str> for CommerceDiscountRedemptionResponseSource {
     }
 }
 
-impl std::fmt::Display for CommerceDiscountRedemptionResponseSource {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for CommerceDiscountRedemptionResponseSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CommerceDiscountRedemptionResponseSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(CommerceDiscountRedemptionResponseSource);
 
 /// The snapshotted discount effect.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -170,25 +152,7 @@ impl From<&str> for CommerceDiscountRedemptionResponseEffect {
     }
 }
 
-impl std::fmt::Display for CommerceDiscountRedemptionResponseEffect {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for CommerceDiscountRedemptionResponseEffect {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CommerceDiscountRedemptionResponseEffect {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(CommerceDiscountRedemptionResponseEffect);
 
 /// Current status of the discount redemption.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -229,22 +193,4 @@ impl From<&str> for CommerceDiscountRedemptionResponseStatus {
     }
 }
 
-impl std::fmt::Display for CommerceDiscountRedemptionResponseStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for CommerceDiscountRedemptionResponseStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CommerceDiscountRedemptionResponseStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(CommerceDiscountRedemptionResponseStatus);

@@ -115,25 +115,7 @@ impl From<&str> for CommercePaymentMethodResponsePaymentType {
     }
 }
 
-impl std::fmt::Display for CommercePaymentMethodResponsePaymentType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for CommercePaymentMethodResponsePaymentType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CommercePaymentMethodResponsePaymentType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(CommercePaymentMethodResponsePaymentType);
 
 /// Status of the payment method.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -170,22 +152,4 @@ impl From<&str> for CommercePaymentMethodResponseStatus {
     }
 }
 
-impl std::fmt::Display for CommercePaymentMethodResponseStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for CommercePaymentMethodResponseStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CommercePaymentMethodResponseStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(CommercePaymentMethodResponseStatus);

@@ -107,25 +107,7 @@ impl From<&str> for CommercePaymentSourceResponsePaymentMethod {
     }
 }
 
-impl std::fmt::Display for CommercePaymentSourceResponsePaymentMethod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for CommercePaymentSourceResponsePaymentMethod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CommercePaymentSourceResponsePaymentMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(CommercePaymentSourceResponsePaymentMethod);
 
 /// Status of the payment source.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -162,22 +144,4 @@ impl From<&str> for CommercePaymentSourceResponseStatus {
     }
 }
 
-impl std::fmt::Display for CommercePaymentSourceResponseStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for CommercePaymentSourceResponseStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CommercePaymentSourceResponseStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(CommercePaymentSourceResponseStatus);

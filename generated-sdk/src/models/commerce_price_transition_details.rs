@@ -76,25 +76,7 @@ impl From<&str> for CommercePriceTransitionDetailsEffectiveMode {
     }
 }
 
-impl std::fmt::Display for CommercePriceTransitionDetailsEffectiveMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for CommercePriceTransitionDetailsEffectiveMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CommercePriceTransitionDetailsEffectiveMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(CommercePriceTransitionDetailsEffectiveMode);
 
 /// The status of the previous subscription item after transition.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -135,23 +117,4 @@ impl From<&str> for CommercePriceTransitionDetailsPreviousSubscriptionItemStatus
     }
 }
 
-impl std::fmt::Display for CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de>
-for CommercePriceTransitionDetailsPreviousSubscriptionItemStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(CommercePriceTransitionDetailsPreviousSubscriptionItemStatus);

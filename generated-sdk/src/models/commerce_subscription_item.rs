@@ -182,25 +182,7 @@ impl From<&str> for CommerceSubscriptionItemStatus {
     }
 }
 
-impl std::fmt::Display for CommerceSubscriptionItemStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for CommerceSubscriptionItemStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CommerceSubscriptionItemStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(CommerceSubscriptionItemStatus);
 
 /// The billing period for this subscription item.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -237,22 +219,4 @@ impl From<&str> for CommerceSubscriptionItemPlanPeriod {
     }
 }
 
-impl std::fmt::Display for CommerceSubscriptionItemPlanPeriod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for CommerceSubscriptionItemPlanPeriod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CommerceSubscriptionItemPlanPeriod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(CommerceSubscriptionItemPlanPeriod);

@@ -89,25 +89,7 @@ impl From<&str> for EnterpriseAccountProtocol {
     }
 }
 
-impl std::fmt::Display for EnterpriseAccountProtocol {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for EnterpriseAccountProtocol {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for EnterpriseAccountProtocol {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(EnterpriseAccountProtocol);
 
 /// The `verification` field of [`EnterpriseAccount`](crate::models::EnterpriseAccount).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

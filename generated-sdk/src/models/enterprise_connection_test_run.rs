@@ -78,25 +78,7 @@ impl From<&str> for EnterpriseConnectionTestRunStatus {
     }
 }
 
-impl std::fmt::Display for EnterpriseConnectionTestRunStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for EnterpriseConnectionTestRunStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(EnterpriseConnectionTestRunStatus);
 
 /// The type of enterprise connection the test run was performed against
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -133,25 +115,7 @@ impl From<&str> for EnterpriseConnectionTestRunConnectionType {
     }
 }
 
-impl std::fmt::Display for EnterpriseConnectionTestRunConnectionType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for EnterpriseConnectionTestRunConnectionType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for EnterpriseConnectionTestRunConnectionType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(EnterpriseConnectionTestRunConnectionType);
 
 /// The user information parsed from the IdP response
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]

@@ -104,25 +104,7 @@ impl From<&str> for ExternalAccountWithVerificationObject {
     }
 }
 
-impl std::fmt::Display for ExternalAccountWithVerificationObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ExternalAccountWithVerificationObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ExternalAccountWithVerificationObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(ExternalAccountWithVerificationObject);
 
 /// The `verification` field of
 /// [`ExternalAccountWithVerification`](crate::models::ExternalAccountWithVerification).

@@ -223,23 +223,7 @@ fn definition(api: &Api, t: &TypeDef, usage: Option<String>) -> TokenStream {
                     }
                 }
 
-                impl std::fmt::Display for #name {
-                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str(self.as_str())
-                    }
-                }
-
-                impl serde::Serialize for #name {
-                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                        serializer.serialize_str(self.as_str())
-                    }
-                }
-
-                impl<'de> serde::Deserialize<'de> for #name {
-                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                        crate::decode::open_enum(deserializer)
-                    }
-                }
+                crate::decode::open_enum!(#name);
             }
         }
         TypeKind::Tagged { property, variants } => {

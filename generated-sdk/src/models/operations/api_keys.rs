@@ -36,25 +36,7 @@ impl From<&str> for GetApiKeysIncludeInvalid {
     }
 }
 
-impl std::fmt::Display for GetApiKeysIncludeInvalid {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for GetApiKeysIncludeInvalid {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetApiKeysIncludeInvalid {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(GetApiKeysIncludeInvalid);
 
 /// Returned by [`ApiKeysApi::get_api_keys`](crate::api::ApiKeysApi::get_api_keys).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

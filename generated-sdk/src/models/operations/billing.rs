@@ -37,25 +37,7 @@ impl From<&str> for GetCommercePlanListPayerType {
     }
 }
 
-impl std::fmt::Display for GetCommercePlanListPayerType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for GetCommercePlanListPayerType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetCommercePlanListPayerType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(GetCommercePlanListPayerType);
 
 /// The `status` parameter of
 /// [`BillingApi::get_commerce_subscription_item_list`](crate::api::BillingApi::get_commerce_subscription_item_list).
@@ -105,22 +87,4 @@ impl From<&str> for GetCommerceSubscriptionItemListStatus {
     }
 }
 
-impl std::fmt::Display for GetCommerceSubscriptionItemListStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for GetCommerceSubscriptionItemListStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetCommerceSubscriptionItemListStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(GetCommerceSubscriptionItemListStatus);

@@ -39,25 +39,7 @@ impl From<&str> for GetTemplateListTemplateType {
     }
 }
 
-impl std::fmt::Display for GetTemplateListTemplateType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for GetTemplateListTemplateType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetTemplateListTemplateType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(GetTemplateListTemplateType);
 
 /// The request body of
 /// [`EmailSmsTemplatesApi::upsert_template`](crate::api::EmailSmsTemplatesApi::upsert_template).

@@ -88,28 +88,9 @@ impl From<&str> for UpdateInstanceRequestPreferredSignInStrategyWhenPasswordRequ
     }
 }
 
-impl std::fmt::Display
-for UpdateInstanceRequestPreferredSignInStrategyWhenPasswordRequired {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize
-for UpdateInstanceRequestPreferredSignInStrategyWhenPasswordRequired {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de>
-for UpdateInstanceRequestPreferredSignInStrategyWhenPasswordRequired {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(
+    UpdateInstanceRequestPreferredSignInStrategyWhenPasswordRequired
+);
 
 /// The request body of
 /// [`InstanceSettingsApi::update_instance_restrictions`](crate::api::InstanceSettingsApi::update_instance_restrictions).

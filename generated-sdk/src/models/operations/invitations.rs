@@ -96,25 +96,7 @@ impl From<&str> for CreateInvitationRequestTemplateSlug {
     }
 }
 
-impl std::fmt::Display for CreateInvitationRequestTemplateSlug {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for CreateInvitationRequestTemplateSlug {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CreateInvitationRequestTemplateSlug {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(CreateInvitationRequestTemplateSlug);
 
 /// The request body of
 /// [`InvitationsApi::create_bulk_invitations`](crate::api::InvitationsApi::create_bulk_invitations).
@@ -214,22 +196,4 @@ impl From<&str> for CreateBulkInvitationsRequestItemTemplateSlug {
     }
 }
 
-impl std::fmt::Display for CreateBulkInvitationsRequestItemTemplateSlug {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for CreateBulkInvitationsRequestItemTemplateSlug {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CreateBulkInvitationsRequestItemTemplateSlug {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(CreateBulkInvitationsRequestItemTemplateSlug);

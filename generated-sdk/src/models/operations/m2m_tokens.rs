@@ -129,25 +129,7 @@ impl From<&str> for CreateM2mTokenRequestTokenFormat {
     }
 }
 
-impl std::fmt::Display for CreateM2mTokenRequestTokenFormat {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for CreateM2mTokenRequestTokenFormat {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CreateM2mTokenRequestTokenFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(CreateM2mTokenRequestTokenFormat);
 
 /// Returned by [`M2mTokensApi::create_m2m_token`](crate::api::M2mTokensApi::create_m2m_token).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

@@ -78,25 +78,7 @@ impl From<&str> for ListAllOrganizationDomainsVerified {
     }
 }
 
-impl std::fmt::Display for ListAllOrganizationDomainsVerified {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ListAllOrganizationDomainsVerified {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ListAllOrganizationDomainsVerified {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(ListAllOrganizationDomainsVerified);
 
 /// The `enrollment_mode` parameter of
 /// [`OrganizationDomainsApi::list_all_organization_domains`](crate::api::OrganizationDomainsApi::list_all_organization_domains).
@@ -158,22 +140,4 @@ impl From<&str> for EnrollmentModeFilter {
     }
 }
 
-impl std::fmt::Display for EnrollmentModeFilter {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for EnrollmentModeFilter {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for EnrollmentModeFilter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(EnrollmentModeFilter);

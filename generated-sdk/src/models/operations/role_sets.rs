@@ -97,25 +97,7 @@ impl From<&str> for CreateRoleSetRequestType {
     }
 }
 
-impl std::fmt::Display for CreateRoleSetRequestType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for CreateRoleSetRequestType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CreateRoleSetRequestType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(CreateRoleSetRequestType);
 
 /// The request body of [`RoleSetsApi::update_role_set`](crate::api::RoleSetsApi::update_role_set).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]

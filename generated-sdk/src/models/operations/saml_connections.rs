@@ -135,25 +135,7 @@ impl From<&str> for CreateSamlConnectionRequestProvider {
     }
 }
 
-impl std::fmt::Display for CreateSamlConnectionRequestProvider {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for CreateSamlConnectionRequestProvider {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CreateSamlConnectionRequestProvider {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(CreateSamlConnectionRequestProvider);
 
 /// Define the attribute name mapping between Identity Provider and Clerk's user properties
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]

@@ -56,25 +56,7 @@ impl From<&str> for GetSessionListStatus {
     }
 }
 
-impl std::fmt::Display for GetSessionListStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for GetSessionListStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetSessionListStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(GetSessionListStatus);
 
 /// The request body of [`SessionsApi::create_session`](crate::api::SessionsApi::create_session).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -190,25 +172,7 @@ impl From<&str> for RefreshSessionRequestFormat {
     }
 }
 
-impl std::fmt::Display for RefreshSessionRequestFormat {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for RefreshSessionRequestFormat {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for RefreshSessionRequestFormat {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(RefreshSessionRequestFormat);
 
 /// The request body of
 /// [`SessionsApi::create_session_token`](crate::api::SessionsApi::create_session_token).

@@ -211,26 +211,7 @@ impl From<&str> for CreateUserRequestEmailAddressIdentificationStatusItem {
     }
 }
 
-impl std::fmt::Display for CreateUserRequestEmailAddressIdentificationStatusItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for CreateUserRequestEmailAddressIdentificationStatusItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de>
-for CreateUserRequestEmailAddressIdentificationStatusItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(CreateUserRequestEmailAddressIdentificationStatusItem);
 
 /// The request body of [`UsersApi::update_user`](crate::api::UsersApi::update_user).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
@@ -572,25 +553,7 @@ impl From<&str> for VerifyTotpResponseCodeType {
     }
 }
 
-impl std::fmt::Display for VerifyTotpResponseCodeType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for VerifyTotpResponseCodeType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VerifyTotpResponseCodeType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(VerifyTotpResponseCodeType);
 
 /// Returned by [`UsersApi::disable_mfa`](crate::api::UsersApi::disable_mfa),
 /// [`UsersApi::delete_backup_code`](crate::api::UsersApi::delete_backup_code) and

@@ -44,25 +44,7 @@ impl From<&str> for ListWaitlistEntriesStatus {
     }
 }
 
-impl std::fmt::Display for ListWaitlistEntriesStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ListWaitlistEntriesStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ListWaitlistEntriesStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(ListWaitlistEntriesStatus);
 
 /// The request body of
 /// [`WaitlistEntriesApi::create_waitlist_entry`](crate::api::WaitlistEntriesApi::create_waitlist_entry).

@@ -122,25 +122,7 @@ impl From<&str> for PaymentAttemptEventPayloadStatus {
     }
 }
 
-impl std::fmt::Display for PaymentAttemptEventPayloadStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for PaymentAttemptEventPayloadStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PaymentAttemptEventPayloadStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(PaymentAttemptEventPayloadStatus);
 
 /// The type of charge being processed
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -177,22 +159,4 @@ impl From<&str> for PaymentAttemptEventPayloadChargeType {
     }
 }
 
-impl std::fmt::Display for PaymentAttemptEventPayloadChargeType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for PaymentAttemptEventPayloadChargeType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PaymentAttemptEventPayloadChargeType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(PaymentAttemptEventPayloadChargeType);

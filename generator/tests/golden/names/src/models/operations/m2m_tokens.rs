@@ -44,22 +44,4 @@ impl From<&str> for GetM2mTokensEnrollmentModeItem {
     }
 }
 
-impl std::fmt::Display for GetM2mTokensEnrollmentModeItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for GetM2mTokensEnrollmentModeItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetM2mTokensEnrollmentModeItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(GetM2mTokensEnrollmentModeItem);

@@ -35,25 +35,7 @@ impl From<&str> for GetUserListStatus {
     }
 }
 
-impl std::fmt::Display for GetUserListStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for GetUserListStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for GetUserListStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(GetUserListStatus);
 
 /// The request body of [`UsersApi::create_user`](crate::api::UsersApi::create_user).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
