@@ -169,9 +169,8 @@ pub(crate) trait Object<'de>: Sized {
 pub(crate) struct ObjectVisitor<T>(std::marker::PhantomData<T>);
 
 impl<T> ObjectVisitor<T> {
-    pub(crate) const fn new() -> Self {
-        ObjectVisitor(std::marker::PhantomData)
-    }
+    /// The visitor (a constant, not a constructor: no function per type in debug builds).
+    pub(crate) const NEW: Self = ObjectVisitor(std::marker::PhantomData);
 }
 
 impl<'de, T: Object<'de>> serde::de::Visitor<'de> for ObjectVisitor<T> {
@@ -181,6 +180,8 @@ impl<'de, T: Object<'de>> serde::de::Visitor<'de> for ObjectVisitor<T> {
         f.write_str(T::EXPECTING)
     }
 
+    // Inlined even in debug builds, so the struct's own `visit_map` is the only function.
+    #[inline(always)]
     fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
         T::visit_map(map)
     }
@@ -201,7 +202,7 @@ macro_rules! object {
     ($name:ident { $($(#[$deprecated:ident])? $field:ident: $presence:ident $key:literal),* $(,)? }) => {
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                deserializer.deserialize_map(crate::decode::ObjectVisitor::new())
+                deserializer.deserialize_map(crate::decode::ObjectVisitor::NEW)
             }
         }
 
