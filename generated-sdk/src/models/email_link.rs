@@ -2,7 +2,8 @@
 
 use crate::models::OtpStatus;
 
-/// The `EmailLink` variant of [`EmailAddressVerification`](crate::models::EmailAddressVerification).
+/// The payload of
+/// [`EmailAddressVerification::EmailLink`](crate::models::EmailAddressVerification::EmailLink).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct EmailLink {

@@ -2,7 +2,8 @@
 
 use crate::models::ClerkError;
 
-/// The `FromOAuth` variant of [`EmailAddressVerification`](crate::models::EmailAddressVerification).
+/// The payload of
+/// [`EmailAddressVerification::FromOAuth`](crate::models::EmailAddressVerification::FromOAuth).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct FromOAuth {

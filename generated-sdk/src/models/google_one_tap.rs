@@ -2,8 +2,8 @@
 
 use crate::models::{ClerkError, FromOAuthStatus};
 
-/// The `GoogleOneTap` variant of
-/// [`ExternalAccountWithVerificationVerification`](crate::models::ExternalAccountWithVerificationVerification).
+/// The payload of
+/// [`ExternalAccountWithVerificationVerification::GoogleOneTap`](crate::models::ExternalAccountWithVerificationVerification::GoogleOneTap).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GoogleOneTap {

@@ -2,9 +2,9 @@
 
 use crate::models::ClerkError;
 
-/// The `OAuth` variant of
-/// [`ExternalAccountWithVerificationVerification`](crate::models::ExternalAccountWithVerificationVerification)
-/// and [`EnterpriseAccountVerification`](crate::models::EnterpriseAccountVerification).
+/// The payload of
+/// [`ExternalAccountWithVerificationVerification::OAuth`](crate::models::ExternalAccountWithVerificationVerification::OAuth)
+/// and [`EnterpriseAccountVerification::OAuth`](crate::models::EnterpriseAccountVerification::OAuth).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OAuth {

@@ -2,9 +2,9 @@
 
 use crate::models::ClerkError;
 
-/// The `Saml` variant of [`EmailAddressVerification`](crate::models::EmailAddressVerification),
-/// [`SamlAccountVerification`](crate::models::SamlAccountVerification) and
-/// [`EnterpriseAccountVerification`](crate::models::EnterpriseAccountVerification).
+/// The payload of [`EmailAddressVerification::Saml`](crate::models::EmailAddressVerification::Saml),
+/// [`SamlAccountVerification::Saml`](crate::models::SamlAccountVerification::Saml) and
+/// [`EnterpriseAccountVerification::Saml`](crate::models::EnterpriseAccountVerification::Saml).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Saml {

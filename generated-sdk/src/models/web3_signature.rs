@@ -2,7 +2,8 @@
 
 use crate::models::OtpStatus;
 
-/// The `Web3Signature` variant of [`Web3WalletVerification`](crate::models::Web3WalletVerification).
+/// The payload of
+/// [`Web3WalletVerification::Web3Signature`](crate::models::Web3WalletVerification::Web3Signature).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Web3Signature {

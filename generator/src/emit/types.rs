@@ -301,7 +301,7 @@ enum Role<'a> {
     Body,
     Param(&'a str),
     Field(&'a str),
-    Variant(&'a str),
+    Variant,
     Alias,
     Event,
 }
@@ -313,7 +313,7 @@ impl Role<'_> {
             Role::Body => format!("The request body of {places}."),
             Role::Param(name) => format!("The `{name}` parameter of {places}."),
             Role::Field(name) => format!("The `{name}` field of {places}."),
-            Role::Variant(name) => format!("The `{name}` variant of {places}."),
+            Role::Variant => format!("The payload of {places}."),
             Role::Alias => format!("Used by {places}."),
             Role::Event if count == 1 => format!("The data of the {places} webhook event."),
             Role::Event => format!("The data of the {places} webhook events."),
@@ -324,7 +324,8 @@ impl Role<'_> {
     fn noun(&self) -> &'static str {
         match self {
             Role::Returned | Role::Body | Role::Param(_) => "operations",
-            Role::Field(_) | Role::Variant(_) | Role::Alias => "types",
+            Role::Field(_) | Role::Alias => "types",
+            Role::Variant => "variants",
             Role::Event => "events",
         }
     }
@@ -347,7 +348,10 @@ fn place<'a>(api: &'a Api, used: &'a Use, models: &str) -> (Role<'a>, String) {
         Use::Body(i) => (Role::Body, operation(*i)),
         Use::Param(i, name) => (Role::Param(raw(name)), operation(*i)),
         Use::Field(id, name) => (Role::Field(raw(name)), owner(*id)),
-        Use::Variant(id, name) => (Role::Variant(raw(name)), owner(*id)),
+        Use::Variant(id, name) => {
+            let variant = format!("{}::{}", api.ty(*id).name, raw(name));
+            (Role::Variant, format!("[`{variant}`]({models}::{variant})"))
+        }
         Use::Alias(id) => (Role::Alias, owner(*id)),
         Use::Event(i) => {
             let event = &api.events[*i];
@@ -666,7 +670,9 @@ mod tests {
             "components": {"schemas": {
                 "Pet": {"type": "object", "properties": {"name": {"type": "string"}}},
                 "Owner": {"type": "object", "properties": {"pet": pet, "other": pet, "third": pet, "type": pet}},
-                "Unused": {"type": "object"}
+                "Unused": {"type": "object"},
+                "Cat": {"type": "object", "properties": {"meow": {"type": "boolean"}}},
+                "Animal": {"oneOf": [{"$ref": "#/components/schemas/Cat"}, pet]}
             }}
         }));
         assert_eq!(
@@ -674,8 +680,9 @@ mod tests {
             "Returned by [`PetsApi::get_a`](crate::api::PetsApi::get_a), \
              [`PetsApi::get_b`](crate::api::PetsApi::get_b), [`PetsApi::get_c`](crate::api::PetsApi::get_c) \
              and 2 other operations. The `other` field of [`Owner`](crate::models::Owner). \
-             The `pet` field of [`Owner`](crate::models::Owner). Also used in 2 other places."
+             The `pet` field of [`Owner`](crate::models::Owner). Also used in 3 other places."
         );
+        assert_eq!(doc_of(&api, "Cat"), "The payload of [`Animal::Cat`](crate::models::Animal::Cat).");
         assert_eq!(
             doc_of(&api, "Unused"),
             "The spec's `Unused` schema, which no request, success response or webhook event uses."

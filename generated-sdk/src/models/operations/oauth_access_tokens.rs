@@ -32,8 +32,8 @@ pub enum VerifyOAuthAccessTokenResponse {
     Unknown(serde_json::Value),
 }
 
-/// The `Token` variant of
-/// [`VerifyOAuthAccessTokenResponse`](crate::models::VerifyOAuthAccessTokenResponse).
+/// The payload of
+/// [`VerifyOAuthAccessTokenResponse::Token`](crate::models::VerifyOAuthAccessTokenResponse::Token).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerifyOAuthAccessTokenResponseToken {
@@ -68,8 +68,8 @@ crate::decode::object! {
     }
 }
 
-/// The `Inactive` variant of
-/// [`VerifyOAuthAccessTokenResponse`](crate::models::VerifyOAuthAccessTokenResponse).
+/// The payload of
+/// [`VerifyOAuthAccessTokenResponse::Inactive`](crate::models::VerifyOAuthAccessTokenResponse::Inactive).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerifyOAuthAccessTokenResponseInactive {

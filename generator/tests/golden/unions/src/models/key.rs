@@ -12,7 +12,7 @@ pub enum Key {
     Unknown(serde_json::Value),
 }
 
-/// The `Variant1` variant of [`Key`](crate::models::Key).
+/// The payload of [`Key::Variant1`](crate::models::Key::Variant1).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct KeyVariant1 {
@@ -27,7 +27,7 @@ crate::decode::object! {
     }
 }
 
-/// The `Variant2` variant of [`Key`](crate::models::Key).
+/// The payload of [`Key::Variant2`](crate::models::Key::Variant2).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct KeyVariant2 {

@@ -12,8 +12,8 @@ pub enum VerifyOAuthAccessTokenResponse {
     Unknown(serde_json::Value),
 }
 
-/// The `Variant1` variant of
-/// [`VerifyOAuthAccessTokenResponse`](crate::models::VerifyOAuthAccessTokenResponse).
+/// The payload of
+/// [`VerifyOAuthAccessTokenResponse::Variant1`](crate::models::VerifyOAuthAccessTokenResponse::Variant1).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerifyOAuthAccessTokenResponseVariant1 {
@@ -28,8 +28,8 @@ crate::decode::object! {
     }
 }
 
-/// The `Variant2` variant of
-/// [`VerifyOAuthAccessTokenResponse`](crate::models::VerifyOAuthAccessTokenResponse).
+/// The payload of
+/// [`VerifyOAuthAccessTokenResponse::Variant2`](crate::models::VerifyOAuthAccessTokenResponse::Variant2).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerifyOAuthAccessTokenResponseVariant2 {
