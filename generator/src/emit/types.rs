@@ -6,7 +6,7 @@ use serde_json::Value;
 use std::collections::BTreeSet;
 
 use super::docs;
-use crate::ir::{Api, Field, TypeDef, TypeId, TypeKind, TypeRef, Use, Variant};
+use crate::ir::{Api, Field, Presence, TypeDef, TypeId, TypeKind, TypeRef, Use, Variant};
 
 /// An identifier token; raw identifiers (`r#type`) are supported.
 pub fn ident(name: &str) -> Ident {
@@ -479,7 +479,7 @@ fn field(api: &Api, owner: &TypeDef, f: &Field, multipart: bool) -> TokenStream 
         let wire = &f.wire;
         quote!(rename = #wire)
     });
-    let (ty, presence) = match presence(owner, f) {
+    let (ty, presence) = match f.presence(owner.in_request) {
         Presence::ThreeState => {
             (quote!(crate::Nullable<#base>), Some(quote!(skip_serializing_if = "crate::Nullable::is_unset")))
         }
@@ -516,26 +516,6 @@ fn field(api: &Api, owner: &TypeDef, f: &Field, multipart: bool) -> TokenStream 
     }
 }
 
-/// How a field's absence reads.
-enum Presence {
-    /// Must be sent.
-    Required,
-    /// `Option`: a missing key and `null` are both `None`.
-    Optional,
-    /// `Nullable` (request types only): missing, `null` and a value are all distinct.
-    ThreeState,
-}
-
-fn presence(owner: &TypeDef, f: &Field) -> Presence {
-    if !f.required && f.nullable && owner.in_request {
-        Presence::ThreeState
-    } else if !f.required || f.nullable {
-        Presence::Optional
-    } else {
-        Presence::Required
-    }
-}
-
 /// The struct's `Deserialize` impl as a field table for `crate::decode::object!`, one
 /// `field: presence "key"` line per field, which the macro expands into a visitor that
 /// reads a JSON object and nothing else.
@@ -544,7 +524,7 @@ fn deserialize_struct(t: &TypeDef, fields: &[Field]) -> TokenStream {
     let entries = fields.iter().map(|f| {
         let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
         let field = ident(&f.name);
-        let presence = ident(match presence(t, f) {
+        let presence = ident(match f.presence(t.in_request) {
             Presence::Required => "required",
             Presence::Optional => "optional",
             Presence::ThreeState => "nullable",
