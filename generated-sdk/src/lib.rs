@@ -181,9 +181,9 @@ pub const DEFAULT_BASE_URL: &str = "https://api.clerk.com/v1";
 /// The spec's backoff policy (`x-speakeasy-retries`), the base of [`RetryPolicy::default`].
 const DEFAULT_RETRY: retry::SpecRetry = retry::SpecRetry {
     initial_backoff: std::time::Duration::from_millis(500),
-    max_backoff: std::time::Duration::from_millis(60000),
+    max_backoff: std::time::Duration::from_millis(60_000),
     multiplier: 1.5,
-    max_elapsed: std::time::Duration::from_millis(3600000),
+    max_elapsed: std::time::Duration::from_millis(3_600_000),
 };
 
 /// The Backend API version this crate speaks; sent as `Clerk-API-Version` with every request.

@@ -3,9 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use clerk_sdk::models::{
-    CreateUserRequest, ListAllOrganizationDomainsEnrollmentModeItem as EnrollmentMode, SetUserProfileImageRequest,
-};
+use clerk_sdk::models::{CreateUserRequest, EnrollmentModeFilter, SetUserProfileImageRequest};
 use clerk_sdk::{Client, Error, FilePart, RequestOptions, RetryPolicy};
 use futures_util::TryStreamExt;
 use serde_json::{Value, json};
@@ -72,7 +70,7 @@ async fn path_segments_and_query_values_are_percent_encoded() {
     let _ = clerk
         .organization_domains()
         .list_all_organization_domains()
-        .enrollment_mode([EnrollmentMode::ManualInvitation, EnrollmentMode::MinusAutomaticInvitation])
+        .enrollment_mode([EnrollmentModeFilter::ManualInvitation, EnrollmentModeFilter::MinusAutomaticInvitation])
         .await;
     let received = requests(&server).await;
     assert_eq!(received[0].url.path(), "/users/a%2Fb%20c%3F%23%25");

@@ -11,7 +11,7 @@ fn check<T: serde::de::DeserializeOwned>(
     clerk_sdk::decode::<T>(json).map(drop)
 }
 
-const CASES: [(&str, Check, &str); 114usize] = [
+const CASES: [(&str, Check, &str); 114] = [
     (
         "#/components/schemas/User/properties/last_active_at/example",
         check::<Option<i64>>,

@@ -29,16 +29,18 @@ pub fn generate(
     emit::emit(&api, options)
 }
 
-/// Like [`generate`], with typed webhook events from a webhooks document.
+/// Like [`generate`], with typed webhook events from a webhooks document whose type names
+/// are pinned by `webhook_names`.
 pub fn generate_with_webhooks(
     spec: &Path,
     webhooks: &Path,
     overlays: &[PathBuf],
     names: &ir::NameMap,
+    webhook_names: &ir::NameMap,
     options: &emit::Options,
 ) -> Result<Vec<emit::File>, Errors> {
     let api = load_api(spec, overlays, names)?;
-    let events = load_api(webhooks, overlays, &ir::NameMap::new())?;
+    let events = load_api(webhooks, overlays, webhook_names)?;
     emit::emit_with_webhooks(&api, Some(&events), options)
 }
 

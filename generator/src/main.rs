@@ -36,6 +36,9 @@ enum Command {
         /// A webhooks document (`x-webhooks`) to generate typed webhook events from.
         #[arg(long)]
         webhooks: Option<PathBuf>,
+        /// A names map for the webhooks document, like `--names`.
+        #[arg(long, requires = "webhooks")]
+        webhook_names: Option<PathBuf>,
         /// Do not write; fail with a diff if the crate on disk is not up to date.
         #[arg(long)]
         check: bool,
@@ -43,18 +46,21 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let Command::Generate { spec, out, crate_name, crate_version, overlays, names, webhooks, check } =
+    let Command::Generate { spec, out, crate_name, crate_version, overlays, names, webhooks, webhook_names, check } =
         Cli::parse().command;
-    let names = match names.map(|n| clerk_codegen::read_names(&n)).transpose() {
-        Ok(names) => names.unwrap_or_default(),
-        Err(errors) => {
+    let read = |names: Option<PathBuf>| names.map(|n| clerk_codegen::read_names(&n)).transpose();
+    let (names, webhook_names) = match (read(names), read(webhook_names)) {
+        (Ok(names), Ok(webhook_names)) => (names.unwrap_or_default(), webhook_names.unwrap_or_default()),
+        (Err(errors), _) | (_, Err(errors)) => {
             eprintln!("{errors}");
             return ExitCode::FAILURE;
         }
     };
     let options = clerk_codegen::emit::Options { crate_name, crate_version };
     let generated = match &webhooks {
-        Some(webhooks) => clerk_codegen::generate_with_webhooks(&spec, webhooks, &overlays, &names, &options),
+        Some(webhooks) => {
+            clerk_codegen::generate_with_webhooks(&spec, webhooks, &overlays, &names, &webhook_names, &options)
+        }
         None => clerk_codegen::generate(&spec, &overlays, &names, &options),
     };
     let files = match generated {

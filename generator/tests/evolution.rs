@@ -52,10 +52,8 @@ fn an_added_optional_field_changes_only_that_field() {
             "+    /// What friends call them.",
             "+    #[serde(skip_serializing_if = \"Option::is_none\")]",
             "+    pub nickname: Option<String>,",
-            // Its slot, key and value in the `Deserialize` impl.
-            "+                let mut nickname = None;",
-            "+                        \"nickname\" => map.field(&mut nickname, \"nickname\")?,",
-            "+                    nickname: nickname.flatten(),",
+            // Its line in the field table that `Deserialize` is expanded from.
+            "+        nickname: optional \"nickname\",",
         ]
     );
 

@@ -152,9 +152,117 @@ pub(crate) fn required<T, E: serde::de::Error>(slot: Option<T>, name: &'static s
     slot.ok_or_else(|| E::missing_field(name))
 }
 
+/// A generated struct read from the entries of a JSON object; [`object!`] implements it.
+pub(crate) trait Object<'de>: Sized {
+    /// What a value of another kind is reported against: `a User object`.
+    const EXPECTING: &'static str;
+
+    /// Reads the struct from the object's entries.
+    fn visit_map<A: serde::de::MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
+}
+
+/// The serde visitor of every [`Object`]: a JSON object and nothing else (serde's derive
+/// also emits a sequence visitor and a field-identifier type per struct, code JSON never
+/// runs).
+pub(crate) struct ObjectVisitor<T>(std::marker::PhantomData<T>);
+
+impl<T> ObjectVisitor<T> {
+    /// The visitor (a constant, not a constructor: no function per type in debug builds).
+    pub(crate) const NEW: Self = ObjectVisitor(std::marker::PhantomData);
+}
+
+impl<'de, T: Object<'de>> serde::de::Visitor<'de> for ObjectVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(T::EXPECTING)
+    }
+
+    // Inlined even in debug builds, so the struct's own `visit_map` is the only function.
+    #[inline(always)]
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+        T::visit_map(map)
+    }
+}
+
+/// `Deserialize` for a generated struct, from one line per field: `field: presence "key"`,
+/// where the presence says what a missing key or `null` means:
+///
+/// - `required`: the key must be there (a missing one is an error naming it);
+/// - `optional`: an `Option` field; a missing key and `null` are both `None`;
+/// - `nullable`: a [`crate::Nullable`] field; a missing key, `null` and a value are distinct.
+///
+/// A field marked `#[deprecated]` is set without a deprecation warning. Unknown keys are
+/// skipped; a duplicate key is an error, as with serde's derive. Each field's value is
+/// collected in a local of the field's own name, which the macro's own bindings cannot
+/// clash with (they are hygienic).
+macro_rules! object {
+    ($name:ident { $($(#[$deprecated:ident])? $field:ident: $presence:ident $key:literal),* $(,)? }) => {
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                deserializer.deserialize_map(crate::decode::ObjectVisitor::NEW)
+            }
+        }
+
+        impl<'de> crate::decode::Object<'de> for $name {
+            const EXPECTING: &'static str = concat!("a ", stringify!($name), " object");
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+                use crate::decode::Fields as _;
+                $( let mut $field = None; )*
+                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+                    match key.as_str() {
+                        $( $key => map.field(&mut $field, $key)?, )*
+                        _ => map.skip()?,
+                    }
+                }
+                Ok(Self {
+                    $(
+                        $(#[allow($deprecated, reason = "decoding sets every field, deprecated ones too")])?
+                        $field: crate::decode::object!(@take $presence $field $key),
+                    )*
+                })
+            }
+        }
+    };
+    (@take required $slot:ident $key:literal) => { crate::decode::required($slot, $key)? };
+    (@take optional $slot:ident $key:literal) => { $slot.flatten() };
+    (@take nullable $slot:ident $key:literal) => { $slot.unwrap_or_default() };
+}
+
+pub(crate) use object;
+
+/// `Display`, `Serialize` and `Deserialize` for a generated open enum, all through its wire
+/// string: `as_str` and `From<&str>`.
+#[allow(unused_macros, reason = "only builds whose models include an enum use it")]
+macro_rules! open_enum {
+    ($name:ident) => {
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::decode::wire_str(deserializer)
+            }
+        }
+    };
+}
+
+#[allow(unused_imports, reason = "only builds whose models include an enum use it")]
+pub(crate) use open_enum;
+
 /// Reads an open enum from its wire string, borrowing it when the deserializer can.
 #[allow(dead_code, reason = "only builds whose models include an enum use it")]
-pub(crate) fn open_enum<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+pub(crate) fn wire_str<'de, D, T>(deserializer: D) -> Result<T, D::Error>
 where
     D: serde::Deserializer<'de>,
     T: for<'a> From<&'a str>,
@@ -364,6 +472,85 @@ mod tests {
         assert_eq!(decode::<Outer>("{}").unwrap_err().path(), "inner");
         assert_eq!(decode::<Outer>(r#"{"inner": [{"id": 1}]}"#).unwrap_err().path(), "inner[0].id");
         assert!(decode::<Outer>("not json").unwrap_err().to_string().starts_with("cannot decode the response at `.`"));
+    }
+
+    /// Fields named like the bindings of `object!`'s expansion, one of each presence.
+    #[derive(Debug, PartialEq)]
+    struct Table {
+        map: String,
+        key: Option<u8>,
+        r#type: crate::Nullable<bool>,
+        #[deprecated]
+        deserializer: Option<u8>,
+    }
+
+    super::object! {
+        Table {
+            map: required "map",
+            key: optional "key",
+            r#type: nullable "type",
+            #[deprecated] deserializer: optional "old",
+        }
+    }
+
+    #[allow(deprecated, reason = "the test builds a value with every field")]
+    fn table(key: Option<u8>, r#type: crate::Nullable<bool>, deserializer: Option<u8>) -> Table {
+        Table { map: "m".to_owned(), key, r#type, deserializer }
+    }
+
+    #[test]
+    fn field_tables_read_each_presence_whatever_the_field_names() {
+        use crate::Nullable;
+        assert_eq!(decode::<Table>(r#"{"map": "m", "skipped": [{}]}"#).unwrap(), table(None, Nullable::Unset, None));
+        let all = r#"{"old": 2, "type": true, "key": 1, "map": "m"}"#;
+        assert_eq!(decode::<Table>(all).unwrap(), table(Some(1), Nullable::Value(true), Some(2)));
+        let nulls = r#"{"map": "m", "key": null, "type": null, "old": null}"#;
+        assert_eq!(decode::<Table>(nulls).unwrap(), table(None, Nullable::Null, None));
+    }
+
+    #[test]
+    fn field_tables_report_missing_duplicate_and_misshapen_values() {
+        let err = decode::<Table>(r#"{"key": 1}"#).unwrap_err();
+        assert_eq!((err.path(), err.message()), ("map", "missing field `map`"));
+        let err = decode::<Table>(r#"{"map": "m", "type": true, "type": false}"#).unwrap_err();
+        assert_eq!((err.path(), err.message()), (".", "duplicate field `type`"));
+        let err = decode::<Table>(r#"{"map": null}"#).unwrap_err();
+        assert_eq!((err.path(), err.message()), ("map", "invalid type: null, expected a string"));
+        assert_eq!(decode::<Table>("[]").unwrap_err().message(), "invalid type: sequence, expected a Table object");
+    }
+
+    #[derive(Debug, PartialEq)]
+    enum Color {
+        Red,
+        Unknown(String),
+    }
+
+    impl Color {
+        fn as_str(&self) -> &str {
+            match self {
+                Self::Red => "red",
+                Self::Unknown(value) => value,
+            }
+        }
+    }
+
+    impl From<&str> for Color {
+        fn from(value: &str) -> Self {
+            if value == "red" { Self::Red } else { Self::Unknown(value.to_owned()) }
+        }
+    }
+
+    super::open_enum!(Color);
+
+    #[test]
+    fn open_enums_go_through_their_wire_string() {
+        assert_eq!(
+            decode::<Vec<Color>>(r#"["red", "r\u0065d", "blue"]"#).unwrap(),
+            [Color::Red, Color::Red, Color::Unknown("blue".to_owned())]
+        );
+        assert_eq!(serde_json::to_string(&[Color::Red, Color::Unknown("x".to_owned())]).unwrap(), r#"["red","x"]"#);
+        assert_eq!(Color::Unknown("blue".to_owned()).to_string(), "blue");
+        assert_eq!(decode::<Color>("1").unwrap_err().message(), "invalid type: integer `1`, expected a string");
     }
 
     #[test]

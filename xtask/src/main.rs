@@ -103,6 +103,11 @@ fn names(root: &Path) -> Result<clerk_codegen::ir::NameMap> {
     clerk_codegen::read_names(&root.join("spec/names.toml")).map_err(|e| e.to_string())
 }
 
+/// The names map of the webhooks document.
+fn webhook_names(root: &Path) -> Result<clerk_codegen::ir::NameMap> {
+    clerk_codegen::read_names(&root.join("spec/webhook-names.toml")).map_err(|e| e.to_string())
+}
+
 /// A spec given on the command line: a file, or an API version from spec/versions.toml.
 fn spec_arg(root: &Path, arg: &str) -> Result<PathBuf> {
     let path = Path::new(arg);
@@ -190,7 +195,7 @@ fn regen(root: &Path, check: bool, spec: Option<&Path>, api_version: Option<&str
     let api = load(root, &spec)?;
     let options =
         clerk_codegen::emit::Options { crate_name: "clerk-sdk".into(), crate_version: pin.crate_version.clone() };
-    let events = load_with(root, &pin.webhooks.resolve(root)?, &clerk_codegen::ir::NameMap::new())?;
+    let events = load_with(root, &pin.webhooks.resolve(root)?, &webhook_names(root)?)?;
     let mut files =
         clerk_codegen::emit::emit_with_webhooks(&api, Some(&events), &options).map_err(|e| e.to_string())?;
     let changelog = changelog(root, &pin, &api, spec_is_pinned(&spec, &pin, root))?;

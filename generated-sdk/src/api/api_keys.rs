@@ -203,9 +203,7 @@ impl<'c> GetApiKeys<'c> {
     /// the limit set on this request is the page size.
     pub fn paginate(
         self,
-    ) -> impl futures_util::Stream<
-        Item = Result<models::GetApiKeysResponseDataItem, crate::Error>,
-    > + 'c {
+    ) -> impl futures_util::Stream<Item = Result<models::ApiKey, crate::Error>> + 'c {
         let page_size = self.limit.map_or(10, |limit| limit as i64);
         let start = self.offset.map_or(0, |offset| offset as i64);
         crate::pagination::items(
@@ -288,7 +286,7 @@ impl<'c> GetApiKey<'c> {
     }
 
     /// Sends `GET /api_keys/{apiKeyID}`.
-    pub fn send(self) -> crate::Pending<'c, models::GetApiKeysResponseDataItem> {
+    pub fn send(self) -> crate::Pending<'c, models::ApiKey> {
         let call = Call::new(
             self.client,
             &GET_API_KEY,
@@ -299,7 +297,7 @@ impl<'c> GetApiKey<'c> {
     }
 }
 
-crate::request::into_future!(GetApiKey, models::GetApiKeysResponseDataItem);
+crate::request::into_future!(GetApiKey, models::ApiKey);
 
 const DELETE_API_KEY: Operation = Operation {
     id: "deleteApiKey",
@@ -363,7 +361,7 @@ impl<'c> UpdateApiKey<'c> {
     }
 
     /// Sends `PATCH /api_keys/{apiKeyID}`.
-    pub fn send(self) -> crate::Pending<'c, models::GetApiKeysResponseDataItem> {
+    pub fn send(self) -> crate::Pending<'c, models::ApiKey> {
         let mut call = Call::new(
             self.client,
             &UPDATE_API_KEY,
@@ -375,7 +373,7 @@ impl<'c> UpdateApiKey<'c> {
     }
 }
 
-crate::request::into_future!(UpdateApiKey, models::GetApiKeysResponseDataItem);
+crate::request::into_future!(UpdateApiKey, models::ApiKey);
 
 const GET_API_KEY_SECRET: Operation = Operation {
     id: "getApiKeySecret",
@@ -439,7 +437,7 @@ impl<'c> RevokeApiKey<'c> {
     }
 
     /// Sends `POST /api_keys/{apiKeyID}/revoke`.
-    pub fn send(self) -> crate::Pending<'c, models::GetApiKeysResponseDataItem> {
+    pub fn send(self) -> crate::Pending<'c, models::ApiKey> {
         let mut call = Call::new(
             self.client,
             &REVOKE_API_KEY,
@@ -451,7 +449,7 @@ impl<'c> RevokeApiKey<'c> {
     }
 }
 
-crate::request::into_future!(RevokeApiKey, models::GetApiKeysResponseDataItem);
+crate::request::into_future!(RevokeApiKey, models::ApiKey);
 
 const VERIFY_API_KEY: Operation = Operation {
     id: "verifyApiKey",
@@ -477,7 +475,7 @@ impl<'c> VerifyApiKey<'c> {
     }
 
     /// Sends `POST /api_keys/verify`.
-    pub fn send(self) -> crate::Pending<'c, models::GetApiKeysResponseDataItem> {
+    pub fn send(self) -> crate::Pending<'c, models::ApiKey> {
         let mut call = Call::new(
             self.client,
             &VERIFY_API_KEY,
@@ -489,4 +487,4 @@ impl<'c> VerifyApiKey<'c> {
     }
 }
 
-crate::request::into_future!(VerifyApiKey, models::GetApiKeysResponseDataItem);
+crate::request::into_future!(VerifyApiKey, models::ApiKey);

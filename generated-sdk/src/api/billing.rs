@@ -704,7 +704,7 @@ impl<'c> ExtendBillingSubscriptionItemFreeTrial<'c> {
     }
 
     /// Sends `POST /billing/subscription_items/{subscription_item_id}/extend_free_trial`.
-    pub fn send(self) -> crate::Pending<'c, models::CommerceSubscriptionItem2> {
+    pub fn send(self) -> crate::Pending<'c, models::BillingSubscriptionItemResponse> {
         let mut call = Call::new(
             self.client,
             &EXTEND_BILLING_SUBSCRIPTION_ITEM_FREE_TRIAL,
@@ -720,7 +720,7 @@ impl<'c> ExtendBillingSubscriptionItemFreeTrial<'c> {
 }
 
 crate::request::into_future!(
-    ExtendBillingSubscriptionItemFreeTrial, models::CommerceSubscriptionItem2
+    ExtendBillingSubscriptionItemFreeTrial, models::BillingSubscriptionItemResponse
 );
 
 const CREATE_BILLING_PRICE_TRANSITION: Operation = Operation {

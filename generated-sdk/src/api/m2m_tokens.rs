@@ -235,7 +235,7 @@ impl<'c> RevokeM2mToken<'c> {
     }
 
     /// Sends `POST /m2m_tokens/{m2m_token_id}/revoke`.
-    pub fn send(self) -> crate::Pending<'c, models::GetM2mTokensResponseM2mTokensItem> {
+    pub fn send(self) -> crate::Pending<'c, models::M2mToken> {
         let mut call = Call::new(
             self.client,
             &REVOKE_M2M_TOKEN,
@@ -249,7 +249,7 @@ impl<'c> RevokeM2mToken<'c> {
     }
 }
 
-crate::request::into_future!(RevokeM2mToken, models::GetM2mTokensResponseM2mTokensItem);
+crate::request::into_future!(RevokeM2mToken, models::M2mToken);
 
 const VERIFY_M2M_TOKEN: Operation = Operation {
     id: "verifyM2MToken",
@@ -275,7 +275,7 @@ impl<'c> VerifyM2mToken<'c> {
     }
 
     /// Sends `POST /m2m_tokens/verify`.
-    pub fn send(self) -> crate::Pending<'c, models::GetM2mTokensResponseM2mTokensItem> {
+    pub fn send(self) -> crate::Pending<'c, models::M2mToken> {
         let mut call = Call::new(
             self.client,
             &VERIFY_M2M_TOKEN,
@@ -287,4 +287,4 @@ impl<'c> VerifyM2mToken<'c> {
     }
 }
 
-crate::request::into_future!(VerifyM2mToken, models::GetM2mTokensResponseM2mTokensItem);
+crate::request::into_future!(VerifyM2mToken, models::M2mToken);

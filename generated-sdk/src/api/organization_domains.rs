@@ -431,7 +431,7 @@ pub struct ListAllOrganizationDomains<'c> {
     options: RequestOptions,
     organization_id: Option<String>,
     verified: Option<models::ListAllOrganizationDomainsVerified>,
-    enrollment_mode: Option<Vec<models::ListAllOrganizationDomainsEnrollmentModeItem>>,
+    enrollment_mode: Option<Vec<models::EnrollmentModeFilter>>,
     query: Option<String>,
     domains: Option<Vec<String>>,
     order_by: Option<String>,
@@ -459,9 +459,7 @@ impl<'c> ListAllOrganizationDomains<'c> {
     /// (e.g. `-enterprise_sso`). Include and exclude filters can be combined and compose as AND.
     pub fn enrollment_mode(
         mut self,
-        enrollment_mode: impl IntoIterator<
-            Item = models::ListAllOrganizationDomainsEnrollmentModeItem,
-        >,
+        enrollment_mode: impl IntoIterator<Item = models::EnrollmentModeFilter>,
     ) -> Self {
         self.enrollment_mode = Some(enrollment_mode.into_iter().collect());
         self

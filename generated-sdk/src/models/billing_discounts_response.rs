@@ -2,6 +2,7 @@
 
 use crate::models::{BillingProrationDiscountDetail, CommerceMoneyResponse};
 
+/// The `discounts` field of [`BillingTotalsResponse`](crate::models::BillingTotalsResponse).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BillingDiscountsResponse {
@@ -13,39 +14,9 @@ pub struct BillingDiscountsResponse {
     pub total: CommerceMoneyResponse,
 }
 
-impl<'de> serde::Deserialize<'de> for BillingDiscountsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BillingDiscountsResponse;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a BillingDiscountsResponse object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BillingDiscountsResponse, A::Error> {
-                use crate::decode::Fields as _;
-                let mut proration = None;
-                let mut total = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "proration" => map.field(&mut proration, "proration")?,
-                        "total" => map.field(&mut total, "total")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(BillingDiscountsResponse {
-                    proration: proration.flatten(),
-                    total: crate::decode::required(total, "total")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    BillingDiscountsResponse {
+        proration: optional "proration",
+        total: required "total",
     }
 }

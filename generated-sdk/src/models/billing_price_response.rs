@@ -2,6 +2,10 @@
 
 use crate::models::CommerceMoneyResponse;
 
+/// Returned by [`BillingApi::create_billing_price`](crate::api::BillingApi::create_billing_price). The
+/// `data` field of [`PaginatedBillingPriceResponse`](crate::models::PaginatedBillingPriceResponse). The
+/// `previous_price` field of
+/// [`CommercePriceTransitionDetails`](crate::models::CommercePriceTransitionDetails).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BillingPriceResponse {
@@ -36,99 +40,22 @@ pub struct BillingPriceResponse {
     pub supported_billing_periods: BillingPriceResponseSupportedBillingPeriods,
 }
 
-impl<'de> serde::Deserialize<'de> for BillingPriceResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BillingPriceResponse;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a BillingPriceResponse object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BillingPriceResponse, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut id = None;
-                let mut plan_id = None;
-                let mut instance_id = None;
-                let mut currency = None;
-                let mut currency_symbol = None;
-                let mut amount = None;
-                let mut annual_monthly_amount = None;
-                let mut fee = None;
-                let mut annual_monthly_fee = None;
-                let mut description = None;
-                let mut is_default = None;
-                let mut created_at = None;
-                let mut supported_billing_periods = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "id" => map.field(&mut id, "id")?,
-                        "plan_id" => map.field(&mut plan_id, "plan_id")?,
-                        "instance_id" => map.field(&mut instance_id, "instance_id")?,
-                        "currency" => map.field(&mut currency, "currency")?,
-                        "currency_symbol" => {
-                            map.field(&mut currency_symbol, "currency_symbol")?
-                        }
-                        "amount" => map.field(&mut amount, "amount")?,
-                        "annual_monthly_amount" => {
-                            map.field(
-                                &mut annual_monthly_amount,
-                                "annual_monthly_amount",
-                            )?
-                        }
-                        "fee" => map.field(&mut fee, "fee")?,
-                        "annual_monthly_fee" => {
-                            map.field(&mut annual_monthly_fee, "annual_monthly_fee")?
-                        }
-                        "description" => map.field(&mut description, "description")?,
-                        "is_default" => map.field(&mut is_default, "is_default")?,
-                        "created_at" => map.field(&mut created_at, "created_at")?,
-                        "supported_billing_periods" => {
-                            map.field(
-                                &mut supported_billing_periods,
-                                "supported_billing_periods",
-                            )?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(BillingPriceResponse {
-                    object: crate::decode::required(object, "object")?,
-                    id: crate::decode::required(id, "id")?,
-                    plan_id: crate::decode::required(plan_id, "plan_id")?,
-                    instance_id: crate::decode::required(instance_id, "instance_id")?,
-                    currency: crate::decode::required(currency, "currency")?,
-                    currency_symbol: crate::decode::required(
-                        currency_symbol,
-                        "currency_symbol",
-                    )?,
-                    amount: crate::decode::required(amount, "amount")?,
-                    annual_monthly_amount: crate::decode::required(
-                        annual_monthly_amount,
-                        "annual_monthly_amount",
-                    )?,
-                    fee: fee.flatten(),
-                    annual_monthly_fee: annual_monthly_fee.flatten(),
-                    description: description.flatten(),
-                    is_default: crate::decode::required(is_default, "is_default")?,
-                    created_at: crate::decode::required(created_at, "created_at")?,
-                    supported_billing_periods: crate::decode::required(
-                        supported_billing_periods,
-                        "supported_billing_periods",
-                    )?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    BillingPriceResponse {
+        object: required "object",
+        id: required "id",
+        plan_id: required "plan_id",
+        instance_id: required "instance_id",
+        currency: required "currency",
+        currency_symbol: required "currency_symbol",
+        amount: required "amount",
+        annual_monthly_amount: required "annual_monthly_amount",
+        fee: optional "fee",
+        annual_monthly_fee: optional "annual_monthly_fee",
+        description: optional "description",
+        is_default: required "is_default",
+        created_at: required "created_at",
+        supported_billing_periods: required "supported_billing_periods",
     }
 }
 
@@ -171,22 +98,4 @@ impl From<&str> for BillingPriceResponseSupportedBillingPeriods {
     }
 }
 
-impl std::fmt::Display for BillingPriceResponseSupportedBillingPeriods {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for BillingPriceResponseSupportedBillingPeriods {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BillingPriceResponseSupportedBillingPeriods {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(BillingPriceResponseSupportedBillingPeriods);

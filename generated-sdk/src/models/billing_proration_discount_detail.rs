@@ -2,6 +2,7 @@
 
 use crate::models::CommerceMoneyResponse;
 
+/// The `proration` field of [`BillingDiscountsResponse`](crate::models::BillingDiscountsResponse).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BillingProrationDiscountDetail {
@@ -15,60 +16,11 @@ pub struct BillingProrationDiscountDetail {
     pub cycle_passed_percent: f64,
 }
 
-impl<'de> serde::Deserialize<'de> for BillingProrationDiscountDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BillingProrationDiscountDetail;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a BillingProrationDiscountDetail object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BillingProrationDiscountDetail, A::Error> {
-                use crate::decode::Fields as _;
-                let mut amount = None;
-                let mut cycle_days_passed = None;
-                let mut cycle_days_total = None;
-                let mut cycle_passed_percent = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "amount" => map.field(&mut amount, "amount")?,
-                        "cycle_days_passed" => {
-                            map.field(&mut cycle_days_passed, "cycle_days_passed")?
-                        }
-                        "cycle_days_total" => {
-                            map.field(&mut cycle_days_total, "cycle_days_total")?
-                        }
-                        "cycle_passed_percent" => {
-                            map.field(&mut cycle_passed_percent, "cycle_passed_percent")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(BillingProrationDiscountDetail {
-                    amount: crate::decode::required(amount, "amount")?,
-                    cycle_days_passed: crate::decode::required(
-                        cycle_days_passed,
-                        "cycle_days_passed",
-                    )?,
-                    cycle_days_total: crate::decode::required(
-                        cycle_days_total,
-                        "cycle_days_total",
-                    )?,
-                    cycle_passed_percent: crate::decode::required(
-                        cycle_passed_percent,
-                        "cycle_passed_percent",
-                    )?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    BillingProrationDiscountDetail {
+        amount: required "amount",
+        cycle_days_passed: required "cycle_days_passed",
+        cycle_days_total: required "cycle_days_total",
+        cycle_passed_percent: required "cycle_passed_percent",
     }
 }

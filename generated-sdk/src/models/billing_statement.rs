@@ -2,6 +2,9 @@
 
 use crate::models::{BillingPaymentAttempt, CommerceMoneyResponse, CommercePayerResponse};
 
+/// Returned by [`BillingApi::get_billing_statement`](crate::api::BillingApi::get_billing_statement).
+/// The `data` field of
+/// [`PaginatedBillingStatementResponse`](crate::models::PaginatedBillingStatementResponse).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BillingStatement {
@@ -20,61 +23,19 @@ pub struct BillingStatement {
     /// Totals for the statement.
     pub totals: BillingStatementTotals,
     /// Array of statement groups.
-    pub groups: Vec<BillingStatementGroupsItem>,
+    pub groups: Vec<BillingStatementGroup>,
 }
 
-impl<'de> serde::Deserialize<'de> for BillingStatement {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BillingStatement;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a BillingStatement object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BillingStatement, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut id = None;
-                let mut instance_id = None;
-                let mut timestamp = None;
-                let mut payer = None;
-                let mut status = None;
-                let mut totals = None;
-                let mut groups = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "id" => map.field(&mut id, "id")?,
-                        "instance_id" => map.field(&mut instance_id, "instance_id")?,
-                        "timestamp" => map.field(&mut timestamp, "timestamp")?,
-                        "payer" => map.field(&mut payer, "payer")?,
-                        "status" => map.field(&mut status, "status")?,
-                        "totals" => map.field(&mut totals, "totals")?,
-                        "groups" => map.field(&mut groups, "groups")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(BillingStatement {
-                    object: crate::decode::required(object, "object")?,
-                    id: crate::decode::required(id, "id")?,
-                    instance_id: crate::decode::required(instance_id, "instance_id")?,
-                    timestamp: crate::decode::required(timestamp, "timestamp")?,
-                    payer: crate::decode::required(payer, "payer")?,
-                    status: crate::decode::required(status, "status")?,
-                    totals: crate::decode::required(totals, "totals")?,
-                    groups: crate::decode::required(groups, "groups")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    BillingStatement {
+        object: required "object",
+        id: required "id",
+        instance_id: required "instance_id",
+        timestamp: required "timestamp",
+        payer: required "payer",
+        status: required "status",
+        totals: required "totals",
+        groups: required "groups",
     }
 }
 
@@ -113,25 +74,7 @@ impl From<&str> for BillingStatementStatus {
     }
 }
 
-impl std::fmt::Display for BillingStatementStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for BillingStatementStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BillingStatementStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(BillingStatementStatus);
 
 /// Totals for the statement.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -147,53 +90,19 @@ pub struct BillingStatementTotals {
     pub tax_total: CommerceMoneyResponse,
 }
 
-impl<'de> serde::Deserialize<'de> for BillingStatementTotals {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BillingStatementTotals;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a BillingStatementTotals object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BillingStatementTotals, A::Error> {
-                use crate::decode::Fields as _;
-                let mut grand_total = None;
-                let mut subtotal = None;
-                let mut base_fee = None;
-                let mut tax_total = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "grand_total" => map.field(&mut grand_total, "grand_total")?,
-                        "subtotal" => map.field(&mut subtotal, "subtotal")?,
-                        "base_fee" => map.field(&mut base_fee, "base_fee")?,
-                        "tax_total" => map.field(&mut tax_total, "tax_total")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(BillingStatementTotals {
-                    grand_total: crate::decode::required(grand_total, "grand_total")?,
-                    subtotal: crate::decode::required(subtotal, "subtotal")?,
-                    base_fee: crate::decode::required(base_fee, "base_fee")?,
-                    tax_total: crate::decode::required(tax_total, "tax_total")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    BillingStatementTotals {
+        grand_total: required "grand_total",
+        subtotal: required "subtotal",
+        base_fee: required "base_fee",
+        tax_total: required "tax_total",
     }
 }
 
 /// A statement group.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
-pub struct BillingStatementGroupsItem {
+pub struct BillingStatementGroup {
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// Unix timestamp (in milliseconds) of the date the group's payment attempts were created
@@ -202,42 +111,10 @@ pub struct BillingStatementGroupsItem {
     pub items: Vec<BillingPaymentAttempt>,
 }
 
-impl<'de> serde::Deserialize<'de> for BillingStatementGroupsItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BillingStatementGroupsItem;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a BillingStatementGroupsItem object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BillingStatementGroupsItem, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut timestamp = None;
-                let mut items = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "timestamp" => map.field(&mut timestamp, "timestamp")?,
-                        "items" => map.field(&mut items, "items")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(BillingStatementGroupsItem {
-                    object: crate::decode::required(object, "object")?,
-                    timestamp: crate::decode::required(timestamp, "timestamp")?,
-                    items: crate::decode::required(items, "items")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    BillingStatementGroup {
+        object: required "object",
+        timestamp: required "timestamp",
+        items: required "items",
     }
 }

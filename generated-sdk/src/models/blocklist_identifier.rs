@@ -2,6 +2,9 @@
 
 use crate::models::AllowlistIdentifierIdentifierType;
 
+/// Returned by
+/// [`AllowListBlockListApi::create_blocklist_identifier`](crate::api::AllowListBlockListApi::create_blocklist_identifier).
+/// The `data` field of [`BlocklistIdentifiers`](crate::models::BlocklistIdentifiers).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct BlocklistIdentifier {
@@ -25,56 +28,14 @@ pub struct BlocklistIdentifier {
     pub updated_at: Option<i64>,
 }
 
-impl<'de> serde::Deserialize<'de> for BlocklistIdentifier {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BlocklistIdentifier;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a BlocklistIdentifier object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BlocklistIdentifier, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut id = None;
-                let mut identifier = None;
-                let mut identifier_type = None;
-                let mut instance_id = None;
-                let mut created_at = None;
-                let mut updated_at = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "id" => map.field(&mut id, "id")?,
-                        "identifier" => map.field(&mut identifier, "identifier")?,
-                        "identifier_type" => {
-                            map.field(&mut identifier_type, "identifier_type")?
-                        }
-                        "instance_id" => map.field(&mut instance_id, "instance_id")?,
-                        "created_at" => map.field(&mut created_at, "created_at")?,
-                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(BlocklistIdentifier {
-                    object: object.flatten(),
-                    id: id.flatten(),
-                    identifier: identifier.flatten(),
-                    identifier_type: identifier_type.flatten(),
-                    instance_id: instance_id.flatten(),
-                    created_at: created_at.flatten(),
-                    updated_at: updated_at.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    BlocklistIdentifier {
+        object: optional "object",
+        id: optional "id",
+        identifier: optional "identifier",
+        identifier_type: optional "identifier_type",
+        instance_id: optional "instance_id",
+        created_at: optional "created_at",
+        updated_at: optional "updated_at",
     }
 }

@@ -2,6 +2,8 @@
 
 use crate::models::BlocklistIdentifier;
 
+/// Returned by
+/// [`AllowListBlockListApi::list_blocklist_identifiers`](crate::api::AllowListBlockListApi::list_blocklist_identifiers).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BlocklistIdentifiers {
@@ -10,39 +12,9 @@ pub struct BlocklistIdentifiers {
     pub total_count: i64,
 }
 
-impl<'de> serde::Deserialize<'de> for BlocklistIdentifiers {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BlocklistIdentifiers;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a BlocklistIdentifiers object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BlocklistIdentifiers, A::Error> {
-                use crate::decode::Fields as _;
-                let mut data = None;
-                let mut total_count = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "data" => map.field(&mut data, "data")?,
-                        "total_count" => map.field(&mut total_count, "total_count")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(BlocklistIdentifiers {
-                    data: crate::decode::required(data, "data")?,
-                    total_count: crate::decode::required(total_count, "total_count")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    BlocklistIdentifiers {
+        data: required "data",
+        total_count: required "total_count",
     }
 }

@@ -2,6 +2,7 @@
 
 use crate::models::ClerkError;
 
+/// The spec's `ClerkErrors` schema, which no request, success response or webhook event uses.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ClerkErrors {
@@ -12,44 +13,10 @@ pub struct ClerkErrors {
     pub clerk_trace_id: Option<String>,
 }
 
-impl<'de> serde::Deserialize<'de> for ClerkErrors {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ClerkErrors;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a ClerkErrors object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ClerkErrors, A::Error> {
-                use crate::decode::Fields as _;
-                let mut errors = None;
-                let mut meta = None;
-                let mut clerk_trace_id = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "errors" => map.field(&mut errors, "errors")?,
-                        "meta" => map.field(&mut meta, "meta")?,
-                        "clerk_trace_id" => {
-                            map.field(&mut clerk_trace_id, "clerk_trace_id")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(ClerkErrors {
-                    errors: crate::decode::required(errors, "errors")?,
-                    meta: meta.flatten(),
-                    clerk_trace_id: clerk_trace_id.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    ClerkErrors {
+        errors: required "errors",
+        meta: optional "meta",
+        clerk_trace_id: optional "clerk_trace_id",
     }
 }

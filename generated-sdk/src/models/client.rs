@@ -2,6 +2,9 @@
 
 use crate::models::Session;
 
+/// Returned by [`ClientsApi::get_client_list`](crate::api::ClientsApi::get_client_list),
+/// [`ClientsApi::verify_client`](crate::api::ClientsApi::verify_client) and
+/// [`ClientsApi::get_client`](crate::api::ClientsApi::get_client).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Client {
@@ -29,73 +32,17 @@ pub struct Client {
     pub created_at: i64,
 }
 
-impl<'de> serde::Deserialize<'de> for Client {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Client;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Client object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Client, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut id = None;
-                let mut session_ids = None;
-                let mut sessions = None;
-                let mut sign_in_id = None;
-                let mut sign_up_id = None;
-                let mut last_active_session_id = None;
-                let mut last_authentication_strategy = None;
-                let mut updated_at = None;
-                let mut created_at = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "id" => map.field(&mut id, "id")?,
-                        "session_ids" => map.field(&mut session_ids, "session_ids")?,
-                        "sessions" => map.field(&mut sessions, "sessions")?,
-                        "sign_in_id" => map.field(&mut sign_in_id, "sign_in_id")?,
-                        "sign_up_id" => map.field(&mut sign_up_id, "sign_up_id")?,
-                        "last_active_session_id" => {
-                            map.field(
-                                &mut last_active_session_id,
-                                "last_active_session_id",
-                            )?
-                        }
-                        "last_authentication_strategy" => {
-                            map.field(
-                                &mut last_authentication_strategy,
-                                "last_authentication_strategy",
-                            )?
-                        }
-                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
-                        "created_at" => map.field(&mut created_at, "created_at")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(Client {
-                    object: crate::decode::required(object, "object")?,
-                    id: crate::decode::required(id, "id")?,
-                    session_ids: crate::decode::required(session_ids, "session_ids")?,
-                    sessions: crate::decode::required(sessions, "sessions")?,
-                    sign_in_id: sign_in_id.flatten(),
-                    sign_up_id: sign_up_id.flatten(),
-                    last_active_session_id: last_active_session_id.flatten(),
-                    last_authentication_strategy: last_authentication_strategy.flatten(),
-                    updated_at: crate::decode::required(updated_at, "updated_at")?,
-                    created_at: crate::decode::required(created_at, "created_at")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    Client {
+        object: required "object",
+        id: required "id",
+        session_ids: required "session_ids",
+        sessions: required "sessions",
+        sign_in_id: optional "sign_in_id",
+        sign_up_id: optional "sign_up_id",
+        last_active_session_id: optional "last_active_session_id",
+        last_authentication_strategy: optional "last_authentication_strategy",
+        updated_at: required "updated_at",
+        created_at: required "created_at",
     }
 }

@@ -2,6 +2,10 @@
 
 use crate::models::CommerceMoneyResponse;
 
+/// Returned by
+/// [`UsersApi::get_user_billing_credit_balance`](crate::api::UsersApi::get_user_billing_credit_balance)
+/// and
+/// [`OrganizationsApi::get_organization_billing_credit_balance`](crate::api::OrganizationsApi::get_organization_billing_credit_balance).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CommerceCreditBalanceResponse {
@@ -13,39 +17,9 @@ pub struct CommerceCreditBalanceResponse {
     pub balance: Option<CommerceMoneyResponse>,
 }
 
-impl<'de> serde::Deserialize<'de> for CommerceCreditBalanceResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CommerceCreditBalanceResponse;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CommerceCreditBalanceResponse object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CommerceCreditBalanceResponse, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut balance = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "balance" => map.field(&mut balance, "balance")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CommerceCreditBalanceResponse {
-                    object: crate::decode::required(object, "object")?,
-                    balance: balance.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CommerceCreditBalanceResponse {
+        object: required "object",
+        balance: optional "balance",
     }
 }

@@ -2,6 +2,10 @@
 
 use crate::models::CommerceMoneyResponse;
 
+/// Returned by
+/// [`UsersApi::adjust_user_billing_credit_balance`](crate::api::UsersApi::adjust_user_billing_credit_balance)
+/// and
+/// [`OrganizationsApi::adjust_organization_billing_credit_balance`](crate::api::OrganizationsApi::adjust_organization_billing_credit_balance).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CommerceCreditLedgerResponse {
@@ -24,57 +28,15 @@ pub struct CommerceCreditLedgerResponse {
     pub created_at: String,
 }
 
-impl<'de> serde::Deserialize<'de> for CommerceCreditLedgerResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CommerceCreditLedgerResponse;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CommerceCreditLedgerResponse object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CommerceCreditLedgerResponse, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut id = None;
-                let mut payer_id = None;
-                let mut amount = None;
-                let mut source_type = None;
-                let mut source_id = None;
-                let mut note = None;
-                let mut created_at = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "id" => map.field(&mut id, "id")?,
-                        "payer_id" => map.field(&mut payer_id, "payer_id")?,
-                        "amount" => map.field(&mut amount, "amount")?,
-                        "source_type" => map.field(&mut source_type, "source_type")?,
-                        "source_id" => map.field(&mut source_id, "source_id")?,
-                        "note" => map.field(&mut note, "note")?,
-                        "created_at" => map.field(&mut created_at, "created_at")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CommerceCreditLedgerResponse {
-                    object: crate::decode::required(object, "object")?,
-                    id: crate::decode::required(id, "id")?,
-                    payer_id: crate::decode::required(payer_id, "payer_id")?,
-                    amount: crate::decode::required(amount, "amount")?,
-                    source_type: crate::decode::required(source_type, "source_type")?,
-                    source_id: crate::decode::required(source_id, "source_id")?,
-                    note: note.flatten(),
-                    created_at: crate::decode::required(created_at, "created_at")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CommerceCreditLedgerResponse {
+        object: required "object",
+        id: required "id",
+        payer_id: required "payer_id",
+        amount: required "amount",
+        source_type: required "source_type",
+        source_id: required "source_id",
+        note: optional "note",
+        created_at: required "created_at",
     }
 }

@@ -5,6 +5,9 @@ use crate::models::{
     CommerceProrationCreditDetailResponse,
 };
 
+/// The `credits` field of [`CommerceTotalsResponse`](crate::models::CommerceTotalsResponse),
+/// [`BillingTotalsResponse`](crate::models::BillingTotalsResponse) and
+/// [`CommerceSubscriptionItem`](crate::models::CommerceSubscriptionItem).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CommerceCreditsResponse {
@@ -15,42 +18,10 @@ pub struct CommerceCreditsResponse {
     pub total: CommerceMoneyResponse,
 }
 
-impl<'de> serde::Deserialize<'de> for CommerceCreditsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CommerceCreditsResponse;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CommerceCreditsResponse object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CommerceCreditsResponse, A::Error> {
-                use crate::decode::Fields as _;
-                let mut proration = None;
-                let mut payer = None;
-                let mut total = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "proration" => map.field(&mut proration, "proration")?,
-                        "payer" => map.field(&mut payer, "payer")?,
-                        "total" => map.field(&mut total, "total")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CommerceCreditsResponse {
-                    proration: proration.flatten(),
-                    payer: payer.flatten(),
-                    total: crate::decode::required(total, "total")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CommerceCreditsResponse {
+        proration: optional "proration",
+        payer: optional "payer",
+        total: required "total",
     }
 }

@@ -2,6 +2,10 @@
 
 use crate::models::CommerceMoneyResponse;
 
+/// Returned by
+/// [`BillingApi::apply_billing_subscription_item_discount`](crate::api::BillingApi::apply_billing_subscription_item_discount)
+/// and
+/// [`BillingApi::remove_billing_subscription_item_discount`](crate::api::BillingApi::remove_billing_subscription_item_discount).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CommerceDiscountRedemptionResponse {
@@ -51,94 +55,24 @@ pub struct CommerceDiscountRedemptionResponse {
     pub redeemed_by: Option<String>,
 }
 
-impl<'de> serde::Deserialize<'de> for CommerceDiscountRedemptionResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CommerceDiscountRedemptionResponse;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CommerceDiscountRedemptionResponse object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CommerceDiscountRedemptionResponse, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut id = None;
-                let mut subscription_item_id = None;
-                let mut discount_id = None;
-                let mut name = None;
-                let mut source = None;
-                let mut promo_code = None;
-                let mut effect = None;
-                let mut percent_off = None;
-                let mut amount_off = None;
-                let mut amount = None;
-                let mut cycles_remaining = None;
-                let mut cycles_applied = None;
-                let mut status = None;
-                let mut redeemed_at = None;
-                let mut redeemed_by = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "id" => map.field(&mut id, "id")?,
-                        "subscription_item_id" => {
-                            map.field(&mut subscription_item_id, "subscription_item_id")?
-                        }
-                        "discount_id" => map.field(&mut discount_id, "discount_id")?,
-                        "name" => map.field(&mut name, "name")?,
-                        "source" => map.field(&mut source, "source")?,
-                        "promo_code" => map.field(&mut promo_code, "promo_code")?,
-                        "effect" => map.field(&mut effect, "effect")?,
-                        "percent_off" => map.field(&mut percent_off, "percent_off")?,
-                        "amount_off" => map.field(&mut amount_off, "amount_off")?,
-                        "amount" => map.field(&mut amount, "amount")?,
-                        "cycles_remaining" => {
-                            map.field(&mut cycles_remaining, "cycles_remaining")?
-                        }
-                        "cycles_applied" => {
-                            map.field(&mut cycles_applied, "cycles_applied")?
-                        }
-                        "status" => map.field(&mut status, "status")?,
-                        "redeemed_at" => map.field(&mut redeemed_at, "redeemed_at")?,
-                        "redeemed_by" => map.field(&mut redeemed_by, "redeemed_by")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CommerceDiscountRedemptionResponse {
-                    object: crate::decode::required(object, "object")?,
-                    id: crate::decode::required(id, "id")?,
-                    subscription_item_id: crate::decode::required(
-                        subscription_item_id,
-                        "subscription_item_id",
-                    )?,
-                    discount_id: crate::decode::required(discount_id, "discount_id")?,
-                    name: name.flatten(),
-                    source: crate::decode::required(source, "source")?,
-                    promo_code: promo_code.flatten(),
-                    effect: effect.flatten(),
-                    percent_off: percent_off.flatten(),
-                    amount_off: amount_off.flatten(),
-                    amount: amount.flatten(),
-                    cycles_remaining: cycles_remaining.flatten(),
-                    cycles_applied: crate::decode::required(
-                        cycles_applied,
-                        "cycles_applied",
-                    )?,
-                    status: status.flatten(),
-                    redeemed_at: crate::decode::required(redeemed_at, "redeemed_at")?,
-                    redeemed_by: redeemed_by.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CommerceDiscountRedemptionResponse {
+        object: required "object",
+        id: required "id",
+        subscription_item_id: required "subscription_item_id",
+        discount_id: required "discount_id",
+        name: optional "name",
+        source: required "source",
+        promo_code: optional "promo_code",
+        effect: optional "effect",
+        percent_off: optional "percent_off",
+        amount_off: optional "amount_off",
+        amount: optional "amount",
+        cycles_remaining: optional "cycles_remaining",
+        cycles_applied: required "cycles_applied",
+        status: optional "status",
+        redeemed_at: required "redeemed_at",
+        redeemed_by: optional "redeemed_by",
     }
 }
 
@@ -181,25 +115,7 @@ impl From<&str> for CommerceDiscountRedemptionResponseSource {
     }
 }
 
-impl std::fmt::Display for CommerceDiscountRedemptionResponseSource {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for CommerceDiscountRedemptionResponseSource {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CommerceDiscountRedemptionResponseSource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(CommerceDiscountRedemptionResponseSource);
 
 /// The snapshotted discount effect.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -236,25 +152,7 @@ impl From<&str> for CommerceDiscountRedemptionResponseEffect {
     }
 }
 
-impl std::fmt::Display for CommerceDiscountRedemptionResponseEffect {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for CommerceDiscountRedemptionResponseEffect {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CommerceDiscountRedemptionResponseEffect {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(CommerceDiscountRedemptionResponseEffect);
 
 /// Current status of the discount redemption.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -295,22 +193,4 @@ impl From<&str> for CommerceDiscountRedemptionResponseStatus {
     }
 }
 
-impl std::fmt::Display for CommerceDiscountRedemptionResponseStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for CommerceDiscountRedemptionResponseStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CommerceDiscountRedemptionResponseStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(CommerceDiscountRedemptionResponseStatus);

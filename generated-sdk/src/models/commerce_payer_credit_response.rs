@@ -2,6 +2,7 @@
 
 use crate::models::CommerceMoneyResponse;
 
+/// The `payer` field of [`CommerceCreditsResponse`](crate::models::CommerceCreditsResponse).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CommercePayerCreditResponse {
@@ -9,49 +10,9 @@ pub struct CommercePayerCreditResponse {
     pub applied_amount: CommerceMoneyResponse,
 }
 
-impl<'de> serde::Deserialize<'de> for CommercePayerCreditResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CommercePayerCreditResponse;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CommercePayerCreditResponse object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CommercePayerCreditResponse, A::Error> {
-                use crate::decode::Fields as _;
-                let mut remaining_balance = None;
-                let mut applied_amount = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "remaining_balance" => {
-                            map.field(&mut remaining_balance, "remaining_balance")?
-                        }
-                        "applied_amount" => {
-                            map.field(&mut applied_amount, "applied_amount")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CommercePayerCreditResponse {
-                    remaining_balance: crate::decode::required(
-                        remaining_balance,
-                        "remaining_balance",
-                    )?,
-                    applied_amount: crate::decode::required(
-                        applied_amount,
-                        "applied_amount",
-                    )?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CommercePayerCreditResponse {
+        remaining_balance: required "remaining_balance",
+        applied_amount: required "applied_amount",
     }
 }

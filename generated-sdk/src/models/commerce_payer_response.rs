@@ -2,6 +2,9 @@
 
 use crate::models::CommerceMoneyResponse;
 
+/// The `payer` field of [`CommerceSubscriptionItem`](crate::models::CommerceSubscriptionItem),
+/// [`BillingPaymentAttempt`](crate::models::BillingPaymentAttempt) and
+/// [`BillingStatement`](crate::models::BillingStatement).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CommercePayerResponse {
@@ -43,78 +46,20 @@ pub struct CommercePayerResponse {
     pub updated_at: Option<i64>,
 }
 
-impl<'de> serde::Deserialize<'de> for CommercePayerResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CommercePayerResponse;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CommercePayerResponse object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CommercePayerResponse, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut id = None;
-                let mut instance_id = None;
-                let mut user_id = None;
-                let mut first_name = None;
-                let mut last_name = None;
-                let mut email = None;
-                let mut organization_id = None;
-                let mut organization_name = None;
-                let mut image_url = None;
-                let mut credits_balance = None;
-                let mut created_at = None;
-                let mut updated_at = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "id" => map.field(&mut id, "id")?,
-                        "instance_id" => map.field(&mut instance_id, "instance_id")?,
-                        "user_id" => map.field(&mut user_id, "user_id")?,
-                        "first_name" => map.field(&mut first_name, "first_name")?,
-                        "last_name" => map.field(&mut last_name, "last_name")?,
-                        "email" => map.field(&mut email, "email")?,
-                        "organization_id" => {
-                            map.field(&mut organization_id, "organization_id")?
-                        }
-                        "organization_name" => {
-                            map.field(&mut organization_name, "organization_name")?
-                        }
-                        "image_url" => map.field(&mut image_url, "image_url")?,
-                        "credits_balance" => {
-                            map.field(&mut credits_balance, "credits_balance")?
-                        }
-                        "created_at" => map.field(&mut created_at, "created_at")?,
-                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CommercePayerResponse {
-                    object: crate::decode::required(object, "object")?,
-                    id: crate::decode::required(id, "id")?,
-                    instance_id: crate::decode::required(instance_id, "instance_id")?,
-                    user_id: user_id.flatten(),
-                    first_name: first_name.flatten(),
-                    last_name: last_name.flatten(),
-                    email: email.flatten(),
-                    organization_id: organization_id.flatten(),
-                    organization_name: organization_name.flatten(),
-                    image_url: image_url.flatten(),
-                    credits_balance: credits_balance.flatten(),
-                    created_at: created_at.flatten(),
-                    updated_at: updated_at.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CommercePayerResponse {
+        object: required "object",
+        id: required "id",
+        instance_id: required "instance_id",
+        user_id: optional "user_id",
+        first_name: optional "first_name",
+        last_name: optional "last_name",
+        email: optional "email",
+        organization_id: optional "organization_id",
+        organization_name: optional "organization_name",
+        image_url: optional "image_url",
+        credits_balance: optional "credits_balance",
+        created_at: optional "created_at",
+        updated_at: optional "updated_at",
     }
 }

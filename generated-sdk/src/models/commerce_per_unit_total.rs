@@ -2,6 +2,8 @@
 
 use crate::models::CommercePerUnitTotalTier;
 
+/// The `per_unit_totals` field of [`CommerceTotalsResponse`](crate::models::CommerceTotalsResponse) and
+/// [`CommerceSubscriptionItemNextPaymentResponse`](crate::models::CommerceSubscriptionItemNextPaymentResponse).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CommercePerUnitTotal {
@@ -13,42 +15,10 @@ pub struct CommercePerUnitTotal {
     pub tiers: Vec<CommercePerUnitTotalTier>,
 }
 
-impl<'de> serde::Deserialize<'de> for CommercePerUnitTotal {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CommercePerUnitTotal;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CommercePerUnitTotal object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CommercePerUnitTotal, A::Error> {
-                use crate::decode::Fields as _;
-                let mut name = None;
-                let mut block_size = None;
-                let mut tiers = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "name" => map.field(&mut name, "name")?,
-                        "block_size" => map.field(&mut block_size, "block_size")?,
-                        "tiers" => map.field(&mut tiers, "tiers")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CommercePerUnitTotal {
-                    name: crate::decode::required(name, "name")?,
-                    block_size: crate::decode::required(block_size, "block_size")?,
-                    tiers: crate::decode::required(tiers, "tiers")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CommercePerUnitTotal {
+        name: required "name",
+        block_size: required "block_size",
+        tiers: required "tiers",
     }
 }

@@ -2,6 +2,7 @@
 
 use crate::models::CommerceMoneyResponse;
 
+/// The `tiers` field of [`CommercePerUnitTotal`](crate::models::CommercePerUnitTotal).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CommercePerUnitTotalTier {
@@ -14,47 +15,10 @@ pub struct CommercePerUnitTotalTier {
     pub total: CommerceMoneyResponse,
 }
 
-impl<'de> serde::Deserialize<'de> for CommercePerUnitTotalTier {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CommercePerUnitTotalTier;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CommercePerUnitTotalTier object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CommercePerUnitTotalTier, A::Error> {
-                use crate::decode::Fields as _;
-                let mut quantity = None;
-                let mut fee_per_block = None;
-                let mut total = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "quantity" => map.field(&mut quantity, "quantity")?,
-                        "fee_per_block" => {
-                            map.field(&mut fee_per_block, "fee_per_block")?
-                        }
-                        "total" => map.field(&mut total, "total")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CommercePerUnitTotalTier {
-                    quantity: quantity.flatten(),
-                    fee_per_block: crate::decode::required(
-                        fee_per_block,
-                        "fee_per_block",
-                    )?,
-                    total: crate::decode::required(total, "total")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CommercePerUnitTotalTier {
+        quantity: optional "quantity",
+        fee_per_block: required "fee_per_block",
+        total: required "total",
     }
 }

@@ -2,6 +2,8 @@
 
 use crate::models::{CommerceMoneyResponse, CommercePlanUnitPrice, FeatureResponse};
 
+/// The `plan` field of [`CommerceSubscriptionItem`](crate::models::CommerceSubscriptionItem). The
+/// `data` field of [`PaginatedCommercePlanResponse`](crate::models::PaginatedCommercePlanResponse).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CommercePlan {
@@ -54,113 +56,26 @@ pub struct CommercePlan {
     pub unit_prices: Option<Vec<CommercePlanUnitPrice>>,
 }
 
-impl<'de> serde::Deserialize<'de> for CommercePlan {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CommercePlan;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CommercePlan object")
-            }
-
-            #[allow(
-                deprecated,
-                reason = "decoding sets every field, deprecated ones too"
-            )]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CommercePlan, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut id = None;
-                let mut name = None;
-                let mut fee = None;
-                let mut annual_monthly_fee = None;
-                let mut annual_fee = None;
-                let mut description = None;
-                let mut product_id = None;
-                let mut is_default = None;
-                let mut is_recurring = None;
-                let mut publicly_visible = None;
-                let mut has_base_fee = None;
-                let mut for_payer_type = None;
-                let mut slug = None;
-                let mut avatar_url = None;
-                let mut features = None;
-                let mut free_trial_enabled = None;
-                let mut free_trial_days = None;
-                let mut unit_prices = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "id" => map.field(&mut id, "id")?,
-                        "name" => map.field(&mut name, "name")?,
-                        "fee" => map.field(&mut fee, "fee")?,
-                        "annual_monthly_fee" => {
-                            map.field(&mut annual_monthly_fee, "annual_monthly_fee")?
-                        }
-                        "annual_fee" => map.field(&mut annual_fee, "annual_fee")?,
-                        "description" => map.field(&mut description, "description")?,
-                        "product_id" => map.field(&mut product_id, "product_id")?,
-                        "is_default" => map.field(&mut is_default, "is_default")?,
-                        "is_recurring" => map.field(&mut is_recurring, "is_recurring")?,
-                        "publicly_visible" => {
-                            map.field(&mut publicly_visible, "publicly_visible")?
-                        }
-                        "has_base_fee" => map.field(&mut has_base_fee, "has_base_fee")?,
-                        "for_payer_type" => {
-                            map.field(&mut for_payer_type, "for_payer_type")?
-                        }
-                        "slug" => map.field(&mut slug, "slug")?,
-                        "avatar_url" => map.field(&mut avatar_url, "avatar_url")?,
-                        "features" => map.field(&mut features, "features")?,
-                        "free_trial_enabled" => {
-                            map.field(&mut free_trial_enabled, "free_trial_enabled")?
-                        }
-                        "free_trial_days" => {
-                            map.field(&mut free_trial_days, "free_trial_days")?
-                        }
-                        "unit_prices" => map.field(&mut unit_prices, "unit_prices")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CommercePlan {
-                    object: crate::decode::required(object, "object")?,
-                    id: crate::decode::required(id, "id")?,
-                    name: crate::decode::required(name, "name")?,
-                    fee: fee.flatten(),
-                    annual_monthly_fee: annual_monthly_fee.flatten(),
-                    annual_fee: annual_fee.flatten(),
-                    description: description.flatten(),
-                    product_id: crate::decode::required(product_id, "product_id")?,
-                    is_default: crate::decode::required(is_default, "is_default")?,
-                    is_recurring: crate::decode::required(is_recurring, "is_recurring")?,
-                    publicly_visible: crate::decode::required(
-                        publicly_visible,
-                        "publicly_visible",
-                    )?,
-                    has_base_fee: crate::decode::required(has_base_fee, "has_base_fee")?,
-                    for_payer_type: crate::decode::required(
-                        for_payer_type,
-                        "for_payer_type",
-                    )?,
-                    slug: crate::decode::required(slug, "slug")?,
-                    avatar_url: avatar_url.flatten(),
-                    features: features.flatten(),
-                    free_trial_enabled: crate::decode::required(
-                        free_trial_enabled,
-                        "free_trial_enabled",
-                    )?,
-                    free_trial_days: free_trial_days.flatten(),
-                    unit_prices: unit_prices.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CommercePlan {
+        object: required "object",
+        id: required "id",
+        name: required "name",
+        fee: optional "fee",
+        annual_monthly_fee: optional "annual_monthly_fee",
+        annual_fee: optional "annual_fee",
+        description: optional "description",
+        #[deprecated] product_id: required "product_id",
+        is_default: required "is_default",
+        is_recurring: required "is_recurring",
+        publicly_visible: required "publicly_visible",
+        has_base_fee: required "has_base_fee",
+        for_payer_type: required "for_payer_type",
+        slug: required "slug",
+        avatar_url: optional "avatar_url",
+        features: optional "features",
+        free_trial_enabled: required "free_trial_enabled",
+        free_trial_days: optional "free_trial_days",
+        unit_prices: optional "unit_prices",
     }
 }

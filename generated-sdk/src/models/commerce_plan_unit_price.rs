@@ -2,6 +2,7 @@
 
 use crate::models::CommercePlanUnitPriceTier;
 
+/// The `unit_prices` field of [`CommercePlan`](crate::models::CommercePlan).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CommercePlanUnitPrice {
@@ -13,42 +14,10 @@ pub struct CommercePlanUnitPrice {
     pub tiers: Vec<CommercePlanUnitPriceTier>,
 }
 
-impl<'de> serde::Deserialize<'de> for CommercePlanUnitPrice {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CommercePlanUnitPrice;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CommercePlanUnitPrice object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CommercePlanUnitPrice, A::Error> {
-                use crate::decode::Fields as _;
-                let mut name = None;
-                let mut block_size = None;
-                let mut tiers = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "name" => map.field(&mut name, "name")?,
-                        "block_size" => map.field(&mut block_size, "block_size")?,
-                        "tiers" => map.field(&mut tiers, "tiers")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CommercePlanUnitPrice {
-                    name: crate::decode::required(name, "name")?,
-                    block_size: crate::decode::required(block_size, "block_size")?,
-                    tiers: crate::decode::required(tiers, "tiers")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CommercePlanUnitPrice {
+        name: required "name",
+        block_size: required "block_size",
+        tiers: required "tiers",
     }
 }

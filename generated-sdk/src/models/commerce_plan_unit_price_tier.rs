@@ -2,6 +2,7 @@
 
 use crate::models::CommerceMoneyResponse;
 
+/// The `tiers` field of [`CommercePlanUnitPrice`](crate::models::CommercePlanUnitPrice).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CommercePlanUnitPriceTier {
@@ -14,54 +15,10 @@ pub struct CommercePlanUnitPriceTier {
     pub fee_per_block: CommerceMoneyResponse,
 }
 
-impl<'de> serde::Deserialize<'de> for CommercePlanUnitPriceTier {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CommercePlanUnitPriceTier;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CommercePlanUnitPriceTier object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CommercePlanUnitPriceTier, A::Error> {
-                use crate::decode::Fields as _;
-                let mut starts_at_block = None;
-                let mut ends_after_block = None;
-                let mut fee_per_block = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "starts_at_block" => {
-                            map.field(&mut starts_at_block, "starts_at_block")?
-                        }
-                        "ends_after_block" => {
-                            map.field(&mut ends_after_block, "ends_after_block")?
-                        }
-                        "fee_per_block" => {
-                            map.field(&mut fee_per_block, "fee_per_block")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CommercePlanUnitPriceTier {
-                    starts_at_block: crate::decode::required(
-                        starts_at_block,
-                        "starts_at_block",
-                    )?,
-                    ends_after_block: ends_after_block.flatten(),
-                    fee_per_block: crate::decode::required(
-                        fee_per_block,
-                        "fee_per_block",
-                    )?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CommercePlanUnitPriceTier {
+        starts_at_block: required "starts_at_block",
+        ends_after_block: optional "ends_after_block",
+        fee_per_block: required "fee_per_block",
     }
 }

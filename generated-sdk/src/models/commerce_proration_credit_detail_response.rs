@@ -2,6 +2,7 @@
 
 use crate::models::CommerceMoneyResponse;
 
+/// The `proration` field of [`CommerceCreditsResponse`](crate::models::CommerceCreditsResponse).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CommerceProrationCreditDetailResponse {
@@ -11,63 +12,11 @@ pub struct CommerceProrationCreditDetailResponse {
     pub cycle_remaining_percent: f64,
 }
 
-impl<'de> serde::Deserialize<'de> for CommerceProrationCreditDetailResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CommerceProrationCreditDetailResponse;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CommerceProrationCreditDetailResponse object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CommerceProrationCreditDetailResponse, A::Error> {
-                use crate::decode::Fields as _;
-                let mut amount = None;
-                let mut cycle_days_remaining = None;
-                let mut cycle_days_total = None;
-                let mut cycle_remaining_percent = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "amount" => map.field(&mut amount, "amount")?,
-                        "cycle_days_remaining" => {
-                            map.field(&mut cycle_days_remaining, "cycle_days_remaining")?
-                        }
-                        "cycle_days_total" => {
-                            map.field(&mut cycle_days_total, "cycle_days_total")?
-                        }
-                        "cycle_remaining_percent" => {
-                            map.field(
-                                &mut cycle_remaining_percent,
-                                "cycle_remaining_percent",
-                            )?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CommerceProrationCreditDetailResponse {
-                    amount: crate::decode::required(amount, "amount")?,
-                    cycle_days_remaining: crate::decode::required(
-                        cycle_days_remaining,
-                        "cycle_days_remaining",
-                    )?,
-                    cycle_days_total: crate::decode::required(
-                        cycle_days_total,
-                        "cycle_days_total",
-                    )?,
-                    cycle_remaining_percent: crate::decode::required(
-                        cycle_remaining_percent,
-                        "cycle_remaining_percent",
-                    )?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CommerceProrationCreditDetailResponse {
+        amount: required "amount",
+        cycle_days_remaining: required "cycle_days_remaining",
+        cycle_days_total: required "cycle_days_total",
+        cycle_remaining_percent: required "cycle_remaining_percent",
     }
 }

@@ -2,6 +2,7 @@
 
 use crate::models::CommerceMoneyResponse;
 
+/// The `proration` field of [`CommerceDiscountsResponse`](crate::models::CommerceDiscountsResponse).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CommerceProrationDiscountResponse {
@@ -11,60 +12,11 @@ pub struct CommerceProrationDiscountResponse {
     pub cycle_passed_percent: f64,
 }
 
-impl<'de> serde::Deserialize<'de> for CommerceProrationDiscountResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CommerceProrationDiscountResponse;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CommerceProrationDiscountResponse object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CommerceProrationDiscountResponse, A::Error> {
-                use crate::decode::Fields as _;
-                let mut amount = None;
-                let mut cycle_days_passed = None;
-                let mut cycle_days_total = None;
-                let mut cycle_passed_percent = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "amount" => map.field(&mut amount, "amount")?,
-                        "cycle_days_passed" => {
-                            map.field(&mut cycle_days_passed, "cycle_days_passed")?
-                        }
-                        "cycle_days_total" => {
-                            map.field(&mut cycle_days_total, "cycle_days_total")?
-                        }
-                        "cycle_passed_percent" => {
-                            map.field(&mut cycle_passed_percent, "cycle_passed_percent")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CommerceProrationDiscountResponse {
-                    amount: crate::decode::required(amount, "amount")?,
-                    cycle_days_passed: crate::decode::required(
-                        cycle_days_passed,
-                        "cycle_days_passed",
-                    )?,
-                    cycle_days_total: crate::decode::required(
-                        cycle_days_total,
-                        "cycle_days_total",
-                    )?,
-                    cycle_passed_percent: crate::decode::required(
-                        cycle_passed_percent,
-                        "cycle_passed_percent",
-                    )?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CommerceProrationDiscountResponse {
+        amount: required "amount",
+        cycle_days_passed: required "cycle_days_passed",
+        cycle_days_total: required "cycle_days_total",
+        cycle_passed_percent: required "cycle_passed_percent",
     }
 }

@@ -2,6 +2,9 @@
 
 use crate::models::{CommerceSubscriptionItem, CommerceSubscriptionNextPayment};
 
+/// Returned by
+/// [`UsersApi::get_user_billing_subscription`](crate::api::UsersApi::get_user_billing_subscription) and
+/// [`OrganizationsApi::get_organization_billing_subscription`](crate::api::OrganizationsApi::get_organization_billing_subscription).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CommerceSubscription {
@@ -37,80 +40,20 @@ pub struct CommerceSubscription {
     pub eligible_for_free_trial: Option<bool>,
 }
 
-impl<'de> serde::Deserialize<'de> for CommerceSubscription {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CommerceSubscription;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CommerceSubscription object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CommerceSubscription, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut id = None;
-                let mut instance_id = None;
-                let mut status = None;
-                let mut payer_id = None;
-                let mut created_at = None;
-                let mut updated_at = None;
-                let mut active_at = None;
-                let mut past_due_at = None;
-                let mut subscription_items = None;
-                let mut next_payment = None;
-                let mut eligible_for_free_trial = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "id" => map.field(&mut id, "id")?,
-                        "instance_id" => map.field(&mut instance_id, "instance_id")?,
-                        "status" => map.field(&mut status, "status")?,
-                        "payer_id" => map.field(&mut payer_id, "payer_id")?,
-                        "created_at" => map.field(&mut created_at, "created_at")?,
-                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
-                        "active_at" => map.field(&mut active_at, "active_at")?,
-                        "past_due_at" => map.field(&mut past_due_at, "past_due_at")?,
-                        "subscription_items" => {
-                            map.field(&mut subscription_items, "subscription_items")?
-                        }
-                        "next_payment" => map.field(&mut next_payment, "next_payment")?,
-                        "eligible_for_free_trial" => {
-                            map.field(
-                                &mut eligible_for_free_trial,
-                                "eligible_for_free_trial",
-                            )?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CommerceSubscription {
-                    object: crate::decode::required(object, "object")?,
-                    id: crate::decode::required(id, "id")?,
-                    instance_id: crate::decode::required(instance_id, "instance_id")?,
-                    status: crate::decode::required(status, "status")?,
-                    payer_id: crate::decode::required(payer_id, "payer_id")?,
-                    created_at: crate::decode::required(created_at, "created_at")?,
-                    updated_at: crate::decode::required(updated_at, "updated_at")?,
-                    active_at: active_at.flatten(),
-                    past_due_at: past_due_at.flatten(),
-                    subscription_items: crate::decode::required(
-                        subscription_items,
-                        "subscription_items",
-                    )?,
-                    next_payment: next_payment.flatten(),
-                    eligible_for_free_trial: eligible_for_free_trial.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CommerceSubscription {
+        object: required "object",
+        id: required "id",
+        instance_id: required "instance_id",
+        status: required "status",
+        payer_id: required "payer_id",
+        created_at: required "created_at",
+        updated_at: required "updated_at",
+        active_at: optional "active_at",
+        past_due_at: optional "past_due_at",
+        subscription_items: required "subscription_items",
+        next_payment: optional "next_payment",
+        eligible_for_free_trial: optional "eligible_for_free_trial",
     }
 }
 
@@ -165,22 +108,4 @@ impl From<&str> for CommerceSubscriptionStatus {
     }
 }
 
-impl std::fmt::Display for CommerceSubscriptionStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for CommerceSubscriptionStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CommerceSubscriptionStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(CommerceSubscriptionStatus);

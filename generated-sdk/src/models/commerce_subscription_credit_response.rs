@@ -2,6 +2,8 @@
 
 use crate::models::CommerceMoneyResponse;
 
+/// The `credit` field of [`CommerceSubscriptionItem`](crate::models::CommerceSubscriptionItem) and
+/// [`BillingSubscriptionItemResponse`](crate::models::BillingSubscriptionItemResponse).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct CommerceSubscriptionCreditResponse {
@@ -13,44 +15,9 @@ pub struct CommerceSubscriptionCreditResponse {
     pub cycle_remaining_percent: Option<f64>,
 }
 
-impl<'de> serde::Deserialize<'de> for CommerceSubscriptionCreditResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CommerceSubscriptionCreditResponse;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CommerceSubscriptionCreditResponse object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CommerceSubscriptionCreditResponse, A::Error> {
-                use crate::decode::Fields as _;
-                let mut amount = None;
-                let mut cycle_remaining_percent = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "amount" => map.field(&mut amount, "amount")?,
-                        "cycle_remaining_percent" => {
-                            map.field(
-                                &mut cycle_remaining_percent,
-                                "cycle_remaining_percent",
-                            )?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CommerceSubscriptionCreditResponse {
-                    amount: amount.flatten(),
-                    cycle_remaining_percent: cycle_remaining_percent.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CommerceSubscriptionCreditResponse {
+        amount: optional "amount",
+        cycle_remaining_percent: optional "cycle_remaining_percent",
     }
 }

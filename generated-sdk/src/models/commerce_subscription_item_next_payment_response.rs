@@ -2,6 +2,10 @@
 
 use crate::models::{CommerceMoneyResponse, CommercePerUnitTotal, CommerceTotalsResponse};
 
+/// The `next_payment` field of [`CommerceSubscriptionItem`](crate::models::CommerceSubscriptionItem)
+/// and [`BillingSubscriptionItemResponse`](crate::models::BillingSubscriptionItemResponse). The
+/// `next_invoice` field of
+/// [`BillingSubscriptionItemResponse`](crate::models::BillingSubscriptionItemResponse).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct CommerceSubscriptionItemNextPaymentResponse {
@@ -19,47 +23,11 @@ pub struct CommerceSubscriptionItemNextPaymentResponse {
     pub totals: Option<CommerceTotalsResponse>,
 }
 
-impl<'de> serde::Deserialize<'de> for CommerceSubscriptionItemNextPaymentResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CommerceSubscriptionItemNextPaymentResponse;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CommerceSubscriptionItemNextPaymentResponse object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CommerceSubscriptionItemNextPaymentResponse, A::Error> {
-                use crate::decode::Fields as _;
-                let mut amount = None;
-                let mut date = None;
-                let mut per_unit_totals = None;
-                let mut totals = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "amount" => map.field(&mut amount, "amount")?,
-                        "date" => map.field(&mut date, "date")?,
-                        "per_unit_totals" => {
-                            map.field(&mut per_unit_totals, "per_unit_totals")?
-                        }
-                        "totals" => map.field(&mut totals, "totals")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CommerceSubscriptionItemNextPaymentResponse {
-                    amount: amount.flatten(),
-                    date: date.flatten(),
-                    per_unit_totals: per_unit_totals.flatten(),
-                    totals: totals.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CommerceSubscriptionItemNextPaymentResponse {
+        amount: optional "amount",
+        date: optional "date",
+        per_unit_totals: optional "per_unit_totals",
+        totals: optional "totals",
     }
 }

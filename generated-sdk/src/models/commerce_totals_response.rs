@@ -5,6 +5,8 @@ use crate::models::{
     CommercePerUnitTotal,
 };
 
+/// The `totals` field of
+/// [`CommerceSubscriptionItemNextPaymentResponse`](crate::models::CommerceSubscriptionItemNextPaymentResponse).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CommerceTotalsResponse {
@@ -20,56 +22,14 @@ pub struct CommerceTotalsResponse {
     pub discounts: Option<CommerceDiscountsResponse>,
 }
 
-impl<'de> serde::Deserialize<'de> for CommerceTotalsResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CommerceTotalsResponse;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CommerceTotalsResponse object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CommerceTotalsResponse, A::Error> {
-                use crate::decode::Fields as _;
-                let mut subtotal = None;
-                let mut base_fee = None;
-                let mut tax_total = None;
-                let mut grand_total = None;
-                let mut per_unit_totals = None;
-                let mut credits = None;
-                let mut discounts = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "subtotal" => map.field(&mut subtotal, "subtotal")?,
-                        "base_fee" => map.field(&mut base_fee, "base_fee")?,
-                        "tax_total" => map.field(&mut tax_total, "tax_total")?,
-                        "grand_total" => map.field(&mut grand_total, "grand_total")?,
-                        "per_unit_totals" => {
-                            map.field(&mut per_unit_totals, "per_unit_totals")?
-                        }
-                        "credits" => map.field(&mut credits, "credits")?,
-                        "discounts" => map.field(&mut discounts, "discounts")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CommerceTotalsResponse {
-                    subtotal: crate::decode::required(subtotal, "subtotal")?,
-                    base_fee: crate::decode::required(base_fee, "base_fee")?,
-                    tax_total: crate::decode::required(tax_total, "tax_total")?,
-                    grand_total: crate::decode::required(grand_total, "grand_total")?,
-                    per_unit_totals: per_unit_totals.flatten(),
-                    credits: credits.flatten(),
-                    discounts: discounts.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CommerceTotalsResponse {
+        subtotal: required "subtotal",
+        base_fee: required "base_fee",
+        tax_total: required "tax_total",
+        grand_total: required "grand_total",
+        per_unit_totals: optional "per_unit_totals",
+        credits: optional "credits",
+        discounts: optional "discounts",
     }
 }

@@ -2,4 +2,5 @@
 
 use crate::models::Directory;
 
+/// The `data` field of [`DirectoryList`](crate::models::DirectoryList).
 pub type Directories = Vec<Directory>;

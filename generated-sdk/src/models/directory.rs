@@ -35,96 +35,25 @@ pub struct Directory {
     pub updated_at: i64,
 }
 
-impl<'de> serde::Deserialize<'de> for Directory {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Directory;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Directory object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Directory, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut id = None;
-                let mut name = None;
-                let mut enterprise_connection_id = None;
-                let mut endpoint_url = None;
-                let mut provider = None;
-                let mut enabled = None;
-                let mut group_role_mapping_enabled = None;
-                let mut attribute_mapping = None;
-                let mut custom_attributes = None;
-                let mut api_key = None;
-                let mut created_at = None;
-                let mut updated_at = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "id" => map.field(&mut id, "id")?,
-                        "name" => map.field(&mut name, "name")?,
-                        "enterprise_connection_id" => {
-                            map.field(
-                                &mut enterprise_connection_id,
-                                "enterprise_connection_id",
-                            )?
-                        }
-                        "endpoint_url" => map.field(&mut endpoint_url, "endpoint_url")?,
-                        "provider" => map.field(&mut provider, "provider")?,
-                        "enabled" => map.field(&mut enabled, "enabled")?,
-                        "group_role_mapping_enabled" => {
-                            map.field(
-                                &mut group_role_mapping_enabled,
-                                "group_role_mapping_enabled",
-                            )?
-                        }
-                        "attribute_mapping" => {
-                            map.field(&mut attribute_mapping, "attribute_mapping")?
-                        }
-                        "custom_attributes" => {
-                            map.field(&mut custom_attributes, "custom_attributes")?
-                        }
-                        "api_key" => map.field(&mut api_key, "api_key")?,
-                        "created_at" => map.field(&mut created_at, "created_at")?,
-                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(Directory {
-                    object: crate::decode::required(object, "object")?,
-                    id: crate::decode::required(id, "id")?,
-                    name: crate::decode::required(name, "name")?,
-                    enterprise_connection_id: enterprise_connection_id.flatten(),
-                    endpoint_url: crate::decode::required(endpoint_url, "endpoint_url")?,
-                    provider: crate::decode::required(provider, "provider")?,
-                    enabled: crate::decode::required(enabled, "enabled")?,
-                    group_role_mapping_enabled: crate::decode::required(
-                        group_role_mapping_enabled,
-                        "group_role_mapping_enabled",
-                    )?,
-                    attribute_mapping: crate::decode::required(
-                        attribute_mapping,
-                        "attribute_mapping",
-                    )?,
-                    custom_attributes: custom_attributes.flatten(),
-                    api_key: api_key.flatten(),
-                    created_at: crate::decode::required(created_at, "created_at")?,
-                    updated_at: crate::decode::required(updated_at, "updated_at")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    Directory {
+        object: required "object",
+        id: required "id",
+        name: required "name",
+        enterprise_connection_id: optional "enterprise_connection_id",
+        endpoint_url: required "endpoint_url",
+        provider: required "provider",
+        enabled: required "enabled",
+        group_role_mapping_enabled: required "group_role_mapping_enabled",
+        attribute_mapping: required "attribute_mapping",
+        custom_attributes: optional "custom_attributes",
+        api_key: optional "api_key",
+        created_at: required "created_at",
+        updated_at: required "updated_at",
     }
 }
 
+/// The `custom_attributes` field of [`Directory`](crate::models::Directory).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct DirectoryCustomAttributesItem {
@@ -148,53 +77,13 @@ pub struct DirectoryCustomAttributesItem {
     pub multi_valued: Option<bool>,
 }
 
-impl<'de> serde::Deserialize<'de> for DirectoryCustomAttributesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = DirectoryCustomAttributesItem;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a DirectoryCustomAttributesItem object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DirectoryCustomAttributesItem, A::Error> {
-                use crate::decode::Fields as _;
-                let mut name = None;
-                let mut key = None;
-                let mut sso_path = None;
-                let mut scim_path = None;
-                let mut directory_path = None;
-                let mut multi_valued = None;
-                while let Some(wire_key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match wire_key.as_str() {
-                        "name" => map.field(&mut name, "name")?,
-                        "key" => map.field(&mut key, "key")?,
-                        "sso_path" => map.field(&mut sso_path, "sso_path")?,
-                        "scim_path" => map.field(&mut scim_path, "scim_path")?,
-                        "directory_path" => {
-                            map.field(&mut directory_path, "directory_path")?
-                        }
-                        "multi_valued" => map.field(&mut multi_valued, "multi_valued")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(DirectoryCustomAttributesItem {
-                    name: name.flatten(),
-                    key: key.flatten(),
-                    sso_path: sso_path.flatten(),
-                    scim_path: scim_path.flatten(),
-                    directory_path: directory_path.flatten(),
-                    multi_valued: multi_valued.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    DirectoryCustomAttributesItem {
+        name: optional "name",
+        key: optional "key",
+        sso_path: optional "sso_path",
+        scim_path: optional "scim_path",
+        directory_path: optional "directory_path",
+        multi_valued: optional "multi_valued",
     }
 }

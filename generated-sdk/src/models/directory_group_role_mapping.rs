@@ -32,100 +32,19 @@ pub struct DirectoryGroupRoleMapping {
     pub updated_at: i64,
 }
 
-impl<'de> serde::Deserialize<'de> for DirectoryGroupRoleMapping {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = DirectoryGroupRoleMapping;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a DirectoryGroupRoleMapping object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DirectoryGroupRoleMapping, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut id = None;
-                let mut directory_id = None;
-                let mut scim_directory_id = None;
-                let mut directory_group_id = None;
-                let mut scim_group_id = None;
-                let mut directory_group_display_name = None;
-                let mut scim_group_display_name = None;
-                let mut role = None;
-                let mut precedence = None;
-                let mut created_at = None;
-                let mut updated_at = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "id" => map.field(&mut id, "id")?,
-                        "directory_id" => map.field(&mut directory_id, "directory_id")?,
-                        "scim_directory_id" => {
-                            map.field(&mut scim_directory_id, "scim_directory_id")?
-                        }
-                        "directory_group_id" => {
-                            map.field(&mut directory_group_id, "directory_group_id")?
-                        }
-                        "scim_group_id" => {
-                            map.field(&mut scim_group_id, "scim_group_id")?
-                        }
-                        "directory_group_display_name" => {
-                            map.field(
-                                &mut directory_group_display_name,
-                                "directory_group_display_name",
-                            )?
-                        }
-                        "scim_group_display_name" => {
-                            map.field(
-                                &mut scim_group_display_name,
-                                "scim_group_display_name",
-                            )?
-                        }
-                        "role" => map.field(&mut role, "role")?,
-                        "precedence" => map.field(&mut precedence, "precedence")?,
-                        "created_at" => map.field(&mut created_at, "created_at")?,
-                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(DirectoryGroupRoleMapping {
-                    object: crate::decode::required(object, "object")?,
-                    id: crate::decode::required(id, "id")?,
-                    directory_id: crate::decode::required(directory_id, "directory_id")?,
-                    scim_directory_id: crate::decode::required(
-                        scim_directory_id,
-                        "scim_directory_id",
-                    )?,
-                    directory_group_id: crate::decode::required(
-                        directory_group_id,
-                        "directory_group_id",
-                    )?,
-                    scim_group_id: crate::decode::required(
-                        scim_group_id,
-                        "scim_group_id",
-                    )?,
-                    directory_group_display_name: crate::decode::required(
-                        directory_group_display_name,
-                        "directory_group_display_name",
-                    )?,
-                    scim_group_display_name: crate::decode::required(
-                        scim_group_display_name,
-                        "scim_group_display_name",
-                    )?,
-                    role: role.flatten(),
-                    precedence: crate::decode::required(precedence, "precedence")?,
-                    created_at: crate::decode::required(created_at, "created_at")?,
-                    updated_at: crate::decode::required(updated_at, "updated_at")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    DirectoryGroupRoleMapping {
+        object: required "object",
+        id: required "id",
+        directory_id: required "directory_id",
+        scim_directory_id: required "scim_directory_id",
+        directory_group_id: required "directory_group_id",
+        scim_group_id: required "scim_group_id",
+        directory_group_display_name: required "directory_group_display_name",
+        scim_group_display_name: required "scim_group_display_name",
+        role: optional "role",
+        precedence: required "precedence",
+        created_at: required "created_at",
+        updated_at: required "updated_at",
     }
 }

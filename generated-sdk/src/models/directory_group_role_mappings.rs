@@ -2,4 +2,5 @@
 
 use crate::models::DirectoryGroupRoleMapping;
 
+/// The `data` field of [`DirectoryGroupRoleMappingList`](crate::models::DirectoryGroupRoleMappingList).
 pub type DirectoryGroupRoleMappings = Vec<DirectoryGroupRoleMapping>;

@@ -2,6 +2,9 @@
 
 use crate::models::CNameTarget;
 
+/// Returned by [`DomainsApi::add_domain`](crate::api::DomainsApi::add_domain) and
+/// [`DomainsApi::update_domain`](crate::api::DomainsApi::update_domain). The `data` field of
+/// [`Domains`](crate::models::Domains).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Domain {
@@ -20,74 +23,16 @@ pub struct Domain {
     pub cname_targets: Option<Vec<CNameTarget>>,
 }
 
-impl<'de> serde::Deserialize<'de> for Domain {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Domain;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Domain object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Domain, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut id = None;
-                let mut name = None;
-                let mut is_satellite = None;
-                let mut frontend_api_url = None;
-                let mut accounts_portal_url = None;
-                let mut proxy_url = None;
-                let mut development_origin = None;
-                let mut cname_targets = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "id" => map.field(&mut id, "id")?,
-                        "name" => map.field(&mut name, "name")?,
-                        "is_satellite" => map.field(&mut is_satellite, "is_satellite")?,
-                        "frontend_api_url" => {
-                            map.field(&mut frontend_api_url, "frontend_api_url")?
-                        }
-                        "accounts_portal_url" => {
-                            map.field(&mut accounts_portal_url, "accounts_portal_url")?
-                        }
-                        "proxy_url" => map.field(&mut proxy_url, "proxy_url")?,
-                        "development_origin" => {
-                            map.field(&mut development_origin, "development_origin")?
-                        }
-                        "cname_targets" => {
-                            map.field(&mut cname_targets, "cname_targets")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(Domain {
-                    object: crate::decode::required(object, "object")?,
-                    id: crate::decode::required(id, "id")?,
-                    name: crate::decode::required(name, "name")?,
-                    is_satellite: crate::decode::required(is_satellite, "is_satellite")?,
-                    frontend_api_url: crate::decode::required(
-                        frontend_api_url,
-                        "frontend_api_url",
-                    )?,
-                    accounts_portal_url: accounts_portal_url.flatten(),
-                    proxy_url: proxy_url.flatten(),
-                    development_origin: crate::decode::required(
-                        development_origin,
-                        "development_origin",
-                    )?,
-                    cname_targets: cname_targets.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    Domain {
+        object: required "object",
+        id: required "id",
+        name: required "name",
+        is_satellite: required "is_satellite",
+        frontend_api_url: required "frontend_api_url",
+        accounts_portal_url: optional "accounts_portal_url",
+        proxy_url: optional "proxy_url",
+        development_origin: required "development_origin",
+        cname_targets: optional "cname_targets",
     }
 }

@@ -4,6 +4,11 @@ use crate::models::{
     Admin, EmailLink, FromOAuth, IdentificationLink, Otp, Saml, Scim, Ticket,
 };
 
+/// Returned by
+/// [`EmailAddressesApi::create_email_address`](crate::api::EmailAddressesApi::create_email_address),
+/// [`EmailAddressesApi::get_email_address`](crate::api::EmailAddressesApi::get_email_address),
+/// [`EmailAddressesApi::update_email_address`](crate::api::EmailAddressesApi::update_email_address) and
+/// 1 other operations. The `email_addresses` field of [`User`](crate::models::User).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct EmailAddress {
@@ -25,74 +30,21 @@ pub struct EmailAddress {
     pub updated_at: i64,
 }
 
-impl<'de> serde::Deserialize<'de> for EmailAddress {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = EmailAddress;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a EmailAddress object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EmailAddress, A::Error> {
-                use crate::decode::Fields as _;
-                let mut id = None;
-                let mut object = None;
-                let mut email_address = None;
-                let mut reserved = None;
-                let mut verification = None;
-                let mut linked_to = None;
-                let mut matches_sso_connection = None;
-                let mut created_at = None;
-                let mut updated_at = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => map.field(&mut id, "id")?,
-                        "object" => map.field(&mut object, "object")?,
-                        "email_address" => {
-                            map.field(&mut email_address, "email_address")?
-                        }
-                        "reserved" => map.field(&mut reserved, "reserved")?,
-                        "verification" => map.field(&mut verification, "verification")?,
-                        "linked_to" => map.field(&mut linked_to, "linked_to")?,
-                        "matches_sso_connection" => {
-                            map.field(
-                                &mut matches_sso_connection,
-                                "matches_sso_connection",
-                            )?
-                        }
-                        "created_at" => map.field(&mut created_at, "created_at")?,
-                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(EmailAddress {
-                    id: id.flatten(),
-                    object: crate::decode::required(object, "object")?,
-                    email_address: crate::decode::required(
-                        email_address,
-                        "email_address",
-                    )?,
-                    reserved: crate::decode::required(reserved, "reserved")?,
-                    verification: verification.flatten(),
-                    linked_to: crate::decode::required(linked_to, "linked_to")?,
-                    matches_sso_connection: matches_sso_connection.flatten(),
-                    created_at: crate::decode::required(created_at, "created_at")?,
-                    updated_at: crate::decode::required(updated_at, "updated_at")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    EmailAddress {
+        id: optional "id",
+        object: required "object",
+        email_address: required "email_address",
+        reserved: required "reserved",
+        verification: optional "verification",
+        linked_to: required "linked_to",
+        matches_sso_connection: optional "matches_sso_connection",
+        created_at: required "created_at",
+        updated_at: required "updated_at",
     }
 }
 
+/// The `verification` field of [`EmailAddress`](crate::models::EmailAddress).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]

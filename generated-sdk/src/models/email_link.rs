@@ -2,6 +2,8 @@
 
 use crate::models::OtpStatus;
 
+/// The payload of
+/// [`EmailAddressVerification::EmailLink`](crate::models::EmailAddressVerification::EmailLink).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct EmailLink {
@@ -17,53 +19,13 @@ pub struct EmailLink {
     pub verified_at_client: Option<String>,
 }
 
-impl<'de> serde::Deserialize<'de> for EmailLink {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = EmailLink;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a EmailLink object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EmailLink, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut status = None;
-                let mut strategy = None;
-                let mut attempts = None;
-                let mut expire_at = None;
-                let mut verified_at_client = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "status" => map.field(&mut status, "status")?,
-                        "strategy" => map.field(&mut strategy, "strategy")?,
-                        "attempts" => map.field(&mut attempts, "attempts")?,
-                        "expire_at" => map.field(&mut expire_at, "expire_at")?,
-                        "verified_at_client" => {
-                            map.field(&mut verified_at_client, "verified_at_client")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(EmailLink {
-                    object: object.flatten(),
-                    status: crate::decode::required(status, "status")?,
-                    strategy: crate::decode::required(strategy, "strategy")?,
-                    attempts: attempts.flatten(),
-                    expire_at: expire_at.flatten(),
-                    verified_at_client: verified_at_client.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    EmailLink {
+        object: optional "object",
+        status: required "status",
+        strategy: required "strategy",
+        attempts: optional "attempts",
+        expire_at: optional "expire_at",
+        verified_at_client: optional "verified_at_client",
     }
 }

@@ -2,6 +2,7 @@
 
 use crate::models::{EnterpriseAccountConnection, OAuth, Saml, Ticket};
 
+/// The `enterprise_accounts` field of [`User`](crate::models::User).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct EnterpriseAccount {
@@ -34,100 +35,22 @@ pub struct EnterpriseAccount {
     pub last_authenticated_at: Option<i64>,
 }
 
-impl<'de> serde::Deserialize<'de> for EnterpriseAccount {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = EnterpriseAccount;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a EnterpriseAccount object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EnterpriseAccount, A::Error> {
-                use crate::decode::Fields as _;
-                let mut id = None;
-                let mut object = None;
-                let mut protocol = None;
-                let mut provider = None;
-                let mut active = None;
-                let mut email_address = None;
-                let mut first_name = None;
-                let mut last_name = None;
-                let mut provider_user_id = None;
-                let mut enterprise_connection_id = None;
-                let mut public_metadata = None;
-                let mut verification = None;
-                let mut enterprise_connection = None;
-                let mut last_authenticated_at = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => map.field(&mut id, "id")?,
-                        "object" => map.field(&mut object, "object")?,
-                        "protocol" => map.field(&mut protocol, "protocol")?,
-                        "provider" => map.field(&mut provider, "provider")?,
-                        "active" => map.field(&mut active, "active")?,
-                        "email_address" => {
-                            map.field(&mut email_address, "email_address")?
-                        }
-                        "first_name" => map.field(&mut first_name, "first_name")?,
-                        "last_name" => map.field(&mut last_name, "last_name")?,
-                        "provider_user_id" => {
-                            map.field(&mut provider_user_id, "provider_user_id")?
-                        }
-                        "enterprise_connection_id" => {
-                            map.field(
-                                &mut enterprise_connection_id,
-                                "enterprise_connection_id",
-                            )?
-                        }
-                        "public_metadata" => {
-                            map.field(&mut public_metadata, "public_metadata")?
-                        }
-                        "verification" => map.field(&mut verification, "verification")?,
-                        "enterprise_connection" => {
-                            map.field(
-                                &mut enterprise_connection,
-                                "enterprise_connection",
-                            )?
-                        }
-                        "last_authenticated_at" => {
-                            map.field(
-                                &mut last_authenticated_at,
-                                "last_authenticated_at",
-                            )?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(EnterpriseAccount {
-                    id: crate::decode::required(id, "id")?,
-                    object: crate::decode::required(object, "object")?,
-                    protocol: protocol.flatten(),
-                    provider: crate::decode::required(provider, "provider")?,
-                    active: crate::decode::required(active, "active")?,
-                    email_address: crate::decode::required(
-                        email_address,
-                        "email_address",
-                    )?,
-                    first_name: first_name.flatten(),
-                    last_name: last_name.flatten(),
-                    provider_user_id: provider_user_id.flatten(),
-                    enterprise_connection_id: enterprise_connection_id.flatten(),
-                    public_metadata: public_metadata.flatten(),
-                    verification: verification.flatten(),
-                    enterprise_connection: enterprise_connection.flatten(),
-                    last_authenticated_at: last_authenticated_at.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    EnterpriseAccount {
+        id: required "id",
+        object: required "object",
+        protocol: optional "protocol",
+        provider: required "provider",
+        active: required "active",
+        email_address: required "email_address",
+        first_name: optional "first_name",
+        last_name: optional "last_name",
+        provider_user_id: optional "provider_user_id",
+        enterprise_connection_id: optional "enterprise_connection_id",
+        public_metadata: optional "public_metadata",
+        verification: optional "verification",
+        enterprise_connection: optional "enterprise_connection",
+        last_authenticated_at: optional "last_authenticated_at",
     }
 }
 
@@ -166,26 +89,9 @@ impl From<&str> for EnterpriseAccountProtocol {
     }
 }
 
-impl std::fmt::Display for EnterpriseAccountProtocol {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+crate::decode::open_enum!(EnterpriseAccountProtocol);
 
-impl serde::Serialize for EnterpriseAccountProtocol {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for EnterpriseAccountProtocol {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
-
+/// The `verification` field of [`EnterpriseAccount`](crate::models::EnterpriseAccount).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]

@@ -2,6 +2,12 @@
 
 use crate::models::SamlConnectionLoginHintMode;
 
+/// Returned by
+/// [`EnterpriseConnectionsApi::create_enterprise_connection`](crate::api::EnterpriseConnectionsApi::create_enterprise_connection),
+/// [`EnterpriseConnectionsApi::get_enterprise_connection`](crate::api::EnterpriseConnectionsApi::get_enterprise_connection)
+/// and
+/// [`EnterpriseConnectionsApi::update_enterprise_connection`](crate::api::EnterpriseConnectionsApi::update_enterprise_connection).
+/// The `data` field of [`EnterpriseConnections`](crate::models::EnterpriseConnections).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct EnterpriseConnection {
@@ -44,107 +50,28 @@ pub struct EnterpriseConnection {
     pub updated_at: i64,
 }
 
-impl<'de> serde::Deserialize<'de> for EnterpriseConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = EnterpriseConnection;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a EnterpriseConnection object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EnterpriseConnection, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut id = None;
-                let mut name = None;
-                let mut provider = None;
-                let mut logo_public_url = None;
-                let mut active = None;
-                let mut domains = None;
-                let mut organization_id = None;
-                let mut sync_user_attributes = None;
-                let mut disable_additional_identifications = None;
-                let mut allow_organization_account_linking = None;
-                let mut custom_attributes = None;
-                let mut saml_connection = None;
-                let mut oauth_config = None;
-                let mut created_at = None;
-                let mut updated_at = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "id" => map.field(&mut id, "id")?,
-                        "name" => map.field(&mut name, "name")?,
-                        "provider" => map.field(&mut provider, "provider")?,
-                        "logo_public_url" => {
-                            map.field(&mut logo_public_url, "logo_public_url")?
-                        }
-                        "active" => map.field(&mut active, "active")?,
-                        "domains" => map.field(&mut domains, "domains")?,
-                        "organization_id" => {
-                            map.field(&mut organization_id, "organization_id")?
-                        }
-                        "sync_user_attributes" => {
-                            map.field(&mut sync_user_attributes, "sync_user_attributes")?
-                        }
-                        "disable_additional_identifications" => {
-                            map.field(
-                                &mut disable_additional_identifications,
-                                "disable_additional_identifications",
-                            )?
-                        }
-                        "allow_organization_account_linking" => {
-                            map.field(
-                                &mut allow_organization_account_linking,
-                                "allow_organization_account_linking",
-                            )?
-                        }
-                        "custom_attributes" => {
-                            map.field(&mut custom_attributes, "custom_attributes")?
-                        }
-                        "saml_connection" => {
-                            map.field(&mut saml_connection, "saml_connection")?
-                        }
-                        "oauth_config" => map.field(&mut oauth_config, "oauth_config")?,
-                        "created_at" => map.field(&mut created_at, "created_at")?,
-                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(EnterpriseConnection {
-                    object: crate::decode::required(object, "object")?,
-                    id: crate::decode::required(id, "id")?,
-                    name: crate::decode::required(name, "name")?,
-                    provider: crate::decode::required(provider, "provider")?,
-                    logo_public_url: logo_public_url.flatten(),
-                    active: crate::decode::required(active, "active")?,
-                    domains: crate::decode::required(domains, "domains")?,
-                    organization_id: organization_id.flatten(),
-                    sync_user_attributes: sync_user_attributes.flatten(),
-                    disable_additional_identifications: disable_additional_identifications
-                        .flatten(),
-                    allow_organization_account_linking: allow_organization_account_linking
-                        .flatten(),
-                    custom_attributes: custom_attributes.flatten(),
-                    saml_connection: saml_connection.flatten(),
-                    oauth_config: oauth_config.flatten(),
-                    created_at: crate::decode::required(created_at, "created_at")?,
-                    updated_at: crate::decode::required(updated_at, "updated_at")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    EnterpriseConnection {
+        object: required "object",
+        id: required "id",
+        name: required "name",
+        provider: required "provider",
+        logo_public_url: optional "logo_public_url",
+        active: required "active",
+        domains: required "domains",
+        organization_id: optional "organization_id",
+        sync_user_attributes: optional "sync_user_attributes",
+        disable_additional_identifications: optional "disable_additional_identifications",
+        allow_organization_account_linking: optional "allow_organization_account_linking",
+        custom_attributes: optional "custom_attributes",
+        saml_connection: optional "saml_connection",
+        oauth_config: optional "oauth_config",
+        created_at: required "created_at",
+        updated_at: required "updated_at",
     }
 }
 
+/// The `custom_attributes` field of [`EnterpriseConnection`](crate::models::EnterpriseConnection).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct EnterpriseConnectionCustomAttributesItem {
@@ -166,54 +93,14 @@ pub struct EnterpriseConnectionCustomAttributesItem {
     pub multi_valued: Option<bool>,
 }
 
-impl<'de> serde::Deserialize<'de> for EnterpriseConnectionCustomAttributesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = EnterpriseConnectionCustomAttributesItem;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a EnterpriseConnectionCustomAttributesItem object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EnterpriseConnectionCustomAttributesItem, A::Error> {
-                use crate::decode::Fields as _;
-                let mut name = None;
-                let mut key = None;
-                let mut sso_path = None;
-                let mut scim_path = None;
-                let mut directory_path = None;
-                let mut multi_valued = None;
-                while let Some(wire_key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match wire_key.as_str() {
-                        "name" => map.field(&mut name, "name")?,
-                        "key" => map.field(&mut key, "key")?,
-                        "sso_path" => map.field(&mut sso_path, "sso_path")?,
-                        "scim_path" => map.field(&mut scim_path, "scim_path")?,
-                        "directory_path" => {
-                            map.field(&mut directory_path, "directory_path")?
-                        }
-                        "multi_valued" => map.field(&mut multi_valued, "multi_valued")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(EnterpriseConnectionCustomAttributesItem {
-                    name: crate::decode::required(name, "name")?,
-                    key: crate::decode::required(key, "key")?,
-                    sso_path: sso_path.flatten(),
-                    scim_path: scim_path.flatten(),
-                    directory_path: directory_path.flatten(),
-                    multi_valued: multi_valued.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    EnterpriseConnectionCustomAttributesItem {
+        name: required "name",
+        key: required "key",
+        sso_path: optional "sso_path",
+        scim_path: optional "scim_path",
+        directory_path: optional "directory_path",
+        multi_valued: optional "multi_valued",
     }
 }
 
@@ -262,83 +149,21 @@ pub struct EnterpriseConnectionSamlConnection {
     pub login_hint: Option<EnterpriseConnectionSamlConnectionLoginHint>,
 }
 
-impl<'de> serde::Deserialize<'de> for EnterpriseConnectionSamlConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = EnterpriseConnectionSamlConnection;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a EnterpriseConnectionSamlConnection object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EnterpriseConnectionSamlConnection, A::Error> {
-                use crate::decode::Fields as _;
-                let mut id = None;
-                let mut name = None;
-                let mut idp_entity_id = None;
-                let mut idp_sso_url = None;
-                let mut idp_metadata_url = None;
-                let mut acs_url = None;
-                let mut sp_entity_id = None;
-                let mut sp_metadata_url = None;
-                let mut active = None;
-                let mut allow_idp_initiated = None;
-                let mut allow_subdomains = None;
-                let mut force_authn = None;
-                let mut login_hint = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => map.field(&mut id, "id")?,
-                        "name" => map.field(&mut name, "name")?,
-                        "idp_entity_id" => {
-                            map.field(&mut idp_entity_id, "idp_entity_id")?
-                        }
-                        "idp_sso_url" => map.field(&mut idp_sso_url, "idp_sso_url")?,
-                        "idp_metadata_url" => {
-                            map.field(&mut idp_metadata_url, "idp_metadata_url")?
-                        }
-                        "acs_url" => map.field(&mut acs_url, "acs_url")?,
-                        "sp_entity_id" => map.field(&mut sp_entity_id, "sp_entity_id")?,
-                        "sp_metadata_url" => {
-                            map.field(&mut sp_metadata_url, "sp_metadata_url")?
-                        }
-                        "active" => map.field(&mut active, "active")?,
-                        "allow_idp_initiated" => {
-                            map.field(&mut allow_idp_initiated, "allow_idp_initiated")?
-                        }
-                        "allow_subdomains" => {
-                            map.field(&mut allow_subdomains, "allow_subdomains")?
-                        }
-                        "force_authn" => map.field(&mut force_authn, "force_authn")?,
-                        "login_hint" => map.field(&mut login_hint, "login_hint")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(EnterpriseConnectionSamlConnection {
-                    id: id.flatten(),
-                    name: name.flatten(),
-                    idp_entity_id: idp_entity_id.flatten(),
-                    idp_sso_url: idp_sso_url.flatten(),
-                    idp_metadata_url: idp_metadata_url.flatten(),
-                    acs_url: acs_url.flatten(),
-                    sp_entity_id: sp_entity_id.flatten(),
-                    sp_metadata_url: sp_metadata_url.flatten(),
-                    active: active.flatten(),
-                    allow_idp_initiated: allow_idp_initiated.flatten(),
-                    allow_subdomains: allow_subdomains.flatten(),
-                    force_authn: force_authn.flatten(),
-                    login_hint: login_hint.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    EnterpriseConnectionSamlConnection {
+        id: optional "id",
+        name: optional "name",
+        idp_entity_id: optional "idp_entity_id",
+        idp_sso_url: optional "idp_sso_url",
+        idp_metadata_url: optional "idp_metadata_url",
+        acs_url: optional "acs_url",
+        sp_entity_id: optional "sp_entity_id",
+        sp_metadata_url: optional "sp_metadata_url",
+        active: optional "active",
+        allow_idp_initiated: optional "allow_idp_initiated",
+        allow_subdomains: optional "allow_subdomains",
+        force_authn: optional "force_authn",
+        login_hint: optional "login_hint",
     }
 }
 
@@ -353,40 +178,10 @@ pub struct EnterpriseConnectionSamlConnectionLoginHint {
     pub source: Option<String>,
 }
 
-impl<'de> serde::Deserialize<'de> for EnterpriseConnectionSamlConnectionLoginHint {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = EnterpriseConnectionSamlConnectionLoginHint;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a EnterpriseConnectionSamlConnectionLoginHint object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EnterpriseConnectionSamlConnectionLoginHint, A::Error> {
-                use crate::decode::Fields as _;
-                let mut mode = None;
-                let mut source = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "mode" => map.field(&mut mode, "mode")?,
-                        "source" => map.field(&mut source, "source")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(EnterpriseConnectionSamlConnectionLoginHint {
-                    mode: crate::decode::required(mode, "mode")?,
-                    source: source.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    EnterpriseConnectionSamlConnectionLoginHint {
+        mode: required "mode",
+        source: optional "source",
     }
 }
 
@@ -432,77 +227,19 @@ pub struct EnterpriseConnectionOAuthConfig {
     pub updated_at: Option<i64>,
 }
 
-impl<'de> serde::Deserialize<'de> for EnterpriseConnectionOAuthConfig {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = EnterpriseConnectionOAuthConfig;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a EnterpriseConnectionOAuthConfig object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EnterpriseConnectionOAuthConfig, A::Error> {
-                use crate::decode::Fields as _;
-                let mut id = None;
-                let mut name = None;
-                let mut provider_key = None;
-                let mut client_id = None;
-                let mut discovery_url = None;
-                let mut auth_url = None;
-                let mut token_url = None;
-                let mut user_info_url = None;
-                let mut requires_pkce = None;
-                let mut logo_public_url = None;
-                let mut created_at = None;
-                let mut updated_at = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => map.field(&mut id, "id")?,
-                        "name" => map.field(&mut name, "name")?,
-                        "provider_key" => map.field(&mut provider_key, "provider_key")?,
-                        "client_id" => map.field(&mut client_id, "client_id")?,
-                        "discovery_url" => {
-                            map.field(&mut discovery_url, "discovery_url")?
-                        }
-                        "auth_url" => map.field(&mut auth_url, "auth_url")?,
-                        "token_url" => map.field(&mut token_url, "token_url")?,
-                        "user_info_url" => {
-                            map.field(&mut user_info_url, "user_info_url")?
-                        }
-                        "requires_pkce" => {
-                            map.field(&mut requires_pkce, "requires_pkce")?
-                        }
-                        "logo_public_url" => {
-                            map.field(&mut logo_public_url, "logo_public_url")?
-                        }
-                        "created_at" => map.field(&mut created_at, "created_at")?,
-                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(EnterpriseConnectionOAuthConfig {
-                    id: id.flatten(),
-                    name: name.flatten(),
-                    provider_key: provider_key.flatten(),
-                    client_id: client_id.flatten(),
-                    discovery_url: discovery_url.flatten(),
-                    auth_url: auth_url.flatten(),
-                    token_url: token_url.flatten(),
-                    user_info_url: user_info_url.flatten(),
-                    requires_pkce: requires_pkce.flatten(),
-                    logo_public_url: logo_public_url.flatten(),
-                    created_at: created_at.flatten(),
-                    updated_at: updated_at.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    EnterpriseConnectionOAuthConfig {
+        id: optional "id",
+        name: optional "name",
+        provider_key: optional "provider_key",
+        client_id: optional "client_id",
+        discovery_url: optional "discovery_url",
+        auth_url: optional "auth_url",
+        token_url: optional "token_url",
+        user_info_url: optional "user_info_url",
+        requires_pkce: optional "requires_pkce",
+        logo_public_url: optional "logo_public_url",
+        created_at: optional "created_at",
+        updated_at: optional "updated_at",
     }
 }

@@ -2,6 +2,8 @@
 
 use crate::models::EnterpriseConnection;
 
+/// Returned by
+/// [`EnterpriseConnectionsApi::list_enterprise_connections`](crate::api::EnterpriseConnectionsApi::list_enterprise_connections).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct EnterpriseConnections {
@@ -10,39 +12,9 @@ pub struct EnterpriseConnections {
     pub total_count: i64,
 }
 
-impl<'de> serde::Deserialize<'de> for EnterpriseConnections {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = EnterpriseConnections;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a EnterpriseConnections object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EnterpriseConnections, A::Error> {
-                use crate::decode::Fields as _;
-                let mut data = None;
-                let mut total_count = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "data" => map.field(&mut data, "data")?,
-                        "total_count" => map.field(&mut total_count, "total_count")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(EnterpriseConnections {
-                    data: crate::decode::required(data, "data")?,
-                    total_count: crate::decode::required(total_count, "total_count")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    EnterpriseConnections {
+        data: required "data",
+        total_count: required "total_count",
     }
 }

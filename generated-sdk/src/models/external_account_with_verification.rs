@@ -2,6 +2,7 @@
 
 use crate::models::{GoogleOneTap, OAuth};
 
+/// The `external_accounts` field of [`User`](crate::models::User).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ExternalAccountWithVerification {
@@ -40,125 +41,27 @@ pub struct ExternalAccountWithVerification {
     pub verification: Option<ExternalAccountWithVerificationVerification>,
 }
 
-impl<'de> serde::Deserialize<'de> for ExternalAccountWithVerification {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ExternalAccountWithVerification;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a ExternalAccountWithVerification object")
-            }
-
-            #[allow(
-                deprecated,
-                reason = "decoding sets every field, deprecated ones too"
-            )]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ExternalAccountWithVerification, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut id = None;
-                let mut provider = None;
-                let mut identification_id = None;
-                let mut provider_user_id = None;
-                let mut approved_scopes = None;
-                let mut email_address = None;
-                let mut email_address_verified = None;
-                let mut first_name = None;
-                let mut last_name = None;
-                let mut avatar_url = None;
-                let mut image_url = None;
-                let mut username = None;
-                let mut phone_number = None;
-                let mut public_metadata = None;
-                let mut label = None;
-                let mut created_at = None;
-                let mut updated_at = None;
-                let mut verification = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "id" => map.field(&mut id, "id")?,
-                        "provider" => map.field(&mut provider, "provider")?,
-                        "identification_id" => {
-                            map.field(&mut identification_id, "identification_id")?
-                        }
-                        "provider_user_id" => {
-                            map.field(&mut provider_user_id, "provider_user_id")?
-                        }
-                        "approved_scopes" => {
-                            map.field(&mut approved_scopes, "approved_scopes")?
-                        }
-                        "email_address" => {
-                            map.field(&mut email_address, "email_address")?
-                        }
-                        "email_address_verified" => {
-                            map.field(
-                                &mut email_address_verified,
-                                "email_address_verified",
-                            )?
-                        }
-                        "first_name" => map.field(&mut first_name, "first_name")?,
-                        "last_name" => map.field(&mut last_name, "last_name")?,
-                        "avatar_url" => map.field(&mut avatar_url, "avatar_url")?,
-                        "image_url" => map.field(&mut image_url, "image_url")?,
-                        "username" => map.field(&mut username, "username")?,
-                        "phone_number" => map.field(&mut phone_number, "phone_number")?,
-                        "public_metadata" => {
-                            map.field(&mut public_metadata, "public_metadata")?
-                        }
-                        "label" => map.field(&mut label, "label")?,
-                        "created_at" => map.field(&mut created_at, "created_at")?,
-                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
-                        "verification" => map.field(&mut verification, "verification")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(ExternalAccountWithVerification {
-                    object: crate::decode::required(object, "object")?,
-                    id: crate::decode::required(id, "id")?,
-                    provider: crate::decode::required(provider, "provider")?,
-                    identification_id: crate::decode::required(
-                        identification_id,
-                        "identification_id",
-                    )?,
-                    provider_user_id: crate::decode::required(
-                        provider_user_id,
-                        "provider_user_id",
-                    )?,
-                    approved_scopes: crate::decode::required(
-                        approved_scopes,
-                        "approved_scopes",
-                    )?,
-                    email_address: crate::decode::required(
-                        email_address,
-                        "email_address",
-                    )?,
-                    email_address_verified: email_address_verified.flatten(),
-                    first_name: crate::decode::required(first_name, "first_name")?,
-                    last_name: crate::decode::required(last_name, "last_name")?,
-                    avatar_url: avatar_url.flatten(),
-                    image_url: image_url.flatten(),
-                    username: username.flatten(),
-                    phone_number: phone_number.flatten(),
-                    public_metadata: crate::decode::required(
-                        public_metadata,
-                        "public_metadata",
-                    )?,
-                    label: label.flatten(),
-                    created_at: crate::decode::required(created_at, "created_at")?,
-                    updated_at: crate::decode::required(updated_at, "updated_at")?,
-                    verification: verification.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    ExternalAccountWithVerification {
+        object: required "object",
+        id: required "id",
+        provider: required "provider",
+        identification_id: required "identification_id",
+        provider_user_id: required "provider_user_id",
+        approved_scopes: required "approved_scopes",
+        email_address: required "email_address",
+        email_address_verified: optional "email_address_verified",
+        first_name: required "first_name",
+        last_name: required "last_name",
+        #[deprecated] avatar_url: optional "avatar_url",
+        image_url: optional "image_url",
+        username: optional "username",
+        phone_number: optional "phone_number",
+        public_metadata: required "public_metadata",
+        label: optional "label",
+        created_at: required "created_at",
+        updated_at: required "updated_at",
+        verification: optional "verification",
     }
 }
 
@@ -201,26 +104,10 @@ impl From<&str> for ExternalAccountWithVerificationObject {
     }
 }
 
-impl std::fmt::Display for ExternalAccountWithVerificationObject {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+crate::decode::open_enum!(ExternalAccountWithVerificationObject);
 
-impl serde::Serialize for ExternalAccountWithVerificationObject {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ExternalAccountWithVerificationObject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
-
+/// The `verification` field of
+/// [`ExternalAccountWithVerification`](crate::models::ExternalAccountWithVerification).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]

@@ -2,6 +2,8 @@
 
 use crate::models::ClerkError;
 
+/// The payload of
+/// [`EmailAddressVerification::FromOAuth`](crate::models::EmailAddressVerification::FromOAuth).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct FromOAuth {
@@ -19,60 +21,20 @@ pub struct FromOAuth {
     pub verified_at_client: Option<String>,
 }
 
-impl<'de> serde::Deserialize<'de> for FromOAuth {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = FromOAuth;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a FromOAuth object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<FromOAuth, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut status = None;
-                let mut strategy = None;
-                let mut error = None;
-                let mut expire_at = None;
-                let mut attempts = None;
-                let mut verified_at_client = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "status" => map.field(&mut status, "status")?,
-                        "strategy" => map.field(&mut strategy, "strategy")?,
-                        "error" => map.field(&mut error, "error")?,
-                        "expire_at" => map.field(&mut expire_at, "expire_at")?,
-                        "attempts" => map.field(&mut attempts, "attempts")?,
-                        "verified_at_client" => {
-                            map.field(&mut verified_at_client, "verified_at_client")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(FromOAuth {
-                    object: object.flatten(),
-                    status: crate::decode::required(status, "status")?,
-                    strategy: crate::decode::required(strategy, "strategy")?,
-                    error: error.flatten(),
-                    expire_at: expire_at.flatten(),
-                    attempts: attempts.flatten(),
-                    verified_at_client: verified_at_client.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    FromOAuth {
+        object: optional "object",
+        status: required "status",
+        strategy: required "strategy",
+        error: optional "error",
+        expire_at: optional "expire_at",
+        attempts: optional "attempts",
+        verified_at_client: optional "verified_at_client",
     }
 }
 
+/// The `status` field of [`FromOAuth`](crate::models::FromOAuth) and
+/// [`GoogleOneTap`](crate::models::GoogleOneTap).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FromOAuthStatus {
@@ -107,22 +69,4 @@ impl From<&str> for FromOAuthStatus {
     }
 }
 
-impl std::fmt::Display for FromOAuthStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for FromOAuthStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for FromOAuthStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(FromOAuthStatus);

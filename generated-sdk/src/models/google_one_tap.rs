@@ -2,6 +2,8 @@
 
 use crate::models::{ClerkError, FromOAuthStatus};
 
+/// The payload of
+/// [`ExternalAccountWithVerificationVerification::GoogleOneTap`](crate::models::ExternalAccountWithVerificationVerification::GoogleOneTap).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct GoogleOneTap {
@@ -19,56 +21,14 @@ pub struct GoogleOneTap {
     pub error: Option<ClerkError>,
 }
 
-impl<'de> serde::Deserialize<'de> for GoogleOneTap {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = GoogleOneTap;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a GoogleOneTap object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<GoogleOneTap, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut status = None;
-                let mut strategy = None;
-                let mut expire_at = None;
-                let mut attempts = None;
-                let mut verified_at_client = None;
-                let mut error = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "status" => map.field(&mut status, "status")?,
-                        "strategy" => map.field(&mut strategy, "strategy")?,
-                        "expire_at" => map.field(&mut expire_at, "expire_at")?,
-                        "attempts" => map.field(&mut attempts, "attempts")?,
-                        "verified_at_client" => {
-                            map.field(&mut verified_at_client, "verified_at_client")?
-                        }
-                        "error" => map.field(&mut error, "error")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(GoogleOneTap {
-                    object: object.flatten(),
-                    status: crate::decode::required(status, "status")?,
-                    strategy: crate::decode::required(strategy, "strategy")?,
-                    expire_at: expire_at.flatten(),
-                    attempts: attempts.flatten(),
-                    verified_at_client: verified_at_client.flatten(),
-                    error: error.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    GoogleOneTap {
+        object: optional "object",
+        status: required "status",
+        strategy: required "strategy",
+        expire_at: optional "expire_at",
+        attempts: optional "attempts",
+        verified_at_client: optional "verified_at_client",
+        error: optional "error",
     }
 }

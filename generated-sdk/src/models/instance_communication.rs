@@ -9,47 +9,9 @@ pub struct InstanceCommunication {
     pub blocked_country_codes: Vec<String>,
 }
 
-impl<'de> serde::Deserialize<'de> for InstanceCommunication {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = InstanceCommunication;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a InstanceCommunication object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<InstanceCommunication, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut blocked_country_codes = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "blocked_country_codes" => {
-                            map.field(
-                                &mut blocked_country_codes,
-                                "blocked_country_codes",
-                            )?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(InstanceCommunication {
-                    object: crate::decode::required(object, "object")?,
-                    blocked_country_codes: crate::decode::required(
-                        blocked_country_codes,
-                        "blocked_country_codes",
-                    )?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    InstanceCommunication {
+        object: required "object",
+        blocked_country_codes: required "blocked_country_codes",
     }
 }

@@ -5,49 +5,25 @@ use crate::models::{
     JwksRsaPrivateKey, JwksRsaPublicKey, JwksSymmetricKey,
 };
 
+/// Returned by [`JwksApi::get_jwks`](crate::api::JwksApi::get_jwks).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct Jwks {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub keys: Option<Vec<JwksKeysItem>>,
+    pub keys: Option<Vec<JwksKey>>,
 }
 
-impl<'de> serde::Deserialize<'de> for Jwks {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Jwks;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Jwks object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Jwks, A::Error> {
-                use crate::decode::Fields as _;
-                let mut keys = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "keys" => map.field(&mut keys, "keys")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(Jwks { keys: keys.flatten() })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    Jwks {
+        keys: optional "keys",
     }
 }
 
+/// The `keys` field of [`Jwks`](crate::models::Jwks).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
 #[non_exhaustive]
-pub enum JwksKeysItem {
+pub enum JwksKey {
     JwksEd25519PublicKey(JwksEd25519PublicKey),
     JwksEcdsaPublicKey(JwksEcdsaPublicKey),
     JwksRsaPublicKey(JwksRsaPublicKey),

@@ -2,6 +2,9 @@
 
 use crate::models::MachineWithoutScopedMachines;
 
+/// Returned by [`MachinesApi::get_machine`](crate::api::MachinesApi::get_machine) and
+/// [`MachinesApi::update_machine`](crate::api::MachinesApi::update_machine). The `data` field of
+/// [`MachineList`](crate::models::MachineList).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Machine {
@@ -25,64 +28,15 @@ pub struct Machine {
     pub scoped_machines: Vec<MachineWithoutScopedMachines>,
 }
 
-impl<'de> serde::Deserialize<'de> for Machine {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Machine;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Machine object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Machine, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut id = None;
-                let mut name = None;
-                let mut instance_id = None;
-                let mut created_at = None;
-                let mut updated_at = None;
-                let mut default_token_ttl = None;
-                let mut scoped_machines = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "id" => map.field(&mut id, "id")?,
-                        "name" => map.field(&mut name, "name")?,
-                        "instance_id" => map.field(&mut instance_id, "instance_id")?,
-                        "created_at" => map.field(&mut created_at, "created_at")?,
-                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
-                        "default_token_ttl" => {
-                            map.field(&mut default_token_ttl, "default_token_ttl")?
-                        }
-                        "scoped_machines" => {
-                            map.field(&mut scoped_machines, "scoped_machines")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(Machine {
-                    object: crate::decode::required(object, "object")?,
-                    id: crate::decode::required(id, "id")?,
-                    name: crate::decode::required(name, "name")?,
-                    instance_id: crate::decode::required(instance_id, "instance_id")?,
-                    created_at: crate::decode::required(created_at, "created_at")?,
-                    updated_at: crate::decode::required(updated_at, "updated_at")?,
-                    default_token_ttl: default_token_ttl.flatten(),
-                    scoped_machines: crate::decode::required(
-                        scoped_machines,
-                        "scoped_machines",
-                    )?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    Machine {
+        object: required "object",
+        id: required "id",
+        name: required "name",
+        instance_id: required "instance_id",
+        created_at: required "created_at",
+        updated_at: required "updated_at",
+        default_token_ttl: optional "default_token_ttl",
+        scoped_machines: required "scoped_machines",
     }
 }

@@ -30,7 +30,22 @@ mod apply_commerce_discount_request;
 mod billing_discounts_response;
 
 #[cfg(feature = "billing")]
+mod billing_feature_response;
+
+#[cfg(feature = "billing")]
+mod billing_payer_response;
+
+#[cfg(feature = "billing")]
 mod billing_payment_attempt;
+
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+mod billing_per_unit_total_response;
+
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+mod billing_per_unit_total_tier_response;
+
+#[cfg(feature = "billing")]
+mod billing_plan_response;
 
 #[cfg(feature = "billing")]
 mod billing_price_response;
@@ -40,6 +55,12 @@ mod billing_proration_discount_detail;
 
 #[cfg(feature = "billing")]
 mod billing_statement;
+
+#[cfg(feature = "billing")]
+mod billing_subscription_item_response;
+
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+mod billing_totals_response;
 
 #[cfg(feature = "allow_list_block_list")]
 mod blocklist_identifier;
@@ -85,9 +106,6 @@ mod commerce_payer_credit_response;
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 mod commerce_payer_response;
 
-#[cfg(feature = "billing")]
-mod commerce_payer_response2;
-
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 mod commerce_payment_method_response;
 
@@ -98,19 +116,10 @@ mod commerce_payment_source_response;
 mod commerce_per_unit_total;
 
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
-mod commerce_per_unit_total2;
-
-#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 mod commerce_per_unit_total_tier;
 
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
-mod commerce_per_unit_total_tier2;
-
-#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 mod commerce_plan;
-
-#[cfg(feature = "billing")]
-mod commerce_plan2;
 
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 mod commerce_plan_unit_price;
@@ -139,9 +148,6 @@ mod commerce_subscription_credit_response;
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 mod commerce_subscription_item;
 
-#[cfg(feature = "billing")]
-mod commerce_subscription_item2;
-
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 mod commerce_subscription_item_next_payment_response;
 
@@ -153,9 +159,6 @@ mod commerce_subscription_next_payment;
 
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 mod commerce_totals_response;
-
-#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
-mod commerce_totals_response2;
 
 #[cfg(feature = "sessions")]
 mod cookies;
@@ -293,9 +296,6 @@ mod external_account_with_verification;
 
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 mod feature_response;
-
-#[cfg(feature = "billing")]
-mod feature_response2;
 
 #[cfg(
     any(feature = "webhook-verification", feature = "email_addresses", feature = "users")
@@ -827,7 +827,22 @@ pub use apply_commerce_discount_request::ApplyCommerceDiscountRequest;
 pub use billing_discounts_response::BillingDiscountsResponse;
 
 #[cfg(feature = "billing")]
+pub use billing_feature_response::BillingFeatureResponse;
+
+#[cfg(feature = "billing")]
+pub use billing_payer_response::BillingPayerResponse;
+
+#[cfg(feature = "billing")]
 pub use billing_payment_attempt::{BillingPaymentAttempt, BillingPaymentAttemptStatus};
+
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+pub use billing_per_unit_total_response::BillingPerUnitTotalResponse;
+
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+pub use billing_per_unit_total_tier_response::BillingPerUnitTotalTierResponse;
+
+#[cfg(feature = "billing")]
+pub use billing_plan_response::BillingPlanResponse;
 
 #[cfg(feature = "billing")]
 pub use billing_price_response::{
@@ -840,8 +855,17 @@ pub use billing_proration_discount_detail::BillingProrationDiscountDetail;
 #[cfg(feature = "billing")]
 pub use billing_statement::{
     BillingStatement, BillingStatementStatus, BillingStatementTotals,
-    BillingStatementGroupsItem,
+    BillingStatementGroup,
 };
+
+#[cfg(feature = "billing")]
+pub use billing_subscription_item_response::{
+    BillingSubscriptionItemResponse, BillingSubscriptionItemResponseStatus,
+    BillingSubscriptionItemResponsePlanPeriod,
+};
+
+#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
+pub use billing_totals_response::BillingTotalsResponse;
 
 #[cfg(feature = "allow_list_block_list")]
 pub use blocklist_identifier::BlocklistIdentifier;
@@ -890,9 +914,6 @@ pub use commerce_payer_credit_response::CommercePayerCreditResponse;
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 pub use commerce_payer_response::CommercePayerResponse;
 
-#[cfg(feature = "billing")]
-pub use commerce_payer_response2::CommercePayerResponse2;
-
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 pub use commerce_payment_method_response::{
     CommercePaymentMethodResponse, CommercePaymentMethodResponsePaymentType,
@@ -909,19 +930,10 @@ pub use commerce_payment_source_response::{
 pub use commerce_per_unit_total::CommercePerUnitTotal;
 
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
-pub use commerce_per_unit_total2::CommercePerUnitTotal2;
-
-#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 pub use commerce_per_unit_total_tier::CommercePerUnitTotalTier;
 
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
-pub use commerce_per_unit_total_tier2::CommercePerUnitTotalTier2;
-
-#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 pub use commerce_plan::CommercePlan;
-
-#[cfg(feature = "billing")]
-pub use commerce_plan2::CommercePlan2;
 
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 pub use commerce_plan_unit_price::CommercePlanUnitPrice;
@@ -956,12 +968,6 @@ pub use commerce_subscription_item::{
     CommerceSubscriptionItemPlanPeriod,
 };
 
-#[cfg(feature = "billing")]
-pub use commerce_subscription_item2::{
-    CommerceSubscriptionItem2, CommerceSubscriptionItem2Status,
-    CommerceSubscriptionItem2PlanPeriod,
-};
-
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 pub use commerce_subscription_item_next_payment_response::CommerceSubscriptionItemNextPaymentResponse;
 
@@ -973,9 +979,6 @@ pub use commerce_subscription_next_payment::CommerceSubscriptionNextPayment;
 
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 pub use commerce_totals_response::CommerceTotalsResponse;
-
-#[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
-pub use commerce_totals_response2::CommerceTotalsResponse2;
 
 #[cfg(feature = "sessions")]
 pub use cookies::Cookies;
@@ -1130,9 +1133,6 @@ pub use external_account_with_verification::{
 #[cfg(any(feature = "billing", feature = "organizations", feature = "users"))]
 pub use feature_response::FeatureResponse;
 
-#[cfg(feature = "billing")]
-pub use feature_response2::FeatureResponse2;
-
 #[cfg(
     any(feature = "webhook-verification", feature = "email_addresses", feature = "users")
 )]
@@ -1181,7 +1181,7 @@ pub use instance_restrictions::InstanceRestrictions;
 pub use invitation::{Invitation, InvitationStatus};
 
 #[cfg(feature = "jwks")]
-pub use jwks::{Jwks, JwksKeysItem};
+pub use jwks::{Jwks, JwksKey};
 
 #[cfg(feature = "jwks")]
 pub use jwks_ecdsa_private_key::JwksEcdsaPrivateKey;
@@ -1331,7 +1331,7 @@ pub use organization_memberships::OrganizationMemberships;
 
 #[cfg(feature = "instance_settings")]
 pub use organization_settings::{
-    OrganizationSettings, OrganizationSettingsDomainsEnrollmentModesItem,
+    OrganizationSettings, OrganizationSettingsEnrollmentMode,
 };
 
 #[cfg(feature = "organizations")]

@@ -2,6 +2,9 @@
 
 use crate::models::ClerkError;
 
+/// The payload of
+/// [`ExternalAccountWithVerificationVerification::OAuth`](crate::models::ExternalAccountWithVerificationVerification::OAuth)
+/// and [`EnterpriseAccountVerification::OAuth`](crate::models::EnterpriseAccountVerification::OAuth).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OAuth {
@@ -21,69 +24,20 @@ pub struct OAuth {
     pub verified_at_client: Option<String>,
 }
 
-impl<'de> serde::Deserialize<'de> for OAuth {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = OAuth;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a OAuth object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OAuth, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut status = None;
-                let mut strategy = None;
-                let mut external_verification_redirect_url = None;
-                let mut error = None;
-                let mut expire_at = None;
-                let mut attempts = None;
-                let mut verified_at_client = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "status" => map.field(&mut status, "status")?,
-                        "strategy" => map.field(&mut strategy, "strategy")?,
-                        "external_verification_redirect_url" => {
-                            map.field(
-                                &mut external_verification_redirect_url,
-                                "external_verification_redirect_url",
-                            )?
-                        }
-                        "error" => map.field(&mut error, "error")?,
-                        "expire_at" => map.field(&mut expire_at, "expire_at")?,
-                        "attempts" => map.field(&mut attempts, "attempts")?,
-                        "verified_at_client" => {
-                            map.field(&mut verified_at_client, "verified_at_client")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(OAuth {
-                    object: object.flatten(),
-                    status: crate::decode::required(status, "status")?,
-                    strategy: crate::decode::required(strategy, "strategy")?,
-                    external_verification_redirect_url: external_verification_redirect_url
-                        .flatten(),
-                    error: error.flatten(),
-                    expire_at: expire_at.flatten(),
-                    attempts: attempts.flatten(),
-                    verified_at_client: verified_at_client.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    OAuth {
+        object: optional "object",
+        status: required "status",
+        strategy: required "strategy",
+        external_verification_redirect_url: optional "external_verification_redirect_url",
+        error: optional "error",
+        expire_at: optional "expire_at",
+        attempts: optional "attempts",
+        verified_at_client: optional "verified_at_client",
     }
 }
 
+/// The `status` field of [`OAuth`](crate::models::OAuth).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OAuthStatus {
@@ -130,22 +84,4 @@ impl From<&str> for OAuthStatus {
     }
 }
 
-impl std::fmt::Display for OAuthStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for OAuthStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for OAuthStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(OAuthStatus);

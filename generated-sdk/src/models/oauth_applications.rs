@@ -2,6 +2,8 @@
 
 use crate::models::OAuthApplication;
 
+/// Returned by
+/// [`OAuthApplicationsApi::list_oauth_applications`](crate::api::OAuthApplicationsApi::list_oauth_applications).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OAuthApplications {
@@ -10,39 +12,9 @@ pub struct OAuthApplications {
     pub total_count: i64,
 }
 
-impl<'de> serde::Deserialize<'de> for OAuthApplications {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = OAuthApplications;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a OAuthApplications object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OAuthApplications, A::Error> {
-                use crate::decode::Fields as _;
-                let mut data = None;
-                let mut total_count = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "data" => map.field(&mut data, "data")?,
-                        "total_count" => map.field(&mut total_count, "total_count")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(OAuthApplications {
-                    data: crate::decode::required(data, "data")?,
-                    total_count: crate::decode::required(total_count, "total_count")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    OAuthApplications {
+        data: required "data",
+        total_count: required "total_count",
     }
 }

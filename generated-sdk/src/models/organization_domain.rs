@@ -48,126 +48,22 @@ pub struct OrganizationDomain {
     pub updated_at: i64,
 }
 
-impl<'de> serde::Deserialize<'de> for OrganizationDomain {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = OrganizationDomain;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a OrganizationDomain object")
-            }
-
-            #[allow(
-                deprecated,
-                reason = "decoding sets every field, deprecated ones too"
-            )]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OrganizationDomain, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut id = None;
-                let mut organization_id = None;
-                let mut name = None;
-                let mut enrollment_mode = None;
-                let mut affiliation_email_address = None;
-                let mut affiliation_verification = None;
-                let mut ownership_verification = None;
-                let mut verification = None;
-                let mut total_pending_invitations = None;
-                let mut total_pending_suggestions = None;
-                let mut public_organization_data = None;
-                let mut created_at = None;
-                let mut updated_at = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "id" => map.field(&mut id, "id")?,
-                        "organization_id" => {
-                            map.field(&mut organization_id, "organization_id")?
-                        }
-                        "name" => map.field(&mut name, "name")?,
-                        "enrollment_mode" => {
-                            map.field(&mut enrollment_mode, "enrollment_mode")?
-                        }
-                        "affiliation_email_address" => {
-                            map.field(
-                                &mut affiliation_email_address,
-                                "affiliation_email_address",
-                            )?
-                        }
-                        "affiliation_verification" => {
-                            map.field(
-                                &mut affiliation_verification,
-                                "affiliation_verification",
-                            )?
-                        }
-                        "ownership_verification" => {
-                            map.field(
-                                &mut ownership_verification,
-                                "ownership_verification",
-                            )?
-                        }
-                        "verification" => map.field(&mut verification, "verification")?,
-                        "total_pending_invitations" => {
-                            map.field(
-                                &mut total_pending_invitations,
-                                "total_pending_invitations",
-                            )?
-                        }
-                        "total_pending_suggestions" => {
-                            map.field(
-                                &mut total_pending_suggestions,
-                                "total_pending_suggestions",
-                            )?
-                        }
-                        "public_organization_data" => {
-                            map.field(
-                                &mut public_organization_data,
-                                "public_organization_data",
-                            )?
-                        }
-                        "created_at" => map.field(&mut created_at, "created_at")?,
-                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(OrganizationDomain {
-                    object: crate::decode::required(object, "object")?,
-                    id: crate::decode::required(id, "id")?,
-                    organization_id: crate::decode::required(
-                        organization_id,
-                        "organization_id",
-                    )?,
-                    name: crate::decode::required(name, "name")?,
-                    enrollment_mode: crate::decode::required(
-                        enrollment_mode,
-                        "enrollment_mode",
-                    )?,
-                    affiliation_email_address: affiliation_email_address.flatten(),
-                    affiliation_verification: affiliation_verification.flatten(),
-                    ownership_verification: ownership_verification.flatten(),
-                    verification: verification.flatten(),
-                    total_pending_invitations: crate::decode::required(
-                        total_pending_invitations,
-                        "total_pending_invitations",
-                    )?,
-                    total_pending_suggestions: crate::decode::required(
-                        total_pending_suggestions,
-                        "total_pending_suggestions",
-                    )?,
-                    public_organization_data: public_organization_data.flatten(),
-                    created_at: crate::decode::required(created_at, "created_at")?,
-                    updated_at: crate::decode::required(updated_at, "updated_at")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    OrganizationDomain {
+        object: required "object",
+        id: required "id",
+        organization_id: required "organization_id",
+        name: required "name",
+        enrollment_mode: required "enrollment_mode",
+        affiliation_email_address: optional "affiliation_email_address",
+        affiliation_verification: optional "affiliation_verification",
+        ownership_verification: optional "ownership_verification",
+        #[deprecated] verification: optional "verification",
+        total_pending_invitations: required "total_pending_invitations",
+        total_pending_suggestions: required "total_pending_suggestions",
+        public_organization_data: optional "public_organization_data",
+        created_at: required "created_at",
+        updated_at: required "updated_at",
     }
 }
 
@@ -214,22 +110,4 @@ impl From<&str> for OrganizationDomainEnrollmentMode {
     }
 }
 
-impl std::fmt::Display for OrganizationDomainEnrollmentMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for OrganizationDomainEnrollmentMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for OrganizationDomainEnrollmentMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(OrganizationDomainEnrollmentMode);

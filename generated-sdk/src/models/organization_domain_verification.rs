@@ -22,48 +22,12 @@ pub struct OrganizationDomainVerification {
     pub verified_at: Option<i64>,
 }
 
-impl<'de> serde::Deserialize<'de> for OrganizationDomainVerification {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = OrganizationDomainVerification;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a OrganizationDomainVerification object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OrganizationDomainVerification, A::Error> {
-                use crate::decode::Fields as _;
-                let mut status = None;
-                let mut strategy = None;
-                let mut attempts = None;
-                let mut expire_at = None;
-                let mut verified_at = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "status" => map.field(&mut status, "status")?,
-                        "strategy" => map.field(&mut strategy, "strategy")?,
-                        "attempts" => map.field(&mut attempts, "attempts")?,
-                        "expire_at" => map.field(&mut expire_at, "expire_at")?,
-                        "verified_at" => map.field(&mut verified_at, "verified_at")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(OrganizationDomainVerification {
-                    status: crate::decode::required(status, "status")?,
-                    strategy: crate::decode::required(strategy, "strategy")?,
-                    attempts: attempts.flatten(),
-                    expire_at: expire_at.flatten(),
-                    verified_at: verified_at.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    OrganizationDomainVerification {
+        status: required "status",
+        strategy: required "strategy",
+        attempts: optional "attempts",
+        expire_at: optional "expire_at",
+        verified_at: optional "verified_at",
     }
 }

@@ -2,6 +2,10 @@
 
 use crate::models::OrganizationDomain;
 
+/// Returned by
+/// [`OrganizationDomainsApi::list_organization_domains`](crate::api::OrganizationDomainsApi::list_organization_domains)
+/// and
+/// [`OrganizationDomainsApi::list_all_organization_domains`](crate::api::OrganizationDomainsApi::list_all_organization_domains).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OrganizationDomains {
@@ -10,39 +14,9 @@ pub struct OrganizationDomains {
     pub total_count: i64,
 }
 
-impl<'de> serde::Deserialize<'de> for OrganizationDomains {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = OrganizationDomains;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a OrganizationDomains object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OrganizationDomains, A::Error> {
-                use crate::decode::Fields as _;
-                let mut data = None;
-                let mut total_count = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "data" => map.field(&mut data, "data")?,
-                        "total_count" => map.field(&mut total_count, "total_count")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(OrganizationDomains {
-                    data: crate::decode::required(data, "data")?,
-                    total_count: crate::decode::required(total_count, "total_count")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    OrganizationDomains {
+        data: required "data",
+        total_count: required "total_count",
     }
 }

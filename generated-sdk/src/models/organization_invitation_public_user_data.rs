@@ -14,51 +14,13 @@ pub struct OrganizationInvitationPublicUserData {
     pub identifier: String,
 }
 
-impl<'de> serde::Deserialize<'de> for OrganizationInvitationPublicUserData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = OrganizationInvitationPublicUserData;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a OrganizationInvitationPublicUserData object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OrganizationInvitationPublicUserData, A::Error> {
-                use crate::decode::Fields as _;
-                let mut user_id = None;
-                let mut first_name = None;
-                let mut last_name = None;
-                let mut image_url = None;
-                let mut has_image = None;
-                let mut identifier = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "user_id" => map.field(&mut user_id, "user_id")?,
-                        "first_name" => map.field(&mut first_name, "first_name")?,
-                        "last_name" => map.field(&mut last_name, "last_name")?,
-                        "image_url" => map.field(&mut image_url, "image_url")?,
-                        "has_image" => map.field(&mut has_image, "has_image")?,
-                        "identifier" => map.field(&mut identifier, "identifier")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(OrganizationInvitationPublicUserData {
-                    user_id: crate::decode::required(user_id, "user_id")?,
-                    first_name: first_name.flatten(),
-                    last_name: last_name.flatten(),
-                    image_url: crate::decode::required(image_url, "image_url")?,
-                    has_image: crate::decode::required(has_image, "has_image")?,
-                    identifier: crate::decode::required(identifier, "identifier")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    OrganizationInvitationPublicUserData {
+        user_id: required "user_id",
+        first_name: optional "first_name",
+        last_name: optional "last_name",
+        image_url: required "image_url",
+        has_image: required "has_image",
+        identifier: required "identifier",
     }
 }

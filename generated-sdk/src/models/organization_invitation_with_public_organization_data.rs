@@ -39,102 +39,23 @@ pub struct OrganizationInvitationWithPublicOrganizationData {
     pub public_organization_data: Option<OrganizationInvitationPublicOrganizationData>,
 }
 
-impl<'de> serde::Deserialize<'de> for OrganizationInvitationWithPublicOrganizationData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = OrganizationInvitationWithPublicOrganizationData;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a OrganizationInvitationWithPublicOrganizationData object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OrganizationInvitationWithPublicOrganizationData, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut id = None;
-                let mut email_address = None;
-                let mut role = None;
-                let mut role_name = None;
-                let mut organization_id = None;
-                let mut inviter_id = None;
-                let mut public_inviter_data = None;
-                let mut status = None;
-                let mut public_metadata = None;
-                let mut private_metadata = None;
-                let mut url = None;
-                let mut expires_at = None;
-                let mut created_at = None;
-                let mut updated_at = None;
-                let mut public_organization_data = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "id" => map.field(&mut id, "id")?,
-                        "email_address" => {
-                            map.field(&mut email_address, "email_address")?
-                        }
-                        "role" => map.field(&mut role, "role")?,
-                        "role_name" => map.field(&mut role_name, "role_name")?,
-                        "organization_id" => {
-                            map.field(&mut organization_id, "organization_id")?
-                        }
-                        "inviter_id" => map.field(&mut inviter_id, "inviter_id")?,
-                        "public_inviter_data" => {
-                            map.field(&mut public_inviter_data, "public_inviter_data")?
-                        }
-                        "status" => map.field(&mut status, "status")?,
-                        "public_metadata" => {
-                            map.field(&mut public_metadata, "public_metadata")?
-                        }
-                        "private_metadata" => {
-                            map.field(&mut private_metadata, "private_metadata")?
-                        }
-                        "url" => map.field(&mut url, "url")?,
-                        "expires_at" => map.field(&mut expires_at, "expires_at")?,
-                        "created_at" => map.field(&mut created_at, "created_at")?,
-                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
-                        "public_organization_data" => {
-                            map.field(
-                                &mut public_organization_data,
-                                "public_organization_data",
-                            )?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(OrganizationInvitationWithPublicOrganizationData {
-                    object: crate::decode::required(object, "object")?,
-                    id: crate::decode::required(id, "id")?,
-                    email_address: crate::decode::required(
-                        email_address,
-                        "email_address",
-                    )?,
-                    role: crate::decode::required(role, "role")?,
-                    role_name: crate::decode::required(role_name, "role_name")?,
-                    organization_id: organization_id.flatten(),
-                    inviter_id: inviter_id.flatten(),
-                    public_inviter_data: public_inviter_data.flatten(),
-                    status: status.flatten(),
-                    public_metadata: crate::decode::required(
-                        public_metadata,
-                        "public_metadata",
-                    )?,
-                    private_metadata: private_metadata.flatten(),
-                    url: url.flatten(),
-                    expires_at: expires_at.flatten(),
-                    created_at: crate::decode::required(created_at, "created_at")?,
-                    updated_at: crate::decode::required(updated_at, "updated_at")?,
-                    public_organization_data: public_organization_data.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    OrganizationInvitationWithPublicOrganizationData {
+        object: required "object",
+        id: required "id",
+        email_address: required "email_address",
+        role: required "role",
+        role_name: required "role_name",
+        organization_id: optional "organization_id",
+        inviter_id: optional "inviter_id",
+        public_inviter_data: optional "public_inviter_data",
+        status: optional "status",
+        public_metadata: required "public_metadata",
+        private_metadata: optional "private_metadata",
+        url: optional "url",
+        expires_at: optional "expires_at",
+        created_at: required "created_at",
+        updated_at: required "updated_at",
+        public_organization_data: optional "public_organization_data",
     }
 }

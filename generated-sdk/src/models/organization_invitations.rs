@@ -2,6 +2,11 @@
 
 use crate::models::OrganizationInvitation;
 
+/// Returned by
+/// [`OrganizationInvitationsApi::list_organization_invitations`](crate::api::OrganizationInvitationsApi::list_organization_invitations),
+/// [`OrganizationInvitationsApi::create_organization_invitation_bulk`](crate::api::OrganizationInvitationsApi::create_organization_invitation_bulk)
+/// and
+/// [`OrganizationInvitationsApi::list_pending_organization_invitations`](crate::api::OrganizationInvitationsApi::list_pending_organization_invitations).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OrganizationInvitations {
@@ -10,39 +15,9 @@ pub struct OrganizationInvitations {
     pub total_count: i64,
 }
 
-impl<'de> serde::Deserialize<'de> for OrganizationInvitations {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = OrganizationInvitations;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a OrganizationInvitations object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OrganizationInvitations, A::Error> {
-                use crate::decode::Fields as _;
-                let mut data = None;
-                let mut total_count = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "data" => map.field(&mut data, "data")?,
-                        "total_count" => map.field(&mut total_count, "total_count")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(OrganizationInvitations {
-                    data: crate::decode::required(data, "data")?,
-                    total_count: crate::decode::required(total_count, "total_count")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    OrganizationInvitations {
+        data: required "data",
+        total_count: required "total_count",
     }
 }

@@ -2,6 +2,10 @@
 
 use crate::models::OrganizationInvitationWithPublicOrganizationData;
 
+/// Returned by
+/// [`UsersApi::users_get_organization_invitations`](crate::api::UsersApi::users_get_organization_invitations)
+/// and
+/// [`OrganizationInvitationsApi::list_instance_organization_invitations`](crate::api::OrganizationInvitationsApi::list_instance_organization_invitations).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OrganizationInvitationsWithPublicOrganizationData {
@@ -10,39 +14,9 @@ pub struct OrganizationInvitationsWithPublicOrganizationData {
     pub total_count: i64,
 }
 
-impl<'de> serde::Deserialize<'de> for OrganizationInvitationsWithPublicOrganizationData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = OrganizationInvitationsWithPublicOrganizationData;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a OrganizationInvitationsWithPublicOrganizationData object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OrganizationInvitationsWithPublicOrganizationData, A::Error> {
-                use crate::decode::Fields as _;
-                let mut data = None;
-                let mut total_count = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "data" => map.field(&mut data, "data")?,
-                        "total_count" => map.field(&mut total_count, "total_count")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(OrganizationInvitationsWithPublicOrganizationData {
-                    data: crate::decode::required(data, "data")?,
-                    total_count: crate::decode::required(total_count, "total_count")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    OrganizationInvitationsWithPublicOrganizationData {
+        data: required "data",
+        total_count: required "total_count",
     }
 }

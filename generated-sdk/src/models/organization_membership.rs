@@ -28,75 +28,18 @@ pub struct OrganizationMembership {
     pub updated_at: i64,
 }
 
-impl<'de> serde::Deserialize<'de> for OrganizationMembership {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = OrganizationMembership;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a OrganizationMembership object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OrganizationMembership, A::Error> {
-                use crate::decode::Fields as _;
-                let mut id = None;
-                let mut object = None;
-                let mut role = None;
-                let mut role_name = None;
-                let mut permissions = None;
-                let mut public_metadata = None;
-                let mut private_metadata = None;
-                let mut organization = None;
-                let mut public_user_data = None;
-                let mut created_at = None;
-                let mut updated_at = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => map.field(&mut id, "id")?,
-                        "object" => map.field(&mut object, "object")?,
-                        "role" => map.field(&mut role, "role")?,
-                        "role_name" => map.field(&mut role_name, "role_name")?,
-                        "permissions" => map.field(&mut permissions, "permissions")?,
-                        "public_metadata" => {
-                            map.field(&mut public_metadata, "public_metadata")?
-                        }
-                        "private_metadata" => {
-                            map.field(&mut private_metadata, "private_metadata")?
-                        }
-                        "organization" => map.field(&mut organization, "organization")?,
-                        "public_user_data" => {
-                            map.field(&mut public_user_data, "public_user_data")?
-                        }
-                        "created_at" => map.field(&mut created_at, "created_at")?,
-                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(OrganizationMembership {
-                    id: crate::decode::required(id, "id")?,
-                    object: crate::decode::required(object, "object")?,
-                    role: crate::decode::required(role, "role")?,
-                    role_name: role_name.flatten(),
-                    permissions: permissions.flatten(),
-                    public_metadata: crate::decode::required(
-                        public_metadata,
-                        "public_metadata",
-                    )?,
-                    private_metadata: private_metadata.flatten(),
-                    organization: crate::decode::required(organization, "organization")?,
-                    public_user_data: public_user_data.flatten(),
-                    created_at: crate::decode::required(created_at, "created_at")?,
-                    updated_at: crate::decode::required(updated_at, "updated_at")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    OrganizationMembership {
+        id: required "id",
+        object: required "object",
+        role: required "role",
+        role_name: optional "role_name",
+        permissions: optional "permissions",
+        public_metadata: required "public_metadata",
+        private_metadata: optional "private_metadata",
+        organization: required "organization",
+        public_user_data: optional "public_user_data",
+        created_at: required "created_at",
+        updated_at: required "updated_at",
     }
 }

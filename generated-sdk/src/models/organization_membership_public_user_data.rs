@@ -24,71 +24,17 @@ pub struct OrganizationMembershipPublicUserData {
     pub deprovisioned: Option<bool>,
 }
 
-impl<'de> serde::Deserialize<'de> for OrganizationMembershipPublicUserData {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = OrganizationMembershipPublicUserData;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a OrganizationMembershipPublicUserData object")
-            }
-
-            #[allow(
-                deprecated,
-                reason = "decoding sets every field, deprecated ones too"
-            )]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OrganizationMembershipPublicUserData, A::Error> {
-                use crate::decode::Fields as _;
-                let mut user_id = None;
-                let mut first_name = None;
-                let mut last_name = None;
-                let mut profile_image_url = None;
-                let mut image_url = None;
-                let mut has_image = None;
-                let mut identifier = None;
-                let mut username = None;
-                let mut banned = None;
-                let mut deprovisioned = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "user_id" => map.field(&mut user_id, "user_id")?,
-                        "first_name" => map.field(&mut first_name, "first_name")?,
-                        "last_name" => map.field(&mut last_name, "last_name")?,
-                        "profile_image_url" => {
-                            map.field(&mut profile_image_url, "profile_image_url")?
-                        }
-                        "image_url" => map.field(&mut image_url, "image_url")?,
-                        "has_image" => map.field(&mut has_image, "has_image")?,
-                        "identifier" => map.field(&mut identifier, "identifier")?,
-                        "username" => map.field(&mut username, "username")?,
-                        "banned" => map.field(&mut banned, "banned")?,
-                        "deprovisioned" => {
-                            map.field(&mut deprovisioned, "deprovisioned")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(OrganizationMembershipPublicUserData {
-                    user_id: crate::decode::required(user_id, "user_id")?,
-                    first_name: first_name.flatten(),
-                    last_name: last_name.flatten(),
-                    profile_image_url: profile_image_url.flatten(),
-                    image_url: crate::decode::required(image_url, "image_url")?,
-                    has_image: crate::decode::required(has_image, "has_image")?,
-                    identifier: identifier.flatten(),
-                    username: username.flatten(),
-                    banned: banned.flatten(),
-                    deprovisioned: deprovisioned.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    OrganizationMembershipPublicUserData {
+        user_id: required "user_id",
+        first_name: optional "first_name",
+        last_name: optional "last_name",
+        #[deprecated] profile_image_url: optional "profile_image_url",
+        image_url: required "image_url",
+        has_image: required "has_image",
+        identifier: optional "identifier",
+        username: optional "username",
+        banned: optional "banned",
+        deprovisioned: optional "deprovisioned",
     }
 }

@@ -2,6 +2,11 @@
 
 use crate::models::OrganizationMembership;
 
+/// Returned by
+/// [`UsersApi::users_get_organization_memberships`](crate::api::UsersApi::users_get_organization_memberships),
+/// [`OrganizationMembershipsApi::list_organization_memberships`](crate::api::OrganizationMembershipsApi::list_organization_memberships)
+/// and
+/// [`OrganizationMembershipsApi::instance_get_organization_memberships`](crate::api::OrganizationMembershipsApi::instance_get_organization_memberships).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OrganizationMemberships {
@@ -10,39 +15,9 @@ pub struct OrganizationMemberships {
     pub total_count: i64,
 }
 
-impl<'de> serde::Deserialize<'de> for OrganizationMemberships {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = OrganizationMemberships;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a OrganizationMemberships object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OrganizationMemberships, A::Error> {
-                use crate::decode::Fields as _;
-                let mut data = None;
-                let mut total_count = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "data" => map.field(&mut data, "data")?,
-                        "total_count" => map.field(&mut total_count, "total_count")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(OrganizationMemberships {
-                    data: crate::decode::required(data, "data")?,
-                    total_count: crate::decode::required(total_count, "total_count")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    OrganizationMemberships {
+        data: required "data",
+        total_count: required "total_count",
     }
 }

@@ -2,6 +2,8 @@
 
 use crate::models::CommerceSubscriptionItem;
 
+/// Returned by
+/// [`BillingApi::get_commerce_subscription_item_list`](crate::api::BillingApi::get_commerce_subscription_item_list).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PaginatedCommerceSubscriptionItemResponse {
@@ -11,39 +13,9 @@ pub struct PaginatedCommerceSubscriptionItemResponse {
     pub total_count: i64,
 }
 
-impl<'de> serde::Deserialize<'de> for PaginatedCommerceSubscriptionItemResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = PaginatedCommerceSubscriptionItemResponse;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a PaginatedCommerceSubscriptionItemResponse object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PaginatedCommerceSubscriptionItemResponse, A::Error> {
-                use crate::decode::Fields as _;
-                let mut data = None;
-                let mut total_count = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "data" => map.field(&mut data, "data")?,
-                        "total_count" => map.field(&mut total_count, "total_count")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(PaginatedCommerceSubscriptionItemResponse {
-                    data: crate::decode::required(data, "data")?,
-                    total_count: crate::decode::required(total_count, "total_count")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    PaginatedCommerceSubscriptionItemResponse {
+        data: required "data",
+        total_count: required "total_count",
     }
 }

@@ -2,6 +2,7 @@
 
 use crate::models::VerificationPasskey;
 
+/// The `passkeys` field of [`User`](crate::models::User).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Passkey {
@@ -16,52 +17,17 @@ pub struct Passkey {
     pub verification: Option<PasskeyVerification>,
 }
 
-impl<'de> serde::Deserialize<'de> for Passkey {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Passkey;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Passkey object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Passkey, A::Error> {
-                use crate::decode::Fields as _;
-                let mut id = None;
-                let mut object = None;
-                let mut name = None;
-                let mut last_used_at = None;
-                let mut verification = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => map.field(&mut id, "id")?,
-                        "object" => map.field(&mut object, "object")?,
-                        "name" => map.field(&mut name, "name")?,
-                        "last_used_at" => map.field(&mut last_used_at, "last_used_at")?,
-                        "verification" => map.field(&mut verification, "verification")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(Passkey {
-                    id: id.flatten(),
-                    object: crate::decode::required(object, "object")?,
-                    name: crate::decode::required(name, "name")?,
-                    last_used_at: crate::decode::required(last_used_at, "last_used_at")?,
-                    verification: verification.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    Passkey {
+        id: optional "id",
+        object: required "object",
+        name: required "name",
+        last_used_at: required "last_used_at",
+        verification: optional "verification",
     }
 }
 
+/// The `verification` field of [`Passkey`](crate::models::Passkey).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]

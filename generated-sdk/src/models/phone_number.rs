@@ -2,6 +2,11 @@
 
 use crate::models::{Admin, IdentificationLink, Otp};
 
+/// Returned by
+/// [`PhoneNumbersApi::create_phone_number`](crate::api::PhoneNumbersApi::create_phone_number),
+/// [`PhoneNumbersApi::get_phone_number`](crate::api::PhoneNumbersApi::get_phone_number),
+/// [`PhoneNumbersApi::update_phone_number`](crate::api::PhoneNumbersApi::update_phone_number) and 1
+/// other operations. The `phone_numbers` field of [`User`](crate::models::User).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PhoneNumber {
@@ -26,80 +31,23 @@ pub struct PhoneNumber {
     pub updated_at: i64,
 }
 
-impl<'de> serde::Deserialize<'de> for PhoneNumber {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = PhoneNumber;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a PhoneNumber object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PhoneNumber, A::Error> {
-                use crate::decode::Fields as _;
-                let mut id = None;
-                let mut object = None;
-                let mut phone_number = None;
-                let mut reserved_for_second_factor = None;
-                let mut default_second_factor = None;
-                let mut reserved = None;
-                let mut verification = None;
-                let mut linked_to = None;
-                let mut backup_codes = None;
-                let mut created_at = None;
-                let mut updated_at = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => map.field(&mut id, "id")?,
-                        "object" => map.field(&mut object, "object")?,
-                        "phone_number" => map.field(&mut phone_number, "phone_number")?,
-                        "reserved_for_second_factor" => {
-                            map.field(
-                                &mut reserved_for_second_factor,
-                                "reserved_for_second_factor",
-                            )?
-                        }
-                        "default_second_factor" => {
-                            map.field(
-                                &mut default_second_factor,
-                                "default_second_factor",
-                            )?
-                        }
-                        "reserved" => map.field(&mut reserved, "reserved")?,
-                        "verification" => map.field(&mut verification, "verification")?,
-                        "linked_to" => map.field(&mut linked_to, "linked_to")?,
-                        "backup_codes" => map.field(&mut backup_codes, "backup_codes")?,
-                        "created_at" => map.field(&mut created_at, "created_at")?,
-                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(PhoneNumber {
-                    id: id.flatten(),
-                    object: crate::decode::required(object, "object")?,
-                    phone_number: crate::decode::required(phone_number, "phone_number")?,
-                    reserved_for_second_factor: reserved_for_second_factor.flatten(),
-                    default_second_factor: default_second_factor.flatten(),
-                    reserved: crate::decode::required(reserved, "reserved")?,
-                    verification: verification.flatten(),
-                    linked_to: crate::decode::required(linked_to, "linked_to")?,
-                    backup_codes: backup_codes.flatten(),
-                    created_at: crate::decode::required(created_at, "created_at")?,
-                    updated_at: crate::decode::required(updated_at, "updated_at")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    PhoneNumber {
+        id: optional "id",
+        object: required "object",
+        phone_number: required "phone_number",
+        reserved_for_second_factor: optional "reserved_for_second_factor",
+        default_second_factor: optional "default_second_factor",
+        reserved: required "reserved",
+        verification: optional "verification",
+        linked_to: required "linked_to",
+        backup_codes: optional "backup_codes",
+        created_at: required "created_at",
+        updated_at: required "updated_at",
     }
 }
 
+/// The `verification` field of [`PhoneNumber`](crate::models::PhoneNumber).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]

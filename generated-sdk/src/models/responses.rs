@@ -5,6 +5,11 @@ use crate::models::{
     ScimDirectories, ScimGroupRoleMappings, TrustedDevice, WaitlistEntry,
 };
 
+/// Returned by
+/// [`EmailAddressesApi::prepare_email_address_verification`](crate::api::EmailAddressesApi::prepare_email_address_verification),
+/// [`EmailAddressesApi::attempt_email_address_verification`](crate::api::EmailAddressesApi::attempt_email_address_verification),
+/// [`PhoneNumbersApi::prepare_phone_number_verification`](crate::api::PhoneNumbersApi::prepare_phone_number_verification)
+/// and 1 other operations.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerificationResponse {
@@ -31,58 +36,20 @@ pub struct VerificationResponse {
     pub channel: Option<String>,
 }
 
-impl<'de> serde::Deserialize<'de> for VerificationResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = VerificationResponse;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a VerificationResponse object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VerificationResponse, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut id = None;
-                let mut status = None;
-                let mut strategy = None;
-                let mut attempts = None;
-                let mut expire_at = None;
-                let mut channel = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "id" => map.field(&mut id, "id")?,
-                        "status" => map.field(&mut status, "status")?,
-                        "strategy" => map.field(&mut strategy, "strategy")?,
-                        "attempts" => map.field(&mut attempts, "attempts")?,
-                        "expire_at" => map.field(&mut expire_at, "expire_at")?,
-                        "channel" => map.field(&mut channel, "channel")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(VerificationResponse {
-                    object: object.flatten(),
-                    id: id.flatten(),
-                    status: status.flatten(),
-                    strategy: strategy.flatten(),
-                    attempts: attempts.flatten(),
-                    expire_at: expire_at.flatten(),
-                    channel: channel.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    VerificationResponse {
+        object: optional "object",
+        id: optional "id",
+        status: optional "status",
+        strategy: optional "strategy",
+        attempts: optional "attempts",
+        expire_at: optional "expire_at",
+        channel: optional "channel",
     }
 }
 
+/// Returned by
+/// [`UsersApi::list_user_trusted_devices`](crate::api::UsersApi::list_user_trusted_devices).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct TrustedDeviceList {
@@ -91,43 +58,14 @@ pub struct TrustedDeviceList {
     pub total_count: i64,
 }
 
-impl<'de> serde::Deserialize<'de> for TrustedDeviceList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = TrustedDeviceList;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a TrustedDeviceList object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<TrustedDeviceList, A::Error> {
-                use crate::decode::Fields as _;
-                let mut data = None;
-                let mut total_count = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "data" => map.field(&mut data, "data")?,
-                        "total_count" => map.field(&mut total_count, "total_count")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(TrustedDeviceList {
-                    data: crate::decode::required(data, "data")?,
-                    total_count: crate::decode::required(total_count, "total_count")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    TrustedDeviceList {
+        data: required "data",
+        total_count: required "total_count",
     }
 }
 
+/// Returned by [`InvitationsApi::revoke_invitation`](crate::api::InvitationsApi::revoke_invitation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct InvitationRevoked {
@@ -150,74 +88,23 @@ pub struct InvitationRevoked {
     pub updated_at: i64,
 }
 
-impl<'de> serde::Deserialize<'de> for InvitationRevoked {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = InvitationRevoked;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a InvitationRevoked object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<InvitationRevoked, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut id = None;
-                let mut email_address = None;
-                let mut public_metadata = None;
-                let mut revoked = None;
-                let mut status = None;
-                let mut url = None;
-                let mut expires_at = None;
-                let mut created_at = None;
-                let mut updated_at = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "id" => map.field(&mut id, "id")?,
-                        "email_address" => {
-                            map.field(&mut email_address, "email_address")?
-                        }
-                        "public_metadata" => {
-                            map.field(&mut public_metadata, "public_metadata")?
-                        }
-                        "revoked" => map.field(&mut revoked, "revoked")?,
-                        "status" => map.field(&mut status, "status")?,
-                        "url" => map.field(&mut url, "url")?,
-                        "expires_at" => map.field(&mut expires_at, "expires_at")?,
-                        "created_at" => map.field(&mut created_at, "created_at")?,
-                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(InvitationRevoked {
-                    object: crate::decode::required(object, "object")?,
-                    id: crate::decode::required(id, "id")?,
-                    email_address: crate::decode::required(
-                        email_address,
-                        "email_address",
-                    )?,
-                    public_metadata: public_metadata.flatten(),
-                    revoked: revoked.flatten(),
-                    status: crate::decode::required(status, "status")?,
-                    url: url.flatten(),
-                    expires_at: expires_at.flatten(),
-                    created_at: crate::decode::required(created_at, "created_at")?,
-                    updated_at: crate::decode::required(updated_at, "updated_at")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    InvitationRevoked {
+        object: required "object",
+        id: required "id",
+        email_address: required "email_address",
+        public_metadata: optional "public_metadata",
+        revoked: optional "revoked",
+        status: required "status",
+        url: optional "url",
+        expires_at: optional "expires_at",
+        created_at: required "created_at",
+        updated_at: required "updated_at",
     }
 }
 
+/// Returned by
+/// [`BetaFeaturesApi::update_instance_auth_config`](crate::api::BetaFeaturesApi::update_instance_auth_config).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct InstanceSettings {
@@ -238,74 +125,18 @@ pub struct InstanceSettings {
     pub enhanced_email_deliverability: Option<bool>,
 }
 
-impl<'de> serde::Deserialize<'de> for InstanceSettings {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = InstanceSettings;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a InstanceSettings object")
-            }
-
-            #[allow(
-                deprecated,
-                reason = "decoding sets every field, deprecated ones too"
-            )]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<InstanceSettings, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut id = None;
-                let mut restricted_to_allowlist = None;
-                let mut from_email_address = None;
-                let mut progressive_sign_up = None;
-                let mut enhanced_email_deliverability = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "id" => map.field(&mut id, "id")?,
-                        "restricted_to_allowlist" => {
-                            map.field(
-                                &mut restricted_to_allowlist,
-                                "restricted_to_allowlist",
-                            )?
-                        }
-                        "from_email_address" => {
-                            map.field(&mut from_email_address, "from_email_address")?
-                        }
-                        "progressive_sign_up" => {
-                            map.field(&mut progressive_sign_up, "progressive_sign_up")?
-                        }
-                        "enhanced_email_deliverability" => {
-                            map.field(
-                                &mut enhanced_email_deliverability,
-                                "enhanced_email_deliverability",
-                            )?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(InstanceSettings {
-                    object: object.flatten(),
-                    id: id.flatten(),
-                    restricted_to_allowlist: restricted_to_allowlist.flatten(),
-                    from_email_address: from_email_address.flatten(),
-                    progressive_sign_up: progressive_sign_up.flatten(),
-                    enhanced_email_deliverability: enhanced_email_deliverability
-                        .flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    InstanceSettings {
+        object: optional "object",
+        id: optional "id",
+        restricted_to_allowlist: optional "restricted_to_allowlist",
+        from_email_address: optional "from_email_address",
+        progressive_sign_up: optional "progressive_sign_up",
+        #[deprecated] enhanced_email_deliverability: optional "enhanced_email_deliverability",
     }
 }
 
+/// Returned by [`MachinesApi::list_machines`](crate::api::MachinesApi::list_machines).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MachineList {
@@ -314,43 +145,14 @@ pub struct MachineList {
     pub total_count: i64,
 }
 
-impl<'de> serde::Deserialize<'de> for MachineList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MachineList;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a MachineList object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MachineList, A::Error> {
-                use crate::decode::Fields as _;
-                let mut data = None;
-                let mut total_count = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "data" => map.field(&mut data, "data")?,
-                        "total_count" => map.field(&mut total_count, "total_count")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(MachineList {
-                    data: crate::decode::required(data, "data")?,
-                    total_count: crate::decode::required(total_count, "total_count")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    MachineList {
+        data: required "data",
+        total_count: required "total_count",
     }
 }
 
+/// Returned by [`MachinesApi::create_machine`](crate::api::MachinesApi::create_machine).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MachineCreated {
@@ -376,71 +178,21 @@ pub struct MachineCreated {
     pub secret_key: String,
 }
 
-impl<'de> serde::Deserialize<'de> for MachineCreated {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MachineCreated;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a MachineCreated object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MachineCreated, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut id = None;
-                let mut name = None;
-                let mut instance_id = None;
-                let mut created_at = None;
-                let mut updated_at = None;
-                let mut default_token_ttl = None;
-                let mut scoped_machines = None;
-                let mut secret_key = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "id" => map.field(&mut id, "id")?,
-                        "name" => map.field(&mut name, "name")?,
-                        "instance_id" => map.field(&mut instance_id, "instance_id")?,
-                        "created_at" => map.field(&mut created_at, "created_at")?,
-                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
-                        "default_token_ttl" => {
-                            map.field(&mut default_token_ttl, "default_token_ttl")?
-                        }
-                        "scoped_machines" => {
-                            map.field(&mut scoped_machines, "scoped_machines")?
-                        }
-                        "secret_key" => map.field(&mut secret_key, "secret_key")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(MachineCreated {
-                    object: crate::decode::required(object, "object")?,
-                    id: crate::decode::required(id, "id")?,
-                    name: crate::decode::required(name, "name")?,
-                    instance_id: crate::decode::required(instance_id, "instance_id")?,
-                    created_at: crate::decode::required(created_at, "created_at")?,
-                    updated_at: crate::decode::required(updated_at, "updated_at")?,
-                    default_token_ttl: default_token_ttl.flatten(),
-                    scoped_machines: crate::decode::required(
-                        scoped_machines,
-                        "scoped_machines",
-                    )?,
-                    secret_key: crate::decode::required(secret_key, "secret_key")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    MachineCreated {
+        object: required "object",
+        id: required "id",
+        name: required "name",
+        instance_id: required "instance_id",
+        created_at: required "created_at",
+        updated_at: required "updated_at",
+        default_token_ttl: optional "default_token_ttl",
+        scoped_machines: required "scoped_machines",
+        secret_key: required "secret_key",
     }
 }
 
+/// Returned by [`MachinesApi::delete_machine`](crate::api::MachinesApi::delete_machine).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MachineDeleted {
@@ -452,46 +204,16 @@ pub struct MachineDeleted {
     pub deleted: bool,
 }
 
-impl<'de> serde::Deserialize<'de> for MachineDeleted {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MachineDeleted;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a MachineDeleted object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MachineDeleted, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut id = None;
-                let mut deleted = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "id" => map.field(&mut id, "id")?,
-                        "deleted" => map.field(&mut deleted, "deleted")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(MachineDeleted {
-                    object: crate::decode::required(object, "object")?,
-                    id: crate::decode::required(id, "id")?,
-                    deleted: crate::decode::required(deleted, "deleted")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    MachineDeleted {
+        object: required "object",
+        id: required "id",
+        deleted: required "deleted",
     }
 }
 
+/// Returned by [`MachinesApi::get_machine_secret_key`](crate::api::MachinesApi::get_machine_secret_key)
+/// and [`MachinesApi::rotate_machine_secret_key`](crate::api::MachinesApi::rotate_machine_secret_key).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MachineSecretKey {
@@ -501,43 +223,14 @@ pub struct MachineSecretKey {
     pub secret: String,
 }
 
-impl<'de> serde::Deserialize<'de> for MachineSecretKey {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MachineSecretKey;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a MachineSecretKey object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MachineSecretKey, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut secret = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "secret" => map.field(&mut secret, "secret")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(MachineSecretKey {
-                    object: crate::decode::required(object, "object")?,
-                    secret: crate::decode::required(secret, "secret")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    MachineSecretKey {
+        object: required "object",
+        secret: required "secret",
     }
 }
 
+/// Returned by [`MachinesApi::delete_machine_scope`](crate::api::MachinesApi::delete_machine_scope).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MachineScopeDeleted {
@@ -551,59 +244,17 @@ pub struct MachineScopeDeleted {
     pub deleted: bool,
 }
 
-impl<'de> serde::Deserialize<'de> for MachineScopeDeleted {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MachineScopeDeleted;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a MachineScopeDeleted object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MachineScopeDeleted, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut from_machine_id = None;
-                let mut to_machine_id = None;
-                let mut deleted = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "from_machine_id" => {
-                            map.field(&mut from_machine_id, "from_machine_id")?
-                        }
-                        "to_machine_id" => {
-                            map.field(&mut to_machine_id, "to_machine_id")?
-                        }
-                        "deleted" => map.field(&mut deleted, "deleted")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(MachineScopeDeleted {
-                    object: crate::decode::required(object, "object")?,
-                    from_machine_id: crate::decode::required(
-                        from_machine_id,
-                        "from_machine_id",
-                    )?,
-                    to_machine_id: crate::decode::required(
-                        to_machine_id,
-                        "to_machine_id",
-                    )?,
-                    deleted: crate::decode::required(deleted, "deleted")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    MachineScopeDeleted {
+        object: required "object",
+        from_machine_id: required "from_machine_id",
+        to_machine_id: required "to_machine_id",
+        deleted: required "deleted",
     }
 }
 
+/// Returned by
+/// [`WaitlistEntriesApi::list_waitlist_entries`](crate::api::WaitlistEntriesApi::list_waitlist_entries).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct WaitlistEntries {
@@ -612,43 +263,15 @@ pub struct WaitlistEntries {
     pub total_count: i64,
 }
 
-impl<'de> serde::Deserialize<'de> for WaitlistEntries {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = WaitlistEntries;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a WaitlistEntries object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WaitlistEntries, A::Error> {
-                use crate::decode::Fields as _;
-                let mut data = None;
-                let mut total_count = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "data" => map.field(&mut data, "data")?,
-                        "total_count" => map.field(&mut total_count, "total_count")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(WaitlistEntries {
-                    data: crate::decode::required(data, "data")?,
-                    total_count: crate::decode::required(total_count, "total_count")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    WaitlistEntries {
+        data: required "data",
+        total_count: required "total_count",
     }
 }
 
+/// Returned by
+/// [`ScimDirectoriesApi::list_scim_directories`](crate::api::ScimDirectoriesApi::list_scim_directories).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ScimDirectoryList {
@@ -657,43 +280,17 @@ pub struct ScimDirectoryList {
     pub total_count: i64,
 }
 
-impl<'de> serde::Deserialize<'de> for ScimDirectoryList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ScimDirectoryList;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a ScimDirectoryList object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ScimDirectoryList, A::Error> {
-                use crate::decode::Fields as _;
-                let mut data = None;
-                let mut total_count = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "data" => map.field(&mut data, "data")?,
-                        "total_count" => map.field(&mut total_count, "total_count")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(ScimDirectoryList {
-                    data: crate::decode::required(data, "data")?,
-                    total_count: crate::decode::required(total_count, "total_count")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    ScimDirectoryList {
+        data: required "data",
+        total_count: required "total_count",
     }
 }
 
+/// Returned by
+/// [`ScimDirectoriesApi::list_scim_group_role_mappings`](crate::api::ScimDirectoriesApi::list_scim_group_role_mappings)
+/// and
+/// [`ScimDirectoriesApi::replace_scim_group_role_mappings`](crate::api::ScimDirectoriesApi::replace_scim_group_role_mappings).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ScimGroupRoleMappingList {
@@ -702,43 +299,15 @@ pub struct ScimGroupRoleMappingList {
     pub total_count: i64,
 }
 
-impl<'de> serde::Deserialize<'de> for ScimGroupRoleMappingList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ScimGroupRoleMappingList;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a ScimGroupRoleMappingList object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ScimGroupRoleMappingList, A::Error> {
-                use crate::decode::Fields as _;
-                let mut data = None;
-                let mut total_count = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "data" => map.field(&mut data, "data")?,
-                        "total_count" => map.field(&mut total_count, "total_count")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(ScimGroupRoleMappingList {
-                    data: crate::decode::required(data, "data")?,
-                    total_count: crate::decode::required(total_count, "total_count")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    ScimGroupRoleMappingList {
+        data: required "data",
+        total_count: required "total_count",
     }
 }
 
+/// Returned by
+/// [`ScimDirectoriesApi::delete_scim_group_role_mapping`](crate::api::ScimDirectoriesApi::delete_scim_group_role_mapping).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ScimGroupRoleMappingDeleted {
@@ -750,46 +319,15 @@ pub struct ScimGroupRoleMappingDeleted {
     pub deleted: bool,
 }
 
-impl<'de> serde::Deserialize<'de> for ScimGroupRoleMappingDeleted {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ScimGroupRoleMappingDeleted;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a ScimGroupRoleMappingDeleted object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ScimGroupRoleMappingDeleted, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut id = None;
-                let mut deleted = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "id" => map.field(&mut id, "id")?,
-                        "deleted" => map.field(&mut deleted, "deleted")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(ScimGroupRoleMappingDeleted {
-                    object: crate::decode::required(object, "object")?,
-                    id: crate::decode::required(id, "id")?,
-                    deleted: crate::decode::required(deleted, "deleted")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    ScimGroupRoleMappingDeleted {
+        object: required "object",
+        id: required "id",
+        deleted: required "deleted",
     }
 }
 
+/// Returned by [`DirectoriesApi::list_directories`](crate::api::DirectoriesApi::list_directories).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DirectoryList {
@@ -798,43 +336,17 @@ pub struct DirectoryList {
     pub total_count: i64,
 }
 
-impl<'de> serde::Deserialize<'de> for DirectoryList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = DirectoryList;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a DirectoryList object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DirectoryList, A::Error> {
-                use crate::decode::Fields as _;
-                let mut data = None;
-                let mut total_count = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "data" => map.field(&mut data, "data")?,
-                        "total_count" => map.field(&mut total_count, "total_count")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(DirectoryList {
-                    data: crate::decode::required(data, "data")?,
-                    total_count: crate::decode::required(total_count, "total_count")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    DirectoryList {
+        data: required "data",
+        total_count: required "total_count",
     }
 }
 
+/// Returned by
+/// [`DirectoriesApi::list_directory_group_role_mappings`](crate::api::DirectoriesApi::list_directory_group_role_mappings)
+/// and
+/// [`DirectoriesApi::replace_directory_group_role_mappings`](crate::api::DirectoriesApi::replace_directory_group_role_mappings).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DirectoryGroupRoleMappingList {
@@ -843,43 +355,15 @@ pub struct DirectoryGroupRoleMappingList {
     pub total_count: i64,
 }
 
-impl<'de> serde::Deserialize<'de> for DirectoryGroupRoleMappingList {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = DirectoryGroupRoleMappingList;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a DirectoryGroupRoleMappingList object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DirectoryGroupRoleMappingList, A::Error> {
-                use crate::decode::Fields as _;
-                let mut data = None;
-                let mut total_count = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "data" => map.field(&mut data, "data")?,
-                        "total_count" => map.field(&mut total_count, "total_count")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(DirectoryGroupRoleMappingList {
-                    data: crate::decode::required(data, "data")?,
-                    total_count: crate::decode::required(total_count, "total_count")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    DirectoryGroupRoleMappingList {
+        data: required "data",
+        total_count: required "total_count",
     }
 }
 
+/// Returned by
+/// [`DirectoriesApi::delete_directory_group_role_mapping`](crate::api::DirectoriesApi::delete_directory_group_role_mapping).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct DirectoryGroupRoleMappingDeleted {
@@ -891,42 +375,10 @@ pub struct DirectoryGroupRoleMappingDeleted {
     pub deleted: bool,
 }
 
-impl<'de> serde::Deserialize<'de> for DirectoryGroupRoleMappingDeleted {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = DirectoryGroupRoleMappingDeleted;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a DirectoryGroupRoleMappingDeleted object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DirectoryGroupRoleMappingDeleted, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut id = None;
-                let mut deleted = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "id" => map.field(&mut id, "id")?,
-                        "deleted" => map.field(&mut deleted, "deleted")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(DirectoryGroupRoleMappingDeleted {
-                    object: crate::decode::required(object, "object")?,
-                    id: crate::decode::required(id, "id")?,
-                    deleted: crate::decode::required(deleted, "deleted")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    DirectoryGroupRoleMappingDeleted {
+        object: required "object",
+        id: required "id",
+        deleted: required "deleted",
     }
 }

@@ -2,6 +2,13 @@
 
 use crate::models::Permission;
 
+/// Returned by
+/// [`OrganizationRolesApi::create_organization_role`](crate::api::OrganizationRolesApi::create_organization_role),
+/// [`OrganizationRolesApi::get_organization_role`](crate::api::OrganizationRolesApi::get_organization_role),
+/// [`OrganizationRolesApi::update_organization_role`](crate::api::OrganizationRolesApi::update_organization_role)
+/// and 2 other operations. The `data` field of [`Roles`](crate::models::Roles). The `role` field of
+/// [`ScimGroupRoleMapping`](crate::models::ScimGroupRoleMapping) and
+/// [`DirectoryGroupRoleMapping`](crate::models::DirectoryGroupRoleMapping).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Role {
@@ -22,62 +29,16 @@ pub struct Role {
     pub updated_at: i64,
 }
 
-impl<'de> serde::Deserialize<'de> for Role {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Role;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Role object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Role, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut id = None;
-                let mut name = None;
-                let mut key = None;
-                let mut description = None;
-                let mut is_creator_eligible = None;
-                let mut permissions = None;
-                let mut created_at = None;
-                let mut updated_at = None;
-                while let Some(wire_key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match wire_key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "id" => map.field(&mut id, "id")?,
-                        "name" => map.field(&mut name, "name")?,
-                        "key" => map.field(&mut key, "key")?,
-                        "description" => map.field(&mut description, "description")?,
-                        "is_creator_eligible" => {
-                            map.field(&mut is_creator_eligible, "is_creator_eligible")?
-                        }
-                        "permissions" => map.field(&mut permissions, "permissions")?,
-                        "created_at" => map.field(&mut created_at, "created_at")?,
-                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(Role {
-                    object: crate::decode::required(object, "object")?,
-                    id: crate::decode::required(id, "id")?,
-                    name: crate::decode::required(name, "name")?,
-                    key: crate::decode::required(key, "key")?,
-                    description: description.flatten(),
-                    is_creator_eligible: is_creator_eligible.flatten(),
-                    permissions: crate::decode::required(permissions, "permissions")?,
-                    created_at: crate::decode::required(created_at, "created_at")?,
-                    updated_at: crate::decode::required(updated_at, "updated_at")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    Role {
+        object: required "object",
+        id: required "id",
+        name: required "name",
+        key: required "key",
+        description: optional "description",
+        is_creator_eligible: optional "is_creator_eligible",
+        permissions: required "permissions",
+        created_at: required "created_at",
+        updated_at: required "updated_at",
     }
 }

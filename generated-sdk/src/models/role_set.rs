@@ -36,72 +36,20 @@ pub struct RoleSet {
     pub updated_at: i64,
 }
 
-impl<'de> serde::Deserialize<'de> for RoleSet {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = RoleSet;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a RoleSet object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RoleSet, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut id = None;
-                let mut name = None;
-                let mut key = None;
-                let mut description = None;
-                let mut roles = None;
-                let mut default_role = None;
-                let mut creator_role = None;
-                let mut r#type = None;
-                let mut role_set_migration = None;
-                let mut created_at = None;
-                let mut updated_at = None;
-                while let Some(wire_key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match wire_key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "id" => map.field(&mut id, "id")?,
-                        "name" => map.field(&mut name, "name")?,
-                        "key" => map.field(&mut key, "key")?,
-                        "description" => map.field(&mut description, "description")?,
-                        "roles" => map.field(&mut roles, "roles")?,
-                        "default_role" => map.field(&mut default_role, "default_role")?,
-                        "creator_role" => map.field(&mut creator_role, "creator_role")?,
-                        "type" => map.field(&mut r#type, "type")?,
-                        "role_set_migration" => {
-                            map.field(&mut role_set_migration, "role_set_migration")?
-                        }
-                        "created_at" => map.field(&mut created_at, "created_at")?,
-                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(RoleSet {
-                    object: crate::decode::required(object, "object")?,
-                    id: crate::decode::required(id, "id")?,
-                    name: crate::decode::required(name, "name")?,
-                    key: crate::decode::required(key, "key")?,
-                    description: description.flatten(),
-                    roles: crate::decode::required(roles, "roles")?,
-                    default_role: default_role.flatten(),
-                    creator_role: creator_role.flatten(),
-                    r#type: crate::decode::required(r#type, "type")?,
-                    role_set_migration: role_set_migration.flatten(),
-                    created_at: crate::decode::required(created_at, "created_at")?,
-                    updated_at: crate::decode::required(updated_at, "updated_at")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    RoleSet {
+        object: required "object",
+        id: required "id",
+        name: required "name",
+        key: required "key",
+        description: optional "description",
+        roles: required "roles",
+        default_role: optional "default_role",
+        creator_role: optional "creator_role",
+        r#type: required "type",
+        role_set_migration: optional "role_set_migration",
+        created_at: required "created_at",
+        updated_at: required "updated_at",
     }
 }
 
@@ -140,22 +88,4 @@ impl From<&str> for RoleSetType {
     }
 }
 
-impl std::fmt::Display for RoleSetType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for RoleSetType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for RoleSetType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(RoleSetType);

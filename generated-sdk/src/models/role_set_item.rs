@@ -27,62 +27,16 @@ pub struct RoleSetItem {
     pub updated_at: i64,
 }
 
-impl<'de> serde::Deserialize<'de> for RoleSetItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = RoleSetItem;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a RoleSetItem object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RoleSetItem, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut id = None;
-                let mut name = None;
-                let mut key = None;
-                let mut description = None;
-                let mut members_count = None;
-                let mut has_members = None;
-                let mut created_at = None;
-                let mut updated_at = None;
-                while let Some(wire_key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match wire_key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "id" => map.field(&mut id, "id")?,
-                        "name" => map.field(&mut name, "name")?,
-                        "key" => map.field(&mut key, "key")?,
-                        "description" => map.field(&mut description, "description")?,
-                        "members_count" => {
-                            map.field(&mut members_count, "members_count")?
-                        }
-                        "has_members" => map.field(&mut has_members, "has_members")?,
-                        "created_at" => map.field(&mut created_at, "created_at")?,
-                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(RoleSetItem {
-                    object: crate::decode::required(object, "object")?,
-                    id: crate::decode::required(id, "id")?,
-                    name: crate::decode::required(name, "name")?,
-                    key: crate::decode::required(key, "key")?,
-                    description: description.flatten(),
-                    members_count: members_count.flatten(),
-                    has_members: has_members.flatten(),
-                    created_at: crate::decode::required(created_at, "created_at")?,
-                    updated_at: crate::decode::required(updated_at, "updated_at")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    RoleSetItem {
+        object: required "object",
+        id: required "id",
+        name: required "name",
+        key: required "key",
+        description: optional "description",
+        members_count: optional "members_count",
+        has_members: optional "has_members",
+        created_at: required "created_at",
+        updated_at: required "updated_at",
     }
 }

@@ -38,89 +38,21 @@ pub struct RoleSetMigration {
     pub updated_at: i64,
 }
 
-impl<'de> serde::Deserialize<'de> for RoleSetMigration {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = RoleSetMigration;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a RoleSetMigration object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RoleSetMigration, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut id = None;
-                let mut organization_id = None;
-                let mut instance_id = None;
-                let mut source_role_set_id = None;
-                let mut dest_role_set_id = None;
-                let mut trigger_type = None;
-                let mut status = None;
-                let mut migrated_members = None;
-                let mut mappings = None;
-                let mut started_at = None;
-                let mut completed_at = None;
-                let mut created_at = None;
-                let mut updated_at = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "id" => map.field(&mut id, "id")?,
-                        "organization_id" => {
-                            map.field(&mut organization_id, "organization_id")?
-                        }
-                        "instance_id" => map.field(&mut instance_id, "instance_id")?,
-                        "source_role_set_id" => {
-                            map.field(&mut source_role_set_id, "source_role_set_id")?
-                        }
-                        "dest_role_set_id" => {
-                            map.field(&mut dest_role_set_id, "dest_role_set_id")?
-                        }
-                        "trigger_type" => map.field(&mut trigger_type, "trigger_type")?,
-                        "status" => map.field(&mut status, "status")?,
-                        "migrated_members" => {
-                            map.field(&mut migrated_members, "migrated_members")?
-                        }
-                        "mappings" => map.field(&mut mappings, "mappings")?,
-                        "started_at" => map.field(&mut started_at, "started_at")?,
-                        "completed_at" => map.field(&mut completed_at, "completed_at")?,
-                        "created_at" => map.field(&mut created_at, "created_at")?,
-                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(RoleSetMigration {
-                    object: crate::decode::required(object, "object")?,
-                    id: crate::decode::required(id, "id")?,
-                    organization_id: organization_id.flatten(),
-                    instance_id: crate::decode::required(instance_id, "instance_id")?,
-                    source_role_set_id: crate::decode::required(
-                        source_role_set_id,
-                        "source_role_set_id",
-                    )?,
-                    dest_role_set_id: dest_role_set_id.flatten(),
-                    trigger_type: crate::decode::required(trigger_type, "trigger_type")?,
-                    status: crate::decode::required(status, "status")?,
-                    migrated_members: crate::decode::required(
-                        migrated_members,
-                        "migrated_members",
-                    )?,
-                    mappings: mappings.flatten(),
-                    started_at: started_at.flatten(),
-                    completed_at: completed_at.flatten(),
-                    created_at: crate::decode::required(created_at, "created_at")?,
-                    updated_at: crate::decode::required(updated_at, "updated_at")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    RoleSetMigration {
+        object: required "object",
+        id: required "id",
+        organization_id: optional "organization_id",
+        instance_id: required "instance_id",
+        source_role_set_id: required "source_role_set_id",
+        dest_role_set_id: optional "dest_role_set_id",
+        trigger_type: required "trigger_type",
+        status: required "status",
+        migrated_members: required "migrated_members",
+        mappings: optional "mappings",
+        started_at: optional "started_at",
+        completed_at: optional "completed_at",
+        created_at: required "created_at",
+        updated_at: required "updated_at",
     }
 }

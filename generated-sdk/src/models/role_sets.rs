@@ -2,6 +2,7 @@
 
 use crate::models::RoleSet;
 
+/// Returned by [`RoleSetsApi::list_role_sets`](crate::api::RoleSetsApi::list_role_sets).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct RoleSets {
@@ -10,39 +11,9 @@ pub struct RoleSets {
     pub total_count: i64,
 }
 
-impl<'de> serde::Deserialize<'de> for RoleSets {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = RoleSets;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a RoleSets object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RoleSets, A::Error> {
-                use crate::decode::Fields as _;
-                let mut data = None;
-                let mut total_count = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "data" => map.field(&mut data, "data")?,
-                        "total_count" => map.field(&mut total_count, "total_count")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(RoleSets {
-                    data: crate::decode::required(data, "data")?,
-                    total_count: crate::decode::required(total_count, "total_count")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    RoleSets {
+        data: required "data",
+        total_count: required "total_count",
     }
 }

@@ -2,6 +2,7 @@
 
 use crate::models::{Saml, SamlAccountConnection, Ticket};
 
+/// The `saml_accounts` field of [`User`](crate::models::User).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SamlAccount {
@@ -28,89 +29,24 @@ pub struct SamlAccount {
     pub saml_connection: Option<SamlAccountConnection>,
 }
 
-impl<'de> serde::Deserialize<'de> for SamlAccount {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SamlAccount;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a SamlAccount object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SamlAccount, A::Error> {
-                use crate::decode::Fields as _;
-                let mut id = None;
-                let mut object = None;
-                let mut provider = None;
-                let mut active = None;
-                let mut email_address = None;
-                let mut first_name = None;
-                let mut last_name = None;
-                let mut provider_user_id = None;
-                let mut last_authenticated_at = None;
-                let mut public_metadata = None;
-                let mut verification = None;
-                let mut saml_connection = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => map.field(&mut id, "id")?,
-                        "object" => map.field(&mut object, "object")?,
-                        "provider" => map.field(&mut provider, "provider")?,
-                        "active" => map.field(&mut active, "active")?,
-                        "email_address" => {
-                            map.field(&mut email_address, "email_address")?
-                        }
-                        "first_name" => map.field(&mut first_name, "first_name")?,
-                        "last_name" => map.field(&mut last_name, "last_name")?,
-                        "provider_user_id" => {
-                            map.field(&mut provider_user_id, "provider_user_id")?
-                        }
-                        "last_authenticated_at" => {
-                            map.field(
-                                &mut last_authenticated_at,
-                                "last_authenticated_at",
-                            )?
-                        }
-                        "public_metadata" => {
-                            map.field(&mut public_metadata, "public_metadata")?
-                        }
-                        "verification" => map.field(&mut verification, "verification")?,
-                        "saml_connection" => {
-                            map.field(&mut saml_connection, "saml_connection")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(SamlAccount {
-                    id: crate::decode::required(id, "id")?,
-                    object: crate::decode::required(object, "object")?,
-                    provider: crate::decode::required(provider, "provider")?,
-                    active: crate::decode::required(active, "active")?,
-                    email_address: crate::decode::required(
-                        email_address,
-                        "email_address",
-                    )?,
-                    first_name: first_name.flatten(),
-                    last_name: last_name.flatten(),
-                    provider_user_id: provider_user_id.flatten(),
-                    last_authenticated_at: last_authenticated_at.flatten(),
-                    public_metadata: public_metadata.flatten(),
-                    verification: verification.flatten(),
-                    saml_connection: saml_connection.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    SamlAccount {
+        id: required "id",
+        object: required "object",
+        provider: required "provider",
+        active: required "active",
+        email_address: required "email_address",
+        first_name: optional "first_name",
+        last_name: optional "last_name",
+        provider_user_id: optional "provider_user_id",
+        last_authenticated_at: optional "last_authenticated_at",
+        public_metadata: optional "public_metadata",
+        verification: optional "verification",
+        saml_connection: optional "saml_connection",
     }
 }
 
+/// The `verification` field of [`SamlAccount`](crate::models::SamlAccount).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]

@@ -2,6 +2,11 @@
 
 use crate::models::{SamlConnectionAttributeMapping, SamlConnectionLoginHint};
 
+/// Returned by
+/// [`SamlConnectionsApi::create_saml_connection`](crate::api::SamlConnectionsApi::create_saml_connection),
+/// [`SamlConnectionsApi::get_saml_connection`](crate::api::SamlConnectionsApi::get_saml_connection) and
+/// [`SamlConnectionsApi::update_saml_connection`](crate::api::SamlConnectionsApi::update_saml_connection).
+/// The `data` field of [`SamlConnections`](crate::models::SamlConnections).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SamlConnection {
@@ -57,188 +62,37 @@ pub struct SamlConnection {
     pub updated_at: i64,
 }
 
-impl<'de> serde::Deserialize<'de> for SamlConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SamlConnection;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a SamlConnection object")
-            }
-
-            #[allow(
-                deprecated,
-                reason = "decoding sets every field, deprecated ones too"
-            )]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SamlConnection, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut id = None;
-                let mut name = None;
-                let mut domain = None;
-                let mut domains = None;
-                let mut idp_entity_id = None;
-                let mut idp_sso_url = None;
-                let mut idp_certificate = None;
-                let mut idp_certificate_issued_at = None;
-                let mut idp_certificate_expires_at = None;
-                let mut idp_metadata_url = None;
-                let mut idp_metadata = None;
-                let mut acs_url = None;
-                let mut sp_entity_id = None;
-                let mut sp_metadata_url = None;
-                let mut organization_id = None;
-                let mut attribute_mapping = None;
-                let mut active = None;
-                let mut provider = None;
-                let mut user_count = None;
-                let mut sync_user_attributes = None;
-                let mut allow_subdomains = None;
-                let mut allow_idp_initiated = None;
-                let mut disable_additional_identifications = None;
-                let mut allow_organization_account_linking = None;
-                let mut force_authn = None;
-                let mut login_hint = None;
-                let mut enterprise_connection_id = None;
-                let mut created_at = None;
-                let mut updated_at = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "id" => map.field(&mut id, "id")?,
-                        "name" => map.field(&mut name, "name")?,
-                        "domain" => map.field(&mut domain, "domain")?,
-                        "domains" => map.field(&mut domains, "domains")?,
-                        "idp_entity_id" => {
-                            map.field(&mut idp_entity_id, "idp_entity_id")?
-                        }
-                        "idp_sso_url" => map.field(&mut idp_sso_url, "idp_sso_url")?,
-                        "idp_certificate" => {
-                            map.field(&mut idp_certificate, "idp_certificate")?
-                        }
-                        "idp_certificate_issued_at" => {
-                            map.field(
-                                &mut idp_certificate_issued_at,
-                                "idp_certificate_issued_at",
-                            )?
-                        }
-                        "idp_certificate_expires_at" => {
-                            map.field(
-                                &mut idp_certificate_expires_at,
-                                "idp_certificate_expires_at",
-                            )?
-                        }
-                        "idp_metadata_url" => {
-                            map.field(&mut idp_metadata_url, "idp_metadata_url")?
-                        }
-                        "idp_metadata" => map.field(&mut idp_metadata, "idp_metadata")?,
-                        "acs_url" => map.field(&mut acs_url, "acs_url")?,
-                        "sp_entity_id" => map.field(&mut sp_entity_id, "sp_entity_id")?,
-                        "sp_metadata_url" => {
-                            map.field(&mut sp_metadata_url, "sp_metadata_url")?
-                        }
-                        "organization_id" => {
-                            map.field(&mut organization_id, "organization_id")?
-                        }
-                        "attribute_mapping" => {
-                            map.field(&mut attribute_mapping, "attribute_mapping")?
-                        }
-                        "active" => map.field(&mut active, "active")?,
-                        "provider" => map.field(&mut provider, "provider")?,
-                        "user_count" => map.field(&mut user_count, "user_count")?,
-                        "sync_user_attributes" => {
-                            map.field(&mut sync_user_attributes, "sync_user_attributes")?
-                        }
-                        "allow_subdomains" => {
-                            map.field(&mut allow_subdomains, "allow_subdomains")?
-                        }
-                        "allow_idp_initiated" => {
-                            map.field(&mut allow_idp_initiated, "allow_idp_initiated")?
-                        }
-                        "disable_additional_identifications" => {
-                            map.field(
-                                &mut disable_additional_identifications,
-                                "disable_additional_identifications",
-                            )?
-                        }
-                        "allow_organization_account_linking" => {
-                            map.field(
-                                &mut allow_organization_account_linking,
-                                "allow_organization_account_linking",
-                            )?
-                        }
-                        "force_authn" => map.field(&mut force_authn, "force_authn")?,
-                        "login_hint" => map.field(&mut login_hint, "login_hint")?,
-                        "enterprise_connection_id" => {
-                            map.field(
-                                &mut enterprise_connection_id,
-                                "enterprise_connection_id",
-                            )?
-                        }
-                        "created_at" => map.field(&mut created_at, "created_at")?,
-                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(SamlConnection {
-                    object: crate::decode::required(object, "object")?,
-                    id: crate::decode::required(id, "id")?,
-                    name: crate::decode::required(name, "name")?,
-                    domain: domain.flatten(),
-                    domains: domains.flatten(),
-                    idp_entity_id: idp_entity_id.flatten(),
-                    idp_sso_url: idp_sso_url.flatten(),
-                    idp_certificate: idp_certificate.flatten(),
-                    idp_certificate_issued_at: idp_certificate_issued_at.flatten(),
-                    idp_certificate_expires_at: idp_certificate_expires_at.flatten(),
-                    idp_metadata_url: idp_metadata_url.flatten(),
-                    idp_metadata: idp_metadata.flatten(),
-                    acs_url: crate::decode::required(acs_url, "acs_url")?,
-                    sp_entity_id: crate::decode::required(sp_entity_id, "sp_entity_id")?,
-                    sp_metadata_url: crate::decode::required(
-                        sp_metadata_url,
-                        "sp_metadata_url",
-                    )?,
-                    organization_id: organization_id.flatten(),
-                    attribute_mapping: attribute_mapping.flatten(),
-                    active: crate::decode::required(active, "active")?,
-                    provider: crate::decode::required(provider, "provider")?,
-                    user_count: crate::decode::required(user_count, "user_count")?,
-                    sync_user_attributes: crate::decode::required(
-                        sync_user_attributes,
-                        "sync_user_attributes",
-                    )?,
-                    allow_subdomains: crate::decode::required(
-                        allow_subdomains,
-                        "allow_subdomains",
-                    )?,
-                    allow_idp_initiated: crate::decode::required(
-                        allow_idp_initiated,
-                        "allow_idp_initiated",
-                    )?,
-                    disable_additional_identifications: crate::decode::required(
-                        disable_additional_identifications,
-                        "disable_additional_identifications",
-                    )?,
-                    allow_organization_account_linking: crate::decode::required(
-                        allow_organization_account_linking,
-                        "allow_organization_account_linking",
-                    )?,
-                    force_authn: crate::decode::required(force_authn, "force_authn")?,
-                    login_hint: crate::decode::required(login_hint, "login_hint")?,
-                    enterprise_connection_id: enterprise_connection_id.flatten(),
-                    created_at: crate::decode::required(created_at, "created_at")?,
-                    updated_at: crate::decode::required(updated_at, "updated_at")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    SamlConnection {
+        object: required "object",
+        id: required "id",
+        name: required "name",
+        #[deprecated] domain: optional "domain",
+        domains: optional "domains",
+        idp_entity_id: optional "idp_entity_id",
+        idp_sso_url: optional "idp_sso_url",
+        idp_certificate: optional "idp_certificate",
+        idp_certificate_issued_at: optional "idp_certificate_issued_at",
+        idp_certificate_expires_at: optional "idp_certificate_expires_at",
+        idp_metadata_url: optional "idp_metadata_url",
+        idp_metadata: optional "idp_metadata",
+        acs_url: required "acs_url",
+        sp_entity_id: required "sp_entity_id",
+        sp_metadata_url: required "sp_metadata_url",
+        organization_id: optional "organization_id",
+        attribute_mapping: optional "attribute_mapping",
+        active: required "active",
+        provider: required "provider",
+        user_count: required "user_count",
+        sync_user_attributes: required "sync_user_attributes",
+        allow_subdomains: required "allow_subdomains",
+        allow_idp_initiated: required "allow_idp_initiated",
+        disable_additional_identifications: required "disable_additional_identifications",
+        allow_organization_account_linking: required "allow_organization_account_linking",
+        force_authn: required "force_authn",
+        login_hint: required "login_hint",
+        enterprise_connection_id: optional "enterprise_connection_id",
+        created_at: required "created_at",
+        updated_at: required "updated_at",
     }
 }

@@ -11,40 +11,10 @@ pub struct SamlConnectionLoginHint {
     pub source: Option<String>,
 }
 
-impl<'de> serde::Deserialize<'de> for SamlConnectionLoginHint {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SamlConnectionLoginHint;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a SamlConnectionLoginHint object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SamlConnectionLoginHint, A::Error> {
-                use crate::decode::Fields as _;
-                let mut mode = None;
-                let mut source = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "mode" => map.field(&mut mode, "mode")?,
-                        "source" => map.field(&mut source, "source")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(SamlConnectionLoginHint {
-                    mode: crate::decode::required(mode, "mode")?,
-                    source: source.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    SamlConnectionLoginHint {
+        mode: required "mode",
+        source: optional "source",
     }
 }
 
@@ -87,22 +57,4 @@ impl From<&str> for SamlConnectionLoginHintMode {
     }
 }
 
-impl std::fmt::Display for SamlConnectionLoginHintMode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for SamlConnectionLoginHintMode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SamlConnectionLoginHintMode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(SamlConnectionLoginHintMode);

@@ -2,6 +2,8 @@
 
 use crate::models::SamlConnection;
 
+/// Returned by
+/// [`SamlConnectionsApi::list_saml_connections`](crate::api::SamlConnectionsApi::list_saml_connections).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SamlConnections {
@@ -10,39 +12,9 @@ pub struct SamlConnections {
     pub total_count: i64,
 }
 
-impl<'de> serde::Deserialize<'de> for SamlConnections {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SamlConnections;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a SamlConnections object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SamlConnections, A::Error> {
-                use crate::decode::Fields as _;
-                let mut data = None;
-                let mut total_count = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "data" => map.field(&mut data, "data")?,
-                        "total_count" => map.field(&mut total_count, "total_count")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(SamlConnections {
-                    data: crate::decode::required(data, "data")?,
-                    total_count: crate::decode::required(total_count, "total_count")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    SamlConnections {
+        data: required "data",
+        total_count: required "total_count",
     }
 }

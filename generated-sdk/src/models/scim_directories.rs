@@ -2,4 +2,5 @@
 
 use crate::models::ScimDirectory;
 
+/// The `data` field of [`ScimDirectoryList`](crate::models::ScimDirectoryList).
 pub type ScimDirectories = Vec<ScimDirectory>;

@@ -2,4 +2,5 @@
 
 use crate::models::ScimGroupRoleMapping;
 
+/// The `data` field of [`ScimGroupRoleMappingList`](crate::models::ScimGroupRoleMappingList).
 pub type ScimGroupRoleMappings = Vec<ScimGroupRoleMapping>;

@@ -15,44 +15,10 @@ pub struct ScimUserMetadata {
     pub external_id: Option<String>,
 }
 
-impl<'de> serde::Deserialize<'de> for ScimUserMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ScimUserMetadata;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a ScimUserMetadata object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ScimUserMetadata, A::Error> {
-                use crate::decode::Fields as _;
-                let mut directory_id = None;
-                let mut directory_enabled = None;
-                let mut external_id = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "directory_id" => map.field(&mut directory_id, "directory_id")?,
-                        "directory_enabled" => {
-                            map.field(&mut directory_enabled, "directory_enabled")?
-                        }
-                        "external_id" => map.field(&mut external_id, "external_id")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(ScimUserMetadata {
-                    directory_id: crate::decode::required(directory_id, "directory_id")?,
-                    directory_enabled: directory_enabled.flatten(),
-                    external_id: external_id.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    ScimUserMetadata {
+        directory_id: required "directory_id",
+        directory_enabled: optional "directory_enabled",
+        external_id: optional "external_id",
     }
 }

@@ -2,6 +2,7 @@
 
 use crate::models::{Cookies, Token};
 
+/// Returned by [`SessionsApi::refresh_session`](crate::api::SessionsApi::refresh_session).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]

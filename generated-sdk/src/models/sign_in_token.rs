@@ -2,6 +2,9 @@
 
 use crate::models::ActorTokenStatus;
 
+/// Returned by
+/// [`SignInTokensApi::create_sign_in_token`](crate::api::SignInTokensApi::create_sign_in_token) and
+/// [`SignInTokensApi::revoke_sign_in_token`](crate::api::SignInTokensApi::revoke_sign_in_token).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SignInToken {
@@ -19,57 +22,15 @@ pub struct SignInToken {
     pub updated_at: i64,
 }
 
-impl<'de> serde::Deserialize<'de> for SignInToken {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SignInToken;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a SignInToken object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SignInToken, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut id = None;
-                let mut status = None;
-                let mut user_id = None;
-                let mut token = None;
-                let mut url = None;
-                let mut created_at = None;
-                let mut updated_at = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "id" => map.field(&mut id, "id")?,
-                        "status" => map.field(&mut status, "status")?,
-                        "user_id" => map.field(&mut user_id, "user_id")?,
-                        "token" => map.field(&mut token, "token")?,
-                        "url" => map.field(&mut url, "url")?,
-                        "created_at" => map.field(&mut created_at, "created_at")?,
-                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(SignInToken {
-                    object: crate::decode::required(object, "object")?,
-                    id: crate::decode::required(id, "id")?,
-                    status: crate::decode::required(status, "status")?,
-                    user_id: crate::decode::required(user_id, "user_id")?,
-                    token: token.flatten(),
-                    url: url.flatten(),
-                    created_at: crate::decode::required(created_at, "created_at")?,
-                    updated_at: crate::decode::required(updated_at, "updated_at")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    SignInToken {
+        object: required "object",
+        id: required "id",
+        status: required "status",
+        user_id: required "user_id",
+        token: optional "token",
+        url: optional "url",
+        created_at: required "created_at",
+        updated_at: required "updated_at",
     }
 }

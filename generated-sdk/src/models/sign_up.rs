@@ -2,6 +2,8 @@
 
 use crate::models::SignUpVerifications;
 
+/// Returned by [`SignUpsApi::get_sign_up`](crate::api::SignUpsApi::get_sign_up) and
+/// [`SignUpsApi::update_sign_up`](crate::api::SignUpsApi::update_sign_up).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SignUp {
@@ -51,165 +53,37 @@ pub struct SignUp {
     pub external_account: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
-impl<'de> serde::Deserialize<'de> for SignUp {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SignUp;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a SignUp object")
-            }
-
-            #[allow(
-                deprecated,
-                reason = "decoding sets every field, deprecated ones too"
-            )]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SignUp, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut id = None;
-                let mut status = None;
-                let mut required_fields = None;
-                let mut optional_fields = None;
-                let mut missing_fields = None;
-                let mut unverified_fields = None;
-                let mut verifications = None;
-                let mut username = None;
-                let mut email_address = None;
-                let mut phone_number = None;
-                let mut web3_wallet = None;
-                let mut password_enabled = None;
-                let mut first_name = None;
-                let mut last_name = None;
-                let mut unsafe_metadata = None;
-                let mut public_metadata = None;
-                let mut custom_action = None;
-                let mut external_id = None;
-                let mut created_session_id = None;
-                let mut created_user_id = None;
-                let mut abandon_at = None;
-                let mut legal_accepted_at = None;
-                let mut locale = None;
-                let mut external_account = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "id" => map.field(&mut id, "id")?,
-                        "status" => map.field(&mut status, "status")?,
-                        "required_fields" => {
-                            map.field(&mut required_fields, "required_fields")?
-                        }
-                        "optional_fields" => {
-                            map.field(&mut optional_fields, "optional_fields")?
-                        }
-                        "missing_fields" => {
-                            map.field(&mut missing_fields, "missing_fields")?
-                        }
-                        "unverified_fields" => {
-                            map.field(&mut unverified_fields, "unverified_fields")?
-                        }
-                        "verifications" => {
-                            map.field(&mut verifications, "verifications")?
-                        }
-                        "username" => map.field(&mut username, "username")?,
-                        "email_address" => {
-                            map.field(&mut email_address, "email_address")?
-                        }
-                        "phone_number" => map.field(&mut phone_number, "phone_number")?,
-                        "web3_wallet" => map.field(&mut web3_wallet, "web3_wallet")?,
-                        "password_enabled" => {
-                            map.field(&mut password_enabled, "password_enabled")?
-                        }
-                        "first_name" => map.field(&mut first_name, "first_name")?,
-                        "last_name" => map.field(&mut last_name, "last_name")?,
-                        "unsafe_metadata" => {
-                            map.field(&mut unsafe_metadata, "unsafe_metadata")?
-                        }
-                        "public_metadata" => {
-                            map.field(&mut public_metadata, "public_metadata")?
-                        }
-                        "custom_action" => {
-                            map.field(&mut custom_action, "custom_action")?
-                        }
-                        "external_id" => map.field(&mut external_id, "external_id")?,
-                        "created_session_id" => {
-                            map.field(&mut created_session_id, "created_session_id")?
-                        }
-                        "created_user_id" => {
-                            map.field(&mut created_user_id, "created_user_id")?
-                        }
-                        "abandon_at" => map.field(&mut abandon_at, "abandon_at")?,
-                        "legal_accepted_at" => {
-                            map.field(&mut legal_accepted_at, "legal_accepted_at")?
-                        }
-                        "locale" => map.field(&mut locale, "locale")?,
-                        "external_account" => {
-                            map.field(&mut external_account, "external_account")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(SignUp {
-                    object: crate::decode::required(object, "object")?,
-                    id: crate::decode::required(id, "id")?,
-                    status: crate::decode::required(status, "status")?,
-                    required_fields: crate::decode::required(
-                        required_fields,
-                        "required_fields",
-                    )?,
-                    optional_fields: crate::decode::required(
-                        optional_fields,
-                        "optional_fields",
-                    )?,
-                    missing_fields: crate::decode::required(
-                        missing_fields,
-                        "missing_fields",
-                    )?,
-                    unverified_fields: crate::decode::required(
-                        unverified_fields,
-                        "unverified_fields",
-                    )?,
-                    verifications: crate::decode::required(
-                        verifications,
-                        "verifications",
-                    )?,
-                    username: username.flatten(),
-                    email_address: email_address.flatten(),
-                    phone_number: phone_number.flatten(),
-                    web3_wallet: web3_wallet.flatten(),
-                    password_enabled: crate::decode::required(
-                        password_enabled,
-                        "password_enabled",
-                    )?,
-                    first_name: first_name.flatten(),
-                    last_name: last_name.flatten(),
-                    unsafe_metadata: unsafe_metadata.flatten(),
-                    public_metadata: public_metadata.flatten(),
-                    custom_action: crate::decode::required(
-                        custom_action,
-                        "custom_action",
-                    )?,
-                    external_id: external_id.flatten(),
-                    created_session_id: created_session_id.flatten(),
-                    created_user_id: created_user_id.flatten(),
-                    abandon_at: crate::decode::required(abandon_at, "abandon_at")?,
-                    legal_accepted_at: legal_accepted_at.flatten(),
-                    locale: locale.flatten(),
-                    external_account: external_account.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    SignUp {
+        object: required "object",
+        id: required "id",
+        status: required "status",
+        required_fields: required "required_fields",
+        optional_fields: required "optional_fields",
+        missing_fields: required "missing_fields",
+        unverified_fields: required "unverified_fields",
+        verifications: required "verifications",
+        username: optional "username",
+        email_address: optional "email_address",
+        phone_number: optional "phone_number",
+        web3_wallet: optional "web3_wallet",
+        password_enabled: required "password_enabled",
+        first_name: optional "first_name",
+        last_name: optional "last_name",
+        unsafe_metadata: optional "unsafe_metadata",
+        public_metadata: optional "public_metadata",
+        custom_action: required "custom_action",
+        external_id: optional "external_id",
+        created_session_id: optional "created_session_id",
+        created_user_id: optional "created_user_id",
+        abandon_at: required "abandon_at",
+        legal_accepted_at: optional "legal_accepted_at",
+        locale: optional "locale",
+        #[deprecated] external_account: optional "external_account",
     }
 }
 
+/// The `status` field of [`SignUp`](crate::models::SignUp).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SignUpStatus {
@@ -248,22 +122,4 @@ impl From<&str> for SignUpStatus {
     }
 }
 
-impl std::fmt::Display for SignUpStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for SignUpStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SignUpStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(SignUpStatus);

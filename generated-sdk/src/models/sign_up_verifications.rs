@@ -2,6 +2,7 @@
 
 use crate::models::SignUpVerification;
 
+/// The `verifications` field of [`SignUp`](crate::models::SignUp).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SignUpVerifications {
@@ -15,49 +16,11 @@ pub struct SignUpVerifications {
     pub external_account: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
-impl<'de> serde::Deserialize<'de> for SignUpVerifications {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SignUpVerifications;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a SignUpVerifications object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SignUpVerifications, A::Error> {
-                use crate::decode::Fields as _;
-                let mut email_address = None;
-                let mut phone_number = None;
-                let mut web3_wallet = None;
-                let mut external_account = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "email_address" => {
-                            map.field(&mut email_address, "email_address")?
-                        }
-                        "phone_number" => map.field(&mut phone_number, "phone_number")?,
-                        "web3_wallet" => map.field(&mut web3_wallet, "web3_wallet")?,
-                        "external_account" => {
-                            map.field(&mut external_account, "external_account")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(SignUpVerifications {
-                    email_address: email_address.flatten(),
-                    phone_number: phone_number.flatten(),
-                    web3_wallet: web3_wallet.flatten(),
-                    external_account: external_account.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    SignUpVerifications {
+        email_address: optional "email_address",
+        phone_number: optional "phone_number",
+        web3_wallet: optional "web3_wallet",
+        external_account: optional "external_account",
     }
 }

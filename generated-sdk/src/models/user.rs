@@ -6,6 +6,9 @@ use crate::models::{
     Web3Wallet,
 };
 
+/// Returned by [`UsersApi::get_user_list`](crate::api::UsersApi::get_user_list),
+/// [`UsersApi::create_user`](crate::api::UsersApi::create_user),
+/// [`UsersApi::get_user`](crate::api::UsersApi::get_user) and 14 other operations.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct User {
@@ -110,294 +113,53 @@ pub struct User {
     pub scim: Option<ScimUserMetadata>,
 }
 
-impl<'de> serde::Deserialize<'de> for User {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = User;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a User object")
-            }
-
-            #[allow(
-                deprecated,
-                reason = "decoding sets every field, deprecated ones too"
-            )]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<User, A::Error> {
-                use crate::decode::Fields as _;
-                let mut id = None;
-                let mut object = None;
-                let mut external_id = None;
-                let mut primary_email_address_id = None;
-                let mut primary_phone_number_id = None;
-                let mut primary_web3_wallet_id = None;
-                let mut username = None;
-                let mut first_name = None;
-                let mut last_name = None;
-                let mut locale = None;
-                let mut profile_image_url = None;
-                let mut image_url = None;
-                let mut has_image = None;
-                let mut public_metadata = None;
-                let mut private_metadata = None;
-                let mut unsafe_metadata = None;
-                let mut email_addresses = None;
-                let mut phone_numbers = None;
-                let mut web3_wallets = None;
-                let mut passkeys = None;
-                let mut password_enabled = None;
-                let mut two_factor_enabled = None;
-                let mut totp_enabled = None;
-                let mut backup_code_enabled = None;
-                let mut mfa_enabled_at = None;
-                let mut mfa_disabled_at = None;
-                let mut password_last_updated_at = None;
-                let mut external_accounts = None;
-                let mut saml_accounts = None;
-                let mut enterprise_accounts = None;
-                let mut organization_memberships = None;
-                let mut last_sign_in_at = None;
-                let mut banned = None;
-                let mut locked = None;
-                let mut deprovisioned = None;
-                let mut lockout_expires_in_seconds = None;
-                let mut verification_attempts_remaining = None;
-                let mut updated_at = None;
-                let mut created_at = None;
-                let mut delete_self_enabled = None;
-                let mut create_organization_enabled = None;
-                let mut create_organizations_limit = None;
-                let mut last_active_at = None;
-                let mut legal_accepted_at = None;
-                let mut bypass_client_trust = None;
-                let mut scim = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => map.field(&mut id, "id")?,
-                        "object" => map.field(&mut object, "object")?,
-                        "external_id" => map.field(&mut external_id, "external_id")?,
-                        "primary_email_address_id" => {
-                            map.field(
-                                &mut primary_email_address_id,
-                                "primary_email_address_id",
-                            )?
-                        }
-                        "primary_phone_number_id" => {
-                            map.field(
-                                &mut primary_phone_number_id,
-                                "primary_phone_number_id",
-                            )?
-                        }
-                        "primary_web3_wallet_id" => {
-                            map.field(
-                                &mut primary_web3_wallet_id,
-                                "primary_web3_wallet_id",
-                            )?
-                        }
-                        "username" => map.field(&mut username, "username")?,
-                        "first_name" => map.field(&mut first_name, "first_name")?,
-                        "last_name" => map.field(&mut last_name, "last_name")?,
-                        "locale" => map.field(&mut locale, "locale")?,
-                        "profile_image_url" => {
-                            map.field(&mut profile_image_url, "profile_image_url")?
-                        }
-                        "image_url" => map.field(&mut image_url, "image_url")?,
-                        "has_image" => map.field(&mut has_image, "has_image")?,
-                        "public_metadata" => {
-                            map.field(&mut public_metadata, "public_metadata")?
-                        }
-                        "private_metadata" => {
-                            map.field(&mut private_metadata, "private_metadata")?
-                        }
-                        "unsafe_metadata" => {
-                            map.field(&mut unsafe_metadata, "unsafe_metadata")?
-                        }
-                        "email_addresses" => {
-                            map.field(&mut email_addresses, "email_addresses")?
-                        }
-                        "phone_numbers" => {
-                            map.field(&mut phone_numbers, "phone_numbers")?
-                        }
-                        "web3_wallets" => map.field(&mut web3_wallets, "web3_wallets")?,
-                        "passkeys" => map.field(&mut passkeys, "passkeys")?,
-                        "password_enabled" => {
-                            map.field(&mut password_enabled, "password_enabled")?
-                        }
-                        "two_factor_enabled" => {
-                            map.field(&mut two_factor_enabled, "two_factor_enabled")?
-                        }
-                        "totp_enabled" => map.field(&mut totp_enabled, "totp_enabled")?,
-                        "backup_code_enabled" => {
-                            map.field(&mut backup_code_enabled, "backup_code_enabled")?
-                        }
-                        "mfa_enabled_at" => {
-                            map.field(&mut mfa_enabled_at, "mfa_enabled_at")?
-                        }
-                        "mfa_disabled_at" => {
-                            map.field(&mut mfa_disabled_at, "mfa_disabled_at")?
-                        }
-                        "password_last_updated_at" => {
-                            map.field(
-                                &mut password_last_updated_at,
-                                "password_last_updated_at",
-                            )?
-                        }
-                        "external_accounts" => {
-                            map.field(&mut external_accounts, "external_accounts")?
-                        }
-                        "saml_accounts" => {
-                            map.field(&mut saml_accounts, "saml_accounts")?
-                        }
-                        "enterprise_accounts" => {
-                            map.field(&mut enterprise_accounts, "enterprise_accounts")?
-                        }
-                        "organization_memberships" => {
-                            map.field(
-                                &mut organization_memberships,
-                                "organization_memberships",
-                            )?
-                        }
-                        "last_sign_in_at" => {
-                            map.field(&mut last_sign_in_at, "last_sign_in_at")?
-                        }
-                        "banned" => map.field(&mut banned, "banned")?,
-                        "locked" => map.field(&mut locked, "locked")?,
-                        "deprovisioned" => {
-                            map.field(&mut deprovisioned, "deprovisioned")?
-                        }
-                        "lockout_expires_in_seconds" => {
-                            map.field(
-                                &mut lockout_expires_in_seconds,
-                                "lockout_expires_in_seconds",
-                            )?
-                        }
-                        "verification_attempts_remaining" => {
-                            map.field(
-                                &mut verification_attempts_remaining,
-                                "verification_attempts_remaining",
-                            )?
-                        }
-                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
-                        "created_at" => map.field(&mut created_at, "created_at")?,
-                        "delete_self_enabled" => {
-                            map.field(&mut delete_self_enabled, "delete_self_enabled")?
-                        }
-                        "create_organization_enabled" => {
-                            map.field(
-                                &mut create_organization_enabled,
-                                "create_organization_enabled",
-                            )?
-                        }
-                        "create_organizations_limit" => {
-                            map.field(
-                                &mut create_organizations_limit,
-                                "create_organizations_limit",
-                            )?
-                        }
-                        "last_active_at" => {
-                            map.field(&mut last_active_at, "last_active_at")?
-                        }
-                        "legal_accepted_at" => {
-                            map.field(&mut legal_accepted_at, "legal_accepted_at")?
-                        }
-                        "bypass_client_trust" => {
-                            map.field(&mut bypass_client_trust, "bypass_client_trust")?
-                        }
-                        "scim" => map.field(&mut scim, "scim")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(User {
-                    id: crate::decode::required(id, "id")?,
-                    object: crate::decode::required(object, "object")?,
-                    external_id: external_id.flatten(),
-                    primary_email_address_id: primary_email_address_id.flatten(),
-                    primary_phone_number_id: primary_phone_number_id.flatten(),
-                    primary_web3_wallet_id: primary_web3_wallet_id.flatten(),
-                    username: username.flatten(),
-                    first_name: first_name.flatten(),
-                    last_name: last_name.flatten(),
-                    locale: locale.flatten(),
-                    profile_image_url: profile_image_url.flatten(),
-                    image_url: image_url.flatten(),
-                    has_image: crate::decode::required(has_image, "has_image")?,
-                    public_metadata: crate::decode::required(
-                        public_metadata,
-                        "public_metadata",
-                    )?,
-                    private_metadata: private_metadata.flatten(),
-                    unsafe_metadata: unsafe_metadata.flatten(),
-                    email_addresses: crate::decode::required(
-                        email_addresses,
-                        "email_addresses",
-                    )?,
-                    phone_numbers: crate::decode::required(
-                        phone_numbers,
-                        "phone_numbers",
-                    )?,
-                    web3_wallets: crate::decode::required(web3_wallets, "web3_wallets")?,
-                    passkeys: crate::decode::required(passkeys, "passkeys")?,
-                    password_enabled: crate::decode::required(
-                        password_enabled,
-                        "password_enabled",
-                    )?,
-                    two_factor_enabled: crate::decode::required(
-                        two_factor_enabled,
-                        "two_factor_enabled",
-                    )?,
-                    totp_enabled: crate::decode::required(totp_enabled, "totp_enabled")?,
-                    backup_code_enabled: crate::decode::required(
-                        backup_code_enabled,
-                        "backup_code_enabled",
-                    )?,
-                    mfa_enabled_at: mfa_enabled_at.flatten(),
-                    mfa_disabled_at: mfa_disabled_at.flatten(),
-                    password_last_updated_at: password_last_updated_at.flatten(),
-                    external_accounts: crate::decode::required(
-                        external_accounts,
-                        "external_accounts",
-                    )?,
-                    saml_accounts: crate::decode::required(
-                        saml_accounts,
-                        "saml_accounts",
-                    )?,
-                    enterprise_accounts: crate::decode::required(
-                        enterprise_accounts,
-                        "enterprise_accounts",
-                    )?,
-                    organization_memberships: organization_memberships.flatten(),
-                    last_sign_in_at: last_sign_in_at.flatten(),
-                    banned: crate::decode::required(banned, "banned")?,
-                    locked: crate::decode::required(locked, "locked")?,
-                    deprovisioned: deprovisioned.flatten(),
-                    lockout_expires_in_seconds: lockout_expires_in_seconds.flatten(),
-                    verification_attempts_remaining: verification_attempts_remaining
-                        .flatten(),
-                    updated_at: crate::decode::required(updated_at, "updated_at")?,
-                    created_at: crate::decode::required(created_at, "created_at")?,
-                    delete_self_enabled: crate::decode::required(
-                        delete_self_enabled,
-                        "delete_self_enabled",
-                    )?,
-                    create_organization_enabled: crate::decode::required(
-                        create_organization_enabled,
-                        "create_organization_enabled",
-                    )?,
-                    create_organizations_limit: create_organizations_limit.flatten(),
-                    last_active_at: last_active_at.flatten(),
-                    legal_accepted_at: legal_accepted_at.flatten(),
-                    bypass_client_trust: bypass_client_trust.flatten(),
-                    scim: scim.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    User {
+        id: required "id",
+        object: required "object",
+        external_id: optional "external_id",
+        primary_email_address_id: optional "primary_email_address_id",
+        primary_phone_number_id: optional "primary_phone_number_id",
+        primary_web3_wallet_id: optional "primary_web3_wallet_id",
+        username: optional "username",
+        first_name: optional "first_name",
+        last_name: optional "last_name",
+        locale: optional "locale",
+        #[deprecated] profile_image_url: optional "profile_image_url",
+        image_url: optional "image_url",
+        has_image: required "has_image",
+        public_metadata: required "public_metadata",
+        private_metadata: optional "private_metadata",
+        unsafe_metadata: optional "unsafe_metadata",
+        email_addresses: required "email_addresses",
+        phone_numbers: required "phone_numbers",
+        web3_wallets: required "web3_wallets",
+        passkeys: required "passkeys",
+        password_enabled: required "password_enabled",
+        two_factor_enabled: required "two_factor_enabled",
+        totp_enabled: required "totp_enabled",
+        backup_code_enabled: required "backup_code_enabled",
+        mfa_enabled_at: optional "mfa_enabled_at",
+        mfa_disabled_at: optional "mfa_disabled_at",
+        password_last_updated_at: optional "password_last_updated_at",
+        external_accounts: required "external_accounts",
+        saml_accounts: required "saml_accounts",
+        enterprise_accounts: required "enterprise_accounts",
+        organization_memberships: optional "organization_memberships",
+        last_sign_in_at: optional "last_sign_in_at",
+        banned: required "banned",
+        locked: required "locked",
+        deprovisioned: optional "deprovisioned",
+        lockout_expires_in_seconds: optional "lockout_expires_in_seconds",
+        verification_attempts_remaining: optional "verification_attempts_remaining",
+        updated_at: required "updated_at",
+        created_at: required "created_at",
+        delete_self_enabled: required "delete_self_enabled",
+        create_organization_enabled: required "create_organization_enabled",
+        create_organizations_limit: optional "create_organizations_limit",
+        last_active_at: optional "last_active_at",
+        legal_accepted_at: optional "legal_accepted_at",
+        bypass_client_trust: optional "bypass_client_trust",
+        scim: optional "scim",
     }
 }

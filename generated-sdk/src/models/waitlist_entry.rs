@@ -2,6 +2,11 @@
 
 use crate::models::Invitation;
 
+/// Returned by
+/// [`WaitlistEntriesApi::create_waitlist_entry`](crate::api::WaitlistEntriesApi::create_waitlist_entry),
+/// [`WaitlistEntriesApi::create_bulk_waitlist_entries`](crate::api::WaitlistEntriesApi::create_bulk_waitlist_entries),
+/// [`WaitlistEntriesApi::invite_waitlist_entry`](crate::api::WaitlistEntriesApi::invite_waitlist_entry)
+/// and 1 other operations. The `data` field of [`WaitlistEntries`](crate::models::WaitlistEntries).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct WaitlistEntry {
@@ -20,66 +25,20 @@ pub struct WaitlistEntry {
     pub invitation: Option<Invitation>,
 }
 
-impl<'de> serde::Deserialize<'de> for WaitlistEntry {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = WaitlistEntry;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a WaitlistEntry object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<WaitlistEntry, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut id = None;
-                let mut email_address = None;
-                let mut status = None;
-                let mut is_locked = None;
-                let mut created_at = None;
-                let mut updated_at = None;
-                let mut invitation = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "id" => map.field(&mut id, "id")?,
-                        "email_address" => {
-                            map.field(&mut email_address, "email_address")?
-                        }
-                        "status" => map.field(&mut status, "status")?,
-                        "is_locked" => map.field(&mut is_locked, "is_locked")?,
-                        "created_at" => map.field(&mut created_at, "created_at")?,
-                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
-                        "invitation" => map.field(&mut invitation, "invitation")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(WaitlistEntry {
-                    object: crate::decode::required(object, "object")?,
-                    id: crate::decode::required(id, "id")?,
-                    email_address: crate::decode::required(
-                        email_address,
-                        "email_address",
-                    )?,
-                    status: crate::decode::required(status, "status")?,
-                    is_locked: is_locked.flatten(),
-                    created_at: crate::decode::required(created_at, "created_at")?,
-                    updated_at: crate::decode::required(updated_at, "updated_at")?,
-                    invitation: invitation.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    WaitlistEntry {
+        object: required "object",
+        id: required "id",
+        email_address: required "email_address",
+        status: required "status",
+        is_locked: optional "is_locked",
+        created_at: required "created_at",
+        updated_at: required "updated_at",
+        invitation: optional "invitation",
     }
 }
 
+/// The `status` field of [`WaitlistEntry`](crate::models::WaitlistEntry).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WaitlistEntryStatus {
@@ -122,22 +81,4 @@ impl From<&str> for WaitlistEntryStatus {
     }
 }
 
-impl std::fmt::Display for WaitlistEntryStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for WaitlistEntryStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for WaitlistEntryStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(WaitlistEntryStatus);

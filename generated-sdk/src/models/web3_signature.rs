@@ -2,6 +2,8 @@
 
 use crate::models::OtpStatus;
 
+/// The payload of
+/// [`Web3WalletVerification::Web3Signature`](crate::models::Web3WalletVerification::Web3Signature).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Web3Signature {
@@ -21,63 +23,20 @@ pub struct Web3Signature {
     pub verified_at_client: Option<String>,
 }
 
-impl<'de> serde::Deserialize<'de> for Web3Signature {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Web3Signature;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Web3Signature object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Web3Signature, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut status = None;
-                let mut strategy = None;
-                let mut nonce = None;
-                let mut message = None;
-                let mut attempts = None;
-                let mut expire_at = None;
-                let mut verified_at_client = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "status" => map.field(&mut status, "status")?,
-                        "strategy" => map.field(&mut strategy, "strategy")?,
-                        "nonce" => map.field(&mut nonce, "nonce")?,
-                        "message" => map.field(&mut message, "message")?,
-                        "attempts" => map.field(&mut attempts, "attempts")?,
-                        "expire_at" => map.field(&mut expire_at, "expire_at")?,
-                        "verified_at_client" => {
-                            map.field(&mut verified_at_client, "verified_at_client")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(Web3Signature {
-                    object: object.flatten(),
-                    status: crate::decode::required(status, "status")?,
-                    strategy: crate::decode::required(strategy, "strategy")?,
-                    nonce: nonce.flatten(),
-                    message: message.flatten(),
-                    attempts: attempts.flatten(),
-                    expire_at: expire_at.flatten(),
-                    verified_at_client: verified_at_client.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    Web3Signature {
+        object: optional "object",
+        status: required "status",
+        strategy: required "strategy",
+        nonce: optional "nonce",
+        message: optional "message",
+        attempts: optional "attempts",
+        expire_at: optional "expire_at",
+        verified_at_client: optional "verified_at_client",
     }
 }
 
+/// The `strategy` field of [`Web3Signature`](crate::models::Web3Signature).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Web3SignatureStrategy {
@@ -124,22 +83,4 @@ impl From<&str> for Web3SignatureStrategy {
     }
 }
 
-impl std::fmt::Display for Web3SignatureStrategy {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for Web3SignatureStrategy {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Web3SignatureStrategy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(Web3SignatureStrategy);

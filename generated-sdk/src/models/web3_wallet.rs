@@ -2,6 +2,7 @@
 
 use crate::models::{Admin, Web3Signature};
 
+/// The `web3_wallets` field of [`User`](crate::models::User).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Web3Wallet {
@@ -18,55 +19,18 @@ pub struct Web3Wallet {
     pub updated_at: i64,
 }
 
-impl<'de> serde::Deserialize<'de> for Web3Wallet {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Web3Wallet;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Web3Wallet object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Web3Wallet, A::Error> {
-                use crate::decode::Fields as _;
-                let mut id = None;
-                let mut object = None;
-                let mut web3_wallet = None;
-                let mut verification = None;
-                let mut created_at = None;
-                let mut updated_at = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => map.field(&mut id, "id")?,
-                        "object" => map.field(&mut object, "object")?,
-                        "web3_wallet" => map.field(&mut web3_wallet, "web3_wallet")?,
-                        "verification" => map.field(&mut verification, "verification")?,
-                        "created_at" => map.field(&mut created_at, "created_at")?,
-                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(Web3Wallet {
-                    id: id.flatten(),
-                    object: crate::decode::required(object, "object")?,
-                    web3_wallet: crate::decode::required(web3_wallet, "web3_wallet")?,
-                    verification: verification.flatten(),
-                    created_at: crate::decode::required(created_at, "created_at")?,
-                    updated_at: crate::decode::required(updated_at, "updated_at")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    Web3Wallet {
+        id: optional "id",
+        object: required "object",
+        web3_wallet: required "web3_wallet",
+        verification: optional "verification",
+        created_at: required "created_at",
+        updated_at: required "updated_at",
     }
 }
 
+/// The `verification` field of [`Web3Wallet`](crate::models::Web3Wallet).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]

@@ -103,7 +103,7 @@ pub fn emit(plan: &Crate<'_>, krate: &Ident) -> TokenStream {
                 assert!(response.headers().contains_key("sl-violations"), "Prism did not report the violation");
             }
         });
-    let count = api.operations.len();
+    let count = types::int(api.operations.len() as u64);
     quote! {
         //! Conformance against a Prism mock server of the spec: every operation is called
         //! with valid arguments; Prism must accept each request (no `sl-violations`), and

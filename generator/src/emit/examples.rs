@@ -19,7 +19,7 @@ pub fn emit(api: &Api, krate: &Ident, features: bool) -> TokenStream {
         let json = serde_json::to_string(&e.value).unwrap_or_default();
         quote!( (#pointer, check::<#ty>, #json), )
     });
-    let count = api.examples.len();
+    let count = types::int(api.examples.len() as u64);
     quote! {
         //! Every `example` the spec gives for a schema, a response or a request body
         //! deserializes into the type generated for it.

@@ -308,7 +308,10 @@ fn format_all(header: &str, files: Vec<Unformatted>) -> Result<Vec<File>, Errors
         let parsed = syn::parse_file(&file.source).map_err(|e| {
             Errors::from(Diagnostic::at("", format!("internal error: generated {} does not parse: {e}", file.path)))
         })?;
-        Ok(File { path: file.path.clone(), contents: format!("{header}{}", spaced(&prettyplease::unparse(&parsed))) })
+        Ok(File {
+            path: file.path.clone(),
+            contents: format!("{header}{}", spaced(&types::lay_out_tables(&prettyplease::unparse(&parsed)))),
+        })
     };
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(files.len().max(1));
     // Largest first, dealt round-robin, so that the threads finish together.
@@ -422,9 +425,8 @@ fn lib(plan: &Crate<'_>, runtime: &[&str]) -> TokenStream {
     let client = plan.runtime.client.then(|| {
         let server = api.server.clone().unwrap_or_else(|| "http://localhost".to_owned());
         let retry = api.retry.clone().unwrap_or(crate::clerk::DEFAULT_RETRY);
-        let millis = proc_macro2::Literal::u64_unsuffixed;
         let (initial, max_interval, max_elapsed) =
-            (millis(retry.initial_ms), millis(retry.max_interval_ms), millis(retry.max_elapsed_ms));
+            (types::int(retry.initial_ms), types::int(retry.max_interval_ms), types::int(retry.max_elapsed_ms));
         let exponent = proc_macro2::Literal::f64_unsuffixed(retry.exponent);
         quote! {
             pub mod api;
@@ -545,7 +547,8 @@ fn model_file(api: &Api, ids: &[TypeId], path: &TokenStream) -> TokenStream {
         let names = imports.iter().map(|n| ident(n));
         quote!(use #path::{ #(#names),* };)
     });
-    let items = ids.iter().map(|&id| types::emit(api, api.ty(id)));
+    let models = path.to_string().replace(' ', "");
+    let items = ids.iter().map(|&id| types::emit(api, api.ty(id), &models));
     quote! {
         #imports
         #( #items )*

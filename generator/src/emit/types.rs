@@ -6,7 +6,7 @@ use serde_json::Value;
 use std::collections::BTreeSet;
 
 use super::docs;
-use crate::ir::{Api, Field, TypeDef, TypeId, TypeKind, TypeRef, Variant};
+use crate::ir::{Api, Field, Presence, TypeDef, TypeId, TypeKind, TypeRef, Use, Variant};
 
 /// An identifier token; raw identifiers (`r#type`) are supported.
 pub fn ident(name: &str) -> Ident {
@@ -21,6 +21,23 @@ pub fn ident(name: &str) -> Ident {
         None if valid(name) => Ident::new(name, Span::call_site()),
         _ => Ident::new("invalid_identifier", Span::call_site()),
     }
+}
+
+/// An integer literal as a hand-writer spells it: no type suffix, and digits grouped by
+/// thousands from five digits on (`114`, `60_000`).
+pub fn int(n: u64) -> Literal {
+    let digits = n.to_string();
+    if digits.len() < 5 {
+        return Literal::u64_unsuffixed(n);
+    }
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push('_');
+        }
+        grouped.push(digit);
+    }
+    grouped.parse().unwrap_or_else(|_| Literal::u64_unsuffixed(n))
 }
 
 /// `#[doc = " …"]` attributes for a description, with optional extra paragraphs.
@@ -101,13 +118,35 @@ fn defaultable(t: &TypeDef) -> bool {
     }
 }
 
-/// Emits one type definition.
-pub fn emit(api: &Api, t: &TypeDef) -> TokenStream {
-    let name = ident(&t.name);
+/// Emits one type definition; `models` is the path of the module that holds the models
+/// (`crate::models`), for the links of a doc that says where the type is used.
+pub fn emit(api: &Api, t: &TypeDef, models: &str) -> TokenStream {
+    let usage = t.doc.is_none().then(|| usage_doc(api, t, models));
+    definition(api, t, usage)
+}
+
+/// A type's doc attributes: the spec's description, else `usage`.
+fn type_doc(t: &TypeDef, usage: Option<String>) -> TokenStream {
     // Types are marked deprecated in their docs only: `#[deprecated]` would warn in every
     // generated type that refers to them.
     let deprecated = t.deprecated.then(|| "**Deprecated** by the API.".to_owned());
-    let doc = doc_attrs(t.doc.as_deref(), deprecated.as_slice());
+    match usage {
+        // Written by the emitter, intra-doc links included, so not escaped as spec text is.
+        Some(usage) => {
+            let mut lines: Vec<String> = wrapped(&usage).into_iter().map(|line| format!(" {line}")).collect();
+            if let Some(deprecated) = deprecated {
+                lines.extend([String::new(), format!(" {deprecated}")]);
+            }
+            quote! { #( #[doc = #lines] )* }
+        }
+        None => doc_attrs(t.doc.as_deref(), deprecated.as_slice()),
+    }
+}
+
+/// A type definition, documented by the spec's description or else by `usage`.
+fn definition(api: &Api, t: &TypeDef, usage: Option<String>) -> TokenStream {
+    let name = ident(&t.name);
+    let doc = type_doc(t, usage);
     match &t.kind {
         TypeKind::Struct { fields, multipart } => {
             let default = defaultable(t).then(|| quote!(Default,));
@@ -184,23 +223,7 @@ pub fn emit(api: &Api, t: &TypeDef) -> TokenStream {
                     }
                 }
 
-                impl std::fmt::Display for #name {
-                    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str(self.as_str())
-                    }
-                }
-
-                impl serde::Serialize for #name {
-                    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                        serializer.serialize_str(self.as_str())
-                    }
-                }
-
-                impl<'de> serde::Deserialize<'de> for #name {
-                    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                        crate::decode::open_enum(deserializer)
-                    }
-                }
+                crate::decode::open_enum!(#name);
             }
         }
         TypeKind::Tagged { property, variants } => {
@@ -267,6 +290,134 @@ pub fn emit(api: &Api, t: &TypeDef) -> TokenStream {
     }
 }
 
+/// How many places one sentence of a where-used doc names, and how many sentences it has.
+const NAMED: usize = 3;
+const SENTENCES: usize = 3;
+
+/// The role a type plays at a place it is used; places with the same role share a sentence.
+#[derive(PartialEq)]
+enum Role<'a> {
+    Returned,
+    Body,
+    Param(&'a str),
+    Field(&'a str),
+    Variant,
+    Alias,
+    Event,
+}
+
+impl Role<'_> {
+    fn sentence(&self, places: &str, count: usize) -> String {
+        match self {
+            Role::Returned => format!("Returned by {places}."),
+            Role::Body => format!("The request body of {places}."),
+            Role::Param(name) => format!("The `{name}` parameter of {places}."),
+            Role::Field(name) => format!("The `{name}` field of {places}."),
+            Role::Variant => format!("The payload of {places}."),
+            Role::Alias => format!("Used by {places}."),
+            Role::Event if count == 1 => format!("The data of the {places} webhook event."),
+            Role::Event => format!("The data of the {places} webhook events."),
+        }
+    }
+
+    /// What the places are, for "and 3 other …".
+    fn noun(&self) -> &'static str {
+        match self {
+            Role::Returned | Role::Body | Role::Param(_) => "operations",
+            Role::Field(_) | Role::Alias => "types",
+            Role::Variant => "variants",
+            Role::Event => "events",
+        }
+    }
+}
+
+/// The role and the link of one place a type is used.
+fn place<'a>(api: &'a Api, used: &'a Use, models: &str) -> (Role<'a>, String) {
+    let operation = |i: usize| {
+        let op = &api.operations[i];
+        let method = format!("{}::{}", crate::clerk::group_handle(&op.group), op.name);
+        format!("[`{method}`](crate::api::{method})")
+    };
+    let owner = |id: TypeId| {
+        let name = &api.ty(id).name;
+        format!("[`{name}`]({models}::{name})")
+    };
+    let raw = |name: &'a str| name.trim_start_matches("r#");
+    match used {
+        Use::Response(i) => (Role::Returned, operation(*i)),
+        Use::Body(i) => (Role::Body, operation(*i)),
+        Use::Param(i, name) => (Role::Param(raw(name)), operation(*i)),
+        Use::Field(id, name) => (Role::Field(raw(name)), owner(*id)),
+        Use::Variant(id, name) => {
+            let variant = format!("{}::{}", api.ty(*id).name, raw(name));
+            (Role::Variant, format!("[`{variant}`]({models}::{variant})"))
+        }
+        Use::Alias(id) => (Role::Alias, owner(*id)),
+        Use::Event(i) => {
+            let event = &api.events[*i];
+            (Role::Event, format!("[`{}`](crate::webhooks::EventData::{})", event.name, event.variant))
+        }
+    }
+}
+
+/// A type's doc when the spec gives none: where it is used (a few places of each role, the
+/// first roles), or where the spec defines it when nothing uses it.
+fn usage_doc(api: &Api, t: &TypeDef, models: &str) -> String {
+    let mut roles: Vec<(Role, Vec<String>)> = Vec::new();
+    for used in &t.uses {
+        let (role, link) = place(api, used, models);
+        match roles.iter_mut().find(|(r, _)| *r == role) {
+            Some((_, links)) => links.push(link),
+            None => roles.push((role, vec![link])),
+        }
+    }
+    if roles.is_empty() {
+        return match t.pointer.strip_prefix("/components/schemas/") {
+            Some(schema) => {
+                format!("The spec's `{schema}` schema, which no request, success response or webhook event uses.")
+            }
+            None => format!("The schema at `{}` in the spec.", t.pointer),
+        };
+    }
+    let mut sentences: Vec<String> = roles
+        .iter()
+        .take(SENTENCES)
+        .map(|(role, links)| role.sentence(&listed(links, role.noun()), links.len()))
+        .collect();
+    let more: usize = roles.iter().skip(SENTENCES).map(|(_, links)| links.len()).sum();
+    if more > 0 {
+        sentences.push(format!("Also used in {more} other {}.", if more == 1 { "place" } else { "places" }));
+    }
+    sentences.join(" ")
+}
+
+/// Text the emitter writes into docs, in lines of at most 100 columns where its words
+/// allow (its words hold no Markdown that a line break would split).
+fn wrapped(text: &str) -> Vec<String> {
+    const WIDTH: usize = 100;
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split(' ') {
+        match lines.last_mut() {
+            Some(line) if line.len() + 1 + word.len() <= WIDTH => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_owned()),
+        }
+    }
+    lines
+}
+
+/// `a`, `a and b`, `a, b and c`, or `a, b, c and 2 other {noun}`.
+fn listed(links: &[String], noun: &str) -> String {
+    match links {
+        [] => String::new(),
+        [one] => one.clone(),
+        _ if links.len() <= NAMED => format!("{} and {}", links[..links.len() - 1].join(", "), links[links.len() - 1]),
+        _ => format!("{} and {} other {noun}", links[..NAMED].join(", "), links.len() - NAMED),
+    }
+}
+
 /// `new(required fields…)` for request types that have required fields (and so no
 /// `Default`): everything else starts unset.
 fn constructor(api: &Api, t: &TypeDef, fields: &[Field], multipart: bool) -> Option<TokenStream> {
@@ -328,7 +479,7 @@ fn field(api: &Api, owner: &TypeDef, f: &Field, multipart: bool) -> TokenStream 
         let wire = &f.wire;
         quote!(rename = #wire)
     });
-    let (ty, presence) = match presence(owner, f) {
+    let (ty, presence) = match f.presence(owner.in_request) {
         Presence::ThreeState => {
             (quote!(crate::Nullable<#base>), Some(quote!(skip_serializing_if = "crate::Nullable::is_unset")))
         }
@@ -365,91 +516,209 @@ fn field(api: &Api, owner: &TypeDef, f: &Field, multipart: bool) -> TokenStream 
     }
 }
 
-/// How a field's absence reads.
-enum Presence {
-    /// Must be sent.
-    Required,
-    /// `Option`: a missing key and `null` are both `None`.
-    Optional,
-    /// `Nullable` (request types only): missing, `null` and a value are all distinct.
-    ThreeState,
-}
-
-fn presence(owner: &TypeDef, f: &Field) -> Presence {
-    if !f.required && f.nullable && owner.in_request {
-        Presence::ThreeState
-    } else if !f.required || f.nullable {
-        Presence::Optional
-    } else {
-        Presence::Required
-    }
-}
-
-/// A `Deserialize` impl that reads a JSON object and nothing else (serde's derive also
-/// emits a sequence visitor and a field-identifier type per struct, code JSON never
-/// runs). Unknown keys are skipped; a duplicate key is an error, as with the derive.
+/// The struct's `Deserialize` impl as a field table for `crate::decode::object!`, one
+/// `field: presence "key"` line per field, which the macro expands into a visitor that
+/// reads a JSON object and nothing else.
 fn deserialize_struct(t: &TypeDef, fields: &[Field]) -> TokenStream {
     let name = ident(&t.name);
-    let expecting = format!("a {} object", t.name);
-    // Each field's value is collected in a local of the field's own name; the map and key
-    // bindings take names no field has.
-    let taken: BTreeSet<&str> = fields.iter().map(|f| f.name.as_str()).collect();
-    let free = |candidates: &[&'static str]| {
-        let name = candidates.iter().find(|c| !taken.contains(**c)).copied().unwrap_or("map_access");
-        ident(name)
-    };
-    // Nor may the visitor type or the map's type parameter shadow the struct's own name.
-    let visitor = ident(if t.name == "Visitor" { "ObjectVisitor" } else { "Visitor" });
-    let access = ident(if t.name == "A" { "M" } else { "A" });
-    let map = free(&["map", "object", "entries"]);
-    let key = free(&["key", "wire_key", "json_key"]);
-    let slots: Vec<Ident> = fields.iter().map(|f| ident(&f.name)).collect();
-    let wires: Vec<&str> = fields.iter().map(|f| f.wire.as_str()).collect();
-    let inits = fields.iter().zip(&slots).map(|(f, slot)| match presence(t, f) {
-        Presence::Required => {
-            let wire = &f.wire;
-            quote!(#slot: crate::decode::required(#slot, #wire)?)
-        }
-        Presence::Optional => quote!(#slot: #slot.flatten()),
-        Presence::ThreeState => quote!(#slot: #slot.unwrap_or_default()),
+    let entries = fields.iter().map(|f| {
+        let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
+        let field = ident(&f.name);
+        let presence = ident(match f.presence(t.in_request) {
+            Presence::Required => "required",
+            Presence::Optional => "optional",
+            Presence::ThreeState => "nullable",
+        });
+        let key = &f.wire;
+        quote!(#deprecated #field: #presence #key,)
     });
-    let allow = fields
-        .iter()
-        .any(|f| f.deprecated)
-        .then(|| quote!(#[allow(deprecated, reason = "decoding sets every field, deprecated ones too")]));
     quote! {
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                struct #visitor;
-
-                impl<'de> serde::de::Visitor<'de> for #visitor {
-                    type Value = #name;
-
-                    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                        f.write_str(#expecting)
-                    }
-
-                    #allow
-                    fn visit_map<#access: serde::de::MapAccess<'de>>(self, mut #map: #access) -> Result<#name, #access::Error> {
-                        use crate::decode::Fields as _;
-                        #( let mut #slots = None; )*
-                        while let Some(#key) = #map.next_key::<crate::decode::Key<'de>>()? {
-                            match #key.as_str() {
-                                #( #wires => #map.field(&mut #slots, #wires)?, )*
-                                _ => #map.skip()?,
-                            }
-                        }
-                        Ok(#name { #( #inits ),* })
-                    }
-                }
-
-                deserializer.deserialize_map(#visitor)
+        crate::decode::object! {
+            #name {
+                #( #entries )*
             }
         }
     }
 }
 
-/// A string literal token.
-pub fn lit(s: &str) -> Literal {
-    Literal::string(s)
+/// The opening line of a field table in formatted source.
+const TABLE_START: &str = "crate::decode::object! {";
+
+/// Lays out each field table of a formatted file one field per line (`prettyplease` fills
+/// a macro's tokens into lines as they fit, with a space before every `:`).
+pub fn lay_out_tables(source: &str) -> String {
+    let mut out = String::with_capacity(source.len());
+    let mut lines = source.lines();
+    while let Some(line) = lines.next() {
+        out.push_str(line);
+        out.push('\n');
+        if line != TABLE_START {
+            continue;
+        }
+        let body: Vec<&str> = lines.by_ref().take_while(|l| *l != "}").collect();
+        match syn::parse_str::<Table>(&body.join("\n")) {
+            Ok(table) => out.push_str(&table.to_string()),
+            // Not a table this module emitted: kept as formatted.
+            Err(_) => body.iter().for_each(|l| {
+                out.push_str(l);
+                out.push('\n');
+            }),
+        }
+        out.push_str("}\n");
+    }
+    out
+}
+
+/// The body of a `crate::decode::object!` call: `Name { field: presence "key", … }`.
+struct Table {
+    name: Ident,
+    entries: Vec<Entry>,
+}
+
+/// `#[deprecated] field: presence "key"`.
+struct Entry {
+    deprecated: bool,
+    field: Ident,
+    presence: Ident,
+    key: syn::LitStr,
+}
+
+impl syn::parse::Parse for Table {
+    fn parse(input: syn::parse::ParseStream) -> syn::Result<Self> {
+        let name = input.parse()?;
+        let content;
+        syn::braced!(content in input);
+        let entries = content.parse_terminated(Entry::parse, syn::Token![,])?;
+        Ok(Table { name, entries: entries.into_iter().collect() })
+    }
+}
+
+impl Entry {
+    fn parse(input: syn::parse::ParseStream) -> syn::Result<Self> {
+        let deprecated = match input.call(syn::Attribute::parse_outer)?.as_slice() {
+            [] => false,
+            [attr] if attr.path().is_ident("deprecated") => true,
+            _ => return Err(input.error("expected at most `#[deprecated]`")),
+        };
+        let field = input.call(<Ident as syn::ext::IdentExt>::parse_any)?;
+        input.parse::<syn::Token![:]>()?;
+        Ok(Entry { deprecated, field, presence: input.parse()?, key: input.parse()? })
+    }
+}
+
+impl std::fmt::Display for Table {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "    {} {{", self.name)?;
+        for e in &self.entries {
+            let deprecated = if e.deprecated { "#[deprecated] " } else { "" };
+            writeln!(f, "        {deprecated}{}: {} {},", e.field, e.presence, e.key.token())?;
+        }
+        writeln!(f, "    }}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn formatted(tokens: TokenStream) -> String {
+        prettyplease::unparse(&syn::parse_file(&tokens.to_string()).expect("parses"))
+    }
+
+    fn api(doc: serde_json::Value) -> Api {
+        let spec = crate::load::Spec::from_value(std::path::Path::new("test.yaml"), doc, "").expect("a valid spec");
+        crate::ir::build(&spec).expect("builds")
+    }
+
+    fn doc_of(api: &Api, name: &str) -> String {
+        let t = api.types.iter().find(|t| t.name == name).unwrap_or_else(|| panic!("no type {name}"));
+        usage_doc(api, t, "crate::models")
+    }
+
+    #[test]
+    fn usage_docs_name_a_few_places_of_the_first_roles() {
+        let pet = serde_json::json!({"$ref": "#/components/schemas/Pet"});
+        let get = |id: &str| {
+            serde_json::json!({"get": {"operationId": id, "tags": ["Pets"], "responses": {"200": {
+                "description": "ok", "content": {"application/json": {"schema": pet}}
+            }}}})
+        };
+        let api = api(serde_json::json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {"/a": get("GetA"), "/b": get("GetB"), "/c": get("GetC"), "/d": get("GetD"), "/e": get("GetE")},
+            "components": {"schemas": {
+                "Pet": {"type": "object", "properties": {"name": {"type": "string"}}},
+                "Owner": {"type": "object", "properties": {"pet": pet, "other": pet, "third": pet, "type": pet}},
+                "Unused": {"type": "object"},
+                "Cat": {"type": "object", "properties": {"meow": {"type": "boolean"}}},
+                "Animal": {"oneOf": [{"$ref": "#/components/schemas/Cat"}, pet]}
+            }}
+        }));
+        assert_eq!(
+            doc_of(&api, "Pet"),
+            "Returned by [`PetsApi::get_a`](crate::api::PetsApi::get_a), \
+             [`PetsApi::get_b`](crate::api::PetsApi::get_b), [`PetsApi::get_c`](crate::api::PetsApi::get_c) \
+             and 2 other operations. The `other` field of [`Owner`](crate::models::Owner). \
+             The `pet` field of [`Owner`](crate::models::Owner). Also used in 3 other places."
+        );
+        assert_eq!(doc_of(&api, "Cat"), "The payload of [`Animal::Cat`](crate::models::Animal::Cat).");
+        assert_eq!(
+            doc_of(&api, "Unused"),
+            "The spec's `Unused` schema, which no request, success response or webhook event uses."
+        );
+    }
+
+    #[test]
+    fn lists_of_places_read_as_prose() {
+        let links = |n: usize| (1..=n).map(|i| format!("`{i}`")).collect::<Vec<_>>();
+        assert_eq!(listed(&links(1), "types"), "`1`");
+        assert_eq!(listed(&links(2), "types"), "`1` and `2`");
+        assert_eq!(listed(&links(3), "types"), "`1`, `2` and `3`");
+        assert_eq!(listed(&links(5), "types"), "`1`, `2`, `3` and 2 other types");
+        assert_eq!(Role::Event.sentence("`a`", 1), "The data of the `a` webhook event.");
+        assert_eq!(Role::Event.sentence("`a` and `b`", 2), "The data of the `a` and `b` webhook events.");
+    }
+
+    #[test]
+    fn doc_text_wraps_at_spaces_before_column_100() {
+        let link = format!("[`{}`](crate::x)", "a".repeat(80));
+        let lines = wrapped(&format!("Returned by {link} and {link}."));
+        assert_eq!(lines, ["Returned by".to_owned(), format!("{link} and"), format!("{link}.")]);
+    }
+
+    #[test]
+    fn integers_have_no_suffix_and_long_ones_are_grouped() {
+        let shown: Vec<String> = [0, 114, 9999, 60_000, 3_600_000, u64::MAX].map(|n| int(n).to_string()).into();
+        assert_eq!(shown, ["0", "114", "9999", "60_000", "3_600_000", "18_446_744_073_709_551_615"]);
+    }
+
+    #[test]
+    fn field_tables_get_one_line_per_field() {
+        let tokens = quote! {
+            pub struct Kept;
+
+            crate::decode::object! {
+                Pet {
+                    id: required "id",
+                    r#type: optional "type",
+                    #[deprecated] a_field_name_long_enough_to_break_the_line_of_prettyplease: nullable "a-field-name",
+                }
+            }
+        };
+        let expected = "pub struct Kept;\n\
+            crate::decode::object! {\n    Pet {\n        id: required \"id\",\n        r#type: optional \"type\",\n        \
+            #[deprecated] a_field_name_long_enough_to_break_the_line_of_prettyplease: nullable \"a-field-name\",\n    \
+            }\n}\n";
+        assert_eq!(lay_out_tables(&formatted(tokens)), expected);
+    }
+
+    #[test]
+    fn other_macros_and_malformed_tables_are_kept_as_formatted() {
+        let source = formatted(quote! {
+            crate::decode::object! { Pet { #[serde(skip)] id: required "id" } }
+            other! { a : b }
+        });
+        assert_eq!(lay_out_tables(&source), source);
+    }
 }

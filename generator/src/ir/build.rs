@@ -50,6 +50,7 @@ pub fn build_with(spec: &Spec, names: &NameMap) -> Result<Api, Errors> {
     };
     let mut errors = errors;
     mark_usage(&mut api);
+    super::usage::record(&mut api);
     if let Err(e) = super::cycles::mark_boxes(&mut api) {
         errors.push(e);
     }
@@ -199,6 +200,7 @@ impl<'a> Builder<'a> {
             kind: TypeKind::Alias { target: TypeRef::Json, nullable: false },
             in_request: false,
             in_response: false,
+            uses: Vec::new(),
         });
         self.types.len() - 1
     }

@@ -13,6 +13,7 @@ pub mod groups;
 mod plan;
 pub mod sample;
 pub mod share;
+mod usage;
 mod view;
 
 pub use build::{NameMap, build, build_with};
@@ -94,6 +95,28 @@ pub struct TypeDef {
     pub in_request: bool,
     /// Reachable from a response (component schemas count as responses).
     pub in_response: bool,
+    /// Where the type is named, for its docs when the spec gives none.
+    pub uses: Vec<Use>,
+}
+
+/// One place a named type is used, directly or as the items of a list or the values of a
+/// map. Operations and events are indices into [`Api::operations`] and [`Api::events`].
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Use {
+    /// The body of an operation's success response.
+    Response(usize),
+    /// An operation's request body.
+    Body(usize),
+    /// An operation's parameter, by Rust name.
+    Param(usize, String),
+    /// A struct's field, by Rust name.
+    Field(TypeId, String),
+    /// A union's variant, by Rust name.
+    Variant(TypeId, String),
+    /// What an alias stands for.
+    Alias(TypeId),
+    /// A webhook event's `data`.
+    Event(usize),
 }
 
 /// The shape of a named type.

@@ -2,6 +2,8 @@
 
 use crate::models::CreateSamlConnectionRequestLoginHint;
 
+/// The request body of
+/// [`EnterpriseConnectionsApi::create_enterprise_connection`](crate::api::EnterpriseConnectionsApi::create_enterprise_connection).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateEnterpriseConnectionRequest {
     /// The display name of the connection
@@ -54,71 +56,17 @@ impl CreateEnterpriseConnectionRequest {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for CreateEnterpriseConnectionRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateEnterpriseConnectionRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CreateEnterpriseConnectionRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateEnterpriseConnectionRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut name = None;
-                let mut provider = None;
-                let mut domains = None;
-                let mut organization_id = None;
-                let mut allow_organization_account_linking = None;
-                let mut active = None;
-                let mut saml = None;
-                let mut oidc = None;
-                let mut custom_attributes = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "name" => map.field(&mut name, "name")?,
-                        "provider" => map.field(&mut provider, "provider")?,
-                        "domains" => map.field(&mut domains, "domains")?,
-                        "organization_id" => {
-                            map.field(&mut organization_id, "organization_id")?
-                        }
-                        "allow_organization_account_linking" => {
-                            map.field(
-                                &mut allow_organization_account_linking,
-                                "allow_organization_account_linking",
-                            )?
-                        }
-                        "active" => map.field(&mut active, "active")?,
-                        "saml" => map.field(&mut saml, "saml")?,
-                        "oidc" => map.field(&mut oidc, "oidc")?,
-                        "custom_attributes" => {
-                            map.field(&mut custom_attributes, "custom_attributes")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CreateEnterpriseConnectionRequest {
-                    name: crate::decode::required(name, "name")?,
-                    provider: crate::decode::required(provider, "provider")?,
-                    domains: crate::decode::required(domains, "domains")?,
-                    organization_id: organization_id.unwrap_or_default(),
-                    allow_organization_account_linking: allow_organization_account_linking
-                        .unwrap_or_default(),
-                    active: active.unwrap_or_default(),
-                    saml: saml.unwrap_or_default(),
-                    oidc: oidc.unwrap_or_default(),
-                    custom_attributes: custom_attributes.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CreateEnterpriseConnectionRequest {
+        name: required "name",
+        provider: required "provider",
+        domains: required "domains",
+        organization_id: nullable "organization_id",
+        allow_organization_account_linking: nullable "allow_organization_account_linking",
+        active: nullable "active",
+        saml: nullable "saml",
+        oidc: nullable "oidc",
+        custom_attributes: optional "custom_attributes",
     }
 }
 
@@ -177,25 +125,7 @@ impl From<&str> for CreateEnterpriseConnectionRequestProvider {
     }
 }
 
-impl std::fmt::Display for CreateEnterpriseConnectionRequestProvider {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for CreateEnterpriseConnectionRequestProvider {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CreateEnterpriseConnectionRequestProvider {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(CreateEnterpriseConnectionRequestProvider);
 
 /// SAML connection-specific properties. Only applied when the enterprise connection uses SAML (e.g. provider is saml_custom).
 /// Use this to set IdP configuration, attribute mapping, and other SAML-specific settings at creation time.
@@ -232,76 +162,18 @@ pub struct CreateEnterpriseConnectionRequestSaml {
     pub login_hint: crate::Nullable<CreateSamlConnectionRequestLoginHint>,
 }
 
-impl<'de> serde::Deserialize<'de> for CreateEnterpriseConnectionRequestSaml {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateEnterpriseConnectionRequestSaml;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CreateEnterpriseConnectionRequestSaml object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateEnterpriseConnectionRequestSaml, A::Error> {
-                use crate::decode::Fields as _;
-                let mut idp_entity_id = None;
-                let mut idp_sso_url = None;
-                let mut idp_certificate = None;
-                let mut idp_metadata_url = None;
-                let mut idp_metadata = None;
-                let mut attribute_mapping = None;
-                let mut allow_subdomains = None;
-                let mut allow_idp_initiated = None;
-                let mut force_authn = None;
-                let mut login_hint = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "idp_entity_id" => {
-                            map.field(&mut idp_entity_id, "idp_entity_id")?
-                        }
-                        "idp_sso_url" => map.field(&mut idp_sso_url, "idp_sso_url")?,
-                        "idp_certificate" => {
-                            map.field(&mut idp_certificate, "idp_certificate")?
-                        }
-                        "idp_metadata_url" => {
-                            map.field(&mut idp_metadata_url, "idp_metadata_url")?
-                        }
-                        "idp_metadata" => map.field(&mut idp_metadata, "idp_metadata")?,
-                        "attribute_mapping" => {
-                            map.field(&mut attribute_mapping, "attribute_mapping")?
-                        }
-                        "allow_subdomains" => {
-                            map.field(&mut allow_subdomains, "allow_subdomains")?
-                        }
-                        "allow_idp_initiated" => {
-                            map.field(&mut allow_idp_initiated, "allow_idp_initiated")?
-                        }
-                        "force_authn" => map.field(&mut force_authn, "force_authn")?,
-                        "login_hint" => map.field(&mut login_hint, "login_hint")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CreateEnterpriseConnectionRequestSaml {
-                    idp_entity_id: idp_entity_id.unwrap_or_default(),
-                    idp_sso_url: idp_sso_url.unwrap_or_default(),
-                    idp_certificate: idp_certificate.unwrap_or_default(),
-                    idp_metadata_url: idp_metadata_url.unwrap_or_default(),
-                    idp_metadata: idp_metadata.unwrap_or_default(),
-                    attribute_mapping: attribute_mapping.unwrap_or_default(),
-                    allow_subdomains: allow_subdomains.unwrap_or_default(),
-                    allow_idp_initiated: allow_idp_initiated.unwrap_or_default(),
-                    force_authn: force_authn.unwrap_or_default(),
-                    login_hint: login_hint.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CreateEnterpriseConnectionRequestSaml {
+        idp_entity_id: nullable "idp_entity_id",
+        idp_sso_url: nullable "idp_sso_url",
+        idp_certificate: nullable "idp_certificate",
+        idp_metadata_url: nullable "idp_metadata_url",
+        idp_metadata: nullable "idp_metadata",
+        attribute_mapping: nullable "attribute_mapping",
+        allow_subdomains: nullable "allow_subdomains",
+        allow_idp_initiated: nullable "allow_idp_initiated",
+        force_authn: nullable "force_authn",
+        login_hint: nullable "login_hint",
     }
 }
 
@@ -318,54 +190,12 @@ pub struct CreateEnterpriseConnectionRequestSamlAttributeMapping {
     pub last_name: crate::Nullable<String>,
 }
 
-impl<'de> serde::Deserialize<'de>
-for CreateEnterpriseConnectionRequestSamlAttributeMapping {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateEnterpriseConnectionRequestSamlAttributeMapping;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "a CreateEnterpriseConnectionRequestSamlAttributeMapping object",
-                )
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<
-                CreateEnterpriseConnectionRequestSamlAttributeMapping,
-                A::Error,
-            > {
-                use crate::decode::Fields as _;
-                let mut user_id = None;
-                let mut email_address = None;
-                let mut first_name = None;
-                let mut last_name = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "user_id" => map.field(&mut user_id, "user_id")?,
-                        "email_address" => {
-                            map.field(&mut email_address, "email_address")?
-                        }
-                        "first_name" => map.field(&mut first_name, "first_name")?,
-                        "last_name" => map.field(&mut last_name, "last_name")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CreateEnterpriseConnectionRequestSamlAttributeMapping {
-                    user_id: user_id.unwrap_or_default(),
-                    email_address: email_address.unwrap_or_default(),
-                    first_name: first_name.unwrap_or_default(),
-                    last_name: last_name.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CreateEnterpriseConnectionRequestSamlAttributeMapping {
+        user_id: nullable "user_id",
+        email_address: nullable "email_address",
+        first_name: nullable "first_name",
+        last_name: nullable "last_name",
     }
 }
 
@@ -395,66 +225,21 @@ pub struct CreateEnterpriseConnectionRequestOidc {
     pub requires_pkce: crate::Nullable<bool>,
 }
 
-impl<'de> serde::Deserialize<'de> for CreateEnterpriseConnectionRequestOidc {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateEnterpriseConnectionRequestOidc;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CreateEnterpriseConnectionRequestOidc object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateEnterpriseConnectionRequestOidc, A::Error> {
-                use crate::decode::Fields as _;
-                let mut client_id = None;
-                let mut client_secret = None;
-                let mut discovery_url = None;
-                let mut auth_url = None;
-                let mut token_url = None;
-                let mut user_info_url = None;
-                let mut requires_pkce = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "client_id" => map.field(&mut client_id, "client_id")?,
-                        "client_secret" => {
-                            map.field(&mut client_secret, "client_secret")?
-                        }
-                        "discovery_url" => {
-                            map.field(&mut discovery_url, "discovery_url")?
-                        }
-                        "auth_url" => map.field(&mut auth_url, "auth_url")?,
-                        "token_url" => map.field(&mut token_url, "token_url")?,
-                        "user_info_url" => {
-                            map.field(&mut user_info_url, "user_info_url")?
-                        }
-                        "requires_pkce" => {
-                            map.field(&mut requires_pkce, "requires_pkce")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CreateEnterpriseConnectionRequestOidc {
-                    client_id: client_id.unwrap_or_default(),
-                    client_secret: client_secret.unwrap_or_default(),
-                    discovery_url: discovery_url.unwrap_or_default(),
-                    auth_url: auth_url.unwrap_or_default(),
-                    token_url: token_url.unwrap_or_default(),
-                    user_info_url: user_info_url.unwrap_or_default(),
-                    requires_pkce: requires_pkce.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CreateEnterpriseConnectionRequestOidc {
+        client_id: nullable "client_id",
+        client_secret: nullable "client_secret",
+        discovery_url: nullable "discovery_url",
+        auth_url: nullable "auth_url",
+        token_url: nullable "token_url",
+        user_info_url: nullable "user_info_url",
+        requires_pkce: nullable "requires_pkce",
     }
 }
 
+/// The `custom_attributes` field of
+/// [`CreateEnterpriseConnectionRequest`](crate::models::CreateEnterpriseConnectionRequest) and
+/// [`UpdateEnterpriseConnectionRequest`](crate::models::UpdateEnterpriseConnectionRequest).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateEnterpriseConnectionRequestCustomAttributesItem {
     /// Display name for the custom attribute
@@ -489,63 +274,19 @@ impl CreateEnterpriseConnectionRequestCustomAttributesItem {
     }
 }
 
-impl<'de> serde::Deserialize<'de>
-for CreateEnterpriseConnectionRequestCustomAttributesItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateEnterpriseConnectionRequestCustomAttributesItem;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(
-                    "a CreateEnterpriseConnectionRequestCustomAttributesItem object",
-                )
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<
-                CreateEnterpriseConnectionRequestCustomAttributesItem,
-                A::Error,
-            > {
-                use crate::decode::Fields as _;
-                let mut name = None;
-                let mut key = None;
-                let mut sso_path = None;
-                let mut scim_path = None;
-                let mut directory_path = None;
-                let mut multi_valued = None;
-                while let Some(wire_key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match wire_key.as_str() {
-                        "name" => map.field(&mut name, "name")?,
-                        "key" => map.field(&mut key, "key")?,
-                        "sso_path" => map.field(&mut sso_path, "sso_path")?,
-                        "scim_path" => map.field(&mut scim_path, "scim_path")?,
-                        "directory_path" => {
-                            map.field(&mut directory_path, "directory_path")?
-                        }
-                        "multi_valued" => map.field(&mut multi_valued, "multi_valued")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CreateEnterpriseConnectionRequestCustomAttributesItem {
-                    name: crate::decode::required(name, "name")?,
-                    key: crate::decode::required(key, "key")?,
-                    sso_path: sso_path.flatten(),
-                    scim_path: scim_path.flatten(),
-                    directory_path: directory_path.flatten(),
-                    multi_valued: multi_valued.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CreateEnterpriseConnectionRequestCustomAttributesItem {
+        name: required "name",
+        key: required "key",
+        sso_path: optional "sso_path",
+        scim_path: optional "scim_path",
+        directory_path: optional "directory_path",
+        multi_valued: optional "multi_valued",
     }
 }
 
+/// The request body of
+/// [`EnterpriseConnectionsApi::update_enterprise_connection`](crate::api::EnterpriseConnectionsApi::update_enterprise_connection).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UpdateEnterpriseConnectionRequest {
     /// The display name of the enterprise connection
@@ -584,82 +325,18 @@ pub struct UpdateEnterpriseConnectionRequest {
     >,
 }
 
-impl<'de> serde::Deserialize<'de> for UpdateEnterpriseConnectionRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateEnterpriseConnectionRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a UpdateEnterpriseConnectionRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateEnterpriseConnectionRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut name = None;
-                let mut domains = None;
-                let mut active = None;
-                let mut sync_user_attributes = None;
-                let mut disable_additional_identifications = None;
-                let mut allow_organization_account_linking = None;
-                let mut organization_id = None;
-                let mut saml = None;
-                let mut oidc = None;
-                let mut custom_attributes = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "name" => map.field(&mut name, "name")?,
-                        "domains" => map.field(&mut domains, "domains")?,
-                        "active" => map.field(&mut active, "active")?,
-                        "sync_user_attributes" => {
-                            map.field(&mut sync_user_attributes, "sync_user_attributes")?
-                        }
-                        "disable_additional_identifications" => {
-                            map.field(
-                                &mut disable_additional_identifications,
-                                "disable_additional_identifications",
-                            )?
-                        }
-                        "allow_organization_account_linking" => {
-                            map.field(
-                                &mut allow_organization_account_linking,
-                                "allow_organization_account_linking",
-                            )?
-                        }
-                        "organization_id" => {
-                            map.field(&mut organization_id, "organization_id")?
-                        }
-                        "saml" => map.field(&mut saml, "saml")?,
-                        "oidc" => map.field(&mut oidc, "oidc")?,
-                        "custom_attributes" => {
-                            map.field(&mut custom_attributes, "custom_attributes")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(UpdateEnterpriseConnectionRequest {
-                    name: name.unwrap_or_default(),
-                    domains: domains.unwrap_or_default(),
-                    active: active.unwrap_or_default(),
-                    sync_user_attributes: sync_user_attributes.unwrap_or_default(),
-                    disable_additional_identifications: disable_additional_identifications
-                        .unwrap_or_default(),
-                    allow_organization_account_linking: allow_organization_account_linking
-                        .unwrap_or_default(),
-                    organization_id: organization_id.unwrap_or_default(),
-                    saml: saml.unwrap_or_default(),
-                    oidc: oidc.unwrap_or_default(),
-                    custom_attributes: custom_attributes.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    UpdateEnterpriseConnectionRequest {
+        name: nullable "name",
+        domains: nullable "domains",
+        active: nullable "active",
+        sync_user_attributes: nullable "sync_user_attributes",
+        disable_additional_identifications: nullable "disable_additional_identifications",
+        allow_organization_account_linking: nullable "allow_organization_account_linking",
+        organization_id: nullable "organization_id",
+        saml: nullable "saml",
+        oidc: nullable "oidc",
+        custom_attributes: nullable "custom_attributes",
     }
 }
 
@@ -701,79 +378,19 @@ pub struct UpdateEnterpriseConnectionRequestSaml {
     pub login_hint: crate::Nullable<CreateSamlConnectionRequestLoginHint>,
 }
 
-impl<'de> serde::Deserialize<'de> for UpdateEnterpriseConnectionRequestSaml {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateEnterpriseConnectionRequestSaml;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a UpdateEnterpriseConnectionRequestSaml object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateEnterpriseConnectionRequestSaml, A::Error> {
-                use crate::decode::Fields as _;
-                let mut name = None;
-                let mut idp_entity_id = None;
-                let mut idp_sso_url = None;
-                let mut idp_certificate = None;
-                let mut idp_metadata_url = None;
-                let mut idp_metadata = None;
-                let mut attribute_mapping = None;
-                let mut allow_subdomains = None;
-                let mut allow_idp_initiated = None;
-                let mut force_authn = None;
-                let mut login_hint = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "name" => map.field(&mut name, "name")?,
-                        "idp_entity_id" => {
-                            map.field(&mut idp_entity_id, "idp_entity_id")?
-                        }
-                        "idp_sso_url" => map.field(&mut idp_sso_url, "idp_sso_url")?,
-                        "idp_certificate" => {
-                            map.field(&mut idp_certificate, "idp_certificate")?
-                        }
-                        "idp_metadata_url" => {
-                            map.field(&mut idp_metadata_url, "idp_metadata_url")?
-                        }
-                        "idp_metadata" => map.field(&mut idp_metadata, "idp_metadata")?,
-                        "attribute_mapping" => {
-                            map.field(&mut attribute_mapping, "attribute_mapping")?
-                        }
-                        "allow_subdomains" => {
-                            map.field(&mut allow_subdomains, "allow_subdomains")?
-                        }
-                        "allow_idp_initiated" => {
-                            map.field(&mut allow_idp_initiated, "allow_idp_initiated")?
-                        }
-                        "force_authn" => map.field(&mut force_authn, "force_authn")?,
-                        "login_hint" => map.field(&mut login_hint, "login_hint")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(UpdateEnterpriseConnectionRequestSaml {
-                    name: name.unwrap_or_default(),
-                    idp_entity_id: idp_entity_id.unwrap_or_default(),
-                    idp_sso_url: idp_sso_url.unwrap_or_default(),
-                    idp_certificate: idp_certificate.unwrap_or_default(),
-                    idp_metadata_url: idp_metadata_url.unwrap_or_default(),
-                    idp_metadata: idp_metadata.unwrap_or_default(),
-                    attribute_mapping: attribute_mapping.unwrap_or_default(),
-                    allow_subdomains: allow_subdomains.unwrap_or_default(),
-                    allow_idp_initiated: allow_idp_initiated.unwrap_or_default(),
-                    force_authn: force_authn.unwrap_or_default(),
-                    login_hint: login_hint.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    UpdateEnterpriseConnectionRequestSaml {
+        name: nullable "name",
+        idp_entity_id: nullable "idp_entity_id",
+        idp_sso_url: nullable "idp_sso_url",
+        idp_certificate: nullable "idp_certificate",
+        idp_metadata_url: nullable "idp_metadata_url",
+        idp_metadata: nullable "idp_metadata",
+        attribute_mapping: nullable "attribute_mapping",
+        allow_subdomains: nullable "allow_subdomains",
+        allow_idp_initiated: nullable "allow_idp_initiated",
+        force_authn: nullable "force_authn",
+        login_hint: nullable "login_hint",
     }
 }
 
@@ -803,66 +420,20 @@ pub struct UpdateEnterpriseConnectionRequestOidc {
     pub requires_pkce: crate::Nullable<bool>,
 }
 
-impl<'de> serde::Deserialize<'de> for UpdateEnterpriseConnectionRequestOidc {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateEnterpriseConnectionRequestOidc;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a UpdateEnterpriseConnectionRequestOidc object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateEnterpriseConnectionRequestOidc, A::Error> {
-                use crate::decode::Fields as _;
-                let mut client_id = None;
-                let mut client_secret = None;
-                let mut discovery_url = None;
-                let mut auth_url = None;
-                let mut token_url = None;
-                let mut user_info_url = None;
-                let mut requires_pkce = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "client_id" => map.field(&mut client_id, "client_id")?,
-                        "client_secret" => {
-                            map.field(&mut client_secret, "client_secret")?
-                        }
-                        "discovery_url" => {
-                            map.field(&mut discovery_url, "discovery_url")?
-                        }
-                        "auth_url" => map.field(&mut auth_url, "auth_url")?,
-                        "token_url" => map.field(&mut token_url, "token_url")?,
-                        "user_info_url" => {
-                            map.field(&mut user_info_url, "user_info_url")?
-                        }
-                        "requires_pkce" => {
-                            map.field(&mut requires_pkce, "requires_pkce")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(UpdateEnterpriseConnectionRequestOidc {
-                    client_id: client_id.unwrap_or_default(),
-                    client_secret: client_secret.unwrap_or_default(),
-                    discovery_url: discovery_url.unwrap_or_default(),
-                    auth_url: auth_url.unwrap_or_default(),
-                    token_url: token_url.unwrap_or_default(),
-                    user_info_url: user_info_url.unwrap_or_default(),
-                    requires_pkce: requires_pkce.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    UpdateEnterpriseConnectionRequestOidc {
+        client_id: nullable "client_id",
+        client_secret: nullable "client_secret",
+        discovery_url: nullable "discovery_url",
+        auth_url: nullable "auth_url",
+        token_url: nullable "token_url",
+        user_info_url: nullable "user_info_url",
+        requires_pkce: nullable "requires_pkce",
     }
 }
 
+/// The `status` parameter of
+/// [`EnterpriseConnectionsApi::list_enterprise_connection_test_runs`](crate::api::EnterpriseConnectionsApi::list_enterprise_connection_test_runs).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ListEnterpriseConnectionTestRunsStatusItem {
@@ -901,22 +472,4 @@ impl From<&str> for ListEnterpriseConnectionTestRunsStatusItem {
     }
 }
 
-impl std::fmt::Display for ListEnterpriseConnectionTestRunsStatusItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for ListEnterpriseConnectionTestRunsStatusItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for ListEnterpriseConnectionTestRunsStatusItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(ListEnterpriseConnectionTestRunsStatusItem);

@@ -143,8 +143,8 @@ pub use allow_list_block_list::{
 
 #[cfg(feature = "api_keys")]
 pub use api_keys::{
-    GetApiKeysIncludeInvalid, GetApiKeysResponse, GetApiKeysResponseDataItem,
-    CreateApiKeyRequest, CreateApiKeyResponse, DeleteApiKeyResponse, UpdateApiKeyRequest,
+    GetApiKeysIncludeInvalid, GetApiKeysResponse, ApiKey, CreateApiKeyRequest,
+    CreateApiKeyResponse, DeleteApiKeyResponse, UpdateApiKeyRequest,
     GetApiKeySecretResponse, VerifyApiKeyRequest,
 };
 
@@ -215,7 +215,7 @@ pub use jwt_templates::CreateJwtTemplateRequest;
 
 #[cfg(feature = "m2m_tokens")]
 pub use m2m_tokens::{
-    GetM2mTokensResponse, GetM2mTokensResponseM2mTokensItem, CreateM2mTokenRequest,
+    GetM2mTokensResponse, M2mToken, CreateM2mTokenRequest,
     CreateM2mTokenRequestTokenFormat, CreateM2mTokenResponse, VerifyM2mTokenRequest,
 };
 
@@ -228,7 +228,7 @@ pub use machines::{
 #[cfg(feature = "oauth_access_tokens")]
 pub use oauth_access_tokens::{
     VerifyOAuthAccessTokenRequest, VerifyOAuthAccessTokenResponse,
-    VerifyOAuthAccessTokenResponseVariant1, VerifyOAuthAccessTokenResponseVariant2,
+    VerifyOAuthAccessTokenResponseToken, VerifyOAuthAccessTokenResponseInactive,
 };
 
 #[cfg(feature = "oauth_applications")]
@@ -240,7 +240,7 @@ pub use oauth_applications::{
 #[cfg(feature = "organization_domains")]
 pub use organization_domains::{
     CreateOrganizationDomainRequest, UpdateOrganizationDomainRequest,
-    ListAllOrganizationDomainsVerified, ListAllOrganizationDomainsEnrollmentModeItem,
+    ListAllOrganizationDomainsVerified, EnrollmentModeFilter,
 };
 
 #[cfg(feature = "organization_invitations")]

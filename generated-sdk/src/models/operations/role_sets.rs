@@ -2,6 +2,7 @@
 
 use crate::models::ReassignmentMappings;
 
+/// The request body of [`RoleSetsApi::create_role_set`](crate::api::RoleSetsApi::create_role_set).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateRoleSetRequest {
     /// The name of the new role set
@@ -48,65 +49,15 @@ impl CreateRoleSetRequest {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for CreateRoleSetRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateRoleSetRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CreateRoleSetRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateRoleSetRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut name = None;
-                let mut key = None;
-                let mut description = None;
-                let mut default_role_key = None;
-                let mut creator_role_key = None;
-                let mut r#type = None;
-                let mut roles = None;
-                while let Some(wire_key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match wire_key.as_str() {
-                        "name" => map.field(&mut name, "name")?,
-                        "key" => map.field(&mut key, "key")?,
-                        "description" => map.field(&mut description, "description")?,
-                        "default_role_key" => {
-                            map.field(&mut default_role_key, "default_role_key")?
-                        }
-                        "creator_role_key" => {
-                            map.field(&mut creator_role_key, "creator_role_key")?
-                        }
-                        "type" => map.field(&mut r#type, "type")?,
-                        "roles" => map.field(&mut roles, "roles")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CreateRoleSetRequest {
-                    name: crate::decode::required(name, "name")?,
-                    key: key.flatten(),
-                    description: description.unwrap_or_default(),
-                    default_role_key: crate::decode::required(
-                        default_role_key,
-                        "default_role_key",
-                    )?,
-                    creator_role_key: crate::decode::required(
-                        creator_role_key,
-                        "creator_role_key",
-                    )?,
-                    r#type: r#type.flatten(),
-                    roles: crate::decode::required(roles, "roles")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CreateRoleSetRequest {
+        name: required "name",
+        key: optional "key",
+        description: nullable "description",
+        default_role_key: required "default_role_key",
+        creator_role_key: required "creator_role_key",
+        r#type: optional "type",
+        roles: required "roles",
     }
 }
 
@@ -146,26 +97,9 @@ impl From<&str> for CreateRoleSetRequestType {
     }
 }
 
-impl std::fmt::Display for CreateRoleSetRequestType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+crate::decode::open_enum!(CreateRoleSetRequestType);
 
-impl serde::Serialize for CreateRoleSetRequestType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CreateRoleSetRequestType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
-
+/// The request body of [`RoleSetsApi::update_role_set`](crate::api::RoleSetsApi::update_role_set).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UpdateRoleSetRequest {
     /// The new name for the role set
@@ -191,59 +125,18 @@ pub struct UpdateRoleSetRequest {
     pub creator_role_key: crate::Nullable<String>,
 }
 
-impl<'de> serde::Deserialize<'de> for UpdateRoleSetRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateRoleSetRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a UpdateRoleSetRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateRoleSetRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut name = None;
-                let mut key = None;
-                let mut description = None;
-                let mut r#type = None;
-                let mut default_role_key = None;
-                let mut creator_role_key = None;
-                while let Some(wire_key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match wire_key.as_str() {
-                        "name" => map.field(&mut name, "name")?,
-                        "key" => map.field(&mut key, "key")?,
-                        "description" => map.field(&mut description, "description")?,
-                        "type" => map.field(&mut r#type, "type")?,
-                        "default_role_key" => {
-                            map.field(&mut default_role_key, "default_role_key")?
-                        }
-                        "creator_role_key" => {
-                            map.field(&mut creator_role_key, "creator_role_key")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(UpdateRoleSetRequest {
-                    name: name.unwrap_or_default(),
-                    key: key.unwrap_or_default(),
-                    description: description.unwrap_or_default(),
-                    r#type: r#type.unwrap_or_default(),
-                    default_role_key: default_role_key.unwrap_or_default(),
-                    creator_role_key: creator_role_key.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    UpdateRoleSetRequest {
+        name: nullable "name",
+        key: nullable "key",
+        description: nullable "description",
+        r#type: nullable "type",
+        default_role_key: nullable "default_role_key",
+        creator_role_key: nullable "creator_role_key",
     }
 }
 
+/// The request body of [`RoleSetsApi::replace_role_set`](crate::api::RoleSetsApi::replace_role_set).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ReplaceRoleSetRequest {
     /// The key of the destination role set
@@ -264,53 +157,15 @@ impl ReplaceRoleSetRequest {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ReplaceRoleSetRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ReplaceRoleSetRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a ReplaceRoleSetRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ReplaceRoleSetRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut dest_role_set_key = None;
-                let mut reassignment_mappings = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "dest_role_set_key" => {
-                            map.field(&mut dest_role_set_key, "dest_role_set_key")?
-                        }
-                        "reassignment_mappings" => {
-                            map.field(
-                                &mut reassignment_mappings,
-                                "reassignment_mappings",
-                            )?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(ReplaceRoleSetRequest {
-                    dest_role_set_key: crate::decode::required(
-                        dest_role_set_key,
-                        "dest_role_set_key",
-                    )?,
-                    reassignment_mappings: reassignment_mappings.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    ReplaceRoleSetRequest {
+        dest_role_set_key: required "dest_role_set_key",
+        reassignment_mappings: optional "reassignment_mappings",
     }
 }
 
+/// The request body of
+/// [`RoleSetsApi::add_roles_to_role_set`](crate::api::RoleSetsApi::add_roles_to_role_set).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AddRolesToRoleSetRequest {
     /// Array of role keys to add to the role set.
@@ -335,50 +190,16 @@ impl AddRolesToRoleSetRequest {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for AddRolesToRoleSetRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = AddRolesToRoleSetRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a AddRolesToRoleSetRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<AddRolesToRoleSetRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut role_keys = None;
-                let mut default_role_key = None;
-                let mut creator_role_key = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "role_keys" => map.field(&mut role_keys, "role_keys")?,
-                        "default_role_key" => {
-                            map.field(&mut default_role_key, "default_role_key")?
-                        }
-                        "creator_role_key" => {
-                            map.field(&mut creator_role_key, "creator_role_key")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(AddRolesToRoleSetRequest {
-                    role_keys: crate::decode::required(role_keys, "role_keys")?,
-                    default_role_key: default_role_key.flatten(),
-                    creator_role_key: creator_role_key.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    AddRolesToRoleSetRequest {
+        role_keys: required "role_keys",
+        default_role_key: optional "default_role_key",
+        creator_role_key: optional "creator_role_key",
     }
 }
 
+/// The request body of
+/// [`RoleSetsApi::replace_role_in_role_set`](crate::api::RoleSetsApi::replace_role_in_role_set).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ReplaceRoleInRoleSetRequest {
     /// The key of the role to remove from the role set
@@ -397,39 +218,9 @@ impl ReplaceRoleInRoleSetRequest {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for ReplaceRoleInRoleSetRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ReplaceRoleInRoleSetRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a ReplaceRoleInRoleSetRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ReplaceRoleInRoleSetRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut role_key = None;
-                let mut to_role_key = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "role_key" => map.field(&mut role_key, "role_key")?,
-                        "to_role_key" => map.field(&mut to_role_key, "to_role_key")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(ReplaceRoleInRoleSetRequest {
-                    role_key: crate::decode::required(role_key, "role_key")?,
-                    to_role_key: crate::decode::required(to_role_key, "to_role_key")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    ReplaceRoleInRoleSetRequest {
+        role_key: required "role_key",
+        to_role_key: required "to_role_key",
     }
 }

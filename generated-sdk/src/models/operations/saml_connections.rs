@@ -2,6 +2,8 @@
 
 use crate::models::SamlConnectionLoginHintMode;
 
+/// The request body of
+/// [`SamlConnectionsApi::create_saml_connection`](crate::api::SamlConnectionsApi::create_saml_connection).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct CreateSamlConnectionRequest {
     /// The name to use as a label for this SAML Connection
@@ -72,87 +74,21 @@ impl CreateSamlConnectionRequest {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for CreateSamlConnectionRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateSamlConnectionRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CreateSamlConnectionRequest object")
-            }
-
-            #[allow(
-                deprecated,
-                reason = "decoding sets every field, deprecated ones too"
-            )]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateSamlConnectionRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut name = None;
-                let mut domain = None;
-                let mut domains = None;
-                let mut provider = None;
-                let mut idp_entity_id = None;
-                let mut idp_sso_url = None;
-                let mut idp_certificate = None;
-                let mut idp_metadata_url = None;
-                let mut idp_metadata = None;
-                let mut organization_id = None;
-                let mut attribute_mapping = None;
-                let mut force_authn = None;
-                let mut login_hint = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "name" => map.field(&mut name, "name")?,
-                        "domain" => map.field(&mut domain, "domain")?,
-                        "domains" => map.field(&mut domains, "domains")?,
-                        "provider" => map.field(&mut provider, "provider")?,
-                        "idp_entity_id" => {
-                            map.field(&mut idp_entity_id, "idp_entity_id")?
-                        }
-                        "idp_sso_url" => map.field(&mut idp_sso_url, "idp_sso_url")?,
-                        "idp_certificate" => {
-                            map.field(&mut idp_certificate, "idp_certificate")?
-                        }
-                        "idp_metadata_url" => {
-                            map.field(&mut idp_metadata_url, "idp_metadata_url")?
-                        }
-                        "idp_metadata" => map.field(&mut idp_metadata, "idp_metadata")?,
-                        "organization_id" => {
-                            map.field(&mut organization_id, "organization_id")?
-                        }
-                        "attribute_mapping" => {
-                            map.field(&mut attribute_mapping, "attribute_mapping")?
-                        }
-                        "force_authn" => map.field(&mut force_authn, "force_authn")?,
-                        "login_hint" => map.field(&mut login_hint, "login_hint")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CreateSamlConnectionRequest {
-                    name: crate::decode::required(name, "name")?,
-                    domain: domain.flatten(),
-                    domains: domains.flatten(),
-                    provider: crate::decode::required(provider, "provider")?,
-                    idp_entity_id: idp_entity_id.unwrap_or_default(),
-                    idp_sso_url: idp_sso_url.unwrap_or_default(),
-                    idp_certificate: idp_certificate.unwrap_or_default(),
-                    idp_metadata_url: idp_metadata_url.unwrap_or_default(),
-                    idp_metadata: idp_metadata.unwrap_or_default(),
-                    organization_id: organization_id.unwrap_or_default(),
-                    attribute_mapping: attribute_mapping.unwrap_or_default(),
-                    force_authn: force_authn.flatten(),
-                    login_hint: login_hint.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CreateSamlConnectionRequest {
+        name: required "name",
+        #[deprecated] domain: optional "domain",
+        domains: optional "domains",
+        provider: required "provider",
+        idp_entity_id: nullable "idp_entity_id",
+        idp_sso_url: nullable "idp_sso_url",
+        idp_certificate: nullable "idp_certificate",
+        idp_metadata_url: nullable "idp_metadata_url",
+        idp_metadata: nullable "idp_metadata",
+        organization_id: nullable "organization_id",
+        attribute_mapping: nullable "attribute_mapping",
+        force_authn: optional "force_authn",
+        login_hint: nullable "login_hint",
     }
 }
 
@@ -199,25 +135,7 @@ impl From<&str> for CreateSamlConnectionRequestProvider {
     }
 }
 
-impl std::fmt::Display for CreateSamlConnectionRequestProvider {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for CreateSamlConnectionRequestProvider {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for CreateSamlConnectionRequestProvider {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(CreateSamlConnectionRequestProvider);
 
 /// Define the attribute name mapping between Identity Provider and Clerk's user properties
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
@@ -232,48 +150,12 @@ pub struct CreateSamlConnectionRequestAttributeMapping {
     pub last_name: Option<String>,
 }
 
-impl<'de> serde::Deserialize<'de> for CreateSamlConnectionRequestAttributeMapping {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateSamlConnectionRequestAttributeMapping;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CreateSamlConnectionRequestAttributeMapping object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateSamlConnectionRequestAttributeMapping, A::Error> {
-                use crate::decode::Fields as _;
-                let mut user_id = None;
-                let mut email_address = None;
-                let mut first_name = None;
-                let mut last_name = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "user_id" => map.field(&mut user_id, "user_id")?,
-                        "email_address" => {
-                            map.field(&mut email_address, "email_address")?
-                        }
-                        "first_name" => map.field(&mut first_name, "first_name")?,
-                        "last_name" => map.field(&mut last_name, "last_name")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CreateSamlConnectionRequestAttributeMapping {
-                    user_id: user_id.flatten(),
-                    email_address: email_address.flatten(),
-                    first_name: first_name.flatten(),
-                    last_name: last_name.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CreateSamlConnectionRequestAttributeMapping {
+        user_id: optional "user_id",
+        email_address: optional "email_address",
+        first_name: optional "first_name",
+        last_name: optional "last_name",
     }
 }
 
@@ -297,43 +179,15 @@ impl CreateSamlConnectionRequestLoginHint {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for CreateSamlConnectionRequestLoginHint {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateSamlConnectionRequestLoginHint;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CreateSamlConnectionRequestLoginHint object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateSamlConnectionRequestLoginHint, A::Error> {
-                use crate::decode::Fields as _;
-                let mut mode = None;
-                let mut source = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "mode" => map.field(&mut mode, "mode")?,
-                        "source" => map.field(&mut source, "source")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CreateSamlConnectionRequestLoginHint {
-                    mode: crate::decode::required(mode, "mode")?,
-                    source: source.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CreateSamlConnectionRequestLoginHint {
+        mode: required "mode",
+        source: optional "source",
     }
 }
 
+/// The request body of
+/// [`SamlConnectionsApi::update_saml_connection`](crate::api::SamlConnectionsApi::update_saml_connection).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UpdateSamlConnectionRequest {
     /// The name of the new SAML Connection
@@ -396,128 +250,26 @@ pub struct UpdateSamlConnectionRequest {
     pub consent_verified_domains_deletion: crate::Nullable<bool>,
 }
 
-impl<'de> serde::Deserialize<'de> for UpdateSamlConnectionRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateSamlConnectionRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a UpdateSamlConnectionRequest object")
-            }
-
-            #[allow(
-                deprecated,
-                reason = "decoding sets every field, deprecated ones too"
-            )]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateSamlConnectionRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut name = None;
-                let mut domain = None;
-                let mut domains = None;
-                let mut idp_entity_id = None;
-                let mut idp_sso_url = None;
-                let mut idp_certificate = None;
-                let mut idp_metadata_url = None;
-                let mut idp_metadata = None;
-                let mut organization_id = None;
-                let mut attribute_mapping = None;
-                let mut active = None;
-                let mut sync_user_attributes = None;
-                let mut allow_subdomains = None;
-                let mut allow_idp_initiated = None;
-                let mut disable_additional_identifications = None;
-                let mut allow_organization_account_linking = None;
-                let mut force_authn = None;
-                let mut login_hint = None;
-                let mut consent_verified_domains_deletion = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "name" => map.field(&mut name, "name")?,
-                        "domain" => map.field(&mut domain, "domain")?,
-                        "domains" => map.field(&mut domains, "domains")?,
-                        "idp_entity_id" => {
-                            map.field(&mut idp_entity_id, "idp_entity_id")?
-                        }
-                        "idp_sso_url" => map.field(&mut idp_sso_url, "idp_sso_url")?,
-                        "idp_certificate" => {
-                            map.field(&mut idp_certificate, "idp_certificate")?
-                        }
-                        "idp_metadata_url" => {
-                            map.field(&mut idp_metadata_url, "idp_metadata_url")?
-                        }
-                        "idp_metadata" => map.field(&mut idp_metadata, "idp_metadata")?,
-                        "organization_id" => {
-                            map.field(&mut organization_id, "organization_id")?
-                        }
-                        "attribute_mapping" => {
-                            map.field(&mut attribute_mapping, "attribute_mapping")?
-                        }
-                        "active" => map.field(&mut active, "active")?,
-                        "sync_user_attributes" => {
-                            map.field(&mut sync_user_attributes, "sync_user_attributes")?
-                        }
-                        "allow_subdomains" => {
-                            map.field(&mut allow_subdomains, "allow_subdomains")?
-                        }
-                        "allow_idp_initiated" => {
-                            map.field(&mut allow_idp_initiated, "allow_idp_initiated")?
-                        }
-                        "disable_additional_identifications" => {
-                            map.field(
-                                &mut disable_additional_identifications,
-                                "disable_additional_identifications",
-                            )?
-                        }
-                        "allow_organization_account_linking" => {
-                            map.field(
-                                &mut allow_organization_account_linking,
-                                "allow_organization_account_linking",
-                            )?
-                        }
-                        "force_authn" => map.field(&mut force_authn, "force_authn")?,
-                        "login_hint" => map.field(&mut login_hint, "login_hint")?,
-                        "consent_verified_domains_deletion" => {
-                            map.field(
-                                &mut consent_verified_domains_deletion,
-                                "consent_verified_domains_deletion",
-                            )?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(UpdateSamlConnectionRequest {
-                    name: name.unwrap_or_default(),
-                    domain: domain.unwrap_or_default(),
-                    domains: domains.unwrap_or_default(),
-                    idp_entity_id: idp_entity_id.unwrap_or_default(),
-                    idp_sso_url: idp_sso_url.unwrap_or_default(),
-                    idp_certificate: idp_certificate.unwrap_or_default(),
-                    idp_metadata_url: idp_metadata_url.unwrap_or_default(),
-                    idp_metadata: idp_metadata.unwrap_or_default(),
-                    organization_id: organization_id.unwrap_or_default(),
-                    attribute_mapping: attribute_mapping.unwrap_or_default(),
-                    active: active.unwrap_or_default(),
-                    sync_user_attributes: sync_user_attributes.unwrap_or_default(),
-                    allow_subdomains: allow_subdomains.unwrap_or_default(),
-                    allow_idp_initiated: allow_idp_initiated.unwrap_or_default(),
-                    disable_additional_identifications: disable_additional_identifications
-                        .unwrap_or_default(),
-                    allow_organization_account_linking: allow_organization_account_linking
-                        .unwrap_or_default(),
-                    force_authn: force_authn.flatten(),
-                    login_hint: login_hint.unwrap_or_default(),
-                    consent_verified_domains_deletion: consent_verified_domains_deletion
-                        .unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    UpdateSamlConnectionRequest {
+        name: nullable "name",
+        #[deprecated] domain: nullable "domain",
+        domains: nullable "domains",
+        idp_entity_id: nullable "idp_entity_id",
+        idp_sso_url: nullable "idp_sso_url",
+        idp_certificate: nullable "idp_certificate",
+        idp_metadata_url: nullable "idp_metadata_url",
+        idp_metadata: nullable "idp_metadata",
+        organization_id: nullable "organization_id",
+        attribute_mapping: nullable "attribute_mapping",
+        active: nullable "active",
+        sync_user_attributes: nullable "sync_user_attributes",
+        allow_subdomains: nullable "allow_subdomains",
+        allow_idp_initiated: nullable "allow_idp_initiated",
+        disable_additional_identifications: nullable "disable_additional_identifications",
+        allow_organization_account_linking: nullable "allow_organization_account_linking",
+        force_authn: optional "force_authn",
+        login_hint: nullable "login_hint",
+        consent_verified_domains_deletion: nullable "consent_verified_domains_deletion",
     }
 }

@@ -2,6 +2,7 @@
 
 use crate::models::PasswordHasher;
 
+/// The request body of [`UsersApi::create_user`](crate::api::UsersApi::create_user).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CreateUserRequest {
     /// The ID of the user as used in your external systems or your previous authentication solution.
@@ -138,184 +139,44 @@ pub struct CreateUserRequest {
     pub locked: crate::Nullable<bool>,
 }
 
-impl<'de> serde::Deserialize<'de> for CreateUserRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CreateUserRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CreateUserRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CreateUserRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut external_id = None;
-                let mut first_name = None;
-                let mut last_name = None;
-                let mut locale = None;
-                let mut email_address = None;
-                let mut email_address_identification_status = None;
-                let mut phone_number = None;
-                let mut phone_number_identification_status = None;
-                let mut web3_wallet = None;
-                let mut username = None;
-                let mut password = None;
-                let mut password_digest = None;
-                let mut password_hasher = None;
-                let mut skip_password_checks = None;
-                let mut skip_password_requirement = None;
-                let mut totp_secret = None;
-                let mut backup_codes = None;
-                let mut public_metadata = None;
-                let mut private_metadata = None;
-                let mut unsafe_metadata = None;
-                let mut delete_self_enabled = None;
-                let mut legal_accepted_at = None;
-                let mut skip_legal_checks = None;
-                let mut skip_user_requirement = None;
-                let mut create_organization_enabled = None;
-                let mut create_organizations_limit = None;
-                let mut created_at = None;
-                let mut bypass_client_trust = None;
-                let mut banned = None;
-                let mut locked = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "external_id" => map.field(&mut external_id, "external_id")?,
-                        "first_name" => map.field(&mut first_name, "first_name")?,
-                        "last_name" => map.field(&mut last_name, "last_name")?,
-                        "locale" => map.field(&mut locale, "locale")?,
-                        "email_address" => {
-                            map.field(&mut email_address, "email_address")?
-                        }
-                        "email_address_identification_status" => {
-                            map.field(
-                                &mut email_address_identification_status,
-                                "email_address_identification_status",
-                            )?
-                        }
-                        "phone_number" => map.field(&mut phone_number, "phone_number")?,
-                        "phone_number_identification_status" => {
-                            map.field(
-                                &mut phone_number_identification_status,
-                                "phone_number_identification_status",
-                            )?
-                        }
-                        "web3_wallet" => map.field(&mut web3_wallet, "web3_wallet")?,
-                        "username" => map.field(&mut username, "username")?,
-                        "password" => map.field(&mut password, "password")?,
-                        "password_digest" => {
-                            map.field(&mut password_digest, "password_digest")?
-                        }
-                        "password_hasher" => {
-                            map.field(&mut password_hasher, "password_hasher")?
-                        }
-                        "skip_password_checks" => {
-                            map.field(&mut skip_password_checks, "skip_password_checks")?
-                        }
-                        "skip_password_requirement" => {
-                            map.field(
-                                &mut skip_password_requirement,
-                                "skip_password_requirement",
-                            )?
-                        }
-                        "totp_secret" => map.field(&mut totp_secret, "totp_secret")?,
-                        "backup_codes" => map.field(&mut backup_codes, "backup_codes")?,
-                        "public_metadata" => {
-                            map.field(&mut public_metadata, "public_metadata")?
-                        }
-                        "private_metadata" => {
-                            map.field(&mut private_metadata, "private_metadata")?
-                        }
-                        "unsafe_metadata" => {
-                            map.field(&mut unsafe_metadata, "unsafe_metadata")?
-                        }
-                        "delete_self_enabled" => {
-                            map.field(&mut delete_self_enabled, "delete_self_enabled")?
-                        }
-                        "legal_accepted_at" => {
-                            map.field(&mut legal_accepted_at, "legal_accepted_at")?
-                        }
-                        "skip_legal_checks" => {
-                            map.field(&mut skip_legal_checks, "skip_legal_checks")?
-                        }
-                        "skip_user_requirement" => {
-                            map.field(
-                                &mut skip_user_requirement,
-                                "skip_user_requirement",
-                            )?
-                        }
-                        "create_organization_enabled" => {
-                            map.field(
-                                &mut create_organization_enabled,
-                                "create_organization_enabled",
-                            )?
-                        }
-                        "create_organizations_limit" => {
-                            map.field(
-                                &mut create_organizations_limit,
-                                "create_organizations_limit",
-                            )?
-                        }
-                        "created_at" => map.field(&mut created_at, "created_at")?,
-                        "bypass_client_trust" => {
-                            map.field(&mut bypass_client_trust, "bypass_client_trust")?
-                        }
-                        "banned" => map.field(&mut banned, "banned")?,
-                        "locked" => map.field(&mut locked, "locked")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CreateUserRequest {
-                    external_id: external_id.unwrap_or_default(),
-                    first_name: first_name.unwrap_or_default(),
-                    last_name: last_name.unwrap_or_default(),
-                    locale: locale.unwrap_or_default(),
-                    email_address: email_address.flatten(),
-                    email_address_identification_status: email_address_identification_status
-                        .flatten(),
-                    phone_number: phone_number.flatten(),
-                    phone_number_identification_status: phone_number_identification_status
-                        .flatten(),
-                    web3_wallet: web3_wallet.flatten(),
-                    username: username.unwrap_or_default(),
-                    password: password.unwrap_or_default(),
-                    password_digest: password_digest.unwrap_or_default(),
-                    password_hasher: password_hasher.flatten(),
-                    skip_password_checks: skip_password_checks.unwrap_or_default(),
-                    skip_password_requirement: skip_password_requirement
-                        .unwrap_or_default(),
-                    totp_secret: totp_secret.unwrap_or_default(),
-                    backup_codes: backup_codes.flatten(),
-                    public_metadata: public_metadata.flatten(),
-                    private_metadata: private_metadata.flatten(),
-                    unsafe_metadata: unsafe_metadata.flatten(),
-                    delete_self_enabled: delete_self_enabled.unwrap_or_default(),
-                    legal_accepted_at: legal_accepted_at.unwrap_or_default(),
-                    skip_legal_checks: skip_legal_checks.unwrap_or_default(),
-                    skip_user_requirement: skip_user_requirement.unwrap_or_default(),
-                    create_organization_enabled: create_organization_enabled
-                        .unwrap_or_default(),
-                    create_organizations_limit: create_organizations_limit
-                        .unwrap_or_default(),
-                    created_at: created_at.unwrap_or_default(),
-                    bypass_client_trust: bypass_client_trust.unwrap_or_default(),
-                    banned: banned.unwrap_or_default(),
-                    locked: locked.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CreateUserRequest {
+        external_id: nullable "external_id",
+        first_name: nullable "first_name",
+        last_name: nullable "last_name",
+        locale: nullable "locale",
+        email_address: optional "email_address",
+        email_address_identification_status: optional "email_address_identification_status",
+        phone_number: optional "phone_number",
+        phone_number_identification_status: optional "phone_number_identification_status",
+        web3_wallet: optional "web3_wallet",
+        username: nullable "username",
+        password: nullable "password",
+        password_digest: nullable "password_digest",
+        password_hasher: optional "password_hasher",
+        skip_password_checks: nullable "skip_password_checks",
+        skip_password_requirement: nullable "skip_password_requirement",
+        totp_secret: nullable "totp_secret",
+        backup_codes: optional "backup_codes",
+        public_metadata: optional "public_metadata",
+        private_metadata: optional "private_metadata",
+        unsafe_metadata: optional "unsafe_metadata",
+        delete_self_enabled: nullable "delete_self_enabled",
+        legal_accepted_at: nullable "legal_accepted_at",
+        skip_legal_checks: nullable "skip_legal_checks",
+        skip_user_requirement: nullable "skip_user_requirement",
+        create_organization_enabled: nullable "create_organization_enabled",
+        create_organizations_limit: nullable "create_organizations_limit",
+        created_at: nullable "created_at",
+        bypass_client_trust: nullable "bypass_client_trust",
+        banned: nullable "banned",
+        locked: nullable "locked",
     }
 }
 
+/// The `email_address_identification_status` field of
+/// [`CreateUserRequest`](crate::models::CreateUserRequest). The `phone_number_identification_status`
+/// field of [`CreateUserRequest`](crate::models::CreateUserRequest).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CreateUserRequestEmailAddressIdentificationStatusItem {
@@ -350,27 +211,9 @@ impl From<&str> for CreateUserRequestEmailAddressIdentificationStatusItem {
     }
 }
 
-impl std::fmt::Display for CreateUserRequestEmailAddressIdentificationStatusItem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+crate::decode::open_enum!(CreateUserRequestEmailAddressIdentificationStatusItem);
 
-impl serde::Serialize for CreateUserRequestEmailAddressIdentificationStatusItem {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de>
-for CreateUserRequestEmailAddressIdentificationStatusItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
-
+/// The request body of [`UsersApi::update_user`](crate::api::UsersApi::update_user).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UpdateUserRequest {
     /// The ID of the user as used in your external systems or your previous authentication solution.
@@ -457,165 +300,36 @@ pub struct UpdateUserRequest {
     pub bypass_client_trust: crate::Nullable<bool>,
 }
 
-impl<'de> serde::Deserialize<'de> for UpdateUserRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateUserRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a UpdateUserRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateUserRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut external_id = None;
-                let mut first_name = None;
-                let mut last_name = None;
-                let mut locale = None;
-                let mut primary_email_address_id = None;
-                let mut notify_primary_email_address_changed = None;
-                let mut primary_phone_number_id = None;
-                let mut primary_web3_wallet_id = None;
-                let mut username = None;
-                let mut profile_image_id = None;
-                let mut password = None;
-                let mut password_digest = None;
-                let mut password_hasher = None;
-                let mut skip_password_checks = None;
-                let mut sign_out_of_other_sessions = None;
-                let mut totp_secret = None;
-                let mut backup_codes = None;
-                let mut delete_self_enabled = None;
-                let mut create_organization_enabled = None;
-                let mut legal_accepted_at = None;
-                let mut skip_legal_checks = None;
-                let mut create_organizations_limit = None;
-                let mut created_at = None;
-                let mut bypass_client_trust = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "external_id" => map.field(&mut external_id, "external_id")?,
-                        "first_name" => map.field(&mut first_name, "first_name")?,
-                        "last_name" => map.field(&mut last_name, "last_name")?,
-                        "locale" => map.field(&mut locale, "locale")?,
-                        "primary_email_address_id" => {
-                            map.field(
-                                &mut primary_email_address_id,
-                                "primary_email_address_id",
-                            )?
-                        }
-                        "notify_primary_email_address_changed" => {
-                            map.field(
-                                &mut notify_primary_email_address_changed,
-                                "notify_primary_email_address_changed",
-                            )?
-                        }
-                        "primary_phone_number_id" => {
-                            map.field(
-                                &mut primary_phone_number_id,
-                                "primary_phone_number_id",
-                            )?
-                        }
-                        "primary_web3_wallet_id" => {
-                            map.field(
-                                &mut primary_web3_wallet_id,
-                                "primary_web3_wallet_id",
-                            )?
-                        }
-                        "username" => map.field(&mut username, "username")?,
-                        "profile_image_id" => {
-                            map.field(&mut profile_image_id, "profile_image_id")?
-                        }
-                        "password" => map.field(&mut password, "password")?,
-                        "password_digest" => {
-                            map.field(&mut password_digest, "password_digest")?
-                        }
-                        "password_hasher" => {
-                            map.field(&mut password_hasher, "password_hasher")?
-                        }
-                        "skip_password_checks" => {
-                            map.field(&mut skip_password_checks, "skip_password_checks")?
-                        }
-                        "sign_out_of_other_sessions" => {
-                            map.field(
-                                &mut sign_out_of_other_sessions,
-                                "sign_out_of_other_sessions",
-                            )?
-                        }
-                        "totp_secret" => map.field(&mut totp_secret, "totp_secret")?,
-                        "backup_codes" => map.field(&mut backup_codes, "backup_codes")?,
-                        "delete_self_enabled" => {
-                            map.field(&mut delete_self_enabled, "delete_self_enabled")?
-                        }
-                        "create_organization_enabled" => {
-                            map.field(
-                                &mut create_organization_enabled,
-                                "create_organization_enabled",
-                            )?
-                        }
-                        "legal_accepted_at" => {
-                            map.field(&mut legal_accepted_at, "legal_accepted_at")?
-                        }
-                        "skip_legal_checks" => {
-                            map.field(&mut skip_legal_checks, "skip_legal_checks")?
-                        }
-                        "create_organizations_limit" => {
-                            map.field(
-                                &mut create_organizations_limit,
-                                "create_organizations_limit",
-                            )?
-                        }
-                        "created_at" => map.field(&mut created_at, "created_at")?,
-                        "bypass_client_trust" => {
-                            map.field(&mut bypass_client_trust, "bypass_client_trust")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(UpdateUserRequest {
-                    external_id: external_id.unwrap_or_default(),
-                    first_name: first_name.unwrap_or_default(),
-                    last_name: last_name.unwrap_or_default(),
-                    locale: locale.unwrap_or_default(),
-                    primary_email_address_id: primary_email_address_id
-                        .unwrap_or_default(),
-                    notify_primary_email_address_changed: notify_primary_email_address_changed
-                        .unwrap_or_default(),
-                    primary_phone_number_id: primary_phone_number_id.unwrap_or_default(),
-                    primary_web3_wallet_id: primary_web3_wallet_id.unwrap_or_default(),
-                    username: username.unwrap_or_default(),
-                    profile_image_id: profile_image_id.unwrap_or_default(),
-                    password: password.unwrap_or_default(),
-                    password_digest: password_digest.flatten(),
-                    password_hasher: password_hasher.flatten(),
-                    skip_password_checks: skip_password_checks.unwrap_or_default(),
-                    sign_out_of_other_sessions: sign_out_of_other_sessions
-                        .unwrap_or_default(),
-                    totp_secret: totp_secret.unwrap_or_default(),
-                    backup_codes: backup_codes.flatten(),
-                    delete_self_enabled: delete_self_enabled.unwrap_or_default(),
-                    create_organization_enabled: create_organization_enabled
-                        .unwrap_or_default(),
-                    legal_accepted_at: legal_accepted_at.unwrap_or_default(),
-                    skip_legal_checks: skip_legal_checks.unwrap_or_default(),
-                    create_organizations_limit: create_organizations_limit
-                        .unwrap_or_default(),
-                    created_at: created_at.unwrap_or_default(),
-                    bypass_client_trust: bypass_client_trust.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    UpdateUserRequest {
+        external_id: nullable "external_id",
+        first_name: nullable "first_name",
+        last_name: nullable "last_name",
+        locale: nullable "locale",
+        primary_email_address_id: nullable "primary_email_address_id",
+        notify_primary_email_address_changed: nullable "notify_primary_email_address_changed",
+        primary_phone_number_id: nullable "primary_phone_number_id",
+        primary_web3_wallet_id: nullable "primary_web3_wallet_id",
+        username: nullable "username",
+        profile_image_id: nullable "profile_image_id",
+        password: nullable "password",
+        password_digest: optional "password_digest",
+        password_hasher: optional "password_hasher",
+        skip_password_checks: nullable "skip_password_checks",
+        sign_out_of_other_sessions: nullable "sign_out_of_other_sessions",
+        totp_secret: nullable "totp_secret",
+        backup_codes: optional "backup_codes",
+        delete_self_enabled: nullable "delete_self_enabled",
+        create_organization_enabled: nullable "create_organization_enabled",
+        legal_accepted_at: nullable "legal_accepted_at",
+        skip_legal_checks: nullable "skip_legal_checks",
+        create_organizations_limit: nullable "create_organizations_limit",
+        created_at: nullable "created_at",
+        bypass_client_trust: nullable "bypass_client_trust",
     }
 }
 
+/// The request body of [`UsersApi::users_ban`](crate::api::UsersApi::users_ban).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UsersBanRequest {
     /// Array of user IDs to ban
@@ -629,40 +343,13 @@ impl UsersBanRequest {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for UsersBanRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UsersBanRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a UsersBanRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UsersBanRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut user_ids = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "user_ids" => map.field(&mut user_ids, "user_ids")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(UsersBanRequest {
-                    user_ids: crate::decode::required(user_ids, "user_ids")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    UsersBanRequest {
+        user_ids: required "user_ids",
     }
 }
 
+/// The request body of [`UsersApi::users_unban`](crate::api::UsersApi::users_unban).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UsersUnbanRequest {
     /// Array of user IDs to unban
@@ -676,45 +363,21 @@ impl UsersUnbanRequest {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for UsersUnbanRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UsersUnbanRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a UsersUnbanRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UsersUnbanRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut user_ids = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "user_ids" => map.field(&mut user_ids, "user_ids")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(UsersUnbanRequest {
-                    user_ids: crate::decode::required(user_ids, "user_ids")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    UsersUnbanRequest {
+        user_ids: required "user_ids",
     }
 }
 
+/// The request body of
+/// [`UsersApi::set_user_profile_image`](crate::api::UsersApi::set_user_profile_image).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct SetUserProfileImageRequest {
     pub file: Option<crate::FilePart>,
 }
 
+/// The request body of
+/// [`UsersApi::replace_user_metadata`](crate::api::UsersApi::replace_user_metadata).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct ReplaceUserMetadataRequest {
     /// Metadata saved on the user, that is visible to both your frontend and backend.
@@ -733,52 +396,15 @@ pub struct ReplaceUserMetadataRequest {
     pub unsafe_metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
-impl<'de> serde::Deserialize<'de> for ReplaceUserMetadataRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = ReplaceUserMetadataRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a ReplaceUserMetadataRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<ReplaceUserMetadataRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut public_metadata = None;
-                let mut private_metadata = None;
-                let mut unsafe_metadata = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "public_metadata" => {
-                            map.field(&mut public_metadata, "public_metadata")?
-                        }
-                        "private_metadata" => {
-                            map.field(&mut private_metadata, "private_metadata")?
-                        }
-                        "unsafe_metadata" => {
-                            map.field(&mut unsafe_metadata, "unsafe_metadata")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(ReplaceUserMetadataRequest {
-                    public_metadata: public_metadata.flatten(),
-                    private_metadata: private_metadata.flatten(),
-                    unsafe_metadata: unsafe_metadata.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    ReplaceUserMetadataRequest {
+        public_metadata: optional "public_metadata",
+        private_metadata: optional "private_metadata",
+        unsafe_metadata: optional "unsafe_metadata",
     }
 }
 
+/// The request body of [`UsersApi::update_user_metadata`](crate::api::UsersApi::update_user_metadata).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UpdateUserMetadataRequest {
     /// Metadata saved on the user, that is visible to both your frontend and backend.
@@ -797,52 +423,15 @@ pub struct UpdateUserMetadataRequest {
     pub unsafe_metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
-impl<'de> serde::Deserialize<'de> for UpdateUserMetadataRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = UpdateUserMetadataRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a UpdateUserMetadataRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<UpdateUserMetadataRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut public_metadata = None;
-                let mut private_metadata = None;
-                let mut unsafe_metadata = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "public_metadata" => {
-                            map.field(&mut public_metadata, "public_metadata")?
-                        }
-                        "private_metadata" => {
-                            map.field(&mut private_metadata, "private_metadata")?
-                        }
-                        "unsafe_metadata" => {
-                            map.field(&mut unsafe_metadata, "unsafe_metadata")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(UpdateUserMetadataRequest {
-                    public_metadata: public_metadata.flatten(),
-                    private_metadata: private_metadata.flatten(),
-                    unsafe_metadata: unsafe_metadata.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    UpdateUserMetadataRequest {
+        public_metadata: optional "public_metadata",
+        private_metadata: optional "private_metadata",
+        unsafe_metadata: optional "unsafe_metadata",
     }
 }
 
+/// The request body of [`UsersApi::remove_user_password`](crate::api::UsersApi::remove_user_password).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct RemoveUserPasswordRequest {
     /// Set to `true` to revoke all of the user's active sessions after removing the password.
@@ -852,45 +441,13 @@ pub struct RemoveUserPasswordRequest {
     pub sign_out_of_other_sessions: Option<bool>,
 }
 
-impl<'de> serde::Deserialize<'de> for RemoveUserPasswordRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = RemoveUserPasswordRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a RemoveUserPasswordRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<RemoveUserPasswordRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut sign_out_of_other_sessions = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "sign_out_of_other_sessions" => {
-                            map.field(
-                                &mut sign_out_of_other_sessions,
-                                "sign_out_of_other_sessions",
-                            )?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(RemoveUserPasswordRequest {
-                    sign_out_of_other_sessions: sign_out_of_other_sessions.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    RemoveUserPasswordRequest {
+        sign_out_of_other_sessions: optional "sign_out_of_other_sessions",
     }
 }
 
+/// The request body of [`UsersApi::verify_password`](crate::api::UsersApi::verify_password).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VerifyPasswordRequest {
     /// The user password to verify
@@ -904,40 +461,13 @@ impl VerifyPasswordRequest {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for VerifyPasswordRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = VerifyPasswordRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a VerifyPasswordRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VerifyPasswordRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut password = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "password" => map.field(&mut password, "password")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(VerifyPasswordRequest {
-                    password: crate::decode::required(password, "password")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    VerifyPasswordRequest {
+        password: required "password",
     }
 }
 
+/// Returned by [`UsersApi::verify_password`](crate::api::UsersApi::verify_password).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerifyPasswordResponse {
@@ -945,40 +475,13 @@ pub struct VerifyPasswordResponse {
     pub verified: Option<bool>,
 }
 
-impl<'de> serde::Deserialize<'de> for VerifyPasswordResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = VerifyPasswordResponse;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a VerifyPasswordResponse object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VerifyPasswordResponse, A::Error> {
-                use crate::decode::Fields as _;
-                let mut verified = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "verified" => map.field(&mut verified, "verified")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(VerifyPasswordResponse {
-                    verified: verified.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    VerifyPasswordResponse {
+        verified: optional "verified",
     }
 }
 
+/// The request body of [`UsersApi::verify_totp`](crate::api::UsersApi::verify_totp).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VerifyTotpRequest {
     /// The TOTP or backup code to verify
@@ -992,40 +495,13 @@ impl VerifyTotpRequest {
     }
 }
 
-impl<'de> serde::Deserialize<'de> for VerifyTotpRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = VerifyTotpRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a VerifyTotpRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VerifyTotpRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut code = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "code" => map.field(&mut code, "code")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(VerifyTotpRequest {
-                    code: crate::decode::required(code, "code")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    VerifyTotpRequest {
+        code: required "code",
     }
 }
 
+/// Returned by [`UsersApi::verify_totp`](crate::api::UsersApi::verify_totp).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct VerifyTotpResponse {
@@ -1035,43 +511,14 @@ pub struct VerifyTotpResponse {
     pub code_type: Option<VerifyTotpResponseCodeType>,
 }
 
-impl<'de> serde::Deserialize<'de> for VerifyTotpResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = VerifyTotpResponse;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a VerifyTotpResponse object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VerifyTotpResponse, A::Error> {
-                use crate::decode::Fields as _;
-                let mut verified = None;
-                let mut code_type = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "verified" => map.field(&mut verified, "verified")?,
-                        "code_type" => map.field(&mut code_type, "code_type")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(VerifyTotpResponse {
-                    verified: verified.flatten(),
-                    code_type: code_type.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    VerifyTotpResponse {
+        verified: optional "verified",
+        code_type: optional "code_type",
     }
 }
 
+/// The `code_type` field of [`VerifyTotpResponse`](crate::models::VerifyTotpResponse).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VerifyTotpResponseCodeType {
@@ -1106,26 +553,11 @@ impl From<&str> for VerifyTotpResponseCodeType {
     }
 }
 
-impl std::fmt::Display for VerifyTotpResponseCodeType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
+crate::decode::open_enum!(VerifyTotpResponseCodeType);
 
-impl serde::Serialize for VerifyTotpResponseCodeType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for VerifyTotpResponseCodeType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
-
+/// Returned by [`UsersApi::disable_mfa`](crate::api::UsersApi::disable_mfa),
+/// [`UsersApi::delete_backup_code`](crate::api::UsersApi::delete_backup_code) and
+/// [`UsersApi::delete_totp`](crate::api::UsersApi::delete_totp).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct DisableMfaResponse {
@@ -1133,78 +565,22 @@ pub struct DisableMfaResponse {
     pub user_id: Option<String>,
 }
 
-impl<'de> serde::Deserialize<'de> for DisableMfaResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = DisableMfaResponse;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a DisableMfaResponse object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<DisableMfaResponse, A::Error> {
-                use crate::decode::Fields as _;
-                let mut user_id = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "user_id" => map.field(&mut user_id, "user_id")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(DisableMfaResponse {
-                    user_id: user_id.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    DisableMfaResponse {
+        user_id: optional "user_id",
     }
 }
 
+/// The request body of
+/// [`UsersApi::set_user_password_compromised`](crate::api::UsersApi::set_user_password_compromised).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct SetUserPasswordCompromisedRequest {
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub revoke_all_sessions: crate::Nullable<bool>,
 }
 
-impl<'de> serde::Deserialize<'de> for SetUserPasswordCompromisedRequest {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SetUserPasswordCompromisedRequest;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a SetUserPasswordCompromisedRequest object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SetUserPasswordCompromisedRequest, A::Error> {
-                use crate::decode::Fields as _;
-                let mut revoke_all_sessions = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "revoke_all_sessions" => {
-                            map.field(&mut revoke_all_sessions, "revoke_all_sessions")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(SetUserPasswordCompromisedRequest {
-                    revoke_all_sessions: revoke_all_sessions.unwrap_or_default(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    SetUserPasswordCompromisedRequest {
+        revoke_all_sessions: nullable "revoke_all_sessions",
     }
 }

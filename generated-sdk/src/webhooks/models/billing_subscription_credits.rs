@@ -18,42 +18,10 @@ pub struct BillingSubscriptionCredits {
     pub total: BillingAmount,
 }
 
-impl<'de> serde::Deserialize<'de> for BillingSubscriptionCredits {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BillingSubscriptionCredits;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a BillingSubscriptionCredits object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BillingSubscriptionCredits, A::Error> {
-                use crate::decode::Fields as _;
-                let mut proration = None;
-                let mut payer = None;
-                let mut total = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "proration" => map.field(&mut proration, "proration")?,
-                        "payer" => map.field(&mut payer, "payer")?,
-                        "total" => map.field(&mut total, "total")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(BillingSubscriptionCredits {
-                    proration: proration.flatten(),
-                    payer: payer.flatten(),
-                    total: crate::decode::required(total, "total")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    BillingSubscriptionCredits {
+        proration: optional "proration",
+        payer: optional "payer",
+        total: required "total",
     }
 }

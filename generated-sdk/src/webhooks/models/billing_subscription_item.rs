@@ -5,6 +5,8 @@ use crate::webhooks::models::{
     BillingSubscriptionCredits,
 };
 
+/// The `subscription_items` field of
+/// [`PaymentAttemptEventPayload`](crate::webhooks::models::PaymentAttemptEventPayload).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BillingSubscriptionItem {
@@ -55,82 +57,22 @@ pub struct BillingSubscriptionItem {
     pub credits: Option<BillingSubscriptionCredits>,
 }
 
-impl<'de> serde::Deserialize<'de> for BillingSubscriptionItem {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BillingSubscriptionItem;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a BillingSubscriptionItem object")
-            }
-
-            #[allow(
-                deprecated,
-                reason = "decoding sets every field, deprecated ones too"
-            )]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BillingSubscriptionItem, A::Error> {
-                use crate::decode::Fields as _;
-                let mut id = None;
-                let mut object = None;
-                let mut status = None;
-                let mut created_at = None;
-                let mut updated_at = None;
-                let mut period_start = None;
-                let mut period_end = None;
-                let mut interval = None;
-                let mut plan_id = None;
-                let mut plan = None;
-                let mut payer = None;
-                let mut subscription_id = None;
-                let mut credit = None;
-                let mut credits = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => map.field(&mut id, "id")?,
-                        "object" => map.field(&mut object, "object")?,
-                        "status" => map.field(&mut status, "status")?,
-                        "created_at" => map.field(&mut created_at, "created_at")?,
-                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
-                        "period_start" => map.field(&mut period_start, "period_start")?,
-                        "period_end" => map.field(&mut period_end, "period_end")?,
-                        "interval" => map.field(&mut interval, "interval")?,
-                        "plan_id" => map.field(&mut plan_id, "plan_id")?,
-                        "plan" => map.field(&mut plan, "plan")?,
-                        "payer" => map.field(&mut payer, "payer")?,
-                        "subscription_id" => {
-                            map.field(&mut subscription_id, "subscription_id")?
-                        }
-                        "credit" => map.field(&mut credit, "credit")?,
-                        "credits" => map.field(&mut credits, "credits")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(BillingSubscriptionItem {
-                    id: crate::decode::required(id, "id")?,
-                    object: object.flatten(),
-                    status: crate::decode::required(status, "status")?,
-                    created_at: created_at.flatten(),
-                    updated_at: updated_at.flatten(),
-                    period_start: crate::decode::required(period_start, "period_start")?,
-                    period_end: crate::decode::required(period_end, "period_end")?,
-                    interval: interval.flatten(),
-                    plan_id: plan_id.flatten(),
-                    plan: plan.flatten(),
-                    payer: payer.flatten(),
-                    subscription_id: subscription_id.flatten(),
-                    credit: credit.flatten(),
-                    credits: credits.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    BillingSubscriptionItem {
+        id: required "id",
+        object: optional "object",
+        status: required "status",
+        created_at: optional "created_at",
+        updated_at: optional "updated_at",
+        period_start: required "period_start",
+        period_end: required "period_end",
+        interval: optional "interval",
+        plan_id: optional "plan_id",
+        plan: optional "plan",
+        payer: optional "payer",
+        subscription_id: optional "subscription_id",
+        #[deprecated] credit: optional "credit",
+        credits: optional "credits",
     }
 }
 
@@ -193,25 +135,7 @@ impl From<&str> for BillingSubscriptionItemStatus {
     }
 }
 
-impl std::fmt::Display for BillingSubscriptionItemStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for BillingSubscriptionItemStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BillingSubscriptionItemStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(BillingSubscriptionItemStatus);
 
 /// How frequently the payer will be charged while this subscription item is active
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -248,22 +172,4 @@ impl From<&str> for BillingSubscriptionItemInterval {
     }
 }
 
-impl std::fmt::Display for BillingSubscriptionItemInterval {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for BillingSubscriptionItemInterval {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BillingSubscriptionItemInterval {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(BillingSubscriptionItemInterval);

@@ -4,6 +4,12 @@ use crate::webhooks::models::{
     BillingPayerEventPayload, BillingSeats, BillingSubscriptionItemEventPlan,
 };
 
+/// The `items` field of
+/// [`SubscriptionEventPayload`](crate::webhooks::models::SubscriptionEventPayload). The data of the
+/// [`subscriptionItem.abandoned`](crate::webhooks::EventData::SubscriptionItemAbandoned),
+/// [`subscriptionItem.active`](crate::webhooks::EventData::SubscriptionItemActive),
+/// [`subscriptionItem.canceled`](crate::webhooks::EventData::SubscriptionItemCanceled) and 6 other
+/// events webhook events.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BillingSubscriptionItemEventPayload {
@@ -55,83 +61,22 @@ pub struct BillingSubscriptionItemEventPayload {
     pub seats: Option<BillingSeats>,
 }
 
-impl<'de> serde::Deserialize<'de> for BillingSubscriptionItemEventPayload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BillingSubscriptionItemEventPayload;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a BillingSubscriptionItemEventPayload object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BillingSubscriptionItemEventPayload, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut id = None;
-                let mut status = None;
-                let mut is_free_trial = None;
-                let mut created_at = None;
-                let mut updated_at = None;
-                let mut period_start = None;
-                let mut period_end = None;
-                let mut interval = None;
-                let mut plan_id = None;
-                let mut plan = None;
-                let mut payer = None;
-                let mut subscription_id = None;
-                let mut seats = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "id" => map.field(&mut id, "id")?,
-                        "status" => map.field(&mut status, "status")?,
-                        "is_free_trial" => {
-                            map.field(&mut is_free_trial, "is_free_trial")?
-                        }
-                        "created_at" => map.field(&mut created_at, "created_at")?,
-                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
-                        "period_start" => map.field(&mut period_start, "period_start")?,
-                        "period_end" => map.field(&mut period_end, "period_end")?,
-                        "interval" => map.field(&mut interval, "interval")?,
-                        "plan_id" => map.field(&mut plan_id, "plan_id")?,
-                        "plan" => map.field(&mut plan, "plan")?,
-                        "payer" => map.field(&mut payer, "payer")?,
-                        "subscription_id" => {
-                            map.field(&mut subscription_id, "subscription_id")?
-                        }
-                        "seats" => map.field(&mut seats, "seats")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(BillingSubscriptionItemEventPayload {
-                    object: crate::decode::required(object, "object")?,
-                    id: crate::decode::required(id, "id")?,
-                    status: crate::decode::required(status, "status")?,
-                    is_free_trial: crate::decode::required(
-                        is_free_trial,
-                        "is_free_trial",
-                    )?,
-                    created_at: crate::decode::required(created_at, "created_at")?,
-                    updated_at: crate::decode::required(updated_at, "updated_at")?,
-                    period_start: crate::decode::required(period_start, "period_start")?,
-                    period_end: period_end.flatten(),
-                    interval: crate::decode::required(interval, "interval")?,
-                    plan_id: plan_id.flatten(),
-                    plan: plan.flatten(),
-                    payer: payer.flatten(),
-                    subscription_id: subscription_id.flatten(),
-                    seats: seats.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    BillingSubscriptionItemEventPayload {
+        object: required "object",
+        id: required "id",
+        status: required "status",
+        is_free_trial: required "is_free_trial",
+        created_at: required "created_at",
+        updated_at: required "updated_at",
+        period_start: required "period_start",
+        period_end: optional "period_end",
+        interval: required "interval",
+        plan_id: optional "plan_id",
+        plan: optional "plan",
+        payer: optional "payer",
+        subscription_id: optional "subscription_id",
+        seats: optional "seats",
     }
 }
 
@@ -198,22 +143,4 @@ impl From<&str> for BillingSubscriptionItemEventPayloadStatus {
     }
 }
 
-impl std::fmt::Display for BillingSubscriptionItemEventPayloadStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for BillingSubscriptionItemEventPayloadStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for BillingSubscriptionItemEventPayloadStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(BillingSubscriptionItemEventPayloadStatus);

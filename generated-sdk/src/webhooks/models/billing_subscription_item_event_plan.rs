@@ -2,6 +2,8 @@
 
 use crate::webhooks::models::BillingSubscriptionItemEventPlanUnitPrice;
 
+/// The `plan` field of
+/// [`BillingSubscriptionItemEventPayload`](crate::webhooks::models::BillingSubscriptionItemEventPayload).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BillingSubscriptionItemEventPlan {
@@ -22,54 +24,14 @@ pub struct BillingSubscriptionItemEventPlan {
     pub unit_prices: Option<Vec<BillingSubscriptionItemEventPlanUnitPrice>>,
 }
 
-impl<'de> serde::Deserialize<'de> for BillingSubscriptionItemEventPlan {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BillingSubscriptionItemEventPlan;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a BillingSubscriptionItemEventPlan object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BillingSubscriptionItemEventPlan, A::Error> {
-                use crate::decode::Fields as _;
-                let mut id = None;
-                let mut slug = None;
-                let mut name = None;
-                let mut is_recurring = None;
-                let mut amount = None;
-                let mut currency = None;
-                let mut unit_prices = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => map.field(&mut id, "id")?,
-                        "slug" => map.field(&mut slug, "slug")?,
-                        "name" => map.field(&mut name, "name")?,
-                        "is_recurring" => map.field(&mut is_recurring, "is_recurring")?,
-                        "amount" => map.field(&mut amount, "amount")?,
-                        "currency" => map.field(&mut currency, "currency")?,
-                        "unit_prices" => map.field(&mut unit_prices, "unit_prices")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(BillingSubscriptionItemEventPlan {
-                    id: crate::decode::required(id, "id")?,
-                    slug: crate::decode::required(slug, "slug")?,
-                    name: crate::decode::required(name, "name")?,
-                    is_recurring: crate::decode::required(is_recurring, "is_recurring")?,
-                    amount: crate::decode::required(amount, "amount")?,
-                    currency: crate::decode::required(currency, "currency")?,
-                    unit_prices: unit_prices.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    BillingSubscriptionItemEventPlan {
+        id: required "id",
+        slug: required "slug",
+        name: required "name",
+        is_recurring: required "is_recurring",
+        amount: required "amount",
+        currency: required "currency",
+        unit_prices: optional "unit_prices",
     }
 }

@@ -2,6 +2,8 @@
 
 use crate::webhooks::models::BillingSubscriptionItemEventPlanUnitPriceTier;
 
+/// The `unit_prices` field of
+/// [`BillingSubscriptionItemEventPlan`](crate::webhooks::models::BillingSubscriptionItemEventPlan).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BillingSubscriptionItemEventPlanUnitPrice {
@@ -13,42 +15,10 @@ pub struct BillingSubscriptionItemEventPlanUnitPrice {
     pub tiers: Vec<BillingSubscriptionItemEventPlanUnitPriceTier>,
 }
 
-impl<'de> serde::Deserialize<'de> for BillingSubscriptionItemEventPlanUnitPrice {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BillingSubscriptionItemEventPlanUnitPrice;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a BillingSubscriptionItemEventPlanUnitPrice object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BillingSubscriptionItemEventPlanUnitPrice, A::Error> {
-                use crate::decode::Fields as _;
-                let mut name = None;
-                let mut block_size = None;
-                let mut tiers = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "name" => map.field(&mut name, "name")?,
-                        "block_size" => map.field(&mut block_size, "block_size")?,
-                        "tiers" => map.field(&mut tiers, "tiers")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(BillingSubscriptionItemEventPlanUnitPrice {
-                    name: crate::decode::required(name, "name")?,
-                    block_size: crate::decode::required(block_size, "block_size")?,
-                    tiers: crate::decode::required(tiers, "tiers")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    BillingSubscriptionItemEventPlanUnitPrice {
+        name: required "name",
+        block_size: required "block_size",
+        tiers: required "tiers",
     }
 }

@@ -12,49 +12,9 @@ pub struct BillingSubscriptionPayerCredit {
     pub remaining_balance: BillingAmount,
 }
 
-impl<'de> serde::Deserialize<'de> for BillingSubscriptionPayerCredit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BillingSubscriptionPayerCredit;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a BillingSubscriptionPayerCredit object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BillingSubscriptionPayerCredit, A::Error> {
-                use crate::decode::Fields as _;
-                let mut applied_amount = None;
-                let mut remaining_balance = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "applied_amount" => {
-                            map.field(&mut applied_amount, "applied_amount")?
-                        }
-                        "remaining_balance" => {
-                            map.field(&mut remaining_balance, "remaining_balance")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(BillingSubscriptionPayerCredit {
-                    applied_amount: crate::decode::required(
-                        applied_amount,
-                        "applied_amount",
-                    )?,
-                    remaining_balance: crate::decode::required(
-                        remaining_balance,
-                        "remaining_balance",
-                    )?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    BillingSubscriptionPayerCredit {
+        applied_amount: required "applied_amount",
+        remaining_balance: required "remaining_balance",
     }
 }

@@ -2,6 +2,8 @@
 
 use crate::webhooks::models::{BillingAmount, BillingUnitTotal};
 
+/// The `totals` field of
+/// [`PaymentAttemptEventPayload`](crate::webhooks::models::PaymentAttemptEventPayload).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct BillingTotals {
@@ -16,47 +18,11 @@ pub struct BillingTotals {
     pub per_unit_totals: Option<Vec<BillingUnitTotal>>,
 }
 
-impl<'de> serde::Deserialize<'de> for BillingTotals {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = BillingTotals;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a BillingTotals object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<BillingTotals, A::Error> {
-                use crate::decode::Fields as _;
-                let mut subtotal = None;
-                let mut tax_total = None;
-                let mut grand_total = None;
-                let mut per_unit_totals = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "subtotal" => map.field(&mut subtotal, "subtotal")?,
-                        "tax_total" => map.field(&mut tax_total, "tax_total")?,
-                        "grand_total" => map.field(&mut grand_total, "grand_total")?,
-                        "per_unit_totals" => {
-                            map.field(&mut per_unit_totals, "per_unit_totals")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(BillingTotals {
-                    subtotal: crate::decode::required(subtotal, "subtotal")?,
-                    tax_total: crate::decode::required(tax_total, "tax_total")?,
-                    grand_total: crate::decode::required(grand_total, "grand_total")?,
-                    per_unit_totals: per_unit_totals.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    BillingTotals {
+        subtotal: required "subtotal",
+        tax_total: required "tax_total",
+        grand_total: required "grand_total",
+        per_unit_totals: optional "per_unit_totals",
     }
 }

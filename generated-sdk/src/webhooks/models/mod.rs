@@ -56,7 +56,7 @@ pub use billing_totals::BillingTotals;
 pub use billing_unit_total::BillingUnitTotal;
 pub use email_event_payload::EmailEventPayload;
 pub use events::{
-    OrganizationInvitationCreatedData, OrganizationInvitationCreatedDataData,
+    OrganizationInvitationCreatedData, OrganizationInvitationCreatedPublicData,
 };
 
 pub use organization_invitation_accepted_payload::{

@@ -5,6 +5,8 @@ use crate::webhooks::models::{
     BillingPaymentSource, BillingSubscriptionItem, BillingTotals,
 };
 
+/// The data of the [`paymentAttempt.created`](crate::webhooks::EventData::PaymentAttemptCreated) and
+/// [`paymentAttempt.updated`](crate::webhooks::EventData::PaymentAttemptUpdated) webhook events.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct PaymentAttemptEventPayload {
@@ -57,112 +59,27 @@ pub struct PaymentAttemptEventPayload {
     pub subscription_items: Vec<BillingSubscriptionItem>,
 }
 
-impl<'de> serde::Deserialize<'de> for PaymentAttemptEventPayload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = PaymentAttemptEventPayload;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a PaymentAttemptEventPayload object")
-            }
-
-            #[allow(
-                deprecated,
-                reason = "decoding sets every field, deprecated ones too"
-            )]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<PaymentAttemptEventPayload, A::Error> {
-                use crate::decode::Fields as _;
-                let mut id = None;
-                let mut instance_id = None;
-                let mut payment_id = None;
-                let mut invoice_id = None;
-                let mut statement_id = None;
-                let mut gateway_external_id = None;
-                let mut status = None;
-                let mut created_at = None;
-                let mut updated_at = None;
-                let mut paid_at = None;
-                let mut failed_at = None;
-                let mut failed_reason = None;
-                let mut billing_date = None;
-                let mut charge_type = None;
-                let mut payee = None;
-                let mut payer = None;
-                let mut totals = None;
-                let mut payment_source = None;
-                let mut subscription_items = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => map.field(&mut id, "id")?,
-                        "instance_id" => map.field(&mut instance_id, "instance_id")?,
-                        "payment_id" => map.field(&mut payment_id, "payment_id")?,
-                        "invoice_id" => map.field(&mut invoice_id, "invoice_id")?,
-                        "statement_id" => map.field(&mut statement_id, "statement_id")?,
-                        "gateway_external_id" => {
-                            map.field(&mut gateway_external_id, "gateway_external_id")?
-                        }
-                        "status" => map.field(&mut status, "status")?,
-                        "created_at" => map.field(&mut created_at, "created_at")?,
-                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
-                        "paid_at" => map.field(&mut paid_at, "paid_at")?,
-                        "failed_at" => map.field(&mut failed_at, "failed_at")?,
-                        "failed_reason" => {
-                            map.field(&mut failed_reason, "failed_reason")?
-                        }
-                        "billing_date" => map.field(&mut billing_date, "billing_date")?,
-                        "charge_type" => map.field(&mut charge_type, "charge_type")?,
-                        "payee" => map.field(&mut payee, "payee")?,
-                        "payer" => map.field(&mut payer, "payer")?,
-                        "totals" => map.field(&mut totals, "totals")?,
-                        "payment_source" => {
-                            map.field(&mut payment_source, "payment_source")?
-                        }
-                        "subscription_items" => {
-                            map.field(&mut subscription_items, "subscription_items")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(PaymentAttemptEventPayload {
-                    id: crate::decode::required(id, "id")?,
-                    instance_id: crate::decode::required(instance_id, "instance_id")?,
-                    payment_id: crate::decode::required(payment_id, "payment_id")?,
-                    invoice_id: invoice_id.flatten(),
-                    statement_id: crate::decode::required(statement_id, "statement_id")?,
-                    gateway_external_id: crate::decode::required(
-                        gateway_external_id,
-                        "gateway_external_id",
-                    )?,
-                    status: crate::decode::required(status, "status")?,
-                    created_at: crate::decode::required(created_at, "created_at")?,
-                    updated_at: crate::decode::required(updated_at, "updated_at")?,
-                    paid_at: paid_at.flatten(),
-                    failed_at: failed_at.flatten(),
-                    failed_reason: failed_reason.flatten(),
-                    billing_date: crate::decode::required(billing_date, "billing_date")?,
-                    charge_type: crate::decode::required(charge_type, "charge_type")?,
-                    payee: crate::decode::required(payee, "payee")?,
-                    payer: crate::decode::required(payer, "payer")?,
-                    totals: crate::decode::required(totals, "totals")?,
-                    payment_source: crate::decode::required(
-                        payment_source,
-                        "payment_source",
-                    )?,
-                    subscription_items: crate::decode::required(
-                        subscription_items,
-                        "subscription_items",
-                    )?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    PaymentAttemptEventPayload {
+        id: required "id",
+        instance_id: required "instance_id",
+        payment_id: required "payment_id",
+        #[deprecated] invoice_id: optional "invoice_id",
+        statement_id: required "statement_id",
+        gateway_external_id: required "gateway_external_id",
+        status: required "status",
+        created_at: required "created_at",
+        updated_at: required "updated_at",
+        paid_at: optional "paid_at",
+        failed_at: optional "failed_at",
+        failed_reason: optional "failed_reason",
+        billing_date: required "billing_date",
+        charge_type: required "charge_type",
+        payee: required "payee",
+        payer: required "payer",
+        totals: required "totals",
+        payment_source: required "payment_source",
+        subscription_items: required "subscription_items",
     }
 }
 
@@ -205,25 +122,7 @@ impl From<&str> for PaymentAttemptEventPayloadStatus {
     }
 }
 
-impl std::fmt::Display for PaymentAttemptEventPayloadStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for PaymentAttemptEventPayloadStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PaymentAttemptEventPayloadStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(PaymentAttemptEventPayloadStatus);
 
 /// The type of charge being processed
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -260,22 +159,4 @@ impl From<&str> for PaymentAttemptEventPayloadChargeType {
     }
 }
 
-impl std::fmt::Display for PaymentAttemptEventPayloadChargeType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for PaymentAttemptEventPayloadChargeType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for PaymentAttemptEventPayloadChargeType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(PaymentAttemptEventPayloadChargeType);

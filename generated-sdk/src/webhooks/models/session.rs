@@ -2,6 +2,7 @@
 
 use crate::webhooks::models::SessionActivityResponse;
 
+/// The spec's `Session` schema, which no request, success response or webhook event uses.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Session {
@@ -28,88 +29,26 @@ pub struct Session {
     pub created_at: i64,
 }
 
-impl<'de> serde::Deserialize<'de> for Session {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Session;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Session object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Session, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut id = None;
-                let mut user_id = None;
-                let mut client_id = None;
-                let mut actor = None;
-                let mut status = None;
-                let mut last_active_organization_id = None;
-                let mut last_active_at = None;
-                let mut latest_activity = None;
-                let mut expire_at = None;
-                let mut abandon_at = None;
-                let mut updated_at = None;
-                let mut created_at = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "id" => map.field(&mut id, "id")?,
-                        "user_id" => map.field(&mut user_id, "user_id")?,
-                        "client_id" => map.field(&mut client_id, "client_id")?,
-                        "actor" => map.field(&mut actor, "actor")?,
-                        "status" => map.field(&mut status, "status")?,
-                        "last_active_organization_id" => {
-                            map.field(
-                                &mut last_active_organization_id,
-                                "last_active_organization_id",
-                            )?
-                        }
-                        "last_active_at" => {
-                            map.field(&mut last_active_at, "last_active_at")?
-                        }
-                        "latest_activity" => {
-                            map.field(&mut latest_activity, "latest_activity")?
-                        }
-                        "expire_at" => map.field(&mut expire_at, "expire_at")?,
-                        "abandon_at" => map.field(&mut abandon_at, "abandon_at")?,
-                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
-                        "created_at" => map.field(&mut created_at, "created_at")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(Session {
-                    object: crate::decode::required(object, "object")?,
-                    id: crate::decode::required(id, "id")?,
-                    user_id: crate::decode::required(user_id, "user_id")?,
-                    client_id: crate::decode::required(client_id, "client_id")?,
-                    actor: actor.flatten(),
-                    status: crate::decode::required(status, "status")?,
-                    last_active_organization_id: last_active_organization_id.flatten(),
-                    last_active_at: crate::decode::required(
-                        last_active_at,
-                        "last_active_at",
-                    )?,
-                    latest_activity: latest_activity.flatten(),
-                    expire_at: crate::decode::required(expire_at, "expire_at")?,
-                    abandon_at: crate::decode::required(abandon_at, "abandon_at")?,
-                    updated_at: crate::decode::required(updated_at, "updated_at")?,
-                    created_at: crate::decode::required(created_at, "created_at")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    Session {
+        object: required "object",
+        id: required "id",
+        user_id: required "user_id",
+        client_id: required "client_id",
+        actor: optional "actor",
+        status: required "status",
+        last_active_organization_id: optional "last_active_organization_id",
+        last_active_at: required "last_active_at",
+        latest_activity: optional "latest_activity",
+        expire_at: required "expire_at",
+        abandon_at: required "abandon_at",
+        updated_at: required "updated_at",
+        created_at: required "created_at",
     }
 }
 
+/// The `status` field of [`Session`](crate::webhooks::models::Session) and
+/// [`SessionEventPayload`](crate::webhooks::models::SessionEventPayload).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SessionStatus {
@@ -164,22 +103,4 @@ impl From<&str> for SessionStatus {
     }
 }
 
-impl std::fmt::Display for SessionStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for SessionStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SessionStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(SessionStatus);

@@ -4,6 +4,10 @@ use crate::webhooks::models::{
     BillingPayerEventPayload, BillingSubscriptionItemEventPayload,
 };
 
+/// The data of the [`subscription.created`](crate::webhooks::EventData::SubscriptionCreated),
+/// [`subscription.updated`](crate::webhooks::EventData::SubscriptionUpdated),
+/// [`subscription.active`](crate::webhooks::EventData::SubscriptionActive) and 1 other events webhook
+/// events.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SubscriptionEventPayload {
@@ -49,80 +53,22 @@ pub struct SubscriptionEventPayload {
     pub items: Vec<BillingSubscriptionItemEventPayload>,
 }
 
-impl<'de> serde::Deserialize<'de> for SubscriptionEventPayload {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SubscriptionEventPayload;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a SubscriptionEventPayload object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SubscriptionEventPayload, A::Error> {
-                use crate::decode::Fields as _;
-                let mut object = None;
-                let mut id = None;
-                let mut status = None;
-                let mut active_at = None;
-                let mut canceled_at = None;
-                let mut created_at = None;
-                let mut ended_at = None;
-                let mut past_due_at = None;
-                let mut updated_at = None;
-                let mut latest_payment_id = None;
-                let mut payer_id = None;
-                let mut payer = None;
-                let mut payment_source_id = None;
-                let mut items = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "object" => map.field(&mut object, "object")?,
-                        "id" => map.field(&mut id, "id")?,
-                        "status" => map.field(&mut status, "status")?,
-                        "active_at" => map.field(&mut active_at, "active_at")?,
-                        "canceled_at" => map.field(&mut canceled_at, "canceled_at")?,
-                        "created_at" => map.field(&mut created_at, "created_at")?,
-                        "ended_at" => map.field(&mut ended_at, "ended_at")?,
-                        "past_due_at" => map.field(&mut past_due_at, "past_due_at")?,
-                        "updated_at" => map.field(&mut updated_at, "updated_at")?,
-                        "latest_payment_id" => {
-                            map.field(&mut latest_payment_id, "latest_payment_id")?
-                        }
-                        "payer_id" => map.field(&mut payer_id, "payer_id")?,
-                        "payer" => map.field(&mut payer, "payer")?,
-                        "payment_source_id" => {
-                            map.field(&mut payment_source_id, "payment_source_id")?
-                        }
-                        "items" => map.field(&mut items, "items")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(SubscriptionEventPayload {
-                    object: crate::decode::required(object, "object")?,
-                    id: crate::decode::required(id, "id")?,
-                    status: crate::decode::required(status, "status")?,
-                    active_at: active_at.flatten(),
-                    canceled_at: canceled_at.flatten(),
-                    created_at: crate::decode::required(created_at, "created_at")?,
-                    ended_at: ended_at.flatten(),
-                    past_due_at: past_due_at.flatten(),
-                    updated_at: crate::decode::required(updated_at, "updated_at")?,
-                    latest_payment_id: latest_payment_id.flatten(),
-                    payer_id: crate::decode::required(payer_id, "payer_id")?,
-                    payer: crate::decode::required(payer, "payer")?,
-                    payment_source_id: payment_source_id.flatten(),
-                    items: crate::decode::required(items, "items")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    SubscriptionEventPayload {
+        object: required "object",
+        id: required "id",
+        status: required "status",
+        active_at: optional "active_at",
+        canceled_at: optional "canceled_at",
+        created_at: required "created_at",
+        ended_at: optional "ended_at",
+        past_due_at: optional "past_due_at",
+        updated_at: required "updated_at",
+        latest_payment_id: optional "latest_payment_id",
+        payer_id: required "payer_id",
+        payer: required "payer",
+        payment_source_id: optional "payment_source_id",
+        items: required "items",
     }
 }
 
@@ -177,22 +123,4 @@ impl From<&str> for SubscriptionEventPayloadStatus {
     }
 }
 
-impl std::fmt::Display for SubscriptionEventPayloadStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl serde::Serialize for SubscriptionEventPayloadStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for SubscriptionEventPayloadStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        crate::decode::open_enum(deserializer)
-    }
-}
+crate::decode::open_enum!(SubscriptionEventPayloadStatus);

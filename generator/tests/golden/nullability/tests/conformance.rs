@@ -88,11 +88,11 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
     let passed = report.total - report.failures.len();
     println!(
         "Prism conformance: {passed} of {} operations passed ({} mock responses broke the spec and still decoded)",
-        1usize, report.mock_violations
+        1, report.mock_violations
     );
     assert!(
         report.failures.is_empty(), "{} operations failed:\n{}", report.failures.len(),
         report.failures.join("\n")
     );
-    assert_eq!(report.total, 1usize);
+    assert_eq!(report.total, 1);
 }

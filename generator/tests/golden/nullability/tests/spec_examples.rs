@@ -11,7 +11,7 @@ fn check<T: serde::de::DeserializeOwned>(
     golden_nullability::decode::<T>(json).map(drop)
 }
 
-const CASES: [(&str, Check, &str); 2usize] = [
+const CASES: [(&str, Check, &str); 2] = [
     (
         "#/components/schemas/User/example",
         check::<golden_nullability::models::User>,

@@ -11,7 +11,7 @@ fn check<T: serde::de::DeserializeOwned>(
     golden_operations::decode::<T>(json).map(drop)
 }
 
-const CASES: [(&str, Check, &str); 2usize] = [
+const CASES: [(&str, Check, &str); 2] = [
     (
         "#/components/responses/User.List/content/application~1json/example",
         check::<Vec<golden_operations::models::UserListItem>>,

@@ -53,9 +53,9 @@ pub const DEFAULT_BASE_URL: &str = "http://localhost";
 /// The spec's backoff policy (`x-speakeasy-retries`), the base of [`RetryPolicy::default`].
 const DEFAULT_RETRY: retry::SpecRetry = retry::SpecRetry {
     initial_backoff: std::time::Duration::from_millis(500),
-    max_backoff: std::time::Duration::from_millis(60000),
+    max_backoff: std::time::Duration::from_millis(60_000),
     multiplier: 1.5,
-    max_elapsed: std::time::Duration::from_millis(120000),
+    max_elapsed: std::time::Duration::from_millis(120_000),
 };
 
 /// The Backend API version this crate speaks; sent as `Clerk-API-Version` with every request.

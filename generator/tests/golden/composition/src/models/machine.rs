@@ -2,6 +2,7 @@
 
 use crate::models::MachineWithoutScopes;
 
+/// The spec's `Machine` schema, which no request, success response or webhook event uses.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct Machine {
@@ -10,41 +11,9 @@ pub struct Machine {
     pub scoped_machines: Option<Vec<MachineWithoutScopes>>,
 }
 
-impl<'de> serde::Deserialize<'de> for Machine {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Machine;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Machine object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Machine, A::Error> {
-                use crate::decode::Fields as _;
-                let mut id = None;
-                let mut scoped_machines = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => map.field(&mut id, "id")?,
-                        "scoped_machines" => {
-                            map.field(&mut scoped_machines, "scoped_machines")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(Machine {
-                    id: crate::decode::required(id, "id")?,
-                    scoped_machines: scoped_machines.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    Machine {
+        id: required "id",
+        scoped_machines: optional "scoped_machines",
     }
 }

@@ -2,6 +2,7 @@
 
 use crate::models::MachineWithoutScopes;
 
+/// The spec's `MachineCreated` schema, which no request, success response or webhook event uses.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MachineCreated {
@@ -11,44 +12,10 @@ pub struct MachineCreated {
     pub secret_key: String,
 }
 
-impl<'de> serde::Deserialize<'de> for MachineCreated {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = MachineCreated;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a MachineCreated object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<MachineCreated, A::Error> {
-                use crate::decode::Fields as _;
-                let mut id = None;
-                let mut scoped_machines = None;
-                let mut secret_key = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => map.field(&mut id, "id")?,
-                        "scoped_machines" => {
-                            map.field(&mut scoped_machines, "scoped_machines")?
-                        }
-                        "secret_key" => map.field(&mut secret_key, "secret_key")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(MachineCreated {
-                    id: crate::decode::required(id, "id")?,
-                    scoped_machines: scoped_machines.flatten(),
-                    secret_key: crate::decode::required(secret_key, "secret_key")?,
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    MachineCreated {
+        id: required "id",
+        scoped_machines: optional "scoped_machines",
+        secret_key: required "secret_key",
     }
 }

@@ -12,42 +12,10 @@ pub struct Node {
     pub children: Option<Vec<Node>>,
 }
 
-impl<'de> serde::Deserialize<'de> for Node {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Node;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Node object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Node, A::Error> {
-                use crate::decode::Fields as _;
-                let mut value = None;
-                let mut parent = None;
-                let mut children = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "value" => map.field(&mut value, "value")?,
-                        "parent" => map.field(&mut parent, "parent")?,
-                        "children" => map.field(&mut children, "children")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(Node {
-                    value: value.flatten(),
-                    parent: parent.flatten(),
-                    children: children.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    Node {
+        value: optional "value",
+        parent: optional "parent",
+        children: optional "children",
     }
 }

@@ -2,4 +2,5 @@
 
 use crate::models::Organization;
 
+/// The spec's `OAuthAccessTokens` schema, which no request, success response or webhook event uses.
 pub type OAuthAccessTokens = Vec<Organization>;

@@ -2,6 +2,7 @@
 
 use crate::models::OrganizationRole;
 
+/// The spec's `OrganizationWithLogo` schema, which no request, success response or webhook event uses.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OrganizationWithLogo {
@@ -16,48 +17,12 @@ pub struct OrganizationWithLogo {
     pub logo_url: Option<String>,
 }
 
-impl<'de> serde::Deserialize<'de> for OrganizationWithLogo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = OrganizationWithLogo;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a OrganizationWithLogo object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<OrganizationWithLogo, A::Error> {
-                use crate::decode::Fields as _;
-                let mut id = None;
-                let mut image_url = None;
-                let mut has_image = None;
-                let mut role = None;
-                let mut logo_url = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => map.field(&mut id, "id")?,
-                        "image_url" => map.field(&mut image_url, "image_url")?,
-                        "has_image" => map.field(&mut has_image, "has_image")?,
-                        "role" => map.field(&mut role, "role")?,
-                        "logo_url" => map.field(&mut logo_url, "logo_url")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(OrganizationWithLogo {
-                    id: crate::decode::required(id, "id")?,
-                    image_url: crate::decode::required(image_url, "image_url")?,
-                    has_image: has_image.flatten(),
-                    role: role.flatten(),
-                    logo_url: logo_url.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    OrganizationWithLogo {
+        id: required "id",
+        image_url: required "image_url",
+        has_image: optional "has_image",
+        role: optional "role",
+        logo_url: optional "logo_url",
     }
 }

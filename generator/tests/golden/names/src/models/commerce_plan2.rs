@@ -10,39 +10,9 @@ pub struct CommercePlan2 {
     pub amount: Option<i64>,
 }
 
-impl<'de> serde::Deserialize<'de> for CommercePlan2 {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = CommercePlan2;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a CommercePlan2 object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<CommercePlan2, A::Error> {
-                use crate::decode::Fields as _;
-                let mut id = None;
-                let mut amount = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => map.field(&mut id, "id")?,
-                        "amount" => map.field(&mut amount, "amount")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(CommercePlan2 {
-                    id: id.flatten(),
-                    amount: amount.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    CommercePlan2 {
+        id: optional "id",
+        amount: optional "amount",
     }
 }

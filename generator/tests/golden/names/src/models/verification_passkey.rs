@@ -8,36 +8,8 @@ pub struct VerificationPasskey {
     pub status: Option<String>,
 }
 
-impl<'de> serde::Deserialize<'de> for VerificationPasskey {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = VerificationPasskey;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a VerificationPasskey object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<VerificationPasskey, A::Error> {
-                use crate::decode::Fields as _;
-                let mut status = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "status" => map.field(&mut status, "status")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(VerificationPasskey {
-                    status: status.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    VerificationPasskey {
+        status: optional "status",
     }
 }

@@ -40,81 +40,19 @@ pub struct User {
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
-impl<'de> serde::Deserialize<'de> for User {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = User;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a User object")
-            }
-
-            #[allow(
-                deprecated,
-                reason = "decoding sets every field, deprecated ones too"
-            )]
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<User, A::Error> {
-                use crate::decode::Fields as _;
-                let mut id = None;
-                let mut external_id = None;
-                let mut username = None;
-                let mut last_sign_in_at = None;
-                let mut banned = None;
-                let mut created_at = None;
-                let mut primary_email = None;
-                let mut backup_email = None;
-                let mut organization = None;
-                let mut profile_image_url = None;
-                let mut limit = None;
-                let mut public_metadata = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => map.field(&mut id, "id")?,
-                        "external_id" => map.field(&mut external_id, "external_id")?,
-                        "username" => map.field(&mut username, "username")?,
-                        "last_sign_in_at" => {
-                            map.field(&mut last_sign_in_at, "last_sign_in_at")?
-                        }
-                        "banned" => map.field(&mut banned, "banned")?,
-                        "created_at" => map.field(&mut created_at, "created_at")?,
-                        "primary_email" => {
-                            map.field(&mut primary_email, "primary_email")?
-                        }
-                        "backup_email" => map.field(&mut backup_email, "backup_email")?,
-                        "organization" => map.field(&mut organization, "organization")?,
-                        "profile_image_url" => {
-                            map.field(&mut profile_image_url, "profile_image_url")?
-                        }
-                        "limit" => map.field(&mut limit, "limit")?,
-                        "public_metadata" => {
-                            map.field(&mut public_metadata, "public_metadata")?
-                        }
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(User {
-                    id: crate::decode::required(id, "id")?,
-                    external_id: external_id.flatten(),
-                    username: username.flatten(),
-                    last_sign_in_at: last_sign_in_at.flatten(),
-                    banned: crate::decode::required(banned, "banned")?,
-                    created_at: crate::decode::required(created_at, "created_at")?,
-                    primary_email: primary_email.flatten(),
-                    backup_email: backup_email.flatten(),
-                    organization: organization.flatten(),
-                    profile_image_url: profile_image_url.flatten(),
-                    limit: limit.flatten(),
-                    public_metadata: public_metadata.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    User {
+        id: required "id",
+        external_id: optional "external_id",
+        username: optional "username",
+        last_sign_in_at: optional "last_sign_in_at",
+        banned: required "banned",
+        created_at: required "created_at",
+        primary_email: optional "primary_email",
+        backup_email: optional "backup_email",
+        organization: optional "organization",
+        #[deprecated] profile_image_url: optional "profile_image_url",
+        limit: optional "limit",
+        public_metadata: optional "public_metadata",
     }
 }

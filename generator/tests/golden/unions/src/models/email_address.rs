@@ -2,6 +2,7 @@
 
 use crate::models::{Otp, VerificationAdmin};
 
+/// The spec's `EmailAddress` schema, which no request, success response or webhook event uses.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct EmailAddress {
@@ -10,43 +11,14 @@ pub struct EmailAddress {
     pub verification: Option<EmailAddressVerification>,
 }
 
-impl<'de> serde::Deserialize<'de> for EmailAddress {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = EmailAddress;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a EmailAddress object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<EmailAddress, A::Error> {
-                use crate::decode::Fields as _;
-                let mut id = None;
-                let mut verification = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "id" => map.field(&mut id, "id")?,
-                        "verification" => map.field(&mut verification, "verification")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(EmailAddress {
-                    id: crate::decode::required(id, "id")?,
-                    verification: verification.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    EmailAddress {
+        id: required "id",
+        verification: optional "verification",
     }
 }
 
+/// The `verification` field of [`EmailAddress`](crate::models::EmailAddress).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]

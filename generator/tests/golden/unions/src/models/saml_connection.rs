@@ -10,39 +10,9 @@ pub struct SamlConnection {
     pub domains: Option<Vec<String>>,
 }
 
-impl<'de> serde::Deserialize<'de> for SamlConnection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = SamlConnection;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a SamlConnection object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<SamlConnection, A::Error> {
-                use crate::decode::Fields as _;
-                let mut domain = None;
-                let mut domains = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "domain" => map.field(&mut domain, "domain")?,
-                        "domains" => map.field(&mut domains, "domains")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(SamlConnection {
-                    domain: domain.flatten(),
-                    domains: domains.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    SamlConnection {
+        domain: optional "domain",
+        domains: optional "domains",
     }
 }

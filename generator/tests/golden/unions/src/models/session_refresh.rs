@@ -2,6 +2,7 @@
 
 use crate::models::{Cookies, Token};
 
+/// The spec's `SessionRefresh` schema, which no request, success response or webhook event uses.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]

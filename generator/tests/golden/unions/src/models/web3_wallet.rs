@@ -2,6 +2,7 @@
 
 use crate::models::{VerificationAdmin, VerificationWeb3};
 
+/// The spec's `Web3Wallet` schema, which no request, success response or webhook event uses.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct Web3Wallet {
@@ -9,40 +10,13 @@ pub struct Web3Wallet {
     pub verification: Option<Web3WalletVerification>,
 }
 
-impl<'de> serde::Deserialize<'de> for Web3Wallet {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        struct Visitor;
-
-        impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Web3Wallet;
-
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a Web3Wallet object")
-            }
-
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> Result<Web3Wallet, A::Error> {
-                use crate::decode::Fields as _;
-                let mut verification = None;
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        "verification" => map.field(&mut verification, "verification")?,
-                        _ => map.skip()?,
-                    }
-                }
-                Ok(Web3Wallet {
-                    verification: verification.flatten(),
-                })
-            }
-        }
-        deserializer.deserialize_map(Visitor)
+crate::decode::object! {
+    Web3Wallet {
+        verification: optional "verification",
     }
 }
 
+/// The `verification` field of [`Web3Wallet`](crate::models::Web3Wallet).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
