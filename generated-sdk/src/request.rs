@@ -59,6 +59,8 @@ enum Body {
     Json(Vec<u8>),
     Form(Vec<u8>),
     Multipart(Vec<(&'static str, Part)>),
+    /// Text or raw bytes, sent as they are with their content type.
+    Raw(String, Bytes),
 }
 
 enum Part {
@@ -204,6 +206,20 @@ impl<'c> Call<'c> {
         }
     }
 
+    /// A text body (`text/plain`, `text/csv`, …), sent as it is with the declared content type.
+    #[allow(dead_code, reason = "only operations with text bodies use it")]
+    pub fn text_body(&mut self, content_type: &'static str, text: &str) {
+        self.body = Body::Raw(content_type.to_owned(), Bytes::copy_from_slice(text.as_bytes()));
+    }
+
+    /// A raw body: the file's bytes, with its own content type if it has one, else the
+    /// declared one.
+    #[allow(dead_code, reason = "only operations with raw bodies use it")]
+    pub fn raw_body(&mut self, content_type: &'static str, file: &FilePart) {
+        let content_type = file.mime().unwrap_or(content_type).to_owned();
+        self.body = Body::Raw(content_type, Bytes::copy_from_slice(file.bytes()));
+    }
+
     fn part(&mut self, name: &'static str, part: Part) {
         match &mut self.body {
             Body::Multipart(parts) => parts.push((name, part)),
@@ -256,6 +272,9 @@ impl<'c> Call<'c> {
                     };
                 }
                 request.multipart(form)
+            }
+            Body::Raw(content_type, bytes) => {
+                request.header(reqwest::header::CONTENT_TYPE, content_type.as_str()).body(bytes.clone())
             }
         };
         let mut request = request.build().map_err(|e| {
@@ -377,10 +396,23 @@ impl<'c> Call<'c> {
         self.send(|_, _| Ok(()))
     }
 
+    /// Sends and returns the body as it came.
+    #[allow(dead_code, reason = "only operations with binary responses use it")]
+    pub fn send_bytes(self) -> Pending<'c, Bytes> {
+        self.send(|_, body| Ok(body))
+    }
+
     /// Sends and returns the body as text.
     #[allow(dead_code, reason = "only operations with text responses use it")]
     pub fn send_text(self) -> Pending<'c, String> {
         self.send(|_, body| Ok(String::from_utf8_lossy(&body).into_owned()))
+    }
+}
+
+// Here rather than in `file.rs`: only a crate with a client depends on `bytes`.
+impl From<Bytes> for FilePart {
+    fn from(bytes: Bytes) -> Self {
+        FilePart::new(bytes)
     }
 }
 
