@@ -20,12 +20,6 @@ pub fn emit(api: &Api, krate: &Ident, features: bool) -> TokenStream {
         quote!( (#pointer, check::<#ty>, #json), )
     });
     let count = api.examples.len();
-    if count == 0 {
-        return quote! {
-            //! Every `example` the spec gives for a schema, a response or a request body
-            //! deserializes into the type generated for it: this spec gives none.
-        };
-    }
     quote! {
         //! Every `example` the spec gives for a schema, a response or a request body
         //! deserializes into the type generated for it.
