@@ -389,7 +389,7 @@ fn param_statements(api: &Api, fields: &[(String, &Param)]) -> Vec<TokenStream> 
             quote!(#json.as_ref())
         };
         statements.push(match (p.location, &p.ty) {
-            (ParamLocation::Query, TypeRef::Array(_)) => {
+            (ParamLocation::Query, TypeRef::Array(inner)) if displayable(api, inner) => {
                 let explode = p.explode;
                 quote!(call.query_list(#wire, #value, #explode);)
             }
@@ -449,10 +449,17 @@ fn body_statements(api: &Api, op: &Operation) -> Vec<TokenStream> {
                         (false, true) => quote!(self.body.as_ref().map(|b| &b.#name)),
                         (false, false) => quote!(self.body.as_ref().and_then(|b| b.#name.#borrow())),
                     };
-                    if f.ty == TypeRef::File {
-                        quote!(call.file(#wire, #access);)
-                    } else {
-                        quote!(call.text(#wire, #access);)
+                    match &f.ty {
+                        TypeRef::File => quote!(call.file(#wire, #access);),
+                        t if displayable(api, t) => quote!(call.text(#wire, #access);),
+                        // An array of plain values: one part per item.
+                        TypeRef::Array(inner) if displayable(api, inner) => quote! {
+                            for item in #access.into_iter().flatten() {
+                                call.text(#wire, Some(item));
+                            }
+                        },
+                        // Anything else as its JSON text.
+                        _ => quote!(call.text(#wire, #access.and_then(|v| serde_json::to_string(v).ok()).as_ref());),
                     }
                 })
                 .collect()

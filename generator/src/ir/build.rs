@@ -39,7 +39,11 @@ pub fn build_with(spec: &Spec, names: &NameMap) -> Result<Api, Errors> {
     b.component_responses();
     b.operations();
     b.events();
-    let Builder { types, operations, examples, errors, events, .. } = b;
+    let Builder { types, operations, examples, errors, events, warnings, .. } = b;
+    let mut all_warnings = spec.warnings.clone();
+    if !warnings.is_empty() {
+        all_warnings.extend(spec.errors(warnings).0);
+    }
     let mut api = Api {
         title: spec.api.info.title.clone(),
         version: spec.api.info.version.clone(),
@@ -50,7 +54,7 @@ pub fn build_with(spec: &Spec, names: &NameMap) -> Result<Api, Errors> {
         examples,
         retry: retry_spec(&spec.raw),
         events,
-        warnings: spec.warnings.clone(),
+        warnings: all_warnings,
     };
     let mut errors = errors;
     mark_usage(&mut api);
@@ -156,6 +160,8 @@ struct Builder<'a> {
     operations: Vec<Operation>,
     examples: Vec<Example>,
     errors: Vec<Diagnostic>,
+    /// What was read loosely, for the user to know.
+    warnings: Vec<Diagnostic>,
     merging: Vec<String>,
     pinned: NameMap,
     events: Vec<Event>,
@@ -188,6 +194,7 @@ impl<'a> Builder<'a> {
             operations: Vec::new(),
             examples: Vec::new(),
             errors: Vec::new(),
+            warnings: Vec::new(),
             merging: Vec::new(),
             pinned: NameMap::new(),
             events: Vec::new(),
@@ -643,18 +650,17 @@ impl<'a> Builder<'a> {
             let label = match &ty {
                 TypeRef::Named(id) => {
                     let name = &self.types[*id].name;
-                    name.strip_prefix(hint.name.as_str()).filter(|r| !r.is_empty()).unwrap_or(name).to_owned()
+                    let rest = name.strip_prefix(hint.name.as_str());
+                    rest.filter(|r| r.starts_with(|c: char| c.is_ascii_alphabetic())).unwrap_or(name).to_owned()
                 }
                 other => scalar_label(other).to_owned(),
             };
             variants.push(Variant { name: ns.claim(&label), tags: Vec::new(), ty, boxed: false });
         }
         if let Some(discriminator) = v.discriminator() {
-            for ((member, member_pointer), variant) in members.iter().zip(&mut variants) {
-                let reference = match member {
-                    ReferenceOr::Reference { reference } => Some(reference.as_str()),
-                    ReferenceOr::Item(_) => None,
-                };
+            let mut selected = Vec::new();
+            for ((member, member_pointer), mut variant) in members.iter().zip(variants) {
+                let reference = member_ref(member);
                 variant.tags = discriminator
                     .mapping
                     .iter()
@@ -672,13 +678,27 @@ impl<'a> Builder<'a> {
                     }
                 }
                 if variant.tags.is_empty() {
-                    self.error(
-                        member_pointer,
-                        format!("no value of discriminator `{}` selects this variant", discriminator.property_name),
+                    let message = format!(
+                        "no value of discriminator `{}` selects this variant: it is left out (such values decode as \
+                         `Unknown`)",
+                        discriminator.property_name
                     );
+                    self.warnings.push(Diagnostic::at(member_pointer, message));
+                } else {
+                    selected.push(variant);
                 }
             }
-            return TypeKind::Tagged { property: discriminator.property_name.clone(), variants };
+            let property = &discriminator.property_name;
+            if let Some(tag) = repeated_tag(&selected) {
+                let message = format!(
+                    "discriminator `{property}` value `{tag}` selects several variants: the union is read by trying \
+                     each variant in turn"
+                );
+                self.warnings.push(Diagnostic::at(pointer, message));
+                selected.iter_mut().for_each(|v| v.tags.clear());
+                return TypeKind::Untagged { variants: selected };
+            }
+            return TypeKind::Tagged { property: property.clone(), variants: selected };
         }
         if let Some(property) = self.implicit_tag(&members) {
             for ((member, _), variant) in members.iter().zip(&mut variants) {
@@ -691,12 +711,7 @@ impl<'a> Builder<'a> {
 
     /// The single value a variant's `property` may have (`object: {enum: [token]}`).
     fn const_tag(&self, member: &'a ReferenceOr<Schema>, property: &str) -> Option<String> {
-        let (schema, _) = match member {
-            ReferenceOr::Reference { reference } => self.referenced_schema(reference)?,
-            ReferenceOr::Item(s) => (s, String::new()),
-        };
-        let v = View::of(schema);
-        let prop = v.properties?.get(property)?;
+        let prop = self.property(self.member_schema(member)?, property, 0)?;
         let prop = match prop {
             ReferenceOr::Item(p) => p.as_ref(),
             ReferenceOr::Reference { reference } => self.referenced_schema(reference)?.0,
@@ -707,25 +722,46 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// A property of a schema: its own, else one of an `allOf` part (the last part that
+    /// has it, as merging keeps).
+    fn property(&self, schema: &'a Schema, property: &str, depth: usize) -> Option<&'a ReferenceOr<Box<Schema>>> {
+        let v = View::of(schema);
+        if let Some(own) = v.properties.and_then(|p| p.get(property)) {
+            return Some(own);
+        }
+        if depth >= MAX_REF_CHAIN {
+            return None;
+        }
+        v.all_of.iter().rev().find_map(|part| {
+            let part = match part {
+                ReferenceOr::Item(s) => s,
+                ReferenceOr::Reference { reference } => self.referenced_schema(reference)?.0,
+            };
+            self.property(part, property, depth + 1)
+        })
+    }
+
+    /// The schema of a union member: what it refers to (through a wrapper that only adds
+    /// documentation), or itself.
+    fn member_schema(&self, member: &'a ReferenceOr<Schema>) -> Option<&'a Schema> {
+        match (member_ref(member), member) {
+            (Some(reference), _) => self.referenced_schema(reference).map(|(s, _)| s),
+            (None, ReferenceOr::Item(s)) => Some(s),
+            (None, ReferenceOr::Reference { .. }) => None,
+        }
+    }
+
     /// A property every variant requires with a distinct constant value: the union is
     /// tagged by it even without a `discriminator` (e.g. `SessionRefresh`).
     fn implicit_tag(&self, members: &[(&'a ReferenceOr<Schema>, String)]) -> Option<String> {
         if members.len() < 2 {
             return None;
         }
-        let (first, _) = match members[0].0 {
-            ReferenceOr::Reference { reference } => self.referenced_schema(reference)?,
-            ReferenceOr::Item(s) => (s, String::new()),
-        };
-        let first = View::of(first);
+        let first = View::of(self.member_schema(members[0].0)?);
         'candidates: for property in first.required {
             let mut seen = HashSet::new();
             for (member, _) in members {
-                let schema = match member {
-                    ReferenceOr::Reference { reference } => self.referenced_schema(reference)?.0,
-                    ReferenceOr::Item(s) => s,
-                };
-                let required = View::of(schema).required.contains(property);
+                let required = View::of(self.member_schema(member)?).required.contains(property);
                 match self.const_tag(member, property) {
                     Some(tag) if required && !seen.contains(&tag) => {
                         seen.insert(tag);
@@ -954,9 +990,17 @@ impl<'a> Builder<'a> {
             let Some(op) = item.post.as_ref() else { continue };
             let Some(ReferenceOr::Item(body)) = op.request_body.as_ref() else { continue };
             let Some((media, _)) = pick_media(&body.content) else { continue };
-            let Some(ReferenceOr::Item(schema)) = body.content[media].schema.as_ref() else { continue };
-            let schema_pointer =
-                join(&join(&join(&join(&join(&pointer, "post"), "requestBody"), "content"), media), "schema");
+            let (schema, schema_pointer) = match body.content[media].schema.as_ref() {
+                Some(ReferenceOr::Item(schema)) => (
+                    schema,
+                    join(&join(&join(&join(&join(&pointer, "post"), "requestBody"), "content"), media), "schema"),
+                ),
+                Some(ReferenceOr::Reference { reference }) => {
+                    let Some(found) = self.referenced_schema(reference) else { continue };
+                    found
+                }
+                None => continue,
+            };
             let variant = variants.claim(&names::type_ident(name, "Event"));
             let hint = Hint { name: format!("{variant}Data"), module: "events".to_owned() };
             let view = View::of(schema);
@@ -1173,6 +1217,28 @@ fn media_choice(content: &IndexMap<String, MediaType>, media: &str, kind: MediaK
     MediaChoice { declared: media.to_owned(), content_type, others }
 }
 
+/// A tag value that selects more than one variant.
+fn repeated_tag(variants: &[Variant]) -> Option<&str> {
+    let mut seen = HashSet::new();
+    variants.iter().flat_map(|v| &v.tags).find(|tag| !seen.insert(tag.as_str())).map(String::as_str)
+}
+
+/// The reference a union member is, also when written with siblings (`$ref` plus a
+/// `title`, which loading turns into `allOf: [$ref]`).
+fn member_ref(member: &ReferenceOr<Schema>) -> Option<&str> {
+    match member {
+        ReferenceOr::Reference { reference } => Some(reference),
+        ReferenceOr::Item(s) => {
+            let v = View::of(s);
+            let wrapper = !v.has_properties() && v.items.is_none() && v.one_of.is_empty() && v.any_of.is_empty();
+            match v.all_of {
+                [ReferenceOr::Reference { reference }] if wrapper => Some(reference),
+                _ => None,
+            }
+        }
+    }
+}
+
 fn integer(v: &View<'_>) -> TypeRef {
     TypeRef::Integer { bits: if v.format.as_deref() == Some("int32") { 32 } else { 64 } }
 }
@@ -1250,5 +1316,135 @@ fn mark_usage(api: &mut Api) {
         if !t.in_request && !t.in_response {
             t.in_response = true;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::test_api;
+
+    fn content(yaml: &str) -> IndexMap<String, MediaType> {
+        serde_json::from_value(crate::load::yaml::parse(yaml).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn the_most_structured_media_type_wins_and_the_first_among_equals() {
+        let several =
+            content("text/plain: {}\napplication/xml: {}\napplication/vnd.api+json: {}\napplication/json: {}\n");
+        assert_eq!(pick_media(&several), Some(("application/vnd.api+json", MediaKind::Json)));
+        let choice = media_choice(&several, "application/vnd.api+json", MediaKind::Json);
+        assert_eq!(choice.others, ["text/plain", "application/xml", "application/json"]);
+        assert_eq!(pick_media(&content("application/pdf: {}\ntext/csv: {}\n")), Some(("text/csv", MediaKind::Text)));
+        assert_eq!(pick_media(&content("{}")), None);
+    }
+
+    #[test]
+    fn wildcards_are_read_by_their_schema_and_sent_as_a_concrete_type() {
+        let kind = |yaml: &str| pick_media(&content(yaml)).map(|(_, k)| k);
+        assert_eq!(kind("'*/*': {}"), Some(MediaKind::Binary));
+        assert_eq!(kind("'*/*': {schema: {type: object}}"), Some(MediaKind::Json));
+        assert_eq!(kind("'*/*': {schema: {$ref: '#/components/schemas/A'}}"), Some(MediaKind::Json));
+        assert_eq!(kind("'application/*': {schema: {type: string}}"), Some(MediaKind::Text));
+        assert_eq!(kind("'*/*': {schema: {type: string, format: binary}}"), Some(MediaKind::Binary));
+        assert_eq!(kind("'image/*': {schema: {type: object}}"), Some(MediaKind::Binary));
+        assert_eq!(kind("'text/*': {}"), Some(MediaKind::Text));
+        let wildcard = content("'image/*': {}");
+        assert_eq!(media_choice(&wildcard, "image/*", MediaKind::Binary).content_type, "application/octet-stream");
+        let declared = content("'text/csv; charset=utf-8': {}");
+        let choice = media_choice(&declared, "text/csv; charset=utf-8", MediaKind::Text);
+        assert_eq!(choice.content_type, "text/csv; charset=utf-8");
+    }
+
+    const POINTERS: &str = r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths: {}
+components:
+  schemas:
+    Tag:
+      allOf:
+        - {type: object, properties: {label: {type: string}}}
+        - {type: object, properties: {color: {type: string}}}
+    Pet:
+      type: object
+      properties:
+        tag: {$ref: '#/components/schemas/Tag/allOf/0'}
+        name: {$ref: '#/components/schemas/Pet/properties/nickname'}
+        nickname: {type: string}
+        owner: {$ref: '#/components/schemas/Pet/$defs/Owner'}
+      $defs:
+        Owner: {type: object, properties: {id: {type: string}}}
+"##;
+
+    #[test]
+    fn schemas_named_by_pointer_are_named_after_where_they_are() {
+        let api = test_api(POINTERS);
+        let pet = api.types.iter().find(|t| t.name == "Pet").unwrap();
+        let TypeKind::Struct { fields, .. } = &pet.kind else { panic!("{:?}", pet.kind) };
+        let types: Vec<String> = fields
+            .iter()
+            .map(|f| match &f.ty {
+                TypeRef::Named(id) => api.ty(*id).name.clone(),
+                other => format!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(types, ["TagPart1", "String", "String", "PetOwner"]);
+        let owner = api.types.iter().find(|t| t.name == "PetOwner").unwrap();
+        assert_eq!((owner.pointer.as_str(), owner.module.as_str()), ("/components/schemas/Pet/$defs/Owner", "pet"));
+    }
+
+    const UNIONS: &str = r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths: {}
+components:
+  schemas:
+    A: {type: object, required: [type], properties: {type: {type: string, enum: [a]}}}
+    B: {type: object, required: [type], properties: {type: {type: string, enum: [a]}}}
+    C:
+      allOf:
+        - $ref: '#/components/schemas/A'
+        - {type: object, properties: {type: {type: string, enum: [c]}, c: {type: string}}}
+    ByTitledRef:
+      oneOf:
+        - {$ref: '#/components/schemas/A', title: The A}
+        - $ref: '#/components/schemas/C'
+      discriminator: {propertyName: type}
+    Ambiguous:
+      oneOf:
+        - $ref: '#/components/schemas/A'
+        - $ref: '#/components/schemas/B'
+      discriminator: {propertyName: type}
+    Param: {oneOf: [{type: string}, {$ref: '#/components/schemas/Param2'}]}
+    Param2: {type: object, properties: {id: {type: string}}}
+"##;
+
+    fn kind<'a>(api: &'a Api, name: &str) -> &'a TypeKind {
+        &api.types.iter().find(|t| t.name == name).unwrap().kind
+    }
+
+    #[test]
+    fn tags_are_found_through_ref_siblings_and_all_of_parts() {
+        let api = test_api(UNIONS);
+        let TypeKind::Tagged { variants, .. } = kind(&api, "ByTitledRef") else { panic!() };
+        let tags: Vec<&[String]> = variants.iter().map(|v| v.tags.as_slice()).collect();
+        assert_eq!(tags, [&["a".to_owned()][..], &["c".to_owned()][..]]);
+    }
+
+    #[test]
+    fn a_tag_value_that_selects_several_variants_makes_the_union_untagged_with_a_warning() {
+        let api = test_api(UNIONS);
+        assert!(matches!(kind(&api, "Ambiguous"), TypeKind::Untagged { variants } if variants.len() == 2));
+        let warning = api.warnings.iter().find(|w| w.pointer == "/components/schemas/Ambiguous").unwrap();
+        assert!(warning.message.contains("value `a` selects several variants"), "{}", warning.message);
+    }
+
+    #[test]
+    fn a_variant_named_after_the_union_plus_a_number_keeps_its_whole_name() {
+        let api = test_api(UNIONS);
+        let TypeKind::Untagged { variants } = kind(&api, "Param") else { panic!() };
+        let names: Vec<&str> = variants.iter().map(|v| v.name.as_str()).collect();
+        assert_eq!(names, ["String", "Param2"]);
     }
 }

@@ -166,6 +166,7 @@ fn rewrite(map: &mut Map<String, Value>, pointer: &str, warnings: &mut Vec<Diagn
         return;
     }
     null_members(map);
+    const_members(map);
     types(map, pointer, warnings);
     if let Some(value) = map.shift_remove("const") {
         map.insert("enum".into(), Value::Array(vec![value]));
@@ -234,6 +235,27 @@ fn null_members(map: &mut Map<String, Value>) {
             }
             map.insert("nullable".into(), Value::Bool(true));
         }
+    }
+}
+
+/// A `oneOf`/`anyOf` of nothing but `const`s (each with at most a title and a description:
+/// the 3.1 way to document each value of an enum) becomes that `enum`.
+fn const_members(map: &mut Map<String, Value>) {
+    let documented_const = |s: &Value| {
+        s.as_object().is_some_and(|m| {
+            m.contains_key("const")
+                && m.keys()
+                    .all(|k| matches!(k.as_str(), "const" | "title" | "description" | "type") || k.starts_with("x-"))
+        })
+    };
+    for key in ["oneOf", "anyOf"] {
+        let Some(Value::Array(members)) = map.get(key) else { continue };
+        if members.is_empty() || !members.iter().all(documented_const) || map.contains_key("enum") {
+            continue;
+        }
+        let values = members.iter().map(|m| m["const"].clone()).collect();
+        map.shift_remove(key);
+        map.insert("enum".into(), Value::Array(values));
     }
 }
 
@@ -322,6 +344,16 @@ mod tests {
         );
         let (s, _) = schema_of(json!({"anyOf": [{"$ref": "#/components/schemas/T"}, {"type": "null"}]}));
         assert_eq!(s, json!({"anyOf": [{"$ref": "#/components/schemas/T"}], "nullable": true}));
+    }
+
+    #[test]
+    fn a_one_of_of_documented_consts_is_an_enum() {
+        let (s, _) = schema_of(json!({"type": "string", "oneOf": [
+            {"title": "USER", "const": "user"}, {"const": "bot", "description": "A bot."}, {"type": "null"}
+        ]}));
+        assert_eq!(s, json!({"type": "string", "nullable": true, "enum": ["user", "bot"]}));
+        let (s, _) = schema_of(json!({"oneOf": [{"const": "a"}, {"type": "object"}]}));
+        assert_eq!(s["oneOf"][0], json!({"enum": ["a"]}));
     }
 
     #[test]
