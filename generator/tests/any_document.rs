@@ -157,6 +157,10 @@ fn openapi_3_1_constructs_without_a_3_0_equivalent_are_warnings_at_their_lines()
         .map(|w| format!("{}:{} {} {}", w.line.unwrap_or(0), w.column.unwrap_or(0), w.pointer, w.message))
         .collect();
     let expected = [
+        (
+            "/webhooks/item.created/post/requestBody/content/application~1json/schema/properties/labels/propertyNames",
+            "`propertyNames` has no OpenAPI 3.0 equivalent",
+        ),
         ("/components/schemas/Item/properties/dimensions/prefixItems", "`prefixItems` has no OpenAPI 3.0 equivalent"),
         ("/components/schemas/Item/properties/metadata/if", "`if` has no OpenAPI 3.0 equivalent"),
         ("/components/schemas/Item/properties/metadata/then", "`then` has no OpenAPI 3.0 equivalent"),

@@ -60,12 +60,14 @@ impl Format {
         }
     }
 
-    /// Maps a pointer to (line, column) in the text.
+    /// Maps a pointer to (line, column) in the text. The `x-webhooks` the pipeline reads
+    /// are found at OpenAPI 3.1's `webhooks` when the text has those instead.
     pub fn locate(self, text: &str, pointer: &str) -> Option<(usize, usize)> {
-        match self {
+        let at = |pointer: &str| match self {
             Format::Json => json::locate(text, pointer),
             Format::Yaml => yaml::locate(text, pointer),
-        }
+        };
+        at(pointer).or_else(|| at(&format!("/webhooks{}", pointer.strip_prefix("/x-webhooks")?)))
     }
 }
 

@@ -53,10 +53,11 @@ const TYPE_KEYWORDS: &[(&str, &[&str])] = &[
 /// has no 3.0 equivalent.
 pub fn downgrade(raw: &mut Value) -> Vec<Diagnostic> {
     let mut warnings = Vec::new();
+    // Schemas first, so that warnings name where things are in the source (`/webhooks/…`).
+    node(raw, "", &mut warnings);
     if let Some(doc) = raw.as_object_mut() {
         document(doc, &mut warnings);
     }
-    node(raw, "", &mut warnings);
     warnings
 }
 
