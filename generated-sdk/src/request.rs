@@ -527,6 +527,25 @@ mod tests {
         assert!(matches!(&error, Error::Config(message) if message.starts_with("header X-Note")), "{error}");
     }
 
+    #[test]
+    fn raw_and_text_bodies_go_as_they_are_with_the_files_content_type_or_the_declared_one() {
+        static OP: Operation = Operation { id: "Test", method: Method::PUT, path: "/test", auth: true };
+        let client = Client::builder("sk_test_key").base_url("http://127.0.0.1:1").build().unwrap();
+        let sent = |put: &dyn Fn(&mut Call<'_>)| {
+            let mut call = Call::new(&client, &OP, "/test".to_owned(), RequestOptions::default());
+            put(&mut call);
+            let request = call.build().unwrap();
+            let content_type = request.headers()[reqwest::header::CONTENT_TYPE].to_str().unwrap().to_owned();
+            (content_type, request.body().and_then(|b| b.as_bytes()).unwrap_or_default().to_vec())
+        };
+        let declared = sent(&|call| call.raw_body("application/octet-stream", &FilePart::from(vec![0, 0xff])));
+        assert_eq!(declared, ("application/octet-stream".to_owned(), vec![0, 0xff]));
+        let own = sent(&|call| call.raw_body("image/*", &FilePart::new(b"GIF89a".to_vec()).content_type("image/gif")));
+        assert_eq!(own, ("image/gif".to_owned(), b"GIF89a".to_vec()));
+        let text = sent(&|call| call.text_body("text/csv", "a,b\n1,2\n"));
+        assert_eq!(text, ("text/csv".to_owned(), b"a,b\n1,2\n".to_vec()));
+    }
+
     #[tokio::test]
     async fn a_success_gives_its_status_and_headers_on_request_and_an_error_keeps_them() {
         use wiremock::matchers::{method, path};
