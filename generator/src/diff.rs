@@ -164,6 +164,7 @@ fn operations(old: &Api, new: &Api, out: &mut Vec<Change>) {
         let response = |o: &Operation, api: &Api| match &o.response.body {
             ResponseBody::Json(t) => type_text(api, t),
             ResponseBody::Text => "String".into(),
+            ResponseBody::Binary => "Bytes".into(),
             ResponseBody::Empty => "()".into(),
         };
         let (a, b) = (response(before, old), response(op, new));

@@ -18,15 +18,15 @@ pub use error::{Diagnostic, Errors};
 use std::path::{Path, PathBuf};
 
 /// Loads a spec, applies overlays, names the types `names` pins, and returns every file of
-/// the generated crate.
+/// the generated crate (with typed events, when the document also has webhooks).
 pub fn generate(
     spec: &Path,
     overlays: &[PathBuf],
     names: &ir::NameMap,
     options: &emit::Options,
 ) -> Result<Vec<emit::File>, Errors> {
-    let api = load_api(spec, overlays, names)?;
-    emit::emit(&api, options)
+    let (api, events) = load_apis(spec, None, overlays, names, &ir::NameMap::new())?;
+    emit::emit_with_webhooks(&api, events.as_ref(), options)
 }
 
 /// Like [`generate`], with typed webhook events from a webhooks document whose type names
@@ -39,15 +39,32 @@ pub fn generate_with_webhooks(
     webhook_names: &ir::NameMap,
     options: &emit::Options,
 ) -> Result<Vec<emit::File>, Errors> {
-    let api = load_api(spec, overlays, names)?;
-    let events = load_api(webhooks, overlays, webhook_names)?;
-    emit::emit_with_webhooks(&api, Some(&events), options)
+    let (api, events) = load_apis(spec, Some(webhooks), overlays, names, webhook_names)?;
+    emit::emit_with_webhooks(&api, events.as_ref(), options)
 }
 
 /// Loads a spec, applies overlays, and builds its IR with pinned names.
 pub fn load_api(spec: &Path, overlays: &[PathBuf], names: &ir::NameMap) -> Result<ir::Api, Errors> {
     let spec = load::Spec::from_file(spec, overlays)?;
     ir::build_with(&spec, names)
+}
+
+/// Loads a spec and the IR of its webhooks: those of the `webhooks` document when given,
+/// else the spec's own (OpenAPI 3.1 `webhooks`, or `x-webhooks`) when it also has operations.
+pub fn load_apis(
+    spec: &Path,
+    webhooks: Option<&Path>,
+    overlays: &[PathBuf],
+    names: &ir::NameMap,
+    webhook_names: &ir::NameMap,
+) -> Result<(ir::Api, Option<ir::Api>), Errors> {
+    let loaded = load::Spec::from_file(spec, overlays)?;
+    let api = ir::build_with(&loaded, names)?;
+    let events = match webhooks {
+        Some(webhooks) => Some(load_api(webhooks, overlays, webhook_names)?),
+        None => loaded.webhooks_only()?.map(|own| ir::build_with(&own, webhook_names)).transpose()?,
+    };
+    Ok((api, events))
 }
 
 /// Reads a names map: lines of `"<JSON pointer>" = "RustName"`, `#` comments.

@@ -1,7 +1,9 @@
 //! `clerk-codegen generate --spec FILE --out DIR`: generates the SDK crate.
 
 use clap::{Parser, Subcommand};
-use std::path::PathBuf;
+use clerk_codegen::Errors;
+use clerk_codegen::ir::{Api, NameMap};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -15,7 +17,7 @@ struct Cli {
 enum Command {
     /// Generate (or check) a crate from a spec.
     Generate {
-        /// The OpenAPI 3.0 document (YAML or JSON).
+        /// The OpenAPI 3.0 or 3.1 document (JSON for a `.json` file, else YAML).
         #[arg(long)]
         spec: PathBuf,
         /// The crate directory to write.
@@ -45,6 +47,24 @@ enum Command {
     },
 }
 
+/// Loads the spec and its webhooks, printing what each read loosely.
+fn load(
+    spec: &Path,
+    webhooks: Option<&Path>,
+    overlays: &[PathBuf],
+    names: &NameMap,
+    webhook_names: &NameMap,
+) -> Result<(Api, Option<Api>), Errors> {
+    let (api, events) = clerk_codegen::load_apis(spec, webhooks, overlays, names, webhook_names)?;
+    for warning in &api.warnings {
+        eprintln!("warning: {warning}");
+    }
+    if webhooks.is_some() {
+        events.iter().flat_map(|e| &e.warnings).for_each(|warning| eprintln!("warning: {warning}"));
+    }
+    Ok((api, events))
+}
+
 fn main() -> ExitCode {
     let Command::Generate { spec, out, crate_name, crate_version, overlays, names, webhooks, webhook_names, check } =
         Cli::parse().command;
@@ -57,12 +77,8 @@ fn main() -> ExitCode {
         }
     };
     let options = clerk_codegen::emit::Options { crate_name, crate_version };
-    let generated = match &webhooks {
-        Some(webhooks) => {
-            clerk_codegen::generate_with_webhooks(&spec, webhooks, &overlays, &names, &webhook_names, &options)
-        }
-        None => clerk_codegen::generate(&spec, &overlays, &names, &options),
-    };
+    let generated = load(&spec, webhooks.as_deref(), &overlays, &names, &webhook_names)
+        .and_then(|(api, events)| clerk_codegen::emit::emit_with_webhooks(&api, events.as_ref(), &options));
     let files = match generated {
         Ok(files) => files,
         Err(errors) => {

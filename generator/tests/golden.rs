@@ -1,7 +1,8 @@
-//! Golden tests: each fixture spec in `spec/fixtures/` (one per hard construct) generates
-//! exactly the files snapshotted in `tests/golden/<name>/` (all but the runtime files copied
-//! from `templates/`). `cargo xtask test` also compiles every fixture's crate, snapshot plus
-//! runtime. Rewrite them with `cargo xtask golden`.
+//! Golden tests: each fixture spec in `spec/fixtures/` (one per hard construct, YAML or
+//! JSON) generates exactly the files snapshotted in `tests/golden/<name>/` (all but the
+//! runtime files copied from `templates/`). `cargo xtask test` also compiles every
+//! fixture's crate, snapshot plus runtime, and runs the hand-written tests a snapshot has
+//! in its `tests/`. Rewrite them with `cargo xtask golden`.
 
 use std::path::{Path, PathBuf};
 
@@ -10,7 +11,7 @@ fn fixtures() -> Vec<PathBuf> {
     let mut list: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "json"))
         .collect();
     list.sort();
     list

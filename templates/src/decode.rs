@@ -148,6 +148,7 @@ pub(crate) trait Fields<'de>: serde::de::MapAccess<'de> {
 impl<'de, A: serde::de::MapAccess<'de>> Fields<'de> for A {}
 
 /// The value of a required field, or the error naming it.
+#[allow(dead_code, reason = "only builds whose models have a required field use it")]
 pub(crate) fn required<T, E: serde::de::Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
     slot.ok_or_else(|| E::missing_field(name))
 }

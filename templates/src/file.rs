@@ -1,8 +1,13 @@
-//! [`FilePart`]: a file sent in a `multipart/form-data` body.
+//! [`FilePart`]: a file sent in a `multipart/form-data` body, or as the whole body of an
+//! upload of raw bytes.
 
 use std::fmt;
 
 /// A file to upload: its bytes, and optionally a file name and a content type.
+///
+/// An operation whose body is raw bytes (`application/octet-stream`, `image/*`, …) takes
+/// anything that converts into one (`Vec<u8>`, `bytes::Bytes`, `&[u8]`, or a file read with
+/// [`FilePart::from_path`]) and sends its content type, if set, instead of the declared one.
 ///
 /// ```
 /// use clerk_sdk::FilePart;
@@ -71,6 +76,18 @@ impl FilePart {
     /// The content type, if set.
     pub fn mime(&self) -> Option<&str> {
         self.content_type.as_deref()
+    }
+}
+
+impl From<Vec<u8>> for FilePart {
+    fn from(bytes: Vec<u8>) -> Self {
+        FilePart::new(bytes)
+    }
+}
+
+impl From<&[u8]> for FilePart {
+    fn from(bytes: &[u8]) -> Self {
+        FilePart::new(bytes)
     }
 }
 

@@ -57,6 +57,8 @@ enum Body {
     Json(Vec<u8>),
     Form(Vec<u8>),
     Multipart(Vec<(&'static str, Part)>),
+    /// Text or raw bytes, sent as they are with their content type.
+    Raw(String, Bytes),
 }
 
 enum Part {
@@ -202,6 +204,20 @@ impl<'c> Call<'c> {
         }
     }
 
+    /// A text body (`text/plain`, `text/csv`, …), sent as it is with the declared content type.
+    #[allow(dead_code, reason = "only operations with text bodies use it")]
+    pub fn text_body(&mut self, content_type: &'static str, text: &str) {
+        self.body = Body::Raw(content_type.to_owned(), Bytes::copy_from_slice(text.as_bytes()));
+    }
+
+    /// A raw body: the file's bytes, with its own content type if it has one, else the
+    /// declared one.
+    #[allow(dead_code, reason = "only operations with raw bodies use it")]
+    pub fn raw_body(&mut self, content_type: &'static str, file: &FilePart) {
+        let content_type = file.mime().unwrap_or(content_type).to_owned();
+        self.body = Body::Raw(content_type, Bytes::copy_from_slice(file.bytes()));
+    }
+
     fn part(&mut self, name: &'static str, part: Part) {
         match &mut self.body {
             Body::Multipart(parts) => parts.push((name, part)),
@@ -254,6 +270,9 @@ impl<'c> Call<'c> {
                     };
                 }
                 request.multipart(form)
+            }
+            Body::Raw(content_type, bytes) => {
+                request.header(reqwest::header::CONTENT_TYPE, content_type.as_str()).body(bytes.clone())
             }
         };
         let mut request = request.build().map_err(|e| {
@@ -375,10 +394,23 @@ impl<'c> Call<'c> {
         self.send(|_, _| Ok(()))
     }
 
+    /// Sends and returns the body as it came.
+    #[allow(dead_code, reason = "only operations with binary responses use it")]
+    pub fn send_bytes(self) -> Pending<'c, Bytes> {
+        self.send(|_, body| Ok(body))
+    }
+
     /// Sends and returns the body as text.
     #[allow(dead_code, reason = "only operations with text responses use it")]
     pub fn send_text(self) -> Pending<'c, String> {
         self.send(|_, body| Ok(String::from_utf8_lossy(&body).into_owned()))
+    }
+}
+
+// Here rather than in `file.rs`: only a crate with a client depends on `bytes`.
+impl From<Bytes> for FilePart {
+    fn from(bytes: Bytes) -> Self {
+        FilePart::new(bytes)
     }
 }
 
@@ -491,6 +523,25 @@ mod tests {
         call.header("X-Fine", Some(&"ok"));
         let error = call.send_empty().await.unwrap_err();
         assert!(matches!(&error, Error::Config(message) if message.starts_with("header X-Note")), "{error}");
+    }
+
+    #[test]
+    fn raw_and_text_bodies_go_as_they_are_with_the_files_content_type_or_the_declared_one() {
+        static OP: Operation = Operation { id: "Test", method: Method::PUT, path: "/test", auth: true };
+        let client = Client::builder("sk_test_key").base_url("http://127.0.0.1:1").build().unwrap();
+        let sent = |put: &dyn Fn(&mut Call<'_>)| {
+            let mut call = Call::new(&client, &OP, "/test".to_owned(), RequestOptions::default());
+            put(&mut call);
+            let request = call.build().unwrap();
+            let content_type = request.headers()[reqwest::header::CONTENT_TYPE].to_str().unwrap().to_owned();
+            (content_type, request.body().and_then(|b| b.as_bytes()).unwrap_or_default().to_vec())
+        };
+        let declared = sent(&|call| call.raw_body("application/octet-stream", &FilePart::from(vec![0, 0xff])));
+        assert_eq!(declared, ("application/octet-stream".to_owned(), vec![0, 0xff]));
+        let own = sent(&|call| call.raw_body("image/*", &FilePart::new(b"GIF89a".to_vec()).content_type("image/gif")));
+        assert_eq!(own, ("image/gif".to_owned(), b"GIF89a".to_vec()));
+        let text = sent(&|call| call.text_body("text/csv", "a,b\n1,2\n"));
+        assert_eq!(text, ("text/csv".to_owned(), b"a,b\n1,2\n".to_vec()));
     }
 
     #[tokio::test]

@@ -1,6 +1,8 @@
 //! Generates a crate from every spec in `$CLERK_SPECS_DIR` (every snapshot, every API
-//! version) and from every golden fixture, then `cargo check`s them all in one throwaway
-//! workspace under `target/`, with warnings as errors, and the golden crates' tests too.
+//! version), from every golden fixture and from every excerpt of another vendor's document
+//! (`spec/public/`), then `cargo check`s them all in one throwaway workspace under
+//! `target/`, with warnings as errors, and the golden crates' tests too; the hand-written
+//! tests of the golden fixtures that have some (`generator/tests/golden/<name>/tests/`) run.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -35,20 +37,25 @@ pub fn check_all(root: &Path) -> Result {
         members.push(name);
     }
     // The golden fixtures, generated afresh: the snapshots plus the runtime files (the
-    // golden test checks that the generated files equal the snapshots).
-    let fixtures = root.join("spec/fixtures");
-    let mut fixture_specs: Vec<PathBuf> = std::fs::read_dir(&fixtures)
-        .map_err(|e| format!("{}: {e}", fixtures.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
-        .collect();
-    fixture_specs.sort();
-    for spec in fixture_specs {
-        let name = format!("golden-{}", spec.file_stem().unwrap_or_default().to_string_lossy());
-        let options = clerk_codegen::emit::Options { crate_name: name.clone(), crate_version: "0.0.0".into() };
-        let files = clerk_codegen::generate(&spec, &[], &Default::default(), &options).map_err(|e| e.to_string())?;
-        clerk_codegen::write::write(&work.join(&name), &files).map_err(|e| e.to_string())?;
-        members.push(name);
+    // golden test checks that the generated files equal the snapshots); then the excerpts
+    // of other vendors' documents, which have no snapshots.
+    let mut tested = Vec::new();
+    let mut others = 0;
+    for (dir, prefix) in [("spec/fixtures", "golden"), ("spec/public", "public")] {
+        for spec in documents(&root.join(dir))? {
+            let stem = spec.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+            let name = format!("{prefix}-{stem}");
+            let options = clerk_codegen::emit::Options { crate_name: name.clone(), crate_version: "0.0.0".into() };
+            let files =
+                clerk_codegen::generate(&spec, &[], &Default::default(), &options).map_err(|e| e.to_string())?;
+            clerk_codegen::write::write(&work.join(&name), &files).map_err(|e| e.to_string())?;
+            let tests = root.join("generator/tests/golden").join(&stem).join("tests");
+            if prefix == "golden" && copy_hand_written_tests(&tests, &work.join(&name).join("tests"))? {
+                tested.push(name.clone());
+            }
+            others += 1;
+            members.push(name);
+        }
     }
     members.sort();
     let manifest = format!(
@@ -76,13 +83,58 @@ pub fn check_all(root: &Path) -> Result {
     let mut golden = vec!["--tests"];
     members.iter().filter(|m| m.starts_with("golden-")).for_each(|m| golden.extend(["-p", m.as_str()]));
     check(&golden)?;
+    if !tested.is_empty() {
+        let mut test = Command::new(crate::cargo_bin());
+        // Not the doctests: the runtime's examples name the `clerk_sdk` crate.
+        test.args(["test", "--quiet", "--lib", "--tests"]);
+        for name in &tested {
+            test.args(["-p", name]);
+        }
+        let status = test
+            .env("CARGO_TARGET_DIR", root.join("target/spec-check-target"))
+            .env("RUSTFLAGS", "-D warnings")
+            .current_dir(&work)
+            .status()
+            .map_err(|e| e.to_string())?;
+        if !status.success() {
+            return Err(format!("the tests of {} failed", tested.join(", ")));
+        }
+    }
     eprintln!(
-        "    {} crates compile: {} specs, {} golden fixtures",
+        "    {} crates compile: {} specs, {others} golden fixtures and excerpts of other documents",
         members.len(),
-        specs.len(),
-        members.len() - specs.len()
+        specs.len()
     );
     Ok(())
+}
+
+/// Copies the hand-written test files of a golden snapshot's `tests/` (not those the
+/// generator writes) into a generated crate; whether there were any.
+fn copy_hand_written_tests(from: &Path, to: &Path) -> Result<bool> {
+    let Ok(entries) = std::fs::read_dir(from) else { return Ok(false) };
+    let mut any = false;
+    for entry in entries {
+        let entry = entry.map_err(|e| format!("{}: {e}", from.display()))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if clerk_codegen::write::is_generated(&format!("tests/{name}")) || !entry.path().is_file() {
+            continue;
+        }
+        std::fs::create_dir_all(to).map_err(|e| format!("{}: {e}", to.display()))?;
+        std::fs::copy(entry.path(), to.join(&name)).map_err(|e| format!("{}: {e}", entry.path().display()))?;
+        any = true;
+    }
+    Ok(any)
+}
+
+/// The YAML and JSON documents directly in `dir`, sorted.
+fn documents(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml" || x == "json"))
+        .collect();
+    found.sort();
+    Ok(found)
 }
 
 fn find_yaml(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {

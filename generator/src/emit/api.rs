@@ -7,7 +7,8 @@ use quote::{format_ident, quote};
 
 use super::types::{self, doc_attrs, ident};
 use crate::ir::{
-    Api, BodyMedia, Crate, Group, Operation, PageShape, Param, ParamLocation, ResponseBody, TypeKind, TypeRef,
+    Api, Body, BodyMedia, Crate, Group, Operation, PageShape, Param, ParamLocation, Presence, ResponseBody, TypeKind,
+    TypeRef,
 };
 use crate::names::{self, Namespace};
 
@@ -129,10 +130,15 @@ fn group_method(api: &Api, op: &Operation, builder: &str) -> TokenStream {
         }
     }
     if let Some(body) = &op.body {
-        let body_ty = model_ty(api, &body.ty, false);
+        let input = BodyInput::of(api, body);
         if body.required {
-            args.push(quote!(body: #body_ty));
-            inits.push(quote!(body));
+            let (arg_ty, convert) = (input.arg, input.convert);
+            args.push(quote!(body: #arg_ty));
+            if convert.to_string() == "body" {
+                inits.push(quote!(body));
+            } else {
+                inits.push(quote!(body: #convert));
+            }
         } else {
             inits.push(quote!(body: None));
         }
@@ -141,6 +147,7 @@ fn group_method(api: &Api, op: &Operation, builder: &str) -> TokenStream {
     if op.description.is_some() && op.summary.is_some() {
         extra.insert(0, op.description.clone().unwrap_or_default());
     }
+    extra.extend(media_notes(op));
     let doc = doc_attrs(op.summary.as_deref().or(op.description.as_deref()), &extra);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     quote! {
@@ -154,6 +161,50 @@ fn group_method(api: &Api, op: &Operation, builder: &str) -> TokenStream {
             }
         }
     }
+}
+
+/// How the body is taken: the builder field's type, the argument's type and the expression
+/// that turns the argument (`body`) into the field.
+struct BodyInput {
+    field: TokenStream,
+    arg: TokenStream,
+    convert: TokenStream,
+}
+
+impl BodyInput {
+    fn of(api: &Api, body: &Body) -> Self {
+        let (field, arg) = match body.media {
+            BodyMedia::Text => (quote!(String), quote!(impl Into<String>)),
+            BodyMedia::Binary => (quote!(crate::FilePart), quote!(impl Into<crate::FilePart>)),
+            BodyMedia::Json | BodyMedia::Form | BodyMedia::Multipart => {
+                let ty = model_ty(api, &body.ty, false);
+                return BodyInput { field: ty.clone(), arg: ty, convert: quote!(body) };
+            }
+        };
+        BodyInput { field, arg, convert: quote!(body.into()) }
+    }
+}
+
+/// The rustdoc paragraphs that say which media type an operation sends and reads, when
+/// it declares several.
+fn media_notes(op: &Operation) -> Vec<String> {
+    let list = |others: &[String]| others.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ");
+    let mut notes = Vec::new();
+    if let Some(body) = op.body.as_ref().filter(|b| !b.choice.others.is_empty()) {
+        notes.push(format!(
+            "The body is sent as `{}`; the operation also accepts {}.",
+            body.choice.declared,
+            list(&body.choice.others)
+        ));
+    }
+    if let Some(choice) = op.response.choice.as_ref().filter(|c| !c.others.is_empty()) {
+        notes.push(format!(
+            "The response is read as `{}`; the API may also answer {}.",
+            choice.declared,
+            list(&choice.others)
+        ));
+    }
+    notes
 }
 
 /// The setter's parameter type and the expression that stores it.
@@ -184,9 +235,15 @@ fn builder_items(api: &Api, op: &Operation, builder: &str, group_ty: &proc_macro
     let path = path_expr(op, &fields);
     let mut statements = param_statements(api, &fields);
     statements.extend(body_statements(api, op));
+    // Of several media types, ask for the one the response is read as.
+    if let Some(choice) = op.response.choice.as_ref().filter(|c| !c.others.is_empty()) {
+        let accept = &choice.declared;
+        statements.push(quote!(call.header("Accept", Some(&#accept));));
+    }
     let (output, finish) = match &op.response.body {
         ResponseBody::Json(t) => (model_ty(api, t, false), quote!(call.send_json())),
         ResponseBody::Text => (quote!(String), quote!(call.send_text())),
+        ResponseBody::Binary => (quote!(bytes::Bytes), quote!(call.send_bytes())),
         ResponseBody::Empty => (quote!(()), quote!(call.send_empty())),
     };
     let builder_doc = format!(
@@ -266,15 +323,15 @@ fn builder_fields(api: &Api, op: &Operation, fields: &[(String, &Param)]) -> (Ve
         });
     }
     if let Some(body) = &op.body {
-        let body_ty = model_ty(api, &body.ty, false);
+        let BodyInput { field, arg, convert } = BodyInput::of(api, body);
         if body.required {
-            struct_fields.push(quote!(body: #body_ty));
+            struct_fields.push(quote!(body: #field));
         } else {
-            struct_fields.push(quote!(body: Option<#body_ty>));
+            struct_fields.push(quote!(body: Option<#field>));
             setters.push(quote! {
                 /// The request body (optional for this operation).
-                pub fn body(mut self, body: #body_ty) -> Self {
-                    self.body = Some(body);
+                pub fn body(mut self, body: #arg) -> Self {
+                    self.body = Some(#convert);
                     self
                 }
             });
@@ -332,7 +389,7 @@ fn param_statements(api: &Api, fields: &[(String, &Param)]) -> Vec<TokenStream> 
             quote!(#json.as_ref())
         };
         statements.push(match (p.location, &p.ty) {
-            (ParamLocation::Query, TypeRef::Array(_)) => {
+            (ParamLocation::Query, TypeRef::Array(inner)) if displayable(api, inner) => {
                 let explode = p.explode;
                 quote!(call.query_list(#wire, #value, #explode);)
             }
@@ -355,20 +412,26 @@ fn param_statements(api: &Api, fields: &[(String, &Param)]) -> Vec<TokenStream> 
 /// The statements that put the body on the call: JSON, a form, or one part per field.
 fn body_statements(api: &Api, op: &Operation) -> Vec<TokenStream> {
     let Some(body) = &op.body else { return Vec::new() };
-    let encode = |method: TokenStream| {
+    // `put` writes the call that takes the body, given the expression that borrows it.
+    let encode = |put: &dyn Fn(TokenStream) -> TokenStream| {
         if body.required {
-            quote!(call.#method(&self.body);)
+            let statement = put(quote!(&self.body));
+            quote!(#statement;)
         } else {
+            let statement = put(quote!(body));
             quote! {
                 if let Some(body) = &self.body {
-                    call.#method(body);
+                    #statement;
                 }
             }
         }
     };
+    let content_type = &body.choice.content_type;
     match body.media {
-        BodyMedia::Json => vec![encode(quote!(json))],
-        BodyMedia::Form => vec![encode(quote!(form))],
+        BodyMedia::Json => vec![encode(&|b| quote!(call.json(#b)))],
+        BodyMedia::Form => vec![encode(&|b| quote!(call.form(#b)))],
+        BodyMedia::Text => vec![encode(&|b| quote!(call.text_body(#content_type, #b)))],
+        BodyMedia::Binary => vec![encode(&|b| quote!(call.raw_body(#content_type, #b)))],
         BodyMedia::Multipart => {
             let TypeRef::Named(id) = body.ty else { return Vec::new() };
             let TypeKind::Struct { fields, .. } = &api.ty(id).kind else { return Vec::new() };
@@ -377,16 +440,26 @@ fn body_statements(api: &Api, op: &Operation) -> Vec<TokenStream> {
                 .map(|f| {
                     let name = ident(&f.name);
                     let wire = &f.wire;
+                    // A field that may be `null` too (`Nullable`) sends no part for `null`.
+                    let three_state = f.presence(api.ty(id).in_request) == Presence::ThreeState;
+                    let borrow = if three_state { quote!(as_option) } else { quote!(as_ref) };
                     let access = match (body.required, f.required) {
                         (true, true) => quote!(Some(&self.body.#name)),
-                        (true, false) => quote!(self.body.#name.as_ref()),
+                        (true, false) => quote!(self.body.#name.#borrow()),
                         (false, true) => quote!(self.body.as_ref().map(|b| &b.#name)),
-                        (false, false) => quote!(self.body.as_ref().and_then(|b| b.#name.as_ref())),
+                        (false, false) => quote!(self.body.as_ref().and_then(|b| b.#name.#borrow())),
                     };
-                    if f.ty == TypeRef::File {
-                        quote!(call.file(#wire, #access);)
-                    } else {
-                        quote!(call.text(#wire, #access);)
+                    match &f.ty {
+                        TypeRef::File => quote!(call.file(#wire, #access);),
+                        t if displayable(api, t) => quote!(call.text(#wire, #access);),
+                        // An array of plain values: one part per item.
+                        TypeRef::Array(inner) if displayable(api, inner) => quote! {
+                            for item in #access.into_iter().flatten() {
+                                call.text(#wire, Some(item));
+                            }
+                        },
+                        // Anything else as its JSON text.
+                        _ => quote!(call.text(#wire, #access.and_then(|v| serde_json::to_string(v).ok()).as_ref());),
                     }
                 })
                 .collect()

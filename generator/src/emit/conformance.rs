@@ -41,16 +41,20 @@ fn call(plan: &Crate<'_>, krate: &Ident, op: &Operation) -> Result<TokenStream, 
 
 fn body_value(api: &Api, krate: &Ident, body: &crate::ir::Body) -> Result<TokenStream, String> {
     let ty = model_ty(api, krate, &body.ty, body.media == BodyMedia::Multipart);
-    if body.media != BodyMedia::Multipart {
-        let json = body.sample.as_ref().ok_or("no sample for the body")?.to_string();
-        return Ok(quote!(sample::<#ty>(#json)));
+    let file =
+        quote!(#krate::FilePart::new(b"\x89PNG\r\n\x1a\n".to_vec()).file_name("sample.png").content_type("image/png"));
+    match body.media {
+        BodyMedia::Binary => return Ok(file),
+        BodyMedia::Multipart => {}
+        BodyMedia::Json | BodyMedia::Form | BodyMedia::Text => {
+            let json = body.sample.as_ref().ok_or("no sample for the body")?.to_string();
+            return Ok(quote!(sample::<#ty>(#json)));
+        }
     }
     let TypeRef::Named(id) = body.ty else { return Err("a multipart body that is not an object".into()) };
     let TypeKind::Struct { fields, .. } = &api.ty(id).kind else {
         return Err("a multipart body that is not an object".into());
     };
-    let file =
-        quote!(#krate::FilePart::new(b"\x89PNG\r\n\x1a\n".to_vec()).file_name("sample.png").content_type("image/png"));
     let values = fields.iter().map(|f| {
         let name = ident(&f.name);
         let value = match (&f.ty, f.required) {

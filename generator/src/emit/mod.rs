@@ -508,9 +508,16 @@ fn events_file(api: &Api) -> TokenStream {
         let name = &e.name;
         quote!(#name => EventData::#variant(self.data_as()?),)
     });
+    let mut payload_types = Vec::new();
+    api.events.iter().for_each(|e| e.data.refs(&mut payload_types));
+    let imports = (!payload_types.is_empty()).then(|| {
+        quote!(
+            use crate::webhooks::models;
+        )
+    });
     quote! {
         //! Typed payloads of webhook events, one variant per event type of the webhooks document.
-        use crate::webhooks::models;
+        #imports
 
         /// The payload of a webhook event, by event type.
         #[derive(Debug, Clone, PartialEq)]

@@ -11,8 +11,11 @@ use std::collections::{HashMap, HashSet};
 use super::view::{Kind, View};
 use super::*;
 use crate::error::{Diagnostic, Errors, join};
-use crate::load::Spec;
+use crate::load::{Spec, refs};
 use crate::names::{self, Namespace};
+
+/// How many references to references are followed before a chain is taken for a loop.
+const MAX_REF_CHAIN: usize = 32;
 
 /// Builds the IR for a loaded spec, collecting every problem it finds.
 pub fn build(spec: &Spec) -> Result<Api, Errors> {
@@ -36,7 +39,11 @@ pub fn build_with(spec: &Spec, names: &NameMap) -> Result<Api, Errors> {
     b.component_responses();
     b.operations();
     b.events();
-    let Builder { types, operations, examples, errors, events, .. } = b;
+    let Builder { types, operations, examples, errors, events, warnings, .. } = b;
+    let mut all_warnings = spec.warnings.clone();
+    if !warnings.is_empty() {
+        all_warnings.extend(spec.errors(warnings).0);
+    }
     let mut api = Api {
         title: spec.api.info.title.clone(),
         version: spec.api.info.version.clone(),
@@ -47,6 +54,7 @@ pub fn build_with(spec: &Spec, names: &NameMap) -> Result<Api, Errors> {
         examples,
         retry: retry_spec(&spec.raw),
         events,
+        warnings: all_warnings,
     };
     let mut errors = errors;
     mark_usage(&mut api);
@@ -145,10 +153,16 @@ struct Builder<'a> {
     components: HashMap<&'a str, TypeId>,
     nullable_components: HashSet<TypeId>,
     dedup: HashMap<String, TypeId>,
-    responses: HashMap<String, ResponseBody>,
+    /// What each schema a reference names by pointer (not by component name) lowered to.
+    targets: HashMap<String, (TypeRef, bool)>,
+    /// The pointer targets being lowered, innermost last: one met again is a loop.
+    resolving: Vec<String>,
+    responses: HashMap<String, (ResponseBody, Option<MediaChoice>)>,
     operations: Vec<Operation>,
     examples: Vec<Example>,
     errors: Vec<Diagnostic>,
+    /// What was read loosely, for the user to know.
+    warnings: Vec<Diagnostic>,
     merging: Vec<String>,
     pinned: NameMap,
     events: Vec<Event>,
@@ -175,10 +189,13 @@ impl<'a> Builder<'a> {
             components: HashMap::new(),
             nullable_components: HashSet::new(),
             dedup: HashMap::new(),
+            targets: HashMap::new(),
+            resolving: Vec::new(),
             responses: HashMap::new(),
             operations: Vec::new(),
             examples: Vec::new(),
             errors: Vec::new(),
+            warnings: Vec::new(),
             merging: Vec::new(),
             pinned: NameMap::new(),
             events: Vec::new(),
@@ -261,7 +278,7 @@ impl<'a> Builder<'a> {
             let hint = Hint { name: self.types[id].name.clone(), module: self.types[id].module.clone() };
             let kind = match schema {
                 ReferenceOr::Reference { reference } => {
-                    let target = self.resolve_ref(reference, &pointer);
+                    let (target, _) = self.resolve_ref(reference, &pointer);
                     TypeKind::Alias { target, nullable: false }
                 }
                 ReferenceOr::Item(s) => {
@@ -276,33 +293,100 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn resolve_ref(&mut self, reference: &str, pointer: &str) -> TypeRef {
-        match reference.strip_prefix("#/components/schemas/") {
-            Some(name) => match self.components.get(name) {
-                Some(&id) => TypeRef::Named(id),
-                None => {
-                    self.error(pointer, format!("`$ref: {reference}` points to a schema that does not exist"));
-                    TypeRef::Json
-                }
-            },
-            None if !reference.starts_with('#') => {
-                self.error(pointer, format!("`$ref: {reference}`: references to other files are not supported"));
-                TypeRef::Json
+    /// The type a schema `$ref` at `pointer` names, and whether it is nullable: a component
+    /// by name, or any other schema in the document by JSON pointer.
+    fn resolve_ref(&mut self, reference: &str, pointer: &str) -> (TypeRef, bool) {
+        let Some(target) = refs::pointer_of(reference) else {
+            self.error(pointer, format!("`$ref: {reference}`: references to other files are not supported"));
+            return (TypeRef::Json, false);
+        };
+        if let Some(name) = refs::component_name(&target, "schemas") {
+            if let Some(&id) = self.components.get(name.as_str()) {
+                return (TypeRef::Named(id), self.nullable_components.contains(&id));
             }
-            None => {
-                self.error(pointer, format!("`$ref: {reference}` must point into #/components/schemas here"));
-                TypeRef::Json
+        } else if let Some(found) = self.targets.get(&target) {
+            return found.clone();
+        } else if let Some(schema) = self.spec.targets.get(&target) {
+            if self.resolving.contains(&target) {
+                self.error(
+                    pointer,
+                    format!("`$ref: {reference}`: this schema refers to itself through references alone"),
+                );
+                return (TypeRef::Json, false);
             }
+            self.resolving.push(target.clone());
+            let hint = self.target_hint(&target);
+            let lowered = self.lower(schema, &hint, &target);
+            self.resolving.pop();
+            self.targets.insert(target, lowered.clone());
+            return lowered;
         }
+        self.error(pointer, format!("`$ref: {reference}` points to a schema that does not exist"));
+        (TypeRef::Json, false)
     }
 
-    /// The schema a `#/components/schemas/…` reference names.
-    fn component_schema(&self, reference: &str) -> Option<(&'a Schema, String)> {
-        let name = reference.strip_prefix("#/components/schemas/")?;
-        let components = self.spec.api.components.as_ref()?;
-        match components.schemas.get(name)? {
-            ReferenceOr::Item(s) => Some((s, join("/components/schemas", name))),
-            ReferenceOr::Reference { reference } => self.component_schema(reference),
+    /// The name and module of what a pointer target becomes, from where it is: below a
+    /// component, the component's name followed by the property names on the way
+    /// (`Tag`'s `allOf/0` is `TagPart1`); elsewhere, every step of the pointer.
+    fn target_hint(&mut self, target: &str) -> Hint {
+        let steps = crate::error::split(target);
+        let component = match steps.as_slice() {
+            [c, s, name, ..] if c == "components" && s == "schemas" => self.components.get(name.as_str()).copied(),
+            _ => None,
+        };
+        let (base, rest) = match component {
+            Some(id) => (self.types[id].name.clone(), &steps[3..]),
+            None => (String::new(), &steps[..]),
+        };
+        let mut name = base;
+        let mut rest = rest.iter().peekable();
+        while let Some(step) = rest.next() {
+            let index = rest.peek().and_then(|i| i.parse::<usize>().ok()).map_or(1, |i| i + 1);
+            match step.as_str() {
+                "properties" | "$defs" | "definitions" | "schema" | "content" | "components" | "schemas" | "paths" => {}
+                "items" => name.push_str("Item"),
+                "additionalProperties" => name.push_str("Value"),
+                "allOf" => name.push_str(&format!("Part{index}")),
+                "oneOf" | "anyOf" => name.push_str(&format!("Variant{index}")),
+                step if step.parse::<usize>().is_ok() => {}
+                step => name.push_str(&names::type_ident(step, "")),
+            }
+        }
+        let name = names::type_ident(&name, "Schema");
+        let module = match component {
+            Some(id) => self.types[id].module.clone(),
+            None => self.modules.claim(&module_ident(&name)),
+        };
+        Hint { name, module }
+    }
+
+    /// The schema a reference names (following references to references), with its pointer.
+    fn referenced_schema(&self, reference: &str) -> Option<(&'a Schema, String)> {
+        let spec: &'a Spec = self.spec;
+        let mut reference = reference;
+        for _ in 0..MAX_REF_CHAIN {
+            let target = refs::pointer_of(reference)?;
+            let found = match refs::component_name(&target, "schemas") {
+                Some(name) => spec.api.components.as_ref()?.schemas.get(&name)?,
+                None => spec.targets.get(&target)?,
+            };
+            match found {
+                ReferenceOr::Item(s) => return Some((s, target)),
+                ReferenceOr::Reference { reference: next } => reference = next,
+            }
+        }
+        None
+    }
+
+    /// The hint inline types below a referenced schema are named after.
+    fn referenced_hint(&mut self, reference: &str) -> Option<Hint> {
+        let target = refs::pointer_of(reference)?;
+        match refs::component_name(&target, "schemas") {
+            Some(name) => {
+                let &id = self.components.get(name.as_str())?;
+                Some(Hint { name: self.types[id].name.clone(), module: self.types[id].module.clone() })
+            }
+            None => Some(self.target_hint(&target)),
         }
     }
 
@@ -312,11 +396,7 @@ impl<'a> Builder<'a> {
     /// and whether it is nullable. Inline objects, enums and unions become named types.
     fn lower<T: SchemaLike + 'a>(&mut self, schema: &'a ReferenceOr<T>, hint: &Hint, pointer: &str) -> (TypeRef, bool) {
         match as_schema(schema) {
-            SchemaRef::Ref(reference) => {
-                let ty = self.resolve_ref(reference, pointer);
-                let nullable = matches!(ty, TypeRef::Named(id) if self.nullable_components.contains(&id));
-                (ty, nullable)
-            }
+            SchemaRef::Ref(reference) => self.resolve_ref(reference, pointer),
             SchemaRef::Item(s) => {
                 let lowered = self.lower_item(s, hint, pointer);
                 self.example(s, pointer, lowered.0.clone());
@@ -345,6 +425,10 @@ impl<'a> Builder<'a> {
                 (TypeRef::Map(Box::new(ty)), nullable)
             }
             Class::Merge | Class::Union | Class::Enum | Class::Struct => {
+                // A reference by pointer may have lowered this very schema already.
+                if let Some(found) = self.targets.get(pointer) {
+                    return found.clone();
+                }
                 let key = dedup_key(s);
                 if let Some(&id) = key.as_ref().and_then(|k| self.dedup.get(k)) {
                     return (TypeRef::Named(id), nullable || self.enum_has_null(s));
@@ -355,11 +439,13 @@ impl<'a> Builder<'a> {
                     self.dedup.insert(key, id);
                 }
                 let own = Hint { name, module: hint.module.clone() };
+                let lowered = (TypeRef::Named(id), nullable || self.enum_has_null(s));
+                self.targets.insert(pointer.to_owned(), lowered.clone());
                 self.types[id].kind = match self.shape(s, &own, pointer) {
                     Shape::Named(kind) => kind,
                     Shape::Alias(target, _) => TypeKind::Alias { target, nullable: false },
                 };
-                (TypeRef::Named(id), nullable || self.enum_has_null(s))
+                lowered
             }
         }
     }
@@ -490,14 +576,11 @@ impl<'a> Builder<'a> {
                         self.error(&part_pointer, format!("cyclic `allOf`: {chain} -> {reference}"));
                         continue;
                     }
-                    let Some((target, target_pointer)) = self.component_schema(reference) else {
+                    let Some((target, target_pointer)) = self.referenced_schema(reference) else {
                         self.resolve_ref(reference, &part_pointer);
                         continue;
                     };
-                    let owner = self
-                        .components
-                        .get(reference.trim_start_matches("#/components/schemas/"))
-                        .map(|&id| Hint { name: self.types[id].name.clone(), module: self.types[id].module.clone() });
+                    let owner = self.referenced_hint(reference);
                     self.merging.push(reference.clone());
                     self.collect_fields(target, owner.as_ref().unwrap_or(hint), &target_pointer, props, required);
                     self.merging.pop();
@@ -569,18 +652,17 @@ impl<'a> Builder<'a> {
             let label = match &ty {
                 TypeRef::Named(id) => {
                     let name = &self.types[*id].name;
-                    name.strip_prefix(hint.name.as_str()).filter(|r| !r.is_empty()).unwrap_or(name).to_owned()
+                    let rest = name.strip_prefix(hint.name.as_str());
+                    rest.filter(|r| r.starts_with(|c: char| c.is_ascii_alphabetic())).unwrap_or(name).to_owned()
                 }
                 other => scalar_label(other).to_owned(),
             };
             variants.push(Variant { name: ns.claim(&label), tags: Vec::new(), ty, boxed: false });
         }
         if let Some(discriminator) = v.discriminator() {
-            for ((member, member_pointer), variant) in members.iter().zip(&mut variants) {
-                let reference = match member {
-                    ReferenceOr::Reference { reference } => Some(reference.as_str()),
-                    ReferenceOr::Item(_) => None,
-                };
+            let mut selected = Vec::new();
+            for ((member, member_pointer), mut variant) in members.iter().zip(variants) {
+                let reference = member_ref(member);
                 variant.tags = discriminator
                     .mapping
                     .iter()
@@ -598,13 +680,27 @@ impl<'a> Builder<'a> {
                     }
                 }
                 if variant.tags.is_empty() {
-                    self.error(
-                        member_pointer,
-                        format!("no value of discriminator `{}` selects this variant", discriminator.property_name),
+                    let message = format!(
+                        "no value of discriminator `{}` selects this variant: it is left out (such values decode as \
+                         `Unknown`)",
+                        discriminator.property_name
                     );
+                    self.warnings.push(Diagnostic::at(member_pointer, message));
+                } else {
+                    selected.push(variant);
                 }
             }
-            return TypeKind::Tagged { property: discriminator.property_name.clone(), variants };
+            let property = &discriminator.property_name;
+            if let Some(tag) = repeated_tag(&selected) {
+                let message = format!(
+                    "discriminator `{property}` value `{tag}` selects several variants: the union is read by trying \
+                     each variant in turn"
+                );
+                self.warnings.push(Diagnostic::at(pointer, message));
+                selected.iter_mut().for_each(|v| v.tags.clear());
+                return TypeKind::Untagged { variants: selected };
+            }
+            return TypeKind::Tagged { property: property.clone(), variants: selected };
         }
         if let Some(property) = self.implicit_tag(&members) {
             for ((member, _), variant) in members.iter().zip(&mut variants) {
@@ -617,19 +713,43 @@ impl<'a> Builder<'a> {
 
     /// The single value a variant's `property` may have (`object: {enum: [token]}`).
     fn const_tag(&self, member: &'a ReferenceOr<Schema>, property: &str) -> Option<String> {
-        let (schema, _) = match member {
-            ReferenceOr::Reference { reference } => self.component_schema(reference)?,
-            ReferenceOr::Item(s) => (s, String::new()),
-        };
-        let v = View::of(schema);
-        let prop = v.properties?.get(property)?;
+        let prop = self.property(self.member_schema(member)?, property, 0)?;
         let prop = match prop {
             ReferenceOr::Item(p) => p.as_ref(),
-            ReferenceOr::Reference { reference } => self.component_schema(reference)?.0,
+            ReferenceOr::Reference { reference } => self.referenced_schema(reference)?.0,
         };
         match View::of(prop).enumeration.as_slice() {
             [Value::String(s)] => Some(s.clone()),
             _ => None,
+        }
+    }
+
+    /// A property of a schema: its own, else one of an `allOf` part (the last part that
+    /// has it, as merging keeps).
+    fn property(&self, schema: &'a Schema, property: &str, depth: usize) -> Option<&'a ReferenceOr<Box<Schema>>> {
+        let v = View::of(schema);
+        if let Some(own) = v.properties.and_then(|p| p.get(property)) {
+            return Some(own);
+        }
+        if depth >= MAX_REF_CHAIN {
+            return None;
+        }
+        v.all_of.iter().rev().find_map(|part| {
+            let part = match part {
+                ReferenceOr::Item(s) => s,
+                ReferenceOr::Reference { reference } => self.referenced_schema(reference)?.0,
+            };
+            self.property(part, property, depth + 1)
+        })
+    }
+
+    /// The schema of a union member: what it refers to (through a wrapper that only adds
+    /// documentation), or itself.
+    fn member_schema(&self, member: &'a ReferenceOr<Schema>) -> Option<&'a Schema> {
+        match (member_ref(member), member) {
+            (Some(reference), _) => self.referenced_schema(reference).map(|(s, _)| s),
+            (None, ReferenceOr::Item(s)) => Some(s),
+            (None, ReferenceOr::Reference { .. }) => None,
         }
     }
 
@@ -639,19 +759,11 @@ impl<'a> Builder<'a> {
         if members.len() < 2 {
             return None;
         }
-        let (first, _) = match members[0].0 {
-            ReferenceOr::Reference { reference } => self.component_schema(reference)?,
-            ReferenceOr::Item(s) => (s, String::new()),
-        };
-        let first = View::of(first);
+        let first = View::of(self.member_schema(members[0].0)?);
         'candidates: for property in first.required {
             let mut seen = HashSet::new();
             for (member, _) in members {
-                let schema = match member {
-                    ReferenceOr::Reference { reference } => self.component_schema(reference)?.0,
-                    ReferenceOr::Item(s) => s,
-                };
-                let required = View::of(schema).required.contains(property);
+                let required = View::of(self.member_schema(member)?).required.contains(property);
                 match self.const_tag(member, property) {
                     Some(tag) if required && !seen.contains(&tag) => {
                         seen.insert(tag);
@@ -694,12 +806,18 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn response_body(&mut self, content: &'a IndexMap<String, MediaType>, hint: &Hint, pointer: &str) -> ResponseBody {
-        let content_pointer = join(pointer, "content");
-        match pick_media(content) {
-            None => ResponseBody::Empty,
-            Some((media, MediaKind::Json)) => {
-                let media_pointer = join(&content_pointer, media);
+    /// The body of a response with `content`, and its media type.
+    fn response_body(
+        &mut self,
+        content: &'a IndexMap<String, MediaType>,
+        hint: &Hint,
+        pointer: &str,
+    ) -> (ResponseBody, Option<MediaChoice>) {
+        let Some((media, kind)) = pick_media(content) else { return (ResponseBody::Empty, None) };
+        let choice = Some(media_choice(content, media, kind));
+        let body = match kind {
+            MediaKind::Json => {
+                let media_pointer = join(&join(pointer, "content"), media);
                 let m = &content[media];
                 let ty = match &m.schema {
                     Some(schema) => self.lower(schema, hint, &join(&media_pointer, "schema")),
@@ -708,8 +826,10 @@ impl<'a> Builder<'a> {
                 self.media_examples(m, &media_pointer, &ty);
                 ResponseBody::Json(ty.0)
             }
-            Some(_) => ResponseBody::Text,
-        }
+            MediaKind::Binary => ResponseBody::Binary,
+            MediaKind::Multipart | MediaKind::Form | MediaKind::Text => ResponseBody::Text,
+        };
+        (body, choice)
     }
 
     fn media_examples(&mut self, m: &MediaType, pointer: &str, (ty, nullable): &(TypeRef, bool)) {
@@ -872,9 +992,17 @@ impl<'a> Builder<'a> {
             let Some(op) = item.post.as_ref() else { continue };
             let Some(ReferenceOr::Item(body)) = op.request_body.as_ref() else { continue };
             let Some((media, _)) = pick_media(&body.content) else { continue };
-            let Some(ReferenceOr::Item(schema)) = body.content[media].schema.as_ref() else { continue };
-            let schema_pointer =
-                join(&join(&join(&join(&join(&pointer, "post"), "requestBody"), "content"), media), "schema");
+            let (schema, schema_pointer) = match body.content[media].schema.as_ref() {
+                Some(ReferenceOr::Item(schema)) => (
+                    schema,
+                    join(&join(&join(&join(&join(&pointer, "post"), "requestBody"), "content"), media), "schema"),
+                ),
+                Some(ReferenceOr::Reference { reference }) => {
+                    let Some(found) = self.referenced_schema(reference) else { continue };
+                    found
+                }
+                None => continue,
+            };
             let variant = variants.claim(&names::type_ident(name, "Event"));
             let hint = Hint { name: format!("{variant}Data"), module: "events".to_owned() };
             let view = View::of(schema);
@@ -939,36 +1067,41 @@ impl<'a> Builder<'a> {
             }
         };
         let (media, kind) = pick_media(&body.content)?;
+        let choice = media_choice(&body.content, media, kind);
         let media_pointer = join(&join(&pointer, "content"), media);
         let m = &body.content[media];
-        let hint = hint.child("Request");
-        let lowered = match &m.schema {
-            Some(schema) => self.lower(schema, &hint, &join(&media_pointer, "schema")),
-            None => (TypeRef::Json, false),
-        };
-        self.media_examples(m, &media_pointer, &lowered);
-        let media = match kind {
-            MediaKind::Json => BodyMedia::Json,
-            MediaKind::Multipart => BodyMedia::Multipart,
-            MediaKind::Form => BodyMedia::Form,
-            MediaKind::Other => {
-                self.error(&media_pointer, format!("request bodies of type `{media}` are not supported"));
-                return None;
+        let schema_pointer = join(&media_pointer, "schema");
+        let raw_schema = self.spec.raw.pointer(&schema_pointer);
+        let (ty, media, sample) = match kind {
+            MediaKind::Text => {
+                let sample = raw_schema.and_then(|schema| super::sample::sample(&self.spec.raw, schema));
+                let text = sample.filter(Value::is_string).unwrap_or_else(|| Value::from("text"));
+                (TypeRef::String, BodyMedia::Text, Some(text))
+            }
+            MediaKind::Binary => (TypeRef::File, BodyMedia::Binary, None),
+            MediaKind::Json | MediaKind::Multipart | MediaKind::Form => {
+                let lowered = match &m.schema {
+                    Some(schema) => self.lower(schema, &hint.child("Request"), &schema_pointer),
+                    None => (TypeRef::Json, false),
+                };
+                self.media_examples(m, &media_pointer, &lowered);
+                let media = match kind {
+                    MediaKind::Multipart => BodyMedia::Multipart,
+                    MediaKind::Form => BodyMedia::Form,
+                    _ => BodyMedia::Json,
+                };
+                let sample = raw_schema.and_then(|schema| super::sample::sample(&self.spec.raw, schema));
+                (lowered.0, media, sample)
             }
         };
         if media == BodyMedia::Multipart {
-            if let TypeRef::Named(id) = lowered.0 {
+            if let TypeRef::Named(id) = ty {
                 if let TypeKind::Struct { multipart, .. } = &mut self.types[id].kind {
                     *multipart = true;
                 }
             }
         }
-        let sample = self
-            .spec
-            .raw
-            .pointer(&join(&media_pointer, "schema"))
-            .and_then(|schema| super::sample::sample(&self.spec.raw, schema));
-        Some(Body { ty: lowered.0, required: body.required, media, sample })
+        Some(Body { ty, required: body.required, media, choice, sample })
     }
 
     fn success(&mut self, responses: &'a openapiv3::Responses, hint: &Hint, pointer: &str) -> Response {
@@ -982,11 +1115,11 @@ impl<'a> Builder<'a> {
             })
             .min_by_key(|(c, ..)| *c);
         let Some((status, code, response)) = chosen else {
-            return Response { status: 200, body: ResponseBody::Empty };
+            return Response { status: 200, body: ResponseBody::Empty, choice: None };
         };
         let status = if status == 299 { 200 } else { status };
         let pointer = join(pointer, &code.to_string());
-        let body = match response {
+        let (body, choice) = match response {
             ReferenceOr::Reference { reference } => {
                 let name = reference.strip_prefix("#/components/responses/").unwrap_or_default();
                 match self.responses.get(name) {
@@ -996,13 +1129,13 @@ impl<'a> Builder<'a> {
                             &pointer,
                             format!("`$ref: {reference}` does not name a response in #/components/responses"),
                         );
-                        ResponseBody::Empty
+                        (ResponseBody::Empty, None)
                     }
                 }
             }
             ReferenceOr::Item(r) => self.response_body(&r.content, &hint.child("Response"), &pointer),
         };
-        Response { status, body }
+        Response { status, body, choice }
     }
 }
 
@@ -1026,33 +1159,86 @@ fn location(p: &Parameter) -> ParamLocation {
     }
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+/// How a body of one media type is read or written, most structured first: an operation
+/// with several media types uses the first kind in this order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum MediaKind {
     Json,
     Multipart,
     Form,
-    Other,
+    Text,
+    Binary,
 }
 
+/// What a media type is. A wildcard for any type (`*/*`, `application/*`) is JSON for a
+/// structured schema, text for a plain string and bytes for a binary string or no schema.
+fn media_kind(media: &str, m: &MediaType) -> MediaKind {
+    let essence = media.split(';').next().unwrap_or(media).trim().to_ascii_lowercase();
+    let (family, subtype) = essence.split_once('/').unwrap_or((essence.as_str(), ""));
+    match (family, subtype) {
+        ("application", "json") => MediaKind::Json,
+        (_, s) if s.ends_with("+json") => MediaKind::Json,
+        ("multipart", "form-data") => MediaKind::Multipart,
+        ("application", "x-www-form-urlencoded") => MediaKind::Form,
+        ("text", _) | ("application", "xml" | "yaml" | "x-yaml") => MediaKind::Text,
+        (_, s) if s.ends_with("+xml") => MediaKind::Text,
+        ("*" | "application", "*") => match &m.schema {
+            None => MediaKind::Binary,
+            Some(ReferenceOr::Reference { .. }) => MediaKind::Json,
+            Some(ReferenceOr::Item(s)) => {
+                let v = View::of(s);
+                match v.kind {
+                    Kind::String if matches!(v.format.as_deref(), Some("binary")) => MediaKind::Binary,
+                    Kind::String => MediaKind::Text,
+                    _ => MediaKind::Json,
+                }
+            }
+        },
+        _ => MediaKind::Binary,
+    }
+}
+
+/// The media type a body uses: the first of the most structured kind.
 fn pick_media(content: &IndexMap<String, MediaType>) -> Option<(&str, MediaKind)> {
-    let kind = |m: &str| {
-        let m = m.split(';').next().unwrap_or(m).trim().to_ascii_lowercase();
-        if m == "application/json" || m.ends_with("+json") || m == "*/*" {
-            MediaKind::Json
-        } else if m == "multipart/form-data" {
-            MediaKind::Multipart
-        } else if m == "application/x-www-form-urlencoded" {
-            MediaKind::Form
-        } else {
-            MediaKind::Other
+    content.iter().map(|(name, m)| (name.as_str(), media_kind(name, m))).min_by_key(|(_, kind)| *kind)
+}
+
+/// The chosen media type, what is sent as `Content-Type` for it, and the others.
+fn media_choice(content: &IndexMap<String, MediaType>, media: &str, kind: MediaKind) -> MediaChoice {
+    let content_type = if media.contains('*') {
+        match kind {
+            MediaKind::Json => "application/json",
+            MediaKind::Text => "text/plain",
+            _ => "application/octet-stream",
         }
+        .to_owned()
+    } else {
+        media.to_owned()
     };
-    content.keys().map(|m| (m.as_str(), kind(m))).min_by_key(|(_, k)| match k {
-        MediaKind::Json => 0,
-        MediaKind::Multipart => 1,
-        MediaKind::Form => 2,
-        MediaKind::Other => 3,
-    })
+    let others = content.keys().filter(|k| k.as_str() != media).cloned().collect();
+    MediaChoice { declared: media.to_owned(), content_type, others }
+}
+
+/// A tag value that selects more than one variant.
+fn repeated_tag(variants: &[Variant]) -> Option<&str> {
+    let mut seen = HashSet::new();
+    variants.iter().flat_map(|v| &v.tags).find(|tag| !seen.insert(tag.as_str())).map(String::as_str)
+}
+
+/// The reference a union member is, also when written with siblings (`$ref` plus a
+/// `title`, which loading turns into `allOf: [$ref]`).
+fn member_ref(member: &ReferenceOr<Schema>) -> Option<&str> {
+    match member {
+        ReferenceOr::Reference { reference } => Some(reference),
+        ReferenceOr::Item(s) => {
+            let v = View::of(s);
+            let wrapper = !v.has_properties() && v.items.is_none() && v.one_of.is_empty() && v.any_of.is_empty();
+            match v.all_of {
+                [ReferenceOr::Reference { reference }] if wrapper => Some(reference),
+                _ => None,
+            }
+        }
+    }
 }
 
 fn integer(v: &View<'_>) -> TypeRef {
@@ -1132,5 +1318,135 @@ fn mark_usage(api: &mut Api) {
         if !t.in_request && !t.in_response {
             t.in_response = true;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::test_api;
+
+    fn content(yaml: &str) -> IndexMap<String, MediaType> {
+        serde_json::from_value(crate::load::yaml::parse(yaml).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn the_most_structured_media_type_wins_and_the_first_among_equals() {
+        let several =
+            content("text/plain: {}\napplication/xml: {}\napplication/vnd.api+json: {}\napplication/json: {}\n");
+        assert_eq!(pick_media(&several), Some(("application/vnd.api+json", MediaKind::Json)));
+        let choice = media_choice(&several, "application/vnd.api+json", MediaKind::Json);
+        assert_eq!(choice.others, ["text/plain", "application/xml", "application/json"]);
+        assert_eq!(pick_media(&content("application/pdf: {}\ntext/csv: {}\n")), Some(("text/csv", MediaKind::Text)));
+        assert_eq!(pick_media(&content("{}")), None);
+    }
+
+    #[test]
+    fn wildcards_are_read_by_their_schema_and_sent_as_a_concrete_type() {
+        let kind = |yaml: &str| pick_media(&content(yaml)).map(|(_, k)| k);
+        assert_eq!(kind("'*/*': {}"), Some(MediaKind::Binary));
+        assert_eq!(kind("'*/*': {schema: {type: object}}"), Some(MediaKind::Json));
+        assert_eq!(kind("'*/*': {schema: {$ref: '#/components/schemas/A'}}"), Some(MediaKind::Json));
+        assert_eq!(kind("'application/*': {schema: {type: string}}"), Some(MediaKind::Text));
+        assert_eq!(kind("'*/*': {schema: {type: string, format: binary}}"), Some(MediaKind::Binary));
+        assert_eq!(kind("'image/*': {schema: {type: object}}"), Some(MediaKind::Binary));
+        assert_eq!(kind("'text/*': {}"), Some(MediaKind::Text));
+        let wildcard = content("'image/*': {}");
+        assert_eq!(media_choice(&wildcard, "image/*", MediaKind::Binary).content_type, "application/octet-stream");
+        let declared = content("'text/csv; charset=utf-8': {}");
+        let choice = media_choice(&declared, "text/csv; charset=utf-8", MediaKind::Text);
+        assert_eq!(choice.content_type, "text/csv; charset=utf-8");
+    }
+
+    const POINTERS: &str = r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths: {}
+components:
+  schemas:
+    Tag:
+      allOf:
+        - {type: object, properties: {label: {type: string}}}
+        - {type: object, properties: {color: {type: string}}}
+    Pet:
+      type: object
+      properties:
+        tag: {$ref: '#/components/schemas/Tag/allOf/0'}
+        name: {$ref: '#/components/schemas/Pet/properties/nickname'}
+        nickname: {type: string}
+        owner: {$ref: '#/components/schemas/Pet/$defs/Owner'}
+      $defs:
+        Owner: {type: object, properties: {id: {type: string}}}
+"##;
+
+    #[test]
+    fn schemas_named_by_pointer_are_named_after_where_they_are() {
+        let api = test_api(POINTERS);
+        let pet = api.types.iter().find(|t| t.name == "Pet").unwrap();
+        let TypeKind::Struct { fields, .. } = &pet.kind else { panic!("{:?}", pet.kind) };
+        let types: Vec<String> = fields
+            .iter()
+            .map(|f| match &f.ty {
+                TypeRef::Named(id) => api.ty(*id).name.clone(),
+                other => format!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(types, ["TagPart1", "String", "String", "PetOwner"]);
+        let owner = api.types.iter().find(|t| t.name == "PetOwner").unwrap();
+        assert_eq!((owner.pointer.as_str(), owner.module.as_str()), ("/components/schemas/Pet/$defs/Owner", "pet"));
+    }
+
+    const UNIONS: &str = r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths: {}
+components:
+  schemas:
+    A: {type: object, required: [type], properties: {type: {type: string, enum: [a]}}}
+    B: {type: object, required: [type], properties: {type: {type: string, enum: [a]}}}
+    C:
+      allOf:
+        - $ref: '#/components/schemas/A'
+        - {type: object, properties: {type: {type: string, enum: [c]}, c: {type: string}}}
+    ByTitledRef:
+      oneOf:
+        - {$ref: '#/components/schemas/A', title: The A}
+        - $ref: '#/components/schemas/C'
+      discriminator: {propertyName: type}
+    Ambiguous:
+      oneOf:
+        - $ref: '#/components/schemas/A'
+        - $ref: '#/components/schemas/B'
+      discriminator: {propertyName: type}
+    Param: {oneOf: [{type: string}, {$ref: '#/components/schemas/Param2'}]}
+    Param2: {type: object, properties: {id: {type: string}}}
+"##;
+
+    fn kind<'a>(api: &'a Api, name: &str) -> &'a TypeKind {
+        &api.types.iter().find(|t| t.name == name).unwrap().kind
+    }
+
+    #[test]
+    fn tags_are_found_through_ref_siblings_and_all_of_parts() {
+        let api = test_api(UNIONS);
+        let TypeKind::Tagged { variants, .. } = kind(&api, "ByTitledRef") else { panic!() };
+        let tags: Vec<&[String]> = variants.iter().map(|v| v.tags.as_slice()).collect();
+        assert_eq!(tags, [&["a".to_owned()][..], &["c".to_owned()][..]]);
+    }
+
+    #[test]
+    fn a_tag_value_that_selects_several_variants_makes_the_union_untagged_with_a_warning() {
+        let api = test_api(UNIONS);
+        assert!(matches!(kind(&api, "Ambiguous"), TypeKind::Untagged { variants } if variants.len() == 2));
+        let warning = api.warnings.iter().find(|w| w.pointer == "/components/schemas/Ambiguous").unwrap();
+        assert!(warning.message.contains("value `a` selects several variants"), "{}", warning.message);
+    }
+
+    #[test]
+    fn a_variant_named_after_the_union_plus_a_number_keeps_its_whole_name() {
+        let api = test_api(UNIONS);
+        let TypeKind::Untagged { variants } = kind(&api, "Param") else { panic!() };
+        let names: Vec<&str> = variants.iter().map(|v| v.name.as_str()).collect();
+        assert_eq!(names, ["String", "Param2"]);
     }
 }

@@ -48,6 +48,9 @@ pub struct Api {
     pub retry: Option<RetrySpec>,
     /// Webhook events (`x-webhooks`), in spec order.
     pub events: Vec<Event>,
+    /// What the spec says that was read loosely, located (e.g. OpenAPI 3.1 constructs
+    /// without a 3.0 equivalent).
+    pub warnings: Vec<crate::error::Diagnostic>,
 }
 
 /// A webhook event type.
@@ -249,7 +252,7 @@ pub enum TypeRef {
     Map(Box<TypeRef>),
     /// An array.
     Array(Box<TypeRef>),
-    /// A `format: binary` file part of a multipart body.
+    /// A `format: binary` file part of a multipart body, or a whole raw body.
     File,
 }
 
@@ -366,6 +369,26 @@ pub enum BodyMedia {
     Multipart,
     /// `application/x-www-form-urlencoded`.
     Form,
+    /// Text sent as it is (`text/plain`, `text/csv`, `application/xml`, …): a `String`.
+    Text,
+    /// Raw bytes (`application/octet-stream`, `image/png`, `*/*` without a structured
+    /// schema, …): a [`TypeRef::File`].
+    Binary,
+}
+
+/// The media type chosen for a body among those an operation declares.
+///
+/// The most structured one wins: JSON, then multipart, form, text and raw bytes; among
+/// media types of one kind, the first in spec order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MediaChoice {
+    /// The chosen media type as the spec writes it (e.g. `image/*`).
+    pub declared: String,
+    /// The `Content-Type` sent: the declared type, or for a wildcard a concrete one
+    /// (`application/octet-stream`, `text/plain`).
+    pub content_type: String,
+    /// The other declared media types, in spec order.
+    pub others: Vec<String>,
 }
 
 /// A request body.
@@ -377,6 +400,8 @@ pub struct Body {
     pub required: bool,
     /// Its encoding.
     pub media: BodyMedia,
+    /// Its media type, and the ones passed over.
+    pub choice: MediaChoice,
     /// A valid JSON value, for the conformance test.
     pub sample: Option<Value>,
 }
@@ -386,8 +411,10 @@ pub struct Body {
 pub enum ResponseBody {
     /// A JSON document.
     Json(TypeRef),
-    /// Text (or content the spec does not describe).
+    /// Text (or a form or multipart document, as text).
     Text,
+    /// Raw bytes (`application/octet-stream`, `image/*`, …).
+    Binary,
     /// Nothing.
     Empty,
 }
@@ -399,6 +426,8 @@ pub struct Response {
     pub status: u16,
     /// Its body.
     pub body: ResponseBody,
+    /// Its media type, and the ones passed over (none for an empty body).
+    pub choice: Option<MediaChoice>,
 }
 
 /// An `example` from the spec and the type it must deserialize into.

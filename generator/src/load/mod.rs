@@ -1,7 +1,10 @@
-//! Loading: read the file, apply overlays, normalise what `openapiv3` would lose, then
-//! parse into `openapiv3`'s typed model.
+//! Loading: read the file (JSON as JSON, YAML as YAML), apply overlays, read OpenAPI 3.1
+//! as 3.0, normalise what `openapiv3` would lose, then parse into `openapiv3`'s typed model.
 
+pub mod json;
 pub mod overlay;
+pub mod refs;
+pub mod v31;
 pub mod yaml;
 
 use serde_json::{Map, Value};
@@ -21,8 +24,51 @@ pub struct Spec {
     pub path: PathBuf,
     /// The source text, to map pointers back to lines.
     pub text: String,
+    /// How the source text is written.
+    pub format: Format,
     /// `x-webhooks` (a webhooks document): event name to its path item.
     pub webhooks: indexmap::IndexMap<String, openapiv3::PathItem>,
+    /// The schemas that references name by a pointer other than a component name.
+    pub targets: refs::Targets,
+    /// What was read loosely (OpenAPI 3.1 constructs without a 3.0 equivalent), located.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// How a document is written: JSON for a `.json` file, else YAML.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// JSON, read with a JSON parser (every JSON escape is valid).
+    Json,
+    /// YAML 1.2.
+    Yaml,
+}
+
+impl Format {
+    /// The format of a file, from its extension.
+    pub fn of(path: &Path) -> Format {
+        match path.extension() {
+            Some(ext) if ext.eq_ignore_ascii_case("json") => Format::Json,
+            _ => Format::Yaml,
+        }
+    }
+
+    /// Parses a document.
+    pub fn parse(self, text: &str) -> Result<Value, Diagnostic> {
+        match self {
+            Format::Json => json::parse(text),
+            Format::Yaml => yaml::parse(text),
+        }
+    }
+
+    /// Maps a pointer to (line, column) in the text. The `x-webhooks` the pipeline reads
+    /// are found at OpenAPI 3.1's `webhooks` when the text has those instead.
+    pub fn locate(self, text: &str, pointer: &str) -> Option<(usize, usize)> {
+        let at = |pointer: &str| match self {
+            Format::Json => json::locate(text, pointer),
+            Format::Yaml => yaml::locate(text, pointer),
+        };
+        at(pointer).or_else(|| at(&format!("/webhooks{}", pointer.strip_prefix("/x-webhooks")?)))
+    }
 }
 
 impl Spec {
@@ -34,50 +80,85 @@ impl Spec {
         let mut loaded = Vec::new();
         for overlay in overlays {
             let text = std::fs::read_to_string(overlay).map_err(|e| io_error(overlay, &e))?;
-            let parsed = overlay::Overlay::parse(&text)
-                .map_err(|e| Errors::from(e).in_file(overlay, |p| yaml::locate(&text, p)))?;
+            let format = Format::of(overlay);
+            let parsed = format
+                .parse(&text)
+                .and_then(|doc| overlay::Overlay::from_value(&doc))
+                .map_err(|e| Errors::from(e).in_file(overlay, |p| format.locate(&text, p)))?;
             loaded.push((overlay.clone(), text, parsed));
         }
         Self::from_text(path, text, &loaded)
     }
 
-    /// Loads a spec from text; `path` is only used in diagnostics.
+    /// Loads a spec from text; `path` names it in diagnostics and tells JSON from YAML.
     pub fn from_text(
         path: &Path,
         text: String,
         overlays: &[(PathBuf, String, overlay::Overlay)],
     ) -> Result<Self, Errors> {
-        let locate = |p: &str| yaml::locate(&text, p);
-        let mut raw = yaml::parse(&text).map_err(|e| Errors::from(e).in_file(path, locate))?;
+        let format = Format::of(path);
+        let locate = |p: &str| format.locate(&text, p);
+        let mut raw = format.parse(&text).map_err(|e| Errors::from(e).in_file(path, locate))?;
         for (overlay_path, overlay_text, overlay) in overlays {
+            let overlay_format = Format::of(overlay_path);
             overlay
                 .apply(&mut raw)
-                .map_err(|e| Errors::from(e).in_file(overlay_path, |p| yaml::locate(overlay_text, p)))?;
+                .map_err(|e| Errors::from(e).in_file(overlay_path, |p| overlay_format.locate(overlay_text, p)))?;
         }
         Self::from_value(path, raw, &text)
     }
 
-    /// Loads a spec from an already parsed document.
+    /// Loads a spec from an already parsed document; `text` is its source, for locations.
     pub fn from_value(path: &Path, mut raw: Value, text: &str) -> Result<Self, Errors> {
-        let locate = |p: &str| yaml::locate(text, p);
-        check_header(&raw).map_err(|e| Errors::from(e).in_file(path, locate))?;
+        let format = Format::of(path);
+        let locate = |p: &str| format.locate(text, p);
+        let located = |e: Diagnostic| Errors::from(e).in_file(path, locate);
+        let version = check_header(&raw).map_err(located)?;
+        let warnings = match version {
+            Version::V30 => Vec::new(),
+            Version::V31 => v31::downgrade(&mut raw),
+        };
         normalize(&mut raw);
-        let api = typed(&raw).map_err(|e| Errors::from(e).in_file(path, locate))?;
+        refs::inline(&mut raw);
+        let targets = refs::schema_targets(&raw).map_err(located)?;
+        let api = typed(&raw).map_err(located)?;
         let mut webhooks = indexmap::IndexMap::new();
         if let Some(Value::Object(entries)) = raw.get("x-webhooks") {
             for (name, item) in entries {
                 let pointer = join("/x-webhooks", name);
-                let item = parse_at::<openapiv3::PathItem>(item, &pointer)
-                    .map_err(|e| Errors::from(e).in_file(path, locate))?;
+                let item = parse_at::<openapiv3::PathItem>(item, &pointer).map_err(located)?;
                 webhooks.insert(name.clone(), item);
             }
         }
-        Ok(Spec { api, raw, path: path.to_path_buf(), text: text.to_owned(), webhooks })
+        let warnings = if warnings.is_empty() { warnings } else { Errors(warnings).in_file(path, locate).0 };
+        Ok(Spec { api, raw, path: path.to_path_buf(), text: text.to_owned(), format, webhooks, targets, warnings })
+    }
+
+    /// The document's webhooks alone (its operations left out), when it has both: read like
+    /// a webhooks document of its own, so the crate gets typed events.
+    pub fn webhooks_only(&self) -> Result<Option<Spec>, Errors> {
+        let has_paths = self.raw.get("paths").and_then(Value::as_object).is_some_and(|p| !p.is_empty());
+        if self.webhooks.is_empty() || !has_paths {
+            return Ok(None);
+        }
+        let mut raw = self.raw.clone();
+        raw["paths"] = Value::Object(Map::new());
+        let api = typed(&raw).map_err(|e| self.errors(vec![e]))?;
+        Ok(Some(Spec {
+            api,
+            raw,
+            path: self.path.clone(),
+            text: self.text.clone(),
+            format: self.format,
+            webhooks: self.webhooks.clone(),
+            targets: self.targets.clone(),
+            warnings: Vec::new(),
+        }))
     }
 
     /// Maps a pointer to (line, column) in the source.
     pub fn locate(&self, pointer: &str) -> Option<(usize, usize)> {
-        yaml::locate(&self.text, pointer)
+        self.format.locate(&self.text, pointer)
     }
 
     /// Attaches file and line to diagnostics about this spec.
@@ -95,24 +176,32 @@ fn io_error(path: &Path, e: &std::io::Error) -> Errors {
     Errors::from(Diagnostic { file: path.to_path_buf(), ..Diagnostic::at("", format!("cannot read: {e}")) })
 }
 
-fn check_header(raw: &Value) -> Result<(), Diagnostic> {
+/// The OpenAPI versions read: 3.1 through its 3.0 reading ([`v31`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Version {
+    V30,
+    V31,
+}
+
+fn check_header(raw: &Value) -> Result<Version, Diagnostic> {
     let Some(doc) = raw.as_object() else {
         return Err(Diagnostic::at("", "an OpenAPI document must be a mapping at the top level"));
     };
-    match doc.get("openapi") {
+    let version = match doc.get("openapi") {
         None => return Err(Diagnostic::at("", "missing `openapi` (the OpenAPI version, e.g. 3.0.3)")),
-        Some(Value::String(v)) if v.starts_with("3.0") => {}
+        Some(Value::String(v)) if v.starts_with("3.0") => Version::V30,
+        Some(Value::String(v)) if v.starts_with("3.1") => Version::V31,
         Some(Value::String(v)) => {
-            return Err(Diagnostic::at("/openapi", format!("OpenAPI {v} is not supported; only 3.0.x is")));
+            return Err(Diagnostic::at("/openapi", format!("OpenAPI {v} is not supported; only 3.0.x and 3.1.x are")));
         }
         Some(_) => return Err(Diagnostic::at("/openapi", "`openapi` must be a version string such as \"3.0.3\"")),
-    }
+    };
     match doc.get("info") {
         None => Err(Diagnostic::at("", "missing `info` (title and version)")),
         Some(Value::Object(info)) if !info.get("version").is_some_and(Value::is_string) => {
             Err(Diagnostic::at("/info", "`info.version` must be a string"))
         }
-        Some(Value::Object(_)) => Ok(()),
+        Some(Value::Object(_)) => Ok(version),
         Some(_) => Err(Diagnostic::at("/info", "`info` must be a mapping")),
     }
 }
@@ -195,7 +284,7 @@ fn typed(raw: &Value) -> Result<openapiv3::OpenAPI, Diagnostic> {
 
 /// Deserializes `value` as `T`, turning any error (or panic) into a diagnostic at the
 /// path where it happened, below `base`.
-fn parse_at<T: serde::de::DeserializeOwned>(value: &Value, base: &str) -> Result<T, Diagnostic> {
+pub(crate) fn parse_at<T: serde::de::DeserializeOwned>(value: &Value, base: &str) -> Result<T, Diagnostic> {
     let result = catch_unwind(AssertUnwindSafe(|| serde_path_to_error::deserialize::<_, T>(value)));
     match result {
         Ok(Ok(parsed)) => Ok(parsed),

@@ -36,9 +36,13 @@ enum Step {
 }
 
 impl Overlay {
-    /// Parses an overlay from YAML or JSON text.
+    /// Parses an overlay from YAML text.
     pub fn parse(text: &str) -> Result<Self, Diagnostic> {
-        let doc = super::yaml::parse(text)?;
+        Self::from_value(&super::yaml::parse(text)?)
+    }
+
+    /// Reads an overlay from a parsed document.
+    pub fn from_value(doc: &Value) -> Result<Self, Diagnostic> {
         if !doc.get("overlay").is_some_and(|v| v.as_str().is_some_and(|v| v.starts_with("1."))) {
             return Err(Diagnostic::at("", "missing `overlay: 1.0.0`"));
         }

@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use crate::error::{Diagnostic, join};
 
 /// Nesting deeper than this is rejected rather than risking the stack.
-const MAX_DEPTH: usize = 128;
+pub(crate) const MAX_DEPTH: usize = 128;
 
 /// Parses a YAML or JSON document into a JSON value.
 pub fn parse(text: &str) -> Result<Value, Diagnostic> {
