@@ -156,7 +156,9 @@ impl Cache {
     fn failed(&mut self, now: Instant, base_backoff: Duration) {
         self.attempts += 1;
         self.failures = self.failures.saturating_add(1);
-        self.retry_at = Some(now + backoff(base_backoff, self.failures));
+        // A pause too long for the clock to represent is cut to the longest default one.
+        let pause = backoff(base_backoff, self.failures);
+        self.retry_at = Some(now.checked_add(pause).unwrap_or(now + MAX_FAILURE_BACKOFF));
     }
 }
 
@@ -296,6 +298,10 @@ mod tests {
         assert_eq!(pauses, [5, 10, 20, 40, 60, 60]);
         assert_eq!(backoff(base, u32::MAX), MINUTE);
         assert_eq!(backoff(Duration::from_secs(90), 3), Duration::from_secs(90), "a base above the cap is kept");
+        let t0 = Instant::now();
+        let mut cache = Cache::default();
+        cache.failed(t0, Duration::MAX);
+        assert_eq!(cache.retry_at, Some(t0 + MINUTE), "a pause too long to represent is cut");
     }
 
     #[test]

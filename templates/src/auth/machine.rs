@@ -240,8 +240,8 @@ impl Backend {
             return Ok(hit);
         }
         let auth = self.call(kind, token, options).await?;
-        if !ttl.is_zero() {
-            self.cache().insert(digest, auth.clone(), Instant::now() + ttl);
+        if let Some(until) = Instant::now().checked_add(ttl).filter(|_| !ttl.is_zero()) {
+            self.cache().insert(digest, auth.clone(), until);
         }
         Ok(auth)
     }

@@ -262,9 +262,11 @@ impl TokenVerifier {
             .transpose()?;
         let verifier = match (var("CLERK_JWT_KEY"), client) {
             (Some(key), client) => {
-                let verifier = match key.trim_start().starts_with('{') {
-                    true => Self::with_jwks_json(&key, options)?,
-                    false => Self::with_pem(&key, options)?,
+                // A JWKS document is JSON; anything else is read as a PEM key.
+                let verifier = if key.trim_start().starts_with('{') {
+                    Self::with_jwks_json(&key, options)?
+                } else {
+                    Self::with_pem(&key, options)?
                 };
                 match client {
                     Some(client) => verifier.with_client(client),
