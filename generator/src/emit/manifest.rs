@@ -77,9 +77,10 @@ const CLIENT_DEPENDENCIES: &[Dependency] = &[
     dep("tokio", "1").features(&["time"]),
 ];
 
-/// What the `axum` layer depends on, in addition.
+/// What the `axum` extractors and layers depend on, in addition: axum's core traits
+/// (`FromRequestParts`, `IntoResponse`), not axum itself.
 const LAYER_DEPENDENCIES: &[Dependency] =
-    &[dep("tower-layer", "0.3").optional(), dep("tower-service", "0.3").optional()];
+    &[dep("axum-core", "0.5").optional(), dep("tower-layer", "0.3").optional(), dep("tower-service", "0.3").optional()];
 
 const TRACING: Dependency = dep("tracing", "0.1").no_defaults().features(&["std"]).optional();
 
@@ -123,14 +124,14 @@ fn features(plan: &Crate<'_>) -> Vec<Feature> {
     if auth {
         // The runtime fetches the keys itself: no resource group is needed.
         out.push(feature(
-            "Session token verification and request authentication.",
+            "Request authentication: session, JWT-template and machine tokens.",
             "auth",
-            &["dep:ring", "dep:base64", "dep:http"],
+            &["dep:ring", "dep:base64", "dep:http", "tokio/sync"],
         ));
         out.push(feature(
-            "A tower/axum layer that authenticates every request.",
+            "axum extractors and tower layers that authenticate requests.",
             "axum",
-            &["auth", "dep:tower-layer", "dep:tower-service"],
+            &["auth", "dep:axum-core", "dep:tower-layer", "dep:tower-service"],
         ));
     }
     out.push(feature(

@@ -1,7 +1,7 @@
 //! The JWT itself: splitting and decoding a token, its RS256 signature, and the checks of
-//! its claims.
+//! its registered claims (`exp`, `nbf`, `iat`, `iss`, `azp`, `aud`).
 
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -9,76 +9,23 @@ use serde::Deserialize;
 
 use super::{RsaKey, TokenError, VerifyOptions};
 
-/// The organization a session is active in, from either claim format: v1 (`org_id`,
-/// `org_slug`, `org_role`, `org_permissions`) or v2 (`o: {id, slg, rol, per}`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct OrganizationClaims {
-    /// `org_id` / `o.id`.
-    pub id: String,
-    /// `org_slug` / `o.slg`.
-    pub slug: Option<String>,
-    /// `org_role` / `o.rol` (v2 drops the `org:` prefix).
-    pub role: Option<String>,
-    /// `org_permissions` (v1) or the comma-separated `o.per` (v2).
-    pub permissions: Vec<String>,
-}
-
-/// The claims of a verified session token. Claims this type does not name are in `extra`.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct SessionClaims {
-    /// The user id (`sub`).
-    pub sub: String,
-    /// The session id (`sid`).
-    pub sid: Option<String>,
-    /// The issuer, the instance's Frontend API URL (`iss`).
-    pub iss: String,
-    /// The origin the token was issued for (`azp`).
-    pub azp: Option<String>,
-    /// Expiry, seconds since the epoch (`exp`).
-    pub exp: i64,
-    /// Not before (`nbf`).
-    pub nbf: Option<i64>,
-    /// Issued at (`iat`).
-    pub iat: Option<i64>,
-    /// The active organization, if any.
-    pub organization: Option<OrganizationClaims>,
-    /// Features (`fea`), when present.
-    pub features: Option<String>,
-    /// Plans (`pla`), when present.
-    pub plans: Option<String>,
-    /// Every claim, including the ones above, as sent.
-    pub extra: serde_json::Map<String, serde_json::Value>,
-}
+/// A JSON object: a token's payload.
+pub(super) type Claims = serde_json::Map<String, serde_json::Value>;
 
 #[derive(Deserialize)]
 struct Header {
     alg: String,
     kid: Option<String>,
+    typ: Option<String>,
+    cat: Option<String>,
 }
 
-#[derive(Deserialize)]
-struct RawClaims {
-    sub: String,
-    iss: String,
-    exp: i64,
-    #[serde(default)]
-    sid: Option<String>,
-    #[serde(default)]
-    azp: Option<String>,
-    #[serde(default)]
-    nbf: Option<i64>,
-    #[serde(default)]
-    iat: Option<i64>,
-    #[serde(default)]
-    aud: Option<serde_json::Value>,
-}
-
-/// A token split into its parts, with an acceptable header. Its payload is read only once
-/// the signature is verified.
+/// A token split into its parts, with an acceptable algorithm. Its payload is read only
+/// once the signature is verified.
 pub(super) struct Token<'t> {
     kid: Option<String>,
+    typ: Option<String>,
+    cat: Option<String>,
     /// `header.payload`, the signed text.
     signed: &'t str,
     payload: &'t str,
@@ -103,7 +50,7 @@ impl<'t> Token<'t> {
         let signature =
             URL_SAFE_NO_PAD.decode(signature).map_err(|e| TokenError::Malformed(format!("signature: {e}")))?;
         let signed = &token[..header_len + 1 + payload.len()];
-        Ok(Token { kid: header.kid, signed, payload, signature })
+        Ok(Token { kid: header.kid, typ: header.typ, cat: header.cat, signed, payload, signature })
     }
 
     /// The key id the header names.
@@ -111,52 +58,84 @@ impl<'t> Token<'t> {
         self.kid.as_deref()
     }
 
-    pub(super) fn verify_signature(&self, key: &RsaKey) -> Result<(), TokenError> {
-        ring::signature::RsaPublicKeyComponents { n: &key.n, e: &key.e }
-            .verify(&ring::signature::RSA_PKCS1_2048_8192_SHA256, self.signed.as_bytes(), &self.signature)
-            .map_err(|_| TokenError::InvalidSignature)
+    /// The header's `typ`.
+    pub(super) fn typ(&self) -> Option<&str> {
+        self.typ.as_deref()
     }
 
-    /// The claims, checked against `options` as of `now`.
-    pub(super) fn claims(&self, options: &VerifyOptions, now: SystemTime) -> Result<SessionClaims, TokenError> {
-        let extra: serde_json::Map<String, serde_json::Value> = decode_json(self.payload)?;
-        let raw: RawClaims = serde_json::from_value(serde_json::Value::Object(extra.clone()))
+    /// The header's `cat`: Clerk's token category.
+    pub(super) fn cat(&self) -> Option<&str> {
+        self.cat.as_deref()
+    }
+
+    /// Verifies the signature; only then is the payload worth reading.
+    pub(super) fn verify(&self, key: &RsaKey) -> Result<Verified, TokenError> {
+        ring::signature::RsaPublicKeyComponents { n: &key.n, e: &key.e }
+            .verify(&ring::signature::RSA_PKCS1_2048_8192_SHA256, self.signed.as_bytes(), &self.signature)
+            .map_err(|_| TokenError::InvalidSignature)?;
+        let claims: Claims = decode_json(self.payload)?;
+        let registered = Registered::deserialize(&serde_json::Value::Object(claims.clone()))
             .map_err(|e| TokenError::Malformed(format!("claims: {e}")))?;
-        check(&raw, options, now)?;
-        Ok(SessionClaims {
-            organization: organization(&extra),
-            features: extra.get("fea").and_then(|v| v.as_str()).map(str::to_owned),
-            plans: extra.get("pla").and_then(|v| v.as_str()).map(str::to_owned),
-            sub: raw.sub,
-            sid: raw.sid,
-            iss: raw.iss,
-            azp: raw.azp,
-            exp: raw.exp,
-            nbf: raw.nbf,
-            iat: raw.iat,
-            extra,
-        })
+        Ok(Verified { registered, claims })
     }
 }
 
-fn check(claims: &RawClaims, options: &VerifyOptions, now: SystemTime) -> Result<(), TokenError> {
-    let now = now.duration_since(UNIX_EPOCH).unwrap_or_default().as_secs() as i64;
-    let skew = options.clock_skew.as_secs() as i64;
-    if claims.exp + skew <= now {
+/// The payload of a token whose signature is valid.
+pub(super) struct Verified {
+    pub registered: Registered,
+    /// Every claim, as sent.
+    pub claims: Claims,
+}
+
+/// The registered claims Clerk's JWTs carry.
+#[derive(Debug, Deserialize)]
+pub(super) struct Registered {
+    pub sub: String,
+    pub exp: i64,
+    #[serde(default)]
+    pub iss: Option<String>,
+    #[serde(default)]
+    pub azp: Option<String>,
+    #[serde(default)]
+    pub nbf: Option<i64>,
+    #[serde(default)]
+    pub iat: Option<i64>,
+    #[serde(default)]
+    pub aud: Option<serde_json::Value>,
+}
+
+/// Seconds since the epoch (0 before it).
+fn seconds(time: SystemTime) -> i64 {
+    let since = time.duration_since(UNIX_EPOCH).unwrap_or_default().as_secs();
+    i64::try_from(since).unwrap_or(i64::MAX)
+}
+
+/// Checks `exp`, `nbf` and `iat` as of `now`, allowing `skew` either way.
+pub(super) fn check_times(claims: &Registered, skew: Duration, now: SystemTime) -> Result<(), TokenError> {
+    let now = seconds(now);
+    let skew = i64::try_from(skew.as_secs()).unwrap_or(i64::MAX);
+    if claims.exp.saturating_add(skew) <= now {
         return Err(TokenError::Expired { expired_at: claims.exp });
     }
-    if let Some(nbf) = claims.nbf.filter(|nbf| *nbf > now + skew) {
+    if let Some(nbf) = claims.nbf.filter(|nbf| *nbf > now.saturating_add(skew)) {
         return Err(TokenError::NotYetValid { not_before: nbf });
     }
-    if let Some(iat) = claims.iat.filter(|iat| *iat > now + skew) {
+    if let Some(iat) = claims.iat.filter(|iat| *iat > now.saturating_add(skew)) {
         return Err(TokenError::IssuedInTheFuture { issued_at: iat });
     }
+    Ok(())
+}
+
+/// Checks what a session (or JWT-template) token must satisfy besides its times: the
+/// issuer, the authorized party and the audience.
+pub(super) fn check_origin(claims: &Registered, options: &VerifyOptions) -> Result<(), TokenError> {
+    let iss = claims.iss.as_deref().unwrap_or_default();
     let issuer_ok = match &options.issuer {
-        Some(expected) => claims.iss == *expected,
-        None => claims.iss.starts_with("https://"),
+        Some(expected) => iss == expected,
+        None => iss.starts_with("https://"),
     };
     if !issuer_ok {
-        return Err(TokenError::InvalidIssuer(claims.iss.clone()));
+        return Err(TokenError::InvalidIssuer(iss.to_owned()));
     }
     let parties = &options.authorized_parties;
     if !parties.is_empty() && !claims.azp.as_ref().is_some_and(|azp| parties.contains(azp)) {
@@ -180,41 +159,45 @@ fn decode_json<T: serde::de::DeserializeOwned>(part: &str) -> Result<T, TokenErr
     serde_json::from_slice(&bytes).map_err(|e| TokenError::Malformed(format!("JSON: {e}")))
 }
 
-fn organization(claims: &serde_json::Map<String, serde_json::Value>) -> Option<OrganizationClaims> {
-    let text = |v: Option<&serde_json::Value>| v.and_then(|v| v.as_str()).map(str::to_owned);
-    if let Some(o) = claims.get("o").and_then(|o| o.as_object()) {
-        return Some(OrganizationClaims {
-            id: text(o.get("id"))?,
-            slug: text(o.get("slg")),
-            role: text(o.get("rol")),
-            permissions: text(o.get("per"))
-                .map(|p| p.split(',').filter(|s| !s.is_empty()).map(str::to_owned).collect())
-                .unwrap_or_default(),
-        });
+/// What an unverified JWT says it is; only for routing it to the right verification.
+pub(super) struct Peek {
+    pub typ: Option<String>,
+    pub sub: Option<String>,
+}
+
+/// The `typ` and `sub` of something shaped like a JWT (three base64url parts), unverified.
+pub(super) fn peek(token: &str) -> Option<Peek> {
+    #[derive(Deserialize)]
+    struct Header {
+        typ: Option<String>,
     }
-    Some(OrganizationClaims {
-        id: text(claims.get("org_id"))?,
-        slug: text(claims.get("org_slug")),
-        role: text(claims.get("org_role")),
-        permissions: claims
-            .get("org_permissions")
-            .and_then(|p| p.as_array())
-            .map(|p| p.iter().filter_map(|v| v.as_str()).map(str::to_owned).collect())
-            .unwrap_or_default(),
-    })
+    #[derive(Deserialize)]
+    struct Payload {
+        sub: Option<serde_json::Value>,
+    }
+    let base64url =
+        |part: &str| !part.is_empty() && part.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    let parts: Vec<&str> = token.split('.').collect();
+    let [header, payload, signature] = parts[..] else { return None };
+    if ![header, payload, signature].into_iter().all(base64url) {
+        return None;
+    }
+    let header: Header = decode_json(header).ok()?;
+    let payload: Payload = decode_json(payload).ok()?;
+    let sub = payload.sub.and_then(|sub| sub.as_str().map(str::to_owned));
+    Some(Peek { typ: header.typ, sub })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
-    use std::time::Duration;
 
     fn part(value: serde_json::Value) -> String {
         URL_SAFE_NO_PAD.encode(value.to_string())
     }
 
-    fn raw(claims: serde_json::Value) -> RawClaims {
+    fn raw(claims: serde_json::Value) -> Registered {
         serde_json::from_value(claims).unwrap()
     }
 
@@ -225,21 +208,28 @@ mod tests {
     }
 
     #[test]
-    fn a_token_parses_into_its_signed_text_and_signature_without_reading_the_payload() {
-        let header = part(json!({"alg": "RS256", "kid": "ins_1"}));
+    fn a_token_parses_into_its_header_signed_text_and_signature_without_reading_the_payload() {
+        let header = part(json!({"alg": "RS256", "kid": "ins_1", "typ": "JWT", "cat": "cl_B7d4PD111AAA"}));
         let token = format!("{header}.not base64!.c2ln");
         let parsed = Token::parse(&token).unwrap();
         assert_eq!(
-            (parsed.kid(), parsed.signed, parsed.signature.as_slice()),
-            (Some("ins_1"), &token[..header.len() + 12], &b"sig"[..])
+            (parsed.kid(), parsed.typ(), parsed.cat(), parsed.signed, parsed.signature.as_slice()),
+            (Some("ins_1"), Some("JWT"), Some("cl_B7d4PD111AAA"), &token[..header.len() + 12], &b"sig"[..])
         );
-        assert!(matches!(parsed.claims(&VerifyOptions::default(), at(NOW)), Err(TokenError::Malformed(_))));
     }
 
     #[test]
     fn only_three_part_rs256_tokens_parse() {
         let rs256 = part(json!({"alg": "RS256"}));
-        for bad in ["", "a.b", "a.b.c.d", "!!.b.c", &format!("{}.b.c", part(json!({"kid": "x"})))] {
+        let typ_number = part(json!({"alg": "RS256", "typ": 1}));
+        for bad in [
+            "",
+            "a.b",
+            "a.b.c.d",
+            "!!.b.c",
+            &format!("{}.b.c", part(json!({"kid": "x"}))),
+            &format!("{typ_number}.b.c"),
+        ] {
             assert!(matches!(Token::parse(bad), Err(TokenError::Malformed(_))), "{bad:?}");
         }
         assert!(
@@ -253,9 +243,9 @@ mod tests {
 
     #[test]
     fn time_claims_are_checked_with_the_clock_skew() {
-        let options = VerifyOptions::default().clock_skew(Duration::from_secs(5));
+        let skew = Duration::from_secs(5);
         let now = NOW as i64;
-        let check_at = |claims| check(&raw(claims), &options, at(NOW));
+        let check_at = |claims| check_times(&raw(claims), skew, at(NOW));
         let base = |exp: i64| json!({"sub": "u", "iss": "https://i", "exp": exp});
         assert!(check_at(base(now - 4)).is_ok());
         assert!(matches!(check_at(base(now - 5)), Err(TokenError::Expired { expired_at }) if expired_at == now - 5));
@@ -270,6 +260,17 @@ mod tests {
     }
 
     #[test]
+    fn extreme_times_and_skews_do_not_overflow() {
+        let claims = raw(json!({"sub": "u", "exp": i64::MAX, "nbf": i64::MIN, "iat": i64::MIN}));
+        assert!(check_times(&claims, Duration::MAX, at(NOW)).is_ok());
+        assert!(check_times(&claims, Duration::ZERO, SystemTime::UNIX_EPOCH - Duration::from_secs(1)).is_ok());
+        let expired = raw(json!({"sub": "u", "exp": i64::MIN}));
+        assert!(matches!(check_times(&expired, Duration::MAX, at(NOW)), Err(TokenError::Expired { .. })));
+        let future = raw(json!({"sub": "u", "exp": i64::MAX, "nbf": i64::MAX}));
+        assert!(matches!(check_times(&future, Duration::ZERO, at(NOW)), Err(TokenError::NotYetValid { .. })));
+    }
+
+    #[test]
     fn issuer_party_and_audience_are_checked_when_asked_for() {
         let claims = |extra: serde_json::Value| {
             let mut c = json!({"sub": "u", "iss": "https://clerk.example.com", "exp": NOW + 60});
@@ -277,48 +278,53 @@ mod tests {
             raw(c)
         };
         let any = VerifyOptions::default();
-        assert!(check(&claims(json!({})), &any, at(NOW)).is_ok());
+        assert!(check_origin(&claims(json!({})), &any).is_ok());
         assert!(matches!(
-            check(&claims(json!({"iss": "http://clerk.example.com"})), &any, at(NOW)),
+            check_origin(&claims(json!({"iss": "http://clerk.example.com"})), &any),
             Err(TokenError::InvalidIssuer(_))
+        ));
+        assert!(matches!(
+            check_origin(&raw(json!({"sub": "u", "exp": 1})), &any),
+            Err(TokenError::InvalidIssuer(iss)) if iss.is_empty()
         ));
         let strict = VerifyOptions::default()
             .issuer("https://clerk.example.com")
             .authorized_parties(["https://app.example.com"])
             .audience(["api"]);
         let good = json!({"azp": "https://app.example.com", "aud": "api"});
-        assert!(check(&claims(good), &strict, at(NOW)).is_ok());
+        assert!(check_origin(&claims(good), &strict).is_ok());
         assert!(matches!(
-            check(&claims(json!({"iss": "https://other.example.com"})), &strict, at(NOW)),
+            check_origin(&claims(json!({"iss": "https://other.example.com"})), &strict),
             Err(TokenError::InvalidIssuer(_))
         ));
         assert!(matches!(
-            check(&claims(json!({"aud": "api"})), &strict, at(NOW)),
+            check_origin(&claims(json!({"aud": "api"})), &strict),
             Err(TokenError::UnauthorizedParty(None))
         ));
         let party = |aud: serde_json::Value| claims(json!({"azp": "https://app.example.com", "aud": aud}));
-        assert!(check(&party(json!(["other", "api"])), &strict, at(NOW)).is_ok());
+        assert!(check_origin(&party(json!(["other", "api"])), &strict).is_ok());
         for aud in [json!("other"), json!([]), json!(7), json!(null)] {
-            assert!(matches!(check(&party(aud), &strict, at(NOW)), Err(TokenError::InvalidAudience)));
+            assert!(matches!(check_origin(&party(aud), &strict), Err(TokenError::InvalidAudience)));
         }
     }
 
     #[test]
-    fn organizations_read_from_either_claim_format() {
-        let map = |v: serde_json::Value| v.as_object().unwrap().clone();
-        let v1 =
-            organization(&map(json!({"org_id": "org_1", "org_role": "org:admin", "org_permissions": ["a", 1, "b"]})))
-                .unwrap();
-        assert_eq!(
-            (v1.id.as_str(), v1.slug, v1.role.as_deref(), v1.permissions),
-            ("org_1", None, Some("org:admin"), vec!["a".to_owned(), "b".into()])
-        );
-        let v2 = organization(&map(json!({"o": {"id": "org_2", "slg": "two", "per": "read,,manage"}}))).unwrap();
-        assert_eq!(
-            (v2.id.as_str(), v2.slug.as_deref(), v2.permissions),
-            ("org_2", Some("two"), vec!["read".to_owned(), "manage".into()])
-        );
-        assert_eq!(organization(&map(json!({"o": {"slg": "no id"}}))), None);
-        assert_eq!(organization(&map(json!({"org_slug": "no id"}))), None);
+    fn peeking_needs_three_base64url_parts_of_json() {
+        let header = part(json!({"alg": "RS256", "typ": "at+jwt"}));
+        let payload = part(json!({"sub": "mch_1"}));
+        let peeked = peek(&format!("{header}.{payload}.c2ln")).unwrap();
+        assert_eq!((peeked.typ.as_deref(), peeked.sub.as_deref()), (Some("at+jwt"), Some("mch_1")));
+        let numeric = peek(&format!("{header}.{}.c2ln", part(json!({"sub": 1})))).unwrap();
+        assert_eq!(numeric.sub, None);
+        for bad in [
+            format!("{header}.{payload}."),
+            format!("{header}.{payload}"),
+            format!("{header}.{payload}.a.b"),
+            format!("{header}.{payload}.c2ln=="),
+            format!("{header}.bm90IGpzb24.c2ln"),
+            "ak_1".to_owned(),
+        ] {
+            assert!(peek(&bad).is_none(), "{bad}");
+        }
     }
 }

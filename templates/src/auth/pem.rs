@@ -1,25 +1,72 @@
-//! RSA public keys from PEM: a `PUBLIC KEY` block (SubjectPublicKeyInfo), read with a
-//! minimal DER reader that returns `None` rather than panicking on any input.
+//! RSA public keys from PEM, read leniently, as keys arrive from dashboards, `.env` files
+//! and secret stores: with or without the `BEGIN`/`END` lines, on one line, with escaped
+//! `\n`, with CRLF, or quoted. The DER inside is read with a minimal reader that returns
+//! `None` rather than panicking on any input.
 
 use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
+use base64::engine::general_purpose::STANDARD_PAD_INDIFFERENT;
 
 use super::{RsaKey, TokenError};
 
 /// `rsaEncryption` (1.2.840.113549.1.1.1), as a DER object identifier.
 const RSA_ENCRYPTION: &[u8] = &[0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
 
-/// Reads an RSA public key from a PEM `PUBLIC KEY` (SubjectPublicKeyInfo) block.
+/// The smallest modulus accepted for RS256 (2048 bits).
+const MIN_MODULUS_BYTES: usize = 256;
+
+/// Reads an RSA public key: a `PUBLIC KEY` (SubjectPublicKeyInfo) or `RSA PUBLIC KEY`
+/// (PKCS#1) block, or its base64 body alone.
 pub(super) fn rsa_from_pem(pem: &str) -> Result<RsaKey, TokenError> {
-    let body: String = pem
-        .lines()
-        .map(str::trim)
-        .skip_while(|l| !l.starts_with("-----BEGIN PUBLIC KEY-----"))
-        .skip(1)
-        .take_while(|l| !l.starts_with("-----END"))
-        .collect();
-    let der = STANDARD.decode(body).map_err(|e| TokenError::InvalidKey(format!("PEM: {e}")))?;
-    rsa_from_spki(&der).ok_or_else(|| TokenError::InvalidKey("not an RSA SubjectPublicKeyInfo".into()))
+    let text = unescape(pem);
+    if text.contains("PRIVATE KEY") {
+        return Err(TokenError::InvalidKey("a private key: use the instance's PEM public key".into()));
+    }
+    let (label, body) = unarmor(&text)?;
+    let body: String = body.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    if body.is_empty() {
+        return Err(TokenError::InvalidKey("no key in the PEM text".into()));
+    }
+    let der = STANDARD_PAD_INDIFFERENT
+        .decode(body)
+        .map_err(|e| TokenError::InvalidKey(format!("the PEM body is not base64: {e}")))?;
+    let key = match label {
+        Some("RSA PUBLIC KEY") => rsa_from_pkcs1(&der),
+        Some(_) => rsa_from_spki(&der),
+        None => rsa_from_spki(&der).or_else(|| rsa_from_pkcs1(&der)),
+    };
+    let key = key.ok_or_else(|| TokenError::InvalidKey("not an RSA public key".into()))?;
+    if key.n.len() < MIN_MODULUS_BYTES {
+        return Err(TokenError::InvalidKey(format!(
+            "an RSA key of {} bits; RS256 needs 2048 or more",
+            key.n.len() * 8
+        )));
+    }
+    Ok(key)
+}
+
+/// The text with surrounding quotes removed and escaped line breaks (`\n`, `\r`) made real.
+fn unescape(pem: &str) -> String {
+    let trimmed = pem.trim();
+    let unquoted =
+        ['"', '\''].iter().find_map(|q| trimmed.strip_prefix(*q).and_then(|t| t.strip_suffix(*q))).unwrap_or(trimmed);
+    unquoted.replace("\\r", "\r").replace("\\n", "\n")
+}
+
+/// The block's label (`PUBLIC KEY`) and body, the `-----BEGIN …-----` and `-----END …-----`
+/// lines removed wherever they are; text without them is all body.
+fn unarmor(text: &str) -> Result<(Option<&str>, &str), TokenError> {
+    let Some(begin) = text.find("-----BEGIN ") else { return Ok((None, text)) };
+    let after = &text[begin + "-----BEGIN ".len()..];
+    let (label, body) = after
+        .split_once("-----")
+        .ok_or_else(|| TokenError::InvalidKey("a `-----BEGIN` line without its closing dashes".into()))?;
+    if label != "PUBLIC KEY" && label != "RSA PUBLIC KEY" {
+        let label: String = label.chars().take(40).collect();
+        return Err(TokenError::InvalidKey(format!("a {label:?} block, not a public key")));
+    }
+    let end =
+        body.find("-----END ").ok_or_else(|| TokenError::InvalidKey(format!("no `-----END {label}-----` line")))?;
+    Ok((Some(label), &body[..end]))
 }
 
 /// `SEQUENCE { SEQUENCE { OID rsaEncryption, NULL }, BIT STRING { RSAPublicKey } }`, where
@@ -32,7 +79,12 @@ fn rsa_from_spki(der: &[u8]) -> Option<RsaKey> {
     }
     let (bits, _) = der_read(rest, 0x03)?;
     // The first byte of a BIT STRING counts its unused bits.
-    let (rsa, _) = der_read(bits.get(1..)?, 0x30)?;
+    rsa_from_pkcs1(bits.get(1..)?)
+}
+
+/// `RSAPublicKey ::= SEQUENCE { INTEGER n, INTEGER e }` (PKCS#1).
+fn rsa_from_pkcs1(der: &[u8]) -> Option<RsaKey> {
+    let (rsa, _) = der_read(der, 0x30)?;
     let (n, rest) = der_read(rsa, 0x02)?;
     let (e, _) = der_read(rest, 0x02)?;
     let strip = |x: &[u8]| x.iter().skip_while(|b| **b == 0).copied().collect::<Vec<u8>>();
@@ -77,8 +129,11 @@ PwIDAQAB
 -----END PUBLIC KEY-----";
 
     fn der() -> Vec<u8> {
-        let body: String = PEM.lines().filter(|l| !l.starts_with("-----")).collect();
-        STANDARD.decode(body).unwrap()
+        STANDARD_PAD_INDIFFERENT.decode(body()).unwrap()
+    }
+
+    fn body() -> String {
+        PEM.lines().filter(|l| !l.starts_with("-----")).collect()
     }
 
     #[test]
@@ -86,15 +141,71 @@ PwIDAQAB
         let key = rsa_from_pem(&format!("some text before\n{PEM}\ntrailing")).unwrap();
         assert_eq!((key.n.len(), key.e.as_slice()), (256, &[1, 0, 1][..]));
         assert_ne!(key.n[0], 0, "the sign byte is stripped");
-        assert_eq!(rsa_from_pem(&PEM.replace('\n', "\r\n")).unwrap(), key);
     }
 
     #[test]
-    fn pem_that_is_not_an_rsa_public_key_is_an_invalid_key() {
+    fn keys_load_in_every_form_they_arrive_in() {
+        let key = rsa_from_pem(PEM).unwrap();
+        let one_line = PEM.replace('\n', "");
+        let spaced = PEM.replace('\n', " ");
+        let escaped = PEM.replace('\n', "\\n");
+        let escaped_crlf = PEM.replace('\n', "\\r\\n");
+        let quoted = format!("\"{escaped}\"\n");
+        let single_quoted = format!("'{PEM}'");
+        let crlf = PEM.replace('\n', "\r\n");
+        let indented = PEM.lines().map(|l| format!("    {l}\n")).collect::<String>();
+        let headerless = body();
+        let wrapped = body().as_bytes().chunks(64).map(|c| format!("{}\n", std::str::from_utf8(c).unwrap())).collect();
+        let unpadded = body().trim_end_matches('=').to_owned();
+        let pkcs1 = format!(
+            "-----BEGIN RSA PUBLIC KEY-----\n{}\n-----END RSA PUBLIC KEY-----",
+            STANDARD_PAD_INDIFFERENT.encode(&der()[24..])
+        );
+        for (form, text) in [
+            ("one line", one_line),
+            ("spaces for newlines", spaced),
+            ("escaped newlines", escaped),
+            ("escaped CRLF", escaped_crlf),
+            ("quoted", quoted),
+            ("single-quoted", single_quoted.clone()),
+            ("CRLF", crlf),
+            ("indented", indented),
+            ("header-less", headerless),
+            ("header-less, wrapped", wrapped),
+            ("unpadded", unpadded),
+            ("PKCS#1", pkcs1),
+        ] {
+            assert_eq!(rsa_from_pem(&text).unwrap_or_else(|e| panic!("{form}: {e}")), key, "{form}");
+        }
+    }
+
+    #[test]
+    fn garbage_is_a_clear_invalid_key_error() {
         let private = PEM.replace("PUBLIC KEY", "PRIVATE KEY");
         let not_base64 = PEM.replace('M', "*");
-        for pem in ["", "-----BEGIN PUBLIC KEY-----\n-----END PUBLIC KEY-----", private.as_str(), not_base64.as_str()] {
-            assert!(matches!(rsa_from_pem(pem), Err(TokenError::InvalidKey(_))), "{pem:?}");
+        let unterminated = PEM.replace("-----END PUBLIC KEY-----", "");
+        let certificate = PEM.replace("PUBLIC KEY", "CERTIFICATE");
+        let short = format!(
+            "-----BEGIN RSA PUBLIC KEY-----\n{}\n-----END RSA PUBLIC KEY-----",
+            STANDARD_PAD_INDIFFERENT.encode([0x30, 0x06, 0x02, 0x01, 0x07, 0x02, 0x01, 0x03])
+        );
+        for (pem, why) in [
+            ("", "no key"),
+            ("   \n ", "no key"),
+            ("-----BEGIN PUBLIC KEY-----\n-----END PUBLIC KEY-----", "no key"),
+            ("-----BEGIN PUBLIC KEY", "closing dashes"),
+            (unterminated.as_str(), "no `-----END PUBLIC KEY-----` line"),
+            (private.as_str(), "private key"),
+            (certificate.as_str(), "\"CERTIFICATE\" block"),
+            (not_base64.as_str(), "not base64"),
+            ("sk_test_123", "not base64"),
+            ("aGVsbG8gd29ybGQ=", "not an RSA public key"),
+            (short.as_str(), "RS256 needs 2048"),
+        ] {
+            match rsa_from_pem(pem) {
+                Err(TokenError::InvalidKey(message)) => assert!(message.contains(why), "{pem:?}: {message}"),
+                other => panic!("{pem:?}: {other:?}"),
+            }
         }
         // A P-256 key: a SubjectPublicKeyInfo, but not an RSA one.
         let ec = "-----BEGIN PUBLIC KEY-----
@@ -102,6 +213,22 @@ MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEeW3CBbUt56zt8qtj6qgtPgNxAQVc
 O/uoJwngh+oLlkIQ1coLotUddINQccZ+CRofc03vhIAs8FPHi0yNEo2ogw==
 -----END PUBLIC KEY-----";
         assert!(matches!(rsa_from_pem(ec), Err(TokenError::InvalidKey(why)) if why.contains("RSA")));
+    }
+
+    #[test]
+    fn any_text_is_read_without_panicking() {
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let pieces = ["-----BEGIN ", "-----END ", "PUBLIC KEY", "-----", "\\n", "\n", "\"", "M", "é", "=", " ", "\r"];
+        for _ in 0..2_000 {
+            let mut text = String::new();
+            for _ in 0..(seed % 12) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                text.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+            }
+            let _ = rsa_from_pem(&text);
+        }
     }
 
     #[test]
