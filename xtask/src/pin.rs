@@ -1,6 +1,7 @@
 //! `spec/clerk.toml` (which spec the SDK is generated from) and `spec/versions.toml`
 //! (every version it can switch to), and getting a pinned file with its hash checked.
 
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -9,8 +10,12 @@ use std::process::Command;
 use crate::Result;
 
 /// A spec file that can be pinned.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Source {
+    /// The API version, the section's name in `spec/versions.toml` (`webhooks` for the
+    /// webhooks document).
+    #[serde(skip)]
     pub api_version: String,
     pub snapshot: String,
     pub path: String,
@@ -30,42 +35,39 @@ pub struct Pin {
     pub baseline_api_version: String,
 }
 
-/// Flat `key = "value"` lines under optional `[section]` headers, `#` comments.
-fn read_sections(file: &Path) -> Result<BTreeMap<String, BTreeMap<String, String>>> {
+/// `spec/clerk.toml` key for key, in the order of its canonical form.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PinFile {
+    api_version: String,
+    snapshot: String,
+    path: String,
+    upstream_path: String,
+    upstream_commit: String,
+    /// For readers only: downloads derive the URL from `upstream_commit` and `upstream_path`.
+    url: String,
+    sha256: String,
+    crate_version: String,
+    baseline_api_version: String,
+    webhooks_path: String,
+    webhooks_upstream_path: String,
+    webhooks_upstream_commit: String,
+    webhooks_sha256: String,
+}
+
+/// The comment above the keys of `spec/clerk.toml`.
+const PIN_HEADER: &str = "\
+# The spec the committed clerk-sdk is generated from, written by `cargo xtask regen --api-version`.
+# regen reads it from $CLERK_SPECS_DIR/<path>, or downloads <url> into target/specs/, and
+# refuses a file whose sha256 differs. The changelog's Unreleased section is the API diff
+# from baseline_api_version (the last release) to api_version. The webhooks_* keys pin the
+# webhooks document the typed webhook events are generated from.
+";
+
+/// Reads and parses a TOML file.
+fn read_toml<T: serde::de::DeserializeOwned>(file: &Path) -> Result<T> {
     let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
-    let mut sections: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
-    let mut current = String::new();
-    for (n, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
-            current = name.trim().to_owned();
-            continue;
-        }
-        let (key, value) = line
-            .split_once('=')
-            .and_then(|(k, v)| Some((k.trim(), v.trim().strip_prefix('"')?.strip_suffix('"')?)))
-            .ok_or_else(|| format!("{}:{}: expected `key = \"value\"`", file.display(), n + 1))?;
-        sections.entry(current.clone()).or_default().insert(key.to_owned(), value.to_owned());
-    }
-    Ok(sections)
-}
-
-fn take(values: &mut BTreeMap<String, String>, key: &str, file: &Path) -> Result<String> {
-    values.remove(key).ok_or_else(|| format!("{}: missing `{key}`", file.display()))
-}
-
-fn source(api_version: String, values: &mut BTreeMap<String, String>, file: &Path) -> Result<Source> {
-    Ok(Source {
-        api_version,
-        snapshot: take(values, "snapshot", file)?,
-        path: take(values, "path", file)?,
-        upstream_path: take(values, "upstream_path", file)?,
-        upstream_commit: take(values, "upstream_commit", file)?,
-        sha256: take(values, "sha256", file)?,
-    })
+    toml::from_str(&text).map_err(|e| format!("{}: {e}", file.display()))
 }
 
 impl Source {
@@ -108,71 +110,62 @@ impl Source {
 
 impl Pin {
     pub fn read(root: &Path) -> Result<Self> {
-        let file = root.join("spec/clerk.toml");
-        let mut sections = read_sections(&file)?;
-        let mut values = sections.remove("").unwrap_or_default();
-        let api_version = take(&mut values, "api_version", &file)?;
-        let webhooks = Source {
-            api_version: "webhooks".into(),
-            snapshot: String::new(),
-            path: take(&mut values, "webhooks_path", &file)?,
-            upstream_path: take(&mut values, "webhooks_upstream_path", &file)?,
-            upstream_commit: take(&mut values, "webhooks_upstream_commit", &file)?,
-            sha256: take(&mut values, "webhooks_sha256", &file)?,
-        };
+        let file: PinFile = read_toml(&root.join("spec/clerk.toml"))?;
         Ok(Pin {
-            webhooks,
-            crate_version: take(&mut values, "crate_version", &file)?,
-            baseline_api_version: take(&mut values, "baseline_api_version", &file)?,
-            source: source(api_version, &mut values, &file)?,
+            source: Source {
+                api_version: file.api_version,
+                snapshot: file.snapshot,
+                path: file.path,
+                upstream_path: file.upstream_path,
+                upstream_commit: file.upstream_commit,
+                sha256: file.sha256,
+            },
+            webhooks: Source {
+                api_version: "webhooks".into(),
+                snapshot: String::new(),
+                path: file.webhooks_path,
+                upstream_path: file.webhooks_upstream_path,
+                upstream_commit: file.webhooks_upstream_commit,
+                sha256: file.webhooks_sha256,
+            },
+            crate_version: file.crate_version,
+            baseline_api_version: file.baseline_api_version,
         })
     }
 
     /// Writes the pin in its one canonical form, so that switching versions and back
     /// restores the file byte for byte.
     pub fn write(&self, root: &Path) -> Result {
-        let s = &self.source;
-        let text = format!(
-            "# The spec the committed clerk-sdk is generated from, written by `cargo xtask regen --api-version`.\n\
-             # regen reads it from $CLERK_SPECS_DIR/<path>, or downloads <url> into target/specs/, and\n\
-             # refuses a file whose sha256 differs. The changelog's Unreleased section is the API diff\n\
-             # from baseline_api_version (the last release) to api_version.\n\
-             api_version = \"{}\"\nsnapshot = \"{}\"\npath = \"{}\"\nupstream_path = \"{}\"\nupstream_commit = \"{}\"\n\
-             url = \"{}\"\nsha256 = \"{}\"\ncrate_version = \"{}\"\nbaseline_api_version = \"{}\"\n\
-             # The webhooks document the typed webhook events are generated from.\n\
-             webhooks_path = \"{}\"\nwebhooks_upstream_path = \"{}\"\nwebhooks_upstream_commit = \"{}\"\nwebhooks_sha256 = \"{}\"\n",
-            s.api_version,
-            s.snapshot,
-            s.path,
-            s.upstream_path,
-            s.upstream_commit,
-            s.url(),
-            s.sha256,
-            self.crate_version,
-            self.baseline_api_version,
-            self.webhooks.path,
-            self.webhooks.upstream_path,
-            self.webhooks.upstream_commit,
-            self.webhooks.sha256
-        );
-        let file = root.join("spec/clerk.toml");
-        std::fs::write(&file, text).map_err(|e| format!("{}: {e}", file.display()))
+        let (s, w) = (&self.source, &self.webhooks);
+        let file = PinFile {
+            api_version: s.api_version.clone(),
+            snapshot: s.snapshot.clone(),
+            path: s.path.clone(),
+            upstream_path: s.upstream_path.clone(),
+            upstream_commit: s.upstream_commit.clone(),
+            url: s.url(),
+            sha256: s.sha256.clone(),
+            crate_version: self.crate_version.clone(),
+            baseline_api_version: self.baseline_api_version.clone(),
+            webhooks_path: w.path.clone(),
+            webhooks_upstream_path: w.upstream_path.clone(),
+            webhooks_upstream_commit: w.upstream_commit.clone(),
+            webhooks_sha256: w.sha256.clone(),
+        };
+        let text = toml::to_string(&file).map_err(|e| e.to_string())?;
+        let path = root.join("spec/clerk.toml");
+        std::fs::write(&path, format!("{PIN_HEADER}{text}")).map_err(|e| format!("{}: {e}", path.display()))
     }
 }
 
 /// Every version in `spec/versions.toml`.
 pub fn versions(root: &Path) -> Result<BTreeMap<String, Source>> {
-    let file = root.join("spec/versions.toml");
-    let mut out = BTreeMap::new();
-    for (name, mut values) in read_sections(&file)? {
-        if name.is_empty() {
-            continue;
-        }
-        out.insert(name.clone(), source(name, &mut values, &file)?);
+    let mut versions: BTreeMap<String, Source> = read_toml(&root.join("spec/versions.toml"))?;
+    for (name, source) in &mut versions {
+        source.api_version.clone_from(name);
     }
-    Ok(out)
+    Ok(versions)
 }
-
 /// The source of an API version named in `spec/versions.toml`.
 pub fn version(root: &Path, api_version: &str) -> Result<Source> {
     let mut all = versions(root)?;
@@ -233,6 +226,13 @@ mod tests {
         let good = Source { sha256: sha256_hex(b"openapi: 3.0.3\n"), ..source };
         assert!(good.verify(&dir.join("spec.yml")).is_ok());
         std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn a_misspelt_key_in_versions_is_an_error() {
+        let text = "[2026-05-12]\nsnapshot = \"s\"\npath = \"p\"\nupstream_path = \"u\"\nupstream_commit = \"c\"\nsha265 = \"0\"\n";
+        let err = toml::from_str::<BTreeMap<String, Source>>(text).unwrap_err().to_string();
+        assert!(err.contains("sha265"), "{err}");
     }
 
     #[test]
