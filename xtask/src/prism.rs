@@ -7,7 +7,9 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::{Result, cargo, overlays, pin};
+use crate::process::cargo;
+use crate::regen::overlays;
+use crate::{Result, pin};
 
 /// Kills the server however the run ends.
 struct Server(Child);

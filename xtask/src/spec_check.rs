@@ -5,8 +5,10 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::{Result, overlays, pin};
+use crate::regen::overlays;
+use crate::{Result, pin};
 
+/// Generates and checks every crate (see the module docs).
 pub fn check_all(root: &Path) -> Result {
     let dir =
         pin::specs_dir().ok_or("set CLERK_SPECS_DIR to a folder laid out like Clerk's spec snapshots (see README)")?;
@@ -65,7 +67,7 @@ pub fn check_all(root: &Path) -> Result {
     std::fs::write(work.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
     // The same dependency versions as the workspace.
     let _ = std::fs::copy(root.join("Cargo.lock"), work.join("Cargo.lock"));
-    let cargo = crate::cargo_bin();
+    let cargo = crate::process::cargo_bin();
     let status = Command::new(cargo)
         .args(["check", "--workspace", "--quiet"])
         .env("CARGO_TARGET_DIR", root.join("target/spec-check-target"))
@@ -92,42 +94,6 @@ fn find_yaml(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
             find_yaml(&path, out)?;
         } else if path.extension().is_some_and(|x| x == "yml" || x == "yaml" || x == "json") {
             out.push(path);
-        }
-    }
-    Ok(())
-}
-
-/// Lists the files that differ between two trees (missing on either side included).
-pub fn compare_dirs(a: &Path, b: &Path, label: &str, out: &mut Vec<String>) -> std::io::Result<()> {
-    let mut names = std::collections::BTreeSet::new();
-    for dir in [a, b] {
-        if let Ok(entries) = std::fs::read_dir(dir) {
-            for entry in entries {
-                names.insert(entry?.file_name());
-            }
-        }
-    }
-    for name in names {
-        let (x, y) = (a.join(&name), b.join(&name));
-        let label = format!("{label}/{}", name.to_string_lossy());
-        if x.is_dir() || y.is_dir() {
-            compare_dirs(&x, &y, &label, out)?;
-        } else if std::fs::read(&x).ok() != std::fs::read(&y).ok() {
-            out.push(label);
-        }
-    }
-    Ok(())
-}
-
-pub fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
-    std::fs::create_dir_all(to)?;
-    for entry in std::fs::read_dir(from)? {
-        let entry = entry?;
-        let target = to.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
-            copy_dir(&entry.path(), &target)?;
-        } else {
-            std::fs::copy(entry.path(), target)?;
         }
     }
     Ok(())
