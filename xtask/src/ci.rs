@@ -5,11 +5,14 @@ use std::time::Instant;
 
 use crate::process::cargo;
 use crate::regen::regen;
-use crate::{Result, pin, prism, spec_check, tree};
+use crate::{Result, pin, prism, spec_check, specs, tree};
 
 /// Runs every step, stopping at the first failure.
 pub fn test(root: &Path) -> Result {
     let started = Instant::now();
+    let specs = specs::dir(root)?;
+    eprintln!("==> specs from {}", specs.display());
+    let specs = specs.to_str().ok_or("the path of the specs folder is not UTF-8")?;
     let steps: &[(&str, &dyn Fn() -> Result)] = &[
         ("regen --check", &|| regen(root, true, None, None)),
         ("clippy", &|| clippy(&["--workspace", "--all-targets", "--features", "clerk-sdk/axum"])),
@@ -25,7 +28,9 @@ pub fn test(root: &Path) -> Result {
         ("check, clerk-sdk with native-tls instead of rustls", &|| {
             cargo(&["check", "-p", "clerk-sdk", "--no-default-features", "--features", "native-tls", "--quiet"], &[])
         }),
-        ("tests", &|| cargo(&["test", "--workspace", "--features", "clerk-sdk/axum", "--quiet"], &[])),
+        ("tests", &|| {
+            cargo(&["test", "--workspace", "--features", "clerk-sdk/axum", "--quiet"], &[("CLERK_SPECS_DIR", specs)])
+        }),
         ("docs", &|| cargo(&["doc", "--workspace", "--no-deps", "--quiet"], &[("RUSTDOCFLAGS", "-D warnings")])),
         ("every spec and golden fixture compiles", &|| spec_check::check_all(root)),
         ("every operation against Prism", &|| prism::run(root)),

@@ -13,6 +13,7 @@ mod prism;
 mod process;
 mod regen;
 mod spec_check;
+mod specs;
 mod tree;
 
 use clap::{Parser, Subcommand};
@@ -49,9 +50,10 @@ enum Task {
         new: String,
     },
     /// Run every check CI runs: regen --check, clippy, tests, docs, and a compile check of
-    /// the crates generated from every spec in $CLERK_SPECS_DIR and from the golden fixtures.
+    /// the crates generated from every spec in the specs folder and from the golden fixtures.
     Test,
-    /// Generate a crate from every spec in $CLERK_SPECS_DIR and `cargo check` them.
+    /// Generate a crate from every spec in the specs folder and from the golden fixtures, and
+    /// `cargo check` them.
     CheckSpecs,
     /// Rewrite the golden snapshots of the fixture specs.
     Golden,

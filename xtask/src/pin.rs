@@ -1,11 +1,11 @@
 //! `spec/clerk.toml` (which spec the SDK is generated from) and `spec/versions.toml`
-//! (every version it can switch to), and getting a pinned file with its hash checked.
+//! (every version it can switch to), and checking a file against its pinned hash.
+//! [`crate::specs`] finds or downloads the files.
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 use crate::Result;
 
@@ -58,8 +58,8 @@ struct PinFile {
 /// The comment above the keys of `spec/clerk.toml`.
 const PIN_HEADER: &str = "\
 # The spec the committed clerk-sdk is generated from, written by `cargo xtask regen --api-version`.
-# regen reads it from $CLERK_SPECS_DIR/<path>, or downloads <url> into target/specs/, and
-# refuses a file whose sha256 differs. The changelog's Unreleased section is the API diff
+# regen reads <path> in the specs folder (see README), or downloads <url> into target/specs/,
+# and refuses a file whose sha256 differs. The changelog's Unreleased section is the API diff
 # from baseline_api_version (the last release) to api_version. The webhooks_* keys pin the
 # webhooks document the typed webhook events are generated from.
 ";
@@ -70,37 +70,32 @@ fn read_toml<T: serde::de::DeserializeOwned>(file: &Path) -> Result<T> {
     toml::from_str(&text).map_err(|e| format!("{}: {e}", file.display()))
 }
 
+/// Where upstream serves the pinned files: `<UPSTREAM>/<upstream_commit>/<upstream_path>`.
+pub const UPSTREAM: &str = "https://raw.githubusercontent.com/clerk/openapi-specs";
+
 impl Source {
     /// Where upstream serves this file.
     pub fn url(&self) -> String {
-        format!("https://raw.githubusercontent.com/clerk/openapi-specs/{}/{}", self.upstream_commit, self.upstream_path)
+        self.url_at(UPSTREAM)
     }
 
-    /// The local path of the file: from `$CLERK_SPECS_DIR`, else a verified download cached
-    /// in `target/specs/`. Either way the sha256 must match.
-    pub fn resolve(&self, root: &Path) -> Result<PathBuf> {
-        if let Some(dir) = specs_dir() {
-            let file = dir.join(&self.path);
-            if file.exists() {
-                self.verify(&file)?;
-                return Ok(file);
-            }
-        }
-        let cached = root.join("target/specs").join(&self.path);
-        if !cached.exists() || self.verify(&cached).is_err() {
-            download(&self.url(), &cached)?;
-        }
-        self.verify(&cached)?;
-        Ok(cached)
+    /// Where a server laid out like upstream (`base`, e.g. a mirror) serves this file.
+    pub fn url_at(&self, base: &str) -> String {
+        format!("{}/{}/{}", base.trim_end_matches('/'), self.upstream_commit, self.upstream_path)
     }
 
-    fn verify(&self, file: &Path) -> Result {
+    /// Fails unless `file` has the pinned sha256.
+    pub fn verify(&self, file: &Path) -> Result {
         let bytes = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
-        let actual = sha256_hex(&bytes);
+        self.verify_bytes(&file.display().to_string(), &bytes)
+    }
+
+    /// Fails unless `bytes` (from `origin`, a file or URL) have the pinned sha256.
+    pub fn verify_bytes(&self, origin: &str, bytes: &[u8]) -> Result {
+        let actual = sha256_hex(bytes);
         if actual != self.sha256 {
             return Err(format!(
-                "{} has sha256 {actual}, but the pin says {}: refusing to generate from an unpinned spec",
-                file.display(),
+                "{origin} has sha256 {actual}, but the pin says {}: refusing to generate from an unpinned spec",
                 self.sha256
             ));
         }
@@ -173,35 +168,16 @@ pub fn version(root: &Path, api_version: &str) -> Result<Source> {
     all.remove(api_version).ok_or_else(|| format!("unknown API version {api_version}; spec/versions.toml has {known}"))
 }
 
+/// Every pinned file: each version of `spec/versions.toml`, and the webhooks document.
+pub fn all(root: &Path) -> Result<Vec<Source>> {
+    let mut all: Vec<Source> = versions(root)?.into_values().collect();
+    all.push(Pin::read(root)?.webhooks);
+    Ok(all)
+}
+
 /// Hex sha256 of some bytes.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// `$CLERK_SPECS_DIR`, or `../shared/specs/clerk` next to the checkout when it exists.
-pub fn specs_dir() -> Option<PathBuf> {
-    match std::env::var_os("CLERK_SPECS_DIR") {
-        Some(dir) => Some(PathBuf::from(dir)),
-        None => Some(crate::root().join("../shared/specs/clerk")).filter(|d| d.is_dir()),
-    }
-}
-
-fn download(url: &str, to: &Path) -> Result {
-    if let Some(parent) = to.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
-    }
-    eprintln!("downloading {url}");
-    let partial = to.with_extension("part");
-    let status = Command::new("curl")
-        .args(["--fail", "--silent", "--show-error", "--location", "--max-time", "120", "--output"])
-        .arg(&partial)
-        .arg(url)
-        .status()
-        .map_err(|e| format!("cannot run curl to download {url}: {e}"))?;
-    if !status.success() {
-        return Err(format!("downloading {url} failed; set CLERK_SPECS_DIR to a local copy of the specs"));
-    }
-    std::fs::rename(&partial, to).map_err(|e| format!("{}: {e}", to.display()))
 }
 
 #[cfg(test)]

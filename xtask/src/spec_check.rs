@@ -1,17 +1,16 @@
-//! Generates a crate from every spec in `$CLERK_SPECS_DIR` (every snapshot, every API
-//! version) and from every golden fixture, then `cargo check`s them all in one throwaway
-//! workspace under `target/`, with warnings as errors.
+//! Generates a crate from every spec in the specs folder ([`crate::specs::dir`]: every
+//! snapshot, every API version) and from every golden fixture, then `cargo check`s them all
+//! in one throwaway workspace under `target/`, with warnings as errors.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::regen::overlays;
-use crate::{Result, pin};
+use crate::{Result, specs};
 
 /// Generates and checks every crate (see the module docs).
 pub fn check_all(root: &Path) -> Result {
-    let dir =
-        pin::specs_dir().ok_or("set CLERK_SPECS_DIR to a folder laid out like Clerk's spec snapshots (see README)")?;
+    let dir = specs::dir(root)?;
     let mut specs = Vec::new();
     find_yaml(&dir, &mut specs).map_err(|e| format!("{}: {e}", dir.display()))?;
     specs.sort();
