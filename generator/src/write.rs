@@ -9,6 +9,19 @@ use std::path::Path;
 
 use crate::emit::File;
 
+/// The folder of a generated crate that the generator owns whole: a file in it that the
+/// generator no longer produces is removed.
+pub const OWNED_DIR: &str = "src";
+
+/// Whether the generator owns `path`, relative to the crate's folder and `/`-separated:
+/// `Cargo.toml`, `README.md` and everything under [`OWNED_DIR`]. Anything else is
+/// hand-written.
+pub fn owns(path: &str) -> bool {
+    path == "Cargo.toml"
+        || path == "README.md"
+        || path.strip_prefix(OWNED_DIR).is_some_and(|rest| rest.starts_with('/'))
+}
+
 /// What a sync found or did.
 #[derive(Debug, Default)]
 pub struct Report {
@@ -76,7 +89,7 @@ fn compare(out: &Path, files: &[File], with_diff: bool) -> io::Result<Report> {
     }
     let produced: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     let mut on_disk = Vec::new();
-    list(&out.join("src"), "src", &mut on_disk)?;
+    list(&out.join(OWNED_DIR), OWNED_DIR, &mut on_disk)?;
     for path in on_disk {
         if !produced.contains(path.as_str()) {
             if with_diff {
@@ -106,4 +119,19 @@ fn list(dir: &Path, prefix: &str, out: &mut Vec<String>) -> io::Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_generator_owns_the_manifest_the_readme_and_src_only() {
+        for owned in ["Cargo.toml", "README.md", "src/lib.rs", "src/models/user.rs"] {
+            assert!(owns(owned), "{owned}");
+        }
+        for hand_written in ["CHANGELOG.md", "tests/client.rs", "benches/overhead.rs", "srcs/x.rs", "src"] {
+            assert!(!owns(hand_written), "{hand_written}");
+        }
+    }
 }

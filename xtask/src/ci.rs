@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use crate::process::cargo;
 use crate::regen::regen;
-use crate::{Result, pin, prism, spec_check, specs, tree};
+use crate::{Result, fmt, pin, prism, spec_check, specs, tree};
 
 /// Runs every step, stopping at the first failure.
 pub fn test(root: &Path) -> Result {
@@ -14,6 +14,7 @@ pub fn test(root: &Path) -> Result {
     eprintln!("==> specs from {}", specs.display());
     let specs = specs.to_str().ok_or("the path of the specs folder is not UTF-8")?;
     let steps: &[(&str, &dyn Fn() -> Result)] = &[
+        ("rustfmt --check, hand-written files", &|| fmt::check(root)),
         ("regen --check", &|| regen(root, true, None, None)),
         ("clippy", &|| clippy(&["--workspace", "--all-targets", "--features", "clerk-sdk/axum"])),
         ("clippy, clerk-sdk with tracing", &|| clippy(&["-p", "clerk-sdk", "--features", "tracing", "--all-targets"])),

@@ -8,6 +8,7 @@
 mod baselines;
 mod bench;
 mod ci;
+mod fmt;
 mod pin;
 mod prism;
 mod process;
