@@ -52,7 +52,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let options = clerk_codegen::emit::Options { crate_name, crate_version, names };
+    let options = clerk_codegen::emit::Options { crate_name, crate_version, names, ..Default::default() };
     let generated = match &webhooks {
         Some(webhooks) => clerk_codegen::generate_with_webhooks(&spec, webhooks, &overlays, &options),
         None => clerk_codegen::generate(&spec, &overlays, &options),

@@ -1,7 +1,8 @@
 //! Writes a generated crate, or checks that the files on disk are up to date.
 //!
 //! The generator owns `Cargo.toml`, `README.md` and everything under `src/`; anything else
-//! in the crate (`tests/`, `examples/`, `CHANGELOG.md`) is hand-written and left alone.
+//! in the crate (`tests/`, `examples/`, `benches/`, `CHANGELOG.md`) is hand-written and left
+//! alone.
 
 use std::collections::BTreeSet;
 use std::io;

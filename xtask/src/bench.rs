@@ -289,14 +289,14 @@ fn compile(root: &Path) -> Result<Duration> {
     Ok(build)
 }
 
-/// Per-call overhead and decode throughput, from the SDK's `bench_overhead` example.
+/// Per-call overhead and decode throughput, from the SDK's `overhead` benchmark.
 fn overhead(root: &Path) -> Result {
     let output = cargo_in(root)
-        .args(["run", "--quiet", "--release", "-p", "clerk-sdk", "--example", "bench_overhead"])
+        .args(["bench", "--quiet", "-p", "clerk-sdk", "--bench", "overhead"])
         .output()
         .map_err(|e| e.to_string())?;
     if !output.status.success() {
-        return Err(format!("bench_overhead failed: {}", failure(&output)));
+        return Err(format!("the overhead benchmark failed: {}", failure(&output)));
     }
     let text = String::from_utf8_lossy(&output.stdout);
     let value = |key: &str| text.lines().find_map(|l| l.strip_prefix(&format!("{key}="))).unwrap_or("?").to_owned();

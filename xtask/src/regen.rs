@@ -115,6 +115,7 @@ pub fn regen(root: &Path, check: bool, spec: Option<&Path>, api_version: Option<
         crate_name: "clerk-sdk".into(),
         crate_version: pin.crate_version.clone(),
         names: names(root)?,
+        benches: benches(&root.join("generated-sdk"))?,
     };
     let events = load_with(root, &specs::resolve(root, &pin.webhooks)?, &clerk_codegen::ir::NameMap::new())?;
     let mut files =
@@ -145,6 +146,23 @@ pub fn regen(root: &Path, check: bool, spec: Option<&Path>, api_version: Option<
         );
     }
     Ok(())
+}
+
+/// The hand-written benchmarks of the crate in `dir`: the file stems of `benches/*.rs`.
+fn benches(dir: &Path) -> Result<Vec<String>> {
+    let dir = dir.join("benches");
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(format!("{}: {e}", dir.display())),
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.extension().is_some_and(|x| x == "rs"))
+        .filter_map(|path| path.file_stem().map(|stem| stem.to_string_lossy().into_owned()))
+        .collect();
+    names.sort();
+    Ok(names)
 }
 
 /// Whether `spec` is the file the pin resolves to.
