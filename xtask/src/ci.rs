@@ -1,6 +1,6 @@
 //! `cargo xtask test`: every check CI runs, in order.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use crate::process::cargo;
@@ -13,6 +13,8 @@ pub fn test(root: &Path) -> Result {
     let specs = specs::dir(root)?;
     eprintln!("==> specs from {}", specs.display());
     let specs = specs.to_str().ok_or("the path of the specs folder is not UTF-8")?;
+    let webhooks = webhooks_json(root)?;
+    let webhooks = webhooks.to_str().ok_or("the path of the target folder is not UTF-8")?;
     let steps: &[(&str, &dyn Fn() -> Result)] = &[
         ("rustfmt --check, hand-written files", &|| fmt::check(root)),
         ("regen --check", &|| regen(root, true, None, None)),
@@ -30,7 +32,10 @@ pub fn test(root: &Path) -> Result {
             cargo(&["check", "-p", "clerk-sdk", "--no-default-features", "--features", "native-tls", "--quiet"], &[])
         }),
         ("tests", &|| {
-            cargo(&["test", "--workspace", "--features", "clerk-sdk/axum", "--quiet"], &[("CLERK_SPECS_DIR", specs)])
+            cargo(
+                &["test", "--workspace", "--features", "clerk-sdk/axum", "--quiet"],
+                &[("CLERK_SPECS_DIR", specs), ("CLERK_WEBHOOKS_JSON", webhooks)],
+            )
         }),
         ("docs", &|| cargo(&["doc", "--workspace", "--no-deps", "--quiet"], &[("RUSTDOCFLAGS", "-D warnings")])),
         ("every spec and golden fixture compiles", &|| spec_check::check_all(root)),
@@ -45,6 +50,19 @@ pub fn test(root: &Path) -> Result {
     }
     eprintln!("all checks passed in {:.0?}", started.elapsed());
     Ok(())
+}
+
+/// Writes the pinned webhooks document as JSON to `target/webhooks.json`, for the SDK's
+/// webhook example test (`$CLERK_WEBHOOKS_JSON`): the SDK has no YAML parser.
+fn webhooks_json(root: &Path) -> Result<PathBuf> {
+    let spec = specs::resolve(root, &pin::Pin::read(root)?.webhooks)?;
+    let text = std::fs::read_to_string(&spec).map_err(|e| format!("{}: {e}", spec.display()))?;
+    let doc = clerk_codegen::load::yaml::parse(&text).map_err(|e| e.to_string())?;
+    let file = root.join("target/webhooks.json");
+    std::fs::create_dir_all(root.join("target")).map_err(|e| format!("{}: {e}", root.display()))?;
+    std::fs::write(&file, serde_json::to_string(&doc).map_err(|e| e.to_string())?)
+        .map_err(|e| format!("{}: {e}", file.display()))?;
+    Ok(file)
 }
 
 /// `cargo clippy ARGS` with warnings denied.
