@@ -2,7 +2,7 @@
 //!
 //! - `regen [--check] [--spec FILE] [--api-version V]`, `api-diff OLD NEW`: [`regen`].
 //! - `test`: everything CI runs, [`ci`].
-//! - `check-specs`: [`spec_check`]; `conformance`: [`prism`]; `bench`: [`bench`] and
+//! - `check-specs`: [`spec_check`]; `conformance`: [`prism`]; `bench`: [`mod@bench`] and
 //!   [`baselines`]; `golden`: rewrites the golden snapshots.
 
 mod baselines;

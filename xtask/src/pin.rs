@@ -17,10 +17,15 @@ pub struct Source {
     /// webhooks document).
     #[serde(skip)]
     pub api_version: String,
+    /// The snapshot folder of the specs folder the file is in (empty for the webhooks document).
     pub snapshot: String,
+    /// The file's path in the specs folder.
     pub path: String,
+    /// The file's path in the upstream repository.
     pub upstream_path: String,
+    /// The upstream commit the file is taken at.
     pub upstream_commit: String,
+    /// The file's hex sha256.
     pub sha256: String,
 }
 
@@ -28,10 +33,13 @@ pub struct Source {
 /// (the baseline the changelog's Unreleased section is computed from).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pin {
+    /// The Backend API spec the SDK is generated from.
     pub source: Source,
     /// The webhooks document the typed webhook events come from.
     pub webhooks: Source,
+    /// The version of the generated crate.
     pub crate_version: String,
+    /// The API version of the last release.
     pub baseline_api_version: String,
 }
 
@@ -104,6 +112,7 @@ impl Source {
 }
 
 impl Pin {
+    /// Reads `spec/clerk.toml` below `root`.
     pub fn read(root: &Path) -> Result<Self> {
         let file: PinFile = read_toml(&root.join("spec/clerk.toml"))?;
         Ok(Pin {
