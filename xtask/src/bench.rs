@@ -52,7 +52,7 @@ pub fn run(root: &Path, only: Option<Section>) -> Result {
     }
     let wants = |section| only.is_none_or(|only| only == section);
     let pin = pin::Pin::read(root)?;
-    let spec_path = crate::specs::resolve(root, &pin.source)?;
+    let spec_path = crate::specs::resolve(&pin.source)?;
     println!(
         "# clerk-sdk bench ({} cores), spec {}\n",
         std::thread::available_parallelism().map_or(1, |n| n.get()),

@@ -55,7 +55,7 @@ pub fn test(root: &Path) -> Result {
 /// Writes the pinned webhooks document as JSON to `target/webhooks.json`, for the SDK's
 /// webhook example test (`$CLERK_WEBHOOKS_JSON`): the SDK has no YAML parser.
 fn webhooks_json(root: &Path) -> Result<PathBuf> {
-    let spec = specs::resolve(root, &pin::Pin::read(root)?.webhooks)?;
+    let spec = specs::resolve(&pin::Pin::read(root)?.webhooks)?;
     let text = std::fs::read_to_string(&spec).map_err(|e| format!("{}: {e}", spec.display()))?;
     let doc = clerk_codegen::load::yaml::parse(&text).map_err(|e| e.to_string())?;
     let file = root.join("target/webhooks.json");

@@ -33,7 +33,7 @@ pub fn run(root: &Path) -> Result {
     }
 
     let pin = pin::Pin::read(root)?;
-    let spec = clerk_codegen::load::Spec::from_file(&crate::specs::resolve(root, &pin.source)?, &overlays(root)?)
+    let spec = clerk_codegen::load::Spec::from_file(&crate::specs::resolve(&pin.source)?, &overlays(root)?)
         .map_err(|e| e.to_string())?;
     let work = root.join("target/prism");
     std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;

@@ -26,7 +26,7 @@ fn names(root: &Path) -> Result<clerk_codegen::ir::NameMap> {
 /// A spec given on the command line: a file, or an API version from spec/versions.toml.
 fn spec_arg(root: &Path, arg: &str) -> Result<PathBuf> {
     let path = Path::new(arg);
-    if path.exists() { Ok(path.to_path_buf()) } else { specs::resolve(root, &pin::version(root, arg)?) }
+    if path.exists() { Ok(path.to_path_buf()) } else { specs::resolve(&pin::version(root, arg)?) }
 }
 
 /// Loads a spec with the project's overlays and pinned names.
@@ -76,7 +76,7 @@ fn changelog(root: &Path, pin: &pin::Pin, api: &clerk_codegen::ir::Api, from_pin
     let unreleased = if from_pin && pin.baseline_api_version == pin.source.api_version {
         String::new()
     } else {
-        let baseline = specs::resolve(root, &pin::version(root, &pin.baseline_api_version)?)?;
+        let baseline = specs::resolve(&pin::version(root, &pin.baseline_api_version)?)?;
         let old = load(root, &baseline)?;
         let changes = clerk_codegen::diff::diff(&old, api);
         if changes.is_empty() {
@@ -107,7 +107,7 @@ pub fn regen(root: &Path, check: bool, spec: Option<&Path>, api_version: Option<
     }
     let spec = match spec {
         Some(path) => path.to_path_buf(),
-        None => specs::resolve(root, &pin.source)?,
+        None => specs::resolve(&pin.source)?,
     };
     let started = Instant::now();
     let api = load(root, &spec)?;
@@ -117,10 +117,10 @@ pub fn regen(root: &Path, check: bool, spec: Option<&Path>, api_version: Option<
         names: names(root)?,
         benches: benches(&root.join("generated-sdk"))?,
     };
-    let events = load_with(root, &specs::resolve(root, &pin.webhooks)?, &clerk_codegen::ir::NameMap::new())?;
+    let events = load_with(root, &specs::resolve(&pin.webhooks)?, &clerk_codegen::ir::NameMap::new())?;
     let mut files =
         clerk_codegen::emit::emit_with_webhooks(&api, Some(&events), &options).map_err(|e| e.to_string())?;
-    let changelog = changelog(root, &pin, &api, spec_is_pinned(&spec, &pin, root))?;
+    let changelog = changelog(root, &pin, &api, spec_is_pinned(&spec, &pin))?;
     files.push(clerk_codegen::emit::File { path: "CHANGELOG.md".into(), contents: changelog });
     let out = root.join("generated-sdk");
     if check {
@@ -166,6 +166,6 @@ fn benches(dir: &Path) -> Result<Vec<String>> {
 }
 
 /// Whether `spec` is the file the pin resolves to.
-fn spec_is_pinned(spec: &Path, pin: &pin::Pin, root: &Path) -> bool {
-    specs::resolve(root, &pin.source).is_ok_and(|pinned| pinned == spec)
+fn spec_is_pinned(spec: &Path, pin: &pin::Pin) -> bool {
+    specs::resolve(&pin.source).is_ok_and(|pinned| pinned == spec)
 }

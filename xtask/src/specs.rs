@@ -13,17 +13,18 @@ use crate::Result;
 use crate::pin::{self, Source};
 
 /// The specs folder given by the user: `$CLERK_SPECS_DIR`, else `../shared/specs/clerk`
-/// next to the checkout when it exists.
-fn local_dir(root: &Path) -> Option<PathBuf> {
+/// next to the checkout when it exists. Like [`download_dir`], it belongs to the checkout
+/// xtask is built from, not to a copy of the project that a task works on.
+fn local_dir() -> Option<PathBuf> {
     match std::env::var_os("CLERK_SPECS_DIR") {
         Some(dir) => Some(PathBuf::from(dir)),
-        None => Some(root.join("../shared/specs/clerk")).filter(|dir| dir.is_dir()),
+        None => Some(crate::root().join("../shared/specs/clerk")).filter(|dir| dir.is_dir()),
     }
 }
 
-/// `target/specs/`, the folder downloads go to.
-fn download_dir(root: &Path) -> PathBuf {
-    root.join("target/specs")
+/// The checkout's `target/specs/`, the folder downloads go to.
+fn download_dir() -> PathBuf {
+    crate::root().join("target/specs")
 }
 
 /// The server downloads come from: `$CLERK_SPECS_URL`, else upstream.
@@ -31,13 +32,13 @@ fn base_url() -> String {
     std::env::var("CLERK_SPECS_URL").unwrap_or_else(|_| pin::UPSTREAM.to_owned())
 }
 
-/// The specs folder: the user's, or `target/specs/` with every pinned file in it,
-/// downloaded where missing.
+/// The specs folder: the user's, or `target/specs/` with every file pinned below `root` in
+/// it, downloaded where missing.
 pub fn dir(root: &Path) -> Result<PathBuf> {
-    if let Some(dir) = local_dir(root) {
+    if let Some(dir) = local_dir() {
         return Ok(dir);
     }
-    let dir = download_dir(root);
+    let dir = download_dir();
     let base = base_url();
     for source in pin::all(root)? {
         fetch(&source, &dir, &base)?;
@@ -47,12 +48,12 @@ pub fn dir(root: &Path) -> Result<PathBuf> {
 
 /// The local path of a pinned file, hash-checked: from the user's specs folder when it has
 /// the file, else downloaded into `target/specs/` unless it is there already.
-pub fn resolve(root: &Path, source: &Source) -> Result<PathBuf> {
-    if let Some(file) = local_dir(root).map(|dir| dir.join(&source.path)).filter(|file| file.exists()) {
+pub fn resolve(source: &Source) -> Result<PathBuf> {
+    if let Some(file) = local_dir().map(|dir| dir.join(&source.path)).filter(|file| file.exists()) {
         source.verify(&file)?;
         return Ok(file);
     }
-    fetch(source, &download_dir(root), &base_url())
+    fetch(source, &download_dir(), &base_url())
 }
 
 /// `dir/<path>` of `source`: kept when it has the pinned hash, else downloaded from the
