@@ -4,6 +4,7 @@
 //! [`ir`] (types, operations and names; no token streams) → [`emit`] (`quote` templates,
 //! formatted with `prettyplease`) → [`write`](mod@write).
 
+pub mod clerk;
 pub mod diff;
 pub mod emit;
 pub mod error;
@@ -16,9 +17,15 @@ pub use error::{Diagnostic, Errors};
 
 use std::path::{Path, PathBuf};
 
-/// Loads a spec, applies overlays, and returns every file of the generated crate.
-pub fn generate(spec: &Path, overlays: &[PathBuf], options: &emit::Options) -> Result<Vec<emit::File>, Errors> {
-    let api = load_api(spec, overlays, &options.names)?;
+/// Loads a spec, applies overlays, names the types `names` pins, and returns every file of
+/// the generated crate.
+pub fn generate(
+    spec: &Path,
+    overlays: &[PathBuf],
+    names: &ir::NameMap,
+    options: &emit::Options,
+) -> Result<Vec<emit::File>, Errors> {
+    let api = load_api(spec, overlays, names)?;
     emit::emit(&api, options)
 }
 
@@ -27,9 +34,10 @@ pub fn generate_with_webhooks(
     spec: &Path,
     webhooks: &Path,
     overlays: &[PathBuf],
+    names: &ir::NameMap,
     options: &emit::Options,
 ) -> Result<Vec<emit::File>, Errors> {
-    let api = load_api(spec, overlays, &options.names)?;
+    let api = load_api(spec, overlays, names)?;
     let events = load_api(webhooks, overlays, &ir::NameMap::new())?;
     emit::emit_with_webhooks(&api, Some(&events), options)
 }

@@ -52,10 +52,10 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let options = clerk_codegen::emit::Options { crate_name, crate_version, names, ..Default::default() };
+    let options = clerk_codegen::emit::Options { crate_name, crate_version, ..Default::default() };
     let generated = match &webhooks {
-        Some(webhooks) => clerk_codegen::generate_with_webhooks(&spec, webhooks, &overlays, &options),
-        None => clerk_codegen::generate(&spec, &overlays, &options),
+        Some(webhooks) => clerk_codegen::generate_with_webhooks(&spec, webhooks, &overlays, &names, &options),
+        None => clerk_codegen::generate(&spec, &overlays, &names, &options),
     };
     let files = match generated {
         Ok(files) => files,

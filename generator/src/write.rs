@@ -1,8 +1,8 @@
 //! Writes a generated crate, or checks that the files on disk are up to date.
 //!
-//! The generator owns `Cargo.toml`, `README.md` and everything under `src/`; anything else
-//! in the crate (`tests/`, `examples/`, `benches/`, `CHANGELOG.md`) is hand-written and left
-//! alone.
+//! The generator owns `Cargo.toml`, `README.md`, everything under `src/`, and the test
+//! files of [`GENERATED_TESTS`]; anything else in the crate (the other files of `tests/`,
+//! `examples/`, `benches/`, `CHANGELOG.md`) is hand-written and left alone.
 
 use std::collections::BTreeSet;
 use std::io;
@@ -10,17 +10,14 @@ use std::path::Path;
 
 use crate::emit::File;
 
-/// The folder of a generated crate that the generator owns whole: a file in it that the
-/// generator no longer produces is removed.
-pub const OWNED_DIR: &str = "src";
-
-/// Whether the generator owns `path`, relative to the crate's folder and `/`-separated:
-/// `Cargo.toml`, `README.md` and everything under [`OWNED_DIR`]. Anything else is
+/// The files below `tests/` that the generator owns; every other file there is
 /// hand-written.
-pub fn owns(path: &str) -> bool {
-    path == "Cargo.toml"
-        || path == "README.md"
-        || path.strip_prefix(OWNED_DIR).is_some_and(|rest| rest.starts_with('/'))
+pub const GENERATED_TESTS: &[&str] = &["tests/conformance.rs", "tests/spec_examples.rs"];
+
+/// Whether the generator owns the file at `path` (relative to the crate root) and may
+/// remove it when it no longer produces it.
+pub fn is_generated(path: &str) -> bool {
+    matches!(path, "Cargo.toml" | "README.md") || path.starts_with("src/") || GENERATED_TESTS.contains(&path)
 }
 
 /// What a sync found or did.
@@ -67,6 +64,12 @@ pub fn check(out: &Path, files: &[File]) -> io::Result<Report> {
 }
 
 fn compare(out: &Path, files: &[File], with_diff: bool) -> io::Result<Report> {
+    if let Some(file) = files.iter().find(|f| f.path.starts_with("tests/") && !is_generated(&f.path)) {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{} is a hand-written test: list it in GENERATED_TESTS to generate it", file.path),
+        ));
+    }
     let mut report = Report::default();
     for file in files {
         let current = match std::fs::read_to_string(out.join(&file.path)) {
@@ -90,7 +93,8 @@ fn compare(out: &Path, files: &[File], with_diff: bool) -> io::Result<Report> {
     }
     let produced: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
     let mut on_disk = Vec::new();
-    list(&out.join(OWNED_DIR), OWNED_DIR, &mut on_disk)?;
+    list(&out.join("src"), "src", &mut on_disk)?;
+    on_disk.extend(GENERATED_TESTS.iter().filter(|path| out.join(path).is_file()).map(|path| path.to_string()));
     for path in on_disk {
         if !produced.contains(path.as_str()) {
             if with_diff {
@@ -126,13 +130,55 @@ fn list(dir: &Path, prefix: &str, out: &mut Vec<String>) -> io::Result<()> {
 mod tests {
     use super::*;
 
+    fn file(path: &str, contents: &str) -> File {
+        File { path: path.to_owned(), contents: contents.to_owned() }
+    }
+
+    /// A crate on disk with a generated test that is no longer produced, a current one, a
+    /// hand-written test and a stale source file.
+    fn crate_dir(name: &str) -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("clerk-codegen-write-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("tests")).unwrap();
+        std::fs::create_dir_all(dir.join("src")).unwrap();
+        std::fs::write(dir.join("tests/conformance.rs"), "old").unwrap();
+        std::fs::write(dir.join("tests/spec_examples.rs"), "examples").unwrap();
+        std::fs::write(dir.join("tests/client.rs"), "hand-written").unwrap();
+        std::fs::write(dir.join("src/gone.rs"), "gone").unwrap();
+        dir
+    }
+
     #[test]
-    fn the_generator_owns_the_manifest_the_readme_and_src_only() {
-        for owned in ["Cargo.toml", "README.md", "src/lib.rs", "src/models/user.rs"] {
-            assert!(owns(owned), "{owned}");
+    fn owned_files_are_the_manifest_readme_sources_and_listed_tests() {
+        for path in ["Cargo.toml", "README.md", "src/lib.rs", "src/auth/mod.rs", "tests/conformance.rs"] {
+            assert!(is_generated(path), "{path}");
         }
-        for hand_written in ["CHANGELOG.md", "tests/client.rs", "benches/overhead.rs", "srcs/x.rs", "src"] {
-            assert!(!owns(hand_written), "{hand_written}");
+        for path in ["CHANGELOG.md", "tests/client.rs", "tests/fixtures/user.json", "examples/list_users.rs"] {
+            assert!(!is_generated(path), "{path}");
         }
+    }
+
+    #[test]
+    fn generated_tests_no_longer_produced_are_stale_and_hand_written_ones_are_not() {
+        let dir = crate_dir("stale");
+        let files = [file("src/lib.rs", "lib"), file("tests/spec_examples.rs", "examples")];
+        let report = check(&dir, &files).unwrap();
+        assert_eq!(report.changed, ["src/lib.rs"]);
+        assert_eq!(report.stale, ["src/gone.rs", "tests/conformance.rs"]);
+
+        write(&dir, &files).unwrap();
+        assert!(!dir.join("tests/conformance.rs").exists() && !dir.join("src/gone.rs").exists());
+        assert_eq!(std::fs::read_to_string(dir.join("tests/client.rs")).unwrap(), "hand-written");
+        assert!(check(&dir, &files).unwrap().is_clean());
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn a_hand_written_test_is_never_overwritten() {
+        let dir = crate_dir("refuse");
+        let error = write(&dir, &[file("tests/client.rs", "generated")]).unwrap_err();
+        assert_eq!(error.kind(), io::ErrorKind::InvalidInput);
+        assert_eq!(std::fs::read_to_string(dir.join("tests/client.rs")).unwrap(), "hand-written");
+        std::fs::remove_dir_all(dir).unwrap();
     }
 }

@@ -30,7 +30,7 @@ fn fixtures_match_their_snapshots() {
             ..Default::default()
         };
         let runtime = clerk_codegen::emit::runtime_paths();
-        let files: Vec<_> = clerk_codegen::generate(&spec, &[], &options)
+        let files: Vec<_> = clerk_codegen::generate(&spec, &[], &Default::default(), &options)
             .unwrap_or_else(|e| panic!("{e}"))
             .into_iter()
             .filter(|f| !runtime.contains(&f.path))
@@ -52,8 +52,8 @@ fn fixtures_match_their_snapshots() {
 fn generation_is_deterministic() {
     for spec in fixtures() {
         let options = clerk_codegen::emit::Options::default();
-        let first = clerk_codegen::generate(&spec, &[], &options).unwrap();
-        let second = clerk_codegen::generate(&spec, &[], &options).unwrap();
+        let first = clerk_codegen::generate(&spec, &[], &Default::default(), &options).unwrap();
+        let second = clerk_codegen::generate(&spec, &[], &Default::default(), &options).unwrap();
         assert_eq!(first, second, "{}", spec.display());
     }
 }

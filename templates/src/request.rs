@@ -13,7 +13,7 @@ use reqwest::{Method, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::{Client, Error, FilePart, RetryPolicy};
+use crate::{Client, Error, FilePart, Response, RetryPolicy};
 
 /// What the generated code knows about an operation.
 #[derive(Debug)]
@@ -269,8 +269,8 @@ impl<'c> Call<'c> {
         matches!(self.op.method, Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS)
     }
 
-    /// Sends with retries and returns the status and body of a success.
-    async fn execute(mut self) -> Result<(StatusCode, Bytes), Error> {
+    /// Sends with retries and returns the success response.
+    async fn execute(mut self) -> Result<Success, Error> {
         if let Some(error) = self.error.take() {
             return Err(error);
         }
@@ -282,7 +282,7 @@ impl<'c> Call<'c> {
         }
     }
 
-    async fn attempts(self) -> Result<(StatusCode, Bytes), Error> {
+    async fn attempts(self) -> Result<Success, Error> {
         let policy = self.options.retry.as_ref().unwrap_or(&self.client.inner.retry);
         let started = Instant::now();
         let mut attempt = 0;
@@ -314,7 +314,7 @@ impl<'c> Call<'c> {
         }
     }
 
-    async fn attempt(&self, attempt: u32) -> Result<(StatusCode, Bytes), Error> {
+    async fn attempt(&self, attempt: u32) -> Result<Success, Error> {
         let request = self.build()?;
         #[cfg(feature = "tracing")]
         let span = tracing::info_span!(
@@ -329,14 +329,13 @@ impl<'c> Call<'c> {
         let _ = attempt;
         let send = async {
             let timeout = request.timeout().copied();
-            let response = self.client.inner.http.execute(request).await.map_err(|e| match timeout {
+            let mut response = self.client.inner.http.execute(request).await.map_err(|e| match timeout {
                 Some(limit) if e.is_timeout() => Error::Timeout(limit),
                 _ => Error::Transport(e),
             })?;
             let status = response.status();
-            // Headers matter for errors (and the tests' record); a success needs only the body.
-            let headers =
-                if status.is_success() && !cfg!(test) { HeaderMap::new() } else { response.headers().clone() };
+            // Moved out, not copied: reading the body consumes the response.
+            let headers = std::mem::take(response.headers_mut());
             let body = response.bytes().await.map_err(|e| match timeout {
                 Some(limit) if e.is_timeout() => Error::Timeout(limit),
                 _ => Error::Transport(e),
@@ -349,10 +348,8 @@ impl<'c> Call<'c> {
         let (status, headers, body) = send.await?;
         #[cfg(feature = "tracing")]
         span.record("status", status.as_u16());
-        #[cfg(test)]
-        observe(self.op.id, &headers);
         if status.is_success() {
-            Ok((status, body))
+            Ok(Success { status, headers, body })
         } else {
             Err(Error::Api(Box::new(crate::ApiError::new(
                 status,
@@ -362,7 +359,7 @@ impl<'c> Call<'c> {
         }
     }
 
-    fn send<T>(self, read: fn(StatusCode, Bytes) -> Result<T, Error>) -> Pending<'c, T> {
+    fn send<T>(self, read: Read<T>) -> Pending<'c, T> {
         Pending { sent: Box::pin(self.execute()), read }
     }
 
@@ -385,15 +382,42 @@ impl<'c> Call<'c> {
     }
 }
 
-/// The call in flight: the status and body of a success.
-type Sent<'c> = Pin<Box<dyn Future<Output = Result<(StatusCode, Bytes), Error>> + Send + 'c>>;
+/// A success response as received, before its body is decoded.
+struct Success {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
+}
+
+/// The call in flight.
+type Sent<'c> = Pin<Box<dyn Future<Output = Result<Success, Error>> + Send + 'c>>;
+
+/// Decodes the body of a success.
+type Read<T> = fn(StatusCode, Bytes) -> Result<T, Error>;
 
 /// A request on its way: the future every operation's `send()` returns (and `.await` on a
-/// request builder runs). It resolves to the decoded response or an [`Error`].
+/// request builder runs). It resolves to the decoded response or an [`Error`];
+/// [`with_response`](Pending::with_response) keeps the status and headers too.
 #[must_use = "a request does nothing until it is awaited"]
 pub struct Pending<'c, T> {
     sent: Sent<'c>,
-    read: fn(StatusCode, Bytes) -> Result<T, Error>,
+    read: Read<T>,
+}
+
+impl<'c, T> Pending<'c, T> {
+    /// Resolves to the decoded body together with the response's status and headers.
+    ///
+    /// ```no_run
+    /// # async fn run(clerk: clerk_sdk::Client) -> Result<(), clerk_sdk::Error> {
+    /// let response = clerk.users().get_user("user_123").send().with_response().await?;
+    /// println!("{} {:?}", response.status(), response.headers().get("x-clerk-trace-id"));
+    /// let user = response.into_inner();
+    /// # let _ = user;
+    /// # Ok(()) }
+    /// ```
+    pub fn with_response(self) -> WithResponse<'c, T> {
+        WithResponse { sent: self.sent, read: self.read }
+    }
 }
 
 impl<T> Future for Pending<'_, T> {
@@ -401,7 +425,7 @@ impl<T> Future for Pending<'_, T> {
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let read = self.read;
-        self.sent.as_mut().poll(cx).map(|sent| sent.and_then(|(status, body)| read(status, body)))
+        self.sent.as_mut().poll(cx).map(|sent| sent.and_then(|success| read(success.status, success.body)))
     }
 }
 
@@ -411,21 +435,30 @@ impl<T> std::fmt::Debug for Pending<'_, T> {
     }
 }
 
-/// Response headers of each operation, for tests that look at what the server said.
-#[cfg(test)]
-static OBSERVED: std::sync::Mutex<Vec<(&str, HeaderMap)>> = std::sync::Mutex::new(Vec::new());
-
-#[cfg(test)]
-fn observe(operation: &'static str, headers: &HeaderMap) {
-    OBSERVED.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push((operation, headers.clone()));
+/// A request on its way that resolves to a [`Response`]: the decoded body with the
+/// status and headers. Made by [`Pending::with_response`].
+#[must_use = "a request does nothing until it is awaited"]
+pub struct WithResponse<'c, T> {
+    sent: Sent<'c>,
+    read: Read<T>,
 }
 
-/// The headers of the last response to `operation`, removed from the record.
-#[cfg(test)]
-pub(crate) fn observed(operation: &str) -> Option<HeaderMap> {
-    let mut observed = OBSERVED.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    let index = observed.iter().rposition(|(op, _)| *op == operation)?;
-    Some(observed.remove(index).1)
+impl<T> Future for WithResponse<'_, T> {
+    type Output = Result<Response<T>, Error>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let read = self.read;
+        self.sent.as_mut().poll(cx).map(|sent| {
+            let Success { status, headers, body } = sent?;
+            Ok(Response::new(status, headers, read(status, body)?))
+        })
+    }
+}
+
+impl<T> std::fmt::Debug for WithResponse<'_, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("WithResponse { .. }")
+    }
 }
 
 /// `.await` on a request builder sends it.
@@ -458,6 +491,48 @@ mod tests {
         call.header("X-Fine", Some(&"ok"));
         let error = call.send_empty().await.unwrap_err();
         assert!(matches!(&error, Error::Config(message) if message.starts_with("header X-Note")), "{error}");
+    }
+
+    #[tokio::test]
+    async fn a_success_gives_its_status_and_headers_on_request_and_an_error_keeps_them() {
+        use wiremock::matchers::{method, path};
+        use wiremock::{Mock, MockServer, ResponseTemplate};
+
+        static OP: Operation = Operation { id: "Test", method: Method::POST, path: "/things", auth: true };
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/things"))
+            .respond_with(
+                ResponseTemplate::new(201).insert_header("x-clerk-trace-id", "trace_1").set_body_string("[1, 2]"),
+            )
+            .mount(&server)
+            .await;
+        Mock::given(path("/missing"))
+            .respond_with(ResponseTemplate::new(404).insert_header("x-clerk-trace-id", "trace_2"))
+            .mount(&server)
+            .await;
+        let client = Client::builder("sk_test_key").base_url(server.uri()).build().unwrap();
+        let call = |path: &str| Call::new(&client, &OP, path.to_owned(), RequestOptions::default());
+
+        let body: Vec<u8> = call("/things").send_json().await.unwrap();
+        assert_eq!(body, [1, 2]);
+        let response = call("/things").send_json::<Vec<u8>>().with_response().await.unwrap();
+        assert_eq!((response.status(), response.body().as_slice()), (StatusCode::CREATED, &[1, 2][..]));
+        assert_eq!(response.headers()["x-clerk-trace-id"], "trace_1");
+        let (status, headers, body) = response.into_parts();
+        assert_eq!(
+            (status, &headers["content-length"], body),
+            (StatusCode::CREATED, &HeaderValue::from_static("6"), vec![1, 2])
+        );
+
+        let error = call("/missing").send_empty().with_response().await.unwrap_err();
+        let api = error.api().unwrap();
+        assert_eq!(
+            (api.status, &api.headers["x-clerk-trace-id"]),
+            (StatusCode::NOT_FOUND, &HeaderValue::from_static("trace_2"))
+        );
+        let error = call("/things").send_json::<String>().with_response().await.unwrap_err();
+        assert!(matches!(error, Error::Decode { status: StatusCode::CREATED, .. }), "{error}");
     }
 
     #[test]

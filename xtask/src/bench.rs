@@ -227,8 +227,9 @@ fn scale(root: &Path, spec_path: &Path) -> Result {
         let mut runs = Vec::new();
         for _ in 0..3 {
             let started = Instant::now();
-            let files = clerk_codegen::generate(&file, &[], &clerk_codegen::emit::Options::default())
-                .map_err(|e| e.to_string())?;
+            let files =
+                clerk_codegen::generate(&file, &[], &Default::default(), &clerk_codegen::emit::Options::default())
+                    .map_err(|e| e.to_string())?;
             runs.push(started.elapsed());
             std::hint::black_box(files);
         }

@@ -28,6 +28,11 @@ pub fn test(root: &Path) -> Result {
                 })
             },
         ),
+        // The workspace steps build the runtime crate with its default features, which are
+        // all of them; this one builds it with none.
+        ("clippy, clerk-runtime with no feature", &|| {
+            clippy(&["-p", "clerk-runtime", "--no-default-features", "--all-targets"])
+        }),
         ("check, clerk-sdk with native-tls instead of rustls", &|| {
             cargo(&["check", "-p", "clerk-sdk", "--no-default-features", "--features", "native-tls", "--quiet"], &[])
         }),

@@ -1,6 +1,7 @@
 //! Conformance against Prism: installs the pinned `@stoplight/prism-cli` (npm lock file in
 //! `xtask/prism/`), serves the pinned spec (overlays applied) on 127.0.0.1, and runs the
-//! SDK's conformance test, which calls every operation against it.
+//! SDK's conformance test (`generated-sdk/tests/conformance.rs`), which calls every
+//! operation against it.
 
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
@@ -68,7 +69,7 @@ pub fn run(root: &Path) -> Result {
     eprintln!("    Prism is serving {} on 127.0.0.1:{port} (ready in {:.1?})", spec_file.display(), started.elapsed());
     let url = format!("http://127.0.0.1:{port}");
     cargo(
-        &["test", "-p", "clerk-sdk", "--lib", "--quiet", "conformance", "--", "--ignored", "--nocapture"],
+        &["test", "-p", "clerk-sdk", "--test", "conformance", "--quiet", "--", "--ignored", "--nocapture"],
         &[("PRISM_URL", url.as_str())],
     )
 }

@@ -114,7 +114,6 @@ pub fn regen(root: &Path, check: bool, spec: Option<&Path>, api_version: Option<
     let options = clerk_codegen::emit::Options {
         crate_name: "clerk-sdk".into(),
         crate_version: pin.crate_version.clone(),
-        names: names(root)?,
         benches: benches(&root.join("generated-sdk"))?,
     };
     let events = load_with(root, &specs::resolve(&pin.webhooks)?, &clerk_codegen::ir::NameMap::new())?;

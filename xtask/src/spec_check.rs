@@ -1,6 +1,7 @@
 //! Generates a crate from every spec in the specs folder ([`crate::specs::dir`]: every
 //! snapshot, every API version) and from every golden fixture, then `cargo check`s them all
-//! in one throwaway workspace under `target/`, with warnings as errors.
+//! in one throwaway workspace under `target/`, with warnings as errors, and the golden
+//! crates' tests too.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -33,7 +34,8 @@ pub fn check_all(root: &Path) -> Result {
             crate_version: "0.0.0".into(),
             ..Default::default()
         };
-        let files = clerk_codegen::generate(spec, &overlays, &options).map_err(|e| e.to_string())?;
+        let files =
+            clerk_codegen::generate(spec, &overlays, &Default::default(), &options).map_err(|e| e.to_string())?;
         clerk_codegen::write::write(&work.join(&name), &files).map_err(|e| e.to_string())?;
         eprintln!("    generated {name} from {}", relative.display());
         members.push(name);
@@ -54,7 +56,7 @@ pub fn check_all(root: &Path) -> Result {
             crate_version: "0.0.0".into(),
             ..Default::default()
         };
-        let files = clerk_codegen::generate(&spec, &[], &options).map_err(|e| e.to_string())?;
+        let files = clerk_codegen::generate(&spec, &[], &Default::default(), &options).map_err(|e| e.to_string())?;
         clerk_codegen::write::write(&work.join(&name), &files).map_err(|e| e.to_string())?;
         members.push(name);
     }
@@ -66,17 +68,24 @@ pub fn check_all(root: &Path) -> Result {
     std::fs::write(work.join("Cargo.toml"), manifest).map_err(|e| e.to_string())?;
     // The same dependency versions as the workspace.
     let _ = std::fs::copy(root.join("Cargo.lock"), work.join("Cargo.lock"));
-    let cargo = crate::process::cargo_bin();
-    let status = Command::new(cargo)
-        .args(["check", "--workspace", "--quiet"])
-        .env("CARGO_TARGET_DIR", root.join("target/spec-check-target"))
-        .env("RUSTFLAGS", "-D warnings")
-        .current_dir(&work)
-        .status()
-        .map_err(|e| e.to_string())?;
-    if !status.success() {
-        return Err(format!("a crate generated in {} does not compile", work.display()));
-    }
+    let check = |args: &[&str]| -> Result {
+        let status = Command::new(crate::process::cargo_bin())
+            .arg("check")
+            .args(args)
+            .arg("--quiet")
+            .env("CARGO_TARGET_DIR", root.join("target/spec-check-target"))
+            .env("RUSTFLAGS", "-D warnings")
+            .current_dir(&work)
+            .status()
+            .map_err(|e| e.to_string())?;
+        if status.success() { Ok(()) } else { Err(format!("a crate generated in {} does not compile", work.display())) }
+    };
+    check(&["--workspace"])?;
+    // The golden crates' generated tests as well: each fixture's hard construct in the
+    // conformance and spec-example harnesses.
+    let mut golden = vec!["--tests"];
+    members.iter().filter(|m| m.starts_with("golden-")).for_each(|m| golden.extend(["-p", m.as_str()]));
+    check(&golden)?;
     eprintln!(
         "    {} crates compile: {} specs, {} golden fixtures",
         members.len(),

@@ -4,77 +4,40 @@
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use std::collections::{BTreeMap, BTreeSet};
 
 use super::types::{self, doc_attrs, ident};
-use crate::ir::{Api, BodyMedia, Operation, Param, ParamLocation, ResponseBody, TypeKind, TypeRef};
+use crate::ir::{
+    Api, BodyMedia, Crate, Group, Operation, PageShape, Param, ParamLocation, ResponseBody, TypeKind, TypeRef,
+};
 use crate::names::{self, Namespace};
-
-/// The operations of each group, groups sorted by name.
-pub fn groups(api: &Api) -> BTreeMap<&str, Vec<&Operation>> {
-    let mut groups: BTreeMap<&str, Vec<&Operation>> = BTreeMap::new();
-    for op in &api.operations {
-        groups.entry(op.group.as_str()).or_default().push(op);
-    }
-    groups
-}
-
-/// The cargo feature of a group: its module name, unless another feature has that name.
-pub fn group_feature(group: &str) -> String {
-    const TAKEN: &[&str] =
-        &["full", "rustls", "native-tls", "tracing", "auth", "axum", "webhook-verification", "default"];
-    if TAKEN.contains(&group) { format!("{group}-api") } else { group.to_owned() }
-}
-
-/// The group handle's type name: `UsersApi`, as the groups of Clerk's other SDKs.
-pub fn group_type(group: &str) -> String {
-    format!("{}Api", names::type_ident(group, "Default"))
-}
 
 /// A type as written in `src/api/`: models through the `models::` path.
 fn model_ty(api: &Api, t: &TypeRef, multipart: bool) -> TokenStream {
     types::ty_in(api, t, multipart, &quote!(models::))
 }
 
-/// The name of the accessor on `Client` for each group, in group order.
-fn accessors(api: &Api) -> Vec<(String, String)> {
-    let mut ns = Namespace::new();
-    for reserved in ["new", "builder", "from_env", "base_url", "inner"] {
-        ns.claim(reserved);
-    }
-    groups(api).keys().map(|g| ((*g).to_owned(), ns.claim(g))).collect()
-}
-
-/// The accessor on `Client` for a group: `users` for `client.users()`.
-pub fn group_accessor(api: &Api, group: &str) -> String {
-    accessors(api).into_iter().find(|(g, _)| g == group).map(|(_, a)| a).unwrap_or_else(|| group.to_owned())
-}
-
 /// `src/api/mod.rs`: the group modules and the accessors on `Client`.
-pub fn module(api: &Api) -> TokenStream {
-    let accessors = accessors(api);
-    let groups = groups(api);
-    let cfg = |g: &str| {
-        let feature = group_feature(g);
+pub fn module(plan: &Crate<'_>) -> TokenStream {
+    let cfg = |g: &Group| {
+        let feature = &g.feature;
         quote!(#[cfg(feature = #feature)])
     };
-    let modules = groups.keys().map(|g| {
+    let modules = plan.groups.iter().map(|g| {
         let gate = cfg(g);
-        let module = ident(g);
+        let module = ident(&g.name);
         quote!(#gate pub mod #module;)
     });
-    let uses = groups.keys().map(|g| {
+    let uses = plan.groups.iter().map(|g| {
         let gate = cfg(g);
-        let module = ident(g);
-        let ty = ident(&group_type(g));
+        let module = ident(&g.name);
+        let ty = ident(&g.handle);
         quote!(#gate pub use #module::#ty;)
     });
-    let methods = groups.iter().zip(&accessors).map(|((group, ops), (_, accessor))| {
-        let gate = cfg(group);
-        let method = ident(accessor);
-        let ty = ident(&group_type(group));
-        let doc =
-            format!(" Operations on {} ({} operations; feature `{}`).", ops[0].tag, ops.len(), group_feature(group));
+    let methods = plan.groups.iter().map(|g| {
+        let gate = cfg(g);
+        let method = ident(&g.accessor);
+        let ty = ident(&g.handle);
+        let doc = format!(" Operations on {} ({} operations; feature `{}`).", g.tag, g.members.len(), g.feature);
         quote! {
             #[doc = #doc]
             #gate
@@ -95,32 +58,20 @@ pub fn module(api: &Api) -> TokenStream {
 }
 
 /// `src/api/<group>.rs`.
-pub fn group(api: &Api, group: &str, ops: &[&Operation]) -> TokenStream {
-    let ty = ident(&group_type(group));
-    let mut builder_names = Namespace::new();
-    builder_names.claim(&group_type(group));
-    let builders: Vec<String> =
-        ops.iter().map(|op| builder_names.claim(&names::type_ident(&op.id, "Request"))).collect();
-    let uses_models = ops.iter().any(|op| {
-        let mut ids = BTreeSet::new();
-        op.params.iter().for_each(|p| types::referenced(&p.ty, &mut ids));
-        if let Some(body) = &op.body {
-            types::referenced(&body.ty, &mut ids);
-        }
-        if let ResponseBody::Json(t) = &op.response.body {
-            types::referenced(t, &mut ids);
-        }
-        !ids.is_empty()
-    });
+pub fn group(api: &Api, group: &Group) -> TokenStream {
+    let ty = ident(&group.handle);
+    let members: Vec<(&Operation, &str)> =
+        group.members.iter().map(|m| (&api.operations[m.operation], m.builder.as_str())).collect();
+    let uses_models = members.iter().any(|(op, _)| !api.operation_refs(op).is_empty());
     let imports = uses_models.then(|| {
         quote!(
             use crate::models;
         )
     });
-    let methods = ops.iter().zip(&builders).map(|(op, builder)| group_method(api, op, builder));
-    let items = ops.iter().zip(&builders).map(|(op, builder)| builder_items(api, op, builder, &ty));
-    let doc = format!(" Operations on {}.", ops[0].tag);
-    let handle_doc = format!(" {}: get it with `client.{}()`.", ops[0].tag, group);
+    let methods = members.iter().map(|(op, builder)| group_method(api, op, builder));
+    let items = members.iter().map(|(op, builder)| builder_items(api, op, builder, &ty));
+    let doc = format!(" Operations on {}.", group.tag);
+    let handle_doc = format!(" {}: get it with `client.{}()`.", group.tag, group.name);
     quote! {
         #![doc = #doc]
         use crate::request::{Call, Operation, RequestOptions};
@@ -144,9 +95,10 @@ pub fn group(api: &Api, group: &str, ops: &[&Operation]) -> TokenStream {
     }
 }
 
-/// Arguments of the group method: required path and query parameters, then a required body.
-fn required(op: &Operation) -> (Vec<&Param>, Vec<&Param>) {
-    op.params.iter().partition(|p| p.required && p.location != ParamLocation::Cookie)
+/// A parameter the group method takes as an argument (required ones); the builder has a
+/// setter for every other.
+fn is_argument(p: &Param) -> bool {
+    p.required && p.location != ParamLocation::Cookie
 }
 
 fn field_names(op: &Operation) -> Vec<(String, &Param)> {
@@ -160,13 +112,11 @@ fn field_names(op: &Operation) -> Vec<(String, &Param)> {
 fn group_method(api: &Api, op: &Operation, builder: &str) -> TokenStream {
     let name = ident(&op.name);
     let builder = ident(builder);
-    let (required_params, _) = required(op);
-    let fields = field_names(op);
     let mut args = Vec::new();
     let mut inits = Vec::new();
-    for (field, p) in &fields {
+    for (field, p) in &field_names(op) {
         let f = ident(field);
-        if required_params.iter().any(|r| std::ptr::eq(*r, *p)) {
+        if is_argument(p) {
             let (arg_ty, convert) = setter_type(api, &p.ty, &f);
             args.push(quote!(#f: #arg_ty));
             if f == convert.to_string() {
@@ -221,160 +171,19 @@ fn setter_type(api: &Api, t: &TypeRef, value: &proc_macro2::Ident) -> (TokenStre
     }
 }
 
+/// The `const` describing an operation, its request builder and the builder's methods.
 fn builder_items(api: &Api, op: &Operation, builder: &str, group_ty: &proc_macro2::Ident) -> TokenStream {
     let builder_ident = ident(builder);
-    let (required_params, _) = required(op);
     let fields = field_names(op);
     let const_name = format_ident!("{}", names::snake(&op.id).to_uppercase());
     let op_id = &op.id;
     let http_method = format_ident!("{}", op.method);
     let path_template = &op.path;
     let auth = !op.no_auth;
-
-    let mut struct_fields = Vec::new();
-    let mut setters = Vec::new();
-    for (field, p) in &fields {
-        let f = ident(field);
-        let ty = model_ty(api, &p.ty, false);
-        let is_required = required_params.iter().any(|r| std::ptr::eq(*r, *p));
-        if is_required {
-            struct_fields.push(quote!(#f: #ty));
-            continue;
-        }
-        struct_fields.push(quote!(#f: Option<#ty>));
-        let (arg_ty, convert) = setter_type(api, &p.ty, &f);
-        let mut extra = Vec::new();
-        if let Some(default) = &p.default {
-            extra.push(format!("The server uses `{}` when this is not set.", default_text(default)));
-        }
-        let doc = doc_attrs(p.doc.as_deref(), &extra);
-        let deprecated = p.deprecated.then(|| quote!(#[deprecated]));
-        setters.push(quote! {
-            #doc
-            #deprecated
-            pub fn #f(mut self, #f: #arg_ty) -> Self {
-                self.#f = Some(#convert);
-                self
-            }
-        });
-    }
-    if let Some(body) = &op.body {
-        let body_ty = model_ty(api, &body.ty, false);
-        if body.required {
-            struct_fields.push(quote!(body: #body_ty));
-        } else {
-            struct_fields.push(quote!(body: Option<#body_ty>));
-            setters.push(quote! {
-                /// The request body (optional for this operation).
-                pub fn body(mut self, body: #body_ty) -> Self {
-                    self.body = Some(body);
-                    self
-                }
-            });
-        }
-    }
-
-    // The path, with each parameter encoded as one segment.
-    let mut format_string = String::new();
-    let mut format_args = Vec::new();
-    let mut rest = op.path.as_str();
-    while let Some(start) = rest.find('{') {
-        let Some(len) = rest[start..].find('}') else { break };
-        format_string.push_str(&rest[..start]);
-        format_string.push_str("{}");
-        let wire = &rest[start + 1..start + len];
-        let value = fields
-            .iter()
-            .find(|(_, p)| p.location == ParamLocation::Path && p.wire == wire)
-            .map(|(field, p)| {
-                let f = ident(field);
-                if p.ty == TypeRef::String {
-                    quote!(crate::request::segment(&self.#f))
-                } else {
-                    quote!(crate::request::segment(&self.#f.to_string()))
-                }
-            })
-            .unwrap_or_else(|| quote!(crate::request::segment(#wire)));
-        format_args.push(value);
-        rest = &rest[start + len + 1..];
-    }
-    format_string.push_str(rest);
-    let path = if format_args.is_empty() {
-        quote!(#format_string.to_owned())
-    } else {
-        quote!(format!(#format_string, #(#format_args),*))
-    };
-
-    let mut statements = Vec::new();
-    for (field, p) in &fields {
-        let f = ident(field);
-        let wire = &p.wire;
-        let is_required = required_params.iter().any(|r| std::ptr::eq(*r, *p));
-        let value = if is_required { quote!(Some(&self.#f)) } else { quote!(self.#f.as_ref()) };
-        match (p.location, &p.ty) {
-            (ParamLocation::Query, TypeRef::Array(_)) => {
-                let explode = p.explode;
-                statements.push(quote!(call.query_list(#wire, #value, #explode);));
-            }
-            (ParamLocation::Query, t) if displayable(api, t) => statements.push(quote!(call.query(#wire, #value);)),
-            (ParamLocation::Query, _) => {
-                let json = if is_required {
-                    quote!(serde_json::to_string(&self.#f).ok())
-                } else {
-                    quote!(self.#f.as_ref().and_then(|v| serde_json::to_string(v).ok()))
-                };
-                statements.push(quote!(call.query(#wire, #json.as_ref());));
-            }
-            (ParamLocation::Header, t) if displayable(api, t) => statements.push(quote!(call.header(#wire, #value);)),
-            (ParamLocation::Header, _) => {
-                let json = if is_required {
-                    quote!(serde_json::to_string(&self.#f).ok())
-                } else {
-                    quote!(self.#f.as_ref().and_then(|v| serde_json::to_string(v).ok()))
-                };
-                statements.push(quote!(call.header(#wire, #json.as_ref());));
-            }
-            _ => {}
-        }
-    }
-    if let Some(body) = &op.body {
-        let encode = |method: TokenStream| {
-            if body.required {
-                quote!(call.#method(&self.body);)
-            } else {
-                quote! {
-                    if let Some(body) = &self.body {
-                        call.#method(body);
-                    }
-                }
-            }
-        };
-        match body.media {
-            BodyMedia::Multipart => {
-                if let TypeRef::Named(id) = body.ty {
-                    if let TypeKind::Struct { fields, .. } = &api.ty(id).kind {
-                        for f in fields {
-                            let name = ident(&f.name);
-                            let wire = &f.wire;
-                            let access = match (body.required, f.required) {
-                                (true, true) => quote!(Some(&self.body.#name)),
-                                (true, false) => quote!(self.body.#name.as_ref()),
-                                (false, true) => quote!(self.body.as_ref().map(|b| &b.#name)),
-                                (false, false) => quote!(self.body.as_ref().and_then(|b| b.#name.as_ref())),
-                            };
-                            statements.push(if f.ty == TypeRef::File {
-                                quote!(call.file(#wire, #access);)
-                            } else {
-                                quote!(call.text(#wire, #access);)
-                            });
-                        }
-                    }
-                }
-            }
-            BodyMedia::Json => statements.push(encode(quote!(json))),
-            BodyMedia::Form => statements.push(encode(quote!(form))),
-        }
-    }
+    let (struct_fields, setters) = builder_fields(api, op, &fields);
+    let path = path_expr(op, &fields);
+    let mut statements = param_statements(api, &fields);
+    statements.extend(body_statements(api, op));
     let (output, finish) = match &op.response.body {
         ResponseBody::Json(t) => (model_ty(api, t, false), quote!(call.send_json())),
         ResponseBody::Text => (quote!(String), quote!(call.send_text())),
@@ -427,6 +236,164 @@ fn builder_items(api: &Api, op: &Operation, builder: &str, group_ty: &proc_macro
     }
 }
 
+/// The builder's fields (required parameters plain, the others `Option`, then the body)
+/// and the setters of the optional ones.
+fn builder_fields(api: &Api, op: &Operation, fields: &[(String, &Param)]) -> (Vec<TokenStream>, Vec<TokenStream>) {
+    let mut struct_fields = Vec::new();
+    let mut setters = Vec::new();
+    for (field, p) in fields {
+        let f = ident(field);
+        let ty = model_ty(api, &p.ty, false);
+        if is_argument(p) {
+            struct_fields.push(quote!(#f: #ty));
+            continue;
+        }
+        struct_fields.push(quote!(#f: Option<#ty>));
+        let (arg_ty, convert) = setter_type(api, &p.ty, &f);
+        let mut extra = Vec::new();
+        if let Some(default) = &p.default {
+            extra.push(format!("The server uses `{}` when this is not set.", default_text(default)));
+        }
+        let doc = doc_attrs(p.doc.as_deref(), &extra);
+        let deprecated = p.deprecated.then(|| quote!(#[deprecated]));
+        setters.push(quote! {
+            #doc
+            #deprecated
+            pub fn #f(mut self, #f: #arg_ty) -> Self {
+                self.#f = Some(#convert);
+                self
+            }
+        });
+    }
+    if let Some(body) = &op.body {
+        let body_ty = model_ty(api, &body.ty, false);
+        if body.required {
+            struct_fields.push(quote!(body: #body_ty));
+        } else {
+            struct_fields.push(quote!(body: Option<#body_ty>));
+            setters.push(quote! {
+                /// The request body (optional for this operation).
+                pub fn body(mut self, body: #body_ty) -> Self {
+                    self.body = Some(body);
+                    self
+                }
+            });
+        }
+    }
+    (struct_fields, setters)
+}
+
+/// The path, with each parameter encoded as one segment.
+fn path_expr(op: &Operation, fields: &[(String, &Param)]) -> TokenStream {
+    let mut format_string = String::new();
+    let mut format_args = Vec::new();
+    let mut rest = op.path.as_str();
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else { break };
+        format_string.push_str(&rest[..start]);
+        format_string.push_str("{}");
+        let wire = &rest[start + 1..start + len];
+        let value = fields
+            .iter()
+            .find(|(_, p)| p.location == ParamLocation::Path && p.wire == wire)
+            .map(|(field, p)| {
+                let f = ident(field);
+                if p.ty == TypeRef::String {
+                    quote!(crate::request::segment(&self.#f))
+                } else {
+                    quote!(crate::request::segment(&self.#f.to_string()))
+                }
+            })
+            .unwrap_or_else(|| quote!(crate::request::segment(#wire)));
+        format_args.push(value);
+        rest = &rest[start + len + 1..];
+    }
+    format_string.push_str(rest);
+    if format_args.is_empty() {
+        quote!(#format_string.to_owned())
+    } else {
+        quote!(format!(#format_string, #(#format_args),*))
+    }
+}
+
+/// The statements that put query and header parameters on the call.
+fn param_statements(api: &Api, fields: &[(String, &Param)]) -> Vec<TokenStream> {
+    let mut statements = Vec::new();
+    for (field, p) in fields {
+        let f = ident(field);
+        let wire = &p.wire;
+        let value = if is_argument(p) { quote!(Some(&self.#f)) } else { quote!(self.#f.as_ref()) };
+        let json = || {
+            let json = if is_argument(p) {
+                quote!(serde_json::to_string(&self.#f).ok())
+            } else {
+                quote!(self.#f.as_ref().and_then(|v| serde_json::to_string(v).ok()))
+            };
+            quote!(#json.as_ref())
+        };
+        statements.push(match (p.location, &p.ty) {
+            (ParamLocation::Query, TypeRef::Array(_)) => {
+                let explode = p.explode;
+                quote!(call.query_list(#wire, #value, #explode);)
+            }
+            (ParamLocation::Query, t) if displayable(api, t) => quote!(call.query(#wire, #value);),
+            (ParamLocation::Query, _) => {
+                let json = json();
+                quote!(call.query(#wire, #json);)
+            }
+            (ParamLocation::Header, t) if displayable(api, t) => quote!(call.header(#wire, #value);),
+            (ParamLocation::Header, _) => {
+                let json = json();
+                quote!(call.header(#wire, #json);)
+            }
+            _ => continue,
+        });
+    }
+    statements
+}
+
+/// The statements that put the body on the call: JSON, a form, or one part per field.
+fn body_statements(api: &Api, op: &Operation) -> Vec<TokenStream> {
+    let Some(body) = &op.body else { return Vec::new() };
+    let encode = |method: TokenStream| {
+        if body.required {
+            quote!(call.#method(&self.body);)
+        } else {
+            quote! {
+                if let Some(body) = &self.body {
+                    call.#method(body);
+                }
+            }
+        }
+    };
+    match body.media {
+        BodyMedia::Json => vec![encode(quote!(json))],
+        BodyMedia::Form => vec![encode(quote!(form))],
+        BodyMedia::Multipart => {
+            let TypeRef::Named(id) = body.ty else { return Vec::new() };
+            let TypeKind::Struct { fields, .. } = &api.ty(id).kind else { return Vec::new() };
+            fields
+                .iter()
+                .map(|f| {
+                    let name = ident(&f.name);
+                    let wire = &f.wire;
+                    let access = match (body.required, f.required) {
+                        (true, true) => quote!(Some(&self.body.#name)),
+                        (true, false) => quote!(self.body.#name.as_ref()),
+                        (false, true) => quote!(self.body.as_ref().map(|b| &b.#name)),
+                        (false, false) => quote!(self.body.as_ref().and_then(|b| b.#name.as_ref())),
+                    };
+                    if f.ty == TypeRef::File {
+                        quote!(call.file(#wire, #access);)
+                    } else {
+                        quote!(call.text(#wire, #access);)
+                    }
+                })
+                .collect()
+        }
+    }
+}
+
 fn default_text(v: &serde_json::Value) -> String {
     match v {
         serde_json::Value::String(s) => s.clone(),
@@ -443,46 +410,17 @@ fn displayable(api: &Api, t: &TypeRef) -> bool {
     }
 }
 
-/// Where a paginated operation's items are: the response itself (a bare array), or its
-/// `data` field with an optional `total_count` field.
-pub struct Pages<'a> {
-    item: TypeRef,
-    data: Option<&'a crate::ir::Field>,
-    total: Option<&'a crate::ir::Field>,
-}
-
-/// The pagination shape of a limit/offset operation, if it has one.
-pub fn pages<'a>(api: &'a Api, op: &Operation) -> Option<Pages<'a>> {
-    let optional_query =
-        |wire: &str| op.params.iter().any(|p| p.wire == wire && p.location == ParamLocation::Query && !p.required);
-    if !optional_query("limit") || !optional_query("offset") {
-        return None;
-    }
-    match &op.response.body {
-        ResponseBody::Json(TypeRef::Array(item)) => Some(Pages { item: (**item).clone(), data: None, total: None }),
-        ResponseBody::Json(TypeRef::Named(id)) => {
-            let TypeKind::Struct { fields, .. } = &api.ty(*id).kind else { return None };
-            let data = fields.iter().find(|f| f.wire == "data" && f.required)?;
-            let TypeRef::Array(item) = &data.ty else { return None };
-            let total = fields.iter().find(|f| f.wire == "total_count" && matches!(f.ty, TypeRef::Integer { .. }));
-            Some(Pages { item: (**item).clone(), data: Some(data), total })
-        }
-        _ => None,
-    }
-}
-
-/// `paginate()` for limit/offset operations that return a bare array or a
-/// `{data, total_count}` envelope.
+/// `paginate()` for an operation the IR found paginated ([`crate::ir::Pagination`]).
 fn paginate(api: &Api, op: &Operation, fields: &[(String, &Param)]) -> Option<TokenStream> {
-    let pages = pages(api, op)?;
-    let find = |wire: &str| fields.iter().find(|(_, p)| p.wire == wire && p.location == ParamLocation::Query);
-    let (limit_field, limit) = find("limit")?;
-    let (offset_field, offset) = find("offset")?;
-    let extract = match pages.data {
-        None => quote!(crate::pagination::Page { items: page, total: None }),
-        Some(data) => {
-            let data_name = ident(&data.name);
-            let total = match pages.total {
+    let pages = op.pagination.as_ref()?;
+    let (limit_field, limit) = &fields[pages.limit];
+    let (offset_field, offset) = &fields[pages.offset];
+    let extract = match pages.page {
+        PageShape::Array => quote!(crate::pagination::Page { items: page, total: None }),
+        PageShape::Envelope { data, total } => {
+            let TypeKind::Struct { fields: envelope, .. } = &api.ty(envelope_type(op)?).kind else { return None };
+            let data_name = ident(&envelope[data].name);
+            let total = match total.map(|i| &envelope[i]) {
                 Some(f) if f.required && !f.nullable => {
                     let name = ident(&f.name);
                     quote!(Some(page.#name))
@@ -509,8 +447,7 @@ fn paginate(api: &Api, op: &Operation, fields: &[(String, &Param)]) -> Option<To
         TypeRef::Integer { bits: 32 } => quote!(i32::try_from(offset).unwrap_or(i32::MAX)),
         _ => quote!(offset),
     };
-    let default_limit =
-        proc_macro2::Literal::i64_unsuffixed(limit.default.as_ref().and_then(serde_json::Value::as_i64).unwrap_or(10));
+    let default_limit = proc_macro2::Literal::i64_unsuffixed(pages.default_limit);
     let page_size = match limit.ty {
         TypeRef::Integer { bits: 64 } => quote!(self.#limit_ident.unwrap_or(#default_limit)),
         _ => {
@@ -538,4 +475,12 @@ fn paginate(api: &Api, op: &Operation, fields: &[(String, &Param)]) -> Option<To
             })
         }
     })
+}
+
+/// The response type of an operation whose page is an envelope.
+fn envelope_type(op: &Operation) -> Option<crate::ir::TypeId> {
+    match &op.response.body {
+        ResponseBody::Json(TypeRef::Named(id)) => Some(*id),
+        _ => None,
+    }
 }

@@ -1,44 +1,46 @@
-//! Emits `src/conformance.rs`: one test that calls every operation with valid arguments
+//! Emits `tests/conformance.rs`: one test that calls every operation with valid arguments
 //! (built from the spec's examples and schemas) against a Prism mock server of the spec,
-//! and fails unless Prism accepts every request and every response decodes.
+//! and fails unless Prism accepts every request and every response decodes. It uses the
+//! crate's public API only, `krate` naming the crate.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
-use super::api::group_accessor;
 use super::types::{self, ident};
-use crate::ir::{Api, BodyMedia, Operation, ParamLocation, TypeKind, TypeRef};
+use crate::ir::{Api, BodyMedia, Crate, Operation, ParamLocation, TypeKind, TypeRef};
 
-fn model_ty(api: &Api, t: &TypeRef, multipart: bool) -> TokenStream {
-    types::ty_in(api, t, multipart, &quote!(crate::models::))
+fn model_ty(api: &Api, krate: &Ident, t: &TypeRef, multipart: bool) -> TokenStream {
+    types::ty_in(api, t, multipart, &quote!(#krate::models::))
 }
 
 /// The call expression for an operation, or why it cannot be built.
-fn call(api: &Api, op: &Operation) -> Result<TokenStream, String> {
-    let group = ident(&group_accessor(api, &op.group));
+fn call(plan: &Crate<'_>, krate: &Ident, op: &Operation) -> Result<TokenStream, String> {
+    let api = plan.api;
+    let accessor = plan.groups.iter().find(|g| g.name == op.group).map_or(op.group.as_str(), |g| g.accessor.as_str());
+    let group = ident(accessor);
     let method = ident(&op.name);
     let mut args = Vec::new();
     for p in op.params.iter().filter(|p| p.required && p.location != ParamLocation::Cookie) {
         let json = p.sample.as_ref().ok_or_else(|| format!("no sample for parameter `{}`", p.wire))?.to_string();
-        let ty = model_ty(api, &p.ty, false);
+        let ty = model_ty(api, krate, &p.ty, false);
         args.push(quote!(sample::<#ty>(#json)));
     }
     if let Some(body) = op.body.as_ref().filter(|b| b.required) {
-        args.push(body_value(api, body)?);
+        args.push(body_value(api, krate, body)?);
     }
     let optional_body = op.body.as_ref().filter(|b| !b.required && b.media == BodyMedia::Multipart);
     let extra = match optional_body {
         Some(body) => {
-            let value = body_value(api, body)?;
+            let value = body_value(api, krate, body)?;
             quote!(.body(#value))
         }
         None => quote!(),
     };
-    Ok(quote!(clerk.#group().#method(#(#args),*) #extra .send()))
+    Ok(quote!(clerk.#group().#method(#(#args),*) #extra .send().with_response()))
 }
 
-fn body_value(api: &Api, body: &crate::ir::Body) -> Result<TokenStream, String> {
-    let ty = model_ty(api, &body.ty, body.media == BodyMedia::Multipart);
+fn body_value(api: &Api, krate: &Ident, body: &crate::ir::Body) -> Result<TokenStream, String> {
+    let ty = model_ty(api, krate, &body.ty, body.media == BodyMedia::Multipart);
     if body.media != BodyMedia::Multipart {
         let json = body.sample.as_ref().ok_or("no sample for the body")?.to_string();
         return Ok(quote!(sample::<#ty>(#json)));
@@ -48,7 +50,7 @@ fn body_value(api: &Api, body: &crate::ir::Body) -> Result<TokenStream, String> 
         return Err("a multipart body that is not an object".into());
     };
     let file =
-        quote!(crate::FilePart::new(b"\x89PNG\r\n\x1a\n".to_vec()).file_name("sample.png").content_type("image/png"));
+        quote!(#krate::FilePart::new(b"\x89PNG\r\n\x1a\n".to_vec()).file_name("sample.png").content_type("image/png"));
     let values = fields.iter().map(|f| {
         let name = ident(&f.name);
         let value = match (&f.ty, f.required) {
@@ -61,10 +63,11 @@ fn body_value(api: &Api, body: &crate::ir::Body) -> Result<TokenStream, String> 
     Ok(quote!(#ty { #(#values),* }))
 }
 
-pub fn emit(api: &Api) -> TokenStream {
+pub fn emit(plan: &Crate<'_>, krate: &Ident) -> TokenStream {
+    let api = plan.api;
     let checks = api.operations.iter().map(|op| {
         let id = &op.id;
-        match call(api, op) {
+        match call(plan, krate, op) {
             // Boxed: one state machine holding every call would overflow the stack.
             Ok(call) => quote!(report.check(#id, Box::pin(#call).await);),
             Err(why) => {
@@ -105,7 +108,9 @@ pub fn emit(api: &Api) -> TokenStream {
         //! Conformance against a Prism mock server of the spec: every operation is called
         //! with valid arguments; Prism must accept each request (no `sl-violations`), and
         //! each response must decode into its generated type.
+        #![cfg(feature = "full")]
 
+        #[allow(dead_code, reason = "only operations with required parameters or bodies use it")]
         fn sample<T: serde::de::DeserializeOwned>(json: &str) -> T {
             serde_json::from_str(json).unwrap_or_else(|e| panic!("sample {json} does not fit its type: {e}"))
         }
@@ -122,10 +127,15 @@ pub fn emit(api: &Api) -> TokenStream {
             /// A call passes when Prism reports no violation of the *request* and the
             /// response decodes. Violations Prism reports about its own generated response
             /// are counted, not failed: they are the mock's, and the SDK tolerated them.
-            fn check<T>(&mut self, operation: &str, result: Result<T, crate::Error>) {
+            fn check<T>(&mut self, operation: &str, result: Result<#krate::Response<T>, #krate::Error>) {
                 self.total += 1;
-                let violations: Vec<serde_json::Value> = crate::request::observed(operation)
-                    .and_then(|headers| headers.get("sl-violations").and_then(|v| serde_json::from_slice(v.as_bytes()).ok()))
+                let headers = match &result {
+                    Ok(response) => Some(response.headers()),
+                    Err(e) => e.api().map(|api| &api.headers),
+                };
+                let violations: Vec<serde_json::Value> = headers
+                    .and_then(|headers| headers.get("sl-violations"))
+                    .and_then(|v| serde_json::from_slice(v.as_bytes()).ok())
                     .unwrap_or_default();
                 let (request, response): (Vec<_>, Vec<_>) =
                     violations.into_iter().partition(|v| v["location"][0] == "request");
@@ -145,9 +155,9 @@ pub fn emit(api: &Api) -> TokenStream {
         #[allow(deprecated, reason = "deprecated operations are part of the API and are checked too")]
         async fn every_operation_is_accepted_by_prism_and_decodes() {
             let base = std::env::var("PRISM_URL").expect("PRISM_URL names the Prism server");
-            let clerk = crate::Client::builder("sk_test_conformance")
+            let clerk = #krate::Client::builder("sk_test_conformance")
                 .base_url(&base)
-                .retry_policy(crate::RetryPolicy::none())
+                .retry_policy(#krate::RetryPolicy::none())
                 .build()
                 .unwrap();
             #control

@@ -1,15 +1,17 @@
-//! Emits `src/spec_examples.rs`: a test that every `example` in the spec deserializes into
-//! the type generated for its schema.
+//! Emits `tests/spec_examples.rs`: a test that every `example` in the spec deserializes
+//! into the type generated for its schema, through the crate's public API (`krate`).
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use super::types;
-use crate::ir::{Api, TypeRef};
+use crate::ir::Api;
 
-pub fn emit(api: &Api) -> TokenStream {
+/// The test file. Models behind resource features (`features`) need them all: `full`.
+pub fn emit(api: &Api, krate: &Ident, features: bool) -> TokenStream {
+    let gate = features.then(|| quote!(#![cfg(feature = "full")]));
     let cases = api.examples.iter().map(|e| {
-        let mut ty = qualified(api, &e.ty);
+        let mut ty = types::ty_in(api, &e.ty, false, &quote!(#krate::models::));
         if e.nullable {
             ty = quote!(Option<#ty>);
         }
@@ -21,11 +23,12 @@ pub fn emit(api: &Api) -> TokenStream {
     quote! {
         //! Every `example` the spec gives for a schema, a response or a request body
         //! deserializes into the type generated for it.
+        #gate
 
-        type Check = fn(&str) -> Result<(), crate::DecodeError>;
+        type Check = fn(&str) -> Result<(), #krate::DecodeError>;
 
-        fn check<T: serde::de::DeserializeOwned>(json: &str) -> Result<(), crate::DecodeError> {
-            crate::decode::<T>(json).map(drop)
+        fn check<T: serde::de::DeserializeOwned>(json: &str) -> Result<(), #krate::DecodeError> {
+            #krate::decode::<T>(json).map(drop)
         }
 
         const CASES: [(&str, Check, &str); #count] = [
@@ -41,8 +44,4 @@ pub fn emit(api: &Api) -> TokenStream {
             assert!(failures.is_empty(), "{} of {} examples failed:\n{}", failures.len(), CASES.len(), failures.join("\n"));
         }
     }
-}
-
-fn qualified(api: &Api, t: &TypeRef) -> TokenStream {
-    types::ty_in(api, t, false, &quote!(crate::models::))
 }

@@ -5,6 +5,7 @@ mod api;
 mod conformance;
 pub mod docs;
 mod examples;
+mod manifest;
 pub mod types;
 
 use proc_macro2::TokenStream;
@@ -12,7 +13,7 @@ use quote::quote;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::error::{Diagnostic, Errors};
-use crate::ir::{Api, TypeId};
+use crate::ir::{Api, Crate, Features, Runtime, TypeId};
 use types::ident;
 
 /// Options for one generated crate.
@@ -22,8 +23,6 @@ pub struct Options {
     pub crate_name: String,
     /// The package version.
     pub crate_version: String,
-    /// Type names pinned by spec location.
-    pub names: crate::ir::NameMap,
     /// The hand-written benchmarks in the crate's `benches/` (file stems). The manifest
     /// declares each with `harness = false` and leaves `benches/` out of the package.
     pub benches: Vec<String>,
@@ -31,12 +30,7 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Self {
-            crate_name: "clerk-sdk".to_owned(),
-            crate_version: "0.1.0".to_owned(),
-            names: Default::default(),
-            benches: Vec::new(),
-        }
+        Self { crate_name: "clerk-sdk".to_owned(), crate_version: "0.1.0".to_owned(), benches: Vec::new() }
     }
 }
 
@@ -49,20 +43,42 @@ pub struct File {
     pub contents: String,
 }
 
-/// Runtime modules copied from `templates/src` into generated crates, with when each is
-/// needed (so that no crate carries code it does not use).
-const RUNTIME: &[(&str, &str, Needs)] = &[
-    ("client", include_str!("../../../templates/src/client.rs"), Needs::Operations),
-    ("decode", include_str!("../../../templates/src/decode.rs"), Needs::Always),
-    ("error", include_str!("../../../templates/src/error.rs"), Needs::Operations),
-    ("file", include_str!("../../../templates/src/file.rs"), Needs::Always),
-    ("nullable", include_str!("../../../templates/src/nullable.rs"), Needs::Always),
-    ("pagination", include_str!("../../../templates/src/pagination.rs"), Needs::Pagination),
-    ("request", include_str!("../../../templates/src/request.rs"), Needs::Operations),
-    ("retry", include_str!("../../../templates/src/retry.rs"), Needs::Operations),
-    ("tagged", include_str!("../../../templates/src/tagged.rs"), Needs::TaggedUnions),
-    ("auth", include_str!("../../../templates/src/auth.rs"), Needs::Jwks),
-    ("webhooks", include_str!("../../../templates/src/webhooks.rs"), Needs::Operations),
+/// A file of the runtime crate (`templates/`): its path below `src/`, and its text.
+type RuntimeFile = (&'static str, &'static str);
+
+/// The [`RuntimeFile`] at `path` below `templates/src/`.
+macro_rules! runtime_file {
+    ($path:literal) => {
+        ($path, include_str!(concat!("../../../templates/src/", $path)))
+    };
+}
+
+/// Runtime modules copied from `templates/src` into generated crates, each with its files
+/// and when it is needed (so that no crate carries code it does not use). The runtime
+/// crate's `lib.rs` is not copied: the generated `lib.rs` takes its place.
+const RUNTIME: &[(&str, &[RuntimeFile], Needs)] = &[
+    ("client", &[runtime_file!("client.rs")], Needs::Operations),
+    ("decode", &[runtime_file!("decode.rs")], Needs::Always),
+    ("error", &[runtime_file!("error.rs")], Needs::Operations),
+    ("file", &[runtime_file!("file.rs")], Needs::Always),
+    ("nullable", &[runtime_file!("nullable.rs")], Needs::Always),
+    ("pagination", &[runtime_file!("pagination.rs")], Needs::Pagination),
+    ("request", &[runtime_file!("request.rs")], Needs::Operations),
+    ("response", &[runtime_file!("response.rs")], Needs::Operations),
+    ("retry", &[runtime_file!("retry.rs")], Needs::Operations),
+    ("tagged", &[runtime_file!("tagged.rs")], Needs::TaggedUnions),
+    (
+        "auth",
+        &[
+            runtime_file!("auth/mod.rs"),
+            runtime_file!("auth/jwks.rs"),
+            runtime_file!("auth/jwt.rs"),
+            runtime_file!("auth/layer.rs"),
+            runtime_file!("auth/pem.rs"),
+        ],
+        Needs::Jwks,
+    ),
+    ("webhooks", &[runtime_file!("webhooks.rs")], Needs::Operations),
 ];
 
 /// Runtime modules that are public and behind a cargo feature: (module, feature).
@@ -76,326 +92,151 @@ fn module_feature(module: &str) -> Option<&'static str> {
 /// Paths of the runtime files copied verbatim from `templates/` (not generated from the
 /// spec), e.g. to leave them out of snapshots.
 pub fn runtime_paths() -> Vec<String> {
-    RUNTIME.iter().map(|(name, ..)| format!("src/{name}.rs")).collect()
+    RUNTIME.iter().flat_map(|(_, files, _)| files.iter().map(|(path, _)| format!("src/{path}"))).collect()
 }
 
+/// Which part of [`Runtime`] a runtime module belongs to.
 #[derive(Clone, Copy, PartialEq)]
 enum Needs {
     Always,
     Operations,
     Pagination,
     TaggedUnions,
-    /// The API has Clerk's `GET /jwks` (`client.jwks().get_jwks()`), which token
-    /// verification fetches keys with.
+    /// Session token verification ([`Runtime::auth`]).
     Jwks,
 }
 
-const CARGO_TOML: &str = include_str!("../../../templates/Cargo.toml.in");
-const CLIENT_TOML: &str = include_str!("../../../templates/client.toml.in");
+impl Needs {
+    fn met_by(self, runtime: &Runtime) -> bool {
+        match self {
+            Needs::Always => true,
+            Needs::Operations => runtime.client,
+            Needs::Pagination => runtime.pagination,
+            Needs::TaggedUnions => runtime.tagged,
+            Needs::Jwks => runtime.auth,
+        }
+    }
+}
+
 const README: &str = include_str!("../../../templates/README.md.in");
 const README_MODELS: &str = include_str!("../../../templates/README.models.md.in");
 const README_AUTH: &str = include_str!("../../../templates/README.auth.md.in");
 
-/// Which resource groups (cargo features) reach each type through their operations.
-fn type_groups(api: &Api) -> Vec<BTreeSet<&str>> {
-    let mut out = vec![BTreeSet::new(); api.types.len()];
-    for op in &api.operations {
-        let mut stack = BTreeSet::new();
-        op.params.iter().for_each(|p| types::referenced(&p.ty, &mut stack));
-        if let Some(body) = &op.body {
-            types::referenced(&body.ty, &mut stack);
-        }
-        if let crate::ir::ResponseBody::Json(t) = &op.response.body {
-            types::referenced(t, &mut stack);
-        }
-        let mut stack: Vec<TypeId> = stack.into_iter().collect();
-        while let Some(id) = stack.pop() {
-            if out[id].insert(op.group.as_str()) {
-                stack.extend(types::dependencies(api.ty(id)));
-            }
-        }
-    }
-    out
-}
-
-/// The resource groups each model file is compiled for: the groups that reach its types,
-/// widened until closed, so that a file is on whenever a file that imports from it is.
-fn module_groups(api: &Api) -> BTreeMap<&str, BTreeSet<&str>> {
-    let reach = type_groups(api);
-    let mut groups: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-    let mut imports: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-    for (id, t) in api.types.iter().enumerate() {
-        groups.entry(t.module.as_str()).or_default().extend(reach[id].iter().copied());
-        for dep in types::dependencies(t) {
-            let module = api.ty(dep).module.as_str();
-            if module != t.module {
-                imports.entry(t.module.as_str()).or_default().insert(module);
-            }
-        }
-    }
-    loop {
-        let mut changed = false;
-        for (module, deps) in &imports {
-            let needed = groups.get(module).cloned().unwrap_or_default();
-            for dep in deps {
-                let set = groups.entry(dep).or_default();
-                let before = set.len();
-                set.extend(needed.iter().copied());
-                changed |= set.len() != before;
-            }
-        }
-        if !changed {
-            return groups;
-        }
-    }
-}
-
-/// The `cfg` for code that only some resource features need: none when every group needs
-/// it, `full` when no operation reaches it. Exact sets keep the gating closed: whatever an
-/// enabled file refers to is reached by the same features, so it is enabled too.
-fn predicate(groups: &BTreeSet<&str>, all: usize) -> Option<TokenStream> {
-    if all == 0 || groups.len() >= all {
-        return None;
-    }
-    if groups.is_empty() {
-        return Some(quote!(feature = "full"));
-    }
-    Some(any_feature(groups.iter().map(|g| api::group_feature(g))))
-}
-
 /// `feature = "a"`, or `any(feature = "a", feature = "b", …)` for several.
-fn any_feature(features: impl IntoIterator<Item = String>) -> TokenStream {
-    let features: Vec<String> = features.into_iter().collect();
-    match features.as_slice() {
+fn any_feature(features: &[String]) -> TokenStream {
+    match features {
         [one] => quote!(feature = #one),
         many => quote!(any(#(feature = #many),*)),
     }
 }
 
-/// [`predicate`] as a `#[cfg(...)]` attribute.
-fn gate(groups: &BTreeSet<&str>, all: usize) -> Option<TokenStream> {
-    predicate(groups, all).map(|p| quote!(#[cfg(#p)]))
+/// A gate as a `#[cfg(...)]` attribute.
+fn gate(features: Option<&Features>) -> Option<TokenStream> {
+    features.map(|f| {
+        let predicate = any_feature(&f.0);
+        quote!(#[cfg(#predicate)])
+    })
 }
 
 /// Every file of the generated crate, in a stable order.
 pub fn emit(api: &Api, options: &Options) -> Result<Vec<File>, Errors> {
-    emit_with_webhooks(api, None, options)
+    emit_crate(&Crate::plan(api, None), options)
 }
 
 /// Every file of the generated crate, with typed webhook events from a webhooks document
 /// (`x-webhooks`) in `webhooks::models` and `webhooks::EventData`.
 pub fn emit_with_webhooks(api: &Api, webhooks: Option<&Api>, options: &Options) -> Result<Vec<File>, Errors> {
-    let webhooks = webhooks.filter(|_| !api.operations.is_empty());
-    let shared = webhooks.map(|w| shared_types(api, w)).unwrap_or_default();
-    // No version in the header: a new API version should only touch the files that change.
-    let header = "// @generated by clerk-codegen. Do not edit: run `cargo xtask regen`.\n\n".to_owned();
-    let mut files = Vec::new();
+    emit_crate(&Crate::plan(api, webhooks), options)
+}
+
+/// The header of every generated source file. No version in it: a new API version should
+/// only touch the files that change.
+const HEADER: &str = "// @generated by clerk-codegen. Do not edit: run `cargo xtask regen`.\n\n";
+
+/// Every file of a planned crate, in a stable order.
+pub fn emit_crate(plan: &Crate<'_>, options: &Options) -> Result<Vec<File>, Errors> {
+    let mut files = vec![
+        File { path: "Cargo.toml".into(), contents: manifest::render(plan, options) },
+        File { path: "README.md".into(), contents: readme(plan, options) },
+    ];
     // Rust sources, formatted together at the end.
     let mut rust = Vec::new();
-    let fill = |template: &str| {
-        template
-            .replace("{crate_name}", &options.crate_name)
-            .replace("{crate_version}", &options.crate_version)
-            .replace("{api_version}", &api.version)
-            .replace("{type_count}", &api.types.len().to_string())
-            .replace("{operation_count}", &api.operations.len().to_string())
-    };
-    let needs = |n: Needs| match n {
-        Needs::Always => true,
-        Needs::Operations => !api.operations.is_empty(),
-        Needs::Pagination => api.operations.iter().any(|op| api::pages(api, op).is_some()),
-        Needs::TaggedUnions => api
-            .types
-            .iter()
-            .chain(webhooks.iter().flat_map(|w| &w.types))
-            .any(|t| matches!(t.kind, crate::ir::TypeKind::Tagged { .. })),
-        Needs::Jwks => api.operations.iter().any(|op| op.group == "jwks" && op.name == "get_jwks"),
-    };
-    let (client_manifest, client_dependencies) = match needs(Needs::Operations) {
-        true => CLIENT_TOML.split_once("---\n").unwrap_or((CLIENT_TOML, "")),
-        false => ("", ""),
-    };
-    let auth_feature = if needs(Needs::Jwks) {
-        "# Session token verification and request authentication.\nauth = [\"dep:ring\", \"dep:base64\", \"dep:http\", \"jwks\"]\n\
-         # A tower/axum layer that authenticates every request.\naxum = [\"auth\", \"dep:tower-layer\", \"dep:tower-service\"]\n"
-    } else {
-        ""
-    };
-    let default_features = if needs(Needs::Jwks) {
-        "\"rustls\", \"auth\", \"webhook-verification\", \"full\""
-    } else {
-        "\"rustls\", \"webhook-verification\", \"full\""
-    };
-    let auth_dependencies = if needs(Needs::Jwks) {
-        "tower-layer = { version = \"0.3\", optional = true }\ntower-service = { version = \"0.3\", optional = true }\n"
-    } else {
-        ""
-    };
-    let auth_dev_dependencies = if needs(Needs::Jwks) {
-        "axum = { version = \"0.8\", default-features = false }\ntower = { version = \"0.5\", default-features = false, features = [\"util\"] }\n"
-    } else {
-        ""
-    };
-    let groups = api::groups(api);
-    let group_features = format!(
-        "# Resource groups: each turns on its operations and the models they use.\nfull = [{}]\n{}",
-        groups.keys().map(|g| format!("\"{}\"", api::group_feature(g))).collect::<Vec<_>>().join(", "),
-        groups.keys().map(|g| format!("{} = []\n", api::group_feature(g))).collect::<String>()
-    );
-    let client_manifest = client_manifest
-        .replace("{group_features}", &group_features)
-        .replace("{auth_feature}", auth_feature)
-        .replace("{default_features}", default_features)
-        .replace("{auth_dev_dependencies}", auth_dev_dependencies);
-    let client_dependencies = client_dependencies.replace("{auth_dependencies}", auth_dependencies);
-    let (package_exclude, bench_targets) = bench_manifest(&options.benches);
-    let manifest = fill(CARGO_TOML)
-        .replace("{package_exclude}", &package_exclude)
-        .replace("{client_manifest}", &client_manifest)
-        .replace("{client_dependencies}", &client_dependencies)
-        .replace("{bench_targets}", &bench_targets);
-    files.push(File {
-        path: "Cargo.toml".into(),
-        contents: format!("# @generated by clerk-codegen. Do not edit.\n{manifest}"),
-    });
-    let readme = if needs(Needs::Operations) { README } else { README_MODELS };
-    let auth_section = if needs(Needs::Jwks) { README_AUTH } else { "" };
-    files.push(File { path: "README.md".into(), contents: fill(readme).replace("{auth_section}", auth_section) });
-    let mut runtime = Vec::new();
-    for (name, source, need) in RUNTIME {
-        if !needs(*need) {
-            continue;
-        }
-        runtime.push(*name);
-        match webhooks.filter(|_| *name == "webhooks") {
-            Some(events) => {
+    // The generated tests reach the crate by its name, as users do.
+    let krate = ident(&options.crate_name.replace('-', "_"));
+    let runtime: Vec<&str> =
+        RUNTIME.iter().filter(|(_, _, need)| need.met_by(&plan.runtime)).map(|(name, ..)| *name).collect();
+    for (name, sources, _) in RUNTIME.iter().filter(|(name, ..)| runtime.contains(name)) {
+        match plan.webhooks.as_ref().filter(|_| *name == "webhooks") {
+            Some(webhooks) => {
+                // One file, the start of `webhooks/mod.rs`, which declares the typed events.
+                let source: String = sources.iter().map(|(_, text)| *text).collect();
                 let typed = "\n/// The models of webhook payloads, generated from the webhooks document.\npub mod models;\nmod events;\n\npub use events::EventData;\n";
-                files.push(File { path: "src/webhooks/mod.rs".into(), contents: format!("{header}{source}{typed}") });
-                rust.push(rust_file("src/webhooks/events.rs", events_file(events)));
-                let own: Vec<TypeId> = (0..events.types.len()).filter(|id| !shared.contains_key(id)).collect();
-                let mut reused: Vec<&str> = shared.keys().map(|&id| events.ty(id).name.as_str()).collect();
-                reused.sort_unstable();
-                rust.extend(models(
-                    events,
-                    &own,
-                    &reused,
-                    "src/webhooks/models",
-                    &quote!(crate::webhooks::models),
-                    &|_: &str| None,
-                ));
+                files.push(File { path: "src/webhooks/mod.rs".into(), contents: format!("{HEADER}{source}{typed}") });
+                rust.extend(webhook_files(webhooks));
             }
-            None => files.push(File { path: format!("src/{name}.rs"), contents: format!("{header}{source}") }),
+            None => files.extend(
+                sources
+                    .iter()
+                    .map(|(path, text)| File { path: format!("src/{path}"), contents: format!("{HEADER}{text}") }),
+            ),
         }
     }
-    // Runtime helpers only some groups use are compiled only with them.
-    let all_groups = api::groups(api).len();
-    let helper_groups = module_groups(api);
-    let union_of = |pick: &dyn Fn(&str) -> bool| -> BTreeSet<&str> {
-        helper_groups.iter().filter(|(m, _)| pick(m)).flat_map(|(_, g)| g.iter().copied()).collect()
-    };
-    let tagged_modules: BTreeSet<&str> = api
-        .types
-        .iter()
-        .filter(|t| matches!(t.kind, crate::ir::TypeKind::Tagged { .. }))
-        .map(|t| t.module.as_str())
-        .collect();
-    let paginating: BTreeSet<&str> =
-        api.operations.iter().filter(|op| api::pages(api, op).is_some()).map(|op| op.group.as_str()).collect();
-    let mut runtime_gates: BTreeMap<&str, Option<TokenStream>> = BTreeMap::new();
-    let tagged_groups = predicate(&union_of(&|m| tagged_modules.contains(m)), all_groups);
-    let tagged_gate = match (tagged_groups, webhooks.is_some()) {
-        // The webhook payload models use it too.
-        (Some(p), true) => Some(quote!(#[cfg(any(feature = "webhook-verification", #p))])),
-        (Some(p), false) => Some(quote!(#[cfg(#p)])),
-        (None, _) => None,
-    };
-    runtime_gates.insert("tagged", tagged_gate);
-    runtime_gates.insert("pagination", gate(&paginating, all_groups));
-    rust.push(rust_file("src/lib.rs", lib(api, &runtime, &runtime_gates)));
-    if !api.operations.is_empty() {
-        rust.push(rust_file("src/api/mod.rs", api::module(api)));
-        for (group, ops) in api::groups(api) {
-            rust.push(rust_file(&format!("src/api/{group}.rs"), api::group(api, group, &ops)));
+    rust.push(rust_file("src/lib.rs", lib(plan, &runtime)));
+    if plan.runtime.client {
+        rust.push(rust_file("src/api/mod.rs", api::module(plan)));
+        for group in &plan.groups {
+            rust.push(rust_file(&format!("src/api/{}.rs", group.name), api::group(plan.api, group)));
         }
-        rust.push(rust_file("src/conformance.rs", conformance::emit(api)));
+        rust.push(rust_file("tests/conformance.rs", conformance::emit(plan, &krate)));
     }
-
-    // Group types by module; `operations/x` modules live under `models/operations/`.
-    let module_groups = module_groups(api);
-    let group_count = api::groups(api).len();
-    // Models the webhook payloads reuse are on with webhook verification too.
-    let webhook_modules: BTreeSet<&str> = shared.values().map(|&id| api.ty(id).module.as_str()).collect();
-    let file_gate = |module: &str| -> Option<TokenStream> {
-        let groups = module_groups.get(module)?;
-        let only_groups = predicate(groups, group_count)?;
-        if !webhook_modules.contains(module) {
-            return Some(only_groups);
-        }
-        let features = std::iter::once("webhook-verification".to_owned())
-            .chain(groups.iter().map(|g| api::group_feature(g)))
-            .chain(groups.is_empty().then(|| "full".to_owned()));
-        Some(any_feature(features))
-    };
-    let all: Vec<TypeId> = (0..api.types.len()).collect();
-    rust.extend(models(api, &all, &[], "src/models", &quote!(crate::models), &file_gate));
-    rust.push(rust_file("src/spec_examples.rs", examples::emit(api)));
-    files.extend(format_all(&header, rust)?);
+    let all: Vec<TypeId> = (0..plan.api.types.len()).collect();
+    rust.extend(models(plan.api, &all, &[], "src/models", &quote!(crate::models), Some(&plan.gates)));
+    if !plan.api.examples.is_empty() {
+        rust.push(rust_file("tests/spec_examples.rs", examples::emit(plan.api, &krate, plan.runtime.client)));
+    }
+    files.extend(format_all(HEADER, rust)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
 
-/// The manifest's parts for hand-written benchmarks: the `exclude` line of `[package]`
-/// (benchmarks are not published) and a `[[bench]]` table each, without the test harness.
-fn bench_manifest(benches: &[String]) -> (String, String) {
-    if benches.is_empty() {
-        return (String::new(), String::new());
-    }
-    let targets = benches.iter().map(|name| format!("\n[[bench]]\nname = \"{name}\"\nharness = false\n")).collect();
-    ("exclude = [\"benches/\"]\n".to_owned(), targets)
+/// `README.md`: the client's or the models-only one, with the auth section when the crate
+/// verifies tokens.
+fn readme(plan: &Crate<'_>, options: &Options) -> String {
+    let api = plan.api;
+    let template = if plan.runtime.client { README } else { README_MODELS };
+    let auth_section = if plan.runtime.auth { README_AUTH } else { "" };
+    template
+        .replace("{crate_name}", &options.crate_name)
+        .replace("{crate_version}", &options.crate_version)
+        .replace("{api_version}", &api.version)
+        .replace("{type_count}", &api.types.len().to_string())
+        .replace("{operation_count}", &api.operations.len().to_string())
+        .replace("{auth_section}", auth_section)
 }
 
-/// Webhook payload types that are the same as the API's types of the same name (same
-/// emitted code, and everything they refer to shared too), by webhook type: the webhooks
-/// module re-exports the API's type instead of defining its own, so a `User` from a
-/// webhook is a `clerk_sdk::models::User` and is compiled once.
-fn shared_types(api: &Api, webhooks: &Api) -> BTreeMap<TypeId, TypeId> {
-    let by_name: BTreeMap<&str, TypeId> = api.types.iter().enumerate().map(|(id, t)| (t.name.as_str(), id)).collect();
-    let mut shared: BTreeMap<TypeId, TypeId> = webhooks
-        .types
-        .iter()
-        .enumerate()
-        .filter_map(|(id, t)| {
-            let &twin = by_name.get(t.name.as_str())?;
-            let same = !api.ty(twin).module.starts_with("operations/")
-                && types::emit(webhooks, t).to_string() == types::emit(api, api.ty(twin)).to_string();
-            same.then_some((id, twin))
-        })
-        .collect();
-    loop {
-        let unshared: Vec<TypeId> = shared
-            .keys()
-            .copied()
-            .filter(|&id| !types::dependencies(webhooks.ty(id)).iter().all(|dep| shared.contains_key(dep)))
-            .collect();
-        if unshared.is_empty() {
-            return shared;
-        }
-        for id in unshared {
-            shared.remove(&id);
-        }
-    }
+/// `src/webhooks/events.rs` and the payload models the API does not already have.
+fn webhook_files(webhooks: &crate::ir::Webhooks<'_>) -> Vec<Unformatted> {
+    let events = webhooks.api;
+    let own: Vec<TypeId> = (0..events.types.len()).filter(|id| !webhooks.shared.contains_key(id)).collect();
+    let mut reused: Vec<&str> = webhooks.shared.keys().map(|&id| events.ty(id).name.as_str()).collect();
+    reused.sort_unstable();
+    let mut files = vec![rust_file("src/webhooks/events.rs", events_file(events))];
+    files.extend(models(events, &own, &reused, "src/webhooks/models", &quote!(crate::webhooks::models), None));
+    files
 }
 
 /// The model files for the types `ids` of an API below `dir`, whose module is `path`
-/// (`crate::models`); `reused` names types the module re-exports from `crate::models`.
+/// (`crate::models`), gated by `gates`; `reused` names types the module re-exports from
+/// `crate::models`.
 fn models(
     api: &Api,
     ids: &[TypeId],
     reused: &[&str],
     dir: &str,
     path: &TokenStream,
-    file_gate: &dyn Fn(&str) -> Option<TokenStream>,
+    gates: Option<&crate::ir::Gates>,
 ) -> Vec<Unformatted> {
+    let file_gate = |module: &str| gates.and_then(|g| gate(g.modules.get(module)));
     let mut files = Vec::new();
     let mut modules: BTreeMap<&str, Vec<TypeId>> = BTreeMap::new();
     for &id in ids {
@@ -410,7 +251,7 @@ fn models(
         };
         let name = module.rsplit('/').next().unwrap_or(module);
         let names: Vec<&str> = ids.iter().map(|&id| api.ty(id).name.as_str()).collect();
-        list.push((name.to_owned(), names, file_gate(module).map(|p| quote!(#[cfg(#p)]))));
+        list.push((name.to_owned(), names, file_gate(module)));
         files.push(rust_file(&file, model_file(api, ids, path)));
     }
     let has_ops = !ops.is_empty();
@@ -430,10 +271,7 @@ fn models(
         models_tokens.extend(quote!(pub use crate::models::{ #(#names),* };));
     }
     if has_ops {
-        // On when any group module is on: a gate of its own only if every group module has one.
-        let predicates: Option<Vec<TokenStream>> =
-            modules.keys().filter(|m| m.starts_with("operations/")).map(|m| file_gate(m)).collect();
-        let gate = predicates.map(|p| quote!(#[cfg(any(#(#p),*))]));
+        let gate = gates.and_then(|g| gate(g.operations.as_ref()));
         models_tokens.extend(quote! {
             #gate
             mod operations;
@@ -549,18 +387,26 @@ fn spaced(source: &str) -> String {
     out
 }
 
-fn lib(api: &Api, runtime: &[&str], gates: &BTreeMap<&str, Option<TokenStream>>) -> TokenStream {
+/// `src/lib.rs`: the modules, the re-exports and the constants the runtime reads.
+fn lib(plan: &Crate<'_>, runtime: &[&str]) -> TokenStream {
+    let api = plan.api;
     let version = &api.version;
     let version_doc = " The Backend API version this crate speaks; sent as `Clerk-API-Version` with every request.";
     // With no resource feature on, no operation sends a call and (without webhook models)
     // no model decodes one: the helpers for that are unused in that build only.
-    let group_features: Vec<String> = api::groups(api).keys().map(|g| api::group_feature(g)).collect();
+    let group_features: Vec<String> = plan.groups.iter().map(|g| g.feature.clone()).collect();
     let idle = |extra: Option<&str>, reason: &str| {
-        let features = any_feature(extra.map(str::to_owned).into_iter().chain(group_features.iter().cloned()));
+        let features: Vec<String> =
+            extra.map(str::to_owned).into_iter().chain(group_features.iter().cloned()).collect();
+        let features = any_feature(&features);
         quote!(#[cfg_attr(not(#features), allow(dead_code, unused_imports, unused_macros, reason = #reason))])
     };
+    let runtime_gates: BTreeMap<&str, Option<TokenStream>> = BTreeMap::from([
+        ("tagged", gate(plan.gates.tagged.as_ref())),
+        ("pagination", gate(plan.gates.pagination.as_ref())),
+    ]);
     let modules = runtime.iter().filter(|m| module_feature(m).is_none()).map(|m| {
-        let gate = gates.get(m).cloned().flatten();
+        let gate = runtime_gates.get(m).cloned().flatten();
         let module = ident(m);
         let idle = match (*m, group_features.is_empty()) {
             ("request", false) => Some(idle(None, "no resource feature is on, so no operation sends a call")),
@@ -576,29 +422,19 @@ fn lib(api: &Api, runtime: &[&str], gates: &BTreeMap<&str, Option<TokenStream>>)
         let module = ident(m);
         Some(quote!(#[cfg(feature = #feature)] pub mod #module;))
     });
-    let conformance = runtime.contains(&"client").then(|| {
-        quote!(
-            #[cfg(all(test, feature = "full"))]
-            mod conformance;
-        )
-    });
-    let examples_cfg =
-        if runtime.contains(&"client") { quote!(#[cfg(all(test, feature = "full"))]) } else { quote!(#[cfg(test)]) };
-    let client = runtime.contains(&"client").then(|| {
+    let client = plan.runtime.client.then(|| {
         let server = api.server.clone().unwrap_or_else(|| "http://localhost".to_owned());
-        let retry = api.retry.clone().unwrap_or(crate::ir::RetrySpec {
-            initial_ms: 500,
-            max_interval_ms: 60_000,
-            exponent: 1.5,
-            max_elapsed_ms: 120_000,
-        });
-        let (initial, max_interval, exponent, max_elapsed) =
-            (retry.initial_ms, retry.max_interval_ms, retry.exponent, retry.max_elapsed_ms);
+        let retry = api.retry.clone().unwrap_or(crate::clerk::DEFAULT_RETRY);
+        let millis = proc_macro2::Literal::u64_unsuffixed;
+        let (initial, max_interval, max_elapsed) =
+            (millis(retry.initial_ms), millis(retry.max_interval_ms), millis(retry.max_elapsed_ms));
+        let exponent = proc_macro2::Literal::f64_unsuffixed(retry.exponent);
         quote! {
             pub mod api;
             pub use client::{Client, ClientBuilder, SecretKey};
             pub use error::{ApiError, ClerkError, Error};
-            pub use request::{Pending, RequestOptions};
+            pub use request::{Pending, RequestOptions, WithResponse};
+            pub use response::Response;
             pub use retry::RetryPolicy;
 
             /// The server requests go to unless the client is given another base URL.
@@ -615,6 +451,7 @@ fn lib(api: &Api, runtime: &[&str], gates: &BTreeMap<&str, Option<TokenStream>>)
     });
     quote! {
         #![doc = include_str!("../README.md")]
+        #![cfg_attr(docsrs, feature(doc_cfg))]
 
         pub mod models;
         #( #modules )*
@@ -627,10 +464,6 @@ fn lib(api: &Api, runtime: &[&str], gates: &BTreeMap<&str, Option<TokenStream>>)
 
         #[doc = #version_doc]
         pub const API_VERSION: &str = #version;
-
-        #examples_cfg
-        mod spec_examples;
-        #conformance
     }
 }
 
@@ -724,13 +557,50 @@ fn model_file(api: &Api, ids: &[TypeId], path: &TokenStream) -> TokenStream {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use super::spaced;
+    use std::path::Path;
+
+    fn sources(dir: &Path, prefix: &str, out: &mut Vec<String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let entry = entry.unwrap();
+            let path = format!("{prefix}/{}", entry.file_name().to_string_lossy());
+            if entry.file_type().unwrap().is_dir() {
+                sources(&entry.path(), &path, out);
+            } else {
+                out.push(path);
+            }
+        }
+    }
 
     #[test]
-    fn benches_are_declared_without_the_harness_and_left_out_of_the_package() {
-        assert_eq!(bench_manifest(&[]), (String::new(), String::new()));
-        let (exclude, targets) = bench_manifest(&["overhead".to_owned()]);
-        assert_eq!(exclude, "exclude = [\"benches/\"]\n");
-        assert_eq!(targets, "\n[[bench]]\nname = \"overhead\"\nharness = false\n");
+    fn every_runtime_source_but_the_runtime_crates_lib_is_copied() {
+        let mut on_disk = Vec::new();
+        sources(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../templates/src"), "src", &mut on_disk);
+        on_disk.retain(|path| path != "src/lib.rs");
+        on_disk.sort();
+        let mut copied = super::runtime_paths();
+        copied.sort();
+        assert_eq!(copied, on_disk);
+    }
+
+    #[test]
+    fn top_level_items_get_a_blank_line_and_runs_of_declarations_do_not() {
+        let source = "mod a;\nmod b;\npub use a::A;\nstruct S;\nfn f() {}\nfn g() {\n    x();\n}\n";
+        assert_eq!(
+            spaced(source),
+            "mod a;\nmod b;\npub use a::A;\n\nstruct S;\n\nfn f() {}\n\nfn g() {\n    x();\n}\n"
+        );
+    }
+
+    #[test]
+    fn items_inside_an_impl_are_spaced_after_a_closing_brace_only() {
+        let source = "impl S {\n    fn a() {\n        x();\n    }\n    fn b() {}\n    /// Doc.\n    fn c() {}\n}\n";
+        let expected = "impl S {\n    fn a() {\n        x();\n    }\n\n    fn b() {}\n    /// Doc.\n    fn c() {}\n}\n";
+        assert_eq!(spaced(source), expected);
+    }
+
+    #[test]
+    fn blank_lines_between_declarations_are_dropped() {
+        assert_eq!(spaced("use a::A;\n\nuse b::B;\n"), "use a::A;\nuse b::B;\n");
     }
 }

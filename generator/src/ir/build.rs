@@ -50,10 +50,30 @@ pub fn build_with(spec: &Spec, names: &NameMap) -> Result<Api, Errors> {
     };
     let mut errors = errors;
     mark_usage(&mut api);
-    if let Err(e) = mark_boxes(&mut api) {
+    if let Err(e) = super::cycles::mark_boxes(&mut api) {
         errors.push(e);
     }
+    for i in 0..api.operations.len() {
+        api.operations[i].pagination = crate::clerk::pagination(&api, &api.operations[i]);
+    }
     if errors.is_empty() { Ok(api) } else { Err(spec.errors(errors)) }
+}
+
+/// What a named schema becomes.
+enum Shape {
+    /// A definition of its own.
+    Named(TypeKind),
+    /// Another name for a type (and whether it is nullable).
+    Alias(TypeRef, bool),
+}
+
+/// Where an operation is: its path item, itself, its path and method, and its pointer.
+struct Located<'a> {
+    item: &'a openapiv3::PathItem,
+    op: &'a openapiv3::Operation,
+    path: &'a str,
+    method: &'a str,
+    pointer: String,
 }
 
 #[derive(Clone)]
@@ -245,8 +265,8 @@ impl<'a> Builder<'a> {
                 ReferenceOr::Item(s) => {
                     self.example(s, &pointer, TypeRef::Named(id));
                     match self.shape(s, &hint, &pointer) {
-                        Ok(kind) => kind,
-                        Err((target, nullable)) => TypeKind::Alias { target, nullable },
+                        Shape::Named(kind) => kind,
+                        Shape::Alias(target, nullable) => TypeKind::Alias { target, nullable },
                     }
                 }
             };
@@ -333,10 +353,10 @@ impl<'a> Builder<'a> {
                     self.dedup.insert(key, id);
                 }
                 let own = Hint { name, module: hint.module.clone() };
-                match self.shape(s, &own, pointer) {
-                    Ok(kind) => self.types[id].kind = kind,
-                    Err((target, _)) => self.types[id].kind = TypeKind::Alias { target, nullable: false },
-                }
+                self.types[id].kind = match self.shape(s, &own, pointer) {
+                    Shape::Named(kind) => kind,
+                    Shape::Alias(target, _) => TypeKind::Alias { target, nullable: false },
+                };
                 (TypeRef::Named(id), nullable || self.enum_has_null(s))
             }
         }
@@ -405,25 +425,28 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// The shape of a named type: a [`TypeKind`], or `Err` with a plain type for an alias.
-    fn shape(&mut self, s: &'a Schema, hint: &Hint, pointer: &str) -> Result<TypeKind, (TypeRef, bool)> {
+    /// The shape of a named type: a definition of its own, or another name for a plain type.
+    fn shape(&mut self, s: &'a Schema, hint: &Hint, pointer: &str) -> Shape {
         match self.classify(s) {
             Class::Merge => {
                 let mut props = IndexMap::new();
                 let mut required = Vec::new();
                 self.merging.clear();
                 self.collect_fields(s, hint, pointer, &mut props, &mut required);
-                Ok(self.fields(props, &required))
+                Shape::Named(self.fields(props, &required))
             }
             Class::Struct => {
                 let mut props = IndexMap::new();
                 let mut required = Vec::new();
                 self.own_fields(s, hint, pointer, &mut props, &mut required);
-                Ok(self.fields(props, &required))
+                Shape::Named(self.fields(props, &required))
             }
-            Class::Enum => Ok(self.enumeration(s)),
-            Class::Union => Ok(self.union(s, hint, pointer)),
-            _ => Err(self.lower_item(s, hint, pointer)),
+            Class::Enum => Shape::Named(self.enumeration(s)),
+            Class::Union => Shape::Named(self.union(s, hint, pointer)),
+            _ => {
+                let (target, nullable) = self.lower_item(s, hint, pointer);
+                Shape::Alias(target, nullable)
+            }
         }
     }
 
@@ -730,96 +753,114 @@ impl<'a> Builder<'a> {
                     self.error(&join(&pointer, "operationId"), format!("duplicate operationId `{id}`"));
                     continue;
                 }
-                let tag = op.tags.first().cloned().unwrap_or_else(|| "Default".to_owned());
-                let group = names::value_ident(&tag, "default").trim_start_matches("r#").to_owned();
-                let type_base = names::type_ident(&id, "Operation");
-                let module = format!("operations/{group}");
-                let hint = Hint { name: type_base.clone(), module: module.clone() };
-
-                let mut params: Vec<(&Parameter, String)> = Vec::new();
-                for (list, list_pointer) in [
-                    (&item.parameters, join(&path_pointer, "parameters")),
-                    (&op.parameters, join(&pointer, "parameters")),
-                ] {
-                    for (i, p) in list.iter().enumerate() {
-                        let p_pointer = join(&list_pointer, &i.to_string());
-                        if let Some((param, at)) = self.parameter(p, &p_pointer) {
-                            let key = (param.parameter_data_ref().name.clone(), location(param));
-                            params.retain(|(q, _)| (q.parameter_data_ref().name.clone(), location(q)) != key);
-                            params.push((param, at));
-                        }
-                    }
-                }
-                let idents =
-                    names::unique_value_idents(params.iter().map(|(p, _)| p.parameter_data_ref().name.as_str()));
-                let mut lowered = Vec::new();
-                for ((param, at), name) in params.into_iter().zip(idents) {
-                    let data = param.parameter_data_ref();
-                    if location(param) == ParamLocation::Cookie {
-                        self.error(&at, "cookie parameters are not supported");
-                        continue;
-                    }
-                    let (ty, nullable) = match &data.format {
-                        ParameterSchemaOrContent::Schema(schema) => {
-                            self.lower(schema, &hint.child(&data.name), &join(&at, "schema"))
-                        }
-                        ParameterSchemaOrContent::Content(_) => (TypeRef::String, false),
-                    };
-                    let default = match &data.format {
-                        ParameterSchemaOrContent::Schema(ReferenceOr::Item(s)) => s.schema_data.default.clone(),
-                        _ => None,
-                    };
-                    let explode = match param {
-                        Parameter::Query { style: QueryStyle::Form, .. } | Parameter::Cookie { .. } => {
-                            data.explode.unwrap_or(true)
-                        }
-                        _ => data.explode.unwrap_or(false),
-                    };
-                    let sample = data
-                        .required
-                        .then(|| spec.raw.pointer(&join(&at, "schema")))
-                        .flatten()
-                        .and_then(|schema| super::sample::sample(&spec.raw, schema));
-                    lowered.push(Param {
-                        sample,
-                        wire: data.name.clone(),
-                        name,
-                        location: location(param),
-                        required: data.required,
-                        nullable,
-                        ty,
-                        explode,
-                        doc: data.description.clone(),
-                        deprecated: data.deprecated.unwrap_or(false),
-                        default,
-                    });
-                }
-
-                let body =
-                    op.request_body.as_ref().and_then(|b| self.request_body(b, &hint, &join(&pointer, "requestBody")));
-                let response = self.success(&op.responses, &hint, &join(&pointer, "responses"));
-                self.operations.push(Operation {
-                    name: methods.claim(&names::value_ident(&id, "operation")),
-                    id,
-                    group,
-                    tag,
-                    method: method.to_ascii_uppercase(),
-                    path: path.clone(),
-                    summary: op.summary.clone(),
-                    description: op.description.clone(),
-                    deprecated: op.deprecated,
-                    params: lowered,
-                    body,
-                    response,
-                    no_auth: op.security.as_ref().is_some_and(|s| s.is_empty()),
-                    pointer,
-                });
+                let name = methods.claim(&names::value_ident(&id, "operation"));
+                let operation = self.operation(Located { item, op, path, method, pointer }, id, name);
+                self.operations.push(operation);
             }
         }
     }
 
-    /// Webhook events: each `x-webhooks` entry's body is the event envelope, and its `data`
-    /// property (on the schema or one of its `allOf` parts) is the payload type.
+    /// Lowers one operation, its parameters, body and success response.
+    fn operation(&mut self, at: Located<'a>, id: String, name: String) -> Operation {
+        let Located { item, op, path, method, pointer } = at;
+        let tag = op.tags.first().cloned().unwrap_or_else(|| "Default".to_owned());
+        let group = names::value_ident(&tag, "default").trim_start_matches("r#").to_owned();
+        let type_base = names::type_ident(&id, "Operation");
+        let hint = Hint { name: type_base, module: format!("operations/{group}") };
+        let params = self.operation_params(item, op, &join("/paths", path), &pointer);
+        let idents = names::unique_value_idents(params.iter().map(|(p, _)| p.parameter_data_ref().name.as_str()));
+        let params = params.into_iter().zip(idents).filter_map(|((p, at), name)| self.param(p, &at, name, &hint));
+        let params = params.collect();
+        let body = op.request_body.as_ref().and_then(|b| self.request_body(b, &hint, &join(&pointer, "requestBody")));
+        let response = self.success(&op.responses, &hint, &join(&pointer, "responses"));
+        Operation {
+            name,
+            id,
+            group,
+            tag,
+            method: method.to_ascii_uppercase(),
+            path: path.to_owned(),
+            summary: op.summary.clone(),
+            description: op.description.clone(),
+            deprecated: op.deprecated,
+            params,
+            body,
+            response,
+            no_auth: op.security.as_ref().is_some_and(|s| s.is_empty()),
+            pointer,
+            pagination: None,
+        }
+    }
+
+    /// The parameters of an operation with those of its path item, an operation's own
+    /// winning over a path item's of the same name and location; each with its pointer.
+    fn operation_params(
+        &mut self,
+        item: &'a openapiv3::PathItem,
+        op: &'a openapiv3::Operation,
+        path_pointer: &str,
+        pointer: &str,
+    ) -> Vec<(&'a Parameter, String)> {
+        let mut params: Vec<(&Parameter, String)> = Vec::new();
+        for (list, list_pointer) in
+            [(&item.parameters, join(path_pointer, "parameters")), (&op.parameters, join(pointer, "parameters"))]
+        {
+            for (i, p) in list.iter().enumerate() {
+                if let Some((param, at)) = self.parameter(p, &join(&list_pointer, &i.to_string())) {
+                    let key = (param.parameter_data_ref().name.as_str(), location(param));
+                    params.retain(|(q, _)| (q.parameter_data_ref().name.as_str(), location(q)) != key);
+                    params.push((param, at));
+                }
+            }
+        }
+        params
+    }
+
+    /// Lowers one parameter named `name` in Rust; cookie parameters are refused.
+    fn param(&mut self, param: &'a Parameter, at: &str, name: String, hint: &Hint) -> Option<Param> {
+        let data = param.parameter_data_ref();
+        if location(param) == ParamLocation::Cookie {
+            self.error(at, "cookie parameters are not supported");
+            return None;
+        }
+        let (ty, nullable) = match &data.format {
+            ParameterSchemaOrContent::Schema(schema) => {
+                self.lower(schema, &hint.child(&data.name), &join(at, "schema"))
+            }
+            ParameterSchemaOrContent::Content(_) => (TypeRef::String, false),
+        };
+        let default = match &data.format {
+            ParameterSchemaOrContent::Schema(ReferenceOr::Item(s)) => s.schema_data.default.clone(),
+            _ => None,
+        };
+        let explode = match param {
+            Parameter::Query { style: QueryStyle::Form, .. } | Parameter::Cookie { .. } => data.explode.unwrap_or(true),
+            _ => data.explode.unwrap_or(false),
+        };
+        let raw = &self.spec.raw;
+        let sample = data
+            .required
+            .then(|| raw.pointer(&join(at, "schema")))
+            .flatten()
+            .and_then(|schema| super::sample::sample(raw, schema));
+        Some(Param {
+            sample,
+            wire: data.name.clone(),
+            name,
+            location: location(param),
+            required: data.required,
+            nullable,
+            ty,
+            explode,
+            doc: data.description.clone(),
+            deprecated: data.deprecated.unwrap_or(false),
+            default,
+        })
+    }
+
+    /// Webhook events: each `x-webhooks` entry's body is the event envelope, and its payload
+    /// property ([`crate::clerk::WEBHOOK_PAYLOAD`], on the schema or one of its `allOf` parts)
+    /// is the payload type.
     fn events(&mut self) {
         let spec = self.spec;
         let mut variants = Namespace::new();
@@ -835,13 +876,14 @@ impl<'a> Builder<'a> {
             let variant = variants.claim(&names::type_ident(name, "Event"));
             let hint = Hint { name: format!("{variant}Data"), module: "events".to_owned() };
             let view = View::of(schema);
+            let payload = crate::clerk::WEBHOOK_PAYLOAD;
             let own = view
                 .properties
-                .and_then(|p| p.get("data"))
-                .map(|d| (d, join(&join(&schema_pointer, "properties"), "data")));
+                .and_then(|p| p.get(payload))
+                .map(|d| (d, join(&join(&schema_pointer, "properties"), payload)));
             let from_parts = view.all_of.iter().enumerate().find_map(|(i, part)| match part {
-                ReferenceOr::Item(part) => View::of(part).properties.and_then(|p| p.get("data")).map(|d| {
-                    (d, join(&join(&join(&join(&schema_pointer, "allOf"), &i.to_string()), "properties"), "data"))
+                ReferenceOr::Item(part) => View::of(part).properties.and_then(|p| p.get(payload)).map(|d| {
+                    (d, join(&join(&join(&join(&schema_pointer, "allOf"), &i.to_string()), "properties"), payload))
                 }),
                 ReferenceOr::Reference { .. } => None,
             });
@@ -1059,38 +1101,17 @@ fn strip_examples(v: &mut Value) {
     }
 }
 
-fn children(t: &TypeRef, out: &mut Vec<TypeId>) {
-    match t {
-        TypeRef::Named(id) => out.push(*id),
-        TypeRef::Array(inner) | TypeRef::Map(inner) => children(inner, out),
-        _ => {}
-    }
-}
-
-fn type_children(kind: &TypeKind) -> Vec<TypeId> {
-    let mut out = Vec::new();
-    match kind {
-        TypeKind::Struct { fields, .. } => fields.iter().for_each(|f| children(&f.ty, &mut out)),
-        TypeKind::Tagged { variants, .. } | TypeKind::Untagged { variants } => {
-            variants.iter().for_each(|v| children(&v.ty, &mut out))
-        }
-        TypeKind::Alias { target, .. } => children(target, &mut out),
-        TypeKind::Enum { .. } => {}
-    }
-    out
-}
-
 fn mark_usage(api: &mut Api) {
     let mut request = Vec::new();
     let mut response: Vec<TypeId> =
         (0..api.types.len()).filter(|&i| api.types[i].pointer.starts_with("/components/")).collect();
     for op in &api.operations {
-        op.params.iter().for_each(|p| children(&p.ty, &mut request));
+        op.params.iter().for_each(|p| p.ty.refs(&mut request));
         if let Some(body) = &op.body {
-            children(&body.ty, &mut request);
+            body.ty.refs(&mut request);
         }
         if let ResponseBody::Json(t) = &op.response.body {
-            children(t, &mut response);
+            t.refs(&mut response);
         }
     }
     for (roots, is_request) in [(request, true), (response, false)] {
@@ -1100,7 +1121,7 @@ fn mark_usage(api: &mut Api) {
             let flag = if is_request { &mut t.in_request } else { &mut t.in_response };
             if !*flag {
                 *flag = true;
-                stack.extend(type_children(&t.kind));
+                stack.extend(t.kind.refs());
             }
         }
     }
@@ -1110,104 +1131,4 @@ fn mark_usage(api: &mut Api) {
             t.in_response = true;
         }
     }
-}
-
-/// Boxes every direct (not behind `Vec`/map) reference that closes a cycle, and rejects
-/// cycles made only of aliases, which no Rust type can express.
-/// The strongly connected component of every node (iterative Tarjan).
-fn strongly_connected(edges: &[Vec<TypeId>]) -> Vec<usize> {
-    const UNSEEN: usize = usize::MAX;
-    let n = edges.len();
-    let (mut index, mut low, mut component) = (vec![UNSEEN; n], vec![0; n], vec![UNSEEN; n]);
-    let (mut on_stack, mut stack) = (vec![false; n], Vec::new());
-    let (mut next_index, mut next_component) = (0, 0);
-    for root in 0..n {
-        if index[root] != UNSEEN {
-            continue;
-        }
-        // (node, position in its edge list)
-        let mut work = vec![(root, 0)];
-        while let Some(&mut (node, ref mut position)) = work.last_mut() {
-            if *position == 0 && index[node] == UNSEEN {
-                index[node] = next_index;
-                low[node] = next_index;
-                next_index += 1;
-                stack.push(node);
-                on_stack[node] = true;
-            }
-            if let Some(&next) = edges[node].get(*position) {
-                *position += 1;
-                if index[next] == UNSEEN {
-                    work.push((next, 0));
-                } else if on_stack[next] {
-                    low[node] = low[node].min(index[next]);
-                }
-                continue;
-            }
-            work.pop();
-            if let Some(&(parent, _)) = work.last() {
-                low[parent] = low[parent].min(low[node]);
-            }
-            if low[node] == index[node] {
-                while let Some(member) = stack.pop() {
-                    on_stack[member] = false;
-                    component[member] = next_component;
-                    if member == node {
-                        break;
-                    }
-                }
-                next_component += 1;
-            }
-        }
-    }
-    component
-}
-
-fn mark_boxes(api: &mut Api) -> Result<(), Diagnostic> {
-    let direct = |kind: &TypeKind| -> Vec<TypeId> {
-        match kind {
-            TypeKind::Struct { fields, .. } => {
-                fields.iter().filter_map(|f| if let TypeRef::Named(id) = f.ty { Some(id) } else { None }).collect()
-            }
-            TypeKind::Tagged { variants, .. } | TypeKind::Untagged { variants } => {
-                variants.iter().filter_map(|v| if let TypeRef::Named(id) = v.ty { Some(id) } else { None }).collect()
-            }
-            TypeKind::Alias { target: TypeRef::Named(id), .. } => vec![*id],
-            _ => Vec::new(),
-        }
-    };
-    let edges: Vec<Vec<TypeId>> = api.types.iter().map(|t| direct(&t.kind)).collect();
-    // An edge closes a cycle when both ends are in the same strongly connected component
-    // (or it is a self-edge). Tarjan's algorithm: linear in types and references.
-    let component = strongly_connected(&edges);
-    let mut boxes = Vec::new();
-    for (owner, targets) in edges.iter().enumerate() {
-        for &target in targets {
-            if component[target] == component[owner] {
-                if let TypeKind::Alias { .. } = api.types[owner].kind {
-                    let only_aliases = |id: TypeId| matches!(api.types[id].kind, TypeKind::Alias { .. });
-                    if only_aliases(target) {
-                        return Err(Diagnostic::at(
-                            &api.types[owner].pointer,
-                            "this schema refers to itself through references alone",
-                        ));
-                    }
-                    continue;
-                }
-                boxes.push((owner, target));
-            }
-        }
-    }
-    for (owner, target) in boxes {
-        match &mut api.types[owner].kind {
-            TypeKind::Struct { fields, .. } => {
-                fields.iter_mut().filter(|f| f.ty == TypeRef::Named(target)).for_each(|f| f.boxed = true)
-            }
-            TypeKind::Tagged { variants, .. } | TypeKind::Untagged { variants } => {
-                variants.iter_mut().filter(|v| v.ty == TypeRef::Named(target)).for_each(|v| v.boxed = true)
-            }
-            _ => {}
-        }
-    }
-    Ok(())
 }

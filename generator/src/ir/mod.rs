@@ -1,11 +1,24 @@
 //! The intermediate representation: resolved types, operations and names, with no token
 //! streams. Everything the emitters need is decided here; they only print it.
+//!
+//! [`build`] lowers one document into an [`Api`]; [`Crate::plan`] then decides what the
+//! generated crate is made of: resource groups ([`groups`]), which runtime parts it needs,
+//! which cargo features compile each model module ([`gates`]) and which webhook payload
+//! types are the API's own ([`share`]).
 
 mod build;
+mod cycles;
+pub mod gates;
+pub mod groups;
+mod plan;
 pub mod sample;
+pub mod share;
 mod view;
 
 pub use build::{NameMap, build, build_with};
+pub use gates::{Features, Gates};
+pub use groups::Group;
+pub use plan::{Crate, Runtime, Webhooks};
 
 use serde_json::Value;
 
@@ -143,6 +156,30 @@ pub struct Field {
     pub boxed: bool,
 }
 
+/// How a field's absence reads in Rust.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// Always there: a plain value.
+    Required,
+    /// `Option`: a missing key and `null` are both `None`.
+    Optional,
+    /// `Nullable` (request types only): missing, `null` and a value are all distinct.
+    ThreeState,
+}
+
+impl Field {
+    /// How this field's absence reads, in a request type or not.
+    pub fn presence(&self, in_request: bool) -> Presence {
+        if !self.required && self.nullable && in_request {
+            Presence::ThreeState
+        } else if !self.required || self.nullable {
+            Presence::Optional
+        } else {
+            Presence::Required
+        }
+    }
+}
+
 /// A known enum value.
 #[derive(Debug, Clone)]
 pub struct EnumValue {
@@ -224,6 +261,37 @@ pub struct Operation {
     pub no_auth: bool,
     /// JSON pointer of the operation.
     pub pointer: String,
+    /// How to walk its pages, when it is a paginated list.
+    pub pagination: Option<Pagination>,
+}
+
+/// How a list operation pages (see [`crate::clerk::pagination`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pagination {
+    /// Index in [`Operation::params`] of the page size parameter.
+    pub limit: usize,
+    /// Index in [`Operation::params`] of the offset parameter.
+    pub offset: usize,
+    /// The page size the server uses when the limit is not sent.
+    pub default_limit: i64,
+    /// The type of one item.
+    pub item: TypeRef,
+    /// Where a page's items are.
+    pub page: PageShape,
+}
+
+/// Where the items of one page are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageShape {
+    /// The response is the array of items.
+    Array,
+    /// The response is an object (the operation's response type).
+    Envelope {
+        /// Index of the field that holds the items.
+        data: usize,
+        /// Index of the field that holds the total count, when there is one.
+        total: Option<usize>,
+    },
 }
 
 /// Where a parameter goes.
@@ -328,4 +396,52 @@ impl Api {
     pub fn ty(&self, id: TypeId) -> &TypeDef {
         &self.types[id]
     }
+
+    /// The named types an operation's parameters, body and response mention directly.
+    pub fn operation_refs(&self, op: &Operation) -> Vec<TypeId> {
+        let mut out = Vec::new();
+        op.params.iter().for_each(|p| p.ty.refs(&mut out));
+        if let Some(body) = &op.body {
+            body.ty.refs(&mut out);
+        }
+        if let ResponseBody::Json(t) = &op.response.body {
+            t.refs(&mut out);
+        }
+        out
+    }
+}
+
+impl TypeRef {
+    /// Adds the named types this reference mentions (through arrays and maps) to `out`.
+    pub fn refs(&self, out: &mut Vec<TypeId>) {
+        match self {
+            TypeRef::Named(id) => out.push(*id),
+            TypeRef::Array(inner) | TypeRef::Map(inner) => inner.refs(out),
+            _ => {}
+        }
+    }
+}
+
+impl TypeKind {
+    /// The named types a definition mentions, in field or variant order (with repeats).
+    pub fn refs(&self) -> Vec<TypeId> {
+        let mut out = Vec::new();
+        match self {
+            TypeKind::Struct { fields, .. } => fields.iter().for_each(|f| f.ty.refs(&mut out)),
+            TypeKind::Tagged { variants, .. } | TypeKind::Untagged { variants } => {
+                variants.iter().for_each(|v| v.ty.refs(&mut out))
+            }
+            TypeKind::Alias { target, .. } => target.refs(&mut out),
+            TypeKind::Enum { .. } => {}
+        }
+        out
+    }
+}
+
+/// The IR of a spec given as YAML text, for unit tests.
+#[cfg(test)]
+pub(crate) fn test_api(yaml: &str) -> Api {
+    let spec = crate::load::Spec::from_text(std::path::Path::new("test.yaml"), yaml.to_owned(), &[])
+        .unwrap_or_else(|e| panic!("{e}"));
+    build(&spec).unwrap_or_else(|e| panic!("{e}"))
 }

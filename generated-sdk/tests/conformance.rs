@@ -3,6 +3,8 @@
 //! Conformance against a Prism mock server of the spec: every operation is called
 //! with valid arguments; Prism must accept each request (no `sl-violations`), and
 //! each response must decode into its generated type.
+#![cfg(feature = "full")]
+#[allow(dead_code, reason = "only operations with required parameters or bodies use it")]
 fn sample<T: serde::de::DeserializeOwned>(json: &str) -> T {
     serde_json::from_str(json)
         .unwrap_or_else(|e| panic!("sample {json} does not fit its type: {e}"))
@@ -20,14 +22,19 @@ impl Report {
     /// A call passes when Prism reports no violation of the *request* and the
     /// response decodes. Violations Prism reports about its own generated response
     /// are counted, not failed: they are the mock's, and the SDK tolerated them.
-    fn check<T>(&mut self, operation: &str, result: Result<T, crate::Error>) {
+    fn check<T>(
+        &mut self,
+        operation: &str,
+        result: Result<clerk_sdk::Response<T>, clerk_sdk::Error>,
+    ) {
         self.total += 1;
-        let violations: Vec<serde_json::Value> = crate::request::observed(operation)
-            .and_then(|headers| {
-                headers
-                    .get("sl-violations")
-                    .and_then(|v| serde_json::from_slice(v.as_bytes()).ok())
-            })
+        let headers = match &result {
+            Ok(response) => Some(response.headers()),
+            Err(e) => e.api().map(|api| &api.headers),
+        };
+        let violations: Vec<serde_json::Value> = headers
+            .and_then(|headers| headers.get("sl-violations"))
+            .and_then(|v| serde_json::from_slice(v.as_bytes()).ok())
             .unwrap_or_default();
         let (request, response): (Vec<_>, Vec<_>) = violations
             .into_iter()
@@ -57,9 +64,9 @@ impl Report {
 )]
 async fn every_operation_is_accepted_by_prism_and_decodes() {
     let base = std::env::var("PRISM_URL").expect("PRISM_URL names the Prism server");
-    let clerk = crate::Client::builder("sk_test_conformance")
+    let clerk = clerk_sdk::Client::builder("sk_test_conformance")
         .base_url(&base)
-        .retry_policy(crate::RetryPolicy::none())
+        .retry_policy(clerk_sdk::RetryPolicy::none())
         .build()
         .unwrap();
     let response = reqwest::Client::new()
@@ -82,25 +89,49 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
     report
         .check(
             "GetPublicInterstitial",
-            Box::pin(clerk.miscellaneous().get_public_interstitial().send()).await,
+            Box::pin(
+                    clerk
+                        .miscellaneous()
+                        .get_public_interstitial()
+                        .send()
+                        .with_response(),
+                )
+                .await,
         );
-    report.check("GetJWKS", Box::pin(clerk.jwks().get_jwks().send()).await);
+    report
+        .check(
+            "GetJWKS",
+            Box::pin(clerk.jwks().get_jwks().send().with_response()).await,
+        );
     report
         .check(
             "GetClientList",
-            Box::pin(clerk.clients().get_client_list().send()).await,
+            Box::pin(clerk.clients().get_client_list().send().with_response()).await,
         );
-    report.check("VerifyClient", Box::pin(clerk.clients().verify_client().send()).await);
+    report
+        .check(
+            "VerifyClient",
+            Box::pin(clerk.clients().verify_client().send().with_response()).await,
+        );
     report
         .check(
             "GetClient",
-            Box::pin(clerk.clients().get_client(sample::<String>("\"sample\"")).send())
+            Box::pin(
+                    clerk
+                        .clients()
+                        .get_client(sample::<String>("\"sample\""))
+                        .send()
+                        .with_response(),
+                )
                 .await,
         );
     report
         .check(
             "CreateEmailAddress",
-            Box::pin(clerk.email_addresses().create_email_address().send()).await,
+            Box::pin(
+                    clerk.email_addresses().create_email_address().send().with_response(),
+                )
+                .await,
         );
     report
         .check(
@@ -109,7 +140,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .email_addresses()
                         .get_email_address(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -120,7 +152,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .email_addresses()
                         .delete_email_address(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -131,7 +164,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .email_addresses()
                         .update_email_address(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -144,7 +178,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .prepare_email_address_verification(
                             sample::<String>("\"sample\""),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -157,10 +192,11 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .attempt_email_address_verification(
                             sample::<String>("\"sample\""),
                             sample::<
-                                crate::models::AttemptEmailAddressVerificationRequest,
+                                clerk_sdk::models::AttemptEmailAddressVerificationRequest,
                             >("{\"verification_id\":\"sample\",\"code\":\"sample\"}"),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -173,17 +209,19 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .replace_user_email_address(
                             sample::<String>("\"sample\""),
                             sample::<
-                                crate::models::ReplaceUserEmailAddressRequest,
+                                clerk_sdk::models::ReplaceUserEmailAddressRequest,
                             >("{\"email_address\":\"sample\"}"),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
     report
         .check(
             "CreatePhoneNumber",
-            Box::pin(clerk.phone_numbers().create_phone_number().send()).await,
+            Box::pin(clerk.phone_numbers().create_phone_number().send().with_response())
+                .await,
         );
     report
         .check(
@@ -192,7 +230,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .phone_numbers()
                         .get_phone_number(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -203,7 +242,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .phone_numbers()
                         .delete_phone_number(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -214,7 +254,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .phone_numbers()
                         .update_phone_number(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -227,7 +268,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .prepare_phone_number_verification(
                             sample::<String>("\"sample\""),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -240,10 +282,11 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .attempt_phone_number_verification(
                             sample::<String>("\"sample\""),
                             sample::<
-                                crate::models::AttemptPhoneNumberVerificationRequest,
+                                clerk_sdk::models::AttemptPhoneNumberVerificationRequest,
                             >("{\"verification_id\":\"sample\",\"code\":\"sample\"}"),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -256,27 +299,34 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .replace_user_phone_number(
                             sample::<String>("\"sample\""),
                             sample::<
-                                crate::models::ReplaceUserPhoneNumberRequest,
+                                clerk_sdk::models::ReplaceUserPhoneNumberRequest,
                             >("{\"phone_number\":\"sample\"}"),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
     report
         .check(
             "GetSessionList",
-            Box::pin(clerk.sessions().get_session_list().send()).await,
+            Box::pin(clerk.sessions().get_session_list().send().with_response()).await,
         );
     report
         .check(
             "createSession",
-            Box::pin(clerk.sessions().create_session().send()).await,
+            Box::pin(clerk.sessions().create_session().send().with_response()).await,
         );
     report
         .check(
             "GetSession",
-            Box::pin(clerk.sessions().get_session(sample::<String>("\"sample\"")).send())
+            Box::pin(
+                    clerk
+                        .sessions()
+                        .get_session(sample::<String>("\"sample\""))
+                        .send()
+                        .with_response(),
+                )
                 .await,
         );
     report
@@ -286,7 +336,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .sessions()
                         .refresh_session(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -297,7 +348,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .sessions()
                         .revoke_session(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -308,7 +360,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .sessions()
                         .create_session_token(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -322,7 +375,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                             sample::<String>("\"sample\""),
                             sample::<String>("\"sample\""),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -334,10 +388,11 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .email_sms_templates()
                         .get_template_list(
                             sample::<
-                                crate::models::GetTemplateListTemplateType,
+                                clerk_sdk::models::GetTemplateListTemplateType,
                             >("\"email\""),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -349,11 +404,12 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .email_sms_templates()
                         .get_template(
                             sample::<
-                                crate::models::GetTemplateListTemplateType,
+                                clerk_sdk::models::GetTemplateListTemplateType,
                             >("\"email\""),
                             sample::<String>("\"sample\""),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -365,11 +421,12 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .email_sms_templates()
                         .upsert_template(
                             sample::<
-                                crate::models::GetTemplateListTemplateType,
+                                clerk_sdk::models::GetTemplateListTemplateType,
                             >("\"email\""),
                             sample::<String>("\"sample\""),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -381,11 +438,12 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .email_sms_templates()
                         .revert_template(
                             sample::<
-                                crate::models::GetTemplateListTemplateType,
+                                clerk_sdk::models::GetTemplateListTemplateType,
                             >("\"email\""),
                             sample::<String>("\"sample\""),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -399,7 +457,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                             sample::<String>("\"sample\""),
                             sample::<String>("\"sample\""),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -411,37 +470,61 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .email_sms_templates()
                         .toggle_template_delivery(
                             sample::<
-                                crate::models::GetTemplateListTemplateType,
+                                clerk_sdk::models::GetTemplateListTemplateType,
                             >("\"email\""),
                             sample::<String>("\"sample\""),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
-    report.check("GetUserList", Box::pin(clerk.users().get_user_list().send()).await);
+    report
+        .check(
+            "GetUserList",
+            Box::pin(clerk.users().get_user_list().send().with_response()).await,
+        );
     report
         .check(
             "CreateUser",
             Box::pin(
                     clerk
                         .users()
-                        .create_user(sample::<crate::models::CreateUserRequest>("{}"))
-                        .send(),
+                        .create_user(
+                            sample::<clerk_sdk::models::CreateUserRequest>("{}"),
+                        )
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
     report
-        .check("GetUsersCount", Box::pin(clerk.users().get_users_count().send()).await);
+        .check(
+            "GetUsersCount",
+            Box::pin(clerk.users().get_users_count().send().with_response()).await,
+        );
     report
         .check(
             "GetUser",
-            Box::pin(clerk.users().get_user(sample::<String>("\"sample\"")).send()).await,
+            Box::pin(
+                    clerk
+                        .users()
+                        .get_user(sample::<String>("\"sample\""))
+                        .send()
+                        .with_response(),
+                )
+                .await,
         );
     report
         .check(
             "DeleteUser",
-            Box::pin(clerk.users().delete_user(sample::<String>("\"sample\"")).send())
+            Box::pin(
+                    clerk
+                        .users()
+                        .delete_user(sample::<String>("\"sample\""))
+                        .send()
+                        .with_response(),
+                )
                 .await,
         );
     report
@@ -452,21 +535,35 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .users()
                         .update_user(
                             sample::<String>("\"sample\""),
-                            sample::<crate::models::UpdateUserRequest>("{}"),
+                            sample::<clerk_sdk::models::UpdateUserRequest>("{}"),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
     report
         .check(
             "BanUser",
-            Box::pin(clerk.users().ban_user(sample::<String>("\"sample\"")).send()).await,
+            Box::pin(
+                    clerk
+                        .users()
+                        .ban_user(sample::<String>("\"sample\""))
+                        .send()
+                        .with_response(),
+                )
+                .await,
         );
     report
         .check(
             "UnbanUser",
-            Box::pin(clerk.users().unban_user(sample::<String>("\"sample\"")).send())
+            Box::pin(
+                    clerk
+                        .users()
+                        .unban_user(sample::<String>("\"sample\""))
+                        .send()
+                        .with_response(),
+                )
                 .await,
         );
     report
@@ -477,10 +574,11 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .users()
                         .users_ban(
                             sample::<
-                                crate::models::UsersBanRequest,
+                                clerk_sdk::models::UsersBanRequest,
                             >("{\"user_ids\":[\"sample\"]}"),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -492,23 +590,36 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .users()
                         .users_unban(
                             sample::<
-                                crate::models::UsersUnbanRequest,
+                                clerk_sdk::models::UsersUnbanRequest,
                             >("{\"user_ids\":[\"sample\"]}"),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
     report
         .check(
             "LockUser",
-            Box::pin(clerk.users().lock_user(sample::<String>("\"sample\"")).send())
+            Box::pin(
+                    clerk
+                        .users()
+                        .lock_user(sample::<String>("\"sample\""))
+                        .send()
+                        .with_response(),
+                )
                 .await,
         );
     report
         .check(
             "UnlockUser",
-            Box::pin(clerk.users().unlock_user(sample::<String>("\"sample\"")).send())
+            Box::pin(
+                    clerk
+                        .users()
+                        .unlock_user(sample::<String>("\"sample\""))
+                        .send()
+                        .with_response(),
+                )
                 .await,
         );
     report
@@ -519,15 +630,16 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .users()
                         .set_user_profile_image(
                             sample::<String>("\"sample\""),
-                            crate::models::SetUserProfileImageRequest {
+                            clerk_sdk::models::SetUserProfileImageRequest {
                                 file: Some(
-                                    crate::FilePart::new(b"\x89PNG\r\n\x1a\n".to_vec())
+                                    clerk_sdk::FilePart::new(b"\x89PNG\r\n\x1a\n".to_vec())
                                         .file_name("sample.png")
                                         .content_type("image/png"),
                                 ),
                             },
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -538,7 +650,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .users()
                         .delete_user_profile_image(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -549,7 +662,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .users()
                         .replace_user_metadata(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -560,7 +674,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .users()
                         .update_user_metadata(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -571,7 +686,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .users()
                         .get_user_billing_subscription(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -582,7 +698,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .users()
                         .get_user_billing_credit_balance(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -595,12 +712,13 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .adjust_user_billing_credit_balance(
                             sample::<String>("\"sample\""),
                             sample::<
-                                crate::models::AdjustCreditBalanceRequest,
+                                clerk_sdk::models::AdjustCreditBalanceRequest,
                             >(
                                 "{\"amount\":1,\"action\":\"increase\",\"idempotency_key\":\"sample\"}",
                             ),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -614,7 +732,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                             sample::<String>("\"sample\""),
                             sample::<String>("\"sample\""),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -627,7 +746,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .users_get_organization_memberships(
                             sample::<String>("\"sample\""),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -640,7 +760,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .users_get_organization_invitations(
                             sample::<String>("\"sample\""),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -651,7 +772,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .users()
                         .remove_user_password(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -659,20 +781,36 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
         .check(
             "VerifyPassword",
             Box::pin(
-                    clerk.users().verify_password(sample::<String>("\"sample\"")).send(),
+                    clerk
+                        .users()
+                        .verify_password(sample::<String>("\"sample\""))
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
     report
         .check(
             "VerifyTOTP",
-            Box::pin(clerk.users().verify_totp(sample::<String>("\"sample\"")).send())
+            Box::pin(
+                    clerk
+                        .users()
+                        .verify_totp(sample::<String>("\"sample\""))
+                        .send()
+                        .with_response(),
+                )
                 .await,
         );
     report
         .check(
             "DisableMFA",
-            Box::pin(clerk.users().disable_mfa(sample::<String>("\"sample\"")).send())
+            Box::pin(
+                    clerk
+                        .users()
+                        .disable_mfa(sample::<String>("\"sample\""))
+                        .send()
+                        .with_response(),
+                )
                 .await,
         );
     report
@@ -682,7 +820,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .users()
                         .delete_backup_code(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -696,7 +835,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                             sample::<String>("\"sample\""),
                             sample::<String>("\"sample\""),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -707,7 +847,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .users()
                         .list_user_trusted_devices(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -721,7 +862,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                             sample::<String>("\"sample\""),
                             sample::<String>("\"sample\""),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -735,14 +877,21 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                             sample::<String>("\"sample\""),
                             sample::<String>("\"sample\""),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
     report
         .check(
             "DeleteTOTP",
-            Box::pin(clerk.users().delete_totp(sample::<String>("\"sample\"")).send())
+            Box::pin(
+                    clerk
+                        .users()
+                        .delete_totp(sample::<String>("\"sample\""))
+                        .send()
+                        .with_response(),
+                )
                 .await,
         );
     report
@@ -755,7 +904,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                             sample::<String>("\"sample\""),
                             sample::<String>("\"sample\""),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -766,7 +916,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .users()
                         .set_user_password_compromised(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -777,24 +928,29 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .users()
                         .unset_user_password_compromised(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
     report
         .check(
             "ListInvitations",
-            Box::pin(clerk.invitations().list_invitations().send()).await,
+            Box::pin(clerk.invitations().list_invitations().send().with_response()).await,
         );
     report
         .check(
             "CreateInvitation",
-            Box::pin(clerk.invitations().create_invitation().send()).await,
+            Box::pin(clerk.invitations().create_invitation().send().with_response())
+                .await,
         );
     report
         .check(
             "CreateBulkInvitations",
-            Box::pin(clerk.invitations().create_bulk_invitations().send()).await,
+            Box::pin(
+                    clerk.invitations().create_bulk_invitations().send().with_response(),
+                )
+                .await,
         );
     report
         .check(
@@ -803,7 +959,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .invitations()
                         .revoke_invitation(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -814,20 +971,33 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .organization_invitations()
                         .list_instance_organization_invitations()
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
     report
         .check(
             "ListAllowlistIdentifiers",
-            Box::pin(clerk.allow_list_block_list().list_allowlist_identifiers().send())
+            Box::pin(
+                    clerk
+                        .allow_list_block_list()
+                        .list_allowlist_identifiers()
+                        .send()
+                        .with_response(),
+                )
                 .await,
         );
     report
         .check(
             "CreateAllowlistIdentifier",
-            Box::pin(clerk.allow_list_block_list().create_allowlist_identifier().send())
+            Box::pin(
+                    clerk
+                        .allow_list_block_list()
+                        .create_allowlist_identifier()
+                        .send()
+                        .with_response(),
+                )
                 .await,
         );
     report
@@ -837,20 +1007,33 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .allow_list_block_list()
                         .delete_allowlist_identifier(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
     report
         .check(
             "ListBlocklistIdentifiers",
-            Box::pin(clerk.allow_list_block_list().list_blocklist_identifiers().send())
+            Box::pin(
+                    clerk
+                        .allow_list_block_list()
+                        .list_blocklist_identifiers()
+                        .send()
+                        .with_response(),
+                )
                 .await,
         );
     report
         .check(
             "CreateBlocklistIdentifier",
-            Box::pin(clerk.allow_list_block_list().create_blocklist_identifier().send())
+            Box::pin(
+                    clerk
+                        .allow_list_block_list()
+                        .create_blocklist_identifier()
+                        .send()
+                        .with_response(),
+                )
                 .await,
         );
     report
@@ -860,25 +1043,40 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .allow_list_block_list()
                         .delete_blocklist_identifier(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
     report
         .check(
             "UpdateInstanceAuthConfig",
-            Box::pin(clerk.beta_features().update_instance_auth_config().send()).await,
+            Box::pin(
+                    clerk
+                        .beta_features()
+                        .update_instance_auth_config()
+                        .send()
+                        .with_response(),
+                )
+                .await,
         );
     report
         .check(
             "UpdateProductionInstanceDomain",
-            Box::pin(clerk.beta_features().update_production_instance_domain().send())
+            Box::pin(
+                    clerk
+                        .beta_features()
+                        .update_production_instance_domain()
+                        .send()
+                        .with_response(),
+                )
                 .await,
         );
     report
         .check(
             "CreateActorToken",
-            Box::pin(clerk.actor_tokens().create_actor_token().send()).await,
+            Box::pin(clerk.actor_tokens().create_actor_token().send().with_response())
+                .await,
         );
     report
         .check(
@@ -887,17 +1085,30 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .actor_tokens()
                         .revoke_actor_token(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
-    report.check("ListDomains", Box::pin(clerk.domains().list_domains().send()).await);
-    report.check("AddDomain", Box::pin(clerk.domains().add_domain().send()).await);
+    report
+        .check(
+            "ListDomains",
+            Box::pin(clerk.domains().list_domains().send().with_response()).await,
+        );
+    report
+        .check(
+            "AddDomain",
+            Box::pin(clerk.domains().add_domain().send().with_response()).await,
+        );
     report
         .check(
             "DeleteDomain",
             Box::pin(
-                    clerk.domains().delete_domain(sample::<String>("\"sample\"")).send(),
+                    clerk
+                        .domains()
+                        .delete_domain(sample::<String>("\"sample\""))
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -909,47 +1120,83 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .domains()
                         .update_domain(
                             sample::<String>("\"sample\""),
-                            sample::<crate::models::UpdateDomainRequest>("{}"),
+                            sample::<clerk_sdk::models::UpdateDomainRequest>("{}"),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
     report
         .check(
             "GetInstance",
-            Box::pin(clerk.instance_settings().get_instance().send()).await,
+            Box::pin(clerk.instance_settings().get_instance().send().with_response())
+                .await,
         );
     report
         .check(
             "UpdateInstance",
-            Box::pin(clerk.instance_settings().update_instance().send()).await,
+            Box::pin(clerk.instance_settings().update_instance().send().with_response())
+                .await,
         );
     report
         .check(
             "UpdateInstanceRestrictions",
-            Box::pin(clerk.instance_settings().update_instance_restrictions().send())
+            Box::pin(
+                    clerk
+                        .instance_settings()
+                        .update_instance_restrictions()
+                        .send()
+                        .with_response(),
+                )
                 .await,
         );
     report
         .check(
             "GetInstanceProtect",
-            Box::pin(clerk.instance_settings().get_instance_protect().send()).await,
+            Box::pin(
+                    clerk
+                        .instance_settings()
+                        .get_instance_protect()
+                        .send()
+                        .with_response(),
+                )
+                .await,
         );
     report
         .check(
             "UpdateInstanceProtect",
-            Box::pin(clerk.instance_settings().update_instance_protect().send()).await,
+            Box::pin(
+                    clerk
+                        .instance_settings()
+                        .update_instance_protect()
+                        .send()
+                        .with_response(),
+                )
+                .await,
         );
     report
         .check(
             "GetInstanceCommunication",
-            Box::pin(clerk.instance_settings().get_instance_communication().send()).await,
+            Box::pin(
+                    clerk
+                        .instance_settings()
+                        .get_instance_communication()
+                        .send()
+                        .with_response(),
+                )
+                .await,
         );
     report
         .check(
             "UpdateInstanceCommunication",
-            Box::pin(clerk.instance_settings().update_instance_communication().send())
+            Box::pin(
+                    clerk
+                        .instance_settings()
+                        .update_instance_communication()
+                        .send()
+                        .with_response(),
+                )
                 .await,
         );
     report
@@ -959,7 +1206,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .instance_settings()
                         .get_instance_oauth_application_settings()
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -970,21 +1218,32 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .instance_settings()
                         .update_instance_oauth_application_settings()
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
     report
         .check(
             "ChangeProductionInstanceDomain",
-            Box::pin(clerk.beta_features().change_production_instance_domain().send())
+            Box::pin(
+                    clerk
+                        .beta_features()
+                        .change_production_instance_domain()
+                        .send()
+                        .with_response(),
+                )
                 .await,
         );
     report
         .check(
             "GetInstanceOrganizationSettings",
             Box::pin(
-                    clerk.instance_settings().get_instance_organization_settings().send(),
+                    clerk
+                        .instance_settings()
+                        .get_instance_organization_settings()
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -995,34 +1254,38 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .instance_settings()
                         .update_instance_organization_settings()
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
     report
         .check(
             "CreateSvixApp",
-            Box::pin(clerk.webhooks().create_svix_app().send()).await,
+            Box::pin(clerk.webhooks().create_svix_app().send().with_response()).await,
         );
     report
         .check(
             "DeleteSvixApp",
-            Box::pin(clerk.webhooks().delete_svix_app().send()).await,
+            Box::pin(clerk.webhooks().delete_svix_app().send().with_response()).await,
         );
     report
         .check(
             "GenerateSvixAuthURL",
-            Box::pin(clerk.webhooks().generate_svix_auth_url().send()).await,
+            Box::pin(clerk.webhooks().generate_svix_auth_url().send().with_response())
+                .await,
         );
     report
         .check(
             "ListJWTTemplates",
-            Box::pin(clerk.jwt_templates().list_jwt_templates().send()).await,
+            Box::pin(clerk.jwt_templates().list_jwt_templates().send().with_response())
+                .await,
         );
     report
         .check(
             "CreateJWTTemplate",
-            Box::pin(clerk.jwt_templates().create_jwt_template().send()).await,
+            Box::pin(clerk.jwt_templates().create_jwt_template().send().with_response())
+                .await,
         );
     report
         .check(
@@ -1031,7 +1294,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .jwt_templates()
                         .get_jwt_template(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -1042,7 +1306,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .jwt_templates()
                         .delete_jwt_template(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -1053,21 +1318,31 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .jwt_templates()
                         .update_jwt_template(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
     report
-        .check("ListMachines", Box::pin(clerk.machines().list_machines().send()).await);
+        .check(
+            "ListMachines",
+            Box::pin(clerk.machines().list_machines().send().with_response()).await,
+        );
     report
         .check(
             "CreateMachine",
-            Box::pin(clerk.machines().create_machine().send()).await,
+            Box::pin(clerk.machines().create_machine().send().with_response()).await,
         );
     report
         .check(
             "GetMachine",
-            Box::pin(clerk.machines().get_machine(sample::<String>("\"sample\"")).send())
+            Box::pin(
+                    clerk
+                        .machines()
+                        .get_machine(sample::<String>("\"sample\""))
+                        .send()
+                        .with_response(),
+                )
                 .await,
         );
     report
@@ -1077,7 +1352,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .machines()
                         .delete_machine(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -1088,7 +1364,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .machines()
                         .update_machine(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -1099,7 +1376,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .machines()
                         .get_machine_secret_key(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -1112,10 +1390,11 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .rotate_machine_secret_key(
                             sample::<String>("\"sample\""),
                             sample::<
-                                crate::models::RotateMachineSecretKeyRequest,
+                                clerk_sdk::models::RotateMachineSecretKeyRequest,
                             >("{\"previous_token_ttl\":1}"),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -1126,7 +1405,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .machines()
                         .create_machine_scope(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -1140,19 +1420,22 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                             sample::<String>("\"sample\""),
                             sample::<String>("\"sample\""),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
     report
         .check(
             "ListOrganizations",
-            Box::pin(clerk.organizations().list_organizations().send()).await,
+            Box::pin(clerk.organizations().list_organizations().send().with_response())
+                .await,
         );
     report
         .check(
             "CreateOrganization",
-            Box::pin(clerk.organizations().create_organization().send()).await,
+            Box::pin(clerk.organizations().create_organization().send().with_response())
+                .await,
         );
     report
         .check(
@@ -1161,7 +1444,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .organizations()
                         .get_organization(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -1172,7 +1456,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .organizations()
                         .delete_organization(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -1184,9 +1469,10 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .organizations()
                         .update_organization(
                             sample::<String>("\"sample\""),
-                            sample::<crate::models::UpdateOrganizationRequest>("{}"),
+                            sample::<clerk_sdk::models::UpdateOrganizationRequest>("{}"),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -1199,10 +1485,11 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .replace_organization_metadata(
                             sample::<String>("\"sample\""),
                             sample::<
-                                crate::models::ReplaceOrganizationMetadataRequest,
+                                clerk_sdk::models::ReplaceOrganizationMetadataRequest,
                             >("{}"),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -1215,10 +1502,11 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .merge_organization_metadata(
                             sample::<String>("\"sample\""),
                             sample::<
-                                crate::models::MergeOrganizationMetadataRequest,
+                                clerk_sdk::models::MergeOrganizationMetadataRequest,
                             >("{}"),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -1229,13 +1517,14 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .organizations()
                         .upload_organization_logo(sample::<String>("\"sample\""))
-                        .body(crate::models::UploadOrganizationLogoRequest {
+                        .body(clerk_sdk::models::UploadOrganizationLogoRequest {
                             uploader_user_id: Default::default(),
-                            file: crate::FilePart::new(b"\x89PNG\r\n\x1a\n".to_vec())
+                            file: clerk_sdk::FilePart::new(b"\x89PNG\r\n\x1a\n".to_vec())
                                 .file_name("sample.png")
                                 .content_type("image/png"),
                         })
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -1246,7 +1535,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .organizations()
                         .delete_organization_logo(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -1259,7 +1549,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .get_organization_billing_subscription(
                             sample::<String>("\"sample\""),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -1272,7 +1563,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .get_organization_billing_credit_balance(
                             sample::<String>("\"sample\""),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -1285,12 +1577,13 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .adjust_organization_billing_credit_balance(
                             sample::<String>("\"sample\""),
                             sample::<
-                                crate::models::AdjustCreditBalanceRequest,
+                                clerk_sdk::models::AdjustCreditBalanceRequest,
                             >(
                                 "{\"amount\":1,\"action\":\"increase\",\"idempotency_key\":\"sample\"}",
                             ),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -1301,7 +1594,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .organization_invitations()
                         .list_organization_invitations(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -1312,7 +1606,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .organization_invitations()
                         .create_organization_invitation(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -1325,10 +1620,11 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .create_organization_invitation_bulk(
                             sample::<String>("\"sample\""),
                             sample::<
-                                Vec<crate::models::CreateOrganizationInvitationRequest>,
+                                Vec<clerk_sdk::models::CreateOrganizationInvitationRequest>,
                             >("[{\"email_address\":\"sample\",\"role\":\"sample\"}]"),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -1341,7 +1637,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .list_pending_organization_invitations(
                             sample::<String>("\"sample\""),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -1355,7 +1652,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                             sample::<String>("\"sample\""),
                             sample::<String>("\"sample\""),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -1369,14 +1667,22 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                             sample::<String>("\"sample\""),
                             sample::<String>("\"sample\""),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
     report
         .check(
             "ListOrganizationRoles",
-            Box::pin(clerk.organization_roles().list_organization_roles().send()).await,
+            Box::pin(
+                    clerk
+                        .organization_roles()
+                        .list_organization_roles()
+                        .send()
+                        .with_response(),
+                )
+                .await,
         );
     report
         .check(
@@ -1386,10 +1692,11 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .organization_roles()
                         .create_organization_role(
                             sample::<
-                                crate::models::CreateOrganizationRoleRequest,
+                                clerk_sdk::models::CreateOrganizationRoleRequest,
                             >("{\"name\":\"sample\",\"key\":\"sample\"}"),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -1400,7 +1707,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .organization_roles()
                         .get_organization_role(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -1411,7 +1719,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .organization_roles()
                         .delete_organization_role(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -1423,9 +1732,12 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .organization_roles()
                         .update_organization_role(
                             sample::<String>("\"sample\""),
-                            sample::<crate::models::UpdateOrganizationRoleRequest>("{}"),
+                            sample::<
+                                clerk_sdk::models::UpdateOrganizationRoleRequest,
+                            >("{}"),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -1439,7 +1751,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                             sample::<String>("\"sample\""),
                             sample::<String>("\"sample\""),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -1453,7 +1766,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                             sample::<String>("\"sample\""),
                             sample::<String>("\"sample\""),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -1464,7 +1778,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .organization_memberships()
                         .list_organization_memberships(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -1477,10 +1792,11 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .create_organization_membership(
                             sample::<String>("\"sample\""),
                             sample::<
-                                crate::models::CreateOrganizationMembershipRequest,
+                                clerk_sdk::models::CreateOrganizationMembershipRequest,
                             >("{\"user_id\":\"sample\",\"role\":\"sample\"}"),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -1494,7 +1810,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                             sample::<String>("\"sample\""),
                             sample::<String>("\"sample\""),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -1508,10 +1825,11 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                             sample::<String>("\"sample\""),
                             sample::<String>("\"sample\""),
                             sample::<
-                                crate::models::UpdateOrganizationMembershipRequest,
+                                clerk_sdk::models::UpdateOrganizationMembershipRequest,
                             >("{\"role\":\"sample\"}"),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -1525,7 +1843,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                             sample::<String>("\"sample\""),
                             sample::<String>("\"sample\""),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -1536,7 +1855,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .organization_domains()
                         .list_organization_domains(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -1549,10 +1869,11 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .create_organization_domain(
                             sample::<String>("\"sample\""),
                             sample::<
-                                crate::models::CreateOrganizationDomainRequest,
+                                clerk_sdk::models::CreateOrganizationDomainRequest,
                             >("{}"),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -1566,7 +1887,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                             sample::<String>("\"sample\""),
                             sample::<String>("\"sample\""),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -1580,10 +1902,11 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                             sample::<String>("\"sample\""),
                             sample::<String>("\"sample\""),
                             sample::<
-                                crate::models::UpdateOrganizationDomainRequest,
+                                clerk_sdk::models::UpdateOrganizationDomainRequest,
                             >("{}"),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -1597,30 +1920,40 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                             sample::<String>("\"sample\""),
                             sample::<String>("\"sample\""),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
     report
         .check(
             "ListAllOrganizationDomains",
-            Box::pin(clerk.organization_domains().list_all_organization_domains().send())
+            Box::pin(
+                    clerk
+                        .organization_domains()
+                        .list_all_organization_domains()
+                        .send()
+                        .with_response(),
+                )
                 .await,
         );
     report
         .check(
             "VerifyDomainProxy",
-            Box::pin(clerk.proxy_checks().verify_domain_proxy().send()).await,
+            Box::pin(clerk.proxy_checks().verify_domain_proxy().send().with_response())
+                .await,
         );
     report
         .check(
             "ListRedirectURLs",
-            Box::pin(clerk.redirect_urls().list_redirect_urls().send()).await,
+            Box::pin(clerk.redirect_urls().list_redirect_urls().send().with_response())
+                .await,
         );
     report
         .check(
             "CreateRedirectURL",
-            Box::pin(clerk.redirect_urls().create_redirect_url().send()).await,
+            Box::pin(clerk.redirect_urls().create_redirect_url().send().with_response())
+                .await,
         );
     report
         .check(
@@ -1629,7 +1962,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .redirect_urls()
                         .get_redirect_url(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -1640,14 +1974,18 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .redirect_urls()
                         .delete_redirect_url(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
     report
         .check(
             "CreateSignInToken",
-            Box::pin(clerk.sign_in_tokens().create_sign_in_token().send()).await,
+            Box::pin(
+                    clerk.sign_in_tokens().create_sign_in_token().send().with_response(),
+                )
+                .await,
         );
     report
         .check(
@@ -1656,14 +1994,21 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .sign_in_tokens()
                         .revoke_sign_in_token(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
     report
         .check(
             "GetSignUp",
-            Box::pin(clerk.sign_ups().get_sign_up(sample::<String>("\"sample\"")).send())
+            Box::pin(
+                    clerk
+                        .sign_ups()
+                        .get_sign_up(sample::<String>("\"sample\""))
+                        .send()
+                        .with_response(),
+                )
                 .await,
         );
     report
@@ -1673,19 +2018,34 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .sign_ups()
                         .update_sign_up(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
     report
         .check(
             "ListOAuthApplications",
-            Box::pin(clerk.oauth_applications().list_oauth_applications().send()).await,
+            Box::pin(
+                    clerk
+                        .oauth_applications()
+                        .list_oauth_applications()
+                        .send()
+                        .with_response(),
+                )
+                .await,
         );
     report
         .check(
             "CreateOAuthApplication",
-            Box::pin(clerk.oauth_applications().create_oauth_application().send()).await,
+            Box::pin(
+                    clerk
+                        .oauth_applications()
+                        .create_oauth_application()
+                        .send()
+                        .with_response(),
+                )
+                .await,
         );
     report
         .check(
@@ -1694,7 +2054,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .oauth_applications()
                         .get_oauth_application(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -1705,7 +2066,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .oauth_applications()
                         .delete_oauth_application(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -1717,9 +2079,12 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .oauth_applications()
                         .update_oauth_application(
                             sample::<String>("\"sample\""),
-                            sample::<crate::models::UpdateOAuthApplicationRequest>("{}"),
+                            sample::<
+                                clerk_sdk::models::UpdateOAuthApplicationRequest,
+                            >("{}"),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -1730,13 +2095,14 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .oauth_applications()
                         .upload_oauth_application_logo(sample::<String>("\"sample\""))
-                        .body(crate::models::UploadOrganizationLogoRequest {
+                        .body(clerk_sdk::models::UploadOrganizationLogoRequest {
                             uploader_user_id: Default::default(),
-                            file: crate::FilePart::new(b"\x89PNG\r\n\x1a\n".to_vec())
+                            file: clerk_sdk::FilePart::new(b"\x89PNG\r\n\x1a\n".to_vec())
                                 .file_name("sample.png")
                                 .content_type("image/png"),
                         })
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -1747,7 +2113,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .oauth_applications()
                         .rotate_oauth_application_secret(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -1760,22 +2127,37 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .revoke_oauth_application_token(
                             sample::<String>("\"sample\""),
                             sample::<
-                                crate::models::RevokeOAuthApplicationTokenRequest,
+                                clerk_sdk::models::RevokeOAuthApplicationTokenRequest,
                             >("{\"token\":\"sample\"}"),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
     report
         .check(
             "ListSAMLConnections",
-            Box::pin(clerk.saml_connections().list_saml_connections().send()).await,
+            Box::pin(
+                    clerk
+                        .saml_connections()
+                        .list_saml_connections()
+                        .send()
+                        .with_response(),
+                )
+                .await,
         );
     report
         .check(
             "CreateSAMLConnection",
-            Box::pin(clerk.saml_connections().create_saml_connection().send()).await,
+            Box::pin(
+                    clerk
+                        .saml_connections()
+                        .create_saml_connection()
+                        .send()
+                        .with_response(),
+                )
+                .await,
         );
     report
         .check(
@@ -1784,7 +2166,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .saml_connections()
                         .get_saml_connection(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -1795,7 +2178,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .saml_connections()
                         .delete_saml_connection(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -1807,23 +2191,36 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .saml_connections()
                         .update_saml_connection(
                             sample::<String>("\"sample\""),
-                            sample::<crate::models::UpdateSamlConnectionRequest>("{}"),
+                            sample::<
+                                clerk_sdk::models::UpdateSamlConnectionRequest,
+                            >("{}"),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
     report
         .check(
             "ListEnterpriseConnections",
-            Box::pin(clerk.enterprise_connections().list_enterprise_connections().send())
+            Box::pin(
+                    clerk
+                        .enterprise_connections()
+                        .list_enterprise_connections()
+                        .send()
+                        .with_response(),
+                )
                 .await,
         );
     report
         .check(
             "CreateEnterpriseConnection",
             Box::pin(
-                    clerk.enterprise_connections().create_enterprise_connection().send(),
+                    clerk
+                        .enterprise_connections()
+                        .create_enterprise_connection()
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -1834,7 +2231,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .enterprise_connections()
                         .get_enterprise_connection(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -1845,7 +2243,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .enterprise_connections()
                         .delete_enterprise_connection(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -1858,10 +2257,11 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .update_enterprise_connection(
                             sample::<String>("\"sample\""),
                             sample::<
-                                crate::models::UpdateEnterpriseConnectionRequest,
+                                clerk_sdk::models::UpdateEnterpriseConnectionRequest,
                             >("{}"),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -1874,7 +2274,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .list_enterprise_connection_test_runs(
                             sample::<String>("\"sample\""),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -1887,19 +2288,24 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .create_enterprise_connection_test_run(
                             sample::<String>("\"sample\""),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
     report
         .check(
             "CreateTestingToken",
-            Box::pin(clerk.testing_tokens().create_testing_token().send()).await,
+            Box::pin(
+                    clerk.testing_tokens().create_testing_token().send().with_response(),
+                )
+                .await,
         );
     report
         .check(
             "CreateAgentTask",
-            Box::pin(clerk.agent_tasks().create_agent_task().send()).await,
+            Box::pin(clerk.agent_tasks().create_agent_task().send().with_response())
+                .await,
         );
     report
         .check(
@@ -1908,7 +2314,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .agent_tasks()
                         .revoke_agent_task(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -1919,24 +2326,45 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .organization_memberships()
                         .instance_get_organization_memberships()
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
     report
         .check(
             "ListWaitlistEntries",
-            Box::pin(clerk.waitlist_entries().list_waitlist_entries().send()).await,
+            Box::pin(
+                    clerk
+                        .waitlist_entries()
+                        .list_waitlist_entries()
+                        .send()
+                        .with_response(),
+                )
+                .await,
         );
     report
         .check(
             "CreateWaitlistEntry",
-            Box::pin(clerk.waitlist_entries().create_waitlist_entry().send()).await,
+            Box::pin(
+                    clerk
+                        .waitlist_entries()
+                        .create_waitlist_entry()
+                        .send()
+                        .with_response(),
+                )
+                .await,
         );
     report
         .check(
             "CreateBulkWaitlistEntries",
-            Box::pin(clerk.waitlist_entries().create_bulk_waitlist_entries().send())
+            Box::pin(
+                    clerk
+                        .waitlist_entries()
+                        .create_bulk_waitlist_entries()
+                        .send()
+                        .with_response(),
+                )
                 .await,
         );
     report
@@ -1946,7 +2374,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .waitlist_entries()
                         .delete_waitlist_entry(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -1957,7 +2386,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .waitlist_entries()
                         .invite_waitlist_entry(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -1968,19 +2398,22 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .waitlist_entries()
                         .reject_waitlist_entry(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
     report
         .check(
             "GetCommercePlanList",
-            Box::pin(clerk.billing().get_commerce_plan_list().send()).await,
+            Box::pin(clerk.billing().get_commerce_plan_list().send().with_response())
+                .await,
         );
     report
         .check(
             "GetBillingPriceList",
-            Box::pin(clerk.billing().get_billing_price_list().send()).await,
+            Box::pin(clerk.billing().get_billing_price_list().send().with_response())
+                .await,
         );
     report
         .check(
@@ -1990,17 +2423,25 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .billing()
                         .create_billing_price(
                             sample::<
-                                crate::models::CreateBillingPriceRequest,
+                                clerk_sdk::models::CreateBillingPriceRequest,
                             >("{\"plan_id\":\"sample\",\"amount\":1}"),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
     report
         .check(
             "GetCommerceSubscriptionItemList",
-            Box::pin(clerk.billing().get_commerce_subscription_item_list().send()).await,
+            Box::pin(
+                    clerk
+                        .billing()
+                        .get_commerce_subscription_item_list()
+                        .send()
+                        .with_response(),
+                )
+                .await,
         );
     report
         .check(
@@ -2011,7 +2452,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .cancel_commerce_subscription_item(
                             sample::<String>("\"sample\""),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -2024,10 +2466,11 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .extend_billing_subscription_item_free_trial(
                             sample::<String>("\"sample\""),
                             sample::<
-                                crate::models::ExtendFreeTrialRequest,
+                                clerk_sdk::models::ExtendFreeTrialRequest,
                             >("{\"extend_to\":\"2026-01-08T00:00:00Z\"}"),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -2040,12 +2483,13 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .create_billing_price_transition(
                             sample::<String>("\"sample\""),
                             sample::<
-                                crate::models::PriceTransitionRequest,
+                                clerk_sdk::models::PriceTransitionRequest,
                             >(
                                 "{\"from_price_id\":\"sample\",\"to_price_id\":\"sample\"}",
                             ),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -2058,10 +2502,11 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .apply_billing_subscription_item_discount(
                             sample::<String>("\"sample\""),
                             sample::<
-                                crate::models::ApplyCommerceDiscountRequest,
+                                clerk_sdk::models::ApplyCommerceDiscountRequest,
                             >("{\"discount_id\":\"sample\"}"),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -2075,14 +2520,16 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                             sample::<String>("\"sample\""),
                             sample::<String>("\"sample\""),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
     report
         .check(
             "GetBillingStatementList",
-            Box::pin(clerk.billing().get_billing_statement_list().send()).await,
+            Box::pin(clerk.billing().get_billing_statement_list().send().with_response())
+                .await,
         );
     report
         .check(
@@ -2091,7 +2538,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .billing()
                         .get_billing_statement(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -2104,7 +2552,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .get_billing_statement_payment_attempts(
                             sample::<String>("\"sample\""),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -2115,7 +2564,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .organization_permissions()
                         .list_organization_permissions()
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -2127,10 +2577,11 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .organization_permissions()
                         .create_organization_permission(
                             sample::<
-                                crate::models::CreateOrganizationPermissionRequest,
+                                clerk_sdk::models::CreateOrganizationPermissionRequest,
                             >("{\"name\":\"sample\",\"key\":\"sample\"}"),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -2141,7 +2592,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .organization_permissions()
                         .get_organization_permission(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -2152,7 +2604,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .organization_permissions()
                         .delete_organization_permission(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -2165,17 +2618,18 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .update_organization_permission(
                             sample::<String>("\"sample\""),
                             sample::<
-                                crate::models::UpdateOrganizationPermissionRequest,
+                                clerk_sdk::models::UpdateOrganizationPermissionRequest,
                             >("{}"),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
     report
         .check(
             "ListRoleSets",
-            Box::pin(clerk.role_sets().list_role_sets().send()).await,
+            Box::pin(clerk.role_sets().list_role_sets().send().with_response()).await,
         );
     report
         .check(
@@ -2185,12 +2639,13 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .role_sets()
                         .create_role_set(
                             sample::<
-                                crate::models::CreateRoleSetRequest,
+                                clerk_sdk::models::CreateRoleSetRequest,
                             >(
                                 "{\"name\":\"sample\",\"default_role_key\":\"sample\",\"creator_role_key\":\"sample\",\"roles\":[\"sample\"]}",
                             ),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -2198,7 +2653,11 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
         .check(
             "GetRoleSet",
             Box::pin(
-                    clerk.role_sets().get_role_set(sample::<String>("\"sample\"")).send(),
+                    clerk
+                        .role_sets()
+                        .get_role_set(sample::<String>("\"sample\""))
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -2210,9 +2669,10 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .role_sets()
                         .update_role_set(
                             sample::<String>("\"sample\""),
-                            sample::<crate::models::UpdateRoleSetRequest>("{}"),
+                            sample::<clerk_sdk::models::UpdateRoleSetRequest>("{}"),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -2225,10 +2685,11 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .replace_role_set(
                             sample::<String>("\"sample\""),
                             sample::<
-                                crate::models::ReplaceRoleSetRequest,
+                                clerk_sdk::models::ReplaceRoleSetRequest,
                             >("{\"dest_role_set_key\":\"sample\"}"),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -2241,10 +2702,11 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .add_roles_to_role_set(
                             sample::<String>("\"sample\""),
                             sample::<
-                                crate::models::AddRolesToRoleSetRequest,
+                                clerk_sdk::models::AddRolesToRoleSetRequest,
                             >("{\"role_keys\":[\"sample\"]}"),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -2257,22 +2719,37 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .replace_role_in_role_set(
                             sample::<String>("\"sample\""),
                             sample::<
-                                crate::models::ReplaceRoleInRoleSetRequest,
+                                clerk_sdk::models::ReplaceRoleInRoleSetRequest,
                             >("{\"role_key\":\"sample\",\"to_role_key\":\"sample\"}"),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
     report
         .check(
             "ListSCIMDirectories",
-            Box::pin(clerk.scim_directories().list_scim_directories().send()).await,
+            Box::pin(
+                    clerk
+                        .scim_directories()
+                        .list_scim_directories()
+                        .send()
+                        .with_response(),
+                )
+                .await,
         );
     report
         .check(
             "CreateSCIMDirectory",
-            Box::pin(clerk.scim_directories().create_scim_directory().send()).await,
+            Box::pin(
+                    clerk
+                        .scim_directories()
+                        .create_scim_directory()
+                        .send()
+                        .with_response(),
+                )
+                .await,
         );
     report
         .check(
@@ -2281,7 +2758,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .scim_directories()
                         .get_scim_directory(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -2292,7 +2770,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .scim_directories()
                         .delete_scim_directory(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -2303,7 +2782,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .scim_directories()
                         .update_scim_directory(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -2314,7 +2794,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .scim_directories()
                         .rotate_scim_directory_api_key(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -2325,7 +2806,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .scim_directories()
                         .list_scim_group_role_mappings(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -2338,12 +2820,13 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .replace_scim_group_role_mappings(
                             sample::<String>("\"sample\""),
                             sample::<
-                                crate::models::ReplaceScimGroupRoleMappingsRequest,
+                                clerk_sdk::models::ReplaceScimGroupRoleMappingsRequest,
                             >(
                                 "{\"mappings\":[{\"scim_group_id\":\"sample\",\"role_id\":\"sample\"}]}",
                             ),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -2356,10 +2839,11 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .create_scim_group_role_mapping(
                             sample::<String>("\"sample\""),
                             sample::<
-                                crate::models::CreateScimGroupRoleMappingRequest,
+                                clerk_sdk::models::CreateScimGroupRoleMappingRequest,
                             >("{\"scim_group_id\":\"sample\",\"role_id\":\"sample\"}"),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -2373,19 +2857,20 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                             sample::<String>("\"sample\""),
                             sample::<String>("\"sample\""),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
     report
         .check(
             "ListDirectories",
-            Box::pin(clerk.directories().list_directories().send()).await,
+            Box::pin(clerk.directories().list_directories().send().with_response()).await,
         );
     report
         .check(
             "CreateDirectory",
-            Box::pin(clerk.directories().create_directory().send()).await,
+            Box::pin(clerk.directories().create_directory().send().with_response()).await,
         );
     report
         .check(
@@ -2394,7 +2879,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .directories()
                         .get_directory(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -2405,7 +2891,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .directories()
                         .delete_directory(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -2416,7 +2903,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .directories()
                         .update_directory(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -2427,7 +2915,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .directories()
                         .rotate_directory_api_key(sample::<String>("\"sample\""))
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -2440,7 +2929,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .list_directory_group_role_mappings(
                             sample::<String>("\"sample\""),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -2453,10 +2943,11 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .replace_directory_group_role_mappings(
                             sample::<String>("\"sample\""),
                             sample::<
-                                crate::models::ReplaceDirectoryGroupRoleMappingsRequest,
+                                clerk_sdk::models::ReplaceDirectoryGroupRoleMappingsRequest,
                             >("{\"mappings\":[{\"role_id\":\"sample\"}]}"),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -2469,10 +2960,11 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .create_directory_group_role_mapping(
                             sample::<String>("\"sample\""),
                             sample::<
-                                crate::models::CreateDirectoryGroupRoleMappingRequest,
+                                clerk_sdk::models::CreateDirectoryGroupRoleMappingRequest,
                             >("{\"role_id\":\"sample\"}"),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -2486,7 +2978,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                             sample::<String>("\"sample\""),
                             sample::<String>("\"sample\""),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -2498,10 +2991,11 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .admin_portal_link_tokens()
                         .create_admin_portal_link_token(
                             sample::<
-                                crate::models::CreateAdminPortalLinkTokenRequest,
+                                clerk_sdk::models::CreateAdminPortalLinkTokenRequest,
                             >("{}"),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -2516,10 +3010,11 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                                 String,
                             >("\"aplt_00000000000000000000000000000000\""),
                             sample::<
-                                crate::models::RevokeAdminPortalLinkTokenRequest,
+                                clerk_sdk::models::RevokeAdminPortalLinkTokenRequest,
                             >("{}"),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -2532,7 +3027,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .get_api_keys(
                             sample::<String>("\"user_aaaaaaaaaaaaaaaaaaaaaaaaaaa\""),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -2544,12 +3040,13 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .api_keys()
                         .create_api_key(
                             sample::<
-                                crate::models::CreateApiKeyRequest,
+                                clerk_sdk::models::CreateApiKeyRequest,
                             >(
                                 "{\"name\":\"\",\"subject\":\"user_aaaaaaaaaaaaaaaaaaaaaaaaaaa\"}",
                             ),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -2562,7 +3059,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .get_api_key(
                             sample::<String>("\"ak_00000000000000000000000000000000\""),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -2575,7 +3073,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .delete_api_key(
                             sample::<String>("\"ak_00000000000000000000000000000000\""),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -2587,9 +3086,10 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .api_keys()
                         .update_api_key(
                             sample::<String>("\"ak_00000000000000000000000000000000\""),
-                            sample::<crate::models::UpdateApiKeyRequest>("{}"),
+                            sample::<clerk_sdk::models::UpdateApiKeyRequest>("{}"),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -2602,7 +3102,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .get_api_key_secret(
                             sample::<String>("\"ak_00000000000000000000000000000000\""),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -2615,10 +3116,11 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .revoke_api_key(
                             sample::<String>("\"ak_00000000000000000000000000000000\""),
                             sample::<
-                                crate::models::RevokeAdminPortalLinkTokenRequest,
+                                clerk_sdk::models::RevokeAdminPortalLinkTokenRequest,
                             >("{}"),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -2630,10 +3132,11 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .api_keys()
                         .verify_api_key(
                             sample::<
-                                crate::models::VerifyApiKeyRequest,
+                                clerk_sdk::models::VerifyApiKeyRequest,
                             >("{\"secret\":\"sample\"}"),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -2646,7 +3149,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .get_m2m_tokens(
                             sample::<String>("\"mch_aaaaaaaaaaaaaaaaaaaaaaaaaaa\""),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -2657,9 +3161,10 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .m2m_tokens()
                         .create_m2m_token(
-                            sample::<crate::models::CreateM2mTokenRequest>("{}"),
+                            sample::<clerk_sdk::models::CreateM2mTokenRequest>("{}"),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -2672,10 +3177,11 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .revoke_m2m_token(
                             sample::<String>("\"mt_00000000000000000000000000000000\""),
                             sample::<
-                                crate::models::RevokeAdminPortalLinkTokenRequest,
+                                clerk_sdk::models::RevokeAdminPortalLinkTokenRequest,
                             >("{}"),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -2687,10 +3193,11 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .m2m_tokens()
                         .verify_m2m_token(
                             sample::<
-                                crate::models::VerifyM2mTokenRequest,
+                                clerk_sdk::models::VerifyM2mTokenRequest,
                             >("{\"token\":\"sample\"}"),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -2701,9 +3208,12 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .oauth_access_tokens()
                         .verify_oauth_access_token(
-                            sample::<crate::models::VerifyOAuthAccessTokenRequest>("{}"),
+                            sample::<
+                                clerk_sdk::models::VerifyOAuthAccessTokenRequest,
+                            >("{}"),
                         )
-                        .send(),
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );

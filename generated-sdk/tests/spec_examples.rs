@@ -2,10 +2,13 @@
 
 //! Every `example` the spec gives for a schema, a response or a request body
 //! deserializes into the type generated for it.
-type Check = fn(&str) -> Result<(), crate::DecodeError>;
+#![cfg(feature = "full")]
+type Check = fn(&str) -> Result<(), clerk_sdk::DecodeError>;
 
-fn check<T: serde::de::DeserializeOwned>(json: &str) -> Result<(), crate::DecodeError> {
-    crate::decode::<T>(json).map(drop)
+fn check<T: serde::de::DeserializeOwned>(
+    json: &str,
+) -> Result<(), clerk_sdk::DecodeError> {
+    clerk_sdk::decode::<T>(json).map(drop)
 }
 
 const CASES: [(&str, Check, &str); 114usize] = [
@@ -26,7 +29,7 @@ const CASES: [(&str, Check, &str); 114usize] = [
     ),
     (
         "#/components/schemas/Invitation/properties/status/example",
-        check::<crate::models::InvitationStatus>,
+        check::<clerk_sdk::models::InvitationStatus>,
         "\"pending\"",
     ),
     (
@@ -71,7 +74,7 @@ const CASES: [(&str, Check, &str); 114usize] = [
     ),
     (
         "#/components/schemas/WaitlistEntry/properties/status/example",
-        check::<crate::models::WaitlistEntryStatus>,
+        check::<clerk_sdk::models::WaitlistEntryStatus>,
         "\"pending\"",
     ),
     (
@@ -91,7 +94,7 @@ const CASES: [(&str, Check, &str); 114usize] = [
     ),
     (
         "#/paths/~1actor_tokens/post/requestBody/content/application~1json/schema/properties/actor/example",
-        check::<crate::models::CreateActorTokenRequestActor>,
+        check::<clerk_sdk::models::CreateActorTokenRequestActor>,
         "{\"sub\":\"user_2OEpKhcCN1Lat9NQ0G6puh7q5Rb\"}",
     ),
     (

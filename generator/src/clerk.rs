@@ -1,0 +1,182 @@
+//! Clerk's conventions: the rules the generator follows because Clerk's documents and
+//! runtime work this way, not because OpenAPI says so. The IR builder and planner consult
+//! them; nothing else in the pipeline knows about Clerk.
+//!
+//! - List operations page with optional `limit` and `offset` query parameters and answer
+//!   either a bare array or a `{data, total_count}` envelope ([`pagination`]).
+//! - `GET /jwks` serves the instance's signing keys; an API that has it gets the session
+//!   token verification of the runtime's `auth` module ([`serves_jwks`]).
+//! - Webhooks arrive in Svix's envelope; the event's payload is its `data` property
+//!   ([`WEBHOOK_PAYLOAD`]).
+//! - Resource group handles are named like those of Clerk's other SDKs: `UsersApi`
+//!   ([`group_handle`]).
+//! - The runtime's own cargo features ([`RUNTIME_FEATURES`]) and the backoff it uses when a
+//!   document declares none ([`DEFAULT_RETRY`]).
+
+use crate::ir::{Api, Operation, PageShape, Pagination, ParamLocation, ResponseBody, RetrySpec, TypeKind, TypeRef};
+use crate::names;
+
+/// The query parameter that sets the page size.
+const LIMIT: &str = "limit";
+/// The query parameter that sets where a page starts.
+const OFFSET: &str = "offset";
+/// The envelope field that holds a page's items.
+const DATA: &str = "data";
+/// The envelope field that holds the number of items across pages.
+const TOTAL_COUNT: &str = "total_count";
+/// The page size Clerk uses when a list's `limit` has no documented default.
+const DEFAULT_LIMIT: i64 = 10;
+
+/// The property of a webhook event's envelope that holds its payload.
+pub const WEBHOOK_PAYLOAD: &str = "data";
+
+/// The cargo features the runtime defines; a resource group with one of these names gets
+/// an `-api` suffix on its feature.
+pub const RUNTIME_FEATURES: &[&str] =
+    &["full", "rustls", "native-tls", "tracing", "auth", "axum", "webhook-verification", "default"];
+
+/// The backoff the SDK uses when the document declares no `x-speakeasy-retries`.
+pub const DEFAULT_RETRY: RetrySpec =
+    RetrySpec { initial_ms: 500, max_interval_ms: 60_000, exponent: 1.5, max_elapsed_ms: 120_000 };
+
+/// How a list operation pages: optional `limit` and `offset` query parameters, and a
+/// response that is the array of items or an object whose required `data` array holds
+/// them (with an integer `total_count` beside it, when there is one).
+pub fn pagination(api: &Api, op: &Operation) -> Option<Pagination> {
+    let optional_query =
+        |wire: &str| op.params.iter().position(|p| p.wire == wire && p.location == ParamLocation::Query && !p.required);
+    let (limit, offset) = (optional_query(LIMIT)?, optional_query(OFFSET)?);
+    let (item, page) = match &op.response.body {
+        ResponseBody::Json(TypeRef::Array(item)) => ((**item).clone(), PageShape::Array),
+        ResponseBody::Json(TypeRef::Named(id)) => {
+            let TypeKind::Struct { fields, .. } = &api.ty(*id).kind else { return None };
+            let data = fields.iter().position(|f| f.wire == DATA && f.required)?;
+            let TypeRef::Array(item) = &fields[data].ty else { return None };
+            let total = fields.iter().position(|f| f.wire == TOTAL_COUNT && matches!(f.ty, TypeRef::Integer { .. }));
+            ((**item).clone(), PageShape::Envelope { data, total })
+        }
+        _ => return None,
+    };
+    let default_limit = op.params[limit].default.as_ref().and_then(serde_json::Value::as_i64).unwrap_or(DEFAULT_LIMIT);
+    Some(Pagination { limit, offset, default_limit, item, page })
+}
+
+/// Whether an operation is the endpoint that serves the instance's JSON Web Key Set.
+pub fn serves_jwks(op: &Operation) -> bool {
+    op.method == "GET" && op.path == "/jwks"
+}
+
+/// The type name of a resource group's handle: `UsersApi` for `users`.
+pub fn group_handle(group: &str) -> String {
+    format!("{}Api", names::type_ident(group, "Default"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::test_api;
+
+    const LIST: &str = r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /users:
+    get:
+      operationId: GetUserList
+      parameters:
+        - {name: limit, in: query, schema: {type: integer, default: 25}}
+        - {name: offset, in: query, schema: {type: integer}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {type: array, items: {$ref: "#/components/schemas/User"}}
+  /orgs:
+    get:
+      operationId: ListOrgs
+      parameters:
+        - {name: offset, in: query, schema: {type: integer}}
+        - {name: limit, in: query, schema: {type: integer}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [data]
+                properties:
+                  total_count: {type: integer}
+                  data: {type: array, items: {type: string}}
+  /required-limit:
+    get:
+      operationId: RequiredLimit
+      parameters:
+        - {name: limit, in: query, required: true, schema: {type: integer}}
+        - {name: offset, in: query, schema: {type: integer}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {type: array, items: {type: string}}
+  /no-data:
+    get:
+      operationId: NoData
+      parameters:
+        - {name: limit, in: query, schema: {type: integer}}
+        - {name: offset, in: query, schema: {type: integer}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {type: object, properties: {items: {type: array, items: {type: string}}}}
+  /jwks:
+    get:
+      operationId: GetJWKS
+      responses: {"200": {description: ok}}
+components:
+  schemas:
+    User: {type: object, properties: {id: {type: string}}}
+"##;
+
+    #[test]
+    fn a_bare_array_list_pages_by_limit_and_offset_with_the_documented_default() {
+        let api = test_api(LIST);
+        let p = api.operations[0].pagination.as_ref().expect("paginated");
+        assert_eq!((p.limit, p.offset, p.default_limit, p.page), (0, 1, 25, PageShape::Array));
+        assert!(matches!(p.item, TypeRef::Named(id) if api.ty(id).name == "User"));
+    }
+
+    #[test]
+    fn an_envelope_list_names_its_data_and_total_count_fields() {
+        let api = test_api(LIST);
+        let p = api.operations[1].pagination.as_ref().expect("paginated");
+        assert_eq!((p.limit, p.offset, p.default_limit), (1, 0, DEFAULT_LIMIT));
+        assert_eq!(p.page, PageShape::Envelope { data: 1, total: Some(0) });
+        assert_eq!(p.item, TypeRef::String);
+    }
+
+    #[test]
+    fn a_required_limit_or_a_response_without_data_is_not_paginated() {
+        let api = test_api(LIST);
+        assert_eq!(api.operations[2].pagination, None);
+        assert_eq!(api.operations[3].pagination, None);
+        assert_eq!(api.operations[4].pagination, None);
+    }
+
+    #[test]
+    fn only_get_jwks_serves_keys() {
+        let api = test_api(LIST);
+        let serving: Vec<&str> = api.operations.iter().filter(|op| serves_jwks(op)).map(|op| op.id.as_str()).collect();
+        assert_eq!(serving, ["GetJWKS"]);
+    }
+
+    #[test]
+    fn group_handles_follow_clerks_sdks() {
+        assert_eq!(group_handle("users"), "UsersApi");
+        assert_eq!(group_handle("oauth_applications"), "OAuthApplicationsApi");
+    }
+}

@@ -1,0 +1,253 @@
+//! The generated crate's `Cargo.toml`: one typed description, printed once.
+
+use std::fmt::Write;
+
+use crate::ir::Crate;
+
+use super::Options;
+
+/// A dependency line: `name = { version = "…", … }`.
+struct Dependency {
+    name: &'static str,
+    version: &'static str,
+    default_features: bool,
+    features: &'static [&'static str],
+    optional: bool,
+}
+
+const fn dep(name: &'static str, version: &'static str) -> Dependency {
+    Dependency { name, version, default_features: true, features: &[], optional: false }
+}
+
+impl Dependency {
+    const fn no_defaults(self) -> Self {
+        Dependency { default_features: false, ..self }
+    }
+
+    const fn features(self, features: &'static [&'static str]) -> Self {
+        Dependency { features, ..self }
+    }
+
+    const fn optional(self) -> Self {
+        Dependency { optional: true, ..self }
+    }
+
+    fn line(&self) -> String {
+        if self.default_features && self.features.is_empty() && !self.optional {
+            return format!("{} = \"{}\"", self.name, self.version);
+        }
+        let mut parts = vec![format!("version = \"{}\"", self.version)];
+        if !self.default_features {
+            parts.push("default-features = false".to_owned());
+        }
+        if !self.features.is_empty() {
+            let list: Vec<String> = self.features.iter().map(|f| format!("\"{f}\"")).collect();
+            parts.push(format!("features = [{}]", list.join(", ")));
+        }
+        if self.optional {
+            parts.push("optional = true".to_owned());
+        }
+        format!("{} = {{ {} }}", self.name, parts.join(", "))
+    }
+}
+
+/// A feature with the comment above it.
+struct Feature {
+    doc: Option<&'static str>,
+    name: String,
+    enables: Vec<String>,
+}
+
+fn feature(doc: &'static str, name: &str, enables: &[&str]) -> Feature {
+    Feature { doc: Some(doc), name: name.to_owned(), enables: enables.iter().map(|s| (*s).to_owned()).collect() }
+}
+
+/// What every crate depends on: its models are serde types.
+const MODEL_DEPENDENCIES: &[Dependency] = &[dep("serde", "1").features(&["derive"]), dep("serde_json", "1")];
+
+/// What the client runtime depends on, in addition.
+const CLIENT_DEPENDENCIES: &[Dependency] = &[
+    dep("base64", "0.23").optional(),
+    dep("bytes", "1"),
+    dep("futures-util", "0.3").no_defaults(),
+    dep("http", "1").optional(),
+    dep("reqwest", "0.13").no_defaults().features(&["multipart"]),
+    dep("ring", "0.17").optional(),
+    dep("rustls", "0.23").no_defaults().features(&["ring", "std", "tls12"]).optional(),
+    dep("tokio", "1").features(&["time"]),
+];
+
+/// What the `axum` layer depends on, in addition.
+const LAYER_DEPENDENCIES: &[Dependency] =
+    &[dep("tower-layer", "0.3").optional(), dep("tower-service", "0.3").optional()];
+
+const TRACING: Dependency = dep("tracing", "0.1").no_defaults().features(&["std"]).optional();
+
+/// What the client's own tests depend on.
+const CLIENT_DEV_DEPENDENCIES: &[Dependency] = &[
+    dep("futures-util", "0.3").no_defaults().features(&["alloc"]),
+    dep("tokio", "1").features(&["macros", "rt-multi-thread", "net", "io-util"]),
+    dep("wiremock", "0.6"),
+];
+
+/// What the tests of the `axum` layer depend on, in addition.
+const LAYER_DEV_DEPENDENCIES: &[Dependency] =
+    &[dep("axum", "0.8").no_defaults(), dep("tower", "0.5").no_defaults().features(&["util"])];
+
+/// The crate's features: TLS, tracing, auth and webhooks, then one per resource group.
+fn features(plan: &Crate<'_>) -> Vec<Feature> {
+    let auth = plan.runtime.auth;
+    let mut default = vec!["rustls"];
+    if auth {
+        default.push("auth");
+    }
+    default.extend(["webhook-verification", "full"]);
+    let mut out = vec![
+        Feature { doc: None, name: "default".to_owned(), enables: default.iter().map(|s| (*s).to_owned()).collect() },
+        feature(
+            "TLS through rustls with the ring provider (no C toolchain, no aws-lc build).",
+            "rustls",
+            &["reqwest/rustls-no-provider", "dep:rustls"],
+        ),
+        feature(
+            "TLS through the platform's library (OpenSSL, Secure Transport, SChannel).",
+            "native-tls",
+            &["reqwest/native-tls"],
+        ),
+        feature(
+            "A span per request attempt: operation, method, path template, status, attempt.",
+            "tracing",
+            &["dep:tracing"],
+        ),
+    ];
+    if auth {
+        // The runtime fetches the keys itself: no resource group is needed.
+        out.push(feature(
+            "Session token verification and request authentication.",
+            "auth",
+            &["dep:ring", "dep:base64", "dep:http"],
+        ));
+        out.push(feature(
+            "A tower/axum layer that authenticates every request.",
+            "axum",
+            &["auth", "dep:tower-layer", "dep:tower-service"],
+        ));
+    }
+    out.push(feature(
+        "Webhook signature verification (Svix).",
+        "webhook-verification",
+        &["dep:ring", "dep:base64", "dep:http"],
+    ));
+    let groups: Vec<&str> = plan.groups.iter().map(|g| g.feature.as_str()).collect();
+    out.push(feature("Resource groups: each turns on its operations and the models they use.", "full", &groups));
+    out.extend(groups.iter().map(|g| Feature { doc: None, name: (*g).to_owned(), enables: Vec::new() }));
+    out
+}
+
+/// `Cargo.toml` of the generated crate.
+pub fn render(plan: &Crate<'_>, options: &Options) -> String {
+    let api = plan.api;
+    let client = plan.runtime.client;
+    let mut out = String::from("# @generated by clerk-codegen. Do not edit.\n[package]\n");
+    let package = [
+        ("name", options.crate_name.clone()),
+        ("version", options.crate_version.clone()),
+        ("edition", "2024".to_owned()),
+        ("rust-version", "1.85".to_owned()),
+        (
+            "description",
+            format!(
+                "Typed Rust SDK for Clerk's Backend API (API version {}), generated from its OpenAPI document",
+                api.version
+            ),
+        ),
+        ("license", "MIT".to_owned()),
+        ("readme", "README.md".to_owned()),
+    ];
+    for (key, value) in package {
+        let _ = writeln!(out, "{key} = {}", quoted(&value));
+    }
+    out.push_str("keywords = [\"clerk\", \"authentication\", \"api\", \"sdk\"]\n");
+    out.push_str("categories = [\"api-bindings\", \"authentication\"]\n");
+    if !options.benches.is_empty() {
+        // Benchmarks are for this repository, not for users of the package.
+        out.push_str("exclude = [\"benches/\"]\n");
+    }
+    out.push_str("\n[package.metadata.docs.rs]\nall-features = true\nrustdoc-args = [\"--cfg\", \"docsrs\"]\n");
+    if client {
+        out.push_str("\n[features]\n");
+        for f in features(plan) {
+            if let Some(doc) = f.doc {
+                let _ = writeln!(out, "# {doc}");
+            }
+            let list: Vec<String> = f.enables.iter().map(|e| quoted(e)).collect();
+            let _ = writeln!(out, "{} = [{}]", f.name, list.join(", "));
+        }
+        out.push_str("\n[dev-dependencies]\n");
+        let layer_dev = if plan.runtime.auth { LAYER_DEV_DEPENDENCIES } else { &[] };
+        layer_dev.iter().chain(CLIENT_DEV_DEPENDENCIES).for_each(|d| out.extend([d.line(), "\n".to_owned()]));
+    }
+    out.push_str("\n[dependencies]\n");
+    let mut dependencies: Vec<&Dependency> = MODEL_DEPENDENCIES.iter().collect();
+    if client {
+        dependencies.extend(CLIENT_DEPENDENCIES);
+        if plan.runtime.auth {
+            dependencies.extend(LAYER_DEPENDENCIES);
+        }
+        dependencies.push(&TRACING);
+    }
+    dependencies.iter().for_each(|d| out.extend([d.line(), "\n".to_owned()]));
+    out.push_str("\n[lints.rust]\nunsafe_code = \"forbid\"\n");
+    out.push_str(&bench_targets(&options.benches));
+    out
+}
+
+/// A `[[bench]]` table for each benchmark, without the test harness: each has its own `main`.
+fn bench_targets(benches: &[String]) -> String {
+    benches.iter().map(|name| format!("\n[[bench]]\nname = {}\nharness = false\n", quoted(name))).collect()
+}
+
+/// A TOML basic string.
+fn quoted(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04X}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn benches_are_declared_without_the_harness() {
+        assert_eq!(bench_targets(&[]), "");
+        assert_eq!(bench_targets(&["overhead".to_owned()]), "\n[[bench]]\nname = \"overhead\"\nharness = false\n");
+    }
+
+    #[test]
+    fn dependencies_print_as_cargo_writes_them() {
+        assert_eq!(dep("bytes", "1").line(), "bytes = \"1\"");
+        assert_eq!(
+            dep("rustls", "0.23").no_defaults().features(&["ring", "std"]).optional().line(),
+            "rustls = { version = \"0.23\", default-features = false, features = [\"ring\", \"std\"], optional = true }"
+        );
+        assert_eq!(dep("ring", "0.17").optional().line(), "ring = { version = \"0.17\", optional = true }");
+    }
+
+    #[test]
+    fn strings_are_escaped() {
+        assert_eq!(quoted("a \"b\" \\ c\n"), "\"a \\\"b\\\" \\\\ c\\n\"");
+    }
+}
