@@ -67,31 +67,38 @@ pub fn load_apis(
     Ok((api, events))
 }
 
-/// Reads a names map: lines of `"<JSON pointer>" = "RustName"`, `#` comments.
+/// Reads a names map: `"<JSON pointer>" = "RustName"` entries of a TOML file.
 pub fn read_names(path: &Path) -> Result<ir::NameMap, Errors> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         Errors::from(Diagnostic { file: path.to_path_buf(), ..Diagnostic::at("", format!("cannot read: {e}")) })
     })?;
-    let mut names = ir::NameMap::new();
-    for (n, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let unquote = |s: &str| s.trim().strip_prefix('"').and_then(|s| s.strip_suffix('"')).map(str::to_owned);
-        let entry = line.split_once('=').and_then(|(k, v)| Some((unquote(k)?, unquote(v)?)));
-        match entry {
-            Some((pointer, name)) => {
-                names.insert(pointer, name);
-            }
-            None => {
-                return Err(Errors::from(Diagnostic {
-                    file: path.to_path_buf(),
-                    line: Some(n + 1),
-                    ..Diagnostic::at("", "expected `\"<JSON pointer>\" = \"RustName\"`")
-                }));
-            }
-        }
+    parse_names(path, &text)
+}
+
+fn parse_names(path: &Path, text: &str) -> Result<ir::NameMap, Errors> {
+    toml::from_str(text).map_err(|e| {
+        let line = e.span().map(|span| text[..span.start].matches('\n').count() + 1);
+        let message = format!("{}; expected `\"<JSON pointer>\" = \"RustName\"`", e.message());
+        Errors::from(Diagnostic { file: path.to_path_buf(), line, ..Diagnostic::at("", message) })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_names_map_is_read_with_its_comments_skipped() {
+        let text = "# pinned names\n\"#/components/schemas/Foo\" = \"Bar\"\n\n\"#/a/b\" = \"C\" # trailing\n";
+        let names = parse_names(Path::new("names.toml"), text).unwrap();
+        assert_eq!(names.get("#/components/schemas/Foo").map(String::as_str), Some("Bar"));
+        assert_eq!(names.len(), 2);
     }
-    Ok(names)
+
+    #[test]
+    fn a_name_that_is_not_a_string_is_an_error_at_its_line() {
+        let text = "\"#/a\" = \"A\"\n\"#/b\" = 3\n";
+        let errors = parse_names(Path::new("names.toml"), text).unwrap_err().to_string();
+        assert!(errors.starts_with("error: names.toml:2:") && errors.contains("RustName"), "{errors}");
+    }
 }

@@ -76,7 +76,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let options = clerk_codegen::emit::Options { crate_name, crate_version };
+    let options = clerk_codegen::emit::Options { crate_name, crate_version, ..Default::default() };
     let generated = load(&spec, webhooks.as_deref(), &overlays, &names, &webhook_names)
         .and_then(|(api, events)| clerk_codegen::emit::emit_with_webhooks(&api, events.as_ref(), &options));
     let files = match generated {

@@ -2,7 +2,7 @@
 //!
 //! The generator owns `Cargo.toml`, `README.md`, everything under `src/`, and the test
 //! files of [`GENERATED_TESTS`]; anything else in the crate (the other files of `tests/`,
-//! `examples/`, `CHANGELOG.md`) is hand-written and left alone.
+//! `examples/`, `benches/`, `CHANGELOG.md`) is hand-written and left alone.
 
 use std::collections::BTreeSet;
 use std::io;

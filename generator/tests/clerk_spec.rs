@@ -105,13 +105,14 @@ fn every_operation_of_2026_05_12_is_a_method_of_the_committed_sdk() {
     assert_eq!(api.operations.len(), 249);
 }
 
-/// The seed SDK's README lists its operations as `UsersApi | get_user_list | GET /users | …`.
+/// `spec/fixtures/python-sdk-operations.txt` lists the seed SDK's operations as its README
+/// does: `UsersApi | get_user_list | GET /users`.
 #[test]
 fn the_seed_sdks_110_operations_have_the_same_names_in_the_same_groups() {
-    let readme = std::fs::read_to_string(specs_dir().join("../../seed/python-sdk-readme.txt")).unwrap_or_else(|_| {
-        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/seed/python-sdk-readme.txt"))
-            .unwrap()
-    });
+    let readme = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../spec/fixtures/python-sdk-operations.txt"),
+    )
+    .unwrap();
     let seed: Vec<(String, String, String)> = readme
         .lines()
         .filter_map(|line| {

@@ -25,8 +25,11 @@ fn fixtures_match_their_snapshots() {
     let mut stale = Vec::new();
     for spec in fixtures {
         let name = spec.file_stem().unwrap().to_string_lossy().into_owned();
-        let options =
-            clerk_codegen::emit::Options { crate_name: format!("golden-{name}"), crate_version: "0.0.0".into() };
+        let options = clerk_codegen::emit::Options {
+            crate_name: format!("golden-{name}"),
+            crate_version: "0.0.0".into(),
+            ..Default::default()
+        };
         let runtime = clerk_codegen::emit::runtime_paths();
         let files: Vec<_> = clerk_codegen::generate(&spec, &[], &Default::default(), &options)
             .unwrap_or_else(|e| panic!("{e}"))

@@ -25,7 +25,7 @@ use clerk_codegen::load::yaml;
 use serde_json::{Value, json};
 
 use crate::Result;
-use crate::bench::{cargo_in, codegen_binary, median, timed, touch};
+use crate::process::{cargo_bin, cargo_in, codegen_binary, median, timed, touch};
 
 const OPENAPI_GENERATOR: &str = "7.26.0";
 const PLOIDY: &str = "0.15.0";
@@ -121,7 +121,7 @@ impl Scratch {
             return Ok(binary);
         }
         eprintln!("baselines: installing {krate} {version} (2 to 4 minutes)");
-        let mut install = Command::new(crate::cargo_bin());
+        let mut install = Command::new(cargo_bin());
         install.args(["install", "--quiet", "--locked", "--version", version, "--root"]).arg(&root);
         install.arg("--target-dir").arg(self.dir.join("install-target")).arg(krate);
         timed(&mut install).map_err(|why| format!("cannot install {krate} {version}: {why}"))?;

@@ -7,14 +7,16 @@
 //! their output), and the hand-written clerk-rs crate (its crate-only debug build), next to
 //! clerk-codegen and clerk-sdk. `--only SECTION` runs one section.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use clerk_codegen::load::{Spec, overlay::Overlay, yaml};
 use serde_json::Value;
 
-use crate::{Result, overlays, pin};
+use crate::process::{cargo_in, codegen_binary, failure, median, timed_cargo, touch};
+use crate::regen::overlays;
+use crate::{Result, pin};
 
 /// A section of the bench, for `cargo xtask bench --only SECTION`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -31,11 +33,6 @@ pub enum Section {
     Baselines,
 }
 
-pub(crate) fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    samples[samples.len() / 2]
-}
-
 fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1e3)
 }
@@ -44,7 +41,7 @@ fn ms(d: Duration) -> String {
 pub fn run(root: &Path, only: Option<Section>) -> Result {
     if cfg!(debug_assertions) {
         // Timings of a debug build mean nothing: run again, optimized.
-        let cargo = crate::cargo_bin();
+        let cargo = crate::process::cargo_bin();
         let mut command = Command::new(cargo);
         command.args(["run", "--quiet", "--release", "-p", "xtask", "--", "bench"]).current_dir(root);
         if let Some(section) = only.and_then(|s| clap::ValueEnum::to_possible_value(&s)) {
@@ -55,7 +52,7 @@ pub fn run(root: &Path, only: Option<Section>) -> Result {
     }
     let wants = |section| only.is_none_or(|only| only == section);
     let pin = pin::Pin::read(root)?;
-    let spec_path = pin.source.resolve(root)?;
+    let spec_path = crate::specs::resolve(&pin.source)?;
     println!(
         "# clerk-sdk bench ({} cores), spec {}\n",
         std::thread::available_parallelism().map_or(1, |n| n.get()),
@@ -81,75 +78,83 @@ pub fn run(root: &Path, only: Option<Section>) -> Result {
     Ok(())
 }
 
+/// Phase times over several runs, in the order the phases first ran.
+struct Laps {
+    rows: Vec<(&'static str, Vec<Duration>)>,
+    last: Instant,
+}
+
+impl Laps {
+    fn new() -> Self {
+        Laps { rows: Vec::new(), last: Instant::now() }
+    }
+
+    /// Starts timing the next lap from now.
+    fn restart(&mut self) {
+        self.last = Instant::now();
+    }
+
+    /// Records the time since the previous lap as `phase`.
+    fn lap(&mut self, phase: &'static str) {
+        let elapsed = self.last.elapsed();
+        self.record(phase, elapsed);
+        self.last = Instant::now();
+    }
+
+    /// Records `time` as `phase`.
+    fn record(&mut self, phase: &'static str, time: Duration) {
+        match self.rows.iter_mut().find(|(name, _)| *name == phase) {
+            Some((_, samples)) => samples.push(time),
+            None => self.rows.push((phase, vec![time])),
+        }
+    }
+}
+
 /// Generation of the pinned spec, phase by phase (median of 7 runs).
 fn phases(root: &Path, spec_path: &Path) -> Result {
     let overlay_files = overlays(root)?;
     let out = root.join("target/bench/generated");
-    let mut rows: Vec<(&str, Vec<Duration>)> = [
-        "read",
-        "YAML parse",
-        "overlays",
-        "normalize + openapiv3",
-        "IR",
-        "emit (quote)",
-        "format (prettyplease, files on all cores)",
-        "write",
-        "total",
-    ]
-    .into_iter()
-    .map(|name| (name, Vec::new()))
-    .collect();
+    let mut laps = Laps::new();
     for _ in 0..7 {
         let _ = std::fs::remove_dir_all(&out);
-        let mut t = Instant::now();
-        let lap = |i: usize, rows: &mut Vec<(&str, Vec<Duration>)>, t: &mut Instant| {
-            rows[i].1.push(t.elapsed());
-            *t = Instant::now();
-        };
-        let started = Instant::now();
+        laps.restart();
+        let started = laps.last;
         let text = std::fs::read_to_string(spec_path).map_err(|e| e.to_string())?;
-        lap(0, &mut rows, &mut t);
+        laps.lap("read");
         let mut raw = yaml::parse(&text).map_err(|e| e.to_string())?;
-        lap(1, &mut rows, &mut t);
+        laps.lap("YAML parse");
         for file in &overlay_files {
             let overlay = Overlay::parse(&std::fs::read_to_string(file).map_err(|e| e.to_string())?)
                 .map_err(|e| e.to_string())?;
             overlay.apply(&mut raw).map_err(|e| e.to_string())?;
         }
-        lap(2, &mut rows, &mut t);
+        laps.lap("overlays");
         let spec = Spec::from_value(spec_path, raw, &text).map_err(|e| e.to_string())?;
-        lap(3, &mut rows, &mut t);
+        laps.lap("normalize + openapiv3");
         let api = clerk_codegen::ir::build(&spec).map_err(|e| e.to_string())?;
-        lap(4, &mut rows, &mut t);
+        laps.lap("IR");
         clerk_codegen::emit::take_format_time();
         let files =
             clerk_codegen::emit::emit(&api, &clerk_codegen::emit::Options::default()).map_err(|e| e.to_string())?;
         let format = clerk_codegen::emit::take_format_time();
-        rows[5].1.push(t.elapsed().saturating_sub(format));
-        rows[6].1.push(format);
-        t = Instant::now();
+        laps.record("emit (quote)", laps.last.elapsed().saturating_sub(format));
+        laps.record("format (prettyplease, files on all cores)", format);
+        laps.restart();
         clerk_codegen::write::write(&out, &files).map_err(|e| e.to_string())?;
-        lap(7, &mut rows, &mut t);
-        rows[8].1.push(started.elapsed());
+        laps.lap("write");
+        laps.record("total", started.elapsed());
     }
     println!(
         "## Generation of {} (release, median of 7)\n",
         spec_path.file_name().unwrap_or_default().to_string_lossy()
     );
     println!("| phase | time |\n|---|---|");
-    for (name, samples) in rows {
+    for (name, samples) in laps.rows {
         println!("| {name} | {} |", ms(median(samples)));
     }
     let (wall, peak) = generate_process(root, spec_path, &out)?;
     println!("\nWhole process (clerk-codegen binary): {}, peak RSS {:.1} MB\n", ms(wall), peak as f64 / 1024.0);
     Ok(())
-}
-
-/// Builds the release generator binary and returns its path.
-pub(crate) fn codegen_binary(root: &Path) -> Result<PathBuf> {
-    timed_cargo(root, &["build", "--quiet", "--release", "-p", "clerk-codegen", "--bin", "clerk-codegen"])?;
-    let target = std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target"));
-    Ok(target.join("release/clerk-codegen"))
 }
 
 /// Runs the generator binary under `/usr/bin/time`: wall time and peak RSS in KiB.
@@ -247,50 +252,6 @@ fn scale(root: &Path, spec_path: &Path) -> Result {
     Ok(())
 }
 
-/// `cargo` in `dir`, not incremental: every timed build compiles its crate from scratch.
-pub(crate) fn cargo_in(dir: &Path) -> Command {
-    let mut command = Command::new(crate::cargo_bin());
-    command.env("CARGO_INCREMENTAL", "0").current_dir(dir);
-    command
-}
-
-/// Runs `command` to its end, output captured: its wall time, or one line saying why it failed.
-pub(crate) fn timed(command: &mut Command) -> Result<Duration> {
-    let started = Instant::now();
-    let output =
-        command.output().map_err(|e| format!("cannot run {}: {e}", command.get_program().to_string_lossy()))?;
-    let elapsed = started.elapsed();
-    if output.status.success() { Ok(elapsed) } else { Err(failure(&output)) }
-}
-
-/// Why a process failed, in one line: its panic message, else its first line that says
-/// error or fail (standard output first: some tools print the cause there and a generic
-/// error on standard error), else its last line.
-pub(crate) fn failure(output: &Output) -> String {
-    let text = format!("{}\n{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
-    let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
-    let says = |words: &[&str]| lines.iter().position(|l| words.iter().any(|w| l.to_lowercase().contains(w)));
-    let line = match (says(&["panicked at"]), says(&["error", "fail"])) {
-        (Some(i), _) => lines[i..].iter().take(2).copied().collect::<Vec<_>>().join(" "),
-        (None, Some(i)) => lines[i].to_owned(),
-        (None, None) => lines.last().map_or_else(|| format!("exit status {}", output.status), |l| (*l).to_owned()),
-    };
-    line.chars().take(240).collect()
-}
-
-/// Marks `file` changed for cargo (its modification time set to now), its contents untouched.
-pub(crate) fn touch(file: &Path) -> Result {
-    std::fs::File::options()
-        .append(true)
-        .open(file)
-        .and_then(|f| f.set_modified(std::time::SystemTime::now()))
-        .map_err(|e| format!("{}: {e}", file.display()))
-}
-
-fn timed_cargo(dir: &Path, args: &[&str]) -> Result<Duration> {
-    timed(cargo_in(dir).args(args)).map_err(|why| format!("`cargo {}` failed: {why}", args.join(" ")))
-}
-
 /// clerk-sdk alone with `cargo COMMAND -p clerk-sdk EXTRA`: its dependencies built first
 /// (untimed), then the crate rebuilt, not incremental; median of 2.
 fn sdk_crate_only(root: &Path, command: &str, extra: &[&str]) -> Result<Duration> {
@@ -329,14 +290,14 @@ fn compile(root: &Path) -> Result<Duration> {
     Ok(build)
 }
 
-/// Per-call overhead and decode throughput, from the SDK's `bench_overhead` example.
+/// Per-call overhead and decode throughput, from the SDK's `overhead` benchmark.
 fn overhead(root: &Path) -> Result {
     let output = cargo_in(root)
-        .args(["run", "--quiet", "--release", "-p", "clerk-sdk", "--example", "bench_overhead"])
+        .args(["bench", "--quiet", "-p", "clerk-sdk", "--bench", "overhead"])
         .output()
         .map_err(|e| e.to_string())?;
     if !output.status.success() {
-        return Err(format!("bench_overhead failed: {}", failure(&output)));
+        return Err(format!("the overhead benchmark failed: {}", failure(&output)));
     }
     let text = String::from_utf8_lossy(&output.stdout);
     let value = |key: &str| text.lines().find_map(|l| l.strip_prefix(&format!("{key}="))).unwrap_or("?").to_owned();
@@ -357,4 +318,23 @@ fn overhead(root: &Path) -> Result {
         value("decode_mb_per_s")
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn laps_keep_the_order_phases_first_ran_in_and_collect_every_run() {
+        let mut laps = Laps::new();
+        for _ in 0..2 {
+            laps.restart();
+            laps.lap("read");
+            laps.record("emit", Duration::from_millis(3));
+            laps.lap("write");
+        }
+        let names: Vec<_> = laps.rows.iter().map(|(name, samples)| (*name, samples.len())).collect();
+        assert_eq!(names, [("read", 2), ("emit", 2), ("write", 2)]);
+        assert_eq!(laps.rows[1].1, [Duration::from_millis(3); 2]);
+    }
 }

@@ -1,21 +1,31 @@
 //! `spec/clerk.toml` (which spec the SDK is generated from) and `spec/versions.toml`
-//! (every version it can switch to), and getting a pinned file with its hash checked.
+//! (every version it can switch to), and checking a file against its pinned hash.
+//! [`crate::specs`] finds or downloads the files.
 
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 use crate::Result;
 
 /// A spec file that can be pinned.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Source {
+    /// The API version, the section's name in `spec/versions.toml` (`webhooks` for the
+    /// webhooks document).
+    #[serde(skip)]
     pub api_version: String,
+    /// The snapshot folder of the specs folder the file is in (empty for the webhooks document).
     pub snapshot: String,
+    /// The file's path in the specs folder.
     pub path: String,
+    /// The file's path in the upstream repository.
     pub upstream_path: String,
+    /// The upstream commit the file is taken at.
     pub upstream_commit: String,
+    /// The file's hex sha256.
     pub sha256: String,
 }
 
@@ -23,82 +33,77 @@ pub struct Source {
 /// (the baseline the changelog's Unreleased section is computed from).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pin {
+    /// The Backend API spec the SDK is generated from.
     pub source: Source,
     /// The webhooks document the typed webhook events come from.
     pub webhooks: Source,
+    /// The version of the generated crate.
     pub crate_version: String,
+    /// The API version of the last release.
     pub baseline_api_version: String,
 }
 
-/// Flat `key = "value"` lines under optional `[section]` headers, `#` comments.
-fn read_sections(file: &Path) -> Result<BTreeMap<String, BTreeMap<String, String>>> {
+/// `spec/clerk.toml` key for key, in the order of its canonical form.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PinFile {
+    api_version: String,
+    snapshot: String,
+    path: String,
+    upstream_path: String,
+    upstream_commit: String,
+    /// For readers only: downloads derive the URL from `upstream_commit` and `upstream_path`.
+    url: String,
+    sha256: String,
+    crate_version: String,
+    baseline_api_version: String,
+    webhooks_path: String,
+    webhooks_upstream_path: String,
+    webhooks_upstream_commit: String,
+    webhooks_sha256: String,
+}
+
+/// The comment above the keys of `spec/clerk.toml`.
+const PIN_HEADER: &str = "\
+# The spec the committed clerk-sdk is generated from, written by `cargo xtask regen --api-version`.
+# regen reads <path> in the specs folder (see README), or downloads <url> into target/specs/,
+# and refuses a file whose sha256 differs. The changelog's Unreleased section is the API diff
+# from baseline_api_version (the last release) to api_version. The webhooks_* keys pin the
+# webhooks document the typed webhook events are generated from.
+";
+
+/// Reads and parses a TOML file.
+fn read_toml<T: serde::de::DeserializeOwned>(file: &Path) -> Result<T> {
     let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
-    let mut sections: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
-    let mut current = String::new();
-    for (n, line) in text.lines().enumerate() {
-        let line = line.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        if let Some(name) = line.strip_prefix('[').and_then(|l| l.strip_suffix(']')) {
-            current = name.trim().to_owned();
-            continue;
-        }
-        let (key, value) = line
-            .split_once('=')
-            .and_then(|(k, v)| Some((k.trim(), v.trim().strip_prefix('"')?.strip_suffix('"')?)))
-            .ok_or_else(|| format!("{}:{}: expected `key = \"value\"`", file.display(), n + 1))?;
-        sections.entry(current.clone()).or_default().insert(key.to_owned(), value.to_owned());
-    }
-    Ok(sections)
+    toml::from_str(&text).map_err(|e| format!("{}: {e}", file.display()))
 }
 
-fn take(values: &mut BTreeMap<String, String>, key: &str, file: &Path) -> Result<String> {
-    values.remove(key).ok_or_else(|| format!("{}: missing `{key}`", file.display()))
-}
-
-fn source(api_version: String, values: &mut BTreeMap<String, String>, file: &Path) -> Result<Source> {
-    Ok(Source {
-        api_version,
-        snapshot: take(values, "snapshot", file)?,
-        path: take(values, "path", file)?,
-        upstream_path: take(values, "upstream_path", file)?,
-        upstream_commit: take(values, "upstream_commit", file)?,
-        sha256: take(values, "sha256", file)?,
-    })
-}
+/// Where upstream serves the pinned files: `<UPSTREAM>/<upstream_commit>/<upstream_path>`.
+pub const UPSTREAM: &str = "https://raw.githubusercontent.com/clerk/openapi-specs";
 
 impl Source {
     /// Where upstream serves this file.
     pub fn url(&self) -> String {
-        format!("https://raw.githubusercontent.com/clerk/openapi-specs/{}/{}", self.upstream_commit, self.upstream_path)
+        self.url_at(UPSTREAM)
     }
 
-    /// The local path of the file: from `$CLERK_SPECS_DIR`, else a verified download cached
-    /// in `target/specs/`. Either way the sha256 must match.
-    pub fn resolve(&self, root: &Path) -> Result<PathBuf> {
-        if let Some(dir) = specs_dir() {
-            let file = dir.join(&self.path);
-            if file.exists() {
-                self.verify(&file)?;
-                return Ok(file);
-            }
-        }
-        let cached = root.join("target/specs").join(&self.path);
-        if !cached.exists() || self.verify(&cached).is_err() {
-            download(&self.url(), &cached)?;
-        }
-        self.verify(&cached)?;
-        Ok(cached)
+    /// Where a server laid out like upstream (`base`, e.g. a mirror) serves this file.
+    pub fn url_at(&self, base: &str) -> String {
+        format!("{}/{}/{}", base.trim_end_matches('/'), self.upstream_commit, self.upstream_path)
     }
 
-    fn verify(&self, file: &Path) -> Result {
+    /// Fails unless `file` has the pinned sha256.
+    pub fn verify(&self, file: &Path) -> Result {
         let bytes = std::fs::read(file).map_err(|e| format!("{}: {e}", file.display()))?;
-        let actual = sha256_hex(&bytes);
+        self.verify_bytes(&file.display().to_string(), &bytes)
+    }
+
+    /// Fails unless `bytes` (from `origin`, a file or URL) have the pinned sha256.
+    pub fn verify_bytes(&self, origin: &str, bytes: &[u8]) -> Result {
+        let actual = sha256_hex(bytes);
         if actual != self.sha256 {
             return Err(format!(
-                "{} has sha256 {actual}, but the pin says {}: refusing to generate from an unpinned spec",
-                file.display(),
+                "{origin} has sha256 {actual}, but the pin says {}: refusing to generate from an unpinned spec",
                 self.sha256
             ));
         }
@@ -107,72 +112,64 @@ impl Source {
 }
 
 impl Pin {
+    /// Reads `spec/clerk.toml` below `root`.
     pub fn read(root: &Path) -> Result<Self> {
-        let file = root.join("spec/clerk.toml");
-        let mut sections = read_sections(&file)?;
-        let mut values = sections.remove("").unwrap_or_default();
-        let api_version = take(&mut values, "api_version", &file)?;
-        let webhooks = Source {
-            api_version: "webhooks".into(),
-            snapshot: String::new(),
-            path: take(&mut values, "webhooks_path", &file)?,
-            upstream_path: take(&mut values, "webhooks_upstream_path", &file)?,
-            upstream_commit: take(&mut values, "webhooks_upstream_commit", &file)?,
-            sha256: take(&mut values, "webhooks_sha256", &file)?,
-        };
+        let file: PinFile = read_toml(&root.join("spec/clerk.toml"))?;
         Ok(Pin {
-            webhooks,
-            crate_version: take(&mut values, "crate_version", &file)?,
-            baseline_api_version: take(&mut values, "baseline_api_version", &file)?,
-            source: source(api_version, &mut values, &file)?,
+            source: Source {
+                api_version: file.api_version,
+                snapshot: file.snapshot,
+                path: file.path,
+                upstream_path: file.upstream_path,
+                upstream_commit: file.upstream_commit,
+                sha256: file.sha256,
+            },
+            webhooks: Source {
+                api_version: "webhooks".into(),
+                snapshot: String::new(),
+                path: file.webhooks_path,
+                upstream_path: file.webhooks_upstream_path,
+                upstream_commit: file.webhooks_upstream_commit,
+                sha256: file.webhooks_sha256,
+            },
+            crate_version: file.crate_version,
+            baseline_api_version: file.baseline_api_version,
         })
     }
 
     /// Writes the pin in its one canonical form, so that switching versions and back
     /// restores the file byte for byte.
     pub fn write(&self, root: &Path) -> Result {
-        let s = &self.source;
-        let text = format!(
-            "# The spec the committed clerk-sdk is generated from, written by `cargo xtask regen --api-version`.\n\
-             # regen reads it from $CLERK_SPECS_DIR/<path>, or downloads <url> into target/specs/, and\n\
-             # refuses a file whose sha256 differs. The changelog's Unreleased section is the API diff\n\
-             # from baseline_api_version (the last release) to api_version.\n\
-             api_version = \"{}\"\nsnapshot = \"{}\"\npath = \"{}\"\nupstream_path = \"{}\"\nupstream_commit = \"{}\"\n\
-             url = \"{}\"\nsha256 = \"{}\"\ncrate_version = \"{}\"\nbaseline_api_version = \"{}\"\n\
-             # The webhooks document the typed webhook events are generated from.\n\
-             webhooks_path = \"{}\"\nwebhooks_upstream_path = \"{}\"\nwebhooks_upstream_commit = \"{}\"\nwebhooks_sha256 = \"{}\"\n",
-            s.api_version,
-            s.snapshot,
-            s.path,
-            s.upstream_path,
-            s.upstream_commit,
-            s.url(),
-            s.sha256,
-            self.crate_version,
-            self.baseline_api_version,
-            self.webhooks.path,
-            self.webhooks.upstream_path,
-            self.webhooks.upstream_commit,
-            self.webhooks.sha256
-        );
-        let file = root.join("spec/clerk.toml");
-        std::fs::write(&file, text).map_err(|e| format!("{}: {e}", file.display()))
+        let (s, w) = (&self.source, &self.webhooks);
+        let file = PinFile {
+            api_version: s.api_version.clone(),
+            snapshot: s.snapshot.clone(),
+            path: s.path.clone(),
+            upstream_path: s.upstream_path.clone(),
+            upstream_commit: s.upstream_commit.clone(),
+            url: s.url(),
+            sha256: s.sha256.clone(),
+            crate_version: self.crate_version.clone(),
+            baseline_api_version: self.baseline_api_version.clone(),
+            webhooks_path: w.path.clone(),
+            webhooks_upstream_path: w.upstream_path.clone(),
+            webhooks_upstream_commit: w.upstream_commit.clone(),
+            webhooks_sha256: w.sha256.clone(),
+        };
+        let text = toml::to_string(&file).map_err(|e| e.to_string())?;
+        let path = root.join("spec/clerk.toml");
+        std::fs::write(&path, format!("{PIN_HEADER}{text}")).map_err(|e| format!("{}: {e}", path.display()))
     }
 }
 
 /// Every version in `spec/versions.toml`.
 pub fn versions(root: &Path) -> Result<BTreeMap<String, Source>> {
-    let file = root.join("spec/versions.toml");
-    let mut out = BTreeMap::new();
-    for (name, mut values) in read_sections(&file)? {
-        if name.is_empty() {
-            continue;
-        }
-        out.insert(name.clone(), source(name, &mut values, &file)?);
+    let mut versions: BTreeMap<String, Source> = read_toml(&root.join("spec/versions.toml"))?;
+    for (name, source) in &mut versions {
+        source.api_version.clone_from(name);
     }
-    Ok(out)
+    Ok(versions)
 }
-
 /// The source of an API version named in `spec/versions.toml`.
 pub fn version(root: &Path, api_version: &str) -> Result<Source> {
     let mut all = versions(root)?;
@@ -180,35 +177,16 @@ pub fn version(root: &Path, api_version: &str) -> Result<Source> {
     all.remove(api_version).ok_or_else(|| format!("unknown API version {api_version}; spec/versions.toml has {known}"))
 }
 
+/// Every pinned file: each version of `spec/versions.toml`, and the webhooks document.
+pub fn all(root: &Path) -> Result<Vec<Source>> {
+    let mut all: Vec<Source> = versions(root)?.into_values().collect();
+    all.push(Pin::read(root)?.webhooks);
+    Ok(all)
+}
+
 /// Hex sha256 of some bytes.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// `$CLERK_SPECS_DIR`, or `../shared/specs/clerk` next to the checkout when it exists.
-pub fn specs_dir() -> Option<PathBuf> {
-    match std::env::var_os("CLERK_SPECS_DIR") {
-        Some(dir) => Some(PathBuf::from(dir)),
-        None => Some(crate::root().join("../shared/specs/clerk")).filter(|d| d.is_dir()),
-    }
-}
-
-fn download(url: &str, to: &Path) -> Result {
-    if let Some(parent) = to.parent() {
-        std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
-    }
-    eprintln!("downloading {url}");
-    let partial = to.with_extension("part");
-    let status = Command::new("curl")
-        .args(["--fail", "--silent", "--show-error", "--location", "--max-time", "120", "--output"])
-        .arg(&partial)
-        .arg(url)
-        .status()
-        .map_err(|e| format!("cannot run curl to download {url}: {e}"))?;
-    if !status.success() {
-        return Err(format!("downloading {url} failed; set CLERK_SPECS_DIR to a local copy of the specs"));
-    }
-    std::fs::rename(&partial, to).map_err(|e| format!("{}: {e}", to.display()))
 }
 
 #[cfg(test)]
@@ -233,6 +211,13 @@ mod tests {
         let good = Source { sha256: sha256_hex(b"openapi: 3.0.3\n"), ..source };
         assert!(good.verify(&dir.join("spec.yml")).is_ok());
         std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn a_misspelt_key_in_versions_is_an_error() {
+        let text = "[2026-05-12]\nsnapshot = \"s\"\npath = \"p\"\nupstream_path = \"u\"\nupstream_commit = \"c\"\nsha265 = \"0\"\n";
+        let err = toml::from_str::<BTreeMap<String, Source>>(text).unwrap_err().to_string();
+        assert!(err.contains("sha265"), "{err}");
     }
 
     #[test]

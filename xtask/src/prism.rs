@@ -8,7 +8,9 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::{Result, cargo, overlays, pin};
+use crate::process::cargo;
+use crate::regen::overlays;
+use crate::{Result, pin};
 
 /// Kills the server however the run ends.
 struct Server(Child);
@@ -32,7 +34,7 @@ pub fn run(root: &Path) -> Result {
     }
 
     let pin = pin::Pin::read(root)?;
-    let spec = clerk_codegen::load::Spec::from_file(&pin.source.resolve(root)?, &overlays(root)?)
+    let spec = clerk_codegen::load::Spec::from_file(&crate::specs::resolve(&pin.source)?, &overlays(root)?)
         .map_err(|e| e.to_string())?;
     let work = root.join("target/prism");
     std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;

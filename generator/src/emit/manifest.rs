@@ -170,6 +170,10 @@ pub fn render(plan: &Crate<'_>, options: &Options) -> String {
     }
     out.push_str("keywords = [\"clerk\", \"authentication\", \"api\", \"sdk\"]\n");
     out.push_str("categories = [\"api-bindings\", \"authentication\"]\n");
+    if !options.benches.is_empty() {
+        // Benchmarks are for this repository, not for users of the package.
+        out.push_str("exclude = [\"benches/\"]\n");
+    }
     out.push_str("\n[package.metadata.docs.rs]\nall-features = true\nrustdoc-args = [\"--cfg\", \"docsrs\"]\n");
     if client {
         out.push_str("\n[features]\n");
@@ -195,7 +199,13 @@ pub fn render(plan: &Crate<'_>, options: &Options) -> String {
     }
     dependencies.iter().for_each(|d| out.extend([d.line(), "\n".to_owned()]));
     out.push_str("\n[lints.rust]\nunsafe_code = \"forbid\"\n");
+    out.push_str(&bench_targets(&options.benches));
     out
+}
+
+/// A `[[bench]]` table for each benchmark, without the test harness: each has its own `main`.
+fn bench_targets(benches: &[String]) -> String {
+    benches.iter().map(|name| format!("\n[[bench]]\nname = {}\nharness = false\n", quoted(name))).collect()
 }
 
 /// A TOML basic string.
@@ -220,6 +230,12 @@ fn quoted(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn benches_are_declared_without_the_harness() {
+        assert_eq!(bench_targets(&[]), "");
+        assert_eq!(bench_targets(&["overhead".to_owned()]), "\n[[bench]]\nname = \"overhead\"\nharness = false\n");
+    }
 
     #[test]
     fn dependencies_print_as_cargo_writes_them() {

@@ -23,11 +23,14 @@ pub struct Options {
     pub crate_name: String,
     /// The package version.
     pub crate_version: String,
+    /// The hand-written benchmarks in the crate's `benches/` (file stems). The manifest
+    /// declares each with `harness = false` and leaves `benches/` out of the package.
+    pub benches: Vec<String>,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Self { crate_name: "clerk-sdk".to_owned(), crate_version: "0.1.0".to_owned() }
+        Self { crate_name: "clerk-sdk".to_owned(), crate_version: "0.1.0".to_owned(), benches: Vec::new() }
     }
 }
 

@@ -1,6 +1,7 @@
 //! Per-call overhead of the SDK against a plain reqwest + serde_json call making the same
 //! request to a loopback server, and the decode throughput of a 500-user list page.
-//! `cargo xtask bench` runs it in release mode and prints the ratios.
+//! `cargo xtask bench` runs it (`cargo bench --bench overhead`, optimized) and prints the
+//! ratios.
 //!
 //! "The same request" is the same bytes on the wire (the SDK's `User-Agent` included) with
 //! the same timeouts (the SDK's defaults: 10 s to connect, 30 s per attempt). A bare
