@@ -4,13 +4,15 @@
 //! [`ir`] (types, operations and names; no token streams) → [`emit`] (`quote` templates,
 //! formatted with `prettyplease`) → [`write`](mod@write).
 
+#![warn(unreachable_pub)]
+
 pub mod clerk;
 pub mod diff;
 pub mod emit;
 pub mod error;
 pub mod ir;
 pub mod load;
-pub mod names;
+mod names;
 pub mod write;
 
 pub use error::{Diagnostic, Errors};

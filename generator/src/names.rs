@@ -13,7 +13,7 @@ use std::collections::HashSet;
 const BRANDS: &[(&str, &str)] = &[("OAuth", "OAuth")];
 
 /// Splits an identifier-ish string into lowercase words.
-pub fn words(input: &str) -> Vec<String> {
+pub(crate) fn words(input: &str) -> Vec<String> {
     let mut out = Vec::new();
     for part in input.split(|c: char| !c.is_ascii_alphanumeric()) {
         let chars: Vec<char> = part.chars().collect();
@@ -63,12 +63,12 @@ fn char_offset(chars: &[char], i: usize) -> usize {
 }
 
 /// `snake_case` without keyword handling; empty when the input has no letters or digits.
-pub fn snake(input: &str) -> String {
+pub(crate) fn snake(input: &str) -> String {
     words(input).join("_").to_snake_case()
 }
 
 /// `UpperCamelCase` without keyword handling; empty when the input has no letters or digits.
-pub fn camel(input: &str) -> String {
+pub(crate) fn camel(input: &str) -> String {
     words(input)
         .iter()
         .map(|w| match BRANDS.iter().find(|(b, _)| b.eq_ignore_ascii_case(w)) {
@@ -90,7 +90,7 @@ const NOT_RAW: &[&str] = &["crate", "self", "super", "Self", "_"];
 /// A value-level identifier (field, function, parameter, module): `snake_case`, keywords as
 /// raw identifiers (`r#type`), a leading digit prefixed. `fallback` is used when the input
 /// has no letters or digits.
-pub fn value_ident(input: &str, fallback: &str) -> String {
+pub(crate) fn value_ident(input: &str, fallback: &str) -> String {
     let mut name = snake(input);
     if name.is_empty() {
         name = fallback.to_owned();
@@ -107,7 +107,7 @@ pub fn value_ident(input: &str, fallback: &str) -> String {
 }
 
 /// A type-level identifier (type, variant): `UpperCamelCase`.
-pub fn type_ident(input: &str, fallback: &str) -> String {
+pub(crate) fn type_ident(input: &str, fallback: &str) -> String {
     let mut name = camel(input);
     if name.is_empty() {
         name = fallback.to_owned();
@@ -124,7 +124,7 @@ pub fn type_ident(input: &str, fallback: &str) -> String {
 /// The variant name for an enum value. Values without letters or digits are spelled out
 /// (`''` is `Empty`, `*` is `Star`), and a leading sign is kept as a word, so that
 /// `-manual_invitation` does not collide with `manual_invitation`.
-pub fn variant_ident(value: &str) -> String {
+pub(crate) fn variant_ident(value: &str) -> String {
     if value.is_empty() {
         return "Empty".to_owned();
     }
@@ -165,23 +165,23 @@ fn symbol_word(c: char) -> Option<&'static str> {
 /// Hands out names that are unique within one scope: the first claim wins, and a later
 /// claim of a taken name gets the next free numeric suffix (`Name2`, `name_2`).
 #[derive(Debug, Default, Clone)]
-pub struct Namespace {
+pub(crate) struct Namespace {
     taken: HashSet<String>,
 }
 
 impl Namespace {
     /// An empty scope.
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self::default()
     }
 
     /// Whether `name` is already taken.
-    pub fn contains(&self, name: &str) -> bool {
+    pub(crate) fn contains(&self, name: &str) -> bool {
         self.taken.contains(name)
     }
 
     /// Reserves `name` and returns it, or the first free suffixed variant of it.
-    pub fn claim(&mut self, name: &str) -> String {
+    pub(crate) fn claim(&mut self, name: &str) -> String {
         if self.taken.insert(name.to_owned()) {
             return name.to_owned();
         }
@@ -200,7 +200,7 @@ impl Namespace {
 /// Names a list of wire names in one scope so that a name that is already in the target
 /// case keeps it: `frontend_api` stays `frontend_api` and `frontendApi` becomes
 /// `frontend_api_2`, whatever their order.
-pub fn unique_value_idents<'a>(wire: impl IntoIterator<Item = &'a str> + Clone) -> Vec<String> {
+pub(crate) fn unique_value_idents<'a>(wire: impl IntoIterator<Item = &'a str> + Clone) -> Vec<String> {
     let mut ns = Namespace::new();
     let mut out: Vec<Option<String>> = wire.clone().into_iter().map(|_| None).collect();
     for (slot, name) in out.iter_mut().zip(wire.clone()) {

@@ -18,7 +18,7 @@ fn model_ty(api: &Api, t: &TypeRef, multipart: bool) -> TokenStream {
 }
 
 /// `src/api/mod.rs`: the group modules and the accessors on `Client`.
-pub fn module(plan: &Crate<'_>) -> TokenStream {
+pub(super) fn module(plan: &Crate<'_>) -> TokenStream {
     let cfg = |g: &Group| {
         let feature = &g.feature;
         quote!(#[cfg(feature = #feature)])
@@ -59,7 +59,7 @@ pub fn module(plan: &Crate<'_>) -> TokenStream {
 }
 
 /// `src/api/<group>.rs`.
-pub fn group(api: &Api, group: &Group) -> TokenStream {
+pub(super) fn group(api: &Api, group: &Group) -> TokenStream {
     let ty = ident(&group.handle);
     let members: Vec<(&Operation, &str)> =
         group.members.iter().map(|m| (&api.operations[m.operation], m.builder.as_str())).collect();

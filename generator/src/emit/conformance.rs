@@ -67,7 +67,7 @@ fn body_value(api: &Api, krate: &Ident, body: &crate::ir::Body) -> Result<TokenS
     Ok(quote!(#ty { #(#values),* }))
 }
 
-pub fn emit(plan: &Crate<'_>, krate: &Ident) -> TokenStream {
+pub(super) fn emit(plan: &Crate<'_>, krate: &Ident) -> TokenStream {
     let api = plan.api;
     let checks = api.operations.iter().map(|op| {
         let id = &op.id;

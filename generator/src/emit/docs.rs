@@ -2,7 +2,7 @@
 //! accepts without warnings and that never runs as a doctest.
 
 /// Rustdoc lines for a description, each with a leading space for `///` output.
-pub fn lines(text: &str) -> Vec<String> {
+pub(super) fn lines(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut fenced = false;
     for raw in text.replace("\r\n", "\n").replace('\r', "\n").lines() {

@@ -8,7 +8,7 @@ use super::types;
 use crate::ir::Api;
 
 /// The test file. Models behind resource features (`features`) need them all: `full`.
-pub fn emit(api: &Api, krate: &Ident, features: bool) -> TokenStream {
+pub(super) fn emit(api: &Api, krate: &Ident, features: bool) -> TokenStream {
     let gate = features.then(|| quote!(#![cfg(feature = "full")]));
     let cases = api.examples.iter().map(|e| {
         let mut ty = types::ty_in(api, &e.ty, false, &quote!(#krate::models::));

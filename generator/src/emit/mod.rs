@@ -3,10 +3,10 @@
 
 mod api;
 mod conformance;
-pub mod docs;
+mod docs;
 mod examples;
 mod manifest;
-pub mod types;
+mod types;
 
 use proc_macro2::TokenStream;
 use quote::quote;

@@ -9,7 +9,7 @@ use super::docs;
 use crate::ir::{Api, Field, Presence, TypeDef, TypeId, TypeKind, TypeRef, Use, Variant};
 
 /// An identifier token; raw identifiers (`r#type`) are supported.
-pub fn ident(name: &str) -> Ident {
+pub(super) fn ident(name: &str) -> Ident {
     let valid = |s: &str| {
         !s.is_empty()
             && !s.starts_with(|c: char| c.is_ascii_digit())
@@ -25,7 +25,7 @@ pub fn ident(name: &str) -> Ident {
 
 /// An integer literal as a hand-writer spells it: no type suffix, and digits grouped by
 /// thousands from five digits on (`114`, `60_000`).
-pub fn int(n: u64) -> Literal {
+pub(super) fn int(n: u64) -> Literal {
     let digits = n.to_string();
     if digits.len() < 5 {
         return Literal::u64_unsuffixed(n);
@@ -41,7 +41,7 @@ pub fn int(n: u64) -> Literal {
 }
 
 /// `#[doc = " …"]` attributes for a description, with optional extra paragraphs.
-pub fn doc_attrs(doc: Option<&str>, extra: &[String]) -> TokenStream {
+pub(super) fn doc_attrs(doc: Option<&str>, extra: &[String]) -> TokenStream {
     let mut lines = doc.map(docs::lines).unwrap_or_default();
     for paragraph in extra {
         if !lines.is_empty() {
@@ -53,12 +53,12 @@ pub fn doc_attrs(doc: Option<&str>, extra: &[String]) -> TokenStream {
 }
 
 /// The Rust type for a [`TypeRef`]; named types by their bare name (the file imports them).
-pub fn ty(api: &Api, t: &TypeRef, multipart: bool) -> TokenStream {
+pub(super) fn ty(api: &Api, t: &TypeRef, multipart: bool) -> TokenStream {
     ty_in(api, t, multipart, &quote!())
 }
 
 /// The Rust type for a [`TypeRef`], named types prefixed with `prefix` (e.g. `models::`).
-pub fn ty_in(api: &Api, t: &TypeRef, multipart: bool, prefix: &TokenStream) -> TokenStream {
+pub(super) fn ty_in(api: &Api, t: &TypeRef, multipart: bool, prefix: &TokenStream) -> TokenStream {
     let ty = |t: &TypeRef| ty_in(api, t, multipart, prefix);
     match t {
         TypeRef::Named(id) => {
@@ -86,7 +86,7 @@ pub fn ty_in(api: &Api, t: &TypeRef, multipart: bool, prefix: &TokenStream) -> T
 }
 
 /// Named types a type reference mentions.
-pub fn referenced(t: &TypeRef, out: &mut BTreeSet<TypeId>) {
+pub(super) fn referenced(t: &TypeRef, out: &mut BTreeSet<TypeId>) {
     match t {
         TypeRef::Named(id) => {
             out.insert(*id);
@@ -97,7 +97,7 @@ pub fn referenced(t: &TypeRef, out: &mut BTreeSet<TypeId>) {
 }
 
 /// Named types a type definition mentions.
-pub fn dependencies(t: &TypeDef) -> BTreeSet<TypeId> {
+pub(super) fn dependencies(t: &TypeDef) -> BTreeSet<TypeId> {
     let mut out = BTreeSet::new();
     match &t.kind {
         TypeKind::Struct { fields, .. } => fields.iter().for_each(|f| referenced(&f.ty, &mut out)),
@@ -120,7 +120,7 @@ fn defaultable(t: &TypeDef) -> bool {
 
 /// Emits one type definition; `models` is the path of the module that holds the models
 /// (`crate::models`), for the links of a doc that says where the type is used.
-pub fn emit(api: &Api, t: &TypeDef, models: &str) -> TokenStream {
+pub(super) fn emit(api: &Api, t: &TypeDef, models: &str) -> TokenStream {
     let usage = t.doc.is_none().then(|| usage_doc(api, t, models));
     definition(api, t, usage)
 }
@@ -546,7 +546,7 @@ const TABLE_START: &str = "crate::decode::object! {";
 
 /// Lays out each field table of a formatted file one field per line (`prettyplease` fills
 /// a macro's tokens into lines as they fit, with a space before every `:`).
-pub fn lay_out_tables(source: &str) -> String {
+pub(super) fn lay_out_tables(source: &str) -> String {
     let mut out = String::with_capacity(source.len());
     let mut lines = source.lines();
     while let Some(line) = lines.next() {

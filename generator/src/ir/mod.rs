@@ -11,14 +11,14 @@ mod cycles;
 pub mod gates;
 pub mod groups;
 mod plan;
-pub mod sample;
+mod sample;
 pub mod share;
 mod usage;
 mod view;
 
 pub use build::{NameMap, build, build_with};
 pub use gates::{Features, Gates};
-pub use groups::Group;
+pub use groups::{Group, Member};
 pub use plan::{Crate, Runtime, Webhooks};
 
 use serde_json::Value;

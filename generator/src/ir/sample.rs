@@ -5,7 +5,7 @@ use serde_json::{Map, Value, json};
 
 /// A valid instance of the schema at `schema` in `doc`, or `None` when none can be built
 /// within the depth limit.
-pub fn sample(doc: &Value, schema: &Value) -> Option<Value> {
+pub(super) fn sample(doc: &Value, schema: &Value) -> Option<Value> {
     sample_at(doc, schema, 0)
 }
 

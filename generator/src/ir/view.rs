@@ -11,7 +11,7 @@ use openapiv3::{
 use serde_json::Value;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(super) enum Kind {
     String,
     Integer,
     Number,
@@ -24,7 +24,7 @@ pub enum Kind {
     Unknown,
 }
 
-pub struct View<'a> {
+pub(super) struct View<'a> {
     pub schema: &'a Schema,
     pub kind: Kind,
     pub format: Option<String>,
@@ -47,7 +47,7 @@ fn format<T: std::fmt::Debug>(f: &VariantOrUnknownOrEmpty<T>, name: impl Fn(&T) 
 }
 
 impl<'a> View<'a> {
-    pub fn of(schema: &'a Schema) -> Self {
+    pub(super) fn of(schema: &'a Schema) -> Self {
         let mut v = View {
             schema,
             kind: Kind::Unspecified,
@@ -134,16 +134,16 @@ impl<'a> View<'a> {
         v
     }
 
-    pub fn discriminator(&self) -> Option<&'a Discriminator> {
+    pub(super) fn discriminator(&self) -> Option<&'a Discriminator> {
         self.schema.schema_data.discriminator.as_ref()
     }
 
-    pub fn has_properties(&self) -> bool {
+    pub(super) fn has_properties(&self) -> bool {
         self.properties.is_some_and(|p| !p.is_empty())
     }
 
     /// A schema that only constrains (`{required: [...]}`), as in "one of these must be set".
-    pub fn is_constraint_only(&self) -> bool {
+    pub(super) fn is_constraint_only(&self) -> bool {
         self.kind == Kind::Unspecified
             && !self.has_properties()
             && self.items.is_none()

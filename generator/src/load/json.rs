@@ -10,7 +10,7 @@ use std::fmt;
 use crate::error::{Diagnostic, join};
 
 /// Parses a JSON document.
-pub fn parse(text: &str) -> Result<Value, Diagnostic> {
+pub(super) fn parse(text: &str) -> Result<Value, Diagnostic> {
     let duplicate = RefCell::new(None);
     let mut reader = serde_json::Deserializer::from_str(text);
     let parsed = Node { pointer: String::new(), duplicate: &duplicate }.deserialize(&mut reader);
@@ -107,7 +107,7 @@ impl<'de> Visitor<'de> for Node<'_> {
 
 /// Finds the line and column (both 1-based) of the node at `pointer`, or of its deepest
 /// existing ancestor. For an object member it is the position of the key.
-pub fn locate(text: &str, pointer: &str) -> Option<(usize, usize)> {
+pub(super) fn locate(text: &str, pointer: &str) -> Option<(usize, usize)> {
     let mut scan = Scan { bytes: text.as_bytes(), pos: 0, target: pointer, best: None };
     scan.skip_space();
     // A malformed document still locates what was found before the fault.

@@ -1,10 +1,10 @@
 //! Loading: read the file (JSON as JSON, YAML as YAML), apply overlays, read OpenAPI 3.1
 //! as 3.0, normalise what `openapiv3` would lose, then parse into `openapiv3`'s typed model.
 
-pub mod json;
-pub mod overlay;
-pub mod refs;
-pub mod v31;
+mod json;
+mod overlay;
+pub(crate) mod refs;
+mod v31;
 pub mod yaml;
 
 use serde_json::{Map, Value};

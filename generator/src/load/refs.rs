@@ -16,7 +16,7 @@ use crate::error::{Diagnostic, join, split};
 
 /// The schemas that references point to by a pointer other than a component name, by
 /// pointer.
-pub type Targets = BTreeMap<String, ReferenceOr<Schema>>;
+pub(crate) type Targets = BTreeMap<String, ReferenceOr<Schema>>;
 
 /// Component sections whose references by name the IR resolves (path items are inlined).
 const NAMED_SECTIONS: [&str; 8] =
@@ -27,14 +27,14 @@ const MAX_ROUNDS: usize = 16;
 
 /// The JSON pointer a local reference (`#/…`, percent-encoded or not) names; `None` for a
 /// reference to another document.
-pub fn pointer_of(reference: &str) -> Option<String> {
+pub(crate) fn pointer_of(reference: &str) -> Option<String> {
     let fragment = reference.strip_prefix('#')?;
     let pointer = percent_decode(fragment)?;
     (pointer.is_empty() || pointer.starts_with('/')).then_some(pointer)
 }
 
 /// The component name a pointer is, when it is `/components/<section>/<name>`.
-pub fn component_name(pointer: &str, section: &str) -> Option<String> {
+pub(crate) fn component_name(pointer: &str, section: &str) -> Option<String> {
     match split(pointer).as_slice() {
         [components, s, name] if components == "components" && s == section => Some(name.clone()),
         _ => None,
@@ -110,7 +110,7 @@ fn schema_map(value: &Value, pointer: &str, out: &mut Vec<Found>) {
 
 /// Replaces each reference to a non-schema node that is not a component by name with a
 /// copy of that node. Dangling ones are left for the IR to report.
-pub fn inline(raw: &mut Value) {
+pub(crate) fn inline(raw: &mut Value) {
     for _ in 0..MAX_ROUNDS {
         let mut found = Vec::new();
         references(raw, "", false, &mut found);
@@ -139,7 +139,7 @@ pub fn inline(raw: &mut Value) {
 /// Parses the target of every schema reference that is not a component by name. A target
 /// that does not exist is left out (the IR reports the reference); one that is not a
 /// schema is an error at the target.
-pub fn schema_targets(raw: &Value) -> Result<Targets, Diagnostic> {
+pub(crate) fn schema_targets(raw: &Value) -> Result<Targets, Diagnostic> {
     let mut targets = Targets::new();
     let mut pending = Vec::new();
     references(raw, "", false, &mut pending);

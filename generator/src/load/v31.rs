@@ -51,7 +51,7 @@ const TYPE_KEYWORDS: &[(&str, &[&str])] = &[
 
 /// Rewrites a 3.1 document into its 3.0 reading; returns a warning for each construct that
 /// has no 3.0 equivalent.
-pub fn downgrade(raw: &mut Value) -> Vec<Diagnostic> {
+pub(super) fn downgrade(raw: &mut Value) -> Vec<Diagnostic> {
     let mut warnings = Vec::new();
     // Schemas first, so that warnings name where things are in the source (`/webhooks/…`).
     node(raw, "", &mut warnings);
