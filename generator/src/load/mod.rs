@@ -2,7 +2,7 @@
 //! as 3.0, normalise what `openapiv3` would lose, then parse into `openapiv3`'s typed model.
 
 mod json;
-mod overlay;
+pub mod overlay;
 pub(crate) mod refs;
 mod v31;
 pub mod yaml;
