@@ -247,6 +247,20 @@ mod tests {
         assert_eq!(dep("ring", "0.17").optional().line(), "ring = { version = \"0.17\", optional = true }");
     }
 
+    /// The runtime crate (`templates/Cargo.toml`) builds the same code as the SDK, so it
+    /// must declare exactly the dependencies the SDK's manifest gives the runtime.
+    #[test]
+    fn the_runtime_crate_declares_the_sdks_runtime_dependencies() {
+        let manifest = include_str!("../../../templates/Cargo.toml");
+        let section = manifest.split("\n[dependencies]\n").nth(1).and_then(|s| s.split("\n[").next()).unwrap_or("");
+        let mut declared: Vec<&str> = section.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')).collect();
+        let all = MODEL_DEPENDENCIES.iter().chain(CLIENT_DEPENDENCIES).chain(LAYER_DEPENDENCIES).chain([&TRACING]);
+        let mut ours: Vec<String> = all.map(Dependency::line).collect();
+        declared.sort_unstable();
+        ours.sort_unstable();
+        assert_eq!(declared, ours);
+    }
+
     #[test]
     fn strings_are_escaped() {
         assert_eq!(quoted("a \"b\" \\ c\n"), "\"a \\\"b\\\" \\\\ c\\n\"");
