@@ -91,7 +91,8 @@ pub(crate) fn encode(value: &str, out: &mut String) {
     }
 }
 
-/// A path parameter as one encoded path segment (`/` and `?` included).
+/// A path parameter as one encoded path segment (`/` and `?` included). `.`, `..` and the
+/// empty string stay as they are; [`unsafe_parameter`] refuses the path they make.
 #[allow(dead_code, reason = "only operations with path parameters use it")]
 pub(crate) fn segment(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
@@ -99,9 +100,26 @@ pub(crate) fn segment(value: &str) -> String {
     out
 }
 
+/// The first path parameter of `path` (the operation's `template` filled in) that is empty,
+/// `.` or `..`: URL parsers resolve such a segment, so the call would go to another
+/// resource (`DELETE /users/{id}` with `..` deletes from `/`). Percent-encoding keeps `/`
+/// inside a parameter, so template and path have their segments in the same places.
+fn unsafe_parameter<'t>(template: &'t str, path: &str) -> Option<&'t str> {
+    template.split('/').zip(path.split('/')).find_map(|(declared, sent)| {
+        let parameter = declared.strip_prefix('{')?.strip_suffix('}')?;
+        matches!(sent, "" | "." | "..").then_some(parameter)
+    })
+}
+
 impl<'c> Call<'c> {
     pub fn new(client: &'c Client, op: &'static Operation, path: String, options: RequestOptions) -> Self {
-        Call { client, op, path, query: String::new(), body: Body::Empty, options, error: None }
+        let error = unsafe_parameter(op.path, &path).map(|parameter| {
+            Error::Config(format!(
+                "{} ({} {}): path parameter `{parameter}` must not be empty, `.` or `..`",
+                op.id, op.method, op.path
+            ))
+        });
+        Call { client, op, path, query: String::new(), body: Body::Empty, options, error }
     }
 
     fn pair(&mut self, name: &str, value: &str) {
@@ -586,6 +604,48 @@ mod tests {
         );
         let error = call("/things").send_json::<String>().with_response().await.unwrap_err();
         assert!(matches!(error, Error::Decode { status: StatusCode::CREATED, .. }), "{error}");
+    }
+
+    #[test]
+    fn only_empty_and_dot_parameters_are_unsafe() {
+        let template = "/organizations/{organization_id}/memberships/{user_id}";
+        let path = |org: &str, user: &str| format!("/organizations/{}/memberships/{}", segment(org), segment(user));
+        for (org, user, expected) in [
+            ("org_1", "user_1", None),
+            ("org_1", "..", Some("user_id")),
+            ("org_1", ".", Some("user_id")),
+            ("", "user_1", Some("organization_id")),
+            ("org_1", "", Some("user_id")),
+            ("...", ".hidden", None),
+            ("a/../b", "../..", None),
+            ("%2E%2E", "user.1", None),
+        ] {
+            assert_eq!(unsafe_parameter(template, &path(org, user)), expected, "{org:?} {user:?}");
+        }
+        assert_eq!(unsafe_parameter("/users", "/users"), None);
+    }
+
+    #[tokio::test]
+    async fn a_dot_or_empty_path_parameter_is_refused_before_sending() {
+        use wiremock::{Mock, MockServer, ResponseTemplate};
+
+        static OP: Operation =
+            Operation { id: "DeleteUser", method: Method::DELETE, path: "/users/{user_id}", auth: true };
+        let server = MockServer::start().await;
+        Mock::given(wiremock::matchers::any()).respond_with(ResponseTemplate::new(200)).mount(&server).await;
+        let client = Client::builder("sk_test_key").base_url(server.uri()).build().unwrap();
+        for id in ["..", ".", ""] {
+            let call = Call::new(&client, &OP, format!("/users/{}", segment(id)), RequestOptions::default());
+            let error = call.send_empty().await.unwrap_err();
+            assert!(
+                matches!(&error, Error::Config(message) if message.contains("path parameter `user_id`")),
+                "{id:?}: {error}"
+            );
+        }
+        assert!(server.received_requests().await.unwrap().is_empty());
+        let call = Call::new(&client, &OP, format!("/users/{}", segment("../x")), RequestOptions::default());
+        call.send_empty().await.unwrap();
+        assert_eq!(server.received_requests().await.unwrap()[0].url.path(), "/users/..%2Fx");
     }
 
     #[test]

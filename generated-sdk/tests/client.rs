@@ -359,3 +359,21 @@ fn configuration_errors_are_errors() {
     assert!(matches!(Client::new(""), Err(Error::Config(_))));
     assert!(matches!(Client::builder(SECRET).base_url("not a url").build(), Err(Error::Config(_))));
 }
+
+#[tokio::test]
+async fn dot_and_empty_path_parameters_are_refused_before_sending() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(json!([]))).mount(&server).await;
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .mount(&server)
+        .await;
+    let clerk = client(&server);
+    for id in [".", "..", ""] {
+        let err = clerk.users().get_user(id).await.unwrap_err();
+        assert!(matches!(&err, Error::Config(message) if message.contains("`user_id`")), "{id:?}: {err}");
+        let err = clerk.organization_memberships().delete_organization_membership("org_1", id).await.unwrap_err();
+        assert!(matches!(&err, Error::Config(_)), "{id:?}: {err}");
+    }
+    assert!(requests(&server).await.is_empty(), "nothing may reach the server");
+}
