@@ -377,3 +377,21 @@ async fn dot_and_empty_path_parameters_are_refused_before_sending() {
     }
     assert!(requests(&server).await.is_empty(), "nothing may reach the server");
 }
+
+#[tokio::test]
+async fn per_call_headers_replace_the_sdks_own() {
+    use axum::http::{HeaderName, HeaderValue};
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(user_json("user_1")))
+        .mount(&server)
+        .await;
+    let options = RequestOptions::default()
+        .header(HeaderName::from_static("authorization"), HeaderValue::from_static("Bearer sk_test_other"))
+        .header(HeaderName::from_static("clerk-api-version"), HeaderValue::from_static("2021-02-05"));
+    client(&server).users().get_user("user_1").options(options).await.unwrap();
+    let request = &requests(&server).await[0];
+    let values = |name: &str| request.headers.get_all(name).iter().map(|v| v.to_str().unwrap()).collect::<Vec<_>>();
+    assert_eq!(values("authorization"), ["Bearer sk_test_other"]);
+    assert_eq!(values("clerk-api-version"), ["2021-02-05"]);
+}

@@ -45,9 +45,11 @@ impl RequestOptions {
         self
     }
 
-    /// Adds a header (e.g. an idempotency key for your own proxy).
+    /// Sets a header (e.g. an idempotency key for your own proxy). It replaces any value
+    /// the SDK would send under that name (`Authorization`, `Clerk-API-Version`,
+    /// `Content-Type`, …) and any earlier value set here: a request never carries two.
     pub fn header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.headers.append(name, value);
+        self.headers.insert(name, value);
         self
     }
 }
@@ -167,7 +169,7 @@ impl<'c> Call<'c> {
         let Some(value) = value else { return };
         match (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(&value.to_string())) {
             (Ok(name), Ok(value)) => {
-                self.options.headers.append(name, value);
+                self.options.headers.insert(name, value);
             }
             (Err(e), _) => self.fail(Error::Config(format!("header {name}: {e}"))),
             (_, Err(e)) => self.fail(Error::Config(format!("header {name}: {e}"))),
@@ -296,8 +298,10 @@ impl<'c> Call<'c> {
         let mut request = request.build().map_err(|e| {
             Error::Config(format!("{} ({} {}): invalid request: {e}", self.op.id, self.op.method, self.op.path))
         })?;
+        // Replaced, not appended: two credentials or two API versions would leave the
+        // choice to the server.
         for (name, value) in &self.options.headers {
-            request.headers_mut().append(name, value.clone());
+            request.headers_mut().insert(name, value.clone());
         }
         Ok(request)
     }
@@ -602,6 +606,30 @@ mod tests {
         );
         let error = call("/things").send_json::<String>().with_response().await.unwrap_err();
         assert!(matches!(error, Error::Decode { status: StatusCode::CREATED, .. }), "{error}");
+    }
+
+    #[test]
+    fn per_call_headers_replace_the_sdks_own_and_each_other() {
+        use reqwest::header::{AUTHORIZATION, CONTENT_TYPE};
+
+        static OP: Operation = Operation { id: "Test", method: Method::POST, path: "/test", auth: true };
+        let client = Client::builder("sk_test_key").base_url("http://127.0.0.1:1").build().unwrap();
+        let options = RequestOptions::default()
+            .header(AUTHORIZATION, HeaderValue::from_static("Bearer sk_other"))
+            .header(HeaderName::from_static("clerk-api-version"), HeaderValue::from_static("2021-02-05"))
+            .header(CONTENT_TYPE, HeaderValue::from_static("text/plain"))
+            .header(HeaderName::from_static("x-note"), HeaderValue::from_static("first"))
+            .header(HeaderName::from_static("x-note"), HeaderValue::from_static("second"));
+        let mut call = Call::new(&client, &OP, "/test".to_owned(), options);
+        call.json(&serde_json::json!({}));
+        call.header("X-Note", Some(&"third"));
+        let request = call.build().unwrap();
+        let values =
+            |name: &str| request.headers().get_all(name).iter().map(|v| v.to_str().unwrap()).collect::<Vec<_>>();
+        assert_eq!(values("authorization"), ["Bearer sk_other"]);
+        assert_eq!(values("clerk-api-version"), ["2021-02-05"]);
+        assert_eq!(values("content-type"), ["text/plain"]);
+        assert_eq!(values("x-note"), ["third"]);
     }
 
     #[test]
