@@ -350,7 +350,7 @@ impl<'c> Call<'c> {
                 return outcome;
             }
             let wait = wait.map_or_else(|| policy.backoff(attempt), |w| w.min(policy.max_backoff));
-            if started.elapsed() + wait > policy.max_elapsed {
+            if started.elapsed().saturating_add(wait) > policy.max_elapsed {
                 return outcome;
             }
             tokio::time::sleep(wait).await;

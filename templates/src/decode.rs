@@ -84,7 +84,7 @@ fn offset(body: &[u8], line: usize, column: usize) -> usize {
     } else {
         body.iter().enumerate().filter(|(_, b)| **b == b'\n').nth(line - 2).map_or(body.len(), |(i, _)| i + 1)
     };
-    (start + column).min(body.len())
+    start.saturating_add(column).min(body.len())
 }
 
 /// A JSON object key, borrowed from the body when it has no escapes.

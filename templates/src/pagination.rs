@@ -45,8 +45,8 @@ where
             }
             match fetch(state.request.clone(), state.offset).await {
                 Ok(page) => {
-                    let count = page.items.len() as i64;
-                    state.offset += count;
+                    let count = i64::try_from(page.items.len()).unwrap_or(i64::MAX);
+                    state.offset = state.offset.saturating_add(count);
                     state.done =
                         count == 0 || count < page_size || page.total.is_some_and(|total| state.offset >= total);
                     state.buffer.extend(page.items);

@@ -39,7 +39,8 @@ impl RetryPolicy {
         let exponent = attempt.saturating_sub(1).min(64) as i32;
         let base = self.initial_backoff.as_secs_f64() * self.multiplier.max(1.0).powi(exponent);
         let base = base.min(self.max_backoff.as_secs_f64());
-        Duration::from_secs_f64(base / 2.0 + base / 2.0 * jitter())
+        // A policy of huge or odd durations saturates rather than panics.
+        Duration::try_from_secs_f64(base / 2.0 + base / 2.0 * jitter()).unwrap_or(self.max_backoff)
     }
 }
 
@@ -94,7 +95,8 @@ fn http_date(value: &str) -> Option<SystemTime> {
         .position(|m| Some(*m) == parts.clone().next())? as u64
         + 1;
     parts.next();
-    let year: i64 = parts.next()?.parse().ok()?;
+    // Four digits, as the format has: the arithmetic below then cannot overflow.
+    let year: i64 = parts.next()?.parse().ok().filter(|year| (1..=9999).contains(year))?;
     let mut hms = parts.next()?.split(':').map(|p| p.parse::<u64>().ok());
     let (h, m, s) = (hms.next()??, hms.next()??, hms.next()??);
     if parts.next()? != "GMT" || !(1..=31).contains(&day) || h > 23 || m > 59 || s > 60 {
@@ -126,6 +128,36 @@ mod tests {
         assert_eq!(retry_after(&headers, now), Some(Duration::from_secs(10)));
         headers.insert(RETRY_AFTER, HeaderValue::from_static("soon"));
         assert_eq!(retry_after(&headers, now), None);
+    }
+
+    #[test]
+    fn extreme_retry_after_values_are_read_or_refused_without_overflow() {
+        let mut headers = HeaderMap::new();
+        let now = UNIX_EPOCH + Duration::from_secs(784_111_767);
+        headers.insert(RETRY_AFTER, HeaderValue::from_static("18446744073709551615"));
+        assert_eq!(retry_after(&headers, now), Some(Duration::from_secs(u64::MAX)));
+        for date in [
+            "Sun, 06 Nov 9223372036854775807 08:49:37 GMT",
+            "Sun, 06 Nov -9223372036854775808 08:49:37 GMT",
+            "Sun, 06 Nov 0 08:49:37 GMT",
+            "Sun, 31 Feb 1969 08:49:37 GMT",
+        ] {
+            headers.insert(RETRY_AFTER, HeaderValue::from_str(date).unwrap());
+            assert!(retry_after(&headers, now).is_none_or(|wait| wait == Duration::ZERO), "{date}");
+        }
+    }
+
+    #[test]
+    fn backoff_of_an_extreme_policy_saturates() {
+        let policy = RetryPolicy {
+            initial_backoff: Duration::MAX,
+            max_backoff: Duration::MAX,
+            multiplier: f64::INFINITY,
+            ..RetryPolicy::default()
+        };
+        assert!(policy.backoff(u32::MAX) > Duration::from_secs(1 << 40));
+        let odd = RetryPolicy { multiplier: f64::NAN, ..RetryPolicy::default() };
+        assert!(odd.backoff(3) <= odd.max_backoff);
     }
 
     #[test]
