@@ -143,8 +143,11 @@ impl ClientBuilder {
         self
     }
 
-    /// How long a call may take in total, retries and backoff included (default: no limit
-    /// beyond the retry policy's).
+    /// How long a call may take in total, every attempt and the waits between them
+    /// included (default: no limit beyond the retry policy's `max_attempts` and
+    /// `max_elapsed`). The call ends with [`Error::Timeout`], or at once with the last error
+    /// when the next wait would not fit; [`RequestOptions::total_timeout`](crate::RequestOptions::total_timeout)
+    /// sets it per call.
     pub fn total_timeout(mut self, timeout: Duration) -> Self {
         self.total_timeout = Some(timeout);
         self

@@ -30,6 +30,7 @@ pub(crate) struct Operation {
 #[derive(Debug, Clone, Default)]
 pub struct RequestOptions {
     timeout: Option<Duration>,
+    total_timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
     headers: HeaderMap,
 }
@@ -38,6 +39,14 @@ impl RequestOptions {
     /// Overrides the per-attempt timeout.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = Some(timeout);
+        self
+    }
+
+    /// Overrides the client's total timeout: how long the call may take, every attempt and
+    /// wait between them included. It ends with [`Error::Timeout`], or at once with the last
+    /// error when the next wait would not fit.
+    pub fn total_timeout(mut self, timeout: Duration) -> Self {
+        self.total_timeout = Some(timeout);
         self
     }
 
@@ -317,17 +326,17 @@ impl<'c> Call<'c> {
         if let Some(error) = self.error.take() {
             return Err(error);
         }
-        let total = self.client.inner.total_timeout;
-        let work = self.attempts();
+        let total = self.options.total_timeout.or(self.client.inner.total_timeout);
+        let started = Instant::now();
+        let work = self.attempts(started, total);
         match total {
             Some(limit) => tokio::time::timeout(limit, work).await.unwrap_or(Err(Error::Timeout(limit))),
             None => work.await,
         }
     }
 
-    async fn attempts(self) -> Result<Success, Error> {
+    async fn attempts(self, started: Instant, total: Option<Duration>) -> Result<Success, Error> {
         let policy = self.options.retry.as_ref().unwrap_or(&self.client.inner.retry);
-        let started = Instant::now();
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -338,7 +347,7 @@ impl<'c> Call<'c> {
                     let status = e.status;
                     let retry =
                         status == StatusCode::TOO_MANY_REQUESTS || (self.idempotent() && status.is_server_error());
-                    (retry, e.retry_after.filter(|_| policy.respect_retry_after))
+                    (retry, e.retry_after)
                 }
                 // A connection that never opened: the server did not see the request.
                 Err(Error::Transport(e)) if e.is_connect() => (true, None),
@@ -346,13 +355,14 @@ impl<'c> Call<'c> {
                 Err(Error::Timeout(_)) => (self.idempotent(), None),
                 Err(_) => (false, None),
             };
-            if !retry || attempt >= policy.max_attempts {
+            if !retry {
                 return outcome;
             }
-            let wait = wait.map_or_else(|| policy.backoff(attempt), |w| w.min(policy.max_backoff));
-            if started.elapsed().saturating_add(wait) > policy.max_elapsed {
+            let elapsed = started.elapsed();
+            let remaining = total.map(|total| total.saturating_sub(elapsed));
+            let Some(wait) = policy.next_wait(attempt, wait, elapsed, remaining) else {
                 return outcome;
-            }
+            };
             tokio::time::sleep(wait).await;
         }
     }

@@ -395,3 +395,30 @@ async fn per_call_headers_replace_the_sdks_own() {
     assert_eq!(values("authorization"), ["Bearer sk_test_other"]);
     assert_eq!(values("clerk-api-version"), ["2021-02-05"]);
 }
+
+#[tokio::test]
+async fn a_retry_after_longer_than_the_policy_allows_ends_the_call_at_once() {
+    let server = MockServer::start().await;
+    Mock::given(path("/users/user_1"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "3600"))
+        .mount(&server)
+        .await;
+    Mock::given(path("/users/user_2"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "2"))
+        .mount(&server)
+        .await;
+    let clerk = client(&server);
+
+    let started = Instant::now();
+    let err = clerk.users().get_user("user_1").await.unwrap_err();
+    assert_eq!(err.status().unwrap(), 429);
+    assert_eq!(err.api().unwrap().retry_after, Some(Duration::from_secs(3600)));
+    assert_eq!(requests(&server).await.len(), 1, "no retry before the time the server asked for");
+
+    // A wait that does not fit in the call's total timeout ends it with the 429, not a timeout.
+    let options = RequestOptions::default().total_timeout(Duration::from_secs(1));
+    let err = clerk.users().get_user("user_2").options(options).await.unwrap_err();
+    assert_eq!(err.api().unwrap().retry_after, Some(Duration::from_secs(2)));
+    assert_eq!(requests(&server).await.len(), 2);
+    assert!(started.elapsed() < Duration::from_secs(1), "{:?}", started.elapsed());
+}

@@ -23,7 +23,10 @@ pub struct RetryPolicy {
     pub multiplier: f64,
     /// No retry starts after this much time since the first attempt.
     pub max_elapsed: Duration,
-    /// Honour `Retry-After` (capped at `max_backoff`).
+    /// Honour `Retry-After`: wait as long as the server asks. A wait longer than
+    /// `max_backoff`, or one that would pass `max_elapsed` or the call's total timeout,
+    /// is not shortened: the call ends at once with the 429, whose
+    /// [`ApiError::retry_after`](crate::ApiError::retry_after) says when to try again.
     pub respect_retry_after: bool,
 }
 
@@ -41,6 +44,29 @@ impl RetryPolicy {
         let base = base.min(self.max_backoff.as_secs_f64());
         // A policy of huge or odd durations saturates rather than panics.
         Duration::try_from_secs_f64(base / 2.0 + base / 2.0 * jitter()).unwrap_or(self.max_backoff)
+    }
+
+    /// How long to wait before the attempt after `attempt`, or `None` to give up and return
+    /// the last outcome: no attempts left, a `Retry-After` the policy cannot honour, or a
+    /// wait that would pass `max_elapsed` (counted from the first attempt, `elapsed` ago)
+    /// or the `remaining` time of the call's total timeout.
+    pub(crate) fn next_wait(
+        &self,
+        attempt: u32,
+        retry_after: Option<Duration>,
+        elapsed: Duration,
+        remaining: Option<Duration>,
+    ) -> Option<Duration> {
+        if attempt >= self.max_attempts {
+            return None;
+        }
+        let wait = match retry_after.filter(|_| self.respect_retry_after) {
+            Some(asked) if asked > self.max_backoff => return None,
+            Some(asked) => asked,
+            None => self.backoff(attempt),
+        };
+        let in_time = elapsed.saturating_add(wait) <= self.max_elapsed && remaining.is_none_or(|left| wait < left);
+        in_time.then_some(wait)
     }
 }
 
@@ -158,6 +184,32 @@ mod tests {
         assert!(policy.backoff(u32::MAX) > Duration::from_secs(1 << 40));
         let odd = RetryPolicy { multiplier: f64::NAN, ..RetryPolicy::default() };
         assert!(odd.backoff(3) <= odd.max_backoff);
+    }
+
+    #[test]
+    fn a_retry_after_the_policy_cannot_honour_ends_the_call() {
+        let policy = RetryPolicy {
+            max_attempts: 3,
+            initial_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_secs(60),
+            multiplier: 1.0,
+            max_elapsed: Duration::from_secs(120),
+            respect_retry_after: true,
+        };
+        let secs = Duration::from_secs;
+        let zero = Duration::ZERO;
+        assert_eq!(policy.next_wait(1, Some(secs(7)), zero, None), Some(secs(7)));
+        assert_eq!(policy.next_wait(1, Some(secs(60)), zero, None), Some(secs(60)));
+        assert_eq!(policy.next_wait(1, Some(secs(3600)), zero, None), None, "longer than max_backoff");
+        assert_eq!(policy.next_wait(1, Some(secs(30)), secs(100), None), None, "past max_elapsed");
+        assert_eq!(policy.next_wait(1, Some(secs(30)), zero, Some(secs(10))), None, "past the total timeout");
+        assert_eq!(policy.next_wait(1, Some(secs(5)), zero, Some(secs(10))), Some(secs(5)));
+        assert_eq!(policy.next_wait(3, Some(secs(1)), zero, None), None, "no attempts left");
+        let backoff = policy.next_wait(1, None, zero, None).unwrap();
+        assert!(backoff <= Duration::from_millis(100), "{backoff:?}");
+        let ignoring = RetryPolicy { respect_retry_after: false, ..policy };
+        let backoff = ignoring.next_wait(1, Some(secs(3600)), zero, None).unwrap();
+        assert!(backoff <= Duration::from_millis(100), "{backoff:?}");
     }
 
     #[test]
