@@ -53,11 +53,12 @@ impl Error {
         }
     }
 
-    /// Whether trying again later may succeed: 429, 5xx, timeouts and connection errors.
+    /// Whether trying again later may succeed: 429, 5xx, timeouts, connection errors and
+    /// responses cut short.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Api(e) => e.status == StatusCode::TOO_MANY_REQUESTS || e.status.is_server_error(),
-            Error::Transport(e) => e.is_connect() || e.is_timeout() || e.is_request(),
+            Error::Transport(e) => transient(e),
             Error::Timeout(_) => true,
             Error::Decode { .. } | Error::Config(_) => false,
         }
@@ -67,6 +68,13 @@ impl Error {
     pub fn codes(&self) -> Vec<&str> {
         self.api().map(|e| e.errors.iter().map(|d| d.code.as_str()).collect()).unwrap_or_default()
     }
+}
+
+/// A transport failure that trying again may cure: the connection could not be opened, or
+/// it failed or timed out while the request was sent or the response read (a body cut
+/// halfway included).
+pub(crate) fn transient(error: &reqwest::Error) -> bool {
+    error.is_connect() || error.is_timeout() || error.is_request() || error.is_body() || error.is_decode()
 }
 
 impl fmt::Display for Error {

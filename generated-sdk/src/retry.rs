@@ -10,9 +10,9 @@ use reqwest::header::{HeaderMap, RETRY_AFTER};
 ///
 /// The default follows the API's own `x-speakeasy-retries` policy (backoff from 500 ms,
 /// ×1.5, at most 60 s apart) and adds 429, with bounds: at most 4 attempts and 2 minutes
-/// of waiting. Idempotent calls (`GET`, `PUT`, `DELETE`) are retried on 429, 5xx and
-/// connection errors; others only on 429 and on connection errors where the request never
-/// reached the server.
+/// of waiting. Idempotent calls (`GET`, `PUT`, `DELETE`) are retried on 429, 5xx,
+/// connection errors and responses cut short; others only on 429 and on connection errors
+/// where the request never reached the server.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RetryPolicy {
     /// Total attempts, the first included; 1 disables retries.

@@ -349,7 +349,7 @@ impl<'c> Call<'c> {
                 }
                 // A connection that never opened: the server did not see the request.
                 Err(Error::Transport(e)) if e.is_connect() => (true, None),
-                Err(Error::Transport(e)) => (self.idempotent() && (e.is_timeout() || e.is_request()), None),
+                Err(Error::Transport(e)) => (self.idempotent() && crate::error::transient(e), None),
                 Err(Error::Timeout(_)) => (self.idempotent(), None),
                 Err(_) => (false, None),
             };
@@ -616,6 +616,48 @@ mod tests {
         );
         let error = call("/things").send_json::<String>().with_response().await.unwrap_err();
         assert!(matches!(error, Error::Decode { status: StatusCode::CREATED, .. }), "{error}");
+    }
+
+    /// A server on a raw socket that answers each connection with the next of `answers`.
+    async fn raw_server(answers: Vec<&'static str>) -> (String, tokio::task::JoinHandle<usize>) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let served = tokio::spawn(async move {
+            for answer in &answers {
+                let (mut socket, _) = listener.accept().await.unwrap();
+                let mut request = [0; 4096];
+                let _ = socket.read(&mut request).await.unwrap();
+                socket.write_all(answer.as_bytes()).await.unwrap();
+                socket.shutdown().await.unwrap();
+            }
+            answers.len()
+        });
+        (url, served)
+    }
+
+    #[tokio::test]
+    async fn a_response_cut_short_is_retried_when_the_call_is_idempotent() {
+        static GET: Operation = Operation { id: "Test", method: Method::GET, path: "/test", auth: true };
+        static POST: Operation = Operation { id: "Test", method: Method::POST, path: "/test", auth: true };
+        const CUT: &str = "HTTP/1.1 200 OK\r\ncontent-length: 100\r\nconnection: close\r\n\r\n[1, 2";
+        const WHOLE: &str = "HTTP/1.1 200 OK\r\ncontent-length: 6\r\nconnection: close\r\n\r\n[1, 2]";
+        let policy = RetryPolicy { initial_backoff: Duration::from_millis(1), ..RetryPolicy::default() };
+
+        let (url, served) = raw_server(vec![CUT, WHOLE]).await;
+        let client = Client::builder("sk_test_key").base_url(url).retry_policy(policy.clone()).build().unwrap();
+        let body: Vec<u8> =
+            Call::new(&client, &GET, "/test".to_owned(), RequestOptions::default()).send_json().await.unwrap();
+        assert_eq!((body, served.await.unwrap()), (vec![1, 2], 2));
+
+        let (url, served) = raw_server(vec![CUT]).await;
+        let client = Client::builder("sk_test_key").base_url(url).retry_policy(policy).build().unwrap();
+        let error =
+            Call::new(&client, &POST, "/test".to_owned(), RequestOptions::default()).send_json::<Vec<u8>>().await;
+        assert!(matches!(&error, Err(Error::Transport(_))), "{error:?}");
+        assert!(error.unwrap_err().is_retryable());
+        assert_eq!(served.await.unwrap(), 1, "a create that reached the server is not repeated");
     }
 
     #[test]
