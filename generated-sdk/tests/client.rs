@@ -422,3 +422,21 @@ async fn a_retry_after_longer_than_the_policy_allows_ends_the_call_at_once() {
     assert_eq!(requests(&server).await.len(), 2);
     assert!(started.elapsed() < Duration::from_secs(1), "{:?}", started.elapsed());
 }
+
+#[tokio::test]
+async fn a_redirect_to_another_host_is_returned_not_followed() {
+    let elsewhere = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(user_json("user_evil")))
+        .mount(&elsewhere)
+        .await;
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(307).insert_header("location", format!("{}/users", elsewhere.uri())))
+        .mount(&server)
+        .await;
+    let request = CreateUserRequest { password: "hunter2-hunter2".to_owned().into(), ..Default::default() };
+    let err = client(&server).users().create_user(request).await.unwrap_err();
+    assert_eq!(err.status().unwrap(), 307);
+    assert!(requests(&elsewhere).await.is_empty(), "the body must not reach another host");
+}
