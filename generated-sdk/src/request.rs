@@ -17,6 +17,9 @@ use serde::de::DeserializeOwned;
 
 use crate::{Client, Error, FilePart, Response, RetryPolicy};
 
+/// The file name sent with a [`FilePart`] that has none.
+const UNNAMED_FILE: &str = "file";
+
 /// What the generated code knows about an operation.
 #[derive(Debug)]
 pub(crate) struct Operation {
@@ -287,10 +290,10 @@ impl<'c> Call<'c> {
                     form = match part {
                         Part::Text(text) => form.text(*name, text.clone()),
                         Part::File(file) => {
-                            let mut p = reqwest::multipart::Part::bytes(file.bytes().to_vec());
-                            if let Some(file_name) = file.name() {
-                                p = p.file_name(file_name.to_owned());
-                            }
+                            // Multipart parsers take a part without a file name for a
+                            // text field, not a file.
+                            let file_name = file.name().unwrap_or(UNNAMED_FILE).to_owned();
+                            let mut p = reqwest::multipart::Part::bytes(file.bytes().to_vec()).file_name(file_name);
                             if let Some(mime) = file.mime() {
                                 p = p
                                     .mime_str(mime)

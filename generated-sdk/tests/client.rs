@@ -139,6 +139,19 @@ async fn multipart_uploads_send_the_file_with_name_and_type() {
 }
 
 #[tokio::test]
+async fn a_file_without_a_name_is_still_sent_as_a_file() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(user_json("user_1")))
+        .mount(&server)
+        .await;
+    let body = SetUserProfileImageRequest { file: Some(FilePart::new(b"bytes".to_vec())) };
+    client(&server).users().set_user_profile_image("user_1", body).await.unwrap();
+    let body = String::from_utf8_lossy(&requests(&server).await[0].body).into_owned();
+    assert!(body.contains("name=\"file\"; filename=\"file\""), "{body}");
+}
+
+#[tokio::test]
 async fn clerk_errors_become_api_errors_with_codes_and_trace_id() {
     let server = MockServer::start().await;
     let body = json!({
