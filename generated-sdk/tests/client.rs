@@ -453,3 +453,16 @@ async fn a_redirect_to_another_host_is_returned_not_followed() {
     assert_eq!(err.status().unwrap(), 307);
     assert!(requests(&elsewhere).await.is_empty(), "the body must not reach another host");
 }
+
+#[tokio::test]
+async fn pagination_stops_when_the_server_ignores_the_offset() {
+    let server = MockServer::start().await;
+    Mock::given(path("/users"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([user_json("u1"), user_json("u2")])))
+        .mount(&server)
+        .await;
+    let users: Vec<_> = client(&server).users().get_user_list().limit(2).paginate().try_collect().await.unwrap();
+    let ids: Vec<&str> = users.iter().map(|u| u.id.as_str()).collect();
+    assert_eq!(ids, ["u1", "u2"]);
+    assert_eq!(requests(&server).await.len(), 2, "the second page repeated the first");
+}
