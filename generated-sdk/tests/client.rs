@@ -466,3 +466,17 @@ async fn pagination_stops_when_the_server_ignores_the_offset() {
     assert_eq!(ids, ["u1", "u2"]);
     assert_eq!(requests(&server).await.len(), 2, "the second page repeated the first");
 }
+
+#[tokio::test]
+async fn one_deeply_nested_record_does_not_fail_a_page() {
+    let server = MockServer::start().await;
+    let mut deep = user_json("u2");
+    deep["unsafe_metadata"] = json!("DEEP");
+    // Deeper than serde_json's default limit of 128, as end users may write it.
+    let nested = format!(r#"{{"a": {}{}}}"#, "[".repeat(4096), "]".repeat(4096));
+    let body = format!("[{}, {}]", user_json("u1"), deep.to_string().replace(r#""DEEP""#, &nested));
+    Mock::given(path("/users")).respond_with(ResponseTemplate::new(200).set_body_string(body)).mount(&server).await;
+    let users = client(&server).users().get_user_list().await.unwrap();
+    let ids: Vec<&str> = users.iter().map(|u| u.id.as_str()).collect();
+    assert_eq!(ids, ["u1", "u2"]);
+}

@@ -120,7 +120,9 @@ impl Webhook {
             headers.get(name).and_then(|v| v.to_str().ok()).ok_or(WebhookError::MissingHeader(name))
         };
         self.verify_parts(header("svix-id")?, header("svix-timestamp")?, header("svix-signature")?, body, now)?;
-        serde_json::from_slice(body).map_err(|e| WebhookError::InvalidPayload(e.to_string()))
+        // Decoded like a response: the payload may nest as deeply as the data it carries.
+        crate::decode::decode_bytes(body)
+            .map_err(|e| WebhookError::InvalidPayload(format!("at `{}`: {}", e.path(), e.message())))
     }
 
     /// Verifies a signature from its parts (for frameworks without `http` headers).

@@ -63,7 +63,13 @@ fn feature(doc: &'static str, name: &str, enables: &[&str]) -> Feature {
 }
 
 /// What every crate depends on: its models are serde types.
-const MODEL_DEPENDENCIES: &[Dependency] = &[dep("serde", "1").features(&["derive"]), dep("serde_json", "1")];
+/// Decoding lifts serde_json's depth limit and decodes deep bodies on a stack of their own
+/// (`decode.rs`).
+const MODEL_DEPENDENCIES: &[Dependency] = &[
+    dep("serde", "1").features(&["derive"]),
+    dep("serde_json", "1").features(&["unbounded_depth"]),
+    dep("stacker", "0.1"),
+];
 
 /// What the client runtime depends on, in addition.
 const CLIENT_DEPENDENCIES: &[Dependency] = &[
