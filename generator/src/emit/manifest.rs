@@ -92,6 +92,8 @@ const TRACING: Dependency = dep("tracing", "0.1").no_defaults().features(&["std"
 /// What the client's own tests depend on.
 const CLIENT_DEV_DEPENDENCIES: &[Dependency] = &[
     dep("futures-util", "0.3").no_defaults().features(&["alloc"]),
+    // Property tests of untrusted input (`tests/robustness.rs`): no forking, no timeouts.
+    dep("proptest", "1").no_defaults().features(&["std"]),
     dep("tokio", "1").features(&["macros", "rt-multi-thread", "net", "io-util"]),
     dep("wiremock", "0.6"),
 ];
