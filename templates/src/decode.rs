@@ -59,26 +59,33 @@ pub fn decode<T: DeserializeOwned>(body: &str) -> Result<T, DecodeError> {
 ///
 /// Nesting is not limited to serde_json's default 128 levels: free-form JSON that end users
 /// write (`unsafe_metadata`) may be deeper, and one such record would fail a whole page.
-/// A body nested deeper than that is decoded on a stack of its own, sized for its depth
-/// (up to [`MAX_NESTING`]), so it is safe on any thread; others decode where they are.
-/// Both run the same code: the depth limit is a flag of the deserializer, not its type.
+/// A body that hits that limit is decoded again without it, on a stack of its own sized for
+/// its depth (up to [`MAX_NESTING`]), so it is safe on any thread. Both run the same code:
+/// the depth limit is a flag of the deserializer, not its type, and bodies of ordinary
+/// depth pay nothing.
 pub(crate) fn decode_bytes<T: DeserializeOwned>(body: &[u8]) -> Result<T, DecodeError> {
-    let depth = nesting(body);
-    if depth > MAX_NESTING {
-        let message = format!("nested deeper than {MAX_NESTING} levels");
-        return Err(DecodeError { path: ".".to_owned(), message, body: String::from_utf8_lossy(body).into_owned() });
-    }
-    let decode = || {
+    let decode = |unbounded: bool| {
         let mut deserializer = serde_json::Deserializer::from_slice(body);
-        deserializer.disable_recursion_limit();
+        if unbounded {
+            deserializer.disable_recursion_limit();
+        }
         T::deserialize(&mut deserializer).and_then(|value| deserializer.end().map(|()| value))
     };
-    let decoded = if depth <= SHALLOW { decode() } else { stacker::grow(stack_for(depth), decode) };
+    let decoded = match decode(false) {
+        // serde_json has no error code to match: its message is the only sign.
+        Err(error) if error.to_string().starts_with("recursion limit exceeded") => {
+            let depth = nesting(body);
+            if depth > MAX_NESTING {
+                let message = format!("nested deeper than {MAX_NESTING} levels");
+                let body = String::from_utf8_lossy(body).into_owned();
+                return Err(DecodeError { path: ".".to_owned(), message, body });
+            }
+            stacker::grow(stack_for(depth), || decode(true))
+        }
+        decoded => decoded,
+    };
     decoded.map_err(|error| DecodeError::new(body, &error))
 }
-
-/// serde_json's own depth limit: what any thread's stack is known to take.
-const SHALLOW: usize = 128;
 
 /// The stack a body nested `depth` levels deep is decoded on: a level of a
 /// `serde_json::Value` takes about 1.5 KiB in a debug build (0.3 KiB optimised); 4 KiB a
