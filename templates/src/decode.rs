@@ -9,6 +9,8 @@ use std::fmt;
 /// the body is kept so that nothing the server sent is lost.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DecodeError {
+    /// What was being decoded, for the message: `the response` unless said otherwise.
+    subject: &'static str,
     path: String,
     message: String,
     body: String,
@@ -29,11 +31,18 @@ impl DecodeError {
     pub fn body(&self) -> &str {
         &self.body
     }
+
+    /// Names what failed to decode in the message (`the webhook payload`).
+    #[allow(dead_code, reason = "only crates with webhooks use it")]
+    pub(crate) fn of(mut self, subject: &'static str) -> Self {
+        self.subject = subject;
+        self
+    }
 }
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "cannot decode the response at `{}`: {}", self.path, self.message)
+        write!(f, "cannot decode {} at `{}`: {}", self.subject, self.path, self.message)
     }
 }
 
@@ -78,7 +87,7 @@ pub(crate) fn decode_bytes<T: DeserializeOwned>(body: &[u8]) -> Result<T, Decode
             if depth > MAX_NESTING {
                 let message = format!("nested deeper than {MAX_NESTING} levels");
                 let body = String::from_utf8_lossy(body).into_owned();
-                return Err(DecodeError { path: ".".to_owned(), message, body });
+                return Err(DecodeError { subject: SUBJECT, path: ".".to_owned(), message, body });
             }
             stacker::grow(stack_for(depth), || decode(true))
         }
@@ -93,6 +102,9 @@ pub(crate) fn decode_bytes<T: DeserializeOwned>(body: &[u8]) -> Result<T, Decode
 fn stack_for(depth: usize) -> usize {
     256 * 1024 + depth * 4 * 1024
 }
+
+/// What a [`DecodeError`] says failed to decode, unless told otherwise.
+const SUBJECT: &str = "the response";
 
 /// The deepest nesting decoded: Clerk caps metadata at 8 KB, at most 4096 levels of
 /// arrays, inside a response a few levels deep. There is a cap at all because a decoded
@@ -131,7 +143,7 @@ impl DecodeError {
             let at = offset(body, error.line(), error.column());
             field_path(&Locator::path_at(body, at), &message)
         };
-        DecodeError { path, message, body: String::from_utf8_lossy(body).into_owned() }
+        DecodeError { subject: SUBJECT, path, message, body: String::from_utf8_lossy(body).into_owned() }
     }
 }
 

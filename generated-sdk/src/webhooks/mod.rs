@@ -85,7 +85,7 @@ pub struct WebhookEvent {
 impl WebhookEvent {
     /// Decodes `data` into a type, e.g. `clerk_sdk::models::User` for `user.created`.
     pub fn data_as<T: serde::de::DeserializeOwned>(&self) -> Result<T, crate::DecodeError> {
-        crate::decode(&self.data.to_string())
+        crate::decode(&self.data.to_string()).map_err(|error| error.of("the webhook payload"))
     }
 }
 
@@ -168,6 +168,18 @@ impl Webhook {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_payload_that_does_not_decode_is_named_as_such() {
+        #[derive(Debug, serde::Deserialize)]
+        struct Typed {
+            #[allow(dead_code, reason = "decoded, not read")]
+            id: String,
+        }
+        let event: WebhookEvent = serde_json::from_str(r#"{"type": "user.created", "data": {}}"#).unwrap();
+        let error = event.data_as::<Typed>().unwrap_err();
+        assert_eq!(error.to_string(), "cannot decode the webhook payload at `id`: missing field `id`");
+    }
 
     #[test]
     fn extreme_timestamps_are_out_of_tolerance_not_an_overflow() {
