@@ -143,8 +143,11 @@ impl ClientBuilder {
         self
     }
 
-    /// How long a call may take in total, retries and backoff included (default: no limit
-    /// beyond the retry policy's).
+    /// How long a call may take in total, every attempt and the waits between them
+    /// included (default: no limit beyond the retry policy's `max_attempts` and
+    /// `max_elapsed`). The call ends with [`Error::Timeout`], or at once with the last error
+    /// when the next wait would not fit; [`RequestOptions::total_timeout`](crate::RequestOptions::total_timeout)
+    /// sets it per call.
     pub fn total_timeout(mut self, timeout: Duration) -> Self {
         self.total_timeout = Some(timeout);
         self
@@ -162,8 +165,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Uses this `reqwest::Client` (its own timeouts, proxy and TLS settings apply; the
-    /// user agent and connect timeout set here do not).
+    /// Uses this `reqwest::Client` (its own timeouts, proxy, TLS and redirect settings apply;
+    /// the user agent, connect timeout and same-origin redirect policy set here do not).
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http = Some(client);
         self
@@ -185,7 +188,11 @@ impl ClientBuilder {
                     // Installs ring as the process default unless a provider is installed.
                     let _ = rustls::crypto::ring::default_provider().install_default();
                 }
-                let mut builder = reqwest::Client::builder().user_agent(self.user_agent);
+                let mut builder = reqwest::Client::builder().user_agent(self.user_agent).redirect(
+                    reqwest::redirect::Policy::custom(|attempt| {
+                        if follows(attempt.url(), attempt.previous()) { attempt.follow() } else { attempt.stop() }
+                    }),
+                );
                 if let Some(timeout) = self.connect_timeout {
                     builder = builder.connect_timeout(timeout);
                 }
@@ -203,5 +210,57 @@ impl ClientBuilder {
                 retry: self.retry,
             }),
         })
+    }
+}
+
+/// Whether to follow a redirect to `next` after the URLs `previous` (the call's own first):
+/// only within the origin the call went to, and at most ten times. A redirect elsewhere is
+/// not followed (the 3xx is returned as an [`Error::Api`]): following it would send the
+/// body, passwords included, to another host and return that host's answer as the API's.
+fn follows(next: &reqwest::Url, previous: &[reqwest::Url]) -> bool {
+    const MAX_REDIRECTS: usize = 10;
+    previous.len() <= MAX_REDIRECTS && previous.first().is_some_and(|first| first.origin() == next.origin())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redirects_are_followed_only_within_the_calls_origin() {
+        let url = |text: &str| reqwest::Url::parse(text).unwrap();
+        let api = [url("https://api.clerk.com/v1/users")];
+        assert!(follows(&url("https://api.clerk.com/v1/users/"), &api));
+        for elsewhere in
+            ["https://evil.example/v1/users", "http://api.clerk.com/v1/users", "https://api.clerk.com:8443/"]
+        {
+            assert!(!follows(&url(elsewhere), &api), "{elsewhere}");
+        }
+        let hops = vec![url("https://api.clerk.com/v1/users"); 11];
+        assert!(!follows(&url("https://api.clerk.com/v1/users"), &hops), "too many redirects");
+        assert!(!follows(&url("https://api.clerk.com/v1/users"), &[]));
+    }
+
+    #[tokio::test]
+    async fn a_redirect_off_the_api_origin_is_not_followed() {
+        use wiremock::matchers::path;
+        use wiremock::{Mock, MockServer, ResponseTemplate};
+
+        let elsewhere = MockServer::start().await;
+        Mock::given(path("/stolen")).respond_with(ResponseTemplate::new(200)).mount(&elsewhere).await;
+        let api = MockServer::start().await;
+        let moved = |to: String| ResponseTemplate::new(307).insert_header("location", to);
+        Mock::given(path("/away")).respond_with(moved(format!("{}/stolen", elsewhere.uri()))).mount(&api).await;
+        Mock::given(path("/here")).respond_with(moved(format!("{}/moved", api.uri()))).mount(&api).await;
+        Mock::given(path("/moved")).respond_with(ResponseTemplate::new(200).set_body_string("ok")).mount(&api).await;
+        let client = Client::builder("sk_test_key").base_url(api.uri()).build().unwrap();
+        let http = &client.inner.http;
+
+        let response = http.post(format!("{}/away", api.uri())).body("password=hunter2").send().await.unwrap();
+        assert_eq!(response.status(), 307);
+        assert!(elsewhere.received_requests().await.unwrap().is_empty(), "nothing may reach another host");
+
+        let response = http.post(format!("{}/here", api.uri())).body("{}").send().await.unwrap();
+        assert_eq!((response.status().as_u16(), response.text().await.unwrap()), (200, "ok".to_owned()));
     }
 }

@@ -53,7 +53,8 @@ impl FilePart {
         })
     }
 
-    /// Sets the file name sent with the part.
+    /// Sets the file name sent with the part (default `file`: a part is always sent with a
+    /// file name, without which multipart parsers take it for a text field).
     pub fn file_name(mut self, name: impl Into<String>) -> Self {
         self.file_name = Some(name.into());
         self

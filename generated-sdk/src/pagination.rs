@@ -19,11 +19,31 @@ struct State<R, T> {
     request: R,
     offset: i64,
     buffer: VecDeque<T>,
+    /// The first item of the last page, to tell a page that makes no progress.
+    first: Option<T>,
     done: bool,
 }
 
+impl<R, T: PartialEq + Clone> State<R, T> {
+    /// Takes in a fetched page, unless it starts with the item the last page started with:
+    /// a server that ignores `offset` answers the same page again and again, and the walk
+    /// would never end (or, with a total, yield duplicates until it is reached).
+    fn take(&mut self, page: Page<T>, page_size: i64) {
+        if page.items.first().is_some_and(|first| self.first.as_ref() == Some(first)) {
+            self.done = true;
+            return;
+        }
+        let count = i64::try_from(page.items.len()).unwrap_or(i64::MAX);
+        self.offset = self.offset.saturating_add(count);
+        self.done = count == 0 || count < page_size || page.total.is_some_and(|total| self.offset >= total);
+        self.first = page.items.first().cloned();
+        self.buffer.extend(page.items);
+    }
+}
+
 /// Lazily fetches pages with `fetch(request, offset)` and yields their items. It stops
-/// after an empty page, a page shorter than `page_size`, or once `total` items were seen.
+/// after an empty page, a page shorter than `page_size`, once `total` items were seen, or
+/// at a page that makes no progress (it starts like the one before).
 pub(crate) fn items<'c, R, T, F, Fut>(
     request: R,
     start: i64,
@@ -32,11 +52,11 @@ pub(crate) fn items<'c, R, T, F, Fut>(
 ) -> impl Stream<Item = Result<T, Error>> + 'c
 where
     R: Clone + 'c,
-    T: 'c,
+    T: PartialEq + Clone + 'c,
     F: Fn(R, i64) -> Fut + 'c,
     Fut: Future<Output = Result<Page<T>, Error>> + 'c,
 {
-    let state = State { request, offset: start, buffer: VecDeque::new(), done: false };
+    let state = State { request, offset: start, buffer: VecDeque::new(), first: None, done: false };
     futures_util::stream::unfold((state, fetch), move |(mut state, fetch)| async move {
         loop {
             if let Some(item) = state.buffer.pop_front() {
@@ -46,13 +66,7 @@ where
                 return None;
             }
             match fetch(state.request.clone(), state.offset).await {
-                Ok(page) => {
-                    let count = page.items.len() as i64;
-                    state.offset += count;
-                    state.done =
-                        count == 0 || count < page_size || page.total.is_some_and(|total| state.offset >= total);
-                    state.buffer.extend(page.items);
-                }
+                Ok(page) => state.take(page, page_size),
                 Err(e) => {
                     state.done = true;
                     return Some((Err(e), (state, fetch)));
@@ -60,4 +74,29 @@ where
             }
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures_util::StreamExt;
+
+    /// Walks pages of `page_size` from a server that answers `answer(offset)`, at most 20.
+    async fn walk(page_size: i64, answer: impl Fn(i64) -> Page<i64>) -> Vec<i64> {
+        let answer = &answer;
+        let stream = items((), 0, page_size, |(), offset| async move { Ok(answer(offset)) });
+        stream.take(20).map(Result::unwrap).collect().await
+    }
+
+    #[tokio::test]
+    async fn pages_stop_when_they_make_no_progress() {
+        let honest = |offset: i64| Page { items: (offset..(offset + 2).min(5)).collect(), total: None };
+        assert_eq!(walk(2, honest).await, [0, 1, 2, 3, 4]);
+        let ignores_offset = |_| Page { items: vec![0, 1], total: None };
+        assert_eq!(walk(2, ignores_offset).await, [0, 1]);
+        let ignores_offset_with_total = |_| Page { items: vec![0, 1], total: Some(6) };
+        assert_eq!(walk(2, ignores_offset_with_total).await, [0, 1]);
+        let counted = |offset: i64| Page { items: vec![offset, offset + 1], total: Some(i64::MAX) };
+        assert_eq!(walk(2, counted).await.len(), 20, "a walk that makes progress goes on");
+    }
 }

@@ -10,9 +10,9 @@ use reqwest::header::{HeaderMap, RETRY_AFTER};
 ///
 /// The default follows the API's own `x-speakeasy-retries` policy (backoff from 500 ms,
 /// ×1.5, at most 60 s apart) and adds 429, with bounds: at most 4 attempts and 2 minutes
-/// of waiting. Idempotent calls (`GET`, `PUT`, `DELETE`) are retried on 429, 5xx and
-/// connection errors; others only on 429 and on connection errors where the request never
-/// reached the server.
+/// of waiting. Idempotent calls (`GET`, `PUT`, `DELETE`) are retried on 429, 5xx,
+/// connection errors and responses cut short; others only on 429 and on connection errors
+/// where the request never reached the server.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RetryPolicy {
     /// Total attempts, the first included; 1 disables retries.
@@ -25,7 +25,10 @@ pub struct RetryPolicy {
     pub multiplier: f64,
     /// No retry starts after this much time since the first attempt.
     pub max_elapsed: Duration,
-    /// Honour `Retry-After` (capped at `max_backoff`).
+    /// Honour `Retry-After`: wait as long as the server asks. A wait longer than
+    /// `max_backoff`, or one that would pass `max_elapsed` or the call's total timeout,
+    /// is not shortened: the call ends at once with the 429, whose
+    /// [`ApiError::retry_after`](crate::ApiError::retry_after) says when to try again.
     pub respect_retry_after: bool,
 }
 
@@ -41,7 +44,31 @@ impl RetryPolicy {
         let exponent = attempt.saturating_sub(1).min(64) as i32;
         let base = self.initial_backoff.as_secs_f64() * self.multiplier.max(1.0).powi(exponent);
         let base = base.min(self.max_backoff.as_secs_f64());
-        Duration::from_secs_f64(base / 2.0 + base / 2.0 * jitter())
+        // A policy of huge or odd durations saturates rather than panics.
+        Duration::try_from_secs_f64(base / 2.0 + base / 2.0 * jitter()).unwrap_or(self.max_backoff)
+    }
+
+    /// How long to wait before the attempt after `attempt`, or `None` to give up and return
+    /// the last outcome: no attempts left, a `Retry-After` the policy cannot honour, or a
+    /// wait that would pass `max_elapsed` (counted from the first attempt, `elapsed` ago)
+    /// or the `remaining` time of the call's total timeout.
+    pub(crate) fn next_wait(
+        &self,
+        attempt: u32,
+        retry_after: Option<Duration>,
+        elapsed: Duration,
+        remaining: Option<Duration>,
+    ) -> Option<Duration> {
+        if attempt >= self.max_attempts {
+            return None;
+        }
+        let wait = match retry_after.filter(|_| self.respect_retry_after) {
+            Some(asked) if asked > self.max_backoff => return None,
+            Some(asked) => asked,
+            None => self.backoff(attempt),
+        };
+        let in_time = elapsed.saturating_add(wait) <= self.max_elapsed && remaining.is_none_or(|left| wait < left);
+        in_time.then_some(wait)
     }
 }
 
@@ -96,7 +123,8 @@ fn http_date(value: &str) -> Option<SystemTime> {
         .position(|m| Some(*m) == parts.clone().next())? as u64
         + 1;
     parts.next();
-    let year: i64 = parts.next()?.parse().ok()?;
+    // Four digits, as the format has: the arithmetic below then cannot overflow.
+    let year: i64 = parts.next()?.parse().ok().filter(|year| (1..=9999).contains(year))?;
     let mut hms = parts.next()?.split(':').map(|p| p.parse::<u64>().ok());
     let (h, m, s) = (hms.next()??, hms.next()??, hms.next()??);
     if parts.next()? != "GMT" || !(1..=31).contains(&day) || h > 23 || m > 59 || s > 60 {
@@ -128,6 +156,62 @@ mod tests {
         assert_eq!(retry_after(&headers, now), Some(Duration::from_secs(10)));
         headers.insert(RETRY_AFTER, HeaderValue::from_static("soon"));
         assert_eq!(retry_after(&headers, now), None);
+    }
+
+    #[test]
+    fn extreme_retry_after_values_are_read_or_refused_without_overflow() {
+        let mut headers = HeaderMap::new();
+        let now = UNIX_EPOCH + Duration::from_secs(784_111_767);
+        headers.insert(RETRY_AFTER, HeaderValue::from_static("18446744073709551615"));
+        assert_eq!(retry_after(&headers, now), Some(Duration::from_secs(u64::MAX)));
+        for date in [
+            "Sun, 06 Nov 9223372036854775807 08:49:37 GMT",
+            "Sun, 06 Nov -9223372036854775808 08:49:37 GMT",
+            "Sun, 06 Nov 0 08:49:37 GMT",
+            "Sun, 31 Feb 1969 08:49:37 GMT",
+        ] {
+            headers.insert(RETRY_AFTER, HeaderValue::from_str(date).unwrap());
+            assert!(retry_after(&headers, now).is_none_or(|wait| wait == Duration::ZERO), "{date}");
+        }
+    }
+
+    #[test]
+    fn backoff_of_an_extreme_policy_saturates() {
+        let policy = RetryPolicy {
+            initial_backoff: Duration::MAX,
+            max_backoff: Duration::MAX,
+            multiplier: f64::INFINITY,
+            ..RetryPolicy::default()
+        };
+        assert!(policy.backoff(u32::MAX) > Duration::from_secs(1 << 40));
+        let odd = RetryPolicy { multiplier: f64::NAN, ..RetryPolicy::default() };
+        assert!(odd.backoff(3) <= odd.max_backoff);
+    }
+
+    #[test]
+    fn a_retry_after_the_policy_cannot_honour_ends_the_call() {
+        let policy = RetryPolicy {
+            max_attempts: 3,
+            initial_backoff: Duration::from_millis(100),
+            max_backoff: Duration::from_secs(60),
+            multiplier: 1.0,
+            max_elapsed: Duration::from_secs(120),
+            respect_retry_after: true,
+        };
+        let secs = Duration::from_secs;
+        let zero = Duration::ZERO;
+        assert_eq!(policy.next_wait(1, Some(secs(7)), zero, None), Some(secs(7)));
+        assert_eq!(policy.next_wait(1, Some(secs(60)), zero, None), Some(secs(60)));
+        assert_eq!(policy.next_wait(1, Some(secs(3600)), zero, None), None, "longer than max_backoff");
+        assert_eq!(policy.next_wait(1, Some(secs(30)), secs(100), None), None, "past max_elapsed");
+        assert_eq!(policy.next_wait(1, Some(secs(30)), zero, Some(secs(10))), None, "past the total timeout");
+        assert_eq!(policy.next_wait(1, Some(secs(5)), zero, Some(secs(10))), Some(secs(5)));
+        assert_eq!(policy.next_wait(3, Some(secs(1)), zero, None), None, "no attempts left");
+        let backoff = policy.next_wait(1, None, zero, None).unwrap();
+        assert!(backoff <= Duration::from_millis(100), "{backoff:?}");
+        let ignoring = RetryPolicy { respect_retry_after: false, ..policy };
+        let backoff = ignoring.next_wait(1, Some(secs(3600)), zero, None).unwrap();
+        assert!(backoff <= Duration::from_millis(100), "{backoff:?}");
     }
 
     #[test]

@@ -139,6 +139,19 @@ async fn multipart_uploads_send_the_file_with_name_and_type() {
 }
 
 #[tokio::test]
+async fn a_file_without_a_name_is_still_sent_as_a_file() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(user_json("user_1")))
+        .mount(&server)
+        .await;
+    let body = SetUserProfileImageRequest { file: Some(FilePart::new(b"bytes".to_vec())) };
+    client(&server).users().set_user_profile_image("user_1", body).await.unwrap();
+    let body = String::from_utf8_lossy(&requests(&server).await[0].body).into_owned();
+    assert!(body.contains("name=\"file\"; filename=\"file\""), "{body}");
+}
+
+#[tokio::test]
 async fn clerk_errors_become_api_errors_with_codes_and_trace_id() {
     let server = MockServer::start().await;
     let body = json!({
@@ -358,4 +371,112 @@ fn debug_output_never_shows_the_secret_key() {
 fn configuration_errors_are_errors() {
     assert!(matches!(Client::new(""), Err(Error::Config(_))));
     assert!(matches!(Client::builder(SECRET).base_url("not a url").build(), Err(Error::Config(_))));
+}
+
+#[tokio::test]
+async fn dot_and_empty_path_parameters_are_refused_before_sending() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(json!([]))).mount(&server).await;
+    Mock::given(method("DELETE"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .mount(&server)
+        .await;
+    let clerk = client(&server);
+    for id in [".", "..", ""] {
+        let err = clerk.users().get_user(id).await.unwrap_err();
+        assert!(matches!(&err, Error::Config(message) if message.contains("`user_id`")), "{id:?}: {err}");
+        let err = clerk.organization_memberships().delete_organization_membership("org_1", id).await.unwrap_err();
+        assert!(matches!(&err, Error::Config(_)), "{id:?}: {err}");
+    }
+    assert!(requests(&server).await.is_empty(), "nothing may reach the server");
+}
+
+#[tokio::test]
+async fn per_call_headers_replace_the_sdks_own() {
+    use axum::http::{HeaderName, HeaderValue};
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(user_json("user_1")))
+        .mount(&server)
+        .await;
+    let options = RequestOptions::default()
+        .header(HeaderName::from_static("authorization"), HeaderValue::from_static("Bearer sk_test_other"))
+        .header(HeaderName::from_static("clerk-api-version"), HeaderValue::from_static("2021-02-05"));
+    client(&server).users().get_user("user_1").options(options).await.unwrap();
+    let request = &requests(&server).await[0];
+    let values = |name: &str| request.headers.get_all(name).iter().map(|v| v.to_str().unwrap()).collect::<Vec<_>>();
+    assert_eq!(values("authorization"), ["Bearer sk_test_other"]);
+    assert_eq!(values("clerk-api-version"), ["2021-02-05"]);
+}
+
+#[tokio::test]
+async fn a_retry_after_longer_than_the_policy_allows_ends_the_call_at_once() {
+    let server = MockServer::start().await;
+    Mock::given(path("/users/user_1"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "3600"))
+        .mount(&server)
+        .await;
+    Mock::given(path("/users/user_2"))
+        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "2"))
+        .mount(&server)
+        .await;
+    let clerk = client(&server);
+
+    let started = Instant::now();
+    let err = clerk.users().get_user("user_1").await.unwrap_err();
+    assert_eq!(err.status().unwrap(), 429);
+    assert_eq!(err.api().unwrap().retry_after, Some(Duration::from_secs(3600)));
+    assert_eq!(requests(&server).await.len(), 1, "no retry before the time the server asked for");
+
+    // A wait that does not fit in the call's total timeout ends it with the 429, not a timeout.
+    let options = RequestOptions::default().total_timeout(Duration::from_secs(1));
+    let err = clerk.users().get_user("user_2").options(options).await.unwrap_err();
+    assert_eq!(err.api().unwrap().retry_after, Some(Duration::from_secs(2)));
+    assert_eq!(requests(&server).await.len(), 2);
+    assert!(started.elapsed() < Duration::from_secs(1), "{:?}", started.elapsed());
+}
+
+#[tokio::test]
+async fn a_redirect_to_another_host_is_returned_not_followed() {
+    let elsewhere = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(user_json("user_evil")))
+        .mount(&elsewhere)
+        .await;
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(307).insert_header("location", format!("{}/users", elsewhere.uri())))
+        .mount(&server)
+        .await;
+    let request = CreateUserRequest { password: "hunter2-hunter2".to_owned().into(), ..Default::default() };
+    let err = client(&server).users().create_user(request).await.unwrap_err();
+    assert_eq!(err.status().unwrap(), 307);
+    assert!(requests(&elsewhere).await.is_empty(), "the body must not reach another host");
+}
+
+#[tokio::test]
+async fn pagination_stops_when_the_server_ignores_the_offset() {
+    let server = MockServer::start().await;
+    Mock::given(path("/users"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([user_json("u1"), user_json("u2")])))
+        .mount(&server)
+        .await;
+    let users: Vec<_> = client(&server).users().get_user_list().limit(2).paginate().try_collect().await.unwrap();
+    let ids: Vec<&str> = users.iter().map(|u| u.id.as_str()).collect();
+    assert_eq!(ids, ["u1", "u2"]);
+    assert_eq!(requests(&server).await.len(), 2, "the second page repeated the first");
+}
+
+#[tokio::test]
+async fn one_deeply_nested_record_does_not_fail_a_page() {
+    let server = MockServer::start().await;
+    let mut deep = user_json("u2");
+    deep["unsafe_metadata"] = json!("DEEP");
+    // Deeper than serde_json's default limit of 128, as end users may write it.
+    let nested = format!(r#"{{"a": {}{}}}"#, "[".repeat(4096), "]".repeat(4096));
+    let body = format!("[{}, {}]", user_json("u1"), deep.to_string().replace(r#""DEEP""#, &nested));
+    Mock::given(path("/users")).respond_with(ResponseTemplate::new(200).set_body_string(body)).mount(&server).await;
+    let users = client(&server).users().get_user_list().await.unwrap();
+    let ids: Vec<&str> = users.iter().map(|u| u.id.as_str()).collect();
+    assert_eq!(ids, ["u1", "u2"]);
 }

@@ -9,6 +9,8 @@ use std::fmt;
 /// the body is kept so that nothing the server sent is lost.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DecodeError {
+    /// What was being decoded, for the message: `the response` unless said otherwise.
+    subject: &'static str,
     path: String,
     message: String,
     body: String,
@@ -29,11 +31,18 @@ impl DecodeError {
     pub fn body(&self) -> &str {
         &self.body
     }
+
+    /// Names what failed to decode in the message (`the webhook payload`).
+    #[allow(dead_code, reason = "only crates with webhooks use it")]
+    pub(crate) fn of(mut self, subject: &'static str) -> Self {
+        self.subject = subject;
+        self
+    }
 }
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "cannot decode the response at `{}`: {}", self.path, self.message)
+        write!(f, "cannot decode {} at `{}`: {}", self.subject, self.path, self.message)
     }
 }
 
@@ -56,8 +65,71 @@ pub fn decode<T: DeserializeOwned>(body: &str) -> Result<T, DecodeError> {
 /// worked out afterwards from the error's position in the body. Decoding a second time
 /// with a path-tracking deserializer would instantiate every model's `Deserialize` impl
 /// twice, which is most of the crate's code size.
+///
+/// Nesting is not limited to serde_json's default 128 levels: free-form JSON that end users
+/// write (`unsafe_metadata`) may be deeper, and one such record would fail a whole page.
+/// A body that hits that limit is decoded again without it, on a stack of its own sized for
+/// its depth (up to [`MAX_NESTING`]), so it is safe on any thread. Both run the same code:
+/// the depth limit is a flag of the deserializer, not its type, and bodies of ordinary
+/// depth pay nothing.
 pub(crate) fn decode_bytes<T: DeserializeOwned>(body: &[u8]) -> Result<T, DecodeError> {
-    serde_json::from_slice(body).map_err(|error| DecodeError::new(body, &error))
+    let decode = |unbounded: bool| {
+        let mut deserializer = serde_json::Deserializer::from_slice(body);
+        if unbounded {
+            deserializer.disable_recursion_limit();
+        }
+        T::deserialize(&mut deserializer).and_then(|value| deserializer.end().map(|()| value))
+    };
+    let decoded = match decode(false) {
+        // serde_json has no error code to match: its message is the only sign.
+        Err(error) if error.to_string().starts_with("recursion limit exceeded") => {
+            let depth = nesting(body);
+            if depth > MAX_NESTING {
+                let message = format!("nested deeper than {MAX_NESTING} levels");
+                let body = String::from_utf8_lossy(body).into_owned();
+                return Err(DecodeError { subject: SUBJECT, path: ".".to_owned(), message, body });
+            }
+            stacker::grow(stack_for(depth), || decode(true))
+        }
+        decoded => decoded,
+    };
+    decoded.map_err(|error| DecodeError::new(body, &error))
+}
+
+/// The stack a body nested `depth` levels deep is decoded on: a level of a
+/// `serde_json::Value` takes about 1.5 KiB in a debug build (0.3 KiB optimised); 4 KiB a
+/// level and 256 KiB for the models around it leave room. Pages are only committed as used.
+fn stack_for(depth: usize) -> usize {
+    256 * 1024 + depth * 4 * 1024
+}
+
+/// What a [`DecodeError`] says failed to decode, unless told otherwise.
+const SUBJECT: &str = "the response";
+
+/// The deepest nesting decoded: Clerk caps metadata at 8 KB, at most 4096 levels of
+/// arrays, inside a response a few levels deep. There is a cap at all because a decoded
+/// `serde_json::Value` is dropped recursively on the stack of whichever thread drops it
+/// (about 150 bytes a level in a debug build, so 5000 levels fit a 1 MiB stack).
+/// Decoding 5000 levels, by contrast, takes more than 6 MiB in a debug build.
+pub(crate) const MAX_NESTING: usize = 5_000;
+
+/// How deeply the arrays and objects of a JSON text nest (brackets in strings not counted).
+fn nesting(body: &[u8]) -> usize {
+    let (mut depth, mut deepest, mut in_string, mut escaped) = (0usize, 0, false, false);
+    for &b in body {
+        match (in_string, b) {
+            (true, _) if escaped => escaped = false,
+            (true, b'\\') => escaped = true,
+            (true, b'"') | (false, b'"') => in_string = !in_string,
+            (false, b'[' | b'{') => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            (false, b']' | b'}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
 }
 
 impl DecodeError {
@@ -71,7 +143,7 @@ impl DecodeError {
             let at = offset(body, error.line(), error.column());
             field_path(&Locator::path_at(body, at), &message)
         };
-        DecodeError { path, message, body: String::from_utf8_lossy(body).into_owned() }
+        DecodeError { subject: SUBJECT, path, message, body: String::from_utf8_lossy(body).into_owned() }
     }
 }
 
@@ -84,7 +156,7 @@ fn offset(body: &[u8], line: usize, column: usize) -> usize {
     } else {
         body.iter().enumerate().filter(|(_, b)| **b == b'\n').nth(line - 2).map_or(body.len(), |(i, _)| i + 1)
     };
-    (start + column).min(body.len())
+    start.saturating_add(column).min(body.len())
 }
 
 /// A JSON object key, borrowed from the body when it has no escapes.
@@ -454,6 +526,42 @@ impl<'a> Locator<'a> {
 #[cfg(test)]
 mod tests {
     use super::decode;
+
+    fn nested(depth: usize) -> String {
+        format!(r#"{{"id": "user_1", "unsafe_metadata": {}{}}}"#, "[".repeat(depth), "]".repeat(depth))
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Record {
+        #[allow(dead_code, reason = "decoded, not read")]
+        id: String,
+        unsafe_metadata: serde_json::Value,
+    }
+
+    #[test]
+    fn any_depth_the_server_may_store_decodes_on_a_small_stack() {
+        // Decoding this deep where it is called overflows a 1 MiB stack; dropping fits.
+        std::thread::Builder::new()
+            .stack_size(1024 * 1024)
+            .spawn(|| {
+                let record: Record = decode(&nested(super::MAX_NESTING - 1)).unwrap();
+                assert!(record.unsafe_metadata.is_array());
+                let list: Vec<Record> = decode(&format!("[{}, {}]", nested(3), nested(4_096))).unwrap();
+                assert_eq!(list.len(), 2);
+                drop(list);
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+    }
+
+    #[test]
+    fn deeper_than_the_cap_is_an_error_not_a_crash() {
+        let error = decode::<Record>(&nested(super::MAX_NESTING + 1)).unwrap_err();
+        assert_eq!((error.path(), error.message()), (".", "nested deeper than 5000 levels"));
+        assert_eq!(super::nesting(br#"{"a": "[[[{{{\"]]]", "b": [[]]}"#), 3);
+        assert_eq!(super::nesting(b"]]]]"), 0);
+    }
 
     #[derive(Debug, serde::Deserialize)]
     struct Outer {

@@ -51,11 +51,12 @@ impl Error {
         }
     }
 
-    /// Whether trying again later may succeed: 429, 5xx, timeouts and connection errors.
+    /// Whether trying again later may succeed: 429, 5xx, timeouts, connection errors and
+    /// responses cut short.
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Api(e) => e.status == StatusCode::TOO_MANY_REQUESTS || e.status.is_server_error(),
-            Error::Transport(e) => e.is_connect() || e.is_timeout() || e.is_request(),
+            Error::Transport(e) => transient(e),
             Error::Timeout(_) => true,
             Error::Decode { .. } | Error::Config(_) => false,
         }
@@ -65,6 +66,13 @@ impl Error {
     pub fn codes(&self) -> Vec<&str> {
         self.api().map(|e| e.errors.iter().map(|d| d.code.as_str()).collect()).unwrap_or_default()
     }
+}
+
+/// A transport failure that trying again may cure: the connection could not be opened, or
+/// it failed or timed out while the request was sent or the response read (a body cut
+/// halfway included).
+pub(crate) fn transient(error: &reqwest::Error) -> bool {
+    error.is_connect() || error.is_timeout() || error.is_request() || error.is_body() || error.is_decode()
 }
 
 impl fmt::Display for Error {
@@ -167,4 +175,46 @@ pub struct ClerkError {
     /// Extra data about the error (e.g. the offending parameter).
     #[serde(default)]
     pub meta: Option<serde_json::Value>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::collection::vec;
+    use proptest::prelude::*;
+    use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+    use reqwest::header::HeaderValue;
+
+    /// Error bodies and `Retry-After` values as a server may send them: arbitrary bytes,
+    /// near-valid Clerk error bodies, numbers and dates of any size.
+    #[test]
+    fn error_responses_of_arbitrary_bytes_never_panic() {
+        const CASES: u32 = 2000;
+        let body = prop_oneof![
+            vec(any::<u8>(), 0..256).prop_map(|b| String::from_utf8_lossy(&b).into_owned()),
+            any::<String>().prop_map(|s| format!(r#"{{"errors": [{{"code": {s:?}, "message": 1}}], "meta": {s}}}"#)),
+            any::<String>(),
+        ];
+        let retry_after = prop_oneof![
+            vec(any::<u8>(), 0..40),
+            any::<u64>().prop_map(|n| n.to_string().into_bytes()),
+            (any::<i64>(), 0u64..100, 0u64..100)
+                .prop_map(|(year, day, s)| { format!("Sun, {day:02} Nov {year} 08:49:{s:02} GMT").into_bytes() }),
+        ];
+        let config = Config { cases: CASES, failure_persistence: None, ..Config::default() };
+        let mut runner = TestRunner::new_with_rng(config, TestRng::deterministic_rng(RngAlgorithm::ChaCha));
+        runner
+            .run(&(body, retry_after, 100u16..600), |(body, retry_after, status)| {
+                let mut headers = HeaderMap::new();
+                if let Ok(value) = HeaderValue::from_bytes(&retry_after) {
+                    headers.insert(reqwest::header::RETRY_AFTER, value.clone());
+                    headers.insert("x-clerk-trace-id", value);
+                }
+                let error = ApiError::new(StatusCode::from_u16(status).unwrap(), headers, body);
+                let _ = (error.to_string(), Error::Api(Box::new(error)).codes().len());
+                Ok(())
+            })
+            .unwrap();
+        println!("error responses: {CASES} cases passed");
+    }
 }

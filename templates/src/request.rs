@@ -15,6 +15,9 @@ use serde::de::DeserializeOwned;
 
 use crate::{Client, Error, FilePart, Response, RetryPolicy};
 
+/// The file name sent with a [`FilePart`] that has none.
+const UNNAMED_FILE: &str = "file";
+
 /// What the generated code knows about an operation.
 #[derive(Debug)]
 pub(crate) struct Operation {
@@ -28,6 +31,7 @@ pub(crate) struct Operation {
 #[derive(Debug, Clone, Default)]
 pub struct RequestOptions {
     timeout: Option<Duration>,
+    total_timeout: Option<Duration>,
     retry: Option<RetryPolicy>,
     headers: HeaderMap,
 }
@@ -39,15 +43,25 @@ impl RequestOptions {
         self
     }
 
+    /// Overrides the client's total timeout: how long the call may take, every attempt and
+    /// wait between them included. It ends with [`Error::Timeout`], or at once with the last
+    /// error when the next wait would not fit.
+    pub fn total_timeout(mut self, timeout: Duration) -> Self {
+        self.total_timeout = Some(timeout);
+        self
+    }
+
     /// Overrides the retry policy.
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry = Some(policy);
         self
     }
 
-    /// Adds a header (e.g. an idempotency key for your own proxy).
+    /// Sets a header (e.g. an idempotency key for your own proxy). It replaces any value
+    /// the SDK would send under that name (`Authorization`, `Clerk-API-Version`,
+    /// `Content-Type`, …) and any earlier value set here: a request never carries two.
     pub fn header(mut self, name: HeaderName, value: HeaderValue) -> Self {
-        self.headers.append(name, value);
+        self.headers.insert(name, value);
         self
     }
 }
@@ -89,7 +103,8 @@ pub(crate) fn encode(value: &str, out: &mut String) {
     }
 }
 
-/// A path parameter as one encoded path segment (`/` and `?` included).
+/// A path parameter as one encoded path segment (`/` and `?` included). `.`, `..` and the
+/// empty string stay as they are; [`unsafe_parameter`] refuses the path they make.
 #[allow(dead_code, reason = "only operations with path parameters use it")]
 pub(crate) fn segment(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
@@ -97,9 +112,26 @@ pub(crate) fn segment(value: &str) -> String {
     out
 }
 
+/// The first path parameter of `path` (the operation's `template` filled in) that is empty,
+/// `.` or `..`: URL parsers resolve such a segment, so the call would go to another
+/// resource (`DELETE /users/{id}` with `..` deletes from `/`). Percent-encoding keeps `/`
+/// inside a parameter, so template and path have their segments in the same places.
+fn unsafe_parameter<'t>(template: &'t str, path: &str) -> Option<&'t str> {
+    template.split('/').zip(path.split('/')).find_map(|(declared, sent)| {
+        let parameter = declared.strip_prefix('{')?.strip_suffix('}')?;
+        matches!(sent, "" | "." | "..").then_some(parameter)
+    })
+}
+
 impl<'c> Call<'c> {
     pub fn new(client: &'c Client, op: &'static Operation, path: String, options: RequestOptions) -> Self {
-        Call { client, op, path, query: String::new(), body: Body::Empty, options, error: None }
+        let error = unsafe_parameter(op.path, &path).map(|parameter| {
+            Error::Config(format!(
+                "{} ({} {}): path parameter `{parameter}` must not be empty, `.` or `..`",
+                op.id, op.method, op.path
+            ))
+        });
+        Call { client, op, path, query: String::new(), body: Body::Empty, options, error }
     }
 
     fn pair(&mut self, name: &str, value: &str) {
@@ -149,7 +181,7 @@ impl<'c> Call<'c> {
         let Some(value) = value else { return };
         match (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_str(&value.to_string())) {
             (Ok(name), Ok(value)) => {
-                self.options.headers.append(name, value);
+                self.options.headers.insert(name, value);
             }
             (Err(e), _) => self.fail(Error::Config(format!("header {name}: {e}"))),
             (_, Err(e)) => self.fail(Error::Config(format!("header {name}: {e}"))),
@@ -256,10 +288,10 @@ impl<'c> Call<'c> {
                     form = match part {
                         Part::Text(text) => form.text(*name, text.clone()),
                         Part::File(file) => {
-                            let mut p = reqwest::multipart::Part::bytes(file.bytes().to_vec());
-                            if let Some(file_name) = file.name() {
-                                p = p.file_name(file_name.to_owned());
-                            }
+                            // Multipart parsers take a part without a file name for a
+                            // text field, not a file.
+                            let file_name = file.name().unwrap_or(UNNAMED_FILE).to_owned();
+                            let mut p = reqwest::multipart::Part::bytes(file.bytes().to_vec()).file_name(file_name);
                             if let Some(mime) = file.mime() {
                                 p = p
                                     .mime_str(mime)
@@ -278,8 +310,10 @@ impl<'c> Call<'c> {
         let mut request = request.build().map_err(|e| {
             Error::Config(format!("{} ({} {}): invalid request: {e}", self.op.id, self.op.method, self.op.path))
         })?;
+        // Replaced, not appended: two credentials or two API versions would leave the
+        // choice to the server.
         for (name, value) in &self.options.headers {
-            request.headers_mut().append(name, value.clone());
+            request.headers_mut().insert(name, value.clone());
         }
         Ok(request)
     }
@@ -293,17 +327,17 @@ impl<'c> Call<'c> {
         if let Some(error) = self.error.take() {
             return Err(error);
         }
-        let total = self.client.inner.total_timeout;
-        let work = self.attempts();
+        let total = self.options.total_timeout.or(self.client.inner.total_timeout);
+        let started = Instant::now();
+        let work = self.attempts(started, total);
         match total {
             Some(limit) => tokio::time::timeout(limit, work).await.unwrap_or(Err(Error::Timeout(limit))),
             None => work.await,
         }
     }
 
-    async fn attempts(self) -> Result<Success, Error> {
+    async fn attempts(self, started: Instant, total: Option<Duration>) -> Result<Success, Error> {
         let policy = self.options.retry.as_ref().unwrap_or(&self.client.inner.retry);
-        let started = Instant::now();
         let mut attempt = 0;
         loop {
             attempt += 1;
@@ -314,21 +348,22 @@ impl<'c> Call<'c> {
                     let status = e.status;
                     let retry =
                         status == StatusCode::TOO_MANY_REQUESTS || (self.idempotent() && status.is_server_error());
-                    (retry, e.retry_after.filter(|_| policy.respect_retry_after))
+                    (retry, e.retry_after)
                 }
                 // A connection that never opened: the server did not see the request.
                 Err(Error::Transport(e)) if e.is_connect() => (true, None),
-                Err(Error::Transport(e)) => (self.idempotent() && (e.is_timeout() || e.is_request()), None),
+                Err(Error::Transport(e)) => (self.idempotent() && crate::error::transient(e), None),
                 Err(Error::Timeout(_)) => (self.idempotent(), None),
                 Err(_) => (false, None),
             };
-            if !retry || attempt >= policy.max_attempts {
+            if !retry {
                 return outcome;
             }
-            let wait = wait.map_or_else(|| policy.backoff(attempt), |w| w.min(policy.max_backoff));
-            if started.elapsed() + wait > policy.max_elapsed {
+            let elapsed = started.elapsed();
+            let remaining = total.map(|total| total.saturating_sub(elapsed));
+            let Some(wait) = policy.next_wait(attempt, wait, elapsed, remaining) else {
                 return outcome;
-            }
+            };
             tokio::time::sleep(wait).await;
         }
     }
@@ -584,6 +619,114 @@ mod tests {
         );
         let error = call("/things").send_json::<String>().with_response().await.unwrap_err();
         assert!(matches!(error, Error::Decode { status: StatusCode::CREATED, .. }), "{error}");
+    }
+
+    /// A server on a raw socket that answers each connection with the next of `answers`.
+    async fn raw_server(answers: Vec<&'static str>) -> (String, tokio::task::JoinHandle<usize>) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let served = tokio::spawn(async move {
+            for answer in &answers {
+                let (mut socket, _) = listener.accept().await.unwrap();
+                let mut request = [0; 4096];
+                let _ = socket.read(&mut request).await.unwrap();
+                socket.write_all(answer.as_bytes()).await.unwrap();
+                socket.shutdown().await.unwrap();
+            }
+            answers.len()
+        });
+        (url, served)
+    }
+
+    #[tokio::test]
+    async fn a_response_cut_short_is_retried_when_the_call_is_idempotent() {
+        static GET: Operation = Operation { id: "Test", method: Method::GET, path: "/test", auth: true };
+        static POST: Operation = Operation { id: "Test", method: Method::POST, path: "/test", auth: true };
+        const CUT: &str = "HTTP/1.1 200 OK\r\ncontent-length: 100\r\nconnection: close\r\n\r\n[1, 2";
+        const WHOLE: &str = "HTTP/1.1 200 OK\r\ncontent-length: 6\r\nconnection: close\r\n\r\n[1, 2]";
+        let policy = RetryPolicy { initial_backoff: Duration::from_millis(1), ..RetryPolicy::default() };
+
+        let (url, served) = raw_server(vec![CUT, WHOLE]).await;
+        let client = Client::builder("sk_test_key").base_url(url).retry_policy(policy.clone()).build().unwrap();
+        let body: Vec<u8> =
+            Call::new(&client, &GET, "/test".to_owned(), RequestOptions::default()).send_json().await.unwrap();
+        assert_eq!((body, served.await.unwrap()), (vec![1, 2], 2));
+
+        let (url, served) = raw_server(vec![CUT]).await;
+        let client = Client::builder("sk_test_key").base_url(url).retry_policy(policy).build().unwrap();
+        let error =
+            Call::new(&client, &POST, "/test".to_owned(), RequestOptions::default()).send_json::<Vec<u8>>().await;
+        assert!(matches!(&error, Err(Error::Transport(_))), "{error:?}");
+        assert!(error.unwrap_err().is_retryable());
+        assert_eq!(served.await.unwrap(), 1, "a create that reached the server is not repeated");
+    }
+
+    #[test]
+    fn per_call_headers_replace_the_sdks_own_and_each_other() {
+        use reqwest::header::{AUTHORIZATION, CONTENT_TYPE};
+
+        static OP: Operation = Operation { id: "Test", method: Method::POST, path: "/test", auth: true };
+        let client = Client::builder("sk_test_key").base_url("http://127.0.0.1:1").build().unwrap();
+        let options = RequestOptions::default()
+            .header(AUTHORIZATION, HeaderValue::from_static("Bearer sk_other"))
+            .header(HeaderName::from_static("clerk-api-version"), HeaderValue::from_static("2021-02-05"))
+            .header(CONTENT_TYPE, HeaderValue::from_static("text/plain"))
+            .header(HeaderName::from_static("x-note"), HeaderValue::from_static("first"))
+            .header(HeaderName::from_static("x-note"), HeaderValue::from_static("second"));
+        let mut call = Call::new(&client, &OP, "/test".to_owned(), options);
+        call.json(&serde_json::json!({}));
+        call.header("X-Note", Some(&"third"));
+        let request = call.build().unwrap();
+        let values =
+            |name: &str| request.headers().get_all(name).iter().map(|v| v.to_str().unwrap()).collect::<Vec<_>>();
+        assert_eq!(values("authorization"), ["Bearer sk_other"]);
+        assert_eq!(values("clerk-api-version"), ["2021-02-05"]);
+        assert_eq!(values("content-type"), ["text/plain"]);
+        assert_eq!(values("x-note"), ["third"]);
+    }
+
+    #[test]
+    fn only_empty_and_dot_parameters_are_unsafe() {
+        let template = "/organizations/{organization_id}/memberships/{user_id}";
+        let path = |org: &str, user: &str| format!("/organizations/{}/memberships/{}", segment(org), segment(user));
+        for (org, user, expected) in [
+            ("org_1", "user_1", None),
+            ("org_1", "..", Some("user_id")),
+            ("org_1", ".", Some("user_id")),
+            ("", "user_1", Some("organization_id")),
+            ("org_1", "", Some("user_id")),
+            ("...", ".hidden", None),
+            ("a/../b", "../..", None),
+            ("%2E%2E", "user.1", None),
+        ] {
+            assert_eq!(unsafe_parameter(template, &path(org, user)), expected, "{org:?} {user:?}");
+        }
+        assert_eq!(unsafe_parameter("/users", "/users"), None);
+    }
+
+    #[tokio::test]
+    async fn a_dot_or_empty_path_parameter_is_refused_before_sending() {
+        use wiremock::{Mock, MockServer, ResponseTemplate};
+
+        static OP: Operation =
+            Operation { id: "DeleteUser", method: Method::DELETE, path: "/users/{user_id}", auth: true };
+        let server = MockServer::start().await;
+        Mock::given(wiremock::matchers::any()).respond_with(ResponseTemplate::new(200)).mount(&server).await;
+        let client = Client::builder("sk_test_key").base_url(server.uri()).build().unwrap();
+        for id in ["..", ".", ""] {
+            let call = Call::new(&client, &OP, format!("/users/{}", segment(id)), RequestOptions::default());
+            let error = call.send_empty().await.unwrap_err();
+            assert!(
+                matches!(&error, Error::Config(message) if message.contains("path parameter `user_id`")),
+                "{id:?}: {error}"
+            );
+        }
+        assert!(server.received_requests().await.unwrap().is_empty());
+        let call = Call::new(&client, &OP, format!("/users/{}", segment("../x")), RequestOptions::default());
+        call.send_empty().await.unwrap();
+        assert_eq!(server.received_requests().await.unwrap()[0].url.path(), "/users/..%2Fx");
     }
 
     #[test]

@@ -63,7 +63,13 @@ fn feature(doc: &'static str, name: &str, enables: &[&str]) -> Feature {
 }
 
 /// What every crate depends on: its models are serde types.
-const MODEL_DEPENDENCIES: &[Dependency] = &[dep("serde", "1").features(&["derive"]), dep("serde_json", "1")];
+/// Decoding lifts serde_json's depth limit and decodes deep bodies on a stack of their own
+/// (`decode.rs`).
+const MODEL_DEPENDENCIES: &[Dependency] = &[
+    dep("serde", "1").features(&["derive"]),
+    dep("serde_json", "1").features(&["unbounded_depth"]),
+    dep("stacker", "0.1"),
+];
 
 /// What the client runtime depends on, in addition.
 const CLIENT_DEPENDENCIES: &[Dependency] = &[
@@ -87,6 +93,8 @@ const TRACING: Dependency = dep("tracing", "0.1").no_defaults().features(&["std"
 /// What the client's own tests depend on.
 const CLIENT_DEV_DEPENDENCIES: &[Dependency] = &[
     dep("futures-util", "0.3").no_defaults().features(&["alloc"]),
+    // Property tests of untrusted input (`tests/robustness.rs`): no forking, no timeouts.
+    dep("proptest", "1").no_defaults().features(&["std"]),
     dep("tokio", "1").features(&["macros", "rt-multi-thread", "net", "io-util"]),
     dep("wiremock", "0.6"),
 ];

@@ -85,7 +85,7 @@ pub struct WebhookEvent {
 impl WebhookEvent {
     /// Decodes `data` into a type, e.g. `clerk_sdk::models::User` for `user.created`.
     pub fn data_as<T: serde::de::DeserializeOwned>(&self) -> Result<T, crate::DecodeError> {
-        crate::decode(&self.data.to_string())
+        crate::decode(&self.data.to_string()).map_err(|error| error.of("the webhook payload"))
     }
 }
 
@@ -122,7 +122,9 @@ impl Webhook {
             headers.get(name).and_then(|v| v.to_str().ok()).ok_or(WebhookError::MissingHeader(name))
         };
         self.verify_parts(header("svix-id")?, header("svix-timestamp")?, header("svix-signature")?, body, now)?;
-        serde_json::from_slice(body).map_err(|e| WebhookError::InvalidPayload(e.to_string()))
+        // Decoded like a response: the payload may nest as deeply as the data it carries.
+        crate::decode::decode_bytes(body)
+            .map_err(|e| WebhookError::InvalidPayload(format!("at `{}`: {}", e.path(), e.message())))
     }
 
     /// Verifies a signature from its parts (for frameworks without `http` headers).
@@ -135,8 +137,9 @@ impl Webhook {
         now: SystemTime,
     ) -> Result<(), WebhookError> {
         let sent: i64 = timestamp.trim().parse().map_err(|_| WebhookError::InvalidTimestamp)?;
-        let now = now.duration_since(UNIX_EPOCH).unwrap_or_default().as_secs() as i64;
-        if (now - sent).unsigned_abs() > self.tolerance.as_secs() {
+        let now = i64::try_from(now.duration_since(UNIX_EPOCH).unwrap_or_default().as_secs()).unwrap_or(i64::MAX);
+        // `abs_diff`, not a subtraction: the timestamp is the sender's, any `i64` at all.
+        if now.abs_diff(sent) > self.tolerance.as_secs() {
             return Err(WebhookError::TimestampOutOfTolerance);
         }
         let mut signed = Vec::with_capacity(id.len() + timestamp.len() + body.len() + 2);
@@ -159,6 +162,38 @@ impl Webhook {
         let mut signed = format!("{id}.{timestamp}.").into_bytes();
         signed.extend_from_slice(body);
         format!("v1,{}", STANDARD.encode(ring::hmac::sign(&self.key, &signed).as_ref()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_payload_that_does_not_decode_is_named_as_such() {
+        #[derive(Debug, serde::Deserialize)]
+        struct Typed {
+            #[allow(dead_code, reason = "decoded, not read")]
+            id: String,
+        }
+        let event: WebhookEvent = serde_json::from_str(r#"{"type": "user.created", "data": {}}"#).unwrap();
+        let error = event.data_as::<Typed>().unwrap_err();
+        assert_eq!(error.to_string(), "cannot decode the webhook payload at `id`: missing field `id`");
+    }
+
+    #[test]
+    fn extreme_timestamps_are_out_of_tolerance_not_an_overflow() {
+        let webhook = Webhook::new("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").unwrap();
+        let now = UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        for timestamp in [i64::MIN, i64::MIN + 1, -1, 0, i64::MAX] {
+            let text = timestamp.to_string();
+            let signature = webhook.sign("msg_1", timestamp, b"{}");
+            let result = webhook.verify_parts("msg_1", &text, &signature, b"{}", now);
+            assert_eq!(result, Err(WebhookError::TimestampOutOfTolerance), "{timestamp}");
+        }
+        let far_future = UNIX_EPOCH + Duration::from_secs(u64::MAX / 2);
+        let result = webhook.verify_parts("msg_1", "0", "v1,AAAA", b"{}", far_future);
+        assert_eq!(result, Err(WebhookError::TimestampOutOfTolerance));
     }
 }
 
