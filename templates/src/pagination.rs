@@ -22,17 +22,17 @@ struct State<R, T> {
 
 /// Lazily fetches pages with `fetch(request, offset)` and yields their items. It stops
 /// after an empty page, a page shorter than `page_size`, or once `total` items were seen.
-pub(crate) fn items<'c, R, T, F, Fut>(
+/// The stream borrows nothing: it lives as long as `request` and `fetch` do.
+pub(crate) fn items<R, T, F, Fut>(
     request: R,
     start: i64,
     page_size: i64,
     fetch: F,
-) -> impl Stream<Item = Result<T, Error>> + 'c
+) -> impl Stream<Item = Result<T, Error>>
 where
-    R: Clone + 'c,
-    T: 'c,
-    F: Fn(R, i64) -> Fut + 'c,
-    Fut: Future<Output = Result<Page<T>, Error>> + 'c,
+    R: Clone,
+    F: Fn(R, i64) -> Fut,
+    Fut: Future<Output = Result<Page<T>, Error>>,
 {
     let state = State { request, offset: start, buffer: VecDeque::new(), done: false };
     futures_util::stream::unfold((state, fetch), move |(mut state, fetch)| async move {

@@ -67,8 +67,9 @@ enum Part {
 }
 
 /// One call being put together by a generated operation.
-pub(crate) struct Call<'c> {
-    client: &'c Client,
+pub(crate) struct Call {
+    /// A clone of the caller's client (one shared pool), so a call owns all it needs.
+    client: Client,
     op: &'static Operation,
     path: String,
     query: String,
@@ -97,8 +98,8 @@ pub(crate) fn segment(value: &str) -> String {
     out
 }
 
-impl<'c> Call<'c> {
-    pub fn new(client: &'c Client, op: &'static Operation, path: String, options: RequestOptions) -> Self {
+impl Call {
+    pub fn new(client: Client, op: &'static Operation, path: String, options: RequestOptions) -> Self {
         Call { client, op, path, query: String::new(), body: Body::Empty, options, error: None }
     }
 
@@ -378,31 +379,31 @@ impl<'c> Call<'c> {
         }
     }
 
-    fn send<T>(self, read: Read<T>) -> Pending<'c, T> {
+    fn send<T>(self, read: Read<T>) -> Pending<T> {
         Pending { sent: Box::pin(self.execute()), read }
     }
 
     /// Sends and decodes a JSON body.
     #[allow(dead_code, reason = "only operations with JSON responses use it")]
-    pub fn send_json<T: DeserializeOwned>(self) -> Pending<'c, T> {
+    pub fn send_json<T: DeserializeOwned>(self) -> Pending<T> {
         self.send(|status, body| crate::decode::decode_bytes(&body).map_err(|error| Error::Decode { status, error }))
     }
 
     /// Sends and ignores the body.
     #[allow(dead_code, reason = "only operations without a response body use it")]
-    pub fn send_empty(self) -> Pending<'c, ()> {
+    pub fn send_empty(self) -> Pending<()> {
         self.send(|_, _| Ok(()))
     }
 
     /// Sends and returns the body as it came.
     #[allow(dead_code, reason = "only operations with binary responses use it")]
-    pub fn send_bytes(self) -> Pending<'c, Bytes> {
+    pub fn send_bytes(self) -> Pending<Bytes> {
         self.send(|_, body| Ok(body))
     }
 
     /// Sends and returns the body as text.
     #[allow(dead_code, reason = "only operations with text responses use it")]
-    pub fn send_text(self) -> Pending<'c, String> {
+    pub fn send_text(self) -> Pending<String> {
         self.send(|_, body| Ok(String::from_utf8_lossy(&body).into_owned()))
     }
 }
@@ -421,8 +422,8 @@ struct Success {
     body: Bytes,
 }
 
-/// The call in flight.
-type Sent<'c> = Pin<Box<dyn Future<Output = Result<Success, Error>> + Send + 'c>>;
+/// The call in flight; it owns its client, so it can be spawned or stored.
+type Sent = Pin<Box<dyn Future<Output = Result<Success, Error>> + Send + 'static>>;
 
 /// Decodes the body of a success.
 type Read<T> = fn(StatusCode, Bytes) -> Result<T, Error>;
@@ -431,12 +432,12 @@ type Read<T> = fn(StatusCode, Bytes) -> Result<T, Error>;
 /// request builder runs). It resolves to the decoded response or an [`Error`];
 /// [`with_response`](Pending::with_response) keeps the status and headers too.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct Pending<'c, T> {
-    sent: Sent<'c>,
+pub struct Pending<T> {
+    sent: Sent,
     read: Read<T>,
 }
 
-impl<'c, T> Pending<'c, T> {
+impl<T> Pending<T> {
     /// Resolves to the decoded body together with the response's status and headers.
     ///
     /// ```no_run
@@ -447,12 +448,12 @@ impl<'c, T> Pending<'c, T> {
     /// # let _ = user;
     /// # Ok(()) }
     /// ```
-    pub fn with_response(self) -> WithResponse<'c, T> {
+    pub fn with_response(self) -> WithResponse<T> {
         WithResponse { sent: self.sent, read: self.read }
     }
 }
 
-impl<T> Future for Pending<'_, T> {
+impl<T> Future for Pending<T> {
     type Output = Result<T, Error>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
@@ -461,7 +462,7 @@ impl<T> Future for Pending<'_, T> {
     }
 }
 
-impl<T> std::fmt::Debug for Pending<'_, T> {
+impl<T> std::fmt::Debug for Pending<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Pending { .. }")
     }
@@ -470,12 +471,12 @@ impl<T> std::fmt::Debug for Pending<'_, T> {
 /// A request on its way that resolves to a [`Response`]: the decoded body with the
 /// status and headers. Made by [`Pending::with_response`].
 #[must_use = "a request does nothing until it is awaited"]
-pub struct WithResponse<'c, T> {
-    sent: Sent<'c>,
+pub struct WithResponse<T> {
+    sent: Sent,
     read: Read<T>,
 }
 
-impl<T> Future for WithResponse<'_, T> {
+impl<T> Future for WithResponse<T> {
     type Output = Result<Response<T>, Error>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
@@ -487,7 +488,7 @@ impl<T> Future for WithResponse<'_, T> {
     }
 }
 
-impl<T> std::fmt::Debug for WithResponse<'_, T> {
+impl<T> std::fmt::Debug for WithResponse<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("WithResponse { .. }")
     }
@@ -496,9 +497,9 @@ impl<T> std::fmt::Debug for WithResponse<'_, T> {
 /// `.await` on a request builder sends it.
 macro_rules! into_future {
     ($builder:ident, $output:ty) => {
-        impl<'c> std::future::IntoFuture for $builder<'c> {
+        impl std::future::IntoFuture for $builder {
             type Output = Result<$output, crate::Error>;
-            type IntoFuture = crate::Pending<'c, $output>;
+            type IntoFuture = crate::Pending<$output>;
 
             fn into_future(self) -> Self::IntoFuture {
                 self.send()
@@ -518,7 +519,7 @@ mod tests {
         static OP: Operation = Operation { id: "Test", method: Method::GET, path: "/test", auth: true };
         // Nothing listens on port 1: a request that went out would fail with a transport error.
         let client = Client::builder("sk_test_key").base_url("http://127.0.0.1:1").build().unwrap();
-        let mut call = Call::new(&client, &OP, "/test".to_owned(), RequestOptions::default());
+        let mut call = Call::new(client, &OP, "/test".to_owned(), RequestOptions::default());
         call.header("X-Note", Some(&"two\nlines"));
         call.header("X-Fine", Some(&"ok"));
         let error = call.send_empty().await.unwrap_err();
@@ -529,8 +530,8 @@ mod tests {
     fn raw_and_text_bodies_go_as_they_are_with_the_files_content_type_or_the_declared_one() {
         static OP: Operation = Operation { id: "Test", method: Method::PUT, path: "/test", auth: true };
         let client = Client::builder("sk_test_key").base_url("http://127.0.0.1:1").build().unwrap();
-        let sent = |put: &dyn Fn(&mut Call<'_>)| {
-            let mut call = Call::new(&client, &OP, "/test".to_owned(), RequestOptions::default());
+        let sent = |put: &dyn Fn(&mut Call)| {
+            let mut call = Call::new(client.clone(), &OP, "/test".to_owned(), RequestOptions::default());
             put(&mut call);
             let request = call.build().unwrap();
             let content_type = request.headers()[reqwest::header::CONTENT_TYPE].to_str().unwrap().to_owned();
@@ -563,7 +564,7 @@ mod tests {
             .mount(&server)
             .await;
         let client = Client::builder("sk_test_key").base_url(server.uri()).build().unwrap();
-        let call = |path: &str| Call::new(&client, &OP, path.to_owned(), RequestOptions::default());
+        let call = |path: &str| Call::new(client.clone(), &OP, path.to_owned(), RequestOptions::default());
 
         let body: Vec<u8> = call("/things").send_json().await.unwrap();
         assert_eq!(body, [1, 2]);
