@@ -16,7 +16,13 @@ async fn main() {
     match clerk.organizations().create_organization().body(body).await {
         Ok(org) => println!("created {} ({})", org.name, org.id),
         Err(Error::Api(api)) => {
-            eprintln!("HTTP {} (trace {:?}, retry after {:?})", api.status, api.clerk_trace_id, api.retry_after);
+            eprintln!(
+                "HTTP {}: {} (trace {:?}, retry after {:?})",
+                api.status,
+                api.message(),
+                api.clerk_trace_id,
+                api.retry_after
+            );
             for e in &api.errors {
                 eprintln!("  {}: {}", e.code, e.long_message.as_deref().unwrap_or(&e.message));
             }

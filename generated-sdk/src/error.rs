@@ -68,6 +68,49 @@ impl Error {
     pub fn codes(&self) -> Vec<&str> {
         self.api().map(|e| e.errors.iter().map(|d| d.code.as_str()).collect()).unwrap_or_default()
     }
+
+    /// Whether the API answered 404 Not Found.
+    pub fn is_not_found(&self) -> bool {
+        self.api().is_some_and(|e| e.status == StatusCode::NOT_FOUND)
+    }
+
+    /// Whether the API answered 429 Too Many Requests ([`ApiError::retry_after`] says how
+    /// long to wait).
+    pub fn is_rate_limited(&self) -> bool {
+        self.api().is_some_and(|e| e.status == StatusCode::TOO_MANY_REQUESTS)
+    }
+
+    /// A message for people: for an API error, [`ApiError::message`]; otherwise the error
+    /// as displayed.
+    pub fn message(&self) -> String {
+        match self {
+            Error::Api(e) => e.message().to_owned(),
+            other => other.to_string(),
+        }
+    }
+}
+
+/// Turns a 404 Not Found into `Ok(None)`, for lookups of something that may not exist.
+///
+/// ```no_run
+/// use clerk_sdk::OptionalExt as _;
+/// # async fn run(clerk: clerk_sdk::Client) -> Result<(), clerk_sdk::Error> {
+/// let user = clerk.users().get_user("user_123").await.optional()?;
+/// # Ok(()) }
+/// ```
+pub trait OptionalExt<T> {
+    /// `Ok(Some(value))` on success, `Ok(None)` on 404 Not Found, every other error as is.
+    fn optional(self) -> Result<Option<T>, Error>;
+}
+
+impl<T> OptionalExt<T> for Result<T, Error> {
+    fn optional(self) -> Result<Option<T>, Error> {
+        match self {
+            Ok(value) => Ok(Some(value)),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
 }
 
 /// A transport failure that trying again may cure: the connection could not be opened, or
@@ -108,7 +151,7 @@ pub struct ApiError {
     /// The response headers.
     pub headers: HeaderMap,
     /// The errors of a Clerk error body; empty when the body was not one.
-    pub errors: Vec<ClerkError>,
+    pub errors: Vec<ErrorDetail>,
     /// `meta` of a Clerk error body.
     pub meta: Option<serde_json::Value>,
     /// Clerk's trace id, from the body or the `x-clerk-trace-id` header: quote it to support.
@@ -129,6 +172,16 @@ impl ApiError {
             None => (Vec::new(), None, None),
         };
         ApiError { status, headers, errors, meta, clerk_trace_id: trace.or(header_trace), retry_after, body }
+    }
+
+    /// A message for people: the first error's long message, else its message, else the
+    /// status text (`Not Found`).
+    pub fn message(&self) -> &str {
+        let first = self.errors.first();
+        let detail = first.and_then(|e| {
+            [e.long_message.as_deref(), Some(e.message.as_str())].into_iter().flatten().find(|m| !m.is_empty())
+        });
+        detail.or(self.status.canonical_reason()).unwrap_or("unknown status")
     }
 }
 
@@ -154,7 +207,7 @@ impl fmt::Display for ApiError {
 #[derive(Debug, Clone, Default, Deserialize)]
 struct ClerkErrors {
     #[serde(default)]
-    errors: Vec<ClerkError>,
+    errors: Vec<ErrorDetail>,
     #[serde(default)]
     meta: Option<serde_json::Value>,
     #[serde(default)]
@@ -164,7 +217,7 @@ struct ClerkErrors {
 /// One error of a Clerk error body.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[non_exhaustive]
-pub struct ClerkError {
+pub struct ErrorDetail {
     /// A stable, machine-readable code, e.g. `form_identifier_not_found`.
     #[serde(default)]
     pub code: String,
@@ -177,46 +230,4 @@ pub struct ClerkError {
     /// Extra data about the error (e.g. the offending parameter).
     #[serde(default)]
     pub meta: Option<serde_json::Value>,
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::collection::vec;
-    use proptest::prelude::*;
-    use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
-    use reqwest::header::HeaderValue;
-
-    /// Error bodies and `Retry-After` values as a server may send them: arbitrary bytes,
-    /// near-valid Clerk error bodies, numbers and dates of any size.
-    #[test]
-    fn error_responses_of_arbitrary_bytes_never_panic() {
-        const CASES: u32 = 2000;
-        let body = prop_oneof![
-            vec(any::<u8>(), 0..256).prop_map(|b| String::from_utf8_lossy(&b).into_owned()),
-            any::<String>().prop_map(|s| format!(r#"{{"errors": [{{"code": {s:?}, "message": 1}}], "meta": {s}}}"#)),
-            any::<String>(),
-        ];
-        let retry_after = prop_oneof![
-            vec(any::<u8>(), 0..40),
-            any::<u64>().prop_map(|n| n.to_string().into_bytes()),
-            (any::<i64>(), 0u64..100, 0u64..100)
-                .prop_map(|(year, day, s)| { format!("Sun, {day:02} Nov {year} 08:49:{s:02} GMT").into_bytes() }),
-        ];
-        let config = Config { cases: CASES, failure_persistence: None, ..Config::default() };
-        let mut runner = TestRunner::new_with_rng(config, TestRng::deterministic_rng(RngAlgorithm::ChaCha));
-        runner
-            .run(&(body, retry_after, 100u16..600), |(body, retry_after, status)| {
-                let mut headers = HeaderMap::new();
-                if let Ok(value) = HeaderValue::from_bytes(&retry_after) {
-                    headers.insert(reqwest::header::RETRY_AFTER, value.clone());
-                    headers.insert("x-clerk-trace-id", value);
-                }
-                let error = ApiError::new(StatusCode::from_u16(status).unwrap(), headers, body);
-                let _ = (error.to_string(), Error::Api(Box::new(error)).codes().len());
-                Ok(())
-            })
-            .unwrap();
-        println!("error responses: {CASES} cases passed");
-    }
 }

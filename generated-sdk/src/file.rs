@@ -103,20 +103,3 @@ impl fmt::Debug for FilePart {
             .finish()
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::FilePart;
-
-    #[test]
-    fn from_path_reads_the_file_and_names_it() {
-        let dir = std::env::temp_dir().join(format!("file-part-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("Logo.PNG");
-        std::fs::write(&path, b"png bytes").unwrap();
-        let part = FilePart::from_path(&path).unwrap();
-        assert_eq!((part.bytes(), part.name(), part.mime()), (&b"png bytes"[..], Some("Logo.PNG"), Some("image/png")));
-        assert!(FilePart::from_path(dir.join("missing.png")).is_err());
-        std::fs::remove_dir_all(dir).unwrap();
-    }
-}

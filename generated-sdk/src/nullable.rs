@@ -84,27 +84,3 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nullable<T> {
         Ok(Option::<T>::deserialize(deserializer)?.into())
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::Nullable;
-    use serde::{Deserialize, Serialize};
-
-    #[derive(Debug, PartialEq, Serialize, Deserialize)]
-    struct Patch {
-        #[serde(default, skip_serializing_if = "Nullable::is_unset")]
-        name: Nullable<String>,
-    }
-
-    #[test]
-    fn three_states_round_trip() {
-        for (patch, json) in [
-            (Patch { name: Nullable::Unset }, "{}"),
-            (Patch { name: Nullable::Null }, r#"{"name":null}"#),
-            (Patch { name: Nullable::Value("Ada".into()) }, r#"{"name":"Ada"}"#),
-        ] {
-            assert_eq!(serde_json::to_string(&patch).unwrap(), json);
-            assert_eq!(serde_json::from_str::<Patch>(json).unwrap(), patch);
-        }
-    }
-}

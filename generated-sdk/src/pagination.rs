@@ -43,18 +43,19 @@ impl<R, T: PartialEq + Clone> State<R, T> {
 
 /// Lazily fetches pages with `fetch(request, offset)` and yields their items. It stops
 /// after an empty page, a page shorter than `page_size`, once `total` items were seen, or
-/// at a page that makes no progress (it starts like the one before).
-pub(crate) fn items<'c, R, T, F, Fut>(
+/// at a page that makes no progress (it starts like the one before). The stream borrows
+/// nothing: it lives as long as `request` and `fetch` do.
+pub(crate) fn items<R, T, F, Fut>(
     request: R,
     start: i64,
     page_size: i64,
     fetch: F,
-) -> impl Stream<Item = Result<T, Error>> + 'c
+) -> impl Stream<Item = Result<T, Error>>
 where
-    R: Clone + 'c,
-    T: PartialEq + Clone + 'c,
-    F: Fn(R, i64) -> Fut + 'c,
-    Fut: Future<Output = Result<Page<T>, Error>> + 'c,
+    R: Clone,
+    T: PartialEq + Clone,
+    F: Fn(R, i64) -> Fut,
+    Fut: Future<Output = Result<Page<T>, Error>>,
 {
     let state = State { request, offset: start, buffer: VecDeque::new(), first: None, done: false };
     futures_util::stream::unfold((state, fetch), move |(mut state, fetch)| async move {
@@ -74,29 +75,4 @@ where
             }
         }
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use futures_util::StreamExt;
-
-    /// Walks pages of `page_size` from a server that answers `answer(offset)`, at most 20.
-    async fn walk(page_size: i64, answer: impl Fn(i64) -> Page<i64>) -> Vec<i64> {
-        let answer = &answer;
-        let stream = items((), 0, page_size, |(), offset| async move { Ok(answer(offset)) });
-        stream.take(20).map(Result::unwrap).collect().await
-    }
-
-    #[tokio::test]
-    async fn pages_stop_when_they_make_no_progress() {
-        let honest = |offset: i64| Page { items: (offset..(offset + 2).min(5)).collect(), total: None };
-        assert_eq!(walk(2, honest).await, [0, 1, 2, 3, 4]);
-        let ignores_offset = |_| Page { items: vec![0, 1], total: None };
-        assert_eq!(walk(2, ignores_offset).await, [0, 1]);
-        let ignores_offset_with_total = |_| Page { items: vec![0, 1], total: Some(6) };
-        assert_eq!(walk(2, ignores_offset_with_total).await, [0, 1]);
-        let counted = |offset: i64| Page { items: vec![offset, offset + 1], total: Some(i64::MAX) };
-        assert_eq!(walk(2, counted).await.len(), 20, "a walk that makes progress goes on");
-    }
 }

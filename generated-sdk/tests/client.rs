@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use clerk_sdk::models::{CreateUserRequest, EnrollmentModeFilter, SetUserProfileImageRequest};
-use clerk_sdk::{Client, Error, FilePart, RequestOptions, RetryPolicy};
+use clerk_sdk::{Client, Error, FilePart, OptionalExt as _, RequestOptions, RetryPolicy};
 use futures_util::TryStreamExt;
 use serde_json::{Value, json};
 use wiremock::matchers::{body_json, header, method, path, query_param};
@@ -171,6 +171,42 @@ async fn clerk_errors_become_api_errors_with_codes_and_trace_id() {
     assert_eq!(api.headers["x-custom"], "1");
     assert!(!err.is_retryable());
     assert!(err.to_string().contains("No user") && err.to_string().contains("trace_123"), "{err}");
+    assert_eq!(err.status(), Some(clerk_sdk::StatusCode::NOT_FOUND));
+    assert!(err.is_not_found() && !err.is_rate_limited());
+    assert_eq!(err.message(), "No user");
+}
+
+#[tokio::test]
+async fn optional_makes_a_404_none_and_lets_other_errors_through() {
+    let server = MockServer::start().await;
+    Mock::given(path("/users/user_1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(user_json("user_1")))
+        .mount(&server)
+        .await;
+    Mock::given(path("/users/missing")).respond_with(ResponseTemplate::new(404)).mount(&server).await;
+    Mock::given(path("/users/limited")).respond_with(ResponseTemplate::new(429)).mount(&server).await;
+    let clerk = Client::builder(SECRET).base_url(server.uri()).retry_policy(RetryPolicy::none()).build().unwrap();
+    let found = clerk.users().get_user("user_1").await.optional().unwrap();
+    assert_eq!(found.map(|u| u.id), Some("user_1".to_owned()));
+    assert!(clerk.users().get_user("missing").await.optional().unwrap().is_none());
+    let err = clerk.users().get_user("limited").await.optional().unwrap_err();
+    assert!(err.is_rate_limited(), "{err}");
+    assert_eq!(err.message(), "Too Many Requests");
+}
+
+#[tokio::test]
+async fn a_spawned_call_owns_its_client() {
+    let server = MockServer::start().await;
+    Mock::given(path("/users/user_1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(user_json("user_1")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let task = {
+        let clerk = client(&server);
+        tokio::spawn(clerk.users().get_user("user_1").send())
+    };
+    assert_eq!(task.await.unwrap().unwrap().id, "user_1");
 }
 
 #[tokio::test]
@@ -346,6 +382,31 @@ async fn pagination_walks_data_envelopes_until_total_count() {
     assert_eq!(orgs[5].id, "o6");
     // Stopped at total_count: no request for offset 6.
     assert_eq!(requests(&server).await.len(), 3);
+}
+
+/// A stream that outlives the client handle it came from, as a response body would.
+fn all_users(
+    clerk: &Client,
+) -> impl futures_util::Stream<Item = Result<clerk_sdk::models::User, Error>> + Send + 'static {
+    clerk.users().get_user_list().limit(2).paginate()
+}
+
+#[tokio::test]
+async fn a_returned_stream_is_static_and_can_be_spawned() {
+    let server = MockServer::start().await;
+    for (offset, ids) in [("0", vec!["u1", "u2"]), ("2", vec!["u3"])] {
+        let page: Vec<Value> = ids.iter().map(|id| user_json(id)).collect();
+        Mock::given(path("/users"))
+            .and(query_param("offset", offset))
+            .respond_with(ResponseTemplate::new(200).set_body_json(page))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let stream = all_users(&client(&server));
+    let users: Vec<_> = tokio::spawn(stream.try_collect::<Vec<_>>()).await.unwrap().unwrap();
+    let ids: Vec<&str> = users.iter().map(|u| u.id.as_str()).collect();
+    assert_eq!(ids, ["u1", "u2", "u3"]);
 }
 
 #[tokio::test]

@@ -81,11 +81,21 @@ impl Client {
         Self::builder(secret_key).build()
     }
 
-    /// A client for the secret key in `CLERK_SECRET_KEY`.
+    /// A client for the secret key in `CLERK_SECRET_KEY` and, when set, the API at
+    /// `CLERK_API_URL` (a host such as `https://api.clerk.com`, as Clerk's other SDKs read
+    /// it; `/v1` is added unless the URL already ends with it).
     pub fn from_env() -> Result<Self, Error> {
-        let key =
-            std::env::var("CLERK_SECRET_KEY").map_err(|_| Error::Config("CLERK_SECRET_KEY is not set".to_owned()))?;
-        Self::new(key)
+        Self::from_env_with(|name| std::env::var(name).ok())
+    }
+
+    /// [`from_env`](Self::from_env) with the variables read through `var`.
+    fn from_env_with(var: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        let key = var("CLERK_SECRET_KEY").ok_or_else(|| Error::Config("CLERK_SECRET_KEY is not set".to_owned()))?;
+        let mut builder = Self::builder(key);
+        if let Some(url) = var("CLERK_API_URL").filter(|url| !url.trim().is_empty()) {
+            builder = builder.base_url(api_url(&url));
+        }
+        builder.build()
     }
 
     /// A builder to configure the base URL, timeouts, retries and HTTP client.
@@ -106,6 +116,13 @@ impl Client {
     pub fn base_url(&self) -> &str {
         &self.inner.base_url
     }
+}
+
+/// The base URL for a `CLERK_API_URL` value: Clerk's SDKs give it without the version path
+/// and add `/v1`, so a value that already ends with `/v1` is kept as is.
+fn api_url(value: &str) -> String {
+    let host = value.trim().trim_end_matches('/');
+    if host.ends_with("/v1") { host.to_owned() } else { format!("{host}/v1") }
 }
 
 /// Configures a [`Client`].
@@ -260,5 +277,29 @@ mod tests {
 
         let response = http.post(format!("{}/here", api.uri())).body("{}").send().await.unwrap();
         assert_eq!((response.status().as_u16(), response.text().await.unwrap()), (200, "ok".to_owned()));
+    }
+
+    fn from_vars(vars: &[(&str, &str)]) -> Result<Client, Error> {
+        Client::from_env_with(|name| vars.iter().find(|(n, _)| *n == name).map(|(_, v)| (*v).to_owned()))
+    }
+
+    #[test]
+    fn the_secret_key_is_required() {
+        let err = from_vars(&[("CLERK_API_URL", "https://api.clerk.com")]).unwrap_err();
+        assert_eq!(err.to_string(), "invalid configuration: CLERK_SECRET_KEY is not set");
+    }
+
+    #[test]
+    fn clerk_api_url_sets_the_base_url_with_the_version_path() {
+        let with = |url| from_vars(&[("CLERK_SECRET_KEY", "sk_test_x"), ("CLERK_API_URL", url)]).unwrap();
+        assert_eq!(with("https://proxy.example").base_url(), "https://proxy.example/v1");
+        assert_eq!(with("https://proxy.example/").base_url(), "https://proxy.example/v1");
+        assert_eq!(with("https://proxy.example/v1/").base_url(), "https://proxy.example/v1");
+        assert_eq!(with("  ").base_url(), crate::DEFAULT_BASE_URL);
+    }
+
+    #[test]
+    fn without_clerk_api_url_the_default_server_is_used() {
+        assert_eq!(from_vars(&[("CLERK_SECRET_KEY", "sk_test_x")]).unwrap().base_url(), crate::DEFAULT_BASE_URL);
     }
 }

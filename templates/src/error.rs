@@ -66,6 +66,49 @@ impl Error {
     pub fn codes(&self) -> Vec<&str> {
         self.api().map(|e| e.errors.iter().map(|d| d.code.as_str()).collect()).unwrap_or_default()
     }
+
+    /// Whether the API answered 404 Not Found.
+    pub fn is_not_found(&self) -> bool {
+        self.api().is_some_and(|e| e.status == StatusCode::NOT_FOUND)
+    }
+
+    /// Whether the API answered 429 Too Many Requests ([`ApiError::retry_after`] says how
+    /// long to wait).
+    pub fn is_rate_limited(&self) -> bool {
+        self.api().is_some_and(|e| e.status == StatusCode::TOO_MANY_REQUESTS)
+    }
+
+    /// A message for people: for an API error, [`ApiError::message`]; otherwise the error
+    /// as displayed.
+    pub fn message(&self) -> String {
+        match self {
+            Error::Api(e) => e.message().to_owned(),
+            other => other.to_string(),
+        }
+    }
+}
+
+/// Turns a 404 Not Found into `Ok(None)`, for lookups of something that may not exist.
+///
+/// ```no_run
+/// use clerk_sdk::OptionalExt as _;
+/// # async fn run(clerk: clerk_sdk::Client) -> Result<(), clerk_sdk::Error> {
+/// let user = clerk.users().get_user("user_123").await.optional()?;
+/// # Ok(()) }
+/// ```
+pub trait OptionalExt<T> {
+    /// `Ok(Some(value))` on success, `Ok(None)` on 404 Not Found, every other error as is.
+    fn optional(self) -> Result<Option<T>, Error>;
+}
+
+impl<T> OptionalExt<T> for Result<T, Error> {
+    fn optional(self) -> Result<Option<T>, Error> {
+        match self {
+            Ok(value) => Ok(Some(value)),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
 }
 
 /// A transport failure that trying again may cure: the connection could not be opened, or
@@ -106,7 +149,7 @@ pub struct ApiError {
     /// The response headers.
     pub headers: HeaderMap,
     /// The errors of a Clerk error body; empty when the body was not one.
-    pub errors: Vec<ClerkError>,
+    pub errors: Vec<ErrorDetail>,
     /// `meta` of a Clerk error body.
     pub meta: Option<serde_json::Value>,
     /// Clerk's trace id, from the body or the `x-clerk-trace-id` header: quote it to support.
@@ -127,6 +170,16 @@ impl ApiError {
             None => (Vec::new(), None, None),
         };
         ApiError { status, headers, errors, meta, clerk_trace_id: trace.or(header_trace), retry_after, body }
+    }
+
+    /// A message for people: the first error's long message, else its message, else the
+    /// status text (`Not Found`).
+    pub fn message(&self) -> &str {
+        let first = self.errors.first();
+        let detail = first.and_then(|e| {
+            [e.long_message.as_deref(), Some(e.message.as_str())].into_iter().flatten().find(|m| !m.is_empty())
+        });
+        detail.or(self.status.canonical_reason()).unwrap_or("unknown status")
     }
 }
 
@@ -152,7 +205,7 @@ impl fmt::Display for ApiError {
 #[derive(Debug, Clone, Default, Deserialize)]
 struct ClerkErrors {
     #[serde(default)]
-    errors: Vec<ClerkError>,
+    errors: Vec<ErrorDetail>,
     #[serde(default)]
     meta: Option<serde_json::Value>,
     #[serde(default)]
@@ -162,7 +215,7 @@ struct ClerkErrors {
 /// One error of a Clerk error body.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[non_exhaustive]
-pub struct ClerkError {
+pub struct ErrorDetail {
     /// A stable, machine-readable code, e.g. `form_identifier_not_found`.
     #[serde(default)]
     pub code: String,
@@ -216,5 +269,37 @@ mod tests {
             })
             .unwrap();
         println!("error responses: {CASES} cases passed");
+    }
+
+    fn api(status: u16, body: &str) -> Error {
+        let status = StatusCode::from_u16(status).unwrap();
+        Error::Api(Box::new(ApiError::new(status, HeaderMap::new(), body.to_owned())))
+    }
+
+    #[test]
+    fn status_predicates_match_only_their_status() {
+        assert!(api(404, "").is_not_found());
+        assert!(!api(404, "").is_rate_limited());
+        assert!(api(429, "").is_rate_limited());
+        assert!(!api(500, "").is_not_found());
+        assert!(!Error::Timeout(Duration::from_secs(1)).is_not_found());
+    }
+
+    #[test]
+    fn message_prefers_long_message_then_message_then_status_text() {
+        let both = r#"{"errors":[{"code":"c","message":"short","long_message":"long"}]}"#;
+        assert_eq!(api(422, both).message(), "long");
+        let short = r#"{"errors":[{"code":"c","message":"short","long_message":""}]}"#;
+        assert_eq!(api(422, short).message(), "short");
+        assert_eq!(api(404, "not json").message(), "Not Found");
+        assert_eq!(Error::Config("bad".to_owned()).message(), "invalid configuration: bad");
+    }
+
+    #[test]
+    fn optional_turns_only_not_found_into_none() {
+        assert_eq!(Ok::<_, Error>(1).optional().unwrap(), Some(1));
+        assert_eq!(Err::<u8, _>(api(404, "")).optional().unwrap(), None);
+        let err = Err::<u8, _>(api(500, "")).optional().unwrap_err();
+        assert_eq!(err.status(), Some(StatusCode::INTERNAL_SERVER_ERROR));
     }
 }

@@ -41,18 +41,19 @@ impl<R, T: PartialEq + Clone> State<R, T> {
 
 /// Lazily fetches pages with `fetch(request, offset)` and yields their items. It stops
 /// after an empty page, a page shorter than `page_size`, once `total` items were seen, or
-/// at a page that makes no progress (it starts like the one before).
-pub(crate) fn items<'c, R, T, F, Fut>(
+/// at a page that makes no progress (it starts like the one before). The stream borrows
+/// nothing: it lives as long as `request` and `fetch` do.
+pub(crate) fn items<R, T, F, Fut>(
     request: R,
     start: i64,
     page_size: i64,
     fetch: F,
-) -> impl Stream<Item = Result<T, Error>> + 'c
+) -> impl Stream<Item = Result<T, Error>>
 where
-    R: Clone + 'c,
-    T: PartialEq + Clone + 'c,
-    F: Fn(R, i64) -> Fut + 'c,
-    Fut: Future<Output = Result<Page<T>, Error>> + 'c,
+    R: Clone,
+    T: PartialEq + Clone,
+    F: Fn(R, i64) -> Fut,
+    Fut: Future<Output = Result<Page<T>, Error>>,
 {
     let state = State { request, offset: start, buffer: VecDeque::new(), first: None, done: false };
     futures_util::stream::unfold((state, fetch), move |(mut state, fetch)| async move {

@@ -81,8 +81,9 @@ enum Part {
 }
 
 /// One call being put together by a generated operation.
-pub(crate) struct Call<'c> {
-    client: &'c Client,
+pub(crate) struct Call {
+    /// A clone of the caller's client (one shared pool), so a call owns all it needs.
+    client: Client,
     op: &'static Operation,
     path: String,
     query: String,
@@ -123,8 +124,8 @@ fn unsafe_parameter<'t>(template: &'t str, path: &str) -> Option<&'t str> {
     })
 }
 
-impl<'c> Call<'c> {
-    pub fn new(client: &'c Client, op: &'static Operation, path: String, options: RequestOptions) -> Self {
+impl Call {
+    pub fn new(client: Client, op: &'static Operation, path: String, options: RequestOptions) -> Self {
         let error = unsafe_parameter(op.path, &path).map(|parameter| {
             Error::Config(format!(
                 "{} ({} {}): path parameter `{parameter}` must not be empty, `.` or `..`",
@@ -413,31 +414,31 @@ impl<'c> Call<'c> {
         }
     }
 
-    fn send<T>(self, read: Read<T>) -> Pending<'c, T> {
+    fn send<T>(self, read: Read<T>) -> Pending<T> {
         Pending { sent: Box::pin(self.execute()), read }
     }
 
     /// Sends and decodes a JSON body.
     #[allow(dead_code, reason = "only operations with JSON responses use it")]
-    pub fn send_json<T: DeserializeOwned>(self) -> Pending<'c, T> {
+    pub fn send_json<T: DeserializeOwned>(self) -> Pending<T> {
         self.send(|status, body| crate::decode::decode_bytes(&body).map_err(|error| Error::Decode { status, error }))
     }
 
     /// Sends and ignores the body.
     #[allow(dead_code, reason = "only operations without a response body use it")]
-    pub fn send_empty(self) -> Pending<'c, ()> {
+    pub fn send_empty(self) -> Pending<()> {
         self.send(|_, _| Ok(()))
     }
 
     /// Sends and returns the body as it came.
     #[allow(dead_code, reason = "only operations with binary responses use it")]
-    pub fn send_bytes(self) -> Pending<'c, Bytes> {
+    pub fn send_bytes(self) -> Pending<Bytes> {
         self.send(|_, body| Ok(body))
     }
 
     /// Sends and returns the body as text.
     #[allow(dead_code, reason = "only operations with text responses use it")]
-    pub fn send_text(self) -> Pending<'c, String> {
+    pub fn send_text(self) -> Pending<String> {
         self.send(|_, body| Ok(String::from_utf8_lossy(&body).into_owned()))
     }
 }
@@ -456,8 +457,8 @@ struct Success {
     body: Bytes,
 }
 
-/// The call in flight.
-type Sent<'c> = Pin<Box<dyn Future<Output = Result<Success, Error>> + Send + 'c>>;
+/// The call in flight; it owns its client, so it can be spawned or stored.
+type Sent = Pin<Box<dyn Future<Output = Result<Success, Error>> + Send + 'static>>;
 
 /// Decodes the body of a success.
 type Read<T> = fn(StatusCode, Bytes) -> Result<T, Error>;
@@ -466,12 +467,12 @@ type Read<T> = fn(StatusCode, Bytes) -> Result<T, Error>;
 /// request builder runs). It resolves to the decoded response or an [`Error`];
 /// [`with_response`](Pending::with_response) keeps the status and headers too.
 #[must_use = "a request does nothing until it is awaited"]
-pub struct Pending<'c, T> {
-    sent: Sent<'c>,
+pub struct Pending<T> {
+    sent: Sent,
     read: Read<T>,
 }
 
-impl<'c, T> Pending<'c, T> {
+impl<T> Pending<T> {
     /// Resolves to the decoded body together with the response's status and headers.
     ///
     /// ```no_run
@@ -482,12 +483,12 @@ impl<'c, T> Pending<'c, T> {
     /// # let _ = user;
     /// # Ok(()) }
     /// ```
-    pub fn with_response(self) -> WithResponse<'c, T> {
+    pub fn with_response(self) -> WithResponse<T> {
         WithResponse { sent: self.sent, read: self.read }
     }
 }
 
-impl<T> Future for Pending<'_, T> {
+impl<T> Future for Pending<T> {
     type Output = Result<T, Error>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
@@ -496,7 +497,7 @@ impl<T> Future for Pending<'_, T> {
     }
 }
 
-impl<T> std::fmt::Debug for Pending<'_, T> {
+impl<T> std::fmt::Debug for Pending<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Pending { .. }")
     }
@@ -505,12 +506,12 @@ impl<T> std::fmt::Debug for Pending<'_, T> {
 /// A request on its way that resolves to a [`Response`]: the decoded body with the
 /// status and headers. Made by [`Pending::with_response`].
 #[must_use = "a request does nothing until it is awaited"]
-pub struct WithResponse<'c, T> {
-    sent: Sent<'c>,
+pub struct WithResponse<T> {
+    sent: Sent,
     read: Read<T>,
 }
 
-impl<T> Future for WithResponse<'_, T> {
+impl<T> Future for WithResponse<T> {
     type Output = Result<Response<T>, Error>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
@@ -522,7 +523,7 @@ impl<T> Future for WithResponse<'_, T> {
     }
 }
 
-impl<T> std::fmt::Debug for WithResponse<'_, T> {
+impl<T> std::fmt::Debug for WithResponse<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("WithResponse { .. }")
     }
@@ -531,9 +532,9 @@ impl<T> std::fmt::Debug for WithResponse<'_, T> {
 /// `.await` on a request builder sends it.
 macro_rules! into_future {
     ($builder:ident, $output:ty) => {
-        impl<'c> std::future::IntoFuture for $builder<'c> {
+        impl std::future::IntoFuture for $builder {
             type Output = Result<$output, crate::Error>;
-            type IntoFuture = crate::Pending<'c, $output>;
+            type IntoFuture = crate::Pending<$output>;
 
             fn into_future(self) -> Self::IntoFuture {
                 self.send()
@@ -553,7 +554,7 @@ mod tests {
         static OP: Operation = Operation { id: "Test", method: Method::GET, path: "/test", auth: true };
         // Nothing listens on port 1: a request that went out would fail with a transport error.
         let client = Client::builder("sk_test_key").base_url("http://127.0.0.1:1").build().unwrap();
-        let mut call = Call::new(&client, &OP, "/test".to_owned(), RequestOptions::default());
+        let mut call = Call::new(client, &OP, "/test".to_owned(), RequestOptions::default());
         call.header("X-Note", Some(&"two\nlines"));
         call.header("X-Fine", Some(&"ok"));
         let error = call.send_empty().await.unwrap_err();
@@ -564,8 +565,8 @@ mod tests {
     fn raw_and_text_bodies_go_as_they_are_with_the_files_content_type_or_the_declared_one() {
         static OP: Operation = Operation { id: "Test", method: Method::PUT, path: "/test", auth: true };
         let client = Client::builder("sk_test_key").base_url("http://127.0.0.1:1").build().unwrap();
-        let sent = |put: &dyn Fn(&mut Call<'_>)| {
-            let mut call = Call::new(&client, &OP, "/test".to_owned(), RequestOptions::default());
+        let sent = |put: &dyn Fn(&mut Call)| {
+            let mut call = Call::new(client.clone(), &OP, "/test".to_owned(), RequestOptions::default());
             put(&mut call);
             let request = call.build().unwrap();
             let content_type = request.headers()[reqwest::header::CONTENT_TYPE].to_str().unwrap().to_owned();
@@ -598,7 +599,7 @@ mod tests {
             .mount(&server)
             .await;
         let client = Client::builder("sk_test_key").base_url(server.uri()).build().unwrap();
-        let call = |path: &str| Call::new(&client, &OP, path.to_owned(), RequestOptions::default());
+        let call = |path: &str| Call::new(client.clone(), &OP, path.to_owned(), RequestOptions::default());
 
         let body: Vec<u8> = call("/things").send_json().await.unwrap();
         assert_eq!(body, [1, 2]);
@@ -651,13 +652,14 @@ mod tests {
         let (url, served) = raw_server(vec![CUT, WHOLE]).await;
         let client = Client::builder("sk_test_key").base_url(url).retry_policy(policy.clone()).build().unwrap();
         let body: Vec<u8> =
-            Call::new(&client, &GET, "/test".to_owned(), RequestOptions::default()).send_json().await.unwrap();
+            Call::new(client.clone(), &GET, "/test".to_owned(), RequestOptions::default()).send_json().await.unwrap();
         assert_eq!((body, served.await.unwrap()), (vec![1, 2], 2));
 
         let (url, served) = raw_server(vec![CUT]).await;
         let client = Client::builder("sk_test_key").base_url(url).retry_policy(policy).build().unwrap();
-        let error =
-            Call::new(&client, &POST, "/test".to_owned(), RequestOptions::default()).send_json::<Vec<u8>>().await;
+        let error = Call::new(client.clone(), &POST, "/test".to_owned(), RequestOptions::default())
+            .send_json::<Vec<u8>>()
+            .await;
         assert!(matches!(&error, Err(Error::Transport(_))), "{error:?}");
         assert!(error.unwrap_err().is_retryable());
         assert_eq!(served.await.unwrap(), 1, "a create that reached the server is not repeated");
@@ -675,7 +677,7 @@ mod tests {
             .header(CONTENT_TYPE, HeaderValue::from_static("text/plain"))
             .header(HeaderName::from_static("x-note"), HeaderValue::from_static("first"))
             .header(HeaderName::from_static("x-note"), HeaderValue::from_static("second"));
-        let mut call = Call::new(&client, &OP, "/test".to_owned(), options);
+        let mut call = Call::new(client.clone(), &OP, "/test".to_owned(), options);
         call.json(&serde_json::json!({}));
         call.header("X-Note", Some(&"third"));
         let request = call.build().unwrap();
@@ -716,7 +718,7 @@ mod tests {
         Mock::given(wiremock::matchers::any()).respond_with(ResponseTemplate::new(200)).mount(&server).await;
         let client = Client::builder("sk_test_key").base_url(server.uri()).build().unwrap();
         for id in ["..", ".", ""] {
-            let call = Call::new(&client, &OP, format!("/users/{}", segment(id)), RequestOptions::default());
+            let call = Call::new(client.clone(), &OP, format!("/users/{}", segment(id)), RequestOptions::default());
             let error = call.send_empty().await.unwrap_err();
             assert!(
                 matches!(&error, Error::Config(message) if message.contains("path parameter `user_id`")),
@@ -724,7 +726,7 @@ mod tests {
             );
         }
         assert!(server.received_requests().await.unwrap().is_empty());
-        let call = Call::new(&client, &OP, format!("/users/{}", segment("../x")), RequestOptions::default());
+        let call = Call::new(client.clone(), &OP, format!("/users/{}", segment("../x")), RequestOptions::default());
         call.send_empty().await.unwrap();
         assert_eq!(server.received_requests().await.unwrap()[0].url.path(), "/users/..%2Fx");
     }

@@ -1,4 +1,4 @@
-//! Webhook verification (feature `webhooks`): Clerk sends webhooks through Svix, signed
+//! Webhook verification (feature `webhook-verification`): Clerk sends webhooks through Svix, signed
 //! with HMAC-SHA256 over `{svix-id}.{svix-timestamp}.{body}` and the endpoint's `whsec_…`
 //! secret.
 
@@ -14,6 +14,8 @@ use base64::engine::general_purpose::STANDARD;
 pub enum WebhookError {
     /// The secret is not `whsec_` followed by base64.
     InvalidSecret,
+    /// `CLERK_WEBHOOK_SIGNING_SECRET` is not set ([`Webhook::from_env`]).
+    SecretNotSet,
     /// A `svix-id`, `svix-timestamp` or `svix-signature` header is missing or not text.
     MissingHeader(&'static str),
     /// `svix-timestamp` is not a number.
@@ -32,6 +34,7 @@ impl fmt::Display for WebhookError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             WebhookError::InvalidSecret => f.write_str("invalid webhook secret"),
+            WebhookError::SecretNotSet => f.write_str("CLERK_WEBHOOK_SIGNING_SECRET is not set"),
             WebhookError::MissingHeader(name) => write!(f, "missing header {name}"),
             WebhookError::InvalidTimestamp => f.write_str("invalid svix-timestamp"),
             WebhookError::TimestampOutOfTolerance => f.write_str("webhook timestamp outside the tolerance"),
@@ -96,6 +99,17 @@ impl Webhook {
             return Err(WebhookError::InvalidSecret);
         }
         Ok(Webhook { key: ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &key), tolerance: Duration::from_secs(300) })
+    }
+
+    /// A verifier for the endpoint secret in `CLERK_WEBHOOK_SIGNING_SECRET`, the variable
+    /// Clerk's documentation names.
+    pub fn from_env() -> Result<Self, WebhookError> {
+        Self::from_env_with(|name| std::env::var(name).ok())
+    }
+
+    /// [`from_env`](Self::from_env) with the variable read through `var`.
+    fn from_env_with(var: impl Fn(&str) -> Option<String>) -> Result<Self, WebhookError> {
+        Self::new(&var("CLERK_WEBHOOK_SIGNING_SECRET").ok_or(WebhookError::SecretNotSet)?)
     }
 
     /// How far the timestamp may be from now.
@@ -192,5 +206,15 @@ mod tests {
         let far_future = UNIX_EPOCH + Duration::from_secs(u64::MAX / 2);
         let result = webhook.verify_parts("msg_1", "0", "v1,AAAA", b"{}", far_future);
         assert_eq!(result, Err(WebhookError::TimestampOutOfTolerance));
+    }
+
+    #[test]
+    fn from_env_reads_the_signing_secret() {
+        let var = |value: Option<&'static str>| {
+            move |name: &str| value.filter(|_| name == "CLERK_WEBHOOK_SIGNING_SECRET").map(str::to_owned)
+        };
+        assert!(Webhook::from_env_with(var(Some("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"))).is_ok());
+        assert_eq!(Webhook::from_env_with(var(None)).unwrap_err(), WebhookError::SecretNotSet);
+        assert_eq!(Webhook::from_env_with(var(Some("whsec_"))).unwrap_err(), WebhookError::InvalidSecret);
     }
 }

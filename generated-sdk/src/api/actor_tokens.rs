@@ -21,9 +21,9 @@ impl<'c> ActorTokensApi<'c> {
     /// The `actor` parameter needs to include at least a "sub" key whose value is the ID of the actor (impersonating) user.
     ///
     /// `POST /actor_tokens`
-    pub fn create_actor_token(&self) -> CreateActorToken<'c> {
+    pub fn create_actor_token(&self) -> CreateActorToken {
         CreateActorToken {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             body: None,
         }
@@ -37,9 +37,9 @@ impl<'c> ActorTokensApi<'c> {
     pub fn revoke_actor_token(
         &self,
         actor_token_id: impl Into<String>,
-    ) -> RevokeActorToken<'c> {
+    ) -> RevokeActorToken {
         RevokeActorToken {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             actor_token_id: actor_token_id.into(),
         }
@@ -53,16 +53,16 @@ const CREATE_ACTOR_TOKEN: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`ActorTokensApi::create_actor_token`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`ActorTokensApi::create_actor_token`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct CreateActorToken<'c> {
-    client: &'c crate::Client,
+pub struct CreateActorToken {
+    client: crate::Client,
     options: RequestOptions,
     body: Option<models::CreateActorTokenRequest>,
 }
 
-impl<'c> CreateActorToken<'c> {
+impl CreateActorToken {
     /// The request body (optional for this operation).
     pub fn body(mut self, body: models::CreateActorTokenRequest) -> Self {
         self.body = Some(body);
@@ -76,7 +76,7 @@ impl<'c> CreateActorToken<'c> {
     }
 
     /// Sends `POST /actor_tokens`.
-    pub fn send(self) -> crate::Pending<'c, models::ActorToken> {
+    pub fn send(self) -> crate::Pending<models::ActorToken> {
         let mut call = Call::new(
             self.client,
             &CREATE_ACTOR_TOKEN,
@@ -99,16 +99,16 @@ const REVOKE_ACTOR_TOKEN: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`ActorTokensApi::revoke_actor_token`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`ActorTokensApi::revoke_actor_token`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct RevokeActorToken<'c> {
-    client: &'c crate::Client,
+pub struct RevokeActorToken {
+    client: crate::Client,
     options: RequestOptions,
     actor_token_id: String,
 }
 
-impl<'c> RevokeActorToken<'c> {
+impl RevokeActorToken {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -116,7 +116,7 @@ impl<'c> RevokeActorToken<'c> {
     }
 
     /// Sends `POST /actor_tokens/{actor_token_id}/revoke`.
-    pub fn send(self) -> crate::Pending<'c, models::ActorToken> {
+    pub fn send(self) -> crate::Pending<models::ActorToken> {
         let call = Call::new(
             self.client,
             &REVOKE_ACTOR_TOKEN,

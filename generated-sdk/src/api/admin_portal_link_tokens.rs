@@ -21,9 +21,9 @@ impl<'c> AdminPortalLinkTokensApi<'c> {
     pub fn create_admin_portal_link_token(
         &self,
         body: models::CreateAdminPortalLinkTokenRequest,
-    ) -> CreateAdminPortalLinkToken<'c> {
+    ) -> CreateAdminPortalLinkToken {
         CreateAdminPortalLinkToken {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             body,
         }
@@ -36,9 +36,9 @@ impl<'c> AdminPortalLinkTokensApi<'c> {
         &self,
         admin_portal_link_token_id: impl Into<String>,
         body: models::RevokeAdminPortalLinkTokenRequest,
-    ) -> RevokeAdminPortalLinkToken<'c> {
+    ) -> RevokeAdminPortalLinkToken {
         RevokeAdminPortalLinkToken {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             admin_portal_link_token_id: admin_portal_link_token_id.into(),
             body,
@@ -53,16 +53,16 @@ const CREATE_ADMIN_PORTAL_LINK_TOKEN: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`AdminPortalLinkTokensApi::create_admin_portal_link_token`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`AdminPortalLinkTokensApi::create_admin_portal_link_token`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct CreateAdminPortalLinkToken<'c> {
-    client: &'c crate::Client,
+pub struct CreateAdminPortalLinkToken {
+    client: crate::Client,
     options: RequestOptions,
     body: models::CreateAdminPortalLinkTokenRequest,
 }
 
-impl<'c> CreateAdminPortalLinkToken<'c> {
+impl CreateAdminPortalLinkToken {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -70,7 +70,7 @@ impl<'c> CreateAdminPortalLinkToken<'c> {
     }
 
     /// Sends `POST /admin_portal_link_tokens`.
-    pub fn send(self) -> crate::Pending<'c, models::CreateAdminPortalLinkTokenResponse> {
+    pub fn send(self) -> crate::Pending<models::CreateAdminPortalLinkTokenResponse> {
         let mut call = Call::new(
             self.client,
             &CREATE_ADMIN_PORTAL_LINK_TOKEN,
@@ -93,17 +93,17 @@ const REVOKE_ADMIN_PORTAL_LINK_TOKEN: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`AdminPortalLinkTokensApi::revoke_admin_portal_link_token`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`AdminPortalLinkTokensApi::revoke_admin_portal_link_token`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct RevokeAdminPortalLinkToken<'c> {
-    client: &'c crate::Client,
+pub struct RevokeAdminPortalLinkToken {
+    client: crate::Client,
     options: RequestOptions,
     admin_portal_link_token_id: String,
     body: models::RevokeAdminPortalLinkTokenRequest,
 }
 
-impl<'c> RevokeAdminPortalLinkToken<'c> {
+impl RevokeAdminPortalLinkToken {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -111,7 +111,7 @@ impl<'c> RevokeAdminPortalLinkToken<'c> {
     }
 
     /// Sends `POST /admin_portal_link_tokens/{adminPortalLinkTokenID}/revoke`.
-    pub fn send(self) -> crate::Pending<'c, models::RevokeAdminPortalLinkTokenResponse> {
+    pub fn send(self) -> crate::Pending<models::RevokeAdminPortalLinkTokenResponse> {
         let mut call = Call::new(
             self.client,
             &REVOKE_ADMIN_PORTAL_LINK_TOKEN,

@@ -22,9 +22,9 @@ impl<'c> AgentTasksApi<'c> {
     /// The agent_id is stable per agent_name within an instance. The agent_task_id is unique per call.
     ///
     /// `POST /agents/tasks`
-    pub fn create_agent_task(&self) -> CreateAgentTask<'c> {
+    pub fn create_agent_task(&self) -> CreateAgentTask {
         CreateAgentTask {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             body: None,
         }
@@ -38,9 +38,9 @@ impl<'c> AgentTasksApi<'c> {
     pub fn revoke_agent_task(
         &self,
         agent_task_id: impl Into<String>,
-    ) -> RevokeAgentTask<'c> {
+    ) -> RevokeAgentTask {
         RevokeAgentTask {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             agent_task_id: agent_task_id.into(),
         }
@@ -54,16 +54,16 @@ const CREATE_AGENT_TASK: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`AgentTasksApi::create_agent_task`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`AgentTasksApi::create_agent_task`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct CreateAgentTask<'c> {
-    client: &'c crate::Client,
+pub struct CreateAgentTask {
+    client: crate::Client,
     options: RequestOptions,
     body: Option<models::CreateAgentTaskRequest>,
 }
 
-impl<'c> CreateAgentTask<'c> {
+impl CreateAgentTask {
     /// The request body (optional for this operation).
     pub fn body(mut self, body: models::CreateAgentTaskRequest) -> Self {
         self.body = Some(body);
@@ -77,7 +77,7 @@ impl<'c> CreateAgentTask<'c> {
     }
 
     /// Sends `POST /agents/tasks`.
-    pub fn send(self) -> crate::Pending<'c, models::AgentTask> {
+    pub fn send(self) -> crate::Pending<models::AgentTask> {
         let mut call = Call::new(
             self.client,
             &CREATE_AGENT_TASK,
@@ -100,16 +100,16 @@ const REVOKE_AGENT_TASK: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`AgentTasksApi::revoke_agent_task`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`AgentTasksApi::revoke_agent_task`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct RevokeAgentTask<'c> {
-    client: &'c crate::Client,
+pub struct RevokeAgentTask {
+    client: crate::Client,
     options: RequestOptions,
     agent_task_id: String,
 }
 
-impl<'c> RevokeAgentTask<'c> {
+impl RevokeAgentTask {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -117,7 +117,7 @@ impl<'c> RevokeAgentTask<'c> {
     }
 
     /// Sends `POST /agents/tasks/{agent_task_id}/revoke`.
-    pub fn send(self) -> crate::Pending<'c, models::AgentTask> {
+    pub fn send(self) -> crate::Pending<models::AgentTask> {
         let call = Call::new(
             self.client,
             &REVOKE_AGENT_TASK,

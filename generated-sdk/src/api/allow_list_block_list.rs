@@ -20,9 +20,9 @@ impl<'c> AllowListBlockListApi<'c> {
     /// Get a list of all identifiers allowed to sign up to an instance
     ///
     /// `GET /allowlist_identifiers`
-    pub fn list_allowlist_identifiers(&self) -> ListAllowlistIdentifiers<'c> {
+    pub fn list_allowlist_identifiers(&self) -> ListAllowlistIdentifiers {
         ListAllowlistIdentifiers {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             paginated: None,
             limit: None,
@@ -35,9 +35,9 @@ impl<'c> AllowListBlockListApi<'c> {
     /// Create an identifier allowed to sign up to an instance
     ///
     /// `POST /allowlist_identifiers`
-    pub fn create_allowlist_identifier(&self) -> CreateAllowlistIdentifier<'c> {
+    pub fn create_allowlist_identifier(&self) -> CreateAllowlistIdentifier {
         CreateAllowlistIdentifier {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             body: None,
         }
@@ -51,9 +51,9 @@ impl<'c> AllowListBlockListApi<'c> {
     pub fn delete_allowlist_identifier(
         &self,
         identifier_id: impl Into<String>,
-    ) -> DeleteAllowlistIdentifier<'c> {
+    ) -> DeleteAllowlistIdentifier {
         DeleteAllowlistIdentifier {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             identifier_id: identifier_id.into(),
         }
@@ -64,9 +64,9 @@ impl<'c> AllowListBlockListApi<'c> {
     /// Get a list of all identifiers which are not allowed to access an instance
     ///
     /// `GET /blocklist_identifiers`
-    pub fn list_blocklist_identifiers(&self) -> ListBlocklistIdentifiers<'c> {
+    pub fn list_blocklist_identifiers(&self) -> ListBlocklistIdentifiers {
         ListBlocklistIdentifiers {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
         }
     }
@@ -76,9 +76,9 @@ impl<'c> AllowListBlockListApi<'c> {
     /// Create an identifier that is blocked from accessing an instance
     ///
     /// `POST /blocklist_identifiers`
-    pub fn create_blocklist_identifier(&self) -> CreateBlocklistIdentifier<'c> {
+    pub fn create_blocklist_identifier(&self) -> CreateBlocklistIdentifier {
         CreateBlocklistIdentifier {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             body: None,
         }
@@ -92,9 +92,9 @@ impl<'c> AllowListBlockListApi<'c> {
     pub fn delete_blocklist_identifier(
         &self,
         identifier_id: impl Into<String>,
-    ) -> DeleteBlocklistIdentifier<'c> {
+    ) -> DeleteBlocklistIdentifier {
         DeleteBlocklistIdentifier {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             identifier_id: identifier_id.into(),
         }
@@ -108,18 +108,18 @@ const LIST_ALLOWLIST_IDENTIFIERS: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`AllowListBlockListApi::list_allowlist_identifiers`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`AllowListBlockListApi::list_allowlist_identifiers`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct ListAllowlistIdentifiers<'c> {
-    client: &'c crate::Client,
+pub struct ListAllowlistIdentifiers {
+    client: crate::Client,
     options: RequestOptions,
     paginated: Option<bool>,
     limit: Option<i64>,
     offset: Option<i64>,
 }
 
-impl<'c> ListAllowlistIdentifiers<'c> {
+impl ListAllowlistIdentifiers {
     /// Whether to paginate the results.
     /// If true, the results will be paginated.
     /// If false, the results will not be paginated.
@@ -154,7 +154,7 @@ impl<'c> ListAllowlistIdentifiers<'c> {
     }
 
     /// Sends `GET /allowlist_identifiers`.
-    pub fn send(self) -> crate::Pending<'c, Vec<models::AllowlistIdentifier>> {
+    pub fn send(self) -> crate::Pending<Vec<models::AllowlistIdentifier>> {
         let mut call = Call::new(
             self.client,
             &LIST_ALLOWLIST_IDENTIFIERS,
@@ -173,7 +173,7 @@ impl<'c> ListAllowlistIdentifiers<'c> {
         self,
     ) -> impl futures_util::Stream<
         Item = Result<models::AllowlistIdentifier, crate::Error>,
-    > + 'c {
+    > + 'static {
         let page_size = self.limit.unwrap_or(10);
         let start = self.offset.unwrap_or(0);
         crate::pagination::items(
@@ -203,16 +203,16 @@ const CREATE_ALLOWLIST_IDENTIFIER: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`AllowListBlockListApi::create_allowlist_identifier`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`AllowListBlockListApi::create_allowlist_identifier`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct CreateAllowlistIdentifier<'c> {
-    client: &'c crate::Client,
+pub struct CreateAllowlistIdentifier {
+    client: crate::Client,
     options: RequestOptions,
     body: Option<models::CreateAllowlistIdentifierRequest>,
 }
 
-impl<'c> CreateAllowlistIdentifier<'c> {
+impl CreateAllowlistIdentifier {
     /// The request body (optional for this operation).
     pub fn body(mut self, body: models::CreateAllowlistIdentifierRequest) -> Self {
         self.body = Some(body);
@@ -226,7 +226,7 @@ impl<'c> CreateAllowlistIdentifier<'c> {
     }
 
     /// Sends `POST /allowlist_identifiers`.
-    pub fn send(self) -> crate::Pending<'c, models::AllowlistIdentifier> {
+    pub fn send(self) -> crate::Pending<models::AllowlistIdentifier> {
         let mut call = Call::new(
             self.client,
             &CREATE_ALLOWLIST_IDENTIFIER,
@@ -249,16 +249,16 @@ const DELETE_ALLOWLIST_IDENTIFIER: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`AllowListBlockListApi::delete_allowlist_identifier`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`AllowListBlockListApi::delete_allowlist_identifier`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct DeleteAllowlistIdentifier<'c> {
-    client: &'c crate::Client,
+pub struct DeleteAllowlistIdentifier {
+    client: crate::Client,
     options: RequestOptions,
     identifier_id: String,
 }
 
-impl<'c> DeleteAllowlistIdentifier<'c> {
+impl DeleteAllowlistIdentifier {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -266,7 +266,7 @@ impl<'c> DeleteAllowlistIdentifier<'c> {
     }
 
     /// Sends `DELETE /allowlist_identifiers/{identifier_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::DeletedObject> {
+    pub fn send(self) -> crate::Pending<models::DeletedObject> {
         let call = Call::new(
             self.client,
             &DELETE_ALLOWLIST_IDENTIFIER,
@@ -289,15 +289,15 @@ const LIST_BLOCKLIST_IDENTIFIERS: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`AllowListBlockListApi::list_blocklist_identifiers`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`AllowListBlockListApi::list_blocklist_identifiers`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct ListBlocklistIdentifiers<'c> {
-    client: &'c crate::Client,
+pub struct ListBlocklistIdentifiers {
+    client: crate::Client,
     options: RequestOptions,
 }
 
-impl<'c> ListBlocklistIdentifiers<'c> {
+impl ListBlocklistIdentifiers {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -305,7 +305,7 @@ impl<'c> ListBlocklistIdentifiers<'c> {
     }
 
     /// Sends `GET /blocklist_identifiers`.
-    pub fn send(self) -> crate::Pending<'c, models::BlocklistIdentifiers> {
+    pub fn send(self) -> crate::Pending<models::BlocklistIdentifiers> {
         let call = Call::new(
             self.client,
             &LIST_BLOCKLIST_IDENTIFIERS,
@@ -325,16 +325,16 @@ const CREATE_BLOCKLIST_IDENTIFIER: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`AllowListBlockListApi::create_blocklist_identifier`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`AllowListBlockListApi::create_blocklist_identifier`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct CreateBlocklistIdentifier<'c> {
-    client: &'c crate::Client,
+pub struct CreateBlocklistIdentifier {
+    client: crate::Client,
     options: RequestOptions,
     body: Option<models::CreateBlocklistIdentifierRequest>,
 }
 
-impl<'c> CreateBlocklistIdentifier<'c> {
+impl CreateBlocklistIdentifier {
     /// The request body (optional for this operation).
     pub fn body(mut self, body: models::CreateBlocklistIdentifierRequest) -> Self {
         self.body = Some(body);
@@ -348,7 +348,7 @@ impl<'c> CreateBlocklistIdentifier<'c> {
     }
 
     /// Sends `POST /blocklist_identifiers`.
-    pub fn send(self) -> crate::Pending<'c, models::BlocklistIdentifier> {
+    pub fn send(self) -> crate::Pending<models::BlocklistIdentifier> {
         let mut call = Call::new(
             self.client,
             &CREATE_BLOCKLIST_IDENTIFIER,
@@ -371,16 +371,16 @@ const DELETE_BLOCKLIST_IDENTIFIER: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`AllowListBlockListApi::delete_blocklist_identifier`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`AllowListBlockListApi::delete_blocklist_identifier`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct DeleteBlocklistIdentifier<'c> {
-    client: &'c crate::Client,
+pub struct DeleteBlocklistIdentifier {
+    client: crate::Client,
     options: RequestOptions,
     identifier_id: String,
 }
 
-impl<'c> DeleteBlocklistIdentifier<'c> {
+impl DeleteBlocklistIdentifier {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -388,7 +388,7 @@ impl<'c> DeleteBlocklistIdentifier<'c> {
     }
 
     /// Sends `DELETE /blocklist_identifiers/{identifier_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::DeletedObject> {
+    pub fn send(self) -> crate::Pending<models::DeletedObject> {
         let call = Call::new(
             self.client,
             &DELETE_BLOCKLIST_IDENTIFIER,

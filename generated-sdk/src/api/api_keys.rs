@@ -18,9 +18,9 @@ impl<'c> ApiKeysApi<'c> {
     /// Get API Keys
     ///
     /// `GET /api_keys`
-    pub fn get_api_keys(&self, subject: impl Into<String>) -> GetApiKeys<'c> {
+    pub fn get_api_keys(&self, subject: impl Into<String>) -> GetApiKeys {
         GetApiKeys {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             r#type: None,
             subject: subject.into(),
@@ -34,9 +34,9 @@ impl<'c> ApiKeysApi<'c> {
     /// Create an API Key
     ///
     /// `POST /api_keys`
-    pub fn create_api_key(&self, body: models::CreateApiKeyRequest) -> CreateApiKey<'c> {
+    pub fn create_api_key(&self, body: models::CreateApiKeyRequest) -> CreateApiKey {
         CreateApiKey {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             body,
         }
@@ -45,9 +45,9 @@ impl<'c> ApiKeysApi<'c> {
     /// Get an API Key by ID
     ///
     /// `GET /api_keys/{apiKeyID}`
-    pub fn get_api_key(&self, api_key_id: impl Into<String>) -> GetApiKey<'c> {
+    pub fn get_api_key(&self, api_key_id: impl Into<String>) -> GetApiKey {
         GetApiKey {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             api_key_id: api_key_id.into(),
         }
@@ -56,9 +56,9 @@ impl<'c> ApiKeysApi<'c> {
     /// Delete an API Key
     ///
     /// `DELETE /api_keys/{apiKeyID}`
-    pub fn delete_api_key(&self, api_key_id: impl Into<String>) -> DeleteApiKey<'c> {
+    pub fn delete_api_key(&self, api_key_id: impl Into<String>) -> DeleteApiKey {
         DeleteApiKey {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             api_key_id: api_key_id.into(),
         }
@@ -71,9 +71,9 @@ impl<'c> ApiKeysApi<'c> {
         &self,
         api_key_id: impl Into<String>,
         body: models::UpdateApiKeyRequest,
-    ) -> UpdateApiKey<'c> {
+    ) -> UpdateApiKey {
         UpdateApiKey {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             api_key_id: api_key_id.into(),
             body,
@@ -83,12 +83,9 @@ impl<'c> ApiKeysApi<'c> {
     /// Get an API Key Secret
     ///
     /// `GET /api_keys/{apiKeyID}/secret`
-    pub fn get_api_key_secret(
-        &self,
-        api_key_id: impl Into<String>,
-    ) -> GetApiKeySecret<'c> {
+    pub fn get_api_key_secret(&self, api_key_id: impl Into<String>) -> GetApiKeySecret {
         GetApiKeySecret {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             api_key_id: api_key_id.into(),
         }
@@ -101,9 +98,9 @@ impl<'c> ApiKeysApi<'c> {
         &self,
         api_key_id: impl Into<String>,
         body: models::RevokeAdminPortalLinkTokenRequest,
-    ) -> RevokeApiKey<'c> {
+    ) -> RevokeApiKey {
         RevokeApiKey {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             api_key_id: api_key_id.into(),
             body,
@@ -113,9 +110,9 @@ impl<'c> ApiKeysApi<'c> {
     /// Verify an API Key
     ///
     /// `POST /api_keys/verify`
-    pub fn verify_api_key(&self, body: models::VerifyApiKeyRequest) -> VerifyApiKey<'c> {
+    pub fn verify_api_key(&self, body: models::VerifyApiKeyRequest) -> VerifyApiKey {
         VerifyApiKey {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             body,
         }
@@ -129,11 +126,11 @@ const GET_API_KEYS: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`ApiKeysApi::get_api_keys`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`ApiKeysApi::get_api_keys`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct GetApiKeys<'c> {
-    client: &'c crate::Client,
+pub struct GetApiKeys {
+    client: crate::Client,
     options: RequestOptions,
     r#type: Option<String>,
     subject: String,
@@ -143,7 +140,7 @@ pub struct GetApiKeys<'c> {
     query: Option<String>,
 }
 
-impl<'c> GetApiKeys<'c> {
+impl GetApiKeys {
     /// The server uses `api_key` when this is not set.
     pub fn r#type(mut self, r#type: impl Into<String>) -> Self {
         self.r#type = Some(r#type.into());
@@ -183,7 +180,7 @@ impl<'c> GetApiKeys<'c> {
     }
 
     /// Sends `GET /api_keys`.
-    pub fn send(self) -> crate::Pending<'c, models::GetApiKeysResponse> {
+    pub fn send(self) -> crate::Pending<models::GetApiKeysResponse> {
         let mut call = Call::new(
             self.client,
             &GET_API_KEYS,
@@ -203,7 +200,9 @@ impl<'c> GetApiKeys<'c> {
     /// the limit set on this request is the page size.
     pub fn paginate(
         self,
-    ) -> impl futures_util::Stream<Item = Result<models::ApiKey, crate::Error>> + 'c {
+    ) -> impl futures_util::Stream<
+        Item = Result<models::ApiKey, crate::Error>,
+    > + 'static {
         let page_size = self.limit.map_or(10, |limit| limit as i64);
         let start = self.offset.map_or(0, |offset| offset as i64);
         crate::pagination::items(
@@ -231,16 +230,16 @@ const CREATE_API_KEY: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`ApiKeysApi::create_api_key`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`ApiKeysApi::create_api_key`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct CreateApiKey<'c> {
-    client: &'c crate::Client,
+pub struct CreateApiKey {
+    client: crate::Client,
     options: RequestOptions,
     body: models::CreateApiKeyRequest,
 }
 
-impl<'c> CreateApiKey<'c> {
+impl CreateApiKey {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -248,7 +247,7 @@ impl<'c> CreateApiKey<'c> {
     }
 
     /// Sends `POST /api_keys`.
-    pub fn send(self) -> crate::Pending<'c, models::CreateApiKeyResponse> {
+    pub fn send(self) -> crate::Pending<models::CreateApiKeyResponse> {
         let mut call = Call::new(
             self.client,
             &CREATE_API_KEY,
@@ -269,16 +268,16 @@ const GET_API_KEY: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`ApiKeysApi::get_api_key`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`ApiKeysApi::get_api_key`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct GetApiKey<'c> {
-    client: &'c crate::Client,
+pub struct GetApiKey {
+    client: crate::Client,
     options: RequestOptions,
     api_key_id: String,
 }
 
-impl<'c> GetApiKey<'c> {
+impl GetApiKey {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -286,7 +285,7 @@ impl<'c> GetApiKey<'c> {
     }
 
     /// Sends `GET /api_keys/{apiKeyID}`.
-    pub fn send(self) -> crate::Pending<'c, models::ApiKey> {
+    pub fn send(self) -> crate::Pending<models::ApiKey> {
         let call = Call::new(
             self.client,
             &GET_API_KEY,
@@ -306,16 +305,16 @@ const DELETE_API_KEY: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`ApiKeysApi::delete_api_key`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`ApiKeysApi::delete_api_key`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct DeleteApiKey<'c> {
-    client: &'c crate::Client,
+pub struct DeleteApiKey {
+    client: crate::Client,
     options: RequestOptions,
     api_key_id: String,
 }
 
-impl<'c> DeleteApiKey<'c> {
+impl DeleteApiKey {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -323,7 +322,7 @@ impl<'c> DeleteApiKey<'c> {
     }
 
     /// Sends `DELETE /api_keys/{apiKeyID}`.
-    pub fn send(self) -> crate::Pending<'c, models::DeleteApiKeyResponse> {
+    pub fn send(self) -> crate::Pending<models::DeleteApiKeyResponse> {
         let call = Call::new(
             self.client,
             &DELETE_API_KEY,
@@ -343,17 +342,17 @@ const UPDATE_API_KEY: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`ApiKeysApi::update_api_key`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`ApiKeysApi::update_api_key`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct UpdateApiKey<'c> {
-    client: &'c crate::Client,
+pub struct UpdateApiKey {
+    client: crate::Client,
     options: RequestOptions,
     api_key_id: String,
     body: models::UpdateApiKeyRequest,
 }
 
-impl<'c> UpdateApiKey<'c> {
+impl UpdateApiKey {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -361,7 +360,7 @@ impl<'c> UpdateApiKey<'c> {
     }
 
     /// Sends `PATCH /api_keys/{apiKeyID}`.
-    pub fn send(self) -> crate::Pending<'c, models::ApiKey> {
+    pub fn send(self) -> crate::Pending<models::ApiKey> {
         let mut call = Call::new(
             self.client,
             &UPDATE_API_KEY,
@@ -382,16 +381,16 @@ const GET_API_KEY_SECRET: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`ApiKeysApi::get_api_key_secret`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`ApiKeysApi::get_api_key_secret`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct GetApiKeySecret<'c> {
-    client: &'c crate::Client,
+pub struct GetApiKeySecret {
+    client: crate::Client,
     options: RequestOptions,
     api_key_id: String,
 }
 
-impl<'c> GetApiKeySecret<'c> {
+impl GetApiKeySecret {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -399,7 +398,7 @@ impl<'c> GetApiKeySecret<'c> {
     }
 
     /// Sends `GET /api_keys/{apiKeyID}/secret`.
-    pub fn send(self) -> crate::Pending<'c, models::GetApiKeySecretResponse> {
+    pub fn send(self) -> crate::Pending<models::GetApiKeySecretResponse> {
         let call = Call::new(
             self.client,
             &GET_API_KEY_SECRET,
@@ -419,17 +418,17 @@ const REVOKE_API_KEY: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`ApiKeysApi::revoke_api_key`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`ApiKeysApi::revoke_api_key`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct RevokeApiKey<'c> {
-    client: &'c crate::Client,
+pub struct RevokeApiKey {
+    client: crate::Client,
     options: RequestOptions,
     api_key_id: String,
     body: models::RevokeAdminPortalLinkTokenRequest,
 }
 
-impl<'c> RevokeApiKey<'c> {
+impl RevokeApiKey {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -437,7 +436,7 @@ impl<'c> RevokeApiKey<'c> {
     }
 
     /// Sends `POST /api_keys/{apiKeyID}/revoke`.
-    pub fn send(self) -> crate::Pending<'c, models::ApiKey> {
+    pub fn send(self) -> crate::Pending<models::ApiKey> {
         let mut call = Call::new(
             self.client,
             &REVOKE_API_KEY,
@@ -458,16 +457,16 @@ const VERIFY_API_KEY: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`ApiKeysApi::verify_api_key`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`ApiKeysApi::verify_api_key`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct VerifyApiKey<'c> {
-    client: &'c crate::Client,
+pub struct VerifyApiKey {
+    client: crate::Client,
     options: RequestOptions,
     body: models::VerifyApiKeyRequest,
 }
 
-impl<'c> VerifyApiKey<'c> {
+impl VerifyApiKey {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -475,7 +474,7 @@ impl<'c> VerifyApiKey<'c> {
     }
 
     /// Sends `POST /api_keys/verify`.
-    pub fn send(self) -> crate::Pending<'c, models::ApiKey> {
+    pub fn send(self) -> crate::Pending<models::ApiKey> {
         let mut call = Call::new(
             self.client,
             &VERIFY_API_KEY,

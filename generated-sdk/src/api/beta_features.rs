@@ -20,9 +20,9 @@ impl<'c> BetaFeaturesApi<'c> {
     /// Updates the settings of an instance
     ///
     /// `PATCH /beta_features/instance_settings`
-    pub fn update_instance_auth_config(&self) -> UpdateInstanceAuthConfig<'c> {
+    pub fn update_instance_auth_config(&self) -> UpdateInstanceAuthConfig {
         UpdateInstanceAuthConfig {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             body: None,
         }
@@ -38,11 +38,9 @@ impl<'c> BetaFeaturesApi<'c> {
     ///
     /// `PUT /beta_features/domain`
     #[deprecated]
-    pub fn update_production_instance_domain(
-        &self,
-    ) -> UpdateProductionInstanceDomain<'c> {
+    pub fn update_production_instance_domain(&self) -> UpdateProductionInstanceDomain {
         UpdateProductionInstanceDomain {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             body: None,
         }
@@ -57,11 +55,9 @@ impl<'c> BetaFeaturesApi<'c> {
     /// WARNING: Changing your domain will invalidate all current user sessions (i.e. users will be logged out). Also, while your application is being deployed, a small downtime is expected to occur.
     ///
     /// `POST /instance/change_domain`
-    pub fn change_production_instance_domain(
-        &self,
-    ) -> ChangeProductionInstanceDomain<'c> {
+    pub fn change_production_instance_domain(&self) -> ChangeProductionInstanceDomain {
         ChangeProductionInstanceDomain {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             body: None,
         }
@@ -75,16 +71,16 @@ const UPDATE_INSTANCE_AUTH_CONFIG: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`BetaFeaturesApi::update_instance_auth_config`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`BetaFeaturesApi::update_instance_auth_config`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct UpdateInstanceAuthConfig<'c> {
-    client: &'c crate::Client,
+pub struct UpdateInstanceAuthConfig {
+    client: crate::Client,
     options: RequestOptions,
     body: Option<models::UpdateInstanceAuthConfigRequest>,
 }
 
-impl<'c> UpdateInstanceAuthConfig<'c> {
+impl UpdateInstanceAuthConfig {
     /// The request body (optional for this operation).
     pub fn body(mut self, body: models::UpdateInstanceAuthConfigRequest) -> Self {
         self.body = Some(body);
@@ -98,7 +94,7 @@ impl<'c> UpdateInstanceAuthConfig<'c> {
     }
 
     /// Sends `PATCH /beta_features/instance_settings`.
-    pub fn send(self) -> crate::Pending<'c, models::InstanceSettings> {
+    pub fn send(self) -> crate::Pending<models::InstanceSettings> {
         let mut call = Call::new(
             self.client,
             &UPDATE_INSTANCE_AUTH_CONFIG,
@@ -121,16 +117,16 @@ const UPDATE_PRODUCTION_INSTANCE_DOMAIN: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`BetaFeaturesApi::update_production_instance_domain`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`BetaFeaturesApi::update_production_instance_domain`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct UpdateProductionInstanceDomain<'c> {
-    client: &'c crate::Client,
+pub struct UpdateProductionInstanceDomain {
+    client: crate::Client,
     options: RequestOptions,
     body: Option<models::UpdateProductionInstanceDomainRequest>,
 }
 
-impl<'c> UpdateProductionInstanceDomain<'c> {
+impl UpdateProductionInstanceDomain {
     /// The request body (optional for this operation).
     pub fn body(mut self, body: models::UpdateProductionInstanceDomainRequest) -> Self {
         self.body = Some(body);
@@ -144,7 +140,7 @@ impl<'c> UpdateProductionInstanceDomain<'c> {
     }
 
     /// Sends `PUT /beta_features/domain`.
-    pub fn send(self) -> crate::Pending<'c, ()> {
+    pub fn send(self) -> crate::Pending<()> {
         let mut call = Call::new(
             self.client,
             &UPDATE_PRODUCTION_INSTANCE_DOMAIN,
@@ -167,16 +163,16 @@ const CHANGE_PRODUCTION_INSTANCE_DOMAIN: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`BetaFeaturesApi::change_production_instance_domain`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`BetaFeaturesApi::change_production_instance_domain`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct ChangeProductionInstanceDomain<'c> {
-    client: &'c crate::Client,
+pub struct ChangeProductionInstanceDomain {
+    client: crate::Client,
     options: RequestOptions,
     body: Option<models::ChangeProductionInstanceDomainRequest>,
 }
 
-impl<'c> ChangeProductionInstanceDomain<'c> {
+impl ChangeProductionInstanceDomain {
     /// The request body (optional for this operation).
     pub fn body(mut self, body: models::ChangeProductionInstanceDomainRequest) -> Self {
         self.body = Some(body);
@@ -190,7 +186,7 @@ impl<'c> ChangeProductionInstanceDomain<'c> {
     }
 
     /// Sends `POST /instance/change_domain`.
-    pub fn send(self) -> crate::Pending<'c, ()> {
+    pub fn send(self) -> crate::Pending<()> {
         let mut call = Call::new(
             self.client,
             &CHANGE_PRODUCTION_INSTANCE_DOMAIN,

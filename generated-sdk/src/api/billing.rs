@@ -21,9 +21,9 @@ impl<'c> BillingApi<'c> {
     /// with the newest plans appearing first. This includes both free and paid plans. Pagination is supported.
     ///
     /// `GET /billing/plans`
-    pub fn get_commerce_plan_list(&self) -> GetCommercePlanList<'c> {
+    pub fn get_commerce_plan_list(&self) -> GetCommercePlanList {
         GetCommercePlanList {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             paginated: None,
             limit: None,
@@ -38,9 +38,9 @@ impl<'c> BillingApi<'c> {
     /// then by creation date descending. This includes both default and custom prices. Pagination is supported.
     ///
     /// `GET /billing/prices`
-    pub fn get_billing_price_list(&self) -> GetBillingPriceList<'c> {
+    pub fn get_billing_price_list(&self) -> GetBillingPriceList {
         GetBillingPriceList {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             paginated: None,
             limit: None,
@@ -58,9 +58,9 @@ impl<'c> BillingApi<'c> {
     pub fn create_billing_price(
         &self,
         body: models::CreateBillingPriceRequest,
-    ) -> CreateBillingPrice<'c> {
+    ) -> CreateBillingPrice {
         CreateBillingPrice {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             body,
         }
@@ -74,9 +74,9 @@ impl<'c> BillingApi<'c> {
     /// `GET /billing/subscription_items`
     pub fn get_commerce_subscription_item_list(
         &self,
-    ) -> GetCommerceSubscriptionItemList<'c> {
+    ) -> GetCommerceSubscriptionItemList {
         GetCommerceSubscriptionItemList {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             paginated: None,
             limit: None,
@@ -97,9 +97,9 @@ impl<'c> BillingApi<'c> {
     pub fn cancel_commerce_subscription_item(
         &self,
         subscription_item_id: impl Into<String>,
-    ) -> CancelCommerceSubscriptionItem<'c> {
+    ) -> CancelCommerceSubscriptionItem {
         CancelCommerceSubscriptionItem {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             subscription_item_id: subscription_item_id.into(),
             end_now: None,
@@ -118,9 +118,9 @@ impl<'c> BillingApi<'c> {
         &self,
         subscription_item_id: impl Into<String>,
         body: models::ExtendFreeTrialRequest,
-    ) -> ExtendBillingSubscriptionItemFreeTrial<'c> {
+    ) -> ExtendBillingSubscriptionItemFreeTrial {
         ExtendBillingSubscriptionItemFreeTrial {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             subscription_item_id: subscription_item_id.into(),
             body,
@@ -137,9 +137,9 @@ impl<'c> BillingApi<'c> {
         &self,
         subscription_item_id: impl Into<String>,
         body: models::PriceTransitionRequest,
-    ) -> CreateBillingPriceTransition<'c> {
+    ) -> CreateBillingPriceTransition {
         CreateBillingPriceTransition {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             subscription_item_id: subscription_item_id.into(),
             body,
@@ -158,9 +158,9 @@ impl<'c> BillingApi<'c> {
         &self,
         subscription_item_id: impl Into<String>,
         body: models::ApplyCommerceDiscountRequest,
-    ) -> ApplyBillingSubscriptionItemDiscount<'c> {
+    ) -> ApplyBillingSubscriptionItemDiscount {
         ApplyBillingSubscriptionItemDiscount {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             subscription_item_id: subscription_item_id.into(),
             body,
@@ -177,9 +177,9 @@ impl<'c> BillingApi<'c> {
         &self,
         subscription_item_id: impl Into<String>,
         discount_id: impl Into<String>,
-    ) -> RemoveBillingSubscriptionItemDiscount<'c> {
+    ) -> RemoveBillingSubscriptionItemDiscount {
         RemoveBillingSubscriptionItemDiscount {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             subscription_item_id: subscription_item_id.into(),
             discount_id: discount_id.into(),
@@ -192,9 +192,9 @@ impl<'c> BillingApi<'c> {
     /// with the newest statements appearing first. Pagination is supported.
     ///
     /// `GET /billing/statements`
-    pub fn get_billing_statement_list(&self) -> GetBillingStatementList<'c> {
+    pub fn get_billing_statement_list(&self) -> GetBillingStatementList {
         GetBillingStatementList {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             paginated: None,
             limit: None,
@@ -210,9 +210,9 @@ impl<'c> BillingApi<'c> {
     pub fn get_billing_statement(
         &self,
         statement_id: impl Into<String>,
-    ) -> GetBillingStatement<'c> {
+    ) -> GetBillingStatement {
         GetBillingStatement {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             statement_id: statement_id.into(),
         }
@@ -227,9 +227,9 @@ impl<'c> BillingApi<'c> {
     pub fn get_billing_statement_payment_attempts(
         &self,
         statement_id: impl Into<String>,
-    ) -> GetBillingStatementPaymentAttempts<'c> {
+    ) -> GetBillingStatementPaymentAttempts {
         GetBillingStatementPaymentAttempts {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             statement_id: statement_id.into(),
             paginated: None,
@@ -246,11 +246,11 @@ const GET_COMMERCE_PLAN_LIST: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`BillingApi::get_commerce_plan_list`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`BillingApi::get_commerce_plan_list`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct GetCommercePlanList<'c> {
-    client: &'c crate::Client,
+pub struct GetCommercePlanList {
+    client: crate::Client,
     options: RequestOptions,
     paginated: Option<bool>,
     limit: Option<i64>,
@@ -258,7 +258,7 @@ pub struct GetCommercePlanList<'c> {
     payer_type: Option<models::GetCommercePlanListPayerType>,
 }
 
-impl<'c> GetCommercePlanList<'c> {
+impl GetCommercePlanList {
     /// Whether to paginate the results.
     /// If true, the results will be paginated.
     /// If false, the results will not be paginated.
@@ -302,7 +302,7 @@ impl<'c> GetCommercePlanList<'c> {
     }
 
     /// Sends `GET /billing/plans`.
-    pub fn send(self) -> crate::Pending<'c, models::PaginatedCommercePlanResponse> {
+    pub fn send(self) -> crate::Pending<models::PaginatedCommercePlanResponse> {
         let mut call = Call::new(
             self.client,
             &GET_COMMERCE_PLAN_LIST,
@@ -322,7 +322,7 @@ impl<'c> GetCommercePlanList<'c> {
         self,
     ) -> impl futures_util::Stream<
         Item = Result<models::CommercePlan, crate::Error>,
-    > + 'c {
+    > + 'static {
         let page_size = self.limit.unwrap_or(10);
         let start = self.offset.unwrap_or(0);
         crate::pagination::items(
@@ -350,11 +350,11 @@ const GET_BILLING_PRICE_LIST: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`BillingApi::get_billing_price_list`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`BillingApi::get_billing_price_list`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct GetBillingPriceList<'c> {
-    client: &'c crate::Client,
+pub struct GetBillingPriceList {
+    client: crate::Client,
     options: RequestOptions,
     paginated: Option<bool>,
     limit: Option<i64>,
@@ -362,7 +362,7 @@ pub struct GetBillingPriceList<'c> {
     plan_id: Option<String>,
 }
 
-impl<'c> GetBillingPriceList<'c> {
+impl GetBillingPriceList {
     /// Whether to paginate the results.
     /// If true, the results will be paginated.
     /// If false, the results will not be paginated.
@@ -403,7 +403,7 @@ impl<'c> GetBillingPriceList<'c> {
     }
 
     /// Sends `GET /billing/prices`.
-    pub fn send(self) -> crate::Pending<'c, models::PaginatedBillingPriceResponse> {
+    pub fn send(self) -> crate::Pending<models::PaginatedBillingPriceResponse> {
         let mut call = Call::new(
             self.client,
             &GET_BILLING_PRICE_LIST,
@@ -423,7 +423,7 @@ impl<'c> GetBillingPriceList<'c> {
         self,
     ) -> impl futures_util::Stream<
         Item = Result<models::BillingPriceResponse, crate::Error>,
-    > + 'c {
+    > + 'static {
         let page_size = self.limit.unwrap_or(10);
         let start = self.offset.unwrap_or(0);
         crate::pagination::items(
@@ -451,16 +451,16 @@ const CREATE_BILLING_PRICE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`BillingApi::create_billing_price`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`BillingApi::create_billing_price`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct CreateBillingPrice<'c> {
-    client: &'c crate::Client,
+pub struct CreateBillingPrice {
+    client: crate::Client,
     options: RequestOptions,
     body: models::CreateBillingPriceRequest,
 }
 
-impl<'c> CreateBillingPrice<'c> {
+impl CreateBillingPrice {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -468,7 +468,7 @@ impl<'c> CreateBillingPrice<'c> {
     }
 
     /// Sends `POST /billing/prices`.
-    pub fn send(self) -> crate::Pending<'c, models::BillingPriceResponse> {
+    pub fn send(self) -> crate::Pending<models::BillingPriceResponse> {
         let mut call = Call::new(
             self.client,
             &CREATE_BILLING_PRICE,
@@ -489,11 +489,11 @@ const GET_COMMERCE_SUBSCRIPTION_ITEM_LIST: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`BillingApi::get_commerce_subscription_item_list`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`BillingApi::get_commerce_subscription_item_list`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct GetCommerceSubscriptionItemList<'c> {
-    client: &'c crate::Client,
+pub struct GetCommerceSubscriptionItemList {
+    client: crate::Client,
     options: RequestOptions,
     paginated: Option<bool>,
     limit: Option<i64>,
@@ -505,7 +505,7 @@ pub struct GetCommerceSubscriptionItemList<'c> {
     query: Option<String>,
 }
 
-impl<'c> GetCommerceSubscriptionItemList<'c> {
+impl GetCommerceSubscriptionItemList {
     /// Whether to paginate the results.
     /// If true, the results will be paginated.
     /// If false, the results will not be paginated.
@@ -580,7 +580,7 @@ impl<'c> GetCommerceSubscriptionItemList<'c> {
     /// Sends `GET /billing/subscription_items`.
     pub fn send(
         self,
-    ) -> crate::Pending<'c, models::PaginatedCommerceSubscriptionItemResponse> {
+    ) -> crate::Pending<models::PaginatedCommerceSubscriptionItemResponse> {
         let mut call = Call::new(
             self.client,
             &GET_COMMERCE_SUBSCRIPTION_ITEM_LIST,
@@ -604,7 +604,7 @@ impl<'c> GetCommerceSubscriptionItemList<'c> {
         self,
     ) -> impl futures_util::Stream<
         Item = Result<models::CommerceSubscriptionItem, crate::Error>,
-    > + 'c {
+    > + 'static {
         let page_size = self.limit.unwrap_or(10);
         let start = self.offset.unwrap_or(0);
         crate::pagination::items(
@@ -634,17 +634,17 @@ const CANCEL_COMMERCE_SUBSCRIPTION_ITEM: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`BillingApi::cancel_commerce_subscription_item`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`BillingApi::cancel_commerce_subscription_item`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct CancelCommerceSubscriptionItem<'c> {
-    client: &'c crate::Client,
+pub struct CancelCommerceSubscriptionItem {
+    client: crate::Client,
     options: RequestOptions,
     subscription_item_id: String,
     end_now: Option<bool>,
 }
 
-impl<'c> CancelCommerceSubscriptionItem<'c> {
+impl CancelCommerceSubscriptionItem {
     /// Whether to cancel the subscription immediately (true) or at the end of the current billing period (false, default)
     ///
     /// The server uses `false` when this is not set.
@@ -660,7 +660,7 @@ impl<'c> CancelCommerceSubscriptionItem<'c> {
     }
 
     /// Sends `DELETE /billing/subscription_items/{subscription_item_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::CommerceSubscriptionItem> {
+    pub fn send(self) -> crate::Pending<models::CommerceSubscriptionItem> {
         let mut call = Call::new(
             self.client,
             &CANCEL_COMMERCE_SUBSCRIPTION_ITEM,
@@ -686,17 +686,17 @@ const EXTEND_BILLING_SUBSCRIPTION_ITEM_FREE_TRIAL: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`BillingApi::extend_billing_subscription_item_free_trial`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`BillingApi::extend_billing_subscription_item_free_trial`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct ExtendBillingSubscriptionItemFreeTrial<'c> {
-    client: &'c crate::Client,
+pub struct ExtendBillingSubscriptionItemFreeTrial {
+    client: crate::Client,
     options: RequestOptions,
     subscription_item_id: String,
     body: models::ExtendFreeTrialRequest,
 }
 
-impl<'c> ExtendBillingSubscriptionItemFreeTrial<'c> {
+impl ExtendBillingSubscriptionItemFreeTrial {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -704,7 +704,7 @@ impl<'c> ExtendBillingSubscriptionItemFreeTrial<'c> {
     }
 
     /// Sends `POST /billing/subscription_items/{subscription_item_id}/extend_free_trial`.
-    pub fn send(self) -> crate::Pending<'c, models::BillingSubscriptionItemResponse> {
+    pub fn send(self) -> crate::Pending<models::BillingSubscriptionItemResponse> {
         let mut call = Call::new(
             self.client,
             &EXTEND_BILLING_SUBSCRIPTION_ITEM_FREE_TRIAL,
@@ -730,17 +730,17 @@ const CREATE_BILLING_PRICE_TRANSITION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`BillingApi::create_billing_price_transition`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`BillingApi::create_billing_price_transition`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct CreateBillingPriceTransition<'c> {
-    client: &'c crate::Client,
+pub struct CreateBillingPriceTransition {
+    client: crate::Client,
     options: RequestOptions,
     subscription_item_id: String,
     body: models::PriceTransitionRequest,
 }
 
-impl<'c> CreateBillingPriceTransition<'c> {
+impl CreateBillingPriceTransition {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -748,7 +748,7 @@ impl<'c> CreateBillingPriceTransition<'c> {
     }
 
     /// Sends `POST /billing/subscription_items/{subscription_item_id}/price_transition`.
-    pub fn send(self) -> crate::Pending<'c, models::CommercePriceTransitionResponse> {
+    pub fn send(self) -> crate::Pending<models::CommercePriceTransitionResponse> {
         let mut call = Call::new(
             self.client,
             &CREATE_BILLING_PRICE_TRANSITION,
@@ -774,17 +774,17 @@ const APPLY_BILLING_SUBSCRIPTION_ITEM_DISCOUNT: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`BillingApi::apply_billing_subscription_item_discount`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`BillingApi::apply_billing_subscription_item_discount`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct ApplyBillingSubscriptionItemDiscount<'c> {
-    client: &'c crate::Client,
+pub struct ApplyBillingSubscriptionItemDiscount {
+    client: crate::Client,
     options: RequestOptions,
     subscription_item_id: String,
     body: models::ApplyCommerceDiscountRequest,
 }
 
-impl<'c> ApplyBillingSubscriptionItemDiscount<'c> {
+impl ApplyBillingSubscriptionItemDiscount {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -792,7 +792,7 @@ impl<'c> ApplyBillingSubscriptionItemDiscount<'c> {
     }
 
     /// Sends `POST /billing/subscription_items/{subscription_item_id}/discounts`.
-    pub fn send(self) -> crate::Pending<'c, models::CommerceDiscountRedemptionResponse> {
+    pub fn send(self) -> crate::Pending<models::CommerceDiscountRedemptionResponse> {
         let mut call = Call::new(
             self.client,
             &APPLY_BILLING_SUBSCRIPTION_ITEM_DISCOUNT,
@@ -818,17 +818,17 @@ const REMOVE_BILLING_SUBSCRIPTION_ITEM_DISCOUNT: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`BillingApi::remove_billing_subscription_item_discount`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`BillingApi::remove_billing_subscription_item_discount`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct RemoveBillingSubscriptionItemDiscount<'c> {
-    client: &'c crate::Client,
+pub struct RemoveBillingSubscriptionItemDiscount {
+    client: crate::Client,
     options: RequestOptions,
     subscription_item_id: String,
     discount_id: String,
 }
 
-impl<'c> RemoveBillingSubscriptionItemDiscount<'c> {
+impl RemoveBillingSubscriptionItemDiscount {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -836,7 +836,7 @@ impl<'c> RemoveBillingSubscriptionItemDiscount<'c> {
     }
 
     /// Sends `DELETE /billing/subscription_items/{subscription_item_id}/discounts/{discount_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::CommerceDiscountRedemptionResponse> {
+    pub fn send(self) -> crate::Pending<models::CommerceDiscountRedemptionResponse> {
         let call = Call::new(
             self.client,
             &REMOVE_BILLING_SUBSCRIPTION_ITEM_DISCOUNT,
@@ -861,18 +861,18 @@ const GET_BILLING_STATEMENT_LIST: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`BillingApi::get_billing_statement_list`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`BillingApi::get_billing_statement_list`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct GetBillingStatementList<'c> {
-    client: &'c crate::Client,
+pub struct GetBillingStatementList {
+    client: crate::Client,
     options: RequestOptions,
     paginated: Option<bool>,
     limit: Option<i64>,
     offset: Option<i64>,
 }
 
-impl<'c> GetBillingStatementList<'c> {
+impl GetBillingStatementList {
     /// Whether to paginate the results.
     /// If true, the results will be paginated.
     /// If false, the results will not be paginated.
@@ -907,7 +907,7 @@ impl<'c> GetBillingStatementList<'c> {
     }
 
     /// Sends `GET /billing/statements`.
-    pub fn send(self) -> crate::Pending<'c, models::PaginatedBillingStatementResponse> {
+    pub fn send(self) -> crate::Pending<models::PaginatedBillingStatementResponse> {
         let mut call = Call::new(
             self.client,
             &GET_BILLING_STATEMENT_LIST,
@@ -926,7 +926,7 @@ impl<'c> GetBillingStatementList<'c> {
         self,
     ) -> impl futures_util::Stream<
         Item = Result<models::BillingStatement, crate::Error>,
-    > + 'c {
+    > + 'static {
         let page_size = self.limit.unwrap_or(10);
         let start = self.offset.unwrap_or(0);
         crate::pagination::items(
@@ -956,16 +956,16 @@ const GET_BILLING_STATEMENT: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`BillingApi::get_billing_statement`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`BillingApi::get_billing_statement`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct GetBillingStatement<'c> {
-    client: &'c crate::Client,
+pub struct GetBillingStatement {
+    client: crate::Client,
     options: RequestOptions,
     statement_id: String,
 }
 
-impl<'c> GetBillingStatement<'c> {
+impl GetBillingStatement {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -973,7 +973,7 @@ impl<'c> GetBillingStatement<'c> {
     }
 
     /// Sends `GET /billing/statements/{statementID}`.
-    pub fn send(self) -> crate::Pending<'c, models::BillingStatement> {
+    pub fn send(self) -> crate::Pending<models::BillingStatement> {
         let call = Call::new(
             self.client,
             &GET_BILLING_STATEMENT,
@@ -995,11 +995,11 @@ const GET_BILLING_STATEMENT_PAYMENT_ATTEMPTS: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`BillingApi::get_billing_statement_payment_attempts`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`BillingApi::get_billing_statement_payment_attempts`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct GetBillingStatementPaymentAttempts<'c> {
-    client: &'c crate::Client,
+pub struct GetBillingStatementPaymentAttempts {
+    client: crate::Client,
     options: RequestOptions,
     statement_id: String,
     paginated: Option<bool>,
@@ -1007,7 +1007,7 @@ pub struct GetBillingStatementPaymentAttempts<'c> {
     offset: Option<i64>,
 }
 
-impl<'c> GetBillingStatementPaymentAttempts<'c> {
+impl GetBillingStatementPaymentAttempts {
     /// Whether to paginate the results.
     /// If true, the results will be paginated.
     /// If false, the results will not be paginated.
@@ -1042,9 +1042,7 @@ impl<'c> GetBillingStatementPaymentAttempts<'c> {
     }
 
     /// Sends `GET /billing/statements/{statementID}/payment_attempts`.
-    pub fn send(
-        self,
-    ) -> crate::Pending<'c, models::PaginatedBillingPaymentAttemptResponse> {
+    pub fn send(self) -> crate::Pending<models::PaginatedBillingPaymentAttemptResponse> {
         let mut call = Call::new(
             self.client,
             &GET_BILLING_STATEMENT_PAYMENT_ATTEMPTS,
@@ -1066,7 +1064,7 @@ impl<'c> GetBillingStatementPaymentAttempts<'c> {
         self,
     ) -> impl futures_util::Stream<
         Item = Result<models::BillingPaymentAttempt, crate::Error>,
-    > + 'c {
+    > + 'static {
         let page_size = self.limit.unwrap_or(10);
         let start = self.offset.unwrap_or(0);
         crate::pagination::items(

@@ -23,9 +23,9 @@ impl<'c> ClientsApi<'c> {
     ///
     /// `GET /clients`
     #[deprecated]
-    pub fn get_client_list(&self) -> GetClientList<'c> {
+    pub fn get_client_list(&self) -> GetClientList {
         GetClientList {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             paginated: None,
             limit: None,
@@ -38,9 +38,9 @@ impl<'c> ClientsApi<'c> {
     /// Verifies the client in the provided token
     ///
     /// `POST /clients/verify`
-    pub fn verify_client(&self) -> VerifyClient<'c> {
+    pub fn verify_client(&self) -> VerifyClient {
         VerifyClient {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             body: None,
         }
@@ -51,9 +51,9 @@ impl<'c> ClientsApi<'c> {
     /// Returns the details of a client.
     ///
     /// `GET /clients/{client_id}`
-    pub fn get_client(&self, client_id: impl Into<String>) -> GetClient<'c> {
+    pub fn get_client(&self, client_id: impl Into<String>) -> GetClient {
         GetClient {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             client_id: client_id.into(),
         }
@@ -67,18 +67,18 @@ const GET_CLIENT_LIST: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`ClientsApi::get_client_list`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`ClientsApi::get_client_list`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct GetClientList<'c> {
-    client: &'c crate::Client,
+pub struct GetClientList {
+    client: crate::Client,
     options: RequestOptions,
     paginated: Option<bool>,
     limit: Option<i64>,
     offset: Option<i64>,
 }
 
-impl<'c> GetClientList<'c> {
+impl GetClientList {
     /// Whether to paginate the results.
     /// If true, the results will be paginated.
     /// If false, the results will not be paginated.
@@ -113,7 +113,7 @@ impl<'c> GetClientList<'c> {
     }
 
     /// Sends `GET /clients`.
-    pub fn send(self) -> crate::Pending<'c, Vec<models::Client>> {
+    pub fn send(self) -> crate::Pending<Vec<models::Client>> {
         let mut call = Call::new(
             self.client,
             &GET_CLIENT_LIST,
@@ -130,7 +130,9 @@ impl<'c> GetClientList<'c> {
     /// the limit set on this request is the page size.
     pub fn paginate(
         self,
-    ) -> impl futures_util::Stream<Item = Result<models::Client, crate::Error>> + 'c {
+    ) -> impl futures_util::Stream<
+        Item = Result<models::Client, crate::Error>,
+    > + 'static {
         let page_size = self.limit.unwrap_or(10);
         let start = self.offset.unwrap_or(0);
         crate::pagination::items(
@@ -158,16 +160,16 @@ const VERIFY_CLIENT: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`ClientsApi::verify_client`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`ClientsApi::verify_client`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct VerifyClient<'c> {
-    client: &'c crate::Client,
+pub struct VerifyClient {
+    client: crate::Client,
     options: RequestOptions,
     body: Option<models::VerifyClientRequest>,
 }
 
-impl<'c> VerifyClient<'c> {
+impl VerifyClient {
     /// The request body (optional for this operation).
     pub fn body(mut self, body: models::VerifyClientRequest) -> Self {
         self.body = Some(body);
@@ -181,7 +183,7 @@ impl<'c> VerifyClient<'c> {
     }
 
     /// Sends `POST /clients/verify`.
-    pub fn send(self) -> crate::Pending<'c, models::Client> {
+    pub fn send(self) -> crate::Pending<models::Client> {
         let mut call = Call::new(
             self.client,
             &VERIFY_CLIENT,
@@ -204,16 +206,16 @@ const GET_CLIENT: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`ClientsApi::get_client`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`ClientsApi::get_client`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct GetClient<'c> {
-    client: &'c crate::Client,
+pub struct GetClient {
+    client: crate::Client,
     options: RequestOptions,
     client_id: String,
 }
 
-impl<'c> GetClient<'c> {
+impl GetClient {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -221,7 +223,7 @@ impl<'c> GetClient<'c> {
     }
 
     /// Sends `GET /clients/{client_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::Client> {
+    pub fn send(self) -> crate::Pending<models::Client> {
         let call = Call::new(
             self.client,
             &GET_CLIENT,

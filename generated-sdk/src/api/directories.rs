@@ -20,9 +20,9 @@ impl<'c> DirectoriesApi<'c> {
     /// Returns a list of all directories for the instance.
     ///
     /// `GET /directories`
-    pub fn list_directories(&self) -> ListDirectories<'c> {
+    pub fn list_directories(&self) -> ListDirectories {
         ListDirectories {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             limit: None,
             offset: None,
@@ -34,9 +34,9 @@ impl<'c> DirectoriesApi<'c> {
     /// Create a new directory for the instance.
     ///
     /// `POST /directories`
-    pub fn create_directory(&self) -> CreateDirectory<'c> {
+    pub fn create_directory(&self) -> CreateDirectory {
         CreateDirectory {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             body: None,
         }
@@ -47,9 +47,9 @@ impl<'c> DirectoriesApi<'c> {
     /// Returns the details of a directory.
     ///
     /// `GET /directories/{directory_id}`
-    pub fn get_directory(&self, directory_id: impl Into<String>) -> GetDirectory<'c> {
+    pub fn get_directory(&self, directory_id: impl Into<String>) -> GetDirectory {
         GetDirectory {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             directory_id: directory_id.into(),
         }
@@ -61,12 +61,9 @@ impl<'c> DirectoriesApi<'c> {
     /// with the directory's API key are rejected afterwards.
     ///
     /// `DELETE /directories/{directory_id}`
-    pub fn delete_directory(
-        &self,
-        directory_id: impl Into<String>,
-    ) -> DeleteDirectory<'c> {
+    pub fn delete_directory(&self, directory_id: impl Into<String>) -> DeleteDirectory {
         DeleteDirectory {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             directory_id: directory_id.into(),
         }
@@ -77,12 +74,9 @@ impl<'c> DirectoriesApi<'c> {
     /// Updates a directory.
     ///
     /// `PATCH /directories/{directory_id}`
-    pub fn update_directory(
-        &self,
-        directory_id: impl Into<String>,
-    ) -> UpdateDirectory<'c> {
+    pub fn update_directory(&self, directory_id: impl Into<String>) -> UpdateDirectory {
         UpdateDirectory {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             directory_id: directory_id.into(),
             body: None,
@@ -100,9 +94,9 @@ impl<'c> DirectoriesApi<'c> {
     pub fn rotate_directory_api_key(
         &self,
         directory_id: impl Into<String>,
-    ) -> RotateDirectoryApiKey<'c> {
+    ) -> RotateDirectoryApiKey {
         RotateDirectoryApiKey {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             directory_id: directory_id.into(),
         }
@@ -116,9 +110,9 @@ impl<'c> DirectoriesApi<'c> {
     pub fn list_directory_group_role_mappings(
         &self,
         directory_id: impl Into<String>,
-    ) -> ListDirectoryGroupRoleMappings<'c> {
+    ) -> ListDirectoryGroupRoleMappings {
         ListDirectoryGroupRoleMappings {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             directory_id: directory_id.into(),
         }
@@ -136,9 +130,9 @@ impl<'c> DirectoriesApi<'c> {
         &self,
         directory_id: impl Into<String>,
         body: models::ReplaceDirectoryGroupRoleMappingsRequest,
-    ) -> ReplaceDirectoryGroupRoleMappings<'c> {
+    ) -> ReplaceDirectoryGroupRoleMappings {
         ReplaceDirectoryGroupRoleMappings {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             directory_id: directory_id.into(),
             body,
@@ -155,9 +149,9 @@ impl<'c> DirectoriesApi<'c> {
         &self,
         directory_id: impl Into<String>,
         body: models::CreateDirectoryGroupRoleMappingRequest,
-    ) -> CreateDirectoryGroupRoleMapping<'c> {
+    ) -> CreateDirectoryGroupRoleMapping {
         CreateDirectoryGroupRoleMapping {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             directory_id: directory_id.into(),
             body,
@@ -174,9 +168,9 @@ impl<'c> DirectoriesApi<'c> {
         &self,
         directory_id: impl Into<String>,
         mapping_id: impl Into<String>,
-    ) -> DeleteDirectoryGroupRoleMapping<'c> {
+    ) -> DeleteDirectoryGroupRoleMapping {
         DeleteDirectoryGroupRoleMapping {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             directory_id: directory_id.into(),
             mapping_id: mapping_id.into(),
@@ -191,17 +185,17 @@ const LIST_DIRECTORIES: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`DirectoriesApi::list_directories`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`DirectoriesApi::list_directories`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct ListDirectories<'c> {
-    client: &'c crate::Client,
+pub struct ListDirectories {
+    client: crate::Client,
     options: RequestOptions,
     limit: Option<i64>,
     offset: Option<i64>,
 }
 
-impl<'c> ListDirectories<'c> {
+impl ListDirectories {
     /// Applies a limit to the number of results returned.
     /// Can be used for paginating the results together with `offset`.
     ///
@@ -228,7 +222,7 @@ impl<'c> ListDirectories<'c> {
     }
 
     /// Sends `GET /directories`.
-    pub fn send(self) -> crate::Pending<'c, models::DirectoryList> {
+    pub fn send(self) -> crate::Pending<models::DirectoryList> {
         let mut call = Call::new(
             self.client,
             &LIST_DIRECTORIES,
@@ -250,16 +244,16 @@ const CREATE_DIRECTORY: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`DirectoriesApi::create_directory`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`DirectoriesApi::create_directory`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct CreateDirectory<'c> {
-    client: &'c crate::Client,
+pub struct CreateDirectory {
+    client: crate::Client,
     options: RequestOptions,
     body: Option<models::CreateDirectoryRequest>,
 }
 
-impl<'c> CreateDirectory<'c> {
+impl CreateDirectory {
     /// The request body (optional for this operation).
     pub fn body(mut self, body: models::CreateDirectoryRequest) -> Self {
         self.body = Some(body);
@@ -273,7 +267,7 @@ impl<'c> CreateDirectory<'c> {
     }
 
     /// Sends `POST /directories`.
-    pub fn send(self) -> crate::Pending<'c, models::Directory> {
+    pub fn send(self) -> crate::Pending<models::Directory> {
         let mut call = Call::new(
             self.client,
             &CREATE_DIRECTORY,
@@ -296,16 +290,16 @@ const GET_DIRECTORY: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`DirectoriesApi::get_directory`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`DirectoriesApi::get_directory`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct GetDirectory<'c> {
-    client: &'c crate::Client,
+pub struct GetDirectory {
+    client: crate::Client,
     options: RequestOptions,
     directory_id: String,
 }
 
-impl<'c> GetDirectory<'c> {
+impl GetDirectory {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -313,7 +307,7 @@ impl<'c> GetDirectory<'c> {
     }
 
     /// Sends `GET /directories/{directory_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::Directory> {
+    pub fn send(self) -> crate::Pending<models::Directory> {
         let call = Call::new(
             self.client,
             &GET_DIRECTORY,
@@ -333,16 +327,16 @@ const DELETE_DIRECTORY: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`DirectoriesApi::delete_directory`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`DirectoriesApi::delete_directory`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct DeleteDirectory<'c> {
-    client: &'c crate::Client,
+pub struct DeleteDirectory {
+    client: crate::Client,
     options: RequestOptions,
     directory_id: String,
 }
 
-impl<'c> DeleteDirectory<'c> {
+impl DeleteDirectory {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -350,7 +344,7 @@ impl<'c> DeleteDirectory<'c> {
     }
 
     /// Sends `DELETE /directories/{directory_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::DeletedObject> {
+    pub fn send(self) -> crate::Pending<models::DeletedObject> {
         let call = Call::new(
             self.client,
             &DELETE_DIRECTORY,
@@ -370,17 +364,17 @@ const UPDATE_DIRECTORY: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`DirectoriesApi::update_directory`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`DirectoriesApi::update_directory`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct UpdateDirectory<'c> {
-    client: &'c crate::Client,
+pub struct UpdateDirectory {
+    client: crate::Client,
     options: RequestOptions,
     directory_id: String,
     body: Option<models::UpdateDirectoryRequest>,
 }
 
-impl<'c> UpdateDirectory<'c> {
+impl UpdateDirectory {
     /// The request body (optional for this operation).
     pub fn body(mut self, body: models::UpdateDirectoryRequest) -> Self {
         self.body = Some(body);
@@ -394,7 +388,7 @@ impl<'c> UpdateDirectory<'c> {
     }
 
     /// Sends `PATCH /directories/{directory_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::Directory> {
+    pub fn send(self) -> crate::Pending<models::Directory> {
         let mut call = Call::new(
             self.client,
             &UPDATE_DIRECTORY,
@@ -417,16 +411,16 @@ const ROTATE_DIRECTORY_API_KEY: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`DirectoriesApi::rotate_directory_api_key`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`DirectoriesApi::rotate_directory_api_key`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct RotateDirectoryApiKey<'c> {
-    client: &'c crate::Client,
+pub struct RotateDirectoryApiKey {
+    client: crate::Client,
     options: RequestOptions,
     directory_id: String,
 }
 
-impl<'c> RotateDirectoryApiKey<'c> {
+impl RotateDirectoryApiKey {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -434,7 +428,7 @@ impl<'c> RotateDirectoryApiKey<'c> {
     }
 
     /// Sends `POST /directories/{directory_id}/rotate_api_key`.
-    pub fn send(self) -> crate::Pending<'c, models::Directory> {
+    pub fn send(self) -> crate::Pending<models::Directory> {
         let call = Call::new(
             self.client,
             &ROTATE_DIRECTORY_API_KEY,
@@ -457,16 +451,16 @@ const LIST_DIRECTORY_GROUP_ROLE_MAPPINGS: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`DirectoriesApi::list_directory_group_role_mappings`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`DirectoriesApi::list_directory_group_role_mappings`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct ListDirectoryGroupRoleMappings<'c> {
-    client: &'c crate::Client,
+pub struct ListDirectoryGroupRoleMappings {
+    client: crate::Client,
     options: RequestOptions,
     directory_id: String,
 }
 
-impl<'c> ListDirectoryGroupRoleMappings<'c> {
+impl ListDirectoryGroupRoleMappings {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -474,7 +468,7 @@ impl<'c> ListDirectoryGroupRoleMappings<'c> {
     }
 
     /// Sends `GET /directories/{directory_id}/group_role_mappings`.
-    pub fn send(self) -> crate::Pending<'c, models::DirectoryGroupRoleMappingList> {
+    pub fn send(self) -> crate::Pending<models::DirectoryGroupRoleMappingList> {
         let call = Call::new(
             self.client,
             &LIST_DIRECTORY_GROUP_ROLE_MAPPINGS,
@@ -499,17 +493,17 @@ const REPLACE_DIRECTORY_GROUP_ROLE_MAPPINGS: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`DirectoriesApi::replace_directory_group_role_mappings`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`DirectoriesApi::replace_directory_group_role_mappings`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct ReplaceDirectoryGroupRoleMappings<'c> {
-    client: &'c crate::Client,
+pub struct ReplaceDirectoryGroupRoleMappings {
+    client: crate::Client,
     options: RequestOptions,
     directory_id: String,
     body: models::ReplaceDirectoryGroupRoleMappingsRequest,
 }
 
-impl<'c> ReplaceDirectoryGroupRoleMappings<'c> {
+impl ReplaceDirectoryGroupRoleMappings {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -517,7 +511,7 @@ impl<'c> ReplaceDirectoryGroupRoleMappings<'c> {
     }
 
     /// Sends `PUT /directories/{directory_id}/group_role_mappings`.
-    pub fn send(self) -> crate::Pending<'c, models::DirectoryGroupRoleMappingList> {
+    pub fn send(self) -> crate::Pending<models::DirectoryGroupRoleMappingList> {
         let mut call = Call::new(
             self.client,
             &REPLACE_DIRECTORY_GROUP_ROLE_MAPPINGS,
@@ -543,17 +537,17 @@ const CREATE_DIRECTORY_GROUP_ROLE_MAPPING: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`DirectoriesApi::create_directory_group_role_mapping`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`DirectoriesApi::create_directory_group_role_mapping`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct CreateDirectoryGroupRoleMapping<'c> {
-    client: &'c crate::Client,
+pub struct CreateDirectoryGroupRoleMapping {
+    client: crate::Client,
     options: RequestOptions,
     directory_id: String,
     body: models::CreateDirectoryGroupRoleMappingRequest,
 }
 
-impl<'c> CreateDirectoryGroupRoleMapping<'c> {
+impl CreateDirectoryGroupRoleMapping {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -561,7 +555,7 @@ impl<'c> CreateDirectoryGroupRoleMapping<'c> {
     }
 
     /// Sends `POST /directories/{directory_id}/group_role_mappings`.
-    pub fn send(self) -> crate::Pending<'c, models::DirectoryGroupRoleMapping> {
+    pub fn send(self) -> crate::Pending<models::DirectoryGroupRoleMapping> {
         let mut call = Call::new(
             self.client,
             &CREATE_DIRECTORY_GROUP_ROLE_MAPPING,
@@ -587,17 +581,17 @@ const DELETE_DIRECTORY_GROUP_ROLE_MAPPING: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`DirectoriesApi::delete_directory_group_role_mapping`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`DirectoriesApi::delete_directory_group_role_mapping`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct DeleteDirectoryGroupRoleMapping<'c> {
-    client: &'c crate::Client,
+pub struct DeleteDirectoryGroupRoleMapping {
+    client: crate::Client,
     options: RequestOptions,
     directory_id: String,
     mapping_id: String,
 }
 
-impl<'c> DeleteDirectoryGroupRoleMapping<'c> {
+impl DeleteDirectoryGroupRoleMapping {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -605,7 +599,7 @@ impl<'c> DeleteDirectoryGroupRoleMapping<'c> {
     }
 
     /// Sends `DELETE /directories/{directory_id}/group_role_mappings/{mapping_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::DirectoryGroupRoleMappingDeleted> {
+    pub fn send(self) -> crate::Pending<models::DirectoryGroupRoleMappingDeleted> {
         let call = Call::new(
             self.client,
             &DELETE_DIRECTORY_GROUP_ROLE_MAPPING,

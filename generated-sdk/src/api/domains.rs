@@ -21,9 +21,9 @@ impl<'c> DomainsApi<'c> {
     /// The response will contain the primary domain for the instance and any satellite domains. Each domain in the response contains information about the URLs where Clerk operates and the required CNAME targets.
     ///
     /// `GET /domains`
-    pub fn list_domains(&self) -> ListDomains<'c> {
+    pub fn list_domains(&self) -> ListDomains {
         ListDomains {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
         }
     }
@@ -37,9 +37,9 @@ impl<'c> DomainsApi<'c> {
     /// If you're planning to configure the new satellite domain to run behind a proxy, pass the `proxy_url` parameter accordingly.
     ///
     /// `POST /domains`
-    pub fn add_domain(&self) -> AddDomain<'c> {
+    pub fn add_domain(&self) -> AddDomain {
         AddDomain {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             body: None,
         }
@@ -51,9 +51,9 @@ impl<'c> DomainsApi<'c> {
     /// It is currently not possible to delete the instance's primary domain.
     ///
     /// `DELETE /domains/{domain_id}`
-    pub fn delete_domain(&self, domain_id: impl Into<String>) -> DeleteDomain<'c> {
+    pub fn delete_domain(&self, domain_id: impl Into<String>) -> DeleteDomain {
         DeleteDomain {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             domain_id: domain_id.into(),
         }
@@ -75,9 +75,9 @@ impl<'c> DomainsApi<'c> {
         &self,
         domain_id: impl Into<String>,
         body: models::UpdateDomainRequest,
-    ) -> UpdateDomain<'c> {
+    ) -> UpdateDomain {
         UpdateDomain {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             domain_id: domain_id.into(),
             body,
@@ -92,15 +92,15 @@ const LIST_DOMAINS: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`DomainsApi::list_domains`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`DomainsApi::list_domains`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct ListDomains<'c> {
-    client: &'c crate::Client,
+pub struct ListDomains {
+    client: crate::Client,
     options: RequestOptions,
 }
 
-impl<'c> ListDomains<'c> {
+impl ListDomains {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -108,7 +108,7 @@ impl<'c> ListDomains<'c> {
     }
 
     /// Sends `GET /domains`.
-    pub fn send(self) -> crate::Pending<'c, models::Domains> {
+    pub fn send(self) -> crate::Pending<models::Domains> {
         let call = Call::new(
             self.client,
             &LIST_DOMAINS,
@@ -128,16 +128,16 @@ const ADD_DOMAIN: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`DomainsApi::add_domain`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`DomainsApi::add_domain`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct AddDomain<'c> {
-    client: &'c crate::Client,
+pub struct AddDomain {
+    client: crate::Client,
     options: RequestOptions,
     body: Option<models::AddDomainRequest>,
 }
 
-impl<'c> AddDomain<'c> {
+impl AddDomain {
     /// The request body (optional for this operation).
     pub fn body(mut self, body: models::AddDomainRequest) -> Self {
         self.body = Some(body);
@@ -151,7 +151,7 @@ impl<'c> AddDomain<'c> {
     }
 
     /// Sends `POST /domains`.
-    pub fn send(self) -> crate::Pending<'c, models::Domain> {
+    pub fn send(self) -> crate::Pending<models::Domain> {
         let mut call = Call::new(
             self.client,
             &ADD_DOMAIN,
@@ -174,16 +174,16 @@ const DELETE_DOMAIN: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`DomainsApi::delete_domain`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`DomainsApi::delete_domain`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct DeleteDomain<'c> {
-    client: &'c crate::Client,
+pub struct DeleteDomain {
+    client: crate::Client,
     options: RequestOptions,
     domain_id: String,
 }
 
-impl<'c> DeleteDomain<'c> {
+impl DeleteDomain {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -191,7 +191,7 @@ impl<'c> DeleteDomain<'c> {
     }
 
     /// Sends `DELETE /domains/{domain_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::DeletedObject> {
+    pub fn send(self) -> crate::Pending<models::DeletedObject> {
         let call = Call::new(
             self.client,
             &DELETE_DOMAIN,
@@ -211,17 +211,17 @@ const UPDATE_DOMAIN: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`DomainsApi::update_domain`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`DomainsApi::update_domain`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct UpdateDomain<'c> {
-    client: &'c crate::Client,
+pub struct UpdateDomain {
+    client: crate::Client,
     options: RequestOptions,
     domain_id: String,
     body: models::UpdateDomainRequest,
 }
 
-impl<'c> UpdateDomain<'c> {
+impl UpdateDomain {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -229,7 +229,7 @@ impl<'c> UpdateDomain<'c> {
     }
 
     /// Sends `PATCH /domains/{domain_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::Domain> {
+    pub fn send(self) -> crate::Pending<models::Domain> {
         let mut call = Call::new(
             self.client,
             &UPDATE_DOMAIN,

@@ -20,9 +20,9 @@ impl<'c> EmailAddressesApi<'c> {
     /// Create a new email address
     ///
     /// `POST /email_addresses`
-    pub fn create_email_address(&self) -> CreateEmailAddress<'c> {
+    pub fn create_email_address(&self) -> CreateEmailAddress {
         CreateEmailAddress {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             body: None,
         }
@@ -36,9 +36,9 @@ impl<'c> EmailAddressesApi<'c> {
     pub fn get_email_address(
         &self,
         email_address_id: impl Into<String>,
-    ) -> GetEmailAddress<'c> {
+    ) -> GetEmailAddress {
         GetEmailAddress {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             email_address_id: email_address_id.into(),
         }
@@ -52,9 +52,9 @@ impl<'c> EmailAddressesApi<'c> {
     pub fn delete_email_address(
         &self,
         email_address_id: impl Into<String>,
-    ) -> DeleteEmailAddress<'c> {
+    ) -> DeleteEmailAddress {
         DeleteEmailAddress {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             email_address_id: email_address_id.into(),
         }
@@ -68,9 +68,9 @@ impl<'c> EmailAddressesApi<'c> {
     pub fn update_email_address(
         &self,
         email_address_id: impl Into<String>,
-    ) -> UpdateEmailAddress<'c> {
+    ) -> UpdateEmailAddress {
         UpdateEmailAddress {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             email_address_id: email_address_id.into(),
             body: None,
@@ -88,9 +88,9 @@ impl<'c> EmailAddressesApi<'c> {
     pub fn prepare_email_address_verification(
         &self,
         email_address_id: impl Into<String>,
-    ) -> PrepareEmailAddressVerification<'c> {
+    ) -> PrepareEmailAddressVerification {
         PrepareEmailAddressVerification {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             email_address_id: email_address_id.into(),
         }
@@ -115,9 +115,9 @@ impl<'c> EmailAddressesApi<'c> {
         &self,
         email_address_id: impl Into<String>,
         body: models::AttemptEmailAddressVerificationRequest,
-    ) -> AttemptEmailAddressVerification<'c> {
+    ) -> AttemptEmailAddressVerification {
         AttemptEmailAddressVerification {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             email_address_id: email_address_id.into(),
             body,
@@ -145,9 +145,9 @@ impl<'c> EmailAddressesApi<'c> {
         &self,
         user_id: impl Into<String>,
         body: models::ReplaceUserEmailAddressRequest,
-    ) -> ReplaceUserEmailAddress<'c> {
+    ) -> ReplaceUserEmailAddress {
         ReplaceUserEmailAddress {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             user_id: user_id.into(),
             body,
@@ -162,16 +162,16 @@ const CREATE_EMAIL_ADDRESS: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`EmailAddressesApi::create_email_address`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`EmailAddressesApi::create_email_address`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct CreateEmailAddress<'c> {
-    client: &'c crate::Client,
+pub struct CreateEmailAddress {
+    client: crate::Client,
     options: RequestOptions,
     body: Option<models::CreateEmailAddressRequest>,
 }
 
-impl<'c> CreateEmailAddress<'c> {
+impl CreateEmailAddress {
     /// The request body (optional for this operation).
     pub fn body(mut self, body: models::CreateEmailAddressRequest) -> Self {
         self.body = Some(body);
@@ -185,7 +185,7 @@ impl<'c> CreateEmailAddress<'c> {
     }
 
     /// Sends `POST /email_addresses`.
-    pub fn send(self) -> crate::Pending<'c, models::EmailAddress> {
+    pub fn send(self) -> crate::Pending<models::EmailAddress> {
         let mut call = Call::new(
             self.client,
             &CREATE_EMAIL_ADDRESS,
@@ -208,16 +208,16 @@ const GET_EMAIL_ADDRESS: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`EmailAddressesApi::get_email_address`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`EmailAddressesApi::get_email_address`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct GetEmailAddress<'c> {
-    client: &'c crate::Client,
+pub struct GetEmailAddress {
+    client: crate::Client,
     options: RequestOptions,
     email_address_id: String,
 }
 
-impl<'c> GetEmailAddress<'c> {
+impl GetEmailAddress {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -225,7 +225,7 @@ impl<'c> GetEmailAddress<'c> {
     }
 
     /// Sends `GET /email_addresses/{email_address_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::EmailAddress> {
+    pub fn send(self) -> crate::Pending<models::EmailAddress> {
         let call = Call::new(
             self.client,
             &GET_EMAIL_ADDRESS,
@@ -247,16 +247,16 @@ const DELETE_EMAIL_ADDRESS: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`EmailAddressesApi::delete_email_address`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`EmailAddressesApi::delete_email_address`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct DeleteEmailAddress<'c> {
-    client: &'c crate::Client,
+pub struct DeleteEmailAddress {
+    client: crate::Client,
     options: RequestOptions,
     email_address_id: String,
 }
 
-impl<'c> DeleteEmailAddress<'c> {
+impl DeleteEmailAddress {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -264,7 +264,7 @@ impl<'c> DeleteEmailAddress<'c> {
     }
 
     /// Sends `DELETE /email_addresses/{email_address_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::DeletedObject> {
+    pub fn send(self) -> crate::Pending<models::DeletedObject> {
         let call = Call::new(
             self.client,
             &DELETE_EMAIL_ADDRESS,
@@ -286,17 +286,17 @@ const UPDATE_EMAIL_ADDRESS: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`EmailAddressesApi::update_email_address`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`EmailAddressesApi::update_email_address`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct UpdateEmailAddress<'c> {
-    client: &'c crate::Client,
+pub struct UpdateEmailAddress {
+    client: crate::Client,
     options: RequestOptions,
     email_address_id: String,
     body: Option<models::UpdateEmailAddressRequest>,
 }
 
-impl<'c> UpdateEmailAddress<'c> {
+impl UpdateEmailAddress {
     /// The request body (optional for this operation).
     pub fn body(mut self, body: models::UpdateEmailAddressRequest) -> Self {
         self.body = Some(body);
@@ -310,7 +310,7 @@ impl<'c> UpdateEmailAddress<'c> {
     }
 
     /// Sends `PATCH /email_addresses/{email_address_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::EmailAddress> {
+    pub fn send(self) -> crate::Pending<models::EmailAddress> {
         let mut call = Call::new(
             self.client,
             &UPDATE_EMAIL_ADDRESS,
@@ -335,16 +335,16 @@ const PREPARE_EMAIL_ADDRESS_VERIFICATION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`EmailAddressesApi::prepare_email_address_verification`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`EmailAddressesApi::prepare_email_address_verification`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct PrepareEmailAddressVerification<'c> {
-    client: &'c crate::Client,
+pub struct PrepareEmailAddressVerification {
+    client: crate::Client,
     options: RequestOptions,
     email_address_id: String,
 }
 
-impl<'c> PrepareEmailAddressVerification<'c> {
+impl PrepareEmailAddressVerification {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -352,7 +352,7 @@ impl<'c> PrepareEmailAddressVerification<'c> {
     }
 
     /// Sends `POST /email_addresses/{email_address_id}/prepare_verification`.
-    pub fn send(self) -> crate::Pending<'c, models::VerificationResponse> {
+    pub fn send(self) -> crate::Pending<models::VerificationResponse> {
         let call = Call::new(
             self.client,
             &PREPARE_EMAIL_ADDRESS_VERIFICATION,
@@ -377,17 +377,17 @@ const ATTEMPT_EMAIL_ADDRESS_VERIFICATION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`EmailAddressesApi::attempt_email_address_verification`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`EmailAddressesApi::attempt_email_address_verification`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct AttemptEmailAddressVerification<'c> {
-    client: &'c crate::Client,
+pub struct AttemptEmailAddressVerification {
+    client: crate::Client,
     options: RequestOptions,
     email_address_id: String,
     body: models::AttemptEmailAddressVerificationRequest,
 }
 
-impl<'c> AttemptEmailAddressVerification<'c> {
+impl AttemptEmailAddressVerification {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -395,7 +395,7 @@ impl<'c> AttemptEmailAddressVerification<'c> {
     }
 
     /// Sends `POST /email_addresses/{email_address_id}/attempt_verification`.
-    pub fn send(self) -> crate::Pending<'c, models::VerificationResponse> {
+    pub fn send(self) -> crate::Pending<models::VerificationResponse> {
         let mut call = Call::new(
             self.client,
             &ATTEMPT_EMAIL_ADDRESS_VERIFICATION,
@@ -421,17 +421,17 @@ const REPLACE_USER_EMAIL_ADDRESS: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`EmailAddressesApi::replace_user_email_address`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`EmailAddressesApi::replace_user_email_address`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct ReplaceUserEmailAddress<'c> {
-    client: &'c crate::Client,
+pub struct ReplaceUserEmailAddress {
+    client: crate::Client,
     options: RequestOptions,
     user_id: String,
     body: models::ReplaceUserEmailAddressRequest,
 }
 
-impl<'c> ReplaceUserEmailAddress<'c> {
+impl ReplaceUserEmailAddress {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -439,7 +439,7 @@ impl<'c> ReplaceUserEmailAddress<'c> {
     }
 
     /// Sends `PUT /users/{user_id}/email_address`.
-    pub fn send(self) -> crate::Pending<'c, models::EmailAddress> {
+    pub fn send(self) -> crate::Pending<models::EmailAddress> {
         let mut call = Call::new(
             self.client,
             &REPLACE_USER_EMAIL_ADDRESS,

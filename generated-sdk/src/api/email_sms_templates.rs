@@ -25,9 +25,9 @@ impl<'c> EmailSmsTemplatesApi<'c> {
     pub fn get_template_list(
         &self,
         template_type: models::GetTemplateListTemplateType,
-    ) -> GetTemplateList<'c> {
+    ) -> GetTemplateList {
         GetTemplateList {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             template_type,
             paginated: None,
@@ -46,9 +46,9 @@ impl<'c> EmailSmsTemplatesApi<'c> {
         &self,
         template_type: models::GetTemplateListTemplateType,
         slug: impl Into<String>,
-    ) -> GetTemplate<'c> {
+    ) -> GetTemplate {
         GetTemplate {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             template_type,
             slug: slug.into(),
@@ -65,9 +65,9 @@ impl<'c> EmailSmsTemplatesApi<'c> {
         &self,
         template_type: models::GetTemplateListTemplateType,
         slug: impl Into<String>,
-    ) -> UpsertTemplate<'c> {
+    ) -> UpsertTemplate {
         UpsertTemplate {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             template_type,
             slug: slug.into(),
@@ -85,9 +85,9 @@ impl<'c> EmailSmsTemplatesApi<'c> {
         &self,
         template_type: models::GetTemplateListTemplateType,
         slug: impl Into<String>,
-    ) -> RevertTemplate<'c> {
+    ) -> RevertTemplate {
         RevertTemplate {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             template_type,
             slug: slug.into(),
@@ -104,9 +104,9 @@ impl<'c> EmailSmsTemplatesApi<'c> {
         &self,
         template_type: impl Into<String>,
         slug: impl Into<String>,
-    ) -> PreviewTemplate<'c> {
+    ) -> PreviewTemplate {
         PreviewTemplate {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             template_type: template_type.into(),
             slug: slug.into(),
@@ -126,9 +126,9 @@ impl<'c> EmailSmsTemplatesApi<'c> {
         &self,
         template_type: models::GetTemplateListTemplateType,
         slug: impl Into<String>,
-    ) -> ToggleTemplateDelivery<'c> {
+    ) -> ToggleTemplateDelivery {
         ToggleTemplateDelivery {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             template_type,
             slug: slug.into(),
@@ -144,11 +144,11 @@ const GET_TEMPLATE_LIST: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`EmailSmsTemplatesApi::get_template_list`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`EmailSmsTemplatesApi::get_template_list`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct GetTemplateList<'c> {
-    client: &'c crate::Client,
+pub struct GetTemplateList {
+    client: crate::Client,
     options: RequestOptions,
     template_type: models::GetTemplateListTemplateType,
     paginated: Option<bool>,
@@ -156,7 +156,7 @@ pub struct GetTemplateList<'c> {
     offset: Option<i64>,
 }
 
-impl<'c> GetTemplateList<'c> {
+impl GetTemplateList {
     /// Whether to paginate the results.
     /// If true, the results will be paginated.
     /// If false, the results will not be paginated.
@@ -191,7 +191,7 @@ impl<'c> GetTemplateList<'c> {
     }
 
     /// Sends `GET /templates/{template_type}`.
-    pub fn send(self) -> crate::Pending<'c, Vec<models::Template>> {
+    pub fn send(self) -> crate::Pending<Vec<models::Template>> {
         let mut call = Call::new(
             self.client,
             &GET_TEMPLATE_LIST,
@@ -211,7 +211,9 @@ impl<'c> GetTemplateList<'c> {
     /// the limit set on this request is the page size.
     pub fn paginate(
         self,
-    ) -> impl futures_util::Stream<Item = Result<models::Template, crate::Error>> + 'c {
+    ) -> impl futures_util::Stream<
+        Item = Result<models::Template, crate::Error>,
+    > + 'static {
         let page_size = self.limit.unwrap_or(10);
         let start = self.offset.unwrap_or(0);
         crate::pagination::items(
@@ -239,17 +241,17 @@ const GET_TEMPLATE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`EmailSmsTemplatesApi::get_template`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`EmailSmsTemplatesApi::get_template`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct GetTemplate<'c> {
-    client: &'c crate::Client,
+pub struct GetTemplate {
+    client: crate::Client,
     options: RequestOptions,
     template_type: models::GetTemplateListTemplateType,
     slug: String,
 }
 
-impl<'c> GetTemplate<'c> {
+impl GetTemplate {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -257,7 +259,7 @@ impl<'c> GetTemplate<'c> {
     }
 
     /// Sends `GET /templates/{template_type}/{slug}`.
-    pub fn send(self) -> crate::Pending<'c, models::Template> {
+    pub fn send(self) -> crate::Pending<models::Template> {
         let call = Call::new(
             self.client,
             &GET_TEMPLATE,
@@ -280,18 +282,18 @@ const UPSERT_TEMPLATE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`EmailSmsTemplatesApi::upsert_template`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`EmailSmsTemplatesApi::upsert_template`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct UpsertTemplate<'c> {
-    client: &'c crate::Client,
+pub struct UpsertTemplate {
+    client: crate::Client,
     options: RequestOptions,
     template_type: models::GetTemplateListTemplateType,
     slug: String,
     body: Option<models::UpsertTemplateRequest>,
 }
 
-impl<'c> UpsertTemplate<'c> {
+impl UpsertTemplate {
     /// The request body (optional for this operation).
     pub fn body(mut self, body: models::UpsertTemplateRequest) -> Self {
         self.body = Some(body);
@@ -305,7 +307,7 @@ impl<'c> UpsertTemplate<'c> {
     }
 
     /// Sends `PUT /templates/{template_type}/{slug}`.
-    pub fn send(self) -> crate::Pending<'c, models::Template> {
+    pub fn send(self) -> crate::Pending<models::Template> {
         let mut call = Call::new(
             self.client,
             &UPSERT_TEMPLATE,
@@ -331,17 +333,17 @@ const REVERT_TEMPLATE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`EmailSmsTemplatesApi::revert_template`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`EmailSmsTemplatesApi::revert_template`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct RevertTemplate<'c> {
-    client: &'c crate::Client,
+pub struct RevertTemplate {
+    client: crate::Client,
     options: RequestOptions,
     template_type: models::GetTemplateListTemplateType,
     slug: String,
 }
 
-impl<'c> RevertTemplate<'c> {
+impl RevertTemplate {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -349,7 +351,7 @@ impl<'c> RevertTemplate<'c> {
     }
 
     /// Sends `POST /templates/{template_type}/{slug}/revert`.
-    pub fn send(self) -> crate::Pending<'c, models::Template> {
+    pub fn send(self) -> crate::Pending<models::Template> {
         let call = Call::new(
             self.client,
             &REVERT_TEMPLATE,
@@ -372,18 +374,18 @@ const PREVIEW_TEMPLATE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`EmailSmsTemplatesApi::preview_template`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`EmailSmsTemplatesApi::preview_template`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct PreviewTemplate<'c> {
-    client: &'c crate::Client,
+pub struct PreviewTemplate {
+    client: crate::Client,
     options: RequestOptions,
     template_type: String,
     slug: String,
     body: Option<models::PreviewTemplateRequest>,
 }
 
-impl<'c> PreviewTemplate<'c> {
+impl PreviewTemplate {
     /// The request body (optional for this operation).
     pub fn body(mut self, body: models::PreviewTemplateRequest) -> Self {
         self.body = Some(body);
@@ -397,7 +399,7 @@ impl<'c> PreviewTemplate<'c> {
     }
 
     /// Sends `POST /templates/{template_type}/{slug}/preview`.
-    pub fn send(self) -> crate::Pending<'c, serde_json::Map<String, serde_json::Value>> {
+    pub fn send(self) -> crate::Pending<serde_json::Map<String, serde_json::Value>> {
         let mut call = Call::new(
             self.client,
             &PREVIEW_TEMPLATE,
@@ -425,18 +427,18 @@ const TOGGLE_TEMPLATE_DELIVERY: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`EmailSmsTemplatesApi::toggle_template_delivery`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`EmailSmsTemplatesApi::toggle_template_delivery`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct ToggleTemplateDelivery<'c> {
-    client: &'c crate::Client,
+pub struct ToggleTemplateDelivery {
+    client: crate::Client,
     options: RequestOptions,
     template_type: models::GetTemplateListTemplateType,
     slug: String,
     body: Option<models::ToggleTemplateDeliveryRequest>,
 }
 
-impl<'c> ToggleTemplateDelivery<'c> {
+impl ToggleTemplateDelivery {
     /// The request body (optional for this operation).
     pub fn body(mut self, body: models::ToggleTemplateDeliveryRequest) -> Self {
         self.body = Some(body);
@@ -450,7 +452,7 @@ impl<'c> ToggleTemplateDelivery<'c> {
     }
 
     /// Sends `POST /templates/{template_type}/{slug}/toggle_delivery`.
-    pub fn send(self) -> crate::Pending<'c, models::Template> {
+    pub fn send(self) -> crate::Pending<models::Template> {
         let mut call = Call::new(
             self.client,
             &TOGGLE_TEMPLATE_DELIVERY,

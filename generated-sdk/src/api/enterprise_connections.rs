@@ -21,9 +21,9 @@ impl<'c> EnterpriseConnectionsApi<'c> {
     /// Results can be paginated using the optional `limit` and `offset` query parameters.
     ///
     /// `GET /enterprise_connections`
-    pub fn list_enterprise_connections(&self) -> ListEnterpriseConnections<'c> {
+    pub fn list_enterprise_connections(&self) -> ListEnterpriseConnections {
         ListEnterpriseConnections {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             limit: None,
             offset: None,
@@ -37,9 +37,9 @@ impl<'c> EnterpriseConnectionsApi<'c> {
     /// Create a new enterprise connection.
     ///
     /// `POST /enterprise_connections`
-    pub fn create_enterprise_connection(&self) -> CreateEnterpriseConnection<'c> {
+    pub fn create_enterprise_connection(&self) -> CreateEnterpriseConnection {
         CreateEnterpriseConnection {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             body: None,
         }
@@ -53,9 +53,9 @@ impl<'c> EnterpriseConnectionsApi<'c> {
     pub fn get_enterprise_connection(
         &self,
         enterprise_connection_id: impl Into<String>,
-    ) -> GetEnterpriseConnection<'c> {
+    ) -> GetEnterpriseConnection {
         GetEnterpriseConnection {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             enterprise_connection_id: enterprise_connection_id.into(),
         }
@@ -69,9 +69,9 @@ impl<'c> EnterpriseConnectionsApi<'c> {
     pub fn delete_enterprise_connection(
         &self,
         enterprise_connection_id: impl Into<String>,
-    ) -> DeleteEnterpriseConnection<'c> {
+    ) -> DeleteEnterpriseConnection {
         DeleteEnterpriseConnection {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             enterprise_connection_id: enterprise_connection_id.into(),
         }
@@ -87,9 +87,9 @@ impl<'c> EnterpriseConnectionsApi<'c> {
         &self,
         enterprise_connection_id: impl Into<String>,
         body: models::UpdateEnterpriseConnectionRequest,
-    ) -> UpdateEnterpriseConnection<'c> {
+    ) -> UpdateEnterpriseConnection {
         UpdateEnterpriseConnection {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             enterprise_connection_id: enterprise_connection_id.into(),
             body,
@@ -104,9 +104,9 @@ impl<'c> EnterpriseConnectionsApi<'c> {
     pub fn list_enterprise_connection_test_runs(
         &self,
         enterprise_connection_id: impl Into<String>,
-    ) -> ListEnterpriseConnectionTestRuns<'c> {
+    ) -> ListEnterpriseConnectionTestRuns {
         ListEnterpriseConnectionTestRuns {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             enterprise_connection_id: enterprise_connection_id.into(),
             status: None,
@@ -123,9 +123,9 @@ impl<'c> EnterpriseConnectionsApi<'c> {
     pub fn create_enterprise_connection_test_run(
         &self,
         enterprise_connection_id: impl Into<String>,
-    ) -> CreateEnterpriseConnectionTestRun<'c> {
+    ) -> CreateEnterpriseConnectionTestRun {
         CreateEnterpriseConnectionTestRun {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             enterprise_connection_id: enterprise_connection_id.into(),
         }
@@ -139,11 +139,11 @@ const LIST_ENTERPRISE_CONNECTIONS: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`EnterpriseConnectionsApi::list_enterprise_connections`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`EnterpriseConnectionsApi::list_enterprise_connections`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct ListEnterpriseConnections<'c> {
-    client: &'c crate::Client,
+pub struct ListEnterpriseConnections {
+    client: crate::Client,
     options: RequestOptions,
     limit: Option<i64>,
     offset: Option<i64>,
@@ -151,7 +151,7 @@ pub struct ListEnterpriseConnections<'c> {
     active: Option<bool>,
 }
 
-impl<'c> ListEnterpriseConnections<'c> {
+impl ListEnterpriseConnections {
     /// Applies a limit to the number of results returned.
     /// Can be used for paginating the results together with `offset`.
     ///
@@ -190,7 +190,7 @@ impl<'c> ListEnterpriseConnections<'c> {
     }
 
     /// Sends `GET /enterprise_connections`.
-    pub fn send(self) -> crate::Pending<'c, models::EnterpriseConnections> {
+    pub fn send(self) -> crate::Pending<models::EnterpriseConnections> {
         let mut call = Call::new(
             self.client,
             &LIST_ENTERPRISE_CONNECTIONS,
@@ -210,7 +210,7 @@ impl<'c> ListEnterpriseConnections<'c> {
         self,
     ) -> impl futures_util::Stream<
         Item = Result<models::EnterpriseConnection, crate::Error>,
-    > + 'c {
+    > + 'static {
         let page_size = self.limit.unwrap_or(10);
         let start = self.offset.unwrap_or(0);
         crate::pagination::items(
@@ -238,16 +238,16 @@ const CREATE_ENTERPRISE_CONNECTION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`EnterpriseConnectionsApi::create_enterprise_connection`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`EnterpriseConnectionsApi::create_enterprise_connection`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct CreateEnterpriseConnection<'c> {
-    client: &'c crate::Client,
+pub struct CreateEnterpriseConnection {
+    client: crate::Client,
     options: RequestOptions,
     body: Option<models::CreateEnterpriseConnectionRequest>,
 }
 
-impl<'c> CreateEnterpriseConnection<'c> {
+impl CreateEnterpriseConnection {
     /// The request body (optional for this operation).
     pub fn body(mut self, body: models::CreateEnterpriseConnectionRequest) -> Self {
         self.body = Some(body);
@@ -261,7 +261,7 @@ impl<'c> CreateEnterpriseConnection<'c> {
     }
 
     /// Sends `POST /enterprise_connections`.
-    pub fn send(self) -> crate::Pending<'c, models::EnterpriseConnection> {
+    pub fn send(self) -> crate::Pending<models::EnterpriseConnection> {
         let mut call = Call::new(
             self.client,
             &CREATE_ENTERPRISE_CONNECTION,
@@ -284,16 +284,16 @@ const GET_ENTERPRISE_CONNECTION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`EnterpriseConnectionsApi::get_enterprise_connection`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`EnterpriseConnectionsApi::get_enterprise_connection`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct GetEnterpriseConnection<'c> {
-    client: &'c crate::Client,
+pub struct GetEnterpriseConnection {
+    client: crate::Client,
     options: RequestOptions,
     enterprise_connection_id: String,
 }
 
-impl<'c> GetEnterpriseConnection<'c> {
+impl GetEnterpriseConnection {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -301,7 +301,7 @@ impl<'c> GetEnterpriseConnection<'c> {
     }
 
     /// Sends `GET /enterprise_connections/{enterprise_connection_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::EnterpriseConnection> {
+    pub fn send(self) -> crate::Pending<models::EnterpriseConnection> {
         let call = Call::new(
             self.client,
             &GET_ENTERPRISE_CONNECTION,
@@ -324,16 +324,16 @@ const DELETE_ENTERPRISE_CONNECTION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`EnterpriseConnectionsApi::delete_enterprise_connection`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`EnterpriseConnectionsApi::delete_enterprise_connection`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct DeleteEnterpriseConnection<'c> {
-    client: &'c crate::Client,
+pub struct DeleteEnterpriseConnection {
+    client: crate::Client,
     options: RequestOptions,
     enterprise_connection_id: String,
 }
 
-impl<'c> DeleteEnterpriseConnection<'c> {
+impl DeleteEnterpriseConnection {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -341,7 +341,7 @@ impl<'c> DeleteEnterpriseConnection<'c> {
     }
 
     /// Sends `DELETE /enterprise_connections/{enterprise_connection_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::DeletedObject> {
+    pub fn send(self) -> crate::Pending<models::DeletedObject> {
         let call = Call::new(
             self.client,
             &DELETE_ENTERPRISE_CONNECTION,
@@ -364,17 +364,17 @@ const UPDATE_ENTERPRISE_CONNECTION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`EnterpriseConnectionsApi::update_enterprise_connection`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`EnterpriseConnectionsApi::update_enterprise_connection`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct UpdateEnterpriseConnection<'c> {
-    client: &'c crate::Client,
+pub struct UpdateEnterpriseConnection {
+    client: crate::Client,
     options: RequestOptions,
     enterprise_connection_id: String,
     body: models::UpdateEnterpriseConnectionRequest,
 }
 
-impl<'c> UpdateEnterpriseConnection<'c> {
+impl UpdateEnterpriseConnection {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -382,7 +382,7 @@ impl<'c> UpdateEnterpriseConnection<'c> {
     }
 
     /// Sends `PATCH /enterprise_connections/{enterprise_connection_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::EnterpriseConnection> {
+    pub fn send(self) -> crate::Pending<models::EnterpriseConnection> {
         let mut call = Call::new(
             self.client,
             &UPDATE_ENTERPRISE_CONNECTION,
@@ -406,11 +406,11 @@ const LIST_ENTERPRISE_CONNECTION_TEST_RUNS: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`EnterpriseConnectionsApi::list_enterprise_connection_test_runs`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`EnterpriseConnectionsApi::list_enterprise_connection_test_runs`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct ListEnterpriseConnectionTestRuns<'c> {
-    client: &'c crate::Client,
+pub struct ListEnterpriseConnectionTestRuns {
+    client: crate::Client,
     options: RequestOptions,
     enterprise_connection_id: String,
     status: Option<Vec<models::ListEnterpriseConnectionTestRunsStatusItem>>,
@@ -418,7 +418,7 @@ pub struct ListEnterpriseConnectionTestRuns<'c> {
     offset: Option<i64>,
 }
 
-impl<'c> ListEnterpriseConnectionTestRuns<'c> {
+impl ListEnterpriseConnectionTestRuns {
     /// Filter test runs by status (may be repeated)
     pub fn status(
         mut self,
@@ -456,7 +456,7 @@ impl<'c> ListEnterpriseConnectionTestRuns<'c> {
     }
 
     /// Sends `GET /enterprise_connections/{enterprise_connection_id}/test_runs`.
-    pub fn send(self) -> crate::Pending<'c, models::EnterpriseConnectionTestRuns> {
+    pub fn send(self) -> crate::Pending<models::EnterpriseConnectionTestRuns> {
         let mut call = Call::new(
             self.client,
             &LIST_ENTERPRISE_CONNECTION_TEST_RUNS,
@@ -478,7 +478,7 @@ impl<'c> ListEnterpriseConnectionTestRuns<'c> {
         self,
     ) -> impl futures_util::Stream<
         Item = Result<models::EnterpriseConnectionTestRun, crate::Error>,
-    > + 'c {
+    > + 'static {
         let page_size = self.limit.unwrap_or(10);
         let start = self.offset.unwrap_or(0);
         crate::pagination::items(
@@ -508,16 +508,16 @@ const CREATE_ENTERPRISE_CONNECTION_TEST_RUN: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`EnterpriseConnectionsApi::create_enterprise_connection_test_run`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`EnterpriseConnectionsApi::create_enterprise_connection_test_run`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct CreateEnterpriseConnectionTestRun<'c> {
-    client: &'c crate::Client,
+pub struct CreateEnterpriseConnectionTestRun {
+    client: crate::Client,
     options: RequestOptions,
     enterprise_connection_id: String,
 }
 
-impl<'c> CreateEnterpriseConnectionTestRun<'c> {
+impl CreateEnterpriseConnectionTestRun {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -525,9 +525,7 @@ impl<'c> CreateEnterpriseConnectionTestRun<'c> {
     }
 
     /// Sends `POST /enterprise_connections/{enterprise_connection_id}/test_runs`.
-    pub fn send(
-        self,
-    ) -> crate::Pending<'c, models::EnterpriseConnectionTestRunResponse> {
+    pub fn send(self) -> crate::Pending<models::EnterpriseConnectionTestRunResponse> {
         let call = Call::new(
             self.client,
             &CREATE_ENTERPRISE_CONNECTION_TEST_RUN,

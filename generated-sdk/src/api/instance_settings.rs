@@ -20,9 +20,9 @@ impl<'c> InstanceSettingsApi<'c> {
     /// Fetches the current instance
     ///
     /// `GET /instance`
-    pub fn get_instance(&self) -> GetInstance<'c> {
+    pub fn get_instance(&self) -> GetInstance {
         GetInstance {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
         }
     }
@@ -32,9 +32,9 @@ impl<'c> InstanceSettingsApi<'c> {
     /// Updates the settings of an instance
     ///
     /// `PATCH /instance`
-    pub fn update_instance(&self) -> UpdateInstance<'c> {
+    pub fn update_instance(&self) -> UpdateInstance {
         UpdateInstance {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             body: None,
         }
@@ -45,9 +45,9 @@ impl<'c> InstanceSettingsApi<'c> {
     /// Updates the restriction settings of an instance
     ///
     /// `PATCH /instance/restrictions`
-    pub fn update_instance_restrictions(&self) -> UpdateInstanceRestrictions<'c> {
+    pub fn update_instance_restrictions(&self) -> UpdateInstanceRestrictions {
         UpdateInstanceRestrictions {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             body: None,
         }
@@ -56,9 +56,9 @@ impl<'c> InstanceSettingsApi<'c> {
     /// Get instance protect settings
     ///
     /// `GET /instance/protect`
-    pub fn get_instance_protect(&self) -> GetInstanceProtect<'c> {
+    pub fn get_instance_protect(&self) -> GetInstanceProtect {
         GetInstanceProtect {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
         }
     }
@@ -66,9 +66,9 @@ impl<'c> InstanceSettingsApi<'c> {
     /// Update instance protect settings
     ///
     /// `PATCH /instance/protect`
-    pub fn update_instance_protect(&self) -> UpdateInstanceProtect<'c> {
+    pub fn update_instance_protect(&self) -> UpdateInstanceProtect {
         UpdateInstanceProtect {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             body: None,
         }
@@ -79,9 +79,9 @@ impl<'c> InstanceSettingsApi<'c> {
     /// Retrieves the per-instance SMS communication settings, including the SMS country blocklist.
     ///
     /// `GET /instance/communication`
-    pub fn get_instance_communication(&self) -> GetInstanceCommunication<'c> {
+    pub fn get_instance_communication(&self) -> GetInstanceCommunication {
         GetInstanceCommunication {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
         }
     }
@@ -94,9 +94,9 @@ impl<'c> InstanceSettingsApi<'c> {
     /// is a no-op.
     ///
     /// `PATCH /instance/communication`
-    pub fn update_instance_communication(&self) -> UpdateInstanceCommunication<'c> {
+    pub fn update_instance_communication(&self) -> UpdateInstanceCommunication {
         UpdateInstanceCommunication {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             body: None,
         }
@@ -109,9 +109,9 @@ impl<'c> InstanceSettingsApi<'c> {
     /// `GET /instance/oauth_application_settings`
     pub fn get_instance_oauth_application_settings(
         &self,
-    ) -> GetInstanceOAuthApplicationSettings<'c> {
+    ) -> GetInstanceOAuthApplicationSettings {
         GetInstanceOAuthApplicationSettings {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
         }
     }
@@ -123,9 +123,9 @@ impl<'c> InstanceSettingsApi<'c> {
     /// `PATCH /instance/oauth_application_settings`
     pub fn update_instance_oauth_application_settings(
         &self,
-    ) -> UpdateInstanceOAuthApplicationSettings<'c> {
+    ) -> UpdateInstanceOAuthApplicationSettings {
         UpdateInstanceOAuthApplicationSettings {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             body: None,
         }
@@ -136,11 +136,9 @@ impl<'c> InstanceSettingsApi<'c> {
     /// Retrieves the organization settings of the instance
     ///
     /// `GET /instance/organization_settings`
-    pub fn get_instance_organization_settings(
-        &self,
-    ) -> GetInstanceOrganizationSettings<'c> {
+    pub fn get_instance_organization_settings(&self) -> GetInstanceOrganizationSettings {
         GetInstanceOrganizationSettings {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
         }
     }
@@ -152,9 +150,9 @@ impl<'c> InstanceSettingsApi<'c> {
     /// `PATCH /instance/organization_settings`
     pub fn update_instance_organization_settings(
         &self,
-    ) -> UpdateInstanceOrganizationSettings<'c> {
+    ) -> UpdateInstanceOrganizationSettings {
         UpdateInstanceOrganizationSettings {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             body: None,
         }
@@ -168,15 +166,15 @@ const GET_INSTANCE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`InstanceSettingsApi::get_instance`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`InstanceSettingsApi::get_instance`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct GetInstance<'c> {
-    client: &'c crate::Client,
+pub struct GetInstance {
+    client: crate::Client,
     options: RequestOptions,
 }
 
-impl<'c> GetInstance<'c> {
+impl GetInstance {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -184,7 +182,7 @@ impl<'c> GetInstance<'c> {
     }
 
     /// Sends `GET /instance`.
-    pub fn send(self) -> crate::Pending<'c, models::Instance> {
+    pub fn send(self) -> crate::Pending<models::Instance> {
         let call = Call::new(
             self.client,
             &GET_INSTANCE,
@@ -204,16 +202,16 @@ const UPDATE_INSTANCE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`InstanceSettingsApi::update_instance`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`InstanceSettingsApi::update_instance`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct UpdateInstance<'c> {
-    client: &'c crate::Client,
+pub struct UpdateInstance {
+    client: crate::Client,
     options: RequestOptions,
     body: Option<models::UpdateInstanceRequest>,
 }
 
-impl<'c> UpdateInstance<'c> {
+impl UpdateInstance {
     /// The request body (optional for this operation).
     pub fn body(mut self, body: models::UpdateInstanceRequest) -> Self {
         self.body = Some(body);
@@ -227,7 +225,7 @@ impl<'c> UpdateInstance<'c> {
     }
 
     /// Sends `PATCH /instance`.
-    pub fn send(self) -> crate::Pending<'c, ()> {
+    pub fn send(self) -> crate::Pending<()> {
         let mut call = Call::new(
             self.client,
             &UPDATE_INSTANCE,
@@ -250,16 +248,16 @@ const UPDATE_INSTANCE_RESTRICTIONS: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`InstanceSettingsApi::update_instance_restrictions`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`InstanceSettingsApi::update_instance_restrictions`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct UpdateInstanceRestrictions<'c> {
-    client: &'c crate::Client,
+pub struct UpdateInstanceRestrictions {
+    client: crate::Client,
     options: RequestOptions,
     body: Option<models::UpdateInstanceRestrictionsRequest>,
 }
 
-impl<'c> UpdateInstanceRestrictions<'c> {
+impl UpdateInstanceRestrictions {
     /// The request body (optional for this operation).
     pub fn body(mut self, body: models::UpdateInstanceRestrictionsRequest) -> Self {
         self.body = Some(body);
@@ -273,7 +271,7 @@ impl<'c> UpdateInstanceRestrictions<'c> {
     }
 
     /// Sends `PATCH /instance/restrictions`.
-    pub fn send(self) -> crate::Pending<'c, models::InstanceRestrictions> {
+    pub fn send(self) -> crate::Pending<models::InstanceRestrictions> {
         let mut call = Call::new(
             self.client,
             &UPDATE_INSTANCE_RESTRICTIONS,
@@ -296,15 +294,15 @@ const GET_INSTANCE_PROTECT: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`InstanceSettingsApi::get_instance_protect`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`InstanceSettingsApi::get_instance_protect`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct GetInstanceProtect<'c> {
-    client: &'c crate::Client,
+pub struct GetInstanceProtect {
+    client: crate::Client,
     options: RequestOptions,
 }
 
-impl<'c> GetInstanceProtect<'c> {
+impl GetInstanceProtect {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -312,7 +310,7 @@ impl<'c> GetInstanceProtect<'c> {
     }
 
     /// Sends `GET /instance/protect`.
-    pub fn send(self) -> crate::Pending<'c, models::InstanceProtect> {
+    pub fn send(self) -> crate::Pending<models::InstanceProtect> {
         let call = Call::new(
             self.client,
             &GET_INSTANCE_PROTECT,
@@ -332,16 +330,16 @@ const UPDATE_INSTANCE_PROTECT: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`InstanceSettingsApi::update_instance_protect`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`InstanceSettingsApi::update_instance_protect`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct UpdateInstanceProtect<'c> {
-    client: &'c crate::Client,
+pub struct UpdateInstanceProtect {
+    client: crate::Client,
     options: RequestOptions,
     body: Option<models::UpdateInstanceProtectRequest>,
 }
 
-impl<'c> UpdateInstanceProtect<'c> {
+impl UpdateInstanceProtect {
     /// The request body (optional for this operation).
     pub fn body(mut self, body: models::UpdateInstanceProtectRequest) -> Self {
         self.body = Some(body);
@@ -355,7 +353,7 @@ impl<'c> UpdateInstanceProtect<'c> {
     }
 
     /// Sends `PATCH /instance/protect`.
-    pub fn send(self) -> crate::Pending<'c, models::InstanceProtect> {
+    pub fn send(self) -> crate::Pending<models::InstanceProtect> {
         let mut call = Call::new(
             self.client,
             &UPDATE_INSTANCE_PROTECT,
@@ -378,15 +376,15 @@ const GET_INSTANCE_COMMUNICATION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`InstanceSettingsApi::get_instance_communication`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`InstanceSettingsApi::get_instance_communication`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct GetInstanceCommunication<'c> {
-    client: &'c crate::Client,
+pub struct GetInstanceCommunication {
+    client: crate::Client,
     options: RequestOptions,
 }
 
-impl<'c> GetInstanceCommunication<'c> {
+impl GetInstanceCommunication {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -394,7 +392,7 @@ impl<'c> GetInstanceCommunication<'c> {
     }
 
     /// Sends `GET /instance/communication`.
-    pub fn send(self) -> crate::Pending<'c, models::InstanceCommunication> {
+    pub fn send(self) -> crate::Pending<models::InstanceCommunication> {
         let call = Call::new(
             self.client,
             &GET_INSTANCE_COMMUNICATION,
@@ -414,16 +412,16 @@ const UPDATE_INSTANCE_COMMUNICATION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`InstanceSettingsApi::update_instance_communication`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`InstanceSettingsApi::update_instance_communication`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct UpdateInstanceCommunication<'c> {
-    client: &'c crate::Client,
+pub struct UpdateInstanceCommunication {
+    client: crate::Client,
     options: RequestOptions,
     body: Option<models::UpdateInstanceCommunicationRequest>,
 }
 
-impl<'c> UpdateInstanceCommunication<'c> {
+impl UpdateInstanceCommunication {
     /// The request body (optional for this operation).
     pub fn body(mut self, body: models::UpdateInstanceCommunicationRequest) -> Self {
         self.body = Some(body);
@@ -437,7 +435,7 @@ impl<'c> UpdateInstanceCommunication<'c> {
     }
 
     /// Sends `PATCH /instance/communication`.
-    pub fn send(self) -> crate::Pending<'c, models::InstanceCommunication> {
+    pub fn send(self) -> crate::Pending<models::InstanceCommunication> {
         let mut call = Call::new(
             self.client,
             &UPDATE_INSTANCE_COMMUNICATION,
@@ -460,15 +458,15 @@ const GET_INSTANCE_OAUTH_APPLICATION_SETTINGS: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`InstanceSettingsApi::get_instance_oauth_application_settings`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`InstanceSettingsApi::get_instance_oauth_application_settings`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct GetInstanceOAuthApplicationSettings<'c> {
-    client: &'c crate::Client,
+pub struct GetInstanceOAuthApplicationSettings {
+    client: crate::Client,
     options: RequestOptions,
 }
 
-impl<'c> GetInstanceOAuthApplicationSettings<'c> {
+impl GetInstanceOAuthApplicationSettings {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -476,7 +474,7 @@ impl<'c> GetInstanceOAuthApplicationSettings<'c> {
     }
 
     /// Sends `GET /instance/oauth_application_settings`.
-    pub fn send(self) -> crate::Pending<'c, models::OAuthApplicationSettings> {
+    pub fn send(self) -> crate::Pending<models::OAuthApplicationSettings> {
         let call = Call::new(
             self.client,
             &GET_INSTANCE_OAUTH_APPLICATION_SETTINGS,
@@ -498,16 +496,16 @@ const UPDATE_INSTANCE_OAUTH_APPLICATION_SETTINGS: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`InstanceSettingsApi::update_instance_oauth_application_settings`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`InstanceSettingsApi::update_instance_oauth_application_settings`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct UpdateInstanceOAuthApplicationSettings<'c> {
-    client: &'c crate::Client,
+pub struct UpdateInstanceOAuthApplicationSettings {
+    client: crate::Client,
     options: RequestOptions,
     body: Option<models::UpdateInstanceOAuthApplicationSettingsRequest>,
 }
 
-impl<'c> UpdateInstanceOAuthApplicationSettings<'c> {
+impl UpdateInstanceOAuthApplicationSettings {
     /// The request body (optional for this operation).
     pub fn body(
         mut self,
@@ -524,7 +522,7 @@ impl<'c> UpdateInstanceOAuthApplicationSettings<'c> {
     }
 
     /// Sends `PATCH /instance/oauth_application_settings`.
-    pub fn send(self) -> crate::Pending<'c, models::OAuthApplicationSettings> {
+    pub fn send(self) -> crate::Pending<models::OAuthApplicationSettings> {
         let mut call = Call::new(
             self.client,
             &UPDATE_INSTANCE_OAUTH_APPLICATION_SETTINGS,
@@ -549,15 +547,15 @@ const GET_INSTANCE_ORGANIZATION_SETTINGS: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`InstanceSettingsApi::get_instance_organization_settings`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`InstanceSettingsApi::get_instance_organization_settings`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct GetInstanceOrganizationSettings<'c> {
-    client: &'c crate::Client,
+pub struct GetInstanceOrganizationSettings {
+    client: crate::Client,
     options: RequestOptions,
 }
 
-impl<'c> GetInstanceOrganizationSettings<'c> {
+impl GetInstanceOrganizationSettings {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -565,7 +563,7 @@ impl<'c> GetInstanceOrganizationSettings<'c> {
     }
 
     /// Sends `GET /instance/organization_settings`.
-    pub fn send(self) -> crate::Pending<'c, models::OrganizationSettings> {
+    pub fn send(self) -> crate::Pending<models::OrganizationSettings> {
         let call = Call::new(
             self.client,
             &GET_INSTANCE_ORGANIZATION_SETTINGS,
@@ -587,16 +585,16 @@ const UPDATE_INSTANCE_ORGANIZATION_SETTINGS: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`InstanceSettingsApi::update_instance_organization_settings`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`InstanceSettingsApi::update_instance_organization_settings`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct UpdateInstanceOrganizationSettings<'c> {
-    client: &'c crate::Client,
+pub struct UpdateInstanceOrganizationSettings {
+    client: crate::Client,
     options: RequestOptions,
     body: Option<models::UpdateInstanceOrganizationSettingsRequest>,
 }
 
-impl<'c> UpdateInstanceOrganizationSettings<'c> {
+impl UpdateInstanceOrganizationSettings {
     /// The request body (optional for this operation).
     pub fn body(
         mut self,
@@ -613,7 +611,7 @@ impl<'c> UpdateInstanceOrganizationSettings<'c> {
     }
 
     /// Sends `PATCH /instance/organization_settings`.
-    pub fn send(self) -> crate::Pending<'c, models::OrganizationSettings> {
+    pub fn send(self) -> crate::Pending<models::OrganizationSettings> {
         let mut call = Call::new(
             self.client,
             &UPDATE_INSTANCE_ORGANIZATION_SETTINGS,

@@ -20,9 +20,9 @@ impl<'c> InvitationsApi<'c> {
     /// Returns all non-revoked invitations for your application, sorted by creation date
     ///
     /// `GET /invitations`
-    pub fn list_invitations(&self) -> ListInvitations<'c> {
+    pub fn list_invitations(&self) -> ListInvitations {
         ListInvitations {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             status: None,
             query: None,
@@ -40,9 +40,9 @@ impl<'c> InvitationsApi<'c> {
     /// Also, trying to create an invitation for an email address that already exists in your application will result to an error.
     ///
     /// `POST /invitations`
-    pub fn create_invitation(&self) -> CreateInvitation<'c> {
+    pub fn create_invitation(&self) -> CreateInvitation {
         CreateInvitation {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             body: None,
         }
@@ -58,9 +58,9 @@ impl<'c> InvitationsApi<'c> {
     /// This endpoint is limited to a maximum of 10 invitations per API call. If you need to send more invitations, please make multiple requests.
     ///
     /// `POST /invitations/bulk`
-    pub fn create_bulk_invitations(&self) -> CreateBulkInvitations<'c> {
+    pub fn create_bulk_invitations(&self) -> CreateBulkInvitations {
         CreateBulkInvitations {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             body: None,
         }
@@ -77,9 +77,9 @@ impl<'c> InvitationsApi<'c> {
     pub fn revoke_invitation(
         &self,
         invitation_id: impl Into<String>,
-    ) -> RevokeInvitation<'c> {
+    ) -> RevokeInvitation {
         RevokeInvitation {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             invitation_id: invitation_id.into(),
         }
@@ -93,11 +93,11 @@ const LIST_INVITATIONS: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`InvitationsApi::list_invitations`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`InvitationsApi::list_invitations`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct ListInvitations<'c> {
-    client: &'c crate::Client,
+pub struct ListInvitations {
+    client: crate::Client,
     options: RequestOptions,
     status: Option<models::InvitationStatus>,
     query: Option<String>,
@@ -107,7 +107,7 @@ pub struct ListInvitations<'c> {
     offset: Option<i64>,
 }
 
-impl<'c> ListInvitations<'c> {
+impl ListInvitations {
     /// Filter invitations based on their status
     pub fn status(mut self, status: models::InvitationStatus) -> Self {
         self.status = Some(status);
@@ -167,7 +167,7 @@ impl<'c> ListInvitations<'c> {
     }
 
     /// Sends `GET /invitations`.
-    pub fn send(self) -> crate::Pending<'c, Vec<models::Invitation>> {
+    pub fn send(self) -> crate::Pending<Vec<models::Invitation>> {
         let mut call = Call::new(
             self.client,
             &LIST_INVITATIONS,
@@ -189,7 +189,7 @@ impl<'c> ListInvitations<'c> {
         self,
     ) -> impl futures_util::Stream<
         Item = Result<models::Invitation, crate::Error>,
-    > + 'c {
+    > + 'static {
         let page_size = self.limit.unwrap_or(10);
         let start = self.offset.unwrap_or(0);
         crate::pagination::items(
@@ -217,16 +217,16 @@ const CREATE_INVITATION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`InvitationsApi::create_invitation`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`InvitationsApi::create_invitation`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct CreateInvitation<'c> {
-    client: &'c crate::Client,
+pub struct CreateInvitation {
+    client: crate::Client,
     options: RequestOptions,
     body: Option<models::CreateInvitationRequest>,
 }
 
-impl<'c> CreateInvitation<'c> {
+impl CreateInvitation {
     /// The request body (optional for this operation).
     pub fn body(mut self, body: models::CreateInvitationRequest) -> Self {
         self.body = Some(body);
@@ -240,7 +240,7 @@ impl<'c> CreateInvitation<'c> {
     }
 
     /// Sends `POST /invitations`.
-    pub fn send(self) -> crate::Pending<'c, models::Invitation> {
+    pub fn send(self) -> crate::Pending<models::Invitation> {
         let mut call = Call::new(
             self.client,
             &CREATE_INVITATION,
@@ -263,16 +263,16 @@ const CREATE_BULK_INVITATIONS: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`InvitationsApi::create_bulk_invitations`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`InvitationsApi::create_bulk_invitations`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct CreateBulkInvitations<'c> {
-    client: &'c crate::Client,
+pub struct CreateBulkInvitations {
+    client: crate::Client,
     options: RequestOptions,
     body: Option<Vec<models::CreateBulkInvitationsRequestItem>>,
 }
 
-impl<'c> CreateBulkInvitations<'c> {
+impl CreateBulkInvitations {
     /// The request body (optional for this operation).
     pub fn body(mut self, body: Vec<models::CreateBulkInvitationsRequestItem>) -> Self {
         self.body = Some(body);
@@ -286,7 +286,7 @@ impl<'c> CreateBulkInvitations<'c> {
     }
 
     /// Sends `POST /invitations/bulk`.
-    pub fn send(self) -> crate::Pending<'c, Vec<models::Invitation>> {
+    pub fn send(self) -> crate::Pending<Vec<models::Invitation>> {
         let mut call = Call::new(
             self.client,
             &CREATE_BULK_INVITATIONS,
@@ -309,16 +309,16 @@ const REVOKE_INVITATION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`InvitationsApi::revoke_invitation`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`InvitationsApi::revoke_invitation`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct RevokeInvitation<'c> {
-    client: &'c crate::Client,
+pub struct RevokeInvitation {
+    client: crate::Client,
     options: RequestOptions,
     invitation_id: String,
 }
 
-impl<'c> RevokeInvitation<'c> {
+impl RevokeInvitation {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -326,7 +326,7 @@ impl<'c> RevokeInvitation<'c> {
     }
 
     /// Sends `POST /invitations/{invitation_id}/revoke`.
-    pub fn send(self) -> crate::Pending<'c, models::InvitationRevoked> {
+    pub fn send(self) -> crate::Pending<models::InvitationRevoked> {
         let call = Call::new(
             self.client,
             &REVOKE_INVITATION,

@@ -20,9 +20,9 @@ impl<'c> JwksApi<'c> {
     /// Retrieve the JSON Web Key Set of the instance
     ///
     /// `GET /jwks`
-    pub fn get_jwks(&self) -> GetJwks<'c> {
+    pub fn get_jwks(&self) -> GetJwks {
         GetJwks {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
         }
     }
@@ -35,15 +35,15 @@ const GET_JWKS: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`JwksApi::get_jwks`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`JwksApi::get_jwks`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct GetJwks<'c> {
-    client: &'c crate::Client,
+pub struct GetJwks {
+    client: crate::Client,
     options: RequestOptions,
 }
 
-impl<'c> GetJwks<'c> {
+impl GetJwks {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -51,7 +51,7 @@ impl<'c> GetJwks<'c> {
     }
 
     /// Sends `GET /jwks`.
-    pub fn send(self) -> crate::Pending<'c, models::Jwks> {
+    pub fn send(self) -> crate::Pending<models::Jwks> {
         let call = Call::new(self.client, &GET_JWKS, "/jwks".to_owned(), self.options);
         call.send_json()
     }

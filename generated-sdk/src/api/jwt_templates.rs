@@ -18,9 +18,9 @@ impl<'c> JwtTemplatesApi<'c> {
     /// List all templates
     ///
     /// `GET /jwt_templates`
-    pub fn list_jwt_templates(&self) -> ListJwtTemplates<'c> {
+    pub fn list_jwt_templates(&self) -> ListJwtTemplates {
         ListJwtTemplates {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             paginated: None,
             limit: None,
@@ -33,9 +33,9 @@ impl<'c> JwtTemplatesApi<'c> {
     /// Create a new JWT template
     ///
     /// `POST /jwt_templates`
-    pub fn create_jwt_template(&self) -> CreateJwtTemplate<'c> {
+    pub fn create_jwt_template(&self) -> CreateJwtTemplate {
         CreateJwtTemplate {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             body: None,
         }
@@ -46,12 +46,9 @@ impl<'c> JwtTemplatesApi<'c> {
     /// Retrieve the details of a given JWT template
     ///
     /// `GET /jwt_templates/{template_id}`
-    pub fn get_jwt_template(
-        &self,
-        template_id: impl Into<String>,
-    ) -> GetJwtTemplate<'c> {
+    pub fn get_jwt_template(&self, template_id: impl Into<String>) -> GetJwtTemplate {
         GetJwtTemplate {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             template_id: template_id.into(),
         }
@@ -64,9 +61,9 @@ impl<'c> JwtTemplatesApi<'c> {
     pub fn delete_jwt_template(
         &self,
         template_id: impl Into<String>,
-    ) -> DeleteJwtTemplate<'c> {
+    ) -> DeleteJwtTemplate {
         DeleteJwtTemplate {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             template_id: template_id.into(),
         }
@@ -80,9 +77,9 @@ impl<'c> JwtTemplatesApi<'c> {
     pub fn update_jwt_template(
         &self,
         template_id: impl Into<String>,
-    ) -> UpdateJwtTemplate<'c> {
+    ) -> UpdateJwtTemplate {
         UpdateJwtTemplate {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             template_id: template_id.into(),
             body: None,
@@ -97,18 +94,18 @@ const LIST_JWT_TEMPLATES: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`JwtTemplatesApi::list_jwt_templates`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`JwtTemplatesApi::list_jwt_templates`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct ListJwtTemplates<'c> {
-    client: &'c crate::Client,
+pub struct ListJwtTemplates {
+    client: crate::Client,
     options: RequestOptions,
     paginated: Option<bool>,
     limit: Option<i64>,
     offset: Option<i64>,
 }
 
-impl<'c> ListJwtTemplates<'c> {
+impl ListJwtTemplates {
     /// Whether to paginate the results.
     /// If true, the results will be paginated.
     /// If false, the results will not be paginated.
@@ -143,7 +140,7 @@ impl<'c> ListJwtTemplates<'c> {
     }
 
     /// Sends `GET /jwt_templates`.
-    pub fn send(self) -> crate::Pending<'c, Vec<models::JwtTemplate>> {
+    pub fn send(self) -> crate::Pending<Vec<models::JwtTemplate>> {
         let mut call = Call::new(
             self.client,
             &LIST_JWT_TEMPLATES,
@@ -162,7 +159,7 @@ impl<'c> ListJwtTemplates<'c> {
         self,
     ) -> impl futures_util::Stream<
         Item = Result<models::JwtTemplate, crate::Error>,
-    > + 'c {
+    > + 'static {
         let page_size = self.limit.unwrap_or(10);
         let start = self.offset.unwrap_or(0);
         crate::pagination::items(
@@ -190,16 +187,16 @@ const CREATE_JWT_TEMPLATE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`JwtTemplatesApi::create_jwt_template`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`JwtTemplatesApi::create_jwt_template`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct CreateJwtTemplate<'c> {
-    client: &'c crate::Client,
+pub struct CreateJwtTemplate {
+    client: crate::Client,
     options: RequestOptions,
     body: Option<models::CreateJwtTemplateRequest>,
 }
 
-impl<'c> CreateJwtTemplate<'c> {
+impl CreateJwtTemplate {
     /// The request body (optional for this operation).
     pub fn body(mut self, body: models::CreateJwtTemplateRequest) -> Self {
         self.body = Some(body);
@@ -213,7 +210,7 @@ impl<'c> CreateJwtTemplate<'c> {
     }
 
     /// Sends `POST /jwt_templates`.
-    pub fn send(self) -> crate::Pending<'c, models::JwtTemplate> {
+    pub fn send(self) -> crate::Pending<models::JwtTemplate> {
         let mut call = Call::new(
             self.client,
             &CREATE_JWT_TEMPLATE,
@@ -236,16 +233,16 @@ const GET_JWT_TEMPLATE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`JwtTemplatesApi::get_jwt_template`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`JwtTemplatesApi::get_jwt_template`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct GetJwtTemplate<'c> {
-    client: &'c crate::Client,
+pub struct GetJwtTemplate {
+    client: crate::Client,
     options: RequestOptions,
     template_id: String,
 }
 
-impl<'c> GetJwtTemplate<'c> {
+impl GetJwtTemplate {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -253,7 +250,7 @@ impl<'c> GetJwtTemplate<'c> {
     }
 
     /// Sends `GET /jwt_templates/{template_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::JwtTemplate> {
+    pub fn send(self) -> crate::Pending<models::JwtTemplate> {
         let call = Call::new(
             self.client,
             &GET_JWT_TEMPLATE,
@@ -273,16 +270,16 @@ const DELETE_JWT_TEMPLATE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`JwtTemplatesApi::delete_jwt_template`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`JwtTemplatesApi::delete_jwt_template`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct DeleteJwtTemplate<'c> {
-    client: &'c crate::Client,
+pub struct DeleteJwtTemplate {
+    client: crate::Client,
     options: RequestOptions,
     template_id: String,
 }
 
-impl<'c> DeleteJwtTemplate<'c> {
+impl DeleteJwtTemplate {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -290,7 +287,7 @@ impl<'c> DeleteJwtTemplate<'c> {
     }
 
     /// Sends `DELETE /jwt_templates/{template_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::DeletedObject> {
+    pub fn send(self) -> crate::Pending<models::DeletedObject> {
         let call = Call::new(
             self.client,
             &DELETE_JWT_TEMPLATE,
@@ -310,17 +307,17 @@ const UPDATE_JWT_TEMPLATE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`JwtTemplatesApi::update_jwt_template`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`JwtTemplatesApi::update_jwt_template`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct UpdateJwtTemplate<'c> {
-    client: &'c crate::Client,
+pub struct UpdateJwtTemplate {
+    client: crate::Client,
     options: RequestOptions,
     template_id: String,
     body: Option<models::CreateJwtTemplateRequest>,
 }
 
-impl<'c> UpdateJwtTemplate<'c> {
+impl UpdateJwtTemplate {
     /// The request body (optional for this operation).
     pub fn body(mut self, body: models::CreateJwtTemplateRequest) -> Self {
         self.body = Some(body);
@@ -334,7 +331,7 @@ impl<'c> UpdateJwtTemplate<'c> {
     }
 
     /// Sends `PATCH /jwt_templates/{template_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::JwtTemplate> {
+    pub fn send(self) -> crate::Pending<models::JwtTemplate> {
         let mut call = Call::new(
             self.client,
             &UPDATE_JWT_TEMPLATE,

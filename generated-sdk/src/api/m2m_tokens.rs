@@ -27,9 +27,9 @@ impl<'c> M2mTokensApi<'c> {
     /// - When fetching M2M tokens with a Clerk Secret Key, tokens for any machine in the instance can be retrieved.
     ///
     /// `GET /m2m_tokens`
-    pub fn get_m2m_tokens(&self, subject: impl Into<String>) -> GetM2mTokens<'c> {
+    pub fn get_m2m_tokens(&self, subject: impl Into<String>) -> GetM2mTokens {
         GetM2mTokens {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             subject: subject.into(),
             revoked: None,
@@ -47,9 +47,9 @@ impl<'c> M2mTokensApi<'c> {
     pub fn create_m2m_token(
         &self,
         body: models::CreateM2mTokenRequest,
-    ) -> CreateM2mToken<'c> {
+    ) -> CreateM2mToken {
         CreateM2mToken {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             body,
         }
@@ -71,9 +71,9 @@ impl<'c> M2mTokensApi<'c> {
         &self,
         m2m_token_id: impl Into<String>,
         body: models::RevokeAdminPortalLinkTokenRequest,
-    ) -> RevokeM2mToken<'c> {
+    ) -> RevokeM2mToken {
         RevokeM2mToken {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             m2m_token_id: m2m_token_id.into(),
             body,
@@ -93,9 +93,9 @@ impl<'c> M2mTokensApi<'c> {
     pub fn verify_m2m_token(
         &self,
         body: models::VerifyM2mTokenRequest,
-    ) -> VerifyM2mToken<'c> {
+    ) -> VerifyM2mToken {
         VerifyM2mToken {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             body,
         }
@@ -109,11 +109,11 @@ const GET_M2M_TOKENS: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`M2mTokensApi::get_m2m_tokens`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`M2mTokensApi::get_m2m_tokens`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct GetM2mTokens<'c> {
-    client: &'c crate::Client,
+pub struct GetM2mTokens {
+    client: crate::Client,
     options: RequestOptions,
     subject: String,
     revoked: Option<bool>,
@@ -122,7 +122,7 @@ pub struct GetM2mTokens<'c> {
     offset: Option<f64>,
 }
 
-impl<'c> GetM2mTokens<'c> {
+impl GetM2mTokens {
     /// The server uses `false` when this is not set.
     pub fn revoked(mut self, revoked: bool) -> Self {
         self.revoked = Some(revoked);
@@ -154,7 +154,7 @@ impl<'c> GetM2mTokens<'c> {
     }
 
     /// Sends `GET /m2m_tokens`.
-    pub fn send(self) -> crate::Pending<'c, models::GetM2mTokensResponse> {
+    pub fn send(self) -> crate::Pending<models::GetM2mTokensResponse> {
         let mut call = Call::new(
             self.client,
             &GET_M2M_TOKENS,
@@ -179,16 +179,16 @@ const CREATE_M2M_TOKEN: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`M2mTokensApi::create_m2m_token`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`M2mTokensApi::create_m2m_token`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct CreateM2mToken<'c> {
-    client: &'c crate::Client,
+pub struct CreateM2mToken {
+    client: crate::Client,
     options: RequestOptions,
     body: models::CreateM2mTokenRequest,
 }
 
-impl<'c> CreateM2mToken<'c> {
+impl CreateM2mToken {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -196,7 +196,7 @@ impl<'c> CreateM2mToken<'c> {
     }
 
     /// Sends `POST /m2m_tokens`.
-    pub fn send(self) -> crate::Pending<'c, models::CreateM2mTokenResponse> {
+    pub fn send(self) -> crate::Pending<models::CreateM2mTokenResponse> {
         let mut call = Call::new(
             self.client,
             &CREATE_M2M_TOKEN,
@@ -217,17 +217,17 @@ const REVOKE_M2M_TOKEN: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`M2mTokensApi::revoke_m2m_token`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`M2mTokensApi::revoke_m2m_token`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct RevokeM2mToken<'c> {
-    client: &'c crate::Client,
+pub struct RevokeM2mToken {
+    client: crate::Client,
     options: RequestOptions,
     m2m_token_id: String,
     body: models::RevokeAdminPortalLinkTokenRequest,
 }
 
-impl<'c> RevokeM2mToken<'c> {
+impl RevokeM2mToken {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -235,7 +235,7 @@ impl<'c> RevokeM2mToken<'c> {
     }
 
     /// Sends `POST /m2m_tokens/{m2m_token_id}/revoke`.
-    pub fn send(self) -> crate::Pending<'c, models::M2mToken> {
+    pub fn send(self) -> crate::Pending<models::M2mToken> {
         let mut call = Call::new(
             self.client,
             &REVOKE_M2M_TOKEN,
@@ -258,16 +258,16 @@ const VERIFY_M2M_TOKEN: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`M2mTokensApi::verify_m2m_token`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`M2mTokensApi::verify_m2m_token`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct VerifyM2mToken<'c> {
-    client: &'c crate::Client,
+pub struct VerifyM2mToken {
+    client: crate::Client,
     options: RequestOptions,
     body: models::VerifyM2mTokenRequest,
 }
 
-impl<'c> VerifyM2mToken<'c> {
+impl VerifyM2mToken {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -275,7 +275,7 @@ impl<'c> VerifyM2mToken<'c> {
     }
 
     /// Sends `POST /m2m_tokens/verify`.
-    pub fn send(self) -> crate::Pending<'c, models::M2mToken> {
+    pub fn send(self) -> crate::Pending<models::M2mToken> {
         let mut call = Call::new(
             self.client,
             &VERIFY_M2M_TOKEN,

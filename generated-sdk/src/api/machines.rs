@@ -22,9 +22,9 @@ impl<'c> MachinesApi<'c> {
     /// returned first)
     ///
     /// `GET /machines`
-    pub fn list_machines(&self) -> ListMachines<'c> {
+    pub fn list_machines(&self) -> ListMachines {
         ListMachines {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             limit: None,
             offset: None,
@@ -38,9 +38,9 @@ impl<'c> MachinesApi<'c> {
     /// Creates a new machine.
     ///
     /// `POST /machines`
-    pub fn create_machine(&self) -> CreateMachine<'c> {
+    pub fn create_machine(&self) -> CreateMachine {
         CreateMachine {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             body: None,
         }
@@ -51,9 +51,9 @@ impl<'c> MachinesApi<'c> {
     /// Returns the details of a machine.
     ///
     /// `GET /machines/{machine_id}`
-    pub fn get_machine(&self, machine_id: impl Into<String>) -> GetMachine<'c> {
+    pub fn get_machine(&self, machine_id: impl Into<String>) -> GetMachine {
         GetMachine {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             machine_id: machine_id.into(),
         }
@@ -64,9 +64,9 @@ impl<'c> MachinesApi<'c> {
     /// Deletes a machine.
     ///
     /// `DELETE /machines/{machine_id}`
-    pub fn delete_machine(&self, machine_id: impl Into<String>) -> DeleteMachine<'c> {
+    pub fn delete_machine(&self, machine_id: impl Into<String>) -> DeleteMachine {
         DeleteMachine {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             machine_id: machine_id.into(),
         }
@@ -78,9 +78,9 @@ impl<'c> MachinesApi<'c> {
     /// Only the provided fields will be updated.
     ///
     /// `PATCH /machines/{machine_id}`
-    pub fn update_machine(&self, machine_id: impl Into<String>) -> UpdateMachine<'c> {
+    pub fn update_machine(&self, machine_id: impl Into<String>) -> UpdateMachine {
         UpdateMachine {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             machine_id: machine_id.into(),
             body: None,
@@ -95,9 +95,9 @@ impl<'c> MachinesApi<'c> {
     pub fn get_machine_secret_key(
         &self,
         machine_id: impl Into<String>,
-    ) -> GetMachineSecretKey<'c> {
+    ) -> GetMachineSecretKey {
         GetMachineSecretKey {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             machine_id: machine_id.into(),
         }
@@ -114,9 +114,9 @@ impl<'c> MachinesApi<'c> {
         &self,
         machine_id: impl Into<String>,
         body: models::RotateMachineSecretKeyRequest,
-    ) -> RotateMachineSecretKey<'c> {
+    ) -> RotateMachineSecretKey {
         RotateMachineSecretKey {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             machine_id: machine_id.into(),
             body,
@@ -132,9 +132,9 @@ impl<'c> MachinesApi<'c> {
     pub fn create_machine_scope(
         &self,
         machine_id: impl Into<String>,
-    ) -> CreateMachineScope<'c> {
+    ) -> CreateMachineScope {
         CreateMachineScope {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             machine_id: machine_id.into(),
             body: None,
@@ -150,9 +150,9 @@ impl<'c> MachinesApi<'c> {
         &self,
         machine_id: impl Into<String>,
         other_machine_id: impl Into<String>,
-    ) -> DeleteMachineScope<'c> {
+    ) -> DeleteMachineScope {
         DeleteMachineScope {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             machine_id: machine_id.into(),
             other_machine_id: other_machine_id.into(),
@@ -167,11 +167,11 @@ const LIST_MACHINES: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`MachinesApi::list_machines`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`MachinesApi::list_machines`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct ListMachines<'c> {
-    client: &'c crate::Client,
+pub struct ListMachines {
+    client: crate::Client,
     options: RequestOptions,
     limit: Option<i64>,
     offset: Option<i64>,
@@ -179,7 +179,7 @@ pub struct ListMachines<'c> {
     order_by: Option<String>,
 }
 
-impl<'c> ListMachines<'c> {
+impl ListMachines {
     /// Applies a limit to the number of results returned.
     /// Can be used for paginating the results together with `offset`.
     ///
@@ -225,7 +225,7 @@ impl<'c> ListMachines<'c> {
     }
 
     /// Sends `GET /machines`.
-    pub fn send(self) -> crate::Pending<'c, models::MachineList> {
+    pub fn send(self) -> crate::Pending<models::MachineList> {
         let mut call = Call::new(
             self.client,
             &LIST_MACHINES,
@@ -243,7 +243,9 @@ impl<'c> ListMachines<'c> {
     /// the limit set on this request is the page size.
     pub fn paginate(
         self,
-    ) -> impl futures_util::Stream<Item = Result<models::Machine, crate::Error>> + 'c {
+    ) -> impl futures_util::Stream<
+        Item = Result<models::Machine, crate::Error>,
+    > + 'static {
         let page_size = self.limit.unwrap_or(10);
         let start = self.offset.unwrap_or(0);
         crate::pagination::items(
@@ -271,16 +273,16 @@ const CREATE_MACHINE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`MachinesApi::create_machine`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`MachinesApi::create_machine`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct CreateMachine<'c> {
-    client: &'c crate::Client,
+pub struct CreateMachine {
+    client: crate::Client,
     options: RequestOptions,
     body: Option<models::CreateMachineRequest>,
 }
 
-impl<'c> CreateMachine<'c> {
+impl CreateMachine {
     /// The request body (optional for this operation).
     pub fn body(mut self, body: models::CreateMachineRequest) -> Self {
         self.body = Some(body);
@@ -294,7 +296,7 @@ impl<'c> CreateMachine<'c> {
     }
 
     /// Sends `POST /machines`.
-    pub fn send(self) -> crate::Pending<'c, models::MachineCreated> {
+    pub fn send(self) -> crate::Pending<models::MachineCreated> {
         let mut call = Call::new(
             self.client,
             &CREATE_MACHINE,
@@ -317,16 +319,16 @@ const GET_MACHINE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`MachinesApi::get_machine`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`MachinesApi::get_machine`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct GetMachine<'c> {
-    client: &'c crate::Client,
+pub struct GetMachine {
+    client: crate::Client,
     options: RequestOptions,
     machine_id: String,
 }
 
-impl<'c> GetMachine<'c> {
+impl GetMachine {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -334,7 +336,7 @@ impl<'c> GetMachine<'c> {
     }
 
     /// Sends `GET /machines/{machine_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::Machine> {
+    pub fn send(self) -> crate::Pending<models::Machine> {
         let call = Call::new(
             self.client,
             &GET_MACHINE,
@@ -354,16 +356,16 @@ const DELETE_MACHINE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`MachinesApi::delete_machine`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`MachinesApi::delete_machine`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct DeleteMachine<'c> {
-    client: &'c crate::Client,
+pub struct DeleteMachine {
+    client: crate::Client,
     options: RequestOptions,
     machine_id: String,
 }
 
-impl<'c> DeleteMachine<'c> {
+impl DeleteMachine {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -371,7 +373,7 @@ impl<'c> DeleteMachine<'c> {
     }
 
     /// Sends `DELETE /machines/{machine_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::MachineDeleted> {
+    pub fn send(self) -> crate::Pending<models::MachineDeleted> {
         let call = Call::new(
             self.client,
             &DELETE_MACHINE,
@@ -391,17 +393,17 @@ const UPDATE_MACHINE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`MachinesApi::update_machine`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`MachinesApi::update_machine`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct UpdateMachine<'c> {
-    client: &'c crate::Client,
+pub struct UpdateMachine {
+    client: crate::Client,
     options: RequestOptions,
     machine_id: String,
     body: Option<models::UpdateMachineRequest>,
 }
 
-impl<'c> UpdateMachine<'c> {
+impl UpdateMachine {
     /// The request body (optional for this operation).
     pub fn body(mut self, body: models::UpdateMachineRequest) -> Self {
         self.body = Some(body);
@@ -415,7 +417,7 @@ impl<'c> UpdateMachine<'c> {
     }
 
     /// Sends `PATCH /machines/{machine_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::Machine> {
+    pub fn send(self) -> crate::Pending<models::Machine> {
         let mut call = Call::new(
             self.client,
             &UPDATE_MACHINE,
@@ -438,16 +440,16 @@ const GET_MACHINE_SECRET_KEY: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`MachinesApi::get_machine_secret_key`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`MachinesApi::get_machine_secret_key`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct GetMachineSecretKey<'c> {
-    client: &'c crate::Client,
+pub struct GetMachineSecretKey {
+    client: crate::Client,
     options: RequestOptions,
     machine_id: String,
 }
 
-impl<'c> GetMachineSecretKey<'c> {
+impl GetMachineSecretKey {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -455,7 +457,7 @@ impl<'c> GetMachineSecretKey<'c> {
     }
 
     /// Sends `GET /machines/{machine_id}/secret_key`.
-    pub fn send(self) -> crate::Pending<'c, models::MachineSecretKey> {
+    pub fn send(self) -> crate::Pending<models::MachineSecretKey> {
         let call = Call::new(
             self.client,
             &GET_MACHINE_SECRET_KEY,
@@ -477,17 +479,17 @@ const ROTATE_MACHINE_SECRET_KEY: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`MachinesApi::rotate_machine_secret_key`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`MachinesApi::rotate_machine_secret_key`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct RotateMachineSecretKey<'c> {
-    client: &'c crate::Client,
+pub struct RotateMachineSecretKey {
+    client: crate::Client,
     options: RequestOptions,
     machine_id: String,
     body: models::RotateMachineSecretKeyRequest,
 }
 
-impl<'c> RotateMachineSecretKey<'c> {
+impl RotateMachineSecretKey {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -495,7 +497,7 @@ impl<'c> RotateMachineSecretKey<'c> {
     }
 
     /// Sends `POST /machines/{machine_id}/secret_key/rotate`.
-    pub fn send(self) -> crate::Pending<'c, models::MachineSecretKey> {
+    pub fn send(self) -> crate::Pending<models::MachineSecretKey> {
         let mut call = Call::new(
             self.client,
             &ROTATE_MACHINE_SECRET_KEY,
@@ -519,17 +521,17 @@ const CREATE_MACHINE_SCOPE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`MachinesApi::create_machine_scope`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`MachinesApi::create_machine_scope`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct CreateMachineScope<'c> {
-    client: &'c crate::Client,
+pub struct CreateMachineScope {
+    client: crate::Client,
     options: RequestOptions,
     machine_id: String,
     body: Option<models::CreateMachineScopeRequest>,
 }
 
-impl<'c> CreateMachineScope<'c> {
+impl CreateMachineScope {
     /// The request body (optional for this operation).
     pub fn body(mut self, body: models::CreateMachineScopeRequest) -> Self {
         self.body = Some(body);
@@ -543,7 +545,7 @@ impl<'c> CreateMachineScope<'c> {
     }
 
     /// Sends `POST /machines/{machine_id}/scopes`.
-    pub fn send(self) -> crate::Pending<'c, models::MachineScope> {
+    pub fn send(self) -> crate::Pending<models::MachineScope> {
         let mut call = Call::new(
             self.client,
             &CREATE_MACHINE_SCOPE,
@@ -566,17 +568,17 @@ const DELETE_MACHINE_SCOPE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`MachinesApi::delete_machine_scope`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`MachinesApi::delete_machine_scope`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct DeleteMachineScope<'c> {
-    client: &'c crate::Client,
+pub struct DeleteMachineScope {
+    client: crate::Client,
     options: RequestOptions,
     machine_id: String,
     other_machine_id: String,
 }
 
-impl<'c> DeleteMachineScope<'c> {
+impl DeleteMachineScope {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -584,7 +586,7 @@ impl<'c> DeleteMachineScope<'c> {
     }
 
     /// Sends `DELETE /machines/{machine_id}/scopes/{other_machine_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::MachineScopeDeleted> {
+    pub fn send(self) -> crate::Pending<models::MachineScopeDeleted> {
         let call = Call::new(
             self.client,
             &DELETE_MACHINE_SCOPE,

@@ -20,9 +20,9 @@ impl<'c> MiscellaneousApi<'c> {
     /// It is used by Clerk SDKs when the user's authentication state cannot be immediately determined.
     ///
     /// `GET /public/interstitial`
-    pub fn get_public_interstitial(&self) -> GetPublicInterstitial<'c> {
+    pub fn get_public_interstitial(&self) -> GetPublicInterstitial {
         GetPublicInterstitial {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             frontend_api_2: None,
             frontend_api: None,
@@ -42,11 +42,11 @@ const GET_PUBLIC_INTERSTITIAL: Operation = Operation {
     auth: false,
 };
 
-/// Request builder for [`MiscellaneousApi::get_public_interstitial`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`MiscellaneousApi::get_public_interstitial`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct GetPublicInterstitial<'c> {
-    client: &'c crate::Client,
+pub struct GetPublicInterstitial {
+    client: crate::Client,
     options: RequestOptions,
     frontend_api_2: Option<String>,
     frontend_api: Option<String>,
@@ -57,7 +57,7 @@ pub struct GetPublicInterstitial<'c> {
     use_domain_for_script: Option<bool>,
 }
 
-impl<'c> GetPublicInterstitial<'c> {
+impl GetPublicInterstitial {
     /// Please use `frontend_api` instead
     #[deprecated]
     pub fn frontend_api_2(mut self, frontend_api_2: impl Into<String>) -> Self {
@@ -108,7 +108,7 @@ impl<'c> GetPublicInterstitial<'c> {
     }
 
     /// Sends `GET /public/interstitial`.
-    pub fn send(self) -> crate::Pending<'c, String> {
+    pub fn send(self) -> crate::Pending<String> {
         let mut call = Call::new(
             self.client,
             &GET_PUBLIC_INTERSTITIAL,

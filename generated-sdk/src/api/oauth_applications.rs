@@ -23,9 +23,9 @@ impl<'c> OAuthApplicationsApi<'c> {
     /// Most recent OAuth applications will be returned first.
     ///
     /// `GET /oauth_applications`
-    pub fn list_oauth_applications(&self) -> ListOAuthApplications<'c> {
+    pub fn list_oauth_applications(&self) -> ListOAuthApplications {
         ListOAuthApplications {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             limit: None,
             offset: None,
@@ -41,9 +41,9 @@ impl<'c> OAuthApplicationsApi<'c> {
     /// All URL schemes are allowed such as `http://`, `https://`, `myapp://`, etc...
     ///
     /// `POST /oauth_applications`
-    pub fn create_oauth_application(&self) -> CreateOAuthApplication<'c> {
+    pub fn create_oauth_application(&self) -> CreateOAuthApplication {
         CreateOAuthApplication {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             body: None,
         }
@@ -57,9 +57,9 @@ impl<'c> OAuthApplicationsApi<'c> {
     pub fn get_oauth_application(
         &self,
         oauth_application_id: impl Into<String>,
-    ) -> GetOAuthApplication<'c> {
+    ) -> GetOAuthApplication {
         GetOAuthApplication {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             oauth_application_id: oauth_application_id.into(),
         }
@@ -74,9 +74,9 @@ impl<'c> OAuthApplicationsApi<'c> {
     pub fn delete_oauth_application(
         &self,
         oauth_application_id: impl Into<String>,
-    ) -> DeleteOAuthApplication<'c> {
+    ) -> DeleteOAuthApplication {
         DeleteOAuthApplication {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             oauth_application_id: oauth_application_id.into(),
         }
@@ -91,9 +91,9 @@ impl<'c> OAuthApplicationsApi<'c> {
         &self,
         oauth_application_id: impl Into<String>,
         body: models::UpdateOAuthApplicationRequest,
-    ) -> UpdateOAuthApplication<'c> {
+    ) -> UpdateOAuthApplication {
         UpdateOAuthApplication {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             oauth_application_id: oauth_application_id.into(),
             body,
@@ -111,9 +111,9 @@ impl<'c> OAuthApplicationsApi<'c> {
     pub fn upload_oauth_application_logo(
         &self,
         oauth_application_id: impl Into<String>,
-    ) -> UploadOAuthApplicationLogo<'c> {
+    ) -> UploadOAuthApplicationLogo {
         UploadOAuthApplicationLogo {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             oauth_application_id: oauth_application_id.into(),
             body: None,
@@ -129,9 +129,9 @@ impl<'c> OAuthApplicationsApi<'c> {
     pub fn rotate_oauth_application_secret(
         &self,
         oauth_application_id: impl Into<String>,
-    ) -> RotateOAuthApplicationSecret<'c> {
+    ) -> RotateOAuthApplicationSecret {
         RotateOAuthApplicationSecret {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             oauth_application_id: oauth_application_id.into(),
         }
@@ -148,9 +148,9 @@ impl<'c> OAuthApplicationsApi<'c> {
         &self,
         oauth_application_id: impl Into<String>,
         body: models::RevokeOAuthApplicationTokenRequest,
-    ) -> RevokeOAuthApplicationToken<'c> {
+    ) -> RevokeOAuthApplicationToken {
         RevokeOAuthApplicationToken {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             oauth_application_id: oauth_application_id.into(),
             body,
@@ -165,11 +165,11 @@ const LIST_OAUTH_APPLICATIONS: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OAuthApplicationsApi::list_oauth_applications`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`OAuthApplicationsApi::list_oauth_applications`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct ListOAuthApplications<'c> {
-    client: &'c crate::Client,
+pub struct ListOAuthApplications {
+    client: crate::Client,
     options: RequestOptions,
     limit: Option<i64>,
     offset: Option<i64>,
@@ -177,7 +177,7 @@ pub struct ListOAuthApplications<'c> {
     name_query: Option<String>,
 }
 
-impl<'c> ListOAuthApplications<'c> {
+impl ListOAuthApplications {
     /// Applies a limit to the number of results returned.
     /// Can be used for paginating the results together with `offset`.
     ///
@@ -225,7 +225,7 @@ impl<'c> ListOAuthApplications<'c> {
     }
 
     /// Sends `GET /oauth_applications`.
-    pub fn send(self) -> crate::Pending<'c, models::OAuthApplications> {
+    pub fn send(self) -> crate::Pending<models::OAuthApplications> {
         let mut call = Call::new(
             self.client,
             &LIST_OAUTH_APPLICATIONS,
@@ -245,7 +245,7 @@ impl<'c> ListOAuthApplications<'c> {
         self,
     ) -> impl futures_util::Stream<
         Item = Result<models::OAuthApplication, crate::Error>,
-    > + 'c {
+    > + 'static {
         let page_size = self.limit.unwrap_or(10);
         let start = self.offset.unwrap_or(0);
         crate::pagination::items(
@@ -273,16 +273,16 @@ const CREATE_OAUTH_APPLICATION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OAuthApplicationsApi::create_oauth_application`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`OAuthApplicationsApi::create_oauth_application`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct CreateOAuthApplication<'c> {
-    client: &'c crate::Client,
+pub struct CreateOAuthApplication {
+    client: crate::Client,
     options: RequestOptions,
     body: Option<models::CreateOAuthApplicationRequest>,
 }
 
-impl<'c> CreateOAuthApplication<'c> {
+impl CreateOAuthApplication {
     /// The request body (optional for this operation).
     pub fn body(mut self, body: models::CreateOAuthApplicationRequest) -> Self {
         self.body = Some(body);
@@ -296,7 +296,7 @@ impl<'c> CreateOAuthApplication<'c> {
     }
 
     /// Sends `POST /oauth_applications`.
-    pub fn send(self) -> crate::Pending<'c, models::OAuthApplicationWithSecret> {
+    pub fn send(self) -> crate::Pending<models::OAuthApplicationWithSecret> {
         let mut call = Call::new(
             self.client,
             &CREATE_OAUTH_APPLICATION,
@@ -319,16 +319,16 @@ const GET_OAUTH_APPLICATION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OAuthApplicationsApi::get_oauth_application`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`OAuthApplicationsApi::get_oauth_application`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct GetOAuthApplication<'c> {
-    client: &'c crate::Client,
+pub struct GetOAuthApplication {
+    client: crate::Client,
     options: RequestOptions,
     oauth_application_id: String,
 }
 
-impl<'c> GetOAuthApplication<'c> {
+impl GetOAuthApplication {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -336,7 +336,7 @@ impl<'c> GetOAuthApplication<'c> {
     }
 
     /// Sends `GET /oauth_applications/{oauth_application_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::OAuthApplication> {
+    pub fn send(self) -> crate::Pending<models::OAuthApplication> {
         let call = Call::new(
             self.client,
             &GET_OAUTH_APPLICATION,
@@ -359,16 +359,16 @@ const DELETE_OAUTH_APPLICATION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OAuthApplicationsApi::delete_oauth_application`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`OAuthApplicationsApi::delete_oauth_application`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct DeleteOAuthApplication<'c> {
-    client: &'c crate::Client,
+pub struct DeleteOAuthApplication {
+    client: crate::Client,
     options: RequestOptions,
     oauth_application_id: String,
 }
 
-impl<'c> DeleteOAuthApplication<'c> {
+impl DeleteOAuthApplication {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -376,7 +376,7 @@ impl<'c> DeleteOAuthApplication<'c> {
     }
 
     /// Sends `DELETE /oauth_applications/{oauth_application_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::DeletedObject> {
+    pub fn send(self) -> crate::Pending<models::DeletedObject> {
         let call = Call::new(
             self.client,
             &DELETE_OAUTH_APPLICATION,
@@ -399,17 +399,17 @@ const UPDATE_OAUTH_APPLICATION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OAuthApplicationsApi::update_oauth_application`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`OAuthApplicationsApi::update_oauth_application`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct UpdateOAuthApplication<'c> {
-    client: &'c crate::Client,
+pub struct UpdateOAuthApplication {
+    client: crate::Client,
     options: RequestOptions,
     oauth_application_id: String,
     body: models::UpdateOAuthApplicationRequest,
 }
 
-impl<'c> UpdateOAuthApplication<'c> {
+impl UpdateOAuthApplication {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -417,7 +417,7 @@ impl<'c> UpdateOAuthApplication<'c> {
     }
 
     /// Sends `PATCH /oauth_applications/{oauth_application_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::OAuthApplication> {
+    pub fn send(self) -> crate::Pending<models::OAuthApplication> {
         let mut call = Call::new(
             self.client,
             &UPDATE_OAUTH_APPLICATION,
@@ -441,17 +441,17 @@ const UPLOAD_OAUTH_APPLICATION_LOGO: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OAuthApplicationsApi::upload_oauth_application_logo`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`OAuthApplicationsApi::upload_oauth_application_logo`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct UploadOAuthApplicationLogo<'c> {
-    client: &'c crate::Client,
+pub struct UploadOAuthApplicationLogo {
+    client: crate::Client,
     options: RequestOptions,
     oauth_application_id: String,
     body: Option<models::UploadOrganizationLogoRequest>,
 }
 
-impl<'c> UploadOAuthApplicationLogo<'c> {
+impl UploadOAuthApplicationLogo {
     /// The request body (optional for this operation).
     pub fn body(mut self, body: models::UploadOrganizationLogoRequest) -> Self {
         self.body = Some(body);
@@ -465,7 +465,7 @@ impl<'c> UploadOAuthApplicationLogo<'c> {
     }
 
     /// Sends `PUT /oauth_applications/{oauth_application_id}/logo`.
-    pub fn send(self) -> crate::Pending<'c, models::OAuthApplication> {
+    pub fn send(self) -> crate::Pending<models::OAuthApplication> {
         let mut call = Call::new(
             self.client,
             &UPLOAD_OAUTH_APPLICATION_LOGO,
@@ -493,16 +493,16 @@ const ROTATE_OAUTH_APPLICATION_SECRET: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OAuthApplicationsApi::rotate_oauth_application_secret`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`OAuthApplicationsApi::rotate_oauth_application_secret`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct RotateOAuthApplicationSecret<'c> {
-    client: &'c crate::Client,
+pub struct RotateOAuthApplicationSecret {
+    client: crate::Client,
     options: RequestOptions,
     oauth_application_id: String,
 }
 
-impl<'c> RotateOAuthApplicationSecret<'c> {
+impl RotateOAuthApplicationSecret {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -510,7 +510,7 @@ impl<'c> RotateOAuthApplicationSecret<'c> {
     }
 
     /// Sends `POST /oauth_applications/{oauth_application_id}/rotate_secret`.
-    pub fn send(self) -> crate::Pending<'c, models::OAuthApplicationWithSecret> {
+    pub fn send(self) -> crate::Pending<models::OAuthApplicationWithSecret> {
         let call = Call::new(
             self.client,
             &ROTATE_OAUTH_APPLICATION_SECRET,
@@ -535,17 +535,17 @@ const REVOKE_OAUTH_APPLICATION_TOKEN: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OAuthApplicationsApi::revoke_oauth_application_token`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`OAuthApplicationsApi::revoke_oauth_application_token`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct RevokeOAuthApplicationToken<'c> {
-    client: &'c crate::Client,
+pub struct RevokeOAuthApplicationToken {
+    client: crate::Client,
     options: RequestOptions,
     oauth_application_id: String,
     body: models::RevokeOAuthApplicationTokenRequest,
 }
 
-impl<'c> RevokeOAuthApplicationToken<'c> {
+impl RevokeOAuthApplicationToken {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -553,7 +553,7 @@ impl<'c> RevokeOAuthApplicationToken<'c> {
     }
 
     /// Sends `POST /oauth_applications/{oauth_application_id}/revoke_token`.
-    pub fn send(self) -> crate::Pending<'c, ()> {
+    pub fn send(self) -> crate::Pending<()> {
         let mut call = Call::new(
             self.client,
             &REVOKE_OAUTH_APPLICATION_TOKEN,

@@ -23,9 +23,9 @@ impl<'c> OrganizationDomainsApi<'c> {
     pub fn list_organization_domains(
         &self,
         organization_id: impl Into<String>,
-    ) -> ListOrganizationDomains<'c> {
+    ) -> ListOrganizationDomains {
         ListOrganizationDomains {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             organization_id: organization_id.into(),
             verified: None,
@@ -44,9 +44,9 @@ impl<'c> OrganizationDomainsApi<'c> {
         &self,
         organization_id: impl Into<String>,
         body: models::CreateOrganizationDomainRequest,
-    ) -> CreateOrganizationDomain<'c> {
+    ) -> CreateOrganizationDomain {
         CreateOrganizationDomain {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             organization_id: organization_id.into(),
             body,
@@ -62,9 +62,9 @@ impl<'c> OrganizationDomainsApi<'c> {
         &self,
         organization_id: impl Into<String>,
         domain_id: impl Into<String>,
-    ) -> DeleteOrganizationDomain<'c> {
+    ) -> DeleteOrganizationDomain {
         DeleteOrganizationDomain {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             organization_id: organization_id.into(),
             domain_id: domain_id.into(),
@@ -81,9 +81,9 @@ impl<'c> OrganizationDomainsApi<'c> {
         organization_id: impl Into<String>,
         domain_id: impl Into<String>,
         body: models::UpdateOrganizationDomainRequest,
-    ) -> UpdateOrganizationDomain<'c> {
+    ) -> UpdateOrganizationDomain {
         UpdateOrganizationDomain {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             organization_id: organization_id.into(),
             domain_id: domain_id.into(),
@@ -107,9 +107,9 @@ impl<'c> OrganizationDomainsApi<'c> {
         &self,
         organization_id: impl Into<String>,
         domain_id: impl Into<String>,
-    ) -> VerifyOrganizationDomainOwnership<'c> {
+    ) -> VerifyOrganizationDomainOwnership {
         VerifyOrganizationDomainOwnership {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             organization_id: organization_id.into(),
             domain_id: domain_id.into(),
@@ -126,9 +126,9 @@ impl<'c> OrganizationDomainsApi<'c> {
     /// including its verification status, enrollment mode, and associated counts.
     ///
     /// `GET /organization_domains`
-    pub fn list_all_organization_domains(&self) -> ListAllOrganizationDomains<'c> {
+    pub fn list_all_organization_domains(&self) -> ListAllOrganizationDomains {
         ListAllOrganizationDomains {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             organization_id: None,
             verified: None,
@@ -149,11 +149,11 @@ const LIST_ORGANIZATION_DOMAINS: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationDomainsApi::list_organization_domains`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`OrganizationDomainsApi::list_organization_domains`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct ListOrganizationDomains<'c> {
-    client: &'c crate::Client,
+pub struct ListOrganizationDomains {
+    client: crate::Client,
     options: RequestOptions,
     organization_id: String,
     verified: Option<String>,
@@ -162,7 +162,7 @@ pub struct ListOrganizationDomains<'c> {
     offset: Option<i64>,
 }
 
-impl<'c> ListOrganizationDomains<'c> {
+impl ListOrganizationDomains {
     /// Filter domains by their verification status. `true` or `false`
     pub fn verified(mut self, verified: impl Into<String>) -> Self {
         self.verified = Some(verified.into());
@@ -202,7 +202,7 @@ impl<'c> ListOrganizationDomains<'c> {
     }
 
     /// Sends `GET /organizations/{organization_id}/domains`.
-    pub fn send(self) -> crate::Pending<'c, models::OrganizationDomains> {
+    pub fn send(self) -> crate::Pending<models::OrganizationDomains> {
         let mut call = Call::new(
             self.client,
             &LIST_ORGANIZATION_DOMAINS,
@@ -225,7 +225,7 @@ impl<'c> ListOrganizationDomains<'c> {
         self,
     ) -> impl futures_util::Stream<
         Item = Result<models::OrganizationDomain, crate::Error>,
-    > + 'c {
+    > + 'static {
         let page_size = self.limit.unwrap_or(10);
         let start = self.offset.unwrap_or(0);
         crate::pagination::items(
@@ -253,17 +253,17 @@ const CREATE_ORGANIZATION_DOMAIN: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationDomainsApi::create_organization_domain`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`OrganizationDomainsApi::create_organization_domain`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct CreateOrganizationDomain<'c> {
-    client: &'c crate::Client,
+pub struct CreateOrganizationDomain {
+    client: crate::Client,
     options: RequestOptions,
     organization_id: String,
     body: models::CreateOrganizationDomainRequest,
 }
 
-impl<'c> CreateOrganizationDomain<'c> {
+impl CreateOrganizationDomain {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -271,7 +271,7 @@ impl<'c> CreateOrganizationDomain<'c> {
     }
 
     /// Sends `POST /organizations/{organization_id}/domains`.
-    pub fn send(self) -> crate::Pending<'c, models::OrganizationDomain> {
+    pub fn send(self) -> crate::Pending<models::OrganizationDomain> {
         let mut call = Call::new(
             self.client,
             &CREATE_ORGANIZATION_DOMAIN,
@@ -295,17 +295,17 @@ const DELETE_ORGANIZATION_DOMAIN: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationDomainsApi::delete_organization_domain`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`OrganizationDomainsApi::delete_organization_domain`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct DeleteOrganizationDomain<'c> {
-    client: &'c crate::Client,
+pub struct DeleteOrganizationDomain {
+    client: crate::Client,
     options: RequestOptions,
     organization_id: String,
     domain_id: String,
 }
 
-impl<'c> DeleteOrganizationDomain<'c> {
+impl DeleteOrganizationDomain {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -313,7 +313,7 @@ impl<'c> DeleteOrganizationDomain<'c> {
     }
 
     /// Sends `DELETE /organizations/{organization_id}/domains/{domain_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::DeletedObject> {
+    pub fn send(self) -> crate::Pending<models::DeletedObject> {
         let call = Call::new(
             self.client,
             &DELETE_ORGANIZATION_DOMAIN,
@@ -336,18 +336,18 @@ const UPDATE_ORGANIZATION_DOMAIN: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationDomainsApi::update_organization_domain`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`OrganizationDomainsApi::update_organization_domain`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct UpdateOrganizationDomain<'c> {
-    client: &'c crate::Client,
+pub struct UpdateOrganizationDomain {
+    client: crate::Client,
     options: RequestOptions,
     organization_id: String,
     domain_id: String,
     body: models::UpdateOrganizationDomainRequest,
 }
 
-impl<'c> UpdateOrganizationDomain<'c> {
+impl UpdateOrganizationDomain {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -355,7 +355,7 @@ impl<'c> UpdateOrganizationDomain<'c> {
     }
 
     /// Sends `PATCH /organizations/{organization_id}/domains/{domain_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::OrganizationDomain> {
+    pub fn send(self) -> crate::Pending<models::OrganizationDomain> {
         let mut call = Call::new(
             self.client,
             &UPDATE_ORGANIZATION_DOMAIN,
@@ -379,17 +379,17 @@ const VERIFY_ORGANIZATION_DOMAIN_OWNERSHIP: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationDomainsApi::verify_organization_domain_ownership`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`OrganizationDomainsApi::verify_organization_domain_ownership`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct VerifyOrganizationDomainOwnership<'c> {
-    client: &'c crate::Client,
+pub struct VerifyOrganizationDomainOwnership {
+    client: crate::Client,
     options: RequestOptions,
     organization_id: String,
     domain_id: String,
 }
 
-impl<'c> VerifyOrganizationDomainOwnership<'c> {
+impl VerifyOrganizationDomainOwnership {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -397,7 +397,7 @@ impl<'c> VerifyOrganizationDomainOwnership<'c> {
     }
 
     /// Sends `POST /organizations/{organization_id}/domains/{domain_id}/verify_ownership`.
-    pub fn send(self) -> crate::Pending<'c, models::OrganizationDomain> {
+    pub fn send(self) -> crate::Pending<models::OrganizationDomain> {
         let call = Call::new(
             self.client,
             &VERIFY_ORGANIZATION_DOMAIN_OWNERSHIP,
@@ -423,11 +423,11 @@ const LIST_ALL_ORGANIZATION_DOMAINS: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationDomainsApi::list_all_organization_domains`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`OrganizationDomainsApi::list_all_organization_domains`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct ListAllOrganizationDomains<'c> {
-    client: &'c crate::Client,
+pub struct ListAllOrganizationDomains {
+    client: crate::Client,
     options: RequestOptions,
     organization_id: Option<String>,
     verified: Option<models::ListAllOrganizationDomainsVerified>,
@@ -439,7 +439,7 @@ pub struct ListAllOrganizationDomains<'c> {
     limit: Option<i64>,
 }
 
-impl<'c> ListAllOrganizationDomains<'c> {
+impl ListAllOrganizationDomains {
     /// The ID of the organization to filter domains by
     pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
         self.organization_id = Some(organization_id.into());
@@ -523,7 +523,7 @@ impl<'c> ListAllOrganizationDomains<'c> {
     }
 
     /// Sends `GET /organization_domains`.
-    pub fn send(self) -> crate::Pending<'c, models::OrganizationDomains> {
+    pub fn send(self) -> crate::Pending<models::OrganizationDomains> {
         let mut call = Call::new(
             self.client,
             &LIST_ALL_ORGANIZATION_DOMAINS,
@@ -547,7 +547,7 @@ impl<'c> ListAllOrganizationDomains<'c> {
         self,
     ) -> impl futures_util::Stream<
         Item = Result<models::OrganizationDomain, crate::Error>,
-    > + 'c {
+    > + 'static {
         let page_size = self.limit.unwrap_or(10);
         let start = self.offset.unwrap_or(0);
         crate::pagination::items(

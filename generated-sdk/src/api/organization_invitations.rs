@@ -27,9 +27,9 @@ impl<'c> OrganizationInvitationsApi<'c> {
     /// `GET /organization_invitations`
     pub fn list_instance_organization_invitations(
         &self,
-    ) -> ListInstanceOrganizationInvitations<'c> {
+    ) -> ListInstanceOrganizationInvitations {
         ListInstanceOrganizationInvitations {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             order_by: None,
             status: None,
@@ -52,9 +52,9 @@ impl<'c> OrganizationInvitationsApi<'c> {
     pub fn list_organization_invitations(
         &self,
         organization_id: impl Into<String>,
-    ) -> ListOrganizationInvitations<'c> {
+    ) -> ListOrganizationInvitations {
         ListOrganizationInvitations {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             organization_id: organization_id.into(),
             status: None,
@@ -88,9 +88,9 @@ impl<'c> OrganizationInvitationsApi<'c> {
     pub fn create_organization_invitation(
         &self,
         organization_id: impl Into<String>,
-    ) -> CreateOrganizationInvitation<'c> {
+    ) -> CreateOrganizationInvitation {
         CreateOrganizationInvitation {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             organization_id: organization_id.into(),
             body: None,
@@ -121,9 +121,9 @@ impl<'c> OrganizationInvitationsApi<'c> {
         &self,
         organization_id: impl Into<String>,
         body: Vec<models::CreateOrganizationInvitationRequest>,
-    ) -> CreateOrganizationInvitationBulk<'c> {
+    ) -> CreateOrganizationInvitationBulk {
         CreateOrganizationInvitationBulk {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             organization_id: organization_id.into(),
             body,
@@ -144,9 +144,9 @@ impl<'c> OrganizationInvitationsApi<'c> {
     pub fn list_pending_organization_invitations(
         &self,
         organization_id: impl Into<String>,
-    ) -> ListPendingOrganizationInvitations<'c> {
+    ) -> ListPendingOrganizationInvitations {
         ListPendingOrganizationInvitations {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             organization_id: organization_id.into(),
             limit: None,
@@ -163,9 +163,9 @@ impl<'c> OrganizationInvitationsApi<'c> {
         &self,
         organization_id: impl Into<String>,
         invitation_id: impl Into<String>,
-    ) -> GetOrganizationInvitation<'c> {
+    ) -> GetOrganizationInvitation {
         GetOrganizationInvitation {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             organization_id: organization_id.into(),
             invitation_id: invitation_id.into(),
@@ -185,9 +185,9 @@ impl<'c> OrganizationInvitationsApi<'c> {
         &self,
         organization_id: impl Into<String>,
         invitation_id: impl Into<String>,
-    ) -> RevokeOrganizationInvitation<'c> {
+    ) -> RevokeOrganizationInvitation {
         RevokeOrganizationInvitation {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             organization_id: organization_id.into(),
             invitation_id: invitation_id.into(),
@@ -203,11 +203,11 @@ const LIST_INSTANCE_ORGANIZATION_INVITATIONS: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationInvitationsApi::list_instance_organization_invitations`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`OrganizationInvitationsApi::list_instance_organization_invitations`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct ListInstanceOrganizationInvitations<'c> {
-    client: &'c crate::Client,
+pub struct ListInstanceOrganizationInvitations {
+    client: crate::Client,
     options: RequestOptions,
     order_by: Option<String>,
     status: Option<models::InvitationStatus>,
@@ -216,7 +216,7 @@ pub struct ListInstanceOrganizationInvitations<'c> {
     offset: Option<i64>,
 }
 
-impl<'c> ListInstanceOrganizationInvitations<'c> {
+impl ListInstanceOrganizationInvitations {
     /// Allows to return organization invitations in a particular order.
     /// At the moment, you can order the returned organization invitations either by their `created_at` or `email_address`.
     /// In order to specify the direction, you can use the `+/-` symbols prepended in the property to order by.
@@ -270,7 +270,7 @@ impl<'c> ListInstanceOrganizationInvitations<'c> {
     /// Sends `GET /organization_invitations`.
     pub fn send(
         self,
-    ) -> crate::Pending<'c, models::OrganizationInvitationsWithPublicOrganizationData> {
+    ) -> crate::Pending<models::OrganizationInvitationsWithPublicOrganizationData> {
         let mut call = Call::new(
             self.client,
             &LIST_INSTANCE_ORGANIZATION_INVITATIONS,
@@ -294,7 +294,7 @@ impl<'c> ListInstanceOrganizationInvitations<'c> {
             models::OrganizationInvitationWithPublicOrganizationData,
             crate::Error,
         >,
-    > + 'c {
+    > + 'static {
         let page_size = self.limit.unwrap_or(10);
         let start = self.offset.unwrap_or(0);
         crate::pagination::items(
@@ -325,11 +325,11 @@ const LIST_ORGANIZATION_INVITATIONS: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationInvitationsApi::list_organization_invitations`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`OrganizationInvitationsApi::list_organization_invitations`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct ListOrganizationInvitations<'c> {
-    client: &'c crate::Client,
+pub struct ListOrganizationInvitations {
+    client: crate::Client,
     options: RequestOptions,
     organization_id: String,
     status: Option<models::InvitationStatus>,
@@ -339,7 +339,7 @@ pub struct ListOrganizationInvitations<'c> {
     offset: Option<i64>,
 }
 
-impl<'c> ListOrganizationInvitations<'c> {
+impl ListOrganizationInvitations {
     /// Filter organization invitations based on their status
     pub fn status(mut self, status: models::InvitationStatus) -> Self {
         self.status = Some(status);
@@ -391,7 +391,7 @@ impl<'c> ListOrganizationInvitations<'c> {
     }
 
     /// Sends `GET /organizations/{organization_id}/invitations`.
-    pub fn send(self) -> crate::Pending<'c, models::OrganizationInvitations> {
+    pub fn send(self) -> crate::Pending<models::OrganizationInvitations> {
         let mut call = Call::new(
             self.client,
             &LIST_ORGANIZATION_INVITATIONS,
@@ -415,7 +415,7 @@ impl<'c> ListOrganizationInvitations<'c> {
         self,
     ) -> impl futures_util::Stream<
         Item = Result<models::OrganizationInvitation, crate::Error>,
-    > + 'c {
+    > + 'static {
         let page_size = self.limit.unwrap_or(10);
         let start = self.offset.unwrap_or(0);
         crate::pagination::items(
@@ -445,17 +445,17 @@ const CREATE_ORGANIZATION_INVITATION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationInvitationsApi::create_organization_invitation`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`OrganizationInvitationsApi::create_organization_invitation`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct CreateOrganizationInvitation<'c> {
-    client: &'c crate::Client,
+pub struct CreateOrganizationInvitation {
+    client: crate::Client,
     options: RequestOptions,
     organization_id: String,
     body: Option<models::CreateOrganizationInvitationRequest>,
 }
 
-impl<'c> CreateOrganizationInvitation<'c> {
+impl CreateOrganizationInvitation {
     /// The request body (optional for this operation).
     pub fn body(mut self, body: models::CreateOrganizationInvitationRequest) -> Self {
         self.body = Some(body);
@@ -469,7 +469,7 @@ impl<'c> CreateOrganizationInvitation<'c> {
     }
 
     /// Sends `POST /organizations/{organization_id}/invitations`.
-    pub fn send(self) -> crate::Pending<'c, models::OrganizationInvitation> {
+    pub fn send(self) -> crate::Pending<models::OrganizationInvitation> {
         let mut call = Call::new(
             self.client,
             &CREATE_ORGANIZATION_INVITATION,
@@ -497,17 +497,17 @@ const CREATE_ORGANIZATION_INVITATION_BULK: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationInvitationsApi::create_organization_invitation_bulk`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`OrganizationInvitationsApi::create_organization_invitation_bulk`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct CreateOrganizationInvitationBulk<'c> {
-    client: &'c crate::Client,
+pub struct CreateOrganizationInvitationBulk {
+    client: crate::Client,
     options: RequestOptions,
     organization_id: String,
     body: Vec<models::CreateOrganizationInvitationRequest>,
 }
 
-impl<'c> CreateOrganizationInvitationBulk<'c> {
+impl CreateOrganizationInvitationBulk {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -515,7 +515,7 @@ impl<'c> CreateOrganizationInvitationBulk<'c> {
     }
 
     /// Sends `POST /organizations/{organization_id}/invitations/bulk`.
-    pub fn send(self) -> crate::Pending<'c, models::OrganizationInvitations> {
+    pub fn send(self) -> crate::Pending<models::OrganizationInvitations> {
         let mut call = Call::new(
             self.client,
             &CREATE_ORGANIZATION_INVITATION_BULK,
@@ -541,18 +541,18 @@ const LIST_PENDING_ORGANIZATION_INVITATIONS: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationInvitationsApi::list_pending_organization_invitations`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`OrganizationInvitationsApi::list_pending_organization_invitations`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct ListPendingOrganizationInvitations<'c> {
-    client: &'c crate::Client,
+pub struct ListPendingOrganizationInvitations {
+    client: crate::Client,
     options: RequestOptions,
     organization_id: String,
     limit: Option<i64>,
     offset: Option<i64>,
 }
 
-impl<'c> ListPendingOrganizationInvitations<'c> {
+impl ListPendingOrganizationInvitations {
     /// Applies a limit to the number of results returned.
     /// Can be used for paginating the results together with `offset`.
     ///
@@ -579,7 +579,7 @@ impl<'c> ListPendingOrganizationInvitations<'c> {
     }
 
     /// Sends `GET /organizations/{organization_id}/invitations/pending`.
-    pub fn send(self) -> crate::Pending<'c, models::OrganizationInvitations> {
+    pub fn send(self) -> crate::Pending<models::OrganizationInvitations> {
         let mut call = Call::new(
             self.client,
             &LIST_PENDING_ORGANIZATION_INVITATIONS,
@@ -600,7 +600,7 @@ impl<'c> ListPendingOrganizationInvitations<'c> {
         self,
     ) -> impl futures_util::Stream<
         Item = Result<models::OrganizationInvitation, crate::Error>,
-    > + 'c {
+    > + 'static {
         let page_size = self.limit.unwrap_or(10);
         let start = self.offset.unwrap_or(0);
         crate::pagination::items(
@@ -630,17 +630,17 @@ const GET_ORGANIZATION_INVITATION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationInvitationsApi::get_organization_invitation`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`OrganizationInvitationsApi::get_organization_invitation`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct GetOrganizationInvitation<'c> {
-    client: &'c crate::Client,
+pub struct GetOrganizationInvitation {
+    client: crate::Client,
     options: RequestOptions,
     organization_id: String,
     invitation_id: String,
 }
 
-impl<'c> GetOrganizationInvitation<'c> {
+impl GetOrganizationInvitation {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -648,7 +648,7 @@ impl<'c> GetOrganizationInvitation<'c> {
     }
 
     /// Sends `GET /organizations/{organization_id}/invitations/{invitation_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::OrganizationInvitation> {
+    pub fn send(self) -> crate::Pending<models::OrganizationInvitation> {
         let call = Call::new(
             self.client,
             &GET_ORGANIZATION_INVITATION,
@@ -671,18 +671,18 @@ const REVOKE_ORGANIZATION_INVITATION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationInvitationsApi::revoke_organization_invitation`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`OrganizationInvitationsApi::revoke_organization_invitation`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct RevokeOrganizationInvitation<'c> {
-    client: &'c crate::Client,
+pub struct RevokeOrganizationInvitation {
+    client: crate::Client,
     options: RequestOptions,
     organization_id: String,
     invitation_id: String,
     body: Option<models::RevokeOrganizationInvitationRequest>,
 }
 
-impl<'c> RevokeOrganizationInvitation<'c> {
+impl RevokeOrganizationInvitation {
     /// The request body (optional for this operation).
     pub fn body(mut self, body: models::RevokeOrganizationInvitationRequest) -> Self {
         self.body = Some(body);
@@ -696,7 +696,7 @@ impl<'c> RevokeOrganizationInvitation<'c> {
     }
 
     /// Sends `POST /organizations/{organization_id}/invitations/{invitation_id}/revoke`.
-    pub fn send(self) -> crate::Pending<'c, models::OrganizationInvitation> {
+    pub fn send(self) -> crate::Pending<models::OrganizationInvitation> {
         let mut call = Call::new(
             self.client,
             &REVOKE_ORGANIZATION_INVITATION,

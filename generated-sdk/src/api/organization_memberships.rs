@@ -23,9 +23,9 @@ impl<'c> OrganizationMembershipsApi<'c> {
     pub fn list_organization_memberships(
         &self,
         organization_id: impl Into<String>,
-    ) -> ListOrganizationMemberships<'c> {
+    ) -> ListOrganizationMemberships {
         ListOrganizationMemberships {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             organization_id: organization_id.into(),
             order_by: None,
@@ -63,9 +63,9 @@ impl<'c> OrganizationMembershipsApi<'c> {
         &self,
         organization_id: impl Into<String>,
         body: models::CreateOrganizationMembershipRequest,
-    ) -> CreateOrganizationMembership<'c> {
+    ) -> CreateOrganizationMembership {
         CreateOrganizationMembership {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             organization_id: organization_id.into(),
             body,
@@ -81,9 +81,9 @@ impl<'c> OrganizationMembershipsApi<'c> {
         &self,
         organization_id: impl Into<String>,
         user_id: impl Into<String>,
-    ) -> DeleteOrganizationMembership<'c> {
+    ) -> DeleteOrganizationMembership {
         DeleteOrganizationMembership {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             organization_id: organization_id.into(),
             user_id: user_id.into(),
@@ -100,9 +100,9 @@ impl<'c> OrganizationMembershipsApi<'c> {
         organization_id: impl Into<String>,
         user_id: impl Into<String>,
         body: models::UpdateOrganizationMembershipRequest,
-    ) -> UpdateOrganizationMembership<'c> {
+    ) -> UpdateOrganizationMembership {
         UpdateOrganizationMembership {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             organization_id: organization_id.into(),
             user_id: user_id.into(),
@@ -121,9 +121,9 @@ impl<'c> OrganizationMembershipsApi<'c> {
         &self,
         organization_id: impl Into<String>,
         user_id: impl Into<String>,
-    ) -> UpdateOrganizationMembershipMetadata<'c> {
+    ) -> UpdateOrganizationMembershipMetadata {
         UpdateOrganizationMembershipMetadata {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             organization_id: organization_id.into(),
             user_id: user_id.into(),
@@ -138,9 +138,9 @@ impl<'c> OrganizationMembershipsApi<'c> {
     /// `GET /organization_memberships`
     pub fn instance_get_organization_memberships(
         &self,
-    ) -> InstanceGetOrganizationMemberships<'c> {
+    ) -> InstanceGetOrganizationMemberships {
         InstanceGetOrganizationMemberships {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             order_by: None,
             limit: None,
@@ -156,11 +156,11 @@ const LIST_ORGANIZATION_MEMBERSHIPS: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationMembershipsApi::list_organization_memberships`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`OrganizationMembershipsApi::list_organization_memberships`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct ListOrganizationMemberships<'c> {
-    client: &'c crate::Client,
+pub struct ListOrganizationMemberships {
+    client: crate::Client,
     options: RequestOptions,
     organization_id: String,
     order_by: Option<String>,
@@ -183,7 +183,7 @@ pub struct ListOrganizationMemberships<'c> {
     offset: Option<i64>,
 }
 
-impl<'c> ListOrganizationMemberships<'c> {
+impl ListOrganizationMemberships {
     /// Sorts organizations memberships by phone_number, email_address, created_at, first_name, last_name or username.
     /// By prepending one of those values with + or -, we can choose to sort in ascending (ASC) or descending (DESC) order."
     pub fn order_by(mut self, order_by: impl Into<String>) -> Self {
@@ -340,7 +340,7 @@ impl<'c> ListOrganizationMemberships<'c> {
     }
 
     /// Sends `GET /organizations/{organization_id}/memberships`.
-    pub fn send(self) -> crate::Pending<'c, models::OrganizationMemberships> {
+    pub fn send(self) -> crate::Pending<models::OrganizationMemberships> {
         let mut call = Call::new(
             self.client,
             &LIST_ORGANIZATION_MEMBERSHIPS,
@@ -377,7 +377,7 @@ impl<'c> ListOrganizationMemberships<'c> {
         self,
     ) -> impl futures_util::Stream<
         Item = Result<models::OrganizationMembership, crate::Error>,
-    > + 'c {
+    > + 'static {
         let page_size = self.limit.unwrap_or(10);
         let start = self.offset.unwrap_or(0);
         crate::pagination::items(
@@ -407,17 +407,17 @@ const CREATE_ORGANIZATION_MEMBERSHIP: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationMembershipsApi::create_organization_membership`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`OrganizationMembershipsApi::create_organization_membership`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct CreateOrganizationMembership<'c> {
-    client: &'c crate::Client,
+pub struct CreateOrganizationMembership {
+    client: crate::Client,
     options: RequestOptions,
     organization_id: String,
     body: models::CreateOrganizationMembershipRequest,
 }
 
-impl<'c> CreateOrganizationMembership<'c> {
+impl CreateOrganizationMembership {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -425,7 +425,7 @@ impl<'c> CreateOrganizationMembership<'c> {
     }
 
     /// Sends `POST /organizations/{organization_id}/memberships`.
-    pub fn send(self) -> crate::Pending<'c, models::OrganizationMembership> {
+    pub fn send(self) -> crate::Pending<models::OrganizationMembership> {
         let mut call = Call::new(
             self.client,
             &CREATE_ORGANIZATION_MEMBERSHIP,
@@ -451,17 +451,17 @@ const DELETE_ORGANIZATION_MEMBERSHIP: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationMembershipsApi::delete_organization_membership`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`OrganizationMembershipsApi::delete_organization_membership`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct DeleteOrganizationMembership<'c> {
-    client: &'c crate::Client,
+pub struct DeleteOrganizationMembership {
+    client: crate::Client,
     options: RequestOptions,
     organization_id: String,
     user_id: String,
 }
 
-impl<'c> DeleteOrganizationMembership<'c> {
+impl DeleteOrganizationMembership {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -469,7 +469,7 @@ impl<'c> DeleteOrganizationMembership<'c> {
     }
 
     /// Sends `DELETE /organizations/{organization_id}/memberships/{user_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::OrganizationMembership> {
+    pub fn send(self) -> crate::Pending<models::OrganizationMembership> {
         let call = Call::new(
             self.client,
             &DELETE_ORGANIZATION_MEMBERSHIP,
@@ -494,18 +494,18 @@ const UPDATE_ORGANIZATION_MEMBERSHIP: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationMembershipsApi::update_organization_membership`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`OrganizationMembershipsApi::update_organization_membership`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct UpdateOrganizationMembership<'c> {
-    client: &'c crate::Client,
+pub struct UpdateOrganizationMembership {
+    client: crate::Client,
     options: RequestOptions,
     organization_id: String,
     user_id: String,
     body: models::UpdateOrganizationMembershipRequest,
 }
 
-impl<'c> UpdateOrganizationMembership<'c> {
+impl UpdateOrganizationMembership {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -513,7 +513,7 @@ impl<'c> UpdateOrganizationMembership<'c> {
     }
 
     /// Sends `PATCH /organizations/{organization_id}/memberships/{user_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::OrganizationMembership> {
+    pub fn send(self) -> crate::Pending<models::OrganizationMembership> {
         let mut call = Call::new(
             self.client,
             &UPDATE_ORGANIZATION_MEMBERSHIP,
@@ -539,18 +539,18 @@ const UPDATE_ORGANIZATION_MEMBERSHIP_METADATA: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationMembershipsApi::update_organization_membership_metadata`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`OrganizationMembershipsApi::update_organization_membership_metadata`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct UpdateOrganizationMembershipMetadata<'c> {
-    client: &'c crate::Client,
+pub struct UpdateOrganizationMembershipMetadata {
+    client: crate::Client,
     options: RequestOptions,
     organization_id: String,
     user_id: String,
     body: Option<models::UpdateOrganizationMembershipMetadataRequest>,
 }
 
-impl<'c> UpdateOrganizationMembershipMetadata<'c> {
+impl UpdateOrganizationMembershipMetadata {
     /// The request body (optional for this operation).
     pub fn body(
         mut self,
@@ -567,7 +567,7 @@ impl<'c> UpdateOrganizationMembershipMetadata<'c> {
     }
 
     /// Sends `PATCH /organizations/{organization_id}/memberships/{user_id}/metadata`.
-    pub fn send(self) -> crate::Pending<'c, models::OrganizationMembership> {
+    pub fn send(self) -> crate::Pending<models::OrganizationMembership> {
         let mut call = Call::new(
             self.client,
             &UPDATE_ORGANIZATION_MEMBERSHIP_METADATA,
@@ -595,18 +595,18 @@ const INSTANCE_GET_ORGANIZATION_MEMBERSHIPS: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationMembershipsApi::instance_get_organization_memberships`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`OrganizationMembershipsApi::instance_get_organization_memberships`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct InstanceGetOrganizationMemberships<'c> {
-    client: &'c crate::Client,
+pub struct InstanceGetOrganizationMemberships {
+    client: crate::Client,
     options: RequestOptions,
     order_by: Option<String>,
     limit: Option<i64>,
     offset: Option<i64>,
 }
 
-impl<'c> InstanceGetOrganizationMemberships<'c> {
+impl InstanceGetOrganizationMemberships {
     /// Sorts organizations memberships by phone_number, email_address, created_at, first_name, last_name or username.
     /// By prepending one of those values with + or -,
     /// we can choose to sort in ascending (ASC) or descending (DESC) order.
@@ -641,7 +641,7 @@ impl<'c> InstanceGetOrganizationMemberships<'c> {
     }
 
     /// Sends `GET /organization_memberships`.
-    pub fn send(self) -> crate::Pending<'c, models::OrganizationMemberships> {
+    pub fn send(self) -> crate::Pending<models::OrganizationMemberships> {
         let mut call = Call::new(
             self.client,
             &INSTANCE_GET_ORGANIZATION_MEMBERSHIPS,
@@ -660,7 +660,7 @@ impl<'c> InstanceGetOrganizationMemberships<'c> {
         self,
     ) -> impl futures_util::Stream<
         Item = Result<models::OrganizationMembership, crate::Error>,
-    > + 'c {
+    > + 'static {
         let page_size = self.limit.unwrap_or(10);
         let start = self.offset.unwrap_or(0);
         crate::pagination::items(

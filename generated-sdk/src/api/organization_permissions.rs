@@ -20,9 +20,9 @@ impl<'c> OrganizationPermissionsApi<'c> {
     /// Retrieves all organization permissions for the given instance.
     ///
     /// `GET /organization_permissions`
-    pub fn list_organization_permissions(&self) -> ListOrganizationPermissions<'c> {
+    pub fn list_organization_permissions(&self) -> ListOrganizationPermissions {
         ListOrganizationPermissions {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             query: None,
             order_by: None,
@@ -39,9 +39,9 @@ impl<'c> OrganizationPermissionsApi<'c> {
     pub fn create_organization_permission(
         &self,
         body: models::CreateOrganizationPermissionRequest,
-    ) -> CreateOrganizationPermission<'c> {
+    ) -> CreateOrganizationPermission {
         CreateOrganizationPermission {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             body,
         }
@@ -55,9 +55,9 @@ impl<'c> OrganizationPermissionsApi<'c> {
     pub fn get_organization_permission(
         &self,
         permission_id: impl Into<String>,
-    ) -> GetOrganizationPermission<'c> {
+    ) -> GetOrganizationPermission {
         GetOrganizationPermission {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             permission_id: permission_id.into(),
         }
@@ -72,9 +72,9 @@ impl<'c> OrganizationPermissionsApi<'c> {
     pub fn delete_organization_permission(
         &self,
         permission_id: impl Into<String>,
-    ) -> DeleteOrganizationPermission<'c> {
+    ) -> DeleteOrganizationPermission {
         DeleteOrganizationPermission {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             permission_id: permission_id.into(),
         }
@@ -90,9 +90,9 @@ impl<'c> OrganizationPermissionsApi<'c> {
         &self,
         permission_id: impl Into<String>,
         body: models::UpdateOrganizationPermissionRequest,
-    ) -> UpdateOrganizationPermission<'c> {
+    ) -> UpdateOrganizationPermission {
         UpdateOrganizationPermission {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             permission_id: permission_id.into(),
             body,
@@ -107,11 +107,11 @@ const LIST_ORGANIZATION_PERMISSIONS: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationPermissionsApi::list_organization_permissions`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`OrganizationPermissionsApi::list_organization_permissions`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct ListOrganizationPermissions<'c> {
-    client: &'c crate::Client,
+pub struct ListOrganizationPermissions {
+    client: crate::Client,
     options: RequestOptions,
     query: Option<String>,
     order_by: Option<String>,
@@ -119,7 +119,7 @@ pub struct ListOrganizationPermissions<'c> {
     offset: Option<i64>,
 }
 
-impl<'c> ListOrganizationPermissions<'c> {
+impl ListOrganizationPermissions {
     /// Returns organization permissions with ID, name, or key that match the given query.
     /// Uses exact match for permission ID and partial match for name and key.
     pub fn query(mut self, query: impl Into<String>) -> Self {
@@ -162,7 +162,7 @@ impl<'c> ListOrganizationPermissions<'c> {
     }
 
     /// Sends `GET /organization_permissions`.
-    pub fn send(self) -> crate::Pending<'c, models::Permissions> {
+    pub fn send(self) -> crate::Pending<models::Permissions> {
         let mut call = Call::new(
             self.client,
             &LIST_ORGANIZATION_PERMISSIONS,
@@ -182,7 +182,7 @@ impl<'c> ListOrganizationPermissions<'c> {
         self,
     ) -> impl futures_util::Stream<
         Item = Result<models::Permission, crate::Error>,
-    > + 'c {
+    > + 'static {
         let page_size = self.limit.unwrap_or(10);
         let start = self.offset.unwrap_or(0);
         crate::pagination::items(
@@ -210,16 +210,16 @@ const CREATE_ORGANIZATION_PERMISSION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationPermissionsApi::create_organization_permission`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`OrganizationPermissionsApi::create_organization_permission`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct CreateOrganizationPermission<'c> {
-    client: &'c crate::Client,
+pub struct CreateOrganizationPermission {
+    client: crate::Client,
     options: RequestOptions,
     body: models::CreateOrganizationPermissionRequest,
 }
 
-impl<'c> CreateOrganizationPermission<'c> {
+impl CreateOrganizationPermission {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -227,7 +227,7 @@ impl<'c> CreateOrganizationPermission<'c> {
     }
 
     /// Sends `POST /organization_permissions`.
-    pub fn send(self) -> crate::Pending<'c, models::Permission> {
+    pub fn send(self) -> crate::Pending<models::Permission> {
         let mut call = Call::new(
             self.client,
             &CREATE_ORGANIZATION_PERMISSION,
@@ -248,16 +248,16 @@ const GET_ORGANIZATION_PERMISSION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationPermissionsApi::get_organization_permission`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`OrganizationPermissionsApi::get_organization_permission`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct GetOrganizationPermission<'c> {
-    client: &'c crate::Client,
+pub struct GetOrganizationPermission {
+    client: crate::Client,
     options: RequestOptions,
     permission_id: String,
 }
 
-impl<'c> GetOrganizationPermission<'c> {
+impl GetOrganizationPermission {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -265,7 +265,7 @@ impl<'c> GetOrganizationPermission<'c> {
     }
 
     /// Sends `GET /organization_permissions/{permission_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::Permission> {
+    pub fn send(self) -> crate::Pending<models::Permission> {
         let call = Call::new(
             self.client,
             &GET_ORGANIZATION_PERMISSION,
@@ -288,16 +288,16 @@ const DELETE_ORGANIZATION_PERMISSION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationPermissionsApi::delete_organization_permission`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`OrganizationPermissionsApi::delete_organization_permission`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct DeleteOrganizationPermission<'c> {
-    client: &'c crate::Client,
+pub struct DeleteOrganizationPermission {
+    client: crate::Client,
     options: RequestOptions,
     permission_id: String,
 }
 
-impl<'c> DeleteOrganizationPermission<'c> {
+impl DeleteOrganizationPermission {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -305,7 +305,7 @@ impl<'c> DeleteOrganizationPermission<'c> {
     }
 
     /// Sends `DELETE /organization_permissions/{permission_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::DeletedObject> {
+    pub fn send(self) -> crate::Pending<models::DeletedObject> {
         let call = Call::new(
             self.client,
             &DELETE_ORGANIZATION_PERMISSION,
@@ -328,17 +328,17 @@ const UPDATE_ORGANIZATION_PERMISSION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationPermissionsApi::update_organization_permission`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`OrganizationPermissionsApi::update_organization_permission`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct UpdateOrganizationPermission<'c> {
-    client: &'c crate::Client,
+pub struct UpdateOrganizationPermission {
+    client: crate::Client,
     options: RequestOptions,
     permission_id: String,
     body: models::UpdateOrganizationPermissionRequest,
 }
 
-impl<'c> UpdateOrganizationPermission<'c> {
+impl UpdateOrganizationPermission {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -346,7 +346,7 @@ impl<'c> UpdateOrganizationPermission<'c> {
     }
 
     /// Sends `PATCH /organization_permissions/{permission_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::Permission> {
+    pub fn send(self) -> crate::Pending<models::Permission> {
         let mut call = Call::new(
             self.client,
             &UPDATE_ORGANIZATION_PERMISSION,

@@ -23,9 +23,9 @@ impl<'c> OrganizationRolesApi<'c> {
     /// Most recent roles will be returned first.
     ///
     /// `GET /organization_roles`
-    pub fn list_organization_roles(&self) -> ListOrganizationRoles<'c> {
+    pub fn list_organization_roles(&self) -> ListOrganizationRoles {
         ListOrganizationRoles {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             query: None,
             order_by: None,
@@ -45,9 +45,9 @@ impl<'c> OrganizationRolesApi<'c> {
     pub fn create_organization_role(
         &self,
         body: models::CreateOrganizationRoleRequest,
-    ) -> CreateOrganizationRole<'c> {
+    ) -> CreateOrganizationRole {
         CreateOrganizationRole {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             body,
         }
@@ -61,9 +61,9 @@ impl<'c> OrganizationRolesApi<'c> {
     pub fn get_organization_role(
         &self,
         organization_role_id: impl Into<String>,
-    ) -> GetOrganizationRole<'c> {
+    ) -> GetOrganizationRole {
         GetOrganizationRole {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             organization_role_id: organization_role_id.into(),
         }
@@ -78,9 +78,9 @@ impl<'c> OrganizationRolesApi<'c> {
     pub fn delete_organization_role(
         &self,
         organization_role_id: impl Into<String>,
-    ) -> DeleteOrganizationRole<'c> {
+    ) -> DeleteOrganizationRole {
         DeleteOrganizationRole {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             organization_role_id: organization_role_id.into(),
         }
@@ -98,9 +98,9 @@ impl<'c> OrganizationRolesApi<'c> {
         &self,
         organization_role_id: impl Into<String>,
         body: models::UpdateOrganizationRoleRequest,
-    ) -> UpdateOrganizationRole<'c> {
+    ) -> UpdateOrganizationRole {
         UpdateOrganizationRole {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             organization_role_id: organization_role_id.into(),
             body,
@@ -116,9 +116,9 @@ impl<'c> OrganizationRolesApi<'c> {
         &self,
         organization_role_id: impl Into<String>,
         permission_id: impl Into<String>,
-    ) -> AssignPermissionToOrganizationRole<'c> {
+    ) -> AssignPermissionToOrganizationRole {
         AssignPermissionToOrganizationRole {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             organization_role_id: organization_role_id.into(),
             permission_id: permission_id.into(),
@@ -134,9 +134,9 @@ impl<'c> OrganizationRolesApi<'c> {
         &self,
         organization_role_id: impl Into<String>,
         permission_id: impl Into<String>,
-    ) -> RemovePermissionFromOrganizationRole<'c> {
+    ) -> RemovePermissionFromOrganizationRole {
         RemovePermissionFromOrganizationRole {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             organization_role_id: organization_role_id.into(),
             permission_id: permission_id.into(),
@@ -151,11 +151,11 @@ const LIST_ORGANIZATION_ROLES: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationRolesApi::list_organization_roles`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`OrganizationRolesApi::list_organization_roles`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct ListOrganizationRoles<'c> {
-    client: &'c crate::Client,
+pub struct ListOrganizationRoles {
+    client: crate::Client,
     options: RequestOptions,
     query: Option<String>,
     order_by: Option<String>,
@@ -163,7 +163,7 @@ pub struct ListOrganizationRoles<'c> {
     offset: Option<i64>,
 }
 
-impl<'c> ListOrganizationRoles<'c> {
+impl ListOrganizationRoles {
     /// Returns organization roles with ID, name, or key that match the given query.
     /// Uses exact match for organization role ID and partial match for name and key.
     pub fn query(mut self, query: impl Into<String>) -> Self {
@@ -210,7 +210,7 @@ impl<'c> ListOrganizationRoles<'c> {
     }
 
     /// Sends `GET /organization_roles`.
-    pub fn send(self) -> crate::Pending<'c, models::Roles> {
+    pub fn send(self) -> crate::Pending<models::Roles> {
         let mut call = Call::new(
             self.client,
             &LIST_ORGANIZATION_ROLES,
@@ -228,7 +228,7 @@ impl<'c> ListOrganizationRoles<'c> {
     /// the limit set on this request is the page size.
     pub fn paginate(
         self,
-    ) -> impl futures_util::Stream<Item = Result<models::Role, crate::Error>> + 'c {
+    ) -> impl futures_util::Stream<Item = Result<models::Role, crate::Error>> + 'static {
         let page_size = self.limit.unwrap_or(10);
         let start = self.offset.unwrap_or(0);
         crate::pagination::items(
@@ -256,16 +256,16 @@ const CREATE_ORGANIZATION_ROLE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationRolesApi::create_organization_role`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`OrganizationRolesApi::create_organization_role`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct CreateOrganizationRole<'c> {
-    client: &'c crate::Client,
+pub struct CreateOrganizationRole {
+    client: crate::Client,
     options: RequestOptions,
     body: models::CreateOrganizationRoleRequest,
 }
 
-impl<'c> CreateOrganizationRole<'c> {
+impl CreateOrganizationRole {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -273,7 +273,7 @@ impl<'c> CreateOrganizationRole<'c> {
     }
 
     /// Sends `POST /organization_roles`.
-    pub fn send(self) -> crate::Pending<'c, models::Role> {
+    pub fn send(self) -> crate::Pending<models::Role> {
         let mut call = Call::new(
             self.client,
             &CREATE_ORGANIZATION_ROLE,
@@ -294,16 +294,16 @@ const GET_ORGANIZATION_ROLE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationRolesApi::get_organization_role`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`OrganizationRolesApi::get_organization_role`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct GetOrganizationRole<'c> {
-    client: &'c crate::Client,
+pub struct GetOrganizationRole {
+    client: crate::Client,
     options: RequestOptions,
     organization_role_id: String,
 }
 
-impl<'c> GetOrganizationRole<'c> {
+impl GetOrganizationRole {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -311,7 +311,7 @@ impl<'c> GetOrganizationRole<'c> {
     }
 
     /// Sends `GET /organization_roles/{organization_role_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::Role> {
+    pub fn send(self) -> crate::Pending<models::Role> {
         let call = Call::new(
             self.client,
             &GET_ORGANIZATION_ROLE,
@@ -334,16 +334,16 @@ const DELETE_ORGANIZATION_ROLE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationRolesApi::delete_organization_role`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`OrganizationRolesApi::delete_organization_role`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct DeleteOrganizationRole<'c> {
-    client: &'c crate::Client,
+pub struct DeleteOrganizationRole {
+    client: crate::Client,
     options: RequestOptions,
     organization_role_id: String,
 }
 
-impl<'c> DeleteOrganizationRole<'c> {
+impl DeleteOrganizationRole {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -351,7 +351,7 @@ impl<'c> DeleteOrganizationRole<'c> {
     }
 
     /// Sends `DELETE /organization_roles/{organization_role_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::DeletedObject> {
+    pub fn send(self) -> crate::Pending<models::DeletedObject> {
         let call = Call::new(
             self.client,
             &DELETE_ORGANIZATION_ROLE,
@@ -374,17 +374,17 @@ const UPDATE_ORGANIZATION_ROLE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationRolesApi::update_organization_role`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`OrganizationRolesApi::update_organization_role`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct UpdateOrganizationRole<'c> {
-    client: &'c crate::Client,
+pub struct UpdateOrganizationRole {
+    client: crate::Client,
     options: RequestOptions,
     organization_role_id: String,
     body: models::UpdateOrganizationRoleRequest,
 }
 
-impl<'c> UpdateOrganizationRole<'c> {
+impl UpdateOrganizationRole {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -392,7 +392,7 @@ impl<'c> UpdateOrganizationRole<'c> {
     }
 
     /// Sends `PATCH /organization_roles/{organization_role_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::Role> {
+    pub fn send(self) -> crate::Pending<models::Role> {
         let mut call = Call::new(
             self.client,
             &UPDATE_ORGANIZATION_ROLE,
@@ -416,17 +416,17 @@ const ASSIGN_PERMISSION_TO_ORGANIZATION_ROLE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationRolesApi::assign_permission_to_organization_role`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`OrganizationRolesApi::assign_permission_to_organization_role`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct AssignPermissionToOrganizationRole<'c> {
-    client: &'c crate::Client,
+pub struct AssignPermissionToOrganizationRole {
+    client: crate::Client,
     options: RequestOptions,
     organization_role_id: String,
     permission_id: String,
 }
 
-impl<'c> AssignPermissionToOrganizationRole<'c> {
+impl AssignPermissionToOrganizationRole {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -434,7 +434,7 @@ impl<'c> AssignPermissionToOrganizationRole<'c> {
     }
 
     /// Sends `POST /organization_roles/{organization_role_id}/permissions/{permission_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::Role> {
+    pub fn send(self) -> crate::Pending<models::Role> {
         let call = Call::new(
             self.client,
             &ASSIGN_PERMISSION_TO_ORGANIZATION_ROLE,
@@ -457,17 +457,17 @@ const REMOVE_PERMISSION_FROM_ORGANIZATION_ROLE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationRolesApi::remove_permission_from_organization_role`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`OrganizationRolesApi::remove_permission_from_organization_role`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct RemovePermissionFromOrganizationRole<'c> {
-    client: &'c crate::Client,
+pub struct RemovePermissionFromOrganizationRole {
+    client: crate::Client,
     options: RequestOptions,
     organization_role_id: String,
     permission_id: String,
 }
 
-impl<'c> RemovePermissionFromOrganizationRole<'c> {
+impl RemovePermissionFromOrganizationRole {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -475,7 +475,7 @@ impl<'c> RemovePermissionFromOrganizationRole<'c> {
     }
 
     /// Sends `DELETE /organization_roles/{organization_role_id}/permissions/{permission_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::Role> {
+    pub fn send(self) -> crate::Pending<models::Role> {
         let call = Call::new(
             self.client,
             &REMOVE_PERMISSION_FROM_ORGANIZATION_ROLE,

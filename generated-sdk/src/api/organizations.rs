@@ -23,9 +23,9 @@ impl<'c> OrganizationsApi<'c> {
     /// Most recent organizations will be returned first.
     ///
     /// `GET /organizations`
-    pub fn list_organizations(&self) -> ListOrganizations<'c> {
+    pub fn list_organizations(&self) -> ListOrganizations {
         ListOrganizations {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             include_members_count: None,
             include_missing_member_with_elevated_permissions: None,
@@ -52,9 +52,9 @@ impl<'c> OrganizationsApi<'c> {
     /// the next time they create a session, presuming they don't explicitly set a different organization as active before then.
     ///
     /// `POST /organizations`
-    pub fn create_organization(&self) -> CreateOrganization<'c> {
+    pub fn create_organization(&self) -> CreateOrganization {
         CreateOrganization {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             body: None,
         }
@@ -68,9 +68,9 @@ impl<'c> OrganizationsApi<'c> {
     pub fn get_organization(
         &self,
         organization_id: impl Into<String>,
-    ) -> GetOrganization<'c> {
+    ) -> GetOrganization {
         GetOrganization {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             organization_id: organization_id.into(),
             include_members_count: None,
@@ -91,9 +91,9 @@ impl<'c> OrganizationsApi<'c> {
     pub fn delete_organization(
         &self,
         organization_id: impl Into<String>,
-    ) -> DeleteOrganization<'c> {
+    ) -> DeleteOrganization {
         DeleteOrganization {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             organization_id: organization_id.into(),
         }
@@ -111,9 +111,9 @@ impl<'c> OrganizationsApi<'c> {
         &self,
         organization_id: impl Into<String>,
         body: models::UpdateOrganizationRequest,
-    ) -> UpdateOrganization<'c> {
+    ) -> UpdateOrganization {
         UpdateOrganization {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             organization_id: organization_id.into(),
             body,
@@ -134,9 +134,9 @@ impl<'c> OrganizationsApi<'c> {
         &self,
         organization_id: impl Into<String>,
         body: models::ReplaceOrganizationMetadataRequest,
-    ) -> ReplaceOrganizationMetadata<'c> {
+    ) -> ReplaceOrganizationMetadata {
         ReplaceOrganizationMetadata {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             organization_id: organization_id.into(),
             body,
@@ -155,9 +155,9 @@ impl<'c> OrganizationsApi<'c> {
         &self,
         organization_id: impl Into<String>,
         body: models::MergeOrganizationMetadataRequest,
-    ) -> MergeOrganizationMetadata<'c> {
+    ) -> MergeOrganizationMetadata {
         MergeOrganizationMetadata {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             organization_id: organization_id.into(),
             body,
@@ -175,9 +175,9 @@ impl<'c> OrganizationsApi<'c> {
     pub fn upload_organization_logo(
         &self,
         organization_id: impl Into<String>,
-    ) -> UploadOrganizationLogo<'c> {
+    ) -> UploadOrganizationLogo {
         UploadOrganizationLogo {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             organization_id: organization_id.into(),
             body: None,
@@ -192,9 +192,9 @@ impl<'c> OrganizationsApi<'c> {
     pub fn delete_organization_logo(
         &self,
         organization_id: impl Into<String>,
-    ) -> DeleteOrganizationLogo<'c> {
+    ) -> DeleteOrganizationLogo {
         DeleteOrganizationLogo {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             organization_id: organization_id.into(),
         }
@@ -210,9 +210,9 @@ impl<'c> OrganizationsApi<'c> {
     pub fn get_organization_billing_subscription(
         &self,
         organization_id: impl Into<String>,
-    ) -> GetOrganizationBillingSubscription<'c> {
+    ) -> GetOrganizationBillingSubscription {
         GetOrganizationBillingSubscription {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             organization_id: organization_id.into(),
         }
@@ -227,9 +227,9 @@ impl<'c> OrganizationsApi<'c> {
     pub fn get_organization_billing_credit_balance(
         &self,
         organization_id: impl Into<String>,
-    ) -> GetOrganizationBillingCreditBalance<'c> {
+    ) -> GetOrganizationBillingCreditBalance {
         GetOrganizationBillingCreditBalance {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             organization_id: organization_id.into(),
         }
@@ -246,9 +246,9 @@ impl<'c> OrganizationsApi<'c> {
         &self,
         organization_id: impl Into<String>,
         body: models::AdjustCreditBalanceRequest,
-    ) -> AdjustOrganizationBillingCreditBalance<'c> {
+    ) -> AdjustOrganizationBillingCreditBalance {
         AdjustOrganizationBillingCreditBalance {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             organization_id: organization_id.into(),
             body,
@@ -263,11 +263,11 @@ const LIST_ORGANIZATIONS: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationsApi::list_organizations`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`OrganizationsApi::list_organizations`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct ListOrganizations<'c> {
-    client: &'c crate::Client,
+pub struct ListOrganizations {
+    client: crate::Client,
     options: RequestOptions,
     include_members_count: Option<bool>,
     include_missing_member_with_elevated_permissions: Option<bool>,
@@ -279,7 +279,7 @@ pub struct ListOrganizations<'c> {
     offset: Option<i64>,
 }
 
-impl<'c> ListOrganizations<'c> {
+impl ListOrganizations {
     /// Flag to denote whether the member counts of each organization should be included in the response or not.
     pub fn include_members_count(mut self, include_members_count: bool) -> Self {
         self.include_members_count = Some(include_members_count);
@@ -368,7 +368,7 @@ impl<'c> ListOrganizations<'c> {
     }
 
     /// Sends `GET /organizations`.
-    pub fn send(self) -> crate::Pending<'c, models::Organizations> {
+    pub fn send(self) -> crate::Pending<models::Organizations> {
         let mut call = Call::new(
             self.client,
             &LIST_ORGANIZATIONS,
@@ -395,7 +395,7 @@ impl<'c> ListOrganizations<'c> {
         self,
     ) -> impl futures_util::Stream<
         Item = Result<models::Organization, crate::Error>,
-    > + 'c {
+    > + 'static {
         let page_size = self.limit.unwrap_or(10);
         let start = self.offset.unwrap_or(0);
         crate::pagination::items(
@@ -423,16 +423,16 @@ const CREATE_ORGANIZATION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationsApi::create_organization`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`OrganizationsApi::create_organization`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct CreateOrganization<'c> {
-    client: &'c crate::Client,
+pub struct CreateOrganization {
+    client: crate::Client,
     options: RequestOptions,
     body: Option<models::CreateOrganizationRequest>,
 }
 
-impl<'c> CreateOrganization<'c> {
+impl CreateOrganization {
     /// The request body (optional for this operation).
     pub fn body(mut self, body: models::CreateOrganizationRequest) -> Self {
         self.body = Some(body);
@@ -446,7 +446,7 @@ impl<'c> CreateOrganization<'c> {
     }
 
     /// Sends `POST /organizations`.
-    pub fn send(self) -> crate::Pending<'c, models::Organization> {
+    pub fn send(self) -> crate::Pending<models::Organization> {
         let mut call = Call::new(
             self.client,
             &CREATE_ORGANIZATION,
@@ -469,18 +469,18 @@ const GET_ORGANIZATION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationsApi::get_organization`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`OrganizationsApi::get_organization`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct GetOrganization<'c> {
-    client: &'c crate::Client,
+pub struct GetOrganization {
+    client: crate::Client,
     options: RequestOptions,
     organization_id: String,
     include_members_count: Option<bool>,
     include_missing_member_with_elevated_permissions: Option<bool>,
 }
 
-impl<'c> GetOrganization<'c> {
+impl GetOrganization {
     /// Flag to denote whether or not the organization's members count should be included in the response.
     pub fn include_members_count(mut self, include_members_count: bool) -> Self {
         self.include_members_count = Some(include_members_count);
@@ -505,7 +505,7 @@ impl<'c> GetOrganization<'c> {
     }
 
     /// Sends `GET /organizations/{organization_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::Organization> {
+    pub fn send(self) -> crate::Pending<models::Organization> {
         let mut call = Call::new(
             self.client,
             &GET_ORGANIZATION,
@@ -532,16 +532,16 @@ const DELETE_ORGANIZATION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationsApi::delete_organization`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`OrganizationsApi::delete_organization`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct DeleteOrganization<'c> {
-    client: &'c crate::Client,
+pub struct DeleteOrganization {
+    client: crate::Client,
     options: RequestOptions,
     organization_id: String,
 }
 
-impl<'c> DeleteOrganization<'c> {
+impl DeleteOrganization {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -549,7 +549,7 @@ impl<'c> DeleteOrganization<'c> {
     }
 
     /// Sends `DELETE /organizations/{organization_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::DeletedObject> {
+    pub fn send(self) -> crate::Pending<models::DeletedObject> {
         let call = Call::new(
             self.client,
             &DELETE_ORGANIZATION,
@@ -571,17 +571,17 @@ const UPDATE_ORGANIZATION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationsApi::update_organization`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`OrganizationsApi::update_organization`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct UpdateOrganization<'c> {
-    client: &'c crate::Client,
+pub struct UpdateOrganization {
+    client: crate::Client,
     options: RequestOptions,
     organization_id: String,
     body: models::UpdateOrganizationRequest,
 }
 
-impl<'c> UpdateOrganization<'c> {
+impl UpdateOrganization {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -589,7 +589,7 @@ impl<'c> UpdateOrganization<'c> {
     }
 
     /// Sends `PATCH /organizations/{organization_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::Organization> {
+    pub fn send(self) -> crate::Pending<models::Organization> {
         let mut call = Call::new(
             self.client,
             &UPDATE_ORGANIZATION,
@@ -612,17 +612,17 @@ const REPLACE_ORGANIZATION_METADATA: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationsApi::replace_organization_metadata`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`OrganizationsApi::replace_organization_metadata`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct ReplaceOrganizationMetadata<'c> {
-    client: &'c crate::Client,
+pub struct ReplaceOrganizationMetadata {
+    client: crate::Client,
     options: RequestOptions,
     organization_id: String,
     body: models::ReplaceOrganizationMetadataRequest,
 }
 
-impl<'c> ReplaceOrganizationMetadata<'c> {
+impl ReplaceOrganizationMetadata {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -630,7 +630,7 @@ impl<'c> ReplaceOrganizationMetadata<'c> {
     }
 
     /// Sends `PUT /organizations/{organization_id}/metadata`.
-    pub fn send(self) -> crate::Pending<'c, models::Organization> {
+    pub fn send(self) -> crate::Pending<models::Organization> {
         let mut call = Call::new(
             self.client,
             &REPLACE_ORGANIZATION_METADATA,
@@ -654,17 +654,17 @@ const MERGE_ORGANIZATION_METADATA: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationsApi::merge_organization_metadata`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`OrganizationsApi::merge_organization_metadata`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct MergeOrganizationMetadata<'c> {
-    client: &'c crate::Client,
+pub struct MergeOrganizationMetadata {
+    client: crate::Client,
     options: RequestOptions,
     organization_id: String,
     body: models::MergeOrganizationMetadataRequest,
 }
 
-impl<'c> MergeOrganizationMetadata<'c> {
+impl MergeOrganizationMetadata {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -672,7 +672,7 @@ impl<'c> MergeOrganizationMetadata<'c> {
     }
 
     /// Sends `PATCH /organizations/{organization_id}/metadata`.
-    pub fn send(self) -> crate::Pending<'c, models::Organization> {
+    pub fn send(self) -> crate::Pending<models::Organization> {
         let mut call = Call::new(
             self.client,
             &MERGE_ORGANIZATION_METADATA,
@@ -696,17 +696,17 @@ const UPLOAD_ORGANIZATION_LOGO: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationsApi::upload_organization_logo`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`OrganizationsApi::upload_organization_logo`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct UploadOrganizationLogo<'c> {
-    client: &'c crate::Client,
+pub struct UploadOrganizationLogo {
+    client: crate::Client,
     options: RequestOptions,
     organization_id: String,
     body: Option<models::UploadOrganizationLogoRequest>,
 }
 
-impl<'c> UploadOrganizationLogo<'c> {
+impl UploadOrganizationLogo {
     /// The request body (optional for this operation).
     pub fn body(mut self, body: models::UploadOrganizationLogoRequest) -> Self {
         self.body = Some(body);
@@ -720,7 +720,7 @@ impl<'c> UploadOrganizationLogo<'c> {
     }
 
     /// Sends `PUT /organizations/{organization_id}/logo`.
-    pub fn send(self) -> crate::Pending<'c, models::OrganizationWithLogo> {
+    pub fn send(self) -> crate::Pending<models::OrganizationWithLogo> {
         let mut call = Call::new(
             self.client,
             &UPLOAD_ORGANIZATION_LOGO,
@@ -748,16 +748,16 @@ const DELETE_ORGANIZATION_LOGO: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationsApi::delete_organization_logo`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`OrganizationsApi::delete_organization_logo`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct DeleteOrganizationLogo<'c> {
-    client: &'c crate::Client,
+pub struct DeleteOrganizationLogo {
+    client: crate::Client,
     options: RequestOptions,
     organization_id: String,
 }
 
-impl<'c> DeleteOrganizationLogo<'c> {
+impl DeleteOrganizationLogo {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -765,7 +765,7 @@ impl<'c> DeleteOrganizationLogo<'c> {
     }
 
     /// Sends `DELETE /organizations/{organization_id}/logo`.
-    pub fn send(self) -> crate::Pending<'c, models::Organization> {
+    pub fn send(self) -> crate::Pending<models::Organization> {
         let call = Call::new(
             self.client,
             &DELETE_ORGANIZATION_LOGO,
@@ -788,16 +788,16 @@ const GET_ORGANIZATION_BILLING_SUBSCRIPTION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationsApi::get_organization_billing_subscription`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`OrganizationsApi::get_organization_billing_subscription`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct GetOrganizationBillingSubscription<'c> {
-    client: &'c crate::Client,
+pub struct GetOrganizationBillingSubscription {
+    client: crate::Client,
     options: RequestOptions,
     organization_id: String,
 }
 
-impl<'c> GetOrganizationBillingSubscription<'c> {
+impl GetOrganizationBillingSubscription {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -805,7 +805,7 @@ impl<'c> GetOrganizationBillingSubscription<'c> {
     }
 
     /// Sends `GET /organizations/{organization_id}/billing/subscription`.
-    pub fn send(self) -> crate::Pending<'c, models::CommerceSubscription> {
+    pub fn send(self) -> crate::Pending<models::CommerceSubscription> {
         let call = Call::new(
             self.client,
             &GET_ORGANIZATION_BILLING_SUBSCRIPTION,
@@ -830,16 +830,16 @@ const GET_ORGANIZATION_BILLING_CREDIT_BALANCE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationsApi::get_organization_billing_credit_balance`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`OrganizationsApi::get_organization_billing_credit_balance`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct GetOrganizationBillingCreditBalance<'c> {
-    client: &'c crate::Client,
+pub struct GetOrganizationBillingCreditBalance {
+    client: crate::Client,
     options: RequestOptions,
     organization_id: String,
 }
 
-impl<'c> GetOrganizationBillingCreditBalance<'c> {
+impl GetOrganizationBillingCreditBalance {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -847,7 +847,7 @@ impl<'c> GetOrganizationBillingCreditBalance<'c> {
     }
 
     /// Sends `GET /organizations/{organization_id}/billing/credits`.
-    pub fn send(self) -> crate::Pending<'c, models::CommerceCreditBalanceResponse> {
+    pub fn send(self) -> crate::Pending<models::CommerceCreditBalanceResponse> {
         let call = Call::new(
             self.client,
             &GET_ORGANIZATION_BILLING_CREDIT_BALANCE,
@@ -872,17 +872,17 @@ const ADJUST_ORGANIZATION_BILLING_CREDIT_BALANCE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationsApi::adjust_organization_billing_credit_balance`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`OrganizationsApi::adjust_organization_billing_credit_balance`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct AdjustOrganizationBillingCreditBalance<'c> {
-    client: &'c crate::Client,
+pub struct AdjustOrganizationBillingCreditBalance {
+    client: crate::Client,
     options: RequestOptions,
     organization_id: String,
     body: models::AdjustCreditBalanceRequest,
 }
 
-impl<'c> AdjustOrganizationBillingCreditBalance<'c> {
+impl AdjustOrganizationBillingCreditBalance {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -890,7 +890,7 @@ impl<'c> AdjustOrganizationBillingCreditBalance<'c> {
     }
 
     /// Sends `POST /organizations/{organization_id}/billing/credits`.
-    pub fn send(self) -> crate::Pending<'c, models::CommerceCreditLedgerResponse> {
+    pub fn send(self) -> crate::Pending<models::CommerceCreditLedgerResponse> {
         let mut call = Call::new(
             self.client,
             &ADJUST_ORGANIZATION_BILLING_CREDIT_BALANCE,

@@ -20,9 +20,9 @@ impl<'c> PhoneNumbersApi<'c> {
     /// Create a new phone number
     ///
     /// `POST /phone_numbers`
-    pub fn create_phone_number(&self) -> CreatePhoneNumber<'c> {
+    pub fn create_phone_number(&self) -> CreatePhoneNumber {
         CreatePhoneNumber {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             body: None,
         }
@@ -36,9 +36,9 @@ impl<'c> PhoneNumbersApi<'c> {
     pub fn get_phone_number(
         &self,
         phone_number_id: impl Into<String>,
-    ) -> GetPhoneNumber<'c> {
+    ) -> GetPhoneNumber {
         GetPhoneNumber {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             phone_number_id: phone_number_id.into(),
         }
@@ -52,9 +52,9 @@ impl<'c> PhoneNumbersApi<'c> {
     pub fn delete_phone_number(
         &self,
         phone_number_id: impl Into<String>,
-    ) -> DeletePhoneNumber<'c> {
+    ) -> DeletePhoneNumber {
         DeletePhoneNumber {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             phone_number_id: phone_number_id.into(),
         }
@@ -68,9 +68,9 @@ impl<'c> PhoneNumbersApi<'c> {
     pub fn update_phone_number(
         &self,
         phone_number_id: impl Into<String>,
-    ) -> UpdatePhoneNumber<'c> {
+    ) -> UpdatePhoneNumber {
         UpdatePhoneNumber {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             phone_number_id: phone_number_id.into(),
             body: None,
@@ -88,9 +88,9 @@ impl<'c> PhoneNumbersApi<'c> {
     pub fn prepare_phone_number_verification(
         &self,
         phone_number_id: impl Into<String>,
-    ) -> PreparePhoneNumberVerification<'c> {
+    ) -> PreparePhoneNumberVerification {
         PreparePhoneNumberVerification {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             phone_number_id: phone_number_id.into(),
         }
@@ -115,9 +115,9 @@ impl<'c> PhoneNumbersApi<'c> {
         &self,
         phone_number_id: impl Into<String>,
         body: models::AttemptPhoneNumberVerificationRequest,
-    ) -> AttemptPhoneNumberVerification<'c> {
+    ) -> AttemptPhoneNumberVerification {
         AttemptPhoneNumberVerification {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             phone_number_id: phone_number_id.into(),
             body,
@@ -145,9 +145,9 @@ impl<'c> PhoneNumbersApi<'c> {
         &self,
         user_id: impl Into<String>,
         body: models::ReplaceUserPhoneNumberRequest,
-    ) -> ReplaceUserPhoneNumber<'c> {
+    ) -> ReplaceUserPhoneNumber {
         ReplaceUserPhoneNumber {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             user_id: user_id.into(),
             body,
@@ -162,16 +162,16 @@ const CREATE_PHONE_NUMBER: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`PhoneNumbersApi::create_phone_number`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`PhoneNumbersApi::create_phone_number`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct CreatePhoneNumber<'c> {
-    client: &'c crate::Client,
+pub struct CreatePhoneNumber {
+    client: crate::Client,
     options: RequestOptions,
     body: Option<models::CreatePhoneNumberRequest>,
 }
 
-impl<'c> CreatePhoneNumber<'c> {
+impl CreatePhoneNumber {
     /// The request body (optional for this operation).
     pub fn body(mut self, body: models::CreatePhoneNumberRequest) -> Self {
         self.body = Some(body);
@@ -185,7 +185,7 @@ impl<'c> CreatePhoneNumber<'c> {
     }
 
     /// Sends `POST /phone_numbers`.
-    pub fn send(self) -> crate::Pending<'c, models::PhoneNumber> {
+    pub fn send(self) -> crate::Pending<models::PhoneNumber> {
         let mut call = Call::new(
             self.client,
             &CREATE_PHONE_NUMBER,
@@ -208,16 +208,16 @@ const GET_PHONE_NUMBER: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`PhoneNumbersApi::get_phone_number`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`PhoneNumbersApi::get_phone_number`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct GetPhoneNumber<'c> {
-    client: &'c crate::Client,
+pub struct GetPhoneNumber {
+    client: crate::Client,
     options: RequestOptions,
     phone_number_id: String,
 }
 
-impl<'c> GetPhoneNumber<'c> {
+impl GetPhoneNumber {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -225,7 +225,7 @@ impl<'c> GetPhoneNumber<'c> {
     }
 
     /// Sends `GET /phone_numbers/{phone_number_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::PhoneNumber> {
+    pub fn send(self) -> crate::Pending<models::PhoneNumber> {
         let call = Call::new(
             self.client,
             &GET_PHONE_NUMBER,
@@ -247,16 +247,16 @@ const DELETE_PHONE_NUMBER: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`PhoneNumbersApi::delete_phone_number`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`PhoneNumbersApi::delete_phone_number`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct DeletePhoneNumber<'c> {
-    client: &'c crate::Client,
+pub struct DeletePhoneNumber {
+    client: crate::Client,
     options: RequestOptions,
     phone_number_id: String,
 }
 
-impl<'c> DeletePhoneNumber<'c> {
+impl DeletePhoneNumber {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -264,7 +264,7 @@ impl<'c> DeletePhoneNumber<'c> {
     }
 
     /// Sends `DELETE /phone_numbers/{phone_number_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::DeletedObject> {
+    pub fn send(self) -> crate::Pending<models::DeletedObject> {
         let call = Call::new(
             self.client,
             &DELETE_PHONE_NUMBER,
@@ -286,17 +286,17 @@ const UPDATE_PHONE_NUMBER: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`PhoneNumbersApi::update_phone_number`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`PhoneNumbersApi::update_phone_number`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct UpdatePhoneNumber<'c> {
-    client: &'c crate::Client,
+pub struct UpdatePhoneNumber {
+    client: crate::Client,
     options: RequestOptions,
     phone_number_id: String,
     body: Option<models::UpdatePhoneNumberRequest>,
 }
 
-impl<'c> UpdatePhoneNumber<'c> {
+impl UpdatePhoneNumber {
     /// The request body (optional for this operation).
     pub fn body(mut self, body: models::UpdatePhoneNumberRequest) -> Self {
         self.body = Some(body);
@@ -310,7 +310,7 @@ impl<'c> UpdatePhoneNumber<'c> {
     }
 
     /// Sends `PATCH /phone_numbers/{phone_number_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::PhoneNumber> {
+    pub fn send(self) -> crate::Pending<models::PhoneNumber> {
         let mut call = Call::new(
             self.client,
             &UPDATE_PHONE_NUMBER,
@@ -335,16 +335,16 @@ const PREPARE_PHONE_NUMBER_VERIFICATION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`PhoneNumbersApi::prepare_phone_number_verification`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`PhoneNumbersApi::prepare_phone_number_verification`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct PreparePhoneNumberVerification<'c> {
-    client: &'c crate::Client,
+pub struct PreparePhoneNumberVerification {
+    client: crate::Client,
     options: RequestOptions,
     phone_number_id: String,
 }
 
-impl<'c> PreparePhoneNumberVerification<'c> {
+impl PreparePhoneNumberVerification {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -352,7 +352,7 @@ impl<'c> PreparePhoneNumberVerification<'c> {
     }
 
     /// Sends `POST /phone_numbers/{phone_number_id}/prepare_verification`.
-    pub fn send(self) -> crate::Pending<'c, models::VerificationResponse> {
+    pub fn send(self) -> crate::Pending<models::VerificationResponse> {
         let call = Call::new(
             self.client,
             &PREPARE_PHONE_NUMBER_VERIFICATION,
@@ -377,17 +377,17 @@ const ATTEMPT_PHONE_NUMBER_VERIFICATION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`PhoneNumbersApi::attempt_phone_number_verification`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`PhoneNumbersApi::attempt_phone_number_verification`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct AttemptPhoneNumberVerification<'c> {
-    client: &'c crate::Client,
+pub struct AttemptPhoneNumberVerification {
+    client: crate::Client,
     options: RequestOptions,
     phone_number_id: String,
     body: models::AttemptPhoneNumberVerificationRequest,
 }
 
-impl<'c> AttemptPhoneNumberVerification<'c> {
+impl AttemptPhoneNumberVerification {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -395,7 +395,7 @@ impl<'c> AttemptPhoneNumberVerification<'c> {
     }
 
     /// Sends `POST /phone_numbers/{phone_number_id}/attempt_verification`.
-    pub fn send(self) -> crate::Pending<'c, models::VerificationResponse> {
+    pub fn send(self) -> crate::Pending<models::VerificationResponse> {
         let mut call = Call::new(
             self.client,
             &ATTEMPT_PHONE_NUMBER_VERIFICATION,
@@ -421,17 +421,17 @@ const REPLACE_USER_PHONE_NUMBER: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`PhoneNumbersApi::replace_user_phone_number`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`PhoneNumbersApi::replace_user_phone_number`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct ReplaceUserPhoneNumber<'c> {
-    client: &'c crate::Client,
+pub struct ReplaceUserPhoneNumber {
+    client: crate::Client,
     options: RequestOptions,
     user_id: String,
     body: models::ReplaceUserPhoneNumberRequest,
 }
 
-impl<'c> ReplaceUserPhoneNumber<'c> {
+impl ReplaceUserPhoneNumber {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -439,7 +439,7 @@ impl<'c> ReplaceUserPhoneNumber<'c> {
     }
 
     /// Sends `PUT /users/{user_id}/phone_number`.
-    pub fn send(self) -> crate::Pending<'c, models::PhoneNumber> {
+    pub fn send(self) -> crate::Pending<models::PhoneNumber> {
         let mut call = Call::new(
             self.client,
             &REPLACE_USER_PHONE_NUMBER,

@@ -27,9 +27,9 @@ impl<'c> ProxyChecksApi<'c> {
     /// a different proxy URL than the one provided. It can also be used to re-validate a domain that is already configured to work with a proxy.
     ///
     /// `POST /proxy_checks`
-    pub fn verify_domain_proxy(&self) -> VerifyDomainProxy<'c> {
+    pub fn verify_domain_proxy(&self) -> VerifyDomainProxy {
         VerifyDomainProxy {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             body: None,
         }
@@ -43,16 +43,16 @@ const VERIFY_DOMAIN_PROXY: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`ProxyChecksApi::verify_domain_proxy`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`ProxyChecksApi::verify_domain_proxy`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct VerifyDomainProxy<'c> {
-    client: &'c crate::Client,
+pub struct VerifyDomainProxy {
+    client: crate::Client,
     options: RequestOptions,
     body: Option<models::VerifyDomainProxyRequest>,
 }
 
-impl<'c> VerifyDomainProxy<'c> {
+impl VerifyDomainProxy {
     /// The request body (optional for this operation).
     pub fn body(mut self, body: models::VerifyDomainProxyRequest) -> Self {
         self.body = Some(body);
@@ -66,7 +66,7 @@ impl<'c> VerifyDomainProxy<'c> {
     }
 
     /// Sends `POST /proxy_checks`.
-    pub fn send(self) -> crate::Pending<'c, models::ProxyCheck> {
+    pub fn send(self) -> crate::Pending<models::ProxyCheck> {
         let mut call = Call::new(
             self.client,
             &VERIFY_DOMAIN_PROXY,

@@ -20,9 +20,9 @@ impl<'c> RedirectUrlsApi<'c> {
     /// Lists all whitelisted redirect_urls for the instance
     ///
     /// `GET /redirect_urls`
-    pub fn list_redirect_urls(&self) -> ListRedirectUrls<'c> {
+    pub fn list_redirect_urls(&self) -> ListRedirectUrls {
         ListRedirectUrls {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             paginated: None,
             limit: None,
@@ -35,9 +35,9 @@ impl<'c> RedirectUrlsApi<'c> {
     /// Create a redirect URL
     ///
     /// `POST /redirect_urls`
-    pub fn create_redirect_url(&self) -> CreateRedirectUrl<'c> {
+    pub fn create_redirect_url(&self) -> CreateRedirectUrl {
         CreateRedirectUrl {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             body: None,
         }
@@ -48,9 +48,9 @@ impl<'c> RedirectUrlsApi<'c> {
     /// Retrieve the details of the redirect URL with the given ID
     ///
     /// `GET /redirect_urls/{id}`
-    pub fn get_redirect_url(&self, id: impl Into<String>) -> GetRedirectUrl<'c> {
+    pub fn get_redirect_url(&self, id: impl Into<String>) -> GetRedirectUrl {
         GetRedirectUrl {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             id: id.into(),
         }
@@ -61,9 +61,9 @@ impl<'c> RedirectUrlsApi<'c> {
     /// Remove the selected redirect URL from the whitelist of the instance
     ///
     /// `DELETE /redirect_urls/{id}`
-    pub fn delete_redirect_url(&self, id: impl Into<String>) -> DeleteRedirectUrl<'c> {
+    pub fn delete_redirect_url(&self, id: impl Into<String>) -> DeleteRedirectUrl {
         DeleteRedirectUrl {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             id: id.into(),
         }
@@ -77,18 +77,18 @@ const LIST_REDIRECT_URLS: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`RedirectUrlsApi::list_redirect_urls`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`RedirectUrlsApi::list_redirect_urls`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct ListRedirectUrls<'c> {
-    client: &'c crate::Client,
+pub struct ListRedirectUrls {
+    client: crate::Client,
     options: RequestOptions,
     paginated: Option<bool>,
     limit: Option<i64>,
     offset: Option<i64>,
 }
 
-impl<'c> ListRedirectUrls<'c> {
+impl ListRedirectUrls {
     /// Whether to paginate the results.
     /// If true, the results will be paginated.
     /// If false, the results will not be paginated.
@@ -123,7 +123,7 @@ impl<'c> ListRedirectUrls<'c> {
     }
 
     /// Sends `GET /redirect_urls`.
-    pub fn send(self) -> crate::Pending<'c, Vec<models::RedirectUrl>> {
+    pub fn send(self) -> crate::Pending<Vec<models::RedirectUrl>> {
         let mut call = Call::new(
             self.client,
             &LIST_REDIRECT_URLS,
@@ -142,7 +142,7 @@ impl<'c> ListRedirectUrls<'c> {
         self,
     ) -> impl futures_util::Stream<
         Item = Result<models::RedirectUrl, crate::Error>,
-    > + 'c {
+    > + 'static {
         let page_size = self.limit.unwrap_or(10);
         let start = self.offset.unwrap_or(0);
         crate::pagination::items(
@@ -170,16 +170,16 @@ const CREATE_REDIRECT_URL: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`RedirectUrlsApi::create_redirect_url`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`RedirectUrlsApi::create_redirect_url`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct CreateRedirectUrl<'c> {
-    client: &'c crate::Client,
+pub struct CreateRedirectUrl {
+    client: crate::Client,
     options: RequestOptions,
     body: Option<models::CreateRedirectUrlRequest>,
 }
 
-impl<'c> CreateRedirectUrl<'c> {
+impl CreateRedirectUrl {
     /// The request body (optional for this operation).
     pub fn body(mut self, body: models::CreateRedirectUrlRequest) -> Self {
         self.body = Some(body);
@@ -193,7 +193,7 @@ impl<'c> CreateRedirectUrl<'c> {
     }
 
     /// Sends `POST /redirect_urls`.
-    pub fn send(self) -> crate::Pending<'c, models::RedirectUrl> {
+    pub fn send(self) -> crate::Pending<models::RedirectUrl> {
         let mut call = Call::new(
             self.client,
             &CREATE_REDIRECT_URL,
@@ -216,16 +216,16 @@ const GET_REDIRECT_URL: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`RedirectUrlsApi::get_redirect_url`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`RedirectUrlsApi::get_redirect_url`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct GetRedirectUrl<'c> {
-    client: &'c crate::Client,
+pub struct GetRedirectUrl {
+    client: crate::Client,
     options: RequestOptions,
     id: String,
 }
 
-impl<'c> GetRedirectUrl<'c> {
+impl GetRedirectUrl {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -233,7 +233,7 @@ impl<'c> GetRedirectUrl<'c> {
     }
 
     /// Sends `GET /redirect_urls/{id}`.
-    pub fn send(self) -> crate::Pending<'c, models::RedirectUrl> {
+    pub fn send(self) -> crate::Pending<models::RedirectUrl> {
         let call = Call::new(
             self.client,
             &GET_REDIRECT_URL,
@@ -253,16 +253,16 @@ const DELETE_REDIRECT_URL: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`RedirectUrlsApi::delete_redirect_url`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`RedirectUrlsApi::delete_redirect_url`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct DeleteRedirectUrl<'c> {
-    client: &'c crate::Client,
+pub struct DeleteRedirectUrl {
+    client: crate::Client,
     options: RequestOptions,
     id: String,
 }
 
-impl<'c> DeleteRedirectUrl<'c> {
+impl DeleteRedirectUrl {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -270,7 +270,7 @@ impl<'c> DeleteRedirectUrl<'c> {
     }
 
     /// Sends `DELETE /redirect_urls/{id}`.
-    pub fn send(self) -> crate::Pending<'c, models::DeletedObject> {
+    pub fn send(self) -> crate::Pending<models::DeletedObject> {
         let call = Call::new(
             self.client,
             &DELETE_REDIRECT_URL,

@@ -22,9 +22,9 @@ impl<'c> RoleSetsApi<'c> {
     /// The role sets are ordered by descending creation date by default.
     ///
     /// `GET /role_sets`
-    pub fn list_role_sets(&self) -> ListRoleSets<'c> {
+    pub fn list_role_sets(&self) -> ListRoleSets {
         ListRoleSets {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             query: None,
             order_by: None,
@@ -40,12 +40,9 @@ impl<'c> RoleSetsApi<'c> {
     /// You must provide at least one role and specify a default role key and creator role key.
     ///
     /// `POST /role_sets`
-    pub fn create_role_set(
-        &self,
-        body: models::CreateRoleSetRequest,
-    ) -> CreateRoleSet<'c> {
+    pub fn create_role_set(&self, body: models::CreateRoleSetRequest) -> CreateRoleSet {
         CreateRoleSet {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             body,
         }
@@ -56,9 +53,9 @@ impl<'c> RoleSetsApi<'c> {
     /// Retrieves an existing role set by its key or ID.
     ///
     /// `GET /role_sets/{role_set_key_or_id}`
-    pub fn get_role_set(&self, role_set_key_or_id: impl Into<String>) -> GetRoleSet<'c> {
+    pub fn get_role_set(&self, role_set_key_or_id: impl Into<String>) -> GetRoleSet {
         GetRoleSet {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             role_set_key_or_id: role_set_key_or_id.into(),
         }
@@ -75,9 +72,9 @@ impl<'c> RoleSetsApi<'c> {
         &self,
         role_set_key_or_id: impl Into<String>,
         body: models::UpdateRoleSetRequest,
-    ) -> UpdateRoleSet<'c> {
+    ) -> UpdateRoleSet {
         UpdateRoleSet {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             role_set_key_or_id: role_set_key_or_id.into(),
             body,
@@ -95,9 +92,9 @@ impl<'c> RoleSetsApi<'c> {
         &self,
         role_set_key_or_id: impl Into<String>,
         body: models::ReplaceRoleSetRequest,
-    ) -> ReplaceRoleSet<'c> {
+    ) -> ReplaceRoleSet {
         ReplaceRoleSet {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             role_set_key_or_id: role_set_key_or_id.into(),
             body,
@@ -114,9 +111,9 @@ impl<'c> RoleSetsApi<'c> {
         &self,
         role_set_key_or_id: impl Into<String>,
         body: models::AddRolesToRoleSetRequest,
-    ) -> AddRolesToRoleSet<'c> {
+    ) -> AddRolesToRoleSet {
         AddRolesToRoleSet {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             role_set_key_or_id: role_set_key_or_id.into(),
             body,
@@ -133,9 +130,9 @@ impl<'c> RoleSetsApi<'c> {
         &self,
         role_set_key_or_id: impl Into<String>,
         body: models::ReplaceRoleInRoleSetRequest,
-    ) -> ReplaceRoleInRoleSet<'c> {
+    ) -> ReplaceRoleInRoleSet {
         ReplaceRoleInRoleSet {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             role_set_key_or_id: role_set_key_or_id.into(),
             body,
@@ -150,11 +147,11 @@ const LIST_ROLE_SETS: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`RoleSetsApi::list_role_sets`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`RoleSetsApi::list_role_sets`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct ListRoleSets<'c> {
-    client: &'c crate::Client,
+pub struct ListRoleSets {
+    client: crate::Client,
     options: RequestOptions,
     query: Option<String>,
     order_by: Option<String>,
@@ -162,7 +159,7 @@ pub struct ListRoleSets<'c> {
     offset: Option<i64>,
 }
 
-impl<'c> ListRoleSets<'c> {
+impl ListRoleSets {
     /// Returns role sets with ID, name, or key that match the given query.
     /// Uses exact match for role set ID and partial match for name and key.
     pub fn query(mut self, query: impl Into<String>) -> Self {
@@ -209,7 +206,7 @@ impl<'c> ListRoleSets<'c> {
     }
 
     /// Sends `GET /role_sets`.
-    pub fn send(self) -> crate::Pending<'c, models::RoleSets> {
+    pub fn send(self) -> crate::Pending<models::RoleSets> {
         let mut call = Call::new(
             self.client,
             &LIST_ROLE_SETS,
@@ -227,7 +224,9 @@ impl<'c> ListRoleSets<'c> {
     /// the limit set on this request is the page size.
     pub fn paginate(
         self,
-    ) -> impl futures_util::Stream<Item = Result<models::RoleSet, crate::Error>> + 'c {
+    ) -> impl futures_util::Stream<
+        Item = Result<models::RoleSet, crate::Error>,
+    > + 'static {
         let page_size = self.limit.unwrap_or(10);
         let start = self.offset.unwrap_or(0);
         crate::pagination::items(
@@ -255,16 +254,16 @@ const CREATE_ROLE_SET: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`RoleSetsApi::create_role_set`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`RoleSetsApi::create_role_set`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct CreateRoleSet<'c> {
-    client: &'c crate::Client,
+pub struct CreateRoleSet {
+    client: crate::Client,
     options: RequestOptions,
     body: models::CreateRoleSetRequest,
 }
 
-impl<'c> CreateRoleSet<'c> {
+impl CreateRoleSet {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -272,7 +271,7 @@ impl<'c> CreateRoleSet<'c> {
     }
 
     /// Sends `POST /role_sets`.
-    pub fn send(self) -> crate::Pending<'c, models::RoleSet> {
+    pub fn send(self) -> crate::Pending<models::RoleSet> {
         let mut call = Call::new(
             self.client,
             &CREATE_ROLE_SET,
@@ -293,16 +292,16 @@ const GET_ROLE_SET: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`RoleSetsApi::get_role_set`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`RoleSetsApi::get_role_set`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct GetRoleSet<'c> {
-    client: &'c crate::Client,
+pub struct GetRoleSet {
+    client: crate::Client,
     options: RequestOptions,
     role_set_key_or_id: String,
 }
 
-impl<'c> GetRoleSet<'c> {
+impl GetRoleSet {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -310,7 +309,7 @@ impl<'c> GetRoleSet<'c> {
     }
 
     /// Sends `GET /role_sets/{role_set_key_or_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::RoleSet> {
+    pub fn send(self) -> crate::Pending<models::RoleSet> {
         let call = Call::new(
             self.client,
             &GET_ROLE_SET,
@@ -332,17 +331,17 @@ const UPDATE_ROLE_SET: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`RoleSetsApi::update_role_set`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`RoleSetsApi::update_role_set`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct UpdateRoleSet<'c> {
-    client: &'c crate::Client,
+pub struct UpdateRoleSet {
+    client: crate::Client,
     options: RequestOptions,
     role_set_key_or_id: String,
     body: models::UpdateRoleSetRequest,
 }
 
-impl<'c> UpdateRoleSet<'c> {
+impl UpdateRoleSet {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -350,7 +349,7 @@ impl<'c> UpdateRoleSet<'c> {
     }
 
     /// Sends `PATCH /role_sets/{role_set_key_or_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::RoleSet> {
+    pub fn send(self) -> crate::Pending<models::RoleSet> {
         let mut call = Call::new(
             self.client,
             &UPDATE_ROLE_SET,
@@ -373,17 +372,17 @@ const REPLACE_ROLE_SET: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`RoleSetsApi::replace_role_set`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`RoleSetsApi::replace_role_set`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct ReplaceRoleSet<'c> {
-    client: &'c crate::Client,
+pub struct ReplaceRoleSet {
+    client: crate::Client,
     options: RequestOptions,
     role_set_key_or_id: String,
     body: models::ReplaceRoleSetRequest,
 }
 
-impl<'c> ReplaceRoleSet<'c> {
+impl ReplaceRoleSet {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -391,7 +390,7 @@ impl<'c> ReplaceRoleSet<'c> {
     }
 
     /// Sends `POST /role_sets/{role_set_key_or_id}/replace`.
-    pub fn send(self) -> crate::Pending<'c, models::DeletedObject> {
+    pub fn send(self) -> crate::Pending<models::DeletedObject> {
         let mut call = Call::new(
             self.client,
             &REPLACE_ROLE_SET,
@@ -415,17 +414,17 @@ const ADD_ROLES_TO_ROLE_SET: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`RoleSetsApi::add_roles_to_role_set`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`RoleSetsApi::add_roles_to_role_set`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct AddRolesToRoleSet<'c> {
-    client: &'c crate::Client,
+pub struct AddRolesToRoleSet {
+    client: crate::Client,
     options: RequestOptions,
     role_set_key_or_id: String,
     body: models::AddRolesToRoleSetRequest,
 }
 
-impl<'c> AddRolesToRoleSet<'c> {
+impl AddRolesToRoleSet {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -433,7 +432,7 @@ impl<'c> AddRolesToRoleSet<'c> {
     }
 
     /// Sends `POST /role_sets/{role_set_key_or_id}/roles`.
-    pub fn send(self) -> crate::Pending<'c, models::RoleSet> {
+    pub fn send(self) -> crate::Pending<models::RoleSet> {
         let mut call = Call::new(
             self.client,
             &ADD_ROLES_TO_ROLE_SET,
@@ -457,17 +456,17 @@ const REPLACE_ROLE_IN_ROLE_SET: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`RoleSetsApi::replace_role_in_role_set`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`RoleSetsApi::replace_role_in_role_set`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct ReplaceRoleInRoleSet<'c> {
-    client: &'c crate::Client,
+pub struct ReplaceRoleInRoleSet {
+    client: crate::Client,
     options: RequestOptions,
     role_set_key_or_id: String,
     body: models::ReplaceRoleInRoleSetRequest,
 }
 
-impl<'c> ReplaceRoleInRoleSet<'c> {
+impl ReplaceRoleInRoleSet {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -475,7 +474,7 @@ impl<'c> ReplaceRoleInRoleSet<'c> {
     }
 
     /// Sends `POST /role_sets/{role_set_key_or_id}/roles/replace`.
-    pub fn send(self) -> crate::Pending<'c, models::RoleSet> {
+    pub fn send(self) -> crate::Pending<models::RoleSet> {
         let mut call = Call::new(
             self.client,
             &REPLACE_ROLE_IN_ROLE_SET,

@@ -24,9 +24,9 @@ impl<'c> SamlConnectionsApi<'c> {
     ///
     /// `GET /saml_connections`
     #[deprecated]
-    pub fn list_saml_connections(&self) -> ListSamlConnections<'c> {
+    pub fn list_saml_connections(&self) -> ListSamlConnections {
         ListSamlConnections {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             limit: None,
             offset: None,
@@ -43,9 +43,9 @@ impl<'c> SamlConnectionsApi<'c> {
     ///
     /// `POST /saml_connections`
     #[deprecated]
-    pub fn create_saml_connection(&self) -> CreateSamlConnection<'c> {
+    pub fn create_saml_connection(&self) -> CreateSamlConnection {
         CreateSamlConnection {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             body: None,
         }
@@ -61,9 +61,9 @@ impl<'c> SamlConnectionsApi<'c> {
     pub fn get_saml_connection(
         &self,
         saml_connection_id: impl Into<String>,
-    ) -> GetSamlConnection<'c> {
+    ) -> GetSamlConnection {
         GetSamlConnection {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             saml_connection_id: saml_connection_id.into(),
         }
@@ -79,9 +79,9 @@ impl<'c> SamlConnectionsApi<'c> {
     pub fn delete_saml_connection(
         &self,
         saml_connection_id: impl Into<String>,
-    ) -> DeleteSamlConnection<'c> {
+    ) -> DeleteSamlConnection {
         DeleteSamlConnection {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             saml_connection_id: saml_connection_id.into(),
         }
@@ -98,9 +98,9 @@ impl<'c> SamlConnectionsApi<'c> {
         &self,
         saml_connection_id: impl Into<String>,
         body: models::UpdateSamlConnectionRequest,
-    ) -> UpdateSamlConnection<'c> {
+    ) -> UpdateSamlConnection {
         UpdateSamlConnection {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             saml_connection_id: saml_connection_id.into(),
             body,
@@ -115,11 +115,11 @@ const LIST_SAML_CONNECTIONS: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`SamlConnectionsApi::list_saml_connections`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`SamlConnectionsApi::list_saml_connections`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct ListSamlConnections<'c> {
-    client: &'c crate::Client,
+pub struct ListSamlConnections {
+    client: crate::Client,
     options: RequestOptions,
     limit: Option<i64>,
     offset: Option<i64>,
@@ -128,7 +128,7 @@ pub struct ListSamlConnections<'c> {
     organization_id: Option<Vec<String>>,
 }
 
-impl<'c> ListSamlConnections<'c> {
+impl ListSamlConnections {
     /// Applies a limit to the number of results returned.
     /// Can be used for paginating the results together with `offset`.
     ///
@@ -186,7 +186,7 @@ impl<'c> ListSamlConnections<'c> {
     }
 
     /// Sends `GET /saml_connections`.
-    pub fn send(self) -> crate::Pending<'c, models::SamlConnections> {
+    pub fn send(self) -> crate::Pending<models::SamlConnections> {
         let mut call = Call::new(
             self.client,
             &LIST_SAML_CONNECTIONS,
@@ -207,7 +207,7 @@ impl<'c> ListSamlConnections<'c> {
         self,
     ) -> impl futures_util::Stream<
         Item = Result<models::SamlConnection, crate::Error>,
-    > + 'c {
+    > + 'static {
         let page_size = self.limit.unwrap_or(10);
         let start = self.offset.unwrap_or(0);
         crate::pagination::items(
@@ -235,16 +235,16 @@ const CREATE_SAML_CONNECTION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`SamlConnectionsApi::create_saml_connection`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`SamlConnectionsApi::create_saml_connection`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct CreateSamlConnection<'c> {
-    client: &'c crate::Client,
+pub struct CreateSamlConnection {
+    client: crate::Client,
     options: RequestOptions,
     body: Option<models::CreateSamlConnectionRequest>,
 }
 
-impl<'c> CreateSamlConnection<'c> {
+impl CreateSamlConnection {
     /// The request body (optional for this operation).
     pub fn body(mut self, body: models::CreateSamlConnectionRequest) -> Self {
         self.body = Some(body);
@@ -258,7 +258,7 @@ impl<'c> CreateSamlConnection<'c> {
     }
 
     /// Sends `POST /saml_connections`.
-    pub fn send(self) -> crate::Pending<'c, models::SamlConnection> {
+    pub fn send(self) -> crate::Pending<models::SamlConnection> {
         let mut call = Call::new(
             self.client,
             &CREATE_SAML_CONNECTION,
@@ -281,16 +281,16 @@ const GET_SAML_CONNECTION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`SamlConnectionsApi::get_saml_connection`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`SamlConnectionsApi::get_saml_connection`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct GetSamlConnection<'c> {
-    client: &'c crate::Client,
+pub struct GetSamlConnection {
+    client: crate::Client,
     options: RequestOptions,
     saml_connection_id: String,
 }
 
-impl<'c> GetSamlConnection<'c> {
+impl GetSamlConnection {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -298,7 +298,7 @@ impl<'c> GetSamlConnection<'c> {
     }
 
     /// Sends `GET /saml_connections/{saml_connection_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::SamlConnection> {
+    pub fn send(self) -> crate::Pending<models::SamlConnection> {
         let call = Call::new(
             self.client,
             &GET_SAML_CONNECTION,
@@ -321,16 +321,16 @@ const DELETE_SAML_CONNECTION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`SamlConnectionsApi::delete_saml_connection`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`SamlConnectionsApi::delete_saml_connection`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct DeleteSamlConnection<'c> {
-    client: &'c crate::Client,
+pub struct DeleteSamlConnection {
+    client: crate::Client,
     options: RequestOptions,
     saml_connection_id: String,
 }
 
-impl<'c> DeleteSamlConnection<'c> {
+impl DeleteSamlConnection {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -338,7 +338,7 @@ impl<'c> DeleteSamlConnection<'c> {
     }
 
     /// Sends `DELETE /saml_connections/{saml_connection_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::DeletedObject> {
+    pub fn send(self) -> crate::Pending<models::DeletedObject> {
         let call = Call::new(
             self.client,
             &DELETE_SAML_CONNECTION,
@@ -361,17 +361,17 @@ const UPDATE_SAML_CONNECTION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`SamlConnectionsApi::update_saml_connection`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`SamlConnectionsApi::update_saml_connection`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct UpdateSamlConnection<'c> {
-    client: &'c crate::Client,
+pub struct UpdateSamlConnection {
+    client: crate::Client,
     options: RequestOptions,
     saml_connection_id: String,
     body: models::UpdateSamlConnectionRequest,
 }
 
-impl<'c> UpdateSamlConnection<'c> {
+impl UpdateSamlConnection {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -379,7 +379,7 @@ impl<'c> UpdateSamlConnection<'c> {
     }
 
     /// Sends `PATCH /saml_connections/{saml_connection_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::SamlConnection> {
+    pub fn send(self) -> crate::Pending<models::SamlConnection> {
         let mut call = Call::new(
             self.client,
             &UPDATE_SAML_CONNECTION,

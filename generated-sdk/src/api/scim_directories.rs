@@ -20,9 +20,9 @@ impl<'c> ScimDirectoriesApi<'c> {
     /// Returns a list of all directories for the instance.
     ///
     /// `GET /scim_directories`
-    pub fn list_scim_directories(&self) -> ListScimDirectories<'c> {
+    pub fn list_scim_directories(&self) -> ListScimDirectories {
         ListScimDirectories {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             limit: None,
             offset: None,
@@ -34,9 +34,9 @@ impl<'c> ScimDirectoriesApi<'c> {
     /// Create a new directory for the instance.
     ///
     /// `POST /scim_directories`
-    pub fn create_scim_directory(&self) -> CreateScimDirectory<'c> {
+    pub fn create_scim_directory(&self) -> CreateScimDirectory {
         CreateScimDirectory {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             body: None,
         }
@@ -50,9 +50,9 @@ impl<'c> ScimDirectoriesApi<'c> {
     pub fn get_scim_directory(
         &self,
         scim_directory_id: impl Into<String>,
-    ) -> GetScimDirectory<'c> {
+    ) -> GetScimDirectory {
         GetScimDirectory {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             scim_directory_id: scim_directory_id.into(),
         }
@@ -67,9 +67,9 @@ impl<'c> ScimDirectoriesApi<'c> {
     pub fn delete_scim_directory(
         &self,
         scim_directory_id: impl Into<String>,
-    ) -> DeleteScimDirectory<'c> {
+    ) -> DeleteScimDirectory {
         DeleteScimDirectory {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             scim_directory_id: scim_directory_id.into(),
         }
@@ -83,9 +83,9 @@ impl<'c> ScimDirectoriesApi<'c> {
     pub fn update_scim_directory(
         &self,
         scim_directory_id: impl Into<String>,
-    ) -> UpdateScimDirectory<'c> {
+    ) -> UpdateScimDirectory {
         UpdateScimDirectory {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             scim_directory_id: scim_directory_id.into(),
             body: None,
@@ -103,9 +103,9 @@ impl<'c> ScimDirectoriesApi<'c> {
     pub fn rotate_scim_directory_api_key(
         &self,
         scim_directory_id: impl Into<String>,
-    ) -> RotateScimDirectoryApiKey<'c> {
+    ) -> RotateScimDirectoryApiKey {
         RotateScimDirectoryApiKey {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             scim_directory_id: scim_directory_id.into(),
         }
@@ -119,9 +119,9 @@ impl<'c> ScimDirectoriesApi<'c> {
     pub fn list_scim_group_role_mappings(
         &self,
         scim_directory_id: impl Into<String>,
-    ) -> ListScimGroupRoleMappings<'c> {
+    ) -> ListScimGroupRoleMappings {
         ListScimGroupRoleMappings {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             scim_directory_id: scim_directory_id.into(),
         }
@@ -139,9 +139,9 @@ impl<'c> ScimDirectoriesApi<'c> {
         &self,
         scim_directory_id: impl Into<String>,
         body: models::ReplaceScimGroupRoleMappingsRequest,
-    ) -> ReplaceScimGroupRoleMappings<'c> {
+    ) -> ReplaceScimGroupRoleMappings {
         ReplaceScimGroupRoleMappings {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             scim_directory_id: scim_directory_id.into(),
             body,
@@ -158,9 +158,9 @@ impl<'c> ScimDirectoriesApi<'c> {
         &self,
         scim_directory_id: impl Into<String>,
         body: models::CreateScimGroupRoleMappingRequest,
-    ) -> CreateScimGroupRoleMapping<'c> {
+    ) -> CreateScimGroupRoleMapping {
         CreateScimGroupRoleMapping {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             scim_directory_id: scim_directory_id.into(),
             body,
@@ -177,9 +177,9 @@ impl<'c> ScimDirectoriesApi<'c> {
         &self,
         scim_directory_id: impl Into<String>,
         mapping_id: impl Into<String>,
-    ) -> DeleteScimGroupRoleMapping<'c> {
+    ) -> DeleteScimGroupRoleMapping {
         DeleteScimGroupRoleMapping {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             scim_directory_id: scim_directory_id.into(),
             mapping_id: mapping_id.into(),
@@ -194,17 +194,17 @@ const LIST_SCIM_DIRECTORIES: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`ScimDirectoriesApi::list_scim_directories`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`ScimDirectoriesApi::list_scim_directories`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct ListScimDirectories<'c> {
-    client: &'c crate::Client,
+pub struct ListScimDirectories {
+    client: crate::Client,
     options: RequestOptions,
     limit: Option<i64>,
     offset: Option<i64>,
 }
 
-impl<'c> ListScimDirectories<'c> {
+impl ListScimDirectories {
     /// Applies a limit to the number of results returned.
     /// Can be used for paginating the results together with `offset`.
     ///
@@ -231,7 +231,7 @@ impl<'c> ListScimDirectories<'c> {
     }
 
     /// Sends `GET /scim_directories`.
-    pub fn send(self) -> crate::Pending<'c, models::ScimDirectoryList> {
+    pub fn send(self) -> crate::Pending<models::ScimDirectoryList> {
         let mut call = Call::new(
             self.client,
             &LIST_SCIM_DIRECTORIES,
@@ -253,16 +253,16 @@ const CREATE_SCIM_DIRECTORY: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`ScimDirectoriesApi::create_scim_directory`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`ScimDirectoriesApi::create_scim_directory`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct CreateScimDirectory<'c> {
-    client: &'c crate::Client,
+pub struct CreateScimDirectory {
+    client: crate::Client,
     options: RequestOptions,
     body: Option<models::CreateScimDirectoryRequest>,
 }
 
-impl<'c> CreateScimDirectory<'c> {
+impl CreateScimDirectory {
     /// The request body (optional for this operation).
     pub fn body(mut self, body: models::CreateScimDirectoryRequest) -> Self {
         self.body = Some(body);
@@ -276,7 +276,7 @@ impl<'c> CreateScimDirectory<'c> {
     }
 
     /// Sends `POST /scim_directories`.
-    pub fn send(self) -> crate::Pending<'c, models::ScimDirectory> {
+    pub fn send(self) -> crate::Pending<models::ScimDirectory> {
         let mut call = Call::new(
             self.client,
             &CREATE_SCIM_DIRECTORY,
@@ -299,16 +299,16 @@ const GET_SCIM_DIRECTORY: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`ScimDirectoriesApi::get_scim_directory`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`ScimDirectoriesApi::get_scim_directory`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct GetScimDirectory<'c> {
-    client: &'c crate::Client,
+pub struct GetScimDirectory {
+    client: crate::Client,
     options: RequestOptions,
     scim_directory_id: String,
 }
 
-impl<'c> GetScimDirectory<'c> {
+impl GetScimDirectory {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -316,7 +316,7 @@ impl<'c> GetScimDirectory<'c> {
     }
 
     /// Sends `GET /scim_directories/{scim_directory_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::ScimDirectory> {
+    pub fn send(self) -> crate::Pending<models::ScimDirectory> {
         let call = Call::new(
             self.client,
             &GET_SCIM_DIRECTORY,
@@ -339,16 +339,16 @@ const DELETE_SCIM_DIRECTORY: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`ScimDirectoriesApi::delete_scim_directory`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`ScimDirectoriesApi::delete_scim_directory`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct DeleteScimDirectory<'c> {
-    client: &'c crate::Client,
+pub struct DeleteScimDirectory {
+    client: crate::Client,
     options: RequestOptions,
     scim_directory_id: String,
 }
 
-impl<'c> DeleteScimDirectory<'c> {
+impl DeleteScimDirectory {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -356,7 +356,7 @@ impl<'c> DeleteScimDirectory<'c> {
     }
 
     /// Sends `DELETE /scim_directories/{scim_directory_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::DeletedObject> {
+    pub fn send(self) -> crate::Pending<models::DeletedObject> {
         let call = Call::new(
             self.client,
             &DELETE_SCIM_DIRECTORY,
@@ -379,17 +379,17 @@ const UPDATE_SCIM_DIRECTORY: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`ScimDirectoriesApi::update_scim_directory`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`ScimDirectoriesApi::update_scim_directory`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct UpdateScimDirectory<'c> {
-    client: &'c crate::Client,
+pub struct UpdateScimDirectory {
+    client: crate::Client,
     options: RequestOptions,
     scim_directory_id: String,
     body: Option<models::UpdateScimDirectoryRequest>,
 }
 
-impl<'c> UpdateScimDirectory<'c> {
+impl UpdateScimDirectory {
     /// The request body (optional for this operation).
     pub fn body(mut self, body: models::UpdateScimDirectoryRequest) -> Self {
         self.body = Some(body);
@@ -403,7 +403,7 @@ impl<'c> UpdateScimDirectory<'c> {
     }
 
     /// Sends `PATCH /scim_directories/{scim_directory_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::ScimDirectory> {
+    pub fn send(self) -> crate::Pending<models::ScimDirectory> {
         let mut call = Call::new(
             self.client,
             &UPDATE_SCIM_DIRECTORY,
@@ -429,16 +429,16 @@ const ROTATE_SCIM_DIRECTORY_API_KEY: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`ScimDirectoriesApi::rotate_scim_directory_api_key`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`ScimDirectoriesApi::rotate_scim_directory_api_key`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct RotateScimDirectoryApiKey<'c> {
-    client: &'c crate::Client,
+pub struct RotateScimDirectoryApiKey {
+    client: crate::Client,
     options: RequestOptions,
     scim_directory_id: String,
 }
 
-impl<'c> RotateScimDirectoryApiKey<'c> {
+impl RotateScimDirectoryApiKey {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -446,7 +446,7 @@ impl<'c> RotateScimDirectoryApiKey<'c> {
     }
 
     /// Sends `POST /scim_directories/{scim_directory_id}/rotate_api_key`.
-    pub fn send(self) -> crate::Pending<'c, models::ScimDirectory> {
+    pub fn send(self) -> crate::Pending<models::ScimDirectory> {
         let call = Call::new(
             self.client,
             &ROTATE_SCIM_DIRECTORY_API_KEY,
@@ -469,16 +469,16 @@ const LIST_SCIM_GROUP_ROLE_MAPPINGS: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`ScimDirectoriesApi::list_scim_group_role_mappings`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`ScimDirectoriesApi::list_scim_group_role_mappings`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct ListScimGroupRoleMappings<'c> {
-    client: &'c crate::Client,
+pub struct ListScimGroupRoleMappings {
+    client: crate::Client,
     options: RequestOptions,
     scim_directory_id: String,
 }
 
-impl<'c> ListScimGroupRoleMappings<'c> {
+impl ListScimGroupRoleMappings {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -486,7 +486,7 @@ impl<'c> ListScimGroupRoleMappings<'c> {
     }
 
     /// Sends `GET /scim_directories/{scim_directory_id}/group_role_mappings`.
-    pub fn send(self) -> crate::Pending<'c, models::ScimGroupRoleMappingList> {
+    pub fn send(self) -> crate::Pending<models::ScimGroupRoleMappingList> {
         let call = Call::new(
             self.client,
             &LIST_SCIM_GROUP_ROLE_MAPPINGS,
@@ -511,17 +511,17 @@ const REPLACE_SCIM_GROUP_ROLE_MAPPINGS: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`ScimDirectoriesApi::replace_scim_group_role_mappings`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`ScimDirectoriesApi::replace_scim_group_role_mappings`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct ReplaceScimGroupRoleMappings<'c> {
-    client: &'c crate::Client,
+pub struct ReplaceScimGroupRoleMappings {
+    client: crate::Client,
     options: RequestOptions,
     scim_directory_id: String,
     body: models::ReplaceScimGroupRoleMappingsRequest,
 }
 
-impl<'c> ReplaceScimGroupRoleMappings<'c> {
+impl ReplaceScimGroupRoleMappings {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -529,7 +529,7 @@ impl<'c> ReplaceScimGroupRoleMappings<'c> {
     }
 
     /// Sends `PUT /scim_directories/{scim_directory_id}/group_role_mappings`.
-    pub fn send(self) -> crate::Pending<'c, models::ScimGroupRoleMappingList> {
+    pub fn send(self) -> crate::Pending<models::ScimGroupRoleMappingList> {
         let mut call = Call::new(
             self.client,
             &REPLACE_SCIM_GROUP_ROLE_MAPPINGS,
@@ -555,17 +555,17 @@ const CREATE_SCIM_GROUP_ROLE_MAPPING: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`ScimDirectoriesApi::create_scim_group_role_mapping`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`ScimDirectoriesApi::create_scim_group_role_mapping`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct CreateScimGroupRoleMapping<'c> {
-    client: &'c crate::Client,
+pub struct CreateScimGroupRoleMapping {
+    client: crate::Client,
     options: RequestOptions,
     scim_directory_id: String,
     body: models::CreateScimGroupRoleMappingRequest,
 }
 
-impl<'c> CreateScimGroupRoleMapping<'c> {
+impl CreateScimGroupRoleMapping {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -573,7 +573,7 @@ impl<'c> CreateScimGroupRoleMapping<'c> {
     }
 
     /// Sends `POST /scim_directories/{scim_directory_id}/group_role_mappings`.
-    pub fn send(self) -> crate::Pending<'c, models::ScimGroupRoleMapping> {
+    pub fn send(self) -> crate::Pending<models::ScimGroupRoleMapping> {
         let mut call = Call::new(
             self.client,
             &CREATE_SCIM_GROUP_ROLE_MAPPING,
@@ -597,17 +597,17 @@ const DELETE_SCIM_GROUP_ROLE_MAPPING: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`ScimDirectoriesApi::delete_scim_group_role_mapping`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`ScimDirectoriesApi::delete_scim_group_role_mapping`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct DeleteScimGroupRoleMapping<'c> {
-    client: &'c crate::Client,
+pub struct DeleteScimGroupRoleMapping {
+    client: crate::Client,
     options: RequestOptions,
     scim_directory_id: String,
     mapping_id: String,
 }
 
-impl<'c> DeleteScimGroupRoleMapping<'c> {
+impl DeleteScimGroupRoleMapping {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -615,7 +615,7 @@ impl<'c> DeleteScimGroupRoleMapping<'c> {
     }
 
     /// Sends `DELETE /scim_directories/{scim_directory_id}/group_role_mappings/{mapping_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::ScimGroupRoleMappingDeleted> {
+    pub fn send(self) -> crate::Pending<models::ScimGroupRoleMappingDeleted> {
         let call = Call::new(
             self.client,
             &DELETE_SCIM_GROUP_ROLE_MAPPING,

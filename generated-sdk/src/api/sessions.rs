@@ -26,9 +26,9 @@ impl<'c> SessionsApi<'c> {
     /// moving forward at least one of `client_id` or `user_id` parameters should be provided.
     ///
     /// `GET /sessions`
-    pub fn get_session_list(&self) -> GetSessionList<'c> {
+    pub fn get_session_list(&self) -> GetSessionList {
         GetSessionList {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             client_id: None,
             user_id: None,
@@ -47,9 +47,9 @@ impl<'c> SessionsApi<'c> {
     /// we recommend using the [Sign-in Tokens](https://clerk.com/docs/reference/backend-api/tag/Sign-in-Tokens#operation/CreateSignInToken) resource instead.
     ///
     /// `POST /sessions`
-    pub fn create_session(&self) -> CreateSession<'c> {
+    pub fn create_session(&self) -> CreateSession {
         CreateSession {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             body: None,
         }
@@ -60,9 +60,9 @@ impl<'c> SessionsApi<'c> {
     /// Retrieve the details of a session
     ///
     /// `GET /sessions/{session_id}`
-    pub fn get_session(&self, session_id: impl Into<String>) -> GetSession<'c> {
+    pub fn get_session(&self, session_id: impl Into<String>) -> GetSession {
         GetSession {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             session_id: session_id.into(),
         }
@@ -74,9 +74,9 @@ impl<'c> SessionsApi<'c> {
     /// are validation errors, which signals the SDKs to fall back to the handshake flow.
     ///
     /// `POST /sessions/{session_id}/refresh`
-    pub fn refresh_session(&self, session_id: impl Into<String>) -> RefreshSession<'c> {
+    pub fn refresh_session(&self, session_id: impl Into<String>) -> RefreshSession {
         RefreshSession {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             session_id: session_id.into(),
             body: None,
@@ -89,9 +89,9 @@ impl<'c> SessionsApi<'c> {
     /// In multi-session mode, a revoked session will still be returned along with its client object, however the user will need to sign in again.
     ///
     /// `POST /sessions/{session_id}/revoke`
-    pub fn revoke_session(&self, session_id: impl Into<String>) -> RevokeSession<'c> {
+    pub fn revoke_session(&self, session_id: impl Into<String>) -> RevokeSession {
         RevokeSession {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             session_id: session_id.into(),
         }
@@ -105,9 +105,9 @@ impl<'c> SessionsApi<'c> {
     pub fn create_session_token(
         &self,
         session_id: impl Into<String>,
-    ) -> CreateSessionToken<'c> {
+    ) -> CreateSessionToken {
         CreateSessionToken {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             session_id: session_id.into(),
             body: None,
@@ -123,9 +123,9 @@ impl<'c> SessionsApi<'c> {
         &self,
         session_id: impl Into<String>,
         template_name: impl Into<String>,
-    ) -> CreateSessionTokenFromTemplate<'c> {
+    ) -> CreateSessionTokenFromTemplate {
         CreateSessionTokenFromTemplate {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             session_id: session_id.into(),
             template_name: template_name.into(),
@@ -141,11 +141,11 @@ const GET_SESSION_LIST: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`SessionsApi::get_session_list`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`SessionsApi::get_session_list`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct GetSessionList<'c> {
-    client: &'c crate::Client,
+pub struct GetSessionList {
+    client: crate::Client,
     options: RequestOptions,
     client_id: Option<String>,
     user_id: Option<String>,
@@ -155,7 +155,7 @@ pub struct GetSessionList<'c> {
     offset: Option<i64>,
 }
 
-impl<'c> GetSessionList<'c> {
+impl GetSessionList {
     /// List sessions for the given client
     pub fn client_id(mut self, client_id: impl Into<String>) -> Self {
         self.client_id = Some(client_id.into());
@@ -208,7 +208,7 @@ impl<'c> GetSessionList<'c> {
     }
 
     /// Sends `GET /sessions`.
-    pub fn send(self) -> crate::Pending<'c, Vec<models::Session>> {
+    pub fn send(self) -> crate::Pending<Vec<models::Session>> {
         let mut call = Call::new(
             self.client,
             &GET_SESSION_LIST,
@@ -228,7 +228,9 @@ impl<'c> GetSessionList<'c> {
     /// the limit set on this request is the page size.
     pub fn paginate(
         self,
-    ) -> impl futures_util::Stream<Item = Result<models::Session, crate::Error>> + 'c {
+    ) -> impl futures_util::Stream<
+        Item = Result<models::Session, crate::Error>,
+    > + 'static {
         let page_size = self.limit.unwrap_or(10);
         let start = self.offset.unwrap_or(0);
         crate::pagination::items(
@@ -256,16 +258,16 @@ const CREATE_SESSION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`SessionsApi::create_session`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`SessionsApi::create_session`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct CreateSession<'c> {
-    client: &'c crate::Client,
+pub struct CreateSession {
+    client: crate::Client,
     options: RequestOptions,
     body: Option<models::CreateSessionRequest>,
 }
 
-impl<'c> CreateSession<'c> {
+impl CreateSession {
     /// The request body (optional for this operation).
     pub fn body(mut self, body: models::CreateSessionRequest) -> Self {
         self.body = Some(body);
@@ -279,7 +281,7 @@ impl<'c> CreateSession<'c> {
     }
 
     /// Sends `POST /sessions`.
-    pub fn send(self) -> crate::Pending<'c, models::Session> {
+    pub fn send(self) -> crate::Pending<models::Session> {
         let mut call = Call::new(
             self.client,
             &CREATE_SESSION,
@@ -302,16 +304,16 @@ const GET_SESSION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`SessionsApi::get_session`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`SessionsApi::get_session`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct GetSession<'c> {
-    client: &'c crate::Client,
+pub struct GetSession {
+    client: crate::Client,
     options: RequestOptions,
     session_id: String,
 }
 
-impl<'c> GetSession<'c> {
+impl GetSession {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -319,7 +321,7 @@ impl<'c> GetSession<'c> {
     }
 
     /// Sends `GET /sessions/{session_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::Session> {
+    pub fn send(self) -> crate::Pending<models::Session> {
         let call = Call::new(
             self.client,
             &GET_SESSION,
@@ -339,17 +341,17 @@ const REFRESH_SESSION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`SessionsApi::refresh_session`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`SessionsApi::refresh_session`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct RefreshSession<'c> {
-    client: &'c crate::Client,
+pub struct RefreshSession {
+    client: crate::Client,
     options: RequestOptions,
     session_id: String,
     body: Option<models::RefreshSessionRequest>,
 }
 
-impl<'c> RefreshSession<'c> {
+impl RefreshSession {
     /// The request body (optional for this operation).
     pub fn body(mut self, body: models::RefreshSessionRequest) -> Self {
         self.body = Some(body);
@@ -363,7 +365,7 @@ impl<'c> RefreshSession<'c> {
     }
 
     /// Sends `POST /sessions/{session_id}/refresh`.
-    pub fn send(self) -> crate::Pending<'c, models::SessionRefresh> {
+    pub fn send(self) -> crate::Pending<models::SessionRefresh> {
         let mut call = Call::new(
             self.client,
             &REFRESH_SESSION,
@@ -386,16 +388,16 @@ const REVOKE_SESSION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`SessionsApi::revoke_session`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`SessionsApi::revoke_session`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct RevokeSession<'c> {
-    client: &'c crate::Client,
+pub struct RevokeSession {
+    client: crate::Client,
     options: RequestOptions,
     session_id: String,
 }
 
-impl<'c> RevokeSession<'c> {
+impl RevokeSession {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -403,7 +405,7 @@ impl<'c> RevokeSession<'c> {
     }
 
     /// Sends `POST /sessions/{session_id}/revoke`.
-    pub fn send(self) -> crate::Pending<'c, models::Session> {
+    pub fn send(self) -> crate::Pending<models::Session> {
         let call = Call::new(
             self.client,
             &REVOKE_SESSION,
@@ -423,17 +425,17 @@ const CREATE_SESSION_TOKEN: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`SessionsApi::create_session_token`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`SessionsApi::create_session_token`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct CreateSessionToken<'c> {
-    client: &'c crate::Client,
+pub struct CreateSessionToken {
+    client: crate::Client,
     options: RequestOptions,
     session_id: String,
     body: Option<models::CreateSessionTokenRequest>,
 }
 
-impl<'c> CreateSessionToken<'c> {
+impl CreateSessionToken {
     /// The request body (optional for this operation).
     pub fn body(mut self, body: models::CreateSessionTokenRequest) -> Self {
         self.body = Some(body);
@@ -447,7 +449,7 @@ impl<'c> CreateSessionToken<'c> {
     }
 
     /// Sends `POST /sessions/{session_id}/tokens`.
-    pub fn send(self) -> crate::Pending<'c, models::CreateSessionTokenResponse> {
+    pub fn send(self) -> crate::Pending<models::CreateSessionTokenResponse> {
         let mut call = Call::new(
             self.client,
             &CREATE_SESSION_TOKEN,
@@ -470,18 +472,18 @@ const CREATE_SESSION_TOKEN_FROM_TEMPLATE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`SessionsApi::create_session_token_from_template`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`SessionsApi::create_session_token_from_template`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct CreateSessionTokenFromTemplate<'c> {
-    client: &'c crate::Client,
+pub struct CreateSessionTokenFromTemplate {
+    client: crate::Client,
     options: RequestOptions,
     session_id: String,
     template_name: String,
     body: Option<models::CreateSessionTokenFromTemplateRequest>,
 }
 
-impl<'c> CreateSessionTokenFromTemplate<'c> {
+impl CreateSessionTokenFromTemplate {
     /// The request body (optional for this operation).
     pub fn body(mut self, body: models::CreateSessionTokenFromTemplateRequest) -> Self {
         self.body = Some(body);
@@ -495,7 +497,7 @@ impl<'c> CreateSessionTokenFromTemplate<'c> {
     }
 
     /// Sends `POST /sessions/{session_id}/tokens/{template_name}`.
-    pub fn send(self) -> crate::Pending<'c, models::CreateSessionTokenResponse> {
+    pub fn send(self) -> crate::Pending<models::CreateSessionTokenResponse> {
         let mut call = Call::new(
             self.client,
             &CREATE_SESSION_TOKEN_FROM_TEMPLATE,

@@ -22,9 +22,9 @@ impl<'c> SignInTokensApi<'c> {
     /// You can optionally supply a different duration in seconds using the `expires_in_seconds` property.
     ///
     /// `POST /sign_in_tokens`
-    pub fn create_sign_in_token(&self) -> CreateSignInToken<'c> {
+    pub fn create_sign_in_token(&self) -> CreateSignInToken {
         CreateSignInToken {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             body: None,
         }
@@ -38,9 +38,9 @@ impl<'c> SignInTokensApi<'c> {
     pub fn revoke_sign_in_token(
         &self,
         sign_in_token_id: impl Into<String>,
-    ) -> RevokeSignInToken<'c> {
+    ) -> RevokeSignInToken {
         RevokeSignInToken {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             sign_in_token_id: sign_in_token_id.into(),
         }
@@ -54,16 +54,16 @@ const CREATE_SIGN_IN_TOKEN: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`SignInTokensApi::create_sign_in_token`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`SignInTokensApi::create_sign_in_token`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct CreateSignInToken<'c> {
-    client: &'c crate::Client,
+pub struct CreateSignInToken {
+    client: crate::Client,
     options: RequestOptions,
     body: Option<models::CreateSignInTokenRequest>,
 }
 
-impl<'c> CreateSignInToken<'c> {
+impl CreateSignInToken {
     /// The request body (optional for this operation).
     pub fn body(mut self, body: models::CreateSignInTokenRequest) -> Self {
         self.body = Some(body);
@@ -77,7 +77,7 @@ impl<'c> CreateSignInToken<'c> {
     }
 
     /// Sends `POST /sign_in_tokens`.
-    pub fn send(self) -> crate::Pending<'c, models::SignInToken> {
+    pub fn send(self) -> crate::Pending<models::SignInToken> {
         let mut call = Call::new(
             self.client,
             &CREATE_SIGN_IN_TOKEN,
@@ -100,16 +100,16 @@ const REVOKE_SIGN_IN_TOKEN: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`SignInTokensApi::revoke_sign_in_token`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`SignInTokensApi::revoke_sign_in_token`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct RevokeSignInToken<'c> {
-    client: &'c crate::Client,
+pub struct RevokeSignInToken {
+    client: crate::Client,
     options: RequestOptions,
     sign_in_token_id: String,
 }
 
-impl<'c> RevokeSignInToken<'c> {
+impl RevokeSignInToken {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -117,7 +117,7 @@ impl<'c> RevokeSignInToken<'c> {
     }
 
     /// Sends `POST /sign_in_tokens/{sign_in_token_id}/revoke`.
-    pub fn send(self) -> crate::Pending<'c, models::SignInToken> {
+    pub fn send(self) -> crate::Pending<models::SignInToken> {
         let call = Call::new(
             self.client,
             &REVOKE_SIGN_IN_TOKEN,

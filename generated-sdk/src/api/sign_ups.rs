@@ -20,9 +20,9 @@ impl<'c> SignUpsApi<'c> {
     /// Retrieve the details of the sign-up with the given ID
     ///
     /// `GET /sign_ups/{id}`
-    pub fn get_sign_up(&self, id: impl Into<String>) -> GetSignUp<'c> {
+    pub fn get_sign_up(&self, id: impl Into<String>) -> GetSignUp {
         GetSignUp {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             id: id.into(),
         }
@@ -33,9 +33,9 @@ impl<'c> SignUpsApi<'c> {
     /// Update the sign-up with the given ID
     ///
     /// `PATCH /sign_ups/{id}`
-    pub fn update_sign_up(&self, id: impl Into<String>) -> UpdateSignUp<'c> {
+    pub fn update_sign_up(&self, id: impl Into<String>) -> UpdateSignUp {
         UpdateSignUp {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             id: id.into(),
             body: None,
@@ -50,16 +50,16 @@ const GET_SIGN_UP: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`SignUpsApi::get_sign_up`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`SignUpsApi::get_sign_up`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct GetSignUp<'c> {
-    client: &'c crate::Client,
+pub struct GetSignUp {
+    client: crate::Client,
     options: RequestOptions,
     id: String,
 }
 
-impl<'c> GetSignUp<'c> {
+impl GetSignUp {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -67,7 +67,7 @@ impl<'c> GetSignUp<'c> {
     }
 
     /// Sends `GET /sign_ups/{id}`.
-    pub fn send(self) -> crate::Pending<'c, models::SignUp> {
+    pub fn send(self) -> crate::Pending<models::SignUp> {
         let call = Call::new(
             self.client,
             &GET_SIGN_UP,
@@ -87,17 +87,17 @@ const UPDATE_SIGN_UP: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`SignUpsApi::update_sign_up`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`SignUpsApi::update_sign_up`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct UpdateSignUp<'c> {
-    client: &'c crate::Client,
+pub struct UpdateSignUp {
+    client: crate::Client,
     options: RequestOptions,
     id: String,
     body: Option<models::UpdateSignUpRequest>,
 }
 
-impl<'c> UpdateSignUp<'c> {
+impl UpdateSignUp {
     /// The request body (optional for this operation).
     pub fn body(mut self, body: models::UpdateSignUpRequest) -> Self {
         self.body = Some(body);
@@ -111,7 +111,7 @@ impl<'c> UpdateSignUp<'c> {
     }
 
     /// Sends `PATCH /sign_ups/{id}`.
-    pub fn send(self) -> crate::Pending<'c, models::SignUp> {
+    pub fn send(self) -> crate::Pending<models::SignUp> {
         let mut call = Call::new(
             self.client,
             &UPDATE_SIGN_UP,

@@ -20,9 +20,9 @@ impl<'c> TestingTokensApi<'c> {
     /// Retrieve a new testing token.
     ///
     /// `POST /testing_tokens`
-    pub fn create_testing_token(&self) -> CreateTestingToken<'c> {
+    pub fn create_testing_token(&self) -> CreateTestingToken {
         CreateTestingToken {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
         }
     }
@@ -35,15 +35,15 @@ const CREATE_TESTING_TOKEN: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`TestingTokensApi::create_testing_token`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`TestingTokensApi::create_testing_token`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct CreateTestingToken<'c> {
-    client: &'c crate::Client,
+pub struct CreateTestingToken {
+    client: crate::Client,
     options: RequestOptions,
 }
 
-impl<'c> CreateTestingToken<'c> {
+impl CreateTestingToken {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -51,7 +51,7 @@ impl<'c> CreateTestingToken<'c> {
     }
 
     /// Sends `POST /testing_tokens`.
-    pub fn send(self) -> crate::Pending<'c, models::TestingToken> {
+    pub fn send(self) -> crate::Pending<models::TestingToken> {
         let call = Call::new(
             self.client,
             &CREATE_TESTING_TOKEN,

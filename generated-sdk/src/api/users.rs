@@ -26,9 +26,9 @@ impl<'c> UsersApi<'c> {
     /// times out. Cursor pagination requires the `created_at` ordering, which is the default.
     ///
     /// `GET /users`
-    pub fn get_user_list(&self) -> GetUserList<'c> {
+    pub fn get_user_list(&self) -> GetUserList {
         GetUserList {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             email_address: None,
             phone_number: None,
@@ -70,9 +70,9 @@ impl<'c> UsersApi<'c> {
     /// The following rate limit rules apply to this endpoint: 1000 requests per 10 seconds for production instances and 100 requests per 10 seconds for development instances
     ///
     /// `POST /users`
-    pub fn create_user(&self, body: models::CreateUserRequest) -> CreateUser<'c> {
+    pub fn create_user(&self, body: models::CreateUserRequest) -> CreateUser {
         CreateUser {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             body,
         }
@@ -83,9 +83,9 @@ impl<'c> UsersApi<'c> {
     /// Returns a total count of all users that match the given filtering criteria.
     ///
     /// `GET /users/count`
-    pub fn get_users_count(&self) -> GetUsersCount<'c> {
+    pub fn get_users_count(&self) -> GetUsersCount {
         GetUsersCount {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             email_address: None,
             phone_number: None,
@@ -117,9 +117,9 @@ impl<'c> UsersApi<'c> {
     /// Retrieve the details of a user
     ///
     /// `GET /users/{user_id}`
-    pub fn get_user(&self, user_id: impl Into<String>) -> GetUser<'c> {
+    pub fn get_user(&self, user_id: impl Into<String>) -> GetUser {
         GetUser {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             user_id: user_id.into(),
         }
@@ -130,9 +130,9 @@ impl<'c> UsersApi<'c> {
     /// Delete the specified user
     ///
     /// `DELETE /users/{user_id}`
-    pub fn delete_user(&self, user_id: impl Into<String>) -> DeleteUser<'c> {
+    pub fn delete_user(&self, user_id: impl Into<String>) -> DeleteUser {
         DeleteUser {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             user_id: user_id.into(),
         }
@@ -155,9 +155,9 @@ impl<'c> UsersApi<'c> {
         &self,
         user_id: impl Into<String>,
         body: models::UpdateUserRequest,
-    ) -> UpdateUser<'c> {
+    ) -> UpdateUser {
         UpdateUser {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             user_id: user_id.into(),
             body,
@@ -169,9 +169,9 @@ impl<'c> UsersApi<'c> {
     /// Marks the given user as banned, which means that all their sessions are revoked and they are not allowed to sign in again.
     ///
     /// `POST /users/{user_id}/ban`
-    pub fn ban_user(&self, user_id: impl Into<String>) -> BanUser<'c> {
+    pub fn ban_user(&self, user_id: impl Into<String>) -> BanUser {
         BanUser {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             user_id: user_id.into(),
         }
@@ -182,9 +182,9 @@ impl<'c> UsersApi<'c> {
     /// Removes the ban mark from the given user.
     ///
     /// `POST /users/{user_id}/unban`
-    pub fn unban_user(&self, user_id: impl Into<String>) -> UnbanUser<'c> {
+    pub fn unban_user(&self, user_id: impl Into<String>) -> UnbanUser {
         UnbanUser {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             user_id: user_id.into(),
         }
@@ -195,9 +195,9 @@ impl<'c> UsersApi<'c> {
     /// Marks multiple users as banned, which means that all their sessions are revoked and they are not allowed to sign in again.
     ///
     /// `POST /users/ban`
-    pub fn users_ban(&self, body: models::UsersBanRequest) -> UsersBan<'c> {
+    pub fn users_ban(&self, body: models::UsersBanRequest) -> UsersBan {
         UsersBan {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             body,
         }
@@ -208,9 +208,9 @@ impl<'c> UsersApi<'c> {
     /// Removes the ban mark from multiple users.
     ///
     /// `POST /users/unban`
-    pub fn users_unban(&self, body: models::UsersUnbanRequest) -> UsersUnban<'c> {
+    pub fn users_unban(&self, body: models::UsersUnbanRequest) -> UsersUnban {
         UsersUnban {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             body,
         }
@@ -222,9 +222,9 @@ impl<'c> UsersApi<'c> {
     /// Lock duration can be configured in the instance's restrictions settings.
     ///
     /// `POST /users/{user_id}/lock`
-    pub fn lock_user(&self, user_id: impl Into<String>) -> LockUser<'c> {
+    pub fn lock_user(&self, user_id: impl Into<String>) -> LockUser {
         LockUser {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             user_id: user_id.into(),
         }
@@ -235,9 +235,9 @@ impl<'c> UsersApi<'c> {
     /// Removes the lock from the given user.
     ///
     /// `POST /users/{user_id}/unlock`
-    pub fn unlock_user(&self, user_id: impl Into<String>) -> UnlockUser<'c> {
+    pub fn unlock_user(&self, user_id: impl Into<String>) -> UnlockUser {
         UnlockUser {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             user_id: user_id.into(),
         }
@@ -252,9 +252,9 @@ impl<'c> UsersApi<'c> {
         &self,
         user_id: impl Into<String>,
         body: models::SetUserProfileImageRequest,
-    ) -> SetUserProfileImage<'c> {
+    ) -> SetUserProfileImage {
         SetUserProfileImage {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             user_id: user_id.into(),
             body,
@@ -269,9 +269,9 @@ impl<'c> UsersApi<'c> {
     pub fn delete_user_profile_image(
         &self,
         user_id: impl Into<String>,
-    ) -> DeleteUserProfileImage<'c> {
+    ) -> DeleteUserProfileImage {
         DeleteUserProfileImage {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             user_id: user_id.into(),
         }
@@ -293,9 +293,9 @@ impl<'c> UsersApi<'c> {
     pub fn replace_user_metadata(
         &self,
         user_id: impl Into<String>,
-    ) -> ReplaceUserMetadata<'c> {
+    ) -> ReplaceUserMetadata {
         ReplaceUserMetadata {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             user_id: user_id.into(),
             body: None,
@@ -317,9 +317,9 @@ impl<'c> UsersApi<'c> {
     pub fn update_user_metadata(
         &self,
         user_id: impl Into<String>,
-    ) -> UpdateUserMetadata<'c> {
+    ) -> UpdateUserMetadata {
         UpdateUserMetadata {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             user_id: user_id.into(),
             body: None,
@@ -336,9 +336,9 @@ impl<'c> UsersApi<'c> {
     pub fn get_user_billing_subscription(
         &self,
         user_id: impl Into<String>,
-    ) -> GetUserBillingSubscription<'c> {
+    ) -> GetUserBillingSubscription {
         GetUserBillingSubscription {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             user_id: user_id.into(),
         }
@@ -353,9 +353,9 @@ impl<'c> UsersApi<'c> {
     pub fn get_user_billing_credit_balance(
         &self,
         user_id: impl Into<String>,
-    ) -> GetUserBillingCreditBalance<'c> {
+    ) -> GetUserBillingCreditBalance {
         GetUserBillingCreditBalance {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             user_id: user_id.into(),
         }
@@ -372,9 +372,9 @@ impl<'c> UsersApi<'c> {
         &self,
         user_id: impl Into<String>,
         body: models::AdjustCreditBalanceRequest,
-    ) -> AdjustUserBillingCreditBalance<'c> {
+    ) -> AdjustUserBillingCreditBalance {
         AdjustUserBillingCreditBalance {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             user_id: user_id.into(),
             body,
@@ -391,9 +391,9 @@ impl<'c> UsersApi<'c> {
         &self,
         user_id: impl Into<String>,
         provider: impl Into<String>,
-    ) -> GetOAuthAccessToken<'c> {
+    ) -> GetOAuthAccessToken {
         GetOAuthAccessToken {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             user_id: user_id.into(),
             provider: provider.into(),
@@ -411,9 +411,9 @@ impl<'c> UsersApi<'c> {
     pub fn users_get_organization_memberships(
         &self,
         user_id: impl Into<String>,
-    ) -> UsersGetOrganizationMemberships<'c> {
+    ) -> UsersGetOrganizationMemberships {
         UsersGetOrganizationMemberships {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             user_id: user_id.into(),
             limit: None,
@@ -429,9 +429,9 @@ impl<'c> UsersApi<'c> {
     pub fn users_get_organization_invitations(
         &self,
         user_id: impl Into<String>,
-    ) -> UsersGetOrganizationInvitations<'c> {
+    ) -> UsersGetOrganizationInvitations {
         UsersGetOrganizationInvitations {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             user_id: user_id.into(),
             limit: None,
@@ -450,9 +450,9 @@ impl<'c> UsersApi<'c> {
     pub fn remove_user_password(
         &self,
         user_id: impl Into<String>,
-    ) -> RemoveUserPassword<'c> {
+    ) -> RemoveUserPassword {
         RemoveUserPassword {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             user_id: user_id.into(),
             body: None,
@@ -465,9 +465,9 @@ impl<'c> UsersApi<'c> {
     /// Useful for custom auth flows and re-verification.
     ///
     /// `POST /users/{user_id}/verify_password`
-    pub fn verify_password(&self, user_id: impl Into<String>) -> VerifyPassword<'c> {
+    pub fn verify_password(&self, user_id: impl Into<String>) -> VerifyPassword {
         VerifyPassword {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             user_id: user_id.into(),
             body: None,
@@ -482,9 +482,9 @@ impl<'c> UsersApi<'c> {
     /// Useful for custom auth flows and re-verification.
     ///
     /// `POST /users/{user_id}/verify_totp`
-    pub fn verify_totp(&self, user_id: impl Into<String>) -> VerifyTotp<'c> {
+    pub fn verify_totp(&self, user_id: impl Into<String>) -> VerifyTotp {
         VerifyTotp {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             user_id: user_id.into(),
             body: None,
@@ -496,9 +496,9 @@ impl<'c> UsersApi<'c> {
     /// Disable all of a user's MFA methods (e.g. OTP sent via SMS, TOTP on their authenticator app) at once.
     ///
     /// `DELETE /users/{user_id}/mfa`
-    pub fn disable_mfa(&self, user_id: impl Into<String>) -> DisableMfa<'c> {
+    pub fn disable_mfa(&self, user_id: impl Into<String>) -> DisableMfa {
         DisableMfa {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             user_id: user_id.into(),
         }
@@ -509,12 +509,9 @@ impl<'c> UsersApi<'c> {
     /// Disable all of a user's backup codes.
     ///
     /// `DELETE /users/{user_id}/backup_code`
-    pub fn delete_backup_code(
-        &self,
-        user_id: impl Into<String>,
-    ) -> DeleteBackupCode<'c> {
+    pub fn delete_backup_code(&self, user_id: impl Into<String>) -> DeleteBackupCode {
         DeleteBackupCode {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             user_id: user_id.into(),
         }
@@ -529,9 +526,9 @@ impl<'c> UsersApi<'c> {
         &self,
         user_id: impl Into<String>,
         passkey_identification_id: impl Into<String>,
-    ) -> UserPasskeyDelete<'c> {
+    ) -> UserPasskeyDelete {
         UserPasskeyDelete {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             user_id: user_id.into(),
             passkey_identification_id: passkey_identification_id.into(),
@@ -546,9 +543,9 @@ impl<'c> UsersApi<'c> {
     pub fn list_user_trusted_devices(
         &self,
         user_id: impl Into<String>,
-    ) -> ListUserTrustedDevices<'c> {
+    ) -> ListUserTrustedDevices {
         ListUserTrustedDevices {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             user_id: user_id.into(),
         }
@@ -563,9 +560,9 @@ impl<'c> UsersApi<'c> {
         &self,
         user_id: impl Into<String>,
         trusted_device_id: impl Into<String>,
-    ) -> RevokeUserTrustedDevice<'c> {
+    ) -> RevokeUserTrustedDevice {
         RevokeUserTrustedDevice {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             user_id: user_id.into(),
             trusted_device_id: trusted_device_id.into(),
@@ -581,9 +578,9 @@ impl<'c> UsersApi<'c> {
         &self,
         user_id: impl Into<String>,
         web3_wallet_identification_id: impl Into<String>,
-    ) -> UserWeb3WalletDelete<'c> {
+    ) -> UserWeb3WalletDelete {
         UserWeb3WalletDelete {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             user_id: user_id.into(),
             web3_wallet_identification_id: web3_wallet_identification_id.into(),
@@ -595,9 +592,9 @@ impl<'c> UsersApi<'c> {
     /// Deletes all of the user's TOTPs.
     ///
     /// `DELETE /users/{user_id}/totp`
-    pub fn delete_totp(&self, user_id: impl Into<String>) -> DeleteTotp<'c> {
+    pub fn delete_totp(&self, user_id: impl Into<String>) -> DeleteTotp {
         DeleteTotp {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             user_id: user_id.into(),
         }
@@ -612,9 +609,9 @@ impl<'c> UsersApi<'c> {
         &self,
         user_id: impl Into<String>,
         external_account_id: impl Into<String>,
-    ) -> DeleteExternalAccount<'c> {
+    ) -> DeleteExternalAccount {
         DeleteExternalAccount {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             user_id: user_id.into(),
             external_account_id: external_account_id.into(),
@@ -629,9 +626,9 @@ impl<'c> UsersApi<'c> {
     pub fn set_user_password_compromised(
         &self,
         user_id: impl Into<String>,
-    ) -> SetUserPasswordCompromised<'c> {
+    ) -> SetUserPasswordCompromised {
         SetUserPasswordCompromised {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             user_id: user_id.into(),
             body: None,
@@ -648,9 +645,9 @@ impl<'c> UsersApi<'c> {
     pub fn unset_user_password_compromised(
         &self,
         user_id: impl Into<String>,
-    ) -> UnsetUserPasswordCompromised<'c> {
+    ) -> UnsetUserPasswordCompromised {
         UnsetUserPasswordCompromised {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             user_id: user_id.into(),
         }
@@ -664,11 +661,11 @@ const GET_USER_LIST: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::get_user_list`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`UsersApi::get_user_list`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct GetUserList<'c> {
-    client: &'c crate::Client,
+pub struct GetUserList {
+    client: crate::Client,
     options: RequestOptions,
     email_address: Option<Vec<String>>,
     phone_number: Option<Vec<String>>,
@@ -698,7 +695,7 @@ pub struct GetUserList<'c> {
     order_by: Option<String>,
 }
 
-impl<'c> GetUserList<'c> {
+impl GetUserList {
     /// Returns users with the specified email addresses.
     /// Accepts up to 100 email addresses.
     /// Any email addresses not found are ignored.
@@ -961,7 +958,7 @@ impl<'c> GetUserList<'c> {
     }
 
     /// Sends `GET /users`.
-    pub fn send(self) -> crate::Pending<'c, Vec<models::User>> {
+    pub fn send(self) -> crate::Pending<Vec<models::User>> {
         let mut call = Call::new(
             self.client,
             &GET_USER_LIST,
@@ -1001,7 +998,7 @@ impl<'c> GetUserList<'c> {
     /// the limit set on this request is the page size.
     pub fn paginate(
         self,
-    ) -> impl futures_util::Stream<Item = Result<models::User, crate::Error>> + 'c {
+    ) -> impl futures_util::Stream<Item = Result<models::User, crate::Error>> + 'static {
         let page_size = self.limit.unwrap_or(10);
         let start = self.offset.unwrap_or(0);
         crate::pagination::items(
@@ -1029,16 +1026,16 @@ const CREATE_USER: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::create_user`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`UsersApi::create_user`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct CreateUser<'c> {
-    client: &'c crate::Client,
+pub struct CreateUser {
+    client: crate::Client,
     options: RequestOptions,
     body: models::CreateUserRequest,
 }
 
-impl<'c> CreateUser<'c> {
+impl CreateUser {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -1046,7 +1043,7 @@ impl<'c> CreateUser<'c> {
     }
 
     /// Sends `POST /users`.
-    pub fn send(self) -> crate::Pending<'c, models::User> {
+    pub fn send(self) -> crate::Pending<models::User> {
         let mut call = Call::new(
             self.client,
             &CREATE_USER,
@@ -1067,11 +1064,11 @@ const GET_USERS_COUNT: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::get_users_count`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`UsersApi::get_users_count`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct GetUsersCount<'c> {
-    client: &'c crate::Client,
+pub struct GetUsersCount {
+    client: crate::Client,
     options: RequestOptions,
     email_address: Option<Vec<String>>,
     phone_number: Option<Vec<String>>,
@@ -1097,7 +1094,7 @@ pub struct GetUsersCount<'c> {
     provider_user_id: Option<Vec<String>>,
 }
 
-impl<'c> GetUsersCount<'c> {
+impl GetUsersCount {
     /// Counts users with the specified email addresses.
     /// Accepts up to 100 email addresses.
     /// Any email addresses not found are ignored.
@@ -1306,7 +1303,7 @@ impl<'c> GetUsersCount<'c> {
     }
 
     /// Sends `GET /users/count`.
-    pub fn send(self) -> crate::Pending<'c, models::TotalCount> {
+    pub fn send(self) -> crate::Pending<models::TotalCount> {
         let mut call = Call::new(
             self.client,
             &GET_USERS_COUNT,
@@ -1348,16 +1345,16 @@ const GET_USER: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::get_user`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`UsersApi::get_user`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct GetUser<'c> {
-    client: &'c crate::Client,
+pub struct GetUser {
+    client: crate::Client,
     options: RequestOptions,
     user_id: String,
 }
 
-impl<'c> GetUser<'c> {
+impl GetUser {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -1365,7 +1362,7 @@ impl<'c> GetUser<'c> {
     }
 
     /// Sends `GET /users/{user_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::User> {
+    pub fn send(self) -> crate::Pending<models::User> {
         let call = Call::new(
             self.client,
             &GET_USER,
@@ -1385,16 +1382,16 @@ const DELETE_USER: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::delete_user`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`UsersApi::delete_user`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct DeleteUser<'c> {
-    client: &'c crate::Client,
+pub struct DeleteUser {
+    client: crate::Client,
     options: RequestOptions,
     user_id: String,
 }
 
-impl<'c> DeleteUser<'c> {
+impl DeleteUser {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -1402,7 +1399,7 @@ impl<'c> DeleteUser<'c> {
     }
 
     /// Sends `DELETE /users/{user_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::DeletedObject> {
+    pub fn send(self) -> crate::Pending<models::DeletedObject> {
         let call = Call::new(
             self.client,
             &DELETE_USER,
@@ -1422,17 +1419,17 @@ const UPDATE_USER: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::update_user`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`UsersApi::update_user`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct UpdateUser<'c> {
-    client: &'c crate::Client,
+pub struct UpdateUser {
+    client: crate::Client,
     options: RequestOptions,
     user_id: String,
     body: models::UpdateUserRequest,
 }
 
-impl<'c> UpdateUser<'c> {
+impl UpdateUser {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -1440,7 +1437,7 @@ impl<'c> UpdateUser<'c> {
     }
 
     /// Sends `PATCH /users/{user_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::User> {
+    pub fn send(self) -> crate::Pending<models::User> {
         let mut call = Call::new(
             self.client,
             &UPDATE_USER,
@@ -1461,16 +1458,16 @@ const BAN_USER: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::ban_user`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`UsersApi::ban_user`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct BanUser<'c> {
-    client: &'c crate::Client,
+pub struct BanUser {
+    client: crate::Client,
     options: RequestOptions,
     user_id: String,
 }
 
-impl<'c> BanUser<'c> {
+impl BanUser {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -1478,7 +1475,7 @@ impl<'c> BanUser<'c> {
     }
 
     /// Sends `POST /users/{user_id}/ban`.
-    pub fn send(self) -> crate::Pending<'c, models::User> {
+    pub fn send(self) -> crate::Pending<models::User> {
         let call = Call::new(
             self.client,
             &BAN_USER,
@@ -1498,16 +1495,16 @@ const UNBAN_USER: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::unban_user`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`UsersApi::unban_user`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct UnbanUser<'c> {
-    client: &'c crate::Client,
+pub struct UnbanUser {
+    client: crate::Client,
     options: RequestOptions,
     user_id: String,
 }
 
-impl<'c> UnbanUser<'c> {
+impl UnbanUser {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -1515,7 +1512,7 @@ impl<'c> UnbanUser<'c> {
     }
 
     /// Sends `POST /users/{user_id}/unban`.
-    pub fn send(self) -> crate::Pending<'c, models::User> {
+    pub fn send(self) -> crate::Pending<models::User> {
         let call = Call::new(
             self.client,
             &UNBAN_USER,
@@ -1535,16 +1532,16 @@ const USERS_BAN: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::users_ban`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`UsersApi::users_ban`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct UsersBan<'c> {
-    client: &'c crate::Client,
+pub struct UsersBan {
+    client: crate::Client,
     options: RequestOptions,
     body: models::UsersBanRequest,
 }
 
-impl<'c> UsersBan<'c> {
+impl UsersBan {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -1552,7 +1549,7 @@ impl<'c> UsersBan<'c> {
     }
 
     /// Sends `POST /users/ban`.
-    pub fn send(self) -> crate::Pending<'c, Vec<models::User>> {
+    pub fn send(self) -> crate::Pending<Vec<models::User>> {
         let mut call = Call::new(
             self.client,
             &USERS_BAN,
@@ -1573,16 +1570,16 @@ const USERS_UNBAN: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::users_unban`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`UsersApi::users_unban`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct UsersUnban<'c> {
-    client: &'c crate::Client,
+pub struct UsersUnban {
+    client: crate::Client,
     options: RequestOptions,
     body: models::UsersUnbanRequest,
 }
 
-impl<'c> UsersUnban<'c> {
+impl UsersUnban {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -1590,7 +1587,7 @@ impl<'c> UsersUnban<'c> {
     }
 
     /// Sends `POST /users/unban`.
-    pub fn send(self) -> crate::Pending<'c, Vec<models::User>> {
+    pub fn send(self) -> crate::Pending<Vec<models::User>> {
         let mut call = Call::new(
             self.client,
             &USERS_UNBAN,
@@ -1611,16 +1608,16 @@ const LOCK_USER: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::lock_user`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`UsersApi::lock_user`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct LockUser<'c> {
-    client: &'c crate::Client,
+pub struct LockUser {
+    client: crate::Client,
     options: RequestOptions,
     user_id: String,
 }
 
-impl<'c> LockUser<'c> {
+impl LockUser {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -1628,7 +1625,7 @@ impl<'c> LockUser<'c> {
     }
 
     /// Sends `POST /users/{user_id}/lock`.
-    pub fn send(self) -> crate::Pending<'c, models::User> {
+    pub fn send(self) -> crate::Pending<models::User> {
         let call = Call::new(
             self.client,
             &LOCK_USER,
@@ -1648,16 +1645,16 @@ const UNLOCK_USER: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::unlock_user`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`UsersApi::unlock_user`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct UnlockUser<'c> {
-    client: &'c crate::Client,
+pub struct UnlockUser {
+    client: crate::Client,
     options: RequestOptions,
     user_id: String,
 }
 
-impl<'c> UnlockUser<'c> {
+impl UnlockUser {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -1665,7 +1662,7 @@ impl<'c> UnlockUser<'c> {
     }
 
     /// Sends `POST /users/{user_id}/unlock`.
-    pub fn send(self) -> crate::Pending<'c, models::User> {
+    pub fn send(self) -> crate::Pending<models::User> {
         let call = Call::new(
             self.client,
             &UNLOCK_USER,
@@ -1685,17 +1682,17 @@ const SET_USER_PROFILE_IMAGE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::set_user_profile_image`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`UsersApi::set_user_profile_image`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct SetUserProfileImage<'c> {
-    client: &'c crate::Client,
+pub struct SetUserProfileImage {
+    client: crate::Client,
     options: RequestOptions,
     user_id: String,
     body: models::SetUserProfileImageRequest,
 }
 
-impl<'c> SetUserProfileImage<'c> {
+impl SetUserProfileImage {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -1703,7 +1700,7 @@ impl<'c> SetUserProfileImage<'c> {
     }
 
     /// Sends `POST /users/{user_id}/profile_image`.
-    pub fn send(self) -> crate::Pending<'c, models::User> {
+    pub fn send(self) -> crate::Pending<models::User> {
         let mut call = Call::new(
             self.client,
             &SET_USER_PROFILE_IMAGE,
@@ -1724,16 +1721,16 @@ const DELETE_USER_PROFILE_IMAGE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::delete_user_profile_image`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`UsersApi::delete_user_profile_image`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct DeleteUserProfileImage<'c> {
-    client: &'c crate::Client,
+pub struct DeleteUserProfileImage {
+    client: crate::Client,
     options: RequestOptions,
     user_id: String,
 }
 
-impl<'c> DeleteUserProfileImage<'c> {
+impl DeleteUserProfileImage {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -1741,7 +1738,7 @@ impl<'c> DeleteUserProfileImage<'c> {
     }
 
     /// Sends `DELETE /users/{user_id}/profile_image`.
-    pub fn send(self) -> crate::Pending<'c, models::User> {
+    pub fn send(self) -> crate::Pending<models::User> {
         let call = Call::new(
             self.client,
             &DELETE_USER_PROFILE_IMAGE,
@@ -1761,17 +1758,17 @@ const REPLACE_USER_METADATA: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::replace_user_metadata`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`UsersApi::replace_user_metadata`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct ReplaceUserMetadata<'c> {
-    client: &'c crate::Client,
+pub struct ReplaceUserMetadata {
+    client: crate::Client,
     options: RequestOptions,
     user_id: String,
     body: Option<models::ReplaceUserMetadataRequest>,
 }
 
-impl<'c> ReplaceUserMetadata<'c> {
+impl ReplaceUserMetadata {
     /// The request body (optional for this operation).
     pub fn body(mut self, body: models::ReplaceUserMetadataRequest) -> Self {
         self.body = Some(body);
@@ -1785,7 +1782,7 @@ impl<'c> ReplaceUserMetadata<'c> {
     }
 
     /// Sends `PUT /users/{user_id}/metadata`.
-    pub fn send(self) -> crate::Pending<'c, models::User> {
+    pub fn send(self) -> crate::Pending<models::User> {
         let mut call = Call::new(
             self.client,
             &REPLACE_USER_METADATA,
@@ -1808,17 +1805,17 @@ const UPDATE_USER_METADATA: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::update_user_metadata`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`UsersApi::update_user_metadata`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct UpdateUserMetadata<'c> {
-    client: &'c crate::Client,
+pub struct UpdateUserMetadata {
+    client: crate::Client,
     options: RequestOptions,
     user_id: String,
     body: Option<models::UpdateUserMetadataRequest>,
 }
 
-impl<'c> UpdateUserMetadata<'c> {
+impl UpdateUserMetadata {
     /// The request body (optional for this operation).
     pub fn body(mut self, body: models::UpdateUserMetadataRequest) -> Self {
         self.body = Some(body);
@@ -1832,7 +1829,7 @@ impl<'c> UpdateUserMetadata<'c> {
     }
 
     /// Sends `PATCH /users/{user_id}/metadata`.
-    pub fn send(self) -> crate::Pending<'c, models::User> {
+    pub fn send(self) -> crate::Pending<models::User> {
         let mut call = Call::new(
             self.client,
             &UPDATE_USER_METADATA,
@@ -1855,16 +1852,16 @@ const GET_USER_BILLING_SUBSCRIPTION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::get_user_billing_subscription`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`UsersApi::get_user_billing_subscription`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct GetUserBillingSubscription<'c> {
-    client: &'c crate::Client,
+pub struct GetUserBillingSubscription {
+    client: crate::Client,
     options: RequestOptions,
     user_id: String,
 }
 
-impl<'c> GetUserBillingSubscription<'c> {
+impl GetUserBillingSubscription {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -1872,7 +1869,7 @@ impl<'c> GetUserBillingSubscription<'c> {
     }
 
     /// Sends `GET /users/{user_id}/billing/subscription`.
-    pub fn send(self) -> crate::Pending<'c, models::CommerceSubscription> {
+    pub fn send(self) -> crate::Pending<models::CommerceSubscription> {
         let call = Call::new(
             self.client,
             &GET_USER_BILLING_SUBSCRIPTION,
@@ -1895,16 +1892,16 @@ const GET_USER_BILLING_CREDIT_BALANCE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::get_user_billing_credit_balance`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`UsersApi::get_user_billing_credit_balance`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct GetUserBillingCreditBalance<'c> {
-    client: &'c crate::Client,
+pub struct GetUserBillingCreditBalance {
+    client: crate::Client,
     options: RequestOptions,
     user_id: String,
 }
 
-impl<'c> GetUserBillingCreditBalance<'c> {
+impl GetUserBillingCreditBalance {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -1912,7 +1909,7 @@ impl<'c> GetUserBillingCreditBalance<'c> {
     }
 
     /// Sends `GET /users/{user_id}/billing/credits`.
-    pub fn send(self) -> crate::Pending<'c, models::CommerceCreditBalanceResponse> {
+    pub fn send(self) -> crate::Pending<models::CommerceCreditBalanceResponse> {
         let call = Call::new(
             self.client,
             &GET_USER_BILLING_CREDIT_BALANCE,
@@ -1936,17 +1933,17 @@ const ADJUST_USER_BILLING_CREDIT_BALANCE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::adjust_user_billing_credit_balance`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`UsersApi::adjust_user_billing_credit_balance`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct AdjustUserBillingCreditBalance<'c> {
-    client: &'c crate::Client,
+pub struct AdjustUserBillingCreditBalance {
+    client: crate::Client,
     options: RequestOptions,
     user_id: String,
     body: models::AdjustCreditBalanceRequest,
 }
 
-impl<'c> AdjustUserBillingCreditBalance<'c> {
+impl AdjustUserBillingCreditBalance {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -1954,7 +1951,7 @@ impl<'c> AdjustUserBillingCreditBalance<'c> {
     }
 
     /// Sends `POST /users/{user_id}/billing/credits`.
-    pub fn send(self) -> crate::Pending<'c, models::CommerceCreditLedgerResponse> {
+    pub fn send(self) -> crate::Pending<models::CommerceCreditLedgerResponse> {
         let mut call = Call::new(
             self.client,
             &ADJUST_USER_BILLING_CREDIT_BALANCE,
@@ -1979,11 +1976,11 @@ const GET_OAUTH_ACCESS_TOKEN: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::get_oauth_access_token`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`UsersApi::get_oauth_access_token`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct GetOAuthAccessToken<'c> {
-    client: &'c crate::Client,
+pub struct GetOAuthAccessToken {
+    client: crate::Client,
     options: RequestOptions,
     user_id: String,
     provider: String,
@@ -1992,7 +1989,7 @@ pub struct GetOAuthAccessToken<'c> {
     offset: Option<i64>,
 }
 
-impl<'c> GetOAuthAccessToken<'c> {
+impl GetOAuthAccessToken {
     /// Whether to paginate the results.
     /// If true, the results will be paginated.
     /// If false, the results will not be paginated.
@@ -2027,7 +2024,7 @@ impl<'c> GetOAuthAccessToken<'c> {
     }
 
     /// Sends `GET /users/{user_id}/oauth_access_tokens/{provider}`.
-    pub fn send(self) -> crate::Pending<'c, models::OAuthAccessToken> {
+    pub fn send(self) -> crate::Pending<models::OAuthAccessToken> {
         let mut call = Call::new(
             self.client,
             &GET_OAUTH_ACCESS_TOKEN,
@@ -2053,18 +2050,18 @@ const USERS_GET_ORGANIZATION_MEMBERSHIPS: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::users_get_organization_memberships`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`UsersApi::users_get_organization_memberships`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct UsersGetOrganizationMemberships<'c> {
-    client: &'c crate::Client,
+pub struct UsersGetOrganizationMemberships {
+    client: crate::Client,
     options: RequestOptions,
     user_id: String,
     limit: Option<i64>,
     offset: Option<i64>,
 }
 
-impl<'c> UsersGetOrganizationMemberships<'c> {
+impl UsersGetOrganizationMemberships {
     /// Applies a limit to the number of results returned.
     /// Can be used for paginating the results together with `offset`.
     ///
@@ -2091,7 +2088,7 @@ impl<'c> UsersGetOrganizationMemberships<'c> {
     }
 
     /// Sends `GET /users/{user_id}/organization_memberships`.
-    pub fn send(self) -> crate::Pending<'c, models::OrganizationMemberships> {
+    pub fn send(self) -> crate::Pending<models::OrganizationMemberships> {
         let mut call = Call::new(
             self.client,
             &USERS_GET_ORGANIZATION_MEMBERSHIPS,
@@ -2112,7 +2109,7 @@ impl<'c> UsersGetOrganizationMemberships<'c> {
         self,
     ) -> impl futures_util::Stream<
         Item = Result<models::OrganizationMembership, crate::Error>,
-    > + 'c {
+    > + 'static {
         let page_size = self.limit.unwrap_or(10);
         let start = self.offset.unwrap_or(0);
         crate::pagination::items(
@@ -2142,11 +2139,11 @@ const USERS_GET_ORGANIZATION_INVITATIONS: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::users_get_organization_invitations`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`UsersApi::users_get_organization_invitations`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct UsersGetOrganizationInvitations<'c> {
-    client: &'c crate::Client,
+pub struct UsersGetOrganizationInvitations {
+    client: crate::Client,
     options: RequestOptions,
     user_id: String,
     limit: Option<i64>,
@@ -2154,7 +2151,7 @@ pub struct UsersGetOrganizationInvitations<'c> {
     status: Option<models::InvitationStatus>,
 }
 
-impl<'c> UsersGetOrganizationInvitations<'c> {
+impl UsersGetOrganizationInvitations {
     /// Applies a limit to the number of results returned.
     /// Can be used for paginating the results together with `offset`.
     ///
@@ -2189,7 +2186,7 @@ impl<'c> UsersGetOrganizationInvitations<'c> {
     /// Sends `GET /users/{user_id}/organization_invitations`.
     pub fn send(
         self,
-    ) -> crate::Pending<'c, models::OrganizationInvitationsWithPublicOrganizationData> {
+    ) -> crate::Pending<models::OrganizationInvitationsWithPublicOrganizationData> {
         let mut call = Call::new(
             self.client,
             &USERS_GET_ORGANIZATION_INVITATIONS,
@@ -2214,7 +2211,7 @@ impl<'c> UsersGetOrganizationInvitations<'c> {
             models::OrganizationInvitationWithPublicOrganizationData,
             crate::Error,
         >,
-    > + 'c {
+    > + 'static {
         let page_size = self.limit.unwrap_or(10);
         let start = self.offset.unwrap_or(0);
         crate::pagination::items(
@@ -2245,17 +2242,17 @@ const REMOVE_USER_PASSWORD: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::remove_user_password`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`UsersApi::remove_user_password`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct RemoveUserPassword<'c> {
-    client: &'c crate::Client,
+pub struct RemoveUserPassword {
+    client: crate::Client,
     options: RequestOptions,
     user_id: String,
     body: Option<models::RemoveUserPasswordRequest>,
 }
 
-impl<'c> RemoveUserPassword<'c> {
+impl RemoveUserPassword {
     /// The request body (optional for this operation).
     pub fn body(mut self, body: models::RemoveUserPasswordRequest) -> Self {
         self.body = Some(body);
@@ -2269,7 +2266,7 @@ impl<'c> RemoveUserPassword<'c> {
     }
 
     /// Sends `POST /users/{user_id}/remove_password`.
-    pub fn send(self) -> crate::Pending<'c, models::User> {
+    pub fn send(self) -> crate::Pending<models::User> {
         let mut call = Call::new(
             self.client,
             &REMOVE_USER_PASSWORD,
@@ -2294,17 +2291,17 @@ const VERIFY_PASSWORD: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::verify_password`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`UsersApi::verify_password`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct VerifyPassword<'c> {
-    client: &'c crate::Client,
+pub struct VerifyPassword {
+    client: crate::Client,
     options: RequestOptions,
     user_id: String,
     body: Option<models::VerifyPasswordRequest>,
 }
 
-impl<'c> VerifyPassword<'c> {
+impl VerifyPassword {
     /// The request body (optional for this operation).
     pub fn body(mut self, body: models::VerifyPasswordRequest) -> Self {
         self.body = Some(body);
@@ -2318,7 +2315,7 @@ impl<'c> VerifyPassword<'c> {
     }
 
     /// Sends `POST /users/{user_id}/verify_password`.
-    pub fn send(self) -> crate::Pending<'c, models::VerifyPasswordResponse> {
+    pub fn send(self) -> crate::Pending<models::VerifyPasswordResponse> {
         let mut call = Call::new(
             self.client,
             &VERIFY_PASSWORD,
@@ -2343,17 +2340,17 @@ const VERIFY_TOTP: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::verify_totp`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`UsersApi::verify_totp`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct VerifyTotp<'c> {
-    client: &'c crate::Client,
+pub struct VerifyTotp {
+    client: crate::Client,
     options: RequestOptions,
     user_id: String,
     body: Option<models::VerifyTotpRequest>,
 }
 
-impl<'c> VerifyTotp<'c> {
+impl VerifyTotp {
     /// The request body (optional for this operation).
     pub fn body(mut self, body: models::VerifyTotpRequest) -> Self {
         self.body = Some(body);
@@ -2367,7 +2364,7 @@ impl<'c> VerifyTotp<'c> {
     }
 
     /// Sends `POST /users/{user_id}/verify_totp`.
-    pub fn send(self) -> crate::Pending<'c, models::VerifyTotpResponse> {
+    pub fn send(self) -> crate::Pending<models::VerifyTotpResponse> {
         let mut call = Call::new(
             self.client,
             &VERIFY_TOTP,
@@ -2390,16 +2387,16 @@ const DISABLE_MFA: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::disable_mfa`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`UsersApi::disable_mfa`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct DisableMfa<'c> {
-    client: &'c crate::Client,
+pub struct DisableMfa {
+    client: crate::Client,
     options: RequestOptions,
     user_id: String,
 }
 
-impl<'c> DisableMfa<'c> {
+impl DisableMfa {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -2407,7 +2404,7 @@ impl<'c> DisableMfa<'c> {
     }
 
     /// Sends `DELETE /users/{user_id}/mfa`.
-    pub fn send(self) -> crate::Pending<'c, models::DisableMfaResponse> {
+    pub fn send(self) -> crate::Pending<models::DisableMfaResponse> {
         let call = Call::new(
             self.client,
             &DISABLE_MFA,
@@ -2427,16 +2424,16 @@ const DELETE_BACKUP_CODE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::delete_backup_code`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`UsersApi::delete_backup_code`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct DeleteBackupCode<'c> {
-    client: &'c crate::Client,
+pub struct DeleteBackupCode {
+    client: crate::Client,
     options: RequestOptions,
     user_id: String,
 }
 
-impl<'c> DeleteBackupCode<'c> {
+impl DeleteBackupCode {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -2444,7 +2441,7 @@ impl<'c> DeleteBackupCode<'c> {
     }
 
     /// Sends `DELETE /users/{user_id}/backup_code`.
-    pub fn send(self) -> crate::Pending<'c, models::DisableMfaResponse> {
+    pub fn send(self) -> crate::Pending<models::DisableMfaResponse> {
         let call = Call::new(
             self.client,
             &DELETE_BACKUP_CODE,
@@ -2464,17 +2461,17 @@ const USER_PASSKEY_DELETE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::user_passkey_delete`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`UsersApi::user_passkey_delete`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct UserPasskeyDelete<'c> {
-    client: &'c crate::Client,
+pub struct UserPasskeyDelete {
+    client: crate::Client,
     options: RequestOptions,
     user_id: String,
     passkey_identification_id: String,
 }
 
-impl<'c> UserPasskeyDelete<'c> {
+impl UserPasskeyDelete {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -2482,7 +2479,7 @@ impl<'c> UserPasskeyDelete<'c> {
     }
 
     /// Sends `DELETE /users/{user_id}/passkeys/{passkey_identification_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::DeletedObject> {
+    pub fn send(self) -> crate::Pending<models::DeletedObject> {
         let call = Call::new(
             self.client,
             &USER_PASSKEY_DELETE,
@@ -2505,16 +2502,16 @@ const LIST_USER_TRUSTED_DEVICES: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::list_user_trusted_devices`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`UsersApi::list_user_trusted_devices`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct ListUserTrustedDevices<'c> {
-    client: &'c crate::Client,
+pub struct ListUserTrustedDevices {
+    client: crate::Client,
     options: RequestOptions,
     user_id: String,
 }
 
-impl<'c> ListUserTrustedDevices<'c> {
+impl ListUserTrustedDevices {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -2522,7 +2519,7 @@ impl<'c> ListUserTrustedDevices<'c> {
     }
 
     /// Sends `GET /users/{user_id}/trusted_devices`.
-    pub fn send(self) -> crate::Pending<'c, models::TrustedDeviceList> {
+    pub fn send(self) -> crate::Pending<models::TrustedDeviceList> {
         let call = Call::new(
             self.client,
             &LIST_USER_TRUSTED_DEVICES,
@@ -2544,17 +2541,17 @@ const REVOKE_USER_TRUSTED_DEVICE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::revoke_user_trusted_device`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`UsersApi::revoke_user_trusted_device`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct RevokeUserTrustedDevice<'c> {
-    client: &'c crate::Client,
+pub struct RevokeUserTrustedDevice {
+    client: crate::Client,
     options: RequestOptions,
     user_id: String,
     trusted_device_id: String,
 }
 
-impl<'c> RevokeUserTrustedDevice<'c> {
+impl RevokeUserTrustedDevice {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -2562,7 +2559,7 @@ impl<'c> RevokeUserTrustedDevice<'c> {
     }
 
     /// Sends `DELETE /users/{user_id}/trusted_devices/{trusted_device_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::TrustedDevice> {
+    pub fn send(self) -> crate::Pending<models::TrustedDevice> {
         let call = Call::new(
             self.client,
             &REVOKE_USER_TRUSTED_DEVICE,
@@ -2585,17 +2582,17 @@ const USER_WEB3_WALLET_DELETE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::user_web3_wallet_delete`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`UsersApi::user_web3_wallet_delete`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct UserWeb3WalletDelete<'c> {
-    client: &'c crate::Client,
+pub struct UserWeb3WalletDelete {
+    client: crate::Client,
     options: RequestOptions,
     user_id: String,
     web3_wallet_identification_id: String,
 }
 
-impl<'c> UserWeb3WalletDelete<'c> {
+impl UserWeb3WalletDelete {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -2603,7 +2600,7 @@ impl<'c> UserWeb3WalletDelete<'c> {
     }
 
     /// Sends `DELETE /users/{user_id}/web3_wallets/{web3_wallet_identification_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::DeletedObject> {
+    pub fn send(self) -> crate::Pending<models::DeletedObject> {
         let call = Call::new(
             self.client,
             &USER_WEB3_WALLET_DELETE,
@@ -2626,16 +2623,16 @@ const DELETE_TOTP: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::delete_totp`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`UsersApi::delete_totp`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct DeleteTotp<'c> {
-    client: &'c crate::Client,
+pub struct DeleteTotp {
+    client: crate::Client,
     options: RequestOptions,
     user_id: String,
 }
 
-impl<'c> DeleteTotp<'c> {
+impl DeleteTotp {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -2643,7 +2640,7 @@ impl<'c> DeleteTotp<'c> {
     }
 
     /// Sends `DELETE /users/{user_id}/totp`.
-    pub fn send(self) -> crate::Pending<'c, models::DisableMfaResponse> {
+    pub fn send(self) -> crate::Pending<models::DisableMfaResponse> {
         let call = Call::new(
             self.client,
             &DELETE_TOTP,
@@ -2663,17 +2660,17 @@ const DELETE_EXTERNAL_ACCOUNT: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::delete_external_account`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`UsersApi::delete_external_account`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct DeleteExternalAccount<'c> {
-    client: &'c crate::Client,
+pub struct DeleteExternalAccount {
+    client: crate::Client,
     options: RequestOptions,
     user_id: String,
     external_account_id: String,
 }
 
-impl<'c> DeleteExternalAccount<'c> {
+impl DeleteExternalAccount {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -2681,7 +2678,7 @@ impl<'c> DeleteExternalAccount<'c> {
     }
 
     /// Sends `DELETE /users/{user_id}/external_accounts/{external_account_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::DeletedObject> {
+    pub fn send(self) -> crate::Pending<models::DeletedObject> {
         let call = Call::new(
             self.client,
             &DELETE_EXTERNAL_ACCOUNT,
@@ -2704,17 +2701,17 @@ const SET_USER_PASSWORD_COMPROMISED: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::set_user_password_compromised`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`UsersApi::set_user_password_compromised`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct SetUserPasswordCompromised<'c> {
-    client: &'c crate::Client,
+pub struct SetUserPasswordCompromised {
+    client: crate::Client,
     options: RequestOptions,
     user_id: String,
     body: Option<models::SetUserPasswordCompromisedRequest>,
 }
 
-impl<'c> SetUserPasswordCompromised<'c> {
+impl SetUserPasswordCompromised {
     /// The request body (optional for this operation).
     pub fn body(mut self, body: models::SetUserPasswordCompromisedRequest) -> Self {
         self.body = Some(body);
@@ -2728,7 +2725,7 @@ impl<'c> SetUserPasswordCompromised<'c> {
     }
 
     /// Sends `POST /users/{user_id}/password/set_compromised`.
-    pub fn send(self) -> crate::Pending<'c, models::User> {
+    pub fn send(self) -> crate::Pending<models::User> {
         let mut call = Call::new(
             self.client,
             &SET_USER_PASSWORD_COMPROMISED,
@@ -2754,16 +2751,16 @@ const UNSET_USER_PASSWORD_COMPROMISED: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::unset_user_password_compromised`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`UsersApi::unset_user_password_compromised`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct UnsetUserPasswordCompromised<'c> {
-    client: &'c crate::Client,
+pub struct UnsetUserPasswordCompromised {
+    client: crate::Client,
     options: RequestOptions,
     user_id: String,
 }
 
-impl<'c> UnsetUserPasswordCompromised<'c> {
+impl UnsetUserPasswordCompromised {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -2771,7 +2768,7 @@ impl<'c> UnsetUserPasswordCompromised<'c> {
     }
 
     /// Sends `POST /users/{user_id}/password/unset_compromised`.
-    pub fn send(self) -> crate::Pending<'c, models::User> {
+    pub fn send(self) -> crate::Pending<models::User> {
         let call = Call::new(
             self.client,
             &UNSET_USER_PASSWORD_COMPROMISED,

@@ -22,9 +22,9 @@ impl<'c> WaitlistEntriesApi<'c> {
     /// Supports filtering by email address or status and pagination with limit and offset parameters.
     ///
     /// `GET /waitlist_entries`
-    pub fn list_waitlist_entries(&self) -> ListWaitlistEntries<'c> {
+    pub fn list_waitlist_entries(&self) -> ListWaitlistEntries {
         ListWaitlistEntries {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             limit: None,
             offset: None,
@@ -40,9 +40,9 @@ impl<'c> WaitlistEntriesApi<'c> {
     /// If the email address is already on the waitlist, no new entry will be created and the existing waitlist entry will be returned.
     ///
     /// `POST /waitlist_entries`
-    pub fn create_waitlist_entry(&self) -> CreateWaitlistEntry<'c> {
+    pub fn create_waitlist_entry(&self) -> CreateWaitlistEntry {
         CreateWaitlistEntry {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             body: None,
         }
@@ -60,9 +60,9 @@ impl<'c> WaitlistEntriesApi<'c> {
     /// This endpoint is limited to a maximum of 50 entries per API call. If you need to add more entries, please make multiple requests.
     ///
     /// `POST /waitlist_entries/bulk`
-    pub fn create_bulk_waitlist_entries(&self) -> CreateBulkWaitlistEntries<'c> {
+    pub fn create_bulk_waitlist_entries(&self) -> CreateBulkWaitlistEntries {
         CreateBulkWaitlistEntries {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             body: None,
         }
@@ -76,9 +76,9 @@ impl<'c> WaitlistEntriesApi<'c> {
     pub fn delete_waitlist_entry(
         &self,
         waitlist_entry_id: impl Into<String>,
-    ) -> DeleteWaitlistEntry<'c> {
+    ) -> DeleteWaitlistEntry {
         DeleteWaitlistEntry {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             waitlist_entry_id: waitlist_entry_id.into(),
         }
@@ -92,9 +92,9 @@ impl<'c> WaitlistEntriesApi<'c> {
     pub fn invite_waitlist_entry(
         &self,
         waitlist_entry_id: impl Into<String>,
-    ) -> InviteWaitlistEntry<'c> {
+    ) -> InviteWaitlistEntry {
         InviteWaitlistEntry {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             waitlist_entry_id: waitlist_entry_id.into(),
             body: None,
@@ -109,9 +109,9 @@ impl<'c> WaitlistEntriesApi<'c> {
     pub fn reject_waitlist_entry(
         &self,
         waitlist_entry_id: impl Into<String>,
-    ) -> RejectWaitlistEntry<'c> {
+    ) -> RejectWaitlistEntry {
         RejectWaitlistEntry {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             waitlist_entry_id: waitlist_entry_id.into(),
         }
@@ -125,11 +125,11 @@ const LIST_WAITLIST_ENTRIES: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`WaitlistEntriesApi::list_waitlist_entries`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`WaitlistEntriesApi::list_waitlist_entries`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct ListWaitlistEntries<'c> {
-    client: &'c crate::Client,
+pub struct ListWaitlistEntries {
+    client: crate::Client,
     options: RequestOptions,
     limit: Option<i64>,
     offset: Option<i64>,
@@ -138,7 +138,7 @@ pub struct ListWaitlistEntries<'c> {
     order_by: Option<String>,
 }
 
-impl<'c> ListWaitlistEntries<'c> {
+impl ListWaitlistEntries {
     /// Applies a limit to the number of results returned.
     /// Can be used for paginating the results together with `offset`.
     ///
@@ -190,7 +190,7 @@ impl<'c> ListWaitlistEntries<'c> {
     }
 
     /// Sends `GET /waitlist_entries`.
-    pub fn send(self) -> crate::Pending<'c, models::WaitlistEntries> {
+    pub fn send(self) -> crate::Pending<models::WaitlistEntries> {
         let mut call = Call::new(
             self.client,
             &LIST_WAITLIST_ENTRIES,
@@ -211,7 +211,7 @@ impl<'c> ListWaitlistEntries<'c> {
         self,
     ) -> impl futures_util::Stream<
         Item = Result<models::WaitlistEntry, crate::Error>,
-    > + 'c {
+    > + 'static {
         let page_size = self.limit.unwrap_or(10);
         let start = self.offset.unwrap_or(0);
         crate::pagination::items(
@@ -239,16 +239,16 @@ const CREATE_WAITLIST_ENTRY: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`WaitlistEntriesApi::create_waitlist_entry`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`WaitlistEntriesApi::create_waitlist_entry`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct CreateWaitlistEntry<'c> {
-    client: &'c crate::Client,
+pub struct CreateWaitlistEntry {
+    client: crate::Client,
     options: RequestOptions,
     body: Option<models::CreateWaitlistEntryRequest>,
 }
 
-impl<'c> CreateWaitlistEntry<'c> {
+impl CreateWaitlistEntry {
     /// The request body (optional for this operation).
     pub fn body(mut self, body: models::CreateWaitlistEntryRequest) -> Self {
         self.body = Some(body);
@@ -262,7 +262,7 @@ impl<'c> CreateWaitlistEntry<'c> {
     }
 
     /// Sends `POST /waitlist_entries`.
-    pub fn send(self) -> crate::Pending<'c, models::WaitlistEntry> {
+    pub fn send(self) -> crate::Pending<models::WaitlistEntry> {
         let mut call = Call::new(
             self.client,
             &CREATE_WAITLIST_ENTRY,
@@ -285,16 +285,16 @@ const CREATE_BULK_WAITLIST_ENTRIES: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`WaitlistEntriesApi::create_bulk_waitlist_entries`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`WaitlistEntriesApi::create_bulk_waitlist_entries`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct CreateBulkWaitlistEntries<'c> {
-    client: &'c crate::Client,
+pub struct CreateBulkWaitlistEntries {
+    client: crate::Client,
     options: RequestOptions,
     body: Option<Vec<models::CreateBulkWaitlistEntriesRequestItem>>,
 }
 
-impl<'c> CreateBulkWaitlistEntries<'c> {
+impl CreateBulkWaitlistEntries {
     /// The request body (optional for this operation).
     pub fn body(
         mut self,
@@ -311,7 +311,7 @@ impl<'c> CreateBulkWaitlistEntries<'c> {
     }
 
     /// Sends `POST /waitlist_entries/bulk`.
-    pub fn send(self) -> crate::Pending<'c, Vec<models::WaitlistEntry>> {
+    pub fn send(self) -> crate::Pending<Vec<models::WaitlistEntry>> {
         let mut call = Call::new(
             self.client,
             &CREATE_BULK_WAITLIST_ENTRIES,
@@ -334,16 +334,16 @@ const DELETE_WAITLIST_ENTRY: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`WaitlistEntriesApi::delete_waitlist_entry`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`WaitlistEntriesApi::delete_waitlist_entry`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct DeleteWaitlistEntry<'c> {
-    client: &'c crate::Client,
+pub struct DeleteWaitlistEntry {
+    client: crate::Client,
     options: RequestOptions,
     waitlist_entry_id: String,
 }
 
-impl<'c> DeleteWaitlistEntry<'c> {
+impl DeleteWaitlistEntry {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -351,7 +351,7 @@ impl<'c> DeleteWaitlistEntry<'c> {
     }
 
     /// Sends `DELETE /waitlist_entries/{waitlist_entry_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::DeletedObject> {
+    pub fn send(self) -> crate::Pending<models::DeletedObject> {
         let call = Call::new(
             self.client,
             &DELETE_WAITLIST_ENTRY,
@@ -374,17 +374,17 @@ const INVITE_WAITLIST_ENTRY: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`WaitlistEntriesApi::invite_waitlist_entry`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`WaitlistEntriesApi::invite_waitlist_entry`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct InviteWaitlistEntry<'c> {
-    client: &'c crate::Client,
+pub struct InviteWaitlistEntry {
+    client: crate::Client,
     options: RequestOptions,
     waitlist_entry_id: String,
     body: Option<models::InviteWaitlistEntryRequest>,
 }
 
-impl<'c> InviteWaitlistEntry<'c> {
+impl InviteWaitlistEntry {
     /// The request body (optional for this operation).
     pub fn body(mut self, body: models::InviteWaitlistEntryRequest) -> Self {
         self.body = Some(body);
@@ -398,7 +398,7 @@ impl<'c> InviteWaitlistEntry<'c> {
     }
 
     /// Sends `POST /waitlist_entries/{waitlist_entry_id}/invite`.
-    pub fn send(self) -> crate::Pending<'c, models::WaitlistEntry> {
+    pub fn send(self) -> crate::Pending<models::WaitlistEntry> {
         let mut call = Call::new(
             self.client,
             &INVITE_WAITLIST_ENTRY,
@@ -424,16 +424,16 @@ const REJECT_WAITLIST_ENTRY: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`WaitlistEntriesApi::reject_waitlist_entry`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`WaitlistEntriesApi::reject_waitlist_entry`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct RejectWaitlistEntry<'c> {
-    client: &'c crate::Client,
+pub struct RejectWaitlistEntry {
+    client: crate::Client,
     options: RequestOptions,
     waitlist_entry_id: String,
 }
 
-impl<'c> RejectWaitlistEntry<'c> {
+impl RejectWaitlistEntry {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -441,7 +441,7 @@ impl<'c> RejectWaitlistEntry<'c> {
     }
 
     /// Sends `POST /waitlist_entries/{waitlist_entry_id}/reject`.
-    pub fn send(self) -> crate::Pending<'c, models::WaitlistEntry> {
+    pub fn send(self) -> crate::Pending<models::WaitlistEntry> {
         let call = Call::new(
             self.client,
             &REJECT_WAITLIST_ENTRY,

@@ -20,9 +20,9 @@ impl<'c> WebhooksApi<'c> {
     /// Create a Svix app and associate it with the current instance
     ///
     /// `POST /webhooks/svix`
-    pub fn create_svix_app(&self) -> CreateSvixApp<'c> {
+    pub fn create_svix_app(&self) -> CreateSvixApp {
         CreateSvixApp {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
         }
     }
@@ -32,9 +32,9 @@ impl<'c> WebhooksApi<'c> {
     /// Delete a Svix app and disassociate it from the current instance
     ///
     /// `DELETE /webhooks/svix`
-    pub fn delete_svix_app(&self) -> DeleteSvixApp<'c> {
+    pub fn delete_svix_app(&self) -> DeleteSvixApp {
         DeleteSvixApp {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
         }
     }
@@ -44,9 +44,9 @@ impl<'c> WebhooksApi<'c> {
     /// Generate a new URL for accessing the Svix's management dashboard for that particular instance
     ///
     /// `POST /webhooks/svix_url`
-    pub fn generate_svix_auth_url(&self) -> GenerateSvixAuthUrl<'c> {
+    pub fn generate_svix_auth_url(&self) -> GenerateSvixAuthUrl {
         GenerateSvixAuthUrl {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
         }
     }
@@ -59,15 +59,15 @@ const CREATE_SVIX_APP: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`WebhooksApi::create_svix_app`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`WebhooksApi::create_svix_app`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct CreateSvixApp<'c> {
-    client: &'c crate::Client,
+pub struct CreateSvixApp {
+    client: crate::Client,
     options: RequestOptions,
 }
 
-impl<'c> CreateSvixApp<'c> {
+impl CreateSvixApp {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -75,7 +75,7 @@ impl<'c> CreateSvixApp<'c> {
     }
 
     /// Sends `POST /webhooks/svix`.
-    pub fn send(self) -> crate::Pending<'c, models::SvixUrl> {
+    pub fn send(self) -> crate::Pending<models::SvixUrl> {
         let call = Call::new(
             self.client,
             &CREATE_SVIX_APP,
@@ -95,15 +95,15 @@ const DELETE_SVIX_APP: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`WebhooksApi::delete_svix_app`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`WebhooksApi::delete_svix_app`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct DeleteSvixApp<'c> {
-    client: &'c crate::Client,
+pub struct DeleteSvixApp {
+    client: crate::Client,
     options: RequestOptions,
 }
 
-impl<'c> DeleteSvixApp<'c> {
+impl DeleteSvixApp {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -111,7 +111,7 @@ impl<'c> DeleteSvixApp<'c> {
     }
 
     /// Sends `DELETE /webhooks/svix`.
-    pub fn send(self) -> crate::Pending<'c, ()> {
+    pub fn send(self) -> crate::Pending<()> {
         let call = Call::new(
             self.client,
             &DELETE_SVIX_APP,
@@ -131,15 +131,15 @@ const GENERATE_SVIX_AUTH_URL: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`WebhooksApi::generate_svix_auth_url`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`WebhooksApi::generate_svix_auth_url`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct GenerateSvixAuthUrl<'c> {
-    client: &'c crate::Client,
+pub struct GenerateSvixAuthUrl {
+    client: crate::Client,
     options: RequestOptions,
 }
 
-impl<'c> GenerateSvixAuthUrl<'c> {
+impl GenerateSvixAuthUrl {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -147,7 +147,7 @@ impl<'c> GenerateSvixAuthUrl<'c> {
     }
 
     /// Sends `POST /webhooks/svix_url`.
-    pub fn send(self) -> crate::Pending<'c, models::SvixUrl> {
+    pub fn send(self) -> crate::Pending<models::SvixUrl> {
         let call = Call::new(
             self.client,
             &GENERATE_SVIX_AUTH_URL,

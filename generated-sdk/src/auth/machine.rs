@@ -271,7 +271,7 @@ impl Backend {
             },
             TokenKind::Session => return Err(TokenError::NotAMachineToken),
         };
-        let mut call = Call::new(&self.client, op, op.path.to_owned(), request);
+        let mut call = Call::new(self.client.clone(), op, op.path.to_owned(), request);
         call.json(&body);
         match call.send_json::<Verification>().await {
             Ok(verification) => verification.into_auth(kind),
@@ -318,129 +318,5 @@ impl Cache {
             }
         }
         self.entries.insert(digest, (auth, until));
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    fn verified(payload: serde_json::Value) -> Verified {
-        Verified {
-            registered: serde_json::from_value(payload.clone()).unwrap(),
-            claims: payload.as_object().unwrap().clone(),
-        }
-    }
-
-    #[test]
-    fn m2m_jwts_map_scopes_and_keep_only_custom_claims() {
-        let auth = m2m_from_jwt(verified(json!({
-            "sub": "mch_1", "exp": 2_000_000_000, "iat": 1, "jti": "mt_1", "iss": "https://x", "scopes": "mch_2 mch_3",
-            "aud": ["ignored"], "role": "worker",
-        })));
-        assert_eq!((auth.kind, auth.id.as_str(), auth.machine_id()), (TokenKind::M2m, "mt_1", Some("mch_1")));
-        assert_eq!(auth.scopes, ["mch_2", "mch_3"]);
-        assert_eq!(
-            auth.claims,
-            Some(json!({"aud": ["ignored"], "role": "worker", "scopes": "mch_2 mch_3"}).as_object().unwrap().clone())
-        );
-        assert_eq!(auth.expires_at, Some(UNIX_EPOCH + Duration::from_secs(2_000_000_000)));
-        let bare = m2m_from_jwt(verified(json!({"sub": "mch_1", "exp": 1, "aud": ["mch_9"]})));
-        assert_eq!((bare.id.as_str(), bare.scopes, bare.claims.is_some()), ("", vec!["mch_9".to_owned()], true));
-        let none = m2m_from_jwt(verified(json!({"sub": "mch_1", "exp": 1})));
-        assert_eq!((none.scopes.len(), none.claims), (0, None));
-    }
-
-    #[test]
-    fn oauth_jwts_map_scp_else_scope() {
-        let auth = oauth_from_jwt(verified(
-            json!({"sub": "user_1", "exp": 1, "jti": "oat_1", "client_id": "c", "scp": ["a", "b"], "scope": "x"}),
-        ));
-        assert_eq!(
-            (auth.kind, auth.user_id(), auth.client_id.as_deref(), auth.scopes.clone()),
-            (TokenKind::OAuth, Some("user_1"), Some("c"), vec!["a".to_owned(), "b".into()])
-        );
-        let spaced = oauth_from_jwt(verified(json!({"sub": "user_1", "exp": 1, "scope": "read  write"})));
-        assert_eq!(spaced.scopes, ["read", "write"]);
-    }
-
-    #[test]
-    fn verifications_that_are_revoked_expired_or_inactive_are_refused() {
-        let parse =
-            |body: serde_json::Value, kind| serde_json::from_value::<Verification>(body).unwrap().into_auth(kind);
-        let auth = parse(
-            json!({"object": "api_key", "id": "ak_1", "subject": "org_1", "name": "ci", "claims": {"team": "a"}, "scopes": ["read"],
-                "revoked": false, "expired": false, "expiration": 1_716_883_200_000.0_f64}),
-            TokenKind::ApiKey,
-        )
-        .unwrap();
-        assert_eq!((auth.org_id(), auth.name.as_deref(), auth.scopes.len()), (Some("org_1"), Some("ci"), 1));
-        assert_eq!(auth.expires_at, Some(UNIX_EPOCH + Duration::from_secs(1_716_883_200)));
-        #[derive(Deserialize, Debug, PartialEq)]
-        struct Team {
-            team: String,
-        }
-        assert_eq!(auth.custom::<Team>().unwrap(), Team { team: "a".into() });
-        assert!(matches!(
-            parse(json!({"id": "ak_1", "subject": "u", "revoked": true}), TokenKind::ApiKey),
-            Err(TokenError::Revoked)
-        ));
-        assert!(matches!(
-            parse(json!({"id": "mt_1", "subject": "mch_1", "expired": true, "expiration": 2000.0}), TokenKind::M2m),
-            Err(TokenError::Expired { expired_at: 2 })
-        ));
-        assert!(matches!(parse(json!({"active": false}), TokenKind::OAuth), Err(TokenError::Inactive)));
-        assert!(matches!(parse(json!({"subject": "u"}), TokenKind::OAuth), Err(TokenError::Malformed(_))));
-        let odd =
-            parse(json!({"id": "a", "subject": "b", "expiration": -5.0, "claims": "text"}), TokenKind::ApiKey).unwrap();
-        assert_eq!((odd.expires_at, odd.claims), (None, None));
-    }
-
-    #[test]
-    fn the_cache_keeps_verifications_briefly_and_never_past_the_tokens_expiry() {
-        let t0 = Instant::now();
-        let clock = UNIX_EPOCH + Duration::from_secs(1_000);
-        let auth = |expires: Option<u64>| MachineAuth {
-            kind: TokenKind::ApiKey,
-            id: "ak_1".into(),
-            subject: "user_1".into(),
-            scopes: vec![],
-            claims: None,
-            name: None,
-            client_id: None,
-            expires_at: expires.map(|s| UNIX_EPOCH + Duration::from_secs(s)),
-        };
-        let mut cache = Cache::default();
-        cache.insert(digest("ak_a"), auth(None), t0 + Duration::from_secs(10));
-        cache.insert(digest("ak_b"), auth(Some(1_000)), t0 + Duration::from_secs(10));
-        assert_eq!(cache.get(&digest("ak_a"), t0, clock), Some(auth(None)));
-        assert_eq!(cache.get(&digest("ak_c"), t0, clock), None);
-        assert_eq!(cache.get(&digest("ak_b"), t0, clock), None, "the token itself expired");
-        assert_eq!(cache.get(&digest("ak_a"), t0 + Duration::from_secs(10), clock), None);
-        assert!(cache.entries.is_empty(), "stale entries are dropped when looked up");
-        assert_ne!(digest("ak_a"), digest("ak_b"));
-    }
-
-    #[test]
-    fn a_full_cache_makes_room() {
-        let t0 = Instant::now();
-        let auth = MachineAuth {
-            kind: TokenKind::ApiKey,
-            id: "ak_1".into(),
-            subject: "user_1".into(),
-            scopes: vec![],
-            claims: None,
-            name: None,
-            client_id: None,
-            expires_at: None,
-        };
-        let mut cache = Cache::default();
-        for i in 0..CACHE_CAPACITY {
-            cache.insert(digest(&i.to_string()), auth.clone(), t0 + Duration::from_secs(60));
-        }
-        cache.insert(digest("one more"), auth.clone(), t0 + Duration::from_secs(60));
-        assert_eq!(cache.entries.len(), 1);
-        assert!(cache.get(&digest("one more"), t0, SystemTime::now()).is_some());
     }
 }

@@ -153,9 +153,9 @@ fn group_method(api: &Api, op: &Operation, builder: &str) -> TokenStream {
     quote! {
         #doc
         #deprecated
-        pub fn #name(&self, #(#args),*) -> #builder<'c> {
+        pub fn #name(&self, #(#args),*) -> #builder {
             #builder {
-                client: self.client,
+                client: self.client.clone(),
                 options: RequestOptions::default(),
                 #( #inits, )*
             }
@@ -247,7 +247,7 @@ fn builder_items(api: &Api, op: &Operation, builder: &str, group_ty: &proc_macro
         ResponseBody::Empty => (quote!(()), quote!(call.send_empty())),
     };
     let builder_doc = format!(
-        " Request builder for [`{}::{}`]: set optional parameters, then `.send().await` or just `.await`.",
+        " Request builder for [`{}::{}`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.",
         group_ty, op.name
     );
     let send_doc = format!(" Sends `{} {}`.", op.method, op.path);
@@ -264,13 +264,13 @@ fn builder_items(api: &Api, op: &Operation, builder: &str, group_ty: &proc_macro
         #[doc = #builder_doc]
         #[derive(Debug, Clone)]
         #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-        pub struct #builder_ident<'c> {
-            client: &'c crate::Client,
+        pub struct #builder_ident {
+            client: crate::Client,
             options: RequestOptions,
             #( #struct_fields, )*
         }
 
-        impl<'c> #builder_ident<'c> {
+        impl #builder_ident {
             #( #setters )*
 
             /// Per-call settings: timeout, retry policy, extra headers.
@@ -280,7 +280,7 @@ fn builder_items(api: &Api, op: &Operation, builder: &str, group_ty: &proc_macro
             }
 
             #[doc = #send_doc]
-            pub fn send(self) -> crate::Pending<'c, #output> {
+            pub fn send(self) -> crate::Pending<#output> {
                 let #mutable call = Call::new(self.client, &#const_name, #path, self.options);
                 #( #statements )*
                 #finish
@@ -538,7 +538,7 @@ fn paginate(api: &Api, op: &Operation, fields: &[(String, &Param)]) -> Option<To
     Some(quote! {
         /// Every item across pages, fetched lazily, starting at this request's offset;
         /// the limit set on this request is the page size.
-        pub fn paginate(self) -> impl futures_util::Stream<Item = Result<#item_ty, crate::Error>> + 'c {
+        pub fn paginate(self) -> impl futures_util::Stream<Item = Result<#item_ty, crate::Error>> + 'static {
             let page_size = #page_size;
             let start = #start;
             crate::pagination::items(self, start, page_size, |mut request: Self, offset: i64| async move {

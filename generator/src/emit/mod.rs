@@ -87,6 +87,18 @@ const RUNTIME: &[(&str, &[RuntimeFile], Needs)] = &[
     ("webhooks", &[runtime_file!("webhooks.rs")], Needs::Operations),
 ];
 
+/// The marker of a runtime file's unit tests, which end the file.
+const UNIT_TESTS: &str = "\n#[cfg(test)]\nmod tests {\n";
+
+/// A runtime file without its unit tests: they run in the runtime crate (`cargo test -p
+/// clerk-runtime`), so the copies carry no test code.
+fn without_unit_tests(source: &str) -> String {
+    match source.find(UNIT_TESTS) {
+        Some(at) => format!("{}\n", source[..at].trim_end()),
+        None => source.to_owned(),
+    }
+}
+
 /// Runtime modules that are public and behind a cargo feature: (module, feature).
 const FEATURE_MODULES: &[(&str, &str)] = &[("auth", "auth"), ("webhooks", "webhook-verification")];
 
@@ -175,16 +187,15 @@ pub fn emit_crate(plan: &Crate<'_>, options: &Options) -> Result<Vec<File>, Erro
         match plan.webhooks.as_ref().filter(|_| *name == "webhooks") {
             Some(webhooks) => {
                 // One file, the start of `webhooks/mod.rs`, which declares the typed events.
-                let source: String = sources.iter().map(|(_, text)| *text).collect();
+                let source: String = sources.iter().map(|(_, text)| without_unit_tests(text)).collect();
                 let typed = "\n/// The models of webhook payloads, generated from the webhooks document.\npub mod models;\nmod events;\n\npub use events::EventData;\n";
                 files.push(File { path: "src/webhooks/mod.rs".into(), contents: format!("{HEADER}{source}{typed}") });
                 rust.extend(webhook_files(webhooks));
             }
-            None => files.extend(
-                sources
-                    .iter()
-                    .map(|(path, text)| File { path: format!("src/{path}"), contents: format!("{HEADER}{text}") }),
-            ),
+            None => files.extend(sources.iter().map(|(path, text)| File {
+                path: format!("src/{path}"),
+                contents: format!("{HEADER}{}", without_unit_tests(text)),
+            })),
         }
     }
     rust.push(rust_file("src/lib.rs", lib(plan, &runtime)));
@@ -440,8 +451,10 @@ fn lib(plan: &Crate<'_>, runtime: &[&str]) -> TokenStream {
         quote! {
             pub mod api;
             pub use client::{Client, ClientBuilder, SecretKey};
-            pub use error::{ApiError, ClerkError, Error};
+            pub use error::{ApiError, Error, ErrorDetail, OptionalExt};
             pub use request::{Pending, RequestOptions, WithResponse};
+            /// The HTTP status type of [`Error::status`] and [`ApiError::status`].
+            pub use reqwest::StatusCode;
             pub use response::Response;
             pub use retry::RetryPolicy;
 
@@ -586,6 +599,27 @@ mod tests {
                 out.push(path);
             }
         }
+    }
+
+    #[test]
+    fn unit_tests_end_every_runtime_file_and_are_left_out_of_the_copies() {
+        for (module, files, _) in super::RUNTIME {
+            for (path, text) in *files {
+                let Some(_) = text.find(super::UNIT_TESTS) else { continue };
+                let original = syn::parse_file(text).unwrap_or_else(|e| panic!("{path}: {e}"));
+                let last = original.items.last().map(|item| quote::quote!(#item).to_string());
+                assert!(
+                    last.is_some_and(|l| l.starts_with("# [cfg (test)] mod tests")),
+                    "{module}: {path}: tests must end the file"
+                );
+                let copied =
+                    syn::parse_file(&super::without_unit_tests(text)).unwrap_or_else(|e| panic!("{path}: {e}"));
+                assert_eq!(copied.items.len() + 1, original.items.len(), "{path}: only the tests are left out");
+                let copy = super::without_unit_tests(text);
+                assert!(!copy.contains("cfg(test)") && copy.ends_with("\n") && !copy.ends_with("\n\n"), "{path}");
+            }
+        }
+        assert_eq!(super::without_unit_tests("fn a() {}\n\n#[cfg(test)]\nmod tests {\n    x();\n}\n"), "fn a() {}\n");
     }
 
     #[test]

@@ -211,7 +211,7 @@ impl JwksKeys {
                 return cache.settled(kid, Instant::now(), options);
             }
         }
-        let call = Call::new(&self.client, &GET_JWKS, GET_JWKS.path.to_owned(), options.backend_call());
+        let call = Call::new(self.client.clone(), &GET_JWKS, GET_JWKS.path.to_owned(), options.backend_call());
         let fetched = call.send_json::<Jwks>().await.map(rsa_keys);
         let mut cache = self.cache();
         let now = Instant::now();

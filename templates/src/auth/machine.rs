@@ -269,7 +269,7 @@ impl Backend {
             },
             TokenKind::Session => return Err(TokenError::NotAMachineToken),
         };
-        let mut call = Call::new(&self.client, op, op.path.to_owned(), request);
+        let mut call = Call::new(self.client.clone(), op, op.path.to_owned(), request);
         call.json(&body);
         match call.send_json::<Verification>().await {
             Ok(verification) => verification.into_auth(kind),

@@ -45,8 +45,11 @@ pub use file::FilePart;
 pub use nullable::Nullable;
 pub mod api;
 pub use client::{Client, ClientBuilder, SecretKey};
-pub use error::{ApiError, ClerkError, Error};
+pub use error::{ApiError, Error, ErrorDetail, OptionalExt};
 pub use request::{Pending, RequestOptions, WithResponse};
+
+/// The HTTP status type of [`Error::status`] and [`ApiError::status`].
+pub use reqwest::StatusCode;
 pub use response::Response;
 pub use retry::RetryPolicy;
 

@@ -16,9 +16,9 @@ impl<'c> FilesApi<'c> {
     }
 
     /// `GET /files/{name}`
-    pub fn download_file(&self, name: impl Into<String>) -> DownloadFile<'c> {
+    pub fn download_file(&self, name: impl Into<String>) -> DownloadFile {
         DownloadFile {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             name: name.into(),
         }
@@ -29,9 +29,9 @@ impl<'c> FilesApi<'c> {
         &self,
         name: impl Into<String>,
         body: impl Into<crate::FilePart>,
-    ) -> UploadFile<'c> {
+    ) -> UploadFile {
         UploadFile {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             name: name.into(),
             body: body.into(),
@@ -39,9 +39,9 @@ impl<'c> FilesApi<'c> {
     }
 
     /// `POST /avatars`
-    pub fn upload_avatar(&self, body: impl Into<crate::FilePart>) -> UploadAvatar<'c> {
+    pub fn upload_avatar(&self, body: impl Into<crate::FilePart>) -> UploadAvatar {
         UploadAvatar {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             body: body.into(),
         }
@@ -50,18 +50,18 @@ impl<'c> FilesApi<'c> {
     /// Any content at all; the answer describes what was stored.
     ///
     /// `POST /blobs`
-    pub fn put_blob(&self) -> PutBlob<'c> {
+    pub fn put_blob(&self) -> PutBlob {
         PutBlob {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             body: None,
         }
     }
 
     /// `GET /logo`
-    pub fn get_logo(&self) -> GetLogo<'c> {
+    pub fn get_logo(&self) -> GetLogo {
         GetLogo {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
         }
     }
@@ -74,16 +74,16 @@ const DOWNLOAD_FILE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`FilesApi::download_file`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`FilesApi::download_file`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct DownloadFile<'c> {
-    client: &'c crate::Client,
+pub struct DownloadFile {
+    client: crate::Client,
     options: RequestOptions,
     name: String,
 }
 
-impl<'c> DownloadFile<'c> {
+impl DownloadFile {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -91,7 +91,7 @@ impl<'c> DownloadFile<'c> {
     }
 
     /// Sends `GET /files/{name}`.
-    pub fn send(self) -> crate::Pending<'c, bytes::Bytes> {
+    pub fn send(self) -> crate::Pending<bytes::Bytes> {
         let call = Call::new(
             self.client,
             &DOWNLOAD_FILE,
@@ -111,17 +111,17 @@ const UPLOAD_FILE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`FilesApi::upload_file`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`FilesApi::upload_file`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct UploadFile<'c> {
-    client: &'c crate::Client,
+pub struct UploadFile {
+    client: crate::Client,
     options: RequestOptions,
     name: String,
     body: crate::FilePart,
 }
 
-impl<'c> UploadFile<'c> {
+impl UploadFile {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -129,7 +129,7 @@ impl<'c> UploadFile<'c> {
     }
 
     /// Sends `PUT /files/{name}`.
-    pub fn send(self) -> crate::Pending<'c, models::UploadFileResponse> {
+    pub fn send(self) -> crate::Pending<models::UploadFileResponse> {
         let mut call = Call::new(
             self.client,
             &UPLOAD_FILE,
@@ -150,16 +150,16 @@ const UPLOAD_AVATAR: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`FilesApi::upload_avatar`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`FilesApi::upload_avatar`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct UploadAvatar<'c> {
-    client: &'c crate::Client,
+pub struct UploadAvatar {
+    client: crate::Client,
     options: RequestOptions,
     body: crate::FilePart,
 }
 
-impl<'c> UploadAvatar<'c> {
+impl UploadAvatar {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -167,7 +167,7 @@ impl<'c> UploadAvatar<'c> {
     }
 
     /// Sends `POST /avatars`.
-    pub fn send(self) -> crate::Pending<'c, ()> {
+    pub fn send(self) -> crate::Pending<()> {
         let mut call = Call::new(
             self.client,
             &UPLOAD_AVATAR,
@@ -188,16 +188,16 @@ const PUT_BLOB: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`FilesApi::put_blob`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`FilesApi::put_blob`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct PutBlob<'c> {
-    client: &'c crate::Client,
+pub struct PutBlob {
+    client: crate::Client,
     options: RequestOptions,
     body: Option<crate::FilePart>,
 }
 
-impl<'c> PutBlob<'c> {
+impl PutBlob {
     /// The request body (optional for this operation).
     pub fn body(mut self, body: impl Into<crate::FilePart>) -> Self {
         self.body = Some(body.into());
@@ -211,7 +211,7 @@ impl<'c> PutBlob<'c> {
     }
 
     /// Sends `POST /blobs`.
-    pub fn send(self) -> crate::Pending<'c, models::PutBlobResponse> {
+    pub fn send(self) -> crate::Pending<models::PutBlobResponse> {
         let mut call = Call::new(
             self.client,
             &PUT_BLOB,
@@ -234,15 +234,15 @@ const GET_LOGO: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`FilesApi::get_logo`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`FilesApi::get_logo`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct GetLogo<'c> {
-    client: &'c crate::Client,
+pub struct GetLogo {
+    client: crate::Client,
     options: RequestOptions,
 }
 
-impl<'c> GetLogo<'c> {
+impl GetLogo {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -250,7 +250,7 @@ impl<'c> GetLogo<'c> {
     }
 
     /// Sends `GET /logo`.
-    pub fn send(self) -> crate::Pending<'c, bytes::Bytes> {
+    pub fn send(self) -> crate::Pending<bytes::Bytes> {
         let call = Call::new(self.client, &GET_LOGO, "/logo".to_owned(), self.options);
         call.send_bytes()
     }

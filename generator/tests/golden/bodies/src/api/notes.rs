@@ -16,18 +16,18 @@ impl<'c> NotesApi<'c> {
     }
 
     /// `POST /notes`
-    pub fn create_note(&self, body: impl Into<String>) -> CreateNote<'c> {
+    pub fn create_note(&self, body: impl Into<String>) -> CreateNote {
         CreateNote {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             body: body.into(),
         }
     }
 
     /// `POST /imports`
-    pub fn import_rows(&self) -> ImportRows<'c> {
+    pub fn import_rows(&self) -> ImportRows {
         ImportRows {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             body: None,
         }
@@ -38,9 +38,9 @@ impl<'c> NotesApi<'c> {
     /// The body is sent as `application/json`; the operation also accepts `text/plain`, `application/xml`.
     ///
     /// The response is read as `application/json`; the API may also answer `text/csv`, `application/pdf`.
-    pub fn send_message(&self, body: models::SendMessageRequest) -> SendMessage<'c> {
+    pub fn send_message(&self, body: models::SendMessageRequest) -> SendMessage {
         SendMessage {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             body,
         }
@@ -49,9 +49,9 @@ impl<'c> NotesApi<'c> {
     /// `POST /render`
     ///
     /// The response is read as `text/plain`; the API may also answer `application/pdf`.
-    pub fn render_document(&self, body: impl Into<String>) -> RenderDocument<'c> {
+    pub fn render_document(&self, body: impl Into<String>) -> RenderDocument {
         RenderDocument {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             body: body.into(),
         }
@@ -65,16 +65,16 @@ const CREATE_NOTE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`NotesApi::create_note`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`NotesApi::create_note`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct CreateNote<'c> {
-    client: &'c crate::Client,
+pub struct CreateNote {
+    client: crate::Client,
     options: RequestOptions,
     body: String,
 }
 
-impl<'c> CreateNote<'c> {
+impl CreateNote {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -82,7 +82,7 @@ impl<'c> CreateNote<'c> {
     }
 
     /// Sends `POST /notes`.
-    pub fn send(self) -> crate::Pending<'c, String> {
+    pub fn send(self) -> crate::Pending<String> {
         let mut call = Call::new(
             self.client,
             &CREATE_NOTE,
@@ -103,16 +103,16 @@ const IMPORT_ROWS: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`NotesApi::import_rows`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`NotesApi::import_rows`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct ImportRows<'c> {
-    client: &'c crate::Client,
+pub struct ImportRows {
+    client: crate::Client,
     options: RequestOptions,
     body: Option<String>,
 }
 
-impl<'c> ImportRows<'c> {
+impl ImportRows {
     /// The request body (optional for this operation).
     pub fn body(mut self, body: impl Into<String>) -> Self {
         self.body = Some(body.into());
@@ -126,7 +126,7 @@ impl<'c> ImportRows<'c> {
     }
 
     /// Sends `POST /imports`.
-    pub fn send(self) -> crate::Pending<'c, String> {
+    pub fn send(self) -> crate::Pending<String> {
         let mut call = Call::new(
             self.client,
             &IMPORT_ROWS,
@@ -149,16 +149,16 @@ const SEND_MESSAGE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`NotesApi::send_message`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`NotesApi::send_message`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct SendMessage<'c> {
-    client: &'c crate::Client,
+pub struct SendMessage {
+    client: crate::Client,
     options: RequestOptions,
     body: models::SendMessageRequest,
 }
 
-impl<'c> SendMessage<'c> {
+impl SendMessage {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -166,7 +166,7 @@ impl<'c> SendMessage<'c> {
     }
 
     /// Sends `POST /messages`.
-    pub fn send(self) -> crate::Pending<'c, models::SendMessageResponse> {
+    pub fn send(self) -> crate::Pending<models::SendMessageResponse> {
         let mut call = Call::new(
             self.client,
             &SEND_MESSAGE,
@@ -188,16 +188,16 @@ const RENDER_DOCUMENT: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`NotesApi::render_document`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`NotesApi::render_document`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct RenderDocument<'c> {
-    client: &'c crate::Client,
+pub struct RenderDocument {
+    client: crate::Client,
     options: RequestOptions,
     body: String,
 }
 
-impl<'c> RenderDocument<'c> {
+impl RenderDocument {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -205,7 +205,7 @@ impl<'c> RenderDocument<'c> {
     }
 
     /// Sends `POST /render`.
-    pub fn send(self) -> crate::Pending<'c, String> {
+    pub fn send(self) -> crate::Pending<String> {
         let mut call = Call::new(
             self.client,
             &RENDER_DOCUMENT,

@@ -16,9 +16,9 @@ impl<'c> ReactionsApi<'c> {
     }
 
     /// `POST /reactions`
-    pub fn add_reaction(&self, body: models::Reaction) -> AddReaction<'c> {
+    pub fn add_reaction(&self, body: models::Reaction) -> AddReaction {
         AddReaction {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             body,
         }
@@ -32,16 +32,16 @@ const ADD_REACTION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`ReactionsApi::add_reaction`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`ReactionsApi::add_reaction`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct AddReaction<'c> {
-    client: &'c crate::Client,
+pub struct AddReaction {
+    client: crate::Client,
     options: RequestOptions,
     body: models::Reaction,
 }
 
-impl<'c> AddReaction<'c> {
+impl AddReaction {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -49,7 +49,7 @@ impl<'c> AddReaction<'c> {
     }
 
     /// Sends `POST /reactions`.
-    pub fn send(self) -> crate::Pending<'c, models::Reaction> {
+    pub fn send(self) -> crate::Pending<models::Reaction> {
         let mut call = Call::new(
             self.client,
             &ADD_REACTION,

@@ -16,9 +16,9 @@ impl<'c> M2mTokensApi<'c> {
     }
 
     /// `GET /m2m_tokens`
-    pub fn get_m2m_tokens(&self) -> GetM2mTokens<'c> {
+    pub fn get_m2m_tokens(&self) -> GetM2mTokens {
         GetM2mTokens {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             frontend_api_2: None,
             frontend_api: None,
@@ -34,18 +34,18 @@ const GET_M2M_TOKENS: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`M2mTokensApi::get_m2m_tokens`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`M2mTokensApi::get_m2m_tokens`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct GetM2mTokens<'c> {
-    client: &'c crate::Client,
+pub struct GetM2mTokens {
+    client: crate::Client,
     options: RequestOptions,
     frontend_api_2: Option<String>,
     frontend_api: Option<String>,
     enrollment_mode: Option<Vec<models::GetM2mTokensEnrollmentModeItem>>,
 }
 
-impl<'c> GetM2mTokens<'c> {
+impl GetM2mTokens {
     #[deprecated]
     pub fn frontend_api_2(mut self, frontend_api_2: impl Into<String>) -> Self {
         self.frontend_api_2 = Some(frontend_api_2.into());
@@ -72,7 +72,7 @@ impl<'c> GetM2mTokens<'c> {
     }
 
     /// Sends `GET /m2m_tokens`.
-    pub fn send(self) -> crate::Pending<'c, Vec<models::JwksEd25519PublicKey>> {
+    pub fn send(self) -> crate::Pending<Vec<models::JwksEd25519PublicKey>> {
         let mut call = Call::new(
             self.client,
             &GET_M2M_TOKENS,

@@ -16,9 +16,9 @@ impl<'c> OAuthApplicationsApi<'c> {
     }
 
     /// `POST /oauth_applications`
-    pub fn create_oauth_application(&self) -> CreateOAuthApplication<'c> {
+    pub fn create_oauth_application(&self) -> CreateOAuthApplication {
         CreateOAuthApplication {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             body: None,
         }
@@ -32,16 +32,16 @@ const CREATE_OAUTH_APPLICATION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OAuthApplicationsApi::create_oauth_application`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`OAuthApplicationsApi::create_oauth_application`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct CreateOAuthApplication<'c> {
-    client: &'c crate::Client,
+pub struct CreateOAuthApplication {
+    client: crate::Client,
     options: RequestOptions,
     body: Option<models::CreateOAuthApplicationRequest>,
 }
 
-impl<'c> CreateOAuthApplication<'c> {
+impl CreateOAuthApplication {
     /// The request body (optional for this operation).
     pub fn body(mut self, body: models::CreateOAuthApplicationRequest) -> Self {
         self.body = Some(body);
@@ -55,7 +55,7 @@ impl<'c> CreateOAuthApplication<'c> {
     }
 
     /// Sends `POST /oauth_applications`.
-    pub fn send(self) -> crate::Pending<'c, models::OAuthApplication> {
+    pub fn send(self) -> crate::Pending<models::OAuthApplication> {
         let mut call = Call::new(
             self.client,
             &CREATE_OAUTH_APPLICATION,

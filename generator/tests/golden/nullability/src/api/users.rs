@@ -20,9 +20,9 @@ impl<'c> UsersApi<'c> {
         &self,
         user_id: impl Into<String>,
         body: models::UpdateUserRequest,
-    ) -> UpdateUser<'c> {
+    ) -> UpdateUser {
         UpdateUser {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             user_id: user_id.into(),
             body,
@@ -37,17 +37,17 @@ const UPDATE_USER: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::update_user`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`UsersApi::update_user`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct UpdateUser<'c> {
-    client: &'c crate::Client,
+pub struct UpdateUser {
+    client: crate::Client,
     options: RequestOptions,
     user_id: String,
     body: models::UpdateUserRequest,
 }
 
-impl<'c> UpdateUser<'c> {
+impl UpdateUser {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -55,7 +55,7 @@ impl<'c> UpdateUser<'c> {
     }
 
     /// Sends `PATCH /users/{user_id}`.
-    pub fn send(self) -> crate::Pending<'c, models::User> {
+    pub fn send(self) -> crate::Pending<models::User> {
         let mut call = Call::new(
             self.client,
             &UPDATE_USER,

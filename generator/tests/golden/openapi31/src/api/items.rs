@@ -16,27 +16,27 @@ impl<'c> ItemsApi<'c> {
     }
 
     /// `GET /items`
-    pub fn list_items(&self) -> ListItems<'c> {
+    pub fn list_items(&self) -> ListItems {
         ListItems {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             min_price: None,
         }
     }
 
     /// `POST /items`
-    pub fn create_item(&self, body: models::Item) -> CreateItem<'c> {
+    pub fn create_item(&self, body: models::Item) -> CreateItem {
         CreateItem {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             body,
         }
     }
 
     /// `PUT /items/{id}/image`
-    pub fn set_item_image(&self, id: impl Into<String>) -> SetItemImage<'c> {
+    pub fn set_item_image(&self, id: impl Into<String>) -> SetItemImage {
         SetItemImage {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             id: id.into(),
             body: None,
@@ -44,9 +44,9 @@ impl<'c> ItemsApi<'c> {
     }
 
     /// `GET /ping`
-    pub fn ping(&self) -> Ping<'c> {
+    pub fn ping(&self) -> Ping {
         Ping {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
         }
     }
@@ -59,16 +59,16 @@ const LIST_ITEMS: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`ItemsApi::list_items`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`ItemsApi::list_items`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct ListItems<'c> {
-    client: &'c crate::Client,
+pub struct ListItems {
+    client: crate::Client,
     options: RequestOptions,
     min_price: Option<f64>,
 }
 
-impl<'c> ListItems<'c> {
+impl ListItems {
     pub fn min_price(mut self, min_price: f64) -> Self {
         self.min_price = Some(min_price);
         self
@@ -81,7 +81,7 @@ impl<'c> ListItems<'c> {
     }
 
     /// Sends `GET /items`.
-    pub fn send(self) -> crate::Pending<'c, Vec<models::Item>> {
+    pub fn send(self) -> crate::Pending<Vec<models::Item>> {
         let mut call = Call::new(
             self.client,
             &LIST_ITEMS,
@@ -102,16 +102,16 @@ const CREATE_ITEM: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`ItemsApi::create_item`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`ItemsApi::create_item`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct CreateItem<'c> {
-    client: &'c crate::Client,
+pub struct CreateItem {
+    client: crate::Client,
     options: RequestOptions,
     body: models::Item,
 }
 
-impl<'c> CreateItem<'c> {
+impl CreateItem {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -119,7 +119,7 @@ impl<'c> CreateItem<'c> {
     }
 
     /// Sends `POST /items`.
-    pub fn send(self) -> crate::Pending<'c, models::Item> {
+    pub fn send(self) -> crate::Pending<models::Item> {
         let mut call = Call::new(
             self.client,
             &CREATE_ITEM,
@@ -140,17 +140,17 @@ const SET_ITEM_IMAGE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`ItemsApi::set_item_image`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`ItemsApi::set_item_image`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct SetItemImage<'c> {
-    client: &'c crate::Client,
+pub struct SetItemImage {
+    client: crate::Client,
     options: RequestOptions,
     id: String,
     body: Option<models::SetItemImageRequest>,
 }
 
-impl<'c> SetItemImage<'c> {
+impl SetItemImage {
     /// The request body (optional for this operation).
     pub fn body(mut self, body: models::SetItemImageRequest) -> Self {
         self.body = Some(body);
@@ -164,7 +164,7 @@ impl<'c> SetItemImage<'c> {
     }
 
     /// Sends `PUT /items/{id}/image`.
-    pub fn send(self) -> crate::Pending<'c, ()> {
+    pub fn send(self) -> crate::Pending<()> {
         let mut call = Call::new(
             self.client,
             &SET_ITEM_IMAGE,
@@ -186,15 +186,15 @@ const PING: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`ItemsApi::ping`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`ItemsApi::ping`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct Ping<'c> {
-    client: &'c crate::Client,
+pub struct Ping {
+    client: crate::Client,
     options: RequestOptions,
 }
 
-impl<'c> Ping<'c> {
+impl Ping {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -202,7 +202,7 @@ impl<'c> Ping<'c> {
     }
 
     /// Sends `GET /ping`.
-    pub fn send(self) -> crate::Pending<'c, ()> {
+    pub fn send(self) -> crate::Pending<()> {
         let call = Call::new(self.client, &PING, "/ping".to_owned(), self.options);
         call.send_empty()
     }

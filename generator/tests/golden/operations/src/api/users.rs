@@ -16,9 +16,9 @@ impl<'c> UsersApi<'c> {
     }
 
     /// `GET /users`
-    pub fn get_user_list(&self) -> GetUserList<'c> {
+    pub fn get_user_list(&self) -> GetUserList {
         GetUserList {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             limit: None,
             order_by: None,
@@ -27,9 +27,9 @@ impl<'c> UsersApi<'c> {
     }
 
     /// `POST /users`
-    pub fn create_user(&self, body: models::CreateUserRequest) -> CreateUser<'c> {
+    pub fn create_user(&self, body: models::CreateUserRequest) -> CreateUser {
         CreateUser {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             body,
         }
@@ -39,9 +39,9 @@ impl<'c> UsersApi<'c> {
     pub fn upload_profile_image(
         &self,
         user_id: impl Into<String>,
-    ) -> UploadProfileImage<'c> {
+    ) -> UploadProfileImage {
         UploadProfileImage {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             user_id: user_id.into(),
             body: None,
@@ -49,9 +49,9 @@ impl<'c> UsersApi<'c> {
     }
 
     /// `DELETE /users/{user_id}`
-    pub fn delete_user(&self, user_id: impl Into<String>) -> DeleteUser<'c> {
+    pub fn delete_user(&self, user_id: impl Into<String>) -> DeleteUser {
         DeleteUser {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             user_id: user_id.into(),
         }
@@ -65,18 +65,18 @@ const GET_USER_LIST: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::get_user_list`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`UsersApi::get_user_list`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct GetUserList<'c> {
-    client: &'c crate::Client,
+pub struct GetUserList {
+    client: crate::Client,
     options: RequestOptions,
     limit: Option<i64>,
     order_by: Option<String>,
     status: Option<models::GetUserListStatus>,
 }
 
-impl<'c> GetUserList<'c> {
+impl GetUserList {
     /// The server uses `10` when this is not set.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
@@ -101,7 +101,7 @@ impl<'c> GetUserList<'c> {
     }
 
     /// Sends `GET /users`.
-    pub fn send(self) -> crate::Pending<'c, Vec<models::UserListItem>> {
+    pub fn send(self) -> crate::Pending<Vec<models::UserListItem>> {
         let mut call = Call::new(
             self.client,
             &GET_USER_LIST,
@@ -124,16 +124,16 @@ const CREATE_USER: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::create_user`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`UsersApi::create_user`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct CreateUser<'c> {
-    client: &'c crate::Client,
+pub struct CreateUser {
+    client: crate::Client,
     options: RequestOptions,
     body: models::CreateUserRequest,
 }
 
-impl<'c> CreateUser<'c> {
+impl CreateUser {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -141,7 +141,7 @@ impl<'c> CreateUser<'c> {
     }
 
     /// Sends `POST /users`.
-    pub fn send(self) -> crate::Pending<'c, models::UserListItem> {
+    pub fn send(self) -> crate::Pending<models::UserListItem> {
         let mut call = Call::new(
             self.client,
             &CREATE_USER,
@@ -162,17 +162,17 @@ const UPLOAD_PROFILE_IMAGE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::upload_profile_image`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`UsersApi::upload_profile_image`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct UploadProfileImage<'c> {
-    client: &'c crate::Client,
+pub struct UploadProfileImage {
+    client: crate::Client,
     options: RequestOptions,
     user_id: String,
     body: Option<models::UploadProfileImageRequest>,
 }
 
-impl<'c> UploadProfileImage<'c> {
+impl UploadProfileImage {
     /// The request body (optional for this operation).
     pub fn body(mut self, body: models::UploadProfileImageRequest) -> Self {
         self.body = Some(body);
@@ -186,7 +186,7 @@ impl<'c> UploadProfileImage<'c> {
     }
 
     /// Sends `POST /users/{user_id}/profile_image`.
-    pub fn send(self) -> crate::Pending<'c, models::Verification> {
+    pub fn send(self) -> crate::Pending<models::Verification> {
         let mut call = Call::new(
             self.client,
             &UPLOAD_PROFILE_IMAGE,
@@ -207,16 +207,16 @@ const DELETE_USER: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::delete_user`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`UsersApi::delete_user`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct DeleteUser<'c> {
-    client: &'c crate::Client,
+pub struct DeleteUser {
+    client: crate::Client,
     options: RequestOptions,
     user_id: String,
 }
 
-impl<'c> DeleteUser<'c> {
+impl DeleteUser {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -224,7 +224,7 @@ impl<'c> DeleteUser<'c> {
     }
 
     /// Sends `DELETE /users/{user_id}`.
-    pub fn send(self) -> crate::Pending<'c, ()> {
+    pub fn send(self) -> crate::Pending<()> {
         let call = Call::new(
             self.client,
             &DELETE_USER,

@@ -16,18 +16,18 @@ impl<'c> PetsApi<'c> {
     }
 
     /// `GET /pets`
-    pub fn list_pets(&self) -> ListPets<'c> {
+    pub fn list_pets(&self) -> ListPets {
         ListPets {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             kind: None,
         }
     }
 
     /// `GET /pets/{id}`
-    pub fn get_pet(&self, id: impl Into<String>) -> GetPet<'c> {
+    pub fn get_pet(&self, id: impl Into<String>) -> GetPet {
         GetPet {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             id: id.into(),
             kind: None,
@@ -35,9 +35,9 @@ impl<'c> PetsApi<'c> {
     }
 
     /// `GET /owners/{id}`
-    pub fn get_owner(&self, id: impl Into<String>) -> GetOwner<'c> {
+    pub fn get_owner(&self, id: impl Into<String>) -> GetOwner {
         GetOwner {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
             id: id.into(),
         }
@@ -51,16 +51,16 @@ const LIST_PETS: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`PetsApi::list_pets`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`PetsApi::list_pets`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct ListPets<'c> {
-    client: &'c crate::Client,
+pub struct ListPets {
+    client: crate::Client,
     options: RequestOptions,
     kind: Option<models::ListPetsKind>,
 }
 
-impl<'c> ListPets<'c> {
+impl ListPets {
     pub fn kind(mut self, kind: models::ListPetsKind) -> Self {
         self.kind = Some(kind);
         self
@@ -73,7 +73,7 @@ impl<'c> ListPets<'c> {
     }
 
     /// Sends `GET /pets`.
-    pub fn send(self) -> crate::Pending<'c, Vec<models::ListPetsResponseItem>> {
+    pub fn send(self) -> crate::Pending<Vec<models::ListPetsResponseItem>> {
         let mut call = Call::new(
             self.client,
             &LIST_PETS,
@@ -94,17 +94,17 @@ const GET_PET: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`PetsApi::get_pet`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`PetsApi::get_pet`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct GetPet<'c> {
-    client: &'c crate::Client,
+pub struct GetPet {
+    client: crate::Client,
     options: RequestOptions,
     id: String,
     kind: Option<models::ListPetsKind>,
 }
 
-impl<'c> GetPet<'c> {
+impl GetPet {
     pub fn kind(mut self, kind: models::ListPetsKind) -> Self {
         self.kind = Some(kind);
         self
@@ -117,7 +117,7 @@ impl<'c> GetPet<'c> {
     }
 
     /// Sends `GET /pets/{id}`.
-    pub fn send(self) -> crate::Pending<'c, models::Pet> {
+    pub fn send(self) -> crate::Pending<models::Pet> {
         let mut call = Call::new(
             self.client,
             &GET_PET,
@@ -138,16 +138,16 @@ const GET_OWNER: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`PetsApi::get_owner`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`PetsApi::get_owner`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct GetOwner<'c> {
-    client: &'c crate::Client,
+pub struct GetOwner {
+    client: crate::Client,
     options: RequestOptions,
     id: String,
 }
 
-impl<'c> GetOwner<'c> {
+impl GetOwner {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -155,7 +155,7 @@ impl<'c> GetOwner<'c> {
     }
 
     /// Sends `GET /owners/{id}`.
-    pub fn send(self) -> crate::Pending<'c, models::PetOwner> {
+    pub fn send(self) -> crate::Pending<models::PetOwner> {
         let call = Call::new(
             self.client,
             &GET_OWNER,

@@ -16,9 +16,9 @@ impl<'c> OAuthAccessTokensApi<'c> {
     }
 
     /// `POST /oauth_applications/access_tokens/verify`
-    pub fn verify_oauth_access_token(&self) -> VerifyOAuthAccessToken<'c> {
+    pub fn verify_oauth_access_token(&self) -> VerifyOAuthAccessToken {
         VerifyOAuthAccessToken {
-            client: self.client,
+            client: self.client.clone(),
             options: RequestOptions::default(),
         }
     }
@@ -31,15 +31,15 @@ const VERIFY_OAUTH_ACCESS_TOKEN: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OAuthAccessTokensApi::verify_oauth_access_token`]: set optional parameters, then `.send().await` or just `.await`.
+/// Request builder for [`OAuthAccessTokensApi::verify_oauth_access_token`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
-pub struct VerifyOAuthAccessToken<'c> {
-    client: &'c crate::Client,
+pub struct VerifyOAuthAccessToken {
+    client: crate::Client,
     options: RequestOptions,
 }
 
-impl<'c> VerifyOAuthAccessToken<'c> {
+impl VerifyOAuthAccessToken {
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -47,7 +47,7 @@ impl<'c> VerifyOAuthAccessToken<'c> {
     }
 
     /// Sends `POST /oauth_applications/access_tokens/verify`.
-    pub fn send(self) -> crate::Pending<'c, models::VerifyOAuthAccessTokenResponse> {
+    pub fn send(self) -> crate::Pending<models::VerifyOAuthAccessTokenResponse> {
         let call = Call::new(
             self.client,
             &VERIFY_OAUTH_ACCESS_TOKEN,
