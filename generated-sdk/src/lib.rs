@@ -163,6 +163,9 @@ mod tagged;
 #[cfg(feature = "auth")]
 pub mod auth;
 
+#[cfg(feature = "testing")]
+pub mod testing;
+
 #[cfg(feature = "webhook-verification")]
 pub mod webhooks;
 pub use decode::{decode, DecodeError};

@@ -39,6 +39,8 @@ mod tagged;
 
 #[cfg(feature = "auth")]
 pub mod auth;
+#[cfg(feature = "testing")]
+pub mod testing;
 #[cfg(feature = "webhook-verification")]
 pub mod webhooks;
 

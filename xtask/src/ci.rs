@@ -18,7 +18,7 @@ pub fn test(root: &Path) -> Result {
     let steps: &[(&str, &dyn Fn() -> Result)] = &[
         ("rustfmt --check, hand-written files", &|| fmt::check(root)),
         ("regen --check", &|| regen(root, true, None, None)),
-        ("clippy", &|| clippy(&["--workspace", "--all-targets", "--features", "clerk-sdk/axum"])),
+        ("clippy", &|| clippy(&["--workspace", "--all-targets", "--features", "clerk-sdk/axum,clerk-sdk/testing"])),
         ("clippy, clerk-sdk with tracing", &|| clippy(&["-p", "clerk-sdk", "--features", "tracing", "--all-targets"])),
         (
             "clippy, clerk-sdk with one resource group (users), auth only, webhook verification only, and no feature",
@@ -38,7 +38,7 @@ pub fn test(root: &Path) -> Result {
         }),
         ("tests", &|| {
             cargo(
-                &["test", "--workspace", "--features", "clerk-sdk/axum", "--quiet"],
+                &["test", "--workspace", "--features", "clerk-sdk/axum,clerk-sdk/testing", "--quiet"],
                 &[("CLERK_SPECS_DIR", specs), ("CLERK_WEBHOOKS_JSON", webhooks)],
             )
         }),

@@ -12,11 +12,11 @@ use std::fmt;
 use super::TokenError;
 
 /// `cat` of session tokens (handshake tokens share it).
-pub(super) const SESSION_CATEGORY: &str = "cl_B7d4PD111AAA";
+pub(crate) const SESSION_CATEGORY: &str = "cl_B7d4PD111AAA";
 /// `cat` of tokens minted from a JWT template.
 pub(super) const TEMPLATE_CATEGORY: &str = "cl_B7d4PD222AAA";
 /// `cat` of M2M JWTs.
-pub(super) const M2M_CATEGORY: &str = "cl_B7d4PD333AAA";
+pub(crate) const M2M_CATEGORY: &str = "cl_B7d4PD333AAA";
 /// `cat` that instances which opted out of categories stamp on every token: it says
 /// nothing about the token's kind.
 pub(super) const IGNORED_CATEGORY: &str = "cl_I7d4PD111III";

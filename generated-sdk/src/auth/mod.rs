@@ -31,6 +31,8 @@ use std::time::{Duration, SystemTime};
 
 use category::Form;
 pub use category::{Accepts, TokenKind};
+#[cfg(feature = "testing")]
+pub(crate) use category::{M2M_CATEGORY, SESSION_CATEGORY};
 pub use claims::{
     Actor, Entitlements, FactorVerificationAge, OrganizationClaims, SessionClaims, SessionStatus, TemplateClaims,
 };

@@ -141,6 +141,11 @@ fn features(plan: &Crate<'_>) -> Vec<Feature> {
             "axum",
             &["auth", "dep:axum-core", "dep:tower-layer", "dep:tower-service"],
         ));
+        out.push(feature(
+            "A testing kit for dev-dependencies: a test key, minted tokens, signed webhooks.",
+            "testing",
+            &["auth", "webhook-verification"],
+        ));
     }
     out.push(feature(
         "Webhook signature verification (Svix).",

@@ -84,6 +84,11 @@ const RUNTIME: &[(&str, &[RuntimeFile], Needs)] = &[
         ],
         Needs::Jwks,
     ),
+    (
+        "testing",
+        &[runtime_file!("testing/mod.rs"), runtime_file!("testing/tokens.rs"), runtime_file!("testing/webhook.rs")],
+        Needs::Jwks,
+    ),
     ("webhooks", &[runtime_file!("webhooks.rs")], Needs::Operations),
 ];
 
@@ -100,7 +105,8 @@ fn without_unit_tests(source: &str) -> String {
 }
 
 /// Runtime modules that are public and behind a cargo feature: (module, feature).
-const FEATURE_MODULES: &[(&str, &str)] = &[("auth", "auth"), ("webhooks", "webhook-verification")];
+const FEATURE_MODULES: &[(&str, &str)] =
+    &[("auth", "auth"), ("testing", "testing"), ("webhooks", "webhook-verification")];
 
 /// The cargo feature that turns a module on, if it is feature-gated.
 fn module_feature(module: &str) -> Option<&'static str> {
