@@ -119,7 +119,7 @@ pub(crate) fn segment(value: &str) -> String {
 /// `.` or `..`: URL parsers resolve such a segment, so the call would go to another
 /// resource (`DELETE /users/{id}` with `..` deletes from `/`). Percent-encoding keeps `/`
 /// inside a parameter, so template and path have their segments in the same places.
-fn unsafe_parameter<'t>(template: &'t str, path: &str) -> Option<&'t str> {
+pub(crate) fn unsafe_parameter<'t>(template: &'t str, path: &str) -> Option<&'t str> {
     template.split('/').zip(path.split('/')).find_map(|(declared, sent)| {
         let parameter = declared.strip_prefix('{')?.strip_suffix('}')?;
         matches!(sent, "" | "." | "..").then_some(parameter)
@@ -260,7 +260,7 @@ impl Call {
         }
     }
 
-    fn build(&self) -> Result<reqwest::Request, Error> {
+    pub(crate) fn build(&self) -> Result<reqwest::Request, Error> {
         let inner = &self.client.inner;
         // The base URL was parsed when the client was built; the path and query are
         // already percent-encoded, so setting them leaves them as they are.

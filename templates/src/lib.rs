@@ -68,3 +68,6 @@ const DEFAULT_RETRY: retry::SpecRetry = retry::SpecRetry {
     multiplier: 1.5,
     max_elapsed: std::time::Duration::from_millis(3_600_000),
 };
+
+#[cfg(test)]
+mod tests;

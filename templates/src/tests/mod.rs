@@ -1,0 +1,3 @@
+//! Unit tests of the runtime that the generator does not copy into the SDK.
+
+mod request;
