@@ -179,8 +179,8 @@ impl Webhook {
     }
 }
 
+mod events;
 /// The models of webhook payloads, generated from the webhooks document.
 pub mod models;
-mod events;
 
 pub use events::EventData;

@@ -92,6 +92,10 @@ const RUNTIME: &[(&str, &[RuntimeFile], Needs)] = &[
     ("webhooks", &[runtime_file!("webhooks.rs")], Needs::Operations),
 ];
 
+/// The first line of every file formatted here: rustfmt lays code out differently from
+/// prettyplease, and `cargo fmt` must leave generated files as the generator wrote them.
+const PRETTYPLEASE: &str = "#![cfg_attr(rustfmt, rustfmt::skip)]\n\n";
+
 /// The marker of a runtime file's unit tests, which end the file.
 const UNIT_TESTS: &str = "\n#[cfg(test)]\nmod tests {\n";
 
@@ -194,7 +198,7 @@ pub fn emit_crate(plan: &Crate<'_>, options: &Options) -> Result<Vec<File>, Erro
             Some(webhooks) => {
                 // One file, the start of `webhooks/mod.rs`, which declares the typed events.
                 let source: String = sources.iter().map(|(_, text)| without_unit_tests(text)).collect();
-                let typed = "\n/// The models of webhook payloads, generated from the webhooks document.\npub mod models;\nmod events;\n\npub use events::EventData;\n";
+                let typed = "\nmod events;\n/// The models of webhook payloads, generated from the webhooks document.\npub mod models;\n\npub use events::EventData;\n";
                 files.push(File { path: "src/webhooks/mod.rs".into(), contents: format!("{HEADER}{source}{typed}") });
                 rust.extend(webhook_files(webhooks));
             }
@@ -336,7 +340,10 @@ fn format_all(header: &str, files: Vec<Unformatted>) -> Result<Vec<File>, Errors
         })?;
         Ok(File {
             path: file.path.clone(),
-            contents: format!("{header}{}", spaced(&types::lay_out_tables(&prettyplease::unparse(&parsed)))),
+            contents: format!(
+                "{header}{PRETTYPLEASE}{}",
+                spaced(&types::lay_out_tables(&prettyplease::unparse(&parsed)))
+            ),
         })
     };
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(files.len().max(1));
