@@ -579,7 +579,7 @@ fn events_file(api: &Api) -> TokenStream {
 fn model_file(api: &Api, ids: &[TypeId], path: &TokenStream) -> TokenStream {
     let mut imports = BTreeSet::new();
     for &id in ids {
-        for dep in types::dependencies(api.ty(id)) {
+        for dep in api.ty(id).kind.refs() {
             if !ids.contains(&dep) {
                 imports.insert(api.ty(dep).name.as_str());
             }

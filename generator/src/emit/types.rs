@@ -3,7 +3,6 @@
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 use serde_json::Value;
-use std::collections::BTreeSet;
 
 use super::docs;
 use crate::ir::{Api, Field, Presence, TypeDef, TypeId, TypeKind, TypeRef, Use, Variant};
@@ -83,31 +82,6 @@ pub(super) fn ty_in(api: &Api, t: &TypeRef, multipart: bool, prefix: &TokenStrea
         TypeRef::File if multipart => quote!(crate::FilePart),
         TypeRef::File => quote!(String),
     }
-}
-
-/// Named types a type reference mentions.
-pub(super) fn referenced(t: &TypeRef, out: &mut BTreeSet<TypeId>) {
-    match t {
-        TypeRef::Named(id) => {
-            out.insert(*id);
-        }
-        TypeRef::Array(inner) | TypeRef::Map(inner) => referenced(inner, out),
-        _ => {}
-    }
-}
-
-/// Named types a type definition mentions.
-pub(super) fn dependencies(t: &TypeDef) -> BTreeSet<TypeId> {
-    let mut out = BTreeSet::new();
-    match &t.kind {
-        TypeKind::Struct { fields, .. } => fields.iter().for_each(|f| referenced(&f.ty, &mut out)),
-        TypeKind::Tagged { variants, .. } | TypeKind::Untagged { variants } => {
-            variants.iter().for_each(|v| referenced(&v.ty, &mut out))
-        }
-        TypeKind::Alias { target, .. } => referenced(target, &mut out),
-        TypeKind::Enum { .. } => {}
-    }
-    out
 }
 
 /// Whether a struct can derive `Default`: every field may be left out.
