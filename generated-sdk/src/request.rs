@@ -128,13 +128,12 @@ pub(crate) fn unsafe_parameter<'t>(template: &'t str, path: &str) -> Option<&'t 
 
 impl Call {
     pub fn new(client: Client, op: &'static Operation, path: String, options: RequestOptions) -> Self {
-        let error = unsafe_parameter(op.path, &path).map(|parameter| {
-            Error::Config(format!(
-                "{} ({} {}): path parameter `{parameter}` must not be empty, `.` or `..`",
-                op.id, op.method, op.path
-            ))
-        });
-        Call { client, op, path, query: String::new(), body: Body::Empty, options, error }
+        let unsafe_parameter = unsafe_parameter(op.path, &path);
+        let mut call = Call { client, op, path, query: String::new(), body: Body::Empty, options, error: None };
+        if let Some(parameter) = unsafe_parameter {
+            call.refuse(format_args!("path parameter `{parameter}` must not be empty, `.` or `..`"));
+        }
+        call
     }
 
     fn pair(&mut self, name: &str, value: &str) {
@@ -168,6 +167,13 @@ impl Call {
 
     fn fail(&mut self, error: Error) {
         self.error.get_or_insert(error);
+    }
+
+    /// Refuses to send: the call ends with [`Error::Config`] naming the operation and
+    /// `problem`, before any request. The first refusal wins.
+    pub fn refuse(&mut self, problem: impl Display) {
+        let op = self.op;
+        self.fail(Error::Config(format!("{} ({} {}): {problem}", op.id, op.method, op.path)));
     }
 
     #[allow(dead_code, reason = "only operations with JSON bodies use it")]
