@@ -47,11 +47,16 @@ pub struct Change {
     pub breaking: bool,
     /// A one-line description.
     pub text: String,
+    /// The Rust items it adds, removes or changes, as paths below the crate root
+    /// (`UsersApi::get_user`, `GetUser`, `api::users`, `feature users`), where they differ
+    /// from the names in [`Change::text`]; for matching against other tools' reports.
+    pub items: Vec<String>,
 }
 
 /// Every change from `old` to `new`, in a stable order: breaking first, then by item.
 pub fn diff(old: &Api, new: &Api) -> Vec<Change> {
     let mut out = Vec::new();
+    groups(old, new, &mut out);
     operations(old, new, &mut out);
     types(old, new, &mut out);
     out.sort_by(|a, b| (!a.breaking, a.item, a.how, &a.text).cmp(&(!b.breaking, b.item, b.how, &b.text)));
@@ -59,7 +64,42 @@ pub fn diff(old: &Api, new: &Api) -> Vec<Change> {
 }
 
 fn push(out: &mut Vec<Change>, item: Item, how: How, breaking: bool, text: String) {
-    out.push(Change { item, how, breaking, text });
+    out.push(Change { item, how, breaking, text, items: Vec::new() });
+}
+
+/// Resource groups that appear or disappear: with a group go its `Client` accessor, its
+/// handle type, its module and its cargo feature.
+fn groups(old: &Api, new: &Api, out: &mut Vec<Change>) {
+    let (was, now) = (crate::ir::groups::groups(old), crate::ir::groups::groups(new));
+    let named = |list: &[crate::ir::groups::Group], name: &str| list.iter().any(|g| g.name == name);
+    for (list, other, how) in [(&was, &now, How::Removed), (&now, &was, How::Added)] {
+        for group in list.iter().filter(|g| !named(other, &g.name)) {
+            let text = format!(
+                "resource group `client.{}()` (`{}`, feature `{}`)",
+                group.accessor, group.handle, group.feature
+            );
+            let items = vec![
+                format!("Client::{}", group.accessor),
+                group.handle.clone(),
+                format!("api::{}", group.name),
+                format!("feature {}", group.feature),
+            ];
+            out.push(Change { item: Item::Operation, how, breaking: how == How::Removed, text, items });
+        }
+    }
+}
+
+/// The Rust items of each operation: its method on the group's handle and its builder.
+fn operation_items(api: &Api) -> BTreeMap<String, Vec<String>> {
+    crate::ir::groups::groups(api)
+        .iter()
+        .flat_map(|g| {
+            g.members.iter().map(move |m| {
+                let op = &api.operations[m.operation];
+                (op_key(op), vec![format!("{}::{}", g.handle, op.name), m.builder.clone()])
+            })
+        })
+        .collect()
 }
 
 /// A type as the user sees it, e.g. `Vec<User>`.
@@ -97,9 +137,13 @@ fn op_key(op: &Operation) -> String {
 fn operations(old: &Api, new: &Api, out: &mut Vec<Change>) {
     let old_ops: BTreeMap<String, &Operation> = old.operations.iter().map(|o| (op_key(o), o)).collect();
     let new_ops: BTreeMap<String, &Operation> = new.operations.iter().map(|o| (op_key(o), o)).collect();
+    let items = operation_items(old);
     for (key, op) in &old_ops {
         if !new_ops.contains_key(key) {
             push(out, Item::Operation, How::Removed, true, format!("operation `{key}` (`{} {}`)", op.method, op.path));
+            if let Some(last) = out.last_mut() {
+                last.items = items.get(key).cloned().unwrap_or_default();
+            }
         }
     }
     for (key, op) in &new_ops {

@@ -149,3 +149,30 @@ fn a_field_that_becomes_nullable_is_breaking_and_a_new_required_request_field_to
         "{changes:#?}"
     );
 }
+
+#[test]
+fn a_removed_resource_group_names_every_item_that_goes_with_it() {
+    let old = fixture("operations.yaml");
+    let mut new = old.clone();
+    new["paths"].as_object_mut().unwrap().retain(|path, _| path == "/users");
+    for (path, item) in new["paths"].as_object_mut().unwrap() {
+        assert_eq!(path, "/users");
+        for op in item.as_object_mut().unwrap().values_mut() {
+            op["tags"] = json!(["Accounts"]);
+        }
+    }
+    let changes = diff::diff(&api(&old, &NameMap::new()), &api(&new, &NameMap::new()));
+    let group = |how| changes.iter().find(|c| c.how == how && c.text.starts_with("resource group"));
+
+    let removed = group(How::Removed).unwrap_or_else(|| panic!("{changes:#?}"));
+    assert!(removed.breaking, "{removed:?}");
+    assert_eq!(removed.items, ["Client::users", "UsersApi", "api::users", "feature users"]);
+    let added = group(How::Added).unwrap_or_else(|| panic!("{changes:#?}"));
+    assert!(!added.breaking && added.text.contains("client.accounts()"), "{added:?}");
+
+    let operation = changes
+        .iter()
+        .find(|c| c.how == How::Removed && c.text.contains("client.users().delete_user()"))
+        .unwrap_or_else(|| panic!("{changes:#?}"));
+    assert_eq!(operation.items, ["UsersApi::delete_user", "DeleteUser"]);
+}

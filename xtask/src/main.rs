@@ -13,6 +13,7 @@ mod pin;
 mod prism;
 mod process;
 mod regen;
+mod semver;
 mod spec_check;
 mod specs;
 mod tree;
@@ -49,6 +50,10 @@ enum Task {
         old: String,
         /// The new spec: a file or an API version.
         new: String,
+        /// Also run cargo-semver-checks (installed into target/tools on first use) on the
+        /// crates generated from both, and fail unless it classifies every change the same way.
+        #[arg(long)]
+        semver_checks: bool,
     },
     /// Run every check CI runs: regen --check, clippy, tests, docs, and a compile check of
     /// the crates generated from every spec in the specs folder and from the golden fixtures.
@@ -76,7 +81,7 @@ fn main() -> ExitCode {
         Task::Regen { check, spec, api_version } => {
             regen::regen(&root(), check, spec.as_deref(), api_version.as_deref())
         }
-        Task::ApiDiff { old, new } => regen::api_diff(&root(), &old, &new),
+        Task::ApiDiff { old, new, semver_checks } => regen::api_diff(&root(), &old, &new, semver_checks),
         Task::Test => ci::test(&root()),
         Task::CheckSpecs => spec_check::check_all(&root()),
         Task::Conformance => prism::run(&root()),

@@ -44,14 +44,15 @@ fn load_with(root: &Path, spec: &Path, names: &clerk_codegen::ir::NameMap) -> Re
     clerk_codegen::load_api(spec, &overlays(root)?, names).map_err(|e| e.to_string())
 }
 
-/// Prints the API diff between two specs (files or API versions).
-pub fn api_diff(root: &Path, old: &str, new: &str) -> Result {
+/// Prints the API diff between two specs (files or API versions); with `semver_checks`,
+/// checks it against cargo-semver-checks on the two generated crates.
+pub fn api_diff(root: &Path, old: &str, new: &str, semver_checks: bool) -> Result {
     let pin = pin::Pin::read(root)?;
     let (old_api, new_api) = (load(root, &spec_arg(root, old)?)?, load(root, &spec_arg(root, new)?)?);
     let changes = clerk_codegen::diff::diff(&old_api, &new_api);
     let title = format!("clerk-sdk API changes: {} ({old}) to {} ({new})", old_api.version, new_api.version);
     print!("{}", clerk_codegen::diff::render(&title, &pin.crate_version, &changes));
-    Ok(())
+    if semver_checks { crate::semver::check(root, old, new, &changes) } else { Ok(()) }
 }
 
 const CHANGELOG_INTRO: &str = "# Changelog\n\n\
@@ -121,9 +122,7 @@ pub fn regen(root: &Path, check: bool, spec: Option<&Path>, api_version: Option<
         crate_version: pin.crate_version.clone(),
         benches: benches(&root.join("generated-sdk"))?,
     };
-    let events = load_with(root, &specs::resolve(&pin.webhooks)?, &webhook_names(root)?)?;
-    let mut files =
-        clerk_codegen::emit::emit_with_webhooks(&api, Some(&events), &options).map_err(|e| e.to_string())?;
+    let mut files = sdk_files(root, &pin, &api, &options)?;
     let changelog = changelog(root, &pin, &api, spec_is_pinned(&spec, &pin))?;
     files.push(clerk_codegen::emit::File { path: "CHANGELOG.md".into(), contents: changelog });
     let out = root.join("generated-sdk");
@@ -150,6 +149,31 @@ pub fn regen(root: &Path, check: bool, spec: Option<&Path>, api_version: Option<
         );
     }
     Ok(())
+}
+
+/// The files of `clerk-sdk` generated from `api` with the pinned webhook types, as `regen`
+/// writes them, its changelog aside.
+fn sdk_files(
+    root: &Path,
+    pin: &pin::Pin,
+    api: &clerk_codegen::ir::Api,
+    options: &clerk_codegen::emit::Options,
+) -> Result<Vec<clerk_codegen::emit::File>> {
+    let events = load_with(root, &specs::resolve(&pin.webhooks)?, &webhook_names(root)?)?;
+    clerk_codegen::emit::emit_with_webhooks(api, Some(&events), options).map_err(|e| e.to_string())
+}
+
+/// `clerk-sdk` as `regen` would generate it from `spec` (a file or an API version), at
+/// crate version `version`, without benchmarks or changelog.
+pub fn sdk_from(root: &Path, spec: &str, version: &str) -> Result<Vec<clerk_codegen::emit::File>> {
+    let pin = pin::Pin::read(root)?;
+    let api = load(root, &spec_arg(root, spec)?)?;
+    let options = clerk_codegen::emit::Options {
+        crate_name: "clerk-sdk".into(),
+        crate_version: version.into(),
+        benches: Vec::new(),
+    };
+    sdk_files(root, &pin, &api, &options)
 }
 
 /// The hand-written benchmarks of the crate in `dir`: the file stems of `benches/*.rs`.
