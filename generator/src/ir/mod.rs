@@ -100,6 +100,9 @@ pub struct TypeDef {
     pub in_response: bool,
     /// Where the type is named, for its docs when the spec gives none.
     pub uses: Vec<Use>,
+    /// A valid instance (the spec's example, else the least its schema allows), for the
+    /// `fixture()` of a response model; `None` when none can be built.
+    pub sample: Option<Value>,
 }
 
 /// One place a named type is used, directly or as the items of a list or the values of a
