@@ -46,6 +46,9 @@ pub fn check_all(root: &Path) -> Result {
     // golden test checks that the generated files equal the snapshots); then the excerpts
     // of other vendors' documents, which have no snapshots.
     let mut tested = Vec::new();
+    // `--features <crate>/testing` for each golden crate with a testing kit, whose mocks
+    // and fixtures are compiled and tested too.
+    let mut testing_kits = Vec::new();
     let mut others = 0;
     for (dir, prefix) in [("spec/fixtures", "golden"), ("spec/public", "public")] {
         for spec in documents(&root.join(dir))? {
@@ -59,6 +62,11 @@ pub fn check_all(root: &Path) -> Result {
             let files =
                 clerk_codegen::generate(&spec, &[], &Default::default(), &options).map_err(|e| e.to_string())?;
             clerk_codegen::write::write(&work.join(&name), &files).map_err(|e| e.to_string())?;
+            if prefix == "golden"
+                && files.iter().any(|f| f.path == "Cargo.toml" && f.contents.contains("\ntesting = ["))
+            {
+                testing_kits.extend(["--features".to_owned(), format!("{name}/testing")]);
+            }
             let tests = root.join("generator/tests/golden").join(&stem).join("tests");
             if prefix == "golden" && copy_hand_written_tests(&tests, &work.join(&name).join("tests"))? {
                 tested.push(name.clone());
@@ -92,6 +100,7 @@ pub fn check_all(root: &Path) -> Result {
     // conformance and spec-example harnesses.
     let mut golden = vec!["--tests"];
     members.iter().filter(|m| m.starts_with("golden-")).for_each(|m| golden.extend(["-p", m.as_str()]));
+    golden.extend(testing_kits.iter().map(String::as_str));
     check(&golden)?;
     if !tested.is_empty() {
         let mut test = Command::new(crate::process::cargo_bin());
@@ -100,6 +109,7 @@ pub fn check_all(root: &Path) -> Result {
         for name in &tested {
             test.args(["-p", name]);
         }
+        test.args(&testing_kits);
         let status = test
             .env("CARGO_TARGET_DIR", root.join("target/spec-check-target"))
             .env("RUSTFLAGS", "-D warnings")

@@ -127,7 +127,7 @@ fn expectation(op: &Operation, builder: &Ident, handle: &str) -> TokenStream {
 /// `Endpoint` for the operation's request builder: what its request is and how its
 /// success response is sent.
 fn endpoint(api: &Api, op: &Operation, builder: &Ident) -> TokenStream {
-    let status = op.response.status;
+    let status = types::int(u64::from(op.response.status));
     let (response, reply) = match &op.response.body {
         ResponseBody::Json(t) => (model_ty(api, t), quote!(Reply::json(#status, &response))),
         ResponseBody::Text => (quote!(String), quote!(Reply::text(#status, response))),
@@ -173,10 +173,12 @@ fn matchers(api: &Api, op: &Operation, builder: &Ident) -> Option<TokenStream> {
                 _ => quote!(self.match_query_json(#wire, &#f)),
             };
             let doc = format!(" Matches requests whose query parameter `{wire}` is sent as the client sends `{f}`.");
+            // A value the setter takes as it stores it needs no conversion.
+            let convert = (convert.to_string() != f.to_string()).then(|| quote!(let #f: #ty = #convert;));
             quote! {
                 #[doc = #doc]
                 pub fn #f(self, #f: #arg_ty) -> Self {
-                    let #f: #ty = #convert;
+                    #convert
                     #matcher
                 }
             }

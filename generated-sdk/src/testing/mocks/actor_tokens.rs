@@ -35,7 +35,7 @@ impl Endpoint for api::CreateActorToken {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/actor_tokens";
     fn reply(response: models::ActorToken) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -46,7 +46,7 @@ impl Endpoint for api::RevokeActorToken {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/actor_tokens/{actor_token_id}/revoke";
     fn reply(response: models::ActorToken) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 

@@ -38,7 +38,7 @@ impl Endpoint for api::CreateAdminPortalLinkToken {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/admin_portal_link_tokens";
     fn reply(response: models::CreateAdminPortalLinkTokenResponse) -> Reply {
-        Reply::json(201u16, &response)
+        Reply::json(201, &response)
     }
 }
 
@@ -49,7 +49,7 @@ impl Endpoint for api::RevokeAdminPortalLinkToken {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/admin_portal_link_tokens/{adminPortalLinkTokenID}/revoke";
     fn reply(response: models::RevokeAdminPortalLinkTokenResponse) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 

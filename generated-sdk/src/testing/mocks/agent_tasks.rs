@@ -35,7 +35,7 @@ impl Endpoint for api::CreateAgentTask {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/agents/tasks";
     fn reply(response: models::AgentTask) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -46,7 +46,7 @@ impl Endpoint for api::RevokeAgentTask {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/agents/tasks/{agent_task_id}/revoke";
     fn reply(response: models::AgentTask) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 

@@ -62,7 +62,7 @@ impl Endpoint for api::ListAllowlistIdentifiers {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/allowlist_identifiers";
     fn reply(response: Vec<models::AllowlistIdentifier>) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -73,7 +73,7 @@ impl Endpoint for api::CreateAllowlistIdentifier {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/allowlist_identifiers";
     fn reply(response: models::AllowlistIdentifier) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -84,7 +84,7 @@ impl Endpoint for api::DeleteAllowlistIdentifier {
     const METHOD: &'static str = "DELETE";
     const PATH: &'static str = "/allowlist_identifiers/{identifier_id}";
     fn reply(response: models::DeletedObject) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -95,7 +95,7 @@ impl Endpoint for api::ListBlocklistIdentifiers {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/blocklist_identifiers";
     fn reply(response: models::BlocklistIdentifiers) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -106,7 +106,7 @@ impl Endpoint for api::CreateBlocklistIdentifier {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/blocklist_identifiers";
     fn reply(response: models::BlocklistIdentifier) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -117,26 +117,23 @@ impl Endpoint for api::DeleteBlocklistIdentifier {
     const METHOD: &'static str = "DELETE";
     const PATH: &'static str = "/blocklist_identifiers/{identifier_id}";
     fn reply(response: models::DeletedObject) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
 impl Mock<'_, api::ListAllowlistIdentifiers> {
     /// Matches requests whose query parameter `paginated` is sent as the client sends `paginated`.
     pub fn paginated(self, paginated: bool) -> Self {
-        let paginated: bool = paginated;
         self.match_query("paginated", &paginated)
     }
 
     /// Matches requests whose query parameter `limit` is sent as the client sends `limit`.
     pub fn limit(self, limit: i64) -> Self {
-        let limit: i64 = limit;
         self.match_query("limit", &limit)
     }
 
     /// Matches requests whose query parameter `offset` is sent as the client sends `offset`.
     pub fn offset(self, offset: i64) -> Self {
-        let offset: i64 = offset;
         self.match_query("offset", &offset)
     }
 }

@@ -77,7 +77,7 @@ impl Endpoint for api::GetApiKeys {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/api_keys";
     fn reply(response: models::GetApiKeysResponse) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -88,7 +88,7 @@ impl Endpoint for api::CreateApiKey {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/api_keys";
     fn reply(response: models::CreateApiKeyResponse) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -99,7 +99,7 @@ impl Endpoint for api::GetApiKey {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/api_keys/{apiKeyID}";
     fn reply(response: models::ApiKey) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -110,7 +110,7 @@ impl Endpoint for api::DeleteApiKey {
     const METHOD: &'static str = "DELETE";
     const PATH: &'static str = "/api_keys/{apiKeyID}";
     fn reply(response: models::DeleteApiKeyResponse) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -121,7 +121,7 @@ impl Endpoint for api::UpdateApiKey {
     const METHOD: &'static str = "PATCH";
     const PATH: &'static str = "/api_keys/{apiKeyID}";
     fn reply(response: models::ApiKey) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -132,7 +132,7 @@ impl Endpoint for api::GetApiKeySecret {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/api_keys/{apiKeyID}/secret";
     fn reply(response: models::GetApiKeySecretResponse) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -143,7 +143,7 @@ impl Endpoint for api::RevokeApiKey {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/api_keys/{apiKeyID}/revoke";
     fn reply(response: models::ApiKey) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -154,7 +154,7 @@ impl Endpoint for api::VerifyApiKey {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/api_keys/verify";
     fn reply(response: models::ApiKey) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -176,19 +176,16 @@ impl Mock<'_, api::GetApiKeys> {
         self,
         include_invalid: models::GetApiKeysIncludeInvalid,
     ) -> Self {
-        let include_invalid: models::GetApiKeysIncludeInvalid = include_invalid;
         self.match_query("include_invalid", &include_invalid)
     }
 
     /// Matches requests whose query parameter `limit` is sent as the client sends `limit`.
     pub fn limit(self, limit: f64) -> Self {
-        let limit: f64 = limit;
         self.match_query("limit", &limit)
     }
 
     /// Matches requests whose query parameter `offset` is sent as the client sends `offset`.
     pub fn offset(self, offset: f64) -> Self {
-        let offset: f64 = offset;
         self.match_query("offset", &offset)
     }
 

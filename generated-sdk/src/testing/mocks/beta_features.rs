@@ -43,7 +43,7 @@ impl Endpoint for api::UpdateInstanceAuthConfig {
     const METHOD: &'static str = "PATCH";
     const PATH: &'static str = "/beta_features/instance_settings";
     fn reply(response: models::InstanceSettings) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -54,7 +54,7 @@ impl Endpoint for api::UpdateProductionInstanceDomain {
     const METHOD: &'static str = "PUT";
     const PATH: &'static str = "/beta_features/domain";
     fn reply((): ()) -> Reply {
-        Reply::status(202u16)
+        Reply::status(202)
     }
 }
 
@@ -65,7 +65,7 @@ impl Endpoint for api::ChangeProductionInstanceDomain {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/instance/change_domain";
     fn reply((): ()) -> Reply {
-        Reply::status(202u16)
+        Reply::status(202)
     }
 }
 

@@ -108,7 +108,7 @@ impl Endpoint for api::GetCommercePlanList {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/billing/plans";
     fn reply(response: models::PaginatedCommercePlanResponse) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -119,7 +119,7 @@ impl Endpoint for api::GetBillingPriceList {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/billing/prices";
     fn reply(response: models::PaginatedBillingPriceResponse) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -130,7 +130,7 @@ impl Endpoint for api::CreateBillingPrice {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/billing/prices";
     fn reply(response: models::BillingPriceResponse) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -141,7 +141,7 @@ impl Endpoint for api::GetCommerceSubscriptionItemList {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/billing/subscription_items";
     fn reply(response: models::PaginatedCommerceSubscriptionItemResponse) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -152,7 +152,7 @@ impl Endpoint for api::CancelCommerceSubscriptionItem {
     const METHOD: &'static str = "DELETE";
     const PATH: &'static str = "/billing/subscription_items/{subscription_item_id}";
     fn reply(response: models::CommerceSubscriptionItem) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -163,7 +163,7 @@ impl Endpoint for api::ExtendBillingSubscriptionItemFreeTrial {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/billing/subscription_items/{subscription_item_id}/extend_free_trial";
     fn reply(response: models::BillingSubscriptionItemResponse) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -174,7 +174,7 @@ impl Endpoint for api::CreateBillingPriceTransition {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/billing/subscription_items/{subscription_item_id}/price_transition";
     fn reply(response: models::CommercePriceTransitionResponse) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -185,7 +185,7 @@ impl Endpoint for api::ApplyBillingSubscriptionItemDiscount {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/billing/subscription_items/{subscription_item_id}/discounts";
     fn reply(response: models::CommerceDiscountRedemptionResponse) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -196,7 +196,7 @@ impl Endpoint for api::RemoveBillingSubscriptionItemDiscount {
     const METHOD: &'static str = "DELETE";
     const PATH: &'static str = "/billing/subscription_items/{subscription_item_id}/discounts/{discount_id}";
     fn reply(response: models::CommerceDiscountRedemptionResponse) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -207,7 +207,7 @@ impl Endpoint for api::GetBillingStatementList {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/billing/statements";
     fn reply(response: models::PaginatedBillingStatementResponse) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -218,7 +218,7 @@ impl Endpoint for api::GetBillingStatement {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/billing/statements/{statementID}";
     fn reply(response: models::BillingStatement) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -229,32 +229,28 @@ impl Endpoint for api::GetBillingStatementPaymentAttempts {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/billing/statements/{statementID}/payment_attempts";
     fn reply(response: models::PaginatedBillingPaymentAttemptResponse) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
 impl Mock<'_, api::GetCommercePlanList> {
     /// Matches requests whose query parameter `paginated` is sent as the client sends `paginated`.
     pub fn paginated(self, paginated: bool) -> Self {
-        let paginated: bool = paginated;
         self.match_query("paginated", &paginated)
     }
 
     /// Matches requests whose query parameter `limit` is sent as the client sends `limit`.
     pub fn limit(self, limit: i64) -> Self {
-        let limit: i64 = limit;
         self.match_query("limit", &limit)
     }
 
     /// Matches requests whose query parameter `offset` is sent as the client sends `offset`.
     pub fn offset(self, offset: i64) -> Self {
-        let offset: i64 = offset;
         self.match_query("offset", &offset)
     }
 
     /// Matches requests whose query parameter `payer_type` is sent as the client sends `payer_type`.
     pub fn payer_type(self, payer_type: models::GetCommercePlanListPayerType) -> Self {
-        let payer_type: models::GetCommercePlanListPayerType = payer_type;
         self.match_query("payer_type", &payer_type)
     }
 }
@@ -262,19 +258,16 @@ impl Mock<'_, api::GetCommercePlanList> {
 impl Mock<'_, api::GetBillingPriceList> {
     /// Matches requests whose query parameter `paginated` is sent as the client sends `paginated`.
     pub fn paginated(self, paginated: bool) -> Self {
-        let paginated: bool = paginated;
         self.match_query("paginated", &paginated)
     }
 
     /// Matches requests whose query parameter `limit` is sent as the client sends `limit`.
     pub fn limit(self, limit: i64) -> Self {
-        let limit: i64 = limit;
         self.match_query("limit", &limit)
     }
 
     /// Matches requests whose query parameter `offset` is sent as the client sends `offset`.
     pub fn offset(self, offset: i64) -> Self {
-        let offset: i64 = offset;
         self.match_query("offset", &offset)
     }
 
@@ -296,31 +289,26 @@ impl Mock<'_, api::CreateBillingPrice> {
 impl Mock<'_, api::GetCommerceSubscriptionItemList> {
     /// Matches requests whose query parameter `paginated` is sent as the client sends `paginated`.
     pub fn paginated(self, paginated: bool) -> Self {
-        let paginated: bool = paginated;
         self.match_query("paginated", &paginated)
     }
 
     /// Matches requests whose query parameter `limit` is sent as the client sends `limit`.
     pub fn limit(self, limit: i64) -> Self {
-        let limit: i64 = limit;
         self.match_query("limit", &limit)
     }
 
     /// Matches requests whose query parameter `offset` is sent as the client sends `offset`.
     pub fn offset(self, offset: i64) -> Self {
-        let offset: i64 = offset;
         self.match_query("offset", &offset)
     }
 
     /// Matches requests whose query parameter `status` is sent as the client sends `status`.
     pub fn status(self, status: models::GetCommerceSubscriptionItemListStatus) -> Self {
-        let status: models::GetCommerceSubscriptionItemListStatus = status;
         self.match_query("status", &status)
     }
 
     /// Matches requests whose query parameter `payer_type` is sent as the client sends `payer_type`.
     pub fn payer_type(self, payer_type: models::GetCommercePlanListPayerType) -> Self {
-        let payer_type: models::GetCommercePlanListPayerType = payer_type;
         self.match_query("payer_type", &payer_type)
     }
 
@@ -332,7 +320,6 @@ impl Mock<'_, api::GetCommerceSubscriptionItemList> {
 
     /// Matches requests whose query parameter `include_free` is sent as the client sends `include_free`.
     pub fn include_free(self, include_free: bool) -> Self {
-        let include_free: bool = include_free;
         self.match_query("include_free", &include_free)
     }
 
@@ -346,7 +333,6 @@ impl Mock<'_, api::GetCommerceSubscriptionItemList> {
 impl Mock<'_, api::CancelCommerceSubscriptionItem> {
     /// Matches requests whose query parameter `end_now` is sent as the client sends `end_now`.
     pub fn end_now(self, end_now: bool) -> Self {
-        let end_now: bool = end_now;
         self.match_query("end_now", &end_now)
     }
 }
@@ -378,19 +364,16 @@ impl Mock<'_, api::ApplyBillingSubscriptionItemDiscount> {
 impl Mock<'_, api::GetBillingStatementList> {
     /// Matches requests whose query parameter `paginated` is sent as the client sends `paginated`.
     pub fn paginated(self, paginated: bool) -> Self {
-        let paginated: bool = paginated;
         self.match_query("paginated", &paginated)
     }
 
     /// Matches requests whose query parameter `limit` is sent as the client sends `limit`.
     pub fn limit(self, limit: i64) -> Self {
-        let limit: i64 = limit;
         self.match_query("limit", &limit)
     }
 
     /// Matches requests whose query parameter `offset` is sent as the client sends `offset`.
     pub fn offset(self, offset: i64) -> Self {
-        let offset: i64 = offset;
         self.match_query("offset", &offset)
     }
 }
@@ -398,19 +381,16 @@ impl Mock<'_, api::GetBillingStatementList> {
 impl Mock<'_, api::GetBillingStatementPaymentAttempts> {
     /// Matches requests whose query parameter `paginated` is sent as the client sends `paginated`.
     pub fn paginated(self, paginated: bool) -> Self {
-        let paginated: bool = paginated;
         self.match_query("paginated", &paginated)
     }
 
     /// Matches requests whose query parameter `limit` is sent as the client sends `limit`.
     pub fn limit(self, limit: i64) -> Self {
-        let limit: i64 = limit;
         self.match_query("limit", &limit)
     }
 
     /// Matches requests whose query parameter `offset` is sent as the client sends `offset`.
     pub fn offset(self, offset: i64) -> Self {
-        let offset: i64 = offset;
         self.match_query("offset", &offset)
     }
 }

@@ -40,7 +40,7 @@ impl Endpoint for api::GetClientList {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/clients";
     fn reply(response: Vec<models::Client>) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -51,7 +51,7 @@ impl Endpoint for api::VerifyClient {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/clients/verify";
     fn reply(response: models::Client) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -62,26 +62,23 @@ impl Endpoint for api::GetClient {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/clients/{client_id}";
     fn reply(response: models::Client) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
 impl Mock<'_, api::GetClientList> {
     /// Matches requests whose query parameter `paginated` is sent as the client sends `paginated`.
     pub fn paginated(self, paginated: bool) -> Self {
-        let paginated: bool = paginated;
         self.match_query("paginated", &paginated)
     }
 
     /// Matches requests whose query parameter `limit` is sent as the client sends `limit`.
     pub fn limit(self, limit: i64) -> Self {
-        let limit: i64 = limit;
         self.match_query("limit", &limit)
     }
 
     /// Matches requests whose query parameter `offset` is sent as the client sends `offset`.
     pub fn offset(self, offset: i64) -> Self {
-        let offset: i64 = offset;
         self.match_query("offset", &offset)
     }
 }

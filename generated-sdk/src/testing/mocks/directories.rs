@@ -99,7 +99,7 @@ impl Endpoint for api::ListDirectories {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/directories";
     fn reply(response: models::DirectoryList) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -110,7 +110,7 @@ impl Endpoint for api::CreateDirectory {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/directories";
     fn reply(response: models::Directory) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -121,7 +121,7 @@ impl Endpoint for api::GetDirectory {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/directories/{directory_id}";
     fn reply(response: models::Directory) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -132,7 +132,7 @@ impl Endpoint for api::DeleteDirectory {
     const METHOD: &'static str = "DELETE";
     const PATH: &'static str = "/directories/{directory_id}";
     fn reply(response: models::DeletedObject) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -143,7 +143,7 @@ impl Endpoint for api::UpdateDirectory {
     const METHOD: &'static str = "PATCH";
     const PATH: &'static str = "/directories/{directory_id}";
     fn reply(response: models::Directory) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -154,7 +154,7 @@ impl Endpoint for api::RotateDirectoryApiKey {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/directories/{directory_id}/rotate_api_key";
     fn reply(response: models::Directory) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -165,7 +165,7 @@ impl Endpoint for api::ListDirectoryGroupRoleMappings {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/directories/{directory_id}/group_role_mappings";
     fn reply(response: models::DirectoryGroupRoleMappingList) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -176,7 +176,7 @@ impl Endpoint for api::ReplaceDirectoryGroupRoleMappings {
     const METHOD: &'static str = "PUT";
     const PATH: &'static str = "/directories/{directory_id}/group_role_mappings";
     fn reply(response: models::DirectoryGroupRoleMappingList) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -187,7 +187,7 @@ impl Endpoint for api::CreateDirectoryGroupRoleMapping {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/directories/{directory_id}/group_role_mappings";
     fn reply(response: models::DirectoryGroupRoleMapping) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -198,20 +198,18 @@ impl Endpoint for api::DeleteDirectoryGroupRoleMapping {
     const METHOD: &'static str = "DELETE";
     const PATH: &'static str = "/directories/{directory_id}/group_role_mappings/{mapping_id}";
     fn reply(response: models::DirectoryGroupRoleMappingDeleted) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
 impl Mock<'_, api::ListDirectories> {
     /// Matches requests whose query parameter `limit` is sent as the client sends `limit`.
     pub fn limit(self, limit: i64) -> Self {
-        let limit: i64 = limit;
         self.match_query("limit", &limit)
     }
 
     /// Matches requests whose query parameter `offset` is sent as the client sends `offset`.
     pub fn offset(self, offset: i64) -> Self {
-        let offset: i64 = offset;
         self.match_query("offset", &offset)
     }
 }

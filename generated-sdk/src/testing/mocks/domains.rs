@@ -48,7 +48,7 @@ impl Endpoint for api::ListDomains {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/domains";
     fn reply(response: models::Domains) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -59,7 +59,7 @@ impl Endpoint for api::AddDomain {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/domains";
     fn reply(response: models::Domain) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -70,7 +70,7 @@ impl Endpoint for api::DeleteDomain {
     const METHOD: &'static str = "DELETE";
     const PATH: &'static str = "/domains/{domain_id}";
     fn reply(response: models::DeletedObject) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -81,7 +81,7 @@ impl Endpoint for api::UpdateDomain {
     const METHOD: &'static str = "PATCH";
     const PATH: &'static str = "/domains/{domain_id}";
     fn reply(response: models::Domain) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 

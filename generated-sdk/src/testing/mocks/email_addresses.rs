@@ -75,7 +75,7 @@ impl Endpoint for api::CreateEmailAddress {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/email_addresses";
     fn reply(response: models::EmailAddress) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -86,7 +86,7 @@ impl Endpoint for api::GetEmailAddress {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/email_addresses/{email_address_id}";
     fn reply(response: models::EmailAddress) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -97,7 +97,7 @@ impl Endpoint for api::DeleteEmailAddress {
     const METHOD: &'static str = "DELETE";
     const PATH: &'static str = "/email_addresses/{email_address_id}";
     fn reply(response: models::DeletedObject) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -108,7 +108,7 @@ impl Endpoint for api::UpdateEmailAddress {
     const METHOD: &'static str = "PATCH";
     const PATH: &'static str = "/email_addresses/{email_address_id}";
     fn reply(response: models::EmailAddress) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -119,7 +119,7 @@ impl Endpoint for api::PrepareEmailAddressVerification {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/email_addresses/{email_address_id}/prepare_verification";
     fn reply(response: models::VerificationResponse) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -130,7 +130,7 @@ impl Endpoint for api::AttemptEmailAddressVerification {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/email_addresses/{email_address_id}/attempt_verification";
     fn reply(response: models::VerificationResponse) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -141,7 +141,7 @@ impl Endpoint for api::ReplaceUserEmailAddress {
     const METHOD: &'static str = "PUT";
     const PATH: &'static str = "/users/{user_id}/email_address";
     fn reply(response: models::EmailAddress) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 

@@ -85,7 +85,7 @@ impl Endpoint for api::GetTemplateList {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/templates/{template_type}";
     fn reply(response: Vec<models::Template>) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -96,7 +96,7 @@ impl Endpoint for api::GetTemplate {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/templates/{template_type}/{slug}";
     fn reply(response: models::Template) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -107,7 +107,7 @@ impl Endpoint for api::UpsertTemplate {
     const METHOD: &'static str = "PUT";
     const PATH: &'static str = "/templates/{template_type}/{slug}";
     fn reply(response: models::Template) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -118,7 +118,7 @@ impl Endpoint for api::RevertTemplate {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/templates/{template_type}/{slug}/revert";
     fn reply(response: models::Template) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -129,7 +129,7 @@ impl Endpoint for api::PreviewTemplate {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/templates/{template_type}/{slug}/preview";
     fn reply(response: serde_json::Map<String, serde_json::Value>) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -140,26 +140,23 @@ impl Endpoint for api::ToggleTemplateDelivery {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/templates/{template_type}/{slug}/toggle_delivery";
     fn reply(response: models::Template) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
 impl Mock<'_, api::GetTemplateList> {
     /// Matches requests whose query parameter `paginated` is sent as the client sends `paginated`.
     pub fn paginated(self, paginated: bool) -> Self {
-        let paginated: bool = paginated;
         self.match_query("paginated", &paginated)
     }
 
     /// Matches requests whose query parameter `limit` is sent as the client sends `limit`.
     pub fn limit(self, limit: i64) -> Self {
-        let limit: i64 = limit;
         self.match_query("limit", &limit)
     }
 
     /// Matches requests whose query parameter `offset` is sent as the client sends `offset`.
     pub fn offset(self, offset: i64) -> Self {
-        let offset: i64 = offset;
         self.match_query("offset", &offset)
     }
 }

@@ -81,7 +81,7 @@ impl Endpoint for api::ListEnterpriseConnections {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/enterprise_connections";
     fn reply(response: models::EnterpriseConnections) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -92,7 +92,7 @@ impl Endpoint for api::CreateEnterpriseConnection {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/enterprise_connections";
     fn reply(response: models::EnterpriseConnection) -> Reply {
-        Reply::json(201u16, &response)
+        Reply::json(201, &response)
     }
 }
 
@@ -103,7 +103,7 @@ impl Endpoint for api::GetEnterpriseConnection {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/enterprise_connections/{enterprise_connection_id}";
     fn reply(response: models::EnterpriseConnection) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -114,7 +114,7 @@ impl Endpoint for api::DeleteEnterpriseConnection {
     const METHOD: &'static str = "DELETE";
     const PATH: &'static str = "/enterprise_connections/{enterprise_connection_id}";
     fn reply(response: models::DeletedObject) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -125,7 +125,7 @@ impl Endpoint for api::UpdateEnterpriseConnection {
     const METHOD: &'static str = "PATCH";
     const PATH: &'static str = "/enterprise_connections/{enterprise_connection_id}";
     fn reply(response: models::EnterpriseConnection) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -136,7 +136,7 @@ impl Endpoint for api::ListEnterpriseConnectionTestRuns {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/enterprise_connections/{enterprise_connection_id}/test_runs";
     fn reply(response: models::EnterpriseConnectionTestRuns) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -147,20 +147,18 @@ impl Endpoint for api::CreateEnterpriseConnectionTestRun {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/enterprise_connections/{enterprise_connection_id}/test_runs";
     fn reply(response: models::EnterpriseConnectionTestRunResponse) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
 impl Mock<'_, api::ListEnterpriseConnections> {
     /// Matches requests whose query parameter `limit` is sent as the client sends `limit`.
     pub fn limit(self, limit: i64) -> Self {
-        let limit: i64 = limit;
         self.match_query("limit", &limit)
     }
 
     /// Matches requests whose query parameter `offset` is sent as the client sends `offset`.
     pub fn offset(self, offset: i64) -> Self {
-        let offset: i64 = offset;
         self.match_query("offset", &offset)
     }
 
@@ -172,7 +170,6 @@ impl Mock<'_, api::ListEnterpriseConnections> {
 
     /// Matches requests whose query parameter `active` is sent as the client sends `active`.
     pub fn active(self, active: bool) -> Self {
-        let active: bool = active;
         self.match_query("active", &active)
     }
 }
@@ -209,13 +206,11 @@ impl Mock<'_, api::ListEnterpriseConnectionTestRuns> {
 
     /// Matches requests whose query parameter `limit` is sent as the client sends `limit`.
     pub fn limit(self, limit: i64) -> Self {
-        let limit: i64 = limit;
         self.match_query("limit", &limit)
     }
 
     /// Matches requests whose query parameter `offset` is sent as the client sends `offset`.
     pub fn offset(self, offset: i64) -> Self {
-        let offset: i64 = offset;
         self.match_query("offset", &offset)
     }
 }

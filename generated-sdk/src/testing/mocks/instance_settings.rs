@@ -89,7 +89,7 @@ impl Endpoint for api::GetInstance {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/instance";
     fn reply(response: models::Instance) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -100,7 +100,7 @@ impl Endpoint for api::UpdateInstance {
     const METHOD: &'static str = "PATCH";
     const PATH: &'static str = "/instance";
     fn reply((): ()) -> Reply {
-        Reply::status(204u16)
+        Reply::status(204)
     }
 }
 
@@ -111,7 +111,7 @@ impl Endpoint for api::UpdateInstanceRestrictions {
     const METHOD: &'static str = "PATCH";
     const PATH: &'static str = "/instance/restrictions";
     fn reply(response: models::InstanceRestrictions) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -122,7 +122,7 @@ impl Endpoint for api::GetInstanceProtect {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/instance/protect";
     fn reply(response: models::InstanceProtect) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -133,7 +133,7 @@ impl Endpoint for api::UpdateInstanceProtect {
     const METHOD: &'static str = "PATCH";
     const PATH: &'static str = "/instance/protect";
     fn reply(response: models::InstanceProtect) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -144,7 +144,7 @@ impl Endpoint for api::GetInstanceCommunication {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/instance/communication";
     fn reply(response: models::InstanceCommunication) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -155,7 +155,7 @@ impl Endpoint for api::UpdateInstanceCommunication {
     const METHOD: &'static str = "PATCH";
     const PATH: &'static str = "/instance/communication";
     fn reply(response: models::InstanceCommunication) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -166,7 +166,7 @@ impl Endpoint for api::GetInstanceOAuthApplicationSettings {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/instance/oauth_application_settings";
     fn reply(response: models::OAuthApplicationSettings) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -177,7 +177,7 @@ impl Endpoint for api::UpdateInstanceOAuthApplicationSettings {
     const METHOD: &'static str = "PATCH";
     const PATH: &'static str = "/instance/oauth_application_settings";
     fn reply(response: models::OAuthApplicationSettings) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -188,7 +188,7 @@ impl Endpoint for api::GetInstanceOrganizationSettings {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/instance/organization_settings";
     fn reply(response: models::OrganizationSettings) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -199,7 +199,7 @@ impl Endpoint for api::UpdateInstanceOrganizationSettings {
     const METHOD: &'static str = "PATCH";
     const PATH: &'static str = "/instance/organization_settings";
     fn reply(response: models::OrganizationSettings) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 

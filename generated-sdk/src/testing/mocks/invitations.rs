@@ -45,7 +45,7 @@ impl Endpoint for api::ListInvitations {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/invitations";
     fn reply(response: Vec<models::Invitation>) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -56,7 +56,7 @@ impl Endpoint for api::CreateInvitation {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/invitations";
     fn reply(response: models::Invitation) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -67,7 +67,7 @@ impl Endpoint for api::CreateBulkInvitations {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/invitations/bulk";
     fn reply(response: Vec<models::Invitation>) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -78,14 +78,13 @@ impl Endpoint for api::RevokeInvitation {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/invitations/{invitation_id}/revoke";
     fn reply(response: models::InvitationRevoked) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
 impl Mock<'_, api::ListInvitations> {
     /// Matches requests whose query parameter `status` is sent as the client sends `status`.
     pub fn status(self, status: models::InvitationStatus) -> Self {
-        let status: models::InvitationStatus = status;
         self.match_query("status", &status)
     }
 
@@ -103,19 +102,16 @@ impl Mock<'_, api::ListInvitations> {
 
     /// Matches requests whose query parameter `paginated` is sent as the client sends `paginated`.
     pub fn paginated(self, paginated: bool) -> Self {
-        let paginated: bool = paginated;
         self.match_query("paginated", &paginated)
     }
 
     /// Matches requests whose query parameter `limit` is sent as the client sends `limit`.
     pub fn limit(self, limit: i64) -> Self {
-        let limit: i64 = limit;
         self.match_query("limit", &limit)
     }
 
     /// Matches requests whose query parameter `offset` is sent as the client sends `offset`.
     pub fn offset(self, offset: i64) -> Self {
-        let offset: i64 = offset;
         self.match_query("offset", &offset)
     }
 }

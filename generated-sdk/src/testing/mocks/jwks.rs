@@ -27,6 +27,6 @@ impl Endpoint for api::GetJwks {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/jwks";
     fn reply(response: models::Jwks) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }

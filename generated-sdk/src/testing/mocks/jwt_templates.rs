@@ -56,7 +56,7 @@ impl Endpoint for api::ListJwtTemplates {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/jwt_templates";
     fn reply(response: Vec<models::JwtTemplate>) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -67,7 +67,7 @@ impl Endpoint for api::CreateJwtTemplate {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/jwt_templates";
     fn reply(response: models::JwtTemplate) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -78,7 +78,7 @@ impl Endpoint for api::GetJwtTemplate {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/jwt_templates/{template_id}";
     fn reply(response: models::JwtTemplate) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -89,7 +89,7 @@ impl Endpoint for api::DeleteJwtTemplate {
     const METHOD: &'static str = "DELETE";
     const PATH: &'static str = "/jwt_templates/{template_id}";
     fn reply(response: models::DeletedObject) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -100,26 +100,23 @@ impl Endpoint for api::UpdateJwtTemplate {
     const METHOD: &'static str = "PATCH";
     const PATH: &'static str = "/jwt_templates/{template_id}";
     fn reply(response: models::JwtTemplate) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
 impl Mock<'_, api::ListJwtTemplates> {
     /// Matches requests whose query parameter `paginated` is sent as the client sends `paginated`.
     pub fn paginated(self, paginated: bool) -> Self {
-        let paginated: bool = paginated;
         self.match_query("paginated", &paginated)
     }
 
     /// Matches requests whose query parameter `limit` is sent as the client sends `limit`.
     pub fn limit(self, limit: i64) -> Self {
-        let limit: i64 = limit;
         self.match_query("limit", &limit)
     }
 
     /// Matches requests whose query parameter `offset` is sent as the client sends `offset`.
     pub fn offset(self, offset: i64) -> Self {
-        let offset: i64 = offset;
         self.match_query("offset", &offset)
     }
 }

@@ -45,7 +45,7 @@ impl Endpoint for api::GetM2mTokens {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/m2m_tokens";
     fn reply(response: models::GetM2mTokensResponse) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -56,7 +56,7 @@ impl Endpoint for api::CreateM2mToken {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/m2m_tokens";
     fn reply(response: models::CreateM2mTokenResponse) -> Reply {
-        Reply::json(201u16, &response)
+        Reply::json(201, &response)
     }
 }
 
@@ -67,7 +67,7 @@ impl Endpoint for api::RevokeM2mToken {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/m2m_tokens/{m2m_token_id}/revoke";
     fn reply(response: models::M2mToken) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -78,7 +78,7 @@ impl Endpoint for api::VerifyM2mToken {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/m2m_tokens/verify";
     fn reply(response: models::M2mToken) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -91,25 +91,21 @@ impl Mock<'_, api::GetM2mTokens> {
 
     /// Matches requests whose query parameter `revoked` is sent as the client sends `revoked`.
     pub fn revoked(self, revoked: bool) -> Self {
-        let revoked: bool = revoked;
         self.match_query("revoked", &revoked)
     }
 
     /// Matches requests whose query parameter `expired` is sent as the client sends `expired`.
     pub fn expired(self, expired: bool) -> Self {
-        let expired: bool = expired;
         self.match_query("expired", &expired)
     }
 
     /// Matches requests whose query parameter `limit` is sent as the client sends `limit`.
     pub fn limit(self, limit: f64) -> Self {
-        let limit: f64 = limit;
         self.match_query("limit", &limit)
     }
 
     /// Matches requests whose query parameter `offset` is sent as the client sends `offset`.
     pub fn offset(self, offset: f64) -> Self {
-        let offset: f64 = offset;
         self.match_query("offset", &offset)
     }
 }

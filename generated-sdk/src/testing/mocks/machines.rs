@@ -91,7 +91,7 @@ impl Endpoint for api::ListMachines {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/machines";
     fn reply(response: models::MachineList) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -102,7 +102,7 @@ impl Endpoint for api::CreateMachine {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/machines";
     fn reply(response: models::MachineCreated) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -113,7 +113,7 @@ impl Endpoint for api::GetMachine {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/machines/{machine_id}";
     fn reply(response: models::Machine) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -124,7 +124,7 @@ impl Endpoint for api::DeleteMachine {
     const METHOD: &'static str = "DELETE";
     const PATH: &'static str = "/machines/{machine_id}";
     fn reply(response: models::MachineDeleted) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -135,7 +135,7 @@ impl Endpoint for api::UpdateMachine {
     const METHOD: &'static str = "PATCH";
     const PATH: &'static str = "/machines/{machine_id}";
     fn reply(response: models::Machine) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -146,7 +146,7 @@ impl Endpoint for api::GetMachineSecretKey {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/machines/{machine_id}/secret_key";
     fn reply(response: models::MachineSecretKey) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -157,7 +157,7 @@ impl Endpoint for api::RotateMachineSecretKey {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/machines/{machine_id}/secret_key/rotate";
     fn reply(response: models::MachineSecretKey) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -168,7 +168,7 @@ impl Endpoint for api::CreateMachineScope {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/machines/{machine_id}/scopes";
     fn reply(response: models::MachineScope) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -179,20 +179,18 @@ impl Endpoint for api::DeleteMachineScope {
     const METHOD: &'static str = "DELETE";
     const PATH: &'static str = "/machines/{machine_id}/scopes/{other_machine_id}";
     fn reply(response: models::MachineScopeDeleted) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
 impl Mock<'_, api::ListMachines> {
     /// Matches requests whose query parameter `limit` is sent as the client sends `limit`.
     pub fn limit(self, limit: i64) -> Self {
-        let limit: i64 = limit;
         self.match_query("limit", &limit)
     }
 
     /// Matches requests whose query parameter `offset` is sent as the client sends `offset`.
     pub fn offset(self, offset: i64) -> Self {
-        let offset: i64 = offset;
         self.match_query("offset", &offset)
     }
 

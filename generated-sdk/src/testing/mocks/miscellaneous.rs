@@ -26,7 +26,7 @@ impl Endpoint for api::GetPublicInterstitial {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/public/interstitial";
     fn reply(response: String) -> Reply {
-        Reply::text(200u16, response)
+        Reply::text(200, response)
     }
 }
 
@@ -69,7 +69,6 @@ impl Mock<'_, api::GetPublicInterstitial> {
 
     /// Matches requests whose query parameter `use_domain_for_script` is sent as the client sends `use_domain_for_script`.
     pub fn use_domain_for_script(self, use_domain_for_script: bool) -> Self {
-        let use_domain_for_script: bool = use_domain_for_script;
         self.match_query("use_domain_for_script", &use_domain_for_script)
     }
 }

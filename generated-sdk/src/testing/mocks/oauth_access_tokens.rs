@@ -27,7 +27,7 @@ impl Endpoint for api::VerifyOAuthAccessToken {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/oauth_applications/access_tokens/verify";
     fn reply(response: models::VerifyOAuthAccessTokenResponse) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 

@@ -80,7 +80,7 @@ impl Endpoint for api::ListOAuthApplications {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/oauth_applications";
     fn reply(response: models::OAuthApplications) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -91,7 +91,7 @@ impl Endpoint for api::CreateOAuthApplication {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/oauth_applications";
     fn reply(response: models::OAuthApplicationWithSecret) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -102,7 +102,7 @@ impl Endpoint for api::GetOAuthApplication {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/oauth_applications/{oauth_application_id}";
     fn reply(response: models::OAuthApplication) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -113,7 +113,7 @@ impl Endpoint for api::DeleteOAuthApplication {
     const METHOD: &'static str = "DELETE";
     const PATH: &'static str = "/oauth_applications/{oauth_application_id}";
     fn reply(response: models::DeletedObject) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -124,7 +124,7 @@ impl Endpoint for api::UpdateOAuthApplication {
     const METHOD: &'static str = "PATCH";
     const PATH: &'static str = "/oauth_applications/{oauth_application_id}";
     fn reply(response: models::OAuthApplication) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -135,7 +135,7 @@ impl Endpoint for api::UploadOAuthApplicationLogo {
     const METHOD: &'static str = "PUT";
     const PATH: &'static str = "/oauth_applications/{oauth_application_id}/logo";
     fn reply(response: models::OAuthApplication) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -146,7 +146,7 @@ impl Endpoint for api::RotateOAuthApplicationSecret {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/oauth_applications/{oauth_application_id}/rotate_secret";
     fn reply(response: models::OAuthApplicationWithSecret) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -157,20 +157,18 @@ impl Endpoint for api::RevokeOAuthApplicationToken {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/oauth_applications/{oauth_application_id}/revoke_token";
     fn reply((): ()) -> Reply {
-        Reply::status(204u16)
+        Reply::status(204)
     }
 }
 
 impl Mock<'_, api::ListOAuthApplications> {
     /// Matches requests whose query parameter `limit` is sent as the client sends `limit`.
     pub fn limit(self, limit: i64) -> Self {
-        let limit: i64 = limit;
         self.match_query("limit", &limit)
     }
 
     /// Matches requests whose query parameter `offset` is sent as the client sends `offset`.
     pub fn offset(self, offset: i64) -> Self {
-        let offset: i64 = offset;
         self.match_query("offset", &offset)
     }
 

@@ -78,7 +78,7 @@ impl Endpoint for api::ListOrganizationDomains {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/organizations/{organization_id}/domains";
     fn reply(response: models::OrganizationDomains) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -89,7 +89,7 @@ impl Endpoint for api::CreateOrganizationDomain {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/organizations/{organization_id}/domains";
     fn reply(response: models::OrganizationDomain) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -100,7 +100,7 @@ impl Endpoint for api::DeleteOrganizationDomain {
     const METHOD: &'static str = "DELETE";
     const PATH: &'static str = "/organizations/{organization_id}/domains/{domain_id}";
     fn reply(response: models::DeletedObject) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -111,7 +111,7 @@ impl Endpoint for api::UpdateOrganizationDomain {
     const METHOD: &'static str = "PATCH";
     const PATH: &'static str = "/organizations/{organization_id}/domains/{domain_id}";
     fn reply(response: models::OrganizationDomain) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -122,7 +122,7 @@ impl Endpoint for api::VerifyOrganizationDomainOwnership {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/organizations/{organization_id}/domains/{domain_id}/verify_ownership";
     fn reply(response: models::OrganizationDomain) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -133,7 +133,7 @@ impl Endpoint for api::ListAllOrganizationDomains {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/organization_domains";
     fn reply(response: models::OrganizationDomains) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -152,13 +152,11 @@ impl Mock<'_, api::ListOrganizationDomains> {
 
     /// Matches requests whose query parameter `limit` is sent as the client sends `limit`.
     pub fn limit(self, limit: i64) -> Self {
-        let limit: i64 = limit;
         self.match_query("limit", &limit)
     }
 
     /// Matches requests whose query parameter `offset` is sent as the client sends `offset`.
     pub fn offset(self, offset: i64) -> Self {
-        let offset: i64 = offset;
         self.match_query("offset", &offset)
     }
 }
@@ -188,7 +186,6 @@ impl Mock<'_, api::ListAllOrganizationDomains> {
 
     /// Matches requests whose query parameter `verified` is sent as the client sends `verified`.
     pub fn verified(self, verified: models::ListAllOrganizationDomainsVerified) -> Self {
-        let verified: models::ListAllOrganizationDomainsVerified = verified;
         self.match_query("verified", &verified)
     }
 
@@ -223,13 +220,11 @@ impl Mock<'_, api::ListAllOrganizationDomains> {
 
     /// Matches requests whose query parameter `offset` is sent as the client sends `offset`.
     pub fn offset(self, offset: i64) -> Self {
-        let offset: i64 = offset;
         self.match_query("offset", &offset)
     }
 
     /// Matches requests whose query parameter `limit` is sent as the client sends `limit`.
     pub fn limit(self, limit: i64) -> Self {
-        let limit: i64 = limit;
         self.match_query("limit", &limit)
     }
 }

@@ -85,7 +85,7 @@ impl Endpoint for api::ListInstanceOrganizationInvitations {
     fn reply(
         response: models::OrganizationInvitationsWithPublicOrganizationData,
     ) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -96,7 +96,7 @@ impl Endpoint for api::ListOrganizationInvitations {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/organizations/{organization_id}/invitations";
     fn reply(response: models::OrganizationInvitations) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -107,7 +107,7 @@ impl Endpoint for api::CreateOrganizationInvitation {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/organizations/{organization_id}/invitations";
     fn reply(response: models::OrganizationInvitation) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -118,7 +118,7 @@ impl Endpoint for api::CreateOrganizationInvitationBulk {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/organizations/{organization_id}/invitations/bulk";
     fn reply(response: models::OrganizationInvitations) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -129,7 +129,7 @@ impl Endpoint for api::ListPendingOrganizationInvitations {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/organizations/{organization_id}/invitations/pending";
     fn reply(response: models::OrganizationInvitations) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -140,7 +140,7 @@ impl Endpoint for api::GetOrganizationInvitation {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/organizations/{organization_id}/invitations/{invitation_id}";
     fn reply(response: models::OrganizationInvitation) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -151,7 +151,7 @@ impl Endpoint for api::RevokeOrganizationInvitation {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/organizations/{organization_id}/invitations/{invitation_id}/revoke";
     fn reply(response: models::OrganizationInvitation) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -164,7 +164,6 @@ impl Mock<'_, api::ListInstanceOrganizationInvitations> {
 
     /// Matches requests whose query parameter `status` is sent as the client sends `status`.
     pub fn status(self, status: models::InvitationStatus) -> Self {
-        let status: models::InvitationStatus = status;
         self.match_query("status", &status)
     }
 
@@ -176,13 +175,11 @@ impl Mock<'_, api::ListInstanceOrganizationInvitations> {
 
     /// Matches requests whose query parameter `limit` is sent as the client sends `limit`.
     pub fn limit(self, limit: i64) -> Self {
-        let limit: i64 = limit;
         self.match_query("limit", &limit)
     }
 
     /// Matches requests whose query parameter `offset` is sent as the client sends `offset`.
     pub fn offset(self, offset: i64) -> Self {
-        let offset: i64 = offset;
         self.match_query("offset", &offset)
     }
 }
@@ -190,7 +187,6 @@ impl Mock<'_, api::ListInstanceOrganizationInvitations> {
 impl Mock<'_, api::ListOrganizationInvitations> {
     /// Matches requests whose query parameter `status` is sent as the client sends `status`.
     pub fn status(self, status: models::InvitationStatus) -> Self {
-        let status: models::InvitationStatus = status;
         self.match_query("status", &status)
     }
 
@@ -208,13 +204,11 @@ impl Mock<'_, api::ListOrganizationInvitations> {
 
     /// Matches requests whose query parameter `limit` is sent as the client sends `limit`.
     pub fn limit(self, limit: i64) -> Self {
-        let limit: i64 = limit;
         self.match_query("limit", &limit)
     }
 
     /// Matches requests whose query parameter `offset` is sent as the client sends `offset`.
     pub fn offset(self, offset: i64) -> Self {
-        let offset: i64 = offset;
         self.match_query("offset", &offset)
     }
 }
@@ -238,13 +232,11 @@ impl Mock<'_, api::CreateOrganizationInvitationBulk> {
 impl Mock<'_, api::ListPendingOrganizationInvitations> {
     /// Matches requests whose query parameter `limit` is sent as the client sends `limit`.
     pub fn limit(self, limit: i64) -> Self {
-        let limit: i64 = limit;
         self.match_query("limit", &limit)
     }
 
     /// Matches requests whose query parameter `offset` is sent as the client sends `offset`.
     pub fn offset(self, offset: i64) -> Self {
-        let offset: i64 = offset;
         self.match_query("offset", &offset)
     }
 }

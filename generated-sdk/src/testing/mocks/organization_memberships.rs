@@ -78,7 +78,7 @@ impl Endpoint for api::ListOrganizationMemberships {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/organizations/{organization_id}/memberships";
     fn reply(response: models::OrganizationMemberships) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -89,7 +89,7 @@ impl Endpoint for api::CreateOrganizationMembership {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/organizations/{organization_id}/memberships";
     fn reply(response: models::OrganizationMembership) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -100,7 +100,7 @@ impl Endpoint for api::DeleteOrganizationMembership {
     const METHOD: &'static str = "DELETE";
     const PATH: &'static str = "/organizations/{organization_id}/memberships/{user_id}";
     fn reply(response: models::OrganizationMembership) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -111,7 +111,7 @@ impl Endpoint for api::UpdateOrganizationMembership {
     const METHOD: &'static str = "PATCH";
     const PATH: &'static str = "/organizations/{organization_id}/memberships/{user_id}";
     fn reply(response: models::OrganizationMembership) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -122,7 +122,7 @@ impl Endpoint for api::UpdateOrganizationMembershipMetadata {
     const METHOD: &'static str = "PATCH";
     const PATH: &'static str = "/organizations/{organization_id}/memberships/{user_id}/metadata";
     fn reply(response: models::OrganizationMembership) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -133,7 +133,7 @@ impl Endpoint for api::InstanceGetOrganizationMemberships {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/organization_memberships";
     fn reply(response: models::OrganizationMemberships) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -230,37 +230,31 @@ impl Mock<'_, api::ListOrganizationMemberships> {
 
     /// Matches requests whose query parameter `last_active_at_before` is sent as the client sends `last_active_at_before`.
     pub fn last_active_at_before(self, last_active_at_before: i64) -> Self {
-        let last_active_at_before: i64 = last_active_at_before;
         self.match_query("last_active_at_before", &last_active_at_before)
     }
 
     /// Matches requests whose query parameter `last_active_at_after` is sent as the client sends `last_active_at_after`.
     pub fn last_active_at_after(self, last_active_at_after: i64) -> Self {
-        let last_active_at_after: i64 = last_active_at_after;
         self.match_query("last_active_at_after", &last_active_at_after)
     }
 
     /// Matches requests whose query parameter `created_at_before` is sent as the client sends `created_at_before`.
     pub fn created_at_before(self, created_at_before: i64) -> Self {
-        let created_at_before: i64 = created_at_before;
         self.match_query("created_at_before", &created_at_before)
     }
 
     /// Matches requests whose query parameter `created_at_after` is sent as the client sends `created_at_after`.
     pub fn created_at_after(self, created_at_after: i64) -> Self {
-        let created_at_after: i64 = created_at_after;
         self.match_query("created_at_after", &created_at_after)
     }
 
     /// Matches requests whose query parameter `limit` is sent as the client sends `limit`.
     pub fn limit(self, limit: i64) -> Self {
-        let limit: i64 = limit;
         self.match_query("limit", &limit)
     }
 
     /// Matches requests whose query parameter `offset` is sent as the client sends `offset`.
     pub fn offset(self, offset: i64) -> Self {
-        let offset: i64 = offset;
         self.match_query("offset", &offset)
     }
 }
@@ -301,13 +295,11 @@ impl Mock<'_, api::InstanceGetOrganizationMemberships> {
 
     /// Matches requests whose query parameter `limit` is sent as the client sends `limit`.
     pub fn limit(self, limit: i64) -> Self {
-        let limit: i64 = limit;
         self.match_query("limit", &limit)
     }
 
     /// Matches requests whose query parameter `offset` is sent as the client sends `offset`.
     pub fn offset(self, offset: i64) -> Self {
-        let offset: i64 = offset;
         self.match_query("offset", &offset)
     }
 }

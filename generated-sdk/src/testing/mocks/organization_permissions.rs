@@ -60,7 +60,7 @@ impl Endpoint for api::ListOrganizationPermissions {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/organization_permissions";
     fn reply(response: models::Permissions) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -71,7 +71,7 @@ impl Endpoint for api::CreateOrganizationPermission {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/organization_permissions";
     fn reply(response: models::Permission) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -82,7 +82,7 @@ impl Endpoint for api::GetOrganizationPermission {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/organization_permissions/{permission_id}";
     fn reply(response: models::Permission) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -93,7 +93,7 @@ impl Endpoint for api::DeleteOrganizationPermission {
     const METHOD: &'static str = "DELETE";
     const PATH: &'static str = "/organization_permissions/{permission_id}";
     fn reply(response: models::DeletedObject) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -104,7 +104,7 @@ impl Endpoint for api::UpdateOrganizationPermission {
     const METHOD: &'static str = "PATCH";
     const PATH: &'static str = "/organization_permissions/{permission_id}";
     fn reply(response: models::Permission) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -123,13 +123,11 @@ impl Mock<'_, api::ListOrganizationPermissions> {
 
     /// Matches requests whose query parameter `limit` is sent as the client sends `limit`.
     pub fn limit(self, limit: i64) -> Self {
-        let limit: i64 = limit;
         self.match_query("limit", &limit)
     }
 
     /// Matches requests whose query parameter `offset` is sent as the client sends `offset`.
     pub fn offset(self, offset: i64) -> Self {
-        let offset: i64 = offset;
         self.match_query("offset", &offset)
     }
 }

@@ -78,7 +78,7 @@ impl Endpoint for api::ListOrganizationRoles {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/organization_roles";
     fn reply(response: models::Roles) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -89,7 +89,7 @@ impl Endpoint for api::CreateOrganizationRole {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/organization_roles";
     fn reply(response: models::Role) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -100,7 +100,7 @@ impl Endpoint for api::GetOrganizationRole {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/organization_roles/{organization_role_id}";
     fn reply(response: models::Role) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -111,7 +111,7 @@ impl Endpoint for api::DeleteOrganizationRole {
     const METHOD: &'static str = "DELETE";
     const PATH: &'static str = "/organization_roles/{organization_role_id}";
     fn reply(response: models::DeletedObject) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -122,7 +122,7 @@ impl Endpoint for api::UpdateOrganizationRole {
     const METHOD: &'static str = "PATCH";
     const PATH: &'static str = "/organization_roles/{organization_role_id}";
     fn reply(response: models::Role) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -133,7 +133,7 @@ impl Endpoint for api::AssignPermissionToOrganizationRole {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/organization_roles/{organization_role_id}/permissions/{permission_id}";
     fn reply(response: models::Role) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -144,7 +144,7 @@ impl Endpoint for api::RemovePermissionFromOrganizationRole {
     const METHOD: &'static str = "DELETE";
     const PATH: &'static str = "/organization_roles/{organization_role_id}/permissions/{permission_id}";
     fn reply(response: models::Role) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -163,13 +163,11 @@ impl Mock<'_, api::ListOrganizationRoles> {
 
     /// Matches requests whose query parameter `limit` is sent as the client sends `limit`.
     pub fn limit(self, limit: i64) -> Self {
-        let limit: i64 = limit;
         self.match_query("limit", &limit)
     }
 
     /// Matches requests whose query parameter `offset` is sent as the client sends `offset`.
     pub fn offset(self, offset: i64) -> Self {
-        let offset: i64 = offset;
         self.match_query("offset", &offset)
     }
 }

@@ -112,7 +112,7 @@ impl Endpoint for api::ListOrganizations {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/organizations";
     fn reply(response: models::Organizations) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -123,7 +123,7 @@ impl Endpoint for api::CreateOrganization {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/organizations";
     fn reply(response: models::Organization) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -134,7 +134,7 @@ impl Endpoint for api::GetOrganization {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/organizations/{organization_id}";
     fn reply(response: models::Organization) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -145,7 +145,7 @@ impl Endpoint for api::DeleteOrganization {
     const METHOD: &'static str = "DELETE";
     const PATH: &'static str = "/organizations/{organization_id}";
     fn reply(response: models::DeletedObject) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -156,7 +156,7 @@ impl Endpoint for api::UpdateOrganization {
     const METHOD: &'static str = "PATCH";
     const PATH: &'static str = "/organizations/{organization_id}";
     fn reply(response: models::Organization) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -167,7 +167,7 @@ impl Endpoint for api::ReplaceOrganizationMetadata {
     const METHOD: &'static str = "PUT";
     const PATH: &'static str = "/organizations/{organization_id}/metadata";
     fn reply(response: models::Organization) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -178,7 +178,7 @@ impl Endpoint for api::MergeOrganizationMetadata {
     const METHOD: &'static str = "PATCH";
     const PATH: &'static str = "/organizations/{organization_id}/metadata";
     fn reply(response: models::Organization) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -189,7 +189,7 @@ impl Endpoint for api::UploadOrganizationLogo {
     const METHOD: &'static str = "PUT";
     const PATH: &'static str = "/organizations/{organization_id}/logo";
     fn reply(response: models::OrganizationWithLogo) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -200,7 +200,7 @@ impl Endpoint for api::DeleteOrganizationLogo {
     const METHOD: &'static str = "DELETE";
     const PATH: &'static str = "/organizations/{organization_id}/logo";
     fn reply(response: models::Organization) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -211,7 +211,7 @@ impl Endpoint for api::GetOrganizationBillingSubscription {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/organizations/{organization_id}/billing/subscription";
     fn reply(response: models::CommerceSubscription) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -222,7 +222,7 @@ impl Endpoint for api::GetOrganizationBillingCreditBalance {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/organizations/{organization_id}/billing/credits";
     fn reply(response: models::CommerceCreditBalanceResponse) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -233,14 +233,13 @@ impl Endpoint for api::AdjustOrganizationBillingCreditBalance {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/organizations/{organization_id}/billing/credits";
     fn reply(response: models::CommerceCreditLedgerResponse) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
 impl Mock<'_, api::ListOrganizations> {
     /// Matches requests whose query parameter `include_members_count` is sent as the client sends `include_members_count`.
     pub fn include_members_count(self, include_members_count: bool) -> Self {
-        let include_members_count: bool = include_members_count;
         self.match_query("include_members_count", &include_members_count)
     }
 
@@ -249,7 +248,6 @@ impl Mock<'_, api::ListOrganizations> {
         self,
         include_missing_member_with_elevated_permissions: bool,
     ) -> Self {
-        let include_missing_member_with_elevated_permissions: bool = include_missing_member_with_elevated_permissions;
         self.match_query(
             "include_missing_member_with_elevated_permissions",
             &include_missing_member_with_elevated_permissions,
@@ -288,13 +286,11 @@ impl Mock<'_, api::ListOrganizations> {
 
     /// Matches requests whose query parameter `limit` is sent as the client sends `limit`.
     pub fn limit(self, limit: i64) -> Self {
-        let limit: i64 = limit;
         self.match_query("limit", &limit)
     }
 
     /// Matches requests whose query parameter `offset` is sent as the client sends `offset`.
     pub fn offset(self, offset: i64) -> Self {
-        let offset: i64 = offset;
         self.match_query("offset", &offset)
     }
 }
@@ -310,7 +306,6 @@ impl Mock<'_, api::CreateOrganization> {
 impl Mock<'_, api::GetOrganization> {
     /// Matches requests whose query parameter `include_members_count` is sent as the client sends `include_members_count`.
     pub fn include_members_count(self, include_members_count: bool) -> Self {
-        let include_members_count: bool = include_members_count;
         self.match_query("include_members_count", &include_members_count)
     }
 
@@ -319,7 +314,6 @@ impl Mock<'_, api::GetOrganization> {
         self,
         include_missing_member_with_elevated_permissions: bool,
     ) -> Self {
-        let include_missing_member_with_elevated_permissions: bool = include_missing_member_with_elevated_permissions;
         self.match_query(
             "include_missing_member_with_elevated_permissions",
             &include_missing_member_with_elevated_permissions,

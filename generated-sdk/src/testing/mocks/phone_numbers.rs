@@ -75,7 +75,7 @@ impl Endpoint for api::CreatePhoneNumber {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/phone_numbers";
     fn reply(response: models::PhoneNumber) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -86,7 +86,7 @@ impl Endpoint for api::GetPhoneNumber {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/phone_numbers/{phone_number_id}";
     fn reply(response: models::PhoneNumber) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -97,7 +97,7 @@ impl Endpoint for api::DeletePhoneNumber {
     const METHOD: &'static str = "DELETE";
     const PATH: &'static str = "/phone_numbers/{phone_number_id}";
     fn reply(response: models::DeletedObject) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -108,7 +108,7 @@ impl Endpoint for api::UpdatePhoneNumber {
     const METHOD: &'static str = "PATCH";
     const PATH: &'static str = "/phone_numbers/{phone_number_id}";
     fn reply(response: models::PhoneNumber) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -119,7 +119,7 @@ impl Endpoint for api::PreparePhoneNumberVerification {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/phone_numbers/{phone_number_id}/prepare_verification";
     fn reply(response: models::VerificationResponse) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -130,7 +130,7 @@ impl Endpoint for api::AttemptPhoneNumberVerification {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/phone_numbers/{phone_number_id}/attempt_verification";
     fn reply(response: models::VerificationResponse) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -141,7 +141,7 @@ impl Endpoint for api::ReplaceUserPhoneNumber {
     const METHOD: &'static str = "PUT";
     const PATH: &'static str = "/users/{user_id}/phone_number";
     fn reply(response: models::PhoneNumber) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 

@@ -27,7 +27,7 @@ impl Endpoint for api::VerifyDomainProxy {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/proxy_checks";
     fn reply(response: models::ProxyCheck) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 

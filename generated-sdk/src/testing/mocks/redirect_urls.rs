@@ -48,7 +48,7 @@ impl Endpoint for api::ListRedirectUrls {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/redirect_urls";
     fn reply(response: Vec<models::RedirectUrl>) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -59,7 +59,7 @@ impl Endpoint for api::CreateRedirectUrl {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/redirect_urls";
     fn reply(response: models::RedirectUrl) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -70,7 +70,7 @@ impl Endpoint for api::GetRedirectUrl {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/redirect_urls/{id}";
     fn reply(response: models::RedirectUrl) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -81,26 +81,23 @@ impl Endpoint for api::DeleteRedirectUrl {
     const METHOD: &'static str = "DELETE";
     const PATH: &'static str = "/redirect_urls/{id}";
     fn reply(response: models::DeletedObject) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
 impl Mock<'_, api::ListRedirectUrls> {
     /// Matches requests whose query parameter `paginated` is sent as the client sends `paginated`.
     pub fn paginated(self, paginated: bool) -> Self {
-        let paginated: bool = paginated;
         self.match_query("paginated", &paginated)
     }
 
     /// Matches requests whose query parameter `limit` is sent as the client sends `limit`.
     pub fn limit(self, limit: i64) -> Self {
-        let limit: i64 = limit;
         self.match_query("limit", &limit)
     }
 
     /// Matches requests whose query parameter `offset` is sent as the client sends `offset`.
     pub fn offset(self, offset: i64) -> Self {
-        let offset: i64 = offset;
         self.match_query("offset", &offset)
     }
 }

@@ -72,7 +72,7 @@ impl Endpoint for api::ListRoleSets {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/role_sets";
     fn reply(response: models::RoleSets) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -83,7 +83,7 @@ impl Endpoint for api::CreateRoleSet {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/role_sets";
     fn reply(response: models::RoleSet) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -94,7 +94,7 @@ impl Endpoint for api::GetRoleSet {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/role_sets/{role_set_key_or_id}";
     fn reply(response: models::RoleSet) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -105,7 +105,7 @@ impl Endpoint for api::UpdateRoleSet {
     const METHOD: &'static str = "PATCH";
     const PATH: &'static str = "/role_sets/{role_set_key_or_id}";
     fn reply(response: models::RoleSet) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -116,7 +116,7 @@ impl Endpoint for api::ReplaceRoleSet {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/role_sets/{role_set_key_or_id}/replace";
     fn reply(response: models::DeletedObject) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -127,7 +127,7 @@ impl Endpoint for api::AddRolesToRoleSet {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/role_sets/{role_set_key_or_id}/roles";
     fn reply(response: models::RoleSet) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -138,7 +138,7 @@ impl Endpoint for api::ReplaceRoleInRoleSet {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/role_sets/{role_set_key_or_id}/roles/replace";
     fn reply(response: models::RoleSet) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -157,13 +157,11 @@ impl Mock<'_, api::ListRoleSets> {
 
     /// Matches requests whose query parameter `limit` is sent as the client sends `limit`.
     pub fn limit(self, limit: i64) -> Self {
-        let limit: i64 = limit;
         self.match_query("limit", &limit)
     }
 
     /// Matches requests whose query parameter `offset` is sent as the client sends `offset`.
     pub fn offset(self, offset: i64) -> Self {
-        let offset: i64 = offset;
         self.match_query("offset", &offset)
     }
 }

@@ -56,7 +56,7 @@ impl Endpoint for api::ListSamlConnections {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/saml_connections";
     fn reply(response: models::SamlConnections) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -67,7 +67,7 @@ impl Endpoint for api::CreateSamlConnection {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/saml_connections";
     fn reply(response: models::SamlConnection) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -78,7 +78,7 @@ impl Endpoint for api::GetSamlConnection {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/saml_connections/{saml_connection_id}";
     fn reply(response: models::SamlConnection) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -89,7 +89,7 @@ impl Endpoint for api::DeleteSamlConnection {
     const METHOD: &'static str = "DELETE";
     const PATH: &'static str = "/saml_connections/{saml_connection_id}";
     fn reply(response: models::DeletedObject) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -100,20 +100,18 @@ impl Endpoint for api::UpdateSamlConnection {
     const METHOD: &'static str = "PATCH";
     const PATH: &'static str = "/saml_connections/{saml_connection_id}";
     fn reply(response: models::SamlConnection) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
 impl Mock<'_, api::ListSamlConnections> {
     /// Matches requests whose query parameter `limit` is sent as the client sends `limit`.
     pub fn limit(self, limit: i64) -> Self {
-        let limit: i64 = limit;
         self.match_query("limit", &limit)
     }
 
     /// Matches requests whose query parameter `offset` is sent as the client sends `offset`.
     pub fn offset(self, offset: i64) -> Self {
-        let offset: i64 = offset;
         self.match_query("offset", &offset)
     }
 

@@ -75,7 +75,7 @@ impl Endpoint for api::GetSessionList {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/sessions";
     fn reply(response: Vec<models::Session>) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -86,7 +86,7 @@ impl Endpoint for api::CreateSession {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/sessions";
     fn reply(response: models::Session) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -97,7 +97,7 @@ impl Endpoint for api::GetSession {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/sessions/{session_id}";
     fn reply(response: models::Session) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -108,7 +108,7 @@ impl Endpoint for api::RefreshSession {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/sessions/{session_id}/refresh";
     fn reply(response: models::SessionRefresh) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -119,7 +119,7 @@ impl Endpoint for api::RevokeSession {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/sessions/{session_id}/revoke";
     fn reply(response: models::Session) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -130,7 +130,7 @@ impl Endpoint for api::CreateSessionToken {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/sessions/{session_id}/tokens";
     fn reply(response: models::CreateSessionTokenResponse) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -141,7 +141,7 @@ impl Endpoint for api::CreateSessionTokenFromTemplate {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/sessions/{session_id}/tokens/{template_name}";
     fn reply(response: models::CreateSessionTokenResponse) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -160,25 +160,21 @@ impl Mock<'_, api::GetSessionList> {
 
     /// Matches requests whose query parameter `status` is sent as the client sends `status`.
     pub fn status(self, status: models::GetSessionListStatus) -> Self {
-        let status: models::GetSessionListStatus = status;
         self.match_query("status", &status)
     }
 
     /// Matches requests whose query parameter `paginated` is sent as the client sends `paginated`.
     pub fn paginated(self, paginated: bool) -> Self {
-        let paginated: bool = paginated;
         self.match_query("paginated", &paginated)
     }
 
     /// Matches requests whose query parameter `limit` is sent as the client sends `limit`.
     pub fn limit(self, limit: i64) -> Self {
-        let limit: i64 = limit;
         self.match_query("limit", &limit)
     }
 
     /// Matches requests whose query parameter `offset` is sent as the client sends `offset`.
     pub fn offset(self, offset: i64) -> Self {
-        let offset: i64 = offset;
         self.match_query("offset", &offset)
     }
 }

@@ -35,7 +35,7 @@ impl Endpoint for api::CreateSignInToken {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/sign_in_tokens";
     fn reply(response: models::SignInToken) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -46,7 +46,7 @@ impl Endpoint for api::RevokeSignInToken {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/sign_in_tokens/{sign_in_token_id}/revoke";
     fn reply(response: models::SignInToken) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 

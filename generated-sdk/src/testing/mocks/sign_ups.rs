@@ -35,7 +35,7 @@ impl Endpoint for api::GetSignUp {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/sign_ups/{id}";
     fn reply(response: models::SignUp) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -46,7 +46,7 @@ impl Endpoint for api::UpdateSignUp {
     const METHOD: &'static str = "PATCH";
     const PATH: &'static str = "/sign_ups/{id}";
     fn reply(response: models::SignUp) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 

@@ -27,6 +27,6 @@ impl Endpoint for api::CreateTestingToken {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/testing_tokens";
     fn reply(response: models::TestingToken) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }

@@ -293,7 +293,7 @@ impl Endpoint for api::GetUserList {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/users";
     fn reply(response: Vec<models::User>) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -304,7 +304,7 @@ impl Endpoint for api::CreateUser {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/users";
     fn reply(response: models::User) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -315,7 +315,7 @@ impl Endpoint for api::GetUsersCount {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/users/count";
     fn reply(response: models::TotalCount) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -326,7 +326,7 @@ impl Endpoint for api::GetUser {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/users/{user_id}";
     fn reply(response: models::User) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -337,7 +337,7 @@ impl Endpoint for api::DeleteUser {
     const METHOD: &'static str = "DELETE";
     const PATH: &'static str = "/users/{user_id}";
     fn reply(response: models::DeletedObject) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -348,7 +348,7 @@ impl Endpoint for api::UpdateUser {
     const METHOD: &'static str = "PATCH";
     const PATH: &'static str = "/users/{user_id}";
     fn reply(response: models::User) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -359,7 +359,7 @@ impl Endpoint for api::BanUser {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/users/{user_id}/ban";
     fn reply(response: models::User) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -370,7 +370,7 @@ impl Endpoint for api::UnbanUser {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/users/{user_id}/unban";
     fn reply(response: models::User) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -381,7 +381,7 @@ impl Endpoint for api::UsersBan {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/users/ban";
     fn reply(response: Vec<models::User>) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -392,7 +392,7 @@ impl Endpoint for api::UsersUnban {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/users/unban";
     fn reply(response: Vec<models::User>) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -403,7 +403,7 @@ impl Endpoint for api::LockUser {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/users/{user_id}/lock";
     fn reply(response: models::User) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -414,7 +414,7 @@ impl Endpoint for api::UnlockUser {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/users/{user_id}/unlock";
     fn reply(response: models::User) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -425,7 +425,7 @@ impl Endpoint for api::SetUserProfileImage {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/users/{user_id}/profile_image";
     fn reply(response: models::User) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -436,7 +436,7 @@ impl Endpoint for api::DeleteUserProfileImage {
     const METHOD: &'static str = "DELETE";
     const PATH: &'static str = "/users/{user_id}/profile_image";
     fn reply(response: models::User) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -447,7 +447,7 @@ impl Endpoint for api::ReplaceUserMetadata {
     const METHOD: &'static str = "PUT";
     const PATH: &'static str = "/users/{user_id}/metadata";
     fn reply(response: models::User) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -458,7 +458,7 @@ impl Endpoint for api::UpdateUserMetadata {
     const METHOD: &'static str = "PATCH";
     const PATH: &'static str = "/users/{user_id}/metadata";
     fn reply(response: models::User) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -469,7 +469,7 @@ impl Endpoint for api::GetUserBillingSubscription {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/users/{user_id}/billing/subscription";
     fn reply(response: models::CommerceSubscription) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -480,7 +480,7 @@ impl Endpoint for api::GetUserBillingCreditBalance {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/users/{user_id}/billing/credits";
     fn reply(response: models::CommerceCreditBalanceResponse) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -491,7 +491,7 @@ impl Endpoint for api::AdjustUserBillingCreditBalance {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/users/{user_id}/billing/credits";
     fn reply(response: models::CommerceCreditLedgerResponse) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -502,7 +502,7 @@ impl Endpoint for api::GetOAuthAccessToken {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/users/{user_id}/oauth_access_tokens/{provider}";
     fn reply(response: models::OAuthAccessToken) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -513,7 +513,7 @@ impl Endpoint for api::UsersGetOrganizationMemberships {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/users/{user_id}/organization_memberships";
     fn reply(response: models::OrganizationMemberships) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -526,7 +526,7 @@ impl Endpoint for api::UsersGetOrganizationInvitations {
     fn reply(
         response: models::OrganizationInvitationsWithPublicOrganizationData,
     ) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -537,7 +537,7 @@ impl Endpoint for api::RemoveUserPassword {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/users/{user_id}/remove_password";
     fn reply(response: models::User) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -548,7 +548,7 @@ impl Endpoint for api::VerifyPassword {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/users/{user_id}/verify_password";
     fn reply(response: models::VerifyPasswordResponse) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -559,7 +559,7 @@ impl Endpoint for api::VerifyTotp {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/users/{user_id}/verify_totp";
     fn reply(response: models::VerifyTotpResponse) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -570,7 +570,7 @@ impl Endpoint for api::DisableMfa {
     const METHOD: &'static str = "DELETE";
     const PATH: &'static str = "/users/{user_id}/mfa";
     fn reply(response: models::DisableMfaResponse) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -581,7 +581,7 @@ impl Endpoint for api::DeleteBackupCode {
     const METHOD: &'static str = "DELETE";
     const PATH: &'static str = "/users/{user_id}/backup_code";
     fn reply(response: models::DisableMfaResponse) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -592,7 +592,7 @@ impl Endpoint for api::UserPasskeyDelete {
     const METHOD: &'static str = "DELETE";
     const PATH: &'static str = "/users/{user_id}/passkeys/{passkey_identification_id}";
     fn reply(response: models::DeletedObject) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -603,7 +603,7 @@ impl Endpoint for api::ListUserTrustedDevices {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/users/{user_id}/trusted_devices";
     fn reply(response: models::TrustedDeviceList) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -614,7 +614,7 @@ impl Endpoint for api::RevokeUserTrustedDevice {
     const METHOD: &'static str = "DELETE";
     const PATH: &'static str = "/users/{user_id}/trusted_devices/{trusted_device_id}";
     fn reply(response: models::TrustedDevice) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -625,7 +625,7 @@ impl Endpoint for api::UserWeb3WalletDelete {
     const METHOD: &'static str = "DELETE";
     const PATH: &'static str = "/users/{user_id}/web3_wallets/{web3_wallet_identification_id}";
     fn reply(response: models::DeletedObject) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -636,7 +636,7 @@ impl Endpoint for api::DeleteTotp {
     const METHOD: &'static str = "DELETE";
     const PATH: &'static str = "/users/{user_id}/totp";
     fn reply(response: models::DisableMfaResponse) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -647,7 +647,7 @@ impl Endpoint for api::DeleteExternalAccount {
     const METHOD: &'static str = "DELETE";
     const PATH: &'static str = "/users/{user_id}/external_accounts/{external_account_id}";
     fn reply(response: models::DeletedObject) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -658,7 +658,7 @@ impl Endpoint for api::SetUserPasswordCompromised {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/users/{user_id}/password/set_compromised";
     fn reply(response: models::User) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -669,7 +669,7 @@ impl Endpoint for api::UnsetUserPasswordCompromised {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/users/{user_id}/password/unset_compromised";
     fn reply(response: models::User) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -775,49 +775,41 @@ impl Mock<'_, api::GetUserList> {
 
     /// Matches requests whose query parameter `banned` is sent as the client sends `banned`.
     pub fn banned(self, banned: bool) -> Self {
-        let banned: bool = banned;
         self.match_query("banned", &banned)
     }
 
     /// Matches requests whose query parameter `last_active_at_before` is sent as the client sends `last_active_at_before`.
     pub fn last_active_at_before(self, last_active_at_before: i64) -> Self {
-        let last_active_at_before: i64 = last_active_at_before;
         self.match_query("last_active_at_before", &last_active_at_before)
     }
 
     /// Matches requests whose query parameter `last_active_at_after` is sent as the client sends `last_active_at_after`.
     pub fn last_active_at_after(self, last_active_at_after: i64) -> Self {
-        let last_active_at_after: i64 = last_active_at_after;
         self.match_query("last_active_at_after", &last_active_at_after)
     }
 
     /// Matches requests whose query parameter `last_active_at_since` is sent as the client sends `last_active_at_since`.
     pub fn last_active_at_since(self, last_active_at_since: i64) -> Self {
-        let last_active_at_since: i64 = last_active_at_since;
         self.match_query("last_active_at_since", &last_active_at_since)
     }
 
     /// Matches requests whose query parameter `created_at_before` is sent as the client sends `created_at_before`.
     pub fn created_at_before(self, created_at_before: i64) -> Self {
-        let created_at_before: i64 = created_at_before;
         self.match_query("created_at_before", &created_at_before)
     }
 
     /// Matches requests whose query parameter `created_at_after` is sent as the client sends `created_at_after`.
     pub fn created_at_after(self, created_at_after: i64) -> Self {
-        let created_at_after: i64 = created_at_after;
         self.match_query("created_at_after", &created_at_after)
     }
 
     /// Matches requests whose query parameter `last_sign_in_at_before` is sent as the client sends `last_sign_in_at_before`.
     pub fn last_sign_in_at_before(self, last_sign_in_at_before: i64) -> Self {
-        let last_sign_in_at_before: i64 = last_sign_in_at_before;
         self.match_query("last_sign_in_at_before", &last_sign_in_at_before)
     }
 
     /// Matches requests whose query parameter `last_sign_in_at_after` is sent as the client sends `last_sign_in_at_after`.
     pub fn last_sign_in_at_after(self, last_sign_in_at_after: i64) -> Self {
-        let last_sign_in_at_after: i64 = last_sign_in_at_after;
         self.match_query("last_sign_in_at_after", &last_sign_in_at_after)
     }
 
@@ -841,13 +833,11 @@ impl Mock<'_, api::GetUserList> {
 
     /// Matches requests whose query parameter `limit` is sent as the client sends `limit`.
     pub fn limit(self, limit: i64) -> Self {
-        let limit: i64 = limit;
         self.match_query("limit", &limit)
     }
 
     /// Matches requests whose query parameter `offset` is sent as the client sends `offset`.
     pub fn offset(self, offset: i64) -> Self {
-        let offset: i64 = offset;
         self.match_query("offset", &offset)
     }
 
@@ -974,49 +964,41 @@ impl Mock<'_, api::GetUsersCount> {
 
     /// Matches requests whose query parameter `banned` is sent as the client sends `banned`.
     pub fn banned(self, banned: bool) -> Self {
-        let banned: bool = banned;
         self.match_query("banned", &banned)
     }
 
     /// Matches requests whose query parameter `last_active_at_before` is sent as the client sends `last_active_at_before`.
     pub fn last_active_at_before(self, last_active_at_before: i64) -> Self {
-        let last_active_at_before: i64 = last_active_at_before;
         self.match_query("last_active_at_before", &last_active_at_before)
     }
 
     /// Matches requests whose query parameter `last_active_at_after` is sent as the client sends `last_active_at_after`.
     pub fn last_active_at_after(self, last_active_at_after: i64) -> Self {
-        let last_active_at_after: i64 = last_active_at_after;
         self.match_query("last_active_at_after", &last_active_at_after)
     }
 
     /// Matches requests whose query parameter `last_active_at_since` is sent as the client sends `last_active_at_since`.
     pub fn last_active_at_since(self, last_active_at_since: i64) -> Self {
-        let last_active_at_since: i64 = last_active_at_since;
         self.match_query("last_active_at_since", &last_active_at_since)
     }
 
     /// Matches requests whose query parameter `created_at_before` is sent as the client sends `created_at_before`.
     pub fn created_at_before(self, created_at_before: i64) -> Self {
-        let created_at_before: i64 = created_at_before;
         self.match_query("created_at_before", &created_at_before)
     }
 
     /// Matches requests whose query parameter `created_at_after` is sent as the client sends `created_at_after`.
     pub fn created_at_after(self, created_at_after: i64) -> Self {
-        let created_at_after: i64 = created_at_after;
         self.match_query("created_at_after", &created_at_after)
     }
 
     /// Matches requests whose query parameter `last_sign_in_at_before` is sent as the client sends `last_sign_in_at_before`.
     pub fn last_sign_in_at_before(self, last_sign_in_at_before: i64) -> Self {
-        let last_sign_in_at_before: i64 = last_sign_in_at_before;
         self.match_query("last_sign_in_at_before", &last_sign_in_at_before)
     }
 
     /// Matches requests whose query parameter `last_sign_in_at_after` is sent as the client sends `last_sign_in_at_after`.
     pub fn last_sign_in_at_after(self, last_sign_in_at_after: i64) -> Self {
-        let last_sign_in_at_after: i64 = last_sign_in_at_after;
         self.match_query("last_sign_in_at_after", &last_sign_in_at_after)
     }
 
@@ -1090,19 +1072,16 @@ impl Mock<'_, api::AdjustUserBillingCreditBalance> {
 impl Mock<'_, api::GetOAuthAccessToken> {
     /// Matches requests whose query parameter `paginated` is sent as the client sends `paginated`.
     pub fn paginated(self, paginated: bool) -> Self {
-        let paginated: bool = paginated;
         self.match_query("paginated", &paginated)
     }
 
     /// Matches requests whose query parameter `limit` is sent as the client sends `limit`.
     pub fn limit(self, limit: i64) -> Self {
-        let limit: i64 = limit;
         self.match_query("limit", &limit)
     }
 
     /// Matches requests whose query parameter `offset` is sent as the client sends `offset`.
     pub fn offset(self, offset: i64) -> Self {
-        let offset: i64 = offset;
         self.match_query("offset", &offset)
     }
 }
@@ -1110,13 +1089,11 @@ impl Mock<'_, api::GetOAuthAccessToken> {
 impl Mock<'_, api::UsersGetOrganizationMemberships> {
     /// Matches requests whose query parameter `limit` is sent as the client sends `limit`.
     pub fn limit(self, limit: i64) -> Self {
-        let limit: i64 = limit;
         self.match_query("limit", &limit)
     }
 
     /// Matches requests whose query parameter `offset` is sent as the client sends `offset`.
     pub fn offset(self, offset: i64) -> Self {
-        let offset: i64 = offset;
         self.match_query("offset", &offset)
     }
 }
@@ -1124,19 +1101,16 @@ impl Mock<'_, api::UsersGetOrganizationMemberships> {
 impl Mock<'_, api::UsersGetOrganizationInvitations> {
     /// Matches requests whose query parameter `limit` is sent as the client sends `limit`.
     pub fn limit(self, limit: i64) -> Self {
-        let limit: i64 = limit;
         self.match_query("limit", &limit)
     }
 
     /// Matches requests whose query parameter `offset` is sent as the client sends `offset`.
     pub fn offset(self, offset: i64) -> Self {
-        let offset: i64 = offset;
         self.match_query("offset", &offset)
     }
 
     /// Matches requests whose query parameter `status` is sent as the client sends `status`.
     pub fn status(self, status: models::InvitationStatus) -> Self {
-        let status: models::InvitationStatus = status;
         self.match_query("status", &status)
     }
 }

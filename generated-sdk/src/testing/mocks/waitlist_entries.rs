@@ -63,7 +63,7 @@ impl Endpoint for api::ListWaitlistEntries {
     const METHOD: &'static str = "GET";
     const PATH: &'static str = "/waitlist_entries";
     fn reply(response: models::WaitlistEntries) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -74,7 +74,7 @@ impl Endpoint for api::CreateWaitlistEntry {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/waitlist_entries";
     fn reply(response: models::WaitlistEntry) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -85,7 +85,7 @@ impl Endpoint for api::CreateBulkWaitlistEntries {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/waitlist_entries/bulk";
     fn reply(response: Vec<models::WaitlistEntry>) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -96,7 +96,7 @@ impl Endpoint for api::DeleteWaitlistEntry {
     const METHOD: &'static str = "DELETE";
     const PATH: &'static str = "/waitlist_entries/{waitlist_entry_id}";
     fn reply(response: models::DeletedObject) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -107,7 +107,7 @@ impl Endpoint for api::InviteWaitlistEntry {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/waitlist_entries/{waitlist_entry_id}/invite";
     fn reply(response: models::WaitlistEntry) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -118,20 +118,18 @@ impl Endpoint for api::RejectWaitlistEntry {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/waitlist_entries/{waitlist_entry_id}/reject";
     fn reply(response: models::WaitlistEntry) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
 impl Mock<'_, api::ListWaitlistEntries> {
     /// Matches requests whose query parameter `limit` is sent as the client sends `limit`.
     pub fn limit(self, limit: i64) -> Self {
-        let limit: i64 = limit;
         self.match_query("limit", &limit)
     }
 
     /// Matches requests whose query parameter `offset` is sent as the client sends `offset`.
     pub fn offset(self, offset: i64) -> Self {
-        let offset: i64 = offset;
         self.match_query("offset", &offset)
     }
 
@@ -143,7 +141,6 @@ impl Mock<'_, api::ListWaitlistEntries> {
 
     /// Matches requests whose query parameter `status` is sent as the client sends `status`.
     pub fn status(self, status: models::ListWaitlistEntriesStatus) -> Self {
-        let status: models::ListWaitlistEntriesStatus = status;
         self.match_query("status", &status)
     }
 

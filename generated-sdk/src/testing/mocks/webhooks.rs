@@ -37,7 +37,7 @@ impl Endpoint for api::CreateSvixApp {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/webhooks/svix";
     fn reply(response: models::SvixUrl) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
 
@@ -48,7 +48,7 @@ impl Endpoint for api::DeleteSvixApp {
     const METHOD: &'static str = "DELETE";
     const PATH: &'static str = "/webhooks/svix";
     fn reply((): ()) -> Reply {
-        Reply::status(204u16)
+        Reply::status(204)
     }
 }
 
@@ -59,6 +59,6 @@ impl Endpoint for api::GenerateSvixAuthUrl {
     const METHOD: &'static str = "POST";
     const PATH: &'static str = "/webhooks/svix_url";
     fn reply(response: models::SvixUrl) -> Reply {
-        Reply::json(200u16, &response)
+        Reply::json(200, &response)
     }
 }
