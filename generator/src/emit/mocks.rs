@@ -11,7 +11,7 @@ use quote::quote;
 use super::api::{displayable, field_names, setter_type};
 use super::types::{self, ident};
 use super::{Unformatted, rust_file};
-use crate::ir::{Api, BodyMedia, Crate, Group, Operation, ParamLocation, ResponseBody, TypeDef, TypeKind, TypeRef};
+use crate::ir::{Api, BodyMedia, Crate, Group, Operation, ParamLocation, ResponseBody, TypeDef, TypeRef};
 
 /// What the copied `src/testing/mod.rs` gets appended: the generated mocks module.
 pub(super) const DECLARATION: &str =
@@ -174,7 +174,7 @@ fn matchers(api: &Api, op: &Operation, builder: &Ident) -> Option<TokenStream> {
             };
             let doc = format!(" Matches requests whose query parameter `{wire}` is sent as the client sends `{f}`.");
             // A value the setter takes as it stores it needs no conversion.
-            let convert = (convert.to_string() != f.to_string()).then(|| quote!(let #f: #ty = #convert;));
+            let convert = (f != convert.to_string()).then(|| quote!(let #f: #ty = #convert;));
             quote! {
                 #[doc = #doc]
                 pub fn #f(self, #f: #arg_ty) -> Self {
@@ -203,15 +203,9 @@ fn matchers(api: &Api, op: &Operation, builder: &Ident) -> Option<TokenStream> {
     })
 }
 
-/// Whether a type gets a `fixture()`: a response model (struct or union) with a sample.
-fn has_fixture(t: &TypeDef) -> bool {
-    let model = matches!(t.kind, TypeKind::Struct { .. } | TypeKind::Tagged { .. } | TypeKind::Untagged { .. });
-    model && t.in_response && t.sample.is_some()
-}
-
 /// `fixture()` of a response model, under the `testing` feature.
 pub(super) fn fixture(t: &TypeDef) -> Option<TokenStream> {
-    let json = t.sample.as_ref().filter(|_| has_fixture(t))?.to_string();
+    let json = t.fixture()?.to_string();
     let name = ident(&t.name);
     let type_name = &t.name;
     let doc = format!(
@@ -242,7 +236,7 @@ pub(super) fn coverage_test(plan: &Crate<'_>, krate: &Ident) -> TokenStream {
     let fixtures: Vec<TokenStream> = api
         .types
         .iter()
-        .filter(|t| has_fixture(t))
+        .filter(|t| t.fixture().is_some())
         .map(|t| {
             let name = ident(&t.name);
             let type_name = &t.name;
@@ -272,5 +266,77 @@ pub(super) fn coverage_test(plan: &Crate<'_>, krate: &Ident) -> TokenStream {
             assert!(failed.is_empty(), "{} fixtures do not build: {}", failed.len(), failed.join(", "));
             assert_eq!(fixtures.len(), #fixture_count);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::test_api;
+
+    const SPEC: &str = r##"
+openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /jwks:
+    get:
+      operationId: GetJWKS
+      tags: [JWKS]
+      responses: {'200': {description: keys, content: {application/json: {schema: {type: object}}}}}
+  /things/{thing_id}:
+    get:
+      operationId: GetThing
+      tags: [Things]
+      parameters:
+        - {name: thing_id, in: path, required: true, schema: {type: string}}
+        - {name: verbose, in: query, required: true, schema: {type: boolean}}
+      responses: {'200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/Thing'}}}}}
+components:
+  schemas:
+    Thing:
+      type: object
+      required: [id]
+      properties: {id: {type: string, example: thing_1}, kind: {$ref: '#/components/schemas/Kind'}}
+    Kind: {type: string, enum: [a, b]}
+"##;
+
+    #[test]
+    fn response_models_with_a_sample_get_a_fixture_and_others_do_not() {
+        let api = test_api(SPEC);
+        let by_name = |name: &str| api.types.iter().find(|t| t.name == name).unwrap();
+        let thing = fixture(by_name("Thing")).expect("a struct with a sample").to_string();
+        assert!(thing.contains(r#""{\"id\":\"thing_1\"}""#), "{thing}");
+        assert!(fixture(by_name("Kind")).is_none());
+        let mut unsampled = by_name("Thing").clone();
+        unsampled.sample = None;
+        assert!(fixture(&unsampled).is_none());
+        let mut request_only = by_name("Thing").clone();
+        request_only.in_response = false;
+        assert!(fixture(&request_only).is_none());
+    }
+
+    #[test]
+    fn path_parameters_are_arguments_and_required_query_parameters_are_matchers() {
+        let api = test_api(SPEC);
+        let plan = Crate::plan(&api, None);
+        let things = plan.groups.iter().find(|g| g.name == "things").unwrap();
+        let code = group_file(&api, things).to_string();
+        assert!(code.contains("pub fn get_thing (& self , thing_id : impl std :: fmt :: Display)"), "{code}");
+        assert!(code.contains(". match_path (\"thing_id\" , thing_id)"), "{code}");
+        assert!(
+            code.contains(
+                "pub fn verbose (self , verbose : bool) -> Self { self . match_query (\"verbose\" , & verbose) }"
+            ),
+            "{code}"
+        );
+    }
+
+    #[test]
+    fn the_coverage_test_mounts_one_mock_per_operation_of_the_spec() {
+        let api = test_api(SPEC);
+        let code = coverage_test(&Crate::plan(&api, None), &ident("krate")).to_string();
+        assert_eq!(code.matches(". mount ()").count(), api.operations.len());
+        assert!(code.contains("mock . things () . get_thing (\"sample\")"), "{code}");
+        assert!(code.contains("assert_eq ! (mounted . len () , 2)"), "{code}");
     }
 }

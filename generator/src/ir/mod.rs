@@ -105,6 +105,16 @@ pub struct TypeDef {
     pub sample: Option<Value>,
 }
 
+impl TypeDef {
+    /// What the testing kit's `fixture()` of this type decodes: the sample of a response
+    /// model (a struct or a union); `None` for enums, aliases, request-only types and
+    /// types without a sample.
+    pub fn fixture(&self) -> Option<&Value> {
+        let model = matches!(self.kind, TypeKind::Struct { .. } | TypeKind::Tagged { .. } | TypeKind::Untagged { .. });
+        self.sample.as_ref().filter(|_| model && self.in_response)
+    }
+}
+
 /// One place a named type is used, directly or as the items of a list or the values of a
 /// map. Operations and events are indices into [`Api::operations`] and [`Api::events`].
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
