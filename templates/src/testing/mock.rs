@@ -49,7 +49,7 @@ pub struct Reply {
 }
 
 impl Reply {
-    /// `status` with no body.
+    /// `status` with no body; a status outside 100–999 is sent as 500.
     pub fn status(status: u16) -> Self {
         Reply { status, headers: Vec::new(), body: Bytes::new() }
     }
@@ -98,7 +98,8 @@ impl Reply {
 
     fn into_response(self) -> http::Response<Full<Bytes>> {
         let mut response = http::Response::new(Full::new(self.body));
-        *response.status_mut() = http::StatusCode::from_u16(self.status).unwrap_or(http::StatusCode::OK);
+        *response.status_mut() =
+            http::StatusCode::from_u16(self.status).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
         for (name, value) in self.headers {
             if let Ok(value) = http::HeaderValue::try_from(value) {
                 response.headers_mut().insert(name, value);
@@ -164,8 +165,12 @@ fn why_unmatched(mounted: &[Mounted], request: &Received) -> String {
         Some((m, differences)) => format!("{head}: closest is {}, {}", m.rule.operation, differences.join(", ")),
         None if mounted.is_empty() => format!("{head}: no mock is mounted"),
         None => {
-            let mut operations: Vec<&str> = mounted.iter().map(|m| m.rule.operation).collect();
-            operations.dedup();
+            let mut operations: Vec<&str> = Vec::new();
+            for m in mounted {
+                if !operations.contains(&m.rule.operation) {
+                    operations.push(m.rule.operation);
+                }
+            }
             format!("{head}: no mounted mock is of this operation (mounted: {})", operations.join(", "))
         }
     }
@@ -273,7 +278,11 @@ impl Drop for MockServer {
 /// Accepts connections until the server is dropped.
 async fn serve(listener: tokio::net::TcpListener, shared: Arc<Shared>) {
     loop {
-        let Ok((stream, _)) = listener.accept().await else { continue };
+        let Ok((stream, _)) = listener.accept().await else {
+            // Out of file descriptors, say: let the connections in flight finish first.
+            tokio::task::yield_now().await;
+            continue;
+        };
         let shared = Arc::clone(&shared);
         let service = hyper::service::service_fn(move |request| respond(Arc::clone(&shared), request));
         tokio::spawn(async move {
