@@ -83,7 +83,7 @@ impl Reply {
         Reply::json(status, &body)
     }
 
-    /// A header on the answer.
+    /// A header on the answer; one whose name or value is not valid HTTP is left out.
     pub fn header(mut self, name: &'static str, value: impl Into<String>) -> Self {
         self.headers.push((name, value.into()));
         self
@@ -103,7 +103,8 @@ impl Reply {
         *response.status_mut() =
             http::StatusCode::from_u16(self.status).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
         for (name, value) in self.headers {
-            if let Ok(value) = http::HeaderValue::try_from(value) {
+            // A header that is not valid HTTP is left out rather than failing the answer.
+            if let (Ok(name), Ok(value)) = (http::HeaderName::try_from(name), http::HeaderValue::try_from(value)) {
                 response.headers_mut().insert(name, value);
             }
         }

@@ -72,3 +72,14 @@ async fn an_unmatched_request_names_the_closest_mock_or_says_none_is_mounted() {
     assert_eq!(body["errors"][0]["message"], expected);
     assert_eq!(mock.unmatched().len(), 2);
 }
+
+#[tokio::test]
+async fn a_header_that_is_not_valid_http_is_left_out_of_the_answer() {
+    let mock = MockServer::start().await;
+    let reply = Reply::status(204).header("bad name", "x").header("x-ok", "1").header("x-bad-value", "a\nb");
+    update(&mock, "a").reply(reply).mount();
+    let response = mock.client().inner.http.patch(format!("{}/things/a", mock.uri())).send().await.unwrap();
+    assert_eq!(response.status(), 204);
+    assert_eq!(response.headers()["x-ok"], "1");
+    assert!(!response.headers().contains_key("x-bad-value"));
+}
