@@ -172,7 +172,9 @@ fn matchers(api: &Api, op: &Operation, builder: &Ident) -> Option<TokenStream> {
                 t if displayable(api, t) => quote!(self.match_query(#wire, &#f)),
                 _ => quote!(self.match_query_json(#wire, &#f)),
             };
-            let doc = format!(" Matches requests whose query parameter `{wire}` is sent as the client sends `{f}`.");
+            let doc = format!(
+                " Matches requests that set the query parameter `{wire}` to `{f}`, encoded as the client encodes it."
+            );
             // A value the setter takes as it stores it needs no conversion.
             let convert = (f != convert.to_string()).then(|| quote!(let #f: #ty = #convert;));
             quote! {

@@ -159,19 +159,19 @@ impl Endpoint for api::VerifyApiKey {
 }
 
 impl Mock<'_, api::GetApiKeys> {
-    /// Matches requests whose query parameter `type` is sent as the client sends `r#type`.
+    /// Matches requests that set the query parameter `type` to `r#type`, encoded as the client encodes it.
     pub fn r#type(self, r#type: impl Into<String>) -> Self {
         let r#type: String = r#type.into();
         self.match_query("type", &r#type)
     }
 
-    /// Matches requests whose query parameter `subject` is sent as the client sends `subject`.
+    /// Matches requests that set the query parameter `subject` to `subject`, encoded as the client encodes it.
     pub fn subject(self, subject: impl Into<String>) -> Self {
         let subject: String = subject.into();
         self.match_query("subject", &subject)
     }
 
-    /// Matches requests whose query parameter `include_invalid` is sent as the client sends `include_invalid`.
+    /// Matches requests that set the query parameter `include_invalid` to `include_invalid`, encoded as the client encodes it.
     pub fn include_invalid(
         self,
         include_invalid: models::GetApiKeysIncludeInvalid,
@@ -179,17 +179,17 @@ impl Mock<'_, api::GetApiKeys> {
         self.match_query("include_invalid", &include_invalid)
     }
 
-    /// Matches requests whose query parameter `limit` is sent as the client sends `limit`.
+    /// Matches requests that set the query parameter `limit` to `limit`, encoded as the client encodes it.
     pub fn limit(self, limit: f64) -> Self {
         self.match_query("limit", &limit)
     }
 
-    /// Matches requests whose query parameter `offset` is sent as the client sends `offset`.
+    /// Matches requests that set the query parameter `offset` to `offset`, encoded as the client encodes it.
     pub fn offset(self, offset: f64) -> Self {
         self.match_query("offset", &offset)
     }
 
-    /// Matches requests whose query parameter `query` is sent as the client sends `query`.
+    /// Matches requests that set the query parameter `query` to `query`, encoded as the client encodes it.
     pub fn query(self, query: impl Into<String>) -> Self {
         let query: String = query.into();
         self.match_query("query", &query)

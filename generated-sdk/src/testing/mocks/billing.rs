@@ -234,44 +234,44 @@ impl Endpoint for api::GetBillingStatementPaymentAttempts {
 }
 
 impl Mock<'_, api::GetCommercePlanList> {
-    /// Matches requests whose query parameter `paginated` is sent as the client sends `paginated`.
+    /// Matches requests that set the query parameter `paginated` to `paginated`, encoded as the client encodes it.
     pub fn paginated(self, paginated: bool) -> Self {
         self.match_query("paginated", &paginated)
     }
 
-    /// Matches requests whose query parameter `limit` is sent as the client sends `limit`.
+    /// Matches requests that set the query parameter `limit` to `limit`, encoded as the client encodes it.
     pub fn limit(self, limit: i64) -> Self {
         self.match_query("limit", &limit)
     }
 
-    /// Matches requests whose query parameter `offset` is sent as the client sends `offset`.
+    /// Matches requests that set the query parameter `offset` to `offset`, encoded as the client encodes it.
     pub fn offset(self, offset: i64) -> Self {
         self.match_query("offset", &offset)
     }
 
-    /// Matches requests whose query parameter `payer_type` is sent as the client sends `payer_type`.
+    /// Matches requests that set the query parameter `payer_type` to `payer_type`, encoded as the client encodes it.
     pub fn payer_type(self, payer_type: models::GetCommercePlanListPayerType) -> Self {
         self.match_query("payer_type", &payer_type)
     }
 }
 
 impl Mock<'_, api::GetBillingPriceList> {
-    /// Matches requests whose query parameter `paginated` is sent as the client sends `paginated`.
+    /// Matches requests that set the query parameter `paginated` to `paginated`, encoded as the client encodes it.
     pub fn paginated(self, paginated: bool) -> Self {
         self.match_query("paginated", &paginated)
     }
 
-    /// Matches requests whose query parameter `limit` is sent as the client sends `limit`.
+    /// Matches requests that set the query parameter `limit` to `limit`, encoded as the client encodes it.
     pub fn limit(self, limit: i64) -> Self {
         self.match_query("limit", &limit)
     }
 
-    /// Matches requests whose query parameter `offset` is sent as the client sends `offset`.
+    /// Matches requests that set the query parameter `offset` to `offset`, encoded as the client encodes it.
     pub fn offset(self, offset: i64) -> Self {
         self.match_query("offset", &offset)
     }
 
-    /// Matches requests whose query parameter `plan_id` is sent as the client sends `plan_id`.
+    /// Matches requests that set the query parameter `plan_id` to `plan_id`, encoded as the client encodes it.
     pub fn plan_id(self, plan_id: impl Into<String>) -> Self {
         let plan_id: String = plan_id.into();
         self.match_query("plan_id", &plan_id)
@@ -287,43 +287,43 @@ impl Mock<'_, api::CreateBillingPrice> {
 }
 
 impl Mock<'_, api::GetCommerceSubscriptionItemList> {
-    /// Matches requests whose query parameter `paginated` is sent as the client sends `paginated`.
+    /// Matches requests that set the query parameter `paginated` to `paginated`, encoded as the client encodes it.
     pub fn paginated(self, paginated: bool) -> Self {
         self.match_query("paginated", &paginated)
     }
 
-    /// Matches requests whose query parameter `limit` is sent as the client sends `limit`.
+    /// Matches requests that set the query parameter `limit` to `limit`, encoded as the client encodes it.
     pub fn limit(self, limit: i64) -> Self {
         self.match_query("limit", &limit)
     }
 
-    /// Matches requests whose query parameter `offset` is sent as the client sends `offset`.
+    /// Matches requests that set the query parameter `offset` to `offset`, encoded as the client encodes it.
     pub fn offset(self, offset: i64) -> Self {
         self.match_query("offset", &offset)
     }
 
-    /// Matches requests whose query parameter `status` is sent as the client sends `status`.
+    /// Matches requests that set the query parameter `status` to `status`, encoded as the client encodes it.
     pub fn status(self, status: models::GetCommerceSubscriptionItemListStatus) -> Self {
         self.match_query("status", &status)
     }
 
-    /// Matches requests whose query parameter `payer_type` is sent as the client sends `payer_type`.
+    /// Matches requests that set the query parameter `payer_type` to `payer_type`, encoded as the client encodes it.
     pub fn payer_type(self, payer_type: models::GetCommercePlanListPayerType) -> Self {
         self.match_query("payer_type", &payer_type)
     }
 
-    /// Matches requests whose query parameter `plan_id` is sent as the client sends `plan_id`.
+    /// Matches requests that set the query parameter `plan_id` to `plan_id`, encoded as the client encodes it.
     pub fn plan_id(self, plan_id: impl Into<String>) -> Self {
         let plan_id: String = plan_id.into();
         self.match_query("plan_id", &plan_id)
     }
 
-    /// Matches requests whose query parameter `include_free` is sent as the client sends `include_free`.
+    /// Matches requests that set the query parameter `include_free` to `include_free`, encoded as the client encodes it.
     pub fn include_free(self, include_free: bool) -> Self {
         self.match_query("include_free", &include_free)
     }
 
-    /// Matches requests whose query parameter `query` is sent as the client sends `query`.
+    /// Matches requests that set the query parameter `query` to `query`, encoded as the client encodes it.
     pub fn query(self, query: impl Into<String>) -> Self {
         let query: String = query.into();
         self.match_query("query", &query)
@@ -331,7 +331,7 @@ impl Mock<'_, api::GetCommerceSubscriptionItemList> {
 }
 
 impl Mock<'_, api::CancelCommerceSubscriptionItem> {
-    /// Matches requests whose query parameter `end_now` is sent as the client sends `end_now`.
+    /// Matches requests that set the query parameter `end_now` to `end_now`, encoded as the client encodes it.
     pub fn end_now(self, end_now: bool) -> Self {
         self.match_query("end_now", &end_now)
     }
@@ -362,34 +362,34 @@ impl Mock<'_, api::ApplyBillingSubscriptionItemDiscount> {
 }
 
 impl Mock<'_, api::GetBillingStatementList> {
-    /// Matches requests whose query parameter `paginated` is sent as the client sends `paginated`.
+    /// Matches requests that set the query parameter `paginated` to `paginated`, encoded as the client encodes it.
     pub fn paginated(self, paginated: bool) -> Self {
         self.match_query("paginated", &paginated)
     }
 
-    /// Matches requests whose query parameter `limit` is sent as the client sends `limit`.
+    /// Matches requests that set the query parameter `limit` to `limit`, encoded as the client encodes it.
     pub fn limit(self, limit: i64) -> Self {
         self.match_query("limit", &limit)
     }
 
-    /// Matches requests whose query parameter `offset` is sent as the client sends `offset`.
+    /// Matches requests that set the query parameter `offset` to `offset`, encoded as the client encodes it.
     pub fn offset(self, offset: i64) -> Self {
         self.match_query("offset", &offset)
     }
 }
 
 impl Mock<'_, api::GetBillingStatementPaymentAttempts> {
-    /// Matches requests whose query parameter `paginated` is sent as the client sends `paginated`.
+    /// Matches requests that set the query parameter `paginated` to `paginated`, encoded as the client encodes it.
     pub fn paginated(self, paginated: bool) -> Self {
         self.match_query("paginated", &paginated)
     }
 
-    /// Matches requests whose query parameter `limit` is sent as the client sends `limit`.
+    /// Matches requests that set the query parameter `limit` to `limit`, encoded as the client encodes it.
     pub fn limit(self, limit: i64) -> Self {
         self.match_query("limit", &limit)
     }
 
-    /// Matches requests whose query parameter `offset` is sent as the client sends `offset`.
+    /// Matches requests that set the query parameter `offset` to `offset`, encoded as the client encodes it.
     pub fn offset(self, offset: i64) -> Self {
         self.match_query("offset", &offset)
     }

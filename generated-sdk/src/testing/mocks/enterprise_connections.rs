@@ -152,23 +152,23 @@ impl Endpoint for api::CreateEnterpriseConnectionTestRun {
 }
 
 impl Mock<'_, api::ListEnterpriseConnections> {
-    /// Matches requests whose query parameter `limit` is sent as the client sends `limit`.
+    /// Matches requests that set the query parameter `limit` to `limit`, encoded as the client encodes it.
     pub fn limit(self, limit: i64) -> Self {
         self.match_query("limit", &limit)
     }
 
-    /// Matches requests whose query parameter `offset` is sent as the client sends `offset`.
+    /// Matches requests that set the query parameter `offset` to `offset`, encoded as the client encodes it.
     pub fn offset(self, offset: i64) -> Self {
         self.match_query("offset", &offset)
     }
 
-    /// Matches requests whose query parameter `organization_id` is sent as the client sends `organization_id`.
+    /// Matches requests that set the query parameter `organization_id` to `organization_id`, encoded as the client encodes it.
     pub fn organization_id(self, organization_id: impl Into<String>) -> Self {
         let organization_id: String = organization_id.into();
         self.match_query("organization_id", &organization_id)
     }
 
-    /// Matches requests whose query parameter `active` is sent as the client sends `active`.
+    /// Matches requests that set the query parameter `active` to `active`, encoded as the client encodes it.
     pub fn active(self, active: bool) -> Self {
         self.match_query("active", &active)
     }
@@ -191,7 +191,7 @@ impl Mock<'_, api::UpdateEnterpriseConnection> {
 }
 
 impl Mock<'_, api::ListEnterpriseConnectionTestRuns> {
-    /// Matches requests whose query parameter `status` is sent as the client sends `status`.
+    /// Matches requests that set the query parameter `status` to `status`, encoded as the client encodes it.
     pub fn status(
         self,
         status: impl IntoIterator<
@@ -204,12 +204,12 @@ impl Mock<'_, api::ListEnterpriseConnectionTestRuns> {
         self.match_query_list("status", &status, true)
     }
 
-    /// Matches requests whose query parameter `limit` is sent as the client sends `limit`.
+    /// Matches requests that set the query parameter `limit` to `limit`, encoded as the client encodes it.
     pub fn limit(self, limit: i64) -> Self {
         self.match_query("limit", &limit)
     }
 
-    /// Matches requests whose query parameter `offset` is sent as the client sends `offset`.
+    /// Matches requests that set the query parameter `offset` to `offset`, encoded as the client encodes it.
     pub fn offset(self, offset: i64) -> Self {
         self.match_query("offset", &offset)
     }

@@ -83,34 +83,34 @@ impl Endpoint for api::RevokeInvitation {
 }
 
 impl Mock<'_, api::ListInvitations> {
-    /// Matches requests whose query parameter `status` is sent as the client sends `status`.
+    /// Matches requests that set the query parameter `status` to `status`, encoded as the client encodes it.
     pub fn status(self, status: models::InvitationStatus) -> Self {
         self.match_query("status", &status)
     }
 
-    /// Matches requests whose query parameter `query` is sent as the client sends `query`.
+    /// Matches requests that set the query parameter `query` to `query`, encoded as the client encodes it.
     pub fn query(self, query: impl Into<String>) -> Self {
         let query: String = query.into();
         self.match_query("query", &query)
     }
 
-    /// Matches requests whose query parameter `order_by` is sent as the client sends `order_by`.
+    /// Matches requests that set the query parameter `order_by` to `order_by`, encoded as the client encodes it.
     pub fn order_by(self, order_by: impl Into<String>) -> Self {
         let order_by: String = order_by.into();
         self.match_query("order_by", &order_by)
     }
 
-    /// Matches requests whose query parameter `paginated` is sent as the client sends `paginated`.
+    /// Matches requests that set the query parameter `paginated` to `paginated`, encoded as the client encodes it.
     pub fn paginated(self, paginated: bool) -> Self {
         self.match_query("paginated", &paginated)
     }
 
-    /// Matches requests whose query parameter `limit` is sent as the client sends `limit`.
+    /// Matches requests that set the query parameter `limit` to `limit`, encoded as the client encodes it.
     pub fn limit(self, limit: i64) -> Self {
         self.match_query("limit", &limit)
     }
 
-    /// Matches requests whose query parameter `offset` is sent as the client sends `offset`.
+    /// Matches requests that set the query parameter `offset` to `offset`, encoded as the client encodes it.
     pub fn offset(self, offset: i64) -> Self {
         self.match_query("offset", &offset)
     }

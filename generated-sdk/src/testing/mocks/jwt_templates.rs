@@ -105,17 +105,17 @@ impl Endpoint for api::UpdateJwtTemplate {
 }
 
 impl Mock<'_, api::ListJwtTemplates> {
-    /// Matches requests whose query parameter `paginated` is sent as the client sends `paginated`.
+    /// Matches requests that set the query parameter `paginated` to `paginated`, encoded as the client encodes it.
     pub fn paginated(self, paginated: bool) -> Self {
         self.match_query("paginated", &paginated)
     }
 
-    /// Matches requests whose query parameter `limit` is sent as the client sends `limit`.
+    /// Matches requests that set the query parameter `limit` to `limit`, encoded as the client encodes it.
     pub fn limit(self, limit: i64) -> Self {
         self.match_query("limit", &limit)
     }
 
-    /// Matches requests whose query parameter `offset` is sent as the client sends `offset`.
+    /// Matches requests that set the query parameter `offset` to `offset`, encoded as the client encodes it.
     pub fn offset(self, offset: i64) -> Self {
         self.match_query("offset", &offset)
     }

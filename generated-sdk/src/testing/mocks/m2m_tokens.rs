@@ -83,28 +83,28 @@ impl Endpoint for api::VerifyM2mToken {
 }
 
 impl Mock<'_, api::GetM2mTokens> {
-    /// Matches requests whose query parameter `subject` is sent as the client sends `subject`.
+    /// Matches requests that set the query parameter `subject` to `subject`, encoded as the client encodes it.
     pub fn subject(self, subject: impl Into<String>) -> Self {
         let subject: String = subject.into();
         self.match_query("subject", &subject)
     }
 
-    /// Matches requests whose query parameter `revoked` is sent as the client sends `revoked`.
+    /// Matches requests that set the query parameter `revoked` to `revoked`, encoded as the client encodes it.
     pub fn revoked(self, revoked: bool) -> Self {
         self.match_query("revoked", &revoked)
     }
 
-    /// Matches requests whose query parameter `expired` is sent as the client sends `expired`.
+    /// Matches requests that set the query parameter `expired` to `expired`, encoded as the client encodes it.
     pub fn expired(self, expired: bool) -> Self {
         self.match_query("expired", &expired)
     }
 
-    /// Matches requests whose query parameter `limit` is sent as the client sends `limit`.
+    /// Matches requests that set the query parameter `limit` to `limit`, encoded as the client encodes it.
     pub fn limit(self, limit: f64) -> Self {
         self.match_query("limit", &limit)
     }
 
-    /// Matches requests whose query parameter `offset` is sent as the client sends `offset`.
+    /// Matches requests that set the query parameter `offset` to `offset`, encoded as the client encodes it.
     pub fn offset(self, offset: f64) -> Self {
         self.match_query("offset", &offset)
     }

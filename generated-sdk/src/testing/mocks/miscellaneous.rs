@@ -31,43 +31,43 @@ impl Endpoint for api::GetPublicInterstitial {
 }
 
 impl Mock<'_, api::GetPublicInterstitial> {
-    /// Matches requests whose query parameter `frontendApi` is sent as the client sends `frontend_api_2`.
+    /// Matches requests that set the query parameter `frontendApi` to `frontend_api_2`, encoded as the client encodes it.
     pub fn frontend_api_2(self, frontend_api_2: impl Into<String>) -> Self {
         let frontend_api_2: String = frontend_api_2.into();
         self.match_query("frontendApi", &frontend_api_2)
     }
 
-    /// Matches requests whose query parameter `frontend_api` is sent as the client sends `frontend_api`.
+    /// Matches requests that set the query parameter `frontend_api` to `frontend_api`, encoded as the client encodes it.
     pub fn frontend_api(self, frontend_api: impl Into<String>) -> Self {
         let frontend_api: String = frontend_api.into();
         self.match_query("frontend_api", &frontend_api)
     }
 
-    /// Matches requests whose query parameter `publishable_key` is sent as the client sends `publishable_key`.
+    /// Matches requests that set the query parameter `publishable_key` to `publishable_key`, encoded as the client encodes it.
     pub fn publishable_key(self, publishable_key: impl Into<String>) -> Self {
         let publishable_key: String = publishable_key.into();
         self.match_query("publishable_key", &publishable_key)
     }
 
-    /// Matches requests whose query parameter `proxy_url` is sent as the client sends `proxy_url`.
+    /// Matches requests that set the query parameter `proxy_url` to `proxy_url`, encoded as the client encodes it.
     pub fn proxy_url(self, proxy_url: impl Into<String>) -> Self {
         let proxy_url: String = proxy_url.into();
         self.match_query("proxy_url", &proxy_url)
     }
 
-    /// Matches requests whose query parameter `domain` is sent as the client sends `domain`.
+    /// Matches requests that set the query parameter `domain` to `domain`, encoded as the client encodes it.
     pub fn domain(self, domain: impl Into<String>) -> Self {
         let domain: String = domain.into();
         self.match_query("domain", &domain)
     }
 
-    /// Matches requests whose query parameter `sign_in_url` is sent as the client sends `sign_in_url`.
+    /// Matches requests that set the query parameter `sign_in_url` to `sign_in_url`, encoded as the client encodes it.
     pub fn sign_in_url(self, sign_in_url: impl Into<String>) -> Self {
         let sign_in_url: String = sign_in_url.into();
         self.match_query("sign_in_url", &sign_in_url)
     }
 
-    /// Matches requests whose query parameter `use_domain_for_script` is sent as the client sends `use_domain_for_script`.
+    /// Matches requests that set the query parameter `use_domain_for_script` to `use_domain_for_script`, encoded as the client encodes it.
     pub fn use_domain_for_script(self, use_domain_for_script: bool) -> Self {
         self.match_query("use_domain_for_script", &use_domain_for_script)
     }

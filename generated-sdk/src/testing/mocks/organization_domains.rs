@@ -138,24 +138,24 @@ impl Endpoint for api::ListAllOrganizationDomains {
 }
 
 impl Mock<'_, api::ListOrganizationDomains> {
-    /// Matches requests whose query parameter `verified` is sent as the client sends `verified`.
+    /// Matches requests that set the query parameter `verified` to `verified`, encoded as the client encodes it.
     pub fn verified(self, verified: impl Into<String>) -> Self {
         let verified: String = verified.into();
         self.match_query("verified", &verified)
     }
 
-    /// Matches requests whose query parameter `enrollment_mode` is sent as the client sends `enrollment_mode`.
+    /// Matches requests that set the query parameter `enrollment_mode` to `enrollment_mode`, encoded as the client encodes it.
     pub fn enrollment_mode(self, enrollment_mode: impl Into<String>) -> Self {
         let enrollment_mode: String = enrollment_mode.into();
         self.match_query("enrollment_mode", &enrollment_mode)
     }
 
-    /// Matches requests whose query parameter `limit` is sent as the client sends `limit`.
+    /// Matches requests that set the query parameter `limit` to `limit`, encoded as the client encodes it.
     pub fn limit(self, limit: i64) -> Self {
         self.match_query("limit", &limit)
     }
 
-    /// Matches requests whose query parameter `offset` is sent as the client sends `offset`.
+    /// Matches requests that set the query parameter `offset` to `offset`, encoded as the client encodes it.
     pub fn offset(self, offset: i64) -> Self {
         self.match_query("offset", &offset)
     }
@@ -178,18 +178,18 @@ impl Mock<'_, api::UpdateOrganizationDomain> {
 }
 
 impl Mock<'_, api::ListAllOrganizationDomains> {
-    /// Matches requests whose query parameter `organization_id` is sent as the client sends `organization_id`.
+    /// Matches requests that set the query parameter `organization_id` to `organization_id`, encoded as the client encodes it.
     pub fn organization_id(self, organization_id: impl Into<String>) -> Self {
         let organization_id: String = organization_id.into();
         self.match_query("organization_id", &organization_id)
     }
 
-    /// Matches requests whose query parameter `verified` is sent as the client sends `verified`.
+    /// Matches requests that set the query parameter `verified` to `verified`, encoded as the client encodes it.
     pub fn verified(self, verified: models::ListAllOrganizationDomainsVerified) -> Self {
         self.match_query("verified", &verified)
     }
 
-    /// Matches requests whose query parameter `enrollment_mode` is sent as the client sends `enrollment_mode`.
+    /// Matches requests that set the query parameter `enrollment_mode` to `enrollment_mode`, encoded as the client encodes it.
     pub fn enrollment_mode(
         self,
         enrollment_mode: impl IntoIterator<Item = models::EnrollmentModeFilter>,
@@ -200,30 +200,30 @@ impl Mock<'_, api::ListAllOrganizationDomains> {
         self.match_query_list("enrollment_mode", &enrollment_mode, false)
     }
 
-    /// Matches requests whose query parameter `query` is sent as the client sends `query`.
+    /// Matches requests that set the query parameter `query` to `query`, encoded as the client encodes it.
     pub fn query(self, query: impl Into<String>) -> Self {
         let query: String = query.into();
         self.match_query("query", &query)
     }
 
-    /// Matches requests whose query parameter `domains` is sent as the client sends `domains`.
+    /// Matches requests that set the query parameter `domains` to `domains`, encoded as the client encodes it.
     pub fn domains(self, domains: impl IntoIterator<Item = impl Into<String>>) -> Self {
         let domains: Vec<String> = domains.into_iter().map(Into::into).collect();
         self.match_query_list("domains", &domains, true)
     }
 
-    /// Matches requests whose query parameter `order_by` is sent as the client sends `order_by`.
+    /// Matches requests that set the query parameter `order_by` to `order_by`, encoded as the client encodes it.
     pub fn order_by(self, order_by: impl Into<String>) -> Self {
         let order_by: String = order_by.into();
         self.match_query("order_by", &order_by)
     }
 
-    /// Matches requests whose query parameter `offset` is sent as the client sends `offset`.
+    /// Matches requests that set the query parameter `offset` to `offset`, encoded as the client encodes it.
     pub fn offset(self, offset: i64) -> Self {
         self.match_query("offset", &offset)
     }
 
-    /// Matches requests whose query parameter `limit` is sent as the client sends `limit`.
+    /// Matches requests that set the query parameter `limit` to `limit`, encoded as the client encodes it.
     pub fn limit(self, limit: i64) -> Self {
         self.match_query("limit", &limit)
     }

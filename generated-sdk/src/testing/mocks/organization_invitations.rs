@@ -156,58 +156,58 @@ impl Endpoint for api::RevokeOrganizationInvitation {
 }
 
 impl Mock<'_, api::ListInstanceOrganizationInvitations> {
-    /// Matches requests whose query parameter `order_by` is sent as the client sends `order_by`.
+    /// Matches requests that set the query parameter `order_by` to `order_by`, encoded as the client encodes it.
     pub fn order_by(self, order_by: impl Into<String>) -> Self {
         let order_by: String = order_by.into();
         self.match_query("order_by", &order_by)
     }
 
-    /// Matches requests whose query parameter `status` is sent as the client sends `status`.
+    /// Matches requests that set the query parameter `status` to `status`, encoded as the client encodes it.
     pub fn status(self, status: models::InvitationStatus) -> Self {
         self.match_query("status", &status)
     }
 
-    /// Matches requests whose query parameter `query` is sent as the client sends `query`.
+    /// Matches requests that set the query parameter `query` to `query`, encoded as the client encodes it.
     pub fn query(self, query: impl Into<String>) -> Self {
         let query: String = query.into();
         self.match_query("query", &query)
     }
 
-    /// Matches requests whose query parameter `limit` is sent as the client sends `limit`.
+    /// Matches requests that set the query parameter `limit` to `limit`, encoded as the client encodes it.
     pub fn limit(self, limit: i64) -> Self {
         self.match_query("limit", &limit)
     }
 
-    /// Matches requests whose query parameter `offset` is sent as the client sends `offset`.
+    /// Matches requests that set the query parameter `offset` to `offset`, encoded as the client encodes it.
     pub fn offset(self, offset: i64) -> Self {
         self.match_query("offset", &offset)
     }
 }
 
 impl Mock<'_, api::ListOrganizationInvitations> {
-    /// Matches requests whose query parameter `status` is sent as the client sends `status`.
+    /// Matches requests that set the query parameter `status` to `status`, encoded as the client encodes it.
     pub fn status(self, status: models::InvitationStatus) -> Self {
         self.match_query("status", &status)
     }
 
-    /// Matches requests whose query parameter `email_address` is sent as the client sends `email_address`.
+    /// Matches requests that set the query parameter `email_address` to `email_address`, encoded as the client encodes it.
     pub fn email_address(self, email_address: impl Into<String>) -> Self {
         let email_address: String = email_address.into();
         self.match_query("email_address", &email_address)
     }
 
-    /// Matches requests whose query parameter `order_by` is sent as the client sends `order_by`.
+    /// Matches requests that set the query parameter `order_by` to `order_by`, encoded as the client encodes it.
     pub fn order_by(self, order_by: impl Into<String>) -> Self {
         let order_by: String = order_by.into();
         self.match_query("order_by", &order_by)
     }
 
-    /// Matches requests whose query parameter `limit` is sent as the client sends `limit`.
+    /// Matches requests that set the query parameter `limit` to `limit`, encoded as the client encodes it.
     pub fn limit(self, limit: i64) -> Self {
         self.match_query("limit", &limit)
     }
 
-    /// Matches requests whose query parameter `offset` is sent as the client sends `offset`.
+    /// Matches requests that set the query parameter `offset` to `offset`, encoded as the client encodes it.
     pub fn offset(self, offset: i64) -> Self {
         self.match_query("offset", &offset)
     }
@@ -230,12 +230,12 @@ impl Mock<'_, api::CreateOrganizationInvitationBulk> {
 }
 
 impl Mock<'_, api::ListPendingOrganizationInvitations> {
-    /// Matches requests whose query parameter `limit` is sent as the client sends `limit`.
+    /// Matches requests that set the query parameter `limit` to `limit`, encoded as the client encodes it.
     pub fn limit(self, limit: i64) -> Self {
         self.match_query("limit", &limit)
     }
 
-    /// Matches requests whose query parameter `offset` is sent as the client sends `offset`.
+    /// Matches requests that set the query parameter `offset` to `offset`, encoded as the client encodes it.
     pub fn offset(self, offset: i64) -> Self {
         self.match_query("offset", &offset)
     }

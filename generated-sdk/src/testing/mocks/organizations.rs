@@ -238,12 +238,12 @@ impl Endpoint for api::AdjustOrganizationBillingCreditBalance {
 }
 
 impl Mock<'_, api::ListOrganizations> {
-    /// Matches requests whose query parameter `include_members_count` is sent as the client sends `include_members_count`.
+    /// Matches requests that set the query parameter `include_members_count` to `include_members_count`, encoded as the client encodes it.
     pub fn include_members_count(self, include_members_count: bool) -> Self {
         self.match_query("include_members_count", &include_members_count)
     }
 
-    /// Matches requests whose query parameter `include_missing_member_with_elevated_permissions` is sent as the client sends `include_missing_member_with_elevated_permissions`.
+    /// Matches requests that set the query parameter `include_missing_member_with_elevated_permissions` to `include_missing_member_with_elevated_permissions`, encoded as the client encodes it.
     pub fn include_missing_member_with_elevated_permissions(
         self,
         include_missing_member_with_elevated_permissions: bool,
@@ -254,19 +254,19 @@ impl Mock<'_, api::ListOrganizations> {
         )
     }
 
-    /// Matches requests whose query parameter `query` is sent as the client sends `query`.
+    /// Matches requests that set the query parameter `query` to `query`, encoded as the client encodes it.
     pub fn query(self, query: impl Into<String>) -> Self {
         let query: String = query.into();
         self.match_query("query", &query)
     }
 
-    /// Matches requests whose query parameter `user_id` is sent as the client sends `user_id`.
+    /// Matches requests that set the query parameter `user_id` to `user_id`, encoded as the client encodes it.
     pub fn user_id(self, user_id: impl IntoIterator<Item = impl Into<String>>) -> Self {
         let user_id: Vec<String> = user_id.into_iter().map(Into::into).collect();
         self.match_query_list("user_id", &user_id, true)
     }
 
-    /// Matches requests whose query parameter `organization_id` is sent as the client sends `organization_id`.
+    /// Matches requests that set the query parameter `organization_id` to `organization_id`, encoded as the client encodes it.
     pub fn organization_id(
         self,
         organization_id: impl IntoIterator<Item = impl Into<String>>,
@@ -278,18 +278,18 @@ impl Mock<'_, api::ListOrganizations> {
         self.match_query_list("organization_id", &organization_id, true)
     }
 
-    /// Matches requests whose query parameter `order_by` is sent as the client sends `order_by`.
+    /// Matches requests that set the query parameter `order_by` to `order_by`, encoded as the client encodes it.
     pub fn order_by(self, order_by: impl Into<String>) -> Self {
         let order_by: String = order_by.into();
         self.match_query("order_by", &order_by)
     }
 
-    /// Matches requests whose query parameter `limit` is sent as the client sends `limit`.
+    /// Matches requests that set the query parameter `limit` to `limit`, encoded as the client encodes it.
     pub fn limit(self, limit: i64) -> Self {
         self.match_query("limit", &limit)
     }
 
-    /// Matches requests whose query parameter `offset` is sent as the client sends `offset`.
+    /// Matches requests that set the query parameter `offset` to `offset`, encoded as the client encodes it.
     pub fn offset(self, offset: i64) -> Self {
         self.match_query("offset", &offset)
     }
@@ -304,12 +304,12 @@ impl Mock<'_, api::CreateOrganization> {
 }
 
 impl Mock<'_, api::GetOrganization> {
-    /// Matches requests whose query parameter `include_members_count` is sent as the client sends `include_members_count`.
+    /// Matches requests that set the query parameter `include_members_count` to `include_members_count`, encoded as the client encodes it.
     pub fn include_members_count(self, include_members_count: bool) -> Self {
         self.match_query("include_members_count", &include_members_count)
     }
 
-    /// Matches requests whose query parameter `include_missing_member_with_elevated_permissions` is sent as the client sends `include_missing_member_with_elevated_permissions`.
+    /// Matches requests that set the query parameter `include_missing_member_with_elevated_permissions` to `include_missing_member_with_elevated_permissions`, encoded as the client encodes it.
     pub fn include_missing_member_with_elevated_permissions(
         self,
         include_missing_member_with_elevated_permissions: bool,

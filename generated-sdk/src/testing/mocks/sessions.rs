@@ -146,34 +146,34 @@ impl Endpoint for api::CreateSessionTokenFromTemplate {
 }
 
 impl Mock<'_, api::GetSessionList> {
-    /// Matches requests whose query parameter `client_id` is sent as the client sends `client_id`.
+    /// Matches requests that set the query parameter `client_id` to `client_id`, encoded as the client encodes it.
     pub fn client_id(self, client_id: impl Into<String>) -> Self {
         let client_id: String = client_id.into();
         self.match_query("client_id", &client_id)
     }
 
-    /// Matches requests whose query parameter `user_id` is sent as the client sends `user_id`.
+    /// Matches requests that set the query parameter `user_id` to `user_id`, encoded as the client encodes it.
     pub fn user_id(self, user_id: impl Into<String>) -> Self {
         let user_id: String = user_id.into();
         self.match_query("user_id", &user_id)
     }
 
-    /// Matches requests whose query parameter `status` is sent as the client sends `status`.
+    /// Matches requests that set the query parameter `status` to `status`, encoded as the client encodes it.
     pub fn status(self, status: models::GetSessionListStatus) -> Self {
         self.match_query("status", &status)
     }
 
-    /// Matches requests whose query parameter `paginated` is sent as the client sends `paginated`.
+    /// Matches requests that set the query parameter `paginated` to `paginated`, encoded as the client encodes it.
     pub fn paginated(self, paginated: bool) -> Self {
         self.match_query("paginated", &paginated)
     }
 
-    /// Matches requests whose query parameter `limit` is sent as the client sends `limit`.
+    /// Matches requests that set the query parameter `limit` to `limit`, encoded as the client encodes it.
     pub fn limit(self, limit: i64) -> Self {
         self.match_query("limit", &limit)
     }
 
-    /// Matches requests whose query parameter `offset` is sent as the client sends `offset`.
+    /// Matches requests that set the query parameter `offset` to `offset`, encoded as the client encodes it.
     pub fn offset(self, offset: i64) -> Self {
         self.match_query("offset", &offset)
     }

@@ -674,7 +674,7 @@ impl Endpoint for api::UnsetUserPasswordCompromised {
 }
 
 impl Mock<'_, api::GetUserList> {
-    /// Matches requests whose query parameter `email_address` is sent as the client sends `email_address`.
+    /// Matches requests that set the query parameter `email_address` to `email_address`, encoded as the client encodes it.
     pub fn email_address(
         self,
         email_address: impl IntoIterator<Item = impl Into<String>>,
@@ -686,7 +686,7 @@ impl Mock<'_, api::GetUserList> {
         self.match_query_list("email_address", &email_address, true)
     }
 
-    /// Matches requests whose query parameter `phone_number` is sent as the client sends `phone_number`.
+    /// Matches requests that set the query parameter `phone_number` to `phone_number`, encoded as the client encodes it.
     pub fn phone_number(
         self,
         phone_number: impl IntoIterator<Item = impl Into<String>>,
@@ -698,7 +698,7 @@ impl Mock<'_, api::GetUserList> {
         self.match_query_list("phone_number", &phone_number, true)
     }
 
-    /// Matches requests whose query parameter `external_id` is sent as the client sends `external_id`.
+    /// Matches requests that set the query parameter `external_id` to `external_id`, encoded as the client encodes it.
     pub fn external_id(
         self,
         external_id: impl IntoIterator<Item = impl Into<String>>,
@@ -707,7 +707,7 @@ impl Mock<'_, api::GetUserList> {
         self.match_query_list("external_id", &external_id, true)
     }
 
-    /// Matches requests whose query parameter `username` is sent as the client sends `username`.
+    /// Matches requests that set the query parameter `username` to `username`, encoded as the client encodes it.
     pub fn username(
         self,
         username: impl IntoIterator<Item = impl Into<String>>,
@@ -716,7 +716,7 @@ impl Mock<'_, api::GetUserList> {
         self.match_query_list("username", &username, true)
     }
 
-    /// Matches requests whose query parameter `web3_wallet` is sent as the client sends `web3_wallet`.
+    /// Matches requests that set the query parameter `web3_wallet` to `web3_wallet`, encoded as the client encodes it.
     pub fn web3_wallet(
         self,
         web3_wallet: impl IntoIterator<Item = impl Into<String>>,
@@ -725,13 +725,13 @@ impl Mock<'_, api::GetUserList> {
         self.match_query_list("web3_wallet", &web3_wallet, true)
     }
 
-    /// Matches requests whose query parameter `user_id` is sent as the client sends `user_id`.
+    /// Matches requests that set the query parameter `user_id` to `user_id`, encoded as the client encodes it.
     pub fn user_id(self, user_id: impl IntoIterator<Item = impl Into<String>>) -> Self {
         let user_id: Vec<String> = user_id.into_iter().map(Into::into).collect();
         self.match_query_list("user_id", &user_id, true)
     }
 
-    /// Matches requests whose query parameter `organization_id` is sent as the client sends `organization_id`.
+    /// Matches requests that set the query parameter `organization_id` to `organization_id`, encoded as the client encodes it.
     pub fn organization_id(
         self,
         organization_id: impl IntoIterator<Item = impl Into<String>>,
@@ -743,83 +743,83 @@ impl Mock<'_, api::GetUserList> {
         self.match_query_list("organization_id", &organization_id, true)
     }
 
-    /// Matches requests whose query parameter `query` is sent as the client sends `query`.
+    /// Matches requests that set the query parameter `query` to `query`, encoded as the client encodes it.
     pub fn query(self, query: impl Into<String>) -> Self {
         let query: String = query.into();
         self.match_query("query", &query)
     }
 
-    /// Matches requests whose query parameter `email_address_query` is sent as the client sends `email_address_query`.
+    /// Matches requests that set the query parameter `email_address_query` to `email_address_query`, encoded as the client encodes it.
     pub fn email_address_query(self, email_address_query: impl Into<String>) -> Self {
         let email_address_query: String = email_address_query.into();
         self.match_query("email_address_query", &email_address_query)
     }
 
-    /// Matches requests whose query parameter `phone_number_query` is sent as the client sends `phone_number_query`.
+    /// Matches requests that set the query parameter `phone_number_query` to `phone_number_query`, encoded as the client encodes it.
     pub fn phone_number_query(self, phone_number_query: impl Into<String>) -> Self {
         let phone_number_query: String = phone_number_query.into();
         self.match_query("phone_number_query", &phone_number_query)
     }
 
-    /// Matches requests whose query parameter `username_query` is sent as the client sends `username_query`.
+    /// Matches requests that set the query parameter `username_query` to `username_query`, encoded as the client encodes it.
     pub fn username_query(self, username_query: impl Into<String>) -> Self {
         let username_query: String = username_query.into();
         self.match_query("username_query", &username_query)
     }
 
-    /// Matches requests whose query parameter `name_query` is sent as the client sends `name_query`.
+    /// Matches requests that set the query parameter `name_query` to `name_query`, encoded as the client encodes it.
     pub fn name_query(self, name_query: impl Into<String>) -> Self {
         let name_query: String = name_query.into();
         self.match_query("name_query", &name_query)
     }
 
-    /// Matches requests whose query parameter `banned` is sent as the client sends `banned`.
+    /// Matches requests that set the query parameter `banned` to `banned`, encoded as the client encodes it.
     pub fn banned(self, banned: bool) -> Self {
         self.match_query("banned", &banned)
     }
 
-    /// Matches requests whose query parameter `last_active_at_before` is sent as the client sends `last_active_at_before`.
+    /// Matches requests that set the query parameter `last_active_at_before` to `last_active_at_before`, encoded as the client encodes it.
     pub fn last_active_at_before(self, last_active_at_before: i64) -> Self {
         self.match_query("last_active_at_before", &last_active_at_before)
     }
 
-    /// Matches requests whose query parameter `last_active_at_after` is sent as the client sends `last_active_at_after`.
+    /// Matches requests that set the query parameter `last_active_at_after` to `last_active_at_after`, encoded as the client encodes it.
     pub fn last_active_at_after(self, last_active_at_after: i64) -> Self {
         self.match_query("last_active_at_after", &last_active_at_after)
     }
 
-    /// Matches requests whose query parameter `last_active_at_since` is sent as the client sends `last_active_at_since`.
+    /// Matches requests that set the query parameter `last_active_at_since` to `last_active_at_since`, encoded as the client encodes it.
     pub fn last_active_at_since(self, last_active_at_since: i64) -> Self {
         self.match_query("last_active_at_since", &last_active_at_since)
     }
 
-    /// Matches requests whose query parameter `created_at_before` is sent as the client sends `created_at_before`.
+    /// Matches requests that set the query parameter `created_at_before` to `created_at_before`, encoded as the client encodes it.
     pub fn created_at_before(self, created_at_before: i64) -> Self {
         self.match_query("created_at_before", &created_at_before)
     }
 
-    /// Matches requests whose query parameter `created_at_after` is sent as the client sends `created_at_after`.
+    /// Matches requests that set the query parameter `created_at_after` to `created_at_after`, encoded as the client encodes it.
     pub fn created_at_after(self, created_at_after: i64) -> Self {
         self.match_query("created_at_after", &created_at_after)
     }
 
-    /// Matches requests whose query parameter `last_sign_in_at_before` is sent as the client sends `last_sign_in_at_before`.
+    /// Matches requests that set the query parameter `last_sign_in_at_before` to `last_sign_in_at_before`, encoded as the client encodes it.
     pub fn last_sign_in_at_before(self, last_sign_in_at_before: i64) -> Self {
         self.match_query("last_sign_in_at_before", &last_sign_in_at_before)
     }
 
-    /// Matches requests whose query parameter `last_sign_in_at_after` is sent as the client sends `last_sign_in_at_after`.
+    /// Matches requests that set the query parameter `last_sign_in_at_after` to `last_sign_in_at_after`, encoded as the client encodes it.
     pub fn last_sign_in_at_after(self, last_sign_in_at_after: i64) -> Self {
         self.match_query("last_sign_in_at_after", &last_sign_in_at_after)
     }
 
-    /// Matches requests whose query parameter `provider` is sent as the client sends `provider`.
+    /// Matches requests that set the query parameter `provider` to `provider`, encoded as the client encodes it.
     pub fn provider(self, provider: impl Into<String>) -> Self {
         let provider: String = provider.into();
         self.match_query("provider", &provider)
     }
 
-    /// Matches requests whose query parameter `provider_user_id` is sent as the client sends `provider_user_id`.
+    /// Matches requests that set the query parameter `provider_user_id` to `provider_user_id`, encoded as the client encodes it.
     pub fn provider_user_id(
         self,
         provider_user_id: impl IntoIterator<Item = impl Into<String>>,
@@ -831,23 +831,23 @@ impl Mock<'_, api::GetUserList> {
         self.match_query_list("provider_user_id", &provider_user_id, true)
     }
 
-    /// Matches requests whose query parameter `limit` is sent as the client sends `limit`.
+    /// Matches requests that set the query parameter `limit` to `limit`, encoded as the client encodes it.
     pub fn limit(self, limit: i64) -> Self {
         self.match_query("limit", &limit)
     }
 
-    /// Matches requests whose query parameter `offset` is sent as the client sends `offset`.
+    /// Matches requests that set the query parameter `offset` to `offset`, encoded as the client encodes it.
     pub fn offset(self, offset: i64) -> Self {
         self.match_query("offset", &offset)
     }
 
-    /// Matches requests whose query parameter `starting_after` is sent as the client sends `starting_after`.
+    /// Matches requests that set the query parameter `starting_after` to `starting_after`, encoded as the client encodes it.
     pub fn starting_after(self, starting_after: impl Into<String>) -> Self {
         let starting_after: String = starting_after.into();
         self.match_query("starting_after", &starting_after)
     }
 
-    /// Matches requests whose query parameter `order_by` is sent as the client sends `order_by`.
+    /// Matches requests that set the query parameter `order_by` to `order_by`, encoded as the client encodes it.
     pub fn order_by(self, order_by: impl Into<String>) -> Self {
         let order_by: String = order_by.into();
         self.match_query("order_by", &order_by)
@@ -863,7 +863,7 @@ impl Mock<'_, api::CreateUser> {
 }
 
 impl Mock<'_, api::GetUsersCount> {
-    /// Matches requests whose query parameter `email_address` is sent as the client sends `email_address`.
+    /// Matches requests that set the query parameter `email_address` to `email_address`, encoded as the client encodes it.
     pub fn email_address(
         self,
         email_address: impl IntoIterator<Item = impl Into<String>>,
@@ -875,7 +875,7 @@ impl Mock<'_, api::GetUsersCount> {
         self.match_query_list("email_address", &email_address, true)
     }
 
-    /// Matches requests whose query parameter `phone_number` is sent as the client sends `phone_number`.
+    /// Matches requests that set the query parameter `phone_number` to `phone_number`, encoded as the client encodes it.
     pub fn phone_number(
         self,
         phone_number: impl IntoIterator<Item = impl Into<String>>,
@@ -887,7 +887,7 @@ impl Mock<'_, api::GetUsersCount> {
         self.match_query_list("phone_number", &phone_number, true)
     }
 
-    /// Matches requests whose query parameter `external_id` is sent as the client sends `external_id`.
+    /// Matches requests that set the query parameter `external_id` to `external_id`, encoded as the client encodes it.
     pub fn external_id(
         self,
         external_id: impl IntoIterator<Item = impl Into<String>>,
@@ -896,7 +896,7 @@ impl Mock<'_, api::GetUsersCount> {
         self.match_query_list("external_id", &external_id, true)
     }
 
-    /// Matches requests whose query parameter `username` is sent as the client sends `username`.
+    /// Matches requests that set the query parameter `username` to `username`, encoded as the client encodes it.
     pub fn username(
         self,
         username: impl IntoIterator<Item = impl Into<String>>,
@@ -905,7 +905,7 @@ impl Mock<'_, api::GetUsersCount> {
         self.match_query_list("username", &username, true)
     }
 
-    /// Matches requests whose query parameter `web3_wallet` is sent as the client sends `web3_wallet`.
+    /// Matches requests that set the query parameter `web3_wallet` to `web3_wallet`, encoded as the client encodes it.
     pub fn web3_wallet(
         self,
         web3_wallet: impl IntoIterator<Item = impl Into<String>>,
@@ -914,13 +914,13 @@ impl Mock<'_, api::GetUsersCount> {
         self.match_query_list("web3_wallet", &web3_wallet, true)
     }
 
-    /// Matches requests whose query parameter `user_id` is sent as the client sends `user_id`.
+    /// Matches requests that set the query parameter `user_id` to `user_id`, encoded as the client encodes it.
     pub fn user_id(self, user_id: impl IntoIterator<Item = impl Into<String>>) -> Self {
         let user_id: Vec<String> = user_id.into_iter().map(Into::into).collect();
         self.match_query_list("user_id", &user_id, true)
     }
 
-    /// Matches requests whose query parameter `organization_id` is sent as the client sends `organization_id`.
+    /// Matches requests that set the query parameter `organization_id` to `organization_id`, encoded as the client encodes it.
     pub fn organization_id(
         self,
         organization_id: impl IntoIterator<Item = impl Into<String>>,
@@ -932,83 +932,83 @@ impl Mock<'_, api::GetUsersCount> {
         self.match_query_list("organization_id", &organization_id, true)
     }
 
-    /// Matches requests whose query parameter `query` is sent as the client sends `query`.
+    /// Matches requests that set the query parameter `query` to `query`, encoded as the client encodes it.
     pub fn query(self, query: impl Into<String>) -> Self {
         let query: String = query.into();
         self.match_query("query", &query)
     }
 
-    /// Matches requests whose query parameter `email_address_query` is sent as the client sends `email_address_query`.
+    /// Matches requests that set the query parameter `email_address_query` to `email_address_query`, encoded as the client encodes it.
     pub fn email_address_query(self, email_address_query: impl Into<String>) -> Self {
         let email_address_query: String = email_address_query.into();
         self.match_query("email_address_query", &email_address_query)
     }
 
-    /// Matches requests whose query parameter `phone_number_query` is sent as the client sends `phone_number_query`.
+    /// Matches requests that set the query parameter `phone_number_query` to `phone_number_query`, encoded as the client encodes it.
     pub fn phone_number_query(self, phone_number_query: impl Into<String>) -> Self {
         let phone_number_query: String = phone_number_query.into();
         self.match_query("phone_number_query", &phone_number_query)
     }
 
-    /// Matches requests whose query parameter `username_query` is sent as the client sends `username_query`.
+    /// Matches requests that set the query parameter `username_query` to `username_query`, encoded as the client encodes it.
     pub fn username_query(self, username_query: impl Into<String>) -> Self {
         let username_query: String = username_query.into();
         self.match_query("username_query", &username_query)
     }
 
-    /// Matches requests whose query parameter `name_query` is sent as the client sends `name_query`.
+    /// Matches requests that set the query parameter `name_query` to `name_query`, encoded as the client encodes it.
     pub fn name_query(self, name_query: impl Into<String>) -> Self {
         let name_query: String = name_query.into();
         self.match_query("name_query", &name_query)
     }
 
-    /// Matches requests whose query parameter `banned` is sent as the client sends `banned`.
+    /// Matches requests that set the query parameter `banned` to `banned`, encoded as the client encodes it.
     pub fn banned(self, banned: bool) -> Self {
         self.match_query("banned", &banned)
     }
 
-    /// Matches requests whose query parameter `last_active_at_before` is sent as the client sends `last_active_at_before`.
+    /// Matches requests that set the query parameter `last_active_at_before` to `last_active_at_before`, encoded as the client encodes it.
     pub fn last_active_at_before(self, last_active_at_before: i64) -> Self {
         self.match_query("last_active_at_before", &last_active_at_before)
     }
 
-    /// Matches requests whose query parameter `last_active_at_after` is sent as the client sends `last_active_at_after`.
+    /// Matches requests that set the query parameter `last_active_at_after` to `last_active_at_after`, encoded as the client encodes it.
     pub fn last_active_at_after(self, last_active_at_after: i64) -> Self {
         self.match_query("last_active_at_after", &last_active_at_after)
     }
 
-    /// Matches requests whose query parameter `last_active_at_since` is sent as the client sends `last_active_at_since`.
+    /// Matches requests that set the query parameter `last_active_at_since` to `last_active_at_since`, encoded as the client encodes it.
     pub fn last_active_at_since(self, last_active_at_since: i64) -> Self {
         self.match_query("last_active_at_since", &last_active_at_since)
     }
 
-    /// Matches requests whose query parameter `created_at_before` is sent as the client sends `created_at_before`.
+    /// Matches requests that set the query parameter `created_at_before` to `created_at_before`, encoded as the client encodes it.
     pub fn created_at_before(self, created_at_before: i64) -> Self {
         self.match_query("created_at_before", &created_at_before)
     }
 
-    /// Matches requests whose query parameter `created_at_after` is sent as the client sends `created_at_after`.
+    /// Matches requests that set the query parameter `created_at_after` to `created_at_after`, encoded as the client encodes it.
     pub fn created_at_after(self, created_at_after: i64) -> Self {
         self.match_query("created_at_after", &created_at_after)
     }
 
-    /// Matches requests whose query parameter `last_sign_in_at_before` is sent as the client sends `last_sign_in_at_before`.
+    /// Matches requests that set the query parameter `last_sign_in_at_before` to `last_sign_in_at_before`, encoded as the client encodes it.
     pub fn last_sign_in_at_before(self, last_sign_in_at_before: i64) -> Self {
         self.match_query("last_sign_in_at_before", &last_sign_in_at_before)
     }
 
-    /// Matches requests whose query parameter `last_sign_in_at_after` is sent as the client sends `last_sign_in_at_after`.
+    /// Matches requests that set the query parameter `last_sign_in_at_after` to `last_sign_in_at_after`, encoded as the client encodes it.
     pub fn last_sign_in_at_after(self, last_sign_in_at_after: i64) -> Self {
         self.match_query("last_sign_in_at_after", &last_sign_in_at_after)
     }
 
-    /// Matches requests whose query parameter `provider` is sent as the client sends `provider`.
+    /// Matches requests that set the query parameter `provider` to `provider`, encoded as the client encodes it.
     pub fn provider(self, provider: impl Into<String>) -> Self {
         let provider: String = provider.into();
         self.match_query("provider", &provider)
     }
 
-    /// Matches requests whose query parameter `provider_user_id` is sent as the client sends `provider_user_id`.
+    /// Matches requests that set the query parameter `provider_user_id` to `provider_user_id`, encoded as the client encodes it.
     pub fn provider_user_id(
         self,
         provider_user_id: impl IntoIterator<Item = impl Into<String>>,
@@ -1070,46 +1070,46 @@ impl Mock<'_, api::AdjustUserBillingCreditBalance> {
 }
 
 impl Mock<'_, api::GetOAuthAccessToken> {
-    /// Matches requests whose query parameter `paginated` is sent as the client sends `paginated`.
+    /// Matches requests that set the query parameter `paginated` to `paginated`, encoded as the client encodes it.
     pub fn paginated(self, paginated: bool) -> Self {
         self.match_query("paginated", &paginated)
     }
 
-    /// Matches requests whose query parameter `limit` is sent as the client sends `limit`.
+    /// Matches requests that set the query parameter `limit` to `limit`, encoded as the client encodes it.
     pub fn limit(self, limit: i64) -> Self {
         self.match_query("limit", &limit)
     }
 
-    /// Matches requests whose query parameter `offset` is sent as the client sends `offset`.
+    /// Matches requests that set the query parameter `offset` to `offset`, encoded as the client encodes it.
     pub fn offset(self, offset: i64) -> Self {
         self.match_query("offset", &offset)
     }
 }
 
 impl Mock<'_, api::UsersGetOrganizationMemberships> {
-    /// Matches requests whose query parameter `limit` is sent as the client sends `limit`.
+    /// Matches requests that set the query parameter `limit` to `limit`, encoded as the client encodes it.
     pub fn limit(self, limit: i64) -> Self {
         self.match_query("limit", &limit)
     }
 
-    /// Matches requests whose query parameter `offset` is sent as the client sends `offset`.
+    /// Matches requests that set the query parameter `offset` to `offset`, encoded as the client encodes it.
     pub fn offset(self, offset: i64) -> Self {
         self.match_query("offset", &offset)
     }
 }
 
 impl Mock<'_, api::UsersGetOrganizationInvitations> {
-    /// Matches requests whose query parameter `limit` is sent as the client sends `limit`.
+    /// Matches requests that set the query parameter `limit` to `limit`, encoded as the client encodes it.
     pub fn limit(self, limit: i64) -> Self {
         self.match_query("limit", &limit)
     }
 
-    /// Matches requests whose query parameter `offset` is sent as the client sends `offset`.
+    /// Matches requests that set the query parameter `offset` to `offset`, encoded as the client encodes it.
     pub fn offset(self, offset: i64) -> Self {
         self.match_query("offset", &offset)
     }
 
-    /// Matches requests whose query parameter `status` is sent as the client sends `status`.
+    /// Matches requests that set the query parameter `status` to `status`, encoded as the client encodes it.
     pub fn status(self, status: models::InvitationStatus) -> Self {
         self.match_query("status", &status)
     }

@@ -105,23 +105,23 @@ impl Endpoint for api::SetWidgetImage {
 }
 
 impl Mock<'_, api::ListWidgets> {
-    /// Matches requests whose query parameter `limit` is sent as the client sends `limit`.
+    /// Matches requests that set the query parameter `limit` to `limit`, encoded as the client encodes it.
     pub fn limit(self, limit: i32) -> Self {
         self.match_query("limit", &limit)
     }
 
-    /// Matches requests whose query parameter `tag` is sent as the client sends `tag`.
+    /// Matches requests that set the query parameter `tag` to `tag`, encoded as the client encodes it.
     pub fn tag(self, tag: impl IntoIterator<Item = impl Into<String>>) -> Self {
         let tag: Vec<String> = tag.into_iter().map(Into::into).collect();
         self.match_query_list("tag", &tag, false)
     }
 
-    /// Matches requests whose query parameter `kind` is sent as the client sends `kind`.
+    /// Matches requests that set the query parameter `kind` to `kind`, encoded as the client encodes it.
     pub fn kind(self, kind: models::WidgetKind) -> Self {
         self.match_query("kind", &kind)
     }
 
-    /// Matches requests whose query parameter `filter` is sent as the client sends `filter`.
+    /// Matches requests that set the query parameter `filter` to `filter`, encoded as the client encodes it.
     pub fn filter(self, filter: models::ListWidgetsFilter) -> Self {
         self.match_query_json("filter", &filter)
     }
