@@ -71,6 +71,11 @@ pub fn group_handle(group: &str) -> String {
     format!("{}Api", names::type_ident(group, "Default"))
 }
 
+/// The type name of a resource group's mocks in the testing kit: `UsersMocks` for `users`.
+pub fn group_mocks(group: &str) -> String {
+    format!("{}Mocks", names::type_ident(group, "Default"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,5 +183,6 @@ components:
     fn group_handles_follow_clerks_sdks() {
         assert_eq!(group_handle("users"), "UsersApi");
         assert_eq!(group_handle("oauth_applications"), "OAuthApplicationsApi");
+        assert_eq!(group_mocks("oauth_applications"), "OAuthApplicationsMocks");
     }
 }

@@ -12,7 +12,7 @@ use crate::emit::File;
 
 /// The files below `tests/` that the generator owns; every other file there is
 /// hand-written.
-pub const GENERATED_TESTS: &[&str] = &["tests/conformance.rs", "tests/spec_examples.rs"];
+pub const GENERATED_TESTS: &[&str] = &["tests/conformance.rs", "tests/mock_coverage.rs", "tests/spec_examples.rs"];
 
 /// Whether the generator owns the file at `path` (relative to the crate root) and may
 /// remove it when it no longer produces it.

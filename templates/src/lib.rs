@@ -40,6 +40,7 @@ mod tagged;
 #[cfg(feature = "auth")]
 pub mod auth;
 #[cfg(feature = "testing")]
+#[allow(dead_code, reason = "generated models' `fixture()` decode with `testing::fixture`")]
 pub mod testing;
 #[cfg(feature = "webhook-verification")]
 pub mod webhooks;

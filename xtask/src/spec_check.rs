@@ -25,6 +25,8 @@ pub fn check_all(root: &Path) -> Result {
     std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
     let overlays = overlays(root)?;
     let mut members = Vec::new();
+    // The crates with a testing kit, checked (and the golden ones tested) with it on.
+    let mut testing_kits = Vec::new();
     for spec in &specs {
         let relative = spec.strip_prefix(&dir).unwrap_or(spec);
         let name = format!(
@@ -39,6 +41,9 @@ pub fn check_all(root: &Path) -> Result {
         let files =
             clerk_codegen::generate(spec, &overlays, &Default::default(), &options).map_err(|e| e.to_string())?;
         clerk_codegen::write::write(&work.join(&name), &files).map_err(|e| e.to_string())?;
+        if has_testing_kit(&files) {
+            testing_kits.push(name.clone());
+        }
         eprintln!("    generated {name} from {}", relative.display());
         members.push(name);
     }
@@ -59,6 +64,9 @@ pub fn check_all(root: &Path) -> Result {
             let files =
                 clerk_codegen::generate(&spec, &[], &Default::default(), &options).map_err(|e| e.to_string())?;
             clerk_codegen::write::write(&work.join(&name), &files).map_err(|e| e.to_string())?;
+            if has_testing_kit(&files) {
+                testing_kits.push(name.clone());
+            }
             let tests = root.join("generator/tests/golden").join(&stem).join("tests");
             if prefix == "golden" && copy_hand_written_tests(&tests, &work.join(&name).join("tests"))? {
                 tested.push(name.clone());
@@ -87,11 +95,22 @@ pub fn check_all(root: &Path) -> Result {
             .map_err(|e| e.to_string())?;
         if status.success() { Ok(()) } else { Err(format!("a crate generated in {} does not compile", work.display())) }
     };
-    check(&["--workspace"])?;
+    // `--features <crate>/testing` for each of `selected` that has a testing kit.
+    let kits = |selected: &[String]| -> Vec<String> {
+        let on = testing_kits.iter().filter(|name| selected.contains(name));
+        on.flat_map(|name| ["--features".to_owned(), format!("{name}/testing")]).collect()
+    };
+    let all_kits = kits(&members);
+    let mut workspace = vec!["--workspace"];
+    workspace.extend(all_kits.iter().map(String::as_str));
+    check(&workspace)?;
     // The golden crates' generated tests as well: each fixture's hard construct in the
     // conformance and spec-example harnesses.
     let mut golden = vec!["--tests"];
-    members.iter().filter(|m| m.starts_with("golden-")).for_each(|m| golden.extend(["-p", m.as_str()]));
+    let golden_members: Vec<String> = members.iter().filter(|m| m.starts_with("golden-")).cloned().collect();
+    golden_members.iter().for_each(|m| golden.extend(["-p", m.as_str()]));
+    let golden_kits = kits(&golden_members);
+    golden.extend(golden_kits.iter().map(String::as_str));
     check(&golden)?;
     if !tested.is_empty() {
         let mut test = Command::new(crate::process::cargo_bin());
@@ -100,6 +119,7 @@ pub fn check_all(root: &Path) -> Result {
         for name in &tested {
             test.args(["-p", name]);
         }
+        test.args(kits(&tested));
         let status = test
             .env("CARGO_TARGET_DIR", root.join("target/spec-check-target"))
             .env("RUSTFLAGS", "-D warnings")
@@ -120,6 +140,11 @@ pub fn check_all(root: &Path) -> Result {
 
 /// Copies the hand-written test files of a golden snapshot's `tests/` (not those the
 /// generator writes) into a generated crate; whether there were any.
+/// Whether a generated crate has the `testing` feature (its API serves `GET /jwks`).
+fn has_testing_kit(files: &[clerk_codegen::emit::File]) -> bool {
+    files.iter().any(|f| f.path == "Cargo.toml" && f.contents.contains("\ntesting = ["))
+}
+
 fn copy_hand_written_tests(from: &Path, to: &Path) -> Result<bool> {
     let Ok(entries) = std::fs::read_dir(from) else { return Ok(false) };
     let mut any = false;

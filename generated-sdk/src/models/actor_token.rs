@@ -36,6 +36,17 @@ crate::decode::object! {
     }
 }
 
+#[cfg(feature = "testing")]
+impl ActorToken {
+    /// For tests: a [`ActorToken`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "ActorToken",
+            "{\"object\":\"actor_token\",\"id\":\"sample\",\"user_id\":\"sample\",\"actor\":{},\"status\":\"pending\",\"created_at\":1,\"updated_at\":1}",
+        )
+    }
+}
+
 /// The `status` field of [`ActorToken`](crate::models::ActorToken) and
 /// [`SignInToken`](crate::models::SignInToken).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -49,6 +49,17 @@ crate::decode::object! {
     }
 }
 
+#[cfg(feature = "testing")]
+impl AdjustCreditBalanceRequest {
+    /// For tests: a [`AdjustCreditBalanceRequest`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "AdjustCreditBalanceRequest",
+            "{\"amount\":1,\"action\":\"increase\",\"idempotency_key\":\"sample\"}",
+        )
+    }
+}
+
 /// Whether to increase or decrease the credit balance.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

@@ -29,3 +29,14 @@ crate::decode::object! {
         url: optional "url",
     }
 }
+
+#[cfg(feature = "testing")]
+impl AgentTask {
+    /// For tests: a [`AgentTask`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "AgentTask",
+            "{\"object\":\"agent_task\",\"agent_id\":\"sample\",\"agent_task_id\":\"sample\",\"task_id\":\"sample\"}",
+        )
+    }
+}

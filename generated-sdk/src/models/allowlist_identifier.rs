@@ -44,6 +44,14 @@ crate::decode::object! {
     }
 }
 
+#[cfg(feature = "testing")]
+impl AllowlistIdentifier {
+    /// For tests: a [`AllowlistIdentifier`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture("AllowlistIdentifier", "{}")
+    }
+}
+
 /// The `identifier_type` field of [`AllowlistIdentifier`](crate::models::AllowlistIdentifier) and
 /// [`BlocklistIdentifier`](crate::models::BlocklistIdentifier).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -24,3 +24,14 @@ crate::decode::object! {
         discount_id: required "discount_id",
     }
 }
+
+#[cfg(feature = "testing")]
+impl ApplyCommerceDiscountRequest {
+    /// For tests: a [`ApplyCommerceDiscountRequest`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "ApplyCommerceDiscountRequest",
+            "{\"discount_id\":\"sample\"}",
+        )
+    }
+}

@@ -30,3 +30,14 @@ crate::decode::object! {
         avatar_url: required "avatar_url",
     }
 }
+
+#[cfg(feature = "testing")]
+impl BillingFeatureResponse {
+    /// For tests: a [`BillingFeatureResponse`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "BillingFeatureResponse",
+            "{\"object\":\"feature\",\"id\":\"sample\",\"name\":\"sample\",\"description\":\"sample\",\"slug\":\"sample\",\"avatar_url\":\"sample\"}",
+        )
+    }
+}

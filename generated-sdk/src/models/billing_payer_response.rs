@@ -58,3 +58,14 @@ crate::decode::object! {
         updated_at: required "updated_at",
     }
 }
+
+#[cfg(feature = "testing")]
+impl BillingPayerResponse {
+    /// For tests: a [`BillingPayerResponse`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "BillingPayerResponse",
+            "{\"object\":\"commerce_payer\",\"id\":\"sample\",\"instance_id\":\"sample\",\"first_name\":\"sample\",\"last_name\":\"sample\",\"email\":\"sample\",\"image_url\":\"sample\",\"created_at\":1,\"updated_at\":1}",
+        )
+    }
+}

@@ -100,6 +100,17 @@ crate::decode::object! {
     }
 }
 
+#[cfg(feature = "testing")]
+impl BillingPaymentAttempt {
+    /// For tests: a [`BillingPaymentAttempt`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "BillingPaymentAttempt",
+            "{\"object\":\"commerce_payment\",\"id\":\"sample\",\"payment_id\":\"sample\",\"instance_id\":\"sample\",\"charge_type\":\"sample\",\"payee_id\":\"sample\",\"payee\":{},\"payer_id\":\"sample\",\"payer\":{\"object\":\"commerce_payer\",\"id\":\"sample\",\"instance_id\":\"sample\"},\"amount\":{\"amount\":1,\"amount_formatted\":\"sample\",\"currency\":\"sample\",\"currency_symbol\":\"sample\"},\"payment_method_id\":\"sample\",\"payment_method\":{\"object\":\"commerce_payment_method\",\"id\":\"sample\",\"payer_id\":\"sample\",\"payment_type\":\"card\",\"gateway\":\"sample\",\"gateway_external_id\":\"sample\",\"gateway_external_account_id\":\"sample\",\"last4\":\"sample\",\"status\":\"active\",\"card_type\":\"sample\"},\"statement_id\":\"sample\",\"gateway_external_id\":\"sample\",\"gateway_external_url\":\"sample\",\"status\":\"pending\",\"paid_at\":1,\"failed_at\":1,\"created_at\":1,\"updated_at\":1}",
+        )
+    }
+}
+
 /// The current status of the payment attempt.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

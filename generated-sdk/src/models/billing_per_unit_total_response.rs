@@ -24,3 +24,14 @@ crate::decode::object! {
         tiers: required "tiers",
     }
 }
+
+#[cfg(feature = "testing")]
+impl BillingPerUnitTotalResponse {
+    /// For tests: a [`BillingPerUnitTotalResponse`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "BillingPerUnitTotalResponse",
+            "{\"name\":\"sample\",\"block_size\":1,\"tiers\":[{\"fee_per_block\":{\"amount\":1,\"amount_formatted\":\"sample\",\"currency\":\"sample\",\"currency_symbol\":\"sample\"},\"total\":{\"amount\":1,\"amount_formatted\":\"sample\",\"currency\":\"sample\",\"currency_symbol\":\"sample\"}}]}",
+        )
+    }
+}

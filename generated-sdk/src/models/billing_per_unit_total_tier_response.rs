@@ -26,3 +26,14 @@ crate::decode::object! {
         total: required "total",
     }
 }
+
+#[cfg(feature = "testing")]
+impl BillingPerUnitTotalTierResponse {
+    /// For tests: a [`BillingPerUnitTotalTierResponse`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "BillingPerUnitTotalTierResponse",
+            "{\"fee_per_block\":{\"amount\":1,\"amount_formatted\":\"sample\",\"currency\":\"sample\",\"currency_symbol\":\"sample\"},\"total\":{\"amount\":1,\"amount_formatted\":\"sample\",\"currency\":\"sample\",\"currency_symbol\":\"sample\"}}",
+        )
+    }
+}

@@ -108,3 +108,14 @@ crate::decode::object! {
         free_trial_days: optional "free_trial_days",
     }
 }
+
+#[cfg(feature = "testing")]
+impl BillingPlanResponse {
+    /// For tests: a [`BillingPlanResponse`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "BillingPlanResponse",
+            "{\"object\":\"commerce_plan\",\"id\":\"sample\",\"name\":\"sample\",\"fee\":{\"amount\":1,\"amount_formatted\":\"sample\",\"currency\":\"sample\",\"currency_symbol\":\"sample\"},\"annual_monthly_fee\":{\"amount\":1,\"amount_formatted\":\"sample\",\"currency\":\"sample\",\"currency_symbol\":\"sample\"},\"annual_fee\":{\"amount\":1,\"amount_formatted\":\"sample\",\"currency\":\"sample\",\"currency_symbol\":\"sample\"},\"amount\":1,\"amount_formatted\":\"sample\",\"annual_monthly_amount\":1,\"annual_monthly_amount_formatted\":\"sample\",\"annual_amount\":1,\"annual_amount_formatted\":\"sample\",\"currency_symbol\":\"sample\",\"currency\":\"sample\",\"description\":\"sample\",\"product_id\":\"sample\",\"is_default\":false,\"is_recurring\":false,\"publicly_visible\":false,\"has_base_fee\":false,\"payer_type\":[\"sample\"],\"for_payer_type\":\"sample\",\"slug\":\"sample\",\"avatar_url\":\"sample\",\"features\":[{\"object\":\"feature\",\"id\":\"sample\",\"name\":\"sample\",\"description\":\"sample\",\"slug\":\"sample\",\"avatar_url\":\"sample\"}]}",
+        )
+    }
+}

@@ -61,6 +61,17 @@ crate::decode::object! {
     }
 }
 
+#[cfg(feature = "testing")]
+impl BillingPriceResponse {
+    /// For tests: a [`BillingPriceResponse`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "BillingPriceResponse",
+            "{\"object\":\"commerce_price\",\"id\":\"sample\",\"plan_id\":\"sample\",\"instance_id\":\"sample\",\"currency\":\"sample\",\"currency_symbol\":\"sample\",\"amount\":1,\"annual_monthly_amount\":1,\"fee\":{\"amount\":1,\"amount_formatted\":\"sample\",\"currency\":\"sample\",\"currency_symbol\":\"sample\"},\"annual_monthly_fee\":{\"amount\":1,\"amount_formatted\":\"sample\",\"currency\":\"sample\",\"currency_symbol\":\"sample\"},\"is_default\":false,\"created_at\":1,\"supported_billing_periods\":\"month\"}",
+        )
+    }
+}
+
 /// Which billing periods this price supports.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

@@ -41,3 +41,11 @@ crate::decode::object! {
         updated_at: optional "updated_at",
     }
 }
+
+#[cfg(feature = "testing")]
+impl BlocklistIdentifier {
+    /// For tests: a [`BlocklistIdentifier`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture("BlocklistIdentifier", "{}")
+    }
+}

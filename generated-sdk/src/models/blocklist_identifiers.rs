@@ -20,3 +20,14 @@ crate::decode::object! {
         total_count: required "total_count",
     }
 }
+
+#[cfg(feature = "testing")]
+impl BlocklistIdentifiers {
+    /// For tests: a [`BlocklistIdentifiers`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "BlocklistIdentifiers",
+            "{\"data\":[{}],\"total_count\":1}",
+        )
+    }
+}

@@ -19,3 +19,14 @@ crate::decode::object! {
         required: required "required",
     }
 }
+
+#[cfg(feature = "testing")]
+impl CNameTarget {
+    /// For tests: a [`CNameTarget`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "CNameTarget",
+            "{\"host\":\"sample\",\"value\":\"sample\",\"required\":false}",
+        )
+    }
+}

@@ -23,3 +23,14 @@ crate::decode::object! {
         meta: optional "meta",
     }
 }
+
+#[cfg(feature = "testing")]
+impl ClerkError {
+    /// For tests: a [`ClerkError`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "ClerkError",
+            "{\"message\":\"sample\",\"long_message\":\"sample\",\"code\":\"sample\"}",
+        )
+    }
+}

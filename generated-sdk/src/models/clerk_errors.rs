@@ -22,3 +22,14 @@ crate::decode::object! {
         clerk_trace_id: optional "clerk_trace_id",
     }
 }
+
+#[cfg(feature = "testing")]
+impl ClerkErrors {
+    /// For tests: a [`ClerkErrors`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "ClerkErrors",
+            "{\"errors\":[{\"message\":\"sample\",\"long_message\":\"sample\",\"code\":\"sample\"}]}",
+        )
+    }
+}

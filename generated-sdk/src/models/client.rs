@@ -48,3 +48,14 @@ crate::decode::object! {
         created_at: required "created_at",
     }
 }
+
+#[cfg(feature = "testing")]
+impl Client {
+    /// For tests: a [`Client`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "Client",
+            "{\"object\":\"client\",\"id\":\"sample\",\"session_ids\":[\"sample\"],\"sessions\":[{\"object\":\"session\",\"id\":\"sample\",\"user_id\":\"sample\",\"client_id\":\"sample\",\"status\":\"active\",\"last_active_at\":1,\"expire_at\":1,\"abandon_at\":1,\"updated_at\":1,\"created_at\":1}],\"sign_in_id\":\"sample\",\"sign_up_id\":\"sample\",\"last_active_session_id\":\"sample\",\"last_authentication_strategy\":\"sample\",\"updated_at\":1,\"created_at\":1}",
+        )
+    }
+}

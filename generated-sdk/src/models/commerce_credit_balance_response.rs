@@ -25,3 +25,14 @@ crate::decode::object! {
         balance: optional "balance",
     }
 }
+
+#[cfg(feature = "testing")]
+impl CommerceCreditBalanceResponse {
+    /// For tests: a [`CommerceCreditBalanceResponse`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "CommerceCreditBalanceResponse",
+            "{\"object\":\"sample\",\"balance\":{\"amount\":1,\"amount_formatted\":\"sample\",\"currency\":\"sample\",\"currency_symbol\":\"sample\"}}",
+        )
+    }
+}

@@ -42,3 +42,14 @@ crate::decode::object! {
         created_at: required "created_at",
     }
 }
+
+#[cfg(feature = "testing")]
+impl CommerceCreditLedgerResponse {
+    /// For tests: a [`CommerceCreditLedgerResponse`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "CommerceCreditLedgerResponse",
+            "{\"object\":\"sample\",\"id\":\"sample\",\"payer_id\":\"sample\",\"amount\":{\"amount\":1,\"amount_formatted\":\"sample\",\"currency\":\"sample\",\"currency_symbol\":\"sample\"},\"source_type\":\"sample\",\"source_id\":\"sample\",\"created_at\":\"2024-01-01T00:00:00Z\"}",
+        )
+    }
+}

@@ -27,3 +27,14 @@ crate::decode::object! {
         total: required "total",
     }
 }
+
+#[cfg(feature = "testing")]
+impl CommerceCreditsResponse {
+    /// For tests: a [`CommerceCreditsResponse`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "CommerceCreditsResponse",
+            "{\"proration\":{\"amount\":{\"amount\":1,\"amount_formatted\":\"sample\",\"currency\":\"sample\",\"currency_symbol\":\"sample\"},\"cycle_days_remaining\":1,\"cycle_days_total\":1,\"cycle_remaining_percent\":1.0},\"payer\":{\"remaining_balance\":{\"amount\":1,\"amount_formatted\":\"sample\",\"currency\":\"sample\",\"currency_symbol\":\"sample\"},\"applied_amount\":{\"amount\":1,\"amount_formatted\":\"sample\",\"currency\":\"sample\",\"currency_symbol\":\"sample\"}},\"total\":{\"amount\":1,\"amount_formatted\":\"sample\",\"currency\":\"sample\",\"currency_symbol\":\"sample\"}}",
+        )
+    }
+}

@@ -78,6 +78,17 @@ crate::decode::object! {
     }
 }
 
+#[cfg(feature = "testing")]
+impl CommerceDiscountRedemptionResponse {
+    /// For tests: a [`CommerceDiscountRedemptionResponse`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "CommerceDiscountRedemptionResponse",
+            "{\"object\":\"commerce_discount_redemption\",\"id\":\"sample\",\"subscription_item_id\":\"sample\",\"discount_id\":\"sample\",\"source\":\"promotion\",\"cycles_applied\":1,\"cycles_remaining\":1,\"redeemed_at\":1,\"redeemed_by\":\"sample\"}",
+        )
+    }
+}
+
 /// How the discount was applied to the subscription item.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

@@ -19,3 +19,14 @@ crate::decode::object! {
         total: required "total",
     }
 }
+
+#[cfg(feature = "testing")]
+impl CommerceDiscountsResponse {
+    /// For tests: a [`CommerceDiscountsResponse`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "CommerceDiscountsResponse",
+            "{\"proration\":{\"amount\":{\"amount\":1,\"amount_formatted\":\"sample\",\"currency\":\"sample\",\"currency_symbol\":\"sample\"},\"cycle_days_passed\":1,\"cycle_days_total\":1,\"cycle_passed_percent\":1.0},\"total\":{\"amount\":1,\"amount_formatted\":\"sample\",\"currency\":\"sample\",\"currency_symbol\":\"sample\"}}",
+        )
+    }
+}

@@ -31,3 +31,14 @@ crate::decode::object! {
         currency_symbol: required "currency_symbol",
     }
 }
+
+#[cfg(feature = "testing")]
+impl CommerceMoneyResponse {
+    /// For tests: a [`CommerceMoneyResponse`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "CommerceMoneyResponse",
+            "{\"amount\":1,\"amount_formatted\":\"sample\",\"currency\":\"sample\",\"currency_symbol\":\"sample\"}",
+        )
+    }
+}

@@ -18,3 +18,14 @@ crate::decode::object! {
         applied_amount: required "applied_amount",
     }
 }
+
+#[cfg(feature = "testing")]
+impl CommercePayerCreditResponse {
+    /// For tests: a [`CommercePayerCreditResponse`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "CommercePayerCreditResponse",
+            "{\"remaining_balance\":{\"amount\":1,\"amount_formatted\":\"sample\",\"currency\":\"sample\",\"currency_symbol\":\"sample\"},\"applied_amount\":{\"amount\":1,\"amount_formatted\":\"sample\",\"currency\":\"sample\",\"currency_symbol\":\"sample\"}}",
+        )
+    }
+}

@@ -65,3 +65,14 @@ crate::decode::object! {
         updated_at: optional "updated_at",
     }
 }
+
+#[cfg(feature = "testing")]
+impl CommercePayerResponse {
+    /// For tests: a [`CommercePayerResponse`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "CommercePayerResponse",
+            "{\"object\":\"commerce_payer\",\"id\":\"sample\",\"instance_id\":\"sample\"}",
+        )
+    }
+}

@@ -78,6 +78,17 @@ crate::decode::object! {
     }
 }
 
+#[cfg(feature = "testing")]
+impl CommercePaymentMethodResponse {
+    /// For tests: a [`CommercePaymentMethodResponse`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "CommercePaymentMethodResponse",
+            "{\"object\":\"commerce_payment_method\",\"id\":\"sample\",\"payer_id\":\"sample\",\"payment_type\":\"card\",\"gateway\":\"sample\",\"gateway_external_id\":\"sample\",\"gateway_external_account_id\":\"sample\",\"last4\":\"sample\",\"status\":\"active\",\"card_type\":\"sample\"}",
+        )
+    }
+}
+
 /// The payment method type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

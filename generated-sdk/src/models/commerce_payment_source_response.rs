@@ -70,6 +70,17 @@ crate::decode::object! {
     }
 }
 
+#[cfg(feature = "testing")]
+impl CommercePaymentSourceResponse {
+    /// For tests: a [`CommercePaymentSourceResponse`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "CommercePaymentSourceResponse",
+            "{\"object\":\"commerce_source\",\"id\":\"sample\",\"payer_id\":\"sample\",\"payment_method\":\"card\",\"gateway\":\"sample\",\"gateway_external_id\":\"sample\",\"last4\":\"sample\",\"status\":\"active\",\"wallet_type\":\"sample\",\"card_type\":\"sample\",\"created_at\":1,\"updated_at\":1}",
+        )
+    }
+}
+
 /// The payment method type.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

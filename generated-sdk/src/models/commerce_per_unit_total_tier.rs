@@ -24,3 +24,14 @@ crate::decode::object! {
         total: required "total",
     }
 }
+
+#[cfg(feature = "testing")]
+impl CommercePerUnitTotalTier {
+    /// For tests: a [`CommercePerUnitTotalTier`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "CommercePerUnitTotalTier",
+            "{\"fee_per_block\":{\"amount\":1,\"amount_formatted\":\"sample\",\"currency\":\"sample\",\"currency_symbol\":\"sample\"},\"total\":{\"amount\":1,\"amount_formatted\":\"sample\",\"currency\":\"sample\",\"currency_symbol\":\"sample\"}}",
+        )
+    }
+}

@@ -81,3 +81,14 @@ crate::decode::object! {
         unit_prices: optional "unit_prices",
     }
 }
+
+#[cfg(feature = "testing")]
+impl CommercePlan {
+    /// For tests: a [`CommercePlan`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "CommercePlan",
+            "{\"object\":\"commerce_plan\",\"id\":\"sample\",\"name\":\"sample\",\"fee\":{\"amount\":1,\"amount_formatted\":\"sample\",\"currency\":\"sample\",\"currency_symbol\":\"sample\"},\"annual_monthly_fee\":{\"amount\":1,\"amount_formatted\":\"sample\",\"currency\":\"sample\",\"currency_symbol\":\"sample\"},\"annual_fee\":{\"amount\":1,\"amount_formatted\":\"sample\",\"currency\":\"sample\",\"currency_symbol\":\"sample\"},\"description\":\"sample\",\"product_id\":\"sample\",\"is_default\":false,\"is_recurring\":false,\"publicly_visible\":false,\"has_base_fee\":false,\"for_payer_type\":\"sample\",\"slug\":\"sample\",\"avatar_url\":\"sample\",\"free_trial_enabled\":false,\"free_trial_days\":1}",
+        )
+    }
+}

@@ -23,3 +23,14 @@ crate::decode::object! {
         tiers: required "tiers",
     }
 }
+
+#[cfg(feature = "testing")]
+impl CommercePlanUnitPrice {
+    /// For tests: a [`CommercePlanUnitPrice`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "CommercePlanUnitPrice",
+            "{\"name\":\"sample\",\"block_size\":1,\"tiers\":[{\"starts_at_block\":1,\"fee_per_block\":{\"amount\":1,\"amount_formatted\":\"sample\",\"currency\":\"sample\",\"currency_symbol\":\"sample\"}}]}",
+        )
+    }
+}

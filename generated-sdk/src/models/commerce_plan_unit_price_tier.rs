@@ -24,3 +24,14 @@ crate::decode::object! {
         fee_per_block: required "fee_per_block",
     }
 }
+
+#[cfg(feature = "testing")]
+impl CommercePlanUnitPriceTier {
+    /// For tests: a [`CommercePlanUnitPriceTier`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "CommercePlanUnitPriceTier",
+            "{\"starts_at_block\":1,\"fee_per_block\":{\"amount\":1,\"amount_formatted\":\"sample\",\"currency\":\"sample\",\"currency_symbol\":\"sample\"}}",
+        )
+    }
+}

@@ -43,6 +43,17 @@ crate::decode::object! {
     }
 }
 
+#[cfg(feature = "testing")]
+impl CommercePriceTransitionDetails {
+    /// For tests: a [`CommercePriceTransitionDetails`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "CommercePriceTransitionDetails",
+            "{\"previous_plan\":{\"object\":\"commerce_plan\",\"id\":\"sample\",\"name\":\"sample\",\"fee\":{\"amount\":1,\"amount_formatted\":\"sample\",\"currency\":\"sample\",\"currency_symbol\":\"sample\"},\"annual_monthly_fee\":{\"amount\":1,\"amount_formatted\":\"sample\",\"currency\":\"sample\",\"currency_symbol\":\"sample\"},\"annual_fee\":{\"amount\":1,\"amount_formatted\":\"sample\",\"currency\":\"sample\",\"currency_symbol\":\"sample\"},\"amount\":1,\"amount_formatted\":\"sample\",\"annual_monthly_amount\":1,\"annual_monthly_amount_formatted\":\"sample\",\"annual_amount\":1,\"annual_amount_formatted\":\"sample\",\"currency_symbol\":\"sample\",\"currency\":\"sample\",\"description\":\"sample\",\"product_id\":\"sample\",\"is_default\":false,\"is_recurring\":false,\"publicly_visible\":false,\"has_base_fee\":false,\"payer_type\":[\"sample\"],\"for_payer_type\":\"sample\",\"slug\":\"sample\",\"avatar_url\":\"sample\",\"features\":[{\"object\":\"feature\",\"id\":\"sample\",\"name\":\"sample\",\"description\":\"sample\",\"slug\":\"sample\",\"avatar_url\":\"sample\"}]},\"previous_price\":{\"object\":\"commerce_price\",\"id\":\"sample\",\"plan_id\":\"sample\",\"instance_id\":\"sample\",\"currency\":\"sample\",\"currency_symbol\":\"sample\",\"amount\":1,\"annual_monthly_amount\":1,\"fee\":{\"amount\":1,\"amount_formatted\":\"sample\",\"currency\":\"sample\",\"currency_symbol\":\"sample\"},\"annual_monthly_fee\":{\"amount\":1,\"amount_formatted\":\"sample\",\"currency\":\"sample\",\"currency_symbol\":\"sample\"},\"is_default\":false,\"created_at\":1,\"supported_billing_periods\":\"month\"},\"effective_at\":1,\"effective_mode\":\"immediate\",\"charged_immediately\":false,\"previous_subscription_item_status\":\"canceled\",\"previous_subscription_item_id\":\"sample\"}",
+        )
+    }
+}
+
 /// When the new price takes effect.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

@@ -22,3 +22,14 @@ crate::decode::object! {
         cycle_passed_percent: required "cycle_passed_percent",
     }
 }
+
+#[cfg(feature = "testing")]
+impl CommerceProrationDiscountResponse {
+    /// For tests: a [`CommerceProrationDiscountResponse`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "CommerceProrationDiscountResponse",
+            "{\"amount\":{\"amount\":1,\"amount_formatted\":\"sample\",\"currency\":\"sample\",\"currency_symbol\":\"sample\"},\"cycle_days_passed\":1,\"cycle_days_total\":1,\"cycle_passed_percent\":1.0}",
+        )
+    }
+}

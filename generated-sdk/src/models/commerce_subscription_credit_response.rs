@@ -23,3 +23,11 @@ crate::decode::object! {
         cycle_remaining_percent: optional "cycle_remaining_percent",
     }
 }
+
+#[cfg(feature = "testing")]
+impl CommerceSubscriptionCreditResponse {
+    /// For tests: a [`CommerceSubscriptionCreditResponse`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture("CommerceSubscriptionCreditResponse", "{}")
+    }
+}

@@ -125,6 +125,17 @@ crate::decode::object! {
     }
 }
 
+#[cfg(feature = "testing")]
+impl CommerceSubscriptionItem {
+    /// For tests: a [`CommerceSubscriptionItem`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "CommerceSubscriptionItem",
+            "{\"object\":\"commerce_subscription_item\",\"id\":\"sample\",\"instance_id\":\"sample\",\"status\":\"active\",\"plan_id\":\"sample\",\"plan_period\":\"month\",\"payer_id\":\"sample\",\"is_free_trial\":false,\"period_start\":1,\"period_end\":1,\"canceled_at\":1,\"past_due_at\":1,\"ended_at\":1}",
+        )
+    }
+}
+
 /// Current status of the subscription item.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

@@ -33,3 +33,11 @@ crate::decode::object! {
         totals: optional "totals",
     }
 }
+
+#[cfg(feature = "testing")]
+impl CommerceSubscriptionItemNextPaymentResponse {
+    /// For tests: a [`CommerceSubscriptionItemNextPaymentResponse`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture("CommerceSubscriptionItemNextPaymentResponse", "{}")
+    }
+}

@@ -23,3 +23,14 @@ crate::decode::object! {
         tiers: optional "tiers",
     }
 }
+
+#[cfg(feature = "testing")]
+impl CommerceSubscriptionItemSeatsResponse {
+    /// For tests: a [`CommerceSubscriptionItemSeatsResponse`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "CommerceSubscriptionItemSeatsResponse",
+            "{\"quantity\":1}",
+        )
+    }
+}

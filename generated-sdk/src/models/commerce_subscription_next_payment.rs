@@ -30,3 +30,14 @@ crate::decode::object! {
         totals: optional "totals",
     }
 }
+
+#[cfg(feature = "testing")]
+impl CommerceSubscriptionNextPayment {
+    /// For tests: a [`CommerceSubscriptionNextPayment`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "CommerceSubscriptionNextPayment",
+            "{\"date\":1,\"amount\":{\"amount\":1,\"amount_formatted\":\"sample\",\"currency\":\"sample\",\"currency_symbol\":\"sample\"}}",
+        )
+    }
+}

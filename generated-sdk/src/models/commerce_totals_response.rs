@@ -35,3 +35,14 @@ crate::decode::object! {
         discounts: optional "discounts",
     }
 }
+
+#[cfg(feature = "testing")]
+impl CommerceTotalsResponse {
+    /// For tests: a [`CommerceTotalsResponse`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "CommerceTotalsResponse",
+            "{\"subtotal\":{\"amount\":1,\"amount_formatted\":\"sample\",\"currency\":\"sample\",\"currency_symbol\":\"sample\"},\"base_fee\":{\"amount\":1,\"amount_formatted\":\"sample\",\"currency\":\"sample\",\"currency_symbol\":\"sample\"},\"tax_total\":{\"amount\":1,\"amount_formatted\":\"sample\",\"currency\":\"sample\",\"currency_symbol\":\"sample\"},\"grand_total\":{\"amount\":1,\"amount_formatted\":\"sample\",\"currency\":\"sample\",\"currency_symbol\":\"sample\"}}",
+        )
+    }
+}

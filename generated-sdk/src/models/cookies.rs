@@ -18,3 +18,14 @@ crate::decode::object! {
         cookies: required "cookies",
     }
 }
+
+#[cfg(feature = "testing")]
+impl Cookies {
+    /// For tests: a [`Cookies`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "Cookies",
+            "{\"object\":\"cookies\",\"cookies\":[\"sample\"]}",
+        )
+    }
+}

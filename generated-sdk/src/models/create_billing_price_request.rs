@@ -55,6 +55,17 @@ crate::decode::object! {
     }
 }
 
+#[cfg(feature = "testing")]
+impl CreateBillingPriceRequest {
+    /// For tests: a [`CreateBillingPriceRequest`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "CreateBillingPriceRequest",
+            "{\"plan_id\":\"sample\",\"amount\":1}",
+        )
+    }
+}
+
 /// Which billing periods this price supports. Inferred from amounts if omitted.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

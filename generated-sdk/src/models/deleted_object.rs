@@ -28,3 +28,14 @@ crate::decode::object! {
         external_id: optional "external_id",
     }
 }
+
+#[cfg(feature = "testing")]
+impl DeletedObject {
+    /// For tests: a [`DeletedObject`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "DeletedObject",
+            "{\"object\":\"sample\",\"deleted\":false}",
+        )
+    }
+}

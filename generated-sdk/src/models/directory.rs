@@ -55,6 +55,17 @@ crate::decode::object! {
     }
 }
 
+#[cfg(feature = "testing")]
+impl Directory {
+    /// For tests: a [`Directory`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "Directory",
+            "{\"object\":\"directory\",\"id\":\"sample\",\"name\":\"sample\",\"endpoint_url\":\"sample\",\"provider\":\"sample\",\"enabled\":false,\"group_role_mapping_enabled\":false,\"attribute_mapping\":{},\"created_at\":1,\"updated_at\":1}",
+        )
+    }
+}
+
 /// The `custom_attributes` field of [`Directory`](crate::models::Directory).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
@@ -87,5 +98,13 @@ crate::decode::object! {
         scim_path: optional "scim_path",
         directory_path: optional "directory_path",
         multi_valued: optional "multi_valued",
+    }
+}
+
+#[cfg(feature = "testing")]
+impl DirectoryCustomAttributesItem {
+    /// For tests: a [`DirectoryCustomAttributesItem`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture("DirectoryCustomAttributesItem", "{}")
     }
 }

@@ -50,3 +50,14 @@ crate::decode::object! {
         updated_at: required "updated_at",
     }
 }
+
+#[cfg(feature = "testing")]
+impl DirectoryGroupRoleMapping {
+    /// For tests: a [`DirectoryGroupRoleMapping`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "DirectoryGroupRoleMapping",
+            "{\"object\":\"directory_group_role_mapping\",\"id\":\"sample\",\"directory_id\":\"sample\",\"scim_directory_id\":\"sample\",\"directory_group_id\":\"sample\",\"scim_group_id\":\"sample\",\"directory_group_display_name\":\"sample\",\"scim_group_display_name\":\"sample\",\"precedence\":1,\"created_at\":1,\"updated_at\":1}",
+        )
+    }
+}

@@ -38,3 +38,14 @@ crate::decode::object! {
         cname_targets: optional "cname_targets",
     }
 }
+
+#[cfg(feature = "testing")]
+impl Domain {
+    /// For tests: a [`Domain`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "Domain",
+            "{\"object\":\"domain\",\"id\":\"sample\",\"name\":\"sample\",\"is_satellite\":false,\"frontend_api_url\":\"sample\",\"development_origin\":\"sample\"}",
+        )
+    }
+}

@@ -19,3 +19,14 @@ crate::decode::object! {
         total_count: required "total_count",
     }
 }
+
+#[cfg(feature = "testing")]
+impl Domains {
+    /// For tests: a [`Domains`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "Domains",
+            "{\"data\":[{\"object\":\"domain\",\"id\":\"sample\",\"name\":\"sample\",\"is_satellite\":false,\"frontend_api_url\":\"sample\",\"development_origin\":\"sample\"}],\"total_count\":1}",
+        )
+    }
+}

@@ -46,6 +46,17 @@ crate::decode::object! {
     }
 }
 
+#[cfg(feature = "testing")]
+impl EmailAddress {
+    /// For tests: a [`EmailAddress`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "EmailAddress",
+            "{\"object\":\"email_address\",\"email_address\":\"sample\",\"verification\":{\"status\":\"unverified\",\"strategy\":\"phone_code\",\"attempts\":1,\"expire_at\":1},\"linked_to\":[{\"type\":\"oauth_a\",\"id\":\"sample\"}],\"reserved\":false,\"created_at\":1,\"updated_at\":1}",
+        )
+    }
+}
+
 /// The `verification` field of [`EmailAddress`](crate::models::EmailAddress).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
@@ -103,6 +114,17 @@ impl<'de> serde::Deserialize<'de> for EmailAddressVerification {
                     },
                 )
             },
+        )
+    }
+}
+
+#[cfg(feature = "testing")]
+impl EmailAddressVerification {
+    /// For tests: a [`EmailAddressVerification`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "EmailAddressVerification",
+            "{\"status\":\"unverified\",\"strategy\":\"phone_code\",\"attempts\":1,\"expire_at\":1}",
         )
     }
 }

@@ -56,6 +56,17 @@ crate::decode::object! {
     }
 }
 
+#[cfg(feature = "testing")]
+impl EnterpriseAccount {
+    /// For tests: a [`EnterpriseAccount`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "EnterpriseAccount",
+            "{\"id\":\"sample\",\"object\":\"enterprise_account\",\"provider\":\"sample\",\"active\":false,\"email_address\":\"sample\",\"verification\":{\"status\":\"unverified\",\"strategy\":\"ticket\",\"attempts\":1,\"expire_at\":1}}",
+        )
+    }
+}
+
 /// The authentication protocol used to sign in.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -130,6 +141,17 @@ impl<'de> serde::Deserialize<'de> for EnterpriseAccountVerification {
                     },
                 )
             },
+        )
+    }
+}
+
+#[cfg(feature = "testing")]
+impl EnterpriseAccountVerification {
+    /// For tests: a [`EnterpriseAccountVerification`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "EnterpriseAccountVerification",
+            "{\"status\":\"unverified\",\"strategy\":\"ticket\",\"attempts\":1,\"expire_at\":1}",
         )
     }
 }

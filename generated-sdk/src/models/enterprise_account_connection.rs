@@ -46,3 +46,14 @@ crate::decode::object! {
         updated_at: required "updated_at",
     }
 }
+
+#[cfg(feature = "testing")]
+impl EnterpriseAccountConnection {
+    /// For tests: a [`EnterpriseAccountConnection`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "EnterpriseAccountConnection",
+            "{\"id\":\"sample\",\"protocol\":\"sample\",\"name\":\"sample\",\"logo_public_url\":\"sample\",\"active\":false,\"provider\":\"sample\",\"sync_user_attributes\":false,\"disable_additional_identifications\":false,\"allow_subdomains\":false,\"allow_idp_initiated\":false,\"created_at\":1,\"updated_at\":1,\"domain\":\"sample\"}",
+        )
+    }
+}

@@ -73,6 +73,17 @@ crate::decode::object! {
     }
 }
 
+#[cfg(feature = "testing")]
+impl EnterpriseConnection {
+    /// For tests: a [`EnterpriseConnection`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "EnterpriseConnection",
+            "{\"object\":\"enterprise_connection\",\"id\":\"sample\",\"name\":\"sample\",\"provider\":\"sample\",\"active\":false,\"domains\":[\"sample\"],\"created_at\":1,\"updated_at\":1}",
+        )
+    }
+}
+
 /// The `custom_attributes` field of [`EnterpriseConnection`](crate::models::EnterpriseConnection).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -103,6 +114,17 @@ crate::decode::object! {
         scim_path: optional "scim_path",
         directory_path: optional "directory_path",
         multi_valued: optional "multi_valued",
+    }
+}
+
+#[cfg(feature = "testing")]
+impl EnterpriseConnectionCustomAttributesItem {
+    /// For tests: a [`EnterpriseConnectionCustomAttributesItem`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "EnterpriseConnectionCustomAttributesItem",
+            "{\"name\":\"sample\",\"key\":\"sample\"}",
+        )
     }
 }
 
@@ -169,6 +191,14 @@ crate::decode::object! {
     }
 }
 
+#[cfg(feature = "testing")]
+impl EnterpriseConnectionSamlConnection {
+    /// For tests: a [`EnterpriseConnectionSamlConnection`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture("EnterpriseConnectionSamlConnection", "{}")
+    }
+}
+
 /// Configuration for the login_hint sent to the IdP on SSO sign-in
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -184,6 +214,17 @@ crate::decode::object! {
     EnterpriseConnectionSamlConnectionLoginHint {
         mode: required "mode",
         source: optional "source",
+    }
+}
+
+#[cfg(feature = "testing")]
+impl EnterpriseConnectionSamlConnectionLoginHint {
+    /// For tests: a [`EnterpriseConnectionSamlConnectionLoginHint`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "EnterpriseConnectionSamlConnectionLoginHint",
+            "{\"mode\":\"email_address\"}",
+        )
     }
 }
 
@@ -243,5 +284,13 @@ crate::decode::object! {
         logo_public_url: optional "logo_public_url",
         created_at: optional "created_at",
         updated_at: optional "updated_at",
+    }
+}
+
+#[cfg(feature = "testing")]
+impl EnterpriseConnectionOAuthConfig {
+    /// For tests: a [`EnterpriseConnectionOAuthConfig`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture("EnterpriseConnectionOAuthConfig", "{}")
     }
 }

@@ -41,6 +41,17 @@ crate::decode::object! {
     }
 }
 
+#[cfg(feature = "testing")]
+impl EnterpriseConnectionTestRun {
+    /// For tests: a [`EnterpriseConnectionTestRun`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "EnterpriseConnectionTestRun",
+            "{\"id\":\"sample\",\"status\":\"pending\",\"connection_type\":\"saml\",\"created_at\":1}",
+        )
+    }
+}
+
 /// The status of the test run
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -142,6 +153,14 @@ crate::decode::object! {
     }
 }
 
+#[cfg(feature = "testing")]
+impl EnterpriseConnectionTestRunParsedUserInfo {
+    /// For tests: a [`EnterpriseConnectionTestRunParsedUserInfo`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture("EnterpriseConnectionTestRunParsedUserInfo", "{}")
+    }
+}
+
 /// The `logs` field of [`EnterpriseConnectionTestRun`](crate::models::EnterpriseConnectionTestRun).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -160,6 +179,17 @@ crate::decode::object! {
         code: optional "code",
         short_message: optional "short_message",
         message: required "message",
+    }
+}
+
+#[cfg(feature = "testing")]
+impl EnterpriseConnectionTestRunLogsItem {
+    /// For tests: a [`EnterpriseConnectionTestRunLogsItem`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "EnterpriseConnectionTestRunLogsItem",
+            "{\"level\":\"sample\",\"message\":\"sample\"}",
+        )
     }
 }
 
@@ -183,6 +213,14 @@ crate::decode::object! {
     }
 }
 
+#[cfg(feature = "testing")]
+impl EnterpriseConnectionTestRunSaml {
+    /// For tests: a [`EnterpriseConnectionTestRunSaml`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture("EnterpriseConnectionTestRunSaml", "{}")
+    }
+}
+
 /// OAuth-specific metadata, present for OIDC connections
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
@@ -200,5 +238,13 @@ crate::decode::object! {
         id_token: optional "id_token",
         access_token: optional "access_token",
         user_info: optional "user_info",
+    }
+}
+
+#[cfg(feature = "testing")]
+impl EnterpriseConnectionTestRunOAuth {
+    /// For tests: a [`EnterpriseConnectionTestRunOAuth`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture("EnterpriseConnectionTestRunOAuth", "{}")
     }
 }

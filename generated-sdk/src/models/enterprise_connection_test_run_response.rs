@@ -16,3 +16,14 @@ crate::decode::object! {
         url: required "url",
     }
 }
+
+#[cfg(feature = "testing")]
+impl EnterpriseConnectionTestRunResponse {
+    /// For tests: a [`EnterpriseConnectionTestRunResponse`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "EnterpriseConnectionTestRunResponse",
+            "{\"url\":\"sample\"}",
+        )
+    }
+}

@@ -20,3 +20,14 @@ crate::decode::object! {
         total_count: required "total_count",
     }
 }
+
+#[cfg(feature = "testing")]
+impl EnterpriseConnectionTestRuns {
+    /// For tests: a [`EnterpriseConnectionTestRuns`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "EnterpriseConnectionTestRuns",
+            "{\"data\":[{\"id\":\"sample\",\"status\":\"pending\",\"connection_type\":\"saml\",\"created_at\":1}],\"total_count\":1}",
+        )
+    }
+}

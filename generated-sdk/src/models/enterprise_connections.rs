@@ -20,3 +20,14 @@ crate::decode::object! {
         total_count: required "total_count",
     }
 }
+
+#[cfg(feature = "testing")]
+impl EnterpriseConnections {
+    /// For tests: a [`EnterpriseConnections`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "EnterpriseConnections",
+            "{\"data\":[{\"object\":\"enterprise_connection\",\"id\":\"sample\",\"name\":\"sample\",\"provider\":\"sample\",\"active\":false,\"domains\":[\"sample\"],\"created_at\":1,\"updated_at\":1}],\"total_count\":1}",
+        )
+    }
+}

@@ -25,3 +25,14 @@ crate::decode::object! {
         extend_to: required "extend_to",
     }
 }
+
+#[cfg(feature = "testing")]
+impl ExtendFreeTrialRequest {
+    /// For tests: a [`ExtendFreeTrialRequest`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "ExtendFreeTrialRequest",
+            "{\"extend_to\":\"2026-01-08T00:00:00Z\"}",
+        )
+    }
+}

@@ -67,6 +67,17 @@ crate::decode::object! {
     }
 }
 
+#[cfg(feature = "testing")]
+impl ExternalAccountWithVerification {
+    /// For tests: a [`ExternalAccountWithVerification`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "ExternalAccountWithVerification",
+            "{\"object\":\"external_account\",\"id\":\"sample\",\"provider\":\"sample\",\"identification_id\":\"sample\",\"provider_user_id\":\"sample\",\"approved_scopes\":\"sample\",\"email_address\":\"sample\",\"first_name\":\"sample\",\"last_name\":\"sample\",\"public_metadata\":{},\"created_at\":1,\"updated_at\":1,\"verification\":{\"status\":\"unverified\",\"strategy\":\"oauth_a\",\"attempts\":1,\"expire_at\":1}}",
+        )
+    }
+}
+
 /// String representing the object's type. Objects of the same type share the same value.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -141,6 +152,17 @@ impl<'de> serde::Deserialize<'de> for ExternalAccountWithVerificationVerificatio
                     },
                 )
             },
+        )
+    }
+}
+
+#[cfg(feature = "testing")]
+impl ExternalAccountWithVerificationVerification {
+    /// For tests: a [`ExternalAccountWithVerificationVerification`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "ExternalAccountWithVerificationVerification",
+            "{\"status\":\"unverified\",\"strategy\":\"oauth_a\",\"attempts\":1,\"expire_at\":1}",
         )
     }
 }

@@ -34,3 +34,14 @@ crate::decode::object! {
         avatar_url: optional "avatar_url",
     }
 }
+
+#[cfg(feature = "testing")]
+impl FeatureResponse {
+    /// For tests: a [`FeatureResponse`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "FeatureResponse",
+            "{\"object\":\"feature\",\"id\":\"sample\",\"name\":\"sample\",\"description\":\"sample\",\"slug\":\"sample\",\"avatar_url\":\"sample\"}",
+        )
+    }
+}

@@ -35,6 +35,17 @@ crate::decode::object! {
     }
 }
 
+#[cfg(feature = "testing")]
+impl FromOAuth {
+    /// For tests: a [`FromOAuth`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "FromOAuth",
+            "{\"status\":\"unverified\",\"strategy\":\"from_oauth_a\",\"attempts\":1,\"expire_at\":1}",
+        )
+    }
+}
+
 /// The `status` field of [`FromOAuth`](crate::models::FromOAuth) and
 /// [`GoogleOneTap`](crate::models::GoogleOneTap).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

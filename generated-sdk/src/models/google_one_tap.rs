@@ -34,3 +34,14 @@ crate::decode::object! {
         error: optional "error",
     }
 }
+
+#[cfg(feature = "testing")]
+impl GoogleOneTap {
+    /// For tests: a [`GoogleOneTap`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "GoogleOneTap",
+            "{\"status\":\"unverified\",\"strategy\":\"google_one_tap\",\"attempts\":1,\"expire_at\":1}",
+        )
+    }
+}

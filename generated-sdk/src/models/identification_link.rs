@@ -17,3 +17,14 @@ crate::decode::object! {
         id: required "id",
     }
 }
+
+#[cfg(feature = "testing")]
+impl IdentificationLink {
+    /// For tests: a [`IdentificationLink`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "IdentificationLink",
+            "{\"type\":\"oauth_a\",\"id\":\"sample\"}",
+        )
+    }
+}

@@ -27,3 +27,14 @@ crate::decode::object! {
         workspace_id: optional "workspace_id",
     }
 }
+
+#[cfg(feature = "testing")]
+impl Instance {
+    /// For tests: a [`Instance`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "Instance",
+            "{\"object\":\"instance\",\"id\":\"sample\",\"environment_type\":\"development\",\"allowed_origins\":[\"http://localhost:3000\",\"https://some-domain\"],\"workspace_id\":\"org_2abc123def456\"}",
+        )
+    }
+}

@@ -17,3 +17,14 @@ crate::decode::object! {
         blocked_country_codes: required "blocked_country_codes",
     }
 }
+
+#[cfg(feature = "testing")]
+impl InstanceCommunication {
+    /// For tests: a [`InstanceCommunication`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "InstanceCommunication",
+            "{\"object\":\"instance_communication\",\"blocked_country_codes\":[\"sample\"]}",
+        )
+    }
+}

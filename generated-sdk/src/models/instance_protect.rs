@@ -24,3 +24,14 @@ crate::decode::object! {
         checks_bypassed: required "checks_bypassed",
     }
 }
+
+#[cfg(feature = "testing")]
+impl InstanceProtect {
+    /// For tests: a [`InstanceProtect`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "InstanceProtect",
+            "{\"object\":\"instance_protect\",\"rules_enabled\":false,\"specter_enabled\":false,\"checks_bypassed\":false}",
+        )
+    }
+}

@@ -26,3 +26,14 @@ crate::decode::object! {
         block_disposable_email_domains: required "block_disposable_email_domains",
     }
 }
+
+#[cfg(feature = "testing")]
+impl InstanceRestrictions {
+    /// For tests: a [`InstanceRestrictions`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "InstanceRestrictions",
+            "{\"object\":\"instance_restrictions\",\"allowlist\":false,\"blocklist\":false,\"allowlist_blocklist_disabled_on_sign_in\":false,\"block_email_subaddresses\":false,\"block_disposable_email_domains\":false}",
+        )
+    }
+}

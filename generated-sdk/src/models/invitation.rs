@@ -43,6 +43,17 @@ crate::decode::object! {
     }
 }
 
+#[cfg(feature = "testing")]
+impl Invitation {
+    /// For tests: a [`Invitation`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "Invitation",
+            "{\"object\":\"invitation\",\"id\":\"sample\",\"email_address\":\"user@example.com\",\"public_metadata\":{},\"status\":\"pending\",\"created_at\":1,\"updated_at\":1}",
+        )
+    }
+}
+
 /// The `status` parameter of
 /// [`UsersApi::users_get_organization_invitations`](crate::api::UsersApi::users_get_organization_invitations),
 /// [`InvitationsApi::list_invitations`](crate::api::InvitationsApi::list_invitations),

@@ -21,6 +21,14 @@ crate::decode::object! {
     }
 }
 
+#[cfg(feature = "testing")]
+impl Jwks {
+    /// For tests: a [`Jwks`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture("Jwks", "{}")
+    }
+}
+
 /// The `keys` field of [`Jwks`](crate::models::Jwks).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(untagged)]
@@ -35,4 +43,15 @@ pub enum JwksKey {
     JwksSymmetricKey(JwksSymmetricKey),
     /// A shape this version of the SDK does not know, kept as sent.
     Unknown(serde_json::Value),
+}
+
+#[cfg(feature = "testing")]
+impl JwksKey {
+    /// For tests: a [`JwksKey`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "JwksKey",
+            "{\"kid\":\"sample\",\"alg\":\"sample\",\"use\":\"sample\",\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":\"sample\"}",
+        )
+    }
 }

@@ -40,3 +40,14 @@ crate::decode::object! {
         x5u: optional "x5u",
     }
 }
+
+#[cfg(feature = "testing")]
+impl JwksEcdsaPrivateKey {
+    /// For tests: a [`JwksEcdsaPrivateKey`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "JwksEcdsaPrivateKey",
+            "{\"kid\":\"sample\",\"alg\":\"sample\",\"use\":\"sample\",\"kty\":\"EC\",\"crv\":\"sample\",\"x\":\"sample\",\"y\":\"sample\",\"d\":\"sample\"}",
+        )
+    }
+}

@@ -38,3 +38,14 @@ crate::decode::object! {
         x5u: optional "x5u",
     }
 }
+
+#[cfg(feature = "testing")]
+impl JwksEcdsaPublicKey {
+    /// For tests: a [`JwksEcdsaPublicKey`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "JwksEcdsaPublicKey",
+            "{\"kid\":\"sample\",\"alg\":\"sample\",\"use\":\"sample\",\"kty\":\"EC\",\"crv\":\"sample\",\"x\":\"sample\",\"y\":\"sample\"}",
+        )
+    }
+}

@@ -38,3 +38,14 @@ crate::decode::object! {
         x5u: optional "x5u",
     }
 }
+
+#[cfg(feature = "testing")]
+impl JwksEd25519PrivateKey {
+    /// For tests: a [`JwksEd25519PrivateKey`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "JwksEd25519PrivateKey",
+            "{\"kid\":\"sample\",\"alg\":\"sample\",\"use\":\"sample\",\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":\"sample\",\"d\":\"sample\"}",
+        )
+    }
+}

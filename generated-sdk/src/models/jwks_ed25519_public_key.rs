@@ -36,3 +36,14 @@ crate::decode::object! {
         x5u: optional "x5u",
     }
 }
+
+#[cfg(feature = "testing")]
+impl JwksEd25519PublicKey {
+    /// For tests: a [`JwksEd25519PublicKey`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "JwksEd25519PublicKey",
+            "{\"kid\":\"sample\",\"alg\":\"sample\",\"use\":\"sample\",\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"x\":\"sample\"}",
+        )
+    }
+}

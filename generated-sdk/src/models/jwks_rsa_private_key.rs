@@ -51,3 +51,14 @@ crate::decode::object! {
         x5u: optional "x5u",
     }
 }
+
+#[cfg(feature = "testing")]
+impl JwksRsaPrivateKey {
+    /// For tests: a [`JwksRsaPrivateKey`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "JwksRsaPrivateKey",
+            "{\"kid\":\"sample\",\"alg\":\"sample\",\"use\":\"sample\",\"kty\":\"RSA\",\"n\":\"sample\",\"e\":\"sample\",\"d\":\"sample\",\"p\":\"sample\",\"q\":\"sample\"}",
+        )
+    }
+}

@@ -34,3 +34,14 @@ crate::decode::object! {
         x5u: optional "x5u",
     }
 }
+
+#[cfg(feature = "testing")]
+impl JwksSymmetricKey {
+    /// For tests: a [`JwksSymmetricKey`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "JwksSymmetricKey",
+            "{\"kid\":\"sample\",\"alg\":\"sample\",\"use\":\"sample\",\"kty\":\"oct\",\"k\":\"sample\"}",
+        )
+    }
+}

@@ -38,3 +38,14 @@ crate::decode::object! {
         updated_at: required "updated_at",
     }
 }
+
+#[cfg(feature = "testing")]
+impl JwtTemplate {
+    /// For tests: a [`JwtTemplate`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "JwtTemplate",
+            "{\"object\":\"jwt_template\",\"id\":\"sample\",\"name\":\"sample\",\"claims\":{},\"lifetime\":1,\"allowed_clock_skew\":1,\"custom_signing_key\":false,\"signing_algorithm\":\"sample\",\"created_at\":1,\"updated_at\":1}",
+        )
+    }
+}

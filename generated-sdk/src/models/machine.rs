@@ -42,3 +42,14 @@ crate::decode::object! {
         scoped_machines: required "scoped_machines",
     }
 }
+
+#[cfg(feature = "testing")]
+impl Machine {
+    /// For tests: a [`Machine`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "Machine",
+            "{\"object\":\"machine\",\"id\":\"sample\",\"name\":\"sample\",\"instance_id\":\"sample\",\"created_at\":1,\"updated_at\":1,\"scoped_machines\":[{\"object\":\"machine\",\"id\":\"sample\",\"name\":\"sample\",\"instance_id\":\"sample\",\"created_at\":1,\"updated_at\":1}]}",
+        )
+    }
+}

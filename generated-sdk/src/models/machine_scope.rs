@@ -23,3 +23,14 @@ crate::decode::object! {
         created_at: required "created_at",
     }
 }
+
+#[cfg(feature = "testing")]
+impl MachineScope {
+    /// For tests: a [`MachineScope`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "MachineScope",
+            "{\"object\":\"machine_scope\",\"from_machine_id\":\"sample\",\"to_machine_id\":\"sample\",\"created_at\":1}",
+        )
+    }
+}

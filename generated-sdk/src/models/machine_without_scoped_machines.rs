@@ -36,3 +36,14 @@ crate::decode::object! {
         default_token_ttl: optional "default_token_ttl",
     }
 }
+
+#[cfg(feature = "testing")]
+impl MachineWithoutScopedMachines {
+    /// For tests: a [`MachineWithoutScopedMachines`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "MachineWithoutScopedMachines",
+            "{\"object\":\"machine\",\"id\":\"sample\",\"name\":\"sample\",\"instance_id\":\"sample\",\"created_at\":1,\"updated_at\":1}",
+        )
+    }
+}

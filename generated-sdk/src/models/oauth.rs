@@ -39,6 +39,17 @@ crate::decode::object! {
     }
 }
 
+#[cfg(feature = "testing")]
+impl OAuth {
+    /// For tests: a [`OAuth`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "OAuth",
+            "{\"status\":\"unverified\",\"strategy\":\"oauth_a\",\"attempts\":1,\"expire_at\":1}",
+        )
+    }
+}
+
 /// The `status` field of [`OAuth`](crate::models::OAuth).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

@@ -51,3 +51,14 @@ crate::decode::object! {
         token_secret: optional "token_secret",
     }
 }
+
+#[cfg(feature = "testing")]
+impl OAuthAccessTokenItem {
+    /// For tests: a [`OAuthAccessTokenItem`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "OAuthAccessTokenItem",
+            "{\"object\":\"oauth_access_token\",\"external_account_id\":\"sample\",\"provider_user_id\":\"sample\",\"token\":\"sample\",\"expires_at\":1,\"provider\":\"sample\",\"public_metadata\":{},\"label\":\"sample\"}",
+        )
+    }
+}

@@ -38,3 +38,14 @@ crate::decode::object! {
         client_id_metadata_documents_block_implicitly_allowed_clients: required "client_id_metadata_documents_block_implicitly_allowed_clients",
     }
 }
+
+#[cfg(feature = "testing")]
+impl OAuthApplicationSettings {
+    /// For tests: a [`OAuthApplicationSettings`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "OAuthApplicationSettings",
+            "{\"object\":\"oauth_application_settings\",\"dynamic_oauth_client_registration\":false,\"default_scopes\":[\"sample\"],\"oauth_jwt_access_tokens\":false,\"client_id_metadata_documents_advertised\":false,\"client_id_metadata_documents_only_allow_pre_registered_clients\":false,\"client_id_metadata_documents_block_implicitly_allowed_clients\":false}",
+        )
+    }
+}

@@ -67,3 +67,14 @@ crate::decode::object! {
         client_secret: optional "client_secret",
     }
 }
+
+#[cfg(feature = "testing")]
+impl OAuthApplicationWithSecret {
+    /// For tests: a [`OAuthApplicationWithSecret`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "OAuthApplicationWithSecret",
+            "{\"object\":\"oauth_application\",\"id\":\"sample\",\"instance_id\":\"sample\",\"name\":\"sample\",\"dynamically_registered\":false,\"consent_screen_enabled\":false,\"pkce_required\":false,\"public\":false,\"client_id\":\"sample\",\"client_uri\":\"sample\",\"client_image_url\":\"sample\",\"scopes\":\"sample\",\"redirect_uris\":[\"sample\"],\"callback_url\":\"sample\",\"authorize_url\":\"sample\",\"token_fetch_url\":\"sample\",\"user_info_url\":\"sample\",\"discovery_url\":\"sample\",\"token_introspection_url\":\"sample\",\"created_at\":1,\"updated_at\":1}",
+        )
+    }
+}

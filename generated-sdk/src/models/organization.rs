@@ -66,3 +66,14 @@ crate::decode::object! {
         role_set_key: optional "role_set_key",
     }
 }
+
+#[cfg(feature = "testing")]
+impl Organization {
+    /// For tests: a [`Organization`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "Organization",
+            "{\"object\":\"organization\",\"id\":\"sample\",\"name\":\"sample\",\"slug\":\"sample\",\"has_image\":false,\"max_allowed_memberships\":1,\"admin_delete_enabled\":false,\"public_metadata\":{},\"created_at\":1,\"updated_at\":1}",
+        )
+    }
+}

@@ -33,3 +33,14 @@ crate::decode::object! {
         verified_at: optional "verified_at",
     }
 }
+
+#[cfg(feature = "testing")]
+impl OrganizationDomainVerification {
+    /// For tests: a [`OrganizationDomainVerification`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "OrganizationDomainVerification",
+            "{\"status\":\"sample\",\"strategy\":\"sample\",\"attempts\":1,\"expire_at\":1,\"verified_at\":1}",
+        )
+    }
+}

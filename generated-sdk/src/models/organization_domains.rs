@@ -22,3 +22,14 @@ crate::decode::object! {
         total_count: required "total_count",
     }
 }
+
+#[cfg(feature = "testing")]
+impl OrganizationDomains {
+    /// For tests: a [`OrganizationDomains`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "OrganizationDomains",
+            "{\"data\":[{\"object\":\"organization_domain\",\"id\":\"sample\",\"organization_id\":\"sample\",\"name\":\"sample\",\"enrollment_mode\":\"manual_invitation\",\"affiliation_email_address\":\"sample\",\"affiliation_verification\":{\"status\":\"sample\",\"strategy\":\"sample\",\"attempts\":1,\"expire_at\":1,\"verified_at\":1},\"ownership_verification\":{\"status\":\"sample\",\"strategy\":\"sample\",\"attempts\":1,\"expire_at\":1,\"verified_at\":1},\"verification\":{\"status\":\"sample\",\"strategy\":\"sample\",\"attempts\":1,\"expire_at\":1,\"verified_at\":1},\"total_pending_invitations\":1,\"total_pending_suggestions\":1,\"created_at\":1,\"updated_at\":1}],\"total_count\":1}",
+        )
+    }
+}

@@ -56,3 +56,14 @@ crate::decode::object! {
         updated_at: required "updated_at",
     }
 }
+
+#[cfg(feature = "testing")]
+impl OrganizationInvitation {
+    /// For tests: a [`OrganizationInvitation`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "OrganizationInvitation",
+            "{\"object\":\"organization_invitation\",\"id\":\"sample\",\"email_address\":\"sample\",\"role\":\"sample\",\"role_name\":\"sample\",\"public_metadata\":{},\"url\":\"sample\",\"expires_at\":1,\"created_at\":1,\"updated_at\":1,\"inviter_id\":\"sample\",\"public_inviter_data\":{\"user_id\":\"sample\",\"first_name\":\"sample\",\"last_name\":\"sample\",\"image_url\":\"sample\",\"has_image\":false,\"identifier\":\"sample\"}}",
+        )
+    }
+}

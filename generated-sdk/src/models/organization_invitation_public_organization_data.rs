@@ -25,3 +25,14 @@ crate::decode::object! {
         has_image: required "has_image",
     }
 }
+
+#[cfg(feature = "testing")]
+impl OrganizationInvitationPublicOrganizationData {
+    /// For tests: a [`OrganizationInvitationPublicOrganizationData`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "OrganizationInvitationPublicOrganizationData",
+            "{\"id\":\"sample\",\"name\":\"sample\",\"slug\":\"sample\",\"has_image\":false}",
+        )
+    }
+}

@@ -26,3 +26,14 @@ crate::decode::object! {
         identifier: required "identifier",
     }
 }
+
+#[cfg(feature = "testing")]
+impl OrganizationInvitationPublicUserData {
+    /// For tests: a [`OrganizationInvitationPublicUserData`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "OrganizationInvitationPublicUserData",
+            "{\"user_id\":\"sample\",\"first_name\":\"sample\",\"last_name\":\"sample\",\"image_url\":\"sample\",\"has_image\":false,\"identifier\":\"sample\"}",
+        )
+    }
+}

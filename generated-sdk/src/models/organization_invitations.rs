@@ -23,3 +23,14 @@ crate::decode::object! {
         total_count: required "total_count",
     }
 }
+
+#[cfg(feature = "testing")]
+impl OrganizationInvitations {
+    /// For tests: a [`OrganizationInvitations`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "OrganizationInvitations",
+            "{\"data\":[{\"object\":\"organization_invitation\",\"id\":\"sample\",\"email_address\":\"sample\",\"role\":\"sample\",\"role_name\":\"sample\",\"public_metadata\":{},\"url\":\"sample\",\"expires_at\":1,\"created_at\":1,\"updated_at\":1,\"inviter_id\":\"sample\",\"public_inviter_data\":{\"user_id\":\"sample\",\"first_name\":\"sample\",\"last_name\":\"sample\",\"image_url\":\"sample\",\"has_image\":false,\"identifier\":\"sample\"}}],\"total_count\":1}",
+        )
+    }
+}

@@ -45,3 +45,14 @@ crate::decode::object! {
         updated_at: required "updated_at",
     }
 }
+
+#[cfg(feature = "testing")]
+impl OrganizationMembership {
+    /// For tests: a [`OrganizationMembership`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "OrganizationMembership",
+            "{\"object\":\"organization_membership\",\"id\":\"sample\",\"role\":\"sample\",\"permissions\":[\"sample\"],\"public_metadata\":{},\"created_at\":1,\"updated_at\":1,\"organization\":{\"object\":\"organization\",\"id\":\"sample\",\"name\":\"sample\",\"slug\":\"sample\",\"has_image\":false,\"max_allowed_memberships\":1,\"admin_delete_enabled\":false,\"public_metadata\":{},\"created_at\":1,\"updated_at\":1}}",
+        )
+    }
+}

@@ -40,3 +40,14 @@ crate::decode::object! {
         deprovisioned: optional "deprovisioned",
     }
 }
+
+#[cfg(feature = "testing")]
+impl OrganizationMembershipPublicUserData {
+    /// For tests: a [`OrganizationMembershipPublicUserData`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "OrganizationMembershipPublicUserData",
+            "{\"user_id\":\"sample\",\"first_name\":\"sample\",\"last_name\":\"sample\",\"profile_image_url\":\"sample\",\"image_url\":\"sample\",\"has_image\":false}",
+        )
+    }
+}

@@ -55,6 +55,17 @@ crate::decode::object! {
     }
 }
 
+#[cfg(feature = "testing")]
+impl OrganizationSettings {
+    /// For tests: a [`OrganizationSettings`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "OrganizationSettings",
+            "{\"object\":\"organization_settings\",\"enabled\":false,\"max_allowed_memberships\":1,\"max_allowed_roles\":1,\"max_allowed_domains\":1,\"creator_role\":\"sample\",\"admin_delete_enabled\":false,\"domains_enabled\":false,\"domains_enrollment_modes\":[\"manual_invitation\"],\"domains_default_role\":\"sample\"}",
+        )
+    }
+}
+
 /// The `domains_enrollment_modes` field of
 /// [`OrganizationSettings`](crate::models::OrganizationSettings).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

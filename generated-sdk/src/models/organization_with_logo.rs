@@ -64,3 +64,14 @@ crate::decode::object! {
         #[deprecated] logo_url: optional "logo_url",
     }
 }
+
+#[cfg(feature = "testing")]
+impl OrganizationWithLogo {
+    /// For tests: a [`OrganizationWithLogo`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "OrganizationWithLogo",
+            "{\"object\":\"organization\",\"id\":\"sample\",\"name\":\"sample\",\"slug\":\"sample\",\"has_image\":false,\"max_allowed_memberships\":1,\"admin_delete_enabled\":false,\"public_metadata\":{},\"created_at\":1,\"updated_at\":1,\"image_url\":\"sample\"}",
+        )
+    }
+}

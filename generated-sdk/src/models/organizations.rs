@@ -20,3 +20,14 @@ crate::decode::object! {
         total_count: required "total_count",
     }
 }
+
+#[cfg(feature = "testing")]
+impl Organizations {
+    /// For tests: a [`Organizations`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "Organizations",
+            "{\"data\":[{\"object\":\"organization\",\"id\":\"sample\",\"name\":\"sample\",\"slug\":\"sample\",\"has_image\":false,\"max_allowed_memberships\":1,\"admin_delete_enabled\":false,\"public_metadata\":{},\"created_at\":1,\"updated_at\":1}],\"total_count\":1}",
+        )
+    }
+}

@@ -20,3 +20,14 @@ crate::decode::object! {
         total_count: required "total_count",
     }
 }
+
+#[cfg(feature = "testing")]
+impl PaginatedBillingPriceResponse {
+    /// For tests: a [`PaginatedBillingPriceResponse`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "PaginatedBillingPriceResponse",
+            "{\"data\":[{\"object\":\"commerce_price\",\"id\":\"sample\",\"plan_id\":\"sample\",\"instance_id\":\"sample\",\"currency\":\"sample\",\"currency_symbol\":\"sample\",\"amount\":1,\"annual_monthly_amount\":1,\"fee\":{\"amount\":1,\"amount_formatted\":\"sample\",\"currency\":\"sample\",\"currency_symbol\":\"sample\"},\"annual_monthly_fee\":{\"amount\":1,\"amount_formatted\":\"sample\",\"currency\":\"sample\",\"currency_symbol\":\"sample\"},\"is_default\":false,\"created_at\":1,\"supported_billing_periods\":\"month\"}],\"total_count\":1}",
+        )
+    }
+}

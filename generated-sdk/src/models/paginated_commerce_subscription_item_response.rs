@@ -21,3 +21,14 @@ crate::decode::object! {
         total_count: required "total_count",
     }
 }
+
+#[cfg(feature = "testing")]
+impl PaginatedCommerceSubscriptionItemResponse {
+    /// For tests: a [`PaginatedCommerceSubscriptionItemResponse`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "PaginatedCommerceSubscriptionItemResponse",
+            "{\"data\":[{\"object\":\"commerce_subscription_item\",\"id\":\"sample\",\"instance_id\":\"sample\",\"status\":\"active\",\"plan_id\":\"sample\",\"plan_period\":\"month\",\"payer_id\":\"sample\",\"is_free_trial\":false,\"period_start\":1,\"period_end\":1,\"canceled_at\":1,\"past_due_at\":1,\"ended_at\":1}],\"total_count\":1}",
+        )
+    }
+}

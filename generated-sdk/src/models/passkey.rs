@@ -29,6 +29,17 @@ crate::decode::object! {
     }
 }
 
+#[cfg(feature = "testing")]
+impl Passkey {
+    /// For tests: a [`Passkey`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "Passkey",
+            "{\"object\":\"passkey\",\"name\":\"sample\",\"last_used_at\":1,\"verification\":{\"status\":\"verified\",\"strategy\":\"passkey\",\"attempts\":1,\"expire_at\":1}}",
+        )
+    }
+}
+
 /// The `verification` field of [`Passkey`](crate::models::Passkey).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
@@ -56,6 +67,17 @@ impl<'de> serde::Deserialize<'de> for PasskeyVerification {
                     },
                 )
             },
+        )
+    }
+}
+
+#[cfg(feature = "testing")]
+impl PasskeyVerification {
+    /// For tests: a [`PasskeyVerification`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "PasskeyVerification",
+            "{\"status\":\"verified\",\"strategy\":\"passkey\",\"attempts\":1,\"expire_at\":1}",
         )
     }
 }

@@ -36,3 +36,14 @@ crate::decode::object! {
         updated_at: required "updated_at",
     }
 }
+
+#[cfg(feature = "testing")]
+impl Permission {
+    /// For tests: a [`Permission`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "Permission",
+            "{\"object\":\"permission\",\"id\":\"sample\",\"name\":\"sample\",\"key\":\"sample\",\"description\":\"sample\",\"type\":\"sample\",\"created_at\":1,\"updated_at\":1}",
+        )
+    }
+}

@@ -49,6 +49,17 @@ crate::decode::object! {
     }
 }
 
+#[cfg(feature = "testing")]
+impl PhoneNumber {
+    /// For tests: a [`PhoneNumber`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "PhoneNumber",
+            "{\"object\":\"phone_number\",\"phone_number\":\"sample\",\"verification\":{\"status\":\"unverified\",\"strategy\":\"phone_code\",\"attempts\":1,\"expire_at\":1},\"linked_to\":[{\"type\":\"oauth_a\",\"id\":\"sample\"}],\"reserved\":false,\"created_at\":1,\"updated_at\":1}",
+        )
+    }
+}
+
 /// The `verification` field of [`PhoneNumber`](crate::models::PhoneNumber).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
@@ -81,6 +92,17 @@ impl<'de> serde::Deserialize<'de> for PhoneNumberVerification {
                     },
                 )
             },
+        )
+    }
+}
+
+#[cfg(feature = "testing")]
+impl PhoneNumberVerification {
+    /// For tests: a [`PhoneNumberVerification`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "PhoneNumberVerification",
+            "{\"status\":\"unverified\",\"strategy\":\"phone_code\",\"attempts\":1,\"expire_at\":1}",
         )
     }
 }

@@ -31,3 +31,14 @@ crate::decode::object! {
         to_price_id: required "to_price_id",
     }
 }
+
+#[cfg(feature = "testing")]
+impl PriceTransitionRequest {
+    /// For tests: a [`PriceTransitionRequest`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "PriceTransitionRequest",
+            "{\"from_price_id\":\"sample\",\"to_price_id\":\"sample\"}",
+        )
+    }
+}

@@ -34,3 +34,14 @@ crate::decode::object! {
         updated_at: required "updated_at",
     }
 }
+
+#[cfg(feature = "testing")]
+impl ProxyCheck {
+    /// For tests: a [`ProxyCheck`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "ProxyCheck",
+            "{\"object\":\"proxy_check\",\"id\":\"sample\",\"domain_id\":\"sample\",\"last_run_at\":1,\"proxy_url\":\"sample\",\"successful\":false,\"created_at\":1,\"updated_at\":1}",
+        )
+    }
+}

@@ -27,3 +27,14 @@ crate::decode::object! {
         updated_at: required "updated_at",
     }
 }
+
+#[cfg(feature = "testing")]
+impl RedirectUrl {
+    /// For tests: a [`RedirectUrl`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "RedirectUrl",
+            "{\"object\":\"redirect_url\",\"id\":\"sample\",\"url\":\"sample\",\"created_at\":1,\"updated_at\":1}",
+        )
+    }
+}

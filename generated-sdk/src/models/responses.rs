@@ -50,6 +50,14 @@ crate::decode::object! {
     }
 }
 
+#[cfg(feature = "testing")]
+impl VerificationResponse {
+    /// For tests: a [`VerificationResponse`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture("VerificationResponse", "{}")
+    }
+}
+
 /// Returned by
 /// [`UsersApi::list_user_trusted_devices`](crate::api::UsersApi::list_user_trusted_devices).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -64,6 +72,17 @@ crate::decode::object! {
     TrustedDeviceList {
         data: required "data",
         total_count: required "total_count",
+    }
+}
+
+#[cfg(feature = "testing")]
+impl TrustedDeviceList {
+    /// For tests: a [`TrustedDeviceList`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "TrustedDeviceList",
+            "{\"data\":[{\"object\":\"trusted_device\",\"id\":\"sample\",\"platform\":\"ios\",\"app_identifier\":\"sample\",\"algorithm\":\"ES256\",\"status\":\"active\",\"created_at\":1,\"updated_at\":1}],\"total_count\":1}",
+        )
     }
 }
 
@@ -105,6 +124,17 @@ crate::decode::object! {
     }
 }
 
+#[cfg(feature = "testing")]
+impl InvitationRevoked {
+    /// For tests: a [`InvitationRevoked`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "InvitationRevoked",
+            "{\"object\":\"invitation\",\"id\":\"sample\",\"email_address\":\"user@example.com\",\"public_metadata\":{},\"status\":\"pending\",\"created_at\":1,\"updated_at\":1}",
+        )
+    }
+}
+
 /// Returned by
 /// [`BetaFeaturesApi::update_instance_auth_config`](crate::api::BetaFeaturesApi::update_instance_auth_config).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
@@ -138,6 +168,14 @@ crate::decode::object! {
     }
 }
 
+#[cfg(feature = "testing")]
+impl InstanceSettings {
+    /// For tests: a [`InstanceSettings`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture("InstanceSettings", "{}")
+    }
+}
+
 /// Returned by [`MachinesApi::list_machines`](crate::api::MachinesApi::list_machines).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -151,6 +189,17 @@ crate::decode::object! {
     MachineList {
         data: required "data",
         total_count: required "total_count",
+    }
+}
+
+#[cfg(feature = "testing")]
+impl MachineList {
+    /// For tests: a [`MachineList`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "MachineList",
+            "{\"data\":[{\"object\":\"machine\",\"id\":\"sample\",\"name\":\"sample\",\"instance_id\":\"sample\",\"created_at\":1,\"updated_at\":1,\"scoped_machines\":[{\"object\":\"machine\",\"id\":\"sample\",\"name\":\"sample\",\"instance_id\":\"sample\",\"created_at\":1,\"updated_at\":1}]}],\"total_count\":1}",
+        )
     }
 }
 
@@ -194,6 +243,17 @@ crate::decode::object! {
     }
 }
 
+#[cfg(feature = "testing")]
+impl MachineCreated {
+    /// For tests: a [`MachineCreated`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "MachineCreated",
+            "{\"object\":\"machine\",\"id\":\"sample\",\"name\":\"sample\",\"instance_id\":\"sample\",\"created_at\":1,\"updated_at\":1,\"scoped_machines\":[{\"object\":\"machine\",\"id\":\"sample\",\"name\":\"sample\",\"instance_id\":\"sample\",\"created_at\":1,\"updated_at\":1}],\"secret_key\":\"sample\"}",
+        )
+    }
+}
+
 /// Returned by [`MachinesApi::delete_machine`](crate::api::MachinesApi::delete_machine).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -214,6 +274,17 @@ crate::decode::object! {
     }
 }
 
+#[cfg(feature = "testing")]
+impl MachineDeleted {
+    /// For tests: a [`MachineDeleted`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "MachineDeleted",
+            "{\"object\":\"machine\",\"id\":\"sample\",\"deleted\":true}",
+        )
+    }
+}
+
 /// Returned by [`MachinesApi::get_machine_secret_key`](crate::api::MachinesApi::get_machine_secret_key)
 /// and [`MachinesApi::rotate_machine_secret_key`](crate::api::MachinesApi::rotate_machine_secret_key).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -229,6 +300,17 @@ crate::decode::object! {
     MachineSecretKey {
         object: required "object",
         secret: required "secret",
+    }
+}
+
+#[cfg(feature = "testing")]
+impl MachineSecretKey {
+    /// For tests: a [`MachineSecretKey`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "MachineSecretKey",
+            "{\"object\":\"machine_secret_key\",\"secret\":\"sample\"}",
+        )
     }
 }
 
@@ -255,6 +337,17 @@ crate::decode::object! {
     }
 }
 
+#[cfg(feature = "testing")]
+impl MachineScopeDeleted {
+    /// For tests: a [`MachineScopeDeleted`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "MachineScopeDeleted",
+            "{\"object\":\"machine_scope\",\"from_machine_id\":\"sample\",\"to_machine_id\":\"sample\",\"deleted\":true}",
+        )
+    }
+}
+
 /// Returned by
 /// [`WaitlistEntriesApi::list_waitlist_entries`](crate::api::WaitlistEntriesApi::list_waitlist_entries).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -269,6 +362,17 @@ crate::decode::object! {
     WaitlistEntries {
         data: required "data",
         total_count: required "total_count",
+    }
+}
+
+#[cfg(feature = "testing")]
+impl WaitlistEntries {
+    /// For tests: a [`WaitlistEntries`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "WaitlistEntries",
+            "{\"data\":[{\"object\":\"waitlist_entry\",\"id\":\"sample\",\"email_address\":\"user@example.com\",\"status\":\"pending\",\"created_at\":1,\"updated_at\":1}],\"total_count\":1}",
+        )
     }
 }
 
@@ -289,6 +393,17 @@ crate::decode::object! {
     }
 }
 
+#[cfg(feature = "testing")]
+impl ScimDirectoryList {
+    /// For tests: a [`ScimDirectoryList`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "ScimDirectoryList",
+            "{\"data\":[{\"object\":\"scim_directory\",\"id\":\"sample\",\"name\":\"sample\",\"endpoint_url\":\"sample\",\"provider\":\"sample\",\"enabled\":false,\"group_role_mapping_enabled\":false,\"attribute_mapping\":{},\"created_at\":1,\"updated_at\":1}],\"total_count\":1}",
+        )
+    }
+}
+
 /// Returned by
 /// [`ScimDirectoriesApi::list_scim_group_role_mappings`](crate::api::ScimDirectoriesApi::list_scim_group_role_mappings)
 /// and
@@ -305,6 +420,17 @@ crate::decode::object! {
     ScimGroupRoleMappingList {
         data: required "data",
         total_count: required "total_count",
+    }
+}
+
+#[cfg(feature = "testing")]
+impl ScimGroupRoleMappingList {
+    /// For tests: a [`ScimGroupRoleMappingList`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "ScimGroupRoleMappingList",
+            "{\"data\":[{\"object\":\"scim_group_role_mapping\",\"id\":\"sample\",\"scim_directory_id\":\"sample\",\"directory_id\":\"sample\",\"scim_group_id\":\"sample\",\"directory_group_id\":\"sample\",\"scim_group_display_name\":\"sample\",\"directory_group_display_name\":\"sample\",\"precedence\":1,\"created_at\":1,\"updated_at\":1}],\"total_count\":1}",
+        )
     }
 }
 
@@ -329,6 +455,17 @@ crate::decode::object! {
     }
 }
 
+#[cfg(feature = "testing")]
+impl ScimGroupRoleMappingDeleted {
+    /// For tests: a [`ScimGroupRoleMappingDeleted`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "ScimGroupRoleMappingDeleted",
+            "{\"object\":\"scim_group_role_mapping\",\"id\":\"sample\",\"deleted\":true}",
+        )
+    }
+}
+
 /// Returned by [`DirectoriesApi::list_directories`](crate::api::DirectoriesApi::list_directories).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -342,6 +479,17 @@ crate::decode::object! {
     DirectoryList {
         data: required "data",
         total_count: required "total_count",
+    }
+}
+
+#[cfg(feature = "testing")]
+impl DirectoryList {
+    /// For tests: a [`DirectoryList`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "DirectoryList",
+            "{\"data\":[{\"object\":\"directory\",\"id\":\"sample\",\"name\":\"sample\",\"endpoint_url\":\"sample\",\"provider\":\"sample\",\"enabled\":false,\"group_role_mapping_enabled\":false,\"attribute_mapping\":{},\"created_at\":1,\"updated_at\":1}],\"total_count\":1}",
+        )
     }
 }
 
@@ -364,6 +512,17 @@ crate::decode::object! {
     }
 }
 
+#[cfg(feature = "testing")]
+impl DirectoryGroupRoleMappingList {
+    /// For tests: a [`DirectoryGroupRoleMappingList`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "DirectoryGroupRoleMappingList",
+            "{\"data\":[{\"object\":\"directory_group_role_mapping\",\"id\":\"sample\",\"directory_id\":\"sample\",\"scim_directory_id\":\"sample\",\"directory_group_id\":\"sample\",\"scim_group_id\":\"sample\",\"directory_group_display_name\":\"sample\",\"scim_group_display_name\":\"sample\",\"precedence\":1,\"created_at\":1,\"updated_at\":1}],\"total_count\":1}",
+        )
+    }
+}
+
 /// Returned by
 /// [`DirectoriesApi::delete_directory_group_role_mapping`](crate::api::DirectoriesApi::delete_directory_group_role_mapping).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -382,5 +541,16 @@ crate::decode::object! {
         object: required "object",
         id: required "id",
         deleted: required "deleted",
+    }
+}
+
+#[cfg(feature = "testing")]
+impl DirectoryGroupRoleMappingDeleted {
+    /// For tests: a [`DirectoryGroupRoleMappingDeleted`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "DirectoryGroupRoleMappingDeleted",
+            "{\"object\":\"directory_group_role_mapping\",\"id\":\"sample\",\"deleted\":true}",
+        )
     }
 }

@@ -44,3 +44,14 @@ crate::decode::object! {
         updated_at: required "updated_at",
     }
 }
+
+#[cfg(feature = "testing")]
+impl Role {
+    /// For tests: a [`Role`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "Role",
+            "{\"object\":\"role\",\"id\":\"sample\",\"name\":\"sample\",\"key\":\"sample\",\"description\":\"sample\",\"is_creator_eligible\":false,\"permissions\":[{\"object\":\"permission\",\"id\":\"sample\",\"name\":\"sample\",\"key\":\"sample\",\"description\":\"sample\",\"type\":\"sample\",\"created_at\":1,\"updated_at\":1}],\"created_at\":1,\"updated_at\":1}",
+        )
+    }
+}

@@ -55,6 +55,17 @@ crate::decode::object! {
     }
 }
 
+#[cfg(feature = "testing")]
+impl RoleSet {
+    /// For tests: a [`RoleSet`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "RoleSet",
+            "{\"object\":\"role_set\",\"id\":\"sample\",\"name\":\"sample\",\"key\":\"sample\",\"description\":\"sample\",\"roles\":[{\"object\":\"role_set_item\",\"id\":\"sample\",\"name\":\"sample\",\"key\":\"sample\",\"description\":\"sample\",\"created_at\":1,\"updated_at\":1}],\"type\":\"initial\",\"created_at\":1,\"updated_at\":1}",
+        )
+    }
+}
+
 /// The type of the role set ("initial" or "custom")
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

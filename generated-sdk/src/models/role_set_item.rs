@@ -42,3 +42,14 @@ crate::decode::object! {
         updated_at: required "updated_at",
     }
 }
+
+#[cfg(feature = "testing")]
+impl RoleSetItem {
+    /// For tests: a [`RoleSetItem`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "RoleSetItem",
+            "{\"object\":\"role_set_item\",\"id\":\"sample\",\"name\":\"sample\",\"key\":\"sample\",\"description\":\"sample\",\"created_at\":1,\"updated_at\":1}",
+        )
+    }
+}

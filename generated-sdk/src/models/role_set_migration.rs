@@ -58,3 +58,14 @@ crate::decode::object! {
         updated_at: required "updated_at",
     }
 }
+
+#[cfg(feature = "testing")]
+impl RoleSetMigration {
+    /// For tests: a [`RoleSetMigration`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "RoleSetMigration",
+            "{\"object\":\"role_set_migration\",\"id\":\"sample\",\"instance_id\":\"sample\",\"source_role_set_id\":\"sample\",\"trigger_type\":\"sample\",\"status\":\"sample\",\"migrated_members\":1,\"created_at\":1,\"updated_at\":1}",
+        )
+    }
+}

@@ -19,3 +19,14 @@ crate::decode::object! {
         total_count: required "total_count",
     }
 }
+
+#[cfg(feature = "testing")]
+impl RoleSets {
+    /// For tests: a [`RoleSets`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "RoleSets",
+            "{\"data\":[{\"object\":\"role_set\",\"id\":\"sample\",\"name\":\"sample\",\"key\":\"sample\",\"description\":\"sample\",\"roles\":[{\"object\":\"role_set_item\",\"id\":\"sample\",\"name\":\"sample\",\"key\":\"sample\",\"description\":\"sample\",\"created_at\":1,\"updated_at\":1}],\"type\":\"initial\",\"created_at\":1,\"updated_at\":1}],\"total_count\":1}",
+        )
+    }
+}

@@ -20,3 +20,14 @@ crate::decode::object! {
         total_count: required "total_count",
     }
 }
+
+#[cfg(feature = "testing")]
+impl Roles {
+    /// For tests: a [`Roles`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "Roles",
+            "{\"data\":[{\"object\":\"role\",\"id\":\"sample\",\"name\":\"sample\",\"key\":\"sample\",\"description\":\"sample\",\"is_creator_eligible\":false,\"permissions\":[{\"object\":\"permission\",\"id\":\"sample\",\"name\":\"sample\",\"key\":\"sample\",\"description\":\"sample\",\"type\":\"sample\",\"created_at\":1,\"updated_at\":1}],\"created_at\":1,\"updated_at\":1}],\"total_count\":1}",
+        )
+    }
+}

@@ -39,6 +39,17 @@ crate::decode::object! {
     }
 }
 
+#[cfg(feature = "testing")]
+impl Saml {
+    /// For tests: a [`Saml`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "Saml",
+            "{\"status\":\"unverified\",\"strategy\":\"saml\",\"attempts\":1}",
+        )
+    }
+}
+
 /// The `status` field of [`Saml`](crate::models::Saml).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

@@ -48,6 +48,17 @@ crate::decode::object! {
     }
 }
 
+#[cfg(feature = "testing")]
+impl SamlAccount {
+    /// For tests: a [`SamlAccount`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "SamlAccount",
+            "{\"id\":\"sample\",\"object\":\"saml_account\",\"provider\":\"sample\",\"active\":false,\"email_address\":\"sample\",\"verification\":{\"status\":\"unverified\",\"strategy\":\"saml\",\"attempts\":1}}",
+        )
+    }
+}
+
 /// The `verification` field of [`SamlAccount`](crate::models::SamlAccount).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
@@ -80,6 +91,17 @@ impl<'de> serde::Deserialize<'de> for SamlAccountVerification {
                     },
                 )
             },
+        )
+    }
+}
+
+#[cfg(feature = "testing")]
+impl SamlAccountVerification {
+    /// For tests: a [`SamlAccountVerification`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "SamlAccountVerification",
+            "{\"status\":\"unverified\",\"strategy\":\"saml\",\"attempts\":1}",
         )
     }
 }

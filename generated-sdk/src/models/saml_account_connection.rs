@@ -44,3 +44,14 @@ crate::decode::object! {
         updated_at: required "updated_at",
     }
 }
+
+#[cfg(feature = "testing")]
+impl SamlAccountConnection {
+    /// For tests: a [`SamlAccountConnection`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "SamlAccountConnection",
+            "{\"id\":\"sample\",\"name\":\"sample\",\"active\":false,\"provider\":\"sample\",\"sync_user_attributes\":false,\"created_at\":1,\"updated_at\":1,\"domain\":\"sample\"}",
+        )
+    }
+}

@@ -98,3 +98,14 @@ crate::decode::object! {
         updated_at: required "updated_at",
     }
 }
+
+#[cfg(feature = "testing")]
+impl SamlConnection {
+    /// For tests: a [`SamlConnection`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "SamlConnection",
+            "{\"object\":\"saml_connection\",\"id\":\"sample\",\"name\":\"sample\",\"idp_entity_id\":\"sample\",\"idp_sso_url\":\"sample\",\"idp_certificate\":\"sample\",\"idp_certificate_issued_at\":1,\"idp_certificate_expires_at\":1,\"acs_url\":\"sample\",\"sp_entity_id\":\"sample\",\"sp_metadata_url\":\"sample\",\"active\":false,\"provider\":\"sample\",\"user_count\":1,\"sync_user_attributes\":false,\"allow_subdomains\":false,\"allow_idp_initiated\":false,\"disable_additional_identifications\":false,\"allow_organization_account_linking\":false,\"force_authn\":false,\"login_hint\":{\"mode\":\"email_address\"},\"created_at\":1,\"updated_at\":1,\"domain\":\"sample\"}",
+        )
+    }
+}

@@ -20,3 +20,14 @@ crate::decode::object! {
         last_name: required "last_name",
     }
 }
+
+#[cfg(feature = "testing")]
+impl SamlConnectionAttributeMapping {
+    /// For tests: a [`SamlConnectionAttributeMapping`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "SamlConnectionAttributeMapping",
+            "{\"user_id\":\"sample\",\"email_address\":\"sample\",\"first_name\":\"sample\",\"last_name\":\"sample\"}",
+        )
+    }
+}

@@ -20,6 +20,17 @@ crate::decode::object! {
     }
 }
 
+#[cfg(feature = "testing")]
+impl SamlConnectionLoginHint {
+    /// For tests: a [`SamlConnectionLoginHint`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "SamlConnectionLoginHint",
+            "{\"mode\":\"email_address\"}",
+        )
+    }
+}
+
 /// Controls the login_hint sent to the IdP on SSO sign-in
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

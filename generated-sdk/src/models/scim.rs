@@ -25,3 +25,14 @@ crate::decode::object! {
         expire_at: optional "expire_at",
     }
 }
+
+#[cfg(feature = "testing")]
+impl Scim {
+    /// For tests: a [`Scim`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "Scim",
+            "{\"status\":\"verified\",\"strategy\":\"scim\",\"attempts\":1,\"expire_at\":1}",
+        )
+    }
+}

@@ -55,6 +55,17 @@ crate::decode::object! {
     }
 }
 
+#[cfg(feature = "testing")]
+impl ScimDirectory {
+    /// For tests: a [`ScimDirectory`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "ScimDirectory",
+            "{\"object\":\"scim_directory\",\"id\":\"sample\",\"name\":\"sample\",\"endpoint_url\":\"sample\",\"provider\":\"sample\",\"enabled\":false,\"group_role_mapping_enabled\":false,\"attribute_mapping\":{},\"created_at\":1,\"updated_at\":1}",
+        )
+    }
+}
+
 /// The `custom_attributes` field of [`ScimDirectory`](crate::models::ScimDirectory).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
@@ -87,5 +98,13 @@ crate::decode::object! {
         scim_path: optional "scim_path",
         directory_path: optional "directory_path",
         multi_valued: optional "multi_valued",
+    }
+}
+
+#[cfg(feature = "testing")]
+impl ScimDirectoryCustomAttributesItem {
+    /// For tests: a [`ScimDirectoryCustomAttributesItem`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture("ScimDirectoryCustomAttributesItem", "{}")
     }
 }

@@ -24,3 +24,14 @@ crate::decode::object! {
         external_id: optional "external_id",
     }
 }
+
+#[cfg(feature = "testing")]
+impl ScimUserMetadata {
+    /// For tests: a [`ScimUserMetadata`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "ScimUserMetadata",
+            "{\"directory_id\":\"sample\",\"external_id\":\"sample\"}",
+        )
+    }
+}

@@ -55,6 +55,17 @@ crate::decode::object! {
     }
 }
 
+#[cfg(feature = "testing")]
+impl Session {
+    /// For tests: a [`Session`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "Session",
+            "{\"object\":\"session\",\"id\":\"sample\",\"user_id\":\"sample\",\"client_id\":\"sample\",\"status\":\"active\",\"last_active_at\":1,\"expire_at\":1,\"abandon_at\":1,\"updated_at\":1,\"created_at\":1}",
+        )
+    }
+}
+
 /// The `status` field of [`Session`](crate::models::Session).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

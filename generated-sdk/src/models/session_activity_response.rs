@@ -36,3 +36,14 @@ crate::decode::object! {
         country: optional "country",
     }
 }
+
+#[cfg(feature = "testing")]
+impl SessionActivityResponse {
+    /// For tests: a [`SessionActivityResponse`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "SessionActivityResponse",
+            "{\"id\":\"sample\",\"object\":\"sample\",\"is_mobile\":false}",
+        )
+    }
+}

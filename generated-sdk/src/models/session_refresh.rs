@@ -35,3 +35,14 @@ impl<'de> serde::Deserialize<'de> for SessionRefresh {
         )
     }
 }
+
+#[cfg(feature = "testing")]
+impl SessionRefresh {
+    /// For tests: a [`SessionRefresh`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "SessionRefresh",
+            "{\"object\":\"token\",\"jwt\":\"sample\"}",
+        )
+    }
+}

@@ -14,3 +14,11 @@ crate::decode::object! {
         key: required "key",
     }
 }
+
+#[cfg(feature = "testing")]
+impl SessionTask {
+    /// For tests: a [`SessionTask`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture("SessionTask", "{\"key\":\"sample\"}")
+    }
+}

@@ -36,3 +36,14 @@ crate::decode::object! {
         updated_at: required "updated_at",
     }
 }
+
+#[cfg(feature = "testing")]
+impl SignInToken {
+    /// For tests: a [`SignInToken`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "SignInToken",
+            "{\"object\":\"sign_in_token\",\"id\":\"sample\",\"user_id\":\"sample\",\"status\":\"pending\",\"created_at\":1,\"updated_at\":1}",
+        )
+    }
+}

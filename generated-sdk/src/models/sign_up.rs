@@ -85,6 +85,17 @@ crate::decode::object! {
     }
 }
 
+#[cfg(feature = "testing")]
+impl SignUp {
+    /// For tests: a [`SignUp`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "SignUp",
+            "{\"object\":\"sign_up_attempt\",\"id\":\"sample\",\"status\":\"missing_requirements\",\"required_fields\":[\"sample\"],\"optional_fields\":[\"sample\"],\"missing_fields\":[\"sample\"],\"unverified_fields\":[\"sample\"],\"verifications\":{\"email_address\":{},\"phone_number\":{},\"web3_wallet\":{},\"external_account\":{}},\"username\":\"sample\",\"email_address\":\"sample\",\"phone_number\":\"sample\",\"web3_wallet\":\"sample\",\"password_enabled\":false,\"first_name\":\"sample\",\"last_name\":\"sample\",\"custom_action\":false,\"external_id\":\"sample\",\"created_session_id\":\"sample\",\"created_user_id\":\"sample\",\"abandon_at\":1700690400000,\"legal_accepted_at\":1700690400000}",
+        )
+    }
+}
+
 /// The `status` field of [`SignUp`](crate::models::SignUp).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

@@ -21,6 +21,14 @@ crate::decode::object! {
     }
 }
 
+#[cfg(feature = "testing")]
+impl SignUpVerification {
+    /// For tests: a [`SignUpVerification`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture("SignUpVerification", "{}")
+    }
+}
+
 /// The `next_action` field of [`SignUpVerification`](crate::models::SignUpVerification).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

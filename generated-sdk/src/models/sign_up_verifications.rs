@@ -26,3 +26,14 @@ crate::decode::object! {
         external_account: optional "external_account",
     }
 }
+
+#[cfg(feature = "testing")]
+impl SignUpVerifications {
+    /// For tests: a [`SignUpVerifications`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "SignUpVerifications",
+            "{\"email_address\":{},\"phone_number\":{},\"web3_wallet\":{},\"external_account\":{}}",
+        )
+    }
+}

@@ -15,3 +15,11 @@ crate::decode::object! {
         svix_url: required "svix_url",
     }
 }
+
+#[cfg(feature = "testing")]
+impl SvixUrl {
+    /// For tests: a [`SvixUrl`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture("SvixUrl", "{\"svix_url\":\"sample\"}")
+    }
+}

@@ -106,3 +106,11 @@ crate::decode::object! {
         created_at: optional "created_at",
     }
 }
+
+#[cfg(feature = "testing")]
+impl Template {
+    /// For tests: a [`Template`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture("Template", "{}")
+    }
+}

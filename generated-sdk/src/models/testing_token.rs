@@ -21,3 +21,14 @@ crate::decode::object! {
         expires_at: required "expires_at",
     }
 }
+
+#[cfg(feature = "testing")]
+impl TestingToken {
+    /// For tests: a [`TestingToken`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "TestingToken",
+            "{\"object\":\"testing_token\",\"token\":\"1713877200-c_2J2MvPu9PnXcuhbPZNao0LOXqK9A7YrnBn0HmIWxy\",\"expires_at\":1713880800}",
+        )
+    }
+}

@@ -18,3 +18,11 @@ crate::decode::object! {
         jwt: required "jwt",
     }
 }
+
+#[cfg(feature = "testing")]
+impl Token {
+    /// For tests: a [`Token`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture("Token", "{\"object\":\"token\",\"jwt\":\"sample\"}")
+    }
+}

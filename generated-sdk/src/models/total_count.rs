@@ -17,3 +17,14 @@ crate::decode::object! {
         total_count: required "total_count",
     }
 }
+
+#[cfg(feature = "testing")]
+impl TotalCount {
+    /// For tests: a [`TotalCount`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "TotalCount",
+            "{\"object\":\"total_count\",\"total_count\":1}",
+        )
+    }
+}

@@ -45,6 +45,17 @@ crate::decode::object! {
     }
 }
 
+#[cfg(feature = "testing")]
+impl TrustedDevice {
+    /// For tests: a [`TrustedDevice`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "TrustedDevice",
+            "{\"object\":\"trusted_device\",\"id\":\"sample\",\"platform\":\"ios\",\"app_identifier\":\"sample\",\"algorithm\":\"ES256\",\"status\":\"active\",\"created_at\":1,\"updated_at\":1}",
+        )
+    }
+}
+
 /// The `platform` field of [`TrustedDevice`](crate::models::TrustedDevice).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

@@ -35,3 +35,14 @@ crate::decode::object! {
         verified_at_client: optional "verified_at_client",
     }
 }
+
+#[cfg(feature = "testing")]
+impl VerificationPasskey {
+    /// For tests: a [`VerificationPasskey`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "VerificationPasskey",
+            "{\"status\":\"verified\",\"strategy\":\"passkey\",\"attempts\":1,\"expire_at\":1}",
+        )
+    }
+}

@@ -40,6 +40,17 @@ crate::decode::object! {
     }
 }
 
+#[cfg(feature = "testing")]
+impl WaitlistEntry {
+    /// For tests: a [`WaitlistEntry`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "WaitlistEntry",
+            "{\"object\":\"waitlist_entry\",\"id\":\"sample\",\"email_address\":\"user@example.com\",\"status\":\"pending\",\"created_at\":1,\"updated_at\":1}",
+        )
+    }
+}
+
 /// The `status` field of [`WaitlistEntry`](crate::models::WaitlistEntry).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

@@ -38,6 +38,17 @@ crate::decode::object! {
     }
 }
 
+#[cfg(feature = "testing")]
+impl Web3Signature {
+    /// For tests: a [`Web3Signature`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "Web3Signature",
+            "{\"status\":\"unverified\",\"strategy\":\"web3_metamask_signature\",\"attempts\":1,\"expire_at\":1}",
+        )
+    }
+}
+
 /// The `strategy` field of [`Web3Signature`](crate::models::Web3Signature).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

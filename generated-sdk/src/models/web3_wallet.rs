@@ -32,6 +32,17 @@ crate::decode::object! {
     }
 }
 
+#[cfg(feature = "testing")]
+impl Web3Wallet {
+    /// For tests: a [`Web3Wallet`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "Web3Wallet",
+            "{\"object\":\"web3_wallet\",\"web3_wallet\":\"sample\",\"verification\":{\"status\":\"unverified\",\"strategy\":\"web3_metamask_signature\",\"attempts\":1,\"expire_at\":1},\"created_at\":1,\"updated_at\":1}",
+        )
+    }
+}
+
 /// The `verification` field of [`Web3Wallet`](crate::models::Web3Wallet).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
@@ -64,6 +75,17 @@ impl<'de> serde::Deserialize<'de> for Web3WalletVerification {
                     },
                 )
             },
+        )
+    }
+}
+
+#[cfg(feature = "testing")]
+impl Web3WalletVerification {
+    /// For tests: a [`Web3WalletVerification`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "Web3WalletVerification",
+            "{\"status\":\"unverified\",\"strategy\":\"web3_metamask_signature\",\"attempts\":1,\"expire_at\":1}",
         )
     }
 }

@@ -98,11 +98,11 @@ pub(super) fn group(api: &Api, group: &Group) -> TokenStream {
 
 /// A parameter the group method takes as an argument (required ones); the builder has a
 /// setter for every other.
-fn is_argument(p: &Param) -> bool {
+pub(super) fn is_argument(p: &Param) -> bool {
     p.required && p.location != ParamLocation::Cookie
 }
 
-fn field_names(op: &Operation) -> Vec<(String, &Param)> {
+pub(super) fn field_names(op: &Operation) -> Vec<(String, &Param)> {
     let mut ns = Namespace::new();
     for reserved in ["client", "options", "body"] {
         ns.claim(reserved);
@@ -208,7 +208,7 @@ fn media_notes(op: &Operation) -> Vec<String> {
 }
 
 /// The setter's parameter type and the expression that stores it.
-fn setter_type(api: &Api, t: &TypeRef, value: &proc_macro2::Ident) -> (TokenStream, TokenStream) {
+pub(super) fn setter_type(api: &Api, t: &TypeRef, value: &proc_macro2::Ident) -> (TokenStream, TokenStream) {
     match t {
         TypeRef::String => (quote!(impl Into<String>), quote!(#value.into())),
         TypeRef::Array(inner) if **inner == TypeRef::String => {
@@ -475,7 +475,7 @@ fn default_text(v: &serde_json::Value) -> String {
 }
 
 /// Types whose `Display` is their query-string form.
-fn displayable(api: &Api, t: &TypeRef) -> bool {
+pub(super) fn displayable(api: &Api, t: &TypeRef) -> bool {
     match t {
         TypeRef::String | TypeRef::Integer { .. } | TypeRef::Number | TypeRef::Boolean => true,
         TypeRef::Named(id) => matches!(api.ty(*id).kind, TypeKind::Enum { .. }),

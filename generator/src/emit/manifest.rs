@@ -88,6 +88,14 @@ const CLIENT_DEPENDENCIES: &[Dependency] = &[
 const LAYER_DEPENDENCIES: &[Dependency] =
     &[dep("axum-core", "0.5").optional(), dep("tower-layer", "0.3").optional(), dep("tower-service", "0.3").optional()];
 
+/// What the testing kit's mock server depends on, in addition: the HTTP server half of
+/// the hyper that reqwest already builds on, so that `testing` adds no crate to the tree.
+const MOCK_DEPENDENCIES: &[Dependency] = &[
+    dep("http-body-util", "0.1").optional(),
+    dep("hyper", "1").features(&["server", "http1"]).optional(),
+    dep("hyper-util", "0.1").features(&["tokio"]).optional(),
+];
+
 const TRACING: Dependency = dep("tracing", "0.1").no_defaults().features(&["std"]).optional();
 
 /// What the client's own tests depend on.
@@ -142,9 +150,17 @@ fn features(plan: &Crate<'_>) -> Vec<Feature> {
             &["auth", "dep:axum-core", "dep:tower-layer", "dep:tower-service"],
         ));
         out.push(feature(
-            "A testing kit for dev-dependencies: a test key, minted tokens, signed webhooks.",
+            "A testing kit for dev-dependencies: a test key, minted tokens, signed webhooks, a typed mock server and model fixtures.",
             "testing",
-            &["auth", "webhook-verification"],
+            &[
+                "auth",
+                "webhook-verification",
+                "dep:http-body-util",
+                "dep:hyper",
+                "dep:hyper-util",
+                "tokio/net",
+                "tokio/rt",
+            ],
         ));
     }
     out.push(feature(
@@ -207,6 +223,7 @@ pub(super) fn render(plan: &Crate<'_>, options: &Options) -> String {
         dependencies.extend(CLIENT_DEPENDENCIES);
         if plan.runtime.auth {
             dependencies.extend(LAYER_DEPENDENCIES);
+            dependencies.extend(MOCK_DEPENDENCIES);
         }
         dependencies.push(&TRACING);
     }
@@ -267,7 +284,12 @@ mod tests {
         let manifest = include_str!("../../../templates/Cargo.toml");
         let section = manifest.split("\n[dependencies]\n").nth(1).and_then(|s| s.split("\n[").next()).unwrap_or("");
         let mut declared: Vec<&str> = section.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#')).collect();
-        let all = MODEL_DEPENDENCIES.iter().chain(CLIENT_DEPENDENCIES).chain(LAYER_DEPENDENCIES).chain([&TRACING]);
+        let all = MODEL_DEPENDENCIES
+            .iter()
+            .chain(CLIENT_DEPENDENCIES)
+            .chain(LAYER_DEPENDENCIES)
+            .chain(MOCK_DEPENDENCIES)
+            .chain([&TRACING]);
         let mut ours: Vec<String> = all.map(Dependency::line).collect();
         declared.sort_unstable();
         ours.sort_unstable();

@@ -6,6 +6,7 @@ mod conformance;
 mod docs;
 mod examples;
 mod manifest;
+mod mocks;
 mod types;
 
 use proc_macro2::TokenStream;
@@ -86,7 +87,13 @@ const RUNTIME: &[(&str, &[RuntimeFile], Needs)] = &[
     ),
     (
         "testing",
-        &[runtime_file!("testing/mod.rs"), runtime_file!("testing/tokens.rs"), runtime_file!("testing/webhook.rs")],
+        &[
+            runtime_file!("testing/mod.rs"),
+            runtime_file!("testing/mock.rs"),
+            runtime_file!("testing/rule.rs"),
+            runtime_file!("testing/tokens.rs"),
+            runtime_file!("testing/webhook.rs"),
+        ],
         Needs::Jwks,
     ),
     ("webhooks", &[runtime_file!("webhooks.rs")], Needs::Operations),
@@ -202,9 +209,13 @@ pub fn emit_crate(plan: &Crate<'_>, options: &Options) -> Result<Vec<File>, Erro
                 files.push(File { path: "src/webhooks/mod.rs".into(), contents: format!("{HEADER}{source}{typed}") });
                 rust.extend(webhook_files(webhooks));
             }
-            None => files.extend(sources.iter().map(|(path, text)| File {
-                path: format!("src/{path}"),
-                contents: format!("{HEADER}{}", without_unit_tests(text)),
+            None => files.extend(sources.iter().map(|(path, text)| {
+                // The testing kit's mod.rs declares the generated mocks of the operations.
+                let mocks = (*path == "testing/mod.rs" && plan.runtime.client).then_some(mocks::DECLARATION);
+                File {
+                    path: format!("src/{path}"),
+                    contents: format!("{HEADER}{}{}", without_unit_tests(text), mocks.unwrap_or_default()),
+                }
             })),
         }
     }
@@ -215,9 +226,14 @@ pub fn emit_crate(plan: &Crate<'_>, options: &Options) -> Result<Vec<File>, Erro
             rust.push(rust_file(&format!("src/api/{}.rs", group.name), api::group(plan.api, group)));
         }
         rust.push(rust_file("tests/conformance.rs", conformance::emit(plan, &krate)));
+        if runtime.contains(&"testing") {
+            rust.extend(mocks::files(plan));
+            rust.push(rust_file("tests/mock_coverage.rs", mocks::coverage_test(plan, &krate)));
+        }
     }
     let all: Vec<TypeId> = (0..plan.api.types.len()).collect();
-    rust.extend(models(plan.api, &all, &[], "src/models", &quote!(crate::models), Some(&plan.gates)));
+    let fixtures = runtime.contains(&"testing");
+    rust.extend(models(plan.api, &all, &[], "src/models", &quote!(crate::models), Some(&plan.gates), fixtures));
     if !plan.api.examples.is_empty() {
         rust.push(rust_file("tests/spec_examples.rs", examples::emit(plan.api, &krate, plan.runtime.client)));
     }
@@ -248,13 +264,13 @@ fn webhook_files(webhooks: &crate::ir::Webhooks<'_>) -> Vec<Unformatted> {
     let mut reused: Vec<&str> = webhooks.shared.keys().map(|&id| events.ty(id).name.as_str()).collect();
     reused.sort_unstable();
     let mut files = vec![rust_file("src/webhooks/events.rs", events_file(events))];
-    files.extend(models(events, &own, &reused, "src/webhooks/models", &quote!(crate::webhooks::models), None));
+    files.extend(models(events, &own, &reused, "src/webhooks/models", &quote!(crate::webhooks::models), None, false));
     files
 }
 
 /// The model files for the types `ids` of an API below `dir`, whose module is `path`
 /// (`crate::models`), gated by `gates`; `reused` names types the module re-exports from
-/// `crate::models`.
+/// `crate::models`; response models get a `fixture()` when `fixtures`.
 fn models(
     api: &Api,
     ids: &[TypeId],
@@ -262,6 +278,7 @@ fn models(
     dir: &str,
     path: &TokenStream,
     gates: Option<&crate::ir::Gates>,
+    fixtures: bool,
 ) -> Vec<Unformatted> {
     let file_gate = |module: &str| gates.and_then(|g| gate(g.modules.get(module)));
     let mut files = Vec::new();
@@ -279,7 +296,7 @@ fn models(
         let name = module.rsplit('/').next().unwrap_or(module);
         let names: Vec<&str> = ids.iter().map(|&id| api.ty(id).name.as_str()).collect();
         list.push((name.to_owned(), names, file_gate(module)));
-        files.push(rust_file(&file, model_file(api, ids, path)));
+        files.push(rust_file(&file, model_file(api, ids, path, fixtures)));
     }
     let has_ops = !ops.is_empty();
     if has_ops {
@@ -576,7 +593,7 @@ fn events_file(api: &Api) -> TokenStream {
     }
 }
 
-fn model_file(api: &Api, ids: &[TypeId], path: &TokenStream) -> TokenStream {
+fn model_file(api: &Api, ids: &[TypeId], path: &TokenStream, fixtures: bool) -> TokenStream {
     let mut imports = BTreeSet::new();
     for &id in ids {
         for dep in api.ty(id).kind.refs() {
@@ -590,7 +607,11 @@ fn model_file(api: &Api, ids: &[TypeId], path: &TokenStream) -> TokenStream {
         quote!(use #path::{ #(#names),* };)
     });
     let models = path.to_string().replace(' ', "");
-    let items = ids.iter().map(|&id| types::emit(api, api.ty(id), &models));
+    let items = ids.iter().map(|&id| {
+        let definition = types::emit(api, api.ty(id), &models);
+        let fixture = fixtures.then(|| mocks::fixture(api.ty(id))).flatten();
+        quote!(#definition #fixture)
+    });
     quote! {
         #imports
         #( #items )*

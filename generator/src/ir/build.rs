@@ -208,6 +208,7 @@ impl<'a> Builder<'a> {
 
     fn new_type(&mut self, name: String, pointer: &str, module: &str, schema: Option<&Schema>) -> TypeId {
         let data = schema.map(|s| &s.schema_data);
+        let sample = self.spec.raw.pointer(pointer).and_then(|raw| super::sample::sample(&self.spec.raw, raw));
         self.types.push(TypeDef {
             name,
             pointer: pointer.to_owned(),
@@ -218,6 +219,7 @@ impl<'a> Builder<'a> {
             in_request: false,
             in_response: false,
             uses: Vec::new(),
+            sample,
         });
         self.types.len() - 1
     }

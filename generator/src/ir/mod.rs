@@ -100,6 +100,19 @@ pub struct TypeDef {
     pub in_response: bool,
     /// Where the type is named, for its docs when the spec gives none.
     pub uses: Vec<Use>,
+    /// A valid instance (the spec's example, else the least its schema allows), for the
+    /// `fixture()` of a response model; `None` when none can be built.
+    pub sample: Option<Value>,
+}
+
+impl TypeDef {
+    /// What the testing kit's `fixture()` of this type decodes: the sample of a response
+    /// model (a struct or a union); `None` for enums, aliases, request-only types and
+    /// types without a sample.
+    pub fn fixture(&self) -> Option<&Value> {
+        let model = matches!(self.kind, TypeKind::Struct { .. } | TypeKind::Tagged { .. } | TypeKind::Untagged { .. });
+        self.sample.as_ref().filter(|_| model && self.in_response)
+    }
 }
 
 /// One place a named type is used, directly or as the items of a list or the values of a

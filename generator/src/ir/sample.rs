@@ -96,11 +96,18 @@ fn object(doc: &Value, s: &Value, depth: usize) -> Option<Value> {
         }
     }
     for name in required {
-        if let Some(prop) = properties.and_then(|p| p.get(name)) {
+        if let Some(prop) = properties.and_then(|p| p.get(name)).or_else(|| part_property(doc, s, name)) {
             out.insert(name.to_owned(), sample_at(doc, prop, depth + 1)?);
         }
     }
     Some(Value::Object(out))
+}
+
+/// The property `name` of one of the `allOf` parts of `s`, for a schema that requires
+/// properties its parts declare.
+fn part_property<'a>(doc: &'a Value, s: &'a Value, name: &str) -> Option<&'a Value> {
+    let parts = s.get("allOf").and_then(Value::as_array)?;
+    parts.iter().find_map(|part| resolve(doc, part).get("properties").and_then(|p| p.get(name)))
 }
 
 fn string(s: &Value) -> String {
@@ -248,6 +255,17 @@ mod tests {
         assert_eq!(from_pattern("^(user|org|mch|scim)_\\w{27}$").unwrap(), format!("user_{}", "a".repeat(27)));
         assert_eq!(from_pattern("^oauth_(?:(?:token_)|(?:custom_))?[a-z]+$").unwrap(), "oauth_a");
         assert_eq!(from_pattern("^[^a]$"), None);
+    }
+
+    #[test]
+    fn fields_required_beside_all_of_are_sampled_from_its_parts() {
+        let doc = json!({"components": {"schemas": {"P": {"properties": {"b": {"type": "integer"}}}}}});
+        let schema = json!({
+            "type": "object",
+            "allOf": [{"properties": {"a": {"type": "string"}}}, {"$ref": "#/components/schemas/P"}],
+            "required": ["a", "b"]
+        });
+        assert_eq!(sample(&doc, &schema), Some(json!({"a": "sample", "b": 1})));
     }
 
     #[test]

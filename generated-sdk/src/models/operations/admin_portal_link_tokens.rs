@@ -83,6 +83,17 @@ crate::decode::object! {
     }
 }
 
+#[cfg(feature = "testing")]
+impl CreateAdminPortalLinkTokenResponse {
+    /// For tests: a [`CreateAdminPortalLinkTokenResponse`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "CreateAdminPortalLinkTokenResponse",
+            "{\"object\":\"admin_portal_link_token\",\"id\":\"aplt_3beecc9c60adb5f9b850e91a83beecc9\",\"admin_portal_link_id\":\"apl_3beecc9c60adb5f9b850e91a8d2\",\"instance_id\":\"ins_2xhFjEI5X2qWRvtV13BzSj8H6Dk\",\"organization_id\":\"org_2xhFjEI5X2qWRvtV13BzSj8H6Dk\",\"it_contact_id\":\"usr_abc123\",\"scopes\":[\"admin_portal:read\"],\"token\":\"aplt_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX\",\"revoked\":false,\"revocation_reason\":\"Revoked by user\",\"expired\":false,\"expiration\":1716883200000,\"created_at\":1716883200000,\"updated_at\":1716883200000}",
+        )
+    }
+}
+
 /// The request body of
 /// [`AdminPortalLinkTokensApi::revoke_admin_portal_link_token`](crate::api::AdminPortalLinkTokensApi::revoke_admin_portal_link_token),
 /// [`ApiKeysApi::revoke_api_key`](crate::api::ApiKeysApi::revoke_api_key) and
@@ -150,5 +161,16 @@ crate::decode::object! {
         expiration: optional "expiration",
         created_at: required "created_at",
         updated_at: required "updated_at",
+    }
+}
+
+#[cfg(feature = "testing")]
+impl RevokeAdminPortalLinkTokenResponse {
+    /// For tests: a [`RevokeAdminPortalLinkTokenResponse`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "RevokeAdminPortalLinkTokenResponse",
+            "{\"object\":\"admin_portal_link_token\",\"id\":\"aplt_3beecc9c60adb5f9b850e91a83beecc9\",\"admin_portal_link_id\":\"apl_3beecc9c60adb5f9b850e91a8d2\",\"instance_id\":\"ins_2xhFjEI5X2qWRvtV13BzSj8H6Dk\",\"organization_id\":\"org_2xhFjEI5X2qWRvtV13BzSj8H6Dk\",\"it_contact_id\":\"usr_abc123\",\"scopes\":[\"admin_portal:read\"],\"revoked\":false,\"revocation_reason\":\"Revoked by user\",\"expired\":false,\"expiration\":1716883200000,\"created_at\":1716883200000,\"updated_at\":1716883200000}",
+        )
     }
 }

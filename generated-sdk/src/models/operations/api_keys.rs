@@ -55,6 +55,17 @@ crate::decode::object! {
     }
 }
 
+#[cfg(feature = "testing")]
+impl GetApiKeysResponse {
+    /// For tests: a [`GetApiKeysResponse`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "GetApiKeysResponse",
+            "{\"data\":[{\"object\":\"api_key\",\"id\":\"ak_3beecc9c60adb5f9b850e91a8ee1e992\",\"type\":\"api_key\",\"subject\":\"user_2xhFjEI5X2qWRvtV13BzSj8H6Dk\",\"name\":\"MY_SERVICE_API_KEY\",\"claims\":{\"foo\":\"bar\"},\"scopes\":[\"read\",\"write\"],\"revoked\":false,\"revocation_reason\":\"Revoked by user\",\"expired\":false,\"expiration\":1716883200,\"created_by\":\"user_2xhFjEI5X2qWRvtV13BzSj8H6Dk\",\"last_used_at\":1716883200,\"created_at\":1716883200,\"updated_at\":1716883200}],\"total_count\":1.0}",
+        )
+    }
+}
+
 /// Returned by [`ApiKeysApi::get_api_key`](crate::api::ApiKeysApi::get_api_key),
 /// [`ApiKeysApi::update_api_key`](crate::api::ApiKeysApi::update_api_key),
 /// [`ApiKeysApi::revoke_api_key`](crate::api::ApiKeysApi::revoke_api_key) and 1 other operations. The
@@ -110,6 +121,17 @@ crate::decode::object! {
         last_used_at: optional "last_used_at",
         created_at: required "created_at",
         updated_at: required "updated_at",
+    }
+}
+
+#[cfg(feature = "testing")]
+impl ApiKey {
+    /// For tests: a [`ApiKey`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "ApiKey",
+            "{\"object\":\"api_key\",\"id\":\"ak_3beecc9c60adb5f9b850e91a8ee1e992\",\"type\":\"api_key\",\"subject\":\"user_2xhFjEI5X2qWRvtV13BzSj8H6Dk\",\"name\":\"MY_SERVICE_API_KEY\",\"claims\":{\"foo\":\"bar\"},\"scopes\":[\"read\",\"write\"],\"revoked\":false,\"revocation_reason\":\"Revoked by user\",\"expired\":false,\"expiration\":1716883200,\"created_by\":\"user_2xhFjEI5X2qWRvtV13BzSj8H6Dk\",\"last_used_at\":1716883200,\"created_at\":1716883200,\"updated_at\":1716883200}",
+        )
     }
 }
 
@@ -220,6 +242,17 @@ crate::decode::object! {
     }
 }
 
+#[cfg(feature = "testing")]
+impl CreateApiKeyResponse {
+    /// For tests: a [`CreateApiKeyResponse`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "CreateApiKeyResponse",
+            "{\"object\":\"api_key\",\"id\":\"ak_3beecc9c60adb5f9b850e91a8ee1e992\",\"type\":\"api_key\",\"subject\":\"user_2xhFjEI5X2qWRvtV13BzSj8H6Dk\",\"name\":\"MY_SERVICE_API_KEY\",\"claims\":{\"foo\":\"bar\"},\"scopes\":[\"read\",\"write\"],\"secret\":\"ak_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX\",\"revoked\":false,\"revocation_reason\":\"Revoked by user\",\"expired\":false,\"expiration\":1716883200,\"created_by\":\"user_2xhFjEI5X2qWRvtV13BzSj8H6Dk\",\"last_used_at\":1716883200,\"created_at\":1716883200,\"updated_at\":1716883200}",
+        )
+    }
+}
+
 /// Returned by [`ApiKeysApi::delete_api_key`](crate::api::ApiKeysApi::delete_api_key).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -234,6 +267,17 @@ crate::decode::object! {
         id: required "id",
         object: required "object",
         deleted: required "deleted",
+    }
+}
+
+#[cfg(feature = "testing")]
+impl DeleteApiKeyResponse {
+    /// For tests: a [`DeleteApiKeyResponse`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "DeleteApiKeyResponse",
+            "{\"id\":\"ak_3beecc9c60adb5f9b850e91a8ee1e992\",\"object\":\"api_key\",\"deleted\":true}",
+        )
     }
 }
 
@@ -272,6 +316,14 @@ pub struct GetApiKeySecretResponse {
 crate::decode::object! {
     GetApiKeySecretResponse {
         secret: required "secret",
+    }
+}
+
+#[cfg(feature = "testing")]
+impl GetApiKeySecretResponse {
+    /// For tests: a [`GetApiKeySecretResponse`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture("GetApiKeySecretResponse", "{\"secret\":\"sample\"}")
     }
 }
 

@@ -17,6 +17,17 @@ crate::decode::object! {
     }
 }
 
+#[cfg(feature = "testing")]
+impl GetM2mTokensResponse {
+    /// For tests: a [`GetM2mTokensResponse`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "GetM2mTokensResponse",
+            "{\"m2m_tokens\":[{\"object\":\"machine_to_machine_token\",\"id\":\"mt_f7f0ba8c3b4843ce7d85fcdd5e71853e\",\"subject\":\"mch_2xhFjEI5X2qWRvtV13BzSj8H6Dk\",\"revoked\":false,\"revocation_reason\":\"Revoked by user\",\"expired\":false,\"expiration\":1716883200000,\"last_used_at\":1716883200000,\"created_at\":1716883200000,\"updated_at\":1716883200000}],\"total_count\":1.0}",
+        )
+    }
+}
+
 /// Returned by [`M2mTokensApi::revoke_m2m_token`](crate::api::M2mTokensApi::revoke_m2m_token) and
 /// [`M2mTokensApi::verify_m2m_token`](crate::api::M2mTokensApi::verify_m2m_token). The `m2m_tokens`
 /// field of [`GetM2mTokensResponse`](crate::models::GetM2mTokensResponse).
@@ -63,6 +74,17 @@ crate::decode::object! {
         last_used_at: optional "last_used_at",
         created_at: required "created_at",
         updated_at: required "updated_at",
+    }
+}
+
+#[cfg(feature = "testing")]
+impl M2mToken {
+    /// For tests: a [`M2mToken`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "M2mToken",
+            "{\"object\":\"machine_to_machine_token\",\"id\":\"mt_f7f0ba8c3b4843ce7d85fcdd5e71853e\",\"subject\":\"mch_2xhFjEI5X2qWRvtV13BzSj8H6Dk\",\"revoked\":false,\"revocation_reason\":\"Revoked by user\",\"expired\":false,\"expiration\":1716883200000,\"last_used_at\":1716883200000,\"created_at\":1716883200000,\"updated_at\":1716883200000}",
+        )
     }
 }
 
@@ -179,6 +201,17 @@ crate::decode::object! {
         last_used_at: optional "last_used_at",
         created_at: required "created_at",
         updated_at: required "updated_at",
+    }
+}
+
+#[cfg(feature = "testing")]
+impl CreateM2mTokenResponse {
+    /// For tests: a [`CreateM2mTokenResponse`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "CreateM2mTokenResponse",
+            "{\"object\":\"machine_to_machine_token\",\"id\":\"mt_f7f0ba8c3b4843ce7d85fcdd5e71853e\",\"subject\":\"mch_2xhFjEI5X2qWRvtV13BzSj8H6Dk\",\"token\":\"mt_XXXXXXXXXXXXXXXXXXXXXXXXXXXXXXXX\",\"revoked\":false,\"revocation_reason\":\"Revoked by user\",\"expired\":false,\"expiration\":1716883200000,\"last_used_at\":1716883200000,\"created_at\":1716883200000,\"updated_at\":1716883200000}",
+        )
     }
 }
 

@@ -34,6 +34,17 @@ pub enum VerifyOAuthAccessTokenResponse {
     Unknown(serde_json::Value),
 }
 
+#[cfg(feature = "testing")]
+impl VerifyOAuthAccessTokenResponse {
+    /// For tests: a [`VerifyOAuthAccessTokenResponse`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "VerifyOAuthAccessTokenResponse",
+            "{\"object\":\"clerk_idp_oauth_access_token\",\"id\":\"oat_0ef5a7a33d87ed87ee7954c845d80450\",\"client_id\":\"client_2xhFjEI5X2qWRvtV13BzSj8H6Dk\",\"subject\":\"user_2xhFjEI5X2qWRvtV13BzSj8H6Dk\",\"scopes\":[\"read\",\"write\"],\"revoked\":false,\"revocation_reason\":\"Revoked by user\",\"expired\":false,\"expiration\":1716883200,\"created_at\":1716883200,\"updated_at\":1716883200}",
+        )
+    }
+}
+
 /// The payload of
 /// [`VerifyOAuthAccessTokenResponse::Token`](crate::models::VerifyOAuthAccessTokenResponse::Token).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -70,6 +81,17 @@ crate::decode::object! {
     }
 }
 
+#[cfg(feature = "testing")]
+impl VerifyOAuthAccessTokenResponseToken {
+    /// For tests: a [`VerifyOAuthAccessTokenResponseToken`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "VerifyOAuthAccessTokenResponseToken",
+            "{\"object\":\"clerk_idp_oauth_access_token\",\"id\":\"oat_0ef5a7a33d87ed87ee7954c845d80450\",\"client_id\":\"client_2xhFjEI5X2qWRvtV13BzSj8H6Dk\",\"subject\":\"user_2xhFjEI5X2qWRvtV13BzSj8H6Dk\",\"scopes\":[\"read\",\"write\"],\"revoked\":false,\"revocation_reason\":\"Revoked by user\",\"expired\":false,\"expiration\":1716883200,\"created_at\":1716883200,\"updated_at\":1716883200}",
+        )
+    }
+}
+
 /// The payload of
 /// [`VerifyOAuthAccessTokenResponse::Inactive`](crate::models::VerifyOAuthAccessTokenResponse::Inactive).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -82,5 +104,16 @@ pub struct VerifyOAuthAccessTokenResponseInactive {
 crate::decode::object! {
     VerifyOAuthAccessTokenResponseInactive {
         active: required "active",
+    }
+}
+
+#[cfg(feature = "testing")]
+impl VerifyOAuthAccessTokenResponseInactive {
+    /// For tests: a [`VerifyOAuthAccessTokenResponseInactive`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture(
+            "VerifyOAuthAccessTokenResponseInactive",
+            "{\"active\":false}",
+        )
     }
 }

@@ -209,6 +209,14 @@ crate::decode::object! {
     }
 }
 
+#[cfg(feature = "testing")]
+impl CreateSessionTokenResponse {
+    /// For tests: a [`CreateSessionTokenResponse`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture("CreateSessionTokenResponse", "{}")
+    }
+}
+
 /// The request body of
 /// [`SessionsApi::create_session_token_from_template`](crate::api::SessionsApi::create_session_token_from_template).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]

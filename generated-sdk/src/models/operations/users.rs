@@ -483,6 +483,14 @@ crate::decode::object! {
     }
 }
 
+#[cfg(feature = "testing")]
+impl VerifyPasswordResponse {
+    /// For tests: a [`VerifyPasswordResponse`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture("VerifyPasswordResponse", "{}")
+    }
+}
+
 /// The request body of [`UsersApi::verify_totp`](crate::api::UsersApi::verify_totp).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct VerifyTotpRequest {
@@ -517,6 +525,14 @@ crate::decode::object! {
     VerifyTotpResponse {
         verified: optional "verified",
         code_type: optional "code_type",
+    }
+}
+
+#[cfg(feature = "testing")]
+impl VerifyTotpResponse {
+    /// For tests: a [`VerifyTotpResponse`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture("VerifyTotpResponse", "{}")
     }
 }
 
@@ -570,6 +586,14 @@ pub struct DisableMfaResponse {
 crate::decode::object! {
     DisableMfaResponse {
         user_id: optional "user_id",
+    }
+}
+
+#[cfg(feature = "testing")]
+impl DisableMfaResponse {
+    /// For tests: a [`DisableMfaResponse`] from the spec's example, or with each required field set to the least its schema allows and the others unset; set any field afterwards.
+    pub fn fixture() -> Self {
+        crate::testing::fixture("DisableMfaResponse", "{}")
     }
 }
 
