@@ -40,11 +40,11 @@ impl<'c> ClientsApi<'c> {
     /// Verifies the client in the provided token
     ///
     /// `POST /clients/verify`
-    pub fn verify_client(&self) -> VerifyClient {
+    pub fn verify_client(&self, token: impl Into<String>) -> VerifyClient {
         VerifyClient {
             client: self.client.clone(),
             options: RequestOptions::default(),
-            body: None,
+            body: models::VerifyClientRequest::new(token),
         }
     }
 
@@ -168,13 +168,13 @@ const VERIFY_CLIENT: Operation = Operation {
 pub struct VerifyClient {
     client: crate::Client,
     options: RequestOptions,
-    body: Option<models::VerifyClientRequest>,
+    body: models::VerifyClientRequest,
 }
 
 impl VerifyClient {
-    /// The request body (optional for this operation).
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(mut self, body: models::VerifyClientRequest) -> Self {
-        self.body = Some(body);
+        self.body = body;
         self
     }
 
@@ -192,9 +192,7 @@ impl VerifyClient {
             "/clients/verify".to_owned(),
             self.options,
         );
-        if let Some(body) = &self.body {
-            call.json(body);
-        }
+        call.json(&self.body);
         call.send_json()
     }
 }

@@ -20,14 +20,11 @@ impl<'c> OAuthAccessTokensApi<'c> {
     /// Verify an OAuth Access Token
     ///
     /// `POST /oauth_applications/access_tokens/verify`
-    pub fn verify_oauth_access_token(
-        &self,
-        body: models::VerifyOAuthAccessTokenRequest,
-    ) -> VerifyOAuthAccessToken {
+    pub fn verify_oauth_access_token(&self) -> VerifyOAuthAccessToken {
         VerifyOAuthAccessToken {
             client: self.client.clone(),
             options: RequestOptions::default(),
-            body,
+            body: models::VerifyOAuthAccessTokenRequest::default(),
         }
     }
 }
@@ -49,6 +46,26 @@ pub struct VerifyOAuthAccessToken {
 }
 
 impl VerifyOAuthAccessToken {
+    /// The access token to verify.
+    pub fn access_token(mut self, access_token: impl Into<String>) -> Self {
+        self.body.access_token = Some(access_token.into());
+        self
+    }
+
+    /// The access token to verify. This is deprecated, use `access_token` instead.
+    #[deprecated]
+    #[allow(deprecated, reason = "the setter of a deprecated field sets it")]
+    pub fn secret(mut self, secret: impl Into<String>) -> Self {
+        self.body.secret = Some(secret.into());
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
+    pub fn body(mut self, body: models::VerifyOAuthAccessTokenRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;

@@ -55,7 +55,19 @@ pub struct VerifyDomainProxy {
 }
 
 impl VerifyDomainProxy {
-    /// The request body (optional for this operation).
+    /// The ID of the domain that will be updated.
+    pub fn domain_id(mut self, domain_id: impl Into<String>) -> Self {
+        self.body.get_or_insert_default().domain_id = Some(domain_id.into());
+        self
+    }
+
+    /// The full URL of the proxy which will forward requests to the Clerk Frontend API for this domain. e.g. <https://example.com/__clerk>
+    pub fn proxy_url(mut self, proxy_url: impl Into<String>) -> Self {
+        self.body.get_or_insert_default().proxy_url = Some(proxy_url.into());
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(mut self, body: models::VerifyDomainProxyRequest) -> Self {
         self.body = Some(body);
         self

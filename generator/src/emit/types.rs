@@ -131,14 +131,14 @@ fn definition(api: &Api, t: &TypeDef, usage: Option<String>) -> TokenStream {
             };
             let deserialize = (!*multipart).then(|| deserialize_struct(t, fields));
             let constructor = constructor(api, t, fields, *multipart);
-            // What the server sends may grow: new fields are not breaking changes. Types
-            // callers build (request bodies) stay constructible with struct literals.
-            let non_exhaustive = (!t.in_request).then(|| quote!(#[non_exhaustive]));
+            // New fields are not breaking changes: what the server sends may grow, and
+            // callers build request types with `new` or `Default` and setters, never
+            // with struct literals.
             let fields = fields.iter().map(|f| field(api, t, f, *multipart));
             quote! {
                 #doc
                 #derives
-                #non_exhaustive
+                #[non_exhaustive]
                 pub struct #name {
                     #( #fields )*
                 }
@@ -403,20 +403,9 @@ fn constructor(api: &Api, t: &TypeDef, fields: &[Field], multipart: bool) -> Opt
     for f in fields {
         let name = ident(&f.name);
         if f.required {
-            let mut ty = ty(api, &f.ty, multipart);
-            if f.boxed {
-                ty = quote!(Box<#ty>);
-            }
-            if f.nullable {
-                ty = quote!(Option<#ty>);
-            }
-            if f.ty == TypeRef::String && !f.nullable && !f.boxed {
-                args.push(quote!(#name: impl Into<String>));
-                inits.push(quote!(#name: #name.into()));
-            } else {
-                args.push(quote!(#name: #ty));
-                inits.push(quote!(#name));
-            }
+            let (arg, convert) = required_input(api, f, multipart, &quote!(), &name);
+            args.push(quote!(#name: #arg));
+            inits.push(if name == convert.to_string() { quote!(#name) } else { quote!(#name: #convert) });
         } else {
             inits.push(quote!(#name: Default::default()));
         }
@@ -436,6 +425,57 @@ fn constructor(api: &Api, t: &TypeDef, fields: &[Field], multipart: bool) -> Opt
             }
         }
     })
+}
+
+/// How a caller passes a required field (to `new` and to an operation method): the
+/// argument's type and the expression that turns `value` into the field. A field that may
+/// be `null` takes the `Option` itself.
+pub(super) fn required_input(
+    api: &Api,
+    f: &Field,
+    multipart: bool,
+    prefix: &TokenStream,
+    value: &Ident,
+) -> (TokenStream, TokenStream) {
+    if f.nullable {
+        let mut ty = ty_in(api, &f.ty, multipart, prefix);
+        if f.boxed {
+            ty = quote!(Box<#ty>);
+        }
+        return (quote!(Option<#ty>), quote!(#value));
+    }
+    input(api, f, multipart, prefix, value)
+}
+
+/// How a caller passes a field's value: the argument's type and the expression that turns
+/// `value` into the field's type (without its `Option` or `Nullable`). Strings, JSON values
+/// and models take anything that converts into them (`&str`, `json!({…})`, an enum's wire
+/// value), lists any iterator of such items; numbers, booleans and maps are taken as they are.
+pub(super) fn input(
+    api: &Api,
+    f: &Field,
+    multipart: bool,
+    prefix: &TokenStream,
+    value: &Ident,
+) -> (TokenStream, TokenStream) {
+    let into = |t: &TypeRef| match t {
+        TypeRef::String | TypeRef::Json | TypeRef::Named(_) => Some(ty_in(api, t, multipart, prefix)),
+        _ => None,
+    };
+    let (arg, convert) = match &f.ty {
+        TypeRef::Array(inner) => match into(inner) {
+            Some(item) => (
+                quote!(impl IntoIterator<Item = impl Into<#item>>),
+                quote!(#value.into_iter().map(Into::into).collect()),
+            ),
+            None => (ty_in(api, &f.ty, multipart, prefix), quote!(#value)),
+        },
+        t => match into(t) {
+            Some(ty) => (quote!(impl Into<#ty>), quote!(#value.into())),
+            None => (ty_in(api, t, multipart, prefix), quote!(#value)),
+        },
+    };
+    if f.boxed { (arg, quote!(Box::new(#convert))) } else { (arg, convert) }
 }
 
 fn variant_payload(api: &Api, v: &Variant) -> TokenStream {

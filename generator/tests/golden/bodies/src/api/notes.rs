@@ -40,11 +40,11 @@ impl<'c> NotesApi<'c> {
     /// The body is sent as `application/json`; the operation also accepts `text/plain`, `application/xml`.
     ///
     /// The response is read as `application/json`; the API may also answer `text/csv`, `application/pdf`.
-    pub fn send_message(&self, body: models::SendMessageRequest) -> SendMessage {
+    pub fn send_message(&self, text: impl Into<String>) -> SendMessage {
         SendMessage {
             client: self.client.clone(),
             options: RequestOptions::default(),
-            body,
+            body: models::SendMessageRequest::new(text),
         }
     }
 
@@ -161,6 +161,12 @@ pub struct SendMessage {
 }
 
 impl SendMessage {
+    /// The whole request body, in place of what the arguments and setters set.
+    pub fn body(mut self, body: models::SendMessageRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
