@@ -464,7 +464,7 @@ fn lib(plan: &Crate<'_>, runtime: &[&str]) -> TokenStream {
         quote! {
             pub mod api;
             pub use client::{Client, ClientBuilder, SecretKey};
-            pub use error::{ApiError, Error, ErrorDetail, OptionalExt};
+            pub use error::{ApiError, Error, ErrorDetail, OptionalExt, Result};
             pub use request::{Pending, RequestOptions, WithResponse};
             /// The HTTP status type of [`Error::status`] and [`ApiError::status`].
             pub use reqwest::StatusCode;
