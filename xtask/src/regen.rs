@@ -119,7 +119,8 @@ pub fn regen(root: &Path, check: bool, spec: Option<&Path>, api_version: Option<
     let options = clerk_codegen::emit::Options {
         crate_name: "clerk-sdk".into(),
         crate_version: pin.crate_version.clone(),
-        benches: benches(&root.join("generated-sdk"))?,
+        benches: stems(&root.join("generated-sdk/benches"))?,
+        testing_examples: testing_examples(&root.join("generated-sdk/examples"))?,
     };
     let events = load_with(root, &specs::resolve(&pin.webhooks)?, &webhook_names(root)?)?;
     let mut files =
@@ -152,10 +153,22 @@ pub fn regen(root: &Path, check: bool, spec: Option<&Path>, api_version: Option<
     Ok(())
 }
 
-/// The hand-written benchmarks of the crate in `dir`: the file stems of `benches/*.rs`.
-fn benches(dir: &Path) -> Result<Vec<String>> {
-    let dir = dir.join("benches");
-    let entries = match std::fs::read_dir(&dir) {
+/// The examples in `dir` that use `clerk_sdk::testing`, by file stem.
+fn testing_examples(dir: &Path) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for stem in stems(dir)? {
+        let path = dir.join(format!("{stem}.rs"));
+        let source = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        if source.contains("clerk_sdk::testing") {
+            out.push(stem);
+        }
+    }
+    Ok(out)
+}
+
+/// The file stems of the `*.rs` files in `dir` (the crate's benchmarks or examples), sorted.
+fn stems(dir: &Path) -> Result<Vec<String>> {
+    let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(e) => return Err(format!("{}: {e}", dir.display())),

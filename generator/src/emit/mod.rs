@@ -26,11 +26,19 @@ pub struct Options {
     /// The hand-written benchmarks in the crate's `benches/` (file stems). The manifest
     /// declares each with `harness = false` and leaves `benches/` out of the package.
     pub benches: Vec<String>,
+    /// The hand-written examples in the crate's `examples/` that use the `testing` kit
+    /// (file stems). The manifest declares each with `required-features = ["testing"]`.
+    pub testing_examples: Vec<String>,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Self { crate_name: "clerk-sdk".to_owned(), crate_version: "0.1.0".to_owned(), benches: Vec::new() }
+        Self {
+            crate_name: "clerk-sdk".to_owned(),
+            crate_version: "0.1.0".to_owned(),
+            benches: Vec::new(),
+            testing_examples: Vec::new(),
+        }
     }
 }
 
