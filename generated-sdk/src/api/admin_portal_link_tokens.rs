@@ -51,7 +51,7 @@ const CREATE_ADMIN_PORTAL_LINK_TOKEN: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`AdminPortalLinkTokensApi::create_admin_portal_link_token`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`AdminPortalLinkTokensApi::create_admin_portal_link_token`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateAdminPortalLinkToken {
@@ -126,7 +126,7 @@ const REVOKE_ADMIN_PORTAL_LINK_TOKEN: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`AdminPortalLinkTokensApi::revoke_admin_portal_link_token`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`AdminPortalLinkTokensApi::revoke_admin_portal_link_token`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct RevokeAdminPortalLinkToken {

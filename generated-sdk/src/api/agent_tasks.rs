@@ -69,7 +69,7 @@ const CREATE_AGENT_TASK: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`AgentTasksApi::create_agent_task`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`AgentTasksApi::create_agent_task`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateAgentTask {

@@ -211,7 +211,7 @@ const CREATE_ALLOWLIST_IDENTIFIER: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`AllowListBlockListApi::create_allowlist_identifier`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`AllowListBlockListApi::create_allowlist_identifier`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateAllowlistIdentifier {
@@ -340,7 +340,7 @@ const CREATE_BLOCKLIST_IDENTIFIER: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`AllowListBlockListApi::create_blocklist_identifier`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`AllowListBlockListApi::create_blocklist_identifier`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateBlocklistIdentifier {

@@ -228,7 +228,7 @@ const CREATE_API_KEY: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`ApiKeysApi::create_api_key`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`ApiKeysApi::create_api_key`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateApiKey {
@@ -415,7 +415,7 @@ const UPDATE_API_KEY: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`ApiKeysApi::update_api_key`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`ApiKeysApi::update_api_key`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UpdateApiKey {
@@ -550,7 +550,7 @@ const REVOKE_API_KEY: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`ApiKeysApi::revoke_api_key`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`ApiKeysApi::revoke_api_key`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct RevokeApiKey {
@@ -607,7 +607,7 @@ const VERIFY_API_KEY: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`ApiKeysApi::verify_api_key`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`ApiKeysApi::verify_api_key`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct VerifyApiKey {

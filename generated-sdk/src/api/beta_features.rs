@@ -73,7 +73,7 @@ const UPDATE_INSTANCE_AUTH_CONFIG: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`BetaFeaturesApi::update_instance_auth_config`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`BetaFeaturesApi::update_instance_auth_config`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UpdateInstanceAuthConfig {
@@ -178,7 +178,7 @@ const UPDATE_PRODUCTION_INSTANCE_DOMAIN: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`BetaFeaturesApi::update_production_instance_domain`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`BetaFeaturesApi::update_production_instance_domain`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UpdateProductionInstanceDomain {
@@ -236,7 +236,7 @@ const CHANGE_PRODUCTION_INSTANCE_DOMAIN: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`BetaFeaturesApi::change_production_instance_domain`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`BetaFeaturesApi::change_production_instance_domain`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct ChangeProductionInstanceDomain {

@@ -455,7 +455,7 @@ const CREATE_BILLING_PRICE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`BillingApi::create_billing_price`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`BillingApi::create_billing_price`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateBillingPrice {
@@ -733,7 +733,7 @@ const EXTEND_BILLING_SUBSCRIPTION_ITEM_FREE_TRIAL: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`BillingApi::extend_billing_subscription_item_free_trial`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`BillingApi::extend_billing_subscription_item_free_trial`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct ExtendBillingSubscriptionItemFreeTrial {
@@ -783,7 +783,7 @@ const CREATE_BILLING_PRICE_TRANSITION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`BillingApi::create_billing_price_transition`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`BillingApi::create_billing_price_transition`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateBillingPriceTransition {
@@ -833,7 +833,7 @@ const APPLY_BILLING_SUBSCRIPTION_ITEM_DISCOUNT: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`BillingApi::apply_billing_subscription_item_discount`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`BillingApi::apply_billing_subscription_item_discount`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct ApplyBillingSubscriptionItemDiscount {

@@ -254,7 +254,7 @@ const CREATE_DIRECTORY: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`DirectoriesApi::create_directory`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`DirectoriesApi::create_directory`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateDirectory {
@@ -391,7 +391,7 @@ const UPDATE_DIRECTORY: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`DirectoriesApi::update_directory`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`DirectoriesApi::update_directory`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UpdateDirectory {
@@ -559,7 +559,7 @@ const REPLACE_DIRECTORY_GROUP_ROLE_MAPPINGS: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`DirectoriesApi::replace_directory_group_role_mappings`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`DirectoriesApi::replace_directory_group_role_mappings`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct ReplaceDirectoryGroupRoleMappings {
@@ -612,7 +612,7 @@ const CREATE_DIRECTORY_GROUP_ROLE_MAPPING: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`DirectoriesApi::create_directory_group_role_mapping`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`DirectoriesApi::create_directory_group_role_mapping`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateDirectoryGroupRoleMapping {

@@ -126,7 +126,7 @@ const ADD_DOMAIN: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`DomainsApi::add_domain`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`DomainsApi::add_domain`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct AddDomain {
@@ -219,7 +219,7 @@ const UPDATE_DOMAIN: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`DomainsApi::update_domain`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`DomainsApi::update_domain`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UpdateDomain {

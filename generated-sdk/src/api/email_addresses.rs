@@ -172,7 +172,7 @@ const CREATE_EMAIL_ADDRESS: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`EmailAddressesApi::create_email_address`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`EmailAddressesApi::create_email_address`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateEmailAddress {
@@ -340,7 +340,7 @@ const UPDATE_EMAIL_ADDRESS: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`EmailAddressesApi::update_email_address`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`EmailAddressesApi::update_email_address`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UpdateEmailAddress {
@@ -476,7 +476,7 @@ const ATTEMPT_EMAIL_ADDRESS_VERIFICATION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`EmailAddressesApi::attempt_email_address_verification`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`EmailAddressesApi::attempt_email_address_verification`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct AttemptEmailAddressVerification {
@@ -526,7 +526,7 @@ const REPLACE_USER_EMAIL_ADDRESS: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`EmailAddressesApi::replace_user_email_address`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`EmailAddressesApi::replace_user_email_address`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct ReplaceUserEmailAddress {

@@ -284,7 +284,7 @@ const UPSERT_TEMPLATE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`EmailSmsTemplatesApi::upsert_template`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`EmailSmsTemplatesApi::upsert_template`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UpsertTemplate {
@@ -450,7 +450,7 @@ const PREVIEW_TEMPLATE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`EmailSmsTemplatesApi::preview_template`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`EmailSmsTemplatesApi::preview_template`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct PreviewTemplate {
@@ -545,7 +545,7 @@ const TOGGLE_TEMPLATE_DELIVERY: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`EmailSmsTemplatesApi::toggle_template_delivery`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`EmailSmsTemplatesApi::toggle_template_delivery`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct ToggleTemplateDelivery {

@@ -244,7 +244,7 @@ const CREATE_ENTERPRISE_CONNECTION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`EnterpriseConnectionsApi::create_enterprise_connection`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`EnterpriseConnectionsApi::create_enterprise_connection`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateEnterpriseConnection {
@@ -455,7 +455,7 @@ const UPDATE_ENTERPRISE_CONNECTION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`EnterpriseConnectionsApi::update_enterprise_connection`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`EnterpriseConnectionsApi::update_enterprise_connection`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UpdateEnterpriseConnection {

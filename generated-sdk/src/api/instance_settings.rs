@@ -204,7 +204,7 @@ const UPDATE_INSTANCE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`InstanceSettingsApi::update_instance`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`InstanceSettingsApi::update_instance`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UpdateInstance {
@@ -386,7 +386,7 @@ const UPDATE_INSTANCE_RESTRICTIONS: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`InstanceSettingsApi::update_instance_restrictions`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`InstanceSettingsApi::update_instance_restrictions`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UpdateInstanceRestrictions {
@@ -540,7 +540,7 @@ const UPDATE_INSTANCE_PROTECT: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`InstanceSettingsApi::update_instance_protect`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`InstanceSettingsApi::update_instance_protect`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UpdateInstanceProtect {
@@ -650,7 +650,7 @@ const UPDATE_INSTANCE_COMMUNICATION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`InstanceSettingsApi::update_instance_communication`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`InstanceSettingsApi::update_instance_communication`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UpdateInstanceCommunication {
@@ -751,7 +751,7 @@ const UPDATE_INSTANCE_OAUTH_APPLICATION_SETTINGS: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`InstanceSettingsApi::update_instance_oauth_application_settings`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`InstanceSettingsApi::update_instance_oauth_application_settings`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UpdateInstanceOAuthApplicationSettings {
@@ -955,7 +955,7 @@ const UPDATE_INSTANCE_ORGANIZATION_SETTINGS: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`InstanceSettingsApi::update_instance_organization_settings`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`InstanceSettingsApi::update_instance_organization_settings`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UpdateInstanceOrganizationSettings {

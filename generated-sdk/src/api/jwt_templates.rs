@@ -195,7 +195,7 @@ const CREATE_JWT_TEMPLATE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`JwtTemplatesApi::create_jwt_template`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`JwtTemplatesApi::create_jwt_template`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateJwtTemplate {
@@ -367,7 +367,7 @@ const UPDATE_JWT_TEMPLATE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`JwtTemplatesApi::update_jwt_template`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`JwtTemplatesApi::update_jwt_template`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UpdateJwtTemplate {

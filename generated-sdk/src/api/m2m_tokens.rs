@@ -171,7 +171,7 @@ const CREATE_M2M_TOKEN: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`M2mTokensApi::create_m2m_token`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`M2mTokensApi::create_m2m_token`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateM2mToken {
@@ -264,7 +264,7 @@ const REVOKE_M2M_TOKEN: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`M2mTokensApi::revoke_m2m_token`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`M2mTokensApi::revoke_m2m_token`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct RevokeM2mToken {
@@ -323,7 +323,7 @@ const VERIFY_M2M_TOKEN: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`M2mTokensApi::verify_m2m_token`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`M2mTokensApi::verify_m2m_token`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct VerifyM2mToken {

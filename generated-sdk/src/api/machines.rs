@@ -276,7 +276,7 @@ const CREATE_MACHINE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`MachinesApi::create_machine`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`MachinesApi::create_machine`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateMachine {
@@ -413,7 +413,7 @@ const UPDATE_MACHINE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`MachinesApi::update_machine`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`MachinesApi::update_machine`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UpdateMachine {
@@ -511,7 +511,7 @@ const ROTATE_MACHINE_SECRET_KEY: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`MachinesApi::rotate_machine_secret_key`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`MachinesApi::rotate_machine_secret_key`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct RotateMachineSecretKey {
@@ -559,7 +559,7 @@ const CREATE_MACHINE_SCOPE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`MachinesApi::create_machine_scope`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`MachinesApi::create_machine_scope`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateMachineScope {

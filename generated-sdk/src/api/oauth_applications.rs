@@ -115,7 +115,7 @@ impl<'c> OAuthApplicationsApi<'c> {
     pub fn upload_oauth_application_logo(
         &self,
         oauth_application_id: impl Into<String>,
-        file: crate::FilePart,
+        file: impl Into<crate::FilePart>,
     ) -> UploadOAuthApplicationLogo {
         UploadOAuthApplicationLogo {
             client: self.client.clone(),
@@ -278,7 +278,7 @@ const CREATE_OAUTH_APPLICATION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OAuthApplicationsApi::create_oauth_application`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`OAuthApplicationsApi::create_oauth_application`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateOAuthApplication {
@@ -491,7 +491,7 @@ const UPDATE_OAUTH_APPLICATION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OAuthApplicationsApi::update_oauth_application`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`OAuthApplicationsApi::update_oauth_application`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UpdateOAuthApplication {
@@ -637,7 +637,7 @@ const UPLOAD_OAUTH_APPLICATION_LOGO: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OAuthApplicationsApi::upload_oauth_application_logo`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`OAuthApplicationsApi::upload_oauth_application_logo`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UploadOAuthApplicationLogo {
@@ -734,7 +734,7 @@ const REVOKE_OAUTH_APPLICATION_TOKEN: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OAuthApplicationsApi::revoke_oauth_application_token`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`OAuthApplicationsApi::revoke_oauth_application_token`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct RevokeOAuthApplicationToken {

@@ -253,7 +253,7 @@ const CREATE_ORGANIZATION_DOMAIN: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationDomainsApi::create_organization_domain`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`OrganizationDomainsApi::create_organization_domain`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateOrganizationDomain {
@@ -366,7 +366,7 @@ const UPDATE_ORGANIZATION_DOMAIN: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationDomainsApi::update_organization_domain`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`OrganizationDomainsApi::update_organization_domain`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UpdateOrganizationDomain {

@@ -449,7 +449,7 @@ const CREATE_ORGANIZATION_INVITATION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationInvitationsApi::create_organization_invitation`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`OrganizationInvitationsApi::create_organization_invitation`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateOrganizationInvitation {
@@ -757,7 +757,7 @@ const REVOKE_ORGANIZATION_INVITATION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationInvitationsApi::revoke_organization_invitation`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`OrganizationInvitationsApi::revoke_organization_invitation`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct RevokeOrganizationInvitation {

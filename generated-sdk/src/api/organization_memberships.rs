@@ -410,7 +410,7 @@ const CREATE_ORGANIZATION_MEMBERSHIP: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationMembershipsApi::create_organization_membership`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`OrganizationMembershipsApi::create_organization_membership`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateOrganizationMembership {
@@ -533,7 +533,7 @@ const UPDATE_ORGANIZATION_MEMBERSHIP: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationMembershipsApi::update_organization_membership`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`OrganizationMembershipsApi::update_organization_membership`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UpdateOrganizationMembership {
@@ -584,7 +584,7 @@ const UPDATE_ORGANIZATION_MEMBERSHIP_METADATA: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationMembershipsApi::update_organization_membership_metadata`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`OrganizationMembershipsApi::update_organization_membership_metadata`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UpdateOrganizationMembershipMetadata {

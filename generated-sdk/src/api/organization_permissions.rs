@@ -212,7 +212,7 @@ const CREATE_ORGANIZATION_PERMISSION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationPermissionsApi::create_organization_permission`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`OrganizationPermissionsApi::create_organization_permission`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateOrganizationPermission {
@@ -342,7 +342,7 @@ const UPDATE_ORGANIZATION_PERMISSION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationPermissionsApi::update_organization_permission`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`OrganizationPermissionsApi::update_organization_permission`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UpdateOrganizationPermission {

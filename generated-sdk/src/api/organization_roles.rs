@@ -258,7 +258,7 @@ const CREATE_ORGANIZATION_ROLE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationRolesApi::create_organization_role`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`OrganizationRolesApi::create_organization_role`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateOrganizationRole {
@@ -428,7 +428,7 @@ const UPDATE_ORGANIZATION_ROLE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationRolesApi::update_organization_role`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`OrganizationRolesApi::update_organization_role`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UpdateOrganizationRole {

@@ -174,7 +174,7 @@ impl<'c> OrganizationsApi<'c> {
     pub fn upload_organization_logo(
         &self,
         organization_id: impl Into<String>,
-        file: crate::FilePart,
+        file: impl Into<crate::FilePart>,
     ) -> UploadOrganizationLogo {
         UploadOrganizationLogo {
             client: self.client.clone(),
@@ -429,7 +429,7 @@ const CREATE_ORGANIZATION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationsApi::create_organization`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`OrganizationsApi::create_organization`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateOrganization {
@@ -670,7 +670,7 @@ const UPDATE_ORGANIZATION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationsApi::update_organization`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`OrganizationsApi::update_organization`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UpdateOrganization {
@@ -793,7 +793,7 @@ const REPLACE_ORGANIZATION_METADATA: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationsApi::replace_organization_metadata`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`OrganizationsApi::replace_organization_metadata`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct ReplaceOrganizationMetadata {
@@ -861,7 +861,7 @@ const MERGE_ORGANIZATION_METADATA: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationsApi::merge_organization_metadata`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`OrganizationsApi::merge_organization_metadata`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct MergeOrganizationMetadata {
@@ -929,7 +929,7 @@ const UPLOAD_ORGANIZATION_LOGO: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationsApi::upload_organization_logo`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`OrganizationsApi::upload_organization_logo`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UploadOrganizationLogo {
@@ -1108,7 +1108,7 @@ const ADJUST_ORGANIZATION_BILLING_CREDIT_BALANCE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationsApi::adjust_organization_billing_credit_balance`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`OrganizationsApi::adjust_organization_billing_credit_balance`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct AdjustOrganizationBillingCreditBalance {

@@ -172,7 +172,7 @@ const CREATE_PHONE_NUMBER: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`PhoneNumbersApi::create_phone_number`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`PhoneNumbersApi::create_phone_number`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreatePhoneNumber {
@@ -336,7 +336,7 @@ const UPDATE_PHONE_NUMBER: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`PhoneNumbersApi::update_phone_number`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`PhoneNumbersApi::update_phone_number`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UpdatePhoneNumber {
@@ -470,7 +470,7 @@ const ATTEMPT_PHONE_NUMBER_VERIFICATION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`PhoneNumbersApi::attempt_phone_number_verification`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`PhoneNumbersApi::attempt_phone_number_verification`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct AttemptPhoneNumberVerification {
@@ -520,7 +520,7 @@ const REPLACE_USER_PHONE_NUMBER: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`PhoneNumbersApi::replace_user_phone_number`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`PhoneNumbersApi::replace_user_phone_number`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct ReplaceUserPhoneNumber {

@@ -172,7 +172,7 @@ const CREATE_REDIRECT_URL: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`RedirectUrlsApi::create_redirect_url`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`RedirectUrlsApi::create_redirect_url`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateRedirectUrl {

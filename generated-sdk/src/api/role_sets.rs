@@ -267,7 +267,7 @@ const CREATE_ROLE_SET: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`RoleSetsApi::create_role_set`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`RoleSetsApi::create_role_set`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateRoleSet {
@@ -379,7 +379,7 @@ const UPDATE_ROLE_SET: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`RoleSetsApi::update_role_set`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`RoleSetsApi::update_role_set`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UpdateRoleSet {
@@ -501,7 +501,7 @@ const REPLACE_ROLE_SET: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`RoleSetsApi::replace_role_set`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`RoleSetsApi::replace_role_set`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct ReplaceRoleSet {
@@ -559,7 +559,7 @@ const ADD_ROLES_TO_ROLE_SET: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`RoleSetsApi::add_roles_to_role_set`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`RoleSetsApi::add_roles_to_role_set`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct AddRolesToRoleSet {
@@ -619,7 +619,7 @@ const REPLACE_ROLE_IN_ROLE_SET: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`RoleSetsApi::replace_role_in_role_set`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`RoleSetsApi::replace_role_in_role_set`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct ReplaceRoleInRoleSet {

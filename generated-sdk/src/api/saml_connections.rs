@@ -240,7 +240,7 @@ const CREATE_SAML_CONNECTION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`SamlConnectionsApi::create_saml_connection`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`SamlConnectionsApi::create_saml_connection`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateSamlConnection {
@@ -489,7 +489,7 @@ const UPDATE_SAML_CONNECTION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`SamlConnectionsApi::update_saml_connection`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`SamlConnectionsApi::update_saml_connection`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UpdateSamlConnection {

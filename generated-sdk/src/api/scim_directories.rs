@@ -265,7 +265,7 @@ const CREATE_SCIM_DIRECTORY: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`ScimDirectoriesApi::create_scim_directory`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`ScimDirectoriesApi::create_scim_directory`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateScimDirectory {
@@ -408,7 +408,7 @@ const UPDATE_SCIM_DIRECTORY: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`ScimDirectoriesApi::update_scim_directory`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`ScimDirectoriesApi::update_scim_directory`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UpdateScimDirectory {
@@ -579,7 +579,7 @@ const REPLACE_SCIM_GROUP_ROLE_MAPPINGS: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`ScimDirectoriesApi::replace_scim_group_role_mappings`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`ScimDirectoriesApi::replace_scim_group_role_mappings`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct ReplaceScimGroupRoleMappings {
@@ -629,7 +629,7 @@ const CREATE_SCIM_GROUP_ROLE_MAPPING: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`ScimDirectoriesApi::create_scim_group_role_mapping`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`ScimDirectoriesApi::create_scim_group_role_mapping`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateScimGroupRoleMapping {

@@ -270,7 +270,7 @@ const CREATE_SESSION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`SessionsApi::create_session`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`SessionsApi::create_session`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateSession {
@@ -360,7 +360,7 @@ const REFRESH_SESSION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`SessionsApi::refresh_session`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`SessionsApi::refresh_session`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct RefreshSession {
@@ -491,7 +491,7 @@ const CREATE_SESSION_TOKEN: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`SessionsApi::create_session_token`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`SessionsApi::create_session_token`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateSessionToken {
@@ -552,7 +552,7 @@ const CREATE_SESSION_TOKEN_FROM_TEMPLATE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`SessionsApi::create_session_token_from_template`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`SessionsApi::create_session_token_from_template`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateSessionTokenFromTemplate {

@@ -56,7 +56,7 @@ const CREATE_SIGN_IN_TOKEN: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`SignInTokensApi::create_sign_in_token`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`SignInTokensApi::create_sign_in_token`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateSignInToken {

@@ -89,7 +89,7 @@ const UPDATE_SIGN_UP: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`SignUpsApi::update_sign_up`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`SignUpsApi::update_sign_up`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UpdateSignUp {

@@ -1043,7 +1043,7 @@ const CREATE_USER: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::create_user`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`UsersApi::create_user`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateUser {
@@ -1841,7 +1841,7 @@ const UPDATE_USER: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::update_user`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`UsersApi::update_user`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UpdateUser {
@@ -2284,7 +2284,7 @@ const USERS_BAN: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::users_ban`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`UsersApi::users_ban`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UsersBan {
@@ -2328,7 +2328,7 @@ const USERS_UNBAN: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::users_unban`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`UsersApi::users_unban`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UsersUnban {
@@ -2446,7 +2446,7 @@ const SET_USER_PROFILE_IMAGE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::set_user_profile_image`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`UsersApi::set_user_profile_image`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct SetUserProfileImage {
@@ -2458,8 +2458,8 @@ pub struct SetUserProfileImage {
 
 impl SetUserProfileImage {
     /// Sets `file` in the request body.
-    pub fn file(mut self, file: crate::FilePart) -> Self {
-        self.body.file = Some(file);
+    pub fn file(mut self, file: impl Into<crate::FilePart>) -> Self {
+        self.body.file = Some(file.into());
         self
     }
 
@@ -2534,7 +2534,7 @@ const REPLACE_USER_METADATA: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::replace_user_metadata`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`UsersApi::replace_user_metadata`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct ReplaceUserMetadata {
@@ -2615,7 +2615,7 @@ const UPDATE_USER_METADATA: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::update_user_metadata`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`UsersApi::update_user_metadata`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UpdateUserMetadata {
@@ -2777,7 +2777,7 @@ const ADJUST_USER_BILLING_CREDIT_BALANCE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::adjust_user_billing_credit_balance`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`UsersApi::adjust_user_billing_credit_balance`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct AdjustUserBillingCreditBalance {
@@ -3104,7 +3104,7 @@ const REMOVE_USER_PASSWORD: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::remove_user_password`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`UsersApi::remove_user_password`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct RemoveUserPassword {
@@ -3166,7 +3166,7 @@ const VERIFY_PASSWORD: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::verify_password`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`UsersApi::verify_password`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct VerifyPassword {
@@ -3213,7 +3213,7 @@ const VERIFY_TOTP: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::verify_totp`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`UsersApi::verify_totp`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct VerifyTotp {
@@ -3572,7 +3572,7 @@ const SET_USER_PASSWORD_COMPROMISED: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::set_user_password_compromised`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`UsersApi::set_user_password_compromised`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct SetUserPasswordCompromised {

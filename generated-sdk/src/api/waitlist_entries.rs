@@ -244,7 +244,7 @@ const CREATE_WAITLIST_ENTRY: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`WaitlistEntriesApi::create_waitlist_entry`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`WaitlistEntriesApi::create_waitlist_entry`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateWaitlistEntry {
@@ -392,7 +392,7 @@ const INVITE_WAITLIST_ENTRY: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`WaitlistEntriesApi::invite_waitlist_entry`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`WaitlistEntriesApi::invite_waitlist_entry`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct InviteWaitlistEntry {

@@ -356,8 +356,13 @@ fn builder_items(api: &Api, op: &Operation, builder: &str, group_ty: &proc_macro
         ResponseBody::Binary => (quote!(bytes::Bytes), quote!(call.send_bytes())),
         ResponseBody::Empty => (quote!(()), quote!(call.send_empty())),
     };
+    let settable = if ObjectBody::of(api, op).is_some() {
+        "optional parameters and body properties"
+    } else {
+        "optional parameters"
+    };
     let builder_doc = format!(
-        " Request builder for [`{}::{}`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.",
+        " Request builder for [`{}::{}`]: set {settable}, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.",
         group_ty, op.name
     );
     let send_doc = format!(" Sends `{} {}`.", op.method, op.path);

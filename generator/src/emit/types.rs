@@ -450,7 +450,8 @@ pub(super) fn required_input(
 /// How a caller passes a field's value: the argument's type and the expression that turns
 /// `value` into the field's type (without its `Option` or `Nullable`). Strings, JSON values
 /// and models take anything that converts into them (`&str`, `json!({…})`, an enum's wire
-/// value), lists any iterator of such items; numbers, booleans and maps are taken as they are.
+/// value, a file part's bytes), lists any iterator of such items; numbers, booleans and maps
+/// are taken as they are.
 pub(super) fn input(
     api: &Api,
     f: &Field,
@@ -459,7 +460,7 @@ pub(super) fn input(
     value: &Ident,
 ) -> (TokenStream, TokenStream) {
     let into = |t: &TypeRef| match t {
-        TypeRef::String | TypeRef::Json | TypeRef::Named(_) => Some(ty_in(api, t, multipart, prefix)),
+        TypeRef::String | TypeRef::Json | TypeRef::Named(_) | TypeRef::File => Some(ty_in(api, t, multipart, prefix)),
         _ => None,
     };
     let (arg, convert) = match &f.ty {

@@ -162,10 +162,10 @@ pub struct UploadOrganizationLogoRequest {
 
 impl UploadOrganizationLogoRequest {
     /// A [`UploadOrganizationLogoRequest`] with its required fields; the others start unset.
-    pub fn new(file: crate::FilePart) -> Self {
+    pub fn new(file: impl Into<crate::FilePart>) -> Self {
         Self {
             uploader_user_id: Default::default(),
-            file,
+            file: file.into(),
         }
     }
 }

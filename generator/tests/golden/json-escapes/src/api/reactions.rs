@@ -34,7 +34,7 @@ const ADD_REACTION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`ReactionsApi::add_reaction`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`ReactionsApi::add_reaction`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct AddReaction {

@@ -109,7 +109,7 @@ const CREATE_ITEM: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`ItemsApi::create_item`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`ItemsApi::create_item`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateItem {
@@ -219,7 +219,7 @@ const SET_ITEM_IMAGE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`ItemsApi::set_item_image`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`ItemsApi::set_item_image`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct SetItemImage {
@@ -231,8 +231,8 @@ pub struct SetItemImage {
 
 impl SetItemImage {
     /// Sets `image` in the request body.
-    pub fn image(mut self, image: crate::FilePart) -> Self {
-        self.body.get_or_insert_default().image = Some(image);
+    pub fn image(mut self, image: impl Into<crate::FilePart>) -> Self {
+        self.body.get_or_insert_default().image = Some(image.into());
         self
     }
 

@@ -126,7 +126,7 @@ const CREATE_USER: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::create_user`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`UsersApi::create_user`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateUser {
@@ -181,7 +181,7 @@ const UPLOAD_PROFILE_IMAGE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::upload_profile_image`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`UsersApi::upload_profile_image`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UploadProfileImage {
@@ -193,8 +193,8 @@ pub struct UploadProfileImage {
 
 impl UploadProfileImage {
     /// Sets `file` in the request body.
-    pub fn file(mut self, file: crate::FilePart) -> Self {
-        self.body.get_or_insert_default().file = Some(file);
+    pub fn file(mut self, file: impl Into<crate::FilePart>) -> Self {
+        self.body.get_or_insert_default().file = Some(file.into());
         self
     }
 
