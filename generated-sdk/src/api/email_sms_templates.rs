@@ -330,6 +330,8 @@ impl UpsertTemplate {
     }
 
     /// The template body before variable interpolation
+    ///
+    /// Named `body_body`: this builder has a parameter or method named `body`.
     pub fn body_body(mut self, body_body: impl Into<String>) -> Self {
         self.body.get_or_insert_default().body = Some(body_body.into());
         self
@@ -478,6 +480,8 @@ impl PreviewTemplate {
     }
 
     /// The template body before variable interpolation
+    ///
+    /// Named `body_body`: this builder has a parameter or method named `body`.
     pub fn body_body(mut self, body_body: impl Into<String>) -> Self {
         self.body.get_or_insert_default().body = Some(body_body.into());
         self

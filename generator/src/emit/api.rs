@@ -255,6 +255,10 @@ impl<'a> ObjectBody<'a> {
             if let Some(default) = &f.default {
                 extra.push(format!("The server uses `{}` when this is not sent.", default_text(default)));
             }
+            if setter.name != f.name {
+                let (name, field) = (setter.name.trim_start_matches("r#"), f.name.trim_start_matches("r#"));
+                extra.push(format!("Named `{name}`: this builder has a parameter or method named `{field}`."));
+            }
             // Every setter is documented, a property the spec leaves undescribed too.
             let fallback = format!("Sets `{}` in the request body.", f.wire);
             let doc = doc_attrs(Some(f.doc.as_deref().unwrap_or(&fallback)), &extra);

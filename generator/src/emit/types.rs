@@ -709,6 +709,49 @@ mod tests {
     }
 
     #[test]
+    fn callers_pass_strings_lists_and_models_as_anything_that_converts() {
+        let api = api(serde_json::json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {},
+            "components": {"schemas": {"Pet": {"type": "object", "properties": {"name": {"type": "string"}}}}}
+        }));
+        let field = |ty: TypeRef, boxed: bool, nullable: bool| Field {
+            name: "x".into(),
+            wire: "x".into(),
+            ty,
+            required: true,
+            nullable,
+            doc: None,
+            deprecated: false,
+            default: None,
+            boxed,
+        };
+        let value = ident("x");
+        let shown = |f: &Field| {
+            let (arg, convert) = required_input(&api, f, false, &quote!(models::), &value);
+            let compact = |tokens: TokenStream| tokens.to_string().replace(' ', "");
+            (compact(arg), compact(convert))
+        };
+        let strings = TypeRef::Array(Box::new(TypeRef::String));
+        let cases = [
+            (field(TypeRef::String, false, false), "implInto<String>", "x.into()"),
+            (field(TypeRef::Json, false, false), "implInto<serde_json::Value>", "x.into()"),
+            (field(TypeRef::Integer { bits: 64 }, false, false), "i64", "x"),
+            (
+                field(strings, false, false),
+                "implIntoIterator<Item=implInto<String>>",
+                "x.into_iter().map(Into::into).collect()",
+            ),
+            (field(TypeRef::Named(0), true, false), "implInto<models::Pet>", "Box::new(x.into())"),
+            (field(TypeRef::String, false, true), "Option<String>", "x"),
+        ];
+        for (f, arg, convert) in cases {
+            assert_eq!(shown(&f), (arg.to_owned(), convert.to_owned()), "{:?}", f.ty);
+        }
+    }
+
+    #[test]
     fn field_tables_get_one_line_per_field() {
         let tokens = quote! {
             pub struct Kept;
