@@ -5,9 +5,10 @@
 use super::{Api, BodyField, Operation, Presence, TypeKind, TypeRef};
 use crate::names::Namespace;
 
-/// What a request builder already calls something: its fields and methods, the group
-/// method's receiver, and the methods it gets from its derives.
-const BUILDER_NAMES: &[&str] = &["client", "options", "body", "send", "paginate", "into_future", "clone", "fmt"];
+/// What a request builder already calls something: its fields and methods, the methods it
+/// gets from its derives and `IntoFuture`, and `with_response`, which its call has.
+const BUILDER_NAMES: &[&str] =
+    &["client", "options", "body", "send", "paginate", "into_future", "clone", "fmt", "with_response"];
 
 /// Fills [`Body::fields`](super::Body::fields) of every operation whose body is an object
 /// (JSON, form or multipart).
