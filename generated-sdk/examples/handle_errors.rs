@@ -2,7 +2,6 @@
 //!
 //! `CLERK_SECRET_KEY=sk_test_… cargo run --example handle_errors -- "Org name"`
 
-use clerk_sdk::models::CreateOrganizationRequest;
 use clerk_sdk::{Client, Error};
 
 #[tokio::main]
@@ -12,8 +11,7 @@ async fn main() {
         Ok(clerk) => clerk,
         Err(e) => return eprintln!("{e}"),
     };
-    let body = CreateOrganizationRequest::new(name);
-    match clerk.organizations().create_organization().body(body).await {
+    match clerk.organizations().create_organization(name).await {
         Ok(org) => println!("created {} ({})", org.name, org.id),
         Err(Error::Api(api)) => {
             eprintln!(

@@ -11,6 +11,10 @@ use serde::Deserialize;
 
 use crate::DecodeError;
 
+/// The result of an SDK call: `Result<T, Error>`, with the error type open to change
+/// (`clerk_sdk::Result<(), MyError>`).
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
 /// The error of every SDK call.
 #[derive(Debug)]
 #[non_exhaustive]

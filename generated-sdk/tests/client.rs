@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use clerk_sdk::models::{CreateUserRequest, EnrollmentModeFilter, SetUserProfileImageRequest};
+use clerk_sdk::models::EnrollmentModeFilter;
 use clerk_sdk::{Client, Error, FilePart, OptionalExt as _, RequestOptions, RetryPolicy};
 use futures_util::TryStreamExt;
 use serde_json::{Value, json};
@@ -108,13 +108,14 @@ async fn json_bodies_carry_only_what_was_set() {
         .expect(1)
         .mount(&server)
         .await;
-    let body = CreateUserRequest {
-        first_name: "Ada".to_owned().into(),
-        last_name: clerk_sdk::Nullable::Null,
-        email_address: Some(vec!["ada@example.com".into()]),
-        ..Default::default()
-    };
-    let user = client(&server).users().create_user(body).await.unwrap();
+    let user = client(&server)
+        .users()
+        .create_user()
+        .first_name("Ada")
+        .last_name_null()
+        .email_address(["ada@example.com"])
+        .await
+        .unwrap();
     assert_eq!(user.id, "user_new");
 }
 
@@ -127,8 +128,7 @@ async fn multipart_uploads_send_the_file_with_name_and_type() {
         .mount(&server)
         .await;
     let file = FilePart::new(b"\x89PNG-bytes".to_vec()).file_name("me.png").content_type("image/png");
-    let body = SetUserProfileImageRequest { file: Some(file) };
-    client(&server).users().set_user_profile_image("user_1", body).await.unwrap();
+    client(&server).users().set_user_profile_image("user_1").file(file).await.unwrap();
     let request = &requests(&server).await[0];
     let content_type = request.headers["content-type"].to_str().unwrap();
     assert!(content_type.starts_with("multipart/form-data; boundary="), "{content_type}");
@@ -145,8 +145,8 @@ async fn a_file_without_a_name_is_still_sent_as_a_file() {
         .respond_with(ResponseTemplate::new(200).set_body_json(user_json("user_1")))
         .mount(&server)
         .await;
-    let body = SetUserProfileImageRequest { file: Some(FilePart::new(b"bytes".to_vec())) };
-    client(&server).users().set_user_profile_image("user_1", body).await.unwrap();
+    let file = FilePart::new(b"bytes".to_vec());
+    client(&server).users().set_user_profile_image("user_1").file(file).await.unwrap();
     let body = String::from_utf8_lossy(&requests(&server).await[0].body).into_owned();
     assert!(body.contains("name=\"file\"; filename=\"file\""), "{body}");
 }
@@ -293,7 +293,7 @@ async fn idempotent_calls_retry_5xx_but_a_create_is_not_retried() {
     clerk.users().get_user("user_1").await.unwrap();
     assert_eq!(requests(&server).await.len(), 2);
 
-    let err = clerk.users().create_user(CreateUserRequest::default()).await.unwrap_err();
+    let err = clerk.users().create_user().await.unwrap_err();
     assert_eq!(err.status().unwrap(), 500);
     let posts = requests(&server).await.into_iter().filter(|r| r.method.as_str() == "POST").count();
     assert_eq!(posts, 1, "a POST that reached the server must not be repeated");
@@ -509,8 +509,7 @@ async fn a_redirect_to_another_host_is_returned_not_followed() {
         .respond_with(ResponseTemplate::new(307).insert_header("location", format!("{}/users", elsewhere.uri())))
         .mount(&server)
         .await;
-    let request = CreateUserRequest { password: "hunter2-hunter2".to_owned().into(), ..Default::default() };
-    let err = client(&server).users().create_user(request).await.unwrap_err();
+    let err = client(&server).users().create_user().password("hunter2-hunter2").await.unwrap_err();
     assert_eq!(err.status().unwrap(), 307);
     assert!(requests(&elsewhere).await.is_empty(), "the body must not reach another host");
 }

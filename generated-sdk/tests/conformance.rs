@@ -113,7 +113,14 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
     report
         .check(
             "VerifyClient",
-            Box::pin(clerk.clients().verify_client().send().with_response()).await,
+            Box::pin(
+                    clerk
+                        .clients()
+                        .verify_client(sample::<String>("\"sample\""))
+                        .send()
+                        .with_response(),
+                )
+                .await,
         );
     report
         .check(
@@ -131,7 +138,14 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
         .check(
             "CreateEmailAddress",
             Box::pin(
-                    clerk.email_addresses().create_email_address().send().with_response(),
+                    clerk
+                        .email_addresses()
+                        .create_email_address(
+                            sample::<String>("\"sample\""),
+                            sample::<String>("\"sample\""),
+                        )
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -193,6 +207,10 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .email_addresses()
                         .attempt_email_address_verification(
                             sample::<String>("\"sample\""),
+                            sample::<String>("\"sample\""),
+                            sample::<String>("\"sample\""),
+                        )
+                        .body(
                             sample::<
                                 clerk_sdk::models::AttemptEmailAddressVerificationRequest,
                             >("{\"verification_id\":\"sample\",\"code\":\"sample\"}"),
@@ -210,6 +228,9 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .email_addresses()
                         .replace_user_email_address(
                             sample::<String>("\"sample\""),
+                            sample::<String>("\"sample\""),
+                        )
+                        .body(
                             sample::<
                                 clerk_sdk::models::ReplaceUserEmailAddressRequest,
                             >("{\"email_address\":\"sample\"}"),
@@ -222,7 +243,16 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
     report
         .check(
             "CreatePhoneNumber",
-            Box::pin(clerk.phone_numbers().create_phone_number().send().with_response())
+            Box::pin(
+                    clerk
+                        .phone_numbers()
+                        .create_phone_number(
+                            sample::<String>("\"sample\""),
+                            sample::<String>("\"sample\""),
+                        )
+                        .send()
+                        .with_response(),
+                )
                 .await,
         );
     report
@@ -283,6 +313,10 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .phone_numbers()
                         .attempt_phone_number_verification(
                             sample::<String>("\"sample\""),
+                            sample::<String>("\"sample\""),
+                            sample::<String>("\"sample\""),
+                        )
+                        .body(
                             sample::<
                                 clerk_sdk::models::AttemptPhoneNumberVerificationRequest,
                             >("{\"verification_id\":\"sample\",\"code\":\"sample\"}"),
@@ -300,6 +334,9 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .phone_numbers()
                         .replace_user_phone_number(
                             sample::<String>("\"sample\""),
+                            sample::<String>("\"sample\""),
+                        )
+                        .body(
                             sample::<
                                 clerk_sdk::models::ReplaceUserPhoneNumberRequest,
                             >("{\"phone_number\":\"sample\"}"),
@@ -317,7 +354,14 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
     report
         .check(
             "createSession",
-            Box::pin(clerk.sessions().create_session().send().with_response()).await,
+            Box::pin(
+                    clerk
+                        .sessions()
+                        .create_session(sample::<String>("\"sample\""))
+                        .send()
+                        .with_response(),
+                )
+                .await,
         );
     report
         .check(
@@ -337,7 +381,12 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
             Box::pin(
                     clerk
                         .sessions()
-                        .refresh_session(sample::<String>("\"sample\""))
+                        .refresh_session(
+                            sample::<String>("\"sample\""),
+                            sample::<String>("\"sample\""),
+                            sample::<String>("\"sample\""),
+                            sample::<String>("\"sample\""),
+                        )
                         .send()
                         .with_response(),
                 )
@@ -492,9 +541,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
             Box::pin(
                     clerk
                         .users()
-                        .create_user(
-                            sample::<clerk_sdk::models::CreateUserRequest>("{}"),
-                        )
+                        .create_user()
+                        .body(sample::<clerk_sdk::models::CreateUserRequest>("{}"))
                         .send()
                         .with_response(),
                 )
@@ -535,10 +583,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
             Box::pin(
                     clerk
                         .users()
-                        .update_user(
-                            sample::<String>("\"sample\""),
-                            sample::<clerk_sdk::models::UpdateUserRequest>("{}"),
-                        )
+                        .update_user(sample::<String>("\"sample\""))
+                        .body(sample::<clerk_sdk::models::UpdateUserRequest>("{}"))
                         .send()
                         .with_response(),
                 )
@@ -574,7 +620,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
             Box::pin(
                     clerk
                         .users()
-                        .users_ban(
+                        .users_ban(sample::<Vec<String>>("[\"sample\"]"))
+                        .body(
                             sample::<
                                 clerk_sdk::models::UsersBanRequest,
                             >("{\"user_ids\":[\"sample\"]}"),
@@ -590,7 +637,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
             Box::pin(
                     clerk
                         .users()
-                        .users_unban(
+                        .users_unban(sample::<Vec<String>>("[\"sample\"]"))
+                        .body(
                             sample::<
                                 clerk_sdk::models::UsersUnbanRequest,
                             >("{\"user_ids\":[\"sample\"]}"),
@@ -630,15 +678,11 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
             Box::pin(
                     clerk
                         .users()
-                        .set_user_profile_image(
-                            sample::<String>("\"sample\""),
-                            clerk_sdk::models::SetUserProfileImageRequest {
-                                file: Some(
-                                    clerk_sdk::FilePart::new(b"\x89PNG\r\n\x1a\n".to_vec())
-                                        .file_name("sample.png")
-                                        .content_type("image/png"),
-                                ),
-                            },
+                        .set_user_profile_image(sample::<String>("\"sample\""))
+                        .file(
+                            clerk_sdk::FilePart::new(b"\x89PNG\r\n\x1a\n".to_vec())
+                                .file_name("sample.png")
+                                .content_type("image/png"),
                         )
                         .send()
                         .with_response(),
@@ -713,6 +757,13 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .users()
                         .adjust_user_billing_credit_balance(
                             sample::<String>("\"sample\""),
+                            sample::<i64>("1"),
+                            sample::<
+                                clerk_sdk::models::AdjustCreditBalanceRequestAction,
+                            >("\"increase\""),
+                            sample::<String>("\"sample\""),
+                        )
+                        .body(
                             sample::<
                                 clerk_sdk::models::AdjustCreditBalanceRequest,
                             >(
@@ -785,7 +836,10 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
             Box::pin(
                     clerk
                         .users()
-                        .verify_password(sample::<String>("\"sample\""))
+                        .verify_password(
+                            sample::<String>("\"sample\""),
+                            sample::<String>("\"sample\""),
+                        )
                         .send()
                         .with_response(),
                 )
@@ -797,7 +851,10 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
             Box::pin(
                     clerk
                         .users()
-                        .verify_totp(sample::<String>("\"sample\""))
+                        .verify_totp(
+                            sample::<String>("\"sample\""),
+                            sample::<String>("\"sample\""),
+                        )
                         .send()
                         .with_response(),
                 )
@@ -943,7 +1000,13 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
     report
         .check(
             "CreateInvitation",
-            Box::pin(clerk.invitations().create_invitation().send().with_response())
+            Box::pin(
+                    clerk
+                        .invitations()
+                        .create_invitation(sample::<String>("\"sample\""))
+                        .send()
+                        .with_response(),
+                )
                 .await,
         );
     report
@@ -996,7 +1059,7 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
             Box::pin(
                     clerk
                         .allow_list_block_list()
-                        .create_allowlist_identifier()
+                        .create_allowlist_identifier(sample::<String>("\"sample\""))
                         .send()
                         .with_response(),
                 )
@@ -1032,7 +1095,7 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
             Box::pin(
                     clerk
                         .allow_list_block_list()
-                        .create_blocklist_identifier()
+                        .create_blocklist_identifier(sample::<String>("\"sample\""))
                         .send()
                         .with_response(),
                 )
@@ -1077,7 +1140,18 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
     report
         .check(
             "CreateActorToken",
-            Box::pin(clerk.actor_tokens().create_actor_token().send().with_response())
+            Box::pin(
+                    clerk
+                        .actor_tokens()
+                        .create_actor_token(
+                            sample::<String>("\"sample\""),
+                            sample::<
+                                clerk_sdk::models::CreateActorTokenRequestActor,
+                            >("{\"sub\":\"user_2OEpKhcCN1Lat9NQ0G6puh7q5Rb\"}"),
+                        )
+                        .send()
+                        .with_response(),
+                )
                 .await,
         );
     report
@@ -1100,7 +1174,17 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
     report
         .check(
             "AddDomain",
-            Box::pin(clerk.domains().add_domain().send().with_response()).await,
+            Box::pin(
+                    clerk
+                        .domains()
+                        .add_domain(
+                            sample::<String>("\"sample\""),
+                            sample::<bool>("true"),
+                        )
+                        .send()
+                        .with_response(),
+                )
+                .await,
         );
     report
         .check(
@@ -1120,10 +1204,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
             Box::pin(
                     clerk
                         .domains()
-                        .update_domain(
-                            sample::<String>("\"sample\""),
-                            sample::<clerk_sdk::models::UpdateDomainRequest>("{}"),
-                        )
+                        .update_domain(sample::<String>("\"sample\""))
+                        .body(sample::<clerk_sdk::models::UpdateDomainRequest>("{}"))
                         .send()
                         .with_response(),
                 )
@@ -1286,7 +1368,16 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
     report
         .check(
             "CreateJWTTemplate",
-            Box::pin(clerk.jwt_templates().create_jwt_template().send().with_response())
+            Box::pin(
+                    clerk
+                        .jwt_templates()
+                        .create_jwt_template(
+                            sample::<String>("\"sample\""),
+                            sample::<serde_json::Value>("{}"),
+                        )
+                        .send()
+                        .with_response(),
+                )
                 .await,
         );
     report
@@ -1319,7 +1410,11 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
             Box::pin(
                     clerk
                         .jwt_templates()
-                        .update_jwt_template(sample::<String>("\"sample\""))
+                        .update_jwt_template(
+                            sample::<String>("\"sample\""),
+                            sample::<String>("\"sample\""),
+                            sample::<serde_json::Value>("{}"),
+                        )
                         .send()
                         .with_response(),
                 )
@@ -1333,7 +1428,14 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
     report
         .check(
             "CreateMachine",
-            Box::pin(clerk.machines().create_machine().send().with_response()).await,
+            Box::pin(
+                    clerk
+                        .machines()
+                        .create_machine(sample::<String>("\"sample\""))
+                        .send()
+                        .with_response(),
+                )
+                .await,
         );
     report
         .check(
@@ -1391,6 +1493,9 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .machines()
                         .rotate_machine_secret_key(
                             sample::<String>("\"sample\""),
+                            sample::<i64>("1"),
+                        )
+                        .body(
                             sample::<
                                 clerk_sdk::models::RotateMachineSecretKeyRequest,
                             >("{\"previous_token_ttl\":1}"),
@@ -1406,7 +1511,10 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
             Box::pin(
                     clerk
                         .machines()
-                        .create_machine_scope(sample::<String>("\"sample\""))
+                        .create_machine_scope(
+                            sample::<String>("\"sample\""),
+                            sample::<String>("\"sample\""),
+                        )
                         .send()
                         .with_response(),
                 )
@@ -1436,7 +1544,13 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
     report
         .check(
             "CreateOrganization",
-            Box::pin(clerk.organizations().create_organization().send().with_response())
+            Box::pin(
+                    clerk
+                        .organizations()
+                        .create_organization(sample::<String>("\"sample\""))
+                        .send()
+                        .with_response(),
+                )
                 .await,
         );
     report
@@ -1469,8 +1583,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
             Box::pin(
                     clerk
                         .organizations()
-                        .update_organization(
-                            sample::<String>("\"sample\""),
+                        .update_organization(sample::<String>("\"sample\""))
+                        .body(
                             sample::<clerk_sdk::models::UpdateOrganizationRequest>("{}"),
                         )
                         .send()
@@ -1484,8 +1598,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
             Box::pin(
                     clerk
                         .organizations()
-                        .replace_organization_metadata(
-                            sample::<String>("\"sample\""),
+                        .replace_organization_metadata(sample::<String>("\"sample\""))
+                        .body(
                             sample::<
                                 clerk_sdk::models::ReplaceOrganizationMetadataRequest,
                             >("{}"),
@@ -1501,8 +1615,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
             Box::pin(
                     clerk
                         .organizations()
-                        .merge_organization_metadata(
-                            sample::<String>("\"sample\""),
+                        .merge_organization_metadata(sample::<String>("\"sample\""))
+                        .body(
                             sample::<
                                 clerk_sdk::models::MergeOrganizationMetadataRequest,
                             >("{}"),
@@ -1518,13 +1632,12 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
             Box::pin(
                     clerk
                         .organizations()
-                        .upload_organization_logo(sample::<String>("\"sample\""))
-                        .body(clerk_sdk::models::UploadOrganizationLogoRequest {
-                            uploader_user_id: Default::default(),
-                            file: clerk_sdk::FilePart::new(b"\x89PNG\r\n\x1a\n".to_vec())
+                        .upload_organization_logo(
+                            sample::<String>("\"sample\""),
+                            clerk_sdk::FilePart::new(b"\x89PNG\r\n\x1a\n".to_vec())
                                 .file_name("sample.png")
                                 .content_type("image/png"),
-                        })
+                        )
                         .send()
                         .with_response(),
                 )
@@ -1578,6 +1691,13 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .organizations()
                         .adjust_organization_billing_credit_balance(
                             sample::<String>("\"sample\""),
+                            sample::<i64>("1"),
+                            sample::<
+                                clerk_sdk::models::AdjustCreditBalanceRequestAction,
+                            >("\"increase\""),
+                            sample::<String>("\"sample\""),
+                        )
+                        .body(
                             sample::<
                                 clerk_sdk::models::AdjustCreditBalanceRequest,
                             >(
@@ -1607,7 +1727,11 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
             Box::pin(
                     clerk
                         .organization_invitations()
-                        .create_organization_invitation(sample::<String>("\"sample\""))
+                        .create_organization_invitation(
+                            sample::<String>("\"sample\""),
+                            sample::<String>("\"sample\""),
+                            sample::<String>("\"sample\""),
+                        )
                         .send()
                         .with_response(),
                 )
@@ -1693,6 +1817,10 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .organization_roles()
                         .create_organization_role(
+                            sample::<String>("\"sample\""),
+                            sample::<String>("\"sample\""),
+                        )
+                        .body(
                             sample::<
                                 clerk_sdk::models::CreateOrganizationRoleRequest,
                             >("{\"name\":\"sample\",\"key\":\"sample\"}"),
@@ -1732,8 +1860,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
             Box::pin(
                     clerk
                         .organization_roles()
-                        .update_organization_role(
-                            sample::<String>("\"sample\""),
+                        .update_organization_role(sample::<String>("\"sample\""))
+                        .body(
                             sample::<
                                 clerk_sdk::models::UpdateOrganizationRoleRequest,
                             >("{}"),
@@ -1793,6 +1921,10 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .organization_memberships()
                         .create_organization_membership(
                             sample::<String>("\"sample\""),
+                            sample::<String>("\"sample\""),
+                            sample::<String>("\"sample\""),
+                        )
+                        .body(
                             sample::<
                                 clerk_sdk::models::CreateOrganizationMembershipRequest,
                             >("{\"user_id\":\"sample\",\"role\":\"sample\"}"),
@@ -1826,6 +1958,9 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .update_organization_membership(
                             sample::<String>("\"sample\""),
                             sample::<String>("\"sample\""),
+                            sample::<String>("\"sample\""),
+                        )
+                        .body(
                             sample::<
                                 clerk_sdk::models::UpdateOrganizationMembershipRequest,
                             >("{\"role\":\"sample\"}"),
@@ -1868,8 +2003,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
             Box::pin(
                     clerk
                         .organization_domains()
-                        .create_organization_domain(
-                            sample::<String>("\"sample\""),
+                        .create_organization_domain(sample::<String>("\"sample\""))
+                        .body(
                             sample::<
                                 clerk_sdk::models::CreateOrganizationDomainRequest,
                             >("{}"),
@@ -1903,6 +2038,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .update_organization_domain(
                             sample::<String>("\"sample\""),
                             sample::<String>("\"sample\""),
+                        )
+                        .body(
                             sample::<
                                 clerk_sdk::models::UpdateOrganizationDomainRequest,
                             >("{}"),
@@ -1954,7 +2091,13 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
     report
         .check(
             "CreateRedirectURL",
-            Box::pin(clerk.redirect_urls().create_redirect_url().send().with_response())
+            Box::pin(
+                    clerk
+                        .redirect_urls()
+                        .create_redirect_url(sample::<String>("\"sample\""))
+                        .send()
+                        .with_response(),
+                )
                 .await,
         );
     report
@@ -1985,7 +2128,11 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
         .check(
             "CreateSignInToken",
             Box::pin(
-                    clerk.sign_in_tokens().create_sign_in_token().send().with_response(),
+                    clerk
+                        .sign_in_tokens()
+                        .create_sign_in_token(sample::<String>("\"sample\""))
+                        .send()
+                        .with_response(),
                 )
                 .await,
         );
@@ -2043,7 +2190,7 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
             Box::pin(
                     clerk
                         .oauth_applications()
-                        .create_oauth_application()
+                        .create_oauth_application(sample::<String>("\"sample\""))
                         .send()
                         .with_response(),
                 )
@@ -2079,8 +2226,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
             Box::pin(
                     clerk
                         .oauth_applications()
-                        .update_oauth_application(
-                            sample::<String>("\"sample\""),
+                        .update_oauth_application(sample::<String>("\"sample\""))
+                        .body(
                             sample::<
                                 clerk_sdk::models::UpdateOAuthApplicationRequest,
                             >("{}"),
@@ -2096,13 +2243,12 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
             Box::pin(
                     clerk
                         .oauth_applications()
-                        .upload_oauth_application_logo(sample::<String>("\"sample\""))
-                        .body(clerk_sdk::models::UploadOrganizationLogoRequest {
-                            uploader_user_id: Default::default(),
-                            file: clerk_sdk::FilePart::new(b"\x89PNG\r\n\x1a\n".to_vec())
+                        .upload_oauth_application_logo(
+                            sample::<String>("\"sample\""),
+                            clerk_sdk::FilePart::new(b"\x89PNG\r\n\x1a\n".to_vec())
                                 .file_name("sample.png")
                                 .content_type("image/png"),
-                        })
+                        )
                         .send()
                         .with_response(),
                 )
@@ -2128,6 +2274,9 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .oauth_applications()
                         .revoke_oauth_application_token(
                             sample::<String>("\"sample\""),
+                            sample::<String>("\"sample\""),
+                        )
+                        .body(
                             sample::<
                                 clerk_sdk::models::RevokeOAuthApplicationTokenRequest,
                             >("{\"token\":\"sample\"}"),
@@ -2155,7 +2304,12 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
             Box::pin(
                     clerk
                         .saml_connections()
-                        .create_saml_connection()
+                        .create_saml_connection(
+                            sample::<String>("\"sample\""),
+                            sample::<
+                                clerk_sdk::models::CreateSamlConnectionRequestProvider,
+                            >("\"saml_custom\""),
+                        )
                         .send()
                         .with_response(),
                 )
@@ -2191,8 +2345,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
             Box::pin(
                     clerk
                         .saml_connections()
-                        .update_saml_connection(
-                            sample::<String>("\"sample\""),
+                        .update_saml_connection(sample::<String>("\"sample\""))
+                        .body(
                             sample::<
                                 clerk_sdk::models::UpdateSamlConnectionRequest,
                             >("{}"),
@@ -2220,7 +2374,13 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
             Box::pin(
                     clerk
                         .enterprise_connections()
-                        .create_enterprise_connection()
+                        .create_enterprise_connection(
+                            sample::<String>("\"sample\""),
+                            sample::<
+                                clerk_sdk::models::CreateEnterpriseConnectionRequestProvider,
+                            >("\"saml_custom\""),
+                            sample::<Vec<String>>("[\"sample\"]"),
+                        )
                         .send()
                         .with_response(),
                 )
@@ -2256,8 +2416,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
             Box::pin(
                     clerk
                         .enterprise_connections()
-                        .update_enterprise_connection(
-                            sample::<String>("\"sample\""),
+                        .update_enterprise_connection(sample::<String>("\"sample\""))
+                        .body(
                             sample::<
                                 clerk_sdk::models::UpdateEnterpriseConnectionRequest,
                             >("{}"),
@@ -2306,7 +2466,21 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
     report
         .check(
             "CreateAgentTask",
-            Box::pin(clerk.agent_tasks().create_agent_task().send().with_response())
+            Box::pin(
+                    clerk
+                        .agent_tasks()
+                        .create_agent_task(
+                            sample::<
+                                clerk_sdk::models::CreateAgentTaskRequestOnBehalfOf,
+                            >("{}"),
+                            sample::<String>("\"*\""),
+                            sample::<String>("\"sample\""),
+                            sample::<String>("\"sample\""),
+                            sample::<String>("\"https://example.com\""),
+                        )
+                        .send()
+                        .with_response(),
+                )
                 .await,
         );
     report
@@ -2351,7 +2525,7 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
             Box::pin(
                     clerk
                         .waitlist_entries()
-                        .create_waitlist_entry()
+                        .create_waitlist_entry(sample::<String>("\"sample\""))
                         .send()
                         .with_response(),
                 )
@@ -2424,6 +2598,10 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .billing()
                         .create_billing_price(
+                            sample::<String>("\"sample\""),
+                            sample::<Option<i64>>("1"),
+                        )
+                        .body(
                             sample::<
                                 clerk_sdk::models::CreateBillingPriceRequest,
                             >("{\"plan_id\":\"sample\",\"amount\":1}"),
@@ -2467,6 +2645,9 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .billing()
                         .extend_billing_subscription_item_free_trial(
                             sample::<String>("\"sample\""),
+                            sample::<String>("\"2026-01-08T00:00:00Z\""),
+                        )
+                        .body(
                             sample::<
                                 clerk_sdk::models::ExtendFreeTrialRequest,
                             >("{\"extend_to\":\"2026-01-08T00:00:00Z\"}"),
@@ -2484,6 +2665,10 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .billing()
                         .create_billing_price_transition(
                             sample::<String>("\"sample\""),
+                            sample::<String>("\"sample\""),
+                            sample::<String>("\"sample\""),
+                        )
+                        .body(
                             sample::<
                                 clerk_sdk::models::PriceTransitionRequest,
                             >(
@@ -2503,6 +2688,9 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .billing()
                         .apply_billing_subscription_item_discount(
                             sample::<String>("\"sample\""),
+                            sample::<String>("\"sample\""),
+                        )
+                        .body(
                             sample::<
                                 clerk_sdk::models::ApplyCommerceDiscountRequest,
                             >("{\"discount_id\":\"sample\"}"),
@@ -2578,6 +2766,10 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .organization_permissions()
                         .create_organization_permission(
+                            sample::<String>("\"sample\""),
+                            sample::<String>("\"sample\""),
+                        )
+                        .body(
                             sample::<
                                 clerk_sdk::models::CreateOrganizationPermissionRequest,
                             >("{\"name\":\"sample\",\"key\":\"sample\"}"),
@@ -2617,8 +2809,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
             Box::pin(
                     clerk
                         .organization_permissions()
-                        .update_organization_permission(
-                            sample::<String>("\"sample\""),
+                        .update_organization_permission(sample::<String>("\"sample\""))
+                        .body(
                             sample::<
                                 clerk_sdk::models::UpdateOrganizationPermissionRequest,
                             >("{}"),
@@ -2640,6 +2832,12 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .role_sets()
                         .create_role_set(
+                            sample::<String>("\"sample\""),
+                            sample::<String>("\"sample\""),
+                            sample::<String>("\"sample\""),
+                            sample::<Vec<String>>("[\"sample\"]"),
+                        )
+                        .body(
                             sample::<
                                 clerk_sdk::models::CreateRoleSetRequest,
                             >(
@@ -2669,10 +2867,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
             Box::pin(
                     clerk
                         .role_sets()
-                        .update_role_set(
-                            sample::<String>("\"sample\""),
-                            sample::<clerk_sdk::models::UpdateRoleSetRequest>("{}"),
-                        )
+                        .update_role_set(sample::<String>("\"sample\""))
+                        .body(sample::<clerk_sdk::models::UpdateRoleSetRequest>("{}"))
                         .send()
                         .with_response(),
                 )
@@ -2686,6 +2882,9 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .role_sets()
                         .replace_role_set(
                             sample::<String>("\"sample\""),
+                            sample::<String>("\"sample\""),
+                        )
+                        .body(
                             sample::<
                                 clerk_sdk::models::ReplaceRoleSetRequest,
                             >("{\"dest_role_set_key\":\"sample\"}"),
@@ -2703,6 +2902,9 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .role_sets()
                         .add_roles_to_role_set(
                             sample::<String>("\"sample\""),
+                            sample::<Vec<String>>("[\"sample\"]"),
+                        )
+                        .body(
                             sample::<
                                 clerk_sdk::models::AddRolesToRoleSetRequest,
                             >("{\"role_keys\":[\"sample\"]}"),
@@ -2720,6 +2922,10 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .role_sets()
                         .replace_role_in_role_set(
                             sample::<String>("\"sample\""),
+                            sample::<String>("\"sample\""),
+                            sample::<String>("\"sample\""),
+                        )
+                        .body(
                             sample::<
                                 clerk_sdk::models::ReplaceRoleInRoleSetRequest,
                             >("{\"role_key\":\"sample\",\"to_role_key\":\"sample\"}"),
@@ -2747,7 +2953,10 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
             Box::pin(
                     clerk
                         .scim_directories()
-                        .create_scim_directory()
+                        .create_scim_directory(
+                            sample::<String>("\"sample\""),
+                            sample::<String>("\"sample\""),
+                        )
                         .send()
                         .with_response(),
                 )
@@ -2822,6 +3031,13 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .replace_scim_group_role_mappings(
                             sample::<String>("\"sample\""),
                             sample::<
+                                Vec<
+                                    clerk_sdk::models::ReplaceScimGroupRoleMappingsRequestMappingsItem,
+                                >,
+                            >("[{\"scim_group_id\":\"sample\",\"role_id\":\"sample\"}]"),
+                        )
+                        .body(
+                            sample::<
                                 clerk_sdk::models::ReplaceScimGroupRoleMappingsRequest,
                             >(
                                 "{\"mappings\":[{\"scim_group_id\":\"sample\",\"role_id\":\"sample\"}]}",
@@ -2840,6 +3056,10 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .scim_directories()
                         .create_scim_group_role_mapping(
                             sample::<String>("\"sample\""),
+                            sample::<String>("\"sample\""),
+                            sample::<String>("\"sample\""),
+                        )
+                        .body(
                             sample::<
                                 clerk_sdk::models::CreateScimGroupRoleMappingRequest,
                             >("{\"scim_group_id\":\"sample\",\"role_id\":\"sample\"}"),
@@ -2872,7 +3092,17 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
     report
         .check(
             "CreateDirectory",
-            Box::pin(clerk.directories().create_directory().send().with_response()).await,
+            Box::pin(
+                    clerk
+                        .directories()
+                        .create_directory(
+                            sample::<String>("\"sample\""),
+                            sample::<String>("\"sample\""),
+                        )
+                        .send()
+                        .with_response(),
+                )
+                .await,
         );
     report
         .check(
@@ -2945,6 +3175,13 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .replace_directory_group_role_mappings(
                             sample::<String>("\"sample\""),
                             sample::<
+                                Vec<
+                                    clerk_sdk::models::ReplaceDirectoryGroupRoleMappingsRequestMappingsItem,
+                                >,
+                            >("[{\"role_id\":\"sample\"}]"),
+                        )
+                        .body(
+                            sample::<
                                 clerk_sdk::models::ReplaceDirectoryGroupRoleMappingsRequest,
                             >("{\"mappings\":[{\"role_id\":\"sample\"}]}"),
                         )
@@ -2961,6 +3198,9 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .directories()
                         .create_directory_group_role_mapping(
                             sample::<String>("\"sample\""),
+                            sample::<String>("\"sample\""),
+                        )
+                        .body(
                             sample::<
                                 clerk_sdk::models::CreateDirectoryGroupRoleMappingRequest,
                             >("{\"role_id\":\"sample\"}"),
@@ -2991,7 +3231,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
             Box::pin(
                     clerk
                         .admin_portal_link_tokens()
-                        .create_admin_portal_link_token(
+                        .create_admin_portal_link_token()
+                        .body(
                             sample::<
                                 clerk_sdk::models::CreateAdminPortalLinkTokenRequest,
                             >("{}"),
@@ -3008,9 +3249,9 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .admin_portal_link_tokens()
                         .revoke_admin_portal_link_token(
-                            sample::<
-                                String,
-                            >("\"aplt_00000000000000000000000000000000\""),
+                            sample::<String>("\"aplt_00000000000000000000000000000000\""),
+                        )
+                        .body(
                             sample::<
                                 clerk_sdk::models::RevokeAdminPortalLinkTokenRequest,
                             >("{}"),
@@ -3041,6 +3282,10 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .api_keys()
                         .create_api_key(
+                            sample::<String>("\"\""),
+                            sample::<String>("\"user_aaaaaaaaaaaaaaaaaaaaaaaaaaa\""),
+                        )
+                        .body(
                             sample::<
                                 clerk_sdk::models::CreateApiKeyRequest,
                             >(
@@ -3088,8 +3333,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .api_keys()
                         .update_api_key(
                             sample::<String>("\"ak_00000000000000000000000000000000\""),
-                            sample::<clerk_sdk::models::UpdateApiKeyRequest>("{}"),
                         )
+                        .body(sample::<clerk_sdk::models::UpdateApiKeyRequest>("{}"))
                         .send()
                         .with_response(),
                 )
@@ -3117,6 +3362,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .api_keys()
                         .revoke_api_key(
                             sample::<String>("\"ak_00000000000000000000000000000000\""),
+                        )
+                        .body(
                             sample::<
                                 clerk_sdk::models::RevokeAdminPortalLinkTokenRequest,
                             >("{}"),
@@ -3132,7 +3379,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
             Box::pin(
                     clerk
                         .api_keys()
-                        .verify_api_key(
+                        .verify_api_key(sample::<String>("\"sample\""))
+                        .body(
                             sample::<
                                 clerk_sdk::models::VerifyApiKeyRequest,
                             >("{\"secret\":\"sample\"}"),
@@ -3162,9 +3410,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
             Box::pin(
                     clerk
                         .m2m_tokens()
-                        .create_m2m_token(
-                            sample::<clerk_sdk::models::CreateM2mTokenRequest>("{}"),
-                        )
+                        .create_m2m_token()
+                        .body(sample::<clerk_sdk::models::CreateM2mTokenRequest>("{}"))
                         .send()
                         .with_response(),
                 )
@@ -3178,6 +3425,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .m2m_tokens()
                         .revoke_m2m_token(
                             sample::<String>("\"mt_00000000000000000000000000000000\""),
+                        )
+                        .body(
                             sample::<
                                 clerk_sdk::models::RevokeAdminPortalLinkTokenRequest,
                             >("{}"),
@@ -3193,7 +3442,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
             Box::pin(
                     clerk
                         .m2m_tokens()
-                        .verify_m2m_token(
+                        .verify_m2m_token(sample::<String>("\"sample\""))
+                        .body(
                             sample::<
                                 clerk_sdk::models::VerifyM2mTokenRequest,
                             >("{\"token\":\"sample\"}"),
@@ -3209,7 +3459,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
             Box::pin(
                     clerk
                         .oauth_access_tokens()
-                        .verify_oauth_access_token(
+                        .verify_oauth_access_token()
+                        .body(
                             sample::<
                                 clerk_sdk::models::VerifyOAuthAccessTokenRequest,
                             >("{}"),

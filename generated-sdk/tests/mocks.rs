@@ -43,9 +43,7 @@ async fn query_parameters_and_body_fields_are_matched_with_the_clients_types() {
     let clerk = mock.client();
     let users = clerk.users().get_user_list().limit(2).email_address(["ada@example.com"]).offset(5).await.unwrap();
     assert_eq!(users, [ada()]);
-    let mut body = renamed("Ada");
-    body.last_name = Nullable::Value("Lovelace".to_owned());
-    clerk.users().update_user("user_1", body).await.unwrap();
+    clerk.users().update_user("user_1").first_name("Ada").last_name("Lovelace").await.unwrap();
     assert_eq!((listed.count(), updated.count()), (1, 1));
 }
 
@@ -53,7 +51,7 @@ async fn query_parameters_and_body_fields_are_matched_with_the_clients_types() {
 async fn a_request_that_matches_nothing_fails_naming_the_field_that_differs() {
     let mock = MockServer::start().await;
     mock.users().update_user("user_1").body(&renamed("Ada")).returns(ada()).mount();
-    let error = mock.client().users().update_user("user_1", renamed("Bob")).await.unwrap_err();
+    let error = mock.client().users().update_user("user_1").first_name("Bob").await.unwrap_err();
     assert_eq!(error.status(), Some(StatusCode::from_u16(UNMATCHED_STATUS).unwrap()));
     let expected = r#"no mock matched PATCH /users/user_1: closest is update_user, body field `first_name`: expected "Ada", got "Bob""#;
     assert_eq!(error.message(), expected);
@@ -100,7 +98,7 @@ async fn clerk_errors_reach_the_caller_as_typed_errors() {
     assert!(error.is_not_found());
     assert_eq!(error.codes(), ["resource_not_found"]);
 
-    let error = clerk.users().update_user("user_1", renamed("Ada")).await.unwrap_err();
+    let error = clerk.users().update_user("user_1").first_name("Ada").await.unwrap_err();
     assert_eq!((error.status(), error.codes()), (Some(StatusCode::UNPROCESSABLE_ENTITY), vec!["form_param_missing"]));
     assert_eq!(error.message(), "first_name is missing");
 

@@ -164,11 +164,9 @@ fn three_state_request_fields_serialize_absent_null_or_value() {
     let untouched = UpdateUserRequest::default();
     assert_eq!(serde_json::to_value(&untouched).unwrap(), json!({}));
 
-    let patch = UpdateUserRequest {
-        first_name: Nullable::Value("Ada".into()),
-        last_name: Nullable::Null,
-        ..Default::default()
-    };
+    let mut patch = UpdateUserRequest::default();
+    patch.first_name = Nullable::Value("Ada".into());
+    patch.last_name = Nullable::Null;
     assert_eq!(serde_json::to_value(&patch).unwrap(), json!({"first_name": "Ada", "last_name": null}));
 
     let back: UpdateUserRequest = serde_json::from_value(json!({"first_name": "Ada", "last_name": null})).unwrap();

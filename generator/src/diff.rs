@@ -2,10 +2,11 @@
 //! operations, types, fields, enum values and union variants, each marked breaking or not
 //! for code that uses the SDK, with a semver suggestion.
 //!
-//! The rules follow the generated code: response types and enums are `#[non_exhaustive]`,
-//! so additions to them are not breaking; removals, type changes (including a field that
-//! becomes optional or nullable, i.e. `T` to `Option<T>`), new required request fields and
-//! new required method arguments are.
+//! The rules follow the generated code: structs and enums are `#[non_exhaustive]` (callers
+//! build request types with `new`, `Default` and setters), so additions to them are not
+//! breaking, nor is the setter a new optional body property gets; removals, type changes
+//! (including a field that becomes optional or nullable, i.e. `T` to `Option<T>`), new
+//! required request fields and new required method arguments are.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;

@@ -28,26 +28,12 @@ fn an_added_optional_field_changes_only_that_field() {
         .insert("nickname".into(), json!({"type": "string", "description": "What friends call them."}));
     let (old_api, new_api) = (api(&old, &NameMap::new()), api(&new, &NameMap::new()));
 
-    let (a, b) =
-        (emit::emit(&old_api, &Options::default()).unwrap(), emit::emit(&new_api, &Options::default()).unwrap());
-    assert_eq!(a.len(), b.len());
-    let changed: Vec<(&str, &str, &str)> = a
-        .iter()
-        .zip(&b)
-        .filter(|(x, y)| x.contents != y.contents)
-        .map(|(x, y)| (x.path.as_str(), x.contents.as_str(), y.contents.as_str()))
-        .collect();
-    assert_eq!(changed.len(), 1, "{:?}", changed.iter().map(|c| c.0).collect::<Vec<_>>());
-    let (path, before, after) = changed[0];
+    let changed = edits_of(&old_api, &new_api);
+    assert_eq!(changed.len(), 1, "{:?}", changed.iter().map(|c| &c.0).collect::<Vec<_>>());
+    let (path, edits) = &changed[0];
     assert_eq!(path, "src/models/user.rs");
-    let text_diff = similar::TextDiff::from_lines(before, after);
-    let edits: Vec<String> = text_diff
-        .iter_all_changes()
-        .filter(|c| c.tag() != similar::ChangeTag::Equal)
-        .map(|c| format!("{}{}", c.tag(), c.value().trim_end()))
-        .collect();
     assert_eq!(
-        edits,
+        *edits,
         [
             "+    /// What friends call them.",
             "+    #[serde(skip_serializing_if = \"Option::is_none\")]",
@@ -61,6 +47,47 @@ fn an_added_optional_field_changes_only_that_field() {
     assert_eq!(changes.len(), 1, "{changes:?}");
     assert_eq!((changes[0].item, changes[0].how, changes[0].breaking), (Item::Field, How::Added, false));
     assert!(changes[0].text.contains("User.nickname"));
+    assert_eq!(diff::suggest_version("0.1.0", &changes), "0.1.1");
+}
+
+/// The one generated file a change touches, and the lines it adds and removes.
+fn edits_of(old: &Api, new: &Api) -> Vec<(String, Vec<String>)> {
+    let (a, b) = (emit::emit(old, &Options::default()).unwrap(), emit::emit(new, &Options::default()).unwrap());
+    assert_eq!(a.len(), b.len());
+    a.iter()
+        .zip(&b)
+        .filter(|(x, y)| x.contents != y.contents)
+        .map(|(x, y)| {
+            let lines = similar::TextDiff::from_lines(&x.contents, &y.contents)
+                .iter_all_changes()
+                .filter(|c| c.tag() != similar::ChangeTag::Equal)
+                .map(|c| format!("{}{}", c.tag(), c.value().trim_end()))
+                .collect();
+            (x.path.clone(), lines)
+        })
+        .collect()
+}
+
+#[test]
+fn an_added_optional_body_property_adds_a_field_and_a_setter_and_breaks_nothing() {
+    let old = fixture("nullability.yaml");
+    let mut new = old.clone();
+    new["paths"]["/users/{user_id}"]["patch"]["requestBody"]["content"]["application/json"]["schema"]["properties"]
+        .as_object_mut()
+        .unwrap()
+        .insert("nickname".into(), json!({"type": "string", "description": "What friends call them."}));
+    let (old_api, new_api) = (api(&old, &NameMap::new()), api(&new, &NameMap::new()));
+
+    let edits = edits_of(&old_api, &new_api);
+    let paths: Vec<&str> = edits.iter().map(|(path, _)| path.as_str()).collect();
+    assert_eq!(paths, ["src/api/users.rs", "src/models/operations/users.rs"]);
+    // Only additions: no signature changes, and the struct is `#[non_exhaustive]` already.
+    assert!(edits.iter().flat_map(|(_, lines)| lines).all(|line| line.starts_with('+')), "{edits:?}");
+    assert!(edits[0].1.contains(&"+    pub fn nickname(mut self, nickname: impl Into<String>) -> Self {".to_owned()));
+
+    let changes = diff::diff(&old_api, &new_api);
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    assert_eq!((changes[0].item, changes[0].how, changes[0].breaking), (Item::Field, How::Added, false));
     assert_eq!(diff::suggest_version("0.1.0", &changes), "0.1.1");
 }
 

@@ -47,7 +47,7 @@ pub mod webhooks;
 
 pub use client::{Client, ClientBuilder, SecretKey};
 pub use decode::{DecodeError, decode};
-pub use error::{ApiError, Error, ErrorDetail, OptionalExt};
+pub use error::{ApiError, Error, ErrorDetail, OptionalExt, Result};
 pub use file::FilePart;
 pub use nullable::Nullable;
 pub use request::{Pending, RequestOptions, WithResponse};

@@ -4,14 +4,16 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// A field the spec marks optional *and* nullable, where leaving it out and sending `null`
 /// mean different things: in a `PATCH`, [`Nullable::Unset`] keeps the stored value and
-/// [`Nullable::Null`] clears it.
+/// [`Nullable::Null`] clears it. Request builders set these fields with a setter per state
+/// (`.first_name("Ada")`, `.first_name_null()`, or neither); nothing turns a missing value
+/// into `Null`, so an `Option` is never converted into one.
 ///
 /// ```
 /// use clerk_sdk::Nullable;
 ///
 /// let keep: Nullable<String> = Nullable::Unset;
 /// let clear: Nullable<String> = Nullable::Null;
-/// let set: Nullable<String> = "Ada".to_owned().into();
+/// let set = Nullable::Value("Ada".to_owned());
 /// assert!(keep.is_unset() && clear.is_null());
 /// assert_eq!(set.as_option(), Some(&"Ada".to_owned()));
 /// ```
@@ -60,13 +62,6 @@ impl<T> From<T> for Nullable<T> {
     }
 }
 
-impl<T> From<Option<T>> for Nullable<T> {
-    /// `None` becomes [`Nullable::Null`]: an explicit "no value".
-    fn from(value: Option<T>) -> Self {
-        value.map_or(Nullable::Null, Nullable::Value)
-    }
-}
-
 impl<T: Serialize> Serialize for Nullable<T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -79,7 +74,7 @@ impl<T: Serialize> Serialize for Nullable<T> {
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for Nullable<T> {
     /// A missing key becomes [`Nullable::Unset`] through `#[serde(default)]`.
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        Ok(Option::<T>::deserialize(deserializer)?.into())
+        Ok(Option::<T>::deserialize(deserializer)?.map_or(Nullable::Null, Nullable::Value))
     }
 }
 

@@ -63,7 +63,8 @@ enum Task {
     CheckSpecs,
     /// Rewrite the golden snapshots of the fixture specs.
     Golden,
-    /// Call every operation of the SDK against a Prism mock server of the pinned spec.
+    /// Call every operation of the SDK, and run the `common_tasks` example, against a Prism
+    /// mock server of the pinned spec.
     Conformance,
     /// Measure generation (by phase, memory, at scale), compile time and per-call overhead,
     /// and the generation and compile time of other generators and clerk-rs (the baselines).

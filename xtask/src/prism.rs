@@ -1,7 +1,7 @@
 //! Conformance against Prism: installs the pinned `@stoplight/prism-cli` (npm lock file in
 //! `xtask/prism/`), serves the pinned spec (overlays applied) on 127.0.0.1, and runs the
 //! SDK's conformance test (`generated-sdk/tests/conformance.rs`), which calls every
-//! operation against it.
+//! operation against it, and the `common_tasks` example.
 
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
@@ -41,6 +41,7 @@ pub fn run(root: &Path) -> Result {
     let spec_file = work.join("spec.json");
     let mut raw = spec.raw.clone();
     drop_constraint_unions(&mut raw);
+    let base_path = mount_under_server_path(&mut raw);
     std::fs::write(&spec_file, serde_json::to_string(&raw).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
 
     let port = TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map_err(|e| e.to_string())?.port();
@@ -67,11 +68,31 @@ pub fn run(root: &Path) -> Result {
         std::thread::sleep(Duration::from_millis(100));
     }
     eprintln!("    Prism is serving {} on 127.0.0.1:{port} (ready in {:.1?})", spec_file.display(), started.elapsed());
-    let url = format!("http://127.0.0.1:{port}");
+    let host = format!("http://127.0.0.1:{port}");
+    let url = format!("{host}{base_path}");
     cargo(
         &["test", "-p", "clerk-sdk", "--test", "conformance", "--quiet", "--", "--ignored", "--nocapture"],
         &[("PRISM_URL", url.as_str())],
+    )?;
+    // The common tasks, end to end, configured as a user configures the client: the example
+    // must run to its end against the mock.
+    cargo(
+        &["run", "-p", "clerk-sdk", "--features", "testing", "--example", "common_tasks", "--quiet"],
+        &[("CLERK_API_URL", host.as_str()), ("CLERK_SECRET_KEY", "sk_test_common_tasks")],
     )
+}
+
+/// Moves every path under the path of the spec's first server (`/v1` for Clerk), which
+/// Prism leaves out, so that the mock answers at the URLs the SDK builds from an API host
+/// (`CLERK_API_URL`); returns that path.
+fn mount_under_server_path(spec: &mut serde_json::Value) -> String {
+    let server = spec.pointer("/servers/0/url").and_then(serde_json::Value::as_str).unwrap_or_default();
+    let after_scheme = server.split_once("://").map_or(server, |(_, rest)| rest);
+    let base = after_scheme.find('/').map_or("", |i| &after_scheme[i..]).trim_end_matches('/').to_owned();
+    if let Some(paths) = spec.get_mut("paths").and_then(serde_json::Value::as_object_mut) {
+        *paths = std::mem::take(paths).into_iter().map(|(path, item)| (format!("{base}{path}"), item)).collect();
+    }
+    base
 }
 
 /// Removes `anyOf`/`oneOf` lists made only of `required` constraints ("domain or
@@ -93,5 +114,25 @@ fn drop_constraint_unions(node: &mut serde_json::Value) {
         }
         Value::Array(items) => items.iter_mut().for_each(drop_constraint_unions),
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_move_under_the_server_path() {
+        let mut spec = serde_json::json!({
+            "servers": [{"url": "https://api.clerk.com/v1/"}],
+            "paths": {"/users": {}, "/users/{user_id}": {}}
+        });
+        assert_eq!(mount_under_server_path(&mut spec), "/v1");
+        let paths: Vec<&String> = spec["paths"].as_object().unwrap().keys().collect();
+        assert_eq!(paths, ["/v1/users", "/v1/users/{user_id}"]);
+
+        let mut bare = serde_json::json!({"servers": [{"url": "http://localhost"}], "paths": {"/a": {}}});
+        assert_eq!(mount_under_server_path(&mut bare), "");
+        assert!(bare["paths"].get("/a").is_some());
     }
 }

@@ -120,7 +120,8 @@ pub fn regen(root: &Path, check: bool, spec: Option<&Path>, api_version: Option<
     let options = clerk_codegen::emit::Options {
         crate_name: "clerk-sdk".into(),
         crate_version: pin.crate_version.clone(),
-        benches: benches(&root.join("generated-sdk"))?,
+        benches: stems(&root.join("generated-sdk/benches"))?,
+        testing_examples: testing_examples(&root.join("generated-sdk/examples"))?,
     };
     let mut files = sdk_files(root, &pin, &api, &options)?;
     let changelog = changelog(root, &pin, &api, spec_is_pinned(&spec, &pin))?;
@@ -172,14 +173,27 @@ pub fn sdk_from(root: &Path, spec: &str, version: &str) -> Result<Vec<clerk_code
         crate_name: "clerk-sdk".into(),
         crate_version: version.into(),
         benches: Vec::new(),
+        testing_examples: Vec::new(),
     };
     sdk_files(root, &pin, &api, &options)
 }
 
-/// The hand-written benchmarks of the crate in `dir`: the file stems of `benches/*.rs`.
-fn benches(dir: &Path) -> Result<Vec<String>> {
-    let dir = dir.join("benches");
-    let entries = match std::fs::read_dir(&dir) {
+/// The examples in `dir` that use `clerk_sdk::testing`, by file stem.
+fn testing_examples(dir: &Path) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for stem in stems(dir)? {
+        let path = dir.join(format!("{stem}.rs"));
+        let source = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        if source.contains("clerk_sdk::testing") {
+            out.push(stem);
+        }
+    }
+    Ok(out)
+}
+
+/// The file stems of the `*.rs` files in `dir` (the crate's benchmarks or examples), sorted.
+fn stems(dir: &Path) -> Result<Vec<String>> {
+    let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(e) => return Err(format!("{}: {e}", dir.display())),

@@ -23,11 +23,15 @@ impl<'c> ActorTokensApi<'c> {
     /// The `actor` parameter needs to include at least a "sub" key whose value is the ID of the actor (impersonating) user.
     ///
     /// `POST /actor_tokens`
-    pub fn create_actor_token(&self) -> CreateActorToken {
+    pub fn create_actor_token(
+        &self,
+        user_id: impl Into<String>,
+        actor: impl Into<models::CreateActorTokenRequestActor>,
+    ) -> CreateActorToken {
         CreateActorToken {
             client: self.client.clone(),
             options: RequestOptions::default(),
-            body: None,
+            body: models::CreateActorTokenRequest::new(user_id, actor),
         }
     }
 
@@ -55,19 +59,42 @@ const CREATE_ACTOR_TOKEN: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`ActorTokensApi::create_actor_token`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`ActorTokensApi::create_actor_token`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateActorToken {
     client: crate::Client,
     options: RequestOptions,
-    body: Option<models::CreateActorTokenRequest>,
+    body: models::CreateActorTokenRequest,
 }
 
 impl CreateActorToken {
-    /// The request body (optional for this operation).
+    /// Optional parameter to specify the life duration of the actor token in seconds.
+    /// By default, the duration is 1 hour.
+    ///
+    /// The server uses `3600` when this is not sent.
+    pub fn expires_in_seconds(mut self, expires_in_seconds: i64) -> Self {
+        self.body.expires_in_seconds = Some(expires_in_seconds);
+        self
+    }
+
+    /// The maximum duration that the session which will be created by the generated actor token should last.
+    /// By default, the duration of a session created via an actor token, lasts 30 minutes.
+    ///
+    /// The server uses `1800` when this is not sent.
+    pub fn session_max_duration_in_seconds(
+        mut self,
+        session_max_duration_in_seconds: i64,
+    ) -> Self {
+        self.body.session_max_duration_in_seconds = Some(
+            session_max_duration_in_seconds,
+        );
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(mut self, body: models::CreateActorTokenRequest) -> Self {
-        self.body = Some(body);
+        self.body = body;
         self
     }
 
@@ -85,9 +112,7 @@ impl CreateActorToken {
             "/actor_tokens".to_owned(),
             self.options,
         );
-        if let Some(body) = &self.body {
-            call.json(body);
-        }
+        call.json(&self.body);
         call.send_json()
     }
 }

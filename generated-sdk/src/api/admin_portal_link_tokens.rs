@@ -20,14 +20,11 @@ impl<'c> AdminPortalLinkTokensApi<'c> {
     /// Create an Admin Portal Link Token
     ///
     /// `POST /admin_portal_link_tokens`
-    pub fn create_admin_portal_link_token(
-        &self,
-        body: models::CreateAdminPortalLinkTokenRequest,
-    ) -> CreateAdminPortalLinkToken {
+    pub fn create_admin_portal_link_token(&self) -> CreateAdminPortalLinkToken {
         CreateAdminPortalLinkToken {
             client: self.client.clone(),
             options: RequestOptions::default(),
-            body,
+            body: models::CreateAdminPortalLinkTokenRequest::default(),
         }
     }
 
@@ -37,13 +34,12 @@ impl<'c> AdminPortalLinkTokensApi<'c> {
     pub fn revoke_admin_portal_link_token(
         &self,
         admin_portal_link_token_id: impl Into<String>,
-        body: models::RevokeAdminPortalLinkTokenRequest,
     ) -> RevokeAdminPortalLinkToken {
         RevokeAdminPortalLinkToken {
             client: self.client.clone(),
             options: RequestOptions::default(),
             admin_portal_link_token_id: admin_portal_link_token_id.into(),
-            body,
+            body: models::RevokeAdminPortalLinkTokenRequest::default(),
         }
     }
 }
@@ -55,7 +51,7 @@ const CREATE_ADMIN_PORTAL_LINK_TOKEN: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`AdminPortalLinkTokensApi::create_admin_portal_link_token`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`AdminPortalLinkTokensApi::create_admin_portal_link_token`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateAdminPortalLinkToken {
@@ -65,6 +61,41 @@ pub struct CreateAdminPortalLinkToken {
 }
 
 impl CreateAdminPortalLinkToken {
+    /// Sets `organization_id` in the request body.
+    pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
+        self.body.organization_id = Some(organization_id.into());
+        self
+    }
+
+    /// Sets `it_contact_id` in the request body.
+    pub fn it_contact_id(mut self, it_contact_id: impl Into<String>) -> Self {
+        self.body.it_contact_id = Some(it_contact_id.into());
+        self
+    }
+
+    /// Sets `scopes` in the request body.
+    pub fn scopes(
+        mut self,
+        scopes: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.body.scopes = Some(scopes.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `seconds_until_expiration` in the request body.
+    ///
+    /// The server uses `3600` when this is not sent.
+    pub fn seconds_until_expiration(mut self, seconds_until_expiration: i64) -> Self {
+        self.body.seconds_until_expiration = Some(seconds_until_expiration);
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
+    pub fn body(mut self, body: models::CreateAdminPortalLinkTokenRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -95,7 +126,7 @@ const REVOKE_ADMIN_PORTAL_LINK_TOKEN: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`AdminPortalLinkTokensApi::revoke_admin_portal_link_token`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`AdminPortalLinkTokensApi::revoke_admin_portal_link_token`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct RevokeAdminPortalLinkToken {
@@ -106,6 +137,24 @@ pub struct RevokeAdminPortalLinkToken {
 }
 
 impl RevokeAdminPortalLinkToken {
+    /// Sets `revocation_reason` in the request body.
+    pub fn revocation_reason(mut self, revocation_reason: impl Into<String>) -> Self {
+        self.body.revocation_reason = crate::Nullable::Value(revocation_reason.into());
+        self
+    }
+
+    /// Sends `revocation_reason` as `null`.
+    pub fn revocation_reason_null(mut self) -> Self {
+        self.body.revocation_reason = crate::Nullable::Null;
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
+    pub fn body(mut self, body: models::RevokeAdminPortalLinkTokenRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;

@@ -24,11 +24,24 @@ impl<'c> AgentTasksApi<'c> {
     /// The agent_id is stable per agent_name within an instance. The agent_task_id is unique per call.
     ///
     /// `POST /agents/tasks`
-    pub fn create_agent_task(&self) -> CreateAgentTask {
+    pub fn create_agent_task(
+        &self,
+        on_behalf_of: impl Into<models::CreateAgentTaskRequestOnBehalfOf>,
+        permissions: impl Into<String>,
+        agent_name: impl Into<String>,
+        task_description: impl Into<String>,
+        redirect_url: impl Into<String>,
+    ) -> CreateAgentTask {
         CreateAgentTask {
             client: self.client.clone(),
             options: RequestOptions::default(),
-            body: None,
+            body: models::CreateAgentTaskRequest::new(
+                on_behalf_of,
+                permissions,
+                agent_name,
+                task_description,
+                redirect_url,
+            ),
         }
     }
 
@@ -56,19 +69,33 @@ const CREATE_AGENT_TASK: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`AgentTasksApi::create_agent_task`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`AgentTasksApi::create_agent_task`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateAgentTask {
     client: crate::Client,
     options: RequestOptions,
-    body: Option<models::CreateAgentTaskRequest>,
+    body: models::CreateAgentTaskRequest,
 }
 
 impl CreateAgentTask {
-    /// The request body (optional for this operation).
+    /// The maximum duration that the session which will be created by the generated agent task should last.
+    /// By default, the duration of a session created via an agent task lasts 30 minutes.
+    ///
+    /// The server uses `1800` when this is not sent.
+    pub fn session_max_duration_in_seconds(
+        mut self,
+        session_max_duration_in_seconds: i64,
+    ) -> Self {
+        self.body.session_max_duration_in_seconds = Some(
+            session_max_duration_in_seconds,
+        );
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(mut self, body: models::CreateAgentTaskRequest) -> Self {
-        self.body = Some(body);
+        self.body = body;
         self
     }
 
@@ -86,9 +113,7 @@ impl CreateAgentTask {
             "/agents/tasks".to_owned(),
             self.options,
         );
-        if let Some(body) = &self.body {
-            call.json(body);
-        }
+        call.json(&self.body);
         call.send_json()
     }
 }

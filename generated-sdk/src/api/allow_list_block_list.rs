@@ -37,11 +37,14 @@ impl<'c> AllowListBlockListApi<'c> {
     /// Create an identifier allowed to sign up to an instance
     ///
     /// `POST /allowlist_identifiers`
-    pub fn create_allowlist_identifier(&self) -> CreateAllowlistIdentifier {
+    pub fn create_allowlist_identifier(
+        &self,
+        identifier: impl Into<String>,
+    ) -> CreateAllowlistIdentifier {
         CreateAllowlistIdentifier {
             client: self.client.clone(),
             options: RequestOptions::default(),
-            body: None,
+            body: models::CreateAllowlistIdentifierRequest::new(identifier),
         }
     }
 
@@ -78,11 +81,14 @@ impl<'c> AllowListBlockListApi<'c> {
     /// Create an identifier that is blocked from accessing an instance
     ///
     /// `POST /blocklist_identifiers`
-    pub fn create_blocklist_identifier(&self) -> CreateBlocklistIdentifier {
+    pub fn create_blocklist_identifier(
+        &self,
+        identifier: impl Into<String>,
+    ) -> CreateBlocklistIdentifier {
         CreateBlocklistIdentifier {
             client: self.client.clone(),
             options: RequestOptions::default(),
-            body: None,
+            body: models::CreateBlocklistIdentifierRequest::new(identifier),
         }
     }
 
@@ -205,19 +211,28 @@ const CREATE_ALLOWLIST_IDENTIFIER: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`AllowListBlockListApi::create_allowlist_identifier`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`AllowListBlockListApi::create_allowlist_identifier`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateAllowlistIdentifier {
     client: crate::Client,
     options: RequestOptions,
-    body: Option<models::CreateAllowlistIdentifierRequest>,
+    body: models::CreateAllowlistIdentifierRequest,
 }
 
 impl CreateAllowlistIdentifier {
-    /// The request body (optional for this operation).
+    /// This flag denotes whether the given identifier will receive an invitation to join the application.
+    /// Note that this only works for email address and phone number identifiers.
+    ///
+    /// The server uses `false` when this is not sent.
+    pub fn notify(mut self, notify: bool) -> Self {
+        self.body.notify = Some(notify);
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(mut self, body: models::CreateAllowlistIdentifierRequest) -> Self {
-        self.body = Some(body);
+        self.body = body;
         self
     }
 
@@ -235,9 +250,7 @@ impl CreateAllowlistIdentifier {
             "/allowlist_identifiers".to_owned(),
             self.options,
         );
-        if let Some(body) = &self.body {
-            call.json(body);
-        }
+        call.json(&self.body);
         call.send_json()
     }
 }
@@ -327,19 +340,19 @@ const CREATE_BLOCKLIST_IDENTIFIER: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`AllowListBlockListApi::create_blocklist_identifier`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`AllowListBlockListApi::create_blocklist_identifier`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateBlocklistIdentifier {
     client: crate::Client,
     options: RequestOptions,
-    body: Option<models::CreateBlocklistIdentifierRequest>,
+    body: models::CreateBlocklistIdentifierRequest,
 }
 
 impl CreateBlocklistIdentifier {
-    /// The request body (optional for this operation).
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(mut self, body: models::CreateBlocklistIdentifierRequest) -> Self {
-        self.body = Some(body);
+        self.body = body;
         self
     }
 
@@ -357,9 +370,7 @@ impl CreateBlocklistIdentifier {
             "/blocklist_identifiers".to_owned(),
             self.options,
         );
-        if let Some(body) = &self.body {
-            call.json(body);
-        }
+        call.json(&self.body);
         call.send_json()
     }
 }

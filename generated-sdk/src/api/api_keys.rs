@@ -36,11 +36,15 @@ impl<'c> ApiKeysApi<'c> {
     /// Create an API Key
     ///
     /// `POST /api_keys`
-    pub fn create_api_key(&self, body: models::CreateApiKeyRequest) -> CreateApiKey {
+    pub fn create_api_key(
+        &self,
+        name: impl Into<String>,
+        subject: impl Into<String>,
+    ) -> CreateApiKey {
         CreateApiKey {
             client: self.client.clone(),
             options: RequestOptions::default(),
-            body,
+            body: models::CreateApiKeyRequest::new(name, subject),
         }
     }
 
@@ -69,16 +73,12 @@ impl<'c> ApiKeysApi<'c> {
     /// Update an API Key
     ///
     /// `PATCH /api_keys/{apiKeyID}`
-    pub fn update_api_key(
-        &self,
-        api_key_id: impl Into<String>,
-        body: models::UpdateApiKeyRequest,
-    ) -> UpdateApiKey {
+    pub fn update_api_key(&self, api_key_id: impl Into<String>) -> UpdateApiKey {
         UpdateApiKey {
             client: self.client.clone(),
             options: RequestOptions::default(),
             api_key_id: api_key_id.into(),
-            body,
+            body: models::UpdateApiKeyRequest::default(),
         }
     }
 
@@ -96,27 +96,23 @@ impl<'c> ApiKeysApi<'c> {
     /// Revoke an API Key
     ///
     /// `POST /api_keys/{apiKeyID}/revoke`
-    pub fn revoke_api_key(
-        &self,
-        api_key_id: impl Into<String>,
-        body: models::RevokeAdminPortalLinkTokenRequest,
-    ) -> RevokeApiKey {
+    pub fn revoke_api_key(&self, api_key_id: impl Into<String>) -> RevokeApiKey {
         RevokeApiKey {
             client: self.client.clone(),
             options: RequestOptions::default(),
             api_key_id: api_key_id.into(),
-            body,
+            body: models::RevokeAdminPortalLinkTokenRequest::default(),
         }
     }
 
     /// Verify an API Key
     ///
     /// `POST /api_keys/verify`
-    pub fn verify_api_key(&self, body: models::VerifyApiKeyRequest) -> VerifyApiKey {
+    pub fn verify_api_key(&self, secret: impl Into<String>) -> VerifyApiKey {
         VerifyApiKey {
             client: self.client.clone(),
             options: RequestOptions::default(),
-            body,
+            body: models::VerifyApiKeyRequest::new(secret),
         }
     }
 }
@@ -232,7 +228,7 @@ const CREATE_API_KEY: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`ApiKeysApi::create_api_key`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`ApiKeysApi::create_api_key`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateApiKey {
@@ -242,6 +238,81 @@ pub struct CreateApiKey {
 }
 
 impl CreateApiKey {
+    /// Sets `type` in the request body.
+    ///
+    /// The server uses `api_key` when this is not sent.
+    pub fn r#type(mut self, r#type: impl Into<String>) -> Self {
+        self.body.r#type = Some(r#type.into());
+        self
+    }
+
+    /// Sets `description` in the request body.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.body.description = crate::Nullable::Value(description.into());
+        self
+    }
+
+    /// Sends `description` as `null`.
+    pub fn description_null(mut self) -> Self {
+        self.body.description = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `claims` in the request body.
+    pub fn claims(mut self, claims: impl Into<serde_json::Value>) -> Self {
+        self.body.claims = crate::Nullable::Value(claims.into());
+        self
+    }
+
+    /// Sends `claims` as `null`.
+    pub fn claims_null(mut self) -> Self {
+        self.body.claims = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `scopes` in the request body.
+    ///
+    /// The server uses `[]` when this is not sent.
+    pub fn scopes(
+        mut self,
+        scopes: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.body.scopes = Some(scopes.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `created_by` in the request body.
+    pub fn created_by(mut self, created_by: impl Into<String>) -> Self {
+        self.body.created_by = crate::Nullable::Value(created_by.into());
+        self
+    }
+
+    /// Sends `created_by` as `null`.
+    pub fn created_by_null(mut self) -> Self {
+        self.body.created_by = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `seconds_until_expiration` in the request body.
+    pub fn seconds_until_expiration(mut self, seconds_until_expiration: f64) -> Self {
+        self.body.seconds_until_expiration = crate::Nullable::Value(
+            seconds_until_expiration,
+        );
+        self
+    }
+
+    /// Sends `seconds_until_expiration` as `null`.
+    pub fn seconds_until_expiration_null(mut self) -> Self {
+        self.body.seconds_until_expiration = crate::Nullable::Null;
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
+    pub fn body(mut self, body: models::CreateApiKeyRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -344,7 +415,7 @@ const UPDATE_API_KEY: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`ApiKeysApi::update_api_key`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`ApiKeysApi::update_api_key`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UpdateApiKey {
@@ -355,6 +426,65 @@ pub struct UpdateApiKey {
 }
 
 impl UpdateApiKey {
+    /// Sets `claims` in the request body.
+    pub fn claims(mut self, claims: impl Into<serde_json::Value>) -> Self {
+        self.body.claims = crate::Nullable::Value(claims.into());
+        self
+    }
+
+    /// Sends `claims` as `null`.
+    pub fn claims_null(mut self) -> Self {
+        self.body.claims = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `scopes` in the request body.
+    pub fn scopes(
+        mut self,
+        scopes: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.body.scopes = Some(scopes.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `description` in the request body.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.body.description = crate::Nullable::Value(description.into());
+        self
+    }
+
+    /// Sends `description` as `null`.
+    pub fn description_null(mut self) -> Self {
+        self.body.description = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `subject` in the request body.
+    pub fn subject(mut self, subject: impl Into<String>) -> Self {
+        self.body.subject = Some(subject.into());
+        self
+    }
+
+    /// Sets `seconds_until_expiration` in the request body.
+    pub fn seconds_until_expiration(mut self, seconds_until_expiration: f64) -> Self {
+        self.body.seconds_until_expiration = crate::Nullable::Value(
+            seconds_until_expiration,
+        );
+        self
+    }
+
+    /// Sends `seconds_until_expiration` as `null`.
+    pub fn seconds_until_expiration_null(mut self) -> Self {
+        self.body.seconds_until_expiration = crate::Nullable::Null;
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
+    pub fn body(mut self, body: models::UpdateApiKeyRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -420,7 +550,7 @@ const REVOKE_API_KEY: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`ApiKeysApi::revoke_api_key`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`ApiKeysApi::revoke_api_key`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct RevokeApiKey {
@@ -431,6 +561,24 @@ pub struct RevokeApiKey {
 }
 
 impl RevokeApiKey {
+    /// Sets `revocation_reason` in the request body.
+    pub fn revocation_reason(mut self, revocation_reason: impl Into<String>) -> Self {
+        self.body.revocation_reason = crate::Nullable::Value(revocation_reason.into());
+        self
+    }
+
+    /// Sends `revocation_reason` as `null`.
+    pub fn revocation_reason_null(mut self) -> Self {
+        self.body.revocation_reason = crate::Nullable::Null;
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
+    pub fn body(mut self, body: models::RevokeAdminPortalLinkTokenRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -459,7 +607,7 @@ const VERIFY_API_KEY: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`ApiKeysApi::verify_api_key`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`ApiKeysApi::verify_api_key`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct VerifyApiKey {
@@ -469,6 +617,12 @@ pub struct VerifyApiKey {
 }
 
 impl VerifyApiKey {
+    /// The whole request body, in place of what the arguments and setters set.
+    pub fn body(mut self, body: models::VerifyApiKeyRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;

@@ -73,7 +73,7 @@ const UPDATE_INSTANCE_AUTH_CONFIG: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`BetaFeaturesApi::update_instance_auth_config`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`BetaFeaturesApi::update_instance_auth_config`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UpdateInstanceAuthConfig {
@@ -83,7 +83,66 @@ pub struct UpdateInstanceAuthConfig {
 }
 
 impl UpdateInstanceAuthConfig {
-    /// The request body (optional for this operation).
+    /// Whether sign up is restricted to email addresses, phone numbers and usernames that are on the allowlist.
+    ///
+    /// The server uses `false` when this is not sent.
+    pub fn restricted_to_allowlist(mut self, restricted_to_allowlist: bool) -> Self {
+        self.body.get_or_insert_default().restricted_to_allowlist = crate::Nullable::Value(
+            restricted_to_allowlist,
+        );
+        self
+    }
+
+    /// Sends `restricted_to_allowlist` as `null`.
+    pub fn restricted_to_allowlist_null(mut self) -> Self {
+        self.body.get_or_insert_default().restricted_to_allowlist = crate::Nullable::Null;
+        self
+    }
+
+    /// The local part of the email address from which authentication-related emails (e.g. OTP code, magic links) will be sent.
+    /// Only alphanumeric values are allowed.
+    /// Note that this value should contain only the local part of the address (e.g. `foo` for `foo@example.com`).
+    pub fn from_email_address(mut self, from_email_address: impl Into<String>) -> Self {
+        self.body.get_or_insert_default().from_email_address = crate::Nullable::Value(
+            from_email_address.into(),
+        );
+        self
+    }
+
+    /// Sends `from_email_address` as `null`.
+    pub fn from_email_address_null(mut self) -> Self {
+        self.body.get_or_insert_default().from_email_address = crate::Nullable::Null;
+        self
+    }
+
+    /// Enable the Progressive Sign Up algorithm. This feature is deprecated, please contact support if you need assistance.
+    pub fn progressive_sign_up(mut self, progressive_sign_up: bool) -> Self {
+        self.body.get_or_insert_default().progressive_sign_up = crate::Nullable::Value(
+            progressive_sign_up,
+        );
+        self
+    }
+
+    /// Sends `progressive_sign_up` as `null`.
+    pub fn progressive_sign_up_null(mut self) -> Self {
+        self.body.get_or_insert_default().progressive_sign_up = crate::Nullable::Null;
+        self
+    }
+
+    /// Toggles test mode for this instance, allowing the use of test email addresses and phone numbers.
+    /// Defaults to true for development instances.
+    pub fn test_mode(mut self, test_mode: bool) -> Self {
+        self.body.get_or_insert_default().test_mode = crate::Nullable::Value(test_mode);
+        self
+    }
+
+    /// Sends `test_mode` as `null`.
+    pub fn test_mode_null(mut self) -> Self {
+        self.body.get_or_insert_default().test_mode = crate::Nullable::Null;
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(mut self, body: models::UpdateInstanceAuthConfigRequest) -> Self {
         self.body = Some(body);
         self
@@ -119,7 +178,7 @@ const UPDATE_PRODUCTION_INSTANCE_DOMAIN: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`BetaFeaturesApi::update_production_instance_domain`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`BetaFeaturesApi::update_production_instance_domain`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UpdateProductionInstanceDomain {
@@ -129,7 +188,19 @@ pub struct UpdateProductionInstanceDomain {
 }
 
 impl UpdateProductionInstanceDomain {
-    /// The request body (optional for this operation).
+    /// The new home URL of the production instance e.g. <https://www.example.com>
+    pub fn home_url(mut self, home_url: impl Into<String>) -> Self {
+        self.body.get_or_insert_default().home_url = Some(home_url.into());
+        self
+    }
+
+    /// Whether the domain is a secondary app.
+    pub fn is_secondary(mut self, is_secondary: bool) -> Self {
+        self.body.get_or_insert_default().is_secondary = Some(is_secondary);
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(mut self, body: models::UpdateProductionInstanceDomainRequest) -> Self {
         self.body = Some(body);
         self
@@ -165,7 +236,7 @@ const CHANGE_PRODUCTION_INSTANCE_DOMAIN: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`BetaFeaturesApi::change_production_instance_domain`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`BetaFeaturesApi::change_production_instance_domain`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct ChangeProductionInstanceDomain {
@@ -175,7 +246,21 @@ pub struct ChangeProductionInstanceDomain {
 }
 
 impl ChangeProductionInstanceDomain {
-    /// The request body (optional for this operation).
+    /// The new home URL of the production instance e.g. <https://www.example.com>
+    pub fn home_url(mut self, home_url: impl Into<String>) -> Self {
+        self.body.get_or_insert_default().home_url = Some(home_url.into());
+        self
+    }
+
+    /// Whether this is a domain for a secondary app, meaning that any subdomain provided is significant and
+    /// will be stored as part of the domain. This is useful for supporting multiple apps (one primary and
+    /// multiple secondaries) on the same root domain (eTLD+1).
+    pub fn is_secondary(mut self, is_secondary: bool) -> Self {
+        self.body.get_or_insert_default().is_secondary = Some(is_secondary);
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(mut self, body: models::ChangeProductionInstanceDomainRequest) -> Self {
         self.body = Some(body);
         self

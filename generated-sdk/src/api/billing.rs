@@ -59,12 +59,13 @@ impl<'c> BillingApi<'c> {
     /// `POST /billing/prices`
     pub fn create_billing_price(
         &self,
-        body: models::CreateBillingPriceRequest,
+        plan_id: impl Into<String>,
+        amount: Option<i64>,
     ) -> CreateBillingPrice {
         CreateBillingPrice {
             client: self.client.clone(),
             options: RequestOptions::default(),
-            body,
+            body: models::CreateBillingPriceRequest::new(plan_id, amount),
         }
     }
 
@@ -119,13 +120,13 @@ impl<'c> BillingApi<'c> {
     pub fn extend_billing_subscription_item_free_trial(
         &self,
         subscription_item_id: impl Into<String>,
-        body: models::ExtendFreeTrialRequest,
+        extend_to: impl Into<String>,
     ) -> ExtendBillingSubscriptionItemFreeTrial {
         ExtendBillingSubscriptionItemFreeTrial {
             client: self.client.clone(),
             options: RequestOptions::default(),
             subscription_item_id: subscription_item_id.into(),
-            body,
+            body: models::ExtendFreeTrialRequest::new(extend_to),
         }
     }
 
@@ -138,13 +139,14 @@ impl<'c> BillingApi<'c> {
     pub fn create_billing_price_transition(
         &self,
         subscription_item_id: impl Into<String>,
-        body: models::PriceTransitionRequest,
+        from_price_id: impl Into<String>,
+        to_price_id: impl Into<String>,
     ) -> CreateBillingPriceTransition {
         CreateBillingPriceTransition {
             client: self.client.clone(),
             options: RequestOptions::default(),
             subscription_item_id: subscription_item_id.into(),
-            body,
+            body: models::PriceTransitionRequest::new(from_price_id, to_price_id),
         }
     }
 
@@ -159,13 +161,13 @@ impl<'c> BillingApi<'c> {
     pub fn apply_billing_subscription_item_discount(
         &self,
         subscription_item_id: impl Into<String>,
-        body: models::ApplyCommerceDiscountRequest,
+        discount_id: impl Into<String>,
     ) -> ApplyBillingSubscriptionItemDiscount {
         ApplyBillingSubscriptionItemDiscount {
             client: self.client.clone(),
             options: RequestOptions::default(),
             subscription_item_id: subscription_item_id.into(),
-            body,
+            body: models::ApplyCommerceDiscountRequest::new(discount_id),
         }
     }
 
@@ -453,7 +455,7 @@ const CREATE_BILLING_PRICE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`BillingApi::create_billing_price`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`BillingApi::create_billing_price`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateBillingPrice {
@@ -463,6 +465,49 @@ pub struct CreateBillingPrice {
 }
 
 impl CreateBillingPrice {
+    /// The currency code (e.g., "USD"). Defaults to USD.
+    ///
+    /// The server uses `USD` when this is not sent.
+    pub fn currency(mut self, currency: impl Into<String>) -> Self {
+        self.body.currency = Some(currency.into());
+        self
+    }
+
+    /// The monthly amount in cents when billed annually. Use `0` for a complimentary price. Positive amounts must be at least $1 (100 cents).
+    pub fn annual_monthly_amount(mut self, annual_monthly_amount: i64) -> Self {
+        self.body.annual_monthly_amount = crate::Nullable::Value(annual_monthly_amount);
+        self
+    }
+
+    /// Sends `annual_monthly_amount` as `null`.
+    pub fn annual_monthly_amount_null(mut self) -> Self {
+        self.body.annual_monthly_amount = crate::Nullable::Null;
+        self
+    }
+
+    /// An optional description for this custom price.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.body.description = Some(description.into());
+        self
+    }
+
+    /// Which billing periods this price supports. Inferred from amounts if omitted.
+    pub fn supported_billing_periods(
+        mut self,
+        supported_billing_periods: impl Into<
+            models::CreateBillingPriceRequestSupportedBillingPeriods,
+        >,
+    ) -> Self {
+        self.body.supported_billing_periods = Some(supported_billing_periods.into());
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
+    pub fn body(mut self, body: models::CreateBillingPriceRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -688,7 +733,7 @@ const EXTEND_BILLING_SUBSCRIPTION_ITEM_FREE_TRIAL: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`BillingApi::extend_billing_subscription_item_free_trial`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`BillingApi::extend_billing_subscription_item_free_trial`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct ExtendBillingSubscriptionItemFreeTrial {
@@ -699,6 +744,12 @@ pub struct ExtendBillingSubscriptionItemFreeTrial {
 }
 
 impl ExtendBillingSubscriptionItemFreeTrial {
+    /// The whole request body, in place of what the arguments and setters set.
+    pub fn body(mut self, body: models::ExtendFreeTrialRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -732,7 +783,7 @@ const CREATE_BILLING_PRICE_TRANSITION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`BillingApi::create_billing_price_transition`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`BillingApi::create_billing_price_transition`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateBillingPriceTransition {
@@ -743,6 +794,12 @@ pub struct CreateBillingPriceTransition {
 }
 
 impl CreateBillingPriceTransition {
+    /// The whole request body, in place of what the arguments and setters set.
+    pub fn body(mut self, body: models::PriceTransitionRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -776,7 +833,7 @@ const APPLY_BILLING_SUBSCRIPTION_ITEM_DISCOUNT: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`BillingApi::apply_billing_subscription_item_discount`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`BillingApi::apply_billing_subscription_item_discount`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct ApplyBillingSubscriptionItemDiscount {
@@ -787,6 +844,12 @@ pub struct ApplyBillingSubscriptionItemDiscount {
 }
 
 impl ApplyBillingSubscriptionItemDiscount {
+    /// The whole request body, in place of what the arguments and setters set.
+    pub fn body(mut self, body: models::ApplyCommerceDiscountRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;

@@ -40,11 +40,11 @@ impl<'c> ClientsApi<'c> {
     /// Verifies the client in the provided token
     ///
     /// `POST /clients/verify`
-    pub fn verify_client(&self) -> VerifyClient {
+    pub fn verify_client(&self, token: impl Into<String>) -> VerifyClient {
         VerifyClient {
             client: self.client.clone(),
             options: RequestOptions::default(),
-            body: None,
+            body: models::VerifyClientRequest::new(token),
         }
     }
 
@@ -162,19 +162,19 @@ const VERIFY_CLIENT: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`ClientsApi::verify_client`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`ClientsApi::verify_client`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct VerifyClient {
     client: crate::Client,
     options: RequestOptions,
-    body: Option<models::VerifyClientRequest>,
+    body: models::VerifyClientRequest,
 }
 
 impl VerifyClient {
-    /// The request body (optional for this operation).
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(mut self, body: models::VerifyClientRequest) -> Self {
-        self.body = Some(body);
+        self.body = body;
         self
     }
 
@@ -192,9 +192,7 @@ impl VerifyClient {
             "/clients/verify".to_owned(),
             self.options,
         );
-        if let Some(body) = &self.body {
-            call.json(body);
-        }
+        call.json(&self.body);
         call.send_json()
     }
 }

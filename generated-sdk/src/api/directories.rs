@@ -36,11 +36,15 @@ impl<'c> DirectoriesApi<'c> {
     /// Create a new directory for the instance.
     ///
     /// `POST /directories`
-    pub fn create_directory(&self) -> CreateDirectory {
+    pub fn create_directory(
+        &self,
+        enterprise_connection_id: impl Into<String>,
+        provider: impl Into<String>,
+    ) -> CreateDirectory {
         CreateDirectory {
             client: self.client.clone(),
             options: RequestOptions::default(),
-            body: None,
+            body: models::CreateDirectoryRequest::new(enterprise_connection_id, provider),
         }
     }
 
@@ -131,13 +135,17 @@ impl<'c> DirectoriesApi<'c> {
     pub fn replace_directory_group_role_mappings(
         &self,
         directory_id: impl Into<String>,
-        body: models::ReplaceDirectoryGroupRoleMappingsRequest,
+        mappings: impl IntoIterator<
+            Item = impl Into<
+                models::ReplaceDirectoryGroupRoleMappingsRequestMappingsItem,
+            >,
+        >,
     ) -> ReplaceDirectoryGroupRoleMappings {
         ReplaceDirectoryGroupRoleMappings {
             client: self.client.clone(),
             options: RequestOptions::default(),
             directory_id: directory_id.into(),
-            body,
+            body: models::ReplaceDirectoryGroupRoleMappingsRequest::new(mappings),
         }
     }
 
@@ -150,13 +158,13 @@ impl<'c> DirectoriesApi<'c> {
     pub fn create_directory_group_role_mapping(
         &self,
         directory_id: impl Into<String>,
-        body: models::CreateDirectoryGroupRoleMappingRequest,
+        role_id: impl Into<String>,
     ) -> CreateDirectoryGroupRoleMapping {
         CreateDirectoryGroupRoleMapping {
             client: self.client.clone(),
             options: RequestOptions::default(),
             directory_id: directory_id.into(),
-            body,
+            body: models::CreateDirectoryGroupRoleMappingRequest::new(role_id),
         }
     }
 
@@ -246,19 +254,38 @@ const CREATE_DIRECTORY: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`DirectoriesApi::create_directory`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`DirectoriesApi::create_directory`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateDirectory {
     client: crate::Client,
     options: RequestOptions,
-    body: Option<models::CreateDirectoryRequest>,
+    body: models::CreateDirectoryRequest,
 }
 
 impl CreateDirectory {
-    /// The request body (optional for this operation).
+    /// A human-friendly name for the directory.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.body.name = Some(name.into());
+        self
+    }
+
+    /// Optional directory group to organization role mappings to create with the directory.
+    pub fn group_role_mappings(
+        mut self,
+        group_role_mappings: impl IntoIterator<
+            Item = impl Into<models::CreateDirectoryRequestGroupRoleMappingsItem>,
+        >,
+    ) -> Self {
+        self.body.group_role_mappings = Some(
+            group_role_mappings.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(mut self, body: models::CreateDirectoryRequest) -> Self {
-        self.body = Some(body);
+        self.body = body;
         self
     }
 
@@ -276,9 +303,7 @@ impl CreateDirectory {
             "/directories".to_owned(),
             self.options,
         );
-        if let Some(body) = &self.body {
-            call.json(body);
-        }
+        call.json(&self.body);
         call.send_json()
     }
 }
@@ -366,7 +391,7 @@ const UPDATE_DIRECTORY: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`DirectoriesApi::update_directory`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`DirectoriesApi::update_directory`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UpdateDirectory {
@@ -377,7 +402,46 @@ pub struct UpdateDirectory {
 }
 
 impl UpdateDirectory {
-    /// The request body (optional for this operation).
+    /// A human-friendly name for the directory.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.body.get_or_insert_default().name = Some(name.into());
+        self
+    }
+
+    /// Whether the directory is enabled.
+    pub fn enabled(mut self, enabled: bool) -> Self {
+        self.body.get_or_insert_default().enabled = Some(enabled);
+        self
+    }
+
+    /// The identity provider for this directory.
+    pub fn provider(mut self, provider: impl Into<String>) -> Self {
+        self.body.get_or_insert_default().provider = Some(provider.into());
+        self
+    }
+
+    /// Attribute-to-directory-path entries to merge into the directory's attribute mapping.
+    /// Set a key to `null` to remove it from the mapping.
+    pub fn attribute_mapping(
+        mut self,
+        attribute_mapping: std::collections::BTreeMap<String, String>,
+    ) -> Self {
+        self.body.get_or_insert_default().attribute_mapping = Some(attribute_mapping);
+        self
+    }
+
+    /// Whether group-to-role mapping is enabled for this directory.
+    pub fn group_role_mapping_enabled(
+        mut self,
+        group_role_mapping_enabled: bool,
+    ) -> Self {
+        self.body.get_or_insert_default().group_role_mapping_enabled = Some(
+            group_role_mapping_enabled,
+        );
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(mut self, body: models::UpdateDirectoryRequest) -> Self {
         self.body = Some(body);
         self
@@ -495,7 +559,7 @@ const REPLACE_DIRECTORY_GROUP_ROLE_MAPPINGS: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`DirectoriesApi::replace_directory_group_role_mappings`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`DirectoriesApi::replace_directory_group_role_mappings`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct ReplaceDirectoryGroupRoleMappings {
@@ -506,6 +570,15 @@ pub struct ReplaceDirectoryGroupRoleMappings {
 }
 
 impl ReplaceDirectoryGroupRoleMappings {
+    /// The whole request body, in place of what the arguments and setters set.
+    pub fn body(
+        mut self,
+        body: models::ReplaceDirectoryGroupRoleMappingsRequest,
+    ) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -539,7 +612,7 @@ const CREATE_DIRECTORY_GROUP_ROLE_MAPPING: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`DirectoriesApi::create_directory_group_role_mapping`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`DirectoriesApi::create_directory_group_role_mapping`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateDirectoryGroupRoleMapping {
@@ -550,6 +623,32 @@ pub struct CreateDirectoryGroupRoleMapping {
 }
 
 impl CreateDirectoryGroupRoleMapping {
+    /// The group ID from the identity provider. Exactly one of `directory_group_id` or `scim_group_id` is required.
+    pub fn directory_group_id(mut self, directory_group_id: impl Into<String>) -> Self {
+        self.body.directory_group_id = Some(directory_group_id.into());
+        self
+    }
+
+    /// The legacy name for `directory_group_id`. Send either one, or both with the same value; sending both with different values is rejected.
+    pub fn scim_group_id(mut self, scim_group_id: impl Into<String>) -> Self {
+        self.body.scim_group_id = Some(scim_group_id.into());
+        self
+    }
+
+    /// The precedence for this mapping. Lower values take priority when a user belongs
+    /// to multiple mapped groups. If omitted, the mapping is appended with the
+    /// next-highest precedence.
+    pub fn precedence(mut self, precedence: i64) -> Self {
+        self.body.precedence = Some(precedence);
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
+    pub fn body(mut self, body: models::CreateDirectoryGroupRoleMappingRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;

@@ -39,11 +39,11 @@ impl<'c> DomainsApi<'c> {
     /// If you're planning to configure the new satellite domain to run behind a proxy, pass the `proxy_url` parameter accordingly.
     ///
     /// `POST /domains`
-    pub fn add_domain(&self) -> AddDomain {
+    pub fn add_domain(&self, name: impl Into<String>, is_satellite: bool) -> AddDomain {
         AddDomain {
             client: self.client.clone(),
             options: RequestOptions::default(),
-            body: None,
+            body: models::AddDomainRequest::new(name, is_satellite),
         }
     }
 
@@ -73,16 +73,12 @@ impl<'c> DomainsApi<'c> {
     /// update the instance's home origin, affecting the default application paths.
     ///
     /// `PATCH /domains/{domain_id}`
-    pub fn update_domain(
-        &self,
-        domain_id: impl Into<String>,
-        body: models::UpdateDomainRequest,
-    ) -> UpdateDomain {
+    pub fn update_domain(&self, domain_id: impl Into<String>) -> UpdateDomain {
         UpdateDomain {
             client: self.client.clone(),
             options: RequestOptions::default(),
             domain_id: domain_id.into(),
-            body,
+            body: models::UpdateDomainRequest::default(),
         }
     }
 }
@@ -130,19 +126,31 @@ const ADD_DOMAIN: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`DomainsApi::add_domain`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`DomainsApi::add_domain`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct AddDomain {
     client: crate::Client,
     options: RequestOptions,
-    body: Option<models::AddDomainRequest>,
+    body: models::AddDomainRequest,
 }
 
 impl AddDomain {
-    /// The request body (optional for this operation).
+    /// The full URL of the proxy which will forward requests to the Clerk Frontend API for this domain. Applicable only to production instances.
+    pub fn proxy_url(mut self, proxy_url: impl Into<String>) -> Self {
+        self.body.proxy_url = crate::Nullable::Value(proxy_url.into());
+        self
+    }
+
+    /// Sends `proxy_url` as `null`.
+    pub fn proxy_url_null(mut self) -> Self {
+        self.body.proxy_url = crate::Nullable::Null;
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(mut self, body: models::AddDomainRequest) -> Self {
-        self.body = Some(body);
+        self.body = body;
         self
     }
 
@@ -160,9 +168,7 @@ impl AddDomain {
             "/domains".to_owned(),
             self.options,
         );
-        if let Some(body) = &self.body {
-            call.json(body);
-        }
+        call.json(&self.body);
         call.send_json()
     }
 }
@@ -213,7 +219,7 @@ const UPDATE_DOMAIN: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`DomainsApi::update_domain`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`DomainsApi::update_domain`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UpdateDomain {
@@ -224,6 +230,53 @@ pub struct UpdateDomain {
 }
 
 impl UpdateDomain {
+    /// The new domain name. For development instances, can contain the port,
+    /// i.e `myhostname:3000`. For production instances, must be a valid FQDN,
+    /// i.e `mysite.com`. Cannot contain protocol scheme.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.body.name = crate::Nullable::Value(name.into());
+        self
+    }
+
+    /// Sends `name` as `null`.
+    pub fn name_null(mut self) -> Self {
+        self.body.name = crate::Nullable::Null;
+        self
+    }
+
+    /// The full URL of the proxy that will forward requests to Clerk's Frontend API.
+    /// Can only be updated for production instances.
+    pub fn proxy_url(mut self, proxy_url: impl Into<String>) -> Self {
+        self.body.proxy_url = crate::Nullable::Value(proxy_url.into());
+        self
+    }
+
+    /// Sends `proxy_url` as `null`.
+    pub fn proxy_url_null(mut self) -> Self {
+        self.body.proxy_url = crate::Nullable::Null;
+        self
+    }
+
+    /// Whether this is a domain for a secondary app, meaning that any subdomain provided is significant and
+    /// will be stored as part of the domain. This is useful for supporting multiple apps (one primary and
+    /// multiple secondaries) on the same root domain (eTLD+1).
+    pub fn is_secondary(mut self, is_secondary: bool) -> Self {
+        self.body.is_secondary = crate::Nullable::Value(is_secondary);
+        self
+    }
+
+    /// Sends `is_secondary` as `null`.
+    pub fn is_secondary_null(mut self) -> Self {
+        self.body.is_secondary = crate::Nullable::Null;
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
+    pub fn body(mut self, body: models::UpdateDomainRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;

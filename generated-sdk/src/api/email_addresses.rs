@@ -22,11 +22,15 @@ impl<'c> EmailAddressesApi<'c> {
     /// Create a new email address
     ///
     /// `POST /email_addresses`
-    pub fn create_email_address(&self) -> CreateEmailAddress {
+    pub fn create_email_address(
+        &self,
+        user_id: impl Into<String>,
+        email_address: impl Into<String>,
+    ) -> CreateEmailAddress {
         CreateEmailAddress {
             client: self.client.clone(),
             options: RequestOptions::default(),
-            body: None,
+            body: models::CreateEmailAddressRequest::new(user_id, email_address),
         }
     }
 
@@ -116,13 +120,17 @@ impl<'c> EmailAddressesApi<'c> {
     pub fn attempt_email_address_verification(
         &self,
         email_address_id: impl Into<String>,
-        body: models::AttemptEmailAddressVerificationRequest,
+        verification_id: impl Into<String>,
+        code: impl Into<String>,
     ) -> AttemptEmailAddressVerification {
         AttemptEmailAddressVerification {
             client: self.client.clone(),
             options: RequestOptions::default(),
             email_address_id: email_address_id.into(),
-            body,
+            body: models::AttemptEmailAddressVerificationRequest::new(
+                verification_id,
+                code,
+            ),
         }
     }
 
@@ -146,13 +154,13 @@ impl<'c> EmailAddressesApi<'c> {
     pub fn replace_user_email_address(
         &self,
         user_id: impl Into<String>,
-        body: models::ReplaceUserEmailAddressRequest,
+        email_address: impl Into<String>,
     ) -> ReplaceUserEmailAddress {
         ReplaceUserEmailAddress {
             client: self.client.clone(),
             options: RequestOptions::default(),
             user_id: user_id.into(),
-            body,
+            body: models::ReplaceUserEmailAddressRequest::new(email_address),
         }
     }
 }
@@ -164,19 +172,65 @@ const CREATE_EMAIL_ADDRESS: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`EmailAddressesApi::create_email_address`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`EmailAddressesApi::create_email_address`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateEmailAddress {
     client: crate::Client,
     options: RequestOptions,
-    body: Option<models::CreateEmailAddressRequest>,
+    body: models::CreateEmailAddressRequest,
 }
 
 impl CreateEmailAddress {
-    /// The request body (optional for this operation).
+    /// When created, the email address will be marked as verified.
+    pub fn verified(mut self, verified: bool) -> Self {
+        self.body.verified = crate::Nullable::Value(verified);
+        self
+    }
+
+    /// Sends `verified` as `null`.
+    pub fn verified_null(mut self) -> Self {
+        self.body.verified = crate::Nullable::Null;
+        self
+    }
+
+    /// Create this email address as the primary email address for the user.
+    /// Default: false, unless it is the first email address.
+    pub fn primary(mut self, primary: bool) -> Self {
+        self.body.primary = crate::Nullable::Value(primary);
+        self
+    }
+
+    /// Sends `primary` as `null`.
+    pub fn primary_null(mut self) -> Self {
+        self.body.primary = crate::Nullable::Null;
+        self
+    }
+
+    /// If set to `true` and the email address is created as the user's new primary,
+    /// the previous primary email address is notified of the change.
+    /// By default, no notification is sent.
+    ///
+    /// The server uses `false` when this is not sent.
+    pub fn notify_primary_email_address_changed(
+        mut self,
+        notify_primary_email_address_changed: bool,
+    ) -> Self {
+        self.body.notify_primary_email_address_changed = crate::Nullable::Value(
+            notify_primary_email_address_changed,
+        );
+        self
+    }
+
+    /// Sends `notify_primary_email_address_changed` as `null`.
+    pub fn notify_primary_email_address_changed_null(mut self) -> Self {
+        self.body.notify_primary_email_address_changed = crate::Nullable::Null;
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(mut self, body: models::CreateEmailAddressRequest) -> Self {
-        self.body = Some(body);
+        self.body = body;
         self
     }
 
@@ -194,9 +248,7 @@ impl CreateEmailAddress {
             "/email_addresses".to_owned(),
             self.options,
         );
-        if let Some(body) = &self.body {
-            call.json(body);
-        }
+        call.json(&self.body);
         call.send_json()
     }
 }
@@ -288,7 +340,7 @@ const UPDATE_EMAIL_ADDRESS: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`EmailAddressesApi::update_email_address`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`EmailAddressesApi::update_email_address`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UpdateEmailAddress {
@@ -299,7 +351,52 @@ pub struct UpdateEmailAddress {
 }
 
 impl UpdateEmailAddress {
-    /// The request body (optional for this operation).
+    /// The email address will be marked as verified.
+    pub fn verified(mut self, verified: bool) -> Self {
+        self.body.get_or_insert_default().verified = crate::Nullable::Value(verified);
+        self
+    }
+
+    /// Sends `verified` as `null`.
+    pub fn verified_null(mut self) -> Self {
+        self.body.get_or_insert_default().verified = crate::Nullable::Null;
+        self
+    }
+
+    /// Set this email address as the primary email address for the user.
+    pub fn primary(mut self, primary: bool) -> Self {
+        self.body.get_or_insert_default().primary = crate::Nullable::Value(primary);
+        self
+    }
+
+    /// Sends `primary` as `null`.
+    pub fn primary_null(mut self) -> Self {
+        self.body.get_or_insert_default().primary = crate::Nullable::Null;
+        self
+    }
+
+    /// If set to `true` and this update makes the email address the user's new primary,
+    /// the previous primary email address is notified of the change.
+    /// By default, no notification is sent.
+    ///
+    /// The server uses `false` when this is not sent.
+    pub fn notify_primary_email_address_changed(
+        mut self,
+        notify_primary_email_address_changed: bool,
+    ) -> Self {
+        self.body.get_or_insert_default().notify_primary_email_address_changed = crate::Nullable::Value(
+            notify_primary_email_address_changed,
+        );
+        self
+    }
+
+    /// Sends `notify_primary_email_address_changed` as `null`.
+    pub fn notify_primary_email_address_changed_null(mut self) -> Self {
+        self.body.get_or_insert_default().notify_primary_email_address_changed = crate::Nullable::Null;
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(mut self, body: models::UpdateEmailAddressRequest) -> Self {
         self.body = Some(body);
         self
@@ -379,7 +476,7 @@ const ATTEMPT_EMAIL_ADDRESS_VERIFICATION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`EmailAddressesApi::attempt_email_address_verification`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`EmailAddressesApi::attempt_email_address_verification`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct AttemptEmailAddressVerification {
@@ -390,6 +487,12 @@ pub struct AttemptEmailAddressVerification {
 }
 
 impl AttemptEmailAddressVerification {
+    /// The whole request body, in place of what the arguments and setters set.
+    pub fn body(mut self, body: models::AttemptEmailAddressVerificationRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -423,7 +526,7 @@ const REPLACE_USER_EMAIL_ADDRESS: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`EmailAddressesApi::replace_user_email_address`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`EmailAddressesApi::replace_user_email_address`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct ReplaceUserEmailAddress {
@@ -434,6 +537,55 @@ pub struct ReplaceUserEmailAddress {
 }
 
 impl ReplaceUserEmailAddress {
+    /// Controls the status of the replacement email address. Defaults to `verified`. Set to
+    /// `reserved` to create it reserved (unverified but usable for sign-in and locked so no
+    /// other user can claim it), or to `unverified` to create it neither usable for sign-in
+    /// nor locked.
+    ///
+    /// **Warning:** `unverified` can lock the user out of their account. An unverified email
+    /// address cannot be used to sign in, so if the user has no other verified or reserved
+    /// identifier, they will be unable to authenticate and unable to verify this address.
+    /// Prefer `reserved` unless you specifically need the address left unclaimed — for
+    /// example so that another user can also hold it until one of them verifies it.
+    ///
+    /// The server uses `verified` when this is not sent.
+    pub fn identification_status(
+        mut self,
+        identification_status: impl Into<
+            models::ReplaceUserEmailAddressRequestIdentificationStatus,
+        >,
+    ) -> Self {
+        self.body.identification_status = Some(identification_status.into());
+        self
+    }
+
+    /// If set to `true`, the user's previous primary email address is notified that the
+    /// primary email address has changed. No notification is sent when the replacement
+    /// is the user's current primary email address. By default, no notification is sent.
+    ///
+    /// The server uses `false` when this is not sent.
+    pub fn notify_primary_email_address_changed(
+        mut self,
+        notify_primary_email_address_changed: bool,
+    ) -> Self {
+        self.body.notify_primary_email_address_changed = crate::Nullable::Value(
+            notify_primary_email_address_changed,
+        );
+        self
+    }
+
+    /// Sends `notify_primary_email_address_changed` as `null`.
+    pub fn notify_primary_email_address_changed_null(mut self) -> Self {
+        self.body.notify_primary_email_address_changed = crate::Nullable::Null;
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
+    pub fn body(mut self, body: models::ReplaceUserEmailAddressRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;

@@ -284,7 +284,7 @@ const UPSERT_TEMPLATE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`EmailSmsTemplatesApi::upsert_template`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`EmailSmsTemplatesApi::upsert_template`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UpsertTemplate {
@@ -296,7 +296,83 @@ pub struct UpsertTemplate {
 }
 
 impl UpsertTemplate {
-    /// The request body (optional for this operation).
+    /// The user-friendly name of the template
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.body.get_or_insert_default().name = Some(name.into());
+        self
+    }
+
+    /// The email subject.
+    /// Applicable only to email templates.
+    pub fn subject(mut self, subject: impl Into<String>) -> Self {
+        self.body.get_or_insert_default().subject = crate::Nullable::Value(
+            subject.into(),
+        );
+        self
+    }
+
+    /// Sends `subject` as `null`.
+    pub fn subject_null(mut self) -> Self {
+        self.body.get_or_insert_default().subject = crate::Nullable::Null;
+        self
+    }
+
+    /// The editor markup used to generate the body of the template
+    pub fn markup(mut self, markup: impl Into<String>) -> Self {
+        self.body.get_or_insert_default().markup = crate::Nullable::Value(markup.into());
+        self
+    }
+
+    /// Sends `markup` as `null`.
+    pub fn markup_null(mut self) -> Self {
+        self.body.get_or_insert_default().markup = crate::Nullable::Null;
+        self
+    }
+
+    /// The template body before variable interpolation
+    ///
+    /// Named `body_body`: this builder has a parameter or method named `body`.
+    pub fn body_body(mut self, body_body: impl Into<String>) -> Self {
+        self.body.get_or_insert_default().body = Some(body_body.into());
+        self
+    }
+
+    /// Whether Clerk should deliver emails or SMS messages based on the current template
+    pub fn delivered_by_clerk(mut self, delivered_by_clerk: bool) -> Self {
+        self.body.get_or_insert_default().delivered_by_clerk = crate::Nullable::Value(
+            delivered_by_clerk,
+        );
+        self
+    }
+
+    /// Sends `delivered_by_clerk` as `null`.
+    pub fn delivered_by_clerk_null(mut self) -> Self {
+        self.body.get_or_insert_default().delivered_by_clerk = crate::Nullable::Null;
+        self
+    }
+
+    /// The local part of the From email address that will be used for emails.
+    /// For example, in the address 'hello@example.com', the local part is 'hello'.
+    /// Applicable only to email templates.
+    pub fn from_email_name(mut self, from_email_name: impl Into<String>) -> Self {
+        self.body.get_or_insert_default().from_email_name = Some(from_email_name.into());
+        self
+    }
+
+    /// The local part of the Reply To email address that will be used for emails.
+    /// For example, in the address 'hello@example.com', the local part is 'hello'.
+    /// Applicable only to email templates.
+    pub fn reply_to_email_name(
+        mut self,
+        reply_to_email_name: impl Into<String>,
+    ) -> Self {
+        self.body.get_or_insert_default().reply_to_email_name = Some(
+            reply_to_email_name.into(),
+        );
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(mut self, body: models::UpsertTemplateRequest) -> Self {
         self.body = Some(body);
         self
@@ -376,7 +452,7 @@ const PREVIEW_TEMPLATE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`EmailSmsTemplatesApi::preview_template`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`EmailSmsTemplatesApi::preview_template`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct PreviewTemplate {
@@ -388,7 +464,51 @@ pub struct PreviewTemplate {
 }
 
 impl PreviewTemplate {
-    /// The request body (optional for this operation).
+    /// The email subject.
+    /// Applicable only to email templates.
+    pub fn subject(mut self, subject: impl Into<String>) -> Self {
+        self.body.get_or_insert_default().subject = crate::Nullable::Value(
+            subject.into(),
+        );
+        self
+    }
+
+    /// Sends `subject` as `null`.
+    pub fn subject_null(mut self) -> Self {
+        self.body.get_or_insert_default().subject = crate::Nullable::Null;
+        self
+    }
+
+    /// The template body before variable interpolation
+    ///
+    /// Named `body_body`: this builder has a parameter or method named `body`.
+    pub fn body_body(mut self, body_body: impl Into<String>) -> Self {
+        self.body.get_or_insert_default().body = Some(body_body.into());
+        self
+    }
+
+    /// The local part of the From email address that will be used for emails.
+    /// For example, in the address 'hello@example.com', the local part is 'hello'.
+    /// Applicable only to email templates.
+    pub fn from_email_name(mut self, from_email_name: impl Into<String>) -> Self {
+        self.body.get_or_insert_default().from_email_name = Some(from_email_name.into());
+        self
+    }
+
+    /// The local part of the Reply To email address that will be used for emails.
+    /// For example, in the address 'hello@example.com', the local part is 'hello'.
+    /// Applicable only to email templates.
+    pub fn reply_to_email_name(
+        mut self,
+        reply_to_email_name: impl Into<String>,
+    ) -> Self {
+        self.body.get_or_insert_default().reply_to_email_name = Some(
+            reply_to_email_name.into(),
+        );
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(mut self, body: models::PreviewTemplateRequest) -> Self {
         self.body = Some(body);
         self
@@ -429,7 +549,7 @@ const TOGGLE_TEMPLATE_DELIVERY: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`EmailSmsTemplatesApi::toggle_template_delivery`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`EmailSmsTemplatesApi::toggle_template_delivery`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct ToggleTemplateDelivery {
@@ -441,7 +561,13 @@ pub struct ToggleTemplateDelivery {
 }
 
 impl ToggleTemplateDelivery {
-    /// The request body (optional for this operation).
+    /// Whether Clerk should deliver emails or SMS messages based on the current template
+    pub fn delivered_by_clerk(mut self, delivered_by_clerk: bool) -> Self {
+        self.body.get_or_insert_default().delivered_by_clerk = Some(delivered_by_clerk);
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(mut self, body: models::ToggleTemplateDeliveryRequest) -> Self {
         self.body = Some(body);
         self

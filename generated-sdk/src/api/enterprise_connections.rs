@@ -39,11 +39,16 @@ impl<'c> EnterpriseConnectionsApi<'c> {
     /// Create a new enterprise connection.
     ///
     /// `POST /enterprise_connections`
-    pub fn create_enterprise_connection(&self) -> CreateEnterpriseConnection {
+    pub fn create_enterprise_connection(
+        &self,
+        name: impl Into<String>,
+        provider: impl Into<models::CreateEnterpriseConnectionRequestProvider>,
+        domains: impl IntoIterator<Item = impl Into<String>>,
+    ) -> CreateEnterpriseConnection {
         CreateEnterpriseConnection {
             client: self.client.clone(),
             options: RequestOptions::default(),
-            body: None,
+            body: models::CreateEnterpriseConnectionRequest::new(name, provider, domains),
         }
     }
 
@@ -88,13 +93,12 @@ impl<'c> EnterpriseConnectionsApi<'c> {
     pub fn update_enterprise_connection(
         &self,
         enterprise_connection_id: impl Into<String>,
-        body: models::UpdateEnterpriseConnectionRequest,
     ) -> UpdateEnterpriseConnection {
         UpdateEnterpriseConnection {
             client: self.client.clone(),
             options: RequestOptions::default(),
             enterprise_connection_id: enterprise_connection_id.into(),
-            body,
+            body: models::UpdateEnterpriseConnectionRequest::default(),
         }
     }
 
@@ -240,19 +244,106 @@ const CREATE_ENTERPRISE_CONNECTION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`EnterpriseConnectionsApi::create_enterprise_connection`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`EnterpriseConnectionsApi::create_enterprise_connection`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateEnterpriseConnection {
     client: crate::Client,
     options: RequestOptions,
-    body: Option<models::CreateEnterpriseConnectionRequest>,
+    body: models::CreateEnterpriseConnectionRequest,
 }
 
 impl CreateEnterpriseConnection {
-    /// The request body (optional for this operation).
+    /// Organization ID when the connection is linked to an organization
+    pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
+        self.body.organization_id = crate::Nullable::Value(organization_id.into());
+        self
+    }
+
+    /// Sends `organization_id` as `null`.
+    pub fn organization_id_null(mut self) -> Self {
+        self.body.organization_id = crate::Nullable::Null;
+        self
+    }
+
+    /// Whether this connection supports account linking via organization membership
+    pub fn allow_organization_account_linking(
+        mut self,
+        allow_organization_account_linking: bool,
+    ) -> Self {
+        self.body.allow_organization_account_linking = crate::Nullable::Value(
+            allow_organization_account_linking,
+        );
+        self
+    }
+
+    /// Sends `allow_organization_account_linking` as `null`.
+    pub fn allow_organization_account_linking_null(mut self) -> Self {
+        self.body.allow_organization_account_linking = crate::Nullable::Null;
+        self
+    }
+
+    /// Whether the enterprise connection is active. When true, IdP metadata must be provided via the `saml` object.
+    pub fn active(mut self, active: bool) -> Self {
+        self.body.active = crate::Nullable::Value(active);
+        self
+    }
+
+    /// Sends `active` as `null`.
+    pub fn active_null(mut self) -> Self {
+        self.body.active = crate::Nullable::Null;
+        self
+    }
+
+    /// SAML connection-specific properties. Only applied when the enterprise connection uses SAML (e.g. provider is saml_custom).
+    /// Use this to set IdP configuration, attribute mapping, and other SAML-specific settings at creation time.
+    pub fn saml(
+        mut self,
+        saml: impl Into<models::CreateEnterpriseConnectionRequestSaml>,
+    ) -> Self {
+        self.body.saml = crate::Nullable::Value(saml.into());
+        self
+    }
+
+    /// Sends `saml` as `null`.
+    pub fn saml_null(mut self) -> Self {
+        self.body.saml = crate::Nullable::Null;
+        self
+    }
+
+    /// OIDC connection-specific properties. Only applied when the enterprise connection uses OIDC (e.g. provider is oidc_custom, oidc_github_enterprise, or oidc_gitlab).
+    pub fn oidc(
+        mut self,
+        oidc: impl Into<models::CreateEnterpriseConnectionRequestOidc>,
+    ) -> Self {
+        self.body.oidc = crate::Nullable::Value(oidc.into());
+        self
+    }
+
+    /// Sends `oidc` as `null`.
+    pub fn oidc_null(mut self) -> Self {
+        self.body.oidc = crate::Nullable::Null;
+        self
+    }
+
+    /// Custom attributes to map from the IdP to the user's profile via SSO or SCIM provisioning. Requires the custom attributes feature to be enabled for the instance.
+    pub fn custom_attributes(
+        mut self,
+        custom_attributes: impl IntoIterator<
+            Item = impl Into<
+                models::CreateEnterpriseConnectionRequestCustomAttributesItem,
+            >,
+        >,
+    ) -> Self {
+        self.body.custom_attributes = Some(
+            custom_attributes.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(mut self, body: models::CreateEnterpriseConnectionRequest) -> Self {
-        self.body = Some(body);
+        self.body = body;
         self
     }
 
@@ -270,9 +361,7 @@ impl CreateEnterpriseConnection {
             "/enterprise_connections".to_owned(),
             self.options,
         );
-        if let Some(body) = &self.body {
-            call.json(body);
-        }
+        call.json(&self.body);
         call.send_json()
     }
 }
@@ -366,7 +455,7 @@ const UPDATE_ENTERPRISE_CONNECTION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`EnterpriseConnectionsApi::update_enterprise_connection`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`EnterpriseConnectionsApi::update_enterprise_connection`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UpdateEnterpriseConnection {
@@ -377,6 +466,164 @@ pub struct UpdateEnterpriseConnection {
 }
 
 impl UpdateEnterpriseConnection {
+    /// The display name of the enterprise connection
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.body.name = crate::Nullable::Value(name.into());
+        self
+    }
+
+    /// Sends `name` as `null`.
+    pub fn name_null(mut self) -> Self {
+        self.body.name = crate::Nullable::Null;
+        self
+    }
+
+    /// Domains associated with the enterprise connection. Values are normalized to lowercase.
+    /// Empty array means ignored (no change); non-empty array means set domains to the given list (replaces existing).
+    pub fn domains(
+        mut self,
+        domains: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.body.domains = crate::Nullable::Value(
+            domains.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sends `domains` as `null`.
+    pub fn domains_null(mut self) -> Self {
+        self.body.domains = crate::Nullable::Null;
+        self
+    }
+
+    /// Whether the enterprise connection is active. When set to true (enabling), any existing verified organization domains for the same domain(s) will be removed so the connection can be enabled.
+    pub fn active(mut self, active: bool) -> Self {
+        self.body.active = crate::Nullable::Value(active);
+        self
+    }
+
+    /// Sends `active` as `null`.
+    pub fn active_null(mut self) -> Self {
+        self.body.active = crate::Nullable::Null;
+        self
+    }
+
+    /// Whether to sync user attributes on sign-in
+    pub fn sync_user_attributes(mut self, sync_user_attributes: bool) -> Self {
+        self.body.sync_user_attributes = crate::Nullable::Value(sync_user_attributes);
+        self
+    }
+
+    /// Sends `sync_user_attributes` as `null`.
+    pub fn sync_user_attributes_null(mut self) -> Self {
+        self.body.sync_user_attributes = crate::Nullable::Null;
+        self
+    }
+
+    /// Whether to disable additional identifications
+    pub fn disable_additional_identifications(
+        mut self,
+        disable_additional_identifications: bool,
+    ) -> Self {
+        self.body.disable_additional_identifications = crate::Nullable::Value(
+            disable_additional_identifications,
+        );
+        self
+    }
+
+    /// Sends `disable_additional_identifications` as `null`.
+    pub fn disable_additional_identifications_null(mut self) -> Self {
+        self.body.disable_additional_identifications = crate::Nullable::Null;
+        self
+    }
+
+    /// Whether this connection supports account linking via organization membership
+    pub fn allow_organization_account_linking(
+        mut self,
+        allow_organization_account_linking: bool,
+    ) -> Self {
+        self.body.allow_organization_account_linking = crate::Nullable::Value(
+            allow_organization_account_linking,
+        );
+        self
+    }
+
+    /// Sends `allow_organization_account_linking` as `null`.
+    pub fn allow_organization_account_linking_null(mut self) -> Self {
+        self.body.allow_organization_account_linking = crate::Nullable::Null;
+        self
+    }
+
+    /// Organization ID to link to this enterprise connection. Only linking is supported; sending this field sets or changes the linked organization. There is no way to unlink an organization once linked.
+    pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
+        self.body.organization_id = crate::Nullable::Value(organization_id.into());
+        self
+    }
+
+    /// Sends `organization_id` as `null`.
+    pub fn organization_id_null(mut self) -> Self {
+        self.body.organization_id = crate::Nullable::Null;
+        self
+    }
+
+    /// SAML connection-specific properties. Only applied when the enterprise connection uses SAML.
+    /// Use this to update IdP configuration, attribute mapping, and other SAML-specific settings.
+    pub fn saml(
+        mut self,
+        saml: impl Into<models::UpdateEnterpriseConnectionRequestSaml>,
+    ) -> Self {
+        self.body.saml = crate::Nullable::Value(saml.into());
+        self
+    }
+
+    /// Sends `saml` as `null`.
+    pub fn saml_null(mut self) -> Self {
+        self.body.saml = crate::Nullable::Null;
+        self
+    }
+
+    /// OIDC connection-specific properties. Only applied when the enterprise connection uses OIDC (e.g. oidc_custom, oidc_github_enterprise, or oidc_gitlab).
+    pub fn oidc(
+        mut self,
+        oidc: impl Into<models::UpdateEnterpriseConnectionRequestOidc>,
+    ) -> Self {
+        self.body.oidc = crate::Nullable::Value(oidc.into());
+        self
+    }
+
+    /// Sends `oidc` as `null`.
+    pub fn oidc_null(mut self) -> Self {
+        self.body.oidc = crate::Nullable::Null;
+        self
+    }
+
+    /// Custom attributes to map from the IdP to the user's profile via SSO or SCIM provisioning. Requires the custom attributes feature to be enabled for the instance.
+    pub fn custom_attributes(
+        mut self,
+        custom_attributes: impl IntoIterator<
+            Item = impl Into<
+                models::CreateEnterpriseConnectionRequestCustomAttributesItem,
+            >,
+        >,
+    ) -> Self {
+        self.body.custom_attributes = crate::Nullable::Value(
+            custom_attributes.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sends `custom_attributes` as `null`.
+    pub fn custom_attributes_null(mut self) -> Self {
+        self.body.custom_attributes = crate::Nullable::Null;
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
+    pub fn body(mut self, body: models::UpdateEnterpriseConnectionRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;

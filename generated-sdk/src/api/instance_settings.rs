@@ -204,7 +204,7 @@ const UPDATE_INSTANCE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`InstanceSettingsApi::update_instance`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`InstanceSettingsApi::update_instance`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UpdateInstance {
@@ -214,7 +214,143 @@ pub struct UpdateInstance {
 }
 
 impl UpdateInstance {
-    /// The request body (optional for this operation).
+    /// Toggles test mode for this instance, allowing the use of test email addresses and phone numbers.
+    /// Defaults to true for development instances.
+    pub fn test_mode(mut self, test_mode: bool) -> Self {
+        self.body.get_or_insert_default().test_mode = crate::Nullable::Value(test_mode);
+        self
+    }
+
+    /// Sends `test_mode` as `null`.
+    pub fn test_mode_null(mut self) -> Self {
+        self.body.get_or_insert_default().test_mode = crate::Nullable::Null;
+        self
+    }
+
+    /// Whether the instance should be using the HIBP service to check passwords for breaches
+    pub fn hibp(mut self, hibp: bool) -> Self {
+        self.body.get_or_insert_default().hibp = crate::Nullable::Value(hibp);
+        self
+    }
+
+    /// Sends `hibp` as `null`.
+    pub fn hibp_null(mut self) -> Self {
+        self.body.get_or_insert_default().hibp = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `support_email` in the request body.
+    pub fn support_email(mut self, support_email: impl Into<String>) -> Self {
+        self.body.get_or_insert_default().support_email = crate::Nullable::Value(
+            support_email.into(),
+        );
+        self
+    }
+
+    /// Sends `support_email` as `null`.
+    pub fn support_email_null(mut self) -> Self {
+        self.body.get_or_insert_default().support_email = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `clerk_js_version` in the request body.
+    pub fn clerk_js_version(mut self, clerk_js_version: impl Into<String>) -> Self {
+        self.body.get_or_insert_default().clerk_js_version = crate::Nullable::Value(
+            clerk_js_version.into(),
+        );
+        self
+    }
+
+    /// Sends `clerk_js_version` as `null`.
+    pub fn clerk_js_version_null(mut self) -> Self {
+        self.body.get_or_insert_default().clerk_js_version = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `development_origin` in the request body.
+    pub fn development_origin(mut self, development_origin: impl Into<String>) -> Self {
+        self.body.get_or_insert_default().development_origin = crate::Nullable::Value(
+            development_origin.into(),
+        );
+        self
+    }
+
+    /// Sends `development_origin` as `null`.
+    pub fn development_origin_null(mut self) -> Self {
+        self.body.get_or_insert_default().development_origin = crate::Nullable::Null;
+        self
+    }
+
+    /// For browser-like stacks such as browser extensions, Electron (not officially supported), or Capacitor.js (not officially supported), the instance allowed origins need to be updated with the request origin value. For Chrome extensions popup, background, or service worker pages, the origin is chrome-extension://extension_uuid. For Electron apps the default origin is <http://localhost:3000>. For Capacitor, the origin is capacitor://localhost.
+    pub fn allowed_origins(
+        mut self,
+        allowed_origins: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.body.get_or_insert_default().allowed_origins = Some(
+            allowed_origins.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// Whether the instance should operate in cookieless development mode (i.e. without third-party cookies).
+    /// Deprecated: Please use `url_based_session_syncing` instead.
+    #[deprecated]
+    #[allow(deprecated, reason = "the setter of a deprecated field sets it")]
+    pub fn cookieless_dev(mut self, cookieless_dev: bool) -> Self {
+        self.body.get_or_insert_default().cookieless_dev = crate::Nullable::Value(
+            cookieless_dev,
+        );
+        self
+    }
+
+    /// Sends `cookieless_dev` as `null`.
+    #[deprecated]
+    #[allow(deprecated, reason = "the setter of a deprecated field sets it")]
+    pub fn cookieless_dev_null(mut self) -> Self {
+        self.body.get_or_insert_default().cookieless_dev = crate::Nullable::Null;
+        self
+    }
+
+    /// Whether the instance should use URL-based session syncing in development mode (i.e. without third-party cookies).
+    pub fn url_based_session_syncing(mut self, url_based_session_syncing: bool) -> Self {
+        self.body.get_or_insert_default().url_based_session_syncing = crate::Nullable::Value(
+            url_based_session_syncing,
+        );
+        self
+    }
+
+    /// Sends `url_based_session_syncing` as `null`.
+    pub fn url_based_session_syncing_null(mut self) -> Self {
+        self.body.get_or_insert_default().url_based_session_syncing = crate::Nullable::Null;
+        self
+    }
+
+    /// When password is required at the instance level, sets the preferred sign-in strategy surfaced to Clerk components. Has no effect when password is not required. Defaults to `password`. Set to an empty string to clear the override.
+    pub fn preferred_sign_in_strategy_when_password_required(
+        mut self,
+        preferred_sign_in_strategy_when_password_required: impl Into<
+            models::UpdateInstanceRequestPreferredSignInStrategyWhenPasswordRequired,
+        >,
+    ) -> Self {
+        self
+            .body
+            .get_or_insert_default()
+            .preferred_sign_in_strategy_when_password_required = crate::Nullable::Value(
+            preferred_sign_in_strategy_when_password_required.into(),
+        );
+        self
+    }
+
+    /// Sends `preferred_sign_in_strategy_when_password_required` as `null`.
+    pub fn preferred_sign_in_strategy_when_password_required_null(mut self) -> Self {
+        self
+            .body
+            .get_or_insert_default()
+            .preferred_sign_in_strategy_when_password_required = crate::Nullable::Null;
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(mut self, body: models::UpdateInstanceRequest) -> Self {
         self.body = Some(body);
         self
@@ -250,7 +386,7 @@ const UPDATE_INSTANCE_RESTRICTIONS: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`InstanceSettingsApi::update_instance_restrictions`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`InstanceSettingsApi::update_instance_restrictions`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UpdateInstanceRestrictions {
@@ -260,7 +396,79 @@ pub struct UpdateInstanceRestrictions {
 }
 
 impl UpdateInstanceRestrictions {
-    /// The request body (optional for this operation).
+    /// Sets `allowlist` in the request body.
+    pub fn allowlist(mut self, allowlist: bool) -> Self {
+        self.body.get_or_insert_default().allowlist = crate::Nullable::Value(allowlist);
+        self
+    }
+
+    /// Sends `allowlist` as `null`.
+    pub fn allowlist_null(mut self) -> Self {
+        self.body.get_or_insert_default().allowlist = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `blocklist` in the request body.
+    pub fn blocklist(mut self, blocklist: bool) -> Self {
+        self.body.get_or_insert_default().blocklist = crate::Nullable::Value(blocklist);
+        self
+    }
+
+    /// Sends `blocklist` as `null`.
+    pub fn blocklist_null(mut self) -> Self {
+        self.body.get_or_insert_default().blocklist = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `allowlist_blocklist_disabled_on_sign_in` in the request body.
+    pub fn allowlist_blocklist_disabled_on_sign_in(
+        mut self,
+        allowlist_blocklist_disabled_on_sign_in: bool,
+    ) -> Self {
+        self.body.get_or_insert_default().allowlist_blocklist_disabled_on_sign_in = crate::Nullable::Value(
+            allowlist_blocklist_disabled_on_sign_in,
+        );
+        self
+    }
+
+    /// Sends `allowlist_blocklist_disabled_on_sign_in` as `null`.
+    pub fn allowlist_blocklist_disabled_on_sign_in_null(mut self) -> Self {
+        self.body.get_or_insert_default().allowlist_blocklist_disabled_on_sign_in = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `block_email_subaddresses` in the request body.
+    pub fn block_email_subaddresses(mut self, block_email_subaddresses: bool) -> Self {
+        self.body.get_or_insert_default().block_email_subaddresses = crate::Nullable::Value(
+            block_email_subaddresses,
+        );
+        self
+    }
+
+    /// Sends `block_email_subaddresses` as `null`.
+    pub fn block_email_subaddresses_null(mut self) -> Self {
+        self.body.get_or_insert_default().block_email_subaddresses = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `block_disposable_email_domains` in the request body.
+    pub fn block_disposable_email_domains(
+        mut self,
+        block_disposable_email_domains: bool,
+    ) -> Self {
+        self.body.get_or_insert_default().block_disposable_email_domains = crate::Nullable::Value(
+            block_disposable_email_domains,
+        );
+        self
+    }
+
+    /// Sends `block_disposable_email_domains` as `null`.
+    pub fn block_disposable_email_domains_null(mut self) -> Self {
+        self.body.get_or_insert_default().block_disposable_email_domains = crate::Nullable::Null;
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(mut self, body: models::UpdateInstanceRestrictionsRequest) -> Self {
         self.body = Some(body);
         self
@@ -332,7 +540,7 @@ const UPDATE_INSTANCE_PROTECT: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`InstanceSettingsApi::update_instance_protect`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`InstanceSettingsApi::update_instance_protect`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UpdateInstanceProtect {
@@ -342,7 +550,35 @@ pub struct UpdateInstanceProtect {
 }
 
 impl UpdateInstanceProtect {
-    /// The request body (optional for this operation).
+    /// Sets `rules_enabled` in the request body.
+    pub fn rules_enabled(mut self, rules_enabled: bool) -> Self {
+        self.body.get_or_insert_default().rules_enabled = crate::Nullable::Value(
+            rules_enabled,
+        );
+        self
+    }
+
+    /// Sends `rules_enabled` as `null`.
+    pub fn rules_enabled_null(mut self) -> Self {
+        self.body.get_or_insert_default().rules_enabled = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `specter_enabled` in the request body.
+    pub fn specter_enabled(mut self, specter_enabled: bool) -> Self {
+        self.body.get_or_insert_default().specter_enabled = crate::Nullable::Value(
+            specter_enabled,
+        );
+        self
+    }
+
+    /// Sends `specter_enabled` as `null`.
+    pub fn specter_enabled_null(mut self) -> Self {
+        self.body.get_or_insert_default().specter_enabled = crate::Nullable::Null;
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(mut self, body: models::UpdateInstanceProtectRequest) -> Self {
         self.body = Some(body);
         self
@@ -414,7 +650,7 @@ const UPDATE_INSTANCE_COMMUNICATION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`InstanceSettingsApi::update_instance_communication`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`InstanceSettingsApi::update_instance_communication`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UpdateInstanceCommunication {
@@ -424,7 +660,24 @@ pub struct UpdateInstanceCommunication {
 }
 
 impl UpdateInstanceCommunication {
-    /// The request body (optional for this operation).
+    /// ISO 3166-1 alpha-2 country codes to block for SMS delivery. Whole-list replacement. Codes must be uppercase, 2-letter, and unique within the array.
+    pub fn blocked_country_codes(
+        mut self,
+        blocked_country_codes: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.body.get_or_insert_default().blocked_country_codes = crate::Nullable::Value(
+            blocked_country_codes.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sends `blocked_country_codes` as `null`.
+    pub fn blocked_country_codes_null(mut self) -> Self {
+        self.body.get_or_insert_default().blocked_country_codes = crate::Nullable::Null;
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(mut self, body: models::UpdateInstanceCommunicationRequest) -> Self {
         self.body = Some(body);
         self
@@ -498,7 +751,7 @@ const UPDATE_INSTANCE_OAUTH_APPLICATION_SETTINGS: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`InstanceSettingsApi::update_instance_oauth_application_settings`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`InstanceSettingsApi::update_instance_oauth_application_settings`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UpdateInstanceOAuthApplicationSettings {
@@ -508,7 +761,122 @@ pub struct UpdateInstanceOAuthApplicationSettings {
 }
 
 impl UpdateInstanceOAuthApplicationSettings {
-    /// The request body (optional for this operation).
+    /// Whether dynamic OAuth client registration is enabled for the instance (RFC 7591).
+    pub fn dynamic_oauth_client_registration(
+        mut self,
+        dynamic_oauth_client_registration: bool,
+    ) -> Self {
+        self.body.get_or_insert_default().dynamic_oauth_client_registration = crate::Nullable::Value(
+            dynamic_oauth_client_registration,
+        );
+        self
+    }
+
+    /// Sends `dynamic_oauth_client_registration` as `null`.
+    pub fn dynamic_oauth_client_registration_null(mut self) -> Self {
+        self.body.get_or_insert_default().dynamic_oauth_client_registration = crate::Nullable::Null;
+        self
+    }
+
+    /// Default scopes. Set to null to reset to Clerk-provided defaults.
+    pub fn default_scopes(
+        mut self,
+        default_scopes: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.body.get_or_insert_default().default_scopes = crate::Nullable::Value(
+            default_scopes.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sends `default_scopes` as `null`.
+    pub fn default_scopes_null(mut self) -> Self {
+        self.body.get_or_insert_default().default_scopes = crate::Nullable::Null;
+        self
+    }
+
+    /// Whether OAuth JWT access tokens are enabled for the instance (disabled indicates opaque access tokens).
+    pub fn oauth_jwt_access_tokens(mut self, oauth_jwt_access_tokens: bool) -> Self {
+        self.body.get_or_insert_default().oauth_jwt_access_tokens = crate::Nullable::Value(
+            oauth_jwt_access_tokens,
+        );
+        self
+    }
+
+    /// Sends `oauth_jwt_access_tokens` as `null`.
+    pub fn oauth_jwt_access_tokens_null(mut self) -> Self {
+        self.body.get_or_insert_default().oauth_jwt_access_tokens = crate::Nullable::Null;
+        self
+    }
+
+    /// Whether the instance advertises support for Client ID Metadata Documents in its OAuth authorization server metadata.
+    pub fn client_id_metadata_documents_advertised(
+        mut self,
+        client_id_metadata_documents_advertised: bool,
+    ) -> Self {
+        self.body.get_or_insert_default().client_id_metadata_documents_advertised = crate::Nullable::Value(
+            client_id_metadata_documents_advertised,
+        );
+        self
+    }
+
+    /// Sends `client_id_metadata_documents_advertised` as `null`.
+    pub fn client_id_metadata_documents_advertised_null(mut self) -> Self {
+        self.body.get_or_insert_default().client_id_metadata_documents_advertised = crate::Nullable::Null;
+        self
+    }
+
+    /// When true, new unknown CIMD clients are rejected. Previously auto-connected and pre-registered clients remain admitted; deleting a client makes it unknown again.
+    pub fn client_id_metadata_documents_only_allow_pre_registered_clients(
+        mut self,
+        client_id_metadata_documents_only_allow_pre_registered_clients: bool,
+    ) -> Self {
+        self
+            .body
+            .get_or_insert_default()
+            .client_id_metadata_documents_only_allow_pre_registered_clients = crate::Nullable::Value(
+            client_id_metadata_documents_only_allow_pre_registered_clients,
+        );
+        self
+    }
+
+    /// Sends `client_id_metadata_documents_only_allow_pre_registered_clients` as `null`.
+    pub fn client_id_metadata_documents_only_allow_pre_registered_clients_null(
+        mut self,
+    ) -> Self {
+        self
+            .body
+            .get_or_insert_default()
+            .client_id_metadata_documents_only_allow_pre_registered_clients = crate::Nullable::Null;
+        self
+    }
+
+    /// When true, recorded implicitly allowed CIMD clients are rejected on future client lookups. Explicitly allowed clients remain accepted. This does not revoke previously issued access tokens.
+    pub fn client_id_metadata_documents_block_implicitly_allowed_clients(
+        mut self,
+        client_id_metadata_documents_block_implicitly_allowed_clients: bool,
+    ) -> Self {
+        self
+            .body
+            .get_or_insert_default()
+            .client_id_metadata_documents_block_implicitly_allowed_clients = crate::Nullable::Value(
+            client_id_metadata_documents_block_implicitly_allowed_clients,
+        );
+        self
+    }
+
+    /// Sends `client_id_metadata_documents_block_implicitly_allowed_clients` as `null`.
+    pub fn client_id_metadata_documents_block_implicitly_allowed_clients_null(
+        mut self,
+    ) -> Self {
+        self
+            .body
+            .get_or_insert_default()
+            .client_id_metadata_documents_block_implicitly_allowed_clients = crate::Nullable::Null;
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(
         mut self,
         body: models::UpdateInstanceOAuthApplicationSettingsRequest,
@@ -587,7 +955,7 @@ const UPDATE_INSTANCE_ORGANIZATION_SETTINGS: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`InstanceSettingsApi::update_instance_organization_settings`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`InstanceSettingsApi::update_instance_organization_settings`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UpdateInstanceOrganizationSettings {
@@ -597,7 +965,118 @@ pub struct UpdateInstanceOrganizationSettings {
 }
 
 impl UpdateInstanceOrganizationSettings {
-    /// The request body (optional for this operation).
+    /// Sets `enabled` in the request body.
+    pub fn enabled(mut self, enabled: bool) -> Self {
+        self.body.get_or_insert_default().enabled = crate::Nullable::Value(enabled);
+        self
+    }
+
+    /// Sends `enabled` as `null`.
+    pub fn enabled_null(mut self) -> Self {
+        self.body.get_or_insert_default().enabled = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `max_allowed_memberships` in the request body.
+    pub fn max_allowed_memberships(mut self, max_allowed_memberships: i64) -> Self {
+        self.body.get_or_insert_default().max_allowed_memberships = crate::Nullable::Value(
+            max_allowed_memberships,
+        );
+        self
+    }
+
+    /// Sends `max_allowed_memberships` as `null`.
+    pub fn max_allowed_memberships_null(mut self) -> Self {
+        self.body.get_or_insert_default().max_allowed_memberships = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `admin_delete_enabled` in the request body.
+    pub fn admin_delete_enabled(mut self, admin_delete_enabled: bool) -> Self {
+        self.body.get_or_insert_default().admin_delete_enabled = crate::Nullable::Value(
+            admin_delete_enabled,
+        );
+        self
+    }
+
+    /// Sends `admin_delete_enabled` as `null`.
+    pub fn admin_delete_enabled_null(mut self) -> Self {
+        self.body.get_or_insert_default().admin_delete_enabled = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `domains_enabled` in the request body.
+    pub fn domains_enabled(mut self, domains_enabled: bool) -> Self {
+        self.body.get_or_insert_default().domains_enabled = crate::Nullable::Value(
+            domains_enabled,
+        );
+        self
+    }
+
+    /// Sends `domains_enabled` as `null`.
+    pub fn domains_enabled_null(mut self) -> Self {
+        self.body.get_or_insert_default().domains_enabled = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `slug_disabled` in the request body.
+    pub fn slug_disabled(mut self, slug_disabled: bool) -> Self {
+        self.body.get_or_insert_default().slug_disabled = crate::Nullable::Value(
+            slug_disabled,
+        );
+        self
+    }
+
+    /// Sends `slug_disabled` as `null`.
+    pub fn slug_disabled_null(mut self) -> Self {
+        self.body.get_or_insert_default().slug_disabled = crate::Nullable::Null;
+        self
+    }
+
+    /// Specify which enrollment modes to enable for your Organization Domains.
+    /// Supported modes are 'automatic_invitation' & 'automatic_suggestion'.
+    pub fn domains_enrollment_modes(
+        mut self,
+        domains_enrollment_modes: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.body.get_or_insert_default().domains_enrollment_modes = Some(
+            domains_enrollment_modes.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// Specify what the default organization role is for an organization creator.
+    pub fn creator_role_id(mut self, creator_role_id: impl Into<String>) -> Self {
+        self.body.get_or_insert_default().creator_role_id = crate::Nullable::Value(
+            creator_role_id.into(),
+        );
+        self
+    }
+
+    /// Sends `creator_role_id` as `null`.
+    pub fn creator_role_id_null(mut self) -> Self {
+        self.body.get_or_insert_default().creator_role_id = crate::Nullable::Null;
+        self
+    }
+
+    /// Specify what the default organization role is for the organization domains.
+    pub fn domains_default_role_id(
+        mut self,
+        domains_default_role_id: impl Into<String>,
+    ) -> Self {
+        self.body.get_or_insert_default().domains_default_role_id = crate::Nullable::Value(
+            domains_default_role_id.into(),
+        );
+        self
+    }
+
+    /// Sends `domains_default_role_id` as `null`.
+    pub fn domains_default_role_id_null(mut self) -> Self {
+        self.body.get_or_insert_default().domains_default_role_id = crate::Nullable::Null;
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(
         mut self,
         body: models::UpdateInstanceOrganizationSettingsRequest,

@@ -42,11 +42,14 @@ impl<'c> InvitationsApi<'c> {
     /// Also, trying to create an invitation for an email address that already exists in your application will result to an error.
     ///
     /// `POST /invitations`
-    pub fn create_invitation(&self) -> CreateInvitation {
+    pub fn create_invitation(
+        &self,
+        email_address: impl Into<String>,
+    ) -> CreateInvitation {
         CreateInvitation {
             client: self.client.clone(),
             options: RequestOptions::default(),
-            body: None,
+            body: models::CreateInvitationRequest::new(email_address),
         }
     }
 
@@ -219,19 +222,87 @@ const CREATE_INVITATION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`InvitationsApi::create_invitation`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`InvitationsApi::create_invitation`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateInvitation {
     client: crate::Client,
     options: RequestOptions,
-    body: Option<models::CreateInvitationRequest>,
+    body: models::CreateInvitationRequest,
 }
 
 impl CreateInvitation {
-    /// The request body (optional for this operation).
+    /// Metadata that will be attached to the newly created invitation.
+    /// The value of this property should be a well-formed JSON object.
+    /// Once the user accepts the invitation and signs up, these metadata will end up in the user's public metadata.
+    pub fn public_metadata(
+        mut self,
+        public_metadata: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.body.public_metadata = Some(public_metadata.into());
+        self
+    }
+
+    /// Optional URL which specifies where to redirect the user once they click the invitation link.
+    /// This is only required if you have implemented a [custom flow](https://clerk.com/docs/authentication/invitations#custom-flow) and you're not using Clerk Hosted Pages or Clerk Components.
+    pub fn redirect_url(mut self, redirect_url: impl Into<String>) -> Self {
+        self.body.redirect_url = Some(redirect_url.into());
+        self
+    }
+
+    /// Optional flag which denotes whether an email invitation should be sent to the given email address.
+    /// Defaults to `true`.
+    ///
+    /// The server uses `true` when this is not sent.
+    pub fn notify(mut self, notify: bool) -> Self {
+        self.body.notify = crate::Nullable::Value(notify);
+        self
+    }
+
+    /// Sends `notify` as `null`.
+    pub fn notify_null(mut self) -> Self {
+        self.body.notify = crate::Nullable::Null;
+        self
+    }
+
+    /// Whether an invitation should be created if there is already an existing invitation for this email address, or it's claimed by another user.
+    ///
+    /// The server uses `false` when this is not sent.
+    pub fn ignore_existing(mut self, ignore_existing: bool) -> Self {
+        self.body.ignore_existing = crate::Nullable::Value(ignore_existing);
+        self
+    }
+
+    /// Sends `ignore_existing` as `null`.
+    pub fn ignore_existing_null(mut self) -> Self {
+        self.body.ignore_existing = crate::Nullable::Null;
+        self
+    }
+
+    /// The number of days the invitation will be valid for. By default, the invitation expires after 30 days.
+    pub fn expires_in_days(mut self, expires_in_days: i64) -> Self {
+        self.body.expires_in_days = crate::Nullable::Value(expires_in_days);
+        self
+    }
+
+    /// Sends `expires_in_days` as `null`.
+    pub fn expires_in_days_null(mut self) -> Self {
+        self.body.expires_in_days = crate::Nullable::Null;
+        self
+    }
+
+    /// The slug of the email template to use for the invitation email.
+    pub fn template_slug(
+        mut self,
+        template_slug: impl Into<models::CreateInvitationRequestTemplateSlug>,
+    ) -> Self {
+        self.body.template_slug = Some(template_slug.into());
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(mut self, body: models::CreateInvitationRequest) -> Self {
-        self.body = Some(body);
+        self.body = body;
         self
     }
 
@@ -249,9 +320,7 @@ impl CreateInvitation {
             "/invitations".to_owned(),
             self.options,
         );
-        if let Some(body) = &self.body {
-            call.json(body);
-        }
+        call.json(&self.body);
         call.send_json()
     }
 }

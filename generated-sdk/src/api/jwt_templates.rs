@@ -35,11 +35,15 @@ impl<'c> JwtTemplatesApi<'c> {
     /// Create a new JWT template
     ///
     /// `POST /jwt_templates`
-    pub fn create_jwt_template(&self) -> CreateJwtTemplate {
+    pub fn create_jwt_template(
+        &self,
+        name: impl Into<String>,
+        claims: impl Into<serde_json::Value>,
+    ) -> CreateJwtTemplate {
         CreateJwtTemplate {
             client: self.client.clone(),
             options: RequestOptions::default(),
-            body: None,
+            body: models::CreateJwtTemplateRequest::new(name, claims),
         }
     }
 
@@ -79,12 +83,14 @@ impl<'c> JwtTemplatesApi<'c> {
     pub fn update_jwt_template(
         &self,
         template_id: impl Into<String>,
+        name: impl Into<String>,
+        claims: impl Into<serde_json::Value>,
     ) -> UpdateJwtTemplate {
         UpdateJwtTemplate {
             client: self.client.clone(),
             options: RequestOptions::default(),
             template_id: template_id.into(),
-            body: None,
+            body: models::CreateJwtTemplateRequest::new(name, claims),
         }
     }
 }
@@ -189,19 +195,73 @@ const CREATE_JWT_TEMPLATE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`JwtTemplatesApi::create_jwt_template`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`JwtTemplatesApi::create_jwt_template`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateJwtTemplate {
     client: crate::Client,
     options: RequestOptions,
-    body: Option<models::CreateJwtTemplateRequest>,
+    body: models::CreateJwtTemplateRequest,
 }
 
 impl CreateJwtTemplate {
-    /// The request body (optional for this operation).
+    /// JWT lifetime
+    pub fn lifetime(mut self, lifetime: i64) -> Self {
+        self.body.lifetime = crate::Nullable::Value(lifetime);
+        self
+    }
+
+    /// Sends `lifetime` as `null`.
+    pub fn lifetime_null(mut self) -> Self {
+        self.body.lifetime = crate::Nullable::Null;
+        self
+    }
+
+    /// JWT allowed clock skew
+    pub fn allowed_clock_skew(mut self, allowed_clock_skew: i64) -> Self {
+        self.body.allowed_clock_skew = crate::Nullable::Value(allowed_clock_skew);
+        self
+    }
+
+    /// Sends `allowed_clock_skew` as `null`.
+    pub fn allowed_clock_skew_null(mut self) -> Self {
+        self.body.allowed_clock_skew = crate::Nullable::Null;
+        self
+    }
+
+    /// Whether a custom signing key/algorithm is also provided for this template
+    pub fn custom_signing_key(mut self, custom_signing_key: bool) -> Self {
+        self.body.custom_signing_key = Some(custom_signing_key);
+        self
+    }
+
+    /// The custom signing algorithm to use when minting JWTs. Required if `custom_signing_key` is `true`.
+    pub fn signing_algorithm(mut self, signing_algorithm: impl Into<String>) -> Self {
+        self.body.signing_algorithm = crate::Nullable::Value(signing_algorithm.into());
+        self
+    }
+
+    /// Sends `signing_algorithm` as `null`.
+    pub fn signing_algorithm_null(mut self) -> Self {
+        self.body.signing_algorithm = crate::Nullable::Null;
+        self
+    }
+
+    /// The custom signing private key to use when minting JWTs. Required if `custom_signing_key` is `true`.
+    pub fn signing_key(mut self, signing_key: impl Into<String>) -> Self {
+        self.body.signing_key = crate::Nullable::Value(signing_key.into());
+        self
+    }
+
+    /// Sends `signing_key` as `null`.
+    pub fn signing_key_null(mut self) -> Self {
+        self.body.signing_key = crate::Nullable::Null;
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(mut self, body: models::CreateJwtTemplateRequest) -> Self {
-        self.body = Some(body);
+        self.body = body;
         self
     }
 
@@ -219,9 +279,7 @@ impl CreateJwtTemplate {
             "/jwt_templates".to_owned(),
             self.options,
         );
-        if let Some(body) = &self.body {
-            call.json(body);
-        }
+        call.json(&self.body);
         call.send_json()
     }
 }
@@ -309,20 +367,74 @@ const UPDATE_JWT_TEMPLATE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`JwtTemplatesApi::update_jwt_template`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`JwtTemplatesApi::update_jwt_template`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UpdateJwtTemplate {
     client: crate::Client,
     options: RequestOptions,
     template_id: String,
-    body: Option<models::CreateJwtTemplateRequest>,
+    body: models::CreateJwtTemplateRequest,
 }
 
 impl UpdateJwtTemplate {
-    /// The request body (optional for this operation).
+    /// JWT lifetime
+    pub fn lifetime(mut self, lifetime: i64) -> Self {
+        self.body.lifetime = crate::Nullable::Value(lifetime);
+        self
+    }
+
+    /// Sends `lifetime` as `null`.
+    pub fn lifetime_null(mut self) -> Self {
+        self.body.lifetime = crate::Nullable::Null;
+        self
+    }
+
+    /// JWT allowed clock skew
+    pub fn allowed_clock_skew(mut self, allowed_clock_skew: i64) -> Self {
+        self.body.allowed_clock_skew = crate::Nullable::Value(allowed_clock_skew);
+        self
+    }
+
+    /// Sends `allowed_clock_skew` as `null`.
+    pub fn allowed_clock_skew_null(mut self) -> Self {
+        self.body.allowed_clock_skew = crate::Nullable::Null;
+        self
+    }
+
+    /// Whether a custom signing key/algorithm is also provided for this template
+    pub fn custom_signing_key(mut self, custom_signing_key: bool) -> Self {
+        self.body.custom_signing_key = Some(custom_signing_key);
+        self
+    }
+
+    /// The custom signing algorithm to use when minting JWTs. Required if `custom_signing_key` is `true`.
+    pub fn signing_algorithm(mut self, signing_algorithm: impl Into<String>) -> Self {
+        self.body.signing_algorithm = crate::Nullable::Value(signing_algorithm.into());
+        self
+    }
+
+    /// Sends `signing_algorithm` as `null`.
+    pub fn signing_algorithm_null(mut self) -> Self {
+        self.body.signing_algorithm = crate::Nullable::Null;
+        self
+    }
+
+    /// The custom signing private key to use when minting JWTs. Required if `custom_signing_key` is `true`.
+    pub fn signing_key(mut self, signing_key: impl Into<String>) -> Self {
+        self.body.signing_key = crate::Nullable::Value(signing_key.into());
+        self
+    }
+
+    /// Sends `signing_key` as `null`.
+    pub fn signing_key_null(mut self) -> Self {
+        self.body.signing_key = crate::Nullable::Null;
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(mut self, body: models::CreateJwtTemplateRequest) -> Self {
-        self.body = Some(body);
+        self.body = body;
         self
     }
 
@@ -340,9 +452,7 @@ impl UpdateJwtTemplate {
             format!("/jwt_templates/{}", crate ::request::segment(& self.template_id)),
             self.options,
         );
-        if let Some(body) = &self.body {
-            call.json(body);
-        }
+        call.json(&self.body);
         call.send_json()
     }
 }

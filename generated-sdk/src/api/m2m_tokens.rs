@@ -46,14 +46,11 @@ impl<'c> M2mTokensApi<'c> {
     /// Creates a new M2M Token. Must be authenticated via a Machine Secret Key.
     ///
     /// `POST /m2m_tokens`
-    pub fn create_m2m_token(
-        &self,
-        body: models::CreateM2mTokenRequest,
-    ) -> CreateM2mToken {
+    pub fn create_m2m_token(&self) -> CreateM2mToken {
         CreateM2mToken {
             client: self.client.clone(),
             options: RequestOptions::default(),
-            body,
+            body: models::CreateM2mTokenRequest::default(),
         }
     }
 
@@ -69,16 +66,12 @@ impl<'c> M2mTokensApi<'c> {
     /// - When revoking a M2M Token with a Clerk Secret Key, any token on the Instance can be revoked.
     ///
     /// `POST /m2m_tokens/{m2m_token_id}/revoke`
-    pub fn revoke_m2m_token(
-        &self,
-        m2m_token_id: impl Into<String>,
-        body: models::RevokeAdminPortalLinkTokenRequest,
-    ) -> RevokeM2mToken {
+    pub fn revoke_m2m_token(&self, m2m_token_id: impl Into<String>) -> RevokeM2mToken {
         RevokeM2mToken {
             client: self.client.clone(),
             options: RequestOptions::default(),
             m2m_token_id: m2m_token_id.into(),
-            body,
+            body: models::RevokeAdminPortalLinkTokenRequest::default(),
         }
     }
 
@@ -92,14 +85,11 @@ impl<'c> M2mTokensApi<'c> {
     /// - When verifying a M2M Token with a Clerk Secret Key, any token on the Instance can be verified.
     ///
     /// `POST /m2m_tokens/verify`
-    pub fn verify_m2m_token(
-        &self,
-        body: models::VerifyM2mTokenRequest,
-    ) -> VerifyM2mToken {
+    pub fn verify_m2m_token(&self, token: impl Into<String>) -> VerifyM2mToken {
         VerifyM2mToken {
             client: self.client.clone(),
             options: RequestOptions::default(),
-            body,
+            body: models::VerifyM2mTokenRequest::new(token),
         }
     }
 }
@@ -181,7 +171,7 @@ const CREATE_M2M_TOKEN: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`M2mTokensApi::create_m2m_token`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`M2mTokensApi::create_m2m_token`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateM2mToken {
@@ -191,6 +181,61 @@ pub struct CreateM2mToken {
 }
 
 impl CreateM2mToken {
+    /// Sets `token_format` in the request body.
+    ///
+    /// The server uses `opaque` when this is not sent.
+    pub fn token_format(
+        mut self,
+        token_format: impl Into<models::CreateM2mTokenRequestTokenFormat>,
+    ) -> Self {
+        self.body.token_format = Some(token_format.into());
+        self
+    }
+
+    /// Sets `seconds_until_expiration` in the request body.
+    pub fn seconds_until_expiration(mut self, seconds_until_expiration: f64) -> Self {
+        self.body.seconds_until_expiration = crate::Nullable::Value(
+            seconds_until_expiration,
+        );
+        self
+    }
+
+    /// Sends `seconds_until_expiration` as `null`.
+    pub fn seconds_until_expiration_null(mut self) -> Self {
+        self.body.seconds_until_expiration = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `claims` in the request body.
+    pub fn claims(mut self, claims: impl Into<serde_json::Value>) -> Self {
+        self.body.claims = crate::Nullable::Value(claims.into());
+        self
+    }
+
+    /// Sends `claims` as `null`.
+    pub fn claims_null(mut self) -> Self {
+        self.body.claims = crate::Nullable::Null;
+        self
+    }
+
+    /// Enables server-side token reuse for opaque-format tokens. When set, if a non-revoked, non-expired M2M token already exists for this machine with identical `claims` and `scopes` and at least this many seconds of remaining lifetime, that existing token is returned and no new token is minted.
+    ///
+    /// Use this when caching tokens in application memory across requests is impractical — for example, in serverless functions, short-lived job workers, or autoscaling containers that churn faster than the token TTL. Pooling at the server collapses many redundant create calls into reuse of a single live token, which is the recommended pattern for high-volume M2M traffic.
+    ///
+    /// Must be strictly less than the effective token lifetime — that is, `seconds_until_expiration` when provided, or the machine's default TTL otherwise. A value greater than or equal to the lifetime is rejected with a 400, since no freshly-minted token would ever satisfy the requirement.
+    ///
+    /// Only applies to opaque-format tokens (`token_format` defaults to `opaque`). JWT-format tokens are stateless and are never deduplicated.
+    pub fn min_remaining_ttl_seconds(mut self, min_remaining_ttl_seconds: i64) -> Self {
+        self.body.min_remaining_ttl_seconds = Some(min_remaining_ttl_seconds);
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
+    pub fn body(mut self, body: models::CreateM2mTokenRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -219,7 +264,7 @@ const REVOKE_M2M_TOKEN: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`M2mTokensApi::revoke_m2m_token`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`M2mTokensApi::revoke_m2m_token`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct RevokeM2mToken {
@@ -230,6 +275,24 @@ pub struct RevokeM2mToken {
 }
 
 impl RevokeM2mToken {
+    /// Sets `revocation_reason` in the request body.
+    pub fn revocation_reason(mut self, revocation_reason: impl Into<String>) -> Self {
+        self.body.revocation_reason = crate::Nullable::Value(revocation_reason.into());
+        self
+    }
+
+    /// Sends `revocation_reason` as `null`.
+    pub fn revocation_reason_null(mut self) -> Self {
+        self.body.revocation_reason = crate::Nullable::Null;
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
+    pub fn body(mut self, body: models::RevokeAdminPortalLinkTokenRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -260,7 +323,7 @@ const VERIFY_M2M_TOKEN: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`M2mTokensApi::verify_m2m_token`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`M2mTokensApi::verify_m2m_token`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct VerifyM2mToken {
@@ -270,6 +333,12 @@ pub struct VerifyM2mToken {
 }
 
 impl VerifyM2mToken {
+    /// The whole request body, in place of what the arguments and setters set.
+    pub fn body(mut self, body: models::VerifyM2mTokenRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;

@@ -40,11 +40,11 @@ impl<'c> MachinesApi<'c> {
     /// Creates a new machine.
     ///
     /// `POST /machines`
-    pub fn create_machine(&self) -> CreateMachine {
+    pub fn create_machine(&self, name: impl Into<String>) -> CreateMachine {
         CreateMachine {
             client: self.client.clone(),
             options: RequestOptions::default(),
-            body: None,
+            body: models::CreateMachineRequest::new(name),
         }
     }
 
@@ -115,13 +115,13 @@ impl<'c> MachinesApi<'c> {
     pub fn rotate_machine_secret_key(
         &self,
         machine_id: impl Into<String>,
-        body: models::RotateMachineSecretKeyRequest,
+        previous_token_ttl: i64,
     ) -> RotateMachineSecretKey {
         RotateMachineSecretKey {
             client: self.client.clone(),
             options: RequestOptions::default(),
             machine_id: machine_id.into(),
-            body,
+            body: models::RotateMachineSecretKeyRequest::new(previous_token_ttl),
         }
     }
 
@@ -134,12 +134,13 @@ impl<'c> MachinesApi<'c> {
     pub fn create_machine_scope(
         &self,
         machine_id: impl Into<String>,
+        to_machine_id: impl Into<String>,
     ) -> CreateMachineScope {
         CreateMachineScope {
             client: self.client.clone(),
             options: RequestOptions::default(),
             machine_id: machine_id.into(),
-            body: None,
+            body: models::CreateMachineScopeRequest::new(to_machine_id),
         }
     }
 
@@ -275,19 +276,38 @@ const CREATE_MACHINE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`MachinesApi::create_machine`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`MachinesApi::create_machine`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateMachine {
     client: crate::Client,
     options: RequestOptions,
-    body: Option<models::CreateMachineRequest>,
+    body: models::CreateMachineRequest,
 }
 
 impl CreateMachine {
-    /// The request body (optional for this operation).
+    /// Array of machine IDs that this machine will have access to. Maximum of 150 scopes per machine.
+    pub fn scoped_machines(
+        mut self,
+        scoped_machines: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.body.scoped_machines = Some(
+            scoped_machines.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// The default time-to-live (TTL) in seconds for tokens created by this machine. Must be at least 1 second.
+    ///
+    /// The server uses `3600` when this is not sent.
+    pub fn default_token_ttl(mut self, default_token_ttl: i64) -> Self {
+        self.body.default_token_ttl = Some(default_token_ttl);
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(mut self, body: models::CreateMachineRequest) -> Self {
-        self.body = Some(body);
+        self.body = body;
         self
     }
 
@@ -305,9 +325,7 @@ impl CreateMachine {
             "/machines".to_owned(),
             self.options,
         );
-        if let Some(body) = &self.body {
-            call.json(body);
-        }
+        call.json(&self.body);
         call.send_json()
     }
 }
@@ -395,7 +413,7 @@ const UPDATE_MACHINE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`MachinesApi::update_machine`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`MachinesApi::update_machine`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UpdateMachine {
@@ -406,7 +424,19 @@ pub struct UpdateMachine {
 }
 
 impl UpdateMachine {
-    /// The request body (optional for this operation).
+    /// The name of the machine
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.body.get_or_insert_default().name = Some(name.into());
+        self
+    }
+
+    /// The default time-to-live (TTL) in seconds for tokens created by this machine. Must be at least 1 second.
+    pub fn default_token_ttl(mut self, default_token_ttl: i64) -> Self {
+        self.body.get_or_insert_default().default_token_ttl = Some(default_token_ttl);
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(mut self, body: models::UpdateMachineRequest) -> Self {
         self.body = Some(body);
         self
@@ -481,7 +511,7 @@ const ROTATE_MACHINE_SECRET_KEY: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`MachinesApi::rotate_machine_secret_key`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`MachinesApi::rotate_machine_secret_key`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct RotateMachineSecretKey {
@@ -492,6 +522,12 @@ pub struct RotateMachineSecretKey {
 }
 
 impl RotateMachineSecretKey {
+    /// The whole request body, in place of what the arguments and setters set.
+    pub fn body(mut self, body: models::RotateMachineSecretKeyRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -523,20 +559,20 @@ const CREATE_MACHINE_SCOPE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`MachinesApi::create_machine_scope`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`MachinesApi::create_machine_scope`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateMachineScope {
     client: crate::Client,
     options: RequestOptions,
     machine_id: String,
-    body: Option<models::CreateMachineScopeRequest>,
+    body: models::CreateMachineScopeRequest,
 }
 
 impl CreateMachineScope {
-    /// The request body (optional for this operation).
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(mut self, body: models::CreateMachineScopeRequest) -> Self {
-        self.body = Some(body);
+        self.body = body;
         self
     }
 
@@ -554,9 +590,7 @@ impl CreateMachineScope {
             format!("/machines/{}/scopes", crate ::request::segment(& self.machine_id)),
             self.options,
         );
-        if let Some(body) = &self.body {
-            call.json(body);
-        }
+        call.json(&self.body);
         call.send_json()
     }
 }

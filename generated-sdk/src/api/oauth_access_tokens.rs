@@ -20,14 +20,11 @@ impl<'c> OAuthAccessTokensApi<'c> {
     /// Verify an OAuth Access Token
     ///
     /// `POST /oauth_applications/access_tokens/verify`
-    pub fn verify_oauth_access_token(
-        &self,
-        body: models::VerifyOAuthAccessTokenRequest,
-    ) -> VerifyOAuthAccessToken {
+    pub fn verify_oauth_access_token(&self) -> VerifyOAuthAccessToken {
         VerifyOAuthAccessToken {
             client: self.client.clone(),
             options: RequestOptions::default(),
-            body,
+            body: models::VerifyOAuthAccessTokenRequest::default(),
         }
     }
 }
@@ -39,7 +36,7 @@ const VERIFY_OAUTH_ACCESS_TOKEN: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OAuthAccessTokensApi::verify_oauth_access_token`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`OAuthAccessTokensApi::verify_oauth_access_token`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct VerifyOAuthAccessToken {
@@ -49,6 +46,26 @@ pub struct VerifyOAuthAccessToken {
 }
 
 impl VerifyOAuthAccessToken {
+    /// The access token to verify.
+    pub fn access_token(mut self, access_token: impl Into<String>) -> Self {
+        self.body.access_token = Some(access_token.into());
+        self
+    }
+
+    /// The access token to verify. This is deprecated, use `access_token` instead.
+    #[deprecated]
+    #[allow(deprecated, reason = "the setter of a deprecated field sets it")]
+    pub fn secret(mut self, secret: impl Into<String>) -> Self {
+        self.body.secret = Some(secret.into());
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
+    pub fn body(mut self, body: models::VerifyOAuthAccessTokenRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;

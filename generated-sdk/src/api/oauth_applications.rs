@@ -43,11 +43,14 @@ impl<'c> OAuthApplicationsApi<'c> {
     /// All URL schemes are allowed such as `http://`, `https://`, `myapp://`, etc...
     ///
     /// `POST /oauth_applications`
-    pub fn create_oauth_application(&self) -> CreateOAuthApplication {
+    pub fn create_oauth_application(
+        &self,
+        name: impl Into<String>,
+    ) -> CreateOAuthApplication {
         CreateOAuthApplication {
             client: self.client.clone(),
             options: RequestOptions::default(),
-            body: None,
+            body: models::CreateOAuthApplicationRequest::new(name),
         }
     }
 
@@ -92,13 +95,12 @@ impl<'c> OAuthApplicationsApi<'c> {
     pub fn update_oauth_application(
         &self,
         oauth_application_id: impl Into<String>,
-        body: models::UpdateOAuthApplicationRequest,
     ) -> UpdateOAuthApplication {
         UpdateOAuthApplication {
             client: self.client.clone(),
             options: RequestOptions::default(),
             oauth_application_id: oauth_application_id.into(),
-            body,
+            body: models::UpdateOAuthApplicationRequest::default(),
         }
     }
 
@@ -113,12 +115,13 @@ impl<'c> OAuthApplicationsApi<'c> {
     pub fn upload_oauth_application_logo(
         &self,
         oauth_application_id: impl Into<String>,
+        file: impl Into<crate::FilePart>,
     ) -> UploadOAuthApplicationLogo {
         UploadOAuthApplicationLogo {
             client: self.client.clone(),
             options: RequestOptions::default(),
             oauth_application_id: oauth_application_id.into(),
-            body: None,
+            body: models::UploadOrganizationLogoRequest::new(file),
         }
     }
 
@@ -149,13 +152,13 @@ impl<'c> OAuthApplicationsApi<'c> {
     pub fn revoke_oauth_application_token(
         &self,
         oauth_application_id: impl Into<String>,
-        body: models::RevokeOAuthApplicationTokenRequest,
+        token: impl Into<String>,
     ) -> RevokeOAuthApplicationToken {
         RevokeOAuthApplicationToken {
             client: self.client.clone(),
             options: RequestOptions::default(),
             oauth_application_id: oauth_application_id.into(),
-            body,
+            body: models::RevokeOAuthApplicationTokenRequest::new(token),
         }
     }
 }
@@ -275,19 +278,108 @@ const CREATE_OAUTH_APPLICATION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OAuthApplicationsApi::create_oauth_application`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`OAuthApplicationsApi::create_oauth_application`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateOAuthApplication {
     client: crate::Client,
     options: RequestOptions,
-    body: Option<models::CreateOAuthApplicationRequest>,
+    body: models::CreateOAuthApplicationRequest,
 }
 
 impl CreateOAuthApplication {
-    /// The request body (optional for this operation).
+    /// An array of redirect URIs of the new OAuth application
+    pub fn redirect_uris(
+        mut self,
+        redirect_uris: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.body.redirect_uris = crate::Nullable::Value(
+            redirect_uris.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sends `redirect_uris` as `null`.
+    pub fn redirect_uris_null(mut self) -> Self {
+        self.body.redirect_uris = crate::Nullable::Null;
+        self
+    }
+
+    /// The callback URL of the new OAuth application
+    #[deprecated]
+    #[allow(deprecated, reason = "the setter of a deprecated field sets it")]
+    pub fn callback_url(mut self, callback_url: impl Into<String>) -> Self {
+        self.body.callback_url = crate::Nullable::Value(callback_url.into());
+        self
+    }
+
+    /// Sends `callback_url` as `null`.
+    #[deprecated]
+    #[allow(deprecated, reason = "the setter of a deprecated field sets it")]
+    pub fn callback_url_null(mut self) -> Self {
+        self.body.callback_url = crate::Nullable::Null;
+        self
+    }
+
+    /// Define the allowed scopes for the new OAuth applications that dictate the user payload of the OAuth user info endpoint. Available scopes are `profile`, `email`, `public_metadata`, `private_metadata`. Provide the requested scopes as a string, separated by spaces.
+    ///
+    /// The server uses `profile email` when this is not sent.
+    pub fn scopes(mut self, scopes: impl Into<String>) -> Self {
+        self.body.scopes = crate::Nullable::Value(scopes.into());
+        self
+    }
+
+    /// Sends `scopes` as `null`.
+    pub fn scopes_null(mut self) -> Self {
+        self.body.scopes = crate::Nullable::Null;
+        self
+    }
+
+    /// True to enable a consent screen to display in the authentication flow.
+    ///
+    /// The server uses `true` when this is not sent.
+    pub fn consent_screen_enabled(mut self, consent_screen_enabled: bool) -> Self {
+        self.body.consent_screen_enabled = crate::Nullable::Value(
+            consent_screen_enabled,
+        );
+        self
+    }
+
+    /// Sends `consent_screen_enabled` as `null`.
+    pub fn consent_screen_enabled_null(mut self) -> Self {
+        self.body.consent_screen_enabled = crate::Nullable::Null;
+        self
+    }
+
+    /// True to require the Proof Key of Code Exchange (PKCE) flow.
+    ///
+    /// The server uses `false` when this is not sent.
+    pub fn pkce_required(mut self, pkce_required: bool) -> Self {
+        self.body.pkce_required = crate::Nullable::Value(pkce_required);
+        self
+    }
+
+    /// Sends `pkce_required` as `null`.
+    pub fn pkce_required_null(mut self) -> Self {
+        self.body.pkce_required = crate::Nullable::Null;
+        self
+    }
+
+    /// If true, this client is public and you can use the Proof Key of Code Exchange (PKCE) flow.
+    pub fn public(mut self, public: bool) -> Self {
+        self.body.public = crate::Nullable::Value(public);
+        self
+    }
+
+    /// Sends `public` as `null`.
+    pub fn public_null(mut self) -> Self {
+        self.body.public = crate::Nullable::Null;
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(mut self, body: models::CreateOAuthApplicationRequest) -> Self {
-        self.body = Some(body);
+        self.body = body;
         self
     }
 
@@ -305,9 +397,7 @@ impl CreateOAuthApplication {
             "/oauth_applications".to_owned(),
             self.options,
         );
-        if let Some(body) = &self.body {
-            call.json(body);
-        }
+        call.json(&self.body);
         call.send_json()
     }
 }
@@ -401,7 +491,7 @@ const UPDATE_OAUTH_APPLICATION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OAuthApplicationsApi::update_oauth_application`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`OAuthApplicationsApi::update_oauth_application`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UpdateOAuthApplication {
@@ -412,6 +502,110 @@ pub struct UpdateOAuthApplication {
 }
 
 impl UpdateOAuthApplication {
+    /// The new name of the OAuth application.
+    /// Max length: 256
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.body.name = crate::Nullable::Value(name.into());
+        self
+    }
+
+    /// Sends `name` as `null`.
+    pub fn name_null(mut self) -> Self {
+        self.body.name = crate::Nullable::Null;
+        self
+    }
+
+    /// An array of redirect URIs of the new OAuth application
+    pub fn redirect_uris(
+        mut self,
+        redirect_uris: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.body.redirect_uris = crate::Nullable::Value(
+            redirect_uris.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sends `redirect_uris` as `null`.
+    pub fn redirect_uris_null(mut self) -> Self {
+        self.body.redirect_uris = crate::Nullable::Null;
+        self
+    }
+
+    /// The new callback URL of the OAuth application
+    #[deprecated]
+    #[allow(deprecated, reason = "the setter of a deprecated field sets it")]
+    pub fn callback_url(mut self, callback_url: impl Into<String>) -> Self {
+        self.body.callback_url = crate::Nullable::Value(callback_url.into());
+        self
+    }
+
+    /// Sends `callback_url` as `null`.
+    #[deprecated]
+    #[allow(deprecated, reason = "the setter of a deprecated field sets it")]
+    pub fn callback_url_null(mut self) -> Self {
+        self.body.callback_url = crate::Nullable::Null;
+        self
+    }
+
+    /// Define the allowed scopes for the new OAuth applications that dictate the user payload of the OAuth user info endpoint. Available scopes are `profile`, `email`, `public_metadata`, `private_metadata`. Provide the requested scopes as a string, separated by spaces.
+    ///
+    /// The server uses `profile email` when this is not sent.
+    pub fn scopes(mut self, scopes: impl Into<String>) -> Self {
+        self.body.scopes = crate::Nullable::Value(scopes.into());
+        self
+    }
+
+    /// Sends `scopes` as `null`.
+    pub fn scopes_null(mut self) -> Self {
+        self.body.scopes = crate::Nullable::Null;
+        self
+    }
+
+    /// True to enable a consent screen to display in the authentication flow. This cannot be disabled for dynamically registered OAuth Applications.
+    pub fn consent_screen_enabled(mut self, consent_screen_enabled: bool) -> Self {
+        self.body.consent_screen_enabled = crate::Nullable::Value(
+            consent_screen_enabled,
+        );
+        self
+    }
+
+    /// Sends `consent_screen_enabled` as `null`.
+    pub fn consent_screen_enabled_null(mut self) -> Self {
+        self.body.consent_screen_enabled = crate::Nullable::Null;
+        self
+    }
+
+    /// True to require the Proof Key of Code Exchange (PKCE) flow.
+    pub fn pkce_required(mut self, pkce_required: bool) -> Self {
+        self.body.pkce_required = crate::Nullable::Value(pkce_required);
+        self
+    }
+
+    /// Sends `pkce_required` as `null`.
+    pub fn pkce_required_null(mut self) -> Self {
+        self.body.pkce_required = crate::Nullable::Null;
+        self
+    }
+
+    /// If true, this client is public and you can use the Proof Key of Code Exchange (PKCE) flow.
+    pub fn public(mut self, public: bool) -> Self {
+        self.body.public = crate::Nullable::Value(public);
+        self
+    }
+
+    /// Sends `public` as `null`.
+    pub fn public_null(mut self) -> Self {
+        self.body.public = crate::Nullable::Null;
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
+    pub fn body(mut self, body: models::UpdateOAuthApplicationRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -443,20 +637,26 @@ const UPLOAD_OAUTH_APPLICATION_LOGO: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OAuthApplicationsApi::upload_oauth_application_logo`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`OAuthApplicationsApi::upload_oauth_application_logo`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UploadOAuthApplicationLogo {
     client: crate::Client,
     options: RequestOptions,
     oauth_application_id: String,
-    body: Option<models::UploadOrganizationLogoRequest>,
+    body: models::UploadOrganizationLogoRequest,
 }
 
 impl UploadOAuthApplicationLogo {
-    /// The request body (optional for this operation).
+    /// The ID of the user that will be credited with the image upload.
+    pub fn uploader_user_id(mut self, uploader_user_id: impl Into<String>) -> Self {
+        self.body.uploader_user_id = Some(uploader_user_id.into());
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(mut self, body: models::UploadOrganizationLogoRequest) -> Self {
-        self.body = Some(body);
+        self.body = body;
         self
     }
 
@@ -477,11 +677,8 @@ impl UploadOAuthApplicationLogo {
             ),
             self.options,
         );
-        call.text(
-            "uploader_user_id",
-            self.body.as_ref().and_then(|b| b.uploader_user_id.as_ref()),
-        );
-        call.file("file", self.body.as_ref().map(|b| &b.file));
+        call.text("uploader_user_id", self.body.uploader_user_id.as_ref());
+        call.file("file", Some(&self.body.file));
         call.send_json()
     }
 }
@@ -537,7 +734,7 @@ const REVOKE_OAUTH_APPLICATION_TOKEN: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OAuthApplicationsApi::revoke_oauth_application_token`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`OAuthApplicationsApi::revoke_oauth_application_token`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct RevokeOAuthApplicationToken {
@@ -548,6 +745,12 @@ pub struct RevokeOAuthApplicationToken {
 }
 
 impl RevokeOAuthApplicationToken {
+    /// The whole request body, in place of what the arguments and setters set.
+    pub fn body(mut self, body: models::RevokeOAuthApplicationTokenRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;

@@ -45,13 +45,12 @@ impl<'c> OrganizationDomainsApi<'c> {
     pub fn create_organization_domain(
         &self,
         organization_id: impl Into<String>,
-        body: models::CreateOrganizationDomainRequest,
     ) -> CreateOrganizationDomain {
         CreateOrganizationDomain {
             client: self.client.clone(),
             options: RequestOptions::default(),
             organization_id: organization_id.into(),
-            body,
+            body: models::CreateOrganizationDomainRequest::default(),
         }
     }
 
@@ -82,14 +81,13 @@ impl<'c> OrganizationDomainsApi<'c> {
         &self,
         organization_id: impl Into<String>,
         domain_id: impl Into<String>,
-        body: models::UpdateOrganizationDomainRequest,
     ) -> UpdateOrganizationDomain {
         UpdateOrganizationDomain {
             client: self.client.clone(),
             options: RequestOptions::default(),
             organization_id: organization_id.into(),
             domain_id: domain_id.into(),
-            body,
+            body: models::UpdateOrganizationDomainRequest::default(),
         }
     }
 
@@ -255,7 +253,7 @@ const CREATE_ORGANIZATION_DOMAIN: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationDomainsApi::create_organization_domain`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`OrganizationDomainsApi::create_organization_domain`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateOrganizationDomain {
@@ -266,6 +264,36 @@ pub struct CreateOrganizationDomain {
 }
 
 impl CreateOrganizationDomain {
+    /// The name of the new domain
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.body.name = Some(name.into());
+        self
+    }
+
+    /// The enrollment_mode for the new domain. This can be `automatic_invitation`, `automatic_suggestion`, `manual_invitation` or `enterprise_sso`
+    pub fn enrollment_mode(mut self, enrollment_mode: impl Into<String>) -> Self {
+        self.body.enrollment_mode = Some(enrollment_mode.into());
+        self
+    }
+
+    /// The status of domain's verification. Defaults to true
+    pub fn verified(mut self, verified: bool) -> Self {
+        self.body.verified = crate::Nullable::Value(verified);
+        self
+    }
+
+    /// Sends `verified` as `null`.
+    pub fn verified_null(mut self) -> Self {
+        self.body.verified = crate::Nullable::Null;
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
+    pub fn body(mut self, body: models::CreateOrganizationDomainRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -338,7 +366,7 @@ const UPDATE_ORGANIZATION_DOMAIN: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationDomainsApi::update_organization_domain`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`OrganizationDomainsApi::update_organization_domain`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UpdateOrganizationDomain {
@@ -350,6 +378,36 @@ pub struct UpdateOrganizationDomain {
 }
 
 impl UpdateOrganizationDomain {
+    /// The enrollment_mode for the new domain. This can be `automatic_invitation`, `automatic_suggestion`, `manual_invitation` or `enterprise_sso`
+    pub fn enrollment_mode(mut self, enrollment_mode: impl Into<String>) -> Self {
+        self.body.enrollment_mode = crate::Nullable::Value(enrollment_mode.into());
+        self
+    }
+
+    /// Sends `enrollment_mode` as `null`.
+    pub fn enrollment_mode_null(mut self) -> Self {
+        self.body.enrollment_mode = crate::Nullable::Null;
+        self
+    }
+
+    /// The status of the domain's verification
+    pub fn verified(mut self, verified: bool) -> Self {
+        self.body.verified = crate::Nullable::Value(verified);
+        self
+    }
+
+    /// Sends `verified` as `null`.
+    pub fn verified_null(mut self) -> Self {
+        self.body.verified = crate::Nullable::Null;
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
+    pub fn body(mut self, body: models::UpdateOrganizationDomainRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;

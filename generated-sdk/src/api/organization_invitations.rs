@@ -90,12 +90,14 @@ impl<'c> OrganizationInvitationsApi<'c> {
     pub fn create_organization_invitation(
         &self,
         organization_id: impl Into<String>,
+        email_address: impl Into<String>,
+        role: impl Into<String>,
     ) -> CreateOrganizationInvitation {
         CreateOrganizationInvitation {
             client: self.client.clone(),
             options: RequestOptions::default(),
             organization_id: organization_id.into(),
-            body: None,
+            body: models::CreateOrganizationInvitationRequest::new(email_address, role),
         }
     }
 
@@ -447,20 +449,104 @@ const CREATE_ORGANIZATION_INVITATION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationInvitationsApi::create_organization_invitation`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`OrganizationInvitationsApi::create_organization_invitation`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateOrganizationInvitation {
     client: crate::Client,
     options: RequestOptions,
     organization_id: String,
-    body: Option<models::CreateOrganizationInvitationRequest>,
+    body: models::CreateOrganizationInvitationRequest,
 }
 
 impl CreateOrganizationInvitation {
-    /// The request body (optional for this operation).
+    /// The ID of the user that invites the new member to the organization.
+    /// Must be an administrator in the organization.
+    pub fn inviter_user_id(mut self, inviter_user_id: impl Into<String>) -> Self {
+        self.body.inviter_user_id = crate::Nullable::Value(inviter_user_id.into());
+        self
+    }
+
+    /// Sends `inviter_user_id` as `null`.
+    pub fn inviter_user_id_null(mut self) -> Self {
+        self.body.inviter_user_id = crate::Nullable::Null;
+        self
+    }
+
+    /// Metadata saved on the organization invitation, read-only from the Frontend API and fully accessible (read/write) from the Backend API.
+    /// When the organization invitation is accepted, the metadata will be transferred to the newly created organization membership.
+    pub fn public_metadata(
+        mut self,
+        public_metadata: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.body.public_metadata = crate::Nullable::Value(public_metadata.into());
+        self
+    }
+
+    /// Sends `public_metadata` as `null`.
+    pub fn public_metadata_null(mut self) -> Self {
+        self.body.public_metadata = crate::Nullable::Null;
+        self
+    }
+
+    /// Metadata saved on the organization invitation, fully accessible (read/write) from the Backend API but not visible from the Frontend API.
+    /// When the organization invitation is accepted, the metadata will be transferred to the newly created organization membership.
+    pub fn private_metadata(
+        mut self,
+        private_metadata: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.body.private_metadata = crate::Nullable::Value(private_metadata.into());
+        self
+    }
+
+    /// Sends `private_metadata` as `null`.
+    pub fn private_metadata_null(mut self) -> Self {
+        self.body.private_metadata = crate::Nullable::Null;
+        self
+    }
+
+    /// Optional URL that the invitee will be redirected to once they accept the invitation by clicking the join link in the invitation email.
+    pub fn redirect_url(mut self, redirect_url: impl Into<String>) -> Self {
+        self.body.redirect_url = crate::Nullable::Value(redirect_url.into());
+        self
+    }
+
+    /// Sends `redirect_url` as `null`.
+    pub fn redirect_url_null(mut self) -> Self {
+        self.body.redirect_url = crate::Nullable::Null;
+        self
+    }
+
+    /// The number of days the invitation will be valid for. By default, the invitation has a 30 days expire.
+    pub fn expires_in_days(mut self, expires_in_days: i64) -> Self {
+        self.body.expires_in_days = crate::Nullable::Value(expires_in_days);
+        self
+    }
+
+    /// Sends `expires_in_days` as `null`.
+    pub fn expires_in_days_null(mut self) -> Self {
+        self.body.expires_in_days = crate::Nullable::Null;
+        self
+    }
+
+    /// Optional flag which denotes whether an email invitation should be sent to the given email address.
+    /// Defaults to `true`.
+    ///
+    /// The server uses `true` when this is not sent.
+    pub fn notify(mut self, notify: bool) -> Self {
+        self.body.notify = crate::Nullable::Value(notify);
+        self
+    }
+
+    /// Sends `notify` as `null`.
+    pub fn notify_null(mut self) -> Self {
+        self.body.notify = crate::Nullable::Null;
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(mut self, body: models::CreateOrganizationInvitationRequest) -> Self {
-        self.body = Some(body);
+        self.body = body;
         self
     }
 
@@ -481,9 +567,7 @@ impl CreateOrganizationInvitation {
             ),
             self.options,
         );
-        if let Some(body) = &self.body {
-            call.json(body);
-        }
+        call.json(&self.body);
         call.send_json()
     }
 }
@@ -673,7 +757,7 @@ const REVOKE_ORGANIZATION_INVITATION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationInvitationsApi::revoke_organization_invitation`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`OrganizationInvitationsApi::revoke_organization_invitation`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct RevokeOrganizationInvitation {
@@ -685,7 +769,22 @@ pub struct RevokeOrganizationInvitation {
 }
 
 impl RevokeOrganizationInvitation {
-    /// The request body (optional for this operation).
+    /// The ID of the user that revokes the invitation.
+    /// Must be an administrator in the organization.
+    pub fn requesting_user_id(mut self, requesting_user_id: impl Into<String>) -> Self {
+        self.body.get_or_insert_default().requesting_user_id = crate::Nullable::Value(
+            requesting_user_id.into(),
+        );
+        self
+    }
+
+    /// Sends `requesting_user_id` as `null`.
+    pub fn requesting_user_id_null(mut self) -> Self {
+        self.body.get_or_insert_default().requesting_user_id = crate::Nullable::Null;
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(mut self, body: models::RevokeOrganizationInvitationRequest) -> Self {
         self.body = Some(body);
         self

@@ -64,13 +64,14 @@ impl<'c> OrganizationMembershipsApi<'c> {
     pub fn create_organization_membership(
         &self,
         organization_id: impl Into<String>,
-        body: models::CreateOrganizationMembershipRequest,
+        user_id: impl Into<String>,
+        role: impl Into<String>,
     ) -> CreateOrganizationMembership {
         CreateOrganizationMembership {
             client: self.client.clone(),
             options: RequestOptions::default(),
             organization_id: organization_id.into(),
-            body,
+            body: models::CreateOrganizationMembershipRequest::new(user_id, role),
         }
     }
 
@@ -101,14 +102,14 @@ impl<'c> OrganizationMembershipsApi<'c> {
         &self,
         organization_id: impl Into<String>,
         user_id: impl Into<String>,
-        body: models::UpdateOrganizationMembershipRequest,
+        role: impl Into<String>,
     ) -> UpdateOrganizationMembership {
         UpdateOrganizationMembership {
             client: self.client.clone(),
             options: RequestOptions::default(),
             organization_id: organization_id.into(),
             user_id: user_id.into(),
-            body,
+            body: models::UpdateOrganizationMembershipRequest::new(role),
         }
     }
 
@@ -409,7 +410,7 @@ const CREATE_ORGANIZATION_MEMBERSHIP: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationMembershipsApi::create_organization_membership`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`OrganizationMembershipsApi::create_organization_membership`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateOrganizationMembership {
@@ -420,6 +421,42 @@ pub struct CreateOrganizationMembership {
 }
 
 impl CreateOrganizationMembership {
+    /// Metadata saved on the organization membership, that is visible to both your frontend and backend.
+    pub fn public_metadata(
+        mut self,
+        public_metadata: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.body.public_metadata = crate::Nullable::Value(public_metadata.into());
+        self
+    }
+
+    /// Sends `public_metadata` as `null`.
+    pub fn public_metadata_null(mut self) -> Self {
+        self.body.public_metadata = crate::Nullable::Null;
+        self
+    }
+
+    /// Metadata saved on the organization membership that is only visible to your backend.
+    pub fn private_metadata(
+        mut self,
+        private_metadata: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.body.private_metadata = crate::Nullable::Value(private_metadata.into());
+        self
+    }
+
+    /// Sends `private_metadata` as `null`.
+    pub fn private_metadata_null(mut self) -> Self {
+        self.body.private_metadata = crate::Nullable::Null;
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
+    pub fn body(mut self, body: models::CreateOrganizationMembershipRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -496,7 +533,7 @@ const UPDATE_ORGANIZATION_MEMBERSHIP: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationMembershipsApi::update_organization_membership`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`OrganizationMembershipsApi::update_organization_membership`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UpdateOrganizationMembership {
@@ -508,6 +545,12 @@ pub struct UpdateOrganizationMembership {
 }
 
 impl UpdateOrganizationMembership {
+    /// The whole request body, in place of what the arguments and setters set.
+    pub fn body(mut self, body: models::UpdateOrganizationMembershipRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -541,7 +584,7 @@ const UPDATE_ORGANIZATION_MEMBERSHIP_METADATA: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationMembershipsApi::update_organization_membership_metadata`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`OrganizationMembershipsApi::update_organization_membership_metadata`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UpdateOrganizationMembershipMetadata {
@@ -553,7 +596,29 @@ pub struct UpdateOrganizationMembershipMetadata {
 }
 
 impl UpdateOrganizationMembershipMetadata {
-    /// The request body (optional for this operation).
+    /// Metadata saved on the organization membership, that is visible to both your frontend and backend.
+    /// The new object will be merged with the existing value.
+    pub fn public_metadata(
+        mut self,
+        public_metadata: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.body.get_or_insert_default().public_metadata = Some(public_metadata.into());
+        self
+    }
+
+    /// Metadata saved on the organization membership that is only visible to your backend.
+    /// The new object will be merged with the existing value.
+    pub fn private_metadata(
+        mut self,
+        private_metadata: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.body.get_or_insert_default().private_metadata = Some(
+            private_metadata.into(),
+        );
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(
         mut self,
         body: models::UpdateOrganizationMembershipMetadataRequest,

@@ -40,12 +40,13 @@ impl<'c> OrganizationPermissionsApi<'c> {
     /// `POST /organization_permissions`
     pub fn create_organization_permission(
         &self,
-        body: models::CreateOrganizationPermissionRequest,
+        name: impl Into<String>,
+        key: impl Into<String>,
     ) -> CreateOrganizationPermission {
         CreateOrganizationPermission {
             client: self.client.clone(),
             options: RequestOptions::default(),
-            body,
+            body: models::CreateOrganizationPermissionRequest::new(name, key),
         }
     }
 
@@ -91,13 +92,12 @@ impl<'c> OrganizationPermissionsApi<'c> {
     pub fn update_organization_permission(
         &self,
         permission_id: impl Into<String>,
-        body: models::UpdateOrganizationPermissionRequest,
     ) -> UpdateOrganizationPermission {
         UpdateOrganizationPermission {
             client: self.client.clone(),
             options: RequestOptions::default(),
             permission_id: permission_id.into(),
-            body,
+            body: models::UpdateOrganizationPermissionRequest::default(),
         }
     }
 }
@@ -212,7 +212,7 @@ const CREATE_ORGANIZATION_PERMISSION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationPermissionsApi::create_organization_permission`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`OrganizationPermissionsApi::create_organization_permission`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateOrganizationPermission {
@@ -222,6 +222,18 @@ pub struct CreateOrganizationPermission {
 }
 
 impl CreateOrganizationPermission {
+    /// A description of the permission.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.body.description = Some(description.into());
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
+    pub fn body(mut self, body: models::CreateOrganizationPermissionRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -330,7 +342,7 @@ const UPDATE_ORGANIZATION_PERMISSION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationPermissionsApi::update_organization_permission`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`OrganizationPermissionsApi::update_organization_permission`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UpdateOrganizationPermission {
@@ -341,6 +353,30 @@ pub struct UpdateOrganizationPermission {
 }
 
 impl UpdateOrganizationPermission {
+    /// The name of the permission.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.body.name = Some(name.into());
+        self
+    }
+
+    /// The key of the permission. Must have the format "org:feature:action" where feature and action are segments consisting of lowercase letters, digits, or underscores. Cannot begin with "org:sys_" as that prefix is reserved for system permissions.
+    pub fn key(mut self, key: impl Into<String>) -> Self {
+        self.body.key = Some(key.into());
+        self
+    }
+
+    /// A description of the permission.
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.body.description = Some(description.into());
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
+    pub fn body(mut self, body: models::UpdateOrganizationPermissionRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;

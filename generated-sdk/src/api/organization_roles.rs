@@ -46,12 +46,13 @@ impl<'c> OrganizationRolesApi<'c> {
     /// `POST /organization_roles`
     pub fn create_organization_role(
         &self,
-        body: models::CreateOrganizationRoleRequest,
+        name: impl Into<String>,
+        key: impl Into<String>,
     ) -> CreateOrganizationRole {
         CreateOrganizationRole {
             client: self.client.clone(),
             options: RequestOptions::default(),
-            body,
+            body: models::CreateOrganizationRoleRequest::new(name, key),
         }
     }
 
@@ -99,13 +100,12 @@ impl<'c> OrganizationRolesApi<'c> {
     pub fn update_organization_role(
         &self,
         organization_role_id: impl Into<String>,
-        body: models::UpdateOrganizationRoleRequest,
     ) -> UpdateOrganizationRole {
         UpdateOrganizationRole {
             client: self.client.clone(),
             options: RequestOptions::default(),
             organization_role_id: organization_role_id.into(),
-            body,
+            body: models::UpdateOrganizationRoleRequest::default(),
         }
     }
 
@@ -258,7 +258,7 @@ const CREATE_ORGANIZATION_ROLE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationRolesApi::create_organization_role`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`OrganizationRolesApi::create_organization_role`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateOrganizationRole {
@@ -268,6 +268,58 @@ pub struct CreateOrganizationRole {
 }
 
 impl CreateOrganizationRole {
+    /// Optional description for the role
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.body.description = crate::Nullable::Value(description.into());
+        self
+    }
+
+    /// Sends `description` as `null`.
+    pub fn description_null(mut self) -> Self {
+        self.body.description = crate::Nullable::Null;
+        self
+    }
+
+    /// Array of permission IDs to assign to the role
+    pub fn permissions(
+        mut self,
+        permissions: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.body.permissions = crate::Nullable::Value(
+            permissions.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sends `permissions` as `null`.
+    pub fn permissions_null(mut self) -> Self {
+        self.body.permissions = crate::Nullable::Null;
+        self
+    }
+
+    /// Whether this role should be included in the initial role set
+    pub fn include_in_initial_role_set(
+        mut self,
+        include_in_initial_role_set: bool,
+    ) -> Self {
+        self.body.include_in_initial_role_set = crate::Nullable::Value(
+            include_in_initial_role_set,
+        );
+        self
+    }
+
+    /// Sends `include_in_initial_role_set` as `null`.
+    pub fn include_in_initial_role_set_null(mut self) -> Self {
+        self.body.include_in_initial_role_set = crate::Nullable::Null;
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
+    pub fn body(mut self, body: models::CreateOrganizationRoleRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -376,7 +428,7 @@ const UPDATE_ORGANIZATION_ROLE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationRolesApi::update_organization_role`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`OrganizationRolesApi::update_organization_role`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UpdateOrganizationRole {
@@ -387,6 +439,65 @@ pub struct UpdateOrganizationRole {
 }
 
 impl UpdateOrganizationRole {
+    /// The new name for the organization role
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.body.name = crate::Nullable::Value(name.into());
+        self
+    }
+
+    /// Sends `name` as `null`.
+    pub fn name_null(mut self) -> Self {
+        self.body.name = crate::Nullable::Null;
+        self
+    }
+
+    /// A unique key for the organization role. Must start with 'org:' and contain only lowercase alphanumeric characters and underscores.
+    pub fn key(mut self, key: impl Into<String>) -> Self {
+        self.body.key = crate::Nullable::Value(key.into());
+        self
+    }
+
+    /// Sends `key` as `null`.
+    pub fn key_null(mut self) -> Self {
+        self.body.key = crate::Nullable::Null;
+        self
+    }
+
+    /// Optional description for the role
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.body.description = crate::Nullable::Value(description.into());
+        self
+    }
+
+    /// Sends `description` as `null`.
+    pub fn description_null(mut self) -> Self {
+        self.body.description = crate::Nullable::Null;
+        self
+    }
+
+    /// Array of permission IDs to assign to the role. If provided, this will replace the existing permissions.
+    pub fn permissions(
+        mut self,
+        permissions: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.body.permissions = crate::Nullable::Value(
+            permissions.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sends `permissions` as `null`.
+    pub fn permissions_null(mut self) -> Self {
+        self.body.permissions = crate::Nullable::Null;
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
+    pub fn body(mut self, body: models::UpdateOrganizationRoleRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;

@@ -54,11 +54,11 @@ impl<'c> OrganizationsApi<'c> {
     /// the next time they create a session, presuming they don't explicitly set a different organization as active before then.
     ///
     /// `POST /organizations`
-    pub fn create_organization(&self) -> CreateOrganization {
+    pub fn create_organization(&self, name: impl Into<String>) -> CreateOrganization {
         CreateOrganization {
             client: self.client.clone(),
             options: RequestOptions::default(),
-            body: None,
+            body: models::CreateOrganizationRequest::new(name),
         }
     }
 
@@ -112,13 +112,12 @@ impl<'c> OrganizationsApi<'c> {
     pub fn update_organization(
         &self,
         organization_id: impl Into<String>,
-        body: models::UpdateOrganizationRequest,
     ) -> UpdateOrganization {
         UpdateOrganization {
             client: self.client.clone(),
             options: RequestOptions::default(),
             organization_id: organization_id.into(),
-            body,
+            body: models::UpdateOrganizationRequest::default(),
         }
     }
 
@@ -135,13 +134,12 @@ impl<'c> OrganizationsApi<'c> {
     pub fn replace_organization_metadata(
         &self,
         organization_id: impl Into<String>,
-        body: models::ReplaceOrganizationMetadataRequest,
     ) -> ReplaceOrganizationMetadata {
         ReplaceOrganizationMetadata {
             client: self.client.clone(),
             options: RequestOptions::default(),
             organization_id: organization_id.into(),
-            body,
+            body: models::ReplaceOrganizationMetadataRequest::default(),
         }
     }
 
@@ -156,13 +154,12 @@ impl<'c> OrganizationsApi<'c> {
     pub fn merge_organization_metadata(
         &self,
         organization_id: impl Into<String>,
-        body: models::MergeOrganizationMetadataRequest,
     ) -> MergeOrganizationMetadata {
         MergeOrganizationMetadata {
             client: self.client.clone(),
             options: RequestOptions::default(),
             organization_id: organization_id.into(),
-            body,
+            body: models::MergeOrganizationMetadataRequest::default(),
         }
     }
 
@@ -177,12 +174,13 @@ impl<'c> OrganizationsApi<'c> {
     pub fn upload_organization_logo(
         &self,
         organization_id: impl Into<String>,
+        file: impl Into<crate::FilePart>,
     ) -> UploadOrganizationLogo {
         UploadOrganizationLogo {
             client: self.client.clone(),
             options: RequestOptions::default(),
             organization_id: organization_id.into(),
-            body: None,
+            body: models::UploadOrganizationLogoRequest::new(file),
         }
     }
 
@@ -247,13 +245,19 @@ impl<'c> OrganizationsApi<'c> {
     pub fn adjust_organization_billing_credit_balance(
         &self,
         organization_id: impl Into<String>,
-        body: models::AdjustCreditBalanceRequest,
+        amount: i64,
+        action: impl Into<models::AdjustCreditBalanceRequestAction>,
+        idempotency_key: impl Into<String>,
     ) -> AdjustOrganizationBillingCreditBalance {
         AdjustOrganizationBillingCreditBalance {
             client: self.client.clone(),
             options: RequestOptions::default(),
             organization_id: organization_id.into(),
-            body,
+            body: models::AdjustCreditBalanceRequest::new(
+                amount,
+                action,
+                idempotency_key,
+            ),
         }
     }
 }
@@ -425,19 +429,114 @@ const CREATE_ORGANIZATION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationsApi::create_organization`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`OrganizationsApi::create_organization`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateOrganization {
     client: crate::Client,
     options: RequestOptions,
-    body: Option<models::CreateOrganizationRequest>,
+    body: models::CreateOrganizationRequest,
 }
 
 impl CreateOrganization {
-    /// The request body (optional for this operation).
+    /// The ID of the User who will become the administrator for the new organization
+    pub fn created_by(mut self, created_by: impl Into<String>) -> Self {
+        self.body.created_by = crate::Nullable::Value(created_by.into());
+        self
+    }
+
+    /// Sends `created_by` as `null`.
+    pub fn created_by_null(mut self) -> Self {
+        self.body.created_by = crate::Nullable::Null;
+        self
+    }
+
+    /// Metadata saved on the organization, accessible only from the Backend API
+    pub fn private_metadata(
+        mut self,
+        private_metadata: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.body.private_metadata = crate::Nullable::Value(private_metadata.into());
+        self
+    }
+
+    /// Sends `private_metadata` as `null`.
+    pub fn private_metadata_null(mut self) -> Self {
+        self.body.private_metadata = crate::Nullable::Null;
+        self
+    }
+
+    /// Metadata saved on the organization, read-only from the Frontend API and fully accessible (read/write) from the Backend API
+    pub fn public_metadata(
+        mut self,
+        public_metadata: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.body.public_metadata = crate::Nullable::Value(public_metadata.into());
+        self
+    }
+
+    /// Sends `public_metadata` as `null`.
+    pub fn public_metadata_null(mut self) -> Self {
+        self.body.public_metadata = crate::Nullable::Null;
+        self
+    }
+
+    /// A slug for the new organization.
+    /// Can contain only lowercase alphanumeric characters and the dash "-".
+    /// Must be unique for the instance.
+    /// This field should only be included when slugs are enabled in the organization settings, refer to our [documentation](https://clerk.com/docs/guides/organizations/overview#organization-slugs).
+    pub fn slug(mut self, slug: impl Into<String>) -> Self {
+        self.body.slug = crate::Nullable::Value(slug.into());
+        self
+    }
+
+    /// Sends `slug` as `null`.
+    pub fn slug_null(mut self) -> Self {
+        self.body.slug = crate::Nullable::Null;
+        self
+    }
+
+    /// The maximum number of memberships allowed for this organization
+    pub fn max_allowed_memberships(mut self, max_allowed_memberships: i64) -> Self {
+        self.body.max_allowed_memberships = crate::Nullable::Value(
+            max_allowed_memberships,
+        );
+        self
+    }
+
+    /// Sends `max_allowed_memberships` as `null`.
+    pub fn max_allowed_memberships_null(mut self) -> Self {
+        self.body.max_allowed_memberships = crate::Nullable::Null;
+        self
+    }
+
+    /// A custom date/time denoting _when_ the organization was created, specified in RFC3339 format (e.g. `2012-10-20T07:15:20.902Z`).
+    pub fn created_at(mut self, created_at: impl Into<String>) -> Self {
+        self.body.created_at = crate::Nullable::Value(created_at.into());
+        self
+    }
+
+    /// Sends `created_at` as `null`.
+    pub fn created_at_null(mut self) -> Self {
+        self.body.created_at = crate::Nullable::Null;
+        self
+    }
+
+    /// The key of the [role set](https://clerk.com/docs/guides/organizations/control-access/role-sets) to assign to this organization.
+    pub fn role_set_key(mut self, role_set_key: impl Into<String>) -> Self {
+        self.body.role_set_key = crate::Nullable::Value(role_set_key.into());
+        self
+    }
+
+    /// Sends `role_set_key` as `null`.
+    pub fn role_set_key_null(mut self) -> Self {
+        self.body.role_set_key = crate::Nullable::Null;
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(mut self, body: models::CreateOrganizationRequest) -> Self {
-        self.body = Some(body);
+        self.body = body;
         self
     }
 
@@ -455,9 +554,7 @@ impl CreateOrganization {
             "/organizations".to_owned(),
             self.options,
         );
-        if let Some(body) = &self.body {
-            call.json(body);
-        }
+        call.json(&self.body);
         call.send_json()
     }
 }
@@ -573,7 +670,7 @@ const UPDATE_ORGANIZATION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationsApi::update_organization`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`OrganizationsApi::update_organization`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UpdateOrganization {
@@ -584,6 +681,88 @@ pub struct UpdateOrganization {
 }
 
 impl UpdateOrganization {
+    /// The new name of the organization.
+    /// May not contain URLs or HTML.
+    /// Max length: 256
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.body.name = crate::Nullable::Value(name.into());
+        self
+    }
+
+    /// Sends `name` as `null`.
+    pub fn name_null(mut self) -> Self {
+        self.body.name = crate::Nullable::Null;
+        self
+    }
+
+    /// The new slug of the organization, which needs to be unique in the instance
+    pub fn slug(mut self, slug: impl Into<String>) -> Self {
+        self.body.slug = crate::Nullable::Value(slug.into());
+        self
+    }
+
+    /// Sends `slug` as `null`.
+    pub fn slug_null(mut self) -> Self {
+        self.body.slug = crate::Nullable::Null;
+        self
+    }
+
+    /// The maximum number of memberships allowed for this organization
+    pub fn max_allowed_memberships(mut self, max_allowed_memberships: i64) -> Self {
+        self.body.max_allowed_memberships = crate::Nullable::Value(
+            max_allowed_memberships,
+        );
+        self
+    }
+
+    /// Sends `max_allowed_memberships` as `null`.
+    pub fn max_allowed_memberships_null(mut self) -> Self {
+        self.body.max_allowed_memberships = crate::Nullable::Null;
+        self
+    }
+
+    /// If true, an admin can delete this organization with the Frontend API.
+    pub fn admin_delete_enabled(mut self, admin_delete_enabled: bool) -> Self {
+        self.body.admin_delete_enabled = crate::Nullable::Value(admin_delete_enabled);
+        self
+    }
+
+    /// Sends `admin_delete_enabled` as `null`.
+    pub fn admin_delete_enabled_null(mut self) -> Self {
+        self.body.admin_delete_enabled = crate::Nullable::Null;
+        self
+    }
+
+    /// A custom date/time denoting _when_ the organization was created, specified in RFC3339 format (e.g. `2012-10-20T07:15:20.902Z`).
+    pub fn created_at(mut self, created_at: impl Into<String>) -> Self {
+        self.body.created_at = crate::Nullable::Value(created_at.into());
+        self
+    }
+
+    /// Sends `created_at` as `null`.
+    pub fn created_at_null(mut self) -> Self {
+        self.body.created_at = crate::Nullable::Null;
+        self
+    }
+
+    /// The key of the [role set](https://clerk.com/docs/guides/organizations/control-access/role-sets) to assign to this organization.
+    pub fn role_set_key(mut self, role_set_key: impl Into<String>) -> Self {
+        self.body.role_set_key = crate::Nullable::Value(role_set_key.into());
+        self
+    }
+
+    /// Sends `role_set_key` as `null`.
+    pub fn role_set_key_null(mut self) -> Self {
+        self.body.role_set_key = crate::Nullable::Null;
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
+    pub fn body(mut self, body: models::UpdateOrganizationRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -614,7 +793,7 @@ const REPLACE_ORGANIZATION_METADATA: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationsApi::replace_organization_metadata`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`OrganizationsApi::replace_organization_metadata`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct ReplaceOrganizationMetadata {
@@ -625,6 +804,32 @@ pub struct ReplaceOrganizationMetadata {
 }
 
 impl ReplaceOrganizationMetadata {
+    /// Metadata saved on the organization, that is visible to both your frontend and backend.
+    /// The existing value will be replaced entirely with the new object.
+    pub fn public_metadata(
+        mut self,
+        public_metadata: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.body.public_metadata = Some(public_metadata.into());
+        self
+    }
+
+    /// Metadata saved on the organization that is only visible to your backend.
+    /// The existing value will be replaced entirely with the new object.
+    pub fn private_metadata(
+        mut self,
+        private_metadata: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.body.private_metadata = Some(private_metadata.into());
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
+    pub fn body(mut self, body: models::ReplaceOrganizationMetadataRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -656,7 +861,7 @@ const MERGE_ORGANIZATION_METADATA: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationsApi::merge_organization_metadata`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`OrganizationsApi::merge_organization_metadata`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct MergeOrganizationMetadata {
@@ -667,6 +872,32 @@ pub struct MergeOrganizationMetadata {
 }
 
 impl MergeOrganizationMetadata {
+    /// Metadata saved on the organization, that is visible to both your frontend and backend.
+    /// The new object will be merged with the existing value.
+    pub fn public_metadata(
+        mut self,
+        public_metadata: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.body.public_metadata = Some(public_metadata.into());
+        self
+    }
+
+    /// Metadata saved on the organization that is only visible to your backend.
+    /// The new object will be merged with the existing value.
+    pub fn private_metadata(
+        mut self,
+        private_metadata: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.body.private_metadata = Some(private_metadata.into());
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
+    pub fn body(mut self, body: models::MergeOrganizationMetadataRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -698,20 +929,26 @@ const UPLOAD_ORGANIZATION_LOGO: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationsApi::upload_organization_logo`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`OrganizationsApi::upload_organization_logo`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UploadOrganizationLogo {
     client: crate::Client,
     options: RequestOptions,
     organization_id: String,
-    body: Option<models::UploadOrganizationLogoRequest>,
+    body: models::UploadOrganizationLogoRequest,
 }
 
 impl UploadOrganizationLogo {
-    /// The request body (optional for this operation).
+    /// The ID of the user that will be credited with the image upload.
+    pub fn uploader_user_id(mut self, uploader_user_id: impl Into<String>) -> Self {
+        self.body.uploader_user_id = Some(uploader_user_id.into());
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(mut self, body: models::UploadOrganizationLogoRequest) -> Self {
-        self.body = Some(body);
+        self.body = body;
         self
     }
 
@@ -732,11 +969,8 @@ impl UploadOrganizationLogo {
             ),
             self.options,
         );
-        call.text(
-            "uploader_user_id",
-            self.body.as_ref().and_then(|b| b.uploader_user_id.as_ref()),
-        );
-        call.file("file", self.body.as_ref().map(|b| &b.file));
+        call.text("uploader_user_id", self.body.uploader_user_id.as_ref());
+        call.file("file", Some(&self.body.file));
         call.send_json()
     }
 }
@@ -874,7 +1108,7 @@ const ADJUST_ORGANIZATION_BILLING_CREDIT_BALANCE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OrganizationsApi::adjust_organization_billing_credit_balance`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`OrganizationsApi::adjust_organization_billing_credit_balance`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct AdjustOrganizationBillingCreditBalance {
@@ -885,6 +1119,24 @@ pub struct AdjustOrganizationBillingCreditBalance {
 }
 
 impl AdjustOrganizationBillingCreditBalance {
+    /// The currency code (e.g. "USD"). Defaults to USD if not provided.
+    pub fn currency(mut self, currency: impl Into<String>) -> Self {
+        self.body.currency = Some(currency.into());
+        self
+    }
+
+    /// An optional note to attach to the ledger entry.
+    pub fn note(mut self, note: impl Into<String>) -> Self {
+        self.body.note = Some(note.into());
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
+    pub fn body(mut self, body: models::AdjustCreditBalanceRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;

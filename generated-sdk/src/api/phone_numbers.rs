@@ -22,11 +22,15 @@ impl<'c> PhoneNumbersApi<'c> {
     /// Create a new phone number
     ///
     /// `POST /phone_numbers`
-    pub fn create_phone_number(&self) -> CreatePhoneNumber {
+    pub fn create_phone_number(
+        &self,
+        user_id: impl Into<String>,
+        phone_number: impl Into<String>,
+    ) -> CreatePhoneNumber {
         CreatePhoneNumber {
             client: self.client.clone(),
             options: RequestOptions::default(),
-            body: None,
+            body: models::CreatePhoneNumberRequest::new(user_id, phone_number),
         }
     }
 
@@ -116,13 +120,17 @@ impl<'c> PhoneNumbersApi<'c> {
     pub fn attempt_phone_number_verification(
         &self,
         phone_number_id: impl Into<String>,
-        body: models::AttemptPhoneNumberVerificationRequest,
+        verification_id: impl Into<String>,
+        code: impl Into<String>,
     ) -> AttemptPhoneNumberVerification {
         AttemptPhoneNumberVerification {
             client: self.client.clone(),
             options: RequestOptions::default(),
             phone_number_id: phone_number_id.into(),
-            body,
+            body: models::AttemptPhoneNumberVerificationRequest::new(
+                verification_id,
+                code,
+            ),
         }
     }
 
@@ -146,13 +154,13 @@ impl<'c> PhoneNumbersApi<'c> {
     pub fn replace_user_phone_number(
         &self,
         user_id: impl Into<String>,
-        body: models::ReplaceUserPhoneNumberRequest,
+        phone_number: impl Into<String>,
     ) -> ReplaceUserPhoneNumber {
         ReplaceUserPhoneNumber {
             client: self.client.clone(),
             options: RequestOptions::default(),
             user_id: user_id.into(),
-            body,
+            body: models::ReplaceUserPhoneNumberRequest::new(phone_number),
         }
     }
 }
@@ -164,19 +172,61 @@ const CREATE_PHONE_NUMBER: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`PhoneNumbersApi::create_phone_number`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`PhoneNumbersApi::create_phone_number`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreatePhoneNumber {
     client: crate::Client,
     options: RequestOptions,
-    body: Option<models::CreatePhoneNumberRequest>,
+    body: models::CreatePhoneNumberRequest,
 }
 
 impl CreatePhoneNumber {
-    /// The request body (optional for this operation).
+    /// When created, the phone number will be marked as verified.
+    pub fn verified(mut self, verified: bool) -> Self {
+        self.body.verified = crate::Nullable::Value(verified);
+        self
+    }
+
+    /// Sends `verified` as `null`.
+    pub fn verified_null(mut self) -> Self {
+        self.body.verified = crate::Nullable::Null;
+        self
+    }
+
+    /// Create this phone number as the primary phone number for the user. Default: false, unless it is the first phone number.
+    pub fn primary(mut self, primary: bool) -> Self {
+        self.body.primary = crate::Nullable::Value(primary);
+        self
+    }
+
+    /// Sends `primary` as `null`.
+    pub fn primary_null(mut self) -> Self {
+        self.body.primary = crate::Nullable::Null;
+        self
+    }
+
+    /// Create this phone number as reserved for multi-factor authentication. The phone number must also be verified.
+    /// If there are no other reserved second factors, the phone number will be set as the default second factor.
+    pub fn reserved_for_second_factor(
+        mut self,
+        reserved_for_second_factor: bool,
+    ) -> Self {
+        self.body.reserved_for_second_factor = crate::Nullable::Value(
+            reserved_for_second_factor,
+        );
+        self
+    }
+
+    /// Sends `reserved_for_second_factor` as `null`.
+    pub fn reserved_for_second_factor_null(mut self) -> Self {
+        self.body.reserved_for_second_factor = crate::Nullable::Null;
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(mut self, body: models::CreatePhoneNumberRequest) -> Self {
-        self.body = Some(body);
+        self.body = body;
         self
     }
 
@@ -194,9 +244,7 @@ impl CreatePhoneNumber {
             "/phone_numbers".to_owned(),
             self.options,
         );
-        if let Some(body) = &self.body {
-            call.json(body);
-        }
+        call.json(&self.body);
         call.send_json()
     }
 }
@@ -288,7 +336,7 @@ const UPDATE_PHONE_NUMBER: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`PhoneNumbersApi::update_phone_number`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`PhoneNumbersApi::update_phone_number`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UpdatePhoneNumber {
@@ -299,7 +347,50 @@ pub struct UpdatePhoneNumber {
 }
 
 impl UpdatePhoneNumber {
-    /// The request body (optional for this operation).
+    /// The phone number will be marked as verified.
+    pub fn verified(mut self, verified: bool) -> Self {
+        self.body.get_or_insert_default().verified = crate::Nullable::Value(verified);
+        self
+    }
+
+    /// Sends `verified` as `null`.
+    pub fn verified_null(mut self) -> Self {
+        self.body.get_or_insert_default().verified = crate::Nullable::Null;
+        self
+    }
+
+    /// Set this phone number as the primary phone number for the user.
+    pub fn primary(mut self, primary: bool) -> Self {
+        self.body.get_or_insert_default().primary = crate::Nullable::Value(primary);
+        self
+    }
+
+    /// Sends `primary` as `null`.
+    pub fn primary_null(mut self) -> Self {
+        self.body.get_or_insert_default().primary = crate::Nullable::Null;
+        self
+    }
+
+    /// Set this phone number as reserved for multi-factor authentication.
+    /// The phone number must also be verified.
+    /// If there are no other reserved second factors, the phone number will be set as the default second factor.
+    pub fn reserved_for_second_factor(
+        mut self,
+        reserved_for_second_factor: bool,
+    ) -> Self {
+        self.body.get_or_insert_default().reserved_for_second_factor = crate::Nullable::Value(
+            reserved_for_second_factor,
+        );
+        self
+    }
+
+    /// Sends `reserved_for_second_factor` as `null`.
+    pub fn reserved_for_second_factor_null(mut self) -> Self {
+        self.body.get_or_insert_default().reserved_for_second_factor = crate::Nullable::Null;
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(mut self, body: models::UpdatePhoneNumberRequest) -> Self {
         self.body = Some(body);
         self
@@ -379,7 +470,7 @@ const ATTEMPT_PHONE_NUMBER_VERIFICATION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`PhoneNumbersApi::attempt_phone_number_verification`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`PhoneNumbersApi::attempt_phone_number_verification`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct AttemptPhoneNumberVerification {
@@ -390,6 +481,12 @@ pub struct AttemptPhoneNumberVerification {
 }
 
 impl AttemptPhoneNumberVerification {
+    /// The whole request body, in place of what the arguments and setters set.
+    pub fn body(mut self, body: models::AttemptPhoneNumberVerificationRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -423,7 +520,7 @@ const REPLACE_USER_PHONE_NUMBER: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`PhoneNumbersApi::replace_user_phone_number`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`PhoneNumbersApi::replace_user_phone_number`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct ReplaceUserPhoneNumber {
@@ -434,6 +531,34 @@ pub struct ReplaceUserPhoneNumber {
 }
 
 impl ReplaceUserPhoneNumber {
+    /// Controls the status of the replacement phone number. Defaults to `verified`. Set to
+    /// `reserved` to create it reserved (unverified but usable for sign-in and locked so no
+    /// other user can claim it), or to `unverified` to create it neither usable for sign-in
+    /// nor locked.
+    ///
+    /// **Warning:** `unverified` can lock the user out of their account. An unverified phone
+    /// number cannot be used to sign in, so if the user has no other verified or reserved
+    /// identifier, they will be unable to authenticate and unable to verify this number.
+    /// Prefer `reserved` unless you specifically need the number left unclaimed — for
+    /// example so that another user can also hold it until one of them verifies it.
+    ///
+    /// The server uses `verified` when this is not sent.
+    pub fn identification_status(
+        mut self,
+        identification_status: impl Into<
+            models::ReplaceUserPhoneNumberRequestIdentificationStatus,
+        >,
+    ) -> Self {
+        self.body.identification_status = Some(identification_status.into());
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
+    pub fn body(mut self, body: models::ReplaceUserPhoneNumberRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;

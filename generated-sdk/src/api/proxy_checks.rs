@@ -45,7 +45,7 @@ const VERIFY_DOMAIN_PROXY: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`ProxyChecksApi::verify_domain_proxy`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`ProxyChecksApi::verify_domain_proxy`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct VerifyDomainProxy {
@@ -55,7 +55,19 @@ pub struct VerifyDomainProxy {
 }
 
 impl VerifyDomainProxy {
-    /// The request body (optional for this operation).
+    /// The ID of the domain that will be updated.
+    pub fn domain_id(mut self, domain_id: impl Into<String>) -> Self {
+        self.body.get_or_insert_default().domain_id = Some(domain_id.into());
+        self
+    }
+
+    /// The full URL of the proxy which will forward requests to the Clerk Frontend API for this domain. e.g. <https://example.com/__clerk>
+    pub fn proxy_url(mut self, proxy_url: impl Into<String>) -> Self {
+        self.body.get_or_insert_default().proxy_url = Some(proxy_url.into());
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(mut self, body: models::VerifyDomainProxyRequest) -> Self {
         self.body = Some(body);
         self

@@ -37,11 +37,11 @@ impl<'c> RedirectUrlsApi<'c> {
     /// Create a redirect URL
     ///
     /// `POST /redirect_urls`
-    pub fn create_redirect_url(&self) -> CreateRedirectUrl {
+    pub fn create_redirect_url(&self, url: impl Into<String>) -> CreateRedirectUrl {
         CreateRedirectUrl {
             client: self.client.clone(),
             options: RequestOptions::default(),
-            body: None,
+            body: models::CreateRedirectUrlRequest::new(url),
         }
     }
 
@@ -172,19 +172,19 @@ const CREATE_REDIRECT_URL: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`RedirectUrlsApi::create_redirect_url`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`RedirectUrlsApi::create_redirect_url`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateRedirectUrl {
     client: crate::Client,
     options: RequestOptions,
-    body: Option<models::CreateRedirectUrlRequest>,
+    body: models::CreateRedirectUrlRequest,
 }
 
 impl CreateRedirectUrl {
-    /// The request body (optional for this operation).
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(mut self, body: models::CreateRedirectUrlRequest) -> Self {
-        self.body = Some(body);
+        self.body = body;
         self
     }
 
@@ -202,9 +202,7 @@ impl CreateRedirectUrl {
             "/redirect_urls".to_owned(),
             self.options,
         );
-        if let Some(body) = &self.body {
-            call.json(body);
-        }
+        call.json(&self.body);
         call.send_json()
     }
 }

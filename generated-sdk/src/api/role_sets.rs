@@ -42,11 +42,22 @@ impl<'c> RoleSetsApi<'c> {
     /// You must provide at least one role and specify a default role key and creator role key.
     ///
     /// `POST /role_sets`
-    pub fn create_role_set(&self, body: models::CreateRoleSetRequest) -> CreateRoleSet {
+    pub fn create_role_set(
+        &self,
+        name: impl Into<String>,
+        default_role_key: impl Into<String>,
+        creator_role_key: impl Into<String>,
+        roles: impl IntoIterator<Item = impl Into<String>>,
+    ) -> CreateRoleSet {
         CreateRoleSet {
             client: self.client.clone(),
             options: RequestOptions::default(),
-            body,
+            body: models::CreateRoleSetRequest::new(
+                name,
+                default_role_key,
+                creator_role_key,
+                roles,
+            ),
         }
     }
 
@@ -73,13 +84,12 @@ impl<'c> RoleSetsApi<'c> {
     pub fn update_role_set(
         &self,
         role_set_key_or_id: impl Into<String>,
-        body: models::UpdateRoleSetRequest,
     ) -> UpdateRoleSet {
         UpdateRoleSet {
             client: self.client.clone(),
             options: RequestOptions::default(),
             role_set_key_or_id: role_set_key_or_id.into(),
-            body,
+            body: models::UpdateRoleSetRequest::default(),
         }
     }
 
@@ -93,13 +103,13 @@ impl<'c> RoleSetsApi<'c> {
     pub fn replace_role_set(
         &self,
         role_set_key_or_id: impl Into<String>,
-        body: models::ReplaceRoleSetRequest,
+        dest_role_set_key: impl Into<String>,
     ) -> ReplaceRoleSet {
         ReplaceRoleSet {
             client: self.client.clone(),
             options: RequestOptions::default(),
             role_set_key_or_id: role_set_key_or_id.into(),
-            body,
+            body: models::ReplaceRoleSetRequest::new(dest_role_set_key),
         }
     }
 
@@ -112,13 +122,13 @@ impl<'c> RoleSetsApi<'c> {
     pub fn add_roles_to_role_set(
         &self,
         role_set_key_or_id: impl Into<String>,
-        body: models::AddRolesToRoleSetRequest,
+        role_keys: impl IntoIterator<Item = impl Into<String>>,
     ) -> AddRolesToRoleSet {
         AddRolesToRoleSet {
             client: self.client.clone(),
             options: RequestOptions::default(),
             role_set_key_or_id: role_set_key_or_id.into(),
-            body,
+            body: models::AddRolesToRoleSetRequest::new(role_keys),
         }
     }
 
@@ -131,13 +141,14 @@ impl<'c> RoleSetsApi<'c> {
     pub fn replace_role_in_role_set(
         &self,
         role_set_key_or_id: impl Into<String>,
-        body: models::ReplaceRoleInRoleSetRequest,
+        role_key: impl Into<String>,
+        to_role_key: impl Into<String>,
     ) -> ReplaceRoleInRoleSet {
         ReplaceRoleInRoleSet {
             client: self.client.clone(),
             options: RequestOptions::default(),
             role_set_key_or_id: role_set_key_or_id.into(),
-            body,
+            body: models::ReplaceRoleInRoleSetRequest::new(role_key, to_role_key),
         }
     }
 }
@@ -256,7 +267,7 @@ const CREATE_ROLE_SET: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`RoleSetsApi::create_role_set`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`RoleSetsApi::create_role_set`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateRoleSet {
@@ -266,6 +277,41 @@ pub struct CreateRoleSet {
 }
 
 impl CreateRoleSet {
+    /// A unique key for the role set. Must start with 'role_set:' and contain only lowercase alphanumeric characters and underscores.
+    /// If not provided, a key will be generated from the name.
+    pub fn key(mut self, key: impl Into<String>) -> Self {
+        self.body.key = Some(key.into());
+        self
+    }
+
+    /// Optional description for the role set
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.body.description = crate::Nullable::Value(description.into());
+        self
+    }
+
+    /// Sends `description` as `null`.
+    pub fn description_null(mut self) -> Self {
+        self.body.description = crate::Nullable::Null;
+        self
+    }
+
+    /// The type of the role set. "initial" role sets are the default for new organizations.
+    /// Only one role set can be "initial" per instance.
+    pub fn r#type(
+        mut self,
+        r#type: impl Into<models::CreateRoleSetRequestType>,
+    ) -> Self {
+        self.body.r#type = Some(r#type.into());
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
+    pub fn body(mut self, body: models::CreateRoleSetRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -333,7 +379,7 @@ const UPDATE_ROLE_SET: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`RoleSetsApi::update_role_set`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`RoleSetsApi::update_role_set`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UpdateRoleSet {
@@ -344,6 +390,87 @@ pub struct UpdateRoleSet {
 }
 
 impl UpdateRoleSet {
+    /// The new name for the role set
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.body.name = crate::Nullable::Value(name.into());
+        self
+    }
+
+    /// Sends `name` as `null`.
+    pub fn name_null(mut self) -> Self {
+        self.body.name = crate::Nullable::Null;
+        self
+    }
+
+    /// A unique key for the role set. Must start with 'role_set:' and contain only lowercase alphanumeric characters and underscores.
+    pub fn key(mut self, key: impl Into<String>) -> Self {
+        self.body.key = crate::Nullable::Value(key.into());
+        self
+    }
+
+    /// Sends `key` as `null`.
+    pub fn key_null(mut self) -> Self {
+        self.body.key = crate::Nullable::Null;
+        self
+    }
+
+    /// Optional description for the role set
+    pub fn description(mut self, description: impl Into<String>) -> Self {
+        self.body.description = crate::Nullable::Value(description.into());
+        self
+    }
+
+    /// Sends `description` as `null`.
+    pub fn description_null(mut self) -> Self {
+        self.body.description = crate::Nullable::Null;
+        self
+    }
+
+    /// Set to "initial" to make this the default role set for new organizations.
+    /// Only one role set can be "initial" per instance; setting this will change any existing initial role set to "custom".
+    pub fn r#type(mut self, r#type: impl Into<String>) -> Self {
+        self.body.r#type = crate::Nullable::Value(r#type.into());
+        self
+    }
+
+    /// Sends `type` as `null`.
+    pub fn type_null(mut self) -> Self {
+        self.body.r#type = crate::Nullable::Null;
+        self
+    }
+
+    /// The key of the role to use as the default role for new organization members.
+    /// Must be an existing role in the role set.
+    pub fn default_role_key(mut self, default_role_key: impl Into<String>) -> Self {
+        self.body.default_role_key = crate::Nullable::Value(default_role_key.into());
+        self
+    }
+
+    /// Sends `default_role_key` as `null`.
+    pub fn default_role_key_null(mut self) -> Self {
+        self.body.default_role_key = crate::Nullable::Null;
+        self
+    }
+
+    /// The key of the role to assign to organization creators.
+    /// Must be an existing role in the role set.
+    pub fn creator_role_key(mut self, creator_role_key: impl Into<String>) -> Self {
+        self.body.creator_role_key = crate::Nullable::Value(creator_role_key.into());
+        self
+    }
+
+    /// Sends `creator_role_key` as `null`.
+    pub fn creator_role_key_null(mut self) -> Self {
+        self.body.creator_role_key = crate::Nullable::Null;
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
+    pub fn body(mut self, body: models::UpdateRoleSetRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -374,7 +501,7 @@ const REPLACE_ROLE_SET: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`RoleSetsApi::replace_role_set`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`RoleSetsApi::replace_role_set`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct ReplaceRoleSet {
@@ -385,6 +512,22 @@ pub struct ReplaceRoleSet {
 }
 
 impl ReplaceRoleSet {
+    /// Mappings from source role keys to destination role keys.
+    /// Required if members have roles that need to be reassigned.
+    pub fn reassignment_mappings(
+        mut self,
+        reassignment_mappings: impl Into<models::ReassignmentMappings>,
+    ) -> Self {
+        self.body.reassignment_mappings = Some(reassignment_mappings.into());
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
+    pub fn body(mut self, body: models::ReplaceRoleSetRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -416,7 +559,7 @@ const ADD_ROLES_TO_ROLE_SET: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`RoleSetsApi::add_roles_to_role_set`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`RoleSetsApi::add_roles_to_role_set`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct AddRolesToRoleSet {
@@ -427,6 +570,24 @@ pub struct AddRolesToRoleSet {
 }
 
 impl AddRolesToRoleSet {
+    /// Optionally update the default role to one of the newly added roles.
+    pub fn default_role_key(mut self, default_role_key: impl Into<String>) -> Self {
+        self.body.default_role_key = Some(default_role_key.into());
+        self
+    }
+
+    /// Optionally update the creator role to one of the newly added roles.
+    pub fn creator_role_key(mut self, creator_role_key: impl Into<String>) -> Self {
+        self.body.creator_role_key = Some(creator_role_key.into());
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
+    pub fn body(mut self, body: models::AddRolesToRoleSetRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -458,7 +619,7 @@ const REPLACE_ROLE_IN_ROLE_SET: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`RoleSetsApi::replace_role_in_role_set`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`RoleSetsApi::replace_role_in_role_set`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct ReplaceRoleInRoleSet {
@@ -469,6 +630,12 @@ pub struct ReplaceRoleInRoleSet {
 }
 
 impl ReplaceRoleInRoleSet {
+    /// The whole request body, in place of what the arguments and setters set.
+    pub fn body(mut self, body: models::ReplaceRoleInRoleSetRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;

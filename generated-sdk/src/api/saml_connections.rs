@@ -45,11 +45,15 @@ impl<'c> SamlConnectionsApi<'c> {
     ///
     /// `POST /saml_connections`
     #[deprecated]
-    pub fn create_saml_connection(&self) -> CreateSamlConnection {
+    pub fn create_saml_connection(
+        &self,
+        name: impl Into<String>,
+        provider: impl Into<models::CreateSamlConnectionRequestProvider>,
+    ) -> CreateSamlConnection {
         CreateSamlConnection {
             client: self.client.clone(),
             options: RequestOptions::default(),
-            body: None,
+            body: models::CreateSamlConnectionRequest::new(name, provider),
         }
     }
 
@@ -99,13 +103,12 @@ impl<'c> SamlConnectionsApi<'c> {
     pub fn update_saml_connection(
         &self,
         saml_connection_id: impl Into<String>,
-        body: models::UpdateSamlConnectionRequest,
     ) -> UpdateSamlConnection {
         UpdateSamlConnection {
             client: self.client.clone(),
             options: RequestOptions::default(),
             saml_connection_id: saml_connection_id.into(),
-            body,
+            body: models::UpdateSamlConnectionRequest::default(),
         }
     }
 }
@@ -237,19 +240,144 @@ const CREATE_SAML_CONNECTION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`SamlConnectionsApi::create_saml_connection`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`SamlConnectionsApi::create_saml_connection`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateSamlConnection {
     client: crate::Client,
     options: RequestOptions,
-    body: Option<models::CreateSamlConnectionRequest>,
+    body: models::CreateSamlConnectionRequest,
 }
 
 impl CreateSamlConnection {
-    /// The request body (optional for this operation).
+    /// The domain of your organization. Sign in flows using an email with this domain, will use this SAML Connection.
+    #[deprecated]
+    #[allow(deprecated, reason = "the setter of a deprecated field sets it")]
+    pub fn domain(mut self, domain: impl Into<String>) -> Self {
+        self.body.domain = Some(domain.into());
+        self
+    }
+
+    /// The domains of your organization. Sign in flows using an email with one of these domains, will use this SAML Connection.
+    pub fn domains(
+        mut self,
+        domains: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.body.domains = Some(domains.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The Entity ID as provided by the IdP
+    pub fn idp_entity_id(mut self, idp_entity_id: impl Into<String>) -> Self {
+        self.body.idp_entity_id = crate::Nullable::Value(idp_entity_id.into());
+        self
+    }
+
+    /// Sends `idp_entity_id` as `null`.
+    pub fn idp_entity_id_null(mut self) -> Self {
+        self.body.idp_entity_id = crate::Nullable::Null;
+        self
+    }
+
+    /// The Single-Sign On URL as provided by the IdP
+    pub fn idp_sso_url(mut self, idp_sso_url: impl Into<String>) -> Self {
+        self.body.idp_sso_url = crate::Nullable::Value(idp_sso_url.into());
+        self
+    }
+
+    /// Sends `idp_sso_url` as `null`.
+    pub fn idp_sso_url_null(mut self) -> Self {
+        self.body.idp_sso_url = crate::Nullable::Null;
+        self
+    }
+
+    /// The X.509 certificate as provided by the IdP
+    pub fn idp_certificate(mut self, idp_certificate: impl Into<String>) -> Self {
+        self.body.idp_certificate = crate::Nullable::Value(idp_certificate.into());
+        self
+    }
+
+    /// Sends `idp_certificate` as `null`.
+    pub fn idp_certificate_null(mut self) -> Self {
+        self.body.idp_certificate = crate::Nullable::Null;
+        self
+    }
+
+    /// The URL which serves the IdP metadata. If present, it takes priority over the corresponding individual properties
+    pub fn idp_metadata_url(mut self, idp_metadata_url: impl Into<String>) -> Self {
+        self.body.idp_metadata_url = crate::Nullable::Value(idp_metadata_url.into());
+        self
+    }
+
+    /// Sends `idp_metadata_url` as `null`.
+    pub fn idp_metadata_url_null(mut self) -> Self {
+        self.body.idp_metadata_url = crate::Nullable::Null;
+        self
+    }
+
+    /// The XML content of the IdP metadata file. If present, it takes priority over the corresponding individual properties
+    pub fn idp_metadata(mut self, idp_metadata: impl Into<String>) -> Self {
+        self.body.idp_metadata = crate::Nullable::Value(idp_metadata.into());
+        self
+    }
+
+    /// Sends `idp_metadata` as `null`.
+    pub fn idp_metadata_null(mut self) -> Self {
+        self.body.idp_metadata = crate::Nullable::Null;
+        self
+    }
+
+    /// The ID of the organization to which users of this SAML Connection will be added
+    pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
+        self.body.organization_id = crate::Nullable::Value(organization_id.into());
+        self
+    }
+
+    /// Sends `organization_id` as `null`.
+    pub fn organization_id_null(mut self) -> Self {
+        self.body.organization_id = crate::Nullable::Null;
+        self
+    }
+
+    /// Define the attribute name mapping between Identity Provider and Clerk's user properties
+    pub fn attribute_mapping(
+        mut self,
+        attribute_mapping: impl Into<models::CreateSamlConnectionRequestAttributeMapping>,
+    ) -> Self {
+        self.body.attribute_mapping = crate::Nullable::Value(attribute_mapping.into());
+        self
+    }
+
+    /// Sends `attribute_mapping` as `null`.
+    pub fn attribute_mapping_null(mut self) -> Self {
+        self.body.attribute_mapping = crate::Nullable::Null;
+        self
+    }
+
+    /// Enable or deactivate ForceAuthn
+    pub fn force_authn(mut self, force_authn: bool) -> Self {
+        self.body.force_authn = Some(force_authn);
+        self
+    }
+
+    /// Configuration for the login_hint sent to the IdP on SSO sign-in
+    pub fn login_hint(
+        mut self,
+        login_hint: impl Into<models::CreateSamlConnectionRequestLoginHint>,
+    ) -> Self {
+        self.body.login_hint = crate::Nullable::Value(login_hint.into());
+        self
+    }
+
+    /// Sends `login_hint` as `null`.
+    pub fn login_hint_null(mut self) -> Self {
+        self.body.login_hint = crate::Nullable::Null;
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(mut self, body: models::CreateSamlConnectionRequest) -> Self {
-        self.body = Some(body);
+        self.body = body;
         self
     }
 
@@ -267,9 +395,7 @@ impl CreateSamlConnection {
             "/saml_connections".to_owned(),
             self.options,
         );
-        if let Some(body) = &self.body {
-            call.json(body);
-        }
+        call.json(&self.body);
         call.send_json()
     }
 }
@@ -363,7 +489,7 @@ const UPDATE_SAML_CONNECTION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`SamlConnectionsApi::update_saml_connection`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`SamlConnectionsApi::update_saml_connection`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UpdateSamlConnection {
@@ -374,6 +500,264 @@ pub struct UpdateSamlConnection {
 }
 
 impl UpdateSamlConnection {
+    /// The name of the new SAML Connection
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.body.name = crate::Nullable::Value(name.into());
+        self
+    }
+
+    /// Sends `name` as `null`.
+    pub fn name_null(mut self) -> Self {
+        self.body.name = crate::Nullable::Null;
+        self
+    }
+
+    /// The domain to use for the new SAML Connection
+    #[deprecated]
+    #[allow(deprecated, reason = "the setter of a deprecated field sets it")]
+    pub fn domain(mut self, domain: impl Into<String>) -> Self {
+        self.body.domain = crate::Nullable::Value(domain.into());
+        self
+    }
+
+    /// Sends `domain` as `null`.
+    #[deprecated]
+    #[allow(deprecated, reason = "the setter of a deprecated field sets it")]
+    pub fn domain_null(mut self) -> Self {
+        self.body.domain = crate::Nullable::Null;
+        self
+    }
+
+    /// A list of the domains on use for the SAML connection
+    pub fn domains(
+        mut self,
+        domains: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.body.domains = crate::Nullable::Value(
+            domains.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// Sends `domains` as `null`.
+    pub fn domains_null(mut self) -> Self {
+        self.body.domains = crate::Nullable::Null;
+        self
+    }
+
+    /// The Entity ID as provided by the IdP
+    pub fn idp_entity_id(mut self, idp_entity_id: impl Into<String>) -> Self {
+        self.body.idp_entity_id = crate::Nullable::Value(idp_entity_id.into());
+        self
+    }
+
+    /// Sends `idp_entity_id` as `null`.
+    pub fn idp_entity_id_null(mut self) -> Self {
+        self.body.idp_entity_id = crate::Nullable::Null;
+        self
+    }
+
+    /// The SSO URL as provided by the IdP
+    pub fn idp_sso_url(mut self, idp_sso_url: impl Into<String>) -> Self {
+        self.body.idp_sso_url = crate::Nullable::Value(idp_sso_url.into());
+        self
+    }
+
+    /// Sends `idp_sso_url` as `null`.
+    pub fn idp_sso_url_null(mut self) -> Self {
+        self.body.idp_sso_url = crate::Nullable::Null;
+        self
+    }
+
+    /// The x509 certificated as provided by the IdP
+    pub fn idp_certificate(mut self, idp_certificate: impl Into<String>) -> Self {
+        self.body.idp_certificate = crate::Nullable::Value(idp_certificate.into());
+        self
+    }
+
+    /// Sends `idp_certificate` as `null`.
+    pub fn idp_certificate_null(mut self) -> Self {
+        self.body.idp_certificate = crate::Nullable::Null;
+        self
+    }
+
+    /// The URL which serves the IdP metadata. If present, it takes priority over the corresponding individual properties and replaces them
+    pub fn idp_metadata_url(mut self, idp_metadata_url: impl Into<String>) -> Self {
+        self.body.idp_metadata_url = crate::Nullable::Value(idp_metadata_url.into());
+        self
+    }
+
+    /// Sends `idp_metadata_url` as `null`.
+    pub fn idp_metadata_url_null(mut self) -> Self {
+        self.body.idp_metadata_url = crate::Nullable::Null;
+        self
+    }
+
+    /// The XML content of the IdP metadata file. If present, it takes priority over the corresponding individual properties
+    pub fn idp_metadata(mut self, idp_metadata: impl Into<String>) -> Self {
+        self.body.idp_metadata = crate::Nullable::Value(idp_metadata.into());
+        self
+    }
+
+    /// Sends `idp_metadata` as `null`.
+    pub fn idp_metadata_null(mut self) -> Self {
+        self.body.idp_metadata = crate::Nullable::Null;
+        self
+    }
+
+    /// The ID of the organization to which users of this SAML Connection will be added
+    pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
+        self.body.organization_id = crate::Nullable::Value(organization_id.into());
+        self
+    }
+
+    /// Sends `organization_id` as `null`.
+    pub fn organization_id_null(mut self) -> Self {
+        self.body.organization_id = crate::Nullable::Null;
+        self
+    }
+
+    /// Define the attribute name mapping between Identity Provider and Clerk's user properties
+    pub fn attribute_mapping(
+        mut self,
+        attribute_mapping: impl Into<models::CreateSamlConnectionRequestAttributeMapping>,
+    ) -> Self {
+        self.body.attribute_mapping = crate::Nullable::Value(attribute_mapping.into());
+        self
+    }
+
+    /// Sends `attribute_mapping` as `null`.
+    pub fn attribute_mapping_null(mut self) -> Self {
+        self.body.attribute_mapping = crate::Nullable::Null;
+        self
+    }
+
+    /// Activate or de-activate the SAML Connection
+    pub fn active(mut self, active: bool) -> Self {
+        self.body.active = crate::Nullable::Value(active);
+        self
+    }
+
+    /// Sends `active` as `null`.
+    pub fn active_null(mut self) -> Self {
+        self.body.active = crate::Nullable::Null;
+        self
+    }
+
+    /// Controls whether to update the user's attributes in each sign-in
+    pub fn sync_user_attributes(mut self, sync_user_attributes: bool) -> Self {
+        self.body.sync_user_attributes = crate::Nullable::Value(sync_user_attributes);
+        self
+    }
+
+    /// Sends `sync_user_attributes` as `null`.
+    pub fn sync_user_attributes_null(mut self) -> Self {
+        self.body.sync_user_attributes = crate::Nullable::Null;
+        self
+    }
+
+    /// Allow users with an email address subdomain to use this connection in order to authenticate
+    pub fn allow_subdomains(mut self, allow_subdomains: bool) -> Self {
+        self.body.allow_subdomains = crate::Nullable::Value(allow_subdomains);
+        self
+    }
+
+    /// Sends `allow_subdomains` as `null`.
+    pub fn allow_subdomains_null(mut self) -> Self {
+        self.body.allow_subdomains = crate::Nullable::Null;
+        self
+    }
+
+    /// Enable or deactivate IdP-initiated flows
+    pub fn allow_idp_initiated(mut self, allow_idp_initiated: bool) -> Self {
+        self.body.allow_idp_initiated = crate::Nullable::Value(allow_idp_initiated);
+        self
+    }
+
+    /// Sends `allow_idp_initiated` as `null`.
+    pub fn allow_idp_initiated_null(mut self) -> Self {
+        self.body.allow_idp_initiated = crate::Nullable::Null;
+        self
+    }
+
+    /// Enable or deactivate additional identifications
+    pub fn disable_additional_identifications(
+        mut self,
+        disable_additional_identifications: bool,
+    ) -> Self {
+        self.body.disable_additional_identifications = crate::Nullable::Value(
+            disable_additional_identifications,
+        );
+        self
+    }
+
+    /// Sends `disable_additional_identifications` as `null`.
+    pub fn disable_additional_identifications_null(mut self) -> Self {
+        self.body.disable_additional_identifications = crate::Nullable::Null;
+        self
+    }
+
+    /// Whether this connection supports account linking via organization membership
+    pub fn allow_organization_account_linking(
+        mut self,
+        allow_organization_account_linking: bool,
+    ) -> Self {
+        self.body.allow_organization_account_linking = crate::Nullable::Value(
+            allow_organization_account_linking,
+        );
+        self
+    }
+
+    /// Sends `allow_organization_account_linking` as `null`.
+    pub fn allow_organization_account_linking_null(mut self) -> Self {
+        self.body.allow_organization_account_linking = crate::Nullable::Null;
+        self
+    }
+
+    /// Enable or deactivate ForceAuthn
+    pub fn force_authn(mut self, force_authn: bool) -> Self {
+        self.body.force_authn = Some(force_authn);
+        self
+    }
+
+    /// Configuration for the login_hint sent to the IdP on SSO sign-in
+    pub fn login_hint(
+        mut self,
+        login_hint: impl Into<models::CreateSamlConnectionRequestLoginHint>,
+    ) -> Self {
+        self.body.login_hint = crate::Nullable::Value(login_hint.into());
+        self
+    }
+
+    /// Sends `login_hint` as `null`.
+    pub fn login_hint_null(mut self) -> Self {
+        self.body.login_hint = crate::Nullable::Null;
+        self
+    }
+
+    /// When enabling the connection, controls behavior when verified domains used for enrollment modes like automatic invitation or automatic suggestion already exist for the same domain. If true, those verified domains are removed and the connection is enabled. If false or omitted, the request fails when any such verified domain exists.
+    pub fn consent_verified_domains_deletion(
+        mut self,
+        consent_verified_domains_deletion: bool,
+    ) -> Self {
+        self.body.consent_verified_domains_deletion = crate::Nullable::Value(
+            consent_verified_domains_deletion,
+        );
+        self
+    }
+
+    /// Sends `consent_verified_domains_deletion` as `null`.
+    pub fn consent_verified_domains_deletion_null(mut self) -> Self {
+        self.body.consent_verified_domains_deletion = crate::Nullable::Null;
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
+    pub fn body(mut self, body: models::UpdateSamlConnectionRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;

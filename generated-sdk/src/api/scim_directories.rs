@@ -36,11 +36,18 @@ impl<'c> ScimDirectoriesApi<'c> {
     /// Create a new directory for the instance.
     ///
     /// `POST /scim_directories`
-    pub fn create_scim_directory(&self) -> CreateScimDirectory {
+    pub fn create_scim_directory(
+        &self,
+        enterprise_connection_id: impl Into<String>,
+        provider: impl Into<String>,
+    ) -> CreateScimDirectory {
         CreateScimDirectory {
             client: self.client.clone(),
             options: RequestOptions::default(),
-            body: None,
+            body: models::CreateScimDirectoryRequest::new(
+                enterprise_connection_id,
+                provider,
+            ),
         }
     }
 
@@ -140,13 +147,15 @@ impl<'c> ScimDirectoriesApi<'c> {
     pub fn replace_scim_group_role_mappings(
         &self,
         scim_directory_id: impl Into<String>,
-        body: models::ReplaceScimGroupRoleMappingsRequest,
+        mappings: impl IntoIterator<
+            Item = impl Into<models::ReplaceScimGroupRoleMappingsRequestMappingsItem>,
+        >,
     ) -> ReplaceScimGroupRoleMappings {
         ReplaceScimGroupRoleMappings {
             client: self.client.clone(),
             options: RequestOptions::default(),
             scim_directory_id: scim_directory_id.into(),
-            body,
+            body: models::ReplaceScimGroupRoleMappingsRequest::new(mappings),
         }
     }
 
@@ -159,13 +168,14 @@ impl<'c> ScimDirectoriesApi<'c> {
     pub fn create_scim_group_role_mapping(
         &self,
         scim_directory_id: impl Into<String>,
-        body: models::CreateScimGroupRoleMappingRequest,
+        scim_group_id: impl Into<String>,
+        role_id: impl Into<String>,
     ) -> CreateScimGroupRoleMapping {
         CreateScimGroupRoleMapping {
             client: self.client.clone(),
             options: RequestOptions::default(),
             scim_directory_id: scim_directory_id.into(),
-            body,
+            body: models::CreateScimGroupRoleMappingRequest::new(scim_group_id, role_id),
         }
     }
 
@@ -255,19 +265,38 @@ const CREATE_SCIM_DIRECTORY: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`ScimDirectoriesApi::create_scim_directory`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`ScimDirectoriesApi::create_scim_directory`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateScimDirectory {
     client: crate::Client,
     options: RequestOptions,
-    body: Option<models::CreateScimDirectoryRequest>,
+    body: models::CreateScimDirectoryRequest,
 }
 
 impl CreateScimDirectory {
-    /// The request body (optional for this operation).
+    /// A human-friendly name for the directory.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.body.name = Some(name.into());
+        self
+    }
+
+    /// Optional SCIM group to organization role mappings to create with the directory.
+    pub fn group_role_mappings(
+        mut self,
+        group_role_mappings: impl IntoIterator<
+            Item = impl Into<models::CreateScimDirectoryRequestGroupRoleMappingsItem>,
+        >,
+    ) -> Self {
+        self.body.group_role_mappings = Some(
+            group_role_mappings.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(mut self, body: models::CreateScimDirectoryRequest) -> Self {
-        self.body = Some(body);
+        self.body = body;
         self
     }
 
@@ -285,9 +314,7 @@ impl CreateScimDirectory {
             "/scim_directories".to_owned(),
             self.options,
         );
-        if let Some(body) = &self.body {
-            call.json(body);
-        }
+        call.json(&self.body);
         call.send_json()
     }
 }
@@ -381,7 +408,7 @@ const UPDATE_SCIM_DIRECTORY: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`ScimDirectoriesApi::update_scim_directory`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`ScimDirectoriesApi::update_scim_directory`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UpdateScimDirectory {
@@ -392,7 +419,46 @@ pub struct UpdateScimDirectory {
 }
 
 impl UpdateScimDirectory {
-    /// The request body (optional for this operation).
+    /// A human-friendly name for the directory.
+    pub fn name(mut self, name: impl Into<String>) -> Self {
+        self.body.get_or_insert_default().name = Some(name.into());
+        self
+    }
+
+    /// Whether the directory is enabled.
+    pub fn enabled(mut self, enabled: bool) -> Self {
+        self.body.get_or_insert_default().enabled = Some(enabled);
+        self
+    }
+
+    /// The identity provider for this directory.
+    pub fn provider(mut self, provider: impl Into<String>) -> Self {
+        self.body.get_or_insert_default().provider = Some(provider.into());
+        self
+    }
+
+    /// Attribute-to-SCIM-path entries to merge into the directory's attribute mapping.
+    /// Set a key to `null` to remove it from the mapping.
+    pub fn attribute_mapping(
+        mut self,
+        attribute_mapping: std::collections::BTreeMap<String, String>,
+    ) -> Self {
+        self.body.get_or_insert_default().attribute_mapping = Some(attribute_mapping);
+        self
+    }
+
+    /// Whether group-to-role mapping is enabled for this directory.
+    pub fn group_role_mapping_enabled(
+        mut self,
+        group_role_mapping_enabled: bool,
+    ) -> Self {
+        self.body.get_or_insert_default().group_role_mapping_enabled = Some(
+            group_role_mapping_enabled,
+        );
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(mut self, body: models::UpdateScimDirectoryRequest) -> Self {
         self.body = Some(body);
         self
@@ -513,7 +579,7 @@ const REPLACE_SCIM_GROUP_ROLE_MAPPINGS: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`ScimDirectoriesApi::replace_scim_group_role_mappings`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`ScimDirectoriesApi::replace_scim_group_role_mappings`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct ReplaceScimGroupRoleMappings {
@@ -524,6 +590,12 @@ pub struct ReplaceScimGroupRoleMappings {
 }
 
 impl ReplaceScimGroupRoleMappings {
+    /// The whole request body, in place of what the arguments and setters set.
+    pub fn body(mut self, body: models::ReplaceScimGroupRoleMappingsRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -557,7 +629,7 @@ const CREATE_SCIM_GROUP_ROLE_MAPPING: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`ScimDirectoriesApi::create_scim_group_role_mapping`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`ScimDirectoriesApi::create_scim_group_role_mapping`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateScimGroupRoleMapping {
@@ -568,6 +640,20 @@ pub struct CreateScimGroupRoleMapping {
 }
 
 impl CreateScimGroupRoleMapping {
+    /// The precedence for this mapping. Lower values take priority when a user belongs
+    /// to multiple mapped groups. If omitted, the mapping is appended with the
+    /// next-highest precedence.
+    pub fn precedence(mut self, precedence: i64) -> Self {
+        self.body.precedence = Some(precedence);
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
+    pub fn body(mut self, body: models::CreateScimGroupRoleMappingRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;

@@ -49,11 +49,11 @@ impl<'c> SessionsApi<'c> {
     /// we recommend using the [Sign-in Tokens](https://clerk.com/docs/reference/backend-api/tag/Sign-in-Tokens#operation/CreateSignInToken) resource instead.
     ///
     /// `POST /sessions`
-    pub fn create_session(&self) -> CreateSession {
+    pub fn create_session(&self, user_id: impl Into<String>) -> CreateSession {
         CreateSession {
             client: self.client.clone(),
             options: RequestOptions::default(),
-            body: None,
+            body: models::CreateSessionRequest::new(user_id),
         }
     }
 
@@ -76,12 +76,22 @@ impl<'c> SessionsApi<'c> {
     /// are validation errors, which signals the SDKs to fall back to the handshake flow.
     ///
     /// `POST /sessions/{session_id}/refresh`
-    pub fn refresh_session(&self, session_id: impl Into<String>) -> RefreshSession {
+    pub fn refresh_session(
+        &self,
+        session_id: impl Into<String>,
+        expired_token: impl Into<String>,
+        refresh_token: impl Into<String>,
+        request_origin: impl Into<String>,
+    ) -> RefreshSession {
         RefreshSession {
             client: self.client.clone(),
             options: RequestOptions::default(),
             session_id: session_id.into(),
-            body: None,
+            body: models::RefreshSessionRequest::new(
+                expired_token,
+                refresh_token,
+                request_origin,
+            ),
         }
     }
 
@@ -260,19 +270,28 @@ const CREATE_SESSION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`SessionsApi::create_session`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`SessionsApi::create_session`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateSession {
     client: crate::Client,
     options: RequestOptions,
-    body: Option<models::CreateSessionRequest>,
+    body: models::CreateSessionRequest,
 }
 
 impl CreateSession {
-    /// The request body (optional for this operation).
+    /// The ID of the organization to set as active for this session
+    pub fn active_organization_id(
+        mut self,
+        active_organization_id: impl Into<String>,
+    ) -> Self {
+        self.body.active_organization_id = Some(active_organization_id.into());
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(mut self, body: models::CreateSessionRequest) -> Self {
-        self.body = Some(body);
+        self.body = body;
         self
     }
 
@@ -290,9 +309,7 @@ impl CreateSession {
             "/sessions".to_owned(),
             self.options,
         );
-        if let Some(body) = &self.body {
-            call.json(body);
-        }
+        call.json(&self.body);
         call.send_json()
     }
 }
@@ -343,20 +360,69 @@ const REFRESH_SESSION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`SessionsApi::refresh_session`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`SessionsApi::refresh_session`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct RefreshSession {
     client: crate::Client,
     options: RequestOptions,
     session_id: String,
-    body: Option<models::RefreshSessionRequest>,
+    body: models::RefreshSessionRequest,
 }
 
 impl RefreshSession {
-    /// The request body (optional for this operation).
+    /// The headers of the request.
+    pub fn request_headers(
+        mut self,
+        request_headers: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.body.request_headers = crate::Nullable::Value(request_headers.into());
+        self
+    }
+
+    /// Sends `request_headers` as `null`.
+    pub fn request_headers_null(mut self) -> Self {
+        self.body.request_headers = crate::Nullable::Null;
+        self
+    }
+
+    /// The format of the response.
+    ///
+    /// The server uses `token` when this is not sent.
+    pub fn format(
+        mut self,
+        format: impl Into<models::RefreshSessionRequestFormat>,
+    ) -> Self {
+        self.body.format = crate::Nullable::Value(format.into());
+        self
+    }
+
+    /// Sends `format` as `null`.
+    pub fn format_null(mut self) -> Self {
+        self.body.format = crate::Nullable::Null;
+        self
+    }
+
+    /// The IP address of the request.
+    pub fn request_originating_ip(
+        mut self,
+        request_originating_ip: impl Into<String>,
+    ) -> Self {
+        self.body.request_originating_ip = crate::Nullable::Value(
+            request_originating_ip.into(),
+        );
+        self
+    }
+
+    /// Sends `request_originating_ip` as `null`.
+    pub fn request_originating_ip_null(mut self) -> Self {
+        self.body.request_originating_ip = crate::Nullable::Null;
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(mut self, body: models::RefreshSessionRequest) -> Self {
-        self.body = Some(body);
+        self.body = body;
         self
     }
 
@@ -374,9 +440,7 @@ impl RefreshSession {
             format!("/sessions/{}/refresh", crate ::request::segment(& self.session_id)),
             self.options,
         );
-        if let Some(body) = &self.body {
-            call.json(body);
-        }
+        call.json(&self.body);
         call.send_json()
     }
 }
@@ -427,7 +491,7 @@ const CREATE_SESSION_TOKEN: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`SessionsApi::create_session_token`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`SessionsApi::create_session_token`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateSessionToken {
@@ -438,7 +502,21 @@ pub struct CreateSessionToken {
 }
 
 impl CreateSessionToken {
-    /// The request body (optional for this operation).
+    /// Use this parameter to override the default session token lifetime.
+    pub fn expires_in_seconds(mut self, expires_in_seconds: i64) -> Self {
+        self.body.get_or_insert_default().expires_in_seconds = crate::Nullable::Value(
+            expires_in_seconds,
+        );
+        self
+    }
+
+    /// Sends `expires_in_seconds` as `null`.
+    pub fn expires_in_seconds_null(mut self) -> Self {
+        self.body.get_or_insert_default().expires_in_seconds = crate::Nullable::Null;
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(mut self, body: models::CreateSessionTokenRequest) -> Self {
         self.body = Some(body);
         self
@@ -474,7 +552,7 @@ const CREATE_SESSION_TOKEN_FROM_TEMPLATE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`SessionsApi::create_session_token_from_template`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`SessionsApi::create_session_token_from_template`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateSessionTokenFromTemplate {
@@ -486,7 +564,21 @@ pub struct CreateSessionTokenFromTemplate {
 }
 
 impl CreateSessionTokenFromTemplate {
-    /// The request body (optional for this operation).
+    /// Use this parameter to override the JWT lifetime.
+    pub fn expires_in_seconds(mut self, expires_in_seconds: i64) -> Self {
+        self.body.get_or_insert_default().expires_in_seconds = crate::Nullable::Value(
+            expires_in_seconds,
+        );
+        self
+    }
+
+    /// Sends `expires_in_seconds` as `null`.
+    pub fn expires_in_seconds_null(mut self) -> Self {
+        self.body.get_or_insert_default().expires_in_seconds = crate::Nullable::Null;
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(mut self, body: models::CreateSessionTokenFromTemplateRequest) -> Self {
         self.body = Some(body);
         self

@@ -24,11 +24,11 @@ impl<'c> SignInTokensApi<'c> {
     /// You can optionally supply a different duration in seconds using the `expires_in_seconds` property.
     ///
     /// `POST /sign_in_tokens`
-    pub fn create_sign_in_token(&self) -> CreateSignInToken {
+    pub fn create_sign_in_token(&self, user_id: impl Into<String>) -> CreateSignInToken {
         CreateSignInToken {
             client: self.client.clone(),
             options: RequestOptions::default(),
-            body: None,
+            body: models::CreateSignInTokenRequest::new(user_id),
         }
     }
 
@@ -56,19 +56,47 @@ const CREATE_SIGN_IN_TOKEN: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`SignInTokensApi::create_sign_in_token`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`SignInTokensApi::create_sign_in_token`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateSignInToken {
     client: crate::Client,
     options: RequestOptions,
-    body: Option<models::CreateSignInTokenRequest>,
+    body: models::CreateSignInTokenRequest,
 }
 
 impl CreateSignInToken {
-    /// The request body (optional for this operation).
+    /// The ID of the organization to activate when the user signs in.
+    /// Organizations must be enabled for the instance, and the user must be a member of the organization.
+    pub fn org_id(mut self, org_id: impl Into<String>) -> Self {
+        self.body.org_id = crate::Nullable::Value(org_id.into());
+        self
+    }
+
+    /// Sends `org_id` as `null`.
+    pub fn org_id_null(mut self) -> Self {
+        self.body.org_id = crate::Nullable::Null;
+        self
+    }
+
+    /// Optional parameter to specify the life duration of the sign in token in seconds.
+    /// By default, the duration is 30 days.
+    ///
+    /// The server uses `2592000` when this is not sent.
+    pub fn expires_in_seconds(mut self, expires_in_seconds: i64) -> Self {
+        self.body.expires_in_seconds = crate::Nullable::Value(expires_in_seconds);
+        self
+    }
+
+    /// Sends `expires_in_seconds` as `null`.
+    pub fn expires_in_seconds_null(mut self) -> Self {
+        self.body.expires_in_seconds = crate::Nullable::Null;
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(mut self, body: models::CreateSignInTokenRequest) -> Self {
-        self.body = Some(body);
+        self.body = body;
         self
     }
 
@@ -86,9 +114,7 @@ impl CreateSignInToken {
             "/sign_in_tokens".to_owned(),
             self.options,
         );
-        if let Some(body) = &self.body {
-            call.json(body);
-        }
+        call.json(&self.body);
         call.send_json()
     }
 }

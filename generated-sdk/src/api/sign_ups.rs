@@ -89,7 +89,7 @@ const UPDATE_SIGN_UP: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`SignUpsApi::update_sign_up`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`SignUpsApi::update_sign_up`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UpdateSignUp {
@@ -100,7 +100,36 @@ pub struct UpdateSignUp {
 }
 
 impl UpdateSignUp {
-    /// The request body (optional for this operation).
+    /// The ID of the guest attempting to sign up as used in your external systems or your previous authentication solution.
+    /// This will be copied to the resulting user when the sign-up is completed.
+    pub fn external_id(mut self, external_id: impl Into<String>) -> Self {
+        self.body.get_or_insert_default().external_id = crate::Nullable::Value(
+            external_id.into(),
+        );
+        self
+    }
+
+    /// Sends `external_id` as `null`.
+    pub fn external_id_null(mut self) -> Self {
+        self.body.get_or_insert_default().external_id = crate::Nullable::Null;
+        self
+    }
+
+    /// If true, the sign-up will be marked as a custom action.
+    pub fn custom_action(mut self, custom_action: bool) -> Self {
+        self.body.get_or_insert_default().custom_action = crate::Nullable::Value(
+            custom_action,
+        );
+        self
+    }
+
+    /// Sends `custom_action` as `null`.
+    pub fn custom_action_null(mut self) -> Self {
+        self.body.get_or_insert_default().custom_action = crate::Nullable::Null;
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(mut self, body: models::UpdateSignUpRequest) -> Self {
         self.body = Some(body);
         self

@@ -72,11 +72,11 @@ impl<'c> UsersApi<'c> {
     /// The following rate limit rules apply to this endpoint: 1000 requests per 10 seconds for production instances and 100 requests per 10 seconds for development instances
     ///
     /// `POST /users`
-    pub fn create_user(&self, body: models::CreateUserRequest) -> CreateUser {
+    pub fn create_user(&self) -> CreateUser {
         CreateUser {
             client: self.client.clone(),
             options: RequestOptions::default(),
-            body,
+            body: models::CreateUserRequest::default(),
         }
     }
 
@@ -153,16 +153,12 @@ impl<'c> UsersApi<'c> {
     /// Use `PATCH /v1/users/{user_id}/metadata` to merge updates into existing metadata, or `PUT /v1/users/{user_id}/metadata` to replace a metadata field entirely.
     ///
     /// `PATCH /users/{user_id}`
-    pub fn update_user(
-        &self,
-        user_id: impl Into<String>,
-        body: models::UpdateUserRequest,
-    ) -> UpdateUser {
+    pub fn update_user(&self, user_id: impl Into<String>) -> UpdateUser {
         UpdateUser {
             client: self.client.clone(),
             options: RequestOptions::default(),
             user_id: user_id.into(),
-            body,
+            body: models::UpdateUserRequest::default(),
         }
     }
 
@@ -197,11 +193,14 @@ impl<'c> UsersApi<'c> {
     /// Marks multiple users as banned, which means that all their sessions are revoked and they are not allowed to sign in again.
     ///
     /// `POST /users/ban`
-    pub fn users_ban(&self, body: models::UsersBanRequest) -> UsersBan {
+    pub fn users_ban(
+        &self,
+        user_ids: impl IntoIterator<Item = impl Into<String>>,
+    ) -> UsersBan {
         UsersBan {
             client: self.client.clone(),
             options: RequestOptions::default(),
-            body,
+            body: models::UsersBanRequest::new(user_ids),
         }
     }
 
@@ -210,11 +209,14 @@ impl<'c> UsersApi<'c> {
     /// Removes the ban mark from multiple users.
     ///
     /// `POST /users/unban`
-    pub fn users_unban(&self, body: models::UsersUnbanRequest) -> UsersUnban {
+    pub fn users_unban(
+        &self,
+        user_ids: impl IntoIterator<Item = impl Into<String>>,
+    ) -> UsersUnban {
         UsersUnban {
             client: self.client.clone(),
             options: RequestOptions::default(),
-            body,
+            body: models::UsersUnbanRequest::new(user_ids),
         }
     }
 
@@ -253,13 +255,12 @@ impl<'c> UsersApi<'c> {
     pub fn set_user_profile_image(
         &self,
         user_id: impl Into<String>,
-        body: models::SetUserProfileImageRequest,
     ) -> SetUserProfileImage {
         SetUserProfileImage {
             client: self.client.clone(),
             options: RequestOptions::default(),
             user_id: user_id.into(),
-            body,
+            body: models::SetUserProfileImageRequest::default(),
         }
     }
 
@@ -373,13 +374,19 @@ impl<'c> UsersApi<'c> {
     pub fn adjust_user_billing_credit_balance(
         &self,
         user_id: impl Into<String>,
-        body: models::AdjustCreditBalanceRequest,
+        amount: i64,
+        action: impl Into<models::AdjustCreditBalanceRequestAction>,
+        idempotency_key: impl Into<String>,
     ) -> AdjustUserBillingCreditBalance {
         AdjustUserBillingCreditBalance {
             client: self.client.clone(),
             options: RequestOptions::default(),
             user_id: user_id.into(),
-            body,
+            body: models::AdjustCreditBalanceRequest::new(
+                amount,
+                action,
+                idempotency_key,
+            ),
         }
     }
 
@@ -467,12 +474,16 @@ impl<'c> UsersApi<'c> {
     /// Useful for custom auth flows and re-verification.
     ///
     /// `POST /users/{user_id}/verify_password`
-    pub fn verify_password(&self, user_id: impl Into<String>) -> VerifyPassword {
+    pub fn verify_password(
+        &self,
+        user_id: impl Into<String>,
+        password: impl Into<String>,
+    ) -> VerifyPassword {
         VerifyPassword {
             client: self.client.clone(),
             options: RequestOptions::default(),
             user_id: user_id.into(),
-            body: None,
+            body: models::VerifyPasswordRequest::new(password),
         }
     }
 
@@ -484,12 +495,16 @@ impl<'c> UsersApi<'c> {
     /// Useful for custom auth flows and re-verification.
     ///
     /// `POST /users/{user_id}/verify_totp`
-    pub fn verify_totp(&self, user_id: impl Into<String>) -> VerifyTotp {
+    pub fn verify_totp(
+        &self,
+        user_id: impl Into<String>,
+        code: impl Into<String>,
+    ) -> VerifyTotp {
         VerifyTotp {
             client: self.client.clone(),
             options: RequestOptions::default(),
             user_id: user_id.into(),
-            body: None,
+            body: models::VerifyTotpRequest::new(code),
         }
     }
 
@@ -1028,7 +1043,7 @@ const CREATE_USER: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::create_user`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`UsersApi::create_user`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateUser {
@@ -1038,6 +1053,411 @@ pub struct CreateUser {
 }
 
 impl CreateUser {
+    /// The ID of the user as used in your external systems or your previous authentication solution.
+    /// Must be unique across your instance.
+    pub fn external_id(mut self, external_id: impl Into<String>) -> Self {
+        self.body.external_id = crate::Nullable::Value(external_id.into());
+        self
+    }
+
+    /// Sends `external_id` as `null`.
+    pub fn external_id_null(mut self) -> Self {
+        self.body.external_id = crate::Nullable::Null;
+        self
+    }
+
+    /// The first name to assign to the user
+    pub fn first_name(mut self, first_name: impl Into<String>) -> Self {
+        self.body.first_name = crate::Nullable::Value(first_name.into());
+        self
+    }
+
+    /// Sends `first_name` as `null`.
+    pub fn first_name_null(mut self) -> Self {
+        self.body.first_name = crate::Nullable::Null;
+        self
+    }
+
+    /// The last name to assign to the user
+    pub fn last_name(mut self, last_name: impl Into<String>) -> Self {
+        self.body.last_name = crate::Nullable::Value(last_name.into());
+        self
+    }
+
+    /// Sends `last_name` as `null`.
+    pub fn last_name_null(mut self) -> Self {
+        self.body.last_name = crate::Nullable::Null;
+        self
+    }
+
+    /// The locale to assign to the user (e.g., "en-US", "fr-FR")
+    pub fn locale(mut self, locale: impl Into<String>) -> Self {
+        self.body.locale = crate::Nullable::Value(locale.into());
+        self
+    }
+
+    /// Sends `locale` as `null`.
+    pub fn locale_null(mut self) -> Self {
+        self.body.locale = crate::Nullable::Null;
+        self
+    }
+
+    /// Email addresses to add to the user.
+    /// Must be unique across your instance.
+    /// The first email address will be set as the user's primary email address.
+    /// Created verified by default; see `email_address_identification_status` to create them reserved.
+    pub fn email_address(
+        mut self,
+        email_address: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.body.email_address = Some(
+            email_address.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// Controls the status each email address is created with. Runs parallel to
+    /// `email_address`: when provided, it must contain exactly one item per email
+    /// address, applied by position. When omitted or empty, every email address is
+    /// created `verified`. Set an item to `reserved` to create the corresponding
+    /// email address reserved instead (unverified but usable for sign-in and locked
+    /// so no other user can claim it).
+    pub fn email_address_identification_status(
+        mut self,
+        email_address_identification_status: impl IntoIterator<
+            Item = impl Into<
+                models::CreateUserRequestEmailAddressIdentificationStatusItem,
+            >,
+        >,
+    ) -> Self {
+        self.body.email_address_identification_status = Some(
+            email_address_identification_status.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// Phone numbers to add to the user.
+    /// Must be unique across your instance.
+    /// The first phone number will be set as the user's primary phone number.
+    /// Created verified by default; see `phone_number_identification_status` to create them reserved.
+    pub fn phone_number(
+        mut self,
+        phone_number: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.body.phone_number = Some(
+            phone_number.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// Controls the status each phone number is created with. Runs parallel to
+    /// `phone_number`: when provided, it must contain exactly one item per phone
+    /// number, applied by position. When omitted or empty, every phone number is
+    /// created `verified`. Set an item to `reserved` to create the corresponding
+    /// phone number reserved instead (unverified but usable for sign-in and locked
+    /// so no other user can claim it).
+    pub fn phone_number_identification_status(
+        mut self,
+        phone_number_identification_status: impl IntoIterator<
+            Item = impl Into<
+                models::CreateUserRequestEmailAddressIdentificationStatusItem,
+            >,
+        >,
+    ) -> Self {
+        self.body.phone_number_identification_status = Some(
+            phone_number_identification_status.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// Web3 wallets to add to the user.
+    /// Must be unique across your instance.
+    /// The first wallet will be set as the user's primary wallet.
+    pub fn web3_wallet(
+        mut self,
+        web3_wallet: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.body.web3_wallet = Some(web3_wallet.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The username to give to the user.
+    /// It must be unique across your instance.
+    pub fn username(mut self, username: impl Into<String>) -> Self {
+        self.body.username = crate::Nullable::Value(username.into());
+        self
+    }
+
+    /// Sends `username` as `null`.
+    pub fn username_null(mut self) -> Self {
+        self.body.username = crate::Nullable::Null;
+        self
+    }
+
+    /// The plaintext password to give the user.
+    /// Must be at least 8 characters long, and cannot be in any list of hacked passwords.
+    pub fn password(mut self, password: impl Into<String>) -> Self {
+        self.body.password = crate::Nullable::Value(password.into());
+        self
+    }
+
+    /// Sends `password` as `null`.
+    pub fn password_null(mut self) -> Self {
+        self.body.password = crate::Nullable::Null;
+        self
+    }
+
+    /// In case you already have the password digests and not the passwords, you can use them for the newly created user via this property.
+    /// The digests should be generated with one of the supported algorithms.
+    /// The hashing algorithm can be specified using the `password_hasher` property.
+    pub fn password_digest(mut self, password_digest: impl Into<String>) -> Self {
+        self.body.password_digest = crate::Nullable::Value(password_digest.into());
+        self
+    }
+
+    /// Sends `password_digest` as `null`.
+    pub fn password_digest_null(mut self) -> Self {
+        self.body.password_digest = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `password_hasher` in the request body.
+    pub fn password_hasher(
+        mut self,
+        password_hasher: impl Into<models::PasswordHasher>,
+    ) -> Self {
+        self.body.password_hasher = Some(password_hasher.into());
+        self
+    }
+
+    /// When set to `true` all password checks are skipped.
+    /// It is recommended to use this method only when migrating plaintext passwords to Clerk.
+    /// Upon migration the user base should be prompted to pick stronger password.
+    pub fn skip_password_checks(mut self, skip_password_checks: bool) -> Self {
+        self.body.skip_password_checks = crate::Nullable::Value(skip_password_checks);
+        self
+    }
+
+    /// Sends `skip_password_checks` as `null`.
+    pub fn skip_password_checks_null(mut self) -> Self {
+        self.body.skip_password_checks = crate::Nullable::Null;
+        self
+    }
+
+    /// When set to `true`, `password` is not required anymore when creating the user and can be omitted.
+    /// This is useful when you are trying to create a user that doesn't have a password, in an instance that is using passwords.
+    /// Please note that you cannot use this flag if password is the only way for a user to sign into your instance.
+    pub fn skip_password_requirement(mut self, skip_password_requirement: bool) -> Self {
+        self.body.skip_password_requirement = crate::Nullable::Value(
+            skip_password_requirement,
+        );
+        self
+    }
+
+    /// Sends `skip_password_requirement` as `null`.
+    pub fn skip_password_requirement_null(mut self) -> Self {
+        self.body.skip_password_requirement = crate::Nullable::Null;
+        self
+    }
+
+    /// In case TOTP is configured on the instance, you can provide the secret to enable it on the newly created user without the need to reset it.
+    /// Please note that currently the supported options are:
+    /// * Period: 30 seconds
+    /// * Code length: 6 digits
+    /// * Algorithm: SHA1
+    pub fn totp_secret(mut self, totp_secret: impl Into<String>) -> Self {
+        self.body.totp_secret = crate::Nullable::Value(totp_secret.into());
+        self
+    }
+
+    /// Sends `totp_secret` as `null`.
+    pub fn totp_secret_null(mut self) -> Self {
+        self.body.totp_secret = crate::Nullable::Null;
+        self
+    }
+
+    /// If Backup Codes are configured on the instance, you can provide them to enable it on the newly created user without the need to reset them.
+    /// You must provide the backup codes in plain format or the corresponding bcrypt digest.
+    pub fn backup_codes(
+        mut self,
+        backup_codes: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.body.backup_codes = Some(
+            backup_codes.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// Metadata saved on the user, that is visible to both your Frontend and Backend APIs
+    pub fn public_metadata(
+        mut self,
+        public_metadata: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.body.public_metadata = Some(public_metadata.into());
+        self
+    }
+
+    /// Metadata saved on the user, that is only visible to your Backend API
+    pub fn private_metadata(
+        mut self,
+        private_metadata: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.body.private_metadata = Some(private_metadata.into());
+        self
+    }
+
+    /// Metadata saved on the user, that can be updated from both the Frontend and Backend APIs.
+    /// Note: Since this data can be modified from the frontend, it is not guaranteed to be safe.
+    pub fn unsafe_metadata(
+        mut self,
+        unsafe_metadata: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.body.unsafe_metadata = Some(unsafe_metadata.into());
+        self
+    }
+
+    /// If enabled, user can delete themselves via FAPI.
+    pub fn delete_self_enabled(mut self, delete_self_enabled: bool) -> Self {
+        self.body.delete_self_enabled = crate::Nullable::Value(delete_self_enabled);
+        self
+    }
+
+    /// Sends `delete_self_enabled` as `null`.
+    pub fn delete_self_enabled_null(mut self) -> Self {
+        self.body.delete_self_enabled = crate::Nullable::Null;
+        self
+    }
+
+    /// A custom timestamp denoting _when_ the user accepted legal requirements, specified in RFC3339 format (e.g. `2012-10-20T07:15:20.902Z`).
+    pub fn legal_accepted_at(mut self, legal_accepted_at: impl Into<String>) -> Self {
+        self.body.legal_accepted_at = crate::Nullable::Value(legal_accepted_at.into());
+        self
+    }
+
+    /// Sends `legal_accepted_at` as `null`.
+    pub fn legal_accepted_at_null(mut self) -> Self {
+        self.body.legal_accepted_at = crate::Nullable::Null;
+        self
+    }
+
+    /// When set to `true` all legal checks are skipped.
+    /// It is not recommended to skip legal checks unless you are migrating a user to Clerk.
+    pub fn skip_legal_checks(mut self, skip_legal_checks: bool) -> Self {
+        self.body.skip_legal_checks = crate::Nullable::Value(skip_legal_checks);
+        self
+    }
+
+    /// Sends `skip_legal_checks` as `null`.
+    pub fn skip_legal_checks_null(mut self) -> Self {
+        self.body.skip_legal_checks = crate::Nullable::Null;
+        self
+    }
+
+    /// When set to `true`, identification types are not enforced.
+    /// At least one identification type must be enabled and provided on your instance (email, phone, web3 wallet, or username).
+    /// Users created without required identification types cannot use those authentication strategies
+    /// It is not recommended to use this flag unless you need to allow Clerk UI components to prompt for required fields while BAPI creates users with minimal data, or for migration a user to Clerk.
+    pub fn skip_user_requirement(mut self, skip_user_requirement: bool) -> Self {
+        self.body.skip_user_requirement = crate::Nullable::Value(skip_user_requirement);
+        self
+    }
+
+    /// Sends `skip_user_requirement` as `null`.
+    pub fn skip_user_requirement_null(mut self) -> Self {
+        self.body.skip_user_requirement = crate::Nullable::Null;
+        self
+    }
+
+    /// If enabled, user can create organizations via FAPI.
+    pub fn create_organization_enabled(
+        mut self,
+        create_organization_enabled: bool,
+    ) -> Self {
+        self.body.create_organization_enabled = crate::Nullable::Value(
+            create_organization_enabled,
+        );
+        self
+    }
+
+    /// Sends `create_organization_enabled` as `null`.
+    pub fn create_organization_enabled_null(mut self) -> Self {
+        self.body.create_organization_enabled = crate::Nullable::Null;
+        self
+    }
+
+    /// The maximum number of organizations the user can create. 0 means unlimited.
+    pub fn create_organizations_limit(
+        mut self,
+        create_organizations_limit: i64,
+    ) -> Self {
+        self.body.create_organizations_limit = crate::Nullable::Value(
+            create_organizations_limit,
+        );
+        self
+    }
+
+    /// Sends `create_organizations_limit` as `null`.
+    pub fn create_organizations_limit_null(mut self) -> Self {
+        self.body.create_organizations_limit = crate::Nullable::Null;
+        self
+    }
+
+    /// A custom date/time denoting _when_ the user signed up to the application, specified in RFC3339 format (e.g. `2012-10-20T07:15:20.902Z`).
+    pub fn created_at(mut self, created_at: impl Into<String>) -> Self {
+        self.body.created_at = crate::Nullable::Value(created_at.into());
+        self
+    }
+
+    /// Sends `created_at` as `null`.
+    pub fn created_at_null(mut self) -> Self {
+        self.body.created_at = crate::Nullable::Null;
+        self
+    }
+
+    /// When set to `true`, the user will bypass Device Trust checks during sign-in.
+    pub fn bypass_client_trust(mut self, bypass_client_trust: bool) -> Self {
+        self.body.bypass_client_trust = crate::Nullable::Value(bypass_client_trust);
+        self
+    }
+
+    /// Sends `bypass_client_trust` as `null`.
+    pub fn bypass_client_trust_null(mut self) -> Self {
+        self.body.bypass_client_trust = crate::Nullable::Null;
+        self
+    }
+
+    /// When set to `true`, the user is created already banned and cannot sign in.
+    /// Requires the same plan support as the ban user endpoint.
+    pub fn banned(mut self, banned: bool) -> Self {
+        self.body.banned = crate::Nullable::Value(banned);
+        self
+    }
+
+    /// Sends `banned` as `null`.
+    pub fn banned_null(mut self) -> Self {
+        self.body.banned = crate::Nullable::Null;
+        self
+    }
+
+    /// When set to `true`, the user is created already locked.
+    /// Requires the user lockout feature to be enabled on the instance.
+    pub fn locked(mut self, locked: bool) -> Self {
+        self.body.locked = crate::Nullable::Value(locked);
+        self
+    }
+
+    /// Sends `locked` as `null`.
+    pub fn locked_null(mut self) -> Self {
+        self.body.locked = crate::Nullable::Null;
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
+    pub fn body(mut self, body: models::CreateUserRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -1421,7 +1841,7 @@ const UPDATE_USER: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::update_user`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`UsersApi::update_user`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UpdateUser {
@@ -1432,6 +1852,336 @@ pub struct UpdateUser {
 }
 
 impl UpdateUser {
+    /// The ID of the user as used in your external systems or your previous authentication solution.
+    /// Must be unique across your instance.
+    pub fn external_id(mut self, external_id: impl Into<String>) -> Self {
+        self.body.external_id = crate::Nullable::Value(external_id.into());
+        self
+    }
+
+    /// Sends `external_id` as `null`.
+    pub fn external_id_null(mut self) -> Self {
+        self.body.external_id = crate::Nullable::Null;
+        self
+    }
+
+    /// The first name to assign to the user
+    pub fn first_name(mut self, first_name: impl Into<String>) -> Self {
+        self.body.first_name = crate::Nullable::Value(first_name.into());
+        self
+    }
+
+    /// Sends `first_name` as `null`.
+    pub fn first_name_null(mut self) -> Self {
+        self.body.first_name = crate::Nullable::Null;
+        self
+    }
+
+    /// The last name to assign to the user
+    pub fn last_name(mut self, last_name: impl Into<String>) -> Self {
+        self.body.last_name = crate::Nullable::Value(last_name.into());
+        self
+    }
+
+    /// Sends `last_name` as `null`.
+    pub fn last_name_null(mut self) -> Self {
+        self.body.last_name = crate::Nullable::Null;
+        self
+    }
+
+    /// The locale to assign to the user (e.g., "en-US", "fr-FR")
+    pub fn locale(mut self, locale: impl Into<String>) -> Self {
+        self.body.locale = crate::Nullable::Value(locale.into());
+        self
+    }
+
+    /// Sends `locale` as `null`.
+    pub fn locale_null(mut self) -> Self {
+        self.body.locale = crate::Nullable::Null;
+        self
+    }
+
+    /// The ID of the email address to set as primary.
+    /// It must be verified, and present on the current user.
+    pub fn primary_email_address_id(
+        mut self,
+        primary_email_address_id: impl Into<String>,
+    ) -> Self {
+        self.body.primary_email_address_id = crate::Nullable::Value(
+            primary_email_address_id.into(),
+        );
+        self
+    }
+
+    /// Sends `primary_email_address_id` as `null`.
+    pub fn primary_email_address_id_null(mut self) -> Self {
+        self.body.primary_email_address_id = crate::Nullable::Null;
+        self
+    }
+
+    /// If set to `true`, the user will be notified that their primary email address has changed.
+    /// By default, no notification is sent.
+    ///
+    /// The server uses `false` when this is not sent.
+    pub fn notify_primary_email_address_changed(
+        mut self,
+        notify_primary_email_address_changed: bool,
+    ) -> Self {
+        self.body.notify_primary_email_address_changed = crate::Nullable::Value(
+            notify_primary_email_address_changed,
+        );
+        self
+    }
+
+    /// Sends `notify_primary_email_address_changed` as `null`.
+    pub fn notify_primary_email_address_changed_null(mut self) -> Self {
+        self.body.notify_primary_email_address_changed = crate::Nullable::Null;
+        self
+    }
+
+    /// The ID of the phone number to set as primary.
+    /// It must be verified, and present on the current user.
+    pub fn primary_phone_number_id(
+        mut self,
+        primary_phone_number_id: impl Into<String>,
+    ) -> Self {
+        self.body.primary_phone_number_id = crate::Nullable::Value(
+            primary_phone_number_id.into(),
+        );
+        self
+    }
+
+    /// Sends `primary_phone_number_id` as `null`.
+    pub fn primary_phone_number_id_null(mut self) -> Self {
+        self.body.primary_phone_number_id = crate::Nullable::Null;
+        self
+    }
+
+    /// The ID of the web3 wallets to set as primary.
+    /// It must be verified, and present on the current user.
+    pub fn primary_web3_wallet_id(
+        mut self,
+        primary_web3_wallet_id: impl Into<String>,
+    ) -> Self {
+        self.body.primary_web3_wallet_id = crate::Nullable::Value(
+            primary_web3_wallet_id.into(),
+        );
+        self
+    }
+
+    /// Sends `primary_web3_wallet_id` as `null`.
+    pub fn primary_web3_wallet_id_null(mut self) -> Self {
+        self.body.primary_web3_wallet_id = crate::Nullable::Null;
+        self
+    }
+
+    /// The username to give to the user.
+    /// It must be unique across your instance.
+    pub fn username(mut self, username: impl Into<String>) -> Self {
+        self.body.username = crate::Nullable::Value(username.into());
+        self
+    }
+
+    /// Sends `username` as `null`.
+    pub fn username_null(mut self) -> Self {
+        self.body.username = crate::Nullable::Null;
+        self
+    }
+
+    /// The ID of the image to set as the user's profile image
+    pub fn profile_image_id(mut self, profile_image_id: impl Into<String>) -> Self {
+        self.body.profile_image_id = crate::Nullable::Value(profile_image_id.into());
+        self
+    }
+
+    /// Sends `profile_image_id` as `null`.
+    pub fn profile_image_id_null(mut self) -> Self {
+        self.body.profile_image_id = crate::Nullable::Null;
+        self
+    }
+
+    /// The plaintext password to give the user.
+    /// Must be at least 8 characters long, and cannot be in any list of hacked passwords.
+    pub fn password(mut self, password: impl Into<String>) -> Self {
+        self.body.password = crate::Nullable::Value(password.into());
+        self
+    }
+
+    /// Sends `password` as `null`.
+    pub fn password_null(mut self) -> Self {
+        self.body.password = crate::Nullable::Null;
+        self
+    }
+
+    /// In case you already have the password digests and not the passwords, you can use them for the newly created user via this property.
+    /// The digests should be generated with one of the supported algorithms.
+    /// The hashing algorithm can be specified using the `password_hasher` property.
+    pub fn password_digest(mut self, password_digest: impl Into<String>) -> Self {
+        self.body.password_digest = Some(password_digest.into());
+        self
+    }
+
+    /// Sets `password_hasher` in the request body.
+    pub fn password_hasher(
+        mut self,
+        password_hasher: impl Into<models::PasswordHasher>,
+    ) -> Self {
+        self.body.password_hasher = Some(password_hasher.into());
+        self
+    }
+
+    /// Set it to `true` if you're updating the user's password and want to skip any password policy settings check. This parameter can only be used when providing a `password`.
+    pub fn skip_password_checks(mut self, skip_password_checks: bool) -> Self {
+        self.body.skip_password_checks = crate::Nullable::Value(skip_password_checks);
+        self
+    }
+
+    /// Sends `skip_password_checks` as `null`.
+    pub fn skip_password_checks_null(mut self) -> Self {
+        self.body.skip_password_checks = crate::Nullable::Null;
+        self
+    }
+
+    /// Set to `true` to sign out the user from all their active sessions once their password is updated. This parameter can only be used when providing a `password`.
+    pub fn sign_out_of_other_sessions(
+        mut self,
+        sign_out_of_other_sessions: bool,
+    ) -> Self {
+        self.body.sign_out_of_other_sessions = crate::Nullable::Value(
+            sign_out_of_other_sessions,
+        );
+        self
+    }
+
+    /// Sends `sign_out_of_other_sessions` as `null`.
+    pub fn sign_out_of_other_sessions_null(mut self) -> Self {
+        self.body.sign_out_of_other_sessions = crate::Nullable::Null;
+        self
+    }
+
+    /// In case TOTP is configured on the instance, you can provide the secret to enable it on the specific user without the need to reset it.
+    pub fn totp_secret(mut self, totp_secret: impl Into<String>) -> Self {
+        self.body.totp_secret = crate::Nullable::Value(totp_secret.into());
+        self
+    }
+
+    /// Sends `totp_secret` as `null`.
+    pub fn totp_secret_null(mut self) -> Self {
+        self.body.totp_secret = crate::Nullable::Null;
+        self
+    }
+
+    /// If Backup Codes are configured on the instance, you can provide them to enable it on the specific user without the need to reset them.
+    pub fn backup_codes(
+        mut self,
+        backup_codes: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.body.backup_codes = Some(
+            backup_codes.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// If true, the user can delete themselves with the Frontend API.
+    pub fn delete_self_enabled(mut self, delete_self_enabled: bool) -> Self {
+        self.body.delete_self_enabled = crate::Nullable::Value(delete_self_enabled);
+        self
+    }
+
+    /// Sends `delete_self_enabled` as `null`.
+    pub fn delete_self_enabled_null(mut self) -> Self {
+        self.body.delete_self_enabled = crate::Nullable::Null;
+        self
+    }
+
+    /// If true, the user can create organizations with the Frontend API.
+    pub fn create_organization_enabled(
+        mut self,
+        create_organization_enabled: bool,
+    ) -> Self {
+        self.body.create_organization_enabled = crate::Nullable::Value(
+            create_organization_enabled,
+        );
+        self
+    }
+
+    /// Sends `create_organization_enabled` as `null`.
+    pub fn create_organization_enabled_null(mut self) -> Self {
+        self.body.create_organization_enabled = crate::Nullable::Null;
+        self
+    }
+
+    /// A custom timestamp denoting _when_ the user accepted legal requirements, specified in RFC3339 format.
+    pub fn legal_accepted_at(mut self, legal_accepted_at: impl Into<String>) -> Self {
+        self.body.legal_accepted_at = crate::Nullable::Value(legal_accepted_at.into());
+        self
+    }
+
+    /// Sends `legal_accepted_at` as `null`.
+    pub fn legal_accepted_at_null(mut self) -> Self {
+        self.body.legal_accepted_at = crate::Nullable::Null;
+        self
+    }
+
+    /// When set to `true` all legal checks are skipped.
+    pub fn skip_legal_checks(mut self, skip_legal_checks: bool) -> Self {
+        self.body.skip_legal_checks = crate::Nullable::Value(skip_legal_checks);
+        self
+    }
+
+    /// Sends `skip_legal_checks` as `null`.
+    pub fn skip_legal_checks_null(mut self) -> Self {
+        self.body.skip_legal_checks = crate::Nullable::Null;
+        self
+    }
+
+    /// The maximum number of organizations the user can create. 0 means unlimited.
+    pub fn create_organizations_limit(
+        mut self,
+        create_organizations_limit: i64,
+    ) -> Self {
+        self.body.create_organizations_limit = crate::Nullable::Value(
+            create_organizations_limit,
+        );
+        self
+    }
+
+    /// Sends `create_organizations_limit` as `null`.
+    pub fn create_organizations_limit_null(mut self) -> Self {
+        self.body.create_organizations_limit = crate::Nullable::Null;
+        self
+    }
+
+    /// A custom date/time denoting _when_ the user signed up to the application.
+    pub fn created_at(mut self, created_at: impl Into<String>) -> Self {
+        self.body.created_at = crate::Nullable::Value(created_at.into());
+        self
+    }
+
+    /// Sends `created_at` as `null`.
+    pub fn created_at_null(mut self) -> Self {
+        self.body.created_at = crate::Nullable::Null;
+        self
+    }
+
+    /// When set to `true`, the user will bypass Device Trust checks during sign-in.
+    pub fn bypass_client_trust(mut self, bypass_client_trust: bool) -> Self {
+        self.body.bypass_client_trust = crate::Nullable::Value(bypass_client_trust);
+        self
+    }
+
+    /// Sends `bypass_client_trust` as `null`.
+    pub fn bypass_client_trust_null(mut self) -> Self {
+        self.body.bypass_client_trust = crate::Nullable::Null;
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
+    pub fn body(mut self, body: models::UpdateUserRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -1534,7 +2284,7 @@ const USERS_BAN: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::users_ban`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`UsersApi::users_ban`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UsersBan {
@@ -1544,6 +2294,12 @@ pub struct UsersBan {
 }
 
 impl UsersBan {
+    /// The whole request body, in place of what the arguments and setters set.
+    pub fn body(mut self, body: models::UsersBanRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -1572,7 +2328,7 @@ const USERS_UNBAN: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::users_unban`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`UsersApi::users_unban`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UsersUnban {
@@ -1582,6 +2338,12 @@ pub struct UsersUnban {
 }
 
 impl UsersUnban {
+    /// The whole request body, in place of what the arguments and setters set.
+    pub fn body(mut self, body: models::UsersUnbanRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -1684,7 +2446,7 @@ const SET_USER_PROFILE_IMAGE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::set_user_profile_image`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`UsersApi::set_user_profile_image`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct SetUserProfileImage {
@@ -1695,6 +2457,18 @@ pub struct SetUserProfileImage {
 }
 
 impl SetUserProfileImage {
+    /// Sets `file` in the request body.
+    pub fn file(mut self, file: impl Into<crate::FilePart>) -> Self {
+        self.body.file = Some(file.into());
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
+    pub fn body(mut self, body: models::SetUserProfileImageRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -1760,7 +2534,7 @@ const REPLACE_USER_METADATA: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::replace_user_metadata`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`UsersApi::replace_user_metadata`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct ReplaceUserMetadata {
@@ -1771,7 +2545,41 @@ pub struct ReplaceUserMetadata {
 }
 
 impl ReplaceUserMetadata {
-    /// The request body (optional for this operation).
+    /// Metadata saved on the user, that is visible to both your frontend and backend.
+    /// The existing value will be replaced entirely with the new object.
+    pub fn public_metadata(
+        mut self,
+        public_metadata: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.body.get_or_insert_default().public_metadata = Some(public_metadata.into());
+        self
+    }
+
+    /// Metadata saved on the user that is only visible to your backend.
+    /// The existing value will be replaced entirely with the new object.
+    pub fn private_metadata(
+        mut self,
+        private_metadata: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.body.get_or_insert_default().private_metadata = Some(
+            private_metadata.into(),
+        );
+        self
+    }
+
+    /// Metadata saved on the user, that can be updated from both the Frontend and Backend APIs.
+    /// The existing value will be replaced entirely with the new object.
+    ///
+    /// Note: Since this data can be modified from the frontend, it is not guaranteed to be safe.
+    pub fn unsafe_metadata(
+        mut self,
+        unsafe_metadata: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.body.get_or_insert_default().unsafe_metadata = Some(unsafe_metadata.into());
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(mut self, body: models::ReplaceUserMetadataRequest) -> Self {
         self.body = Some(body);
         self
@@ -1807,7 +2615,7 @@ const UPDATE_USER_METADATA: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::update_user_metadata`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`UsersApi::update_user_metadata`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UpdateUserMetadata {
@@ -1818,7 +2626,41 @@ pub struct UpdateUserMetadata {
 }
 
 impl UpdateUserMetadata {
-    /// The request body (optional for this operation).
+    /// Metadata saved on the user, that is visible to both your frontend and backend.
+    /// The new object will be merged with the existing value.
+    pub fn public_metadata(
+        mut self,
+        public_metadata: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.body.get_or_insert_default().public_metadata = Some(public_metadata.into());
+        self
+    }
+
+    /// Metadata saved on the user that is only visible to your backend.
+    /// The new object will be merged with the existing value.
+    pub fn private_metadata(
+        mut self,
+        private_metadata: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.body.get_or_insert_default().private_metadata = Some(
+            private_metadata.into(),
+        );
+        self
+    }
+
+    /// Metadata saved on the user, that can be updated from both the Frontend and Backend APIs.
+    /// The new object will be merged with the existing value.
+    ///
+    /// Note: Since this data can be modified from the frontend, it is not guaranteed to be safe.
+    pub fn unsafe_metadata(
+        mut self,
+        unsafe_metadata: impl Into<serde_json::Value>,
+    ) -> Self {
+        self.body.get_or_insert_default().unsafe_metadata = Some(unsafe_metadata.into());
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(mut self, body: models::UpdateUserMetadataRequest) -> Self {
         self.body = Some(body);
         self
@@ -1935,7 +2777,7 @@ const ADJUST_USER_BILLING_CREDIT_BALANCE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::adjust_user_billing_credit_balance`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`UsersApi::adjust_user_billing_credit_balance`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct AdjustUserBillingCreditBalance {
@@ -1946,6 +2788,24 @@ pub struct AdjustUserBillingCreditBalance {
 }
 
 impl AdjustUserBillingCreditBalance {
+    /// The currency code (e.g. "USD"). Defaults to USD if not provided.
+    pub fn currency(mut self, currency: impl Into<String>) -> Self {
+        self.body.currency = Some(currency.into());
+        self
+    }
+
+    /// An optional note to attach to the ledger entry.
+    pub fn note(mut self, note: impl Into<String>) -> Self {
+        self.body.note = Some(note.into());
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
+    pub fn body(mut self, body: models::AdjustCreditBalanceRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -2244,7 +3104,7 @@ const REMOVE_USER_PASSWORD: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::remove_user_password`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`UsersApi::remove_user_password`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct RemoveUserPassword {
@@ -2255,7 +3115,20 @@ pub struct RemoveUserPassword {
 }
 
 impl RemoveUserPassword {
-    /// The request body (optional for this operation).
+    /// Set to `true` to revoke all of the user's active sessions after removing the password.
+    ///
+    /// The server uses `false` when this is not sent.
+    pub fn sign_out_of_other_sessions(
+        mut self,
+        sign_out_of_other_sessions: bool,
+    ) -> Self {
+        self.body.get_or_insert_default().sign_out_of_other_sessions = Some(
+            sign_out_of_other_sessions,
+        );
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(mut self, body: models::RemoveUserPasswordRequest) -> Self {
         self.body = Some(body);
         self
@@ -2293,20 +3166,20 @@ const VERIFY_PASSWORD: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::verify_password`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`UsersApi::verify_password`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct VerifyPassword {
     client: crate::Client,
     options: RequestOptions,
     user_id: String,
-    body: Option<models::VerifyPasswordRequest>,
+    body: models::VerifyPasswordRequest,
 }
 
 impl VerifyPassword {
-    /// The request body (optional for this operation).
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(mut self, body: models::VerifyPasswordRequest) -> Self {
-        self.body = Some(body);
+        self.body = body;
         self
     }
 
@@ -2326,9 +3199,7 @@ impl VerifyPassword {
             ),
             self.options,
         );
-        if let Some(body) = &self.body {
-            call.json(body);
-        }
+        call.json(&self.body);
         call.send_json()
     }
 }
@@ -2342,20 +3213,20 @@ const VERIFY_TOTP: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::verify_totp`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`UsersApi::verify_totp`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct VerifyTotp {
     client: crate::Client,
     options: RequestOptions,
     user_id: String,
-    body: Option<models::VerifyTotpRequest>,
+    body: models::VerifyTotpRequest,
 }
 
 impl VerifyTotp {
-    /// The request body (optional for this operation).
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(mut self, body: models::VerifyTotpRequest) -> Self {
-        self.body = Some(body);
+        self.body = body;
         self
     }
 
@@ -2373,9 +3244,7 @@ impl VerifyTotp {
             format!("/users/{}/verify_totp", crate ::request::segment(& self.user_id)),
             self.options,
         );
-        if let Some(body) = &self.body {
-            call.json(body);
-        }
+        call.json(&self.body);
         call.send_json()
     }
 }
@@ -2703,7 +3572,7 @@ const SET_USER_PASSWORD_COMPROMISED: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::set_user_password_compromised`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`UsersApi::set_user_password_compromised`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct SetUserPasswordCompromised {
@@ -2714,7 +3583,21 @@ pub struct SetUserPasswordCompromised {
 }
 
 impl SetUserPasswordCompromised {
-    /// The request body (optional for this operation).
+    /// Sets `revoke_all_sessions` in the request body.
+    pub fn revoke_all_sessions(mut self, revoke_all_sessions: bool) -> Self {
+        self.body.get_or_insert_default().revoke_all_sessions = crate::Nullable::Value(
+            revoke_all_sessions,
+        );
+        self
+    }
+
+    /// Sends `revoke_all_sessions` as `null`.
+    pub fn revoke_all_sessions_null(mut self) -> Self {
+        self.body.get_or_insert_default().revoke_all_sessions = crate::Nullable::Null;
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(mut self, body: models::SetUserPasswordCompromisedRequest) -> Self {
         self.body = Some(body);
         self

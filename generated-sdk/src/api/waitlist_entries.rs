@@ -42,11 +42,14 @@ impl<'c> WaitlistEntriesApi<'c> {
     /// If the email address is already on the waitlist, no new entry will be created and the existing waitlist entry will be returned.
     ///
     /// `POST /waitlist_entries`
-    pub fn create_waitlist_entry(&self) -> CreateWaitlistEntry {
+    pub fn create_waitlist_entry(
+        &self,
+        email_address: impl Into<String>,
+    ) -> CreateWaitlistEntry {
         CreateWaitlistEntry {
             client: self.client.clone(),
             options: RequestOptions::default(),
-            body: None,
+            body: models::CreateWaitlistEntryRequest::new(email_address),
         }
     }
 
@@ -241,19 +244,34 @@ const CREATE_WAITLIST_ENTRY: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`WaitlistEntriesApi::create_waitlist_entry`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`WaitlistEntriesApi::create_waitlist_entry`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateWaitlistEntry {
     client: crate::Client,
     options: RequestOptions,
-    body: Option<models::CreateWaitlistEntryRequest>,
+    body: models::CreateWaitlistEntryRequest,
 }
 
 impl CreateWaitlistEntry {
-    /// The request body (optional for this operation).
+    /// Optional flag which denotes whether a confirmation email should be sent to the given email address.
+    /// Defaults to `true`.
+    ///
+    /// The server uses `true` when this is not sent.
+    pub fn notify(mut self, notify: bool) -> Self {
+        self.body.notify = crate::Nullable::Value(notify);
+        self
+    }
+
+    /// Sends `notify` as `null`.
+    pub fn notify_null(mut self) -> Self {
+        self.body.notify = crate::Nullable::Null;
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(mut self, body: models::CreateWaitlistEntryRequest) -> Self {
-        self.body = Some(body);
+        self.body = body;
         self
     }
 
@@ -271,9 +289,7 @@ impl CreateWaitlistEntry {
             "/waitlist_entries".to_owned(),
             self.options,
         );
-        if let Some(body) = &self.body {
-            call.json(body);
-        }
+        call.json(&self.body);
         call.send_json()
     }
 }
@@ -376,7 +392,7 @@ const INVITE_WAITLIST_ENTRY: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`WaitlistEntriesApi::invite_waitlist_entry`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`WaitlistEntriesApi::invite_waitlist_entry`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct InviteWaitlistEntry {
@@ -387,7 +403,23 @@ pub struct InviteWaitlistEntry {
 }
 
 impl InviteWaitlistEntry {
-    /// The request body (optional for this operation).
+    /// Whether an invitation should be created if there is already an existing invitation for this email address, or it's claimed by another user.
+    ///
+    /// The server uses `false` when this is not sent.
+    pub fn ignore_existing(mut self, ignore_existing: bool) -> Self {
+        self.body.get_or_insert_default().ignore_existing = crate::Nullable::Value(
+            ignore_existing,
+        );
+        self
+    }
+
+    /// Sends `ignore_existing` as `null`.
+    pub fn ignore_existing_null(mut self) -> Self {
+        self.body.get_or_insert_default().ignore_existing = crate::Nullable::Null;
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(mut self, body: models::InviteWaitlistEntryRequest) -> Self {
         self.body = Some(body);
         self

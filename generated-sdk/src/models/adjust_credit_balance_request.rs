@@ -7,6 +7,7 @@
 /// and
 /// [`OrganizationsApi::adjust_organization_billing_credit_balance`](crate::api::OrganizationsApi::adjust_organization_billing_credit_balance).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct AdjustCreditBalanceRequest {
     /// The credit amount in cents. Must be greater than zero.
     pub amount: i64,
@@ -26,12 +27,12 @@ impl AdjustCreditBalanceRequest {
     /// A [`AdjustCreditBalanceRequest`] with its required fields; the others start unset.
     pub fn new(
         amount: i64,
-        action: AdjustCreditBalanceRequestAction,
+        action: impl Into<AdjustCreditBalanceRequestAction>,
         idempotency_key: impl Into<String>,
     ) -> Self {
         Self {
             amount,
-            action,
+            action: action.into(),
             currency: Default::default(),
             idempotency_key: idempotency_key.into(),
             note: Default::default(),

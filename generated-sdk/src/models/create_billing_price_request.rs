@@ -5,6 +5,7 @@
 /// The request body of
 /// [`BillingApi::create_billing_price`](crate::api::BillingApi::create_billing_price).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateBillingPriceRequest {
     /// The ID of the plan this price belongs to.
     pub plan_id: String,

@@ -5,6 +5,7 @@
 /// The request body of
 /// [`BillingApi::extend_billing_subscription_item_free_trial`](crate::api::BillingApi::extend_billing_subscription_item_free_trial).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ExtendFreeTrialRequest {
     /// RFC3339 timestamp to extend the free trial to.
     /// Must be in the future and not more than 365 days from now.

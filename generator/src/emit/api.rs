@@ -7,8 +7,8 @@ use quote::{format_ident, quote};
 
 use super::types::{self, doc_attrs, ident};
 use crate::ir::{
-    Api, Body, BodyMedia, Crate, Group, Operation, PageShape, Param, ParamLocation, Presence, ResponseBody, TypeKind,
-    TypeRef,
+    Api, Body, BodyField, BodyMedia, Crate, Field, Group, Operation, PageShape, Param, ParamLocation, Presence,
+    ResponseBody, TypeKind, TypeRef,
 };
 use crate::names::{self, Namespace};
 
@@ -129,7 +129,11 @@ fn group_method(api: &Api, op: &Operation, builder: &str) -> TokenStream {
             inits.push(quote!(#f: None));
         }
     }
-    if let Some(body) = &op.body {
+    if let Some(object) = ObjectBody::of(api, op) {
+        let (body_args, init) = object.arguments(api);
+        args.extend(body_args);
+        inits.push(quote!(body: #init));
+    } else if let Some(body) = &op.body {
         let input = BodyInput::of(api, body);
         if body.required {
             let (arg_ty, convert) = (input.arg, input.convert);
@@ -182,6 +186,116 @@ impl BodyInput {
             }
         };
         BodyInput { field, arg, convert: quote!(body.into()) }
+    }
+}
+
+/// An object body (JSON, form or multipart), set property by property: required properties are
+/// arguments of the operation method (after the path parameters), the others setters on
+/// its builder, and `.body(…)` replaces the whole body.
+struct ObjectBody<'a> {
+    /// The body struct.
+    ty: &'a TypeRef,
+    /// Its fields.
+    fields: &'a [Field],
+    /// Sent as `multipart/form-data`.
+    multipart: bool,
+    /// The arguments and setters, named by the IR.
+    setters: &'a [BodyField],
+    /// The builder holds a body from the start and always sends it: the spec requires the
+    /// body, or a property of it. Otherwise the body is sent once something sets it.
+    always_sent: bool,
+}
+
+impl<'a> ObjectBody<'a> {
+    fn of(api: &'a Api, op: &'a Operation) -> Option<Self> {
+        let body = op.body.as_ref()?;
+        let setters = body.fields.as_deref()?;
+        let TypeRef::Named(id) = body.ty else { return None };
+        let TypeKind::Struct { fields, multipart } = &api.ty(id).kind else { return None };
+        let always_sent = body.required || fields.iter().any(|f| f.required);
+        Some(ObjectBody { ty: &body.ty, fields, multipart: *multipart, setters, always_sent })
+    }
+
+    fn required(&self) -> impl Iterator<Item = (&'a BodyField, &'a Field)> + '_ {
+        self.setters.iter().map(|s| (s, &self.fields[s.field])).filter(|(_, f)| f.required)
+    }
+
+    /// The method's arguments for the required properties, and the builder's initial body.
+    fn arguments(&self, api: &Api) -> (Vec<TokenStream>, TokenStream) {
+        let ty = model_ty(api, self.ty, false);
+        let mut args = Vec::new();
+        let mut values = Vec::new();
+        for (setter, f) in self.required() {
+            let name = ident(&setter.name);
+            let (arg, _) = types::required_input(api, f, self.multipart, &quote!(models::), &name);
+            args.push(quote!(#name: #arg));
+            values.push(name);
+        }
+        let init = match (self.always_sent, values.is_empty()) {
+            (false, _) => quote!(None),
+            (true, true) => quote!(#ty::default()),
+            (true, false) => quote!(#ty::new(#(#values),*)),
+        };
+        (args, init)
+    }
+
+    /// A setter per optional property, one more per property that may be `null`, and
+    /// `body`.
+    fn setters(&self, api: &Api) -> Vec<TokenStream> {
+        let target = if self.always_sent { quote!(self.body) } else { quote!(self.body.get_or_insert_default()) };
+        let mut out = Vec::new();
+        for setter in self.setters.iter().filter(|s| !self.fields[s.field].required) {
+            let f = &self.fields[setter.field];
+            let field = ident(&f.name);
+            let name = ident(&setter.name);
+            let (arg, convert) = types::input(api, f, self.multipart, &quote!(models::), &name);
+            let three_state = setter.null.is_some();
+            let value = if three_state { quote!(crate::Nullable::Value(#convert)) } else { quote!(Some(#convert)) };
+            let mut extra = Vec::new();
+            if let Some(default) = &f.default {
+                extra.push(format!("The server uses `{}` when this is not sent.", default_text(default)));
+            }
+            if setter.name != f.name {
+                let (name, field) = (setter.name.trim_start_matches("r#"), f.name.trim_start_matches("r#"));
+                extra.push(format!("Named `{name}`: this builder has a parameter or method named `{field}`."));
+            }
+            // Every setter is documented, a property the spec leaves undescribed too.
+            let fallback = format!("Sets `{}` in the request body.", f.wire);
+            let doc = doc_attrs(Some(f.doc.as_deref().unwrap_or(&fallback)), &extra);
+            let deprecated = f.deprecated.then(
+                || quote!(#[deprecated] #[allow(deprecated, reason = "the setter of a deprecated field sets it")]),
+            );
+            out.push(quote! {
+                #doc
+                #deprecated
+                pub fn #name(mut self, #name: #arg) -> Self {
+                    #target.#field = #value;
+                    self
+                }
+            });
+            if let Some(null) = &setter.null {
+                let null = ident(null);
+                let doc = format!(" Sends `{}` as `null`.", f.wire);
+                out.push(quote! {
+                    #[doc = #doc]
+                    #deprecated
+                    pub fn #null(mut self) -> Self {
+                        #target.#field = crate::Nullable::Null;
+                        self
+                    }
+                });
+            }
+        }
+        let ty = model_ty(api, self.ty, false);
+        let stored = if self.always_sent { quote!(body) } else { quote!(Some(body)) };
+        out.push(quote! {
+            /// The whole request body, in place of what the arguments and setters set.
+            pub fn body(mut self, body: #ty) -> Self {
+                self.body = #stored;
+                self
+            }
+        });
+        out
     }
 }
 
@@ -246,8 +360,13 @@ fn builder_items(api: &Api, op: &Operation, builder: &str, group_ty: &proc_macro
         ResponseBody::Binary => (quote!(bytes::Bytes), quote!(call.send_bytes())),
         ResponseBody::Empty => (quote!(()), quote!(call.send_empty())),
     };
+    let settable = if ObjectBody::of(api, op).is_some() {
+        "optional parameters and body properties"
+    } else {
+        "optional parameters"
+    };
     let builder_doc = format!(
-        " Request builder for [`{}::{}`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.",
+        " Request builder for [`{}::{}`]: set {settable}, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.",
         group_ty, op.name
     );
     let send_doc = format!(" Sends `{} {}`.", op.method, op.path);
@@ -322,7 +441,11 @@ fn builder_fields(api: &Api, op: &Operation, fields: &[(String, &Param)]) -> (Ve
             }
         });
     }
-    if let Some(body) = &op.body {
+    if let Some(object) = ObjectBody::of(api, op) {
+        let ty = model_ty(api, object.ty, false);
+        struct_fields.push(if object.always_sent { quote!(body: #ty) } else { quote!(body: Option<#ty>) });
+        setters.extend(object.setters(api));
+    } else if let Some(body) = &op.body {
         let BodyInput { field, arg, convert } = BodyInput::of(api, body);
         if body.required {
             struct_fields.push(quote!(body: #field));
@@ -412,9 +535,10 @@ fn param_statements(api: &Api, fields: &[(String, &Param)]) -> Vec<TokenStream> 
 /// The statements that put the body on the call: JSON, a form, or one part per field.
 fn body_statements(api: &Api, op: &Operation) -> Vec<TokenStream> {
     let Some(body) = &op.body else { return Vec::new() };
+    let always_sent = ObjectBody::of(api, op).map_or(body.required, |object| object.always_sent);
     // `put` writes the call that takes the body, given the expression that borrows it.
     let encode = |put: &dyn Fn(TokenStream) -> TokenStream| {
-        if body.required {
+        if always_sent {
             let statement = put(quote!(&self.body));
             quote!(#statement;)
         } else {
@@ -443,7 +567,7 @@ fn body_statements(api: &Api, op: &Operation) -> Vec<TokenStream> {
                     // A field that may be `null` too (`Nullable`) sends no part for `null`.
                     let three_state = f.presence(api.ty(id).in_request) == Presence::ThreeState;
                     let borrow = if three_state { quote!(as_option) } else { quote!(as_ref) };
-                    let access = match (body.required, f.required) {
+                    let access = match (always_sent, f.required) {
                         (true, true) => quote!(Some(&self.body.#name)),
                         (true, false) => quote!(self.body.#name.#borrow()),
                         (false, true) => quote!(self.body.as_ref().map(|b| &b.#name)),

@@ -25,46 +25,74 @@ fn call(plan: &Crate<'_>, krate: &Ident, op: &Operation) -> Result<TokenStream, 
         let ty = model_ty(api, krate, &p.ty, false);
         args.push(quote!(sample::<#ty>(#json)));
     }
-    if let Some(body) = op.body.as_ref().filter(|b| b.required) {
-        args.push(body_value(api, krate, body)?);
+    let mut setters = Vec::new();
+    match &op.body {
+        Some(body) if body.fields.is_some() => object_body(api, krate, body, &mut args, &mut setters)?,
+        Some(body) if body.required => args.push(body_value(api, krate, body)?),
+        _ => {}
     }
-    let optional_body = op.body.as_ref().filter(|b| !b.required && b.media == BodyMedia::Multipart);
-    let extra = match optional_body {
-        Some(body) => {
-            let value = body_value(api, krate, body)?;
-            quote!(.body(#value))
-        }
-        None => quote!(),
-    };
-    Ok(quote!(clerk.#group().#method(#(#args),*) #extra .send().with_response()))
+    Ok(quote!(clerk.#group().#method(#(#args),*) #(#setters)* .send().with_response()))
 }
 
-fn body_value(api: &Api, krate: &Ident, body: &crate::ir::Body) -> Result<TokenStream, String> {
-    let ty = model_ty(api, krate, &body.ty, body.media == BodyMedia::Multipart);
-    let file =
-        quote!(#krate::FilePart::new(b"\x89PNG\r\n\x1a\n".to_vec()).file_name("sample.png").content_type("image/png"));
-    match body.media {
-        BodyMedia::Binary => return Ok(file),
-        BodyMedia::Multipart => {}
-        BodyMedia::Json | BodyMedia::Form | BodyMedia::Text => {
-            let json = body.sample.as_ref().ok_or("no sample for the body")?.to_string();
-            return Ok(quote!(sample::<#ty>(#json)));
+/// A sample file part.
+fn file(krate: &Ident) -> TokenStream {
+    quote!(#krate::FilePart::new(b"\x89PNG\r\n\x1a\n".to_vec()).file_name("sample.png").content_type("image/png"))
+}
+
+/// The arguments for an object body's required properties (from the body's sample, files
+/// a sample file), then, for a required JSON or form body, the whole sample through
+/// `.body(…)`; a multipart body's optional files through their setters.
+fn object_body(
+    api: &Api,
+    krate: &Ident,
+    body: &crate::ir::Body,
+    args: &mut Vec<TokenStream>,
+    setters: &mut Vec<TokenStream>,
+) -> Result<(), String> {
+    let TypeRef::Named(id) = body.ty else { return Err("an object body that is not a named type".into()) };
+    let TypeKind::Struct { fields, multipart } = &api.ty(id).kind else {
+        return Err("an object body that is not a struct".into());
+    };
+    for setter in body.fields.iter().flatten() {
+        let f = &fields[setter.field];
+        if f.ty == TypeRef::File {
+            let file = file(krate);
+            match f.required {
+                true => args.push(file),
+                false => {
+                    let name = ident(&setter.name);
+                    setters.push(quote!(.#name(#file)));
+                }
+            }
+        } else if f.required {
+            let value = body.sample.as_ref().and_then(|s| s.get(&f.wire));
+            let json = value.ok_or_else(|| format!("no sample for body property `{}`", f.wire))?.to_string();
+            // The type the argument takes (`types::required_input`): the value, or for a
+            // field that may be `null` the field's own `Option`.
+            let mut ty = model_ty(api, krate, &f.ty, *multipart);
+            if f.nullable && f.boxed {
+                ty = quote!(Option<Box<#ty>>);
+            } else if f.nullable {
+                ty = quote!(Option<#ty>);
+            }
+            args.push(quote!(sample::<#ty>(#json)));
         }
     }
-    let TypeRef::Named(id) = body.ty else { return Err("a multipart body that is not an object".into()) };
-    let TypeKind::Struct { fields, .. } = &api.ty(id).kind else {
-        return Err("a multipart body that is not an object".into());
-    };
-    let values = fields.iter().map(|f| {
-        let name = ident(&f.name);
-        let value = match (&f.ty, f.required) {
-            (TypeRef::File, true) => file.clone(),
-            (TypeRef::File, false) => quote!(Some(#file)),
-            _ => quote!(Default::default()),
-        };
-        quote!(#name: #value)
-    });
-    Ok(quote!(#ty { #(#values),* }))
+    if body.required && !*multipart {
+        let value = body_value(api, krate, body)?;
+        setters.push(quote!(.body(#value)));
+    }
+    Ok(())
+}
+
+/// A whole body from its sample.
+fn body_value(api: &Api, krate: &Ident, body: &crate::ir::Body) -> Result<TokenStream, String> {
+    if body.media == BodyMedia::Binary {
+        return Ok(file(krate));
+    }
+    let ty = model_ty(api, krate, &body.ty, false);
+    let json = body.sample.as_ref().ok_or("no sample for the body")?.to_string();
+    Ok(quote!(sample::<#ty>(#json)))
 }
 
 pub(super) fn emit(plan: &Crate<'_>, krate: &Ident) -> TokenStream {

@@ -230,7 +230,14 @@ pub(super) fn render(plan: &Crate<'_>, options: &Options) -> String {
     dependencies.iter().for_each(|d| out.extend([d.line(), "\n".to_owned()]));
     out.push_str("\n[lints.rust]\nunsafe_code = \"forbid\"\n");
     out.push_str(&bench_targets(&options.benches));
+    out.push_str(&testing_examples(&options.testing_examples));
     out
+}
+
+/// An `[[example]]` table for each example that needs the `testing` feature.
+fn testing_examples(examples: &[String]) -> String {
+    let table = |name: &String| format!("\n[[example]]\nname = {}\nrequired-features = [\"testing\"]\n", quoted(name));
+    examples.iter().map(table).collect()
 }
 
 /// A `[[bench]]` table for each benchmark, without the test harness: each has its own `main`.
@@ -265,6 +272,15 @@ mod tests {
     fn benches_are_declared_without_the_harness() {
         assert_eq!(bench_targets(&[]), "");
         assert_eq!(bench_targets(&["overhead".to_owned()]), "\n[[bench]]\nname = \"overhead\"\nharness = false\n");
+    }
+
+    #[test]
+    fn examples_of_the_testing_kit_require_its_feature() {
+        assert_eq!(testing_examples(&[]), "");
+        assert_eq!(
+            testing_examples(&["tasks".to_owned()]),
+            "\n[[example]]\nname = \"tasks\"\nrequired-features = [\"testing\"]\n"
+        );
     }
 
     #[test]

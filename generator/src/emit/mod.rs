@@ -27,11 +27,19 @@ pub struct Options {
     /// The hand-written benchmarks in the crate's `benches/` (file stems). The manifest
     /// declares each with `harness = false` and leaves `benches/` out of the package.
     pub benches: Vec<String>,
+    /// The hand-written examples in the crate's `examples/` that use the `testing` kit
+    /// (file stems). The manifest declares each with `required-features = ["testing"]`.
+    pub testing_examples: Vec<String>,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Self { crate_name: "clerk-sdk".to_owned(), crate_version: "0.1.0".to_owned(), benches: Vec::new() }
+        Self {
+            crate_name: "clerk-sdk".to_owned(),
+            crate_version: "0.1.0".to_owned(),
+            benches: Vec::new(),
+            testing_examples: Vec::new(),
+        }
     }
 }
 
@@ -481,7 +489,7 @@ fn lib(plan: &Crate<'_>, runtime: &[&str]) -> TokenStream {
         quote! {
             pub mod api;
             pub use client::{Client, ClientBuilder, SecretKey};
-            pub use error::{ApiError, Error, ErrorDetail, OptionalExt};
+            pub use error::{ApiError, Error, ErrorDetail, OptionalExt, Result};
             pub use request::{Pending, RequestOptions, WithResponse};
             /// The HTTP status type of [`Error::status`] and [`ApiError::status`].
             pub use reqwest::StatusCode;

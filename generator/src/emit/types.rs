@@ -131,14 +131,14 @@ fn definition(api: &Api, t: &TypeDef, usage: Option<String>) -> TokenStream {
             };
             let deserialize = (!*multipart).then(|| deserialize_struct(t, fields));
             let constructor = constructor(api, t, fields, *multipart);
-            // What the server sends may grow: new fields are not breaking changes. Types
-            // callers build (request bodies) stay constructible with struct literals.
-            let non_exhaustive = (!t.in_request).then(|| quote!(#[non_exhaustive]));
+            // New fields are not breaking changes: what the server sends may grow, and
+            // callers build request types with `new` or `Default` and setters, never
+            // with struct literals.
             let fields = fields.iter().map(|f| field(api, t, f, *multipart));
             quote! {
                 #doc
                 #derives
-                #non_exhaustive
+                #[non_exhaustive]
                 pub struct #name {
                     #( #fields )*
                 }
@@ -403,20 +403,9 @@ fn constructor(api: &Api, t: &TypeDef, fields: &[Field], multipart: bool) -> Opt
     for f in fields {
         let name = ident(&f.name);
         if f.required {
-            let mut ty = ty(api, &f.ty, multipart);
-            if f.boxed {
-                ty = quote!(Box<#ty>);
-            }
-            if f.nullable {
-                ty = quote!(Option<#ty>);
-            }
-            if f.ty == TypeRef::String && !f.nullable && !f.boxed {
-                args.push(quote!(#name: impl Into<String>));
-                inits.push(quote!(#name: #name.into()));
-            } else {
-                args.push(quote!(#name: #ty));
-                inits.push(quote!(#name));
-            }
+            let (arg, convert) = required_input(api, f, multipart, &quote!(), &name);
+            args.push(quote!(#name: #arg));
+            inits.push(if name == convert.to_string() { quote!(#name) } else { quote!(#name: #convert) });
         } else {
             inits.push(quote!(#name: Default::default()));
         }
@@ -436,6 +425,58 @@ fn constructor(api: &Api, t: &TypeDef, fields: &[Field], multipart: bool) -> Opt
             }
         }
     })
+}
+
+/// How a caller passes a required field (to `new` and to an operation method): the
+/// argument's type and the expression that turns `value` into the field. A field that may
+/// be `null` takes the `Option` itself.
+pub(super) fn required_input(
+    api: &Api,
+    f: &Field,
+    multipart: bool,
+    prefix: &TokenStream,
+    value: &Ident,
+) -> (TokenStream, TokenStream) {
+    if f.nullable {
+        let mut ty = ty_in(api, &f.ty, multipart, prefix);
+        if f.boxed {
+            ty = quote!(Box<#ty>);
+        }
+        return (quote!(Option<#ty>), quote!(#value));
+    }
+    input(api, f, multipart, prefix, value)
+}
+
+/// How a caller passes a field's value: the argument's type and the expression that turns
+/// `value` into the field's type (without its `Option` or `Nullable`). Strings, JSON values
+/// and models take anything that converts into them (`&str`, `json!({…})`, an enum's wire
+/// value, a file part's bytes), lists any iterator of such items; numbers, booleans and maps
+/// are taken as they are.
+pub(super) fn input(
+    api: &Api,
+    f: &Field,
+    multipart: bool,
+    prefix: &TokenStream,
+    value: &Ident,
+) -> (TokenStream, TokenStream) {
+    let into = |t: &TypeRef| match t {
+        TypeRef::String | TypeRef::Json | TypeRef::Named(_) | TypeRef::File => Some(ty_in(api, t, multipart, prefix)),
+        _ => None,
+    };
+    let (arg, convert) = match &f.ty {
+        TypeRef::Array(inner) => match into(inner) {
+            Some(item) => (
+                quote!(impl IntoIterator<Item = impl Into<#item>>),
+                quote!(#value.into_iter().map(Into::into).collect()),
+            ),
+            None => (ty_in(api, &f.ty, multipart, prefix), quote!(#value)),
+        },
+        t => match into(t) {
+            Some(ty) => (quote!(impl Into<#ty>), quote!(#value.into())),
+            None => (ty_in(api, t, multipart, prefix), quote!(#value)),
+        },
+    };
+    if f.boxed { (arg, quote!(Box::new(#convert))) } else { (arg, convert) }
 }
 
 fn variant_payload(api: &Api, v: &Variant) -> TokenStream {
@@ -665,6 +706,49 @@ mod tests {
     fn integers_have_no_suffix_and_long_ones_are_grouped() {
         let shown: Vec<String> = [0, 114, 9999, 60_000, 3_600_000, u64::MAX].map(|n| int(n).to_string()).into();
         assert_eq!(shown, ["0", "114", "9999", "60_000", "3_600_000", "18_446_744_073_709_551_615"]);
+    }
+
+    #[test]
+    fn callers_pass_strings_lists_and_models_as_anything_that_converts() {
+        let api = api(serde_json::json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {},
+            "components": {"schemas": {"Pet": {"type": "object", "properties": {"name": {"type": "string"}}}}}
+        }));
+        let field = |ty: TypeRef, boxed: bool, nullable: bool| Field {
+            name: "x".into(),
+            wire: "x".into(),
+            ty,
+            required: true,
+            nullable,
+            doc: None,
+            deprecated: false,
+            default: None,
+            boxed,
+        };
+        let value = ident("x");
+        let shown = |f: &Field| {
+            let (arg, convert) = required_input(&api, f, false, &quote!(models::), &value);
+            let compact = |tokens: TokenStream| tokens.to_string().replace(' ', "");
+            (compact(arg), compact(convert))
+        };
+        let strings = TypeRef::Array(Box::new(TypeRef::String));
+        let cases = [
+            (field(TypeRef::String, false, false), "implInto<String>", "x.into()"),
+            (field(TypeRef::Json, false, false), "implInto<serde_json::Value>", "x.into()"),
+            (field(TypeRef::Integer { bits: 64 }, false, false), "i64", "x"),
+            (
+                field(strings, false, false),
+                "implIntoIterator<Item=implInto<String>>",
+                "x.into_iter().map(Into::into).collect()",
+            ),
+            (field(TypeRef::Named(0), true, false), "implInto<models::Pet>", "Box::new(x.into())"),
+            (field(TypeRef::String, false, true), "Option<String>", "x"),
+        ];
+        for (f, arg, convert) in cases {
+            assert_eq!(shown(&f), (arg.to_owned(), convert.to_owned()), "{:?}", f.ty);
+        }
     }
 
     #[test]

@@ -58,6 +58,7 @@ pub fn build_with(spec: &Spec, names: &NameMap) -> Result<Api, Errors> {
     };
     let mut errors = errors;
     mark_usage(&mut api);
+    loosen_request_objects(&mut api);
     super::usage::record(&mut api);
     if let Err(e) = super::cycles::mark_boxes(&mut api) {
         errors.push(e);
@@ -65,6 +66,7 @@ pub fn build_with(spec: &Spec, names: &NameMap) -> Result<Api, Errors> {
     for i in 0..api.operations.len() {
         api.operations[i].pagination = crate::clerk::pagination(&api, &api.operations[i]);
     }
+    super::setters::assign(&mut api);
     if errors.is_empty() { Ok(api) } else { Err(spec.errors(errors)) }
 }
 
@@ -1103,7 +1105,7 @@ impl<'a> Builder<'a> {
                 }
             }
         }
-        Some(Body { ty, required: body.required, media, choice, sample })
+        Some(Body { ty, required: body.required, media, choice, sample, fields: None })
     }
 
     fn success(&mut self, responses: &'a openapiv3::Responses, hint: &Hint, pointer: &str) -> Response {
@@ -1319,6 +1321,17 @@ fn mark_usage(api: &mut Api) {
     for t in &mut api.types {
         if !t.in_request && !t.in_response {
             t.in_response = true;
+        }
+    }
+}
+
+/// Free-form object fields of types only requests use hold any JSON value, so a caller
+/// passes `json!({…})` as it is; the server answers a value that is not an object with an
+/// error. Types a response uses too keep the object type, for reading.
+fn loosen_request_objects(api: &mut Api) {
+    for t in api.types.iter_mut().filter(|t| t.in_request && !t.in_response) {
+        if let TypeKind::Struct { fields, .. } = &mut t.kind {
+            fields.iter_mut().filter(|f| f.ty == TypeRef::JsonObject).for_each(|f| f.ty = TypeRef::Json);
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod gates;
 pub mod groups;
 mod plan;
 mod sample;
+mod setters;
 pub mod share;
 mod usage;
 mod view;
@@ -417,6 +418,21 @@ pub struct Body {
     pub choice: MediaChoice,
     /// A valid JSON value, for the conformance test.
     pub sample: Option<Value>,
+    /// For an object body (JSON, form or multipart): its properties, in schema order, as the operation
+    /// method's arguments (required ones) and the request builder's setters (the others).
+    /// `None` for a body passed whole.
+    pub fields: Option<Vec<BodyField>>,
+}
+
+/// One property of an object request body, as the operation's caller sets it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyField {
+    /// Index of the property among the body struct's fields.
+    pub field: usize,
+    /// The argument's or setter's name (the field's, unless that is taken).
+    pub name: String,
+    /// For a field that may be sent as `null` (`Nullable`): the setter that sends `null`.
+    pub null: Option<String>,
 }
 
 /// What a successful response carries.

@@ -5,6 +5,7 @@
 /// The request body of
 /// [`ActorTokensApi::create_actor_token`](crate::api::ActorTokensApi::create_actor_token).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateActorTokenRequest {
     /// The ID of the user being impersonated.
     pub user_id: String,
@@ -27,10 +28,13 @@ pub struct CreateActorTokenRequest {
 
 impl CreateActorTokenRequest {
     /// A [`CreateActorTokenRequest`] with its required fields; the others start unset.
-    pub fn new(user_id: impl Into<String>, actor: CreateActorTokenRequestActor) -> Self {
+    pub fn new(
+        user_id: impl Into<String>,
+        actor: impl Into<CreateActorTokenRequestActor>,
+    ) -> Self {
         Self {
             user_id: user_id.into(),
-            actor,
+            actor: actor.into(),
             expires_in_seconds: Default::default(),
             session_max_duration_in_seconds: Default::default(),
         }
@@ -49,6 +53,7 @@ crate::decode::object! {
 /// The actor payload. It needs to include a sub property which should contain the ID of the actor.
 /// This whole payload will be also included in the JWT session token.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateActorTokenRequestActor {
     /// The ID of the actor.
     pub sub: String,

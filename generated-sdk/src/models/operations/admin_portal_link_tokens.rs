@@ -5,6 +5,7 @@
 /// The request body of
 /// [`AdminPortalLinkTokensApi::create_admin_portal_link_token`](crate::api::AdminPortalLinkTokensApi::create_admin_portal_link_token).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateAdminPortalLinkTokenRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
@@ -99,6 +100,7 @@ impl CreateAdminPortalLinkTokenResponse {
 /// [`ApiKeysApi::revoke_api_key`](crate::api::ApiKeysApi::revoke_api_key) and
 /// [`M2mTokensApi::revoke_m2m_token`](crate::api::M2mTokensApi::revoke_m2m_token).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct RevokeAdminPortalLinkTokenRequest {
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub revocation_reason: crate::Nullable<String>,

@@ -5,6 +5,7 @@
 /// The request body of
 /// [`AgentTasksApi::create_agent_task`](crate::api::AgentTasksApi::create_agent_task).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateAgentTaskRequest {
     /// Identifies the user on whose behalf the agent task is created.
     /// Exactly one of user_id or identifier must be provided.
@@ -34,14 +35,14 @@ pub struct CreateAgentTaskRequest {
 impl CreateAgentTaskRequest {
     /// A [`CreateAgentTaskRequest`] with its required fields; the others start unset.
     pub fn new(
-        on_behalf_of: CreateAgentTaskRequestOnBehalfOf,
+        on_behalf_of: impl Into<CreateAgentTaskRequestOnBehalfOf>,
         permissions: impl Into<String>,
         agent_name: impl Into<String>,
         task_description: impl Into<String>,
         redirect_url: impl Into<String>,
     ) -> Self {
         Self {
-            on_behalf_of,
+            on_behalf_of: on_behalf_of.into(),
             permissions: permissions.into(),
             agent_name: agent_name.into(),
             task_description: task_description.into(),
@@ -65,6 +66,7 @@ crate::decode::object! {
 /// Identifies the user on whose behalf the agent task is created.
 /// Exactly one of user_id or identifier must be provided.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateAgentTaskRequestOnBehalfOf {
     /// The ID of the user.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -5,6 +5,7 @@
 /// The request body of
 /// [`AllowListBlockListApi::create_allowlist_identifier`](crate::api::AllowListBlockListApi::create_allowlist_identifier).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateAllowlistIdentifierRequest {
     /// The identifier to be added in the allow-list.
     /// This can be an email address, a phone number, or a web3 wallet.
@@ -37,6 +38,7 @@ crate::decode::object! {
 /// The request body of
 /// [`AllowListBlockListApi::create_blocklist_identifier`](crate::api::AllowListBlockListApi::create_blocklist_identifier).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateBlocklistIdentifierRequest {
     /// The identifier to be added in the block-list.
     /// This can be an email address, a phone number, or a web3 wallet.

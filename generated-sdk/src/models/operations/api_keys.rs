@@ -137,6 +137,7 @@ impl ApiKey {
 
 /// The request body of [`ApiKeysApi::create_api_key`](crate::api::ApiKeysApi::create_api_key).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateApiKeyRequest {
     /// The server uses `"api_key"` when this is not sent.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -283,6 +284,7 @@ impl DeleteApiKeyResponse {
 
 /// The request body of [`ApiKeysApi::update_api_key`](crate::api::ApiKeysApi::update_api_key).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateApiKeyRequest {
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub claims: crate::Nullable<serde_json::Value>,
@@ -329,6 +331,7 @@ impl GetApiKeySecretResponse {
 
 /// The request body of [`ApiKeysApi::verify_api_key`](crate::api::ApiKeysApi::verify_api_key).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct VerifyApiKeyRequest {
     pub secret: String,
 }

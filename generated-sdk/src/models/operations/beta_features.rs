@@ -5,6 +5,7 @@
 /// The request body of
 /// [`BetaFeaturesApi::update_instance_auth_config`](crate::api::BetaFeaturesApi::update_instance_auth_config).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateInstanceAuthConfigRequest {
     /// Whether sign up is restricted to email addresses, phone numbers and usernames that are on the allowlist.
     ///
@@ -37,6 +38,7 @@ crate::decode::object! {
 /// The request body of
 /// [`BetaFeaturesApi::update_production_instance_domain`](crate::api::BetaFeaturesApi::update_production_instance_domain).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateProductionInstanceDomainRequest {
     /// The new home URL of the production instance e.g. <https://www.example.com>
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -56,6 +58,7 @@ crate::decode::object! {
 /// The request body of
 /// [`BetaFeaturesApi::change_production_instance_domain`](crate::api::BetaFeaturesApi::change_production_instance_domain).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct ChangeProductionInstanceDomainRequest {
     /// The new home URL of the production instance e.g. <https://www.example.com>
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -4,6 +4,7 @@
 
 /// The request body of [`ClientsApi::verify_client`](crate::api::ClientsApi::verify_client).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct VerifyClientRequest {
     /// A JWT that represents the active client.
     pub token: String,

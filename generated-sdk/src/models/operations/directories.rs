@@ -5,6 +5,7 @@
 /// The request body of
 /// [`DirectoriesApi::create_directory`](crate::api::DirectoriesApi::create_directory).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateDirectoryRequest {
     /// The ID of the enterprise connection to associate with this directory.
     pub enterprise_connection_id: String,
@@ -45,6 +46,7 @@ crate::decode::object! {
 /// The `group_role_mappings` field of
 /// [`CreateDirectoryRequest`](crate::models::CreateDirectoryRequest).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateDirectoryRequestGroupRoleMappingsItem {
     /// The group ID from the identity provider. Exactly one of `directory_group_id` or `scim_group_id` is required.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -93,6 +95,7 @@ crate::decode::object! {
 /// The request body of
 /// [`DirectoriesApi::update_directory`](crate::api::DirectoriesApi::update_directory).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateDirectoryRequest {
     /// A human-friendly name for the directory.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -125,6 +128,7 @@ crate::decode::object! {
 /// The request body of
 /// [`DirectoriesApi::replace_directory_group_role_mappings`](crate::api::DirectoriesApi::replace_directory_group_role_mappings).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ReplaceDirectoryGroupRoleMappingsRequest {
     /// The desired set of mappings. Array order sets precedence (1-indexed). An empty array clears all mappings.
     pub mappings: Vec<ReplaceDirectoryGroupRoleMappingsRequestMappingsItem>,
@@ -133,9 +137,13 @@ pub struct ReplaceDirectoryGroupRoleMappingsRequest {
 impl ReplaceDirectoryGroupRoleMappingsRequest {
     /// A [`ReplaceDirectoryGroupRoleMappingsRequest`] with its required fields; the others start unset.
     pub fn new(
-        mappings: Vec<ReplaceDirectoryGroupRoleMappingsRequestMappingsItem>,
+        mappings: impl IntoIterator<
+            Item = impl Into<ReplaceDirectoryGroupRoleMappingsRequestMappingsItem>,
+        >,
     ) -> Self {
-        Self { mappings }
+        Self {
+            mappings: mappings.into_iter().map(Into::into).collect(),
+        }
     }
 }
 
@@ -148,6 +156,7 @@ crate::decode::object! {
 /// The `mappings` field of
 /// [`ReplaceDirectoryGroupRoleMappingsRequest`](crate::models::ReplaceDirectoryGroupRoleMappingsRequest).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ReplaceDirectoryGroupRoleMappingsRequestMappingsItem {
     /// The group ID from the identity provider. Exactly one of `directory_group_id` or `scim_group_id` is required.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -181,6 +190,7 @@ crate::decode::object! {
 /// The request body of
 /// [`DirectoriesApi::create_directory_group_role_mapping`](crate::api::DirectoriesApi::create_directory_group_role_mapping).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateDirectoryGroupRoleMappingRequest {
     /// The group ID from the identity provider. Exactly one of `directory_group_id` or `scim_group_id` is required.
     #[serde(skip_serializing_if = "Option::is_none")]

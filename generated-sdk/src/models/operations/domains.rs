@@ -4,6 +4,7 @@
 
 /// The request body of [`DomainsApi::add_domain`](crate::api::DomainsApi::add_domain).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct AddDomainRequest {
     /// The new domain name. Can contain the port for development instances.
     pub name: String,
@@ -35,6 +36,7 @@ crate::decode::object! {
 
 /// The request body of [`DomainsApi::update_domain`](crate::api::DomainsApi::update_domain).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateDomainRequest {
     /// The new domain name. For development instances, can contain the port,
     /// i.e `myhostname:3000`. For production instances, must be a valid FQDN,

@@ -5,6 +5,7 @@
 /// The request body of
 /// [`EmailAddressesApi::create_email_address`](crate::api::EmailAddressesApi::create_email_address).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateEmailAddressRequest {
     /// The ID representing the user
     pub user_id: String,
@@ -52,6 +53,7 @@ crate::decode::object! {
 /// The request body of
 /// [`EmailAddressesApi::update_email_address`](crate::api::EmailAddressesApi::update_email_address).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateEmailAddressRequest {
     /// The email address will be marked as verified.
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
@@ -79,6 +81,7 @@ crate::decode::object! {
 /// The request body of
 /// [`EmailAddressesApi::attempt_email_address_verification`](crate::api::EmailAddressesApi::attempt_email_address_verification).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct AttemptEmailAddressVerificationRequest {
     /// The ID of the verification to check, such as one returned by prepare_verification
     pub verification_id: String,
@@ -106,6 +109,7 @@ crate::decode::object! {
 /// The request body of
 /// [`EmailAddressesApi::replace_user_email_address`](crate::api::EmailAddressesApi::replace_user_email_address).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ReplaceUserEmailAddressRequest {
     /// The new email address. Must adhere to the RFC 5322 specification for email address format.
     pub email_address: String,

@@ -46,6 +46,7 @@ crate::decode::open_enum!(GetTemplateListTemplateType);
 /// The request body of
 /// [`EmailSmsTemplatesApi::upsert_template`](crate::api::EmailSmsTemplatesApi::upsert_template).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct UpsertTemplateRequest {
     /// The user-friendly name of the template
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -90,6 +91,7 @@ crate::decode::object! {
 /// The request body of
 /// [`EmailSmsTemplatesApi::preview_template`](crate::api::EmailSmsTemplatesApi::preview_template).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct PreviewTemplateRequest {
     /// The email subject.
     /// Applicable only to email templates.
@@ -122,6 +124,7 @@ crate::decode::object! {
 /// The request body of
 /// [`EmailSmsTemplatesApi::toggle_template_delivery`](crate::api::EmailSmsTemplatesApi::toggle_template_delivery).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct ToggleTemplateDeliveryRequest {
     /// Whether Clerk should deliver emails or SMS messages based on the current template
     #[serde(skip_serializing_if = "Option::is_none")]

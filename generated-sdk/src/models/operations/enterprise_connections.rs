@@ -7,6 +7,7 @@ use crate::models::CreateSamlConnectionRequestLoginHint;
 /// The request body of
 /// [`EnterpriseConnectionsApi::create_enterprise_connection`](crate::api::EnterpriseConnectionsApi::create_enterprise_connection).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateEnterpriseConnectionRequest {
     /// The display name of the connection
     pub name: String,
@@ -41,13 +42,13 @@ impl CreateEnterpriseConnectionRequest {
     /// A [`CreateEnterpriseConnectionRequest`] with its required fields; the others start unset.
     pub fn new(
         name: impl Into<String>,
-        provider: CreateEnterpriseConnectionRequestProvider,
-        domains: Vec<String>,
+        provider: impl Into<CreateEnterpriseConnectionRequestProvider>,
+        domains: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         Self {
             name: name.into(),
-            provider,
-            domains,
+            provider: provider.into(),
+            domains: domains.into_iter().map(Into::into).collect(),
             organization_id: Default::default(),
             allow_organization_account_linking: Default::default(),
             active: Default::default(),
@@ -132,6 +133,7 @@ crate::decode::open_enum!(CreateEnterpriseConnectionRequestProvider);
 /// SAML connection-specific properties. Only applied when the enterprise connection uses SAML (e.g. provider is saml_custom).
 /// Use this to set IdP configuration, attribute mapping, and other SAML-specific settings at creation time.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateEnterpriseConnectionRequestSaml {
     /// IdP entity ID
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
@@ -181,6 +183,7 @@ crate::decode::object! {
 
 /// Attribute mapping for SAML attributes
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateEnterpriseConnectionRequestSamlAttributeMapping {
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub user_id: crate::Nullable<String>,
@@ -203,6 +206,7 @@ crate::decode::object! {
 
 /// OIDC connection-specific properties. Only applied when the enterprise connection uses OIDC (e.g. provider is oidc_custom, oidc_github_enterprise, or oidc_gitlab).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateEnterpriseConnectionRequestOidc {
     /// OIDC client ID
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
@@ -243,6 +247,7 @@ crate::decode::object! {
 /// [`CreateEnterpriseConnectionRequest`](crate::models::CreateEnterpriseConnectionRequest) and
 /// [`UpdateEnterpriseConnectionRequest`](crate::models::UpdateEnterpriseConnectionRequest).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateEnterpriseConnectionRequestCustomAttributesItem {
     /// Display name for the custom attribute
     pub name: String,
@@ -290,6 +295,7 @@ crate::decode::object! {
 /// The request body of
 /// [`EnterpriseConnectionsApi::update_enterprise_connection`](crate::api::EnterpriseConnectionsApi::update_enterprise_connection).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateEnterpriseConnectionRequest {
     /// The display name of the enterprise connection
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
@@ -345,6 +351,7 @@ crate::decode::object! {
 /// SAML connection-specific properties. Only applied when the enterprise connection uses SAML.
 /// Use this to update IdP configuration, attribute mapping, and other SAML-specific settings.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateEnterpriseConnectionRequestSaml {
     /// Display name of the SAML connection
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
@@ -398,6 +405,7 @@ crate::decode::object! {
 
 /// OIDC connection-specific properties. Only applied when the enterprise connection uses OIDC (e.g. oidc_custom, oidc_github_enterprise, or oidc_gitlab).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateEnterpriseConnectionRequestOidc {
     /// OIDC client ID
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]

@@ -5,6 +5,7 @@
 /// The request body of
 /// [`InstanceSettingsApi::update_instance`](crate::api::InstanceSettingsApi::update_instance).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateInstanceRequest {
     /// Toggles test mode for this instance, allowing the use of test email addresses and phone numbers.
     /// Defaults to true for development instances.
@@ -97,6 +98,7 @@ crate::decode::open_enum!(
 /// The request body of
 /// [`InstanceSettingsApi::update_instance_restrictions`](crate::api::InstanceSettingsApi::update_instance_restrictions).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateInstanceRestrictionsRequest {
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub allowlist: crate::Nullable<bool>,
@@ -123,6 +125,7 @@ crate::decode::object! {
 /// The request body of
 /// [`InstanceSettingsApi::update_instance_protect`](crate::api::InstanceSettingsApi::update_instance_protect).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateInstanceProtectRequest {
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub rules_enabled: crate::Nullable<bool>,
@@ -140,6 +143,7 @@ crate::decode::object! {
 /// The request body of
 /// [`InstanceSettingsApi::update_instance_communication`](crate::api::InstanceSettingsApi::update_instance_communication).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateInstanceCommunicationRequest {
     /// ISO 3166-1 alpha-2 country codes to block for SMS delivery. Whole-list replacement. Codes must be uppercase, 2-letter, and unique within the array.
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
@@ -155,6 +159,7 @@ crate::decode::object! {
 /// The request body of
 /// [`InstanceSettingsApi::update_instance_oauth_application_settings`](crate::api::InstanceSettingsApi::update_instance_oauth_application_settings).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateInstanceOAuthApplicationSettingsRequest {
     /// Whether dynamic OAuth client registration is enabled for the instance (RFC 7591).
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
@@ -194,6 +199,7 @@ crate::decode::object! {
 /// The request body of
 /// [`InstanceSettingsApi::update_instance_organization_settings`](crate::api::InstanceSettingsApi::update_instance_organization_settings).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateInstanceOrganizationSettingsRequest {
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub enabled: crate::Nullable<bool>,

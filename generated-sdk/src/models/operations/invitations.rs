@@ -5,6 +5,7 @@
 /// The request body of
 /// [`InvitationsApi::create_invitation`](crate::api::InvitationsApi::create_invitation).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateInvitationRequest {
     /// The email address the invitation will be sent to
     pub email_address: String,
@@ -12,7 +13,7 @@ pub struct CreateInvitationRequest {
     /// The value of this property should be a well-formed JSON object.
     /// Once the user accepts the invitation and signs up, these metadata will end up in the user's public metadata.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    pub public_metadata: Option<serde_json::Value>,
     /// Optional URL which specifies where to redirect the user once they click the invitation link.
     /// This is only required if you have implemented a [custom flow](https://clerk.com/docs/authentication/invitations#custom-flow) and you're not using Clerk Hosted Pages or Clerk Components.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -103,6 +104,7 @@ crate::decode::open_enum!(CreateInvitationRequestTemplateSlug);
 /// The request body of
 /// [`InvitationsApi::create_bulk_invitations`](crate::api::InvitationsApi::create_bulk_invitations).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateBulkInvitationsRequestItem {
     /// The email address the invitation will be sent to
     pub email_address: String,
@@ -110,7 +112,7 @@ pub struct CreateBulkInvitationsRequestItem {
     /// The value of this property should be a well-formed JSON object.
     /// Once the user accepts the invitation and signs up, these metadata will end up in the user's public metadata.
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
-    pub public_metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
+    pub public_metadata: crate::Nullable<serde_json::Value>,
     /// The URL where the user is redirected upon visiting the invitation link, where they can accept the invitation. Required if you have implemented a [custom flow for handling application invitations](/docs/custom-flows/invitations).
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub redirect_url: crate::Nullable<String>,

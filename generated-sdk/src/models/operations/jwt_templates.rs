@@ -6,11 +6,12 @@
 /// [`JwtTemplatesApi::create_jwt_template`](crate::api::JwtTemplatesApi::create_jwt_template) and
 /// [`JwtTemplatesApi::update_jwt_template`](crate::api::JwtTemplatesApi::update_jwt_template).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateJwtTemplateRequest {
     /// JWT template name
     pub name: String,
     /// JWT template claims in JSON format
-    pub claims: serde_json::Map<String, serde_json::Value>,
+    pub claims: serde_json::Value,
     /// JWT lifetime
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub lifetime: crate::Nullable<i64>,
@@ -30,13 +31,10 @@ pub struct CreateJwtTemplateRequest {
 
 impl CreateJwtTemplateRequest {
     /// A [`CreateJwtTemplateRequest`] with its required fields; the others start unset.
-    pub fn new(
-        name: impl Into<String>,
-        claims: serde_json::Map<String, serde_json::Value>,
-    ) -> Self {
+    pub fn new(name: impl Into<String>, claims: impl Into<serde_json::Value>) -> Self {
         Self {
             name: name.into(),
-            claims,
+            claims: claims.into(),
             lifetime: Default::default(),
             allowed_clock_skew: Default::default(),
             custom_signing_key: Default::default(),

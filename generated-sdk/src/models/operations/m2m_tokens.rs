@@ -90,6 +90,7 @@ impl M2mToken {
 
 /// The request body of [`M2mTokensApi::create_m2m_token`](crate::api::M2mTokensApi::create_m2m_token).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateM2mTokenRequest {
     /// The server uses `"opaque"` when this is not sent.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -217,6 +218,7 @@ impl CreateM2mTokenResponse {
 
 /// The request body of [`M2mTokensApi::verify_m2m_token`](crate::api::M2mTokensApi::verify_m2m_token).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct VerifyM2mTokenRequest {
     pub token: String,
 }

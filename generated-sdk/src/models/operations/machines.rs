@@ -4,6 +4,7 @@
 
 /// The request body of [`MachinesApi::create_machine`](crate::api::MachinesApi::create_machine).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateMachineRequest {
     /// The name of the machine
     pub name: String,
@@ -38,6 +39,7 @@ crate::decode::object! {
 
 /// The request body of [`MachinesApi::update_machine`](crate::api::MachinesApi::update_machine).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateMachineRequest {
     /// The name of the machine
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -57,6 +59,7 @@ crate::decode::object! {
 /// The request body of
 /// [`MachinesApi::rotate_machine_secret_key`](crate::api::MachinesApi::rotate_machine_secret_key).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct RotateMachineSecretKeyRequest {
     /// The time in seconds that the previous secret key will remain valid after rotation.
     /// This ensures a graceful transition period for updating applications with the new secret key.
@@ -80,6 +83,7 @@ crate::decode::object! {
 /// The request body of
 /// [`MachinesApi::create_machine_scope`](crate::api::MachinesApi::create_machine_scope).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateMachineScopeRequest {
     /// The ID of the machine that will be scoped to the current machine
     pub to_machine_id: String,

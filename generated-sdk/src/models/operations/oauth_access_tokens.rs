@@ -5,6 +5,7 @@
 /// The request body of
 /// [`OAuthAccessTokensApi::verify_oauth_access_token`](crate::api::OAuthAccessTokensApi::verify_oauth_access_token).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct VerifyOAuthAccessTokenRequest {
     /// The access token to verify.
     #[serde(skip_serializing_if = "Option::is_none")]

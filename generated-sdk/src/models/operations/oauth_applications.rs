@@ -5,6 +5,7 @@
 /// The request body of
 /// [`OAuthApplicationsApi::create_oauth_application`](crate::api::OAuthApplicationsApi::create_oauth_application).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateOAuthApplicationRequest {
     /// The name of the new OAuth application.
     /// Max length: 256
@@ -70,6 +71,7 @@ crate::decode::object! {
 /// The request body of
 /// [`OAuthApplicationsApi::update_oauth_application`](crate::api::OAuthApplicationsApi::update_oauth_application).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateOAuthApplicationRequest {
     /// The new name of the OAuth application.
     /// Max length: 256
@@ -113,6 +115,7 @@ crate::decode::object! {
 /// The request body of
 /// [`OAuthApplicationsApi::revoke_oauth_application_token`](crate::api::OAuthApplicationsApi::revoke_oauth_application_token).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct RevokeOAuthApplicationTokenRequest {
     /// The opaque OAuth access token or refresh token to revoke. All tokens associated with the same OAuth grant are also revoked.
     pub token: String,

@@ -5,6 +5,7 @@
 /// The request body of
 /// [`OrganizationDomainsApi::create_organization_domain`](crate::api::OrganizationDomainsApi::create_organization_domain).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateOrganizationDomainRequest {
     /// The name of the new domain
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -28,6 +29,7 @@ crate::decode::object! {
 /// The request body of
 /// [`OrganizationDomainsApi::update_organization_domain`](crate::api::OrganizationDomainsApi::update_organization_domain).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateOrganizationDomainRequest {
     /// The enrollment_mode for the new domain. This can be `automatic_invitation`, `automatic_suggestion`, `manual_invitation` or `enterprise_sso`
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]

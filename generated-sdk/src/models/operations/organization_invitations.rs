@@ -7,6 +7,7 @@
 /// and
 /// [`OrganizationInvitationsApi::create_organization_invitation_bulk`](crate::api::OrganizationInvitationsApi::create_organization_invitation_bulk).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateOrganizationInvitationRequest {
     /// The email address of the new member that is going to be invited to the organization
     pub email_address: String,
@@ -19,11 +20,11 @@ pub struct CreateOrganizationInvitationRequest {
     /// Metadata saved on the organization invitation, read-only from the Frontend API and fully accessible (read/write) from the Backend API.
     /// When the organization invitation is accepted, the metadata will be transferred to the newly created organization membership.
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
-    pub public_metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
+    pub public_metadata: crate::Nullable<serde_json::Value>,
     /// Metadata saved on the organization invitation, fully accessible (read/write) from the Backend API but not visible from the Frontend API.
     /// When the organization invitation is accepted, the metadata will be transferred to the newly created organization membership.
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
-    pub private_metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
+    pub private_metadata: crate::Nullable<serde_json::Value>,
     /// Optional URL that the invitee will be redirected to once they accept the invitation by clicking the join link in the invitation email.
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub redirect_url: crate::Nullable<String>,
@@ -70,6 +71,7 @@ crate::decode::object! {
 /// The request body of
 /// [`OrganizationInvitationsApi::revoke_organization_invitation`](crate::api::OrganizationInvitationsApi::revoke_organization_invitation).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct RevokeOrganizationInvitationRequest {
     /// The ID of the user that revokes the invitation.
     /// Must be an administrator in the organization.

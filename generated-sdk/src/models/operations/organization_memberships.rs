@@ -5,6 +5,7 @@
 /// The request body of
 /// [`OrganizationMembershipsApi::create_organization_membership`](crate::api::OrganizationMembershipsApi::create_organization_membership).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateOrganizationMembershipRequest {
     /// The ID of the user that will be added as a member in the organization.
     /// The user needs to exist in the same instance as the organization and must not be a member of the given organization already.
@@ -13,10 +14,10 @@ pub struct CreateOrganizationMembershipRequest {
     pub role: String,
     /// Metadata saved on the organization membership, that is visible to both your frontend and backend.
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
-    pub public_metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
+    pub public_metadata: crate::Nullable<serde_json::Value>,
     /// Metadata saved on the organization membership that is only visible to your backend.
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
-    pub private_metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
+    pub private_metadata: crate::Nullable<serde_json::Value>,
 }
 
 impl CreateOrganizationMembershipRequest {
@@ -43,6 +44,7 @@ crate::decode::object! {
 /// The request body of
 /// [`OrganizationMembershipsApi::update_organization_membership`](crate::api::OrganizationMembershipsApi::update_organization_membership).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateOrganizationMembershipRequest {
     /// The new role of the given membership.
     pub role: String,
@@ -64,15 +66,16 @@ crate::decode::object! {
 /// The request body of
 /// [`OrganizationMembershipsApi::update_organization_membership_metadata`](crate::api::OrganizationMembershipsApi::update_organization_membership_metadata).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateOrganizationMembershipMetadataRequest {
     /// Metadata saved on the organization membership, that is visible to both your frontend and backend.
     /// The new object will be merged with the existing value.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    pub public_metadata: Option<serde_json::Value>,
     /// Metadata saved on the organization membership that is only visible to your backend.
     /// The new object will be merged with the existing value.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    pub private_metadata: Option<serde_json::Value>,
 }
 
 crate::decode::object! {

@@ -5,6 +5,7 @@
 /// The request body of
 /// [`OrganizationPermissionsApi::create_organization_permission`](crate::api::OrganizationPermissionsApi::create_organization_permission).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateOrganizationPermissionRequest {
     /// The name of the permission.
     pub name: String,
@@ -37,6 +38,7 @@ crate::decode::object! {
 /// The request body of
 /// [`OrganizationPermissionsApi::update_organization_permission`](crate::api::OrganizationPermissionsApi::update_organization_permission).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateOrganizationPermissionRequest {
     /// The name of the permission.
     #[serde(skip_serializing_if = "Option::is_none")]

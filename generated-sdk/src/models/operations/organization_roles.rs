@@ -5,6 +5,7 @@
 /// The request body of
 /// [`OrganizationRolesApi::create_organization_role`](crate::api::OrganizationRolesApi::create_organization_role).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateOrganizationRoleRequest {
     /// The name of the new organization role
     pub name: String,
@@ -47,6 +48,7 @@ crate::decode::object! {
 /// The request body of
 /// [`OrganizationRolesApi::update_organization_role`](crate::api::OrganizationRolesApi::update_organization_role).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateOrganizationRoleRequest {
     /// The new name for the organization role
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]

@@ -5,6 +5,7 @@
 /// The request body of
 /// [`OrganizationsApi::create_organization`](crate::api::OrganizationsApi::create_organization).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateOrganizationRequest {
     /// The name of the new organization.
     /// May not contain URLs or HTML.
@@ -15,10 +16,10 @@ pub struct CreateOrganizationRequest {
     pub created_by: crate::Nullable<String>,
     /// Metadata saved on the organization, accessible only from the Backend API
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
-    pub private_metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
+    pub private_metadata: crate::Nullable<serde_json::Value>,
     /// Metadata saved on the organization, read-only from the Frontend API and fully accessible (read/write) from the Backend API
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
-    pub public_metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
+    pub public_metadata: crate::Nullable<serde_json::Value>,
     /// A slug for the new organization.
     /// Can contain only lowercase alphanumeric characters and the dash "-".
     /// Must be unique for the instance.
@@ -68,6 +69,7 @@ crate::decode::object! {
 /// The request body of
 /// [`OrganizationsApi::update_organization`](crate::api::OrganizationsApi::update_organization).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateOrganizationRequest {
     /// The new name of the organization.
     /// May not contain URLs or HTML.
@@ -105,15 +107,16 @@ crate::decode::object! {
 /// The request body of
 /// [`OrganizationsApi::replace_organization_metadata`](crate::api::OrganizationsApi::replace_organization_metadata).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct ReplaceOrganizationMetadataRequest {
     /// Metadata saved on the organization, that is visible to both your frontend and backend.
     /// The existing value will be replaced entirely with the new object.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    pub public_metadata: Option<serde_json::Value>,
     /// Metadata saved on the organization that is only visible to your backend.
     /// The existing value will be replaced entirely with the new object.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    pub private_metadata: Option<serde_json::Value>,
 }
 
 crate::decode::object! {
@@ -126,15 +129,16 @@ crate::decode::object! {
 /// The request body of
 /// [`OrganizationsApi::merge_organization_metadata`](crate::api::OrganizationsApi::merge_organization_metadata).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct MergeOrganizationMetadataRequest {
     /// Metadata saved on the organization, that is visible to both your frontend and backend.
     /// The new object will be merged with the existing value.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    pub public_metadata: Option<serde_json::Value>,
     /// Metadata saved on the organization that is only visible to your backend.
     /// The new object will be merged with the existing value.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    pub private_metadata: Option<serde_json::Value>,
 }
 
 crate::decode::object! {
@@ -149,6 +153,7 @@ crate::decode::object! {
 /// and
 /// [`OAuthApplicationsApi::upload_oauth_application_logo`](crate::api::OAuthApplicationsApi::upload_oauth_application_logo).
 #[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
 pub struct UploadOrganizationLogoRequest {
     /// The ID of the user that will be credited with the image upload.
     pub uploader_user_id: Option<String>,
@@ -157,10 +162,10 @@ pub struct UploadOrganizationLogoRequest {
 
 impl UploadOrganizationLogoRequest {
     /// A [`UploadOrganizationLogoRequest`] with its required fields; the others start unset.
-    pub fn new(file: crate::FilePart) -> Self {
+    pub fn new(file: impl Into<crate::FilePart>) -> Self {
         Self {
             uploader_user_id: Default::default(),
-            file,
+            file: file.into(),
         }
     }
 }

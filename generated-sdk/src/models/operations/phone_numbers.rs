@@ -5,6 +5,7 @@
 /// The request body of
 /// [`PhoneNumbersApi::create_phone_number`](crate::api::PhoneNumbersApi::create_phone_number).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CreatePhoneNumberRequest {
     /// The ID representing the user
     pub user_id: String,
@@ -48,6 +49,7 @@ crate::decode::object! {
 /// The request body of
 /// [`PhoneNumbersApi::update_phone_number`](crate::api::PhoneNumbersApi::update_phone_number).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdatePhoneNumberRequest {
     /// The phone number will be marked as verified.
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
@@ -73,6 +75,7 @@ crate::decode::object! {
 /// The request body of
 /// [`PhoneNumbersApi::attempt_phone_number_verification`](crate::api::PhoneNumbersApi::attempt_phone_number_verification).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct AttemptPhoneNumberVerificationRequest {
     /// The ID of the verification to check, such as one returned by prepare_verification
     pub verification_id: String,
@@ -100,6 +103,7 @@ crate::decode::object! {
 /// The request body of
 /// [`PhoneNumbersApi::replace_user_phone_number`](crate::api::PhoneNumbersApi::replace_user_phone_number).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ReplaceUserPhoneNumberRequest {
     /// The new phone number. Must adhere to the E.164 standard for phone number format.
     pub phone_number: String,

@@ -5,6 +5,7 @@
 /// The request body of
 /// [`ProxyChecksApi::verify_domain_proxy`](crate::api::ProxyChecksApi::verify_domain_proxy).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct VerifyDomainProxyRequest {
     /// The ID of the domain that will be updated.
     #[serde(skip_serializing_if = "Option::is_none")]

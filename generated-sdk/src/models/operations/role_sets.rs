@@ -6,6 +6,7 @@ use crate::models::ReassignmentMappings;
 
 /// The request body of [`RoleSetsApi::create_role_set`](crate::api::RoleSetsApi::create_role_set).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateRoleSetRequest {
     /// The name of the new role set
     pub name: String,
@@ -37,7 +38,7 @@ impl CreateRoleSetRequest {
         name: impl Into<String>,
         default_role_key: impl Into<String>,
         creator_role_key: impl Into<String>,
-        roles: Vec<String>,
+        roles: impl IntoIterator<Item = impl Into<String>>,
     ) -> Self {
         Self {
             name: name.into(),
@@ -46,7 +47,7 @@ impl CreateRoleSetRequest {
             default_role_key: default_role_key.into(),
             creator_role_key: creator_role_key.into(),
             r#type: Default::default(),
-            roles,
+            roles: roles.into_iter().map(Into::into).collect(),
         }
     }
 }
@@ -103,6 +104,7 @@ crate::decode::open_enum!(CreateRoleSetRequestType);
 
 /// The request body of [`RoleSetsApi::update_role_set`](crate::api::RoleSetsApi::update_role_set).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateRoleSetRequest {
     /// The new name for the role set
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
@@ -140,6 +142,7 @@ crate::decode::object! {
 
 /// The request body of [`RoleSetsApi::replace_role_set`](crate::api::RoleSetsApi::replace_role_set).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ReplaceRoleSetRequest {
     /// The key of the destination role set
     pub dest_role_set_key: String,
@@ -169,6 +172,7 @@ crate::decode::object! {
 /// The request body of
 /// [`RoleSetsApi::add_roles_to_role_set`](crate::api::RoleSetsApi::add_roles_to_role_set).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct AddRolesToRoleSetRequest {
     /// Array of role keys to add to the role set.
     /// Must contain at least one role and no more than 10 roles.
@@ -183,9 +187,9 @@ pub struct AddRolesToRoleSetRequest {
 
 impl AddRolesToRoleSetRequest {
     /// A [`AddRolesToRoleSetRequest`] with its required fields; the others start unset.
-    pub fn new(role_keys: Vec<String>) -> Self {
+    pub fn new(role_keys: impl IntoIterator<Item = impl Into<String>>) -> Self {
         Self {
-            role_keys,
+            role_keys: role_keys.into_iter().map(Into::into).collect(),
             default_role_key: Default::default(),
             creator_role_key: Default::default(),
         }
@@ -203,6 +207,7 @@ crate::decode::object! {
 /// The request body of
 /// [`RoleSetsApi::replace_role_in_role_set`](crate::api::RoleSetsApi::replace_role_in_role_set).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ReplaceRoleInRoleSetRequest {
     /// The key of the role to remove from the role set
     pub role_key: String,

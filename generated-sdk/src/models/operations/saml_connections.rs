@@ -7,6 +7,7 @@ use crate::models::SamlConnectionLoginHintMode;
 /// The request body of
 /// [`SamlConnectionsApi::create_saml_connection`](crate::api::SamlConnectionsApi::create_saml_connection).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateSamlConnectionRequest {
     /// The name to use as a label for this SAML Connection
     pub name: String,
@@ -56,13 +57,13 @@ impl CreateSamlConnectionRequest {
     )]
     pub fn new(
         name: impl Into<String>,
-        provider: CreateSamlConnectionRequestProvider,
+        provider: impl Into<CreateSamlConnectionRequestProvider>,
     ) -> Self {
         Self {
             name: name.into(),
             domain: Default::default(),
             domains: Default::default(),
-            provider,
+            provider: provider.into(),
             idp_entity_id: Default::default(),
             idp_sso_url: Default::default(),
             idp_certificate: Default::default(),
@@ -141,6 +142,7 @@ crate::decode::open_enum!(CreateSamlConnectionRequestProvider);
 
 /// Define the attribute name mapping between Identity Provider and Clerk's user properties
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateSamlConnectionRequestAttributeMapping {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
@@ -163,6 +165,7 @@ crate::decode::object! {
 
 /// Configuration for the login_hint sent to the IdP on SSO sign-in
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateSamlConnectionRequestLoginHint {
     /// Controls the login_hint sent to the IdP on SSO sign-in
     pub mode: SamlConnectionLoginHintMode,
@@ -173,9 +176,9 @@ pub struct CreateSamlConnectionRequestLoginHint {
 
 impl CreateSamlConnectionRequestLoginHint {
     /// A [`CreateSamlConnectionRequestLoginHint`] with its required fields; the others start unset.
-    pub fn new(mode: SamlConnectionLoginHintMode) -> Self {
+    pub fn new(mode: impl Into<SamlConnectionLoginHintMode>) -> Self {
         Self {
-            mode,
+            mode: mode.into(),
             source: Default::default(),
         }
     }
@@ -191,6 +194,7 @@ crate::decode::object! {
 /// The request body of
 /// [`SamlConnectionsApi::update_saml_connection`](crate::api::SamlConnectionsApi::update_saml_connection).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateSamlConnectionRequest {
     /// The name of the new SAML Connection
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]

@@ -5,6 +5,7 @@
 /// The request body of
 /// [`ScimDirectoriesApi::create_scim_directory`](crate::api::ScimDirectoriesApi::create_scim_directory).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateScimDirectoryRequest {
     /// The ID of the enterprise connection to associate with this directory.
     pub enterprise_connection_id: String,
@@ -47,6 +48,7 @@ crate::decode::object! {
 /// The `group_role_mappings` field of
 /// [`CreateScimDirectoryRequest`](crate::models::CreateScimDirectoryRequest).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateScimDirectoryRequestGroupRoleMappingsItem {
     /// The SCIM group ID from the identity provider.
     pub scim_group_id: String,
@@ -84,6 +86,7 @@ crate::decode::object! {
 /// The request body of
 /// [`ScimDirectoriesApi::update_scim_directory`](crate::api::ScimDirectoriesApi::update_scim_directory).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateScimDirectoryRequest {
     /// A human-friendly name for the directory.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -116,6 +119,7 @@ crate::decode::object! {
 /// The request body of
 /// [`ScimDirectoriesApi::replace_scim_group_role_mappings`](crate::api::ScimDirectoriesApi::replace_scim_group_role_mappings).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ReplaceScimGroupRoleMappingsRequest {
     /// The desired set of mappings. Array order sets precedence (1-indexed). An empty array clears all mappings.
     pub mappings: Vec<ReplaceScimGroupRoleMappingsRequestMappingsItem>,
@@ -123,8 +127,14 @@ pub struct ReplaceScimGroupRoleMappingsRequest {
 
 impl ReplaceScimGroupRoleMappingsRequest {
     /// A [`ReplaceScimGroupRoleMappingsRequest`] with its required fields; the others start unset.
-    pub fn new(mappings: Vec<ReplaceScimGroupRoleMappingsRequestMappingsItem>) -> Self {
-        Self { mappings }
+    pub fn new(
+        mappings: impl IntoIterator<
+            Item = impl Into<ReplaceScimGroupRoleMappingsRequestMappingsItem>,
+        >,
+    ) -> Self {
+        Self {
+            mappings: mappings.into_iter().map(Into::into).collect(),
+        }
     }
 }
 
@@ -137,6 +147,7 @@ crate::decode::object! {
 /// The `mappings` field of
 /// [`ReplaceScimGroupRoleMappingsRequest`](crate::models::ReplaceScimGroupRoleMappingsRequest).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct ReplaceScimGroupRoleMappingsRequestMappingsItem {
     /// The SCIM group ID from the identity provider.
     pub scim_group_id: String,
@@ -164,6 +175,7 @@ crate::decode::object! {
 /// The request body of
 /// [`ScimDirectoriesApi::create_scim_group_role_mapping`](crate::api::ScimDirectoriesApi::create_scim_group_role_mapping).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateScimGroupRoleMappingRequest {
     /// The SCIM group ID from the identity provider.
     pub scim_group_id: String,

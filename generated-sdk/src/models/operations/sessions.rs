@@ -62,6 +62,7 @@ crate::decode::open_enum!(GetSessionListStatus);
 
 /// The request body of [`SessionsApi::create_session`](crate::api::SessionsApi::create_session).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateSessionRequest {
     /// The ID representing the user
     pub user_id: String,
@@ -89,6 +90,7 @@ crate::decode::object! {
 
 /// The request body of [`SessionsApi::refresh_session`](crate::api::SessionsApi::refresh_session).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct RefreshSessionRequest {
     /// The JWT that is sent via the `__session` cookie from your frontend.
     /// Note: this JWT must be associated with the supplied session ID.
@@ -99,7 +101,7 @@ pub struct RefreshSessionRequest {
     pub request_origin: String,
     /// The headers of the request.
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
-    pub request_headers: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
+    pub request_headers: crate::Nullable<serde_json::Value>,
     /// The format of the response.
     ///
     /// The server uses `"token"` when this is not sent.
@@ -179,6 +181,7 @@ crate::decode::open_enum!(RefreshSessionRequestFormat);
 /// The request body of
 /// [`SessionsApi::create_session_token`](crate::api::SessionsApi::create_session_token).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateSessionTokenRequest {
     /// Use this parameter to override the default session token lifetime.
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
@@ -220,6 +223,7 @@ impl CreateSessionTokenResponse {
 /// The request body of
 /// [`SessionsApi::create_session_token_from_template`](crate::api::SessionsApi::create_session_token_from_template).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateSessionTokenFromTemplateRequest {
     /// Use this parameter to override the JWT lifetime.
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]

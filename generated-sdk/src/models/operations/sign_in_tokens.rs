@@ -5,6 +5,7 @@
 /// The request body of
 /// [`SignInTokensApi::create_sign_in_token`](crate::api::SignInTokensApi::create_sign_in_token).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateSignInTokenRequest {
     /// The ID of the user that can use the newly created sign in token
     pub user_id: String,

@@ -4,6 +4,7 @@
 
 /// The request body of [`SignUpsApi::update_sign_up`](crate::api::SignUpsApi::update_sign_up).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateSignUpRequest {
     /// The ID of the guest attempting to sign up as used in your external systems or your previous authentication solution.
     /// This will be copied to the resulting user when the sign-up is completed.

@@ -6,6 +6,7 @@ use crate::models::PasswordHasher;
 
 /// The request body of [`UsersApi::create_user`](crate::api::UsersApi::create_user).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateUserRequest {
     /// The ID of the user as used in your external systems or your previous authentication solution.
     /// Must be unique across your instance.
@@ -95,14 +96,14 @@ pub struct CreateUserRequest {
     pub backup_codes: Option<Vec<String>>,
     /// Metadata saved on the user, that is visible to both your Frontend and Backend APIs
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    pub public_metadata: Option<serde_json::Value>,
     /// Metadata saved on the user, that is only visible to your Backend API
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    pub private_metadata: Option<serde_json::Value>,
     /// Metadata saved on the user, that can be updated from both the Frontend and Backend APIs.
     /// Note: Since this data can be modified from the frontend, it is not guaranteed to be safe.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub unsafe_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    pub unsafe_metadata: Option<serde_json::Value>,
     /// If enabled, user can delete themselves via FAPI.
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub delete_self_enabled: crate::Nullable<bool>,
@@ -217,6 +218,7 @@ crate::decode::open_enum!(CreateUserRequestEmailAddressIdentificationStatusItem)
 
 /// The request body of [`UsersApi::update_user`](crate::api::UsersApi::update_user).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateUserRequest {
     /// The ID of the user as used in your external systems or your previous authentication solution.
     /// Must be unique across your instance.
@@ -333,6 +335,7 @@ crate::decode::object! {
 
 /// The request body of [`UsersApi::users_ban`](crate::api::UsersApi::users_ban).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct UsersBanRequest {
     /// Array of user IDs to ban
     pub user_ids: Vec<String>,
@@ -340,8 +343,10 @@ pub struct UsersBanRequest {
 
 impl UsersBanRequest {
     /// A [`UsersBanRequest`] with its required fields; the others start unset.
-    pub fn new(user_ids: Vec<String>) -> Self {
-        Self { user_ids }
+    pub fn new(user_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            user_ids: user_ids.into_iter().map(Into::into).collect(),
+        }
     }
 }
 
@@ -353,6 +358,7 @@ crate::decode::object! {
 
 /// The request body of [`UsersApi::users_unban`](crate::api::UsersApi::users_unban).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct UsersUnbanRequest {
     /// Array of user IDs to unban
     pub user_ids: Vec<String>,
@@ -360,8 +366,10 @@ pub struct UsersUnbanRequest {
 
 impl UsersUnbanRequest {
     /// A [`UsersUnbanRequest`] with its required fields; the others start unset.
-    pub fn new(user_ids: Vec<String>) -> Self {
-        Self { user_ids }
+    pub fn new(user_ids: impl IntoIterator<Item = impl Into<String>>) -> Self {
+        Self {
+            user_ids: user_ids.into_iter().map(Into::into).collect(),
+        }
     }
 }
 
@@ -374,6 +382,7 @@ crate::decode::object! {
 /// The request body of
 /// [`UsersApi::set_user_profile_image`](crate::api::UsersApi::set_user_profile_image).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SetUserProfileImageRequest {
     pub file: Option<crate::FilePart>,
 }
@@ -381,21 +390,22 @@ pub struct SetUserProfileImageRequest {
 /// The request body of
 /// [`UsersApi::replace_user_metadata`](crate::api::UsersApi::replace_user_metadata).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct ReplaceUserMetadataRequest {
     /// Metadata saved on the user, that is visible to both your frontend and backend.
     /// The existing value will be replaced entirely with the new object.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    pub public_metadata: Option<serde_json::Value>,
     /// Metadata saved on the user that is only visible to your backend.
     /// The existing value will be replaced entirely with the new object.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    pub private_metadata: Option<serde_json::Value>,
     /// Metadata saved on the user, that can be updated from both the Frontend and Backend APIs.
     /// The existing value will be replaced entirely with the new object.
     ///
     /// Note: Since this data can be modified from the frontend, it is not guaranteed to be safe.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub unsafe_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    pub unsafe_metadata: Option<serde_json::Value>,
 }
 
 crate::decode::object! {
@@ -408,21 +418,22 @@ crate::decode::object! {
 
 /// The request body of [`UsersApi::update_user_metadata`](crate::api::UsersApi::update_user_metadata).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateUserMetadataRequest {
     /// Metadata saved on the user, that is visible to both your frontend and backend.
     /// The new object will be merged with the existing value.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    pub public_metadata: Option<serde_json::Value>,
     /// Metadata saved on the user that is only visible to your backend.
     /// The new object will be merged with the existing value.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    pub private_metadata: Option<serde_json::Value>,
     /// Metadata saved on the user, that can be updated from both the Frontend and Backend APIs.
     /// The new object will be merged with the existing value.
     ///
     /// Note: Since this data can be modified from the frontend, it is not guaranteed to be safe.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub unsafe_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    pub unsafe_metadata: Option<serde_json::Value>,
 }
 
 crate::decode::object! {
@@ -435,6 +446,7 @@ crate::decode::object! {
 
 /// The request body of [`UsersApi::remove_user_password`](crate::api::UsersApi::remove_user_password).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct RemoveUserPasswordRequest {
     /// Set to `true` to revoke all of the user's active sessions after removing the password.
     ///
@@ -451,6 +463,7 @@ crate::decode::object! {
 
 /// The request body of [`UsersApi::verify_password`](crate::api::UsersApi::verify_password).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct VerifyPasswordRequest {
     /// The user password to verify
     pub password: String,
@@ -493,6 +506,7 @@ impl VerifyPasswordResponse {
 
 /// The request body of [`UsersApi::verify_totp`](crate::api::UsersApi::verify_totp).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct VerifyTotpRequest {
     /// The TOTP or backup code to verify
     pub code: String,
@@ -600,6 +614,7 @@ impl DisableMfaResponse {
 /// The request body of
 /// [`UsersApi::set_user_password_compromised`](crate::api::UsersApi::set_user_password_compromised).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct SetUserPasswordCompromisedRequest {
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub revoke_all_sessions: crate::Nullable<bool>,

@@ -51,6 +51,7 @@ crate::decode::open_enum!(ListWaitlistEntriesStatus);
 /// The request body of
 /// [`WaitlistEntriesApi::create_waitlist_entry`](crate::api::WaitlistEntriesApi::create_waitlist_entry).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateWaitlistEntryRequest {
     /// The email address to add to the waitlist
     pub email_address: String,
@@ -82,6 +83,7 @@ crate::decode::object! {
 /// The request body of
 /// [`WaitlistEntriesApi::create_bulk_waitlist_entries`](crate::api::WaitlistEntriesApi::create_bulk_waitlist_entries).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateBulkWaitlistEntriesRequestItem {
     /// The email address to add to the waitlist
     pub email_address: String,
@@ -113,6 +115,7 @@ crate::decode::object! {
 /// The request body of
 /// [`WaitlistEntriesApi::invite_waitlist_entry`](crate::api::WaitlistEntriesApi::invite_waitlist_entry).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct InviteWaitlistEntryRequest {
     /// Whether an invitation should be created if there is already an existing invitation for this email address, or it's claimed by another user.
     ///

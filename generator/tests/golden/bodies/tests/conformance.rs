@@ -166,7 +166,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
             Box::pin(
                     clerk
                         .notes()
-                        .send_message(
+                        .send_message(sample::<String>("\"sample\""))
+                        .body(
                             sample::<
                                 golden_bodies::models::SendMessageRequest,
                             >("{\"text\":\"sample\"}"),

@@ -108,8 +108,7 @@ async fn text_bodies_go_out_as_utf8_with_their_content_type_and_text_comes_back(
 async fn of_several_media_types_json_is_sent_and_asked_for() {
     let sent = ResponseTemplate::new(200).set_body_json(serde_json::json!({"id": "m_1"}));
     let (server, client) = mock("POST", "/messages", sent).await;
-    let body = golden_bodies::models::SendMessageRequest::new("hello".to_owned());
-    assert_eq!(client.notes().send_message(body).await.unwrap().id.as_deref(), Some("m_1"));
+    assert_eq!(client.notes().send_message("hello").await.unwrap().id.as_deref(), Some("m_1"));
     let request = received(&server).await;
     assert_eq!(
         serde_json::from_slice::<serde_json::Value>(&request.body).unwrap(),

@@ -96,6 +96,11 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                         .reactions()
                         .add_reaction(
                             sample::<
+                                golden_json_escapes::models::ReactionEmoji,
+                            >("\"👍\""),
+                        )
+                        .body(
+                            sample::<
                                 golden_json_escapes::models::Reaction,
                             >("{\"emoji\":\"👍\"}"),
                         )

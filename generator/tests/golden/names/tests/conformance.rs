@@ -94,7 +94,7 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
             Box::pin(
                     clerk
                         .oauth_applications()
-                        .create_oauth_application()
+                        .create_oauth_application(sample::<String>("\"sample\""))
                         .send()
                         .with_response(),
                 )

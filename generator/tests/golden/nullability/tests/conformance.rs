@@ -78,8 +78,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
             Box::pin(
                     clerk
                         .users()
-                        .update_user(
-                            sample::<String>("\"sample\""),
+                        .update_user(sample::<String>("\"sample\""))
+                        .body(
                             sample::<golden_nullability::models::UpdateUserRequest>("{}"),
                         )
                         .send()

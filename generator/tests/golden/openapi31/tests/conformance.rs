@@ -100,6 +100,11 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .items()
                         .create_item(
+                            sample::<String>("\"item_1\""),
+                            sample::<String>("\"item\""),
+                            sample::<f64>("1.0"),
+                        )
+                        .body(
                             sample::<
                                 golden_openapi31::models::Item,
                             >("{\"id\":\"item_1\",\"kind\":\"item\",\"price\":1.0}"),
@@ -116,16 +121,13 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .items()
                         .set_item_image(sample::<String>("\"sample\""))
-                        .body(golden_openapi31::models::SetItemImageRequest {
-                            image: Some(
-                                golden_openapi31::FilePart::new(
-                                        b"\x89PNG\r\n\x1a\n".to_vec(),
-                                    )
-                                    .file_name("sample.png")
-                                    .content_type("image/png"),
-                            ),
-                            caption: Default::default(),
-                        })
+                        .image(
+                            golden_openapi31::FilePart::new(
+                                    b"\x89PNG\r\n\x1a\n".to_vec(),
+                                )
+                                .file_name("sample.png")
+                                .content_type("image/png"),
+                        )
                         .send()
                         .with_response(),
                 )

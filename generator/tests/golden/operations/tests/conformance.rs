@@ -99,7 +99,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
             Box::pin(
                     clerk
                         .users()
-                        .create_user(
+                        .create_user()
+                        .body(
                             sample::<
                                 golden_operations::models::CreateUserRequest,
                             >("{\"email_address\":[\"a@example.com\"]}"),
@@ -116,15 +117,13 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .users()
                         .upload_profile_image(sample::<String>("\"sample\""))
-                        .body(golden_operations::models::UploadProfileImageRequest {
-                            file: Some(
-                                golden_operations::FilePart::new(
-                                        b"\x89PNG\r\n\x1a\n".to_vec(),
-                                    )
-                                    .file_name("sample.png")
-                                    .content_type("image/png"),
-                            ),
-                        })
+                        .file(
+                            golden_operations::FilePart::new(
+                                    b"\x89PNG\r\n\x1a\n".to_vec(),
+                                )
+                                .file_name("sample.png")
+                                .content_type("image/png"),
+                        )
                         .send()
                         .with_response(),
                 )

@@ -104,7 +104,8 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
             Box::pin(
                     clerk
                         .widgets()
-                        .create_widget(
+                        .create_widget(sample::<String>("\"sample\""))
+                        .body(
                             sample::<
                                 golden_testing::models::CreateWidgetRequest,
                             >("{\"name\":\"sample\"}"),
@@ -145,13 +146,11 @@ async fn every_operation_is_accepted_by_prism_and_decodes() {
                     clerk
                         .widgets()
                         .set_widget_image(sample::<i64>("1"))
-                        .body(golden_testing::models::SetWidgetImageRequest {
-                            file: Some(
-                                golden_testing::FilePart::new(b"\x89PNG\r\n\x1a\n".to_vec())
-                                    .file_name("sample.png")
-                                    .content_type("image/png"),
-                            ),
-                        })
+                        .file(
+                            golden_testing::FilePart::new(b"\x89PNG\r\n\x1a\n".to_vec())
+                                .file_name("sample.png")
+                                .content_type("image/png"),
+                        )
                         .send()
                         .with_response(),
                 )

@@ -44,7 +44,7 @@ pub use file::FilePart;
 pub use nullable::Nullable;
 pub mod api;
 pub use client::{Client, ClientBuilder, SecretKey};
-pub use error::{ApiError, Error, ErrorDetail, OptionalExt};
+pub use error::{ApiError, Error, ErrorDetail, OptionalExt, Result};
 pub use request::{Pending, RequestOptions, WithResponse};
 
 /// The HTTP status type of [`Error::status`] and [`ApiError::status`].

@@ -40,11 +40,11 @@ impl<'c> NotesApi<'c> {
     /// The body is sent as `application/json`; the operation also accepts `text/plain`, `application/xml`.
     ///
     /// The response is read as `application/json`; the API may also answer `text/csv`, `application/pdf`.
-    pub fn send_message(&self, body: models::SendMessageRequest) -> SendMessage {
+    pub fn send_message(&self, text: impl Into<String>) -> SendMessage {
         SendMessage {
             client: self.client.clone(),
             options: RequestOptions::default(),
-            body,
+            body: models::SendMessageRequest::new(text),
         }
     }
 
@@ -151,7 +151,7 @@ const SEND_MESSAGE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`NotesApi::send_message`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`NotesApi::send_message`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct SendMessage {
@@ -161,6 +161,12 @@ pub struct SendMessage {
 }
 
 impl SendMessage {
+    /// The whole request body, in place of what the arguments and setters set.
+    pub fn body(mut self, body: models::SendMessageRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;

@@ -18,11 +18,11 @@ impl<'c> ReactionsApi<'c> {
     }
 
     /// `POST /reactions`
-    pub fn add_reaction(&self, body: models::Reaction) -> AddReaction {
+    pub fn add_reaction(&self, emoji: impl Into<models::ReactionEmoji>) -> AddReaction {
         AddReaction {
             client: self.client.clone(),
             options: RequestOptions::default(),
-            body,
+            body: models::Reaction::new(emoji),
         }
     }
 }
@@ -34,7 +34,7 @@ const ADD_REACTION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`ReactionsApi::add_reaction`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`ReactionsApi::add_reaction`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct AddReaction {
@@ -44,6 +44,18 @@ pub struct AddReaction {
 }
 
 impl AddReaction {
+    /// Sets `count` in the request body.
+    pub fn count(mut self, count: i32) -> Self {
+        self.body.count = Some(count);
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
+    pub fn body(mut self, body: models::Reaction) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;

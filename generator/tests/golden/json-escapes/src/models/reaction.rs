@@ -4,6 +4,7 @@
 
 /// A reaction such as 👍 or ❤️, with a "quoted" note	on a tab.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Reaction {
     pub emoji: ReactionEmoji,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -12,9 +13,9 @@ pub struct Reaction {
 
 impl Reaction {
     /// A [`Reaction`] with its required fields; the others start unset.
-    pub fn new(emoji: ReactionEmoji) -> Self {
+    pub fn new(emoji: impl Into<ReactionEmoji>) -> Self {
         Self {
-            emoji,
+            emoji: emoji.into(),
             count: Default::default(),
         }
     }

@@ -18,11 +18,14 @@ impl<'c> OAuthApplicationsApi<'c> {
     }
 
     /// `POST /oauth_applications`
-    pub fn create_oauth_application(&self) -> CreateOAuthApplication {
+    pub fn create_oauth_application(
+        &self,
+        name: impl Into<String>,
+    ) -> CreateOAuthApplication {
         CreateOAuthApplication {
             client: self.client.clone(),
             options: RequestOptions::default(),
-            body: None,
+            body: models::CreateOAuthApplicationRequest::new(name),
         }
     }
 }
@@ -34,19 +37,49 @@ const CREATE_OAUTH_APPLICATION: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`OAuthApplicationsApi::create_oauth_application`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`OAuthApplicationsApi::create_oauth_application`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateOAuthApplication {
     client: crate::Client,
     options: RequestOptions,
-    body: Option<models::CreateOAuthApplicationRequest>,
+    body: models::CreateOAuthApplicationRequest,
 }
 
 impl CreateOAuthApplication {
-    /// The request body (optional for this operation).
+    /// A property named like a keyword.
+    pub fn r#type(mut self, r#type: impl Into<String>) -> Self {
+        self.body.r#type = Some(r#type.into());
+        self
+    }
+
+    /// Sets `use` in the request body.
+    pub fn r#use(mut self, r#use: impl Into<String>) -> Self {
+        self.body.r#use = Some(r#use.into());
+        self
+    }
+
+    /// Sets `self` in the request body.
+    pub fn self_(mut self, self_: impl Into<String>) -> Self {
+        self.body.self_ = Some(self_.into());
+        self
+    }
+
+    /// Sets `x5t#S256` in the request body.
+    pub fn x5t_s256(mut self, x5t_s256: impl Into<String>) -> Self {
+        self.body.x5t_s256 = Some(x5t_s256.into());
+        self
+    }
+
+    /// Sets `2fa` in the request body.
+    pub fn n2fa(mut self, n2fa: bool) -> Self {
+        self.body.n2fa = Some(n2fa);
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(mut self, body: models::CreateOAuthApplicationRequest) -> Self {
-        self.body = Some(body);
+        self.body = body;
         self
     }
 
@@ -64,9 +97,7 @@ impl CreateOAuthApplication {
             "/oauth_applications".to_owned(),
             self.options,
         );
-        if let Some(body) = &self.body {
-            call.json(body);
-        }
+        call.json(&self.body);
         call.send_json()
     }
 }

@@ -18,16 +18,12 @@ impl<'c> UsersApi<'c> {
     }
 
     /// `PATCH /users/{user_id}`
-    pub fn update_user(
-        &self,
-        user_id: impl Into<String>,
-        body: models::UpdateUserRequest,
-    ) -> UpdateUser {
+    pub fn update_user(&self, user_id: impl Into<String>) -> UpdateUser {
         UpdateUser {
             client: self.client.clone(),
             options: RequestOptions::default(),
             user_id: user_id.into(),
-            body,
+            body: models::UpdateUserRequest::default(),
         }
     }
 }
@@ -39,7 +35,7 @@ const UPDATE_USER: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::update_user`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`UsersApi::update_user`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UpdateUser {
@@ -50,6 +46,65 @@ pub struct UpdateUser {
 }
 
 impl UpdateUser {
+    /// Optional and nullable, so it can be left out, cleared or set.
+    pub fn first_name(mut self, first_name: impl Into<String>) -> Self {
+        self.body.first_name = crate::Nullable::Value(first_name.into());
+        self
+    }
+
+    /// Sends `first_name` as `null`.
+    pub fn first_name_null(mut self) -> Self {
+        self.body.first_name = crate::Nullable::Null;
+        self
+    }
+
+    /// Optional only.
+    pub fn username(mut self, username: impl Into<String>) -> Self {
+        self.body.username = Some(username.into());
+        self
+    }
+
+    /// Never sent unless set.
+    ///
+    /// The server uses `false` when this is not sent.
+    pub fn notify(mut self, notify: bool) -> Self {
+        self.body.notify = Some(notify);
+        self
+    }
+
+    /// Sets `password_hasher` in the request body.
+    pub fn password_hasher(
+        mut self,
+        password_hasher: impl Into<models::UpdateUserRequestPasswordHasher>,
+    ) -> Self {
+        self.body.password_hasher = crate::Nullable::Value(password_hasher.into());
+        self
+    }
+
+    /// Sends `password_hasher` as `null`.
+    pub fn password_hasher_null(mut self) -> Self {
+        self.body.password_hasher = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `metadata` in the request body.
+    pub fn metadata(mut self, metadata: impl Into<serde_json::Value>) -> Self {
+        self.body.metadata = crate::Nullable::Value(metadata.into());
+        self
+    }
+
+    /// Sends `metadata` as `null`.
+    pub fn metadata_null(mut self) -> Self {
+        self.body.metadata = crate::Nullable::Null;
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
+    pub fn body(mut self, body: models::UpdateUserRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;

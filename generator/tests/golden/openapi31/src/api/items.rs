@@ -27,11 +27,16 @@ impl<'c> ItemsApi<'c> {
     }
 
     /// `POST /items`
-    pub fn create_item(&self, body: models::Item) -> CreateItem {
+    pub fn create_item(
+        &self,
+        id: impl Into<String>,
+        kind: impl Into<String>,
+        price: f64,
+    ) -> CreateItem {
         CreateItem {
             client: self.client.clone(),
             options: RequestOptions::default(),
-            body,
+            body: models::Item::new(id, kind, price),
         }
     }
 
@@ -104,7 +109,7 @@ const CREATE_ITEM: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`ItemsApi::create_item`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`ItemsApi::create_item`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateItem {
@@ -114,6 +119,78 @@ pub struct CreateItem {
 }
 
 impl CreateItem {
+    /// A note
+    pub fn note(mut self, note: impl Into<String>) -> Self {
+        self.body.note = crate::Nullable::Value(note.into());
+        self
+    }
+
+    /// Sends `note` as `null`.
+    pub fn note_null(mut self) -> Self {
+        self.body.note = crate::Nullable::Null;
+        self
+    }
+
+    /// Who owns it.
+    pub fn owner(mut self, owner: impl Into<models::Owner>) -> Self {
+        self.body.owner = crate::Nullable::Value(owner.into());
+        self
+    }
+
+    /// Sends `owner` as `null`.
+    pub fn owner_null(mut self) -> Self {
+        self.body.owner = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `previous` in the request body.
+    pub fn previous(mut self, previous: impl Into<models::Item>) -> Self {
+        self.body.previous = crate::Nullable::Value(Box::new(previous.into()));
+        self
+    }
+
+    /// Sends `previous` as `null`.
+    pub fn previous_null(mut self) -> Self {
+        self.body.previous = crate::Nullable::Null;
+        self
+    }
+
+    /// Sets `size` in the request body.
+    pub fn size(mut self, size: impl Into<models::ItemSize>) -> Self {
+        self.body.size = Some(size.into());
+        self
+    }
+
+    /// Sets `dimensions` in the request body.
+    pub fn dimensions(
+        mut self,
+        dimensions: impl IntoIterator<Item = impl Into<serde_json::Value>>,
+    ) -> Self {
+        self.body.dimensions = Some(dimensions.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// Sets `metadata` in the request body.
+    pub fn metadata(
+        mut self,
+        metadata: serde_json::Map<String, serde_json::Value>,
+    ) -> Self {
+        self.body.metadata = Some(metadata);
+        self
+    }
+
+    /// Sets `unit` in the request body.
+    pub fn unit(mut self, unit: impl Into<models::ItemUnit>) -> Self {
+        self.body.unit = Some(unit.into());
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
+    pub fn body(mut self, body: models::Item) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -142,7 +219,7 @@ const SET_ITEM_IMAGE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`ItemsApi::set_item_image`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`ItemsApi::set_item_image`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct SetItemImage {
@@ -153,7 +230,27 @@ pub struct SetItemImage {
 }
 
 impl SetItemImage {
-    /// The request body (optional for this operation).
+    /// Sets `image` in the request body.
+    pub fn image(mut self, image: impl Into<crate::FilePart>) -> Self {
+        self.body.get_or_insert_default().image = Some(image.into());
+        self
+    }
+
+    /// Sets `caption` in the request body.
+    pub fn caption(mut self, caption: impl Into<String>) -> Self {
+        self.body.get_or_insert_default().caption = crate::Nullable::Value(
+            caption.into(),
+        );
+        self
+    }
+
+    /// Sends `caption` as `null`.
+    pub fn caption_null(mut self) -> Self {
+        self.body.get_or_insert_default().caption = crate::Nullable::Null;
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(mut self, body: models::SetItemImageRequest) -> Self {
         self.body = Some(body);
         self

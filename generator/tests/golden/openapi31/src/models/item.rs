@@ -9,6 +9,7 @@ use crate::models::Owner;
 /// [`ItemsApi::create_item`](crate::api::ItemsApi::create_item). The `previous` field of
 /// [`Item`](crate::models::Item). Also used in 1 other place.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct Item {
     pub id: String,
     pub kind: String,

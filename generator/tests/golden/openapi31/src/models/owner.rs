@@ -4,6 +4,7 @@
 
 /// The `owner` field of [`Item`](crate::models::Item).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct Owner {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,

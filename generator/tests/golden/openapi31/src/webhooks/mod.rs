@@ -48,6 +48,13 @@ impl fmt::Display for WebhookError {
 
 impl std::error::Error for WebhookError {}
 
+impl From<crate::DecodeError> for WebhookError {
+    /// A verified event whose payload does not fit the type of its event type.
+    fn from(error: crate::DecodeError) -> Self {
+        WebhookError::InvalidPayload(error.to_string())
+    }
+}
+
 /// Verifies webhooks for one endpoint secret. The secret never shows in `Debug`.
 pub struct Webhook {
     key: ring::hmac::Key,

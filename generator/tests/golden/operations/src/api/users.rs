@@ -29,11 +29,11 @@ impl<'c> UsersApi<'c> {
     }
 
     /// `POST /users`
-    pub fn create_user(&self, body: models::CreateUserRequest) -> CreateUser {
+    pub fn create_user(&self) -> CreateUser {
         CreateUser {
             client: self.client.clone(),
             options: RequestOptions::default(),
-            body,
+            body: models::CreateUserRequest::default(),
         }
     }
 
@@ -126,7 +126,7 @@ const CREATE_USER: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::create_user`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`UsersApi::create_user`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateUser {
@@ -136,6 +136,23 @@ pub struct CreateUser {
 }
 
 impl CreateUser {
+    /// Sets `email_address` in the request body.
+    pub fn email_address(
+        mut self,
+        email_address: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Self {
+        self.body.email_address = Some(
+            email_address.into_iter().map(Into::into).collect(),
+        );
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
+    pub fn body(mut self, body: models::CreateUserRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -164,7 +181,7 @@ const UPLOAD_PROFILE_IMAGE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`UsersApi::upload_profile_image`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`UsersApi::upload_profile_image`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct UploadProfileImage {
@@ -175,7 +192,13 @@ pub struct UploadProfileImage {
 }
 
 impl UploadProfileImage {
-    /// The request body (optional for this operation).
+    /// Sets `file` in the request body.
+    pub fn file(mut self, file: impl Into<crate::FilePart>) -> Self {
+        self.body.get_or_insert_default().file = Some(file.into());
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(mut self, body: models::UploadProfileImageRequest) -> Self {
         self.body = Some(body);
         self

@@ -30,11 +30,11 @@ impl<'c> WidgetsApi<'c> {
     }
 
     /// `POST /widgets`
-    pub fn create_widget(&self, body: models::CreateWidgetRequest) -> CreateWidget {
+    pub fn create_widget(&self, name: impl Into<String>) -> CreateWidget {
         CreateWidget {
             client: self.client.clone(),
             options: RequestOptions::default(),
-            body,
+            body: models::CreateWidgetRequest::new(name),
         }
     }
 
@@ -141,7 +141,7 @@ const CREATE_WIDGET: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`WidgetsApi::create_widget`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`WidgetsApi::create_widget`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct CreateWidget {
@@ -151,6 +151,18 @@ pub struct CreateWidget {
 }
 
 impl CreateWidget {
+    /// Sets `size` in the request body.
+    pub fn size(mut self, size: i64) -> Self {
+        self.body.size = Some(size);
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
+    pub fn body(mut self, body: models::CreateWidgetRequest) -> Self {
+        self.body = body;
+        self
+    }
+
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -258,7 +270,7 @@ const SET_WIDGET_IMAGE: Operation = Operation {
     auth: true,
 };
 
-/// Request builder for [`WidgetsApi::set_widget_image`]: set optional parameters, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
+/// Request builder for [`WidgetsApi::set_widget_image`]: set optional parameters and body properties, then `.send().await` or just `.await`. It holds a clone of the client, so it can be stored, returned or spawned.
 #[derive(Debug, Clone)]
 #[must_use = "a request does nothing until it is sent with `.send()` or `.await`"]
 pub struct SetWidgetImage {
@@ -269,7 +281,13 @@ pub struct SetWidgetImage {
 }
 
 impl SetWidgetImage {
-    /// The request body (optional for this operation).
+    /// Sets `file` in the request body.
+    pub fn file(mut self, file: impl Into<crate::FilePart>) -> Self {
+        self.body.get_or_insert_default().file = Some(file.into());
+        self
+    }
+
+    /// The whole request body, in place of what the arguments and setters set.
     pub fn body(mut self, body: models::SetWidgetImageRequest) -> Self {
         self.body = Some(body);
         self

@@ -4,6 +4,7 @@
 
 /// The request body of [`NotesApi::send_message`](crate::api::NotesApi::send_message).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct SendMessageRequest {
     pub text: String,
 }

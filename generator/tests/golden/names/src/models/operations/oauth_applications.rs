@@ -5,6 +5,7 @@
 /// The request body of
 /// [`OAuthApplicationsApi::create_oauth_application`](crate::api::OAuthApplicationsApi::create_oauth_application).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateOAuthApplicationRequest {
     pub name: String,
     /// A property named like a keyword.

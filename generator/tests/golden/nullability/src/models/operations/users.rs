@@ -4,6 +4,7 @@
 
 /// The request body of [`UsersApi::update_user`](crate::api::UsersApi::update_user).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct UpdateUserRequest {
     /// Optional and nullable, so it can be left out, cleared or set.
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
@@ -19,7 +20,7 @@ pub struct UpdateUserRequest {
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub password_hasher: crate::Nullable<UpdateUserRequestPasswordHasher>,
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
-    pub metadata: crate::Nullable<serde_json::Map<String, serde_json::Value>>,
+    pub metadata: crate::Nullable<serde_json::Value>,
 }
 
 crate::decode::object! {

@@ -4,6 +4,7 @@
 
 /// The request body of [`ItemsApi::set_item_image`](crate::api::ItemsApi::set_item_image).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SetItemImageRequest {
     pub image: Option<crate::FilePart>,
     pub caption: crate::Nullable<String>,

@@ -41,6 +41,7 @@ crate::decode::open_enum!(GetUserListStatus);
 
 /// The request body of [`UsersApi::create_user`](crate::api::UsersApi::create_user).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateUserRequest {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email_address: Option<Vec<String>>,
@@ -54,6 +55,7 @@ crate::decode::object! {
 
 /// The request body of [`UsersApi::upload_profile_image`](crate::api::UsersApi::upload_profile_image).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct UploadProfileImageRequest {
     pub file: Option<crate::FilePart>,
 }

@@ -4,6 +4,7 @@
 
 /// The `filter` parameter of [`WidgetsApi::list_widgets`](crate::api::WidgetsApi::list_widgets).
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[non_exhaustive]
 pub struct ListWidgetsFilter {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
@@ -17,6 +18,7 @@ crate::decode::object! {
 
 /// The request body of [`WidgetsApi::create_widget`](crate::api::WidgetsApi::create_widget).
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[non_exhaustive]
 pub struct CreateWidgetRequest {
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -42,6 +44,7 @@ crate::decode::object! {
 
 /// The request body of [`WidgetsApi::set_widget_image`](crate::api::WidgetsApi::set_widget_image).
 #[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
 pub struct SetWidgetImageRequest {
     pub file: Option<crate::FilePart>,
 }
