@@ -84,23 +84,64 @@ fn groups(old: &Api, new: &Api, out: &mut Vec<Change>) {
                 group.handle.clone(),
                 format!("api::{}", group.name),
                 format!("feature {}", group.feature),
+                format!("MockServer::{}", group.accessor),
+                crate::clerk::group_mocks(&group.name),
             ];
             out.push(Change { item: Item::Operation, how, breaking: how == How::Removed, text, items });
         }
     }
 }
 
-/// The Rust items of each operation: its method on the group's handle and its builder.
+/// The Rust items of each operation: its method on the group's handle, its builder and
+/// its mock.
 fn operation_items(api: &Api) -> BTreeMap<String, Vec<String>> {
     crate::ir::groups::groups(api)
         .iter()
         .flat_map(|g| {
             g.members.iter().map(move |m| {
                 let op = &api.operations[m.operation];
-                (op_key(op), vec![format!("{}::{}", g.handle, op.name), m.builder.clone()])
+                let items = vec![
+                    format!("{}::{}", g.handle, op.name),
+                    m.builder.clone(),
+                    format!("{}::{}", crate::clerk::group_mocks(&g.name), op.name),
+                ];
+                (op_key(op), items)
             })
         })
         .collect()
+}
+
+/// The Rust items through which callers set each field of a request body, by type and
+/// field name: the operation method, for a required property (an argument), else the
+/// builder's setters.
+fn body_field_items(api: &Api) -> BTreeMap<(String, String), Vec<String>> {
+    let mut out: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+    for group in crate::ir::groups::groups(api) {
+        for member in &group.members {
+            let op = &api.operations[member.operation];
+            let Some(body) = &op.body else { continue };
+            let (TypeRef::Named(id), Some(fields)) = (&body.ty, &body.fields) else { continue };
+            let ty = api.ty(*id);
+            let TypeKind::Struct { fields: declared, .. } = &ty.kind else { continue };
+            for setter in fields {
+                let Some(field) = declared.get(setter.field) else { continue };
+                let items = out.entry((ty.name.clone(), field.name.clone())).or_default();
+                if field.required {
+                    items.push(format!("{}::{}", group.handle, op.name));
+                } else {
+                    items.push(format!("{}::{}", member.builder, setter.name));
+                    items.extend(setter.null.iter().map(|null| format!("{}::{null}", member.builder)));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A field change's items: the field itself and what callers set it through.
+fn field_change_items(setters: &BTreeMap<(String, String), Vec<String>>, ty: &str, field: &str) -> Vec<String> {
+    let key = (ty.to_owned(), field.to_owned());
+    std::iter::once(format!("{ty}.{field}")).chain(setters.get(&key).into_iter().flatten().cloned()).collect()
 }
 
 /// A type as the user sees it, e.g. `Vec<User>`.
@@ -256,6 +297,7 @@ fn types(old: &Api, new: &Api, out: &mut Vec<Change>) {
     for name in &added {
         push(out, Item::Type, How::Added, false, format!("type `{name}`"));
     }
+    let (old_setters, new_setters) = (body_field_items(old), body_field_items(new));
     for (name, &i) in &old_types {
         let Some(&j) = new_types.get(name) else { continue };
         let (a, b) = (old.ty(i), new.ty(j));
@@ -265,9 +307,16 @@ fn types(old: &Api, new: &Api, out: &mut Vec<Change>) {
                     fields.iter().map(|f| (f.name.clone(), (field_text(api, t, f), f.required))).collect()
                 };
                 let (was, now) = (map(old, a, fa), map(new, b, fb));
+                let mut field_change = |how, breaking, text, setters: &BTreeMap<_, _>, field: &str| {
+                    push(out, Item::Field, how, breaking, text);
+                    if let Some(last) = out.last_mut() {
+                        last.items = field_change_items(setters, name, field);
+                    }
+                };
                 for (field, (ty, _)) in &was {
                     if !now.contains_key(field) {
-                        push(out, Item::Field, How::Removed, true, format!("field `{name}.{field}: {ty}`"));
+                        let text = format!("field `{name}.{field}: {ty}`");
+                        field_change(How::Removed, true, text, &old_setters, field);
                     }
                 }
                 for (field, (ty, required)) in &now {
@@ -275,15 +324,13 @@ fn types(old: &Api, new: &Api, out: &mut Vec<Change>) {
                         None => {
                             // Callers build request types: a new required field breaks them.
                             let breaking = b.in_request && *required;
-                            push(out, Item::Field, How::Added, breaking, format!("field `{name}.{field}: {ty}`"));
+                            let text = format!("field `{name}.{field}: {ty}`");
+                            field_change(How::Added, breaking, text, &new_setters, field);
                         }
-                        Some((was_ty, _)) if was_ty != ty => push(
-                            out,
-                            Item::Field,
-                            How::Changed,
-                            true,
-                            format!("field `{name}.{field}`: `{ty}` (was `{was_ty}`)"),
-                        ),
+                        Some((was_ty, _)) if was_ty != ty => {
+                            let text = format!("field `{name}.{field}`: `{ty}` (was `{was_ty}`)");
+                            field_change(How::Changed, true, text, &old_setters, field);
+                        }
                         Some(_) => {}
                     }
                 }

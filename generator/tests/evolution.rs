@@ -193,7 +193,10 @@ fn a_removed_resource_group_names_every_item_that_goes_with_it() {
 
     let removed = group(How::Removed).unwrap_or_else(|| panic!("{changes:#?}"));
     assert!(removed.breaking, "{removed:?}");
-    assert_eq!(removed.items, ["Client::users", "UsersApi", "api::users", "feature users"]);
+    assert_eq!(
+        removed.items,
+        ["Client::users", "UsersApi", "api::users", "feature users", "MockServer::users", "UsersMocks"]
+    );
     let added = group(How::Added).unwrap_or_else(|| panic!("{changes:#?}"));
     assert!(!added.breaking && added.text.contains("client.accounts()"), "{added:?}");
 
@@ -201,5 +204,22 @@ fn a_removed_resource_group_names_every_item_that_goes_with_it() {
         .iter()
         .find(|c| c.how == How::Removed && c.text.contains("client.users().delete_user()"))
         .unwrap_or_else(|| panic!("{changes:#?}"));
-    assert_eq!(operation.items, ["UsersApi::delete_user", "DeleteUser"]);
+    assert_eq!(operation.items, ["UsersApi::delete_user", "DeleteUser", "UsersMocks::delete_user"]);
+}
+
+#[test]
+fn a_removed_body_property_names_the_setters_it_took_away() {
+    let old = fixture("nullability.yaml");
+    let mut new = old.clone();
+    let body = &mut new["paths"]["/users/{user_id}"]["patch"]["requestBody"]["content"]["application/json"]["schema"];
+    let name = "first_name";
+    body["properties"].as_object_mut().unwrap().shift_remove(name).unwrap();
+    let changes = diff::diff(&api(&old, &NameMap::new()), &api(&new, &NameMap::new()));
+    let removed = changes
+        .iter()
+        .find(|c| c.how == How::Removed && c.text.contains(&format!("UpdateUserRequest.{name}")))
+        .unwrap_or_else(|| panic!("{changes:#?}"));
+    assert!(removed.breaking);
+    assert_eq!(removed.items[0], format!("UpdateUserRequest.{name}"));
+    assert_eq!(removed.items[1..], ["UpdateUser::first_name", "UpdateUser::first_name_null"], "{removed:?}");
 }
