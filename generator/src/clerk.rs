@@ -3,7 +3,9 @@
 //! them; nothing else in the pipeline knows about Clerk.
 //!
 //! - List operations page with optional `limit` and `offset` query parameters and answer
-//!   either a bare array or a `{data, total_count}` envelope ([`pagination`]).
+//!   either a bare array or a `{data, total_count}` envelope ([`pagination`]). A list whose
+//!   spec declares a bare array but that takes a boolean `paginated` parameter answers the
+//!   envelope when it is `true` ([`envelope_switch`]).
 //! - `GET /jwks` serves the instance's signing keys; an API that has it gets the session
 //!   token verification of the runtime's `auth` module ([`serves_jwks`]).
 //! - Webhooks arrive in Svix's envelope; the event's payload is its `data` property
@@ -20,6 +22,8 @@ use crate::names;
 const LIMIT: &str = "limit";
 /// The query parameter that sets where a page starts.
 const OFFSET: &str = "offset";
+/// The boolean query parameter that makes a list operation answer an envelope.
+const PAGINATED: &str = "paginated";
 /// The envelope field that holds a page's items.
 const DATA: &str = "data";
 /// The envelope field that holds the number of items across pages.
@@ -47,7 +51,10 @@ pub fn pagination(api: &Api, op: &Operation) -> Option<Pagination> {
         |wire: &str| op.params.iter().position(|p| p.wire == wire && p.location == ParamLocation::Query && !p.required);
     let (limit, offset) = (optional_query(LIMIT)?, optional_query(OFFSET)?);
     let (item, page) = match &op.response.body {
-        ResponseBody::Json(TypeRef::Array(item)) => ((**item).clone(), PageShape::Array),
+        ResponseBody::Json(t) if array_items(api, t).is_some() => {
+            let shape = if op.envelope_switch.is_some() { PageShape::Switched } else { PageShape::Array };
+            (array_items(api, t)?.clone(), shape)
+        }
         ResponseBody::Json(TypeRef::Named(id)) => {
             let TypeKind::Struct { fields, .. } = &api.ty(*id).kind else { return None };
             let data = fields.iter().position(|f| f.wire == DATA && f.required)?;
@@ -59,6 +66,29 @@ pub fn pagination(api: &Api, op: &Operation) -> Option<Pagination> {
     };
     let default_limit = op.params[limit].default.as_ref().and_then(serde_json::Value::as_i64).unwrap_or(DEFAULT_LIMIT);
     Some(Pagination { limit, offset, default_limit, item, page })
+}
+
+/// The optional boolean `paginated` query parameter of an operation whose spec declares a
+/// bare array response: Clerk answers `{data, total_count}` when it is `true` (as Clerk's
+/// other SDKs send it), the array otherwise.
+pub fn envelope_switch(api: &Api, op: &Operation) -> Option<usize> {
+    let ResponseBody::Json(t) = &op.response.body else { return None };
+    array_items(api, t)?;
+    op.params.iter().position(|p| {
+        p.wire == PAGINATED && p.location == ParamLocation::Query && !p.required && p.ty == TypeRef::Boolean
+    })
+}
+
+/// The item type of an array, directly or through an alias.
+pub fn array_items<'a>(api: &'a Api, t: &'a TypeRef) -> Option<&'a TypeRef> {
+    match t {
+        TypeRef::Array(item) => Some(item),
+        TypeRef::Named(id) => match &api.ty(*id).kind {
+            TypeKind::Alias { target, nullable: false } => array_items(api, target),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// Whether an operation is the endpoint that serves the instance's JSON Web Key Set.
@@ -133,6 +163,19 @@ paths:
           content:
             application/json:
               schema: {type: object, properties: {items: {type: array, items: {type: string}}}}
+  /switched:
+    get:
+      operationId: Switched
+      parameters:
+        - {name: paginated, in: query, schema: {type: boolean}}
+        - {name: limit, in: query, schema: {type: integer}}
+        - {name: offset, in: query, schema: {type: integer}}
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {type: array, items: {type: string}}
   /jwks:
     get:
       operationId: GetJWKS
@@ -164,7 +207,17 @@ components:
         let api = test_api(LIST);
         assert_eq!(api.operations[2].pagination, None);
         assert_eq!(api.operations[3].pagination, None);
-        assert_eq!(api.operations[4].pagination, None);
+        assert_eq!(api.operations[5].pagination, None);
+    }
+
+    #[test]
+    fn a_bare_array_list_with_a_paginated_flag_can_switch_to_the_envelope() {
+        let api = test_api(LIST);
+        let switched = &api.operations[4];
+        assert_eq!(switched.envelope_switch, Some(0));
+        assert_eq!(switched.pagination.as_ref().map(|p| p.page), Some(PageShape::Switched));
+        let no_flag: Vec<Option<usize>> = api.operations[..4].iter().map(|op| op.envelope_switch).collect();
+        assert_eq!(no_flag, [None; 4]);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 //! Operations on Allow-list / Block-list.
 use crate::request::{Call, Operation, RequestOptions};
+use crate::List;
 use crate::models;
 
 /// Allow-list / Block-list: get it with `client.allow_list_block_list()`.
@@ -156,7 +157,7 @@ impl ListAllowlistIdentifiers {
     }
 
     /// Sends `GET /allowlist_identifiers`.
-    pub fn send(self) -> crate::Pending<Vec<models::AllowlistIdentifier>> {
+    pub fn send(self) -> crate::Pending<List<models::AllowlistIdentifier>> {
         let mut call = Call::new(
             self.client,
             &LIST_ALLOWLIST_IDENTIFIERS,
@@ -171,11 +172,14 @@ impl ListAllowlistIdentifiers {
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
     /// the limit set on this request is the page size.
+    ///
+    /// Pages are asked for with `paginated=true`, so the walk also stops at their total.
     pub fn paginate(
-        self,
+        mut self,
     ) -> impl futures_util::Stream<
         Item = Result<models::AllowlistIdentifier, crate::Error>,
     > + 'static {
+        self.paginated = Some(true);
         let page_size = self.limit.unwrap_or(10);
         let start = self.offset.unwrap_or(0);
         crate::pagination::items(
@@ -186,8 +190,8 @@ impl ListAllowlistIdentifiers {
                 request.offset = Some(offset);
                 let page = request.send().await?;
                 Ok(crate::pagination::Page {
-                    items: page,
-                    total: None,
+                    total: page.total_count(),
+                    items: page.into_vec(),
                 })
             },
         )
@@ -195,7 +199,7 @@ impl ListAllowlistIdentifiers {
 }
 
 crate::request::into_future!(
-    ListAllowlistIdentifiers, Vec < models::AllowlistIdentifier >
+    ListAllowlistIdentifiers, List < models::AllowlistIdentifier >
 );
 
 const CREATE_ALLOWLIST_IDENTIFIER: Operation = Operation {

@@ -4,6 +4,7 @@
 
 //! Operations on Clients.
 use crate::request::{Call, Operation, RequestOptions};
+use crate::List;
 use crate::models;
 
 /// Clients: get it with `client.clients()`.
@@ -115,7 +116,7 @@ impl GetClientList {
     }
 
     /// Sends `GET /clients`.
-    pub fn send(self) -> crate::Pending<Vec<models::Client>> {
+    pub fn send(self) -> crate::Pending<List<models::Client>> {
         let mut call = Call::new(
             self.client,
             &GET_CLIENT_LIST,
@@ -130,11 +131,14 @@ impl GetClientList {
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
     /// the limit set on this request is the page size.
+    ///
+    /// Pages are asked for with `paginated=true`, so the walk also stops at their total.
     pub fn paginate(
-        self,
+        mut self,
     ) -> impl futures_util::Stream<
         Item = Result<models::Client, crate::Error>,
     > + 'static {
+        self.paginated = Some(true);
         let page_size = self.limit.unwrap_or(10);
         let start = self.offset.unwrap_or(0);
         crate::pagination::items(
@@ -145,15 +149,15 @@ impl GetClientList {
                 request.offset = Some(offset);
                 let page = request.send().await?;
                 Ok(crate::pagination::Page {
-                    items: page,
-                    total: None,
+                    total: page.total_count(),
+                    items: page.into_vec(),
                 })
             },
         )
     }
 }
 
-crate::request::into_future!(GetClientList, Vec < models::Client >);
+crate::request::into_future!(GetClientList, List < models::Client >);
 
 const VERIFY_CLIENT: Operation = Operation {
     id: "VerifyClient",

@@ -4,6 +4,7 @@
 
 //! Operations on Email & SMS Templates.
 use crate::request::{Call, Operation, RequestOptions};
+use crate::List;
 use crate::models;
 
 /// Email & SMS Templates: get it with `client.email_sms_templates()`.
@@ -193,7 +194,7 @@ impl GetTemplateList {
     }
 
     /// Sends `GET /templates/{template_type}`.
-    pub fn send(self) -> crate::Pending<Vec<models::Template>> {
+    pub fn send(self) -> crate::Pending<List<models::Template>> {
         let mut call = Call::new(
             self.client,
             &GET_TEMPLATE_LIST,
@@ -211,11 +212,14 @@ impl GetTemplateList {
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
     /// the limit set on this request is the page size.
+    ///
+    /// Pages are asked for with `paginated=true`, so the walk also stops at their total.
     pub fn paginate(
-        self,
+        mut self,
     ) -> impl futures_util::Stream<
         Item = Result<models::Template, crate::Error>,
     > + 'static {
+        self.paginated = Some(true);
         let page_size = self.limit.unwrap_or(10);
         let start = self.offset.unwrap_or(0);
         crate::pagination::items(
@@ -226,15 +230,15 @@ impl GetTemplateList {
                 request.offset = Some(offset);
                 let page = request.send().await?;
                 Ok(crate::pagination::Page {
-                    items: page,
-                    total: None,
+                    total: page.total_count(),
+                    items: page.into_vec(),
                 })
             },
         )
     }
 }
 
-crate::request::into_future!(GetTemplateList, Vec < models::Template >);
+crate::request::into_future!(GetTemplateList, List < models::Template >);
 
 const GET_TEMPLATE: Operation = Operation {
     id: "GetTemplate",

@@ -4,6 +4,7 @@
 
 //! Operations on Invitations.
 use crate::request::{Call, Operation, RequestOptions};
+use crate::List;
 use crate::models;
 
 /// Invitations: get it with `client.invitations()`.
@@ -169,7 +170,7 @@ impl ListInvitations {
     }
 
     /// Sends `GET /invitations`.
-    pub fn send(self) -> crate::Pending<Vec<models::Invitation>> {
+    pub fn send(self) -> crate::Pending<List<models::Invitation>> {
         let mut call = Call::new(
             self.client,
             &LIST_INVITATIONS,
@@ -187,11 +188,14 @@ impl ListInvitations {
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
     /// the limit set on this request is the page size.
+    ///
+    /// Pages are asked for with `paginated=true`, so the walk also stops at their total.
     pub fn paginate(
-        self,
+        mut self,
     ) -> impl futures_util::Stream<
         Item = Result<models::Invitation, crate::Error>,
     > + 'static {
+        self.paginated = Some(true);
         let page_size = self.limit.unwrap_or(10);
         let start = self.offset.unwrap_or(0);
         crate::pagination::items(
@@ -202,15 +206,15 @@ impl ListInvitations {
                 request.offset = Some(offset);
                 let page = request.send().await?;
                 Ok(crate::pagination::Page {
-                    items: page,
-                    total: None,
+                    total: page.total_count(),
+                    items: page.into_vec(),
                 })
             },
         )
     }
 }
 
-crate::request::into_future!(ListInvitations, Vec < models::Invitation >);
+crate::request::into_future!(ListInvitations, List < models::Invitation >);
 
 const CREATE_INVITATION: Operation = Operation {
     id: "CreateInvitation",

@@ -4,6 +4,7 @@
 
 //! Operations on JWT Templates.
 use crate::request::{Call, Operation, RequestOptions};
+use crate::List;
 use crate::models;
 
 /// JWT Templates: get it with `client.jwt_templates()`.
@@ -142,7 +143,7 @@ impl ListJwtTemplates {
     }
 
     /// Sends `GET /jwt_templates`.
-    pub fn send(self) -> crate::Pending<Vec<models::JwtTemplate>> {
+    pub fn send(self) -> crate::Pending<List<models::JwtTemplate>> {
         let mut call = Call::new(
             self.client,
             &LIST_JWT_TEMPLATES,
@@ -157,11 +158,14 @@ impl ListJwtTemplates {
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
     /// the limit set on this request is the page size.
+    ///
+    /// Pages are asked for with `paginated=true`, so the walk also stops at their total.
     pub fn paginate(
-        self,
+        mut self,
     ) -> impl futures_util::Stream<
         Item = Result<models::JwtTemplate, crate::Error>,
     > + 'static {
+        self.paginated = Some(true);
         let page_size = self.limit.unwrap_or(10);
         let start = self.offset.unwrap_or(0);
         crate::pagination::items(
@@ -172,15 +176,15 @@ impl ListJwtTemplates {
                 request.offset = Some(offset);
                 let page = request.send().await?;
                 Ok(crate::pagination::Page {
-                    items: page,
-                    total: None,
+                    total: page.total_count(),
+                    items: page.into_vec(),
                 })
             },
         )
     }
 }
 
-crate::request::into_future!(ListJwtTemplates, Vec < models::JwtTemplate >);
+crate::request::into_future!(ListJwtTemplates, List < models::JwtTemplate >);
 
 const CREATE_JWT_TEMPLATE: Operation = Operation {
     id: "CreateJWTTemplate",

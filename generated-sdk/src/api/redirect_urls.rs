@@ -4,6 +4,7 @@
 
 //! Operations on Redirect URLs.
 use crate::request::{Call, Operation, RequestOptions};
+use crate::List;
 use crate::models;
 
 /// Redirect URLs: get it with `client.redirect_urls()`.
@@ -125,7 +126,7 @@ impl ListRedirectUrls {
     }
 
     /// Sends `GET /redirect_urls`.
-    pub fn send(self) -> crate::Pending<Vec<models::RedirectUrl>> {
+    pub fn send(self) -> crate::Pending<List<models::RedirectUrl>> {
         let mut call = Call::new(
             self.client,
             &LIST_REDIRECT_URLS,
@@ -140,11 +141,14 @@ impl ListRedirectUrls {
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
     /// the limit set on this request is the page size.
+    ///
+    /// Pages are asked for with `paginated=true`, so the walk also stops at their total.
     pub fn paginate(
-        self,
+        mut self,
     ) -> impl futures_util::Stream<
         Item = Result<models::RedirectUrl, crate::Error>,
     > + 'static {
+        self.paginated = Some(true);
         let page_size = self.limit.unwrap_or(10);
         let start = self.offset.unwrap_or(0);
         crate::pagination::items(
@@ -155,15 +159,15 @@ impl ListRedirectUrls {
                 request.offset = Some(offset);
                 let page = request.send().await?;
                 Ok(crate::pagination::Page {
-                    items: page,
-                    total: None,
+                    total: page.total_count(),
+                    items: page.into_vec(),
                 })
             },
         )
     }
 }
 
-crate::request::into_future!(ListRedirectUrls, Vec < models::RedirectUrl >);
+crate::request::into_future!(ListRedirectUrls, List < models::RedirectUrl >);
 
 const CREATE_REDIRECT_URL: Operation = Operation {
     id: "CreateRedirectURL",

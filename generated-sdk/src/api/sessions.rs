@@ -4,6 +4,7 @@
 
 //! Operations on Sessions.
 use crate::request::{Call, Operation, RequestOptions};
+use crate::List;
 use crate::models;
 
 /// Sessions: get it with `client.sessions()`.
@@ -210,7 +211,7 @@ impl GetSessionList {
     }
 
     /// Sends `GET /sessions`.
-    pub fn send(self) -> crate::Pending<Vec<models::Session>> {
+    pub fn send(self) -> crate::Pending<List<models::Session>> {
         let mut call = Call::new(
             self.client,
             &GET_SESSION_LIST,
@@ -228,11 +229,14 @@ impl GetSessionList {
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
     /// the limit set on this request is the page size.
+    ///
+    /// Pages are asked for with `paginated=true`, so the walk also stops at their total.
     pub fn paginate(
-        self,
+        mut self,
     ) -> impl futures_util::Stream<
         Item = Result<models::Session, crate::Error>,
     > + 'static {
+        self.paginated = Some(true);
         let page_size = self.limit.unwrap_or(10);
         let start = self.offset.unwrap_or(0);
         crate::pagination::items(
@@ -243,15 +247,15 @@ impl GetSessionList {
                 request.offset = Some(offset);
                 let page = request.send().await?;
                 Ok(crate::pagination::Page {
-                    items: page,
-                    total: None,
+                    total: page.total_count(),
+                    items: page.into_vec(),
                 })
             },
         )
     }
 }
 
-crate::request::into_future!(GetSessionList, Vec < models::Session >);
+crate::request::into_future!(GetSessionList, List < models::Session >);
 
 const CREATE_SESSION: Operation = Operation {
     id: "createSession",

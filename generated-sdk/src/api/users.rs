@@ -4,6 +4,7 @@
 
 //! Operations on Users.
 use crate::request::{Call, Operation, RequestOptions};
+use crate::List;
 use crate::models;
 
 /// Users: get it with `client.users()`.
@@ -2026,7 +2027,7 @@ impl GetOAuthAccessToken {
     }
 
     /// Sends `GET /users/{user_id}/oauth_access_tokens/{provider}`.
-    pub fn send(self) -> crate::Pending<models::OAuthAccessToken> {
+    pub fn send(self) -> crate::Pending<List<models::OAuthAccessTokenItem>> {
         let mut call = Call::new(
             self.client,
             &GET_OAUTH_ACCESS_TOKEN,
@@ -2041,9 +2042,36 @@ impl GetOAuthAccessToken {
         call.query("offset", self.offset.as_ref());
         call.send_json()
     }
+
+    /// Every item across pages, fetched lazily, starting at this request's offset;
+    /// the limit set on this request is the page size.
+    ///
+    /// Pages are asked for with `paginated=true`, so the walk also stops at their total.
+    pub fn paginate(
+        mut self,
+    ) -> impl futures_util::Stream<
+        Item = Result<models::OAuthAccessTokenItem, crate::Error>,
+    > + 'static {
+        self.paginated = Some(true);
+        let page_size = self.limit.unwrap_or(10);
+        let start = self.offset.unwrap_or(0);
+        crate::pagination::items(
+            self,
+            start,
+            page_size,
+            |mut request: Self, offset: i64| async move {
+                request.offset = Some(offset);
+                let page = request.send().await?;
+                Ok(crate::pagination::Page {
+                    total: page.total_count(),
+                    items: page.into_vec(),
+                })
+            },
+        )
+    }
 }
 
-crate::request::into_future!(GetOAuthAccessToken, models::OAuthAccessToken);
+crate::request::into_future!(GetOAuthAccessToken, List < models::OAuthAccessTokenItem >);
 
 const USERS_GET_ORGANIZATION_MEMBERSHIPS: Operation = Operation {
     id: "UsersGetOrganizationMemberships",

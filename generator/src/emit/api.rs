@@ -69,6 +69,11 @@ pub(super) fn group(api: &Api, group: &Group) -> TokenStream {
             use crate::models;
         )
     });
+    let list = members.iter().any(|(op, _)| op.envelope_switch.is_some()).then(|| {
+        quote!(
+            use crate::List;
+        )
+    });
     let methods = members.iter().map(|(op, builder)| group_method(api, op, builder));
     let items = members.iter().map(|(op, builder)| builder_items(api, op, builder, &ty));
     let doc = format!(" Operations on {}.", group.tag);
@@ -76,6 +81,7 @@ pub(super) fn group(api: &Api, group: &Group) -> TokenStream {
     quote! {
         #![doc = #doc]
         use crate::request::{Call, Operation, RequestOptions};
+        #list
         #imports
 
         #[doc = #handle_doc]
@@ -241,7 +247,7 @@ fn builder_items(api: &Api, op: &Operation, builder: &str, group_ty: &proc_macro
         statements.push(quote!(call.header("Accept", Some(&#accept));));
     }
     let (output, finish) = match &op.response.body {
-        ResponseBody::Json(t) => (model_ty(api, t, false), quote!(call.send_json())),
+        ResponseBody::Json(t) => (json_output(api, op, t), quote!(call.send_json())),
         ResponseBody::Text => (quote!(String), quote!(call.send_text())),
         ResponseBody::Binary => (quote!(bytes::Bytes), quote!(call.send_bytes())),
         ResponseBody::Empty => (quote!(()), quote!(call.send_empty())),
@@ -290,6 +296,18 @@ fn builder_items(api: &Api, op: &Operation, builder: &str, group_ty: &proc_macro
         }
 
         crate::request::into_future!(#builder_ident, #output);
+    }
+}
+
+/// The type a JSON response is read as: the spec's, or for an operation that can switch to
+/// an envelope, the runtime's `List` of the array's items.
+fn json_output(api: &Api, op: &Operation, t: &TypeRef) -> TokenStream {
+    match crate::clerk::array_items(api, t).filter(|_| op.envelope_switch.is_some()) {
+        Some(item) => {
+            let item = model_ty(api, item, false);
+            quote!(List<#item>)
+        }
+        None => model_ty(api, t, false),
     }
 }
 
@@ -490,6 +508,9 @@ fn paginate(api: &Api, op: &Operation, fields: &[(String, &Param)]) -> Option<To
     let (offset_field, offset) = &fields[pages.offset];
     let extract = match pages.page {
         PageShape::Array => quote!(crate::pagination::Page { items: page, total: None }),
+        PageShape::Switched => {
+            quote!(crate::pagination::Page { total: page.total_count(), items: page.into_vec() })
+        }
         PageShape::Envelope { data, total } => {
             let TypeKind::Struct { fields: envelope, .. } = &api.ty(envelope_type(op)?).kind else { return None };
             let data_name = ident(&envelope[data].name);
@@ -535,10 +556,21 @@ fn paginate(api: &Api, op: &Operation, fields: &[(String, &Param)]) -> Option<To
             quote!(self.#offset_ident.map_or(0, |offset| #converted))
         }
     };
+    // Pages are asked for as envelopes, which carry the total.
+    let switch_on = op.envelope_switch.map(|i| {
+        let (field, p) = &fields[i];
+        let switch = ident(field);
+        let doc = format!(" Pages are asked for with `{}=true`, so the walk also stops at their total.", p.wire);
+        (quote!(#[doc = ""] #[doc = #doc]), quote!(self.#switch = Some(true);))
+    });
+    let (switch_doc, switch_on) = switch_on.unzip();
+    let receiver = switch_on.as_ref().map(|_| quote!(mut));
     Some(quote! {
         /// Every item across pages, fetched lazily, starting at this request's offset;
         /// the limit set on this request is the page size.
-        pub fn paginate(self) -> impl futures_util::Stream<Item = Result<#item_ty, crate::Error>> + 'static {
+        #switch_doc
+        pub fn paginate(#receiver self) -> impl futures_util::Stream<Item = Result<#item_ty, crate::Error>> + 'static {
+            #switch_on
             let page_size = #page_size;
             let start = #start;
             crate::pagination::items(self, start, page_size, |mut request: Self, offset: i64| async move {

@@ -61,6 +61,7 @@ const RUNTIME: &[(&str, &[RuntimeFile], Needs)] = &[
     ("decode", &[runtime_file!("decode.rs")], Needs::Always),
     ("error", &[runtime_file!("error.rs")], Needs::Operations),
     ("file", &[runtime_file!("file.rs")], Needs::Always),
+    ("list", &[runtime_file!("list.rs")], Needs::Operations),
     ("nullable", &[runtime_file!("nullable.rs")], Needs::Always),
     ("pagination", &[runtime_file!("pagination.rs")], Needs::Pagination),
     ("request", &[runtime_file!("request.rs")], Needs::Operations),
@@ -465,6 +466,7 @@ fn lib(plan: &Crate<'_>, runtime: &[&str]) -> TokenStream {
             pub mod api;
             pub use client::{Client, ClientBuilder, SecretKey};
             pub use error::{ApiError, Error, ErrorDetail, OptionalExt};
+            pub use list::List;
             pub use request::{Pending, RequestOptions, WithResponse};
             /// The HTTP status type of [`Error::status`] and [`ApiError::status`].
             pub use reqwest::StatusCode;

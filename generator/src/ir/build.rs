@@ -63,6 +63,7 @@ pub fn build_with(spec: &Spec, names: &NameMap) -> Result<Api, Errors> {
         errors.push(e);
     }
     for i in 0..api.operations.len() {
+        api.operations[i].envelope_switch = crate::clerk::envelope_switch(&api, &api.operations[i]);
         api.operations[i].pagination = crate::clerk::pagination(&api, &api.operations[i]);
     }
     if errors.is_empty() { Ok(api) } else { Err(spec.errors(errors)) }
@@ -910,6 +911,7 @@ impl<'a> Builder<'a> {
             response,
             no_auth: op.security.as_ref().is_some_and(|s| s.is_empty()),
             pointer,
+            envelope_switch: None,
             pagination: None,
         }
     }

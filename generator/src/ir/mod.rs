@@ -287,6 +287,10 @@ pub struct Operation {
     pub no_auth: bool,
     /// JSON pointer of the operation.
     pub pointer: String,
+    /// Index in [`Operation::params`] of the boolean query parameter that makes the server
+    /// answer a `{data, total_count}` envelope instead of the array the spec declares (see
+    /// [`crate::clerk::envelope_switch`]); the response is then read as the runtime's `List`.
+    pub envelope_switch: Option<usize>,
     /// How to walk its pages, when it is a paginated list.
     pub pagination: Option<Pagination>,
 }
@@ -311,6 +315,9 @@ pub struct Pagination {
 pub enum PageShape {
     /// The response is the array of items.
     Array,
+    /// The response is the array of items, or with [`Operation::envelope_switch`] on (as
+    /// paging sends it), an envelope with the total.
+    Switched,
     /// The response is an object (the operation's response type).
     Envelope {
         /// Index of the field that holds the items.

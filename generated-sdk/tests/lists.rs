@@ -1,0 +1,80 @@
+//! List operations against a local mock server: the two shapes a list answers in, paging
+//! by total count and by cursor, and page-size ranges refused before anything is sent.
+
+use clerk_sdk::{Client, Error};
+use futures_util::TryStreamExt;
+use serde_json::{Value, json};
+use wiremock::matchers::{method, path, query_param};
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+fn client(server: &MockServer) -> Client {
+    Client::builder("sk_test_lists").base_url(server.uri()).build().unwrap()
+}
+
+async fn queries(server: &MockServer) -> Vec<String> {
+    let requests: Vec<Request> = server.received_requests().await.unwrap();
+    requests.iter().map(|r| r.url.query().unwrap_or_default().to_owned()).collect()
+}
+
+fn redirect_url(id: &str) -> Value {
+    json!({"object": "redirect_url", "id": id, "url": format!("https://{id}.example"), "created_at": 1, "updated_at": 1})
+}
+
+#[tokio::test]
+async fn a_list_with_a_paginated_flag_reads_the_envelope_and_the_bare_array() {
+    let server = MockServer::start().await;
+    Mock::given(path("/redirect_urls"))
+        .and(query_param("paginated", "true"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": [redirect_url("r1")], "total_count": 9})))
+        .mount(&server)
+        .await;
+    Mock::given(path("/redirect_urls"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([redirect_url("r1"), redirect_url("r2")])))
+        .mount(&server)
+        .await;
+    let clerk = client(&server);
+    let paged = clerk.redirect_urls().list_redirect_urls().paginated(true).await.unwrap();
+    assert_eq!((paged.len(), paged.total_count()), (1, Some(9)));
+    assert_eq!(paged[0].id, "r1");
+    let bare = clerk.redirect_urls().list_redirect_urls().await.unwrap();
+    assert_eq!(bare.total_count(), None);
+    let ids: Vec<String> = bare.into_iter().map(|r| r.id).collect();
+    assert_eq!(ids, ["r1", "r2"]);
+}
+
+#[tokio::test]
+async fn paging_a_switchable_list_asks_for_envelopes_and_stops_at_the_total() {
+    let server = MockServer::start().await;
+    for (offset, ids) in [("0", ["r1", "r2"]), ("2", ["r3", "r4"])] {
+        let data: Vec<Value> = ids.iter().map(|id| redirect_url(id)).collect();
+        Mock::given(path("/redirect_urls"))
+            .and(query_param("paginated", "true"))
+            .and(query_param("offset", offset))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"data": data, "total_count": 4})))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let all: Vec<_> =
+        client(&server).redirect_urls().list_redirect_urls().limit(2).paginate().try_collect().await.unwrap();
+    let ids: Vec<&str> = all.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids, ["r1", "r2", "r3", "r4"]);
+    // Full pages, yet no third request: the total was reached.
+    assert_eq!(queries(&server).await, ["paginated=true&limit=2&offset=0", "paginated=true&limit=2&offset=2"]);
+}
+
+#[tokio::test]
+async fn a_failing_item_of_an_envelope_is_named_by_its_path() {
+    let server = MockServer::start().await;
+    let mut broken = redirect_url("r2");
+    broken["url"] = json!(7);
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"data": [redirect_url("r1"), broken], "total_count": 2})),
+        )
+        .mount(&server)
+        .await;
+    let err = client(&server).redirect_urls().list_redirect_urls().paginated(true).await.unwrap_err();
+    let Error::Decode { error, .. } = err else { panic!("{err:?}") };
+    assert_eq!(error.path(), "data[1].url");
+}
