@@ -52,6 +52,11 @@ impl std::error::Error for DecodeError {}
 
 /// Decodes `body` as JSON into `T`, naming the path of the field that fails.
 ///
+/// Decoding follows the spec, with one leniency for fields it marks required: a missing
+/// list, map or free-form object reads as empty, and a missing field with a spec default
+/// takes the default, so that one record without them does not fail a whole page. Any other
+/// missing required field fails with its path.
+///
 /// ```
 /// let err = clerk_sdk::decode::<Vec<u32>>(r#"[1, "two"]"#).unwrap_err();
 /// assert_eq!(err.path(), "[1]");
@@ -264,15 +269,23 @@ impl<'de, T: Object<'de>> serde::de::Visitor<'de> for ObjectVisitor<T> {
 /// where the presence says what a missing key or `null` means:
 ///
 /// - `required`: the key must be there (a missing one is an error naming it);
+/// - `empty`: a required list, map or object; a missing key reads as empty;
+/// - `or(default)`: a required field with a default in the spec; a missing key reads as
+///   the default (a literal that `.into()` turns into the field's type);
 /// - `optional`: an `Option` field; a missing key and `null` are both `None`;
 /// - `nullable`: a [`crate::Nullable`] field; a missing key, `null` and a value are distinct.
+///
+/// `empty` and `or` keep one record that lacks a field with an obvious reading from failing
+/// a whole response; `null` is still an error for them, as for `required`.
 ///
 /// A field marked `#[deprecated]` is set without a deprecation warning. Unknown keys are
 /// skipped; a duplicate key is an error, as with serde's derive. Each field's value is
 /// collected in a local of the field's own name, which the macro's own bindings cannot
 /// clash with (they are hygienic).
 macro_rules! object {
-    ($name:ident { $($(#[$deprecated:ident])? $field:ident: $presence:ident $key:literal),* $(,)? }) => {
+    ($name:ident {
+        $($(#[$deprecated:ident])? $field:ident: $presence:ident $(($default:literal))? $key:literal),* $(,)?
+    }) => {
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 deserializer.deserialize_map(crate::decode::ObjectVisitor::NEW)
@@ -294,13 +307,15 @@ macro_rules! object {
                 Ok(Self {
                     $(
                         $(#[allow($deprecated, reason = "decoding sets every field, deprecated ones too")])?
-                        $field: crate::decode::object!(@take $presence $field $key),
+                        $field: crate::decode::object!(@take $presence $field $key $($default)?),
                     )*
                 })
             }
         }
     };
     (@take required $slot:ident $key:literal) => { crate::decode::required($slot, $key)? };
+    (@take empty $slot:ident $key:literal) => { $slot.unwrap_or_default() };
+    (@take or $slot:ident $key:literal $default:literal) => { $slot.unwrap_or_else(|| $default.into()) };
     (@take optional $slot:ident $key:literal) => { $slot.flatten() };
     (@take nullable $slot:ident $key:literal) => { $slot.unwrap_or_default() };
 }

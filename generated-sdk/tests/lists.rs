@@ -78,3 +78,43 @@ async fn a_failing_item_of_an_envelope_is_named_by_its_path() {
     let Error::Decode { error, .. } = err else { panic!("{err:?}") };
     assert_eq!(error.path(), "data[1].url");
 }
+
+fn user_json(id: &str) -> Value {
+    let path = format!("{}/tests/fixtures/user.json", env!("CARGO_MANIFEST_DIR"));
+    let mut user: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    user["id"] = json!(id);
+    user
+}
+
+#[tokio::test]
+async fn a_user_without_collections_the_spec_requires_does_not_fail_the_page() {
+    let server = MockServer::start().await;
+    let mut sparse = user_json("u2");
+    for key in ["passkeys", "enterprise_accounts", "public_metadata"] {
+        sparse.as_object_mut().unwrap().remove(key);
+    }
+    sparse["email_addresses"][0].as_object_mut().unwrap().remove("linked_to");
+    Mock::given(path("/users"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([user_json("u1"), sparse])))
+        .mount(&server)
+        .await;
+    let users = client(&server).users().get_user_list().await.unwrap();
+    assert_eq!(users.len(), 2);
+    assert!(users[1].passkeys.is_empty() && users[1].enterprise_accounts.is_empty());
+    assert!(users[1].public_metadata.is_empty() && users[1].email_addresses[0].linked_to.is_empty());
+    assert_eq!(users[1].email_addresses[0].id, users[0].email_addresses[0].id);
+}
+
+#[tokio::test]
+async fn a_user_without_a_required_flag_still_fails_with_its_path() {
+    let server = MockServer::start().await;
+    let mut broken = user_json("u2");
+    broken["email_addresses"][0].as_object_mut().unwrap().remove("reserved");
+    Mock::given(path("/users"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([user_json("u1"), broken])))
+        .mount(&server)
+        .await;
+    let err = client(&server).users().get_user_list().await.unwrap_err();
+    let Error::Decode { error, .. } = err else { panic!("{err:?}") };
+    assert_eq!(error.path(), "[1].email_addresses[0].reserved");
+}

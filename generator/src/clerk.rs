@@ -81,12 +81,8 @@ pub fn envelope_switch(api: &Api, op: &Operation) -> Option<usize> {
 
 /// The item type of an array, directly or through an alias.
 pub fn array_items<'a>(api: &'a Api, t: &'a TypeRef) -> Option<&'a TypeRef> {
-    match t {
+    match api.resolved(t) {
         TypeRef::Array(item) => Some(item),
-        TypeRef::Named(id) => match &api.ty(*id).kind {
-            TypeKind::Alias { target, nullable: false } => array_items(api, target),
-            _ => None,
-        },
         _ => None,
     }
 }

@@ -20,6 +20,6 @@ crate::decode::object! {
     CommercePlanUnitPrice {
         name: required "name",
         block_size: required "block_size",
-        tiers: required "tiers",
+        tiers: empty "tiers",
     }
 }

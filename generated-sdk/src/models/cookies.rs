@@ -15,6 +15,6 @@ pub struct Cookies {
 crate::decode::object! {
     Cookies {
         object: required "object",
-        cookies: required "cookies",
+        cookies: empty "cookies",
     }
 }

@@ -39,7 +39,7 @@ crate::decode::object! {
         email_address: required "email_address",
         reserved: required "reserved",
         verification: optional "verification",
-        linked_to: required "linked_to",
+        linked_to: empty "linked_to",
         matches_sso_connection: optional "matches_sso_connection",
         created_at: required "created_at",
         updated_at: required "updated_at",

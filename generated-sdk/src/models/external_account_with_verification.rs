@@ -59,7 +59,7 @@ crate::decode::object! {
         image_url: optional "image_url",
         username: optional "username",
         phone_number: optional "phone_number",
-        public_metadata: required "public_metadata",
+        public_metadata: empty "public_metadata",
         label: optional "label",
         created_at: required "created_at",
         updated_at: required "updated_at",

@@ -39,6 +39,6 @@ crate::decode::object! {
         created_at: required "created_at",
         updated_at: required "updated_at",
         default_token_ttl: optional "default_token_ttl",
-        scoped_machines: required "scoped_machines",
+        scoped_machines: empty "scoped_machines",
     }
 }

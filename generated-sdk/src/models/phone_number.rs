@@ -42,7 +42,7 @@ crate::decode::object! {
         default_second_factor: optional "default_second_factor",
         reserved: required "reserved",
         verification: optional "verification",
-        linked_to: required "linked_to",
+        linked_to: empty "linked_to",
         backup_codes: optional "backup_codes",
         created_at: required "created_at",
         updated_at: required "updated_at",

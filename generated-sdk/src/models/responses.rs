@@ -62,7 +62,7 @@ pub struct TrustedDeviceList {
 
 crate::decode::object! {
     TrustedDeviceList {
-        data: required "data",
+        data: empty "data",
         total_count: required "total_count",
     }
 }
@@ -149,7 +149,7 @@ pub struct MachineList {
 
 crate::decode::object! {
     MachineList {
-        data: required "data",
+        data: empty "data",
         total_count: required "total_count",
     }
 }
@@ -189,7 +189,7 @@ crate::decode::object! {
         created_at: required "created_at",
         updated_at: required "updated_at",
         default_token_ttl: optional "default_token_ttl",
-        scoped_machines: required "scoped_machines",
+        scoped_machines: empty "scoped_machines",
         secret_key: required "secret_key",
     }
 }
@@ -267,7 +267,7 @@ pub struct WaitlistEntries {
 
 crate::decode::object! {
     WaitlistEntries {
-        data: required "data",
+        data: empty "data",
         total_count: required "total_count",
     }
 }
@@ -284,7 +284,7 @@ pub struct ScimDirectoryList {
 
 crate::decode::object! {
     ScimDirectoryList {
-        data: required "data",
+        data: empty "data",
         total_count: required "total_count",
     }
 }
@@ -303,7 +303,7 @@ pub struct ScimGroupRoleMappingList {
 
 crate::decode::object! {
     ScimGroupRoleMappingList {
-        data: required "data",
+        data: empty "data",
         total_count: required "total_count",
     }
 }
@@ -340,7 +340,7 @@ pub struct DirectoryList {
 
 crate::decode::object! {
     DirectoryList {
-        data: required "data",
+        data: empty "data",
         total_count: required "total_count",
     }
 }
@@ -359,7 +359,7 @@ pub struct DirectoryGroupRoleMappingList {
 
 crate::decode::object! {
     DirectoryGroupRoleMappingList {
-        data: required "data",
+        data: empty "data",
         total_count: required "total_count",
     }
 }

@@ -5,7 +5,7 @@ use quote::quote;
 use serde_json::Value;
 
 use super::docs;
-use crate::ir::{Api, Field, Presence, TypeDef, TypeId, TypeKind, TypeRef, Use, Variant};
+use crate::ir::{Absent, Api, Field, Presence, TypeDef, TypeId, TypeKind, TypeRef, Use, Variant};
 
 /// An identifier token; raw identifiers (`r#type`) are supported.
 pub(super) fn ident(name: &str) -> Ident {
@@ -129,7 +129,7 @@ fn definition(api: &Api, t: &TypeDef, usage: Option<String>) -> TokenStream {
             } else {
                 quote!(#[derive(Debug, Clone, PartialEq, #default serde::Serialize)])
             };
-            let deserialize = (!*multipart).then(|| deserialize_struct(t, fields));
+            let deserialize = (!*multipart).then(|| deserialize_struct(api, t, fields));
             let constructor = constructor(api, t, fields, *multipart);
             // What the server sends may grow: new fields are not breaking changes. Types
             // callers build (request bodies) stay constructible with struct literals.
@@ -493,16 +493,23 @@ fn field(api: &Api, owner: &TypeDef, f: &Field, multipart: bool) -> TokenStream 
 /// The struct's `Deserialize` impl as a field table for `crate::decode::object!`, one
 /// `field: presence "key"` line per field, which the macro expands into a visitor that
 /// reads a JSON object and nothing else.
-fn deserialize_struct(t: &TypeDef, fields: &[Field]) -> TokenStream {
+fn deserialize_struct(api: &Api, t: &TypeDef, fields: &[Field]) -> TokenStream {
     let name = ident(&t.name);
     let entries = fields.iter().map(|f| {
         let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
         let field = ident(&f.name);
-        let presence = ident(match f.presence(t.in_request) {
-            Presence::Required => "required",
-            Presence::Optional => "optional",
-            Presence::ThreeState => "nullable",
-        });
+        let presence = match f.presence(t.in_request) {
+            Presence::Required => match f.absent(api) {
+                Absent::Fails => quote!(required),
+                Absent::Empty => quote!(empty),
+                Absent::Default(value) => {
+                    let value = default_literal(api.resolved(&f.ty), &value);
+                    quote!(or(#value))
+                }
+            },
+            Presence::Optional => quote!(optional),
+            Presence::ThreeState => quote!(nullable),
+        };
         let key = &f.wire;
         quote!(#deprecated #field: #presence #key,)
     });
@@ -511,6 +518,31 @@ fn deserialize_struct(t: &TypeDef, fields: &[Field]) -> TokenStream {
             #name {
                 #( #entries )*
             }
+        }
+    }
+}
+
+/// A scalar `default` as the literal a field table gives it, typed so that `.into()` turns
+/// it into the field's type (`25i64`, `false`, `"text"`).
+fn default_literal(ty: &TypeRef, value: &Value) -> TokenStream {
+    match (ty, value) {
+        (TypeRef::Integer { bits: 32 }, Value::Number(n)) => {
+            let n = Literal::i32_suffixed(n.as_i64().and_then(|n| i32::try_from(n).ok()).unwrap_or_default());
+            quote!(#n)
+        }
+        (TypeRef::Integer { .. }, Value::Number(n)) => {
+            let n = Literal::i64_suffixed(n.as_i64().unwrap_or_default());
+            quote!(#n)
+        }
+        (_, Value::Number(n)) => {
+            let n = Literal::f64_suffixed(n.as_f64().unwrap_or_default());
+            quote!(#n)
+        }
+        (_, Value::Bool(b)) => quote!(#b),
+        (_, Value::String(s)) => quote!(#s),
+        (_, other) => {
+            let text = other.to_string();
+            quote!(#text)
         }
     }
 }
@@ -549,11 +581,12 @@ struct Table {
     entries: Vec<Entry>,
 }
 
-/// `#[deprecated] field: presence "key"`.
+/// `#[deprecated] field: presence "key"`, or with a default, `field: or(default) "key"`.
 struct Entry {
     deprecated: bool,
     field: Ident,
     presence: Ident,
+    default: Option<TokenStream>,
     key: syn::LitStr,
 }
 
@@ -576,7 +609,15 @@ impl Entry {
         };
         let field = input.call(<Ident as syn::ext::IdentExt>::parse_any)?;
         input.parse::<syn::Token![:]>()?;
-        Ok(Entry { deprecated, field, presence: input.parse()?, key: input.parse()? })
+        let presence = input.parse()?;
+        let default = if input.peek(syn::token::Paren) {
+            let content;
+            syn::parenthesized!(content in input);
+            Some(content.parse()?)
+        } else {
+            None
+        };
+        Ok(Entry { deprecated, field, presence, default, key: input.parse()? })
     }
 }
 
@@ -585,7 +626,16 @@ impl std::fmt::Display for Table {
         writeln!(f, "    {} {{", self.name)?;
         for e in &self.entries {
             let deprecated = if e.deprecated { "#[deprecated] " } else { "" };
-            writeln!(f, "        {deprecated}{}: {} {},", e.field, e.presence, e.key.token())?;
+            // A default is one literal, or a negative one (`- 1i64` as tokens).
+            let default = e.default.as_ref().map(|d| format!("({})", d.to_string().replacen("- ", "-", 1)));
+            writeln!(
+                f,
+                "        {deprecated}{}: {}{} {},",
+                e.field,
+                e.presence,
+                default.unwrap_or_default(),
+                e.key.token()
+            )?;
         }
         writeln!(f, "    }}")
     }
@@ -676,12 +726,16 @@ mod tests {
                 Pet {
                     id: required "id",
                     r#type: optional "type",
+                    tags: empty "tags",
+                    has_image: or(false) "has_image",
+                    limit: or(-1i64) "limit",
                     #[deprecated] a_field_name_long_enough_to_break_the_line_of_prettyplease: nullable "a-field-name",
                 }
             }
         };
         let expected = "pub struct Kept;\n\
             crate::decode::object! {\n    Pet {\n        id: required \"id\",\n        r#type: optional \"type\",\n        \
+            tags: empty \"tags\",\n        has_image: or(false) \"has_image\",\n        limit: or(-1i64) \"limit\",\n        \
             #[deprecated] a_field_name_long_enough_to_break_the_line_of_prettyplease: nullable \"a-field-name\",\n    \
             }\n}\n";
         assert_eq!(lay_out_tables(&formatted(tokens)), expected);

@@ -206,6 +206,55 @@ impl Field {
     }
 }
 
+/// What decoding makes of a required field whose key is missing (see [`Field::absent`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Absent {
+    /// An error that names the field.
+    Fails,
+    /// An empty list, map or object: what an absent collection reads as.
+    Empty,
+    /// The spec's `default`, a scalar of the field's own type.
+    Default(Value),
+}
+
+impl Field {
+    /// What a missing key of this field reads as when decoding, if the field is
+    /// [`Presence::Required`]: a response item that lacks a field the spec marks required
+    /// should not fail a whole page when the absence has an obvious reading. A list, map or
+    /// free-form object reads as empty; a field with a scalar `default` of its own type
+    /// takes it; anything else fails, naming the field.
+    pub fn absent(&self, api: &Api) -> Absent {
+        let ty = api.resolved(&self.ty);
+        match (ty, &self.default) {
+            (TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::JsonObject, _) => Absent::Empty,
+            (TypeRef::Boolean, Some(v @ Value::Bool(_)))
+            | (TypeRef::Integer { .. }, Some(v @ Value::Number(_)))
+            | (TypeRef::String, Some(v @ Value::String(_))) => Absent::Default(v.clone()),
+            (TypeRef::Number, Some(v @ Value::Number(_))) => Absent::Default(v.clone()),
+            (TypeRef::Named(id), Some(v @ Value::String(_))) if matches!(api.ty(*id).kind, TypeKind::Enum { .. }) => {
+                Absent::Default(v.clone())
+            }
+            _ => Absent::Fails,
+        }
+        .checked(ty)
+    }
+}
+
+impl Absent {
+    /// An integer default that is not an integer (`1.5` for an `integer`) is no default.
+    fn checked(self, ty: &TypeRef) -> Self {
+        match (&self, ty) {
+            (Absent::Default(Value::Number(n)), TypeRef::Integer { bits: 32 })
+                if n.as_i64().and_then(|n| i32::try_from(n).ok()).is_none() =>
+            {
+                Absent::Fails
+            }
+            (Absent::Default(Value::Number(n)), TypeRef::Integer { .. }) if n.as_i64().is_none() => Absent::Fails,
+            _ => self,
+        }
+    }
+}
+
 /// A known enum value.
 #[derive(Debug, Clone)]
 pub struct EnumValue {
@@ -456,6 +505,21 @@ impl Api {
         &self.types[id]
     }
 
+    /// What a type stands for, through aliases that are not nullable.
+    pub fn resolved<'a>(&'a self, t: &'a TypeRef) -> &'a TypeRef {
+        let mut t = t;
+        for _ in 0..self.types.len() {
+            match t {
+                TypeRef::Named(id) => match &self.ty(*id).kind {
+                    TypeKind::Alias { target, nullable: false } => t = target,
+                    _ => break,
+                },
+                _ => break,
+            }
+        }
+        t
+    }
+
     /// The named types an operation's parameters, body and response mention directly.
     pub fn operation_refs(&self, op: &Operation) -> Vec<TypeId> {
         let mut out = Vec::new();
@@ -503,4 +567,61 @@ pub(crate) fn test_api(yaml: &str) -> Api {
     let spec = crate::load::Spec::from_text(std::path::Path::new("test.yaml"), yaml.to_owned(), &[])
         .unwrap_or_else(|e| panic!("{e}"));
     build(&spec).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPARSE: &str = r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths: {}
+components:
+  schemas:
+    Tags: {type: array, items: {type: string}}
+    Kind: {type: string, enum: [a, b]}
+    User:
+      type: object
+      required: [id, passkeys, tags, meta, counts, has_image, size, kind, ratio, wide, odd, note]
+      properties:
+        id: {type: string}
+        passkeys: {type: array, items: {type: string}}
+        tags: {$ref: "#/components/schemas/Tags"}
+        meta: {type: object, additionalProperties: true}
+        counts: {type: object, additionalProperties: {type: integer}}
+        has_image: {type: boolean, default: false}
+        size: {type: integer, format: int32, default: 10}
+        kind: {allOf: [{$ref: "#/components/schemas/Kind"}], default: b}
+        ratio: {type: number, default: 0.5}
+        wide: {type: integer, format: int32, default: 5000000000}
+        odd: {type: boolean, default: "yes"}
+        note: {type: string, default: "none"}
+"##;
+
+    #[test]
+    fn absent_required_collections_read_as_empty_and_fitting_defaults_are_taken() {
+        let api = test_api(SPARSE);
+        let user = api.types.iter().find(|t| t.name == "User").expect("User");
+        let TypeKind::Struct { fields, .. } = &user.kind else { panic!("a struct") };
+        let absent: Vec<(&str, Absent)> = fields.iter().map(|f| (f.wire.as_str(), f.absent(&api))).collect();
+        let value = |v: Value| Absent::Default(v);
+        assert_eq!(
+            absent,
+            [
+                ("id", Absent::Fails),
+                ("passkeys", Absent::Empty),
+                ("tags", Absent::Empty),
+                ("meta", Absent::Empty),
+                ("counts", Absent::Empty),
+                ("has_image", value(Value::Bool(false))),
+                ("size", value(10.into())),
+                ("kind", value("b".into())),
+                ("ratio", value(0.5.into())),
+                ("wide", Absent::Fails),
+                ("odd", Absent::Fails),
+                ("note", value("none".into())),
+            ]
+        );
+    }
 }

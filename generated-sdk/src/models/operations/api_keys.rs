@@ -50,7 +50,7 @@ pub struct GetApiKeysResponse {
 
 crate::decode::object! {
     GetApiKeysResponse {
-        data: required "data",
+        data: empty "data",
         total_count: required "total_count",
     }
 }
@@ -101,7 +101,7 @@ crate::decode::object! {
         name: required "name",
         description: optional "description",
         claims: optional "claims",
-        scopes: required "scopes",
+        scopes: empty "scopes",
         revoked: required "revoked",
         revocation_reason: optional "revocation_reason",
         expired: required "expired",
@@ -207,7 +207,7 @@ crate::decode::object! {
         name: required "name",
         description: optional "description",
         claims: optional "claims",
-        scopes: required "scopes",
+        scopes: empty "scopes",
         secret: required "secret",
         revoked: required "revoked",
         revocation_reason: optional "revocation_reason",

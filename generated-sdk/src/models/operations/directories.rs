@@ -141,7 +141,7 @@ impl ReplaceDirectoryGroupRoleMappingsRequest {
 
 crate::decode::object! {
     ReplaceDirectoryGroupRoleMappingsRequest {
-        mappings: required "mappings",
+        mappings: empty "mappings",
     }
 }
 

@@ -62,7 +62,7 @@ crate::decode::object! {
     CreateEnterpriseConnectionRequest {
         name: required "name",
         provider: required "provider",
-        domains: required "domains",
+        domains: empty "domains",
         organization_id: nullable "organization_id",
         allow_organization_account_linking: nullable "allow_organization_account_linking",
         active: nullable "active",

@@ -49,7 +49,7 @@ impl CreateJwtTemplateRequest {
 crate::decode::object! {
     CreateJwtTemplateRequest {
         name: required "name",
-        claims: required "claims",
+        claims: empty "claims",
         lifetime: nullable "lifetime",
         allowed_clock_skew: nullable "allowed_clock_skew",
         custom_signing_key: optional "custom_signing_key",

@@ -12,7 +12,7 @@ pub struct GetM2mTokensResponse {
 
 crate::decode::object! {
     GetM2mTokensResponse {
-        m2m_tokens: required "m2m_tokens",
+        m2m_tokens: empty "m2m_tokens",
         total_count: required "total_count",
     }
 }

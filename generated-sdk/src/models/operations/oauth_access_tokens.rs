@@ -60,7 +60,7 @@ crate::decode::object! {
         id: required "id",
         client_id: required "client_id",
         subject: required "subject",
-        scopes: required "scopes",
+        scopes: empty "scopes",
         revoked: required "revoked",
         revocation_reason: optional "revocation_reason",
         expired: required "expired",

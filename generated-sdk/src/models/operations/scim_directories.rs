@@ -130,7 +130,7 @@ impl ReplaceScimGroupRoleMappingsRequest {
 
 crate::decode::object! {
     ReplaceScimGroupRoleMappingsRequest {
-        mappings: required "mappings",
+        mappings: empty "mappings",
     }
 }
 

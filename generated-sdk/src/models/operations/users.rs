@@ -347,7 +347,7 @@ impl UsersBanRequest {
 
 crate::decode::object! {
     UsersBanRequest {
-        user_ids: required "user_ids",
+        user_ids: empty "user_ids",
     }
 }
 
@@ -367,7 +367,7 @@ impl UsersUnbanRequest {
 
 crate::decode::object! {
     UsersUnbanRequest {
-        user_ids: required "user_ids",
+        user_ids: empty "user_ids",
     }
 }
 
