@@ -118,3 +118,22 @@ async fn a_user_without_a_required_flag_still_fails_with_its_path() {
     let Error::Decode { error, .. } = err else { panic!("{err:?}") };
     assert_eq!(error.path(), "[1].email_addresses[0].reserved");
 }
+
+#[tokio::test]
+async fn a_page_size_out_of_the_spec_range_is_refused_before_any_request() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(json!([]))).mount(&server).await;
+    let clerk = client(&server);
+    let mut pages = std::pin::pin!(clerk.users().get_user_list().limit(1000).paginate());
+    let err = pages.try_next().await.unwrap_err();
+    let Error::Config(message) = &err else { panic!("{err:?}") };
+    assert!(message.contains("`limit` must be at least 1 and at most 500, not 1000"), "{message}");
+    assert!(pages.try_next().await.unwrap().is_none(), "the walk ends at the error");
+    let err = clerk.redirect_urls().list_redirect_urls().offset(-1).await.unwrap_err();
+    assert!(err.to_string().contains("`offset` must be at least 0, not -1"), "{err}");
+    assert!(queries(&server).await.is_empty(), "nothing was sent");
+    // The ends of the range are accepted.
+    clerk.users().get_user_list().limit(500).await.unwrap();
+    clerk.users().get_user_list().limit(1).offset(0).await.unwrap();
+    assert_eq!(queries(&server).await.len(), 2);
+}

@@ -34,6 +34,8 @@ impl<'c> AdminPortalLinkTokensApi<'c> {
     /// Revoke an Admin Portal Link Token
     ///
     /// `POST /admin_portal_link_tokens/{adminPortalLinkTokenID}/revoke`
+    ///
+    /// `admin_portal_link_token_id` must match `^aplt_[0-9A-Fa-f]{32}$`.
     pub fn revoke_admin_portal_link_token(
         &self,
         admin_portal_link_token_id: impl Into<String>,

@@ -20,6 +20,8 @@ impl<'c> ApiKeysApi<'c> {
     /// Get API Keys
     ///
     /// `GET /api_keys`
+    ///
+    /// `subject` must match `^(user|org|mch|scim)_\w{27}$`.
     pub fn get_api_keys(&self, subject: impl Into<String>) -> GetApiKeys {
         GetApiKeys {
             client: self.client.clone(),
@@ -47,6 +49,8 @@ impl<'c> ApiKeysApi<'c> {
     /// Get an API Key by ID
     ///
     /// `GET /api_keys/{apiKeyID}`
+    ///
+    /// `api_key_id` must match `^(ak|api_key)_[0-9A-Fa-f]{32}$`.
     pub fn get_api_key(&self, api_key_id: impl Into<String>) -> GetApiKey {
         GetApiKey {
             client: self.client.clone(),
@@ -58,6 +62,8 @@ impl<'c> ApiKeysApi<'c> {
     /// Delete an API Key
     ///
     /// `DELETE /api_keys/{apiKeyID}`
+    ///
+    /// `api_key_id` must match `^(ak|api_key)_[0-9A-Fa-f]{32}$`.
     pub fn delete_api_key(&self, api_key_id: impl Into<String>) -> DeleteApiKey {
         DeleteApiKey {
             client: self.client.clone(),
@@ -69,6 +75,8 @@ impl<'c> ApiKeysApi<'c> {
     /// Update an API Key
     ///
     /// `PATCH /api_keys/{apiKeyID}`
+    ///
+    /// `api_key_id` must match `^(ak|api_key)_[0-9A-Fa-f]{32}$`.
     pub fn update_api_key(
         &self,
         api_key_id: impl Into<String>,
@@ -85,6 +93,8 @@ impl<'c> ApiKeysApi<'c> {
     /// Get an API Key Secret
     ///
     /// `GET /api_keys/{apiKeyID}/secret`
+    ///
+    /// `api_key_id` must match `^(ak|api_key)_[0-9A-Fa-f]{32}$`.
     pub fn get_api_key_secret(&self, api_key_id: impl Into<String>) -> GetApiKeySecret {
         GetApiKeySecret {
             client: self.client.clone(),
@@ -96,6 +106,8 @@ impl<'c> ApiKeysApi<'c> {
     /// Revoke an API Key
     ///
     /// `POST /api_keys/{apiKeyID}/revoke`
+    ///
+    /// `api_key_id` must match `^(ak|api_key)_[0-9A-Fa-f]{32}$`.
     pub fn revoke_api_key(
         &self,
         api_key_id: impl Into<String>,
@@ -143,6 +155,8 @@ pub struct GetApiKeys {
 }
 
 impl GetApiKeys {
+    /// Must be at least 3 characters long.
+    ///
     /// The server uses `api_key` when this is not set.
     pub fn r#type(mut self, r#type: impl Into<String>) -> Self {
         self.r#type = Some(r#type.into());
@@ -158,12 +172,18 @@ impl GetApiKeys {
         self
     }
 
+    /// Must be from 1 to 100.
+    /// A value out of range ends the call with an error before any request.
+    ///
     /// The server uses `10` when this is not set.
     pub fn limit(mut self, limit: f64) -> Self {
         self.limit = Some(limit);
         self
     }
 
+    /// Must be at least 0.
+    /// A value out of range ends the call with an error before any request.
+    ///
     /// The server uses `0` when this is not set.
     pub fn offset(mut self, offset: f64) -> Self {
         self.offset = Some(offset);
@@ -192,7 +212,9 @@ impl GetApiKeys {
         call.query("type", self.r#type.as_ref());
         call.query("subject", Some(&self.subject));
         call.query("include_invalid", self.include_invalid.as_ref());
+        call.check_range("limit", self.limit.as_ref(), 1.0..=100.0);
         call.query("limit", self.limit.as_ref());
+        call.check_range("offset", self.offset.as_ref(), 0.0..);
         call.query("offset", self.offset.as_ref());
         call.query("query", self.query.as_ref());
         call.send_json()

@@ -29,6 +29,8 @@ impl<'c> M2mTokensApi<'c> {
     /// - When fetching M2M tokens with a Clerk Secret Key, tokens for any machine in the instance can be retrieved.
     ///
     /// `GET /m2m_tokens`
+    ///
+    /// `subject` must match `^mch_\w{27}$`.
     pub fn get_m2m_tokens(&self, subject: impl Into<String>) -> GetM2mTokens {
         GetM2mTokens {
             client: self.client.clone(),
@@ -69,6 +71,8 @@ impl<'c> M2mTokensApi<'c> {
     /// - When revoking a M2M Token with a Clerk Secret Key, any token on the Instance can be revoked.
     ///
     /// `POST /m2m_tokens/{m2m_token_id}/revoke`
+    ///
+    /// `m2m_token_id` must match `^mt_[0-9A-Fa-f]{32}$`.
     pub fn revoke_m2m_token(
         &self,
         m2m_token_id: impl Into<String>,
@@ -137,12 +141,18 @@ impl GetM2mTokens {
         self
     }
 
+    /// Must be from 1 to 100.
+    /// A value out of range ends the call with an error before any request.
+    ///
     /// The server uses `10` when this is not set.
     pub fn limit(mut self, limit: f64) -> Self {
         self.limit = Some(limit);
         self
     }
 
+    /// Must be at least 0.
+    /// A value out of range ends the call with an error before any request.
+    ///
     /// The server uses `0` when this is not set.
     pub fn offset(mut self, offset: f64) -> Self {
         self.offset = Some(offset);
@@ -166,7 +176,9 @@ impl GetM2mTokens {
         call.query("subject", Some(&self.subject));
         call.query("revoked", self.revoked.as_ref());
         call.query("expired", self.expired.as_ref());
+        call.check_range("limit", self.limit.as_ref(), 1.0..=100.0);
         call.query("limit", self.limit.as_ref());
+        call.check_range("offset", self.offset.as_ref(), 0.0..);
         call.query("offset", self.offset.as_ref());
         call.send_json()
     }

@@ -2,13 +2,13 @@
 //! (`client.users()`), one method per operation, and one request builder per operation
 //! that sets optional parameters and sends the call (`.send()` or `.await`).
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::types::{self, doc_attrs, ident};
 use crate::ir::{
-    Api, Body, BodyMedia, Crate, Group, Operation, PageShape, Param, ParamLocation, Presence, ResponseBody, TypeKind,
-    TypeRef,
+    Api, Body, BodyMedia, Bound, Crate, Group, Operation, PageShape, Param, ParamLocation, Presence, Range,
+    ResponseBody, TypeKind, TypeRef,
 };
 use crate::names::{self, Namespace};
 
@@ -153,6 +153,12 @@ fn group_method(api: &Api, op: &Operation, builder: &str) -> TokenStream {
     if op.description.is_some() && op.summary.is_some() {
         extra.insert(0, op.description.clone().unwrap_or_default());
     }
+    extra.extend(
+        field_names(op)
+            .iter()
+            .filter(|(_, p)| is_argument(p))
+            .filter_map(|(field, p)| constraint_doc(p, &format!("`{}` must", field.trim_start_matches("r#")))),
+    );
     extra.extend(media_notes(op));
     let doc = doc_attrs(op.summary.as_deref().or(op.description.as_deref()), &extra);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
@@ -189,6 +195,15 @@ impl BodyInput {
         };
         BodyInput { field, arg, convert: quote!(body.into()) }
     }
+}
+
+/// The rustdoc paragraph on a parameter's constraints (`{subject} be from 1 to 500.`),
+/// saying which are checked.
+fn constraint_doc(p: &Param, subject: &str) -> Option<String> {
+    let musts = super::docs::constraints(&p.constraints, &p.ty)?;
+    let checked =
+        p.constraints.range(&p.ty).map(|_| "\nA value out of range ends the call with an error before any request.");
+    Some(format!("{subject} {musts}.{}", checked.unwrap_or_default()))
 }
 
 /// The rustdoc paragraphs that say which media type an operation sends and reads, when
@@ -326,6 +341,7 @@ fn builder_fields(api: &Api, op: &Operation, fields: &[(String, &Param)]) -> (Ve
         struct_fields.push(quote!(#f: Option<#ty>));
         let (arg_ty, convert) = setter_type(api, &p.ty, &f);
         let mut extra = Vec::new();
+        extra.extend(constraint_doc(p, "Must"));
         if let Some(default) = &p.default {
             extra.push(format!("The server uses `{}` when this is not set.", default_text(default)));
         }
@@ -406,6 +422,10 @@ fn param_statements(api: &Api, fields: &[(String, &Param)]) -> Vec<TokenStream> 
             };
             quote!(#json.as_ref())
         };
+        if let Some(range) = p.constraints.range(&p.ty) {
+            let range = range_expr(&range);
+            statements.push(quote!(call.check_range(#wire, #value, #range);));
+        }
         statements.push(match (p.location, &p.ty) {
             (ParamLocation::Query, TypeRef::Array(inner)) if displayable(api, inner) => {
                 let explode = p.explode;
@@ -425,6 +445,44 @@ fn param_statements(api: &Api, fields: &[(String, &Param)]) -> Vec<TokenStream> 
         });
     }
     statements
+}
+
+/// A range as Rust writes it: `1..=500`, `0..`, or for a `number` with an exclusive end,
+/// its pair of `std::ops::Bound`s.
+fn range_expr(range: &Range) -> TokenStream {
+    match range {
+        Range::Integer(min, max) => {
+            let (min, max) = (min.map(Literal::i64_unsuffixed), max.map(Literal::i64_unsuffixed));
+            match (min, max) {
+                (min, Some(max)) => quote!(#min..=#max),
+                (min, None) => quote!(#min..),
+            }
+        }
+        Range::Number(min, max) if !min.iter().chain(max).any(|b| b.exclusive) => {
+            let end =
+                |b: &Option<Bound>| b.as_ref().map(|b| Literal::f64_unsuffixed(b.value.as_f64().unwrap_or_default()));
+            let (min, max) = (end(min), end(max));
+            match (min, max) {
+                (min, Some(max)) => quote!(#min..=#max),
+                (min, None) => quote!(#min..),
+            }
+        }
+        Range::Number(min, max) => {
+            let end = |b: &Option<Bound>| match b {
+                Some(b) => {
+                    let value = Literal::f64_unsuffixed(b.value.as_f64().unwrap_or_default());
+                    if b.exclusive {
+                        quote!(std::ops::Bound::Excluded(#value))
+                    } else {
+                        quote!(std::ops::Bound::Included(#value))
+                    }
+                }
+                None => quote!(std::ops::Bound::Unbounded),
+            };
+            let (min, max) = (end(min), end(max));
+            quote!((#min, #max))
+        }
+    }
 }
 
 /// The statements that put the body on the call: JSON, a form, or one part per field.

@@ -1,6 +1,8 @@
 //! Turns spec descriptions (CommonMark with some HTML) into rustdoc that `cargo doc`
 //! accepts without warnings and that never runs as a doctest.
 
+use crate::ir::{Bound, Constraints, Range, TypeRef};
+
 /// Rustdoc lines for a description, each with a leading space for `///` output.
 pub(super) fn lines(text: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -99,9 +101,97 @@ fn inline(line: &str) -> String {
     out
 }
 
+/// What a value of type `ty` must do to meet its constraints (`be from 1 to 500`), for the
+/// rustdoc of a field, setter or argument; `None` when the spec states none.
+pub(super) fn constraints(c: &Constraints, ty: &TypeRef) -> Option<String> {
+    let mut musts = Vec::new();
+    if let Some(range) = c.range(ty) {
+        musts.push(format!("be {}", range_text(&range)));
+    }
+    if let Some(span) = span(c.min_length, c.max_length) {
+        musts.push(format!("be {span} characters long"));
+    }
+    if let Some(span) = span(c.min_items, c.max_items) {
+        musts.push(format!("have {span} items"));
+    }
+    if let Some(pattern) = &c.pattern {
+        let fence = if pattern.contains('`') { "``" } else { "`" };
+        musts.push(format!("match {fence}{pattern}{fence}"));
+    }
+    (!musts.is_empty()).then(|| and_list(&musts))
+}
+
+/// `from 1 to 500`, `at least 0`, `greater than 0 and at most 1`.
+fn range_text(range: &Range) -> String {
+    match range {
+        Range::Integer(min, max) => span(*min, *max).unwrap_or_default(),
+        Range::Number(Some(min), Some(max)) if !min.exclusive && !max.exclusive => {
+            format!("from {} to {}", min.value, max.value)
+        }
+        Range::Number(min, max) => {
+            let end = |b: &Option<Bound>, below: &str, at_most: &str| {
+                b.as_ref().map(|b| format!("{} {}", if b.exclusive { below } else { at_most }, b.value))
+            };
+            let ends: Vec<String> = [end(min, "greater than", "at least"), end(max, "less than", "at most")]
+                .into_iter()
+                .flatten()
+                .collect();
+            ends.join(" and ")
+        }
+    }
+}
+
+/// `from a to b`, `at least a` or `at most b`.
+fn span<T: std::fmt::Display>(min: Option<T>, max: Option<T>) -> Option<String> {
+    match (min, max) {
+        (Some(min), Some(max)) => Some(format!("from {min} to {max}")),
+        (Some(min), None) => Some(format!("at least {min}")),
+        (None, Some(max)) => Some(format!("at most {max}")),
+        (None, None) => None,
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn and_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn constraints_read_as_one_sentence() {
+        let doc = serde_json::json!({});
+        let text = |schema: serde_json::Value, ty: TypeRef| {
+            constraints(&Constraints::of(&doc, &schema), &ty).map(|musts| format!("Must {musts}."))
+        };
+        let int = TypeRef::Integer { bits: 64 };
+        assert_eq!(
+            text(serde_json::json!({"minimum": 1, "maximum": 500}), int.clone()).unwrap(),
+            "Must be from 1 to 500."
+        );
+        assert_eq!(text(serde_json::json!({"minimum": 0}), int).unwrap(), "Must be at least 0.");
+        let number = serde_json::json!({"minimum": 0, "exclusiveMinimum": true, "maximum": 1.5});
+        assert_eq!(text(number, TypeRef::Number).unwrap(), "Must be greater than 0 and at most 1.5.");
+        let string = serde_json::json!({"minLength": 3, "maxLength": 9, "pattern": "^a_`b`$"});
+        assert_eq!(
+            text(string, TypeRef::String).unwrap(),
+            "Must be from 3 to 9 characters long and match ``^a_`b`$``."
+        );
+        let list = serde_json::json!({"minItems": 1, "maxItems": 10, "pattern": "x"});
+        assert_eq!(
+            text(list, TypeRef::Array(Box::new(TypeRef::String))).unwrap(),
+            "Must have from 1 to 10 items and match `x`."
+        );
+        assert_eq!(text(serde_json::json!({"minimum": 1}), TypeRef::String), None);
+        let closed = serde_json::json!({"minimum": 0.5, "maximum": 2});
+        assert_eq!(text(closed, TypeRef::Number).unwrap(), "Must be from 0.5 to 2.");
+    }
 
     #[test]
     fn escapes_what_rustdoc_misreads() {

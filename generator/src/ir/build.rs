@@ -614,6 +614,11 @@ impl<'a> Builder<'a> {
                 doc: data.and_then(|d| d.description.clone().or_else(|| d.title.clone())),
                 deprecated: data.is_some_and(|d| d.deprecated),
                 default: data.and_then(|d| d.default.clone()),
+                constraints: self
+                    .spec
+                    .raw
+                    .pointer(&src.pointer)
+                    .map_or_else(Constraints::default, |schema| Constraints::of(&self.spec.raw, schema)),
                 boxed: false,
             });
         }
@@ -967,7 +972,10 @@ impl<'a> Builder<'a> {
             .then(|| raw.pointer(&join(at, "schema")))
             .flatten()
             .and_then(|schema| super::sample::sample(raw, schema));
+        let constraints =
+            raw.pointer(&join(at, "schema")).map_or_else(Constraints::default, |schema| Constraints::of(raw, schema));
         Some(Param {
+            constraints,
             sample,
             wire: data.name.clone(),
             name,

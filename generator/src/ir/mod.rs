@@ -7,6 +7,7 @@
 //! types are the API's own ([`share`]).
 
 mod build;
+mod constraints;
 mod cycles;
 pub mod gates;
 pub mod groups;
@@ -17,6 +18,7 @@ mod usage;
 mod view;
 
 pub use build::{NameMap, build, build_with};
+pub use constraints::{Bound, Range};
 pub use gates::{Features, Gates};
 pub use groups::{Group, Member};
 pub use plan::{Crate, Runtime, Webhooks};
@@ -178,8 +180,29 @@ pub struct Field {
     pub deprecated: bool,
     /// The spec's `default`.
     pub default: Option<Value>,
+    /// What the spec allows of the value beyond its type.
+    pub constraints: Constraints,
     /// Boxed to break a cycle.
     pub boxed: bool,
+}
+
+/// What the spec allows of a value beyond its type ([`Constraints::of`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Constraints {
+    /// `minimum` (or `exclusiveMinimum`).
+    pub minimum: Option<Bound>,
+    /// `maximum` (or `exclusiveMaximum`).
+    pub maximum: Option<Bound>,
+    /// `pattern`: a regular expression the text matches.
+    pub pattern: Option<String>,
+    /// `minLength`, in characters.
+    pub min_length: Option<u64>,
+    /// `maxLength`, in characters.
+    pub max_length: Option<u64>,
+    /// `minItems`.
+    pub min_items: Option<u64>,
+    /// `maxItems`.
+    pub max_items: Option<u64>,
 }
 
 /// How a field's absence reads in Rust.
@@ -412,6 +435,9 @@ pub struct Param {
     pub deprecated: bool,
     /// The spec's `default` (never sent unless the caller sets it).
     pub default: Option<Value>,
+    /// What the spec allows of the value beyond its type; a value out of its numeric range
+    /// is refused before sending.
+    pub constraints: Constraints,
     /// A valid value, for the conformance test (required parameters only).
     pub sample: Option<Value>,
 }

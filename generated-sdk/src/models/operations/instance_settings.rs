@@ -142,6 +142,8 @@ crate::decode::object! {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct UpdateInstanceCommunicationRequest {
     /// ISO 3166-1 alpha-2 country codes to block for SMS delivery. Whole-list replacement. Codes must be uppercase, 2-letter, and unique within the array.
+    ///
+    /// Must have at most 250 items.
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub blocked_country_codes: crate::Nullable<Vec<String>>,
 }

@@ -40,8 +40,10 @@ pub enum VerifyOAuthAccessTokenResponse {
 #[non_exhaustive]
 pub struct VerifyOAuthAccessTokenResponseToken {
     pub object: String,
+    /// Must match `^oat_[0-9A-Fa-f]{32}$`.
     pub id: String,
     pub client_id: String,
+    /// Must match `^user_\w{27}$`.
     pub subject: String,
     pub scopes: Vec<String>,
     pub revoked: bool,

@@ -181,6 +181,8 @@ crate::decode::open_enum!(RefreshSessionRequestFormat);
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CreateSessionTokenRequest {
     /// Use this parameter to override the default session token lifetime.
+    ///
+    /// Must be from 30 to 315360000.
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub expires_in_seconds: crate::Nullable<i64>,
 }
@@ -214,6 +216,8 @@ crate::decode::object! {
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct CreateSessionTokenFromTemplateRequest {
     /// Use this parameter to override the JWT lifetime.
+    ///
+    /// Must be from 30 to 315360000.
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub expires_in_seconds: crate::Nullable<i64>,
 }

@@ -335,6 +335,8 @@ crate::decode::object! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UsersBanRequest {
     /// Array of user IDs to ban
+    ///
+    /// Must have from 1 to 50 items.
     pub user_ids: Vec<String>,
 }
 
@@ -355,6 +357,8 @@ crate::decode::object! {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct UsersUnbanRequest {
     /// Array of user IDs to unban
+    ///
+    /// Must have from 1 to 50 items.
     pub user_ids: Vec<String>,
 }
 

@@ -6,6 +6,7 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Reaction {
     pub emoji: ReactionEmoji,
+    /// Must be at least 0.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i32>,
 }

@@ -79,6 +79,9 @@ pub struct GetUserList {
 }
 
 impl GetUserList {
+    /// Must be from 1 to 500.
+    /// A value out of range ends the call with an error before any request.
+    ///
     /// The server uses `10` when this is not set.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
@@ -110,6 +113,7 @@ impl GetUserList {
             "/users".to_owned(),
             self.options,
         );
+        call.check_range("limit", self.limit.as_ref(), 1..=500);
         call.query("limit", self.limit.as_ref());
         call.query("order_by", self.order_by.as_ref());
         call.query("status", self.status.as_ref());
