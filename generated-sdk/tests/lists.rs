@@ -137,3 +137,50 @@ async fn a_page_size_out_of_the_spec_range_is_refused_before_any_request() {
     clerk.users().get_user_list().limit(1).offset(0).await.unwrap();
     assert_eq!(queries(&server).await.len(), 2);
 }
+
+#[tokio::test]
+async fn users_are_walked_by_cursor_without_an_offset() {
+    let server = MockServer::start().await;
+    let pages: [(&str, &[&str]); 3] = [("", &["u1", "u2"]), ("u2", &["u3", "u4"]), ("u4", &["u5"])];
+    for (after, ids) in pages {
+        let page: Vec<Value> = ids.iter().map(|id| user_json(id)).collect();
+        let mock = Mock::given(path("/users"));
+        let mock = if after.is_empty() {
+            mock.and(wiremock::matchers::query_param_is_missing("starting_after"))
+        } else {
+            mock.and(query_param("starting_after", after))
+        };
+        mock.respond_with(ResponseTemplate::new(200).set_body_json(page)).expect(1).mount(&server).await;
+    }
+    let users: Vec<_> =
+        client(&server).users().get_user_list().limit(2).offset(0).paginate().try_collect().await.unwrap();
+    let ids: Vec<&str> = users.iter().map(|u| u.id.as_str()).collect();
+    assert_eq!(ids, ["u1", "u2", "u3", "u4", "u5"]);
+    // The first page as asked for; then the cursor alone, with no offset beside it.
+    assert_eq!(queries(&server).await, ["limit=2&offset=0", "limit=2&starting_after=u2", "limit=2&starting_after=u4"]);
+}
+
+#[tokio::test]
+async fn a_cursor_walk_stops_when_the_server_ignores_the_cursor() {
+    let server = MockServer::start().await;
+    Mock::given(path("/users"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([user_json("u1"), user_json("u2")])))
+        .mount(&server)
+        .await;
+    let users: Vec<_> = client(&server).users().get_user_list().limit(2).paginate().try_collect().await.unwrap();
+    assert_eq!(users.len(), 2, "the repeated page is not yielded again");
+    assert_eq!(queries(&server).await, ["limit=2", "limit=2&starting_after=u2"]);
+}
+
+#[tokio::test]
+async fn a_cursor_with_a_non_zero_offset_is_refused_before_sending() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET")).respond_with(ResponseTemplate::new(200).set_body_json(json!([]))).mount(&server).await;
+    let clerk = client(&server);
+    let err = clerk.users().get_user_list().starting_after("u2").offset(10).await.unwrap_err();
+    let Error::Config(message) = &err else { panic!("{err:?}") };
+    assert!(message.contains("`starting_after` cannot be combined with a non-zero `offset`"), "{message}");
+    assert!(queries(&server).await.is_empty());
+    clerk.users().get_user_list().starting_after("u2").offset(0).await.unwrap();
+    assert_eq!(queries(&server).await, ["offset=0&starting_after=u2"]);
+}

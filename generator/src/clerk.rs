@@ -5,7 +5,9 @@
 //! - List operations page with optional `limit` and `offset` query parameters and answer
 //!   either a bare array or a `{data, total_count}` envelope ([`pagination`]). A list whose
 //!   spec declares a bare array but that takes a boolean `paginated` parameter answers the
-//!   envelope when it is `true` ([`envelope_switch`]).
+//!   envelope when it is `true` ([`envelope_switch`]). A list with a `starting_after`
+//!   query parameter walks by cursor: each page starts after the `id` of the last item
+//!   before it ([`cursor`]), and a non-zero `offset` cannot be combined with it.
 //! - `GET /jwks` serves the instance's signing keys; an API that has it gets the session
 //!   token verification of the runtime's `auth` module ([`serves_jwks`]).
 //! - Webhooks arrive in Svix's envelope; the event's payload is its `data` property
@@ -15,13 +17,19 @@
 //! - The runtime's own cargo features ([`RUNTIME_FEATURES`]) and the backoff it uses when a
 //!   document declares none ([`DEFAULT_RETRY`]).
 
-use crate::ir::{Api, Operation, PageShape, Pagination, ParamLocation, ResponseBody, RetrySpec, TypeKind, TypeRef};
+use crate::ir::{
+    Api, Cursor, Operation, PageShape, Pagination, ParamLocation, Presence, ResponseBody, RetrySpec, TypeKind, TypeRef,
+};
 use crate::names;
 
 /// The query parameter that sets the page size.
 const LIMIT: &str = "limit";
 /// The query parameter that sets where a page starts.
 const OFFSET: &str = "offset";
+/// The query parameter that makes a page start after the item with the given id.
+pub const STARTING_AFTER: &str = "starting_after";
+/// The field of an item that [`STARTING_AFTER`] takes.
+const ID: &str = "id";
 /// The boolean query parameter that makes a list operation answer an envelope.
 const PAGINATED: &str = "paginated";
 /// The envelope field that holds a page's items.
@@ -65,7 +73,21 @@ pub fn pagination(api: &Api, op: &Operation) -> Option<Pagination> {
         _ => return None,
     };
     let default_limit = op.params[limit].default.as_ref().and_then(serde_json::Value::as_i64).unwrap_or(DEFAULT_LIMIT);
-    Some(Pagination { limit, offset, default_limit, item, page })
+    let cursor = cursor(api, op, &item);
+    Some(Pagination { limit, offset, default_limit, item, page, cursor })
+}
+
+/// Cursor pagination, for a list with an optional `starting_after` query parameter whose
+/// items are structs with a required string `id`.
+pub fn cursor(api: &Api, op: &Operation, item: &TypeRef) -> Option<Cursor> {
+    let param =
+        op.params.iter().position(|p| p.wire == STARTING_AFTER && p.location == ParamLocation::Query && !p.required)?;
+    let TypeRef::Named(item) = api.resolved(item) else { return None };
+    let TypeKind::Struct { fields, .. } = &api.ty(*item).kind else { return None };
+    let id = fields
+        .iter()
+        .position(|f| f.wire == ID && f.ty == TypeRef::String && f.presence(false) == Presence::Required)?;
+    Some(Cursor { param, id })
 }
 
 /// The optional boolean `paginated` query parameter of an operation whose spec declares a
@@ -112,6 +134,7 @@ paths:
       parameters:
         - {name: limit, in: query, schema: {type: integer, default: 25}}
         - {name: offset, in: query, schema: {type: integer}}
+        - {name: starting_after, in: query, schema: {type: string}}
       responses:
         "200":
           description: ok
@@ -178,7 +201,7 @@ paths:
       responses: {"200": {description: ok}}
 components:
   schemas:
-    User: {type: object, properties: {id: {type: string}}}
+    User: {type: object, required: [id], properties: {id: {type: string}}}
 "##;
 
     #[test]
@@ -187,6 +210,17 @@ components:
         let p = api.operations[0].pagination.as_ref().expect("paginated");
         assert_eq!((p.limit, p.offset, p.default_limit, p.page), (0, 1, 25, PageShape::Array));
         assert!(matches!(p.item, TypeRef::Named(id) if api.ty(id).name == "User"));
+    }
+
+    #[test]
+    fn a_list_with_starting_after_walks_by_the_items_id() {
+        let api = test_api(LIST);
+        let p = api.operations[0].pagination.as_ref().expect("paginated");
+        assert_eq!(p.cursor, Some(Cursor { param: 2, id: 0 }));
+        assert_eq!(api.operations[1].pagination.as_ref().and_then(|p| p.cursor), None, "no starting_after");
+        // Items without an id of their own cannot be walked by cursor.
+        let op = &api.operations[0];
+        assert_eq!(cursor(&api, op, &TypeRef::String), None);
     }
 
     #[test]

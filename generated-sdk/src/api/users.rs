@@ -941,6 +941,8 @@ impl GetUserList {
     ///
     /// Cannot be combined with a non-zero `offset`, which is also a 422. Keep every other parameter identical
     /// across requests, and stop when a page returns fewer than `limit` users.
+    ///
+    /// With a non-zero `offset` beside it, the call ends with an error before any request.
     pub fn starting_after(mut self, starting_after: impl Into<String>) -> Self {
         self.starting_after = Some(starting_after.into());
         self
@@ -1002,22 +1004,30 @@ impl GetUserList {
         call.query("offset", self.offset.as_ref());
         call.query("starting_after", self.starting_after.as_ref());
         call.query("order_by", self.order_by.as_ref());
+        if self.starting_after.is_some() && self.offset.is_some_and(|offset| offset != 0)
+        {
+            call.refuse("`starting_after` cannot be combined with a non-zero `offset`");
+        }
         call.send_json()
     }
 
-    /// Every item across pages, fetched lazily, starting at this request's offset;
-    /// the limit set on this request is the page size.
+    /// Every item across pages, fetched lazily: the first page as this request asks
+    /// for it, each next one starting after the last item before it; the limit set on
+    /// this request is the page size.
     pub fn paginate(
         self,
     ) -> impl futures_util::Stream<Item = Result<models::User, crate::Error>> + 'static {
         let page_size = self.limit.unwrap_or(10);
-        let start = self.offset.unwrap_or(0);
-        crate::pagination::items(
+        let cursor = |item: &models::User| item.id.clone();
+        crate::pagination::by_cursor(
             self,
-            start,
             page_size,
-            |mut request: Self, offset: i64| async move {
-                request.offset = Some(offset);
+            cursor,
+            |mut request: Self, after: Option<String>| async move {
+                if after.is_some() {
+                    request.starting_after = after;
+                    request.offset = None;
+                }
                 let page = request.send().await?;
                 Ok(crate::pagination::Page {
                     items: page,

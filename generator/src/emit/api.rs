@@ -255,6 +255,7 @@ fn builder_items(api: &Api, op: &Operation, builder: &str, group_ty: &proc_macro
     let (struct_fields, setters) = builder_fields(api, op, &fields);
     let path = path_expr(op, &fields);
     let mut statements = param_statements(api, &fields);
+    statements.extend(cursor_statement(op, &fields));
     statements.extend(body_statements(api, op));
     // Of several media types, ask for the one the response is read as.
     if let Some(choice) = op.response.choice.as_ref().filter(|c| !c.others.is_empty()) {
@@ -331,7 +332,8 @@ fn json_output(api: &Api, op: &Operation, t: &TypeRef) -> TokenStream {
 fn builder_fields(api: &Api, op: &Operation, fields: &[(String, &Param)]) -> (Vec<TokenStream>, Vec<TokenStream>) {
     let mut struct_fields = Vec::new();
     let mut setters = Vec::new();
-    for (field, p) in fields {
+    let cursor = op.pagination.as_ref().and_then(|pages| Some((pages.cursor?.param, &fields[pages.offset].1.wire)));
+    for (i, (field, p)) in fields.iter().enumerate() {
         let f = ident(field);
         let ty = model_ty(api, &p.ty, false);
         if is_argument(p) {
@@ -342,6 +344,10 @@ fn builder_fields(api: &Api, op: &Operation, fields: &[(String, &Param)]) -> (Ve
         let (arg_ty, convert) = setter_type(api, &p.ty, &f);
         let mut extra = Vec::new();
         extra.extend(constraint_doc(p, "Must"));
+        if let Some((_, offset)) = cursor.filter(|(param, _)| *param == i) {
+            extra
+                .push(format!("With a non-zero `{offset}` beside it, the call ends with an error before any request."));
+        }
         if let Some(default) = &p.default {
             extra.push(format!("The server uses `{}` when this is not set.", default_text(default)));
         }
@@ -623,6 +629,29 @@ fn paginate(api: &Api, op: &Operation, fields: &[(String, &Param)]) -> Option<To
     });
     let (switch_doc, switch_on) = switch_on.unzip();
     let receiver = switch_on.as_ref().map(|_| quote!(mut));
+    if let Some(cursor) = pages.cursor {
+        let after = ident(&fields[cursor.param].0);
+        let id = ident(&item_fields(api, &pages.item)?[cursor.id].name);
+        return Some(quote! {
+            /// Every item across pages, fetched lazily: the first page as this request asks
+            /// for it, each next one starting after the last item before it; the limit set on
+            /// this request is the page size.
+            #switch_doc
+            pub fn paginate(#receiver self) -> impl futures_util::Stream<Item = Result<#item_ty, crate::Error>> + 'static {
+                #switch_on
+                let page_size = #page_size;
+                let cursor = |item: &#item_ty| item.#id.clone();
+                crate::pagination::by_cursor(self, page_size, cursor, |mut request: Self, after: Option<String>| async move {
+                    if after.is_some() {
+                        request.#after = after;
+                        request.#offset_ident = None;
+                    }
+                    let page = request.send().await?;
+                    Ok(#extract)
+                })
+            }
+        });
+    }
     Some(quote! {
         /// Every item across pages, fetched lazily, starting at this request's offset;
         /// the limit set on this request is the page size.
@@ -636,6 +665,30 @@ fn paginate(api: &Api, op: &Operation, fields: &[(String, &Param)]) -> Option<To
                 let page = request.send().await?;
                 Ok(#extract)
             })
+        }
+    })
+}
+
+/// The fields of a list's item type, a struct.
+fn item_fields<'a>(api: &'a Api, item: &'a TypeRef) -> Option<&'a [crate::ir::Field]> {
+    let TypeRef::Named(id) = api.resolved(item) else { return None };
+    match &api.ty(*id).kind {
+        TypeKind::Struct { fields, .. } => Some(fields),
+        _ => None,
+    }
+}
+
+/// The statement that refuses a cursor combined with a non-zero offset, which the API
+/// does not accept.
+fn cursor_statement(op: &Operation, fields: &[(String, &Param)]) -> Option<TokenStream> {
+    let pages = op.pagination.as_ref()?;
+    let cursor = pages.cursor?;
+    let (after, offset) = (ident(&fields[cursor.param].0), &fields[pages.offset]);
+    let (offset_ident, zero) = (ident(&offset.0), if offset.1.ty == TypeRef::Number { quote!(0.0) } else { quote!(0) });
+    let problem = format!("`{}` cannot be combined with a non-zero `{}`", fields[cursor.param].1.wire, offset.1.wire);
+    Some(quote! {
+        if self.#after.is_some() && self.#offset_ident.is_some_and(|offset| offset != #zero) {
+            call.refuse(#problem);
         }
     })
 }

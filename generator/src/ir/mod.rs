@@ -380,6 +380,19 @@ pub struct Pagination {
     pub item: TypeRef,
     /// Where a page's items are.
     pub page: PageShape,
+    /// How to walk by cursor instead of by offset, when the operation can.
+    pub cursor: Option<Cursor>,
+}
+
+/// Cursor pagination: each page starts after the last item of the one before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor {
+    /// Index in [`Operation::params`] of the parameter that names the item a page starts
+    /// after.
+    pub param: usize,
+    /// Index, among the fields of the item type (a struct), of the field whose value that
+    /// parameter takes.
+    pub id: usize,
 }
 
 /// Where the items of one page are.

@@ -21,6 +21,7 @@ mod error;
 mod file;
 mod list;
 mod nullable;
+mod pagination;
 
 #[cfg_attr(
     not(feature = "users"),
