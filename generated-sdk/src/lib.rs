@@ -156,6 +156,8 @@ mod retry;
     any(
         feature = "webhook-verification",
         feature = "email_addresses",
+        feature = "jwks",
+        feature = "oauth_access_tokens",
         feature = "phone_numbers",
         feature = "sessions",
         feature = "users"

@@ -141,14 +141,45 @@ impl DecodeError {
     fn new(body: &[u8], error: &serde_json::Error) -> Self {
         let text = error.to_string();
         let suffix = format!(" at line {} column {}", error.line(), error.column());
-        let message = text.strip_suffix(&suffix).unwrap_or(&text).to_owned();
+        let message = text.strip_suffix(&suffix).unwrap_or(&text);
         let path = if error.line() == 0 {
             ".".to_owned()
         } else {
             let at = offset(body, error.line(), error.column());
-            field_path(&Locator::path_at(body, at), &message)
+            Locator::path_at(body, at)
+        };
+        // An error from inside a value decoded on its own (a union's variant) names its own
+        // path below the value's.
+        let (path, message) = match split_nested(message) {
+            Some((inner, message)) => (joined(&path, inner), message.to_owned()),
+            None => (field_path(&path, message), message.to_owned()),
         };
         DecodeError { subject: SUBJECT, path, message, body: String::from_utf8_lossy(body).into_owned() }
+    }
+}
+
+/// How the message of an error inside a value decoded on its own starts.
+const NESTED: &str = "at `";
+
+/// The message of an error at `path` inside a value decoded on its own, which
+/// [`DecodeError`] turns back into a path below the value's own.
+#[allow(dead_code, reason = "only crates with unions decoded by variant use it")]
+pub(crate) fn nested(path: &str, message: &str) -> String {
+    format!("{NESTED}{path}`: {message}")
+}
+
+/// The inner path and message of a [`nested`] message.
+fn split_nested(message: &str) -> Option<(&str, &str)> {
+    message.strip_prefix(NESTED)?.split_once("`: ")
+}
+
+/// `inner` (a path below `outer`, `.` for `outer` itself) as a path from the document.
+fn joined(outer: &str, inner: &str) -> String {
+    match (outer, inner) {
+        (_, ".") => outer.to_owned(),
+        (".", _) => inner.to_owned(),
+        (_, index) if index.starts_with('[') => format!("{outer}{index}"),
+        _ => format!("{outer}.{inner}"),
     }
 }
 

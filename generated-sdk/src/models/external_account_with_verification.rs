@@ -132,10 +132,10 @@ impl<'de> serde::Deserialize<'de> for ExternalAccountWithVerificationVerificatio
                 Ok(
                     match crate::tagged::tag(&value, "object") {
                         Some("verification_oauth") => {
-                            Self::OAuth(serde_json::from_value(value)?)
+                            Self::OAuth(crate::tagged::variant(&value)?)
                         }
                         Some("verification_google_one_tap") => {
-                            Self::GoogleOneTap(serde_json::from_value(value)?)
+                            Self::GoogleOneTap(crate::tagged::variant(&value)?)
                         }
                         _ => Self::Unknown(value),
                     },

@@ -22,17 +22,85 @@ crate::decode::object! {
 }
 
 /// The `keys` field of [`Jwks`](crate::models::Jwks).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum JwksKey {
+    /// `kty`: `OKP`, `crv`: `Ed25519`
     JwksEd25519PublicKey(JwksEd25519PublicKey),
+    /// `kty`: `EC`
     JwksEcdsaPublicKey(JwksEcdsaPublicKey),
+    /// `kty`: `RSA`
     JwksRsaPublicKey(JwksRsaPublicKey),
+    /// `kty`: `OKP`, `crv`: `Ed25519`
     JwksEd25519PrivateKey(JwksEd25519PrivateKey),
+    /// `kty`: `EC`
     JwksEcdsaPrivateKey(JwksEcdsaPrivateKey),
+    /// `kty`: `RSA`
     JwksRsaPrivateKey(JwksRsaPrivateKey),
+    /// `kty`: `oct`
     JwksSymmetricKey(JwksSymmetricKey),
     /// A shape this version of the SDK does not know, kept as sent.
     Unknown(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for JwksKey {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use crate::tagged::Untagged;
+        crate::tagged::union(
+            deserializer,
+            |value| {
+                crate::tagged::untagged(
+                    value,
+                    &[
+                        Untagged {
+                            constants: &[("kty", "RSA")],
+                            decode: |value| Ok(
+                                Self::JwksRsaPrivateKey(crate::tagged::variant(value)?),
+                            ),
+                        },
+                        Untagged {
+                            constants: &[("kty", "EC")],
+                            decode: |value| Ok(
+                                Self::JwksEcdsaPrivateKey(crate::tagged::variant(value)?),
+                            ),
+                        },
+                        Untagged {
+                            constants: &[("kty", "EC")],
+                            decode: |value| Ok(
+                                Self::JwksEcdsaPublicKey(crate::tagged::variant(value)?),
+                            ),
+                        },
+                        Untagged {
+                            constants: &[("kty", "OKP"), ("crv", "Ed25519")],
+                            decode: |value| Ok(
+                                Self::JwksEd25519PrivateKey(crate::tagged::variant(value)?),
+                            ),
+                        },
+                        Untagged {
+                            constants: &[("kty", "OKP"), ("crv", "Ed25519")],
+                            decode: |value| Ok(
+                                Self::JwksEd25519PublicKey(crate::tagged::variant(value)?),
+                            ),
+                        },
+                        Untagged {
+                            constants: &[("kty", "RSA")],
+                            decode: |value| Ok(
+                                Self::JwksRsaPublicKey(crate::tagged::variant(value)?),
+                            ),
+                        },
+                        Untagged {
+                            constants: &[("kty", "oct")],
+                            decode: |value| Ok(
+                                Self::JwksSymmetricKey(crate::tagged::variant(value)?),
+                            ),
+                        },
+                    ],
+                    Self::Unknown,
+                )
+            },
+        )
+    }
 }

@@ -72,10 +72,10 @@ impl<'de> serde::Deserialize<'de> for PhoneNumberVerification {
                 Ok(
                     match crate::tagged::tag(&value, "object") {
                         Some("verification_otp") => {
-                            Self::Otp(serde_json::from_value(value)?)
+                            Self::Otp(crate::tagged::variant(&value)?)
                         }
                         Some("verification_admin") => {
-                            Self::Admin(serde_json::from_value(value)?)
+                            Self::Admin(crate::tagged::variant(&value)?)
                         }
                         _ => Self::Unknown(value),
                     },

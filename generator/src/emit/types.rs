@@ -211,7 +211,7 @@ fn definition(api: &Api, t: &TypeDef, usage: Option<String>) -> TokenStream {
             let arms = variants.iter().filter(|v| !v.tags.is_empty()).map(|v| {
                 let variant = ident(&v.name);
                 let tags = &v.tags;
-                quote!( #(Some(#tags))|* => Self::#variant(serde_json::from_value(value)?), )
+                quote!( #(Some(#tags))|* => Self::#variant(crate::tagged::variant(&value)?), )
             });
             quote! {
                 #doc
@@ -240,11 +240,16 @@ fn definition(api: &Api, t: &TypeDef, usage: Option<String>) -> TokenStream {
             let list = variants.iter().map(|v| {
                 let payload = variant_payload(api, v);
                 let variant = ident(&v.name);
-                quote! { #variant(#payload), }
+                let doc = constants_doc(v).map(|doc| quote!(#[doc = #doc]));
+                quote! { #doc #variant(#payload), }
             });
+            let (derive, deserialize) = match t.kind.picks_variants() {
+                true => (quote!(), Some(pick_by_constants(&name, variants))),
+                false => (quote!(serde::Deserialize), None),
+            };
             quote! {
                 #doc
-                #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+                #[derive(Debug, Clone, PartialEq, serde::Serialize, #derive)]
                 #[serde(untagged)]
                 #[non_exhaustive]
                 pub enum #name {
@@ -252,6 +257,8 @@ fn definition(api: &Api, t: &TypeDef, usage: Option<String>) -> TokenStream {
                     /// A shape this version of the SDK does not know, kept as sent.
                     Unknown(serde_json::Value),
                 }
+
+                #deserialize
             }
         }
         TypeKind::Alias { target, .. } => {
@@ -259,6 +266,38 @@ fn definition(api: &Api, t: &TypeDef, usage: Option<String>) -> TokenStream {
             quote! {
                 #doc
                 pub type #name = #target;
+            }
+        }
+    }
+}
+
+/// ` `kty`: `RSA``: the constants that pick an untagged union's variant, for its doc.
+fn constants_doc(v: &Variant) -> Option<String> {
+    let constants: Vec<String> = v.constants.iter().map(|(key, value)| format!("`{key}`: `{value}`")).collect();
+    (!constants.is_empty()).then(|| format!(" {}", constants.join(", ")))
+}
+
+/// `Deserialize` for an untagged union whose variants have constants: the variants whose
+/// constants match are tried most demanding first ([`crate::ir::trial_order`]).
+fn pick_by_constants(name: &Ident, variants: &[Variant]) -> TokenStream {
+    let tries = crate::ir::trial_order(variants).into_iter().map(|i| {
+        let v = &variants[i];
+        let variant = ident(&v.name);
+        let constants = v.constants.iter().map(|(key, value)| quote!((#key, #value)));
+        quote! {
+            Untagged {
+                constants: &[#(#constants),*],
+                decode: |value| Ok(Self::#variant(crate::tagged::variant(value)?)),
+            },
+        }
+    });
+    quote! {
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                use crate::tagged::Untagged;
+                crate::tagged::union(deserializer, |value| {
+                    crate::tagged::untagged(value, &[#( #tries )*], Self::Unknown)
+                })
             }
         }
     }

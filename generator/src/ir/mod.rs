@@ -298,6 +298,22 @@ pub struct Variant {
     pub ty: TypeRef,
     /// Boxed to break a cycle.
     pub boxed: bool,
+    /// Untagged unions: the properties the payload requires with a single allowed value
+    /// (`kty: {enum: [RSA]}`), and those values. The variant is picked only when they match.
+    pub constants: Vec<(String, String)>,
+    /// Untagged unions: how many properties the payload requires.
+    pub demands: usize,
+}
+
+/// The order in which an untagged union's variants are tried ([`Variant::constants`]
+/// first filter them): those with constants first, as the more specific; among them the
+/// most demanding first, so that a payload that also carries a less demanding variant's
+/// properties (a private key is a public key with `d`) keeps all it has. Ties keep spec
+/// order.
+pub fn trial_order(variants: &[Variant]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..variants.len()).collect();
+    order.sort_by_key(|&i| (variants[i].constants.is_empty(), std::cmp::Reverse(variants[i].demands)));
+    order
 }
 
 /// A type as used in a field, parameter, body or response.
@@ -585,6 +601,16 @@ impl TypeRef {
 }
 
 impl TypeKind {
+    /// Whether the definition decodes through the runtime's union helpers: a tagged union,
+    /// or an untagged one whose variants have constants to pick by.
+    pub fn picks_variants(&self) -> bool {
+        match self {
+            TypeKind::Tagged { .. } => true,
+            TypeKind::Untagged { variants } => variants.iter().any(|v| !v.constants.is_empty()),
+            _ => false,
+        }
+    }
+
     /// The named types a definition mentions, in field or variant order (with repeats).
     pub fn refs(&self) -> Vec<TypeId> {
         let mut out = Vec::new();

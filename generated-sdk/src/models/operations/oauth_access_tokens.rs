@@ -24,14 +24,46 @@ crate::decode::object! {
 
 /// Returned by
 /// [`OAuthAccessTokensApi::verify_oauth_access_token`](crate::api::OAuthAccessTokensApi::verify_oauth_access_token).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum VerifyOAuthAccessTokenResponse {
+    /// `object`: `clerk_idp_oauth_access_token`
     Token(VerifyOAuthAccessTokenResponseToken),
     Inactive(VerifyOAuthAccessTokenResponseInactive),
     /// A shape this version of the SDK does not know, kept as sent.
     Unknown(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for VerifyOAuthAccessTokenResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use crate::tagged::Untagged;
+        crate::tagged::union(
+            deserializer,
+            |value| {
+                crate::tagged::untagged(
+                    value,
+                    &[
+                        Untagged {
+                            constants: &[("object", "clerk_idp_oauth_access_token")],
+                            decode: |value| Ok(
+                                Self::Token(crate::tagged::variant(value)?),
+                            ),
+                        },
+                        Untagged {
+                            constants: &[],
+                            decode: |value| Ok(
+                                Self::Inactive(crate::tagged::variant(value)?),
+                            ),
+                        },
+                    ],
+                    Self::Unknown,
+                )
+            },
+        )
+    }
 }
 
 /// The payload of

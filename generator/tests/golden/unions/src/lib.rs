@@ -34,8 +34,6 @@ mod nullable;
 mod request;
 mod response;
 mod retry;
-
-#[cfg(feature = "full")]
 mod tagged;
 
 #[cfg(feature = "webhook-verification")]

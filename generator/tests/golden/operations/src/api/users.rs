@@ -23,10 +23,10 @@ impl<'c> UsersApi<'c> {
             client: self.client.clone(),
             options: RequestOptions::default(),
             limit: None,
-            offset: None,
-            starting_after: None,
             order_by: None,
             status: None,
+            offset: None,
+            starting_after: None,
         }
     }
 
@@ -76,10 +76,10 @@ pub struct GetUserList {
     client: crate::Client,
     options: RequestOptions,
     limit: Option<i64>,
-    offset: Option<i64>,
-    starting_after: Option<String>,
     order_by: Option<String>,
     status: Option<models::GetUserListStatus>,
+    offset: Option<i64>,
+    starting_after: Option<String>,
 }
 
 impl GetUserList {
@@ -89,6 +89,17 @@ impl GetUserList {
     /// The server uses `10` when this is not set.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
+        self
+    }
+
+    /// The server uses `-created_at` when this is not set.
+    pub fn order_by(mut self, order_by: impl Into<String>) -> Self {
+        self.order_by = Some(order_by.into());
+        self
+    }
+
+    pub fn status(mut self, status: models::GetUserListStatus) -> Self {
+        self.status = Some(status);
         self
     }
 
@@ -104,17 +115,6 @@ impl GetUserList {
     /// With a non-zero `offset` beside it, the call ends with an error before any request.
     pub fn starting_after(mut self, starting_after: impl Into<String>) -> Self {
         self.starting_after = Some(starting_after.into());
-        self
-    }
-
-    /// The server uses `-created_at` when this is not set.
-    pub fn order_by(mut self, order_by: impl Into<String>) -> Self {
-        self.order_by = Some(order_by.into());
-        self
-    }
-
-    pub fn status(mut self, status: models::GetUserListStatus) -> Self {
-        self.status = Some(status);
         self
     }
 
@@ -134,11 +134,11 @@ impl GetUserList {
         );
         call.check_range("limit", self.limit.as_ref(), 1..=500);
         call.query("limit", self.limit.as_ref());
+        call.query("order_by", self.order_by.as_ref());
+        call.query("status", self.status.as_ref());
         call.check_range("offset", self.offset.as_ref(), 0..);
         call.query("offset", self.offset.as_ref());
         call.query("starting_after", self.starting_after.as_ref());
-        call.query("order_by", self.order_by.as_ref());
-        call.query("status", self.status.as_ref());
         if self.starting_after.is_some() && self.offset.is_some_and(|offset| offset != 0)
         {
             call.refuse("`starting_after` cannot be combined with a non-zero `offset`");

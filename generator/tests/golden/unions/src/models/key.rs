@@ -3,15 +3,54 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 /// The spec's `Key` schema, which no request, success response or webhook event uses.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum Key {
+    /// `kty`: `RSA`
     Variant1(KeyVariant1),
+    /// `kty`: `OKP`
     Variant2(KeyVariant2),
     String(String),
     /// A shape this version of the SDK does not know, kept as sent.
     Unknown(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for Key {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use crate::tagged::Untagged;
+        crate::tagged::union(
+            deserializer,
+            |value| {
+                crate::tagged::untagged(
+                    value,
+                    &[
+                        Untagged {
+                            constants: &[("kty", "RSA")],
+                            decode: |value| Ok(
+                                Self::Variant1(crate::tagged::variant(value)?),
+                            ),
+                        },
+                        Untagged {
+                            constants: &[("kty", "OKP")],
+                            decode: |value| Ok(
+                                Self::Variant2(crate::tagged::variant(value)?),
+                            ),
+                        },
+                        Untagged {
+                            constants: &[],
+                            decode: |value| Ok(
+                                Self::String(crate::tagged::variant(value)?),
+                            ),
+                        },
+                    ],
+                    Self::Unknown,
+                )
+            },
+        )
+    }
 }
 
 /// The payload of [`Key::Variant1`](crate::models::Key::Variant1).

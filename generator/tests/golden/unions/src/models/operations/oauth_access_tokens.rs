@@ -4,14 +4,46 @@
 
 /// Returned by
 /// [`OAuthAccessTokensApi::verify_oauth_access_token`](crate::api::OAuthAccessTokensApi::verify_oauth_access_token).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum VerifyOAuthAccessTokenResponse {
+    /// `object`: `clerk_idp_oauth_access_token`
     Variant1(VerifyOAuthAccessTokenResponseVariant1),
     Variant2(VerifyOAuthAccessTokenResponseVariant2),
     /// A shape this version of the SDK does not know, kept as sent.
     Unknown(serde_json::Value),
+}
+
+impl<'de> serde::Deserialize<'de> for VerifyOAuthAccessTokenResponse {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        use crate::tagged::Untagged;
+        crate::tagged::union(
+            deserializer,
+            |value| {
+                crate::tagged::untagged(
+                    value,
+                    &[
+                        Untagged {
+                            constants: &[("object", "clerk_idp_oauth_access_token")],
+                            decode: |value| Ok(
+                                Self::Variant1(crate::tagged::variant(value)?),
+                            ),
+                        },
+                        Untagged {
+                            constants: &[],
+                            decode: |value| Ok(
+                                Self::Variant2(crate::tagged::variant(value)?),
+                            ),
+                        },
+                    ],
+                    Self::Unknown,
+                )
+            },
+        )
+    }
 }
 
 /// The payload of
