@@ -41,6 +41,7 @@ pub(crate) fn variant<T: DeserializeOwned>(value: &Value) -> Result<T, serde_jso
 }
 
 /// One variant of an untagged union that has constants to pick variants by.
+#[allow(dead_code, reason = "only builds with an untagged union picked by constants use it")]
 pub(crate) struct Untagged<T> {
     /// The properties the variant requires with a single allowed value, and those values.
     pub constants: &'static [(&'static str, &'static str)],
@@ -53,6 +54,7 @@ pub(crate) struct Untagged<T> {
 /// that some variant's constants matched is an error, that of the last such variant (the
 /// least demanding, which names the field that fails); any other value is a variant this
 /// version does not know, `unknown(value)`, never an error.
+#[allow(dead_code, reason = "only builds with an untagged union picked by constants use it")]
 pub(crate) fn untagged<T>(
     value: Value,
     variants: &[Untagged<T>],

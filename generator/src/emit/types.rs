@@ -243,9 +243,10 @@ fn definition(api: &Api, t: &TypeDef, usage: Option<String>) -> TokenStream {
                 let doc = constants_doc(v).map(|doc| quote!(#[doc = #doc]));
                 quote! { #doc #variant(#payload), }
             });
-            let (derive, deserialize) = match t.kind.picks_variants() {
-                true => (quote!(), Some(pick_by_constants(&name, variants))),
-                false => (quote!(serde::Deserialize), None),
+            let (derive, deserialize) = if t.kind.picks_variants() {
+                (quote!(), Some(pick_by_constants(&name, variants)))
+            } else {
+                (quote!(serde::Deserialize), None)
             };
             quote! {
                 #doc
