@@ -6,6 +6,7 @@
 use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::ser::{Serialize, SerializeStruct, Serializer};
 
 /// The items of one list response, and the total across pages when the server sent it.
 ///
@@ -85,6 +86,21 @@ impl<'a, T> IntoIterator for &'a List<T> {
 const DATA: &str = "data";
 /// The envelope's key that holds the total across pages.
 const TOTAL_COUNT: &str = "total_count";
+
+/// Written back in the shape it was read in: the envelope when it has a total, else the array.
+impl<T: Serialize> Serialize for List<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.total_count {
+            Some(total_count) => {
+                let mut envelope = serializer.serialize_struct("List", 2)?;
+                envelope.serialize_field(DATA, &self.items)?;
+                envelope.serialize_field(TOTAL_COUNT, &total_count)?;
+                envelope.end()
+            }
+            None => self.items.serialize(serializer),
+        }
+    }
+}
 
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for List<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {

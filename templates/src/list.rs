@@ -4,6 +4,7 @@
 use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::ser::{Serialize, SerializeStruct, Serializer};
 
 /// The items of one list response, and the total across pages when the server sent it.
 ///
@@ -84,6 +85,21 @@ const DATA: &str = "data";
 /// The envelope's key that holds the total across pages.
 const TOTAL_COUNT: &str = "total_count";
 
+/// Written back in the shape it was read in: the envelope when it has a total, else the array.
+impl<T: Serialize> Serialize for List<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.total_count {
+            Some(total_count) => {
+                let mut envelope = serializer.serialize_struct("List", 2)?;
+                envelope.serialize_field(DATA, &self.items)?;
+                envelope.serialize_field(TOTAL_COUNT, &total_count)?;
+                envelope.end()
+            }
+            None => self.items.serialize(serializer),
+        }
+    }
+}
+
 impl<'de, T: Deserialize<'de>> Deserialize<'de> for List<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_any(ListVisitor(std::marker::PhantomData))
@@ -134,6 +150,14 @@ mod tests {
         assert_eq!(envelope.into_vec(), ["a"]);
         let no_total: List<String> = decode(r#"{"data": []}"#).unwrap();
         assert_eq!((no_total.len(), no_total.total_count()), (0, None));
+    }
+
+    #[test]
+    fn a_list_is_written_in_the_shape_it_was_read_in() {
+        for body in [r#"[1,2]"#, r#"{"data":[3],"total_count":7}"#] {
+            let list: List<u8> = decode(body).unwrap();
+            assert_eq!(serde_json::to_string(&list).unwrap(), body);
+        }
     }
 
     #[test]
