@@ -200,10 +200,10 @@ impl BodyInput {
 /// The rustdoc paragraph on a parameter's constraints (`{subject} be from 1 to 500.`),
 /// saying which are checked.
 fn constraint_doc(p: &Param, subject: &str) -> Option<String> {
-    let musts = super::docs::constraints(&p.constraints, &p.ty)?;
+    let sentences = super::docs::constraints(&p.constraints, &p.ty, subject)?;
     let checked =
         p.constraints.range(&p.ty).map(|_| "\nA value out of range ends the call with an error before any request.");
-    Some(format!("{subject} {musts}.{}", checked.unwrap_or_default()))
+    Some(format!("{sentences}{}", checked.unwrap_or_default()))
 }
 
 /// The rustdoc paragraphs that say which media type an operation sends and reads, when

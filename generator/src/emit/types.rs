@@ -506,7 +506,7 @@ fn field(api: &Api, owner: &TypeDef, f: &Field, multipart: bool) -> TokenStream 
     let serde_args: Vec<TokenStream> = rename.into_iter().chain(presence).collect();
     let serde = (!multipart && !serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
     let mut extra = Vec::new();
-    extra.extend(docs::constraints(&f.constraints, &f.ty).map(|musts| format!("Must {musts}.")));
+    extra.extend(docs::constraints(&f.constraints, &f.ty, "Must"));
     if let Some(default) = &f.default {
         let shown = match default {
             Value::String(s) => format!("`{s:?}`"),

@@ -49,6 +49,7 @@ impl Constraints {
             max_length: count("maxLength"),
             min_items: count("minItems"),
             max_items: count("maxItems"),
+            items: schema.get("items").map(|items| Box::new(Constraints::of(doc, items))).filter(|c| !c.is_empty()),
         }
     }
 
@@ -115,8 +116,11 @@ mod tests {
         assert_eq!(c.integer_range(), (Some(1), Some(500)));
         let s = Constraints::of(&doc, &json!({"pattern": "^a_\\w+$", "minLength": 3, "maxLength": 9}));
         assert_eq!((s.pattern.as_deref(), s.min_length, s.max_length), (Some("^a_\\w+$"), Some(3), Some(9)));
-        let items = Constraints::of(&doc, &json!({"minItems": 1, "maxItems": 10}));
+        let items = Constraints::of(&doc, &json!({"minItems": 1, "maxItems": 10, "items": {"maxLength": 2}}));
         assert_eq!((items.min_items, items.max_items), (Some(1), Some(10)));
+        assert_eq!(items.items.and_then(|c| c.max_length), Some(2));
+        let plain_items = Constraints::of(&doc, &json!({"items": {"type": "string"}}));
+        assert!(plain_items.is_empty(), "items without constraints say nothing");
         assert!(Constraints::of(&doc, &json!({"type": "string"})).is_empty());
         assert!(Constraints::of(&doc, &json!({"$ref": "#/nowhere"})).is_empty());
     }

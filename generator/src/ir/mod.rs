@@ -203,6 +203,8 @@ pub struct Constraints {
     pub min_items: Option<u64>,
     /// `maxItems`.
     pub max_items: Option<u64>,
+    /// What an array's items must meet, when the spec says.
+    pub items: Option<Box<Constraints>>,
 }
 
 /// How a field's absence reads in Rust.

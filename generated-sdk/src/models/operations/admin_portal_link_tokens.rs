@@ -9,9 +9,10 @@ pub struct CreateAdminPortalLinkTokenRequest {
     /// Must match `^org_\w{27}$`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
-    /// Must be at least 1 characters long.
+    /// Must be at least 1 character long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub it_contact_id: Option<String>,
+    /// Each item must be at least 1 character long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
     /// Must be from 1 to 86400.

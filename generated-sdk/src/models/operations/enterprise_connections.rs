@@ -14,7 +14,7 @@ pub struct CreateEnterpriseConnectionRequest {
     pub provider: CreateEnterpriseConnectionRequestProvider,
     /// Domains associated with the enterprise connection (required; at least one). Values are normalized to lowercase. Each domain must be a valid fully qualified domain name.
     ///
-    /// Must have at least 1 items.
+    /// Must have at least 1 item.
     pub domains: Vec<String>,
     /// Organization ID when the connection is linked to an organization
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
@@ -248,11 +248,11 @@ crate::decode::object! {
 pub struct CreateEnterpriseConnectionRequestCustomAttributesItem {
     /// Display name for the custom attribute
     ///
-    /// Must be at least 1 characters long.
+    /// Must be at least 1 character long.
     pub name: String,
     /// Key used to store the attribute in the user's metadata
     ///
-    /// Must be at least 1 characters long and match `^[^_][A-Za-z0-9_-]*$`.
+    /// Must be at least 1 character long and match `^[^_][A-Za-z0-9_-]*$`.
     pub key: String,
     /// Path to extract the attribute value from SSO claims
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -30,6 +30,8 @@ pub struct M2mToken {
     pub subject: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub claims: Option<serde_json::Value>,
+    /// Each item must match `^mch_\w{27}$`.
+    ///
     /// Defaults to `[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
@@ -149,6 +151,8 @@ pub struct CreateM2mTokenResponse {
     pub subject: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub claims: Option<serde_json::Value>,
+    /// Each item must match `^mch_\w{27}$`.
+    ///
     /// Defaults to `[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
