@@ -73,6 +73,30 @@ pub(crate) fn untagged<T>(
     error.map_or_else(|| Ok(unknown(value)), Err)
 }
 
+/// `Deserialize` for an untagged union whose variants have constants, from one line per
+/// variant in the order they are tried (most demanding first), with the constants that
+/// pick it: `Variant ["key" = "value", …]`. The union has an `Unknown(serde_json::Value)`
+/// variant for values no variant claims; see [`untagged`].
+#[allow(unused_macros, reason = "only builds with an untagged union picked by constants use it")]
+macro_rules! by_constants {
+    ($name:ident { $($variant:ident [$($key:literal = $value:literal),* $(,)?]),* $(,)? }) => {
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let variants = [
+                    $(crate::tagged::Untagged::<Self> {
+                        constants: &[$(($key, $value)),*],
+                        decode: |value| Ok(Self::$variant(crate::tagged::variant(value)?)),
+                    },)*
+                ];
+                crate::tagged::union(deserializer, |value| crate::tagged::untagged(value, &variants, Self::Unknown))
+            }
+        }
+    };
+}
+
+#[allow(unused_imports, reason = "only builds with an untagged union picked by constants use it")]
+pub(crate) use by_constants;
+
 struct Union<F>(F);
 
 impl<F> Union<F> {

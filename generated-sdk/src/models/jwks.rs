@@ -44,63 +44,14 @@ pub enum JwksKey {
     Unknown(serde_json::Value),
 }
 
-impl<'de> serde::Deserialize<'de> for JwksKey {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use crate::tagged::Untagged;
-        crate::tagged::union(
-            deserializer,
-            |value| {
-                crate::tagged::untagged(
-                    value,
-                    &[
-                        Untagged {
-                            constants: &[("kty", "RSA")],
-                            decode: |value| Ok(
-                                Self::JwksRsaPrivateKey(crate::tagged::variant(value)?),
-                            ),
-                        },
-                        Untagged {
-                            constants: &[("kty", "EC")],
-                            decode: |value| Ok(
-                                Self::JwksEcdsaPrivateKey(crate::tagged::variant(value)?),
-                            ),
-                        },
-                        Untagged {
-                            constants: &[("kty", "EC")],
-                            decode: |value| Ok(
-                                Self::JwksEcdsaPublicKey(crate::tagged::variant(value)?),
-                            ),
-                        },
-                        Untagged {
-                            constants: &[("kty", "OKP"), ("crv", "Ed25519")],
-                            decode: |value| Ok(
-                                Self::JwksEd25519PrivateKey(crate::tagged::variant(value)?),
-                            ),
-                        },
-                        Untagged {
-                            constants: &[("kty", "OKP"), ("crv", "Ed25519")],
-                            decode: |value| Ok(
-                                Self::JwksEd25519PublicKey(crate::tagged::variant(value)?),
-                            ),
-                        },
-                        Untagged {
-                            constants: &[("kty", "RSA")],
-                            decode: |value| Ok(
-                                Self::JwksRsaPublicKey(crate::tagged::variant(value)?),
-                            ),
-                        },
-                        Untagged {
-                            constants: &[("kty", "oct")],
-                            decode: |value| Ok(
-                                Self::JwksSymmetricKey(crate::tagged::variant(value)?),
-                            ),
-                        },
-                    ],
-                    Self::Unknown,
-                )
-            },
-        )
+crate::tagged::by_constants! {
+    JwksKey {
+        JwksRsaPrivateKey ["kty" = "RSA"],
+        JwksEcdsaPrivateKey ["kty" = "EC"],
+        JwksEcdsaPublicKey ["kty" = "EC"],
+        JwksEd25519PrivateKey ["kty" = "OKP", "crv" = "Ed25519"],
+        JwksEd25519PublicKey ["kty" = "OKP", "crv" = "Ed25519"],
+        JwksRsaPublicKey ["kty" = "RSA"],
+        JwksSymmetricKey ["kty" = "oct"],
     }
 }

@@ -278,27 +278,20 @@ fn constants_doc(v: &Variant) -> Option<String> {
     (!constants.is_empty()).then(|| format!(" {}", constants.join(", ")))
 }
 
-/// `Deserialize` for an untagged union whose variants have constants: the variants whose
-/// constants match are tried most demanding first ([`crate::ir::trial_order`]).
+/// `Deserialize` for an untagged union whose variants have constants, as a table for
+/// `crate::tagged::by_constants!`: one `Variant ["key" = "value", …]` line per variant,
+/// in the order they are tried ([`crate::ir::trial_order`]).
 fn pick_by_constants(name: &Ident, variants: &[Variant]) -> TokenStream {
-    let tries = crate::ir::trial_order(variants).into_iter().map(|i| {
+    let entries = crate::ir::trial_order(variants).into_iter().map(|i| {
         let v = &variants[i];
         let variant = ident(&v.name);
-        let constants = v.constants.iter().map(|(key, value)| quote!((#key, #value)));
-        quote! {
-            Untagged {
-                constants: &[#(#constants),*],
-                decode: |value| Ok(Self::#variant(crate::tagged::variant(value)?)),
-            },
-        }
+        let constants = v.constants.iter().map(|(key, value)| quote!(#key = #value));
+        quote!(#variant [#(#constants),*],)
     });
     quote! {
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                use crate::tagged::Untagged;
-                crate::tagged::union(deserializer, |value| {
-                    crate::tagged::untagged(value, &[#( #tries )*], Self::Unknown)
-                })
+        crate::tagged::by_constants! {
+            #name {
+                #( #entries )*
             }
         }
     }
@@ -591,22 +584,35 @@ fn default_literal(ty: &TypeRef, value: &Value) -> TokenStream {
 /// The opening line of a field table in formatted source.
 const TABLE_START: &str = "crate::decode::object! {";
 
-/// Lays out each field table of a formatted file one field per line (`prettyplease` fills
-/// a macro's tokens into lines as they fit, with a space before every `:`).
+/// The opening line of a union's variant table in formatted source.
+const UNION_TABLE_START: &str = "crate::tagged::by_constants! {";
+
+/// A table laid out one entry per line, if `body` is one of the kind `start` opens.
+fn laid_out(start: &str, body: &str) -> Option<String> {
+    match start {
+        TABLE_START => syn::parse_str::<Table>(body).ok().map(|t| t.to_string()),
+        UNION_TABLE_START => syn::parse_str::<UnionTable>(body).ok().map(|t| t.to_string()),
+        _ => None,
+    }
+}
+
+/// Lays out each field table and union table of a formatted file one entry per line
+/// (`prettyplease` fills a macro's tokens into lines as they fit, with a space before
+/// every `:`).
 pub(super) fn lay_out_tables(source: &str) -> String {
     let mut out = String::with_capacity(source.len());
     let mut lines = source.lines();
     while let Some(line) = lines.next() {
         out.push_str(line);
         out.push('\n');
-        if line != TABLE_START {
+        if line != TABLE_START && line != UNION_TABLE_START {
             continue;
         }
         let body: Vec<&str> = lines.by_ref().take_while(|l| *l != "}").collect();
-        match syn::parse_str::<Table>(&body.join("\n")) {
-            Ok(table) => out.push_str(&table.to_string()),
+        match laid_out(line, &body.join("\n")) {
+            Some(table) => out.push_str(&table),
             // Not a table this module emitted: kept as formatted.
-            Err(_) => body.iter().for_each(|l| {
+            None => body.iter().for_each(|l| {
                 out.push_str(l);
                 out.push('\n');
             }),
@@ -677,6 +683,46 @@ impl std::fmt::Display for Table {
                 default.unwrap_or_default(),
                 e.key.token()
             )?;
+        }
+        writeln!(f, "    }}")
+    }
+}
+
+/// The body of a `crate::tagged::by_constants!` call: `Name { Variant ["key" = "value"], … }`.
+struct UnionTable {
+    name: Ident,
+    entries: Vec<(Ident, Vec<(syn::LitStr, syn::LitStr)>)>,
+}
+
+impl syn::parse::Parse for UnionTable {
+    fn parse(input: syn::parse::ParseStream) -> syn::Result<Self> {
+        let name = input.parse()?;
+        let content;
+        syn::braced!(content in input);
+        let entry = |input: syn::parse::ParseStream| {
+            let variant = input.call(<Ident as syn::ext::IdentExt>::parse_any)?;
+            let constants;
+            syn::bracketed!(constants in input);
+            let constant = |input: syn::parse::ParseStream| {
+                let key = input.parse()?;
+                input.parse::<syn::Token![=]>()?;
+                Ok((key, input.parse()?))
+            };
+            let constants = constants.parse_terminated(constant, syn::Token![,])?;
+            Ok((variant, constants.into_iter().collect()))
+        };
+        let entries = content.parse_terminated(entry, syn::Token![,])?;
+        Ok(UnionTable { name, entries: entries.into_iter().collect() })
+    }
+}
+
+impl std::fmt::Display for UnionTable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "    {} {{", self.name)?;
+        for (variant, constants) in &self.entries {
+            let constants: Vec<String> =
+                constants.iter().map(|(key, value)| format!("{} = {}", key.token(), value.token())).collect();
+            writeln!(f, "        {variant} [{}],", constants.join(", "))?;
         }
         writeln!(f, "    }}")
     }
@@ -779,6 +825,22 @@ mod tests {
             tags: empty \"tags\",\n        has_image: or(false) \"has_image\",\n        limit: or(-1i64) \"limit\",\n        \
             #[deprecated] a_field_name_long_enough_to_break_the_line_of_prettyplease: nullable \"a-field-name\",\n    \
             }\n}\n";
+        assert_eq!(lay_out_tables(&formatted(tokens)), expected);
+    }
+
+    #[test]
+    fn union_tables_get_one_line_per_variant() {
+        let tokens = quote! {
+            crate::tagged::by_constants! {
+                Key {
+                    Private ["kty" = "OKP", "crv" = "Ed25519"],
+                    Rsa ["kty" = "RSA"],
+                    Other [],
+                }
+            }
+        };
+        let expected = "crate::tagged::by_constants! {\n    Key {\n        Private [\"kty\" = \"OKP\", \"crv\" = \"Ed25519\"],\n        \
+            Rsa [\"kty\" = \"RSA\"],\n        Other [],\n    }\n}\n";
         assert_eq!(lay_out_tables(&formatted(tokens)), expected);
     }
 

@@ -35,34 +35,10 @@ pub enum VerifyOAuthAccessTokenResponse {
     Unknown(serde_json::Value),
 }
 
-impl<'de> serde::Deserialize<'de> for VerifyOAuthAccessTokenResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use crate::tagged::Untagged;
-        crate::tagged::union(
-            deserializer,
-            |value| {
-                crate::tagged::untagged(
-                    value,
-                    &[
-                        Untagged {
-                            constants: &[("object", "clerk_idp_oauth_access_token")],
-                            decode: |value| Ok(
-                                Self::Token(crate::tagged::variant(value)?),
-                            ),
-                        },
-                        Untagged {
-                            constants: &[],
-                            decode: |value| Ok(
-                                Self::Inactive(crate::tagged::variant(value)?),
-                            ),
-                        },
-                    ],
-                    Self::Unknown,
-                )
-            },
-        )
+crate::tagged::by_constants! {
+    VerifyOAuthAccessTokenResponse {
+        Token ["object" = "clerk_idp_oauth_access_token"],
+        Inactive [],
     }
 }
 

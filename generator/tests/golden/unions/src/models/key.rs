@@ -16,40 +16,11 @@ pub enum Key {
     Unknown(serde_json::Value),
 }
 
-impl<'de> serde::Deserialize<'de> for Key {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use crate::tagged::Untagged;
-        crate::tagged::union(
-            deserializer,
-            |value| {
-                crate::tagged::untagged(
-                    value,
-                    &[
-                        Untagged {
-                            constants: &[("kty", "RSA")],
-                            decode: |value| Ok(
-                                Self::Variant1(crate::tagged::variant(value)?),
-                            ),
-                        },
-                        Untagged {
-                            constants: &[("kty", "OKP")],
-                            decode: |value| Ok(
-                                Self::Variant2(crate::tagged::variant(value)?),
-                            ),
-                        },
-                        Untagged {
-                            constants: &[],
-                            decode: |value| Ok(
-                                Self::String(crate::tagged::variant(value)?),
-                            ),
-                        },
-                    ],
-                    Self::Unknown,
-                )
-            },
-        )
+crate::tagged::by_constants! {
+    Key {
+        Variant1 ["kty" = "RSA"],
+        Variant2 ["kty" = "OKP"],
+        String [],
     }
 }
 

@@ -15,34 +15,10 @@ pub enum VerifyOAuthAccessTokenResponse {
     Unknown(serde_json::Value),
 }
 
-impl<'de> serde::Deserialize<'de> for VerifyOAuthAccessTokenResponse {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        use crate::tagged::Untagged;
-        crate::tagged::union(
-            deserializer,
-            |value| {
-                crate::tagged::untagged(
-                    value,
-                    &[
-                        Untagged {
-                            constants: &[("object", "clerk_idp_oauth_access_token")],
-                            decode: |value| Ok(
-                                Self::Variant1(crate::tagged::variant(value)?),
-                            ),
-                        },
-                        Untagged {
-                            constants: &[],
-                            decode: |value| Ok(
-                                Self::Variant2(crate::tagged::variant(value)?),
-                            ),
-                        },
-                    ],
-                    Self::Unknown,
-                )
-            },
-        )
+crate::tagged::by_constants! {
+    VerifyOAuthAccessTokenResponse {
+        Variant1 ["object" = "clerk_idp_oauth_access_token"],
+        Variant2 [],
     }
 }
 
