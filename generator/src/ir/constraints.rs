@@ -17,6 +17,9 @@ pub enum Range {
 /// How many `$ref`s are followed to find the schema that states the constraints.
 const MAX_REFS: usize = 8;
 
+/// How many levels of array items are read.
+const MAX_ITEM_DEPTH: usize = 4;
+
 /// One end of a numeric range.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Bound {
@@ -30,6 +33,12 @@ impl Constraints {
     /// The constraints `schema` states (through `$ref`s into `doc`). `exclusiveMinimum` is
     /// read both ways: a flag beside `minimum` (OpenAPI 3.0) or the bound itself (3.1).
     pub fn of(doc: &Value, schema: &Value) -> Self {
+        Constraints::nested(doc, schema, 0)
+    }
+
+    /// [`Constraints::of`] a schema `depth` arrays deep: items are read a few levels down,
+    /// so that an array whose items refer back to it ends.
+    fn nested(doc: &Value, schema: &Value, depth: usize) -> Self {
         let mut schema = schema;
         for _ in 0..MAX_REFS {
             match schema.get("$ref").and_then(Value::as_str).and_then(|r| r.strip_prefix('#')) {
@@ -49,7 +58,11 @@ impl Constraints {
             max_length: count("maxLength"),
             min_items: count("minItems"),
             max_items: count("maxItems"),
-            items: schema.get("items").map(|items| Box::new(Constraints::of(doc, items))).filter(|c| !c.is_empty()),
+            items: schema
+                .get("items")
+                .filter(|_| depth < MAX_ITEM_DEPTH)
+                .map(|items| Box::new(Constraints::nested(doc, items, depth + 1)))
+                .filter(|c| !c.is_empty()),
         }
     }
 
@@ -119,6 +132,14 @@ mod tests {
         let items = Constraints::of(&doc, &json!({"minItems": 1, "maxItems": 10, "items": {"maxLength": 2}}));
         assert_eq!((items.min_items, items.max_items), (Some(1), Some(10)));
         assert_eq!(items.items.and_then(|c| c.max_length), Some(2));
+        let cycle =
+            json!({"components": {"schemas": {"A": {"maxItems": 2, "items": {"$ref": "#/components/schemas/A"}}}}});
+        let nested = Constraints::of(&cycle, &json!({"$ref": "#/components/schemas/A"}));
+        assert_eq!(
+            nested.items.and_then(|c| c.items).and_then(|c| c.max_items),
+            Some(2),
+            "read a few levels, then ends"
+        );
         let plain_items = Constraints::of(&doc, &json!({"items": {"type": "string"}}));
         assert!(plain_items.is_empty(), "items without constraints say nothing");
         assert!(Constraints::of(&doc, &json!({"type": "string"})).is_empty());
