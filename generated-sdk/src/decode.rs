@@ -52,6 +52,11 @@ impl std::error::Error for DecodeError {}
 
 /// Decodes `body` as JSON into `T`, naming the path of the field that fails.
 ///
+/// Decoding follows the spec, with one leniency for fields it marks required: a missing
+/// list, map or free-form object reads as empty, and a missing field with a spec default
+/// takes the default, so that one record without them does not fail a whole page. Any other
+/// missing required field fails with its path.
+///
 /// ```
 /// let err = clerk_sdk::decode::<Vec<u32>>(r#"[1, "two"]"#).unwrap_err();
 /// assert_eq!(err.path(), "[1]");
@@ -138,14 +143,45 @@ impl DecodeError {
     fn new(body: &[u8], error: &serde_json::Error) -> Self {
         let text = error.to_string();
         let suffix = format!(" at line {} column {}", error.line(), error.column());
-        let message = text.strip_suffix(&suffix).unwrap_or(&text).to_owned();
+        let message = text.strip_suffix(&suffix).unwrap_or(&text);
         let path = if error.line() == 0 {
             ".".to_owned()
         } else {
             let at = offset(body, error.line(), error.column());
-            field_path(&Locator::path_at(body, at), &message)
+            Locator::path_at(body, at)
+        };
+        // An error from inside a value decoded on its own (a union's variant) names its own
+        // path below the value's.
+        let (path, message) = match split_nested(message) {
+            Some((inner, message)) => (joined(&path, inner), message.to_owned()),
+            None => (field_path(&path, message), message.to_owned()),
         };
         DecodeError { subject: SUBJECT, path, message, body: String::from_utf8_lossy(body).into_owned() }
+    }
+}
+
+/// How the message of an error inside a value decoded on its own starts.
+const NESTED: &str = "at `";
+
+/// The message of an error at `path` inside a value decoded on its own, which
+/// [`DecodeError`] turns back into a path below the value's own.
+#[allow(dead_code, reason = "only crates with unions decoded by variant use it")]
+pub(crate) fn nested(path: &str, message: &str) -> String {
+    format!("{NESTED}{path}`: {message}")
+}
+
+/// The inner path and message of a [`nested`] message.
+fn split_nested(message: &str) -> Option<(&str, &str)> {
+    message.strip_prefix(NESTED)?.split_once("`: ")
+}
+
+/// `inner` (a path below `outer`, `.` for `outer` itself) as a path from the document.
+fn joined(outer: &str, inner: &str) -> String {
+    match (outer, inner) {
+        (_, ".") => outer.to_owned(),
+        (".", _) => inner.to_owned(),
+        (_, index) if index.starts_with('[') => format!("{outer}{index}"),
+        _ => format!("{outer}.{inner}"),
     }
 }
 
@@ -264,15 +300,23 @@ impl<'de, T: Object<'de>> serde::de::Visitor<'de> for ObjectVisitor<T> {
 /// where the presence says what a missing key or `null` means:
 ///
 /// - `required`: the key must be there (a missing one is an error naming it);
+/// - `empty`: a required list, map or object; a missing key reads as empty;
+/// - `or(default)`: a required field with a default in the spec; a missing key reads as
+///   the default (a literal that `.into()` turns into the field's type);
 /// - `optional`: an `Option` field; a missing key and `null` are both `None`;
 /// - `nullable`: a [`crate::Nullable`] field; a missing key, `null` and a value are distinct.
+///
+/// `empty` and `or` keep one record that lacks a field with an obvious reading from failing
+/// a whole response; `null` is still an error for them, as for `required`.
 ///
 /// A field marked `#[deprecated]` is set without a deprecation warning. Unknown keys are
 /// skipped; a duplicate key is an error, as with serde's derive. Each field's value is
 /// collected in a local of the field's own name, which the macro's own bindings cannot
 /// clash with (they are hygienic).
 macro_rules! object {
-    ($name:ident { $($(#[$deprecated:ident])? $field:ident: $presence:ident $key:literal),* $(,)? }) => {
+    ($name:ident {
+        $($(#[$deprecated:ident])? $field:ident: $presence:ident $(($default:literal))? $key:literal),* $(,)?
+    }) => {
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 deserializer.deserialize_map(crate::decode::ObjectVisitor::NEW)
@@ -294,13 +338,15 @@ macro_rules! object {
                 Ok(Self {
                     $(
                         $(#[allow($deprecated, reason = "decoding sets every field, deprecated ones too")])?
-                        $field: crate::decode::object!(@take $presence $field $key),
+                        $field: crate::decode::object!(@take $presence $field $key $($default)?),
                     )*
                 })
             }
         }
     };
     (@take required $slot:ident $key:literal) => { crate::decode::required($slot, $key)? };
+    (@take empty $slot:ident $key:literal) => { $slot.unwrap_or_default() };
+    (@take or $slot:ident $key:literal $default:literal) => { $slot.unwrap_or_else(|| $default.into()) };
     (@take optional $slot:ident $key:literal) => { $slot.flatten() };
     (@take nullable $slot:ident $key:literal) => { $slot.unwrap_or_default() };
 }

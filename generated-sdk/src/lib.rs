@@ -64,6 +64,7 @@ mod client;
 mod decode;
 mod error;
 mod file;
+mod list;
 mod nullable;
 
 #[cfg(
@@ -155,6 +156,8 @@ mod retry;
     any(
         feature = "webhook-verification",
         feature = "email_addresses",
+        feature = "jwks",
+        feature = "oauth_access_tokens",
         feature = "phone_numbers",
         feature = "sessions",
         feature = "users"
@@ -176,6 +179,7 @@ pub use nullable::Nullable;
 pub mod api;
 pub use client::{Client, ClientBuilder, SecretKey};
 pub use error::{ApiError, Error, ErrorDetail, OptionalExt, Result};
+pub use list::List;
 pub use request::{Pending, RequestOptions, WithResponse};
 
 /// The HTTP status type of [`Error::status`] and [`ApiError::status`].

@@ -5,6 +5,7 @@
 
 use std::fmt::{Display, Write};
 use std::future::Future;
+use std::ops::{Bound, RangeBounds};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
@@ -126,6 +127,22 @@ pub(crate) fn unsafe_parameter<'t>(template: &'t str, path: &str) -> Option<&'t 
     })
 }
 
+/// `at least 1 and at most 500`, `greater than 0`: the values a range holds.
+fn bounds_text<T: Display>(range: &impl RangeBounds<T>) -> String {
+    let start = match range.start_bound() {
+        Bound::Included(min) => Some(format!("at least {min}")),
+        Bound::Excluded(min) => Some(format!("greater than {min}")),
+        Bound::Unbounded => None,
+    };
+    let end = match range.end_bound() {
+        Bound::Included(max) => Some(format!("at most {max}")),
+        Bound::Excluded(max) => Some(format!("less than {max}")),
+        Bound::Unbounded => None,
+    };
+    let ends: Vec<String> = start.into_iter().chain(end).collect();
+    if ends.is_empty() { "any value".to_owned() } else { ends.join(" and ") }
+}
+
 impl Call {
     pub fn new(client: Client, op: &'static Operation, path: String, options: RequestOptions) -> Self {
         let unsafe_parameter = unsafe_parameter(op.path, &path);
@@ -174,6 +191,16 @@ impl Call {
     pub fn refuse(&mut self, problem: impl Display) {
         let op = self.op;
         self.fail(Error::Config(format!("{} ({} {}): {problem}", op.id, op.method, op.path)));
+    }
+
+    /// Refuses the call when parameter `name` is set to a value outside `range`, the
+    /// values the API accepts: the server would not say so (Clerk answers an out-of-range
+    /// `limit` with its default page size), and a walk over pages would end early.
+    #[allow(dead_code, reason = "only operations with bounded parameters use it")]
+    pub fn check_range<T: PartialOrd + Display>(&mut self, name: &str, value: Option<&T>, range: impl RangeBounds<T>) {
+        if let Some(value) = value.filter(|value| !range.contains(value)) {
+            self.refuse(format_args!("`{name}` must be {}, not {value}", bounds_text(&range)));
+        }
     }
 
     #[allow(dead_code, reason = "only operations with JSON bodies use it")]

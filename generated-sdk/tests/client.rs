@@ -7,7 +7,7 @@ use clerk_sdk::models::EnrollmentModeFilter;
 use clerk_sdk::{Client, Error, FilePart, OptionalExt as _, RequestOptions, RetryPolicy};
 use futures_util::TryStreamExt;
 use serde_json::{Value, json};
-use wiremock::matchers::{body_json, header, method, path, query_param};
+use wiremock::matchers::{body_json, header, method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 const SECRET: &str = "sk_test_verysecretvalue";
@@ -341,19 +341,24 @@ async fn timeouts_fire_per_attempt_and_in_total() {
     assert!(matches!(err, Error::Timeout(limit) if limit == Duration::from_millis(50)), "{err:?}");
 }
 
+/// Serves `/users` pages of `user_json`s, each only to a request for the page after
+/// `after` (the first page to one without `starting_after`).
+async fn mount_user_pages(server: &MockServer, pages: &[(Option<&str>, &[&str])]) {
+    for (after, ids) in pages {
+        let page: Vec<Value> = ids.iter().map(|id| user_json(id)).collect();
+        let mock = Mock::given(path("/users"));
+        let mock = match after {
+            Some(after) => mock.and(query_param("starting_after", *after)),
+            None => mock.and(query_param_is_missing("starting_after")),
+        };
+        mock.respond_with(ResponseTemplate::new(200).set_body_json(page)).expect(1).mount(server).await;
+    }
+}
+
 #[tokio::test]
 async fn pagination_walks_bare_array_pages() {
     let server = MockServer::start().await;
-    for (offset, ids) in [("0", vec!["u1", "u2"]), ("2", vec!["u3", "u4"]), ("4", vec!["u5"])] {
-        let page: Vec<Value> = ids.iter().map(|id| user_json(id)).collect();
-        Mock::given(path("/users"))
-            .and(query_param("offset", offset))
-            .and(query_param("limit", "2"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(page))
-            .expect(1)
-            .mount(&server)
-            .await;
-    }
+    mount_user_pages(&server, &[(None, &["u1", "u2"]), (Some("u2"), &["u3", "u4"]), (Some("u4"), &["u5"])]).await;
     let users: Vec<_> = client(&server).users().get_user_list().limit(2).paginate().try_collect().await.unwrap();
     let ids: Vec<&str> = users.iter().map(|u| u.id.as_str()).collect();
     assert_eq!(ids, ["u1", "u2", "u3", "u4", "u5"]);
@@ -394,15 +399,7 @@ fn all_users(
 #[tokio::test]
 async fn a_returned_stream_is_static_and_can_be_spawned() {
     let server = MockServer::start().await;
-    for (offset, ids) in [("0", vec!["u1", "u2"]), ("2", vec!["u3"])] {
-        let page: Vec<Value> = ids.iter().map(|id| user_json(id)).collect();
-        Mock::given(path("/users"))
-            .and(query_param("offset", offset))
-            .respond_with(ResponseTemplate::new(200).set_body_json(page))
-            .expect(1)
-            .mount(&server)
-            .await;
-    }
+    mount_user_pages(&server, &[(None, &["u1", "u2"]), (Some("u2"), &["u3"])]).await;
     let stream = all_users(&client(&server));
     let users: Vec<_> = tokio::spawn(stream.try_collect::<Vec<_>>()).await.unwrap().unwrap();
     let ids: Vec<&str> = users.iter().map(|u| u.id.as_str()).collect();
@@ -515,7 +512,7 @@ async fn a_redirect_to_another_host_is_returned_not_followed() {
 }
 
 #[tokio::test]
-async fn pagination_stops_when_the_server_ignores_the_offset() {
+async fn pagination_stops_when_the_server_ignores_where_pages_start() {
     let server = MockServer::start().await;
     Mock::given(path("/users"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!([user_json("u1"), user_json("u2")])))

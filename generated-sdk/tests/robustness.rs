@@ -1,12 +1,14 @@
 //! Property tests of untrusted input: arbitrary bytes and header values fed to webhook
-//! verification and to the decoding of large response types never panic. Test builds have
-//! overflow checks on, so an overflow is a failure here. Each property runs a fixed number
-//! of cases from a fixed seed, and prints how many.
+//! verification and to the decoding of large response types (envelope pages and unions
+//! picked by constants too) never panic. Test builds have overflow checks on, so an
+//! overflow is a failure here. Each property runs a fixed number of cases from a fixed
+//! seed, and prints how many.
 
 use std::fmt::Debug;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use clerk_sdk::models::{Client, Organization, User};
+use clerk_sdk::List;
+use clerk_sdk::models::{Client, Jwks, Organization, User};
 use clerk_sdk::webhooks::Webhook;
 use http::{HeaderMap, HeaderValue};
 use proptest::collection::vec;
@@ -46,6 +48,13 @@ fn timestamp() -> impl Strategy<Value = String> {
     ]
 }
 
+/// A key set with a key of each kind its union tells apart by constants.
+const JWKS: &str = r#"{"keys": [
+    {"kid": "a", "alg": "RS256", "use": "sig", "kty": "RSA", "n": "n", "e": "AQAB"},
+    {"kid": "b", "alg": "ES256", "use": "sig", "kty": "EC", "crv": "P-256", "x": "x", "y": "y"},
+    {"kid": "c", "alg": "EdDSA", "use": "sig", "kty": "OKP", "crv": "Ed25519", "x": "x", "d": "d"}
+]}"#;
+
 fn user_fixture() -> String {
     std::fs::read_to_string(format!("{}/tests/fixtures/user.json", env!("CARGO_MANIFEST_DIR"))).unwrap()
 }
@@ -72,6 +81,8 @@ fn decode_all(bytes: &[u8]) {
         clerk_sdk::decode::<Vec<User>>(&text).err(),
         clerk_sdk::decode::<Organization>(&text).err(),
         clerk_sdk::decode::<Client>(&text).err(),
+        clerk_sdk::decode::<List<User>>(&text).err(),
+        clerk_sdk::decode::<Jwks>(&text).err(),
     ]
     .into_iter()
     .flatten()
@@ -128,6 +139,9 @@ fn signed_webhooks_with_arbitrary_bodies_never_panic() {
 fn decoding_arbitrary_and_damaged_bodies_never_panics() {
     check("arbitrary bodies", 1000, vec(any::<u8>(), 0..512), |bytes| decode_all(&bytes));
     check("damaged user bodies", 500, mutated(user_fixture()), |bytes| decode_all(&bytes));
+    let page = format!(r#"{{"data": [{}], "total_count": 1}}"#, user_fixture());
+    check("damaged envelope pages", 200, mutated(page), |bytes| decode_all(&bytes));
+    check("damaged key sets", 300, mutated(JWKS.to_owned()), |bytes| decode_all(&bytes));
     let brackets = vec(prop_oneof![Just(b'['), Just(b'{'), Just(b']'), Just(b'}'), Just(b'"'), Just(b',')], 0..6000);
     check("bracket soup", 100, brackets, |bytes| decode_all(&bytes));
 }

@@ -85,3 +85,33 @@ fn a_webhook_payload_uses_the_api_model_of_the_same_shape() {
     let fetched: clerk_sdk::models::User = clerk_sdk::decode(&user).unwrap();
     assert_eq!(created, fetched);
 }
+
+/// A signed `user.created` event whose `data` is `user`.
+fn user_created(user: &serde_json::Value) -> clerk_sdk::webhooks::WebhookEvent {
+    let body = serde_json::json!({"type": "user.created", "object": "event", "data": user, "timestamp": 1}).to_string();
+    let webhook = Webhook::new(SECRET).unwrap();
+    let mut headers = HeaderMap::new();
+    headers.insert("svix-id", ID.parse().unwrap());
+    headers.insert("svix-timestamp", TIMESTAMP.to_string().parse().unwrap());
+    headers.insert("svix-signature", webhook.sign(ID, TIMESTAMP, body.as_bytes()).parse().unwrap());
+    webhook.verify_at(&headers, body.as_bytes(), at(TIMESTAMP)).unwrap()
+}
+
+#[test]
+fn a_payload_missing_collections_decodes_and_one_that_cannot_keeps_its_json() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/user.json");
+    let mut user: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    // An older payload shape: no passkeys, no metadata object.
+    let fields = user.as_object_mut().unwrap();
+    fields.remove("passkeys");
+    fields.remove("public_metadata");
+    let Ok(clerk_sdk::webhooks::EventData::UserCreated(created)) = user_created(&user).typed_data() else {
+        panic!("not a typed user.created")
+    };
+    assert!(created.passkeys.is_empty() && created.public_metadata.is_empty());
+    user.as_object_mut().unwrap().remove("id");
+    let event = user_created(&user);
+    let error = event.typed_data().unwrap_err();
+    assert_eq!(error.path(), "id");
+    assert_eq!(event.data["email_addresses"], user["email_addresses"], "the payload is kept as sent");
+}

@@ -22,6 +22,7 @@ mod client;
 mod decode;
 mod error;
 mod file;
+mod list;
 mod nullable;
 #[allow(dead_code, reason = "generated list operations paginate with `items`")]
 mod pagination;
@@ -49,6 +50,7 @@ pub use client::{Client, ClientBuilder, SecretKey};
 pub use decode::{DecodeError, decode};
 pub use error::{ApiError, Error, ErrorDetail, OptionalExt, Result};
 pub use file::FilePart;
+pub use list::List;
 pub use nullable::Nullable;
 pub use request::{Pending, RequestOptions, WithResponse};
 /// The HTTP status type of [`Error::status`] and [`ApiError::status`].

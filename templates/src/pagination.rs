@@ -1,4 +1,4 @@
-//! Streams of items across limit/offset pages.
+//! Streams of items across pages: by limit and offset, or by cursor.
 
 use std::collections::VecDeque;
 use std::future::Future;
@@ -43,6 +43,7 @@ impl<R, T: PartialEq + Clone> State<R, T> {
 /// after an empty page, a page shorter than `page_size`, once `total` items were seen, or
 /// at a page that makes no progress (it starts like the one before). The stream borrows
 /// nothing: it lives as long as `request` and `fetch` do.
+#[allow(dead_code, reason = "only lists walked by offset use it")]
 pub(crate) fn items<R, T, F, Fut>(
     request: R,
     start: i64,
@@ -75,6 +76,70 @@ where
     })
 }
 
+/// Where a cursor walk is.
+struct Cursor<R, T> {
+    request: R,
+    /// The cursor of the last item seen; `None` before the first page.
+    after: Option<String>,
+    seen: i64,
+    buffer: VecDeque<T>,
+    done: bool,
+}
+
+impl<R, T> Cursor<R, T> {
+    /// Takes in a fetched page, unless it ends with the item the last page ended with: a
+    /// server that ignores the cursor answers the same page again and again.
+    fn take(&mut self, page: Page<T>, page_size: i64, cursor: fn(&T) -> String) {
+        let last = page.items.last().map(cursor);
+        if last.is_some() && last == self.after {
+            self.done = true;
+            return;
+        }
+        let count = i64::try_from(page.items.len()).unwrap_or(i64::MAX);
+        self.seen = self.seen.saturating_add(count);
+        self.done = count == 0 || count < page_size || page.total.is_some_and(|total| self.seen >= total);
+        self.after = last;
+        self.buffer.extend(page.items);
+    }
+}
+
+/// Lazily fetches pages with `fetch(request, after)` and yields their items: the first page
+/// as `request` asks for it (`after` is `None`), each next one starting after the cursor
+/// (`cursor(item)`, the item's id) of the last item before it. It stops after an empty
+/// page, a page shorter than `page_size`, once `total` items were seen, or at a page that
+/// makes no progress (it ends like the one before).
+#[allow(dead_code, reason = "only lists walked by cursor use it")]
+pub(crate) fn by_cursor<R, T, F, Fut>(
+    request: R,
+    page_size: i64,
+    cursor: fn(&T) -> String,
+    fetch: F,
+) -> impl Stream<Item = Result<T, Error>>
+where
+    R: Clone,
+    F: Fn(R, Option<String>) -> Fut,
+    Fut: Future<Output = Result<Page<T>, Error>>,
+{
+    let state = Cursor { request, after: None, seen: 0, buffer: VecDeque::new(), done: false };
+    futures_util::stream::unfold((state, fetch), move |(mut state, fetch)| async move {
+        loop {
+            if let Some(item) = state.buffer.pop_front() {
+                return Some((Ok(item), (state, fetch)));
+            }
+            if state.done {
+                return None;
+            }
+            match fetch(state.request.clone(), state.after.clone()).await {
+                Ok(page) => state.take(page, page_size, cursor),
+                Err(e) => {
+                    state.done = true;
+                    return Some((Err(e), (state, fetch)));
+                }
+            }
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -85,6 +150,35 @@ mod tests {
         let answer = &answer;
         let stream = items((), 0, page_size, |(), offset| async move { Ok(answer(offset)) });
         stream.take(20).map(Result::unwrap).collect().await
+    }
+
+    /// Walks cursor pages of `page_size` from a server that answers `answer(after)`, at most 20.
+    async fn walk_by_cursor(page_size: i64, answer: impl Fn(Option<String>) -> Page<i64>) -> Vec<i64> {
+        let answer = &answer;
+        let stream = by_cursor((), page_size, |n: &i64| n.to_string(), |(), after| async move { Ok(answer(after)) });
+        stream.take(20).map(Result::unwrap).collect().await
+    }
+
+    #[tokio::test]
+    async fn cursor_pages_start_after_the_last_item_and_stop_without_progress() {
+        let after = |cursor: Option<String>| cursor.map_or(0, |c| c.parse::<i64>().unwrap() + 1);
+        let honest = |cursor| {
+            let start = after(cursor);
+            Page { items: (start..(start + 2).min(5)).collect(), total: None }
+        };
+        assert_eq!(walk_by_cursor(2, honest).await, [0, 1, 2, 3, 4]);
+        let ignores_cursor = |_| Page { items: vec![0, 1], total: None };
+        assert_eq!(walk_by_cursor(2, ignores_cursor).await, [0, 1]);
+        let counted = |cursor| {
+            let start = after(cursor);
+            Page { items: vec![start, start + 1], total: Some(4) }
+        };
+        assert_eq!(walk_by_cursor(2, counted).await, [0, 1, 2, 3]);
+        let endless = |cursor| {
+            let start = after(cursor);
+            Page { items: vec![start, start + 1], total: None }
+        };
+        assert_eq!(walk_by_cursor(2, endless).await.len(), 20, "a walk that makes progress goes on");
     }
 
     #[tokio::test]

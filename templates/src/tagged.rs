@@ -1,6 +1,8 @@
-//! Helpers for the generated `Deserialize` impls of tagged unions.
+//! Helpers for the generated `Deserialize` impls of unions: tagged ones, and untagged ones
+//! whose variants differ by constant properties.
 
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
 use serde::de::{self, MapAccess, SeqAccess, Visitor};
 use serde_json::Value;
@@ -24,6 +26,74 @@ where
 {
     deserializer.deserialize_any(Union(pick))
 }
+
+/// Decodes one variant of a union from the union's value. Its error names the path of the
+/// failing field inside the variant, which [`crate::decode`] joins to the union's own path.
+pub(crate) fn variant<T: DeserializeOwned>(value: &Value) -> Result<T, serde_json::Error> {
+    T::deserialize(value).map_err(|_| {
+        // A value holds no positions: decoding its text again finds the failing field.
+        let inner = crate::decode::decode::<T>(&value.to_string()).err();
+        let message = inner.map(|e| crate::decode::nested(e.path(), e.message()));
+        de::Error::custom(message.unwrap_or_else(|| "the variant does not decode".to_owned()))
+    })
+}
+
+/// One variant of an untagged union that has constants to pick variants by.
+#[allow(dead_code, reason = "only builds with an untagged union picked by constants use it")]
+pub(crate) struct Untagged<T> {
+    /// The properties the variant requires with a single allowed value, and those values.
+    pub constants: &'static [(&'static str, &'static str)],
+    /// Decodes the variant (with [`variant`]).
+    pub decode: fn(&Value) -> Result<T, serde_json::Error>,
+}
+
+/// The variant of an untagged union for `value`: the first of `variants` (listed most
+/// demanding first) whose constants `value` has and that decodes. When none does, a value
+/// that some variant's constants matched is an error, that of the last such variant (the
+/// least demanding, which names the field that fails); any other value is a variant this
+/// version does not know, `unknown(value)`, never an error.
+#[allow(dead_code, reason = "only builds with an untagged union picked by constants use it")]
+pub(crate) fn untagged<T>(
+    value: Value,
+    variants: &[Untagged<T>],
+    unknown: fn(Value) -> T,
+) -> Result<T, serde_json::Error> {
+    let mut error = None;
+    let matching =
+        variants.iter().filter(|v| v.constants.iter().all(|(key, constant)| tag(&value, key) == Some(constant)));
+    for v in matching {
+        match (v.decode)(&value) {
+            Ok(decoded) => return Ok(decoded),
+            Err(e) if !v.constants.is_empty() => error = Some(e),
+            Err(_) => {}
+        }
+    }
+    error.map_or_else(|| Ok(unknown(value)), Err)
+}
+
+/// `Deserialize` for an untagged union whose variants have constants, from one line per
+/// variant in the order they are tried (most demanding first), with the constants that
+/// pick it: `Variant ["key" = "value", …]`. The union has an `Unknown(serde_json::Value)`
+/// variant for values no variant claims; see [`untagged`].
+#[allow(unused_macros, reason = "only builds with an untagged union picked by constants use it")]
+macro_rules! by_constants {
+    ($name:ident { $($variant:ident [$($key:literal = $value:literal),* $(,)?]),* $(,)? }) => {
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let variants = [
+                    $(crate::tagged::Untagged::<Self> {
+                        constants: &[$(($key, $value)),*],
+                        decode: |value| Ok(Self::$variant(crate::tagged::variant(value)?)),
+                    },)*
+                ];
+                crate::tagged::union(deserializer, |value| crate::tagged::untagged(value, &variants, Self::Unknown))
+            }
+        }
+    };
+}
+
+#[allow(unused_imports, reason = "only builds with an untagged union picked by constants use it")]
+pub(crate) use by_constants;
 
 struct Union<F>(F);
 
@@ -88,5 +158,68 @@ impl<'de, T, F: FnOnce(Value) -> Result<T, serde_json::Error>> Visitor<'de> for 
     fn visit_some<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
         let value = Value::deserialize(deserializer)?;
         self.pick(value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decode;
+
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct Public {
+        kty: String,
+        x: String,
+    }
+
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct Private {
+        kty: String,
+        x: String,
+        d: String,
+    }
+
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct Rsa {
+        kty: String,
+        n: u32,
+    }
+
+    /// A key set's key, like `JwksKey`: variants told apart by `kty` and by `d`.
+    #[derive(Debug, PartialEq)]
+    enum Key {
+        Private(Private),
+        Public(Public),
+        Rsa(Box<Rsa>),
+        Unknown(Value),
+    }
+
+    by_constants! {
+        Key {
+            Private ["kty" = "OKP"],
+            Public ["kty" = "OKP"],
+            Rsa ["kty" = "RSA"],
+        }
+    }
+
+    #[test]
+    fn constants_and_demands_pick_the_variant_that_keeps_everything() {
+        let private: Key = decode(r#"{"kty": "OKP", "x": "a", "d": "secret"}"#).unwrap();
+        assert!(matches!(private, Key::Private(Private { ref d, .. }) if d == "secret"), "{private:?}");
+        let public: Key = decode(r#"{"kty": "OKP", "x": "a"}"#).unwrap();
+        assert!(matches!(public, Key::Public(_)), "{public:?}");
+        // An RSA key has an `x` too here, but its constant picks it.
+        let rsa: Key = decode(r#"{"kty": "RSA", "x": "a", "n": 7}"#).unwrap();
+        assert!(matches!(rsa, Key::Rsa(ref k) if k.n == 7), "{rsa:?}");
+    }
+
+    #[test]
+    fn an_unknown_kind_is_kept_and_a_known_one_that_fails_names_the_field() {
+        let unknown: Key = decode(r#"{"kty": "EC", "x": "a"}"#).unwrap();
+        assert!(matches!(unknown, Key::Unknown(ref v) if v["kty"] == "EC"), "{unknown:?}");
+        let err = decode::<Vec<Key>>(r#"[{"kty": "RSA", "n": 1}, {"kty": "RSA", "n": "seven"}]"#).unwrap_err();
+        assert_eq!((err.path(), err.message()), ("[1].n", "invalid type: string \"seven\", expected u32"));
+        let err = decode::<Vec<Key>>(r#"[{"kty": "OKP"}]"#).unwrap_err();
+        assert_eq!((err.path(), err.message()), ("[0].x", "missing field `x`"), "the least demanding variant's error");
     }
 }

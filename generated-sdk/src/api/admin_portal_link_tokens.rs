@@ -31,6 +31,8 @@ impl<'c> AdminPortalLinkTokensApi<'c> {
     /// Revoke an Admin Portal Link Token
     ///
     /// `POST /admin_portal_link_tokens/{adminPortalLinkTokenID}/revoke`
+    ///
+    /// `admin_portal_link_token_id` must match `^aplt_[0-9A-Fa-f]{32}$`.
     pub fn revoke_admin_portal_link_token(
         &self,
         admin_portal_link_token_id: impl Into<String>,
@@ -62,18 +64,24 @@ pub struct CreateAdminPortalLinkToken {
 
 impl CreateAdminPortalLinkToken {
     /// Sets `organization_id` in the request body.
+    ///
+    /// Must match `^org_\w{27}$`.
     pub fn organization_id(mut self, organization_id: impl Into<String>) -> Self {
         self.body.organization_id = Some(organization_id.into());
         self
     }
 
     /// Sets `it_contact_id` in the request body.
+    ///
+    /// Must be at least 1 character long.
     pub fn it_contact_id(mut self, it_contact_id: impl Into<String>) -> Self {
         self.body.it_contact_id = Some(it_contact_id.into());
         self
     }
 
     /// Sets `scopes` in the request body.
+    ///
+    /// Each item must be at least 1 character long.
     pub fn scopes(
         mut self,
         scopes: impl IntoIterator<Item = impl Into<String>>,
@@ -83,6 +91,8 @@ impl CreateAdminPortalLinkToken {
     }
 
     /// Sets `seconds_until_expiration` in the request body.
+    ///
+    /// Must be from 1 to 86400.
     ///
     /// The server uses `3600` when this is not sent.
     pub fn seconds_until_expiration(mut self, seconds_until_expiration: i64) -> Self {

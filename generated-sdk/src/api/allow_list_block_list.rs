@@ -4,6 +4,7 @@
 
 //! Operations on Allow-list / Block-list.
 use crate::request::{Call, Operation, RequestOptions};
+use crate::List;
 use crate::models;
 
 /// Allow-list / Block-list: get it with `client.allow_list_block_list()`.
@@ -139,6 +140,9 @@ impl ListAllowlistIdentifiers {
     /// Applies a limit to the number of results returned.
     /// Can be used for paginating the results together with `offset`.
     ///
+    /// Must be from 1 to 500.
+    /// A value out of range ends the call with an error before any request.
+    ///
     /// The server uses `10` when this is not set.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
@@ -148,6 +152,9 @@ impl ListAllowlistIdentifiers {
     /// Skip the first `offset` results when paginating.
     /// Needs to be an integer greater or equal to zero.
     /// To be used in conjunction with `limit`.
+    ///
+    /// Must be at least 0.
+    /// A value out of range ends the call with an error before any request.
     ///
     /// The server uses `0` when this is not set.
     pub fn offset(mut self, offset: i64) -> Self {
@@ -162,7 +169,7 @@ impl ListAllowlistIdentifiers {
     }
 
     /// Sends `GET /allowlist_identifiers`.
-    pub fn send(self) -> crate::Pending<Vec<models::AllowlistIdentifier>> {
+    pub fn send(self) -> crate::Pending<List<models::AllowlistIdentifier>> {
         let mut call = Call::new(
             self.client,
             &LIST_ALLOWLIST_IDENTIFIERS,
@@ -170,18 +177,23 @@ impl ListAllowlistIdentifiers {
             self.options,
         );
         call.query("paginated", self.paginated.as_ref());
+        call.check_range("limit", self.limit.as_ref(), 1..=500);
         call.query("limit", self.limit.as_ref());
+        call.check_range("offset", self.offset.as_ref(), 0..);
         call.query("offset", self.offset.as_ref());
         call.send_json()
     }
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
     /// the limit set on this request is the page size.
+    ///
+    /// Pages are asked for with `paginated=true`, so the walk also stops at their total.
     pub fn paginate(
-        self,
+        mut self,
     ) -> impl futures_util::Stream<
         Item = Result<models::AllowlistIdentifier, crate::Error>,
     > + 'static {
+        self.paginated = Some(true);
         let page_size = self.limit.unwrap_or(10);
         let start = self.offset.unwrap_or(0);
         crate::pagination::items(
@@ -192,8 +204,8 @@ impl ListAllowlistIdentifiers {
                 request.offset = Some(offset);
                 let page = request.send().await?;
                 Ok(crate::pagination::Page {
-                    items: page,
-                    total: None,
+                    total: page.total_count(),
+                    items: page.into_vec(),
                 })
             },
         )
@@ -201,7 +213,7 @@ impl ListAllowlistIdentifiers {
 }
 
 crate::request::into_future!(
-    ListAllowlistIdentifiers, Vec < models::AllowlistIdentifier >
+    ListAllowlistIdentifiers, List < models::AllowlistIdentifier >
 );
 
 const CREATE_ALLOWLIST_IDENTIFIER: Operation = Operation {

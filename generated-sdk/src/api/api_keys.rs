@@ -20,6 +20,8 @@ impl<'c> ApiKeysApi<'c> {
     /// Get API Keys
     ///
     /// `GET /api_keys`
+    ///
+    /// `subject` must match `^(user|org|mch|scim)_\w{27}$`.
     pub fn get_api_keys(&self, subject: impl Into<String>) -> GetApiKeys {
         GetApiKeys {
             client: self.client.clone(),
@@ -51,6 +53,8 @@ impl<'c> ApiKeysApi<'c> {
     /// Get an API Key by ID
     ///
     /// `GET /api_keys/{apiKeyID}`
+    ///
+    /// `api_key_id` must match `^(ak|api_key)_[0-9A-Fa-f]{32}$`.
     pub fn get_api_key(&self, api_key_id: impl Into<String>) -> GetApiKey {
         GetApiKey {
             client: self.client.clone(),
@@ -62,6 +66,8 @@ impl<'c> ApiKeysApi<'c> {
     /// Delete an API Key
     ///
     /// `DELETE /api_keys/{apiKeyID}`
+    ///
+    /// `api_key_id` must match `^(ak|api_key)_[0-9A-Fa-f]{32}$`.
     pub fn delete_api_key(&self, api_key_id: impl Into<String>) -> DeleteApiKey {
         DeleteApiKey {
             client: self.client.clone(),
@@ -73,6 +79,8 @@ impl<'c> ApiKeysApi<'c> {
     /// Update an API Key
     ///
     /// `PATCH /api_keys/{apiKeyID}`
+    ///
+    /// `api_key_id` must match `^(ak|api_key)_[0-9A-Fa-f]{32}$`.
     pub fn update_api_key(&self, api_key_id: impl Into<String>) -> UpdateApiKey {
         UpdateApiKey {
             client: self.client.clone(),
@@ -85,6 +93,8 @@ impl<'c> ApiKeysApi<'c> {
     /// Get an API Key Secret
     ///
     /// `GET /api_keys/{apiKeyID}/secret`
+    ///
+    /// `api_key_id` must match `^(ak|api_key)_[0-9A-Fa-f]{32}$`.
     pub fn get_api_key_secret(&self, api_key_id: impl Into<String>) -> GetApiKeySecret {
         GetApiKeySecret {
             client: self.client.clone(),
@@ -96,6 +106,8 @@ impl<'c> ApiKeysApi<'c> {
     /// Revoke an API Key
     ///
     /// `POST /api_keys/{apiKeyID}/revoke`
+    ///
+    /// `api_key_id` must match `^(ak|api_key)_[0-9A-Fa-f]{32}$`.
     pub fn revoke_api_key(&self, api_key_id: impl Into<String>) -> RevokeApiKey {
         RevokeApiKey {
             client: self.client.clone(),
@@ -139,6 +151,8 @@ pub struct GetApiKeys {
 }
 
 impl GetApiKeys {
+    /// Must be at least 3 characters long.
+    ///
     /// The server uses `api_key` when this is not set.
     pub fn r#type(mut self, r#type: impl Into<String>) -> Self {
         self.r#type = Some(r#type.into());
@@ -154,12 +168,18 @@ impl GetApiKeys {
         self
     }
 
+    /// Must be from 1 to 100.
+    /// A value out of range ends the call with an error before any request.
+    ///
     /// The server uses `10` when this is not set.
     pub fn limit(mut self, limit: f64) -> Self {
         self.limit = Some(limit);
         self
     }
 
+    /// Must be at least 0.
+    /// A value out of range ends the call with an error before any request.
+    ///
     /// The server uses `0` when this is not set.
     pub fn offset(mut self, offset: f64) -> Self {
         self.offset = Some(offset);
@@ -188,7 +208,9 @@ impl GetApiKeys {
         call.query("type", self.r#type.as_ref());
         call.query("subject", Some(&self.subject));
         call.query("include_invalid", self.include_invalid.as_ref());
+        call.check_range("limit", self.limit.as_ref(), 1.0..=100.0);
         call.query("limit", self.limit.as_ref());
+        call.check_range("offset", self.offset.as_ref(), 0.0..);
         call.query("offset", self.offset.as_ref());
         call.query("query", self.query.as_ref());
         call.send_json()
@@ -240,6 +262,8 @@ pub struct CreateApiKey {
 impl CreateApiKey {
     /// Sets `type` in the request body.
     ///
+    /// Must be from 3 to 25 characters long.
+    ///
     /// The server uses `api_key` when this is not sent.
     pub fn r#type(mut self, r#type: impl Into<String>) -> Self {
         self.body.r#type = Some(r#type.into());
@@ -247,6 +271,8 @@ impl CreateApiKey {
     }
 
     /// Sets `description` in the request body.
+    ///
+    /// Must be at most 255 characters long.
     pub fn description(mut self, description: impl Into<String>) -> Self {
         self.body.description = crate::Nullable::Value(description.into());
         self
@@ -282,6 +308,8 @@ impl CreateApiKey {
     }
 
     /// Sets `created_by` in the request body.
+    ///
+    /// Must match `^user_\w{27}$`.
     pub fn created_by(mut self, created_by: impl Into<String>) -> Self {
         self.body.created_by = crate::Nullable::Value(created_by.into());
         self
@@ -294,6 +322,8 @@ impl CreateApiKey {
     }
 
     /// Sets `seconds_until_expiration` in the request body.
+    ///
+    /// Must be greater than 0.
     pub fn seconds_until_expiration(mut self, seconds_until_expiration: f64) -> Self {
         self.body.seconds_until_expiration = crate::Nullable::Value(
             seconds_until_expiration,
@@ -448,6 +478,8 @@ impl UpdateApiKey {
     }
 
     /// Sets `description` in the request body.
+    ///
+    /// Must be at most 255 characters long.
     pub fn description(mut self, description: impl Into<String>) -> Self {
         self.body.description = crate::Nullable::Value(description.into());
         self
@@ -460,12 +492,16 @@ impl UpdateApiKey {
     }
 
     /// Sets `subject` in the request body.
+    ///
+    /// Must match `^(user|org|mch|scim)_\w{27}$`.
     pub fn subject(mut self, subject: impl Into<String>) -> Self {
         self.body.subject = Some(subject.into());
         self
     }
 
     /// Sets `seconds_until_expiration` in the request body.
+    ///
+    /// Must be greater than 0.
     pub fn seconds_until_expiration(mut self, seconds_until_expiration: f64) -> Self {
         self.body.seconds_until_expiration = crate::Nullable::Value(
             seconds_until_expiration,

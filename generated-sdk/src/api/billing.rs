@@ -274,6 +274,9 @@ impl GetCommercePlanList {
     /// Applies a limit to the number of results returned.
     /// Can be used for paginating the results together with `offset`.
     ///
+    /// Must be from 1 to 500.
+    /// A value out of range ends the call with an error before any request.
+    ///
     /// The server uses `10` when this is not set.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
@@ -283,6 +286,9 @@ impl GetCommercePlanList {
     /// Skip the first `offset` results when paginating.
     /// Needs to be an integer greater or equal to zero.
     /// To be used in conjunction with `limit`.
+    ///
+    /// Must be at least 0.
+    /// A value out of range ends the call with an error before any request.
     ///
     /// The server uses `0` when this is not set.
     pub fn offset(mut self, offset: i64) -> Self {
@@ -314,7 +320,9 @@ impl GetCommercePlanList {
             self.options,
         );
         call.query("paginated", self.paginated.as_ref());
+        call.check_range("limit", self.limit.as_ref(), 1..=500);
         call.query("limit", self.limit.as_ref());
+        call.check_range("offset", self.offset.as_ref(), 0..);
         call.query("offset", self.offset.as_ref());
         call.query("payer_type", self.payer_type.as_ref());
         call.send_json()
@@ -378,6 +386,9 @@ impl GetBillingPriceList {
     /// Applies a limit to the number of results returned.
     /// Can be used for paginating the results together with `offset`.
     ///
+    /// Must be from 1 to 500.
+    /// A value out of range ends the call with an error before any request.
+    ///
     /// The server uses `10` when this is not set.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
@@ -387,6 +398,9 @@ impl GetBillingPriceList {
     /// Skip the first `offset` results when paginating.
     /// Needs to be an integer greater or equal to zero.
     /// To be used in conjunction with `limit`.
+    ///
+    /// Must be at least 0.
+    /// A value out of range ends the call with an error before any request.
     ///
     /// The server uses `0` when this is not set.
     pub fn offset(mut self, offset: i64) -> Self {
@@ -415,7 +429,9 @@ impl GetBillingPriceList {
             self.options,
         );
         call.query("paginated", self.paginated.as_ref());
+        call.check_range("limit", self.limit.as_ref(), 1..=500);
         call.query("limit", self.limit.as_ref());
+        call.check_range("offset", self.offset.as_ref(), 0..);
         call.query("offset", self.offset.as_ref());
         call.query("plan_id", self.plan_id.as_ref());
         call.send_json()
@@ -564,6 +580,9 @@ impl GetCommerceSubscriptionItemList {
     /// Applies a limit to the number of results returned.
     /// Can be used for paginating the results together with `offset`.
     ///
+    /// Must be from 1 to 500.
+    /// A value out of range ends the call with an error before any request.
+    ///
     /// The server uses `10` when this is not set.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
@@ -573,6 +592,9 @@ impl GetCommerceSubscriptionItemList {
     /// Skip the first `offset` results when paginating.
     /// Needs to be an integer greater or equal to zero.
     /// To be used in conjunction with `limit`.
+    ///
+    /// Must be at least 0.
+    /// A value out of range ends the call with an error before any request.
     ///
     /// The server uses `0` when this is not set.
     pub fn offset(mut self, offset: i64) -> Self {
@@ -635,7 +657,9 @@ impl GetCommerceSubscriptionItemList {
             self.options,
         );
         call.query("paginated", self.paginated.as_ref());
+        call.check_range("limit", self.limit.as_ref(), 1..=500);
         call.query("limit", self.limit.as_ref());
+        call.check_range("offset", self.offset.as_ref(), 0..);
         call.query("offset", self.offset.as_ref());
         call.query("status", self.status.as_ref());
         call.query("payer_type", self.payer_type.as_ref());
@@ -949,6 +973,9 @@ impl GetBillingStatementList {
     /// Applies a limit to the number of results returned.
     /// Can be used for paginating the results together with `offset`.
     ///
+    /// Must be from 1 to 500.
+    /// A value out of range ends the call with an error before any request.
+    ///
     /// The server uses `10` when this is not set.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
@@ -958,6 +985,9 @@ impl GetBillingStatementList {
     /// Skip the first `offset` results when paginating.
     /// Needs to be an integer greater or equal to zero.
     /// To be used in conjunction with `limit`.
+    ///
+    /// Must be at least 0.
+    /// A value out of range ends the call with an error before any request.
     ///
     /// The server uses `0` when this is not set.
     pub fn offset(mut self, offset: i64) -> Self {
@@ -980,7 +1010,9 @@ impl GetBillingStatementList {
             self.options,
         );
         call.query("paginated", self.paginated.as_ref());
+        call.check_range("limit", self.limit.as_ref(), 1..=500);
         call.query("limit", self.limit.as_ref());
+        call.check_range("offset", self.offset.as_ref(), 0..);
         call.query("offset", self.offset.as_ref());
         call.send_json()
     }
@@ -1084,6 +1116,9 @@ impl GetBillingStatementPaymentAttempts {
     /// Applies a limit to the number of results returned.
     /// Can be used for paginating the results together with `offset`.
     ///
+    /// Must be from 1 to 500.
+    /// A value out of range ends the call with an error before any request.
+    ///
     /// The server uses `10` when this is not set.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
@@ -1093,6 +1128,9 @@ impl GetBillingStatementPaymentAttempts {
     /// Skip the first `offset` results when paginating.
     /// Needs to be an integer greater or equal to zero.
     /// To be used in conjunction with `limit`.
+    ///
+    /// Must be at least 0.
+    /// A value out of range ends the call with an error before any request.
     ///
     /// The server uses `0` when this is not set.
     pub fn offset(mut self, offset: i64) -> Self {
@@ -1118,7 +1156,9 @@ impl GetBillingStatementPaymentAttempts {
             self.options,
         );
         call.query("paginated", self.paginated.as_ref());
+        call.check_range("limit", self.limit.as_ref(), 1..=500);
         call.query("limit", self.limit.as_ref());
+        call.check_range("offset", self.offset.as_ref(), 0..);
         call.query("offset", self.offset.as_ref());
         call.send_json()
     }

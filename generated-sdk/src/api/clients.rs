@@ -4,6 +4,7 @@
 
 //! Operations on Clients.
 use crate::request::{Call, Operation, RequestOptions};
+use crate::List;
 use crate::models;
 
 /// Clients: get it with `client.clients()`.
@@ -92,6 +93,9 @@ impl GetClientList {
     /// Applies a limit to the number of results returned.
     /// Can be used for paginating the results together with `offset`.
     ///
+    /// Must be from 1 to 500.
+    /// A value out of range ends the call with an error before any request.
+    ///
     /// The server uses `10` when this is not set.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
@@ -101,6 +105,9 @@ impl GetClientList {
     /// Skip the first `offset` results when paginating.
     /// Needs to be an integer greater or equal to zero.
     /// To be used in conjunction with `limit`.
+    ///
+    /// Must be at least 0.
+    /// A value out of range ends the call with an error before any request.
     ///
     /// The server uses `0` when this is not set.
     pub fn offset(mut self, offset: i64) -> Self {
@@ -115,7 +122,7 @@ impl GetClientList {
     }
 
     /// Sends `GET /clients`.
-    pub fn send(self) -> crate::Pending<Vec<models::Client>> {
+    pub fn send(self) -> crate::Pending<List<models::Client>> {
         let mut call = Call::new(
             self.client,
             &GET_CLIENT_LIST,
@@ -123,18 +130,23 @@ impl GetClientList {
             self.options,
         );
         call.query("paginated", self.paginated.as_ref());
+        call.check_range("limit", self.limit.as_ref(), 1..=500);
         call.query("limit", self.limit.as_ref());
+        call.check_range("offset", self.offset.as_ref(), 0..);
         call.query("offset", self.offset.as_ref());
         call.send_json()
     }
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
     /// the limit set on this request is the page size.
+    ///
+    /// Pages are asked for with `paginated=true`, so the walk also stops at their total.
     pub fn paginate(
-        self,
+        mut self,
     ) -> impl futures_util::Stream<
         Item = Result<models::Client, crate::Error>,
     > + 'static {
+        self.paginated = Some(true);
         let page_size = self.limit.unwrap_or(10);
         let start = self.offset.unwrap_or(0);
         crate::pagination::items(
@@ -145,15 +157,15 @@ impl GetClientList {
                 request.offset = Some(offset);
                 let page = request.send().await?;
                 Ok(crate::pagination::Page {
-                    items: page,
-                    total: None,
+                    total: page.total_count(),
+                    items: page.into_vec(),
                 })
             },
         )
     }
 }
 
-crate::request::into_future!(GetClientList, Vec < models::Client >);
+crate::request::into_future!(GetClientList, List < models::Client >);
 
 const VERIFY_CLIENT: Operation = Operation {
     id: "VerifyClient",

@@ -209,6 +209,9 @@ impl ListDirectories {
     /// Applies a limit to the number of results returned.
     /// Can be used for paginating the results together with `offset`.
     ///
+    /// Must be from 1 to 500.
+    /// A value out of range ends the call with an error before any request.
+    ///
     /// The server uses `10` when this is not set.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
@@ -218,6 +221,9 @@ impl ListDirectories {
     /// Skip the first `offset` results when paginating.
     /// Needs to be an integer greater or equal to zero.
     /// To be used in conjunction with `limit`.
+    ///
+    /// Must be at least 0.
+    /// A value out of range ends the call with an error before any request.
     ///
     /// The server uses `0` when this is not set.
     pub fn offset(mut self, offset: i64) -> Self {
@@ -239,7 +245,9 @@ impl ListDirectories {
             "/directories".to_owned(),
             self.options,
         );
+        call.check_range("limit", self.limit.as_ref(), 1..=500);
         call.query("limit", self.limit.as_ref());
+        call.check_range("offset", self.offset.as_ref(), 0..);
         call.query("offset", self.offset.as_ref());
         call.send_json()
     }
@@ -638,6 +646,8 @@ impl CreateDirectoryGroupRoleMapping {
     /// The precedence for this mapping. Lower values take priority when a user belongs
     /// to multiple mapped groups. If omitted, the mapping is appended with the
     /// next-highest precedence.
+    ///
+    /// Must be at least 1.
     pub fn precedence(mut self, precedence: i64) -> Self {
         self.body.precedence = Some(precedence);
         self

@@ -4,6 +4,7 @@
 
 //! Operations on Email & SMS Templates.
 use crate::request::{Call, Operation, RequestOptions};
+use crate::List;
 use crate::models;
 
 /// Email & SMS Templates: get it with `client.email_sms_templates()`.
@@ -170,6 +171,9 @@ impl GetTemplateList {
     /// Applies a limit to the number of results returned.
     /// Can be used for paginating the results together with `offset`.
     ///
+    /// Must be from 1 to 500.
+    /// A value out of range ends the call with an error before any request.
+    ///
     /// The server uses `10` when this is not set.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
@@ -179,6 +183,9 @@ impl GetTemplateList {
     /// Skip the first `offset` results when paginating.
     /// Needs to be an integer greater or equal to zero.
     /// To be used in conjunction with `limit`.
+    ///
+    /// Must be at least 0.
+    /// A value out of range ends the call with an error before any request.
     ///
     /// The server uses `0` when this is not set.
     pub fn offset(mut self, offset: i64) -> Self {
@@ -193,7 +200,7 @@ impl GetTemplateList {
     }
 
     /// Sends `GET /templates/{template_type}`.
-    pub fn send(self) -> crate::Pending<Vec<models::Template>> {
+    pub fn send(self) -> crate::Pending<List<models::Template>> {
         let mut call = Call::new(
             self.client,
             &GET_TEMPLATE_LIST,
@@ -204,18 +211,23 @@ impl GetTemplateList {
             self.options,
         );
         call.query("paginated", self.paginated.as_ref());
+        call.check_range("limit", self.limit.as_ref(), 1..=500);
         call.query("limit", self.limit.as_ref());
+        call.check_range("offset", self.offset.as_ref(), 0..);
         call.query("offset", self.offset.as_ref());
         call.send_json()
     }
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
     /// the limit set on this request is the page size.
+    ///
+    /// Pages are asked for with `paginated=true`, so the walk also stops at their total.
     pub fn paginate(
-        self,
+        mut self,
     ) -> impl futures_util::Stream<
         Item = Result<models::Template, crate::Error>,
     > + 'static {
+        self.paginated = Some(true);
         let page_size = self.limit.unwrap_or(10);
         let start = self.offset.unwrap_or(0);
         crate::pagination::items(
@@ -226,15 +238,15 @@ impl GetTemplateList {
                 request.offset = Some(offset);
                 let page = request.send().await?;
                 Ok(crate::pagination::Page {
-                    items: page,
-                    total: None,
+                    total: page.total_count(),
+                    items: page.into_vec(),
                 })
             },
         )
     }
 }
 
-crate::request::into_future!(GetTemplateList, Vec < models::Template >);
+crate::request::into_future!(GetTemplateList, List < models::Template >);
 
 const GET_TEMPLATE: Operation = Operation {
     id: "GetTemplate",

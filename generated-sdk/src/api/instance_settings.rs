@@ -661,6 +661,8 @@ pub struct UpdateInstanceCommunication {
 
 impl UpdateInstanceCommunication {
     /// ISO 3166-1 alpha-2 country codes to block for SMS delivery. Whole-list replacement. Codes must be uppercase, 2-letter, and unique within the array.
+    ///
+    /// Must have at most 250 items. Each item must match `^[A-Z]{2}$`.
     pub fn blocked_country_codes(
         mut self,
         blocked_country_codes: impl IntoIterator<Item = impl Into<String>>,

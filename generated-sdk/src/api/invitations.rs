@@ -4,6 +4,7 @@
 
 //! Operations on Invitations.
 use crate::request::{Call, Operation, RequestOptions};
+use crate::List;
 use crate::models;
 
 /// Invitations: get it with `client.invitations()`.
@@ -149,6 +150,9 @@ impl ListInvitations {
     /// Applies a limit to the number of results returned.
     /// Can be used for paginating the results together with `offset`.
     ///
+    /// Must be from 1 to 500.
+    /// A value out of range ends the call with an error before any request.
+    ///
     /// The server uses `10` when this is not set.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
@@ -158,6 +162,9 @@ impl ListInvitations {
     /// Skip the first `offset` results when paginating.
     /// Needs to be an integer greater or equal to zero.
     /// To be used in conjunction with `limit`.
+    ///
+    /// Must be at least 0.
+    /// A value out of range ends the call with an error before any request.
     ///
     /// The server uses `0` when this is not set.
     pub fn offset(mut self, offset: i64) -> Self {
@@ -172,7 +179,7 @@ impl ListInvitations {
     }
 
     /// Sends `GET /invitations`.
-    pub fn send(self) -> crate::Pending<Vec<models::Invitation>> {
+    pub fn send(self) -> crate::Pending<List<models::Invitation>> {
         let mut call = Call::new(
             self.client,
             &LIST_INVITATIONS,
@@ -183,18 +190,23 @@ impl ListInvitations {
         call.query("query", self.query.as_ref());
         call.query("order_by", self.order_by.as_ref());
         call.query("paginated", self.paginated.as_ref());
+        call.check_range("limit", self.limit.as_ref(), 1..=500);
         call.query("limit", self.limit.as_ref());
+        call.check_range("offset", self.offset.as_ref(), 0..);
         call.query("offset", self.offset.as_ref());
         call.send_json()
     }
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
     /// the limit set on this request is the page size.
+    ///
+    /// Pages are asked for with `paginated=true`, so the walk also stops at their total.
     pub fn paginate(
-        self,
+        mut self,
     ) -> impl futures_util::Stream<
         Item = Result<models::Invitation, crate::Error>,
     > + 'static {
+        self.paginated = Some(true);
         let page_size = self.limit.unwrap_or(10);
         let start = self.offset.unwrap_or(0);
         crate::pagination::items(
@@ -205,15 +217,15 @@ impl ListInvitations {
                 request.offset = Some(offset);
                 let page = request.send().await?;
                 Ok(crate::pagination::Page {
-                    items: page,
-                    total: None,
+                    total: page.total_count(),
+                    items: page.into_vec(),
                 })
             },
         )
     }
 }
 
-crate::request::into_future!(ListInvitations, Vec < models::Invitation >);
+crate::request::into_future!(ListInvitations, List < models::Invitation >);
 
 const CREATE_INVITATION: Operation = Operation {
     id: "CreateInvitation",
@@ -280,6 +292,8 @@ impl CreateInvitation {
     }
 
     /// The number of days the invitation will be valid for. By default, the invitation expires after 30 days.
+    ///
+    /// Must be from 1 to 365.
     pub fn expires_in_days(mut self, expires_in_days: i64) -> Self {
         self.body.expires_in_days = crate::Nullable::Value(expires_in_days);
         self

@@ -4,6 +4,7 @@
 
 //! Operations on JWT Templates.
 use crate::request::{Call, Operation, RequestOptions};
+use crate::List;
 use crate::models;
 
 /// JWT Templates: get it with `client.jwt_templates()`.
@@ -125,6 +126,9 @@ impl ListJwtTemplates {
     /// Applies a limit to the number of results returned.
     /// Can be used for paginating the results together with `offset`.
     ///
+    /// Must be from 1 to 500.
+    /// A value out of range ends the call with an error before any request.
+    ///
     /// The server uses `10` when this is not set.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
@@ -134,6 +138,9 @@ impl ListJwtTemplates {
     /// Skip the first `offset` results when paginating.
     /// Needs to be an integer greater or equal to zero.
     /// To be used in conjunction with `limit`.
+    ///
+    /// Must be at least 0.
+    /// A value out of range ends the call with an error before any request.
     ///
     /// The server uses `0` when this is not set.
     pub fn offset(mut self, offset: i64) -> Self {
@@ -148,7 +155,7 @@ impl ListJwtTemplates {
     }
 
     /// Sends `GET /jwt_templates`.
-    pub fn send(self) -> crate::Pending<Vec<models::JwtTemplate>> {
+    pub fn send(self) -> crate::Pending<List<models::JwtTemplate>> {
         let mut call = Call::new(
             self.client,
             &LIST_JWT_TEMPLATES,
@@ -156,18 +163,23 @@ impl ListJwtTemplates {
             self.options,
         );
         call.query("paginated", self.paginated.as_ref());
+        call.check_range("limit", self.limit.as_ref(), 1..=500);
         call.query("limit", self.limit.as_ref());
+        call.check_range("offset", self.offset.as_ref(), 0..);
         call.query("offset", self.offset.as_ref());
         call.send_json()
     }
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
     /// the limit set on this request is the page size.
+    ///
+    /// Pages are asked for with `paginated=true`, so the walk also stops at their total.
     pub fn paginate(
-        self,
+        mut self,
     ) -> impl futures_util::Stream<
         Item = Result<models::JwtTemplate, crate::Error>,
     > + 'static {
+        self.paginated = Some(true);
         let page_size = self.limit.unwrap_or(10);
         let start = self.offset.unwrap_or(0);
         crate::pagination::items(
@@ -178,15 +190,15 @@ impl ListJwtTemplates {
                 request.offset = Some(offset);
                 let page = request.send().await?;
                 Ok(crate::pagination::Page {
-                    items: page,
-                    total: None,
+                    total: page.total_count(),
+                    items: page.into_vec(),
                 })
             },
         )
     }
 }
 
-crate::request::into_future!(ListJwtTemplates, Vec < models::JwtTemplate >);
+crate::request::into_future!(ListJwtTemplates, List < models::JwtTemplate >);
 
 const CREATE_JWT_TEMPLATE: Operation = Operation {
     id: "CreateJWTTemplate",
@@ -206,6 +218,8 @@ pub struct CreateJwtTemplate {
 
 impl CreateJwtTemplate {
     /// JWT lifetime
+    ///
+    /// Must be from 30 to 315360000.
     pub fn lifetime(mut self, lifetime: i64) -> Self {
         self.body.lifetime = crate::Nullable::Value(lifetime);
         self
@@ -218,6 +232,8 @@ impl CreateJwtTemplate {
     }
 
     /// JWT allowed clock skew
+    ///
+    /// Must be from 0 to 300.
     pub fn allowed_clock_skew(mut self, allowed_clock_skew: i64) -> Self {
         self.body.allowed_clock_skew = crate::Nullable::Value(allowed_clock_skew);
         self
@@ -379,6 +395,8 @@ pub struct UpdateJwtTemplate {
 
 impl UpdateJwtTemplate {
     /// JWT lifetime
+    ///
+    /// Must be from 30 to 315360000.
     pub fn lifetime(mut self, lifetime: i64) -> Self {
         self.body.lifetime = crate::Nullable::Value(lifetime);
         self
@@ -391,6 +409,8 @@ impl UpdateJwtTemplate {
     }
 
     /// JWT allowed clock skew
+    ///
+    /// Must be from 0 to 300.
     pub fn allowed_clock_skew(mut self, allowed_clock_skew: i64) -> Self {
         self.body.allowed_clock_skew = crate::Nullable::Value(allowed_clock_skew);
         self

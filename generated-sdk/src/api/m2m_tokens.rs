@@ -29,6 +29,8 @@ impl<'c> M2mTokensApi<'c> {
     /// - When fetching M2M tokens with a Clerk Secret Key, tokens for any machine in the instance can be retrieved.
     ///
     /// `GET /m2m_tokens`
+    ///
+    /// `subject` must match `^mch_\w{27}$`.
     pub fn get_m2m_tokens(&self, subject: impl Into<String>) -> GetM2mTokens {
         GetM2mTokens {
             client: self.client.clone(),
@@ -66,6 +68,8 @@ impl<'c> M2mTokensApi<'c> {
     /// - When revoking a M2M Token with a Clerk Secret Key, any token on the Instance can be revoked.
     ///
     /// `POST /m2m_tokens/{m2m_token_id}/revoke`
+    ///
+    /// `m2m_token_id` must match `^mt_[0-9A-Fa-f]{32}$`.
     pub fn revoke_m2m_token(&self, m2m_token_id: impl Into<String>) -> RevokeM2mToken {
         RevokeM2mToken {
             client: self.client.clone(),
@@ -127,12 +131,18 @@ impl GetM2mTokens {
         self
     }
 
+    /// Must be from 1 to 100.
+    /// A value out of range ends the call with an error before any request.
+    ///
     /// The server uses `10` when this is not set.
     pub fn limit(mut self, limit: f64) -> Self {
         self.limit = Some(limit);
         self
     }
 
+    /// Must be at least 0.
+    /// A value out of range ends the call with an error before any request.
+    ///
     /// The server uses `0` when this is not set.
     pub fn offset(mut self, offset: f64) -> Self {
         self.offset = Some(offset);
@@ -156,7 +166,9 @@ impl GetM2mTokens {
         call.query("subject", Some(&self.subject));
         call.query("revoked", self.revoked.as_ref());
         call.query("expired", self.expired.as_ref());
+        call.check_range("limit", self.limit.as_ref(), 1.0..=100.0);
         call.query("limit", self.limit.as_ref());
+        call.check_range("offset", self.offset.as_ref(), 0.0..);
         call.query("offset", self.offset.as_ref());
         call.send_json()
     }
@@ -193,6 +205,8 @@ impl CreateM2mToken {
     }
 
     /// Sets `seconds_until_expiration` in the request body.
+    ///
+    /// Must be greater than 0.
     pub fn seconds_until_expiration(mut self, seconds_until_expiration: f64) -> Self {
         self.body.seconds_until_expiration = crate::Nullable::Value(
             seconds_until_expiration,
@@ -225,6 +239,8 @@ impl CreateM2mToken {
     /// Must be strictly less than the effective token lifetime — that is, `seconds_until_expiration` when provided, or the machine's default TTL otherwise. A value greater than or equal to the lifetime is rejected with a 400, since no freshly-minted token would ever satisfy the requirement.
     ///
     /// Only applies to opaque-format tokens (`token_format` defaults to `opaque`). JWT-format tokens are stateless and are never deduplicated.
+    ///
+    /// Must be at least 0.
     pub fn min_remaining_ttl_seconds(mut self, min_remaining_ttl_seconds: i64) -> Self {
         self.body.min_remaining_ttl_seconds = Some(min_remaining_ttl_seconds);
         self

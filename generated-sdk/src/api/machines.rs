@@ -186,6 +186,9 @@ impl ListMachines {
     /// Applies a limit to the number of results returned.
     /// Can be used for paginating the results together with `offset`.
     ///
+    /// Must be from 1 to 500.
+    /// A value out of range ends the call with an error before any request.
+    ///
     /// The server uses `10` when this is not set.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
@@ -195,6 +198,9 @@ impl ListMachines {
     /// Skip the first `offset` results when paginating.
     /// Needs to be an integer greater or equal to zero.
     /// To be used in conjunction with `limit`.
+    ///
+    /// Must be at least 0.
+    /// A value out of range ends the call with an error before any request.
     ///
     /// The server uses `0` when this is not set.
     pub fn offset(mut self, offset: i64) -> Self {
@@ -235,7 +241,9 @@ impl ListMachines {
             "/machines".to_owned(),
             self.options,
         );
+        call.check_range("limit", self.limit.as_ref(), 1..=500);
         call.query("limit", self.limit.as_ref());
+        call.check_range("offset", self.offset.as_ref(), 0..);
         call.query("offset", self.offset.as_ref());
         call.query("query", self.query.as_ref());
         call.query("order_by", self.order_by.as_ref());
@@ -287,6 +295,8 @@ pub struct CreateMachine {
 
 impl CreateMachine {
     /// Array of machine IDs that this machine will have access to. Maximum of 150 scopes per machine.
+    ///
+    /// Must have at most 150 items.
     pub fn scoped_machines(
         mut self,
         scoped_machines: impl IntoIterator<Item = impl Into<String>>,
@@ -298,6 +308,8 @@ impl CreateMachine {
     }
 
     /// The default time-to-live (TTL) in seconds for tokens created by this machine. Must be at least 1 second.
+    ///
+    /// Must be from 1 to 315360000.
     ///
     /// The server uses `3600` when this is not sent.
     pub fn default_token_ttl(mut self, default_token_ttl: i64) -> Self {
@@ -425,12 +437,16 @@ pub struct UpdateMachine {
 
 impl UpdateMachine {
     /// The name of the machine
+    ///
+    /// Must be from 1 to 255 characters long.
     pub fn name(mut self, name: impl Into<String>) -> Self {
         self.body.get_or_insert_default().name = Some(name.into());
         self
     }
 
     /// The default time-to-live (TTL) in seconds for tokens created by this machine. Must be at least 1 second.
+    ///
+    /// Must be from 1 to 315360000.
     pub fn default_token_ttl(mut self, default_token_ttl: i64) -> Self {
         self.body.get_or_insert_default().default_token_ttl = Some(default_token_ttl);
         self

@@ -186,6 +186,9 @@ impl ListOAuthApplications {
     /// Applies a limit to the number of results returned.
     /// Can be used for paginating the results together with `offset`.
     ///
+    /// Must be from 1 to 500.
+    /// A value out of range ends the call with an error before any request.
+    ///
     /// The server uses `10` when this is not set.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
@@ -195,6 +198,9 @@ impl ListOAuthApplications {
     /// Skip the first `offset` results when paginating.
     /// Needs to be an integer greater or equal to zero.
     /// To be used in conjunction with `limit`.
+    ///
+    /// Must be at least 0.
+    /// A value out of range ends the call with an error before any request.
     ///
     /// The server uses `0` when this is not set.
     pub fn offset(mut self, offset: i64) -> Self {
@@ -237,7 +243,9 @@ impl ListOAuthApplications {
             "/oauth_applications".to_owned(),
             self.options,
         );
+        call.check_range("limit", self.limit.as_ref(), 1..=500);
         call.query("limit", self.limit.as_ref());
+        call.check_range("offset", self.offset.as_ref(), 0..);
         call.query("offset", self.offset.as_ref());
         call.query("order_by", self.order_by.as_ref());
         call.query("name_query", self.name_query.as_ref());
@@ -306,6 +314,8 @@ impl CreateOAuthApplication {
     }
 
     /// The callback URL of the new OAuth application
+    ///
+    /// Must be at most 1024 characters long.
     #[deprecated]
     #[allow(deprecated, reason = "the setter of a deprecated field sets it")]
     pub fn callback_url(mut self, callback_url: impl Into<String>) -> Self {
@@ -322,6 +332,8 @@ impl CreateOAuthApplication {
     }
 
     /// Define the allowed scopes for the new OAuth applications that dictate the user payload of the OAuth user info endpoint. Available scopes are `profile`, `email`, `public_metadata`, `private_metadata`. Provide the requested scopes as a string, separated by spaces.
+    ///
+    /// Must be at most 1024 characters long.
     ///
     /// The server uses `profile email` when this is not sent.
     pub fn scopes(mut self, scopes: impl Into<String>) -> Self {
@@ -533,6 +545,8 @@ impl UpdateOAuthApplication {
     }
 
     /// The new callback URL of the OAuth application
+    ///
+    /// Must be at most 1024 characters long.
     #[deprecated]
     #[allow(deprecated, reason = "the setter of a deprecated field sets it")]
     pub fn callback_url(mut self, callback_url: impl Into<String>) -> Self {
@@ -549,6 +563,8 @@ impl UpdateOAuthApplication {
     }
 
     /// Define the allowed scopes for the new OAuth applications that dictate the user payload of the OAuth user info endpoint. Available scopes are `profile`, `email`, `public_metadata`, `private_metadata`. Provide the requested scopes as a string, separated by spaces.
+    ///
+    /// Must be at most 1024 characters long.
     ///
     /// The server uses `profile email` when this is not sent.
     pub fn scopes(mut self, scopes: impl Into<String>) -> Self {

@@ -179,6 +179,9 @@ impl ListOrganizationDomains {
     /// Applies a limit to the number of results returned.
     /// Can be used for paginating the results together with `offset`.
     ///
+    /// Must be from 1 to 500.
+    /// A value out of range ends the call with an error before any request.
+    ///
     /// The server uses `10` when this is not set.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
@@ -188,6 +191,9 @@ impl ListOrganizationDomains {
     /// Skip the first `offset` results when paginating.
     /// Needs to be an integer greater or equal to zero.
     /// To be used in conjunction with `limit`.
+    ///
+    /// Must be at least 0.
+    /// A value out of range ends the call with an error before any request.
     ///
     /// The server uses `0` when this is not set.
     pub fn offset(mut self, offset: i64) -> Self {
@@ -214,7 +220,9 @@ impl ListOrganizationDomains {
         );
         call.query("verified", self.verified.as_ref());
         call.query("enrollment_mode", self.enrollment_mode.as_ref());
+        call.check_range("limit", self.limit.as_ref(), 1..=500);
         call.query("limit", self.limit.as_ref());
+        call.check_range("offset", self.offset.as_ref(), 0..);
         call.query("offset", self.offset.as_ref());
         call.send_json()
     }
@@ -561,6 +569,9 @@ impl ListAllOrganizationDomains {
     /// Needs to be an integer greater or equal to zero.
     /// To be used in conjunction with `limit`.
     ///
+    /// Must be at least 0.
+    /// A value out of range ends the call with an error before any request.
+    ///
     /// The server uses `0` when this is not set.
     pub fn offset(mut self, offset: i64) -> Self {
         self.offset = Some(offset);
@@ -569,6 +580,9 @@ impl ListAllOrganizationDomains {
 
     /// Applies a limit to the number of results returned.
     /// Can be used for paginating the results together with `offset`.
+    ///
+    /// Must be from 1 to 500.
+    /// A value out of range ends the call with an error before any request.
     ///
     /// The server uses `10` when this is not set.
     pub fn limit(mut self, limit: i64) -> Self {
@@ -596,7 +610,9 @@ impl ListAllOrganizationDomains {
         call.query("query", self.query.as_ref());
         call.query_list("domains", self.domains.as_ref(), true);
         call.query("order_by", self.order_by.as_ref());
+        call.check_range("offset", self.offset.as_ref(), 0..);
         call.query("offset", self.offset.as_ref());
+        call.check_range("limit", self.limit.as_ref(), 1..=500);
         call.query("limit", self.limit.as_ref());
         call.send_json()
     }

@@ -249,6 +249,9 @@ impl ListInstanceOrganizationInvitations {
     /// Applies a limit to the number of results returned.
     /// Can be used for paginating the results together with `offset`.
     ///
+    /// Must be from 1 to 500.
+    /// A value out of range ends the call with an error before any request.
+    ///
     /// The server uses `10` when this is not set.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
@@ -258,6 +261,9 @@ impl ListInstanceOrganizationInvitations {
     /// Skip the first `offset` results when paginating.
     /// Needs to be an integer greater or equal to zero.
     /// To be used in conjunction with `limit`.
+    ///
+    /// Must be at least 0.
+    /// A value out of range ends the call with an error before any request.
     ///
     /// The server uses `0` when this is not set.
     pub fn offset(mut self, offset: i64) -> Self {
@@ -284,7 +290,9 @@ impl ListInstanceOrganizationInvitations {
         call.query("order_by", self.order_by.as_ref());
         call.query("status", self.status.as_ref());
         call.query("query", self.query.as_ref());
+        call.check_range("limit", self.limit.as_ref(), 1..=500);
         call.query("limit", self.limit.as_ref());
+        call.check_range("offset", self.offset.as_ref(), 0..);
         call.query("offset", self.offset.as_ref());
         call.send_json()
     }
@@ -372,6 +380,9 @@ impl ListOrganizationInvitations {
     /// Applies a limit to the number of results returned.
     /// Can be used for paginating the results together with `offset`.
     ///
+    /// Must be from 1 to 500.
+    /// A value out of range ends the call with an error before any request.
+    ///
     /// The server uses `10` when this is not set.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
@@ -381,6 +392,9 @@ impl ListOrganizationInvitations {
     /// Skip the first `offset` results when paginating.
     /// Needs to be an integer greater or equal to zero.
     /// To be used in conjunction with `limit`.
+    ///
+    /// Must be at least 0.
+    /// A value out of range ends the call with an error before any request.
     ///
     /// The server uses `0` when this is not set.
     pub fn offset(mut self, offset: i64) -> Self {
@@ -408,7 +422,9 @@ impl ListOrganizationInvitations {
         call.query("status", self.status.as_ref());
         call.query("email_address", self.email_address.as_ref());
         call.query("order_by", self.order_by.as_ref());
+        call.check_range("limit", self.limit.as_ref(), 1..=500);
         call.query("limit", self.limit.as_ref());
+        call.check_range("offset", self.offset.as_ref(), 0..);
         call.query("offset", self.offset.as_ref());
         call.send_json()
     }
@@ -518,6 +534,8 @@ impl CreateOrganizationInvitation {
     }
 
     /// The number of days the invitation will be valid for. By default, the invitation has a 30 days expire.
+    ///
+    /// Must be from 1 to 365.
     pub fn expires_in_days(mut self, expires_in_days: i64) -> Self {
         self.body.expires_in_days = crate::Nullable::Value(expires_in_days);
         self
@@ -642,6 +660,9 @@ impl ListPendingOrganizationInvitations {
     /// Applies a limit to the number of results returned.
     /// Can be used for paginating the results together with `offset`.
     ///
+    /// Must be from 1 to 500.
+    /// A value out of range ends the call with an error before any request.
+    ///
     /// The server uses `10` when this is not set.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
@@ -651,6 +672,9 @@ impl ListPendingOrganizationInvitations {
     /// Skip the first `offset` results when paginating.
     /// Needs to be an integer greater or equal to zero.
     /// To be used in conjunction with `limit`.
+    ///
+    /// Must be at least 0.
+    /// A value out of range ends the call with an error before any request.
     ///
     /// The server uses `0` when this is not set.
     pub fn offset(mut self, offset: i64) -> Self {
@@ -675,7 +699,9 @@ impl ListPendingOrganizationInvitations {
             ),
             self.options,
         );
+        call.check_range("limit", self.limit.as_ref(), 1..=500);
         call.query("limit", self.limit.as_ref());
+        call.check_range("offset", self.offset.as_ref(), 0..);
         call.query("offset", self.offset.as_ref());
         call.send_json()
     }

@@ -351,6 +351,9 @@ impl ListOrganizations {
     /// Applies a limit to the number of results returned.
     /// Can be used for paginating the results together with `offset`.
     ///
+    /// Must be from 1 to 500.
+    /// A value out of range ends the call with an error before any request.
+    ///
     /// The server uses `10` when this is not set.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
@@ -360,6 +363,9 @@ impl ListOrganizations {
     /// Skip the first `offset` results when paginating.
     /// Needs to be an integer greater or equal to zero.
     /// To be used in conjunction with `limit`.
+    ///
+    /// Must be at least 0.
+    /// A value out of range ends the call with an error before any request.
     ///
     /// The server uses `0` when this is not set.
     pub fn offset(mut self, offset: i64) -> Self {
@@ -390,7 +396,9 @@ impl ListOrganizations {
         call.query_list("user_id", self.user_id.as_ref(), true);
         call.query_list("organization_id", self.organization_id.as_ref(), true);
         call.query("order_by", self.order_by.as_ref());
+        call.check_range("limit", self.limit.as_ref(), 1..=500);
         call.query("limit", self.limit.as_ref());
+        call.check_range("offset", self.offset.as_ref(), 0..);
         call.query("offset", self.offset.as_ref());
         call.send_json()
     }
@@ -497,6 +505,8 @@ impl CreateOrganization {
     }
 
     /// The maximum number of memberships allowed for this organization
+    ///
+    /// Must be at least 0.
     pub fn max_allowed_memberships(mut self, max_allowed_memberships: i64) -> Self {
         self.body.max_allowed_memberships = crate::Nullable::Value(
             max_allowed_memberships,
@@ -708,6 +718,8 @@ impl UpdateOrganization {
     }
 
     /// The maximum number of memberships allowed for this organization
+    ///
+    /// Must be at least 0.
     pub fn max_allowed_memberships(mut self, max_allowed_memberships: i64) -> Self {
         self.body.max_allowed_memberships = crate::Nullable::Value(
             max_allowed_memberships,

@@ -4,6 +4,7 @@
 
 //! Operations on Redirect URLs.
 use crate::request::{Call, Operation, RequestOptions};
+use crate::List;
 use crate::models;
 
 /// Redirect URLs: get it with `client.redirect_urls()`.
@@ -102,6 +103,9 @@ impl ListRedirectUrls {
     /// Applies a limit to the number of results returned.
     /// Can be used for paginating the results together with `offset`.
     ///
+    /// Must be from 1 to 500.
+    /// A value out of range ends the call with an error before any request.
+    ///
     /// The server uses `10` when this is not set.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
@@ -111,6 +115,9 @@ impl ListRedirectUrls {
     /// Skip the first `offset` results when paginating.
     /// Needs to be an integer greater or equal to zero.
     /// To be used in conjunction with `limit`.
+    ///
+    /// Must be at least 0.
+    /// A value out of range ends the call with an error before any request.
     ///
     /// The server uses `0` when this is not set.
     pub fn offset(mut self, offset: i64) -> Self {
@@ -125,7 +132,7 @@ impl ListRedirectUrls {
     }
 
     /// Sends `GET /redirect_urls`.
-    pub fn send(self) -> crate::Pending<Vec<models::RedirectUrl>> {
+    pub fn send(self) -> crate::Pending<List<models::RedirectUrl>> {
         let mut call = Call::new(
             self.client,
             &LIST_REDIRECT_URLS,
@@ -133,18 +140,23 @@ impl ListRedirectUrls {
             self.options,
         );
         call.query("paginated", self.paginated.as_ref());
+        call.check_range("limit", self.limit.as_ref(), 1..=500);
         call.query("limit", self.limit.as_ref());
+        call.check_range("offset", self.offset.as_ref(), 0..);
         call.query("offset", self.offset.as_ref());
         call.send_json()
     }
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
     /// the limit set on this request is the page size.
+    ///
+    /// Pages are asked for with `paginated=true`, so the walk also stops at their total.
     pub fn paginate(
-        self,
+        mut self,
     ) -> impl futures_util::Stream<
         Item = Result<models::RedirectUrl, crate::Error>,
     > + 'static {
+        self.paginated = Some(true);
         let page_size = self.limit.unwrap_or(10);
         let start = self.offset.unwrap_or(0);
         crate::pagination::items(
@@ -155,15 +167,15 @@ impl ListRedirectUrls {
                 request.offset = Some(offset);
                 let page = request.send().await?;
                 Ok(crate::pagination::Page {
-                    items: page,
-                    total: None,
+                    total: page.total_count(),
+                    items: page.into_vec(),
                 })
             },
         )
     }
 }
 
-crate::request::into_future!(ListRedirectUrls, Vec < models::RedirectUrl >);
+crate::request::into_future!(ListRedirectUrls, List < models::RedirectUrl >);
 
 const CREATE_REDIRECT_URL: Operation = Operation {
     id: "CreateRedirectURL",

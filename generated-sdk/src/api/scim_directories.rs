@@ -220,6 +220,9 @@ impl ListScimDirectories {
     /// Applies a limit to the number of results returned.
     /// Can be used for paginating the results together with `offset`.
     ///
+    /// Must be from 1 to 500.
+    /// A value out of range ends the call with an error before any request.
+    ///
     /// The server uses `10` when this is not set.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
@@ -229,6 +232,9 @@ impl ListScimDirectories {
     /// Skip the first `offset` results when paginating.
     /// Needs to be an integer greater or equal to zero.
     /// To be used in conjunction with `limit`.
+    ///
+    /// Must be at least 0.
+    /// A value out of range ends the call with an error before any request.
     ///
     /// The server uses `0` when this is not set.
     pub fn offset(mut self, offset: i64) -> Self {
@@ -250,7 +256,9 @@ impl ListScimDirectories {
             "/scim_directories".to_owned(),
             self.options,
         );
+        call.check_range("limit", self.limit.as_ref(), 1..=500);
         call.query("limit", self.limit.as_ref());
+        call.check_range("offset", self.offset.as_ref(), 0..);
         call.query("offset", self.offset.as_ref());
         call.send_json()
     }
@@ -643,6 +651,8 @@ impl CreateScimGroupRoleMapping {
     /// The precedence for this mapping. Lower values take priority when a user belongs
     /// to multiple mapped groups. If omitted, the mapping is appended with the
     /// next-highest precedence.
+    ///
+    /// Must be at least 1.
     pub fn precedence(mut self, precedence: i64) -> Self {
         self.body.precedence = Some(precedence);
         self

@@ -4,6 +4,7 @@
 
 //! Operations on Sessions.
 use crate::request::{Call, Operation, RequestOptions};
+use crate::List;
 use crate::models;
 
 /// Sessions: get it with `client.sessions()`.
@@ -197,6 +198,9 @@ impl GetSessionList {
     /// Applies a limit to the number of results returned.
     /// Can be used for paginating the results together with `offset`.
     ///
+    /// Must be from 1 to 500.
+    /// A value out of range ends the call with an error before any request.
+    ///
     /// The server uses `10` when this is not set.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
@@ -206,6 +210,9 @@ impl GetSessionList {
     /// Skip the first `offset` results when paginating.
     /// Needs to be an integer greater or equal to zero.
     /// To be used in conjunction with `limit`.
+    ///
+    /// Must be at least 0.
+    /// A value out of range ends the call with an error before any request.
     ///
     /// The server uses `0` when this is not set.
     pub fn offset(mut self, offset: i64) -> Self {
@@ -220,7 +227,7 @@ impl GetSessionList {
     }
 
     /// Sends `GET /sessions`.
-    pub fn send(self) -> crate::Pending<Vec<models::Session>> {
+    pub fn send(self) -> crate::Pending<List<models::Session>> {
         let mut call = Call::new(
             self.client,
             &GET_SESSION_LIST,
@@ -231,18 +238,23 @@ impl GetSessionList {
         call.query("user_id", self.user_id.as_ref());
         call.query("status", self.status.as_ref());
         call.query("paginated", self.paginated.as_ref());
+        call.check_range("limit", self.limit.as_ref(), 1..=500);
         call.query("limit", self.limit.as_ref());
+        call.check_range("offset", self.offset.as_ref(), 0..);
         call.query("offset", self.offset.as_ref());
         call.send_json()
     }
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
     /// the limit set on this request is the page size.
+    ///
+    /// Pages are asked for with `paginated=true`, so the walk also stops at their total.
     pub fn paginate(
-        self,
+        mut self,
     ) -> impl futures_util::Stream<
         Item = Result<models::Session, crate::Error>,
     > + 'static {
+        self.paginated = Some(true);
         let page_size = self.limit.unwrap_or(10);
         let start = self.offset.unwrap_or(0);
         crate::pagination::items(
@@ -253,15 +265,15 @@ impl GetSessionList {
                 request.offset = Some(offset);
                 let page = request.send().await?;
                 Ok(crate::pagination::Page {
-                    items: page,
-                    total: None,
+                    total: page.total_count(),
+                    items: page.into_vec(),
                 })
             },
         )
     }
 }
 
-crate::request::into_future!(GetSessionList, Vec < models::Session >);
+crate::request::into_future!(GetSessionList, List < models::Session >);
 
 const CREATE_SESSION: Operation = Operation {
     id: "createSession",
@@ -503,6 +515,8 @@ pub struct CreateSessionToken {
 
 impl CreateSessionToken {
     /// Use this parameter to override the default session token lifetime.
+    ///
+    /// Must be from 30 to 315360000.
     pub fn expires_in_seconds(mut self, expires_in_seconds: i64) -> Self {
         self.body.get_or_insert_default().expires_in_seconds = crate::Nullable::Value(
             expires_in_seconds,
@@ -565,6 +579,8 @@ pub struct CreateSessionTokenFromTemplate {
 
 impl CreateSessionTokenFromTemplate {
     /// Use this parameter to override the JWT lifetime.
+    ///
+    /// Must be from 30 to 315360000.
     pub fn expires_in_seconds(mut self, expires_in_seconds: i64) -> Self {
         self.body.get_or_insert_default().expires_in_seconds = crate::Nullable::Value(
             expires_in_seconds,

@@ -82,6 +82,8 @@ impl CreateSignInToken {
     /// Optional parameter to specify the life duration of the sign in token in seconds.
     /// By default, the duration is 30 days.
     ///
+    /// Must be at least 1.
+    ///
     /// The server uses `2592000` when this is not sent.
     pub fn expires_in_seconds(mut self, expires_in_seconds: i64) -> Self {
         self.body.expires_in_seconds = crate::Nullable::Value(expires_in_seconds);

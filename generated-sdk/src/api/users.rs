@@ -4,6 +4,7 @@
 
 //! Operations on Users.
 use crate::request::{Call, Operation, RequestOptions};
+use crate::List;
 use crate::models;
 
 /// Users: get it with `client.users()`.
@@ -925,6 +926,9 @@ impl GetUserList {
     /// Applies a limit to the number of results returned.
     /// Can be used for paginating the results together with `offset`.
     ///
+    /// Must be from 1 to 500.
+    /// A value out of range ends the call with an error before any request.
+    ///
     /// The server uses `10` when this is not set.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
@@ -934,6 +938,9 @@ impl GetUserList {
     /// Skip the first `offset` results when paginating.
     /// Needs to be an integer greater or equal to zero.
     /// To be used in conjunction with `limit`.
+    ///
+    /// Must be at least 0.
+    /// A value out of range ends the call with an error before any request.
     ///
     /// The server uses `0` when this is not set.
     pub fn offset(mut self, offset: i64) -> Self {
@@ -949,6 +956,8 @@ impl GetUserList {
     ///
     /// Cannot be combined with a non-zero `offset`, which is also a 422. Keep every other parameter identical
     /// across requests, and stop when a page returns fewer than `limit` users.
+    ///
+    /// With a non-zero `offset` beside it, the call ends with an error before any request.
     pub fn starting_after(mut self, starting_after: impl Into<String>) -> Self {
         self.starting_after = Some(starting_after.into());
         self
@@ -1004,26 +1013,36 @@ impl GetUserList {
         call.query("last_sign_in_at_after", self.last_sign_in_at_after.as_ref());
         call.query("provider", self.provider.as_ref());
         call.query_list("provider_user_id", self.provider_user_id.as_ref(), true);
+        call.check_range("limit", self.limit.as_ref(), 1..=500);
         call.query("limit", self.limit.as_ref());
+        call.check_range("offset", self.offset.as_ref(), 0..);
         call.query("offset", self.offset.as_ref());
         call.query("starting_after", self.starting_after.as_ref());
         call.query("order_by", self.order_by.as_ref());
+        if self.starting_after.is_some() && self.offset.is_some_and(|offset| offset != 0)
+        {
+            call.refuse("`starting_after` cannot be combined with a non-zero `offset`");
+        }
         call.send_json()
     }
 
-    /// Every item across pages, fetched lazily, starting at this request's offset;
-    /// the limit set on this request is the page size.
+    /// Every item across pages, fetched lazily: the first page as this request asks
+    /// for it, each next one starting after the last item before it; the limit set on
+    /// this request is the page size.
     pub fn paginate(
         self,
     ) -> impl futures_util::Stream<Item = Result<models::User, crate::Error>> + 'static {
         let page_size = self.limit.unwrap_or(10);
-        let start = self.offset.unwrap_or(0);
-        crate::pagination::items(
+        let cursor = |item: &models::User| item.id.clone();
+        crate::pagination::by_cursor(
             self,
-            start,
             page_size,
-            |mut request: Self, offset: i64| async move {
-                request.offset = Some(offset);
+            cursor,
+            |mut request: Self, after: Option<String>| async move {
+                if after.is_some() {
+                    request.starting_after = after;
+                    request.offset = None;
+                }
                 let page = request.send().await?;
                 Ok(crate::pagination::Page {
                     items: page,
@@ -2863,6 +2882,9 @@ impl GetOAuthAccessToken {
     /// Applies a limit to the number of results returned.
     /// Can be used for paginating the results together with `offset`.
     ///
+    /// Must be from 1 to 500.
+    /// A value out of range ends the call with an error before any request.
+    ///
     /// The server uses `10` when this is not set.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
@@ -2872,6 +2894,9 @@ impl GetOAuthAccessToken {
     /// Skip the first `offset` results when paginating.
     /// Needs to be an integer greater or equal to zero.
     /// To be used in conjunction with `limit`.
+    ///
+    /// Must be at least 0.
+    /// A value out of range ends the call with an error before any request.
     ///
     /// The server uses `0` when this is not set.
     pub fn offset(mut self, offset: i64) -> Self {
@@ -2886,7 +2911,7 @@ impl GetOAuthAccessToken {
     }
 
     /// Sends `GET /users/{user_id}/oauth_access_tokens/{provider}`.
-    pub fn send(self) -> crate::Pending<models::OAuthAccessToken> {
+    pub fn send(self) -> crate::Pending<List<models::OAuthAccessTokenItem>> {
         let mut call = Call::new(
             self.client,
             &GET_OAUTH_ACCESS_TOKEN,
@@ -2897,13 +2922,42 @@ impl GetOAuthAccessToken {
             self.options,
         );
         call.query("paginated", self.paginated.as_ref());
+        call.check_range("limit", self.limit.as_ref(), 1..=500);
         call.query("limit", self.limit.as_ref());
+        call.check_range("offset", self.offset.as_ref(), 0..);
         call.query("offset", self.offset.as_ref());
         call.send_json()
     }
+
+    /// Every item across pages, fetched lazily, starting at this request's offset;
+    /// the limit set on this request is the page size.
+    ///
+    /// Pages are asked for with `paginated=true`, so the walk also stops at their total.
+    pub fn paginate(
+        mut self,
+    ) -> impl futures_util::Stream<
+        Item = Result<models::OAuthAccessTokenItem, crate::Error>,
+    > + 'static {
+        self.paginated = Some(true);
+        let page_size = self.limit.unwrap_or(10);
+        let start = self.offset.unwrap_or(0);
+        crate::pagination::items(
+            self,
+            start,
+            page_size,
+            |mut request: Self, offset: i64| async move {
+                request.offset = Some(offset);
+                let page = request.send().await?;
+                Ok(crate::pagination::Page {
+                    total: page.total_count(),
+                    items: page.into_vec(),
+                })
+            },
+        )
+    }
 }
 
-crate::request::into_future!(GetOAuthAccessToken, models::OAuthAccessToken);
+crate::request::into_future!(GetOAuthAccessToken, List < models::OAuthAccessTokenItem >);
 
 const USERS_GET_ORGANIZATION_MEMBERSHIPS: Operation = Operation {
     id: "UsersGetOrganizationMemberships",
@@ -2927,6 +2981,9 @@ impl UsersGetOrganizationMemberships {
     /// Applies a limit to the number of results returned.
     /// Can be used for paginating the results together with `offset`.
     ///
+    /// Must be from 1 to 500.
+    /// A value out of range ends the call with an error before any request.
+    ///
     /// The server uses `10` when this is not set.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
@@ -2936,6 +2993,9 @@ impl UsersGetOrganizationMemberships {
     /// Skip the first `offset` results when paginating.
     /// Needs to be an integer greater or equal to zero.
     /// To be used in conjunction with `limit`.
+    ///
+    /// Must be at least 0.
+    /// A value out of range ends the call with an error before any request.
     ///
     /// The server uses `0` when this is not set.
     pub fn offset(mut self, offset: i64) -> Self {
@@ -2960,7 +3020,9 @@ impl UsersGetOrganizationMemberships {
             ),
             self.options,
         );
+        call.check_range("limit", self.limit.as_ref(), 1..=500);
         call.query("limit", self.limit.as_ref());
+        call.check_range("offset", self.offset.as_ref(), 0..);
         call.query("offset", self.offset.as_ref());
         call.send_json()
     }
@@ -3017,6 +3079,9 @@ impl UsersGetOrganizationInvitations {
     /// Applies a limit to the number of results returned.
     /// Can be used for paginating the results together with `offset`.
     ///
+    /// Must be from 1 to 500.
+    /// A value out of range ends the call with an error before any request.
+    ///
     /// The server uses `10` when this is not set.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
@@ -3026,6 +3091,9 @@ impl UsersGetOrganizationInvitations {
     /// Skip the first `offset` results when paginating.
     /// Needs to be an integer greater or equal to zero.
     /// To be used in conjunction with `limit`.
+    ///
+    /// Must be at least 0.
+    /// A value out of range ends the call with an error before any request.
     ///
     /// The server uses `0` when this is not set.
     pub fn offset(mut self, offset: i64) -> Self {
@@ -3058,7 +3126,9 @@ impl UsersGetOrganizationInvitations {
             ),
             self.options,
         );
+        call.check_range("limit", self.limit.as_ref(), 1..=500);
         call.query("limit", self.limit.as_ref());
+        call.check_range("offset", self.offset.as_ref(), 0..);
         call.query("offset", self.offset.as_ref());
         call.query("status", self.status.as_ref());
         call.send_json()

@@ -28,7 +28,7 @@ crate::decode::object! {
         id: required "id",
         status: required "status",
         user_id: required "user_id",
-        actor: required "actor",
+        actor: empty "actor",
         token: optional "token",
         url: optional "url",
         created_at: required "created_at",

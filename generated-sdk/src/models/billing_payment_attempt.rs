@@ -80,7 +80,7 @@ crate::decode::object! {
         instance_id: required "instance_id",
         charge_type: required "charge_type",
         payee_id: required "payee_id",
-        payee: required "payee",
+        payee: empty "payee",
         payer_id: required "payer_id",
         payer: required "payer",
         subscription_item_id: optional "subscription_item_id",

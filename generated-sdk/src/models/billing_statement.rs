@@ -37,7 +37,7 @@ crate::decode::object! {
         payer: required "payer",
         status: required "status",
         totals: required "totals",
-        groups: required "groups",
+        groups: empty "groups",
     }
 }
 
@@ -139,7 +139,7 @@ crate::decode::object! {
     BillingStatementGroup {
         object: required "object",
         timestamp: required "timestamp",
-        items: required "items",
+        items: empty "items",
     }
 }
 

@@ -16,7 +16,7 @@ pub struct BlocklistIdentifiers {
 
 crate::decode::object! {
     BlocklistIdentifiers {
-        data: required "data",
+        data: empty "data",
         total_count: required "total_count",
     }
 }

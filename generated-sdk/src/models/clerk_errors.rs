@@ -17,7 +17,7 @@ pub struct ClerkErrors {
 
 crate::decode::object! {
     ClerkErrors {
-        errors: required "errors",
+        errors: empty "errors",
         meta: optional "meta",
         clerk_trace_id: optional "clerk_trace_id",
     }

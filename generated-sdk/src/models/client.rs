@@ -38,8 +38,8 @@ crate::decode::object! {
     Client {
         object: required "object",
         id: required "id",
-        session_ids: required "session_ids",
-        sessions: required "sessions",
+        session_ids: empty "session_ids",
+        sessions: empty "sessions",
         sign_in_id: optional "sign_in_id",
         sign_up_id: optional "sign_up_id",
         last_active_session_id: optional "last_active_session_id",

@@ -21,7 +21,7 @@ crate::decode::object! {
     CommercePerUnitTotal {
         name: required "name",
         block_size: required "block_size",
-        tiers: required "tiers",
+        tiers: empty "tiers",
     }
 }
 

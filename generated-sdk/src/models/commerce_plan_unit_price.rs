@@ -20,7 +20,7 @@ crate::decode::object! {
     CommercePlanUnitPrice {
         name: required "name",
         block_size: required "block_size",
-        tiers: required "tiers",
+        tiers: empty "tiers",
     }
 }
 

@@ -53,7 +53,7 @@ crate::decode::object! {
         updated_at: required "updated_at",
         active_at: optional "active_at",
         past_due_at: optional "past_due_at",
-        subscription_items: required "subscription_items",
+        subscription_items: empty "subscription_items",
         next_payment: optional "next_payment",
         eligible_for_free_trial: optional "eligible_for_free_trial",
     }

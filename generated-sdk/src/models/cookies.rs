@@ -15,7 +15,7 @@ pub struct Cookies {
 crate::decode::object! {
     Cookies {
         object: required "object",
-        cookies: required "cookies",
+        cookies: empty "cookies",
     }
 }
 

@@ -15,7 +15,7 @@ pub struct Domains {
 
 crate::decode::object! {
     Domains {
-        data: required "data",
+        data: empty "data",
         total_count: required "total_count",
     }
 }

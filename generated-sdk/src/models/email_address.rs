@@ -39,7 +39,7 @@ crate::decode::object! {
         email_address: required "email_address",
         reserved: required "reserved",
         verification: optional "verification",
-        linked_to: required "linked_to",
+        linked_to: empty "linked_to",
         matches_sso_connection: optional "matches_sso_connection",
         created_at: required "created_at",
         updated_at: required "updated_at",
@@ -90,25 +90,25 @@ impl<'de> serde::Deserialize<'de> for EmailAddressVerification {
                 Ok(
                     match crate::tagged::tag(&value, "object") {
                         Some("verification_otp") => {
-                            Self::Otp(serde_json::from_value(value)?)
+                            Self::Otp(crate::tagged::variant(&value)?)
                         }
                         Some("verification_admin") => {
-                            Self::Admin(serde_json::from_value(value)?)
+                            Self::Admin(crate::tagged::variant(&value)?)
                         }
                         Some("verification_from_oauth") => {
-                            Self::FromOAuth(serde_json::from_value(value)?)
+                            Self::FromOAuth(crate::tagged::variant(&value)?)
                         }
                         Some("verification_ticket") => {
-                            Self::Ticket(serde_json::from_value(value)?)
+                            Self::Ticket(crate::tagged::variant(&value)?)
                         }
                         Some("verification_saml") => {
-                            Self::Saml(serde_json::from_value(value)?)
+                            Self::Saml(crate::tagged::variant(&value)?)
                         }
                         Some("verification_email_link") => {
-                            Self::EmailLink(serde_json::from_value(value)?)
+                            Self::EmailLink(crate::tagged::variant(&value)?)
                         }
                         Some("verification_scim") => {
-                            Self::Scim(serde_json::from_value(value)?)
+                            Self::Scim(crate::tagged::variant(&value)?)
                         }
                         _ => Self::Unknown(value),
                     },

@@ -129,13 +129,13 @@ impl<'de> serde::Deserialize<'de> for EnterpriseAccountVerification {
                 Ok(
                     match crate::tagged::tag(&value, "object") {
                         Some("verification_ticket") => {
-                            Self::Ticket(serde_json::from_value(value)?)
+                            Self::Ticket(crate::tagged::variant(&value)?)
                         }
                         Some("verification_saml") => {
-                            Self::Saml(serde_json::from_value(value)?)
+                            Self::Saml(crate::tagged::variant(&value)?)
                         }
                         Some("verification_oauth") => {
-                            Self::OAuth(serde_json::from_value(value)?)
+                            Self::OAuth(crate::tagged::variant(&value)?)
                         }
                         _ => Self::Unknown(value),
                     },

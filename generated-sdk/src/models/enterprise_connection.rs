@@ -60,7 +60,7 @@ crate::decode::object! {
         provider: required "provider",
         logo_public_url: optional "logo_public_url",
         active: required "active",
-        domains: required "domains",
+        domains: empty "domains",
         organization_id: optional "organization_id",
         sync_user_attributes: optional "sync_user_attributes",
         disable_additional_identifications: optional "disable_additional_identifications",

@@ -16,7 +16,7 @@ pub struct EnterpriseConnectionTestRuns {
 
 crate::decode::object! {
     EnterpriseConnectionTestRuns {
-        data: required "data",
+        data: empty "data",
         total_count: required "total_count",
     }
 }

@@ -16,7 +16,7 @@ pub struct EnterpriseConnections {
 
 crate::decode::object! {
     EnterpriseConnections {
-        data: required "data",
+        data: empty "data",
         total_count: required "total_count",
     }
 }

@@ -59,7 +59,7 @@ crate::decode::object! {
         image_url: optional "image_url",
         username: optional "username",
         phone_number: optional "phone_number",
-        public_metadata: required "public_metadata",
+        public_metadata: empty "public_metadata",
         label: optional "label",
         created_at: required "created_at",
         updated_at: required "updated_at",
@@ -143,10 +143,10 @@ impl<'de> serde::Deserialize<'de> for ExternalAccountWithVerificationVerificatio
                 Ok(
                     match crate::tagged::tag(&value, "object") {
                         Some("verification_oauth") => {
-                            Self::OAuth(serde_json::from_value(value)?)
+                            Self::OAuth(crate::tagged::variant(&value)?)
                         }
                         Some("verification_google_one_tap") => {
-                            Self::GoogleOneTap(serde_json::from_value(value)?)
+                            Self::GoogleOneTap(crate::tagged::variant(&value)?)
                         }
                         _ => Self::Unknown(value),
                     },

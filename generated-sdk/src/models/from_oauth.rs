@@ -12,6 +12,7 @@ pub struct FromOAuth {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     pub status: FromOAuthStatus,
+    /// Must match `^from_oauth_(?:(?:token_)|(?:custom_))?[a-z]+$`.
     pub strategy: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<ClerkError>,

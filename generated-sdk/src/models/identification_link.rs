@@ -7,6 +7,7 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct IdentificationLink {
+    /// Must match `^oauth_[a-z]+$`.
     pub r#type: String,
     pub id: String,
 }

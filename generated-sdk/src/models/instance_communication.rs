@@ -14,7 +14,7 @@ pub struct InstanceCommunication {
 crate::decode::object! {
     InstanceCommunication {
         object: required "object",
-        blocked_country_codes: required "blocked_country_codes",
+        blocked_country_codes: empty "blocked_country_codes",
     }
 }
 

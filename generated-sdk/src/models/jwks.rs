@@ -30,19 +30,38 @@ impl Jwks {
 }
 
 /// The `keys` field of [`Jwks`](crate::models::Jwks).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum JwksKey {
+    /// `kty`: `OKP`, `crv`: `Ed25519`
     JwksEd25519PublicKey(JwksEd25519PublicKey),
+    /// `kty`: `EC`
     JwksEcdsaPublicKey(JwksEcdsaPublicKey),
+    /// `kty`: `RSA`
     JwksRsaPublicKey(JwksRsaPublicKey),
+    /// `kty`: `OKP`, `crv`: `Ed25519`
     JwksEd25519PrivateKey(JwksEd25519PrivateKey),
+    /// `kty`: `EC`
     JwksEcdsaPrivateKey(JwksEcdsaPrivateKey),
+    /// `kty`: `RSA`
     JwksRsaPrivateKey(JwksRsaPrivateKey),
+    /// `kty`: `oct`
     JwksSymmetricKey(JwksSymmetricKey),
     /// A shape this version of the SDK does not know, kept as sent.
     Unknown(serde_json::Value),
+}
+
+crate::tagged::by_constants! {
+    JwksKey {
+        JwksRsaPrivateKey ["kty" = "RSA"],
+        JwksEcdsaPrivateKey ["kty" = "EC"],
+        JwksEcdsaPublicKey ["kty" = "EC"],
+        JwksEd25519PrivateKey ["kty" = "OKP", "crv" = "Ed25519"],
+        JwksEd25519PublicKey ["kty" = "OKP", "crv" = "Ed25519"],
+        JwksRsaPublicKey ["kty" = "RSA"],
+        JwksSymmetricKey ["kty" = "oct"],
+    }
 }
 
 #[cfg(feature = "testing")]

@@ -29,7 +29,7 @@ crate::decode::object! {
         object: required "object",
         id: required "id",
         name: required "name",
-        claims: required "claims",
+        claims: empty "claims",
         lifetime: required "lifetime",
         allowed_clock_skew: required "allowed_clock_skew",
         custom_signing_key: required "custom_signing_key",

@@ -14,6 +14,8 @@ pub struct Machine {
     /// Unique identifier for the machine.
     pub id: String,
     /// The name of the machine.
+    ///
+    /// Must be from 1 to 255 characters long.
     pub name: String,
     /// The ID of the instance this machine belongs to.
     pub instance_id: String,
@@ -22,6 +24,8 @@ pub struct Machine {
     /// Unix timestamp of last update.
     pub updated_at: i64,
     /// The default time-to-live (TTL) in seconds for tokens created by this machine.
+    ///
+    /// Must be at least 1.
     ///
     /// Defaults to `3600`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -39,7 +43,7 @@ crate::decode::object! {
         created_at: required "created_at",
         updated_at: required "updated_at",
         default_token_ttl: optional "default_token_ttl",
-        scoped_machines: required "scoped_machines",
+        scoped_machines: empty "scoped_machines",
     }
 }
 

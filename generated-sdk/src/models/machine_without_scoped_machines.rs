@@ -11,6 +11,8 @@ pub struct MachineWithoutScopedMachines {
     /// Unique identifier for the machine.
     pub id: String,
     /// The name of the machine.
+    ///
+    /// Must be from 1 to 255 characters long.
     pub name: String,
     /// The ID of the instance this machine belongs to.
     pub instance_id: String,
@@ -19,6 +21,8 @@ pub struct MachineWithoutScopedMachines {
     /// Unix timestamp of last update.
     pub updated_at: i64,
     /// The default time-to-live (TTL) in seconds for tokens created by this machine.
+    ///
+    /// Must be at least 1.
     ///
     /// Defaults to `3600`.
     #[serde(skip_serializing_if = "Option::is_none")]

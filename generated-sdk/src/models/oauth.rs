@@ -13,6 +13,7 @@ pub struct OAuth {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     pub status: OAuthStatus,
+    /// Must match `^oauth_(?:(?:token_)|(?:custom_))?[a-z]+$`.
     pub strategy: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_verification_redirect_url: Option<String>,

@@ -44,7 +44,7 @@ crate::decode::object! {
         token: required "token",
         expires_at: optional "expires_at",
         provider: required "provider",
-        public_metadata: required "public_metadata",
+        public_metadata: empty "public_metadata",
         label: optional "label",
         scopes: optional "scopes",
         id_token: optional "id_token",

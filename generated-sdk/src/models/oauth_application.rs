@@ -54,7 +54,7 @@ crate::decode::object! {
         pkce_required: required "pkce_required",
         public: required "public",
         scopes: required "scopes",
-        redirect_uris: required "redirect_uris",
+        redirect_uris: empty "redirect_uris",
         #[deprecated] callback_url: required "callback_url",
         authorize_url: required "authorize_url",
         token_fetch_url: required "token_fetch_url",

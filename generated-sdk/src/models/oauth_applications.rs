@@ -16,7 +16,7 @@ pub struct OAuthApplications {
 
 crate::decode::object! {
     OAuthApplications {
-        data: required "data",
+        data: empty "data",
         total_count: required "total_count",
     }
 }

@@ -57,7 +57,7 @@ crate::decode::object! {
         pending_invitations_count: optional "pending_invitations_count",
         max_allowed_memberships: required "max_allowed_memberships",
         admin_delete_enabled: required "admin_delete_enabled",
-        public_metadata: required "public_metadata",
+        public_metadata: empty "public_metadata",
         private_metadata: optional "private_metadata",
         created_by: optional "created_by",
         created_at: required "created_at",

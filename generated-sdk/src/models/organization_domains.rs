@@ -18,7 +18,7 @@ pub struct OrganizationDomains {
 
 crate::decode::object! {
     OrganizationDomains {
-        data: required "data",
+        data: empty "data",
         total_count: required "total_count",
     }
 }

@@ -52,7 +52,7 @@ crate::decode::object! {
         inviter_id: optional "inviter_id",
         public_inviter_data: optional "public_inviter_data",
         status: optional "status",
-        public_metadata: required "public_metadata",
+        public_metadata: empty "public_metadata",
         private_metadata: optional "private_metadata",
         url: optional "url",
         expires_at: optional "expires_at",

@@ -19,7 +19,7 @@ pub struct OrganizationInvitations {
 
 crate::decode::object! {
     OrganizationInvitations {
-        data: required "data",
+        data: empty "data",
         total_count: required "total_count",
     }
 }

@@ -18,7 +18,7 @@ pub struct OrganizationInvitationsWithPublicOrganizationData {
 
 crate::decode::object! {
     OrganizationInvitationsWithPublicOrganizationData {
-        data: required "data",
+        data: empty "data",
         total_count: required "total_count",
     }
 }

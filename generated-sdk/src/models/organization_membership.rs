@@ -37,7 +37,7 @@ crate::decode::object! {
         role: required "role",
         role_name: optional "role_name",
         permissions: optional "permissions",
-        public_metadata: required "public_metadata",
+        public_metadata: empty "public_metadata",
         private_metadata: optional "private_metadata",
         organization: required "organization",
         public_user_data: optional "public_user_data",

@@ -19,7 +19,7 @@ pub struct OrganizationMemberships {
 
 crate::decode::object! {
     OrganizationMemberships {
-        data: required "data",
+        data: empty "data",
         total_count: required "total_count",
     }
 }

@@ -49,7 +49,7 @@ crate::decode::object! {
         admin_delete_enabled: required "admin_delete_enabled",
         domains_enabled: required "domains_enabled",
         slug_disabled: optional "slug_disabled",
-        domains_enrollment_modes: required "domains_enrollment_modes",
+        domains_enrollment_modes: empty "domains_enrollment_modes",
         domains_default_role: required "domains_default_role",
         initial_role_set_key: optional "initial_role_set_key",
     }

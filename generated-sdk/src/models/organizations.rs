@@ -16,7 +16,7 @@ pub struct Organizations {
 
 crate::decode::object! {
     Organizations {
-        data: required "data",
+        data: empty "data",
         total_count: required "total_count",
     }
 }

@@ -17,7 +17,7 @@ pub struct PaginatedBillingPaymentAttemptResponse {
 
 crate::decode::object! {
     PaginatedBillingPaymentAttemptResponse {
-        data: required "data",
+        data: empty "data",
         total_count: required "total_count",
     }
 }

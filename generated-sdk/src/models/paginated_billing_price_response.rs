@@ -16,7 +16,7 @@ pub struct PaginatedBillingPriceResponse {
 
 crate::decode::object! {
     PaginatedBillingPriceResponse {
-        data: required "data",
+        data: empty "data",
         total_count: required "total_count",
     }
 }

@@ -17,7 +17,7 @@ pub struct PaginatedBillingStatementResponse {
 
 crate::decode::object! {
     PaginatedBillingStatementResponse {
-        data: required "data",
+        data: empty "data",
         total_count: required "total_count",
     }
 }

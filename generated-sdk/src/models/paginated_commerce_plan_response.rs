@@ -16,7 +16,7 @@ pub struct PaginatedCommercePlanResponse {
 
 crate::decode::object! {
     PaginatedCommercePlanResponse {
-        data: required "data",
+        data: empty "data",
         total_count: required "total_count",
     }
 }

@@ -17,7 +17,7 @@ pub struct PaginatedCommerceSubscriptionItemResponse {
 
 crate::decode::object! {
     PaginatedCommerceSubscriptionItemResponse {
-        data: required "data",
+        data: empty "data",
         total_count: required "total_count",
     }
 }

@@ -61,7 +61,7 @@ impl<'de> serde::Deserialize<'de> for PasskeyVerification {
                 Ok(
                     match crate::tagged::tag(&value, "object") {
                         Some("verification_passkey") => {
-                            Self::VerificationPasskey(serde_json::from_value(value)?)
+                            Self::VerificationPasskey(crate::tagged::variant(&value)?)
                         }
                         _ => Self::Unknown(value),
                     },

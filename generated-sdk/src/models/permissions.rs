@@ -16,7 +16,7 @@ pub struct Permissions {
 
 crate::decode::object! {
     Permissions {
-        data: required "data",
+        data: empty "data",
         total_count: required "total_count",
     }
 }

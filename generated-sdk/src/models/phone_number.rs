@@ -42,7 +42,7 @@ crate::decode::object! {
         default_second_factor: optional "default_second_factor",
         reserved: required "reserved",
         verification: optional "verification",
-        linked_to: required "linked_to",
+        linked_to: empty "linked_to",
         backup_codes: optional "backup_codes",
         created_at: required "created_at",
         updated_at: required "updated_at",
@@ -83,10 +83,10 @@ impl<'de> serde::Deserialize<'de> for PhoneNumberVerification {
                 Ok(
                     match crate::tagged::tag(&value, "object") {
                         Some("verification_otp") => {
-                            Self::Otp(serde_json::from_value(value)?)
+                            Self::Otp(crate::tagged::variant(&value)?)
                         }
                         Some("verification_admin") => {
-                            Self::Admin(serde_json::from_value(value)?)
+                            Self::Admin(crate::tagged::variant(&value)?)
                         }
                         _ => Self::Unknown(value),
                     },

@@ -70,7 +70,7 @@ pub struct TrustedDeviceList {
 
 crate::decode::object! {
     TrustedDeviceList {
-        data: required "data",
+        data: empty "data",
         total_count: required "total_count",
     }
 }
@@ -187,7 +187,7 @@ pub struct MachineList {
 
 crate::decode::object! {
     MachineList {
-        data: required "data",
+        data: empty "data",
         total_count: required "total_count",
     }
 }
@@ -211,6 +211,8 @@ pub struct MachineCreated {
     /// Unique identifier for the machine.
     pub id: String,
     /// The name of the machine.
+    ///
+    /// Must be from 1 to 255 characters long.
     pub name: String,
     /// The ID of the instance this machine belongs to.
     pub instance_id: String,
@@ -219,6 +221,8 @@ pub struct MachineCreated {
     /// Unix timestamp of last update.
     pub updated_at: i64,
     /// The default time-to-live (TTL) in seconds for tokens created by this machine.
+    ///
+    /// Must be at least 1.
     ///
     /// Defaults to `3600`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -238,7 +242,7 @@ crate::decode::object! {
         created_at: required "created_at",
         updated_at: required "updated_at",
         default_token_ttl: optional "default_token_ttl",
-        scoped_machines: required "scoped_machines",
+        scoped_machines: empty "scoped_machines",
         secret_key: required "secret_key",
     }
 }
@@ -360,7 +364,7 @@ pub struct WaitlistEntries {
 
 crate::decode::object! {
     WaitlistEntries {
-        data: required "data",
+        data: empty "data",
         total_count: required "total_count",
     }
 }
@@ -388,7 +392,7 @@ pub struct ScimDirectoryList {
 
 crate::decode::object! {
     ScimDirectoryList {
-        data: required "data",
+        data: empty "data",
         total_count: required "total_count",
     }
 }
@@ -418,7 +422,7 @@ pub struct ScimGroupRoleMappingList {
 
 crate::decode::object! {
     ScimGroupRoleMappingList {
-        data: required "data",
+        data: empty "data",
         total_count: required "total_count",
     }
 }
@@ -477,7 +481,7 @@ pub struct DirectoryList {
 
 crate::decode::object! {
     DirectoryList {
-        data: required "data",
+        data: empty "data",
         total_count: required "total_count",
     }
 }
@@ -507,7 +511,7 @@ pub struct DirectoryGroupRoleMappingList {
 
 crate::decode::object! {
     DirectoryGroupRoleMappingList {
-        data: required "data",
+        data: empty "data",
         total_count: required "total_count",
     }
 }

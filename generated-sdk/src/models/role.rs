@@ -39,7 +39,7 @@ crate::decode::object! {
         key: required "key",
         description: optional "description",
         is_creator_eligible: optional "is_creator_eligible",
-        permissions: required "permissions",
+        permissions: empty "permissions",
         created_at: required "created_at",
         updated_at: required "updated_at",
     }

@@ -45,7 +45,7 @@ crate::decode::object! {
         name: required "name",
         key: required "key",
         description: optional "description",
-        roles: required "roles",
+        roles: empty "roles",
         default_role: optional "default_role",
         creator_role: optional "creator_role",
         r#type: required "type",

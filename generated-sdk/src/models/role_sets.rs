@@ -15,7 +15,7 @@ pub struct RoleSets {
 
 crate::decode::object! {
     RoleSets {
-        data: required "data",
+        data: empty "data",
         total_count: required "total_count",
     }
 }

@@ -16,7 +16,7 @@ pub struct Roles {
 
 crate::decode::object! {
     Roles {
-        data: required "data",
+        data: empty "data",
         total_count: required "total_count",
     }
 }

@@ -82,10 +82,10 @@ impl<'de> serde::Deserialize<'de> for SamlAccountVerification {
                 Ok(
                     match crate::tagged::tag(&value, "object") {
                         Some("verification_saml") => {
-                            Self::Saml(serde_json::from_value(value)?)
+                            Self::Saml(crate::tagged::variant(&value)?)
                         }
                         Some("verification_ticket") => {
-                            Self::Ticket(serde_json::from_value(value)?)
+                            Self::Ticket(crate::tagged::variant(&value)?)
                         }
                         _ => Self::Unknown(value),
                     },

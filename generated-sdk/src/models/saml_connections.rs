@@ -16,7 +16,7 @@ pub struct SamlConnections {
 
 crate::decode::object! {
     SamlConnections {
-        data: required "data",
+        data: empty "data",
         total_count: required "total_count",
     }
 }

@@ -47,7 +47,7 @@ crate::decode::object! {
         provider: required "provider",
         enabled: required "enabled",
         group_role_mapping_enabled: required "group_role_mapping_enabled",
-        attribute_mapping: required "attribute_mapping",
+        attribute_mapping: empty "attribute_mapping",
         custom_attributes: optional "custom_attributes",
         api_key: optional "api_key",
         created_at: required "created_at",

@@ -66,10 +66,10 @@ impl<'de> serde::Deserialize<'de> for Web3WalletVerification {
                 Ok(
                     match crate::tagged::tag(&value, "object") {
                         Some("verification_web3") => {
-                            Self::Web3Signature(serde_json::from_value(value)?)
+                            Self::Web3Signature(crate::tagged::variant(&value)?)
                         }
                         Some("verification_admin") => {
-                            Self::Admin(serde_json::from_value(value)?)
+                            Self::Admin(crate::tagged::variant(&value)?)
                         }
                         _ => Self::Unknown(value),
                     },

@@ -2,13 +2,13 @@
 //! (`client.users()`), one method per operation, and one request builder per operation
 //! that sets optional parameters and sends the call (`.send()` or `.await`).
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::types::{self, doc_attrs, ident};
 use crate::ir::{
-    Api, Body, BodyField, BodyMedia, Crate, Field, Group, Operation, PageShape, Param, ParamLocation, Presence,
-    ResponseBody, TypeKind, TypeRef,
+    Api, Body, BodyField, BodyMedia, Bound, Crate, Field, Group, Operation, PageShape, Param, ParamLocation, Presence,
+    Range, ResponseBody, TypeKind, TypeRef,
 };
 use crate::names::{self, Namespace};
 
@@ -69,6 +69,11 @@ pub(super) fn group(api: &Api, group: &Group) -> TokenStream {
             use crate::models;
         )
     });
+    let list = members.iter().any(|(op, _)| op.envelope_switch.is_some()).then(|| {
+        quote!(
+            use crate::List;
+        )
+    });
     let methods = members.iter().map(|(op, builder)| group_method(api, op, builder));
     let items = members.iter().map(|(op, builder)| builder_items(api, op, builder, &ty));
     let doc = format!(" Operations on {}.", group.tag);
@@ -76,6 +81,7 @@ pub(super) fn group(api: &Api, group: &Group) -> TokenStream {
     quote! {
         #![doc = #doc]
         use crate::request::{Call, Operation, RequestOptions};
+        #list
         #imports
 
         #[doc = #handle_doc]
@@ -151,6 +157,12 @@ fn group_method(api: &Api, op: &Operation, builder: &str) -> TokenStream {
     if op.description.is_some() && op.summary.is_some() {
         extra.insert(0, op.description.clone().unwrap_or_default());
     }
+    extra.extend(
+        field_names(op)
+            .iter()
+            .filter(|(_, p)| is_argument(p))
+            .filter_map(|(field, p)| constraint_doc(p, &format!("`{}` must", field.trim_start_matches("r#")))),
+    );
     extra.extend(media_notes(op));
     let doc = doc_attrs(op.summary.as_deref().or(op.description.as_deref()), &extra);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
@@ -252,6 +264,7 @@ impl<'a> ObjectBody<'a> {
             let three_state = setter.null.is_some();
             let value = if three_state { quote!(crate::Nullable::Value(#convert)) } else { quote!(Some(#convert)) };
             let mut extra = Vec::new();
+            extra.extend(super::docs::constraints(&f.constraints, &f.ty, "Must"));
             if let Some(default) = &f.default {
                 extra.push(format!("The server uses `{}` when this is not sent.", default_text(default)));
             }
@@ -297,6 +310,15 @@ impl<'a> ObjectBody<'a> {
         });
         out
     }
+}
+
+/// The rustdoc paragraph on a parameter's constraints (`{subject} be from 1 to 500.`),
+/// saying which are checked.
+fn constraint_doc(p: &Param, subject: &str) -> Option<String> {
+    let sentences = super::docs::constraints(&p.constraints, &p.ty, subject)?;
+    let checked =
+        p.constraints.range(&p.ty).map(|_| "\nA value out of range ends the call with an error before any request.");
+    Some(format!("{sentences}{}", checked.unwrap_or_default()))
 }
 
 /// The rustdoc paragraphs that say which media type an operation sends and reads, when
@@ -348,6 +370,7 @@ fn builder_items(api: &Api, op: &Operation, builder: &str, group_ty: &proc_macro
     let (struct_fields, setters) = builder_fields(api, op, &fields);
     let path = path_expr(op, &fields);
     let mut statements = param_statements(api, &fields);
+    statements.extend(cursor_statement(op, &fields));
     statements.extend(body_statements(api, op));
     // Of several media types, ask for the one the response is read as.
     if let Some(choice) = op.response.choice.as_ref().filter(|c| !c.others.is_empty()) {
@@ -355,7 +378,7 @@ fn builder_items(api: &Api, op: &Operation, builder: &str, group_ty: &proc_macro
         statements.push(quote!(call.header("Accept", Some(&#accept));));
     }
     let (output, finish) = match &op.response.body {
-        ResponseBody::Json(t) => (model_ty(api, t, false), quote!(call.send_json())),
+        ResponseBody::Json(t) => (json_output(api, op, t), quote!(call.send_json())),
         ResponseBody::Text => (quote!(String), quote!(call.send_text())),
         ResponseBody::Binary => (quote!(bytes::Bytes), quote!(call.send_bytes())),
         ResponseBody::Empty => (quote!(()), quote!(call.send_empty())),
@@ -412,12 +435,25 @@ fn builder_items(api: &Api, op: &Operation, builder: &str, group_ty: &proc_macro
     }
 }
 
+/// The type a JSON response is read as: the spec's, or for an operation that can switch to
+/// an envelope, the runtime's `List` of the array's items.
+fn json_output(api: &Api, op: &Operation, t: &TypeRef) -> TokenStream {
+    match crate::clerk::array_items(api, t).filter(|_| op.envelope_switch.is_some()) {
+        Some(item) => {
+            let item = model_ty(api, item, false);
+            quote!(List<#item>)
+        }
+        None => model_ty(api, t, false),
+    }
+}
+
 /// The builder's fields (required parameters plain, the others `Option`, then the body)
 /// and the setters of the optional ones.
 fn builder_fields(api: &Api, op: &Operation, fields: &[(String, &Param)]) -> (Vec<TokenStream>, Vec<TokenStream>) {
     let mut struct_fields = Vec::new();
     let mut setters = Vec::new();
-    for (field, p) in fields {
+    let cursor = op.pagination.as_ref().and_then(|pages| Some((pages.cursor?.param, &fields[pages.offset].1.wire)));
+    for (i, (field, p)) in fields.iter().enumerate() {
         let f = ident(field);
         let ty = model_ty(api, &p.ty, false);
         if is_argument(p) {
@@ -427,6 +463,11 @@ fn builder_fields(api: &Api, op: &Operation, fields: &[(String, &Param)]) -> (Ve
         struct_fields.push(quote!(#f: Option<#ty>));
         let (arg_ty, convert) = setter_type(api, &p.ty, &f);
         let mut extra = Vec::new();
+        extra.extend(constraint_doc(p, "Must"));
+        if let Some((_, offset)) = cursor.filter(|(param, _)| *param == i) {
+            extra
+                .push(format!("With a non-zero `{offset}` beside it, the call ends with an error before any request."));
+        }
         if let Some(default) = &p.default {
             extra.push(format!("The server uses `{}` when this is not set.", default_text(default)));
         }
@@ -511,6 +552,10 @@ fn param_statements(api: &Api, fields: &[(String, &Param)]) -> Vec<TokenStream> 
             };
             quote!(#json.as_ref())
         };
+        if let Some(range) = p.constraints.range(&p.ty) {
+            let range = range_expr(&range);
+            statements.push(quote!(call.check_range(#wire, #value, #range);));
+        }
         statements.push(match (p.location, &p.ty) {
             (ParamLocation::Query, TypeRef::Array(inner)) if displayable(api, inner) => {
                 let explode = p.explode;
@@ -530,6 +575,44 @@ fn param_statements(api: &Api, fields: &[(String, &Param)]) -> Vec<TokenStream> 
         });
     }
     statements
+}
+
+/// A range as Rust writes it: `1..=500`, `0..`, or for a `number` with an exclusive end,
+/// its pair of `std::ops::Bound`s.
+fn range_expr(range: &Range) -> TokenStream {
+    match range {
+        Range::Integer(min, max) => {
+            let (min, max) = (min.map(Literal::i64_unsuffixed), max.map(Literal::i64_unsuffixed));
+            match (min, max) {
+                (min, Some(max)) => quote!(#min..=#max),
+                (min, None) => quote!(#min..),
+            }
+        }
+        Range::Number(min, max) if !min.iter().chain(max).any(|b| b.exclusive) => {
+            let end =
+                |b: &Option<Bound>| b.as_ref().map(|b| Literal::f64_unsuffixed(b.value.as_f64().unwrap_or_default()));
+            let (min, max) = (end(min), end(max));
+            match (min, max) {
+                (min, Some(max)) => quote!(#min..=#max),
+                (min, None) => quote!(#min..),
+            }
+        }
+        Range::Number(min, max) => {
+            let end = |b: &Option<Bound>| match b {
+                Some(b) => {
+                    let value = Literal::f64_unsuffixed(b.value.as_f64().unwrap_or_default());
+                    if b.exclusive {
+                        quote!(std::ops::Bound::Excluded(#value))
+                    } else {
+                        quote!(std::ops::Bound::Included(#value))
+                    }
+                }
+                None => quote!(std::ops::Bound::Unbounded),
+            };
+            let (min, max) = (end(min), end(max));
+            quote!((#min, #max))
+        }
+    }
 }
 
 /// The statements that put the body on the call: JSON, a form, or one part per field.
@@ -614,6 +697,9 @@ fn paginate(api: &Api, op: &Operation, fields: &[(String, &Param)]) -> Option<To
     let (offset_field, offset) = &fields[pages.offset];
     let extract = match pages.page {
         PageShape::Array => quote!(crate::pagination::Page { items: page, total: None }),
+        PageShape::Switched => {
+            quote!(crate::pagination::Page { total: page.total_count(), items: page.into_vec() })
+        }
         PageShape::Envelope { data, total } => {
             let TypeKind::Struct { fields: envelope, .. } = &api.ty(envelope_type(op)?).kind else { return None };
             let data_name = ident(&envelope[data].name);
@@ -659,10 +745,44 @@ fn paginate(api: &Api, op: &Operation, fields: &[(String, &Param)]) -> Option<To
             quote!(self.#offset_ident.map_or(0, |offset| #converted))
         }
     };
+    // Pages are asked for as envelopes, which carry the total.
+    let switch_on = op.envelope_switch.map(|i| {
+        let (field, p) = &fields[i];
+        let switch = ident(field);
+        let doc = format!(" Pages are asked for with `{}=true`, so the walk also stops at their total.", p.wire);
+        (quote!(#[doc = ""] #[doc = #doc]), quote!(self.#switch = Some(true);))
+    });
+    let (switch_doc, switch_on) = switch_on.unzip();
+    let receiver = switch_on.as_ref().map(|_| quote!(mut));
+    if let Some(cursor) = pages.cursor {
+        let after = ident(&fields[cursor.param].0);
+        let id = ident(&item_fields(api, &pages.item)?[cursor.id].name);
+        return Some(quote! {
+            /// Every item across pages, fetched lazily: the first page as this request asks
+            /// for it, each next one starting after the last item before it; the limit set on
+            /// this request is the page size.
+            #switch_doc
+            pub fn paginate(#receiver self) -> impl futures_util::Stream<Item = Result<#item_ty, crate::Error>> + 'static {
+                #switch_on
+                let page_size = #page_size;
+                let cursor = |item: &#item_ty| item.#id.clone();
+                crate::pagination::by_cursor(self, page_size, cursor, |mut request: Self, after: Option<String>| async move {
+                    if after.is_some() {
+                        request.#after = after;
+                        request.#offset_ident = None;
+                    }
+                    let page = request.send().await?;
+                    Ok(#extract)
+                })
+            }
+        });
+    }
     Some(quote! {
         /// Every item across pages, fetched lazily, starting at this request's offset;
         /// the limit set on this request is the page size.
-        pub fn paginate(self) -> impl futures_util::Stream<Item = Result<#item_ty, crate::Error>> + 'static {
+        #switch_doc
+        pub fn paginate(#receiver self) -> impl futures_util::Stream<Item = Result<#item_ty, crate::Error>> + 'static {
+            #switch_on
             let page_size = #page_size;
             let start = #start;
             crate::pagination::items(self, start, page_size, |mut request: Self, offset: i64| async move {
@@ -670,6 +790,30 @@ fn paginate(api: &Api, op: &Operation, fields: &[(String, &Param)]) -> Option<To
                 let page = request.send().await?;
                 Ok(#extract)
             })
+        }
+    })
+}
+
+/// The fields of a list's item type, a struct.
+fn item_fields<'a>(api: &'a Api, item: &'a TypeRef) -> Option<&'a [crate::ir::Field]> {
+    let TypeRef::Named(id) = api.resolved(item) else { return None };
+    match &api.ty(*id).kind {
+        TypeKind::Struct { fields, .. } => Some(fields),
+        _ => None,
+    }
+}
+
+/// The statement that refuses a cursor combined with a non-zero offset, which the API
+/// does not accept.
+fn cursor_statement(op: &Operation, fields: &[(String, &Param)]) -> Option<TokenStream> {
+    let pages = op.pagination.as_ref()?;
+    let cursor = pages.cursor?;
+    let (after, offset) = (ident(&fields[cursor.param].0), &fields[pages.offset]);
+    let (offset_ident, zero) = (ident(&offset.0), if offset.1.ty == TypeRef::Number { quote!(0.0) } else { quote!(0) });
+    let problem = format!("`{}` cannot be combined with a non-zero `{}`", fields[cursor.param].1.wire, offset.1.wire);
+    Some(quote! {
+        if self.#after.is_some() && self.#offset_ident.is_some_and(|offset| offset != #zero) {
+            call.refuse(#problem);
         }
     })
 }

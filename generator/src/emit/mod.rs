@@ -70,6 +70,7 @@ const RUNTIME: &[(&str, &[RuntimeFile], Needs)] = &[
     ("decode", &[runtime_file!("decode.rs")], Needs::Always),
     ("error", &[runtime_file!("error.rs")], Needs::Operations),
     ("file", &[runtime_file!("file.rs")], Needs::Always),
+    ("list", &[runtime_file!("list.rs")], Needs::Operations),
     ("nullable", &[runtime_file!("nullable.rs")], Needs::Always),
     ("pagination", &[runtime_file!("pagination.rs")], Needs::Pagination),
     ("request", &[runtime_file!("request.rs")], Needs::Operations),
@@ -490,6 +491,7 @@ fn lib(plan: &Crate<'_>, runtime: &[&str]) -> TokenStream {
             pub mod api;
             pub use client::{Client, ClientBuilder, SecretKey};
             pub use error::{ApiError, Error, ErrorDetail, OptionalExt, Result};
+            pub use list::List;
             pub use request::{Pending, RequestOptions, WithResponse};
             /// The HTTP status type of [`Error::status`] and [`ApiError::status`].
             pub use reqwest::StatusCode;
@@ -591,6 +593,14 @@ fn events_file(api: &Api) -> TokenStream {
         impl super::WebhookEvent {
             /// The payload typed by the event type; an unknown event type gives
             /// [`EventData::Unknown`], never an error.
+            ///
+            /// A payload has the shape of the webhooks version its endpoint was set up with,
+            /// which cannot be asked for per event. It decodes as leniently as responses do: a
+            /// missing list, map or object reads as empty and a missing field with a default
+            /// takes it. When it still does not match its type, the error names the failing
+            /// field, and [`data`](super::WebhookEvent::data) keeps the payload as sent, to read
+            /// as JSON or decode into a type of your own with
+            /// [`data_as`](super::WebhookEvent::data_as).
             pub fn typed_data(&self) -> Result<EventData, crate::DecodeError> {
                 Ok(match self.event_type.as_str() {
                     #( #arms )*

@@ -5,7 +5,7 @@ use quote::quote;
 use serde_json::Value;
 
 use super::docs;
-use crate::ir::{Api, Field, Presence, TypeDef, TypeId, TypeKind, TypeRef, Use, Variant};
+use crate::ir::{Absent, Api, Field, Presence, TypeDef, TypeId, TypeKind, TypeRef, Use, Variant};
 
 /// An identifier token; raw identifiers (`r#type`) are supported.
 pub(super) fn ident(name: &str) -> Ident {
@@ -129,7 +129,7 @@ fn definition(api: &Api, t: &TypeDef, usage: Option<String>) -> TokenStream {
             } else {
                 quote!(#[derive(Debug, Clone, PartialEq, #default serde::Serialize)])
             };
-            let deserialize = (!*multipart).then(|| deserialize_struct(t, fields));
+            let deserialize = (!*multipart).then(|| deserialize_struct(api, t, fields));
             let constructor = constructor(api, t, fields, *multipart);
             // New fields are not breaking changes: what the server sends may grow, and
             // callers build request types with `new` or `Default` and setters, never
@@ -211,7 +211,7 @@ fn definition(api: &Api, t: &TypeDef, usage: Option<String>) -> TokenStream {
             let arms = variants.iter().filter(|v| !v.tags.is_empty()).map(|v| {
                 let variant = ident(&v.name);
                 let tags = &v.tags;
-                quote!( #(Some(#tags))|* => Self::#variant(serde_json::from_value(value)?), )
+                quote!( #(Some(#tags))|* => Self::#variant(crate::tagged::variant(&value)?), )
             });
             quote! {
                 #doc
@@ -240,11 +240,17 @@ fn definition(api: &Api, t: &TypeDef, usage: Option<String>) -> TokenStream {
             let list = variants.iter().map(|v| {
                 let payload = variant_payload(api, v);
                 let variant = ident(&v.name);
-                quote! { #variant(#payload), }
+                let doc = constants_doc(v).map(|doc| quote!(#[doc = #doc]));
+                quote! { #doc #variant(#payload), }
             });
+            let (derive, deserialize) = if t.kind.picks_variants() {
+                (quote!(), Some(pick_by_constants(&name, variants)))
+            } else {
+                (quote!(serde::Deserialize), None)
+            };
             quote! {
                 #doc
-                #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+                #[derive(Debug, Clone, PartialEq, serde::Serialize, #derive)]
                 #[serde(untagged)]
                 #[non_exhaustive]
                 pub enum #name {
@@ -252,6 +258,8 @@ fn definition(api: &Api, t: &TypeDef, usage: Option<String>) -> TokenStream {
                     /// A shape this version of the SDK does not know, kept as sent.
                     Unknown(serde_json::Value),
                 }
+
+                #deserialize
             }
         }
         TypeKind::Alias { target, .. } => {
@@ -259,6 +267,31 @@ fn definition(api: &Api, t: &TypeDef, usage: Option<String>) -> TokenStream {
             quote! {
                 #doc
                 pub type #name = #target;
+            }
+        }
+    }
+}
+
+/// ` `kty`: `RSA``: the constants that pick an untagged union's variant, for its doc.
+fn constants_doc(v: &Variant) -> Option<String> {
+    let constants: Vec<String> = v.constants.iter().map(|(key, value)| format!("`{key}`: `{value}`")).collect();
+    (!constants.is_empty()).then(|| format!(" {}", constants.join(", ")))
+}
+
+/// `Deserialize` for an untagged union whose variants have constants, as a table for
+/// `crate::tagged::by_constants!`: one `Variant ["key" = "value", …]` line per variant,
+/// in the order they are tried ([`crate::ir::trial_order`]).
+fn pick_by_constants(name: &Ident, variants: &[Variant]) -> TokenStream {
+    let entries = crate::ir::trial_order(variants).into_iter().map(|i| {
+        let v = &variants[i];
+        let variant = ident(&v.name);
+        let constants = v.constants.iter().map(|(key, value)| quote!(#key = #value));
+        quote!(#variant [#(#constants),*],)
+    });
+    quote! {
+        crate::tagged::by_constants! {
+            #name {
+                #( #entries )*
             }
         }
     }
@@ -507,6 +540,7 @@ fn field(api: &Api, owner: &TypeDef, f: &Field, multipart: bool) -> TokenStream 
     let serde_args: Vec<TokenStream> = rename.into_iter().chain(presence).collect();
     let serde = (!multipart && !serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
     let mut extra = Vec::new();
+    extra.extend(docs::constraints(&f.constraints, &f.ty, "Must"));
     if let Some(default) = &f.default {
         let shown = match default {
             Value::String(s) => format!("`{s:?}`"),
@@ -534,16 +568,23 @@ fn field(api: &Api, owner: &TypeDef, f: &Field, multipart: bool) -> TokenStream 
 /// The struct's `Deserialize` impl as a field table for `crate::decode::object!`, one
 /// `field: presence "key"` line per field, which the macro expands into a visitor that
 /// reads a JSON object and nothing else.
-fn deserialize_struct(t: &TypeDef, fields: &[Field]) -> TokenStream {
+fn deserialize_struct(api: &Api, t: &TypeDef, fields: &[Field]) -> TokenStream {
     let name = ident(&t.name);
     let entries = fields.iter().map(|f| {
         let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
         let field = ident(&f.name);
-        let presence = ident(match f.presence(t.in_request) {
-            Presence::Required => "required",
-            Presence::Optional => "optional",
-            Presence::ThreeState => "nullable",
-        });
+        let presence = match f.presence(t.in_request) {
+            Presence::Required => match f.absent(api) {
+                Absent::Fails => quote!(required),
+                Absent::Empty => quote!(empty),
+                Absent::Default(value) => {
+                    let value = default_literal(api.resolved(&f.ty), &value);
+                    quote!(or(#value))
+                }
+            },
+            Presence::Optional => quote!(optional),
+            Presence::ThreeState => quote!(nullable),
+        };
         let key = &f.wire;
         quote!(#deprecated #field: #presence #key,)
     });
@@ -556,25 +597,63 @@ fn deserialize_struct(t: &TypeDef, fields: &[Field]) -> TokenStream {
     }
 }
 
+/// A scalar `default` as the literal a field table gives it, typed so that `.into()` turns
+/// it into the field's type (`25i64`, `false`, `"text"`).
+fn default_literal(ty: &TypeRef, value: &Value) -> TokenStream {
+    match (ty, value) {
+        (TypeRef::Integer { bits: 32 }, Value::Number(n)) => {
+            let n = Literal::i32_suffixed(n.as_i64().and_then(|n| i32::try_from(n).ok()).unwrap_or_default());
+            quote!(#n)
+        }
+        (TypeRef::Integer { .. }, Value::Number(n)) => {
+            let n = Literal::i64_suffixed(n.as_i64().unwrap_or_default());
+            quote!(#n)
+        }
+        (_, Value::Number(n)) => {
+            let n = Literal::f64_suffixed(n.as_f64().unwrap_or_default());
+            quote!(#n)
+        }
+        (_, Value::Bool(b)) => quote!(#b),
+        (_, Value::String(s)) => quote!(#s),
+        (_, other) => {
+            let text = other.to_string();
+            quote!(#text)
+        }
+    }
+}
+
 /// The opening line of a field table in formatted source.
 const TABLE_START: &str = "crate::decode::object! {";
 
-/// Lays out each field table of a formatted file one field per line (`prettyplease` fills
-/// a macro's tokens into lines as they fit, with a space before every `:`).
+/// The opening line of a union's variant table in formatted source.
+const UNION_TABLE_START: &str = "crate::tagged::by_constants! {";
+
+/// A table laid out one entry per line, if `body` is one of the kind `start` opens.
+fn laid_out(start: &str, body: &str) -> Option<String> {
+    match start {
+        TABLE_START => syn::parse_str::<Table>(body).ok().map(|t| t.to_string()),
+        UNION_TABLE_START => syn::parse_str::<UnionTable>(body).ok().map(|t| t.to_string()),
+        _ => None,
+    }
+}
+
+/// Lays out each field table and union table of a formatted file one entry per line
+/// (`prettyplease` fills a macro's tokens into lines as they fit, with a space before
+/// every `:`).
 pub(super) fn lay_out_tables(source: &str) -> String {
     let mut out = String::with_capacity(source.len());
     let mut lines = source.lines();
     while let Some(line) = lines.next() {
         out.push_str(line);
         out.push('\n');
-        if line != TABLE_START {
+        if line != TABLE_START && line != UNION_TABLE_START {
             continue;
         }
         let body: Vec<&str> = lines.by_ref().take_while(|l| *l != "}").collect();
-        match syn::parse_str::<Table>(&body.join("\n")) {
-            Ok(table) => out.push_str(&table.to_string()),
+        match laid_out(line, &body.join("\n")) {
+            Some(table) => out.push_str(&table),
             // Not a table this module emitted: kept as formatted.
-            Err(_) => body.iter().for_each(|l| {
+            None => body.iter().for_each(|l| {
                 out.push_str(l);
                 out.push('\n');
             }),
@@ -590,11 +669,12 @@ struct Table {
     entries: Vec<Entry>,
 }
 
-/// `#[deprecated] field: presence "key"`.
+/// `#[deprecated] field: presence "key"`, or with a default, `field: or(default) "key"`.
 struct Entry {
     deprecated: bool,
     field: Ident,
     presence: Ident,
+    default: Option<TokenStream>,
     key: syn::LitStr,
 }
 
@@ -617,7 +697,15 @@ impl Entry {
         };
         let field = input.call(<Ident as syn::ext::IdentExt>::parse_any)?;
         input.parse::<syn::Token![:]>()?;
-        Ok(Entry { deprecated, field, presence: input.parse()?, key: input.parse()? })
+        let presence = input.parse()?;
+        let default = if input.peek(syn::token::Paren) {
+            let content;
+            syn::parenthesized!(content in input);
+            Some(content.parse()?)
+        } else {
+            None
+        };
+        Ok(Entry { deprecated, field, presence, default, key: input.parse()? })
     }
 }
 
@@ -626,7 +714,56 @@ impl std::fmt::Display for Table {
         writeln!(f, "    {} {{", self.name)?;
         for e in &self.entries {
             let deprecated = if e.deprecated { "#[deprecated] " } else { "" };
-            writeln!(f, "        {deprecated}{}: {} {},", e.field, e.presence, e.key.token())?;
+            // A default is one literal, or a negative one (`- 1i64` as tokens).
+            let default = e.default.as_ref().map(|d| format!("({})", d.to_string().replacen("- ", "-", 1)));
+            writeln!(
+                f,
+                "        {deprecated}{}: {}{} {},",
+                e.field,
+                e.presence,
+                default.unwrap_or_default(),
+                e.key.token()
+            )?;
+        }
+        writeln!(f, "    }}")
+    }
+}
+
+/// The body of a `crate::tagged::by_constants!` call: `Name { Variant ["key" = "value"], … }`.
+struct UnionTable {
+    name: Ident,
+    entries: Vec<(Ident, Vec<(syn::LitStr, syn::LitStr)>)>,
+}
+
+impl syn::parse::Parse for UnionTable {
+    fn parse(input: syn::parse::ParseStream) -> syn::Result<Self> {
+        let name = input.parse()?;
+        let content;
+        syn::braced!(content in input);
+        let entry = |input: syn::parse::ParseStream| {
+            let variant = input.call(<Ident as syn::ext::IdentExt>::parse_any)?;
+            let constants;
+            syn::bracketed!(constants in input);
+            let constant = |input: syn::parse::ParseStream| {
+                let key = input.parse()?;
+                input.parse::<syn::Token![=]>()?;
+                Ok((key, input.parse()?))
+            };
+            let constants = constants.parse_terminated(constant, syn::Token![,])?;
+            Ok((variant, constants.into_iter().collect()))
+        };
+        let entries = content.parse_terminated(entry, syn::Token![,])?;
+        Ok(UnionTable { name, entries: entries.into_iter().collect() })
+    }
+}
+
+impl std::fmt::Display for UnionTable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        writeln!(f, "    {} {{", self.name)?;
+        for (variant, constants) in &self.entries {
+            let constants: Vec<String> =
+                constants.iter().map(|(key, value)| format!("{} = {}", key.token(), value.token())).collect();
+            writeln!(f, "        {variant} [{}],", constants.join(", "))?;
         }
         writeln!(f, "    }}")
     }
@@ -760,14 +897,34 @@ mod tests {
                 Pet {
                     id: required "id",
                     r#type: optional "type",
+                    tags: empty "tags",
+                    has_image: or(false) "has_image",
+                    limit: or(-1i64) "limit",
                     #[deprecated] a_field_name_long_enough_to_break_the_line_of_prettyplease: nullable "a-field-name",
                 }
             }
         };
         let expected = "pub struct Kept;\n\
             crate::decode::object! {\n    Pet {\n        id: required \"id\",\n        r#type: optional \"type\",\n        \
+            tags: empty \"tags\",\n        has_image: or(false) \"has_image\",\n        limit: or(-1i64) \"limit\",\n        \
             #[deprecated] a_field_name_long_enough_to_break_the_line_of_prettyplease: nullable \"a-field-name\",\n    \
             }\n}\n";
+        assert_eq!(lay_out_tables(&formatted(tokens)), expected);
+    }
+
+    #[test]
+    fn union_tables_get_one_line_per_variant() {
+        let tokens = quote! {
+            crate::tagged::by_constants! {
+                Key {
+                    Private ["kty" = "OKP", "crv" = "Ed25519"],
+                    Rsa ["kty" = "RSA"],
+                    Other [],
+                }
+            }
+        };
+        let expected = "crate::tagged::by_constants! {\n    Key {\n        Private [\"kty\" = \"OKP\", \"crv\" = \"Ed25519\"],\n        \
+            Rsa [\"kty\" = \"RSA\"],\n        Other [],\n    }\n}\n";
         assert_eq!(lay_out_tables(&formatted(tokens)), expected);
     }
 

@@ -64,6 +64,7 @@ pub fn build_with(spec: &Spec, names: &NameMap) -> Result<Api, Errors> {
         errors.push(e);
     }
     for i in 0..api.operations.len() {
+        api.operations[i].envelope_switch = crate::clerk::envelope_switch(&api, &api.operations[i]);
         api.operations[i].pagination = crate::clerk::pagination(&api, &api.operations[i]);
     }
     super::setters::assign(&mut api);
@@ -617,6 +618,11 @@ impl<'a> Builder<'a> {
                 doc: data.and_then(|d| d.description.clone().or_else(|| d.title.clone())),
                 deprecated: data.is_some_and(|d| d.deprecated),
                 default: data.and_then(|d| d.default.clone()),
+                constraints: self
+                    .spec
+                    .raw
+                    .pointer(&src.pointer)
+                    .map_or_else(Constraints::default, |schema| Constraints::of(&self.spec.raw, schema)),
                 boxed: false,
             });
         }
@@ -661,10 +667,17 @@ impl<'a> Builder<'a> {
                 }
                 other => scalar_label(other).to_owned(),
             };
-            variants.push(Variant { name: ns.claim(&label), tags: Vec::new(), ty, boxed: false });
+            variants.push(Variant {
+                name: ns.claim(&label),
+                tags: Vec::new(),
+                ty,
+                boxed: false,
+                constants: Vec::new(),
+                demands: 0,
+            });
         }
         if let Some(discriminator) = v.discriminator() {
-            let mut selected = Vec::new();
+            let (mut selected, mut kept) = (Vec::new(), Vec::new());
             for ((member, member_pointer), mut variant) in members.iter().zip(variants) {
                 let reference = member_ref(member);
                 variant.tags = discriminator
@@ -692,6 +705,7 @@ impl<'a> Builder<'a> {
                     self.warnings.push(Diagnostic::at(member_pointer, message));
                 } else {
                     selected.push(variant);
+                    kept.push((*member, member_pointer.clone()));
                 }
             }
             let property = &discriminator.property_name;
@@ -702,7 +716,7 @@ impl<'a> Builder<'a> {
                 );
                 self.warnings.push(Diagnostic::at(pointer, message));
                 selected.iter_mut().for_each(|v| v.tags.clear());
-                return TypeKind::Untagged { variants: selected };
+                return self.untagged(&kept, selected);
             }
             return TypeKind::Tagged { property: property.clone(), variants: selected };
         }
@@ -711,6 +725,18 @@ impl<'a> Builder<'a> {
                 variant.tags = self.const_tag(member, &property).into_iter().collect();
             }
             return TypeKind::Tagged { property, variants };
+        }
+        self.untagged(&members, variants)
+    }
+
+    /// An untagged union of `variants` (one per member), each with the constant properties
+    /// its member requires, to pick it by.
+    fn untagged(&self, members: &[(&'a ReferenceOr<Schema>, String)], mut variants: Vec<Variant>) -> TypeKind {
+        for ((member, _), variant) in members.iter().zip(&mut variants) {
+            let Some(schema) = self.member_schema(member) else { continue };
+            let required = View::of(schema).required;
+            variant.demands = required.len();
+            variant.constants = required.iter().filter_map(|p| Some((p.clone(), self.const_tag(member, p)?))).collect();
         }
         TypeKind::Untagged { variants }
     }
@@ -914,6 +940,7 @@ impl<'a> Builder<'a> {
             response,
             no_auth: op.security.as_ref().is_some_and(|s| s.is_empty()),
             pointer,
+            envelope_switch: None,
             pagination: None,
         }
     }
@@ -969,7 +996,10 @@ impl<'a> Builder<'a> {
             .then(|| raw.pointer(&join(at, "schema")))
             .flatten()
             .and_then(|schema| super::sample::sample(raw, schema));
+        let constraints =
+            raw.pointer(&join(at, "schema")).map_or_else(Constraints::default, |schema| Constraints::of(raw, schema));
         Some(Param {
+            constraints,
             sample,
             wire: data.name.clone(),
             name,
@@ -1435,6 +1465,20 @@ components:
       discriminator: {propertyName: type}
     Param: {oneOf: [{type: string}, {$ref: '#/components/schemas/Param2'}]}
     Param2: {type: object, properties: {id: {type: string}}}
+    Key:
+      oneOf:
+        - $ref: '#/components/schemas/PublicKey'
+        - $ref: '#/components/schemas/PrivateKey'
+        - {type: object, required: [kty, n], properties: {kty: {type: string, enum: [RSA]}, n: {type: string}}}
+        - {type: object, properties: {note: {type: string}}}
+    PublicKey:
+      type: object
+      required: [kty, crv, x]
+      properties: {kty: {type: string, enum: [OKP]}, crv: {type: string, enum: [Ed25519, X25519]}, x: {type: string}}
+    PrivateKey:
+      type: object
+      required: [kty, x, d]
+      properties: {kty: {type: string, enum: [OKP]}, x: {type: string}, d: {type: string}}
 "##;
 
     fn kind<'a>(api: &'a Api, name: &str) -> &'a TypeKind {
@@ -1455,6 +1499,23 @@ components:
         assert!(matches!(kind(&api, "Ambiguous"), TypeKind::Untagged { variants } if variants.len() == 2));
         let warning = api.warnings.iter().find(|w| w.pointer == "/components/schemas/Ambiguous").unwrap();
         assert!(warning.message.contains("value `a` selects several variants"), "{}", warning.message);
+    }
+
+    #[test]
+    fn untagged_variants_are_picked_by_required_constants_most_demanding_first() {
+        let api = test_api(UNIONS);
+        let TypeKind::Untagged { variants } = kind(&api, "Key") else { panic!() };
+        let constants: Vec<Vec<(&str, &str)>> =
+            variants.iter().map(|v| v.constants.iter().map(|(k, c)| (k.as_str(), c.as_str())).collect()).collect();
+        // `crv` allows two values: not a constant.
+        assert_eq!(constants, [vec![("kty", "OKP")], vec![("kty", "OKP")], vec![("kty", "RSA")], vec![]]);
+        assert_eq!(variants.iter().map(|v| v.demands).collect::<Vec<_>>(), [3, 3, 2, 0]);
+        assert_eq!(crate::ir::trial_order(variants), [0, 1, 2, 3]);
+        assert!(kind(&api, "Key").picks_variants() && !kind(&api, "Param").picks_variants());
+        let mut demanding = variants.clone();
+        demanding[1].demands = 4;
+        demanding[3].demands = 9;
+        assert_eq!(crate::ir::trial_order(&demanding), [1, 0, 2, 3], "constants first, then the most demanding");
     }
 
     #[test]

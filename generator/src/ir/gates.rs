@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{Api, Group, TypeId, TypeKind};
+use super::{Api, Group, TypeId};
 
 /// The feature that turns on webhook verification and the payload models.
 pub const WEBHOOKS: &str = "webhook-verification";
@@ -25,7 +25,7 @@ pub struct Gates {
     pub modules: BTreeMap<String, Features>,
     /// The `models::operations` module, on when any of its group modules is.
     pub operations: Option<Features>,
-    /// The `tagged` runtime helper (used by tagged unions).
+    /// The `tagged` runtime helper (used by unions that pick variants, [`super::TypeKind::picks_variants`]).
     pub tagged: Option<Features>,
     /// The `pagination` runtime helper.
     pub pagination: Option<Features>,
@@ -55,7 +55,7 @@ impl Gates {
             false => None,
         };
         let tagged_modules: BTreeSet<&str> =
-            api.types.iter().filter(|t| matches!(t.kind, TypeKind::Tagged { .. })).map(|t| t.module.as_str()).collect();
+            api.types.iter().filter(|t| t.kind.picks_variants()).map(|t| t.module.as_str()).collect();
         let tagged_groups =
             reach.iter().filter(|(m, _)| tagged_modules.contains(*m)).flat_map(|(_, g)| g.iter().copied());
         let tagged = only(&tagged_groups.collect()).map(|f| if webhooks { with_webhooks(f) } else { f });

@@ -7,6 +7,7 @@
 //! types are the API's own ([`share`]).
 
 mod build;
+mod constraints;
 mod cycles;
 pub mod gates;
 pub mod groups;
@@ -18,6 +19,7 @@ mod usage;
 mod view;
 
 pub use build::{NameMap, build, build_with};
+pub use constraints::{Bound, Range};
 pub use gates::{Features, Gates};
 pub use groups::{Group, Member};
 pub use plan::{Crate, Runtime, Webhooks};
@@ -192,8 +194,31 @@ pub struct Field {
     pub deprecated: bool,
     /// The spec's `default`.
     pub default: Option<Value>,
+    /// What the spec allows of the value beyond its type.
+    pub constraints: Constraints,
     /// Boxed to break a cycle.
     pub boxed: bool,
+}
+
+/// What the spec allows of a value beyond its type ([`Constraints::of`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Constraints {
+    /// `minimum` (or `exclusiveMinimum`).
+    pub minimum: Option<Bound>,
+    /// `maximum` (or `exclusiveMaximum`).
+    pub maximum: Option<Bound>,
+    /// `pattern`: a regular expression the text matches.
+    pub pattern: Option<String>,
+    /// `minLength`, in characters.
+    pub min_length: Option<u64>,
+    /// `maxLength`, in characters.
+    pub max_length: Option<u64>,
+    /// `minItems`.
+    pub min_items: Option<u64>,
+    /// `maxItems`.
+    pub max_items: Option<u64>,
+    /// What an array's items must meet, when the spec says.
+    pub items: Option<Box<Constraints>>,
 }
 
 /// How a field's absence reads in Rust.
@@ -220,6 +245,55 @@ impl Field {
     }
 }
 
+/// What decoding makes of a required field whose key is missing (see [`Field::absent`]).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Absent {
+    /// An error that names the field.
+    Fails,
+    /// An empty list, map or object: what an absent collection reads as.
+    Empty,
+    /// The spec's `default`, a scalar of the field's own type.
+    Default(Value),
+}
+
+impl Field {
+    /// What a missing key of this field reads as when decoding, if the field is
+    /// [`Presence::Required`]: a response item that lacks a field the spec marks required
+    /// should not fail a whole page when the absence has an obvious reading. A list, map or
+    /// free-form object reads as empty; a field with a scalar `default` of its own type
+    /// takes it; anything else fails, naming the field.
+    pub fn absent(&self, api: &Api) -> Absent {
+        let ty = api.resolved(&self.ty);
+        match (ty, &self.default) {
+            (TypeRef::Array(_) | TypeRef::Map(_) | TypeRef::JsonObject, _) => Absent::Empty,
+            (TypeRef::Boolean, Some(v @ Value::Bool(_)))
+            | (TypeRef::Integer { .. }, Some(v @ Value::Number(_)))
+            | (TypeRef::String, Some(v @ Value::String(_))) => Absent::Default(v.clone()),
+            (TypeRef::Number, Some(v @ Value::Number(_))) => Absent::Default(v.clone()),
+            (TypeRef::Named(id), Some(v @ Value::String(_))) if matches!(api.ty(*id).kind, TypeKind::Enum { .. }) => {
+                Absent::Default(v.clone())
+            }
+            _ => Absent::Fails,
+        }
+        .checked(ty)
+    }
+}
+
+impl Absent {
+    /// An integer default that is not an integer (`1.5` for an `integer`) is no default.
+    fn checked(self, ty: &TypeRef) -> Self {
+        match (&self, ty) {
+            (Absent::Default(Value::Number(n)), TypeRef::Integer { bits: 32 })
+                if n.as_i64().and_then(|n| i32::try_from(n).ok()).is_none() =>
+            {
+                Absent::Fails
+            }
+            (Absent::Default(Value::Number(n)), TypeRef::Integer { .. }) if n.as_i64().is_none() => Absent::Fails,
+            _ => self,
+        }
+    }
+}
+
 /// A known enum value.
 #[derive(Debug, Clone)]
 pub struct EnumValue {
@@ -240,6 +314,22 @@ pub struct Variant {
     pub ty: TypeRef,
     /// Boxed to break a cycle.
     pub boxed: bool,
+    /// Untagged unions: the properties the payload requires with a single allowed value
+    /// (`kty: {enum: [RSA]}`), and those values. The variant is picked only when they match.
+    pub constants: Vec<(String, String)>,
+    /// Untagged unions: how many properties the payload requires.
+    pub demands: usize,
+}
+
+/// The order in which an untagged union's variants are tried ([`Variant::constants`]
+/// first filter them): those with constants first, as the more specific; among them the
+/// most demanding first, so that a payload that also carries a less demanding variant's
+/// properties (a private key is a public key with `d`) keeps all it has. Ties keep spec
+/// order.
+pub fn trial_order(variants: &[Variant]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..variants.len()).collect();
+    order.sort_by_key(|&i| (variants[i].constants.is_empty(), std::cmp::Reverse(variants[i].demands)));
+    order
 }
 
 /// A type as used in a field, parameter, body or response.
@@ -301,6 +391,10 @@ pub struct Operation {
     pub no_auth: bool,
     /// JSON pointer of the operation.
     pub pointer: String,
+    /// Index in [`Operation::params`] of the boolean query parameter that makes the server
+    /// answer a `{data, total_count}` envelope instead of the array the spec declares (see
+    /// [`crate::clerk::envelope_switch`]); the response is then read as the runtime's `List`.
+    pub envelope_switch: Option<usize>,
     /// How to walk its pages, when it is a paginated list.
     pub pagination: Option<Pagination>,
 }
@@ -318,6 +412,19 @@ pub struct Pagination {
     pub item: TypeRef,
     /// Where a page's items are.
     pub page: PageShape,
+    /// How to walk by cursor instead of by offset, when the operation can.
+    pub cursor: Option<Cursor>,
+}
+
+/// Cursor pagination: each page starts after the last item of the one before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cursor {
+    /// Index in [`Operation::params`] of the parameter that names the item a page starts
+    /// after.
+    pub param: usize,
+    /// Index, among the fields of the item type (a struct), of the field whose value that
+    /// parameter takes.
+    pub id: usize,
 }
 
 /// Where the items of one page are.
@@ -325,6 +432,9 @@ pub struct Pagination {
 pub enum PageShape {
     /// The response is the array of items.
     Array,
+    /// The response is the array of items, or with [`Operation::envelope_switch`] on (as
+    /// paging sends it), an envelope with the total.
+    Switched,
     /// The response is an object (the operation's response type).
     Envelope {
         /// Index of the field that holds the items.
@@ -370,6 +480,9 @@ pub struct Param {
     pub deprecated: bool,
     /// The spec's `default` (never sent unless the caller sets it).
     pub default: Option<Value>,
+    /// What the spec allows of the value beyond its type; a value out of its numeric range
+    /// is refused before sending.
+    pub constraints: Constraints,
     /// A valid value, for the conformance test (required parameters only).
     pub sample: Option<Value>,
 }
@@ -478,6 +591,21 @@ impl Api {
         &self.types[id]
     }
 
+    /// What a type stands for, through aliases that are not nullable.
+    pub fn resolved<'a>(&'a self, t: &'a TypeRef) -> &'a TypeRef {
+        let mut t = t;
+        for _ in 0..self.types.len() {
+            match t {
+                TypeRef::Named(id) => match &self.ty(*id).kind {
+                    TypeKind::Alias { target, nullable: false } => t = target,
+                    _ => break,
+                },
+                _ => break,
+            }
+        }
+        t
+    }
+
     /// The named types an operation's parameters, body and response mention directly.
     pub fn operation_refs(&self, op: &Operation) -> Vec<TypeId> {
         let mut out = Vec::new();
@@ -504,6 +632,16 @@ impl TypeRef {
 }
 
 impl TypeKind {
+    /// Whether the definition decodes through the runtime's union helpers: a tagged union,
+    /// or an untagged one whose variants have constants to pick by.
+    pub fn picks_variants(&self) -> bool {
+        match self {
+            TypeKind::Tagged { .. } => true,
+            TypeKind::Untagged { variants } => variants.iter().any(|v| !v.constants.is_empty()),
+            _ => false,
+        }
+    }
+
     /// The named types a definition mentions, in field or variant order (with repeats).
     pub fn refs(&self) -> Vec<TypeId> {
         let mut out = Vec::new();
@@ -525,4 +663,61 @@ pub(crate) fn test_api(yaml: &str) -> Api {
     let spec = crate::load::Spec::from_text(std::path::Path::new("test.yaml"), yaml.to_owned(), &[])
         .unwrap_or_else(|e| panic!("{e}"));
     build(&spec).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPARSE: &str = r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths: {}
+components:
+  schemas:
+    Tags: {type: array, items: {type: string}}
+    Kind: {type: string, enum: [a, b]}
+    User:
+      type: object
+      required: [id, passkeys, tags, meta, counts, has_image, size, kind, ratio, wide, odd, note]
+      properties:
+        id: {type: string}
+        passkeys: {type: array, items: {type: string}}
+        tags: {$ref: "#/components/schemas/Tags"}
+        meta: {type: object, additionalProperties: true}
+        counts: {type: object, additionalProperties: {type: integer}}
+        has_image: {type: boolean, default: false}
+        size: {type: integer, format: int32, default: 10}
+        kind: {allOf: [{$ref: "#/components/schemas/Kind"}], default: b}
+        ratio: {type: number, default: 0.5}
+        wide: {type: integer, format: int32, default: 5000000000}
+        odd: {type: boolean, default: "yes"}
+        note: {type: string, default: "none"}
+"##;
+
+    #[test]
+    fn absent_required_collections_read_as_empty_and_fitting_defaults_are_taken() {
+        let api = test_api(SPARSE);
+        let user = api.types.iter().find(|t| t.name == "User").expect("User");
+        let TypeKind::Struct { fields, .. } = &user.kind else { panic!("a struct") };
+        let absent: Vec<(&str, Absent)> = fields.iter().map(|f| (f.wire.as_str(), f.absent(&api))).collect();
+        let value = |v: Value| Absent::Default(v);
+        assert_eq!(
+            absent,
+            [
+                ("id", Absent::Fails),
+                ("passkeys", Absent::Empty),
+                ("tags", Absent::Empty),
+                ("meta", Absent::Empty),
+                ("counts", Absent::Empty),
+                ("has_image", value(Value::Bool(false))),
+                ("size", value(10.into())),
+                ("kind", value("b".into())),
+                ("ratio", value(0.5.into())),
+                ("wide", Absent::Fails),
+                ("odd", Absent::Fails),
+                ("note", value("none".into())),
+            ]
+        );
+    }
 }

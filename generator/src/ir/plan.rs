@@ -2,7 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{Api, Gates, Group, TypeId, TypeKind, groups, share};
+use super::{Api, Gates, Group, TypeId, groups, share};
 use crate::clerk;
 
 /// One generated crate: the API, its webhook payloads, and every decision about how they
@@ -37,7 +37,8 @@ pub struct Runtime {
     pub client: bool,
     /// Page walking: some operation is paginated.
     pub pagination: bool,
-    /// The tagged-union decoder: some type (of the API or the webhooks) is a tagged union.
+    /// The union decoder: some type (of the API or the webhooks) picks variants by tag or
+    /// by constant properties.
     pub tagged: bool,
     /// Session token verification: the API serves its signing keys.
     pub auth: bool,
@@ -54,7 +55,7 @@ impl<'a> Crate<'a> {
         let shared_modules: BTreeSet<&str> =
             webhooks.iter().flat_map(|w| w.shared.values()).map(|&id| api.ty(id).module.as_str()).collect();
         let gates = Gates::plan(api, &groups, &shared_modules, webhooks.is_some());
-        let tagged = |a: &Api| a.types.iter().any(|t| matches!(t.kind, TypeKind::Tagged { .. }));
+        let tagged = |a: &Api| a.types.iter().any(|t| t.kind.picks_variants());
         let runtime = Runtime {
             client: !api.operations.is_empty(),
             pagination: api.operations.iter().any(|op| op.pagination.is_some()),

@@ -192,3 +192,36 @@ fn encoding_leaves_only_unreserved_characters() {
     assert_eq!(segment("a/b?c#d e%f+g&h=i"), "a%2Fb%3Fc%23d%20e%25f%2Bg%26h%3Di");
     assert_eq!(segment("é"), "%C3%A9");
 }
+
+#[tokio::test]
+async fn a_value_outside_its_range_is_refused_and_one_inside_is_not() {
+    static OP: Operation = Operation { id: "List", method: Method::GET, path: "/list", auth: true };
+    // Nothing listens on port 1: a call that is not refused fails to connect, once.
+    let client = Client::builder("sk_test_key").base_url("http://127.0.0.1:1").build().unwrap();
+    let once = RequestOptions::default().retry_policy(RetryPolicy { max_attempts: 1, ..RetryPolicy::default() });
+    let refusal = async |check: &dyn Fn(&mut Call)| {
+        let mut call = Call::new(client.clone(), &OP, "/list".to_owned(), once.clone());
+        check(&mut call);
+        match call.send_empty().await {
+            Err(Error::Config(message)) => Some(message),
+            Err(Error::Transport(_)) => None,
+            other => panic!("{other:?}"),
+        }
+    };
+    assert_eq!(refusal(&|call| call.check_range("limit", Some(&1_i64), 1..=500)).await, None);
+    assert_eq!(refusal(&|call| call.check_range("limit", Some(&500_i64), 1..=500)).await, None);
+    assert_eq!(refusal(&|call| call.check_range::<i64>("limit", None, 1..=500)).await, None);
+    assert_eq!(
+        refusal(&|call| call.check_range("limit", Some(&1000_i64), 1..=500)).await.as_deref(),
+        Some("List (GET /list): `limit` must be at least 1 and at most 500, not 1000")
+    );
+    assert_eq!(
+        refusal(&|call| call.check_range("offset", Some(&-1_i32), 0..)).await.as_deref(),
+        Some("List (GET /list): `offset` must be at least 0, not -1")
+    );
+    let open = (std::ops::Bound::Excluded(0.0), std::ops::Bound::Excluded(1.0));
+    assert_eq!(
+        refusal(&|call| call.check_range("ratio", Some(&1.0), open)).await.as_deref(),
+        Some("List (GET /list): `ratio` must be greater than 0 and less than 1, not 1")
+    );
+}

@@ -7,12 +7,17 @@
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateAdminPortalLinkTokenRequest {
+    /// Must match `^org_\w{27}$`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
+    /// Must be at least 1 character long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub it_contact_id: Option<String>,
+    /// Each item must be at least 1 character long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
+    /// Must be from 1 to 86400.
+    ///
     /// The server uses `3600` when this is not sent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub seconds_until_expiration: Option<i64>,
@@ -33,11 +38,17 @@ crate::decode::object! {
 #[non_exhaustive]
 pub struct CreateAdminPortalLinkTokenResponse {
     pub object: String,
+    /// Must match `^aplt_[0-9A-Fa-f]{32}$`.
     pub id: String,
     /// The origin-level admin_portal_link this token was issued for.
+    ///
+    /// Must match `^apl_\w{27}$`.
     pub admin_portal_link_id: String,
+    /// Must match `^ins_\w{27}$`.
     pub instance_id: String,
     /// Optional. Present only when the link is scoped to an existing org.
+    ///
+    /// Must match `^org_\w{27}$`.
     ///
     /// Always present, but may be `null`.
     pub organization_id: Option<String>,
@@ -118,11 +129,17 @@ crate::decode::object! {
 #[non_exhaustive]
 pub struct RevokeAdminPortalLinkTokenResponse {
     pub object: String,
+    /// Must match `^aplt_[0-9A-Fa-f]{32}$`.
     pub id: String,
     /// The origin-level admin_portal_link this token was issued for.
+    ///
+    /// Must match `^apl_\w{27}$`.
     pub admin_portal_link_id: String,
+    /// Must match `^ins_\w{27}$`.
     pub instance_id: String,
     /// Optional. Present only when the link is scoped to an existing org.
+    ///
+    /// Must match `^org_\w{27}$`.
     ///
     /// Always present, but may be `null`.
     pub organization_id: Option<String>,

@@ -50,7 +50,7 @@ pub struct GetApiKeysResponse {
 
 crate::decode::object! {
     GetApiKeysResponse {
-        data: required "data",
+        data: empty "data",
         total_count: required "total_count",
     }
 }
@@ -74,10 +74,14 @@ impl GetApiKeysResponse {
 #[non_exhaustive]
 pub struct ApiKey {
     pub object: String,
+    /// Must match `^ak_[0-9A-Fa-f]{32}$`.
     pub id: String,
+    /// Must be at least 3 characters long.
     pub r#type: String,
+    /// Must match `^(user|org|mch)_\w{27}$`.
     pub subject: String,
     pub name: String,
+    /// Must be at most 255 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Always present, but may be `null`.
@@ -91,6 +95,8 @@ pub struct ApiKey {
     ///
     /// Always present, but may be `null`.
     pub expiration: Option<f64>,
+    /// Must match `^user_\w{27}$`.
+    ///
     /// Always present, but may be `null`.
     pub created_by: Option<String>,
     /// The timestamp for when the API key was last used, in milliseconds
@@ -112,7 +118,7 @@ crate::decode::object! {
         name: required "name",
         description: optional "description",
         claims: optional "claims",
-        scopes: required "scopes",
+        scopes: empty "scopes",
         revoked: required "revoked",
         revocation_reason: optional "revocation_reason",
         expired: required "expired",
@@ -139,20 +145,27 @@ impl ApiKey {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateApiKeyRequest {
+    /// Must be from 3 to 25 characters long.
+    ///
     /// The server uses `"api_key"` when this is not sent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
+    /// Must be at least 3 characters long and match `^(\S(.*\S)?)?$`.
     pub name: String,
+    /// Must be at most 255 characters long.
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub description: crate::Nullable<String>,
+    /// Must match `^(user|org|mch|scim)_\w{27}$`.
     pub subject: String,
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub claims: crate::Nullable<serde_json::Value>,
     /// The server uses `[]` when this is not sent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
+    /// Must match `^user_\w{27}$`.
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub created_by: crate::Nullable<String>,
+    /// Must be greater than 0.
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub seconds_until_expiration: crate::Nullable<f64>,
 }
@@ -191,10 +204,14 @@ crate::decode::object! {
 #[non_exhaustive]
 pub struct CreateApiKeyResponse {
     pub object: String,
+    /// Must match `^ak_[0-9A-Fa-f]{32}$`.
     pub id: String,
+    /// Must be at least 3 characters long.
     pub r#type: String,
+    /// Must match `^(user|org|mch)_\w{27}$`.
     pub subject: String,
     pub name: String,
+    /// Must be at most 255 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Always present, but may be `null`.
@@ -209,6 +226,8 @@ pub struct CreateApiKeyResponse {
     ///
     /// Always present, but may be `null`.
     pub expiration: Option<f64>,
+    /// Must match `^user_\w{27}$`.
+    ///
     /// Always present, but may be `null`.
     pub created_by: Option<String>,
     /// The timestamp for when the API key was last used, in milliseconds
@@ -230,7 +249,7 @@ crate::decode::object! {
         name: required "name",
         description: optional "description",
         claims: optional "claims",
-        scopes: required "scopes",
+        scopes: empty "scopes",
         secret: required "secret",
         revoked: required "revoked",
         revocation_reason: optional "revocation_reason",
@@ -290,10 +309,13 @@ pub struct UpdateApiKeyRequest {
     pub claims: crate::Nullable<serde_json::Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
+    /// Must be at most 255 characters long.
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub description: crate::Nullable<String>,
+    /// Must match `^(user|org|mch|scim)_\w{27}$`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
+    /// Must be greater than 0.
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub seconds_until_expiration: crate::Nullable<f64>,
 }

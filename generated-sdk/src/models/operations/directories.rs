@@ -55,14 +55,20 @@ pub struct CreateDirectoryRequestGroupRoleMappingsItem {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scim_group_id: Option<String>,
     /// Optional display name for the group.
+    ///
+    /// Must be at most 255 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub directory_group_display_name: Option<String>,
     /// The legacy name for `directory_group_display_name`. Send either one, or both with the same value; sending both with different values is rejected.
+    ///
+    /// Must be at most 255 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scim_group_display_name: Option<String>,
     /// The organization role ID to assign to members of the group.
     pub role_id: String,
     /// The precedence for this mapping. If omitted, precedence is assigned by array order.
+    ///
+    /// Must be at least 1.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub precedence: Option<i64>,
 }
@@ -149,7 +155,7 @@ impl ReplaceDirectoryGroupRoleMappingsRequest {
 
 crate::decode::object! {
     ReplaceDirectoryGroupRoleMappingsRequest {
-        mappings: required "mappings",
+        mappings: empty "mappings",
     }
 }
 
@@ -203,6 +209,8 @@ pub struct CreateDirectoryGroupRoleMappingRequest {
     /// The precedence for this mapping. Lower values take priority when a user belongs
     /// to multiple mapped groups. If omitted, the mapping is appended with the
     /// next-highest precedence.
+    ///
+    /// Must be at least 1.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub precedence: Option<i64>,
 }

@@ -14,6 +14,8 @@ pub struct CreateEnterpriseConnectionRequest {
     /// The identity provider (e.g. saml_custom, oidc_custom, oidc_github_enterprise, oidc_gitlab)
     pub provider: CreateEnterpriseConnectionRequestProvider,
     /// Domains associated with the enterprise connection (required; at least one). Values are normalized to lowercase. Each domain must be a valid fully qualified domain name.
+    ///
+    /// Must have at least 1 item.
     pub domains: Vec<String>,
     /// Organization ID when the connection is linked to an organization
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
@@ -63,7 +65,7 @@ crate::decode::object! {
     CreateEnterpriseConnectionRequest {
         name: required "name",
         provider: required "provider",
-        domains: required "domains",
+        domains: empty "domains",
         organization_id: nullable "organization_id",
         allow_organization_account_linking: nullable "allow_organization_account_linking",
         active: nullable "active",
@@ -250,8 +252,12 @@ crate::decode::object! {
 #[non_exhaustive]
 pub struct CreateEnterpriseConnectionRequestCustomAttributesItem {
     /// Display name for the custom attribute
+    ///
+    /// Must be at least 1 character long.
     pub name: String,
     /// Key used to store the attribute in the user's metadata
+    ///
+    /// Must be at least 1 character long and match `^[^_][A-Za-z0-9_-]*$`.
     pub key: String,
     /// Path to extract the attribute value from SSO claims
     #[serde(skip_serializing_if = "Option::is_none")]

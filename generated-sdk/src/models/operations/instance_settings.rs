@@ -146,6 +146,8 @@ crate::decode::object! {
 #[non_exhaustive]
 pub struct UpdateInstanceCommunicationRequest {
     /// ISO 3166-1 alpha-2 country codes to block for SMS delivery. Whole-list replacement. Codes must be uppercase, 2-letter, and unique within the array.
+    ///
+    /// Must have at most 250 items. Each item must match `^[A-Z]{2}$`.
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub blocked_country_codes: crate::Nullable<Vec<String>>,
 }

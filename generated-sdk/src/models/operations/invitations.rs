@@ -30,6 +30,8 @@ pub struct CreateInvitationRequest {
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub ignore_existing: crate::Nullable<bool>,
     /// The number of days the invitation will be valid for. By default, the invitation expires after 30 days.
+    ///
+    /// Must be from 1 to 365.
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub expires_in_days: crate::Nullable<i64>,
     /// The slug of the email template to use for the invitation email.
@@ -129,6 +131,8 @@ pub struct CreateBulkInvitationsRequestItem {
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub ignore_existing: crate::Nullable<bool>,
     /// The number of days the invitation will be valid for. By default, the invitation expires after 30 days.
+    ///
+    /// Must be from 1 to 365.
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub expires_in_days: crate::Nullable<i64>,
     /// The slug of the email template to use for the invitation email.

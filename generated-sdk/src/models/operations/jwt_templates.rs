@@ -13,9 +13,13 @@ pub struct CreateJwtTemplateRequest {
     /// JWT template claims in JSON format
     pub claims: serde_json::Value,
     /// JWT lifetime
+    ///
+    /// Must be from 30 to 315360000.
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub lifetime: crate::Nullable<i64>,
     /// JWT allowed clock skew
+    ///
+    /// Must be from 0 to 300.
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub allowed_clock_skew: crate::Nullable<i64>,
     /// Whether a custom signing key/algorithm is also provided for this template

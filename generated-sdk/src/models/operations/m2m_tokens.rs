@@ -12,7 +12,7 @@ pub struct GetM2mTokensResponse {
 
 crate::decode::object! {
     GetM2mTokensResponse {
-        m2m_tokens: required "m2m_tokens",
+        m2m_tokens: empty "m2m_tokens",
         total_count: required "total_count",
     }
 }
@@ -35,10 +35,14 @@ impl GetM2mTokensResponse {
 #[non_exhaustive]
 pub struct M2mToken {
     pub object: String,
+    /// Must match `^mt_[0-9A-Fa-f]{32}$`.
     pub id: String,
+    /// Must match `^mch_\w{27}$`.
     pub subject: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub claims: Option<serde_json::Value>,
+    /// Each item must match `^mch_\w{27}$`.
+    ///
     /// Defaults to `[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
@@ -95,6 +99,7 @@ pub struct CreateM2mTokenRequest {
     /// The server uses `"opaque"` when this is not sent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token_format: Option<CreateM2mTokenRequestTokenFormat>,
+    /// Must be greater than 0.
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub seconds_until_expiration: crate::Nullable<f64>,
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
@@ -106,6 +111,8 @@ pub struct CreateM2mTokenRequest {
     /// Must be strictly less than the effective token lifetime — that is, `seconds_until_expiration` when provided, or the machine's default TTL otherwise. A value greater than or equal to the lifetime is rejected with a 400, since no freshly-minted token would ever satisfy the requirement.
     ///
     /// Only applies to opaque-format tokens (`token_format` defaults to `opaque`). JWT-format tokens are stateless and are never deduplicated.
+    ///
+    /// Must be at least 0.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub min_remaining_ttl_seconds: Option<i64>,
 }
@@ -161,10 +168,14 @@ crate::decode::open_enum!(CreateM2mTokenRequestTokenFormat);
 #[non_exhaustive]
 pub struct CreateM2mTokenResponse {
     pub object: String,
+    /// Must match `^mt_[0-9A-Fa-f]{32}$`.
     pub id: String,
+    /// Must match `^mch_\w{27}$`.
     pub subject: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub claims: Option<serde_json::Value>,
+    /// Each item must match `^mch_\w{27}$`.
+    ///
     /// Defaults to `[]`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,

@@ -7,11 +7,17 @@
 #[non_exhaustive]
 pub struct CreateMachineRequest {
     /// The name of the machine
+    ///
+    /// Must be from 1 to 255 characters long.
     pub name: String,
     /// Array of machine IDs that this machine will have access to. Maximum of 150 scopes per machine.
+    ///
+    /// Must have at most 150 items.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scoped_machines: Option<Vec<String>>,
     /// The default time-to-live (TTL) in seconds for tokens created by this machine. Must be at least 1 second.
+    ///
+    /// Must be from 1 to 315360000.
     ///
     /// The server uses `3600` when this is not sent.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -42,9 +48,13 @@ crate::decode::object! {
 #[non_exhaustive]
 pub struct UpdateMachineRequest {
     /// The name of the machine
+    ///
+    /// Must be from 1 to 255 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The default time-to-live (TTL) in seconds for tokens created by this machine. Must be at least 1 second.
+    ///
+    /// Must be from 1 to 315360000.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub default_token_ttl: Option<i64>,
 }
@@ -64,6 +74,8 @@ pub struct RotateMachineSecretKeyRequest {
     /// The time in seconds that the previous secret key will remain valid after rotation.
     /// This ensures a graceful transition period for updating applications with the new secret key.
     /// Set to 0 to immediately expire the previous key. Maximum value is 8 hours (28800 seconds).
+    ///
+    /// Must be from 0 to 28800.
     pub previous_token_ttl: i64,
 }
 

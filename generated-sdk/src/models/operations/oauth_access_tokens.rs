@@ -25,14 +25,22 @@ crate::decode::object! {
 
 /// Returned by
 /// [`OAuthAccessTokensApi::verify_oauth_access_token`](crate::api::OAuthAccessTokensApi::verify_oauth_access_token).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum VerifyOAuthAccessTokenResponse {
+    /// `object`: `clerk_idp_oauth_access_token`
     Token(VerifyOAuthAccessTokenResponseToken),
     Inactive(VerifyOAuthAccessTokenResponseInactive),
     /// A shape this version of the SDK does not know, kept as sent.
     Unknown(serde_json::Value),
+}
+
+crate::tagged::by_constants! {
+    VerifyOAuthAccessTokenResponse {
+        Token ["object" = "clerk_idp_oauth_access_token"],
+        Inactive [],
+    }
 }
 
 #[cfg(feature = "testing")]
@@ -52,8 +60,10 @@ impl VerifyOAuthAccessTokenResponse {
 #[non_exhaustive]
 pub struct VerifyOAuthAccessTokenResponseToken {
     pub object: String,
+    /// Must match `^oat_[0-9A-Fa-f]{32}$`.
     pub id: String,
     pub client_id: String,
+    /// Must match `^user_\w{27}$`.
     pub subject: String,
     pub scopes: Vec<String>,
     pub revoked: bool,
@@ -72,7 +82,7 @@ crate::decode::object! {
         id: required "id",
         client_id: required "client_id",
         subject: required "subject",
-        scopes: required "scopes",
+        scopes: empty "scopes",
         revoked: required "revoked",
         revocation_reason: optional "revocation_reason",
         expired: required "expired",

@@ -14,10 +14,14 @@ pub struct CreateOAuthApplicationRequest {
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub redirect_uris: crate::Nullable<Vec<String>>,
     /// The callback URL of the new OAuth application
+    ///
+    /// Must be at most 1024 characters long.
     #[deprecated]
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub callback_url: crate::Nullable<String>,
     /// Define the allowed scopes for the new OAuth applications that dictate the user payload of the OAuth user info endpoint. Available scopes are `profile`, `email`, `public_metadata`, `private_metadata`. Provide the requested scopes as a string, separated by spaces.
+    ///
+    /// Must be at most 1024 characters long.
     ///
     /// The server uses `"profile email"` when this is not sent.
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
@@ -81,10 +85,14 @@ pub struct UpdateOAuthApplicationRequest {
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub redirect_uris: crate::Nullable<Vec<String>>,
     /// The new callback URL of the OAuth application
+    ///
+    /// Must be at most 1024 characters long.
     #[deprecated]
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub callback_url: crate::Nullable<String>,
     /// Define the allowed scopes for the new OAuth applications that dictate the user payload of the OAuth user info endpoint. Available scopes are `profile`, `email`, `public_metadata`, `private_metadata`. Provide the requested scopes as a string, separated by spaces.
+    ///
+    /// Must be at most 1024 characters long.
     ///
     /// The server uses `"profile email"` when this is not sent.
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]

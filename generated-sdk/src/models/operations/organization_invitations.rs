@@ -29,6 +29,8 @@ pub struct CreateOrganizationInvitationRequest {
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub redirect_url: crate::Nullable<String>,
     /// The number of days the invitation will be valid for. By default, the invitation has a 30 days expire.
+    ///
+    /// Must be from 1 to 365.
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub expires_in_days: crate::Nullable<i64>,
     /// Optional flag which denotes whether an email invitation should be sent to the given email address.

@@ -27,6 +27,8 @@ pub struct CreateOrganizationRequest {
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub slug: crate::Nullable<String>,
     /// The maximum number of memberships allowed for this organization
+    ///
+    /// Must be at least 0.
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub max_allowed_memberships: crate::Nullable<i64>,
     /// A custom date/time denoting _when_ the organization was created, specified in RFC3339 format (e.g. `2012-10-20T07:15:20.902Z`).
@@ -80,6 +82,8 @@ pub struct UpdateOrganizationRequest {
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub slug: crate::Nullable<String>,
     /// The maximum number of memberships allowed for this organization
+    ///
+    /// Must be at least 0.
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub max_allowed_memberships: crate::Nullable<i64>,
     /// If true, an admin can delete this organization with the Frontend API.

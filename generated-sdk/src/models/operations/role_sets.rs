@@ -60,7 +60,7 @@ crate::decode::object! {
         default_role_key: required "default_role_key",
         creator_role_key: required "creator_role_key",
         r#type: optional "type",
-        roles: required "roles",
+        roles: empty "roles",
     }
 }
 
@@ -198,7 +198,7 @@ impl AddRolesToRoleSetRequest {
 
 crate::decode::object! {
     AddRolesToRoleSetRequest {
-        role_keys: required "role_keys",
+        role_keys: empty "role_keys",
         default_role_key: optional "default_role_key",
         creator_role_key: optional "creator_role_key",
     }

@@ -53,11 +53,15 @@ pub struct CreateScimDirectoryRequestGroupRoleMappingsItem {
     /// The SCIM group ID from the identity provider.
     pub scim_group_id: String,
     /// Optional display name for the SCIM group.
+    ///
+    /// Must be at most 255 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scim_group_display_name: Option<String>,
     /// The organization role ID to assign to members of the SCIM group.
     pub role_id: String,
     /// The precedence for this mapping. If omitted, precedence is assigned by array order.
+    ///
+    /// Must be at least 1.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub precedence: Option<i64>,
 }
@@ -140,7 +144,7 @@ impl ReplaceScimGroupRoleMappingsRequest {
 
 crate::decode::object! {
     ReplaceScimGroupRoleMappingsRequest {
-        mappings: required "mappings",
+        mappings: empty "mappings",
     }
 }
 
@@ -184,6 +188,8 @@ pub struct CreateScimGroupRoleMappingRequest {
     /// The precedence for this mapping. Lower values take priority when a user belongs
     /// to multiple mapped groups. If omitted, the mapping is appended with the
     /// next-highest precedence.
+    ///
+    /// Must be at least 1.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub precedence: Option<i64>,
 }

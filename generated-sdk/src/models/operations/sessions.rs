@@ -184,6 +184,8 @@ crate::decode::open_enum!(RefreshSessionRequestFormat);
 #[non_exhaustive]
 pub struct CreateSessionTokenRequest {
     /// Use this parameter to override the default session token lifetime.
+    ///
+    /// Must be from 30 to 315360000.
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub expires_in_seconds: crate::Nullable<i64>,
 }
@@ -226,6 +228,8 @@ impl CreateSessionTokenResponse {
 #[non_exhaustive]
 pub struct CreateSessionTokenFromTemplateRequest {
     /// Use this parameter to override the JWT lifetime.
+    ///
+    /// Must be from 30 to 315360000.
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub expires_in_seconds: crate::Nullable<i64>,
 }

@@ -16,6 +16,8 @@ pub struct CreateSignInTokenRequest {
     /// Optional parameter to specify the life duration of the sign in token in seconds.
     /// By default, the duration is 30 days.
     ///
+    /// Must be at least 1.
+    ///
     /// The server uses `2592000` when this is not sent.
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub expires_in_seconds: crate::Nullable<i64>,

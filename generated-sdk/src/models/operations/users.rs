@@ -338,6 +338,8 @@ crate::decode::object! {
 #[non_exhaustive]
 pub struct UsersBanRequest {
     /// Array of user IDs to ban
+    ///
+    /// Must have from 1 to 50 items.
     pub user_ids: Vec<String>,
 }
 
@@ -352,7 +354,7 @@ impl UsersBanRequest {
 
 crate::decode::object! {
     UsersBanRequest {
-        user_ids: required "user_ids",
+        user_ids: empty "user_ids",
     }
 }
 
@@ -361,6 +363,8 @@ crate::decode::object! {
 #[non_exhaustive]
 pub struct UsersUnbanRequest {
     /// Array of user IDs to unban
+    ///
+    /// Must have from 1 to 50 items.
     pub user_ids: Vec<String>,
 }
 
@@ -375,7 +379,7 @@ impl UsersUnbanRequest {
 
 crate::decode::object! {
     UsersUnbanRequest {
-        user_ids: required "user_ids",
+        user_ids: empty "user_ids",
     }
 }
 

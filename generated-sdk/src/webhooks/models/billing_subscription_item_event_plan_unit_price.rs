@@ -21,6 +21,6 @@ crate::decode::object! {
     BillingSubscriptionItemEventPlanUnitPrice {
         name: required "name",
         block_size: required "block_size",
-        tiers: required "tiers",
+        tiers: empty "tiers",
     }
 }

@@ -58,7 +58,7 @@ crate::decode::object! {
         body: optional "body",
         body_plain: optional "body_plain",
         status: optional "status",
-        data: required "data",
+        data: empty "data",
         delivered_by_clerk: required "delivered_by_clerk",
     }
 }

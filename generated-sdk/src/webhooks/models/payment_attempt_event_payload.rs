@@ -81,7 +81,7 @@ crate::decode::object! {
         payer: required "payer",
         totals: required "totals",
         payment_source: required "payment_source",
-        subscription_items: required "subscription_items",
+        subscription_items: empty "subscription_items",
     }
 }
 

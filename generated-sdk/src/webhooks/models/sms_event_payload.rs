@@ -48,7 +48,7 @@ crate::decode::object! {
         user_id: optional "user_id",
         message: required "message",
         status: required "status",
-        data: required "data",
+        data: empty "data",
         delivered_by_clerk: required "delivered_by_clerk",
         created_at_ms: optional "created_at_ms",
     }

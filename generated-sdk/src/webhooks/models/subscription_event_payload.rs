@@ -70,7 +70,7 @@ crate::decode::object! {
         payer_id: required "payer_id",
         payer: required "payer",
         payment_source_id: optional "payment_source_id",
-        items: required "items",
+        items: empty "items",
     }
 }
 

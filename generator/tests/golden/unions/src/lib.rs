@@ -19,6 +19,7 @@ mod client;
 mod decode;
 mod error;
 mod file;
+mod list;
 mod nullable;
 
 #[cfg_attr(
@@ -33,8 +34,6 @@ mod nullable;
 mod request;
 mod response;
 mod retry;
-
-#[cfg(feature = "full")]
 mod tagged;
 
 #[cfg(feature = "webhook-verification")]
@@ -45,6 +44,7 @@ pub use nullable::Nullable;
 pub mod api;
 pub use client::{Client, ClientBuilder, SecretKey};
 pub use error::{ApiError, Error, ErrorDetail, OptionalExt, Result};
+pub use list::List;
 pub use request::{Pending, RequestOptions, WithResponse};
 
 /// The HTTP status type of [`Error::status`] and [`ApiError::status`].

@@ -45,6 +45,8 @@ pub struct AddReaction {
 
 impl AddReaction {
     /// Sets `count` in the request body.
+    ///
+    /// Must be at least 0.
     pub fn count(mut self, count: i32) -> Self {
         self.body.count = Some(count);
         self

@@ -7,6 +7,7 @@
 #[non_exhaustive]
 pub struct Reaction {
     pub emoji: ReactionEmoji,
+    /// Must be at least 0.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i32>,
 }

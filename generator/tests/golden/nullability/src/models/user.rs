@@ -38,8 +38,22 @@ pub struct User {
     /// Defaults to `10`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Required, and read as empty when absent.
+    pub public_metadata: serde_json::Map<String, serde_json::Value>,
+    /// Required, and read as empty when absent.
+    pub passkeys: Vec<String>,
+    /// Required, and read as its default when absent.
+    ///
+    /// Defaults to `false`.
+    pub locked: bool,
+    /// Required, and read as its default when absent.
+    ///
+    /// Defaults to `"member"`.
+    pub role: String,
+    /// Required, and read as its default when absent.
+    ///
+    /// Defaults to `-1`.
+    pub page_size: i32,
 }
 
 crate::decode::object! {
@@ -55,6 +69,10 @@ crate::decode::object! {
         organization: optional "organization",
         #[deprecated] profile_image_url: optional "profile_image_url",
         limit: optional "limit",
-        public_metadata: optional "public_metadata",
+        public_metadata: empty "public_metadata",
+        passkeys: empty "passkeys",
+        locked: or(false) "locked",
+        role: or("member") "role",
+        page_size: or(-1i32) "page_size",
     }
 }

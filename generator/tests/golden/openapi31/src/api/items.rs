@@ -76,6 +76,8 @@ pub struct ListItems {
 }
 
 impl ListItems {
+    /// Must be greater than 0.
+    /// A value out of range ends the call with an error before any request.
     pub fn min_price(mut self, min_price: f64) -> Self {
         self.min_price = Some(min_price);
         self
@@ -94,6 +96,11 @@ impl ListItems {
             &LIST_ITEMS,
             "/items".to_owned(),
             self.options,
+        );
+        call.check_range(
+            "min_price",
+            self.min_price.as_ref(),
+            (std::ops::Bound::Excluded(0.0), std::ops::Bound::Unbounded),
         );
         call.query("min_price", self.min_price.as_ref());
         call.send_json()

@@ -13,6 +13,7 @@ use crate::models::Owner;
 pub struct Item {
     pub id: String,
     pub kind: String,
+    /// Must be greater than 0 and less than 1000.
     pub price: f64,
     /// A note
     #[serde(skip_serializing_if = "crate::Nullable::is_unset")]

@@ -18,6 +18,14 @@ pub enum EventData {
 impl super::WebhookEvent {
     /// The payload typed by the event type; an unknown event type gives
     /// [`EventData::Unknown`], never an error.
+    ///
+    /// A payload has the shape of the webhooks version its endpoint was set up with,
+    /// which cannot be asked for per event. It decodes as leniently as responses do: a
+    /// missing list, map or object reads as empty and a missing field with a default
+    /// takes it. When it still does not match its type, the error names the failing
+    /// field, and [`data`](super::WebhookEvent::data) keeps the payload as sent, to read
+    /// as JSON or decode into a type of your own with
+    /// [`data_as`](super::WebhookEvent::data_as).
     pub fn typed_data(&self) -> Result<EventData, crate::DecodeError> {
         Ok(
             match self.event_type.as_str() {

@@ -25,6 +25,8 @@ impl<'c> UsersApi<'c> {
             limit: None,
             order_by: None,
             status: None,
+            offset: None,
+            starting_after: None,
         }
     }
 
@@ -76,9 +78,14 @@ pub struct GetUserList {
     limit: Option<i64>,
     order_by: Option<String>,
     status: Option<models::GetUserListStatus>,
+    offset: Option<i64>,
+    starting_after: Option<String>,
 }
 
 impl GetUserList {
+    /// Must be from 1 to 500.
+    /// A value out of range ends the call with an error before any request.
+    ///
     /// The server uses `10` when this is not set.
     pub fn limit(mut self, limit: i64) -> Self {
         self.limit = Some(limit);
@@ -96,6 +103,21 @@ impl GetUserList {
         self
     }
 
+    /// Must be at least 0.
+    /// A value out of range ends the call with an error before any request.
+    pub fn offset(mut self, offset: i64) -> Self {
+        self.offset = Some(offset);
+        self
+    }
+
+    /// Walks by cursor.
+    ///
+    /// With a non-zero `offset` beside it, the call ends with an error before any request.
+    pub fn starting_after(mut self, starting_after: impl Into<String>) -> Self {
+        self.starting_after = Some(starting_after.into());
+        self
+    }
+
     /// Per-call settings: timeout, retry policy, extra headers.
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
@@ -110,10 +132,46 @@ impl GetUserList {
             "/users".to_owned(),
             self.options,
         );
+        call.check_range("limit", self.limit.as_ref(), 1..=500);
         call.query("limit", self.limit.as_ref());
         call.query("order_by", self.order_by.as_ref());
         call.query("status", self.status.as_ref());
+        call.check_range("offset", self.offset.as_ref(), 0..);
+        call.query("offset", self.offset.as_ref());
+        call.query("starting_after", self.starting_after.as_ref());
+        if self.starting_after.is_some() && self.offset.is_some_and(|offset| offset != 0)
+        {
+            call.refuse("`starting_after` cannot be combined with a non-zero `offset`");
+        }
         call.send_json()
+    }
+
+    /// Every item across pages, fetched lazily: the first page as this request asks
+    /// for it, each next one starting after the last item before it; the limit set on
+    /// this request is the page size.
+    pub fn paginate(
+        self,
+    ) -> impl futures_util::Stream<
+        Item = Result<models::UserListItem, crate::Error>,
+    > + 'static {
+        let page_size = self.limit.unwrap_or(10);
+        let cursor = |item: &models::UserListItem| item.id.clone();
+        crate::pagination::by_cursor(
+            self,
+            page_size,
+            cursor,
+            |mut request: Self, after: Option<String>| async move {
+                if after.is_some() {
+                    request.starting_after = after;
+                    request.offset = None;
+                }
+                let page = request.send().await?;
+                Ok(crate::pagination::Page {
+                    items: page,
+                    total: None,
+                })
+            },
+        )
     }
 }
 

@@ -9,7 +9,9 @@ use crate::models::TreeNode;
 #[non_exhaustive]
 pub struct Pet {
     pub id: String,
+    /// Must be at most 40 characters long.
     pub name: String,
+    /// Must be at most 40 characters long.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -11,7 +11,7 @@ pub struct Jwks {
 
 crate::decode::object! {
     Jwks {
-        keys: required "keys",
+        keys: empty "keys",
     }
 }
 

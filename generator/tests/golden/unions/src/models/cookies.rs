@@ -13,6 +13,6 @@ pub struct Cookies {
 crate::decode::object! {
     Cookies {
         object: required "object",
-        cookies: required "cookies",
+        cookies: empty "cookies",
     }
 }

@@ -43,10 +43,10 @@ impl<'de> serde::Deserialize<'de> for EmailAddressVerification {
                 Ok(
                     match crate::tagged::tag(&value, "object") {
                         Some("verification_otp") => {
-                            Self::Otp(serde_json::from_value(value)?)
+                            Self::Otp(crate::tagged::variant(&value)?)
                         }
                         Some("verification_admin") => {
-                            Self::VerificationAdmin(serde_json::from_value(value)?)
+                            Self::VerificationAdmin(crate::tagged::variant(&value)?)
                         }
                         _ => Self::Unknown(value),
                     },

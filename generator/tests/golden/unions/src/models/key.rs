@@ -3,15 +3,25 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 /// The spec's `Key` schema, which no request, success response or webhook event uses.
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum Key {
+    /// `kty`: `RSA`
     Variant1(KeyVariant1),
+    /// `kty`: `OKP`
     Variant2(KeyVariant2),
     String(String),
     /// A shape this version of the SDK does not know, kept as sent.
     Unknown(serde_json::Value),
+}
+
+crate::tagged::by_constants! {
+    Key {
+        Variant1 ["kty" = "RSA"],
+        Variant2 ["kty" = "OKP"],
+        String [],
+    }
 }
 
 /// The payload of [`Key::Variant1`](crate::models::Key::Variant1).

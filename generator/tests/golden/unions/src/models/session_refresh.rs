@@ -26,8 +26,8 @@ impl<'de> serde::Deserialize<'de> for SessionRefresh {
             |value| {
                 Ok(
                     match crate::tagged::tag(&value, "object") {
-                        Some("token") => Self::Token(serde_json::from_value(value)?),
-                        Some("cookies") => Self::Cookies(serde_json::from_value(value)?),
+                        Some("token") => Self::Token(crate::tagged::variant(&value)?),
+                        Some("cookies") => Self::Cookies(crate::tagged::variant(&value)?),
                         _ => Self::Unknown(value),
                     },
                 )

@@ -41,10 +41,10 @@ impl<'de> serde::Deserialize<'de> for Web3WalletVerification {
                 Ok(
                     match crate::tagged::tag(&value, "object") {
                         Some("verification_web3") => {
-                            Self::VerificationWeb3(serde_json::from_value(value)?)
+                            Self::VerificationWeb3(crate::tagged::variant(&value)?)
                         }
                         Some("verification_admin") => {
-                            Self::VerificationAdmin(serde_json::from_value(value)?)
+                            Self::VerificationAdmin(crate::tagged::variant(&value)?)
                         }
                         _ => Self::Unknown(value),
                     },

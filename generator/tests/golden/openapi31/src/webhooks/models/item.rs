@@ -11,6 +11,7 @@ use crate::webhooks::models::{ItemSize, ItemUnit, Owner};
 pub struct Item {
     pub id: String,
     pub kind: String,
+    /// Must be greater than 0 and less than 1000.
     pub price: f64,
     /// A note
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -4,14 +4,22 @@
 
 /// Returned by
 /// [`OAuthAccessTokensApi::verify_oauth_access_token`](crate::api::OAuthAccessTokensApi::verify_oauth_access_token).
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(untagged)]
 #[non_exhaustive]
 pub enum VerifyOAuthAccessTokenResponse {
+    /// `object`: `clerk_idp_oauth_access_token`
     Variant1(VerifyOAuthAccessTokenResponseVariant1),
     Variant2(VerifyOAuthAccessTokenResponseVariant2),
     /// A shape this version of the SDK does not know, kept as sent.
     Unknown(serde_json::Value),
+}
+
+crate::tagged::by_constants! {
+    VerifyOAuthAccessTokenResponse {
+        Variant1 ["object" = "clerk_idp_oauth_access_token"],
+        Variant2 [],
+    }
 }
 
 /// The payload of
