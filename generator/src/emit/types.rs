@@ -863,6 +863,7 @@ mod tests {
             deprecated: false,
             default: None,
             boxed,
+            constraints: Default::default(),
         };
         let value = ident("x");
         let shown = |f: &Field| {
