@@ -6,7 +6,7 @@ use clerk_sdk::models::{UpdateUserMetadataRequest, UpdateUserRequest};
 use clerk_sdk::{Client, Nullable};
 use futures_util::TryStreamExt;
 use serde_json::{Value, json};
-use wiremock::matchers::{method, query_param};
+use wiremock::matchers::{method, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 fn user_json(id: &str) -> Value {
@@ -141,12 +141,12 @@ async fn a_returned_stream_is_static_and_runs_on_another_task() {
     let server = MockServer::start().await;
     let page = json!([user_json("user_1"), user_json("user_2")]);
     Mock::given(method("GET"))
-        .and(query_param("offset", "0"))
+        .and(query_param_is_missing("starting_after"))
         .respond_with(ResponseTemplate::new(200).set_body_json(page))
         .mount(&server)
         .await;
     Mock::given(method("GET"))
-        .and(query_param("offset", "2"))
+        .and(query_param("starting_after", "user_2"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!([user_json("user_3")])))
         .mount(&server)
         .await;
