@@ -1,5 +1,5 @@
 //! Property tests of untrusted input: arbitrary bytes and header values fed to webhook
-//! verification and to the decoding of large response types (envelope pages and unions
+//! verification, to session token verification and to the decoding of large response types (envelope pages and unions
 //! picked by constants too) never panic. Test builds have overflow checks on, so an
 //! overflow is a failure here. Each property runs a fixed number of cases from a fixed
 //! seed, and prints how many.
@@ -144,4 +144,44 @@ fn decoding_arbitrary_and_damaged_bodies_never_panics() {
     check("damaged key sets", 300, mutated(JWKS.to_owned()), |bytes| decode_all(&bytes));
     let brackets = vec(prop_oneof![Just(b'['), Just(b'{'), Just(b']'), Just(b'}'), Just(b'"'), Just(b',')], 0..6000);
     check("bracket soup", 100, brackets, |bytes| decode_all(&bytes));
+}
+
+/// Session tokens, damaged or made up, and request headers of arbitrary bytes, fed to a
+/// verifier that trusts the test key: each is accepted or refused, never a panic.
+#[cfg(feature = "testing")]
+#[test]
+fn token_verification_of_arbitrary_and_damaged_tokens_never_panics() {
+    use base64::Engine as _;
+    use clerk_sdk::auth::{Accepts, VerifyOptions};
+    use clerk_sdk::testing::{self, SessionToken};
+
+    let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    let verifier = testing::verifier(VerifyOptions::default());
+    let token = SessionToken::new("user_1").sign();
+    let now = SystemTime::now();
+    let b64 = |bytes: Vec<u8>| base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
+    let parts = (vec(any::<u8>(), 0..96), vec(any::<u8>(), 0..96), vec(any::<u8>(), 0..96));
+    let tokens = prop_oneof![
+        mutated(token).prop_map(|bytes| String::from_utf8_lossy(&bytes).into_owned()),
+        any::<String>(),
+        parts.prop_map(move |(h, c, s)| format!("{}.{}.{}", b64(h), b64(c), b64(s))),
+    ];
+    check("session tokens", 1000, tokens, |token| {
+        runtime.block_on(async {
+            let _ = verifier.verify_at(&token, now).await;
+            let _ = verifier.authenticate_token(&token, Accepts::SESSION).await;
+        });
+    });
+    let header = || vec(any::<u8>(), 0..96);
+    check("authorization and cookie headers", 1000, (header(), header()), |(authorization, cookie)| {
+        let mut headers = HeaderMap::new();
+        for (name, value) in [("authorization", authorization), ("cookie", cookie)] {
+            if let Ok(value) = HeaderValue::from_bytes(&value) {
+                headers.insert(name, value);
+            }
+        }
+        runtime.block_on(async {
+            let _ = verifier.authenticate_headers(&headers, Accepts::SESSION).await;
+        });
+    });
 }

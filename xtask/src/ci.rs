@@ -42,6 +42,23 @@ pub fn test(root: &Path) -> Result {
                 &[("CLERK_SPECS_DIR", specs), ("CLERK_WEBHOOKS_JSON", webhooks)],
             )
         }),
+        // Run again, uncaptured, for their case counts (a few seconds; already built).
+        ("property tests, with their case counts", &|| {
+            cargo(
+                &[
+                    "test",
+                    "--workspace",
+                    "--features",
+                    "clerk-sdk/axum,clerk-sdk/testing",
+                    "--quiet",
+                    "--test",
+                    "robustness",
+                    "--",
+                    "--nocapture",
+                ],
+                &[],
+            )
+        }),
         ("docs", &|| cargo(&["doc", "--workspace", "--no-deps", "--quiet"], &[("RUSTDOCFLAGS", "-D warnings")])),
         ("every spec and golden fixture compiles", &|| spec_check::check_all(root)),
         ("every operation against Prism", &|| prism::run(root)),
