@@ -144,13 +144,11 @@ impl RevokeActorToken {
 
     /// Sends `POST /actor_tokens/{actor_token_id}/revoke`.
     pub fn send(self) -> crate::Pending<models::ActorToken> {
+        let actor_token_id = crate::request::segment(&self.actor_token_id);
         let call = Call::new(
             self.client,
             &REVOKE_ACTOR_TOKEN,
-            format!(
-                "/actor_tokens/{}/revoke", crate ::request::segment(& self
-                .actor_token_id)
-            ),
+            format!("/actor_tokens/{actor_token_id}/revoke"),
             self.options,
         );
         call.send_json()

@@ -173,13 +173,13 @@ impl RevokeAdminPortalLinkToken {
 
     /// Sends `POST /admin_portal_link_tokens/{adminPortalLinkTokenID}/revoke`.
     pub fn send(self) -> crate::Pending<models::RevokeAdminPortalLinkTokenResponse> {
+        let admin_portal_link_token_id = crate::request::segment(
+            &self.admin_portal_link_token_id,
+        );
         let mut call = Call::new(
             self.client,
             &REVOKE_ADMIN_PORTAL_LINK_TOKEN,
-            format!(
-                "/admin_portal_link_tokens/{}/revoke", crate ::request::segment(& self
-                .admin_portal_link_token_id)
-            ),
+            format!("/admin_portal_link_tokens/{admin_portal_link_token_id}/revoke"),
             self.options,
         );
         call.json(&self.body);

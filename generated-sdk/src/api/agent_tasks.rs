@@ -145,12 +145,11 @@ impl RevokeAgentTask {
 
     /// Sends `POST /agents/tasks/{agent_task_id}/revoke`.
     pub fn send(self) -> crate::Pending<models::AgentTask> {
+        let agent_task_id = crate::request::segment(&self.agent_task_id);
         let call = Call::new(
             self.client,
             &REVOKE_AGENT_TASK,
-            format!(
-                "/agents/tasks/{}/revoke", crate ::request::segment(& self.agent_task_id)
-            ),
+            format!("/agents/tasks/{agent_task_id}/revoke"),
             self.options,
         );
         call.send_json()

@@ -294,13 +294,11 @@ impl DeleteAllowlistIdentifier {
 
     /// Sends `DELETE /allowlist_identifiers/{identifier_id}`.
     pub fn send(self) -> crate::Pending<models::DeletedObject> {
+        let identifier_id = crate::request::segment(&self.identifier_id);
         let call = Call::new(
             self.client,
             &DELETE_ALLOWLIST_IDENTIFIER,
-            format!(
-                "/allowlist_identifiers/{}", crate ::request::segment(& self
-                .identifier_id)
-            ),
+            format!("/allowlist_identifiers/{identifier_id}"),
             self.options,
         );
         call.send_json()
@@ -414,13 +412,11 @@ impl DeleteBlocklistIdentifier {
 
     /// Sends `DELETE /blocklist_identifiers/{identifier_id}`.
     pub fn send(self) -> crate::Pending<models::DeletedObject> {
+        let identifier_id = crate::request::segment(&self.identifier_id);
         let call = Call::new(
             self.client,
             &DELETE_BLOCKLIST_IDENTIFIER,
-            format!(
-                "/blocklist_identifiers/{}", crate ::request::segment(& self
-                .identifier_id)
-            ),
+            format!("/blocklist_identifiers/{identifier_id}"),
             self.options,
         );
         call.send_json()

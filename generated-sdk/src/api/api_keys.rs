@@ -389,10 +389,11 @@ impl GetApiKey {
 
     /// Sends `GET /api_keys/{apiKeyID}`.
     pub fn send(self) -> crate::Pending<models::ApiKey> {
+        let api_key_id = crate::request::segment(&self.api_key_id);
         let call = Call::new(
             self.client,
             &GET_API_KEY,
-            format!("/api_keys/{}", crate ::request::segment(& self.api_key_id)),
+            format!("/api_keys/{api_key_id}"),
             self.options,
         );
         call.send_json()
@@ -426,10 +427,11 @@ impl DeleteApiKey {
 
     /// Sends `DELETE /api_keys/{apiKeyID}`.
     pub fn send(self) -> crate::Pending<models::DeleteApiKeyResponse> {
+        let api_key_id = crate::request::segment(&self.api_key_id);
         let call = Call::new(
             self.client,
             &DELETE_API_KEY,
-            format!("/api_keys/{}", crate ::request::segment(& self.api_key_id)),
+            format!("/api_keys/{api_key_id}"),
             self.options,
         );
         call.send_json()
@@ -529,10 +531,11 @@ impl UpdateApiKey {
 
     /// Sends `PATCH /api_keys/{apiKeyID}`.
     pub fn send(self) -> crate::Pending<models::ApiKey> {
+        let api_key_id = crate::request::segment(&self.api_key_id);
         let mut call = Call::new(
             self.client,
             &UPDATE_API_KEY,
-            format!("/api_keys/{}", crate ::request::segment(& self.api_key_id)),
+            format!("/api_keys/{api_key_id}"),
             self.options,
         );
         call.json(&self.body);
@@ -567,10 +570,11 @@ impl GetApiKeySecret {
 
     /// Sends `GET /api_keys/{apiKeyID}/secret`.
     pub fn send(self) -> crate::Pending<models::GetApiKeySecretResponse> {
+        let api_key_id = crate::request::segment(&self.api_key_id);
         let call = Call::new(
             self.client,
             &GET_API_KEY_SECRET,
-            format!("/api_keys/{}/secret", crate ::request::segment(& self.api_key_id)),
+            format!("/api_keys/{api_key_id}/secret"),
             self.options,
         );
         call.send_json()
@@ -623,10 +627,11 @@ impl RevokeApiKey {
 
     /// Sends `POST /api_keys/{apiKeyID}/revoke`.
     pub fn send(self) -> crate::Pending<models::ApiKey> {
+        let api_key_id = crate::request::segment(&self.api_key_id);
         let mut call = Call::new(
             self.client,
             &REVOKE_API_KEY,
-            format!("/api_keys/{}/revoke", crate ::request::segment(& self.api_key_id)),
+            format!("/api_keys/{api_key_id}/revoke"),
             self.options,
         );
         call.json(&self.body);

@@ -732,13 +732,11 @@ impl CancelCommerceSubscriptionItem {
 
     /// Sends `DELETE /billing/subscription_items/{subscription_item_id}`.
     pub fn send(self) -> crate::Pending<models::CommerceSubscriptionItem> {
+        let subscription_item_id = crate::request::segment(&self.subscription_item_id);
         let mut call = Call::new(
             self.client,
             &CANCEL_COMMERCE_SUBSCRIPTION_ITEM,
-            format!(
-                "/billing/subscription_items/{}", crate ::request::segment(& self
-                .subscription_item_id)
-            ),
+            format!("/billing/subscription_items/{subscription_item_id}"),
             self.options,
         );
         call.query("end_now", self.end_now.as_ref());
@@ -782,12 +780,12 @@ impl ExtendBillingSubscriptionItemFreeTrial {
 
     /// Sends `POST /billing/subscription_items/{subscription_item_id}/extend_free_trial`.
     pub fn send(self) -> crate::Pending<models::BillingSubscriptionItemResponse> {
+        let subscription_item_id = crate::request::segment(&self.subscription_item_id);
         let mut call = Call::new(
             self.client,
             &EXTEND_BILLING_SUBSCRIPTION_ITEM_FREE_TRIAL,
             format!(
-                "/billing/subscription_items/{}/extend_free_trial", crate
-                ::request::segment(& self.subscription_item_id)
+                "/billing/subscription_items/{subscription_item_id}/extend_free_trial"
             ),
             self.options,
         );
@@ -832,12 +830,12 @@ impl CreateBillingPriceTransition {
 
     /// Sends `POST /billing/subscription_items/{subscription_item_id}/price_transition`.
     pub fn send(self) -> crate::Pending<models::CommercePriceTransitionResponse> {
+        let subscription_item_id = crate::request::segment(&self.subscription_item_id);
         let mut call = Call::new(
             self.client,
             &CREATE_BILLING_PRICE_TRANSITION,
             format!(
-                "/billing/subscription_items/{}/price_transition", crate
-                ::request::segment(& self.subscription_item_id)
+                "/billing/subscription_items/{subscription_item_id}/price_transition"
             ),
             self.options,
         );
@@ -882,13 +880,11 @@ impl ApplyBillingSubscriptionItemDiscount {
 
     /// Sends `POST /billing/subscription_items/{subscription_item_id}/discounts`.
     pub fn send(self) -> crate::Pending<models::CommerceDiscountRedemptionResponse> {
+        let subscription_item_id = crate::request::segment(&self.subscription_item_id);
         let mut call = Call::new(
             self.client,
             &APPLY_BILLING_SUBSCRIPTION_ITEM_DISCOUNT,
-            format!(
-                "/billing/subscription_items/{}/discounts", crate ::request::segment(&
-                self.subscription_item_id)
-            ),
+            format!("/billing/subscription_items/{subscription_item_id}/discounts"),
             self.options,
         );
         call.json(&self.body);
@@ -926,12 +922,13 @@ impl RemoveBillingSubscriptionItemDiscount {
 
     /// Sends `DELETE /billing/subscription_items/{subscription_item_id}/discounts/{discount_id}`.
     pub fn send(self) -> crate::Pending<models::CommerceDiscountRedemptionResponse> {
+        let subscription_item_id = crate::request::segment(&self.subscription_item_id);
+        let discount_id = crate::request::segment(&self.discount_id);
         let call = Call::new(
             self.client,
             &REMOVE_BILLING_SUBSCRIPTION_ITEM_DISCOUNT,
             format!(
-                "/billing/subscription_items/{}/discounts/{}", crate ::request::segment(&
-                self.subscription_item_id), crate ::request::segment(& self.discount_id)
+                "/billing/subscription_items/{subscription_item_id}/discounts/{discount_id}"
             ),
             self.options,
         );
@@ -1071,12 +1068,11 @@ impl GetBillingStatement {
 
     /// Sends `GET /billing/statements/{statementID}`.
     pub fn send(self) -> crate::Pending<models::BillingStatement> {
+        let statement_id = crate::request::segment(&self.statement_id);
         let call = Call::new(
             self.client,
             &GET_BILLING_STATEMENT,
-            format!(
-                "/billing/statements/{}", crate ::request::segment(& self.statement_id)
-            ),
+            format!("/billing/statements/{statement_id}"),
             self.options,
         );
         call.send_json()
@@ -1146,13 +1142,11 @@ impl GetBillingStatementPaymentAttempts {
 
     /// Sends `GET /billing/statements/{statementID}/payment_attempts`.
     pub fn send(self) -> crate::Pending<models::PaginatedBillingPaymentAttemptResponse> {
+        let statement_id = crate::request::segment(&self.statement_id);
         let mut call = Call::new(
             self.client,
             &GET_BILLING_STATEMENT_PAYMENT_ATTEMPTS,
-            format!(
-                "/billing/statements/{}/payment_attempts", crate ::request::segment(&
-                self.statement_id)
-            ),
+            format!("/billing/statements/{statement_id}/payment_attempts"),
             self.options,
         );
         call.query("paginated", self.paginated.as_ref());

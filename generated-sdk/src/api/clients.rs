@@ -236,10 +236,11 @@ impl GetClient {
 
     /// Sends `GET /clients/{client_id}`.
     pub fn send(self) -> crate::Pending<models::Client> {
+        let client_id = crate::request::segment(&self.client_id);
         let call = Call::new(
             self.client,
             &GET_CLIENT,
-            format!("/clients/{}", crate ::request::segment(& self.client_id)),
+            format!("/clients/{client_id}"),
             self.options,
         );
         call.send_json()

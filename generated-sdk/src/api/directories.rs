@@ -343,10 +343,11 @@ impl GetDirectory {
 
     /// Sends `GET /directories/{directory_id}`.
     pub fn send(self) -> crate::Pending<models::Directory> {
+        let directory_id = crate::request::segment(&self.directory_id);
         let call = Call::new(
             self.client,
             &GET_DIRECTORY,
-            format!("/directories/{}", crate ::request::segment(& self.directory_id)),
+            format!("/directories/{directory_id}"),
             self.options,
         );
         call.send_json()
@@ -380,10 +381,11 @@ impl DeleteDirectory {
 
     /// Sends `DELETE /directories/{directory_id}`.
     pub fn send(self) -> crate::Pending<models::DeletedObject> {
+        let directory_id = crate::request::segment(&self.directory_id);
         let call = Call::new(
             self.client,
             &DELETE_DIRECTORY,
-            format!("/directories/{}", crate ::request::segment(& self.directory_id)),
+            format!("/directories/{directory_id}"),
             self.options,
         );
         call.send_json()
@@ -463,10 +465,11 @@ impl UpdateDirectory {
 
     /// Sends `PATCH /directories/{directory_id}`.
     pub fn send(self) -> crate::Pending<models::Directory> {
+        let directory_id = crate::request::segment(&self.directory_id);
         let mut call = Call::new(
             self.client,
             &UPDATE_DIRECTORY,
-            format!("/directories/{}", crate ::request::segment(& self.directory_id)),
+            format!("/directories/{directory_id}"),
             self.options,
         );
         if let Some(body) = &self.body {
@@ -503,13 +506,11 @@ impl RotateDirectoryApiKey {
 
     /// Sends `POST /directories/{directory_id}/rotate_api_key`.
     pub fn send(self) -> crate::Pending<models::Directory> {
+        let directory_id = crate::request::segment(&self.directory_id);
         let call = Call::new(
             self.client,
             &ROTATE_DIRECTORY_API_KEY,
-            format!(
-                "/directories/{}/rotate_api_key", crate ::request::segment(& self
-                .directory_id)
-            ),
+            format!("/directories/{directory_id}/rotate_api_key"),
             self.options,
         );
         call.send_json()
@@ -543,13 +544,11 @@ impl ListDirectoryGroupRoleMappings {
 
     /// Sends `GET /directories/{directory_id}/group_role_mappings`.
     pub fn send(self) -> crate::Pending<models::DirectoryGroupRoleMappingList> {
+        let directory_id = crate::request::segment(&self.directory_id);
         let call = Call::new(
             self.client,
             &LIST_DIRECTORY_GROUP_ROLE_MAPPINGS,
-            format!(
-                "/directories/{}/group_role_mappings", crate ::request::segment(& self
-                .directory_id)
-            ),
+            format!("/directories/{directory_id}/group_role_mappings"),
             self.options,
         );
         call.send_json()
@@ -595,13 +594,11 @@ impl ReplaceDirectoryGroupRoleMappings {
 
     /// Sends `PUT /directories/{directory_id}/group_role_mappings`.
     pub fn send(self) -> crate::Pending<models::DirectoryGroupRoleMappingList> {
+        let directory_id = crate::request::segment(&self.directory_id);
         let mut call = Call::new(
             self.client,
             &REPLACE_DIRECTORY_GROUP_ROLE_MAPPINGS,
-            format!(
-                "/directories/{}/group_role_mappings", crate ::request::segment(& self
-                .directory_id)
-            ),
+            format!("/directories/{directory_id}/group_role_mappings"),
             self.options,
         );
         call.json(&self.body);
@@ -667,13 +664,11 @@ impl CreateDirectoryGroupRoleMapping {
 
     /// Sends `POST /directories/{directory_id}/group_role_mappings`.
     pub fn send(self) -> crate::Pending<models::DirectoryGroupRoleMapping> {
+        let directory_id = crate::request::segment(&self.directory_id);
         let mut call = Call::new(
             self.client,
             &CREATE_DIRECTORY_GROUP_ROLE_MAPPING,
-            format!(
-                "/directories/{}/group_role_mappings", crate ::request::segment(& self
-                .directory_id)
-            ),
+            format!("/directories/{directory_id}/group_role_mappings"),
             self.options,
         );
         call.json(&self.body);
@@ -711,13 +706,12 @@ impl DeleteDirectoryGroupRoleMapping {
 
     /// Sends `DELETE /directories/{directory_id}/group_role_mappings/{mapping_id}`.
     pub fn send(self) -> crate::Pending<models::DirectoryGroupRoleMappingDeleted> {
+        let directory_id = crate::request::segment(&self.directory_id);
+        let mapping_id = crate::request::segment(&self.mapping_id);
         let call = Call::new(
             self.client,
             &DELETE_DIRECTORY_GROUP_ROLE_MAPPING,
-            format!(
-                "/directories/{}/group_role_mappings/{}", crate ::request::segment(& self
-                .directory_id), crate ::request::segment(& self.mapping_id)
-            ),
+            format!("/directories/{directory_id}/group_role_mappings/{mapping_id}"),
             self.options,
         );
         call.send_json()

@@ -200,10 +200,11 @@ impl DeleteDomain {
 
     /// Sends `DELETE /domains/{domain_id}`.
     pub fn send(self) -> crate::Pending<models::DeletedObject> {
+        let domain_id = crate::request::segment(&self.domain_id);
         let call = Call::new(
             self.client,
             &DELETE_DOMAIN,
-            format!("/domains/{}", crate ::request::segment(& self.domain_id)),
+            format!("/domains/{domain_id}"),
             self.options,
         );
         call.send_json()
@@ -285,10 +286,11 @@ impl UpdateDomain {
 
     /// Sends `PATCH /domains/{domain_id}`.
     pub fn send(self) -> crate::Pending<models::Domain> {
+        let domain_id = crate::request::segment(&self.domain_id);
         let mut call = Call::new(
             self.client,
             &UPDATE_DOMAIN,
-            format!("/domains/{}", crate ::request::segment(& self.domain_id)),
+            format!("/domains/{domain_id}"),
             self.options,
         );
         call.json(&self.body);

@@ -280,12 +280,11 @@ impl GetEmailAddress {
 
     /// Sends `GET /email_addresses/{email_address_id}`.
     pub fn send(self) -> crate::Pending<models::EmailAddress> {
+        let email_address_id = crate::request::segment(&self.email_address_id);
         let call = Call::new(
             self.client,
             &GET_EMAIL_ADDRESS,
-            format!(
-                "/email_addresses/{}", crate ::request::segment(& self.email_address_id)
-            ),
+            format!("/email_addresses/{email_address_id}"),
             self.options,
         );
         call.send_json()
@@ -319,12 +318,11 @@ impl DeleteEmailAddress {
 
     /// Sends `DELETE /email_addresses/{email_address_id}`.
     pub fn send(self) -> crate::Pending<models::DeletedObject> {
+        let email_address_id = crate::request::segment(&self.email_address_id);
         let call = Call::new(
             self.client,
             &DELETE_EMAIL_ADDRESS,
-            format!(
-                "/email_addresses/{}", crate ::request::segment(& self.email_address_id)
-            ),
+            format!("/email_addresses/{email_address_id}"),
             self.options,
         );
         call.send_json()
@@ -410,12 +408,11 @@ impl UpdateEmailAddress {
 
     /// Sends `PATCH /email_addresses/{email_address_id}`.
     pub fn send(self) -> crate::Pending<models::EmailAddress> {
+        let email_address_id = crate::request::segment(&self.email_address_id);
         let mut call = Call::new(
             self.client,
             &UPDATE_EMAIL_ADDRESS,
-            format!(
-                "/email_addresses/{}", crate ::request::segment(& self.email_address_id)
-            ),
+            format!("/email_addresses/{email_address_id}"),
             self.options,
         );
         if let Some(body) = &self.body {
@@ -452,13 +449,11 @@ impl PrepareEmailAddressVerification {
 
     /// Sends `POST /email_addresses/{email_address_id}/prepare_verification`.
     pub fn send(self) -> crate::Pending<models::VerificationResponse> {
+        let email_address_id = crate::request::segment(&self.email_address_id);
         let call = Call::new(
             self.client,
             &PREPARE_EMAIL_ADDRESS_VERIFICATION,
-            format!(
-                "/email_addresses/{}/prepare_verification", crate ::request::segment(&
-                self.email_address_id)
-            ),
+            format!("/email_addresses/{email_address_id}/prepare_verification"),
             self.options,
         );
         call.send_json()
@@ -501,13 +496,11 @@ impl AttemptEmailAddressVerification {
 
     /// Sends `POST /email_addresses/{email_address_id}/attempt_verification`.
     pub fn send(self) -> crate::Pending<models::VerificationResponse> {
+        let email_address_id = crate::request::segment(&self.email_address_id);
         let mut call = Call::new(
             self.client,
             &ATTEMPT_EMAIL_ADDRESS_VERIFICATION,
-            format!(
-                "/email_addresses/{}/attempt_verification", crate ::request::segment(&
-                self.email_address_id)
-            ),
+            format!("/email_addresses/{email_address_id}/attempt_verification"),
             self.options,
         );
         call.json(&self.body);
@@ -594,10 +587,11 @@ impl ReplaceUserEmailAddress {
 
     /// Sends `PUT /users/{user_id}/email_address`.
     pub fn send(self) -> crate::Pending<models::EmailAddress> {
+        let user_id = crate::request::segment(&self.user_id);
         let mut call = Call::new(
             self.client,
             &REPLACE_USER_EMAIL_ADDRESS,
-            format!("/users/{}/email_address", crate ::request::segment(& self.user_id)),
+            format!("/users/{user_id}/email_address"),
             self.options,
         );
         call.json(&self.body);

@@ -201,13 +201,11 @@ impl GetTemplateList {
 
     /// Sends `GET /templates/{template_type}`.
     pub fn send(self) -> crate::Pending<List<models::Template>> {
+        let template_type = crate::request::segment(&self.template_type.to_string());
         let mut call = Call::new(
             self.client,
             &GET_TEMPLATE_LIST,
-            format!(
-                "/templates/{}", crate ::request::segment(& self.template_type
-                .to_string())
-            ),
+            format!("/templates/{template_type}"),
             self.options,
         );
         call.query("paginated", self.paginated.as_ref());
@@ -274,13 +272,12 @@ impl GetTemplate {
 
     /// Sends `GET /templates/{template_type}/{slug}`.
     pub fn send(self) -> crate::Pending<models::Template> {
+        let template_type = crate::request::segment(&self.template_type.to_string());
+        let slug = crate::request::segment(&self.slug);
         let call = Call::new(
             self.client,
             &GET_TEMPLATE,
-            format!(
-                "/templates/{}/{}", crate ::request::segment(& self.template_type
-                .to_string()), crate ::request::segment(& self.slug)
-            ),
+            format!("/templates/{template_type}/{slug}"),
             self.options,
         );
         call.send_json()
@@ -398,13 +395,12 @@ impl UpsertTemplate {
 
     /// Sends `PUT /templates/{template_type}/{slug}`.
     pub fn send(self) -> crate::Pending<models::Template> {
+        let template_type = crate::request::segment(&self.template_type.to_string());
+        let slug = crate::request::segment(&self.slug);
         let mut call = Call::new(
             self.client,
             &UPSERT_TEMPLATE,
-            format!(
-                "/templates/{}/{}", crate ::request::segment(& self.template_type
-                .to_string()), crate ::request::segment(& self.slug)
-            ),
+            format!("/templates/{template_type}/{slug}"),
             self.options,
         );
         if let Some(body) = &self.body {
@@ -442,13 +438,12 @@ impl RevertTemplate {
 
     /// Sends `POST /templates/{template_type}/{slug}/revert`.
     pub fn send(self) -> crate::Pending<models::Template> {
+        let template_type = crate::request::segment(&self.template_type.to_string());
+        let slug = crate::request::segment(&self.slug);
         let call = Call::new(
             self.client,
             &REVERT_TEMPLATE,
-            format!(
-                "/templates/{}/{}/revert", crate ::request::segment(& self.template_type
-                .to_string()), crate ::request::segment(& self.slug)
-            ),
+            format!("/templates/{template_type}/{slug}/revert"),
             self.options,
         );
         call.send_json()
@@ -534,13 +529,12 @@ impl PreviewTemplate {
 
     /// Sends `POST /templates/{template_type}/{slug}/preview`.
     pub fn send(self) -> crate::Pending<serde_json::Map<String, serde_json::Value>> {
+        let template_type = crate::request::segment(&self.template_type);
+        let slug = crate::request::segment(&self.slug);
         let mut call = Call::new(
             self.client,
             &PREVIEW_TEMPLATE,
-            format!(
-                "/templates/{}/{}/preview", crate ::request::segment(& self
-                .template_type), crate ::request::segment(& self.slug)
-            ),
+            format!("/templates/{template_type}/{slug}/preview"),
             self.options,
         );
         if let Some(body) = &self.body {
@@ -593,13 +587,12 @@ impl ToggleTemplateDelivery {
 
     /// Sends `POST /templates/{template_type}/{slug}/toggle_delivery`.
     pub fn send(self) -> crate::Pending<models::Template> {
+        let template_type = crate::request::segment(&self.template_type.to_string());
+        let slug = crate::request::segment(&self.slug);
         let mut call = Call::new(
             self.client,
             &TOGGLE_TEMPLATE_DELIVERY,
-            format!(
-                "/templates/{}/{}/toggle_delivery", crate ::request::segment(& self
-                .template_type.to_string()), crate ::request::segment(& self.slug)
-            ),
+            format!("/templates/{template_type}/{slug}/toggle_delivery"),
             self.options,
         );
         if let Some(body) = &self.body {

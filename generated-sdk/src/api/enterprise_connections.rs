@@ -401,13 +401,13 @@ impl GetEnterpriseConnection {
 
     /// Sends `GET /enterprise_connections/{enterprise_connection_id}`.
     pub fn send(self) -> crate::Pending<models::EnterpriseConnection> {
+        let enterprise_connection_id = crate::request::segment(
+            &self.enterprise_connection_id,
+        );
         let call = Call::new(
             self.client,
             &GET_ENTERPRISE_CONNECTION,
-            format!(
-                "/enterprise_connections/{}", crate ::request::segment(& self
-                .enterprise_connection_id)
-            ),
+            format!("/enterprise_connections/{enterprise_connection_id}"),
             self.options,
         );
         call.send_json()
@@ -441,13 +441,13 @@ impl DeleteEnterpriseConnection {
 
     /// Sends `DELETE /enterprise_connections/{enterprise_connection_id}`.
     pub fn send(self) -> crate::Pending<models::DeletedObject> {
+        let enterprise_connection_id = crate::request::segment(
+            &self.enterprise_connection_id,
+        );
         let call = Call::new(
             self.client,
             &DELETE_ENTERPRISE_CONNECTION,
-            format!(
-                "/enterprise_connections/{}", crate ::request::segment(& self
-                .enterprise_connection_id)
-            ),
+            format!("/enterprise_connections/{enterprise_connection_id}"),
             self.options,
         );
         call.send_json()
@@ -640,13 +640,13 @@ impl UpdateEnterpriseConnection {
 
     /// Sends `PATCH /enterprise_connections/{enterprise_connection_id}`.
     pub fn send(self) -> crate::Pending<models::EnterpriseConnection> {
+        let enterprise_connection_id = crate::request::segment(
+            &self.enterprise_connection_id,
+        );
         let mut call = Call::new(
             self.client,
             &UPDATE_ENTERPRISE_CONNECTION,
-            format!(
-                "/enterprise_connections/{}", crate ::request::segment(& self
-                .enterprise_connection_id)
-            ),
+            format!("/enterprise_connections/{enterprise_connection_id}"),
             self.options,
         );
         call.json(&self.body);
@@ -720,13 +720,13 @@ impl ListEnterpriseConnectionTestRuns {
 
     /// Sends `GET /enterprise_connections/{enterprise_connection_id}/test_runs`.
     pub fn send(self) -> crate::Pending<models::EnterpriseConnectionTestRuns> {
+        let enterprise_connection_id = crate::request::segment(
+            &self.enterprise_connection_id,
+        );
         let mut call = Call::new(
             self.client,
             &LIST_ENTERPRISE_CONNECTION_TEST_RUNS,
-            format!(
-                "/enterprise_connections/{}/test_runs", crate ::request::segment(& self
-                .enterprise_connection_id)
-            ),
+            format!("/enterprise_connections/{enterprise_connection_id}/test_runs"),
             self.options,
         );
         call.query_list("status", self.status.as_ref(), true);
@@ -791,13 +791,13 @@ impl CreateEnterpriseConnectionTestRun {
 
     /// Sends `POST /enterprise_connections/{enterprise_connection_id}/test_runs`.
     pub fn send(self) -> crate::Pending<models::EnterpriseConnectionTestRunResponse> {
+        let enterprise_connection_id = crate::request::segment(
+            &self.enterprise_connection_id,
+        );
         let call = Call::new(
             self.client,
             &CREATE_ENTERPRISE_CONNECTION_TEST_RUN,
-            format!(
-                "/enterprise_connections/{}/test_runs", crate ::request::segment(& self
-                .enterprise_connection_id)
-            ),
+            format!("/enterprise_connections/{enterprise_connection_id}/test_runs"),
             self.options,
         );
         call.send_json()

@@ -412,12 +412,11 @@ impl RevokeInvitation {
 
     /// Sends `POST /invitations/{invitation_id}/revoke`.
     pub fn send(self) -> crate::Pending<models::InvitationRevoked> {
+        let invitation_id = crate::request::segment(&self.invitation_id);
         let call = Call::new(
             self.client,
             &REVOKE_INVITATION,
-            format!(
-                "/invitations/{}/revoke", crate ::request::segment(& self.invitation_id)
-            ),
+            format!("/invitations/{invitation_id}/revoke"),
             self.options,
         );
         call.send_json()

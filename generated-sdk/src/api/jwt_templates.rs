@@ -327,10 +327,11 @@ impl GetJwtTemplate {
 
     /// Sends `GET /jwt_templates/{template_id}`.
     pub fn send(self) -> crate::Pending<models::JwtTemplate> {
+        let template_id = crate::request::segment(&self.template_id);
         let call = Call::new(
             self.client,
             &GET_JWT_TEMPLATE,
-            format!("/jwt_templates/{}", crate ::request::segment(& self.template_id)),
+            format!("/jwt_templates/{template_id}"),
             self.options,
         );
         call.send_json()
@@ -364,10 +365,11 @@ impl DeleteJwtTemplate {
 
     /// Sends `DELETE /jwt_templates/{template_id}`.
     pub fn send(self) -> crate::Pending<models::DeletedObject> {
+        let template_id = crate::request::segment(&self.template_id);
         let call = Call::new(
             self.client,
             &DELETE_JWT_TEMPLATE,
-            format!("/jwt_templates/{}", crate ::request::segment(& self.template_id)),
+            format!("/jwt_templates/{template_id}"),
             self.options,
         );
         call.send_json()
@@ -466,10 +468,11 @@ impl UpdateJwtTemplate {
 
     /// Sends `PATCH /jwt_templates/{template_id}`.
     pub fn send(self) -> crate::Pending<models::JwtTemplate> {
+        let template_id = crate::request::segment(&self.template_id);
         let mut call = Call::new(
             self.client,
             &UPDATE_JWT_TEMPLATE,
-            format!("/jwt_templates/{}", crate ::request::segment(& self.template_id)),
+            format!("/jwt_templates/{template_id}"),
             self.options,
         );
         call.json(&self.body);

@@ -317,12 +317,11 @@ impl RevokeM2mToken {
 
     /// Sends `POST /m2m_tokens/{m2m_token_id}/revoke`.
     pub fn send(self) -> crate::Pending<models::M2mToken> {
+        let m2m_token_id = crate::request::segment(&self.m2m_token_id);
         let mut call = Call::new(
             self.client,
             &REVOKE_M2M_TOKEN,
-            format!(
-                "/m2m_tokens/{}/revoke", crate ::request::segment(& self.m2m_token_id)
-            ),
+            format!("/m2m_tokens/{m2m_token_id}/revoke"),
             self.options,
         );
         call.json(&self.body);

@@ -369,10 +369,11 @@ impl GetMachine {
 
     /// Sends `GET /machines/{machine_id}`.
     pub fn send(self) -> crate::Pending<models::Machine> {
+        let machine_id = crate::request::segment(&self.machine_id);
         let call = Call::new(
             self.client,
             &GET_MACHINE,
-            format!("/machines/{}", crate ::request::segment(& self.machine_id)),
+            format!("/machines/{machine_id}"),
             self.options,
         );
         call.send_json()
@@ -406,10 +407,11 @@ impl DeleteMachine {
 
     /// Sends `DELETE /machines/{machine_id}`.
     pub fn send(self) -> crate::Pending<models::MachineDeleted> {
+        let machine_id = crate::request::segment(&self.machine_id);
         let call = Call::new(
             self.client,
             &DELETE_MACHINE,
-            format!("/machines/{}", crate ::request::segment(& self.machine_id)),
+            format!("/machines/{machine_id}"),
             self.options,
         );
         call.send_json()
@@ -466,10 +468,11 @@ impl UpdateMachine {
 
     /// Sends `PATCH /machines/{machine_id}`.
     pub fn send(self) -> crate::Pending<models::Machine> {
+        let machine_id = crate::request::segment(&self.machine_id);
         let mut call = Call::new(
             self.client,
             &UPDATE_MACHINE,
-            format!("/machines/{}", crate ::request::segment(& self.machine_id)),
+            format!("/machines/{machine_id}"),
             self.options,
         );
         if let Some(body) = &self.body {
@@ -506,12 +509,11 @@ impl GetMachineSecretKey {
 
     /// Sends `GET /machines/{machine_id}/secret_key`.
     pub fn send(self) -> crate::Pending<models::MachineSecretKey> {
+        let machine_id = crate::request::segment(&self.machine_id);
         let call = Call::new(
             self.client,
             &GET_MACHINE_SECRET_KEY,
-            format!(
-                "/machines/{}/secret_key", crate ::request::segment(& self.machine_id)
-            ),
+            format!("/machines/{machine_id}/secret_key"),
             self.options,
         );
         call.send_json()
@@ -552,13 +554,11 @@ impl RotateMachineSecretKey {
 
     /// Sends `POST /machines/{machine_id}/secret_key/rotate`.
     pub fn send(self) -> crate::Pending<models::MachineSecretKey> {
+        let machine_id = crate::request::segment(&self.machine_id);
         let mut call = Call::new(
             self.client,
             &ROTATE_MACHINE_SECRET_KEY,
-            format!(
-                "/machines/{}/secret_key/rotate", crate ::request::segment(& self
-                .machine_id)
-            ),
+            format!("/machines/{machine_id}/secret_key/rotate"),
             self.options,
         );
         call.json(&self.body);
@@ -600,10 +600,11 @@ impl CreateMachineScope {
 
     /// Sends `POST /machines/{machine_id}/scopes`.
     pub fn send(self) -> crate::Pending<models::MachineScope> {
+        let machine_id = crate::request::segment(&self.machine_id);
         let mut call = Call::new(
             self.client,
             &CREATE_MACHINE_SCOPE,
-            format!("/machines/{}/scopes", crate ::request::segment(& self.machine_id)),
+            format!("/machines/{machine_id}/scopes"),
             self.options,
         );
         call.json(&self.body);
@@ -639,13 +640,12 @@ impl DeleteMachineScope {
 
     /// Sends `DELETE /machines/{machine_id}/scopes/{other_machine_id}`.
     pub fn send(self) -> crate::Pending<models::MachineScopeDeleted> {
+        let machine_id = crate::request::segment(&self.machine_id);
+        let other_machine_id = crate::request::segment(&self.other_machine_id);
         let call = Call::new(
             self.client,
             &DELETE_MACHINE_SCOPE,
-            format!(
-                "/machines/{}/scopes/{}", crate ::request::segment(& self.machine_id),
-                crate ::request::segment(& self.other_machine_id)
-            ),
+            format!("/machines/{machine_id}/scopes/{other_machine_id}"),
             self.options,
         );
         call.send_json()

@@ -441,13 +441,11 @@ impl GetOAuthApplication {
 
     /// Sends `GET /oauth_applications/{oauth_application_id}`.
     pub fn send(self) -> crate::Pending<models::OAuthApplication> {
+        let oauth_application_id = crate::request::segment(&self.oauth_application_id);
         let call = Call::new(
             self.client,
             &GET_OAUTH_APPLICATION,
-            format!(
-                "/oauth_applications/{}", crate ::request::segment(& self
-                .oauth_application_id)
-            ),
+            format!("/oauth_applications/{oauth_application_id}"),
             self.options,
         );
         call.send_json()
@@ -481,13 +479,11 @@ impl DeleteOAuthApplication {
 
     /// Sends `DELETE /oauth_applications/{oauth_application_id}`.
     pub fn send(self) -> crate::Pending<models::DeletedObject> {
+        let oauth_application_id = crate::request::segment(&self.oauth_application_id);
         let call = Call::new(
             self.client,
             &DELETE_OAUTH_APPLICATION,
-            format!(
-                "/oauth_applications/{}", crate ::request::segment(& self
-                .oauth_application_id)
-            ),
+            format!("/oauth_applications/{oauth_application_id}"),
             self.options,
         );
         call.send_json()
@@ -630,13 +626,11 @@ impl UpdateOAuthApplication {
 
     /// Sends `PATCH /oauth_applications/{oauth_application_id}`.
     pub fn send(self) -> crate::Pending<models::OAuthApplication> {
+        let oauth_application_id = crate::request::segment(&self.oauth_application_id);
         let mut call = Call::new(
             self.client,
             &UPDATE_OAUTH_APPLICATION,
-            format!(
-                "/oauth_applications/{}", crate ::request::segment(& self
-                .oauth_application_id)
-            ),
+            format!("/oauth_applications/{oauth_application_id}"),
             self.options,
         );
         call.json(&self.body);
@@ -684,13 +678,11 @@ impl UploadOAuthApplicationLogo {
 
     /// Sends `PUT /oauth_applications/{oauth_application_id}/logo`.
     pub fn send(self) -> crate::Pending<models::OAuthApplication> {
+        let oauth_application_id = crate::request::segment(&self.oauth_application_id);
         let mut call = Call::new(
             self.client,
             &UPLOAD_OAUTH_APPLICATION_LOGO,
-            format!(
-                "/oauth_applications/{}/logo", crate ::request::segment(& self
-                .oauth_application_id)
-            ),
+            format!("/oauth_applications/{oauth_application_id}/logo"),
             self.options,
         );
         call.text("uploader_user_id", self.body.uploader_user_id.as_ref());
@@ -726,13 +718,11 @@ impl RotateOAuthApplicationSecret {
 
     /// Sends `POST /oauth_applications/{oauth_application_id}/rotate_secret`.
     pub fn send(self) -> crate::Pending<models::OAuthApplicationWithSecret> {
+        let oauth_application_id = crate::request::segment(&self.oauth_application_id);
         let call = Call::new(
             self.client,
             &ROTATE_OAUTH_APPLICATION_SECRET,
-            format!(
-                "/oauth_applications/{}/rotate_secret", crate ::request::segment(& self
-                .oauth_application_id)
-            ),
+            format!("/oauth_applications/{oauth_application_id}/rotate_secret"),
             self.options,
         );
         call.send_json()
@@ -775,13 +765,11 @@ impl RevokeOAuthApplicationToken {
 
     /// Sends `POST /oauth_applications/{oauth_application_id}/revoke_token`.
     pub fn send(self) -> crate::Pending<()> {
+        let oauth_application_id = crate::request::segment(&self.oauth_application_id);
         let mut call = Call::new(
             self.client,
             &REVOKE_OAUTH_APPLICATION_TOKEN,
-            format!(
-                "/oauth_applications/{}/revoke_token", crate ::request::segment(& self
-                .oauth_application_id)
-            ),
+            format!("/oauth_applications/{oauth_application_id}/revoke_token"),
             self.options,
         );
         call.json(&self.body);

@@ -209,13 +209,11 @@ impl ListOrganizationDomains {
 
     /// Sends `GET /organizations/{organization_id}/domains`.
     pub fn send(self) -> crate::Pending<models::OrganizationDomains> {
+        let organization_id = crate::request::segment(&self.organization_id);
         let mut call = Call::new(
             self.client,
             &LIST_ORGANIZATION_DOMAINS,
-            format!(
-                "/organizations/{}/domains", crate ::request::segment(& self
-                .organization_id)
-            ),
+            format!("/organizations/{organization_id}/domains"),
             self.options,
         );
         call.query("verified", self.verified.as_ref());
@@ -310,13 +308,11 @@ impl CreateOrganizationDomain {
 
     /// Sends `POST /organizations/{organization_id}/domains`.
     pub fn send(self) -> crate::Pending<models::OrganizationDomain> {
+        let organization_id = crate::request::segment(&self.organization_id);
         let mut call = Call::new(
             self.client,
             &CREATE_ORGANIZATION_DOMAIN,
-            format!(
-                "/organizations/{}/domains", crate ::request::segment(& self
-                .organization_id)
-            ),
+            format!("/organizations/{organization_id}/domains"),
             self.options,
         );
         call.json(&self.body);
@@ -352,13 +348,12 @@ impl DeleteOrganizationDomain {
 
     /// Sends `DELETE /organizations/{organization_id}/domains/{domain_id}`.
     pub fn send(self) -> crate::Pending<models::DeletedObject> {
+        let organization_id = crate::request::segment(&self.organization_id);
+        let domain_id = crate::request::segment(&self.domain_id);
         let call = Call::new(
             self.client,
             &DELETE_ORGANIZATION_DOMAIN,
-            format!(
-                "/organizations/{}/domains/{}", crate ::request::segment(& self
-                .organization_id), crate ::request::segment(& self.domain_id)
-            ),
+            format!("/organizations/{organization_id}/domains/{domain_id}"),
             self.options,
         );
         call.send_json()
@@ -424,13 +419,12 @@ impl UpdateOrganizationDomain {
 
     /// Sends `PATCH /organizations/{organization_id}/domains/{domain_id}`.
     pub fn send(self) -> crate::Pending<models::OrganizationDomain> {
+        let organization_id = crate::request::segment(&self.organization_id);
+        let domain_id = crate::request::segment(&self.domain_id);
         let mut call = Call::new(
             self.client,
             &UPDATE_ORGANIZATION_DOMAIN,
-            format!(
-                "/organizations/{}/domains/{}", crate ::request::segment(& self
-                .organization_id), crate ::request::segment(& self.domain_id)
-            ),
+            format!("/organizations/{organization_id}/domains/{domain_id}"),
             self.options,
         );
         call.json(&self.body);
@@ -466,13 +460,13 @@ impl VerifyOrganizationDomainOwnership {
 
     /// Sends `POST /organizations/{organization_id}/domains/{domain_id}/verify_ownership`.
     pub fn send(self) -> crate::Pending<models::OrganizationDomain> {
+        let organization_id = crate::request::segment(&self.organization_id);
+        let domain_id = crate::request::segment(&self.domain_id);
         let call = Call::new(
             self.client,
             &VERIFY_ORGANIZATION_DOMAIN_OWNERSHIP,
             format!(
-                "/organizations/{}/domains/{}/verify_ownership", crate
-                ::request::segment(& self.organization_id), crate ::request::segment(&
-                self.domain_id)
+                "/organizations/{organization_id}/domains/{domain_id}/verify_ownership"
             ),
             self.options,
         );

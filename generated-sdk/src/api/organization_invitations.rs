@@ -410,13 +410,11 @@ impl ListOrganizationInvitations {
 
     /// Sends `GET /organizations/{organization_id}/invitations`.
     pub fn send(self) -> crate::Pending<models::OrganizationInvitations> {
+        let organization_id = crate::request::segment(&self.organization_id);
         let mut call = Call::new(
             self.client,
             &LIST_ORGANIZATION_INVITATIONS,
-            format!(
-                "/organizations/{}/invitations", crate ::request::segment(& self
-                .organization_id)
-            ),
+            format!("/organizations/{organization_id}/invitations"),
             self.options,
         );
         call.query("status", self.status.as_ref());
@@ -576,13 +574,11 @@ impl CreateOrganizationInvitation {
 
     /// Sends `POST /organizations/{organization_id}/invitations`.
     pub fn send(self) -> crate::Pending<models::OrganizationInvitation> {
+        let organization_id = crate::request::segment(&self.organization_id);
         let mut call = Call::new(
             self.client,
             &CREATE_ORGANIZATION_INVITATION,
-            format!(
-                "/organizations/{}/invitations", crate ::request::segment(& self
-                .organization_id)
-            ),
+            format!("/organizations/{organization_id}/invitations"),
             self.options,
         );
         call.json(&self.body);
@@ -620,13 +616,11 @@ impl CreateOrganizationInvitationBulk {
 
     /// Sends `POST /organizations/{organization_id}/invitations/bulk`.
     pub fn send(self) -> crate::Pending<models::OrganizationInvitations> {
+        let organization_id = crate::request::segment(&self.organization_id);
         let mut call = Call::new(
             self.client,
             &CREATE_ORGANIZATION_INVITATION_BULK,
-            format!(
-                "/organizations/{}/invitations/bulk", crate ::request::segment(& self
-                .organization_id)
-            ),
+            format!("/organizations/{organization_id}/invitations/bulk"),
             self.options,
         );
         call.json(&self.body);
@@ -690,13 +684,11 @@ impl ListPendingOrganizationInvitations {
 
     /// Sends `GET /organizations/{organization_id}/invitations/pending`.
     pub fn send(self) -> crate::Pending<models::OrganizationInvitations> {
+        let organization_id = crate::request::segment(&self.organization_id);
         let mut call = Call::new(
             self.client,
             &LIST_PENDING_ORGANIZATION_INVITATIONS,
-            format!(
-                "/organizations/{}/invitations/pending", crate ::request::segment(& self
-                .organization_id)
-            ),
+            format!("/organizations/{organization_id}/invitations/pending"),
             self.options,
         );
         call.check_range("limit", self.limit.as_ref(), 1..=500);
@@ -761,13 +753,12 @@ impl GetOrganizationInvitation {
 
     /// Sends `GET /organizations/{organization_id}/invitations/{invitation_id}`.
     pub fn send(self) -> crate::Pending<models::OrganizationInvitation> {
+        let organization_id = crate::request::segment(&self.organization_id);
+        let invitation_id = crate::request::segment(&self.invitation_id);
         let call = Call::new(
             self.client,
             &GET_ORGANIZATION_INVITATION,
-            format!(
-                "/organizations/{}/invitations/{}", crate ::request::segment(& self
-                .organization_id), crate ::request::segment(& self.invitation_id)
-            ),
+            format!("/organizations/{organization_id}/invitations/{invitation_id}"),
             self.options,
         );
         call.send_json()
@@ -824,12 +815,13 @@ impl RevokeOrganizationInvitation {
 
     /// Sends `POST /organizations/{organization_id}/invitations/{invitation_id}/revoke`.
     pub fn send(self) -> crate::Pending<models::OrganizationInvitation> {
+        let organization_id = crate::request::segment(&self.organization_id);
+        let invitation_id = crate::request::segment(&self.invitation_id);
         let mut call = Call::new(
             self.client,
             &REVOKE_ORGANIZATION_INVITATION,
             format!(
-                "/organizations/{}/invitations/{}/revoke", crate ::request::segment(&
-                self.organization_id), crate ::request::segment(& self.invitation_id)
+                "/organizations/{organization_id}/invitations/{invitation_id}/revoke"
             ),
             self.options,
         );

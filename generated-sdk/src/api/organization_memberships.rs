@@ -350,13 +350,11 @@ impl ListOrganizationMemberships {
 
     /// Sends `GET /organizations/{organization_id}/memberships`.
     pub fn send(self) -> crate::Pending<models::OrganizationMemberships> {
+        let organization_id = crate::request::segment(&self.organization_id);
         let mut call = Call::new(
             self.client,
             &LIST_ORGANIZATION_MEMBERSHIPS,
-            format!(
-                "/organizations/{}/memberships", crate ::request::segment(& self
-                .organization_id)
-            ),
+            format!("/organizations/{organization_id}/memberships"),
             self.options,
         );
         call.query("order_by", self.order_by.as_ref());
@@ -473,13 +471,11 @@ impl CreateOrganizationMembership {
 
     /// Sends `POST /organizations/{organization_id}/memberships`.
     pub fn send(self) -> crate::Pending<models::OrganizationMembership> {
+        let organization_id = crate::request::segment(&self.organization_id);
         let mut call = Call::new(
             self.client,
             &CREATE_ORGANIZATION_MEMBERSHIP,
-            format!(
-                "/organizations/{}/memberships", crate ::request::segment(& self
-                .organization_id)
-            ),
+            format!("/organizations/{organization_id}/memberships"),
             self.options,
         );
         call.json(&self.body);
@@ -517,13 +513,12 @@ impl DeleteOrganizationMembership {
 
     /// Sends `DELETE /organizations/{organization_id}/memberships/{user_id}`.
     pub fn send(self) -> crate::Pending<models::OrganizationMembership> {
+        let organization_id = crate::request::segment(&self.organization_id);
+        let user_id = crate::request::segment(&self.user_id);
         let call = Call::new(
             self.client,
             &DELETE_ORGANIZATION_MEMBERSHIP,
-            format!(
-                "/organizations/{}/memberships/{}", crate ::request::segment(& self
-                .organization_id), crate ::request::segment(& self.user_id)
-            ),
+            format!("/organizations/{organization_id}/memberships/{user_id}"),
             self.options,
         );
         call.send_json()
@@ -567,13 +562,12 @@ impl UpdateOrganizationMembership {
 
     /// Sends `PATCH /organizations/{organization_id}/memberships/{user_id}`.
     pub fn send(self) -> crate::Pending<models::OrganizationMembership> {
+        let organization_id = crate::request::segment(&self.organization_id);
+        let user_id = crate::request::segment(&self.user_id);
         let mut call = Call::new(
             self.client,
             &UPDATE_ORGANIZATION_MEMBERSHIP,
-            format!(
-                "/organizations/{}/memberships/{}", crate ::request::segment(& self
-                .organization_id), crate ::request::segment(& self.user_id)
-            ),
+            format!("/organizations/{organization_id}/memberships/{user_id}"),
             self.options,
         );
         call.json(&self.body);
@@ -643,13 +637,12 @@ impl UpdateOrganizationMembershipMetadata {
 
     /// Sends `PATCH /organizations/{organization_id}/memberships/{user_id}/metadata`.
     pub fn send(self) -> crate::Pending<models::OrganizationMembership> {
+        let organization_id = crate::request::segment(&self.organization_id);
+        let user_id = crate::request::segment(&self.user_id);
         let mut call = Call::new(
             self.client,
             &UPDATE_ORGANIZATION_MEMBERSHIP_METADATA,
-            format!(
-                "/organizations/{}/memberships/{}/metadata", crate ::request::segment(&
-                self.organization_id), crate ::request::segment(& self.user_id)
-            ),
+            format!("/organizations/{organization_id}/memberships/{user_id}/metadata"),
             self.options,
         );
         if let Some(body) = &self.body {

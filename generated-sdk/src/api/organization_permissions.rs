@@ -288,13 +288,11 @@ impl GetOrganizationPermission {
 
     /// Sends `GET /organization_permissions/{permission_id}`.
     pub fn send(self) -> crate::Pending<models::Permission> {
+        let permission_id = crate::request::segment(&self.permission_id);
         let call = Call::new(
             self.client,
             &GET_ORGANIZATION_PERMISSION,
-            format!(
-                "/organization_permissions/{}", crate ::request::segment(& self
-                .permission_id)
-            ),
+            format!("/organization_permissions/{permission_id}"),
             self.options,
         );
         call.send_json()
@@ -328,13 +326,11 @@ impl DeleteOrganizationPermission {
 
     /// Sends `DELETE /organization_permissions/{permission_id}`.
     pub fn send(self) -> crate::Pending<models::DeletedObject> {
+        let permission_id = crate::request::segment(&self.permission_id);
         let call = Call::new(
             self.client,
             &DELETE_ORGANIZATION_PERMISSION,
-            format!(
-                "/organization_permissions/{}", crate ::request::segment(& self
-                .permission_id)
-            ),
+            format!("/organization_permissions/{permission_id}"),
             self.options,
         );
         call.send_json()
@@ -393,13 +389,11 @@ impl UpdateOrganizationPermission {
 
     /// Sends `PATCH /organization_permissions/{permission_id}`.
     pub fn send(self) -> crate::Pending<models::Permission> {
+        let permission_id = crate::request::segment(&self.permission_id);
         let mut call = Call::new(
             self.client,
             &UPDATE_ORGANIZATION_PERMISSION,
-            format!(
-                "/organization_permissions/{}", crate ::request::segment(& self
-                .permission_id)
-            ),
+            format!("/organization_permissions/{permission_id}"),
             self.options,
         );
         call.json(&self.body);

@@ -374,13 +374,11 @@ impl GetOrganizationRole {
 
     /// Sends `GET /organization_roles/{organization_role_id}`.
     pub fn send(self) -> crate::Pending<models::Role> {
+        let organization_role_id = crate::request::segment(&self.organization_role_id);
         let call = Call::new(
             self.client,
             &GET_ORGANIZATION_ROLE,
-            format!(
-                "/organization_roles/{}", crate ::request::segment(& self
-                .organization_role_id)
-            ),
+            format!("/organization_roles/{organization_role_id}"),
             self.options,
         );
         call.send_json()
@@ -414,13 +412,11 @@ impl DeleteOrganizationRole {
 
     /// Sends `DELETE /organization_roles/{organization_role_id}`.
     pub fn send(self) -> crate::Pending<models::DeletedObject> {
+        let organization_role_id = crate::request::segment(&self.organization_role_id);
         let call = Call::new(
             self.client,
             &DELETE_ORGANIZATION_ROLE,
-            format!(
-                "/organization_roles/{}", crate ::request::segment(& self
-                .organization_role_id)
-            ),
+            format!("/organization_roles/{organization_role_id}"),
             self.options,
         );
         call.send_json()
@@ -514,13 +510,11 @@ impl UpdateOrganizationRole {
 
     /// Sends `PATCH /organization_roles/{organization_role_id}`.
     pub fn send(self) -> crate::Pending<models::Role> {
+        let organization_role_id = crate::request::segment(&self.organization_role_id);
         let mut call = Call::new(
             self.client,
             &UPDATE_ORGANIZATION_ROLE,
-            format!(
-                "/organization_roles/{}", crate ::request::segment(& self
-                .organization_role_id)
-            ),
+            format!("/organization_roles/{organization_role_id}"),
             self.options,
         );
         call.json(&self.body);
@@ -556,12 +550,13 @@ impl AssignPermissionToOrganizationRole {
 
     /// Sends `POST /organization_roles/{organization_role_id}/permissions/{permission_id}`.
     pub fn send(self) -> crate::Pending<models::Role> {
+        let organization_role_id = crate::request::segment(&self.organization_role_id);
+        let permission_id = crate::request::segment(&self.permission_id);
         let call = Call::new(
             self.client,
             &ASSIGN_PERMISSION_TO_ORGANIZATION_ROLE,
             format!(
-                "/organization_roles/{}/permissions/{}", crate ::request::segment(& self
-                .organization_role_id), crate ::request::segment(& self.permission_id)
+                "/organization_roles/{organization_role_id}/permissions/{permission_id}"
             ),
             self.options,
         );
@@ -597,12 +592,13 @@ impl RemovePermissionFromOrganizationRole {
 
     /// Sends `DELETE /organization_roles/{organization_role_id}/permissions/{permission_id}`.
     pub fn send(self) -> crate::Pending<models::Role> {
+        let organization_role_id = crate::request::segment(&self.organization_role_id);
+        let permission_id = crate::request::segment(&self.permission_id);
         let call = Call::new(
             self.client,
             &REMOVE_PERMISSION_FROM_ORGANIZATION_ROLE,
             format!(
-                "/organization_roles/{}/permissions/{}", crate ::request::segment(& self
-                .organization_role_id), crate ::request::segment(& self.permission_id)
+                "/organization_roles/{organization_role_id}/permissions/{permission_id}"
             ),
             self.options,
         );

@@ -615,12 +615,11 @@ impl GetOrganization {
 
     /// Sends `GET /organizations/{organization_id}`.
     pub fn send(self) -> crate::Pending<models::Organization> {
+        let organization_id = crate::request::segment(&self.organization_id);
         let mut call = Call::new(
             self.client,
             &GET_ORGANIZATION,
-            format!(
-                "/organizations/{}", crate ::request::segment(& self.organization_id)
-            ),
+            format!("/organizations/{organization_id}"),
             self.options,
         );
         call.query("include_members_count", self.include_members_count.as_ref());
@@ -659,12 +658,11 @@ impl DeleteOrganization {
 
     /// Sends `DELETE /organizations/{organization_id}`.
     pub fn send(self) -> crate::Pending<models::DeletedObject> {
+        let organization_id = crate::request::segment(&self.organization_id);
         let call = Call::new(
             self.client,
             &DELETE_ORGANIZATION,
-            format!(
-                "/organizations/{}", crate ::request::segment(& self.organization_id)
-            ),
+            format!("/organizations/{organization_id}"),
             self.options,
         );
         call.send_json()
@@ -783,12 +781,11 @@ impl UpdateOrganization {
 
     /// Sends `PATCH /organizations/{organization_id}`.
     pub fn send(self) -> crate::Pending<models::Organization> {
+        let organization_id = crate::request::segment(&self.organization_id);
         let mut call = Call::new(
             self.client,
             &UPDATE_ORGANIZATION,
-            format!(
-                "/organizations/{}", crate ::request::segment(& self.organization_id)
-            ),
+            format!("/organizations/{organization_id}"),
             self.options,
         );
         call.json(&self.body);
@@ -850,13 +847,11 @@ impl ReplaceOrganizationMetadata {
 
     /// Sends `PUT /organizations/{organization_id}/metadata`.
     pub fn send(self) -> crate::Pending<models::Organization> {
+        let organization_id = crate::request::segment(&self.organization_id);
         let mut call = Call::new(
             self.client,
             &REPLACE_ORGANIZATION_METADATA,
-            format!(
-                "/organizations/{}/metadata", crate ::request::segment(& self
-                .organization_id)
-            ),
+            format!("/organizations/{organization_id}/metadata"),
             self.options,
         );
         call.json(&self.body);
@@ -918,13 +913,11 @@ impl MergeOrganizationMetadata {
 
     /// Sends `PATCH /organizations/{organization_id}/metadata`.
     pub fn send(self) -> crate::Pending<models::Organization> {
+        let organization_id = crate::request::segment(&self.organization_id);
         let mut call = Call::new(
             self.client,
             &MERGE_ORGANIZATION_METADATA,
-            format!(
-                "/organizations/{}/metadata", crate ::request::segment(& self
-                .organization_id)
-            ),
+            format!("/organizations/{organization_id}/metadata"),
             self.options,
         );
         call.json(&self.body);
@@ -972,13 +965,11 @@ impl UploadOrganizationLogo {
 
     /// Sends `PUT /organizations/{organization_id}/logo`.
     pub fn send(self) -> crate::Pending<models::OrganizationWithLogo> {
+        let organization_id = crate::request::segment(&self.organization_id);
         let mut call = Call::new(
             self.client,
             &UPLOAD_ORGANIZATION_LOGO,
-            format!(
-                "/organizations/{}/logo", crate ::request::segment(& self
-                .organization_id)
-            ),
+            format!("/organizations/{organization_id}/logo"),
             self.options,
         );
         call.text("uploader_user_id", self.body.uploader_user_id.as_ref());
@@ -1014,13 +1005,11 @@ impl DeleteOrganizationLogo {
 
     /// Sends `DELETE /organizations/{organization_id}/logo`.
     pub fn send(self) -> crate::Pending<models::Organization> {
+        let organization_id = crate::request::segment(&self.organization_id);
         let call = Call::new(
             self.client,
             &DELETE_ORGANIZATION_LOGO,
-            format!(
-                "/organizations/{}/logo", crate ::request::segment(& self
-                .organization_id)
-            ),
+            format!("/organizations/{organization_id}/logo"),
             self.options,
         );
         call.send_json()
@@ -1054,13 +1043,11 @@ impl GetOrganizationBillingSubscription {
 
     /// Sends `GET /organizations/{organization_id}/billing/subscription`.
     pub fn send(self) -> crate::Pending<models::CommerceSubscription> {
+        let organization_id = crate::request::segment(&self.organization_id);
         let call = Call::new(
             self.client,
             &GET_ORGANIZATION_BILLING_SUBSCRIPTION,
-            format!(
-                "/organizations/{}/billing/subscription", crate ::request::segment(& self
-                .organization_id)
-            ),
+            format!("/organizations/{organization_id}/billing/subscription"),
             self.options,
         );
         call.send_json()
@@ -1096,13 +1083,11 @@ impl GetOrganizationBillingCreditBalance {
 
     /// Sends `GET /organizations/{organization_id}/billing/credits`.
     pub fn send(self) -> crate::Pending<models::CommerceCreditBalanceResponse> {
+        let organization_id = crate::request::segment(&self.organization_id);
         let call = Call::new(
             self.client,
             &GET_ORGANIZATION_BILLING_CREDIT_BALANCE,
-            format!(
-                "/organizations/{}/billing/credits", crate ::request::segment(& self
-                .organization_id)
-            ),
+            format!("/organizations/{organization_id}/billing/credits"),
             self.options,
         );
         call.send_json()
@@ -1157,13 +1142,11 @@ impl AdjustOrganizationBillingCreditBalance {
 
     /// Sends `POST /organizations/{organization_id}/billing/credits`.
     pub fn send(self) -> crate::Pending<models::CommerceCreditLedgerResponse> {
+        let organization_id = crate::request::segment(&self.organization_id);
         let mut call = Call::new(
             self.client,
             &ADJUST_ORGANIZATION_BILLING_CREDIT_BALANCE,
-            format!(
-                "/organizations/{}/billing/credits", crate ::request::segment(& self
-                .organization_id)
-            ),
+            format!("/organizations/{organization_id}/billing/credits"),
             self.options,
         );
         call.json(&self.body);

@@ -276,12 +276,11 @@ impl GetPhoneNumber {
 
     /// Sends `GET /phone_numbers/{phone_number_id}`.
     pub fn send(self) -> crate::Pending<models::PhoneNumber> {
+        let phone_number_id = crate::request::segment(&self.phone_number_id);
         let call = Call::new(
             self.client,
             &GET_PHONE_NUMBER,
-            format!(
-                "/phone_numbers/{}", crate ::request::segment(& self.phone_number_id)
-            ),
+            format!("/phone_numbers/{phone_number_id}"),
             self.options,
         );
         call.send_json()
@@ -315,12 +314,11 @@ impl DeletePhoneNumber {
 
     /// Sends `DELETE /phone_numbers/{phone_number_id}`.
     pub fn send(self) -> crate::Pending<models::DeletedObject> {
+        let phone_number_id = crate::request::segment(&self.phone_number_id);
         let call = Call::new(
             self.client,
             &DELETE_PHONE_NUMBER,
-            format!(
-                "/phone_numbers/{}", crate ::request::segment(& self.phone_number_id)
-            ),
+            format!("/phone_numbers/{phone_number_id}"),
             self.options,
         );
         call.send_json()
@@ -404,12 +402,11 @@ impl UpdatePhoneNumber {
 
     /// Sends `PATCH /phone_numbers/{phone_number_id}`.
     pub fn send(self) -> crate::Pending<models::PhoneNumber> {
+        let phone_number_id = crate::request::segment(&self.phone_number_id);
         let mut call = Call::new(
             self.client,
             &UPDATE_PHONE_NUMBER,
-            format!(
-                "/phone_numbers/{}", crate ::request::segment(& self.phone_number_id)
-            ),
+            format!("/phone_numbers/{phone_number_id}"),
             self.options,
         );
         if let Some(body) = &self.body {
@@ -446,13 +443,11 @@ impl PreparePhoneNumberVerification {
 
     /// Sends `POST /phone_numbers/{phone_number_id}/prepare_verification`.
     pub fn send(self) -> crate::Pending<models::VerificationResponse> {
+        let phone_number_id = crate::request::segment(&self.phone_number_id);
         let call = Call::new(
             self.client,
             &PREPARE_PHONE_NUMBER_VERIFICATION,
-            format!(
-                "/phone_numbers/{}/prepare_verification", crate ::request::segment(& self
-                .phone_number_id)
-            ),
+            format!("/phone_numbers/{phone_number_id}/prepare_verification"),
             self.options,
         );
         call.send_json()
@@ -495,13 +490,11 @@ impl AttemptPhoneNumberVerification {
 
     /// Sends `POST /phone_numbers/{phone_number_id}/attempt_verification`.
     pub fn send(self) -> crate::Pending<models::VerificationResponse> {
+        let phone_number_id = crate::request::segment(&self.phone_number_id);
         let mut call = Call::new(
             self.client,
             &ATTEMPT_PHONE_NUMBER_VERIFICATION,
-            format!(
-                "/phone_numbers/{}/attempt_verification", crate ::request::segment(& self
-                .phone_number_id)
-            ),
+            format!("/phone_numbers/{phone_number_id}/attempt_verification"),
             self.options,
         );
         call.json(&self.body);
@@ -567,10 +560,11 @@ impl ReplaceUserPhoneNumber {
 
     /// Sends `PUT /users/{user_id}/phone_number`.
     pub fn send(self) -> crate::Pending<models::PhoneNumber> {
+        let user_id = crate::request::segment(&self.user_id);
         let mut call = Call::new(
             self.client,
             &REPLACE_USER_PHONE_NUMBER,
-            format!("/users/{}/phone_number", crate ::request::segment(& self.user_id)),
+            format!("/users/{user_id}/phone_number"),
             self.options,
         );
         call.json(&self.body);

@@ -246,10 +246,11 @@ impl GetRedirectUrl {
 
     /// Sends `GET /redirect_urls/{id}`.
     pub fn send(self) -> crate::Pending<models::RedirectUrl> {
+        let id = crate::request::segment(&self.id);
         let call = Call::new(
             self.client,
             &GET_REDIRECT_URL,
-            format!("/redirect_urls/{}", crate ::request::segment(& self.id)),
+            format!("/redirect_urls/{id}"),
             self.options,
         );
         call.send_json()
@@ -283,10 +284,11 @@ impl DeleteRedirectUrl {
 
     /// Sends `DELETE /redirect_urls/{id}`.
     pub fn send(self) -> crate::Pending<models::DeletedObject> {
+        let id = crate::request::segment(&self.id);
         let call = Call::new(
             self.client,
             &DELETE_REDIRECT_URL,
-            format!("/redirect_urls/{}", crate ::request::segment(& self.id)),
+            format!("/redirect_urls/{id}"),
             self.options,
         );
         call.send_json()

@@ -366,12 +366,11 @@ impl GetRoleSet {
 
     /// Sends `GET /role_sets/{role_set_key_or_id}`.
     pub fn send(self) -> crate::Pending<models::RoleSet> {
+        let role_set_key_or_id = crate::request::segment(&self.role_set_key_or_id);
         let call = Call::new(
             self.client,
             &GET_ROLE_SET,
-            format!(
-                "/role_sets/{}", crate ::request::segment(& self.role_set_key_or_id)
-            ),
+            format!("/role_sets/{role_set_key_or_id}"),
             self.options,
         );
         call.send_json()
@@ -487,12 +486,11 @@ impl UpdateRoleSet {
 
     /// Sends `PATCH /role_sets/{role_set_key_or_id}`.
     pub fn send(self) -> crate::Pending<models::RoleSet> {
+        let role_set_key_or_id = crate::request::segment(&self.role_set_key_or_id);
         let mut call = Call::new(
             self.client,
             &UPDATE_ROLE_SET,
-            format!(
-                "/role_sets/{}", crate ::request::segment(& self.role_set_key_or_id)
-            ),
+            format!("/role_sets/{role_set_key_or_id}"),
             self.options,
         );
         call.json(&self.body);
@@ -544,13 +542,11 @@ impl ReplaceRoleSet {
 
     /// Sends `POST /role_sets/{role_set_key_or_id}/replace`.
     pub fn send(self) -> crate::Pending<models::DeletedObject> {
+        let role_set_key_or_id = crate::request::segment(&self.role_set_key_or_id);
         let mut call = Call::new(
             self.client,
             &REPLACE_ROLE_SET,
-            format!(
-                "/role_sets/{}/replace", crate ::request::segment(& self
-                .role_set_key_or_id)
-            ),
+            format!("/role_sets/{role_set_key_or_id}/replace"),
             self.options,
         );
         call.json(&self.body);
@@ -604,13 +600,11 @@ impl AddRolesToRoleSet {
 
     /// Sends `POST /role_sets/{role_set_key_or_id}/roles`.
     pub fn send(self) -> crate::Pending<models::RoleSet> {
+        let role_set_key_or_id = crate::request::segment(&self.role_set_key_or_id);
         let mut call = Call::new(
             self.client,
             &ADD_ROLES_TO_ROLE_SET,
-            format!(
-                "/role_sets/{}/roles", crate ::request::segment(& self
-                .role_set_key_or_id)
-            ),
+            format!("/role_sets/{role_set_key_or_id}/roles"),
             self.options,
         );
         call.json(&self.body);
@@ -652,13 +646,11 @@ impl ReplaceRoleInRoleSet {
 
     /// Sends `POST /role_sets/{role_set_key_or_id}/roles/replace`.
     pub fn send(self) -> crate::Pending<models::RoleSet> {
+        let role_set_key_or_id = crate::request::segment(&self.role_set_key_or_id);
         let mut call = Call::new(
             self.client,
             &REPLACE_ROLE_IN_ROLE_SET,
-            format!(
-                "/role_sets/{}/roles/replace", crate ::request::segment(& self
-                .role_set_key_or_id)
-            ),
+            format!("/role_sets/{role_set_key_or_id}/roles/replace"),
             self.options,
         );
         call.json(&self.body);

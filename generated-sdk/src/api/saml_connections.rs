@@ -435,13 +435,11 @@ impl GetSamlConnection {
 
     /// Sends `GET /saml_connections/{saml_connection_id}`.
     pub fn send(self) -> crate::Pending<models::SamlConnection> {
+        let saml_connection_id = crate::request::segment(&self.saml_connection_id);
         let call = Call::new(
             self.client,
             &GET_SAML_CONNECTION,
-            format!(
-                "/saml_connections/{}", crate ::request::segment(& self
-                .saml_connection_id)
-            ),
+            format!("/saml_connections/{saml_connection_id}"),
             self.options,
         );
         call.send_json()
@@ -475,13 +473,11 @@ impl DeleteSamlConnection {
 
     /// Sends `DELETE /saml_connections/{saml_connection_id}`.
     pub fn send(self) -> crate::Pending<models::DeletedObject> {
+        let saml_connection_id = crate::request::segment(&self.saml_connection_id);
         let call = Call::new(
             self.client,
             &DELETE_SAML_CONNECTION,
-            format!(
-                "/saml_connections/{}", crate ::request::segment(& self
-                .saml_connection_id)
-            ),
+            format!("/saml_connections/{saml_connection_id}"),
             self.options,
         );
         call.send_json()
@@ -774,13 +770,11 @@ impl UpdateSamlConnection {
 
     /// Sends `PATCH /saml_connections/{saml_connection_id}`.
     pub fn send(self) -> crate::Pending<models::SamlConnection> {
+        let saml_connection_id = crate::request::segment(&self.saml_connection_id);
         let mut call = Call::new(
             self.client,
             &UPDATE_SAML_CONNECTION,
-            format!(
-                "/saml_connections/{}", crate ::request::segment(& self
-                .saml_connection_id)
-            ),
+            format!("/saml_connections/{saml_connection_id}"),
             self.options,
         );
         call.json(&self.body);

@@ -354,13 +354,11 @@ impl GetScimDirectory {
 
     /// Sends `GET /scim_directories/{scim_directory_id}`.
     pub fn send(self) -> crate::Pending<models::ScimDirectory> {
+        let scim_directory_id = crate::request::segment(&self.scim_directory_id);
         let call = Call::new(
             self.client,
             &GET_SCIM_DIRECTORY,
-            format!(
-                "/scim_directories/{}", crate ::request::segment(& self
-                .scim_directory_id)
-            ),
+            format!("/scim_directories/{scim_directory_id}"),
             self.options,
         );
         call.send_json()
@@ -394,13 +392,11 @@ impl DeleteScimDirectory {
 
     /// Sends `DELETE /scim_directories/{scim_directory_id}`.
     pub fn send(self) -> crate::Pending<models::DeletedObject> {
+        let scim_directory_id = crate::request::segment(&self.scim_directory_id);
         let call = Call::new(
             self.client,
             &DELETE_SCIM_DIRECTORY,
-            format!(
-                "/scim_directories/{}", crate ::request::segment(& self
-                .scim_directory_id)
-            ),
+            format!("/scim_directories/{scim_directory_id}"),
             self.options,
         );
         call.send_json()
@@ -480,13 +476,11 @@ impl UpdateScimDirectory {
 
     /// Sends `PATCH /scim_directories/{scim_directory_id}`.
     pub fn send(self) -> crate::Pending<models::ScimDirectory> {
+        let scim_directory_id = crate::request::segment(&self.scim_directory_id);
         let mut call = Call::new(
             self.client,
             &UPDATE_SCIM_DIRECTORY,
-            format!(
-                "/scim_directories/{}", crate ::request::segment(& self
-                .scim_directory_id)
-            ),
+            format!("/scim_directories/{scim_directory_id}"),
             self.options,
         );
         if let Some(body) = &self.body {
@@ -523,13 +517,11 @@ impl RotateScimDirectoryApiKey {
 
     /// Sends `POST /scim_directories/{scim_directory_id}/rotate_api_key`.
     pub fn send(self) -> crate::Pending<models::ScimDirectory> {
+        let scim_directory_id = crate::request::segment(&self.scim_directory_id);
         let call = Call::new(
             self.client,
             &ROTATE_SCIM_DIRECTORY_API_KEY,
-            format!(
-                "/scim_directories/{}/rotate_api_key", crate ::request::segment(& self
-                .scim_directory_id)
-            ),
+            format!("/scim_directories/{scim_directory_id}/rotate_api_key"),
             self.options,
         );
         call.send_json()
@@ -563,13 +555,11 @@ impl ListScimGroupRoleMappings {
 
     /// Sends `GET /scim_directories/{scim_directory_id}/group_role_mappings`.
     pub fn send(self) -> crate::Pending<models::ScimGroupRoleMappingList> {
+        let scim_directory_id = crate::request::segment(&self.scim_directory_id);
         let call = Call::new(
             self.client,
             &LIST_SCIM_GROUP_ROLE_MAPPINGS,
-            format!(
-                "/scim_directories/{}/group_role_mappings", crate ::request::segment(&
-                self.scim_directory_id)
-            ),
+            format!("/scim_directories/{scim_directory_id}/group_role_mappings"),
             self.options,
         );
         call.send_json()
@@ -612,13 +602,11 @@ impl ReplaceScimGroupRoleMappings {
 
     /// Sends `PUT /scim_directories/{scim_directory_id}/group_role_mappings`.
     pub fn send(self) -> crate::Pending<models::ScimGroupRoleMappingList> {
+        let scim_directory_id = crate::request::segment(&self.scim_directory_id);
         let mut call = Call::new(
             self.client,
             &REPLACE_SCIM_GROUP_ROLE_MAPPINGS,
-            format!(
-                "/scim_directories/{}/group_role_mappings", crate ::request::segment(&
-                self.scim_directory_id)
-            ),
+            format!("/scim_directories/{scim_directory_id}/group_role_mappings"),
             self.options,
         );
         call.json(&self.body);
@@ -672,13 +660,11 @@ impl CreateScimGroupRoleMapping {
 
     /// Sends `POST /scim_directories/{scim_directory_id}/group_role_mappings`.
     pub fn send(self) -> crate::Pending<models::ScimGroupRoleMapping> {
+        let scim_directory_id = crate::request::segment(&self.scim_directory_id);
         let mut call = Call::new(
             self.client,
             &CREATE_SCIM_GROUP_ROLE_MAPPING,
-            format!(
-                "/scim_directories/{}/group_role_mappings", crate ::request::segment(&
-                self.scim_directory_id)
-            ),
+            format!("/scim_directories/{scim_directory_id}/group_role_mappings"),
             self.options,
         );
         call.json(&self.body);
@@ -714,12 +700,13 @@ impl DeleteScimGroupRoleMapping {
 
     /// Sends `DELETE /scim_directories/{scim_directory_id}/group_role_mappings/{mapping_id}`.
     pub fn send(self) -> crate::Pending<models::ScimGroupRoleMappingDeleted> {
+        let scim_directory_id = crate::request::segment(&self.scim_directory_id);
+        let mapping_id = crate::request::segment(&self.mapping_id);
         let call = Call::new(
             self.client,
             &DELETE_SCIM_GROUP_ROLE_MAPPING,
             format!(
-                "/scim_directories/{}/group_role_mappings/{}", crate ::request::segment(&
-                self.scim_directory_id), crate ::request::segment(& self.mapping_id)
+                "/scim_directories/{scim_directory_id}/group_role_mappings/{mapping_id}"
             ),
             self.options,
         );

@@ -353,10 +353,11 @@ impl GetSession {
 
     /// Sends `GET /sessions/{session_id}`.
     pub fn send(self) -> crate::Pending<models::Session> {
+        let session_id = crate::request::segment(&self.session_id);
         let call = Call::new(
             self.client,
             &GET_SESSION,
-            format!("/sessions/{}", crate ::request::segment(& self.session_id)),
+            format!("/sessions/{session_id}"),
             self.options,
         );
         call.send_json()
@@ -446,10 +447,11 @@ impl RefreshSession {
 
     /// Sends `POST /sessions/{session_id}/refresh`.
     pub fn send(self) -> crate::Pending<models::SessionRefresh> {
+        let session_id = crate::request::segment(&self.session_id);
         let mut call = Call::new(
             self.client,
             &REFRESH_SESSION,
-            format!("/sessions/{}/refresh", crate ::request::segment(& self.session_id)),
+            format!("/sessions/{session_id}/refresh"),
             self.options,
         );
         call.json(&self.body);
@@ -484,10 +486,11 @@ impl RevokeSession {
 
     /// Sends `POST /sessions/{session_id}/revoke`.
     pub fn send(self) -> crate::Pending<models::Session> {
+        let session_id = crate::request::segment(&self.session_id);
         let call = Call::new(
             self.client,
             &REVOKE_SESSION,
-            format!("/sessions/{}/revoke", crate ::request::segment(& self.session_id)),
+            format!("/sessions/{session_id}/revoke"),
             self.options,
         );
         call.send_json()
@@ -544,10 +547,11 @@ impl CreateSessionToken {
 
     /// Sends `POST /sessions/{session_id}/tokens`.
     pub fn send(self) -> crate::Pending<models::CreateSessionTokenResponse> {
+        let session_id = crate::request::segment(&self.session_id);
         let mut call = Call::new(
             self.client,
             &CREATE_SESSION_TOKEN,
-            format!("/sessions/{}/tokens", crate ::request::segment(& self.session_id)),
+            format!("/sessions/{session_id}/tokens"),
             self.options,
         );
         if let Some(body) = &self.body {
@@ -608,13 +612,12 @@ impl CreateSessionTokenFromTemplate {
 
     /// Sends `POST /sessions/{session_id}/tokens/{template_name}`.
     pub fn send(self) -> crate::Pending<models::CreateSessionTokenResponse> {
+        let session_id = crate::request::segment(&self.session_id);
+        let template_name = crate::request::segment(&self.template_name);
         let mut call = Call::new(
             self.client,
             &CREATE_SESSION_TOKEN_FROM_TEMPLATE,
-            format!(
-                "/sessions/{}/tokens/{}", crate ::request::segment(& self.session_id),
-                crate ::request::segment(& self.template_name)
-            ),
+            format!("/sessions/{session_id}/tokens/{template_name}"),
             self.options,
         );
         if let Some(body) = &self.body {

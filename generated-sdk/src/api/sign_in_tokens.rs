@@ -148,13 +148,11 @@ impl RevokeSignInToken {
 
     /// Sends `POST /sign_in_tokens/{sign_in_token_id}/revoke`.
     pub fn send(self) -> crate::Pending<models::SignInToken> {
+        let sign_in_token_id = crate::request::segment(&self.sign_in_token_id);
         let call = Call::new(
             self.client,
             &REVOKE_SIGN_IN_TOKEN,
-            format!(
-                "/sign_in_tokens/{}/revoke", crate ::request::segment(& self
-                .sign_in_token_id)
-            ),
+            format!("/sign_in_tokens/{sign_in_token_id}/revoke"),
             self.options,
         );
         call.send_json()

@@ -70,10 +70,11 @@ impl GetSignUp {
 
     /// Sends `GET /sign_ups/{id}`.
     pub fn send(self) -> crate::Pending<models::SignUp> {
+        let id = crate::request::segment(&self.id);
         let call = Call::new(
             self.client,
             &GET_SIGN_UP,
-            format!("/sign_ups/{}", crate ::request::segment(& self.id)),
+            format!("/sign_ups/{id}"),
             self.options,
         );
         call.send_json()
@@ -143,10 +144,11 @@ impl UpdateSignUp {
 
     /// Sends `PATCH /sign_ups/{id}`.
     pub fn send(self) -> crate::Pending<models::SignUp> {
+        let id = crate::request::segment(&self.id);
         let mut call = Call::new(
             self.client,
             &UPDATE_SIGN_UP,
-            format!("/sign_ups/{}", crate ::request::segment(& self.id)),
+            format!("/sign_ups/{id}"),
             self.options,
         );
         if let Some(body) = &self.body {

@@ -1804,10 +1804,11 @@ impl GetUser {
 
     /// Sends `GET /users/{user_id}`.
     pub fn send(self) -> crate::Pending<models::User> {
+        let user_id = crate::request::segment(&self.user_id);
         let call = Call::new(
             self.client,
             &GET_USER,
-            format!("/users/{}", crate ::request::segment(& self.user_id)),
+            format!("/users/{user_id}"),
             self.options,
         );
         call.send_json()
@@ -1841,10 +1842,11 @@ impl DeleteUser {
 
     /// Sends `DELETE /users/{user_id}`.
     pub fn send(self) -> crate::Pending<models::DeletedObject> {
+        let user_id = crate::request::segment(&self.user_id);
         let call = Call::new(
             self.client,
             &DELETE_USER,
-            format!("/users/{}", crate ::request::segment(& self.user_id)),
+            format!("/users/{user_id}"),
             self.options,
         );
         call.send_json()
@@ -2209,10 +2211,11 @@ impl UpdateUser {
 
     /// Sends `PATCH /users/{user_id}`.
     pub fn send(self) -> crate::Pending<models::User> {
+        let user_id = crate::request::segment(&self.user_id);
         let mut call = Call::new(
             self.client,
             &UPDATE_USER,
-            format!("/users/{}", crate ::request::segment(& self.user_id)),
+            format!("/users/{user_id}"),
             self.options,
         );
         call.json(&self.body);
@@ -2247,10 +2250,11 @@ impl BanUser {
 
     /// Sends `POST /users/{user_id}/ban`.
     pub fn send(self) -> crate::Pending<models::User> {
+        let user_id = crate::request::segment(&self.user_id);
         let call = Call::new(
             self.client,
             &BAN_USER,
-            format!("/users/{}/ban", crate ::request::segment(& self.user_id)),
+            format!("/users/{user_id}/ban"),
             self.options,
         );
         call.send_json()
@@ -2284,10 +2288,11 @@ impl UnbanUser {
 
     /// Sends `POST /users/{user_id}/unban`.
     pub fn send(self) -> crate::Pending<models::User> {
+        let user_id = crate::request::segment(&self.user_id);
         let call = Call::new(
             self.client,
             &UNBAN_USER,
-            format!("/users/{}/unban", crate ::request::segment(& self.user_id)),
+            format!("/users/{user_id}/unban"),
             self.options,
         );
         call.send_json()
@@ -2409,10 +2414,11 @@ impl LockUser {
 
     /// Sends `POST /users/{user_id}/lock`.
     pub fn send(self) -> crate::Pending<models::User> {
+        let user_id = crate::request::segment(&self.user_id);
         let call = Call::new(
             self.client,
             &LOCK_USER,
-            format!("/users/{}/lock", crate ::request::segment(& self.user_id)),
+            format!("/users/{user_id}/lock"),
             self.options,
         );
         call.send_json()
@@ -2446,10 +2452,11 @@ impl UnlockUser {
 
     /// Sends `POST /users/{user_id}/unlock`.
     pub fn send(self) -> crate::Pending<models::User> {
+        let user_id = crate::request::segment(&self.user_id);
         let call = Call::new(
             self.client,
             &UNLOCK_USER,
-            format!("/users/{}/unlock", crate ::request::segment(& self.user_id)),
+            format!("/users/{user_id}/unlock"),
             self.options,
         );
         call.send_json()
@@ -2496,10 +2503,11 @@ impl SetUserProfileImage {
 
     /// Sends `POST /users/{user_id}/profile_image`.
     pub fn send(self) -> crate::Pending<models::User> {
+        let user_id = crate::request::segment(&self.user_id);
         let mut call = Call::new(
             self.client,
             &SET_USER_PROFILE_IMAGE,
-            format!("/users/{}/profile_image", crate ::request::segment(& self.user_id)),
+            format!("/users/{user_id}/profile_image"),
             self.options,
         );
         call.file("file", self.body.file.as_ref());
@@ -2534,10 +2542,11 @@ impl DeleteUserProfileImage {
 
     /// Sends `DELETE /users/{user_id}/profile_image`.
     pub fn send(self) -> crate::Pending<models::User> {
+        let user_id = crate::request::segment(&self.user_id);
         let call = Call::new(
             self.client,
             &DELETE_USER_PROFILE_IMAGE,
-            format!("/users/{}/profile_image", crate ::request::segment(& self.user_id)),
+            format!("/users/{user_id}/profile_image"),
             self.options,
         );
         call.send_json()
@@ -2612,10 +2621,11 @@ impl ReplaceUserMetadata {
 
     /// Sends `PUT /users/{user_id}/metadata`.
     pub fn send(self) -> crate::Pending<models::User> {
+        let user_id = crate::request::segment(&self.user_id);
         let mut call = Call::new(
             self.client,
             &REPLACE_USER_METADATA,
-            format!("/users/{}/metadata", crate ::request::segment(& self.user_id)),
+            format!("/users/{user_id}/metadata"),
             self.options,
         );
         if let Some(body) = &self.body {
@@ -2693,10 +2703,11 @@ impl UpdateUserMetadata {
 
     /// Sends `PATCH /users/{user_id}/metadata`.
     pub fn send(self) -> crate::Pending<models::User> {
+        let user_id = crate::request::segment(&self.user_id);
         let mut call = Call::new(
             self.client,
             &UPDATE_USER_METADATA,
-            format!("/users/{}/metadata", crate ::request::segment(& self.user_id)),
+            format!("/users/{user_id}/metadata"),
             self.options,
         );
         if let Some(body) = &self.body {
@@ -2733,13 +2744,11 @@ impl GetUserBillingSubscription {
 
     /// Sends `GET /users/{user_id}/billing/subscription`.
     pub fn send(self) -> crate::Pending<models::CommerceSubscription> {
+        let user_id = crate::request::segment(&self.user_id);
         let call = Call::new(
             self.client,
             &GET_USER_BILLING_SUBSCRIPTION,
-            format!(
-                "/users/{}/billing/subscription", crate ::request::segment(& self
-                .user_id)
-            ),
+            format!("/users/{user_id}/billing/subscription"),
             self.options,
         );
         call.send_json()
@@ -2773,12 +2782,11 @@ impl GetUserBillingCreditBalance {
 
     /// Sends `GET /users/{user_id}/billing/credits`.
     pub fn send(self) -> crate::Pending<models::CommerceCreditBalanceResponse> {
+        let user_id = crate::request::segment(&self.user_id);
         let call = Call::new(
             self.client,
             &GET_USER_BILLING_CREDIT_BALANCE,
-            format!(
-                "/users/{}/billing/credits", crate ::request::segment(& self.user_id)
-            ),
+            format!("/users/{user_id}/billing/credits"),
             self.options,
         );
         call.send_json()
@@ -2833,12 +2841,11 @@ impl AdjustUserBillingCreditBalance {
 
     /// Sends `POST /users/{user_id}/billing/credits`.
     pub fn send(self) -> crate::Pending<models::CommerceCreditLedgerResponse> {
+        let user_id = crate::request::segment(&self.user_id);
         let mut call = Call::new(
             self.client,
             &ADJUST_USER_BILLING_CREDIT_BALANCE,
-            format!(
-                "/users/{}/billing/credits", crate ::request::segment(& self.user_id)
-            ),
+            format!("/users/{user_id}/billing/credits"),
             self.options,
         );
         call.json(&self.body);
@@ -2912,13 +2919,12 @@ impl GetOAuthAccessToken {
 
     /// Sends `GET /users/{user_id}/oauth_access_tokens/{provider}`.
     pub fn send(self) -> crate::Pending<List<models::OAuthAccessTokenItem>> {
+        let user_id = crate::request::segment(&self.user_id);
+        let provider = crate::request::segment(&self.provider);
         let mut call = Call::new(
             self.client,
             &GET_OAUTH_ACCESS_TOKEN,
-            format!(
-                "/users/{}/oauth_access_tokens/{}", crate ::request::segment(& self
-                .user_id), crate ::request::segment(& self.provider)
-            ),
+            format!("/users/{user_id}/oauth_access_tokens/{provider}"),
             self.options,
         );
         call.query("paginated", self.paginated.as_ref());
@@ -3011,13 +3017,11 @@ impl UsersGetOrganizationMemberships {
 
     /// Sends `GET /users/{user_id}/organization_memberships`.
     pub fn send(self) -> crate::Pending<models::OrganizationMemberships> {
+        let user_id = crate::request::segment(&self.user_id);
         let mut call = Call::new(
             self.client,
             &USERS_GET_ORGANIZATION_MEMBERSHIPS,
-            format!(
-                "/users/{}/organization_memberships", crate ::request::segment(& self
-                .user_id)
-            ),
+            format!("/users/{user_id}/organization_memberships"),
             self.options,
         );
         call.check_range("limit", self.limit.as_ref(), 1..=500);
@@ -3117,13 +3121,11 @@ impl UsersGetOrganizationInvitations {
     pub fn send(
         self,
     ) -> crate::Pending<models::OrganizationInvitationsWithPublicOrganizationData> {
+        let user_id = crate::request::segment(&self.user_id);
         let mut call = Call::new(
             self.client,
             &USERS_GET_ORGANIZATION_INVITATIONS,
-            format!(
-                "/users/{}/organization_invitations", crate ::request::segment(& self
-                .user_id)
-            ),
+            format!("/users/{user_id}/organization_invitations"),
             self.options,
         );
         call.check_range("limit", self.limit.as_ref(), 1..=500);
@@ -3212,12 +3214,11 @@ impl RemoveUserPassword {
 
     /// Sends `POST /users/{user_id}/remove_password`.
     pub fn send(self) -> crate::Pending<models::User> {
+        let user_id = crate::request::segment(&self.user_id);
         let mut call = Call::new(
             self.client,
             &REMOVE_USER_PASSWORD,
-            format!(
-                "/users/{}/remove_password", crate ::request::segment(& self.user_id)
-            ),
+            format!("/users/{user_id}/remove_password"),
             self.options,
         );
         if let Some(body) = &self.body {
@@ -3261,12 +3262,11 @@ impl VerifyPassword {
 
     /// Sends `POST /users/{user_id}/verify_password`.
     pub fn send(self) -> crate::Pending<models::VerifyPasswordResponse> {
+        let user_id = crate::request::segment(&self.user_id);
         let mut call = Call::new(
             self.client,
             &VERIFY_PASSWORD,
-            format!(
-                "/users/{}/verify_password", crate ::request::segment(& self.user_id)
-            ),
+            format!("/users/{user_id}/verify_password"),
             self.options,
         );
         call.json(&self.body);
@@ -3308,10 +3308,11 @@ impl VerifyTotp {
 
     /// Sends `POST /users/{user_id}/verify_totp`.
     pub fn send(self) -> crate::Pending<models::VerifyTotpResponse> {
+        let user_id = crate::request::segment(&self.user_id);
         let mut call = Call::new(
             self.client,
             &VERIFY_TOTP,
-            format!("/users/{}/verify_totp", crate ::request::segment(& self.user_id)),
+            format!("/users/{user_id}/verify_totp"),
             self.options,
         );
         call.json(&self.body);
@@ -3346,10 +3347,11 @@ impl DisableMfa {
 
     /// Sends `DELETE /users/{user_id}/mfa`.
     pub fn send(self) -> crate::Pending<models::DisableMfaResponse> {
+        let user_id = crate::request::segment(&self.user_id);
         let call = Call::new(
             self.client,
             &DISABLE_MFA,
-            format!("/users/{}/mfa", crate ::request::segment(& self.user_id)),
+            format!("/users/{user_id}/mfa"),
             self.options,
         );
         call.send_json()
@@ -3383,10 +3385,11 @@ impl DeleteBackupCode {
 
     /// Sends `DELETE /users/{user_id}/backup_code`.
     pub fn send(self) -> crate::Pending<models::DisableMfaResponse> {
+        let user_id = crate::request::segment(&self.user_id);
         let call = Call::new(
             self.client,
             &DELETE_BACKUP_CODE,
-            format!("/users/{}/backup_code", crate ::request::segment(& self.user_id)),
+            format!("/users/{user_id}/backup_code"),
             self.options,
         );
         call.send_json()
@@ -3421,13 +3424,14 @@ impl UserPasskeyDelete {
 
     /// Sends `DELETE /users/{user_id}/passkeys/{passkey_identification_id}`.
     pub fn send(self) -> crate::Pending<models::DeletedObject> {
+        let user_id = crate::request::segment(&self.user_id);
+        let passkey_identification_id = crate::request::segment(
+            &self.passkey_identification_id,
+        );
         let call = Call::new(
             self.client,
             &USER_PASSKEY_DELETE,
-            format!(
-                "/users/{}/passkeys/{}", crate ::request::segment(& self.user_id), crate
-                ::request::segment(& self.passkey_identification_id)
-            ),
+            format!("/users/{user_id}/passkeys/{passkey_identification_id}"),
             self.options,
         );
         call.send_json()
@@ -3461,12 +3465,11 @@ impl ListUserTrustedDevices {
 
     /// Sends `GET /users/{user_id}/trusted_devices`.
     pub fn send(self) -> crate::Pending<models::TrustedDeviceList> {
+        let user_id = crate::request::segment(&self.user_id);
         let call = Call::new(
             self.client,
             &LIST_USER_TRUSTED_DEVICES,
-            format!(
-                "/users/{}/trusted_devices", crate ::request::segment(& self.user_id)
-            ),
+            format!("/users/{user_id}/trusted_devices"),
             self.options,
         );
         call.send_json()
@@ -3501,13 +3504,12 @@ impl RevokeUserTrustedDevice {
 
     /// Sends `DELETE /users/{user_id}/trusted_devices/{trusted_device_id}`.
     pub fn send(self) -> crate::Pending<models::TrustedDevice> {
+        let user_id = crate::request::segment(&self.user_id);
+        let trusted_device_id = crate::request::segment(&self.trusted_device_id);
         let call = Call::new(
             self.client,
             &REVOKE_USER_TRUSTED_DEVICE,
-            format!(
-                "/users/{}/trusted_devices/{}", crate ::request::segment(& self.user_id),
-                crate ::request::segment(& self.trusted_device_id)
-            ),
+            format!("/users/{user_id}/trusted_devices/{trusted_device_id}"),
             self.options,
         );
         call.send_json()
@@ -3542,13 +3544,14 @@ impl UserWeb3WalletDelete {
 
     /// Sends `DELETE /users/{user_id}/web3_wallets/{web3_wallet_identification_id}`.
     pub fn send(self) -> crate::Pending<models::DeletedObject> {
+        let user_id = crate::request::segment(&self.user_id);
+        let web3_wallet_identification_id = crate::request::segment(
+            &self.web3_wallet_identification_id,
+        );
         let call = Call::new(
             self.client,
             &USER_WEB3_WALLET_DELETE,
-            format!(
-                "/users/{}/web3_wallets/{}", crate ::request::segment(& self.user_id),
-                crate ::request::segment(& self.web3_wallet_identification_id)
-            ),
+            format!("/users/{user_id}/web3_wallets/{web3_wallet_identification_id}"),
             self.options,
         );
         call.send_json()
@@ -3582,10 +3585,11 @@ impl DeleteTotp {
 
     /// Sends `DELETE /users/{user_id}/totp`.
     pub fn send(self) -> crate::Pending<models::DisableMfaResponse> {
+        let user_id = crate::request::segment(&self.user_id);
         let call = Call::new(
             self.client,
             &DELETE_TOTP,
-            format!("/users/{}/totp", crate ::request::segment(& self.user_id)),
+            format!("/users/{user_id}/totp"),
             self.options,
         );
         call.send_json()
@@ -3620,13 +3624,12 @@ impl DeleteExternalAccount {
 
     /// Sends `DELETE /users/{user_id}/external_accounts/{external_account_id}`.
     pub fn send(self) -> crate::Pending<models::DeletedObject> {
+        let user_id = crate::request::segment(&self.user_id);
+        let external_account_id = crate::request::segment(&self.external_account_id);
         let call = Call::new(
             self.client,
             &DELETE_EXTERNAL_ACCOUNT,
-            format!(
-                "/users/{}/external_accounts/{}", crate ::request::segment(& self
-                .user_id), crate ::request::segment(& self.external_account_id)
-            ),
+            format!("/users/{user_id}/external_accounts/{external_account_id}"),
             self.options,
         );
         call.send_json()
@@ -3681,13 +3684,11 @@ impl SetUserPasswordCompromised {
 
     /// Sends `POST /users/{user_id}/password/set_compromised`.
     pub fn send(self) -> crate::Pending<models::User> {
+        let user_id = crate::request::segment(&self.user_id);
         let mut call = Call::new(
             self.client,
             &SET_USER_PASSWORD_COMPROMISED,
-            format!(
-                "/users/{}/password/set_compromised", crate ::request::segment(& self
-                .user_id)
-            ),
+            format!("/users/{user_id}/password/set_compromised"),
             self.options,
         );
         if let Some(body) = &self.body {
@@ -3724,13 +3725,11 @@ impl UnsetUserPasswordCompromised {
 
     /// Sends `POST /users/{user_id}/password/unset_compromised`.
     pub fn send(self) -> crate::Pending<models::User> {
+        let user_id = crate::request::segment(&self.user_id);
         let call = Call::new(
             self.client,
             &UNSET_USER_PASSWORD_COMPROMISED,
-            format!(
-                "/users/{}/password/unset_compromised", crate ::request::segment(& self
-                .user_id)
-            ),
+            format!("/users/{user_id}/password/unset_compromised"),
             self.options,
         );
         call.send_json()

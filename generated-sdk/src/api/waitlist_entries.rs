@@ -378,13 +378,11 @@ impl DeleteWaitlistEntry {
 
     /// Sends `DELETE /waitlist_entries/{waitlist_entry_id}`.
     pub fn send(self) -> crate::Pending<models::DeletedObject> {
+        let waitlist_entry_id = crate::request::segment(&self.waitlist_entry_id);
         let call = Call::new(
             self.client,
             &DELETE_WAITLIST_ENTRY,
-            format!(
-                "/waitlist_entries/{}", crate ::request::segment(& self
-                .waitlist_entry_id)
-            ),
+            format!("/waitlist_entries/{waitlist_entry_id}"),
             self.options,
         );
         call.send_json()
@@ -441,13 +439,11 @@ impl InviteWaitlistEntry {
 
     /// Sends `POST /waitlist_entries/{waitlist_entry_id}/invite`.
     pub fn send(self) -> crate::Pending<models::WaitlistEntry> {
+        let waitlist_entry_id = crate::request::segment(&self.waitlist_entry_id);
         let mut call = Call::new(
             self.client,
             &INVITE_WAITLIST_ENTRY,
-            format!(
-                "/waitlist_entries/{}/invite", crate ::request::segment(& self
-                .waitlist_entry_id)
-            ),
+            format!("/waitlist_entries/{waitlist_entry_id}/invite"),
             self.options,
         );
         if let Some(body) = &self.body {
@@ -484,13 +480,11 @@ impl RejectWaitlistEntry {
 
     /// Sends `POST /waitlist_entries/{waitlist_entry_id}/reject`.
     pub fn send(self) -> crate::Pending<models::WaitlistEntry> {
+        let waitlist_entry_id = crate::request::segment(&self.waitlist_entry_id);
         let call = Call::new(
             self.client,
             &REJECT_WAITLIST_ENTRY,
-            format!(
-                "/waitlist_entries/{}/reject", crate ::request::segment(& self
-                .waitlist_entry_id)
-            ),
+            format!("/waitlist_entries/{waitlist_entry_id}/reject"),
             self.options,
         );
         call.send_json()

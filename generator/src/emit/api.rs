@@ -368,7 +368,7 @@ fn builder_items(api: &Api, op: &Operation, builder: &str, group_ty: &proc_macro
     let path_template = &op.path;
     let auth = !op.no_auth;
     let (struct_fields, setters) = builder_fields(api, op, &fields);
-    let path = path_expr(op, &fields);
+    let (segments, path) = path_expr(op, &fields);
     let mut statements = param_statements(api, &fields);
     statements.extend(cursor_statement(op, &fields));
     statements.extend(body_statements(api, op));
@@ -423,6 +423,7 @@ fn builder_items(api: &Api, op: &Operation, builder: &str, group_ty: &proc_macro
 
             #[doc = #send_doc]
             pub fn send(self) -> crate::Pending<#output> {
+                #( #segments )*
                 let #mutable call = Call::new(self.client, &#const_name, #path, self.options);
                 #( #statements )*
                 #finish
@@ -505,36 +506,38 @@ fn builder_fields(api: &Api, op: &Operation, fields: &[(String, &Param)]) -> (Ve
 }
 
 /// The path, with each parameter encoded as one segment.
-fn path_expr(op: &Operation, fields: &[(String, &Param)]) -> TokenStream {
+fn path_expr(op: &Operation, fields: &[(String, &Param)]) -> (Vec<TokenStream>, TokenStream) {
     let mut format_string = String::new();
+    let mut segments = Vec::new();
     let mut format_args = Vec::new();
     let mut rest = op.path.as_str();
     while let Some(start) = rest.find('{') {
         let Some(len) = rest[start..].find('}') else { break };
         format_string.push_str(&rest[..start]);
-        format_string.push_str("{}");
         let wire = &rest[start + 1..start + len];
-        let value = fields
-            .iter()
-            .find(|(_, p)| p.location == ParamLocation::Path && p.wire == wire)
-            .map(|(field, p)| {
+        match fields.iter().find(|(_, p)| p.location == ParamLocation::Path && p.wire == wire) {
+            // Each segment is a local first, captured by name (prettyplease leaves macro
+            // arguments as they are; a raw identifier is captured without its `r#`).
+            Some((field, p)) => {
                 let f = ident(field);
-                if p.ty == TypeRef::String {
-                    quote!(crate::request::segment(&self.#f))
-                } else {
-                    quote!(crate::request::segment(&self.#f.to_string()))
-                }
-            })
-            .unwrap_or_else(|| quote!(crate::request::segment(#wire)));
-        format_args.push(value);
+                let value = if p.ty == TypeRef::String { quote!(&self.#f) } else { quote!(&self.#f.to_string()) };
+                segments.push(quote!(let #f = crate::request::segment(#value);));
+                format_string.push_str(&format!("{{{}}}", field.trim_start_matches("r#")));
+            }
+            None => {
+                format_string.push_str("{}");
+                format_args.push(quote!(crate::request::segment(#wire)));
+            }
+        }
         rest = &rest[start + len + 1..];
     }
     format_string.push_str(rest);
-    if format_args.is_empty() {
+    let path = if segments.is_empty() && format_args.is_empty() {
         quote!(#format_string.to_owned())
     } else {
-        quote!(format!(#format_string, #(#format_args),*))
-    }
+        quote!(format!(#format_string #(, #format_args)*))
+    };
+    (segments, path)
 }
 
 /// The statements that put query and header parameters on the call.
@@ -823,5 +826,42 @@ fn envelope_type(op: &Operation) -> Option<crate::ir::TypeId> {
     match &op.response.body {
         ResponseBody::Json(TypeRef::Named(id)) => Some(*id),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::test_api;
+
+    const SPEC: &str = r#"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /things/{type}/parts/{n}:
+    get:
+      operationId: GetPart
+      parameters:
+        - {name: type, in: path, required: true, schema: {type: string}}
+        - {name: n, in: path, required: true, schema: {type: integer}}
+      responses:
+        "204": {description: done}
+"#;
+
+    #[test]
+    fn path_segments_are_locals_captured_by_name_in_the_format_string() {
+        let api = test_api(SPEC);
+        let op = &api.operations[0];
+        let (segments, path) = path_expr(op, &field_names(op));
+        let text = |tokens: &TokenStream| tokens.to_string().replace(' ', "");
+        let segments: Vec<String> = segments.iter().map(text).collect();
+        assert_eq!(
+            segments,
+            [
+                "letr#type=crate::request::segment(&self.r#type);",
+                "letn=crate::request::segment(&self.n.to_string());"
+            ]
+        );
+        assert_eq!(text(&path), r#"format!("/things/{type}/parts/{n}")"#);
     }
 }

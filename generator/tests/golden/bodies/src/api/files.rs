@@ -94,10 +94,11 @@ impl DownloadFile {
 
     /// Sends `GET /files/{name}`.
     pub fn send(self) -> crate::Pending<bytes::Bytes> {
+        let name = crate::request::segment(&self.name);
         let call = Call::new(
             self.client,
             &DOWNLOAD_FILE,
-            format!("/files/{}", crate ::request::segment(& self.name)),
+            format!("/files/{name}"),
             self.options,
         );
         call.send_bytes()
@@ -132,10 +133,11 @@ impl UploadFile {
 
     /// Sends `PUT /files/{name}`.
     pub fn send(self) -> crate::Pending<models::UploadFileResponse> {
+        let name = crate::request::segment(&self.name);
         let mut call = Call::new(
             self.client,
             &UPLOAD_FILE,
-            format!("/files/{}", crate ::request::segment(& self.name)),
+            format!("/files/{name}"),
             self.options,
         );
         call.raw_body("application/octet-stream", &self.body);

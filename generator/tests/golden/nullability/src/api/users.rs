@@ -113,10 +113,11 @@ impl UpdateUser {
 
     /// Sends `PATCH /users/{user_id}`.
     pub fn send(self) -> crate::Pending<models::User> {
+        let user_id = crate::request::segment(&self.user_id);
         let mut call = Call::new(
             self.client,
             &UPDATE_USER,
-            format!("/users/{}", crate ::request::segment(& self.user_id)),
+            format!("/users/{user_id}"),
             self.options,
         );
         call.json(&self.body);

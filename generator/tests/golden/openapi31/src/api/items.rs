@@ -271,10 +271,11 @@ impl SetItemImage {
 
     /// Sends `PUT /items/{id}/image`.
     pub fn send(self) -> crate::Pending<()> {
+        let id = crate::request::segment(&self.id);
         let mut call = Call::new(
             self.client,
             &SET_ITEM_IMAGE,
-            format!("/items/{}/image", crate ::request::segment(& self.id)),
+            format!("/items/{id}/image"),
             self.options,
         );
         call.file("image", self.body.as_ref().and_then(|b| b.image.as_ref()));

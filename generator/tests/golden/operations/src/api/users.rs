@@ -270,10 +270,11 @@ impl UploadProfileImage {
 
     /// Sends `POST /users/{user_id}/profile_image`.
     pub fn send(self) -> crate::Pending<models::Verification> {
+        let user_id = crate::request::segment(&self.user_id);
         let mut call = Call::new(
             self.client,
             &UPLOAD_PROFILE_IMAGE,
-            format!("/users/{}/profile_image", crate ::request::segment(& self.user_id)),
+            format!("/users/{user_id}/profile_image"),
             self.options,
         );
         call.file("file", self.body.as_ref().and_then(|b| b.file.as_ref()));
@@ -308,10 +309,11 @@ impl DeleteUser {
 
     /// Sends `DELETE /users/{user_id}`.
     pub fn send(self) -> crate::Pending<()> {
+        let user_id = crate::request::segment(&self.user_id);
         let call = Call::new(
             self.client,
             &DELETE_USER,
-            format!("/users/{}", crate ::request::segment(& self.user_id)),
+            format!("/users/{user_id}"),
             self.options,
         );
         call.send_empty()

@@ -120,10 +120,11 @@ impl GetPet {
 
     /// Sends `GET /pets/{id}`.
     pub fn send(self) -> crate::Pending<models::Pet> {
+        let id = crate::request::segment(&self.id);
         let mut call = Call::new(
             self.client,
             &GET_PET,
-            format!("/pets/{}", crate ::request::segment(& self.id)),
+            format!("/pets/{id}"),
             self.options,
         );
         call.query("kind", self.kind.as_ref());
@@ -158,10 +159,11 @@ impl GetOwner {
 
     /// Sends `GET /owners/{id}`.
     pub fn send(self) -> crate::Pending<models::PetOwner> {
+        let id = crate::request::segment(&self.id);
         let call = Call::new(
             self.client,
             &GET_OWNER,
-            format!("/owners/{}", crate ::request::segment(& self.id)),
+            format!("/owners/{id}"),
             self.options,
         );
         call.send_json()

@@ -209,12 +209,11 @@ impl DeleteWidget {
 
     /// Sends `DELETE /widgets/{widget_id}`.
     pub fn send(self) -> crate::Pending<()> {
+        let widget_id = crate::request::segment(&self.widget_id.to_string());
         let call = Call::new(
             self.client,
             &DELETE_WIDGET,
-            format!(
-                "/widgets/{}", crate ::request::segment(& self.widget_id.to_string())
-            ),
+            format!("/widgets/{widget_id}"),
             self.options,
         );
         call.send_empty()
@@ -248,13 +247,11 @@ impl GetWidgetLabel {
 
     /// Sends `GET /widgets/{widget_id}/label`.
     pub fn send(self) -> crate::Pending<String> {
+        let widget_id = crate::request::segment(&self.widget_id.to_string());
         let call = Call::new(
             self.client,
             &GET_WIDGET_LABEL,
-            format!(
-                "/widgets/{}/label", crate ::request::segment(& self.widget_id
-                .to_string())
-            ),
+            format!("/widgets/{widget_id}/label"),
             self.options,
         );
         call.send_text()
@@ -301,13 +298,11 @@ impl SetWidgetImage {
 
     /// Sends `PUT /widgets/{widget_id}/image`.
     pub fn send(self) -> crate::Pending<models::Widget> {
+        let widget_id = crate::request::segment(&self.widget_id.to_string());
         let mut call = Call::new(
             self.client,
             &SET_WIDGET_IMAGE,
-            format!(
-                "/widgets/{}/image", crate ::request::segment(& self.widget_id
-                .to_string())
-            ),
+            format!("/widgets/{widget_id}/image"),
             self.options,
         );
         call.file("file", self.body.as_ref().and_then(|b| b.file.as_ref()));
