@@ -857,10 +857,7 @@ paths:
         let segments: Vec<String> = segments.iter().map(text).collect();
         assert_eq!(
             segments,
-            [
-                "letr#type=crate::request::segment(&self.r#type);",
-                "letn=crate::request::segment(&self.n.to_string());"
-            ]
+            ["letr#type=crate::request::segment(&self.r#type);", "letn=crate::request::segment(&self.n.to_string());"]
         );
         assert_eq!(text(&path), r#"format!("/things/{type}/parts/{n}")"#);
     }
