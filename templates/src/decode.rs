@@ -78,14 +78,32 @@ pub fn decode<T: DeserializeOwned>(body: &str) -> Result<T, DecodeError> {
 /// the depth limit is a flag of the deserializer, not its type, and bodies of ordinary
 /// depth pay nothing.
 pub(crate) fn decode_bytes<T: DeserializeOwned>(body: &[u8]) -> Result<T, DecodeError> {
-    let decode = |unbounded: bool| {
+    let mut decoded = None;
+    decode_into(body, &mut |deserializer| {
+        decoded = Some(T::deserialize(deserializer)?);
+        Ok(())
+    })?;
+    // `decode_into` succeeds only after the closure has stored a value.
+    decoded
+        .ok_or_else(|| DecodeError::new(body, &<serde_json::Error as serde::de::Error>::custom("no value was decoded")))
+}
+
+/// The part of [`decode_bytes`] that does not depend on the type, compiled once rather than
+/// once per response type: runs `decode` on a deserializer of `body`, again on a grown stack
+/// without serde_json's depth limit when the body is nested too deeply, and checks that
+/// nothing follows the value.
+fn decode_into(
+    body: &[u8],
+    decode: &mut dyn FnMut(&mut serde_json::Deserializer<serde_json::de::SliceRead<'_>>) -> serde_json::Result<()>,
+) -> Result<(), DecodeError> {
+    let mut run = |unbounded: bool| {
         let mut deserializer = serde_json::Deserializer::from_slice(body);
         if unbounded {
             deserializer.disable_recursion_limit();
         }
-        T::deserialize(&mut deserializer).and_then(|value| deserializer.end().map(|()| value))
+        decode(&mut deserializer).and_then(|()| deserializer.end())
     };
-    let decoded = match decode(false) {
+    let decoded = match run(false) {
         // serde_json has no error code to match: its message is the only sign.
         Err(error) if error.to_string().starts_with("recursion limit exceeded") => {
             let depth = nesting(body);
@@ -94,7 +112,7 @@ pub(crate) fn decode_bytes<T: DeserializeOwned>(body: &[u8]) -> Result<T, Decode
                 let body = String::from_utf8_lossy(body).into_owned();
                 return Err(DecodeError { subject: SUBJECT, path: ".".to_owned(), message, body });
             }
-            stacker::grow(stack_for(depth), || decode(true))
+            stacker::grow(stack_for(depth), || run(true))
         }
         decoded => decoded,
     };
