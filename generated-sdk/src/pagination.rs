@@ -15,29 +15,76 @@ pub(crate) struct Page<T> {
     pub total: Option<i64>,
 }
 
-struct State<R, T> {
-    request: R,
-    offset: i64,
-    buffer: VecDeque<T>,
-    /// The first item of the last page, to tell a page that makes no progress.
-    first: Option<T>,
-    done: bool,
+/// Where a walk is between pages: what the next fetch starts at, and how each page moves it.
+trait Position<T> {
+    /// What `fetch` takes besides the request: an offset, or a cursor.
+    type At;
+
+    /// Where the next page starts.
+    fn at(&self) -> Self::At;
+
+    /// Takes in a fetched page: the items to yield, and whether the walk ends after them.
+    fn take(&mut self, page: Page<T>) -> (Vec<T>, bool);
 }
 
-impl<R, T: PartialEq + Clone> State<R, T> {
-    /// Takes in a fetched page, unless it starts with the item the last page started with:
-    /// a server that ignores `offset` answers the same page again and again, and the walk
-    /// would never end (or, with a total, yield duplicates until it is reached).
-    fn take(&mut self, page: Page<T>, page_size: i64) {
+/// Lazily fetches pages with `fetch(request, position.at())` and yields their items, until
+/// `position` says the walk is over or a fetch fails (its error is the last item). The
+/// stream borrows nothing: it lives as long as `request` and `fetch` do.
+fn walk<R, T, P, F, Fut>(request: R, position: P, fetch: F) -> impl Stream<Item = Result<T, Error>>
+where
+    R: Clone,
+    P: Position<T>,
+    F: Fn(R, P::At) -> Fut,
+    Fut: Future<Output = Result<Page<T>, Error>>,
+{
+    let state = (request, position, VecDeque::new(), false);
+    futures_util::stream::unfold((state, fetch), |((request, mut position, mut buffer, mut done), fetch)| async move {
+        loop {
+            if let Some(item) = buffer.pop_front() {
+                return Some((Ok(item), ((request, position, buffer, done), fetch)));
+            }
+            if done {
+                return None;
+            }
+            match fetch(request.clone(), position.at()).await {
+                Ok(page) => {
+                    let (items, last) = position.take(page);
+                    buffer.extend(items);
+                    done = last;
+                }
+                Err(e) => return Some((Err(e), ((request, position, buffer, true), fetch))),
+            }
+        }
+    })
+}
+
+/// A walk by limit and offset.
+struct Offset<T> {
+    offset: i64,
+    page_size: i64,
+    /// The first item of the last page, to tell a page that makes no progress.
+    first: Option<T>,
+}
+
+impl<T: PartialEq + Clone> Position<T> for Offset<T> {
+    type At = i64;
+
+    fn at(&self) -> i64 {
+        self.offset
+    }
+
+    /// A page that starts with the item the last page started with ends the walk, its items
+    /// unseen: a server that ignores `offset` answers the same page again and again, and the
+    /// walk would never end (or, with a total, yield duplicates until it is reached).
+    fn take(&mut self, page: Page<T>) -> (Vec<T>, bool) {
         if page.items.first().is_some_and(|first| self.first.as_ref() == Some(first)) {
-            self.done = true;
-            return;
+            return (Vec::new(), true);
         }
         let count = i64::try_from(page.items.len()).unwrap_or(i64::MAX);
         self.offset = self.offset.saturating_add(count);
-        self.done = count == 0 || count < page_size || page.total.is_some_and(|total| self.offset >= total);
+        let done = count == 0 || count < self.page_size || page.total.is_some_and(|total| self.offset >= total);
         self.first = page.items.first().cloned();
-        self.buffer.extend(page.items);
+        (page.items, done)
     }
 }
 
@@ -58,50 +105,37 @@ where
     F: Fn(R, i64) -> Fut,
     Fut: Future<Output = Result<Page<T>, Error>>,
 {
-    let state = State { request, offset: start, buffer: VecDeque::new(), first: None, done: false };
-    futures_util::stream::unfold((state, fetch), move |(mut state, fetch)| async move {
-        loop {
-            if let Some(item) = state.buffer.pop_front() {
-                return Some((Ok(item), (state, fetch)));
-            }
-            if state.done {
-                return None;
-            }
-            match fetch(state.request.clone(), state.offset).await {
-                Ok(page) => state.take(page, page_size),
-                Err(e) => {
-                    state.done = true;
-                    return Some((Err(e), (state, fetch)));
-                }
-            }
-        }
-    })
+    walk(request, Offset { offset: start, page_size, first: None }, fetch)
 }
 
-/// Where a cursor walk is.
-struct Cursor<R, T> {
-    request: R,
+/// A walk by cursor.
+struct Cursor<T> {
     /// The cursor of the last item seen; `None` before the first page.
     after: Option<String>,
     seen: i64,
-    buffer: VecDeque<T>,
-    done: bool,
+    page_size: i64,
+    cursor: fn(&T) -> String,
 }
 
-impl<R, T> Cursor<R, T> {
-    /// Takes in a fetched page, unless it ends with the item the last page ended with: a
-    /// server that ignores the cursor answers the same page again and again.
-    fn take(&mut self, page: Page<T>, page_size: i64, cursor: fn(&T) -> String) {
-        let last = page.items.last().map(cursor);
+impl<T> Position<T> for Cursor<T> {
+    type At = Option<String>;
+
+    fn at(&self) -> Option<String> {
+        self.after.clone()
+    }
+
+    /// A page that ends with the item the last page ended with ends the walk, its items
+    /// unseen: a server that ignores the cursor answers the same page again and again.
+    fn take(&mut self, page: Page<T>) -> (Vec<T>, bool) {
+        let last = page.items.last().map(self.cursor);
         if last.is_some() && last == self.after {
-            self.done = true;
-            return;
+            return (Vec::new(), true);
         }
         let count = i64::try_from(page.items.len()).unwrap_or(i64::MAX);
         self.seen = self.seen.saturating_add(count);
-        self.done = count == 0 || count < page_size || page.total.is_some_and(|total| self.seen >= total);
+        let done = count == 0 || count < self.page_size || page.total.is_some_and(|total| self.seen >= total);
         self.after = last;
-        self.buffer.extend(page.items);
+        (page.items, done)
     }
 }
 
@@ -122,22 +156,5 @@ where
     F: Fn(R, Option<String>) -> Fut,
     Fut: Future<Output = Result<Page<T>, Error>>,
 {
-    let state = Cursor { request, after: None, seen: 0, buffer: VecDeque::new(), done: false };
-    futures_util::stream::unfold((state, fetch), move |(mut state, fetch)| async move {
-        loop {
-            if let Some(item) = state.buffer.pop_front() {
-                return Some((Ok(item), (state, fetch)));
-            }
-            if state.done {
-                return None;
-            }
-            match fetch(state.request.clone(), state.after.clone()).await {
-                Ok(page) => state.take(page, page_size, cursor),
-                Err(e) => {
-                    state.done = true;
-                    return Some((Err(e), (state, fetch)));
-                }
-            }
-        }
-    })
+    walk(request, Cursor { after: None, seen: 0, page_size, cursor }, fetch)
 }
