@@ -442,12 +442,14 @@ fn spaced(source: &str) -> String {
     let declaration = |line: &str| ["mod ", "pub mod ", "use ", "pub use "].iter().any(|p| line.starts_with(p));
     let lines: Vec<&str> = source.lines().collect();
     let mut out = String::with_capacity(source.len() + source.len() / 20);
-    let mut previous = "";
+    // The last top-level line, and the last line written ("" after a blank one).
+    let (mut previous, mut last) = ("", "");
     for (i, &line) in lines.iter().enumerate() {
         if line.is_empty() {
             let next = lines[i + 1..].iter().find(|l| !l.is_empty()).copied().unwrap_or("");
             if !(declaration(previous) && declaration(next)) {
                 out.push('\n');
+                last = "";
             }
             continue;
         }
@@ -455,15 +457,12 @@ fn spaced(source: &str) -> String {
         // Between the items of an `impl` or a body: a line that starts an item after a `}`
         // that closed the previous one, or after a one-line `struct`/`type` item, at the same
         // indentation.
-        let indent = line.len() - line.trim_start().len();
-        let last = out.lines().last().unwrap_or("");
-        let starts_item = ["///", "#[", "pub ", "fn ", "async ", "const ", "impl", "type "]
-            .iter()
-            .any(|p| line.trim_start().starts_with(p));
-        let one_line_item =
-            ["struct ", "type "].iter().any(|p| last.trim_start().starts_with(p)) && last.ends_with(';');
-        let closed = last.trim() == "}" || one_line_item;
-        if !top_level && starts_item && closed && last.len() - last.trim_start().len() == indent {
+        let (code, last_code) = (line.trim_start(), last.trim_start());
+        let starts_item =
+            ["///", "#[", "pub ", "fn ", "async ", "const ", "impl", "type "].iter().any(|p| code.starts_with(p));
+        let one_line_item = ["struct ", "type "].iter().any(|p| last_code.starts_with(p)) && last.ends_with(';');
+        let closed = last_code.trim_end() == "}" || one_line_item;
+        if !top_level && starts_item && closed && last.len() - last_code.len() == line.len() - code.len() {
             out.push('\n');
         }
         let ended = previous == "}" || previous.ends_with(';') || previous.ends_with('}');
@@ -480,6 +479,7 @@ fn spaced(source: &str) -> String {
         }
         out.push_str(line);
         out.push('\n');
+        last = line;
     }
     out
 }
