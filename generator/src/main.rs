@@ -6,10 +6,8 @@ use clerk_codegen::ir::{Api, NameMap};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// The generator allocates and frees millions of small token and string buffers; mimalloc
-/// serves them faster than the system allocator. The generator binary alone uses it.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: clerk_codegen::Allocator = clerk_codegen::Allocator;
 
 #[derive(Parser)]
 #[command(name = "clerk-codegen", version, about = "Generates a Rust SDK crate from Clerk's OpenAPI document")]
