@@ -371,15 +371,13 @@ pub fn take_timings() -> Timings {
 /// A Rust file still to be built: its path, and what builds its tokens. Token streams
 /// cannot cross threads, so each file is built, parsed and printed on the thread that
 /// formats it.
-pub(super) struct Unformatted<'a> {
+struct Unformatted<'a> {
     path: String,
-    tokens: Box<dyn Fn() -> TokenStream + Send + Sync + 'a>,
+    tokens: Box<dyn Fn() -> TokenStream + Sync + 'a>,
 }
 
-pub(super) fn rust_file<'a>(
-    path: impl Into<String>,
-    tokens: impl Fn() -> TokenStream + Send + Sync + 'a,
-) -> Unformatted<'a> {
+/// The Rust file at `path` whose tokens `tokens` builds.
+fn rust_file<'a>(path: impl Into<String>, tokens: impl Fn() -> TokenStream + Sync + 'a) -> Unformatted<'a> {
     Unformatted { path: path.into(), tokens: Box::new(tokens) }
 }
 
@@ -725,6 +723,40 @@ mod tests {
         let mut copied = super::runtime_paths();
         copied.sort();
         assert_eq!(copied, on_disk);
+    }
+
+    #[test]
+    fn files_come_out_in_the_order_given_whichever_thread_builds_them() {
+        let files: Vec<_> = (0..64)
+            .map(|i| {
+                super::rust_file(format!("src/f{i}.rs"), move || {
+                    let name = quote::format_ident!("F{i}");
+                    let fields = (0..i % 7).map(|j| quote::format_ident!("f{j}"));
+                    quote::quote!(pub struct #name { #(pub #fields: u8,)* })
+                })
+            })
+            .collect();
+        let formatted = super::format_all("// header\n", files).unwrap();
+        assert_eq!(formatted.len(), 64);
+        for (i, file) in formatted.iter().enumerate() {
+            assert_eq!(file.path, format!("src/f{i}.rs"));
+            let expected = format!("// header\n{}pub struct F{i}", super::PRETTYPLEASE);
+            assert!(file.contents.starts_with(&expected), "{}", file.contents);
+        }
+    }
+
+    #[test]
+    fn tokens_that_are_not_a_file_are_an_internal_error() {
+        let files = vec![
+            super::rust_file("src/ok.rs", || {
+                quote::quote!(
+                    fn ok() {}
+                )
+            }),
+            super::rust_file("src/bad.rs", || quote::quote!(fn)),
+        ];
+        let errors = super::format_all("", files).unwrap_err().to_string();
+        assert!(errors.contains("internal error: generated src/bad.rs does not parse"), "{errors}");
     }
 
     #[test]
