@@ -358,6 +358,13 @@ pub struct Timings {
     pub format: std::time::Duration,
 }
 
+impl std::ops::AddAssign for Timings {
+    fn add_assign(&mut self, other: Timings) {
+        self.quote += other.quote;
+        self.format += other.format;
+    }
+}
+
 /// [`Timings`] since the last [`take_timings`].
 static TIMINGS: std::sync::Mutex<Timings> =
     std::sync::Mutex::new(Timings { quote: std::time::Duration::ZERO, format: std::time::Duration::ZERO });
@@ -419,8 +426,7 @@ fn format_all(header: &str, files: Vec<Unformatted<'_>>) -> Result<Vec<File>, Er
             match worker.join() {
                 Ok((done, timings)) => {
                     done.into_iter().for_each(|(i, file)| formatted[i] = Some(file));
-                    total.quote += timings.quote;
-                    total.format += timings.format;
+                    total += timings;
                 }
                 Err(_) => {
                     formatted.push(Some(Err(Errors::from(Diagnostic::at("", "internal error: formatting panicked")))))
@@ -428,9 +434,7 @@ fn format_all(header: &str, files: Vec<Unformatted<'_>>) -> Result<Vec<File>, Er
             }
         }
     });
-    let mut timings = TIMINGS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    timings.quote += total.quote;
-    timings.format += total.format;
+    *TIMINGS.lock().unwrap_or_else(std::sync::PoisonError::into_inner) += total;
     formatted.into_iter().flatten().collect()
 }
 
