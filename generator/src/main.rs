@@ -6,6 +6,9 @@ use clerk_codegen::ir::{Api, NameMap};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+#[global_allocator]
+static ALLOCATOR: clerk_codegen::Allocator = clerk_codegen::Allocator;
+
 #[derive(Parser)]
 #[command(name = "clerk-codegen", version, about = "Generates a Rust SDK crate from Clerk's OpenAPI document")]
 struct Cli {

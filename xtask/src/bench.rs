@@ -133,12 +133,13 @@ fn phases(root: &Path, spec_path: &Path) -> Result {
         laps.lap("normalize + openapiv3");
         let api = clerk_codegen::ir::build(&spec).map_err(|e| e.to_string())?;
         laps.lap("IR");
-        clerk_codegen::emit::take_format_time();
+        clerk_codegen::emit::take_timings();
         let files =
             clerk_codegen::emit::emit(&api, &clerk_codegen::emit::Options::default()).map_err(|e| e.to_string())?;
-        let format = clerk_codegen::emit::take_format_time();
-        laps.record("emit (quote)", laps.last.elapsed().saturating_sub(format));
-        laps.record("format (prettyplease, files on all cores)", format);
+        laps.lap("emit (files on all cores)");
+        let rust = clerk_codegen::emit::take_timings();
+        laps.record("of which quote, summed over cores", rust.quote);
+        laps.record("of which format (prettyplease), summed over cores", rust.format);
         laps.restart();
         clerk_codegen::write::write(&out, &files).map_err(|e| e.to_string())?;
         laps.lap("write");

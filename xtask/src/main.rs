@@ -22,6 +22,9 @@ use clap::{Parser, Subcommand};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+#[global_allocator]
+static ALLOCATOR: clerk_codegen::Allocator = clerk_codegen::Allocator;
+
 #[derive(Parser)]
 #[command(name = "cargo xtask")]
 struct Cli {

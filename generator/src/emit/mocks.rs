@@ -22,10 +22,10 @@ fn model_ty(api: &Api, t: &TypeRef) -> TokenStream {
 }
 
 /// `src/testing/mocks/mod.rs` and one file per group.
-pub(super) fn files(plan: &Crate<'_>) -> Vec<Unformatted> {
-    let mut files = vec![rust_file("src/testing/mocks/mod.rs", module(&plan.groups))];
+pub(super) fn files<'a>(plan: &'a Crate<'_>) -> Vec<Unformatted<'a>> {
+    let mut files = vec![rust_file("src/testing/mocks/mod.rs", || module(&plan.groups))];
     for group in &plan.groups {
-        files.push(rust_file(&format!("src/testing/mocks/{}.rs", group.name), group_file(plan.api, group)));
+        files.push(rust_file(format!("src/testing/mocks/{}.rs", group.name), || group_file(plan.api, group)));
     }
     files
 }

@@ -203,12 +203,13 @@ pub fn emit_crate(plan: &Crate<'_>, options: &Options) -> Result<Vec<File>, Erro
         File { path: "Cargo.toml".into(), contents: manifest::render(plan, options) },
         File { path: "README.md".into(), contents: readme(plan, options) },
     ];
-    // Rust sources, formatted together at the end.
-    let mut rust = Vec::new();
     // The generated tests reach the crate by its name, as users do.
-    let krate = ident(&options.crate_name.replace('-', "_"));
+    let krate = options.crate_name.replace('-', "_");
+    let krate = krate.as_str();
     let runtime: Vec<&str> =
         RUNTIME.iter().filter(|(_, _, need)| need.met_by(&plan.runtime)).map(|(name, ..)| *name).collect();
+    // Rust sources, built and formatted together at the end.
+    let mut rust = Vec::new();
     for (name, sources, _) in RUNTIME.iter().filter(|(name, ..)| runtime.contains(name)) {
         match plan.webhooks.as_ref().filter(|_| *name == "webhooks") {
             Some(webhooks) => {
@@ -228,23 +229,24 @@ pub fn emit_crate(plan: &Crate<'_>, options: &Options) -> Result<Vec<File>, Erro
             })),
         }
     }
-    rust.push(rust_file("src/lib.rs", lib(plan, &runtime)));
+    let runtime = &runtime;
+    rust.push(rust_file("src/lib.rs", move || lib(plan, runtime)));
     if plan.runtime.client {
-        rust.push(rust_file("src/api/mod.rs", api::module(plan)));
+        rust.push(rust_file("src/api/mod.rs", || api::module(plan)));
         for group in &plan.groups {
-            rust.push(rust_file(&format!("src/api/{}.rs", group.name), api::group(plan.api, group)));
+            rust.push(rust_file(format!("src/api/{}.rs", group.name), || api::group(plan.api, group)));
         }
-        rust.push(rust_file("tests/conformance.rs", conformance::emit(plan, &krate)));
+        rust.push(rust_file("tests/conformance.rs", || conformance::emit(plan, &ident(krate))));
         if runtime.contains(&"testing") {
             rust.extend(mocks::files(plan));
-            rust.push(rust_file("tests/mock_coverage.rs", mocks::coverage_test(plan, &krate)));
+            rust.push(rust_file("tests/mock_coverage.rs", || mocks::coverage_test(plan, &ident(krate))));
         }
     }
     let all: Vec<TypeId> = (0..plan.api.types.len()).collect();
     let fixtures = runtime.contains(&"testing");
-    rust.extend(models(plan.api, &all, &[], "src/models", &quote!(crate::models), Some(&plan.gates), fixtures));
+    rust.extend(models(plan.api, &all, &[], "src/models", "crate::models", Some(&plan.gates), fixtures));
     if !plan.api.examples.is_empty() {
-        rust.push(rust_file("tests/spec_examples.rs", examples::emit(plan.api, &krate, plan.runtime.client)));
+        rust.push(rust_file("tests/spec_examples.rs", || examples::emit(plan.api, &ident(krate), plan.runtime.client)));
     }
     files.extend(format_all(HEADER, rust)?);
     files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -267,29 +269,29 @@ fn readme(plan: &Crate<'_>, options: &Options) -> String {
 }
 
 /// `src/webhooks/events.rs` and the payload models the API does not already have.
-fn webhook_files(webhooks: &crate::ir::Webhooks<'_>) -> Vec<Unformatted> {
+fn webhook_files<'a>(webhooks: &'a crate::ir::Webhooks<'_>) -> Vec<Unformatted<'a>> {
     let events = webhooks.api;
     let own: Vec<TypeId> = (0..events.types.len()).filter(|id| !webhooks.shared.contains_key(id)).collect();
     let mut reused: Vec<&str> = webhooks.shared.keys().map(|&id| events.ty(id).name.as_str()).collect();
     reused.sort_unstable();
-    let mut files = vec![rust_file("src/webhooks/events.rs", events_file(events))];
-    files.extend(models(events, &own, &reused, "src/webhooks/models", &quote!(crate::webhooks::models), None, false));
+    let mut files = vec![rust_file("src/webhooks/events.rs", || events_file(events))];
+    files.extend(models(events, &own, &reused, "src/webhooks/models", "crate::webhooks::models", None, false));
     files
 }
 
 /// The model files for the types `ids` of an API below `dir`, whose module is `path`
 /// (`crate::models`), gated by `gates`; `reused` names types the module re-exports from
 /// `crate::models`; response models get a `fixture()` when `fixtures`.
-fn models(
-    api: &Api,
+fn models<'a>(
+    api: &'a Api,
     ids: &[TypeId],
-    reused: &[&str],
+    reused: &[&'a str],
     dir: &str,
-    path: &TokenStream,
-    gates: Option<&crate::ir::Gates>,
+    path: &'static str,
+    gates: Option<&'a crate::ir::Gates>,
     fixtures: bool,
-) -> Vec<Unformatted> {
-    let file_gate = |module: &str| gates.and_then(|g| gate(g.modules.get(module)));
+) -> Vec<Unformatted<'a>> {
+    let file_gate = move |module: &str| gates.and_then(|g| g.modules.get(module));
     let mut files = Vec::new();
     let mut modules: BTreeMap<&str, Vec<TypeId>> = BTreeMap::new();
     for &id in ids {
@@ -297,104 +299,142 @@ fn models(
     }
     let mut top = Vec::new();
     let mut ops = Vec::new();
-    for (module, ids) in &modules {
+    for (module, ids) in modules {
         let (file, list) = match module.strip_prefix("operations/") {
             Some(group) => (format!("{dir}/operations/{group}.rs"), &mut ops),
             None => (format!("{dir}/{module}.rs"), &mut top),
         };
         let name = module.rsplit('/').next().unwrap_or(module);
         let names: Vec<&str> = ids.iter().map(|&id| api.ty(id).name.as_str()).collect();
-        list.push((name.to_owned(), names, file_gate(module)));
-        files.push(rust_file(&file, model_file(api, ids, path, fixtures)));
+        list.push(Module { name, types: names, gate: file_gate(module) });
+        files.push(rust_file(file, move || model_file(api, &ids, path, fixtures)));
     }
     let has_ops = !ops.is_empty();
     if has_ops {
-        files.push(rust_file(
-            &format!("{dir}/operations/mod.rs"),
+        files.push(rust_file(format!("{dir}/operations/mod.rs"), move || {
             mod_file(
                 &ops,
                 quote!(#![doc = " Request bodies, responses and parameter types of operations, by resource."]),
-            ),
-        ));
+            )
+        }));
     }
-    let mut models_tokens =
-        mod_file(&top, quote!(#![doc = " Typed models for every schema, request body and response of the API."]));
-    if !reused.is_empty() {
-        let names = reused.iter().map(|n| ident(n));
-        models_tokens.extend(quote!(pub use crate::models::{ #(#names),* };));
-    }
-    if has_ops {
-        let gate = gates.and_then(|g| gate(g.operations.as_ref()));
-        models_tokens.extend(quote! {
-            #gate
-            mod operations;
-            #gate
-            pub use operations::*;
-        });
-    }
-    files.push(rust_file(&format!("{dir}/mod.rs"), models_tokens));
+    let reused = reused.to_vec();
+    files.push(rust_file(format!("{dir}/mod.rs"), move || {
+        let mut tokens =
+            mod_file(&top, quote!(#![doc = " Typed models for every schema, request body and response of the API."]));
+        if !reused.is_empty() {
+            let names = reused.iter().map(|n| ident(n));
+            tokens.extend(quote!(pub use crate::models::{ #(#names),* };));
+        }
+        if has_ops {
+            let gate = gates.and_then(|g| gate(g.operations.as_ref()));
+            tokens.extend(quote! {
+                #gate
+                mod operations;
+                #gate
+                pub use operations::*;
+            });
+        }
+        tokens
+    }));
     files
 }
 
-/// Time spent formatting (`syn` parse + `prettyplease`, wall clock), for benchmarks.
-static FORMAT_TIME: std::sync::Mutex<std::time::Duration> = std::sync::Mutex::new(std::time::Duration::ZERO);
-
-/// Takes the time spent formatting since the last call: the part of [`emit`] that is
-/// `prettyplease` rather than building token streams.
-pub fn take_format_time() -> std::time::Duration {
-    std::mem::take(&mut *FORMAT_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
+/// A model module declared by a `mod.rs`: its name, the types it re-exports, and the
+/// features that compile it.
+struct Module<'a> {
+    name: &'a str,
+    types: Vec<&'a str>,
+    gate: Option<&'a Features>,
 }
 
-/// A Rust file as token text, before formatting. (Token streams cannot cross threads;
-/// their text can.)
-struct Unformatted {
+/// Time the Rust files took, summed over the threads that built them: building their token
+/// streams (`quote`), and formatting them (`syn` parse + `prettyplease` + layout).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Timings {
+    /// Building token streams.
+    pub quote: std::time::Duration,
+    /// Parsing and printing them.
+    pub format: std::time::Duration,
+}
+
+impl std::ops::AddAssign for Timings {
+    fn add_assign(&mut self, other: Timings) {
+        self.quote += other.quote;
+        self.format += other.format;
+    }
+}
+
+/// [`Timings`] since the last [`take_timings`].
+static TIMINGS: std::sync::Mutex<Timings> =
+    std::sync::Mutex::new(Timings { quote: std::time::Duration::ZERO, format: std::time::Duration::ZERO });
+
+/// Takes the time spent on Rust files since the last call, for benchmarks: the part of
+/// [`emit`] that runs on every core.
+pub fn take_timings() -> Timings {
+    std::mem::take(&mut *TIMINGS.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
+}
+
+/// A Rust file still to be built: its path, and what builds its tokens. Token streams
+/// cannot cross threads, so each file is built, parsed and printed on the thread that
+/// formats it.
+struct Unformatted<'a> {
     path: String,
-    source: String,
+    tokens: Box<dyn Fn() -> TokenStream + Sync + 'a>,
 }
 
-fn rust_file(path: &str, tokens: TokenStream) -> Unformatted {
-    Unformatted { path: path.to_owned(), source: tokens.to_string() }
+/// The Rust file at `path` whose tokens `tokens` builds.
+fn rust_file<'a>(path: impl Into<String>, tokens: impl Fn() -> TokenStream + Sync + 'a) -> Unformatted<'a> {
+    Unformatted { path: path.into(), tokens: Box::new(tokens) }
 }
 
-/// Formats every Rust file with `prettyplease`, the files spread over the machine's cores
-/// (the output does not depend on how).
-fn format_all(header: &str, files: Vec<Unformatted>) -> Result<Vec<File>, Errors> {
+/// Builds and formats one Rust file: its tokens parsed as a file, printed by `prettyplease`
+/// and laid out, after `header`; adds what each step took to `timings`.
+fn format(header: &str, file: &Unformatted<'_>, timings: &mut Timings) -> Result<File, Errors> {
     let started = std::time::Instant::now();
-    let format = |file: &Unformatted| -> Result<File, Errors> {
-        let parsed = syn::parse_file(&file.source).map_err(|e| {
-            Errors::from(Diagnostic::at("", format!("internal error: generated {} does not parse: {e}", file.path)))
-        })?;
-        Ok(File {
-            path: file.path.clone(),
-            contents: format!(
-                "{header}{PRETTYPLEASE}{}",
-                spaced(&types::lay_out_tables(&prettyplease::unparse(&parsed)))
-            ),
-        })
-    };
+    let tokens = (file.tokens)();
+    let built = std::time::Instant::now();
+    timings.quote += built - started;
+    let parsed: syn::File = syn::parse2(tokens).map_err(|e| {
+        Errors::from(Diagnostic::at("", format!("internal error: generated {} does not parse: {e}", file.path)))
+    })?;
+    let contents = format!("{header}{PRETTYPLEASE}{}", spaced(&types::lay_out_tables(&prettyplease::unparse(&parsed))));
+    timings.format += built.elapsed();
+    Ok(File { path: file.path.clone(), contents })
+}
+
+/// Builds and formats every Rust file, the files spread over the machine's cores: each
+/// thread takes the next file not yet taken, so the output does not depend on how.
+fn format_all(header: &str, files: Vec<Unformatted<'_>>) -> Result<Vec<File>, Errors> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(files.len().max(1));
-    // Largest first, dealt round-robin, so that the threads finish together.
-    let mut order: Vec<usize> = (0..files.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(files[i].source.len()));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let work = || {
+        let mut timings = Timings::default();
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(file) = files.get(i) else { break };
+            done.push((i, format(header, file, &mut timings)));
+        }
+        (done, timings)
+    };
     let mut formatted: Vec<Option<Result<File, Errors>>> = (0..files.len()).map(|_| None).collect();
+    let mut total = Timings::default();
     std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|t| {
-                let mine: Vec<usize> = order.iter().copied().skip(t).step_by(threads).collect();
-                let (files, format) = (&files, &format);
-                scope.spawn(move || mine.into_iter().map(|i| (i, format(&files[i]))).collect::<Vec<_>>())
-            })
-            .collect();
+        let workers: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
         for worker in workers {
             match worker.join() {
-                Ok(done) => done.into_iter().for_each(|(i, file)| formatted[i] = Some(file)),
+                Ok((done, timings)) => {
+                    done.into_iter().for_each(|(i, file)| formatted[i] = Some(file));
+                    total += timings;
+                }
                 Err(_) => {
                     formatted.push(Some(Err(Errors::from(Diagnostic::at("", "internal error: formatting panicked")))))
                 }
             }
         }
     });
-    *FORMAT_TIME.lock().unwrap_or_else(std::sync::PoisonError::into_inner) += started.elapsed();
+    *TIMINGS.lock().unwrap_or_else(std::sync::PoisonError::into_inner) += total;
     formatted.into_iter().flatten().collect()
 }
 
@@ -404,12 +444,14 @@ fn spaced(source: &str) -> String {
     let declaration = |line: &str| ["mod ", "pub mod ", "use ", "pub use "].iter().any(|p| line.starts_with(p));
     let lines: Vec<&str> = source.lines().collect();
     let mut out = String::with_capacity(source.len() + source.len() / 20);
-    let mut previous = "";
+    // The last top-level line, and the last line written ("" after a blank one).
+    let (mut previous, mut last) = ("", "");
     for (i, &line) in lines.iter().enumerate() {
         if line.is_empty() {
             let next = lines[i + 1..].iter().find(|l| !l.is_empty()).copied().unwrap_or("");
             if !(declaration(previous) && declaration(next)) {
                 out.push('\n');
+                last = "";
             }
             continue;
         }
@@ -417,15 +459,12 @@ fn spaced(source: &str) -> String {
         // Between the items of an `impl` or a body: a line that starts an item after a `}`
         // that closed the previous one, or after a one-line `struct`/`type` item, at the same
         // indentation.
-        let indent = line.len() - line.trim_start().len();
-        let last = out.lines().last().unwrap_or("");
-        let starts_item = ["///", "#[", "pub ", "fn ", "async ", "const ", "impl", "type "]
-            .iter()
-            .any(|p| line.trim_start().starts_with(p));
-        let one_line_item =
-            ["struct ", "type "].iter().any(|p| last.trim_start().starts_with(p)) && last.ends_with(';');
-        let closed = last.trim() == "}" || one_line_item;
-        if !top_level && starts_item && closed && last.len() - last.trim_start().len() == indent {
+        let (code, last_code) = (line.trim_start(), last.trim_start());
+        let starts_item =
+            ["///", "#[", "pub ", "fn ", "async ", "const ", "impl", "type "].iter().any(|p| code.starts_with(p));
+        let one_line_item = ["struct ", "type "].iter().any(|p| last_code.starts_with(p)) && last.ends_with(';');
+        let closed = last_code.trim_end() == "}" || one_line_item;
+        if !top_level && starts_item && closed && last.len() - last_code.len() == line.len() - code.len() {
             out.push('\n');
         }
         let ended = previous == "}" || previous.ends_with(';') || previous.ends_with('}');
@@ -442,6 +481,7 @@ fn spaced(source: &str) -> String {
         }
         out.push_str(line);
         out.push('\n');
+        last = line;
     }
     out
 }
@@ -528,14 +568,15 @@ fn lib(plan: &Crate<'_>, runtime: &[&str]) -> TokenStream {
     }
 }
 
-fn mod_file(modules: &[(String, Vec<&str>, Option<TokenStream>)], doc: TokenStream) -> TokenStream {
-    let decls = modules.iter().map(|(m, _, gate)| {
-        let module = ident(m);
+/// A `mod.rs`: `doc`, then each module declared and its types re-exported.
+fn mod_file(modules: &[Module<'_>], doc: TokenStream) -> TokenStream {
+    let decls = modules.iter().map(|m| {
+        let (gate, module) = (gate(m.gate), ident(m.name));
         quote!(#gate mod #module;)
     });
-    let uses = modules.iter().map(|(m, names, gate)| {
-        let module = ident(m);
-        let names = names.iter().map(|n| ident(n));
+    let uses = modules.iter().map(|m| {
+        let (gate, module) = (gate(m.gate), ident(m.name));
+        let names = m.types.iter().map(|n| ident(n));
         quote!(#gate pub use #module::{ #(#names),* };)
     });
     quote! {
@@ -611,7 +652,9 @@ fn events_file(api: &Api) -> TokenStream {
     }
 }
 
-fn model_file(api: &Api, ids: &[TypeId], path: &TokenStream, fixtures: bool) -> TokenStream {
+/// A model file: the types `ids` of the module at `models` (`crate::models`), each with its
+/// `fixture()` when `fixtures`.
+fn model_file(api: &Api, ids: &[TypeId], models: &str, fixtures: bool) -> TokenStream {
     let mut imports = BTreeSet::new();
     for &id in ids {
         for dep in api.ty(id).kind.refs() {
@@ -622,11 +665,11 @@ fn model_file(api: &Api, ids: &[TypeId], path: &TokenStream, fixtures: bool) -> 
     }
     let imports = (!imports.is_empty()).then(|| {
         let names = imports.iter().map(|n| ident(n));
-        quote!(use #path::{ #(#names),* };)
+        let path = models.split("::").map(ident);
+        quote!(use #(#path)::*::{ #(#names),* };)
     });
-    let models = path.to_string().replace(' ', "");
     let items = ids.iter().map(|&id| {
-        let definition = types::emit(api, api.ty(id), &models);
+        let definition = types::emit(api, api.ty(id), models);
         let fixture = fixtures.then(|| mocks::fixture(api.ty(id))).flatten();
         quote!(#definition #fixture)
     });
@@ -684,6 +727,40 @@ mod tests {
         let mut copied = super::runtime_paths();
         copied.sort();
         assert_eq!(copied, on_disk);
+    }
+
+    #[test]
+    fn files_come_out_in_the_order_given_whichever_thread_builds_them() {
+        let files: Vec<_> = (0..64)
+            .map(|i| {
+                super::rust_file(format!("src/f{i}.rs"), move || {
+                    let name = quote::format_ident!("F{i}");
+                    let fields = (0..i % 7).map(|j| quote::format_ident!("f{j}"));
+                    quote::quote!(pub struct #name { #(pub #fields: u8,)* })
+                })
+            })
+            .collect();
+        let formatted = super::format_all("// header\n", files).unwrap();
+        assert_eq!(formatted.len(), 64);
+        for (i, file) in formatted.iter().enumerate() {
+            assert_eq!(file.path, format!("src/f{i}.rs"));
+            let expected = format!("// header\n{}pub struct F{i}", super::PRETTYPLEASE);
+            assert!(file.contents.starts_with(&expected), "{}", file.contents);
+        }
+    }
+
+    #[test]
+    fn tokens_that_are_not_a_file_are_an_internal_error() {
+        let files = vec![
+            super::rust_file("src/ok.rs", || {
+                quote::quote!(
+                    fn ok() {}
+                )
+            }),
+            super::rust_file("src/bad.rs", || quote::quote!(fn)),
+        ];
+        let errors = super::format_all("", files).unwrap_err().to_string();
+        assert!(errors.contains("internal error: generated src/bad.rs does not parse"), "{errors}");
     }
 
     #[test]
