@@ -275,12 +275,6 @@ pub(crate) trait Fields<'de>: serde::de::MapAccess<'de> {
 
 impl<'de, A: serde::de::MapAccess<'de>> Fields<'de> for A {}
 
-/// The value of a required field, or the error naming it.
-#[allow(dead_code, reason = "only builds whose models have a required field use it")]
-pub(crate) fn required<T, E: serde::de::Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
-    slot.ok_or_else(|| E::missing_field(name))
-}
-
 /// A generated struct read from the entries of a JSON object; [`object!`] implements it.
 pub(crate) trait Object<'de>: Sized {
     /// What a value of another kind is reported against: `a User object`.
@@ -314,27 +308,57 @@ impl<'de, T: Object<'de>> serde::de::Visitor<'de> for ObjectVisitor<T> {
     }
 }
 
-/// `Deserialize` for a generated struct, from one line per field: `field: presence "key"`,
-/// where the presence says what a missing key or `null` means:
+/// `Serialize` and `Deserialize` for a generated struct, from one line per field:
+/// `field: presence "key"`, where the presence says what a missing key or `null` means:
 ///
 /// - `required`: the key must be there (a missing one is an error naming it);
 /// - `empty`: a required list, map or object; a missing key reads as empty;
 /// - `or(default)`: a required field with a default in the spec; a missing key reads as
 ///   the default (a literal that `.into()` turns into the field's type);
-/// - `optional`: an `Option` field; a missing key and `null` are both `None`;
-/// - `nullable`: a [`crate::Nullable`] field; a missing key, `null` and a value are distinct.
+/// - `or_null`: an `Option` field the spec marks required; a missing key reads as `None`,
+///   and `None` is sent as `null`;
+/// - `optional`: an `Option` field; a missing key and `null` are both `None`, and `None` is
+///   not sent;
+/// - `nullable`: a [`crate::Nullable`] field; a missing key, `null` and a value are
+///   distinct, and `Unset` is not sent.
 ///
 /// `empty` and `or` keep one record that lacks a field with an obvious reading from failing
 /// a whole response; `null` is still an error for them, as for `required`.
 ///
-/// A field marked `#[deprecated]` is set without a deprecation warning. Unknown keys are
-/// skipped; a duplicate key is an error, as with serde's derive. Each field's value is
-/// collected in a local of the field's own name, which the macro's own bindings cannot
-/// clash with (they are hygienic).
+/// Serializing writes the fields in table order as a struct, as serde's derive does; this
+/// table is a fraction of the derive's code to compile. A field marked `#[deprecated]` is
+/// read and set without a deprecation warning. Unknown keys are skipped; a duplicate key is
+/// an error, as with serde's derive. Each field's value is collected in a local of the
+/// field's own name, which the macro's own bindings cannot clash with (they are hygienic).
+///
+/// The expansion is most of the crate's code, so it is kept small: errors return through
+/// `match` rather than `?` (two calls each in a debug build), and a key's field is read in
+/// one `match` whose result is checked once.
 macro_rules! object {
     ($name:ident {
         $($(#[$deprecated:ident])? $field:ident: $presence:ident $(($default:literal))? $key:literal),* $(,)?
     }) => {
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeStruct as _;
+                let mut len = 0;
+                $(
+                    $(#[allow($deprecated, reason = "serializing reads every field, deprecated ones too")])?
+                    { len += usize::from(crate::decode::object!(@sent $presence self.$field)); }
+                )*
+                let mut object = crate::decode::object!(@try serializer.serialize_struct(stringify!($name), len));
+                $(
+                    $(#[allow($deprecated, reason = "serializing reads every field, deprecated ones too")])?
+                    if crate::decode::object!(@sent $presence self.$field) {
+                        crate::decode::object!(@try object.serialize_field($key, &self.$field));
+                    } else {
+                        crate::decode::object!(@try object.skip_field($key));
+                    }
+                )*
+                object.end()
+            }
+        }
+
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 deserializer.deserialize_map(crate::decode::ObjectVisitor::NEW)
@@ -347,11 +371,12 @@ macro_rules! object {
             fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
                 use crate::decode::Fields as _;
                 $( let mut $field = None; )*
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        $( $key => map.field(&mut $field, $key)?, )*
-                        _ => map.skip()?,
-                    }
+                while let Some(key) = crate::decode::object!(@try map.next_key::<crate::decode::Key<'de>>()) {
+                    let read = match key.as_str() {
+                        $( $key => map.field(&mut $field, $key), )*
+                        _ => map.skip(),
+                    };
+                    crate::decode::object!(@try read);
                 }
                 Ok(Self {
                     $(
@@ -362,11 +387,26 @@ macro_rules! object {
             }
         }
     };
-    (@take required $slot:ident $key:literal) => { crate::decode::required($slot, $key)? };
+    (@take required $slot:ident $key:literal) => {
+        match $slot {
+            Some(value) => value,
+            None => return Err(serde::de::Error::missing_field($key)),
+        }
+    };
     (@take empty $slot:ident $key:literal) => { $slot.unwrap_or_default() };
     (@take or $slot:ident $key:literal $default:literal) => { $slot.unwrap_or_else(|| $default.into()) };
+    (@take or_null $slot:ident $key:literal) => { $slot.flatten() };
     (@take optional $slot:ident $key:literal) => { $slot.flatten() };
     (@take nullable $slot:ident $key:literal) => { $slot.unwrap_or_default() };
+    (@sent optional $value:expr) => { $value.is_some() };
+    (@sent nullable $value:expr) => { !$value.is_unset() };
+    (@sent $presence:ident $value:expr) => { true };
+    (@try $result:expr) => {
+        match $result {
+            Ok(value) => value,
+            Err(error) => return Err(error),
+        }
+    };
 }
 
 pub(crate) use object;
