@@ -80,30 +80,53 @@ pub fn decode<T: DeserializeOwned>(body: &str) -> Result<T, DecodeError> {
 /// the depth limit is a flag of the deserializer, not its type, and bodies of ordinary
 /// depth pay nothing.
 pub(crate) fn decode_bytes<T: DeserializeOwned>(body: &[u8]) -> Result<T, DecodeError> {
-    let mut decoded = None;
-    decode_into(body, &mut |deserializer| {
-        decoded = Some(T::deserialize(deserializer)?);
-        Ok(())
-    })?;
-    // `decode_into` succeeds only after the closure has stored a value.
-    decoded
-        .ok_or_else(|| DecodeError::new(body, &<serde_json::Error as serde::de::Error>::custom("no value was decoded")))
+    let mut decoded = None::<T>;
+    if let Err(error) = decode_into(body, &mut decoded) {
+        return Err(error);
+    }
+    match decoded {
+        Some(value) => Ok(value),
+        // `decode_into` succeeds only after the slot has been filled.
+        None => Err(DecodeError::undecoded(body)),
+    }
+}
+
+/// A slot that a value is decoded into: [`decode_into`] takes it as a trait object, so
+/// the only code per response type is this impl (no closures, no combinators).
+trait Slot {
+    /// Decodes a value from `deserializer` into the slot.
+    fn fill(
+        &mut self,
+        deserializer: &mut serde_json::Deserializer<serde_json::de::SliceRead<'_>>,
+    ) -> serde_json::Result<()>;
+}
+
+impl<T: DeserializeOwned> Slot for Option<T> {
+    fn fill(
+        &mut self,
+        deserializer: &mut serde_json::Deserializer<serde_json::de::SliceRead<'_>>,
+    ) -> serde_json::Result<()> {
+        match T::deserialize(deserializer) {
+            Ok(value) => {
+                *self = Some(value);
+                Ok(())
+            }
+            Err(error) => Err(error),
+        }
+    }
 }
 
 /// The part of [`decode_bytes`] that does not depend on the type, compiled once rather than
-/// once per response type: runs `decode` on a deserializer of `body`, again on a grown stack
+/// once per response type: fills `slot` from a deserializer of `body`, again on a grown stack
 /// without serde_json's depth limit when the body is nested too deeply, and checks that
 /// nothing follows the value.
-fn decode_into(
-    body: &[u8],
-    decode: &mut dyn FnMut(&mut serde_json::Deserializer<serde_json::de::SliceRead<'_>>) -> serde_json::Result<()>,
-) -> Result<(), DecodeError> {
+fn decode_into(body: &[u8], slot: &mut dyn Slot) -> Result<(), DecodeError> {
     let mut run = |unbounded: bool| {
         let mut deserializer = serde_json::Deserializer::from_slice(body);
         if unbounded {
             deserializer.disable_recursion_limit();
         }
-        decode(&mut deserializer).and_then(|()| deserializer.end())
+        slot.fill(&mut deserializer).and_then(|()| deserializer.end())
     };
     let decoded = match run(false) {
         // serde_json has no error code to match: its message is the only sign.
@@ -158,6 +181,11 @@ fn nesting(body: &[u8]) -> usize {
 }
 
 impl DecodeError {
+    /// The error for a body that decoded without filling its slot, which cannot happen.
+    fn undecoded(body: &[u8]) -> Self {
+        Self::new(body, &<serde_json::Error as serde::de::Error>::custom("no value was decoded"))
+    }
+
     fn new(body: &[u8], error: &serde_json::Error) -> Self {
         let text = error.to_string();
         let suffix = format!(" at line {} column {}", error.line(), error.column());
@@ -263,8 +291,14 @@ pub(crate) trait Fields<'de>: serde::de::MapAccess<'de> {
         if slot.is_some() {
             return Err(serde::de::Error::duplicate_field(name));
         }
-        *slot = Some(self.next_value()?);
-        Ok(())
+        // A `match`, not `?`: this is compiled once per field type.
+        match self.next_value() {
+            Ok(value) => {
+                *slot = Some(value);
+                Ok(())
+            }
+            Err(error) => Err(error),
+        }
     }
 
     /// Skips the value of a key this version does not know.
