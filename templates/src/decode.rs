@@ -79,13 +79,11 @@ pub fn decode<T: DeserializeOwned>(body: &str) -> Result<T, DecodeError> {
 /// depth pay nothing.
 pub(crate) fn decode_bytes<T: DeserializeOwned>(body: &[u8]) -> Result<T, DecodeError> {
     let mut decoded = None::<T>;
-    if let Err(error) = decode_into(body, &mut decoded) {
-        return Err(error);
-    }
-    match decoded {
-        Some(value) => Ok(value),
+    match (decode_into(body, &mut decoded), decoded) {
+        (Ok(()), Some(value)) => Ok(value),
+        (Err(error), _) => Err(error),
         // `decode_into` succeeds only after the slot has been filled.
-        None => Err(DecodeError::undecoded(body)),
+        (Ok(()), None) => Err(DecodeError::undecoded(body)),
     }
 }
 
@@ -357,8 +355,9 @@ impl<'de, T: Object<'de>> serde::de::Visitor<'de> for ObjectVisitor<T> {
 /// `empty` and `or` keep one record that lacks a field with an obvious reading from failing
 /// a whole response; `null` is still an error for them, as for `required`.
 ///
-/// Serializing writes the fields in table order as a struct, as serde's derive does; this
-/// table is a fraction of the derive's code to compile. A field marked `#[deprecated]` is
+/// Serializing writes the fields in table order as a struct with the number of fields
+/// sent, as serde's derive does (without its `skip_field` calls, which serializers do not
+/// act on); this table is a fraction of the derive's code to compile. A field marked `#[deprecated]` is
 /// read and set without a deprecation warning. Unknown keys are skipped; a duplicate key is
 /// an error, as with serde's derive. Each field's value is collected in a local of the
 /// field's own name, which the macro's own bindings cannot clash with (they are hygienic).
@@ -373,19 +372,17 @@ macro_rules! object {
         impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 use serde::ser::SerializeStruct as _;
-                let mut len = 0;
+                // Fields always sent are counted here, the others as they are checked.
+                #[allow(unused_mut, reason = "only structs with fields left out when unset add to it")]
+                let mut len = 0 $( + crate::decode::object!(@always $presence) )*;
                 $(
                     $(#[allow($deprecated, reason = "serializing reads every field, deprecated ones too")])?
-                    { len += usize::from(crate::decode::object!(@sent $presence self.$field)); }
+                    { crate::decode::object!(@count $presence len self.$field); }
                 )*
                 let mut object = crate::decode::object!(@try serializer.serialize_struct(stringify!($name), len));
                 $(
                     $(#[allow($deprecated, reason = "serializing reads every field, deprecated ones too")])?
-                    if crate::decode::object!(@sent $presence self.$field) {
-                        crate::decode::object!(@try object.serialize_field($key, &self.$field));
-                    } else {
-                        crate::decode::object!(@try object.skip_field($key));
-                    }
+                    { crate::decode::object!(@put $presence object self.$field, $key); }
                 )*
                 object.end()
             }
@@ -430,9 +427,25 @@ macro_rules! object {
     (@take or_null $slot:ident $key:literal) => { $slot.flatten() };
     (@take optional $slot:ident $key:literal) => { $slot.flatten() };
     (@take nullable $slot:ident $key:literal) => { $slot.unwrap_or_default() };
-    (@sent optional $value:expr) => { $value.is_some() };
-    (@sent nullable $value:expr) => { !$value.is_unset() };
-    (@sent $presence:ident $value:expr) => { true };
+    (@always optional) => { 0 };
+    (@always nullable) => { 0 };
+    (@always $presence:ident) => { 1 };
+    (@count optional $len:ident $value:expr) => { $len += usize::from($value.is_some()) };
+    (@count nullable $len:ident $value:expr) => { $len += usize::from(!$value.is_unset()) };
+    (@count $presence:ident $len:ident $value:expr) => {};
+    (@put optional $object:ident $value:expr, $key:literal) => {
+        if $value.is_some() {
+            crate::decode::object!(@put sent $object $value, $key)
+        }
+    };
+    (@put nullable $object:ident $value:expr, $key:literal) => {
+        if !$value.is_unset() {
+            crate::decode::object!(@put sent $object $value, $key)
+        }
+    };
+    (@put $presence:ident $object:ident $value:expr, $key:literal) => {
+        crate::decode::object!(@try $object.serialize_field($key, &$value))
+    };
     (@try $result:expr) => {
         match $result {
             Ok(value) => value,
