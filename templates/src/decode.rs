@@ -372,9 +372,11 @@ macro_rules! object {
         impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 use serde::ser::SerializeStruct as _;
-                // Fields always sent are counted here, the others as they are checked.
+                // Fields always sent are counted at compile time, the others as they are
+                // checked.
+                const ALWAYS: usize = 0 $( + crate::decode::object!(@always $presence) )*;
                 #[allow(unused_mut, reason = "only structs with fields left out when unset add to it")]
-                let mut len = 0 $( + crate::decode::object!(@always $presence) )*;
+                let mut len = ALWAYS;
                 $(
                     $(#[allow($deprecated, reason = "serializing reads every field, deprecated ones too")])?
                     { crate::decode::object!(@count $presence len self.$field); }
@@ -430,8 +432,8 @@ macro_rules! object {
     (@always optional) => { 0 };
     (@always nullable) => { 0 };
     (@always $presence:ident) => { 1 };
-    (@count optional $len:ident $value:expr) => { $len += usize::from($value.is_some()) };
-    (@count nullable $len:ident $value:expr) => { $len += usize::from(!$value.is_unset()) };
+    (@count optional $len:ident $value:expr) => { $len += $value.is_some() as usize };
+    (@count nullable $len:ident $value:expr) => { $len += (!$value.is_unset()) as usize };
     (@count $presence:ident $len:ident $value:expr) => {};
     (@put optional $object:ident $value:expr, $key:literal) => {
         if $value.is_some() {
