@@ -80,30 +80,51 @@ pub fn decode<T: DeserializeOwned>(body: &str) -> Result<T, DecodeError> {
 /// the depth limit is a flag of the deserializer, not its type, and bodies of ordinary
 /// depth pay nothing.
 pub(crate) fn decode_bytes<T: DeserializeOwned>(body: &[u8]) -> Result<T, DecodeError> {
-    let mut decoded = None;
-    decode_into(body, &mut |deserializer| {
-        decoded = Some(T::deserialize(deserializer)?);
-        Ok(())
-    })?;
-    // `decode_into` succeeds only after the closure has stored a value.
-    decoded
-        .ok_or_else(|| DecodeError::new(body, &<serde_json::Error as serde::de::Error>::custom("no value was decoded")))
+    let mut decoded = None::<T>;
+    match (decode_into(body, &mut decoded), decoded) {
+        (Ok(()), Some(value)) => Ok(value),
+        (Err(error), _) => Err(error),
+        // `decode_into` succeeds only after the slot has been filled.
+        (Ok(()), None) => Err(DecodeError::undecoded(body)),
+    }
+}
+
+/// A slot that a value is decoded into: [`decode_into`] takes it as a trait object, so
+/// the only code per response type is this impl (no closures, no combinators).
+trait Slot {
+    /// Decodes a value from `deserializer` into the slot.
+    fn fill(
+        &mut self,
+        deserializer: &mut serde_json::Deserializer<serde_json::de::SliceRead<'_>>,
+    ) -> serde_json::Result<()>;
+}
+
+impl<T: DeserializeOwned> Slot for Option<T> {
+    fn fill(
+        &mut self,
+        deserializer: &mut serde_json::Deserializer<serde_json::de::SliceRead<'_>>,
+    ) -> serde_json::Result<()> {
+        match T::deserialize(deserializer) {
+            Ok(value) => {
+                *self = Some(value);
+                Ok(())
+            }
+            Err(error) => Err(error),
+        }
+    }
 }
 
 /// The part of [`decode_bytes`] that does not depend on the type, compiled once rather than
-/// once per response type: runs `decode` on a deserializer of `body`, again on a grown stack
+/// once per response type: fills `slot` from a deserializer of `body`, again on a grown stack
 /// without serde_json's depth limit when the body is nested too deeply, and checks that
 /// nothing follows the value.
-fn decode_into(
-    body: &[u8],
-    decode: &mut dyn FnMut(&mut serde_json::Deserializer<serde_json::de::SliceRead<'_>>) -> serde_json::Result<()>,
-) -> Result<(), DecodeError> {
+fn decode_into(body: &[u8], slot: &mut dyn Slot) -> Result<(), DecodeError> {
     let mut run = |unbounded: bool| {
         let mut deserializer = serde_json::Deserializer::from_slice(body);
         if unbounded {
             deserializer.disable_recursion_limit();
         }
-        decode(&mut deserializer).and_then(|()| deserializer.end())
+        slot.fill(&mut deserializer).and_then(|()| deserializer.end())
     };
     let decoded = match run(false) {
         // serde_json has no error code to match: its message is the only sign.
@@ -158,6 +179,11 @@ fn nesting(body: &[u8]) -> usize {
 }
 
 impl DecodeError {
+    /// The error for a body that decoded without filling its slot, which cannot happen.
+    fn undecoded(body: &[u8]) -> Self {
+        Self::new(body, &<serde_json::Error as serde::de::Error>::custom("no value was decoded"))
+    }
+
     fn new(body: &[u8], error: &serde_json::Error) -> Self {
         let text = error.to_string();
         let suffix = format!(" at line {} column {}", error.line(), error.column());
@@ -263,8 +289,14 @@ pub(crate) trait Fields<'de>: serde::de::MapAccess<'de> {
         if slot.is_some() {
             return Err(serde::de::Error::duplicate_field(name));
         }
-        *slot = Some(self.next_value()?);
-        Ok(())
+        // A `match`, not `?`: this is compiled once per field type.
+        match self.next_value() {
+            Ok(value) => {
+                *slot = Some(value);
+                Ok(())
+            }
+            Err(error) => Err(error),
+        }
     }
 
     /// Skips the value of a key this version does not know.
@@ -274,12 +306,6 @@ pub(crate) trait Fields<'de>: serde::de::MapAccess<'de> {
 }
 
 impl<'de, A: serde::de::MapAccess<'de>> Fields<'de> for A {}
-
-/// The value of a required field, or the error naming it.
-#[allow(dead_code, reason = "only builds whose models have a required field use it")]
-pub(crate) fn required<T, E: serde::de::Error>(slot: Option<T>, name: &'static str) -> Result<T, E> {
-    slot.ok_or_else(|| E::missing_field(name))
-}
 
 /// A generated struct read from the entries of a JSON object; [`object!`] implements it.
 pub(crate) trait Object<'de>: Sized {
@@ -314,27 +340,58 @@ impl<'de, T: Object<'de>> serde::de::Visitor<'de> for ObjectVisitor<T> {
     }
 }
 
-/// `Deserialize` for a generated struct, from one line per field: `field: presence "key"`,
-/// where the presence says what a missing key or `null` means:
+/// `Serialize` and `Deserialize` for a generated struct, from one line per field:
+/// `field: presence "key"`, where the presence says what a missing key or `null` means:
 ///
 /// - `required`: the key must be there (a missing one is an error naming it);
 /// - `empty`: a required list, map or object; a missing key reads as empty;
 /// - `or(default)`: a required field with a default in the spec; a missing key reads as
 ///   the default (a literal that `.into()` turns into the field's type);
-/// - `optional`: an `Option` field; a missing key and `null` are both `None`;
-/// - `nullable`: a [`crate::Nullable`] field; a missing key, `null` and a value are distinct.
+/// - `or_null`: an `Option` field the spec marks required; a missing key reads as `None`,
+///   and `None` is sent as `null`;
+/// - `optional`: an `Option` field; a missing key and `null` are both `None`, and `None` is
+///   not sent;
+/// - `nullable`: a [`crate::Nullable`] field; a missing key, `null` and a value are
+///   distinct, and `Unset` is not sent.
 ///
 /// `empty` and `or` keep one record that lacks a field with an obvious reading from failing
 /// a whole response; `null` is still an error for them, as for `required`.
 ///
-/// A field marked `#[deprecated]` is set without a deprecation warning. Unknown keys are
-/// skipped; a duplicate key is an error, as with serde's derive. Each field's value is
-/// collected in a local of the field's own name, which the macro's own bindings cannot
-/// clash with (they are hygienic).
+/// Serializing writes the fields in table order as a struct with the number of fields
+/// sent, as serde's derive does (without its `skip_field` calls, which serializers do not
+/// act on); this table is a fraction of the derive's code to compile. A field marked `#[deprecated]` is
+/// read and set without a deprecation warning. Unknown keys are skipped; a duplicate key is
+/// an error, as with serde's derive. Each field's value is collected in a local of the
+/// field's own name, which the macro's own bindings cannot clash with (they are hygienic).
+///
+/// The expansion is most of the crate's code, so it is kept small: errors return through
+/// `match` rather than `?` (two calls each in a debug build), and a key's field is read in
+/// one `match` whose result is checked once.
 macro_rules! object {
     ($name:ident {
         $($(#[$deprecated:ident])? $field:ident: $presence:ident $(($default:literal))? $key:literal),* $(,)?
     }) => {
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeStruct as _;
+                // Fields always sent are counted at compile time, the others as they are
+                // checked.
+                const ALWAYS: usize = 0 $( + crate::decode::object!(@always $presence) )*;
+                #[allow(unused_mut, reason = "only structs with fields left out when unset add to it")]
+                let mut len = ALWAYS;
+                $(
+                    $(#[allow($deprecated, reason = "serializing reads every field, deprecated ones too")])?
+                    { crate::decode::object!(@count $presence len self.$field); }
+                )*
+                let mut object = crate::decode::object!(@try serializer.serialize_struct(stringify!($name), len));
+                $(
+                    $(#[allow($deprecated, reason = "serializing reads every field, deprecated ones too")])?
+                    { crate::decode::object!(@put $presence object self.$field, $key); }
+                )*
+                object.end()
+            }
+        }
+
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
                 deserializer.deserialize_map(crate::decode::ObjectVisitor::NEW)
@@ -347,11 +404,12 @@ macro_rules! object {
             fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
                 use crate::decode::Fields as _;
                 $( let mut $field = None; )*
-                while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
-                    match key.as_str() {
-                        $( $key => map.field(&mut $field, $key)?, )*
-                        _ => map.skip()?,
-                    }
+                while let Some(key) = crate::decode::object!(@try map.next_key::<crate::decode::Key<'de>>()) {
+                    let read = match key.as_str() {
+                        $( $key => map.field(&mut $field, $key), )*
+                        _ => map.skip(),
+                    };
+                    crate::decode::object!(@try read);
                 }
                 Ok(Self {
                     $(
@@ -362,11 +420,42 @@ macro_rules! object {
             }
         }
     };
-    (@take required $slot:ident $key:literal) => { crate::decode::required($slot, $key)? };
+    (@take required $slot:ident $key:literal) => {
+        match $slot {
+            Some(value) => value,
+            None => return Err(serde::de::Error::missing_field($key)),
+        }
+    };
     (@take empty $slot:ident $key:literal) => { $slot.unwrap_or_default() };
     (@take or $slot:ident $key:literal $default:literal) => { $slot.unwrap_or_else(|| $default.into()) };
+    (@take or_null $slot:ident $key:literal) => { $slot.flatten() };
     (@take optional $slot:ident $key:literal) => { $slot.flatten() };
     (@take nullable $slot:ident $key:literal) => { $slot.unwrap_or_default() };
+    (@always optional) => { 0 };
+    (@always nullable) => { 0 };
+    (@always $presence:ident) => { 1 };
+    (@count optional $len:ident $value:expr) => { $len += $value.is_some() as usize };
+    (@count nullable $len:ident $value:expr) => { $len += (!$value.is_unset()) as usize };
+    (@count $presence:ident $len:ident $value:expr) => {};
+    (@put optional $object:ident $value:expr, $key:literal) => {
+        if $value.is_some() {
+            crate::decode::object!(@put sent $object $value, $key)
+        }
+    };
+    (@put nullable $object:ident $value:expr, $key:literal) => {
+        if !$value.is_unset() {
+            crate::decode::object!(@put sent $object $value, $key)
+        }
+    };
+    (@put $presence:ident $object:ident $value:expr, $key:literal) => {
+        crate::decode::object!(@try $object.serialize_field($key, &$value))
+    };
+    (@try $result:expr) => {
+        match $result {
+            Ok(value) => value,
+            Err(error) => return Err(error),
+        }
+    };
 }
 
 pub(crate) use object;

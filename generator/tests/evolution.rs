@@ -36,9 +36,8 @@ fn an_added_optional_field_changes_only_that_field() {
         *edits,
         [
             "+    /// What friends call them.",
-            "+    #[serde(skip_serializing_if = \"Option::is_none\")]",
             "+    pub nickname: Option<String>,",
-            // Its line in the field table that `Deserialize` is expanded from.
+            // Its line in the field table that `Serialize` and `Deserialize` are expanded from.
             "+        nickname: optional \"nickname\",",
         ]
     );

@@ -4,7 +4,7 @@
 
 /// Returned by [`ActorTokensApi::create_actor_token`](crate::api::ActorTokensApi::create_actor_token)
 /// and [`ActorTokensApi::revoke_actor_token`](crate::api::ActorTokensApi::revoke_actor_token).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ActorToken {
     pub object: String,
@@ -12,9 +12,7 @@ pub struct ActorToken {
     pub status: ActorTokenStatus,
     pub user_id: String,
     pub actor: serde_json::Map<String, serde_json::Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Unix timestamp of creation.
     pub created_at: i64,

@@ -6,7 +6,7 @@
 /// [`UsersApi::adjust_user_billing_credit_balance`](crate::api::UsersApi::adjust_user_billing_credit_balance)
 /// and
 /// [`OrganizationsApi::adjust_organization_billing_credit_balance`](crate::api::OrganizationsApi::adjust_organization_billing_credit_balance).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AdjustCreditBalanceRequest {
     /// The credit amount in cents. Must be greater than zero.
@@ -14,12 +14,10 @@ pub struct AdjustCreditBalanceRequest {
     /// Whether to increase or decrease the credit balance.
     pub action: AdjustCreditBalanceRequestAction,
     /// The currency code (e.g. "USD"). Defaults to USD if not provided.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// A unique key to ensure the adjustment is applied only once. Repeated requests with the same key return the original ledger entry.
     pub idempotency_key: String,
     /// An optional note to attach to the ledger entry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
 

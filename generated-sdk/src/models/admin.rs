@@ -5,10 +5,9 @@
 /// The payload of [`EmailAddressVerification::Admin`](crate::models::EmailAddressVerification::Admin),
 /// [`PhoneNumberVerification::Admin`](crate::models::PhoneNumberVerification::Admin) and
 /// [`Web3WalletVerification::Admin`](crate::models::Web3WalletVerification::Admin).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Admin {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     pub status: String,
     pub strategy: String,
@@ -16,7 +15,6 @@ pub struct Admin {
     pub attempts: Option<i64>,
     /// Always present, but may be `null`.
     pub expire_at: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
 
@@ -25,8 +23,8 @@ crate::decode::object! {
         object: optional "object",
         status: required "status",
         strategy: required "strategy",
-        attempts: optional "attempts",
-        expire_at: optional "expire_at",
+        attempts: or_null "attempts",
+        expire_at: or_null "expire_at",
         verified_at_client: optional "verified_at_client",
     }
 }

@@ -4,7 +4,7 @@
 
 /// Returned by [`AgentTasksApi::create_agent_task`](crate::api::AgentTasksApi::create_agent_task) and
 /// [`AgentTasksApi::revoke_agent_task`](crate::api::AgentTasksApi::revoke_agent_task).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AgentTask {
     pub object: String,
@@ -16,7 +16,6 @@ pub struct AgentTask {
     #[deprecated]
     pub task_id: String,
     /// The URL that, when visited, creates a session for the user. Only present in the response to a create request.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
 }
 

@@ -4,7 +4,7 @@
 
 /// The request body of
 /// [`BillingApi::apply_billing_subscription_item_discount`](crate::api::BillingApi::apply_billing_subscription_item_discount).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ApplyCommerceDiscountRequest {
     /// The ID of the discount to apply to the subscription item.

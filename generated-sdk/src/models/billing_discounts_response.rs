@@ -5,7 +5,7 @@
 use crate::models::{BillingProrationDiscountDetail, CommerceMoneyResponse};
 
 /// The `discounts` field of [`BillingTotalsResponse`](crate::models::BillingTotalsResponse).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BillingDiscountsResponse {
     /// Proration details from passed subscription time
@@ -18,7 +18,7 @@ pub struct BillingDiscountsResponse {
 
 crate::decode::object! {
     BillingDiscountsResponse {
-        proration: optional "proration",
+        proration: or_null "proration",
         total: required "total",
     }
 }

@@ -3,7 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 /// The `features` field of [`BillingPlanResponse`](crate::models::BillingPlanResponse).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BillingFeatureResponse {
     /// String representing the object's type. Objects of the same type share the same value.

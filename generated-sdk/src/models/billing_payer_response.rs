@@ -6,7 +6,7 @@ use crate::models::CommerceMoneyResponse;
 
 /// The `payer` field of
 /// [`BillingSubscriptionItemResponse`](crate::models::BillingSubscriptionItemResponse).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BillingPayerResponse {
     /// String representing the object's type. Objects of the same type share the same value.
@@ -16,7 +16,6 @@ pub struct BillingPayerResponse {
     /// Unique identifier for the Clerk instance.
     pub instance_id: String,
     /// User ID for user-type payers.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// First name of the payer.
     pub first_name: String,
@@ -25,15 +24,12 @@ pub struct BillingPayerResponse {
     /// Email address of the payer.
     pub email: String,
     /// Organization ID for org-type payers.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
     /// Organization name for org-type payers.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub organization_name: Option<String>,
     /// URL of the payer's image/avatar.
     pub image_url: String,
     /// Current credits balance for the payer.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub credits_balance: Option<CommerceMoneyResponse>,
     /// Unix timestamp (in milliseconds) when the payer was created.
     pub created_at: i64,

@@ -10,7 +10,7 @@ use crate::models::{
 /// The `data` field of
 /// [`PaginatedBillingPaymentAttemptResponse`](crate::models::PaginatedBillingPaymentAttemptResponse).
 /// The `items` field of [`BillingStatementGroup`](crate::models::BillingStatementGroup).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BillingPaymentAttempt {
     /// String representing the object's type. Objects of the same type share the same value.
@@ -32,15 +32,12 @@ pub struct BillingPaymentAttempt {
     /// The payer associated with this payment attempt.
     pub payer: CommercePayerResponse,
     /// Unique identifier for the associated subscription item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscription_item_id: Option<String>,
     /// The subscription item associated with this payment attempt.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscription_item: Option<serde_json::Map<String, serde_json::Value>>,
     /// The amount for this payment attempt.
     pub amount: CommerceMoneyResponse,
     /// Totals breakdown for this payment attempt.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub totals: Option<BillingTotalsResponse>,
     /// Unique identifier for the payment method.
     pub payment_method_id: String,
@@ -90,11 +87,11 @@ crate::decode::object! {
         payment_method_id: required "payment_method_id",
         payment_method: required "payment_method",
         statement_id: required "statement_id",
-        gateway_external_id: optional "gateway_external_id",
-        gateway_external_url: optional "gateway_external_url",
+        gateway_external_id: or_null "gateway_external_id",
+        gateway_external_url: or_null "gateway_external_url",
         status: required "status",
-        paid_at: optional "paid_at",
-        failed_at: optional "failed_at",
+        paid_at: or_null "paid_at",
+        failed_at: or_null "failed_at",
         created_at: required "created_at",
         updated_at: required "updated_at",
     }

@@ -6,7 +6,7 @@ use crate::models::BillingPerUnitTotalTierResponse;
 
 /// The `per_unit_totals` field of [`BillingTotalsResponse`](crate::models::BillingTotalsResponse) and
 /// [`CommerceSubscriptionNextPayment`](crate::models::CommerceSubscriptionNextPayment).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BillingPerUnitTotalResponse {
     /// Name of the billable unit (for example, seats)

@@ -7,11 +7,10 @@ use crate::models::CommerceMoneyResponse;
 /// The `tiers` field of
 /// [`CommerceSubscriptionItemSeatsResponse`](crate::models::CommerceSubscriptionItemSeatsResponse) and
 /// [`BillingPerUnitTotalResponse`](crate::models::BillingPerUnitTotalResponse).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BillingPerUnitTotalTierResponse {
     /// Units billed in this tier; null means unlimited
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// Price charged per block in this tier
     pub fee_per_block: CommerceMoneyResponse,

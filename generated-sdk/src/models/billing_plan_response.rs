@@ -8,7 +8,7 @@ use crate::models::{BillingFeatureResponse, CommerceMoneyResponse};
 /// [`BillingSubscriptionItemResponse`](crate::models::BillingSubscriptionItemResponse). The
 /// `previous_plan` field of
 /// [`CommercePriceTransitionDetails`](crate::models::CommercePriceTransitionDetails).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BillingPlanResponse {
     /// String representing the object's type. Objects of the same type share the same value.
@@ -60,18 +60,14 @@ pub struct BillingPlanResponse {
     /// The URL of the plan's avatar image.
     pub avatar_url: String,
     /// The billing period for the plan.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub period: Option<String>,
     /// The billing interval.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub interval: Option<i64>,
     /// The features included in this plan.
     pub features: Vec<BillingFeatureResponse>,
     /// Whether free trial is enabled for this plan.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub free_trial_enabled: Option<bool>,
     /// Number of free trial days for this plan.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub free_trial_days: Option<i64>,
 }
 
@@ -80,9 +76,9 @@ crate::decode::object! {
         object: required "object",
         id: required "id",
         name: required "name",
-        fee: optional "fee",
-        annual_monthly_fee: optional "annual_monthly_fee",
-        annual_fee: optional "annual_fee",
+        fee: or_null "fee",
+        annual_monthly_fee: or_null "annual_monthly_fee",
+        annual_fee: or_null "annual_fee",
         amount: required "amount",
         amount_formatted: required "amount_formatted",
         annual_monthly_amount: required "annual_monthly_amount",

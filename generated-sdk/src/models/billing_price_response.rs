@@ -8,7 +8,7 @@ use crate::models::CommerceMoneyResponse;
 /// `data` field of [`PaginatedBillingPriceResponse`](crate::models::PaginatedBillingPriceResponse). The
 /// `previous_price` field of
 /// [`CommercePriceTransitionDetails`](crate::models::CommercePriceTransitionDetails).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BillingPriceResponse {
     /// String representing the object's type. Objects of the same type share the same value.
@@ -32,7 +32,6 @@ pub struct BillingPriceResponse {
     /// Always present, but may be `null`.
     pub annual_monthly_fee: Option<CommerceMoneyResponse>,
     /// The description of the price.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Whether this price is the default price for its plan.
     pub is_default: bool,
@@ -52,8 +51,8 @@ crate::decode::object! {
         currency_symbol: required "currency_symbol",
         amount: required "amount",
         annual_monthly_amount: required "annual_monthly_amount",
-        fee: optional "fee",
-        annual_monthly_fee: optional "annual_monthly_fee",
+        fee: or_null "fee",
+        annual_monthly_fee: or_null "annual_monthly_fee",
         description: optional "description",
         is_default: required "is_default",
         created_at: required "created_at",

@@ -5,7 +5,7 @@
 use crate::models::CommerceMoneyResponse;
 
 /// The `proration` field of [`BillingDiscountsResponse`](crate::models::BillingDiscountsResponse).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BillingProrationDiscountDetail {
     /// Credit amount with formatting

@@ -7,7 +7,7 @@ use crate::models::{BillingPaymentAttempt, CommerceMoneyResponse, CommercePayerR
 /// Returned by [`BillingApi::get_billing_statement`](crate::api::BillingApi::get_billing_statement).
 /// The `data` field of
 /// [`PaginatedBillingStatementResponse`](crate::models::PaginatedBillingStatementResponse).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BillingStatement {
     /// String representing the object's type. Objects of the same type share the same value.
@@ -90,7 +90,7 @@ impl From<&str> for BillingStatementStatus {
 crate::decode::open_enum!(BillingStatementStatus);
 
 /// Totals for the statement.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BillingStatementTotals {
     /// The grand total amount for the statement.
@@ -124,7 +124,7 @@ impl BillingStatementTotals {
 }
 
 /// A statement group.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BillingStatementGroup {
     /// String representing the object's type. Objects of the same type share the same value.

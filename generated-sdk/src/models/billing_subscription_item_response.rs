@@ -12,7 +12,7 @@ use crate::models::{
 /// [`BillingApi::extend_billing_subscription_item_free_trial`](crate::api::BillingApi::extend_billing_subscription_item_free_trial).
 /// The `subscription_item` field of
 /// [`CommercePriceTransitionResponse`](crate::models::CommercePriceTransitionResponse).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BillingSubscriptionItemResponse {
     /// String representing the object's type. Objects of the same type share the same value.
@@ -24,12 +24,10 @@ pub struct BillingSubscriptionItemResponse {
     /// Current status of the subscription item.
     pub status: BillingSubscriptionItemResponseStatus,
     /// Credit information (only available in PaymentAttempt events).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub credit: Option<CommerceSubscriptionCreditResponse>,
     /// Unique identifier for the associated plan.
     pub plan_id: String,
     /// Unique identifier for the associated price
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_id: Option<String>,
     /// The associated commerce plan.
     ///
@@ -40,43 +38,32 @@ pub struct BillingSubscriptionItemResponse {
     /// Unique identifier for the payment source.
     pub payment_source_id: String,
     /// The payment source associated with this subscription.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_source: Option<CommercePaymentSourceResponse>,
     /// Total amount paid over the lifetime of this subscription.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lifetime_paid: Option<CommerceMoneyResponse>,
     /// Current amount for this subscription.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<CommerceMoneyResponse>,
     /// Information about the next invoice.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_invoice: Option<CommerceSubscriptionItemNextPaymentResponse>,
     /// Information about the next payment.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_payment: Option<CommerceSubscriptionItemNextPaymentResponse>,
     /// Unique identifier for the payer.
     pub payer_id: String,
     /// The payer associated with this subscription.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payer: Option<BillingPayerResponse>,
     /// Whether this subscription is currently on a free trial.
     pub is_free_trial: bool,
     /// Unix timestamp (in milliseconds) when the current period started.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub period_start: Option<i64>,
     /// Unix timestamp (in milliseconds) when the current period ends.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub period_end: Option<i64>,
     /// Date used for proration calculations.
     pub proration_date: String,
     /// Unix timestamp (in milliseconds) when the subscription was canceled.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub canceled_at: Option<i64>,
     /// Unix timestamp (in milliseconds) when the subscription became past due.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub past_due_at: Option<i64>,
     /// Unix timestamp (in milliseconds) when the subscription ended.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ended_at: Option<i64>,
     /// Unix timestamp (in milliseconds) when the subscription was created.
     pub created_at: i64,
@@ -93,7 +80,7 @@ crate::decode::object! {
         credit: optional "credit",
         plan_id: required "plan_id",
         price_id: optional "price_id",
-        plan: optional "plan",
+        plan: or_null "plan",
         plan_period: required "plan_period",
         payment_source_id: required "payment_source_id",
         payment_source: optional "payment_source",

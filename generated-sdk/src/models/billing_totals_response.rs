@@ -10,19 +10,16 @@ use crate::models::{
 /// The `totals` field of [`CommerceSubscriptionItem`](crate::models::CommerceSubscriptionItem),
 /// [`CommerceSubscriptionNextPayment`](crate::models::CommerceSubscriptionNextPayment) and
 /// [`BillingPaymentAttempt`](crate::models::BillingPaymentAttempt).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BillingTotalsResponse {
     pub subtotal: CommerceMoneyResponse,
     pub base_fee: CommerceMoneyResponse,
     pub tax_total: CommerceMoneyResponse,
     pub grand_total: CommerceMoneyResponse,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub per_unit_totals: Option<Vec<BillingPerUnitTotalResponse>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub credits: Option<CommerceCreditsResponse>,
     /// Information about the discounts applied to the payment
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discounts: Option<BillingDiscountsResponse>,
 }
 

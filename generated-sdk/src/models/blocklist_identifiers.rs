@@ -6,7 +6,7 @@ use crate::models::BlocklistIdentifier;
 
 /// Returned by
 /// [`AllowListBlockListApi::list_blocklist_identifiers`](crate::api::AllowListBlockListApi::list_blocklist_identifiers).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BlocklistIdentifiers {
     pub data: Vec<BlocklistIdentifier>,

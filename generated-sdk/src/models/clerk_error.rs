@@ -5,13 +5,12 @@
 /// The `errors` field of [`ClerkErrors`](crate::models::ClerkErrors). The `error` field of
 /// [`FromOAuth`](crate::models::FromOAuth), [`Saml`](crate::models::Saml),
 /// [`OAuth`](crate::models::OAuth) and 1 other types.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ClerkError {
     pub message: String,
     pub long_message: String,
     pub code: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Map<String, serde_json::Value>>,
 }
 

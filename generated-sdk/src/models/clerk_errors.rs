@@ -5,13 +5,11 @@
 use crate::models::ClerkError;
 
 /// The spec's `ClerkErrors` schema, which no request, success response or webhook event uses.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ClerkErrors {
     pub errors: Vec<ClerkError>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub clerk_trace_id: Option<String>,
 }
 

@@ -7,7 +7,7 @@ use crate::models::Session;
 /// Returned by [`ClientsApi::get_client_list`](crate::api::ClientsApi::get_client_list),
 /// [`ClientsApi::verify_client`](crate::api::ClientsApi::verify_client) and
 /// [`ClientsApi::get_client`](crate::api::ClientsApi::get_client).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Client {
     /// String representing the object's type. Objects of the same type share the same value.
@@ -40,10 +40,10 @@ crate::decode::object! {
         id: required "id",
         session_ids: empty "session_ids",
         sessions: empty "sessions",
-        sign_in_id: optional "sign_in_id",
-        sign_up_id: optional "sign_up_id",
-        last_active_session_id: optional "last_active_session_id",
-        last_authentication_strategy: optional "last_authentication_strategy",
+        sign_in_id: or_null "sign_in_id",
+        sign_up_id: or_null "sign_up_id",
+        last_active_session_id: or_null "last_active_session_id",
+        last_authentication_strategy: or_null "last_authentication_strategy",
         updated_at: required "updated_at",
         created_at: required "created_at",
     }

@@ -8,7 +8,7 @@ use crate::models::CommerceMoneyResponse;
 /// [`UsersApi::get_user_billing_credit_balance`](crate::api::UsersApi::get_user_billing_credit_balance)
 /// and
 /// [`OrganizationsApi::get_organization_billing_credit_balance`](crate::api::OrganizationsApi::get_organization_billing_credit_balance).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CommerceCreditBalanceResponse {
     /// String representing the object's type. Always "commerce_credit_balance".
@@ -22,7 +22,7 @@ pub struct CommerceCreditBalanceResponse {
 crate::decode::object! {
     CommerceCreditBalanceResponse {
         object: required "object",
-        balance: optional "balance",
+        balance: or_null "balance",
     }
 }
 

@@ -8,7 +8,7 @@ use crate::models::CommerceMoneyResponse;
 /// [`UsersApi::adjust_user_billing_credit_balance`](crate::api::UsersApi::adjust_user_billing_credit_balance)
 /// and
 /// [`OrganizationsApi::adjust_organization_billing_credit_balance`](crate::api::OrganizationsApi::adjust_organization_billing_credit_balance).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CommerceCreditLedgerResponse {
     /// String representing the object's type. Always "commerce_credit_ledger".
@@ -24,7 +24,6 @@ pub struct CommerceCreditLedgerResponse {
     /// The ID of the source that originated the adjustment.
     pub source_id: String,
     /// An optional note attached to the ledger entry.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// Timestamp when the ledger entry was created.
     pub created_at: String,

@@ -10,7 +10,7 @@ use crate::models::{
 /// The `credits` field of [`CommerceTotalsResponse`](crate::models::CommerceTotalsResponse),
 /// [`BillingTotalsResponse`](crate::models::BillingTotalsResponse) and
 /// [`CommerceSubscriptionItem`](crate::models::CommerceSubscriptionItem).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CommerceCreditsResponse {
     /// Always present, but may be `null`.
@@ -22,8 +22,8 @@ pub struct CommerceCreditsResponse {
 
 crate::decode::object! {
     CommerceCreditsResponse {
-        proration: optional "proration",
-        payer: optional "payer",
+        proration: or_null "proration",
+        payer: or_null "payer",
         total: required "total",
     }
 }

@@ -8,7 +8,7 @@ use crate::models::CommerceMoneyResponse;
 /// [`BillingApi::apply_billing_subscription_item_discount`](crate::api::BillingApi::apply_billing_subscription_item_discount)
 /// and
 /// [`BillingApi::remove_billing_subscription_item_discount`](crate::api::BillingApi::remove_billing_subscription_item_discount).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CommerceDiscountRedemptionResponse {
     /// String representing the object's type. Objects of the same type share the same value.
@@ -20,25 +20,19 @@ pub struct CommerceDiscountRedemptionResponse {
     /// Unique identifier for the discount that was applied.
     pub discount_id: String,
     /// The display name of the discount.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// How the discount was applied to the subscription item.
     pub source: CommerceDiscountRedemptionResponseSource,
     /// The promo code used to redeem the discount, when applicable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub promo_code: Option<String>,
     /// The snapshotted discount effect.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub effect: Option<CommerceDiscountRedemptionResponseEffect>,
     /// Percent off when the effect is percentage.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub percent_off: Option<f64>,
     /// Fixed amount off when the effect is fixed_amount.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount_off: Option<CommerceMoneyResponse>,
     /// How much this discount takes off the subscription item's next renewal charge.
     /// Present for either effect when next-payment data is available.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<CommerceMoneyResponse>,
     /// Remaining billing cycles the discount applies to. Null means the discount lasts forever.
     ///
@@ -47,7 +41,6 @@ pub struct CommerceDiscountRedemptionResponse {
     /// Number of billing cycles the discount has already been applied to.
     pub cycles_applied: i32,
     /// Current status of the discount redemption.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<CommerceDiscountRedemptionResponseStatus>,
     /// Unix timestamp (in milliseconds) when the discount was redeemed.
     pub redeemed_at: i64,
@@ -70,11 +63,11 @@ crate::decode::object! {
         percent_off: optional "percent_off",
         amount_off: optional "amount_off",
         amount: optional "amount",
-        cycles_remaining: optional "cycles_remaining",
+        cycles_remaining: or_null "cycles_remaining",
         cycles_applied: required "cycles_applied",
         status: optional "status",
         redeemed_at: required "redeemed_at",
-        redeemed_by: optional "redeemed_by",
+        redeemed_by: or_null "redeemed_by",
     }
 }
 

@@ -5,7 +5,7 @@
 use crate::models::{CommerceMoneyResponse, CommerceProrationDiscountResponse};
 
 /// The `discounts` field of [`CommerceTotalsResponse`](crate::models::CommerceTotalsResponse).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CommerceDiscountsResponse {
     /// Always present, but may be `null`.
@@ -15,7 +15,7 @@ pub struct CommerceDiscountsResponse {
 
 crate::decode::object! {
     CommerceDiscountsResponse {
-        proration: optional "proration",
+        proration: or_null "proration",
         total: required "total",
     }
 }

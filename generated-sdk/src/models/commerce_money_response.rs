@@ -10,7 +10,7 @@
 /// [`CommercePayerCreditResponse`](crate::models::CommercePayerCreditResponse). The `remaining_balance`
 /// field of [`CommercePayerCreditResponse`](crate::models::CommercePayerCreditResponse). Also used in
 /// 35 other places.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CommerceMoneyResponse {
     /// The amount in cents.

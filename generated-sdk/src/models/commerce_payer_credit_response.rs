@@ -5,7 +5,7 @@
 use crate::models::CommerceMoneyResponse;
 
 /// The `payer` field of [`CommerceCreditsResponse`](crate::models::CommerceCreditsResponse).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CommercePayerCreditResponse {
     pub remaining_balance: CommerceMoneyResponse,

@@ -7,7 +7,7 @@ use crate::models::CommerceMoneyResponse;
 /// The `payer` field of [`CommerceSubscriptionItem`](crate::models::CommerceSubscriptionItem),
 /// [`BillingPaymentAttempt`](crate::models::BillingPaymentAttempt) and
 /// [`BillingStatement`](crate::models::BillingStatement).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CommercePayerResponse {
     /// String representing the object's type. Objects of the same type share the same value.
@@ -17,34 +17,24 @@ pub struct CommercePayerResponse {
     /// Unique identifier for the Clerk instance.
     pub instance_id: String,
     /// User ID for user-type payers.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// First name of the payer.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// Last name of the payer.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// Email address of the payer.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Organization ID for org-type payers.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
     /// Organization name for org-type payers.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub organization_name: Option<String>,
     /// URL of the payer's image/avatar.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
     /// Current credits balance for the payer.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub credits_balance: Option<CommerceMoneyResponse>,
     /// Unix timestamp (in milliseconds) when the payer was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// Unix timestamp (in milliseconds) when the payer was last updated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
 }
 

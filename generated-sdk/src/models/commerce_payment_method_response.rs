@@ -4,7 +4,7 @@
 
 /// The `payment_method` field of [`CommerceSubscriptionItem`](crate::models::CommerceSubscriptionItem)
 /// and [`BillingPaymentAttempt`](crate::models::BillingPaymentAttempt).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CommercePaymentMethodResponse {
     /// String representing the object's type. Objects of the same type share the same value.
@@ -16,7 +16,6 @@ pub struct CommercePaymentMethodResponse {
     /// The payment method type.
     pub payment_type: CommercePaymentMethodResponsePaymentType,
     /// Whether this is the default payment method for the payer.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
     /// The payment gateway.
     pub gateway: String,
@@ -33,26 +32,20 @@ pub struct CommercePaymentMethodResponse {
     /// Status of the payment method.
     pub status: CommercePaymentMethodResponseStatus,
     /// Type of wallet (if applicable).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub wallet_type: Option<String>,
     /// Type of card (if applicable).
     ///
     /// Always present, but may be `null`.
     pub card_type: Option<String>,
     /// Card expiration year (for card payment methods).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expiry_year: Option<i64>,
     /// Card expiration month (for card payment methods).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expiry_month: Option<i64>,
     /// Unix timestamp (in milliseconds) when the payment method was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// Unix timestamp (in milliseconds) when the payment method was last updated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
     /// Whether this payment method can be removed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_removable: Option<bool>,
 }
 
@@ -65,11 +58,11 @@ crate::decode::object! {
         is_default: optional "is_default",
         gateway: required "gateway",
         gateway_external_id: required "gateway_external_id",
-        gateway_external_account_id: optional "gateway_external_account_id",
-        last4: optional "last4",
+        gateway_external_account_id: or_null "gateway_external_account_id",
+        last4: or_null "last4",
         status: required "status",
         wallet_type: optional "wallet_type",
-        card_type: optional "card_type",
+        card_type: or_null "card_type",
         expiry_year: optional "expiry_year",
         expiry_month: optional "expiry_month",
         created_at: optional "created_at",

@@ -4,7 +4,7 @@
 
 /// The `payment_source` field of
 /// [`BillingSubscriptionItemResponse`](crate::models::BillingSubscriptionItemResponse).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CommercePaymentSourceResponse {
     /// String representing the object's type. Objects of the same type share the same value.
@@ -16,14 +16,12 @@ pub struct CommercePaymentSourceResponse {
     /// The payment method type.
     pub payment_method: CommercePaymentSourceResponsePaymentMethod,
     /// Whether this is the default payment source for the payer.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_default: Option<bool>,
     /// The payment gateway.
     pub gateway: String,
     /// External ID in the payment gateway.
     pub gateway_external_id: String,
     /// External account ID in the payment gateway.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub gateway_external_account_id: Option<String>,
     /// Last 4 digits of the card (for card payment sources).
     pub last4: String,
@@ -34,17 +32,14 @@ pub struct CommercePaymentSourceResponse {
     /// Type of card (if applicable).
     pub card_type: String,
     /// Card expiration year (for card payment sources).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expiry_year: Option<i64>,
     /// Card expiration month (for card payment sources).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expiry_month: Option<i64>,
     /// Unix timestamp (in milliseconds) when the payment source was created.
     pub created_at: i64,
     /// Unix timestamp (in milliseconds) when the payment source was last updated.
     pub updated_at: i64,
     /// Whether this payment source can be removed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_removable: Option<bool>,
 }
 

@@ -6,7 +6,7 @@ use crate::models::CommercePerUnitTotalTier;
 
 /// The `per_unit_totals` field of [`CommerceTotalsResponse`](crate::models::CommerceTotalsResponse) and
 /// [`CommerceSubscriptionItemNextPaymentResponse`](crate::models::CommerceSubscriptionItemNextPaymentResponse).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CommercePerUnitTotal {
     /// Name of the billable unit (for example, `seats`).

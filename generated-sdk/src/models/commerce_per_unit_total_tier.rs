@@ -5,11 +5,10 @@
 use crate::models::CommerceMoneyResponse;
 
 /// The `tiers` field of [`CommercePerUnitTotal`](crate::models::CommercePerUnitTotal).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CommercePerUnitTotalTier {
     /// Units billed in this tier; null means unlimited.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// Price charged per block in this tier.
     pub fee_per_block: CommerceMoneyResponse,

@@ -6,7 +6,7 @@ use crate::models::{CommerceMoneyResponse, CommercePlanUnitPrice, FeatureRespons
 
 /// The `plan` field of [`CommerceSubscriptionItem`](crate::models::CommerceSubscriptionItem). The
 /// `data` field of [`PaginatedCommercePlanResponse`](crate::models::PaginatedCommercePlanResponse).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CommercePlan {
     /// String representing the object's type. Objects of the same type share the same value.
@@ -45,7 +45,6 @@ pub struct CommercePlan {
     /// Always present, but may be `null`.
     pub avatar_url: Option<String>,
     /// The features included in this plan.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub features: Option<Vec<FeatureResponse>>,
     /// Whether free trial is enabled for this plan.
     pub free_trial_enabled: bool,
@@ -54,7 +53,6 @@ pub struct CommercePlan {
     /// Always present, but may be `null`.
     pub free_trial_days: Option<i64>,
     /// Per-unit pricing tiers for this plan (for example, seats)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_prices: Option<Vec<CommercePlanUnitPrice>>,
 }
 
@@ -63,10 +61,10 @@ crate::decode::object! {
         object: required "object",
         id: required "id",
         name: required "name",
-        fee: optional "fee",
-        annual_monthly_fee: optional "annual_monthly_fee",
-        annual_fee: optional "annual_fee",
-        description: optional "description",
+        fee: or_null "fee",
+        annual_monthly_fee: or_null "annual_monthly_fee",
+        annual_fee: or_null "annual_fee",
+        description: or_null "description",
         #[deprecated] product_id: required "product_id",
         is_default: required "is_default",
         is_recurring: required "is_recurring",
@@ -74,10 +72,10 @@ crate::decode::object! {
         has_base_fee: required "has_base_fee",
         for_payer_type: required "for_payer_type",
         slug: required "slug",
-        avatar_url: optional "avatar_url",
+        avatar_url: or_null "avatar_url",
         features: optional "features",
         free_trial_enabled: required "free_trial_enabled",
-        free_trial_days: optional "free_trial_days",
+        free_trial_days: or_null "free_trial_days",
         unit_prices: optional "unit_prices",
     }
 }

@@ -5,7 +5,7 @@
 use crate::models::CommercePlanUnitPriceTier;
 
 /// The `unit_prices` field of [`CommercePlan`](crate::models::CommercePlan).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CommercePlanUnitPrice {
     /// Name of the billable unit (for example, seats)

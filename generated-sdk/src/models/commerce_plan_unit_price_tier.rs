@@ -5,13 +5,12 @@
 use crate::models::CommerceMoneyResponse;
 
 /// The `tiers` field of [`CommercePlanUnitPrice`](crate::models::CommercePlanUnitPrice).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CommercePlanUnitPriceTier {
     /// Start block (inclusive) for this tier
     pub starts_at_block: i64,
     /// End block (inclusive) for this tier; null means unlimited
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ends_after_block: Option<i64>,
     /// Price charged per block in this tier
     pub fee_per_block: CommerceMoneyResponse,

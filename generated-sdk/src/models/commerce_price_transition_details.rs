@@ -6,7 +6,7 @@ use crate::models::{BillingPlanResponse, BillingPriceResponse, CommerceMoneyResp
 
 /// The `transition` field of
 /// [`CommercePriceTransitionResponse`](crate::models::CommercePriceTransitionResponse).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CommercePriceTransitionDetails {
     pub previous_plan: BillingPlanResponse,
@@ -16,12 +16,10 @@ pub struct CommercePriceTransitionDetails {
     /// When the new price takes effect.
     pub effective_mode: CommercePriceTransitionDetailsEffectiveMode,
     /// Unix timestamp (milliseconds) for the next billing date.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_billing_date: Option<i64>,
     /// Whether an immediate charge was made.
     pub charged_immediately: bool,
     /// Amount charged immediately, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub immediate_charge: Option<CommerceMoneyResponse>,
     /// The status of the previous subscription item after transition.
     pub previous_subscription_item_status: CommercePriceTransitionDetailsPreviousSubscriptionItemStatus,

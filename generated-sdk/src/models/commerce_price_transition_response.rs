@@ -6,7 +6,7 @@ use crate::models::{BillingSubscriptionItemResponse, CommercePriceTransitionDeta
 
 /// Returned by
 /// [`BillingApi::create_billing_price_transition`](crate::api::BillingApi::create_billing_price_transition).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CommercePriceTransitionResponse {
     /// String representing the object's type. Objects of the same type share the same value.

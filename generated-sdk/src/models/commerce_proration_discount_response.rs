@@ -5,7 +5,7 @@
 use crate::models::CommerceMoneyResponse;
 
 /// The `proration` field of [`CommerceDiscountsResponse`](crate::models::CommerceDiscountsResponse).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CommerceProrationDiscountResponse {
     pub amount: CommerceMoneyResponse,

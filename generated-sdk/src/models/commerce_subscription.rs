@@ -7,7 +7,7 @@ use crate::models::{CommerceSubscriptionItem, CommerceSubscriptionNextPayment};
 /// Returned by
 /// [`UsersApi::get_user_billing_subscription`](crate::api::UsersApi::get_user_billing_subscription) and
 /// [`OrganizationsApi::get_organization_billing_subscription`](crate::api::OrganizationsApi::get_organization_billing_subscription).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CommerceSubscription {
     /// String representing the object's type. Objects of the same type share the same value.
@@ -35,10 +35,8 @@ pub struct CommerceSubscription {
     /// Array of subscription items in this subscription.
     pub subscription_items: Vec<CommerceSubscriptionItem>,
     /// Information about the next scheduled payment.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_payment: Option<CommerceSubscriptionNextPayment>,
     /// Whether the payer is eligible for a free trial.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub eligible_for_free_trial: Option<bool>,
 }
 
@@ -51,8 +49,8 @@ crate::decode::object! {
         payer_id: required "payer_id",
         created_at: required "created_at",
         updated_at: required "updated_at",
-        active_at: optional "active_at",
-        past_due_at: optional "past_due_at",
+        active_at: or_null "active_at",
+        past_due_at: or_null "past_due_at",
         subscription_items: empty "subscription_items",
         next_payment: optional "next_payment",
         eligible_for_free_trial: optional "eligible_for_free_trial",

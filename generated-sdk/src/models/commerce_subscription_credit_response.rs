@@ -6,14 +6,12 @@ use crate::models::CommerceMoneyResponse;
 
 /// The `credit` field of [`CommerceSubscriptionItem`](crate::models::CommerceSubscriptionItem) and
 /// [`BillingSubscriptionItemResponse`](crate::models::BillingSubscriptionItemResponse).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CommerceSubscriptionCreditResponse {
     /// Credit amount.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<CommerceMoneyResponse>,
     /// Percentage of the billing cycle remaining.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cycle_remaining_percent: Option<f64>,
 }
 

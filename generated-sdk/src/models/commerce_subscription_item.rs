@@ -14,7 +14,7 @@ use crate::models::{
 /// The `subscription_items` field of [`CommerceSubscription`](crate::models::CommerceSubscription). The
 /// `data` field of
 /// [`PaginatedCommerceSubscriptionItemResponse`](crate::models::PaginatedCommerceSubscriptionItemResponse).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CommerceSubscriptionItem {
     /// String representing the object's type. Objects of the same type share the same value.
@@ -26,36 +26,28 @@ pub struct CommerceSubscriptionItem {
     /// Current status of the subscription item.
     pub status: CommerceSubscriptionItemStatus,
     /// Credit information (only available in PaymentAttempt events).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub credit: Option<CommerceSubscriptionCreditResponse>,
     /// Unified credits breakdown for this subscription item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub credits: Option<CommerceCreditsResponse>,
     /// Unique identifier for the associated plan.
     ///
     /// Always present, but may be `null`.
     pub plan_id: Option<String>,
     /// Unique identifier for the associated price
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub price_id: Option<String>,
     /// The associated plan.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub plan: Option<CommercePlan>,
     /// The billing period for this subscription item.
     pub plan_period: CommerceSubscriptionItemPlanPeriod,
     /// The payment method used for this subscription item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payment_method: Option<CommercePaymentMethodResponse>,
     /// Total amount paid over the lifetime of this subscription item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub lifetime_paid: Option<CommerceMoneyResponse>,
     /// Information about the next payment.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_payment: Option<CommerceSubscriptionItemNextPaymentResponse>,
     /// Unique identifier for the payer.
     pub payer_id: String,
     /// The payer associated with this subscription item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payer: Option<CommercePayerResponse>,
     /// Whether this subscription item includes a free trial.
     pub is_free_trial: bool,
@@ -66,7 +58,6 @@ pub struct CommerceSubscriptionItem {
     /// Always present, but may be `null`.
     pub period_end: Option<i64>,
     /// The day the subscription item was prorated from. Only available in some responses.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub proration_date: Option<String>,
     /// Unix timestamp (in milliseconds) when the subscription item was canceled.
     ///
@@ -81,16 +72,12 @@ pub struct CommerceSubscriptionItem {
     /// Always present, but may be `null`.
     pub ended_at: Option<i64>,
     /// Unix timestamp (in milliseconds) when the subscription item was created.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// Unix timestamp (in milliseconds) when the subscription item was last updated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
     /// Seat quantity for seat-based billing.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub seats: Option<CommerceSubscriptionItemSeatsResponse>,
     /// Totals for this subscription item.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub totals: Option<BillingTotalsResponse>,
 }
 
@@ -102,7 +89,7 @@ crate::decode::object! {
         status: required "status",
         credit: optional "credit",
         credits: optional "credits",
-        plan_id: optional "plan_id",
+        plan_id: or_null "plan_id",
         price_id: optional "price_id",
         plan: optional "plan",
         plan_period: required "plan_period",
@@ -113,11 +100,11 @@ crate::decode::object! {
         payer: optional "payer",
         is_free_trial: required "is_free_trial",
         period_start: required "period_start",
-        period_end: optional "period_end",
+        period_end: or_null "period_end",
         proration_date: optional "proration_date",
-        canceled_at: optional "canceled_at",
-        past_due_at: optional "past_due_at",
-        ended_at: optional "ended_at",
+        canceled_at: or_null "canceled_at",
+        past_due_at: or_null "past_due_at",
+        ended_at: or_null "ended_at",
         created_at: optional "created_at",
         updated_at: optional "updated_at",
         seats: optional "seats",

@@ -8,20 +8,16 @@ use crate::models::{CommerceMoneyResponse, CommercePerUnitTotal, CommerceTotalsR
 /// and [`BillingSubscriptionItemResponse`](crate::models::BillingSubscriptionItemResponse). The
 /// `next_invoice` field of
 /// [`BillingSubscriptionItemResponse`](crate::models::BillingSubscriptionItemResponse).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CommerceSubscriptionItemNextPaymentResponse {
     /// Base plan fee for the next payment. Does not include per-unit (e.g. seat) charges; see `totals.grand_total` for the full amount.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<CommerceMoneyResponse>,
     /// Unix timestamp (in milliseconds) for the next payment date.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<i64>,
     /// Per-unit total breakdown (for example, seats) for the next payment.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub per_unit_totals: Option<Vec<CommercePerUnitTotal>>,
     /// Breakdown of the recurring amount that will be billed at renewal (base fee + per-unit charges). Tax and credits are not previewed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub totals: Option<CommerceTotalsResponse>,
 }
 

@@ -5,7 +5,7 @@
 use crate::models::BillingPerUnitTotalTierResponse;
 
 /// The `seats` field of [`CommerceSubscriptionItem`](crate::models::CommerceSubscriptionItem).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CommerceSubscriptionItemSeatsResponse {
     /// Seat quantity being billed; null means unlimited
@@ -13,13 +13,12 @@ pub struct CommerceSubscriptionItemSeatsResponse {
     /// Always present, but may be `null`.
     pub quantity: Option<i64>,
     /// Per-unit cost breakdown by pricing tier
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tiers: Option<Vec<BillingPerUnitTotalTierResponse>>,
 }
 
 crate::decode::object! {
     CommerceSubscriptionItemSeatsResponse {
-        quantity: optional "quantity",
+        quantity: or_null "quantity",
         tiers: optional "tiers",
     }
 }

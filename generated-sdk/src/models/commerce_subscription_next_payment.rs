@@ -7,7 +7,7 @@ use crate::models::{
 };
 
 /// The `next_payment` field of [`CommerceSubscription`](crate::models::CommerceSubscription).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CommerceSubscriptionNextPayment {
     /// Unix timestamp (milliseconds) of the next payment date.
@@ -15,10 +15,8 @@ pub struct CommerceSubscriptionNextPayment {
     /// The base plan fee for the next payment. Does not include per-unit charges; see `totals.grand_total` for the full amount.
     pub amount: CommerceMoneyResponse,
     /// Per-unit total breakdown (for example, seats) for the next payment.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub per_unit_totals: Option<Vec<BillingPerUnitTotalResponse>>,
     /// Breakdown of the recurring amount that will be billed at renewal (base fee + per-unit charges). Tax and credits are not previewed.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub totals: Option<BillingTotalsResponse>,
 }
 

@@ -9,18 +9,15 @@ use crate::models::{
 
 /// The `totals` field of
 /// [`CommerceSubscriptionItemNextPaymentResponse`](crate::models::CommerceSubscriptionItemNextPaymentResponse).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CommerceTotalsResponse {
     pub subtotal: CommerceMoneyResponse,
     pub base_fee: CommerceMoneyResponse,
     pub tax_total: CommerceMoneyResponse,
     pub grand_total: CommerceMoneyResponse,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub per_unit_totals: Option<Vec<CommercePerUnitTotal>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub credits: Option<CommerceCreditsResponse>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discounts: Option<CommerceDiscountsResponse>,
 }
 

@@ -3,7 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 /// The payload of [`SessionRefresh::Cookies`](crate::models::SessionRefresh::Cookies).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Cookies {
     /// String representing the object's type. Objects of the same type share the same value.

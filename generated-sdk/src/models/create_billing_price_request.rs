@@ -4,7 +4,7 @@
 
 /// The request body of
 /// [`BillingApi::create_billing_price`](crate::api::BillingApi::create_billing_price).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateBillingPriceRequest {
     /// The ID of the plan this price belongs to.
@@ -12,20 +12,16 @@ pub struct CreateBillingPriceRequest {
     /// The currency code (e.g., "USD"). Defaults to USD.
     ///
     /// The server uses `"USD"` when this is not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
     /// The monthly amount in cents. Use `0` for a complimentary price. Positive amounts must be at least $1 (100 cents).
     ///
     /// Always present, but may be `null`.
     pub amount: Option<i64>,
     /// The monthly amount in cents when billed annually. Use `0` for a complimentary price. Positive amounts must be at least $1 (100 cents).
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub annual_monthly_amount: crate::Nullable<i64>,
     /// An optional description for this custom price.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Which billing periods this price supports. Inferred from amounts if omitted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supported_billing_periods: Option<
         CreateBillingPriceRequestSupportedBillingPeriods,
     >,
@@ -49,7 +45,7 @@ crate::decode::object! {
     CreateBillingPriceRequest {
         plan_id: required "plan_id",
         currency: optional "currency",
-        amount: optional "amount",
+        amount: or_null "amount",
         annual_monthly_amount: nullable "annual_monthly_amount",
         description: optional "description",
         supported_billing_periods: optional "supported_billing_periods",

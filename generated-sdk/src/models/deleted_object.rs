@@ -6,16 +6,13 @@
 /// [`EmailAddressesApi::delete_email_address`](crate::api::EmailAddressesApi::delete_email_address),
 /// [`PhoneNumbersApi::delete_phone_number`](crate::api::PhoneNumbersApi::delete_phone_number),
 /// [`UsersApi::delete_user`](crate::api::UsersApi::delete_user) and 19 other operations.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeletedObject {
     pub object: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
     pub deleted: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_id: Option<String>,
 }
 

@@ -3,7 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 /// A directory configuration for provisioning users from an identity provider.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Directory {
     /// String representing the object's type. Always "directory".
@@ -13,7 +13,6 @@ pub struct Directory {
     /// A human-friendly name for the directory.
     pub name: String,
     /// The ID of the associated enterprise connection.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enterprise_connection_id: Option<String>,
     /// The provisioning endpoint URL for this directory.
     pub endpoint_url: String,
@@ -26,10 +25,8 @@ pub struct Directory {
     /// Mapping of user attributes to the directory attribute paths they are extracted from.
     pub attribute_mapping: std::collections::BTreeMap<String, String>,
     /// Custom attributes to map from the IdP to the user's profile via directory sync. Requires the custom attributes feature to be enabled for the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<Vec<DirectoryCustomAttributesItem>>,
     /// The API key for authenticating provisioning requests. Only returned when the directory is created or the key is rotated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_key: Option<String>,
     /// Unix timestamp when the directory was created.
     pub created_at: i64,
@@ -67,26 +64,20 @@ impl Directory {
 }
 
 /// The `custom_attributes` field of [`Directory`](crate::models::Directory).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DirectoryCustomAttributesItem {
     /// Display name for the custom attribute
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Key used to store the attribute in the user's public/private/unsafe metadata
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Path to extract the attribute value from SSO claims (SAML assertions or OIDC claims)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sso_path: Option<String>,
     /// The legacy name for `directory_path`. Carries the same value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scim_path: Option<String>,
     /// GJSON path to extract the attribute value from directory sync user resources
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub directory_path: Option<String>,
     /// When true, the attribute supports multiple values; values from the IdP are written to public_metadata as an array. Defaults to false.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub multi_valued: Option<bool>,
 }
 

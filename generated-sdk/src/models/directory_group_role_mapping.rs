@@ -5,7 +5,7 @@
 use crate::models::Role;
 
 /// A mapping from a directory group to an organization role. Members of the group are assigned the role; the lowest-precedence match wins when a user belongs to multiple mapped groups.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DirectoryGroupRoleMapping {
     /// String representing the object's type. Always "directory_group_role_mapping".
@@ -24,7 +24,6 @@ pub struct DirectoryGroupRoleMapping {
     pub directory_group_display_name: String,
     /// The legacy name for `directory_group_display_name`. Carries the same value.
     pub scim_group_display_name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<Role>,
     /// Mapping precedence, starting at 1. Lower values take priority when a user belongs to multiple mapped groups.
     pub precedence: i64,

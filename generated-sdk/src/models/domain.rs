@@ -7,7 +7,7 @@ use crate::models::CNameTarget;
 /// Returned by [`DomainsApi::add_domain`](crate::api::DomainsApi::add_domain) and
 /// [`DomainsApi::update_domain`](crate::api::DomainsApi::update_domain). The `data` field of
 /// [`Domains`](crate::models::Domains).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Domain {
     pub object: String,
@@ -16,12 +16,9 @@ pub struct Domain {
     pub is_satellite: bool,
     pub frontend_api_url: String,
     /// Null for satellite domains.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub accounts_portal_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub proxy_url: Option<String>,
     pub development_origin: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub cname_targets: Option<Vec<CNameTarget>>,
 }
 

@@ -5,7 +5,7 @@
 use crate::models::Domain;
 
 /// Returned by [`DomainsApi::list_domains`](crate::api::DomainsApi::list_domains).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Domains {
     pub data: Vec<Domain>,

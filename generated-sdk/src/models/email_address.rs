@@ -11,10 +11,9 @@ use crate::models::{
 /// [`EmailAddressesApi::get_email_address`](crate::api::EmailAddressesApi::get_email_address),
 /// [`EmailAddressesApi::update_email_address`](crate::api::EmailAddressesApi::update_email_address) and
 /// 1 other operations. The `email_addresses` field of [`User`](crate::models::User).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EmailAddress {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
@@ -24,7 +23,6 @@ pub struct EmailAddress {
     pub verification: Option<EmailAddressVerification>,
     pub linked_to: Vec<IdentificationLink>,
     /// Indicates whether this email address domain matches an active enterprise connection.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub matches_sso_connection: Option<bool>,
     /// Unix timestamp of creation
     pub created_at: i64,
@@ -38,7 +36,7 @@ crate::decode::object! {
         object: required "object",
         email_address: required "email_address",
         reserved: required "reserved",
-        verification: optional "verification",
+        verification: or_null "verification",
         linked_to: empty "linked_to",
         matches_sso_connection: optional "matches_sso_connection",
         created_at: required "created_at",

@@ -6,10 +6,9 @@ use crate::models::OtpStatus;
 
 /// The payload of
 /// [`EmailAddressVerification::EmailLink`](crate::models::EmailAddressVerification::EmailLink).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EmailLink {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     pub status: OtpStatus,
     pub strategy: String,
@@ -17,7 +16,6 @@ pub struct EmailLink {
     pub attempts: Option<i64>,
     /// Always present, but may be `null`.
     pub expire_at: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
 
@@ -26,8 +24,8 @@ crate::decode::object! {
         object: optional "object",
         status: required "status",
         strategy: required "strategy",
-        attempts: optional "attempts",
-        expire_at: optional "expire_at",
+        attempts: or_null "attempts",
+        expire_at: or_null "expire_at",
         verified_at_client: optional "verified_at_client",
     }
 }

@@ -5,35 +5,27 @@
 use crate::models::{EnterpriseAccountConnection, OAuth, Saml, Ticket};
 
 /// The `enterprise_accounts` field of [`User`](crate::models::User).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EnterpriseAccount {
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     /// The authentication protocol used to sign in.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub protocol: Option<EnterpriseAccountProtocol>,
     pub provider: String,
     pub active: bool,
     pub email_address: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// The unique ID of the user in the external provider's system
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_user_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enterprise_connection_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// Always present, but may be `null`.
     pub verification: Option<EnterpriseAccountVerification>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enterprise_connection: Option<EnterpriseAccountConnection>,
     /// Unix timestamp of last authentication.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_authenticated_at: Option<i64>,
 }
 
@@ -50,7 +42,7 @@ crate::decode::object! {
         provider_user_id: optional "provider_user_id",
         enterprise_connection_id: optional "enterprise_connection_id",
         public_metadata: optional "public_metadata",
-        verification: optional "verification",
+        verification: or_null "verification",
         enterprise_connection: optional "enterprise_connection",
         last_authenticated_at: optional "last_authenticated_at",
     }

@@ -3,7 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 /// The `enterprise_connection` field of [`EnterpriseAccount`](crate::models::EnterpriseAccount).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EnterpriseAccountConnection {
     pub id: String,
@@ -13,9 +13,7 @@ pub struct EnterpriseAccountConnection {
     /// Always present, but may be `null`.
     pub logo_public_url: Option<String>,
     #[deprecated]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub domains: Option<Vec<String>>,
     pub active: bool,
     pub sync_user_attributes: bool,
@@ -34,7 +32,7 @@ crate::decode::object! {
         protocol: required "protocol",
         provider: required "provider",
         name: required "name",
-        logo_public_url: optional "logo_public_url",
+        logo_public_url: or_null "logo_public_url",
         #[deprecated] domain: optional "domain",
         domains: optional "domains",
         active: required "active",

@@ -10,7 +10,7 @@ use crate::models::SamlConnectionLoginHintMode;
 /// and
 /// [`EnterpriseConnectionsApi::update_enterprise_connection`](crate::api::EnterpriseConnectionsApi::update_enterprise_connection).
 /// The `data` field of [`EnterpriseConnections`](crate::models::EnterpriseConnections).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EnterpriseConnection {
     pub object: String,
@@ -19,32 +19,24 @@ pub struct EnterpriseConnection {
     /// The display name of the connection
     pub name: String,
     pub provider: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub logo_public_url: Option<String>,
     /// Whether the enterprise connection is active
     pub active: bool,
     /// Domains associated with the enterprise connection
     pub domains: Vec<String>,
     /// Organization ID when the connection is linked to an organization
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
     /// Controls whether to update the user's attributes on each sign-in
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sync_user_attributes: Option<bool>,
     /// When true, users cannot add additional identifications when using this connection
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_additional_identifications: Option<bool>,
     /// Whether this connection supports account linking via organization membership
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_organization_account_linking: Option<bool>,
     /// Custom attributes to map from the IdP to the user's profile via SSO or SCIM provisioning
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<Vec<EnterpriseConnectionCustomAttributesItem>>,
     /// Present when the enterprise connection uses SAML
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub saml_connection: Option<EnterpriseConnectionSamlConnection>,
     /// Present when the enterprise connection uses OIDC or EASIE
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub oauth_config: Option<EnterpriseConnectionOAuthConfig>,
     /// Unix timestamp in milliseconds when the connection was created
     pub created_at: i64,
@@ -85,7 +77,7 @@ impl EnterpriseConnection {
 }
 
 /// The `custom_attributes` field of [`EnterpriseConnection`](crate::models::EnterpriseConnection).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EnterpriseConnectionCustomAttributesItem {
     /// Display name for the custom attribute
@@ -93,16 +85,12 @@ pub struct EnterpriseConnectionCustomAttributesItem {
     /// Key used to store the attribute in the user's public/private/unsafe metadata
     pub key: String,
     /// Path to extract the attribute value from SSO claims (SAML assertions or OIDC claims)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sso_path: Option<String>,
     /// GJSON path to extract the attribute value from SCIM user resources
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scim_path: Option<String>,
     /// GJSON path to extract the attribute value from directory sync user resources. Same value as `scim_path`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub directory_path: Option<String>,
     /// When true, the attribute supports multiple values; values from the IdP are written to public_metadata as an array. Defaults to false.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub multi_valued: Option<bool>,
 }
 
@@ -129,47 +117,34 @@ impl EnterpriseConnectionCustomAttributesItem {
 }
 
 /// Present when the enterprise connection uses SAML
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EnterpriseConnectionSamlConnection {
     /// SAML connection ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// SAML connection display name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// IdP entity ID (optional, when connection details are loaded)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub idp_entity_id: Option<String>,
     /// IdP SSO URL (optional, when connection details are loaded)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub idp_sso_url: Option<String>,
     /// IdP metadata URL (optional, when connection details are loaded)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub idp_metadata_url: Option<String>,
     /// Assertion Consumer Service URL
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub acs_url: Option<String>,
     /// Service Provider entity ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sp_entity_id: Option<String>,
     /// Service Provider metadata URL
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sp_metadata_url: Option<String>,
     /// Whether the SAML connection is active
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active: Option<bool>,
     /// Whether IdP-initiated SSO is allowed
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_idp_initiated: Option<bool>,
     /// Whether subdomains are allowed for domain matching
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_subdomains: Option<bool>,
     /// Whether to force re-authentication
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub force_authn: Option<bool>,
     /// Configuration for the login_hint sent to the IdP on SSO sign-in
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub login_hint: Option<EnterpriseConnectionSamlConnectionLoginHint>,
 }
 
@@ -200,13 +175,12 @@ impl EnterpriseConnectionSamlConnection {
 }
 
 /// Configuration for the login_hint sent to the IdP on SSO sign-in
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EnterpriseConnectionSamlConnectionLoginHint {
     /// Controls the login_hint sent to the IdP on SSO sign-in
     pub mode: SamlConnectionLoginHintMode,
     /// The user public_metadata key whose value is sent as the login_hint when mode is custom_attribute
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
 
@@ -229,44 +203,32 @@ impl EnterpriseConnectionSamlConnectionLoginHint {
 }
 
 /// Present when the enterprise connection uses OIDC or EASIE
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EnterpriseConnectionOAuthConfig {
     /// OAuth config ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Custom OIDC provider display name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// OAuth provider key (e.g. oidc_custom, oidc_ghe_*, oidc_gitlab_ent_*)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_key: Option<String>,
     /// OAuth client ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     /// OIDC discovery URL
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub discovery_url: Option<String>,
     /// OAuth authorization endpoint URL (present when configured or resolved from discovery)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub auth_url: Option<String>,
     /// OAuth token endpoint URL (present when configured or resolved from discovery)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_url: Option<String>,
     /// OIDC userinfo endpoint URL (present when configured or resolved from discovery)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_info_url: Option<String>,
     /// Whether PKCE is required for this OAuth client
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub requires_pkce: Option<bool>,
     /// Logo URL for the provider
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub logo_public_url: Option<String>,
     /// Unix timestamp in milliseconds when the config was created
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// Unix timestamp in milliseconds when the config was last updated
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
 }
 

@@ -3,7 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 /// The `data` field of [`EnterpriseConnectionTestRuns`](crate::models::EnterpriseConnectionTestRuns).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EnterpriseConnectionTestRun {
     /// The test run ID
@@ -13,16 +13,12 @@ pub struct EnterpriseConnectionTestRun {
     /// The type of enterprise connection the test run was performed against
     pub connection_type: EnterpriseConnectionTestRunConnectionType,
     /// The user information parsed from the IdP response
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parsed_user_info: Option<EnterpriseConnectionTestRunParsedUserInfo>,
     /// Log entries captured during the test run
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub logs: Option<Vec<EnterpriseConnectionTestRunLogsItem>>,
     /// SAML-specific metadata, present for SAML connections
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub saml: Option<EnterpriseConnectionTestRunSaml>,
     /// OAuth-specific metadata, present for OIDC connections
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub oauth: Option<EnterpriseConnectionTestRunOAuth>,
     /// Unix timestamp in milliseconds when the test run was created
     pub created_at: i64,
@@ -131,16 +127,12 @@ impl From<&str> for EnterpriseConnectionTestRunConnectionType {
 crate::decode::open_enum!(EnterpriseConnectionTestRunConnectionType);
 
 /// The user information parsed from the IdP response
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EnterpriseConnectionTestRunParsedUserInfo {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
 
@@ -162,13 +154,11 @@ impl EnterpriseConnectionTestRunParsedUserInfo {
 }
 
 /// The `logs` field of [`EnterpriseConnectionTestRun`](crate::models::EnterpriseConnectionTestRun).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EnterpriseConnectionTestRunLogsItem {
     pub level: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub short_message: Option<String>,
     pub message: String,
 }
@@ -194,14 +184,11 @@ impl EnterpriseConnectionTestRunLogsItem {
 }
 
 /// SAML-specific metadata, present for SAML connections
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EnterpriseConnectionTestRunSaml {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub saml_request: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub saml_response: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub relay_state: Option<String>,
 }
 
@@ -222,14 +209,11 @@ impl EnterpriseConnectionTestRunSaml {
 }
 
 /// OAuth-specific metadata, present for OIDC connections
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct EnterpriseConnectionTestRunOAuth {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id_token: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub access_token: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_info: Option<String>,
 }
 

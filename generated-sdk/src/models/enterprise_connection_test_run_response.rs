@@ -4,7 +4,7 @@
 
 /// Returned by
 /// [`EnterpriseConnectionsApi::create_enterprise_connection_test_run`](crate::api::EnterpriseConnectionsApi::create_enterprise_connection_test_run).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EnterpriseConnectionTestRunResponse {
     /// A short-lived URL that can be used to initiate the test run flow

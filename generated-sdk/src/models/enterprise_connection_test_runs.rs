@@ -6,7 +6,7 @@ use crate::models::EnterpriseConnectionTestRun;
 
 /// Returned by
 /// [`EnterpriseConnectionsApi::list_enterprise_connection_test_runs`](crate::api::EnterpriseConnectionsApi::list_enterprise_connection_test_runs).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EnterpriseConnectionTestRuns {
     pub data: Vec<EnterpriseConnectionTestRun>,

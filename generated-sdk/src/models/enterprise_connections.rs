@@ -6,7 +6,7 @@ use crate::models::EnterpriseConnection;
 
 /// Returned by
 /// [`EnterpriseConnectionsApi::list_enterprise_connections`](crate::api::EnterpriseConnectionsApi::list_enterprise_connections).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EnterpriseConnections {
     pub data: Vec<EnterpriseConnection>,

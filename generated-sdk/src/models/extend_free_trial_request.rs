@@ -4,7 +4,7 @@
 
 /// The request body of
 /// [`BillingApi::extend_billing_subscription_item_free_trial`](crate::api::BillingApi::extend_billing_subscription_item_free_trial).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExtendFreeTrialRequest {
     /// RFC3339 timestamp to extend the free trial to.

@@ -5,7 +5,7 @@
 use crate::models::{GoogleOneTap, OAuth};
 
 /// The `external_accounts` field of [`User`](crate::models::User).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ExternalAccountWithVerification {
     /// String representing the object's type. Objects of the same type share the same value.
@@ -18,22 +18,16 @@ pub struct ExternalAccountWithVerification {
     pub approved_scopes: String,
     pub email_address: String,
     /// Whether the email was verified by the OAuth provider at creation time. null = unknown (pre-migration data or custom OAuth providers), true = provider confirmed email was verified, false = provider confirmed email was NOT verified
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_address_verified: Option<bool>,
     pub first_name: String,
     pub last_name: String,
     /// Please use `image_url` instead
     #[deprecated]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub avatar_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<String>,
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
     /// Unix timestamp of creation
     pub created_at: i64,
@@ -63,7 +57,7 @@ crate::decode::object! {
         label: optional "label",
         created_at: required "created_at",
         updated_at: required "updated_at",
-        verification: optional "verification",
+        verification: or_null "verification",
     }
 }
 

@@ -3,7 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 /// The `features` field of [`CommercePlan`](crate::models::CommercePlan).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FeatureResponse {
     /// String representing the object's type. Objects of the same type share the same value.
@@ -29,9 +29,9 @@ crate::decode::object! {
         object: required "object",
         id: required "id",
         name: required "name",
-        description: optional "description",
+        description: or_null "description",
         slug: required "slug",
-        avatar_url: optional "avatar_url",
+        avatar_url: or_null "avatar_url",
     }
 }
 

@@ -6,21 +6,18 @@ use crate::models::ClerkError;
 
 /// The payload of
 /// [`EmailAddressVerification::FromOAuth`](crate::models::EmailAddressVerification::FromOAuth).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct FromOAuth {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     pub status: FromOAuthStatus,
     /// Must match `^from_oauth_(?:(?:token_)|(?:custom_))?[a-z]+$`.
     pub strategy: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<ClerkError>,
     /// Always present, but may be `null`.
     pub expire_at: Option<i64>,
     /// Always present, but may be `null`.
     pub attempts: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
 
@@ -30,8 +27,8 @@ crate::decode::object! {
         status: required "status",
         strategy: required "strategy",
         error: optional "error",
-        expire_at: optional "expire_at",
-        attempts: optional "attempts",
+        expire_at: or_null "expire_at",
+        attempts: or_null "attempts",
         verified_at_client: optional "verified_at_client",
     }
 }

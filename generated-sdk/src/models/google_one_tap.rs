@@ -6,10 +6,9 @@ use crate::models::{ClerkError, FromOAuthStatus};
 
 /// The payload of
 /// [`ExternalAccountWithVerificationVerification::GoogleOneTap`](crate::models::ExternalAccountWithVerificationVerification::GoogleOneTap).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GoogleOneTap {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     pub status: FromOAuthStatus,
     pub strategy: String,
@@ -17,9 +16,7 @@ pub struct GoogleOneTap {
     pub expire_at: Option<i64>,
     /// Always present, but may be `null`.
     pub attempts: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<ClerkError>,
 }
 
@@ -28,8 +25,8 @@ crate::decode::object! {
         object: optional "object",
         status: required "status",
         strategy: required "strategy",
-        expire_at: optional "expire_at",
-        attempts: optional "attempts",
+        expire_at: or_null "expire_at",
+        attempts: or_null "attempts",
         verified_at_client: optional "verified_at_client",
         error: optional "error",
     }

@@ -4,7 +4,7 @@
 
 /// The `linked_to` field of [`EmailAddress`](crate::models::EmailAddress) and
 /// [`PhoneNumber`](crate::models::PhoneNumber).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct IdentificationLink {
     /// Must match `^oauth_[a-z]+$`.

@@ -3,7 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 /// Returned by [`InstanceSettingsApi::get_instance`](crate::api::InstanceSettingsApi::get_instance).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Instance {
     /// String representing the object's type. Objects of the same type share the same value.
@@ -23,8 +23,8 @@ crate::decode::object! {
         object: required "object",
         id: required "id",
         environment_type: required "environment_type",
-        allowed_origins: optional "allowed_origins",
-        workspace_id: optional "workspace_id",
+        allowed_origins: or_null "allowed_origins",
+        workspace_id: or_null "workspace_id",
     }
 }
 

@@ -6,7 +6,7 @@
 /// [`InstanceSettingsApi::get_instance_protect`](crate::api::InstanceSettingsApi::get_instance_protect)
 /// and
 /// [`InstanceSettingsApi::update_instance_protect`](crate::api::InstanceSettingsApi::update_instance_protect).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InstanceProtect {
     pub object: String,

@@ -4,7 +4,7 @@
 
 /// Returned by
 /// [`InstanceSettingsApi::update_instance_restrictions`](crate::api::InstanceSettingsApi::update_instance_restrictions).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InstanceRestrictions {
     /// String representing the object's type. Objects of the same type share the same value.

@@ -6,7 +6,7 @@
 /// [`InvitationsApi::create_invitation`](crate::api::InvitationsApi::create_invitation) and
 /// [`InvitationsApi::create_bulk_invitations`](crate::api::InvitationsApi::create_bulk_invitations).
 /// The `invitation` field of [`WaitlistEntry`](crate::models::WaitlistEntry).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Invitation {
     pub object: String,
@@ -14,13 +14,10 @@ pub struct Invitation {
     pub email_address: String,
     /// Always present, but may be `null`.
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revoked: Option<bool>,
     pub status: InvitationStatus,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Unix timestamp of expiration.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<i64>,
     /// Unix timestamp of creation.
     pub created_at: i64,
@@ -33,7 +30,7 @@ crate::decode::object! {
         object: required "object",
         id: required "id",
         email_address: required "email_address",
-        public_metadata: optional "public_metadata",
+        public_metadata: or_null "public_metadata",
         revoked: optional "revoked",
         status: required "status",
         url: optional "url",

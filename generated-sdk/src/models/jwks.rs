@@ -8,10 +8,9 @@ use crate::models::{
 };
 
 /// Returned by [`JwksApi::get_jwks`](crate::api::JwksApi::get_jwks).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Jwks {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub keys: Option<Vec<JwksKey>>,
 }
 

@@ -3,7 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 /// The payload of [`JwksKey::JwksEcdsaPrivateKey`](crate::models::JwksKey::JwksEcdsaPrivateKey).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct JwksEcdsaPrivateKey {
     pub kid: String,
@@ -14,13 +14,9 @@ pub struct JwksEcdsaPrivateKey {
     pub x: String,
     pub y: String,
     pub d: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub x5c: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub x5t: Option<String>,
-    #[serde(rename = "x5t#S256", skip_serializing_if = "Option::is_none")]
     pub x5t_s256: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub x5u: Option<String>,
 }
 

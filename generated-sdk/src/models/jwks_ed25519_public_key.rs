@@ -3,7 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 /// The payload of [`JwksKey::JwksEd25519PublicKey`](crate::models::JwksKey::JwksEd25519PublicKey).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct JwksEd25519PublicKey {
     pub kid: String,
@@ -12,13 +12,9 @@ pub struct JwksEd25519PublicKey {
     pub kty: String,
     pub crv: String,
     pub x: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub x5c: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub x5t: Option<String>,
-    #[serde(rename = "x5t#S256", skip_serializing_if = "Option::is_none")]
     pub x5t_s256: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub x5u: Option<String>,
 }
 

@@ -3,7 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 /// The payload of [`JwksKey::JwksRsaPrivateKey`](crate::models::JwksKey::JwksRsaPrivateKey).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct JwksRsaPrivateKey {
     pub kid: String,
@@ -15,19 +15,12 @@ pub struct JwksRsaPrivateKey {
     pub d: String,
     pub p: String,
     pub q: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dp: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dq: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub qi: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub x5c: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub x5t: Option<String>,
-    #[serde(rename = "x5t#S256", skip_serializing_if = "Option::is_none")]
     pub x5t_s256: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub x5u: Option<String>,
 }
 

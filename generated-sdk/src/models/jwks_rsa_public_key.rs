@@ -3,7 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 /// The payload of [`JwksKey::JwksRsaPublicKey`](crate::models::JwksKey::JwksRsaPublicKey).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct JwksRsaPublicKey {
     pub kid: String,
@@ -12,13 +12,9 @@ pub struct JwksRsaPublicKey {
     pub kty: String,
     pub n: String,
     pub e: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub x5c: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub x5t: Option<String>,
-    #[serde(rename = "x5t#S256", skip_serializing_if = "Option::is_none")]
     pub x5t_s256: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub x5u: Option<String>,
 }
 

@@ -3,7 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 /// The payload of [`JwksKey::JwksSymmetricKey`](crate::models::JwksKey::JwksSymmetricKey).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct JwksSymmetricKey {
     pub kid: String,
@@ -11,13 +11,9 @@ pub struct JwksSymmetricKey {
     pub r#use: String,
     pub kty: String,
     pub k: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub x5c: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub x5t: Option<String>,
-    #[serde(rename = "x5t#S256", skip_serializing_if = "Option::is_none")]
     pub x5t_s256: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub x5u: Option<String>,
 }
 

@@ -7,7 +7,7 @@
 /// [`JwtTemplatesApi::create_jwt_template`](crate::api::JwtTemplatesApi::create_jwt_template),
 /// [`JwtTemplatesApi::get_jwt_template`](crate::api::JwtTemplatesApi::get_jwt_template) and 1 other
 /// operations.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct JwtTemplate {
     pub object: String,

@@ -7,7 +7,7 @@ use crate::models::MachineWithoutScopedMachines;
 /// Returned by [`MachinesApi::get_machine`](crate::api::MachinesApi::get_machine) and
 /// [`MachinesApi::update_machine`](crate::api::MachinesApi::update_machine). The `data` field of
 /// [`MachineList`](crate::models::MachineList).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Machine {
     pub object: String,
@@ -28,7 +28,6 @@ pub struct Machine {
     /// Must be at least 1.
     ///
     /// Defaults to `3600`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_token_ttl: Option<i64>,
     /// Array of machines this machine has access to.
     pub scoped_machines: Vec<MachineWithoutScopedMachines>,

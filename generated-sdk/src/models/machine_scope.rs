@@ -3,7 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 /// Returned by [`MachinesApi::create_machine_scope`](crate::api::MachinesApi::create_machine_scope).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MachineScope {
     pub object: String,

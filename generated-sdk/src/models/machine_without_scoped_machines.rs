@@ -4,7 +4,7 @@
 
 /// The `scoped_machines` field of [`Machine`](crate::models::Machine) and
 /// [`MachineCreated`](crate::models::MachineCreated).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MachineWithoutScopedMachines {
     pub object: String,
@@ -25,7 +25,6 @@ pub struct MachineWithoutScopedMachines {
     /// Must be at least 1.
     ///
     /// Defaults to `3600`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_token_ttl: Option<i64>,
 }
 

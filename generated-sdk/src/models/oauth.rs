@@ -7,23 +7,19 @@ use crate::models::ClerkError;
 /// The payload of
 /// [`ExternalAccountWithVerificationVerification::OAuth`](crate::models::ExternalAccountWithVerificationVerification::OAuth)
 /// and [`EnterpriseAccountVerification::OAuth`](crate::models::EnterpriseAccountVerification::OAuth).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OAuth {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     pub status: OAuthStatus,
     /// Must match `^oauth_(?:(?:token_)|(?:custom_))?[a-z]+$`.
     pub strategy: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_verification_redirect_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<ClerkError>,
     /// Always present, but may be `null`.
     pub expire_at: Option<i64>,
     /// Always present, but may be `null`.
     pub attempts: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
 
@@ -34,8 +30,8 @@ crate::decode::object! {
         strategy: required "strategy",
         external_verification_redirect_url: optional "external_verification_redirect_url",
         error: optional "error",
-        expire_at: optional "expire_at",
-        attempts: optional "attempts",
+        expire_at: or_null "expire_at",
+        attempts: or_null "attempts",
         verified_at_client: optional "verified_at_client",
     }
 }

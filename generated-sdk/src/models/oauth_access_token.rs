@@ -6,7 +6,7 @@
 pub type OAuthAccessToken = Vec<OAuthAccessTokenItem>;
 
 /// Used by [`OAuthAccessToken`](crate::models::OAuthAccessToken).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OAuthAccessTokenItem {
     pub object: String,
@@ -26,13 +26,10 @@ pub struct OAuthAccessTokenItem {
     /// Always present, but may be `null`.
     pub label: Option<String>,
     /// The list of scopes that the token is valid for. Only present for OAuth 2.0 tokens.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
     /// The ID token retrieved from the OIDC provider. Only present for OIDC-compliant OAuth 2.0 providers when available.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id_token: Option<String>,
     /// The token secret. Only present for OAuth 1.0 tokens.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_secret: Option<String>,
 }
 
@@ -42,10 +39,10 @@ crate::decode::object! {
         external_account_id: required "external_account_id",
         provider_user_id: required "provider_user_id",
         token: required "token",
-        expires_at: optional "expires_at",
+        expires_at: or_null "expires_at",
         provider: required "provider",
         public_metadata: empty "public_metadata",
-        label: optional "label",
+        label: or_null "label",
         scopes: optional "scopes",
         id_token: optional "id_token",
         token_secret: optional "token_secret",

@@ -8,7 +8,7 @@
 /// and
 /// [`OAuthApplicationsApi::upload_oauth_application_logo`](crate::api::OAuthApplicationsApi::upload_oauth_application_logo).
 /// The `data` field of [`OAuthApplications`](crate::models::OAuthApplications).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OAuthApplication {
     pub object: String,
@@ -47,8 +47,8 @@ crate::decode::object! {
         instance_id: required "instance_id",
         name: required "name",
         client_id: required "client_id",
-        client_uri: optional "client_uri",
-        client_image_url: optional "client_image_url",
+        client_uri: or_null "client_uri",
+        client_image_url: or_null "client_image_url",
         dynamically_registered: required "dynamically_registered",
         consent_screen_enabled: required "consent_screen_enabled",
         pkce_required: required "pkce_required",

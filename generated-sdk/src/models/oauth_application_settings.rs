@@ -6,7 +6,7 @@
 /// [`InstanceSettingsApi::get_instance_oauth_application_settings`](crate::api::InstanceSettingsApi::get_instance_oauth_application_settings)
 /// and
 /// [`InstanceSettingsApi::update_instance_oauth_application_settings`](crate::api::InstanceSettingsApi::update_instance_oauth_application_settings).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OAuthApplicationSettings {
     /// String representing the object's type. Objects of the same type share the same value.
@@ -31,7 +31,7 @@ crate::decode::object! {
     OAuthApplicationSettings {
         object: required "object",
         dynamic_oauth_client_registration: required "dynamic_oauth_client_registration",
-        default_scopes: optional "default_scopes",
+        default_scopes: or_null "default_scopes",
         oauth_jwt_access_tokens: required "oauth_jwt_access_tokens",
         client_id_metadata_documents_advertised: required "client_id_metadata_documents_advertised",
         client_id_metadata_documents_only_allow_pre_registered_clients: required "client_id_metadata_documents_only_allow_pre_registered_clients",

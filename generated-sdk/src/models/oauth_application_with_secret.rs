@@ -6,7 +6,7 @@
 /// [`OAuthApplicationsApi::create_oauth_application`](crate::api::OAuthApplicationsApi::create_oauth_application)
 /// and
 /// [`OAuthApplicationsApi::rotate_oauth_application_secret`](crate::api::OAuthApplicationsApi::rotate_oauth_application_secret).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OAuthApplicationWithSecret {
     pub object: String,
@@ -37,7 +37,6 @@ pub struct OAuthApplicationWithSecret {
     /// Unix timestamp of last update.
     pub updated_at: i64,
     /// Empty if public client.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_secret: Option<String>,
 }
 
@@ -48,8 +47,8 @@ crate::decode::object! {
         instance_id: required "instance_id",
         name: required "name",
         client_id: required "client_id",
-        client_uri: optional "client_uri",
-        client_image_url: optional "client_image_url",
+        client_uri: or_null "client_uri",
+        client_image_url: or_null "client_image_url",
         dynamically_registered: required "dynamically_registered",
         consent_screen_enabled: required "consent_screen_enabled",
         pkce_required: required "pkce_required",

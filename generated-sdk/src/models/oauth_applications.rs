@@ -6,7 +6,7 @@ use crate::models::OAuthApplication;
 
 /// Returned by
 /// [`OAuthApplicationsApi::list_oauth_applications`](crate::api::OAuthApplicationsApi::list_oauth_applications).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OAuthApplications {
     pub data: Vec<OAuthApplication>,

@@ -9,38 +9,30 @@
 /// other operations. The `organization` field of
 /// [`OrganizationMembership`](crate::models::OrganizationMembership). The `data` field of
 /// [`Organizations`](crate::models::Organizations).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Organization {
     pub object: String,
     pub id: String,
     pub name: String,
     pub slug: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
     pub has_image: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub members_count: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub missing_member_with_elevated_permissions: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pending_invitations_count: Option<i64>,
     pub max_allowed_memberships: i64,
     pub admin_delete_enabled: bool,
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// Unix timestamp of creation.
     pub created_at: i64,
     /// Unix timestamp of last update.
     pub updated_at: i64,
     /// Unix timestamp of last activity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_active_at: Option<i64>,
     /// The key of the [role set](https://clerk.com/docs/guides/organizations/control-access/role-sets) assigned to this organization.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub role_set_key: Option<String>,
 }
 

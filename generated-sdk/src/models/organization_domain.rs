@@ -7,7 +7,7 @@ use crate::models::{
 };
 
 /// An organization domain
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationDomain {
     /// String representing the object's type. Objects of the same type share the same value. Always `organization_domain`
@@ -42,7 +42,6 @@ pub struct OrganizationDomain {
     /// Total number of pending suggestions associated with this domain
     pub total_pending_suggestions: i32,
     /// Public organization data associated with this domain
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_organization_data: Option<OrganizationInvitationPublicOrganizationData>,
     /// Unix timestamp when the domain was created
     pub created_at: i64,
@@ -57,10 +56,10 @@ crate::decode::object! {
         organization_id: required "organization_id",
         name: required "name",
         enrollment_mode: required "enrollment_mode",
-        affiliation_email_address: optional "affiliation_email_address",
-        affiliation_verification: optional "affiliation_verification",
-        ownership_verification: optional "ownership_verification",
-        #[deprecated] verification: optional "verification",
+        affiliation_email_address: or_null "affiliation_email_address",
+        affiliation_verification: or_null "affiliation_verification",
+        ownership_verification: or_null "ownership_verification",
+        #[deprecated] verification: or_null "verification",
         total_pending_invitations: required "total_pending_invitations",
         total_pending_suggestions: required "total_pending_suggestions",
         public_organization_data: optional "public_organization_data",

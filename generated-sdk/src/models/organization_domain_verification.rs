@@ -3,7 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 /// The verification object from an organization domain
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationDomainVerification {
     /// Status of the verification. It can be `unverified`, `verified`, `failed`, or `expired`.
@@ -28,9 +28,9 @@ crate::decode::object! {
     OrganizationDomainVerification {
         status: required "status",
         strategy: required "strategy",
-        attempts: optional "attempts",
-        expire_at: optional "expire_at",
-        verified_at: optional "verified_at",
+        attempts: or_null "attempts",
+        expire_at: or_null "expire_at",
+        verified_at: or_null "verified_at",
     }
 }
 

@@ -8,7 +8,7 @@ use crate::models::OrganizationDomain;
 /// [`OrganizationDomainsApi::list_organization_domains`](crate::api::OrganizationDomainsApi::list_organization_domains)
 /// and
 /// [`OrganizationDomainsApi::list_all_organization_domains`](crate::api::OrganizationDomainsApi::list_all_organization_domains).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationDomains {
     pub data: Vec<OrganizationDomain>,

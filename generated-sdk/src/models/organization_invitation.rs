@@ -5,7 +5,7 @@
 use crate::models::OrganizationInvitationPublicUserData;
 
 /// An organization invitation
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationInvitation {
     /// String representing the object's type. Objects of the same type share the same value.
@@ -14,16 +14,13 @@ pub struct OrganizationInvitation {
     pub email_address: String,
     pub role: String,
     pub role_name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
     /// Always present, but may be `null`.
     pub inviter_id: Option<String>,
     /// Always present, but may be `null`.
     pub public_inviter_data: Option<OrganizationInvitationPublicUserData>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// Always present, but may be `null`.
     pub url: Option<String>,
@@ -45,13 +42,13 @@ crate::decode::object! {
         role: required "role",
         role_name: required "role_name",
         organization_id: optional "organization_id",
-        inviter_id: optional "inviter_id",
-        public_inviter_data: optional "public_inviter_data",
+        inviter_id: or_null "inviter_id",
+        public_inviter_data: or_null "public_inviter_data",
         status: optional "status",
         public_metadata: empty "public_metadata",
         private_metadata: optional "private_metadata",
-        url: optional "url",
-        expires_at: optional "expires_at",
+        url: or_null "url",
+        expires_at: or_null "expires_at",
         created_at: required "created_at",
         updated_at: required "updated_at",
     }

@@ -5,13 +5,12 @@
 /// The `public_organization_data` field of
 /// [`OrganizationInvitationWithPublicOrganizationData`](crate::models::OrganizationInvitationWithPublicOrganizationData)
 /// and [`OrganizationDomain`](crate::models::OrganizationDomain).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationInvitationPublicOrganizationData {
     pub id: String,
     pub name: String,
     pub slug: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
     pub has_image: bool,
 }

@@ -3,7 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 /// An organization inviter's public user data
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationInvitationPublicUserData {
     pub user_id: String,
@@ -19,8 +19,8 @@ pub struct OrganizationInvitationPublicUserData {
 crate::decode::object! {
     OrganizationInvitationPublicUserData {
         user_id: required "user_id",
-        first_name: optional "first_name",
-        last_name: optional "last_name",
+        first_name: or_null "first_name",
+        last_name: or_null "last_name",
         image_url: required "image_url",
         has_image: required "has_image",
         identifier: required "identifier",

@@ -9,7 +9,7 @@ use crate::models::OrganizationInvitation;
 /// [`OrganizationInvitationsApi::create_organization_invitation_bulk`](crate::api::OrganizationInvitationsApi::create_organization_invitation_bulk)
 /// and
 /// [`OrganizationInvitationsApi::list_pending_organization_invitations`](crate::api::OrganizationInvitationsApi::list_pending_organization_invitations).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationInvitations {
     pub data: Vec<OrganizationInvitation>,

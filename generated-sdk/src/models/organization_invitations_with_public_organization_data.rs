@@ -8,7 +8,7 @@ use crate::models::OrganizationInvitationWithPublicOrganizationData;
 /// [`UsersApi::users_get_organization_invitations`](crate::api::UsersApi::users_get_organization_invitations)
 /// and
 /// [`OrganizationInvitationsApi::list_instance_organization_invitations`](crate::api::OrganizationInvitationsApi::list_instance_organization_invitations).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationInvitationsWithPublicOrganizationData {
     pub data: Vec<OrganizationInvitationWithPublicOrganizationData>,

@@ -5,24 +5,21 @@
 use crate::models::{Organization, OrganizationMembershipPublicUserData};
 
 /// A user's membership in an organization
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationMembership {
     pub id: String,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     pub role: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub role_name: Option<String>,
     /// Always present, but may be `null`.
     pub permissions: Option<Vec<String>>,
     /// Metadata saved on the organization membership, accessible from both Frontend and Backend APIs
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
     /// Metadata saved on the organization membership, accessible only from the Backend API
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     pub organization: Organization,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_user_data: Option<OrganizationMembershipPublicUserData>,
     /// Unix timestamp of creation.
     pub created_at: i64,
@@ -36,7 +33,7 @@ crate::decode::object! {
         object: required "object",
         role: required "role",
         role_name: optional "role_name",
-        permissions: optional "permissions",
+        permissions: or_null "permissions",
         public_metadata: empty "public_metadata",
         private_metadata: optional "private_metadata",
         organization: required "organization",

@@ -3,7 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 /// An organization membership with public user data populated
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationMembershipPublicUserData {
     pub user_id: String,
@@ -16,22 +16,18 @@ pub struct OrganizationMembershipPublicUserData {
     pub profile_image_url: Option<String>,
     pub image_url: String,
     pub has_image: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub banned: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deprovisioned: Option<bool>,
 }
 
 crate::decode::object! {
     OrganizationMembershipPublicUserData {
         user_id: required "user_id",
-        first_name: optional "first_name",
-        last_name: optional "last_name",
-        #[deprecated] profile_image_url: optional "profile_image_url",
+        first_name: or_null "first_name",
+        last_name: or_null "last_name",
+        #[deprecated] profile_image_url: or_null "profile_image_url",
         image_url: required "image_url",
         has_image: required "has_image",
         identifier: optional "identifier",

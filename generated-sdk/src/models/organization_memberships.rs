@@ -9,7 +9,7 @@ use crate::models::OrganizationMembership;
 /// [`OrganizationMembershipsApi::list_organization_memberships`](crate::api::OrganizationMembershipsApi::list_organization_memberships)
 /// and
 /// [`OrganizationMembershipsApi::instance_get_organization_memberships`](crate::api::OrganizationMembershipsApi::instance_get_organization_memberships).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationMemberships {
     pub data: Vec<OrganizationMembership>,

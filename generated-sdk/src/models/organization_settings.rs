@@ -6,7 +6,7 @@
 /// [`InstanceSettingsApi::get_instance_organization_settings`](crate::api::InstanceSettingsApi::get_instance_organization_settings)
 /// and
 /// [`InstanceSettingsApi::update_instance_organization_settings`](crate::api::InstanceSettingsApi::update_instance_organization_settings).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationSettings {
     /// String representing the object's type. Objects of the same type share the same value.
@@ -14,25 +14,21 @@ pub struct OrganizationSettings {
     pub enabled: bool,
     pub max_allowed_memberships: i64,
     pub max_allowed_roles: i64,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_role_sets_allowed: Option<i64>,
     pub max_allowed_domains: i64,
     /// max_allowed_permissions is now a no-op, as permissions are now unlimited
     #[deprecated]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub max_allowed_permissions: Option<i64>,
     /// The role key that a user will be assigned after creating an organization.
     pub creator_role: String,
     /// The default for whether an admin can delete an organization with the Frontend API.
     pub admin_delete_enabled: bool,
     pub domains_enabled: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub slug_disabled: Option<bool>,
     pub domains_enrollment_modes: Vec<OrganizationSettingsEnrollmentMode>,
     /// The role key that it will be used in order to create an organization invitation or suggestion.
     pub domains_default_role: String,
     /// The role set key that it will be used to create new organizations.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub initial_role_set_key: Option<String>,
 }
 

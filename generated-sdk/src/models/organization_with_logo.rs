@@ -4,7 +4,7 @@
 
 /// Returned by
 /// [`OrganizationsApi::upload_organization_logo`](crate::api::OrganizationsApi::upload_organization_logo).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationWithLogo {
     pub object: String,
@@ -13,31 +13,23 @@ pub struct OrganizationWithLogo {
     pub slug: String,
     pub image_url: String,
     pub has_image: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub members_count: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub missing_member_with_elevated_permissions: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub pending_invitations_count: Option<i64>,
     pub max_allowed_memberships: i64,
     pub admin_delete_enabled: bool,
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     /// Unix timestamp of creation.
     pub created_at: i64,
     /// Unix timestamp of last update.
     pub updated_at: i64,
     /// Unix timestamp of last activity.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_active_at: Option<i64>,
     /// The key of the [role set](https://clerk.com/docs/guides/organizations/control-access/role-sets) assigned to this organization.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub role_set_key: Option<String>,
     #[deprecated]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub logo_url: Option<String>,
 }
 

@@ -6,7 +6,7 @@ use crate::models::Organization;
 
 /// Returned by
 /// [`OrganizationsApi::list_organizations`](crate::api::OrganizationsApi::list_organizations).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Organizations {
     pub data: Vec<Organization>,

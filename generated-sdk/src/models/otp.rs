@@ -4,10 +4,9 @@
 
 /// The payload of [`EmailAddressVerification::Otp`](crate::models::EmailAddressVerification::Otp) and
 /// [`PhoneNumberVerification::Otp`](crate::models::PhoneNumberVerification::Otp).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Otp {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     pub status: OtpStatus,
     pub strategy: OtpStrategy,
@@ -16,9 +15,7 @@ pub struct Otp {
     /// Always present, but may be `null`.
     pub expire_at: Option<i64>,
     /// The delivery channel of the code (phone codes only).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub channel: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
 
@@ -27,8 +24,8 @@ crate::decode::object! {
         object: optional "object",
         status: required "status",
         strategy: required "strategy",
-        attempts: optional "attempts",
-        expire_at: optional "expire_at",
+        attempts: or_null "attempts",
+        expire_at: or_null "expire_at",
         channel: optional "channel",
         verified_at_client: optional "verified_at_client",
     }

@@ -6,7 +6,7 @@ use crate::models::BillingPaymentAttempt;
 
 /// Returned by
 /// [`BillingApi::get_billing_statement_payment_attempts`](crate::api::BillingApi::get_billing_statement_payment_attempts).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaginatedBillingPaymentAttemptResponse {
     /// Array of billing payment attempts.

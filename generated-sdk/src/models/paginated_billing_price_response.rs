@@ -5,7 +5,7 @@
 use crate::models::BillingPriceResponse;
 
 /// Returned by [`BillingApi::get_billing_price_list`](crate::api::BillingApi::get_billing_price_list).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaginatedBillingPriceResponse {
     /// Array of prices.

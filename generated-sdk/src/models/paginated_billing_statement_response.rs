@@ -6,7 +6,7 @@ use crate::models::BillingStatement;
 
 /// Returned by
 /// [`BillingApi::get_billing_statement_list`](crate::api::BillingApi::get_billing_statement_list).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaginatedBillingStatementResponse {
     /// Array of billing statements.

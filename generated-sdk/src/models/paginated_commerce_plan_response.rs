@@ -5,7 +5,7 @@
 use crate::models::CommercePlan;
 
 /// Returned by [`BillingApi::get_commerce_plan_list`](crate::api::BillingApi::get_commerce_plan_list).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaginatedCommercePlanResponse {
     /// Array of plans.

@@ -6,7 +6,7 @@ use crate::models::CommerceSubscriptionItem;
 
 /// Returned by
 /// [`BillingApi::get_commerce_subscription_item_list`](crate::api::BillingApi::get_commerce_subscription_item_list).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaginatedCommerceSubscriptionItemResponse {
     /// Array of subscription items.

@@ -5,10 +5,9 @@
 use crate::models::VerificationPasskey;
 
 /// The `passkeys` field of [`User`](crate::models::User).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Passkey {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
@@ -25,7 +24,7 @@ crate::decode::object! {
         object: required "object",
         name: required "name",
         last_used_at: required "last_used_at",
-        verification: optional "verification",
+        verification: or_null "verification",
     }
 }
 

@@ -9,7 +9,7 @@
 /// [`OrganizationPermissionsApi::update_organization_permission`](crate::api::OrganizationPermissionsApi::update_organization_permission).
 /// The `permissions` field of [`Role`](crate::models::Role). The `data` field of
 /// [`Permissions`](crate::models::Permissions).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Permission {
     pub object: String,

@@ -6,7 +6,7 @@ use crate::models::Permission;
 
 /// Returned by
 /// [`OrganizationPermissionsApi::list_organization_permissions`](crate::api::OrganizationPermissionsApi::list_organization_permissions).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Permissions {
     pub data: Vec<Permission>,

@@ -9,23 +9,19 @@ use crate::models::{Admin, IdentificationLink, Otp};
 /// [`PhoneNumbersApi::get_phone_number`](crate::api::PhoneNumbersApi::get_phone_number),
 /// [`PhoneNumbersApi::update_phone_number`](crate::api::PhoneNumbersApi::update_phone_number) and 1
 /// other operations. The `phone_numbers` field of [`User`](crate::models::User).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PhoneNumber {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
     pub phone_number: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reserved_for_second_factor: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_second_factor: Option<bool>,
     pub reserved: bool,
     /// Always present, but may be `null`.
     pub verification: Option<PhoneNumberVerification>,
     pub linked_to: Vec<IdentificationLink>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_codes: Option<Vec<String>>,
     /// Unix timestamp of creation
     pub created_at: i64,
@@ -41,7 +37,7 @@ crate::decode::object! {
         reserved_for_second_factor: optional "reserved_for_second_factor",
         default_second_factor: optional "default_second_factor",
         reserved: required "reserved",
-        verification: optional "verification",
+        verification: or_null "verification",
         linked_to: empty "linked_to",
         backup_codes: optional "backup_codes",
         created_at: required "created_at",

@@ -4,7 +4,7 @@
 
 /// The request body of
 /// [`BillingApi::create_billing_price_transition`](crate::api::BillingApi::create_billing_price_transition).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PriceTransitionRequest {
     /// The current price ID of the subscription item.

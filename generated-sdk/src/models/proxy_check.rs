@@ -4,7 +4,7 @@
 
 /// Returned by
 /// [`ProxyChecksApi::verify_domain_proxy`](crate::api::ProxyChecksApi::verify_domain_proxy).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ProxyCheck {
     pub object: String,
@@ -27,7 +27,7 @@ crate::decode::object! {
         object: required "object",
         id: required "id",
         domain_id: required "domain_id",
-        last_run_at: optional "last_run_at",
+        last_run_at: or_null "last_run_at",
         proxy_url: required "proxy_url",
         successful: required "successful",
         created_at: required "created_at",

@@ -6,7 +6,7 @@
 /// [`RedirectUrlsApi::list_redirect_urls`](crate::api::RedirectUrlsApi::list_redirect_urls),
 /// [`RedirectUrlsApi::create_redirect_url`](crate::api::RedirectUrlsApi::create_redirect_url) and
 /// [`RedirectUrlsApi::get_redirect_url`](crate::api::RedirectUrlsApi::get_redirect_url).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RedirectUrl {
     pub object: String,

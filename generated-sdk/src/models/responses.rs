@@ -12,29 +12,22 @@ use crate::models::{
 /// [`EmailAddressesApi::attempt_email_address_verification`](crate::api::EmailAddressesApi::attempt_email_address_verification),
 /// [`PhoneNumbersApi::prepare_phone_number_verification`](crate::api::PhoneNumbersApi::prepare_phone_number_verification)
 /// and 1 other operations.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VerificationResponse {
     /// The type of the verification object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// The ID of the verification. Pass this to attempt_verification.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// The status of the verification (unverified, verified, expired, or failed).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// The verification strategy (email_code or phone_code).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub strategy: Option<String>,
     /// The number of attempts made against this verification.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attempts: Option<i64>,
     /// Unix timestamp (milliseconds) at which the code expires.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expire_at: Option<i64>,
     /// The channel the code was sent over (phone numbers only).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub channel: Option<String>,
 }
 
@@ -60,7 +53,7 @@ impl VerificationResponse {
 
 /// Returned by
 /// [`UsersApi::list_user_trusted_devices`](crate::api::UsersApi::list_user_trusted_devices).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TrustedDeviceList {
     pub data: Vec<TrustedDevice>,
@@ -87,7 +80,7 @@ impl TrustedDeviceList {
 }
 
 /// Returned by [`InvitationsApi::revoke_invitation`](crate::api::InvitationsApi::revoke_invitation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct InvitationRevoked {
     pub object: String,
@@ -95,13 +88,10 @@ pub struct InvitationRevoked {
     pub email_address: String,
     /// Always present, but may be `null`.
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revoked: Option<bool>,
     pub status: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Unix timestamp of expiration.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<i64>,
     /// Unix timestamp of creation.
     pub created_at: i64,
@@ -114,7 +104,7 @@ crate::decode::object! {
         object: required "object",
         id: required "id",
         email_address: required "email_address",
-        public_metadata: optional "public_metadata",
+        public_metadata: or_null "public_metadata",
         revoked: optional "revoked",
         status: required "status",
         url: optional "url",
@@ -137,23 +127,17 @@ impl InvitationRevoked {
 
 /// Returned by
 /// [`BetaFeaturesApi::update_instance_auth_config`](crate::api::BetaFeaturesApi::update_instance_auth_config).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InstanceSettings {
     /// String representing the object's type. Objects of the same type share the same value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub restricted_to_allowlist: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub from_email_address: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub progressive_sign_up: Option<bool>,
     /// Deprecated. When enabled, production authentication emails for this instance are sent through Clerk's legacy managed email delivery path. This setting is being retired; use the instance's configured email sending domain instead.
     #[deprecated]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enhanced_email_deliverability: Option<bool>,
 }
 
@@ -177,7 +161,7 @@ impl InstanceSettings {
 }
 
 /// Returned by [`MachinesApi::list_machines`](crate::api::MachinesApi::list_machines).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MachineList {
     pub data: Vec<Machine>,
@@ -204,7 +188,7 @@ impl MachineList {
 }
 
 /// Returned by [`MachinesApi::create_machine`](crate::api::MachinesApi::create_machine).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MachineCreated {
     pub object: String,
@@ -225,7 +209,6 @@ pub struct MachineCreated {
     /// Must be at least 1.
     ///
     /// Defaults to `3600`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_token_ttl: Option<i64>,
     /// Array of machines this machine has access to.
     pub scoped_machines: Vec<MachineWithoutScopedMachines>,
@@ -259,7 +242,7 @@ impl MachineCreated {
 }
 
 /// Returned by [`MachinesApi::delete_machine`](crate::api::MachinesApi::delete_machine).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MachineDeleted {
     /// String representing the object's type.
@@ -291,7 +274,7 @@ impl MachineDeleted {
 
 /// Returned by [`MachinesApi::get_machine_secret_key`](crate::api::MachinesApi::get_machine_secret_key)
 /// and [`MachinesApi::rotate_machine_secret_key`](crate::api::MachinesApi::rotate_machine_secret_key).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MachineSecretKey {
     /// String representing the object's type.
@@ -319,7 +302,7 @@ impl MachineSecretKey {
 }
 
 /// Returned by [`MachinesApi::delete_machine_scope`](crate::api::MachinesApi::delete_machine_scope).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MachineScopeDeleted {
     /// String representing the object's type.
@@ -354,7 +337,7 @@ impl MachineScopeDeleted {
 
 /// Returned by
 /// [`WaitlistEntriesApi::list_waitlist_entries`](crate::api::WaitlistEntriesApi::list_waitlist_entries).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WaitlistEntries {
     pub data: Vec<WaitlistEntry>,
@@ -382,7 +365,7 @@ impl WaitlistEntries {
 
 /// Returned by
 /// [`ScimDirectoriesApi::list_scim_directories`](crate::api::ScimDirectoriesApi::list_scim_directories).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ScimDirectoryList {
     pub data: ScimDirectories,
@@ -412,7 +395,7 @@ impl ScimDirectoryList {
 /// [`ScimDirectoriesApi::list_scim_group_role_mappings`](crate::api::ScimDirectoriesApi::list_scim_group_role_mappings)
 /// and
 /// [`ScimDirectoriesApi::replace_scim_group_role_mappings`](crate::api::ScimDirectoriesApi::replace_scim_group_role_mappings).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ScimGroupRoleMappingList {
     pub data: ScimGroupRoleMappings,
@@ -440,7 +423,7 @@ impl ScimGroupRoleMappingList {
 
 /// Returned by
 /// [`ScimDirectoriesApi::delete_scim_group_role_mapping`](crate::api::ScimDirectoriesApi::delete_scim_group_role_mapping).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ScimGroupRoleMappingDeleted {
     /// String representing the object's type.
@@ -471,7 +454,7 @@ impl ScimGroupRoleMappingDeleted {
 }
 
 /// Returned by [`DirectoriesApi::list_directories`](crate::api::DirectoriesApi::list_directories).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DirectoryList {
     pub data: Directories,
@@ -501,7 +484,7 @@ impl DirectoryList {
 /// [`DirectoriesApi::list_directory_group_role_mappings`](crate::api::DirectoriesApi::list_directory_group_role_mappings)
 /// and
 /// [`DirectoriesApi::replace_directory_group_role_mappings`](crate::api::DirectoriesApi::replace_directory_group_role_mappings).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DirectoryGroupRoleMappingList {
     pub data: DirectoryGroupRoleMappings,
@@ -529,7 +512,7 @@ impl DirectoryGroupRoleMappingList {
 
 /// Returned by
 /// [`DirectoriesApi::delete_directory_group_role_mapping`](crate::api::DirectoriesApi::delete_directory_group_role_mapping).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DirectoryGroupRoleMappingDeleted {
     /// String representing the object's type.

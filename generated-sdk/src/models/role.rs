@@ -11,7 +11,7 @@ use crate::models::Permission;
 /// and 2 other operations. The `data` field of [`Roles`](crate::models::Roles). The `role` field of
 /// [`ScimGroupRoleMapping`](crate::models::ScimGroupRoleMapping) and
 /// [`DirectoryGroupRoleMapping`](crate::models::DirectoryGroupRoleMapping).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Role {
     pub object: String,
@@ -37,8 +37,8 @@ crate::decode::object! {
         id: required "id",
         name: required "name",
         key: required "key",
-        description: optional "description",
-        is_creator_eligible: optional "is_creator_eligible",
+        description: or_null "description",
+        is_creator_eligible: or_null "is_creator_eligible",
         permissions: empty "permissions",
         created_at: required "created_at",
         updated_at: required "updated_at",

@@ -5,7 +5,7 @@
 use crate::models::{RoleSetItem, RoleSetMigration};
 
 /// A role set defines a collection of roles that can be assigned to organization members
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RoleSet {
     pub object: String,
@@ -22,15 +22,12 @@ pub struct RoleSet {
     /// The list of roles in this role set
     pub roles: Vec<RoleSetItem>,
     /// The default role assigned to new organization members
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_role: Option<RoleSetItem>,
     /// The role assigned to the creator of an organization
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub creator_role: Option<RoleSetItem>,
     /// The type of the role set ("initial" or "custom")
     pub r#type: RoleSetType,
     /// Active migration information, only present when status is "enqueued" or "in_progress"
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub role_set_migration: Option<RoleSetMigration>,
     /// Unix timestamp of role set creation
     pub created_at: i64,
@@ -44,7 +41,7 @@ crate::decode::object! {
         id: required "id",
         name: required "name",
         key: required "key",
-        description: optional "description",
+        description: or_null "description",
         roles: empty "roles",
         default_role: optional "default_role",
         creator_role: optional "creator_role",

@@ -3,7 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 /// A role within a role set
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RoleSetItem {
     pub object: String,
@@ -18,10 +18,8 @@ pub struct RoleSetItem {
     /// Always present, but may be `null`.
     pub description: Option<String>,
     /// The number of members assigned to this role within the role set
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub members_count: Option<i64>,
     /// Whether this role has any members assigned within the role set
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_members: Option<bool>,
     /// Unix timestamp of role creation
     pub created_at: i64,
@@ -35,7 +33,7 @@ crate::decode::object! {
         id: required "id",
         name: required "name",
         key: required "key",
-        description: optional "description",
+        description: or_null "description",
         members_count: optional "members_count",
         has_members: optional "has_members",
         created_at: required "created_at",

@@ -3,21 +3,19 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 /// Information about an ongoing role set migration
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RoleSetMigration {
     pub object: String,
     /// The unique identifier of the migration
     pub id: String,
     /// The organization ID if the migration is scoped to a specific organization
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
     /// The instance ID this migration belongs to
     pub instance_id: String,
     /// The ID of the source role set being migrated from
     pub source_role_set_id: String,
     /// The ID of the destination role set being migrated to
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dest_role_set_id: Option<String>,
     /// What triggered this migration (e.g., "role_set_deletion", "role_removal")
     pub trigger_type: String,
@@ -26,13 +24,10 @@ pub struct RoleSetMigration {
     /// Number of members that have been migrated so far
     pub migrated_members: i64,
     /// Role key mappings from source to destination roles
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mappings: Option<std::collections::BTreeMap<String, String>>,
     /// Unix timestamp when the migration started
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub started_at: Option<i64>,
     /// Unix timestamp when the migration completed
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub completed_at: Option<i64>,
     /// Unix timestamp of migration creation
     pub created_at: i64,

@@ -5,7 +5,7 @@
 use crate::models::RoleSet;
 
 /// Returned by [`RoleSetsApi::list_role_sets`](crate::api::RoleSetsApi::list_role_sets).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RoleSets {
     pub data: Vec<RoleSet>,

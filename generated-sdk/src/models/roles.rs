@@ -6,7 +6,7 @@ use crate::models::Role;
 
 /// Returned by
 /// [`OrganizationRolesApi::list_organization_roles`](crate::api::OrganizationRolesApi::list_organization_roles).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Roles {
     pub data: Vec<Role>,

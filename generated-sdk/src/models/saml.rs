@@ -7,22 +7,17 @@ use crate::models::ClerkError;
 /// The payload of [`EmailAddressVerification::Saml`](crate::models::EmailAddressVerification::Saml),
 /// [`SamlAccountVerification::Saml`](crate::models::SamlAccountVerification::Saml) and
 /// [`EnterpriseAccountVerification::Saml`](crate::models::EnterpriseAccountVerification::Saml).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Saml {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     pub status: SamlStatus,
     pub strategy: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_verification_redirect_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<ClerkError>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expire_at: Option<i64>,
     /// Always present, but may be `null`.
     pub attempts: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
 
@@ -34,7 +29,7 @@ crate::decode::object! {
         external_verification_redirect_url: optional "external_verification_redirect_url",
         error: optional "error",
         expire_at: optional "expire_at",
-        attempts: optional "attempts",
+        attempts: or_null "attempts",
         verified_at_client: optional "verified_at_client",
     }
 }

@@ -5,7 +5,7 @@
 use crate::models::{Saml, SamlAccountConnection, Ticket};
 
 /// The `saml_accounts` field of [`User`](crate::models::User).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SamlAccount {
     pub id: String,
@@ -14,20 +14,14 @@ pub struct SamlAccount {
     pub provider: String,
     pub active: bool,
     pub email_address: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider_user_id: Option<String>,
     /// Unix timestamp of last authentication.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_authenticated_at: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     /// Always present, but may be `null`.
     pub verification: Option<SamlAccountVerification>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub saml_connection: Option<SamlAccountConnection>,
 }
 
@@ -43,7 +37,7 @@ crate::decode::object! {
         provider_user_id: optional "provider_user_id",
         last_authenticated_at: optional "last_authenticated_at",
         public_metadata: optional "public_metadata",
-        verification: optional "verification",
+        verification: or_null "verification",
         saml_connection: optional "saml_connection",
     }
 }

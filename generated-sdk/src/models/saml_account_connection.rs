@@ -3,24 +3,19 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 /// The `saml_connection` field of [`SamlAccount`](crate::models::SamlAccount).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SamlAccountConnection {
     pub id: String,
     pub name: String,
     #[deprecated]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub domains: Option<Vec<String>>,
     pub active: bool,
     pub provider: String,
     pub sync_user_attributes: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_subdomains: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allow_idp_initiated: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub disable_additional_identifications: Option<bool>,
     /// Unix timestamp of creation.
     pub created_at: i64,

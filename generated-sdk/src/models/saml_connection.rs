@@ -9,16 +9,14 @@ use crate::models::{SamlConnectionAttributeMapping, SamlConnectionLoginHint};
 /// [`SamlConnectionsApi::get_saml_connection`](crate::api::SamlConnectionsApi::get_saml_connection) and
 /// [`SamlConnectionsApi::update_saml_connection`](crate::api::SamlConnectionsApi::update_saml_connection).
 /// The `data` field of [`SamlConnections`](crate::models::SamlConnections).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SamlConnection {
     pub object: String,
     pub id: String,
     pub name: String,
     #[deprecated]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub domains: Option<Vec<String>>,
     /// Always present, but may be `null`.
     pub idp_entity_id: Option<String>,
@@ -34,16 +32,12 @@ pub struct SamlConnection {
     ///
     /// Always present, but may be `null`.
     pub idp_certificate_expires_at: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub idp_metadata_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub idp_metadata: Option<String>,
     pub acs_url: String,
     pub sp_entity_id: String,
     pub sp_metadata_url: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attribute_mapping: Option<SamlConnectionAttributeMapping>,
     pub active: bool,
     pub provider: String,
@@ -56,7 +50,6 @@ pub struct SamlConnection {
     /// Enable or deactivate ForceAuthn
     pub force_authn: bool,
     pub login_hint: SamlConnectionLoginHint,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enterprise_connection_id: Option<String>,
     /// Unix timestamp of creation.
     pub created_at: i64,
@@ -71,11 +64,11 @@ crate::decode::object! {
         name: required "name",
         #[deprecated] domain: optional "domain",
         domains: optional "domains",
-        idp_entity_id: optional "idp_entity_id",
-        idp_sso_url: optional "idp_sso_url",
-        idp_certificate: optional "idp_certificate",
-        idp_certificate_issued_at: optional "idp_certificate_issued_at",
-        idp_certificate_expires_at: optional "idp_certificate_expires_at",
+        idp_entity_id: or_null "idp_entity_id",
+        idp_sso_url: or_null "idp_sso_url",
+        idp_certificate: or_null "idp_certificate",
+        idp_certificate_issued_at: or_null "idp_certificate_issued_at",
+        idp_certificate_expires_at: or_null "idp_certificate_expires_at",
         idp_metadata_url: optional "idp_metadata_url",
         idp_metadata: optional "idp_metadata",
         acs_url: required "acs_url",

@@ -3,7 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 /// The `attribute_mapping` field of [`SamlConnection`](crate::models::SamlConnection).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SamlConnectionAttributeMapping {
     pub user_id: String,

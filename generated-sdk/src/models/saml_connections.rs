@@ -6,7 +6,7 @@ use crate::models::SamlConnection;
 
 /// Returned by
 /// [`SamlConnectionsApi::list_saml_connections`](crate::api::SamlConnectionsApi::list_saml_connections).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SamlConnections {
     pub data: Vec<SamlConnection>,

@@ -3,10 +3,9 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 /// The payload of [`EmailAddressVerification::Scim`](crate::models::EmailAddressVerification::Scim).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Scim {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     pub status: String,
     pub strategy: String,
@@ -21,8 +20,8 @@ crate::decode::object! {
         object: optional "object",
         status: required "status",
         strategy: required "strategy",
-        attempts: optional "attempts",
-        expire_at: optional "expire_at",
+        attempts: or_null "attempts",
+        expire_at: or_null "expire_at",
     }
 }
 

@@ -3,7 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 /// A directory configuration for provisioning users via SCIM protocol.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ScimDirectory {
     /// String representing the object's type. Always "scim_directory".
@@ -13,7 +13,6 @@ pub struct ScimDirectory {
     /// A human-friendly name for the directory.
     pub name: String,
     /// The ID of the associated enterprise connection.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enterprise_connection_id: Option<String>,
     /// The SCIM endpoint URL for this directory.
     pub endpoint_url: String,
@@ -26,10 +25,8 @@ pub struct ScimDirectory {
     /// Mapping of user attributes to the SCIM attribute paths they are extracted from.
     pub attribute_mapping: std::collections::BTreeMap<String, String>,
     /// Custom attributes to map from the IdP to the user's profile via SCIM provisioning. Requires the custom attributes feature to be enabled for the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<Vec<ScimDirectoryCustomAttributesItem>>,
     /// The API key for authenticating SCIM requests. Only returned when the directory is created or the key is rotated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_key: Option<String>,
     /// Unix timestamp when the directory was created.
     pub created_at: i64,
@@ -67,26 +64,20 @@ impl ScimDirectory {
 }
 
 /// The `custom_attributes` field of [`ScimDirectory`](crate::models::ScimDirectory).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ScimDirectoryCustomAttributesItem {
     /// Display name for the custom attribute
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Key used to store the attribute in the user's public/private/unsafe metadata
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Path to extract the attribute value from SSO claims (SAML assertions or OIDC claims)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sso_path: Option<String>,
     /// GJSON path to extract the attribute value from SCIM user resources
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scim_path: Option<String>,
     /// GJSON path to extract the attribute value from directory sync user resources. Same value as `scim_path`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub directory_path: Option<String>,
     /// When true, the attribute supports multiple values; values from the IdP are written to public_metadata as an array. Defaults to false.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub multi_valued: Option<bool>,
 }
 

@@ -5,7 +5,7 @@
 use crate::models::Role;
 
 /// A mapping from a SCIM group to an organization role. Members of the group are assigned the role; the lowest-precedence match wins when a user belongs to multiple mapped groups.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ScimGroupRoleMapping {
     /// String representing the object's type. Always "scim_group_role_mapping".
@@ -24,7 +24,6 @@ pub struct ScimGroupRoleMapping {
     pub scim_group_display_name: String,
     /// The display name of the group, as reported by the identity provider. Same value as `scim_group_display_name`.
     pub directory_group_display_name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<Role>,
     /// Mapping precedence, starting at 1. Lower values take priority when a user belongs to multiple mapped groups.
     pub precedence: i64,

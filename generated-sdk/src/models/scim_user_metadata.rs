@@ -3,13 +3,12 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 /// Metadata describing a user's linkage to a directory. This object is only delivered on `user.created` and `user.updated` webhook events, and only when the user is provisioned through a directory. Its absence does not necessarily mean the user is not managed by a directory.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ScimUserMetadata {
     /// The ID of the directory the user is provisioned from.
     pub directory_id: String,
     /// Whether the directory is currently enabled. Omitted when false.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub directory_enabled: Option<bool>,
     /// The user's external ID as reported by the directory, if any.
     ///
@@ -21,7 +20,7 @@ crate::decode::object! {
     ScimUserMetadata {
         directory_id: required "directory_id",
         directory_enabled: optional "directory_enabled",
-        external_id: optional "external_id",
+        external_id: or_null "external_id",
     }
 }
 

@@ -8,7 +8,7 @@ use crate::models::{SessionActivityResponse, SessionTask};
 /// [`SessionsApi::create_session`](crate::api::SessionsApi::create_session),
 /// [`SessionsApi::get_session`](crate::api::SessionsApi::get_session) and 1 other operations. The
 /// `sessions` field of [`Client`](crate::models::Client).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Session {
     /// String representing the object's type. Objects of the same type share the same value.
@@ -16,13 +16,10 @@ pub struct Session {
     pub id: String,
     pub user_id: String,
     pub client_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub actor: Option<serde_json::Map<String, serde_json::Value>>,
     pub status: SessionStatus,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_active_organization_id: Option<String>,
     pub last_active_at: i64,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub latest_activity: Option<SessionActivityResponse>,
     /// Unix timestamp of expiration.
     pub expire_at: i64,
@@ -32,7 +29,6 @@ pub struct Session {
     pub updated_at: i64,
     /// Unix timestamp of creation.
     pub created_at: i64,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tasks: Option<Vec<SessionTask>>,
 }
 

@@ -3,23 +3,17 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 /// The `latest_activity` field of [`Session`](crate::models::Session).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SessionActivityResponse {
     pub object: String,
     pub id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub device_type: Option<String>,
     pub is_mobile: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub browser_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub browser_version: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ip_address: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
 }
 

@@ -7,16 +7,14 @@ use crate::models::ActorTokenStatus;
 /// Returned by
 /// [`SignInTokensApi::create_sign_in_token`](crate::api::SignInTokensApi::create_sign_in_token) and
 /// [`SignInTokensApi::revoke_sign_in_token`](crate::api::SignInTokensApi::revoke_sign_in_token).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SignInToken {
     pub object: String,
     pub id: String,
     pub status: ActorTokenStatus,
     pub user_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     /// Unix timestamp of creation.
     pub created_at: i64,

@@ -6,7 +6,7 @@ use crate::models::SignUpVerifications;
 
 /// Returned by [`SignUpsApi::get_sign_up`](crate::api::SignUpsApi::get_sign_up) and
 /// [`SignUpsApi::update_sign_up`](crate::api::SignUpsApi::update_sign_up).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SignUp {
     pub object: String,
@@ -30,9 +30,7 @@ pub struct SignUp {
     pub first_name: Option<String>,
     /// Always present, but may be `null`.
     pub last_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unsafe_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     pub custom_action: bool,
     /// Always present, but may be `null`.
@@ -48,10 +46,8 @@ pub struct SignUp {
     /// Always present, but may be `null`.
     pub legal_accepted_at: Option<i64>,
     /// The user locale preference for the sign-up specified as a BCP-47 language tag.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
     #[deprecated]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_account: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
@@ -65,21 +61,21 @@ crate::decode::object! {
         missing_fields: empty "missing_fields",
         unverified_fields: empty "unverified_fields",
         verifications: required "verifications",
-        username: optional "username",
-        email_address: optional "email_address",
-        phone_number: optional "phone_number",
-        web3_wallet: optional "web3_wallet",
+        username: or_null "username",
+        email_address: or_null "email_address",
+        phone_number: or_null "phone_number",
+        web3_wallet: or_null "web3_wallet",
         password_enabled: required "password_enabled",
-        first_name: optional "first_name",
-        last_name: optional "last_name",
+        first_name: or_null "first_name",
+        last_name: or_null "last_name",
         unsafe_metadata: optional "unsafe_metadata",
         public_metadata: optional "public_metadata",
         custom_action: required "custom_action",
-        external_id: optional "external_id",
-        created_session_id: optional "created_session_id",
-        created_user_id: optional "created_user_id",
+        external_id: or_null "external_id",
+        created_session_id: or_null "created_session_id",
+        created_user_id: or_null "created_user_id",
         abandon_at: required "abandon_at",
-        legal_accepted_at: optional "legal_accepted_at",
+        legal_accepted_at: or_null "legal_accepted_at",
         locale: optional "locale",
         #[deprecated] external_account: optional "external_account",
     }

@@ -5,12 +5,10 @@
 /// The `email_address` field of [`SignUpVerifications`](crate::models::SignUpVerifications). The
 /// `phone_number` field of [`SignUpVerifications`](crate::models::SignUpVerifications). The
 /// `web3_wallet` field of [`SignUpVerifications`](crate::models::SignUpVerifications).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SignUpVerification {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub next_action: Option<SignUpVerificationNextAction>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub supported_strategies: Option<Vec<String>>,
 }
 

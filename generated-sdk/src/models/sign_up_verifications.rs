@@ -5,7 +5,7 @@
 use crate::models::SignUpVerification;
 
 /// The `verifications` field of [`SignUp`](crate::models::SignUp).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SignUpVerifications {
     /// Always present, but may be `null`.
@@ -20,10 +20,10 @@ pub struct SignUpVerifications {
 
 crate::decode::object! {
     SignUpVerifications {
-        email_address: optional "email_address",
-        phone_number: optional "phone_number",
-        web3_wallet: optional "web3_wallet",
-        external_account: optional "external_account",
+        email_address: or_null "email_address",
+        phone_number: or_null "phone_number",
+        web3_wallet: or_null "web3_wallet",
+        external_account: or_null "external_account",
     }
 }
 

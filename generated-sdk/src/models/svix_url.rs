@@ -4,7 +4,7 @@
 
 /// Returned by [`WebhooksApi::create_svix_app`](crate::api::WebhooksApi::create_svix_app) and
 /// [`WebhooksApi::generate_svix_auth_url`](crate::api::WebhooksApi::generate_svix_auth_url).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SvixUrl {
     pub svix_url: String,

@@ -7,74 +7,50 @@
 /// [`EmailSmsTemplatesApi::get_template`](crate::api::EmailSmsTemplatesApi::get_template),
 /// [`EmailSmsTemplatesApi::upsert_template`](crate::api::EmailSmsTemplatesApi::upsert_template) and 2
 /// other operations.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Template {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// String representing the object's type. Objects of the same type share the same value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// The ID of the instance to which the template belongs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub instance_id: Option<String>,
     /// whether this is a system (default) or user overridden) template
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
     /// whether this is an email or SMS template
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_type: Option<String>,
     /// user-friendly name of the template
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// machine-friendly name of the template
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
     /// position with the listing of templates
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub position: Option<i64>,
     /// whether this template can be reverted to the corresponding system default
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_revert: Option<bool>,
     /// whether this template can be deleted
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_delete: Option<bool>,
     /// whether the body of this template can be edited
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_edit_body: Option<bool>,
     /// whether this template can be enabled or disabled, true only for notification SMS templates
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub can_toggle: Option<bool>,
     /// email subject
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
     /// the editor markup used to generate the body of the template
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub markup: Option<String>,
     /// the template body before variable interpolation
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// list of variables that are available for use in the template body
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub available_variables: Option<Vec<String>>,
     /// list of variables that must be contained in the template body
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub required_variables: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub from_email_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reply_to_email_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delivered_by_clerk: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub flagged_as_suspicious: Option<bool>,
     /// Unix timestamp of last update.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
     /// Unix timestamp of creation.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
 }
 

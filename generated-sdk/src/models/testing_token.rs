@@ -4,7 +4,7 @@
 
 /// Returned by
 /// [`TestingTokensApi::create_testing_token`](crate::api::TestingTokensApi::create_testing_token).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TestingToken {
     pub object: String,

@@ -3,7 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 /// Returned by [`UsersApi::get_users_count`](crate::api::UsersApi::get_users_count).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TotalCount {
     /// String representing the object's type. Objects of the same type share the same value.

@@ -5,7 +5,7 @@
 /// Returned by
 /// [`UsersApi::revoke_user_trusted_device`](crate::api::UsersApi::revoke_user_trusted_device). The
 /// `data` field of [`TrustedDeviceList`](crate::models::TrustedDeviceList).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TrustedDevice {
     /// String representing the object's type.
@@ -13,7 +13,6 @@ pub struct TrustedDevice {
     pub id: String,
     pub platform: TrustedDevicePlatform,
     pub app_identifier: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     pub algorithm: String,
     pub status: TrustedDeviceStatus,
@@ -22,10 +21,8 @@ pub struct TrustedDevice {
     /// Unix timestamp of the last update in milliseconds.
     pub updated_at: i64,
     /// Unix timestamp of the last use in milliseconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_used_at: Option<i64>,
     /// Unix timestamp of revocation in milliseconds.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub revoked_at: Option<i64>,
 }
 

@@ -11,7 +11,7 @@ use crate::models::{
 /// Returned by [`UsersApi::get_user_list`](crate::api::UsersApi::get_user_list),
 /// [`UsersApi::create_user`](crate::api::UsersApi::create_user),
 /// [`UsersApi::get_user`](crate::api::UsersApi::get_user) and 14 other operations.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct User {
     pub id: String,
@@ -31,18 +31,13 @@ pub struct User {
     pub first_name: Option<String>,
     /// Always present, but may be `null`.
     pub last_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
     #[deprecated]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub profile_image_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
     pub has_image: bool,
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unsafe_metadata: Option<serde_json::Map<String, serde_json::Value>>,
     pub email_addresses: Vec<EmailAddress>,
     pub phone_numbers: Vec<PhoneNumber>,
@@ -61,12 +56,10 @@ pub struct User {
     /// Always present, but may be `null`.
     pub mfa_disabled_at: Option<i64>,
     /// Unix timestamp of when the user's password was last updated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub password_last_updated_at: Option<i64>,
     pub external_accounts: Vec<ExternalAccountWithVerification>,
     pub saml_accounts: Vec<SamlAccount>,
     pub enterprise_accounts: Vec<EnterpriseAccount>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub organization_memberships: Option<Vec<OrganizationMembership>>,
     /// Unix timestamp of last sign-in.
     ///
@@ -77,7 +70,6 @@ pub struct User {
     /// Flag to denote whether user is currently locked, i.e. restricted from signing in or not.
     pub locked: bool,
     /// Flag to denote whether user has been deprovisioned and is restricted from signing in.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub deprovisioned: Option<bool>,
     /// The number of seconds remaining until the lockout period expires for a locked user. A null value for a locked user indicates that lockout never expires.
     ///
@@ -96,7 +88,6 @@ pub struct User {
     /// If enabled, user can create organizations via FAPI.
     pub create_organization_enabled: bool,
     /// The maximum number of organizations the user can create. 0 means unlimited.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub create_organizations_limit: Option<i64>,
     /// Unix timestamp of the latest session activity, with day precision.
     ///
@@ -109,9 +100,7 @@ pub struct User {
     /// When set to `true`, the user will bypass Device Trust checks during sign-in.
     ///
     /// Defaults to `false`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub bypass_client_trust: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scim: Option<ScimUserMetadata>,
 }
 
@@ -119,13 +108,13 @@ crate::decode::object! {
     User {
         id: required "id",
         object: required "object",
-        external_id: optional "external_id",
-        primary_email_address_id: optional "primary_email_address_id",
-        primary_phone_number_id: optional "primary_phone_number_id",
-        primary_web3_wallet_id: optional "primary_web3_wallet_id",
-        username: optional "username",
-        first_name: optional "first_name",
-        last_name: optional "last_name",
+        external_id: or_null "external_id",
+        primary_email_address_id: or_null "primary_email_address_id",
+        primary_phone_number_id: or_null "primary_phone_number_id",
+        primary_web3_wallet_id: or_null "primary_web3_wallet_id",
+        username: or_null "username",
+        first_name: or_null "first_name",
+        last_name: or_null "last_name",
         locale: optional "locale",
         #[deprecated] profile_image_url: optional "profile_image_url",
         image_url: optional "image_url",
@@ -141,26 +130,26 @@ crate::decode::object! {
         two_factor_enabled: required "two_factor_enabled",
         totp_enabled: required "totp_enabled",
         backup_code_enabled: required "backup_code_enabled",
-        mfa_enabled_at: optional "mfa_enabled_at",
-        mfa_disabled_at: optional "mfa_disabled_at",
+        mfa_enabled_at: or_null "mfa_enabled_at",
+        mfa_disabled_at: or_null "mfa_disabled_at",
         password_last_updated_at: optional "password_last_updated_at",
         external_accounts: empty "external_accounts",
         saml_accounts: empty "saml_accounts",
         enterprise_accounts: empty "enterprise_accounts",
         organization_memberships: optional "organization_memberships",
-        last_sign_in_at: optional "last_sign_in_at",
+        last_sign_in_at: or_null "last_sign_in_at",
         banned: required "banned",
         locked: required "locked",
         deprovisioned: optional "deprovisioned",
-        lockout_expires_in_seconds: optional "lockout_expires_in_seconds",
-        verification_attempts_remaining: optional "verification_attempts_remaining",
+        lockout_expires_in_seconds: or_null "lockout_expires_in_seconds",
+        verification_attempts_remaining: or_null "verification_attempts_remaining",
         updated_at: required "updated_at",
         created_at: required "created_at",
         delete_self_enabled: required "delete_self_enabled",
         create_organization_enabled: required "create_organization_enabled",
         create_organizations_limit: optional "create_organizations_limit",
-        last_active_at: optional "last_active_at",
-        legal_accepted_at: optional "legal_accepted_at",
+        last_active_at: or_null "last_active_at",
+        legal_accepted_at: or_null "legal_accepted_at",
         bypass_client_trust: optional "bypass_client_trust",
         scim: optional "scim",
     }

@@ -4,22 +4,18 @@
 
 /// The payload of
 /// [`PasskeyVerification::VerificationPasskey`](crate::models::PasskeyVerification::VerificationPasskey).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VerificationPasskey {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     pub status: String,
     pub strategy: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nonce: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Always present, but may be `null`.
     pub attempts: Option<i64>,
     /// Always present, but may be `null`.
     pub expire_at: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
 
@@ -30,8 +26,8 @@ crate::decode::object! {
         strategy: required "strategy",
         nonce: optional "nonce",
         message: optional "message",
-        attempts: optional "attempts",
-        expire_at: optional "expire_at",
+        attempts: or_null "attempts",
+        expire_at: or_null "expire_at",
         verified_at_client: optional "verified_at_client",
     }
 }

@@ -9,7 +9,7 @@ use crate::models::Invitation;
 /// [`WaitlistEntriesApi::create_bulk_waitlist_entries`](crate::api::WaitlistEntriesApi::create_bulk_waitlist_entries),
 /// [`WaitlistEntriesApi::invite_waitlist_entry`](crate::api::WaitlistEntriesApi::invite_waitlist_entry)
 /// and 1 other operations. The `data` field of [`WaitlistEntries`](crate::models::WaitlistEntries).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WaitlistEntry {
     pub object: String,
@@ -17,13 +17,11 @@ pub struct WaitlistEntry {
     pub email_address: String,
     pub status: WaitlistEntryStatus,
     /// Indicates if the waitlist entry is locked. Locked entries are being processed in a batch action and are unavailable for other actions.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_locked: Option<bool>,
     /// Unix timestamp of creation.
     pub created_at: i64,
     /// Unix timestamp of last update.
     pub updated_at: i64,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub invitation: Option<Invitation>,
 }
 

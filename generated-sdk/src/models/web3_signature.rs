@@ -6,22 +6,18 @@ use crate::models::OtpStatus;
 
 /// The payload of
 /// [`Web3WalletVerification::Web3Signature`](crate::models::Web3WalletVerification::Web3Signature).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Web3Signature {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     pub status: OtpStatus,
     pub strategy: Web3SignatureStrategy,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nonce: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
     /// Always present, but may be `null`.
     pub attempts: Option<i64>,
     /// Always present, but may be `null`.
     pub expire_at: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub verified_at_client: Option<String>,
 }
 
@@ -32,8 +28,8 @@ crate::decode::object! {
         strategy: required "strategy",
         nonce: optional "nonce",
         message: optional "message",
-        attempts: optional "attempts",
-        expire_at: optional "expire_at",
+        attempts: or_null "attempts",
+        expire_at: or_null "expire_at",
         verified_at_client: optional "verified_at_client",
     }
 }

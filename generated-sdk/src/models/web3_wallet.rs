@@ -5,10 +5,9 @@
 use crate::models::{Admin, Web3Signature};
 
 /// The `web3_wallets` field of [`User`](crate::models::User).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Web3Wallet {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// String representing the object's type. Objects of the same type share the same value.
     pub object: String,
@@ -26,7 +25,7 @@ crate::decode::object! {
         id: optional "id",
         object: required "object",
         web3_wallet: required "web3_wallet",
-        verification: optional "verification",
+        verification: or_null "verification",
         created_at: required "created_at",
         updated_at: required "updated_at",
     }

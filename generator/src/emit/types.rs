@@ -124,12 +124,9 @@ fn definition(api: &Api, t: &TypeDef, usage: Option<String>) -> TokenStream {
     match &t.kind {
         TypeKind::Struct { fields, multipart } => {
             let default = defaultable(t).then(|| quote!(Default,));
-            let derives = if *multipart {
-                quote!(#[derive(Debug, Clone, PartialEq, #default)])
-            } else {
-                quote!(#[derive(Debug, Clone, PartialEq, #default serde::Serialize)])
-            };
-            let deserialize = (!*multipart).then(|| deserialize_struct(api, t, fields));
+            // Serialized and decoded through the field table: serde's derive would be
+            // several times the code to compile.
+            let table = (!*multipart).then(|| field_table(api, t, fields));
             let constructor = constructor(api, t, fields, *multipart);
             // New fields are not breaking changes: what the server sends may grow, and
             // callers build request types with `new` or `Default` and setters, never
@@ -137,7 +134,7 @@ fn definition(api: &Api, t: &TypeDef, usage: Option<String>) -> TokenStream {
             let fields = fields.iter().map(|f| field(api, t, f, *multipart));
             quote! {
                 #doc
-                #derives
+                #[derive(Debug, Clone, PartialEq, #default)]
                 #[non_exhaustive]
                 pub struct #name {
                     #( #fields )*
@@ -145,7 +142,7 @@ fn definition(api: &Api, t: &TypeDef, usage: Option<String>) -> TokenStream {
 
                 #constructor
 
-                #deserialize
+                #table
             }
         }
         TypeKind::Enum { values } => {
@@ -523,22 +520,11 @@ fn field(api: &Api, owner: &TypeDef, f: &Field, multipart: bool) -> TokenStream 
     if f.boxed {
         base = quote!(Box<#base>);
     }
-    let rename = (f.name.trim_start_matches("r#") != f.wire).then(|| {
-        let wire = &f.wire;
-        quote!(rename = #wire)
-    });
-    let (ty, presence) = match f.presence(owner.in_request) {
-        Presence::ThreeState => {
-            (quote!(crate::Nullable<#base>), Some(quote!(skip_serializing_if = "crate::Nullable::is_unset")))
-        }
-        Presence::Optional if !f.required => {
-            (quote!(Option<#base>), Some(quote!(skip_serializing_if = "Option::is_none")))
-        }
-        Presence::Optional => (quote!(Option<#base>), None),
-        Presence::Required => (base, None),
+    let ty = match f.presence(owner.in_request) {
+        Presence::ThreeState => quote!(crate::Nullable<#base>),
+        Presence::Optional => quote!(Option<#base>),
+        Presence::Required => base,
     };
-    let serde_args: Vec<TokenStream> = rename.into_iter().chain(presence).collect();
-    let serde = (!multipart && !serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
     let mut extra = Vec::new();
     extra.extend(docs::constraints(&f.constraints, &f.ty, "Must"));
     if let Some(default) = &f.default {
@@ -560,15 +546,15 @@ fn field(api: &Api, owner: &TypeDef, f: &Field, multipart: bool) -> TokenStream 
     quote! {
         #doc
         #deprecated
-        #serde
         pub #name: #ty,
     }
 }
 
-/// The struct's `Deserialize` impl as a field table for `crate::decode::object!`, one
-/// `field: presence "key"` line per field, which the macro expands into a visitor that
-/// reads a JSON object and nothing else.
-fn deserialize_struct(api: &Api, t: &TypeDef, fields: &[Field]) -> TokenStream {
+/// The struct's `Serialize` and `Deserialize` impls as a field table for
+/// `crate::decode::object!`, one `field: presence "key"` line per field, which the macro
+/// expands into a visitor that reads a JSON object and nothing else, and a serializer
+/// that leaves out the fields a request does not send.
+fn field_table(api: &Api, t: &TypeDef, fields: &[Field]) -> TokenStream {
     let name = ident(&t.name);
     let entries = fields.iter().map(|f| {
         let deprecated = f.deprecated.then(|| quote!(#[deprecated]));
@@ -582,6 +568,8 @@ fn deserialize_struct(api: &Api, t: &TypeDef, fields: &[Field]) -> TokenStream {
                     quote!(or(#value))
                 }
             },
+            // Required but nullable: sent as `null`, not left out.
+            Presence::Optional if f.required => quote!(or_null),
             Presence::Optional => quote!(optional),
             Presence::ThreeState => quote!(nullable),
         };

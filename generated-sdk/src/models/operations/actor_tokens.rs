@@ -4,7 +4,7 @@
 
 /// The request body of
 /// [`ActorTokensApi::create_actor_token`](crate::api::ActorTokensApi::create_actor_token).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateActorTokenRequest {
     /// The ID of the user being impersonated.
@@ -16,13 +16,11 @@ pub struct CreateActorTokenRequest {
     /// By default, the duration is 1 hour.
     ///
     /// The server uses `3600` when this is not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub expires_in_seconds: Option<i64>,
     /// The maximum duration that the session which will be created by the generated actor token should last.
     /// By default, the duration of a session created via an actor token, lasts 30 minutes.
     ///
     /// The server uses `1800` when this is not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub session_max_duration_in_seconds: Option<i64>,
 }
 
@@ -52,7 +50,7 @@ crate::decode::object! {
 
 /// The actor payload. It needs to include a sub property which should contain the ID of the actor.
 /// This whole payload will be also included in the JWT session token.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateActorTokenRequestActor {
     /// The ID of the actor.

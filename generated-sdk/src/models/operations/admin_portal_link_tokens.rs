@@ -4,22 +4,18 @@
 
 /// The request body of
 /// [`AdminPortalLinkTokensApi::create_admin_portal_link_token`](crate::api::AdminPortalLinkTokensApi::create_admin_portal_link_token).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateAdminPortalLinkTokenRequest {
     /// Must match `^org_\w{27}$`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub organization_id: Option<String>,
     /// Must be at least 1 character long.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub it_contact_id: Option<String>,
     /// Each item must be at least 1 character long.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
     /// Must be from 1 to 86400.
     ///
     /// The server uses `3600` when this is not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub seconds_until_expiration: Option<i64>,
 }
 
@@ -34,7 +30,7 @@ crate::decode::object! {
 
 /// Returned by
 /// [`AdminPortalLinkTokensApi::create_admin_portal_link_token`](crate::api::AdminPortalLinkTokensApi::create_admin_portal_link_token).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAdminPortalLinkTokenResponse {
     pub object: String,
@@ -82,14 +78,14 @@ crate::decode::object! {
         id: required "id",
         admin_portal_link_id: required "admin_portal_link_id",
         instance_id: required "instance_id",
-        organization_id: optional "organization_id",
-        it_contact_id: optional "it_contact_id",
-        scopes: optional "scopes",
+        organization_id: or_null "organization_id",
+        it_contact_id: or_null "it_contact_id",
+        scopes: or_null "scopes",
         token: required "token",
         revoked: required "revoked",
-        revocation_reason: optional "revocation_reason",
+        revocation_reason: or_null "revocation_reason",
         expired: required "expired",
-        expiration: optional "expiration",
+        expiration: or_null "expiration",
         created_at: required "created_at",
         updated_at: required "updated_at",
     }
@@ -110,10 +106,9 @@ impl CreateAdminPortalLinkTokenResponse {
 /// [`AdminPortalLinkTokensApi::revoke_admin_portal_link_token`](crate::api::AdminPortalLinkTokensApi::revoke_admin_portal_link_token),
 /// [`ApiKeysApi::revoke_api_key`](crate::api::ApiKeysApi::revoke_api_key) and
 /// [`M2mTokensApi::revoke_m2m_token`](crate::api::M2mTokensApi::revoke_m2m_token).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RevokeAdminPortalLinkTokenRequest {
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub revocation_reason: crate::Nullable<String>,
 }
 
@@ -125,7 +120,7 @@ crate::decode::object! {
 
 /// Returned by
 /// [`AdminPortalLinkTokensApi::revoke_admin_portal_link_token`](crate::api::AdminPortalLinkTokensApi::revoke_admin_portal_link_token).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RevokeAdminPortalLinkTokenResponse {
     pub object: String,
@@ -171,13 +166,13 @@ crate::decode::object! {
         id: required "id",
         admin_portal_link_id: required "admin_portal_link_id",
         instance_id: required "instance_id",
-        organization_id: optional "organization_id",
-        it_contact_id: optional "it_contact_id",
-        scopes: optional "scopes",
+        organization_id: or_null "organization_id",
+        it_contact_id: or_null "it_contact_id",
+        scopes: or_null "scopes",
         revoked: required "revoked",
-        revocation_reason: optional "revocation_reason",
+        revocation_reason: or_null "revocation_reason",
         expired: required "expired",
-        expiration: optional "expiration",
+        expiration: or_null "expiration",
         created_at: required "created_at",
         updated_at: required "updated_at",
     }

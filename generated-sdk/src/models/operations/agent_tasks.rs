@@ -4,7 +4,7 @@
 
 /// The request body of
 /// [`AgentTasksApi::create_agent_task`](crate::api::AgentTasksApi::create_agent_task).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAgentTaskRequest {
     /// Identifies the user on whose behalf the agent task is created.
@@ -28,7 +28,6 @@ pub struct CreateAgentTaskRequest {
     /// By default, the duration of a session created via an agent task lasts 30 minutes.
     ///
     /// The server uses `1800` when this is not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub session_max_duration_in_seconds: Option<i64>,
 }
 
@@ -65,14 +64,12 @@ crate::decode::object! {
 
 /// Identifies the user on whose behalf the agent task is created.
 /// Exactly one of user_id or identifier must be provided.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateAgentTaskRequestOnBehalfOf {
     /// The ID of the user.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// A verified identifier (e.g. email address) belonging to the user.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub identifier: Option<String>,
 }
 

@@ -4,7 +4,7 @@
 
 /// The request body of
 /// [`AllowListBlockListApi::create_allowlist_identifier`](crate::api::AllowListBlockListApi::create_allowlist_identifier).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAllowlistIdentifierRequest {
     /// The identifier to be added in the allow-list.
@@ -14,7 +14,6 @@ pub struct CreateAllowlistIdentifierRequest {
     /// Note that this only works for email address and phone number identifiers.
     ///
     /// The server uses `false` when this is not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notify: Option<bool>,
 }
 
@@ -37,7 +36,7 @@ crate::decode::object! {
 
 /// The request body of
 /// [`AllowListBlockListApi::create_blocklist_identifier`](crate::api::AllowListBlockListApi::create_blocklist_identifier).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateBlocklistIdentifierRequest {
     /// The identifier to be added in the block-list.

@@ -41,7 +41,7 @@ impl From<&str> for GetApiKeysIncludeInvalid {
 crate::decode::open_enum!(GetApiKeysIncludeInvalid);
 
 /// Returned by [`ApiKeysApi::get_api_keys`](crate::api::ApiKeysApi::get_api_keys).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetApiKeysResponse {
     pub data: Vec<ApiKey>,
@@ -70,7 +70,7 @@ impl GetApiKeysResponse {
 /// [`ApiKeysApi::update_api_key`](crate::api::ApiKeysApi::update_api_key),
 /// [`ApiKeysApi::revoke_api_key`](crate::api::ApiKeysApi::revoke_api_key) and 1 other operations. The
 /// `data` field of [`GetApiKeysResponse`](crate::models::GetApiKeysResponse).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ApiKey {
     pub object: String,
@@ -82,7 +82,6 @@ pub struct ApiKey {
     pub subject: String,
     pub name: String,
     /// Must be at most 255 characters long.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Always present, but may be `null`.
     pub claims: Option<serde_json::Value>,
@@ -117,14 +116,14 @@ crate::decode::object! {
         subject: required "subject",
         name: required "name",
         description: optional "description",
-        claims: optional "claims",
+        claims: or_null "claims",
         scopes: empty "scopes",
         revoked: required "revoked",
-        revocation_reason: optional "revocation_reason",
+        revocation_reason: or_null "revocation_reason",
         expired: required "expired",
-        expiration: optional "expiration",
-        created_by: optional "created_by",
-        last_used_at: optional "last_used_at",
+        expiration: or_null "expiration",
+        created_by: or_null "created_by",
+        last_used_at: or_null "last_used_at",
         created_at: required "created_at",
         updated_at: required "updated_at",
     }
@@ -142,31 +141,25 @@ impl ApiKey {
 }
 
 /// The request body of [`ApiKeysApi::create_api_key`](crate::api::ApiKeysApi::create_api_key).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateApiKeyRequest {
     /// Must be from 3 to 25 characters long.
     ///
     /// The server uses `"api_key"` when this is not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
     /// Must be at least 3 characters long and match `^(\S(.*\S)?)?$`.
     pub name: String,
     /// Must be at most 255 characters long.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub description: crate::Nullable<String>,
     /// Must match `^(user|org|mch|scim)_\w{27}$`.
     pub subject: String,
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub claims: crate::Nullable<serde_json::Value>,
     /// The server uses `[]` when this is not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
     /// Must match `^user_\w{27}$`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub created_by: crate::Nullable<String>,
     /// Must be greater than 0.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub seconds_until_expiration: crate::Nullable<f64>,
 }
 
@@ -200,7 +193,7 @@ crate::decode::object! {
 }
 
 /// Returned by [`ApiKeysApi::create_api_key`](crate::api::ApiKeysApi::create_api_key).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateApiKeyResponse {
     pub object: String,
@@ -212,7 +205,6 @@ pub struct CreateApiKeyResponse {
     pub subject: String,
     pub name: String,
     /// Must be at most 255 characters long.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Always present, but may be `null`.
     pub claims: Option<serde_json::Value>,
@@ -248,15 +240,15 @@ crate::decode::object! {
         subject: required "subject",
         name: required "name",
         description: optional "description",
-        claims: optional "claims",
+        claims: or_null "claims",
         scopes: empty "scopes",
         secret: required "secret",
         revoked: required "revoked",
-        revocation_reason: optional "revocation_reason",
+        revocation_reason: or_null "revocation_reason",
         expired: required "expired",
-        expiration: optional "expiration",
-        created_by: optional "created_by",
-        last_used_at: optional "last_used_at",
+        expiration: or_null "expiration",
+        created_by: or_null "created_by",
+        last_used_at: or_null "last_used_at",
         created_at: required "created_at",
         updated_at: required "updated_at",
     }
@@ -274,7 +266,7 @@ impl CreateApiKeyResponse {
 }
 
 /// Returned by [`ApiKeysApi::delete_api_key`](crate::api::ApiKeysApi::delete_api_key).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteApiKeyResponse {
     pub id: String,
@@ -302,21 +294,16 @@ impl DeleteApiKeyResponse {
 }
 
 /// The request body of [`ApiKeysApi::update_api_key`](crate::api::ApiKeysApi::update_api_key).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateApiKeyRequest {
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub claims: crate::Nullable<serde_json::Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
     /// Must be at most 255 characters long.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub description: crate::Nullable<String>,
     /// Must match `^(user|org|mch|scim)_\w{27}$`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
     /// Must be greater than 0.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub seconds_until_expiration: crate::Nullable<f64>,
 }
 
@@ -331,7 +318,7 @@ crate::decode::object! {
 }
 
 /// Returned by [`ApiKeysApi::get_api_key_secret`](crate::api::ApiKeysApi::get_api_key_secret).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetApiKeySecretResponse {
     pub secret: String,
@@ -352,7 +339,7 @@ impl GetApiKeySecretResponse {
 }
 
 /// The request body of [`ApiKeysApi::verify_api_key`](crate::api::ApiKeysApi::verify_api_key).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyApiKeyRequest {
     pub secret: String,

@@ -4,25 +4,21 @@
 
 /// The request body of
 /// [`BetaFeaturesApi::update_instance_auth_config`](crate::api::BetaFeaturesApi::update_instance_auth_config).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateInstanceAuthConfigRequest {
     /// Whether sign up is restricted to email addresses, phone numbers and usernames that are on the allowlist.
     ///
     /// The server uses `false` when this is not sent.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub restricted_to_allowlist: crate::Nullable<bool>,
     /// The local part of the email address from which authentication-related emails (e.g. OTP code, magic links) will be sent.
     /// Only alphanumeric values are allowed.
     /// Note that this value should contain only the local part of the address (e.g. `foo` for `foo@example.com`).
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub from_email_address: crate::Nullable<String>,
     /// Enable the Progressive Sign Up algorithm. This feature is deprecated, please contact support if you need assistance.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub progressive_sign_up: crate::Nullable<bool>,
     /// Toggles test mode for this instance, allowing the use of test email addresses and phone numbers.
     /// Defaults to true for development instances.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub test_mode: crate::Nullable<bool>,
 }
 
@@ -37,14 +33,12 @@ crate::decode::object! {
 
 /// The request body of
 /// [`BetaFeaturesApi::update_production_instance_domain`](crate::api::BetaFeaturesApi::update_production_instance_domain).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateProductionInstanceDomainRequest {
     /// The new home URL of the production instance e.g. <https://www.example.com>
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub home_url: Option<String>,
     /// Whether the domain is a secondary app.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_secondary: Option<bool>,
 }
 
@@ -57,16 +51,14 @@ crate::decode::object! {
 
 /// The request body of
 /// [`BetaFeaturesApi::change_production_instance_domain`](crate::api::BetaFeaturesApi::change_production_instance_domain).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ChangeProductionInstanceDomainRequest {
     /// The new home URL of the production instance e.g. <https://www.example.com>
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub home_url: Option<String>,
     /// Whether this is a domain for a secondary app, meaning that any subdomain provided is significant and
     /// will be stored as part of the domain. This is useful for supporting multiple apps (one primary and
     /// multiple secondaries) on the same root domain (eTLD+1).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_secondary: Option<bool>,
 }
 

@@ -3,7 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 /// The request body of [`ClientsApi::verify_client`](crate::api::ClientsApi::verify_client).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyClientRequest {
     /// A JWT that represents the active client.

@@ -4,18 +4,16 @@
 
 /// The request body of
 /// [`DirectoriesApi::create_directory`](crate::api::DirectoriesApi::create_directory).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDirectoryRequest {
     /// The ID of the enterprise connection to associate with this directory.
     pub enterprise_connection_id: String,
     /// A human-friendly name for the directory.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The identity provider for this directory.
     pub provider: String,
     /// Optional directory group to organization role mappings to create with the directory.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_role_mappings: Option<Vec<CreateDirectoryRequestGroupRoleMappingsItem>>,
 }
 
@@ -45,31 +43,26 @@ crate::decode::object! {
 
 /// The `group_role_mappings` field of
 /// [`CreateDirectoryRequest`](crate::models::CreateDirectoryRequest).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDirectoryRequestGroupRoleMappingsItem {
     /// The group ID from the identity provider. Exactly one of `directory_group_id` or `scim_group_id` is required.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub directory_group_id: Option<String>,
     /// The legacy name for `directory_group_id`. Send either one, or both with the same value; sending both with different values is rejected.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scim_group_id: Option<String>,
     /// Optional display name for the group.
     ///
     /// Must be at most 255 characters long.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub directory_group_display_name: Option<String>,
     /// The legacy name for `directory_group_display_name`. Send either one, or both with the same value; sending both with different values is rejected.
     ///
     /// Must be at most 255 characters long.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scim_group_display_name: Option<String>,
     /// The organization role ID to assign to members of the group.
     pub role_id: String,
     /// The precedence for this mapping. If omitted, precedence is assigned by array order.
     ///
     /// Must be at least 1.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub precedence: Option<i64>,
 }
 
@@ -100,24 +93,19 @@ crate::decode::object! {
 
 /// The request body of
 /// [`DirectoriesApi::update_directory`](crate::api::DirectoriesApi::update_directory).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateDirectoryRequest {
     /// A human-friendly name for the directory.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Whether the directory is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// The identity provider for this directory.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// Attribute-to-directory-path entries to merge into the directory's attribute mapping.
     /// Set a key to `null` to remove it from the mapping.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attribute_mapping: Option<std::collections::BTreeMap<String, String>>,
     /// Whether group-to-role mapping is enabled for this directory.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_role_mapping_enabled: Option<bool>,
 }
 
@@ -133,7 +121,7 @@ crate::decode::object! {
 
 /// The request body of
 /// [`DirectoriesApi::replace_directory_group_role_mappings`](crate::api::DirectoriesApi::replace_directory_group_role_mappings).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ReplaceDirectoryGroupRoleMappingsRequest {
     /// The desired set of mappings. Array order sets precedence (1-indexed). An empty array clears all mappings.
@@ -161,14 +149,12 @@ crate::decode::object! {
 
 /// The `mappings` field of
 /// [`ReplaceDirectoryGroupRoleMappingsRequest`](crate::models::ReplaceDirectoryGroupRoleMappingsRequest).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ReplaceDirectoryGroupRoleMappingsRequestMappingsItem {
     /// The group ID from the identity provider. Exactly one of `directory_group_id` or `scim_group_id` is required.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub directory_group_id: Option<String>,
     /// The legacy name for `directory_group_id`. Send either one, or both with the same value; sending both with different values is rejected.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scim_group_id: Option<String>,
     /// The ID of the organization role to assign to members of the group.
     pub role_id: String,
@@ -195,14 +181,12 @@ crate::decode::object! {
 
 /// The request body of
 /// [`DirectoriesApi::create_directory_group_role_mapping`](crate::api::DirectoriesApi::create_directory_group_role_mapping).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDirectoryGroupRoleMappingRequest {
     /// The group ID from the identity provider. Exactly one of `directory_group_id` or `scim_group_id` is required.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub directory_group_id: Option<String>,
     /// The legacy name for `directory_group_id`. Send either one, or both with the same value; sending both with different values is rejected.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scim_group_id: Option<String>,
     /// The ID of the organization role to assign to members of the group.
     pub role_id: String,
@@ -211,7 +195,6 @@ pub struct CreateDirectoryGroupRoleMappingRequest {
     /// next-highest precedence.
     ///
     /// Must be at least 1.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub precedence: Option<i64>,
 }
 

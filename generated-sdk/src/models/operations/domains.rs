@@ -3,7 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 /// The request body of [`DomainsApi::add_domain`](crate::api::DomainsApi::add_domain).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AddDomainRequest {
     /// The new domain name. Can contain the port for development instances.
@@ -11,7 +11,6 @@ pub struct AddDomainRequest {
     /// Marks the new domain as satellite. Only `true` is accepted at the moment.
     pub is_satellite: bool,
     /// The full URL of the proxy which will forward requests to the Clerk Frontend API for this domain. Applicable only to production instances.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub proxy_url: crate::Nullable<String>,
 }
 
@@ -35,22 +34,19 @@ crate::decode::object! {
 }
 
 /// The request body of [`DomainsApi::update_domain`](crate::api::DomainsApi::update_domain).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateDomainRequest {
     /// The new domain name. For development instances, can contain the port,
     /// i.e `myhostname:3000`. For production instances, must be a valid FQDN,
     /// i.e `mysite.com`. Cannot contain protocol scheme.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub name: crate::Nullable<String>,
     /// The full URL of the proxy that will forward requests to Clerk's Frontend API.
     /// Can only be updated for production instances.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub proxy_url: crate::Nullable<String>,
     /// Whether this is a domain for a secondary app, meaning that any subdomain provided is significant and
     /// will be stored as part of the domain. This is useful for supporting multiple apps (one primary and
     /// multiple secondaries) on the same root domain (eTLD+1).
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub is_secondary: crate::Nullable<bool>,
 }
 

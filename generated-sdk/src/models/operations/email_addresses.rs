@@ -4,7 +4,7 @@
 
 /// The request body of
 /// [`EmailAddressesApi::create_email_address`](crate::api::EmailAddressesApi::create_email_address).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateEmailAddressRequest {
     /// The ID representing the user
@@ -12,18 +12,15 @@ pub struct CreateEmailAddressRequest {
     /// The new email address. Must adhere to the RFC 5322 specification for email address format.
     pub email_address: String,
     /// When created, the email address will be marked as verified.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub verified: crate::Nullable<bool>,
     /// Create this email address as the primary email address for the user.
     /// Default: false, unless it is the first email address.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub primary: crate::Nullable<bool>,
     /// If set to `true` and the email address is created as the user's new primary,
     /// the previous primary email address is notified of the change.
     /// By default, no notification is sent.
     ///
     /// The server uses `false` when this is not sent.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub notify_primary_email_address_changed: crate::Nullable<bool>,
 }
 
@@ -52,21 +49,18 @@ crate::decode::object! {
 
 /// The request body of
 /// [`EmailAddressesApi::update_email_address`](crate::api::EmailAddressesApi::update_email_address).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateEmailAddressRequest {
     /// The email address will be marked as verified.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub verified: crate::Nullable<bool>,
     /// Set this email address as the primary email address for the user.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub primary: crate::Nullable<bool>,
     /// If set to `true` and this update makes the email address the user's new primary,
     /// the previous primary email address is notified of the change.
     /// By default, no notification is sent.
     ///
     /// The server uses `false` when this is not sent.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub notify_primary_email_address_changed: crate::Nullable<bool>,
 }
 
@@ -80,7 +74,7 @@ crate::decode::object! {
 
 /// The request body of
 /// [`EmailAddressesApi::attempt_email_address_verification`](crate::api::EmailAddressesApi::attempt_email_address_verification).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AttemptEmailAddressVerificationRequest {
     /// The ID of the verification to check, such as one returned by prepare_verification
@@ -108,7 +102,7 @@ crate::decode::object! {
 
 /// The request body of
 /// [`EmailAddressesApi::replace_user_email_address`](crate::api::EmailAddressesApi::replace_user_email_address).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ReplaceUserEmailAddressRequest {
     /// The new email address. Must adhere to the RFC 5322 specification for email address format.
@@ -125,7 +119,6 @@ pub struct ReplaceUserEmailAddressRequest {
     /// example so that another user can also hold it until one of them verifies it.
     ///
     /// The server uses `"verified"` when this is not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub identification_status: Option<
         ReplaceUserEmailAddressRequestIdentificationStatus,
     >,
@@ -134,7 +127,6 @@ pub struct ReplaceUserEmailAddressRequest {
     /// is the user's current primary email address. By default, no notification is sent.
     ///
     /// The server uses `false` when this is not sent.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub notify_primary_email_address_changed: crate::Nullable<bool>,
 }
 

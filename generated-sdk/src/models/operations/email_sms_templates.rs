@@ -45,34 +45,27 @@ crate::decode::open_enum!(GetTemplateListTemplateType);
 
 /// The request body of
 /// [`EmailSmsTemplatesApi::upsert_template`](crate::api::EmailSmsTemplatesApi::upsert_template).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpsertTemplateRequest {
     /// The user-friendly name of the template
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The email subject.
     /// Applicable only to email templates.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub subject: crate::Nullable<String>,
     /// The editor markup used to generate the body of the template
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub markup: crate::Nullable<String>,
     /// The template body before variable interpolation
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// Whether Clerk should deliver emails or SMS messages based on the current template
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub delivered_by_clerk: crate::Nullable<bool>,
     /// The local part of the From email address that will be used for emails.
     /// For example, in the address 'hello@example.com', the local part is 'hello'.
     /// Applicable only to email templates.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub from_email_name: Option<String>,
     /// The local part of the Reply To email address that will be used for emails.
     /// For example, in the address 'hello@example.com', the local part is 'hello'.
     /// Applicable only to email templates.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reply_to_email_name: Option<String>,
 }
 
@@ -90,25 +83,21 @@ crate::decode::object! {
 
 /// The request body of
 /// [`EmailSmsTemplatesApi::preview_template`](crate::api::EmailSmsTemplatesApi::preview_template).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PreviewTemplateRequest {
     /// The email subject.
     /// Applicable only to email templates.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub subject: crate::Nullable<String>,
     /// The template body before variable interpolation
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// The local part of the From email address that will be used for emails.
     /// For example, in the address 'hello@example.com', the local part is 'hello'.
     /// Applicable only to email templates.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub from_email_name: Option<String>,
     /// The local part of the Reply To email address that will be used for emails.
     /// For example, in the address 'hello@example.com', the local part is 'hello'.
     /// Applicable only to email templates.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reply_to_email_name: Option<String>,
 }
 
@@ -123,11 +112,10 @@ crate::decode::object! {
 
 /// The request body of
 /// [`EmailSmsTemplatesApi::toggle_template_delivery`](crate::api::EmailSmsTemplatesApi::toggle_template_delivery).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ToggleTemplateDeliveryRequest {
     /// Whether Clerk should deliver emails or SMS messages based on the current template
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub delivered_by_clerk: Option<bool>,
 }
 

@@ -6,7 +6,7 @@ use crate::models::CreateSamlConnectionRequestLoginHint;
 
 /// The request body of
 /// [`EnterpriseConnectionsApi::create_enterprise_connection`](crate::api::EnterpriseConnectionsApi::create_enterprise_connection).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateEnterpriseConnectionRequest {
     /// The display name of the connection
@@ -18,23 +18,17 @@ pub struct CreateEnterpriseConnectionRequest {
     /// Must have at least 1 item.
     pub domains: Vec<String>,
     /// Organization ID when the connection is linked to an organization
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub organization_id: crate::Nullable<String>,
     /// Whether this connection supports account linking via organization membership
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub allow_organization_account_linking: crate::Nullable<bool>,
     /// Whether the enterprise connection is active. When true, IdP metadata must be provided via the `saml` object.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub active: crate::Nullable<bool>,
     /// SAML connection-specific properties. Only applied when the enterprise connection uses SAML (e.g. provider is saml_custom).
     /// Use this to set IdP configuration, attribute mapping, and other SAML-specific settings at creation time.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub saml: crate::Nullable<CreateEnterpriseConnectionRequestSaml>,
     /// OIDC connection-specific properties. Only applied when the enterprise connection uses OIDC (e.g. provider is oidc_custom, oidc_github_enterprise, or oidc_gitlab).
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub oidc: crate::Nullable<CreateEnterpriseConnectionRequestOidc>,
     /// Custom attributes to map from the IdP to the user's profile via SSO or SCIM provisioning. Requires the custom attributes feature to be enabled for the instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_attributes: Option<
         Vec<CreateEnterpriseConnectionRequestCustomAttributesItem>,
     >,
@@ -134,37 +128,27 @@ crate::decode::open_enum!(CreateEnterpriseConnectionRequestProvider);
 
 /// SAML connection-specific properties. Only applied when the enterprise connection uses SAML (e.g. provider is saml_custom).
 /// Use this to set IdP configuration, attribute mapping, and other SAML-specific settings at creation time.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateEnterpriseConnectionRequestSaml {
     /// IdP entity ID
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub idp_entity_id: crate::Nullable<String>,
     /// IdP SSO URL
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub idp_sso_url: crate::Nullable<String>,
     /// IdP certificate (PEM)
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub idp_certificate: crate::Nullable<String>,
     /// URL to IdP metadata
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub idp_metadata_url: crate::Nullable<String>,
     /// Raw IdP metadata XML
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub idp_metadata: crate::Nullable<String>,
     /// Attribute mapping for SAML attributes
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub attribute_mapping: crate::Nullable<
         CreateEnterpriseConnectionRequestSamlAttributeMapping,
     >,
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub allow_subdomains: crate::Nullable<bool>,
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub allow_idp_initiated: crate::Nullable<bool>,
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub force_authn: crate::Nullable<bool>,
     /// Configuration for the login_hint sent to the IdP on SSO sign-in
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub login_hint: crate::Nullable<CreateSamlConnectionRequestLoginHint>,
 }
 
@@ -184,16 +168,12 @@ crate::decode::object! {
 }
 
 /// Attribute mapping for SAML attributes
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateEnterpriseConnectionRequestSamlAttributeMapping {
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub user_id: crate::Nullable<String>,
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub email_address: crate::Nullable<String>,
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub first_name: crate::Nullable<String>,
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub last_name: crate::Nullable<String>,
 }
 
@@ -207,29 +187,22 @@ crate::decode::object! {
 }
 
 /// OIDC connection-specific properties. Only applied when the enterprise connection uses OIDC (e.g. provider is oidc_custom, oidc_github_enterprise, or oidc_gitlab).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateEnterpriseConnectionRequestOidc {
     /// OIDC client ID
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub client_id: crate::Nullable<String>,
     /// OIDC client secret
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub client_secret: crate::Nullable<String>,
     /// OIDC discovery URL
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub discovery_url: crate::Nullable<String>,
     /// OIDC authorization URL
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub auth_url: crate::Nullable<String>,
     /// OIDC token URL
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub token_url: crate::Nullable<String>,
     /// OIDC userinfo URL
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub user_info_url: crate::Nullable<String>,
     /// Whether PKCE is required (must be true for public clients with no client secret)
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub requires_pkce: crate::Nullable<bool>,
 }
 
@@ -248,7 +221,7 @@ crate::decode::object! {
 /// The `custom_attributes` field of
 /// [`CreateEnterpriseConnectionRequest`](crate::models::CreateEnterpriseConnectionRequest) and
 /// [`UpdateEnterpriseConnectionRequest`](crate::models::UpdateEnterpriseConnectionRequest).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateEnterpriseConnectionRequestCustomAttributesItem {
     /// Display name for the custom attribute
@@ -260,16 +233,12 @@ pub struct CreateEnterpriseConnectionRequestCustomAttributesItem {
     /// Must be at least 1 character long and match `^[^_][A-Za-z0-9_-]*$`.
     pub key: String,
     /// Path to extract the attribute value from SSO claims
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sso_path: Option<String>,
     /// GJSON path to extract the attribute value from SCIM user resources
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scim_path: Option<String>,
     /// The new name for `scim_path`. Send either one, or both with the same value; sending both with different values is rejected.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub directory_path: Option<String>,
     /// When true, the attribute supports multiple values; values from the IdP are written to public_metadata as an array. Defaults to false.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub multi_valued: Option<bool>,
 }
 
@@ -300,40 +269,30 @@ crate::decode::object! {
 
 /// The request body of
 /// [`EnterpriseConnectionsApi::update_enterprise_connection`](crate::api::EnterpriseConnectionsApi::update_enterprise_connection).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateEnterpriseConnectionRequest {
     /// The display name of the enterprise connection
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub name: crate::Nullable<String>,
     /// Domains associated with the enterprise connection. Values are normalized to lowercase.
     /// Empty array means ignored (no change); non-empty array means set domains to the given list (replaces existing).
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub domains: crate::Nullable<Vec<String>>,
     /// Whether the enterprise connection is active. When set to true (enabling), any existing verified organization domains for the same domain(s) will be removed so the connection can be enabled.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub active: crate::Nullable<bool>,
     /// Whether to sync user attributes on sign-in
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub sync_user_attributes: crate::Nullable<bool>,
     /// Whether to disable additional identifications
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub disable_additional_identifications: crate::Nullable<bool>,
     /// Whether this connection supports account linking via organization membership
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub allow_organization_account_linking: crate::Nullable<bool>,
     /// Organization ID to link to this enterprise connection. Only linking is supported; sending this field sets or changes the linked organization. There is no way to unlink an organization once linked.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub organization_id: crate::Nullable<String>,
     /// SAML connection-specific properties. Only applied when the enterprise connection uses SAML.
     /// Use this to update IdP configuration, attribute mapping, and other SAML-specific settings.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub saml: crate::Nullable<UpdateEnterpriseConnectionRequestSaml>,
     /// OIDC connection-specific properties. Only applied when the enterprise connection uses OIDC (e.g. oidc_custom, oidc_github_enterprise, or oidc_gitlab).
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub oidc: crate::Nullable<UpdateEnterpriseConnectionRequestOidc>,
     /// Custom attributes to map from the IdP to the user's profile via SSO or SCIM provisioning. Requires the custom attributes feature to be enabled for the instance.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub custom_attributes: crate::Nullable<
         Vec<CreateEnterpriseConnectionRequestCustomAttributesItem>,
     >,
@@ -356,40 +315,29 @@ crate::decode::object! {
 
 /// SAML connection-specific properties. Only applied when the enterprise connection uses SAML.
 /// Use this to update IdP configuration, attribute mapping, and other SAML-specific settings.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateEnterpriseConnectionRequestSaml {
     /// Display name of the SAML connection
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub name: crate::Nullable<String>,
     /// IdP entity ID
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub idp_entity_id: crate::Nullable<String>,
     /// IdP SSO URL
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub idp_sso_url: crate::Nullable<String>,
     /// IdP certificate (PEM)
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub idp_certificate: crate::Nullable<String>,
     /// URL to IdP metadata
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub idp_metadata_url: crate::Nullable<String>,
     /// Raw IdP metadata XML
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub idp_metadata: crate::Nullable<String>,
     /// Attribute mapping for SAML attributes
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub attribute_mapping: crate::Nullable<
         CreateEnterpriseConnectionRequestSamlAttributeMapping,
     >,
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub allow_subdomains: crate::Nullable<bool>,
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub allow_idp_initiated: crate::Nullable<bool>,
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub force_authn: crate::Nullable<bool>,
     /// Configuration for the login_hint sent to the IdP on SSO sign-in
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub login_hint: crate::Nullable<CreateSamlConnectionRequestLoginHint>,
 }
 
@@ -410,29 +358,22 @@ crate::decode::object! {
 }
 
 /// OIDC connection-specific properties. Only applied when the enterprise connection uses OIDC (e.g. oidc_custom, oidc_github_enterprise, or oidc_gitlab).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateEnterpriseConnectionRequestOidc {
     /// OIDC client ID
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub client_id: crate::Nullable<String>,
     /// OIDC client secret
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub client_secret: crate::Nullable<String>,
     /// OIDC discovery URL
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub discovery_url: crate::Nullable<String>,
     /// OIDC authorization URL
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub auth_url: crate::Nullable<String>,
     /// OIDC token URL
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub token_url: crate::Nullable<String>,
     /// OIDC userinfo URL
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub user_info_url: crate::Nullable<String>,
     /// Whether PKCE is required (must be true for public clients with no client secret)
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub requires_pkce: crate::Nullable<bool>,
 }
 

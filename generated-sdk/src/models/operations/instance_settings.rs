@@ -4,35 +4,26 @@
 
 /// The request body of
 /// [`InstanceSettingsApi::update_instance`](crate::api::InstanceSettingsApi::update_instance).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateInstanceRequest {
     /// Toggles test mode for this instance, allowing the use of test email addresses and phone numbers.
     /// Defaults to true for development instances.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub test_mode: crate::Nullable<bool>,
     /// Whether the instance should be using the HIBP service to check passwords for breaches
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub hibp: crate::Nullable<bool>,
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub support_email: crate::Nullable<String>,
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub clerk_js_version: crate::Nullable<String>,
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub development_origin: crate::Nullable<String>,
     /// For browser-like stacks such as browser extensions, Electron (not officially supported), or Capacitor.js (not officially supported), the instance allowed origins need to be updated with the request origin value. For Chrome extensions popup, background, or service worker pages, the origin is chrome-extension://extension_uuid. For Electron apps the default origin is <http://localhost:3000>. For Capacitor, the origin is capacitor://localhost.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_origins: Option<Vec<String>>,
     /// Whether the instance should operate in cookieless development mode (i.e. without third-party cookies).
     /// Deprecated: Please use `url_based_session_syncing` instead.
     #[deprecated]
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub cookieless_dev: crate::Nullable<bool>,
     /// Whether the instance should use URL-based session syncing in development mode (i.e. without third-party cookies).
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub url_based_session_syncing: crate::Nullable<bool>,
     /// When password is required at the instance level, sets the preferred sign-in strategy surfaced to Clerk components. Has no effect when password is not required. Defaults to `password`. Set to an empty string to clear the override.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub preferred_sign_in_strategy_when_password_required: crate::Nullable<
         UpdateInstanceRequestPreferredSignInStrategyWhenPasswordRequired,
     >,
@@ -97,18 +88,13 @@ crate::decode::open_enum!(
 
 /// The request body of
 /// [`InstanceSettingsApi::update_instance_restrictions`](crate::api::InstanceSettingsApi::update_instance_restrictions).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateInstanceRestrictionsRequest {
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub allowlist: crate::Nullable<bool>,
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub blocklist: crate::Nullable<bool>,
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub allowlist_blocklist_disabled_on_sign_in: crate::Nullable<bool>,
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub block_email_subaddresses: crate::Nullable<bool>,
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub block_disposable_email_domains: crate::Nullable<bool>,
 }
 
@@ -124,12 +110,10 @@ crate::decode::object! {
 
 /// The request body of
 /// [`InstanceSettingsApi::update_instance_protect`](crate::api::InstanceSettingsApi::update_instance_protect).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateInstanceProtectRequest {
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub rules_enabled: crate::Nullable<bool>,
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub specter_enabled: crate::Nullable<bool>,
 }
 
@@ -142,13 +126,12 @@ crate::decode::object! {
 
 /// The request body of
 /// [`InstanceSettingsApi::update_instance_communication`](crate::api::InstanceSettingsApi::update_instance_communication).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateInstanceCommunicationRequest {
     /// ISO 3166-1 alpha-2 country codes to block for SMS delivery. Whole-list replacement. Codes must be uppercase, 2-letter, and unique within the array.
     ///
     /// Must have at most 250 items. Each item must match `^[A-Z]{2}$`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub blocked_country_codes: crate::Nullable<Vec<String>>,
 }
 
@@ -160,28 +143,22 @@ crate::decode::object! {
 
 /// The request body of
 /// [`InstanceSettingsApi::update_instance_oauth_application_settings`](crate::api::InstanceSettingsApi::update_instance_oauth_application_settings).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateInstanceOAuthApplicationSettingsRequest {
     /// Whether dynamic OAuth client registration is enabled for the instance (RFC 7591).
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub dynamic_oauth_client_registration: crate::Nullable<bool>,
     /// Default scopes. Set to null to reset to Clerk-provided defaults.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub default_scopes: crate::Nullable<Vec<String>>,
     /// Whether OAuth JWT access tokens are enabled for the instance (disabled indicates opaque access tokens).
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub oauth_jwt_access_tokens: crate::Nullable<bool>,
     /// Whether the instance advertises support for Client ID Metadata Documents in its OAuth authorization server metadata.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub client_id_metadata_documents_advertised: crate::Nullable<bool>,
     /// When true, new unknown CIMD clients are rejected. Previously auto-connected and pre-registered clients remain admitted; deleting a client makes it unknown again.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub client_id_metadata_documents_only_allow_pre_registered_clients: crate::Nullable<
         bool,
     >,
     /// When true, recorded implicitly allowed CIMD clients are rejected on future client lookups. Explicitly allowed clients remain accepted. This does not revoke previously issued access tokens.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub client_id_metadata_documents_block_implicitly_allowed_clients: crate::Nullable<
         bool,
     >,
@@ -200,28 +177,20 @@ crate::decode::object! {
 
 /// The request body of
 /// [`InstanceSettingsApi::update_instance_organization_settings`](crate::api::InstanceSettingsApi::update_instance_organization_settings).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateInstanceOrganizationSettingsRequest {
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub enabled: crate::Nullable<bool>,
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub max_allowed_memberships: crate::Nullable<i64>,
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub admin_delete_enabled: crate::Nullable<bool>,
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub domains_enabled: crate::Nullable<bool>,
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub slug_disabled: crate::Nullable<bool>,
     /// Specify which enrollment modes to enable for your Organization Domains.
     /// Supported modes are 'automatic_invitation' & 'automatic_suggestion'.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub domains_enrollment_modes: Option<Vec<String>>,
     /// Specify what the default organization role is for an organization creator.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub creator_role_id: crate::Nullable<String>,
     /// Specify what the default organization role is for the organization domains.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub domains_default_role_id: crate::Nullable<String>,
 }
 

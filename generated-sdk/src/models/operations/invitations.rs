@@ -4,7 +4,7 @@
 
 /// The request body of
 /// [`InvitationsApi::create_invitation`](crate::api::InvitationsApi::create_invitation).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateInvitationRequest {
     /// The email address the invitation will be sent to
@@ -12,30 +12,24 @@ pub struct CreateInvitationRequest {
     /// Metadata that will be attached to the newly created invitation.
     /// The value of this property should be a well-formed JSON object.
     /// Once the user accepts the invitation and signs up, these metadata will end up in the user's public metadata.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Value>,
     /// Optional URL which specifies where to redirect the user once they click the invitation link.
     /// This is only required if you have implemented a [custom flow](https://clerk.com/docs/authentication/invitations#custom-flow) and you're not using Clerk Hosted Pages or Clerk Components.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
     /// Optional flag which denotes whether an email invitation should be sent to the given email address.
     /// Defaults to `true`.
     ///
     /// The server uses `true` when this is not sent.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub notify: crate::Nullable<bool>,
     /// Whether an invitation should be created if there is already an existing invitation for this email address, or it's claimed by another user.
     ///
     /// The server uses `false` when this is not sent.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub ignore_existing: crate::Nullable<bool>,
     /// The number of days the invitation will be valid for. By default, the invitation expires after 30 days.
     ///
     /// Must be from 1 to 365.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub expires_in_days: crate::Nullable<i64>,
     /// The slug of the email template to use for the invitation email.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_slug: Option<CreateInvitationRequestTemplateSlug>,
 }
 
@@ -105,7 +99,7 @@ crate::decode::open_enum!(CreateInvitationRequestTemplateSlug);
 
 /// The request body of
 /// [`InvitationsApi::create_bulk_invitations`](crate::api::InvitationsApi::create_bulk_invitations).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateBulkInvitationsRequestItem {
     /// The email address the invitation will be sent to
@@ -113,32 +107,26 @@ pub struct CreateBulkInvitationsRequestItem {
     /// Metadata that will be attached to the newly created invitation.
     /// The value of this property should be a well-formed JSON object.
     /// Once the user accepts the invitation and signs up, these metadata will end up in the user's public metadata.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub public_metadata: crate::Nullable<serde_json::Value>,
     /// The URL where the user is redirected upon visiting the invitation link, where they can accept the invitation. Required if you have implemented a [custom flow for handling application invitations](/docs/custom-flows/invitations).
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub redirect_url: crate::Nullable<String>,
     /// Optional flag which denotes whether an email invitation should be sent to the given email address.
     /// Defaults to true.
     ///
     /// The server uses `true` when this is not sent.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub notify: crate::Nullable<bool>,
     /// Whether an invitation should be created if there is already an existing invitation for this email
     /// address, or it's claimed by another user.
     ///
     /// The server uses `false` when this is not sent.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub ignore_existing: crate::Nullable<bool>,
     /// The number of days the invitation will be valid for. By default, the invitation expires after 30 days.
     ///
     /// Must be from 1 to 365.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub expires_in_days: crate::Nullable<i64>,
     /// The slug of the email template to use for the invitation email.
     ///
     /// The server uses `"invitation"` when this is not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub template_slug: Option<CreateBulkInvitationsRequestItemTemplateSlug>,
 }
 

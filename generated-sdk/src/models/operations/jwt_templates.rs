@@ -5,7 +5,7 @@
 /// The request body of
 /// [`JwtTemplatesApi::create_jwt_template`](crate::api::JwtTemplatesApi::create_jwt_template) and
 /// [`JwtTemplatesApi::update_jwt_template`](crate::api::JwtTemplatesApi::update_jwt_template).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateJwtTemplateRequest {
     /// JWT template name
@@ -15,21 +15,16 @@ pub struct CreateJwtTemplateRequest {
     /// JWT lifetime
     ///
     /// Must be from 30 to 315360000.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub lifetime: crate::Nullable<i64>,
     /// JWT allowed clock skew
     ///
     /// Must be from 0 to 300.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub allowed_clock_skew: crate::Nullable<i64>,
     /// Whether a custom signing key/algorithm is also provided for this template
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_signing_key: Option<bool>,
     /// The custom signing algorithm to use when minting JWTs. Required if `custom_signing_key` is `true`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub signing_algorithm: crate::Nullable<String>,
     /// The custom signing private key to use when minting JWTs. Required if `custom_signing_key` is `true`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub signing_key: crate::Nullable<String>,
 }
 

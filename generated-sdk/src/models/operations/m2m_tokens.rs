@@ -3,7 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 /// Returned by [`M2mTokensApi::get_m2m_tokens`](crate::api::M2mTokensApi::get_m2m_tokens).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct GetM2mTokensResponse {
     pub m2m_tokens: Vec<M2mToken>,
@@ -31,7 +31,7 @@ impl GetM2mTokensResponse {
 /// Returned by [`M2mTokensApi::revoke_m2m_token`](crate::api::M2mTokensApi::revoke_m2m_token) and
 /// [`M2mTokensApi::verify_m2m_token`](crate::api::M2mTokensApi::verify_m2m_token). The `m2m_tokens`
 /// field of [`GetM2mTokensResponse`](crate::models::GetM2mTokensResponse).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct M2mToken {
     pub object: String,
@@ -39,12 +39,10 @@ pub struct M2mToken {
     pub id: String,
     /// Must match `^mch_\w{27}$`.
     pub subject: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub claims: Option<serde_json::Value>,
     /// Each item must match `^mch_\w{27}$`.
     ///
     /// Defaults to `[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
     pub revoked: bool,
     /// Always present, but may be `null`.
@@ -72,10 +70,10 @@ crate::decode::object! {
         claims: optional "claims",
         scopes: optional "scopes",
         revoked: required "revoked",
-        revocation_reason: optional "revocation_reason",
+        revocation_reason: or_null "revocation_reason",
         expired: required "expired",
-        expiration: optional "expiration",
-        last_used_at: optional "last_used_at",
+        expiration: or_null "expiration",
+        last_used_at: or_null "last_used_at",
         created_at: required "created_at",
         updated_at: required "updated_at",
     }
@@ -93,16 +91,13 @@ impl M2mToken {
 }
 
 /// The request body of [`M2mTokensApi::create_m2m_token`](crate::api::M2mTokensApi::create_m2m_token).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateM2mTokenRequest {
     /// The server uses `"opaque"` when this is not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub token_format: Option<CreateM2mTokenRequestTokenFormat>,
     /// Must be greater than 0.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub seconds_until_expiration: crate::Nullable<f64>,
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub claims: crate::Nullable<serde_json::Value>,
     /// Enables server-side token reuse for opaque-format tokens. When set, if a non-revoked, non-expired M2M token already exists for this machine with identical `claims` and `scopes` and at least this many seconds of remaining lifetime, that existing token is returned and no new token is minted.
     ///
@@ -113,7 +108,6 @@ pub struct CreateM2mTokenRequest {
     /// Only applies to opaque-format tokens (`token_format` defaults to `opaque`). JWT-format tokens are stateless and are never deduplicated.
     ///
     /// Must be at least 0.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub min_remaining_ttl_seconds: Option<i64>,
 }
 
@@ -164,7 +158,7 @@ impl From<&str> for CreateM2mTokenRequestTokenFormat {
 crate::decode::open_enum!(CreateM2mTokenRequestTokenFormat);
 
 /// Returned by [`M2mTokensApi::create_m2m_token`](crate::api::M2mTokensApi::create_m2m_token).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateM2mTokenResponse {
     pub object: String,
@@ -172,12 +166,10 @@ pub struct CreateM2mTokenResponse {
     pub id: String,
     /// Must match `^mch_\w{27}$`.
     pub subject: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub claims: Option<serde_json::Value>,
     /// Each item must match `^mch_\w{27}$`.
     ///
     /// Defaults to `[]`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
     pub token: String,
     pub revoked: bool,
@@ -207,10 +199,10 @@ crate::decode::object! {
         scopes: optional "scopes",
         token: required "token",
         revoked: required "revoked",
-        revocation_reason: optional "revocation_reason",
+        revocation_reason: or_null "revocation_reason",
         expired: required "expired",
-        expiration: optional "expiration",
-        last_used_at: optional "last_used_at",
+        expiration: or_null "expiration",
+        last_used_at: or_null "last_used_at",
         created_at: required "created_at",
         updated_at: required "updated_at",
     }
@@ -228,7 +220,7 @@ impl CreateM2mTokenResponse {
 }
 
 /// The request body of [`M2mTokensApi::verify_m2m_token`](crate::api::M2mTokensApi::verify_m2m_token).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyM2mTokenRequest {
     pub token: String,

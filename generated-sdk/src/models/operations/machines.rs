@@ -3,7 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 /// The request body of [`MachinesApi::create_machine`](crate::api::MachinesApi::create_machine).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateMachineRequest {
     /// The name of the machine
@@ -13,14 +13,12 @@ pub struct CreateMachineRequest {
     /// Array of machine IDs that this machine will have access to. Maximum of 150 scopes per machine.
     ///
     /// Must have at most 150 items.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scoped_machines: Option<Vec<String>>,
     /// The default time-to-live (TTL) in seconds for tokens created by this machine. Must be at least 1 second.
     ///
     /// Must be from 1 to 315360000.
     ///
     /// The server uses `3600` when this is not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_token_ttl: Option<i64>,
 }
 
@@ -44,18 +42,16 @@ crate::decode::object! {
 }
 
 /// The request body of [`MachinesApi::update_machine`](crate::api::MachinesApi::update_machine).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateMachineRequest {
     /// The name of the machine
     ///
     /// Must be from 1 to 255 characters long.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The default time-to-live (TTL) in seconds for tokens created by this machine. Must be at least 1 second.
     ///
     /// Must be from 1 to 315360000.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_token_ttl: Option<i64>,
 }
 
@@ -68,7 +64,7 @@ crate::decode::object! {
 
 /// The request body of
 /// [`MachinesApi::rotate_machine_secret_key`](crate::api::MachinesApi::rotate_machine_secret_key).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RotateMachineSecretKeyRequest {
     /// The time in seconds that the previous secret key will remain valid after rotation.
@@ -94,7 +90,7 @@ crate::decode::object! {
 
 /// The request body of
 /// [`MachinesApi::create_machine_scope`](crate::api::MachinesApi::create_machine_scope).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateMachineScopeRequest {
     /// The ID of the machine that will be scoped to the current machine

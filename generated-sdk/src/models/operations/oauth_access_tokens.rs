@@ -4,15 +4,13 @@
 
 /// The request body of
 /// [`OAuthAccessTokensApi::verify_oauth_access_token`](crate::api::OAuthAccessTokensApi::verify_oauth_access_token).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VerifyOAuthAccessTokenRequest {
     /// The access token to verify.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub access_token: Option<String>,
     /// The access token to verify. This is deprecated, use `access_token` instead.
     #[deprecated]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
 }
 
@@ -56,7 +54,7 @@ impl VerifyOAuthAccessTokenResponse {
 
 /// The payload of
 /// [`VerifyOAuthAccessTokenResponse::Token`](crate::models::VerifyOAuthAccessTokenResponse::Token).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyOAuthAccessTokenResponseToken {
     pub object: String,
@@ -84,9 +82,9 @@ crate::decode::object! {
         subject: required "subject",
         scopes: empty "scopes",
         revoked: required "revoked",
-        revocation_reason: optional "revocation_reason",
+        revocation_reason: or_null "revocation_reason",
         expired: required "expired",
-        expiration: optional "expiration",
+        expiration: or_null "expiration",
         created_at: required "created_at",
         updated_at: required "updated_at",
     }
@@ -105,7 +103,7 @@ impl VerifyOAuthAccessTokenResponseToken {
 
 /// The payload of
 /// [`VerifyOAuthAccessTokenResponse::Inactive`](crate::models::VerifyOAuthAccessTokenResponse::Inactive).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyOAuthAccessTokenResponseInactive {
     /// Indicates that a JWT access token is not active (expired)

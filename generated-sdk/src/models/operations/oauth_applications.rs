@@ -4,40 +4,34 @@
 
 /// The request body of
 /// [`OAuthApplicationsApi::create_oauth_application`](crate::api::OAuthApplicationsApi::create_oauth_application).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateOAuthApplicationRequest {
     /// The name of the new OAuth application.
     /// Max length: 256
     pub name: String,
     /// An array of redirect URIs of the new OAuth application
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub redirect_uris: crate::Nullable<Vec<String>>,
     /// The callback URL of the new OAuth application
     ///
     /// Must be at most 1024 characters long.
     #[deprecated]
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub callback_url: crate::Nullable<String>,
     /// Define the allowed scopes for the new OAuth applications that dictate the user payload of the OAuth user info endpoint. Available scopes are `profile`, `email`, `public_metadata`, `private_metadata`. Provide the requested scopes as a string, separated by spaces.
     ///
     /// Must be at most 1024 characters long.
     ///
     /// The server uses `"profile email"` when this is not sent.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub scopes: crate::Nullable<String>,
     /// True to enable a consent screen to display in the authentication flow.
     ///
     /// The server uses `true` when this is not sent.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub consent_screen_enabled: crate::Nullable<bool>,
     /// True to require the Proof Key of Code Exchange (PKCE) flow.
     ///
     /// The server uses `false` when this is not sent.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub pkce_required: crate::Nullable<bool>,
     /// If true, this client is public and you can use the Proof Key of Code Exchange (PKCE) flow.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub public: crate::Nullable<bool>,
 }
 
@@ -74,37 +68,30 @@ crate::decode::object! {
 
 /// The request body of
 /// [`OAuthApplicationsApi::update_oauth_application`](crate::api::OAuthApplicationsApi::update_oauth_application).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateOAuthApplicationRequest {
     /// The new name of the OAuth application.
     /// Max length: 256
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub name: crate::Nullable<String>,
     /// An array of redirect URIs of the new OAuth application
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub redirect_uris: crate::Nullable<Vec<String>>,
     /// The new callback URL of the OAuth application
     ///
     /// Must be at most 1024 characters long.
     #[deprecated]
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub callback_url: crate::Nullable<String>,
     /// Define the allowed scopes for the new OAuth applications that dictate the user payload of the OAuth user info endpoint. Available scopes are `profile`, `email`, `public_metadata`, `private_metadata`. Provide the requested scopes as a string, separated by spaces.
     ///
     /// Must be at most 1024 characters long.
     ///
     /// The server uses `"profile email"` when this is not sent.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub scopes: crate::Nullable<String>,
     /// True to enable a consent screen to display in the authentication flow. This cannot be disabled for dynamically registered OAuth Applications.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub consent_screen_enabled: crate::Nullable<bool>,
     /// True to require the Proof Key of Code Exchange (PKCE) flow.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub pkce_required: crate::Nullable<bool>,
     /// If true, this client is public and you can use the Proof Key of Code Exchange (PKCE) flow.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub public: crate::Nullable<bool>,
 }
 
@@ -122,7 +109,7 @@ crate::decode::object! {
 
 /// The request body of
 /// [`OAuthApplicationsApi::revoke_oauth_application_token`](crate::api::OAuthApplicationsApi::revoke_oauth_application_token).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RevokeOAuthApplicationTokenRequest {
     /// The opaque OAuth access token or refresh token to revoke. All tokens associated with the same OAuth grant are also revoked.

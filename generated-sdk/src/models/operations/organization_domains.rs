@@ -4,17 +4,14 @@
 
 /// The request body of
 /// [`OrganizationDomainsApi::create_organization_domain`](crate::api::OrganizationDomainsApi::create_organization_domain).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateOrganizationDomainRequest {
     /// The name of the new domain
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The enrollment_mode for the new domain. This can be `automatic_invitation`, `automatic_suggestion`, `manual_invitation` or `enterprise_sso`
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enrollment_mode: Option<String>,
     /// The status of domain's verification. Defaults to true
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub verified: crate::Nullable<bool>,
 }
 
@@ -28,14 +25,12 @@ crate::decode::object! {
 
 /// The request body of
 /// [`OrganizationDomainsApi::update_organization_domain`](crate::api::OrganizationDomainsApi::update_organization_domain).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateOrganizationDomainRequest {
     /// The enrollment_mode for the new domain. This can be `automatic_invitation`, `automatic_suggestion`, `manual_invitation` or `enterprise_sso`
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub enrollment_mode: crate::Nullable<String>,
     /// The status of the domain's verification
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub verified: crate::Nullable<bool>,
 }
 

@@ -6,38 +6,32 @@
 /// [`OrganizationInvitationsApi::create_organization_invitation`](crate::api::OrganizationInvitationsApi::create_organization_invitation)
 /// and
 /// [`OrganizationInvitationsApi::create_organization_invitation_bulk`](crate::api::OrganizationInvitationsApi::create_organization_invitation_bulk).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateOrganizationInvitationRequest {
     /// The email address of the new member that is going to be invited to the organization
     pub email_address: String,
     /// The ID of the user that invites the new member to the organization.
     /// Must be an administrator in the organization.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub inviter_user_id: crate::Nullable<String>,
     /// The role of the new member in the organization
     pub role: String,
     /// Metadata saved on the organization invitation, read-only from the Frontend API and fully accessible (read/write) from the Backend API.
     /// When the organization invitation is accepted, the metadata will be transferred to the newly created organization membership.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub public_metadata: crate::Nullable<serde_json::Value>,
     /// Metadata saved on the organization invitation, fully accessible (read/write) from the Backend API but not visible from the Frontend API.
     /// When the organization invitation is accepted, the metadata will be transferred to the newly created organization membership.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub private_metadata: crate::Nullable<serde_json::Value>,
     /// Optional URL that the invitee will be redirected to once they accept the invitation by clicking the join link in the invitation email.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub redirect_url: crate::Nullable<String>,
     /// The number of days the invitation will be valid for. By default, the invitation has a 30 days expire.
     ///
     /// Must be from 1 to 365.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub expires_in_days: crate::Nullable<i64>,
     /// Optional flag which denotes whether an email invitation should be sent to the given email address.
     /// Defaults to `true`.
     ///
     /// The server uses `true` when this is not sent.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub notify: crate::Nullable<bool>,
 }
 
@@ -72,12 +66,11 @@ crate::decode::object! {
 
 /// The request body of
 /// [`OrganizationInvitationsApi::revoke_organization_invitation`](crate::api::OrganizationInvitationsApi::revoke_organization_invitation).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RevokeOrganizationInvitationRequest {
     /// The ID of the user that revokes the invitation.
     /// Must be an administrator in the organization.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub requesting_user_id: crate::Nullable<String>,
 }
 

@@ -4,7 +4,7 @@
 
 /// The request body of
 /// [`OrganizationMembershipsApi::create_organization_membership`](crate::api::OrganizationMembershipsApi::create_organization_membership).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateOrganizationMembershipRequest {
     /// The ID of the user that will be added as a member in the organization.
@@ -13,10 +13,8 @@ pub struct CreateOrganizationMembershipRequest {
     /// The role that the new member will have in the organization.
     pub role: String,
     /// Metadata saved on the organization membership, that is visible to both your frontend and backend.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub public_metadata: crate::Nullable<serde_json::Value>,
     /// Metadata saved on the organization membership that is only visible to your backend.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub private_metadata: crate::Nullable<serde_json::Value>,
 }
 
@@ -43,7 +41,7 @@ crate::decode::object! {
 
 /// The request body of
 /// [`OrganizationMembershipsApi::update_organization_membership`](crate::api::OrganizationMembershipsApi::update_organization_membership).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateOrganizationMembershipRequest {
     /// The new role of the given membership.
@@ -65,16 +63,14 @@ crate::decode::object! {
 
 /// The request body of
 /// [`OrganizationMembershipsApi::update_organization_membership_metadata`](crate::api::OrganizationMembershipsApi::update_organization_membership_metadata).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateOrganizationMembershipMetadataRequest {
     /// Metadata saved on the organization membership, that is visible to both your frontend and backend.
     /// The new object will be merged with the existing value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Value>,
     /// Metadata saved on the organization membership that is only visible to your backend.
     /// The new object will be merged with the existing value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Value>,
 }
 

@@ -4,7 +4,7 @@
 
 /// The request body of
 /// [`OrganizationPermissionsApi::create_organization_permission`](crate::api::OrganizationPermissionsApi::create_organization_permission).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateOrganizationPermissionRequest {
     /// The name of the permission.
@@ -12,7 +12,6 @@ pub struct CreateOrganizationPermissionRequest {
     /// The key of the permission. Must have the format "org:feature:action" where feature and action are segments consisting of lowercase letters, digits, or underscores, for example "org:billing:manage" or "org:team:read". Cannot begin with "org:sys_" as that prefix is reserved for system permissions.
     pub key: String,
     /// A description of the permission.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 
@@ -37,17 +36,14 @@ crate::decode::object! {
 
 /// The request body of
 /// [`OrganizationPermissionsApi::update_organization_permission`](crate::api::OrganizationPermissionsApi::update_organization_permission).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateOrganizationPermissionRequest {
     /// The name of the permission.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The key of the permission. Must have the format "org:feature:action" where feature and action are segments consisting of lowercase letters, digits, or underscores. Cannot begin with "org:sys_" as that prefix is reserved for system permissions.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// A description of the permission.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
 

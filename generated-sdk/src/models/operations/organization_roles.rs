@@ -4,7 +4,7 @@
 
 /// The request body of
 /// [`OrganizationRolesApi::create_organization_role`](crate::api::OrganizationRolesApi::create_organization_role).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateOrganizationRoleRequest {
     /// The name of the new organization role
@@ -12,13 +12,10 @@ pub struct CreateOrganizationRoleRequest {
     /// A unique key for the organization role. Must start with 'org:' and contain only lowercase alphanumeric characters and underscores.
     pub key: String,
     /// Optional description for the role
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub description: crate::Nullable<String>,
     /// Array of permission IDs to assign to the role
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub permissions: crate::Nullable<Vec<String>>,
     /// Whether this role should be included in the initial role set
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub include_in_initial_role_set: crate::Nullable<bool>,
 }
 
@@ -47,20 +44,16 @@ crate::decode::object! {
 
 /// The request body of
 /// [`OrganizationRolesApi::update_organization_role`](crate::api::OrganizationRolesApi::update_organization_role).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateOrganizationRoleRequest {
     /// The new name for the organization role
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub name: crate::Nullable<String>,
     /// A unique key for the organization role. Must start with 'org:' and contain only lowercase alphanumeric characters and underscores.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub key: crate::Nullable<String>,
     /// Optional description for the role
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub description: crate::Nullable<String>,
     /// Array of permission IDs to assign to the role. If provided, this will replace the existing permissions.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub permissions: crate::Nullable<Vec<String>>,
 }
 

@@ -4,7 +4,7 @@
 
 /// The request body of
 /// [`OrganizationsApi::create_organization`](crate::api::OrganizationsApi::create_organization).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateOrganizationRequest {
     /// The name of the new organization.
@@ -12,30 +12,23 @@ pub struct CreateOrganizationRequest {
     /// Max length: 256
     pub name: String,
     /// The ID of the User who will become the administrator for the new organization
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub created_by: crate::Nullable<String>,
     /// Metadata saved on the organization, accessible only from the Backend API
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub private_metadata: crate::Nullable<serde_json::Value>,
     /// Metadata saved on the organization, read-only from the Frontend API and fully accessible (read/write) from the Backend API
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub public_metadata: crate::Nullable<serde_json::Value>,
     /// A slug for the new organization.
     /// Can contain only lowercase alphanumeric characters and the dash "-".
     /// Must be unique for the instance.
     /// This field should only be included when slugs are enabled in the organization settings, refer to our [documentation](https://clerk.com/docs/guides/organizations/overview#organization-slugs).
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub slug: crate::Nullable<String>,
     /// The maximum number of memberships allowed for this organization
     ///
     /// Must be at least 0.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub max_allowed_memberships: crate::Nullable<i64>,
     /// A custom date/time denoting _when_ the organization was created, specified in RFC3339 format (e.g. `2012-10-20T07:15:20.902Z`).
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub created_at: crate::Nullable<String>,
     /// The key of the [role set](https://clerk.com/docs/guides/organizations/control-access/role-sets) to assign to this organization.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub role_set_key: crate::Nullable<String>,
 }
 
@@ -70,30 +63,24 @@ crate::decode::object! {
 
 /// The request body of
 /// [`OrganizationsApi::update_organization`](crate::api::OrganizationsApi::update_organization).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateOrganizationRequest {
     /// The new name of the organization.
     /// May not contain URLs or HTML.
     /// Max length: 256
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub name: crate::Nullable<String>,
     /// The new slug of the organization, which needs to be unique in the instance
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub slug: crate::Nullable<String>,
     /// The maximum number of memberships allowed for this organization
     ///
     /// Must be at least 0.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub max_allowed_memberships: crate::Nullable<i64>,
     /// If true, an admin can delete this organization with the Frontend API.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub admin_delete_enabled: crate::Nullable<bool>,
     /// A custom date/time denoting _when_ the organization was created, specified in RFC3339 format (e.g. `2012-10-20T07:15:20.902Z`).
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub created_at: crate::Nullable<String>,
     /// The key of the [role set](https://clerk.com/docs/guides/organizations/control-access/role-sets) to assign to this organization.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub role_set_key: crate::Nullable<String>,
 }
 
@@ -110,16 +97,14 @@ crate::decode::object! {
 
 /// The request body of
 /// [`OrganizationsApi::replace_organization_metadata`](crate::api::OrganizationsApi::replace_organization_metadata).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ReplaceOrganizationMetadataRequest {
     /// Metadata saved on the organization, that is visible to both your frontend and backend.
     /// The existing value will be replaced entirely with the new object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Value>,
     /// Metadata saved on the organization that is only visible to your backend.
     /// The existing value will be replaced entirely with the new object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Value>,
 }
 
@@ -132,16 +117,14 @@ crate::decode::object! {
 
 /// The request body of
 /// [`OrganizationsApi::merge_organization_metadata`](crate::api::OrganizationsApi::merge_organization_metadata).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct MergeOrganizationMetadataRequest {
     /// Metadata saved on the organization, that is visible to both your frontend and backend.
     /// The new object will be merged with the existing value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Value>,
     /// Metadata saved on the organization that is only visible to your backend.
     /// The new object will be merged with the existing value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Value>,
 }
 

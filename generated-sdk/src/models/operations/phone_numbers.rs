@@ -4,7 +4,7 @@
 
 /// The request body of
 /// [`PhoneNumbersApi::create_phone_number`](crate::api::PhoneNumbersApi::create_phone_number).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePhoneNumberRequest {
     /// The ID representing the user
@@ -12,14 +12,11 @@ pub struct CreatePhoneNumberRequest {
     /// The new phone number. Must adhere to the E.164 standard for phone number format.
     pub phone_number: String,
     /// When created, the phone number will be marked as verified.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub verified: crate::Nullable<bool>,
     /// Create this phone number as the primary phone number for the user. Default: false, unless it is the first phone number.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub primary: crate::Nullable<bool>,
     /// Create this phone number as reserved for multi-factor authentication. The phone number must also be verified.
     /// If there are no other reserved second factors, the phone number will be set as the default second factor.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub reserved_for_second_factor: crate::Nullable<bool>,
 }
 
@@ -48,19 +45,16 @@ crate::decode::object! {
 
 /// The request body of
 /// [`PhoneNumbersApi::update_phone_number`](crate::api::PhoneNumbersApi::update_phone_number).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdatePhoneNumberRequest {
     /// The phone number will be marked as verified.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub verified: crate::Nullable<bool>,
     /// Set this phone number as the primary phone number for the user.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub primary: crate::Nullable<bool>,
     /// Set this phone number as reserved for multi-factor authentication.
     /// The phone number must also be verified.
     /// If there are no other reserved second factors, the phone number will be set as the default second factor.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub reserved_for_second_factor: crate::Nullable<bool>,
 }
 
@@ -74,7 +68,7 @@ crate::decode::object! {
 
 /// The request body of
 /// [`PhoneNumbersApi::attempt_phone_number_verification`](crate::api::PhoneNumbersApi::attempt_phone_number_verification).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AttemptPhoneNumberVerificationRequest {
     /// The ID of the verification to check, such as one returned by prepare_verification
@@ -102,7 +96,7 @@ crate::decode::object! {
 
 /// The request body of
 /// [`PhoneNumbersApi::replace_user_phone_number`](crate::api::PhoneNumbersApi::replace_user_phone_number).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ReplaceUserPhoneNumberRequest {
     /// The new phone number. Must adhere to the E.164 standard for phone number format.
@@ -119,7 +113,6 @@ pub struct ReplaceUserPhoneNumberRequest {
     /// example so that another user can also hold it until one of them verifies it.
     ///
     /// The server uses `"verified"` when this is not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub identification_status: Option<ReplaceUserPhoneNumberRequestIdentificationStatus>,
 }
 

@@ -4,14 +4,12 @@
 
 /// The request body of
 /// [`ProxyChecksApi::verify_domain_proxy`](crate::api::ProxyChecksApi::verify_domain_proxy).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VerifyDomainProxyRequest {
     /// The ID of the domain that will be updated.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain_id: Option<String>,
     /// The full URL of the proxy which will forward requests to the Clerk Frontend API for this domain. e.g. <https://example.com/__clerk>
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub proxy_url: Option<String>,
 }
 

@@ -4,7 +4,7 @@
 
 /// The request body of
 /// [`RedirectUrlsApi::create_redirect_url`](crate::api::RedirectUrlsApi::create_redirect_url).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateRedirectUrlRequest {
     /// The full URL value prefixed with `https://` or a custom scheme e.g. `"https://my-app.com/oauth-callback"` or `"my-app://oauth-callback"`

@@ -5,17 +5,15 @@
 use crate::models::ReassignmentMappings;
 
 /// The request body of [`RoleSetsApi::create_role_set`](crate::api::RoleSetsApi::create_role_set).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateRoleSetRequest {
     /// The name of the new role set
     pub name: String,
     /// A unique key for the role set. Must start with 'role_set:' and contain only lowercase alphanumeric characters and underscores.
     /// If not provided, a key will be generated from the name.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
     /// Optional description for the role set
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub description: crate::Nullable<String>,
     /// The key of the role to use as the default role for new organization members.
     /// Must be one of the roles in the `roles` array.
@@ -25,7 +23,6 @@ pub struct CreateRoleSetRequest {
     pub creator_role_key: String,
     /// The type of the role set. "initial" role sets are the default for new organizations.
     /// Only one role set can be "initial" per instance.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<CreateRoleSetRequestType>,
     /// Array of role keys to include in the role set.
     /// Must contain at least one role and no more than 10 roles.
@@ -103,29 +100,23 @@ impl From<&str> for CreateRoleSetRequestType {
 crate::decode::open_enum!(CreateRoleSetRequestType);
 
 /// The request body of [`RoleSetsApi::update_role_set`](crate::api::RoleSetsApi::update_role_set).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateRoleSetRequest {
     /// The new name for the role set
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub name: crate::Nullable<String>,
     /// A unique key for the role set. Must start with 'role_set:' and contain only lowercase alphanumeric characters and underscores.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub key: crate::Nullable<String>,
     /// Optional description for the role set
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub description: crate::Nullable<String>,
     /// Set to "initial" to make this the default role set for new organizations.
     /// Only one role set can be "initial" per instance; setting this will change any existing initial role set to "custom".
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub r#type: crate::Nullable<String>,
     /// The key of the role to use as the default role for new organization members.
     /// Must be an existing role in the role set.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub default_role_key: crate::Nullable<String>,
     /// The key of the role to assign to organization creators.
     /// Must be an existing role in the role set.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub creator_role_key: crate::Nullable<String>,
 }
 
@@ -141,14 +132,13 @@ crate::decode::object! {
 }
 
 /// The request body of [`RoleSetsApi::replace_role_set`](crate::api::RoleSetsApi::replace_role_set).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ReplaceRoleSetRequest {
     /// The key of the destination role set
     pub dest_role_set_key: String,
     /// Mappings from source role keys to destination role keys.
     /// Required if members have roles that need to be reassigned.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reassignment_mappings: Option<ReassignmentMappings>,
 }
 
@@ -171,17 +161,15 @@ crate::decode::object! {
 
 /// The request body of
 /// [`RoleSetsApi::add_roles_to_role_set`](crate::api::RoleSetsApi::add_roles_to_role_set).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct AddRolesToRoleSetRequest {
     /// Array of role keys to add to the role set.
     /// Must contain at least one role and no more than 10 roles.
     pub role_keys: Vec<String>,
     /// Optionally update the default role to one of the newly added roles.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub default_role_key: Option<String>,
     /// Optionally update the creator role to one of the newly added roles.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub creator_role_key: Option<String>,
 }
 
@@ -206,7 +194,7 @@ crate::decode::object! {
 
 /// The request body of
 /// [`RoleSetsApi::replace_role_in_role_set`](crate::api::RoleSetsApi::replace_role_in_role_set).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ReplaceRoleInRoleSetRequest {
     /// The key of the role to remove from the role set

@@ -6,46 +6,35 @@ use crate::models::SamlConnectionLoginHintMode;
 
 /// The request body of
 /// [`SamlConnectionsApi::create_saml_connection`](crate::api::SamlConnectionsApi::create_saml_connection).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSamlConnectionRequest {
     /// The name to use as a label for this SAML Connection
     pub name: String,
     /// The domain of your organization. Sign in flows using an email with this domain, will use this SAML Connection.
     #[deprecated]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
     /// The domains of your organization. Sign in flows using an email with one of these domains, will use this SAML Connection.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub domains: Option<Vec<String>>,
     /// The IdP provider of the connection.
     pub provider: CreateSamlConnectionRequestProvider,
     /// The Entity ID as provided by the IdP
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub idp_entity_id: crate::Nullable<String>,
     /// The Single-Sign On URL as provided by the IdP
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub idp_sso_url: crate::Nullable<String>,
     /// The X.509 certificate as provided by the IdP
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub idp_certificate: crate::Nullable<String>,
     /// The URL which serves the IdP metadata. If present, it takes priority over the corresponding individual properties
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub idp_metadata_url: crate::Nullable<String>,
     /// The XML content of the IdP metadata file. If present, it takes priority over the corresponding individual properties
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub idp_metadata: crate::Nullable<String>,
     /// The ID of the organization to which users of this SAML Connection will be added
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub organization_id: crate::Nullable<String>,
     /// Define the attribute name mapping between Identity Provider and Clerk's user properties
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub attribute_mapping: crate::Nullable<CreateSamlConnectionRequestAttributeMapping>,
     /// Enable or deactivate ForceAuthn
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub force_authn: Option<bool>,
     /// Configuration for the login_hint sent to the IdP on SSO sign-in
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub login_hint: crate::Nullable<CreateSamlConnectionRequestLoginHint>,
 }
 
@@ -141,16 +130,12 @@ impl From<&str> for CreateSamlConnectionRequestProvider {
 crate::decode::open_enum!(CreateSamlConnectionRequestProvider);
 
 /// Define the attribute name mapping between Identity Provider and Clerk's user properties
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSamlConnectionRequestAttributeMapping {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_address: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
 }
 
@@ -164,13 +149,12 @@ crate::decode::object! {
 }
 
 /// Configuration for the login_hint sent to the IdP on SSO sign-in
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSamlConnectionRequestLoginHint {
     /// Controls the login_hint sent to the IdP on SSO sign-in
     pub mode: SamlConnectionLoginHintMode,
     /// The user public_metadata key whose value is sent as the login_hint when mode is custom_attribute
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
 
@@ -193,66 +177,47 @@ crate::decode::object! {
 
 /// The request body of
 /// [`SamlConnectionsApi::update_saml_connection`](crate::api::SamlConnectionsApi::update_saml_connection).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateSamlConnectionRequest {
     /// The name of the new SAML Connection
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub name: crate::Nullable<String>,
     /// The domain to use for the new SAML Connection
     #[deprecated]
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub domain: crate::Nullable<String>,
     /// A list of the domains on use for the SAML connection
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub domains: crate::Nullable<Vec<String>>,
     /// The Entity ID as provided by the IdP
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub idp_entity_id: crate::Nullable<String>,
     /// The SSO URL as provided by the IdP
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub idp_sso_url: crate::Nullable<String>,
     /// The x509 certificated as provided by the IdP
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub idp_certificate: crate::Nullable<String>,
     /// The URL which serves the IdP metadata. If present, it takes priority over the corresponding individual properties and replaces them
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub idp_metadata_url: crate::Nullable<String>,
     /// The XML content of the IdP metadata file. If present, it takes priority over the corresponding individual properties
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub idp_metadata: crate::Nullable<String>,
     /// The ID of the organization to which users of this SAML Connection will be added
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub organization_id: crate::Nullable<String>,
     /// Define the attribute name mapping between Identity Provider and Clerk's user properties
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub attribute_mapping: crate::Nullable<CreateSamlConnectionRequestAttributeMapping>,
     /// Activate or de-activate the SAML Connection
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub active: crate::Nullable<bool>,
     /// Controls whether to update the user's attributes in each sign-in
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub sync_user_attributes: crate::Nullable<bool>,
     /// Allow users with an email address subdomain to use this connection in order to authenticate
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub allow_subdomains: crate::Nullable<bool>,
     /// Enable or deactivate IdP-initiated flows
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub allow_idp_initiated: crate::Nullable<bool>,
     /// Enable or deactivate additional identifications
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub disable_additional_identifications: crate::Nullable<bool>,
     /// Whether this connection supports account linking via organization membership
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub allow_organization_account_linking: crate::Nullable<bool>,
     /// Enable or deactivate ForceAuthn
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub force_authn: Option<bool>,
     /// Configuration for the login_hint sent to the IdP on SSO sign-in
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub login_hint: crate::Nullable<CreateSamlConnectionRequestLoginHint>,
     /// When enabling the connection, controls behavior when verified domains used for enrollment modes like automatic invitation or automatic suggestion already exist for the same domain. If true, those verified domains are removed and the connection is enabled. If false or omitted, the request fails when any such verified domain exists.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub consent_verified_domains_deletion: crate::Nullable<bool>,
 }
 

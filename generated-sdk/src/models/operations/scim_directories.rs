@@ -4,18 +4,16 @@
 
 /// The request body of
 /// [`ScimDirectoriesApi::create_scim_directory`](crate::api::ScimDirectoriesApi::create_scim_directory).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateScimDirectoryRequest {
     /// The ID of the enterprise connection to associate with this directory.
     pub enterprise_connection_id: String,
     /// A human-friendly name for the directory.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The identity provider for this directory.
     pub provider: String,
     /// Optional SCIM group to organization role mappings to create with the directory.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_role_mappings: Option<
         Vec<CreateScimDirectoryRequestGroupRoleMappingsItem>,
     >,
@@ -47,7 +45,7 @@ crate::decode::object! {
 
 /// The `group_role_mappings` field of
 /// [`CreateScimDirectoryRequest`](crate::models::CreateScimDirectoryRequest).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateScimDirectoryRequestGroupRoleMappingsItem {
     /// The SCIM group ID from the identity provider.
@@ -55,14 +53,12 @@ pub struct CreateScimDirectoryRequestGroupRoleMappingsItem {
     /// Optional display name for the SCIM group.
     ///
     /// Must be at most 255 characters long.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scim_group_display_name: Option<String>,
     /// The organization role ID to assign to members of the SCIM group.
     pub role_id: String,
     /// The precedence for this mapping. If omitted, precedence is assigned by array order.
     ///
     /// Must be at least 1.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub precedence: Option<i64>,
 }
 
@@ -89,24 +85,19 @@ crate::decode::object! {
 
 /// The request body of
 /// [`ScimDirectoriesApi::update_scim_directory`](crate::api::ScimDirectoriesApi::update_scim_directory).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateScimDirectoryRequest {
     /// A human-friendly name for the directory.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Whether the directory is enabled.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
     /// The identity provider for this directory.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     /// Attribute-to-SCIM-path entries to merge into the directory's attribute mapping.
     /// Set a key to `null` to remove it from the mapping.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attribute_mapping: Option<std::collections::BTreeMap<String, String>>,
     /// Whether group-to-role mapping is enabled for this directory.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub group_role_mapping_enabled: Option<bool>,
 }
 
@@ -122,7 +113,7 @@ crate::decode::object! {
 
 /// The request body of
 /// [`ScimDirectoriesApi::replace_scim_group_role_mappings`](crate::api::ScimDirectoriesApi::replace_scim_group_role_mappings).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ReplaceScimGroupRoleMappingsRequest {
     /// The desired set of mappings. Array order sets precedence (1-indexed). An empty array clears all mappings.
@@ -150,7 +141,7 @@ crate::decode::object! {
 
 /// The `mappings` field of
 /// [`ReplaceScimGroupRoleMappingsRequest`](crate::models::ReplaceScimGroupRoleMappingsRequest).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ReplaceScimGroupRoleMappingsRequestMappingsItem {
     /// The SCIM group ID from the identity provider.
@@ -178,7 +169,7 @@ crate::decode::object! {
 
 /// The request body of
 /// [`ScimDirectoriesApi::create_scim_group_role_mapping`](crate::api::ScimDirectoriesApi::create_scim_group_role_mapping).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateScimGroupRoleMappingRequest {
     /// The SCIM group ID from the identity provider.
@@ -190,7 +181,6 @@ pub struct CreateScimGroupRoleMappingRequest {
     /// next-highest precedence.
     ///
     /// Must be at least 1.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub precedence: Option<i64>,
 }
 

@@ -61,13 +61,12 @@ impl From<&str> for GetSessionListStatus {
 crate::decode::open_enum!(GetSessionListStatus);
 
 /// The request body of [`SessionsApi::create_session`](crate::api::SessionsApi::create_session).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSessionRequest {
     /// The ID representing the user
     pub user_id: String,
     /// The ID of the organization to set as active for this session
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub active_organization_id: Option<String>,
 }
 
@@ -89,7 +88,7 @@ crate::decode::object! {
 }
 
 /// The request body of [`SessionsApi::refresh_session`](crate::api::SessionsApi::refresh_session).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct RefreshSessionRequest {
     /// The JWT that is sent via the `__session` cookie from your frontend.
@@ -100,15 +99,12 @@ pub struct RefreshSessionRequest {
     /// The origin of the request.
     pub request_origin: String,
     /// The headers of the request.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub request_headers: crate::Nullable<serde_json::Value>,
     /// The format of the response.
     ///
     /// The server uses `"token"` when this is not sent.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub format: crate::Nullable<RefreshSessionRequestFormat>,
     /// The IP address of the request.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub request_originating_ip: crate::Nullable<String>,
 }
 
@@ -180,13 +176,12 @@ crate::decode::open_enum!(RefreshSessionRequestFormat);
 
 /// The request body of
 /// [`SessionsApi::create_session_token`](crate::api::SessionsApi::create_session_token).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSessionTokenRequest {
     /// Use this parameter to override the default session token lifetime.
     ///
     /// Must be from 30 to 315360000.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub expires_in_seconds: crate::Nullable<i64>,
 }
 
@@ -198,12 +193,10 @@ crate::decode::object! {
 
 /// Returned by [`SessionsApi::create_session_token`](crate::api::SessionsApi::create_session_token) and
 /// [`SessionsApi::create_session_token_from_template`](crate::api::SessionsApi::create_session_token_from_template).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSessionTokenResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub jwt: Option<String>,
 }
 
@@ -224,13 +217,12 @@ impl CreateSessionTokenResponse {
 
 /// The request body of
 /// [`SessionsApi::create_session_token_from_template`](crate::api::SessionsApi::create_session_token_from_template).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateSessionTokenFromTemplateRequest {
     /// Use this parameter to override the JWT lifetime.
     ///
     /// Must be from 30 to 315360000.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub expires_in_seconds: crate::Nullable<i64>,
 }
 

@@ -4,14 +4,13 @@
 
 /// The request body of
 /// [`SignInTokensApi::create_sign_in_token`](crate::api::SignInTokensApi::create_sign_in_token).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSignInTokenRequest {
     /// The ID of the user that can use the newly created sign in token
     pub user_id: String,
     /// The ID of the organization to activate when the user signs in.
     /// Organizations must be enabled for the instance, and the user must be a member of the organization.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub org_id: crate::Nullable<String>,
     /// Optional parameter to specify the life duration of the sign in token in seconds.
     /// By default, the duration is 30 days.
@@ -19,7 +18,6 @@ pub struct CreateSignInTokenRequest {
     /// Must be at least 1.
     ///
     /// The server uses `2592000` when this is not sent.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub expires_in_seconds: crate::Nullable<i64>,
 }
 

@@ -3,15 +3,13 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 /// The request body of [`SignUpsApi::update_sign_up`](crate::api::SignUpsApi::update_sign_up).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateSignUpRequest {
     /// The ID of the guest attempting to sign up as used in your external systems or your previous authentication solution.
     /// This will be copied to the resulting user when the sign-up is completed.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub external_id: crate::Nullable<String>,
     /// If true, the sign-up will be marked as a custom action.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub custom_action: crate::Nullable<bool>,
 }
 

@@ -5,27 +5,22 @@
 use crate::models::PasswordHasher;
 
 /// The request body of [`UsersApi::create_user`](crate::api::UsersApi::create_user).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateUserRequest {
     /// The ID of the user as used in your external systems or your previous authentication solution.
     /// Must be unique across your instance.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub external_id: crate::Nullable<String>,
     /// The first name to assign to the user
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub first_name: crate::Nullable<String>,
     /// The last name to assign to the user
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub last_name: crate::Nullable<String>,
     /// The locale to assign to the user (e.g., "en-US", "fr-FR")
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub locale: crate::Nullable<String>,
     /// Email addresses to add to the user.
     /// Must be unique across your instance.
     /// The first email address will be set as the user's primary email address.
     /// Created verified by default; see `email_address_identification_status` to create them reserved.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_address: Option<Vec<String>>,
     /// Controls the status each email address is created with. Runs parallel to
     /// `email_address`: when provided, it must contain exactly one item per email
@@ -33,7 +28,6 @@ pub struct CreateUserRequest {
     /// created `verified`. Set an item to `reserved` to create the corresponding
     /// email address reserved instead (unverified but usable for sign-in and locked
     /// so no other user can claim it).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_address_identification_status: Option<
         Vec<CreateUserRequestEmailAddressIdentificationStatusItem>,
     >,
@@ -41,7 +35,6 @@ pub struct CreateUserRequest {
     /// Must be unique across your instance.
     /// The first phone number will be set as the user's primary phone number.
     /// Created verified by default; see `phone_number_identification_status` to create them reserved.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_number: Option<Vec<String>>,
     /// Controls the status each phone number is created with. Runs parallel to
     /// `phone_number`: when provided, it must contain exactly one item per phone
@@ -49,96 +42,73 @@ pub struct CreateUserRequest {
     /// created `verified`. Set an item to `reserved` to create the corresponding
     /// phone number reserved instead (unverified but usable for sign-in and locked
     /// so no other user can claim it).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_number_identification_status: Option<
         Vec<CreateUserRequestEmailAddressIdentificationStatusItem>,
     >,
     /// Web3 wallets to add to the user.
     /// Must be unique across your instance.
     /// The first wallet will be set as the user's primary wallet.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub web3_wallet: Option<Vec<String>>,
     /// The username to give to the user.
     /// It must be unique across your instance.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub username: crate::Nullable<String>,
     /// The plaintext password to give the user.
     /// Must be at least 8 characters long, and cannot be in any list of hacked passwords.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub password: crate::Nullable<String>,
     /// In case you already have the password digests and not the passwords, you can use them for the newly created user via this property.
     /// The digests should be generated with one of the supported algorithms.
     /// The hashing algorithm can be specified using the `password_hasher` property.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub password_digest: crate::Nullable<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub password_hasher: Option<PasswordHasher>,
     /// When set to `true` all password checks are skipped.
     /// It is recommended to use this method only when migrating plaintext passwords to Clerk.
     /// Upon migration the user base should be prompted to pick stronger password.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub skip_password_checks: crate::Nullable<bool>,
     /// When set to `true`, `password` is not required anymore when creating the user and can be omitted.
     /// This is useful when you are trying to create a user that doesn't have a password, in an instance that is using passwords.
     /// Please note that you cannot use this flag if password is the only way for a user to sign into your instance.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub skip_password_requirement: crate::Nullable<bool>,
     /// In case TOTP is configured on the instance, you can provide the secret to enable it on the newly created user without the need to reset it.
     /// Please note that currently the supported options are:
     /// * Period: 30 seconds
     /// * Code length: 6 digits
     /// * Algorithm: SHA1
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub totp_secret: crate::Nullable<String>,
     /// If Backup Codes are configured on the instance, you can provide them to enable it on the newly created user without the need to reset them.
     /// You must provide the backup codes in plain format or the corresponding bcrypt digest.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_codes: Option<Vec<String>>,
     /// Metadata saved on the user, that is visible to both your Frontend and Backend APIs
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Value>,
     /// Metadata saved on the user, that is only visible to your Backend API
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Value>,
     /// Metadata saved on the user, that can be updated from both the Frontend and Backend APIs.
     /// Note: Since this data can be modified from the frontend, it is not guaranteed to be safe.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unsafe_metadata: Option<serde_json::Value>,
     /// If enabled, user can delete themselves via FAPI.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub delete_self_enabled: crate::Nullable<bool>,
     /// A custom timestamp denoting _when_ the user accepted legal requirements, specified in RFC3339 format (e.g. `2012-10-20T07:15:20.902Z`).
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub legal_accepted_at: crate::Nullable<String>,
     /// When set to `true` all legal checks are skipped.
     /// It is not recommended to skip legal checks unless you are migrating a user to Clerk.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub skip_legal_checks: crate::Nullable<bool>,
     /// When set to `true`, identification types are not enforced.
     /// At least one identification type must be enabled and provided on your instance (email, phone, web3 wallet, or username).
     /// Users created without required identification types cannot use those authentication strategies
     /// It is not recommended to use this flag unless you need to allow Clerk UI components to prompt for required fields while BAPI creates users with minimal data, or for migration a user to Clerk.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub skip_user_requirement: crate::Nullable<bool>,
     /// If enabled, user can create organizations via FAPI.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub create_organization_enabled: crate::Nullable<bool>,
     /// The maximum number of organizations the user can create. 0 means unlimited.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub create_organizations_limit: crate::Nullable<i64>,
     /// A custom date/time denoting _when_ the user signed up to the application, specified in RFC3339 format (e.g. `2012-10-20T07:15:20.902Z`).
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub created_at: crate::Nullable<String>,
     /// When set to `true`, the user will bypass Device Trust checks during sign-in.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub bypass_client_trust: crate::Nullable<bool>,
     /// When set to `true`, the user is created already banned and cannot sign in.
     /// Requires the same plan support as the ban user endpoint.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub banned: crate::Nullable<bool>,
     /// When set to `true`, the user is created already locked.
     /// Requires the user lockout feature to be enabled on the instance.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub locked: crate::Nullable<bool>,
 }
 
@@ -217,90 +187,66 @@ impl From<&str> for CreateUserRequestEmailAddressIdentificationStatusItem {
 crate::decode::open_enum!(CreateUserRequestEmailAddressIdentificationStatusItem);
 
 /// The request body of [`UsersApi::update_user`](crate::api::UsersApi::update_user).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateUserRequest {
     /// The ID of the user as used in your external systems or your previous authentication solution.
     /// Must be unique across your instance.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub external_id: crate::Nullable<String>,
     /// The first name to assign to the user
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub first_name: crate::Nullable<String>,
     /// The last name to assign to the user
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub last_name: crate::Nullable<String>,
     /// The locale to assign to the user (e.g., "en-US", "fr-FR")
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub locale: crate::Nullable<String>,
     /// The ID of the email address to set as primary.
     /// It must be verified, and present on the current user.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub primary_email_address_id: crate::Nullable<String>,
     /// If set to `true`, the user will be notified that their primary email address has changed.
     /// By default, no notification is sent.
     ///
     /// The server uses `false` when this is not sent.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub notify_primary_email_address_changed: crate::Nullable<bool>,
     /// The ID of the phone number to set as primary.
     /// It must be verified, and present on the current user.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub primary_phone_number_id: crate::Nullable<String>,
     /// The ID of the web3 wallets to set as primary.
     /// It must be verified, and present on the current user.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub primary_web3_wallet_id: crate::Nullable<String>,
     /// The username to give to the user.
     /// It must be unique across your instance.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub username: crate::Nullable<String>,
     /// The ID of the image to set as the user's profile image
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub profile_image_id: crate::Nullable<String>,
     /// The plaintext password to give the user.
     /// Must be at least 8 characters long, and cannot be in any list of hacked passwords.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub password: crate::Nullable<String>,
     /// In case you already have the password digests and not the passwords, you can use them for the newly created user via this property.
     /// The digests should be generated with one of the supported algorithms.
     /// The hashing algorithm can be specified using the `password_hasher` property.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub password_digest: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub password_hasher: Option<PasswordHasher>,
     /// Set it to `true` if you're updating the user's password and want to skip any password policy settings check. This parameter can only be used when providing a `password`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub skip_password_checks: crate::Nullable<bool>,
     /// Set to `true` to sign out the user from all their active sessions once their password is updated. This parameter can only be used when providing a `password`.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub sign_out_of_other_sessions: crate::Nullable<bool>,
     /// In case TOTP is configured on the instance, you can provide the secret to enable it on the specific user without the need to reset it.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub totp_secret: crate::Nullable<String>,
     /// If Backup Codes are configured on the instance, you can provide them to enable it on the specific user without the need to reset them.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub backup_codes: Option<Vec<String>>,
     /// If true, the user can delete themselves with the Frontend API.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub delete_self_enabled: crate::Nullable<bool>,
     /// If true, the user can create organizations with the Frontend API.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub create_organization_enabled: crate::Nullable<bool>,
     /// A custom timestamp denoting _when_ the user accepted legal requirements, specified in RFC3339 format.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub legal_accepted_at: crate::Nullable<String>,
     /// When set to `true` all legal checks are skipped.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub skip_legal_checks: crate::Nullable<bool>,
     /// The maximum number of organizations the user can create. 0 means unlimited.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub create_organizations_limit: crate::Nullable<i64>,
     /// A custom date/time denoting _when_ the user signed up to the application.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub created_at: crate::Nullable<String>,
     /// When set to `true`, the user will bypass Device Trust checks during sign-in.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub bypass_client_trust: crate::Nullable<bool>,
 }
 
@@ -334,7 +280,7 @@ crate::decode::object! {
 }
 
 /// The request body of [`UsersApi::users_ban`](crate::api::UsersApi::users_ban).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UsersBanRequest {
     /// Array of user IDs to ban
@@ -359,7 +305,7 @@ crate::decode::object! {
 }
 
 /// The request body of [`UsersApi::users_unban`](crate::api::UsersApi::users_unban).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UsersUnbanRequest {
     /// Array of user IDs to unban
@@ -393,22 +339,19 @@ pub struct SetUserProfileImageRequest {
 
 /// The request body of
 /// [`UsersApi::replace_user_metadata`](crate::api::UsersApi::replace_user_metadata).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ReplaceUserMetadataRequest {
     /// Metadata saved on the user, that is visible to both your frontend and backend.
     /// The existing value will be replaced entirely with the new object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Value>,
     /// Metadata saved on the user that is only visible to your backend.
     /// The existing value will be replaced entirely with the new object.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Value>,
     /// Metadata saved on the user, that can be updated from both the Frontend and Backend APIs.
     /// The existing value will be replaced entirely with the new object.
     ///
     /// Note: Since this data can be modified from the frontend, it is not guaranteed to be safe.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unsafe_metadata: Option<serde_json::Value>,
 }
 
@@ -421,22 +364,19 @@ crate::decode::object! {
 }
 
 /// The request body of [`UsersApi::update_user_metadata`](crate::api::UsersApi::update_user_metadata).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateUserMetadataRequest {
     /// Metadata saved on the user, that is visible to both your frontend and backend.
     /// The new object will be merged with the existing value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_metadata: Option<serde_json::Value>,
     /// Metadata saved on the user that is only visible to your backend.
     /// The new object will be merged with the existing value.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub private_metadata: Option<serde_json::Value>,
     /// Metadata saved on the user, that can be updated from both the Frontend and Backend APIs.
     /// The new object will be merged with the existing value.
     ///
     /// Note: Since this data can be modified from the frontend, it is not guaranteed to be safe.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unsafe_metadata: Option<serde_json::Value>,
 }
 
@@ -449,13 +389,12 @@ crate::decode::object! {
 }
 
 /// The request body of [`UsersApi::remove_user_password`](crate::api::UsersApi::remove_user_password).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct RemoveUserPasswordRequest {
     /// Set to `true` to revoke all of the user's active sessions after removing the password.
     ///
     /// The server uses `false` when this is not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sign_out_of_other_sessions: Option<bool>,
 }
 
@@ -466,7 +405,7 @@ crate::decode::object! {
 }
 
 /// The request body of [`UsersApi::verify_password`](crate::api::UsersApi::verify_password).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyPasswordRequest {
     /// The user password to verify
@@ -487,10 +426,9 @@ crate::decode::object! {
 }
 
 /// Returned by [`UsersApi::verify_password`](crate::api::UsersApi::verify_password).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VerifyPasswordResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub verified: Option<bool>,
 }
 
@@ -509,7 +447,7 @@ impl VerifyPasswordResponse {
 }
 
 /// The request body of [`UsersApi::verify_totp`](crate::api::UsersApi::verify_totp).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyTotpRequest {
     /// The TOTP or backup code to verify
@@ -530,12 +468,10 @@ crate::decode::object! {
 }
 
 /// Returned by [`UsersApi::verify_totp`](crate::api::UsersApi::verify_totp).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VerifyTotpResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub verified: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub code_type: Option<VerifyTotpResponseCodeType>,
 }
 
@@ -594,10 +530,9 @@ crate::decode::open_enum!(VerifyTotpResponseCodeType);
 /// Returned by [`UsersApi::disable_mfa`](crate::api::UsersApi::disable_mfa),
 /// [`UsersApi::delete_backup_code`](crate::api::UsersApi::delete_backup_code) and
 /// [`UsersApi::delete_totp`](crate::api::UsersApi::delete_totp).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct DisableMfaResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
 }
 
@@ -617,10 +552,9 @@ impl DisableMfaResponse {
 
 /// The request body of
 /// [`UsersApi::set_user_password_compromised`](crate::api::UsersApi::set_user_password_compromised).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SetUserPasswordCompromisedRequest {
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub revoke_all_sessions: crate::Nullable<bool>,
 }
 

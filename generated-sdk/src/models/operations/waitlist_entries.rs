@@ -50,7 +50,7 @@ crate::decode::open_enum!(ListWaitlistEntriesStatus);
 
 /// The request body of
 /// [`WaitlistEntriesApi::create_waitlist_entry`](crate::api::WaitlistEntriesApi::create_waitlist_entry).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateWaitlistEntryRequest {
     /// The email address to add to the waitlist
@@ -59,7 +59,6 @@ pub struct CreateWaitlistEntryRequest {
     /// Defaults to `true`.
     ///
     /// The server uses `true` when this is not sent.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub notify: crate::Nullable<bool>,
 }
 
@@ -82,7 +81,7 @@ crate::decode::object! {
 
 /// The request body of
 /// [`WaitlistEntriesApi::create_bulk_waitlist_entries`](crate::api::WaitlistEntriesApi::create_bulk_waitlist_entries).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateBulkWaitlistEntriesRequestItem {
     /// The email address to add to the waitlist
@@ -91,7 +90,6 @@ pub struct CreateBulkWaitlistEntriesRequestItem {
     /// Defaults to `true`.
     ///
     /// The server uses `true` when this is not sent.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub notify: crate::Nullable<bool>,
 }
 
@@ -114,13 +112,12 @@ crate::decode::object! {
 
 /// The request body of
 /// [`WaitlistEntriesApi::invite_waitlist_entry`](crate::api::WaitlistEntriesApi::invite_waitlist_entry).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct InviteWaitlistEntryRequest {
     /// Whether an invitation should be created if there is already an existing invitation for this email address, or it's claimed by another user.
     ///
     /// The server uses `false` when this is not sent.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub ignore_existing: crate::Nullable<bool>,
 }
 

@@ -5,7 +5,7 @@
 /// The `grand_total` field of [`BillingTotals`](crate::webhooks::models::BillingTotals). The `subtotal`
 /// field of [`BillingTotals`](crate::webhooks::models::BillingTotals). The `tax_total` field of
 /// [`BillingTotals`](crate::webhooks::models::BillingTotals). Also used in 4 other places.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BillingAmount {
     /// Amount in the smallest denomination of the currency (e.g., cents for USD)

@@ -4,7 +4,7 @@
 
 /// The `payee` field of
 /// [`PaymentAttemptEventPayload`](crate::webhooks::models::PaymentAttemptEventPayload).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BillingPayee {
     /// Unique identifier for the payee

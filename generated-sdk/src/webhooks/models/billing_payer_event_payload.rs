@@ -6,11 +6,10 @@
 /// [`PaymentAttemptEventPayload`](crate::webhooks::models::PaymentAttemptEventPayload),
 /// [`BillingSubscriptionItemEventPayload`](crate::webhooks::models::BillingSubscriptionItemEventPayload)
 /// and 1 other types.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BillingPayerEventPayload {
     /// String representing the object's type
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     /// Unique identifier for the payer
     pub id: String,
@@ -33,10 +32,8 @@ pub struct BillingPayerEventPayload {
     /// URL of the profile image for the payer (user avatar or organization logo)
     pub image_url: String,
     /// Unix timestamp in milliseconds when the payer was created
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// Unix timestamp in milliseconds when the payer was last modified
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
 }
 
@@ -48,8 +45,8 @@ crate::decode::object! {
         first_name: required "first_name",
         last_name: required "last_name",
         email: required "email",
-        organization_id: optional "organization_id",
-        organization_name: optional "organization_name",
+        organization_id: or_null "organization_id",
+        organization_name: or_null "organization_name",
         image_url: required "image_url",
         created_at: optional "created_at",
         updated_at: optional "updated_at",

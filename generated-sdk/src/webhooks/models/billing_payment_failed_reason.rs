@@ -4,7 +4,7 @@
 
 /// The `failed_reason` field of
 /// [`PaymentAttemptEventPayload`](crate::webhooks::models::PaymentAttemptEventPayload).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BillingPaymentFailedReason {
     /// High-level error code categorizing the failure reason (e.g., "card_declined", "insufficient_funds")

@@ -4,7 +4,7 @@
 
 /// The `payment_source` field of
 /// [`PaymentAttemptEventPayload`](crate::webhooks::models::PaymentAttemptEventPayload).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BillingPaymentSource {
     /// Unique identifier for the payment source
@@ -36,11 +36,11 @@ crate::decode::object! {
         id: required "id",
         gateway: required "gateway",
         gateway_external_id: required "gateway_external_id",
-        gateway_external_account_id: optional "gateway_external_account_id",
+        gateway_external_account_id: or_null "gateway_external_account_id",
         payment_method: required "payment_method",
         status: required "status",
-        card_type: optional "card_type",
-        last4: optional "last4",
+        card_type: or_null "card_type",
+        last4: or_null "last4",
     }
 }
 

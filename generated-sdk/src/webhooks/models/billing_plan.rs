@@ -3,7 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 /// The `plan` field of [`BillingSubscriptionItem`](crate::webhooks::models::BillingSubscriptionItem).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BillingPlan {
     /// Unique identifier for the plan

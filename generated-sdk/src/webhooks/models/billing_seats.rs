@@ -4,7 +4,7 @@
 
 /// The `seats` field of
 /// [`BillingSubscriptionItemEventPayload`](crate::webhooks::models::BillingSubscriptionItemEventPayload).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BillingSeats {
     /// Number of seats available. null means unlimited
@@ -15,6 +15,6 @@ pub struct BillingSeats {
 
 crate::decode::object! {
     BillingSeats {
-        quantity: optional "quantity",
+        quantity: or_null "quantity",
     }
 }

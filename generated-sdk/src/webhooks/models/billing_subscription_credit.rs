@@ -7,7 +7,7 @@ use crate::webhooks::models::BillingAmount;
 /// Proration-only credit. Use BillingSubscriptionCredits instead.
 ///
 /// **Deprecated** by the API.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BillingSubscriptionCredit {
     /// Proration credit amount

@@ -7,14 +7,12 @@ use crate::webhooks::models::{
 };
 
 /// Unified credits breakdown including proration and account credits
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BillingSubscriptionCredits {
     /// Proration credit details, present when switching plans mid-cycle
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub proration: Option<BillingSubscriptionCredit>,
     /// Account credit details, present when the account has a credit balance
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payer: Option<BillingSubscriptionPayerCredit>,
     /// Total combined credit amount applied
     pub total: BillingAmount,

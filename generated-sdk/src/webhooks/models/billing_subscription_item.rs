@@ -9,7 +9,7 @@ use crate::webhooks::models::{
 
 /// The `subscription_items` field of
 /// [`PaymentAttemptEventPayload`](crate::webhooks::models::PaymentAttemptEventPayload).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BillingSubscriptionItem {
     /// Unique identifier for the subscription item
@@ -45,32 +45,28 @@ pub struct BillingSubscriptionItem {
     /// Always present, but may be `null`.
     pub plan: Option<BillingPlan>,
     /// The payer responsible for this subscription item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payer: Option<BillingPayerEventPayload>,
     /// The identifier of the subscription this subscription item belongs to
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subscription_id: Option<String>,
     /// Proration-only credit. Use credits instead.
     #[deprecated]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub credit: Option<BillingSubscriptionCredit>,
     /// Unified credits breakdown including proration and account credits
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub credits: Option<BillingSubscriptionCredits>,
 }
 
 crate::decode::object! {
     BillingSubscriptionItem {
         id: required "id",
-        object: optional "object",
+        object: or_null "object",
         status: required "status",
-        created_at: optional "created_at",
-        updated_at: optional "updated_at",
+        created_at: or_null "created_at",
+        updated_at: or_null "updated_at",
         period_start: required "period_start",
         period_end: required "period_end",
-        interval: optional "interval",
-        plan_id: optional "plan_id",
-        plan: optional "plan",
+        interval: or_null "interval",
+        plan_id: or_null "plan_id",
+        plan: or_null "plan",
         payer: optional "payer",
         subscription_id: optional "subscription_id",
         #[deprecated] credit: optional "credit",

@@ -12,7 +12,7 @@ use crate::webhooks::models::{
 /// [`subscriptionItem.active`](crate::webhooks::EventData::SubscriptionItemActive),
 /// [`subscriptionItem.canceled`](crate::webhooks::EventData::SubscriptionItemCanceled) and 6 other
 /// events webhook events.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BillingSubscriptionItemEventPayload {
     /// Object type identifier for webhook events
@@ -52,14 +52,12 @@ pub struct BillingSubscriptionItemEventPayload {
     /// Always present, but may be `null`.
     pub plan: Option<BillingSubscriptionItemEventPlan>,
     /// Detailed information about the payer responsible for this subscription item. Only populated when this item is sent as a standalone event, null when included within a subscription event.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub payer: Option<BillingPayerEventPayload>,
     /// Unique identifier for the parent subscription. Only populated when this item is sent as a standalone event, null when included within a subscription event.
     ///
     /// Always present, but may be `null`.
     pub subscription_id: Option<String>,
     /// Seat entitlement for this subscription item
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub seats: Option<BillingSeats>,
 }
 
@@ -72,12 +70,12 @@ crate::decode::object! {
         created_at: required "created_at",
         updated_at: required "updated_at",
         period_start: required "period_start",
-        period_end: optional "period_end",
+        period_end: or_null "period_end",
         interval: required "interval",
-        plan_id: optional "plan_id",
-        plan: optional "plan",
+        plan_id: or_null "plan_id",
+        plan: or_null "plan",
         payer: optional "payer",
-        subscription_id: optional "subscription_id",
+        subscription_id: or_null "subscription_id",
         seats: optional "seats",
     }
 }

@@ -6,7 +6,7 @@ use crate::webhooks::models::BillingSubscriptionItemEventPlanUnitPrice;
 
 /// The `plan` field of
 /// [`BillingSubscriptionItemEventPayload`](crate::webhooks::models::BillingSubscriptionItemEventPayload).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BillingSubscriptionItemEventPlan {
     /// Unique identifier for the plan
@@ -22,7 +22,6 @@ pub struct BillingSubscriptionItemEventPlan {
     /// Three-letter ISO 4217 currency code for this plan's pricing (e.g., "USD")
     pub currency: String,
     /// Tiered unit pricing for this plan. Only present for plans with unit-based pricing.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit_prices: Option<Vec<BillingSubscriptionItemEventPlanUnitPrice>>,
 }
 

@@ -6,7 +6,7 @@ use crate::webhooks::models::BillingSubscriptionItemEventPlanUnitPriceTier;
 
 /// The `unit_prices` field of
 /// [`BillingSubscriptionItemEventPlan`](crate::webhooks::models::BillingSubscriptionItemEventPlan).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BillingSubscriptionItemEventPlanUnitPrice {
     /// Name of the unit being priced (e.g., "seats")

@@ -4,7 +4,7 @@
 
 /// The `tiers` field of
 /// [`BillingSubscriptionItemEventPlanUnitPrice`](crate::webhooks::models::BillingSubscriptionItemEventPlanUnitPrice).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BillingSubscriptionItemEventPlanUnitPriceTier {
     /// The block number at which this tier begins
@@ -22,7 +22,7 @@ pub struct BillingSubscriptionItemEventPlanUnitPriceTier {
 crate::decode::object! {
     BillingSubscriptionItemEventPlanUnitPriceTier {
         starts_at_block: required "starts_at_block",
-        ends_after_block: optional "ends_after_block",
+        ends_after_block: or_null "ends_after_block",
         amount_per_block: required "amount_per_block",
         currency: required "currency",
     }

@@ -5,7 +5,7 @@
 use crate::webhooks::models::BillingAmount;
 
 /// Account credit applied to a subscription item charge
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BillingSubscriptionPayerCredit {
     /// Amount of account credit applied to this charge

@@ -6,7 +6,7 @@ use crate::webhooks::models::{BillingAmount, BillingUnitTotal};
 
 /// The `totals` field of
 /// [`PaymentAttemptEventPayload`](crate::webhooks::models::PaymentAttemptEventPayload).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct BillingTotals {
     /// Total amount before taxes and fees
@@ -16,7 +16,6 @@ pub struct BillingTotals {
     /// Final total amount including taxes and fees
     pub grand_total: BillingAmount,
     /// Breakdown of per-unit charges
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub per_unit_totals: Option<Vec<BillingUnitTotal>>,
 }
 

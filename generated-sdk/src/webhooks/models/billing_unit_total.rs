@@ -3,22 +3,17 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 /// The `per_unit_totals` field of [`BillingTotals`](crate::webhooks::models::BillingTotals).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct BillingUnitTotal {
     /// Type of unit charged (e.g "seats")
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Price per unit in smallest currency unit
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
     /// Number of units at this price. Null indicates unlimited units.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub quantity: Option<i64>,
     /// Total charge for these units (amount x quantity)
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub total: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub currency: Option<String>,
 }
 

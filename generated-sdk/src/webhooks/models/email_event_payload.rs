@@ -3,7 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 /// The data of the [`email.created`](crate::webhooks::EventData::EmailCreated) webhook event.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EmailEventPayload {
     /// The email ID
@@ -17,26 +17,18 @@ pub struct EmailEventPayload {
     /// The email name
     pub from_email_name: String,
     /// The email reply to name
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reply_to_email_name: Option<String>,
     /// The email to address
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub to_email_address: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_address_id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// The email subject
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
     /// The email body in HTML format
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
     /// The email body in plain text format
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub body_plain: Option<String>,
     /// The email status
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
     /// The email data
     pub data: serde_json::Map<String, serde_json::Value>,
@@ -48,7 +40,7 @@ crate::decode::object! {
     EmailEventPayload {
         id: required "id",
         object: required "object",
-        slug: optional "slug",
+        slug: or_null "slug",
         from_email_name: required "from_email_name",
         reply_to_email_name: optional "reply_to_email_name",
         to_email_address: optional "to_email_address",

@@ -9,7 +9,7 @@ use crate::webhooks::models::{
 
 /// The data of the [`paymentAttempt.created`](crate::webhooks::EventData::PaymentAttemptCreated) and
 /// [`paymentAttempt.updated`](crate::webhooks::EventData::PaymentAttemptUpdated) webhook events.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct PaymentAttemptEventPayload {
     /// Unique identifier for the payment attempt
@@ -66,15 +66,15 @@ crate::decode::object! {
         id: required "id",
         instance_id: required "instance_id",
         payment_id: required "payment_id",
-        #[deprecated] invoice_id: optional "invoice_id",
+        #[deprecated] invoice_id: or_null "invoice_id",
         statement_id: required "statement_id",
         gateway_external_id: required "gateway_external_id",
         status: required "status",
         created_at: required "created_at",
         updated_at: required "updated_at",
-        paid_at: optional "paid_at",
-        failed_at: optional "failed_at",
-        failed_reason: optional "failed_reason",
+        paid_at: or_null "paid_at",
+        failed_at: or_null "failed_at",
+        failed_reason: or_null "failed_reason",
         billing_date: required "billing_date",
         charge_type: required "charge_type",
         payee: required "payee",

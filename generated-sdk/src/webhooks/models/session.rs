@@ -5,7 +5,7 @@
 use crate::webhooks::models::SessionActivityResponse;
 
 /// The spec's `Session` schema, which no request, success response or webhook event uses.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Session {
     /// String representing the object's type. Objects of the same type share the same value.
@@ -13,13 +13,10 @@ pub struct Session {
     pub id: String,
     pub user_id: String,
     pub client_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub actor: Option<serde_json::Map<String, serde_json::Value>>,
     pub status: SessionStatus,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_active_organization_id: Option<String>,
     pub last_active_at: i64,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub latest_activity: Option<SessionActivityResponse>,
     /// Unix timestamp of expiration.
     pub expire_at: i64,

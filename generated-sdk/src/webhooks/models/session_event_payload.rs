@@ -7,7 +7,7 @@ use crate::webhooks::models::{SessionActivityResponse, SessionStatus, User};
 /// The data of the [`session.created`](crate::webhooks::EventData::SessionCreated),
 /// [`session.pending`](crate::webhooks::EventData::SessionPending),
 /// [`session.ended`](crate::webhooks::EventData::SessionEnded) and 2 other events webhook events.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SessionEventPayload {
     /// String representing the object's type. Objects of the same type share the same value.
@@ -15,13 +15,10 @@ pub struct SessionEventPayload {
     pub id: String,
     pub user_id: String,
     pub client_id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub actor: Option<serde_json::Map<String, serde_json::Value>>,
     pub status: SessionStatus,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_active_organization_id: Option<String>,
     pub last_active_at: i64,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub latest_activity: Option<SessionActivityResponse>,
     /// Unix timestamp of expiration.
     pub expire_at: i64,

@@ -3,7 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 /// The data of the [`sms.created`](crate::webhooks::EventData::SmsCreated) webhook event.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SmsEventPayload {
     /// The object type
@@ -11,17 +11,14 @@ pub struct SmsEventPayload {
     /// The SMS message ID
     pub id: String,
     /// The SMS message slug
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub slug: Option<String>,
     /// The SMS message from phone number
     pub from_phone_number: String,
     /// The SMS message to phone number
     pub to_phone_number: String,
     /// The phone number ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_number_id: Option<String>,
     /// The user ID
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// The SMS message
     pub message: String,
@@ -50,6 +47,6 @@ crate::decode::object! {
         status: required "status",
         data: empty "data",
         delivered_by_clerk: required "delivered_by_clerk",
-        created_at_ms: optional "created_at_ms",
+        created_at_ms: or_null "created_at_ms",
     }
 }

@@ -10,7 +10,7 @@ use crate::webhooks::models::{
 /// [`subscription.updated`](crate::webhooks::EventData::SubscriptionUpdated),
 /// [`subscription.active`](crate::webhooks::EventData::SubscriptionActive) and 1 other events webhook
 /// events.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SubscriptionEventPayload {
     /// String representing the object's type
@@ -60,16 +60,16 @@ crate::decode::object! {
         object: required "object",
         id: required "id",
         status: required "status",
-        active_at: optional "active_at",
-        canceled_at: optional "canceled_at",
+        active_at: or_null "active_at",
+        canceled_at: or_null "canceled_at",
         created_at: required "created_at",
-        ended_at: optional "ended_at",
-        past_due_at: optional "past_due_at",
+        ended_at: or_null "ended_at",
+        past_due_at: or_null "past_due_at",
         updated_at: required "updated_at",
-        latest_payment_id: optional "latest_payment_id",
+        latest_payment_id: or_null "latest_payment_id",
         payer_id: required "payer_id",
         payer: required "payer",
-        payment_source_id: optional "payment_source_id",
+        payment_source_id: or_null "payment_source_id",
         items: empty "items",
     }
 }

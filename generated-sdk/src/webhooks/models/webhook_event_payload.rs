@@ -3,7 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 /// The spec's `WebhookEventPayload` schema, which no request, success response or webhook event uses.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct WebhookEventPayload {
     /// The object type (event)
@@ -11,7 +11,6 @@ pub struct WebhookEventPayload {
     /// The event type
     pub r#type: String,
     /// The event attributes
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub event_attributes: Option<WebhookEventPayloadEventAttributes>,
     /// Unix timestamp of creation.
     pub timestamp: i64,
@@ -30,11 +29,10 @@ crate::decode::object! {
 }
 
 /// The event attributes
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WebhookEventPayloadEventAttributes {
     /// The HTTP request
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub http_request: Option<WebhookEventPayloadEventAttributesHttpRequest>,
 }
 
@@ -45,14 +43,12 @@ crate::decode::object! {
 }
 
 /// The HTTP request
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct WebhookEventPayloadEventAttributesHttpRequest {
     /// The client IP address
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub client_ip: Option<String>,
     /// The user agent
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub user_agent: Option<String>,
 }
 

@@ -5,11 +5,10 @@
 use crate::models::MachineWithoutScopes;
 
 /// The spec's `Machine` schema, which no request, success response or webhook event uses.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Machine {
     pub id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scoped_machines: Option<Vec<MachineWithoutScopes>>,
 }
 

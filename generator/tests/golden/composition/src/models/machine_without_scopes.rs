@@ -4,7 +4,7 @@
 
 /// The `scoped_machines` field of [`Machine`](crate::models::Machine) and
 /// [`MachineCreated`](crate::models::MachineCreated).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct MachineWithoutScopes {
     pub id: String,

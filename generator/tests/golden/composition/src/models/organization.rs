@@ -3,15 +3,12 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 /// Used by [`OAuthAccessTokens`](crate::models::OAuthAccessTokens).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Organization {
     pub id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_image: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<OrganizationRole>,
 }
 

@@ -5,15 +5,13 @@
 use crate::models::OrganizationRole;
 
 /// The spec's `OrganizationWithLogo` schema, which no request, success response or webhook event uses.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OrganizationWithLogo {
     pub id: String,
     /// Re-declared; the later part wins.
     pub image_url: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub has_image: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<OrganizationRole>,
     /// Always present, but may be `null`.
     pub logo_url: Option<String>,
@@ -25,6 +23,6 @@ crate::decode::object! {
         image_url: required "image_url",
         has_image: optional "has_image",
         role: optional "role",
-        logo_url: optional "logo_url",
+        logo_url: or_null "logo_url",
     }
 }

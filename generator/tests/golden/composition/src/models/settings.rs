@@ -3,24 +3,16 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 /// The spec's `Settings` schema, which no request, success response or webhook event uses.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Settings {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub mappings: Option<std::collections::BTreeMap<String, String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub claims: Option<serde_json::Value>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub meta: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub matrix: Option<Vec<Vec<String>>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ratio: Option<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_address: Option<SettingsFirstAddress>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub second_address: Option<SettingsFirstAddress>,
 }
 
@@ -39,10 +31,9 @@ crate::decode::object! {
 
 /// The `first_address` field of [`Settings`](crate::models::Settings). The `second_address` field of
 /// [`Settings`](crate::models::Settings).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SettingsFirstAddress {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
 }
 

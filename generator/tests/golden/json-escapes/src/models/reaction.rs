@@ -3,12 +3,11 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 /// A reaction such as 👍 or ❤️, with a "quoted" note	on a tab.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Reaction {
     pub emoji: ReactionEmoji,
     /// Must be at least 0.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub count: Option<i32>,
 }
 

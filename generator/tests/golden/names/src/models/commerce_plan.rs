@@ -3,10 +3,9 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 /// The spec's `CommercePlan` schema, which no request, success response or webhook event uses.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CommercePlan {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 

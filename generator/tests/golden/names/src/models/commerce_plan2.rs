@@ -3,12 +3,10 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 /// An older shape of `CommercePlan` with a collision-suffixed name.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CommercePlan2 {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub amount: Option<i64>,
 }
 

@@ -3,14 +3,11 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 /// Returned by [`M2mTokensApi::get_m2m_tokens`](crate::api::M2mTokensApi::get_m2m_tokens).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct JwksEd25519PublicKey {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kty: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub crv: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub x: Option<String>,
 }
 

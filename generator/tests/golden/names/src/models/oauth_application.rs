@@ -4,15 +4,12 @@
 
 /// Returned by
 /// [`OAuthApplicationsApi::create_oauth_application`](crate::api::OAuthApplicationsApi::create_oauth_application).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct OAuthApplication {
     pub id: String,
-    #[serde(rename = "apiKeyID", skip_serializing_if = "Option::is_none")]
     pub api_key_id: Option<String>,
-    #[serde(rename = "redirectURLs", skip_serializing_if = "Option::is_none")]
     pub redirect_urls: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub scope: Option<OAuthApplicationScope>,
 }
 

@@ -3,12 +3,10 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 /// The spec's `Self` schema, which no request, success response or webhook event uses.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Self_ {
-    #[serde(rename = "frontendApi", skip_serializing_if = "Option::is_none")]
     pub frontend_api_2: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub frontend_api: Option<String>,
 }
 

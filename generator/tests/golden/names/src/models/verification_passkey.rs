@@ -3,10 +3,9 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 /// Wants the name `Passkey`, which a component already has.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VerificationPasskey {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }
 

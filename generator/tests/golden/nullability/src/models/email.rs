@@ -4,7 +4,7 @@
 
 /// The `backup_email` field of [`User`](crate::models::User). The `organization` field of
 /// [`User`](crate::models::User). The `primary_email` field of [`User`](crate::models::User).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Email {
     pub id: String,

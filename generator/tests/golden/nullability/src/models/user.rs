@@ -8,7 +8,7 @@ use crate::models::Email;
 /// Values in &lt;angle brackets> and \[brackets\] are not links.
 ///
 /// an indented line that must not become a doctest
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct User {
     pub id: String,
@@ -17,10 +17,8 @@ pub struct User {
     /// Always present, but may be `null`.
     pub external_id: Option<String>,
     /// Optional.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// Optional and nullable.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_sign_in_at: Option<i64>,
     pub banned: bool,
     pub created_at: i64,
@@ -30,13 +28,10 @@ pub struct User {
     pub primary_email: Option<Email>,
     /// Always present, but may be `null`.
     pub backup_email: Option<Email>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub organization: Option<Email>,
     #[deprecated]
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub profile_image_url: Option<String>,
     /// Defaults to `10`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub limit: Option<i64>,
     /// Required, and read as empty when absent.
     pub public_metadata: serde_json::Map<String, serde_json::Value>,
@@ -59,13 +54,13 @@ pub struct User {
 crate::decode::object! {
     User {
         id: required "id",
-        external_id: optional "external_id",
+        external_id: or_null "external_id",
         username: optional "username",
         last_sign_in_at: optional "last_sign_in_at",
         banned: required "banned",
         created_at: required "created_at",
-        primary_email: optional "primary_email",
-        backup_email: optional "backup_email",
+        primary_email: or_null "primary_email",
+        backup_email: or_null "backup_email",
         organization: optional "organization",
         #[deprecated] profile_image_url: optional "profile_image_url",
         limit: optional "limit",

@@ -8,7 +8,7 @@ use crate::models::Owner;
 /// [`ItemsApi::create_item`](crate::api::ItemsApi::create_item). The request body of
 /// [`ItemsApi::create_item`](crate::api::ItemsApi::create_item). The `previous` field of
 /// [`Item`](crate::models::Item). Also used in 1 other place.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Item {
     pub id: String,
@@ -16,20 +16,13 @@ pub struct Item {
     /// Must be greater than 0 and less than 1000.
     pub price: f64,
     /// A note
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub note: crate::Nullable<String>,
     /// Who owns it.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub owner: crate::Nullable<Owner>,
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub previous: crate::Nullable<Box<Item>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<ItemSize>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dimensions: Option<Vec<serde_json::Value>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit: Option<ItemUnit>,
 }
 

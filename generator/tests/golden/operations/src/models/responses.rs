@@ -4,7 +4,7 @@
 
 /// Returned by [`UsersApi::get_user_list`](crate::api::UsersApi::get_user_list) and
 /// [`UsersApi::create_user`](crate::api::UsersApi::create_user).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UserListItem {
     pub id: String,
@@ -17,10 +17,9 @@ crate::decode::object! {
 }
 
 /// Returned by [`UsersApi::upload_profile_image`](crate::api::UsersApi::upload_profile_image).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Verification {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }
 

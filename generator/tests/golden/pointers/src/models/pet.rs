@@ -5,18 +5,15 @@
 use crate::models::TreeNode;
 
 /// Returned by [`PetsApi::get_pet`](crate::api::PetsApi::get_pet).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Pet {
     pub id: String,
     /// Must be at most 40 characters long.
     pub name: String,
     /// Must be at most 40 characters long.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub nickname: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<PetOwner>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub family: Option<TreeNode>,
 }
 
@@ -32,12 +29,10 @@ crate::decode::object! {
 
 /// Returned by [`PetsApi::get_owner`](crate::api::PetsApi::get_owner). The `owner` field of
 /// [`Pet`](crate::models::Pet).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PetOwner {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub address: Option<PetAddress>,
 }
 
@@ -49,10 +44,9 @@ crate::decode::object! {
 }
 
 /// The `address` field of [`PetOwner`](crate::models::PetOwner).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PetAddress {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
 }
 

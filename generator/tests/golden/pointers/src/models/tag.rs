@@ -3,11 +3,10 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 /// The spec's `Tag` schema, which no request, success response or webhook event uses.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Tag {
     pub label: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
 }
 
@@ -19,7 +18,7 @@ crate::decode::object! {
 }
 
 /// The `tag` field of [`ListPetsResponseItem`](crate::models::ListPetsResponseItem).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct TagPart1 {
     pub label: String,

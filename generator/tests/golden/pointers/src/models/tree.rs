@@ -3,10 +3,9 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 /// The spec's `Tree` schema, which no request, success response or webhook event uses.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Tree {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub node: Option<TreeNode>,
 }
 
@@ -19,14 +18,11 @@ crate::decode::object! {
 /// The `family` field of [`Pet`](crate::models::Pet). The `node` field of
 /// [`Tree`](crate::models::Tree). The `children` field of [`TreeNode`](crate::models::TreeNode). Also
 /// used in 1 other place.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct TreeNode {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub parent: Option<Box<TreeNode>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub children: Option<Vec<TreeNode>>,
 }
 

@@ -3,7 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 /// Returned by [`JwksApi::get_jwks`](crate::api::JwksApi::get_jwks).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Jwks {
     pub keys: Vec<serde_json::Map<String, serde_json::Value>>,

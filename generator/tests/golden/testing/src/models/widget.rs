@@ -7,14 +7,13 @@ use crate::models::{Owner, WidgetKind};
 /// Returned by [`WidgetsApi::list_widgets`](crate::api::WidgetsApi::list_widgets),
 /// [`WidgetsApi::create_widget`](crate::api::WidgetsApi::create_widget) and
 /// [`WidgetsApi::set_widget_image`](crate::api::WidgetsApi::set_widget_image).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Widget {
     pub id: i64,
     pub name: String,
     pub kind: WidgetKind,
     pub owner: Owner,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
 

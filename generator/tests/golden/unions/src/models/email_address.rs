@@ -5,7 +5,7 @@
 use crate::models::{Otp, VerificationAdmin};
 
 /// The spec's `EmailAddress` schema, which no request, success response or webhook event uses.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EmailAddress {
     pub id: String,
@@ -16,7 +16,7 @@ pub struct EmailAddress {
 crate::decode::object! {
     EmailAddress {
         id: required "id",
-        verification: optional "verification",
+        verification: or_null "verification",
     }
 }
 

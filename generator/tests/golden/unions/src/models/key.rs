@@ -25,7 +25,7 @@ crate::tagged::by_constants! {
 }
 
 /// The payload of [`Key::Variant1`](crate::models::Key::Variant1).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct KeyVariant1 {
     pub kty: String,
@@ -40,7 +40,7 @@ crate::decode::object! {
 }
 
 /// The payload of [`Key::Variant2`](crate::models::Key::Variant2).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct KeyVariant2 {
     pub kty: String,

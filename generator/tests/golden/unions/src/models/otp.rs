@@ -3,13 +3,11 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 /// The payload of [`EmailAddressVerification::Otp`](crate::models::EmailAddressVerification::Otp).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Otp {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
     pub status: OtpStatus,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub strategy: Option<OtpStrategy>,
 }
 

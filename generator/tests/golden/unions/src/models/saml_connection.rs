@@ -3,12 +3,10 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 /// "domain or domains": the anyOf only constrains, it is not a union.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SamlConnection {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub domain: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub domains: Option<Vec<String>>,
 }
 

@@ -6,12 +6,10 @@
 /// [`EmailAddressVerification::VerificationAdmin`](crate::models::EmailAddressVerification::VerificationAdmin)
 /// and
 /// [`Web3WalletVerification::VerificationAdmin`](crate::models::Web3WalletVerification::VerificationAdmin).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VerificationAdmin {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }
 

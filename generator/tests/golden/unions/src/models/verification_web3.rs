@@ -4,12 +4,10 @@
 
 /// The payload of
 /// [`Web3WalletVerification::VerificationWeb3`](crate::models::Web3WalletVerification::VerificationWeb3).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct VerificationWeb3 {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub object: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub attempts: Option<i64>,
 }
 

@@ -5,10 +5,9 @@
 use crate::models::{VerificationAdmin, VerificationWeb3};
 
 /// The spec's `Web3Wallet` schema, which no request, success response or webhook event uses.
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Web3Wallet {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub verification: Option<Web3WalletVerification>,
 }
 

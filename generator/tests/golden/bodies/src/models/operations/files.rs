@@ -3,7 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 /// Returned by [`FilesApi::upload_file`](crate::api::FilesApi::upload_file).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct UploadFileResponse {
     pub id: String,
@@ -18,10 +18,9 @@ crate::decode::object! {
 }
 
 /// Returned by [`FilesApi::put_blob`](crate::api::FilesApi::put_blob).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct PutBlobResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub digest: Option<String>,
 }
 

@@ -3,7 +3,7 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 /// The request body of [`NotesApi::send_message`](crate::api::NotesApi::send_message).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct SendMessageRequest {
     pub text: String,
@@ -23,10 +23,9 @@ crate::decode::object! {
 }
 
 /// Returned by [`NotesApi::send_message`](crate::api::NotesApi::send_message).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct SendMessageResponse {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 

@@ -3,23 +3,18 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 /// The request body of [`UsersApi::update_user`](crate::api::UsersApi::update_user).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct UpdateUserRequest {
     /// Optional and nullable, so it can be left out, cleared or set.
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub first_name: crate::Nullable<String>,
     /// Optional only.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
     /// Never sent unless set.
     ///
     /// The server uses `false` when this is not sent.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub notify: Option<bool>,
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub password_hasher: crate::Nullable<UpdateUserRequestPasswordHasher>,
-    #[serde(skip_serializing_if = "crate::Nullable::is_unset")]
     pub metadata: crate::Nullable<serde_json::Value>,
 }
 

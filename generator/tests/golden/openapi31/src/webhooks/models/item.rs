@@ -6,7 +6,7 @@ use crate::webhooks::models::{ItemSize, ItemUnit, Owner};
 
 /// The `previous` field of [`Item`](crate::webhooks::models::Item). The data of the
 /// [`item.created`](crate::webhooks::EventData::ItemCreated) webhook event.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct Item {
     pub id: String,
@@ -14,20 +14,13 @@ pub struct Item {
     /// Must be greater than 0 and less than 1000.
     pub price: f64,
     /// A note
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// Who owns it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub owner: Option<Owner>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous: Option<Box<Item>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<ItemSize>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub dimensions: Option<Vec<serde_json::Value>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<serde_json::Map<String, serde_json::Value>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub unit: Option<ItemUnit>,
 }
 

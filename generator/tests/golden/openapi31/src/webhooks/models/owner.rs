@@ -3,10 +3,9 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 /// The `owner` field of [`Item`](crate::webhooks::models::Item).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct Owner {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
 

@@ -40,10 +40,9 @@ impl From<&str> for GetUserListStatus {
 crate::decode::open_enum!(GetUserListStatus);
 
 /// The request body of [`UsersApi::create_user`](crate::api::UsersApi::create_user).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct CreateUserRequest {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_address: Option<Vec<String>>,
 }
 

@@ -43,11 +43,10 @@ impl From<&str> for ListPetsKind {
 crate::decode::open_enum!(ListPetsKind);
 
 /// Returned by [`PetsApi::list_pets`](crate::api::PetsApi::list_pets).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct ListPetsResponseItem {
     pub id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub tag: Option<TagPart1>,
 }
 

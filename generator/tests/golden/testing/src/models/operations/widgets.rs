@@ -3,10 +3,9 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 /// The `filter` parameter of [`WidgetsApi::list_widgets`](crate::api::WidgetsApi::list_widgets).
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
 pub struct ListWidgetsFilter {
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub color: Option<String>,
 }
 
@@ -17,11 +16,10 @@ crate::decode::object! {
 }
 
 /// The request body of [`WidgetsApi::create_widget`](crate::api::WidgetsApi::create_widget).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct CreateWidgetRequest {
     pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
 

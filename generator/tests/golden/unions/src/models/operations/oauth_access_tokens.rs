@@ -24,7 +24,7 @@ crate::tagged::by_constants! {
 
 /// The payload of
 /// [`VerifyOAuthAccessTokenResponse::Variant1`](crate::models::VerifyOAuthAccessTokenResponse::Variant1).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyOAuthAccessTokenResponseVariant1 {
     pub object: String,
@@ -40,7 +40,7 @@ crate::decode::object! {
 
 /// The payload of
 /// [`VerifyOAuthAccessTokenResponse::Variant2`](crate::models::VerifyOAuthAccessTokenResponse::Variant2).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct VerifyOAuthAccessTokenResponseVariant2 {
     pub active: bool,
