@@ -35,7 +35,7 @@ const CLERK_RS: &str = "0.5.0";
 
 /// Measures every baseline and prints the table; `sdk_build` is clerk-sdk's crate-only
 /// debug build time. Fails only when clerk-codegen itself cannot generate.
-pub fn run(root: &Path, spec: &Path, sdk_build: Duration) -> Result {
+pub fn run(root: &Path, spec: &Path, sdk_build: Duration, operations_only: Duration) -> Result {
     let scratch = Scratch { dir: root.join("target/bench/baselines") };
     std::fs::create_dir_all(&scratch.dir).map_err(|e| format!("{}: {e}", scratch.dir.display()))?;
     let generation = ours(root, &scratch, spec)?;
@@ -53,6 +53,7 @@ pub fn run(root: &Path, spec: &Path, sdk_build: Duration) -> Result {
         clerk_rs(&scratch),
     ];
     print(&rows, (generation, sdk_build), &notes);
+    print_operations_only(&rows, operations_only);
     Ok(())
 }
 
@@ -95,6 +96,27 @@ fn print(rows: &[Row], ours: (Duration, Duration), notes: &[String]) {
             println!("- {note}");
         }
     }
+}
+
+/// The like-for-like line under the table: clerk-sdk with only what the generated
+/// baselines' crates have (operations and models; no token or webhook verification), and
+/// its ratio to each baseline that built.
+fn print_operations_only(rows: &[Row], operations_only: Duration) {
+    let ours = operations_only.as_secs_f64();
+    let ratios: Vec<String> = rows
+        .iter()
+        .skip(1)
+        .filter_map(|row| match &row.build {
+            Some(Ok(t)) => Some(format!("{} {:.2}", row.name, ours / t.as_secs_f64())),
+            _ => None,
+        })
+        .collect();
+    println!(
+        "\nLike for like: clerk-sdk with operations and models only (`--no-default-features --features \
+         rustls,full`, no token or webhook verification, which no generated baseline has): {ours:.1} s; \
+         ours / theirs: {}.",
+        ratios.join(", ")
+    );
 }
 
 /// A measure and its ratio to ours, or why it was not measured.
