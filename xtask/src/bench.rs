@@ -1,7 +1,7 @@
 //! `cargo xtask bench`: generation time by phase and peak memory, generation of synthetic
 //! specs 5x and 10x Clerk's size, compile time of the generated crate (in full, with
-//! operations and models only, and per resource), per-call overhead
-//! against a plain reqwest call, and the baselines, all measured in one run on this machine.
+//! operations and models only, and per resource), per-call overhead against a plain reqwest
+//! call, and the baselines, all measured in one run on this machine.
 //!
 //! The baselines ([`crate::baselines`]) are OpenAPI Generator, ploidy, openapi-to-rust and
 //! cargo-progenitor on the same spec (generation time, and the crate-only debug build of
