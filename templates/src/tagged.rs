@@ -24,18 +24,26 @@ where
     D: de::Deserializer<'de>,
     F: FnOnce(Value) -> Result<T, serde_json::Error>,
 {
-    deserializer.deserialize_any(Union(pick))
+    let (mut pick, mut picked) = (Some(pick), None);
+    let mut sink = |value: Value| match pick.take() {
+        Some(pick) => pick(value).map(|variant| picked = Some(variant)),
+        None => Err(de::Error::custom("a union's value was read twice")),
+    };
+    // One visitor type for every union, so the deserializer's code for it is compiled once,
+    // not once per union.
+    deserializer.deserialize_any(Union(&mut sink))?;
+    picked.ok_or_else(|| de::Error::custom("a union's value was not read"))
 }
 
 /// Decodes one variant of a union from the union's value. Its error names the path of the
 /// failing field inside the variant, which [`crate::decode`] joins to the union's own path.
+///
+/// The variant is decoded from the value's text, by the deserializer every response is
+/// decoded with: decoding it from the `Value` would compile the variant's decoding, and that
+/// of every type inside it, a second time, for a deserializer used nowhere else.
 pub(crate) fn variant<T: DeserializeOwned>(value: &Value) -> Result<T, serde_json::Error> {
-    T::deserialize(value).map_err(|_| {
-        // A value holds no positions: decoding its text again finds the failing field.
-        let inner = crate::decode::decode::<T>(&value.to_string()).err();
-        let message = inner.map(|e| crate::decode::nested(e.path(), e.message()));
-        de::Error::custom(message.unwrap_or_else(|| "the variant does not decode".to_owned()))
-    })
+    crate::decode::decode_bytes(value.to_string().as_bytes())
+        .map_err(|e| de::Error::custom(crate::decode::nested(e.path(), e.message())))
 }
 
 /// One variant of an untagged union that has constants to pick variants by.
@@ -95,67 +103,66 @@ macro_rules! by_constants {
 #[allow(unused_imports, reason = "only builds with an untagged union picked by constants use it")]
 pub(crate) use by_constants;
 
-struct Union<F>(F);
+/// The visitor of every union: reads the value as JSON and hands it to the union's sink,
+/// which picks the variant and keeps it.
+struct Union<'a>(&'a mut dyn FnMut(Value) -> Result<(), serde_json::Error>);
 
-impl<F> Union<F> {
-    fn pick<T, E: de::Error>(self, value: Value) -> Result<T, E>
-    where
-        F: FnOnce(Value) -> Result<T, serde_json::Error>,
-    {
+impl Union<'_> {
+    fn pick<E: de::Error>(self, value: Value) -> Result<(), E> {
         (self.0)(value).map_err(E::custom)
     }
 }
 
-impl<'de, T, F: FnOnce(Value) -> Result<T, serde_json::Error>> Visitor<'de> for Union<F> {
-    type Value = T;
+impl<'de> Visitor<'de> for Union<'_> {
+    type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a JSON value")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
         let value = Value::deserialize(MapAccessDeserializer::new(map))?;
         self.pick(value)
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<T, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<(), A::Error> {
         let value = Value::deserialize(SeqAccessDeserializer::new(seq))?;
         self.pick(value)
     }
 
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<T, E> {
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
         self.pick(Value::Bool(v))
     }
 
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<T, E> {
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
         self.pick(Value::from(v))
     }
 
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<T, E> {
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
         self.pick(Value::from(v))
     }
 
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<T, E> {
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
         self.pick(Value::from(v))
     }
 
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<T, E> {
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
         self.pick(Value::from(v))
     }
 
-    fn visit_string<E: de::Error>(self, v: String) -> Result<T, E> {
+    fn visit_string<E: de::Error>(self, v: String) -> Result<(), E> {
         self.pick(Value::String(v))
     }
 
-    fn visit_unit<E: de::Error>(self) -> Result<T, E> {
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
         self.pick(Value::Null)
     }
 
-    fn visit_none<E: de::Error>(self) -> Result<T, E> {
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
         self.pick(Value::Null)
     }
 
-    fn visit_some<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<T, D::Error> {
+    fn visit_some<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
         let value = Value::deserialize(deserializer)?;
         self.pick(value)
     }
