@@ -81,11 +81,13 @@ pub fn decode<T: DeserializeOwned>(body: &str) -> Result<T, DecodeError> {
 /// depth pay nothing.
 pub(crate) fn decode_bytes<T: DeserializeOwned>(body: &[u8]) -> Result<T, DecodeError> {
     let mut decoded = None::<T>;
-    match (decode_into(body, &mut decoded), decoded) {
-        (Ok(()), Some(value)) => Ok(value),
-        (Err(error), _) => Err(error),
-        // `decode_into` succeeds only after the slot has been filled.
-        (Ok(()), None) => Err(DecodeError::undecoded(body)),
+    match decode_into(body, &mut decoded) {
+        Ok(()) => match decoded {
+            Some(value) => Ok(value),
+            // `decode_into` succeeds only after the slot has been filled.
+            None => Err(DecodeError::undecoded(body)),
+        },
+        Err(error) => Err(error),
     }
 }
 
@@ -241,7 +243,9 @@ fn offset(body: &[u8], line: usize, column: usize) -> usize {
     start.saturating_add(column).min(body.len())
 }
 
-/// A JSON object key, borrowed from the body when it has no escapes.
+/// A JSON string, an object key or an open enum's wire value, borrowed from the body when it
+/// has no escapes. Every such string is read through this one visitor type, so the
+/// deserializer's code for strings is compiled once, not once per enum.
 pub(crate) struct Key<'de>(std::borrow::Cow<'de, str>);
 
 impl Key<'_> {
@@ -258,7 +262,7 @@ impl<'de> serde::Deserialize<'de> for Key<'de> {
             type Value = Key<'de>;
 
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object key")
+                f.write_str("a string")
             }
 
             fn visit_borrowed_str<E: serde::de::Error>(self, key: &'de str) -> Result<Key<'de>, E> {
@@ -373,7 +377,6 @@ macro_rules! object {
     }) => {
         impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                use serde::ser::SerializeStruct as _;
                 // Fields always sent are counted at compile time, the others as they are
                 // checked.
                 const ALWAYS: usize = 0 $( + crate::decode::object!(@always $presence) )*;
@@ -383,18 +386,18 @@ macro_rules! object {
                     $(#[allow($deprecated, reason = "serializing reads every field, deprecated ones too")])?
                     { crate::decode::object!(@count $presence len self.$field); }
                 )*
-                let mut object = crate::decode::object!(@try serializer.serialize_struct(stringify!($name), len));
+                let mut object = crate::decode::object!(@try serde::Serializer::serialize_struct(serializer, stringify!($name), len));
                 $(
                     $(#[allow($deprecated, reason = "serializing reads every field, deprecated ones too")])?
                     { crate::decode::object!(@put $presence object self.$field, $key); }
                 )*
-                object.end()
+                serde::ser::SerializeStruct::end(object)
             }
         }
 
         impl<'de> serde::Deserialize<'de> for $name {
             fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                deserializer.deserialize_map(crate::decode::ObjectVisitor::NEW)
+                serde::Deserializer::deserialize_map(deserializer, crate::decode::ObjectVisitor::NEW)
             }
         }
 
@@ -402,12 +405,11 @@ macro_rules! object {
             const EXPECTING: &'static str = concat!("a ", stringify!($name), " object");
 
             fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-                use crate::decode::Fields as _;
                 $( let mut $field = None; )*
-                while let Some(key) = crate::decode::object!(@try map.next_key::<crate::decode::Key<'de>>()) {
-                    let read = match key.as_str() {
-                        $( $key => map.field(&mut $field, $key), )*
-                        _ => map.skip(),
+                while let Some(key) = crate::decode::object!(@try serde::de::MapAccess::next_key::<crate::decode::Key<'de>>(&mut map)) {
+                    let read = match crate::decode::Key::as_str(&key) {
+                        $( $key => crate::decode::Fields::field(&mut map, &mut $field, $key), )*
+                        _ => crate::decode::Fields::skip(&mut map),
                     };
                     crate::decode::object!(@try read);
                 }
@@ -426,29 +428,29 @@ macro_rules! object {
             None => return Err(serde::de::Error::missing_field($key)),
         }
     };
-    (@take empty $slot:ident $key:literal) => { $slot.unwrap_or_default() };
-    (@take or $slot:ident $key:literal $default:literal) => { $slot.unwrap_or_else(|| $default.into()) };
-    (@take or_null $slot:ident $key:literal) => { $slot.flatten() };
-    (@take optional $slot:ident $key:literal) => { $slot.flatten() };
-    (@take nullable $slot:ident $key:literal) => { $slot.unwrap_or_default() };
+    (@take empty $slot:ident $key:literal) => { Option::unwrap_or_default($slot) };
+    (@take or $slot:ident $key:literal $default:literal) => { Option::unwrap_or_else($slot, || $default.into()) };
+    (@take or_null $slot:ident $key:literal) => { Option::flatten($slot) };
+    (@take optional $slot:ident $key:literal) => { Option::flatten($slot) };
+    (@take nullable $slot:ident $key:literal) => { Option::unwrap_or_default($slot) };
     (@always optional) => { 0 };
     (@always nullable) => { 0 };
     (@always $presence:ident) => { 1 };
-    (@count optional $len:ident $value:expr) => { $len += $value.is_some() as usize };
-    (@count nullable $len:ident $value:expr) => { $len += (!$value.is_unset()) as usize };
+    (@count optional $len:ident $value:expr) => { $len += Option::is_some(&$value) as usize };
+    (@count nullable $len:ident $value:expr) => { $len += (!crate::Nullable::is_unset(&$value)) as usize };
     (@count $presence:ident $len:ident $value:expr) => {};
     (@put optional $object:ident $value:expr, $key:literal) => {
-        if $value.is_some() {
+        if Option::is_some(&$value) {
             crate::decode::object!(@put sent $object $value, $key)
         }
     };
     (@put nullable $object:ident $value:expr, $key:literal) => {
-        if !$value.is_unset() {
+        if !crate::Nullable::is_unset(&$value) {
             crate::decode::object!(@put sent $object $value, $key)
         }
     };
     (@put $presence:ident $object:ident $value:expr, $key:literal) => {
-        crate::decode::object!(@try $object.serialize_field($key, &$value))
+        crate::decode::object!(@try serde::ser::SerializeStruct::serialize_field(&mut $object, $key, &$value))
     };
     (@try $result:expr) => {
         match $result {
@@ -495,21 +497,10 @@ where
     D: serde::Deserializer<'de>,
     T: for<'a> From<&'a str>,
 {
-    struct Wire<T>(std::marker::PhantomData<T>);
-
-    impl<T: for<'a> From<&'a str>> serde::de::Visitor<'_> for Wire<T> {
-        type Value = T;
-
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a string")
-        }
-
-        fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
-            Ok(T::from(value))
-        }
+    match <Key<'de> as serde::Deserialize<'de>>::deserialize(deserializer) {
+        Ok(key) => Ok(T::from(key.as_str())),
+        Err(error) => Err(error),
     }
-
-    deserializer.deserialize_str(Wire(std::marker::PhantomData))
 }
 
 /// serde reports a missing field at the object that lacks it; name the field itself.
