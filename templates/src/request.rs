@@ -582,6 +582,8 @@ macro_rules! into_future {
             type Output = Result<$output, crate::Error>;
             type IntoFuture = crate::Pending<$output>;
 
+            // Compiled where it is awaited, as `send` is.
+            #[inline]
             fn into_future(self) -> Self::IntoFuture {
                 self.send()
             }

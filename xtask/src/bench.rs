@@ -1,7 +1,8 @@
 //! `cargo xtask bench`: generation time by phase and peak memory, generation of synthetic
 //! specs 5x and 10x Clerk's size, compile time of the generated crate (in full, with
-//! operations and models only, and per resource), per-call overhead against a plain reqwest
-//! call, and the baselines, all measured in one run on this machine.
+//! operations and models only, and per resource) and of an example that calls it, per-call
+//! overhead against a plain reqwest call, and the baselines, all measured in one run on this
+//! machine.
 //!
 //! The baselines ([`crate::baselines`]) are OpenAPI Generator, ploidy, openapi-to-rust and
 //! cargo-progenitor on the same spec (generation time, and the crate-only debug build of
@@ -299,8 +300,28 @@ fn compile(root: &Path) -> Result<(Duration, Duration)> {
             one.as_secs_f64() / build.as_secs_f64()
         );
     }
+    // Operations compile where they are called: what a service calling some pays for them.
+    let app = example_only(root)?;
+    println!(
+        "| cargo build (debug) of the `common_tasks` example alone, linked (ten tasks: nine calls, token and webhook verification) | {:.1} s | |",
+        app.as_secs_f64()
+    );
     println!();
     Ok((build, operations_only))
+}
+
+/// Debug build of the `common_tasks` example alone, clerk-sdk built (with `testing`, which
+/// the example uses): the operations it calls, their encoding and decoding, compile here.
+fn example_only(root: &Path) -> Result<Duration> {
+    let args = ["build", "--quiet", "-p", "clerk-sdk", "--features", "testing", "--example", "common_tasks"];
+    let example = root.join("generated-sdk/examples/common_tasks.rs");
+    timed_cargo(root, &args)?;
+    let mut samples = Vec::new();
+    for _ in 0..2 {
+        touch(&example)?;
+        samples.push(timed_cargo(root, &args)?);
+    }
+    Ok(median(samples))
 }
 
 /// Per-call overhead and decode throughput, from the SDK's `overhead` benchmark.

@@ -23,6 +23,7 @@ impl<'c> ActorTokensApi<'c> {
     /// The `actor` parameter needs to include at least a "sub" key whose value is the ID of the actor (impersonating) user.
     ///
     /// `POST /actor_tokens`
+    #[inline]
     pub fn create_actor_token(
         &self,
         user_id: impl Into<String>,
@@ -40,6 +41,7 @@ impl<'c> ActorTokensApi<'c> {
     /// Revokes a pending actor token.
     ///
     /// `POST /actor_tokens/{actor_token_id}/revoke`
+    #[inline]
     pub fn revoke_actor_token(
         &self,
         actor_token_id: impl Into<String>,
@@ -99,12 +101,14 @@ impl CreateActorToken {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /actor_tokens`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::ActorToken> {
         let mut call = Call::new(
             self.client,
@@ -137,12 +141,14 @@ pub struct RevokeActorToken {
 
 impl RevokeActorToken {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /actor_tokens/{actor_token_id}/revoke`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::ActorToken> {
         let actor_token_id = crate::request::segment(&self.actor_token_id);
         let call = Call::new(

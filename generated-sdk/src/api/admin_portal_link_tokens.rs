@@ -20,6 +20,7 @@ impl<'c> AdminPortalLinkTokensApi<'c> {
     /// Create an Admin Portal Link Token
     ///
     /// `POST /admin_portal_link_tokens`
+    #[inline]
     pub fn create_admin_portal_link_token(&self) -> CreateAdminPortalLinkToken {
         CreateAdminPortalLinkToken {
             client: self.client.clone(),
@@ -33,6 +34,7 @@ impl<'c> AdminPortalLinkTokensApi<'c> {
     /// `POST /admin_portal_link_tokens/{adminPortalLinkTokenID}/revoke`
     ///
     /// `admin_portal_link_token_id` must match `^aplt_[0-9A-Fa-f]{32}$`.
+    #[inline]
     pub fn revoke_admin_portal_link_token(
         &self,
         admin_portal_link_token_id: impl Into<String>,
@@ -107,12 +109,14 @@ impl CreateAdminPortalLinkToken {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /admin_portal_link_tokens`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::CreateAdminPortalLinkTokenResponse> {
         let mut call = Call::new(
             self.client,
@@ -166,12 +170,14 @@ impl RevokeAdminPortalLinkToken {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /admin_portal_link_tokens/{adminPortalLinkTokenID}/revoke`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::RevokeAdminPortalLinkTokenResponse> {
         let admin_portal_link_token_id = crate::request::segment(
             &self.admin_portal_link_token_id,

@@ -24,6 +24,7 @@ impl<'c> AgentTasksApi<'c> {
     /// The agent_id is stable per agent_name within an instance. The agent_task_id is unique per call.
     ///
     /// `POST /agents/tasks`
+    #[inline]
     pub fn create_agent_task(
         &self,
         on_behalf_of: impl Into<models::CreateAgentTaskRequestOnBehalfOf>,
@@ -50,6 +51,7 @@ impl<'c> AgentTasksApi<'c> {
     /// Revokes a pending agent task.
     ///
     /// `POST /agents/tasks/{agent_task_id}/revoke`
+    #[inline]
     pub fn revoke_agent_task(
         &self,
         agent_task_id: impl Into<String>,
@@ -100,12 +102,14 @@ impl CreateAgentTask {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /agents/tasks`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::AgentTask> {
         let mut call = Call::new(
             self.client,
@@ -138,12 +142,14 @@ pub struct RevokeAgentTask {
 
 impl RevokeAgentTask {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /agents/tasks/{agent_task_id}/revoke`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::AgentTask> {
         let agent_task_id = crate::request::segment(&self.agent_task_id);
         let call = Call::new(

@@ -23,6 +23,7 @@ impl<'c> AllowListBlockListApi<'c> {
     /// Get a list of all identifiers allowed to sign up to an instance
     ///
     /// `GET /allowlist_identifiers`
+    #[inline]
     pub fn list_allowlist_identifiers(&self) -> ListAllowlistIdentifiers {
         ListAllowlistIdentifiers {
             client: self.client.clone(),
@@ -38,6 +39,7 @@ impl<'c> AllowListBlockListApi<'c> {
     /// Create an identifier allowed to sign up to an instance
     ///
     /// `POST /allowlist_identifiers`
+    #[inline]
     pub fn create_allowlist_identifier(
         &self,
         identifier: impl Into<String>,
@@ -54,6 +56,7 @@ impl<'c> AllowListBlockListApi<'c> {
     /// Delete an identifier from the instance allow-list
     ///
     /// `DELETE /allowlist_identifiers/{identifier_id}`
+    #[inline]
     pub fn delete_allowlist_identifier(
         &self,
         identifier_id: impl Into<String>,
@@ -70,6 +73,7 @@ impl<'c> AllowListBlockListApi<'c> {
     /// Get a list of all identifiers which are not allowed to access an instance
     ///
     /// `GET /blocklist_identifiers`
+    #[inline]
     pub fn list_blocklist_identifiers(&self) -> ListBlocklistIdentifiers {
         ListBlocklistIdentifiers {
             client: self.client.clone(),
@@ -82,6 +86,7 @@ impl<'c> AllowListBlockListApi<'c> {
     /// Create an identifier that is blocked from accessing an instance
     ///
     /// `POST /blocklist_identifiers`
+    #[inline]
     pub fn create_blocklist_identifier(
         &self,
         identifier: impl Into<String>,
@@ -98,6 +103,7 @@ impl<'c> AllowListBlockListApi<'c> {
     /// Delete an identifier from the instance block-list
     ///
     /// `DELETE /blocklist_identifiers/{identifier_id}`
+    #[inline]
     pub fn delete_blocklist_identifier(
         &self,
         identifier_id: impl Into<String>,
@@ -163,12 +169,14 @@ impl ListAllowlistIdentifiers {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /allowlist_identifiers`.
+    #[inline]
     pub fn send(self) -> crate::Pending<List<models::AllowlistIdentifier>> {
         let mut call = Call::new(
             self.client,
@@ -188,6 +196,7 @@ impl ListAllowlistIdentifiers {
     /// the limit set on this request is the page size.
     ///
     /// Pages are asked for with `paginated=true`, so the walk also stops at their total.
+    #[inline]
     pub fn paginate(
         mut self,
     ) -> impl futures_util::Stream<
@@ -249,12 +258,14 @@ impl CreateAllowlistIdentifier {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /allowlist_identifiers`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::AllowlistIdentifier> {
         let mut call = Call::new(
             self.client,
@@ -287,12 +298,14 @@ pub struct DeleteAllowlistIdentifier {
 
 impl DeleteAllowlistIdentifier {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `DELETE /allowlist_identifiers/{identifier_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::DeletedObject> {
         let identifier_id = crate::request::segment(&self.identifier_id);
         let call = Call::new(
@@ -324,12 +337,14 @@ pub struct ListBlocklistIdentifiers {
 
 impl ListBlocklistIdentifiers {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /blocklist_identifiers`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::BlocklistIdentifiers> {
         let call = Call::new(
             self.client,
@@ -367,12 +382,14 @@ impl CreateBlocklistIdentifier {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /blocklist_identifiers`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::BlocklistIdentifier> {
         let mut call = Call::new(
             self.client,
@@ -405,12 +422,14 @@ pub struct DeleteBlocklistIdentifier {
 
 impl DeleteBlocklistIdentifier {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `DELETE /blocklist_identifiers/{identifier_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::DeletedObject> {
         let identifier_id = crate::request::segment(&self.identifier_id);
         let call = Call::new(

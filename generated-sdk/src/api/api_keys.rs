@@ -22,6 +22,7 @@ impl<'c> ApiKeysApi<'c> {
     /// `GET /api_keys`
     ///
     /// `subject` must match `^(user|org|mch|scim)_\w{27}$`.
+    #[inline]
     pub fn get_api_keys(&self, subject: impl Into<String>) -> GetApiKeys {
         GetApiKeys {
             client: self.client.clone(),
@@ -38,6 +39,7 @@ impl<'c> ApiKeysApi<'c> {
     /// Create an API Key
     ///
     /// `POST /api_keys`
+    #[inline]
     pub fn create_api_key(
         &self,
         name: impl Into<String>,
@@ -55,6 +57,7 @@ impl<'c> ApiKeysApi<'c> {
     /// `GET /api_keys/{apiKeyID}`
     ///
     /// `api_key_id` must match `^(ak|api_key)_[0-9A-Fa-f]{32}$`.
+    #[inline]
     pub fn get_api_key(&self, api_key_id: impl Into<String>) -> GetApiKey {
         GetApiKey {
             client: self.client.clone(),
@@ -68,6 +71,7 @@ impl<'c> ApiKeysApi<'c> {
     /// `DELETE /api_keys/{apiKeyID}`
     ///
     /// `api_key_id` must match `^(ak|api_key)_[0-9A-Fa-f]{32}$`.
+    #[inline]
     pub fn delete_api_key(&self, api_key_id: impl Into<String>) -> DeleteApiKey {
         DeleteApiKey {
             client: self.client.clone(),
@@ -81,6 +85,7 @@ impl<'c> ApiKeysApi<'c> {
     /// `PATCH /api_keys/{apiKeyID}`
     ///
     /// `api_key_id` must match `^(ak|api_key)_[0-9A-Fa-f]{32}$`.
+    #[inline]
     pub fn update_api_key(&self, api_key_id: impl Into<String>) -> UpdateApiKey {
         UpdateApiKey {
             client: self.client.clone(),
@@ -95,6 +100,7 @@ impl<'c> ApiKeysApi<'c> {
     /// `GET /api_keys/{apiKeyID}/secret`
     ///
     /// `api_key_id` must match `^(ak|api_key)_[0-9A-Fa-f]{32}$`.
+    #[inline]
     pub fn get_api_key_secret(&self, api_key_id: impl Into<String>) -> GetApiKeySecret {
         GetApiKeySecret {
             client: self.client.clone(),
@@ -108,6 +114,7 @@ impl<'c> ApiKeysApi<'c> {
     /// `POST /api_keys/{apiKeyID}/revoke`
     ///
     /// `api_key_id` must match `^(ak|api_key)_[0-9A-Fa-f]{32}$`.
+    #[inline]
     pub fn revoke_api_key(&self, api_key_id: impl Into<String>) -> RevokeApiKey {
         RevokeApiKey {
             client: self.client.clone(),
@@ -120,6 +127,7 @@ impl<'c> ApiKeysApi<'c> {
     /// Verify an API Key
     ///
     /// `POST /api_keys/verify`
+    #[inline]
     pub fn verify_api_key(&self, secret: impl Into<String>) -> VerifyApiKey {
         VerifyApiKey {
             client: self.client.clone(),
@@ -192,12 +200,14 @@ impl GetApiKeys {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /api_keys`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::GetApiKeysResponse> {
         let mut call = Call::new(
             self.client,
@@ -218,6 +228,7 @@ impl GetApiKeys {
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
     /// the limit set on this request is the page size.
+    #[inline]
     pub fn paginate(
         self,
     ) -> impl futures_util::Stream<
@@ -344,12 +355,14 @@ impl CreateApiKey {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /api_keys`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::CreateApiKeyResponse> {
         let mut call = Call::new(
             self.client,
@@ -382,12 +395,14 @@ pub struct GetApiKey {
 
 impl GetApiKey {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /api_keys/{apiKeyID}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::ApiKey> {
         let api_key_id = crate::request::segment(&self.api_key_id);
         let call = Call::new(
@@ -420,12 +435,14 @@ pub struct DeleteApiKey {
 
 impl DeleteApiKey {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `DELETE /api_keys/{apiKeyID}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::DeleteApiKeyResponse> {
         let api_key_id = crate::request::segment(&self.api_key_id);
         let call = Call::new(
@@ -524,12 +541,14 @@ impl UpdateApiKey {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `PATCH /api_keys/{apiKeyID}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::ApiKey> {
         let api_key_id = crate::request::segment(&self.api_key_id);
         let mut call = Call::new(
@@ -563,12 +582,14 @@ pub struct GetApiKeySecret {
 
 impl GetApiKeySecret {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /api_keys/{apiKeyID}/secret`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::GetApiKeySecretResponse> {
         let api_key_id = crate::request::segment(&self.api_key_id);
         let call = Call::new(
@@ -620,12 +641,14 @@ impl RevokeApiKey {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /api_keys/{apiKeyID}/revoke`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::ApiKey> {
         let api_key_id = crate::request::segment(&self.api_key_id);
         let mut call = Call::new(
@@ -665,12 +688,14 @@ impl VerifyApiKey {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /api_keys/verify`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::ApiKey> {
         let mut call = Call::new(
             self.client,

@@ -22,6 +22,7 @@ impl<'c> BetaFeaturesApi<'c> {
     /// Updates the settings of an instance
     ///
     /// `PATCH /beta_features/instance_settings`
+    #[inline]
     pub fn update_instance_auth_config(&self) -> UpdateInstanceAuthConfig {
         UpdateInstanceAuthConfig {
             client: self.client.clone(),
@@ -40,6 +41,7 @@ impl<'c> BetaFeaturesApi<'c> {
     ///
     /// `PUT /beta_features/domain`
     #[deprecated]
+    #[inline]
     pub fn update_production_instance_domain(&self) -> UpdateProductionInstanceDomain {
         UpdateProductionInstanceDomain {
             client: self.client.clone(),
@@ -57,6 +59,7 @@ impl<'c> BetaFeaturesApi<'c> {
     /// WARNING: Changing your domain will invalidate all current user sessions (i.e. users will be logged out). Also, while your application is being deployed, a small downtime is expected to occur.
     ///
     /// `POST /instance/change_domain`
+    #[inline]
     pub fn change_production_instance_domain(&self) -> ChangeProductionInstanceDomain {
         ChangeProductionInstanceDomain {
             client: self.client.clone(),
@@ -149,12 +152,14 @@ impl UpdateInstanceAuthConfig {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `PATCH /beta_features/instance_settings`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::InstanceSettings> {
         let mut call = Call::new(
             self.client,
@@ -207,12 +212,14 @@ impl UpdateProductionInstanceDomain {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `PUT /beta_features/domain`.
+    #[inline]
     pub fn send(self) -> crate::Pending<()> {
         let mut call = Call::new(
             self.client,
@@ -267,12 +274,14 @@ impl ChangeProductionInstanceDomain {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /instance/change_domain`.
+    #[inline]
     pub fn send(self) -> crate::Pending<()> {
         let mut call = Call::new(
             self.client,

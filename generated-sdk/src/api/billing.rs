@@ -23,6 +23,7 @@ impl<'c> BillingApi<'c> {
     /// with the newest plans appearing first. This includes both free and paid plans. Pagination is supported.
     ///
     /// `GET /billing/plans`
+    #[inline]
     pub fn get_commerce_plan_list(&self) -> GetCommercePlanList {
         GetCommercePlanList {
             client: self.client.clone(),
@@ -40,6 +41,7 @@ impl<'c> BillingApi<'c> {
     /// then by creation date descending. This includes both default and custom prices. Pagination is supported.
     ///
     /// `GET /billing/prices`
+    #[inline]
     pub fn get_billing_price_list(&self) -> GetBillingPriceList {
         GetBillingPriceList {
             client: self.client.clone(),
@@ -57,6 +59,7 @@ impl<'c> BillingApi<'c> {
     /// to specific customers while maintaining the same plan structure.
     ///
     /// `POST /billing/prices`
+    #[inline]
     pub fn create_billing_price(
         &self,
         plan_id: impl Into<String>,
@@ -75,6 +78,7 @@ impl<'c> BillingApi<'c> {
     /// with the newest appearing first. This includes subscriptions for both users and organizations. Pagination is supported.
     ///
     /// `GET /billing/subscription_items`
+    #[inline]
     pub fn get_commerce_subscription_item_list(
         &self,
     ) -> GetCommerceSubscriptionItemList {
@@ -97,6 +101,7 @@ impl<'c> BillingApi<'c> {
     /// Cancel a specific subscription item. The subscription item can be canceled immediately or at the end of the current billing period.
     ///
     /// `DELETE /billing/subscription_items/{subscription_item_id}`
+    #[inline]
     pub fn cancel_commerce_subscription_item(
         &self,
         subscription_item_id: impl Into<String>,
@@ -117,6 +122,7 @@ impl<'c> BillingApi<'c> {
     /// This operation is idempotent - repeated requests with the same timestamp will not change the trial period.
     ///
     /// `POST /billing/subscription_items/{subscription_item_id}/extend_free_trial`
+    #[inline]
     pub fn extend_billing_subscription_item_free_trial(
         &self,
         subscription_item_id: impl Into<String>,
@@ -136,6 +142,7 @@ impl<'c> BillingApi<'c> {
     /// This may create an upcoming subscription item or activate immediately depending on plan and payer rules.
     ///
     /// `POST /billing/subscription_items/{subscription_item_id}/price_transition`
+    #[inline]
     pub fn create_billing_price_transition(
         &self,
         subscription_item_id: impl Into<String>,
@@ -158,6 +165,7 @@ impl<'c> BillingApi<'c> {
     /// discount replaces the currently active one. Re-applying the same active discount returns a conflict.
     ///
     /// `POST /billing/subscription_items/{subscription_item_id}/discounts`
+    #[inline]
     pub fn apply_billing_subscription_item_discount(
         &self,
         subscription_item_id: impl Into<String>,
@@ -177,6 +185,7 @@ impl<'c> BillingApi<'c> {
     /// The discount_id must match the subscription item's currently active discount.
     ///
     /// `DELETE /billing/subscription_items/{subscription_item_id}/discounts/{discount_id}`
+    #[inline]
     pub fn remove_billing_subscription_item_discount(
         &self,
         subscription_item_id: impl Into<String>,
@@ -196,6 +205,7 @@ impl<'c> BillingApi<'c> {
     /// with the newest statements appearing first. Pagination is supported.
     ///
     /// `GET /billing/statements`
+    #[inline]
     pub fn get_billing_statement_list(&self) -> GetBillingStatementList {
         GetBillingStatementList {
             client: self.client.clone(),
@@ -211,6 +221,7 @@ impl<'c> BillingApi<'c> {
     /// Retrieves the details of a billing statement.
     ///
     /// `GET /billing/statements/{statementID}`
+    #[inline]
     pub fn get_billing_statement(
         &self,
         statement_id: impl Into<String>,
@@ -228,6 +239,7 @@ impl<'c> BillingApi<'c> {
     /// with the newest payment attempts appearing first. Pagination is supported.
     ///
     /// `GET /billing/statements/{statementID}/payment_attempts`
+    #[inline]
     pub fn get_billing_statement_payment_attempts(
         &self,
         statement_id: impl Into<String>,
@@ -306,12 +318,14 @@ impl GetCommercePlanList {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /billing/plans`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::PaginatedCommercePlanResponse> {
         let mut call = Call::new(
             self.client,
@@ -330,6 +344,7 @@ impl GetCommercePlanList {
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
     /// the limit set on this request is the page size.
+    #[inline]
     pub fn paginate(
         self,
     ) -> impl futures_util::Stream<
@@ -415,12 +430,14 @@ impl GetBillingPriceList {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /billing/prices`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::PaginatedBillingPriceResponse> {
         let mut call = Call::new(
             self.client,
@@ -439,6 +456,7 @@ impl GetBillingPriceList {
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
     /// the limit set on this request is the page size.
+    #[inline]
     pub fn paginate(
         self,
     ) -> impl futures_util::Stream<
@@ -525,12 +543,14 @@ impl CreateBillingPrice {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /billing/prices`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::BillingPriceResponse> {
         let mut call = Call::new(
             self.client,
@@ -641,12 +661,14 @@ impl GetCommerceSubscriptionItemList {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /billing/subscription_items`.
+    #[inline]
     pub fn send(
         self,
     ) -> crate::Pending<models::PaginatedCommerceSubscriptionItemResponse> {
@@ -671,6 +693,7 @@ impl GetCommerceSubscriptionItemList {
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
     /// the limit set on this request is the page size.
+    #[inline]
     pub fn paginate(
         self,
     ) -> impl futures_util::Stream<
@@ -725,12 +748,14 @@ impl CancelCommerceSubscriptionItem {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `DELETE /billing/subscription_items/{subscription_item_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::CommerceSubscriptionItem> {
         let subscription_item_id = crate::request::segment(&self.subscription_item_id);
         let mut call = Call::new(
@@ -773,12 +798,14 @@ impl ExtendBillingSubscriptionItemFreeTrial {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /billing/subscription_items/{subscription_item_id}/extend_free_trial`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::BillingSubscriptionItemResponse> {
         let subscription_item_id = crate::request::segment(&self.subscription_item_id);
         let mut call = Call::new(
@@ -823,12 +850,14 @@ impl CreateBillingPriceTransition {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /billing/subscription_items/{subscription_item_id}/price_transition`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::CommercePriceTransitionResponse> {
         let subscription_item_id = crate::request::segment(&self.subscription_item_id);
         let mut call = Call::new(
@@ -873,12 +902,14 @@ impl ApplyBillingSubscriptionItemDiscount {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /billing/subscription_items/{subscription_item_id}/discounts`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::CommerceDiscountRedemptionResponse> {
         let subscription_item_id = crate::request::segment(&self.subscription_item_id);
         let mut call = Call::new(
@@ -915,12 +946,14 @@ pub struct RemoveBillingSubscriptionItemDiscount {
 
 impl RemoveBillingSubscriptionItemDiscount {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `DELETE /billing/subscription_items/{subscription_item_id}/discounts/{discount_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::CommerceDiscountRedemptionResponse> {
         let subscription_item_id = crate::request::segment(&self.subscription_item_id);
         let discount_id = crate::request::segment(&self.discount_id);
@@ -993,12 +1026,14 @@ impl GetBillingStatementList {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /billing/statements`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::PaginatedBillingStatementResponse> {
         let mut call = Call::new(
             self.client,
@@ -1016,6 +1051,7 @@ impl GetBillingStatementList {
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
     /// the limit set on this request is the page size.
+    #[inline]
     pub fn paginate(
         self,
     ) -> impl futures_util::Stream<
@@ -1061,12 +1097,14 @@ pub struct GetBillingStatement {
 
 impl GetBillingStatement {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /billing/statements/{statementID}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::BillingStatement> {
         let statement_id = crate::request::segment(&self.statement_id);
         let call = Call::new(
@@ -1135,12 +1173,14 @@ impl GetBillingStatementPaymentAttempts {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /billing/statements/{statementID}/payment_attempts`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::PaginatedBillingPaymentAttemptResponse> {
         let statement_id = crate::request::segment(&self.statement_id);
         let mut call = Call::new(
@@ -1159,6 +1199,7 @@ impl GetBillingStatementPaymentAttempts {
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
     /// the limit set on this request is the page size.
+    #[inline]
     pub fn paginate(
         self,
     ) -> impl futures_util::Stream<

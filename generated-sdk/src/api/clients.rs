@@ -26,6 +26,7 @@ impl<'c> ClientsApi<'c> {
     ///
     /// `GET /clients`
     #[deprecated]
+    #[inline]
     pub fn get_client_list(&self) -> GetClientList {
         GetClientList {
             client: self.client.clone(),
@@ -41,6 +42,7 @@ impl<'c> ClientsApi<'c> {
     /// Verifies the client in the provided token
     ///
     /// `POST /clients/verify`
+    #[inline]
     pub fn verify_client(&self, token: impl Into<String>) -> VerifyClient {
         VerifyClient {
             client: self.client.clone(),
@@ -54,6 +56,7 @@ impl<'c> ClientsApi<'c> {
     /// Returns the details of a client.
     ///
     /// `GET /clients/{client_id}`
+    #[inline]
     pub fn get_client(&self, client_id: impl Into<String>) -> GetClient {
         GetClient {
             client: self.client.clone(),
@@ -116,12 +119,14 @@ impl GetClientList {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /clients`.
+    #[inline]
     pub fn send(self) -> crate::Pending<List<models::Client>> {
         let mut call = Call::new(
             self.client,
@@ -141,6 +146,7 @@ impl GetClientList {
     /// the limit set on this request is the page size.
     ///
     /// Pages are asked for with `paginated=true`, so the walk also stops at their total.
+    #[inline]
     pub fn paginate(
         mut self,
     ) -> impl futures_util::Stream<
@@ -191,12 +197,14 @@ impl VerifyClient {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /clients/verify`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::Client> {
         let mut call = Call::new(
             self.client,
@@ -229,12 +237,14 @@ pub struct GetClient {
 
 impl GetClient {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /clients/{client_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::Client> {
         let client_id = crate::request::segment(&self.client_id);
         let call = Call::new(

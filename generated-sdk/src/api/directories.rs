@@ -22,6 +22,7 @@ impl<'c> DirectoriesApi<'c> {
     /// Returns a list of all directories for the instance.
     ///
     /// `GET /directories`
+    #[inline]
     pub fn list_directories(&self) -> ListDirectories {
         ListDirectories {
             client: self.client.clone(),
@@ -36,6 +37,7 @@ impl<'c> DirectoriesApi<'c> {
     /// Create a new directory for the instance.
     ///
     /// `POST /directories`
+    #[inline]
     pub fn create_directory(
         &self,
         enterprise_connection_id: impl Into<String>,
@@ -53,6 +55,7 @@ impl<'c> DirectoriesApi<'c> {
     /// Returns the details of a directory.
     ///
     /// `GET /directories/{directory_id}`
+    #[inline]
     pub fn get_directory(&self, directory_id: impl Into<String>) -> GetDirectory {
         GetDirectory {
             client: self.client.clone(),
@@ -67,6 +70,7 @@ impl<'c> DirectoriesApi<'c> {
     /// with the directory's API key are rejected afterwards.
     ///
     /// `DELETE /directories/{directory_id}`
+    #[inline]
     pub fn delete_directory(&self, directory_id: impl Into<String>) -> DeleteDirectory {
         DeleteDirectory {
             client: self.client.clone(),
@@ -80,6 +84,7 @@ impl<'c> DirectoriesApi<'c> {
     /// Updates a directory.
     ///
     /// `PATCH /directories/{directory_id}`
+    #[inline]
     pub fn update_directory(&self, directory_id: impl Into<String>) -> UpdateDirectory {
         UpdateDirectory {
             client: self.client.clone(),
@@ -97,6 +102,7 @@ impl<'c> DirectoriesApi<'c> {
     /// it expires.
     ///
     /// `POST /directories/{directory_id}/rotate_api_key`
+    #[inline]
     pub fn rotate_directory_api_key(
         &self,
         directory_id: impl Into<String>,
@@ -113,6 +119,7 @@ impl<'c> DirectoriesApi<'c> {
     /// Returns the list of directory group to organization role mappings for a directory, ordered by precedence.
     ///
     /// `GET /directories/{directory_id}/group_role_mappings`
+    #[inline]
     pub fn list_directory_group_role_mappings(
         &self,
         directory_id: impl Into<String>,
@@ -132,6 +139,7 @@ impl<'c> DirectoriesApi<'c> {
     /// enabled on the directory.
     ///
     /// `PUT /directories/{directory_id}/group_role_mappings`
+    #[inline]
     pub fn replace_directory_group_role_mappings(
         &self,
         directory_id: impl Into<String>,
@@ -155,6 +163,7 @@ impl<'c> DirectoriesApi<'c> {
     /// Group role mapping must be enabled on the directory.
     ///
     /// `POST /directories/{directory_id}/group_role_mappings`
+    #[inline]
     pub fn create_directory_group_role_mapping(
         &self,
         directory_id: impl Into<String>,
@@ -174,6 +183,7 @@ impl<'c> DirectoriesApi<'c> {
     /// directory.
     ///
     /// `DELETE /directories/{directory_id}/group_role_mappings/{mapping_id}`
+    #[inline]
     pub fn delete_directory_group_role_mapping(
         &self,
         directory_id: impl Into<String>,
@@ -232,12 +242,14 @@ impl ListDirectories {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /directories`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::DirectoryList> {
         let mut call = Call::new(
             self.client,
@@ -298,12 +310,14 @@ impl CreateDirectory {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /directories`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::Directory> {
         let mut call = Call::new(
             self.client,
@@ -336,12 +350,14 @@ pub struct GetDirectory {
 
 impl GetDirectory {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /directories/{directory_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::Directory> {
         let directory_id = crate::request::segment(&self.directory_id);
         let call = Call::new(
@@ -374,12 +390,14 @@ pub struct DeleteDirectory {
 
 impl DeleteDirectory {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `DELETE /directories/{directory_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::DeletedObject> {
         let directory_id = crate::request::segment(&self.directory_id);
         let call = Call::new(
@@ -458,12 +476,14 @@ impl UpdateDirectory {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `PATCH /directories/{directory_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::Directory> {
         let directory_id = crate::request::segment(&self.directory_id);
         let mut call = Call::new(
@@ -499,12 +519,14 @@ pub struct RotateDirectoryApiKey {
 
 impl RotateDirectoryApiKey {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /directories/{directory_id}/rotate_api_key`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::Directory> {
         let directory_id = crate::request::segment(&self.directory_id);
         let call = Call::new(
@@ -537,12 +559,14 @@ pub struct ListDirectoryGroupRoleMappings {
 
 impl ListDirectoryGroupRoleMappings {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /directories/{directory_id}/group_role_mappings`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::DirectoryGroupRoleMappingList> {
         let directory_id = crate::request::segment(&self.directory_id);
         let call = Call::new(
@@ -587,12 +611,14 @@ impl ReplaceDirectoryGroupRoleMappings {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `PUT /directories/{directory_id}/group_role_mappings`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::DirectoryGroupRoleMappingList> {
         let directory_id = crate::request::segment(&self.directory_id);
         let mut call = Call::new(
@@ -657,12 +683,14 @@ impl CreateDirectoryGroupRoleMapping {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /directories/{directory_id}/group_role_mappings`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::DirectoryGroupRoleMapping> {
         let directory_id = crate::request::segment(&self.directory_id);
         let mut call = Call::new(
@@ -699,12 +727,14 @@ pub struct DeleteDirectoryGroupRoleMapping {
 
 impl DeleteDirectoryGroupRoleMapping {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `DELETE /directories/{directory_id}/group_role_mappings/{mapping_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::DirectoryGroupRoleMappingDeleted> {
         let directory_id = crate::request::segment(&self.directory_id);
         let mapping_id = crate::request::segment(&self.mapping_id);

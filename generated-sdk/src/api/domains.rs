@@ -23,6 +23,7 @@ impl<'c> DomainsApi<'c> {
     /// The response will contain the primary domain for the instance and any satellite domains. Each domain in the response contains information about the URLs where Clerk operates and the required CNAME targets.
     ///
     /// `GET /domains`
+    #[inline]
     pub fn list_domains(&self) -> ListDomains {
         ListDomains {
             client: self.client.clone(),
@@ -39,6 +40,7 @@ impl<'c> DomainsApi<'c> {
     /// If you're planning to configure the new satellite domain to run behind a proxy, pass the `proxy_url` parameter accordingly.
     ///
     /// `POST /domains`
+    #[inline]
     pub fn add_domain(&self, name: impl Into<String>, is_satellite: bool) -> AddDomain {
         AddDomain {
             client: self.client.clone(),
@@ -53,6 +55,7 @@ impl<'c> DomainsApi<'c> {
     /// It is currently not possible to delete the instance's primary domain.
     ///
     /// `DELETE /domains/{domain_id}`
+    #[inline]
     pub fn delete_domain(&self, domain_id: impl Into<String>) -> DeleteDomain {
         DeleteDomain {
             client: self.client.clone(),
@@ -73,6 +76,7 @@ impl<'c> DomainsApi<'c> {
     /// update the instance's home origin, affecting the default application paths.
     ///
     /// `PATCH /domains/{domain_id}`
+    #[inline]
     pub fn update_domain(&self, domain_id: impl Into<String>) -> UpdateDomain {
         UpdateDomain {
             client: self.client.clone(),
@@ -100,12 +104,14 @@ pub struct ListDomains {
 
 impl ListDomains {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /domains`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::Domains> {
         let call = Call::new(
             self.client,
@@ -155,12 +161,14 @@ impl AddDomain {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /domains`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::Domain> {
         let mut call = Call::new(
             self.client,
@@ -193,12 +201,14 @@ pub struct DeleteDomain {
 
 impl DeleteDomain {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `DELETE /domains/{domain_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::DeletedObject> {
         let domain_id = crate::request::segment(&self.domain_id);
         let call = Call::new(
@@ -279,12 +289,14 @@ impl UpdateDomain {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `PATCH /domains/{domain_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::Domain> {
         let domain_id = crate::request::segment(&self.domain_id);
         let mut call = Call::new(

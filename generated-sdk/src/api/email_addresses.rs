@@ -22,6 +22,7 @@ impl<'c> EmailAddressesApi<'c> {
     /// Create a new email address
     ///
     /// `POST /email_addresses`
+    #[inline]
     pub fn create_email_address(
         &self,
         user_id: impl Into<String>,
@@ -39,6 +40,7 @@ impl<'c> EmailAddressesApi<'c> {
     /// Returns the details of an email address.
     ///
     /// `GET /email_addresses/{email_address_id}`
+    #[inline]
     pub fn get_email_address(
         &self,
         email_address_id: impl Into<String>,
@@ -55,6 +57,7 @@ impl<'c> EmailAddressesApi<'c> {
     /// Delete the email address with the given ID
     ///
     /// `DELETE /email_addresses/{email_address_id}`
+    #[inline]
     pub fn delete_email_address(
         &self,
         email_address_id: impl Into<String>,
@@ -71,6 +74,7 @@ impl<'c> EmailAddressesApi<'c> {
     /// Updates an email address.
     ///
     /// `PATCH /email_addresses/{email_address_id}`
+    #[inline]
     pub fn update_email_address(
         &self,
         email_address_id: impl Into<String>,
@@ -91,6 +95,7 @@ impl<'c> EmailAddressesApi<'c> {
     /// with attempt_verification.
     ///
     /// `POST /email_addresses/{email_address_id}/prepare_verification`
+    #[inline]
     pub fn prepare_email_address_verification(
         &self,
         email_address_id: impl Into<String>,
@@ -117,6 +122,7 @@ impl<'c> EmailAddressesApi<'c> {
     /// a session; to sign the user in afterwards, mint a sign-in token.
     ///
     /// `POST /email_addresses/{email_address_id}/attempt_verification`
+    #[inline]
     pub fn attempt_email_address_verification(
         &self,
         email_address_id: impl Into<String>,
@@ -151,6 +157,7 @@ impl<'c> EmailAddressesApi<'c> {
     /// then requires another admin API call.
     ///
     /// `PUT /users/{user_id}/email_address`
+    #[inline]
     pub fn replace_user_email_address(
         &self,
         user_id: impl Into<String>,
@@ -235,12 +242,14 @@ impl CreateEmailAddress {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /email_addresses`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::EmailAddress> {
         let mut call = Call::new(
             self.client,
@@ -273,12 +282,14 @@ pub struct GetEmailAddress {
 
 impl GetEmailAddress {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /email_addresses/{email_address_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::EmailAddress> {
         let email_address_id = crate::request::segment(&self.email_address_id);
         let call = Call::new(
@@ -311,12 +322,14 @@ pub struct DeleteEmailAddress {
 
 impl DeleteEmailAddress {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `DELETE /email_addresses/{email_address_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::DeletedObject> {
         let email_address_id = crate::request::segment(&self.email_address_id);
         let call = Call::new(
@@ -401,12 +414,14 @@ impl UpdateEmailAddress {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `PATCH /email_addresses/{email_address_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::EmailAddress> {
         let email_address_id = crate::request::segment(&self.email_address_id);
         let mut call = Call::new(
@@ -442,12 +457,14 @@ pub struct PrepareEmailAddressVerification {
 
 impl PrepareEmailAddressVerification {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /email_addresses/{email_address_id}/prepare_verification`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::VerificationResponse> {
         let email_address_id = crate::request::segment(&self.email_address_id);
         let call = Call::new(
@@ -489,12 +506,14 @@ impl AttemptEmailAddressVerification {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /email_addresses/{email_address_id}/attempt_verification`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::VerificationResponse> {
         let email_address_id = crate::request::segment(&self.email_address_id);
         let mut call = Call::new(
@@ -580,12 +599,14 @@ impl ReplaceUserEmailAddress {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `PUT /users/{user_id}/email_address`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::EmailAddress> {
         let user_id = crate::request::segment(&self.user_id);
         let mut call = Call::new(

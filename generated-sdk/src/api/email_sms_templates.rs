@@ -25,6 +25,7 @@ impl<'c> EmailSmsTemplatesApi<'c> {
     ///
     /// `GET /templates/{template_type}`
     #[deprecated]
+    #[inline]
     pub fn get_template_list(
         &self,
         template_type: models::GetTemplateListTemplateType,
@@ -45,6 +46,7 @@ impl<'c> EmailSmsTemplatesApi<'c> {
     ///
     /// `GET /templates/{template_type}/{slug}`
     #[deprecated]
+    #[inline]
     pub fn get_template(
         &self,
         template_type: models::GetTemplateListTemplateType,
@@ -64,6 +66,7 @@ impl<'c> EmailSmsTemplatesApi<'c> {
     ///
     /// `PUT /templates/{template_type}/{slug}`
     #[deprecated]
+    #[inline]
     pub fn upsert_template(
         &self,
         template_type: models::GetTemplateListTemplateType,
@@ -84,6 +87,7 @@ impl<'c> EmailSmsTemplatesApi<'c> {
     ///
     /// `POST /templates/{template_type}/{slug}/revert`
     #[deprecated]
+    #[inline]
     pub fn revert_template(
         &self,
         template_type: models::GetTemplateListTemplateType,
@@ -103,6 +107,7 @@ impl<'c> EmailSmsTemplatesApi<'c> {
     ///
     /// `POST /templates/{template_type}/{slug}/preview`
     #[deprecated]
+    #[inline]
     pub fn preview_template(
         &self,
         template_type: impl Into<String>,
@@ -125,6 +130,7 @@ impl<'c> EmailSmsTemplatesApi<'c> {
     ///
     /// `POST /templates/{template_type}/{slug}/toggle_delivery`
     #[deprecated]
+    #[inline]
     pub fn toggle_template_delivery(
         &self,
         template_type: models::GetTemplateListTemplateType,
@@ -194,12 +200,14 @@ impl GetTemplateList {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /templates/{template_type}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<List<models::Template>> {
         let template_type = crate::request::segment(&self.template_type.to_string());
         let mut call = Call::new(
@@ -220,6 +228,7 @@ impl GetTemplateList {
     /// the limit set on this request is the page size.
     ///
     /// Pages are asked for with `paginated=true`, so the walk also stops at their total.
+    #[inline]
     pub fn paginate(
         mut self,
     ) -> impl futures_util::Stream<
@@ -265,12 +274,14 @@ pub struct GetTemplate {
 
 impl GetTemplate {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /templates/{template_type}/{slug}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::Template> {
         let template_type = crate::request::segment(&self.template_type.to_string());
         let slug = crate::request::segment(&self.slug);
@@ -388,12 +399,14 @@ impl UpsertTemplate {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `PUT /templates/{template_type}/{slug}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::Template> {
         let template_type = crate::request::segment(&self.template_type.to_string());
         let slug = crate::request::segment(&self.slug);
@@ -431,12 +444,14 @@ pub struct RevertTemplate {
 
 impl RevertTemplate {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /templates/{template_type}/{slug}/revert`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::Template> {
         let template_type = crate::request::segment(&self.template_type.to_string());
         let slug = crate::request::segment(&self.slug);
@@ -522,12 +537,14 @@ impl PreviewTemplate {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /templates/{template_type}/{slug}/preview`.
+    #[inline]
     pub fn send(self) -> crate::Pending<serde_json::Map<String, serde_json::Value>> {
         let template_type = crate::request::segment(&self.template_type);
         let slug = crate::request::segment(&self.slug);
@@ -580,12 +597,14 @@ impl ToggleTemplateDelivery {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /templates/{template_type}/{slug}/toggle_delivery`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::Template> {
         let template_type = crate::request::segment(&self.template_type.to_string());
         let slug = crate::request::segment(&self.slug);

@@ -23,6 +23,7 @@ impl<'c> EnterpriseConnectionsApi<'c> {
     /// Results can be paginated using the optional `limit` and `offset` query parameters.
     ///
     /// `GET /enterprise_connections`
+    #[inline]
     pub fn list_enterprise_connections(&self) -> ListEnterpriseConnections {
         ListEnterpriseConnections {
             client: self.client.clone(),
@@ -39,6 +40,7 @@ impl<'c> EnterpriseConnectionsApi<'c> {
     /// Create a new enterprise connection.
     ///
     /// `POST /enterprise_connections`
+    #[inline]
     pub fn create_enterprise_connection(
         &self,
         name: impl Into<String>,
@@ -57,6 +59,7 @@ impl<'c> EnterpriseConnectionsApi<'c> {
     /// Fetches the enterprise connection whose ID matches the provided `enterprise_connection_id` in the path.
     ///
     /// `GET /enterprise_connections/{enterprise_connection_id}`
+    #[inline]
     pub fn get_enterprise_connection(
         &self,
         enterprise_connection_id: impl Into<String>,
@@ -73,6 +76,7 @@ impl<'c> EnterpriseConnectionsApi<'c> {
     /// Deletes the enterprise connection whose ID matches the provided `enterprise_connection_id` in the path.
     ///
     /// `DELETE /enterprise_connections/{enterprise_connection_id}`
+    #[inline]
     pub fn delete_enterprise_connection(
         &self,
         enterprise_connection_id: impl Into<String>,
@@ -90,6 +94,7 @@ impl<'c> EnterpriseConnectionsApi<'c> {
     /// When enabling the connection (setting `active` to true), any existing verified organization domains that match the connection's domains (e.g. used for enrollment modes like automatic invitation) may be deleted so the connection can be enabled.
     ///
     /// `PATCH /enterprise_connections/{enterprise_connection_id}`
+    #[inline]
     pub fn update_enterprise_connection(
         &self,
         enterprise_connection_id: impl Into<String>,
@@ -107,6 +112,7 @@ impl<'c> EnterpriseConnectionsApi<'c> {
     /// Returns a paginated list of SAML or OIDC debug test runs for an enterprise connection.
     ///
     /// `GET /enterprise_connections/{enterprise_connection_id}/test_runs`
+    #[inline]
     pub fn list_enterprise_connection_test_runs(
         &self,
         enterprise_connection_id: impl Into<String>,
@@ -126,6 +132,7 @@ impl<'c> EnterpriseConnectionsApi<'c> {
     /// Returns a short-lived URL that starts the IdP test flow for this connection.
     ///
     /// `POST /enterprise_connections/{enterprise_connection_id}/test_runs`
+    #[inline]
     pub fn create_enterprise_connection_test_run(
         &self,
         enterprise_connection_id: impl Into<String>,
@@ -196,12 +203,14 @@ impl ListEnterpriseConnections {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /enterprise_connections`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::EnterpriseConnections> {
         let mut call = Call::new(
             self.client,
@@ -220,6 +229,7 @@ impl ListEnterpriseConnections {
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
     /// the limit set on this request is the page size.
+    #[inline]
     pub fn paginate(
         self,
     ) -> impl futures_util::Stream<
@@ -356,12 +366,14 @@ impl CreateEnterpriseConnection {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /enterprise_connections`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::EnterpriseConnection> {
         let mut call = Call::new(
             self.client,
@@ -394,12 +406,14 @@ pub struct GetEnterpriseConnection {
 
 impl GetEnterpriseConnection {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /enterprise_connections/{enterprise_connection_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::EnterpriseConnection> {
         let enterprise_connection_id = crate::request::segment(
             &self.enterprise_connection_id,
@@ -434,12 +448,14 @@ pub struct DeleteEnterpriseConnection {
 
 impl DeleteEnterpriseConnection {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `DELETE /enterprise_connections/{enterprise_connection_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::DeletedObject> {
         let enterprise_connection_id = crate::request::segment(
             &self.enterprise_connection_id,
@@ -633,12 +649,14 @@ impl UpdateEnterpriseConnection {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `PATCH /enterprise_connections/{enterprise_connection_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::EnterpriseConnection> {
         let enterprise_connection_id = crate::request::segment(
             &self.enterprise_connection_id,
@@ -713,12 +731,14 @@ impl ListEnterpriseConnectionTestRuns {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /enterprise_connections/{enterprise_connection_id}/test_runs`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::EnterpriseConnectionTestRuns> {
         let enterprise_connection_id = crate::request::segment(
             &self.enterprise_connection_id,
@@ -739,6 +759,7 @@ impl ListEnterpriseConnectionTestRuns {
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
     /// the limit set on this request is the page size.
+    #[inline]
     pub fn paginate(
         self,
     ) -> impl futures_util::Stream<
@@ -784,12 +805,14 @@ pub struct CreateEnterpriseConnectionTestRun {
 
 impl CreateEnterpriseConnectionTestRun {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /enterprise_connections/{enterprise_connection_id}/test_runs`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::EnterpriseConnectionTestRunResponse> {
         let enterprise_connection_id = crate::request::segment(
             &self.enterprise_connection_id,

@@ -22,6 +22,7 @@ impl<'c> InstanceSettingsApi<'c> {
     /// Fetches the current instance
     ///
     /// `GET /instance`
+    #[inline]
     pub fn get_instance(&self) -> GetInstance {
         GetInstance {
             client: self.client.clone(),
@@ -34,6 +35,7 @@ impl<'c> InstanceSettingsApi<'c> {
     /// Updates the settings of an instance
     ///
     /// `PATCH /instance`
+    #[inline]
     pub fn update_instance(&self) -> UpdateInstance {
         UpdateInstance {
             client: self.client.clone(),
@@ -47,6 +49,7 @@ impl<'c> InstanceSettingsApi<'c> {
     /// Updates the restriction settings of an instance
     ///
     /// `PATCH /instance/restrictions`
+    #[inline]
     pub fn update_instance_restrictions(&self) -> UpdateInstanceRestrictions {
         UpdateInstanceRestrictions {
             client: self.client.clone(),
@@ -58,6 +61,7 @@ impl<'c> InstanceSettingsApi<'c> {
     /// Get instance protect settings
     ///
     /// `GET /instance/protect`
+    #[inline]
     pub fn get_instance_protect(&self) -> GetInstanceProtect {
         GetInstanceProtect {
             client: self.client.clone(),
@@ -68,6 +72,7 @@ impl<'c> InstanceSettingsApi<'c> {
     /// Update instance protect settings
     ///
     /// `PATCH /instance/protect`
+    #[inline]
     pub fn update_instance_protect(&self) -> UpdateInstanceProtect {
         UpdateInstanceProtect {
             client: self.client.clone(),
@@ -81,6 +86,7 @@ impl<'c> InstanceSettingsApi<'c> {
     /// Retrieves the per-instance SMS communication settings, including the SMS country blocklist.
     ///
     /// `GET /instance/communication`
+    #[inline]
     pub fn get_instance_communication(&self) -> GetInstanceCommunication {
         GetInstanceCommunication {
             client: self.client.clone(),
@@ -96,6 +102,7 @@ impl<'c> InstanceSettingsApi<'c> {
     /// is a no-op.
     ///
     /// `PATCH /instance/communication`
+    #[inline]
     pub fn update_instance_communication(&self) -> UpdateInstanceCommunication {
         UpdateInstanceCommunication {
             client: self.client.clone(),
@@ -109,6 +116,7 @@ impl<'c> InstanceSettingsApi<'c> {
     /// Retrieves the settings for OAuth applications for the instance (dynamic client registration, JWT access tokens, etc.).
     ///
     /// `GET /instance/oauth_application_settings`
+    #[inline]
     pub fn get_instance_oauth_application_settings(
         &self,
     ) -> GetInstanceOAuthApplicationSettings {
@@ -123,6 +131,7 @@ impl<'c> InstanceSettingsApi<'c> {
     /// Updates the OAuth application settings for the instance.
     ///
     /// `PATCH /instance/oauth_application_settings`
+    #[inline]
     pub fn update_instance_oauth_application_settings(
         &self,
     ) -> UpdateInstanceOAuthApplicationSettings {
@@ -138,6 +147,7 @@ impl<'c> InstanceSettingsApi<'c> {
     /// Retrieves the organization settings of the instance
     ///
     /// `GET /instance/organization_settings`
+    #[inline]
     pub fn get_instance_organization_settings(&self) -> GetInstanceOrganizationSettings {
         GetInstanceOrganizationSettings {
             client: self.client.clone(),
@@ -150,6 +160,7 @@ impl<'c> InstanceSettingsApi<'c> {
     /// Updates the organization settings of the instance
     ///
     /// `PATCH /instance/organization_settings`
+    #[inline]
     pub fn update_instance_organization_settings(
         &self,
     ) -> UpdateInstanceOrganizationSettings {
@@ -178,12 +189,14 @@ pub struct GetInstance {
 
 impl GetInstance {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /instance`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::Instance> {
         let call = Call::new(
             self.client,
@@ -357,12 +370,14 @@ impl UpdateInstance {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `PATCH /instance`.
+    #[inline]
     pub fn send(self) -> crate::Pending<()> {
         let mut call = Call::new(
             self.client,
@@ -475,12 +490,14 @@ impl UpdateInstanceRestrictions {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `PATCH /instance/restrictions`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::InstanceRestrictions> {
         let mut call = Call::new(
             self.client,
@@ -514,12 +531,14 @@ pub struct GetInstanceProtect {
 
 impl GetInstanceProtect {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /instance/protect`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::InstanceProtect> {
         let call = Call::new(
             self.client,
@@ -585,12 +604,14 @@ impl UpdateInstanceProtect {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `PATCH /instance/protect`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::InstanceProtect> {
         let mut call = Call::new(
             self.client,
@@ -624,12 +645,14 @@ pub struct GetInstanceCommunication {
 
 impl GetInstanceCommunication {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /instance/communication`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::InstanceCommunication> {
         let call = Call::new(
             self.client,
@@ -686,12 +709,14 @@ impl UpdateInstanceCommunication {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `PATCH /instance/communication`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::InstanceCommunication> {
         let mut call = Call::new(
             self.client,
@@ -725,12 +750,14 @@ pub struct GetInstanceOAuthApplicationSettings {
 
 impl GetInstanceOAuthApplicationSettings {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /instance/oauth_application_settings`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::OAuthApplicationSettings> {
         let call = Call::new(
             self.client,
@@ -888,12 +915,14 @@ impl UpdateInstanceOAuthApplicationSettings {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `PATCH /instance/oauth_application_settings`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::OAuthApplicationSettings> {
         let mut call = Call::new(
             self.client,
@@ -929,12 +958,14 @@ pub struct GetInstanceOrganizationSettings {
 
 impl GetInstanceOrganizationSettings {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /instance/organization_settings`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::OrganizationSettings> {
         let call = Call::new(
             self.client,
@@ -1088,12 +1119,14 @@ impl UpdateInstanceOrganizationSettings {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `PATCH /instance/organization_settings`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::OrganizationSettings> {
         let mut call = Call::new(
             self.client,

@@ -23,6 +23,7 @@ impl<'c> InvitationsApi<'c> {
     /// Returns all non-revoked invitations for your application, sorted by creation date
     ///
     /// `GET /invitations`
+    #[inline]
     pub fn list_invitations(&self) -> ListInvitations {
         ListInvitations {
             client: self.client.clone(),
@@ -43,6 +44,7 @@ impl<'c> InvitationsApi<'c> {
     /// Also, trying to create an invitation for an email address that already exists in your application will result to an error.
     ///
     /// `POST /invitations`
+    #[inline]
     pub fn create_invitation(
         &self,
         email_address: impl Into<String>,
@@ -64,6 +66,7 @@ impl<'c> InvitationsApi<'c> {
     /// This endpoint is limited to a maximum of 10 invitations per API call. If you need to send more invitations, please make multiple requests.
     ///
     /// `POST /invitations/bulk`
+    #[inline]
     pub fn create_bulk_invitations(&self) -> CreateBulkInvitations {
         CreateBulkInvitations {
             client: self.client.clone(),
@@ -80,6 +83,7 @@ impl<'c> InvitationsApi<'c> {
     /// Only active (i.e. non-revoked) invitations can be revoked.
     ///
     /// `POST /invitations/{invitation_id}/revoke`
+    #[inline]
     pub fn revoke_invitation(
         &self,
         invitation_id: impl Into<String>,
@@ -173,12 +177,14 @@ impl ListInvitations {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /invitations`.
+    #[inline]
     pub fn send(self) -> crate::Pending<List<models::Invitation>> {
         let mut call = Call::new(
             self.client,
@@ -201,6 +207,7 @@ impl ListInvitations {
     /// the limit set on this request is the page size.
     ///
     /// Pages are asked for with `paginated=true`, so the walk also stops at their total.
+    #[inline]
     pub fn paginate(
         mut self,
     ) -> impl futures_util::Stream<
@@ -321,12 +328,14 @@ impl CreateInvitation {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /invitations`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::Invitation> {
         let mut call = Call::new(
             self.client,
@@ -365,12 +374,14 @@ impl CreateBulkInvitations {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /invitations/bulk`.
+    #[inline]
     pub fn send(self) -> crate::Pending<Vec<models::Invitation>> {
         let mut call = Call::new(
             self.client,
@@ -405,12 +416,14 @@ pub struct RevokeInvitation {
 
 impl RevokeInvitation {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /invitations/{invitation_id}/revoke`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::InvitationRevoked> {
         let invitation_id = crate::request::segment(&self.invitation_id);
         let call = Call::new(

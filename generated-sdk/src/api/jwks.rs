@@ -22,6 +22,7 @@ impl<'c> JwksApi<'c> {
     /// Retrieve the JSON Web Key Set of the instance
     ///
     /// `GET /jwks`
+    #[inline]
     pub fn get_jwks(&self) -> GetJwks {
         GetJwks {
             client: self.client.clone(),
@@ -47,12 +48,14 @@ pub struct GetJwks {
 
 impl GetJwks {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /jwks`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::Jwks> {
         let call = Call::new(self.client, &GET_JWKS, "/jwks".to_owned(), self.options);
         call.send_json()

@@ -21,6 +21,7 @@ impl<'c> JwtTemplatesApi<'c> {
     /// List all templates
     ///
     /// `GET /jwt_templates`
+    #[inline]
     pub fn list_jwt_templates(&self) -> ListJwtTemplates {
         ListJwtTemplates {
             client: self.client.clone(),
@@ -36,6 +37,7 @@ impl<'c> JwtTemplatesApi<'c> {
     /// Create a new JWT template
     ///
     /// `POST /jwt_templates`
+    #[inline]
     pub fn create_jwt_template(
         &self,
         name: impl Into<String>,
@@ -53,6 +55,7 @@ impl<'c> JwtTemplatesApi<'c> {
     /// Retrieve the details of a given JWT template
     ///
     /// `GET /jwt_templates/{template_id}`
+    #[inline]
     pub fn get_jwt_template(&self, template_id: impl Into<String>) -> GetJwtTemplate {
         GetJwtTemplate {
             client: self.client.clone(),
@@ -65,6 +68,7 @@ impl<'c> JwtTemplatesApi<'c> {
     ///
     ///
     /// `DELETE /jwt_templates/{template_id}`
+    #[inline]
     pub fn delete_jwt_template(
         &self,
         template_id: impl Into<String>,
@@ -81,6 +85,7 @@ impl<'c> JwtTemplatesApi<'c> {
     /// Updates an existing JWT template
     ///
     /// `PATCH /jwt_templates/{template_id}`
+    #[inline]
     pub fn update_jwt_template(
         &self,
         template_id: impl Into<String>,
@@ -149,12 +154,14 @@ impl ListJwtTemplates {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /jwt_templates`.
+    #[inline]
     pub fn send(self) -> crate::Pending<List<models::JwtTemplate>> {
         let mut call = Call::new(
             self.client,
@@ -174,6 +181,7 @@ impl ListJwtTemplates {
     /// the limit set on this request is the page size.
     ///
     /// Pages are asked for with `paginated=true`, so the walk also stops at their total.
+    #[inline]
     pub fn paginate(
         mut self,
     ) -> impl futures_util::Stream<
@@ -282,12 +290,14 @@ impl CreateJwtTemplate {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /jwt_templates`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::JwtTemplate> {
         let mut call = Call::new(
             self.client,
@@ -320,12 +330,14 @@ pub struct GetJwtTemplate {
 
 impl GetJwtTemplate {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /jwt_templates/{template_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::JwtTemplate> {
         let template_id = crate::request::segment(&self.template_id);
         let call = Call::new(
@@ -358,12 +370,14 @@ pub struct DeleteJwtTemplate {
 
 impl DeleteJwtTemplate {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `DELETE /jwt_templates/{template_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::DeletedObject> {
         let template_id = crate::request::segment(&self.template_id);
         let call = Call::new(
@@ -461,12 +475,14 @@ impl UpdateJwtTemplate {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `PATCH /jwt_templates/{template_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::JwtTemplate> {
         let template_id = crate::request::segment(&self.template_id);
         let mut call = Call::new(

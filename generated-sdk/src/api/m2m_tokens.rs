@@ -31,6 +31,7 @@ impl<'c> M2mTokensApi<'c> {
     /// `GET /m2m_tokens`
     ///
     /// `subject` must match `^mch_\w{27}$`.
+    #[inline]
     pub fn get_m2m_tokens(&self, subject: impl Into<String>) -> GetM2mTokens {
         GetM2mTokens {
             client: self.client.clone(),
@@ -48,6 +49,7 @@ impl<'c> M2mTokensApi<'c> {
     /// Creates a new M2M Token. Must be authenticated via a Machine Secret Key.
     ///
     /// `POST /m2m_tokens`
+    #[inline]
     pub fn create_m2m_token(&self) -> CreateM2mToken {
         CreateM2mToken {
             client: self.client.clone(),
@@ -70,6 +72,7 @@ impl<'c> M2mTokensApi<'c> {
     /// `POST /m2m_tokens/{m2m_token_id}/revoke`
     ///
     /// `m2m_token_id` must match `^mt_[0-9A-Fa-f]{32}$`.
+    #[inline]
     pub fn revoke_m2m_token(&self, m2m_token_id: impl Into<String>) -> RevokeM2mToken {
         RevokeM2mToken {
             client: self.client.clone(),
@@ -89,6 +92,7 @@ impl<'c> M2mTokensApi<'c> {
     /// - When verifying a M2M Token with a Clerk Secret Key, any token on the Instance can be verified.
     ///
     /// `POST /m2m_tokens/verify`
+    #[inline]
     pub fn verify_m2m_token(&self, token: impl Into<String>) -> VerifyM2mToken {
         VerifyM2mToken {
             client: self.client.clone(),
@@ -150,12 +154,14 @@ impl GetM2mTokens {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /m2m_tokens`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::GetM2mTokensResponse> {
         let mut call = Call::new(
             self.client,
@@ -253,12 +259,14 @@ impl CreateM2mToken {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /m2m_tokens`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::CreateM2mTokenResponse> {
         let mut call = Call::new(
             self.client,
@@ -310,12 +318,14 @@ impl RevokeM2mToken {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /m2m_tokens/{m2m_token_id}/revoke`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::M2mToken> {
         let m2m_token_id = crate::request::segment(&self.m2m_token_id);
         let mut call = Call::new(
@@ -355,12 +365,14 @@ impl VerifyM2mToken {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /m2m_tokens/verify`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::M2mToken> {
         let mut call = Call::new(
             self.client,

@@ -24,6 +24,7 @@ impl<'c> MachinesApi<'c> {
     /// returned first)
     ///
     /// `GET /machines`
+    #[inline]
     pub fn list_machines(&self) -> ListMachines {
         ListMachines {
             client: self.client.clone(),
@@ -40,6 +41,7 @@ impl<'c> MachinesApi<'c> {
     /// Creates a new machine.
     ///
     /// `POST /machines`
+    #[inline]
     pub fn create_machine(&self, name: impl Into<String>) -> CreateMachine {
         CreateMachine {
             client: self.client.clone(),
@@ -53,6 +55,7 @@ impl<'c> MachinesApi<'c> {
     /// Returns the details of a machine.
     ///
     /// `GET /machines/{machine_id}`
+    #[inline]
     pub fn get_machine(&self, machine_id: impl Into<String>) -> GetMachine {
         GetMachine {
             client: self.client.clone(),
@@ -66,6 +69,7 @@ impl<'c> MachinesApi<'c> {
     /// Deletes a machine.
     ///
     /// `DELETE /machines/{machine_id}`
+    #[inline]
     pub fn delete_machine(&self, machine_id: impl Into<String>) -> DeleteMachine {
         DeleteMachine {
             client: self.client.clone(),
@@ -80,6 +84,7 @@ impl<'c> MachinesApi<'c> {
     /// Only the provided fields will be updated.
     ///
     /// `PATCH /machines/{machine_id}`
+    #[inline]
     pub fn update_machine(&self, machine_id: impl Into<String>) -> UpdateMachine {
         UpdateMachine {
             client: self.client.clone(),
@@ -94,6 +99,7 @@ impl<'c> MachinesApi<'c> {
     /// Returns the secret key for a machine.
     ///
     /// `GET /machines/{machine_id}/secret_key`
+    #[inline]
     pub fn get_machine_secret_key(
         &self,
         machine_id: impl Into<String>,
@@ -112,6 +118,7 @@ impl<'c> MachinesApi<'c> {
     /// The previous secret key will remain valid for the duration specified by the previous_token_ttl parameter.
     ///
     /// `POST /machines/{machine_id}/secret_key/rotate`
+    #[inline]
     pub fn rotate_machine_secret_key(
         &self,
         machine_id: impl Into<String>,
@@ -131,6 +138,7 @@ impl<'c> MachinesApi<'c> {
     /// Maximum of 150 scopes per machine.
     ///
     /// `POST /machines/{machine_id}/scopes`
+    #[inline]
     pub fn create_machine_scope(
         &self,
         machine_id: impl Into<String>,
@@ -149,6 +157,7 @@ impl<'c> MachinesApi<'c> {
     /// Deletes a machine scope, removing access from one machine to another.
     ///
     /// `DELETE /machines/{machine_id}/scopes/{other_machine_id}`
+    #[inline]
     pub fn delete_machine_scope(
         &self,
         machine_id: impl Into<String>,
@@ -228,12 +237,14 @@ impl ListMachines {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /machines`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::MachineList> {
         let mut call = Call::new(
             self.client,
@@ -252,6 +263,7 @@ impl ListMachines {
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
     /// the limit set on this request is the page size.
+    #[inline]
     pub fn paginate(
         self,
     ) -> impl futures_util::Stream<
@@ -324,12 +336,14 @@ impl CreateMachine {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /machines`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::MachineCreated> {
         let mut call = Call::new(
             self.client,
@@ -362,12 +376,14 @@ pub struct GetMachine {
 
 impl GetMachine {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /machines/{machine_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::Machine> {
         let machine_id = crate::request::segment(&self.machine_id);
         let call = Call::new(
@@ -400,12 +416,14 @@ pub struct DeleteMachine {
 
 impl DeleteMachine {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `DELETE /machines/{machine_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::MachineDeleted> {
         let machine_id = crate::request::segment(&self.machine_id);
         let call = Call::new(
@@ -461,12 +479,14 @@ impl UpdateMachine {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `PATCH /machines/{machine_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::Machine> {
         let machine_id = crate::request::segment(&self.machine_id);
         let mut call = Call::new(
@@ -502,12 +522,14 @@ pub struct GetMachineSecretKey {
 
 impl GetMachineSecretKey {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /machines/{machine_id}/secret_key`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::MachineSecretKey> {
         let machine_id = crate::request::segment(&self.machine_id);
         let call = Call::new(
@@ -547,12 +569,14 @@ impl RotateMachineSecretKey {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /machines/{machine_id}/secret_key/rotate`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::MachineSecretKey> {
         let machine_id = crate::request::segment(&self.machine_id);
         let mut call = Call::new(
@@ -593,12 +617,14 @@ impl CreateMachineScope {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /machines/{machine_id}/scopes`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::MachineScope> {
         let machine_id = crate::request::segment(&self.machine_id);
         let mut call = Call::new(
@@ -633,12 +659,14 @@ pub struct DeleteMachineScope {
 
 impl DeleteMachineScope {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `DELETE /machines/{machine_id}/scopes/{other_machine_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::MachineScopeDeleted> {
         let machine_id = crate::request::segment(&self.machine_id);
         let other_machine_id = crate::request::segment(&self.other_machine_id);

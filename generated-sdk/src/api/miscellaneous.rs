@@ -22,6 +22,7 @@ impl<'c> MiscellaneousApi<'c> {
     /// It is used by Clerk SDKs when the user's authentication state cannot be immediately determined.
     ///
     /// `GET /public/interstitial`
+    #[inline]
     pub fn get_public_interstitial(&self) -> GetPublicInterstitial {
         GetPublicInterstitial {
             client: self.client.clone(),
@@ -104,12 +105,14 @@ impl GetPublicInterstitial {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /public/interstitial`.
+    #[inline]
     pub fn send(self) -> crate::Pending<String> {
         let mut call = Call::new(
             self.client,

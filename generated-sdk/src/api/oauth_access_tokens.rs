@@ -20,6 +20,7 @@ impl<'c> OAuthAccessTokensApi<'c> {
     /// Verify an OAuth Access Token
     ///
     /// `POST /oauth_applications/access_tokens/verify`
+    #[inline]
     pub fn verify_oauth_access_token(&self) -> VerifyOAuthAccessToken {
         VerifyOAuthAccessToken {
             client: self.client.clone(),
@@ -67,12 +68,14 @@ impl VerifyOAuthAccessToken {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /oauth_applications/access_tokens/verify`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::VerifyOAuthAccessTokenResponse> {
         let mut call = Call::new(
             self.client,

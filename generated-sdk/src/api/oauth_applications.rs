@@ -25,6 +25,7 @@ impl<'c> OAuthApplicationsApi<'c> {
     /// Most recent OAuth applications will be returned first.
     ///
     /// `GET /oauth_applications`
+    #[inline]
     pub fn list_oauth_applications(&self) -> ListOAuthApplications {
         ListOAuthApplications {
             client: self.client.clone(),
@@ -43,6 +44,7 @@ impl<'c> OAuthApplicationsApi<'c> {
     /// All URL schemes are allowed such as `http://`, `https://`, `myapp://`, etc...
     ///
     /// `POST /oauth_applications`
+    #[inline]
     pub fn create_oauth_application(
         &self,
         name: impl Into<String>,
@@ -59,6 +61,7 @@ impl<'c> OAuthApplicationsApi<'c> {
     /// Fetches the OAuth application whose ID matches the provided `id` in the path.
     ///
     /// `GET /oauth_applications/{oauth_application_id}`
+    #[inline]
     pub fn get_oauth_application(
         &self,
         oauth_application_id: impl Into<String>,
@@ -76,6 +79,7 @@ impl<'c> OAuthApplicationsApi<'c> {
     /// This is not reversible.
     ///
     /// `DELETE /oauth_applications/{oauth_application_id}`
+    #[inline]
     pub fn delete_oauth_application(
         &self,
         oauth_application_id: impl Into<String>,
@@ -92,6 +96,7 @@ impl<'c> OAuthApplicationsApi<'c> {
     /// Updates an existing OAuth application
     ///
     /// `PATCH /oauth_applications/{oauth_application_id}`
+    #[inline]
     pub fn update_oauth_application(
         &self,
         oauth_application_id: impl Into<String>,
@@ -112,6 +117,7 @@ impl<'c> OAuthApplicationsApi<'c> {
     /// Only the following file content types are supported: `image/jpeg`, `image/png`, `image/gif`, `image/webp`.
     ///
     /// `PUT /oauth_applications/{oauth_application_id}/logo`
+    #[inline]
     pub fn upload_oauth_application_logo(
         &self,
         oauth_application_id: impl Into<String>,
@@ -131,6 +137,7 @@ impl<'c> OAuthApplicationsApi<'c> {
     /// When the client secret is rotated, make sure to update it in authorized OAuth clients.
     ///
     /// `POST /oauth_applications/{oauth_application_id}/rotate_secret`
+    #[inline]
     pub fn rotate_oauth_application_secret(
         &self,
         oauth_application_id: impl Into<String>,
@@ -149,6 +156,7 @@ impl<'c> OAuthApplicationsApi<'c> {
     /// JWT access tokens cannot be revoked.
     ///
     /// `POST /oauth_applications/{oauth_application_id}/revoke_token`
+    #[inline]
     pub fn revoke_oauth_application_token(
         &self,
         oauth_application_id: impl Into<String>,
@@ -230,12 +238,14 @@ impl ListOAuthApplications {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /oauth_applications`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::OAuthApplications> {
         let mut call = Call::new(
             self.client,
@@ -254,6 +264,7 @@ impl ListOAuthApplications {
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
     /// the limit set on this request is the page size.
+    #[inline]
     pub fn paginate(
         self,
     ) -> impl futures_util::Stream<
@@ -396,12 +407,14 @@ impl CreateOAuthApplication {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /oauth_applications`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::OAuthApplicationWithSecret> {
         let mut call = Call::new(
             self.client,
@@ -434,12 +447,14 @@ pub struct GetOAuthApplication {
 
 impl GetOAuthApplication {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /oauth_applications/{oauth_application_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::OAuthApplication> {
         let oauth_application_id = crate::request::segment(&self.oauth_application_id);
         let call = Call::new(
@@ -472,12 +487,14 @@ pub struct DeleteOAuthApplication {
 
 impl DeleteOAuthApplication {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `DELETE /oauth_applications/{oauth_application_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::DeletedObject> {
         let oauth_application_id = crate::request::segment(&self.oauth_application_id);
         let call = Call::new(
@@ -619,12 +636,14 @@ impl UpdateOAuthApplication {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `PATCH /oauth_applications/{oauth_application_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::OAuthApplication> {
         let oauth_application_id = crate::request::segment(&self.oauth_application_id);
         let mut call = Call::new(
@@ -671,12 +690,14 @@ impl UploadOAuthApplicationLogo {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `PUT /oauth_applications/{oauth_application_id}/logo`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::OAuthApplication> {
         let oauth_application_id = crate::request::segment(&self.oauth_application_id);
         let mut call = Call::new(
@@ -711,12 +732,14 @@ pub struct RotateOAuthApplicationSecret {
 
 impl RotateOAuthApplicationSecret {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /oauth_applications/{oauth_application_id}/rotate_secret`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::OAuthApplicationWithSecret> {
         let oauth_application_id = crate::request::segment(&self.oauth_application_id);
         let call = Call::new(
@@ -758,12 +781,14 @@ impl RevokeOAuthApplicationToken {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /oauth_applications/{oauth_application_id}/revoke_token`.
+    #[inline]
     pub fn send(self) -> crate::Pending<()> {
         let oauth_application_id = crate::request::segment(&self.oauth_application_id);
         let mut call = Call::new(

@@ -22,6 +22,7 @@ impl<'c> OrganizationDomainsApi<'c> {
     /// Get a list of all domains of an organization.
     ///
     /// `GET /organizations/{organization_id}/domains`
+    #[inline]
     pub fn list_organization_domains(
         &self,
         organization_id: impl Into<String>,
@@ -42,6 +43,7 @@ impl<'c> OrganizationDomainsApi<'c> {
     /// Creates a new organization domain. By default the domain is verified, but can be optionally set to unverified.
     ///
     /// `POST /organizations/{organization_id}/domains`
+    #[inline]
     pub fn create_organization_domain(
         &self,
         organization_id: impl Into<String>,
@@ -59,6 +61,7 @@ impl<'c> OrganizationDomainsApi<'c> {
     /// Removes the given domain from the organization.
     ///
     /// `DELETE /organizations/{organization_id}/domains/{domain_id}`
+    #[inline]
     pub fn delete_organization_domain(
         &self,
         organization_id: impl Into<String>,
@@ -77,6 +80,7 @@ impl<'c> OrganizationDomainsApi<'c> {
     /// Updates the properties of an existing organization domain.
     ///
     /// `PATCH /organizations/{organization_id}/domains/{domain_id}`
+    #[inline]
     pub fn update_organization_domain(
         &self,
         organization_id: impl Into<String>,
@@ -103,6 +107,7 @@ impl<'c> OrganizationDomainsApi<'c> {
     /// ownership state without re-emitting the audit event.
     ///
     /// `POST /organizations/{organization_id}/domains/{domain_id}/verify_ownership`
+    #[inline]
     pub fn verify_organization_domain_ownership(
         &self,
         organization_id: impl Into<String>,
@@ -126,6 +131,7 @@ impl<'c> OrganizationDomainsApi<'c> {
     /// including its verification status, enrollment mode, and associated counts.
     ///
     /// `GET /organization_domains`
+    #[inline]
     pub fn list_all_organization_domains(&self) -> ListAllOrganizationDomains {
         ListAllOrganizationDomains {
             client: self.client.clone(),
@@ -202,12 +208,14 @@ impl ListOrganizationDomains {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /organizations/{organization_id}/domains`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::OrganizationDomains> {
         let organization_id = crate::request::segment(&self.organization_id);
         let mut call = Call::new(
@@ -227,6 +235,7 @@ impl ListOrganizationDomains {
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
     /// the limit set on this request is the page size.
+    #[inline]
     pub fn paginate(
         self,
     ) -> impl futures_util::Stream<
@@ -301,12 +310,14 @@ impl CreateOrganizationDomain {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /organizations/{organization_id}/domains`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::OrganizationDomain> {
         let organization_id = crate::request::segment(&self.organization_id);
         let mut call = Call::new(
@@ -341,12 +352,14 @@ pub struct DeleteOrganizationDomain {
 
 impl DeleteOrganizationDomain {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `DELETE /organizations/{organization_id}/domains/{domain_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::DeletedObject> {
         let organization_id = crate::request::segment(&self.organization_id);
         let domain_id = crate::request::segment(&self.domain_id);
@@ -412,12 +425,14 @@ impl UpdateOrganizationDomain {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `PATCH /organizations/{organization_id}/domains/{domain_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::OrganizationDomain> {
         let organization_id = crate::request::segment(&self.organization_id);
         let domain_id = crate::request::segment(&self.domain_id);
@@ -453,12 +468,14 @@ pub struct VerifyOrganizationDomainOwnership {
 
 impl VerifyOrganizationDomainOwnership {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /organizations/{organization_id}/domains/{domain_id}/verify_ownership`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::OrganizationDomain> {
         let organization_id = crate::request::segment(&self.organization_id);
         let domain_id = crate::request::segment(&self.domain_id);
@@ -585,12 +602,14 @@ impl ListAllOrganizationDomains {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /organization_domains`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::OrganizationDomains> {
         let mut call = Call::new(
             self.client,
@@ -613,6 +632,7 @@ impl ListAllOrganizationDomains {
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
     /// the limit set on this request is the page size.
+    #[inline]
     pub fn paginate(
         self,
     ) -> impl futures_util::Stream<

@@ -27,6 +27,7 @@ impl<'c> OrganizationInvitationsApi<'c> {
     /// The organization invitations are ordered by descending creation date by default.
     ///
     /// `GET /organization_invitations`
+    #[inline]
     pub fn list_instance_organization_invitations(
         &self,
     ) -> ListInstanceOrganizationInvitations {
@@ -51,6 +52,7 @@ impl<'c> OrganizationInvitationsApi<'c> {
     /// Any invitations created as a result of an Organization Domain are not included in the results.
     ///
     /// `GET /organizations/{organization_id}/invitations`
+    #[inline]
     pub fn list_organization_invitations(
         &self,
         organization_id: impl Into<String>,
@@ -87,6 +89,7 @@ impl<'c> OrganizationInvitationsApi<'c> {
     /// When the organization invitation is accepted, the metadata will be transferred to the newly created organization membership.
     ///
     /// `POST /organizations/{organization_id}/invitations`
+    #[inline]
     pub fn create_organization_invitation(
         &self,
         organization_id: impl Into<String>,
@@ -121,6 +124,7 @@ impl<'c> OrganizationInvitationsApi<'c> {
     /// When the organization invitation is accepted, the metadata will be transferred to the newly created organization membership.
     ///
     /// `POST /organizations/{organization_id}/invitations/bulk`
+    #[inline]
     pub fn create_organization_invitation_bulk(
         &self,
         organization_id: impl Into<String>,
@@ -145,6 +149,7 @@ impl<'c> OrganizationInvitationsApi<'c> {
     ///
     /// `GET /organizations/{organization_id}/invitations/pending`
     #[deprecated]
+    #[inline]
     pub fn list_pending_organization_invitations(
         &self,
         organization_id: impl Into<String>,
@@ -163,6 +168,7 @@ impl<'c> OrganizationInvitationsApi<'c> {
     /// Use this request to get an existing organization invitation by ID.
     ///
     /// `GET /organizations/{organization_id}/invitations/{invitation_id}`
+    #[inline]
     pub fn get_organization_invitation(
         &self,
         organization_id: impl Into<String>,
@@ -185,6 +191,7 @@ impl<'c> OrganizationInvitationsApi<'c> {
     /// Only users with "admin" role can revoke invitations.
     ///
     /// `POST /organizations/{organization_id}/invitations/{invitation_id}/revoke`
+    #[inline]
     pub fn revoke_organization_invitation(
         &self,
         organization_id: impl Into<String>,
@@ -272,12 +279,14 @@ impl ListInstanceOrganizationInvitations {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /organization_invitations`.
+    #[inline]
     pub fn send(
         self,
     ) -> crate::Pending<models::OrganizationInvitationsWithPublicOrganizationData> {
@@ -299,6 +308,7 @@ impl ListInstanceOrganizationInvitations {
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
     /// the limit set on this request is the page size.
+    #[inline]
     pub fn paginate(
         self,
     ) -> impl futures_util::Stream<
@@ -403,12 +413,14 @@ impl ListOrganizationInvitations {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /organizations/{organization_id}/invitations`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::OrganizationInvitations> {
         let organization_id = crate::request::segment(&self.organization_id);
         let mut call = Call::new(
@@ -429,6 +441,7 @@ impl ListOrganizationInvitations {
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
     /// the limit set on this request is the page size.
+    #[inline]
     pub fn paginate(
         self,
     ) -> impl futures_util::Stream<
@@ -567,12 +580,14 @@ impl CreateOrganizationInvitation {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /organizations/{organization_id}/invitations`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::OrganizationInvitation> {
         let organization_id = crate::request::segment(&self.organization_id);
         let mut call = Call::new(
@@ -609,12 +624,14 @@ pub struct CreateOrganizationInvitationBulk {
 
 impl CreateOrganizationInvitationBulk {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /organizations/{organization_id}/invitations/bulk`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::OrganizationInvitations> {
         let organization_id = crate::request::segment(&self.organization_id);
         let mut call = Call::new(
@@ -677,12 +694,14 @@ impl ListPendingOrganizationInvitations {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /organizations/{organization_id}/invitations/pending`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::OrganizationInvitations> {
         let organization_id = crate::request::segment(&self.organization_id);
         let mut call = Call::new(
@@ -700,6 +719,7 @@ impl ListPendingOrganizationInvitations {
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
     /// the limit set on this request is the page size.
+    #[inline]
     pub fn paginate(
         self,
     ) -> impl futures_util::Stream<
@@ -746,12 +766,14 @@ pub struct GetOrganizationInvitation {
 
 impl GetOrganizationInvitation {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /organizations/{organization_id}/invitations/{invitation_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::OrganizationInvitation> {
         let organization_id = crate::request::segment(&self.organization_id);
         let invitation_id = crate::request::segment(&self.invitation_id);
@@ -808,12 +830,14 @@ impl RevokeOrganizationInvitation {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /organizations/{organization_id}/invitations/{invitation_id}/revoke`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::OrganizationInvitation> {
         let organization_id = crate::request::segment(&self.organization_id);
         let invitation_id = crate::request::segment(&self.invitation_id);

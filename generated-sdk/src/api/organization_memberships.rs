@@ -22,6 +22,7 @@ impl<'c> OrganizationMembershipsApi<'c> {
     /// Retrieves all user memberships for the given organization
     ///
     /// `GET /organizations/{organization_id}/memberships`
+    #[inline]
     pub fn list_organization_memberships(
         &self,
         organization_id: impl Into<String>,
@@ -61,6 +62,7 @@ impl<'c> OrganizationMembershipsApi<'c> {
     /// different organization as active before then.
     ///
     /// `POST /organizations/{organization_id}/memberships`
+    #[inline]
     pub fn create_organization_membership(
         &self,
         organization_id: impl Into<String>,
@@ -80,6 +82,7 @@ impl<'c> OrganizationMembershipsApi<'c> {
     /// Removes the given membership from the organization
     ///
     /// `DELETE /organizations/{organization_id}/memberships/{user_id}`
+    #[inline]
     pub fn delete_organization_membership(
         &self,
         organization_id: impl Into<String>,
@@ -98,6 +101,7 @@ impl<'c> OrganizationMembershipsApi<'c> {
     /// Updates the properties of an existing organization membership
     ///
     /// `PATCH /organizations/{organization_id}/memberships/{user_id}`
+    #[inline]
     pub fn update_organization_membership(
         &self,
         organization_id: impl Into<String>,
@@ -120,6 +124,7 @@ impl<'c> OrganizationMembershipsApi<'c> {
     /// You can remove metadata keys at any level by setting their value to `null`.
     ///
     /// `PATCH /organizations/{organization_id}/memberships/{user_id}/metadata`
+    #[inline]
     pub fn update_organization_membership_metadata(
         &self,
         organization_id: impl Into<String>,
@@ -139,6 +144,7 @@ impl<'c> OrganizationMembershipsApi<'c> {
     /// Retrieves all organization user memberships for the given instance.
     ///
     /// `GET /organization_memberships`
+    #[inline]
     pub fn instance_get_organization_memberships(
         &self,
     ) -> InstanceGetOrganizationMemberships {
@@ -343,12 +349,14 @@ impl ListOrganizationMemberships {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /organizations/{organization_id}/memberships`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::OrganizationMemberships> {
         let organization_id = crate::request::segment(&self.organization_id);
         let mut call = Call::new(
@@ -382,6 +390,7 @@ impl ListOrganizationMemberships {
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
     /// the limit set on this request is the page size.
+    #[inline]
     pub fn paginate(
         self,
     ) -> impl futures_util::Stream<
@@ -464,12 +473,14 @@ impl CreateOrganizationMembership {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /organizations/{organization_id}/memberships`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::OrganizationMembership> {
         let organization_id = crate::request::segment(&self.organization_id);
         let mut call = Call::new(
@@ -506,12 +517,14 @@ pub struct DeleteOrganizationMembership {
 
 impl DeleteOrganizationMembership {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `DELETE /organizations/{organization_id}/memberships/{user_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::OrganizationMembership> {
         let organization_id = crate::request::segment(&self.organization_id);
         let user_id = crate::request::segment(&self.user_id);
@@ -555,12 +568,14 @@ impl UpdateOrganizationMembership {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `PATCH /organizations/{organization_id}/memberships/{user_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::OrganizationMembership> {
         let organization_id = crate::request::segment(&self.organization_id);
         let user_id = crate::request::segment(&self.user_id);
@@ -630,12 +645,14 @@ impl UpdateOrganizationMembershipMetadata {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `PATCH /organizations/{organization_id}/memberships/{user_id}/metadata`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::OrganizationMembership> {
         let organization_id = crate::request::segment(&self.organization_id);
         let user_id = crate::request::segment(&self.user_id);
@@ -709,12 +726,14 @@ impl InstanceGetOrganizationMemberships {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /organization_memberships`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::OrganizationMemberships> {
         let mut call = Call::new(
             self.client,
@@ -732,6 +751,7 @@ impl InstanceGetOrganizationMemberships {
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
     /// the limit set on this request is the page size.
+    #[inline]
     pub fn paginate(
         self,
     ) -> impl futures_util::Stream<

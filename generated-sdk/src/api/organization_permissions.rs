@@ -22,6 +22,7 @@ impl<'c> OrganizationPermissionsApi<'c> {
     /// Retrieves all organization permissions for the given instance.
     ///
     /// `GET /organization_permissions`
+    #[inline]
     pub fn list_organization_permissions(&self) -> ListOrganizationPermissions {
         ListOrganizationPermissions {
             client: self.client.clone(),
@@ -38,6 +39,7 @@ impl<'c> OrganizationPermissionsApi<'c> {
     /// Creates a new organization permission for the given instance.
     ///
     /// `POST /organization_permissions`
+    #[inline]
     pub fn create_organization_permission(
         &self,
         name: impl Into<String>,
@@ -55,6 +57,7 @@ impl<'c> OrganizationPermissionsApi<'c> {
     /// Retrieves the details of an organization permission.
     ///
     /// `GET /organization_permissions/{permission_id}`
+    #[inline]
     pub fn get_organization_permission(
         &self,
         permission_id: impl Into<String>,
@@ -72,6 +75,7 @@ impl<'c> OrganizationPermissionsApi<'c> {
     /// System permissions cannot be deleted.
     ///
     /// `DELETE /organization_permissions/{permission_id}`
+    #[inline]
     pub fn delete_organization_permission(
         &self,
         permission_id: impl Into<String>,
@@ -89,6 +93,7 @@ impl<'c> OrganizationPermissionsApi<'c> {
     /// System permissions cannot be updated.
     ///
     /// `PATCH /organization_permissions/{permission_id}`
+    #[inline]
     pub fn update_organization_permission(
         &self,
         permission_id: impl Into<String>,
@@ -164,12 +169,14 @@ impl ListOrganizationPermissions {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /organization_permissions`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::Permissions> {
         let mut call = Call::new(
             self.client,
@@ -188,6 +195,7 @@ impl ListOrganizationPermissions {
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
     /// the limit set on this request is the page size.
+    #[inline]
     pub fn paginate(
         self,
     ) -> impl futures_util::Stream<
@@ -243,12 +251,14 @@ impl CreateOrganizationPermission {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /organization_permissions`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::Permission> {
         let mut call = Call::new(
             self.client,
@@ -281,12 +291,14 @@ pub struct GetOrganizationPermission {
 
 impl GetOrganizationPermission {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /organization_permissions/{permission_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::Permission> {
         let permission_id = crate::request::segment(&self.permission_id);
         let call = Call::new(
@@ -319,12 +331,14 @@ pub struct DeleteOrganizationPermission {
 
 impl DeleteOrganizationPermission {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `DELETE /organization_permissions/{permission_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::DeletedObject> {
         let permission_id = crate::request::segment(&self.permission_id);
         let call = Call::new(
@@ -382,12 +396,14 @@ impl UpdateOrganizationPermission {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `PATCH /organization_permissions/{permission_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::Permission> {
         let permission_id = crate::request::segment(&self.permission_id);
         let mut call = Call::new(

@@ -25,6 +25,7 @@ impl<'c> OrganizationRolesApi<'c> {
     /// Most recent roles will be returned first.
     ///
     /// `GET /organization_roles`
+    #[inline]
     pub fn list_organization_roles(&self) -> ListOrganizationRoles {
         ListOrganizationRoles {
             client: self.client.clone(),
@@ -44,6 +45,7 @@ impl<'c> OrganizationRolesApi<'c> {
     /// Organization roles support permissions that can be assigned to control access within the organization.
     ///
     /// `POST /organization_roles`
+    #[inline]
     pub fn create_organization_role(
         &self,
         name: impl Into<String>,
@@ -61,6 +63,7 @@ impl<'c> OrganizationRolesApi<'c> {
     /// Use this request to retrieve an existing organization role by its ID.
     ///
     /// `GET /organization_roles/{organization_role_id}`
+    #[inline]
     pub fn get_organization_role(
         &self,
         organization_role_id: impl Into<String>,
@@ -78,6 +81,7 @@ impl<'c> OrganizationRolesApi<'c> {
     /// The role cannot be deleted if it is currently used as the default creator role, domain default role, assigned to any members, or exists in any invitations.
     ///
     /// `DELETE /organization_roles/{organization_role_id}`
+    #[inline]
     pub fn delete_organization_role(
         &self,
         organization_role_id: impl Into<String>,
@@ -97,6 +101,7 @@ impl<'c> OrganizationRolesApi<'c> {
     /// If the role is used as a creator role or domain default role, updating the key will cascade the update to the organization settings.
     ///
     /// `PATCH /organization_roles/{organization_role_id}`
+    #[inline]
     pub fn update_organization_role(
         &self,
         organization_role_id: impl Into<String>,
@@ -114,6 +119,7 @@ impl<'c> OrganizationRolesApi<'c> {
     /// Assigns a permission to an organization role
     ///
     /// `POST /organization_roles/{organization_role_id}/permissions/{permission_id}`
+    #[inline]
     pub fn assign_permission_to_organization_role(
         &self,
         organization_role_id: impl Into<String>,
@@ -132,6 +138,7 @@ impl<'c> OrganizationRolesApi<'c> {
     /// Removes a permission from an organization role
     ///
     /// `DELETE /organization_roles/{organization_role_id}/permissions/{permission_id}`
+    #[inline]
     pub fn remove_permission_from_organization_role(
         &self,
         organization_role_id: impl Into<String>,
@@ -212,12 +219,14 @@ impl ListOrganizationRoles {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /organization_roles`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::Roles> {
         let mut call = Call::new(
             self.client,
@@ -236,6 +245,7 @@ impl ListOrganizationRoles {
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
     /// the limit set on this request is the page size.
+    #[inline]
     pub fn paginate(
         self,
     ) -> impl futures_util::Stream<Item = Result<models::Role, crate::Error>> + 'static {
@@ -329,12 +339,14 @@ impl CreateOrganizationRole {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /organization_roles`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::Role> {
         let mut call = Call::new(
             self.client,
@@ -367,12 +379,14 @@ pub struct GetOrganizationRole {
 
 impl GetOrganizationRole {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /organization_roles/{organization_role_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::Role> {
         let organization_role_id = crate::request::segment(&self.organization_role_id);
         let call = Call::new(
@@ -405,12 +419,14 @@ pub struct DeleteOrganizationRole {
 
 impl DeleteOrganizationRole {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `DELETE /organization_roles/{organization_role_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::DeletedObject> {
         let organization_role_id = crate::request::segment(&self.organization_role_id);
         let call = Call::new(
@@ -503,12 +519,14 @@ impl UpdateOrganizationRole {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `PATCH /organization_roles/{organization_role_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::Role> {
         let organization_role_id = crate::request::segment(&self.organization_role_id);
         let mut call = Call::new(
@@ -543,12 +561,14 @@ pub struct AssignPermissionToOrganizationRole {
 
 impl AssignPermissionToOrganizationRole {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /organization_roles/{organization_role_id}/permissions/{permission_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::Role> {
         let organization_role_id = crate::request::segment(&self.organization_role_id);
         let permission_id = crate::request::segment(&self.permission_id);
@@ -585,12 +605,14 @@ pub struct RemovePermissionFromOrganizationRole {
 
 impl RemovePermissionFromOrganizationRole {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `DELETE /organization_roles/{organization_role_id}/permissions/{permission_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::Role> {
         let organization_role_id = crate::request::segment(&self.organization_role_id);
         let permission_id = crate::request::segment(&self.permission_id);

@@ -25,6 +25,7 @@ impl<'c> OrganizationsApi<'c> {
     /// Most recent organizations will be returned first.
     ///
     /// `GET /organizations`
+    #[inline]
     pub fn list_organizations(&self) -> ListOrganizations {
         ListOrganizations {
             client: self.client.clone(),
@@ -54,6 +55,7 @@ impl<'c> OrganizationsApi<'c> {
     /// the next time they create a session, presuming they don't explicitly set a different organization as active before then.
     ///
     /// `POST /organizations`
+    #[inline]
     pub fn create_organization(&self, name: impl Into<String>) -> CreateOrganization {
         CreateOrganization {
             client: self.client.clone(),
@@ -67,6 +69,7 @@ impl<'c> OrganizationsApi<'c> {
     /// Fetches the organization whose ID or slug matches the provided `id_or_slug` URL query parameter.
     ///
     /// `GET /organizations/{organization_id}`
+    #[inline]
     pub fn get_organization(
         &self,
         organization_id: impl Into<String>,
@@ -90,6 +93,7 @@ impl<'c> OrganizationsApi<'c> {
     /// organization will be cleared.
     ///
     /// `DELETE /organizations/{organization_id}`
+    #[inline]
     pub fn delete_organization(
         &self,
         organization_id: impl Into<String>,
@@ -109,6 +113,7 @@ impl<'c> OrganizationsApi<'c> {
     /// Use `PATCH /v1/organizations/{organization_id}/metadata` to merge updates into existing metadata, or `PUT /v1/organizations/{organization_id}/metadata` to replace a metadata field entirely.
     ///
     /// `PATCH /organizations/{organization_id}`
+    #[inline]
     pub fn update_organization(
         &self,
         organization_id: impl Into<String>,
@@ -131,6 +136,7 @@ impl<'c> OrganizationsApi<'c> {
     /// intend to overwrite a metadata field wholesale.
     ///
     /// `PUT /organizations/{organization_id}/metadata`
+    #[inline]
     pub fn replace_organization_metadata(
         &self,
         organization_id: impl Into<String>,
@@ -151,6 +157,7 @@ impl<'c> OrganizationsApi<'c> {
     /// You can remove metadata keys at any level by setting their value to `null`.
     ///
     /// `PATCH /organizations/{organization_id}/metadata`
+    #[inline]
     pub fn merge_organization_metadata(
         &self,
         organization_id: impl Into<String>,
@@ -171,6 +178,7 @@ impl<'c> OrganizationsApi<'c> {
     /// Only the following file content types are supported: `image/jpeg`, `image/png`, `image/gif`, `image/webp`.
     ///
     /// `PUT /organizations/{organization_id}/logo`
+    #[inline]
     pub fn upload_organization_logo(
         &self,
         organization_id: impl Into<String>,
@@ -189,6 +197,7 @@ impl<'c> OrganizationsApi<'c> {
     /// Delete the organization's logo.
     ///
     /// `DELETE /organizations/{organization_id}/logo`
+    #[inline]
     pub fn delete_organization_logo(
         &self,
         organization_id: impl Into<String>,
@@ -207,6 +216,7 @@ impl<'c> OrganizationsApi<'c> {
     /// The subscription contains subscription items which represent the individual plans the organization is subscribed to.
     ///
     /// `GET /organizations/{organization_id}/billing/subscription`
+    #[inline]
     pub fn get_organization_billing_subscription(
         &self,
         organization_id: impl Into<String>,
@@ -224,6 +234,7 @@ impl<'c> OrganizationsApi<'c> {
     /// Credits can be applied during checkout to reduce the charge or automatically applied to upcoming recurring charges.
     ///
     /// `GET /organizations/{organization_id}/billing/credits`
+    #[inline]
     pub fn get_organization_billing_credit_balance(
         &self,
         organization_id: impl Into<String>,
@@ -242,6 +253,7 @@ impl<'c> OrganizationsApi<'c> {
     /// ensures that duplicate requests are safely handled.
     ///
     /// `POST /organizations/{organization_id}/billing/credits`
+    #[inline]
     pub fn adjust_organization_billing_credit_balance(
         &self,
         organization_id: impl Into<String>,
@@ -374,12 +386,14 @@ impl ListOrganizations {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /organizations`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::Organizations> {
         let mut call = Call::new(
             self.client,
@@ -405,6 +419,7 @@ impl ListOrganizations {
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
     /// the limit set on this request is the page size.
+    #[inline]
     pub fn paginate(
         self,
     ) -> impl futures_util::Stream<
@@ -551,12 +566,14 @@ impl CreateOrganization {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /organizations`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::Organization> {
         let mut call = Call::new(
             self.client,
@@ -608,12 +625,14 @@ impl GetOrganization {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /organizations/{organization_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::Organization> {
         let organization_id = crate::request::segment(&self.organization_id);
         let mut call = Call::new(
@@ -651,12 +670,14 @@ pub struct DeleteOrganization {
 
 impl DeleteOrganization {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `DELETE /organizations/{organization_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::DeletedObject> {
         let organization_id = crate::request::segment(&self.organization_id);
         let call = Call::new(
@@ -774,12 +795,14 @@ impl UpdateOrganization {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `PATCH /organizations/{organization_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::Organization> {
         let organization_id = crate::request::segment(&self.organization_id);
         let mut call = Call::new(
@@ -840,12 +863,14 @@ impl ReplaceOrganizationMetadata {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `PUT /organizations/{organization_id}/metadata`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::Organization> {
         let organization_id = crate::request::segment(&self.organization_id);
         let mut call = Call::new(
@@ -906,12 +931,14 @@ impl MergeOrganizationMetadata {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `PATCH /organizations/{organization_id}/metadata`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::Organization> {
         let organization_id = crate::request::segment(&self.organization_id);
         let mut call = Call::new(
@@ -958,12 +985,14 @@ impl UploadOrganizationLogo {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `PUT /organizations/{organization_id}/logo`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::OrganizationWithLogo> {
         let organization_id = crate::request::segment(&self.organization_id);
         let mut call = Call::new(
@@ -998,12 +1027,14 @@ pub struct DeleteOrganizationLogo {
 
 impl DeleteOrganizationLogo {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `DELETE /organizations/{organization_id}/logo`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::Organization> {
         let organization_id = crate::request::segment(&self.organization_id);
         let call = Call::new(
@@ -1036,12 +1067,14 @@ pub struct GetOrganizationBillingSubscription {
 
 impl GetOrganizationBillingSubscription {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /organizations/{organization_id}/billing/subscription`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::CommerceSubscription> {
         let organization_id = crate::request::segment(&self.organization_id);
         let call = Call::new(
@@ -1076,12 +1109,14 @@ pub struct GetOrganizationBillingCreditBalance {
 
 impl GetOrganizationBillingCreditBalance {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /organizations/{organization_id}/billing/credits`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::CommerceCreditBalanceResponse> {
         let organization_id = crate::request::segment(&self.organization_id);
         let call = Call::new(
@@ -1135,12 +1170,14 @@ impl AdjustOrganizationBillingCreditBalance {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /organizations/{organization_id}/billing/credits`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::CommerceCreditLedgerResponse> {
         let organization_id = crate::request::segment(&self.organization_id);
         let mut call = Call::new(

@@ -22,6 +22,7 @@ impl<'c> PhoneNumbersApi<'c> {
     /// Create a new phone number
     ///
     /// `POST /phone_numbers`
+    #[inline]
     pub fn create_phone_number(
         &self,
         user_id: impl Into<String>,
@@ -39,6 +40,7 @@ impl<'c> PhoneNumbersApi<'c> {
     /// Returns the details of a phone number
     ///
     /// `GET /phone_numbers/{phone_number_id}`
+    #[inline]
     pub fn get_phone_number(
         &self,
         phone_number_id: impl Into<String>,
@@ -55,6 +57,7 @@ impl<'c> PhoneNumbersApi<'c> {
     /// Delete the phone number with the given ID
     ///
     /// `DELETE /phone_numbers/{phone_number_id}`
+    #[inline]
     pub fn delete_phone_number(
         &self,
         phone_number_id: impl Into<String>,
@@ -71,6 +74,7 @@ impl<'c> PhoneNumbersApi<'c> {
     /// Updates a phone number
     ///
     /// `PATCH /phone_numbers/{phone_number_id}`
+    #[inline]
     pub fn update_phone_number(
         &self,
         phone_number_id: impl Into<String>,
@@ -91,6 +95,7 @@ impl<'c> PhoneNumbersApi<'c> {
     /// with attempt_verification.
     ///
     /// `POST /phone_numbers/{phone_number_id}/prepare_verification`
+    #[inline]
     pub fn prepare_phone_number_verification(
         &self,
         phone_number_id: impl Into<String>,
@@ -117,6 +122,7 @@ impl<'c> PhoneNumbersApi<'c> {
     /// a session; to sign the user in afterwards, mint a sign-in token.
     ///
     /// `POST /phone_numbers/{phone_number_id}/attempt_verification`
+    #[inline]
     pub fn attempt_phone_number_verification(
         &self,
         phone_number_id: impl Into<String>,
@@ -151,6 +157,7 @@ impl<'c> PhoneNumbersApi<'c> {
     /// another admin API call.
     ///
     /// `PUT /users/{user_id}/phone_number`
+    #[inline]
     pub fn replace_user_phone_number(
         &self,
         user_id: impl Into<String>,
@@ -231,12 +238,14 @@ impl CreatePhoneNumber {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /phone_numbers`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::PhoneNumber> {
         let mut call = Call::new(
             self.client,
@@ -269,12 +278,14 @@ pub struct GetPhoneNumber {
 
 impl GetPhoneNumber {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /phone_numbers/{phone_number_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::PhoneNumber> {
         let phone_number_id = crate::request::segment(&self.phone_number_id);
         let call = Call::new(
@@ -307,12 +318,14 @@ pub struct DeletePhoneNumber {
 
 impl DeletePhoneNumber {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `DELETE /phone_numbers/{phone_number_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::DeletedObject> {
         let phone_number_id = crate::request::segment(&self.phone_number_id);
         let call = Call::new(
@@ -395,12 +408,14 @@ impl UpdatePhoneNumber {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `PATCH /phone_numbers/{phone_number_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::PhoneNumber> {
         let phone_number_id = crate::request::segment(&self.phone_number_id);
         let mut call = Call::new(
@@ -436,12 +451,14 @@ pub struct PreparePhoneNumberVerification {
 
 impl PreparePhoneNumberVerification {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /phone_numbers/{phone_number_id}/prepare_verification`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::VerificationResponse> {
         let phone_number_id = crate::request::segment(&self.phone_number_id);
         let call = Call::new(
@@ -483,12 +500,14 @@ impl AttemptPhoneNumberVerification {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /phone_numbers/{phone_number_id}/attempt_verification`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::VerificationResponse> {
         let phone_number_id = crate::request::segment(&self.phone_number_id);
         let mut call = Call::new(
@@ -553,12 +572,14 @@ impl ReplaceUserPhoneNumber {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `PUT /users/{user_id}/phone_number`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::PhoneNumber> {
         let user_id = crate::request::segment(&self.user_id);
         let mut call = Call::new(

@@ -29,6 +29,7 @@ impl<'c> ProxyChecksApi<'c> {
     /// a different proxy URL than the one provided. It can also be used to re-validate a domain that is already configured to work with a proxy.
     ///
     /// `POST /proxy_checks`
+    #[inline]
     pub fn verify_domain_proxy(&self) -> VerifyDomainProxy {
         VerifyDomainProxy {
             client: self.client.clone(),
@@ -74,12 +75,14 @@ impl VerifyDomainProxy {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /proxy_checks`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::ProxyCheck> {
         let mut call = Call::new(
             self.client,

@@ -23,6 +23,7 @@ impl<'c> RedirectUrlsApi<'c> {
     /// Lists all whitelisted redirect_urls for the instance
     ///
     /// `GET /redirect_urls`
+    #[inline]
     pub fn list_redirect_urls(&self) -> ListRedirectUrls {
         ListRedirectUrls {
             client: self.client.clone(),
@@ -38,6 +39,7 @@ impl<'c> RedirectUrlsApi<'c> {
     /// Create a redirect URL
     ///
     /// `POST /redirect_urls`
+    #[inline]
     pub fn create_redirect_url(&self, url: impl Into<String>) -> CreateRedirectUrl {
         CreateRedirectUrl {
             client: self.client.clone(),
@@ -51,6 +53,7 @@ impl<'c> RedirectUrlsApi<'c> {
     /// Retrieve the details of the redirect URL with the given ID
     ///
     /// `GET /redirect_urls/{id}`
+    #[inline]
     pub fn get_redirect_url(&self, id: impl Into<String>) -> GetRedirectUrl {
         GetRedirectUrl {
             client: self.client.clone(),
@@ -64,6 +67,7 @@ impl<'c> RedirectUrlsApi<'c> {
     /// Remove the selected redirect URL from the whitelist of the instance
     ///
     /// `DELETE /redirect_urls/{id}`
+    #[inline]
     pub fn delete_redirect_url(&self, id: impl Into<String>) -> DeleteRedirectUrl {
         DeleteRedirectUrl {
             client: self.client.clone(),
@@ -126,12 +130,14 @@ impl ListRedirectUrls {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /redirect_urls`.
+    #[inline]
     pub fn send(self) -> crate::Pending<List<models::RedirectUrl>> {
         let mut call = Call::new(
             self.client,
@@ -151,6 +157,7 @@ impl ListRedirectUrls {
     /// the limit set on this request is the page size.
     ///
     /// Pages are asked for with `paginated=true`, so the walk also stops at their total.
+    #[inline]
     pub fn paginate(
         mut self,
     ) -> impl futures_util::Stream<
@@ -201,12 +208,14 @@ impl CreateRedirectUrl {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /redirect_urls`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::RedirectUrl> {
         let mut call = Call::new(
             self.client,
@@ -239,12 +248,14 @@ pub struct GetRedirectUrl {
 
 impl GetRedirectUrl {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /redirect_urls/{id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::RedirectUrl> {
         let id = crate::request::segment(&self.id);
         let call = Call::new(
@@ -277,12 +288,14 @@ pub struct DeleteRedirectUrl {
 
 impl DeleteRedirectUrl {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `DELETE /redirect_urls/{id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::DeletedObject> {
         let id = crate::request::segment(&self.id);
         let call = Call::new(

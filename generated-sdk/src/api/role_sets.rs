@@ -24,6 +24,7 @@ impl<'c> RoleSetsApi<'c> {
     /// The role sets are ordered by descending creation date by default.
     ///
     /// `GET /role_sets`
+    #[inline]
     pub fn list_role_sets(&self) -> ListRoleSets {
         ListRoleSets {
             client: self.client.clone(),
@@ -42,6 +43,7 @@ impl<'c> RoleSetsApi<'c> {
     /// You must provide at least one role and specify a default role key and creator role key.
     ///
     /// `POST /role_sets`
+    #[inline]
     pub fn create_role_set(
         &self,
         name: impl Into<String>,
@@ -66,6 +68,7 @@ impl<'c> RoleSetsApi<'c> {
     /// Retrieves an existing role set by its key or ID.
     ///
     /// `GET /role_sets/{role_set_key_or_id}`
+    #[inline]
     pub fn get_role_set(&self, role_set_key_or_id: impl Into<String>) -> GetRoleSet {
         GetRoleSet {
             client: self.client.clone(),
@@ -81,6 +84,7 @@ impl<'c> RoleSetsApi<'c> {
     /// All parameters are optional - you can update only the fields you want to change.
     ///
     /// `PATCH /role_sets/{role_set_key_or_id}`
+    #[inline]
     pub fn update_role_set(
         &self,
         role_set_key_or_id: impl Into<String>,
@@ -100,6 +104,7 @@ impl<'c> RoleSetsApi<'c> {
     /// Organizations using this role set will be migrated to the destination role set.
     ///
     /// `POST /role_sets/{role_set_key_or_id}/replace`
+    #[inline]
     pub fn replace_role_set(
         &self,
         role_set_key_or_id: impl Into<String>,
@@ -119,6 +124,7 @@ impl<'c> RoleSetsApi<'c> {
     /// You can optionally update the default role or creator role when adding new roles.
     ///
     /// `POST /role_sets/{role_set_key_or_id}/roles`
+    #[inline]
     pub fn add_roles_to_role_set(
         &self,
         role_set_key_or_id: impl Into<String>,
@@ -138,6 +144,7 @@ impl<'c> RoleSetsApi<'c> {
     /// the source role and reassigns any members to the destination role.
     ///
     /// `POST /role_sets/{role_set_key_or_id}/roles/replace`
+    #[inline]
     pub fn replace_role_in_role_set(
         &self,
         role_set_key_or_id: impl Into<String>,
@@ -219,12 +226,14 @@ impl ListRoleSets {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /role_sets`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::RoleSets> {
         let mut call = Call::new(
             self.client,
@@ -243,6 +252,7 @@ impl ListRoleSets {
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
     /// the limit set on this request is the page size.
+    #[inline]
     pub fn paginate(
         self,
     ) -> impl futures_util::Stream<
@@ -321,12 +331,14 @@ impl CreateRoleSet {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /role_sets`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::RoleSet> {
         let mut call = Call::new(
             self.client,
@@ -359,12 +371,14 @@ pub struct GetRoleSet {
 
 impl GetRoleSet {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /role_sets/{role_set_key_or_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::RoleSet> {
         let role_set_key_or_id = crate::request::segment(&self.role_set_key_or_id);
         let call = Call::new(
@@ -479,12 +493,14 @@ impl UpdateRoleSet {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `PATCH /role_sets/{role_set_key_or_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::RoleSet> {
         let role_set_key_or_id = crate::request::segment(&self.role_set_key_or_id);
         let mut call = Call::new(
@@ -535,12 +551,14 @@ impl ReplaceRoleSet {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /role_sets/{role_set_key_or_id}/replace`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::DeletedObject> {
         let role_set_key_or_id = crate::request::segment(&self.role_set_key_or_id);
         let mut call = Call::new(
@@ -593,12 +611,14 @@ impl AddRolesToRoleSet {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /role_sets/{role_set_key_or_id}/roles`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::RoleSet> {
         let role_set_key_or_id = crate::request::segment(&self.role_set_key_or_id);
         let mut call = Call::new(
@@ -639,12 +659,14 @@ impl ReplaceRoleInRoleSet {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /role_sets/{role_set_key_or_id}/roles/replace`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::RoleSet> {
         let role_set_key_or_id = crate::request::segment(&self.role_set_key_or_id);
         let mut call = Call::new(

@@ -26,6 +26,7 @@ impl<'c> SamlConnectionsApi<'c> {
     ///
     /// `GET /saml_connections`
     #[deprecated]
+    #[inline]
     pub fn list_saml_connections(&self) -> ListSamlConnections {
         ListSamlConnections {
             client: self.client.clone(),
@@ -45,6 +46,7 @@ impl<'c> SamlConnectionsApi<'c> {
     ///
     /// `POST /saml_connections`
     #[deprecated]
+    #[inline]
     pub fn create_saml_connection(
         &self,
         name: impl Into<String>,
@@ -64,6 +66,7 @@ impl<'c> SamlConnectionsApi<'c> {
     ///
     /// `GET /saml_connections/{saml_connection_id}`
     #[deprecated]
+    #[inline]
     pub fn get_saml_connection(
         &self,
         saml_connection_id: impl Into<String>,
@@ -82,6 +85,7 @@ impl<'c> SamlConnectionsApi<'c> {
     ///
     /// `DELETE /saml_connections/{saml_connection_id}`
     #[deprecated]
+    #[inline]
     pub fn delete_saml_connection(
         &self,
         saml_connection_id: impl Into<String>,
@@ -100,6 +104,7 @@ impl<'c> SamlConnectionsApi<'c> {
     ///
     /// `PATCH /saml_connections/{saml_connection_id}`
     #[deprecated]
+    #[inline]
     pub fn update_saml_connection(
         &self,
         saml_connection_id: impl Into<String>,
@@ -191,12 +196,14 @@ impl ListSamlConnections {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /saml_connections`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::SamlConnections> {
         let mut call = Call::new(
             self.client,
@@ -216,6 +223,7 @@ impl ListSamlConnections {
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
     /// the limit set on this request is the page size.
+    #[inline]
     pub fn paginate(
         self,
     ) -> impl futures_util::Stream<
@@ -390,12 +398,14 @@ impl CreateSamlConnection {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /saml_connections`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::SamlConnection> {
         let mut call = Call::new(
             self.client,
@@ -428,12 +438,14 @@ pub struct GetSamlConnection {
 
 impl GetSamlConnection {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /saml_connections/{saml_connection_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::SamlConnection> {
         let saml_connection_id = crate::request::segment(&self.saml_connection_id);
         let call = Call::new(
@@ -466,12 +478,14 @@ pub struct DeleteSamlConnection {
 
 impl DeleteSamlConnection {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `DELETE /saml_connections/{saml_connection_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::DeletedObject> {
         let saml_connection_id = crate::request::segment(&self.saml_connection_id);
         let call = Call::new(
@@ -763,12 +777,14 @@ impl UpdateSamlConnection {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `PATCH /saml_connections/{saml_connection_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::SamlConnection> {
         let saml_connection_id = crate::request::segment(&self.saml_connection_id);
         let mut call = Call::new(

@@ -22,6 +22,7 @@ impl<'c> ScimDirectoriesApi<'c> {
     /// Returns a list of all directories for the instance.
     ///
     /// `GET /scim_directories`
+    #[inline]
     pub fn list_scim_directories(&self) -> ListScimDirectories {
         ListScimDirectories {
             client: self.client.clone(),
@@ -36,6 +37,7 @@ impl<'c> ScimDirectoriesApi<'c> {
     /// Create a new directory for the instance.
     ///
     /// `POST /scim_directories`
+    #[inline]
     pub fn create_scim_directory(
         &self,
         enterprise_connection_id: impl Into<String>,
@@ -56,6 +58,7 @@ impl<'c> ScimDirectoriesApi<'c> {
     /// Returns the details of a directory.
     ///
     /// `GET /scim_directories/{scim_directory_id}`
+    #[inline]
     pub fn get_scim_directory(
         &self,
         scim_directory_id: impl Into<String>,
@@ -73,6 +76,7 @@ impl<'c> ScimDirectoriesApi<'c> {
     /// with the directory's API key are rejected afterwards.
     ///
     /// `DELETE /scim_directories/{scim_directory_id}`
+    #[inline]
     pub fn delete_scim_directory(
         &self,
         scim_directory_id: impl Into<String>,
@@ -89,6 +93,7 @@ impl<'c> ScimDirectoriesApi<'c> {
     /// Updates a directory.
     ///
     /// `PATCH /scim_directories/{scim_directory_id}`
+    #[inline]
     pub fn update_scim_directory(
         &self,
         scim_directory_id: impl Into<String>,
@@ -109,6 +114,7 @@ impl<'c> ScimDirectoriesApi<'c> {
     /// it expires.
     ///
     /// `POST /scim_directories/{scim_directory_id}/rotate_api_key`
+    #[inline]
     pub fn rotate_scim_directory_api_key(
         &self,
         scim_directory_id: impl Into<String>,
@@ -125,6 +131,7 @@ impl<'c> ScimDirectoriesApi<'c> {
     /// Returns the list of SCIM group to organization role mappings for a directory, ordered by precedence.
     ///
     /// `GET /scim_directories/{scim_directory_id}/group_role_mappings`
+    #[inline]
     pub fn list_scim_group_role_mappings(
         &self,
         scim_directory_id: impl Into<String>,
@@ -144,6 +151,7 @@ impl<'c> ScimDirectoriesApi<'c> {
     /// enabled on the directory.
     ///
     /// `PUT /scim_directories/{scim_directory_id}/group_role_mappings`
+    #[inline]
     pub fn replace_scim_group_role_mappings(
         &self,
         scim_directory_id: impl Into<String>,
@@ -165,6 +173,7 @@ impl<'c> ScimDirectoriesApi<'c> {
     /// Group role mapping must be enabled on the directory.
     ///
     /// `POST /scim_directories/{scim_directory_id}/group_role_mappings`
+    #[inline]
     pub fn create_scim_group_role_mapping(
         &self,
         scim_directory_id: impl Into<String>,
@@ -185,6 +194,7 @@ impl<'c> ScimDirectoriesApi<'c> {
     /// directory.
     ///
     /// `DELETE /scim_directories/{scim_directory_id}/group_role_mappings/{mapping_id}`
+    #[inline]
     pub fn delete_scim_group_role_mapping(
         &self,
         scim_directory_id: impl Into<String>,
@@ -243,12 +253,14 @@ impl ListScimDirectories {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /scim_directories`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::ScimDirectoryList> {
         let mut call = Call::new(
             self.client,
@@ -309,12 +321,14 @@ impl CreateScimDirectory {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /scim_directories`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::ScimDirectory> {
         let mut call = Call::new(
             self.client,
@@ -347,12 +361,14 @@ pub struct GetScimDirectory {
 
 impl GetScimDirectory {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /scim_directories/{scim_directory_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::ScimDirectory> {
         let scim_directory_id = crate::request::segment(&self.scim_directory_id);
         let call = Call::new(
@@ -385,12 +401,14 @@ pub struct DeleteScimDirectory {
 
 impl DeleteScimDirectory {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `DELETE /scim_directories/{scim_directory_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::DeletedObject> {
         let scim_directory_id = crate::request::segment(&self.scim_directory_id);
         let call = Call::new(
@@ -469,12 +487,14 @@ impl UpdateScimDirectory {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `PATCH /scim_directories/{scim_directory_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::ScimDirectory> {
         let scim_directory_id = crate::request::segment(&self.scim_directory_id);
         let mut call = Call::new(
@@ -510,12 +530,14 @@ pub struct RotateScimDirectoryApiKey {
 
 impl RotateScimDirectoryApiKey {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /scim_directories/{scim_directory_id}/rotate_api_key`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::ScimDirectory> {
         let scim_directory_id = crate::request::segment(&self.scim_directory_id);
         let call = Call::new(
@@ -548,12 +570,14 @@ pub struct ListScimGroupRoleMappings {
 
 impl ListScimGroupRoleMappings {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /scim_directories/{scim_directory_id}/group_role_mappings`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::ScimGroupRoleMappingList> {
         let scim_directory_id = crate::request::segment(&self.scim_directory_id);
         let call = Call::new(
@@ -595,12 +619,14 @@ impl ReplaceScimGroupRoleMappings {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `PUT /scim_directories/{scim_directory_id}/group_role_mappings`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::ScimGroupRoleMappingList> {
         let scim_directory_id = crate::request::segment(&self.scim_directory_id);
         let mut call = Call::new(
@@ -653,12 +679,14 @@ impl CreateScimGroupRoleMapping {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /scim_directories/{scim_directory_id}/group_role_mappings`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::ScimGroupRoleMapping> {
         let scim_directory_id = crate::request::segment(&self.scim_directory_id);
         let mut call = Call::new(
@@ -693,12 +721,14 @@ pub struct DeleteScimGroupRoleMapping {
 
 impl DeleteScimGroupRoleMapping {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `DELETE /scim_directories/{scim_directory_id}/group_role_mappings/{mapping_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::ScimGroupRoleMappingDeleted> {
         let scim_directory_id = crate::request::segment(&self.scim_directory_id);
         let mapping_id = crate::request::segment(&self.mapping_id);

@@ -29,6 +29,7 @@ impl<'c> SessionsApi<'c> {
     /// moving forward at least one of `client_id` or `user_id` parameters should be provided.
     ///
     /// `GET /sessions`
+    #[inline]
     pub fn get_session_list(&self) -> GetSessionList {
         GetSessionList {
             client: self.client.clone(),
@@ -50,6 +51,7 @@ impl<'c> SessionsApi<'c> {
     /// we recommend using the [Sign-in Tokens](https://clerk.com/docs/reference/backend-api/tag/Sign-in-Tokens#operation/CreateSignInToken) resource instead.
     ///
     /// `POST /sessions`
+    #[inline]
     pub fn create_session(&self, user_id: impl Into<String>) -> CreateSession {
         CreateSession {
             client: self.client.clone(),
@@ -63,6 +65,7 @@ impl<'c> SessionsApi<'c> {
     /// Retrieve the details of a session
     ///
     /// `GET /sessions/{session_id}`
+    #[inline]
     pub fn get_session(&self, session_id: impl Into<String>) -> GetSession {
         GetSession {
             client: self.client.clone(),
@@ -77,6 +80,7 @@ impl<'c> SessionsApi<'c> {
     /// are validation errors, which signals the SDKs to fall back to the handshake flow.
     ///
     /// `POST /sessions/{session_id}/refresh`
+    #[inline]
     pub fn refresh_session(
         &self,
         session_id: impl Into<String>,
@@ -102,6 +106,7 @@ impl<'c> SessionsApi<'c> {
     /// In multi-session mode, a revoked session will still be returned along with its client object, however the user will need to sign in again.
     ///
     /// `POST /sessions/{session_id}/revoke`
+    #[inline]
     pub fn revoke_session(&self, session_id: impl Into<String>) -> RevokeSession {
         RevokeSession {
             client: self.client.clone(),
@@ -115,6 +120,7 @@ impl<'c> SessionsApi<'c> {
     /// Creates a session JSON Web Token (JWT) based on a session.
     ///
     /// `POST /sessions/{session_id}/tokens`
+    #[inline]
     pub fn create_session_token(
         &self,
         session_id: impl Into<String>,
@@ -132,6 +138,7 @@ impl<'c> SessionsApi<'c> {
     /// Creates a JSON Web Token (JWT) based on a session and a JWT Template name defined for your instance
     ///
     /// `POST /sessions/{session_id}/tokens/{template_name}`
+    #[inline]
     pub fn create_session_token_from_template(
         &self,
         session_id: impl Into<String>,
@@ -221,12 +228,14 @@ impl GetSessionList {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /sessions`.
+    #[inline]
     pub fn send(self) -> crate::Pending<List<models::Session>> {
         let mut call = Call::new(
             self.client,
@@ -249,6 +258,7 @@ impl GetSessionList {
     /// the limit set on this request is the page size.
     ///
     /// Pages are asked for with `paginated=true`, so the walk also stops at their total.
+    #[inline]
     pub fn paginate(
         mut self,
     ) -> impl futures_util::Stream<
@@ -308,12 +318,14 @@ impl CreateSession {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /sessions`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::Session> {
         let mut call = Call::new(
             self.client,
@@ -346,12 +358,14 @@ pub struct GetSession {
 
 impl GetSession {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /sessions/{session_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::Session> {
         let session_id = crate::request::segment(&self.session_id);
         let call = Call::new(
@@ -440,12 +454,14 @@ impl RefreshSession {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /sessions/{session_id}/refresh`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::SessionRefresh> {
         let session_id = crate::request::segment(&self.session_id);
         let mut call = Call::new(
@@ -479,12 +495,14 @@ pub struct RevokeSession {
 
 impl RevokeSession {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /sessions/{session_id}/revoke`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::Session> {
         let session_id = crate::request::segment(&self.session_id);
         let call = Call::new(
@@ -540,12 +558,14 @@ impl CreateSessionToken {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /sessions/{session_id}/tokens`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::CreateSessionTokenResponse> {
         let session_id = crate::request::segment(&self.session_id);
         let mut call = Call::new(
@@ -605,12 +625,14 @@ impl CreateSessionTokenFromTemplate {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /sessions/{session_id}/tokens/{template_name}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::CreateSessionTokenResponse> {
         let session_id = crate::request::segment(&self.session_id);
         let template_name = crate::request::segment(&self.template_name);

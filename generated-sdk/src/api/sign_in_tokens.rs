@@ -24,6 +24,7 @@ impl<'c> SignInTokensApi<'c> {
     /// You can optionally supply a different duration in seconds using the `expires_in_seconds` property.
     ///
     /// `POST /sign_in_tokens`
+    #[inline]
     pub fn create_sign_in_token(&self, user_id: impl Into<String>) -> CreateSignInToken {
         CreateSignInToken {
             client: self.client.clone(),
@@ -37,6 +38,7 @@ impl<'c> SignInTokensApi<'c> {
     /// Revokes a pending sign-in token
     ///
     /// `POST /sign_in_tokens/{sign_in_token_id}/revoke`
+    #[inline]
     pub fn revoke_sign_in_token(
         &self,
         sign_in_token_id: impl Into<String>,
@@ -103,12 +105,14 @@ impl CreateSignInToken {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /sign_in_tokens`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::SignInToken> {
         let mut call = Call::new(
             self.client,
@@ -141,12 +145,14 @@ pub struct RevokeSignInToken {
 
 impl RevokeSignInToken {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /sign_in_tokens/{sign_in_token_id}/revoke`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::SignInToken> {
         let sign_in_token_id = crate::request::segment(&self.sign_in_token_id);
         let call = Call::new(

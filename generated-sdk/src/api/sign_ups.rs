@@ -22,6 +22,7 @@ impl<'c> SignUpsApi<'c> {
     /// Retrieve the details of the sign-up with the given ID
     ///
     /// `GET /sign_ups/{id}`
+    #[inline]
     pub fn get_sign_up(&self, id: impl Into<String>) -> GetSignUp {
         GetSignUp {
             client: self.client.clone(),
@@ -35,6 +36,7 @@ impl<'c> SignUpsApi<'c> {
     /// Update the sign-up with the given ID
     ///
     /// `PATCH /sign_ups/{id}`
+    #[inline]
     pub fn update_sign_up(&self, id: impl Into<String>) -> UpdateSignUp {
         UpdateSignUp {
             client: self.client.clone(),
@@ -63,12 +65,14 @@ pub struct GetSignUp {
 
 impl GetSignUp {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /sign_ups/{id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::SignUp> {
         let id = crate::request::segment(&self.id);
         let call = Call::new(
@@ -137,12 +141,14 @@ impl UpdateSignUp {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `PATCH /sign_ups/{id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::SignUp> {
         let id = crate::request::segment(&self.id);
         let mut call = Call::new(

@@ -22,6 +22,7 @@ impl<'c> TestingTokensApi<'c> {
     /// Retrieve a new testing token.
     ///
     /// `POST /testing_tokens`
+    #[inline]
     pub fn create_testing_token(&self) -> CreateTestingToken {
         CreateTestingToken {
             client: self.client.clone(),
@@ -47,12 +48,14 @@ pub struct CreateTestingToken {
 
 impl CreateTestingToken {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /testing_tokens`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::TestingToken> {
         let call = Call::new(
             self.client,

@@ -29,6 +29,7 @@ impl<'c> UsersApi<'c> {
     /// times out. Cursor pagination requires the `created_at` ordering, which is the default.
     ///
     /// `GET /users`
+    #[inline]
     pub fn get_user_list(&self) -> GetUserList {
         GetUserList {
             client: self.client.clone(),
@@ -73,6 +74,7 @@ impl<'c> UsersApi<'c> {
     /// The following rate limit rules apply to this endpoint: 1000 requests per 10 seconds for production instances and 100 requests per 10 seconds for development instances
     ///
     /// `POST /users`
+    #[inline]
     pub fn create_user(&self) -> CreateUser {
         CreateUser {
             client: self.client.clone(),
@@ -86,6 +88,7 @@ impl<'c> UsersApi<'c> {
     /// Returns a total count of all users that match the given filtering criteria.
     ///
     /// `GET /users/count`
+    #[inline]
     pub fn get_users_count(&self) -> GetUsersCount {
         GetUsersCount {
             client: self.client.clone(),
@@ -120,6 +123,7 @@ impl<'c> UsersApi<'c> {
     /// Retrieve the details of a user
     ///
     /// `GET /users/{user_id}`
+    #[inline]
     pub fn get_user(&self, user_id: impl Into<String>) -> GetUser {
         GetUser {
             client: self.client.clone(),
@@ -133,6 +137,7 @@ impl<'c> UsersApi<'c> {
     /// Delete the specified user
     ///
     /// `DELETE /users/{user_id}`
+    #[inline]
     pub fn delete_user(&self, user_id: impl Into<String>) -> DeleteUser {
         DeleteUser {
             client: self.client.clone(),
@@ -154,6 +159,7 @@ impl<'c> UsersApi<'c> {
     /// Use `PATCH /v1/users/{user_id}/metadata` to merge updates into existing metadata, or `PUT /v1/users/{user_id}/metadata` to replace a metadata field entirely.
     ///
     /// `PATCH /users/{user_id}`
+    #[inline]
     pub fn update_user(&self, user_id: impl Into<String>) -> UpdateUser {
         UpdateUser {
             client: self.client.clone(),
@@ -168,6 +174,7 @@ impl<'c> UsersApi<'c> {
     /// Marks the given user as banned, which means that all their sessions are revoked and they are not allowed to sign in again.
     ///
     /// `POST /users/{user_id}/ban`
+    #[inline]
     pub fn ban_user(&self, user_id: impl Into<String>) -> BanUser {
         BanUser {
             client: self.client.clone(),
@@ -181,6 +188,7 @@ impl<'c> UsersApi<'c> {
     /// Removes the ban mark from the given user.
     ///
     /// `POST /users/{user_id}/unban`
+    #[inline]
     pub fn unban_user(&self, user_id: impl Into<String>) -> UnbanUser {
         UnbanUser {
             client: self.client.clone(),
@@ -194,6 +202,7 @@ impl<'c> UsersApi<'c> {
     /// Marks multiple users as banned, which means that all their sessions are revoked and they are not allowed to sign in again.
     ///
     /// `POST /users/ban`
+    #[inline]
     pub fn users_ban(
         &self,
         user_ids: impl IntoIterator<Item = impl Into<String>>,
@@ -210,6 +219,7 @@ impl<'c> UsersApi<'c> {
     /// Removes the ban mark from multiple users.
     ///
     /// `POST /users/unban`
+    #[inline]
     pub fn users_unban(
         &self,
         user_ids: impl IntoIterator<Item = impl Into<String>>,
@@ -227,6 +237,7 @@ impl<'c> UsersApi<'c> {
     /// Lock duration can be configured in the instance's restrictions settings.
     ///
     /// `POST /users/{user_id}/lock`
+    #[inline]
     pub fn lock_user(&self, user_id: impl Into<String>) -> LockUser {
         LockUser {
             client: self.client.clone(),
@@ -240,6 +251,7 @@ impl<'c> UsersApi<'c> {
     /// Removes the lock from the given user.
     ///
     /// `POST /users/{user_id}/unlock`
+    #[inline]
     pub fn unlock_user(&self, user_id: impl Into<String>) -> UnlockUser {
         UnlockUser {
             client: self.client.clone(),
@@ -253,6 +265,7 @@ impl<'c> UsersApi<'c> {
     /// Update a user's profile image
     ///
     /// `POST /users/{user_id}/profile_image`
+    #[inline]
     pub fn set_user_profile_image(
         &self,
         user_id: impl Into<String>,
@@ -270,6 +283,7 @@ impl<'c> UsersApi<'c> {
     /// Delete a user's profile image
     ///
     /// `DELETE /users/{user_id}/profile_image`
+    #[inline]
     pub fn delete_user_profile_image(
         &self,
         user_id: impl Into<String>,
@@ -294,6 +308,7 @@ impl<'c> UsersApi<'c> {
     /// explicitly intend to overwrite a metadata field wholesale.
     ///
     /// `PUT /users/{user_id}/metadata`
+    #[inline]
     pub fn replace_user_metadata(
         &self,
         user_id: impl Into<String>,
@@ -318,6 +333,7 @@ impl<'c> UsersApi<'c> {
     /// You can remove metadata keys at any level by setting their value to `null`.
     ///
     /// `PATCH /users/{user_id}/metadata`
+    #[inline]
     pub fn update_user_metadata(
         &self,
         user_id: impl Into<String>,
@@ -337,6 +353,7 @@ impl<'c> UsersApi<'c> {
     /// The subscription contains subscription items which represent the individual plans the user is subscribed to.
     ///
     /// `GET /users/{user_id}/billing/subscription`
+    #[inline]
     pub fn get_user_billing_subscription(
         &self,
         user_id: impl Into<String>,
@@ -354,6 +371,7 @@ impl<'c> UsersApi<'c> {
     /// Credits can be applied during checkout to reduce the charge or automatically applied to upcoming recurring charges
     ///
     /// `GET /users/{user_id}/billing/credits`
+    #[inline]
     pub fn get_user_billing_credit_balance(
         &self,
         user_id: impl Into<String>,
@@ -372,6 +390,7 @@ impl<'c> UsersApi<'c> {
     /// ensures that duplicate requests are safely handled.
     ///
     /// `POST /users/{user_id}/billing/credits`
+    #[inline]
     pub fn adjust_user_billing_credit_balance(
         &self,
         user_id: impl Into<String>,
@@ -397,6 +416,7 @@ impl<'c> UsersApi<'c> {
     /// For OAuth 2.0, if the access token has expired and we have a corresponding refresh token, the access token will be refreshed transparently the new one will be returned.
     ///
     /// `GET /users/{user_id}/oauth_access_tokens/{provider}`
+    #[inline]
     pub fn get_oauth_access_token(
         &self,
         user_id: impl Into<String>,
@@ -418,6 +438,7 @@ impl<'c> UsersApi<'c> {
     /// Retrieve a paginated list of the user's organization memberships
     ///
     /// `GET /users/{user_id}/organization_memberships`
+    #[inline]
     pub fn users_get_organization_memberships(
         &self,
         user_id: impl Into<String>,
@@ -436,6 +457,7 @@ impl<'c> UsersApi<'c> {
     /// Retrieve a paginated list of the user's organization invitations
     ///
     /// `GET /users/{user_id}/organization_invitations`
+    #[inline]
     pub fn users_get_organization_invitations(
         &self,
         user_id: impl Into<String>,
@@ -457,6 +479,7 @@ impl<'c> UsersApi<'c> {
     /// If the user does not have a password, the user is returned unchanged and no password-deletion or user-update event is emitted. By default, existing sessions remain active. Set `sign_out_of_other_sessions` to `true` to revoke sessions active when the request is processed.
     ///
     /// `POST /users/{user_id}/remove_password`
+    #[inline]
     pub fn remove_user_password(
         &self,
         user_id: impl Into<String>,
@@ -475,6 +498,7 @@ impl<'c> UsersApi<'c> {
     /// Useful for custom auth flows and re-verification.
     ///
     /// `POST /users/{user_id}/verify_password`
+    #[inline]
     pub fn verify_password(
         &self,
         user_id: impl Into<String>,
@@ -496,6 +520,7 @@ impl<'c> UsersApi<'c> {
     /// Useful for custom auth flows and re-verification.
     ///
     /// `POST /users/{user_id}/verify_totp`
+    #[inline]
     pub fn verify_totp(
         &self,
         user_id: impl Into<String>,
@@ -514,6 +539,7 @@ impl<'c> UsersApi<'c> {
     /// Disable all of a user's MFA methods (e.g. OTP sent via SMS, TOTP on their authenticator app) at once.
     ///
     /// `DELETE /users/{user_id}/mfa`
+    #[inline]
     pub fn disable_mfa(&self, user_id: impl Into<String>) -> DisableMfa {
         DisableMfa {
             client: self.client.clone(),
@@ -527,6 +553,7 @@ impl<'c> UsersApi<'c> {
     /// Disable all of a user's backup codes.
     ///
     /// `DELETE /users/{user_id}/backup_code`
+    #[inline]
     pub fn delete_backup_code(&self, user_id: impl Into<String>) -> DeleteBackupCode {
         DeleteBackupCode {
             client: self.client.clone(),
@@ -540,6 +567,7 @@ impl<'c> UsersApi<'c> {
     /// Delete the passkey identification for a given user and notify them through email.
     ///
     /// `DELETE /users/{user_id}/passkeys/{passkey_identification_id}`
+    #[inline]
     pub fn user_passkey_delete(
         &self,
         user_id: impl Into<String>,
@@ -558,6 +586,7 @@ impl<'c> UsersApi<'c> {
     /// Returns the active trusted devices enrolled by the user.
     ///
     /// `GET /users/{user_id}/trusted_devices`
+    #[inline]
     pub fn list_user_trusted_devices(
         &self,
         user_id: impl Into<String>,
@@ -574,6 +603,7 @@ impl<'c> UsersApi<'c> {
     /// Revokes an active trusted device enrolled by the user.
     ///
     /// `DELETE /users/{user_id}/trusted_devices/{trusted_device_id}`
+    #[inline]
     pub fn revoke_user_trusted_device(
         &self,
         user_id: impl Into<String>,
@@ -592,6 +622,7 @@ impl<'c> UsersApi<'c> {
     /// Delete the web3 wallet identification for a given user.
     ///
     /// `DELETE /users/{user_id}/web3_wallets/{web3_wallet_identification_id}`
+    #[inline]
     pub fn user_web3_wallet_delete(
         &self,
         user_id: impl Into<String>,
@@ -610,6 +641,7 @@ impl<'c> UsersApi<'c> {
     /// Deletes all of the user's TOTPs.
     ///
     /// `DELETE /users/{user_id}/totp`
+    #[inline]
     pub fn delete_totp(&self, user_id: impl Into<String>) -> DeleteTotp {
         DeleteTotp {
             client: self.client.clone(),
@@ -623,6 +655,7 @@ impl<'c> UsersApi<'c> {
     /// Delete an external account by ID.
     ///
     /// `DELETE /users/{user_id}/external_accounts/{external_account_id}`
+    #[inline]
     pub fn delete_external_account(
         &self,
         user_id: impl Into<String>,
@@ -641,6 +674,7 @@ impl<'c> UsersApi<'c> {
     /// Sets the given user's password as compromised. The user will be prompted to reset their password on their next sign-in.
     ///
     /// `POST /users/{user_id}/password/set_compromised`
+    #[inline]
     pub fn set_user_password_compromised(
         &self,
         user_id: impl Into<String>,
@@ -660,6 +694,7 @@ impl<'c> UsersApi<'c> {
     /// If the user is in reserved-email password quarantine, the quarantine is preserved and the returned user will still have `requires_password_reset` set to `true`. Reserved-email password quarantine can only be cleared by completing a password reset or changing/removing the password.
     ///
     /// `POST /users/{user_id}/password/unset_compromised`
+    #[inline]
     pub fn unset_user_password_compromised(
         &self,
         user_id: impl Into<String>,
@@ -978,12 +1013,14 @@ impl GetUserList {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /users`.
+    #[inline]
     pub fn send(self) -> crate::Pending<Vec<models::User>> {
         let mut call = Call::new(
             self.client,
@@ -1029,6 +1066,7 @@ impl GetUserList {
     /// Every item across pages, fetched lazily: the first page as this request asks
     /// for it, each next one starting after the last item before it; the limit set on
     /// this request is the page size.
+    #[inline]
     pub fn paginate(
         self,
     ) -> impl futures_util::Stream<Item = Result<models::User, crate::Error>> + 'static {
@@ -1478,12 +1516,14 @@ impl CreateUser {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /users`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::User> {
         let mut call = Call::new(
             self.client,
@@ -1738,12 +1778,14 @@ impl GetUsersCount {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /users/count`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::TotalCount> {
         let mut call = Call::new(
             self.client,
@@ -1797,12 +1839,14 @@ pub struct GetUser {
 
 impl GetUser {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /users/{user_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::User> {
         let user_id = crate::request::segment(&self.user_id);
         let call = Call::new(
@@ -1835,12 +1879,14 @@ pub struct DeleteUser {
 
 impl DeleteUser {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `DELETE /users/{user_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::DeletedObject> {
         let user_id = crate::request::segment(&self.user_id);
         let call = Call::new(
@@ -2204,12 +2250,14 @@ impl UpdateUser {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `PATCH /users/{user_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::User> {
         let user_id = crate::request::segment(&self.user_id);
         let mut call = Call::new(
@@ -2243,12 +2291,14 @@ pub struct BanUser {
 
 impl BanUser {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /users/{user_id}/ban`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::User> {
         let user_id = crate::request::segment(&self.user_id);
         let call = Call::new(
@@ -2281,12 +2331,14 @@ pub struct UnbanUser {
 
 impl UnbanUser {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /users/{user_id}/unban`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::User> {
         let user_id = crate::request::segment(&self.user_id);
         let call = Call::new(
@@ -2325,12 +2377,14 @@ impl UsersBan {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /users/ban`.
+    #[inline]
     pub fn send(self) -> crate::Pending<Vec<models::User>> {
         let mut call = Call::new(
             self.client,
@@ -2369,12 +2423,14 @@ impl UsersUnban {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /users/unban`.
+    #[inline]
     pub fn send(self) -> crate::Pending<Vec<models::User>> {
         let mut call = Call::new(
             self.client,
@@ -2407,12 +2463,14 @@ pub struct LockUser {
 
 impl LockUser {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /users/{user_id}/lock`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::User> {
         let user_id = crate::request::segment(&self.user_id);
         let call = Call::new(
@@ -2445,12 +2503,14 @@ pub struct UnlockUser {
 
 impl UnlockUser {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /users/{user_id}/unlock`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::User> {
         let user_id = crate::request::segment(&self.user_id);
         let call = Call::new(
@@ -2496,12 +2556,14 @@ impl SetUserProfileImage {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /users/{user_id}/profile_image`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::User> {
         let user_id = crate::request::segment(&self.user_id);
         let mut call = Call::new(
@@ -2535,12 +2597,14 @@ pub struct DeleteUserProfileImage {
 
 impl DeleteUserProfileImage {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `DELETE /users/{user_id}/profile_image`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::User> {
         let user_id = crate::request::segment(&self.user_id);
         let call = Call::new(
@@ -2614,12 +2678,14 @@ impl ReplaceUserMetadata {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `PUT /users/{user_id}/metadata`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::User> {
         let user_id = crate::request::segment(&self.user_id);
         let mut call = Call::new(
@@ -2696,12 +2762,14 @@ impl UpdateUserMetadata {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `PATCH /users/{user_id}/metadata`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::User> {
         let user_id = crate::request::segment(&self.user_id);
         let mut call = Call::new(
@@ -2737,12 +2805,14 @@ pub struct GetUserBillingSubscription {
 
 impl GetUserBillingSubscription {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /users/{user_id}/billing/subscription`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::CommerceSubscription> {
         let user_id = crate::request::segment(&self.user_id);
         let call = Call::new(
@@ -2775,12 +2845,14 @@ pub struct GetUserBillingCreditBalance {
 
 impl GetUserBillingCreditBalance {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /users/{user_id}/billing/credits`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::CommerceCreditBalanceResponse> {
         let user_id = crate::request::segment(&self.user_id);
         let call = Call::new(
@@ -2834,12 +2906,14 @@ impl AdjustUserBillingCreditBalance {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /users/{user_id}/billing/credits`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::CommerceCreditLedgerResponse> {
         let user_id = crate::request::segment(&self.user_id);
         let mut call = Call::new(
@@ -2912,12 +2986,14 @@ impl GetOAuthAccessToken {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /users/{user_id}/oauth_access_tokens/{provider}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<List<models::OAuthAccessTokenItem>> {
         let user_id = crate::request::segment(&self.user_id);
         let provider = crate::request::segment(&self.provider);
@@ -2939,6 +3015,7 @@ impl GetOAuthAccessToken {
     /// the limit set on this request is the page size.
     ///
     /// Pages are asked for with `paginated=true`, so the walk also stops at their total.
+    #[inline]
     pub fn paginate(
         mut self,
     ) -> impl futures_util::Stream<
@@ -3010,12 +3087,14 @@ impl UsersGetOrganizationMemberships {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /users/{user_id}/organization_memberships`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::OrganizationMemberships> {
         let user_id = crate::request::segment(&self.user_id);
         let mut call = Call::new(
@@ -3033,6 +3112,7 @@ impl UsersGetOrganizationMemberships {
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
     /// the limit set on this request is the page size.
+    #[inline]
     pub fn paginate(
         self,
     ) -> impl futures_util::Stream<
@@ -3112,12 +3192,14 @@ impl UsersGetOrganizationInvitations {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /users/{user_id}/organization_invitations`.
+    #[inline]
     pub fn send(
         self,
     ) -> crate::Pending<models::OrganizationInvitationsWithPublicOrganizationData> {
@@ -3138,6 +3220,7 @@ impl UsersGetOrganizationInvitations {
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
     /// the limit set on this request is the page size.
+    #[inline]
     pub fn paginate(
         self,
     ) -> impl futures_util::Stream<
@@ -3207,12 +3290,14 @@ impl RemoveUserPassword {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /users/{user_id}/remove_password`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::User> {
         let user_id = crate::request::segment(&self.user_id);
         let mut call = Call::new(
@@ -3255,12 +3340,14 @@ impl VerifyPassword {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /users/{user_id}/verify_password`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::VerifyPasswordResponse> {
         let user_id = crate::request::segment(&self.user_id);
         let mut call = Call::new(
@@ -3301,12 +3388,14 @@ impl VerifyTotp {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /users/{user_id}/verify_totp`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::VerifyTotpResponse> {
         let user_id = crate::request::segment(&self.user_id);
         let mut call = Call::new(
@@ -3340,12 +3429,14 @@ pub struct DisableMfa {
 
 impl DisableMfa {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `DELETE /users/{user_id}/mfa`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::DisableMfaResponse> {
         let user_id = crate::request::segment(&self.user_id);
         let call = Call::new(
@@ -3378,12 +3469,14 @@ pub struct DeleteBackupCode {
 
 impl DeleteBackupCode {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `DELETE /users/{user_id}/backup_code`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::DisableMfaResponse> {
         let user_id = crate::request::segment(&self.user_id);
         let call = Call::new(
@@ -3417,12 +3510,14 @@ pub struct UserPasskeyDelete {
 
 impl UserPasskeyDelete {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `DELETE /users/{user_id}/passkeys/{passkey_identification_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::DeletedObject> {
         let user_id = crate::request::segment(&self.user_id);
         let passkey_identification_id = crate::request::segment(
@@ -3458,12 +3553,14 @@ pub struct ListUserTrustedDevices {
 
 impl ListUserTrustedDevices {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /users/{user_id}/trusted_devices`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::TrustedDeviceList> {
         let user_id = crate::request::segment(&self.user_id);
         let call = Call::new(
@@ -3497,12 +3594,14 @@ pub struct RevokeUserTrustedDevice {
 
 impl RevokeUserTrustedDevice {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `DELETE /users/{user_id}/trusted_devices/{trusted_device_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::TrustedDevice> {
         let user_id = crate::request::segment(&self.user_id);
         let trusted_device_id = crate::request::segment(&self.trusted_device_id);
@@ -3537,12 +3636,14 @@ pub struct UserWeb3WalletDelete {
 
 impl UserWeb3WalletDelete {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `DELETE /users/{user_id}/web3_wallets/{web3_wallet_identification_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::DeletedObject> {
         let user_id = crate::request::segment(&self.user_id);
         let web3_wallet_identification_id = crate::request::segment(
@@ -3578,12 +3679,14 @@ pub struct DeleteTotp {
 
 impl DeleteTotp {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `DELETE /users/{user_id}/totp`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::DisableMfaResponse> {
         let user_id = crate::request::segment(&self.user_id);
         let call = Call::new(
@@ -3617,12 +3720,14 @@ pub struct DeleteExternalAccount {
 
 impl DeleteExternalAccount {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `DELETE /users/{user_id}/external_accounts/{external_account_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::DeletedObject> {
         let user_id = crate::request::segment(&self.user_id);
         let external_account_id = crate::request::segment(&self.external_account_id);
@@ -3677,12 +3782,14 @@ impl SetUserPasswordCompromised {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /users/{user_id}/password/set_compromised`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::User> {
         let user_id = crate::request::segment(&self.user_id);
         let mut call = Call::new(
@@ -3718,12 +3825,14 @@ pub struct UnsetUserPasswordCompromised {
 
 impl UnsetUserPasswordCompromised {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /users/{user_id}/password/unset_compromised`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::User> {
         let user_id = crate::request::segment(&self.user_id);
         let call = Call::new(

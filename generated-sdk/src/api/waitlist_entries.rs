@@ -24,6 +24,7 @@ impl<'c> WaitlistEntriesApi<'c> {
     /// Supports filtering by email address or status and pagination with limit and offset parameters.
     ///
     /// `GET /waitlist_entries`
+    #[inline]
     pub fn list_waitlist_entries(&self) -> ListWaitlistEntries {
         ListWaitlistEntries {
             client: self.client.clone(),
@@ -42,6 +43,7 @@ impl<'c> WaitlistEntriesApi<'c> {
     /// If the email address is already on the waitlist, no new entry will be created and the existing waitlist entry will be returned.
     ///
     /// `POST /waitlist_entries`
+    #[inline]
     pub fn create_waitlist_entry(
         &self,
         email_address: impl Into<String>,
@@ -65,6 +67,7 @@ impl<'c> WaitlistEntriesApi<'c> {
     /// This endpoint is limited to a maximum of 50 entries per API call. If you need to add more entries, please make multiple requests.
     ///
     /// `POST /waitlist_entries/bulk`
+    #[inline]
     pub fn create_bulk_waitlist_entries(&self) -> CreateBulkWaitlistEntries {
         CreateBulkWaitlistEntries {
             client: self.client.clone(),
@@ -78,6 +81,7 @@ impl<'c> WaitlistEntriesApi<'c> {
     /// Delete a pending waitlist entry.
     ///
     /// `DELETE /waitlist_entries/{waitlist_entry_id}`
+    #[inline]
     pub fn delete_waitlist_entry(
         &self,
         waitlist_entry_id: impl Into<String>,
@@ -94,6 +98,7 @@ impl<'c> WaitlistEntriesApi<'c> {
     /// Send an invite to the email address in a waitlist entry.
     ///
     /// `POST /waitlist_entries/{waitlist_entry_id}/invite`
+    #[inline]
     pub fn invite_waitlist_entry(
         &self,
         waitlist_entry_id: impl Into<String>,
@@ -111,6 +116,7 @@ impl<'c> WaitlistEntriesApi<'c> {
     /// Reject a waitlist entry.
     ///
     /// `POST /waitlist_entries/{waitlist_entry_id}/reject`
+    #[inline]
     pub fn reject_waitlist_entry(
         &self,
         waitlist_entry_id: impl Into<String>,
@@ -195,12 +201,14 @@ impl ListWaitlistEntries {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /waitlist_entries`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::WaitlistEntries> {
         let mut call = Call::new(
             self.client,
@@ -220,6 +228,7 @@ impl ListWaitlistEntries {
 
     /// Every item across pages, fetched lazily, starting at this request's offset;
     /// the limit set on this request is the page size.
+    #[inline]
     pub fn paginate(
         self,
     ) -> impl futures_util::Stream<
@@ -284,12 +293,14 @@ impl CreateWaitlistEntry {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /waitlist_entries`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::WaitlistEntry> {
         let mut call = Call::new(
             self.client,
@@ -331,12 +342,14 @@ impl CreateBulkWaitlistEntries {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /waitlist_entries/bulk`.
+    #[inline]
     pub fn send(self) -> crate::Pending<Vec<models::WaitlistEntry>> {
         let mut call = Call::new(
             self.client,
@@ -371,12 +384,14 @@ pub struct DeleteWaitlistEntry {
 
 impl DeleteWaitlistEntry {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `DELETE /waitlist_entries/{waitlist_entry_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::DeletedObject> {
         let waitlist_entry_id = crate::request::segment(&self.waitlist_entry_id);
         let call = Call::new(
@@ -432,12 +447,14 @@ impl InviteWaitlistEntry {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /waitlist_entries/{waitlist_entry_id}/invite`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::WaitlistEntry> {
         let waitlist_entry_id = crate::request::segment(&self.waitlist_entry_id);
         let mut call = Call::new(
@@ -473,12 +490,14 @@ pub struct RejectWaitlistEntry {
 
 impl RejectWaitlistEntry {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /waitlist_entries/{waitlist_entry_id}/reject`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::WaitlistEntry> {
         let waitlist_entry_id = crate::request::segment(&self.waitlist_entry_id);
         let call = Call::new(

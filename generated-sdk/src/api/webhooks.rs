@@ -22,6 +22,7 @@ impl<'c> WebhooksApi<'c> {
     /// Create a Svix app and associate it with the current instance
     ///
     /// `POST /webhooks/svix`
+    #[inline]
     pub fn create_svix_app(&self) -> CreateSvixApp {
         CreateSvixApp {
             client: self.client.clone(),
@@ -34,6 +35,7 @@ impl<'c> WebhooksApi<'c> {
     /// Delete a Svix app and disassociate it from the current instance
     ///
     /// `DELETE /webhooks/svix`
+    #[inline]
     pub fn delete_svix_app(&self) -> DeleteSvixApp {
         DeleteSvixApp {
             client: self.client.clone(),
@@ -46,6 +48,7 @@ impl<'c> WebhooksApi<'c> {
     /// Generate a new URL for accessing the Svix's management dashboard for that particular instance
     ///
     /// `POST /webhooks/svix_url`
+    #[inline]
     pub fn generate_svix_auth_url(&self) -> GenerateSvixAuthUrl {
         GenerateSvixAuthUrl {
             client: self.client.clone(),
@@ -71,12 +74,14 @@ pub struct CreateSvixApp {
 
 impl CreateSvixApp {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /webhooks/svix`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::SvixUrl> {
         let call = Call::new(
             self.client,
@@ -107,12 +112,14 @@ pub struct DeleteSvixApp {
 
 impl DeleteSvixApp {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `DELETE /webhooks/svix`.
+    #[inline]
     pub fn send(self) -> crate::Pending<()> {
         let call = Call::new(
             self.client,
@@ -143,12 +150,14 @@ pub struct GenerateSvixAuthUrl {
 
 impl GenerateSvixAuthUrl {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /webhooks/svix_url`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::SvixUrl> {
         let call = Call::new(
             self.client,

@@ -12,6 +12,14 @@ use crate::ir::{
 };
 use crate::names::{self, Namespace};
 
+/// `#[inline]`, on an operation's constructor, `options`, `send`, `paginate` and `.await`:
+/// an operation compiles in the crate that calls it, with its body's encoding and its
+/// response's decoding, rather than every operation in this one. A service that calls ten
+/// operations compiles ten, and the SDK's own build does not compile the rest.
+fn compiled_where_called() -> TokenStream {
+    quote!(#[inline])
+}
+
 /// A type as written in `src/api/`: models through the `models::` path.
 fn model_ty(api: &Api, t: &TypeRef, multipart: bool) -> TokenStream {
     types::ty_in(api, t, multipart, &quote!(models::))
@@ -166,9 +174,11 @@ fn group_method(api: &Api, op: &Operation, builder: &str) -> TokenStream {
     extra.extend(media_notes(op));
     let doc = doc_attrs(op.summary.as_deref().or(op.description.as_deref()), &extra);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
+    let inline = compiled_where_called();
     quote! {
         #doc
         #deprecated
+        #inline
         pub fn #name(&self, #(#args),*) -> #builder {
             #builder {
                 client: self.client.clone(),
@@ -394,6 +404,7 @@ fn builder_items(api: &Api, op: &Operation, builder: &str, group_ty: &proc_macro
     );
     let send_doc = format!(" Sends `{} {}`.", op.method, op.path);
     let pagination = paginate(api, op, &fields);
+    let inline = compiled_where_called();
     let mutable = (!statements.is_empty()).then(|| quote!(mut));
     quote! {
         const #const_name: Operation = Operation {
@@ -416,12 +427,14 @@ fn builder_items(api: &Api, op: &Operation, builder: &str, group_ty: &proc_macro
             #( #setters )*
 
             /// Per-call settings: timeout, retry policy, extra headers.
+            #inline
             pub fn options(mut self, options: RequestOptions) -> Self {
                 self.options = options;
                 self
             }
 
             #[doc = #send_doc]
+            #inline
             pub fn send(self) -> crate::Pending<#output> {
                 #( #segments )*
                 let #mutable call = Call::new(self.client, &#const_name, #path, self.options);
@@ -696,6 +709,7 @@ pub(super) fn displayable(api: &Api, t: &TypeRef) -> bool {
 /// `paginate()` for an operation the IR found paginated ([`crate::ir::Pagination`]).
 fn paginate(api: &Api, op: &Operation, fields: &[(String, &Param)]) -> Option<TokenStream> {
     let pages = op.pagination.as_ref()?;
+    let inline = compiled_where_called();
     let (limit_field, limit) = &fields[pages.limit];
     let (offset_field, offset) = &fields[pages.offset];
     let extract = match pages.page {
@@ -765,6 +779,7 @@ fn paginate(api: &Api, op: &Operation, fields: &[(String, &Param)]) -> Option<To
             /// for it, each next one starting after the last item before it; the limit set on
             /// this request is the page size.
             #switch_doc
+            #inline
             pub fn paginate(#receiver self) -> impl futures_util::Stream<Item = Result<#item_ty, crate::Error>> + 'static {
                 #switch_on
                 let page_size = #page_size;
@@ -784,6 +799,7 @@ fn paginate(api: &Api, op: &Operation, fields: &[(String, &Param)]) -> Option<To
         /// Every item across pages, fetched lazily, starting at this request's offset;
         /// the limit set on this request is the page size.
         #switch_doc
+        #inline
         pub fn paginate(#receiver self) -> impl futures_util::Stream<Item = Result<#item_ty, crate::Error>> + 'static {
             #switch_on
             let page_size = #page_size;

@@ -642,6 +642,8 @@ fn events_file(api: &Api) -> TokenStream {
             /// field, and [`data`](super::WebhookEvent::data) keeps the payload as sent, to read
             /// as JSON or decode into a type of your own with
             /// [`data_as`](super::WebhookEvent::data_as).
+            // Compiled, with the decoding of every payload type, in the crate that calls it.
+            #[inline]
             pub fn typed_data(&self) -> Result<EventData, crate::DecodeError> {
                 Ok(match self.event_type.as_str() {
                     #( #arms )*

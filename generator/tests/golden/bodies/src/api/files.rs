@@ -18,6 +18,7 @@ impl<'c> FilesApi<'c> {
     }
 
     /// `GET /files/{name}`
+    #[inline]
     pub fn download_file(&self, name: impl Into<String>) -> DownloadFile {
         DownloadFile {
             client: self.client.clone(),
@@ -27,6 +28,7 @@ impl<'c> FilesApi<'c> {
     }
 
     /// `PUT /files/{name}`
+    #[inline]
     pub fn upload_file(
         &self,
         name: impl Into<String>,
@@ -41,6 +43,7 @@ impl<'c> FilesApi<'c> {
     }
 
     /// `POST /avatars`
+    #[inline]
     pub fn upload_avatar(&self, body: impl Into<crate::FilePart>) -> UploadAvatar {
         UploadAvatar {
             client: self.client.clone(),
@@ -52,6 +55,7 @@ impl<'c> FilesApi<'c> {
     /// Any content at all; the answer describes what was stored.
     ///
     /// `POST /blobs`
+    #[inline]
     pub fn put_blob(&self) -> PutBlob {
         PutBlob {
             client: self.client.clone(),
@@ -61,6 +65,7 @@ impl<'c> FilesApi<'c> {
     }
 
     /// `GET /logo`
+    #[inline]
     pub fn get_logo(&self) -> GetLogo {
         GetLogo {
             client: self.client.clone(),
@@ -87,12 +92,14 @@ pub struct DownloadFile {
 
 impl DownloadFile {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /files/{name}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<bytes::Bytes> {
         let name = crate::request::segment(&self.name);
         let call = Call::new(
@@ -126,12 +133,14 @@ pub struct UploadFile {
 
 impl UploadFile {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `PUT /files/{name}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::UploadFileResponse> {
         let name = crate::request::segment(&self.name);
         let mut call = Call::new(
@@ -165,12 +174,14 @@ pub struct UploadAvatar {
 
 impl UploadAvatar {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /avatars`.
+    #[inline]
     pub fn send(self) -> crate::Pending<()> {
         let mut call = Call::new(
             self.client,
@@ -209,12 +220,14 @@ impl PutBlob {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /blobs`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::PutBlobResponse> {
         let mut call = Call::new(
             self.client,
@@ -248,12 +261,14 @@ pub struct GetLogo {
 
 impl GetLogo {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /logo`.
+    #[inline]
     pub fn send(self) -> crate::Pending<bytes::Bytes> {
         let call = Call::new(self.client, &GET_LOGO, "/logo".to_owned(), self.options);
         call.send_bytes()

@@ -18,6 +18,7 @@ impl<'c> NotesApi<'c> {
     }
 
     /// `POST /notes`
+    #[inline]
     pub fn create_note(&self, body: impl Into<String>) -> CreateNote {
         CreateNote {
             client: self.client.clone(),
@@ -27,6 +28,7 @@ impl<'c> NotesApi<'c> {
     }
 
     /// `POST /imports`
+    #[inline]
     pub fn import_rows(&self) -> ImportRows {
         ImportRows {
             client: self.client.clone(),
@@ -40,6 +42,7 @@ impl<'c> NotesApi<'c> {
     /// The body is sent as `application/json`; the operation also accepts `text/plain`, `application/xml`.
     ///
     /// The response is read as `application/json`; the API may also answer `text/csv`, `application/pdf`.
+    #[inline]
     pub fn send_message(&self, text: impl Into<String>) -> SendMessage {
         SendMessage {
             client: self.client.clone(),
@@ -51,6 +54,7 @@ impl<'c> NotesApi<'c> {
     /// `POST /render`
     ///
     /// The response is read as `text/plain`; the API may also answer `application/pdf`.
+    #[inline]
     pub fn render_document(&self, body: impl Into<String>) -> RenderDocument {
         RenderDocument {
             client: self.client.clone(),
@@ -78,12 +82,14 @@ pub struct CreateNote {
 
 impl CreateNote {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /notes`.
+    #[inline]
     pub fn send(self) -> crate::Pending<String> {
         let mut call = Call::new(
             self.client,
@@ -122,12 +128,14 @@ impl ImportRows {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /imports`.
+    #[inline]
     pub fn send(self) -> crate::Pending<String> {
         let mut call = Call::new(
             self.client,
@@ -168,12 +176,14 @@ impl SendMessage {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /messages`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::SendMessageResponse> {
         let mut call = Call::new(
             self.client,
@@ -207,12 +217,14 @@ pub struct RenderDocument {
 
 impl RenderDocument {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /render`.
+    #[inline]
     pub fn send(self) -> crate::Pending<String> {
         let mut call = Call::new(
             self.client,

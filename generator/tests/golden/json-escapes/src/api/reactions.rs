@@ -18,6 +18,7 @@ impl<'c> ReactionsApi<'c> {
     }
 
     /// `POST /reactions`
+    #[inline]
     pub fn add_reaction(&self, emoji: impl Into<models::ReactionEmoji>) -> AddReaction {
         AddReaction {
             client: self.client.clone(),
@@ -59,12 +60,14 @@ impl AddReaction {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /reactions`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::Reaction> {
         let mut call = Call::new(
             self.client,

@@ -18,6 +18,7 @@ impl<'c> M2mTokensApi<'c> {
     }
 
     /// `GET /m2m_tokens`
+    #[inline]
     pub fn get_m2m_tokens(&self) -> GetM2mTokens {
         GetM2mTokens {
             client: self.client.clone(),
@@ -68,12 +69,14 @@ impl GetM2mTokens {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /m2m_tokens`.
+    #[inline]
     pub fn send(self) -> crate::Pending<Vec<models::JwksEd25519PublicKey>> {
         let mut call = Call::new(
             self.client,

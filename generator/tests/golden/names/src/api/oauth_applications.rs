@@ -18,6 +18,7 @@ impl<'c> OAuthApplicationsApi<'c> {
     }
 
     /// `POST /oauth_applications`
+    #[inline]
     pub fn create_oauth_application(
         &self,
         name: impl Into<String>,
@@ -84,12 +85,14 @@ impl CreateOAuthApplication {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /oauth_applications`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::OAuthApplication> {
         let mut call = Call::new(
             self.client,

@@ -18,6 +18,7 @@ impl<'c> UsersApi<'c> {
     }
 
     /// `PATCH /users/{user_id}`
+    #[inline]
     pub fn update_user(&self, user_id: impl Into<String>) -> UpdateUser {
         UpdateUser {
             client: self.client.clone(),
@@ -106,12 +107,14 @@ impl UpdateUser {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `PATCH /users/{user_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::User> {
         let user_id = crate::request::segment(&self.user_id);
         let mut call = Call::new(

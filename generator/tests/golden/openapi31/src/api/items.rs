@@ -18,6 +18,7 @@ impl<'c> ItemsApi<'c> {
     }
 
     /// `GET /items`
+    #[inline]
     pub fn list_items(&self) -> ListItems {
         ListItems {
             client: self.client.clone(),
@@ -27,6 +28,7 @@ impl<'c> ItemsApi<'c> {
     }
 
     /// `POST /items`
+    #[inline]
     pub fn create_item(
         &self,
         id: impl Into<String>,
@@ -41,6 +43,7 @@ impl<'c> ItemsApi<'c> {
     }
 
     /// `PUT /items/{id}/image`
+    #[inline]
     pub fn set_item_image(&self, id: impl Into<String>) -> SetItemImage {
         SetItemImage {
             client: self.client.clone(),
@@ -51,6 +54,7 @@ impl<'c> ItemsApi<'c> {
     }
 
     /// `GET /ping`
+    #[inline]
     pub fn ping(&self) -> Ping {
         Ping {
             client: self.client.clone(),
@@ -84,12 +88,14 @@ impl ListItems {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /items`.
+    #[inline]
     pub fn send(self) -> crate::Pending<Vec<models::Item>> {
         let mut call = Call::new(
             self.client,
@@ -199,12 +205,14 @@ impl CreateItem {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /items`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::Item> {
         let mut call = Call::new(
             self.client,
@@ -264,12 +272,14 @@ impl SetItemImage {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `PUT /items/{id}/image`.
+    #[inline]
     pub fn send(self) -> crate::Pending<()> {
         let id = crate::request::segment(&self.id);
         let mut call = Call::new(
@@ -303,12 +313,14 @@ pub struct Ping {
 
 impl Ping {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /ping`.
+    #[inline]
     pub fn send(self) -> crate::Pending<()> {
         let call = Call::new(self.client, &PING, "/ping".to_owned(), self.options);
         call.send_empty()

@@ -26,6 +26,7 @@ impl super::WebhookEvent {
     /// field, and [`data`](super::WebhookEvent::data) keeps the payload as sent, to read
     /// as JSON or decode into a type of your own with
     /// [`data_as`](super::WebhookEvent::data_as).
+    #[inline]
     pub fn typed_data(&self) -> Result<EventData, crate::DecodeError> {
         Ok(
             match self.event_type.as_str() {

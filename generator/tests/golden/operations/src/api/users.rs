@@ -18,6 +18,7 @@ impl<'c> UsersApi<'c> {
     }
 
     /// `GET /users`
+    #[inline]
     pub fn get_user_list(&self) -> GetUserList {
         GetUserList {
             client: self.client.clone(),
@@ -31,6 +32,7 @@ impl<'c> UsersApi<'c> {
     }
 
     /// `POST /users`
+    #[inline]
     pub fn create_user(&self) -> CreateUser {
         CreateUser {
             client: self.client.clone(),
@@ -40,6 +42,7 @@ impl<'c> UsersApi<'c> {
     }
 
     /// `POST /users/{user_id}/profile_image`
+    #[inline]
     pub fn upload_profile_image(
         &self,
         user_id: impl Into<String>,
@@ -53,6 +56,7 @@ impl<'c> UsersApi<'c> {
     }
 
     /// `DELETE /users/{user_id}`
+    #[inline]
     pub fn delete_user(&self, user_id: impl Into<String>) -> DeleteUser {
         DeleteUser {
             client: self.client.clone(),
@@ -119,12 +123,14 @@ impl GetUserList {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /users`.
+    #[inline]
     pub fn send(self) -> crate::Pending<Vec<models::UserListItem>> {
         let mut call = Call::new(
             self.client,
@@ -149,6 +155,7 @@ impl GetUserList {
     /// Every item across pages, fetched lazily: the first page as this request asks
     /// for it, each next one starting after the last item before it; the limit set on
     /// this request is the page size.
+    #[inline]
     pub fn paginate(
         self,
     ) -> impl futures_util::Stream<
@@ -212,12 +219,14 @@ impl CreateUser {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /users`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::UserListItem> {
         let mut call = Call::new(
             self.client,
@@ -263,12 +272,14 @@ impl UploadProfileImage {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /users/{user_id}/profile_image`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::Verification> {
         let user_id = crate::request::segment(&self.user_id);
         let mut call = Call::new(
@@ -302,12 +313,14 @@ pub struct DeleteUser {
 
 impl DeleteUser {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `DELETE /users/{user_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<()> {
         let user_id = crate::request::segment(&self.user_id);
         let call = Call::new(

@@ -18,6 +18,7 @@ impl<'c> PetsApi<'c> {
     }
 
     /// `GET /pets`
+    #[inline]
     pub fn list_pets(&self) -> ListPets {
         ListPets {
             client: self.client.clone(),
@@ -27,6 +28,7 @@ impl<'c> PetsApi<'c> {
     }
 
     /// `GET /pets/{id}`
+    #[inline]
     pub fn get_pet(&self, id: impl Into<String>) -> GetPet {
         GetPet {
             client: self.client.clone(),
@@ -37,6 +39,7 @@ impl<'c> PetsApi<'c> {
     }
 
     /// `GET /owners/{id}`
+    #[inline]
     pub fn get_owner(&self, id: impl Into<String>) -> GetOwner {
         GetOwner {
             client: self.client.clone(),
@@ -69,12 +72,14 @@ impl ListPets {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /pets`.
+    #[inline]
     pub fn send(self) -> crate::Pending<Vec<models::ListPetsResponseItem>> {
         let mut call = Call::new(
             self.client,
@@ -113,12 +118,14 @@ impl GetPet {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /pets/{id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::Pet> {
         let id = crate::request::segment(&self.id);
         let mut call = Call::new(
@@ -152,12 +159,14 @@ pub struct GetOwner {
 
 impl GetOwner {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /owners/{id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::PetOwner> {
         let id = crate::request::segment(&self.id);
         let call = Call::new(

@@ -18,6 +18,7 @@ impl<'c> JwksApi<'c> {
     }
 
     /// `GET /jwks`
+    #[inline]
     pub fn get_jwks(&self) -> GetJwks {
         GetJwks {
             client: self.client.clone(),
@@ -43,12 +44,14 @@ pub struct GetJwks {
 
 impl GetJwks {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /jwks`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::Jwks> {
         let call = Call::new(self.client, &GET_JWKS, "/jwks".to_owned(), self.options);
         call.send_json()

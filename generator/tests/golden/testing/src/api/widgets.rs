@@ -18,6 +18,7 @@ impl<'c> WidgetsApi<'c> {
     }
 
     /// `GET /widgets`
+    #[inline]
     pub fn list_widgets(&self) -> ListWidgets {
         ListWidgets {
             client: self.client.clone(),
@@ -30,6 +31,7 @@ impl<'c> WidgetsApi<'c> {
     }
 
     /// `POST /widgets`
+    #[inline]
     pub fn create_widget(&self, name: impl Into<String>) -> CreateWidget {
         CreateWidget {
             client: self.client.clone(),
@@ -39,6 +41,7 @@ impl<'c> WidgetsApi<'c> {
     }
 
     /// `DELETE /widgets/{widget_id}`
+    #[inline]
     pub fn delete_widget(&self, widget_id: i64) -> DeleteWidget {
         DeleteWidget {
             client: self.client.clone(),
@@ -48,6 +51,7 @@ impl<'c> WidgetsApi<'c> {
     }
 
     /// `GET /widgets/{widget_id}/label`
+    #[inline]
     pub fn get_widget_label(&self, widget_id: i64) -> GetWidgetLabel {
         GetWidgetLabel {
             client: self.client.clone(),
@@ -57,6 +61,7 @@ impl<'c> WidgetsApi<'c> {
     }
 
     /// `PUT /widgets/{widget_id}/image`
+    #[inline]
     pub fn set_widget_image(&self, widget_id: i64) -> SetWidgetImage {
         SetWidgetImage {
             client: self.client.clone(),
@@ -108,12 +113,14 @@ impl ListWidgets {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /widgets`.
+    #[inline]
     pub fn send(self) -> crate::Pending<Vec<models::Widget>> {
         let mut call = Call::new(
             self.client,
@@ -164,12 +171,14 @@ impl CreateWidget {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /widgets`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::Widget> {
         let mut call = Call::new(
             self.client,
@@ -202,12 +211,14 @@ pub struct DeleteWidget {
 
 impl DeleteWidget {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `DELETE /widgets/{widget_id}`.
+    #[inline]
     pub fn send(self) -> crate::Pending<()> {
         let widget_id = crate::request::segment(&self.widget_id.to_string());
         let call = Call::new(
@@ -240,12 +251,14 @@ pub struct GetWidgetLabel {
 
 impl GetWidgetLabel {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `GET /widgets/{widget_id}/label`.
+    #[inline]
     pub fn send(self) -> crate::Pending<String> {
         let widget_id = crate::request::segment(&self.widget_id.to_string());
         let call = Call::new(
@@ -291,12 +304,14 @@ impl SetWidgetImage {
     }
 
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `PUT /widgets/{widget_id}/image`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::Widget> {
         let widget_id = crate::request::segment(&self.widget_id.to_string());
         let mut call = Call::new(

@@ -18,6 +18,7 @@ impl<'c> OAuthAccessTokensApi<'c> {
     }
 
     /// `POST /oauth_applications/access_tokens/verify`
+    #[inline]
     pub fn verify_oauth_access_token(&self) -> VerifyOAuthAccessToken {
         VerifyOAuthAccessToken {
             client: self.client.clone(),
@@ -43,12 +44,14 @@ pub struct VerifyOAuthAccessToken {
 
 impl VerifyOAuthAccessToken {
     /// Per-call settings: timeout, retry policy, extra headers.
+    #[inline]
     pub fn options(mut self, options: RequestOptions) -> Self {
         self.options = options;
         self
     }
 
     /// Sends `POST /oauth_applications/access_tokens/verify`.
+    #[inline]
     pub fn send(self) -> crate::Pending<models::VerifyOAuthAccessTokenResponse> {
         let call = Call::new(
             self.client,
