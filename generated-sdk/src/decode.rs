@@ -282,34 +282,31 @@ impl<'de> serde::Deserialize<'de> for Key<'de> {
     }
 }
 
-/// Reading the fields of a generated struct from a JSON object.
-pub(crate) trait Fields<'de>: serde::de::MapAccess<'de> {
-    /// Reads the value of field `name` into its slot; a second value for it is an error.
-    fn field<T: serde::Deserialize<'de>>(
-        &mut self,
-        slot: &mut Option<T>,
-        name: &'static str,
-    ) -> Result<(), Self::Error> {
-        if slot.is_some() {
-            return Err(serde::de::Error::duplicate_field(name));
-        }
-        // A `match`, not `?`: this is compiled once per field type.
-        match self.next_value() {
-            Ok(value) => {
-                *slot = Some(value);
-                Ok(())
-            }
-            Err(error) => Err(error),
-        }
+/// Reads the value of field `name` of a generated struct into its slot; a second value for
+/// it is an error. A free function, not a method: each call in [`object!`]'s expansion then
+/// costs rustc no method lookup or trait selection.
+pub(crate) fn field<'de, A, T>(map: &mut A, slot: &mut Option<T>, name: &'static str) -> Result<(), A::Error>
+where
+    A: serde::de::MapAccess<'de>,
+    T: serde::Deserialize<'de>,
+{
+    if slot.is_some() {
+        return Err(serde::de::Error::duplicate_field(name));
     }
-
-    /// Skips the value of a key this version does not know.
-    fn skip(&mut self) -> Result<(), Self::Error> {
-        self.next_value::<serde::de::IgnoredAny>().map(drop)
+    // A `match`, not `?`: this is compiled once per field type.
+    match map.next_value() {
+        Ok(value) => {
+            *slot = Some(value);
+            Ok(())
+        }
+        Err(error) => Err(error),
     }
 }
 
-impl<'de, A: serde::de::MapAccess<'de>> Fields<'de> for A {}
+/// Skips the value of a key this version does not know.
+pub(crate) fn skip<'de, A: serde::de::MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+    map.next_value::<serde::de::IgnoredAny>().map(drop)
+}
 
 /// A generated struct read from the entries of a JSON object; [`object!`] implements it.
 pub(crate) trait Object<'de>: Sized {
@@ -368,30 +365,35 @@ impl<'de, T: Object<'de>> serde::de::Visitor<'de> for ObjectVisitor<T> {
 /// an error, as with serde's derive. Each field's value is collected in a local of the
 /// field's own name, which the macro's own bindings cannot clash with (they are hygienic).
 ///
-/// The expansion is most of the crate's code, so it is kept small: errors return through
-/// `match` rather than `?` (two calls each in a debug build), and a key's field is read in
-/// one `match` whose result is checked once.
+/// The expansion is most of what rustc checks in the crate, so it is kept small: errors
+/// return through `match` rather than `?` (two calls each in a debug build), a key's field
+/// is read in one `match` whose result is checked once, each field is written by one call
+/// to [`put`] (or [`put_some`], [`put_set`]) with the result checked after the last, and
+/// helpers are called by path, never as methods (no method lookup per field).
 macro_rules! object {
     ($name:ident {
         $($(#[$deprecated:ident])? $field:ident: $presence:ident $(($default:literal))? $key:literal),* $(,)?
     }) => {
         impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                // Fields always sent are counted at compile time, the others as they are
-                // checked.
-                const ALWAYS: usize = 0 $( + crate::decode::object!(@always $presence) )*;
+                // Fields always sent are counted in one sum of literals, the others as they
+                // are checked.
                 #[allow(unused_mut, reason = "only structs with fields left out when unset add to it")]
-                let mut len = ALWAYS;
+                let mut len: usize = 0 $( + crate::decode::object!(@always $presence) )*;
                 $(
                     $(#[allow($deprecated, reason = "serializing reads every field, deprecated ones too")])?
                     { crate::decode::object!(@count $presence len self.$field); }
                 )*
                 let mut object = crate::decode::object!(@try serde::Serializer::serialize_struct(serializer, stringify!($name), len));
+                let mut written = Ok(());
                 $(
                     $(#[allow($deprecated, reason = "serializing reads every field, deprecated ones too")])?
-                    { crate::decode::object!(@put $presence object self.$field, $key); }
+                    { crate::decode::object!(@put $presence object written self.$field, $key); }
                 )*
-                serde::ser::SerializeStruct::end(object)
+                match written {
+                    Ok(()) => serde::ser::SerializeStruct::end(object),
+                    Err(error) => Err(error),
+                }
             }
         }
 
@@ -408,8 +410,8 @@ macro_rules! object {
                 $( let mut $field = None; )*
                 while let Some(key) = crate::decode::object!(@try serde::de::MapAccess::next_key::<crate::decode::Key<'de>>(&mut map)) {
                     let read = match crate::decode::Key::as_str(&key) {
-                        $( $key => crate::decode::Fields::field(&mut map, &mut $field, $key), )*
-                        _ => crate::decode::Fields::skip(&mut map),
+                        $( $key => crate::decode::field(&mut map, &mut $field, $key), )*
+                        _ => crate::decode::skip(&mut map),
                     };
                     crate::decode::object!(@try read);
                 }
@@ -439,18 +441,14 @@ macro_rules! object {
     (@count optional $len:ident $value:expr) => { $len += Option::is_some(&$value) as usize };
     (@count nullable $len:ident $value:expr) => { $len += (!crate::Nullable::is_unset(&$value)) as usize };
     (@count $presence:ident $len:ident $value:expr) => {};
-    (@put optional $object:ident $value:expr, $key:literal) => {
-        if Option::is_some(&$value) {
-            crate::decode::object!(@put sent $object $value, $key)
-        }
+    (@put optional $object:ident $written:ident $value:expr, $key:literal) => {
+        crate::decode::put_some(&mut $object, &mut $written, $key, &$value)
     };
-    (@put nullable $object:ident $value:expr, $key:literal) => {
-        if !crate::Nullable::is_unset(&$value) {
-            crate::decode::object!(@put sent $object $value, $key)
-        }
+    (@put nullable $object:ident $written:ident $value:expr, $key:literal) => {
+        crate::decode::put_set(&mut $object, &mut $written, $key, &$value)
     };
-    (@put $presence:ident $object:ident $value:expr, $key:literal) => {
-        crate::decode::object!(@try serde::ser::SerializeStruct::serialize_field(&mut $object, $key, &$value))
+    (@put $presence:ident $object:ident $written:ident $value:expr, $key:literal) => {
+        crate::decode::put(&mut $object, &mut $written, $key, &$value)
     };
     (@try $result:expr) => {
         match $result {
@@ -461,6 +459,45 @@ macro_rules! object {
 }
 
 pub(crate) use object;
+
+/// Writes a field of a struct [`object!`] serializes, unless an earlier one failed: the
+/// result is checked once, after the last field, not once per field.
+pub(crate) fn put<S, T>(object: &mut S, written: &mut Result<(), S::Error>, key: &'static str, value: &T)
+where
+    S: serde::ser::SerializeStruct,
+    T: serde::Serialize + ?Sized,
+{
+    if written.is_ok() {
+        *written = object.serialize_field(key, value);
+    }
+}
+
+/// [`put`] for an `optional` field: `None` is not sent.
+pub(crate) fn put_some<S, T>(object: &mut S, written: &mut Result<(), S::Error>, key: &'static str, value: &Option<T>)
+where
+    S: serde::ser::SerializeStruct,
+    T: serde::Serialize,
+{
+    if value.is_some() {
+        put(object, written, key, value);
+    }
+}
+
+/// [`put`] for a `nullable` field: `Unset` is not sent.
+#[allow(dead_code, reason = "only builds with a three-state field use it")]
+pub(crate) fn put_set<S, T>(
+    object: &mut S,
+    written: &mut Result<(), S::Error>,
+    key: &'static str,
+    value: &crate::Nullable<T>,
+) where
+    S: serde::ser::SerializeStruct,
+    T: serde::Serialize,
+{
+    if !value.is_unset() {
+        put(object, written, key, value);
+    }
+}
 
 /// `Display`, `Serialize` and `Deserialize` for a generated open enum, all through its wire
 /// string: `as_str` and `From<&str>`.
