@@ -17,7 +17,7 @@ pub(crate) fn tag<'v>(value: &'v Value, property: &str) -> Option<&'v str> {
 ///
 /// `pick` runs inside the deserializer's own call for the value, so a deserializer that
 /// tracks positions (serde_json does) reports `pick`'s errors at the union, and
-/// [`crate::decode`] names the union's path; the message names the field inside it
+/// [`crate::decode()`] names the union's path; the message names the field inside it
 /// ("missing field `status`").
 pub(crate) fn union<'de, D, T, F>(deserializer: D, pick: F) -> Result<T, D::Error>
 where
@@ -36,7 +36,7 @@ where
 }
 
 /// Decodes one variant of a union from the union's value. Its error names the path of the
-/// failing field inside the variant, which [`crate::decode`] joins to the union's own path.
+/// failing field inside the variant, which [`crate::decode()`] joins to the union's own path.
 ///
 /// The variant is decoded from the value's text, by the deserializer every response is
 /// decoded with: decoding it from the `Value` would compile the variant's decoding, and that
