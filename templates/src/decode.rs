@@ -916,7 +916,8 @@ mod tests {
     #[test]
     fn a_field_that_cannot_be_serialized_fails_the_struct_and_nothing_after_it_is_written() {
         let mut out = Vec::new();
-        let err = serde_json::to_writer(&mut out, &Partial { before: 1, middle: Unsendable, after: Some(2) }).unwrap_err();
+        let err =
+            serde_json::to_writer(&mut out, &Partial { before: 1, middle: Unsendable, after: Some(2) }).unwrap_err();
         assert_eq!(err.to_string(), "cannot be sent");
         let written = String::from_utf8(out).unwrap();
         assert!(written.contains(r#""before":1"#) && !written.contains("after"), "{written}");
