@@ -285,6 +285,11 @@ fn typed(raw: &Value) -> Result<openapiv3::OpenAPI, Diagnostic> {
 /// Deserializes `value` as `T`, turning any error (or panic) into a diagnostic at the
 /// path where it happened, below `base`.
 pub(crate) fn parse_at<T: serde::de::DeserializeOwned>(value: &Value, base: &str) -> Result<T, Diagnostic> {
+    // Parsed without tracking the path first: only a failure needs it, and tracking costs
+    // an allocation per key of the document.
+    if let Ok(Ok(parsed)) = catch_unwind(AssertUnwindSafe(|| T::deserialize(value))) {
+        return Ok(parsed);
+    }
     let result = catch_unwind(AssertUnwindSafe(|| serde_path_to_error::deserialize::<_, T>(value)));
     match result {
         Ok(Ok(parsed)) => Ok(parsed),
