@@ -42,14 +42,15 @@ impl Report {
 /// generator-owned files that are no longer produced.
 pub fn write(out: &Path, files: &[File]) -> io::Result<Report> {
     let mut report = compare(out, files, false)?;
-    for file in files {
-        if report.changed.contains(&file.path) {
-            let path = out.join(&file.path);
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
-            std::fs::write(path, &file.contents)?;
-        }
+    let changed: BTreeSet<&str> = report.changed.iter().map(String::as_str).collect();
+    let changed: Vec<&File> = files.iter().filter(|f| changed.contains(f.path.as_str())).collect();
+    // Each folder once, not once per file in it.
+    let folders: BTreeSet<_> = changed.iter().filter_map(|f| out.join(&f.path).parent().map(Path::to_path_buf)).collect();
+    for folder in folders {
+        std::fs::create_dir_all(folder)?;
+    }
+    for file in changed {
+        std::fs::write(out.join(&file.path), &file.contents)?;
     }
     for stale in &report.stale {
         std::fs::remove_file(out.join(stale))?;

@@ -421,9 +421,11 @@ fn format_all(header: &str, files: Vec<Unformatted<'_>>) -> Result<Vec<File>, Er
     let mut formatted: Vec<Option<Result<File, Errors>>> = (0..files.len()).map(|_| None).collect();
     let mut total = Timings::default();
     std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads).map(|_| scope.spawn(work)).collect();
-        for worker in workers {
-            match worker.join() {
+        // This thread is one of the workers: it reuses the memory the loaded spec freed.
+        let others: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        let own = work();
+        for result in std::iter::once(Ok(own)).chain(others.into_iter().map(|worker| worker.join())) {
+            match result {
                 Ok((done, timings)) => {
                     done.into_iter().for_each(|(i, file)| formatted[i] = Some(file));
                     total += timings;
