@@ -12,7 +12,7 @@ use openapiv3::{ReferenceOr, Schema};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-use crate::error::{Diagnostic, join, split};
+use crate::error::{Diagnostic, split};
 
 /// The schemas that references point to by a pointer other than a component name, by
 /// pointer.
@@ -66,33 +66,43 @@ struct Found {
     schema: bool,
 }
 
-/// Every `$ref` below `value` (not below examples, defaults, enums or extensions).
+/// Every `$ref` below `value` (not below examples, defaults, enums or extensions), `value`
+/// being at `pointer`.
 fn references(value: &Value, pointer: &str, schema: bool, out: &mut Vec<Found>) {
+    walk(value, &mut pointer.to_owned(), schema, out);
+}
+
+/// [`references`] with the pointer kept in one buffer, a token appended on the way down
+/// and cut off on the way up: no allocation per node of the document.
+fn walk(value: &Value, pointer: &mut String, schema: bool, out: &mut Vec<Found>) {
     match value {
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                references(item, &join(pointer, &i.to_string()), false, out);
+                below(pointer, &i.to_string(), |pointer| walk(item, pointer, false, out));
             }
         }
         Value::Object(map) => {
             if let Some(Value::String(reference)) = map.get("$ref") {
-                out.push(Found { site: pointer.to_owned(), reference: reference.clone(), schema });
+                out.push(Found { site: pointer.clone(), reference: reference.clone(), schema });
                 return;
             }
             for (key, child) in map {
-                let at = join(pointer, key);
                 match key.as_str() {
                     k if k.starts_with("x-") && k != "x-webhooks" => {}
                     "example" | "examples" | "default" | "enum" => {}
-                    "schema" | "items" | "additionalProperties" | "not" => references(child, &at, true, out),
-                    "allOf" | "oneOf" | "anyOf" if schema => {
-                        for (i, item) in child.as_array().into_iter().flatten().enumerate() {
-                            references(item, &join(&at, &i.to_string()), true, out);
-                        }
+                    "schema" | "items" | "additionalProperties" | "not" => {
+                        below(pointer, key, |pointer| walk(child, pointer, true, out));
                     }
-                    "properties" | "$defs" | "definitions" if schema => schema_map(child, &at, out),
-                    "schemas" => schema_map(child, &at, out),
-                    _ => references(child, &at, false, out),
+                    "allOf" | "oneOf" | "anyOf" if schema => below(pointer, key, |pointer| {
+                        for (i, item) in child.as_array().into_iter().flatten().enumerate() {
+                            below(pointer, &i.to_string(), |pointer| walk(item, pointer, true, out));
+                        }
+                    }),
+                    "properties" | "$defs" | "definitions" if schema => {
+                        below(pointer, key, |pointer| schema_map(child, pointer, out));
+                    }
+                    "schemas" => below(pointer, key, |pointer| schema_map(child, pointer, out)),
+                    _ => below(pointer, key, |pointer| walk(child, pointer, false, out)),
                 }
             }
         }
@@ -100,12 +110,27 @@ fn references(value: &Value, pointer: &str, schema: bool, out: &mut Vec<Found>) 
     }
 }
 
-fn schema_map(value: &Value, pointer: &str, out: &mut Vec<Found>) {
+fn schema_map(value: &Value, pointer: &mut String, out: &mut Vec<Found>) {
     if let Value::Object(map) = value {
         for (key, child) in map {
-            references(child, &join(pointer, key), true, out);
+            below(pointer, key, |pointer| walk(child, pointer, true, out));
         }
     }
+}
+
+/// Runs `f` with `token` appended to `pointer` (escaped as [`crate::error::join`] does), then removes it.
+fn below(pointer: &mut String, token: &str, f: impl FnOnce(&mut String)) {
+    let len = pointer.len();
+    pointer.push('/');
+    for c in token.chars() {
+        match c {
+            '~' => pointer.push_str("~0"),
+            '/' => pointer.push_str("~1"),
+            c => pointer.push(c),
+        }
+    }
+    f(pointer);
+    pointer.truncate(len);
 }
 
 /// Replaces each reference to a non-schema node that is not a component by name with a
