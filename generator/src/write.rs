@@ -45,7 +45,8 @@ pub fn write(out: &Path, files: &[File]) -> io::Result<Report> {
     let changed: BTreeSet<&str> = report.changed.iter().map(String::as_str).collect();
     let changed: Vec<&File> = files.iter().filter(|f| changed.contains(f.path.as_str())).collect();
     // Each folder once, not once per file in it.
-    let folders: BTreeSet<_> = changed.iter().filter_map(|f| out.join(&f.path).parent().map(Path::to_path_buf)).collect();
+    let folders: BTreeSet<_> =
+        changed.iter().filter_map(|f| out.join(&f.path).parent().map(Path::to_path_buf)).collect();
     for folder in folders {
         std::fs::create_dir_all(folder)?;
     }

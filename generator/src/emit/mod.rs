@@ -398,9 +398,26 @@ fn format(header: &str, file: &Unformatted<'_>, timings: &mut Timings) -> Result
     let parsed: syn::File = syn::parse2(tokens).map_err(|e| {
         Errors::from(Diagnostic::at("", format!("internal error: generated {} does not parse: {e}", file.path)))
     })?;
-    let contents = format!("{header}{PRETTYPLEASE}{}", spaced(&types::lay_out_tables(&prettyplease::unparse(&parsed))));
+    let contents = format!("{header}{PRETTYPLEASE}{}", spaced(&types::lay_out_tables(&unparse(parsed))));
     timings.format += built.elapsed();
     Ok(File { path: file.path.clone(), contents })
+}
+
+/// `prettyplease::unparse` of `file`, one item at a time: the same text, but each item's
+/// syntax tree is printed and freed while it is still in cache, which keeps a large file
+/// (a resource group of a large API) from costing more per line than a small one.
+fn unparse(mut file: syn::File) -> String {
+    let mut items = std::mem::take(&mut file.items).into_iter();
+    // The file's inner attributes with its first item, as the whole file would print them;
+    // then each other item alone (token streams have no shebang or front matter).
+    file.items.extend(items.next());
+    let mut out = prettyplease::unparse(&file);
+    file.attrs.clear();
+    for item in items {
+        file.items = vec![item];
+        out.push_str(&prettyplease::unparse(&file));
+    }
+    out
 }
 
 /// Builds and formats every Rust file, the files spread over the machine's cores: each
