@@ -212,6 +212,10 @@ fn synthetic(raw: &Value, copies: usize) -> Value {
     doc
 }
 
+/// Runs of each synthetic size: the 1x run is short (about 60 ms), so a few milliseconds
+/// of noise in three runs moved the 10x ratio by a tenth.
+const SCALE_RUNS: usize = 7;
+
 /// Generation time (in process, load to formatted files, not written: writing 15 MB of
 /// files again and again measures the disk) and peak memory (whole process) for the spec
 /// at 1x, 5x and 10x its size.
@@ -219,7 +223,9 @@ fn scale(root: &Path, spec_path: &Path) -> Result {
     let text = std::fs::read_to_string(spec_path).map_err(|e| e.to_string())?;
     let raw = yaml::parse(&text).map_err(|e| e.to_string())?;
     let dir = root.join("target/bench");
-    println!("## Scale (synthetic specs; time: load to formatted files, median of 3; memory: whole process)\n");
+    println!(
+        "## Scale (synthetic specs; time: load to formatted files, median of {SCALE_RUNS}; memory: whole process)\n"
+    );
     println!("| size | operations | time | ratio | peak RSS | ratio |\n|---|---|---|---|---|---|");
     let mut base: Option<(Duration, u64)> = None;
     for copies in [1, 5, 10] {
@@ -228,7 +234,7 @@ fn scale(root: &Path, spec_path: &Path) -> Result {
         std::fs::write(&file, serde_json::to_string(&doc).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
         let out = dir.join(format!("scale-{copies}x"));
         let mut runs = Vec::new();
-        for _ in 0..3 {
+        for _ in 0..SCALE_RUNS {
             let started = Instant::now();
             let files =
                 clerk_codegen::generate(&file, &[], &Default::default(), &clerk_codegen::emit::Options::default())
