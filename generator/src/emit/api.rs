@@ -66,8 +66,8 @@ pub(super) fn module(plan: &Crate<'_>) -> TokenStream {
     }
 }
 
-/// `src/api/<group>.rs`.
-pub(super) fn group(api: &Api, group: &Group) -> TokenStream {
+/// `src/api/<group>.rs`: the group's handle, then each operation's items, one part each.
+pub(super) fn group(api: &Api, group: &Group) -> Vec<TokenStream> {
     let ty = ident(&group.handle);
     let members: Vec<(&Operation, &str)> =
         group.members.iter().map(|m| (&api.operations[m.operation], m.builder.as_str())).collect();
@@ -83,10 +83,9 @@ pub(super) fn group(api: &Api, group: &Group) -> TokenStream {
         )
     });
     let methods = members.iter().map(|(op, builder)| group_method(api, op, builder));
-    let items = members.iter().map(|(op, builder)| builder_items(api, op, builder, &ty));
     let doc = format!(" Operations on {}.", group.tag);
     let handle_doc = format!(" {}: get it with `client.{}()`.", group.tag, group.name);
-    quote! {
+    let handle = quote! {
         #![doc = #doc]
         use crate::request::{Call, Operation, RequestOptions};
         #list
@@ -105,9 +104,8 @@ pub(super) fn group(api: &Api, group: &Group) -> TokenStream {
 
             #( #methods )*
         }
-
-        #( #items )*
-    }
+    };
+    std::iter::once(handle).chain(members.iter().map(|(op, builder)| builder_items(api, op, builder, &ty))).collect()
 }
 
 /// A parameter the group method takes as an argument (required ones); the builder has a

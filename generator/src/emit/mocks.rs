@@ -10,7 +10,7 @@ use quote::quote;
 
 use super::api::{displayable, field_names, setter_type};
 use super::types::{self, ident};
-use super::{Unformatted, rust_file};
+use super::{Unformatted, rust_file, rust_file_in_parts};
 use crate::ir::{Api, BodyMedia, Crate, Group, Operation, ParamLocation, ResponseBody, TypeDef, TypeRef};
 
 /// What the copied `src/testing/mod.rs` gets appended: the generated mocks module.
@@ -25,7 +25,7 @@ fn model_ty(api: &Api, t: &TypeRef) -> TokenStream {
 pub(super) fn files<'a>(plan: &'a Crate<'_>) -> Vec<Unformatted<'a>> {
     let mut files = vec![rust_file("src/testing/mocks/mod.rs", || module(&plan.groups))];
     for group in &plan.groups {
-        files.push(rust_file(format!("src/testing/mocks/{}.rs", group.name), || group_file(plan.api, group)));
+        files.push(rust_file_in_parts(format!("src/testing/mocks/{}.rs", group.name), || group_file(plan.api, group)));
     }
     files
 }
@@ -60,7 +60,9 @@ fn module(groups: &[Group]) -> TokenStream {
     }
 }
 
-fn group_file(api: &Api, group: &Group) -> TokenStream {
+/// `src/testing/mocks/<group>.rs`: the group's mocks, then each operation's endpoint and
+/// each one's matchers, one part each.
+fn group_file(api: &Api, group: &Group) -> Vec<TokenStream> {
     let module = ident(&group.name);
     let ty = ident(&crate::clerk::group_mocks(&group.name));
     let handle = &group.handle;
@@ -73,11 +75,9 @@ fn group_file(api: &Api, group: &Group) -> TokenStream {
         )
     });
     let methods = members.iter().map(|(op, builder)| expectation(op, builder, handle));
-    let endpoints = members.iter().map(|(op, builder)| endpoint(api, op, builder));
-    let matchers = members.iter().filter_map(|(op, builder)| matchers(api, op, builder));
     let doc = format!(" Mocks of {} operations.", group.tag);
     let ty_doc = format!(" Mocks of {} operations: get it with `mock.{}()`.", group.tag, group.accessor);
-    quote! {
+    let mocks = quote! {
         #![doc = #doc]
         use crate::api::#module as api;
         use crate::testing::{Endpoint, Mock, MockServer, Reply};
@@ -92,10 +92,10 @@ fn group_file(api: &Api, group: &Group) -> TokenStream {
         impl<'m> #ty<'m> {
             #( #methods )*
         }
-
-        #( #endpoints )*
-        #( #matchers )*
-    }
+    };
+    let endpoints = members.iter().map(|(op, builder)| endpoint(api, op, builder));
+    let matchers = members.iter().filter_map(|(op, builder)| matchers(api, op, builder));
+    std::iter::once(mocks).chain(endpoints).chain(matchers).collect()
 }
 
 /// The group method that starts an expectation of `op`, matching its path parameters.
@@ -322,7 +322,7 @@ components:
         let api = test_api(SPEC);
         let plan = Crate::plan(&api, None);
         let things = plan.groups.iter().find(|g| g.name == "things").unwrap();
-        let code = group_file(&api, things).to_string();
+        let code: String = group_file(&api, things).iter().map(ToString::to_string).collect();
         assert!(code.contains("pub fn get_thing (& self , thing_id : impl std :: fmt :: Display)"), "{code}");
         assert!(code.contains(". match_path (\"thing_id\" , thing_id)"), "{code}");
         assert!(

@@ -234,7 +234,7 @@ pub fn emit_crate(plan: &Crate<'_>, options: &Options) -> Result<Vec<File>, Erro
     if plan.runtime.client {
         rust.push(rust_file("src/api/mod.rs", || api::module(plan)));
         for group in &plan.groups {
-            rust.push(rust_file(format!("src/api/{}.rs", group.name), || api::group(plan.api, group)));
+            rust.push(rust_file_in_parts(format!("src/api/{}.rs", group.name), || api::group(plan.api, group)));
         }
         rust.push(rust_file("tests/conformance.rs", || conformance::emit(plan, &ident(krate))));
         if runtime.contains(&"testing") {
@@ -380,44 +380,57 @@ pub fn take_timings() -> Timings {
 /// formats it.
 struct Unformatted<'a> {
     path: String,
-    tokens: Box<dyn Fn() -> TokenStream + Sync + 'a>,
+    parts: Box<dyn Fn() -> Vec<TokenStream> + Sync + 'a>,
 }
 
 /// The Rust file at `path` whose tokens `tokens` builds.
 fn rust_file<'a>(path: impl Into<String>, tokens: impl Fn() -> TokenStream + Sync + 'a) -> Unformatted<'a> {
-    Unformatted { path: path.into(), tokens: Box::new(tokens) }
+    Unformatted { path: path.into(), parts: Box::new(move || vec![tokens()]) }
+}
+
+/// The Rust file at `path` whose items `parts` builds in runs, each parsed and printed on
+/// its own (the first holds the file's inner attributes): the file of a resource group
+/// with thousands of operations is then never one syntax tree.
+fn rust_file_in_parts<'a>(
+    path: impl Into<String>,
+    parts: impl Fn() -> Vec<TokenStream> + Sync + 'a,
+) -> Unformatted<'a> {
+    Unformatted { path: path.into(), parts: Box::new(parts) }
 }
 
 /// Builds and formats one Rust file: its tokens parsed as a file, printed by `prettyplease`
 /// and laid out, after `header`; adds what each step took to `timings`.
 fn format(header: &str, file: &Unformatted<'_>, timings: &mut Timings) -> Result<File, Errors> {
     let started = std::time::Instant::now();
-    let tokens = (file.tokens)();
+    let parts = (file.parts)();
     let built = std::time::Instant::now();
     timings.quote += built - started;
-    let parsed: syn::File = syn::parse2(tokens).map_err(|e| {
-        Errors::from(Diagnostic::at("", format!("internal error: generated {} does not parse: {e}", file.path)))
-    })?;
-    let contents = format!("{header}{PRETTYPLEASE}{}", spaced(&types::lay_out_tables(&unparse(parsed))));
+    let mut printed = String::new();
+    for tokens in parts {
+        let parsed: syn::File = syn::parse2(tokens).map_err(|e| {
+            Errors::from(Diagnostic::at("", format!("internal error: generated {} does not parse: {e}", file.path)))
+        })?;
+        unparse(parsed, &mut printed);
+    }
+    let contents = format!("{header}{PRETTYPLEASE}{}", spaced(&types::lay_out_tables(&printed)));
     timings.format += built.elapsed();
     Ok(File { path: file.path.clone(), contents })
 }
 
-/// `prettyplease::unparse` of `file`, one item at a time: the same text, but each item's
-/// syntax tree is printed and freed while it is still in cache, which keeps a large file
-/// (a resource group of a large API) from costing more per line than a small one.
-fn unparse(mut file: syn::File) -> String {
+/// `prettyplease::unparse` of `file` appended to `out`, one item at a time: the same text,
+/// but each item's syntax tree is printed and freed while it is still in cache, which keeps
+/// a large file from costing more per line than a small one.
+fn unparse(mut file: syn::File, out: &mut String) {
     let mut items = std::mem::take(&mut file.items).into_iter();
     // The file's inner attributes with its first item, as the whole file would print them;
     // then each other item alone (token streams have no shebang or front matter).
     file.items.extend(items.next());
-    let mut out = prettyplease::unparse(&file);
+    out.push_str(&prettyplease::unparse(&file));
     file.attrs.clear();
     for item in items {
         file.items = vec![item];
         out.push_str(&prettyplease::unparse(&file));
     }
-    out
 }
 
 /// Builds and formats every Rust file, the files spread over the machine's cores: each
@@ -748,6 +761,41 @@ mod tests {
         let mut copied = super::runtime_paths();
         copied.sort();
         assert_eq!(copied, on_disk);
+    }
+
+    #[test]
+    fn a_file_built_in_parts_prints_as_the_whole_file_does() {
+        let head = || {
+            quote::quote! {
+                #![doc = " A module."]
+                use std::fmt;
+                /// One.
+                pub struct One;
+            }
+        };
+        let items = |i: usize| {
+            let name = quote::format_ident!("Item{i}");
+            quote::quote! {
+                /// An item.
+                #[derive(Debug)]
+                pub struct #name { pub value: Option<Vec<String>> }
+                impl #name { pub fn get(&self) -> usize { self.value.as_ref().map_or(0, |v| v.len()) } }
+            }
+        };
+        let whole = super::rust_file("src/whole.rs", || {
+            let rest = (0..3).map(items);
+            let head = head();
+            quote::quote!(#head #(#rest)*)
+        });
+        let parts =
+            super::rust_file_in_parts("src/parts.rs", || std::iter::once(head()).chain((0..3).map(items)).collect());
+        let parse = || syn::parse2::<syn::File>((whole.parts)().remove(0)).unwrap();
+        let mut item_by_item = String::new();
+        super::unparse(parse(), &mut item_by_item);
+        assert_eq!(item_by_item, prettyplease::unparse(&parse()), "printing item by item changes nothing");
+        let formatted = super::format_all("", vec![whole, parts]).unwrap();
+        assert_eq!(formatted[0].contents, formatted[1].contents);
+        assert!(formatted[0].contents.contains("//! A module.\nuse std::fmt;"), "{}", formatted[0].contents);
     }
 
     #[test]
