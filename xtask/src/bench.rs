@@ -265,12 +265,17 @@ fn scale(root: &Path, spec_path: &Path) -> Result {
 /// (untimed), then the crate rebuilt, not incremental; median of 2.
 fn sdk_crate_only(root: &Path, command: &str, extra: &[&str]) -> Result<Duration> {
     let args = [&[command, "--quiet", "-p", "clerk-sdk"][..], extra].concat();
-    let lib = root.join("generated-sdk/src/lib.rs");
-    timed_cargo(root, &args)?;
+    rebuilt(root, &args, &root.join("generated-sdk/src/lib.rs"))
+}
+
+/// `cargo ARGS` run once untimed, then twice more with `changed` touched before each:
+/// the median of the two.
+fn rebuilt(root: &Path, args: &[&str], changed: &Path) -> Result<Duration> {
+    timed_cargo(root, args)?;
     let mut samples = Vec::new();
     for _ in 0..2 {
-        touch(&lib)?;
-        samples.push(timed_cargo(root, &args)?);
+        touch(changed)?;
+        samples.push(timed_cargo(root, args)?);
     }
     Ok(median(samples))
 }
@@ -320,14 +325,7 @@ fn compile(root: &Path) -> Result<(Duration, Duration)> {
 /// the example uses): the operations it calls, their encoding and decoding, compile here.
 fn example_only(root: &Path) -> Result<Duration> {
     let args = ["build", "--quiet", "-p", "clerk-sdk", "--features", "testing", "--example", "common_tasks"];
-    let example = root.join("generated-sdk/examples/common_tasks.rs");
-    timed_cargo(root, &args)?;
-    let mut samples = Vec::new();
-    for _ in 0..2 {
-        touch(&example)?;
-        samples.push(timed_cargo(root, &args)?);
-    }
-    Ok(median(samples))
+    rebuilt(root, &args, &root.join("generated-sdk/examples/common_tasks.rs"))
 }
 
 /// Per-call overhead and decode throughput, from the SDK's `overhead` benchmark.
