@@ -246,35 +246,35 @@ fn offset(body: &[u8], line: usize, column: usize) -> usize {
 /// A JSON string, an object key or an open enum's wire value, borrowed from the body when it
 /// has no escapes. Every such string is read through this one visitor type, so the
 /// deserializer's code for strings is compiled once, not once per enum.
-pub(crate) struct Key<'de>(std::borrow::Cow<'de, str>);
+pub(crate) struct Text<'de>(std::borrow::Cow<'de, str>);
 
-impl Key<'_> {
+impl Text<'_> {
     pub(crate) fn as_str(&self) -> &str {
         &self.0
     }
 }
 
-impl<'de> serde::Deserialize<'de> for Key<'de> {
+impl<'de> serde::Deserialize<'de> for Text<'de> {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct Visitor;
 
         impl<'de> serde::de::Visitor<'de> for Visitor {
-            type Value = Key<'de>;
+            type Value = Text<'de>;
 
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a string")
             }
 
-            fn visit_borrowed_str<E: serde::de::Error>(self, key: &'de str) -> Result<Key<'de>, E> {
-                Ok(Key(key.into()))
+            fn visit_borrowed_str<E: serde::de::Error>(self, key: &'de str) -> Result<Text<'de>, E> {
+                Ok(Text(key.into()))
             }
 
-            fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<Key<'de>, E> {
-                Ok(Key(key.to_owned().into()))
+            fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<Text<'de>, E> {
+                Ok(Text(key.to_owned().into()))
             }
 
-            fn visit_string<E: serde::de::Error>(self, key: String) -> Result<Key<'de>, E> {
-                Ok(Key(key.into()))
+            fn visit_string<E: serde::de::Error>(self, key: String) -> Result<Text<'de>, E> {
+                Ok(Text(key.into()))
             }
         }
 
@@ -408,8 +408,8 @@ macro_rules! object {
 
             fn visit_map<A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
                 $( let mut $field = None; )*
-                while let Some(key) = crate::decode::object!(@try serde::de::MapAccess::next_key::<crate::decode::Key<'de>>(&mut map)) {
-                    let read = match crate::decode::Key::as_str(&key) {
+                while let Some(key) = crate::decode::object!(@try serde::de::MapAccess::next_key::<crate::decode::Text<'de>>(&mut map)) {
+                    let read = match crate::decode::Text::as_str(&key) {
                         $( $key => crate::decode::field(&mut map, &mut $field, $key), )*
                         _ => crate::decode::skip(&mut map),
                     };
@@ -534,7 +534,7 @@ where
     D: serde::Deserializer<'de>,
     T: for<'a> From<&'a str>,
 {
-    match <Key<'de> as serde::Deserialize<'de>>::deserialize(deserializer) {
+    match <Text<'de> as serde::Deserialize<'de>>::deserialize(deserializer) {
         Ok(key) => Ok(T::from(key.as_str())),
         Err(error) => Err(error),
     }

@@ -124,7 +124,7 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for ListVisitor<T> {
     /// Read in place (not buffered), so a failing item's path is its place in the body.
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<List<T>, A::Error> {
         let (mut items, mut total_count) = (None, None);
-        while let Some(key) = map.next_key::<crate::decode::Key<'de>>()? {
+        while let Some(key) = map.next_key::<crate::decode::Text<'de>>()? {
             match key.as_str() {
                 DATA if items.is_some() => return Err(de::Error::duplicate_field(DATA)),
                 DATA => items = Some(map.next_value::<Vec<T>>()?),

@@ -398,8 +398,8 @@ fn rust_file_in_parts<'a>(
     Unformatted { path: path.into(), parts: Box::new(parts) }
 }
 
-/// Builds and formats one Rust file: its tokens parsed as a file, printed by `prettyplease`
-/// and laid out, after `header`; adds what each step took to `timings`.
+/// Builds and formats one Rust file: each part of its tokens parsed as a file, printed by
+/// `prettyplease` and laid out, after `header`; adds what each step took to `timings`.
 fn format(header: &str, file: &Unformatted<'_>, timings: &mut Timings) -> Result<File, Errors> {
     let started = std::time::Instant::now();
     let parts = (file.parts)();
@@ -451,10 +451,11 @@ fn format_all(header: &str, files: Vec<Unformatted<'_>>) -> Result<Vec<File>, Er
     let mut formatted: Vec<Option<Result<File, Errors>>> = (0..files.len()).map(|_| None).collect();
     let mut total = Timings::default();
     std::thread::scope(|scope| {
-        // This thread is one of the workers: it reuses the memory the loaded spec freed.
+        // This thread is one of the workers: it reuses the memory the loaded spec freed. Its
+        // panic, like another worker's, becomes an error.
         let others: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
-        let own = work();
-        for result in std::iter::once(Ok(own)).chain(others.into_iter().map(|worker| worker.join())) {
+        let own = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
+        for result in std::iter::once(own).chain(others.into_iter().map(|worker| worker.join())) {
             match result {
                 Ok((done, timings)) => {
                     done.into_iter().for_each(|(i, file)| formatted[i] = Some(file));
