@@ -2,6 +2,8 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
+use crate::models::ActorTokenStatus;
+
 /// Returned by [`ActorTokensApi::create_actor_token`](crate::api::ActorTokensApi::create_actor_token)
 /// and [`ActorTokensApi::revoke_actor_token`](crate::api::ActorTokensApi::revoke_actor_token).
 #[derive(Debug, Clone, PartialEq)]
@@ -44,45 +46,3 @@ impl ActorToken {
         )
     }
 }
-
-/// The `status` field of [`ActorToken`](crate::models::ActorToken) and
-/// [`SignInToken`](crate::models::SignInToken).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ActorTokenStatus {
-    /// `pending`
-    Pending,
-    /// `accepted`
-    Accepted,
-    /// `revoked`
-    Revoked,
-    /// A value this version of the SDK does not know, kept as sent.
-    Unknown(String),
-}
-
-impl ActorTokenStatus {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Accepted => "accepted",
-            Self::Revoked => "revoked",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for ActorTokenStatus {
-    /// The variant for a wire value; a value this version does not know is kept
-    /// in `Unknown`.
-    fn from(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "accepted" => Self::Accepted,
-            "revoked" => Self::Revoked,
-            _ => Self::Unknown(value.to_owned()),
-        }
-    }
-}
-
-crate::decode::open_enum!(ActorTokenStatus);

@@ -2,6 +2,8 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
+use crate::models::InvitationStatus;
+
 /// Returned by [`InvitationsApi::list_invitations`](crate::api::InvitationsApi::list_invitations),
 /// [`InvitationsApi::create_invitation`](crate::api::InvitationsApi::create_invitation) and
 /// [`InvitationsApi::create_bulk_invitations`](crate::api::InvitationsApi::create_bulk_invitations).
@@ -50,52 +52,3 @@ impl Invitation {
         )
     }
 }
-
-/// The `status` parameter of
-/// [`UsersApi::users_get_organization_invitations`](crate::api::UsersApi::users_get_organization_invitations),
-/// [`InvitationsApi::list_invitations`](crate::api::InvitationsApi::list_invitations),
-/// [`OrganizationInvitationsApi::list_instance_organization_invitations`](crate::api::OrganizationInvitationsApi::list_instance_organization_invitations)
-/// and 1 other operations. The `status` field of [`Invitation`](crate::models::Invitation).
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum InvitationStatus {
-    /// `pending`
-    Pending,
-    /// `accepted`
-    Accepted,
-    /// `revoked`
-    Revoked,
-    /// `expired`
-    Expired,
-    /// A value this version of the SDK does not know, kept as sent.
-    Unknown(String),
-}
-
-impl InvitationStatus {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "pending",
-            Self::Accepted => "accepted",
-            Self::Revoked => "revoked",
-            Self::Expired => "expired",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for InvitationStatus {
-    /// The variant for a wire value; a value this version does not know is kept
-    /// in `Unknown`.
-    fn from(value: &str) -> Self {
-        match value {
-            "pending" => Self::Pending,
-            "accepted" => Self::Accepted,
-            "revoked" => Self::Revoked,
-            "expired" => Self::Expired,
-            _ => Self::Unknown(value.to_owned()),
-        }
-    }
-}
-
-crate::decode::open_enum!(InvitationStatus);

@@ -3,8 +3,11 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 //! Typed models for every schema, request body and response of the API.
-#[cfg(any(feature = "actor_tokens", feature = "sign_in_tokens"))]
+#[cfg(feature = "actor_tokens")]
 mod actor_token;
+
+#[cfg(any(feature = "actor_tokens", feature = "sign_in_tokens"))]
+mod actor_token_status;
 
 #[cfg(any(feature = "organizations", feature = "users"))]
 mod adjust_credit_balance_request;
@@ -168,6 +171,9 @@ mod cookies;
 #[cfg(feature = "billing")]
 mod create_billing_price_request;
 
+#[cfg(any(feature = "enterprise_connections", feature = "saml_connections"))]
+mod create_saml_connection_request_login_hint;
+
 #[cfg(
     any(
         feature = "webhook-verification",
@@ -193,65 +199,26 @@ mod create_billing_price_request;
 )]
 mod deleted_object;
 
-#[cfg(
-    any(
-        feature = "beta_features",
-        feature = "directories",
-        feature = "email_addresses",
-        feature = "invitations",
-        feature = "machines",
-        feature = "phone_numbers",
-        feature = "scim_directories",
-        feature = "users",
-        feature = "waitlist_entries"
-    )
-)]
+#[cfg(feature = "directories")]
 mod directories;
 
-#[cfg(
-    any(
-        feature = "beta_features",
-        feature = "directories",
-        feature = "email_addresses",
-        feature = "invitations",
-        feature = "machines",
-        feature = "phone_numbers",
-        feature = "scim_directories",
-        feature = "users",
-        feature = "waitlist_entries"
-    )
-)]
+#[cfg(feature = "directories")]
 mod directory;
 
-#[cfg(
-    any(
-        feature = "beta_features",
-        feature = "directories",
-        feature = "email_addresses",
-        feature = "invitations",
-        feature = "machines",
-        feature = "phone_numbers",
-        feature = "scim_directories",
-        feature = "users",
-        feature = "waitlist_entries"
-    )
-)]
+#[cfg(feature = "directories")]
 mod directory_group_role_mapping;
 
-#[cfg(
-    any(
-        feature = "beta_features",
-        feature = "directories",
-        feature = "email_addresses",
-        feature = "invitations",
-        feature = "machines",
-        feature = "phone_numbers",
-        feature = "scim_directories",
-        feature = "users",
-        feature = "waitlist_entries"
-    )
-)]
+#[cfg(feature = "directories")]
+mod directory_group_role_mapping_deleted;
+
+#[cfg(feature = "directories")]
+mod directory_group_role_mapping_list;
+
+#[cfg(feature = "directories")]
 mod directory_group_role_mappings;
+
+#[cfg(feature = "directories")]
+mod directory_list;
 
 #[cfg(feature = "domains")]
 mod domain;
@@ -329,22 +296,31 @@ mod instance_protect;
 #[cfg(feature = "instance_settings")]
 mod instance_restrictions;
 
+#[cfg(feature = "beta_features")]
+mod instance_settings;
+
 #[cfg(
     any(
         feature = "webhook-verification",
-        feature = "beta_features",
-        feature = "directories",
-        feature = "email_addresses",
         feature = "invitations",
-        feature = "machines",
-        feature = "organization_invitations",
-        feature = "phone_numbers",
-        feature = "scim_directories",
-        feature = "users",
         feature = "waitlist_entries"
     )
 )]
 mod invitation;
+
+#[cfg(feature = "invitations")]
+mod invitation_revoked;
+
+#[cfg(
+    any(
+        feature = "webhook-verification",
+        feature = "invitations",
+        feature = "organization_invitations",
+        feature = "users",
+        feature = "waitlist_entries"
+    )
+)]
+mod invitation_status;
 
 #[cfg(feature = "jwks")]
 mod jwks;
@@ -373,37 +349,28 @@ mod jwks_symmetric_key;
 #[cfg(feature = "jwt_templates")]
 mod jwt_template;
 
-#[cfg(
-    any(
-        feature = "beta_features",
-        feature = "directories",
-        feature = "email_addresses",
-        feature = "invitations",
-        feature = "machines",
-        feature = "phone_numbers",
-        feature = "scim_directories",
-        feature = "users",
-        feature = "waitlist_entries"
-    )
-)]
+#[cfg(feature = "machines")]
 mod machine;
+
+#[cfg(feature = "machines")]
+mod machine_created;
+
+#[cfg(feature = "machines")]
+mod machine_deleted;
+
+#[cfg(feature = "machines")]
+mod machine_list;
 
 #[cfg(feature = "machines")]
 mod machine_scope;
 
-#[cfg(
-    any(
-        feature = "beta_features",
-        feature = "directories",
-        feature = "email_addresses",
-        feature = "invitations",
-        feature = "machines",
-        feature = "phone_numbers",
-        feature = "scim_directories",
-        feature = "users",
-        feature = "waitlist_entries"
-    )
-)]
+#[cfg(feature = "machines")]
+mod machine_scope_deleted;
+
+#[cfg(feature = "machines")]
+mod machine_secret_key;
+
+#[cfg(feature = "machines")]
 mod machine_without_scoped_machines;
 
 #[cfg(any(feature = "webhook-verification", feature = "users"))]
@@ -538,17 +505,10 @@ mod password_hasher;
 #[cfg(
     any(
         feature = "webhook-verification",
-        feature = "beta_features",
         feature = "directories",
-        feature = "email_addresses",
-        feature = "invitations",
-        feature = "machines",
         feature = "organization_permissions",
         feature = "organization_roles",
-        feature = "phone_numbers",
-        feature = "scim_directories",
-        feature = "users",
-        feature = "waitlist_entries"
+        feature = "scim_directories"
     )
 )]
 mod permission;
@@ -575,32 +535,19 @@ mod redirect_url;
 
 #[cfg(
     any(
-        feature = "beta_features",
-        feature = "directories",
-        feature = "email_addresses",
-        feature = "invitations",
-        feature = "machines",
-        feature = "phone_numbers",
-        feature = "scim_directories",
-        feature = "users",
-        feature = "waitlist_entries"
+        feature = "admin_portal_link_tokens",
+        feature = "api_keys",
+        feature = "m2m_tokens"
     )
 )]
-mod responses;
+mod revoke_admin_portal_link_token_request;
 
 #[cfg(
     any(
         feature = "webhook-verification",
-        feature = "beta_features",
         feature = "directories",
-        feature = "email_addresses",
-        feature = "invitations",
-        feature = "machines",
         feature = "organization_roles",
-        feature = "phone_numbers",
-        feature = "scim_directories",
-        feature = "users",
-        feature = "waitlist_entries"
+        feature = "scim_directories"
     )
 )]
 mod role;
@@ -637,8 +584,11 @@ mod saml_connection;
 #[cfg(feature = "saml_connections")]
 mod saml_connection_attribute_mapping;
 
-#[cfg(any(feature = "enterprise_connections", feature = "saml_connections"))]
+#[cfg(feature = "saml_connections")]
 mod saml_connection_login_hint;
+
+#[cfg(any(feature = "enterprise_connections", feature = "saml_connections"))]
+mod saml_connection_login_hint_mode;
 
 #[cfg(feature = "saml_connections")]
 mod saml_connections;
@@ -648,64 +598,25 @@ mod saml_connections;
 )]
 mod scim;
 
-#[cfg(
-    any(
-        feature = "beta_features",
-        feature = "directories",
-        feature = "email_addresses",
-        feature = "invitations",
-        feature = "machines",
-        feature = "phone_numbers",
-        feature = "scim_directories",
-        feature = "users",
-        feature = "waitlist_entries"
-    )
-)]
+#[cfg(feature = "scim_directories")]
 mod scim_directories;
 
-#[cfg(
-    any(
-        feature = "beta_features",
-        feature = "directories",
-        feature = "email_addresses",
-        feature = "invitations",
-        feature = "machines",
-        feature = "phone_numbers",
-        feature = "scim_directories",
-        feature = "users",
-        feature = "waitlist_entries"
-    )
-)]
+#[cfg(feature = "scim_directories")]
 mod scim_directory;
 
-#[cfg(
-    any(
-        feature = "beta_features",
-        feature = "directories",
-        feature = "email_addresses",
-        feature = "invitations",
-        feature = "machines",
-        feature = "phone_numbers",
-        feature = "scim_directories",
-        feature = "users",
-        feature = "waitlist_entries"
-    )
-)]
+#[cfg(feature = "scim_directories")]
+mod scim_directory_list;
+
+#[cfg(feature = "scim_directories")]
 mod scim_group_role_mapping;
 
-#[cfg(
-    any(
-        feature = "beta_features",
-        feature = "directories",
-        feature = "email_addresses",
-        feature = "invitations",
-        feature = "machines",
-        feature = "phone_numbers",
-        feature = "scim_directories",
-        feature = "users",
-        feature = "waitlist_entries"
-    )
-)]
+#[cfg(feature = "scim_directories")]
+mod scim_group_role_mapping_deleted;
+
+#[cfg(feature = "scim_directories")]
+mod scim_group_role_mapping_list;
+
+#[cfg(feature = "scim_directories")]
 mod scim_group_role_mappings;
 
 #[cfg(any(feature = "webhook-verification", feature = "users"))]
@@ -755,20 +666,14 @@ mod token;
 #[cfg(feature = "users")]
 mod total_count;
 
-#[cfg(
-    any(
-        feature = "beta_features",
-        feature = "directories",
-        feature = "email_addresses",
-        feature = "invitations",
-        feature = "machines",
-        feature = "phone_numbers",
-        feature = "scim_directories",
-        feature = "users",
-        feature = "waitlist_entries"
-    )
-)]
+#[cfg(feature = "users")]
 mod trusted_device;
+
+#[cfg(feature = "users")]
+mod trusted_device_list;
+
+#[cfg(any(feature = "oauth_applications", feature = "organizations"))]
+mod upload_organization_logo_request;
 
 #[cfg(any(feature = "webhook-verification", feature = "users"))]
 mod user;
@@ -776,20 +681,13 @@ mod user;
 #[cfg(any(feature = "webhook-verification", feature = "users"))]
 mod verification_passkey;
 
-#[cfg(
-    any(
-        feature = "webhook-verification",
-        feature = "beta_features",
-        feature = "directories",
-        feature = "email_addresses",
-        feature = "invitations",
-        feature = "machines",
-        feature = "phone_numbers",
-        feature = "scim_directories",
-        feature = "users",
-        feature = "waitlist_entries"
-    )
-)]
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers"))]
+mod verification_response;
+
+#[cfg(feature = "waitlist_entries")]
+mod waitlist_entries;
+
+#[cfg(any(feature = "webhook-verification", feature = "waitlist_entries"))]
 mod waitlist_entry;
 
 #[cfg(any(feature = "webhook-verification", feature = "users"))]
@@ -798,8 +696,11 @@ mod web3_signature;
 #[cfg(any(feature = "webhook-verification", feature = "users"))]
 mod web3_wallet;
 
+#[cfg(feature = "actor_tokens")]
+pub use actor_token::ActorToken;
+
 #[cfg(any(feature = "actor_tokens", feature = "sign_in_tokens"))]
-pub use actor_token::{ActorToken, ActorTokenStatus};
+pub use actor_token_status::ActorTokenStatus;
 
 #[cfg(any(feature = "organizations", feature = "users"))]
 pub use adjust_credit_balance_request::{
@@ -990,6 +891,9 @@ pub use create_billing_price_request::{
     CreateBillingPriceRequest, CreateBillingPriceRequestSupportedBillingPeriods,
 };
 
+#[cfg(any(feature = "enterprise_connections", feature = "saml_connections"))]
+pub use create_saml_connection_request_login_hint::CreateSamlConnectionRequestLoginHint;
+
 #[cfg(
     any(
         feature = "webhook-verification",
@@ -1015,65 +919,26 @@ pub use create_billing_price_request::{
 )]
 pub use deleted_object::DeletedObject;
 
-#[cfg(
-    any(
-        feature = "beta_features",
-        feature = "directories",
-        feature = "email_addresses",
-        feature = "invitations",
-        feature = "machines",
-        feature = "phone_numbers",
-        feature = "scim_directories",
-        feature = "users",
-        feature = "waitlist_entries"
-    )
-)]
+#[cfg(feature = "directories")]
 pub use directories::Directories;
 
-#[cfg(
-    any(
-        feature = "beta_features",
-        feature = "directories",
-        feature = "email_addresses",
-        feature = "invitations",
-        feature = "machines",
-        feature = "phone_numbers",
-        feature = "scim_directories",
-        feature = "users",
-        feature = "waitlist_entries"
-    )
-)]
+#[cfg(feature = "directories")]
 pub use directory::{Directory, DirectoryCustomAttributesItem};
 
-#[cfg(
-    any(
-        feature = "beta_features",
-        feature = "directories",
-        feature = "email_addresses",
-        feature = "invitations",
-        feature = "machines",
-        feature = "phone_numbers",
-        feature = "scim_directories",
-        feature = "users",
-        feature = "waitlist_entries"
-    )
-)]
+#[cfg(feature = "directories")]
 pub use directory_group_role_mapping::DirectoryGroupRoleMapping;
 
-#[cfg(
-    any(
-        feature = "beta_features",
-        feature = "directories",
-        feature = "email_addresses",
-        feature = "invitations",
-        feature = "machines",
-        feature = "phone_numbers",
-        feature = "scim_directories",
-        feature = "users",
-        feature = "waitlist_entries"
-    )
-)]
+#[cfg(feature = "directories")]
+pub use directory_group_role_mapping_deleted::DirectoryGroupRoleMappingDeleted;
+
+#[cfg(feature = "directories")]
+pub use directory_group_role_mapping_list::DirectoryGroupRoleMappingList;
+
+#[cfg(feature = "directories")]
 pub use directory_group_role_mappings::DirectoryGroupRoleMappings;
+
+#[cfg(feature = "directories")]
+pub use directory_list::DirectoryList;
 
 #[cfg(feature = "domains")]
 pub use domain::Domain;
@@ -1165,22 +1030,31 @@ pub use instance_protect::InstanceProtect;
 #[cfg(feature = "instance_settings")]
 pub use instance_restrictions::InstanceRestrictions;
 
+#[cfg(feature = "beta_features")]
+pub use instance_settings::InstanceSettings;
+
 #[cfg(
     any(
         feature = "webhook-verification",
-        feature = "beta_features",
-        feature = "directories",
-        feature = "email_addresses",
         feature = "invitations",
-        feature = "machines",
+        feature = "waitlist_entries"
+    )
+)]
+pub use invitation::Invitation;
+
+#[cfg(feature = "invitations")]
+pub use invitation_revoked::InvitationRevoked;
+
+#[cfg(
+    any(
+        feature = "webhook-verification",
+        feature = "invitations",
         feature = "organization_invitations",
-        feature = "phone_numbers",
-        feature = "scim_directories",
         feature = "users",
         feature = "waitlist_entries"
     )
 )]
-pub use invitation::{Invitation, InvitationStatus};
+pub use invitation_status::InvitationStatus;
 
 #[cfg(feature = "jwks")]
 pub use jwks::{Jwks, JwksKey};
@@ -1209,37 +1083,28 @@ pub use jwks_symmetric_key::JwksSymmetricKey;
 #[cfg(feature = "jwt_templates")]
 pub use jwt_template::JwtTemplate;
 
-#[cfg(
-    any(
-        feature = "beta_features",
-        feature = "directories",
-        feature = "email_addresses",
-        feature = "invitations",
-        feature = "machines",
-        feature = "phone_numbers",
-        feature = "scim_directories",
-        feature = "users",
-        feature = "waitlist_entries"
-    )
-)]
+#[cfg(feature = "machines")]
 pub use machine::Machine;
+
+#[cfg(feature = "machines")]
+pub use machine_created::MachineCreated;
+
+#[cfg(feature = "machines")]
+pub use machine_deleted::MachineDeleted;
+
+#[cfg(feature = "machines")]
+pub use machine_list::MachineList;
 
 #[cfg(feature = "machines")]
 pub use machine_scope::MachineScope;
 
-#[cfg(
-    any(
-        feature = "beta_features",
-        feature = "directories",
-        feature = "email_addresses",
-        feature = "invitations",
-        feature = "machines",
-        feature = "phone_numbers",
-        feature = "scim_directories",
-        feature = "users",
-        feature = "waitlist_entries"
-    )
-)]
+#[cfg(feature = "machines")]
+pub use machine_scope_deleted::MachineScopeDeleted;
+
+#[cfg(feature = "machines")]
+pub use machine_secret_key::MachineSecretKey;
+
+#[cfg(feature = "machines")]
 pub use machine_without_scoped_machines::MachineWithoutScopedMachines;
 
 #[cfg(any(feature = "webhook-verification", feature = "users"))]
@@ -1376,17 +1241,10 @@ pub use password_hasher::PasswordHasher;
 #[cfg(
     any(
         feature = "webhook-verification",
-        feature = "beta_features",
         feature = "directories",
-        feature = "email_addresses",
-        feature = "invitations",
-        feature = "machines",
         feature = "organization_permissions",
         feature = "organization_roles",
-        feature = "phone_numbers",
-        feature = "scim_directories",
-        feature = "users",
-        feature = "waitlist_entries"
+        feature = "scim_directories"
     )
 )]
 pub use permission::Permission;
@@ -1413,38 +1271,19 @@ pub use redirect_url::RedirectUrl;
 
 #[cfg(
     any(
-        feature = "beta_features",
-        feature = "directories",
-        feature = "email_addresses",
-        feature = "invitations",
-        feature = "machines",
-        feature = "phone_numbers",
-        feature = "scim_directories",
-        feature = "users",
-        feature = "waitlist_entries"
+        feature = "admin_portal_link_tokens",
+        feature = "api_keys",
+        feature = "m2m_tokens"
     )
 )]
-pub use responses::{
-    VerificationResponse, TrustedDeviceList, InvitationRevoked, InstanceSettings,
-    MachineList, MachineCreated, MachineDeleted, MachineSecretKey, MachineScopeDeleted,
-    WaitlistEntries, ScimDirectoryList, ScimGroupRoleMappingList,
-    ScimGroupRoleMappingDeleted, DirectoryList, DirectoryGroupRoleMappingList,
-    DirectoryGroupRoleMappingDeleted,
-};
+pub use revoke_admin_portal_link_token_request::RevokeAdminPortalLinkTokenRequest;
 
 #[cfg(
     any(
         feature = "webhook-verification",
-        feature = "beta_features",
         feature = "directories",
-        feature = "email_addresses",
-        feature = "invitations",
-        feature = "machines",
         feature = "organization_roles",
-        feature = "phone_numbers",
-        feature = "scim_directories",
-        feature = "users",
-        feature = "waitlist_entries"
+        feature = "scim_directories"
     )
 )]
 pub use role::Role;
@@ -1481,10 +1320,11 @@ pub use saml_connection::SamlConnection;
 #[cfg(feature = "saml_connections")]
 pub use saml_connection_attribute_mapping::SamlConnectionAttributeMapping;
 
+#[cfg(feature = "saml_connections")]
+pub use saml_connection_login_hint::SamlConnectionLoginHint;
+
 #[cfg(any(feature = "enterprise_connections", feature = "saml_connections"))]
-pub use saml_connection_login_hint::{
-    SamlConnectionLoginHint, SamlConnectionLoginHintMode,
-};
+pub use saml_connection_login_hint_mode::SamlConnectionLoginHintMode;
 
 #[cfg(feature = "saml_connections")]
 pub use saml_connections::SamlConnections;
@@ -1494,64 +1334,25 @@ pub use saml_connections::SamlConnections;
 )]
 pub use scim::Scim;
 
-#[cfg(
-    any(
-        feature = "beta_features",
-        feature = "directories",
-        feature = "email_addresses",
-        feature = "invitations",
-        feature = "machines",
-        feature = "phone_numbers",
-        feature = "scim_directories",
-        feature = "users",
-        feature = "waitlist_entries"
-    )
-)]
+#[cfg(feature = "scim_directories")]
 pub use scim_directories::ScimDirectories;
 
-#[cfg(
-    any(
-        feature = "beta_features",
-        feature = "directories",
-        feature = "email_addresses",
-        feature = "invitations",
-        feature = "machines",
-        feature = "phone_numbers",
-        feature = "scim_directories",
-        feature = "users",
-        feature = "waitlist_entries"
-    )
-)]
+#[cfg(feature = "scim_directories")]
 pub use scim_directory::{ScimDirectory, ScimDirectoryCustomAttributesItem};
 
-#[cfg(
-    any(
-        feature = "beta_features",
-        feature = "directories",
-        feature = "email_addresses",
-        feature = "invitations",
-        feature = "machines",
-        feature = "phone_numbers",
-        feature = "scim_directories",
-        feature = "users",
-        feature = "waitlist_entries"
-    )
-)]
+#[cfg(feature = "scim_directories")]
+pub use scim_directory_list::ScimDirectoryList;
+
+#[cfg(feature = "scim_directories")]
 pub use scim_group_role_mapping::ScimGroupRoleMapping;
 
-#[cfg(
-    any(
-        feature = "beta_features",
-        feature = "directories",
-        feature = "email_addresses",
-        feature = "invitations",
-        feature = "machines",
-        feature = "phone_numbers",
-        feature = "scim_directories",
-        feature = "users",
-        feature = "waitlist_entries"
-    )
-)]
+#[cfg(feature = "scim_directories")]
+pub use scim_group_role_mapping_deleted::ScimGroupRoleMappingDeleted;
+
+#[cfg(feature = "scim_directories")]
+pub use scim_group_role_mapping_list::ScimGroupRoleMappingList;
+
+#[cfg(feature = "scim_directories")]
 pub use scim_group_role_mappings::ScimGroupRoleMappings;
 
 #[cfg(any(feature = "webhook-verification", feature = "users"))]
@@ -1601,20 +1402,14 @@ pub use token::Token;
 #[cfg(feature = "users")]
 pub use total_count::TotalCount;
 
-#[cfg(
-    any(
-        feature = "beta_features",
-        feature = "directories",
-        feature = "email_addresses",
-        feature = "invitations",
-        feature = "machines",
-        feature = "phone_numbers",
-        feature = "scim_directories",
-        feature = "users",
-        feature = "waitlist_entries"
-    )
-)]
+#[cfg(feature = "users")]
 pub use trusted_device::{TrustedDevice, TrustedDevicePlatform, TrustedDeviceStatus};
+
+#[cfg(feature = "users")]
+pub use trusted_device_list::TrustedDeviceList;
+
+#[cfg(any(feature = "oauth_applications", feature = "organizations"))]
+pub use upload_organization_logo_request::UploadOrganizationLogoRequest;
 
 #[cfg(any(feature = "webhook-verification", feature = "users"))]
 pub use user::User;
@@ -1622,20 +1417,13 @@ pub use user::User;
 #[cfg(any(feature = "webhook-verification", feature = "users"))]
 pub use verification_passkey::VerificationPasskey;
 
-#[cfg(
-    any(
-        feature = "webhook-verification",
-        feature = "beta_features",
-        feature = "directories",
-        feature = "email_addresses",
-        feature = "invitations",
-        feature = "machines",
-        feature = "phone_numbers",
-        feature = "scim_directories",
-        feature = "users",
-        feature = "waitlist_entries"
-    )
-)]
+#[cfg(any(feature = "email_addresses", feature = "phone_numbers"))]
+pub use verification_response::VerificationResponse;
+
+#[cfg(feature = "waitlist_entries")]
+pub use waitlist_entries::WaitlistEntries;
+
+#[cfg(any(feature = "webhook-verification", feature = "waitlist_entries"))]
 pub use waitlist_entry::{WaitlistEntry, WaitlistEntryStatus};
 
 #[cfg(any(feature = "webhook-verification", feature = "users"))]
@@ -1648,10 +1436,9 @@ pub use web3_wallet::{Web3Wallet, Web3WalletVerification};
     any(
         feature = "actor_tokens",
         feature = "admin_portal_link_tokens",
-        feature = "api_keys",
-        feature = "m2m_tokens",
         feature = "agent_tasks",
         feature = "allow_list_block_list",
+        feature = "api_keys",
         feature = "beta_features",
         feature = "billing",
         feature = "clients",
@@ -1663,6 +1450,7 @@ pub use web3_wallet::{Web3Wallet, Web3WalletVerification};
         feature = "instance_settings",
         feature = "invitations",
         feature = "jwt_templates",
+        feature = "m2m_tokens",
         feature = "machines",
         feature = "oauth_access_tokens",
         feature = "oauth_applications",
@@ -1691,10 +1479,9 @@ mod operations;
     any(
         feature = "actor_tokens",
         feature = "admin_portal_link_tokens",
-        feature = "api_keys",
-        feature = "m2m_tokens",
         feature = "agent_tasks",
         feature = "allow_list_block_list",
+        feature = "api_keys",
         feature = "beta_features",
         feature = "billing",
         feature = "clients",
@@ -1706,6 +1493,7 @@ mod operations;
         feature = "instance_settings",
         feature = "invitations",
         feature = "jwt_templates",
+        feature = "m2m_tokens",
         feature = "machines",
         feature = "oauth_access_tokens",
         feature = "oauth_applications",

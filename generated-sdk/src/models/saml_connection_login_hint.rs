@@ -2,6 +2,8 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
+use crate::models::SamlConnectionLoginHintMode;
+
 /// Configuration for the login_hint sent to the IdP on SSO sign-in
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -29,44 +31,3 @@ impl SamlConnectionLoginHint {
         )
     }
 }
-
-/// Controls the login_hint sent to the IdP on SSO sign-in
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum SamlConnectionLoginHintMode {
-    /// `email_address`
-    EmailAddress,
-    /// `custom_attribute`
-    CustomAttribute,
-    /// `off`
-    Off,
-    /// A value this version of the SDK does not know, kept as sent.
-    Unknown(String),
-}
-
-impl SamlConnectionLoginHintMode {
-    /// The value as it is sent on the wire.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EmailAddress => "email_address",
-            Self::CustomAttribute => "custom_attribute",
-            Self::Off => "off",
-            Self::Unknown(value) => value,
-        }
-    }
-}
-
-impl From<&str> for SamlConnectionLoginHintMode {
-    /// The variant for a wire value; a value this version does not know is kept
-    /// in `Unknown`.
-    fn from(value: &str) -> Self {
-        match value {
-            "email_address" => Self::EmailAddress,
-            "custom_attribute" => Self::CustomAttribute,
-            "off" => Self::Off,
-            _ => Self::Unknown(value.to_owned()),
-        }
-    }
-}
-
-crate::decode::open_enum!(SamlConnectionLoginHintMode);

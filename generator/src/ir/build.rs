@@ -68,6 +68,7 @@ pub fn build_with(spec: &Spec, names: &NameMap) -> Result<Api, Errors> {
         api.operations[i].pagination = crate::clerk::pagination(&api, &api.operations[i]);
     }
     super::setters::assign(&mut api);
+    super::gates::split_by_reach(&mut api);
     if errors.is_empty() { Ok(api) } else { Err(spec.errors(errors)) }
 }
 
@@ -183,7 +184,6 @@ impl<'a> Builder<'a> {
     fn new(spec: &'a Spec) -> Self {
         let mut modules = Namespace::new();
         modules.claim("operations");
-        modules.claim("responses");
         Builder {
             spec,
             types: Vec::new(),
@@ -830,7 +830,11 @@ impl<'a> Builder<'a> {
             if self.type_names.contains(&type_name) {
                 type_name.push_str("Response");
             }
-            let hint = Hint { name: type_name, module: "responses".to_owned() };
+            // A module each, as a component schema has: a module's feature gate covers every
+            // group that reaches any of its types, so one shared module would turn on, for
+            // any group, the models of every response.
+            let module = self.modules.claim(&module_ident(&type_name));
+            let hint = Hint { name: type_name, module };
             let body = self.response_body(&response.content, &hint, &pointer);
             self.responses.insert(name.clone(), body);
         }
@@ -1297,7 +1301,7 @@ fn scalar_label(t: &TypeRef) -> &'static str {
 }
 
 /// File names: `snake_case` of the type name, never a keyword.
-fn module_ident(type_name: &str) -> String {
+pub(super) fn module_ident(type_name: &str) -> String {
     let name = names::value_ident(type_name, "schema");
     match name.strip_prefix("r#") {
         Some(keyword) => format!("{keyword}_"),

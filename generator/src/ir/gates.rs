@@ -92,6 +92,40 @@ fn union<'a>(sets: impl Iterator<Item = &'a Features>) -> Option<Features> {
     (!out.is_empty()).then_some(Features(out))
 }
 
+/// Moves every type that more groups reach than the first type of its module (the schema or
+/// group the module is named after) into a module of its own, one per module and set of
+/// groups: a type shared by deduplication, such as a status enum that another group's
+/// parameter also uses, would otherwise turn on its whole module for those groups.
+pub fn split_by_reach(api: &mut Api) {
+    let reach = type_groups(api);
+    let mut taken = crate::names::Namespace::new();
+    taken.claim("operations");
+    for t in &api.types {
+        taken.claim(&t.module);
+    }
+    let mut owner: BTreeMap<&str, TypeId> = BTreeMap::new();
+    for (id, t) in api.types.iter().enumerate() {
+        owner.entry(t.module.as_str()).or_insert(id);
+    }
+    let mut moved: BTreeMap<(&str, &BTreeSet<&str>), String> = BTreeMap::new();
+    let mut modules: Vec<Option<String>> = vec![None; api.types.len()];
+    for (id, t) in api.types.iter().enumerate() {
+        let first = owner[t.module.as_str()];
+        if reach[id].is_subset(&reach[first]) {
+            continue;
+        }
+        let module = moved
+            .entry((t.module.as_str(), &reach[id]))
+            .or_insert_with(|| taken.claim(&super::build::module_ident(&t.name)));
+        modules[id] = Some(module.clone());
+    }
+    for (t, module) in api.types.iter_mut().zip(modules) {
+        if let Some(module) = module {
+            t.module = module;
+        }
+    }
+}
+
 /// Which resource groups reach each type through their operations.
 fn type_groups(api: &Api) -> Vec<BTreeSet<&str>> {
     let mut out = vec![BTreeSet::new(); api.types.len()];
@@ -241,5 +275,61 @@ components:
         assert_eq!(gates.operations, Some(features(&["orgs"])));
         assert_eq!(union([features(&["a", "b"]), features(&["b", "c"])].iter()), Some(features(&["a", "b", "c"])));
         assert_eq!(union(std::iter::empty()), None);
+    }
+
+    /// `Pet` has an inline status enum that `Shops`' parameter repeats (one type, by
+    /// deduplication); two component responses, each used by one group.
+    const SHARED: &str = r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /pets:
+    get:
+      operationId: ListPets
+      tags: [Pets]
+      responses:
+        "200": {$ref: "#/components/responses/PetPage"}
+  /shops:
+    get:
+      operationId: ListShops
+      tags: [Shops]
+      parameters:
+        - {name: status, in: query, schema: {type: string, enum: [open, closed]}}
+      responses:
+        "200": {$ref: "#/components/responses/ShopPage"}
+components:
+  responses:
+    PetPage:
+      description: ok
+      content: {application/json: {schema: {type: object, properties: {data: {type: array, items: {$ref: "#/components/schemas/Pet"}}}}}}
+    ShopPage:
+      description: ok
+      content: {application/json: {schema: {type: object, properties: {count: {type: integer}}}}}
+  schemas:
+    Pet:
+      type: object
+      properties:
+        status: {type: string, enum: [open, closed]}
+        owner: {type: object, properties: {name: {type: string}}}
+"##;
+
+    #[test]
+    fn a_type_more_groups_reach_than_its_module_gets_a_module_of_its_own() {
+        let api = test_api(SHARED);
+        let module = |name: &str| api.types.iter().find(|t| t.name == name).map(|t| t.module.as_str());
+        assert_eq!(module("Pet"), Some("pet"));
+        assert_eq!(module("PetOwner"), Some("pet"), "only Pet's groups reach it: it stays");
+        assert_eq!(module("PetStatus"), Some("pet_status"), "Shops reach it too");
+        let gates = Gates::plan(&api, &groups(&api), &BTreeSet::new(), false);
+        assert_eq!(gates.modules["pet"], features(&["pets"]), "Shops no longer turn on Pet");
+        assert_eq!(gates.modules.get("pet_status"), None, "both groups need it");
+    }
+
+    #[test]
+    fn each_component_response_is_a_module_on_with_the_groups_that_use_it() {
+        let api = test_api(SHARED);
+        let gates = Gates::plan(&api, &groups(&api), &BTreeSet::new(), false);
+        assert_eq!(gates.modules["pet_page"], features(&["pets"]));
+        assert_eq!(gates.modules["shop_page"], features(&["shops"]));
     }
 }

@@ -102,22 +102,6 @@ impl CreateAdminPortalLinkTokenResponse {
     }
 }
 
-/// The request body of
-/// [`AdminPortalLinkTokensApi::revoke_admin_portal_link_token`](crate::api::AdminPortalLinkTokensApi::revoke_admin_portal_link_token),
-/// [`ApiKeysApi::revoke_api_key`](crate::api::ApiKeysApi::revoke_api_key) and
-/// [`M2mTokensApi::revoke_m2m_token`](crate::api::M2mTokensApi::revoke_m2m_token).
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct RevokeAdminPortalLinkTokenRequest {
-    pub revocation_reason: crate::Nullable<String>,
-}
-
-crate::decode::object! {
-    RevokeAdminPortalLinkTokenRequest {
-        revocation_reason: nullable "revocation_reason",
-    }
-}
-
 /// Returned by
 /// [`AdminPortalLinkTokensApi::revoke_admin_portal_link_token`](crate::api::AdminPortalLinkTokensApi::revoke_admin_portal_link_token).
 #[derive(Debug, Clone, PartialEq)]

@@ -6,13 +6,7 @@
 #[cfg(feature = "actor_tokens")]
 mod actor_tokens;
 
-#[cfg(
-    any(
-        feature = "admin_portal_link_tokens",
-        feature = "api_keys",
-        feature = "m2m_tokens"
-    )
-)]
+#[cfg(feature = "admin_portal_link_tokens")]
 mod admin_portal_link_tokens;
 
 #[cfg(feature = "agent_tasks")]
@@ -84,7 +78,7 @@ mod organization_permissions;
 #[cfg(feature = "organization_roles")]
 mod organization_roles;
 
-#[cfg(any(feature = "oauth_applications", feature = "organizations"))]
+#[cfg(feature = "organizations")]
 mod organizations;
 
 #[cfg(feature = "phone_numbers")]
@@ -99,7 +93,7 @@ mod redirect_urls;
 #[cfg(feature = "role_sets")]
 mod role_sets;
 
-#[cfg(any(feature = "enterprise_connections", feature = "saml_connections"))]
+#[cfg(feature = "saml_connections")]
 mod saml_connections;
 
 #[cfg(feature = "scim_directories")]
@@ -123,16 +117,10 @@ mod waitlist_entries;
 #[cfg(feature = "actor_tokens")]
 pub use actor_tokens::{CreateActorTokenRequest, CreateActorTokenRequestActor};
 
-#[cfg(
-    any(
-        feature = "admin_portal_link_tokens",
-        feature = "api_keys",
-        feature = "m2m_tokens"
-    )
-)]
+#[cfg(feature = "admin_portal_link_tokens")]
 pub use admin_portal_link_tokens::{
     CreateAdminPortalLinkTokenRequest, CreateAdminPortalLinkTokenResponse,
-    RevokeAdminPortalLinkTokenRequest, RevokeAdminPortalLinkTokenResponse,
+    RevokeAdminPortalLinkTokenResponse,
 };
 
 #[cfg(feature = "agent_tasks")]
@@ -266,11 +254,10 @@ pub use organization_roles::{
     CreateOrganizationRoleRequest, UpdateOrganizationRoleRequest,
 };
 
-#[cfg(any(feature = "oauth_applications", feature = "organizations"))]
+#[cfg(feature = "organizations")]
 pub use organizations::{
     CreateOrganizationRequest, UpdateOrganizationRequest,
     ReplaceOrganizationMetadataRequest, MergeOrganizationMetadataRequest,
-    UploadOrganizationLogoRequest,
 };
 
 #[cfg(feature = "phone_numbers")]
@@ -292,11 +279,10 @@ pub use role_sets::{
     ReplaceRoleSetRequest, AddRolesToRoleSetRequest, ReplaceRoleInRoleSetRequest,
 };
 
-#[cfg(any(feature = "enterprise_connections", feature = "saml_connections"))]
+#[cfg(feature = "saml_connections")]
 pub use saml_connections::{
     CreateSamlConnectionRequest, CreateSamlConnectionRequestProvider,
-    CreateSamlConnectionRequestAttributeMapping, CreateSamlConnectionRequestLoginHint,
-    UpdateSamlConnectionRequest,
+    CreateSamlConnectionRequestAttributeMapping, UpdateSamlConnectionRequest,
 };
 
 #[cfg(feature = "scim_directories")]

@@ -134,25 +134,3 @@ crate::decode::object! {
         private_metadata: optional "private_metadata",
     }
 }
-
-/// The request body of
-/// [`OrganizationsApi::upload_organization_logo`](crate::api::OrganizationsApi::upload_organization_logo)
-/// and
-/// [`OAuthApplicationsApi::upload_oauth_application_logo`](crate::api::OAuthApplicationsApi::upload_oauth_application_logo).
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct UploadOrganizationLogoRequest {
-    /// The ID of the user that will be credited with the image upload.
-    pub uploader_user_id: Option<String>,
-    pub file: crate::FilePart,
-}
-
-impl UploadOrganizationLogoRequest {
-    /// A [`UploadOrganizationLogoRequest`] with its required fields; the others start unset.
-    pub fn new(file: impl Into<crate::FilePart>) -> Self {
-        Self {
-            uploader_user_id: Default::default(),
-            file: file.into(),
-        }
-    }
-}

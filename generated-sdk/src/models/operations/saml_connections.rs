@@ -2,7 +2,7 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-use crate::models::SamlConnectionLoginHintMode;
+use crate::models::CreateSamlConnectionRequestLoginHint;
 
 /// The request body of
 /// [`SamlConnectionsApi::create_saml_connection`](crate::api::SamlConnectionsApi::create_saml_connection).
@@ -145,33 +145,6 @@ crate::decode::object! {
         email_address: optional "email_address",
         first_name: optional "first_name",
         last_name: optional "last_name",
-    }
-}
-
-/// Configuration for the login_hint sent to the IdP on SSO sign-in
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct CreateSamlConnectionRequestLoginHint {
-    /// Controls the login_hint sent to the IdP on SSO sign-in
-    pub mode: SamlConnectionLoginHintMode,
-    /// The user public_metadata key whose value is sent as the login_hint when mode is custom_attribute
-    pub source: Option<String>,
-}
-
-impl CreateSamlConnectionRequestLoginHint {
-    /// A [`CreateSamlConnectionRequestLoginHint`] with its required fields; the others start unset.
-    pub fn new(mode: impl Into<SamlConnectionLoginHintMode>) -> Self {
-        Self {
-            mode: mode.into(),
-            source: Default::default(),
-        }
-    }
-}
-
-crate::decode::object! {
-    CreateSamlConnectionRequestLoginHint {
-        mode: required "mode",
-        source: optional "source",
     }
 }
 

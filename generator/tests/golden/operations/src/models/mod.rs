@@ -3,7 +3,9 @@
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
 //! Typed models for every schema, request body and response of the API.
-mod responses;
-pub use responses::{UserListItem, Verification};
+mod user_list;
+mod verification;
+pub use user_list::UserListItem;
+pub use verification::Verification;
 mod operations;
 pub use operations::*;

@@ -4,10 +4,22 @@
 
 //! Typed models for every schema, request body and response of the API.
 mod pet;
+
+#[cfg(feature = "full")]
 mod tag;
+mod tag_part1;
+
+#[cfg(feature = "full")]
 mod tree;
+mod tree_node;
 pub use pet::{Pet, PetOwner, PetAddress};
-pub use tag::{Tag, TagPart1};
-pub use tree::{Tree, TreeNode};
+
+#[cfg(feature = "full")]
+pub use tag::Tag;
+pub use tag_part1::TagPart1;
+
+#[cfg(feature = "full")]
+pub use tree::Tree;
+pub use tree_node::TreeNode;
 mod operations;
 pub use operations::*;

@@ -16,16 +16,3 @@ crate::decode::object! {
         color: optional "color",
     }
 }
-
-/// The `tag` field of [`ListPetsResponseItem`](crate::models::ListPetsResponseItem).
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct TagPart1 {
-    pub label: String,
-}
-
-crate::decode::object! {
-    TagPart1 {
-        label: required "label",
-    }
-}

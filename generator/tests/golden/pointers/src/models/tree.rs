@@ -2,6 +2,8 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
+use crate::models::TreeNode;
+
 /// The spec's `Tree` schema, which no request, success response or webhook event uses.
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
@@ -12,24 +14,5 @@ pub struct Tree {
 crate::decode::object! {
     Tree {
         node: optional "node",
-    }
-}
-
-/// The `family` field of [`Pet`](crate::models::Pet). The `node` field of
-/// [`Tree`](crate::models::Tree). The `children` field of [`TreeNode`](crate::models::TreeNode). Also
-/// used in 1 other place.
-#[derive(Debug, Clone, PartialEq, Default)]
-#[non_exhaustive]
-pub struct TreeNode {
-    pub name: Option<String>,
-    pub parent: Option<Box<TreeNode>>,
-    pub children: Option<Vec<TreeNode>>,
-}
-
-crate::decode::object! {
-    TreeNode {
-        name: optional "name",
-        parent: optional "parent",
-        children: optional "children",
     }
 }

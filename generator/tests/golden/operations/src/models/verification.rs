@@ -2,20 +2,6 @@
 
 #![cfg_attr(rustfmt, rustfmt::skip)]
 
-/// Returned by [`UsersApi::get_user_list`](crate::api::UsersApi::get_user_list) and
-/// [`UsersApi::create_user`](crate::api::UsersApi::create_user).
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct UserListItem {
-    pub id: String,
-}
-
-crate::decode::object! {
-    UserListItem {
-        id: required "id",
-    }
-}
-
 /// Returned by [`UsersApi::upload_profile_image`](crate::api::UsersApi::upload_profile_image).
 #[derive(Debug, Clone, PartialEq, Default)]
 #[non_exhaustive]
