@@ -283,6 +283,7 @@ impl<'de> serde::Deserialize<'de> for Text<'de> {
 /// Reads the value of field `name` of a generated struct into its slot; a second value for
 /// it is an error. A free function, not a method: each call in [`object!`]'s expansion then
 /// costs rustc no method lookup or trait selection.
+#[allow(dead_code, reason = "only builds whose models include an object use it")]
 pub(crate) fn field<'de, A, T>(map: &mut A, slot: &mut Option<T>, name: &'static str) -> Result<(), A::Error>
 where
     A: serde::de::MapAccess<'de>,
@@ -302,11 +303,13 @@ where
 }
 
 /// Skips the value of a key this version does not know.
+#[allow(dead_code, reason = "only builds whose models include an object use it")]
 pub(crate) fn skip<'de, A: serde::de::MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
     map.next_value::<serde::de::IgnoredAny>().map(drop)
 }
 
 /// A generated struct read from the entries of a JSON object; [`object!`] implements it.
+#[allow(dead_code, reason = "only builds whose models include an object use it")]
 pub(crate) trait Object<'de>: Sized {
     /// What a value of another kind is reported against: `a User object`.
     const EXPECTING: &'static str;
@@ -318,10 +321,12 @@ pub(crate) trait Object<'de>: Sized {
 /// The serde visitor of every [`Object`]: a JSON object and nothing else (serde's derive
 /// also emits a sequence visitor and a field-identifier type per struct, code JSON never
 /// runs).
+#[allow(dead_code, reason = "only builds whose models include an object use it")]
 pub(crate) struct ObjectVisitor<T>(std::marker::PhantomData<T>);
 
 impl<T> ObjectVisitor<T> {
     /// The visitor (a constant, not a constructor: no function per type in debug builds).
+    #[allow(dead_code, reason = "only builds whose models include an object use it")]
     pub(crate) const NEW: Self = ObjectVisitor(std::marker::PhantomData);
 }
 
@@ -368,6 +373,7 @@ impl<'de, T: Object<'de>> serde::de::Visitor<'de> for ObjectVisitor<T> {
 /// is read in one `match` whose result is checked once, each field is written by one call
 /// to [`put`] (or [`put_some`], [`put_set`]) with the result checked after the last, and
 /// helpers are called by path, never as methods (no method lookup per field).
+#[allow(unused_macros, reason = "only builds whose models include an object use it")]
 macro_rules! object {
     ($name:ident {
         $($(#[$deprecated:ident])? $field:ident: $presence:ident $(($default:literal))? $key:literal),* $(,)?
@@ -456,10 +462,12 @@ macro_rules! object {
     };
 }
 
+#[allow(unused_imports, reason = "only builds whose models include an object use it")]
 pub(crate) use object;
 
 /// Writes a field of a struct [`object!`] serializes, unless an earlier one failed: the
 /// result is checked once, after the last field, not once per field.
+#[allow(dead_code, reason = "only builds whose models include an object use it")]
 pub(crate) fn put<S, T>(object: &mut S, written: &mut Result<(), S::Error>, key: &'static str, value: &T)
 where
     S: serde::ser::SerializeStruct,
@@ -471,6 +479,7 @@ where
 }
 
 /// [`put`] for an `optional` field: `None` is not sent.
+#[allow(dead_code, reason = "only builds with an optional field use it")]
 pub(crate) fn put_some<S, T>(object: &mut S, written: &mut Result<(), S::Error>, key: &'static str, value: &Option<T>)
 where
     S: serde::ser::SerializeStruct,

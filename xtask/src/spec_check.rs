@@ -1,7 +1,8 @@
 //! Generates a crate from every spec in the specs folder ([`crate::specs::dir`]: every
 //! snapshot, every API version), from every golden fixture and from every excerpt of another
 //! vendor's document (`spec/public/`), then `cargo check`s them all in one throwaway
-//! workspace under `target/`, with warnings as errors, and the golden crates' tests too; the
+//! workspace under `target/`, with warnings as errors, and the golden crates' tests too, and
+//! each fixture's and excerpt's crate with one resource group at a time and with none; the
 //! hand-written tests of the golden fixtures that have some
 //! (`generator/tests/golden/<name>/tests/`) run.
 
@@ -52,6 +53,8 @@ pub fn check_all(root: &Path) -> Result {
     // of other vendors' documents, which have no snapshots.
     let mut tested = Vec::new();
     let mut others = 0;
+    // The resource features of the fixtures' and excerpts' crates, each to be checked alone.
+    let mut single = Vec::new();
     for (dir, prefix) in [("spec/fixtures", "golden"), ("spec/public", "public")] {
         for spec in documents(&root.join(dir))? {
             let stem = spec.file_stem().unwrap_or_default().to_string_lossy().into_owned();
@@ -67,6 +70,7 @@ pub fn check_all(root: &Path) -> Result {
             if has_testing_kit(&files) {
                 testing_kits.push(name.clone());
             }
+            single.extend(resource_features(&files)?.into_iter().map(|feature| (name.clone(), feature)));
             let tests = root.join("generator/tests/golden").join(&stem).join("tests");
             if prefix == "golden" && copy_hand_written_tests(&tests, &work.join(&name).join("tests"))? {
                 tested.push(name.clone());
@@ -112,6 +116,11 @@ pub fn check_all(root: &Path) -> Result {
     let golden_kits = kits(&golden_members);
     golden.extend(golden_kits.iter().map(String::as_str));
     check(&golden)?;
+    // One resource group at a time (and none), as a service that needs one would build it:
+    // every gate must leave a crate that compiles without a warning.
+    for (name, feature) in &single {
+        check(&["-p", name, "--no-default-features", "--features", feature])?;
+    }
     if !tested.is_empty() {
         let mut test = Command::new(crate::process::cargo_bin());
         // Not the doctests: the runtime's examples name the `clerk_sdk` crate.
@@ -138,13 +147,25 @@ pub fn check_all(root: &Path) -> Result {
     Ok(())
 }
 
-/// Copies the hand-written test files of a golden snapshot's `tests/` (not those the
-/// generator writes) into a generated crate; whether there were any.
 /// Whether a generated crate has the `testing` feature (its API serves `GET /jwks`).
 fn has_testing_kit(files: &[clerk_codegen::emit::File]) -> bool {
     files.iter().any(|f| f.path == "Cargo.toml" && f.contents.contains("\ntesting = ["))
 }
 
+/// The feature lists that build a generated crate with one resource group each (those `full`
+/// turns on) and with none, all with `rustls`; nothing for a crate without groups.
+fn resource_features(files: &[clerk_codegen::emit::File]) -> Result<Vec<String>> {
+    let manifest = files.iter().find(|f| f.path == "Cargo.toml").ok_or("a generated crate has no Cargo.toml")?;
+    let manifest: toml::Table = manifest.contents.parse().map_err(|e| format!("generated Cargo.toml: {e}"))?;
+    let Some(full) = manifest.get("features").and_then(|f| f.get("full")).and_then(|f| f.as_array()) else {
+        return Ok(Vec::new());
+    };
+    let groups = full.iter().filter_map(|f| f.as_str()).map(|group| format!("rustls,{group}"));
+    Ok(std::iter::once("rustls".to_owned()).chain(groups).collect())
+}
+
+/// Copies the hand-written test files of a golden snapshot's `tests/` (not those the
+/// generator writes) into a generated crate; whether there were any.
 fn copy_hand_written_tests(from: &Path, to: &Path) -> Result<bool> {
     let Ok(entries) = std::fs::read_dir(from) else { return Ok(false) };
     let mut any = false;
