@@ -20,14 +20,16 @@ pub fn test(root: &Path) -> Result {
         ("regen --check", &|| regen(root, true, None, None)),
         ("clippy", &|| clippy(&["--workspace", "--all-targets", "--features", "clerk-sdk/axum,clerk-sdk/testing"])),
         ("clippy, clerk-sdk with tracing", &|| clippy(&["-p", "clerk-sdk", "--features", "tracing", "--all-targets"])),
-        (
-            "clippy, clerk-sdk with one resource group (users), auth only, webhook verification only, and no feature",
-            &|| {
-                ["rustls,users", "rustls,auth", "webhook-verification", ""].into_iter().try_for_each(|features| {
-                    clippy(&["-p", "clerk-sdk", "--no-default-features", "--features", features])
-                })
-            },
-        ),
+        ("clippy, clerk-sdk with auth only, webhook verification only, and no feature", &|| {
+            ["rustls,auth", "webhook-verification", ""]
+                .into_iter()
+                .try_for_each(|features| clippy(&["-p", "clerk-sdk", "--no-default-features", "--features", features]))
+        }),
+        ("clippy, clerk-sdk with each resource group alone", &|| {
+            resource_groups(root)?.iter().try_for_each(|group| {
+                clippy(&["-p", "clerk-sdk", "--no-default-features", "--features", &format!("rustls,{group}")])
+            })
+        }),
         // The workspace steps build the runtime crate with its default features, which are
         // all of them; this one builds it with none.
         ("clippy, clerk-runtime with no feature", &|| {
@@ -88,6 +90,19 @@ fn webhooks_json(root: &Path) -> Result<PathBuf> {
 }
 
 /// `cargo clippy ARGS` with warnings denied.
+/// The resource group features of clerk-sdk: those its `full` feature turns on.
+fn resource_groups(root: &Path) -> Result<Vec<String>> {
+    let path = root.join("generated-sdk/Cargo.toml");
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let manifest: toml::Table = text.parse().map_err(|e| format!("{}: {e}", path.display()))?;
+    let full = manifest.get("features").and_then(|f| f.get("full")).and_then(|f| f.as_array());
+    let groups: Vec<String> = full.into_iter().flatten().filter_map(|f| f.as_str()).map(str::to_owned).collect();
+    if groups.is_empty() {
+        return Err(format!("{} has no resource group features", path.display()));
+    }
+    Ok(groups)
+}
+
 fn clippy(args: &[&str]) -> Result {
     cargo(&[&["clippy"], args, &["--quiet", "--", "-D", "warnings"]].concat(), &[])
 }
