@@ -79,7 +79,8 @@ fn print(rows: &[Row], ours: (Duration, Duration), notes: &[String]) {
     println!("\n## Baselines (same spec)\n");
     println!(
         "Generation: the whole process, median of 3, a fresh output folder each run. Build: the crate alone, \
-         debug, dependencies built, `CARGO_INCREMENTAL=0`, median of 2.\n"
+         debug, dependencies built, `CARGO_INCREMENTAL=0`, median of 2 (ours: the compile section's \
+         figure, when it ran).\n"
     );
     println!("| | generation | theirs / ours | crate-only debug build | ours / theirs |\n|---|---|---|---|---|");
     for row in rows {

@@ -284,32 +284,32 @@ fn rebuilt(root: &Path, args: &[&str], changed: &Path) -> Result<Duration> {
 /// operation and model, no token or webhook verification.
 const OPERATIONS_ONLY: &[&str] = &["--no-default-features", "--features", "rustls,full"];
 
+/// Rounds of [`builds_in_turns`].
+const BUILD_ROUNDS: usize = 3;
+
 /// Compile time of the generated crate alone (`cargo check`, debug `cargo build` with
 /// default features, with operations and models only, and with one resource group),
 /// dependencies built, not incremental. Returns the two full debug builds' times (default
 /// features, operations only), which the baselines table compares.
 fn compile(root: &Path) -> Result<(Duration, Duration)> {
     let check = sdk_crate_only(root, "check", &[])?;
-    let build = sdk_crate_only(root, "build", &[])?;
-    let operations_only = sdk_crate_only(root, "build", OPERATIONS_ONLY)?;
-    println!("## Compile time of clerk-sdk alone (dependencies built, CARGO_INCREMENTAL=0, median of 2)\n");
+    // Single resources: the largest group (users) and two typical ones, with rustls only.
+    let groups = ["users", "organizations", "sessions"];
+    let features: Vec<String> = groups.iter().map(|group| format!("rustls,{group}")).collect();
+    let mut configs: Vec<Vec<&str>> = vec![Vec::new(), OPERATIONS_ONLY.to_vec()];
+    configs.extend(features.iter().map(|f| vec!["--no-default-features", "--features", f.as_str()]));
+    let builds = builds_in_turns(root, &configs)?;
+    println!(
+        "## Compile time of clerk-sdk alone (dependencies built, CARGO_INCREMENTAL=0; check: median of 2; builds: median of {BUILD_ROUNDS} rounds, one build of each per round, ratios within a round)\n"
+    );
     println!("| command | time | of the full build |\n|---|---|---|");
     println!("| cargo check (default features) | {:.1} s | |", check.as_secs_f64());
-    println!("| cargo build (debug, default features) | {:.1} s | 1.00 |", build.as_secs_f64());
-    println!(
-        "| cargo build (debug), operations and models only (`rustls,full`) | {:.1} s | {:.2} |",
-        operations_only.as_secs_f64(),
-        operations_only.as_secs_f64() / build.as_secs_f64()
-    );
-    // Single resources: the largest group (users) and two typical ones, with rustls only.
-    for group in ["users", "organizations", "sessions"] {
-        let features = format!("rustls,{group}");
-        let one = sdk_crate_only(root, "build", &["--no-default-features", "--features", &features])?;
-        println!(
-            "| cargo build (debug), feature `{group}` only | {:.1} s | {:.2} |",
-            one.as_secs_f64(),
-            one.as_secs_f64() / build.as_secs_f64()
-        );
+    let names =
+        ["cargo build (debug, default features)", "cargo build (debug), operations and models only (`rustls,full`)"];
+    let names = names.into_iter().map(str::to_owned);
+    let names = names.chain(groups.iter().map(|group| format!("cargo build (debug), feature `{group}` only")));
+    for (name, (time, ratio)) in names.zip(&builds) {
+        println!("| {name} | {:.1} s | {ratio:.2} |", time.as_secs_f64());
     }
     // Operations compile where they are called: what a service calling some pays for them.
     let app = example_only(root)?;
@@ -318,7 +318,35 @@ fn compile(root: &Path) -> Result<(Duration, Duration)> {
         app.as_secs_f64()
     );
     println!();
-    Ok((build, operations_only))
+    Ok((builds[0].0, builds[1].0))
+}
+
+/// Debug builds of clerk-sdk alone with each list of extra arguments, taken in turns: one
+/// build of each per round, so that the machine's drift over the section reaches them all
+/// alike. Each one's median time, and the median of its ratio to the first's within a round.
+fn builds_in_turns(root: &Path, configs: &[Vec<&str>]) -> Result<Vec<(Duration, f64)>> {
+    let lib = root.join("generated-sdk/src/lib.rs");
+    let args: Vec<Vec<&str>> =
+        configs.iter().map(|extra| [&["build", "--quiet", "-p", "clerk-sdk"][..], extra].concat()).collect();
+    for args in &args {
+        timed_cargo(root, args)?;
+    }
+    let mut rounds: Vec<Vec<Duration>> = Vec::new();
+    for _ in 0..BUILD_ROUNDS {
+        let mut round = Vec::new();
+        for args in &args {
+            touch(&lib)?;
+            round.push(timed_cargo(root, args)?);
+        }
+        rounds.push(round);
+    }
+    let per = |i: usize| -> (Duration, f64) {
+        let time = median(rounds.iter().map(|round| round[i]).collect());
+        let mut ratios: Vec<f64> = rounds.iter().map(|round| round[i].as_secs_f64() / round[0].as_secs_f64()).collect();
+        ratios.sort_by(f64::total_cmp);
+        (time, ratios[ratios.len() / 2])
+    };
+    Ok((0..configs.len()).map(per).collect())
 }
 
 /// Debug build of the `common_tasks` example alone, clerk-sdk built (with `testing`, which
