@@ -90,13 +90,11 @@ fn webhooks_json(root: &Path) -> Result<PathBuf> {
 }
 
 /// `cargo clippy ARGS` with warnings denied.
-/// The resource group features of clerk-sdk: those its `full` feature turns on.
+/// The resource group features of clerk-sdk.
 fn resource_groups(root: &Path) -> Result<Vec<String>> {
     let path = root.join("generated-sdk/Cargo.toml");
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let manifest: toml::Table = text.parse().map_err(|e| format!("{}: {e}", path.display()))?;
-    let full = manifest.get("features").and_then(|f| f.get("full")).and_then(|f| f.as_array());
-    let groups: Vec<String> = full.into_iter().flatten().filter_map(|f| f.as_str()).map(str::to_owned).collect();
+    let groups = spec_check::resource_groups(&text)?;
     if groups.is_empty() {
         return Err(format!("{} has no resource group features", path.display()));
     }

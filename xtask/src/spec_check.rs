@@ -152,16 +152,24 @@ fn has_testing_kit(files: &[clerk_codegen::emit::File]) -> bool {
     files.iter().any(|f| f.path == "Cargo.toml" && f.contents.contains("\ntesting = ["))
 }
 
-/// The feature lists that build a generated crate with one resource group each (those `full`
-/// turns on) and with none, all with `rustls`; nothing for a crate without groups.
+/// The feature lists that build a generated crate with one resource group each and with
+/// none, all with `rustls`; nothing for a crate without groups.
 fn resource_features(files: &[clerk_codegen::emit::File]) -> Result<Vec<String>> {
     let manifest = files.iter().find(|f| f.path == "Cargo.toml").ok_or("a generated crate has no Cargo.toml")?;
-    let manifest: toml::Table = manifest.contents.parse().map_err(|e| format!("generated Cargo.toml: {e}"))?;
-    let Some(full) = manifest.get("features").and_then(|f| f.get("full")).and_then(|f| f.as_array()) else {
+    let groups = resource_groups(&manifest.contents)?;
+    if groups.is_empty() {
         return Ok(Vec::new());
-    };
-    let groups = full.iter().filter_map(|f| f.as_str()).map(|group| format!("rustls,{group}"));
-    Ok(std::iter::once("rustls".to_owned()).chain(groups).collect())
+    }
+    let one_each = groups.iter().map(|group| format!("rustls,{group}"));
+    Ok(std::iter::once("rustls".to_owned()).chain(one_each).collect())
+}
+
+/// The resource group features of a generated crate's manifest: those its `full` feature
+/// turns on (none for a crate without operations).
+pub fn resource_groups(manifest: &str) -> Result<Vec<String>> {
+    let manifest: toml::Table = manifest.parse().map_err(|e| format!("generated Cargo.toml: {e}"))?;
+    let full = manifest.get("features").and_then(|f| f.get("full")).and_then(|f| f.as_array());
+    Ok(full.into_iter().flatten().filter_map(|f| f.as_str()).map(str::to_owned).collect())
 }
 
 /// Copies the hand-written test files of a golden snapshot's `tests/` (not those the

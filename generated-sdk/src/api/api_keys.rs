@@ -159,6 +159,8 @@ pub struct GetApiKeys {
 }
 
 impl GetApiKeys {
+    /// Sets the `type` query parameter.
+    ///
     /// Must be at least 3 characters long.
     ///
     /// The server uses `api_key` when this is not set.
@@ -167,6 +169,8 @@ impl GetApiKeys {
         self
     }
 
+    /// Sets the `include_invalid` query parameter.
+    ///
     /// The server uses `false` when this is not set.
     pub fn include_invalid(
         mut self,
@@ -176,6 +180,8 @@ impl GetApiKeys {
         self
     }
 
+    /// Sets the `limit` query parameter.
+    ///
     /// Must be from 1 to 100.
     /// A value out of range ends the call with an error before any request.
     ///
@@ -185,6 +191,8 @@ impl GetApiKeys {
         self
     }
 
+    /// Sets the `offset` query parameter.
+    ///
     /// Must be at least 0.
     /// A value out of range ends the call with an error before any request.
     ///
@@ -194,6 +202,7 @@ impl GetApiKeys {
         self
     }
 
+    /// Sets the `query` query parameter.
     pub fn query(mut self, query: impl Into<String>) -> Self {
         self.query = Some(query.into());
         self

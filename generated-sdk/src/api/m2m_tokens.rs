@@ -123,18 +123,24 @@ pub struct GetM2mTokens {
 }
 
 impl GetM2mTokens {
+    /// Sets the `revoked` query parameter.
+    ///
     /// The server uses `false` when this is not set.
     pub fn revoked(mut self, revoked: bool) -> Self {
         self.revoked = Some(revoked);
         self
     }
 
+    /// Sets the `expired` query parameter.
+    ///
     /// The server uses `false` when this is not set.
     pub fn expired(mut self, expired: bool) -> Self {
         self.expired = Some(expired);
         self
     }
 
+    /// Sets the `limit` query parameter.
+    ///
     /// Must be from 1 to 100.
     /// A value out of range ends the call with an error before any request.
     ///
@@ -144,6 +150,8 @@ impl GetM2mTokens {
         self
     }
 
+    /// Sets the `offset` query parameter.
+    ///
     /// Must be at least 0.
     /// A value out of range ends the call with an error before any request.
     ///

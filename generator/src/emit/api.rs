@@ -376,7 +376,7 @@ fn builder_items(api: &Api, op: &Operation, builder: &str, group_ty: &proc_macro
     let path_template = &op.path;
     let auth = !op.no_auth;
     let (struct_fields, setters) = builder_fields(api, op, &fields);
-    let (segments, path) = path_expr(op, &fields);
+    let (segments, path) = path_expr(api, op, &fields);
     let mut statements = param_statements(api, &fields);
     statements.extend(cursor_statement(op, &fields));
     statements.extend(body_statements(api, op));
@@ -483,7 +483,14 @@ fn builder_fields(api: &Api, op: &Operation, fields: &[(String, &Param)]) -> (Ve
         if let Some(default) = &p.default {
             extra.push(format!("The server uses `{}` when this is not set.", default_text(default)));
         }
-        let doc = doc_attrs(p.doc.as_deref(), &extra);
+        // Every setter is documented, a parameter the spec leaves undescribed too.
+        let place = match p.location {
+            ParamLocation::Query => "query parameter",
+            ParamLocation::Header => "header",
+            ParamLocation::Path | ParamLocation::Cookie => "parameter",
+        };
+        let fallback = format!("Sets the `{}` {place}.", p.wire);
+        let doc = doc_attrs(Some(p.doc.as_deref().unwrap_or(&fallback)), &extra);
         let deprecated = p.deprecated.then(|| quote!(#[deprecated]));
         setters.push(quote! {
             #doc
@@ -517,7 +524,7 @@ fn builder_fields(api: &Api, op: &Operation, fields: &[(String, &Param)]) -> (Ve
 }
 
 /// The path, with each parameter encoded as one segment.
-fn path_expr(op: &Operation, fields: &[(String, &Param)]) -> (Vec<TokenStream>, TokenStream) {
+fn path_expr(api: &Api, op: &Operation, fields: &[(String, &Param)]) -> (Vec<TokenStream>, TokenStream) {
     let mut format_string = String::new();
     let mut segments = Vec::new();
     let mut format_args = Vec::new();
@@ -531,8 +538,7 @@ fn path_expr(op: &Operation, fields: &[(String, &Param)]) -> (Vec<TokenStream>, 
             // arguments as they are; a raw identifier is captured without its `r#`).
             Some((field, p)) => {
                 let f = ident(field);
-                let value = if p.ty == TypeRef::String { quote!(&self.#f) } else { quote!(&self.#f.to_string()) };
-                segments.push(quote!(let #f = crate::request::segment(#value);));
+                segments.push(path_segment(api, &f, &p.ty));
                 format_string.push_str(&format!("{{{}}}", field.trim_start_matches("r#")));
             }
             None => {
@@ -549,6 +555,20 @@ fn path_expr(op: &Operation, fields: &[(String, &Param)]) -> (Vec<TokenStream>, 
         quote!(format!(#format_string #(, #format_args)*))
     };
     (segments, path)
+}
+
+/// The local that holds a path parameter as its encoded segment: a plain value's text, a
+/// list's items each encoded and joined by commas (the `simple` style), anything else its
+/// JSON text.
+fn path_segment(api: &Api, f: &proc_macro2::Ident, ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::String => quote!(let #f = crate::request::segment(&self.#f);),
+        t if displayable(api, t) => quote!(let #f = crate::request::segment(&self.#f.to_string());),
+        TypeRef::Array(inner) if displayable(api, inner) => quote! {
+            let #f = self.#f.iter().map(|item| crate::request::segment(&item.to_string())).collect::<Vec<_>>().join(",");
+        },
+        _ => quote!(let #f = crate::request::segment(&serde_json::to_string(&self.#f).unwrap_or_default());),
+    }
 }
 
 /// The statements that put query and header parameters on the call.
@@ -672,6 +692,12 @@ fn body_statements(api: &Api, op: &Operation) -> Vec<TokenStream> {
                     };
                     match &f.ty {
                         TypeRef::File => quote!(call.file(#wire, #access);),
+                        // Several files: one part each, under the same name.
+                        TypeRef::Array(inner) if **inner == TypeRef::File => quote! {
+                            for item in #access.into_iter().flatten() {
+                                call.file(#wire, Some(item));
+                            }
+                        },
                         t if displayable(api, t) => quote!(call.text(#wire, #access);),
                         // An array of plain values: one part per item.
                         TypeRef::Array(inner) if displayable(api, inner) => quote! {
@@ -695,8 +721,26 @@ fn default_text(v: &serde_json::Value) -> String {
     }
 }
 
-/// Types whose `Display` is their query-string form.
+/// Types whose `Display` is their query-string form: scalars, enums, and unions of those
+/// (`oneOf: [integer, string]`), which display their value.
 pub(super) fn displayable(api: &Api, t: &TypeRef) -> bool {
+    match t {
+        TypeRef::Named(id) => match &api.ty(*id).kind {
+            TypeKind::Untagged { variants } => displays_its_value(api, variants),
+            _ => displayable_scalar(api, t),
+        },
+        _ => displayable_scalar(api, t),
+    }
+}
+
+/// Whether an untagged union's variants are all scalars or enums: its `Display` is then
+/// the value's text.
+pub(super) fn displays_its_value(api: &Api, variants: &[crate::ir::Variant]) -> bool {
+    variants.iter().all(|v| displayable_scalar(api, &v.ty))
+}
+
+/// A scalar or an enum.
+fn displayable_scalar(api: &Api, t: &TypeRef) -> bool {
     match t {
         TypeRef::String | TypeRef::Integer { .. } | TypeRef::Number | TypeRef::Boolean => true,
         TypeRef::Named(id) => matches!(api.ty(*id).kind, TypeKind::Enum { .. }),
@@ -863,10 +907,44 @@ paths:
 "#;
 
     #[test]
+    fn a_list_path_parameter_is_joined_and_a_union_of_plain_values_is_displayed() {
+        let api = test_api(
+            r#"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /things/{ids}/{key}/{filter}:
+    get:
+      operationId: GetThing
+      parameters:
+        - {name: ids, in: path, required: true, schema: {type: array, items: {type: integer}}}
+        - {name: key, in: path, required: true, schema: {oneOf: [{type: integer}, {type: string}]}}
+        - {name: filter, in: path, required: true, schema: {type: object, properties: {a: {type: string}}}}
+      responses: {"204": {description: done}}
+"#,
+        );
+        let op = &api.operations[0];
+        let (segments, _) = path_expr(&api, op, &field_names(op));
+        let text: Vec<String> = segments.iter().map(|t| t.to_string().replace(' ', "")).collect();
+        assert_eq!(
+            text,
+            [
+                "letids=self.ids.iter().map(|item|crate::request::segment(&item.to_string())).collect::<Vec<_>>().join(\",\");",
+                "letkey=crate::request::segment(&self.key.to_string());",
+                "letfilter=crate::request::segment(&serde_json::to_string(&self.filter).unwrap_or_default());",
+            ]
+        );
+        let key = op.params.iter().find(|p| p.wire == "key").unwrap();
+        assert!(displayable(&api, &key.ty), "a union of plain values displays its value");
+        let filter = op.params.iter().find(|p| p.wire == "filter").unwrap();
+        assert!(!displayable(&api, &filter.ty));
+    }
+
+    #[test]
     fn path_segments_are_locals_captured_by_name_in_the_format_string() {
         let api = test_api(SPEC);
         let op = &api.operations[0];
-        let (segments, path) = path_expr(op, &field_names(op));
+        let (segments, path) = path_expr(&api, op, &field_names(op));
         let text = |tokens: &TokenStream| tokens.to_string().replace(' ', "");
         let segments: Vec<String> = segments.iter().map(text).collect();
         assert_eq!(

@@ -245,6 +245,7 @@ fn definition(api: &Api, t: &TypeDef, usage: Option<String>) -> TokenStream {
             } else {
                 (quote!(serde::Deserialize), None)
             };
+            let display = super::api::displays_its_value(api, variants).then(|| scalar_display(&name, variants));
             quote! {
                 #doc
                 #[derive(Debug, Clone, PartialEq, serde::Serialize, #derive)]
@@ -257,6 +258,7 @@ fn definition(api: &Api, t: &TypeDef, usage: Option<String>) -> TokenStream {
                 }
 
                 #deserialize
+                #display
             }
         }
         TypeKind::Alias { target, .. } => {
@@ -264,6 +266,26 @@ fn definition(api: &Api, t: &TypeDef, usage: Option<String>) -> TokenStream {
             quote! {
                 #doc
                 pub type #name = #target;
+            }
+        }
+    }
+}
+
+/// `Display` for a union of plain values, as a path, query or header parameter sends it:
+/// the value's own text (a string without quotes); an unknown one's JSON text.
+fn scalar_display(name: &Ident, variants: &[Variant]) -> TokenStream {
+    let arms = variants.iter().map(|v| {
+        let variant = ident(&v.name);
+        quote!(Self::#variant(value) => std::fmt::Display::fmt(value, f),)
+    });
+    quote! {
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                match self {
+                    #( #arms )*
+                    Self::Unknown(serde_json::Value::String(value)) => f.write_str(value),
+                    Self::Unknown(value) => std::fmt::Display::fmt(value, f),
+                }
             }
         }
     }
@@ -444,8 +466,8 @@ fn constructor(api: &Api, t: &TypeDef, fields: &[Field], multipart: bool) -> Opt
     let doc = format!(" A [`{}`] with its required fields; the others start unset.", t.name);
     let allow = fields
         .iter()
-        .any(|f| f.deprecated && !f.required)
-        .then(|| quote!(#[allow(deprecated, reason = "a constructor sets every field, deprecated ones to unset")]));
+        .any(|f| f.deprecated)
+        .then(|| quote!(#[allow(deprecated, reason = "a constructor sets every field, deprecated ones too")]));
     Some(quote! {
         impl #type_name {
             #[doc = #doc]

@@ -411,7 +411,11 @@ impl<'a> Builder<'a> {
     }
 
     fn lower_item(&mut self, s: &'a Schema, hint: &Hint, pointer: &str) -> (TypeRef, bool) {
-        let nullable = s.schema_data.nullable;
+        // `allOf: [{$ref: X}, {nullable: true}]` is how 3.0 documents make a reference nullable.
+        let annotated_null = View::of(s).all_of.iter().any(
+            |part| matches!(part, ReferenceOr::Item(p) if p.schema_data.nullable && View::of(p).is_annotation_only()),
+        );
+        let nullable = s.schema_data.nullable || annotated_null;
         match self.classify(s) {
             Class::Wrapper(inner, key, index) => {
                 let (ty, inner_nullable) = self.lower(inner, hint, &join(&join(pointer, key), &index.to_string()));
@@ -478,7 +482,10 @@ impl<'a> Builder<'a> {
             }
         }
         if !v.all_of.is_empty() {
-            return Class::Merge;
+            return match plain.then(|| self.all_of_without_object(&v)).flatten() {
+                Some(class) => class,
+                None => Class::Merge,
+            };
         }
         if !one_of.is_empty() || !any_of.is_empty() {
             return Class::Union;
@@ -516,6 +523,40 @@ impl<'a> Builder<'a> {
             Kind::Boolean => Class::Plain(TypeRef::Boolean),
             Kind::Unknown => Class::Plain(TypeRef::Json),
         }
+    }
+
+    /// An `allOf` that merges no object: one part that gives a shape, next to parts that only
+    /// annotate it (`{nullable: true}`), is that part; parts that are all one scalar kind are
+    /// that scalar (the narrowest integer; their constraints are documentation); scalars of different kinds, which no
+    /// value satisfies, are any JSON. `None` when a part is (or may be) an object, or a
+    /// `required` list asks for properties: the parts are merged.
+    fn all_of_without_object(&self, v: &View<'a>) -> Option<Class<'a>> {
+        let annotation =
+            |part: &ReferenceOr<Schema>| matches!(part, ReferenceOr::Item(s) if View::of(s).is_annotation_only());
+        if v.all_of.iter().any(|part| matches!(part, ReferenceOr::Item(s) if !View::of(s).required.is_empty())) {
+            return None;
+        }
+        let shaped: Vec<(usize, &'a ReferenceOr<Schema>)> =
+            v.all_of.iter().enumerate().filter(|(_, part)| !annotation(part)).collect();
+        if let [(index, only)] = shaped[..] {
+            return Some(Class::Wrapper(only, "allOf", index));
+        }
+        let mut kinds = shaped.iter().map(|(_, part)| match part {
+            ReferenceOr::Reference { reference } => {
+                self.referenced_schema(reference).and_then(|(s, _)| plain_scalar(s))
+            }
+            ReferenceOr::Item(s) => plain_scalar(s),
+        });
+        let first = kinds.next()??;
+        kinds
+            .try_fold(first, |seen, next| match (seen, next?) {
+                (TypeRef::Integer { bits: a }, TypeRef::Integer { bits: b }) => {
+                    Some(TypeRef::Integer { bits: a.min(b) })
+                }
+                (seen, next) if seen == next => Some(seen),
+                _ => Some(TypeRef::Json),
+            })
+            .map(Class::Plain)
     }
 
     /// The shape of a named type: a definition of its own, or another name for a plain type.
@@ -660,11 +701,7 @@ impl<'a> Builder<'a> {
         for (i, (member, member_pointer)) in members.iter().enumerate() {
             let (ty, _) = self.lower(*member, &hint.child(&format!("Variant{}", i + 1)), member_pointer);
             let label = match &ty {
-                TypeRef::Named(id) => {
-                    let name = &self.types[*id].name;
-                    let rest = name.strip_prefix(hint.name.as_str());
-                    rest.filter(|r| r.starts_with(|c: char| c.is_ascii_alphabetic())).unwrap_or(name).to_owned()
-                }
+                TypeRef::Named(id) => variant_label(&self.types[*id].name, &hint.name).to_owned(),
                 other => scalar_label(other).to_owned(),
             };
             variants.push(Variant {
@@ -1283,6 +1320,24 @@ fn integer(v: &View<'_>) -> TypeRef {
     TypeRef::Integer { bits: if v.format.as_deref() == Some("int32") { 32 } else { 64 } }
 }
 
+/// The scalar a schema is when it is only that: a string, file, integer, number or boolean
+/// with no enumeration or composition.
+fn plain_scalar(s: &Schema) -> Option<TypeRef> {
+    let v = View::of(s);
+    let composed = !v.all_of.is_empty() || !v.one_of.is_empty() || !v.any_of.is_empty();
+    if composed || !v.enumeration.is_empty() {
+        return None;
+    }
+    match v.kind {
+        Kind::String if v.format.as_deref() == Some("binary") => Some(TypeRef::File),
+        Kind::String => Some(TypeRef::String),
+        Kind::Integer => Some(integer(&v)),
+        Kind::Number => Some(TypeRef::Number),
+        Kind::Boolean => Some(TypeRef::Boolean),
+        _ => None,
+    }
+}
+
 fn is_constraint(s: &ReferenceOr<Schema>) -> bool {
     matches!(s, ReferenceOr::Item(s) if View::of(s).is_constraint_only())
 }
@@ -1298,6 +1353,13 @@ fn scalar_label(t: &TypeRef) -> &'static str {
         TypeRef::File => "File",
         TypeRef::Json | TypeRef::Named(_) => "Value",
     }
+}
+
+/// A union variant's name from its type's: without the union's name in front when it is a
+/// whole word there (`Tool` + `ToolCustom` is `Custom`; `Toolset` stays `Toolset`).
+fn variant_label<'a>(type_name: &'a str, union: &str) -> &'a str {
+    let rest = type_name.strip_prefix(union);
+    rest.filter(|r| r.starts_with(|c: char| c.is_ascii_uppercase())).unwrap_or(type_name)
 }
 
 /// File names: `snake_case` of the type name, never a keyword.
@@ -1377,6 +1439,15 @@ mod tests {
 
     fn content(yaml: &str) -> IndexMap<String, MediaType> {
         serde_json::from_value(crate::load::yaml::parse(yaml).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn a_variant_drops_the_union_name_only_before_a_word() {
+        assert_eq!(variant_label("ToolCustom", "Tool"), "Custom");
+        assert_eq!(variant_label("Toolset2026", "Tool"), "Toolset2026", "`set2026` is not a type name");
+        assert_eq!(variant_label("Tool2", "Tool"), "Tool2");
+        assert_eq!(variant_label("Tool", "Tool"), "Tool");
+        assert_eq!(variant_label("Other", "Tool"), "Other");
     }
 
     #[test]
@@ -1487,6 +1558,37 @@ components:
 
     fn kind<'a>(api: &'a Api, name: &str) -> &'a TypeKind {
         &api.types.iter().find(|t| t.name == name).unwrap().kind
+    }
+
+    #[test]
+    fn an_all_of_that_merges_no_object_is_its_shaped_part_or_its_scalar() {
+        let api = test_api(
+            r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths: {}
+components:
+  schemas:
+    Choice: {oneOf: [{type: string}, {type: object, properties: {a: {type: string}}}]}
+    Holder:
+      type: object
+      properties:
+        choice: {allOf: [{$ref: "#/components/schemas/Choice"}, {nullable: true}]}
+        slug: {allOf: [{type: string}, {type: string, minLength: 1}]}
+        count: {allOf: [{type: integer}, {type: integer, format: int32}]}
+        odd: {allOf: [{type: string}, {type: integer}]}
+        named: {allOf: [{$ref: "#/components/schemas/Choice"}, {required: [a]}]}
+"##,
+        );
+        let TypeKind::Struct { fields, .. } = kind(&api, "Holder") else { panic!() };
+        let field = |name: &str| fields.iter().find(|f| f.name == name).unwrap();
+        let choice = api.types.iter().position(|t| t.name == "Choice").unwrap();
+        assert_eq!((&field("choice").ty, field("choice").nullable), (&TypeRef::Named(choice), true));
+        assert_eq!(field("slug").ty, TypeRef::String);
+        assert_eq!(field("count").ty, TypeRef::Integer { bits: 32 });
+        assert_eq!(field("odd").ty, TypeRef::Json);
+        let TypeRef::Named(named) = field("named").ty else { panic!("{:?}", field("named").ty) };
+        assert_ne!(named, choice, "a `required` list asks for properties: the parts are merged");
     }
 
     #[test]

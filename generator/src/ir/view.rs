@@ -142,6 +142,19 @@ impl<'a> View<'a> {
         self.properties.is_some_and(|p| !p.is_empty())
     }
 
+    /// A schema that gives no shape, only annotations or constraints (`nullable`, a
+    /// description, `minLength`, `required`), as an `allOf` part next to the one that does.
+    pub(super) fn is_annotation_only(&self) -> bool {
+        self.kind == Kind::Unspecified
+            && !self.has_properties()
+            && self.items.is_none()
+            && self.additional.is_none()
+            && self.one_of.is_empty()
+            && self.all_of.is_empty()
+            && self.any_of.is_empty()
+            && self.enumeration.is_empty()
+    }
+
     /// A schema that only constrains (`{required: [...]}`), as in "one of these must be set".
     pub(super) fn is_constraint_only(&self) -> bool {
         self.kind == Kind::Unspecified

@@ -37,10 +37,7 @@ pub struct CreateOAuthApplicationRequest {
 
 impl CreateOAuthApplicationRequest {
     /// A [`CreateOAuthApplicationRequest`] with its required fields; the others start unset.
-    #[allow(
-        deprecated,
-        reason = "a constructor sets every field, deprecated ones to unset"
-    )]
+    #[allow(deprecated, reason = "a constructor sets every field, deprecated ones too")]
     pub fn new(name: impl Into<String>) -> Self {
         Self {
             name: name.into(),

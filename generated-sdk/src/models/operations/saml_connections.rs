@@ -40,10 +40,7 @@ pub struct CreateSamlConnectionRequest {
 
 impl CreateSamlConnectionRequest {
     /// A [`CreateSamlConnectionRequest`] with its required fields; the others start unset.
-    #[allow(
-        deprecated,
-        reason = "a constructor sets every field, deprecated ones to unset"
-    )]
+    #[allow(deprecated, reason = "a constructor sets every field, deprecated ones too")]
     pub fn new(
         name: impl Into<String>,
         provider: impl Into<CreateSamlConnectionRequestProvider>,

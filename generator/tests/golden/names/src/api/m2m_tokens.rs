@@ -49,17 +49,20 @@ pub struct GetM2mTokens {
 }
 
 impl GetM2mTokens {
+    /// Sets the `frontendApi` query parameter.
     #[deprecated]
     pub fn frontend_api_2(mut self, frontend_api_2: impl Into<String>) -> Self {
         self.frontend_api_2 = Some(frontend_api_2.into());
         self
     }
 
+    /// Sets the `frontend_api` query parameter.
     pub fn frontend_api(mut self, frontend_api: impl Into<String>) -> Self {
         self.frontend_api = Some(frontend_api.into());
         self
     }
 
+    /// Sets the `enrollment_mode` query parameter.
     pub fn enrollment_mode(
         mut self,
         enrollment_mode: impl IntoIterator<Item = models::GetM2mTokensEnrollmentModeItem>,

@@ -80,6 +80,8 @@ pub struct ListItems {
 }
 
 impl ListItems {
+    /// Sets the `min_price` query parameter.
+    ///
     /// Must be greater than 0.
     /// A value out of range ends the call with an error before any request.
     pub fn min_price(mut self, min_price: f64) -> Self {

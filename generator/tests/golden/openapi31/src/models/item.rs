@@ -70,6 +70,17 @@ pub enum ItemSize {
     Unknown(serde_json::Value),
 }
 
+impl std::fmt::Display for ItemSize {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Integer(value) => std::fmt::Display::fmt(value, f),
+            Self::String(value) => std::fmt::Display::fmt(value, f),
+            Self::Unknown(serde_json::Value::String(value)) => f.write_str(value),
+            Self::Unknown(value) => std::fmt::Display::fmt(value, f),
+        }
+    }
+}
+
 /// The `unit` field of [`Item`](crate::models::Item).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

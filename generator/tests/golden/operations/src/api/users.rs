@@ -87,6 +87,8 @@ pub struct GetUserList {
 }
 
 impl GetUserList {
+    /// Sets the `limit` query parameter.
+    ///
     /// Must be from 1 to 500.
     /// A value out of range ends the call with an error before any request.
     ///
@@ -96,17 +98,22 @@ impl GetUserList {
         self
     }
 
+    /// Sets the `order_by` query parameter.
+    ///
     /// The server uses `-created_at` when this is not set.
     pub fn order_by(mut self, order_by: impl Into<String>) -> Self {
         self.order_by = Some(order_by.into());
         self
     }
 
+    /// Sets the `status` query parameter.
     pub fn status(mut self, status: models::GetUserListStatus) -> Self {
         self.status = Some(status);
         self
     }
 
+    /// Sets the `offset` query parameter.
+    ///
     /// Must be at least 0.
     /// A value out of range ends the call with an error before any request.
     pub fn offset(mut self, offset: i64) -> Self {

@@ -66,6 +66,7 @@ pub struct ListPets {
 }
 
 impl ListPets {
+    /// Sets the `kind` query parameter.
     pub fn kind(mut self, kind: models::ListPetsKind) -> Self {
         self.kind = Some(kind);
         self
@@ -112,6 +113,7 @@ pub struct GetPet {
 }
 
 impl GetPet {
+    /// Sets the `kind` query parameter.
     pub fn kind(mut self, kind: models::ListPetsKind) -> Self {
         self.kind = Some(kind);
         self

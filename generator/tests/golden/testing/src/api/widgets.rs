@@ -92,21 +92,25 @@ pub struct ListWidgets {
 }
 
 impl ListWidgets {
+    /// Sets the `limit` query parameter.
     pub fn limit(mut self, limit: i32) -> Self {
         self.limit = Some(limit);
         self
     }
 
+    /// Sets the `tag` query parameter.
     pub fn tag(mut self, tag: impl IntoIterator<Item = impl Into<String>>) -> Self {
         self.tag = Some(tag.into_iter().map(Into::into).collect());
         self
     }
 
+    /// Sets the `kind` query parameter.
     pub fn kind(mut self, kind: models::WidgetKind) -> Self {
         self.kind = Some(kind);
         self
     }
 
+    /// Sets the `filter` query parameter.
     pub fn filter(mut self, filter: models::ListWidgetsFilter) -> Self {
         self.filter = Some(filter);
         self
