@@ -174,6 +174,17 @@ fn features(plan: &Crate<'_>) -> Vec<Feature> {
     out
 }
 
+/// The first word of an API's title as a crates.io keyword (`Clerk Backend API` gives
+/// `clerk`), when it can be one: ASCII letters, digits, `-` or `_`, a letter first, at
+/// most 20 characters, and not `api` or `sdk`, which every crate gets.
+fn title_keyword(title: &str) -> Option<String> {
+    let word = title.split_whitespace().next()?.to_ascii_lowercase();
+    let valid = word.len() <= 20
+        && word.starts_with(|c: char| c.is_ascii_alphabetic())
+        && word.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    (valid && word != "api" && word != "sdk").then_some(word)
+}
+
 /// `Cargo.toml` of the generated crate.
 pub(super) fn render(plan: &Crate<'_>, options: &Options) -> String {
     let api = plan.api;
@@ -187,7 +198,8 @@ pub(super) fn render(plan: &Crate<'_>, options: &Options) -> String {
         (
             "description",
             format!(
-                "Typed Rust SDK for Clerk's Backend API (API version {}), generated from its OpenAPI document",
+                "Typed Rust SDK for {} (API version {}), generated from its OpenAPI document",
+                api.title.trim(),
                 api.version
             ),
         ),
@@ -197,8 +209,12 @@ pub(super) fn render(plan: &Crate<'_>, options: &Options) -> String {
     for (key, value) in package {
         let _ = writeln!(out, "{key} = {}", quoted(&value));
     }
-    out.push_str("keywords = [\"clerk\", \"authentication\", \"api\", \"sdk\"]\n");
-    out.push_str("categories = [\"api-bindings\", \"authentication\"]\n");
+    let auth = plan.runtime.auth;
+    let keywords = title_keyword(&api.title).into_iter().chain(auth.then(|| "authentication".to_owned()));
+    let keywords: Vec<String> = keywords.chain(["api".to_owned(), "sdk".to_owned()]).map(|k| quoted(&k)).collect();
+    let _ = writeln!(out, "keywords = [{}]", keywords.join(", "));
+    let categories = if auth { "[\"api-bindings\", \"authentication\"]" } else { "[\"api-bindings\"]" };
+    let _ = writeln!(out, "categories = {categories}");
     if !options.benches.is_empty() {
         // Benchmarks are for this repository, not for users of the package.
         out.push_str("exclude = [\"benches/\"]\n");
@@ -267,6 +283,16 @@ fn quoted(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_title_names_the_crate_keyword_when_it_can_be_one() {
+        assert_eq!(title_keyword("Clerk Backend API").as_deref(), Some("clerk"));
+        assert_eq!(title_keyword("OpenAI API").as_deref(), Some("openai"));
+        assert_eq!(title_keyword("API for pets"), None, "every crate has `api` already");
+        assert_eq!(title_keyword("3scale Admin"), None, "a keyword starts with a letter");
+        assert_eq!(title_keyword("Box's Platform"), None);
+        assert_eq!(title_keyword(""), None);
+    }
 
     #[test]
     fn benches_are_declared_without_the_harness() {
