@@ -198,8 +198,11 @@ fn check_header(raw: &Value) -> Result<Version, Diagnostic> {
     };
     match doc.get("info") {
         None => Err(Diagnostic::at("", "missing `info` (title and version)")),
+        Some(Value::Object(info)) if !info.contains_key("version") => {
+            Err(Diagnostic::at("/info", "missing `info.version` (the version of the API, a string)"))
+        }
         Some(Value::Object(info)) if !info.get("version").is_some_and(Value::is_string) => {
-            Err(Diagnostic::at("/info", "`info.version` must be a string"))
+            Err(Diagnostic::at("/info/version", "`info.version` must be a string"))
         }
         Some(Value::Object(_)) => Ok(version),
         Some(_) => Err(Diagnostic::at("/info", "`info` must be a mapping")),
@@ -412,6 +415,19 @@ fn deepest_schema(node: &Value, pointer: &str) -> Option<Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_missing_info_version_is_named_missing_and_a_wrong_one_is_located() {
+        let header = |info: Value| check_header(&serde_json::json!({"openapi": "3.0.3", "info": info}));
+        let missing = header(serde_json::json!({"title": "t"})).unwrap_err();
+        assert_eq!((missing.pointer.as_str(), missing.message.contains("missing `info.version`")), ("/info", true));
+        let number = header(serde_json::json!({"title": "t", "version": 2})).unwrap_err();
+        assert_eq!(
+            (number.pointer.as_str(), number.message.as_str()),
+            ("/info/version", "`info.version` must be a string")
+        );
+        assert!(header(serde_json::json!({"title": "t", "version": "2"})).is_ok());
+    }
     use serde_json::json;
 
     #[test]
