@@ -713,6 +713,15 @@ impl<'a> Builder<'a> {
                 demands: 0,
             });
         }
+        // `anyOf` of two string patterns: every value reads as the first, so the union is
+        // that one plain type.
+        if let [first, rest @ ..] = &variants[..]
+            && !rest.is_empty()
+            && !matches!(first.ty, TypeRef::Named(_))
+            && rest.iter().all(|other| other.ty == first.ty)
+        {
+            return TypeKind::Alias { target: first.ty.clone(), nullable: false };
+        }
         if let Some(discriminator) = v.discriminator() {
             let (mut selected, mut kept) = (Vec::new(), Vec::new());
             for ((member, member_pointer), mut variant) in members.iter().zip(variants) {
@@ -1589,6 +1598,23 @@ components:
         assert_eq!(field("odd").ty, TypeRef::Json);
         let TypeRef::Named(named) = field("named").ty else { panic!("{:?}", field("named").ty) };
         assert_ne!(named, choice, "a `required` list asks for properties: the parts are merged");
+    }
+
+    #[test]
+    fn a_union_of_one_plain_type_twice_is_that_type() {
+        let api = test_api(
+            r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths: {}
+components:
+  schemas:
+    Identifier: {anyOf: [{type: string, pattern: "^[a-z]+$"}, {type: string, format: uuid}]}
+    Mixed: {anyOf: [{type: string}, {type: integer}]}
+"##,
+        );
+        assert!(matches!(kind(&api, "Identifier"), TypeKind::Alias { target: TypeRef::String, nullable: false }));
+        assert!(matches!(kind(&api, "Mixed"), TypeKind::Untagged { variants } if variants.len() == 2));
     }
 
     #[test]
