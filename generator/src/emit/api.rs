@@ -727,6 +727,7 @@ pub(super) fn displayable(api: &Api, t: &TypeRef) -> bool {
     match t {
         TypeRef::Named(id) => match &api.ty(*id).kind {
             TypeKind::Untagged { variants } => displays_its_value(api, variants),
+            TypeKind::Alias { target, .. } => displayable(api, target),
             _ => displayable_scalar(api, t),
         },
         _ => displayable_scalar(api, t),
@@ -739,11 +740,15 @@ pub(super) fn displays_its_value(api: &Api, variants: &[crate::ir::Variant]) -> 
     variants.iter().all(|v| displayable_scalar(api, &v.ty))
 }
 
-/// A scalar or an enum.
+/// A scalar or an enum, or another name for one.
 fn displayable_scalar(api: &Api, t: &TypeRef) -> bool {
     match t {
         TypeRef::String | TypeRef::Integer { .. } | TypeRef::Number | TypeRef::Boolean => true,
-        TypeRef::Named(id) => matches!(api.ty(*id).kind, TypeKind::Enum { .. }),
+        TypeRef::Named(id) => match &api.ty(*id).kind {
+            TypeKind::Enum { .. } => true,
+            TypeKind::Alias { target, .. } => displayable_scalar(api, target),
+            _ => false,
+        },
         _ => false,
     }
 }
@@ -909,19 +914,24 @@ paths:
     #[test]
     fn a_list_path_parameter_is_joined_and_a_union_of_plain_values_is_displayed() {
         let api = test_api(
-            r#"
+            r##"
 openapi: 3.0.3
 info: {title: t, version: "1"}
 paths:
-  /things/{ids}/{key}/{filter}:
+  /things/{ids}/{key}/{filter}/{slug}/{code}:
     get:
       operationId: GetThing
       parameters:
         - {name: ids, in: path, required: true, schema: {type: array, items: {type: integer}}}
         - {name: key, in: path, required: true, schema: {oneOf: [{type: integer}, {type: string}]}}
         - {name: filter, in: path, required: true, schema: {type: object, properties: {a: {type: string}}}}
+        - {name: slug, in: path, required: true, schema: {$ref: "#/components/schemas/Slug"}}
+        - {name: code, in: path, required: true, schema: {anyOf: [{type: string, pattern: "^[a-z]+$"}, {type: string}]}}
       responses: {"204": {description: done}}
-"#,
+components:
+  schemas:
+    Slug: {type: integer}
+"##,
         );
         let op = &api.operations[0];
         let (segments, _) = path_expr(&api, op, &field_names(op));
@@ -932,6 +942,8 @@ paths:
                 "letids=self.ids.iter().map(|item|crate::request::segment(&item.to_string())).collect::<Vec<_>>().join(\",\");",
                 "letkey=crate::request::segment(&self.key.to_string());",
                 "letfilter=crate::request::segment(&serde_json::to_string(&self.filter).unwrap_or_default());",
+                "letslug=crate::request::segment(&self.slug.to_string());",
+                "letcode=crate::request::segment(&self.code.to_string());",
             ]
         );
         let key = op.params.iter().find(|p| p.wire == "key").unwrap();
