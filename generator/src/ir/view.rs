@@ -142,28 +142,25 @@ impl<'a> View<'a> {
         self.properties.is_some_and(|p| !p.is_empty())
     }
 
-    /// A schema that gives no shape, only annotations or constraints (`nullable`, a
-    /// description, `minLength`, `required`), as an `allOf` part next to the one that does.
-    pub(super) fn is_annotation_only(&self) -> bool {
+    /// No type, properties, items, composition or enumeration.
+    fn has_no_shape(&self) -> bool {
         self.kind == Kind::Unspecified
             && !self.has_properties()
             && self.items.is_none()
-            && self.additional.is_none()
             && self.one_of.is_empty()
             && self.all_of.is_empty()
             && self.any_of.is_empty()
             && self.enumeration.is_empty()
     }
 
+    /// A schema that gives no shape, only annotations or constraints (`nullable`, a
+    /// description, `minLength`, `required`), as an `allOf` part next to the one that does.
+    pub(super) fn is_annotation_only(&self) -> bool {
+        self.has_no_shape() && self.additional.is_none()
+    }
+
     /// A schema that only constrains (`{required: [...]}`), as in "one of these must be set".
     pub(super) fn is_constraint_only(&self) -> bool {
-        self.kind == Kind::Unspecified
-            && !self.has_properties()
-            && self.items.is_none()
-            && self.one_of.is_empty()
-            && self.all_of.is_empty()
-            && self.any_of.is_empty()
-            && self.enumeration.is_empty()
-            && !self.required.is_empty()
+        self.has_no_shape() && !self.required.is_empty()
     }
 }
